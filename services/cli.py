@@ -1,0 +1,173 @@
+"""`python -m services <command>`: set up the schema, run everything, issue tokens, run a worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from services.demo import DEMO_USERS, REGION, DemoLoader, demo_token
+from services.reporting.runner import ProjectionWorker
+from services.setup import setup_database
+from services.wiring import master_keys_of, role_address
+from shared.auth import Role
+from shared.database import (
+    DEFAULT_DATABASE,
+    PROJECTOR_ROLE,
+    DatabaseAddress,
+    connect,
+    ensure_database,
+    start_embedded_server,
+)
+from shared.logging import configure_logging
+from shared.settings import Settings, get_settings
+
+SERVICES = ("registry", "programs", "reporting")
+
+
+def admin_address(settings: Settings) -> DatabaseAddress:
+    """The configured server, or the embedded one under the data folder."""
+    if settings.database_url:
+        return DatabaseAddress.parse(settings.database_url)
+    embedded = start_embedded_server(Path(settings.data_dir))
+    return asyncio.run(ensure_database(embedded, DEFAULT_DATABASE))
+
+
+def port_of(settings: Settings, service: str) -> int:
+    port: int = getattr(settings, f"{service}_port")
+    return port
+
+
+def start_service(service: str, settings: Settings, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            f"services.{service}.api:create_app",
+            "--host",
+            settings.host,
+            "--port",
+            str(port_of(settings, service)),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+
+
+def wait_healthy(urls: list[str], processes: list[subprocess.Popen[bytes]], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    pending = list(urls)
+    while pending:
+        if any(p.poll() is not None for p in processes):
+            raise SystemExit("a service stopped during start; see its log above")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"services did not become healthy: {pending}")
+        try:
+            if httpx.get(f"{pending[0]}/health", timeout=1).status_code == 200:
+                pending.pop(0)
+                continue
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+
+
+async def demo_loaded(admin: DatabaseAddress) -> bool:
+    connection = await connect(admin)
+    try:
+        return bool(
+            await connection.fetchval(
+                "SELECT 1 FROM registry_events WHERE originator_id = $1", REGION.id
+            )
+        )
+    finally:
+        await connection.close()
+
+
+def run(settings: Settings) -> None:
+    admin = admin_address(settings)
+    asyncio.run(setup_database(admin, settings))
+    env = {**os.environ, "DATABASE_URL": admin.url}
+    urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in SERVICES}
+    processes = [start_service(s, settings, env) for s in SERVICES]
+    try:
+        wait_healthy(list(urls.values()), processes, seconds=60)
+        if not asyncio.run(demo_loaded(admin)):
+            print("Loading the demo region…", flush=True)
+            DemoLoader(settings, urls["registry"], urls["programs"]).load()
+        print_welcome(settings, urls)
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        print("A service stopped; stopping the others.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
+    print("\nNastavnik is running:")
+    for service, url in urls.items():
+        print(f"  {service:<10} {url}   (OpenAPI: {url}/schema/openapi.json)")
+    print(f"  GraphQL    {urls['reporting']}/graphql")
+    print("\nDevelopment tokens (12 hours):")
+    for role, name in DEMO_USERS:
+        print(f"  {role} — {name}:\n    {demo_token(settings, role)}")
+    print("\nCtrl-C stops everything.", flush=True)
+
+
+def worker(settings: Settings) -> None:
+    configure_logging("projection-worker", settings.log_level)
+    projection_worker = ProjectionWorker(
+        role_address(settings, PROJECTOR_ROLE),
+        master_keys_of(settings),
+        settings.projection_batch_size,
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await projection_worker.run(stop)
+
+    asyncio.run(main())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m services")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start everything (embedded PostgreSQL without DATABASE_URL)")
+    commands.add_parser("setup", help="create or update the schema on DATABASE_URL")
+    commands.add_parser("worker", help="run a projection worker on its own")
+    token = commands.add_parser("token", help="print a development token")
+    token.add_argument("--role", required=True, choices=[str(r) for r in Role])
+    token.add_argument("--scope", help="ltree path; the demo's default for the role if omitted")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    if args.command == "run":
+        run(settings)
+    elif args.command == "setup":
+        asyncio.run(setup_database(admin_address(settings), settings))
+        print("schema ready")
+    elif args.command == "worker":
+        worker(settings)
+    elif args.command == "token":
+        print(demo_token(settings, Role(args.role), args.scope))

@@ -1,0 +1,127 @@
+"""Programs over HTTP: programmes, pairs and meetings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Litestar, Request, post
+from litestar.datastructures import State
+
+from services.wiring import Created, EventStoreResources
+from shared.auth import Principal
+from shared.http import create_service_app
+from shared.settings import Settings, get_settings
+
+from .application import Feedback, NewMeeting, Programs, RegistryState
+from .domain import MeetingFormat, MeetingKind, MentoringForm
+
+SchoolYear = Annotated[str, msgspec.Meta(pattern=r"^\d{4}/\d{2}$", examples=["2025/26"])]
+Rating = Annotated[int, msgspec.Meta(ge=1, le=10)]
+
+
+class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
+    school_id: UUID
+    school_year: SchoolYear
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    forms: Annotated[list[MentoringForm], msgspec.Meta(min_length=1)]
+    id: UUID | None = None
+
+
+class PairIn(msgspec.Struct, forbid_unknown_fields=True):
+    form: MentoringForm
+    mentor_id: UUID
+    mentee_id: UUID
+    id: UUID | None = None
+
+
+class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
+    rating: Rating | None = None
+    comment: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+
+
+class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
+    kind: MeetingKind
+    held_on: date
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)]
+    format: MeetingFormat = MeetingFormat.IN_PERSON
+    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    mentor_feedback: FeedbackIn | None = None
+    mentee_feedback: FeedbackIn | None = None
+    id: UUID | None = None
+
+
+def programs_of(state: State) -> Programs:
+    programs: Programs = state.programs
+    return programs
+
+
+def _feedback(data: FeedbackIn | None) -> Feedback | None:
+    return Feedback(rating=data.rating, comment=data.comment) if data else None
+
+
+@post("/programmes", sync_to_thread=True)
+def open_programme(
+    request: Request[Principal, Any, Any], state: State, data: ProgrammeIn
+) -> Created:
+    programme, position = programs_of(state).open_programme(
+        request.user, data.school_id, data.school_year, data.title, data.forms, data.id
+    )
+    return Created(id=programme.id, position=position)
+
+
+@post("/programmes/{programme_id:uuid}/pairs", sync_to_thread=True)
+def form_pair(
+    request: Request[Principal, Any, Any], state: State, programme_id: UUID, data: PairIn
+) -> Created:
+    pair, position = programs_of(state).form_pair(
+        request.user, programme_id, data.form, data.mentor_id, data.mentee_id, data.id
+    )
+    return Created(id=pair.id, position=position)
+
+
+@post("/pairs/{pair_id:uuid}/meetings", sync_to_thread=True)
+def record_meeting(
+    request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: MeetingIn
+) -> Created:
+    meeting = NewMeeting(
+        kind=data.kind,
+        held_on=data.held_on,
+        duration_minutes=data.duration_minutes,
+        meeting_format=data.format,
+        topic=data.topic,
+        mentor=_feedback(data.mentor_feedback),
+        mentee=_feedback(data.mentee_feedback),
+        id=data.id,
+    )
+    meeting_id, position = programs_of(state).record_meeting(request.user, pair_id, meeting)
+    return Created(id=meeting_id, position=position)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    resources = EventStoreResources(settings, "programs")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        keys = resources.open()
+        registry = RegistryState(resources.address)
+        app.state.programs = Programs(resources.address, keys=keys, registry=registry)
+        try:
+            yield
+        finally:
+            app.state.programs.close()
+            registry.close()
+            resources.close()
+
+    return create_service_app(
+        title="programs",
+        settings=settings,
+        route_handlers=[open_programme, form_pair, record_meeting],
+        health_check=resources.healthy,
+        lifespan=[lifespan],
+    )

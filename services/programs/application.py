@@ -1,0 +1,179 @@
+"""Programs commands. Eligibility of people is read from the registry's own event-sourced state
+in the shared store, never taken from the client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.registry.domain import (
+    ConsentKind,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
+from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.errors import InvalidInput, NotFound, RuleViolated
+from shared.eventstore import Actor, EventStoreApplication
+from shared.keystore import KeyVault
+
+from .domain import MeetingFormat, MeetingKind, MentoringForm, MentorLoad, Pair, Programme
+
+
+class RegistryState(EventStoreApplication):
+    """Read-only view of the registry's aggregates (same table, same name)."""
+
+    name = "registry"
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(user=principal.user, role=str(principal.role))
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rating: int | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    kind: MeetingKind
+    held_on: date
+    duration_minutes: int
+    meeting_format: MeetingFormat
+    topic: str = ""
+    mentor: Feedback | None = None
+    mentee: Feedback | None = None
+    id: UUID | None = None
+
+
+class Programs(EventStoreApplication):
+    name = "programs"
+
+    def __init__(self, *args: Any, keys: KeyVault, registry: RegistryState, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys = keys
+        self.registry = registry
+
+    def open_programme(
+        self,
+        principal: Principal,
+        school_id: UUID,
+        school_year: str,
+        title: str,
+        forms: list[MentoringForm],
+        programme_id: UUID | None = None,
+    ) -> tuple[Programme, int]:
+        principal.require(SCHOOL_MANAGEMENT | {Role.OPERATOR}, "открывать программы")
+        school = self.registry.load(Organisation, school_id, "Школа")
+        if school.kind != OrganisationKind.SCHOOL:
+            raise InvalidInput("not_a_school", "Указанная организация не школа")
+        principal.require_scope(school.tenant)
+        if not forms:
+            raise InvalidInput("no_forms", "Укажите хотя бы одну форму наставничества")
+        programme = Programme(
+            id=programme_id or uuid4(),
+            tenant=school.tenant,
+            actor=actor_of(principal),
+            school_id=school_id,
+            school_year=school_year,
+            title=title,
+            forms=forms,
+        )
+        return programme, self.store(programme)
+
+    def form_pair(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        form: MentoringForm,
+        mentor_id: UUID,
+        mentee_id: UUID,
+        pair_id: UUID | None = None,
+    ) -> tuple[Pair, int]:
+        principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "формировать пары")
+        programme = self.load(Programme, programme_id, "Программа")
+        principal.require_scope(programme.tenant)
+        programme.check_runs(form)
+        today = date.today()
+        mentor = self._participant(programme, mentor_id, "Наставник", today)
+        mentee = self._participant(programme, mentee_id, "Наставляемый", today)
+        if not mentor.is_mentor():
+            raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
+        if not mentee.is_mentee():
+            raise RuleViolated("not_a_mentee", "Этот человек не в базе наставляемых")
+        if mentor_id == mentee_id:
+            raise RuleViolated("same_person", "Наставник и наставляемый — один человек")
+        actor = actor_of(principal)
+        pair = Pair(
+            id=pair_id or uuid4(),
+            tenant=programme.tenant,
+            actor=actor,
+            programme_id=programme_id,
+            form=form,
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+        )
+        load = self._mentor_load(programme.tenant, actor, mentor_id)
+        load.assign(actor, pair.id, mentor.mentor_capacity)
+        return pair, self.store(pair, load)
+
+    def record_meeting(
+        self, principal: Principal, pair_id: UUID, meeting: NewMeeting
+    ) -> tuple[UUID, int]:
+        principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "записывать встречи")
+        pair = self.load(Pair, pair_id, "Пара")
+        principal.require_scope(pair.tenant)
+        for feedback in (meeting.mentor, meeting.mentee):
+            if feedback and feedback.rating is not None and not 1 <= feedback.rating <= 10:
+                raise InvalidInput("rating_out_of_scale", "Оценка должна быть от 1 до 10")
+        meeting_id = meeting.id or uuid4()
+        pair.record_meeting(
+            actor_of(principal),
+            meeting_id=meeting_id,
+            kind=meeting.kind,
+            held_on=meeting.held_on,
+            duration_minutes=meeting.duration_minutes,
+            meeting_format=meeting.meeting_format,
+            topic=meeting.topic,
+            mentor_rating=meeting.mentor.rating if meeting.mentor else None,
+            mentor_comment=self._comment(pair.mentor_id, meeting.mentor),
+            mentee_rating=meeting.mentee.rating if meeting.mentee else None,
+            mentee_comment=self._comment(pair.mentee_id, meeting.mentee),
+        )
+        return meeting_id, self.store(pair)
+
+    def _comment(self, author: UUID, feedback: Feedback | None) -> Any:
+        """Free-text feedback is the author's personal data: sealed with their key."""
+        if feedback is None or not feedback.comment:
+            return None
+        return self.keys.seal(author, {"comment": feedback.comment})
+
+    def _participant(self, programme: Programme, person_id: UUID, what: str, day: date) -> Person:
+        person = self.registry.load(Person, person_id, what)
+        if person.school_id != programme.school_id:
+            raise RuleViolated(
+                "other_school", f"{what} числится в другой школе", person_id=str(person_id)
+            )
+        if not person.has_valid_consent(ConsentKind.PERSONAL_DATA, day):
+            raise RuleViolated(
+                "consent_missing",
+                f"{what}: нет действующего согласия на обработку персональных данных",
+                person_id=str(person_id),
+            )
+        return person
+
+    def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
+        load_id = MentorLoad.id_for(mentor_id)
+        try:
+            load: Any = self.repository.get(load_id)
+        except AggregateNotFoundError:
+            return MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
+        if not isinstance(load, MentorLoad):
+            raise NotFound("not_found", "Нагрузка наставника не найдена")
+        return load

@@ -1,0 +1,189 @@
+"""Programs domain: a school's mentoring programme, its pairs and their meetings. No I/O."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from shared.errors import RuleViolated
+from shared.eventstore import Actor, TenantAggregate
+from shared.personal_data import Sealed
+
+
+class MentoringForm(StrEnum):
+    """Форма наставничества: who mentors whom."""
+
+    STUDENT_STUDENT = "student_student"
+    TEACHER_STUDENT = "teacher_student"
+    UNIVERSITY_STUDENT_STUDENT = "university_student_student"
+    EMPLOYER_STUDENT = "employer_student"
+    EMPLOYER_UNIVERSITY_STUDENT = "employer_university_student"
+    TEACHER_YOUNG_SPECIALIST = "teacher_young_specialist"
+    TEACHER_TEACHER = "teacher_teacher"
+    DIRECTOR_TEACHER = "director_teacher"
+
+
+FORM_NAMES = {
+    MentoringForm.STUDENT_STUDENT: "ученик – ученик",
+    MentoringForm.TEACHER_STUDENT: "учитель – ученик",
+    MentoringForm.UNIVERSITY_STUDENT_STUDENT: "студент – ученик",
+    MentoringForm.EMPLOYER_STUDENT: "работодатель – ученик",
+    MentoringForm.EMPLOYER_UNIVERSITY_STUDENT: "работодатель – студент",
+    MentoringForm.TEACHER_YOUNG_SPECIALIST: "педагог – молодой специалист",
+    MentoringForm.TEACHER_TEACHER: "педагог – педагог",
+    MentoringForm.DIRECTOR_TEACHER: "руководитель ОО – педагог",
+}
+
+
+class MeetingKind(StrEnum):
+    """The standard sequence of a pair's meetings."""
+
+    INTRODUCTION = "introduction"  # встреча-знакомство
+    TRIAL = "trial"  # пробная рабочая встреча
+    PLANNING = "planning"  # встреча-планирование
+    REGULAR = "regular"
+    FINAL = "final"  # итоговая встреча
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class Programme(TenantAggregate):
+    """A school's mentoring programme for one school year."""
+
+    @event("Opened")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        school_id: UUID,
+        school_year: str,
+        title: str,
+        forms: list[MentoringForm],
+    ) -> None:
+        self.tenant = tenant
+        self.school_id = school_id
+        self.school_year = school_year
+        self.title = title
+        self.forms = {MentoringForm(f) for f in forms}
+
+    def check_runs(self, form: MentoringForm) -> None:
+        if form not in self.forms:
+            raise RuleViolated(
+                "form_not_in_programme",
+                f"Программа не реализует форму «{FORM_NAMES[form]}»",
+                form=str(form),
+            )
+
+
+class PairStatus(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class Pair(TenantAggregate):
+    """A mentor and a mentee working together within a programme."""
+
+    @event("Formed")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        programme_id: UUID,
+        form: MentoringForm,
+        mentor_id: UUID,
+        mentee_id: UUID,
+    ) -> None:
+        self.tenant = tenant
+        self.programme_id = programme_id
+        self.form = MentoringForm(form)
+        self.mentor_id = mentor_id
+        self.mentee_id = mentee_id
+        self.status = PairStatus.ACTIVE
+        self.meetings: list[UUID] = []
+
+    def record_meeting(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        kind: MeetingKind,
+        held_on: date,
+        duration_minutes: int,
+        meeting_format: MeetingFormat,
+        topic: str,
+        mentor_rating: int | None,
+        mentor_comment: Sealed | None,
+        mentee_rating: int | None,
+        mentee_comment: Sealed | None,
+    ) -> None:
+        if self.status != PairStatus.ACTIVE:
+            raise RuleViolated("pair_not_active", "Пара не работает: встречу записать нельзя")
+        if meeting_id in self.meetings:
+            raise RuleViolated("meeting_exists", "Эта встреча уже записана")
+        self._meeting_recorded(
+            actor=actor,
+            meeting_id=meeting_id,
+            kind=kind,
+            held_on=held_on,
+            duration_minutes=duration_minutes,
+            meeting_format=meeting_format,
+            topic=topic,
+            mentor_rating=mentor_rating,
+            mentor_comment=mentor_comment,
+            mentee_rating=mentee_rating,
+            mentee_comment=mentee_comment,
+        )
+
+    @event("MeetingRecorded")
+    def _meeting_recorded(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        kind: MeetingKind,
+        held_on: date,
+        duration_minutes: int,
+        meeting_format: MeetingFormat,
+        topic: str,
+        mentor_rating: int | None,
+        mentor_comment: Sealed | None,
+        mentee_rating: int | None,
+        mentee_comment: Sealed | None,
+    ) -> None:
+        self.meetings.append(meeting_id)
+
+
+_LOAD_NAMESPACE = UUID("6f1d3c52-8a43-4a8e-9d0f-1b7e2c9a4d10")
+
+
+class MentorLoad(TenantAggregate):
+    """The pairs a mentor works in, so that capacity holds even under concurrent commands."""
+
+    @staticmethod
+    def id_for(mentor_id: UUID) -> UUID:
+        return uuid5(_LOAD_NAMESPACE, mentor_id.hex)
+
+    @event("Started")
+    def __init__(self, id: UUID, tenant: str, actor: Actor, mentor_id: UUID) -> None:
+        self.tenant = tenant
+        self.mentor_id = mentor_id
+        self.pairs: set[UUID] = set()
+
+    def assign(self, actor: Actor, pair_id: UUID, capacity: int) -> None:
+        if len(self.pairs) >= capacity:
+            raise RuleViolated(
+                "mentor_at_capacity",
+                f"У наставника уже {len(self.pairs)} из {capacity} возможных наставляемых",
+                capacity=capacity,
+            )
+        self._assigned(actor=actor, pair_id=pair_id)
+
+    @event("Assigned")
+    def _assigned(self, actor: Actor, pair_id: UUID) -> None:
+        self.pairs.add(pair_id)

@@ -1,0 +1,1 @@
+"""Reporting: projections of both event streams, served through GraphQL under row-level security."""

@@ -1,0 +1,77 @@
+"""Reporting over HTTP: GraphQL at `/graphql`, and the projection worker beside it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request
+from strawberry.litestar import make_graphql_controller
+
+from services.wiring import master_keys_of, role_address
+from shared.auth import principal_from_header
+from shared.database import PROJECTOR_ROLE, READER_ROLE, create_pool, database_reachable
+from shared.http import create_service_app
+from shared.logging import bind_caller, configure_logging
+from shared.settings import Settings, get_settings
+
+from .runner import ProjectionWorker
+from .schema import Context, Reader, build_schema
+
+
+def create_app(settings: Settings | None = None, run_projections: bool = True) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging("reporting", settings.log_level)
+    state: dict[str, Any] = {}
+
+    async def context_getter(request: Request[Any, Any, Any]) -> Context:
+        header = request.headers.get("authorization")
+        wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
+        principal = None
+        if header or not wants_ide:
+            principal = principal_from_header(settings, header)
+            bind_caller(principal.user, principal.scope.path, principal.role)
+        return Context(reader=Reader(principal, state["pool"]))
+
+    GraphQLController = make_graphql_controller(
+        build_schema(settings.is_production),
+        path="/graphql",
+        context_getter=context_getter,
+        graphql_ide=None if settings.is_production else "graphiql",
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        state["pool"] = await create_pool(
+            role_address(settings, READER_ROLE), max_size=settings.db_pool_size
+        )
+        stop = asyncio.Event()
+        worker_task = None
+        if run_projections:
+            worker = ProjectionWorker(
+                role_address(settings, PROJECTOR_ROLE),
+                master_keys_of(settings),
+                settings.projection_batch_size,
+            )
+            worker_task = asyncio.create_task(worker.run(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker_task is not None:
+                await worker_task
+            await state["pool"].close()
+
+    async def healthy() -> bool:
+        return "pool" in state and await database_reachable(state["pool"])
+
+    return create_service_app(
+        title="reporting",
+        settings=settings,
+        route_handlers=[GraphQLController],
+        health_check=healthy,
+        lifespan=[lifespan],
+        public_paths=["^/graphql"],
+    )

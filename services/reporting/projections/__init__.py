@@ -1,0 +1,12 @@
+"""One module per projection; `ALL` is what the workers run and the setup step creates."""
+
+from .base import Envelope, Projection, Table, Visibility
+from .history import History
+from .organisations import Organisations
+from .pairs import Pairs
+from .people import People
+from .school_counts import SchoolCounts
+
+ALL: tuple[type[Projection], ...] = (Organisations, People, Pairs, SchoolCounts, History)
+
+__all__ = ["ALL", "Envelope", "Projection", "Table", "Visibility"]

@@ -1,0 +1,116 @@
+"""Every event of both streams, in order, with who did it and what it changed — for auditors.
+
+Personal fields are sealed in the events and stay hidden here: history shows that they changed,
+never what they say.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from shared.eventstore import Actor
+from shared.personal_data import Sealed
+
+from .base import Envelope, Handler, Projection, Table, Visibility
+
+HIDDEN = "[персональные данные]"
+_ENVELOPE_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "tenant",
+    "actor",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Sealed):
+        return HIDDEN
+    if isinstance(value, UUID | date | datetime):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def changes_of(event: Any) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in vars(event).items() if k not in _ENVELOPE_FIELDS}
+
+
+class History(Projection):
+    name = "history"
+    tables = (
+        Table(
+            "event_history",
+            """upstream text NOT NULL,
+               position bigint NOT NULL,
+               tenant ltree NOT NULL,
+               programme_id uuid,
+               aggregate_id uuid NOT NULL,
+               aggregate_version int NOT NULL,
+               event_type text NOT NULL,
+               occurred_at timestamptz NOT NULL,
+               actor_user text NOT NULL,
+               actor_role text NOT NULL,
+               changes jsonb NOT NULL,
+               PRIMARY KEY (upstream, position)""",
+            Visibility.SUBTREE,
+            (
+                "CREATE INDEX IF NOT EXISTS event_history_programme"
+                " ON event_history (programme_id, occurred_at)",
+                "CREATE INDEX IF NOT EXISTS event_history_aggregate"
+                " ON event_history (aggregate_id, aggregate_version)",
+            ),
+        ),
+    )
+
+    def handlers(self) -> dict[str, Handler]:
+        return {}
+
+    async def apply(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        actor: Actor = event.actor
+        await connection.execute(
+            "INSERT INTO event_history (upstream, position, tenant, programme_id, aggregate_id,"
+            " aggregate_version, event_type, occurred_at, actor_user, actor_role, changes)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            envelope.upstream,
+            envelope.position,
+            event.tenant,
+            await self._programme_of(connection, envelope),
+            event.originator_id,
+            event.originator_version,
+            envelope.event_type,
+            envelope.occurred_at,
+            actor.user,
+            actor.role,
+            json.dumps(changes_of(event), ensure_ascii=False),
+        )
+
+    async def _programme_of(
+        self, connection: asyncpg.Connection, envelope: Envelope
+    ) -> UUID | None:
+        event = envelope.event
+        if envelope.event_type.startswith("Programme."):
+            return UUID(str(event.originator_id))
+        if envelope.event_type == "Pair.Formed":
+            return UUID(str(event.programme_id))
+        if envelope.event_type.startswith("Pair."):
+            programme: UUID | None = await connection.fetchval(
+                "SELECT programme_id FROM event_history"
+                " WHERE aggregate_id = $1 AND aggregate_version = 1",
+                event.originator_id,
+            )
+            return programme
+        return None

@@ -1,0 +1,88 @@
+"""A school's pairs and their meetings with both sides' feedback."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from shared.personal_data import ERASED, Sealed
+
+from .base import Envelope, Handler, Projection, Table, Visibility
+
+
+class Pairs(Projection):
+    name = "pairs"
+    tables = (
+        Table(
+            "pairs",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               programme_id uuid NOT NULL,
+               form text NOT NULL,
+               mentor_id uuid NOT NULL,
+               mentee_id uuid NOT NULL,
+               status text NOT NULL,
+               formed_at timestamptz NOT NULL""",
+            Visibility.SCHOOL,
+            ("CREATE INDEX IF NOT EXISTS pairs_programme ON pairs (programme_id)",),
+        ),
+        Table(
+            "meetings",
+            """id uuid PRIMARY KEY,
+               pair_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               kind text NOT NULL,
+               held_on date NOT NULL,
+               duration_minutes int NOT NULL,
+               meeting_format text NOT NULL,
+               topic text NOT NULL,
+               mentor_rating int,
+               mentor_comment text,
+               mentee_rating int,
+               mentee_comment text""",
+            Visibility.SCHOOL,
+            ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
+        ),
+    )
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"Pair.Formed": self.formed, "Pair.MeetingRecorded": self.meeting_recorded}
+
+    async def formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_id, status,"
+            " formed_at) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)",
+            event.originator_id,
+            event.tenant,
+            event.programme_id,
+            str(event.form),
+            event.mentor_id,
+            event.mentee_id,
+            envelope.occurred_at,
+        )
+
+    async def _comment(self, connection: asyncpg.Connection, sealed: Sealed | None) -> str | None:
+        if sealed is None:
+            return None
+        fields = await self.keyring.unseal(connection, sealed)
+        return ERASED if fields is None else str(fields["comment"])
+
+    async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO meetings (id, pair_id, tenant, kind, held_on, duration_minutes,"
+            " meeting_format, topic, mentor_rating, mentor_comment, mentee_rating, mentee_comment)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            event.meeting_id,
+            event.originator_id,
+            event.tenant,
+            str(event.kind),
+            event.held_on,
+            event.duration_minutes,
+            str(event.meeting_format),
+            event.topic,
+            event.mentor_rating,
+            await self._comment(connection, event.mentor_comment),
+            event.mentee_rating,
+            await self._comment(connection, event.mentee_comment),
+        )

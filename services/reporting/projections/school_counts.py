@@ -1,0 +1,74 @@
+"""Counters per school, kept as events arrive, so that rolling up a region never counts raw rows."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from .base import Envelope, Handler, Projection, Table, Visibility
+
+
+class SchoolCounts(Projection):
+    name = "school_counts"
+    tables = (
+        Table(
+            "school_counts",
+            """tenant ltree PRIMARY KEY,
+               mentors int NOT NULL DEFAULT 0,
+               mentees int NOT NULL DEFAULT 0,
+               pairs int NOT NULL DEFAULT 0,
+               meetings int NOT NULL DEFAULT 0""",
+            Visibility.SUBTREE,
+        ),
+    )
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            "Organisation.Registered": self.organisation_registered,
+            "Person.Registered": self.person_registered,
+            "Pair.Formed": self.pair_formed,
+            "Pair.MeetingRecorded": self.meeting_recorded,
+        }
+
+    async def _add(
+        self,
+        connection: asyncpg.Connection,
+        tenant: str,
+        mentors: int = 0,
+        mentees: int = 0,
+        pairs: int = 0,
+        meetings: int = 0,
+    ) -> None:
+        await connection.execute(
+            "INSERT INTO school_counts (tenant, mentors, mentees, pairs, meetings)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant) DO UPDATE SET"
+            " mentors = school_counts.mentors + EXCLUDED.mentors,"
+            " mentees = school_counts.mentees + EXCLUDED.mentees,"
+            " pairs = school_counts.pairs + EXCLUDED.pairs,"
+            " meetings = school_counts.meetings + EXCLUDED.meetings",
+            tenant,
+            mentors,
+            mentees,
+            pairs,
+            meetings,
+        )
+
+    async def organisation_registered(
+        self, connection: asyncpg.Connection, envelope: Envelope
+    ) -> None:
+        if str(envelope.event.kind) == "school":
+            await self._add(connection, envelope.event.tenant)
+
+    async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        roles = set(envelope.event.roles)
+        await self._add(
+            connection,
+            envelope.event.tenant,
+            mentors=int("mentor" in roles),
+            mentees=int("mentee" in roles),
+        )
+
+    async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self._add(connection, envelope.event.tenant, pairs=1)
+
+    async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self._add(connection, envelope.event.tenant, meetings=1)

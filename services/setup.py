@@ -1,0 +1,162 @@
+"""The schema setup step, run once before the services (and safe to run again).
+
+It runs as the database administrator and creates: the extensions, the three service roles (none
+a superuser, none able to bypass row-level security), both event stores, the data keys table, and
+every projection's tables with their row-level security policies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from services.reporting.projections import ALL, Table, Visibility
+from services.reporting.runner import UPSTREAMS
+from shared import keystore
+from shared.database import (
+    PROJECTOR_ROLE,
+    READER_ROLE,
+    WRITER_ROLE,
+    DatabaseAddress,
+    connect,
+)
+from shared.eventstore import EventStoreApplication
+from shared.personal_data import MasterKeys, new_data_key
+from shared.settings import Settings
+
+SCOPE_FUNCTION = """
+CREATE OR REPLACE FUNCTION app_scope() RETURNS ltree LANGUAGE sql STABLE AS
+$$ SELECT nullif(current_setting('app.scope', true), '')::ltree $$;
+"""
+
+TRACKING = """
+CREATE TABLE IF NOT EXISTS projection_tracking (
+    projection text NOT NULL,
+    upstream text NOT NULL,
+    position bigint NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (projection, upstream)
+);
+"""
+
+
+async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
+    connection = await connect(admin)
+    try:
+        await connection.execute("CREATE EXTENSION IF NOT EXISTS ltree")
+        for role in (WRITER_ROLE, PROJECTOR_ROLE, READER_ROLE):
+            await _ensure_role(connection, admin.database, role, settings.db_role_password)
+        await asyncio.to_thread(_create_event_tables, admin)
+        for upstream in UPSTREAMS:
+            await _grant_event_store(connection, upstream)
+        await _create_key_store(connection, settings)
+        await connection.execute(SCOPE_FUNCTION)
+        await connection.execute(TRACKING)
+        await connection.execute(f"GRANT SELECT, UPDATE ON projection_tracking TO {PROJECTOR_ROLE}")
+        await connection.execute(f"GRANT SELECT ON projection_tracking TO {READER_ROLE}")
+        for projection in ALL:
+            for table in projection.tables:
+                await _create_read_model(connection, table)
+            for upstream in UPSTREAMS:
+                await connection.execute(
+                    "INSERT INTO projection_tracking (projection, upstream) VALUES ($1, $2)"
+                    " ON CONFLICT DO NOTHING",
+                    projection.name,
+                    upstream,
+                )
+    finally:
+        await connection.close()
+
+
+async def _ensure_role(
+    connection: asyncpg.Connection, database: str, role: str, password: str
+) -> None:
+    exists = await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+    verb = "ALTER" if exists else "CREATE"
+    attributes = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+    password_clause = f" PASSWORD '{password}'" if password else ""
+    await connection.execute(f"{verb} ROLE {role} {attributes}{password_clause}")
+    await connection.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {role}')
+    await connection.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+
+
+def _create_event_tables(admin: DatabaseAddress) -> None:
+    for upstream in UPSTREAMS:
+        application = type(f"{upstream}Tables", (EventStoreApplication,), {"name": upstream})
+        instance = application(admin, pool_size=1)
+        instance.recorder.create_table()
+        instance.close()
+
+
+IMMUTABLE_HISTORY = """
+CREATE OR REPLACE FUNCTION refuse_history_change() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN RAISE EXCEPTION 'stored events are never changed or deleted'; END $$;
+"""
+
+
+async def _grant_event_store(connection: asyncpg.Connection, upstream: str) -> None:
+    events = f"{upstream}_events"
+    # The library locks the table IN EXCLUSIVE MODE to keep notification ids gap-free, which
+    # PostgreSQL allows only with UPDATE rights; a trigger the writer cannot drop keeps
+    # history immutable all the same.
+    await connection.execute(IMMUTABLE_HISTORY)
+    await connection.execute(f"DROP TRIGGER IF EXISTS {events}_immutable ON {events}")
+    await connection.execute(
+        f"CREATE TRIGGER {events}_immutable BEFORE UPDATE OR DELETE ON {events}"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_history_change()"
+    )
+    await connection.execute(f"GRANT SELECT, INSERT, UPDATE ON {events} TO {WRITER_ROLE}")
+    await connection.execute(
+        f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}"
+    )
+    await connection.execute(f"GRANT SELECT ON {events} TO {PROJECTOR_ROLE}")
+
+
+async def _create_key_store(connection: asyncpg.Connection, settings: Settings) -> None:
+    await connection.execute(keystore.SCHEMA)
+    await connection.execute(
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON person_keys TO {WRITER_ROLE}"
+    )
+    await connection.execute(f"GRANT SELECT ON person_keys TO {PROJECTOR_ROLE}")
+    master_keys = MasterKeys(settings.master_key_bytes, settings.previous_master_key_bytes)
+    row = await connection.fetchrow(
+        "SELECT master_key_id, wrapped_key FROM person_keys WHERE subject_id = $1",
+        keystore.CHECK_SUBJECT,
+    )
+    if row is None:
+        key_id, wrapped = master_keys.wrap(new_data_key(), keystore.CHECK_SUBJECT)
+        await connection.execute(
+            "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key) VALUES ($1, $2, $3)",
+            keystore.CHECK_SUBJECT,
+            key_id,
+            wrapped,
+        )
+    else:
+        master_keys.unwrap(row[0], bytes(row[1]), keystore.CHECK_SUBJECT)
+
+
+async def _create_read_model(connection: asyncpg.Connection, table: Table) -> None:
+    await connection.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.columns})")
+    await connection.execute(
+        f"CREATE INDEX IF NOT EXISTS {table.name}_tenant ON {table.name} USING gist (tenant)"
+    )
+    for index in table.indexes:
+        await connection.execute(index)
+    await connection.execute(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY")
+    await connection.execute(f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY")
+    condition = {
+        Visibility.SUBTREE: "tenant <@ app_scope()",
+        Visibility.SCHOOL: "tenant = app_scope()",
+    }[table.visibility]
+    policies = {
+        f"{table.name}_projector": f"FOR ALL TO {PROJECTOR_ROLE} USING (true) WITH CHECK (true)",
+        f"{table.name}_reader": f"FOR SELECT TO {READER_ROLE} USING ({condition})",
+    }
+    for name, body in policies.items():
+        await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
+        await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")
+    await connection.execute(
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table.name} TO {PROJECTOR_ROLE}"
+    )
+    await connection.execute(f"GRANT SELECT ON {table.name} TO {READER_ROLE}")

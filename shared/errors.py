@@ -1,0 +1,115 @@
+"""One error shape for every service: `{"code": ..., "message": ..., "details": {...}}`.
+
+Domain and application code raise the `AppError` subclasses below; they carry no HTTP. The
+handlers at the bottom turn them (and Litestar's own errors) into responses. Messages are read by
+school staff, so they are in Russian; codes are for programs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+
+class AppError(Exception):
+    status: ClassVar[int] = 422
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class InvalidInput(AppError):
+    """The payload is well-formed but a value is not acceptable."""
+
+    status = 400
+
+
+class Unauthenticated(AppError):
+    status = 401
+
+
+class PermissionDenied(AppError):
+    status = 403
+
+
+class NotFound(AppError):
+    status = 404
+
+
+class Conflict(AppError):
+    """The command clashes with the current state (a duplicate, a concurrent change)."""
+
+    status = 409
+
+
+class RuleViolated(AppError):
+    """A rule of the domain refuses the command (no consent, over capacity, ...)."""
+
+    status = 422
+
+
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "details": details or {}}
+
+
+def app_error_handler(_: Request[Any, Any, Any], error: AppError) -> Response[dict[str, Any]]:
+    return Response(error_body(error.code, error.message, error.details), status_code=error.status)
+
+
+_FIELD_IN_MSGSPEC_ERROR = re.compile(r"at `\$\.([^`]+)`")
+
+
+def validation_error_handler(
+    _: Request[Any, Any, Any], error: ValidationException
+) -> Response[dict[str, Any]]:
+    """msgspec validation failures become 400s that name the field."""
+    problems = []
+    for item in error.extra if isinstance(error.extra, list) else []:
+        message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
+        match = _FIELD_IN_MSGSPEC_ERROR.search(message)
+        field = match.group(1) if match else (item.get("key") if isinstance(item, dict) else None)
+        problems.append({"field": field, "problem": message})
+    fields = ", ".join(str(p["field"]) for p in problems if p["field"])
+    message = f"Неверные данные в поле: {fields}" if fields else "Неверные данные запроса"
+    return Response(error_body("invalid_payload", message, {"problems": problems}), status_code=400)
+
+
+_HTTP_CODES = {
+    401: ("unauthenticated", "Требуется вход: нет действительного токена"),
+    403: ("forbidden", "Недостаточно прав"),
+    404: ("not_found", "Не найдено"),
+    405: ("method_not_allowed", "Метод не поддерживается"),
+}
+
+
+def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    code, default_message = _HTTP_CODES.get(error.status_code, ("http_error", "Ошибка запроса"))
+    detail = error.detail if error.detail and error.detail != default_message else None
+    message = detail if detail and error.status_code in (401, 403) else default_message
+    return Response(error_body(code, message), status_code=error.status_code)
+
+
+def unexpected_error_handler(
+    _: Request[Any, Any, Any], error: Exception
+) -> Response[dict[str, Any]]:
+    structlog.get_logger().exception("unhandled_error", error_type=type(error).__name__)
+    return Response(
+        error_body("internal_error", "Внутренняя ошибка сервиса; попробуйте ещё раз позже"),
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    AppError: app_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: unexpected_error_handler,
+}

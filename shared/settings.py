@@ -1,0 +1,109 @@
+"""Settings from the environment: typed, validated, read in one place."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Development defaults. Production refuses to start with them (see `validate`).
+DEV_JWT_SECRET = "nastavnik-development-secret-do-not-use-in-production"
+DEV_MASTER_KEY = base64.b64encode(b"nastavnik-dev-master-key-32bytes").decode()
+
+
+class SettingsError(ValueError):
+    """The environment does not describe a runnable configuration."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    environment: Literal["development", "production"] = "development"
+    # Administrator's URL of the PostgreSQL server: schema setup uses it as is, the services
+    # derive their own less privileged roles from it. Unset: `make run`/`make test` start the
+    # embedded server under `data_dir` and set it for the processes they start.
+    database_url: str | None = None
+    # Password of the service roles (empty where the server trusts local connections).
+    db_role_password: str = ""
+    data_dir: str = str(PROJECT_ROOT / ".data")
+    host: str = "127.0.0.1"
+    registry_port: int = 8001
+    programs_port: int = 8002
+    reporting_port: int = 8003
+    # The registry's address as the other services reach it.
+    registry_url: str | None = None
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "nastavnik"
+    # Master key (base64 of 32 bytes) that wraps every person's data key.
+    master_key: str = DEV_MASTER_KEY
+    # Earlier master keys, still accepted for unwrapping until `rotate-keys` re-wraps.
+    previous_master_keys: str = ""
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    db_pool_size: int = 5
+    projection_batch_size: int = 500
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def master_key_bytes(self) -> bytes:
+        return _decode_key(self.master_key, "MASTER_KEY")
+
+    @property
+    def previous_master_key_bytes(self) -> list[bytes]:
+        keys = [k.strip() for k in self.previous_master_keys.split(",") if k.strip()]
+        return [_decode_key(k, "PREVIOUS_MASTER_KEYS") for k in keys]
+
+    def require_database_url(self) -> str:
+        if not self.database_url:
+            raise SettingsError(
+                "DATABASE_URL is not set: start the services with `make run`, "
+                "or point DATABASE_URL at a PostgreSQL server"
+            )
+        return self.database_url
+
+    def registry_base_url(self) -> str:
+        return self.registry_url or f"http://{self.host}:{self.registry_port}"
+
+    def validate(self) -> Settings:
+        self.master_key_bytes  # noqa: B018 -- decoding is the check
+        self.previous_master_key_bytes  # noqa: B018
+        if self.is_production:
+            if self.jwt_secret == DEV_JWT_SECRET:
+                raise SettingsError("JWT_SECRET must be set in production")
+            if self.master_key == DEV_MASTER_KEY:
+                raise SettingsError("MASTER_KEY must be set in production")
+        return self
+
+
+def _decode_key(value: str, name: str) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise SettingsError(f"{name} is not valid base64") from None
+    if len(key) != 32:
+        raise SettingsError(f"{name} must be 32 bytes (base64), got {len(key)}")
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables named after the fields in upper case."""
+    source = os.environ if environ is None else environ
+    fields = {f.name for f in msgspec.structs.fields(Settings)}
+    raw = {name: source[name.upper()] for name in fields if name.upper() in source}
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        raise SettingsError(f"invalid setting: {error}") from None
+    return settings.validate()
+
+
+@cache
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,239 @@
+"""Test fixtures: a real PostgreSQL (embedded unless DATABASE_URL is set), a fresh database per
+run, the three services in-process behind HTTP test clients, and a client-side helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from services.programs.api import create_app as create_programs
+from services.registry.api import create_app as create_registry
+from services.reporting.api import create_app as create_reporting
+from services.setup import setup_database
+from shared.auth import Role, issue_token
+from shared.database import (
+    DatabaseAddress,
+    drop_database,
+    ensure_database,
+    start_embedded_server,
+)
+from shared.settings import PROJECT_ROOT, Settings
+
+
+@pytest.fixture(scope="session")
+def server() -> DatabaseAddress:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return DatabaseAddress.parse(url)
+    return start_embedded_server(PROJECT_ROOT / ".data" / "test")
+
+
+@pytest.fixture(scope="session")
+async def database(server: DatabaseAddress) -> AsyncIterator[DatabaseAddress]:
+    name = f"nastavnik_test_{os.getpid()}"
+    address = await ensure_database(server, name)
+    await setup_database(address, Settings(database_url=address.url))
+    yield address
+    await drop_database(server, name)
+
+
+@pytest.fixture(scope="session")
+def settings(database: DatabaseAddress) -> Settings:
+    return Settings(database_url=database.url, log_level="warning")
+
+
+class Api:
+    """The three services as a client calls them, plus ways to mint tokens for any scope."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: AsyncTestClient[Any],
+        programs: AsyncTestClient[Any],
+        reporting: AsyncTestClient[Any],
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.programs = programs
+        self.reporting = reporting
+        self.positions = {"registry": 0, "programs": 0}
+
+    def token(self, role: Role, scope: str) -> str:
+        return issue_token(self.settings, role, scope, user=f"test-{role}-{uuid4().hex[:6]}")
+
+    @staticmethod
+    def auth(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    async def command(
+        self, service: str, path: str, token: str, body: dict[str, Any], expect: int | None = 201
+    ) -> Any:
+        client = self.registry if service == "registry" else self.programs
+        response = await client.post(path, json=body, headers=self.auth(token))
+        if expect is not None:
+            assert response.status_code == expect, response.text
+        payload = response.json()
+        if response.status_code < 300:
+            self.positions[service] = max(self.positions[service], payload["position"])
+        return payload
+
+    async def graphql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
+        """Run a query once reporting has caught up with every command sent so far."""
+        await self.caught_up(token)
+        response = await self.reporting.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=self.auth(token)
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def caught_up(self, token: str) -> None:
+        response = await self.reporting.post(
+            "/graphql",
+            json={
+                "query": "query($r: Int!, $p: Int!) { caughtUp(registry: $r, programs: $p) }",
+                "variables": {"r": self.positions["registry"], "p": self.positions["programs"]},
+            },
+            headers=self.auth(token),
+        )
+        assert response.json()["data"]["caughtUp"] is True, response.text
+
+
+@pytest.fixture(scope="session")
+async def api(settings: Settings) -> AsyncIterator[Api]:
+    async with (
+        AsyncTestClient(create_registry(settings)) as registry,
+        AsyncTestClient(create_programs(settings)) as programs,
+        AsyncTestClient(create_reporting(settings)) as reporting,
+    ):
+        yield Api(settings, registry, programs, reporting)
+
+
+class World:
+    """A fresh region with an institute, two municipalities and three schools, per test."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.ids: dict[str, UUID] = {}
+        self.paths: dict[str, str] = {}
+
+    async def build(self) -> World:
+        operator = self.api.token(Role.OPERATOR, "")
+        layout = [
+            ("region", "region", "Тестовая область", None),
+            ("institute", "institute", "ИРО", "region"),
+            ("m1", "municipality", "Первый округ", "region"),
+            ("m2", "municipality", "Второй округ", "region"),
+            ("s1", "school", "Школа № 1", "m1"),
+            ("s2", "school", "Школа № 2", "m1"),
+            ("s3", "school", "Школа № 3", "m2"),
+        ]
+        for key, kind, name, parent in layout:
+            created = await self.api.command(
+                "registry",
+                "/organisations",
+                operator,
+                {
+                    "kind": kind,
+                    "name": name,
+                    "parent_id": str(self.ids[parent]) if parent else None,
+                },
+            )
+            self.ids[key] = UUID(created["id"])
+            self.paths[key] = created["path"]
+        return self
+
+    def token(self, role: Role, key: str) -> str:
+        return self.api.token(role, self.paths[key])
+
+    def coordinator(self, school: str) -> str:
+        return self.token(Role.SCHOOL_COORDINATOR, school)
+
+    async def person(
+        self,
+        school: str,
+        full_name: str,
+        role: str,
+        *,
+        consent: bool = True,
+        birth_date: date = date(1985, 3, 1),
+        capacity: int = 1,
+        expect: int = 201,
+    ) -> Any:
+        minor = (date.today() - birth_date).days < 18 * 365
+        body: dict[str, Any] = {
+            "school_id": str(self.ids[school]),
+            "kind": "student" if minor else "teacher",
+            "full_name": full_name,
+            "birth_date": str(birth_date),
+            "roles": [role],
+            "mentor_capacity": capacity,
+        }
+        if consent:
+            body["consent"] = {"signed_on": str(date.today() - timedelta(days=1))}
+            if minor:
+                body["consent"] |= {
+                    "representative_name": f"Родитель {full_name}",
+                    "relation": "мать",
+                }
+        created = await self.api.command(
+            "registry", "/people", self.coordinator(school), body, expect=expect
+        )
+        return created["id"] if expect == 201 else created
+
+    async def programme(self, school: str, forms: list[str] | None = None) -> str:
+        created = await self.api.command(
+            "programs",
+            "/programmes",
+            self.coordinator(school),
+            {
+                "school_id": str(self.ids[school]),
+                "school_year": "2025/26",
+                "title": "Программа наставничества",
+                "forms": forms or ["teacher_student"],
+            },
+        )
+        return str(created["id"])
+
+    async def pair(
+        self,
+        school: str,
+        programme: str,
+        mentor: str,
+        mentee: str,
+        expect: int = 201,
+        form: str = "teacher_student",
+    ) -> Any:
+        created = await self.api.command(
+            "programs",
+            f"/programmes/{programme}/pairs",
+            self.coordinator(school),
+            {"form": form, "mentor_id": mentor, "mentee_id": mentee},
+            expect=expect,
+        )
+        return created["id"] if expect == 201 else created
+
+    async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
+        body = {
+            "kind": "introduction",
+            "held_on": str(date.today()),
+            "duration_minutes": 45,
+            "format": "in_person",
+            "topic": "Знакомство",
+            "mentor_feedback": {"rating": 9, "comment": "Хорошее начало"},
+            "mentee_feedback": {"rating": 8, "comment": "Было интересно"},
+        } | overrides
+        return await self.api.command(
+            "programs", f"/pairs/{pair}/meetings", self.coordinator(school), body
+        )
+
+
+@pytest.fixture
+async def world(api: Api) -> World:
+    return await World(api).build()
