@@ -64,7 +64,9 @@ def app_error_handler(_: Request[Any, Any, Any], error: AppError) -> Response[di
     return Response(error_body(error.code, error.message, error.details), status_code=error.status)
 
 
-_FIELD_IN_MSGSPEC_ERROR = re.compile(r"at `\$\.([^`]+)`")
+# msgspec names the field as "... - at `$.a.b`" or "Object missing required field `b`".
+_FIELD_AT = re.compile(r"at `\$\.([^`]+)`")
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 
 def validation_error_handler(
@@ -73,13 +75,21 @@ def validation_error_handler(
     """msgspec validation failures become 400s that name the field."""
     problems = []
     for item in error.extra if isinstance(error.extra, list) else []:
-        message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-        match = _FIELD_IN_MSGSPEC_ERROR.search(message)
-        field = match.group(1) if match else (item.get("key") if isinstance(item, dict) else None)
+        item = item if isinstance(item, dict) else {"message": str(item)}
+        message = str(item.get("message", ""))
+        key = item.get("key")
+        field = _field_of(message) or (str(key) if key and key != "data" else None)
         problems.append({"field": field, "problem": message})
     fields = ", ".join(str(p["field"]) for p in problems if p["field"])
     message = f"Неверные данные в поле: {fields}" if fields else "Неверные данные запроса"
     return Response(error_body("invalid_payload", message, {"problems": problems}), status_code=400)
+
+
+def _field_of(message: str) -> str | None:
+    path = _FIELD_AT.search(message)
+    missing = _MISSING_FIELD.search(message)
+    parts = [m.group(1) for m in (path, missing) if m]
+    return ".".join(parts) or None
 
 
 _HTTP_CODES = {
