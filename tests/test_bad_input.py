@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import pytest
@@ -28,8 +27,8 @@ class EventCounter:
 
 
 @pytest.fixture
-async def events(database: DatabaseAddress) -> AsyncIterator[EventCounter]:
-    yield EventCounter(database)
+def events(database: DatabaseAddress) -> EventCounter:
+    return EventCounter(database)
 
 
 async def test_a_pair_with_a_participant_without_consent_is_refused_and_stores_nothing(
