@@ -21,7 +21,7 @@ HealthCheck = Callable[[], Awaitable[bool]]
 
 
 def health_route(check: HealthCheck) -> ControllerRouterHandler:
-    @get("/health", exclude_from_auth=True, sync_to_thread=False)
+    @get("/health", exclude_from_auth=True)
     async def health() -> Response[dict[str, Any]]:
         if await check():
             return Response({"status": "ok"})

@@ -46,6 +46,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     db_pool_size: int = 5
     projection_batch_size: int = 500
+    # Reporting runs the projection worker in its own process unless this is off (then run
+    # `python -m services worker` beside it).
+    projection_worker: bool = True
 
     @property
     def is_production(self) -> bool:

@@ -21,7 +21,7 @@ from .runner import ProjectionWorker
 from .schema import Context, Reader, build_schema
 
 
-def create_app(settings: Settings | None = None, run_projections: bool = True) -> Litestar:
+def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging("reporting", settings.log_level)
     state: dict[str, Any] = {}
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, run_projections: bool = True) -
         )
         stop = asyncio.Event()
         worker_task = None
-        if run_projections:
+        if settings.projection_worker:
             worker = ProjectionWorker(
                 role_address(settings, PROJECTOR_ROLE),
                 master_keys_of(settings),

@@ -1,0 +1,327 @@
+"""The services as separate processes on one database, and a projection worker killed mid-batch."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+
+from services.cli import start_service, wait_healthy
+from services.programs.application import Feedback, NewMeeting, Programs, RegistryState
+from services.programs.domain import MeetingFormat, MeetingKind
+from services.setup import setup_database
+from services.wiring import master_keys_of
+from shared.auth import Principal, Role, issue_token
+from shared.database import (
+    PROJECTOR_ROLE,
+    WRITER_ROLE,
+    DatabaseAddress,
+    connect,
+    drop_database,
+    ensure_database,
+)
+from shared.keystore import KeyVault
+from shared.settings import Settings
+from shared.tenancy import Scope
+
+pytestmark = pytest.mark.processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+async def own_database(server: DatabaseAddress) -> AsyncIterator[DatabaseAddress]:
+    """A database of its own, so that no in-process worker projects it behind our back."""
+    name = f"nastavnik_processes_{os.getpid()}"
+    address = await ensure_database(server, name)
+    await setup_database(address, Settings(database_url=address.url))
+    yield address
+    await drop_database(server, name)
+
+
+def environment(database: DatabaseAddress, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database.url, "LOG_LEVEL": "warning", **extra}
+
+
+@pytest.fixture(scope="module")
+def services(own_database: DatabaseAddress) -> Iterator[Settings]:
+    settings = Settings(
+        database_url=own_database.url,
+        registry_port=free_port(),
+        programs_port=free_port(),
+        reporting_port=free_port(),
+    )
+    env = environment(own_database, PROJECTION_WORKER="false")
+    processes = [start_service(s, settings, env) for s in ("registry", "programs", "reporting")]
+    try:
+        urls = [
+            f"http://127.0.0.1:{p}"
+            for p in (settings.registry_port, settings.programs_port, settings.reporting_port)
+        ]
+        wait_healthy(urls, processes, seconds=60)
+        yield settings
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            process.wait(timeout=15)
+
+
+def start_worker(database: DatabaseAddress, batch_size: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "services", "worker"],
+        env=environment(database, PROJECTION_BATCH_SIZE=str(batch_size)),
+    )
+
+
+async def projected(database: DatabaseAddress) -> dict[str, int]:
+    connection = await connect(database)
+    try:
+        rows = await connection.fetch(
+            "SELECT upstream, min(position) AS position FROM projection_tracking GROUP BY upstream"
+        )
+        return {r["upstream"]: r["position"] for r in rows}
+    finally:
+        await connection.close()
+
+
+async def stored(database: DatabaseAddress) -> dict[str, int]:
+    connection = await connect(database)
+    try:
+        return {
+            upstream: await connection.fetchval(
+                f"SELECT coalesce(max(notification_id), 0) FROM {upstream}_events"
+            )
+            for upstream in ("registry", "programs")
+        }
+    finally:
+        await connection.close()
+
+
+async def wait_until_projected(database: DatabaseAddress, seconds: float = 60) -> None:
+    target = await stored(database)
+    for _ in range(int(seconds * 10)):
+        if await projected(database) == target:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"projections stuck at {await projected(database)}, want {target}")
+
+
+class Client:
+    """The services over real HTTP, as an outside client calls them."""
+
+    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
+        self.http = http
+        self.settings = settings
+        self.registry = f"http://127.0.0.1:{settings.registry_port}"
+        self.programs = f"http://127.0.0.1:{settings.programs_port}"
+        self.reporting = f"http://127.0.0.1:{settings.reporting_port}"
+
+    async def post(self, url: str, token: str, body: dict[str, object]) -> dict[str, Any]:
+        response = await self.http.post(
+            url, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def school_with_a_pair(self) -> dict[str, Any]:
+        operator = issue_token(self.settings, Role.OPERATOR, "")
+        region = await self.post(
+            f"{self.registry}/organisations",
+            operator,
+            {"kind": "region", "name": "Регион процессов"},
+        )
+        town = await self.post(
+            f"{self.registry}/organisations",
+            operator,
+            {"kind": "municipality", "name": "Город", "parent_id": region["id"]},
+        )
+        school = await self.post(
+            f"{self.registry}/organisations",
+            operator,
+            {"kind": "school", "name": "Школа", "parent_id": town["id"]},
+        )
+        coordinator = issue_token(self.settings, Role.SCHOOL_COORDINATOR, school["path"])
+        consent = {"signed_on": str(date.today())}
+        people = {}
+        for role, name in (("mentor", "Учитель Процессов"), ("mentee", "Молодой Специалист")):
+            people[role] = await self.post(
+                f"{self.registry}/people",
+                coordinator,
+                {
+                    "school_id": school["id"],
+                    "kind": "teacher",
+                    "full_name": name,
+                    "roles": [role],
+                    "consent": consent,
+                },
+            )
+        programme = await self.post(
+            f"{self.programs}/programmes",
+            coordinator,
+            {
+                "school_id": school["id"],
+                "school_year": "2025/26",
+                "title": "Программа",
+                "forms": ["teacher_young_specialist"],
+            },
+        )
+        pair = await self.post(
+            f"{self.programs}/programmes/{programme['id']}/pairs",
+            coordinator,
+            {
+                "form": "teacher_young_specialist",
+                "mentor_id": people["mentor"]["id"],
+                "mentee_id": people["mentee"]["id"],
+            },
+        )
+        meeting = await self.post(
+            f"{self.programs}/pairs/{pair['id']}/meetings",
+            coordinator,
+            {"kind": "introduction", "held_on": str(date.today()), "duration_minutes": 30},
+        )
+        return {
+            "school": school,
+            "coordinator": coordinator,
+            "pair": pair,
+            "meeting": meeting,
+            "registry_position": people["mentee"]["position"],
+        }
+
+
+async def test_the_slice_runs_across_three_processes(
+    services: Settings, own_database: DatabaseAddress
+) -> None:
+    worker = start_worker(own_database, batch_size=100)
+    try:
+        async with httpx.AsyncClient(timeout=30) as http:
+            client = Client(http, services)
+            made = await client.school_with_a_pair()
+            auth = {"Authorization": f"Bearer {made['coordinator']}"}
+            wait = {
+                "query": "query($r: Int!, $p: Int!) { caughtUp(registry: $r, programs: $p) }",
+                "variables": {"r": made["registry_position"], "p": made["meeting"]["position"]},
+            }
+            caught_up = await http.post(f"{client.reporting}/graphql", json=wait, headers=auth)
+            pairs = "{ pairs { edges { node { mentor { fullName } meetings { id } } } } }"
+            answer = await http.post(
+                f"{client.reporting}/graphql", json={"query": pairs}, headers=auth
+            )
+            openapi = await http.get(f"{client.programs}/schema/openapi.json")
+            health = [
+                await http.get(f"{url}/health")
+                for url in (client.registry, client.programs, client.reporting)
+            ]
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0
+
+    assert caught_up.json()["data"]["caughtUp"] is True
+    data = answer.json()["data"]
+    [edge] = data["pairs"]["edges"]
+    assert edge["node"]["mentor"]["fullName"] == "Учитель Процессов"
+    assert edge["node"]["meetings"] == [{"id": made["meeting"]["id"]}]
+    assert "/pairs/{pair_id}/meetings" in openapi.json()["paths"]
+    assert [h.status_code for h in health] == [200, 200, 200]
+
+
+def record_meetings(
+    database: DatabaseAddress, settings: Settings, made: dict[str, Any], count: int
+) -> None:
+    """Many events through the programs application's own command (in-process, to be quick)."""
+    writer = database.as_role(WRITER_ROLE, "")
+    keys = KeyVault(writer, master_keys_of(settings))
+    registry = RegistryState(writer)
+    programs = Programs(writer, keys=keys, registry=registry)
+    coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
+    start = date.today() - timedelta(days=count)
+    try:
+        for index in range(count):
+            programs.record_meeting(
+                coordinator,
+                UUID(made["pair"]["id"]),
+                NewMeeting(
+                    kind=MeetingKind.REGULAR,
+                    held_on=start + timedelta(days=index),
+                    duration_minutes=30,
+                    meeting_format=MeetingFormat.ONLINE,
+                    mentor=Feedback(rating=8),
+                    mentee=Feedback(rating=9),
+                ),
+            )
+    finally:
+        programs.close()
+        registry.close()
+        keys.close()
+
+
+async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:
+    """SIGKILL the worker while its connection is inside a batch's transaction."""
+    connection = await connect(database)
+    try:
+        for _ in range(2000):
+            busy = await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
+                " AND xact_start IS NOT NULL AND datname = current_database()",
+                PROJECTOR_ROLE,
+            )
+            if busy:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(timeout=10)
+                return
+            await asyncio.sleep(0.005)
+    finally:
+        await connection.close()
+    raise AssertionError("the worker never opened a batch")
+
+
+async def test_a_worker_killed_mid_batch_ends_with_exactly_one_row_per_event(
+    services: Settings, own_database: DatabaseAddress
+) -> None:
+    async with httpx.AsyncClient(timeout=30) as http:
+        made = await Client(http, services).school_with_a_pair()
+    await asyncio.to_thread(record_meetings, own_database, services, made, 400)
+
+    for _ in range(3):
+        await kill_in_a_transaction(start_worker(own_database, batch_size=20), own_database)
+    kills_left_work = await projected(own_database) != await stored(own_database)
+    worker = start_worker(own_database, batch_size=20)
+    try:
+        await wait_until_projected(own_database)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=15)
+
+    connection = await connect(own_database)
+    try:
+        events = await connection.fetchval(
+            "SELECT (SELECT count(*) FROM registry_events) + (SELECT count(*) FROM programs_events)"
+        )
+        history = await connection.fetchval("SELECT count(*) FROM event_history")
+        meetings = await connection.fetchval(
+            "SELECT count(*) FROM meetings WHERE pair_id = $1", UUID(made["pair"]["id"])
+        )
+        counted = await connection.fetchval(
+            "SELECT meetings FROM school_counts WHERE tenant = $1::ltree", made["school"]["path"]
+        )
+    finally:
+        await connection.close()
+    assert kills_left_work
+    assert history == events
+    assert meetings == counted == 401
