@@ -97,7 +97,8 @@ async def demo_loaded(admin: DatabaseAddress) -> bool:
 def run(settings: Settings) -> None:
     admin = admin_address(settings)
     asyncio.run(setup_database(admin, settings))
-    env = {**os.environ, "DATABASE_URL": admin.url}
+    # Request logs go to the services' own output; keep the console readable unless asked.
+    env = {"LOG_LEVEL": "warning", **os.environ, "DATABASE_URL": admin.url}
     urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in SERVICES}
     processes = [start_service(s, settings, env) for s in SERVICES]
     try:

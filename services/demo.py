@@ -84,47 +84,19 @@ def demo_token(settings: Settings, role: Role, scope: str | None = None) -> str:
     return issue_token(settings, role, scope or default_scope(role), user=f"demo-{role}", name=name)
 
 
-_SURNAMES = [
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Петров",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-]
-_FIRST_NAMES = [
-    "Александр",
-    "Мария",
-    "Дмитрий",
-    "Анна",
-    "Максим",
-    "Елена",
-    "Иван",
-    "Ольга",
-    "Артём",
-    "Татьяна",
-    "Никита",
-    "Наталья",
-    "Егор",
-    "Светлана",
-]
-_PATRONYMICS = ["Александрович", "Сергеевна", "Дмитриевич", "Игоревна", "Петрович", "Олеговна"]
+_SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов",
+             "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев"]
+_MEN = (["Александр", "Дмитрий", "Максим", "Иван", "Артём", "Никита", "Егор"],
+        ["Александрович", "Дмитриевич", "Петрович", "Сергеевич", "Олегович"])
+_WOMEN = (["Мария", "Анна", "Елена", "Ольга", "Татьяна", "Наталья", "Светлана"],
+          ["Александровна", "Сергеевна", "Игоревна", "Олеговна", "Петровна"])
 
 
 def _full_name(rng: random.Random, index: int) -> str:
-    first = _FIRST_NAMES[index % len(_FIRST_NAMES)]
-    surname = rng.choice(_SURNAMES)
-    if first.endswith("а") or first.endswith("я"):
-        surname += "а"
-    return f"{surname} {first} {rng.choice(_PATRONYMICS)}"
+    woman = index % 2 == 1
+    first_names, patronymics = _WOMEN if woman else _MEN
+    surname = rng.choice(_SURNAMES) + ("а" if woman else "")
+    return f"{surname} {rng.choice(first_names)} {rng.choice(patronymics)}"
 
 
 class DemoLoader:
