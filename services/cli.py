@@ -147,6 +147,7 @@ def worker(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        await projection_worker.verify_master_key()
         await projection_worker.run(stop)
 
     asyncio.run(main())

@@ -133,7 +133,7 @@ async def _create_key_store(connection: asyncpg.Connection, settings: Settings) 
             wrapped,
         )
     else:
-        master_keys.unwrap(row[0], bytes(row[1]), keystore.CHECK_SUBJECT)
+        keystore.check_master_key(master_keys, row[0], bytes(row[1]))
 
 
 async def _create_read_model(connection: asyncpg.Connection, table: Table) -> None:

@@ -34,6 +34,16 @@ CREATE TABLE IF NOT EXISTS person_keys (
 """
 
 
+def check_master_key(master_keys: MasterKeys, key_id: str, wrapped: bytes) -> None:
+    try:
+        master_keys.unwrap(key_id, wrapped, CHECK_SUBJECT)
+    except MasterKeyMismatch:
+        raise MasterKeyMismatch(
+            f"MASTER_KEY does not match the master key ({key_id}) that wraps the stored data "
+            "keys: set the right MASTER_KEY, or list it in PREVIOUS_MASTER_KEYS after a rotation"
+        ) from None
+
+
 def _conninfo(address: DatabaseAddress) -> str:
     parts = [
         f"host={address.host}",
@@ -69,7 +79,7 @@ class KeyVault:
         row = self._fetch(CHECK_SUBJECT)
         if row is None:
             raise MasterKeyMismatch("the key check row is missing: run the setup step first")
-        self.master_keys.unwrap(row[0], row[1], CHECK_SUBJECT)
+        check_master_key(self.master_keys, row[0], row[1])
 
     def create(self, subject: UUID) -> bytes:
         """A new data key for `subject` (the existing one if it already has a key)."""
@@ -136,6 +146,16 @@ class Keyring:
     def __init__(self, master_keys: MasterKeys) -> None:
         self.master_keys = master_keys
         self._cache: dict[UUID, bytes | None] = {}
+
+    async def verify_master_key(self, connection: asyncpg.Connection) -> None:
+        """Fail at start, with a clear message, when MASTER_KEY is not the one in use."""
+        row = await connection.fetchrow(
+            "SELECT master_key_id, wrapped_key FROM person_keys WHERE subject_id = $1",
+            CHECK_SUBJECT,
+        )
+        if row is None:
+            raise MasterKeyMismatch("the key check row is missing: run the setup step first")
+        check_master_key(self.master_keys, row[0], bytes(row[1]))
 
     async def get(self, connection: asyncpg.Connection, subject: UUID) -> bytes | None:
         if subject not in self._cache:

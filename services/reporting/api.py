@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 master_keys_of(settings),
                 settings.projection_batch_size,
             )
+            await worker.verify_master_key()
             worker_task = asyncio.create_task(worker.run(stop))
         try:
             yield

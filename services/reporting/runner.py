@@ -39,6 +39,13 @@ class ProjectionWorker:
         self.projections: list[Projection] = [cls(self.keyring) for cls in ALL]
         self.mapper = make_mapper()
 
+    async def verify_master_key(self) -> None:
+        connection = await connect(self.address)
+        try:
+            await self.keyring.verify_master_key(connection)
+        finally:
+            await connection.close()
+
     async def catch_up(self, connection: asyncpg.Connection) -> int:
         """Apply every stored event not yet projected; return how many were applied."""
         applied = 0
