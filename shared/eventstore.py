@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
+from shared.auth import Principal
 from shared.database import DatabaseAddress
 from shared.errors import Conflict, NotFound
 from shared.personal_data import Sealed, decode_sealed, encode_sealed
@@ -36,6 +37,10 @@ class Actor:
 
     user: str
     role: str
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(user=principal.user, role=str(principal.role))
 
 
 class TenantAggregate(Aggregate):

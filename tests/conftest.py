@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -34,13 +35,21 @@ def server() -> DatabaseAddress:
     return start_embedded_server(PROJECT_ROOT / ".data" / "test")
 
 
+@asynccontextmanager
+async def fresh_database(server: DatabaseAddress, name: str) -> AsyncIterator[DatabaseAddress]:
+    """A new database with the schema set up, dropped afterwards."""
+    address = await ensure_database(server, f"{name}_{os.getpid()}")
+    try:
+        await setup_database(address, Settings(database_url=address.url))
+        yield address
+    finally:
+        await drop_database(server, address.database)
+
+
 @pytest.fixture(scope="session")
 async def database(server: DatabaseAddress) -> AsyncIterator[DatabaseAddress]:
-    name = f"nastavnik_test_{os.getpid()}"
-    address = await ensure_database(server, name)
-    await setup_database(address, Settings(database_url=address.url))
-    yield address
-    await drop_database(server, name)
+    async with fresh_database(server, "nastavnik_test") as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

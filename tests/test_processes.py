@@ -19,7 +19,6 @@ import pytest
 from services.cli import start_service, wait_healthy
 from services.programs.application import Feedback, NewMeeting, Programs, RegistryState
 from services.programs.domain import MeetingFormat, MeetingKind
-from services.setup import setup_database
 from services.wiring import master_keys_of
 from shared.auth import Principal, Role, issue_token
 from shared.database import (
@@ -27,12 +26,11 @@ from shared.database import (
     WRITER_ROLE,
     DatabaseAddress,
     connect,
-    drop_database,
-    ensure_database,
 )
 from shared.keystore import KeyVault
 from shared.settings import Settings
 from shared.tenancy import Scope
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.processes
 
@@ -47,11 +45,8 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 async def own_database(server: DatabaseAddress) -> AsyncIterator[DatabaseAddress]:
     """A database of its own, so that no in-process worker projects it behind our back."""
-    name = f"nastavnik_processes_{os.getpid()}"
-    address = await ensure_database(server, name)
-    await setup_database(address, Settings(database_url=address.url))
-    yield address
-    await drop_database(server, name)
+    async with fresh_database(server, "nastavnik_processes") as address:
+        yield address
 
 
 def environment(database: DatabaseAddress, **extra: str) -> dict[str, str]:

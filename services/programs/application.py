@@ -18,7 +18,7 @@ from services.registry.domain import (
 )
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.errors import InvalidInput, NotFound, RuleViolated
-from shared.eventstore import Actor, EventStoreApplication
+from shared.eventstore import Actor, EventStoreApplication, actor_of
 from shared.keystore import KeyVault
 
 from .domain import MeetingFormat, MeetingKind, MentoringForm, MentorLoad, Pair, Programme
@@ -28,10 +28,6 @@ class RegistryState(EventStoreApplication):
     """Read-only view of the registry's aggregates (same table, same name)."""
 
     name = "registry"
-
-
-def actor_of(principal: Principal) -> Actor:
-    return Actor(user=principal.user, role=str(principal.role))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from shared.auth import SCHOOL_STAFF, Principal, Role
 from shared.errors import InvalidInput, RuleViolated
-from shared.eventstore import Actor, EventStoreApplication
+from shared.eventstore import EventStoreApplication, actor_of
 from shared.keystore import KeyVault
 from shared.tenancy import child_path
 
@@ -35,10 +35,6 @@ ORGANISATION_CREATORS: dict[OrganisationKind, frozenset[Role]] = {
         {Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER}
     ),
 }
-
-
-def actor_of(principal: Principal) -> Actor:
-    return Actor(user=principal.user, role=str(principal.role))
 
 
 def age_on(birth_date: date, day: date) -> int:

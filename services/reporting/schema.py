@@ -65,24 +65,22 @@ class Reader:
         return [found.get(i) for i in ids]
 
     async def _load_meetings(self, pair_ids: list[UUID]) -> list[list[Meeting]]:
-        rows = await self.fetch(
-            "SELECT * FROM meetings WHERE pair_id = ANY($1::uuid[]) ORDER BY held_on, id",
-            pair_ids,
-        )
-        grouped: dict[UUID, list[Meeting]] = {i: [] for i in pair_ids}
-        for row in rows:
-            grouped[row["pair_id"]].append(Meeting.from_row(row))
-        return [grouped[i] for i in pair_ids]
+        return await self._load_lists("meetings", "pair_id", "held_on, id", Meeting, pair_ids)
 
     async def _load_consents(self, person_ids: list[UUID]) -> list[list[Consent]]:
+        return await self._load_lists("consents", "person_id", "signed_on, id", Consent, person_ids)
+
+    async def _load_lists(
+        self, table: str, key: str, order: str, node: Any, keys: list[UUID]
+    ) -> list[list[Any]]:
+        """One query for the rows of every key in the batch, grouped back by key."""
         rows = await self.fetch(
-            "SELECT * FROM consents WHERE person_id = ANY($1::uuid[]) ORDER BY signed_on, id",
-            person_ids,
+            f"SELECT * FROM {table} WHERE {key} = ANY($1::uuid[]) ORDER BY {order}", keys
         )
-        grouped: dict[UUID, list[Consent]] = {i: [] for i in person_ids}
+        grouped: dict[UUID, list[Any]] = {k: [] for k in keys}
         for row in rows:
-            grouped[row["person_id"]].append(Consent.from_row(row))
-        return [grouped[i] for i in person_ids]
+            grouped[row[key]].append(node.from_row(row))
+        return [grouped[k] for k in keys]
 
 
 class Context(BaseContext, kw_only=True):
