@@ -11,6 +11,7 @@ import asyncio
 
 import asyncpg
 
+from services.registry import imports, person_index
 from services.reporting.projections import ALL, Table, Visibility
 from services.reporting.runner import UPSTREAMS
 from shared import keystore
@@ -51,6 +52,14 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         for upstream in UPSTREAMS:
             await _grant_event_store(connection, upstream)
         await _create_key_store(connection, settings)
+        for side_schema, side_table in (
+            (person_index.SCHEMA, "person_fingerprints"),
+            (imports.SCHEMA, "registry_imports"),
+        ):
+            await connection.execute(side_schema)
+            await connection.execute(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON {side_table} TO {WRITER_ROLE}"
+            )
         await connection.execute(SCOPE_FUNCTION)
         await connection.execute(TRACKING)
         await connection.execute(f"GRANT SELECT, UPDATE ON projection_tracking TO {PROJECTOR_ROLE}")

@@ -6,8 +6,9 @@ from uuid import UUID
 
 import anyio
 import msgspec
+from psycopg_pool import ConnectionPool
 
-from shared.database import WRITER_ROLE, DatabaseAddress
+from shared.database import WRITER_ROLE, DatabaseAddress, open_sync_pool, sync_pool_reachable
 from shared.keystore import KeyVault
 from shared.logging import configure_logging
 from shared.personal_data import MasterKeys
@@ -41,20 +42,21 @@ class EventStoreResources:
         configure_logging(service, settings.log_level)
         self.settings = settings
         self.address = role_address(settings, WRITER_ROLE)
-        self.keys: KeyVault | None = None
+        self.pool: ConnectionPool | None = None
 
     def open(self) -> KeyVault:
         """Connect and check the master key: a wrong key stops the start with a clear message."""
-        self.keys = KeyVault(self.address, master_keys_of(self.settings))
-        self.keys.verify_master_key()
-        return self.keys
+        self.pool = open_sync_pool(self.address)
+        keys = KeyVault(self.pool, master_keys_of(self.settings))
+        keys.verify_master_key()
+        return keys
 
     def close(self) -> None:
-        if self.keys is not None:
-            self.keys.close()
+        if self.pool is not None:
+            self.pool.close()
 
     async def healthy(self) -> bool:
-        keys = self.keys
-        if keys is None:
+        pool = self.pool
+        if pool is None:
             return False
-        return await anyio.to_thread.run_sync(keys.ping)
+        return await anyio.to_thread.run_sync(sync_pool_reachable, pool)

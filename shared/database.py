@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
+from psycopg_pool import ConnectionPool
 
 # Roles the services connect as. None is a superuser or owns what it reads, so none bypasses
 # row-level security except where a policy says so (the projector may write every tenant's rows).
@@ -79,6 +80,31 @@ class DatabaseAddress:
 
 # What a pooled query hands out: a proxy that behaves as a connection.
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+
+
+def open_sync_pool(address: DatabaseAddress, max_size: int = 4) -> ConnectionPool:
+    """A psycopg pool for the write services' side tables (data keys, person index, imports)."""
+    conninfo = " ".join(
+        f"{k}={v}"
+        for k, v in {
+            "host": address.host,
+            "port": address.port,
+            "user": address.user,
+            "dbname": address.database,
+            "password": address.password,
+        }.items()
+        if v != ""
+    )
+    return ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True)
+
+
+def sync_pool_reachable(pool: ConnectionPool) -> bool:
+    try:
+        with pool.connection(timeout=2) as connection:
+            connection.execute("SELECT 1")
+    except Exception:
+        return False
+    return True
 
 
 async def connect(address: DatabaseAddress) -> asyncpg.Connection:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -55,6 +55,15 @@ class TenantAggregate(Aggregate):
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         kwargs.setdefault("tenant", self.tenant)
         super().trigger_event(event_class, **kwargs)
+
+    def follow_school(self, actor: Actor, school_tenant: str) -> None:
+        """After its school moved to another municipality, the aggregate's path follows it."""
+        if school_tenant != self.tenant:
+            self._moved_with_school(actor=actor, tenant=school_tenant)
+
+    @event("MovedWithSchool")
+    def _moved_with_school(self, actor: Actor, tenant: str) -> None:
+        self.tenant = tenant
 
 
 class _DateAsISO(Transcoding):

@@ -10,7 +10,6 @@ from uuid import UUID
 import asyncpg
 from psycopg_pool import ConnectionPool
 
-from shared.database import DatabaseAddress
 from shared.errors import Conflict
 from shared.personal_data import (
     MasterKeyMismatch,
@@ -44,35 +43,24 @@ def check_master_key(master_keys: MasterKeys, key_id: str, wrapped: bytes) -> No
         ) from None
 
 
-def _conninfo(address: DatabaseAddress) -> str:
-    parts = [
-        f"host={address.host}",
-        f"port={address.port}",
-        f"user={address.user}",
-        f"dbname={address.database}",
-    ]
-    if address.password:
-        parts.append(f"password={address.password}")
-    return " ".join(parts)
+class PendingKeys:
+    """Data keys made for the new subjects of one command, stored only with its events, so that
+    a refused command leaves no key behind."""
+
+    def __init__(self) -> None:
+        self.keys: dict[UUID, bytes] = {}
+
+    def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
+        key = self.keys.setdefault(subject, new_data_key())
+        return seal(key, subject, fields)
 
 
 class KeyVault:
     """Synchronous access for the write services (their commands run in worker threads)."""
 
-    def __init__(self, address: DatabaseAddress, master_keys: MasterKeys) -> None:
+    def __init__(self, pool: ConnectionPool, master_keys: MasterKeys) -> None:
         self.master_keys = master_keys
-        self.pool = ConnectionPool(_conninfo(address), min_size=1, max_size=4, open=True)
-
-    def close(self) -> None:
-        self.pool.close()
-
-    def ping(self) -> bool:
-        try:
-            with self.pool.connection(timeout=2) as connection:
-                connection.execute("SELECT 1")
-        except Exception:
-            return False
-        return True
+        self.pool = pool
 
     def verify_master_key(self) -> None:
         """Fail at start, with a clear message, when MASTER_KEY is not the one in use."""
@@ -82,7 +70,7 @@ class KeyVault:
         check_master_key(self.master_keys, row[0], row[1])
 
     def create(self, subject: UUID) -> bytes:
-        """A new data key for `subject` (the existing one if it already has a key)."""
+        """A data key for `subject`, made now unless it already has one."""
         key_id, wrapped = self.master_keys.wrap(new_data_key(), subject)
         with self.pool.connection() as connection:
             connection.execute(
@@ -94,13 +82,23 @@ class KeyVault:
         assert key is not None
         return key
 
+    def store_many(self, keys: dict[UUID, bytes]) -> None:
+        """Store new data keys (made by `PendingKeys` for a command about to be saved)."""
+        rows = [(subject, *self.master_keys.wrap(key, subject)) for subject, key in keys.items()]
+        with self.pool.connection() as connection, connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
+                " VALUES (%s, %s, %s)",
+                rows,
+            )
+
+    def delete_many(self, subjects: list[UUID]) -> None:
+        with self.pool.connection() as connection:
+            connection.execute("DELETE FROM person_keys WHERE subject_id = ANY(%s)", (subjects,))
+
     def get(self, subject: UUID) -> bytes | None:
         row = self._fetch(subject)
         return None if row is None else self.master_keys.unwrap(row[0], row[1], subject)
-
-    def delete(self, subject: UUID) -> None:
-        with self.pool.connection() as connection:
-            connection.execute("DELETE FROM person_keys WHERE subject_id = %s", (subject,))
 
     def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
         key = self.get(subject)

@@ -26,6 +26,7 @@ from shared.database import (
     WRITER_ROLE,
     DatabaseAddress,
     connect,
+    open_sync_pool,
 )
 from shared.keystore import KeyVault
 from shared.settings import Settings
@@ -241,7 +242,8 @@ def record_meetings(
 ) -> None:
     """Many events through the programs application's own command (in-process, to be quick)."""
     writer = database.as_role(WRITER_ROLE, "")
-    keys = KeyVault(writer, master_keys_of(settings))
+    pool = open_sync_pool(writer)
+    keys = KeyVault(pool, master_keys_of(settings))
     registry = RegistryState(writer)
     programs = Programs(writer, keys=keys, registry=registry)
     coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
@@ -263,7 +265,7 @@ def record_meetings(
     finally:
         programs.close()
         registry.close()
-        keys.close()
+        pool.close()
 
 
 async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:

@@ -14,13 +14,13 @@ from litestar.datastructures import State
 
 from services.wiring import Created, EventStoreResources
 from shared.auth import Principal
+from shared.dictionaries import MentoringForm, SchoolYear
 from shared.http import create_service_app
 from shared.settings import Settings, get_settings
 
 from .application import Feedback, NewMeeting, Programs, RegistryState
-from .domain import MeetingFormat, MeetingKind, MentoringForm
+from .domain import MeetingFormat, MeetingKind
 
-SchoolYear = Annotated[str, msgspec.Meta(pattern=r"^\d{4}/\d{2}$", examples=["2025/26"])]
 Rating = Annotated[int, msgspec.Meta(ge=1, le=10)]
 
 

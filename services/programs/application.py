@@ -17,11 +17,12 @@ from services.registry.domain import (
     Person,
 )
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.dictionaries import MentoringForm
 from shared.errors import InvalidInput, NotFound, RuleViolated
 from shared.eventstore import Actor, EventStoreApplication, actor_of
 from shared.keystore import KeyVault
 
-from .domain import MeetingFormat, MeetingKind, MentoringForm, MentorLoad, Pair, Programme
+from .domain import MeetingFormat, MeetingKind, MentorLoad, Pair, Programme
 
 
 class RegistryState(EventStoreApplication):

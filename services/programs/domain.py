@@ -8,34 +8,10 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.errors import RuleViolated
 from shared.eventstore import Actor, TenantAggregate
 from shared.personal_data import Sealed
-
-
-class MentoringForm(StrEnum):
-    """Форма наставничества: who mentors whom."""
-
-    STUDENT_STUDENT = "student_student"
-    TEACHER_STUDENT = "teacher_student"
-    UNIVERSITY_STUDENT_STUDENT = "university_student_student"
-    EMPLOYER_STUDENT = "employer_student"
-    EMPLOYER_UNIVERSITY_STUDENT = "employer_university_student"
-    TEACHER_YOUNG_SPECIALIST = "teacher_young_specialist"
-    TEACHER_TEACHER = "teacher_teacher"
-    DIRECTOR_TEACHER = "director_teacher"
-
-
-FORM_NAMES = {
-    MentoringForm.STUDENT_STUDENT: "ученик – ученик",
-    MentoringForm.TEACHER_STUDENT: "учитель – ученик",
-    MentoringForm.UNIVERSITY_STUDENT_STUDENT: "студент – ученик",
-    MentoringForm.EMPLOYER_STUDENT: "работодатель – ученик",
-    MentoringForm.EMPLOYER_UNIVERSITY_STUDENT: "работодатель – студент",
-    MentoringForm.TEACHER_YOUNG_SPECIALIST: "педагог – молодой специалист",
-    MentoringForm.TEACHER_TEACHER: "педагог – педагог",
-    MentoringForm.DIRECTOR_TEACHER: "руководитель ОО – педагог",
-}
 
 
 class MeetingKind(StrEnum):

@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from shared.auth import SCHOOL_STAFF, Principal, Role
-from shared.errors import InvalidInput, RuleViolated
+from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.errors import Conflict, InvalidInput, RuleViolated
 from shared.eventstore import EventStoreApplication, actor_of
-from shared.keystore import KeyVault
-from shared.tenancy import child_path
+from shared.keystore import KeyVault, PendingKeys
+from shared.personal_data import Sealed
+from shared.tenancy import child_path, region_of
 
 from .domain import (
     ConsentKind,
+    InformationSource,
+    MeetingFrequency,
+    MeetingPreference,
+    MentorQuestionnaire,
+    MentorRegister,
     Organisation,
     OrganisationKind,
     ParticipantRole,
+    PartnerKind,
     Person,
     PersonKind,
+    StaffRole,
+    TrainingCourse,
     check_parent,
 )
+from .person_index import PersonIndex
 
-# Who may create which kind of organisation (always within their own scope).
-ORGANISATION_CREATORS: dict[OrganisationKind, frozenset[Role]] = {
+# Who may create, rename or close which kind of organisation (always within their own scope).
+ORGANISATION_MANAGERS: dict[OrganisationKind, frozenset[Role]] = {
     OrganisationKind.REGION: frozenset({Role.OPERATOR}),
     OrganisationKind.INSTITUTE: frozenset({Role.OPERATOR, Role.REGION_OFFICER}),
     OrganisationKind.MUNICIPALITY: frozenset({Role.OPERATOR, Role.REGION_OFFICER}),
@@ -35,13 +46,15 @@ ORGANISATION_CREATORS: dict[OrganisationKind, frozenset[Role]] = {
         {Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER}
     ),
 }
+SCHOOL_FOUNDERS = frozenset({Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER})
+SCHOOL_EDITORS = SCHOOL_STAFF | {Role.OPERATOR}
+INSTITUTE = frozenset({Role.OPERATOR, Role.INSTITUTE_METHODOLOGIST})
+
+ADULT_AGE = 18
 
 
 def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -63,16 +76,42 @@ class NewPerson:
     grade: str | None = None
     contacts: str | None = None
     mentor_capacity: int = 1
+    position: str | None = None
+    teaching_since: date | None = None
+    partner_id: UUID | None = None
     consent: NewConsent | None = None
     id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class QuestionnaireAnswers:
+    competences: list[str]
+    interests: list[str]
+    hours_per_month: int
+    meeting_frequency: MeetingFrequency
+    meeting_format: MeetingPreference
+    capacity: int
+    preferred_age_min: int | None = None
+    preferred_age_max: int | None = None
+    preferred_categories: list[MenteeCategory] = field(default_factory=list)
+    experience: str | None = None
+
+
+@dataclass
+class Prepared:
+    """A registration checked and sealed, ready to be saved (alone or with a whole file)."""
+
+    person: Person
+    fingerprint: bytes | None
 
 
 class Registry(EventStoreApplication):
     name = "registry"
 
-    def __init__(self, *args: Any, keys: KeyVault, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, keys: KeyVault, index: PersonIndex, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
+        self.index = index
 
     # Organisations
 
@@ -83,25 +122,74 @@ class Registry(EventStoreApplication):
         name: str,
         parent_id: UUID | None,
         organisation_id: UUID | None = None,
+        partner_kind: PartnerKind | None = None,
     ) -> tuple[Organisation, int]:
-        principal.require(ORGANISATION_CREATORS[kind], f"создавать: {kind}")
+        principal.require(ORGANISATION_MANAGERS[kind], f"создавать: {kind}")
         parent = (
             self.load(Organisation, parent_id, "Вышестоящая организация") if parent_id else None
         )
         check_parent(kind, parent.kind if parent else None)
-        new_id = organisation_id or uuid4()
-        tenant = child_path(parent.tenant if parent else "", new_id)
         if parent is not None:
             principal.require_scope(parent.tenant)
+            parent.check_open()
+        if kind == OrganisationKind.PARTNER and partner_kind is None:
+            raise InvalidInput("partner_kind_missing", "Укажите вид организации-партнёра")
+        new_id = organisation_id or uuid4()
         organisation = Organisation(
             id=new_id,
-            tenant=tenant,
+            tenant=child_path(parent.tenant if parent else "", new_id),
             actor=actor_of(principal),
             kind=kind,
             name=name,
             parent_id=parent_id,
+            partner_kind=partner_kind,
         )
         return organisation, self.store(organisation)
+
+    def rename_organisation(self, principal: Principal, organisation_id: UUID, name: str) -> int:
+        organisation = self._managed(principal, organisation_id, "переименовывать")
+        organisation.rename(actor_of(principal), name)
+        return self.store(organisation)
+
+    def close_organisation(
+        self, principal: Principal, organisation_id: UUID, closed_on: date, reason: str
+    ) -> int:
+        organisation = self._managed(principal, organisation_id, "закрывать")
+        organisation.close(actor_of(principal), closed_on, reason)
+        return self.store(organisation)
+
+    def move_school(
+        self, principal: Principal, school_id: UUID, municipality_id: UUID
+    ) -> tuple[str, int]:
+        principal.require(
+            frozenset({Role.OPERATOR, Role.REGION_OFFICER}),
+            "переводить школы между муниципалитетами",
+        )
+        school = self.school(school_id)
+        municipality = self.load(Organisation, municipality_id, "Муниципалитет")
+        principal.require_scope(region_of(school.tenant))
+        school.move(actor_of(principal), municipality, child_path(municipality.tenant, school.id))
+        return school.tenant, self.store(school)
+
+    def sign_agreement(
+        self,
+        principal: Principal,
+        partner_id: UUID,
+        school_id: UUID,
+        number: str,
+        signed_on: date,
+        valid_until: date | None,
+        subject: str,
+    ) -> tuple[UUID, int]:
+        principal.require(SCHOOL_FOUNDERS | SCHOOL_MANAGEMENT, "заключать соглашения с партнёрами")
+        partner = self.load(Organisation, partner_id, "Организация-партнёр")
+        school = self.school(school_id)
+        principal.require_scope(school.tenant)
+        agreement_id = uuid4()
+        partner.sign_agreement(
+            actor_of(principal), agreement_id, school, number, signed_on, valid_until, subject
+        )
+        return agreement_id, self.store(partner)
 
     def school(self, school_id: UUID) -> Organisation:
         school = self.load(Organisation, school_id, "Школа")
@@ -109,54 +197,91 @@ class Registry(EventStoreApplication):
             raise InvalidInput("not_a_school", "Указанная организация не школа", id=str(school_id))
         return school
 
+    def _managed(self, principal: Principal, organisation_id: UUID, action: str) -> Organisation:
+        organisation = self.load(Organisation, organisation_id, "Организация")
+        principal.require(ORGANISATION_MANAGERS[organisation.kind], action)
+        principal.require_scope(organisation.tenant)
+        return organisation
+
     # People
 
     def register_person(self, principal: Principal, new: NewPerson) -> tuple[Person, int]:
-        principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "вносить людей в базы школы")
-        school = self.school(new.school_id)
-        principal.require_scope(school.tenant)
-        today = date.today()
-        if new.birth_date is not None and new.birth_date > today:
-            raise InvalidInput(
-                "birth_date_in_future", "Дата рождения не может быть в будущем", field="birth_date"
-            )
-        if not new.roles:
-            raise InvalidInput(
-                "no_role", "Укажите роль: наставник и/или наставляемый", field="roles"
-            )
+        school = self.open_school_for(principal, new.school_id)
+        pending = PendingKeys()
+        prepared = self.prepare(principal, school, new, pending)
+        return prepared.person, self.save_prepared(school.id, [prepared], pending)
+
+    def prepare(
+        self, principal: Principal, school: Organisation, new: NewPerson, pending: PendingKeys
+    ) -> Prepared:
+        """Check a registration and seal its personal data with new keys; nothing is stored."""
+        Person.check_registration(new.kind, new.roles, new.birth_date, date.today())
+        if new.partner_id is not None:
+            partner = self.load(Organisation, new.partner_id, "Организация-партнёр")
+            if partner.kind != OrganisationKind.PARTNER:
+                raise InvalidInput("not_a_partner", "Указанная организация не партнёр")
         person_id = new.id or uuid4()
         personal = {
             "full_name": new.full_name,
             "birth_date": new.birth_date,
             "contacts": new.contacts,
         }
-        self.keys.create(person_id)
         person = Person(
             id=person_id,
             tenant=school.tenant,
             actor=actor_of(principal),
             school_id=school.id,
             kind=new.kind,
-            personal=self.keys.seal(person_id, personal),
+            personal=pending.seal(person_id, personal),
             birth_year=new.birth_date.year if new.birth_date else None,
             grade=new.grade,
             roles=list(new.roles),
             mentor_capacity=new.mentor_capacity,
+            position=new.position,
+            teaching_since=new.teaching_since,
+            partner_id=new.partner_id,
         )
         if new.consent is not None:
-            self._sign(principal, person, new.birth_date, new.consent)
-        return person, self.store(person)
+            self._sign(principal, person, new.birth_date, new.consent, pending)
+        fingerprint = (
+            self.index.fingerprint(school.id, new.full_name, new.birth_date)
+            if new.birth_date
+            else None
+        )
+        return Prepared(person, fingerprint)
+
+    def save_prepared(self, school_id: UUID, prepared: list[Prepared], pending: PendingKeys) -> int:
+        """Save all the registrations in one transaction, or none of them."""
+        entries = {p.fingerprint: p.person.id for p in prepared if p.fingerprint is not None}
+        if entries and self.index.reserve(school_id, entries):
+            raise Conflict(
+                "duplicate_person",
+                "Человек с такими ФИО и датой рождения уже есть в базе этой школы",
+            )
+        try:
+            return self.store_with_keys(pending, *(p.person for p in prepared))
+        except Exception:
+            self.index.release(school_id, list(entries))
+            raise
+
+    def store_with_keys(self, pending: PendingKeys, *aggregates: Any) -> int:
+        """Store a command's new data keys, then its events; a failed save removes the keys."""
+        self.keys.store_many(pending.keys)
+        try:
+            return self.store(*aggregates)
+        except Exception:
+            self.keys.delete_many(list(pending.keys))
+            raise
 
     def sign_consent(
         self, principal: Principal, person_id: UUID, consent: NewConsent
     ) -> tuple[UUID, int]:
         person = self.person_for(principal, person_id)
-        personal = self.keys.unseal(person.personal)
-        if personal is None:
-            raise RuleViolated("personal_data_erased", "Персональные данные этого человека удалены")
+        personal = self._personal(person)
         birth_date = date.fromisoformat(personal["birth_date"]) if personal["birth_date"] else None
-        consent_id = self._sign(principal, person, birth_date, consent)
-        return consent_id, self.store(person)
+        pending = PendingKeys()
+        consent_id = self._sign(principal, person, birth_date, consent, pending)
+        return consent_id, self.store_with_keys(pending, person)
 
     def withdraw_consent(
         self, principal: Principal, person_id: UUID, consent_id: UUID, withdrawn_on: date
@@ -165,23 +290,212 @@ class Registry(EventStoreApplication):
         person.withdraw_consent(actor_of(principal), consent_id, withdrawn_on)
         return self.store(person)
 
+    def assign_staff_role(
+        self,
+        principal: Principal,
+        person_id: UUID,
+        role: StaffRole,
+        forms: list[MentoringForm],
+        area: str | None,
+    ) -> int:
+        # A director is appointed by the school's founder; other roles by the school itself.
+        allowed = (
+            SCHOOL_FOUNDERS if role == StaffRole.DIRECTOR else SCHOOL_MANAGEMENT | {Role.OPERATOR}
+        )
+        principal.require(allowed, f"назначать роль «{role}»")
+        person = self._person_in_scope(principal, person_id)
+        person.assign_staff_role(actor_of(principal), role, forms, area)
+        return self.store(person)
+
+    def revoke_staff_role(self, principal: Principal, person_id: UUID, role: StaffRole) -> int:
+        allowed = (
+            SCHOOL_FOUNDERS if role == StaffRole.DIRECTOR else SCHOOL_MANAGEMENT | {Role.OPERATOR}
+        )
+        principal.require(allowed, f"снимать роль «{role}»")
+        person = self._person_in_scope(principal, person_id)
+        person.revoke_staff_role(actor_of(principal), role)
+        return self.store(person)
+
+    def record_mentee_profile(
+        self,
+        principal: Principal,
+        person_id: UUID,
+        categories: list[MenteeCategory],
+        requests: str | None,
+    ) -> int:
+        person = self.person_for(principal, person_id)
+        sealed = self._seal_text(person, "requests", requests)
+        person.record_mentee_profile(actor_of(principal), categories, sealed)
+        return self.store(person)
+
+    def record_third_party_information(
+        self, principal: Principal, person_id: UUID, source: InformationSource, information: str
+    ) -> tuple[UUID, int]:
+        person = self.person_for(principal, person_id)
+        information_id = uuid4()
+        sealed = self.keys.seal(person.id, {"information": information})
+        person.record_third_party_information(actor_of(principal), information_id, source, sealed)
+        return information_id, self.store(person)
+
+    def record_mentor_questionnaire(
+        self, principal: Principal, person_id: UUID, answers: QuestionnaireAnswers
+    ) -> int:
+        person = self.person_for(principal, person_id)
+        questionnaire = MentorQuestionnaire(
+            competences=answers.competences,
+            interests=answers.interests,
+            preferred_age_min=answers.preferred_age_min,
+            preferred_age_max=answers.preferred_age_max,
+            preferred_categories=answers.preferred_categories,
+            hours_per_month=answers.hours_per_month,
+            meeting_frequency=answers.meeting_frequency,
+            meeting_format=answers.meeting_format,
+            capacity=answers.capacity,
+            experience=self._seal_text(person, "experience", answers.experience),
+        )
+        person.record_mentor_questionnaire(actor_of(principal), questionnaire)
+        return self.store(person)
+
+    def record_interview(
+        self,
+        principal: Principal,
+        person_id: UUID,
+        held_on: date,
+        recommended: bool,
+        note: str | None,
+    ) -> int:
+        person = self.person_for(principal, person_id)
+        sealed = self._seal_text(person, "note", note)
+        person.record_interview(actor_of(principal), held_on, recommended, sealed)
+        return self.store(person)
+
+    def approve_mentor_register(
+        self,
+        principal: Principal,
+        school_id: UUID,
+        school_year: str,
+        order_number: str,
+        order_date: date,
+        mentor_ids: list[UUID],
+    ) -> tuple[UUID, int]:
+        principal.require(
+            frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR}),
+            "утверждать реестр наставников (это приказ директора)",
+        )
+        school = self.open_school_for(principal, school_id)
+        MentorRegister.check_list(mentor_ids)
+        for mentor_id in mentor_ids:
+            mentor = self.load(Person, mentor_id, "Наставник")
+            if mentor.school_id != school.id:
+                raise RuleViolated(
+                    "other_school", "Наставник числится в другой школе", person_id=str(mentor_id)
+                )
+            mentor.check_can_be_approved_mentor(order_date)
+        register = MentorRegister(
+            id=uuid4(),
+            tenant=school.tenant,
+            actor=actor_of(principal),
+            school_id=school.id,
+            school_year=school_year,
+            order_number=order_number,
+            order_date=order_date,
+            mentor_ids=mentor_ids,
+        )
+        return register.id, self.store(register)
+
+    # The regional base of mentors (kept by the institute)
+
+    def announce_course(
+        self,
+        principal: Principal,
+        name: str,
+        hours: int,
+        provider: str,
+        starts_on: date,
+        ends_on: date,
+    ) -> tuple[UUID, int]:
+        principal.require(INSTITUTE, "вести региональную базу обучения наставников")
+        TrainingCourse.check_dates(starts_on, ends_on)
+        course = TrainingCourse(
+            id=uuid4(),
+            tenant=region_of(principal.scope.path),
+            actor=actor_of(principal),
+            name=name,
+            hours=hours,
+            provider=provider,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        return course.id, self.store(course)
+
+    def record_course_completion(
+        self,
+        principal: Principal,
+        course_id: UUID,
+        person_id: UUID,
+        completed_on: date,
+        certificate: str,
+    ) -> int:
+        principal.require(INSTITUTE, "вести региональную базу обучения наставников")
+        course = self.load(TrainingCourse, course_id, "Курс")
+        principal.require_scope(course.tenant)
+        mentor = self.load(Person, person_id, "Наставник")
+        principal.require_scope(mentor.tenant)
+        if not mentor.is_mentor():
+            raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
+        course.record_completion(
+            actor_of(principal),
+            person_id,
+            mentor.school_id,
+            mentor.tenant,
+            completed_on,
+            certificate,
+        )
+        return self.store(course)
+
+    # Helpers
+
     def person_for(self, principal: Principal, person_id: UUID) -> Person:
-        principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "изменять базы школы")
+        """A person the caller's school may change; its path follows a moved school."""
+        principal.require(SCHOOL_EDITORS, "изменять базы школы")
+        return self._person_in_scope(principal, person_id)
+
+    def _person_in_scope(self, principal: Principal, person_id: UUID) -> Person:
         person = self.load(Person, person_id, "Человек")
-        principal.require_scope(person.tenant)
+        school = self.school(person.school_id)
+        principal.require_scope(school.tenant)
+        school.check_open()
+        person.follow_school(actor_of(principal), school.tenant)
         return person
 
+    def open_school_for(self, principal: Principal, school_id: UUID) -> Organisation:
+        principal.require(SCHOOL_EDITORS, "вносить людей в базы школы")
+        school = self.school(school_id)
+        principal.require_scope(school.tenant)
+        school.check_open()
+        return school
+
+    def _personal(self, person: Person) -> dict[str, Any]:
+        personal = self.keys.unseal(person.personal)
+        if personal is None:
+            raise RuleViolated("personal_data_erased", "Персональные данные этого человека удалены")
+        return personal
+
+    def _seal_text(self, person: Person, name: str, text: str | None) -> Sealed | None:
+        return self.keys.seal(person.id, {name: text}) if text else None
+
     def _sign(
-        self, principal: Principal, person: Person, birth_date: date | None, consent: NewConsent
+        self,
+        principal: Principal,
+        person: Person,
+        birth_date: date | None,
+        consent: NewConsent,
+        pending: PendingKeys,
     ) -> UUID:
         representative = None
         if consent.representative_name:
             # A legal representative is a data subject of their own, with their own key.
-            representative_id = uuid4()
-            self.keys.create(representative_id)
-            representative = self.keys.seal(
-                representative_id, {"full_name": consent.representative_name}
-            )
+            representative = pending.seal(uuid4(), {"full_name": consent.representative_name})
         is_minor = birth_date is not None and age_on(birth_date, consent.signed_on) < ADULT_AGE
         consent_id = uuid4()
         person.sign_consent(

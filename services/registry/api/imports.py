@@ -1,0 +1,64 @@
+"""XLSX import of a school's base: answered at once with the job's id, run in the background."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+from uuid import UUID
+
+import anyio
+import structlog
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from services.registry.imports import Imports
+from services.registry.spreadsheet import Base
+from shared.auth import Principal
+from shared.errors import InvalidInput
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def imports_of(state: State) -> Imports:
+    imports: Imports = state.imports
+    return imports
+
+
+class ImportController(Controller):
+    tags = ["import"]
+
+    @post("/schools/{school_id:uuid}/imports", status_code=202)
+    async def start(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        school_id: UUID,
+        base: Base,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> dict[str, str]:
+        content = await data.read()
+        if len(content) > MAX_FILE_BYTES:
+            raise InvalidInput("file_too_large", "Файл больше 20 МБ")
+        imports = imports_of(state)
+        import_id = await anyio.to_thread.run_sync(imports.start, request.user, school_id, base)
+        task = asyncio.create_task(_run(imports, request.user, import_id, content))
+        state.import_tasks.add(task)
+        task.add_done_callback(state.import_tasks.discard)
+        return {"id": str(import_id), "status_url": f"/imports/{import_id}"}
+
+    @get("/imports/{import_id:uuid}", sync_to_thread=True)
+    def status(
+        self, request: Request[Principal, Any, Any], state: State, import_id: UUID
+    ) -> dict[str, object]:
+        return imports_of(state).status(request.user, import_id)
+
+
+async def _run(imports: Imports, principal: Principal, import_id: UUID, content: bytes) -> None:
+    try:
+        await anyio.to_thread.run_sync(imports.run, principal, import_id, content)
+    except Exception as error:
+        structlog.get_logger().exception("import_failed", import_id=str(import_id))
+        message = getattr(error, "message", "Внутренняя ошибка при загрузке; попробуйте ещё раз")
+        await anyio.to_thread.run_sync(imports.fail, import_id, message)

@@ -1,0 +1,84 @@
+"""The regional base of mentors: schools' registers approved by order, the institute's courses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+
+from services.wiring import Created, Position
+from shared.auth import Principal
+from shared.dictionaries import SchoolYear
+
+from .common import Name, registry_of
+
+OrderNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+
+
+class MentorRegisterIn(msgspec.Struct, forbid_unknown_fields=True):
+    school_year: SchoolYear
+    order_number: OrderNumber
+    order_date: date
+    mentor_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class CourseIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    hours: Annotated[int, msgspec.Meta(ge=1, le=2000)]
+    provider: Name
+    starts_on: date
+    ends_on: date
+
+
+class CompletionIn(msgspec.Struct, forbid_unknown_fields=True):
+    person_id: UUID
+    completed_on: date
+    certificate: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class MentorsRegisterController(Controller):
+    tags = ["regional base of mentors"]
+
+    @post("/schools/{school_id:uuid}/mentor-registers", sync_to_thread=True)
+    def approve_register(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        school_id: UUID,
+        data: MentorRegisterIn,
+    ) -> Created:
+        register_id, position = registry_of(state).approve_mentor_register(
+            request.user,
+            school_id,
+            data.school_year,
+            data.order_number,
+            data.order_date,
+            data.mentor_ids,
+        )
+        return Created(id=register_id, position=position)
+
+    @post("/training-courses", sync_to_thread=True)
+    def announce_course(
+        self, request: Request[Principal, Any, Any], state: State, data: CourseIn
+    ) -> Created:
+        course_id, position = registry_of(state).announce_course(
+            request.user, data.name, data.hours, data.provider, data.starts_on, data.ends_on
+        )
+        return Created(id=course_id, position=position)
+
+    @post("/training-courses/{course_id:uuid}/completions", sync_to_thread=True)
+    def record_completion(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        course_id: UUID,
+        data: CompletionIn,
+    ) -> Position:
+        position = registry_of(state).record_course_completion(
+            request.user, course_id, data.person_id, data.completed_on, data.certificate
+        )
+        return Position(position=position)

@@ -1,0 +1,122 @@
+"""Organisations: the region's tree, its changes, partners' agreements."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+
+from services.registry.domain import OrganisationKind, PartnerKind
+from services.wiring import Created, Position
+from shared.auth import Principal
+
+from .common import Name, Text, registry_of
+
+
+class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
+    kind: OrganisationKind
+    name: Name
+    parent_id: UUID | None = None
+    partner_kind: PartnerKind | None = None
+    id: UUID | None = None
+
+
+class OrganisationOut(msgspec.Struct):
+    id: UUID
+    path: str
+    position: int
+
+
+class RenamingIn(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+
+
+class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
+    closed_on: date
+    reason: Text
+
+
+class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
+    municipality_id: UUID
+
+
+class MovedOut(msgspec.Struct):
+    path: str
+    position: int
+
+
+class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
+    school_id: UUID
+    number: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    signed_on: date
+    subject: Text
+    valid_until: date | None = None
+
+
+class OrganisationController(Controller):
+    tags = ["organisations"]
+
+    @post("/organisations", sync_to_thread=True)
+    def register(
+        self, request: Request[Principal, Any, Any], state: State, data: OrganisationIn
+    ) -> OrganisationOut:
+        organisation, position = registry_of(state).register_organisation(
+            request.user, data.kind, data.name, data.parent_id, data.id, data.partner_kind
+        )
+        return OrganisationOut(id=organisation.id, path=organisation.tenant, position=position)
+
+    @post("/organisations/{organisation_id:uuid}/renaming", sync_to_thread=True, status_code=200)
+    def rename(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        organisation_id: UUID,
+        data: RenamingIn,
+    ) -> Position:
+        position = registry_of(state).rename_organisation(request.user, organisation_id, data.name)
+        return Position(position=position)
+
+    @post("/organisations/{organisation_id:uuid}/closure", sync_to_thread=True, status_code=200)
+    def close(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        organisation_id: UUID,
+        data: ClosureIn,
+    ) -> Position:
+        position = registry_of(state).close_organisation(
+            request.user, organisation_id, data.closed_on, data.reason
+        )
+        return Position(position=position)
+
+    @post("/schools/{school_id:uuid}/move", sync_to_thread=True, status_code=200)
+    def move(
+        self, request: Request[Principal, Any, Any], state: State, school_id: UUID, data: MoveIn
+    ) -> MovedOut:
+        path, position = registry_of(state).move_school(
+            request.user, school_id, data.municipality_id
+        )
+        return MovedOut(path=path, position=position)
+
+    @post("/partners/{partner_id:uuid}/agreements", sync_to_thread=True)
+    def sign_agreement(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        partner_id: UUID,
+        data: AgreementIn,
+    ) -> Created:
+        agreement_id, position = registry_of(state).sign_agreement(
+            request.user,
+            partner_id,
+            data.school_id,
+            data.number,
+            data.signed_on,
+            data.valid_until,
+            data.subject,
+        )
+        return Created(id=agreement_id, position=position)

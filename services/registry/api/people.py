@@ -1,0 +1,216 @@
+"""People of a school's bases: registration, consents, staff roles, mentee and mentor bases."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, post, put
+from litestar.datastructures import State
+
+from services.registry.application import NewConsent, NewPerson, QuestionnaireAnswers
+from services.registry.domain import (
+    ConsentKind,
+    InformationSource,
+    MeetingFrequency,
+    MeetingPreference,
+    ParticipantRole,
+    PersonKind,
+    StaffRole,
+)
+from services.wiring import Created, Position
+from shared.auth import Principal
+from shared.dictionaries import MenteeCategory, MentoringForm
+
+from .common import Name, Text, registry_of
+
+Short = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Tags = Annotated[list[Short], msgspec.Meta(max_length=30)]
+
+
+class ConsentIn(msgspec.Struct, forbid_unknown_fields=True):
+    signed_on: date
+    kind: ConsentKind = ConsentKind.PERSONAL_DATA
+    expires_on: date | None = None
+    # Set when a legal representative signs for the person (always, for a minor).
+    representative_name: Name | None = None
+    relation: Short | None = None
+
+    def to_command(self) -> NewConsent:
+        return NewConsent(**msgspec.structs.asdict(self))
+
+
+class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
+    school_id: UUID
+    kind: PersonKind
+    full_name: Name
+    roles: Annotated[list[ParticipantRole], msgspec.Meta(min_length=1)]
+    birth_date: date | None = None
+    grade: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    contacts: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    mentor_capacity: Annotated[int, msgspec.Meta(ge=1, le=30)] = 1
+    position: Short | None = None
+    teaching_since: date | None = None
+    partner_id: UUID | None = None
+    consent: ConsentIn | None = None
+    id: UUID | None = None
+
+    def to_command(self) -> NewPerson:
+        fields = msgspec.structs.asdict(self)
+        fields["consent"] = self.consent.to_command() if self.consent else None
+        return NewPerson(**fields)
+
+
+class WithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
+    withdrawn_on: date
+
+
+class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
+    role: StaffRole
+    forms: list[MentoringForm] = []
+    area: Text | None = None
+
+
+class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
+    categories: list[MenteeCategory]
+    requests: Text | None = None
+
+
+class ThirdPartyIn(msgspec.Struct, forbid_unknown_fields=True):
+    source: InformationSource
+    information: Text
+
+
+class QuestionnaireIn(msgspec.Struct, forbid_unknown_fields=True):
+    competences: Tags
+    interests: Tags
+    hours_per_month: Annotated[int, msgspec.Meta(ge=1, le=200)]
+    meeting_frequency: MeetingFrequency = MeetingFrequency.WEEKLY
+    meeting_format: MeetingPreference = MeetingPreference.ANY
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=30)] = 1
+    preferred_age_min: Annotated[int, msgspec.Meta(ge=6, le=80)] | None = None
+    preferred_age_max: Annotated[int, msgspec.Meta(ge=6, le=80)] | None = None
+    preferred_categories: list[MenteeCategory] = []
+    experience: Text | None = None
+
+
+class InterviewIn(msgspec.Struct, forbid_unknown_fields=True):
+    held_on: date
+    recommended: bool
+    note: Text | None = None
+
+
+class PeopleController(Controller):
+    path = "/people"
+    tags = ["people"]
+
+    @post("/", sync_to_thread=True)
+    def register(
+        self, request: Request[Principal, Any, Any], state: State, data: PersonIn
+    ) -> Created:
+        person, position = registry_of(state).register_person(request.user, data.to_command())
+        return Created(id=person.id, position=position)
+
+    @post("/{person_id:uuid}/consents", sync_to_thread=True)
+    def sign_consent(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: ConsentIn,
+    ) -> Created:
+        consent_id, position = registry_of(state).sign_consent(
+            request.user, person_id, data.to_command()
+        )
+        return Created(id=consent_id, position=position)
+
+    @post(
+        "/{person_id:uuid}/consents/{consent_id:uuid}/withdrawal",
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def withdraw_consent(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        consent_id: UUID,
+        data: WithdrawalIn,
+    ) -> Position:
+        position = registry_of(state).withdraw_consent(
+            request.user, person_id, consent_id, data.withdrawn_on
+        )
+        return Position(position=position)
+
+    @post("/{person_id:uuid}/staff-roles", sync_to_thread=True, status_code=200)
+    def assign_staff_role(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: StaffRoleIn,
+    ) -> Position:
+        position = registry_of(state).assign_staff_role(
+            request.user, person_id, data.role, data.forms, data.area
+        )
+        return Position(position=position)
+
+    @delete("/{person_id:uuid}/staff-roles/{role:str}", sync_to_thread=True, status_code=200)
+    def revoke_staff_role(
+        self, request: Request[Principal, Any, Any], state: State, person_id: UUID, role: StaffRole
+    ) -> Position:
+        position = registry_of(state).revoke_staff_role(request.user, person_id, role)
+        return Position(position=position)
+
+    @put("/{person_id:uuid}/mentee-profile", sync_to_thread=True)
+    def record_mentee_profile(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: MenteeProfileIn,
+    ) -> Position:
+        position = registry_of(state).record_mentee_profile(
+            request.user, person_id, data.categories, data.requests
+        )
+        return Position(position=position)
+
+    @post("/{person_id:uuid}/third-party-information", sync_to_thread=True)
+    def record_third_party_information(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: ThirdPartyIn,
+    ) -> Created:
+        information_id, position = registry_of(state).record_third_party_information(
+            request.user, person_id, data.source, data.information
+        )
+        return Created(id=information_id, position=position)
+
+    @put("/{person_id:uuid}/mentor-questionnaire", sync_to_thread=True)
+    def record_mentor_questionnaire(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: QuestionnaireIn,
+    ) -> Position:
+        answers = QuestionnaireAnswers(**msgspec.structs.asdict(data))
+        position = registry_of(state).record_mentor_questionnaire(request.user, person_id, answers)
+        return Position(position=position)
+
+    @post("/{person_id:uuid}/mentor-interview", sync_to_thread=True, status_code=200)
+    def record_interview(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: InterviewIn,
+    ) -> Position:
+        position = registry_of(state).record_interview(
+            request.user, person_id, data.held_on, data.recommended, data.note
+        )
+        return Position(position=position)

@@ -1,0 +1,46 @@
+"""Registry domain: organisations, people and their consents, the regional base of mentors.
+
+No I/O here: aggregates decide and record events; the application layer seals personal data and
+saves. Stored topics name these modules, so classes must not move between them.
+"""
+
+from .mentors_register import MentorRegister, TrainingCourse
+from .organisations import (
+    KIND_NAMES,
+    Organisation,
+    OrganisationKind,
+    PartnerKind,
+    check_parent,
+)
+from .people import (
+    Consent,
+    ConsentKind,
+    InformationSource,
+    MeetingFrequency,
+    MeetingPreference,
+    MentorQuestionnaire,
+    ParticipantRole,
+    Person,
+    PersonKind,
+    StaffRole,
+)
+
+__all__ = [
+    "KIND_NAMES",
+    "Consent",
+    "ConsentKind",
+    "InformationSource",
+    "MeetingFrequency",
+    "MeetingPreference",
+    "MentorQuestionnaire",
+    "MentorRegister",
+    "Organisation",
+    "OrganisationKind",
+    "ParticipantRole",
+    "PartnerKind",
+    "Person",
+    "PersonKind",
+    "StaffRole",
+    "TrainingCourse",
+    "check_parent",
+]

@@ -1,0 +1,187 @@
+"""Organisations of a region's tree, and partners' agreements with schools (external contour)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from shared.errors import RuleViolated
+from shared.eventstore import Actor, TenantAggregate
+
+
+class OrganisationKind(StrEnum):
+    REGION = "region"
+    INSTITUTE = "institute"  # ИРО / ЦНППМ / regional mentoring centre
+    MUNICIPALITY = "municipality"
+    SCHOOL = "school"
+    PARTNER = "partner"  # enterprise, college, university, NGO supplying mentors
+
+
+class PartnerKind(StrEnum):
+    ENTERPRISE = "enterprise"
+    COLLEGE = "college"
+    UNIVERSITY = "university"
+    NGO = "ngo"
+
+
+# Which kind of organisation may stand directly under which.
+ALLOWED_PARENTS: dict[OrganisationKind, set[OrganisationKind | None]] = {
+    OrganisationKind.REGION: {None},
+    OrganisationKind.INSTITUTE: {OrganisationKind.REGION},
+    OrganisationKind.MUNICIPALITY: {OrganisationKind.REGION},
+    OrganisationKind.SCHOOL: {OrganisationKind.MUNICIPALITY},
+    OrganisationKind.PARTNER: {OrganisationKind.REGION, OrganisationKind.MUNICIPALITY},
+}
+
+KIND_NAMES = {
+    OrganisationKind.REGION: "регион",
+    OrganisationKind.INSTITUTE: "институт",
+    OrganisationKind.MUNICIPALITY: "муниципалитет",
+    OrganisationKind.SCHOOL: "школа",
+    OrganisationKind.PARTNER: "организация-партнёр",
+}
+
+
+def check_parent(kind: OrganisationKind, parent_kind: OrganisationKind | None) -> None:
+    if parent_kind not in ALLOWED_PARENTS[kind]:
+        where = KIND_NAMES[parent_kind] if parent_kind else "верхний уровень"
+        raise RuleViolated(
+            "wrong_parent",
+            f"Организацию вида «{KIND_NAMES[kind]}» нельзя создать внутри: {where}",
+            kind=str(kind),
+        )
+
+
+class Organisation(TenantAggregate):
+    """A node of the region's tree; its tenant path is its own place in the tree.
+
+    Renames, closures and moves are events, so history keeps every former name and place.
+    """
+
+    @event("Registered")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        kind: OrganisationKind,
+        name: str,
+        parent_id: UUID | None,
+        partner_kind: PartnerKind | None = None,
+    ) -> None:
+        self.tenant = tenant
+        self.kind = OrganisationKind(kind)
+        self.name = name
+        self.parent_id = parent_id
+        self.partner_kind = PartnerKind(partner_kind) if partner_kind else None
+        self.closed_on: date | None = None
+        self.agreements: set[UUID] = set()
+
+    def check_open(self) -> None:
+        if self.closed_on is not None:
+            raise RuleViolated(
+                "organisation_closed",
+                f"Организация «{self.name}» закрыта {self.closed_on:%d.%m.%Y}",
+            )
+
+    def rename(self, actor: Actor, name: str) -> None:
+        self.check_open()
+        if name == self.name:
+            raise RuleViolated("same_name", "Новое название совпадает с текущим")
+        self._renamed(actor=actor, name=name, former_name=self.name)
+
+    @event("Renamed")
+    def _renamed(self, actor: Actor, name: str, former_name: str) -> None:
+        self.name = name
+
+    def close(self, actor: Actor, closed_on: date, reason: str) -> None:
+        self.check_open()
+        self._closed(actor=actor, closed_on=closed_on, reason=reason)
+
+    @event("Closed")
+    def _closed(self, actor: Actor, closed_on: date, reason: str) -> None:
+        self.closed_on = closed_on
+
+    def move(self, actor: Actor, new_parent: Organisation, new_tenant: str) -> None:
+        """A school moves to another municipality of the same region; its path changes."""
+        self.check_open()
+        new_parent.check_open()
+        if self.kind != OrganisationKind.SCHOOL:
+            raise RuleViolated(
+                "only_schools_move", "Переводить в другой муниципалитет можно только школы"
+            )
+        check_parent(self.kind, new_parent.kind)
+        if new_parent.tenant.split(".")[0] != self.tenant.split(".")[0]:
+            raise RuleViolated(
+                "other_region", "Школу нельзя перевести в муниципалитет другого региона"
+            )
+        if new_parent.id == self.parent_id:
+            raise RuleViolated("same_parent", "Школа уже относится к этому муниципалитету")
+        self._moved(
+            actor=actor,
+            tenant=new_tenant,
+            parent_id=new_parent.id,
+            former_tenant=self.tenant,
+            former_parent_id=self.parent_id,
+        )
+
+    @event("Moved")
+    def _moved(
+        self,
+        actor: Actor,
+        tenant: str,
+        parent_id: UUID,
+        former_tenant: str,
+        former_parent_id: UUID | None,
+    ) -> None:
+        self.tenant = tenant
+        self.parent_id = parent_id
+
+    def sign_agreement(
+        self,
+        actor: Actor,
+        agreement_id: UUID,
+        school: Organisation,
+        number: str,
+        signed_on: date,
+        valid_until: date | None,
+        subject: str,
+    ) -> None:
+        """A partner agrees to supply mentors to a school (external contour)."""
+        self.check_open()
+        school.check_open()
+        if self.kind != OrganisationKind.PARTNER:
+            raise RuleViolated("not_a_partner", "Соглашение заключает организация-партнёр")
+        if school.kind != OrganisationKind.SCHOOL:
+            raise RuleViolated("not_a_school", "Соглашение заключается со школой")
+        if valid_until is not None and valid_until < signed_on:
+            raise RuleViolated(
+                "agreement_dates", "Срок действия соглашения кончается до подписания"
+            )
+        self._agreement_signed(
+            actor=actor,
+            agreement_id=agreement_id,
+            school_id=school.id,
+            school_tenant=school.tenant,
+            number=number,
+            signed_on=signed_on,
+            valid_until=valid_until,
+            subject=subject,
+        )
+
+    @event("AgreementSigned")
+    def _agreement_signed(
+        self,
+        actor: Actor,
+        agreement_id: UUID,
+        school_id: UUID,
+        school_tenant: str,
+        number: str,
+        signed_on: date,
+        valid_until: date | None,
+        subject: str,
+    ) -> None:
+        self.agreements.add(agreement_id)

@@ -1,0 +1,381 @@
+"""People of a school's bases: mentees and mentors, staff roles, consents.
+
+Personal fields (name, birth date, contacts, requests, third-party information, free text of a
+questionnaire) arrive already sealed with the person's own key; the rest stays in clear so that
+counts and indicators survive an erasure. Rules that need a sealed fact in clear (is the person a
+minor?) get it from the application.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.errors import InvalidInput, RuleViolated
+from shared.eventstore import Actor, TenantAggregate
+from shared.personal_data import Sealed
+
+
+class PersonKind(StrEnum):
+    STUDENT = "student"
+    TEACHER = "teacher"
+    PARENT = "parent"
+    ALUMNUS = "alumnus"
+    PARTNER_EMPLOYEE = "partner_employee"
+    VETERAN = "veteran"
+
+
+class ParticipantRole(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+class StaffRole(StrEnum):
+    DIRECTOR = "director"
+    COORDINATOR = "coordinator"
+    CURATOR = "curator"  # for one or more forms of mentoring
+    WORKING_GROUP_MEMBER = "working_group_member"  # with an area of responsibility
+    MENTOR_COUNCIL_MEMBER = "mentor_council_member"
+
+
+class ConsentKind(StrEnum):
+    PERSONAL_DATA = "personal_data"  # 152-ФЗ
+    ADDITIONAL_DUTY = "additional_duty"  # a teacher's written consent to mentor, ТК РФ 351.8
+
+
+class InformationSource(StrEnum):
+    """Who supplied third-party information about a mentee's request."""
+
+    CLASS_TEACHER = "class_teacher"
+    PSYCHOLOGIST = "psychologist"
+    SOCIAL_WORKER = "social_worker"
+    PARENT = "parent"
+
+
+class MeetingFrequency(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+
+
+class MeetingPreference(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    ANY = "any"
+
+
+# Kinds of people who may be mentees (students and teachers, DOMAIN.md).
+MENTEE_KINDS = {PersonKind.STUDENT, PersonKind.TEACHER}
+
+
+@dataclass
+class Consent:
+    id: UUID
+    kind: ConsentKind
+    signed_on: date
+    expires_on: date | None
+    by_representative: bool
+    withdrawn_on: date | None = None
+
+    def valid_on(self, day: date) -> bool:
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return False
+        return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+@dataclass(frozen=True)
+class MentorQuestionnaire:
+    """«Чем я могу быть полезен как наставник?» — what matching works from (in clear), and the
+    mentor's own words about their experience (sealed)."""
+
+    competences: list[str]
+    interests: list[str]
+    preferred_age_min: int | None
+    preferred_age_max: int | None
+    preferred_categories: list[MenteeCategory]
+    hours_per_month: int
+    meeting_frequency: MeetingFrequency
+    meeting_format: MeetingPreference
+    capacity: int
+    experience: Sealed | None
+
+
+class Person(TenantAggregate):
+    """A person kept in a school's bases."""
+
+    @event("Registered")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        school_id: UUID,
+        kind: PersonKind,
+        personal: Sealed,
+        birth_year: int | None,
+        grade: str | None,
+        roles: list[ParticipantRole],
+        mentor_capacity: int,
+        position: str | None = None,
+        teaching_since: date | None = None,
+        partner_id: UUID | None = None,
+    ) -> None:
+        self.tenant = tenant
+        self.school_id = school_id
+        self.kind = PersonKind(kind)
+        self.personal = personal
+        self.birth_year = birth_year
+        self.grade = grade
+        self.roles = {ParticipantRole(r) for r in roles}
+        self.mentor_capacity = mentor_capacity
+        self.position = position
+        self.teaching_since = teaching_since
+        self.partner_id = partner_id
+        self.consents: dict[UUID, Consent] = {}
+        self.staff_roles: dict[StaffRole, list[MentoringForm]] = {}
+        self.questionnaire: MentorQuestionnaire | None = None
+        self.recommended_as_mentor: bool | None = None
+
+    @staticmethod
+    def check_registration(
+        kind: PersonKind, roles: list[ParticipantRole], birth_date: date | None, today: date
+    ) -> None:
+        if birth_date is not None and birth_date > today:
+            raise InvalidInput(
+                "birth_date_in_future", "Дата рождения не может быть в будущем", field="birth_date"
+            )
+        if ParticipantRole.MENTEE in roles and kind not in MENTEE_KINDS:
+            raise RuleViolated(
+                "mentee_kind", "Наставляемыми бывают обучающиеся и педагоги", kind=str(kind)
+            )
+
+    # Consents
+
+    def sign_consent(
+        self,
+        actor: Actor,
+        consent_id: UUID,
+        kind: ConsentKind,
+        signed_on: date,
+        expires_on: date | None,
+        representative: Sealed | None,
+        relation: str | None,
+        subject_is_minor: bool,
+    ) -> None:
+        if consent_id in self.consents:
+            raise RuleViolated("consent_exists", "Это согласие уже зарегистрировано")
+        if expires_on is not None and expires_on < signed_on:
+            raise RuleViolated(
+                "consent_expiry_before_signing",
+                "Срок действия согласия заканчивается до подписания",
+            )
+        if subject_is_minor and kind == ConsentKind.PERSONAL_DATA and representative is None:
+            raise RuleViolated(
+                "minor_needs_representative",
+                "За несовершеннолетнего согласие подписывает законный представитель",
+            )
+        if kind == ConsentKind.ADDITIONAL_DUTY and representative is not None:
+            raise RuleViolated(
+                "duty_consent_by_representative",
+                "Согласие на дополнительную работу наставника даёт сам работник",
+            )
+        self._consent_signed(
+            actor=actor,
+            consent_id=consent_id,
+            kind=kind,
+            signed_on=signed_on,
+            expires_on=expires_on,
+            representative=representative,
+            relation=relation,
+        )
+
+    @event("ConsentSigned")
+    def _consent_signed(
+        self,
+        actor: Actor,
+        consent_id: UUID,
+        kind: ConsentKind,
+        signed_on: date,
+        expires_on: date | None,
+        representative: Sealed | None,
+        relation: str | None,
+    ) -> None:
+        self.consents[consent_id] = Consent(
+            id=consent_id,
+            kind=ConsentKind(kind),
+            signed_on=signed_on,
+            expires_on=expires_on,
+            by_representative=representative is not None,
+        )
+
+    def withdraw_consent(self, actor: Actor, consent_id: UUID, withdrawn_on: date) -> None:
+        consent = self.consents.get(consent_id)
+        if consent is None:
+            raise RuleViolated("consent_not_found", "Такого согласия нет")
+        if consent.withdrawn_on is not None:
+            raise RuleViolated("consent_already_withdrawn", "Согласие уже отозвано")
+        self._consent_withdrawn(actor=actor, consent_id=consent_id, withdrawn_on=withdrawn_on)
+
+    @event("ConsentWithdrawn")
+    def _consent_withdrawn(self, actor: Actor, consent_id: UUID, withdrawn_on: date) -> None:
+        self.consents[consent_id].withdrawn_on = withdrawn_on
+
+    def has_valid_consent(self, kind: ConsentKind, day: date) -> bool:
+        return any(c.kind == kind and c.valid_on(day) for c in self.consents.values())
+
+    # Staff roles
+
+    def assign_staff_role(
+        self, actor: Actor, role: StaffRole, forms: list[MentoringForm], area: str | None
+    ) -> None:
+        if self.kind not in {PersonKind.TEACHER, PersonKind.VETERAN}:
+            raise RuleViolated("staff_must_be_teacher", "Роли в школе назначаются работникам школы")
+        if role == StaffRole.CURATOR and not forms:
+            raise RuleViolated("curator_needs_forms", "Укажите формы наставничества куратора")
+        if role in self.staff_roles:
+            raise RuleViolated("role_already_assigned", "Эта роль уже назначена")
+        self._staff_role_assigned(actor=actor, role=role, forms=forms, area=area)
+
+    @event("StaffRoleAssigned")
+    def _staff_role_assigned(
+        self, actor: Actor, role: StaffRole, forms: list[MentoringForm], area: str | None
+    ) -> None:
+        self.staff_roles[StaffRole(role)] = [MentoringForm(f) for f in forms]
+
+    def revoke_staff_role(self, actor: Actor, role: StaffRole) -> None:
+        if role not in self.staff_roles:
+            raise RuleViolated("role_not_assigned", "Эта роль не назначена")
+        self._staff_role_revoked(actor=actor, role=role)
+
+    @event("StaffRoleRevoked")
+    def _staff_role_revoked(self, actor: Actor, role: StaffRole) -> None:
+        del self.staff_roles[StaffRole(role)]
+
+    # Base of mentees
+
+    def record_mentee_profile(
+        self, actor: Actor, categories: list[MenteeCategory], requests: Sealed | None
+    ) -> None:
+        self._check_role(ParticipantRole.MENTEE)
+        self._mentee_profile_recorded(actor=actor, categories=categories, requests=requests)
+
+    @event("MenteeProfileRecorded")
+    def _mentee_profile_recorded(
+        self, actor: Actor, categories: list[MenteeCategory], requests: Sealed | None
+    ) -> None:
+        pass
+
+    def record_third_party_information(
+        self, actor: Actor, information_id: UUID, source: InformationSource, information: Sealed
+    ) -> None:
+        self._check_role(ParticipantRole.MENTEE)
+        self._third_party_information_recorded(
+            actor=actor, information_id=information_id, source=source, information=information
+        )
+
+    @event("ThirdPartyInformationRecorded")
+    def _third_party_information_recorded(
+        self, actor: Actor, information_id: UUID, source: InformationSource, information: Sealed
+    ) -> None:
+        pass
+
+    # Base of mentors
+
+    def record_mentor_questionnaire(self, actor: Actor, answers: MentorQuestionnaire) -> None:
+        self._check_role(ParticipantRole.MENTOR)
+        low, high = answers.preferred_age_min, answers.preferred_age_max
+        if low is not None and high is not None and low > high:
+            raise RuleViolated("age_range", "Возраст «от» больше возраста «до»")
+        self._mentor_questionnaire_recorded(
+            actor=actor,
+            competences=answers.competences,
+            interests=answers.interests,
+            preferred_age_min=low,
+            preferred_age_max=high,
+            preferred_categories=answers.preferred_categories,
+            hours_per_month=answers.hours_per_month,
+            meeting_frequency=answers.meeting_frequency,
+            meeting_format=answers.meeting_format,
+            capacity=answers.capacity,
+            experience=answers.experience,
+        )
+
+    @event("MentorQuestionnaireRecorded")
+    def _mentor_questionnaire_recorded(
+        self,
+        actor: Actor,
+        competences: list[str],
+        interests: list[str],
+        preferred_age_min: int | None,
+        preferred_age_max: int | None,
+        preferred_categories: list[MenteeCategory],
+        hours_per_month: int,
+        meeting_frequency: MeetingFrequency,
+        meeting_format: MeetingPreference,
+        capacity: int,
+        experience: Sealed | None,
+    ) -> None:
+        self.questionnaire = MentorQuestionnaire(
+            competences=competences,
+            interests=interests,
+            preferred_age_min=preferred_age_min,
+            preferred_age_max=preferred_age_max,
+            preferred_categories=[MenteeCategory(c) for c in preferred_categories],
+            hours_per_month=hours_per_month,
+            meeting_frequency=MeetingFrequency(meeting_frequency),
+            meeting_format=MeetingPreference(meeting_format),
+            capacity=capacity,
+            experience=experience,
+        )
+        self.mentor_capacity = capacity
+
+    def record_interview(
+        self, actor: Actor, held_on: date, recommended: bool, note: Sealed | None
+    ) -> None:
+        self._check_role(ParticipantRole.MENTOR)
+        if self.questionnaire is None:
+            raise RuleViolated(
+                "questionnaire_missing", "Сначала заполните анкету наставника, затем собеседование"
+            )
+        self._mentor_interviewed(actor=actor, held_on=held_on, recommended=recommended, note=note)
+
+    @event("MentorInterviewed")
+    def _mentor_interviewed(
+        self, actor: Actor, held_on: date, recommended: bool, note: Sealed | None
+    ) -> None:
+        self.recommended_as_mentor = recommended
+
+    def check_can_be_approved_mentor(self, day: date) -> None:
+        """Who may enter a school's register of mentors approved by the director's order."""
+        self._check_role(ParticipantRole.MENTOR)
+        if self.recommended_as_mentor is not True:
+            raise RuleViolated(
+                "mentor_not_recommended",
+                "Наставника включают в реестр после собеседования с положительным результатом",
+                person_id=str(self.id),
+            )
+        if self.kind == PersonKind.TEACHER and not self.has_valid_consent(
+            ConsentKind.ADDITIONAL_DUTY, day
+        ):
+            raise RuleViolated(
+                "duty_consent_missing",
+                "Нет письменного согласия педагога на дополнительную работу наставника"
+                " (ст. 351.8 ТК РФ)",
+                person_id=str(self.id),
+            )
+
+    def is_mentor(self) -> bool:
+        return ParticipantRole.MENTOR in self.roles
+
+    def is_mentee(self) -> bool:
+        return ParticipantRole.MENTEE in self.roles
+
+    def _check_role(self, role: ParticipantRole) -> None:
+        if role not in self.roles:
+            base = "наставников" if role == ParticipantRole.MENTOR else "наставляемых"
+            raise RuleViolated(f"not_a_{role}", f"Этот человек не в базе {base}")

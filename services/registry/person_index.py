@@ -1,0 +1,80 @@
+"""Who is already in a school's bases, without keeping names in clear.
+
+A person's fingerprint is an HMAC of the normalised full name and birth date under the school's
+own key (kept wrapped in `person_keys`, like a person's). The table of fingerprints lets the
+registry refuse a duplicate (same name and birth date in one school) at once and atomically;
+erasing a person deletes their fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+from uuid import UUID
+
+from psycopg.errors import UniqueViolation
+from psycopg_pool import ConnectionPool
+
+from shared.keystore import KeyVault
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS person_fingerprints (
+    school_id uuid NOT NULL,
+    fingerprint bytea NOT NULL,
+    person_id uuid NOT NULL,
+    PRIMARY KEY (school_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS person_fingerprints_person ON person_fingerprints (person_id);
+"""
+
+
+def normalise_name(full_name: str) -> str:
+    return " ".join(full_name.casefold().replace("ё", "е").split())
+
+
+class PersonIndex:
+    def __init__(self, pool: ConnectionPool, keys: KeyVault) -> None:
+        self.pool = pool
+        self.keys = keys
+
+    def fingerprint(self, school_id: UUID, full_name: str, birth_date: date) -> bytes:
+        school_key = self.keys.get(school_id) or self.keys.create(school_id)
+        message = f"{normalise_name(full_name)}|{birth_date.isoformat()}".encode()
+        return hmac.new(school_key, message, hashlib.sha256).digest()
+
+    def reserve(self, school_id: UUID, entries: dict[bytes, UUID]) -> set[bytes]:
+        """Reserve every fingerprint for its person, or none: return the ones already taken."""
+        try:
+            return self._reserve(school_id, entries)
+        except UniqueViolation:  # a concurrent registration took one between check and insert
+            return set(entries)
+
+    def _reserve(self, school_id: UUID, entries: dict[bytes, UUID]) -> set[bytes]:
+        taken = self.taken(school_id, list(entries))
+        if taken:
+            return taken
+        with self.pool.connection() as connection, connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO person_fingerprints (school_id, fingerprint, person_id)"
+                " VALUES (%s, %s, %s)",
+                [(school_id, f, p) for f, p in entries.items()],
+            )
+        return set()
+
+    def taken(self, school_id: UUID, fingerprints: list[bytes]) -> set[bytes]:
+        """Which of these fingerprints the school's bases already hold (nothing reserved)."""
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT fingerprint FROM person_fingerprints"
+                " WHERE school_id = %s AND fingerprint = ANY(%s)",
+                (school_id, fingerprints),
+            ).fetchall()
+        return {bytes(row[0]) for row in rows}
+
+    def release(self, school_id: UUID, fingerprints: list[bytes]) -> None:
+        with self.pool.connection() as connection:
+            connection.execute(
+                "DELETE FROM person_fingerprints WHERE school_id = %s AND fingerprint = ANY(%s)",
+                (school_id, fingerprints),
+            )
