@@ -31,6 +31,35 @@ CREATE OR REPLACE FUNCTION app_scope() RETURNS ltree LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('app.scope', true), '')::ltree $$;
 """
 
+# Where a moved school's rows now belong; the trigger corrects rows inserted with an old path.
+TENANT_MOVES = """
+CREATE TABLE IF NOT EXISTS tenant_moves (
+    old_path ltree PRIMARY KEY,
+    new_path ltree NOT NULL,
+    moved_at timestamptz NOT NULL
+);
+CREATE OR REPLACE FUNCTION current_tenant(path ltree) RETURNS ltree LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    move record;
+    hops int := 0;
+BEGIN
+    LOOP
+        SELECT old_path, new_path INTO move FROM tenant_moves
+        WHERE path <@ old_path ORDER BY nlevel(old_path) DESC LIMIT 1;
+        EXIT WHEN NOT FOUND OR hops >= 32;
+        path := CASE WHEN path = move.old_path THEN move.new_path
+                     ELSE move.new_path || subpath(path, nlevel(move.old_path)) END;
+        hops := hops + 1;
+    END LOOP;
+    RETURN path;
+END $$;
+CREATE OR REPLACE FUNCTION follow_tenant_moves() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.tenant := current_tenant(NEW.tenant);
+    RETURN NEW;
+END $$;
+"""
+
 TRACKING = """
 CREATE TABLE IF NOT EXISTS projection_tracking (
     projection text NOT NULL,
@@ -40,6 +69,12 @@ CREATE TABLE IF NOT EXISTS projection_tracking (
     PRIMARY KEY (projection, upstream)
 );
 """
+
+
+READER_CONDITIONS = {
+    Visibility.SUBTREE: "tenant <@ app_scope()",
+    Visibility.SCHOOL: "tenant = app_scope()",
+}
 
 
 async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
@@ -61,6 +96,8 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON {side_table} TO {WRITER_ROLE}"
             )
         await connection.execute(SCOPE_FUNCTION)
+        await connection.execute(TENANT_MOVES)
+        await connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_moves TO {PROJECTOR_ROLE}")
         await connection.execute(TRACKING)
         await connection.execute(f"GRANT SELECT, UPDATE ON projection_tracking TO {PROJECTOR_ROLE}")
         await connection.execute(f"GRANT SELECT ON projection_tracking TO {READER_ROLE}")
@@ -152,20 +189,23 @@ async def _create_read_model(connection: asyncpg.Connection, table: Table) -> No
     )
     for index in table.indexes:
         await connection.execute(index)
-    await connection.execute(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY")
-    await connection.execute(f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY")
-    condition = {
-        Visibility.SUBTREE: "tenant <@ app_scope()",
-        Visibility.SCHOOL: "tenant = app_scope()",
-    }[table.visibility]
-    policies = {
-        f"{table.name}_projector": f"FOR ALL TO {PROJECTOR_ROLE} USING (true) WITH CHECK (true)",
-        f"{table.name}_reader": f"FOR SELECT TO {READER_ROLE} USING ({condition})",
-    }
-    for name, body in policies.items():
-        await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
-        await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")
+    await connection.execute(f"DROP TRIGGER IF EXISTS {table.name}_tenant ON {table.name}")
+    await connection.execute(
+        f"CREATE TRIGGER {table.name}_tenant BEFORE INSERT OR UPDATE OF tenant ON {table.name}"
+        " FOR EACH ROW EXECUTE FUNCTION follow_tenant_moves()"
+    )
     await connection.execute(
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table.name} TO {PROJECTOR_ROLE}"
     )
-    await connection.execute(f"GRANT SELECT ON {table.name} TO {READER_ROLE}")
+    await connection.execute(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY")
+    await connection.execute(f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY")
+    policies = {
+        f"{table.name}_projector": f"FOR ALL TO {PROJECTOR_ROLE} USING (true) WITH CHECK (true)",
+    }
+    condition = READER_CONDITIONS.get(table.visibility)
+    if condition is not None:
+        policies[f"{table.name}_reader"] = f"FOR SELECT TO {READER_ROLE} USING ({condition})"
+        await connection.execute(f"GRANT SELECT ON {table.name} TO {READER_ROLE}")
+    for name, body in policies.items():
+        await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
+        await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")

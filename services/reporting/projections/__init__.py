@@ -2,11 +2,14 @@
 
 from .base import Envelope, Projection, Table, Visibility
 from .history import History
+from .mentors_register import MentorsRegister
 from .organisations import Organisations
 from .pairs import Pairs
 from .people import People
 from .school_counts import SchoolCounts
 
-ALL: tuple[type[Projection], ...] = (Organisations, People, Pairs, SchoolCounts, History)
+ALL: tuple[type[Projection], ...] = (
+    Organisations, People, Pairs, SchoolCounts, MentorsRegister, History
+)
 
 __all__ = ["ALL", "Envelope", "Projection", "Table", "Visibility"]

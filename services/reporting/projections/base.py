@@ -22,6 +22,7 @@ class Visibility(StrEnum):
 
     SUBTREE = "subtree"  # anyone whose scope covers the row's tenant (aggregates, no names)
     SCHOOL = "school"  # only callers scoped to exactly that school (names, free text)
+    PRIVATE = "private"  # the projection's own working state: never readable through GraphQL
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,26 @@ class Projection:
         raise NotImplementedError
 
     async def apply(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        if envelope.event_type == "Organisation.Moved":
+            await self.follow_move(connection, envelope)
         handler = self._handlers.get(envelope.event_type)
         if handler is not None:
             await handler(connection, envelope)
+
+    async def follow_move(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """A school moved: its rows take the new path. Rows of events still in flight with the
+        old path are corrected on insert by the `current_tenant` trigger that setup installs."""
+        old, new = envelope.event.former_tenant, envelope.event.tenant
+        await connection.execute("DELETE FROM tenant_moves WHERE old_path = $1::ltree", new)
+        await connection.execute(
+            "INSERT INTO tenant_moves (old_path, new_path, moved_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (old_path) DO UPDATE SET new_path = EXCLUDED.new_path,"
+            " moved_at = EXCLUDED.moved_at",
+            old, new, envelope.occurred_at,
+        )
+        for table in self.tables:
+            await connection.execute(
+                f"UPDATE {table.name} SET tenant = current_tenant(tenant)"
+                " WHERE tenant <@ $1::ltree",
+                old,
+            )

@@ -1,4 +1,6 @@
-"""A school's bases of mentors and mentees with their consents, names decrypted for the school."""
+"""A school's bases of mentors and mentees: people, consents, staff roles, requests, third-party
+information, mentor questionnaires. Personal fields are decrypted here for the school's own views
+(search by name must work); a subject whose key is gone reads «данные удалены»."""
 
 from __future__ import annotations
 
@@ -21,13 +23,34 @@ class People(Projection):
                school_id uuid NOT NULL,
                kind text NOT NULL,
                full_name text NOT NULL,
+               birth_date date,
                birth_year int,
+               contacts text,
                grade text,
+               position text,
+               teaching_since date,
+               partner_id uuid,
                is_mentor boolean NOT NULL,
                is_mentee boolean NOT NULL,
                mentor_capacity int NOT NULL,
-               registered_at timestamptz NOT NULL""",
+               registered_at timestamptz NOT NULL,
+               mentee_categories text[] NOT NULL DEFAULT '{}',
+               requests text,
+               competences text[] NOT NULL DEFAULT '{}',
+               interests text[] NOT NULL DEFAULT '{}',
+               preferred_age_min int,
+               preferred_age_max int,
+               preferred_categories text[] NOT NULL DEFAULT '{}',
+               hours_per_month int,
+               meeting_frequency text,
+               meeting_format text,
+               experience text,
+               mentor_status text,
+               interviewed_on date,
+               register_order_number text,
+               register_order_date date""",
             Visibility.SCHOOL,
+            ("CREATE INDEX IF NOT EXISTS people_name ON people (lower(full_name))",),
         ),
         Table(
             "consents",
@@ -43,6 +66,28 @@ class People(Projection):
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS consents_person ON consents (person_id)",),
         ),
+        Table(
+            "staff_roles",
+            """person_id uuid NOT NULL,
+               role text NOT NULL,
+               tenant ltree NOT NULL,
+               forms text[] NOT NULL,
+               area text,
+               assigned_at timestamptz NOT NULL,
+               PRIMARY KEY (person_id, role)""",
+            Visibility.SCHOOL,
+        ),
+        Table(
+            "third_party_information",
+            """id uuid PRIMARY KEY,
+               person_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               source text NOT NULL,
+               information text NOT NULL,
+               recorded_at timestamptz NOT NULL""",
+            Visibility.SCHOOL,
+            ("CREATE INDEX IF NOT EXISTS third_party_person ON third_party_information (person_id)",),
+        ),
     )
 
     def handlers(self) -> dict[str, Handler]:
@@ -50,54 +95,139 @@ class People(Projection):
             "Person.Registered": self.registered,
             "Person.ConsentSigned": self.consent_signed,
             "Person.ConsentWithdrawn": self.consent_withdrawn,
+            "Person.StaffRoleAssigned": self.staff_role_assigned,
+            "Person.StaffRoleRevoked": self.staff_role_revoked,
+            "Person.MenteeProfileRecorded": self.mentee_profile_recorded,
+            "Person.ThirdPartyInformationRecorded": self.third_party_information_recorded,
+            "Person.MentorQuestionnaireRecorded": self.questionnaire_recorded,
+            "Person.MentorInterviewed": self.interviewed,
+            "MentorRegister.Approved": self.register_approved,
         }
 
-    async def _field(self, connection: asyncpg.Connection, sealed: Sealed, field: str) -> Any:
+    async def _unseal(self, connection: asyncpg.Connection, sealed: Sealed | None) -> dict[str, Any]:
+        """The sealed fields, each «данные удалены» once the subject's key is gone."""
+        if sealed is None:
+            return {}
         fields = await self.keyring.unseal(connection, sealed)
-        return ERASED if fields is None else fields.get(field)
+        return fields if fields is not None else _Erased()
 
     async def registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        personal = await self._unseal(connection, event.personal)
         roles = set(event.roles)
+        birth_date = personal.get("birth_date")
         await connection.execute(
-            "INSERT INTO people (id, tenant, school_id, kind, full_name, birth_year, grade,"
-            " is_mentor, is_mentee, mentor_capacity, registered_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            event.originator_id,
-            event.tenant,
-            event.school_id,
-            str(event.kind),
-            await self._field(connection, event.personal, "full_name"),
-            event.birth_year,
-            event.grade,
-            "mentor" in roles,
-            "mentee" in roles,
-            event.mentor_capacity,
-            envelope.occurred_at,
+            "INSERT INTO people (id, tenant, school_id, kind, full_name, birth_date, birth_year,"
+            " contacts, grade, position, teaching_since, partner_id, is_mentor, is_mentee,"
+            " mentor_capacity, registered_at, mentor_status)"
+            " VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, $9, $10, $11, $12, $13, $14,"
+            " $15, $16, $17)",
+            event.originator_id, event.tenant, event.school_id, str(event.kind),
+            personal.get("full_name"), None if birth_date == ERASED else birth_date,
+            event.birth_year, personal.get("contacts"), event.grade, event.position,
+            event.teaching_since, event.partner_id, "mentor" in roles, "mentee" in roles,
+            event.mentor_capacity, envelope.occurred_at, "candidate" if "mentor" in roles else None,
         )
 
     async def consent_signed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         signed_by = "сам(а)"
         if event.representative is not None:
-            signed_by = await self._field(connection, event.representative, "full_name")
+            signed_by = (await self._unseal(connection, event.representative))["full_name"]
         await connection.execute(
             "INSERT INTO consents (id, person_id, tenant, kind, signed_on, expires_on,"
             " signed_by, relation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            event.consent_id,
-            event.originator_id,
-            event.tenant,
-            str(event.kind),
-            event.signed_on,
-            event.expires_on,
-            signed_by,
-            event.relation,
+            event.consent_id, event.originator_id, event.tenant, str(event.kind),
+            event.signed_on, event.expires_on, signed_by, event.relation,
         )
 
     async def consent_withdrawn(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
             "UPDATE consents SET withdrawn_on = $2 WHERE id = $1",
-            event.consent_id,
-            event.withdrawn_on,
+            event.consent_id, event.withdrawn_on,
         )
+
+    async def staff_role_assigned(
+        self, connection: asyncpg.Connection, envelope: Envelope
+    ) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            event.originator_id, str(event.role), event.tenant, [str(f) for f in event.forms],
+            event.area, envelope.occurred_at,
+        )
+
+    async def staff_role_revoked(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "DELETE FROM staff_roles WHERE person_id = $1 AND role = $2",
+            envelope.event.originator_id, str(envelope.event.role),
+        )
+
+    async def mentee_profile_recorded(
+        self, connection: asyncpg.Connection, envelope: Envelope
+    ) -> None:
+        event = envelope.event
+        requests = (await self._unseal(connection, event.requests)).get("requests")
+        await connection.execute(
+            "UPDATE people SET mentee_categories = $2, requests = $3 WHERE id = $1",
+            event.originator_id, [str(c) for c in event.categories], requests,
+        )
+
+    async def third_party_information_recorded(
+        self, connection: asyncpg.Connection, envelope: Envelope
+    ) -> None:
+        event = envelope.event
+        information = (await self._unseal(connection, event.information))["information"]
+        await connection.execute(
+            "INSERT INTO third_party_information (id, person_id, tenant, source, information,"
+            " recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            event.information_id, event.originator_id, event.tenant, str(event.source),
+            information, envelope.occurred_at,
+        )
+
+    async def questionnaire_recorded(
+        self, connection: asyncpg.Connection, envelope: Envelope
+    ) -> None:
+        event = envelope.event
+        experience = (await self._unseal(connection, event.experience)).get("experience")
+        await connection.execute(
+            "UPDATE people SET competences = $2, interests = $3, preferred_age_min = $4,"
+            " preferred_age_max = $5, preferred_categories = $6, hours_per_month = $7,"
+            " meeting_frequency = $8, meeting_format = $9, mentor_capacity = $10,"
+            " experience = $11,"
+            " mentor_status = CASE WHEN mentor_status = 'candidate' THEN 'potential'"
+            " ELSE mentor_status END WHERE id = $1",
+            event.originator_id, list(event.competences), list(event.interests),
+            event.preferred_age_min, event.preferred_age_max,
+            [str(c) for c in event.preferred_categories], event.hours_per_month,
+            str(event.meeting_frequency), str(event.meeting_format), event.capacity, experience,
+        )
+
+    async def interviewed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "UPDATE people SET interviewed_on = $2, mentor_status = $3"
+            " WHERE id = $1 AND mentor_status IS DISTINCT FROM 'approved'",
+            event.originator_id, event.held_on,
+            "recommended" if event.recommended else "not_recommended",
+        )
+
+    async def register_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "UPDATE people SET mentor_status = 'approved', register_order_number = $2,"
+            " register_order_date = $3 WHERE id = ANY($1::uuid[])",
+            list(event.mentor_ids), event.order_number, event.order_date,
+        )
+
+
+class _Erased(dict[str, Any]):
+    """What an erased subject's sealed fields read as: every field «данные удалены»."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return ERASED
+
+    def __getitem__(self, key: str) -> Any:
+        return ERASED
