@@ -97,7 +97,9 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
             )
         await connection.execute(SCOPE_FUNCTION)
         await connection.execute(TENANT_MOVES)
-        await connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_moves TO {PROJECTOR_ROLE}")
+        await connection.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_moves TO {PROJECTOR_ROLE}"
+        )
         await connection.execute(TRACKING)
         await connection.execute(f"GRANT SELECT, UPDATE ON projection_tracking TO {PROJECTOR_ROLE}")
         await connection.execute(f"GRANT SELECT ON projection_tracking TO {READER_ROLE}")

@@ -17,8 +17,8 @@ from shared.http import create_service_app
 from shared.logging import bind_caller, configure_logging
 from shared.settings import Settings, get_settings
 
+from .graphql import Context, Reader, build_schema
 from .runner import ProjectionWorker
-from .schema import Context, Reader, build_schema
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -9,7 +9,12 @@ from .people import People
 from .school_counts import SchoolCounts
 
 ALL: tuple[type[Projection], ...] = (
-    Organisations, People, Pairs, SchoolCounts, MentorsRegister, History
+    Organisations,
+    People,
+    Pairs,
+    SchoolCounts,
+    MentorsRegister,
+    History,
 )
 
 __all__ = ["ALL", "Envelope", "Projection", "Table", "Visibility"]

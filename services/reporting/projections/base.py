@@ -82,7 +82,9 @@ class Projection:
             "INSERT INTO tenant_moves (old_path, new_path, moved_at) VALUES ($1, $2, $3)"
             " ON CONFLICT (old_path) DO UPDATE SET new_path = EXCLUDED.new_path,"
             " moved_at = EXCLUDED.moved_at",
-            old, new, envelope.occurred_at,
+            old,
+            new,
+            envelope.occurred_at,
         )
         for table in self.tables:
             await connection.execute(

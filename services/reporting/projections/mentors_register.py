@@ -79,8 +79,12 @@ class MentorsRegister(Projection):
         await connection.execute(
             "INSERT INTO register_candidates (person_id, tenant, school_id, full_name, kind,"
             " position) VALUES ($1, $2, $3, $4, $5, $6)",
-            event.originator_id, event.tenant, event.school_id,
-            ERASED if fields is None else fields["full_name"], str(event.kind), event.position,
+            event.originator_id,
+            event.tenant,
+            event.school_id,
+            ERASED if fields is None else fields["full_name"],
+            str(event.kind),
+            event.position,
         )
 
     async def _enter(self, connection: asyncpg.Connection, person_ids: list[object]) -> None:
@@ -98,7 +102,10 @@ class MentorsRegister(Projection):
         await connection.execute(
             "UPDATE regional_mentors SET order_number = $2, order_date = $3, school_year = $4"
             " WHERE person_id = ANY($1::uuid[])",
-            list(event.mentor_ids), event.order_number, event.order_date, event.school_year,
+            list(event.mentor_ids),
+            event.order_number,
+            event.order_date,
+            event.school_year,
         )
 
     async def course_announced(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -106,8 +113,13 @@ class MentorsRegister(Projection):
         await connection.execute(
             "INSERT INTO training_courses (id, tenant, name, hours, provider, starts_on, ends_on)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            event.originator_id, event.tenant, event.name, event.hours, event.provider,
-            event.starts_on, event.ends_on,
+            event.originator_id,
+            event.tenant,
+            event.name,
+            event.hours,
+            event.provider,
+            event.starts_on,
+            event.ends_on,
         )
 
     async def course_completed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -115,7 +127,10 @@ class MentorsRegister(Projection):
         await connection.execute(
             "INSERT INTO course_completions (course_id, person_id, tenant, completed_on,"
             " certificate) VALUES ($1, $2, $3, $4, $5)",
-            event.originator_id, event.person_id, event.school_tenant, event.completed_on,
+            event.originator_id,
+            event.person_id,
+            event.school_tenant,
+            event.completed_on,
             event.certificate,
         )
         await self._enter(connection, [event.person_id])

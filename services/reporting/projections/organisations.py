@@ -61,8 +61,13 @@ class Organisations(Projection):
         await connection.execute(
             "INSERT INTO organisations (id, tenant, kind, name, parent_id, partner_kind,"
             " registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            event.originator_id, event.tenant, str(event.kind), event.name, event.parent_id,
-            event.partner_kind, envelope.occurred_at,
+            event.originator_id,
+            event.tenant,
+            str(event.kind),
+            event.name,
+            event.parent_id,
+            event.partner_kind,
+            envelope.occurred_at,
         )
 
     async def renamed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -70,27 +75,34 @@ class Organisations(Projection):
         await connection.execute(
             "INSERT INTO organisation_names (organisation_id, tenant, name, until)"
             " VALUES ($1, $2, $3, $4)",
-            event.originator_id, event.tenant, event.former_name, envelope.occurred_at,
+            event.originator_id,
+            event.tenant,
+            event.former_name,
+            envelope.occurred_at,
         )
         await connection.execute(
             "UPDATE organisations SET name = $2 WHERE id = $1", event.originator_id, event.name
         )
         await connection.execute(
             "UPDATE partner_agreements SET partner_name = $2 WHERE partner_id = $1",
-            event.originator_id, event.name,
+            event.originator_id,
+            event.name,
         )
 
     async def closed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
             "UPDATE organisations SET closed_on = $2, closure_reason = $3 WHERE id = $1",
-            event.originator_id, event.closed_on, event.reason,
+            event.originator_id,
+            event.closed_on,
+            event.reason,
         )
 
     async def moved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await connection.execute(
             "UPDATE organisations SET parent_id = $2 WHERE id = $1",
-            envelope.event.originator_id, envelope.event.parent_id,
+            envelope.event.originator_id,
+            envelope.event.parent_id,
         )
 
     async def agreement_signed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -101,6 +113,13 @@ class Organisations(Projection):
         await connection.execute(
             "INSERT INTO partner_agreements (id, tenant, partner_id, partner_name, school_id,"
             " number, signed_on, valid_until, subject) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            event.agreement_id, event.school_tenant, event.originator_id, partner_name,
-            event.school_id, event.number, event.signed_on, event.valid_until, event.subject,
+            event.agreement_id,
+            event.school_tenant,
+            event.originator_id,
+            partner_name,
+            event.school_id,
+            event.number,
+            event.signed_on,
+            event.valid_until,
+            event.subject,
         )

@@ -86,7 +86,10 @@ class People(Projection):
                information text NOT NULL,
                recorded_at timestamptz NOT NULL""",
             Visibility.SCHOOL,
-            ("CREATE INDEX IF NOT EXISTS third_party_person ON third_party_information (person_id)",),
+            (
+                "CREATE INDEX IF NOT EXISTS third_party_person"
+                " ON third_party_information (person_id)",
+            ),
         ),
     )
 
@@ -104,7 +107,9 @@ class People(Projection):
             "MentorRegister.Approved": self.register_approved,
         }
 
-    async def _unseal(self, connection: asyncpg.Connection, sealed: Sealed | None) -> dict[str, Any]:
+    async def _unseal(
+        self, connection: asyncpg.Connection, sealed: Sealed | None
+    ) -> dict[str, Any]:
         """The sealed fields, each «данные удалены» once the subject's key is gone."""
         if sealed is None:
             return {}
@@ -122,11 +127,23 @@ class People(Projection):
             " mentor_capacity, registered_at, mentor_status)"
             " VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, $9, $10, $11, $12, $13, $14,"
             " $15, $16, $17)",
-            event.originator_id, event.tenant, event.school_id, str(event.kind),
-            personal.get("full_name"), None if birth_date == ERASED else birth_date,
-            event.birth_year, personal.get("contacts"), event.grade, event.position,
-            event.teaching_since, event.partner_id, "mentor" in roles, "mentee" in roles,
-            event.mentor_capacity, envelope.occurred_at, "candidate" if "mentor" in roles else None,
+            event.originator_id,
+            event.tenant,
+            event.school_id,
+            str(event.kind),
+            personal.get("full_name"),
+            None if birth_date == ERASED else birth_date,
+            event.birth_year,
+            personal.get("contacts"),
+            event.grade,
+            event.position,
+            event.teaching_since,
+            event.partner_id,
+            "mentor" in roles,
+            "mentee" in roles,
+            event.mentor_capacity,
+            envelope.occurred_at,
+            "candidate" if "mentor" in roles else None,
         )
 
     async def consent_signed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -137,32 +154,42 @@ class People(Projection):
         await connection.execute(
             "INSERT INTO consents (id, person_id, tenant, kind, signed_on, expires_on,"
             " signed_by, relation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            event.consent_id, event.originator_id, event.tenant, str(event.kind),
-            event.signed_on, event.expires_on, signed_by, event.relation,
+            event.consent_id,
+            event.originator_id,
+            event.tenant,
+            str(event.kind),
+            event.signed_on,
+            event.expires_on,
+            signed_by,
+            event.relation,
         )
 
     async def consent_withdrawn(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
             "UPDATE consents SET withdrawn_on = $2 WHERE id = $1",
-            event.consent_id, event.withdrawn_on,
+            event.consent_id,
+            event.withdrawn_on,
         )
 
-    async def staff_role_assigned(
-        self, connection: asyncpg.Connection, envelope: Envelope
-    ) -> None:
+    async def staff_role_assigned(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
             "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
-            event.originator_id, str(event.role), event.tenant, [str(f) for f in event.forms],
-            event.area, envelope.occurred_at,
+            event.originator_id,
+            str(event.role),
+            event.tenant,
+            [str(f) for f in event.forms],
+            event.area,
+            envelope.occurred_at,
         )
 
     async def staff_role_revoked(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await connection.execute(
             "DELETE FROM staff_roles WHERE person_id = $1 AND role = $2",
-            envelope.event.originator_id, str(envelope.event.role),
+            envelope.event.originator_id,
+            str(envelope.event.role),
         )
 
     async def mentee_profile_recorded(
@@ -172,7 +199,9 @@ class People(Projection):
         requests = (await self._unseal(connection, event.requests)).get("requests")
         await connection.execute(
             "UPDATE people SET mentee_categories = $2, requests = $3 WHERE id = $1",
-            event.originator_id, [str(c) for c in event.categories], requests,
+            event.originator_id,
+            [str(c) for c in event.categories],
+            requests,
         )
 
     async def third_party_information_recorded(
@@ -183,8 +212,12 @@ class People(Projection):
         await connection.execute(
             "INSERT INTO third_party_information (id, person_id, tenant, source, information,"
             " recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            event.information_id, event.originator_id, event.tenant, str(event.source),
-            information, envelope.occurred_at,
+            event.information_id,
+            event.originator_id,
+            event.tenant,
+            str(event.source),
+            information,
+            envelope.occurred_at,
         )
 
     async def questionnaire_recorded(
@@ -199,10 +232,17 @@ class People(Projection):
             " experience = $11,"
             " mentor_status = CASE WHEN mentor_status = 'candidate' THEN 'potential'"
             " ELSE mentor_status END WHERE id = $1",
-            event.originator_id, list(event.competences), list(event.interests),
-            event.preferred_age_min, event.preferred_age_max,
-            [str(c) for c in event.preferred_categories], event.hours_per_month,
-            str(event.meeting_frequency), str(event.meeting_format), event.capacity, experience,
+            event.originator_id,
+            list(event.competences),
+            list(event.interests),
+            event.preferred_age_min,
+            event.preferred_age_max,
+            [str(c) for c in event.preferred_categories],
+            event.hours_per_month,
+            str(event.meeting_frequency),
+            str(event.meeting_format),
+            event.capacity,
+            experience,
         )
 
     async def interviewed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -210,7 +250,8 @@ class People(Projection):
         await connection.execute(
             "UPDATE people SET interviewed_on = $2, mentor_status = $3"
             " WHERE id = $1 AND mentor_status IS DISTINCT FROM 'approved'",
-            event.originator_id, event.held_on,
+            event.originator_id,
+            event.held_on,
             "recommended" if event.recommended else "not_recommended",
         )
 
@@ -219,7 +260,9 @@ class People(Projection):
         await connection.execute(
             "UPDATE people SET mentor_status = 'approved', register_order_number = $2,"
             " register_order_date = $3 WHERE id = ANY($1::uuid[])",
-            list(event.mentor_ids), event.order_number, event.order_date,
+            list(event.mentor_ids),
+            event.order_number,
+            event.order_date,
         )
 
 

@@ -1,0 +1,155 @@
+"""The organisation tree, counts rolled up by level, partners' agreements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from shared.tenancy import Level as TreeLevel
+
+from .context import Reader, ReaderInfo, fields_of, reader_of
+
+
+@strawberry.enum
+class Level(Enum):
+    REGION = TreeLevel.REGION.value
+    MUNICIPALITY = TreeLevel.MUNICIPALITY.value
+    SCHOOL = TreeLevel.SCHOOL.value
+
+
+@strawberry.type
+class FormerName:
+    name: str
+    until: datetime
+
+
+@strawberry.type
+class Agreement:
+    id: strawberry.ID
+    partner_id: strawberry.ID
+    partner_name: str
+    school_id: strawberry.ID
+    number: str
+    signed_on: date
+    valid_until: date | None
+    subject: str
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Agreement:
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                id=strawberry.ID(str(row["id"])),
+                partner_id=strawberry.ID(str(row["partner_id"])),
+                school_id=strawberry.ID(str(row["school_id"])),
+            )
+        )
+
+
+async def _former_names(reader: Reader, ids: list[UUID]) -> list[list[FormerName]]:
+    return await reader.grouped(
+        "organisation_names",
+        "organisation_id",
+        "until",
+        lambda r: FormerName(name=r["name"], until=r["until"]),
+        ids,
+    )
+
+
+@strawberry.type
+class Organisation:
+    id: strawberry.ID
+    kind: str
+    name: str
+    path: str
+    parent_id: strawberry.ID | None
+    partner_kind: str | None
+    closed_on: date | None
+    closure_reason: str | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Organisation:
+        parent = row["parent_id"]
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                id=strawberry.ID(str(row["id"])),
+                path=str(row["tenant"]),
+                parent_id=strawberry.ID(str(parent)) if parent else None,
+            )
+        )
+
+    @strawberry.field(description="Прежние названия, с датой, до которой действовало каждое")
+    async def former_names(self, info: ReaderInfo) -> list[FormerName]:
+        result: list[FormerName] = await reader_of(info).loader(_former_names).load(UUID(self.id))
+        return result
+
+
+async def organisations(
+    info: ReaderInfo, kind: str | None = None, include_closed: bool = False
+) -> list[Organisation]:
+    """Организации в пределах вашей области."""
+    rows = await reader_of(info).fetch(
+        "SELECT * FROM organisations WHERE ($1::text IS NULL OR kind = $1)"
+        " AND ($2 OR closed_on IS NULL) ORDER BY tenant",
+        kind,
+        include_closed,
+    )
+    return [Organisation.from_row(r) for r in rows]
+
+
+async def partner_agreements(info: ReaderInfo) -> list[Agreement]:
+    """Соглашения с организациями-партнёрами (внешний контур)."""
+    rows = await reader_of(info).fetch("SELECT * FROM partner_agreements ORDER BY signed_on, id")
+    return [Agreement.from_row(r) for r in rows]
+
+
+@strawberry.type
+class OrganisationCounts:
+    organisation_id: strawberry.ID | None
+    name: str | None
+    kind: str | None
+    path: str
+    mentors: int
+    mentees: int
+    pairs: int
+    meetings: int
+
+
+async def counts(info: ReaderInfo, level: Level = Level.SCHOOL) -> list[OrganisationCounts]:
+    """Число наставников, наставляемых, пар и встреч по школам, муниципалитетам или региону
+    (только в пределах вашей области, без имён)."""
+    reader = reader_of(info)
+    depth = max(level.value, reader.caller().scope.level.value)
+    rows = await reader.fetch(
+        """
+        WITH grouped AS (
+            SELECT subpath(tenant, 0, $1) AS path, sum(mentors) AS mentors,
+                   sum(mentees) AS mentees, sum(pairs) AS pairs, sum(meetings) AS meetings
+            FROM school_counts WHERE nlevel(tenant) >= $1 GROUP BY 1
+        )
+        SELECT g.*, o.id, o.name, o.kind FROM grouped g
+        LEFT JOIN organisations o ON o.tenant = g.path
+        ORDER BY o.name, g.path
+        """,
+        depth,
+    )
+    return [
+        OrganisationCounts(
+            organisation_id=strawberry.ID(str(r["id"])) if r["id"] else None,
+            name=r["name"],
+            kind=r["kind"],
+            path=str(r["path"]),
+            mentors=r["mentors"],
+            mentees=r["mentees"],
+            pairs=r["pairs"],
+            meetings=r["meetings"],
+        )
+        for r in rows
+    ]

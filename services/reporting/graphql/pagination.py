@@ -1,0 +1,62 @@
+"""Cursor connections: every list pages by an opaque cursor over a stable order."""
+
+from __future__ import annotations
+
+import base64
+from typing import Generic, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from shared.errors import InvalidInput
+
+MAX_PAGE = 200
+Node = TypeVar("Node")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[Node]):
+    cursor: str
+    node: Node
+
+
+@strawberry.type
+class Connection(Generic[Node]):
+    edges: list[Edge[Node]]
+    page_info: PageInfo
+    total_count: int
+
+
+def encode_cursor(value: UUID) -> str:
+    return base64.urlsafe_b64encode(value.bytes).decode()
+
+
+def decode_cursor(cursor: str | None) -> UUID:
+    if cursor is None:
+        return UUID(int=0)
+    try:
+        return UUID(bytes=base64.urlsafe_b64decode(cursor))
+    except ValueError:
+        raise InvalidInput("bad_cursor", "Неверный курсор страницы") from None
+
+
+def page_size(first: int) -> int:
+    return max(1, min(first, MAX_PAGE))
+
+
+def connection(nodes: list[tuple[UUID, Node]], size: int, total: int) -> Connection[Node]:
+    """Build a page from up to `size + 1` (id, node) pairs: the extra one says there is more."""
+    edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in nodes[:size]]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
+        total_count=total,
+    )

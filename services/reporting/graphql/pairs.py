@@ -1,0 +1,93 @@
+"""A school's pairs with their mentor, mentee and meetings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from .context import Reader, ReaderInfo, fields_of, reader_of
+from .pagination import Connection, connection, decode_cursor, page_size
+from .people import Person, load_people
+
+
+@strawberry.type
+class Meeting:
+    id: strawberry.ID
+    kind: str
+    held_on: date
+    duration_minutes: int
+    meeting_format: str
+    topic: str
+    mentor_rating: int | None
+    mentor_comment: str | None
+    mentee_rating: int | None
+    mentee_comment: str | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Meeting:
+        return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
+
+
+async def _meetings(reader: Reader, pair_ids: list[UUID]) -> list[list[Meeting]]:
+    return await reader.grouped("meetings", "pair_id", "held_on, id", Meeting.from_row, pair_ids)
+
+
+@strawberry.type
+class Pair:
+    id: strawberry.ID
+    programme_id: strawberry.ID
+    form: str
+    status: str
+    formed_at: datetime
+    mentor_id: strawberry.Private[UUID]
+    mentee_id: strawberry.Private[UUID]
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Pair:
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                id=strawberry.ID(str(row["id"])),
+                programme_id=strawberry.ID(str(row["programme_id"])),
+            )
+        )
+
+    @strawberry.field
+    async def mentor(self, info: ReaderInfo) -> Person | None:
+        found: Person | None = await reader_of(info).loader(load_people).load(self.mentor_id)
+        return found
+
+    @strawberry.field
+    async def mentee(self, info: ReaderInfo) -> Person | None:
+        found: Person | None = await reader_of(info).loader(load_people).load(self.mentee_id)
+        return found
+
+    @strawberry.field
+    async def meetings(self, info: ReaderInfo) -> list[Meeting]:
+        result: list[Meeting] = await reader_of(info).loader(_meetings).load(UUID(self.id))
+        return result
+
+
+async def pairs(
+    info: ReaderInfo,
+    programme_id: strawberry.ID | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[Pair]:
+    """Пары школы с наставником, наставляемым и встречами."""
+    reader = reader_of(info)
+    size = page_size(first)
+    programme = UUID(str(programme_id)) if programme_id else None
+    where = "($1::uuid IS NULL OR programme_id = $1)"
+    rows = await reader.fetch(
+        f"SELECT * FROM pairs WHERE {where} AND id > $2 ORDER BY id LIMIT $3",
+        programme,
+        decode_cursor(after),
+        size + 1,
+    )
+    total = await reader.fetch(f"SELECT count(*) AS n FROM pairs WHERE {where}", programme)
+    return connection([(r["id"], Pair.from_row(r)) for r in rows], size, total[0]["n"])

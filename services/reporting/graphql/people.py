@@ -1,0 +1,236 @@
+"""A school's bases of mentees and mentors (names: visible only within the school)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from .context import Reader, ReaderInfo, fields_of, reader_of
+from .pagination import Connection, connection, decode_cursor, page_size
+
+YOUNG_SPECIALIST_YEARS = 3
+YOUNG_SPECIALIST_AGE = 35
+
+
+@strawberry.enum
+class ParticipantRole(Enum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+
+@strawberry.type
+class Consent:
+    id: strawberry.ID
+    kind: str
+    signed_on: date
+    expires_on: date | None
+    signed_by: str
+    relation: str | None
+    withdrawn_on: date | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Consent:
+        return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
+
+    @strawberry.field(description="Действует ли согласие на дату (по умолчанию — сегодня)")
+    def valid(self, on: date | None = None) -> bool:
+        day = on or date.today()
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return False
+        return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+@strawberry.type
+class StaffRoleAssignment:
+    role: str
+    forms: list[str]
+    area: str | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> StaffRoleAssignment:
+        return cls(**fields_of(cls, row))
+
+
+@strawberry.type
+class ThirdPartyInformation:
+    source: str
+    information: str
+    recorded_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> ThirdPartyInformation:
+        return cls(**fields_of(cls, row))
+
+
+@strawberry.type
+class MenteeProfile:
+    categories: list[str]
+    requests: str | None
+
+
+@strawberry.type
+class MentorProfile:
+    status: str | None
+    competences: list[str]
+    interests: list[str]
+    preferred_age_min: int | None
+    preferred_age_max: int | None
+    preferred_categories: list[str]
+    hours_per_month: int | None
+    meeting_frequency: str | None
+    meeting_format: str | None
+    experience: str | None
+    interviewed_on: date | None
+    register_order_number: str | None
+    register_order_date: date | None
+
+
+async def _consents(reader: Reader, ids: list[UUID]) -> list[list[Consent]]:
+    return await reader.grouped("consents", "person_id", "signed_on, id", Consent.from_row, ids)
+
+
+async def _staff_roles(reader: Reader, ids: list[UUID]) -> list[list[StaffRoleAssignment]]:
+    return await reader.grouped(
+        "staff_roles", "person_id", "role", StaffRoleAssignment.from_row, ids
+    )
+
+
+async def _third_party(reader: Reader, ids: list[UUID]) -> list[list[ThirdPartyInformation]]:
+    return await reader.grouped(
+        "third_party_information", "person_id", "recorded_at", ThirdPartyInformation.from_row, ids
+    )
+
+
+@strawberry.type
+class Person:
+    id: strawberry.ID
+    kind: str
+    full_name: str
+    birth_date: date | None
+    birth_year: int | None
+    contacts: str | None
+    grade: str | None
+    position: str | None
+    teaching_since: date | None
+    partner_id: strawberry.ID | None
+    is_mentor: bool
+    is_mentee: bool
+    mentor_capacity: int
+    row: strawberry.Private[Any]
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Person:
+        partner = row["partner_id"]
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                id=strawberry.ID(str(row["id"])),
+                partner_id=strawberry.ID(str(partner)) if partner else None,
+                row=row,
+            )
+        )
+
+    @strawberry.field(
+        description="Молодой специалист: педагог со стажем до 3 лет и моложе 35 (выводится)"
+    )
+    def young_specialist(self) -> bool:
+        if self.kind != "teacher" or self.teaching_since is None:
+            return False
+        today = date.today()
+        years = (today - self.teaching_since).days / 365.25
+        young = self.birth_year is None or today.year - self.birth_year < YOUNG_SPECIALIST_AGE
+        return years <= YOUNG_SPECIALIST_YEARS and young
+
+    @strawberry.field
+    async def consents(self, info: ReaderInfo) -> list[Consent]:
+        result: list[Consent] = await reader_of(info).loader(_consents).load(UUID(self.id))
+        return result
+
+    @strawberry.field
+    async def staff_roles(self, info: ReaderInfo) -> list[StaffRoleAssignment]:
+        result: list[StaffRoleAssignment] = (
+            await reader_of(info).loader(_staff_roles).load(UUID(self.id))
+        )
+        return result
+
+    @strawberry.field
+    async def third_party_information(self, info: ReaderInfo) -> list[ThirdPartyInformation]:
+        result: list[ThirdPartyInformation] = (
+            await reader_of(info).loader(_third_party).load(UUID(self.id))
+        )
+        return result
+
+    @strawberry.field
+    def mentee_profile(self) -> MenteeProfile | None:
+        if not self.is_mentee:
+            return None
+        return MenteeProfile(
+            categories=list(self.row["mentee_categories"]), requests=self.row["requests"]
+        )
+
+    @strawberry.field
+    def mentor_profile(self) -> MentorProfile | None:
+        if not self.is_mentor:
+            return None
+        return MentorProfile(
+            **fields_of(
+                MentorProfile,
+                self.row,
+                status=self.row["mentor_status"],
+                competences=list(self.row["competences"]),
+                interests=list(self.row["interests"]),
+                preferred_categories=list(self.row["preferred_categories"]),
+            )
+        )
+
+
+async def load_people(reader: Reader, ids: list[UUID]) -> list[Person | None]:
+    rows = await reader.fetch("SELECT * FROM people WHERE id = ANY($1::uuid[])", ids)
+    found = {row["id"]: Person.from_row(row) for row in rows}
+    return [found.get(i) for i in ids]
+
+
+async def people(
+    info: ReaderInfo,
+    role: ParticipantRole | None = None,
+    kind: str | None = None,
+    search: str | None = None,
+    mentor_status: str | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[Person]:
+    """База наставников и наставляемых школы: поиск по ФИО, фильтры, страницы."""
+    conditions, args = ["true"], []
+    if role is not None:
+        conditions.append("is_mentor" if role == ParticipantRole.MENTOR else "is_mentee")
+    for column, value in (("kind", kind), ("mentor_status", mentor_status)):
+        if value is not None:
+            args.append(value)
+            conditions.append(f"{column} = ${len(args)}")
+    if search:
+        args.append(f"%{search.lower()}%")
+        conditions.append(f"lower(full_name) LIKE ${len(args)}")
+    where = " AND ".join(conditions)
+    size = page_size(first)
+    reader = reader_of(info)
+    rows = await reader.fetch(
+        f"SELECT * FROM people WHERE {where} AND id > ${len(args) + 1}"
+        f" ORDER BY id LIMIT ${len(args) + 2}",
+        *args,
+        decode_cursor(after),
+        size + 1,
+    )
+    total = await reader.fetch(f"SELECT count(*) AS n FROM people WHERE {where}", *args)
+    return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"])
+
+
+async def person(info: ReaderInfo, id: strawberry.ID) -> Person | None:
+    """Карточка человека из базы школы."""
+    found: Person | None = await reader_of(info).loader(load_people).load(UUID(str(id)))
+    return found

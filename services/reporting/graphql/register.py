@@ -1,0 +1,119 @@
+"""The regional base of mentors, kept by name by the institute: courses and approved mentors."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from .context import Reader, ReaderInfo, fields_of, reader_of
+from .pagination import Connection, connection, decode_cursor, page_size
+
+
+@strawberry.type
+class TrainingCourse:
+    id: strawberry.ID
+    name: str
+    hours: int
+    provider: str
+    starts_on: date
+    ends_on: date
+    completed_by: int
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> TrainingCourse:
+        return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
+
+
+@strawberry.type
+class CompletedCourse:
+    course: str
+    hours: int
+    completed_on: date
+    certificate: str
+
+
+async def _completed_courses(reader: Reader, ids: list[UUID]) -> list[list[CompletedCourse]]:
+    rows = await reader.fetch(
+        "SELECT c.person_id, t.name, t.hours, c.completed_on, c.certificate"
+        " FROM course_completions c JOIN training_courses t ON t.id = c.course_id"
+        " WHERE c.person_id = ANY($1::uuid[]) ORDER BY c.completed_on",
+        ids,
+    )
+    by_person: dict[UUID, list[CompletedCourse]] = {i: [] for i in ids}
+    for r in rows:
+        by_person[r["person_id"]].append(
+            CompletedCourse(
+                course=r["name"],
+                hours=r["hours"],
+                completed_on=r["completed_on"],
+                certificate=r["certificate"],
+            )
+        )
+    return [by_person[i] for i in ids]
+
+
+@strawberry.type
+class RegisteredMentor:
+    person_id: strawberry.ID
+    full_name: str
+    kind: str
+    position: str | None
+    school_id: strawberry.ID
+    school_name: str | None
+    order_number: str | None
+    order_date: date | None
+    school_year: str | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> RegisteredMentor:
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                person_id=strawberry.ID(str(row["person_id"])),
+                school_id=strawberry.ID(str(row["school_id"])),
+            )
+        )
+
+    @strawberry.field
+    async def courses(self, info: ReaderInfo) -> list[CompletedCourse]:
+        result: list[CompletedCourse] = (
+            await reader_of(info).loader(_completed_courses).load(UUID(self.person_id))
+        )
+        return result
+
+
+async def training_courses(info: ReaderInfo) -> list[TrainingCourse]:
+    """Курсы подготовки наставников в региональной базе."""
+    rows = await reader_of(info).fetch(
+        "SELECT t.*, (SELECT count(*) FROM course_completions c WHERE c.course_id = t.id)"
+        " AS completed_by FROM training_courses t ORDER BY t.starts_on, t.id"
+    )
+    return [TrainingCourse.from_row(r) for r in rows]
+
+
+async def regional_register(
+    info: ReaderInfo, search: str | None = None, first: int = 50, after: str | None = None
+) -> Connection[RegisteredMentor]:
+    """Единая региональная база наставников: утверждённые приказом и прошедшие обучение."""
+    reader = reader_of(info)
+    size = page_size(first)
+    pattern = f"%{search.lower()}%" if search else None
+    where = "($1::text IS NULL OR lower(m.full_name) LIKE $1)"
+    rows = await reader.fetch(
+        "SELECT m.*, o.name AS school_name FROM regional_mentors m"
+        f" LEFT JOIN organisations o ON o.id = m.school_id WHERE {where} AND m.person_id > $2"
+        " ORDER BY m.person_id LIMIT $3",
+        pattern,
+        decode_cursor(after),
+        size + 1,
+    )
+    total = await reader.fetch(
+        f"SELECT count(*) AS n FROM regional_mentors m WHERE {where}", pattern
+    )
+    return connection(
+        [(r["person_id"], RegisteredMentor.from_row(r)) for r in rows], size, total[0]["n"]
+    )

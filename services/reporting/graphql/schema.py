@@ -1,0 +1,76 @@
+"""The GraphQL schema: one query family per area, each module holding its types and resolvers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+
+from shared.errors import AppError
+
+from . import history as history_q
+from . import organisations as organisations_q
+from . import pairs as pairs_q
+from . import people as people_q
+from . import register as register_q
+from .context import ReaderInfo, reader_of
+from .organisations import Level
+
+
+@strawberry.type
+class Caller:
+    user: str
+    role: str
+    scope: str
+    level: Level
+
+
+def me(info: ReaderInfo) -> Caller:
+    """Кто спрашивает: роль и область видимости."""
+    caller = reader_of(info).caller()
+    return Caller(
+        user=caller.user,
+        role=str(caller.role),
+        scope=caller.scope.path,
+        level=Level(caller.scope.level.value),
+    )
+
+
+@strawberry.type
+class Query:
+    me: Caller = strawberry.field(resolver=me)
+    organisations = strawberry.field(resolver=organisations_q.organisations)
+    partner_agreements = strawberry.field(resolver=organisations_q.partner_agreements)
+    counts = strawberry.field(resolver=organisations_q.counts)
+    people = strawberry.field(resolver=people_q.people)
+    person = strawberry.field(resolver=people_q.person)
+    pairs = strawberry.field(resolver=pairs_q.pairs)
+    training_courses = strawberry.field(resolver=register_q.training_courses)
+    regional_register = strawberry.field(resolver=register_q.regional_register)
+    programme_history = strawberry.field(resolver=history_q.programme_history)
+    caught_up = strawberry.field(resolver=history_q.caught_up)
+
+
+def build_schema(production: bool) -> strawberry.Schema:
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=8),
+        MaxTokensLimiter(max_token_count=2000),
+        MaxAliasesLimiter(max_alias_count=15),
+        # Crashes are masked; limit, validation and our own errors reach the client.
+        MaskErrors(should_mask_error=_is_crash),
+    ]
+    if production:
+        extensions.append(DisableIntrospection())
+    return strawberry.Schema(query=Query, extensions=extensions)
+
+
+def _is_crash(error: Any) -> bool:
+    original = getattr(error, "original_error", None)
+    return original is not None and not isinstance(original, AppError)
