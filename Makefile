@@ -33,8 +33,9 @@ format: install
 	$(BIN)/ruff check --fix .
 
 ## Print a development token: make token ROLE=school_coordinator [SCOPE=<ltree path>]
+## or, for a school's staff member, the role their staff roles allow: make token PERSON=<id>
 token: install
-	@$(BIN)/python -m services token --role "$(ROLE)" $(if $(SCOPE),--scope "$(SCOPE)")
+	@$(if $(PERSON),$(BIN)/python -m services person-token "$(PERSON)",$(BIN)/python -m services token --role "$(ROLE)" $(if $(SCOPE),--scope "$(SCOPE)"))
 
 ## Create or update the schema on DATABASE_URL (operators run this once before the services).
 setup: install

@@ -10,17 +10,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 
 from services.demo import DEMO_USERS, REGION, DemoLoader, demo_token
+from services.registry.application import RegistryState, token_role_of
+from services.registry.domain import Organisation, Person
 from services.reporting.runner import ProjectionWorker
 from services.setup import setup_database
 from services.wiring import master_keys_of, role_address
-from shared.auth import Role
+from shared.auth import Role, issue_token
 from shared.database import (
     DEFAULT_DATABASE,
     PROJECTOR_ROLE,
+    WRITER_ROLE,
     DatabaseAddress,
     connect,
     ensure_database,
@@ -162,6 +166,8 @@ def main(argv: list[str] | None = None) -> None:
     token = commands.add_parser("token", help="print a development token")
     token.add_argument("--role", required=True, choices=[str(r) for r in Role])
     token.add_argument("--scope", help="ltree path; the demo's default for the role if omitted")
+    person = commands.add_parser("person-token", help="a token for a school's staff member")
+    person.add_argument("person_id", type=UUID)
     args = parser.parse_args(argv)
     settings = get_settings()
     if args.command == "run":
@@ -173,3 +179,18 @@ def main(argv: list[str] | None = None) -> None:
         worker(settings)
     elif args.command == "token":
         print(demo_token(settings, Role(args.role), args.scope))
+    elif args.command == "person-token":
+        print(person_token(settings, admin_address(settings), args.person_id))
+
+
+def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) -> str:
+    """A development token whose role is what the person's staff roles in the school allow."""
+    state = RegistryState(admin.as_role(WRITER_ROLE, settings.db_role_password))
+    try:
+        person = state.load(Person, person_id, "Человек")
+        school = state.load(Organisation, person.school_id, "Школа")
+    finally:
+        state.close()
+    return issue_token(
+        settings, token_role_of(person), school.tenant, user=str(person.id), name="сотрудник"
+    )

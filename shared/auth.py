@@ -58,9 +58,12 @@ class Principal:
                 "role_not_allowed", f"Роль «{self.role}» не может {action}", role=str(self.role)
             )
 
+    def covers(self, tenant: str) -> bool:
+        """Is the target inside the caller's subtree (operators work everywhere)?"""
+        return self.role == Role.OPERATOR or self.scope.covers(tenant)
+
     def require_scope(self, tenant: str) -> None:
-        """Refuse a target outside the caller's subtree (operators work everywhere)."""
-        if self.role != Role.OPERATOR and not self.scope.covers(tenant):
+        if not self.covers(tenant):
             raise PermissionDenied("out_of_scope", "Объект вне вашей организации")
 
 

@@ -66,7 +66,7 @@ class DatabaseAddress:
         table creation races between processes).
         """
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "PERSISTENCE_MODULE": "shared.event_recorder:Factory",
             "POSTGRES_DBNAME": self.database,
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),

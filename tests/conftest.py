@@ -3,6 +3,7 @@ run, the three services in-process behind HTTP test clients, and a client-side h
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,11 +21,14 @@ from services.setup import setup_database
 from shared.auth import Role, issue_token
 from shared.database import (
     DatabaseAddress,
+    connect,
     drop_database,
     ensure_database,
     start_embedded_server,
 )
 from shared.settings import PROJECT_ROOT, Settings
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
@@ -81,10 +85,16 @@ class Api:
         return {"Authorization": f"Bearer {token}"}
 
     async def command(
-        self, service: str, path: str, token: str, body: dict[str, Any], expect: int | None = 201
+        self,
+        service: str,
+        path: str,
+        token: str,
+        body: dict[str, Any] | None = None,
+        expect: int | None = 201,
+        method: str = "POST",
     ) -> Any:
         client = self.registry if service == "registry" else self.programs
-        response = await client.post(path, json=body, headers=self.auth(token))
+        response = await client.request(method, path, json=body, headers=self.auth(token))
         if expect is not None:
             assert response.status_code == expect, response.text
         payload = response.json()
@@ -246,3 +256,22 @@ class World:
 @pytest.fixture
 async def world(api: Api) -> World:
     return await World(api).build()
+
+
+class EventCounter:
+    def __init__(self, database: DatabaseAddress) -> None:
+        self.database = database
+
+    async def __call__(self) -> tuple[int, int]:
+        connection = await connect(self.database)
+        try:
+            registry = await connection.fetchval("SELECT count(*) FROM registry_events")
+            programs = await connection.fetchval("SELECT count(*) FROM programs_events")
+        finally:
+            await connection.close()
+        return registry, programs
+
+
+@pytest.fixture
+def events(database: DatabaseAddress) -> EventCounter:
+    return EventCounter(database)

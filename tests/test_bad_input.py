@@ -4,31 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from shared.auth import Role, issue_token
-from shared.database import DatabaseAddress, connect
 from shared.settings import Settings
-from tests.conftest import World
-
-
-class EventCounter:
-    def __init__(self, database: DatabaseAddress) -> None:
-        self.database = database
-
-    async def __call__(self) -> tuple[int, int]:
-        connection = await connect(self.database)
-        try:
-            registry = await connection.fetchval("SELECT count(*) FROM registry_events")
-            programs = await connection.fetchval("SELECT count(*) FROM programs_events")
-        finally:
-            await connection.close()
-        return registry, programs
-
-
-@pytest.fixture
-def events(database: DatabaseAddress) -> EventCounter:
-    return EventCounter(database)
+from tests.conftest import EventCounter, World
 
 
 async def test_a_pair_with_a_participant_without_consent_is_refused_and_stores_nothing(

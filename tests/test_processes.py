@@ -17,8 +17,9 @@ import httpx
 import pytest
 
 from services.cli import start_service, wait_healthy
-from services.programs.application import Feedback, NewMeeting, Programs, RegistryState
+from services.programs.application import Feedback, NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind
+from services.registry.application import RegistryState
 from services.wiring import master_keys_of
 from shared.auth import Principal, Role, issue_token
 from shared.database import (

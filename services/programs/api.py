@@ -12,13 +12,14 @@ import msgspec
 from litestar import Litestar, Request, post
 from litestar.datastructures import State
 
+from services.registry.application import RegistryState
 from services.wiring import Created, EventStoreResources
 from shared.auth import Principal
 from shared.dictionaries import MentoringForm, SchoolYear
 from shared.http import create_service_app
 from shared.settings import Settings, get_settings
 
-from .application import Feedback, NewMeeting, Programs, RegistryState
+from .application import Feedback, NewMeeting, Programs
 from .domain import MeetingFormat, MeetingKind
 
 Rating = Annotated[int, msgspec.Meta(ge=1, le=10)]

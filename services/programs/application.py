@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
+from services.registry.application import RegistryState
 from services.registry.domain import (
     ConsentKind,
     Organisation,
@@ -23,12 +24,6 @@ from shared.eventstore import Actor, EventStoreApplication, actor_of
 from shared.keystore import KeyVault
 
 from .domain import MeetingFormat, MeetingKind, MentorLoad, Pair, Programme
-
-
-class RegistryState(EventStoreApplication):
-    """Read-only view of the registry's aggregates (same table, same name)."""
-
-    name = "registry"
 
 
 @dataclass(frozen=True)

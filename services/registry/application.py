@@ -105,6 +105,30 @@ class Prepared:
     fingerprint: bytes | None
 
 
+# What a staff role lets its holder's token do (working group and council members act through
+# the coordinator, so their roles give no token of their own).
+TOKEN_ROLES = {
+    StaffRole.DIRECTOR: Role.SCHOOL_DIRECTOR,
+    StaffRole.COORDINATOR: Role.SCHOOL_COORDINATOR,
+    StaffRole.CURATOR: Role.SCHOOL_CURATOR,
+}
+
+
+def token_role_of(person: Person) -> Role:
+    """The token role a person's staff roles give, the widest first."""
+    for staff_role, role in TOKEN_ROLES.items():
+        if staff_role in person.staff_roles:
+            return role
+    raise RuleViolated("no_staff_role", "У этого человека нет роли в школе, дающей доступ")
+
+
+class RegistryState(EventStoreApplication):
+    """Read-only access to the registry's aggregates (same table, same name), for the other
+    services and tools that must decide from the registry's own state."""
+
+    name = "registry"
+
+
 class Registry(EventStoreApplication):
     name = "registry"
 

@@ -91,7 +91,7 @@ class Imports:
             )
             row = cursor.fetchone()
             names = [c.name for c in cursor.description or []]
-        if row is None or not principal.scope.covers(row[2]):
+        if row is None or not principal.covers(row[2]):
             raise NotFound("import_not_found", "Загрузка не найдена")
         job = dict(zip(names, row, strict=True))
         job["id"], job["school_id"] = str(job["id"]), str(job["school_id"])

@@ -17,6 +17,7 @@ from shared.http import create_service_app
 from shared.logging import bind_caller, configure_logging
 from shared.settings import Settings, get_settings
 
+from .exports import export_base
 from .graphql import Context, Reader, build_schema
 from .runner import ProjectionWorker
 
@@ -43,8 +44,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     @asynccontextmanager
-    async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        state["pool"] = await create_pool(
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.pool = state["pool"] = await create_pool(
             role_address(settings, READER_ROLE), max_size=settings.db_pool_size
         )
         stop = asyncio.Event()
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="reporting",
         settings=settings,
-        route_handlers=[GraphQLController],
+        route_handlers=[GraphQLController, export_base],
         health_check=healthy,
         lifespan=[lifespan],
         public_paths=["^/graphql"],

@@ -1,0 +1,115 @@
+"""Exports of a school's bases to XLSX with Russian headers, read under the caller's scope."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.response import Response
+from openpyxl import Workbook
+
+from shared.auth import Principal
+from shared.database import scoped
+from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+KIND_NAMES = {
+    "student": "обучающийся",
+    "teacher": "педагог",
+    "parent": "родитель",
+    "alumnus": "выпускник",
+    "partner_employee": "сотрудник партнёра",
+    "veteran": "ветеран",
+}
+MENTOR_STATUS_NAMES = {
+    "candidate": "кандидат",
+    "potential": "анкета заполнена",
+    "recommended": "рекомендован",
+    "not_recommended": "не рекомендован",
+    "approved": "утверждён приказом",
+}
+
+
+class BaseKind(StrEnum):
+    MENTEES = "mentees"
+    MENTORS = "mentors"
+
+
+COMMON = (
+    ("ФИО", lambda r: r["full_name"]),
+    ("Дата рождения", lambda r: r["birth_date"]),
+    ("Вид", lambda r: KIND_NAMES.get(r["kind"], r["kind"])),
+    ("Класс", lambda r: r["grade"]),
+    ("Должность", lambda r: r["position"]),
+    ("Начало педагогического стажа", lambda r: r["teaching_since"]),
+    ("Согласие на обработку ПДн", lambda r: r["consent_signed_on"]),
+    ("Кем подписано согласие", lambda r: r["consent_signed_by"]),
+)
+COLUMNS: dict[BaseKind, tuple[tuple[str, Any], ...]] = {
+    BaseKind.MENTEES: (
+        *COMMON,
+        (
+            "Категории",
+            lambda r: ", ".join(CATEGORY_NAMES[MenteeCategory(c)] for c in r["mentee_categories"]),
+        ),
+        ("Запрос", lambda r: r["requests"]),
+    ),
+    BaseKind.MENTORS: (
+        *COMMON,
+        ("Компетенции", lambda r: ", ".join(r["competences"])),
+        ("Интересы", lambda r: ", ".join(r["interests"])),
+        ("Число наставляемых", lambda r: r["mentor_capacity"]),
+        ("Статус", lambda r: MENTOR_STATUS_NAMES.get(r["mentor_status"] or "", "")),
+    ),
+}
+
+PEOPLE_WITH_CONSENT = """
+SELECT p.*, c.signed_on AS consent_signed_on, c.signed_by AS consent_signed_by
+FROM people p
+LEFT JOIN LATERAL (
+    SELECT signed_on, signed_by FROM consents
+    WHERE person_id = p.id AND kind = 'personal_data' AND withdrawn_on IS NULL
+    ORDER BY signed_on DESC LIMIT 1
+) c ON true
+WHERE {role} ORDER BY p.full_name, p.id
+"""
+
+
+def workbook_of(base: BaseKind, rows: list[asyncpg.Record]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "База наставляемых" if base == BaseKind.MENTEES else "База наставников"
+    columns = COLUMNS[base]
+    sheet.append([title for title, _ in columns])
+    for row in rows:
+        sheet.append([_cell(value(row)) for _, value in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
+
+
+@get("/exports/{base:str}")
+async def export_base(
+    request: Request[Principal, Any, Any], state: State, base: BaseKind
+) -> Response[bytes]:
+    """A school's base of mentees or mentors as an XLSX file."""
+    role = "p.is_mentee" if base == BaseKind.MENTEES else "p.is_mentor"
+    async with scoped(state.pool, request.user.scope.path) as connection:
+        rows = await connection.fetch(PEOPLE_WITH_CONSENT.format(role=role))
+    filename = "mentees.xlsx" if base == BaseKind.MENTEES else "mentors.xlsx"
+    return Response(
+        workbook_of(base, rows),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
