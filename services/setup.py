@@ -31,21 +31,27 @@ CREATE OR REPLACE FUNCTION app_scope() RETURNS ltree LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('app.scope', true), '')::ltree $$;
 """
 
-# Where a moved school's rows now belong; the trigger corrects rows inserted with an old path.
+# Where a moved school's rows now belong, as each projection has learnt it (per projection, so
+# that one projection's move never redirects rows another has not yet moved). The trigger
+# corrects rows inserted later with an old path, e.g. from the other stream.
 TENANT_MOVES = """
 CREATE TABLE IF NOT EXISTS tenant_moves (
-    old_path ltree PRIMARY KEY,
+    projection text NOT NULL,
+    old_path ltree NOT NULL,
     new_path ltree NOT NULL,
-    moved_at timestamptz NOT NULL
+    moved_at timestamptz NOT NULL,
+    PRIMARY KEY (projection, old_path)
 );
-CREATE OR REPLACE FUNCTION current_tenant(path ltree) RETURNS ltree LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION current_tenant(projection_name text, path ltree)
+RETURNS ltree LANGUAGE plpgsql STABLE AS $$
 DECLARE
     move record;
     hops int := 0;
 BEGIN
     LOOP
         SELECT old_path, new_path INTO move FROM tenant_moves
-        WHERE path <@ old_path ORDER BY nlevel(old_path) DESC LIMIT 1;
+        WHERE projection = projection_name AND path <@ old_path
+        ORDER BY nlevel(old_path) DESC LIMIT 1;
         EXIT WHEN NOT FOUND OR hops >= 32;
         path := CASE WHEN path = move.old_path THEN move.new_path
                      ELSE move.new_path || subpath(path, nlevel(move.old_path)) END;
@@ -55,7 +61,7 @@ BEGIN
 END $$;
 CREATE OR REPLACE FUNCTION follow_tenant_moves() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.tenant := current_tenant(NEW.tenant);
+    NEW.tenant := current_tenant(TG_ARGV[0], NEW.tenant);
     RETURN NEW;
 END $$;
 """
@@ -105,7 +111,7 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         await connection.execute(f"GRANT SELECT ON projection_tracking TO {READER_ROLE}")
         for projection in ALL:
             for table in projection.tables:
-                await _create_read_model(connection, table)
+                await _create_read_model(connection, projection.name, table)
             for upstream in UPSTREAMS:
                 await connection.execute(
                     "INSERT INTO projection_tracking (projection, upstream) VALUES ($1, $2)"
@@ -184,7 +190,7 @@ async def _create_key_store(connection: asyncpg.Connection, settings: Settings) 
         keystore.check_master_key(master_keys, row[0], bytes(row[1]))
 
 
-async def _create_read_model(connection: asyncpg.Connection, table: Table) -> None:
+async def _create_read_model(connection: asyncpg.Connection, projection: str, table: Table) -> None:
     await connection.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.columns})")
     await connection.execute(
         f"CREATE INDEX IF NOT EXISTS {table.name}_tenant ON {table.name} USING gist (tenant)"
@@ -194,7 +200,7 @@ async def _create_read_model(connection: asyncpg.Connection, table: Table) -> No
     await connection.execute(f"DROP TRIGGER IF EXISTS {table.name}_tenant ON {table.name}")
     await connection.execute(
         f"CREATE TRIGGER {table.name}_tenant BEFORE INSERT OR UPDATE OF tenant ON {table.name}"
-        " FOR EACH ROW EXECUTE FUNCTION follow_tenant_moves()"
+        f" FOR EACH ROW EXECUTE FUNCTION follow_tenant_moves('{projection}')"
     )
     await connection.execute(
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table.name} TO {PROJECTOR_ROLE}"

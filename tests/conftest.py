@@ -41,7 +41,9 @@ def server() -> DatabaseAddress:
 
 @asynccontextmanager
 async def fresh_database(server: DatabaseAddress, name: str) -> AsyncIterator[DatabaseAddress]:
-    """A new database with the schema set up, dropped afterwards."""
+    """A new database with the schema set up, dropped afterwards (and before: a run that was
+    killed leaves its database behind, and process ids come round again)."""
+    await drop_database(server, f"{name}_{os.getpid()}")
     address = await ensure_database(server, f"{name}_{os.getpid()}")
     try:
         await setup_database(address, Settings(database_url=address.url))

@@ -96,12 +96,14 @@ class ProjectionWorker:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Follow the streams until `stop` is set; reconnect when the database goes away."""
+        """Follow the streams until `stop` is set; start again after any failure."""
         while not stop.is_set():
             try:
                 await self._follow(stop)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("projection_worker_reconnecting", error=str(error))
+            except Exception:
+                # A lost connection heals on reconnect; a handler bug keeps failing here, loudly,
+                # without ever skipping or doubling an event.
+                log.exception("projection_worker_restarting")
                 await _wait(stop, POLL_SECONDS)
 
     async def _follow(self, stop: asyncio.Event) -> None:

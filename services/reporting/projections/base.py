@@ -77,18 +77,24 @@ class Projection:
         """A school moved: its rows take the new path. Rows of events still in flight with the
         old path are corrected on insert by the `current_tenant` trigger that setup installs."""
         old, new = envelope.event.former_tenant, envelope.event.tenant
-        await connection.execute("DELETE FROM tenant_moves WHERE old_path = $1::ltree", new)
         await connection.execute(
-            "INSERT INTO tenant_moves (old_path, new_path, moved_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT (old_path) DO UPDATE SET new_path = EXCLUDED.new_path,"
-            " moved_at = EXCLUDED.moved_at",
+            "DELETE FROM tenant_moves WHERE projection = $1 AND old_path = $2::ltree",
+            self.name,
+            new,
+        )
+        await connection.execute(
+            "INSERT INTO tenant_moves (projection, old_path, new_path, moved_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (projection, old_path)"
+            " DO UPDATE SET new_path = EXCLUDED.new_path, moved_at = EXCLUDED.moved_at",
+            self.name,
             old,
             new,
             envelope.occurred_at,
         )
         for table in self.tables:
             await connection.execute(
-                f"UPDATE {table.name} SET tenant = current_tenant(tenant)"
-                " WHERE tenant <@ $1::ltree",
+                f"UPDATE {table.name} SET tenant = current_tenant($1, tenant)"
+                " WHERE tenant <@ $2::ltree",
+                self.name,
                 old,
             )
