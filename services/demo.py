@@ -117,17 +117,47 @@ def _full_name(rng: random.Random, index: int) -> str:
     return f"{surname} {rng.choice(first_names)} {rng.choice(patronymics)}"
 
 
+COMPETENCES = [
+    "математика",
+    "физика",
+    "русский язык",
+    "олимпиады",
+    "проектная деятельность",
+    "профориентация",
+    "ИКТ",
+    "классное руководство",
+]
+INTERESTS = ["шахматы", "робототехника", "театр", "спорт", "краеведение", "волонтёрство"]
+CATEGORIES = ["low_results", "outstanding_abilities", "detached", "difficult_situation"]
+REQUESTS = [
+    "Подтянуть математику к ОГЭ",
+    "Подготовка к олимпиаде",
+    "Адаптация в новом классе",
+    "Выбор профиля обучения",
+]
+
+
 class DemoLoader:
-    """Loads the demo through HTTP, as an operator and each school's coordinator would."""
+    """Loads the demo through HTTP, as an operator, the institute and each school would."""
 
     def __init__(self, settings: Settings, registry_url: str, programs_url: str) -> None:
         self.settings = settings
         self.registry = httpx.Client(base_url=registry_url, timeout=30)
         self.programs = httpx.Client(base_url=programs_url, timeout=30)
         self.rng = random.Random(2025)
+        self.today = date.today()
 
-    def _post(self, client: httpx.Client, path: str, token: str, body: dict[str, Any]) -> Any:
-        response = client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+    def _send(
+        self,
+        client: httpx.Client,
+        path: str,
+        token: str,
+        body: dict[str, Any] | None = None,
+        method: str = "POST",
+    ) -> Any:
+        response = client.request(
+            method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+        )
         if response.status_code >= 400:
             raise RuntimeError(f"demo load failed at {path}: {response.text}")
         return response.json()
@@ -135,7 +165,7 @@ class DemoLoader:
     def load(self) -> None:
         operator = issue_token(self.settings, Role.OPERATOR, path_of("region"), user="demo-loader")
         for node in NODES.values():
-            self._post(
+            self._send(
                 self.registry,
                 "/organisations",
                 operator,
@@ -146,15 +176,164 @@ class DemoLoader:
                     "parent_id": str(NODES[node.parent].id) if node.parent else None,
                 },
             )
+        partner = self._send(
+            self.registry,
+            "/organisations",
+            operator,
+            {
+                "id": str(demo_id("partner")),
+                "kind": "partner",
+                "partner_kind": "enterprise",
+                "name": "АО «Кузнецкий металлургический комбинат»",
+                "parent_id": str(MUNICIPALITIES[0].id),
+            },
+        )
+        self._send(
+            self.registry,
+            f"/partners/{partner['id']}/agreements",
+            operator,
+            {
+                "school_id": str(SCHOOLS[0].id),
+                "number": "17/2025",
+                "signed_on": str(self.today - timedelta(days=80)),
+                "subject": "Наставничество «работодатель – ученик»: профориентация и проекты",
+            },
+        )
+        course = self._send(
+            self.registry,
+            "/training-courses",
+            demo_token(self.settings, Role.INSTITUTE_METHODOLOGIST),
+            {
+                "name": "Школа наставника: технологии сопровождения",
+                "hours": 36,
+                "provider": "Институт развития образования",
+                "starts_on": str(self.today - timedelta(days=70)),
+                "ends_on": str(self.today - timedelta(days=60)),
+            },
+        )
         for number, school in enumerate(SCHOOLS):
-            self._load_school(school, number)
+            self._load_school(school, number, course["id"])
 
-    def _load_school(self, school: Node, number: int) -> None:
+    def _load_school(self, school: Node, number: int, course_id: str) -> None:
         token = demo_token(self.settings, Role.SCHOOL_COORDINATOR, path_of(school.key))
-        today = date.today()
         mentors = [self._person(school, token, i, mentor=True) for i in range(8)]
         mentees = [self._person(school, token, 8 + i, mentor=False) for i in range(10)]
-        programme = self._post(
+        self._staff(school, token, mentors)
+        approved = [m for i, m in enumerate(mentors) if self._mentor_base(token, m, i)]
+        self._send(
+            self.registry,
+            f"/schools/{school.id}/mentor-registers",
+            demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key)),
+            {
+                "school_year": "2025/26",
+                "order_number": f"{101 + number}-о",
+                "order_date": str(self.today - timedelta(days=45)),
+                "mentor_ids": approved,
+            },
+        )
+        institute = demo_token(self.settings, Role.INSTITUTE_METHODOLOGIST)
+        for index, mentor in enumerate(approved[:3]):
+            self._send(
+                self.registry,
+                f"/training-courses/{course_id}/completions",
+                institute,
+                {
+                    "person_id": mentor,
+                    "completed_on": str(self.today - timedelta(days=60)),
+                    "certificate": f"ШН-{number + 1}{index + 1:03d}",
+                },
+            )
+        for index, mentee in enumerate(mentees):
+            self._mentee_base(token, mentee, index)
+        self._programme(school, number, token, mentors, mentees)
+
+    def _staff(self, school: Node, token: str, mentors: list[str]) -> None:
+        officer = demo_token(
+            self.settings, Role.MUNICIPALITY_OFFICER, path_of(NODES[school.key].parent or "region")
+        )
+        self._send(
+            self.registry, f"/people/{mentors[0]}/staff-roles", officer, {"role": "director"}
+        )
+        roles: list[tuple[str, dict[str, Any]]] = [
+            (mentors[1], {"role": "coordinator"}),
+            (mentors[2], {"role": "curator", "forms": ["teacher_student", "student_student"]}),
+            (
+                mentors[3],
+                {
+                    "role": "working_group_member",
+                    "area": "мониторинг и оценка результатов программы",
+                },
+            ),
+        ]
+        for person, body in roles:
+            self._send(self.registry, f"/people/{person}/staff-roles", token, body)
+
+    def _mentor_base(self, token: str, mentor: str, index: int) -> bool:
+        """Questionnaire and interview; teachers also sign the consent to the extra duty.
+        Returns whether the mentor goes into the register approved by order."""
+        self._send(
+            self.registry,
+            f"/people/{mentor}/mentor-questionnaire",
+            token,
+            {
+                "competences": self.rng.sample(COMPETENCES, 3),
+                "interests": self.rng.sample(INTERESTS, 2),
+                "hours_per_month": 8,
+                "capacity": 2,
+                "preferred_age_min": 11,
+                "preferred_age_max": 16,
+                "experience": "Педагогический стаж более 10 лет",
+            },
+            method="PUT",
+        )
+        if index == 7:
+            return False  # one potential mentor still waits for the interview
+        self._send(
+            self.registry,
+            f"/people/{mentor}/mentor-interview",
+            token,
+            {
+                "held_on": str(self.today - timedelta(days=50)),
+                "recommended": True,
+            },
+        )
+        self._send(
+            self.registry,
+            f"/people/{mentor}/consents",
+            token,
+            {
+                "kind": "additional_duty",
+                "signed_on": str(self.today - timedelta(days=50)),
+            },
+        )
+        return True
+
+    def _mentee_base(self, token: str, mentee: str, index: int) -> None:
+        self._send(
+            self.registry,
+            f"/people/{mentee}/mentee-profile",
+            token,
+            {
+                "categories": [CATEGORIES[index % len(CATEGORIES)]],
+                "requests": REQUESTS[index % len(REQUESTS)],
+            },
+            method="PUT",
+        )
+        if index % 3 == 0:
+            self._send(
+                self.registry,
+                f"/people/{mentee}/third-party-information",
+                token,
+                {
+                    "source": "class_teacher",
+                    "information": "Со слов классного руководителя: нуждается в поддержке",
+                },
+            )
+
+    def _programme(
+        self, school: Node, number: int, token: str, mentors: list[str], mentees: list[str]
+    ) -> None:
+        programme = self._send(
             self.programs,
             "/programmes",
             token,
@@ -167,7 +346,7 @@ class DemoLoader:
             },
         )
         for index in range(4 + number):
-            pair = self._post(
+            pair = self._send(
                 self.programs,
                 f"/programmes/{programme['id']}/pairs",
                 token,
@@ -179,13 +358,13 @@ class DemoLoader:
             )
             kinds = ["introduction", "trial", "planning", "regular"][: 1 + (index + number) % 4]
             for offset, kind in enumerate(kinds):
-                self._post(
+                self._send(
                     self.programs,
                     f"/pairs/{pair['id']}/meetings",
                     token,
                     {
                         "kind": kind,
-                        "held_on": str(today - timedelta(days=7 * (len(kinds) - offset))),
+                        "held_on": str(self.today - timedelta(days=7 * (len(kinds) - offset))),
                         "duration_minutes": 45,
                         "topic": "Знакомство и цели" if offset == 0 else "",
                         "mentor_feedback": {
@@ -197,20 +376,21 @@ class DemoLoader:
                 )
 
     def _person(self, school: Node, token: str, index: int, mentor: bool) -> str:
-        today = date.today()
         if mentor:
-            birth = date(today.year - self.rng.randint(25, 60), self.rng.randint(1, 12), 15)
-            consent: dict[str, Any] = {"signed_on": str(today - timedelta(days=60))}
+            birth = date(self.today.year - self.rng.randint(25, 60), self.rng.randint(1, 12), 15)
+            consent: dict[str, Any] = {"signed_on": str(self.today - timedelta(days=60))}
             kind, grade = "teacher", None
+            career = date(self.today.year - (1 if index == 6 else self.rng.randint(5, 30)), 9, 1)
         else:
-            birth = date(today.year - self.rng.randint(11, 16), self.rng.randint(1, 12), 10)
+            birth = date(self.today.year - self.rng.randint(11, 16), self.rng.randint(1, 12), 10)
             consent = {
-                "signed_on": str(today - timedelta(days=60)),
+                "signed_on": str(self.today - timedelta(days=60)),
                 "representative_name": _full_name(self.rng, index + 3),
                 "relation": self.rng.choice(["мать", "отец"]),
             }
-            kind, grade = "student", f"{today.year - birth.year - 6}{self.rng.choice('АБВ')}"
-        person = self._post(
+            kind, grade = "student", f"{self.today.year - birth.year - 6}{self.rng.choice('АБВ')}"
+            career = None
+        person = self._send(
             self.registry,
             "/people",
             token,
@@ -224,6 +404,8 @@ class DemoLoader:
                 "roles": ["mentor" if mentor else "mentee"],
                 "mentor_capacity": 2 if mentor else 1,
                 "consent": consent,
+                "position": "учитель" if mentor else None,
+                "teaching_since": str(career) if career else None,
             },
         )
         return str(person["id"])

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from services.cli import start_service, wait_healthy
+from services.demo import DemoLoader, demo_token
 from services.programs.application import Feedback, NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind
 from services.registry.application import RegistryState
@@ -323,3 +324,52 @@ async def test_a_worker_killed_mid_batch_ends_with_exactly_one_row_per_event(
     assert kills_left_work
     assert history == events
     assert meetings == counted == 401
+
+
+async def test_the_demo_region_loads_through_the_services(
+    services: Settings, own_database: DatabaseAddress
+) -> None:
+    client_urls = (
+        f"http://127.0.0.1:{services.registry_port}",
+        f"http://127.0.0.1:{services.programs_port}",
+    )
+    await asyncio.to_thread(DemoLoader(services, *client_urls).load)
+    worker = start_worker(own_database, batch_size=500)
+    try:
+        await wait_until_projected(own_database)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=15)
+
+    reporting = f"http://127.0.0.1:{services.reporting_port}/graphql"
+    async with httpx.AsyncClient(timeout=30) as http:
+
+        async def ask(role: Role, query: str) -> Any:
+            token = demo_token(services, role)
+            response = await http.post(
+                reporting, json={"query": query}, headers={"Authorization": f"Bearer {token}"}
+            )
+            return response.json()["data"]
+
+        region = await ask(
+            Role.REGION_OFFICER, "{ counts(level: REGION) { mentors mentees pairs } }"
+        )
+        institute = await ask(
+            Role.INSTITUTE_METHODOLOGIST,
+            "{ trainingCourses { hours completedBy } regionalRegister { totalCount } }",
+        )
+        school = await ask(
+            Role.SCHOOL_COORDINATOR,
+            """{ partnerAgreements { partnerName }
+            people(role: MENTEE, first: 1) { edges { node { consents { signedBy relation } } } } }""",
+        )
+
+    assert region["counts"] == [{"mentors": 24, "mentees": 30, "pairs": 15}]
+    assert institute["trainingCourses"] == [{"hours": 36, "completedBy": 9}]
+    assert institute["regionalRegister"]["totalCount"] == 21
+    assert school["partnerAgreements"] == [
+        {"partnerName": "АО «Кузнецкий металлургический комбинат»"}
+    ]
+    [consent] = school["people"]["edges"][0]["node"]["consents"]
+    assert consent["relation"] in {"мать", "отец"}
+    assert consent["signedBy"] != "сам(а)"
