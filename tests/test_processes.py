@@ -360,8 +360,8 @@ async def test_the_demo_region_loads_through_the_services(
         )
         school = await ask(
             Role.SCHOOL_COORDINATOR,
-            """{ partnerAgreements { partnerName }
-            people(role: MENTEE, first: 1) { edges { node { consents { signedBy relation } } } } }""",
+            """{ partnerAgreements { partnerName } people(role: MENTEE, first: 1) {
+                edges { node { consents { signedBy relation } } } } }""",
         )
 
     assert region["counts"] == [{"mentors": 24, "mentees": 30, "pairs": 15}]
