@@ -30,6 +30,7 @@ from shared.database import (
     ensure_database,
     start_embedded_server,
 )
+from shared.errors import AppError
 from shared.logging import configure_logging
 from shared.settings import Settings, get_settings
 
@@ -180,7 +181,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "token":
         print(demo_token(settings, Role(args.role), args.scope))
     elif args.command == "person-token":
-        print(person_token(settings, admin_address(settings), args.person_id))
+        try:
+            print(person_token(settings, admin_address(settings), args.person_id))
+        except AppError as error:
+            raise SystemExit(error.message) from None
 
 
 def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) -> str:

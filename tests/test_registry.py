@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
-from shared.auth import Role
+import pytest
+
+from services.cli import person_token
+from shared.auth import Role, decode_token
+from shared.database import DatabaseAddress
+from shared.errors import RuleViolated
 from tests.conftest import EventCounter, World
 
 TODAY = date.today()
@@ -157,7 +164,7 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
 
 
 async def test_staff_roles_are_assigned_by_the_right_people_and_decide_the_token(
-    world: World,
+    world: World, database: DatabaseAddress
 ) -> None:
     teacher = await world.person("s1", "Завуч Школы", "mentor")
     coordinator = world.coordinator("s1")
@@ -214,6 +221,13 @@ async def test_staff_roles_are_assigned_by_the_right_people_and_decide_the_token
         id=teacher,
     )
 
+    token = await asyncio.to_thread(person_token, world.api.settings, database, UUID(teacher))
+    holder = decode_token(world.api.settings, token)
+    other = await world.person("s1", "Просто Учитель", "mentor")
+    with pytest.raises(RuleViolated, match="нет роли в школе"):
+        await asyncio.to_thread(person_token, world.api.settings, database, UUID(other))
+
+    assert (holder.role, holder.scope.path) == (Role.SCHOOL_DIRECTOR, world.paths["s1"])
     assert not_allowed["code"] == "role_not_allowed"
     assert no_forms["code"] == "curator_needs_forms"
     assert data["person"]["staffRoles"] == [
