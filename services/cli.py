@@ -9,14 +9,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
 import httpx
 
 from services.demo import DEMO_USERS, REGION, DemoLoader, demo_token
-from services.registry.application import RegistryState, token_role_of
+from services.registry.application import Registry, RegistryState, token_role_of
 from services.registry.domain import Organisation, Person
+from services.registry.erasures import ErasureSchedule
+from services.registry.person_index import PersonIndex
 from services.reporting.runner import ProjectionWorker
 from services.setup import setup_database
 from services.wiring import master_keys_of, role_address
@@ -28,9 +33,11 @@ from shared.database import (
     DatabaseAddress,
     connect,
     ensure_database,
+    open_sync_pool,
     start_embedded_server,
 )
 from shared.errors import AppError
+from shared.keystore import KeyVault
 from shared.logging import configure_logging
 from shared.settings import Settings, get_settings
 
@@ -139,13 +146,17 @@ def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
     print("\nCtrl-C stops everything.", flush=True)
 
 
-def worker(settings: Settings) -> None:
-    configure_logging("projection-worker", settings.log_level)
-    projection_worker = ProjectionWorker(
+def projection_worker_for(settings: Settings) -> ProjectionWorker:
+    return ProjectionWorker(
         role_address(settings, PROJECTOR_ROLE),
         master_keys_of(settings),
         settings.projection_batch_size,
     )
+
+
+def worker(settings: Settings) -> None:
+    configure_logging("projection-worker", settings.log_level)
+    projection_worker = projection_worker_for(settings)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -167,6 +178,10 @@ def main(argv: list[str] | None = None) -> None:
     token = commands.add_parser("token", help="print a development token")
     token.add_argument("--role", required=True, choices=[str(r) for r in Role])
     token.add_argument("--scope", help="ltree path; the demo's default for the role if omitted")
+    rebuild = commands.add_parser("rebuild", help="rebuild projections from the events")
+    rebuild.add_argument("projections", nargs="*", help="names; all when none is given")
+    commands.add_parser("erase-due", help="erase personal data 30 days after withdrawal (daily)")
+    commands.add_parser("rotate-keys", help="re-wrap every data key with the current MASTER_KEY")
     person = commands.add_parser("person-token", help="a token for a school's staff member")
     person.add_argument("person_id", type=UUID)
     args = parser.parse_args(argv)
@@ -180,11 +195,38 @@ def main(argv: list[str] | None = None) -> None:
         worker(settings)
     elif args.command == "token":
         print(demo_token(settings, Role(args.role), args.scope))
+    elif args.command == "rebuild":
+        rebuilt = asyncio.run(projection_worker_for(settings).rebuild(args.projections or None))
+        print(f"rebuilt from {rebuilt} event applications")
+    elif args.command == "erase-due":
+        with registry_for_tools(settings) as registry:
+            erased = registry.erase_due(date.today())
+        print(f"erased: {len(erased)}")
+    elif args.command == "rotate-keys":
+        with registry_for_tools(settings) as registry:
+            print(f"re-wrapped: {registry.keys.rewrap_all()} keys")
     elif args.command == "person-token":
         try:
             print(person_token(settings, admin_address(settings), args.person_id))
         except AppError as error:
             raise SystemExit(error.message) from None
+
+
+@contextmanager
+def registry_for_tools(settings: Settings) -> Iterator[Registry]:
+    """The registry application for a maintenance command, as the registry service opens it."""
+    address = admin_address(settings).as_role(WRITER_ROLE, settings.db_role_password)
+    pool = open_sync_pool(address)
+    keys = KeyVault(pool, master_keys_of(settings))
+    registry = Registry(
+        address, keys=keys, index=PersonIndex(pool, keys), erasures=ErasureSchedule(pool)
+    )
+    try:
+        keys.verify_master_key()
+        yield registry
+    finally:
+        registry.close()
+        pool.close()
 
 
 def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) -> str:

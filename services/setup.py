@@ -11,7 +11,7 @@ import asyncio
 
 import asyncpg
 
-from services.registry import imports, person_index
+from services.registry import erasures, imports, person_index
 from services.reporting.projections import ALL, Table, Visibility
 from services.reporting.runner import UPSTREAMS
 from shared import keystore
@@ -96,6 +96,7 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         for side_schema, side_table in (
             (person_index.SCHEMA, "person_fingerprints"),
             (imports.SCHEMA, "registry_imports"),
+            (erasures.SCHEMA, "erasure_due"),
         ):
             await connection.execute(side_schema)
             await connection.execute(
@@ -203,7 +204,7 @@ async def _create_read_model(connection: asyncpg.Connection, projection: str, ta
         f" FOR EACH ROW EXECUTE FUNCTION follow_tenant_moves('{projection}')"
     )
     await connection.execute(
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table.name} TO {PROJECTOR_ROLE}"
+        f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {table.name} TO {PROJECTOR_ROLE}"
     )
     await connection.execute(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY")
     await connection.execute(f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY")

@@ -170,3 +170,6 @@ class Keyring:
 
     def forget(self, subject: UUID) -> None:
         self._cache.pop(subject, None)
+
+    def clear(self) -> None:
+        self._cache.clear()

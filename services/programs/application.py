@@ -121,6 +121,11 @@ class Programs(EventStoreApplication):
         principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
         principal.require_scope(pair.tenant)
+        programme = self.load(Programme, pair.programme_id, "Программа")
+        today = date.today()
+        # No new processing of a person whose consent was withdrawn or whose data was erased.
+        self._participant(programme, pair.mentor_id, "Наставник", today)
+        self._participant(programme, pair.mentee_id, "Наставляемый", today)
         for feedback in (meeting.mentor, meeting.mentee):
             if feedback and feedback.rating is not None and not 1 <= feedback.rating <= 10:
                 raise InvalidInput("rating_out_of_scale", "Оценка должна быть от 1 до 10")
@@ -148,6 +153,7 @@ class Programs(EventStoreApplication):
 
     def _participant(self, programme: Programme, person_id: UUID, what: str, day: date) -> Person:
         person = self.registry.load(Person, person_id, what)
+        person.check_not_erased()
         if person.school_id != programme.school_id:
             raise RuleViolated(
                 "other_school", f"{what} числится в другой школе", person_id=str(person_id)

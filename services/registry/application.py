@@ -13,7 +13,7 @@ from shared.errors import Conflict, InvalidInput, RuleViolated
 from shared.eventstore import EventStoreApplication, actor_of
 from shared.keystore import KeyVault, PendingKeys
 from shared.personal_data import Sealed
-from shared.tenancy import child_path, region_of
+from shared.tenancy import Scope, child_path, region_of
 
 from .domain import (
     ConsentKind,
@@ -32,6 +32,7 @@ from .domain import (
     TrainingCourse,
     check_parent,
 )
+from .erasures import ErasureSchedule
 from .person_index import PersonIndex
 
 # Who may create, rename or close which kind of organisation (always within their own scope).
@@ -132,10 +133,18 @@ class RegistryState(EventStoreApplication):
 class Registry(EventStoreApplication):
     name = "registry"
 
-    def __init__(self, *args: Any, keys: KeyVault, index: PersonIndex, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        keys: KeyVault,
+        index: PersonIndex,
+        erasures: ErasureSchedule,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
         self.index = index
+        self.erasures = erasures
 
     # Organisations
 
@@ -305,14 +314,52 @@ class Registry(EventStoreApplication):
         birth_date = date.fromisoformat(personal["birth_date"]) if personal["birth_date"] else None
         pending = PendingKeys()
         consent_id = self._sign(principal, person, birth_date, consent, pending)
-        return consent_id, self.store_with_keys(pending, person)
+        position = self.store_with_keys(pending, person)
+        self.erasures.update(person)
+        return consent_id, position
 
     def withdraw_consent(
         self, principal: Principal, person_id: UUID, consent_id: UUID, withdrawn_on: date
     ) -> int:
         person = self.person_for(principal, person_id)
         person.withdraw_consent(actor_of(principal), consent_id, withdrawn_on)
-        return self.store(person)
+        position = self.store(person)
+        self.erasures.update(person)
+        return position
+
+    def record_legal_basis(self, principal: Principal, person_id: UUID, basis: str) -> int:
+        principal.require(
+            frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR}), "указывать иное правовое основание"
+        )
+        person = self._person_in_scope(principal, person_id)
+        person.record_legal_basis(actor_of(principal), basis)
+        position = self.store(person)
+        self.erasures.update(person)
+        return position
+
+    def erase_person(self, principal: Principal, person_id: UUID, reason: str) -> int:
+        """Destroy a person's personal data: record the erasure, then delete every key of it."""
+        principal.require(
+            frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR}),
+            "удалять персональные данные (это приказ руководителя школы)",
+        )
+        person = self.load(Person, person_id, "Человек")
+        principal.require_scope(self.school(person.school_id).tenant)
+        person.erase(actor_of(principal), reason, date.today())
+        position = self.store(person)
+        self.keys.delete_many(sorted(person.data_subjects))
+        self.index.forget(person.id)
+        self.erasures.update(person)
+        return position
+
+    def erase_due(self, day: date) -> list[UUID]:
+        """Erase everyone whose 30 days after withdrawal have run out (the daily job)."""
+        system = Principal("erasure-schedule", Role.OPERATOR, Scope(""))
+        erased = []
+        for person_id in self.erasures.due(day):
+            self.erase_person(system, person_id, "30 дней после отзыва согласия (152-ФЗ, ст. 21)")
+            erased.append(person_id)
+        return erased
 
     def assign_staff_role(
         self,
@@ -489,6 +536,7 @@ class Registry(EventStoreApplication):
         school = self.school(person.school_id)
         principal.require_scope(school.tenant)
         school.check_open()
+        person.check_not_erased()
         person.follow_school(actor_of(principal), school.tenant)
         return person
 

@@ -72,6 +72,11 @@ class PersonIndex:
             ).fetchall()
         return {bytes(row[0]) for row in rows}
 
+    def forget(self, person_id: UUID) -> None:
+        """An erased person leaves no fingerprint behind."""
+        with self.pool.connection() as connection:
+            connection.execute("DELETE FROM person_fingerprints WHERE person_id = %s", (person_id,))
+
     def release(self, school_id: UUID, fingerprints: list[bytes]) -> None:
         with self.pool.connection() as connection:
             connection.execute(

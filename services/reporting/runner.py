@@ -85,6 +85,37 @@ class ProjectionWorker:
                 )
             return len(rows)
 
+    async def reset(self, connection: asyncpg.Connection, names: list[str] | None = None) -> None:
+        """Empty projections and set them back to the start of both streams, in one transaction
+        (a running worker waits on the tracking rows, then rebuilds them from the events)."""
+        chosen = [p for p in self.projections if names is None or p.name in names]
+        async with connection.transaction():
+            for projection in chosen:
+                await connection.execute(
+                    "SELECT 1 FROM projection_tracking WHERE projection = $1 FOR UPDATE",
+                    projection.name,
+                )
+                tables = ", ".join(t.name for t in projection.tables)
+                await connection.execute(f"TRUNCATE {tables}")
+                await connection.execute(
+                    "DELETE FROM tenant_moves WHERE projection = $1", projection.name
+                )
+                await connection.execute(
+                    "UPDATE projection_tracking SET position = 0, updated_at = now()"
+                    " WHERE projection = $1",
+                    projection.name,
+                )
+        self.keyring.clear()
+
+    async def rebuild(self, names: list[str] | None = None) -> int:
+        """Rebuild projections from the events; return how many events were applied."""
+        connection = await connect(self.address)
+        try:
+            await self.reset(connection, names)
+            return await self.catch_up(connection)
+        finally:
+            await connection.close()
+
     def _decode(self, row: asyncpg.Record) -> Any:
         return self.mapper.to_domain_event(
             StoredEvent(

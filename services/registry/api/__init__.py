@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from services.registry.application import Registry
+from services.registry.erasures import ErasureSchedule
 from services.registry.imports import Imports
 from services.registry.person_index import PersonIndex
 from services.wiring import EventStoreResources
@@ -28,7 +29,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         keys = resources.open()
         assert resources.pool is not None
-        registry = Registry(resources.address, keys=keys, index=PersonIndex(resources.pool, keys))
+        registry = Registry(
+            resources.address,
+            keys=keys,
+            index=PersonIndex(resources.pool, keys),
+            erasures=ErasureSchedule(resources.pool),
+        )
         app.state.registry = registry
         app.state.imports = Imports(resources.pool, registry)
         app.state.import_tasks = set()

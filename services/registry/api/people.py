@@ -102,6 +102,14 @@ class InterviewIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Text | None = None
 
 
+class ErasureIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Text
+
+
+class LegalBasisIn(msgspec.Struct, forbid_unknown_fields=True):
+    basis: Text
+
+
 class PeopleController(Controller):
     path = "/people"
     tags = ["people"]
@@ -213,4 +221,27 @@ class PeopleController(Controller):
         position = registry_of(state).record_interview(
             request.user, person_id, data.held_on, data.recommended, data.note
         )
+        return Position(position=position)
+
+    @post("/{person_id:uuid}/legal-basis", sync_to_thread=True, status_code=200)
+    def record_legal_basis(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: LegalBasisIn,
+    ) -> Position:
+        position = registry_of(state).record_legal_basis(request.user, person_id, data.basis)
+        return Position(position=position)
+
+    @post("/{person_id:uuid}/erasure", sync_to_thread=True, status_code=200)
+    def erase(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: ErasureIn,
+    ) -> Position:
+        """The director's order to destroy a person's personal data (crypto-shredding)."""
+        position = registry_of(state).erase_person(request.user, person_id, data.reason)
         return Position(position=position)

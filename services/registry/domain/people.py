@@ -9,14 +9,14 @@ minor?) get it from the application.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from shared.dictionaries import MenteeCategory, MentoringForm
-from shared.errors import InvalidInput, RuleViolated
+from shared.errors import Conflict, InvalidInput, RuleViolated
 from shared.eventstore import Actor, TenantAggregate
 from shared.personal_data import Sealed
 
@@ -68,6 +68,9 @@ class MeetingPreference(StrEnum):
     ONLINE = "online"
     ANY = "any"
 
+
+# Personal data is destroyed on the 30th day after consent is withdrawn (152-ФЗ, ст. 21).
+ERASURE_DELAY = timedelta(days=30)
 
 # Kinds of people who may be mentees (students and teachers, DOMAIN.md).
 MENTEE_KINDS = {PersonKind.STUDENT, PersonKind.TEACHER}
@@ -140,6 +143,11 @@ class Person(TenantAggregate):
         self.staff_roles: dict[StaffRole, list[MentoringForm]] = {}
         self.questionnaire: MentorQuestionnaire | None = None
         self.recommended_as_mentor: bool | None = None
+        # Everyone whose personal data this person's events carry: the person and the legal
+        # representatives who signed for them. Erasure deletes all their keys.
+        self.data_subjects: set[UUID] = {id}
+        self.legal_basis: str | None = None
+        self.erased_on: date | None = None
 
     @staticmethod
     def check_registration(
@@ -368,6 +376,47 @@ class Person(TenantAggregate):
                 " (ст. 351.8 ТК РФ)",
                 person_id=str(self.id),
             )
+
+    # Withdrawal and erasure (152-ФЗ, ст. 21)
+
+    def check_not_erased(self) -> None:
+        if self.erased_on is not None:
+            raise RuleViolated(
+                "person_erased",
+                f"Персональные данные этого человека удалены {self.erased_on:%d.%m.%Y}",
+                person_id=str(self.id),
+            )
+
+    def record_legal_basis(self, actor: Actor, basis: str) -> None:
+        """Another legal basis to keep the data after a withdrawal (no erasure on day 30)."""
+        self.check_not_erased()
+        self._legal_basis_recorded(actor=actor, basis=basis)
+
+    @event("LegalBasisRecorded")
+    def _legal_basis_recorded(self, actor: Actor, basis: str) -> None:
+        self.legal_basis = basis
+
+    def erasure_due_on(self) -> date | None:
+        """Day 30 after the last personal-data consent was withdrawn, unless a consent is still
+        valid or another legal basis is recorded."""
+        if self.erased_on is not None or self.legal_basis is not None:
+            return None
+        data_consents = [c for c in self.consents.values() if c.kind == ConsentKind.PERSONAL_DATA]
+        if any(c.withdrawn_on is None for c in data_consents):
+            return None
+        withdrawn = [c.withdrawn_on for c in data_consents if c.withdrawn_on is not None]
+        return max(withdrawn) + ERASURE_DELAY if withdrawn else None
+
+    def erase(self, actor: Actor, reason: str, erased_on: date) -> None:
+        if self.erased_on is not None:
+            raise Conflict("already_erased", "Персональные данные этого человека уже удалены")
+        self._erased(
+            actor=actor, reason=reason, erased_on=erased_on, subjects=sorted(self.data_subjects)
+        )
+
+    @event("Erased")
+    def _erased(self, actor: Actor, reason: str, erased_on: date, subjects: list[UUID]) -> None:
+        self.erased_on = erased_on
 
     def is_mentor(self) -> bool:
         return ParticipantRole.MENTOR in self.roles

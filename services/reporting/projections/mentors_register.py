@@ -69,7 +69,16 @@ class MentorsRegister(Projection):
             "MentorRegister.Approved": self.register_approved,
             "TrainingCourse.Announced": self.course_announced,
             "TrainingCourse.Completed": self.course_completed,
+            "Person.Erased": self.person_erased,
         }
+
+    async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        for table in ("register_candidates", "regional_mentors"):
+            await connection.execute(
+                f"UPDATE {table} SET full_name = $2 WHERE person_id = $1",
+                envelope.event.originator_id,
+                ERASED,
+            )
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event

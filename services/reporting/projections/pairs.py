@@ -45,7 +45,21 @@ class Pairs(Projection):
     )
 
     def handlers(self) -> dict[str, Handler]:
-        return {"Pair.Formed": self.formed, "Pair.MeetingRecorded": self.meeting_recorded}
+        return {
+            "Pair.Formed": self.formed,
+            "Pair.MeetingRecorded": self.meeting_recorded,
+            "Person.Erased": self.person_erased,
+        }
+
+    async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """The erased person's own feedback reads «данные удалены»; the other side's stays."""
+        for side in ("mentor", "mentee"):
+            await connection.execute(
+                f"UPDATE meetings SET {side}_comment = $2 WHERE {side}_comment IS NOT NULL"
+                f" AND pair_id IN (SELECT id FROM pairs WHERE {side}_id = $1)",
+                envelope.event.originator_id,
+                ERASED,
+            )
 
     async def formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event

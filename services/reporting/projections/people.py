@@ -12,6 +12,8 @@ from shared.personal_data import ERASED, Sealed
 
 from .base import Envelope, Handler, Projection, Table, Visibility
 
+SELF_SIGNED = "сам(а)"
+
 
 class People(Projection):
     name = "people"
@@ -105,6 +107,7 @@ class People(Projection):
             "Person.MentorQuestionnaireRecorded": self.questionnaire_recorded,
             "Person.MentorInterviewed": self.interviewed,
             "MentorRegister.Approved": self.register_approved,
+            "Person.Erased": self.erased,
         }
 
     async def _unseal(
@@ -148,7 +151,7 @@ class People(Projection):
 
     async def consent_signed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        signed_by = "сам(а)"
+        signed_by = SELF_SIGNED
         if event.representative is not None:
             signed_by = (await self._unseal(connection, event.representative))["full_name"]
         await connection.execute(
@@ -263,6 +266,30 @@ class People(Projection):
             list(event.mentor_ids),
             event.order_number,
             event.order_date,
+        )
+
+    async def erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """Personal data destroyed: what was decrypted here goes, as a rebuild would show it."""
+        event = envelope.event
+        for subject in event.subjects:
+            self.keyring.forget(subject)
+        await connection.execute(
+            "UPDATE people SET full_name = $2, birth_date = NULL, contacts = $2,"
+            " requests = CASE WHEN requests IS NULL THEN NULL ELSE $2 END,"
+            " experience = CASE WHEN experience IS NULL THEN NULL ELSE $2 END WHERE id = $1",
+            event.originator_id,
+            ERASED,
+        )
+        await connection.execute(
+            "UPDATE third_party_information SET information = $2 WHERE person_id = $1",
+            event.originator_id,
+            ERASED,
+        )
+        await connection.execute(
+            "UPDATE consents SET signed_by = $2 WHERE person_id = $1 AND signed_by <> $3",
+            event.originator_id,
+            ERASED,
+            SELF_SIGNED,
         )
 
 

@@ -1,0 +1,43 @@
+"""Which people's personal data falls due for destruction, and when (30 days after the last
+withdrawal of consent, unless another legal basis is recorded). `erase-due` reads it daily."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from psycopg_pool import ConnectionPool
+
+from .domain import Person
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS erasure_due (
+    person_id uuid PRIMARY KEY,
+    due_on date NOT NULL
+);
+"""
+
+
+class ErasureSchedule:
+    def __init__(self, pool: ConnectionPool) -> None:
+        self.pool = pool
+
+    def update(self, person: Person) -> None:
+        """Put the person on the schedule, move them, or take them off, from their state."""
+        due_on = person.erasure_due_on()
+        with self.pool.connection() as connection:
+            if due_on is None:
+                connection.execute("DELETE FROM erasure_due WHERE person_id = %s", (person.id,))
+            else:
+                connection.execute(
+                    "INSERT INTO erasure_due (person_id, due_on) VALUES (%s, %s)"
+                    " ON CONFLICT (person_id) DO UPDATE SET due_on = EXCLUDED.due_on",
+                    (person.id, due_on),
+                )
+
+    def due(self, day: date) -> list[UUID]:
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT person_id FROM erasure_due WHERE due_on <= %s ORDER BY due_on", (day,)
+            ).fetchall()
+        return [row[0] for row in rows]
