@@ -12,6 +12,7 @@ import asyncio
 import asyncpg
 
 from services.registry import erasures, imports, person_index
+from services.reporting.graphql import access_log
 from services.reporting.projections import ALL, Table, Visibility
 from services.reporting.runner import UPSTREAMS
 from shared import keystore
@@ -110,6 +111,11 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         await connection.execute(TRACKING)
         await connection.execute(f"GRANT SELECT, UPDATE ON projection_tracking TO {PROJECTOR_ROLE}")
         await connection.execute(f"GRANT SELECT ON projection_tracking TO {READER_ROLE}")
+        await connection.execute(access_log.SCHEMA)
+        await connection.execute(f"GRANT SELECT, INSERT ON personal_data_access TO {READER_ROLE}")
+        await connection.execute(
+            f"GRANT USAGE ON SEQUENCE personal_data_access_id_seq TO {READER_ROLE}"
+        )
         for projection in ALL:
             for table in projection.tables:
                 await _create_read_model(connection, projection.name, table)

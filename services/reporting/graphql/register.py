@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
+from .access_log import record_reads
 from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size
 
@@ -113,6 +114,11 @@ async def regional_register(
     )
     total = await reader.fetch(
         f"SELECT count(*) AS n FROM regional_mentors m WHERE {where}", pattern
+    )
+    await record_reads(
+        reader,
+        [(r["person_id"], str(r["tenant"])) for r in rows[:size]],
+        "региональная база наставников",
     )
     return connection(
         [(r["person_id"], RegisteredMentor.from_row(r)) for r in rows], size, total[0]["n"]

@@ -15,6 +15,7 @@ from strawberry.extensions import (
 
 from shared.errors import AppError
 
+from . import access_log as access_log_q
 from . import history as history_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
@@ -56,6 +57,7 @@ class Query:
     regional_register = strawberry.field(resolver=register_q.regional_register)
     programme_history = strawberry.field(resolver=history_q.programme_history)
     caught_up = strawberry.field(resolver=history_q.caught_up)
+    personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
 
 
 def build_schema(production: bool) -> strawberry.Schema:
