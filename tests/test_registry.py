@@ -120,6 +120,8 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
     world: World,
 ) -> None:
     mentor = await world.person("s1", "Переезжающий Наставник", "mentor")
+    mentee = await world.person("s1", "Переезжающий Ученик", "mentee")
+    programme = await world.programme("s1")
     moved = await world.api.command(
         "registry",
         f"/schools/{world.ids['s1']}/move",
@@ -135,6 +137,25 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         coordinator,
         {"signed_on": str(TODAY), "kind": "personal_data"},
     )
+    stale_pair = await world.api.command(
+        "programs",
+        f"/programmes/{programme}/pairs",
+        world.coordinator("s1"),
+        {"form": "teacher_student", "mentor_id": mentor, "mentee_id": mentee},
+        expect=403,
+    )
+    pair = await world.api.command(
+        "programs",
+        f"/programmes/{programme}/pairs",
+        coordinator,
+        {"form": "teacher_student", "mentor_id": mentor, "mentee_id": mentee},
+    )
+    await world.api.command(
+        "programs",
+        f"/pairs/{pair['id']}/meetings",
+        coordinator,
+        {"kind": "introduction", "held_on": str(TODAY), "duration_minutes": 30},
+    )
 
     count_query = "{ counts(level: SCHOOL) { name mentors } }"
     new_municipality = await graphql_data(
@@ -144,10 +165,23 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         world, world.token(Role.MUNICIPALITY_OFFICER, "m1"), count_query
     )
     school = await graphql_data(
-        world, coordinator, "{ people { edges { node { fullName consents { kind } } } } }"
+        world,
+        coordinator,
+        """{
+        people(role: MENTOR) { edges { node { fullName consents { kind } } } }
+        pairs { edges { node { mentee { fullName } meetings { kind } } } } }""",
     )
 
     assert new_path.startswith(world.paths["m2"])
+    assert stale_pair["code"] == "out_of_scope"
+    assert school["pairs"]["edges"] == [
+        {
+            "node": {
+                "mentee": {"fullName": "Переезжающий Ученик"},
+                "meetings": [{"kind": "introduction"}],
+            }
+        }
+    ]
     assert {"name": "Школа № 1", "mentors": 1} in new_municipality["counts"]
     assert all(row["name"] != "Школа № 1" for row in old_municipality["counts"])
     [person] = school["people"]["edges"]

@@ -20,7 +20,7 @@ from services.registry.domain import (
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.dictionaries import MentoringForm
 from shared.errors import InvalidInput, NotFound, RuleViolated
-from shared.eventstore import Actor, EventStoreApplication, actor_of
+from shared.eventstore import Actor, EventStoreApplication, TenantAggregate, actor_of
 from shared.keystore import KeyVault
 
 from .domain import MeetingFormat, MeetingKind, MentorLoad, Pair, Programme
@@ -90,7 +90,7 @@ class Programs(EventStoreApplication):
     ) -> tuple[Pair, int]:
         principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "формировать пары")
         programme = self.load(Programme, programme_id, "Программа")
-        principal.require_scope(programme.tenant)
+        self._in_school(principal, programme, programme.school_id)
         programme.check_runs(form)
         today = date.today()
         mentor = self._participant(programme, mentor_id, "Наставник", today)
@@ -112,16 +112,17 @@ class Programs(EventStoreApplication):
             mentee_id=mentee_id,
         )
         load = self._mentor_load(programme.tenant, actor, mentor_id)
+        self._in_school(principal, load, programme.school_id)
         load.assign(actor, pair.id, mentor.mentor_capacity)
-        return pair, self.store(pair, load)
+        return pair, self.store(programme, pair, load)
 
     def record_meeting(
         self, principal: Principal, pair_id: UUID, meeting: NewMeeting
     ) -> tuple[UUID, int]:
         principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
-        principal.require_scope(pair.tenant)
         programme = self.load(Programme, pair.programme_id, "Программа")
+        self._in_school(principal, pair, programme.school_id)
         today = date.today()
         # No new processing of a person whose consent was withdrawn or whose data was erased.
         self._participant(programme, pair.mentor_id, "Наставник", today)
@@ -144,6 +145,13 @@ class Programs(EventStoreApplication):
             mentee_comment=self._comment(pair.mentee_id, meeting.mentee),
         )
         return meeting_id, self.store(pair)
+
+    def _in_school(self, principal: Principal, aggregate: TenantAggregate, school_id: UUID) -> None:
+        """Check the caller against the school's current place in the tree; after the school
+        moved to another municipality, the aggregate's path follows it first."""
+        school = self.registry.load(Organisation, school_id, "Школа")
+        principal.require_scope(school.tenant)
+        aggregate.follow_school(actor_of(principal), school.tenant)
 
     def _comment(self, author: UUID, feedback: Feedback | None) -> Any:
         """Free-text feedback is the author's personal data: sealed with their key."""
