@@ -69,6 +69,7 @@ class Api:
     def __init__(
         self,
         settings: Settings,
+        database: DatabaseAddress,
         registry: AsyncTestClient[Any],
         programs: AsyncTestClient[Any],
         reporting: AsyncTestClient[Any],
@@ -77,7 +78,7 @@ class Api:
         self.registry = registry
         self.programs = programs
         self.reporting = reporting
-        self.positions = {"registry": 0, "programs": 0}
+        self.database = database
 
     def token(self, role: Role, scope: str) -> str:
         return issue_token(self.settings, role, scope, user=f"test-{role}-{uuid4().hex[:6]}")
@@ -99,10 +100,7 @@ class Api:
         response = await client.request(method, path, json=body, headers=self.auth(token))
         if expect is not None:
             assert response.status_code == expect, response.text
-        payload = response.json()
-        if response.status_code < 300:
-            self.positions[service] = max(self.positions[service], payload["position"])
-        return payload
+        return response.json()
 
     async def graphql(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
         """Run a query once reporting has caught up with every command sent so far."""
@@ -115,11 +113,23 @@ class Api:
         return body
 
     async def caught_up(self, token: str) -> None:
+        """Wait until reporting has projected everything stored so far (commands return their
+        position too; waiting for the store's end also covers writes made outside HTTP)."""
+        connection = await connect(self.database)
+        try:
+            positions = {
+                upstream: await connection.fetchval(
+                    f"SELECT coalesce(max(notification_id), 0) FROM {upstream}_events"
+                )
+                for upstream in ("registry", "programs")
+            }
+        finally:
+            await connection.close()
         response = await self.reporting.post(
             "/graphql",
             json={
                 "query": "query($r: Int!, $p: Int!) { caughtUp(registry: $r, programs: $p) }",
-                "variables": {"r": self.positions["registry"], "p": self.positions["programs"]},
+                "variables": {"r": positions["registry"], "p": positions["programs"]},
             },
             headers=self.auth(token),
         )
@@ -127,13 +137,13 @@ class Api:
 
 
 @pytest.fixture(scope="session")
-async def api(settings: Settings) -> AsyncIterator[Api]:
+async def api(settings: Settings, database: DatabaseAddress) -> AsyncIterator[Api]:
     async with (
         AsyncTestClient(create_registry(settings)) as registry,
         AsyncTestClient(create_programs(settings)) as programs,
         AsyncTestClient(create_reporting(settings)) as reporting,
     ):
-        yield Api(settings, registry, programs, reporting)
+        yield Api(settings, database, registry, programs, reporting)
 
 
 class World:

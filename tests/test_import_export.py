@@ -58,10 +58,6 @@ async def upload(world: World, content: bytes, base: str = "mentees") -> dict[st
             await world.api.registry.get(f"/imports/{started.json()['id']}", headers=headers)
         ).json()
         if job["status"] in {"done", "rejected", "failed"}:
-            if job["position"]:
-                world.api.positions["registry"] = max(
-                    world.api.positions["registry"], job["position"]
-                )
             return job
         await asyncio.sleep(0.05)
     raise AssertionError(f"import did not finish: {job}")

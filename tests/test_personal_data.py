@@ -346,7 +346,13 @@ async def test_a_full_rebuild_after_an_erasure_equals_the_projections_before_it(
     await worker.rebuild()
     await world.api.caught_up(world.coordinator("s1"))
 
-    assert await snapshot(database, tables) == before
+    after = await snapshot(database, tables)
+    changed = {
+        table: (set(before[table]) ^ set(after[table]))
+        for table in tables
+        if before[table] != after[table]
+    }
+    assert changed == {}
 
 
 async def test_key_rotation_keeps_everything_readable(

@@ -338,7 +338,11 @@ class Registry(EventStoreApplication):
         return position
 
     def erase_person(self, principal: Principal, person_id: UUID, reason: str) -> int:
-        """Destroy a person's personal data: record the erasure, then delete every key of it."""
+        """Destroy a person's personal data: delete every key of it, then record the erasure.
+
+        Keys go first, so that no reader can decrypt anything once the event exists; if the
+        event cannot be stored, erasing again finishes the work.
+        """
         principal.require(
             frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR}),
             "удалять персональные данные (это приказ руководителя школы)",
@@ -346,9 +350,9 @@ class Registry(EventStoreApplication):
         person = self.load(Person, person_id, "Человек")
         principal.require_scope(self.school(person.school_id).tenant)
         person.erase(actor_of(principal), reason, date.today())
-        position = self.store(person)
         self.keys.delete_many(sorted(person.data_subjects))
         self.index.forget(person.id)
+        position = self.store(person)
         self.erasures.update(person)
         return position
 

@@ -69,6 +69,10 @@ class Projection:
     async def apply(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         if envelope.event_type == "Organisation.Moved":
             await self.follow_move(connection, envelope)
+        if envelope.event_type == "Person.Erased":
+            # The keys are gone from the database already; no cached copy may outlive them.
+            for subject in envelope.event.subjects:
+                self.keyring.forget(subject)
         handler = self._handlers.get(envelope.event_type)
         if handler is not None:
             await handler(connection, envelope)

@@ -271,8 +271,6 @@ class People(Projection):
     async def erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         """Personal data destroyed: what was decrypted here goes, as a rebuild would show it."""
         event = envelope.event
-        for subject in event.subjects:
-            self.keyring.forget(subject)
         await connection.execute(
             "UPDATE people SET full_name = $2, birth_date = NULL, contacts = $2,"
             " requests = CASE WHEN requests IS NULL THEN NULL ELSE $2 END,"
