@@ -7,6 +7,7 @@ import itertools
 import random
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from uuid import UUID
 
 from services.programs.matching import (
@@ -21,6 +22,8 @@ from services.programs.matching import (
     score,
     suggestions,
 )
+from shared.auth import Role
+from tests.conftest import World
 
 TOPICS = [
     "математика",
@@ -174,3 +177,65 @@ def test_a_mentee_nobody_suits_stays_unmatched() -> None:
 
     assert result.pairs == []
     assert result.unmatched == [mentee.id]
+
+
+async def test_a_school_sees_its_matching_with_reasons_and_the_region_sees_none(
+    world: World,
+) -> None:
+    coordinator = world.coordinator("s1")
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Учитель Математики", "mentor", capacity=1)
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/mentor-questionnaire",
+        coordinator,
+        {
+            "competences": ["математика"],
+            "interests": [],
+            "hours_per_month": 8,
+            "capacity": 1,
+            "preferred_age_min": 10,
+            "preferred_age_max": 14,
+        },
+        expect=200,
+        method="PUT",
+    )
+    mentees = {}
+    for name, needs in (("Ученик Алгебра", ["математика"]), ("Ученик Хор", ["пение"])):
+        mentees[name] = await world.person("s1", name, "mentee", birth_date=date(2013, 1, 1))
+        await world.api.command(
+            "registry",
+            f"/people/{mentees[name]}/mentee-profile",
+            coordinator,
+            {"categories": [], "needs": needs},
+            expect=200,
+            method="PUT",
+        )
+    await world.person("s1", "Ученик Без Согласия", "mentee", consent=False)
+    query = """query($id: ID!) { programmeMatching(programmeId: $id) {
+        suggestions { mentee { fullName } options { mentor { fullName } score reasons { text } } }
+        assignment { mentee { fullName } mentor { fullName } score }
+        assignmentTotal unmatched { fullName } } }"""
+
+    school = (await world.api.graphql(coordinator, query, id=programme))["data"]
+    region = (
+        await world.api.graphql(world.token(Role.REGION_OFFICER, "region"), query, id=programme)
+    )["data"]
+
+    matching_view = school["programmeMatching"]
+    assert matching_view["assignment"] == [
+        {
+            "mentee": {"fullName": "Ученик Алгебра"},
+            "mentor": {"fullName": "Учитель Математики"},
+            "score": 17,
+        }
+    ]
+    assert matching_view["unmatched"] == [{"fullName": "Ученик Хор"}]
+    options = {s["mentee"]["fullName"]: s["options"] for s in matching_view["suggestions"]}
+    assert set(options) == {"Ученик Алгебра", "Ученик Хор"}  # no consent, no suggestion
+    assert [r["text"] for r in options["Ученик Алгебра"][0]["reasons"]] == [
+        "запрос «математика» — компетенция наставника",
+        f"возраст {date.today().year - 2013} в предпочтениях наставника (10–14)",
+        "у наставника есть время: 8 ч в месяц",
+    ]
+    assert region["programmeMatching"] is None

@@ -397,10 +397,11 @@ class Registry(EventStoreApplication):
         person_id: UUID,
         categories: list[MenteeCategory],
         requests: str | None,
+        needs: list[str],
     ) -> int:
         person = self.person_for(principal, person_id)
         sealed = self._seal_text(person, "requests", requests)
-        person.record_mentee_profile(actor_of(principal), categories, sealed)
+        person.record_mentee_profile(actor_of(principal), categories, sealed, needs)
         return self.store(person)
 
     def record_third_party_information(

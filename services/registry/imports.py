@@ -102,9 +102,9 @@ class Imports:
         school = self.registry.school(row.person.school_id)
         prepared = self.registry.prepare(principal, school, row.person, pending)
         person, actor = prepared.person, actor_of(principal)
-        if row.categories or row.requests:
+        if row.categories or row.requests or row.needs:
             requests = pending.seal(person.id, {"requests": row.requests}) if row.requests else None
-            person.record_mentee_profile(actor, row.categories, requests)
+            person.record_mentee_profile(actor, row.categories, requests, row.needs)
         if row.competences or row.interests:
             person.record_mentor_questionnaire(
                 actor,

@@ -51,7 +51,7 @@ COMMON_COLUMNS = (
     "Степень родства",
 )
 COLUMNS = {
-    Base.MENTEES: (*COMMON_COLUMNS, "Категории", "Запрос"),
+    Base.MENTEES: (*COMMON_COLUMNS, "Категории", "Запрос", "Темы запроса"),
     Base.MENTORS: (*COMMON_COLUMNS, "Компетенции", "Интересы", "Число наставляемых"),
 }
 
@@ -71,6 +71,7 @@ class Row:
     person: NewPerson
     categories: list[MenteeCategory] = field(default_factory=list)
     requests: str | None = None
+    needs: list[str] = field(default_factory=list)
     competences: list[str] = field(default_factory=list)
     interests: list[str] = field(default_factory=list)
 

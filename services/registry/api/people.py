@@ -76,6 +76,7 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
     categories: list[MenteeCategory]
     requests: Text | None = None
+    needs: Tags = []  # topics of the request, matched against mentors' competences
 
 
 class ThirdPartyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -181,7 +182,7 @@ class PeopleController(Controller):
         data: MenteeProfileIn,
     ) -> Position:
         position = registry_of(state).record_mentee_profile(
-            request.user, person_id, data.categories, data.requests
+            request.user, person_id, data.categories, data.requests, data.needs
         )
         return Position(position=position)
 

@@ -267,14 +267,26 @@ class Person(TenantAggregate):
     # Base of mentees
 
     def record_mentee_profile(
-        self, actor: Actor, categories: list[MenteeCategory], requests: Sealed | None
+        self,
+        actor: Actor,
+        categories: list[MenteeCategory],
+        requests: Sealed | None,
+        needs: list[str],
     ) -> None:
+        """Categories and topics of the request in clear (for matching and counts); the
+        request in the mentee's own words sealed."""
         self._check_role(ParticipantRole.MENTEE)
-        self._mentee_profile_recorded(actor=actor, categories=categories, requests=requests)
+        self._mentee_profile_recorded(
+            actor=actor, categories=categories, requests=requests, needs=needs
+        )
 
     @event("MenteeProfileRecorded")
     def _mentee_profile_recorded(
-        self, actor: Actor, categories: list[MenteeCategory], requests: Sealed | None
+        self,
+        actor: Actor,
+        categories: list[MenteeCategory],
+        requests: Sealed | None,
+        needs: list[str] | None = None,
     ) -> None:
         pass
 

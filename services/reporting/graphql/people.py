@@ -70,6 +70,7 @@ class ThirdPartyInformation:
 @strawberry.type
 class MenteeProfile:
     categories: list[str]
+    needs: list[str]
     requests: str | None
 
 
@@ -171,7 +172,9 @@ class Person:
         if not self.is_mentee:
             return None
         return MenteeProfile(
-            categories=list(self.row["mentee_categories"]), requests=self.row["requests"]
+            categories=list(self.row["mentee_categories"]),
+            needs=list(self.row["mentee_needs"]),
+            requests=self.row["requests"],
         )
 
     @strawberry.field

@@ -20,6 +20,7 @@ from . import history as history_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
 from . import people as people_q
+from . import programmes as programmes_q
 from . import register as register_q
 from .context import ReaderInfo, reader_of
 from .organisations import Level
@@ -53,6 +54,8 @@ class Query:
     people = strawberry.field(resolver=people_q.people)
     person = strawberry.field(resolver=people_q.person)
     pairs = strawberry.field(resolver=pairs_q.pairs)
+    programmes = strawberry.field(resolver=programmes_q.programmes)
+    programme_matching = strawberry.field(resolver=programmes_q.programme_matching)
     training_courses = strawberry.field(resolver=register_q.training_courses)
     regional_register = strawberry.field(resolver=register_q.regional_register)
     programme_history = strawberry.field(resolver=history_q.programme_history)

@@ -6,11 +6,13 @@ from .mentors_register import MentorsRegister
 from .organisations import Organisations
 from .pairs import Pairs
 from .people import People
+from .programmes import Programmes
 from .school_counts import SchoolCounts
 
 ALL: tuple[type[Projection], ...] = (
     Organisations,
     People,
+    Programmes,
     Pairs,
     SchoolCounts,
     MentorsRegister,

@@ -37,6 +37,7 @@ class People(Projection):
                mentor_capacity int NOT NULL,
                registered_at timestamptz NOT NULL,
                mentee_categories text[] NOT NULL DEFAULT '{}',
+               mentee_needs text[] NOT NULL DEFAULT '{}',
                requests text,
                competences text[] NOT NULL DEFAULT '{}',
                interests text[] NOT NULL DEFAULT '{}',
@@ -201,10 +202,12 @@ class People(Projection):
         event = envelope.event
         requests = (await self._unseal(connection, event.requests)).get("requests")
         await connection.execute(
-            "UPDATE people SET mentee_categories = $2, requests = $3 WHERE id = $1",
+            "UPDATE people SET mentee_categories = $2, requests = $3, mentee_needs = $4"
+            " WHERE id = $1",
             event.originator_id,
             [str(c) for c in event.categories],
             requests,
+            list(event.needs or []),
         )
 
     async def third_party_information_recorded(

@@ -1,0 +1,180 @@
+"""A school's programmes, and matching for a programme: suggestions per mentee with their reasons,
+the optimal whole-programme assignment as a preview, and who stays unmatched."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from services.programs import matching
+
+from .context import ReaderInfo, fields_of, reader_of
+
+# Mentees of the programme's school not yet in an active pair of it, with a valid consent.
+CANDIDATE_MENTEES = """
+SELECT p.* FROM people p
+WHERE p.is_mentee AND p.school_id = $1 AND p.full_name IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pairs a WHERE a.mentee_id = p.id AND a.programme_id = $2
+                  AND a.status = 'active')
+  AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.kind = 'personal_data'
+              AND c.signed_on <= $3 AND (c.expires_on IS NULL OR c.expires_on >= $3)
+              AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $3))
+ORDER BY p.id
+"""
+# Mentors of the school with their free places (capacity less their active pairs).
+CANDIDATE_MENTORS = """
+SELECT p.*, p.mentor_capacity - (SELECT count(*) FROM pairs a
+                                 WHERE a.mentor_id = p.id AND a.status = 'active') AS free_places
+FROM people p
+WHERE p.is_mentor AND p.school_id = $1
+  AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.kind = 'personal_data'
+              AND c.signed_on <= $2 AND (c.expires_on IS NULL OR c.expires_on >= $2)
+              AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $2))
+ORDER BY p.id
+"""
+
+
+@strawberry.type
+class Programme:
+    id: strawberry.ID
+    school_id: strawberry.ID
+    school_year: str
+    title: str
+    forms: list[str]
+    opened_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Programme:
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                id=strawberry.ID(str(row["id"])),
+                school_id=strawberry.ID(str(row["school_id"])),
+                forms=list(row["forms"]),
+            )
+        )
+
+
+async def programmes(info: ReaderInfo, school_year: str | None = None) -> list[Programme]:
+    """Программы наставничества в пределах вашей области."""
+    rows = await reader_of(info).fetch(
+        "SELECT * FROM programmes WHERE ($1::text IS NULL OR school_year = $1)"
+        " ORDER BY school_year DESC, title, id",
+        school_year,
+    )
+    return [Programme.from_row(r) for r in rows]
+
+
+@strawberry.type
+class Reason:
+    text: str
+    points: int
+
+
+@strawberry.type
+class Candidate:
+    id: strawberry.ID
+    full_name: str
+
+
+@strawberry.type
+class Suggestion:
+    mentee: Candidate
+    mentor: Candidate
+    score: int
+    reasons: list[Reason]
+
+
+@strawberry.type
+class MenteeOptions:
+    mentee: Candidate
+    options: list[Suggestion]
+
+
+@strawberry.type
+class Matching:
+    suggestions: list[MenteeOptions]
+    assignment: list[Suggestion] = strawberry.field(
+        description="Оптимальное распределение по всей программе (предпросмотр)"
+    )
+    assignment_total: int
+    unmatched: list[Candidate]
+
+
+def _age(row: asyncpg.Record, day: date) -> int | None:
+    if row["birth_date"] is not None:
+        born: date = row["birth_date"]
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    birth_year: int | None = row["birth_year"]
+    return day.year - birth_year if birth_year else None
+
+
+def _mentee(row: asyncpg.Record, day: date) -> matching.MenteeCandidate:
+    return matching.MenteeCandidate(
+        id=row["id"],
+        age=_age(row, day),
+        categories=frozenset(row["mentee_categories"]),
+        needs=frozenset(row["mentee_needs"]),
+        interests=frozenset(),
+    )
+
+
+def _mentor(row: asyncpg.Record) -> matching.MentorCandidate:
+    return matching.MentorCandidate(
+        id=row["id"],
+        free_places=row["free_places"],
+        competences=frozenset(row["competences"]),
+        interests=frozenset(row["interests"]),
+        preferred_age_min=row["preferred_age_min"],
+        preferred_age_max=row["preferred_age_max"],
+        preferred_categories=frozenset(row["preferred_categories"]),
+        hours_per_month=row["hours_per_month"] or 0,
+    )
+
+
+async def programme_matching(
+    info: ReaderInfo, programme_id: strawberry.ID, per_mentee: int = 3
+) -> Matching | None:
+    """Подбор наставников для программы: варианты с баллами и объяснением, оптимальное
+    распределение и список тех, кому пара не найдена (только для своей школы)."""
+    reader = reader_of(info)
+    if not reader.caller().scope.is_school:
+        return None  # matching works with names: a school's own work
+    found = await reader.fetch("SELECT * FROM programmes WHERE id = $1", UUID(str(programme_id)))
+    if not found:
+        return None
+    programme, today = found[0], date.today()
+    mentee_rows = await reader.fetch(
+        CANDIDATE_MENTEES, programme["school_id"], programme["id"], today
+    )
+    mentor_rows = await reader.fetch(CANDIDATE_MENTORS, programme["school_id"], today)
+    names = {r["id"]: r["full_name"] for r in [*mentee_rows, *mentor_rows]}
+
+    def candidate(person_id: UUID) -> Candidate:
+        return Candidate(id=strawberry.ID(str(person_id)), full_name=names[person_id])
+
+    def suggestion(s: matching.Suggestion) -> Suggestion:
+        return Suggestion(
+            mentee=candidate(s.mentee_id),
+            mentor=candidate(s.mentor_id),
+            score=s.score,
+            reasons=[Reason(text=r.text, points=r.points) for r in s.reasons],
+        )
+
+    mentees = [_mentee(r, today) for r in mentee_rows]
+    mentors = [_mentor(r) for r in mentor_rows]
+    options = matching.suggestions(mentees, mentors, max(1, min(per_mentee, 10)))
+    best = matching.assign(mentees, mentors)
+    return Matching(
+        suggestions=[
+            MenteeOptions(mentee=candidate(m.id), options=[suggestion(s) for s in options[m.id]])
+            for m in mentees
+        ],
+        assignment=[suggestion(s) for s in best.pairs],
+        assignment_total=best.total,
+        unmatched=[candidate(i) for i in best.unmatched],
+    )

@@ -1,0 +1,41 @@
+"""Schools' programmes: school year, title, forms of mentoring (no personal data)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from .base import Envelope, Handler, Projection, Table, Visibility
+
+
+class Programmes(Projection):
+    name = "programmes"
+    tables = (
+        Table(
+            "programmes",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               school_id uuid NOT NULL,
+               school_year text NOT NULL,
+               title text NOT NULL,
+               forms text[] NOT NULL,
+               opened_at timestamptz NOT NULL""",
+            Visibility.SUBTREE,
+        ),
+    )
+
+    def handlers(self) -> dict[str, Handler]:
+        return {"Programme.Opened": self.opened}
+
+    async def opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO programmes (id, tenant, school_id, school_year, title, forms, opened_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            event.originator_id,
+            event.tenant,
+            event.school_id,
+            event.school_year,
+            event.title,
+            [str(f) for f in event.forms],
+            envelope.occurred_at,
+        )
