@@ -13,14 +13,14 @@ from litestar import Litestar, Request, post
 from litestar.datastructures import State
 
 from services.registry.application import RegistryState
-from services.wiring import Created, EventStoreResources
+from services.wiring import Created, EventStoreResources, Position
 from shared.auth import Principal
 from shared.dictionaries import MentoringForm, SchoolYear
 from shared.http import create_service_app
 from shared.settings import Settings, get_settings
 
 from .application import Feedback, NewMeeting, Programs
-from .domain import MeetingFormat, MeetingKind
+from .domain import MeetingFormat, MeetingKind, Stage
 
 Rating = Annotated[int, msgspec.Meta(ge=1, le=10)]
 
@@ -31,6 +31,10 @@ class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
     title: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     forms: Annotated[list[MentoringForm], msgspec.Meta(min_length=1)]
     id: UUID | None = None
+
+
+class StageIn(msgspec.Struct, forbid_unknown_fields=True):
+    stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
 
 
 class PairIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -73,6 +77,14 @@ def open_programme(
         request.user, data.school_id, data.school_year, data.title, data.forms, data.id
     )
     return Created(id=programme.id, position=position)
+
+
+@post("/programmes/{programme_id:uuid}/stage", sync_to_thread=True, status_code=200)
+def move_to_stage(
+    request: Request[Principal, Any, Any], state: State, programme_id: UUID, data: StageIn
+) -> Position:
+    position = programs_of(state).move_to_stage(request.user, programme_id, Stage(data.stage))
+    return Position(position=position)
 
 
 @post("/programmes/{programme_id:uuid}/pairs", sync_to_thread=True)
@@ -122,7 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="programs",
         settings=settings,
-        route_handlers=[open_programme, form_pair, record_meeting],
+        route_handlers=[open_programme, move_to_stage, form_pair, record_meeting],
         health_check=resources.healthy,
         lifespan=[lifespan],
     )

@@ -23,7 +23,7 @@ from shared.errors import InvalidInput, NotFound, RuleViolated
 from shared.eventstore import Actor, EventStoreApplication, TenantAggregate, actor_of
 from shared.keystore import KeyVault
 
-from .domain import MeetingFormat, MeetingKind, MentorLoad, Pair, Programme
+from .domain import MeetingFormat, MeetingKind, MentorLoad, Pair, Programme, Stage
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,13 @@ class Programs(EventStoreApplication):
             forms=forms,
         )
         return programme, self.store(programme)
+
+    def move_to_stage(self, principal: Principal, programme_id: UUID, stage: Stage) -> int:
+        principal.require(SCHOOL_MANAGEMENT | {Role.OPERATOR}, "менять этап программы")
+        programme = self.load(Programme, programme_id, "Программа")
+        self._in_school(principal, programme, programme.school_id)
+        programme.move_to_stage(actor_of(principal), stage)
+        return self.store(programme)
 
     def form_pair(
         self,

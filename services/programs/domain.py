@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -29,6 +29,29 @@ class MeetingFormat(StrEnum):
     ONLINE = "online"
 
 
+class Stage(IntEnum):
+    """The seven stages of a programme (DOMAIN.md)."""
+
+    PREPARING_CONDITIONS = 1
+    MENTEE_BASE = 2
+    MENTOR_BASE = 3
+    MENTOR_SELECTION_AND_TRAINING = 4
+    FORMING_PAIRS = 5
+    WORK_OF_PAIRS = 6
+    COMPLETION = 7
+
+
+STAGE_NAMES = {
+    Stage.PREPARING_CONDITIONS: "подготовка условий для запуска программы",
+    Stage.MENTEE_BASE: "формирование базы наставляемых",
+    Stage.MENTOR_BASE: "формирование базы наставников",
+    Stage.MENTOR_SELECTION_AND_TRAINING: "отбор и обучение наставников",
+    Stage.FORMING_PAIRS: "формирование наставнических пар и групп",
+    Stage.WORK_OF_PAIRS: "организация работы наставнических пар и групп",
+    Stage.COMPLETION: "завершение программы наставничества",
+}
+
+
 class Programme(TenantAggregate):
     """A school's mentoring programme for one school year."""
 
@@ -48,6 +71,21 @@ class Programme(TenantAggregate):
         self.school_year = school_year
         self.title = title
         self.forms = {MentoringForm(f) for f in forms}
+        self.stage = Stage.PREPARING_CONDITIONS
+
+    def move_to_stage(self, actor: Actor, stage: Stage) -> None:
+        """Stages go forward (one may be passed quickly, never undone: history keeps them)."""
+        if stage <= self.stage:
+            raise RuleViolated(
+                "stage_not_forward",
+                f"Программа уже на этапе {self.stage}: «{STAGE_NAMES[self.stage]}»",
+                stage=int(self.stage),
+            )
+        self._stage_changed(actor=actor, stage=stage, former_stage=self.stage)
+
+    @event("StageChanged")
+    def _stage_changed(self, actor: Actor, stage: Stage, former_stage: Stage) -> None:
+        self.stage = Stage(stage)
 
     def check_runs(self, form: MentoringForm) -> None:
         if form not in self.forms:

@@ -10,6 +10,7 @@ import asyncpg
 import strawberry
 
 from services.programs import matching
+from services.programs.domain import STAGE_NAMES, Stage
 
 from .context import ReaderInfo, fields_of, reader_of
 
@@ -45,6 +46,12 @@ class Programme:
     title: str
     forms: list[str]
     opened_at: datetime
+    stage: int
+    stage_changed_at: datetime | None
+
+    @strawberry.field(description="Название текущего этапа")
+    def stage_name(self) -> str:
+        return STAGE_NAMES[Stage(self.stage)]
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Programme:

@@ -18,13 +18,23 @@ class Programmes(Projection):
                school_year text NOT NULL,
                title text NOT NULL,
                forms text[] NOT NULL,
-               opened_at timestamptz NOT NULL""",
+               opened_at timestamptz NOT NULL,
+               stage int NOT NULL DEFAULT 1,
+               stage_changed_at timestamptz""",
             Visibility.SUBTREE,
         ),
     )
 
     def handlers(self) -> dict[str, Handler]:
-        return {"Programme.Opened": self.opened}
+        return {"Programme.Opened": self.opened, "Programme.StageChanged": self.stage_changed}
+
+    async def stage_changed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE programmes SET stage = $2, stage_changed_at = $3 WHERE id = $1",
+            envelope.event.originator_id,
+            int(envelope.event.stage),
+            envelope.occurred_at,
+        )
 
     async def opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
