@@ -93,7 +93,8 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
         try:
             # Both curators loaded the pair before either saved.
             first, second = (programs.repository.get(pair_id) for _ in range(2))
-            assert isinstance(first, Pair) and isinstance(second, Pair)
+            assert isinstance(first, Pair)
+            assert isinstance(second, Pair)
             for copy in (first, second):
                 copy.record_meeting(
                     actor_of(curator),
