@@ -92,9 +92,8 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
         )
         try:
             # Both curators loaded the pair before either saved.
-            first, second = (programs.repository.get(pair_id) for _ in range(2))
-            assert isinstance(first, Pair)
-            assert isinstance(second, Pair)
+            first = programs.load(Pair, pair_id, "Пара")
+            second = programs.load(Pair, pair_id, "Пара")
             for copy in (first, second):
                 copy.record_meeting(
                     actor_of(curator),
