@@ -345,6 +345,14 @@ class DemoLoader:
                 "forms": ["teacher_student", "student_student"],
             },
         )
+        # The schools are at different stages of their programmes.
+        director = demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key))
+        self._send(
+            self.programs,
+            f"/programmes/{programme['id']}/stage",
+            director,
+            {"stage": (6, 5, 3)[number]},
+        )
         for index in range(4 + number):
             pair = self._send(
                 self.programs,

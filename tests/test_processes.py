@@ -358,6 +358,7 @@ async def test_the_demo_region_loads_through_the_services(
             Role.INSTITUTE_METHODOLOGIST,
             "{ trainingCourses { hours completedBy } regionalRegister { totalCount } }",
         )
+        stages = await ask(Role.REGION_OFFICER, "{ programmes { stage } }")
         school = await ask(
             Role.SCHOOL_COORDINATOR,
             """{ partnerAgreements { partnerName } people(role: MENTEE, first: 1) {
@@ -365,6 +366,7 @@ async def test_the_demo_region_loads_through_the_services(
         )
 
     assert region["counts"] == [{"mentors": 24, "mentees": 30, "pairs": 15}]
+    assert sorted(p["stage"] for p in stages["programmes"]) == [3, 5, 6]
     assert institute["trainingCourses"] == [{"hours": 36, "completedBy": 9}]
     assert institute["regionalRegister"]["totalCount"] == 21
     assert school["partnerAgreements"] == [
