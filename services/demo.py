@@ -353,8 +353,8 @@ class DemoLoader:
             director,
             {"stage": (6, 5, 3)[number]},
         )
-        for index in range(4 + number):
-            pair = self._send(
+        pairs = [
+            self._send(
                 self.programs,
                 f"/programmes/{programme['id']}/pairs",
                 token,
@@ -363,12 +363,25 @@ class DemoLoader:
                     "mentor_id": mentors[index],
                     "mentee_id": mentees[index],
                 },
-            )
+            )["id"]
+            for index in range(4 + number)
+        ]
+        self._send(
+            self.programs,
+            f"/programmes/{programme['id']}/orders",
+            director,
+            {
+                "number": f"{120 + number}-о",
+                "order_date": str(self.today - timedelta(days=40)),
+                "pair_ids": pairs,
+            },
+        )
+        for index, pair in enumerate(pairs):
             kinds = ["introduction", "trial", "planning", "regular"][: 1 + (index + number) % 4]
             for offset, kind in enumerate(kinds):
                 self._send(
                     self.programs,
-                    f"/pairs/{pair['id']}/meetings",
+                    f"/pairs/{pair}/meetings",
                     token,
                     {
                         "kind": kind,

@@ -240,7 +240,10 @@ class World:
         mentee: str,
         expect: int = 201,
         form: str = "teacher_student",
+        approve: bool = True,
     ) -> Any:
+        """Form a pair; by default the mentor signs the consent to the extra duty and the
+        director approves the pair by order, so that it can start working."""
         created = await self.api.command(
             "programs",
             f"/programmes/{programme}/pairs",
@@ -248,7 +251,28 @@ class World:
             {"form": form, "mentor_id": mentor, "mentee_id": mentee},
             expect=expect,
         )
-        return created["id"] if expect == 201 else created
+        if expect != 201:
+            return created
+        if approve:
+            await self.api.command(
+                "registry",
+                f"/people/{mentor}/consents",
+                self.coordinator(school),
+                {"kind": "additional_duty", "signed_on": str(date.today())},
+            )
+            await self.approve(school, programme, [created["id"]])
+        return created["id"]
+
+    async def approve(
+        self, school: str, programme: str, pairs: list[str], expect: int = 201
+    ) -> Any:
+        return await self.api.command(
+            "programs",
+            f"/programmes/{programme}/orders",
+            self.token(Role.SCHOOL_DIRECTOR, school),
+            {"number": f"{len(pairs)}-н", "order_date": str(date.today()), "pair_ids": pairs},
+            expect=expect,
+        )
 
     async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
         body = {

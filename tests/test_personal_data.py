@@ -223,6 +223,8 @@ async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     assert [e["eventType"] for e in replay["data"]["programmeHistory"]] == [
         "Programme.Opened",
         "Pair.Formed",
+        "PairsOrder.Issued",
+        "Pair.Approved",
         "Pair.MeetingRecorded",
     ]
     sheet = load_workbook(io.BytesIO(export.content)).active

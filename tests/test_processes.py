@@ -189,6 +189,17 @@ class Client:
                 "mentee_id": people["mentee"]["id"],
             },
         )
+        await self.post(
+            f"{self.registry}/people/{people['mentor']['id']}/consents",
+            coordinator,
+            {"kind": "additional_duty", "signed_on": str(date.today())},
+        )
+        director = issue_token(self.settings, Role.SCHOOL_DIRECTOR, school["path"])
+        await self.post(
+            f"{self.programs}/programmes/{programme['id']}/orders",
+            director,
+            {"number": "1-н", "order_date": str(date.today()), "pair_ids": [pair["id"]]},
+        )
         meeting = await self.post(
             f"{self.programs}/pairs/{pair['id']}/meetings",
             coordinator,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import date
 from uuid import UUID
 
 import pytest
+from docx import Document
 
 from services.programs.application import NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind, Pair
@@ -17,6 +19,7 @@ from shared.database import WRITER_ROLE, DatabaseAddress, open_sync_pool
 from shared.errors import Conflict
 from shared.eventstore import actor_of
 from shared.keystore import KeyVault
+from shared.personal_data import ERASED
 from shared.settings import Settings
 from shared.tenancy import Scope
 from tests.conftest import World
@@ -122,3 +125,118 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
     assert position > 0
     assert conflict.status == 409
     assert conflict.code == "concurrent_change"
+
+
+async def test_only_pairs_approved_by_the_directors_order_start_working(world: World) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Учитель Без Согласия На Работу", "mentor", capacity=2)
+    first = await world.person("s1", "Первый Наставляемый Приказа", "mentee")
+    second = await world.person("s1", "Второй Наставляемый Приказа", "mentee")
+    pairs = [await world.pair("s1", programme, mentor, m, approve=False) for m in (first, second)]
+    coordinator = world.coordinator("s1")
+
+    too_early = await world.api.command(
+        "programs",
+        f"/pairs/{pairs[0]}/meetings",
+        coordinator,
+        {"kind": "introduction", "held_on": str(date.today()), "duration_minutes": 30},
+        expect=422,
+    )
+    no_duty_consent = await world.approve("s1", programme, pairs, expect=422)
+    by_coordinator = await world.api.command(
+        "programs",
+        f"/programmes/{programme}/orders",
+        coordinator,
+        {"number": "5-н", "order_date": str(date.today()), "pair_ids": pairs},
+        expect=403,
+    )
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        coordinator,
+        {"kind": "additional_duty", "signed_on": str(date.today())},
+    )
+    repeated = await world.approve("s1", programme, [pairs[0], pairs[0]], expect=422)
+    order = await world.approve("s1", programme, pairs)
+    twice = await world.approve("s1", programme, [pairs[0]], expect=422)
+    await world.meeting("s1", pairs[0])
+
+    statuses = await world.api.graphql(
+        coordinator, "{ pairs { edges { node { status orderNumber } } } }"
+    )
+
+    assert too_early["code"] == "pair_not_approved"
+    assert no_duty_consent["code"] == "duty_consent_missing"
+    assert by_coordinator["code"] == "role_not_allowed"
+    assert repeated["code"] == "repeated_pair"
+    assert twice["code"] == "pair_not_proposed"
+    assert order["id"]
+    assert [e["node"] for e in statuses["data"]["pairs"]["edges"]] == [
+        {"status": "active", "orderNumber": "2-н"},
+        {"status": "active", "orderNumber": "2-н"},
+    ]
+
+
+async def test_the_order_downloads_as_a_docx_in_russian_and_forgets_erased_names(
+    world: World,
+) -> None:
+    programme = await world.programme("s1", forms=["teacher_student", "student_student"])
+    mentor = await world.person("s1", "Орлова Ирина Павловна", "mentor", capacity=2)
+    mentee = await world.person(
+        "s1", "Орлов Денис Игоревич", "mentee", birth_date=date(2012, 10, 3)
+    )
+    other = await world.person(
+        "s1", "Смирнова Анна Олеговна", "mentee", birth_date=date(2012, 1, 3)
+    )
+    await world.pair("s1", programme, mentor, mentee, approve=False)
+    orders = await world.api.graphql(world.coordinator("s1"), "{ pairs { edges { node { id } } } }")
+    pair_ids = [e["node"]["id"] for e in orders["data"]["pairs"]["edges"]]
+    second = await world.pair("s1", programme, mentor, other, approve=False)
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        world.coordinator("s1"),
+        {"kind": "additional_duty", "signed_on": str(date.today())},
+    )
+    order = await world.approve("s1", programme, [*pair_ids, second])
+
+    headers = world.api.auth(world.coordinator("s1"))
+    await world.api.caught_up(world.coordinator("s1"))
+    document = Document(
+        io.BytesIO(
+            (await world.api.reporting.get(f"/orders/{order['id']}", headers=headers)).content
+        )
+    )
+    await world.api.command(
+        "registry",
+        f"/people/{mentee}/erasure",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"reason": "Заявление законного представителя"},
+        expect=200,
+    )
+    await world.api.caught_up(world.coordinator("s1"))
+    after_erasure = Document(
+        io.BytesIO(
+            (await world.api.reporting.get(f"/orders/{order['id']}", headers=headers)).content
+        )
+    )
+    elsewhere = await world.api.reporting.get(
+        f"/orders/{order['id']}", headers=world.api.auth(world.coordinator("s2"))
+    )
+
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "ПРИКАЗ" in text
+    assert "Об утверждении наставнических пар (групп)" in text
+    assert "приказываю:" in text
+    assert "№ 2-н" in text
+    [table] = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows == [
+        ["№ п/п", "Наставник", "Наставляемый", "Форма наставничества"],
+        ["1", "Орлова Ирина Павловна", "Орлов Денис Игоревич", "учитель – ученик"],
+        ["2", "Орлова Ирина Павловна", "Смирнова Анна Олеговна", "учитель – ученик"],
+    ]
+    erased_rows = [[c.text for c in row.cells] for row in after_erasure.tables[0].rows]
+    assert erased_rows[1][2] == ERASED
+    assert "Орлов Денис" not in str(erased_rows)
+    assert elsewhere.status_code == 404

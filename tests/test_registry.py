@@ -151,6 +151,18 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         {"form": "teacher_student", "mentor_id": mentor, "mentee_id": mentee},
     )
     await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        coordinator,
+        {"kind": "additional_duty", "signed_on": str(TODAY)},
+    )
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/orders",
+        world.api.token(Role.SCHOOL_DIRECTOR, new_path),
+        {"number": "1-н", "order_date": str(TODAY), "pair_ids": [pair["id"]]},
+    )
+    await world.api.command(
         "programs",
         f"/pairs/{pair['id']}/meetings",
         coordinator,
@@ -186,7 +198,7 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
     assert all(row["name"] != "Школа № 1" for row in old_municipality["counts"])
     [person] = school["people"]["edges"]
     assert person["node"]["fullName"] == "Переезжающий Наставник"
-    assert len(person["node"]["consents"]) == 2
+    assert len(person["node"]["consents"]) == 3
     stale = await world.api.command(
         "registry",
         f"/people/{mentor}/consents",

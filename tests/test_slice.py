@@ -13,7 +13,7 @@ query {
   pairs {
     edges { node {
       id form status
-      mentor { fullName isMentor consents { signedBy valid } }
+      mentor { fullName isMentor consents { kind signedBy valid } }
       mentee { fullName grade consents { signedBy relation valid } }
       meetings { kind heldOn durationMinutes mentorRating mentorComment menteeRating menteeComment }
     } }
@@ -39,7 +39,10 @@ async def test_a_school_forms_a_pair_and_records_a_meeting(world: World) -> None
     node = edge["node"]
     assert node["id"] == pair
     assert node["mentor"]["fullName"] == "Петрова Анна Сергеевна"
-    assert node["mentor"]["consents"] == [{"signedBy": "сам(а)", "valid": True}]
+    assert node["mentor"]["consents"] == [
+        {"kind": "personal_data", "signedBy": "сам(а)", "valid": True},
+        {"kind": "additional_duty", "signedBy": "сам(а)", "valid": True},
+    ]
     assert node["mentee"]["fullName"] == "Соколов Иван Петрович"
     assert node["mentee"]["consents"] == [
         {"signedBy": "Родитель Соколов Иван Петрович", "relation": "мать", "valid": True}
@@ -109,10 +112,18 @@ async def test_an_auditor_reads_the_full_history_of_a_programme(world: World) ->
     assert [e["eventType"] for e in events] == [
         "Programme.Opened",
         "Pair.Formed",
+        "PairsOrder.Issued",
+        "Pair.Approved",
         "Pair.MeetingRecorded",
     ]
-    assert {e["actorRole"] for e in events} == {"school_coordinator"}
-    meeting = events[2]["changes"]
+    assert [e["actorRole"] for e in events] == [
+        "school_coordinator",
+        "school_coordinator",
+        "school_director",
+        "school_director",
+        "school_coordinator",
+    ]
+    meeting = events[4]["changes"]
     assert meeting["mentor_rating"] == 9
     assert meeting["mentor_comment"] == "[персональные данные]"
     assert "Хорошее начало" not in str(events)

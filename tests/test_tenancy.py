@@ -74,7 +74,7 @@ async def test_the_region_sees_counts_and_no_names(world: World) -> None:
     assert data["pairs"]["edges"] == []
     assert data["people"]["edges"] == []
     assert not any(name in str(result) for name in (*NAMES, "Секретная тема"))
-    assert len(auditor["data"]["programmeHistory"]) == 3
+    assert len(auditor["data"]["programmeHistory"]) == 5
     assert not any(name in str(auditor) for name in (*NAMES, "Хорошее начало"))
 
 

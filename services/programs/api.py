@@ -44,6 +44,12 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
     id: UUID | None = None
 
 
+class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
+    number: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+    order_date: date
+    pair_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+
+
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
     rating: Rating | None = None
     comment: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
@@ -97,6 +103,17 @@ def form_pair(
     return Created(id=pair.id, position=position)
 
 
+@post("/programmes/{programme_id:uuid}/orders", sync_to_thread=True)
+def approve_pairs(
+    request: Request[Principal, Any, Any], state: State, programme_id: UUID, data: OrderIn
+) -> Created:
+    """The director's order approving pairs: only approved pairs start working."""
+    order_id, position = programs_of(state).approve_pairs(
+        request.user, programme_id, data.number, data.order_date, data.pair_ids
+    )
+    return Created(id=order_id, position=position)
+
+
 @post("/pairs/{pair_id:uuid}/meetings", sync_to_thread=True)
 def record_meeting(
     request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: MeetingIn
@@ -134,7 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="programs",
         settings=settings,
-        route_handlers=[open_programme, move_to_stage, form_pair, record_meeting],
+        route_handlers=[open_programme, move_to_stage, form_pair, approve_pairs, record_meeting],
         health_check=resources.healthy,
         lifespan=[lifespan],
     )

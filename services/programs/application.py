@@ -16,6 +16,7 @@ from services.registry.domain import (
     Organisation,
     OrganisationKind,
     Person,
+    PersonKind,
 )
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.dictionaries import MentoringForm
@@ -23,7 +24,15 @@ from shared.errors import InvalidInput, NotFound, RuleViolated
 from shared.eventstore import Actor, EventStoreApplication, TenantAggregate, actor_of
 from shared.keystore import KeyVault
 
-from .domain import MeetingFormat, MeetingKind, MentorLoad, Pair, Programme, Stage
+from .domain import (
+    MeetingFormat,
+    MeetingKind,
+    MentorLoad,
+    Pair,
+    PairsOrder,
+    Programme,
+    Stage,
+)
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,62 @@ class Programs(EventStoreApplication):
         self._in_school(principal, load, programme.school_id)
         load.assign(actor, pair.id, mentor.mentor_capacity)
         return pair, self.store(programme, pair, load)
+
+    def approve_pairs(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        number: str,
+        order_date: date,
+        pair_ids: list[UUID],
+    ) -> tuple[UUID, int]:
+        """The director's order approving pairs; consents are checked again against the
+        registry, and a teacher mentor needs the written consent to the extra duty."""
+        principal.require(
+            frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR}),
+            "утверждать пары (это приказ директора)",
+        )
+        programme = self.load(Programme, programme_id, "Программа")
+        self._in_school(principal, programme, programme.school_id)
+        PairsOrder.check_list(pair_ids)
+        pairs = [
+            self._approvable(principal, programme, pair_id, order_date) for pair_id in pair_ids
+        ]
+        order = PairsOrder(
+            id=uuid4(),
+            tenant=programme.tenant,
+            actor=actor_of(principal),
+            school_id=programme.school_id,
+            programme_id=programme.id,
+            number=number,
+            order_date=order_date,
+            pair_ids=pair_ids,
+        )
+        for pair in pairs:
+            pair.approve(actor_of(principal), order.id, number, order_date)
+        return order.id, self.store(programme, order, *pairs)
+
+    def _approvable(
+        self, principal: Principal, programme: Programme, pair_id: UUID, order_date: date
+    ) -> Pair:
+        pair = self.load(Pair, pair_id, "Пара")
+        if pair.programme_id != programme.id:
+            raise RuleViolated(
+                "pair_of_other_programme", "Пара из другой программы", pair_id=str(pair_id)
+            )
+        pair.follow_school(actor_of(principal), programme.tenant)
+        mentor = self._participant(programme, pair.mentor_id, "Наставник", order_date)
+        self._participant(programme, pair.mentee_id, "Наставляемый", order_date)
+        if mentor.kind == PersonKind.TEACHER and not mentor.has_valid_consent(
+            ConsentKind.ADDITIONAL_DUTY, order_date
+        ):
+            raise RuleViolated(
+                "duty_consent_missing",
+                "Нет письменного согласия педагога-наставника на дополнительную работу"
+                " (ст. 351.8 ТК РФ)",
+                person_id=str(mentor.id),
+            )
+        return pair
 
     def record_meeting(
         self, principal: Principal, pair_id: UUID, meeting: NewMeeting

@@ -97,7 +97,8 @@ class Programme(TenantAggregate):
 
 
 class PairStatus(StrEnum):
-    ACTIVE = "active"
+    PROPOSED = "proposed"  # formed by the curator, waiting for the director's order
+    ACTIVE = "active"  # approved by order: only now the pair starts working
     ENDED = "ended"
 
 
@@ -120,8 +121,21 @@ class Pair(TenantAggregate):
         self.form = MentoringForm(form)
         self.mentor_id = mentor_id
         self.mentee_id = mentee_id
-        self.status = PairStatus.ACTIVE
+        self.status = PairStatus.PROPOSED
         self.meetings: list[UUID] = []
+
+    def approve(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
+        if self.status != PairStatus.PROPOSED:
+            raise RuleViolated(
+                "pair_not_proposed",
+                "Пара уже утверждена приказом или завершена",
+                pair_id=str(self.id),
+            )
+        self._approved(actor=actor, order_id=order_id, number=number, order_date=order_date)
+
+    @event("Approved")
+    def _approved(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
+        self.status = PairStatus.ACTIVE
 
     def record_meeting(
         self,
@@ -137,6 +151,10 @@ class Pair(TenantAggregate):
         mentee_rating: int | None,
         mentee_comment: Sealed | None,
     ) -> None:
+        if self.status == PairStatus.PROPOSED:
+            raise RuleViolated(
+                "pair_not_approved", "Пара ещё не утверждена приказом: встречу записать нельзя"
+            )
         if self.status != PairStatus.ACTIVE:
             raise RuleViolated("pair_not_active", "Пара не работает: встречу записать нельзя")
         if meeting_id in self.meetings:
@@ -171,6 +189,33 @@ class Pair(TenantAggregate):
         mentee_comment: Sealed | None,
     ) -> None:
         self.meetings.append(meeting_id)
+
+
+class PairsOrder(TenantAggregate):
+    """The director's order «Об утверждении наставнических пар/групп»: number, date, the list."""
+
+    @event("Issued")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        school_id: UUID,
+        programme_id: UUID,
+        number: str,
+        order_date: date,
+        pair_ids: list[UUID],
+    ) -> None:
+        self.tenant = tenant
+        self.school_id = school_id
+        self.pair_ids = list(pair_ids)
+
+    @staticmethod
+    def check_list(pair_ids: list[UUID]) -> None:
+        if not pair_ids:
+            raise RuleViolated("empty_order", "В приказе нет ни одной пары")
+        if len(set(pair_ids)) != len(pair_ids):
+            raise RuleViolated("repeated_pair", "Пара указана в приказе дважды")
 
 
 _LOAD_NAMESPACE = UUID("6f1d3c52-8a43-4a8e-9d0f-1b7e2c9a4d10")

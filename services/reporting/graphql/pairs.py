@@ -42,6 +42,8 @@ class Pair:
     form: str
     status: str
     formed_at: datetime
+    order_number: str | None
+    order_date: date | None
     mentor_id: strawberry.Private[UUID]
     mentee_id: strawberry.Private[UUID]
 

@@ -19,7 +19,7 @@ CANDIDATE_MENTEES = """
 SELECT p.* FROM people p
 WHERE p.is_mentee AND p.school_id = $1 AND p.full_name IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM pairs a WHERE a.mentee_id = p.id AND a.programme_id = $2
-                  AND a.status = 'active')
+                  AND a.status IN ('proposed', 'active'))
   AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.kind = 'personal_data'
               AND c.signed_on <= $3 AND (c.expires_on IS NULL OR c.expires_on >= $3)
               AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $3))
@@ -28,7 +28,8 @@ ORDER BY p.id
 # Mentors of the school with their free places (capacity less their active pairs).
 CANDIDATE_MENTORS = """
 SELECT p.*, p.mentor_capacity - (SELECT count(*) FROM pairs a
-                                 WHERE a.mentor_id = p.id AND a.status = 'active') AS free_places
+                                 WHERE a.mentor_id = p.id
+                                   AND a.status IN ('proposed', 'active')) AS free_places
 FROM people p
 WHERE p.is_mentor AND p.school_id = $1
   AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.kind = 'personal_data'

@@ -104,7 +104,7 @@ class History(Projection):
         event = envelope.event
         if envelope.event_type.startswith("Programme."):
             return UUID(str(event.originator_id))
-        if envelope.event_type == "Pair.Formed":
+        if getattr(event, "programme_id", None) is not None:
             return UUID(str(event.programme_id))
         if envelope.event_type.startswith("Pair."):
             programme: UUID | None = await connection.fetchval(

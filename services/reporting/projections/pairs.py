@@ -21,7 +21,10 @@ class Pairs(Projection):
                mentor_id uuid NOT NULL,
                mentee_id uuid NOT NULL,
                status text NOT NULL,
-               formed_at timestamptz NOT NULL""",
+               formed_at timestamptz NOT NULL,
+               order_id uuid,
+               order_number text,
+               order_date date""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS pairs_programme ON pairs (programme_id)",),
         ),
@@ -42,12 +45,25 @@ class Pairs(Projection):
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
         ),
+        Table(
+            "pair_orders",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               programme_id uuid NOT NULL,
+               number text NOT NULL,
+               order_date date NOT NULL,
+               pair_ids uuid[] NOT NULL,
+               issued_at timestamptz NOT NULL""",
+            Visibility.SUBTREE,
+        ),
     )
 
     def handlers(self) -> dict[str, Handler]:
         return {
             "Pair.Formed": self.formed,
             "Pair.MeetingRecorded": self.meeting_recorded,
+            "Pair.Approved": self.approved,
+            "PairsOrder.Issued": self.order_issued,
             "Person.Erased": self.person_erased,
         }
 
@@ -65,13 +81,38 @@ class Pairs(Projection):
         event = envelope.event
         await connection.execute(
             "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_id, status,"
-            " formed_at) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)",
+            " formed_at) VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7)",
             event.originator_id,
             event.tenant,
             event.programme_id,
             str(event.form),
             event.mentor_id,
             event.mentee_id,
+            envelope.occurred_at,
+        )
+
+    async def approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "UPDATE pairs SET status = 'active', order_id = $2, order_number = $3,"
+            " order_date = $4 WHERE id = $1",
+            event.originator_id,
+            event.order_id,
+            event.number,
+            event.order_date,
+        )
+
+    async def order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO pair_orders (id, tenant, programme_id, number, order_date, pair_ids,"
+            " issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            event.originator_id,
+            event.tenant,
+            event.programme_id,
+            event.number,
+            event.order_date,
+            list(event.pair_ids),
             envelope.occurred_at,
         )
 

@@ -1,0 +1,139 @@
+"""Documents a school prints: the director's order approving mentoring pairs, as DOCX in the
+wording and layout of a school order (seeds S0, S3, S4). Names come from the school's read
+models at the moment of printing, so an erased person reads «данные удалены» here too."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import asyncpg
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.response import Response
+
+from shared.auth import Principal
+from shared.database import scoped
+from shared.dictionaries import FORM_NAMES, MentoringForm
+from shared.errors import NotFound
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+ORDER = """
+SELECT o.number, o.order_date, o.pair_ids, s.name AS school_name, g.title AS programme_title,
+       g.school_year
+FROM pair_orders o
+JOIN programmes g ON g.id = o.programme_id
+LEFT JOIN organisations s ON s.id = g.school_id
+WHERE o.id = $1
+"""
+PAIRS = """
+SELECT a.form, m.full_name AS mentor, m.position AS mentor_position, e.full_name AS mentee,
+       e.grade AS mentee_grade
+FROM unnest($1::uuid[]) WITH ORDINALITY AS listed(pair_id, place)
+JOIN pairs a ON a.id = listed.pair_id
+LEFT JOIN people m ON m.id = a.mentor_id
+LEFT JOIN people e ON e.id = a.mentee_id
+ORDER BY listed.place
+"""
+
+
+def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
+    """«Об утверждении наставнических пар» with the list of pairs as its appendix."""
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
+    _centered(document, order["school_name"] or "", bold=True)
+    _centered(document, "ПРИКАЗ", bold=True)
+    heading = document.add_paragraph(f"{_date(order['order_date'])}\t\t\t\t\t№ {order['number']}")
+    heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _centered(document, "Об утверждении наставнических пар (групп)", bold=True)
+    document.add_paragraph(
+        "В соответствии с распоряжением Министерства просвещения Российской Федерации "
+        "от 25 декабря 2019 г. № Р-145, Положением о наставничестве и программой наставничества "
+        f"«{order['programme_title']}» на {order['school_year']} учебный год, на основании "
+        "анкетирования наставников и наставляемых и с их письменного согласия"
+    )
+    document.add_paragraph().add_run("приказываю:").bold = True
+    for number, text in enumerate(
+        (
+            "Утвердить наставнические пары (группы) согласно приложению к настоящему приказу.",
+            "Наставникам совместно с наставляемыми в течение двух недель разработать "
+            "персонализированные программы наставничества (индивидуальные планы).",
+            "Куратору программы наставничества обеспечить организацию встреч наставнических пар "
+            "и сбор обратной связи после каждой встречи.",
+            "Контроль за исполнением настоящего приказа оставляю за собой.",
+        ),
+        start=1,
+    ):
+        document.add_paragraph(f"{number}. {text}")
+    document.add_paragraph()
+    document.add_paragraph("Директор\t\t\t\t\t\t____________________")
+    document.add_page_break()  # type: ignore[no-untyped-call]
+    appendix = document.add_paragraph(
+        f"Приложение\nк приказу от {_date(order['order_date'])} № {order['number']}"
+    )
+    appendix.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _centered(document, "Список наставнических пар (групп)", bold=True)
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, title in zip(
+        table.rows[0].cells,
+        ("№ п/п", "Наставник", "Наставляемый", "Форма наставничества"),
+        strict=True,
+    ):
+        cell.text = title
+    for index, pair in enumerate(pairs, start=1):
+        mentor = ", ".join(p for p in (pair["mentor"], pair["mentor_position"]) if p)
+        mentee = ", ".join(p for p in (pair["mentee"], _grade(pair["mentee_grade"])) if p)
+        form = FORM_NAMES.get(MentoringForm(pair["form"]), pair["form"])
+        for cell, value in zip(
+            table.add_row().cells, (str(index), mentor, mentee, form), strict=True
+        ):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that carries a Russian file name (RFC 6266 / 5987)."""
+    return f"attachment; filename=\"document.docx\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _centered(document: Any, text: str, bold: bool = False) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(text).bold = bold
+
+
+def _date(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _grade(grade: str | None) -> str | None:
+    return f"{grade} класс" if grade else None
+
+
+@get("/orders/{order_id:uuid}")
+async def download_pairs_order(
+    request: Request[Principal, Any, Any], state: State, order_id: UUID
+) -> Response[bytes]:
+    """The order approving pairs, as a DOCX file (the school's own orders only)."""
+    async with scoped(state.pool, request.user.scope.path) as connection:
+        order = await connection.fetchrow(ORDER, order_id)
+        pairs = await connection.fetch(PAIRS, order["pair_ids"]) if order else []
+    if order is None or not request.user.scope.is_school:
+        raise NotFound("order_not_found", "Приказ не найден")
+    return Response(
+        pairs_order(order, pairs),
+        media_type=DOCX,
+        headers={"Content-Disposition": attachment(f"Приказ {order['number']}.docx")},
+    )
