@@ -196,6 +196,7 @@ class World:
         birth_date: date = date(1985, 3, 1),
         capacity: int = 1,
         expect: int = 201,
+        consent_on: date | None = None,
     ) -> Any:
         minor = (date.today() - birth_date).days < 18 * 365
         body: dict[str, Any] = {
@@ -207,7 +208,7 @@ class World:
             "mentor_capacity": capacity,
         }
         if consent:
-            body["consent"] = {"signed_on": str(date.today() - timedelta(days=1))}
+            body["consent"] = {"signed_on": str(consent_on or date.today() - timedelta(days=1))}
             if minor:
                 body["consent"] |= {
                     "representative_name": f"Родитель {full_name}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
@@ -240,3 +240,58 @@ async def test_the_order_downloads_as_a_docx_in_russian_and_forgets_erased_names
     assert erased_rows[1][2] == ERASED
     assert "Орлов Денис" not in str(erased_rows)
     assert elsewhere.status_code == 404
+
+
+async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: World) -> None:
+    programme = await world.programme("s1")
+    coordinator = world.coordinator("s1")
+    month_ago = date.today() - timedelta(days=30)
+    mentor = await world.person(
+        "s1", "Наставник Частоты", "mentor", capacity=2, consent_on=month_ago
+    )
+    quiet = await world.person("s1", "Ученик Без Встреч", "mentee", consent_on=month_ago)
+    active = await world.person("s1", "Ученик Со Встречами", "mentee", consent_on=month_ago)
+    pairs = [await world.pair("s1", programme, mentor, m, approve=False) for m in (quiet, active)]
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        coordinator,
+        {"kind": "additional_duty", "signed_on": "2025-09-01"},
+    )
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/orders",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"number": "9-н", "order_date": str(date.today() - timedelta(days=20)), "pair_ids": pairs},
+    )
+    await world.meeting("s1", pairs[1], held_on=str(date.today() - timedelta(days=2)))
+    query = """{ laggingPairs { pair { mentee { fullName } } lastMeetingOn daysWithoutMeeting
+                                 meetingEveryDays } }"""
+
+    weekly = await world.api.graphql(coordinator, query)
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/meeting-rule",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"every_days": 30},
+        expect=200,
+    )
+    monthly = await world.api.graphql(coordinator, query)
+    refused = await world.api.command(
+        "programs",
+        f"/programmes/{programme}/meeting-rule",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"every_days": 0},
+        expect=422,
+    )
+
+    assert weekly["data"]["laggingPairs"] == [
+        {
+            "pair": {"mentee": {"fullName": "Ученик Без Встреч"}},
+            "lastMeetingOn": None,
+            "daysWithoutMeeting": 20,
+            "meetingEveryDays": 7,
+        }
+    ]
+    assert monthly["data"]["laggingPairs"] == []
+    assert refused["code"] == "meeting_rule_range"

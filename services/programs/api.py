@@ -37,6 +37,10 @@ class StageIn(msgspec.Struct, forbid_unknown_fields=True):
     stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
 
 
+class MeetingRuleIn(msgspec.Struct, forbid_unknown_fields=True):
+    every_days: int
+
+
 class PairIn(msgspec.Struct, forbid_unknown_fields=True):
     form: MentoringForm
     mentor_id: UUID
@@ -90,6 +94,14 @@ def move_to_stage(
     request: Request[Principal, Any, Any], state: State, programme_id: UUID, data: StageIn
 ) -> Position:
     position = programs_of(state).move_to_stage(request.user, programme_id, Stage(data.stage))
+    return Position(position=position)
+
+
+@post("/programmes/{programme_id:uuid}/meeting-rule", sync_to_thread=True, status_code=200)
+def set_meeting_rule(
+    request: Request[Principal, Any, Any], state: State, programme_id: UUID, data: MeetingRuleIn
+) -> Position:
+    position = programs_of(state).set_meeting_rule(request.user, programme_id, data.every_days)
     return Position(position=position)
 
 
@@ -151,7 +163,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="programs",
         settings=settings,
-        route_handlers=[open_programme, move_to_stage, form_pair, approve_pairs, record_meeting],
+        route_handlers=[
+            open_programme,
+            move_to_stage,
+            set_meeting_rule,
+            form_pair,
+            approve_pairs,
+            record_meeting,
+        ],
         health_check=resources.healthy,
         lifespan=[lifespan],
     )

@@ -95,6 +95,13 @@ class Programs(EventStoreApplication):
         programme.move_to_stage(actor_of(principal), stage)
         return self.store(programme)
 
+    def set_meeting_rule(self, principal: Principal, programme_id: UUID, every_days: int) -> int:
+        principal.require(SCHOOL_MANAGEMENT | {Role.OPERATOR}, "менять правило частоты встреч")
+        programme = self.load(Programme, programme_id, "Программа")
+        self._in_school(principal, programme, programme.school_id)
+        programme.set_meeting_rule(actor_of(principal), every_days)
+        return self.store(programme)
+
     def form_pair(
         self,
         principal: Principal,

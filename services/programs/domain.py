@@ -52,6 +52,10 @@ STAGE_NAMES = {
 }
 
 
+DEFAULT_MEETING_EVERY_DAYS = 7  # "at least once a week" (S3); varies by school
+MAX_MEETING_EVERY_DAYS = 60
+
+
 class Programme(TenantAggregate):
     """A school's mentoring programme for one school year."""
 
@@ -65,6 +69,7 @@ class Programme(TenantAggregate):
         school_year: str,
         title: str,
         forms: list[MentoringForm],
+        meeting_every_days: int = DEFAULT_MEETING_EVERY_DAYS,
     ) -> None:
         self.tenant = tenant
         self.school_id = school_id
@@ -72,6 +77,20 @@ class Programme(TenantAggregate):
         self.title = title
         self.forms = {MentoringForm(f) for f in forms}
         self.stage = Stage.PREPARING_CONDITIONS
+        self.meeting_every_days = meeting_every_days
+
+    def set_meeting_rule(self, actor: Actor, every_days: int) -> None:
+        """How often a pair must meet (S3: at least weekly); pairs that fall behind are shown."""
+        if not 1 <= every_days <= MAX_MEETING_EVERY_DAYS:
+            raise RuleViolated(
+                "meeting_rule_range",
+                f"Встречи — не реже одного раза в {MAX_MEETING_EVERY_DAYS} дней",
+            )
+        self._meeting_rule_set(actor=actor, every_days=every_days)
+
+    @event("MeetingRuleSet")
+    def _meeting_rule_set(self, actor: Actor, every_days: int) -> None:
+        self.meeting_every_days = every_days
 
     def move_to_stage(self, actor: Actor, stage: Stage) -> None:
         """Stages go forward (one may be passed quickly, never undone: history keeps them)."""

@@ -93,3 +93,44 @@ async def pairs(
     )
     total = await reader.fetch(f"SELECT count(*) AS n FROM pairs WHERE {where}", programme)
     return connection([(r["id"], Pair.from_row(r)) for r in rows], size, total[0]["n"])
+
+
+@strawberry.type
+class LaggingPair:
+    pair: Pair
+    last_meeting_on: date | None
+    days_without_meeting: int
+    meeting_every_days: int
+
+
+LAGGING = """
+SELECT a.*, g.meeting_every_days, m.last_met,
+       ($1::date - coalesce(m.last_met, a.order_date)) AS days_without
+FROM pairs a
+JOIN programmes g ON g.id = a.programme_id
+LEFT JOIN LATERAL (
+    SELECT max(held_on) AS last_met FROM meetings WHERE pair_id = a.id AND held_on <= $1
+) m ON true
+WHERE a.status = 'active' AND ($2::uuid IS NULL OR a.programme_id = $2)
+  AND ($1::date - coalesce(m.last_met, a.order_date)) > g.meeting_every_days
+ORDER BY days_without DESC, a.id
+"""
+
+
+async def lagging_pairs(
+    info: ReaderInfo, programme_id: strawberry.ID | None = None, on: date | None = None
+) -> list[LaggingPair]:
+    """Пары, отстающие от правила частоты встреч программы (по умолчанию — не реже раза в
+    неделю), считая от последней встречи или от приказа об утверждении."""
+    rows = await reader_of(info).fetch(
+        LAGGING, on or date.today(), UUID(str(programme_id)) if programme_id else None
+    )
+    return [
+        LaggingPair(
+            pair=Pair.from_row(r),
+            last_meeting_on=r["last_met"],
+            days_without_meeting=r["days_without"],
+            meeting_every_days=r["meeting_every_days"],
+        )
+        for r in rows
+    ]

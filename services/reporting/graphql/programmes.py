@@ -49,6 +49,7 @@ class Programme:
     opened_at: datetime
     stage: int
     stage_changed_at: datetime | None
+    meeting_every_days: int
 
     @strawberry.field(description="Название текущего этапа")
     def stage_name(self) -> str:

@@ -20,13 +20,25 @@ class Programmes(Projection):
                forms text[] NOT NULL,
                opened_at timestamptz NOT NULL,
                stage int NOT NULL DEFAULT 1,
-               stage_changed_at timestamptz""",
+               stage_changed_at timestamptz,
+               meeting_every_days int NOT NULL""",
             Visibility.SUBTREE,
         ),
     )
 
     def handlers(self) -> dict[str, Handler]:
-        return {"Programme.Opened": self.opened, "Programme.StageChanged": self.stage_changed}
+        return {
+            "Programme.Opened": self.opened,
+            "Programme.StageChanged": self.stage_changed,
+            "Programme.MeetingRuleSet": self.meeting_rule_set,
+        }
+
+    async def meeting_rule_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE programmes SET meeting_every_days = $2 WHERE id = $1",
+            envelope.event.originator_id,
+            envelope.event.every_days,
+        )
 
     async def stage_changed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await connection.execute(
@@ -39,8 +51,8 @@ class Programmes(Projection):
     async def opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
-            "INSERT INTO programmes (id, tenant, school_id, school_year, title, forms, opened_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO programmes (id, tenant, school_id, school_year, title, forms, opened_at,"
+            " meeting_every_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             event.originator_id,
             event.tenant,
             event.school_id,
@@ -48,4 +60,5 @@ class Programmes(Projection):
             event.title,
             [str(f) for f in event.forms],
             envelope.occurred_at,
+            event.meeting_every_days,
         )
