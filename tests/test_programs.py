@@ -295,3 +295,73 @@ async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: W
     ]
     assert monthly["data"]["laggingPairs"] == []
     assert refused["code"] == "meeting_rule_range"
+
+
+async def test_an_approved_pair_keeps_an_individual_plan_with_progress(world: World) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставник Плана", "mentor")
+    mentee = await world.person("s1", "Ученик Плана", "mentee")
+    proposed = await world.pair("s1", programme, mentor, mentee, approve=False)
+    coordinator = world.coordinator("s1")
+    start = date.today()
+    plan = {
+        "starts_on": str(start),
+        "ends_on": str(start + timedelta(days=180)),
+        "goals": ["Повысить результаты по математике", "Подготовиться к олимпиаде"],
+        "tasks": [
+            {"title": "Диагностика пробелов", "due_on": str(start + timedelta(days=14))},
+            {"title": "Решить 50 задач", "due_on": str(start + timedelta(days=90))},
+        ],
+    }
+
+    not_yet = await world.api.command(
+        "programs", f"/pairs/{proposed}/plan", coordinator, plan, expect=422, method="PUT"
+    )
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        coordinator,
+        {"kind": "additional_duty", "signed_on": str(start)},
+    )
+    await world.approve("s1", programme, [proposed])
+    too_long = await world.api.command(
+        "programs",
+        f"/pairs/{proposed}/plan",
+        coordinator,
+        plan | {"ends_on": str(start + timedelta(days=500))},
+        expect=422,
+        method="PUT",
+    )
+    await world.api.command(
+        "programs", f"/pairs/{proposed}/plan", coordinator, plan, expect=200, method="PUT"
+    )
+    query = """{ pairs { edges { node { plan { goals progress
+                 tasks { id title completedOn overdue } } } } } }"""
+    drawn = await world.api.graphql(coordinator, query)
+    first = drawn["data"]["pairs"]["edges"][0]["node"]["plan"]["tasks"][0]["id"]
+    await world.api.command(
+        "programs",
+        f"/pairs/{proposed}/plan/tasks/{first}/completion",
+        coordinator,
+        {"completed_on": str(start)},
+        expect=200,
+    )
+    again = await world.api.command(
+        "programs",
+        f"/pairs/{proposed}/plan/tasks/{first}/completion",
+        coordinator,
+        {"completed_on": str(start)},
+        expect=422,
+    )
+    progressed = await world.api.graphql(coordinator, query)
+
+    assert not_yet["code"] == "pair_not_active"
+    assert too_long["code"] == "plan_duration"
+    assert again["code"] == "task_already_done"
+    result = progressed["data"]["pairs"]["edges"][0]["node"]["plan"]
+    assert result["goals"] == plan["goals"]
+    assert result["progress"] == 50
+    assert [(t["title"], t["completedOn"], t["overdue"]) for t in result["tasks"]] == [
+        ("Диагностика пробелов", str(start), False),
+        ("Решить 50 задач", None, False),
+    ]

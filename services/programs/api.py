@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Litestar, Request, post
+from litestar import Litestar, Request, post, put
 from litestar.datastructures import State
 
 from services.registry.application import RegistryState
@@ -52,6 +52,25 @@ class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
     number: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
     order_date: date
     pair_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    due_on: date
+
+
+class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_on: date
+    ends_on: date
+    goals: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=500)]],
+        msgspec.Meta(max_length=20),
+    ]
+    tasks: Annotated[list[TaskIn], msgspec.Meta(max_length=100)] = []
+
+
+class TaskDoneIn(msgspec.Struct, forbid_unknown_fields=True):
+    completed_on: date
 
 
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -126,6 +145,38 @@ def approve_pairs(
     return Created(id=order_id, position=position)
 
 
+@put("/pairs/{pair_id:uuid}/plan", sync_to_thread=True)
+def draw_up_plan(
+    request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: PlanIn
+) -> Position:
+    """The pair's individual plan: goals, tasks with deadlines (3 months to a year)."""
+    position = programs_of(state).draw_up_plan(
+        request.user,
+        pair_id,
+        data.starts_on,
+        data.ends_on,
+        data.goals,
+        [(t.title, t.due_on) for t in data.tasks],
+    )
+    return Position(position=position)
+
+
+@post(
+    "/pairs/{pair_id:uuid}/plan/tasks/{task_id:uuid}/completion",
+    sync_to_thread=True,
+    status_code=200,
+)
+def complete_task(
+    request: Request[Principal, Any, Any],
+    state: State,
+    pair_id: UUID,
+    task_id: UUID,
+    data: TaskDoneIn,
+) -> Position:
+    position = programs_of(state).complete_task(request.user, pair_id, task_id, data.completed_on)
+    return Position(position=position)
+
+
 @post("/pairs/{pair_id:uuid}/meetings", sync_to_thread=True)
 def record_meeting(
     request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: MeetingIn
@@ -169,6 +220,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             set_meeting_rule,
             form_pair,
             approve_pairs,
+            draw_up_plan,
+            complete_task,
             record_meeting,
         ],
         health_check=resources.healthy,

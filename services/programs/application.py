@@ -30,6 +30,7 @@ from .domain import (
     MentorLoad,
     Pair,
     PairsOrder,
+    PlanTask,
     Programme,
     Stage,
 )
@@ -173,6 +174,35 @@ class Programs(EventStoreApplication):
             pair.approve(actor_of(principal), order.id, number, order_date)
         return order.id, self.store(programme, order, *pairs)
 
+    def draw_up_plan(
+        self,
+        principal: Principal,
+        pair_id: UUID,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        tasks: list[tuple[str, date]],
+    ) -> int:
+        principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "составлять планы пар")
+        pair = self._pair_in_school(principal, pair_id)
+        plan_tasks = [PlanTask(id=uuid4(), title=title, due_on=due) for title, due in tasks]
+        pair.draw_up_plan(actor_of(principal), starts_on, ends_on, goals, plan_tasks)
+        return self.store(pair)
+
+    def complete_task(
+        self, principal: Principal, pair_id: UUID, task_id: UUID, completed_on: date
+    ) -> int:
+        principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "отмечать задачи плана")
+        pair = self._pair_in_school(principal, pair_id)
+        pair.complete_task(actor_of(principal), task_id, completed_on)
+        return self.store(pair)
+
+    def _pair_in_school(self, principal: Principal, pair_id: UUID) -> Pair:
+        pair = self.load(Pair, pair_id, "Пара")
+        programme = self.load(Programme, pair.programme_id, "Программа")
+        self._in_school(principal, pair, programme.school_id)
+        return pair
+
     def _approvable(
         self, principal: Principal, programme: Programme, pair_id: UUID, order_date: date
     ) -> Pair:
@@ -199,9 +229,8 @@ class Programs(EventStoreApplication):
         self, principal: Principal, pair_id: UUID, meeting: NewMeeting
     ) -> tuple[UUID, int]:
         principal.require(SCHOOL_STAFF | {Role.OPERATOR}, "записывать встречи")
-        pair = self.load(Pair, pair_id, "Пара")
+        pair = self._pair_in_school(principal, pair_id)
         programme = self.load(Programme, pair.programme_id, "Программа")
-        self._in_school(principal, pair, programme.school_id)
         today = date.today()
         # No new processing of a person whose consent was withdrawn or whose data was erased.
         self._participant(programme, pair.mentor_id, "Наставник", today)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum, StrEnum
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -115,6 +117,17 @@ class Programme(TenantAggregate):
             )
 
 
+PLAN_MIN_MONTHS = 3
+PLAN_MAX_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    id: UUID
+    title: str
+    due_on: date
+
+
 class PairStatus(StrEnum):
     PROPOSED = "proposed"  # formed by the curator, waiting for the director's order
     ACTIVE = "active"  # approved by order: only now the pair starts working
@@ -142,6 +155,7 @@ class Pair(TenantAggregate):
         self.mentee_id = mentee_id
         self.status = PairStatus.PROPOSED
         self.meetings: list[UUID] = []
+        self.plan_tasks: dict[UUID, bool] = {}
 
     def approve(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
         if self.status != PairStatus.PROPOSED:
@@ -155,6 +169,59 @@ class Pair(TenantAggregate):
     @event("Approved")
     def _approved(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
         self.status = PairStatus.ACTIVE
+
+    def draw_up_plan(
+        self,
+        actor: Actor,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        tasks: list[PlanTask],
+    ) -> None:
+        """The pair's individual plan (персонализированная программа): 3 months to a year."""
+        if self.status != PairStatus.ACTIVE:
+            raise RuleViolated(
+                "pair_not_active", "План составляют для утверждённой работающей пары"
+            )
+        months = (ends_on.year - starts_on.year) * 12 + ends_on.month - starts_on.month
+        if not PLAN_MIN_MONTHS <= months <= PLAN_MAX_MONTHS:
+            raise RuleViolated("plan_duration", "Срок плана — от 3 месяцев до 1 года")
+        if not goals:
+            raise RuleViolated("plan_without_goals", "Укажите хотя бы одну цель")
+        late = [t.title for t in tasks if not starts_on <= t.due_on <= ends_on]
+        if late:
+            raise RuleViolated(
+                "task_outside_plan", f"Срок задачи вне срока плана: «{late[0]}»", tasks=late
+            )
+        self._plan_drawn_up(
+            actor=actor,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            goals=goals,
+            tasks=[{"id": t.id, "title": t.title, "due_on": t.due_on} for t in tasks],
+        )
+
+    @event("PlanDrawnUp")
+    def _plan_drawn_up(
+        self,
+        actor: Actor,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        tasks: list[dict[str, Any]],
+    ) -> None:
+        self.plan_tasks = {UUID(str(t["id"])): False for t in tasks}
+
+    def complete_task(self, actor: Actor, task_id: UUID, completed_on: date) -> None:
+        if task_id not in self.plan_tasks:
+            raise RuleViolated("task_not_found", "В плане пары нет такой задачи")
+        if self.plan_tasks[task_id]:
+            raise RuleViolated("task_already_done", "Задача уже отмечена выполненной")
+        self._task_completed(actor=actor, task_id=task_id, completed_on=completed_on)
+
+    @event("PlanTaskCompleted")
+    def _task_completed(self, actor: Actor, task_id: UUID, completed_on: date) -> None:
+        self.plan_tasks[task_id] = True
 
     def record_meeting(
         self,

@@ -36,6 +36,58 @@ async def _meetings(reader: Reader, pair_ids: list[UUID]) -> list[list[Meeting]]
 
 
 @strawberry.type
+class PlanTask:
+    id: strawberry.ID
+    title: str
+    due_on: date
+    completed_on: date | None
+
+    @strawberry.field(description="Срок прошёл, а задача не выполнена")
+    def overdue(self) -> bool:
+        return self.completed_on is None and self.due_on < date.today()
+
+
+@strawberry.type
+class Plan:
+    starts_on: date
+    ends_on: date
+    goals: list[str]
+    tasks: list[PlanTask]
+
+    @strawberry.field(description="Доля выполненных задач, %")
+    def progress(self) -> int:
+        done = sum(1 for t in self.tasks if t.completed_on is not None)
+        return round(100 * done / len(self.tasks)) if self.tasks else 0
+
+
+async def _plans(reader: Reader, pair_ids: list[UUID]) -> list[Plan | None]:
+    plans = await reader.fetch("SELECT * FROM plans WHERE pair_id = ANY($1::uuid[])", pair_ids)
+    tasks = await reader.grouped(
+        "plan_tasks",
+        "pair_id",
+        "due_on, id",
+        lambda r: PlanTask(
+            id=strawberry.ID(str(r["id"])),
+            title=r["title"],
+            due_on=r["due_on"],
+            completed_on=r["completed_on"],
+        ),
+        pair_ids,
+    )
+    by_pair = dict(zip(pair_ids, tasks, strict=True))
+    found = {
+        p["pair_id"]: Plan(
+            starts_on=p["starts_on"],
+            ends_on=p["ends_on"],
+            goals=list(p["goals"]),
+            tasks=by_pair[p["pair_id"]],
+        )
+        for p in plans
+    }
+    return [found.get(i) for i in pair_ids]
+
+
+@strawberry.type
 class Pair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -66,6 +118,11 @@ class Pair:
     @strawberry.field
     async def mentee(self, info: ReaderInfo) -> Person | None:
         found: Person | None = await reader_of(info).loader(load_people).load(self.mentee_id)
+        return found
+
+    @strawberry.field(description="Индивидуальный план (персонализированная программа)")
+    async def plan(self, info: ReaderInfo) -> Plan | None:
+        found: Plan | None = await reader_of(info).loader(_plans).load(UUID(self.id))
         return found
 
     @strawberry.field

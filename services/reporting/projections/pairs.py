@@ -46,6 +46,27 @@ class Pairs(Projection):
             ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
         ),
         Table(
+            "plans",
+            """pair_id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               starts_on date NOT NULL,
+               ends_on date NOT NULL,
+               goals text[] NOT NULL,
+               drawn_up_at timestamptz NOT NULL""",
+            Visibility.SCHOOL,
+        ),
+        Table(
+            "plan_tasks",
+            """id uuid PRIMARY KEY,
+               pair_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               title text NOT NULL,
+               due_on date NOT NULL,
+               completed_on date""",
+            Visibility.SCHOOL,
+            ("CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",),
+        ),
+        Table(
             "pair_orders",
             """id uuid PRIMARY KEY,
                tenant ltree NOT NULL,
@@ -64,6 +85,8 @@ class Pairs(Projection):
             "Pair.MeetingRecorded": self.meeting_recorded,
             "Pair.Approved": self.approved,
             "PairsOrder.Issued": self.order_issued,
+            "Pair.PlanDrawnUp": self.plan_drawn_up,
+            "Pair.PlanTaskCompleted": self.task_completed,
             "Person.Erased": self.person_erased,
         }
 
@@ -100,6 +123,38 @@ class Pairs(Projection):
             event.order_id,
             event.number,
             event.order_date,
+        )
+
+    async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """A new plan replaces the pair's previous one (history keeps both)."""
+        event = envelope.event
+        await connection.execute("DELETE FROM plan_tasks WHERE pair_id = $1", event.originator_id)
+        await connection.execute(
+            "INSERT INTO plans (pair_id, tenant, starts_on, ends_on, goals, drawn_up_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pair_id) DO UPDATE SET"
+            " starts_on = EXCLUDED.starts_on, ends_on = EXCLUDED.ends_on,"
+            " goals = EXCLUDED.goals, drawn_up_at = EXCLUDED.drawn_up_at",
+            event.originator_id,
+            event.tenant,
+            event.starts_on,
+            event.ends_on,
+            list(event.goals),
+            envelope.occurred_at,
+        )
+        await connection.executemany(
+            "INSERT INTO plan_tasks (id, pair_id, tenant, title, due_on)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            [
+                (t["id"], event.originator_id, event.tenant, t["title"], t["due_on"])
+                for t in event.tasks
+            ],
+        )
+
+    async def task_completed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE plan_tasks SET completed_on = $2 WHERE id = $1",
+            envelope.event.task_id,
+            envelope.event.completed_on,
         )
 
     async def order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
