@@ -40,7 +40,6 @@ class Role(StrEnum):
 
 SCHOOL_STAFF = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR, Role.SCHOOL_CURATOR})
 SCHOOL_MANAGEMENT = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR})
-READERS = frozenset(Role)  # every role may query reporting within its scope
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,17 @@ FORM_NAMES = {
 }
 
 
+# Kinds of people in a school's bases, by their codes (registry's PersonKind values).
+PERSON_KIND_NAMES = {
+    "student": "обучающийся",
+    "teacher": "педагог",
+    "parent": "родитель",
+    "alumnus": "выпускник",
+    "partner_employee": "сотрудник партнёра",
+    "veteran": "ветеран",
+}
+
+
 class MenteeCategory(StrEnum):
     # students
     OUTSTANDING_ABILITIES = "outstanding_abilities"

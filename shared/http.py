@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
-from litestar import Litestar, Request, get
+from litestar import Litestar, get
 from litestar.openapi import OpenAPIConfig
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
-from shared.auth import Principal, bearer_middleware
+from shared.auth import bearer_middleware
 from shared.errors import EXCEPTION_HANDLERS, error_body
 from shared.logging import request_logging_middleware
 from shared.settings import Settings
@@ -30,10 +30,6 @@ def health_route(check: HealthCheck) -> ControllerRouterHandler:
         )
 
     return health
-
-
-def principal(request: Request[Principal, Any, Any]) -> Principal:
-    return request.user
 
 
 def create_service_app(

@@ -35,8 +35,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     registry_port: int = 8001
     programs_port: int = 8002
     reporting_port: int = 8003
-    # The registry's address as the other services reach it.
-    registry_url: str | None = None
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "nastavnik"
     # Master key (base64 of 32 bytes) that wraps every person's data key.
@@ -70,9 +68,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 "or point DATABASE_URL at a PostgreSQL server"
             )
         return self.database_url
-
-    def registry_base_url(self) -> str:
-        return self.registry_url or f"http://{self.host}:{self.registry_port}"
 
     def validate(self) -> Settings:
         self.master_key_bytes  # noqa: B018 -- decoding is the check

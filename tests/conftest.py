@@ -219,6 +219,22 @@ class World:
         )
         return created["id"] if expect == 201 else created
 
+    async def course(self, starts_ago: int, ends_ago: int) -> str:
+        """The institute's 36-hour «Школа наставника», held between the given days."""
+        created = await self.api.command(
+            "registry",
+            "/training-courses",
+            self.token(Role.INSTITUTE_METHODOLOGIST, "region"),
+            {
+                "name": "Школа наставника",
+                "hours": 36,
+                "provider": "ИРО",
+                "starts_on": str(date.today() - timedelta(days=starts_ago)),
+                "ends_on": str(date.today() - timedelta(days=ends_ago)),
+            },
+        )
+        return str(created["id"])
+
     async def programme(self, school: str, forms: list[str] | None = None) -> str:
         created = await self.api.command(
             "programs",

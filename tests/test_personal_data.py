@@ -290,21 +290,10 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
 async def test_the_institute_reads_are_logged_for_the_school(world: World) -> None:
     mentor = await world.person("s1", "Наставник В Журнале", "mentor")
     institute = world.token(Role.INSTITUTE_METHODOLOGIST, "region")
-    course = await world.api.command(
-        "registry",
-        "/training-courses",
-        institute,
-        {
-            "name": "Школа наставника",
-            "hours": 36,
-            "provider": "ИРО",
-            "starts_on": str(date.today() - timedelta(days=9)),
-            "ends_on": str(date.today() - timedelta(days=2)),
-        },
-    )
+    course = await world.course(9, 2)
     await world.api.command(
         "registry",
-        f"/training-courses/{course['id']}/completions",
+        f"/training-courses/{course}/completions",
         institute,
         {"person_id": mentor, "completed_on": str(date.today()), "certificate": "Ж-1"},
     )

@@ -486,28 +486,17 @@ async def test_mentors_go_from_questionnaire_to_the_register_approved_by_order(
 async def test_the_institute_records_training_in_the_regional_base(world: World) -> None:
     mentor = await world.person("s3", "Выпускник Курсов", "mentor")
     institute = world.token(Role.INSTITUTE_METHODOLOGIST, "region")
-    course = await world.api.command(
-        "registry",
-        "/training-courses",
-        institute,
-        {
-            "name": "Школа наставника",
-            "hours": 36,
-            "provider": "ИРО",
-            "starts_on": days_ago(40),
-            "ends_on": days_ago(20),
-        },
-    )
+    course = await world.course(40, 20)
     too_early = await world.api.command(
         "registry",
-        f"/training-courses/{course['id']}/completions",
+        f"/training-courses/{course}/completions",
         institute,
         {"person_id": mentor, "completed_on": days_ago(30), "certificate": "У-001"},
         expect=422,
     )
     await world.api.command(
         "registry",
-        f"/training-courses/{course['id']}/completions",
+        f"/training-courses/{course}/completions",
         institute,
         {"person_id": mentor, "completed_on": days_ago(20), "certificate": "У-001"},
         expect=201,

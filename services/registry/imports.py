@@ -16,7 +16,7 @@ from shared.eventstore import actor_of
 from shared.keystore import PendingKeys
 
 from .application import Prepared, Registry
-from .domain import MeetingFrequency, MeetingPreference, MentorQuestionnaire
+from .domain import MeetingFrequency, MeetingPreference, MentorQuestionnaire, Organisation
 from .spreadsheet import Base, Problem, Row, read_base
 
 SCHEMA = """
@@ -66,7 +66,7 @@ class Imports:
         prepared: list[tuple[Row, Prepared]] = []
         for count, row in enumerate(rows, start=1):
             try:
-                prepared.append((row, self._prepare(principal, row, pending)))
+                prepared.append((row, self._prepare(principal, school, row, pending)))
             except AppError as error:
                 problems.append(Problem(row.number, None, error.message))
             if count % PROGRESS_EVERY == 0:
@@ -98,8 +98,9 @@ class Imports:
         del job["tenant"]
         return job
 
-    def _prepare(self, principal: Principal, row: Row, pending: PendingKeys) -> Prepared:
-        school = self.registry.school(row.person.school_id)
+    def _prepare(
+        self, principal: Principal, school: Organisation, row: Row, pending: PendingKeys
+    ) -> Prepared:
         prepared = self.registry.prepare(principal, school, row.person, pending)
         person, actor = prepared.person, actor_of(principal)
         if row.categories or row.requests or row.needs:

@@ -37,9 +37,12 @@ class PersonIndex:
     def __init__(self, pool: ConnectionPool, keys: KeyVault) -> None:
         self.pool = pool
         self.keys = keys
+        self._school_keys: dict[UUID, bytes] = {}  # a school's key never changes once made
 
     def fingerprint(self, school_id: UUID, full_name: str, birth_date: date) -> bytes:
-        school_key = self.keys.get(school_id) or self.keys.create(school_id)
+        if school_id not in self._school_keys:
+            self._school_keys[school_id] = self.keys.get(school_id) or self.keys.create(school_id)
+        school_key = self._school_keys[school_id]
         message = f"{normalise_name(full_name)}|{birth_date.isoformat()}".encode()
         return hmac.new(school_key, message, hashlib.sha256).digest()
 

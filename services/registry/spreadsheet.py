@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
+from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
 
 from .application import NewConsent, NewPerson
 from .domain import ConsentKind, ParticipantRole, PersonKind
@@ -25,16 +25,10 @@ class Base(StrEnum):
     MENTORS = "mentors"
 
 
-KIND_BY_NAME = {
-    "обучающийся": PersonKind.STUDENT,
+KIND_BY_NAME = {name: PersonKind(code) for code, name in PERSON_KIND_NAMES.items()} | {
     "ученик": PersonKind.STUDENT,
-    "педагог": PersonKind.TEACHER,
     "учитель": PersonKind.TEACHER,
-    "родитель": PersonKind.PARENT,
-    "выпускник": PersonKind.ALUMNUS,
-    "сотрудник партнёра": PersonKind.PARTNER_EMPLOYEE,
     "сотрудник партнера": PersonKind.PARTNER_EMPLOYEE,
-    "ветеран": PersonKind.VETERAN,
 }
 CATEGORY_BY_NAME = {name: category for category, name in CATEGORY_NAMES.items()}
 

@@ -15,18 +15,10 @@ from openpyxl import Workbook
 
 from shared.auth import Principal
 from shared.database import scoped
-from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
+from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-KIND_NAMES = {
-    "student": "обучающийся",
-    "teacher": "педагог",
-    "parent": "родитель",
-    "alumnus": "выпускник",
-    "partner_employee": "сотрудник партнёра",
-    "veteran": "ветеран",
-}
 MENTOR_STATUS_NAMES = {
     "candidate": "кандидат",
     "potential": "анкета заполнена",
@@ -44,7 +36,7 @@ class BaseKind(StrEnum):
 COMMON = (
     ("ФИО", lambda r: r["full_name"]),
     ("Дата рождения", lambda r: r["birth_date"]),
-    ("Вид", lambda r: KIND_NAMES.get(r["kind"], r["kind"])),
+    ("Вид", lambda r: PERSON_KIND_NAMES.get(r["kind"], r["kind"])),
     ("Класс", lambda r: r["grade"]),
     ("Должность", lambda r: r["position"]),
     ("Начало педагогического стажа", lambda r: r["teaching_since"]),
