@@ -8,12 +8,13 @@ every projection's tables with their row-level security policies.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import asyncpg
 
 from services.registry import erasures, imports, person_index
 from services.reporting.graphql import access_log
-from services.reporting.projections import ALL, Table, Visibility
+from services.reporting.projections import ALL, Projection, Table, Visibility
 from services.reporting.runner import UPSTREAMS
 from shared import keystore
 from shared.database import (
@@ -67,6 +68,16 @@ BEGIN
 END $$;
 """
 
+# The shape each projection's tables were created with. When the code changes a projection's
+# tables, setup drops them and sets the projection back to the start: the worker rebuilds it
+# from the events (history is the source of truth; read models are disposable).
+PROJECTION_SHAPES = """
+CREATE TABLE IF NOT EXISTS projection_shapes (
+    projection text PRIMARY KEY,
+    shape text NOT NULL
+);
+"""
+
 TRACKING = """
 CREATE TABLE IF NOT EXISTS projection_tracking (
     projection text NOT NULL,
@@ -116,9 +127,12 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         await connection.execute(
             f"GRANT USAGE ON SEQUENCE personal_data_access_id_seq TO {READER_ROLE}"
         )
+        await connection.execute(PROJECTION_SHAPES)
         for projection in ALL:
-            for table in projection.tables:
-                await _create_read_model(connection, projection.name, table)
+            async with connection.transaction():  # a worker never sees it half made
+                await _drop_if_reshaped(connection, projection)
+                for table in projection.tables:
+                    await _create_read_model(connection, projection.name, table)
             for upstream in UPSTREAMS:
                 await connection.execute(
                     "INSERT INTO projection_tracking (projection, upstream) VALUES ($1, $2)"
@@ -128,6 +142,33 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
                 )
     finally:
         await connection.close()
+
+
+def shape_of(projection: type[Projection]) -> str:
+    described = repr([(t.name, t.columns, str(t.visibility), t.indexes) for t in projection.tables])
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+async def _drop_if_reshaped(connection: asyncpg.Connection, projection: type[Projection]) -> None:
+    shape = shape_of(projection)
+    stored = await connection.fetchval(
+        "SELECT shape FROM projection_shapes WHERE projection = $1", projection.name
+    )
+    if stored == shape:
+        return
+    # Also when nothing is stored: tables made before shapes were recorded may be out of date.
+    tables = ", ".join(t.name for t in projection.tables)
+    await connection.execute(f"DROP TABLE IF EXISTS {tables} CASCADE")
+    await connection.execute("DELETE FROM tenant_moves WHERE projection = $1", projection.name)
+    await connection.execute(
+        "UPDATE projection_tracking SET position = 0 WHERE projection = $1", projection.name
+    )
+    await connection.execute(
+        "INSERT INTO projection_shapes (projection, shape) VALUES ($1, $2)"
+        " ON CONFLICT (projection) DO UPDATE SET shape = EXCLUDED.shape",
+        projection.name,
+        shape,
+    )
 
 
 async def _ensure_role(

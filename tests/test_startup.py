@@ -11,8 +11,11 @@ from litestar.testing import AsyncTestClient
 
 from services.registry.api import create_app as create_registry
 from services.reporting.api import create_app as create_reporting
+from services.setup import setup_database
+from shared.database import DatabaseAddress, connect
 from shared.personal_data import MasterKeyMismatch
 from shared.settings import Settings, SettingsError, load_settings
+from tests.conftest import World
 
 OTHER_KEY = base64.b64encode(b"another-master-key-of-32-bytes!!").decode()
 
@@ -54,3 +57,29 @@ async def test_graphiql_is_served_in_development_only(settings: Settings) -> Non
     assert ide.status_code == 200
     assert "graphiql" in ide.text.lower()
     assert no_ide.status_code != 200 or "graphiql" not in no_ide.text.lower()
+
+
+async def test_setup_rebuilds_a_projection_whose_tables_changed(
+    world: World, database: DatabaseAddress
+) -> None:
+    programme = await world.programme("s1")
+    query = "{ programmes { id title } }"
+    before = await world.api.graphql(world.coordinator("s1"), query)
+    connection = await connect(database)
+    try:  # as if the code had changed the programmes projection's tables
+        await connection.execute(
+            "UPDATE projection_shapes SET shape = 'older' WHERE projection = 'programmes'"
+        )
+        await setup_database(database, Settings(database_url=database.url))
+        reset_to = await connection.fetchval(
+            "SELECT max(position) FROM projection_tracking WHERE projection = 'programmes'"
+        )
+        empty = await connection.fetchval("SELECT count(*) FROM programmes")
+    finally:
+        await connection.close()
+
+    after = await world.api.graphql(world.coordinator("s1"), query)
+
+    assert (reset_to, empty) == (0, 0)
+    assert after == before
+    assert after["data"]["programmes"] == [{"id": programme, "title": "Программа наставничества"}]

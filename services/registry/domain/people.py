@@ -286,7 +286,7 @@ class Person(TenantAggregate):
         actor: Actor,
         categories: list[MenteeCategory],
         requests: Sealed | None,
-        needs: list[str] | None = None,
+        needs: list[str],
     ) -> None:
         pass
 

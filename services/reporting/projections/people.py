@@ -207,7 +207,7 @@ class People(Projection):
             event.originator_id,
             [str(c) for c in event.categories],
             requests,
-            list(event.needs or []),
+            list(event.needs),
         )
 
     async def third_party_information_recorded(
