@@ -361,7 +361,7 @@ class DemoLoader:
                 {
                     "form": "teacher_student",
                     "mentor_id": mentors[index],
-                    "mentee_id": mentees[index],
+                    "mentee_ids": [mentees[index]],
                 },
             )["id"]
             for index in range(4 + number)

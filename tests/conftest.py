@@ -265,7 +265,7 @@ class World:
             "programs",
             f"/programmes/{programme}/pairs",
             self.coordinator(school),
-            {"form": form, "mentor_id": mentor, "mentee_id": mentee},
+            {"form": form, "mentor_id": mentor, "mentee_ids": [mentee]},
             expect=expect,
         )
         if expect != 201:

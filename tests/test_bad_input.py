@@ -187,7 +187,7 @@ async def test_unknown_things_are_404(world: World) -> None:
         "programs",
         f"/programmes/{unknown}/pairs",
         coordinator,
-        {"form": "teacher_student", "mentor_id": unknown, "mentee_id": unknown},
+        {"form": "teacher_student", "mentor_id": unknown, "mentee_ids": [unknown]},
         expect=404,
     )
     school = await world.api.command(

@@ -144,7 +144,7 @@ async def test_names_are_never_stored_or_logged_in_clear(
         assert secret not in str(logs)
     # Only the school's own read models hold the decrypted names, for its views (and the
     # regional register's private working table, which no GraphQL caller can read).
-    assert stored == {"people", "consents", "meetings", "register_candidates"}
+    assert stored == {"people", "consents", "meetings", "meeting_feedback", "register_candidates"}
 
 
 async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(

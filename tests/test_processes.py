@@ -186,7 +186,7 @@ class Client:
             {
                 "form": "teacher_young_specialist",
                 "mentor_id": people["mentor"]["id"],
-                "mentee_id": people["mentee"]["id"],
+                "mentee_ids": [people["mentee"]["id"]],
             },
         )
         await self.post(
@@ -260,7 +260,6 @@ def record_meetings(
     registry = RegistryState(writer)
     programs = Programs(writer, keys=keys, registry=registry)
     coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
-    start = date.today() - timedelta(days=count)
     try:
         for index in range(count):
             programs.record_meeting(
@@ -268,7 +267,7 @@ def record_meetings(
                 UUID(made["pair"]["id"]),
                 NewMeeting(
                     kind=MeetingKind.REGULAR,
-                    held_on=start + timedelta(days=index),
+                    held_on=date.today(),
                     duration_minutes=30,
                     meeting_format=MeetingFormat.ONLINE,
                     mentor=Feedback(rating=8),

@@ -232,7 +232,7 @@ async def test_the_order_downloads_as_a_docx_in_russian_and_forgets_erased_names
     [table] = document.tables
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows == [
-        ["№ п/п", "Наставник", "Наставляемый", "Форма наставничества"],
+        ["№ п/п", "Наставник", "Наставляемый (группа наставляемых)", "Форма наставничества"],
         ["1", "Орлова Ирина Павловна", "Орлов Денис Игоревич", "учитель – ученик"],
         ["2", "Орлова Ирина Павловна", "Смирнова Анна Олеговна", "учитель – ученик"],
     ]
@@ -355,7 +355,7 @@ async def test_an_approved_pair_keeps_an_individual_plan_with_progress(world: Wo
     )
     progressed = await world.api.graphql(coordinator, query)
 
-    assert not_yet["code"] == "pair_not_active"
+    assert not_yet["code"] == "pair_not_approved"
     assert too_long["code"] == "plan_duration"
     assert again["code"] == "task_already_done"
     result = progressed["data"]["pairs"]["edges"][0]["node"]["plan"]

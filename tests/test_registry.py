@@ -141,14 +141,14 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         "programs",
         f"/programmes/{programme}/pairs",
         world.coordinator("s1"),
-        {"form": "teacher_student", "mentor_id": mentor, "mentee_id": mentee},
+        {"form": "teacher_student", "mentor_id": mentor, "mentee_ids": [mentee]},
         expect=403,
     )
     pair = await world.api.command(
         "programs",
         f"/programmes/{programme}/pairs",
         coordinator,
-        {"form": "teacher_student", "mentor_id": mentor, "mentee_id": mentee},
+        {"form": "teacher_student", "mentor_id": mentor, "mentee_ids": [mentee]},
     )
     await world.api.command(
         "registry",

@@ -101,7 +101,7 @@ async def test_commands_outside_the_callers_school_are_refused(world: World) -> 
         {
             "form": "teacher_student",
             "mentor_id": str(world.ids["s1"]),
-            "mentee_id": str(world.ids["s1"]),
+            "mentee_ids": [str(world.ids["s1"])],
         },
         expect=403,
     )

@@ -105,22 +105,37 @@ def _age_reasons(mentee: MenteeCandidate, mentor: MentorCandidate) -> list[Reaso
     return [Reason(f"возраст {mentee.age} вне предпочтений наставника ({span})", AGE_OUTSIDE)]
 
 
+Rejected = frozenset[tuple[UUID, UUID]]  # (mentee, mentor) pairs the curator turned down
+
+
 def suggestions(
-    mentees: Sequence[MenteeCandidate], mentors: Sequence[MentorCandidate], per_mentee: int = 3
+    mentees: Sequence[MenteeCandidate],
+    mentors: Sequence[MentorCandidate],
+    per_mentee: int = 3,
+    rejected: Rejected = frozenset(),
 ) -> dict[UUID, list[Suggestion]]:
     """The best mentors with a free place for each mentee, best first."""
     open_mentors = [m for m in mentors if m.free_places > 0]
     return {
         mentee.id: sorted(
-            (score(mentee, mentor) for mentor in open_mentors),
+            (
+                score(mentee, mentor)
+                for mentor in open_mentors
+                if (mentee.id, mentor.id) not in rejected
+            ),
             key=lambda s: (-s.score, str(s.mentor_id)),
         )[:per_mentee]
         for mentee in mentees
     }
 
 
-def assign(mentees: Sequence[MenteeCandidate], mentors: Sequence[MentorCandidate]) -> Assignment:
-    """The assignment with the greatest total score where no mentor exceeds their free places.
+def assign(
+    mentees: Sequence[MenteeCandidate],
+    mentors: Sequence[MentorCandidate],
+    rejected: Rejected = frozenset(),
+) -> Assignment:
+    """The assignment with the greatest total score where no mentor exceeds their free places
+    and no pair the curator rejected comes back.
 
     Each mentor becomes as many columns as free places, and each mentee gets a column of its
     own worth 0 ("stays unmatched"); the Hungarian method (scipy's `linear_sum_assignment`)
@@ -134,7 +149,10 @@ def assign(mentees: Sequence[MenteeCandidate], mentors: Sequence[MentorCandidate
     weights = np.full((len(mentees), len(slots) + len(mentees)), forbidden, dtype=np.int64)
     for row, mentee_scores in enumerate(scores):
         for column, suggestion in enumerate(mentee_scores):
-            if suggestion.score > 0:
+            if (
+                suggestion.score > 0
+                and (suggestion.mentee_id, suggestion.mentor_id) not in rejected
+            ):
                 weights[row, column] = suggestion.score
         weights[row, len(slots) + row] = 0
     rows, columns = linear_sum_assignment(weights, maximize=True)

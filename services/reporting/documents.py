@@ -34,12 +34,15 @@ LEFT JOIN organisations s ON s.id = g.school_id
 WHERE o.id = $1
 """
 PAIRS = """
-SELECT a.form, m.full_name AS mentor, m.position AS mentor_position, e.full_name AS mentee,
-       e.grade AS mentee_grade
+SELECT a.form, m.full_name AS mentor, m.position AS mentor_position,
+       (SELECT array_agg(concat_ws(', ', e.full_name,
+                                   CASE WHEN e.grade IS NOT NULL THEN e.grade || ' класс' END)
+                         ORDER BY member.place)
+        FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
+        LEFT JOIN people e ON e.id = member.id) AS mentees
 FROM unnest($1::uuid[]) WITH ORDINALITY AS listed(pair_id, place)
 JOIN pairs a ON a.id = listed.pair_id
 LEFT JOIN people m ON m.id = a.mentor_id
-LEFT JOIN people e ON e.id = a.mentee_id
 ORDER BY listed.place
 """
 
@@ -86,13 +89,13 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     table.style = "Table Grid"
     for cell, title in zip(
         table.rows[0].cells,
-        ("№ п/п", "Наставник", "Наставляемый", "Форма наставничества"),
+        ("№ п/п", "Наставник", "Наставляемый (группа наставляемых)", "Форма наставничества"),
         strict=True,
     ):
         cell.text = title
     for index, pair in enumerate(pairs, start=1):
         mentor = ", ".join(p for p in (pair["mentor"], pair["mentor_position"]) if p)
-        mentee = ", ".join(p for p in (pair["mentee"], _grade(pair["mentee_grade"])) if p)
+        mentee = "; ".join(name for name in pair["mentees"] if name)
         form = FORM_NAMES.get(MentoringForm(pair["form"]), pair["form"])
         for cell, value in zip(
             table.add_row().cells, (str(index), mentor, mentee, form), strict=True
@@ -116,10 +119,6 @@ def _centered(document: Any, text: str, bold: bool = False) -> None:
 
 def _date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
-
-
-def _grade(grade: str | None) -> str | None:
-    return f"{grade} класс" if grade else None
 
 
 @get("/orders/{order_id:uuid}")

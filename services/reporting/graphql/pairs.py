@@ -1,4 +1,4 @@
-"""A school's pairs with their mentor, mentee and meetings."""
+"""A school's pairs and groups with their mentor, mentees, plan, meetings and feedback."""
 
 from __future__ import annotations
 
@@ -11,6 +11,29 @@ import strawberry
 from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size
 from .people import Person, load_people
+
+
+@strawberry.type
+class MeetingFeedback:
+    author_id: strawberry.ID
+    side: str
+    rating: int | None
+    comment: str | None
+    given_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> MeetingFeedback:
+        return cls(**fields_of(cls, row, author_id=strawberry.ID(str(row["author_id"]))))
+
+
+async def _feedback(reader: Reader, meeting_ids: list[UUID]) -> list[list[MeetingFeedback]]:
+    return await reader.grouped(
+        "meeting_feedback",
+        "meeting_id",
+        "given_at, author_id",
+        MeetingFeedback.from_row,
+        meeting_ids,
+    )
 
 
 @strawberry.type
@@ -29,6 +52,11 @@ class Meeting:
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Meeting:
         return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
+
+    @strawberry.field(description="Отзывы всех участников (в группе — каждого наставляемого)")
+    async def feedback(self, info: ReaderInfo) -> list[MeetingFeedback]:
+        found: list[MeetingFeedback] = await reader_of(info).loader(_feedback).load(UUID(self.id))
+        return found
 
 
 async def _meetings(reader: Reader, pair_ids: list[UUID]) -> list[list[Meeting]]:
@@ -96,8 +124,14 @@ class Pair:
     formed_at: datetime
     order_number: str | None
     order_date: date | None
+    basis: str  # suggested, chosen or directive
+    outcome: str | None  # completed or ended_early
+    ended_on: date | None
+    ended_by: str | None
+    end_reason: str | None
+    summary: str | None
     mentor_id: strawberry.Private[UUID]
-    mentee_id: strawberry.Private[UUID]
+    mentee_ids: strawberry.Private[list[UUID]]
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Pair:
@@ -107,6 +141,7 @@ class Pair:
                 row,
                 id=strawberry.ID(str(row["id"])),
                 programme_id=strawberry.ID(str(row["programme_id"])),
+                mentee_ids=list(row["mentee_ids"]),
             )
         )
 
@@ -115,9 +150,20 @@ class Pair:
         found: Person | None = await reader_of(info).loader(load_people).load(self.mentor_id)
         return found
 
-    @strawberry.field
+    @strawberry.field(description="Группа: один наставник, несколько наставляемых")
+    def is_group(self) -> bool:
+        return len(self.mentee_ids) > 1
+
+    @strawberry.field(description="Наставляемый пары (в группе — первый)")
     async def mentee(self, info: ReaderInfo) -> Person | None:
-        found: Person | None = await reader_of(info).loader(load_people).load(self.mentee_id)
+        found: Person | None = await reader_of(info).loader(load_people).load(self.mentee_ids[0])
+        return found
+
+    @strawberry.field
+    async def mentees(self, info: ReaderInfo) -> list[Person | None]:
+        found: list[Person | None] = (
+            await reader_of(info).loader(load_people).load_many(self.mentee_ids)
+        )
         return found
 
     @strawberry.field(description="Индивидуальный план (персонализированная программа)")

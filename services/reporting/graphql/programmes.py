@@ -3,6 +3,7 @@ the optimal whole-programme assignment as a preview, and who stays unmatched."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from uuid import UUID
 
@@ -18,16 +19,16 @@ from .context import ReaderInfo, fields_of, reader_of
 CANDIDATE_MENTEES = """
 SELECT p.* FROM people p
 WHERE p.is_mentee AND p.school_id = $1 AND p.full_name IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM pairs a WHERE a.mentee_id = p.id AND a.programme_id = $2
+  AND NOT EXISTS (SELECT 1 FROM pairs a WHERE p.id = ANY(a.mentee_ids) AND a.programme_id = $2
                   AND a.status IN ('proposed', 'active'))
   AND EXISTS (SELECT 1 FROM consents c WHERE c.person_id = p.id AND c.kind = 'personal_data'
               AND c.signed_on <= $3 AND (c.expires_on IS NULL OR c.expires_on >= $3)
               AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $3))
 ORDER BY p.id
 """
-# Mentors of the school with their free places (capacity less their active pairs).
+# Mentors of the school with their free places (capacity less the mentees they work with).
 CANDIDATE_MENTORS = """
-SELECT p.*, p.mentor_capacity - (SELECT count(*) FROM pairs a
+SELECT p.*, p.mentor_capacity - (SELECT coalesce(sum(cardinality(a.mentee_ids)), 0) FROM pairs a
                                  WHERE a.mentor_id = p.id
                                    AND a.status IN ('proposed', 'active')) AS free_places
 FROM people p
@@ -37,6 +38,12 @@ WHERE p.is_mentor AND p.school_id = $1
               AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $2))
 ORDER BY p.id
 """
+
+
+@strawberry.type
+class Curator:
+    form: str
+    person_id: strawberry.ID
 
 
 @strawberry.type
@@ -50,6 +57,10 @@ class Programme:
     stage: int
     stage_changed_at: datetime | None
     meeting_every_days: int
+    starts_on: date | None
+    ends_on: date | None
+    goals: list[str]
+    curators: list[Curator] = strawberry.field(description="Куратор каждой формы (id сотрудника)")
 
     @strawberry.field(description="Название текущего этапа")
     def stage_name(self) -> str:
@@ -64,6 +75,11 @@ class Programme:
                 id=strawberry.ID(str(row["id"])),
                 school_id=strawberry.ID(str(row["school_id"])),
                 forms=list(row["forms"]),
+                goals=list(row["goals"]),
+                curators=[
+                    Curator(form=form, person_id=strawberry.ID(person))
+                    for form, person in json.loads(row["curators"]).items()
+                ],
             )
         )
 
@@ -176,8 +192,15 @@ async def programme_matching(
 
     mentees = [_mentee(r, today) for r in mentee_rows]
     mentors = [_mentor(r) for r in mentor_rows]
-    options = matching.suggestions(mentees, mentors, max(1, min(per_mentee, 10)))
-    best = matching.assign(mentees, mentors)
+    rejected = frozenset(
+        (r["mentee_id"], r["mentor_id"])
+        for r in await reader.fetch(
+            "SELECT mentee_id, mentor_id FROM rejected_suggestions WHERE programme_id = $1",
+            programme["id"],
+        )
+    )
+    options = matching.suggestions(mentees, mentors, max(1, min(per_mentee, 10)), rejected)
+    best = matching.assign(mentees, mentors, rejected)
     return Matching(
         suggestions=[
             MenteeOptions(mentee=candidate(m.id), options=[suggestion(s) for s in options[m.id]])

@@ -21,7 +21,10 @@ from . import organisations as organisations_q
 from . import pairs as pairs_q
 from . import people as people_q
 from . import programmes as programmes_q
+from . import recognition as recognition_q
 from . import register as register_q
+from . import roadmap as roadmap_q
+from . import surveys as surveys_q
 from .context import ReaderInfo, reader_of
 from .organisations import Level
 
@@ -62,6 +65,12 @@ class Query:
     programme_history = strawberry.field(resolver=history_q.programme_history)
     caught_up = strawberry.field(resolver=history_q.caught_up)
     personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
+    roadmap = strawberry.field(resolver=roadmap_q.roadmap)
+    survey_templates = strawberry.field(resolver=surveys_q.survey_templates)
+    survey_responses = strawberry.field(resolver=surveys_q.survey_responses)
+    survey_results = strawberry.field(resolver=surveys_q.survey_results)
+    practice_cases = strawberry.field(resolver=recognition_q.practice_cases)
+    candidacies = strawberry.field(resolver=recognition_q.candidacies)
 
 
 def build_schema(production: bool) -> strawberry.Schema:

@@ -7,7 +7,10 @@ from .organisations import Organisations
 from .pairs import Pairs
 from .people import People
 from .programmes import Programmes
+from .recognition import Recognition
+from .roadmap import Roadmap
 from .school_counts import SchoolCounts
+from .surveys import Surveys
 
 ALL: tuple[type[Projection], ...] = (
     Organisations,
@@ -16,6 +19,9 @@ ALL: tuple[type[Projection], ...] = (
     Pairs,
     SchoolCounts,
     MentorsRegister,
+    Roadmap,
+    Surveys,
+    Recognition,
     History,
 )
 

@@ -22,6 +22,7 @@ class Visibility(StrEnum):
 
     SUBTREE = "subtree"  # anyone whose scope covers the row's tenant (aggregates, no names)
     SCHOOL = "school"  # only callers scoped to exactly that school (names, free text)
+    LINEAGE = "lineage"  # the caller's subtree and what its ancestors publish (templates)
     PRIVATE = "private"  # the projection's own working state: never readable through GraphQL
 
 

@@ -1,6 +1,8 @@
-"""A school's pairs and their meetings with both sides' feedback."""
+"""A school's pairs and groups, their orders, plans, meetings, feedback and endings."""
 
 from __future__ import annotations
+
+from uuid import UUID
 
 import asyncpg
 
@@ -19,14 +21,23 @@ class Pairs(Projection):
                programme_id uuid NOT NULL,
                form text NOT NULL,
                mentor_id uuid NOT NULL,
-               mentee_id uuid NOT NULL,
+               mentee_ids uuid[] NOT NULL,
+               basis text NOT NULL,
                status text NOT NULL,
                formed_at timestamptz NOT NULL,
                order_id uuid,
                order_number text,
-               order_date date""",
+               order_date date,
+               outcome text,
+               ended_on date,
+               ended_by text,
+               end_reason text,
+               summary text""",
             Visibility.SCHOOL,
-            ("CREATE INDEX IF NOT EXISTS pairs_programme ON pairs (programme_id)",),
+            (
+                "CREATE INDEX IF NOT EXISTS pairs_programme ON pairs (programme_id)",
+                "CREATE INDEX IF NOT EXISTS pairs_mentees ON pairs USING gin (mentee_ids)",
+            ),
         ),
         Table(
             "meetings",
@@ -44,6 +55,20 @@ class Pairs(Projection):
                mentee_comment text""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
+        ),
+        Table(
+            "meeting_feedback",
+            """meeting_id uuid NOT NULL,
+               author_id uuid NOT NULL,
+               pair_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               side text NOT NULL,
+               rating int,
+               comment text,
+               given_at timestamptz NOT NULL,
+               PRIMARY KEY (meeting_id, author_id)""",
+            Visibility.SCHOOL,
+            ("CREATE INDEX IF NOT EXISTS meeting_feedback_pair ON meeting_feedback (pair_id)",),
         ),
         Table(
             "plans",
@@ -87,31 +112,66 @@ class Pairs(Projection):
             "PairsOrder.Issued": self.order_issued,
             "Pair.PlanDrawnUp": self.plan_drawn_up,
             "Pair.PlanTaskCompleted": self.task_completed,
+            "Pair.FeedbackGiven": self.feedback_given,
+            "Pair.Dissolved": self.dissolved,
+            "Pair.Ended": self.ended,
             "Person.Erased": self.person_erased,
         }
 
     async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        """The erased person's own feedback reads «данные удалены»; the other side's stays."""
-        for side in ("mentor", "mentee"):
+        """The erased person's own texts read «данные удалены»; the other side's stay."""
+        person = envelope.event.originator_id
+        await connection.execute(
+            "UPDATE meeting_feedback SET comment = $2 WHERE author_id = $1 AND comment IS NOT NULL",
+            person,
+            ERASED,
+        )
+        for side, members in (("mentor", "ARRAY[mentor_id]"), ("mentee", "mentee_ids")):
             await connection.execute(
                 f"UPDATE meetings SET {side}_comment = $2 WHERE {side}_comment IS NOT NULL"
-                f" AND pair_id IN (SELECT id FROM pairs WHERE {side}_id = $1)",
-                envelope.event.originator_id,
+                f" AND pair_id IN (SELECT id FROM pairs WHERE $1 = ANY({members}))",
+                person,
                 ERASED,
             )
+        await connection.execute(
+            "UPDATE pairs SET summary = $2 WHERE summary IS NOT NULL"
+            " AND ($1 = mentor_id OR $1 = ANY(mentee_ids))",
+            person,
+            ERASED,
+        )
 
     async def formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
-            "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_id, status,"
-            " formed_at) VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7)",
+            "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_ids, basis,"
+            " status, formed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)",
             event.originator_id,
             event.tenant,
             event.programme_id,
             str(event.form),
             event.mentor_id,
-            event.mentee_id,
+            list(event.mentee_ids),
+            str(event.basis),
             envelope.occurred_at,
+        )
+
+    async def dissolved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE pairs SET status = 'dissolved' WHERE id = $1", envelope.event.originator_id
+        )
+
+    async def ended(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        summary = await self._text(connection, event.summary, "summary")
+        await connection.execute(
+            "UPDATE pairs SET status = 'ended', outcome = $2, ended_on = $3, ended_by = $4,"
+            " end_reason = $5, summary = $6 WHERE id = $1",
+            event.originator_id,
+            str(event.outcome),
+            event.ended_on,
+            str(event.initiator),
+            str(event.reason) if event.reason else None,
+            summary,
         )
 
     async def approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -171,14 +231,57 @@ class Pairs(Projection):
             envelope.occurred_at,
         )
 
-    async def _comment(self, connection: asyncpg.Connection, sealed: Sealed | None) -> str | None:
+    async def _text(
+        self, connection: asyncpg.Connection, sealed: Sealed | None, name: str
+    ) -> str | None:
         if sealed is None:
             return None
         fields = await self.keyring.unseal(connection, sealed)
-        return ERASED if fields is None else str(fields["comment"])
+        return ERASED if fields is None else str(fields[name])
+
+    async def _feedback(
+        self,
+        connection: asyncpg.Connection,
+        envelope: Envelope,
+        meeting_id: UUID,
+        author_id: UUID,
+        side: str,
+        rating: int | None,
+        comment: str | None,
+    ) -> None:
+        await connection.execute(
+            "INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side, rating,"
+            " comment, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            meeting_id,
+            author_id,
+            envelope.event.originator_id,
+            envelope.event.tenant,
+            side,
+            rating,
+            comment,
+            envelope.occurred_at,
+        )
+
+    async def feedback_given(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """Feedback given after the meeting; a pair's two sides also fill the meeting's row."""
+        event = envelope.event
+        comment = await self._text(connection, event.comment, "comment")
+        side = str(event.side)
+        await self._feedback(
+            connection, envelope, event.meeting_id, event.author_id, side, event.rating, comment
+        )
+        await connection.execute(
+            f"UPDATE meetings SET {side}_rating = $2, {side}_comment = $3 WHERE id = $1"
+            " AND (SELECT cardinality(mentee_ids) FROM pairs WHERE id = meetings.pair_id) = 1",
+            event.meeting_id,
+            event.rating,
+            comment,
+        )
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        mentor_comment = await self._text(connection, event.mentor_comment, "comment")
+        mentee_comment = await self._text(connection, event.mentee_comment, "comment")
         await connection.execute(
             "INSERT INTO meetings (id, pair_id, tenant, kind, held_on, duration_minutes,"
             " meeting_format, topic, mentor_rating, mentor_comment, mentee_rating, mentee_comment)"
@@ -192,7 +295,20 @@ class Pairs(Projection):
             str(event.meeting_format),
             event.topic,
             event.mentor_rating,
-            await self._comment(connection, event.mentor_comment),
+            mentor_comment,
             event.mentee_rating,
-            await self._comment(connection, event.mentee_comment),
+            mentee_comment,
         )
+        pair = await connection.fetchrow(
+            "SELECT mentor_id, mentee_ids FROM pairs WHERE id = $1", event.originator_id
+        )
+        assert pair is not None, "a pair's meeting follows its formation in the same stream"
+        inline = (
+            (pair["mentor_id"], "mentor", event.mentor_rating, mentor_comment),
+            (pair["mentee_ids"][0], "mentee", event.mentee_rating, mentee_comment),
+        )
+        for author, side, rating, comment in inline:
+            if rating is not None or comment is not None:
+                await self._feedback(
+                    connection, envelope, event.meeting_id, author, side, rating, comment
+                )

@@ -1,6 +1,9 @@
-"""Schools' programmes: school year, title, forms of mentoring (no personal data)."""
+"""Schools' programmes: school year, title, forms, stage, description (no personal data), and
+the suggestions of matching that curators rejected."""
 
 from __future__ import annotations
+
+import json
 
 import asyncpg
 
@@ -21,8 +24,23 @@ class Programmes(Projection):
                opened_at timestamptz NOT NULL,
                stage int NOT NULL DEFAULT 1,
                stage_changed_at timestamptz,
-               meeting_every_days int NOT NULL""",
+               meeting_every_days int NOT NULL,
+               starts_on date,
+               ends_on date,
+               goals text[] NOT NULL DEFAULT '{}',
+               curators jsonb NOT NULL DEFAULT '{}'""",
             Visibility.SUBTREE,
+        ),
+        Table(
+            "rejected_suggestions",
+            """programme_id uuid NOT NULL,
+               mentee_id uuid NOT NULL,
+               mentor_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               reason text NOT NULL,
+               rejected_at timestamptz NOT NULL,
+               PRIMARY KEY (programme_id, mentee_id, mentor_id)""",
+            Visibility.SCHOOL,
         ),
     )
 
@@ -31,7 +49,34 @@ class Programmes(Projection):
             "Programme.Opened": self.opened,
             "Programme.StageChanged": self.stage_changed,
             "Programme.MeetingRuleSet": self.meeting_rule_set,
+            "Programme.Described": self.described,
+            "Programme.SuggestionRejected": self.suggestion_rejected,
         }
+
+    async def described(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "UPDATE programmes SET starts_on = $2, ends_on = $3, goals = $4, curators = $5"
+            " WHERE id = $1",
+            event.originator_id,
+            event.starts_on,
+            event.ends_on,
+            list(event.goals),
+            json.dumps({form: str(person) for form, person in event.curators.items()}),
+        )
+
+    async def suggestion_rejected(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO rejected_suggestions (programme_id, mentee_id, mentor_id, tenant, reason,"
+            " rejected_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            event.originator_id,
+            event.mentee_id,
+            event.mentor_id,
+            event.tenant,
+            event.reason,
+            envelope.occurred_at,
+        )
 
     async def meeting_rule_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await connection.execute(

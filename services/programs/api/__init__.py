@@ -1,0 +1,53 @@
+"""Programs over HTTP: commands as JSON, answered once their events are stored."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+
+from services.registry.application import RegistryState
+from services.wiring import EventStoreResources
+from shared.http import create_service_app
+from shared.settings import Settings, get_settings
+
+from ..application import Programs
+from .pairs import PairController
+from .programmes import ProgrammeController
+from .recognition import RecognitionController
+from .roadmap import RoadmapController
+from .surveys import SurveyController
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    resources = EventStoreResources(settings, "programs")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        keys = resources.open()
+        registry = RegistryState(resources.address)
+        programs = Programs(resources.address, keys=keys, registry=registry)
+        programs.publish_default_templates()
+        app.state.programs = programs
+        try:
+            yield
+        finally:
+            programs.close()
+            registry.close()
+            resources.close()
+
+    return create_service_app(
+        title="programs",
+        settings=settings,
+        route_handlers=[
+            RoadmapController,
+            ProgrammeController,
+            PairController,
+            SurveyController,
+            RecognitionController,
+        ],
+        health_check=resources.healthy,
+        lifespan=[lifespan],
+    )

@@ -1,0 +1,222 @@
+"""Pairs and groups: forming, the director's order, plans, meetings with feedback, the end."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, post, put
+from litestar.datastructures import State
+
+from services.wiring import Created, Position
+from shared.auth import Principal
+from shared.dictionaries import MentoringForm
+
+from ..application import Ending, Feedback, NewMeeting
+from ..domain import (
+    MAX_GROUP_SIZE,
+    Basis,
+    EarlyEndReason,
+    MeetingFormat,
+    MeetingKind,
+    Outcome,
+    Side,
+)
+from .common import Goals, OrderNumber, Rating, Text, programs_of
+
+
+class PairIn(msgspec.Struct, forbid_unknown_fields=True):
+    form: MentoringForm
+    mentor_id: UUID
+    mentee_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=MAX_GROUP_SIZE)]
+    basis: Basis = Basis.CHOSEN
+    id: UUID | None = None
+
+
+class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
+    number: OrderNumber
+    order_date: date
+    pair_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    due_on: date
+
+
+class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_on: date
+    ends_on: date
+    goals: Goals
+    tasks: Annotated[list[TaskIn], msgspec.Meta(max_length=100)] = []
+
+
+class TaskDoneIn(msgspec.Struct, forbid_unknown_fields=True):
+    completed_on: date
+
+
+class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
+    rating: Rating | None = None
+    comment: Text | None = None
+
+
+class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
+    kind: MeetingKind
+    held_on: date
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)]
+    format: MeetingFormat = MeetingFormat.IN_PERSON
+    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    mentor_feedback: FeedbackIn | None = None
+    mentee_feedback: FeedbackIn | None = None
+    id: UUID | None = None
+
+
+class AuthoredFeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
+    author_id: UUID
+    rating: Rating | None = None
+    comment: Text | None = None
+
+
+class EndingIn(msgspec.Struct, forbid_unknown_fields=True):
+    outcome: Outcome
+    ended_on: date
+    initiator: Side = Side.SCHOOL
+    reason: EarlyEndReason | None = None
+    summary: Text = ""
+
+
+def _feedback(data: FeedbackIn | None) -> Feedback | None:
+    return Feedback(rating=data.rating, comment=data.comment) if data else None
+
+
+class PairController(Controller):
+    tags = ["pairs and groups"]
+
+    @post("/programmes/{programme_id:uuid}/pairs", sync_to_thread=True)
+    def form_pair(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: PairIn,
+    ) -> Created:
+        """A pair (one mentee) or a group (several), waiting for the director's order."""
+        pair, position = programs_of(state).form_pair(
+            request.user,
+            programme_id,
+            data.form,
+            data.mentor_id,
+            data.mentee_ids,
+            data.basis,
+            data.id,
+        )
+        return Created(id=pair.id, position=position)
+
+    @post("/pairs/{pair_id:uuid}/dissolution", sync_to_thread=True, status_code=200)
+    def dissolve(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        pair_id: UUID,
+        data: DissolutionIn,
+    ) -> Position:
+        position = programs_of(state).dissolve_pair(request.user, pair_id, data.reason)
+        return Position(position=position)
+
+    @post("/programmes/{programme_id:uuid}/orders", sync_to_thread=True)
+    def approve_pairs(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: OrderIn,
+    ) -> Created:
+        """The director's order approving pairs: only approved pairs start working."""
+        order_id, position = programs_of(state).approve_pairs(
+            request.user, programme_id, data.number, data.order_date, data.pair_ids
+        )
+        return Created(id=order_id, position=position)
+
+    @put("/pairs/{pair_id:uuid}/plan", sync_to_thread=True)
+    def draw_up_plan(
+        self, request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: PlanIn
+    ) -> Position:
+        """The pair's individual plan: goals, tasks with deadlines (3 months to a year)."""
+        position = programs_of(state).draw_up_plan(
+            request.user,
+            pair_id,
+            data.starts_on,
+            data.ends_on,
+            data.goals,
+            [(t.title, t.due_on) for t in data.tasks],
+        )
+        return Position(position=position)
+
+    @post(
+        "/pairs/{pair_id:uuid}/plan/tasks/{task_id:uuid}/completion",
+        sync_to_thread=True,
+        status_code=200,
+    )
+    def complete_task(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        pair_id: UUID,
+        task_id: UUID,
+        data: TaskDoneIn,
+    ) -> Position:
+        position = programs_of(state).complete_task(
+            request.user, pair_id, task_id, data.completed_on
+        )
+        return Position(position=position)
+
+    @post("/pairs/{pair_id:uuid}/meetings", sync_to_thread=True)
+    def record_meeting(
+        self, request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: MeetingIn
+    ) -> Created:
+        meeting = NewMeeting(
+            kind=data.kind,
+            held_on=data.held_on,
+            duration_minutes=data.duration_minutes,
+            meeting_format=data.format,
+            topic=data.topic,
+            mentor=_feedback(data.mentor_feedback),
+            mentee=_feedback(data.mentee_feedback),
+            id=data.id,
+        )
+        meeting_id, position = programs_of(state).record_meeting(request.user, pair_id, meeting)
+        return Created(id=meeting_id, position=position)
+
+    @post("/pairs/{pair_id:uuid}/meetings/{meeting_id:uuid}/feedback", sync_to_thread=True)
+    def give_feedback(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        pair_id: UUID,
+        meeting_id: UUID,
+        data: AuthoredFeedbackIn,
+    ) -> Position:
+        """A participant's feedback given after the meeting (each mentee of a group)."""
+        position = programs_of(state).give_feedback(
+            request.user,
+            pair_id,
+            meeting_id,
+            data.author_id,
+            Feedback(rating=data.rating, comment=data.comment),
+        )
+        return Position(position=position)
+
+    @post("/pairs/{pair_id:uuid}/ending", sync_to_thread=True, status_code=200)
+    def end(
+        self, request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: EndingIn
+    ) -> Position:
+        """Completed after the final meeting, or ended early by a side with a reason."""
+        ending = Ending(data.outcome, data.ended_on, data.initiator, data.reason, data.summary)
+        position = programs_of(state).end_pair(request.user, pair_id, ending)
+        return Position(position=position)

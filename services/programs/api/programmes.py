@@ -1,0 +1,111 @@
+"""A school's programmes: opening, description, stages, the meeting rule, matching decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, post, put
+from litestar.datastructures import State
+
+from services.wiring import Created, Position
+from shared.auth import Principal
+from shared.dictionaries import MentoringForm, SchoolYear
+
+from ..domain import Stage
+from .common import Goals, Title, programs_of
+
+
+class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
+    school_id: UUID
+    school_year: SchoolYear
+    title: Title
+    forms: Annotated[list[MentoringForm], msgspec.Meta(min_length=1)]
+    id: UUID | None = None
+
+
+class DescriptionIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_on: date
+    ends_on: date
+    goals: Goals
+    curators: dict[MentoringForm, UUID] = {}
+
+
+class StageIn(msgspec.Struct, forbid_unknown_fields=True):
+    stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
+
+
+class MeetingRuleIn(msgspec.Struct, forbid_unknown_fields=True):
+    every_days: int
+
+
+class RejectionIn(msgspec.Struct, forbid_unknown_fields=True):
+    mentee_id: UUID
+    mentor_id: UUID
+    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+
+
+class ProgrammeController(Controller):
+    path = "/programmes"
+    tags = ["programmes"]
+
+    @post("/", sync_to_thread=True)
+    def open_programme(
+        self, request: Request[Principal, Any, Any], state: State, data: ProgrammeIn
+    ) -> Created:
+        programme, position = programs_of(state).open_programme(
+            request.user, data.school_id, data.school_year, data.title, data.forms, data.id
+        )
+        return Created(id=programme.id, position=position)
+
+    @put("/{programme_id:uuid}/description", sync_to_thread=True)
+    def describe(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: DescriptionIn,
+    ) -> Position:
+        """Duration, goals and the curator of each form."""
+        position = programs_of(state).describe_programme(
+            request.user, programme_id, data.starts_on, data.ends_on, data.goals, data.curators
+        )
+        return Position(position=position)
+
+    @post("/{programme_id:uuid}/stage", sync_to_thread=True, status_code=200)
+    def move_to_stage(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: StageIn,
+    ) -> Position:
+        position = programs_of(state).move_to_stage(request.user, programme_id, Stage(data.stage))
+        return Position(position=position)
+
+    @post("/{programme_id:uuid}/meeting-rule", sync_to_thread=True, status_code=200)
+    def set_meeting_rule(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: MeetingRuleIn,
+    ) -> Position:
+        position = programs_of(state).set_meeting_rule(request.user, programme_id, data.every_days)
+        return Position(position=position)
+
+    @post("/{programme_id:uuid}/rejected-suggestions", sync_to_thread=True)
+    def reject_suggestion(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: RejectionIn,
+    ) -> Position:
+        """The curator turns a suggested mentor down for a mentee."""
+        position = programs_of(state).reject_suggestion(
+            request.user, programme_id, data.mentee_id, data.mentor_id, data.reason
+        )
+        return Position(position=position)

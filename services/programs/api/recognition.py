@@ -1,0 +1,95 @@
+"""Best-practice cases and nominations («Наставник года» and others)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.datastructures import State
+
+from services.wiring import Created, Position
+from shared.auth import Principal
+from shared.dictionaries import MentoringForm
+
+from ..domain import AwardResult, Nomination
+from .common import Text, Title, programs_of
+
+
+class CaseIn(msgspec.Struct, forbid_unknown_fields=True):
+    form: MentoringForm
+    title: Title
+    summary: Text
+    results: Text = ""
+
+
+class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
+    published_on: date
+
+
+class CandidacyIn(msgspec.Struct, forbid_unknown_fields=True):
+    nomination: Nomination
+    mentor_id: UUID
+    pair_id: UUID | None = None
+
+
+class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    result: AwardResult
+    decided_on: date
+
+
+class RecognitionController(Controller):
+    tags = ["best practices and awards"]
+
+    @post("/programmes/{programme_id:uuid}/practice-cases", sync_to_thread=True)
+    def propose_case(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: CaseIn,
+    ) -> Created:
+        """A case for the region's base of best practices (written without personal data)."""
+        case_id, position = programs_of(state).propose_case(
+            request.user, programme_id, data.form, data.title, data.summary, data.results
+        )
+        return Created(id=case_id, position=position)
+
+    @post("/practice-cases/{case_id:uuid}/publication", sync_to_thread=True, status_code=200)
+    def publish_case(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        case_id: UUID,
+        data: PublicationIn,
+    ) -> Position:
+        position = programs_of(state).publish_case(request.user, case_id, data.published_on)
+        return Position(position=position)
+
+    @post("/programmes/{programme_id:uuid}/candidacies", sync_to_thread=True)
+    def nominate(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: CandidacyIn,
+    ) -> Created:
+        candidacy_id, position = programs_of(state).nominate(
+            request.user, programme_id, data.nomination, data.mentor_id, data.pair_id
+        )
+        return Created(id=candidacy_id, position=position)
+
+    @post("/candidacies/{candidacy_id:uuid}/decision", sync_to_thread=True, status_code=200)
+    def decide(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        candidacy_id: UUID,
+        data: DecisionIn,
+    ) -> Position:
+        position = programs_of(state).decide_candidacy(
+            request.user, candidacy_id, data.result, data.decided_on
+        )
+        return Position(position=position)

@@ -1,0 +1,113 @@
+"""Survey templates with typed questions, and responses to them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, post, put
+from litestar.datastructures import State
+
+from services.wiring import Created, Position
+from shared.auth import Principal
+from shared.dictionaries import MentoringForm
+
+from ..domain import Purpose, Question, QuestionKind, Respondent
+from .common import Title, programs_of
+
+Answer = int | bool | str | list[str]
+
+
+class QuestionIn(msgspec.Struct, forbid_unknown_fields=True):
+    code: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    kind: QuestionKind
+    options: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]],
+        msgspec.Meta(max_length=30),
+    ] = []
+    required: bool = True
+
+
+Questions = Annotated[list[QuestionIn], msgspec.Meta(min_length=1, max_length=100)]
+
+
+class TemplateIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title
+    purpose: Purpose
+    respondent: Respondent
+    questions: Questions
+    forms: list[MentoringForm] = []
+    stage: Annotated[int, msgspec.Meta(ge=1, le=7)] | None = None
+
+
+class RevisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title
+    questions: Questions
+
+
+class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
+    template_id: UUID
+    respondent_id: UUID
+    answered_on: date
+    answers: dict[str, Answer]
+    pair_id: UUID | None = None
+
+
+def _questions(data: list[QuestionIn]) -> list[Question]:
+    return [Question(q.code, q.text, q.kind, tuple(q.options), q.required) for q in data]
+
+
+class SurveyController(Controller):
+    tags = ["surveys"]
+
+    @post("/survey-templates", sync_to_thread=True)
+    def publish_template(
+        self, request: Request[Principal, Any, Any], state: State, data: TemplateIn
+    ) -> Created:
+        """A template of the caller's organisation; the platform's defaults are always there."""
+        template_id, position = programs_of(state).publish_template(
+            request.user,
+            data.title,
+            data.purpose,
+            data.respondent,
+            data.forms,
+            data.stage,
+            _questions(data.questions),
+        )
+        return Created(id=template_id, position=position)
+
+    @put("/survey-templates/{template_id:uuid}", sync_to_thread=True)
+    def revise_template(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        template_id: UUID,
+        data: RevisionIn,
+    ) -> Position:
+        """A new version: earlier responses keep the questions they answered."""
+        position = programs_of(state).revise_template(
+            request.user, template_id, data.title, _questions(data.questions)
+        )
+        return Position(position=position)
+
+    @post("/programmes/{programme_id:uuid}/survey-responses", sync_to_thread=True)
+    def submit_response(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        programme_id: UUID,
+        data: ResponseIn,
+    ) -> Created:
+        response_id, position = programs_of(state).submit_response(
+            request.user,
+            data.template_id,
+            programme_id,
+            data.respondent_id,
+            data.answered_on,
+            data.answers,
+            data.pair_id,
+        )
+        return Created(id=response_id, position=position)

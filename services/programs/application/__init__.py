@@ -1,0 +1,17 @@
+"""Programs commands, grouped by what they act on; `Programs` is the one application that
+writes the `programs_events` stream."""
+
+from .pairs import Ending, Feedback, NewMeeting, PairCommands
+from .programmes import ProgrammeCommands
+from .recognition import RecognitionCommands
+from .roadmap import RoadmapCommands
+from .surveys import SurveyCommands
+
+
+class Programs(
+    ProgrammeCommands, PairCommands, RoadmapCommands, SurveyCommands, RecognitionCommands
+):
+    """Every command of the programs service."""
+
+
+__all__ = ["Ending", "Feedback", "NewMeeting", "Programs"]

@@ -1,0 +1,291 @@
+"""Commands on pairs and groups: forming (accepted suggestion, override or directive), the
+director's order, the individual plan, meetings with feedback, and the end of the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.registry.domain import ConsentKind, PersonKind
+from shared.auth import Principal, Role
+from shared.dictionaries import MentoringForm
+from shared.errors import InvalidInput, NotFound, RuleViolated
+from shared.eventstore import Actor, actor_of
+
+from ..domain import (
+    Basis,
+    EarlyEndReason,
+    MeetingFormat,
+    MeetingKind,
+    MentorLoad,
+    Outcome,
+    Pair,
+    PairsOrder,
+    PlanTask,
+    Programme,
+    Side,
+)
+from .base import ProgramsBase
+from .programmes import CURATORS
+
+DIRECTORS = frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR})
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rating: int | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class NewMeeting:
+    kind: MeetingKind
+    held_on: date
+    duration_minutes: int
+    meeting_format: MeetingFormat
+    topic: str = ""
+    mentor: Feedback | None = None
+    mentee: Feedback | None = None
+    id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Ending:
+    outcome: Outcome
+    ended_on: date
+    initiator: Side = Side.SCHOOL
+    reason: EarlyEndReason | None = None
+    summary: str = ""  # outcomes in the curator's words
+
+
+class PairCommands(ProgramsBase):
+    def form_pair(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        form: MentoringForm,
+        mentor_id: UUID,
+        mentee_ids: list[UUID],
+        basis: Basis = Basis.CHOSEN,
+        pair_id: UUID | None = None,
+    ) -> tuple[Pair, int]:
+        """A pair (one mentee) or a group (several); it waits for the director's order."""
+        principal.require(CURATORS, "формировать пары")
+        programme = self._programme(principal, programme_id)
+        programme.check_runs(form)
+        Pair.check_members(mentor_id, mentee_ids)
+        today = date.today()
+        mentor = self._participant(programme.school_id, mentor_id, "Наставник", today)
+        if not mentor.is_mentor():
+            raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
+        for mentee_id in mentee_ids:
+            mentee = self._participant(programme.school_id, mentee_id, "Наставляемый", today)
+            if not mentee.is_mentee():
+                raise RuleViolated(
+                    "not_a_mentee",
+                    "Этот человек не в базе наставляемых",
+                    person_id=str(mentee_id),
+                )
+        actor = actor_of(principal)
+        pair = Pair(
+            id=pair_id or uuid4(),
+            tenant=programme.tenant,
+            actor=actor,
+            programme_id=programme_id,
+            form=form,
+            mentor_id=mentor_id,
+            mentee_ids=mentee_ids,
+            basis=basis,
+        )
+        load = self._mentor_load(programme.tenant, actor, mentor_id)
+        self._in_school(principal, load, programme.school_id)
+        load.assign(actor, pair.id, len(mentee_ids), mentor.mentor_capacity)
+        return pair, self.store(programme, pair, load)
+
+    def dissolve_pair(self, principal: Principal, pair_id: UUID, reason: str) -> int:
+        """The curator withdraws a proposed pair (the mentor's places are freed)."""
+        principal.require(CURATORS, "расформировывать пары")
+        pair, programme = self._pair_in_school(principal, pair_id)
+        actor = actor_of(principal)
+        pair.dissolve(actor, reason)
+        load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
+        load.release(actor, pair.id)
+        return self.store(pair, load)
+
+    def approve_pairs(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        number: str,
+        order_date: date,
+        pair_ids: list[UUID],
+    ) -> tuple[UUID, int]:
+        """The director's order approving pairs; consents are checked again against the
+        registry, and a teacher mentor needs the written consent to the extra duty."""
+        principal.require(DIRECTORS, "утверждать пары (это приказ директора)")
+        programme = self._programme(principal, programme_id)
+        PairsOrder.check_list(pair_ids)
+        pairs = [
+            self._approvable(principal, programme, pair_id, order_date) for pair_id in pair_ids
+        ]
+        order = PairsOrder(
+            id=uuid4(),
+            tenant=programme.tenant,
+            actor=actor_of(principal),
+            school_id=programme.school_id,
+            programme_id=programme.id,
+            number=number,
+            order_date=order_date,
+            pair_ids=pair_ids,
+        )
+        for pair in pairs:
+            pair.approve(actor_of(principal), order.id, number, order_date)
+        return order.id, self.store(programme, order, *pairs)
+
+    def _approvable(
+        self, principal: Principal, programme: Programme, pair_id: UUID, order_date: date
+    ) -> Pair:
+        pair = self.load(Pair, pair_id, "Пара")
+        if pair.programme_id != programme.id:
+            raise RuleViolated(
+                "pair_of_other_programme", "Пара из другой программы", pair_id=str(pair_id)
+            )
+        pair.follow_school(actor_of(principal), programme.tenant)
+        mentor = self._participant(programme.school_id, pair.mentor_id, "Наставник", order_date)
+        for mentee_id in pair.mentee_ids:
+            self._participant(programme.school_id, mentee_id, "Наставляемый", order_date)
+        if mentor.kind == PersonKind.TEACHER and not mentor.has_valid_consent(
+            ConsentKind.ADDITIONAL_DUTY, order_date
+        ):
+            raise RuleViolated(
+                "duty_consent_missing",
+                "Нет письменного согласия педагога-наставника на дополнительную работу"
+                " (ст. 351.8 ТК РФ)",
+                person_id=str(mentor.id),
+            )
+        return pair
+
+    def draw_up_plan(
+        self,
+        principal: Principal,
+        pair_id: UUID,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        tasks: list[tuple[str, date]],
+    ) -> int:
+        principal.require(CURATORS, "составлять планы пар")
+        pair, _ = self._pair_in_school(principal, pair_id)
+        plan_tasks = [PlanTask(id=uuid4(), title=title, due_on=due) for title, due in tasks]
+        pair.draw_up_plan(actor_of(principal), starts_on, ends_on, goals, plan_tasks)
+        return self.store(pair)
+
+    def complete_task(
+        self, principal: Principal, pair_id: UUID, task_id: UUID, completed_on: date
+    ) -> int:
+        principal.require(CURATORS, "отмечать задачи плана")
+        pair, _ = self._pair_in_school(principal, pair_id)
+        pair.complete_task(actor_of(principal), task_id, completed_on)
+        return self.store(pair)
+
+    def record_meeting(
+        self, principal: Principal, pair_id: UUID, meeting: NewMeeting
+    ) -> tuple[UUID, int]:
+        principal.require(CURATORS, "записывать встречи")
+        pair, programme = self._pair_in_school(principal, pair_id)
+        meeting_id = meeting.id or uuid4()
+        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
+        self._check_people(pair, programme)
+        if meeting.mentee and len(pair.mentee_ids) > 1:
+            raise InvalidInput(
+                "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
+            )
+        for feedback in (meeting.mentor, meeting.mentee):
+            _check_rating(feedback.rating if feedback else None)
+        pair.record_meeting(
+            actor_of(principal),
+            meeting_id=meeting_id,
+            kind=meeting.kind,
+            held_on=meeting.held_on,
+            duration_minutes=meeting.duration_minutes,
+            meeting_format=meeting.meeting_format,
+            topic=meeting.topic,
+            mentor_rating=meeting.mentor.rating if meeting.mentor else None,
+            mentor_comment=self._comment(pair.mentor_id, meeting.mentor),
+            mentee_rating=meeting.mentee.rating if meeting.mentee else None,
+            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee),
+        )
+        return meeting_id, self.store(pair)
+
+    def give_feedback(
+        self,
+        principal: Principal,
+        pair_id: UUID,
+        meeting_id: UUID,
+        author_id: UUID,
+        feedback: Feedback,
+    ) -> int:
+        """A participant's rating and comment on a meeting, given after it."""
+        principal.require(CURATORS, "записывать отзывы о встречах")
+        pair, programme = self._pair_in_school(principal, pair_id)
+        pair.check_feedback(meeting_id, author_id)
+        self._participant(programme.school_id, author_id, "Автор отзыва", date.today())
+        _check_rating(feedback.rating)
+        if feedback.rating is None and not feedback.comment:
+            raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")
+        pair.give_feedback(
+            actor_of(principal),
+            meeting_id,
+            author_id,
+            feedback.rating,
+            self._comment(author_id, feedback),
+        )
+        return self.store(pair)
+
+    def end_pair(self, principal: Principal, pair_id: UUID, ending: Ending) -> int:
+        """Completed, or ended early by either side with a reason; the mentor's places free up.
+        The summary is sealed with the key of the side that ended it (the mentee's otherwise)."""
+        principal.require(CURATORS, "завершать работу пар")
+        pair, programme = self._pair_in_school(principal, pair_id)
+        actor = actor_of(principal)
+        author = pair.mentor_id if ending.initiator == Side.MENTOR else pair.mentee_ids[0]
+        pair.end(
+            actor,
+            ending.outcome,
+            ending.ended_on,
+            ending.initiator,
+            ending.reason,
+            self._seal(author, {"summary": ending.summary}),
+        )
+        load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
+        load.release(actor, pair.id)
+        return self.store(pair, load)
+
+    def _check_people(self, pair: Pair, programme: Programme) -> None:
+        """No new processing of a person whose consent was withdrawn or whose data was erased."""
+        today = date.today()
+        self._participant(programme.school_id, pair.mentor_id, "Наставник", today)
+        for mentee_id in pair.mentee_ids:
+            self._participant(programme.school_id, mentee_id, "Наставляемый", today)
+
+    def _comment(self, author: UUID, feedback: Feedback | None) -> Any:
+        return self._seal(author, {"comment": feedback.comment}) if feedback else None
+
+    def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
+        load_id = MentorLoad.id_for(mentor_id)
+        try:
+            load: Any = self.repository.get(load_id)
+        except AggregateNotFoundError:
+            return MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
+        if not isinstance(load, MentorLoad):
+            raise NotFound("not_found", "Нагрузка наставника не найдена")
+        return load
+
+
+def _check_rating(rating: int | None) -> None:
+    if rating is not None and not 1 <= rating <= 10:
+        raise InvalidInput("rating_out_of_scale", "Оценка должна быть от 1 до 10")

@@ -1,0 +1,92 @@
+"""Commands on a school's programme: opening, description, stages, meeting rule, matching
+decisions that are not pairs (a rejected suggestion)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from services.registry.domain import Organisation, OrganisationKind
+from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.dictionaries import MentoringForm
+from shared.errors import InvalidInput
+from shared.eventstore import actor_of
+
+from ..domain import Programme, Stage
+from .base import ProgramsBase
+
+PROGRAMME_MANAGERS = SCHOOL_MANAGEMENT | {Role.OPERATOR}
+CURATORS = SCHOOL_STAFF | {Role.OPERATOR}
+
+
+class ProgrammeCommands(ProgramsBase):
+    def open_programme(
+        self,
+        principal: Principal,
+        school_id: UUID,
+        school_year: str,
+        title: str,
+        forms: list[MentoringForm],
+        programme_id: UUID | None = None,
+    ) -> tuple[Programme, int]:
+        principal.require(PROGRAMME_MANAGERS, "открывать программы")
+        school = self.registry.load(Organisation, school_id, "Школа")
+        if school.kind != OrganisationKind.SCHOOL:
+            raise InvalidInput("not_a_school", "Указанная организация не школа")
+        principal.require_scope(school.tenant)
+        if not forms:
+            raise InvalidInput("no_forms", "Укажите хотя бы одну форму наставничества")
+        programme = Programme(
+            id=programme_id or uuid4(),
+            tenant=school.tenant,
+            actor=actor_of(principal),
+            school_id=school_id,
+            school_year=school_year,
+            title=title,
+            forms=forms,
+        )
+        return programme, self.store(programme)
+
+    def describe_programme(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        curators: dict[MentoringForm, UUID],
+    ) -> int:
+        """Duration, goals and the curator of each form (a staff member of the school)."""
+        principal.require(PROGRAMME_MANAGERS, "описывать программу")
+        programme = self._programme(principal, programme_id)
+        for curator in set(curators.values()):
+            self._participant(programme.school_id, curator, "Куратор", starts_on)
+        programme.describe(actor_of(principal), starts_on, ends_on, goals, curators)
+        return self.store(programme)
+
+    def move_to_stage(self, principal: Principal, programme_id: UUID, stage: Stage) -> int:
+        principal.require(PROGRAMME_MANAGERS, "менять этап программы")
+        programme = self._programme(principal, programme_id)
+        programme.move_to_stage(actor_of(principal), stage)
+        return self.store(programme)
+
+    def set_meeting_rule(self, principal: Principal, programme_id: UUID, every_days: int) -> int:
+        principal.require(PROGRAMME_MANAGERS, "менять правило частоты встреч")
+        programme = self._programme(principal, programme_id)
+        programme.set_meeting_rule(actor_of(principal), every_days)
+        return self.store(programme)
+
+    def reject_suggestion(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        mentee_id: UUID,
+        mentor_id: UUID,
+        reason: str,
+    ) -> int:
+        principal.require(CURATORS, "отклонять предложения подбора")
+        programme = self._programme(principal, programme_id)
+        for person, what in ((mentee_id, "Наставляемый"), (mentor_id, "Наставник")):
+            self._participant(programme.school_id, person, what, date.today())
+        programme.reject_suggestion(actor_of(principal), mentee_id, mentor_id, reason)
+        return self.store(programme)

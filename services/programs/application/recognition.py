@@ -1,0 +1,94 @@
+"""Commands on recognition: best-practice cases and nominations with their results."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from shared.auth import Principal, Role
+from shared.dictionaries import MentoringForm
+from shared.errors import RuleViolated
+from shared.eventstore import actor_of
+
+from ..domain import AwardResult, Candidacy, Nomination, PracticeCase
+from .base import ProgramsBase
+from .programmes import PROGRAMME_MANAGERS
+
+INSTITUTE = frozenset({Role.INSTITUTE_METHODOLOGIST, Role.OPERATOR})
+JURIES = frozenset(
+    {Role.SCHOOL_DIRECTOR, Role.MUNICIPALITY_OFFICER, Role.REGION_OFFICER, Role.OPERATOR}
+)
+
+
+class RecognitionCommands(ProgramsBase):
+    def propose_case(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        form: MentoringForm,
+        title: str,
+        summary: str,
+        results: str,
+    ) -> tuple[UUID, int]:
+        principal.require(PROGRAMME_MANAGERS, "предлагать практики")
+        programme = self._programme(principal, programme_id)
+        programme.check_runs(form)
+        case = PracticeCase(
+            id=uuid4(),
+            tenant=programme.tenant,
+            actor=actor_of(principal),
+            school_id=programme.school_id,
+            programme_id=programme_id,
+            form=form,
+            title=title,
+            summary=summary,
+            results=results,
+        )
+        return case.id, self.store(case)
+
+    def publish_case(self, principal: Principal, case_id: UUID, published_on: date) -> int:
+        """The institute publishes a case in the region's base of best practices."""
+        principal.require(INSTITUTE, "публиковать практики в региональной базе")
+        case = self.load(PracticeCase, case_id, "Практика")
+        principal.require_scope(case.tenant)
+        case.publish(actor_of(principal), published_on)
+        return self.store(case)
+
+    def nominate(
+        self,
+        principal: Principal,
+        programme_id: UUID,
+        nomination: Nomination,
+        mentor_id: UUID,
+        pair_id: UUID | None = None,
+    ) -> tuple[UUID, int]:
+        principal.require(PROGRAMME_MANAGERS, "выдвигать на конкурсы")
+        programme = self._programme(principal, programme_id)
+        self._participant(programme.school_id, mentor_id, "Наставник", date.today())
+        if pair_id is not None:
+            pair, _ = self._pair_in_school(principal, pair_id)
+            if pair.mentor_id != mentor_id:
+                raise RuleViolated("not_a_member", "Наставник не из этой пары")
+        candidacy = Candidacy(
+            id=uuid4(),
+            tenant=programme.tenant,
+            actor=actor_of(principal),
+            school_id=programme.school_id,
+            nomination=nomination,
+            school_year=programme.school_year,
+            mentor_id=mentor_id,
+            pair_id=pair_id,
+        )
+        return candidacy.id, self.store(candidacy)
+
+    def decide_candidacy(
+        self, principal: Principal, candidacy_id: UUID, result: AwardResult, decided_on: date
+    ) -> int:
+        """The result, decided by the school, the municipality or the region running the contest."""
+        principal.require(JURIES, "подводить итоги конкурсов")
+        candidacy = self.load(Candidacy, candidacy_id, "Кандидатура")
+        principal.require_scope(candidacy.tenant)
+        candidacy.decide(
+            actor_of(principal), result, decided_on, principal.scope.level.name.lower()
+        )
+        return self.store(candidacy)

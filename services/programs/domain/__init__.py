@@ -1,0 +1,100 @@
+"""Programs domain: implementation and roadmap, programmes and their stages, pairs and groups
+with plans, meetings and endings, surveys, recognition. No I/O.
+
+Events stored before this became a package name `services.programs.domain` in their topics;
+they still resolve through the names re-exported here.
+"""
+
+from .implementation import (
+    DEFAULT_MONITORING_WINDOW,
+    DEFAULT_ROADMAP,
+    ITEM_STATUS_NAMES,
+    Deadline,
+    Implementation,
+    ItemStatus,
+    RoadmapItem,
+    day_in_school_year,
+    school_year_of,
+)
+from .pairs import (
+    EARLY_END_REASON_NAMES,
+    MAX_GROUP_SIZE,
+    MEETING_KIND_NAMES,
+    Basis,
+    EarlyEndReason,
+    MeetingFormat,
+    MeetingKind,
+    MentorLoad,
+    Outcome,
+    Pair,
+    PairsOrder,
+    PairStatus,
+    PlanTask,
+    Side,
+)
+from .programmes import STAGE_NAMES, Programme, Stage
+from .recognition import (
+    AWARD_RESULT_NAMES,
+    NOMINATION_NAMES,
+    AwardResult,
+    Candidacy,
+    Nomination,
+    PracticeCase,
+)
+from .surveys import (
+    DEFAULT_TEMPLATES,
+    PURPOSE_NAMES,
+    Purpose,
+    Question,
+    QuestionKind,
+    Respondent,
+    SurveyResponse,
+    SurveyTemplate,
+    check_questions,
+    default_template_id,
+)
+
+__all__ = [
+    "AWARD_RESULT_NAMES",
+    "DEFAULT_MONITORING_WINDOW",
+    "DEFAULT_ROADMAP",
+    "DEFAULT_TEMPLATES",
+    "EARLY_END_REASON_NAMES",
+    "ITEM_STATUS_NAMES",
+    "MAX_GROUP_SIZE",
+    "MEETING_KIND_NAMES",
+    "NOMINATION_NAMES",
+    "PURPOSE_NAMES",
+    "STAGE_NAMES",
+    "AwardResult",
+    "Basis",
+    "Candidacy",
+    "Deadline",
+    "EarlyEndReason",
+    "Implementation",
+    "ItemStatus",
+    "MeetingFormat",
+    "MeetingKind",
+    "MentorLoad",
+    "Nomination",
+    "Outcome",
+    "Pair",
+    "PairStatus",
+    "PairsOrder",
+    "PlanTask",
+    "PracticeCase",
+    "Programme",
+    "Purpose",
+    "Question",
+    "QuestionKind",
+    "Respondent",
+    "RoadmapItem",
+    "Side",
+    "Stage",
+    "SurveyResponse",
+    "SurveyTemplate",
+    "check_questions",
+    "day_in_school_year",
+    "default_template_id",
+    "school_year_of",
+]

@@ -1,0 +1,479 @@
+"""Pairs and groups: a mentor with one or several mentees, approved by the director's order,
+with an individual plan, a sequence of meetings with feedback, and an end. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import event
+
+from shared.dictionaries import MentoringForm
+from shared.errors import RuleViolated
+from shared.eventstore import Actor, TenantAggregate
+from shared.personal_data import Sealed
+
+MAX_GROUP_SIZE = 30
+
+
+class MeetingKind(StrEnum):
+    """The standard sequence of a pair's meetings."""
+
+    INTRODUCTION = "introduction"  # встреча-знакомство
+    TRIAL = "trial"  # пробная рабочая встреча
+    PLANNING = "planning"  # встреча-планирование
+    REGULAR = "regular"
+    FINAL = "final"  # итоговая встреча
+
+
+MEETING_KIND_NAMES = {
+    MeetingKind.INTRODUCTION: "встреча-знакомство",
+    MeetingKind.TRIAL: "пробная рабочая встреча",
+    MeetingKind.PLANNING: "встреча-планирование",
+    MeetingKind.REGULAR: "рабочая встреча",
+    MeetingKind.FINAL: "итоговая встреча",
+}
+ONCE_ONLY = frozenset(
+    {MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING, MeetingKind.FINAL}
+)
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class Basis(StrEnum):
+    """How a pair came about in matching."""
+
+    SUGGESTED = "suggested"  # the curator accepted the platform's suggestion
+    CHOSEN = "chosen"  # the curator overrode the suggestions with a mentor of their choice
+    DIRECTIVE = "directive"  # a mentee left unmatched was assigned by directive
+
+
+class Side(StrEnum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    SCHOOL = "school"
+
+
+class Outcome(StrEnum):
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+
+
+class EarlyEndReason(StrEnum):
+    RELOCATION = "relocation"
+    HEALTH = "health"
+    NO_TIME = "no_time"
+    INCOMPATIBILITY = "incompatibility"
+    LOST_INTEREST = "lost_interest"
+    OTHER = "other"
+
+
+EARLY_END_REASON_NAMES = {
+    EarlyEndReason.RELOCATION: "переезд, смена школы",
+    EarlyEndReason.HEALTH: "состояние здоровья",
+    EarlyEndReason.NO_TIME: "нехватка времени",
+    EarlyEndReason.INCOMPATIBILITY: "несовместимость участников",
+    EarlyEndReason.LOST_INTEREST: "утрата интереса",
+    EarlyEndReason.OTHER: "другое",
+}
+
+PLAN_MIN_MONTHS = 3
+PLAN_MAX_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    id: UUID
+    title: str
+    due_on: date
+
+
+class PairStatus(StrEnum):
+    PROPOSED = "proposed"  # formed by the curator, waiting for the director's order
+    ACTIVE = "active"  # approved by order: only now the pair starts working
+    ENDED = "ended"
+    DISSOLVED = "dissolved"  # the curator withdrew the proposal before the order
+
+
+class Pair(TenantAggregate):
+    """A mentor and one mentee (a pair) or several (a group) within a programme."""
+
+    class Formed(TenantAggregate.Created):
+        tenant: str
+        actor: Actor
+        programme_id: UUID
+        form: MentoringForm
+        mentor_id: UUID
+        mentee_ids: list[UUID]
+        basis: Basis
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 knew pairs only: one mentee, formed by the curator's choice."""
+            state["mentee_ids"] = [state.pop("mentee_id")]
+            state["basis"] = Basis.CHOSEN.value
+
+    @event(Formed)
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        programme_id: UUID,
+        form: MentoringForm,
+        mentor_id: UUID,
+        mentee_ids: list[UUID],
+        basis: Basis,
+    ) -> None:
+        self.tenant = tenant
+        self.programme_id = programme_id
+        self.form = MentoringForm(form)
+        self.mentor_id = mentor_id
+        self.mentee_ids = list(mentee_ids)
+        self.status = PairStatus.PROPOSED
+        self.order_date: date | None = None
+        self.meetings: dict[UUID, MeetingKind] = {}
+        self.feedback: set[tuple[UUID, UUID]] = set()  # (meeting, author)
+        self.plan_tasks: dict[UUID, bool] = {}
+
+    @staticmethod
+    def check_members(mentor_id: UUID, mentee_ids: list[UUID]) -> None:
+        if not mentee_ids:
+            raise RuleViolated("no_mentees", "Укажите хотя бы одного наставляемого")
+        if len(mentee_ids) > MAX_GROUP_SIZE:
+            raise RuleViolated(
+                "group_too_large", f"В группе не больше {MAX_GROUP_SIZE} наставляемых"
+            )
+        if len(set(mentee_ids)) != len(mentee_ids):
+            raise RuleViolated("repeated_mentee", "Наставляемый указан дважды")
+        if mentor_id in mentee_ids:
+            raise RuleViolated("same_person", "Наставник и наставляемый — один человек")
+
+    @property
+    def people(self) -> list[UUID]:
+        return [self.mentor_id, *self.mentee_ids]
+
+    def approve(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
+        if self.status != PairStatus.PROPOSED:
+            raise RuleViolated(
+                "pair_not_proposed",
+                "Пара уже утверждена приказом или завершена",
+                pair_id=str(self.id),
+            )
+        self._approved(actor=actor, order_id=order_id, number=number, order_date=order_date)
+
+    @event("Approved")
+    def _approved(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
+        self.status = PairStatus.ACTIVE
+        self.order_date = order_date
+
+    def dissolve(self, actor: Actor, reason: str) -> None:
+        """The curator withdraws a proposed pair before the order (matching decided otherwise)."""
+        if self.status != PairStatus.PROPOSED:
+            raise RuleViolated(
+                "pair_not_proposed",
+                "Расформировать можно только пару, ещё не утверждённую приказом",
+            )
+        self._dissolved(actor=actor, reason=reason)
+
+    @event("Dissolved")
+    def _dissolved(self, actor: Actor, reason: str) -> None:
+        self.status = PairStatus.DISSOLVED
+
+    def draw_up_plan(
+        self,
+        actor: Actor,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        tasks: list[PlanTask],
+    ) -> None:
+        """The pair's individual plan (персонализированная программа): 3 months to a year."""
+        self._check_working("План составляют для утверждённой работающей пары")
+        months = (ends_on.year - starts_on.year) * 12 + ends_on.month - starts_on.month
+        if not PLAN_MIN_MONTHS <= months <= PLAN_MAX_MONTHS:
+            raise RuleViolated("plan_duration", "Срок плана — от 3 месяцев до 1 года")
+        if not goals:
+            raise RuleViolated("plan_without_goals", "Укажите хотя бы одну цель")
+        late = [t.title for t in tasks if not starts_on <= t.due_on <= ends_on]
+        if late:
+            raise RuleViolated(
+                "task_outside_plan", f"Срок задачи вне срока плана: «{late[0]}»", tasks=late
+            )
+        self._plan_drawn_up(
+            actor=actor,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            goals=goals,
+            tasks=[{"id": t.id, "title": t.title, "due_on": t.due_on} for t in tasks],
+        )
+
+    @event("PlanDrawnUp")
+    def _plan_drawn_up(
+        self,
+        actor: Actor,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        tasks: list[dict[str, Any]],
+    ) -> None:
+        self.plan_tasks = {UUID(str(t["id"])): False for t in tasks}
+
+    def complete_task(self, actor: Actor, task_id: UUID, completed_on: date) -> None:
+        if task_id not in self.plan_tasks:
+            raise RuleViolated("task_not_found", "В плане пары нет такой задачи")
+        if self.plan_tasks[task_id]:
+            raise RuleViolated("task_already_done", "Задача уже отмечена выполненной")
+        self._task_completed(actor=actor, task_id=task_id, completed_on=completed_on)
+
+    @event("PlanTaskCompleted")
+    def _task_completed(self, actor: Actor, task_id: UUID, completed_on: date) -> None:
+        self.plan_tasks[task_id] = True
+
+    def _check_working(self, message: str) -> None:
+        if self.status == PairStatus.PROPOSED:
+            raise RuleViolated("pair_not_approved", f"Пара ещё не утверждена приказом. {message}")
+        if self.status != PairStatus.ACTIVE:
+            raise RuleViolated("pair_not_active", f"Пара завершила работу. {message}")
+
+    def check_meeting(
+        self, meeting_id: UUID, kind: MeetingKind, held_on: date, today: date
+    ) -> None:
+        """The standard sequence: the introduction first; the introduction, the trial, the
+        planning and the final meeting once each; nothing after the final meeting."""
+        self._check_working("Встречу записать нельзя")
+        if meeting_id in self.meetings:
+            raise RuleViolated("meeting_exists", "Эта встреча уже записана")
+        held = set(self.meetings.values())
+        if MeetingKind.FINAL in held:
+            raise RuleViolated("after_final_meeting", "Итоговая встреча уже проведена")
+        if kind != MeetingKind.INTRODUCTION and MeetingKind.INTRODUCTION not in held:
+            raise RuleViolated(
+                "meeting_out_of_sequence", "Первой проводят встречу-знакомство", kind=str(kind)
+            )
+        if kind in ONCE_ONLY and kind in held:
+            raise RuleViolated(
+                "meeting_out_of_sequence",
+                f"«{MEETING_KIND_NAMES[kind]}» уже проведена",
+                kind=str(kind),
+            )
+        if held_on > today:
+            raise RuleViolated("meeting_in_future", "Встречу записывают после того, как она прошла")
+        if self.order_date and held_on < self.order_date:
+            raise RuleViolated(
+                "meeting_before_order", "Дата встречи раньше приказа об утверждении пары"
+            )
+
+    def record_meeting(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        kind: MeetingKind,
+        held_on: date,
+        duration_minutes: int,
+        meeting_format: MeetingFormat,
+        topic: str,
+        mentor_rating: int | None,
+        mentor_comment: Sealed | None,
+        mentee_rating: int | None,
+        mentee_comment: Sealed | None,
+    ) -> None:
+        """Inline feedback is the mentor's and (in a pair) the mentee's; group members give
+        theirs with `give_feedback`."""
+        self._meeting_recorded(
+            actor=actor,
+            meeting_id=meeting_id,
+            kind=kind,
+            held_on=held_on,
+            duration_minutes=duration_minutes,
+            meeting_format=meeting_format,
+            topic=topic,
+            mentor_rating=mentor_rating,
+            mentor_comment=mentor_comment,
+            mentee_rating=mentee_rating,
+            mentee_comment=mentee_comment,
+        )
+
+    @event("MeetingRecorded")
+    def _meeting_recorded(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        kind: MeetingKind,
+        held_on: date,
+        duration_minutes: int,
+        meeting_format: MeetingFormat,
+        topic: str,
+        mentor_rating: int | None,
+        mentor_comment: Sealed | None,
+        mentee_rating: int | None,
+        mentee_comment: Sealed | None,
+    ) -> None:
+        self.meetings[meeting_id] = MeetingKind(kind)
+        if mentor_rating is not None or mentor_comment is not None:
+            self.feedback.add((meeting_id, self.mentor_id))
+        if mentee_rating is not None or mentee_comment is not None:
+            self.feedback.add((meeting_id, self.mentee_ids[0]))
+
+    def check_feedback(self, meeting_id: UUID, author_id: UUID) -> None:
+        if meeting_id not in self.meetings:
+            raise RuleViolated("meeting_not_found", "У пары нет такой встречи")
+        if author_id not in self.people:
+            raise RuleViolated("not_a_member", "Отзыв оставляет участник пары или группы")
+        if (meeting_id, author_id) in self.feedback:
+            raise RuleViolated("feedback_exists", "Отзыв об этой встрече уже оставлен")
+
+    def give_feedback(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        author_id: UUID,
+        rating: int | None,
+        comment: Sealed | None,
+    ) -> None:
+        self.check_feedback(meeting_id, author_id)
+        side = Side.MENTOR if author_id == self.mentor_id else Side.MENTEE
+        self._feedback_given(
+            actor=actor,
+            meeting_id=meeting_id,
+            author_id=author_id,
+            side=side,
+            rating=rating,
+            comment=comment,
+        )
+
+    @event("FeedbackGiven")
+    def _feedback_given(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        author_id: UUID,
+        side: Side,
+        rating: int | None,
+        comment: Sealed | None,
+    ) -> None:
+        self.feedback.add((meeting_id, author_id))
+
+    def end(
+        self,
+        actor: Actor,
+        outcome: Outcome,
+        ended_on: date,
+        initiator: Side,
+        reason: EarlyEndReason | None,
+        summary: Sealed | None,
+    ) -> None:
+        """Completed after the final meeting, or ended early by either side with a reason."""
+        self._check_working("Завершить можно только работающую пару")
+        if outcome == Outcome.COMPLETED and MeetingKind.FINAL not in self.meetings.values():
+            raise RuleViolated("final_meeting_missing", "Пара завершает работу итоговой встречей")
+        if outcome == Outcome.ENDED_EARLY and reason is None:
+            raise RuleViolated("reason_missing", "Укажите причину досрочного завершения")
+        if self.order_date and ended_on < self.order_date:
+            raise RuleViolated("ended_before_order", "Дата завершения раньше приказа")
+        self._ended(
+            actor=actor,
+            outcome=outcome,
+            ended_on=ended_on,
+            initiator=initiator,
+            reason=reason,
+            summary=summary,
+        )
+
+    @event("Ended")
+    def _ended(
+        self,
+        actor: Actor,
+        outcome: Outcome,
+        ended_on: date,
+        initiator: Side,
+        reason: EarlyEndReason | None,
+        summary: Sealed | None,
+    ) -> None:
+        self.status = PairStatus.ENDED
+
+
+class PairsOrder(TenantAggregate):
+    """The director's order «Об утверждении наставнических пар/групп»: number, date, the list."""
+
+    @event("Issued")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        school_id: UUID,
+        programme_id: UUID,
+        number: str,
+        order_date: date,
+        pair_ids: list[UUID],
+    ) -> None:
+        self.tenant = tenant
+        self.school_id = school_id
+        self.pair_ids = list(pair_ids)
+
+    @staticmethod
+    def check_list(pair_ids: list[UUID]) -> None:
+        if not pair_ids:
+            raise RuleViolated("empty_order", "В приказе нет ни одной пары")
+        if len(set(pair_ids)) != len(pair_ids):
+            raise RuleViolated("repeated_pair", "Пара указана в приказе дважды")
+
+
+_LOAD_NAMESPACE = UUID("6f1d3c52-8a43-4a8e-9d0f-1b7e2c9a4d10")
+
+
+class MentorLoad(TenantAggregate):
+    """The mentees a mentor works with, so that capacity holds even under concurrent commands."""
+
+    @staticmethod
+    def id_for(mentor_id: UUID) -> UUID:
+        return uuid5(_LOAD_NAMESPACE, mentor_id.hex)
+
+    @event("Started")
+    def __init__(self, id: UUID, tenant: str, actor: Actor, mentor_id: UUID) -> None:
+        self.tenant = tenant
+        self.mentor_id = mentor_id
+        self.pairs: dict[UUID, int] = {}  # pair → its mentees
+
+    @property
+    def mentees(self) -> int:
+        return sum(self.pairs.values())
+
+    def assign(self, actor: Actor, pair_id: UUID, mentees: int, capacity: int) -> None:
+        if self.mentees + mentees > capacity:
+            raise RuleViolated(
+                "mentor_at_capacity",
+                f"У наставника уже {self.mentees} из {capacity} возможных наставляемых",
+                capacity=capacity,
+            )
+        self._assigned(actor=actor, pair_id=pair_id, mentees=mentees)
+
+    class Assigned(TenantAggregate.Event):
+        pair_id: UUID
+        mentees: int
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["mentees"] = 1  # version 1 knew pairs only
+
+    @event(Assigned)
+    def _assigned(self, actor: Actor, pair_id: UUID, mentees: int) -> None:
+        self.pairs[pair_id] = mentees
+
+    def release(self, actor: Actor, pair_id: UUID) -> None:
+        """A pair ended or was dissolved: its places are free again."""
+        if pair_id in self.pairs:
+            self._released(actor=actor, pair_id=pair_id)
+
+    @event("Released")
+    def _released(self, actor: Actor, pair_id: UUID) -> None:
+        del self.pairs[pair_id]

@@ -1,0 +1,151 @@
+"""A school's mentoring programme for one school year and its seven stages."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import IntEnum
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from shared.dictionaries import FORM_NAMES, MentoringForm
+from shared.errors import RuleViolated
+from shared.eventstore import Actor, TenantAggregate
+
+
+class Stage(IntEnum):
+    """The seven stages of a programme (DOMAIN.md)."""
+
+    PREPARING_CONDITIONS = 1
+    MENTEE_BASE = 2
+    MENTOR_BASE = 3
+    MENTOR_SELECTION_AND_TRAINING = 4
+    FORMING_PAIRS = 5
+    WORK_OF_PAIRS = 6
+    COMPLETION = 7
+
+
+STAGE_NAMES = {
+    Stage.PREPARING_CONDITIONS: "подготовка условий для запуска программы",
+    Stage.MENTEE_BASE: "формирование базы наставляемых",
+    Stage.MENTOR_BASE: "формирование базы наставников",
+    Stage.MENTOR_SELECTION_AND_TRAINING: "отбор и обучение наставников",
+    Stage.FORMING_PAIRS: "формирование наставнических пар и групп",
+    Stage.WORK_OF_PAIRS: "организация работы наставнических пар и групп",
+    Stage.COMPLETION: "завершение программы наставничества",
+}
+
+
+DEFAULT_MEETING_EVERY_DAYS = 7  # "at least once a week" (S3); varies by school
+MAX_MEETING_EVERY_DAYS = 60
+
+
+class Programme(TenantAggregate):
+    """A school's mentoring programme for one school year."""
+
+    @event("Opened")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        school_id: UUID,
+        school_year: str,
+        title: str,
+        forms: list[MentoringForm],
+        meeting_every_days: int = DEFAULT_MEETING_EVERY_DAYS,
+    ) -> None:
+        self.tenant = tenant
+        self.school_id = school_id
+        self.school_year = school_year
+        self.title = title
+        self.forms = {MentoringForm(f) for f in forms}
+        self.stage = Stage.PREPARING_CONDITIONS
+        self.meeting_every_days = meeting_every_days
+        self.curators: dict[MentoringForm, UUID] = {}
+        self.rejected: set[tuple[UUID, UUID]] = set()
+
+    def set_meeting_rule(self, actor: Actor, every_days: int) -> None:
+        """How often a pair must meet (S3: at least weekly); pairs that fall behind are shown."""
+        if not 1 <= every_days <= MAX_MEETING_EVERY_DAYS:
+            raise RuleViolated(
+                "meeting_rule_range",
+                f"Встречи — не реже одного раза в {MAX_MEETING_EVERY_DAYS} дней",
+            )
+        self._meeting_rule_set(actor=actor, every_days=every_days)
+
+    @event("MeetingRuleSet")
+    def _meeting_rule_set(self, actor: Actor, every_days: int) -> None:
+        self.meeting_every_days = every_days
+
+    def move_to_stage(self, actor: Actor, stage: Stage) -> None:
+        """Stages go forward (one may be passed quickly, never undone: history keeps them)."""
+        if stage <= self.stage:
+            raise RuleViolated(
+                "stage_not_forward",
+                f"Программа уже на этапе {self.stage}: «{STAGE_NAMES[self.stage]}»",
+                stage=int(self.stage),
+            )
+        self._stage_changed(actor=actor, stage=stage, former_stage=self.stage)
+
+    @event("StageChanged")
+    def _stage_changed(self, actor: Actor, stage: Stage, former_stage: Stage) -> None:
+        self.stage = Stage(stage)
+
+    def describe(
+        self,
+        actor: Actor,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        curators: dict[MentoringForm, UUID],
+    ) -> None:
+        """Duration, goals and a curator for each form the programme runs."""
+        if ends_on <= starts_on:
+            raise RuleViolated("programme_period", "Окончание программы раньше её начала")
+        if not goals:
+            raise RuleViolated("programme_without_goals", "Укажите хотя бы одну цель программы")
+        for form in curators:
+            self.check_runs(form)
+        self._described(
+            actor=actor,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            goals=goals,
+            curators={str(form): person for form, person in curators.items()},
+        )
+
+    @event("Described")
+    def _described(
+        self,
+        actor: Actor,
+        starts_on: date,
+        ends_on: date,
+        goals: list[str],
+        curators: dict[str, UUID],
+    ) -> None:
+        self.curators = {MentoringForm(form): person for form, person in curators.items()}
+
+    def reject_suggestion(
+        self, actor: Actor, mentee_id: UUID, mentor_id: UUID, reason: str
+    ) -> None:
+        """The curator turns a suggested mentor down for a mentee: matching stops offering it."""
+        if (mentee_id, mentor_id) in self.rejected:
+            raise RuleViolated("suggestion_already_rejected", "Это предложение уже отклонено")
+        self._suggestion_rejected(
+            actor=actor, mentee_id=mentee_id, mentor_id=mentor_id, reason=reason
+        )
+
+    @event("SuggestionRejected")
+    def _suggestion_rejected(
+        self, actor: Actor, mentee_id: UUID, mentor_id: UUID, reason: str
+    ) -> None:
+        self.rejected.add((mentee_id, mentor_id))
+
+    def check_runs(self, form: MentoringForm) -> None:
+        if form not in self.forms:
+            raise RuleViolated(
+                "form_not_in_programme",
+                f"Программа не реализует форму «{FORM_NAMES[form]}»",
+                form=str(form),
+            )

@@ -1,0 +1,140 @@
+"""A school's implementation of the target model: its order, regulation and roadmap with the
+status of each activity in a school year and what is overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from services.programs.domain import (
+    ITEM_STATUS_NAMES,
+    STAGE_NAMES,
+    Deadline,
+    ItemStatus,
+    Stage,
+    school_year_of,
+)
+
+from .context import ReaderInfo, reader_of
+
+
+@strawberry.type
+class RoadmapItem:
+    id: strawberry.ID
+    stage: int
+    activity: str
+    deadline: str = strawberry.field(description="Срок, как в дорожной карте")
+    due_on: date = strawberry.field(description="Срок в выбранном учебном году")
+    responsible: list[str]
+    expected_result: str
+    control_point: bool
+    status: str
+    status_name: str
+    reported_on: date | None
+    evidence: str | None
+    overdue: bool
+
+    @strawberry.field
+    def stage_name(self) -> str:
+        return STAGE_NAMES[Stage(self.stage)]
+
+
+@strawberry.type
+class Implementation:
+    school_id: strawberry.ID
+    order_number: str
+    order_date: date
+    period_from: date
+    period_to: date
+    monitoring_window: str = strawberry.field(description="Окно мониторинга, «дд.мм – дд.мм»")
+    regulation_title: str | None
+    regulation_version: str | None
+    regulation_adopted_on: date | None
+    school_year: str
+    items: list[RoadmapItem]
+
+    @strawberry.field(description="Доля выполненных мероприятий учебного года, %")
+    def completion(self) -> int:
+        done = sum(1 for i in self.items if i.status == ItemStatus.DONE)
+        return round(100 * done / len(self.items)) if self.items else 0
+
+    @strawberry.field(description="Просроченные мероприятия")
+    def overdue_count(self) -> int:
+        return sum(1 for i in self.items if i.overdue)
+
+
+ITEMS = """
+SELECT i.*, p.status, p.reported_on, p.evidence
+FROM roadmap_items i
+LEFT JOIN roadmap_progress p ON p.item_id = i.id
+  AND p.school_year = CASE WHEN i.deadline_on IS NULL THEN $2 ELSE '' END
+WHERE i.school_id = $1 AND NOT i.cancelled
+ORDER BY i.stage, i.place
+"""
+
+
+def _item(row: asyncpg.Record, school_year: str, today: date) -> RoadmapItem:
+    deadline = Deadline(row["deadline_on"], row["deadline_month"], row["deadline_day"])
+    due = deadline.in_school_year(school_year)
+    status = ItemStatus(row["status"] or ItemStatus.PLANNED)
+    return RoadmapItem(
+        id=strawberry.ID(str(row["id"])),
+        stage=row["stage"],
+        activity=row["activity"],
+        deadline=_deadline_text(deadline),
+        due_on=due,
+        responsible=list(row["responsible"]),
+        expected_result=row["expected_result"],
+        control_point=row["control_point"],
+        status=str(status),
+        status_name=ITEM_STATUS_NAMES[status],
+        reported_on=row["reported_on"],
+        evidence=row["evidence"],
+        overdue=status != ItemStatus.DONE and due < today,
+    )
+
+
+def _deadline_text(deadline: Deadline) -> str:
+    if deadline.on is not None:
+        return deadline.on.strftime("%d.%m.%Y")
+    return f"до {deadline.day:02d}.{deadline.month:02d} ежегодно"
+
+
+def _day(pair: list[int]) -> str:
+    return f"{pair[1]:02d}.{pair[0]:02d}"
+
+
+async def roadmap(
+    info: ReaderInfo,
+    school_id: strawberry.ID,
+    school_year: str | None = None,
+    on: date | None = None,
+) -> Implementation | None:
+    """Приказ о внедрении, Положение и дорожная карта школы: статус мероприятий в учебном
+    году (по умолчанию — текущем) и просроченные на дату `on` (по умолчанию — сегодня)."""
+    reader = reader_of(info)
+    today = on or date.today()
+    year = school_year or school_year_of(today)
+    found = await reader.fetch(
+        "SELECT * FROM implementations WHERE school_id = $1", UUID(str(school_id))
+    )
+    if not found:
+        return None
+    row = found[0]
+    items = await reader.fetch(ITEMS, row["school_id"], year)
+    return Implementation(
+        school_id=school_id,
+        order_number=row["order_number"],
+        order_date=row["order_date"],
+        period_from=row["period_from"],
+        period_to=row["period_to"],
+        monitoring_window=f"{_day(row['monitoring_from'])} – {_day(row['monitoring_to'])}",
+        regulation_title=row["regulation_title"],
+        regulation_version=row["regulation_version"],
+        regulation_adopted_on=row["regulation_adopted_on"],
+        school_year=year,
+        items=[_item(r, year, today) for r in items],
+    )

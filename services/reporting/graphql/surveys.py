@@ -1,0 +1,206 @@
+"""Survey templates (the platform's defaults, the region's and the school's own) and the
+results of a programme's surveys: every version's questions, the mean of each scale question,
+and the responses themselves (free-text answers for the school only)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import strawberry
+
+from services.programs.domain import PURPOSE_NAMES, Purpose
+
+from .context import ReaderInfo, reader_of
+from .pagination import Connection, connection, decode_cursor, page_size
+
+
+@strawberry.type
+class Question:
+    code: str
+    text: str
+    kind: str
+    options: list[str]
+    required: bool
+
+
+@strawberry.type
+class SurveyTemplate:
+    id: strawberry.ID
+    title: str
+    purpose: str
+    respondent: str
+    forms: list[str]
+    stage: int | None
+    version: int
+    questions: list[Question]
+    platform_default: bool = strawberry.field(description="Шаблон платформы")
+
+    @strawberry.field
+    def purpose_name(self) -> str:
+        return PURPOSE_NAMES[Purpose(self.purpose)]
+
+
+def _questions(raw: str) -> list[Question]:
+    return [Question(**q) for q in json.loads(raw)]
+
+
+async def survey_templates(info: ReaderInfo, purpose: str | None = None) -> list[SurveyTemplate]:
+    """Анкеты, доступные вашей организации: шаблоны платформы, региона и свои."""
+    rows = await reader_of(info).fetch(
+        "SELECT t.*, v.questions FROM survey_templates t"
+        " JOIN survey_template_versions v ON v.template_id = t.id AND v.version = t.version"
+        " WHERE ($1::text IS NULL OR t.purpose = $1) ORDER BY nlevel(t.tenant), t.title, t.id",
+        purpose,
+    )
+    return [
+        SurveyTemplate(
+            id=strawberry.ID(str(r["id"])),
+            title=r["title"],
+            purpose=r["purpose"],
+            respondent=r["respondent"],
+            forms=list(r["forms"]),
+            stage=r["stage"],
+            version=r["version"],
+            questions=_questions(r["questions"]),
+            platform_default=str(r["tenant"]) == "",
+        )
+        for r in rows
+    ]
+
+
+@strawberry.type
+class Answer:
+    question: str
+    value: str = strawberry.field(description="Ответ: число, вариант(ы), да/нет или текст")
+
+
+@strawberry.type
+class SurveyResponse:
+    id: strawberry.ID
+    template_id: strawberry.ID
+    version: int
+    purpose: str
+    pair_id: strawberry.ID | None
+    respondent_id: strawberry.ID
+    respondent: str
+    answered_on: date
+    scale_mean: float | None
+    answers: list[Answer]
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
+
+
+def _response(row: asyncpg.Record) -> SurveyResponse:
+    answers = {**json.loads(row["answers"]), **json.loads(row["texts"] or "{}")}
+    return SurveyResponse(
+        id=strawberry.ID(str(row["id"])),
+        template_id=strawberry.ID(str(row["template_id"])),
+        version=row["version"],
+        purpose=row["purpose"],
+        pair_id=strawberry.ID(str(row["pair_id"])) if row["pair_id"] else None,
+        respondent_id=strawberry.ID(str(row["respondent_id"])),
+        respondent=row["respondent"],
+        answered_on=row["answered_on"],
+        scale_mean=float(row["scale_mean"]) if row["scale_mean"] is not None else None,
+        answers=[Answer(question=q, value=_answer_text(v)) for q, v in answers.items()],
+    )
+
+
+RESPONSES = """
+SELECT r.*, t.texts FROM survey_responses r
+LEFT JOIN survey_texts t ON t.response_id = r.id
+WHERE r.programme_id = $1 AND ($2::text IS NULL OR r.purpose = $2) AND r.id > $3
+ORDER BY r.id LIMIT $4
+"""
+
+
+async def survey_responses(
+    info: ReaderInfo,
+    programme_id: strawberry.ID,
+    purpose: str | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[SurveyResponse]:
+    """Ответы на анкеты программы (тексты ответов — только самой школе)."""
+    reader = reader_of(info)
+    size = page_size(first)
+    programme = UUID(str(programme_id))
+    rows = await reader.fetch(RESPONSES, programme, purpose, decode_cursor(after), size + 1)
+    total = await reader.fetch(
+        "SELECT count(*) AS n FROM survey_responses WHERE programme_id = $1"
+        " AND ($2::text IS NULL OR purpose = $2)",
+        programme,
+        purpose,
+    )
+    return connection([(r["id"], _response(r)) for r in rows], size, total[0]["n"])
+
+
+@strawberry.type
+class QuestionResult:
+    code: str
+    text: str
+    responses: int
+    mean: float | None = strawberry.field(description="Средний балл (для шкалы 1–10)")
+
+
+@strawberry.type
+class SurveyResult:
+    template_id: strawberry.ID
+    version: int
+    title: str
+    purpose: str
+    responses: int
+    questions: list[QuestionResult]
+
+
+RESULTS = """
+SELECT r.template_id, r.version, v.title, r.purpose, v.questions,
+       count(*) AS responses,
+       jsonb_agg(r.answers) AS answers
+FROM survey_responses r
+JOIN survey_template_versions v ON v.template_id = r.template_id AND v.version = r.version
+WHERE r.programme_id = $1
+GROUP BY r.template_id, r.version, v.title, r.purpose, v.questions
+ORDER BY r.purpose, r.version
+"""
+
+
+async def survey_results(info: ReaderInfo, programme_id: strawberry.ID) -> list[SurveyResult]:
+    """Итоги анкетирования программы по каждой версии анкеты: средние баллы без имён."""
+    rows = await reader_of(info).fetch(RESULTS, UUID(str(programme_id)))
+    results = []
+    for row in rows:
+        answers = json.loads(row["answers"])
+        questions = []
+        for q in json.loads(row["questions"]):
+            given = [a[q["code"]] for a in answers if q["code"] in a]
+            scores = [v for v in given if q["kind"] == "scale"]
+            questions.append(
+                QuestionResult(
+                    code=q["code"],
+                    text=q["text"],
+                    responses=len(given),
+                    mean=round(sum(scores) / len(scores), 2) if scores else None,
+                )
+            )
+        results.append(
+            SurveyResult(
+                template_id=strawberry.ID(str(row["template_id"])),
+                version=row["version"],
+                title=row["title"],
+                purpose=row["purpose"],
+                responses=row["responses"],
+                questions=questions,
+            )
+        )
+    return results

@@ -1,0 +1,172 @@
+"""Survey templates with every version's questions, and the responses: scores and choices for
+everyone in scope (by pseudonymous respondent id), free-text answers only for their school."""
+
+from __future__ import annotations
+
+import json
+from statistics import fmean
+from typing import Any
+
+import asyncpg
+
+from shared.personal_data import ERASED
+
+from .base import Envelope, Handler, Projection, Table, Visibility
+
+
+class Surveys(Projection):
+    name = "surveys"
+    tables = (
+        Table(
+            "survey_templates",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               title text NOT NULL,
+               purpose text NOT NULL,
+               respondent text NOT NULL,
+               forms text[] NOT NULL,
+               stage int,
+               version int NOT NULL""",
+            Visibility.LINEAGE,
+        ),
+        Table(
+            "survey_template_versions",
+            """template_id uuid NOT NULL,
+               version int NOT NULL,
+               tenant ltree NOT NULL,
+               title text NOT NULL,
+               questions jsonb NOT NULL,
+               published_at timestamptz NOT NULL,
+               PRIMARY KEY (template_id, version)""",
+            Visibility.LINEAGE,
+        ),
+        Table(
+            "survey_responses",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               template_id uuid NOT NULL,
+               version int NOT NULL,
+               purpose text NOT NULL,
+               programme_id uuid NOT NULL,
+               pair_id uuid,
+               respondent_id uuid NOT NULL,
+               respondent text NOT NULL,
+               answered_on date NOT NULL,
+               answers jsonb NOT NULL,
+               scale_mean numeric""",
+            Visibility.SUBTREE,
+            (
+                "CREATE INDEX IF NOT EXISTS survey_responses_programme"
+                " ON survey_responses (programme_id, purpose)",
+            ),
+        ),
+        Table(
+            "survey_texts",
+            """response_id uuid PRIMARY KEY,
+               respondent_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               texts jsonb NOT NULL""",
+            Visibility.SCHOOL,
+        ),
+    )
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            "SurveyTemplate.Published": self.published,
+            "SurveyTemplate.Revised": self.revised,
+            "SurveyResponse.Submitted": self.submitted,
+            "Person.Erased": self.person_erased,
+        }
+
+    async def published(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO survey_templates (id, tenant, title, purpose, respondent, forms, stage,"
+            " version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+            event.originator_id,
+            event.tenant,
+            event.title,
+            str(event.purpose),
+            str(event.respondent),
+            [str(f) for f in event.forms],
+            event.stage,
+        )
+        await self._version(connection, envelope, 1)
+
+    async def revised(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "UPDATE survey_templates SET title = $2, version = $3 WHERE id = $1",
+            event.originator_id,
+            event.title,
+            event.version,
+        )
+        await self._version(connection, envelope, event.version)
+
+    async def _version(
+        self, connection: asyncpg.Connection, envelope: Envelope, version: int
+    ) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO survey_template_versions (template_id, version, tenant, title, questions,"
+            " published_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            event.originator_id,
+            version,
+            event.tenant,
+            event.title,
+            json.dumps(event.questions, ensure_ascii=False),
+            envelope.occurred_at,
+        )
+
+    async def submitted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        purpose = await connection.fetchval(
+            "SELECT purpose FROM survey_templates WHERE id = $1", event.template_id
+        )
+        scores = [v for v in event.answers.values() if type(v) is int]
+        await connection.execute(
+            "INSERT INTO survey_responses (id, tenant, template_id, version, purpose,"
+            " programme_id, pair_id, respondent_id, respondent, answered_on, answers, scale_mean)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            event.originator_id,
+            event.tenant,
+            event.template_id,
+            event.version,
+            purpose,
+            event.programme_id,
+            event.pair_id,
+            event.respondent_id,
+            str(event.respondent),
+            event.answered_on,
+            json.dumps(event.answers, ensure_ascii=False),
+            round(fmean(scores), 2) if scores else None,
+        )
+        if event.texts is not None:
+            fields = await self.keyring.unseal(connection, event.texts)
+            if fields is None:  # the respondent's key is gone: every text answer is erased
+                fields = dict.fromkeys(await self._text_questions(connection, event), ERASED)
+            await connection.execute(
+                "INSERT INTO survey_texts (response_id, respondent_id, tenant, texts)"
+                " VALUES ($1, $2, $3, $4)",
+                event.originator_id,
+                event.respondent_id,
+                event.tenant,
+                json.dumps(fields, ensure_ascii=False),
+            )
+
+    async def _text_questions(self, connection: asyncpg.Connection, event: Any) -> list[str]:
+        questions = await connection.fetchval(
+            "SELECT questions FROM survey_template_versions"
+            " WHERE template_id = $1 AND version = $2",
+            event.template_id,
+            event.version,
+        )
+        return [q["code"] for q in json.loads(questions) if q["kind"] == "text"]
+
+    async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE survey_texts SET texts = (SELECT jsonb_object_agg(key, $2::text)"
+            " FROM jsonb_object_keys(texts) AS key) WHERE respondent_id = $1",
+            envelope.event.originator_id,
+            ERASED,
+        )
