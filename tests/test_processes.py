@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -261,7 +261,7 @@ def record_meetings(
     programs = Programs(writer, keys=keys, registry=registry)
     coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
     try:
-        for index in range(count):
+        for _ in range(count):
             programs.record_meeting(
                 coordinator,
                 UUID(made["pair"]["id"]),
