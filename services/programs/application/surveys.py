@@ -113,7 +113,11 @@ class SurveyCommands(ProgramsBase):
         if pair_id is not None:
             self._check_member(principal, pair_id, programme_id, respondent_id)
         questions = template.check_answers(answers)
-        texts = {q.code: answers[q.code] for q in questions if q.kind == QuestionKind.TEXT}
+        texts = {
+            q.code: answers[q.code]
+            for q in questions
+            if q.kind == QuestionKind.TEXT and q.code in answers
+        }
         response = SurveyResponse(
             id=uuid4(),
             tenant=programme.tenant,

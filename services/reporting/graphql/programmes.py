@@ -78,7 +78,7 @@ class Programme:
                 goals=list(row["goals"]),
                 curators=[
                     Curator(form=form, person_id=strawberry.ID(person))
-                    for form, person in json.loads(row["curators"]).items()
+                    for form, person in sorted(json.loads(row["curators"]).items())
                 ],
             )
         )
