@@ -176,7 +176,8 @@ async def test_a_survey_answer_outside_its_scale_is_refused_and_a_revision_keeps
     )
     results = await world.api.graphql(
         world.coordinator("s1"),
-        """query($id: ID!) { surveyResults(programmeId: $id) { version title questions { code mean } }
+        """query($id: ID!) {
+        surveyResults(programmeId: $id) { version title questions { code mean } }
         surveyTemplates(purpose: "other") { version questions { code } } }""",
         id=programme,
     )
