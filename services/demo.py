@@ -14,6 +14,7 @@ from uuid import UUID, uuid5
 
 import httpx
 
+from services.programs.domain import Purpose, default_template_id
 from shared.auth import Role, issue_token
 from shared.settings import Settings
 from shared.tenancy import child_path
@@ -330,9 +331,32 @@ class DemoLoader:
                 },
             )
 
+    def _implementation(self, school: Node, token: str) -> None:
+        """The order implementing the target model, its regulation, the default roadmap."""
+        order_date = self.today - timedelta(days=90)
+        self._send(
+            self.programs,
+            f"/schools/{school.id}/implementation",
+            token,
+            {
+                "number": "78-о",
+                "order_date": str(order_date),
+                "period_from": str(order_date),
+                "period_to": str(order_date + timedelta(days=4 * 365)),
+            },
+        )
+        self._send(
+            self.programs,
+            f"/schools/{school.id}/regulations",
+            token,
+            {"title": "Положение о наставничестве", "version": "1", "adopted_on": str(order_date)},
+        )
+        self._send(self.programs, f"/schools/{school.id}/roadmap/default", token, {})
+
     def _programme(
         self, school: Node, number: int, token: str, mentors: list[str], mentees: list[str]
     ) -> None:
+        self._implementation(school, token)
         programme = self._send(
             self.programs,
             "/programmes",
@@ -395,6 +419,50 @@ class DemoLoader:
                         "mentee_feedback": {"rating": self.rng.randint(6, 10)},
                     },
                 )
+            self._survey(programme["id"], token, Purpose.ENTRY_DIAGNOSTICS, mentees[index], 40)
+            if len(kinds) == 4:
+                self._complete(programme["id"], token, pair, mentees[index])
+
+    def _survey(
+        self, programme: str, token: str, purpose: Purpose, respondent: str, days_ago: int
+    ) -> None:
+        """Diagnostics answered on the scale (1–10), as the default templates ask."""
+        codes = ("confidence", "goals", "communication", "motivation", "independence")
+        self._send(
+            self.programs,
+            f"/programmes/{programme}/survey-responses",
+            token,
+            {
+                "template_id": str(default_template_id(purpose)),
+                "respondent_id": respondent,
+                "answered_on": str(self.today - timedelta(days=days_ago)),
+                "answers": {code: self.rng.randint(3, 9) for code in codes},
+            },
+        )
+
+    def _complete(self, programme: str, token: str, pair: str, mentee: str) -> None:
+        """A pair that held its final meeting, answered the exit diagnostics and completed."""
+        self._send(
+            self.programs,
+            f"/pairs/{pair}/meetings",
+            token,
+            {
+                "kind": "final",
+                "held_on": str(self.today - timedelta(days=2)),
+                "duration_minutes": 60,
+            },
+        )
+        self._survey(programme, token, Purpose.EXIT_DIAGNOSTICS, mentee, 2)
+        self._send(
+            self.programs,
+            f"/pairs/{pair}/ending",
+            token,
+            {
+                "outcome": "completed",
+                "ended_on": str(self.today - timedelta(days=1)),
+                "summary": "Цели индивидуального плана достигнуты",
+            },
+        )
 
     def _person(self, school: Node, token: str, index: int, mentor: bool) -> str:
         if mentor:

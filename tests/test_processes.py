@@ -372,7 +372,8 @@ async def test_the_demo_region_loads_through_the_services(
         school = await ask(
             Role.SCHOOL_COORDINATOR,
             """{ partnerAgreements { partnerName } people(role: MENTEE, first: 1) {
-                edges { node { consents { signedBy relation } } } } }""",
+                edges { node { consents { signedBy relation } } } }
+                pairs { edges { node { outcome } } } surveyTemplates { id } }""",
         )
 
     assert region["counts"] == [{"mentors": 24, "mentees": 30, "pairs": 15}]
@@ -385,3 +386,6 @@ async def test_the_demo_region_loads_through_the_services(
     [consent] = school["people"]["edges"][0]["node"]["consents"]
     assert consent["relation"] in {"мать", "отец"}
     assert consent["signedBy"] != "сам(а)"
+    outcomes = [e["node"]["outcome"] for e in school["pairs"]["edges"]]
+    assert outcomes.count("completed") == 1
+    assert len(school["surveyTemplates"]) == 6
