@@ -17,11 +17,13 @@ from shared.errors import AppError
 
 from . import access_log as access_log_q
 from . import history as history_q
+from . import indicators as indicators_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
 from . import people as people_q
 from . import programmes as programmes_q
 from . import register as register_q
+from . import self_audits as self_audits_q
 from .context import ReaderInfo, reader_of
 from .organisations import Level
 
@@ -62,6 +64,11 @@ class Query:
     programme_history = strawberry.field(resolver=history_q.programme_history)
     caught_up = strawberry.field(resolver=history_q.caught_up)
     personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
+    indicators = strawberry.field(resolver=indicators_q.indicators)
+    school_comparison = strawberry.field(resolver=indicators_q.school_comparison)
+    municipality_comparison = strawberry.field(resolver=indicators_q.municipality_comparison)
+    indicator_trend = strawberry.field(resolver=indicators_q.indicator_trend)
+    self_audits = strawberry.field(resolver=self_audits_q.self_audits)
 
 
 def build_schema(production: bool) -> strawberry.Schema:

@@ -2,7 +2,9 @@
 
 from .base import Envelope, Projection, Table, Visibility
 from .history import History
+from .indicator_facts import IndicatorFacts
 from .mentors_register import MentorsRegister
+from .monitoring import Monitoring
 from .organisations import Organisations
 from .pairs import Pairs
 from .people import People
@@ -16,6 +18,8 @@ ALL: tuple[type[Projection], ...] = (
     Pairs,
     SchoolCounts,
     MentorsRegister,
+    Monitoring,
+    IndicatorFacts,
     History,
 )
 
