@@ -25,6 +25,8 @@ class Population(StrEnum):
     MENTORS = "mentors"
 
 
+UNIT_NAMES = {Unit.PERCENT: "%", Unit.MEAN: "балл (1–10)", Unit.COUNT: "человек"}
+
 POPULATION_NAMES = {
     Population.STUDENTS: "обучающиеся",
     Population.TEACHERS: "педагоги",

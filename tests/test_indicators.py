@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from services.reporting.projections import IndicatorFacts, Monitoring, Visibility
 from shared.auth import Role
 from shared.indicators import INDICATORS
 from tests.conftest import Api, World
@@ -33,7 +34,7 @@ query($year: String!, $on: Date, $order: ComparisonOrder!, $desc: Boolean!,
     totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { organisation { id name path } coverage mentees mentors pairs
             laggingPairs menteeSatisfaction mentorSatisfaction roadmapCompletion
-            programmes { title stage } indicators { code value } } }
+            programmes { title stage stageName } indicators { code value } } }
   }
 }
 """
@@ -266,8 +267,8 @@ async def test_the_indicator_table_exports_to_xlsx(region: GeneratedRegion) -> N
     by_code = {row[0]: row for row in rows[2:]}
     for code, (numerator, denominator, value) in expected.items():
         row = by_code[code]
-        assert (row[5], row[6]) == (numerator, denominator)
-        assert row[7] == (pytest.approx(value) if value is not None else None)
+        assert (row[6], row[7]) == (numerator, denominator)
+        assert row[8] == (pytest.approx(value) if value is not None else None)
     schools = list(book["По школам"].iter_rows(values_only=True))
     assert [r[0] for r in schools[1:]] == ["Школа № 1", "Школа № 2", "Школа № 3"]
     student_names = {p.name for p in region.people}
@@ -300,3 +301,15 @@ def _lagging(region: GeneratedRegion, school: str) -> int:
         last = max(met) if met else pair.approved_on
         lagging += (ON - last).days > 7
     return lagging
+
+
+def test_the_tables_read_above_the_school_hold_no_personal_data() -> None:
+    """What the indicators read under SUBTREE visibility has ids, kinds, years and counts,
+    never a name, a birth date, contacts or free text about a person."""
+    personal = {"full_name", "birth_date", "contacts", "requests", "comment", "information"}
+    for projection in (IndicatorFacts, Monitoring):
+        for table in projection.tables:
+            if table.visibility == Visibility.PRIVATE:
+                continue
+            columns = {line.split()[0] for line in table.columns.split(",") if line.strip()}
+            assert not columns & personal, table.name

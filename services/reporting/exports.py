@@ -118,6 +118,7 @@ INDICATOR_COLUMNS = (
     ("Показатель", lambda r: r.name),
     ("Определение", lambda r: r.definition),
     ("Совокупность", lambda r: r.population),
+    ("Единица", lambda r: r.unit_name),
     ("Отчётная дата", lambda r: r.reference_date),
     ("Числитель", lambda r: r.numerator),
     ("Знаменатель", lambda r: r.denominator),

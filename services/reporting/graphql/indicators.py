@@ -12,6 +12,7 @@ from uuid import UUID
 
 import strawberry
 
+from services.programs.domain import STAGE_NAMES, Stage
 from services.reporting.measures import (
     IndicatorValue,
     indicator_rows,
@@ -21,7 +22,7 @@ from services.reporting.measures import (
     targets_of,
 )
 from shared.errors import InvalidInput, NotFound
-from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES
+from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
 from shared.tenancy import Level, depth, region_of
 
 from .context import Reader, ReaderInfo, reader_of
@@ -36,6 +37,7 @@ class IndicatorRow:
     definition: str
     population: str
     unit: str
+    unit_name: str
     reference_date: date
     numerator: int | None
     denominator: int | None
@@ -53,6 +55,7 @@ class IndicatorRow:
             definition=indicator.definition,
             population=POPULATION_NAMES[indicator.population],
             unit=str(indicator.unit),
+            unit_name=UNIT_NAMES[indicator.unit],
             reference_date=value.reference_date,
             numerator=value.numerator,
             denominator=value.denominator,
@@ -184,6 +187,10 @@ class ProgrammeStage:
     school_id: strawberry.ID
     title: str
     stage: int
+
+    @strawberry.field
+    def stage_name(self) -> str:
+        return STAGE_NAMES[Stage(self.stage)]
 
 
 async def _programmes(reader: Reader, keys: list[tuple[str, str]]) -> list[list[ProgrammeStage]]:

@@ -23,4 +23,12 @@ ALL: tuple[type[Projection], ...] = (
     History,
 )
 
-__all__ = ["ALL", "Envelope", "Projection", "Table", "Visibility"]
+__all__ = [
+    "ALL",
+    "Envelope",
+    "IndicatorFacts",
+    "Monitoring",
+    "Projection",
+    "Table",
+    "Visibility",
+]
