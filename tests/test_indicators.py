@@ -143,6 +143,7 @@ async def test_a_municipality_sees_exactly_its_schools(region: GeneratedRegion) 
     other = await world.api.graphql(officer, INDICATORS_Q, year=YEAR, org=str(world.ids["s3"]))
     assert other["data"] is None
     assert other["errors"][0]["message"] == "Регион, муниципалитет или школа не найдены"
+    assert other["errors"][0]["extensions"]["code"] == "organisation_not_found"
 
 
 async def test_comparison_orders_filters_and_pages(region: GeneratedRegion) -> None:

@@ -327,3 +327,4 @@ async def test_everyone_in_the_region_sees_its_targets(world: World, role: Role)
         """{ indicators(schoolYear: "2025/26", on: "2026-09-01") { schoolYear } }""",
     )
     assert outside["errors"][0]["message"].startswith("Отчётная дата 01.09.2026 вне")
+    assert outside["errors"][0]["extensions"]["code"] == "date_outside_school_year"
