@@ -214,6 +214,68 @@ class DemoLoader:
         )
         for number, school in enumerate(SCHOOLS):
             self._load_school(school, number, course["id"])
+        self._monitoring()
+
+    def _monitoring(self) -> None:
+        """The region's targets, each school's contingent, and self-audits with a review."""
+        self._send(
+            self.registry,
+            f"/regions/{NODES['region'].id}/indicator-targets",
+            demo_token(self.settings, Role.REGION_OFFICER),
+            {
+                "school_year": "2025/26",
+                "targets": {
+                    "students_involved": 70,
+                    "mentees_10_18": 30,
+                    "mentors_15_19": 10,
+                    "young_teachers_mentored": 80,
+                    "mentee_satisfaction": 7.5,
+                    "mentor_satisfaction": 7.5,
+                    "individual_plan": 100,
+                    "trained_mentors": 10,
+                },
+            },
+            method="PUT",
+        )
+        for number, school in enumerate(SCHOOLS):
+            director = demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key))
+            self._send(
+                self.registry,
+                f"/schools/{school.id}/contingent",
+                director,
+                {
+                    "school_year": "2025/26",
+                    "students": 420 + 60 * number,
+                    "students_10_18": 250 + 40 * number,
+                    "students_15_19": 90 + 10 * number,
+                    "teachers": 38 + 4 * number,
+                    "young_teachers": 3 + number,
+                },
+                method="PUT",
+            )
+            items = [{"item": n, "achieved": n % (3 + number) != 0} for n in range(1, 13)]
+            self._send(
+                self.registry,
+                f"/schools/{school.id}/self-audit",
+                director,
+                {
+                    "school_year": "2025/26",
+                    "items": items,
+                    "page_url": f"https://school{number + 1}.example.ru/nastavnichestvo",
+                },
+                method="PUT",
+            )
+        self._send(
+            self.registry,
+            f"/schools/{SCHOOLS[0].id}/self-audit/reviews",
+            demo_token(self.settings, Role.MUNICIPALITY_OFFICER),
+            {
+                "school_year": "2025/26",
+                "item": 3,
+                "achieved": False,
+                "recommendation": "Опишите формы педагог – педагог и руководитель ОО – педагог",
+            },
+        )
 
     def _load_school(self, school: Node, number: int, course_id: str) -> None:
         token = demo_token(self.settings, Role.SCHOOL_COORDINATOR, path_of(school.key))

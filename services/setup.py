@@ -92,7 +92,7 @@ CREATE TABLE IF NOT EXISTS projection_tracking (
 READER_CONDITIONS = {
     Visibility.SUBTREE: "tenant <@ app_scope()",
     Visibility.SCHOOL: "tenant = app_scope()",
-    Visibility.LINEAGE: "tenant <@ app_scope() OR tenant @> app_scope()",
+    Visibility.PUBLISHED: "tenant <@ app_scope() OR tenant @> app_scope()",
 }
 
 

@@ -25,6 +25,11 @@ class AppError(Exception):
         self.message = message
         self.details = details
 
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """GraphQL errors carry the same machine-readable code and details as HTTP ones."""
+        return {"code": self.code, "details": self.details}
+
 
 class InvalidInput(AppError):
     """The payload is well-formed but a value is not acceptable."""

@@ -128,7 +128,8 @@ class Api:
         response = await self.reporting.post(
             "/graphql",
             json={
-                "query": "query($r: Int!, $p: Int!) { caughtUp(registry: $r, programs: $p) }",
+                "query": "query($r: Int!, $p: Int!) {"
+                " caughtUp(registry: $r, programs: $p, timeoutMs: 30000) }",
                 "variables": {"r": positions["registry"], "p": positions["programs"]},
             },
             headers=self.auth(token),

@@ -369,6 +369,11 @@ async def test_the_demo_region_loads_through_the_services(
             "{ trainingCourses { hours completedBy } regionalRegister { totalCount } }",
         )
         stages = await ask(Role.REGION_OFFICER, "{ programmes { stage } }")
+        monitoring = await ask(
+            Role.MUNICIPALITY_OFFICER,
+            """{ selfAudits(schoolYear: "2025/26") { edges { node { gaps } } }
+                 indicators(schoolYear: "2025/26") { schoolsReporting rows { code target } } }""",
+        )
         school = await ask(
             Role.SCHOOL_COORDINATOR,
             """{ partnerAgreements { partnerName } people(role: MENTEE, first: 1) {
@@ -379,6 +384,10 @@ async def test_the_demo_region_loads_through_the_services(
     assert region["counts"] == [{"mentors": 24, "mentees": 30, "pairs": 15}]
     assert sorted(p["stage"] for p in stages["programmes"]) == [3, 5, 6]
     assert institute["trainingCourses"] == [{"hours": 36, "completedBy": 9}]
+    gaps = [e["node"]["gaps"] for e in monitoring["selfAudits"]["edges"]]
+    assert sorted(gaps) == [[3, 6, 9, 12], [4, 8, 12]]
+    assert monitoring["indicators"]["schoolsReporting"] == 2
+    assert {r["code"]: r["target"] for r in monitoring["indicators"]["rows"]}["mentees_10_18"] == 30
     assert institute["regionalRegister"]["totalCount"] == 21
     assert school["partnerAgreements"] == [
         {"partnerName": "АО «Кузнецкий металлургический комбинат»"}

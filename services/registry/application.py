@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
 
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.errors import Conflict, InvalidInput, RuleViolated
 from shared.eventstore import EventStoreApplication, actor_of
+from shared.indicators import check_school_year
 from shared.keystore import KeyVault, PendingKeys
 from shared.personal_data import Sealed
 from shared.tenancy import Scope, child_path, region_of
 
 from .domain import (
     ConsentKind,
+    IndicatorTargets,
     InformationSource,
     MeetingFrequency,
     MeetingPreference,
@@ -28,9 +32,12 @@ from .domain import (
     PartnerKind,
     Person,
     PersonKind,
+    SchoolContingent,
+    SelfAudit,
     StaffRole,
     TrainingCourse,
     check_parent,
+    yearly_id,
 )
 from .erasures import ErasureSchedule
 from .person_index import PersonIndex
@@ -50,6 +57,10 @@ ORGANISATION_MANAGERS: dict[OrganisationKind, frozenset[Role]] = {
 SCHOOL_FOUNDERS = frozenset({Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER})
 SCHOOL_EDITORS = SCHOOL_STAFF | {Role.OPERATOR}
 INSTITUTE = frozenset({Role.OPERATOR, Role.INSTITUTE_METHODOLOGIST})
+TARGET_SETTERS = frozenset({Role.OPERATOR, Role.REGION_OFFICER})
+SELF_AUDIT_REVIEWERS = frozenset(
+    {Role.OPERATOR, Role.MUNICIPALITY_OFFICER, Role.INSTITUTE_METHODOLOGIST}
+)
 
 ADULT_AGE = 18
 
@@ -98,6 +109,19 @@ class QuestionnaireAnswers:
     experience: str | None = None
 
 
+@dataclass(frozen=True)
+class Contingent:
+    """What a school reports for a school year (see `SchoolContingent`)."""
+
+    students: int
+    students_10_18: int
+    students_15_19: int
+    teachers: int
+    young_teachers: int
+    monitoring_from: date | None = None
+    monitoring_to: date | None = None
+
+
 @dataclass
 class Prepared:
     """A registration checked and sealed, ready to be saved (alone or with a whole file)."""
@@ -121,6 +145,14 @@ def token_role_of(person: Person) -> Role:
         if staff_role in person.staff_roles:
             return role
     raise RuleViolated("no_staff_role", "У этого человека нет роли в школе, дающей доступ")
+
+
+TYearly = TypeVar("TYearly", IndicatorTargets, SchoolContingent, SelfAudit)
+YEARLY_KINDS: dict[type[Any], str] = {
+    IndicatorTargets: "targets",
+    SchoolContingent: "contingent",
+    SelfAudit: "self-audit",
+}
 
 
 class RegistryState(EventStoreApplication):
@@ -528,6 +560,98 @@ class Registry(EventStoreApplication):
             certificate,
         )
         return self.store(course)
+
+    # Monitoring: the region's targets, schools' contingents, the self-audit checklist
+
+    def set_indicator_targets(
+        self, principal: Principal, region_id: UUID, school_year: str, targets: dict[str, float]
+    ) -> int:
+        principal.require(TARGET_SETTERS, "устанавливать целевые показатели региона")
+        IndicatorTargets.check(targets)
+        region = self.load(Organisation, region_id, "Регион")
+        if region.kind != OrganisationKind.REGION:
+            raise InvalidInput("not_a_region", "Указанная организация не регион", id=str(region_id))
+        principal.require_scope(region.tenant)
+        aggregate = self._yearly(IndicatorTargets, principal, region, school_year)
+        aggregate.set_targets(actor_of(principal), targets)
+        return self.store(aggregate)
+
+    def record_contingent(
+        self, principal: Principal, school_id: UUID, school_year: str, contingent: Contingent
+    ) -> int:
+        principal.require(SCHOOL_MANAGEMENT | {Role.OPERATOR}, "вносить контингент школы")
+        school = self.open_school_for(principal, school_id)
+        aggregate = self._yearly(SchoolContingent, principal, school, school_year)
+        aggregate.record(
+            actor_of(principal),
+            contingent.students,
+            contingent.students_10_18,
+            contingent.students_15_19,
+            contingent.teachers,
+            contingent.young_teachers,
+            contingent.monitoring_from,
+            contingent.monitoring_to,
+        )
+        return self.store(aggregate)
+
+    def fill_self_audit(
+        self,
+        principal: Principal,
+        school_id: UUID,
+        school_year: str,
+        answers: list[tuple[int, bool, str | None]],
+        page_url: str | None,
+    ) -> int:
+        principal.require(SCHOOL_MANAGEMENT | {Role.OPERATOR}, "заполнять самоаудит школы")
+        school = self.open_school_for(principal, school_id)
+        audit = self._yearly(SelfAudit, principal, school, school_year)
+        audit.answer(actor_of(principal), answers, page_url)
+        return self.store(audit)
+
+    def review_self_audit(
+        self,
+        principal: Principal,
+        school_id: UUID,
+        school_year: str,
+        item: int,
+        achieved: bool,
+        recommendation: str | None,
+    ) -> int:
+        principal.require(SELF_AUDIT_REVIEWERS, "проверять самоаудит школ")
+        SelfAudit.check_item(item)
+        school = self.school(school_id)
+        principal.require_scope(school.tenant)
+        audit = self.load(
+            SelfAudit, yearly_id("self-audit", school.id, school_year), "Самоаудит школы"
+        )
+        audit.follow_school(actor_of(principal), school.tenant)
+        audit.review(actor_of(principal), item, achieved, recommendation)
+        return self.store(audit)
+
+    def _yearly(
+        self,
+        cls: type[TYearly],
+        principal: Principal,
+        organisation: Organisation,
+        school_year: str,
+    ) -> TYearly:
+        """The organisation's aggregate for the school year, opened on first use."""
+        check_school_year(school_year)
+        aggregate_id = yearly_id(YEARLY_KINDS[cls], organisation.id, school_year)
+        try:
+            existing: Any = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            owner = "region_id" if cls is IndicatorTargets else "school_id"
+            return cls(
+                id=aggregate_id,
+                tenant=organisation.tenant,
+                actor=actor_of(principal),
+                school_year=school_year,
+                **{owner: organisation.id},
+            )
+        assert isinstance(existing, cls)
+        existing.follow_school(actor_of(principal), organisation.tenant)
+        return existing
 
     # Helpers
 

@@ -18,7 +18,7 @@ from shared.logging import bind_caller, configure_logging
 from shared.settings import Settings, get_settings
 
 from .documents import download_pairs_order
-from .exports import export_base
+from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
 from .runner import ProjectionWorker
 
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="reporting",
         settings=settings,
-        route_handlers=[GraphQLController, export_base, download_pairs_order],
+        route_handlers=[GraphQLController, export_base, export_indicators, download_pairs_order],
         health_check=healthy,
         lifespan=[lifespan],
         public_paths=["^/graphql"],

@@ -6,8 +6,10 @@ import io
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 import asyncpg
+import strawberry
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
@@ -16,6 +18,10 @@ from openpyxl import Workbook
 from shared.auth import Principal
 from shared.database import scoped
 from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
+from shared.tenancy import Level, depth
+
+from .graphql.context import Reader
+from .graphql.indicators import breakdown, indicator_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -104,4 +110,61 @@ async def export_base(
         workbook_of(base, rows),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+INDICATOR_COLUMNS = (
+    ("Код", lambda r: r.code),
+    ("Показатель", lambda r: r.name),
+    ("Определение", lambda r: r.definition),
+    ("Совокупность", lambda r: r.population),
+    ("Единица", lambda r: r.unit_name),
+    ("Отчётная дата", lambda r: r.reference_date),
+    ("Числитель", lambda r: r.numerator),
+    ("Знаменатель", lambda r: r.denominator),
+    ("Значение", lambda r: r.value),
+    ("Цель региона", lambda r: r.target),
+    ("Цель достигнута", lambda r: None if r.met is None else ("да" if r.met else "нет")),
+    ("Примечание", lambda r: r.note),
+)
+LEVEL_SHEETS = {Level.SCHOOL: "По школам", Level.MUNICIPALITY: "По муниципалитетам"}
+
+
+@get("/exports/indicators")
+async def export_indicators(
+    request: Request[Principal, Any, Any],
+    state: State,
+    school_year: str,
+    organisation_id: UUID | None = None,
+    on: date | None = None,
+) -> Response[bytes]:
+    """The indicator table of a school, municipality or region as XLSX with Russian headers;
+    above a school, a sheet of values per school (and per municipality for a region)."""
+    reader = Reader(request.user, state.pool)
+    table = await indicator_table(
+        reader, school_year, strawberry.ID(str(organisation_id)) if organisation_id else None, on
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Показатели"
+    sheet.append([f"{table.organisation.name}, {table.school_year} учебный год"])
+    sheet.append([title for title, _ in INDICATOR_COLUMNS])
+    for row in table.rows:
+        sheet.append([_cell(value(row)) for _, value in INDICATOR_COLUMNS])
+    for level, title in LEVEL_SHEETS.items():
+        if depth(table.organisation.path) >= level.value:
+            continue
+        breakdown_sheet = book.create_sheet(title)
+        header = "Школа" if level == Level.SCHOOL else "Муниципалитет"
+        groups = await breakdown(reader, table, level)
+        breakdown_sheet.append([header, *(row.name for row in table.rows)])
+        for name, rows in groups:
+            breakdown_sheet.append([name, *(row.value for row in rows)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="indicators.xlsx"'},
     )

@@ -17,6 +17,7 @@ from shared.settings import Settings, get_settings
 
 from .imports import ImportController
 from .mentors_register import MentorsRegisterController
+from .monitoring import MonitoringController
 from .organisations import OrganisationController
 from .people import PeopleController
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrganisationController,
             PeopleController,
             MentorsRegisterController,
+            MonitoringController,
             ImportController,
         ],
         health_check=resources.healthy,

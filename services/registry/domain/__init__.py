@@ -5,6 +5,7 @@ saves. Stored topics name these modules, so classes must not move between them.
 """
 
 from .mentors_register import MentorRegister, TrainingCourse
+from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
     KIND_NAMES,
     Organisation,
@@ -29,6 +30,7 @@ __all__ = [
     "KIND_NAMES",
     "Consent",
     "ConsentKind",
+    "IndicatorTargets",
     "InformationSource",
     "MeetingFrequency",
     "MeetingPreference",
@@ -40,7 +42,10 @@ __all__ = [
     "PartnerKind",
     "Person",
     "PersonKind",
+    "SchoolContingent",
+    "SelfAudit",
     "StaffRole",
     "TrainingCourse",
     "check_parent",
+    "yearly_id",
 ]

@@ -17,6 +17,7 @@ from shared.errors import AppError
 
 from . import access_log as access_log_q
 from . import history as history_q
+from . import indicators as indicators_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
 from . import people as people_q
@@ -24,6 +25,7 @@ from . import programmes as programmes_q
 from . import recognition as recognition_q
 from . import register as register_q
 from . import roadmap as roadmap_q
+from . import self_audits as self_audits_q
 from . import surveys as surveys_q
 from .context import ReaderInfo, reader_of
 from .organisations import Level
@@ -71,6 +73,11 @@ class Query:
     survey_results = strawberry.field(resolver=surveys_q.survey_results)
     practice_cases = strawberry.field(resolver=recognition_q.practice_cases)
     candidacies = strawberry.field(resolver=recognition_q.candidacies)
+    indicators = strawberry.field(resolver=indicators_q.indicators)
+    school_comparison = strawberry.field(resolver=indicators_q.school_comparison)
+    municipality_comparison = strawberry.field(resolver=indicators_q.municipality_comparison)
+    indicator_trend = strawberry.field(resolver=indicators_q.indicator_trend)
+    self_audits = strawberry.field(resolver=self_audits_q.self_audits)
 
 
 def build_schema(production: bool) -> strawberry.Schema:

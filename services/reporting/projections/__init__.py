@@ -2,7 +2,9 @@
 
 from .base import Envelope, Projection, Table, Visibility
 from .history import History
+from .indicator_facts import IndicatorFacts
 from .mentors_register import MentorsRegister
+from .monitoring import Monitoring
 from .organisations import Organisations
 from .pairs import Pairs
 from .people import People
@@ -22,7 +24,17 @@ ALL: tuple[type[Projection], ...] = (
     Roadmap,
     Surveys,
     Recognition,
+    Monitoring,
+    IndicatorFacts,
     History,
 )
 
-__all__ = ["ALL", "Envelope", "Projection", "Table", "Visibility"]
+__all__ = [
+    "ALL",
+    "Envelope",
+    "IndicatorFacts",
+    "Monitoring",
+    "Projection",
+    "Table",
+    "Visibility",
+]

@@ -22,7 +22,8 @@ class Visibility(StrEnum):
 
     SUBTREE = "subtree"  # anyone whose scope covers the row's tenant (aggregates, no names)
     SCHOOL = "school"  # only callers scoped to exactly that school (names, free text)
-    LINEAGE = "lineage"  # the caller's subtree and what its ancestors publish (templates)
+    # anyone inside or above the row's tenant: what a region publishes to all its schools
+    PUBLISHED = "published"
     PRIVATE = "private"  # the projection's own working state: never readable through GraphQL
 
 

@@ -27,7 +27,7 @@ class Surveys(Projection):
                forms text[] NOT NULL,
                stage int,
                version int NOT NULL""",
-            Visibility.LINEAGE,
+            Visibility.PUBLISHED,
         ),
         Table(
             "survey_template_versions",
@@ -38,7 +38,7 @@ class Surveys(Projection):
                questions jsonb NOT NULL,
                published_at timestamptz NOT NULL,
                PRIMARY KEY (template_id, version)""",
-            Visibility.LINEAGE,
+            Visibility.PUBLISHED,
         ),
         Table(
             "survey_responses",

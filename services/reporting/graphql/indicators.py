@@ -1,0 +1,454 @@
+"""Indicators of the target model for any scope and school year against the region's targets;
+schools and municipalities side by side; the trend over school years. Counts and shares only:
+nothing here reads a table with names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from services.programs.domain import STAGE_NAMES, Stage
+from services.reporting.measures import (
+    IndicatorValue,
+    indicator_rows,
+    indicator_value,
+    measure,
+    reference_date,
+    targets_of,
+)
+from shared.errors import InvalidInput, NotFound
+from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
+from shared.tenancy import Level, depth, region_of
+
+from .context import Reader, ReaderInfo, reader_of
+from .pagination import Connection, connection, decode_cursor, page_size
+from .self_audits import gaps_by_school
+
+
+@strawberry.type
+class IndicatorRow:
+    code: str
+    name: str
+    definition: str
+    population: str
+    unit: str
+    unit_name: str
+    reference_date: date
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    target: float | None
+    met: bool | None
+    note: str | None = strawberry.field(description="«нет данных» и почему, если значения нет")
+
+    @classmethod
+    def of(cls, value: IndicatorValue) -> IndicatorRow:
+        indicator = value.indicator
+        return cls(
+            code=indicator.code,
+            name=indicator.name,
+            definition=indicator.definition,
+            population=POPULATION_NAMES[indicator.population],
+            unit=str(indicator.unit),
+            unit_name=UNIT_NAMES[indicator.unit],
+            reference_date=value.reference_date,
+            numerator=value.numerator,
+            denominator=value.denominator,
+            value=value.value,
+            target=value.target,
+            met=value.met,
+            note=value.note,
+        )
+
+
+@strawberry.type
+class ScopeOrganisation:
+    id: strawberry.ID
+    name: str
+    kind: str
+    path: str
+
+
+@strawberry.type
+class IndicatorTable:
+    organisation: ScopeOrganisation
+    school_year: str
+    reference_date: date
+    schools: int
+    schools_reporting: int = strawberry.field(description="Школы, внёсшие контингент за год")
+    rows: list[IndicatorRow]
+
+
+async def _scope_organisation(reader: Reader, organisation_id: strawberry.ID | None) -> Any:
+    """The organisation whose subtree is measured: the given one, or the caller's own."""
+    if organisation_id is None:
+        rows = await reader.fetch(
+            "SELECT * FROM organisations WHERE tenant = $1::ltree", reader.caller().scope.path
+        )
+    else:
+        rows = await reader.fetch(
+            "SELECT * FROM organisations WHERE id = $1", _uuid(organisation_id)
+        )
+    if not rows or rows[0]["kind"] not in {"region", "municipality", "school"}:
+        raise NotFound("organisation_not_found", "Регион, муниципалитет или школа не найдены")
+    return rows[0]
+
+
+def _uuid(value: strawberry.ID) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidInput("bad_id", f"Неверный идентификатор «{value}»") from None
+
+
+def _scope_of(row: Any) -> ScopeOrganisation:
+    return ScopeOrganisation(
+        id=strawberry.ID(str(row["id"])),
+        name=row["name"],
+        kind=row["kind"],
+        path=str(row["tenant"]),
+    )
+
+
+async def _table(reader: Reader, organisation: Any, school_year: str, on: date) -> IndicatorTable:
+    path = str(organisation["tenant"])
+    counts = await measure(reader.fetch, path, depth(path), school_year, on)
+    targets = await targets_of(reader.fetch, region_of(path), school_year)
+    group = counts.get(path)
+    return IndicatorTable(
+        organisation=_scope_of(organisation),
+        school_year=school_year,
+        reference_date=on,
+        schools=await _school_count(reader, path),
+        schools_reporting=group["schools_reporting"] if group else 0,
+        rows=[IndicatorRow.of(v) for v in indicator_rows(group, on, targets)],
+    )
+
+
+async def _school_count(reader: Reader, path: str) -> int:
+    rows = await reader.fetch(
+        "SELECT count(*) AS n FROM organisations WHERE kind = 'school' AND tenant <@ $1::ltree",
+        path,
+    )
+    return int(rows[0]["n"])
+
+
+async def indicators(
+    info: ReaderInfo,
+    school_year: str,
+    organisation_id: strawberry.ID | None = None,
+    on: date | None = None,
+) -> IndicatorTable:
+    """Показатели целевой модели для школы, муниципалитета или региона (по умолчанию — вашей
+    области) за учебный год на отчётную дату, с целями региона."""
+    return await indicator_table(reader_of(info), school_year, organisation_id, on)
+
+
+async def indicator_table(
+    reader: Reader, school_year: str, organisation_id: strawberry.ID | None, on: date | None
+) -> IndicatorTable:
+    day = reference_date(school_year, on)
+    organisation = await _scope_organisation(reader, organisation_id)
+    return await _table(reader, organisation, school_year, day)
+
+
+async def breakdown(
+    reader: Reader, table: IndicatorTable, level: Level
+) -> list[tuple[str, list[IndicatorRow]]]:
+    """The table's indicators for each school or municipality under its organisation."""
+    path = table.organisation.path
+    counts = await measure(reader.fetch, path, level.value, table.school_year, table.reference_date)
+    targets = await targets_of(reader.fetch, region_of(path), table.school_year)
+    names = await reader.fetch(
+        "SELECT tenant::text AS path, name FROM organisations WHERE tenant = ANY($1::ltree[])",
+        list(counts),
+    )
+    rows = [
+        (
+            n["name"],
+            [
+                IndicatorRow.of(v)
+                for v in indicator_rows(counts[n["path"]], table.reference_date, targets)
+            ],
+        )
+        for n in names
+    ]
+    return sorted(rows, key=lambda row: row[0])
+
+
+@strawberry.type
+class ProgrammeStage:
+    id: strawberry.ID
+    school_id: strawberry.ID
+    title: str
+    stage: int
+
+    @strawberry.field
+    def stage_name(self) -> str:
+        return STAGE_NAMES[Stage(self.stage)]
+
+
+async def _programmes(reader: Reader, keys: list[tuple[str, str]]) -> list[list[ProgrammeStage]]:
+    rows = await reader.fetch(
+        "SELECT k.path AS key, k.year, p.* FROM programmes p"
+        " JOIN unnest($1::text[], $2::text[]) AS k(path, year)"
+        " ON p.tenant <@ k.path::ltree AND p.school_year = k.year ORDER BY p.tenant, p.opened_at",
+        [path for path, _ in keys],
+        [year for _, year in keys],
+    )
+    found: dict[tuple[str, str], list[ProgrammeStage]] = {key: [] for key in keys}
+    for row in rows:
+        found[(row["key"], row["year"])].append(
+            ProgrammeStage(
+                id=strawberry.ID(str(row["id"])),
+                school_id=strawberry.ID(str(row["school_id"])),
+                title=row["title"],
+                stage=row["stage"],
+            )
+        )
+    return [found[key] for key in keys]
+
+
+@strawberry.type
+class ComparisonRow:
+    organisation: ScopeOrganisation
+    school_year: strawberry.Private[str]
+    coverage: float | None = strawberry.field(
+        description="Доля обучающихся, вовлечённых в наставничество, %"
+    )
+    mentees: int
+    mentors: int
+    pairs: int
+    lagging_pairs: int = strawberry.field(description="Пары, отстающие от правила частоты встреч")
+    mentee_satisfaction: float | None
+    mentor_satisfaction: float | None
+    roadmap_completion: float | None = strawberry.field(
+        description="Выполнение дорожной карты, % (нет данных, пока дорожные карты не ведутся)"
+    )
+    schools: int
+    schools_reporting: int
+    schools_with_gaps: int = strawberry.field(
+        description="Школы с невыполненными пунктами самоаудита"
+    )
+    indicators: list[IndicatorRow]
+
+    @strawberry.field(description="Программы учебного года и этап каждой (1–7)")
+    async def programmes(self, info: ReaderInfo) -> list[ProgrammeStage]:
+        loaded: list[ProgrammeStage] = (
+            await reader_of(info)
+            .loader(_programmes)
+            .load((self.organisation.path, self.school_year))
+        )
+        return loaded
+
+
+@strawberry.enum
+class ComparisonOrder(Enum):
+    NAME = "name"
+    COVERAGE = "coverage"
+    MENTEES = "mentees"
+    PAIRS = "pairs"
+    LAGGING_PAIRS = "lagging_pairs"
+    MENTEE_SATISFACTION = "mentee_satisfaction"
+    MENTOR_SATISFACTION = "mentor_satisfaction"
+    SCHOOLS_WITH_GAPS = "schools_with_gaps"
+
+
+@strawberry.input
+class ComparisonFilter:
+    search: str | None = None
+    min_coverage: float | None = None
+    max_coverage: float | None = None
+    has_lagging_pairs: bool | None = None
+    with_self_audit_gaps: bool | None = None
+
+
+def _matches(row: ComparisonRow, where: ComparisonFilter | None) -> bool:
+    if where is None:
+        return True
+    checks: list[Callable[[], bool]] = []
+    if where.search:
+        search = where.search.lower()
+        checks.append(lambda: search in row.organisation.name.lower())
+    if where.min_coverage is not None:
+        low = where.min_coverage
+        checks.append(lambda: row.coverage is not None and row.coverage >= low)
+    if where.max_coverage is not None:
+        high = where.max_coverage
+        checks.append(lambda: row.coverage is not None and row.coverage <= high)
+    if where.has_lagging_pairs is not None:
+        lagging = where.has_lagging_pairs
+        checks.append(lambda: (row.lagging_pairs > 0) == lagging)
+    if where.with_self_audit_gaps is not None:
+        gaps = where.with_self_audit_gaps
+        checks.append(lambda: (row.schools_with_gaps > 0) == gaps)
+    return all(check() for check in checks)
+
+
+async def _comparison(
+    reader: Reader,
+    scope: Any,
+    level: Level,
+    school_year: str,
+    on: date | None,
+    order_by: ComparisonOrder,
+    descending: bool,
+    where: ComparisonFilter | None,
+    first: int,
+    after: str | None,
+) -> Connection[ComparisonRow]:
+    day = reference_date(school_year, on)
+    path = str(scope["tenant"])
+    if depth(path) > level.value:
+        raise InvalidInput("scope_below_level", "Сравнение доступно только выше этого уровня")
+    counts = await measure(reader.fetch, path, level.value, school_year, day)
+    targets = await targets_of(reader.fetch, region_of(path), school_year)
+    organisations = await reader.fetch(
+        "SELECT o.*, (SELECT count(*) FROM organisations s WHERE s.kind = 'school'"
+        " AND s.tenant <@ o.tenant) AS schools FROM organisations o"
+        " WHERE o.tenant = ANY($1::ltree[])",
+        list(counts),
+    )
+    gaps = await gaps_by_school(reader, path, school_year)
+    rows = [
+        _comparison_row(o, counts[str(o["tenant"])], school_year, day, targets, gaps)
+        for o in organisations
+    ]
+    rows = [row for row in rows if _matches(row, where)]
+    rows.sort(key=lambda r: (r.organisation.name, r.organisation.id))
+    if order_by != ComparisonOrder.NAME:
+        present = [r for r in rows if getattr(r, order_by.value) is not None]
+        missing = [r for r in rows if getattr(r, order_by.value) is None]
+        present.sort(key=lambda r: getattr(r, order_by.value), reverse=descending)
+        rows = present + missing  # no value: always last
+    elif descending:
+        rows.reverse()
+    size = page_size(first)
+    start = 0
+    if after is not None:
+        cursor = str(decode_cursor(after))
+        start = next((i + 1 for i, r in enumerate(rows) if r.organisation.id == cursor), len(rows))
+    page = [(UUID(r.organisation.id), r) for r in rows[start : start + size + 1]]
+    return connection(page, size, len(rows))
+
+
+def _comparison_row(
+    organisation: Any,
+    counts: dict[str, Any],
+    school_year: str,
+    day: date,
+    targets: dict[str, float],
+    gaps: dict[str, int],
+) -> ComparisonRow:
+    values = {v.indicator.code: v for v in indicator_rows(counts, day, targets)}
+    path = str(organisation["tenant"])
+    return ComparisonRow(
+        organisation=_scope_of(organisation),
+        school_year=school_year,
+        coverage=values["students_involved"].value,
+        mentees=counts["mentees"],
+        mentors=counts["mentors"],
+        pairs=counts["pairs"],
+        lagging_pairs=counts["lagging_pairs"],
+        mentee_satisfaction=values["mentee_satisfaction"].value,
+        mentor_satisfaction=values["mentor_satisfaction"].value,
+        roadmap_completion=None,
+        schools=organisation["schools"],
+        schools_reporting=counts["schools_reporting"],
+        schools_with_gaps=sum(
+            1
+            for school, n in gaps.items()
+            if n and (school == path or school.startswith(path + "."))
+        ),
+        indicators=[IndicatorRow.of(v) for v in values.values()],
+    )
+
+
+async def school_comparison(
+    info: ReaderInfo,
+    school_year: str,
+    municipality_id: strawberry.ID | None = None,
+    on: date | None = None,
+    order_by: ComparisonOrder = ComparisonOrder.NAME,
+    descending: bool = False,
+    filter: ComparisonFilter | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[ComparisonRow]:
+    """Школы вашей области (или муниципалитета) рядом: охват, программы и их этапы, отстающие
+    пары, удовлетворённость, пробелы самоаудита; с сортировкой и фильтрами. Без имён."""
+    reader = reader_of(info)
+    scope = await _scope_organisation(reader, municipality_id)
+    return await _comparison(
+        reader, scope, Level.SCHOOL, school_year, on, order_by, descending, filter, first, after
+    )
+
+
+async def municipality_comparison(
+    info: ReaderInfo,
+    school_year: str,
+    on: date | None = None,
+    order_by: ComparisonOrder = ComparisonOrder.NAME,
+    descending: bool = False,
+    filter: ComparisonFilter | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[ComparisonRow]:
+    """Муниципалитеты региона рядом — те же показатели, сведённые по муниципалитетам."""
+    reader = reader_of(info)
+    scope = await _scope_organisation(reader, None)
+    return await _comparison(
+        reader,
+        scope,
+        Level.MUNICIPALITY,
+        school_year,
+        on,
+        order_by,
+        descending,
+        filter,
+        first,
+        after,
+    )
+
+
+@strawberry.type
+class TrendPoint:
+    school_year: str
+    indicator: IndicatorRow
+
+
+async def indicator_trend(
+    info: ReaderInfo,
+    code: str,
+    organisation_id: strawberry.ID | None = None,
+    school_years: list[str] | None = None,
+) -> list[TrendPoint]:
+    """Показатель по учебным годам (по умолчанию — все годы, за которые есть программы или
+    контингент), каждый год — на его последний день или на сегодня."""
+    reader = reader_of(info)
+    indicator = INDICATORS_BY_CODE.get(code)
+    if indicator is None:
+        raise InvalidInput("unknown_indicator", f"Неизвестный показатель «{code}»")
+    organisation = await _scope_organisation(reader, organisation_id)
+    path = str(organisation["tenant"])
+    if school_years is None:
+        rows = await reader.fetch(
+            "SELECT school_year FROM programmes WHERE tenant <@ $1::ltree"
+            " UNION SELECT school_year FROM school_contingents WHERE tenant <@ $1::ltree"
+            " ORDER BY 1",
+            path,
+        )
+        school_years = [row["school_year"] for row in rows]
+    points = []
+    for school_year in school_years:
+        day = reference_date(school_year, None)
+        counts = await measure(reader.fetch, path, depth(path), school_year, day)
+        targets = await targets_of(reader.fetch, region_of(path), school_year)
+        value = indicator_value(indicator, counts.get(path), day, targets.get(code))
+        points.append(TrendPoint(school_year=school_year, indicator=IndicatorRow.of(value)))
+    return points

@@ -1,0 +1,118 @@
+"""What the indicators count, readable above the school because it holds no names: each person
+of the bases by pseudonymous id with kind, birth year and career start (both in clear in the
+events already), each pair or group with its form, order date and whether it has a plan, and each
+meeting's two ratings. Indicators for a school, a municipality or the region are sums over these
+rows; names, birth dates and free text stay in the school's own read models."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from .base import Envelope, Handler, Projection, Table, Visibility
+
+
+class IndicatorFacts(Projection):
+    name = "indicator_facts"
+    tables = (
+        Table(
+            "indicator_people",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               kind text NOT NULL,
+               birth_year int,
+               teaching_since date,
+               partner_id uuid""",
+            Visibility.SUBTREE,
+        ),
+        Table(
+            "indicator_pairs",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               programme_id uuid NOT NULL,
+               form text NOT NULL,
+               mentor_id uuid NOT NULL,
+               mentee_ids uuid[] NOT NULL,
+               approved_on date,
+               has_plan boolean NOT NULL DEFAULT false""",
+            Visibility.SUBTREE,
+            (
+                "CREATE INDEX IF NOT EXISTS indicator_pairs_programme"
+                " ON indicator_pairs (programme_id)",
+            ),
+        ),
+        Table(
+            "indicator_meetings",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               pair_id uuid NOT NULL,
+               held_on date NOT NULL,
+               mentor_rating int,
+               mentee_rating int""",
+            Visibility.SUBTREE,
+            (
+                "CREATE INDEX IF NOT EXISTS indicator_meetings_pair"
+                " ON indicator_meetings (pair_id, held_on)",
+            ),
+        ),
+    )
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            "Person.Registered": self.person_registered,
+            "Pair.Formed": self.pair_formed,
+            "Pair.Approved": self.pair_approved,
+            "Pair.PlanDrawnUp": self.plan_drawn_up,
+            "Pair.MeetingRecorded": self.meeting_recorded,
+        }
+
+    async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO indicator_people (id, tenant, kind, birth_year, teaching_since,"
+            " partner_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            event.originator_id,
+            event.tenant,
+            str(event.kind),
+            event.birth_year,
+            event.teaching_since,
+            event.partner_id,
+        )
+
+    async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO indicator_pairs (id, tenant, programme_id, form, mentor_id, mentee_ids)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            event.originator_id,
+            event.tenant,
+            event.programme_id,
+            str(event.form),
+            event.mentor_id,
+            list(event.mentee_ids),
+        )
+
+    async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
+            envelope.event.originator_id,
+            envelope.event.order_date,
+        )
+
+    async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE indicator_pairs SET has_plan = true WHERE id = $1",
+            envelope.event.originator_id,
+        )
+
+    async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO indicator_meetings (id, tenant, pair_id, held_on, mentor_rating,"
+            " mentee_rating) VALUES ($1, $2, $3, $4, $5, $6)",
+            event.meeting_id,
+            event.tenant,
+            event.originator_id,
+            event.held_on,
+            event.mentor_rating,
+            event.mentee_rating,
+        )

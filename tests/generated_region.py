@@ -1,0 +1,429 @@
+"""A small generated region with known answers: it registers people, partners, pairs, plans,
+meetings, contingents and course completions through the real commands, remembers what it did,
+and computes every indicator itself by the definitions in `shared.indicators`."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shared.auth import Role
+from shared.indicators import default_window
+from tests.conftest import World
+
+YEAR = "2025/26"
+FIRST = 2025
+ON = date(2026, 5, 20)  # the reference date of the tests
+SIGNED = date(2025, 9, 1)
+ORDER_EARLY, ORDER_LATE = date(2025, 9, 15), date(2026, 6, 1)  # before / after the reference
+MEETING_DAYS = (
+    date(2025, 9, 20),  # before the default window
+    date(2025, 10, 15),
+    date(2025, 11, 20),
+    date(2026, 3, 10),
+    date(2026, 5, 10),
+    date(2026, 5, 25),  # after the reference date
+)
+SCHOOLS = ("s1", "s2", "s3")
+CUSTOM_WINDOW = {"s2": (date(2025, 11, 1), date(2026, 4, 30))}
+NO_CONTINGENT = {"s3"}
+
+
+@dataclass
+class GenPerson:
+    id: str
+    school: str
+    kind: str
+    role: str
+    name: str
+    birth_year: int
+    teaching_since: date | None = None
+    partner: str | None = None
+
+
+@dataclass
+class GenPair:
+    id: str
+    school: str
+    mentor: GenPerson
+    mentee: GenPerson
+    approved_on: date | None
+    plan: bool = False
+    meetings: list[tuple[date, int | None, int | None]] = field(default_factory=list)
+
+
+class GeneratedRegion:
+    def __init__(self, world: World, seed: int = 2025) -> None:
+        self.world = world
+        self.api = world.api
+        self.rng = random.Random(seed)
+        self.operator = self.api.token(Role.OPERATOR, "")
+        self.people: list[GenPerson] = []
+        self.pairs: list[GenPair] = []
+        self.contingents: dict[str, dict[str, int]] = {}
+        self.agreements: list[tuple[str, str, date, date | None]] = []
+        self.completions: list[tuple[str, str, date]] = []
+        self.partners: dict[str, str] = {}
+        self.names: list[str] = []
+
+    # Building
+
+    async def build(self) -> GeneratedRegion:
+        await self._partners()
+        for school in SCHOOLS:
+            await self._school(school)
+        await self._training()
+        await self.api.command(
+            "registry",
+            f"/regions/{self.world.ids['region']}/indicator-targets",
+            self.world.token(Role.REGION_OFFICER, "region"),
+            {"school_year": YEAR, "targets": TARGETS},
+            expect=200,
+            method="PUT",
+        )
+        return self
+
+    async def _partners(self) -> None:
+        layout = [("p1", "m1", "enterprise"), ("p2", "region", "college"), ("p3", "region", "ngo")]
+        for key, parent, kind in layout:
+            created = await self.api.command(
+                "registry",
+                "/organisations",
+                self.operator,
+                {
+                    "kind": "partner",
+                    "name": f"Партнёр {key}",
+                    "parent_id": str(self.world.ids[parent]),
+                    "partner_kind": kind,
+                },
+            )
+            self.partners[key] = created["id"]
+        for partner, school, signed_on, until in (
+            ("p1", "s1", date(2025, 8, 1), None),
+            ("p2", "s2", date(2025, 9, 5), date(2026, 8, 31)),
+            ("p2", "s3", date(2025, 9, 5), None),
+            ("p3", "s3", date(2024, 1, 10), date(2025, 6, 30)),  # over before the year
+        ):
+            await self.api.command(
+                "registry",
+                f"/partners/{self.partners[partner]}/agreements",
+                self.operator,
+                {
+                    "school_id": str(self.world.ids[school]),
+                    "number": f"{partner}-{school}",
+                    "signed_on": str(signed_on),
+                    "valid_until": str(until) if until else None,
+                    "subject": "Наставники из числа сотрудников",
+                },
+            )
+            self.agreements.append((partner, school, signed_on, until))
+
+    async def _person(
+        self,
+        school: str,
+        kind: str,
+        role: str,
+        birth_year: int,
+        teaching_since: date | None = None,
+        partner: str | None = None,
+    ) -> GenPerson:
+        name = f"{kind}-{school}-{len(self.people)} Тестовый"
+        body: dict[str, Any] = {
+            "school_id": str(self.world.ids[school]),
+            "kind": kind,
+            "full_name": name,
+            "birth_date": str(date(birth_year, 6, 15)),
+            "roles": [role],
+            "mentor_capacity": 10,
+            "teaching_since": str(teaching_since) if teaching_since else None,
+            "partner_id": self.partners[partner] if partner else None,
+            "consent": {"signed_on": str(SIGNED)},
+        }
+        if kind == "student":
+            body["consent"] |= {"representative_name": f"Родитель {name}", "relation": "мать"}
+        created = await self.api.command(
+            "registry", "/people", self.world.coordinator(school), body
+        )
+        if kind == "teacher" and role == "mentor":
+            await self.api.command(
+                "registry",
+                f"/people/{created['id']}/consents",
+                self.world.coordinator(school),
+                {"kind": "additional_duty", "signed_on": str(SIGNED)},
+            )
+        person = GenPerson(
+            created["id"], school, kind, role, name, birth_year, teaching_since, partner
+        )
+        self.people.append(person)
+        self.names.append(name)
+        return person
+
+    async def _school(self, school: str) -> None:
+        rng = self.rng
+        coordinator = self.world.coordinator(school)
+        students = [
+            await self._person(
+                school, "student", "mentee" if rng.random() < 0.6 else "mentor", year
+            )
+            for year in (rng.randint(2005, 2017) for _ in range(rng.randint(9, 12)))
+        ]
+        student_mentors = [s for s in students if s.role == "mentor"]
+        teacher_mentors = [
+            await self._person(school, "teacher", "mentor", 1975, date(2001, 9, 1)),
+            await self._person(school, "teacher", "mentor", 1980, date(2008, 9, 1)),
+        ]
+        teacher_mentees = [
+            await self._person(school, "teacher", "mentee", 1998, date(2023, 9, 1)),  # young
+            await self._person(school, "teacher", "mentee", 1999, date(2024, 9, 1)),  # young
+            await self._person(school, "teacher", "mentee", 1980, date(2023, 9, 1)),  # 45
+            await self._person(school, "teacher", "mentee", 1990, date(2022, 9, 1)),  # 3+ yrs
+        ]
+        partner = {"s1": "p1", "s3": "p2"}.get(school)
+        employees = (
+            [await self._person(school, "partner_employee", "mentor", 1985, partner=partner)]
+            if partner
+            else []
+        )
+        programme = await self.api.command(
+            "programs",
+            "/programmes",
+            coordinator,
+            {
+                "school_id": str(self.world.ids[school]),
+                "school_year": YEAR,
+                "title": "Программа наставничества",
+                "forms": [
+                    "student_student",
+                    "teacher_student",
+                    "employer_student",
+                    "teacher_young_specialist",
+                ],
+            },
+        )
+        student_mentees = [s for s in students if s.role == "mentee"]
+        for mentee in [*student_mentees, *teacher_mentees]:
+            if rng.random() < 0.2:
+                continue  # not in a pair
+            if mentee.kind == "teacher":
+                mentor, form = rng.choice(teacher_mentors), "teacher_young_specialist"
+            else:
+                choices = [
+                    *((m, "student_student") for m in student_mentors),
+                    *((m, "teacher_student") for m in teacher_mentors),
+                    *((m, "employer_student") for m in employees),
+                ]
+                mentor, form = rng.choice(choices)
+            created = await self.api.command(
+                "programs",
+                f"/programmes/{programme['id']}/pairs",
+                coordinator,
+                {"form": form, "mentor_id": mentor.id, "mentee_ids": [mentee.id]},
+            )
+            roll = rng.random()
+            approved_on = ORDER_EARLY if roll < 0.7 else ORDER_LATE if roll < 0.85 else None
+            self.pairs.append(GenPair(created["id"], school, mentor, mentee, approved_on))
+        await self._approve_and_work(school, programme["id"])
+        await self._contingent(school, students, teacher_mentees)
+
+    async def _approve_and_work(self, school: str, programme: str) -> None:
+        rng = self.rng
+        mine = [p for p in self.pairs if p.school == school]
+        for day in (ORDER_EARLY, ORDER_LATE):
+            ids = [p.id for p in mine if p.approved_on == day]
+            if ids:
+                await self.api.command(
+                    "programs",
+                    f"/programmes/{programme}/orders",
+                    self.world.token(Role.SCHOOL_DIRECTOR, school),
+                    {"number": f"{day:%m}-н", "order_date": str(day), "pair_ids": ids},
+                )
+        for pair in (p for p in mine if p.approved_on is not None):
+            if rng.random() < 0.5:
+                await self.api.command(
+                    "programs",
+                    f"/pairs/{pair.id}/plan",
+                    self.world.coordinator(school),
+                    {"starts_on": "2025-10-01", "ends_on": "2026-05-31", "goals": ["Цель"]},
+                    expect=200,
+                    method="PUT",
+                )
+                pair.plan = True
+            chosen = rng.sample(MEETING_DAYS, rng.randint(0, 3))
+            # The standard sequence: an introduction first, never before the order.
+            held = sorted(d for d in chosen if pair.approved_on and d >= pair.approved_on)
+            for number, held_on in enumerate(held):
+                mentor_rating = rng.choice([None, *range(1, 11)])
+                mentee_rating = rng.choice([None, *range(3, 11)])
+                await self.api.command(
+                    "programs",
+                    f"/pairs/{pair.id}/meetings",
+                    self.world.coordinator(school),
+                    {
+                        "kind": "regular" if number else "introduction",
+                        "held_on": str(held_on),
+                        "duration_minutes": 40,
+                        "topic": "Встреча",
+                        "mentor_feedback": {"rating": mentor_rating},
+                        "mentee_feedback": {"rating": mentee_rating},
+                    },
+                )
+                pair.meetings.append((held_on, mentor_rating, mentee_rating))
+
+    async def _contingent(
+        self, school: str, students: list[GenPerson], teachers: list[GenPerson]
+    ) -> None:
+        if school in NO_CONTINGENT:
+            return
+        ages = [FIRST - s.birth_year for s in students]
+        young = [
+            t
+            for t in teachers
+            if t.birth_year > 1991 and t.teaching_since and t.teaching_since >= date(2023, 5, 20)
+        ]
+        contingent = {
+            "students": len(students) + 20,
+            "students_10_18": sum(10 <= a <= 18 for a in ages) + 10,
+            "students_15_19": sum(15 <= a <= 19 for a in ages) + 5,
+            "teachers": 6 + 10,
+            "young_teachers": len(young) + 2,
+        }
+        window = CUSTOM_WINDOW.get(school)
+        body: dict[str, Any] = {"school_year": YEAR, **contingent}
+        if window:
+            body |= {"monitoring_from": str(window[0]), "monitoring_to": str(window[1])}
+        await self.api.command(
+            "registry",
+            f"/schools/{self.world.ids[school]}/contingent",
+            self.world.coordinator(school),
+            body,
+            expect=200,
+            method="PUT",
+        )
+        self.contingents[school] = contingent
+
+    async def _training(self) -> None:
+        institute = self.world.token(Role.INSTITUTE_METHODOLOGIST, "region")
+        course = await self.api.command(
+            "registry",
+            "/training-courses",
+            institute,
+            {
+                "name": "Школа наставника",
+                "hours": 36,
+                "provider": "ИРО",
+                "starts_on": "2025-09-01",
+                "ends_on": "2025-09-30",
+            },
+        )
+        mentors = [p for p in self.people if p.id in {q.mentor.id for q in self.pairs}]
+        for mentor in self.rng.sample(mentors, 6):
+            completed_on = self.rng.choice([date(2025, 10, 15), date(2026, 5, 25)])
+            await self.api.command(
+                "registry",
+                f"/training-courses/{course['id']}/completions",
+                institute,
+                {"person_id": mentor.id, "completed_on": str(completed_on), "certificate": "1"},
+                expect=201,
+            )
+            self.completions.append((mentor.id, mentor.school, completed_on))
+
+    # The true values
+
+    def expected(self, schools: set[str], on: date = ON) -> dict[str, tuple[Any, Any, Any]]:
+        """(numerator, denominator, value) of every indicator over the given schools."""
+        involved = [
+            p for p in self.pairs if p.school in schools and p.approved_on and p.approved_on <= on
+        ]
+        reported = schools & set(self.contingents)
+        totals = {
+            key: sum(self.contingents[s][key] for s in reported)
+            for key in ("students", "students_10_18", "students_15_19", "young_teachers")
+        }
+
+        def people(role: str, test: Any) -> int:
+            found = {
+                getattr(p, role).id
+                for p in involved
+                if p.school in reported and test(getattr(p, role))
+            }
+            return len(found)
+
+        def age(person: GenPerson) -> int:
+            return FIRST - person.birth_year
+
+        def student(low: int, high: int) -> Any:
+            return lambda x: x.kind == "student" and low <= age(x) <= high
+
+        young = people(
+            "mentee",
+            lambda x: (
+                x.kind == "teacher"
+                and x.teaching_since >= date(on.year - 3, on.month, on.day)
+                and on.year - x.birth_year < 35
+            ),
+        )
+        students_involved = len(
+            {p.mentee.id for p in involved if p.school in reported and p.mentee.kind == "student"}
+            | {p.mentor.id for p in involved if p.school in reported and p.mentor.kind == "student"}
+        )
+        ratings: dict[str, list[int]] = {"mentor": [], "mentee": []}
+        for pair in (p for p in self.pairs if p.school in schools):
+            start, end = CUSTOM_WINDOW.get(pair.school, default_window(YEAR))
+            for held_on, mentor_rating, mentee_rating in pair.meetings:
+                if start <= held_on <= min(end, on):
+                    for side, rating in (("mentor", mentor_rating), ("mentee", mentee_rating)):
+                        if rating is not None:
+                            ratings[side].append(rating)
+        mentees = {p.mentee.id for p in involved}
+        with_plan = {p.mentee.id for p in involved if p.plan}
+        population = {
+            partner
+            for partner, school, signed_on, until in self.agreements
+            if school in schools
+            and signed_on <= on
+            and (until is None or until >= date(2025, 9, 1))
+        }
+        providing = {p.mentor.partner for p in involved if p.mentor.partner in population}
+        trained = {
+            person for person, school, day in self.completions if school in schools and day <= on
+        }
+        return {
+            "students_involved": _share(students_involved, totals["students"], reported),
+            "mentees_10_18": _share(
+                people("mentee", student(10, 18)), totals["students_10_18"], reported
+            ),
+            "mentors_15_19": _share(
+                people("mentor", student(15, 19)), totals["students_15_19"], reported
+            ),
+            "young_teachers_mentored": _share(young, totals["young_teachers"], reported),
+            "partners_providing_mentors": _share(len(providing), len(population), True),
+            "mentee_satisfaction": _mean(ratings["mentee"]),
+            "mentor_satisfaction": _mean(ratings["mentor"]),
+            "individual_plan": _share(len(with_plan), len(mentees), True),
+            "positive_dynamics": (None, None, None),
+            "trained_mentors": (len(trained), None, float(len(trained))),
+        }
+
+
+TARGETS = {
+    "students_involved": 70,
+    "mentees_10_18": 30,
+    "mentee_satisfaction": 7.5,
+    "trained_mentors": 2,
+}
+
+
+def _share(numerator: int, denominator: int, present: Any) -> tuple[Any, Any, Any]:
+    if not present:
+        return numerator, None, None
+    if not denominator:
+        return numerator, denominator, None
+    return numerator, denominator, round(100 * numerator / denominator, 2)
+
+
+def _mean(ratings: list[int]) -> tuple[Any, Any, Any]:
+    if not ratings:
+        return 0, 0, None
+    return sum(ratings), len(ratings), round(sum(ratings) / len(ratings), 2)
