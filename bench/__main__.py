@@ -1,7 +1,7 @@
 """`python -m bench [small|medium|large]`: load a synthetic region and measure Nastavnik.
 
 Starts its own embedded PostgreSQL under `.data/bench` unless DATABASE_URL is set, makes a fresh
-database `nastavnik_bench`, loads the region through the applications, measures, and writes
+database `nastavnik_bench_<size>`, loads the region through the applications, measures, and writes
 `bench/results/<size>-<date>.json` and `.md`. It never fails on a missed target, only on errors.
 """
 
@@ -36,7 +36,7 @@ from . import figures, report
 from .generator import SIZES, Region
 from .loader import Loader, applications
 
-DATABASE = "nastavnik_bench"
+DATABASE = "nastavnik_bench"  # one per size: nastavnik_bench_small, …
 RESULTS = PROJECT_ROOT / "bench" / "results"
 
 
@@ -51,13 +51,13 @@ def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-async def fresh_database(settings: Settings) -> DatabaseAddress:
+async def fresh_database(settings: Settings, name: str) -> DatabaseAddress:
     if settings.database_url:
         server = DatabaseAddress.parse(settings.database_url)
     else:
         server = start_embedded_server(Path(settings.data_dir) / "bench")
-    await drop_database(server, DATABASE)
-    address = await ensure_database(server, DATABASE)
+    await drop_database(server, name)
+    address = await ensure_database(server, name)
     await setup_database(address, msgspec.structs.replace(settings, database_url=address.url))
     return address
 
@@ -96,8 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
 
     base = msgspec.structs.replace(load_settings(), log_level="warning")
-    log(f"size {size.name}: {size.schools} schools, fresh database {DATABASE}")
-    address = asyncio.run(fresh_database(base))
+    database = f"{DATABASE}_{size.name}"
+    log(f"size {size.name}: {size.schools} schools, fresh database {database}")
+    address = asyncio.run(fresh_database(base, database))
     settings = msgspec.structs.replace(
         base,
         database_url=address.url,
