@@ -149,7 +149,9 @@ def main(argv: list[str] | None = None) -> None:
         }
         log(f"imported {events:,} events in {seconds:.1f} s")
         sample = region.school(1 if size.schools > 1 else 0)
-        results["encryption"] = figures.encryption_cost(apps, sample, commands=100)
+        results["encryption"] = figures.encryption_cost(
+            apps, sample, registrations=100, meetings=300
+        )
         log(f"crypto share of command time: {results['encryption']['overall_share']:.1%}")
 
     state_bytes = int(
