@@ -26,7 +26,7 @@ test: lint
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared services tests
+	$(BIN)/mypy shared services tests bench
 
 format: install
 	$(BIN)/ruff format .
@@ -40,6 +40,11 @@ token: install
 ## Create or update the schema on DATABASE_URL (operators run this once before the services).
 setup: install
 	$(BIN)/python -m services setup
+
+## Load a synthetic region and measure: make bench [SIZE=small|medium|large] (see bench/README.md).
+SIZE ?= small
+bench: install
+	$(BIN)/python -m bench $(SIZE)
 
 clean:
 	rm -rf .data .mypy_cache .ruff_cache .pytest_cache

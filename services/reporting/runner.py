@@ -38,6 +38,7 @@ class ProjectionWorker:
         self.keyring = Keyring(master_keys)
         self.projections: list[Projection] = [cls(self.keyring) for cls in ALL]
         self.mapper = make_mapper()
+        self._batches: dict[tuple[str, int], list[Envelope]] = {}
 
     async def verify_master_key(self) -> None:
         connection = await connect(self.address)
@@ -47,12 +48,23 @@ class ProjectionWorker:
             await connection.close()
 
     async def catch_up(self, connection: asyncpg.Connection) -> int:
-        """Apply every stored event not yet projected; return how many were applied."""
+        """Apply every stored event not yet projected; return how many were applied.
+
+        The projections advance batch by batch together, so that a batch read and decoded
+        once serves every projection at the same position (they read only their own tables,
+        so none depends on another being ahead).
+        """
         applied = 0
-        for projection in self.projections:
-            for upstream in UPSTREAMS:
-                while count := await self._apply_batch(connection, projection, upstream):
-                    applied += count
+        for upstream in UPSTREAMS:
+            behind = list(self.projections)
+            while behind:
+                moved = []
+                for projection in behind:
+                    if count := await self._apply_batch(connection, projection, upstream):
+                        applied += count
+                        moved.append(projection)
+                behind = moved
+                self._batches.clear()
         return applied
 
     async def _apply_batch(
@@ -65,6 +77,26 @@ class ProjectionWorker:
                 projection.name,
                 upstream,
             )
+            envelopes = await self._batch(connection, upstream, position)
+            for envelope in envelopes:
+                await projection.apply(connection, envelope)
+            if envelopes:
+                await connection.execute(
+                    "UPDATE projection_tracking SET position = $3, updated_at = now()"
+                    " WHERE projection = $1 AND upstream = $2",
+                    projection.name,
+                    upstream,
+                    envelopes[-1].position,
+                )
+            return len(envelopes)
+
+    async def _batch(
+        self, connection: asyncpg.Connection, upstream: str, position: int
+    ) -> list[Envelope]:
+        """The events after `position`, read and decoded once per round of `catch_up` (stored
+        events never change, so a batch read for one projection is good for the next)."""
+        key = (upstream, position)
+        if key not in self._batches:
             rows = await connection.fetch(
                 "SELECT notification_id, originator_id, originator_version, topic, state"
                 f" FROM {upstream}_events WHERE notification_id > $1"
@@ -72,18 +104,10 @@ class ProjectionWorker:
                 position,
                 self.batch_size,
             )
-            for row in rows:
-                envelope = Envelope(upstream, row["notification_id"], self._decode(row))
-                await projection.apply(connection, envelope)
-            if rows:
-                await connection.execute(
-                    "UPDATE projection_tracking SET position = $3, updated_at = now()"
-                    " WHERE projection = $1 AND upstream = $2",
-                    projection.name,
-                    upstream,
-                    rows[-1]["notification_id"],
-                )
-            return len(rows)
+            self._batches[key] = [
+                Envelope(upstream, row["notification_id"], self._decode(row)) for row in rows
+            ]
+        return self._batches[key]
 
     async def reset(self, connection: asyncpg.Connection, names: list[str] | None = None) -> None:
         """Empty projections and set them back to the start of both streams, in one transaction

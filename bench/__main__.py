@@ -1,0 +1,280 @@
+"""`python -m bench [small|medium|large]`: load a synthetic region and measure Nastavnik.
+
+Starts its own embedded PostgreSQL under `.data/bench` unless DATABASE_URL is set, makes a fresh
+database `nastavnik_bench_<size>`, loads the region through the applications, measures, and writes
+`bench/results/<size>-<date>.json` and `.md`. It never fails on a missed target, only on errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from services.cli import SERVICES, port_of, start_service, wait_healthy
+from services.setup import setup_database
+from shared.auth import Role
+from shared.database import (
+    DatabaseAddress,
+    connect,
+    drop_database,
+    ensure_database,
+    start_embedded_server,
+)
+from shared.settings import PROJECT_ROOT, Settings, load_settings
+
+from . import figures, report
+from .generator import SIZES, Region
+from .loader import Loader, applications
+
+DATABASE = "nastavnik_bench"  # one per size: nastavnik_bench_small, …
+RESULTS = PROJECT_ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+async def fresh_database(settings: Settings, name: str) -> DatabaseAddress:
+    if settings.database_url:
+        server = DatabaseAddress.parse(settings.database_url)
+    else:
+        server = start_embedded_server(Path(settings.data_dir) / "bench")
+    await drop_database(server, name)
+    address = await ensure_database(server, name)
+    await setup_database(address, msgspec.structs.replace(settings, database_url=address.url))
+    return address
+
+
+async def scalar(address: DatabaseAddress, sql: str) -> Any:
+    connection = await connect(address)
+    try:
+        return await connection.fetchval(sql)
+    finally:
+        await connection.close()
+
+
+async def wait_projected(address: DatabaseAddress, seconds: float = 600) -> None:
+    connection = await connect(address)
+    try:
+        target = await figures.stream_ends(connection)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            reached = await figures.projected(connection)
+            if all(reached.get(u, 0) >= p for u, p in target.items()):
+                return
+            await asyncio.sleep(0.1)
+        raise RuntimeError("projections did not catch up")
+    finally:
+        await connection.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("size", nargs="?", default="small", choices=sorted(SIZES))
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    size = SIZES[args.size]
+    started = time.perf_counter()
+
+    base = msgspec.structs.replace(load_settings(), log_level="warning")
+    database = f"{DATABASE}_{size.name}"
+    log(f"size {size.name}: {size.schools} schools, fresh database {database}")
+    address = asyncio.run(fresh_database(base, database))
+    settings = msgspec.structs.replace(
+        base,
+        database_url=address.url,
+        registry_port=free_port(),
+        programs_port=free_port(),
+        reporting_port=free_port(),
+    )
+    region = Region(size, args.seed)
+    results: dict[str, Any] = {
+        "size": size.name,
+        "seed": args.seed,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": report.machine(),
+        "postgres": asyncio.run(scalar(address, "SHOW server_version")),
+    }
+    results["postgres"] = f"PostgreSQL {results['postgres']}"
+
+    # Figure 2: bulk import, and issue #10's crypto cost, in-process through the applications.
+    log("bulk import…")
+    with applications(settings) as apps:
+        loader = Loader(apps, region)
+        import_started = time.perf_counter()
+        loader.load()
+        wall = time.perf_counter() - import_started
+        # The commands' time only: generating the synthetic schools is not the platform's work.
+        seconds = sum(loader.times.seconds.values())
+        events = asyncio.run(
+            scalar(
+                address,
+                "SELECT (SELECT count(*) FROM registry_events)"
+                " + (SELECT count(*) FROM programs_events)",
+            )
+        )
+        results["region"] = {
+            "municipalities": size.municipalities,
+            "schools": size.schools,
+            "participants": loader.people,
+            "pairs": loader.pairs,
+            "events": events,
+        }
+        results["bulk_import"] = {
+            "events": events,
+            "seconds": round(seconds, 2),
+            "events_per_s": round(events / seconds, 1),
+            "wall_seconds_with_generation": round(wall, 2),
+            "stages_s": {k: round(v, 2) for k, v in loader.times.seconds.items()},
+        }
+        log(f"imported {events:,} events in {seconds:.1f} s")
+        sample = region.school(1 if size.schools > 1 else 0)
+        results["encryption"] = figures.encryption_cost(
+            apps, sample, registrations=100, meetings=300
+        )
+        log(f"crypto share of command time: {results['encryption']['overall_share']:.1%}")
+
+    state_bytes = int(
+        asyncio.run(scalar(address, "SELECT avg(length(state)) FROM programs_events"))
+    )
+    log("PostgreSQL baselines…")
+    results["baselines"] = asyncio.run(
+        figures.baselines(
+            address, args.clients, min(5.0, size.load_seconds), size.copy_rows, state_bytes
+        )
+    )
+
+    # Figure 3: catch-up of the whole backlog by a worker process, then a full rebuild.
+    log("projection catch-up…")
+    results["catch_up"] = asyncio.run(figures.catch_up(settings, address))
+    total = asyncio.run(
+        scalar(
+            address,
+            "SELECT (SELECT count(*) FROM registry_events)"
+            " + (SELECT count(*) FROM programs_events)",
+        )
+    )
+    log("projection rebuild…")
+    results["rebuild"] = figures.rebuild(settings, total)
+
+    # Figures 1, 4, 5, 6: the services as separate processes.
+    log("starting the services…")
+    env = {**os.environ, "DATABASE_URL": address.url, "LOG_LEVEL": "warning"}
+    processes = [start_service(s, settings, env) for s in SERVICES]
+    urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in SERVICES}
+    try:
+        wait_healthy(list(urls.values()), processes, seconds=60)
+        schools = [region.school(n) for n in range(1, min(size.schools, 9))] or [region.school(0)]
+        log(f"HTTP command load, {args.clients} clients, {size.load_seconds:g} s…")
+        load = asyncio.run(
+            figures.command_load(settings, address, urls, schools, args.clients, size.load_seconds)
+        )
+        results["command_throughput"] = load["throughput"]
+        results["projection_lag"] = load["lag"]
+        asyncio.run(wait_projected(address))
+        log("GraphQL latency…")
+        results["graphql"] = asyncio.run(
+            figures.graphql_latency(
+                urls["reporting"], settings, queries(region), size.graphql_requests
+            )
+        )
+        replayed = asyncio.run(figures.history_events(address, region.school(0).programme_id))
+        results["graphql"]["programme_replay"]["events"] = replayed
+        results["memory"] = {
+            s: figures.peak_rss_mb(p.pid) for s, p in zip(SERVICES, processes, strict=True)
+        }
+    finally:
+        stop(processes)
+    results["memory"]["projection worker (catch-up)"] = results["catch_up"]["worker_peak_rss_mb"]
+    results["memory"]["rebuild"] = results["rebuild"]["peak_rss_mb"]
+    results["memory"]["largest_service_mb"] = max(results["memory"].values())
+    results["ratios"] = ratios(results)
+    results["verdicts"] = report.verdicts(results)
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    data, table = report.write(results, args.out)
+    print()
+    print(report.markdown(results))
+    log(f"done in {results['seconds']:.0f} s: {data} and {table}")
+
+
+def queries(region: Region) -> list[figures.Query]:
+    school = region.school(1 if region.size.schools > 1 else 0)
+    return [
+        figures.Query(
+            "school_pair_list",
+            Role.SCHOOL_COORDINATOR,
+            school.organisation.path,
+            figures.PAIR_LIST,
+            "pairs(first: 50) of one school, as its coordinator",
+        ),
+        figures.Query(
+            "municipality_school_comparison",
+            Role.MUNICIPALITY_OFFICER,
+            school.municipality.path,
+            figures.COUNTS,
+            "proxy until issue #5: counts(level: SCHOOL) in one municipality",
+            {"level": "SCHOOL"},
+        ),
+        figures.Query(
+            "region_indicator_table",
+            Role.REGION_OFFICER,
+            region.region.path,
+            figures.COUNTS,
+            "proxy until issue #5: counts(level: MUNICIPALITY) for the region",
+            {"level": "MUNICIPALITY"},
+        ),
+        figures.Query(
+            "programme_replay",
+            Role.AUDITOR,
+            region.region.path,
+            figures.HISTORY,
+            "programmeHistory of the big school's programme, as an auditor",
+            {"id": str(region.school(0).programme_id)},
+        ),
+    ]
+
+
+def ratios(results: dict[str, Any]) -> dict[str, float]:
+    insert = results["baselines"]["insert"]["rows_per_s"]
+    copy = results["baselines"]["copy"]["rows_per_s"]
+    return {
+        "command_vs_insert": round(results["command_throughput"]["commands_per_s"] / insert, 3),
+        "import_vs_copy": round(results["bulk_import"]["events_per_s"] / copy, 3),
+        "catch_up_vs_copy": round(results["catch_up"]["events_per_s"] / copy, 3),
+        "rebuild_vs_copy": round(results["rebuild"]["events_per_s"] / copy, 3),
+    }
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,562 @@
+"""How each figure is measured. Every function returns plain dicts for the results file."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import httpx
+
+from services.programs.application import Feedback, NewMeeting
+from services.programs.domain import MeetingFormat, MeetingKind
+from services.registry.application import NewConsent, NewPerson
+from services.registry.domain import ConsentKind, ParticipantRole, PersonKind
+from services.reporting.runner import UPSTREAMS
+from shared import keystore
+from shared.auth import Role, issue_token
+from shared.database import DatabaseAddress, connect
+from shared.settings import Settings
+
+from .generator import SchoolPlan, full_name
+from .loader import Applications, school_principal
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50/p95/p99 and mean of samples in seconds, reported in milliseconds."""
+    if not samples:
+        return {"n": 0}
+    ordered = sorted(samples)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+    return {
+        "n": len(ordered),
+        "p50_ms": at(0.50),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+    }
+
+
+async def stream_ends(connection: asyncpg.Connection) -> dict[str, int]:
+    return {
+        upstream: await connection.fetchval(
+            f"SELECT coalesce(max(notification_id), 0) FROM {upstream}_events"
+        )
+        for upstream in UPSTREAMS
+    }
+
+
+async def projected(connection: asyncpg.Connection) -> dict[str, int]:
+    """The slowest projection's position per upstream."""
+    rows = await connection.fetch(
+        "SELECT upstream, min(position) AS position FROM projection_tracking GROUP BY upstream"
+    )
+    return {r["upstream"]: r["position"] for r in rows}
+
+
+# Figure 7: raw PostgreSQL baselines
+
+
+BASELINE_TABLE = """
+DROP TABLE IF EXISTS bench_baseline_events;
+CREATE TABLE bench_baseline_events (
+    originator_id uuid NOT NULL,
+    originator_version bigint NOT NULL,
+    topic text,
+    state bytea,
+    notification_id bigserial,
+    PRIMARY KEY (originator_id, originator_version)
+);
+CREATE UNIQUE INDEX bench_baseline_events_notification ON bench_baseline_events (notification_id);
+"""
+BASELINE_TOPIC = "services.programs.domain:Pair.MeetingRecorded"
+
+
+async def baselines(
+    admin: DatabaseAddress, clients: int, seconds: float, copy_rows: int, state_bytes: int
+) -> dict[str, Any]:
+    """Single-row INSERT per transaction from `clients` asyncpg connections for `seconds`, and
+    COPY of `copy_rows` rows, into a table shaped like the event store."""
+    connection = await connect(admin)
+    try:
+        await connection.execute(BASELINE_TABLE)
+        state = os.urandom(state_bytes)
+        latencies: list[float] = []
+        deadline = time.perf_counter() + seconds
+
+        async def client() -> int:
+            own = await connect(admin)
+            done = 0
+            try:
+                while time.perf_counter() < deadline:
+                    started = time.perf_counter()
+                    await own.execute(
+                        "INSERT INTO bench_baseline_events"
+                        " (originator_id, originator_version, topic, state)"
+                        " VALUES ($1, 1, $2, $3)",
+                        uuid4(),
+                        BASELINE_TOPIC,
+                        state,
+                    )
+                    latencies.append(time.perf_counter() - started)
+                    done += 1
+            finally:
+                await own.close()
+            return done
+
+        started = time.perf_counter()
+        inserted = sum(await asyncio.gather(*(client() for _ in range(clients))))
+        insert_seconds = time.perf_counter() - started
+        await connection.execute("TRUNCATE bench_baseline_events")
+        rows = [(uuid4(), 1, BASELINE_TOPIC, state) for _ in range(copy_rows)]
+        started = time.perf_counter()
+        await connection.copy_records_to_table(
+            "bench_baseline_events",
+            records=rows,
+            columns=["originator_id", "originator_version", "topic", "state"],
+        )
+        copy_seconds = time.perf_counter() - started
+        await connection.execute("DROP TABLE bench_baseline_events")
+    finally:
+        await connection.close()
+    return {
+        "row_bytes": state_bytes,
+        "insert": {
+            "clients": clients,
+            "rows_per_s": round(inserted / insert_seconds, 1),
+            "latency": percentiles(latencies),
+        },
+        "copy": {"rows": copy_rows, "rows_per_s": round(copy_rows / copy_seconds, 1)},
+    }
+
+
+# Figure 3: projection catch-up and full rebuild, each in its own process
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.require_database_url(),
+        "LOG_LEVEL": "warning",
+        "PROJECTION_BATCH_SIZE": str(settings.projection_batch_size),
+    }
+
+
+def _wait(process: subprocess.Popen[bytes]) -> tuple[int, float]:
+    """Reap a child; return its exit status and its peak RSS in MB (from the kernel)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss / 1024
+
+
+async def catch_up(settings: Settings, admin: DatabaseAddress) -> dict[str, Any]:
+    """Start `python -m services worker` on a backlog and time it until it has caught up."""
+    connection = await connect(admin)
+    try:
+        target = await stream_ends(connection)
+        before = await projected(connection)
+        backlog = sum(target[u] - before.get(u, 0) for u in UPSTREAMS)
+        started = time.perf_counter()
+        worker = subprocess.Popen(  # noqa: ASYNC220 -- reaped by os.wait4 for its peak RSS
+            [sys.executable, "-m", "services", "worker"], env=_env(settings)
+        )
+        try:
+            while True:
+                reached = await projected(connection)
+                if all(reached.get(u, 0) >= target[u] for u in UPSTREAMS):
+                    break
+                if worker.poll() is not None:
+                    raise RuntimeError("the projection worker stopped during catch-up")
+                await asyncio.sleep(0.05)
+            seconds = time.perf_counter() - started
+        finally:
+            worker.send_signal(2)
+        code, peak = _wait(worker)
+    finally:
+        await connection.close()
+    return {
+        "events": backlog,
+        "seconds": round(seconds, 2),
+        "events_per_s": round(backlog / seconds, 1),
+        "worker_peak_rss_mb": round(peak, 1),
+        "exit_code": code,
+        "includes_process_start": True,
+    }
+
+
+def rebuild(settings: Settings, events: int) -> dict[str, Any]:
+    """`python -m services rebuild`: every projection emptied and rebuilt from all events."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services", "rebuild"], env=_env(settings), stdout=subprocess.PIPE
+    )
+    code, peak = _wait(process)
+    seconds = time.perf_counter() - started
+    assert process.stdout is not None
+    output = process.stdout.read().decode().strip()
+    if code != 0:
+        raise RuntimeError(f"rebuild failed ({code}): {output}")
+    return {
+        "events": events,
+        "seconds": round(seconds, 2),
+        "events_per_s": round(events / seconds, 1),
+        "peak_rss_mb": round(peak, 1),
+        "output": output,
+        "includes_process_start": True,
+    }
+
+
+# Issue #10: what sealing personal data costs on the command path
+
+
+@dataclass
+class Stopwatch:
+    seconds: float = 0.0
+    calls: int = 0
+
+    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.calls += 1
+
+        return timed
+
+
+@contextmanager
+def crypto_timed(apps: Applications) -> Iterator[Stopwatch]:
+    """Time every key lookup (fetch + unwrap), key store (wrap + insert), new key, seal and
+    unseal made while the block runs. Only the leaves are wrapped, so nothing counts twice."""
+    watch = Stopwatch()
+    vault = apps.registry.keys
+    module_functions = ("seal", "unseal", "new_data_key")
+    saved = {name: getattr(keystore, name) for name in module_functions}
+    for name in module_functions:
+        setattr(keystore, name, watch.wrap(saved[name]))
+    for name in ("get", "store_many"):
+        setattr(vault, name, watch.wrap(getattr(vault, name)))
+    try:
+        yield watch
+    finally:
+        for name, function in saved.items():
+            setattr(keystore, name, function)
+        for name in ("get", "store_many"):
+            delattr(vault, name)
+
+
+def encryption_cost(
+    apps: Applications, school: SchoolPlan, registrations: int, meetings: int
+) -> dict[str, Any]:
+    """Run real commands in-process, in figure 1's mix (a registration of a mentee with a
+    parent's consent to three meetings with both comments), and compare the time spent on
+    personal-data crypto to the commands' time."""
+    coordinator = school_principal(Role.SCHOOL_COORDINATOR, school)
+    rng = random.Random(7)
+    pairs = school.pairs
+    result: dict[str, Any] = {}
+    for kind, commands in (("register_person", registrations), ("record_meeting", meetings)):
+        total = 0.0
+        with crypto_timed(apps) as watch:
+            for index in range(commands):
+                started = time.perf_counter()
+                if kind == "register_person":
+                    apps.registry.register_person(coordinator, new_student(rng, school, index))
+                else:
+                    pair = pairs[index % len(pairs)]
+                    apps.programs.record_meeting(coordinator, pair.id, new_meeting(rng, index))
+                total += time.perf_counter() - started
+        result[kind] = {
+            "commands": commands,
+            "command_ms": round(total / commands * 1000, 3),
+            "crypto_ms": round(watch.seconds / commands * 1000, 3),
+            "crypto_calls_per_command": round(watch.calls / commands, 2),
+            "share": round(watch.seconds / total, 4),
+        }
+    spent = sum(r["crypto_ms"] * r["commands"] for r in result.values())
+    took = sum(r["command_ms"] * r["commands"] for r in result.values())
+    result["overall_share"] = round(spent / took, 4)
+    return result
+
+
+def new_student(rng: random.Random, school: SchoolPlan, index: int) -> NewPerson:
+    """A new mentee with a parent's consent; unique by name and birth date in the school."""
+    return NewPerson(
+        school_id=school.organisation.id,
+        kind=PersonKind.STUDENT,
+        full_name=f"{full_name(rng, index % 2 == 0)} {index}",
+        birth_date=date(2012, 1, 1) + timedelta(days=rng.randint(0, 1500)),
+        roles=[ParticipantRole.MENTEE],
+        grade="7Б",
+        consent=NewConsent(
+            ConsentKind.PERSONAL_DATA,
+            date(2025, 9, 1),
+            representative_name=full_name(rng, True),
+            relation="мать",
+        ),
+    )
+
+
+def new_meeting(rng: random.Random, index: int) -> NewMeeting:
+    return NewMeeting(
+        kind=MeetingKind.REGULAR,
+        held_on=date(2026, 5, 28) - timedelta(days=index % 200),
+        duration_minutes=45,
+        meeting_format=MeetingFormat.ONLINE,
+        topic="Консультация",
+        mentor=Feedback(rng.randint(6, 10), "Разобрали задачи к контрольной"),
+        mentee=Feedback(rng.randint(5, 10), "Было полезно"),
+    )
+
+
+def person_body(rng: random.Random, school: SchoolPlan, index: int) -> dict[str, Any]:
+    """The HTTP payload of `new_student`."""
+    new = new_student(rng, school, index)
+    assert new.consent is not None
+    assert new.birth_date is not None
+    return {
+        "school_id": str(new.school_id),
+        "kind": str(new.kind),
+        "full_name": new.full_name,
+        "birth_date": str(new.birth_date),
+        "grade": new.grade,
+        "roles": [str(r) for r in new.roles],
+        "consent": {
+            "signed_on": str(new.consent.signed_on),
+            "representative_name": new.consent.representative_name,
+            "relation": new.consent.relation,
+        },
+    }
+
+
+def meeting_body(rng: random.Random, index: int) -> dict[str, Any]:
+    """The HTTP payload of `new_meeting`."""
+    meeting = new_meeting(rng, index)
+    assert meeting.mentor is not None
+    assert meeting.mentee is not None
+    return {
+        "kind": str(meeting.kind),
+        "held_on": str(meeting.held_on),
+        "duration_minutes": meeting.duration_minutes,
+        "format": str(meeting.meeting_format),
+        "topic": meeting.topic,
+        "mentor_feedback": {"rating": meeting.mentor.rating, "comment": meeting.mentor.comment},
+        "mentee_feedback": {"rating": meeting.mentee.rating, "comment": meeting.mentee.comment},
+    }
+
+
+# Figures 1 and 4: command throughput over HTTP, and projection lag under that load
+
+
+@dataclass
+class LagProbe:
+    """Watches the projections' positions and times how long each command's event took to
+    reach every projection after the command answered."""
+
+    admin: DatabaseAddress
+    interval: float = 0.005
+    pending: list[tuple[str, int, float]] = field(default_factory=list)
+    lags: list[float] = field(default_factory=list)
+
+    def expect(self, upstream: str, position: int) -> None:
+        self.pending.append((upstream, position, time.perf_counter()))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        connection = await connect(self.admin)
+        try:
+            while not stop.is_set() or self.pending:
+                reached = await projected(connection)
+                now = time.perf_counter()
+                waiting = []
+                for upstream, position, answered in self.pending:
+                    if reached.get(upstream, 0) >= position:
+                        self.lags.append(now - answered)
+                    elif stop.is_set() and now - answered > 30:
+                        self.lags.append(now - answered)  # gave up waiting: count it as is
+                    else:
+                        waiting.append((upstream, position, answered))
+                self.pending = waiting
+                await asyncio.sleep(self.interval)
+        finally:
+            await connection.close()
+
+
+async def command_load(
+    settings: Settings,
+    admin: DatabaseAddress,
+    urls: dict[str, str],
+    schools: list[SchoolPlan],
+    clients: int,
+    seconds: float,
+) -> dict[str, Any]:
+    """`clients` concurrent HTTP clients send commands for `seconds`: three in four record a
+    meeting of a pair (programs), one in four registers a new mentee (registry). Each client
+    works on pairs of its own, so no two commands race for one aggregate."""
+    probe = LagProbe(admin)
+    stop = asyncio.Event()
+    latencies: dict[str, list[float]] = {"record_meeting": [], "register_person": []}
+    errors: list[str] = []
+    deadline = time.perf_counter() + seconds
+    counter = iter(range(10**9))
+
+    async def client(number: int) -> None:
+        rng = random.Random(number)
+        school = schools[number % len(schools)]
+        token = issue_token(
+            settings, Role.SCHOOL_COORDINATOR, school.organisation.path, user=f"bench-{number}"
+        )
+        stride = -(-clients // len(schools))  # clients sharing this school split its pairs
+        own_pairs = school.pairs[number // len(schools) :: stride]
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(timeout=60, headers=headers) as http:
+            while time.perf_counter() < deadline:
+                index = next(counter)
+                if index % 4 == 3:
+                    kind, upstream = "register_person", "registry"
+                    url = f"{urls['registry']}/people"
+                    body = person_body(rng, school, 100_000 + index)
+                else:
+                    kind, upstream = "record_meeting", "programs"
+                    pair = own_pairs[index % len(own_pairs)]
+                    url = f"{urls['programs']}/pairs/{pair.id}/meetings"
+                    body = meeting_body(rng, index)
+                started = time.perf_counter()
+                response = await http.post(url, json=body)
+                latencies[kind].append(time.perf_counter() - started)
+                if response.status_code >= 400:
+                    errors.append(f"{kind}: {response.status_code} {response.text[:200]}")
+                    continue
+                probe.expect(upstream, response.json()["position"])
+
+    watcher = asyncio.create_task(probe.run(stop))
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    took = time.perf_counter() - started
+    stop.set()
+    await watcher
+    done = sum(len(v) for v in latencies.values())
+    return {
+        "throughput": {
+            "clients": clients,
+            "commands": done,
+            "seconds": round(took, 2),
+            "commands_per_s": round(done / took, 1),
+            "latency": percentiles([s for v in latencies.values() for s in v]),
+            "by_command": {k: percentiles(v) for k, v in latencies.items()},
+            "errors": len(errors),
+            "first_errors": errors[:3],
+        },
+        "lag": {
+            "commands": len(probe.lags),
+            "probe_interval_ms": probe.interval * 1000,
+            **percentiles(probe.lags),
+        },
+    }
+
+
+# Figure 5: GraphQL latency
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    role: Role
+    scope: str
+    text: str
+    measures: str  # what it stands for while the real query does not exist yet
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+PAIR_LIST = """query { pairs(first: 50) { totalCount edges { node { id form status
+  mentor { fullName } mentee { fullName grade } } } pageInfo { hasNextPage endCursor } } }"""
+COUNTS = (
+    "query($level: Level!) { counts(level: $level) { name path mentors mentees pairs meetings } }"
+)
+HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id) {
+  position occurredAt eventType actorUser actorRole changes } }"""
+
+
+async def graphql_latency(
+    url: str, settings: Settings, queries: list[Query], requests: int
+) -> dict[str, Any]:
+    """Each query `requests` times from one client, one after another (after 3 warm-ups)."""
+    results: dict[str, Any] = {}
+    async with httpx.AsyncClient(timeout=60) as http:
+        for query in queries:
+            token = issue_token(settings, query.role, query.scope, user=f"bench-{query.name}")
+            headers = {"Authorization": f"Bearer {token}"}
+            body = {"query": query.text, "variables": query.variables}
+            samples: list[float] = []
+            size = 0
+            count = requests if query.name != "programme_replay" else max(10, requests // 5)
+            for attempt in range(count + 3):
+                started = time.perf_counter()
+                response = await http.post(f"{url}/graphql", json=body, headers=headers)
+                took = time.perf_counter() - started
+                payload = response.json()
+                if response.status_code != 200 or payload.get("errors"):
+                    raise RuntimeError(f"{query.name}: {response.text[:300]}")
+                if attempt >= 3:
+                    samples.append(took)
+                size = len(response.content)
+            results[query.name] = {
+                "measures": query.measures,
+                "response_bytes": size,
+                "rows": _rows(payload["data"]),
+                **percentiles(samples),
+            }
+    return results
+
+
+def _rows(data: dict[str, Any]) -> int:
+    value = next(iter(data.values()))
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict) and "edges" in value:
+        return len(value["edges"])
+    return 1
+
+
+async def history_events(admin: DatabaseAddress, programme_id: UUID) -> int:
+    connection = await connect(admin)
+    try:
+        count: int = await connection.fetchval(
+            "SELECT count(*) FROM event_history WHERE programme_id = $1", programme_id
+        )
+        return count
+    finally:
+        await connection.close()
+
+
+# Figure 6: peak memory of each service
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM) so far, in MB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+async def timed(step: Awaitable[Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = await step
+    return value, time.perf_counter() - started
