@@ -183,7 +183,12 @@ class Loader:
         programs.move_to_stage(director, school.programme_id, Stage.WORK_OF_PAIRS)
         for pair in school.pairs:
             programs.form_pair(
-                coordinator, school.programme_id, pair.form, pair.mentor_id, pair.mentee_id, pair.id
+                coordinator,
+                school.programme_id,
+                pair.form,
+                pair.mentor_id,
+                [pair.mentee_id],
+                pair_id=pair.id,
             )
         self.pairs += len(school.pairs)
 
