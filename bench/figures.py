@@ -21,6 +21,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import httpx
 
+from services.demo import full_name
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind
 from services.registry.application import NewConsent, NewPerson
@@ -31,7 +32,7 @@ from shared.auth import Role, issue_token
 from shared.database import DatabaseAddress, connect
 from shared.settings import Settings
 
-from .generator import SchoolPlan, full_name
+from .generator import SchoolPlan
 from .loader import Applications, school_principal
 
 
