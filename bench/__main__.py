@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     log("PostgreSQL baselines…")
     results["baselines"] = asyncio.run(
         figures.baselines(
-            address, args.clients, min(5.0, size.load_seconds), size.copy_rows, state_bytes
+            address, args.clients, min(5.0, size.load_seconds / 2), size.copy_rows, state_bytes
         )
     )
 

@@ -57,7 +57,7 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", 20, 4, 100, load_seconds=8, graphql_requests=60, copy_rows=100_000),
+    "small": Size("small", 20, 4, 100, load_seconds=6, graphql_requests=40, copy_rows=100_000),
     "medium": Size(
         "medium", 200, 20, 500, load_seconds=30, graphql_requests=200, copy_rows=500_000
     ),
