@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import httpx
 
+from services.demo import full_name
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind
 from services.registry.application import NewConsent, NewPerson
@@ -29,7 +32,7 @@ from shared.auth import Role, issue_token
 from shared.database import DatabaseAddress, connect
 from shared.settings import Settings
 
-from .generator import SchoolPlan, full_name
+from .generator import SchoolPlan
 from .loader import Applications, school_principal
 
 
@@ -156,11 +159,24 @@ def _env(settings: Settings) -> dict[str, str]:
     }
 
 
-def _wait(process: subprocess.Popen[bytes]) -> tuple[int, float]:
-    """Reap a child; return its exit status and its peak RSS in MB (from the kernel)."""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, usage.ru_maxrss / 1024
+class PeakMemory:
+    """Follows a child's peak RSS (VmHWM) while it runs. (The kernel's figure for a reaped child
+    is no good here: a child started by vfork counts the parent's memory too.)"""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.mb = 0.0
+
+    def sample(self) -> float:
+        with contextlib.suppress(OSError):  # it has just exited: the last sample stands
+            self.mb = max(self.mb, peak_rss_mb(self.process.pid))
+        return self.mb
+
+    def wait(self) -> int:
+        while self.process.poll() is None:
+            self.sample()
+            time.sleep(0.2)
+        return self.process.returncode
 
 
 async def catch_up(settings: Settings, admin: DatabaseAddress) -> dict[str, Any]:
@@ -171,9 +187,10 @@ async def catch_up(settings: Settings, admin: DatabaseAddress) -> dict[str, Any]
         before = await projected(connection)
         backlog = sum(target[u] - before.get(u, 0) for u in UPSTREAMS)
         started = time.perf_counter()
-        worker = subprocess.Popen(  # noqa: ASYNC220 -- reaped by os.wait4 for its peak RSS
+        worker = subprocess.Popen(  # noqa: ASYNC220 -- started once, followed by polling
             [sys.executable, "-m", "services", "worker"], env=_env(settings)
         )
+        memory = PeakMemory(worker)
         try:
             while True:
                 reached = await projected(connection)
@@ -181,18 +198,20 @@ async def catch_up(settings: Settings, admin: DatabaseAddress) -> dict[str, Any]
                     break
                 if worker.poll() is not None:
                     raise RuntimeError("the projection worker stopped during catch-up")
+                memory.sample()
                 await asyncio.sleep(0.05)
             seconds = time.perf_counter() - started
         finally:
-            worker.send_signal(2)
-        code, peak = _wait(worker)
+            memory.sample()
+            worker.send_signal(signal.SIGINT)
+        code = await asyncio.to_thread(worker.wait)
     finally:
         await connection.close()
     return {
         "events": backlog,
         "seconds": round(seconds, 2),
         "events_per_s": round(backlog / seconds, 1),
-        "worker_peak_rss_mb": round(peak, 1),
+        "worker_peak_rss_mb": memory.mb,
         "exit_code": code,
         "includes_process_start": True,
     }
@@ -204,7 +223,8 @@ def rebuild(settings: Settings, events: int) -> dict[str, Any]:
     process = subprocess.Popen(
         [sys.executable, "-m", "services", "rebuild"], env=_env(settings), stdout=subprocess.PIPE
     )
-    code, peak = _wait(process)
+    memory = PeakMemory(process)
+    code = memory.wait()
     seconds = time.perf_counter() - started
     assert process.stdout is not None
     output = process.stdout.read().decode().strip()
@@ -214,7 +234,7 @@ def rebuild(settings: Settings, events: int) -> dict[str, Any]:
         "events": events,
         "seconds": round(seconds, 2),
         "events_per_s": round(events / seconds, 1),
-        "peak_rss_mb": round(peak, 1),
+        "peak_rss_mb": memory.mb,
         "output": output,
         "includes_process_start": True,
     }

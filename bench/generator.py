@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID, uuid5
 
+from services.demo import full_name
 from services.registry.domain import PersonKind
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.tenancy import child_path
@@ -56,7 +57,7 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", 20, 4, 100, load_seconds=8, graphql_requests=60, copy_rows=100_000),
+    "small": Size("small", 20, 4, 100, load_seconds=6, graphql_requests=40, copy_rows=100_000),
     "medium": Size(
         "medium", 200, 20, 500, load_seconds=30, graphql_requests=200, copy_rows=500_000
     ),
@@ -65,94 +66,6 @@ SIZES = {
     ),
 }
 
-_SURNAMES = [
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Петров",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Егоров",
-    "Павлов",
-    "Козлов",
-    "Степанов",
-    "Николаев",
-    "Орлов",
-    "Андреев",
-    "Макаров",
-    "Никитин",
-    "Захаров",
-    "Зайцев",
-    "Соловьёв",
-    "Борисов",
-    "Яковлев",
-    "Григорьев",
-    "Романов",
-    "Воробьёв",
-    "Сергеев",
-    "Кузьмин",
-]
-_MEN = (
-    [
-        "Александр",
-        "Дмитрий",
-        "Максим",
-        "Иван",
-        "Артём",
-        "Никита",
-        "Егор",
-        "Михаил",
-        "Даниил",
-        "Кирилл",
-        "Андрей",
-        "Илья",
-    ],
-    [
-        "Александрович",
-        "Дмитриевич",
-        "Петрович",
-        "Сергеевич",
-        "Олегович",
-        "Игоревич",
-        "Андреевич",
-        "Викторович",
-    ],
-)
-_WOMEN = (
-    [
-        "Мария",
-        "Анна",
-        "Елена",
-        "Ольга",
-        "Татьяна",
-        "Наталья",
-        "Светлана",
-        "Дарья",
-        "Полина",
-        "Виктория",
-        "Ксения",
-        "Алиса",
-    ],
-    [
-        "Александровна",
-        "Дмитриевна",
-        "Петровна",
-        "Сергеевна",
-        "Олеговна",
-        "Игоревна",
-        "Андреевна",
-        "Викторовна",
-    ],
-)
 _CATEGORIES = (
     (MenteeCategory.LOW_RESULTS, 40),
     (MenteeCategory.OUTSTANDING_ABILITIES, 25),
@@ -169,12 +82,6 @@ _COMMENTS = (
 
 def bench_id(*parts: object) -> UUID:
     return uuid5(NAMESPACE, "/".join(str(p) for p in parts))
-
-
-def full_name(rng: random.Random, woman: bool) -> str:
-    first_names, patronymics = _WOMEN if woman else _MEN
-    surname = rng.choice(_SURNAMES) + ("а" if woman else "")
-    return f"{surname} {rng.choice(first_names)} {rng.choice(patronymics)}"
 
 
 def week_day(week: int, weekday: int = 2) -> date:

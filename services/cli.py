@@ -125,14 +125,19 @@ def run(settings: Settings) -> None:
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_services(processes)
+
+
+def stop_services(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ask each service to stop (as Ctrl-C does), then kill what has not stopped in 15 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def print_welcome(settings: Settings, urls: dict[str, str]) -> None:

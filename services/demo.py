@@ -111,11 +111,15 @@ _WOMEN = (
 )
 
 
-def _full_name(rng: random.Random, index: int) -> str:
-    woman = index % 2 == 1
+def full_name(rng: random.Random, woman: bool) -> str:
+    """A random Russian full name (surname, first name, patronymic)."""
     first_names, patronymics = _WOMEN if woman else _MEN
     surname = rng.choice(_SURNAMES) + ("а" if woman else "")
     return f"{surname} {rng.choice(first_names)} {rng.choice(patronymics)}"
+
+
+def _full_name(rng: random.Random, index: int) -> str:
+    return full_name(rng, woman=index % 2 == 1)
 
 
 COMPETENCES = [
