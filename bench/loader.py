@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -235,6 +236,7 @@ class Loader:
                         mentor_comment=comment(plan.mentor_id, meeting.mentor_comment),
                         mentee_rating=meeting.mentee_rating,
                         mentee_comment=comment(plan.mentee_id, meeting.mentee_comment),
+                        today=date.today(),
                     )
                 batch.append(pair)
             programs.store(*batch)

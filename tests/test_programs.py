@@ -110,6 +110,7 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
                     mentor_comment=None,
                     mentee_rating=None,
                     mentee_comment=None,
+                    today=date.today(),
                 )
             position = programs.store(first)
             with pytest.raises(Conflict) as lost:

@@ -218,6 +218,7 @@ class PairCommands(ProgramsBase):
             mentor_comment=self._comment(pair.mentor_id, meeting.mentor),
             mentee_rating=meeting.mentee.rating if meeting.mentee else None,
             mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee),
+            today=date.today(),
         )
         return meeting_id, self.store(pair)
 

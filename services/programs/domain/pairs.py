@@ -284,9 +284,11 @@ class Pair(TenantAggregate):
         mentor_comment: Sealed | None,
         mentee_rating: int | None,
         mentee_comment: Sealed | None,
+        today: date,
     ) -> None:
         """Inline feedback is the mentor's and (in a pair) the mentee's; group members give
         theirs with `give_feedback`."""
+        self.check_meeting(meeting_id, kind, held_on, today)
         self._meeting_recorded(
             actor=actor,
             meeting_id=meeting_id,
