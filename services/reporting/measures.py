@@ -27,127 +27,124 @@ from shared.indicators import (
 
 Fetch = Callable[..., Awaitable[list[Any]]]
 
-# $1 scope, $2 school year, $3 reference date, $4 depth of the groups, $5 first calendar year,
-# $6/$7 the default monitoring window, $8 first day of the school year.
-MEASURES = """
-WITH
-groups AS (
-    SELECT DISTINCT subpath(tenant, 0, $4) AS key FROM organisations
-    WHERE kind = 'school' AND tenant <@ $1::ltree
-),
-contingent AS (
-    SELECT c.*, subpath(c.tenant, 0, $4) AS key FROM school_contingents c
-    WHERE c.tenant <@ $1::ltree AND c.school_year = $2
-),
-year_pairs AS (
-    SELECT p.*, subpath(p.tenant, 0, $4) AS key, g.meeting_every_days
-    FROM indicator_pairs p JOIN programmes g ON g.id = p.programme_id
-    WHERE p.tenant <@ $1::ltree AND g.school_year = $2
-),
-involved AS (
-    SELECT * FROM year_pairs WHERE approved_on <= $3
-),
-participants AS (
-    SELECT i.key, r.role, m.id, m.kind, m.birth_year, m.teaching_since, m.partner_id,
-           i.has_plan, EXISTS (SELECT 1 FROM contingent c WHERE c.tenant = i.tenant) AS reported
-    FROM involved i
-    CROSS JOIN LATERAL (
-        SELECT 'mentee', unnest(i.mentee_ids) UNION ALL SELECT 'mentor', i.mentor_id
-    ) r(role, id_)
-    JOIN indicator_people m ON m.id = r.id_
-),
-people AS (
-    SELECT key,
-        count(DISTINCT id) FILTER (WHERE role = 'mentee') AS mentees,
-        count(DISTINCT id) FILTER (WHERE role = 'mentor') AS mentors,
-        count(DISTINCT id) FILTER (WHERE role = 'mentee' AND has_plan) AS mentees_with_plan,
-        count(DISTINCT id) FILTER (WHERE reported AND kind = 'student') AS students_involved,
-        count(DISTINCT id) FILTER (
-            WHERE reported AND role = 'mentee' AND kind = 'student'
-              AND $5 - birth_year BETWEEN 10 AND 18) AS mentees_10_18,
-        count(DISTINCT id) FILTER (
-            WHERE reported AND role = 'mentor' AND kind = 'student'
-              AND $5 - birth_year BETWEEN 15 AND 19) AS mentors_15_19,
-        count(DISTINCT id) FILTER (
-            WHERE reported AND role = 'mentee' AND kind = 'teacher'
-              AND teaching_since >= ($3::date - interval '3 years')::date
-              AND (birth_year IS NULL OR extract(year FROM $3::date) - birth_year < 35)
-        ) AS young_teachers_mentored
-    FROM participants GROUP BY key
-),
-pairs AS (
-    SELECT i.key, count(*) AS pairs,
-        count(*) FILTER (
-            WHERE $3::date - coalesce(m.last_met, i.approved_on) > i.meeting_every_days
-        ) AS lagging_pairs
-    FROM involved i
-    LEFT JOIN LATERAL (
-        SELECT max(held_on) AS last_met FROM indicator_meetings
-        WHERE pair_id = i.id AND held_on <= $3
-    ) m ON true
-    GROUP BY i.key
-),
-totals AS (
-    SELECT key, count(*) AS schools_reporting, sum(students) AS students,
-        sum(students_10_18) AS students_10_18, sum(students_15_19) AS students_15_19,
-        sum(teachers) AS teachers, sum(young_teachers) AS young_teachers
-    FROM contingent GROUP BY key
-),
-ratings AS (
-    SELECT y.key,
-        sum(mt.mentee_rating) AS mentee_rating_sum, count(mt.mentee_rating) AS mentee_ratings,
-        sum(mt.mentor_rating) AS mentor_rating_sum, count(mt.mentor_rating) AS mentor_ratings
-    FROM indicator_meetings mt
-    JOIN year_pairs y ON y.id = mt.pair_id
-    LEFT JOIN contingent c ON c.tenant = y.tenant
-    WHERE mt.held_on >= coalesce(c.monitoring_from, $6::date)
-      AND mt.held_on <= least(coalesce(c.monitoring_to, $7::date), $3::date)
-    GROUP BY y.key
-),
-partner_population AS (
-    SELECT DISTINCT subpath(a.tenant, 0, $4) AS key, a.partner_id FROM partner_agreements a
-    WHERE a.tenant <@ $1::ltree AND a.signed_on <= $3
-      AND (a.valid_until IS NULL OR a.valid_until >= $8::date)
-),
-partners AS (
-    SELECT pp.key, count(*) AS partners,
-        count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM participants p
-            WHERE p.key = pp.key AND p.role = 'mentor' AND p.partner_id = pp.partner_id
-        )) AS partners_providing
-    FROM partner_population pp GROUP BY pp.key
-),
-trained AS (
-    SELECT subpath(tenant, 0, $4) AS key, count(DISTINCT person_id) AS trained_mentors
-    FROM course_completions WHERE tenant <@ $1::ltree AND completed_on <= $3
-    GROUP BY 1
-)
-SELECT g.key::text AS key,
-    coalesce(p.mentees, 0) AS mentees, coalesce(p.mentors, 0) AS mentors,
-    coalesce(p.mentees_with_plan, 0) AS mentees_with_plan,
-    coalesce(p.students_involved, 0) AS students_involved,
-    coalesce(p.mentees_10_18, 0) AS mentees_10_18,
-    coalesce(p.mentors_15_19, 0) AS mentors_15_19,
-    coalesce(p.young_teachers_mentored, 0) AS young_teachers_mentored,
-    coalesce(a.pairs, 0) AS pairs, coalesce(a.lagging_pairs, 0) AS lagging_pairs,
-    coalesce(t.schools_reporting, 0) AS schools_reporting,
-    t.students, t.students_10_18, t.students_15_19, t.teachers, t.young_teachers,
-    coalesce(r.mentee_rating_sum, 0) AS mentee_rating_sum,
-    coalesce(r.mentee_ratings, 0) AS mentee_ratings,
-    coalesce(r.mentor_rating_sum, 0) AS mentor_rating_sum,
-    coalesce(r.mentor_ratings, 0) AS mentor_ratings,
-    coalesce(pa.partners, 0) AS partners,
-    coalesce(pa.partners_providing, 0) AS partners_providing,
-    coalesce(tr.trained_mentors, 0) AS trained_mentors
-FROM groups g
-LEFT JOIN people p ON p.key = g.key
-LEFT JOIN pairs a ON a.key = g.key
-LEFT JOIN totals t ON t.key = g.key
-LEFT JOIN ratings r ON r.key = g.key
-LEFT JOIN partners pa ON pa.key = g.key
-LEFT JOIN trained tr ON tr.key = g.key
-ORDER BY g.key
+# Each query counts per school (a person and their pairs belong to one school, so per-school
+# distinct counts add up exactly); `measure` rolls the few per-school rows up in Python. Simple
+# queries keep the planner on table statistics: one large query with shared CTEs planned nested
+# loops over them and took minutes on a million people.
+
+SCHOOLS = """
+SELECT o.tenant::text AS school, c.students, c.students_10_18, c.students_15_19, c.teachers,
+    c.young_teachers, c.school_id IS NOT NULL AS reported,
+    coalesce(c.monitoring_from, $3::date) AS window_from,
+    coalesce(c.monitoring_to, $4::date) AS window_to
+FROM organisations o
+LEFT JOIN school_contingents c ON c.tenant = o.tenant AND c.school_year = $2
+WHERE o.kind = 'school' AND o.tenant <@ $1::ltree
 """
+
+# $1 scope, $2 school year, $3 reference date, $4 first calendar year of the school year
+PARTICIPANTS = """
+SELECT school,
+    count(DISTINCT id) FILTER (WHERE role = 'mentee') AS mentees,
+    count(DISTINCT id) FILTER (WHERE role = 'mentor') AS mentors,
+    count(DISTINCT id) FILTER (WHERE role = 'mentee' AND has_plan) AS mentees_with_plan,
+    count(DISTINCT id) FILTER (WHERE kind = 'student') AS students_involved,
+    count(DISTINCT id) FILTER (
+        WHERE role = 'mentee' AND kind = 'student' AND $4 - birth_year BETWEEN 10 AND 18
+    ) AS mentees_10_18,
+    count(DISTINCT id) FILTER (
+        WHERE role = 'mentor' AND kind = 'student' AND $4 - birth_year BETWEEN 15 AND 19
+    ) AS mentors_15_19,
+    count(DISTINCT id) FILTER (
+        WHERE role = 'mentee' AND kind = 'teacher'
+          AND teaching_since >= ($3::date - interval '3 years')::date
+          AND (birth_year IS NULL OR extract(year FROM $3::date) - birth_year < 35)
+    ) AS young_teachers_mentored,
+    array_agg(DISTINCT partner_id) FILTER (WHERE role = 'mentor' AND partner_id IS NOT NULL)
+        AS partners
+FROM (
+    SELECT p.tenant::text AS school, r.role, m.id, m.kind, m.birth_year, m.teaching_since,
+        m.partner_id, p.has_plan
+    FROM indicator_pairs p
+    JOIN programmes g ON g.id = p.programme_id
+    CROSS JOIN LATERAL (
+        SELECT 'mentee', unnest(p.mentee_ids) UNION ALL SELECT 'mentor', p.mentor_id
+    ) r(role, person)
+    JOIN indicator_people m ON m.id = r.person
+    WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on <= $3
+) involved
+GROUP BY school
+"""
+
+# $1 scope, $2 school year, $3 reference date
+PAIRS = """
+SELECT p.tenant::text AS school, count(*) AS pairs,
+    count(*) FILTER (
+        WHERE $3::date - coalesce(m.last_met, p.approved_on) > g.meeting_every_days
+    ) AS lagging_pairs
+FROM indicator_pairs p
+JOIN programmes g ON g.id = p.programme_id
+LEFT JOIN LATERAL (
+    SELECT max(held_on) AS last_met FROM indicator_meetings
+    WHERE pair_id = p.id AND held_on <= $3
+) m ON true
+WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on <= $3
+GROUP BY 1
+"""
+
+# $1 scope, $2 school year, $3 reference date, $4/$5 the default monitoring window
+RATINGS = """
+SELECT d.school::text AS school,
+    sum(d.mentee_sum) AS mentee_rating_sum, sum(d.mentee_n) AS mentee_ratings,
+    sum(d.mentor_sum) AS mentor_rating_sum, sum(d.mentor_n) AS mentor_ratings
+FROM (
+    SELECT tenant AS school, held_on,
+        sum(mentee_rating) AS mentee_sum, count(mentee_rating) AS mentee_n,
+        sum(mentor_rating) AS mentor_sum, count(mentor_rating) AS mentor_n
+    FROM indicator_meetings
+    WHERE tenant <@ $1::ltree AND held_on <= $3 AND pair_id IN (
+        SELECT p.id FROM indicator_pairs p JOIN programmes g ON g.id = p.programme_id
+        WHERE p.tenant <@ $1::ltree AND g.school_year = $2
+    )
+    GROUP BY 1, 2
+) d
+LEFT JOIN school_contingents c ON c.tenant = d.school AND c.school_year = $2
+WHERE d.held_on >= coalesce(c.monitoring_from, $4::date)
+  AND d.held_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
+GROUP BY 1
+"""
+
+# $1 scope, $2 reference date, $3 first day of the school year
+PARTNERS = """
+SELECT DISTINCT tenant::text AS school, partner_id FROM partner_agreements
+WHERE tenant <@ $1::ltree AND signed_on <= $2 AND (valid_until IS NULL OR valid_until >= $3)
+"""
+
+# $1 scope, $2 reference date
+TRAINED = """
+SELECT tenant::text AS school, array_agg(DISTINCT person_id) AS people FROM course_completions
+WHERE tenant <@ $1::ltree AND completed_on <= $2 GROUP BY 1
+"""
+
+# Counted only in schools that reported their contingent (the denominators' population).
+CONTINGENT_SHARES = (
+    "students_involved",
+    "mentees_10_18",
+    "mentors_15_19",
+    "young_teachers_mentored",
+)
+SUMMED = (
+    "mentees",
+    "mentors",
+    "mentees_with_plan",
+    "pairs",
+    "lagging_pairs",
+    "mentee_rating_sum",
+    "mentee_ratings",
+    "mentor_rating_sum",
+    "mentor_ratings",
+)
+CONTINGENT = ("students", "students_10_18", "students_15_19", "teachers", "young_teachers")
 
 NO_DATA = "нет данных"
 
@@ -172,18 +169,62 @@ async def measure(
 ) -> dict[str, dict[str, Any]]:
     """The raw counts of every group (school or municipality) under `scope`, by group path."""
     window_from, window_to = default_window(school_year)
-    rows = await fetch(
-        MEASURES,
-        scope,
-        school_year,
-        on,
-        depth,
-        first_year(school_year),
-        window_from,
-        window_to,
-        year_start(school_year),
-    )
-    return {row["key"]: dict(row) for row in rows}
+    schools = await fetch(SCHOOLS, scope, school_year, window_from, window_to)
+    per_school: dict[str, dict[str, Any]] = {}
+    for rows in (
+        await fetch(PARTICIPANTS, scope, school_year, on, first_year(school_year)),
+        await fetch(PAIRS, scope, school_year, on),
+        await fetch(RATINGS, scope, school_year, on, window_from, window_to),
+    ):
+        for row in rows:
+            per_school.setdefault(row["school"], {}).update(row)
+    groups: dict[str, dict[str, Any]] = {}
+    for school in schools:
+        key = ".".join(school["school"].split(".")[:depth])
+        group = groups.setdefault(key, _empty_group(key))
+        counts = per_school.get(school["school"], {})
+        for column in SUMMED:
+            group[column] += counts.get(column) or 0
+        group["mentor_partners"] |= set(counts.get("partners") or ())
+        if school["reported"]:
+            group["schools_reporting"] += 1
+            for column in CONTINGENT:
+                group[column] = (group[column] or 0) + school[column]
+            for column in CONTINGENT_SHARES:
+                group[column] += counts.get(column) or 0
+    await _partners_and_training(fetch, groups, scope, depth, school_year, on)
+    return groups
+
+
+def _empty_group(key: str) -> dict[str, Any]:
+    group: dict[str, Any] = {"key": key, "schools_reporting": 0, "mentor_partners": set()}
+    group |= {column: 0 for column in (*SUMMED, *CONTINGENT_SHARES)}
+    group |= {column: None for column in CONTINGENT}  # no school reported: no denominator
+    return group
+
+
+async def _partners_and_training(
+    fetch: Fetch,
+    groups: dict[str, dict[str, Any]],
+    scope: str,
+    depth: int,
+    school_year: str,
+    on: date,
+) -> None:
+    """Partners with an agreement in force, those of them whose staff mentor, and trained
+    mentors: distinct per group, since a partner or a course serves many schools."""
+    population: dict[str, set[Any]] = {key: set() for key in groups}
+    for row in await fetch(PARTNERS, scope, on, year_start(school_year)):
+        population.setdefault(".".join(row["school"].split(".")[:depth]), set()).add(
+            row["partner_id"]
+        )
+    trained: dict[str, set[Any]] = {key: set() for key in groups}
+    for row in await fetch(TRAINED, scope, on):
+        trained.setdefault(".".join(row["school"].split(".")[:depth]), set()).update(row["people"])
+    for key, group in groups.items():
+        group["partners"] = len(population[key])
+        group["partners_providing"] = len(population[key] & group.pop("mentor_partners"))
+        group["trained_mentors"] = len(trained[key])
 
 
 async def targets_of(fetch: Fetch, region: str, school_year: str) -> dict[str, float]:
