@@ -314,3 +314,16 @@ def test_the_tables_read_above_the_school_hold_no_personal_data() -> None:
                 continue
             columns = {line.split()[0] for line in table.columns.split(",") if line.strip()}
             assert not columns & personal, table.name
+
+
+async def test_bad_queries_answer_clear_errors(region: GeneratedRegion) -> None:
+    world = region.world
+    token = world.token(Role.REGION_OFFICER, "region")
+    for query, code in (
+        ('{ indicatorTrend(code: "happiness") { schoolYear } }', "unknown_indicator"),
+        ('{ indicators(schoolYear: "2025/26", organisationId: "xyz") { schoolYear } }', "bad_id"),
+        ('{ indicators(schoolYear: "2025/27") { schoolYear } }', "bad_school_year"),
+        ('{ schoolComparison(schoolYear: "2025/26", after: "!!") { totalCount } }', "bad_cursor"),
+    ):
+        answer = await world.api.graphql(token, query)
+        assert answer["errors"][0]["extensions"]["code"] == code, answer
