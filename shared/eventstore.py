@@ -136,13 +136,18 @@ class EventStoreApplication(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         register_transcodings(transcoder)
 
-    def load(self, cls: type[TAggregate], aggregate_id: UUID, what: str) -> TAggregate:
-        """The aggregate, or a 404 naming what was looked for."""
+    def find(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
+        """The aggregate of that class, or None when there is none (yet)."""
         try:
             aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id)) from None
-        if not isinstance(aggregate, cls):
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def load(self, cls: type[TAggregate], aggregate_id: UUID, what: str) -> TAggregate:
+        """The aggregate, or a 404 naming what was looked for."""
+        aggregate = self.find(cls, aggregate_id)
+        if aggregate is None:
             raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
         return aggregate
 

@@ -55,7 +55,6 @@ class School:
                 "answers": answers,
             }
             | extra,
-            expect=extra.pop("expect", 201),
         )
 
     async def template(self, purpose: str) -> Any:

@@ -7,8 +7,6 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.errors import Conflict, InvalidInput, RuleViolated
@@ -638,9 +636,8 @@ class Registry(EventStoreApplication):
         """The organisation's aggregate for the school year, opened on first use."""
         check_school_year(school_year)
         aggregate_id = yearly_id(YEARLY_KINDS[cls], organisation.id, school_year)
-        try:
-            existing: Any = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
+        existing = self.find(cls, aggregate_id)
+        if existing is None:
             owner = "region_id" if cls is IndicatorTargets else "school_id"
             return cls(
                 id=aggregate_id,
@@ -649,7 +646,6 @@ class Registry(EventStoreApplication):
                 school_year=school_year,
                 **{owner: organisation.id},
             )
-        assert isinstance(existing, cls)
         existing.follow_school(actor_of(principal), organisation.tenant)
         return existing
 

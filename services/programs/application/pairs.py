@@ -8,12 +8,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from services.registry.domain import ConsentKind, PersonKind
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import InvalidInput, NotFound, RuleViolated
+from shared.errors import InvalidInput, RuleViolated
 from shared.eventstore import Actor, actor_of
 
 from ..domain import (
@@ -198,6 +196,7 @@ class PairCommands(ProgramsBase):
         principal.require(CURATORS, "записывать встречи")
         pair, programme = self._pair_in_school(principal, pair_id)
         meeting_id = meeting.id or uuid4()
+        # Refused before anything is sealed (sealing may create a person's key).
         pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
         self._check_people(pair, programme)
         if meeting.mentee and len(pair.mentee_ids) > 1:
@@ -278,12 +277,9 @@ class PairCommands(ProgramsBase):
 
     def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
         load_id = MentorLoad.id_for(mentor_id)
-        try:
-            load: Any = self.repository.get(load_id)
-        except AggregateNotFoundError:
+        load = self.find(MentorLoad, load_id)
+        if load is None:
             return MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
-        if not isinstance(load, MentorLoad):
-            raise NotFound("not_found", "Нагрузка наставника не найдена")
         return load
 
 

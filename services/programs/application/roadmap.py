@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
 from services.registry.domain import Organisation, OrganisationKind
 from shared.auth import Principal
-from shared.errors import InvalidInput, NotFound, RuleViolated
+from shared.errors import InvalidInput, RuleViolated
 from shared.eventstore import actor_of
 
 from ..domain import (
@@ -53,7 +51,7 @@ class RoadmapCommands(ProgramsBase):
             period_to=period_to,
             monitoring_window=window,
         )
-        if self._exists(implementation.id):
+        if self.find(Implementation, implementation.id) is not None:
             raise RuleViolated("implementation_exists", "Приказ о внедрении в этой школе уже издан")
         return implementation.id, self.store(implementation)
 
@@ -111,18 +109,10 @@ class RoadmapCommands(ProgramsBase):
         return self.store(implementation)
 
     def _implementation(self, principal: Principal, school_id: UUID) -> Implementation:
-        try:
-            implementation = self.load(Implementation, Implementation.id_for(school_id), "")
-        except NotFound:
+        implementation = self.find(Implementation, Implementation.id_for(school_id))
+        if implementation is None:
             raise RuleViolated(
                 "implementation_missing", "Сначала издайте приказ о внедрении целевой модели"
-            ) from None
+            )
         self._in_school(principal, implementation, school_id)
         return implementation
-
-    def _exists(self, aggregate_id: UUID) -> bool:
-        try:
-            self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True

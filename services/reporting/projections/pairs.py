@@ -10,6 +10,20 @@ from shared.personal_data import ERASED, Sealed
 
 from .base import Envelope, Handler, Projection, Table, Visibility
 
+# The meeting's inline feedback as rows of the feedback table: the mentor's, and the mentee's
+# of a pair (a group's members give theirs separately).
+INLINE_FEEDBACK = """
+INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side, rating, comment,
+                              given_at)
+SELECT m.id, v.author, m.pair_id, m.tenant, v.side, v.rating, v.comment, $2
+FROM meetings m
+JOIN pairs p ON p.id = m.pair_id
+CROSS JOIN LATERAL (VALUES (p.mentor_id, 'mentor', m.mentor_rating, m.mentor_comment),
+                           (p.mentee_ids[1], 'mentee', m.mentee_rating, m.mentee_comment))
+    AS v(author, side, rating, comment)
+WHERE m.id = $1 AND (v.rating IS NOT NULL OR v.comment IS NOT NULL)
+"""
+
 
 class Pairs(Projection):
     name = "pairs"
@@ -299,16 +313,4 @@ class Pairs(Projection):
             event.mentee_rating,
             mentee_comment,
         )
-        pair = await connection.fetchrow(
-            "SELECT mentor_id, mentee_ids FROM pairs WHERE id = $1", event.originator_id
-        )
-        assert pair is not None, "a pair's meeting follows its formation in the same stream"
-        inline = (
-            (pair["mentor_id"], "mentor", event.mentor_rating, mentor_comment),
-            (pair["mentee_ids"][0], "mentee", event.mentee_rating, mentee_comment),
-        )
-        for author, side, rating, comment in inline:
-            if rating is not None or comment is not None:
-                await self._feedback(
-                    connection, envelope, event.meeting_id, author, side, rating, comment
-                )
+        await connection.execute(INLINE_FEEDBACK, event.meeting_id, envelope.occurred_at)
