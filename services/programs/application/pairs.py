@@ -109,7 +109,7 @@ class PairCommands(ProgramsBase):
         principal.require(CURATORS, "расформировывать пары")
         pair, programme = self._pair_in_school(principal, pair_id)
         actor = actor_of(principal)
-        pair.dissolve(actor, reason)
+        pair.dissolve(actor, self._seal(pair.mentor_id, {"reason": reason}))
         load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
         load.release(actor, pair.id)
         return self.store(pair, load)

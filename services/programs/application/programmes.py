@@ -88,5 +88,6 @@ class ProgrammeCommands(ProgramsBase):
         programme = self._programme(principal, programme_id)
         for person, what in ((mentee_id, "Наставляемый"), (mentor_id, "Наставник")):
             self._participant(programme.school_id, person, what, date.today())
-        programme.reject_suggestion(actor_of(principal), mentee_id, mentor_id, reason)
+        sealed = self._seal(mentee_id, {"reason": reason})
+        programme.reject_suggestion(actor_of(principal), mentee_id, mentor_id, sealed)
         return self.store(programme)

@@ -174,8 +174,9 @@ class Pair(TenantAggregate):
         self.status = PairStatus.ACTIVE
         self.order_date = order_date
 
-    def dissolve(self, actor: Actor, reason: str) -> None:
-        """The curator withdraws a proposed pair before the order (matching decided otherwise)."""
+    def dissolve(self, actor: Actor, reason: Sealed | None) -> None:
+        """The curator withdraws a proposed pair before the order (matching decided otherwise).
+        The reason is sealed with the mentor's key, the one person every pair and group has."""
         if self.status != PairStatus.PROPOSED:
             raise RuleViolated(
                 "pair_not_proposed",
@@ -183,8 +184,18 @@ class Pair(TenantAggregate):
             )
         self._dissolved(actor=actor, reason=reason)
 
-    @event("Dissolved")
-    def _dissolved(self, actor: Actor, reason: str) -> None:
+    class Dissolved(TenantAggregate.Event):
+        reason: Sealed | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 kept the reason in clear; it is no longer shown, as it may be about
+            the participants (the stored record itself cannot change)."""
+            state["reason"] = None
+
+    @event(Dissolved)
+    def _dissolved(self, actor: Actor, reason: Sealed | None) -> None:
         self.status = PairStatus.DISSOLVED
 
     def draw_up_plan(

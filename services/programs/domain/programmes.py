@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import IntEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -11,6 +12,7 @@ from eventsourcing.domain import event
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.errors import RuleViolated
 from shared.eventstore import Actor, TenantAggregate
+from shared.personal_data import Sealed
 
 
 class Stage(IntEnum):
@@ -127,18 +129,31 @@ class Programme(TenantAggregate):
         self.curators = {MentoringForm(form): person for form, person in curators.items()}
 
     def reject_suggestion(
-        self, actor: Actor, mentee_id: UUID, mentor_id: UUID, reason: str
+        self, actor: Actor, mentee_id: UUID, mentor_id: UUID, reason: Sealed | None
     ) -> None:
-        """The curator turns a suggested mentor down for a mentee: matching stops offering it."""
+        """The curator turns a suggested mentor down for a mentee: matching stops offering it.
+        The reason is about the mentee, so it is sealed with the mentee's key."""
         if (mentee_id, mentor_id) in self.rejected:
             raise RuleViolated("suggestion_already_rejected", "Это предложение уже отклонено")
         self._suggestion_rejected(
             actor=actor, mentee_id=mentee_id, mentor_id=mentor_id, reason=reason
         )
 
-    @event("SuggestionRejected")
+    class SuggestionRejected(TenantAggregate.Event):
+        mentee_id: UUID
+        mentor_id: UUID
+        reason: Sealed | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 kept the reason in clear; it is no longer shown, as it may be about
+            the mentee (the stored record itself cannot change)."""
+            state["reason"] = None
+
+    @event(SuggestionRejected)
     def _suggestion_rejected(
-        self, actor: Actor, mentee_id: UUID, mentor_id: UUID, reason: str
+        self, actor: Actor, mentee_id: UUID, mentor_id: UUID, reason: Sealed | None
     ) -> None:
         self.rejected.add((mentee_id, mentor_id))
 

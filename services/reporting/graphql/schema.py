@@ -81,15 +81,16 @@ class Query:
 
 
 def build_schema(production: bool) -> strawberry.Schema:
+    # Factories, so that each request gets fresh extension instances.
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=8),
-        MaxTokensLimiter(max_token_count=2000),
-        MaxAliasesLimiter(max_alias_count=15),
+        lambda: QueryDepthLimiter(max_depth=8),
+        lambda: MaxTokensLimiter(max_token_count=2000),
+        lambda: MaxAliasesLimiter(max_alias_count=15),
         # Crashes are masked; limit, validation and our own errors reach the client.
-        MaskErrors(should_mask_error=_is_crash),
+        lambda: MaskErrors(should_mask_error=_is_crash),
     ]
     if production:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return strawberry.Schema(query=Query, extensions=extensions)
 
 

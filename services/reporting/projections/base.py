@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import asyncpg
 
 from shared.keystore import Keyring
+from shared.personal_data import ERASED, Sealed
 
 
 class Visibility(StrEnum):
@@ -78,6 +79,15 @@ class Projection:
         handler = self._handlers.get(envelope.event_type)
         if handler is not None:
             await handler(connection, envelope)
+
+    async def unsealed_text(
+        self, connection: asyncpg.Connection, sealed: Sealed | None, name: str
+    ) -> str | None:
+        """A sealed free-text field in clear, or «данные удалены» once its key is gone."""
+        if sealed is None:
+            return None
+        fields = await self.keyring.unseal(connection, sealed)
+        return ERASED if fields is None else str(fields[name])
 
     async def follow_move(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         """A school moved: its rows take the new path. Rows of events still in flight with the

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.personal_data import ERASED, Sealed
+from shared.personal_data import ERASED
 
 from .base import Envelope, Handler, Projection, Table, Visibility
 
@@ -176,7 +176,7 @@ class Pairs(Projection):
 
     async def ended(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        summary = await self._text(connection, event.summary, "summary")
+        summary = await self.unsealed_text(connection, event.summary, "summary")
         await connection.execute(
             "UPDATE pairs SET status = 'ended', outcome = $2, ended_on = $3, ended_by = $4,"
             " end_reason = $5, summary = $6 WHERE id = $1",
@@ -245,14 +245,6 @@ class Pairs(Projection):
             envelope.occurred_at,
         )
 
-    async def _text(
-        self, connection: asyncpg.Connection, sealed: Sealed | None, name: str
-    ) -> str | None:
-        if sealed is None:
-            return None
-        fields = await self.keyring.unseal(connection, sealed)
-        return ERASED if fields is None else str(fields[name])
-
     async def _feedback(
         self,
         connection: asyncpg.Connection,
@@ -279,7 +271,7 @@ class Pairs(Projection):
     async def feedback_given(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         """Feedback given after the meeting; a pair's two sides also fill the meeting's row."""
         event = envelope.event
-        comment = await self._text(connection, event.comment, "comment")
+        comment = await self.unsealed_text(connection, event.comment, "comment")
         side = str(event.side)
         await self._feedback(
             connection, envelope, event.meeting_id, event.author_id, side, event.rating, comment
@@ -294,8 +286,8 @@ class Pairs(Projection):
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        mentor_comment = await self._text(connection, event.mentor_comment, "comment")
-        mentee_comment = await self._text(connection, event.mentee_comment, "comment")
+        mentor_comment = await self.unsealed_text(connection, event.mentor_comment, "comment")
+        mentee_comment = await self.unsealed_text(connection, event.mentee_comment, "comment")
         await connection.execute(
             "INSERT INTO meetings (id, pair_id, tenant, kind, held_on, duration_minutes,"
             " meeting_format, topic, mentor_rating, mentor_comment, mentee_rating, mentee_comment)"

@@ -1,11 +1,14 @@
 """Schools' programmes: school year, title, forms, stage, description (no personal data), and
-the suggestions of matching that curators rejected."""
+the suggestions of matching that curators rejected (the reason, sealed with the mentee's key, is
+decrypted here for the school's own view and goes with the mentee's erasure)."""
 
 from __future__ import annotations
 
 import json
 
 import asyncpg
+
+from shared.personal_data import ERASED
 
 from .base import Envelope, Handler, Projection, Table, Visibility
 
@@ -37,7 +40,7 @@ class Programmes(Projection):
                mentee_id uuid NOT NULL,
                mentor_id uuid NOT NULL,
                tenant ltree NOT NULL,
-               reason text NOT NULL,
+               reason text,
                rejected_at timestamptz NOT NULL,
                PRIMARY KEY (programme_id, mentee_id, mentor_id)""",
             Visibility.SCHOOL,
@@ -51,7 +54,16 @@ class Programmes(Projection):
             "Programme.MeetingRuleSet": self.meeting_rule_set,
             "Programme.Described": self.described,
             "Programme.SuggestionRejected": self.suggestion_rejected,
+            "Person.Erased": self.person_erased,
         }
+
+    async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await connection.execute(
+            "UPDATE rejected_suggestions SET reason = $2"
+            " WHERE mentee_id = $1 AND reason IS NOT NULL",
+            envelope.event.originator_id,
+            ERASED,
+        )
 
     async def described(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
@@ -74,7 +86,7 @@ class Programmes(Projection):
             event.mentee_id,
             event.mentor_id,
             event.tenant,
-            event.reason,
+            await self.unsealed_text(connection, event.reason, "reason"),
             envelope.occurred_at,
         )
 
