@@ -113,6 +113,13 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
     curator = await world.person(
         "s1", "Гусакова Татьяна Геннадьевна", "mentor", consent_on=TODAY - timedelta(days=190)
     )
+    await world.api.command(
+        "registry",
+        f"/people/{curator}/staff-roles",
+        school.coordinator,
+        {"role": "curator", "forms": ["teacher_student", "student_student"]},
+        expect=200,
+    )
     await school.programs(
         f"/programmes/{programme}/description",
         {

@@ -309,3 +309,37 @@ async def test_a_rejected_suggestion_is_not_offered_again(world: World) -> None:
     }
     assert offered == {mentors[1]}
     assert twice["code"] == "suggestion_already_rejected"
+
+
+async def test_a_curator_must_hold_the_schools_curator_role_for_the_form(
+    world: World, events: EventCounter
+) -> None:
+    programme = await world.programme("s1", ["teacher_student", "student_student"])
+    teacher = await world.person("s1", "Учитель Без Роли", "mentor")
+    path = f"/programmes/{programme}/description"
+    description = {"starts_on": str(TODAY), "ends_on": str(TODAY + timedelta(days=200))}
+
+    def curating(*forms: str) -> dict[str, Any]:
+        return description | {"goals": ["Адаптация"], "curators": dict.fromkeys(forms, teacher)}
+
+    async def describe(body: dict[str, Any], status: int) -> Any:
+        before = await events()
+        answer = await world.api.command(
+            "programs", path, world.coordinator("s1"), body, status, "PUT"
+        )
+        assert (await events() == before) == (status != 200)
+        return answer
+
+    without_role = await describe(curating("teacher_student"), 422)
+    await world.api.command(
+        "registry",
+        f"/people/{teacher}/staff-roles",
+        world.coordinator("s1"),
+        {"role": "curator", "forms": ["teacher_student"]},
+        expect=200,
+    )
+    other_form = await describe(curating("teacher_student", "student_student"), 422)
+    await describe(curating("teacher_student"), 200)
+
+    assert without_role["code"] == other_form["code"] == "not_a_curator"
+    assert other_form["details"] == {"person_id": teacher, "form": "student_student"}

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from services.registry.domain import Organisation, OrganisationKind
+from services.registry.domain import Organisation, OrganisationKind, StaffRole
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
-from shared.dictionaries import MentoringForm
-from shared.errors import InvalidInput
+from shared.dictionaries import FORM_NAMES, MentoringForm
+from shared.errors import InvalidInput, RuleViolated
 from shared.eventstore import actor_of
 
 from ..domain import Programme, Stage
@@ -59,8 +59,15 @@ class ProgrammeCommands(ProgramsBase):
         """Duration, goals and the curator of each form (a staff member of the school)."""
         principal.require(PROGRAMME_MANAGERS, "описывать программу")
         programme = self._programme(principal, programme_id)
-        for curator in set(curators.values()):
-            self._participant(programme.school_id, curator, "Куратор", starts_on)
+        for form, curator in curators.items():
+            person = self._participant(programme.school_id, curator, "Куратор", starts_on)
+            if form not in person.staff_roles.get(StaffRole.CURATOR, []):
+                raise RuleViolated(
+                    "not_a_curator",
+                    f"Сотрудник не назначен куратором формы «{FORM_NAMES[form]}»",
+                    person_id=str(curator),
+                    form=str(form),
+                )
         programme.describe(actor_of(principal), starts_on, ends_on, goals, curators)
         return self.store(programme)
 
