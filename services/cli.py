@@ -42,6 +42,8 @@ from shared.logging import configure_logging
 from shared.settings import Settings, get_settings
 
 SERVICES = ("registry", "programs", "reporting")
+# The web interface, a client of the three: `make run` starts it beside them and names it first.
+WEB = "web"
 
 
 def admin_address(settings: Settings) -> DatabaseAddress:
@@ -111,8 +113,8 @@ def run(settings: Settings) -> None:
     asyncio.run(setup_database(admin, settings))
     # Request logs go to the services' own output; keep the console readable unless asked.
     env = {"LOG_LEVEL": "warning", **os.environ, "DATABASE_URL": admin.url}
-    urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in SERVICES}
-    processes = [start_service(s, settings, env) for s in SERVICES]
+    urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in (WEB, *SERVICES)}
+    processes = [start_service(s, settings, env) for s in urls]
     try:
         wait_healthy(list(urls.values()), processes, seconds=60)
         if not asyncio.run(demo_loaded(admin)):
@@ -142,7 +144,9 @@ def stop_services(processes: list[subprocess.Popen[bytes]]) -> None:
 
 def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
     print("\nNastavnik is running:")
-    for service, url in urls.items():
+    print(f"  web        {urls[WEB]}   (the interface in Russian: open it in a browser)")
+    for service in SERVICES:
+        url = urls[service]
         print(f"  {service:<10} {url}   (OpenAPI: {url}/schema/openapi.json)")
     print(f"  GraphQL    {urls['reporting']}/graphql")
     print("\nDevelopment tokens (12 hours):")

@@ -73,6 +73,8 @@ def default_scope(role: Role) -> str:
 
 DEMO_USERS: tuple[tuple[Role, str], ...] = (
     (Role.SCHOOL_COORDINATOR, "Координатор школы № 1"),
+    (Role.SCHOOL_CURATOR, "Куратор школы № 1"),
+    (Role.SCHOOL_DIRECTOR, "Директор школы № 1"),
     (Role.MUNICIPALITY_OFFICER, "Специалист управления образования"),
     (Role.INSTITUTE_METHODOLOGIST, "Методист ИРО"),
     (Role.REGION_OFFICER, "Специалист министерства образования"),

@@ -35,6 +35,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     registry_port: int = 8001
     programs_port: int = 8002
     reporting_port: int = 8003
+    web_port: int = 8000
+    # Where the web interface reaches the three services (default: `host` and their ports).
+    registry_url: str | None = None
+    programs_url: str | None = None
+    reporting_url: str | None = None
+    # How people sign in to the web interface: "development" lists the demo users (never in
+    # production); "oidc" is for an identity provider (not built yet: the login page says so).
+    web_login: Literal["development", "oidc"] = "development"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "nastavnik"
     # Master key (base64 of 32 bytes) that wraps every person's data key.
@@ -51,6 +59,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    def url_of(self, service: Literal["registry", "programs", "reporting"]) -> str:
+        configured: str | None = getattr(self, f"{service}_url")
+        port: int = getattr(self, f"{service}_port")
+        return (configured or f"http://{self.host}:{port}").rstrip("/")
+
+    @property
+    def development_login(self) -> bool:
+        return self.web_login == "development" and not self.is_production
 
     @property
     def master_key_bytes(self) -> bytes:

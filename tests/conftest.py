@@ -30,6 +30,9 @@ from shared.settings import PROJECT_ROOT, Settings
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
+# The web interface's fixtures (in-process pages; the four services for the browser tests).
+pytest_plugins = ["tests.web_support"]
+
 
 @pytest.fixture(scope="session")
 def server() -> DatabaseAddress:

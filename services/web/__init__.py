@@ -1,0 +1,1 @@
+"""The web interface in Russian: pages over the three services, with the user's own token."""

@@ -1,0 +1,75 @@
+"""What templates may call: Russian dates and the field's dictionaries by their codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from services.programs.domain import MEETING_KIND_NAMES, STAGE_NAMES
+from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, PERSON_KIND_NAMES
+
+MONTHS = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+BASIS_NAMES = {
+    "suggested": "по предложению подбора",
+    "chosen": "выбор куратора",
+    "directive": "директивное назначение",
+}
+PAIR_STATUS_NAMES = {
+    "proposed": "ждёт приказа",
+    "active": "работает",
+    "ended": "завершена",
+    "dissolved": "отозвана",
+}
+CONSENT_KIND_NAMES = {
+    "personal_data": "на обработку персональных данных",
+    "additional_duty": "на дополнительную работу (наставничество)",
+}
+
+
+def ru_date(value: date | datetime | str | None) -> str:
+    """«12.03.2026» for a date, a datetime or an ISO string; a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d.%m.%Y")
+
+
+def ru_long_date(value: date | str) -> str:
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
+
+
+def named(code: str | None, names: dict[str, str]) -> str:
+    return names.get(code or "", code or "—")
+
+
+def configure_templates(engine: JinjaTemplateEngine) -> None:
+    environment = engine.engine
+    environment.filters.update(ru_date=ru_date, ru_long_date=ru_long_date, named=named)
+    environment.globals.update(
+        FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
+        CATEGORY_NAMES={str(k): v for k, v in CATEGORY_NAMES.items()},
+        PERSON_KIND_NAMES=PERSON_KIND_NAMES,
+        MEETING_KIND_NAMES={str(k): v for k, v in MEETING_KIND_NAMES.items()},
+        STAGE_NAMES={int(k): v for k, v in STAGE_NAMES.items()},
+        BASIS_NAMES=BASIS_NAMES,
+        PAIR_STATUS_NAMES=PAIR_STATUS_NAMES,
+        CONSENT_KIND_NAMES=CONSENT_KIND_NAMES,
+    )
+    environment.trim_blocks = True
+    environment.lstrip_blocks = True

@@ -1,0 +1,127 @@
+"""Fixtures for the web interface (loaded from conftest as a plugin).
+
+- `web`: the web app in-process, calling the three services' in-process apps of the `api`
+  fixture with the user's token, for plain HTTP tests of pages, forms, CSRF and errors.
+- `site`: the four services as real HTTP servers on free ports against a database of their own,
+  with the demo region loaded, for the browser tests (Playwright driving Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright
+
+from services.cli import SERVICES, WEB, start_service, stop_services, wait_healthy
+from services.demo import DemoLoader
+from services.web.api import create_app
+from services.web.backend import Backend
+from shared.database import DatabaseAddress
+from shared.settings import PROJECT_ROOT, Settings
+from tests.conftest import Api, fresh_database
+from tests.test_processes import environment, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = PROJECT_ROOT / "tests" / "artifacts" / "screenshots"
+VIEWPORT = ViewportSize(width=1280, height=900)
+_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+class WebClient:
+    """A person's browser without JavaScript: follows pages, sends forms with their CSRF token."""
+
+    def __init__(self, client: AsyncTestClient[Any]) -> None:
+        self.client = client
+        self.last: httpx.Response | None = None
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        self.last = await self.client.get(path, follow_redirects=False, **kwargs)
+        return self.last
+
+    def csrf(self) -> str:
+        assert self.last is not None, "open a page with a form first"
+        found = _CSRF.search(self.last.text)
+        assert found, "the page has no form with a CSRF token"
+        return found.group(1)
+
+    async def submit(
+        self, path: str, data: dict[str, Any] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Send a form from the page opened last, as the browser would."""
+        fields = {"_csrf_token": self.csrf(), **(data or {})}
+        self.last = await self.client.post(path, data=fields, follow_redirects=False, **kwargs)
+        return self.last
+
+    async def sign_in(self, token: str, next_path: str = "/") -> httpx.Response:
+        await self.get(f"/login?next={next_path}")
+        return await self.submit("/login/token", {"token": token, "next": next_path})
+
+
+@pytest.fixture
+async def web(api: Api) -> AsyncIterator[WebClient]:
+    backend = Backend(api.registry, api.programs, api.reporting)
+    async with AsyncTestClient(create_app(api.settings, backend=backend)) as client:
+        yield WebClient(client)
+
+
+@pytest.fixture(scope="session")
+async def site_database(server: DatabaseAddress) -> AsyncIterator[DatabaseAddress]:
+    async with fresh_database(server, "nastavnik_web") as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def site(site_database: DatabaseAddress) -> Iterator[Settings]:
+    """The four services as `make run` starts them, with the demo region loaded."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium"
+        )
+    ports = {s: free_port() for s in (WEB, *SERVICES)}
+    settings = msgspec.structs.replace(
+        Settings(database_url=site_database.url), **{f"{s}_port": p for s, p in ports.items()}
+    )
+    urls = {s: f"http://127.0.0.1:{port}" for s, port in ports.items()}
+    # The web interface finds the three services by their ports.
+    env = environment(site_database, **{f"{s.upper()}_PORT": str(p) for s, p in ports.items()})
+    processes = [start_service(s, settings, env) for s in urls]
+    try:
+        wait_healthy(list(urls.values()), processes, seconds=90)
+        DemoLoader(settings, urls["registry"], urls["programs"]).load()
+        yield settings
+    finally:
+        stop_services(processes)
+
+
+@pytest.fixture(scope="session")
+async def chromium(site: Settings) -> AsyncIterator[Browser]:
+    """Debian's chromium, headless (the builds `playwright install` fetches cannot be had
+    here); `--no-sandbox` because the tests run as root."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
+    """A fresh browser profile (no cookies) with pages relative to the web interface."""
+    context = await chromium.new_context(
+        base_url=f"http://127.0.0.1:{site.web_port}", locale="ru-RU", viewport=VIEWPORT
+    )
+    context.set_default_timeout(30_000)
+    yield await context.new_page()
+    await context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
