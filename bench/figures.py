@@ -508,8 +508,8 @@ PAIR_LIST = """query { pairs(first: 50) { totalCount edges { node { id form stat
 COUNTS = (
     "query($level: Level!) { counts(level: $level) { name path mentors mentees pairs meetings } }"
 )
-HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id) {
-  position occurredAt eventType actorUser actorRole changes } }"""
+HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id, first: 200) { totalCount
+  edges { node { position occurredAt eventType actorUser actorRole changes } } } }"""
 
 
 async def graphql_latency(

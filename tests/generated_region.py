@@ -1,6 +1,7 @@
-"""A small generated region with known answers: it registers people, partners, pairs, plans,
-meetings, contingents and course completions through the real commands, remembers what it did,
-and computes every indicator itself by the definitions in `shared.indicators`."""
+"""A small generated region with known answers: it registers people, partners, pairs and groups,
+plans, meetings with feedback given then and later, entry, exit and satisfaction surveys,
+contingents and course completions through the real commands, remembers what it did, and computes
+every indicator itself by the definitions in `shared.indicators`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from services.programs.domain import Purpose, default_template_id
 from shared.auth import Role
 from shared.indicators import default_window
 from tests.conftest import World
@@ -26,7 +28,20 @@ MEETING_DAYS = (
     date(2026, 5, 10),
     date(2026, 5, 25),  # after the reference date
 )
+ENTRY_DAYS = (date(2025, 9, 25), date(2025, 10, 6))
+EXIT_DAYS = (date(2026, 4, 20), date(2026, 5, 12), date(2026, 5, 25))  # the last after ON
+SATISFACTION_DAYS = (date(2025, 9, 28), date(2026, 3, 20), date(2026, 5, 15), date(2026, 5, 27))
+DIAGNOSTICS = ("confidence", "goals", "communication", "motivation", "independence")
 SCHOOLS = ("s1", "s2", "s3")
+NO_ROADMAP = {"s3"}
+# What a roadmap activity's report may say: (status, school year); None: never reported.
+REPORTS = (
+    ("done", YEAR),
+    ("done", "2024/25"),
+    ("in_progress", YEAR),
+    ("cancelled", YEAR),
+    (None, YEAR),
+)
 CUSTOM_WINDOW = {"s2": (date(2025, 11, 1), date(2026, 4, 30))}
 NO_CONTINGENT = {"s3"}
 
@@ -48,10 +63,29 @@ class GenPair:
     id: str
     school: str
     mentor: GenPerson
-    mentee: GenPerson
+    mentees: list[GenPerson]
     approved_on: date | None
     plan: bool = False
-    meetings: list[tuple[date, int | None, int | None]] = field(default_factory=list)
+    meetings: list[date] = field(default_factory=list)
+    # every score given about a meeting, then or later: (held on, side, rating)
+    ratings: list[tuple[date, str, int]] = field(default_factory=list)
+
+    @property
+    def mentee(self) -> GenPerson:
+        return self.mentees[0]
+
+
+@dataclass
+class GenSurvey:
+    school: str
+    respondent: GenPerson
+    purpose: Purpose
+    answered_on: date
+    answers: dict[str, Any]
+
+    @property
+    def scores(self) -> list[int]:
+        return [v for v in self.answers.values() if type(v) is int]
 
 
 class GeneratedRegion:
@@ -62,6 +96,8 @@ class GeneratedRegion:
         self.operator = self.api.token(Role.OPERATOR, "")
         self.people: list[GenPerson] = []
         self.pairs: list[GenPair] = []
+        self.surveys: list[GenSurvey] = []
+        self.roadmaps: dict[str, tuple[int, int]] = {}  # school → (done in the year, activities)
         self.contingents: dict[str, dict[str, int]] = {}
         self.agreements: list[tuple[str, str, date, date | None]] = []
         self.completions: list[tuple[str, str, date]] = []
@@ -223,9 +259,31 @@ class GeneratedRegion:
             )
             roll = rng.random()
             approved_on = ORDER_EARLY if roll < 0.7 else ORDER_LATE if roll < 0.85 else None
-            self.pairs.append(GenPair(created["id"], school, mentor, mentee, approved_on))
+            self.pairs.append(GenPair(created["id"], school, mentor, [mentee], approved_on))
+        students += await self._group(school, programme["id"], teacher_mentors[0])
         await self._approve_and_work(school, programme["id"])
+        await self._surveys(school, programme["id"])
+        await self._roadmap(school)
         await self._contingent(school, students, teacher_mentees)
+
+    async def _group(self, school: str, programme: str, mentor: GenPerson) -> list[GenPerson]:
+        """A group of three students with one teacher: each mentee rates meetings on their own."""
+        members = [
+            await self._person(school, "student", "mentee", self.rng.randint(2008, 2014))
+            for _ in range(3)
+        ]
+        created = await self.api.command(
+            "programs",
+            f"/programmes/{programme}/pairs",
+            self.world.coordinator(school),
+            {
+                "form": "teacher_student",
+                "mentor_id": mentor.id,
+                "mentee_ids": [m.id for m in members],
+            },
+        )
+        self.pairs.append(GenPair(created["id"], school, mentor, members, ORDER_EARLY))
+        return members
 
     async def _approve_and_work(self, school: str, programme: str) -> None:
         rng = self.rng
@@ -254,22 +312,135 @@ class GeneratedRegion:
             # The standard sequence: an introduction first, never before the order.
             held = sorted(d for d in chosen if pair.approved_on and d >= pair.approved_on)
             for number, held_on in enumerate(held):
-                mentor_rating = rng.choice([None, *range(1, 11)])
-                mentee_rating = rng.choice([None, *range(3, 11)])
+                await self._meeting(school, pair, held_on, "regular" if number else "introduction")
+
+    async def _meeting(self, school: str, pair: GenPair, held_on: date, kind: str) -> None:
+        """Inline scores (the mentee's only in a pair, perhaps none), then scores given later by
+        mentees who gave none; some later feedback is a comment without a score."""
+        rng = self.rng
+        mentor_rating = rng.choice([None, *range(1, 11)])
+        mentee_rating = rng.choice([None, *range(3, 11)]) if len(pair.mentees) == 1 else None
+        body: dict[str, Any] = {
+            "kind": kind,
+            "held_on": str(held_on),
+            "duration_minutes": 40,
+            "topic": "Встреча",
+            "mentor_feedback": {"rating": mentor_rating},
+        }
+        if len(pair.mentees) == 1:
+            body["mentee_feedback"] = {"rating": mentee_rating}
+        meeting = await self.api.command(
+            "programs", f"/pairs/{pair.id}/meetings", self.world.coordinator(school), body
+        )
+        pair.meetings.append(held_on)
+        scores = [("mentor", mentor_rating), ("mentee", mentee_rating)]
+        later = pair.mentees if len(pair.mentees) > 1 or mentee_rating is None else []
+        for mentee in later:
+            if rng.random() < 0.3:
+                continue
+            rating = rng.choice([None, *range(1, 11)])
+            await self.api.command(
+                "programs",
+                f"/pairs/{pair.id}/meetings/{meeting['id']}/feedback",
+                self.world.coordinator(school),
+                {"author_id": mentee.id, "rating": rating, "comment": "Отзыв после встречи"},
+            )
+            scores.append(("mentee", rating))
+        pair.ratings += [(held_on, side, r) for side, r in scores if r is not None]
+
+    async def _surveys(self, school: str, programme: str) -> None:
+        """Entry and exit diagnostics of mentees in working pairs (some twice, some after the
+        reference date, some only one of the two), and satisfaction questionnaires of both sides
+        in and outside the monitoring window."""
+        rng = self.rng
+        working = [p for p in self.pairs if p.school == school and p.approved_on == ORDER_EARLY]
+        for mentee in {m.id: m for p in working for m in p.mentees}.values():
+            if rng.random() < 0.8:
+                await self._survey(programme, mentee, Purpose.ENTRY_DIAGNOSTICS, ENTRY_DAYS)
+            for day in rng.sample(EXIT_DAYS, rng.choice([0, 1, 1, 2])):
+                await self._survey(programme, mentee, Purpose.EXIT_DIAGNOSTICS, (day,))
+            if rng.random() < 0.6:
+                await self._survey(programme, mentee, Purpose.MENTEE_SATISFACTION)
+        for mentor in {p.mentor.id: p.mentor for p in working}.values():
+            if rng.random() < 0.6:
+                await self._survey(programme, mentor, Purpose.MENTOR_SATISFACTION)
+
+    async def _survey(
+        self,
+        programme: str,
+        respondent: GenPerson,
+        purpose: Purpose,
+        days: tuple[date, ...] = SATISFACTION_DAYS,
+    ) -> None:
+        rng = self.rng
+        answers: dict[str, Any]
+        if purpose in (Purpose.ENTRY_DIAGNOSTICS, Purpose.EXIT_DIAGNOSTICS):
+            answers = {code: rng.randint(1, 10) for code in DIAGNOSTICS}
+        else:
+            answers = {
+                "overall": rng.randint(1, 10),
+                "meetings": rng.randint(1, 10),
+                "organisation": rng.randint(1, 10),
+                "frequency": "в самый раз",
+                "continue": rng.random() < 0.5,
+            }
+            if purpose == Purpose.MENTOR_SATISFACTION:
+                answers["mentee_progress"] = rng.randint(1, 10)
+        answered_on = rng.choice(days)
+        await self.api.command(
+            "programs",
+            f"/programmes/{programme}/survey-responses",
+            self.world.coordinator(respondent.school),
+            {
+                "template_id": str(default_template_id(purpose)),
+                "respondent_id": respondent.id,
+                "answered_on": str(answered_on),
+                "answers": answers,
+            },
+        )
+        self.surveys.append(GenSurvey(respondent.school, respondent, purpose, answered_on, answers))
+
+    async def _roadmap(self, school: str) -> None:
+        """The implementation order and a roadmap of yearly and dated activities, reported done,
+        in progress, cancelled or done in another year; remembers what counts for 2025/26."""
+        if school in NO_ROADMAP:
+            return
+        coordinator = self.world.coordinator(school)
+        base = f"/schools/{self.world.ids[school]}"
+        await self.api.command(
+            "programs",
+            f"{base}/implementation",
+            self.world.token(Role.SCHOOL_DIRECTOR, school),
+            {
+                "number": "1-о",
+                "order_date": "2025-08-25",
+                "period_from": "2025-09-01",
+                "period_to": "2028-06-30",
+            },
+        )
+        done = items = 0
+        for number in range(self.rng.randint(4, 7)):
+            yearly = number % 3 != 0
+            deadline = {"month": 10, "day": 1} if yearly else {"on": "2025-12-20"}
+            item = await self.api.command(
+                "programs",
+                f"{base}/roadmap/items",
+                coordinator,
+                {"stage": 1 + number % 7, "activity": f"Пункт {number}", "deadline": deadline},
+            )
+            status, year = self.rng.choice(REPORTS)
+            if status is not None:
                 await self.api.command(
                     "programs",
-                    f"/pairs/{pair.id}/meetings",
-                    self.world.coordinator(school),
-                    {
-                        "kind": "regular" if number else "introduction",
-                        "held_on": str(held_on),
-                        "duration_minutes": 40,
-                        "topic": "Встреча",
-                        "mentor_feedback": {"rating": mentor_rating},
-                        "mentee_feedback": {"rating": mentee_rating},
-                    },
+                    f"{base}/roadmap/items/{item['id']}/progress",
+                    coordinator,
+                    {"status": status, "on": "2025-10-01", "school_year": year if yearly else None},
                 )
-                pair.meetings.append((held_on, mentor_rating, mentee_rating))
+            if status != "cancelled":
+                items += 1
+                # a dated activity's report counts whatever year was named
+                done += status == "done" and (year == YEAR or not yearly)
+        self.roadmaps[school] = (done, items)
 
     async def _contingent(
         self, school: str, students: list[GenPerson], teachers: list[GenPerson]
@@ -341,43 +512,25 @@ class GeneratedRegion:
             key: sum(self.contingents[s][key] for s in reported)
             for key in ("students", "students_10_18", "students_15_19", "young_teachers")
         }
+        counted = [p for p in involved if p.school in reported]  # contingent shares only
 
-        def people(role: str, test: Any) -> int:
-            found = {
-                getattr(p, role).id
-                for p in involved
-                if p.school in reported and test(getattr(p, role))
-            }
-            return len(found)
+        def mentees(test: Any, pairs: list[GenPair] = counted) -> set[str]:
+            return {m.id for p in pairs for m in p.mentees if test(m)}
 
-        def age(person: GenPerson) -> int:
-            return FIRST - person.birth_year
+        def mentors(test: Any) -> set[str]:
+            return {p.mentor.id for p in counted if test(p.mentor)}
 
         def student(low: int, high: int) -> Any:
-            return lambda x: x.kind == "student" and low <= age(x) <= high
+            return lambda x: x.kind == "student" and low <= FIRST - x.birth_year <= high
 
-        young = people(
-            "mentee",
+        young = mentees(
             lambda x: (
                 x.kind == "teacher"
                 and x.teaching_since >= date(on.year - 3, on.month, on.day)
                 and on.year - x.birth_year < 35
             ),
         )
-        students_involved = len(
-            {p.mentee.id for p in involved if p.school in reported and p.mentee.kind == "student"}
-            | {p.mentor.id for p in involved if p.school in reported and p.mentor.kind == "student"}
-        )
-        ratings: dict[str, list[int]] = {"mentor": [], "mentee": []}
-        for pair in (p for p in self.pairs if p.school in schools):
-            start, end = CUSTOM_WINDOW.get(pair.school, default_window(YEAR))
-            for held_on, mentor_rating, mentee_rating in pair.meetings:
-                if start <= held_on <= min(end, on):
-                    for side, rating in (("mentor", mentor_rating), ("mentee", mentee_rating)):
-                        if rating is not None:
-                            ratings[side].append(rating)
-        mentees = {p.mentee.id for p in involved}
-        with_plan = {p.mentee.id for p in involved if p.plan}
+        students_involved = mentees(student(0, 200)) | mentors(student(0, 200))
         population = {
             partner
             for partner, school, signed_on, until in self.agreements
@@ -389,22 +542,70 @@ class GeneratedRegion:
         trained = {
             person for person, school, day in self.completions if school in schools and day <= on
         }
+        ratings = self._ratings(schools, on)
+        everyone = mentees(lambda _: True, involved)
         return {
-            "students_involved": _share(students_involved, totals["students"], reported),
+            "students_involved": _share(len(students_involved), totals["students"], reported),
             "mentees_10_18": _share(
-                people("mentee", student(10, 18)), totals["students_10_18"], reported
+                len(mentees(student(10, 18))), totals["students_10_18"], reported
             ),
             "mentors_15_19": _share(
-                people("mentor", student(15, 19)), totals["students_15_19"], reported
+                len(mentors(student(15, 19))), totals["students_15_19"], reported
             ),
-            "young_teachers_mentored": _share(young, totals["young_teachers"], reported),
+            "young_teachers_mentored": _share(len(young), totals["young_teachers"], reported),
             "partners_providing_mentors": _share(len(providing), len(population), True),
             "mentee_satisfaction": _mean(ratings["mentee"]),
             "mentor_satisfaction": _mean(ratings["mentor"]),
-            "individual_plan": _share(len(with_plan), len(mentees), True),
-            "positive_dynamics": (None, None, None),
+            "individual_plan": _share(
+                len(mentees(lambda _: True, [p for p in involved if p.plan])), len(everyone), True
+            ),
+            "positive_dynamics": self._dynamics(schools, on),
             "trained_mentors": (len(trained), None, float(len(trained))),
         }
+
+    def roadmap_completion(self, schools: set[str]) -> float | None:
+        """Done activities of 2025/26 ÷ activities (cancelled aside) of the schools' roadmaps."""
+        done = sum(self.roadmaps[s][0] for s in schools if s in self.roadmaps)
+        items = sum(self.roadmaps[s][1] for s in schools if s in self.roadmaps)
+        return round(100 * done / items, 2) if items else None
+
+    def _ratings(self, schools: set[str], on: date) -> dict[str, list[int]]:
+        """Scores of meetings (by the meeting's day) and every scale answer of satisfaction
+        questionnaires (by the day answered), inside each school's window up to `on`."""
+
+        def in_window(school: str, day: date) -> bool:
+            start, end = CUSTOM_WINDOW.get(school, default_window(YEAR))
+            return start <= day <= min(end, on)
+
+        ratings: dict[str, list[int]] = {"mentor": [], "mentee": []}
+        for pair in (p for p in self.pairs if p.school in schools):
+            for held_on, side, rating in pair.ratings:
+                if in_window(pair.school, held_on):
+                    ratings[side].append(rating)
+        sides = {Purpose.MENTEE_SATISFACTION: "mentee", Purpose.MENTOR_SATISFACTION: "mentor"}
+        for survey in self.surveys:
+            if survey.purpose not in sides or survey.school not in schools:
+                continue
+            if in_window(survey.school, survey.answered_on):
+                ratings[sides[survey.purpose]] += survey.scores
+        return ratings
+
+    def _dynamics(self, schools: set[str], on: date) -> tuple[Any, Any, Any]:
+        """Mentees whose last exit diagnostics up to `on` beat their first entry diagnostics."""
+        means: dict[str, dict[Purpose, list[tuple[date, float]]]] = {}
+        for survey in self.surveys:
+            if survey.school in schools and survey.answered_on <= on:
+                mean = round(sum(survey.scores) / len(survey.scores), 2)
+                by_purpose = means.setdefault(survey.respondent.id, {})
+                by_purpose.setdefault(survey.purpose, []).append((survey.answered_on, mean))
+        diagnosed = improved = 0
+        for by_purpose in means.values():
+            entries = by_purpose.get(Purpose.ENTRY_DIAGNOSTICS)
+            exits = by_purpose.get(Purpose.EXIT_DIAGNOSTICS)
+            if entries and exits:
+                diagnosed += 1
+                improved += max(exits)[1] > min(entries)[1]
+        return _share(improved, diagnosed, True)
 
 
 TARGETS = {

@@ -81,7 +81,6 @@ async def test_every_indicator_at_every_level(region: GeneratedRegion, level: st
         assert row["referenceDate"] == str(ON)
         assert row["definition"]
         assert row["name"]
-    assert rows["positive_dynamics"]["note"].startswith("нет данных")
     assert table["schools"] == len(LEVELS[level])
 
 
@@ -93,6 +92,11 @@ async def test_the_answers_are_not_trivial(region: GeneratedRegion) -> None:
     assert expected["mentee_satisfaction"][1] > 3
     assert any(p.approved_on and p.approved_on > ON for p in region.pairs)
     assert region.expected(set(SCHOOLS), date(2025, 9, 14))["mentees_10_18"][0] == 0
+    improved, diagnosed, _ = expected["positive_dynamics"]
+    assert 0 < improved < diagnosed
+    assert any(s.answered_on > ON for s in region.surveys)
+    assert any(len(p.mentees) > 1 and p.ratings for p in region.pairs)
+    assert len({s.purpose for s in region.surveys}) == 4  # both diagnostics, both satisfactions
 
 
 async def test_each_caller_gets_its_own_scope_by_default(region: GeneratedRegion) -> None:
@@ -137,7 +141,7 @@ async def test_a_municipality_sees_exactly_its_schools(region: GeneratedRegion) 
         assert node["menteeSatisfaction"] == pytest.approx(expected["mentee_satisfaction"][2])
         assert node["pairs"] == _involved_pairs(region, key)
         assert node["laggingPairs"] == _lagging(region, key)
-        assert node["roadmapCompletion"] is None
+        assert node["roadmapCompletion"] == region.roadmap_completion({key})
         assert [p["stage"] for p in node["programmes"]] == [1]
 
     other = await world.api.graphql(officer, INDICATORS_Q, year=YEAR, org=str(world.ids["s3"]))
@@ -190,6 +194,77 @@ async def test_comparison_orders_filters_and_pages(region: GeneratedRegion) -> N
         e["node"]["organisation"]["name"] for e in filtered["data"]["schoolComparison"]["edges"]
     ] == ["Школа № 3"]
 
+    by_roadmap = await world.api.graphql(
+        token, COMPARISON_Q, year=YEAR, on=str(ON), order="ROADMAP_COMPLETION", desc=True, first=50
+    )
+    completions = [
+        e["node"]["roadmapCompletion"] for e in by_roadmap["data"]["schoolComparison"]["edges"]
+    ]
+    # s3 keeps no roadmap: no value, so last whatever the direction
+    expected = sorted(value for k in ("s1", "s2") if (value := region.roadmap_completion({k})))
+    assert completions == [*reversed(expected), None]
+    low = await world.api.graphql(
+        token,
+        COMPARISON_Q,
+        year=YEAR,
+        on=str(ON),
+        order="NAME",
+        desc=False,
+        first=50,
+        filter={"minRoadmapCompletion": expected[-1]},
+    )
+    assert [e["node"]["roadmapCompletion"] for e in low["data"]["schoolComparison"]["edges"]] == [
+        expected[-1]
+    ]
+
+
+OVERVIEW_Q = """
+query($school: ID!, $year: String!, $on: Date) {
+  schoolOverview(schoolId: $school, schoolYear: $year, on: $on) {
+    summary { organisation { name } pairs laggingPairs roadmapCompletion menteeSatisfaction
+              indicators { code numerator denominator } }
+    roadmap { completion overdueCount items { activity status overdue } }
+    surveys { programme { title stage } results { purpose responses questions { code mean } } }
+  }
+}
+"""
+
+
+async def test_a_municipality_drills_down_to_a_school(region: GeneratedRegion) -> None:
+    world = region.world
+    officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
+    answer = await world.api.graphql(
+        officer, OVERVIEW_Q, school=str(world.ids["s1"]), year=YEAR, on=str(ON)
+    )
+    overview = answer["data"]["schoolOverview"]
+    summary = overview["summary"]
+    assert summary["organisation"]["name"] == "Школа № 1"
+    assert summary["pairs"] == _involved_pairs(region, "s1")
+    assert summary["laggingPairs"] == _lagging(region, "s1")
+    assert summary["roadmapCompletion"] == region.roadmap_completion({"s1"})
+    assert {i["code"]: (i["numerator"], i["denominator"]) for i in summary["indicators"]} == {
+        c: (n, d) for c, (n, d, _) in region.expected({"s1"}).items()
+    }
+    done, items = region.roadmaps["s1"]
+    assert len(overview["roadmap"]["items"]) == items
+    assert sum(i["status"] == "done" for i in overview["roadmap"]["items"]) == done
+    [programme] = overview["surveys"]
+    responses = {r["purpose"]: r["responses"] for r in programme["results"]}
+    assert responses == {
+        purpose: sum(1 for s in region.surveys if s.school == "s1" and s.purpose == purpose)
+        for purpose in responses
+    }
+    assert sum(responses.values()) == sum(1 for s in region.surveys if s.school == "s1")
+
+    other = await world.api.graphql(
+        officer, OVERVIEW_Q, school=str(world.ids["s3"]), year=YEAR, on=str(ON)
+    )
+    assert other["errors"][0]["extensions"]["code"] == "organisation_not_found"
+    municipality = await world.api.graphql(
+        officer, OVERVIEW_Q, school=str(world.ids["m1"]), year=YEAR, on=str(ON)
+    )
+    assert municipality["errors"][0]["extensions"]["code"] == "not_a_school"
+
 
 async def test_the_region_rolls_up_by_municipality_and_over_years(
     region: GeneratedRegion,
@@ -200,7 +275,7 @@ async def test_the_region_rolls_up_by_municipality_and_over_years(
         token,
         """query($year: String!, $on: Date) {
              municipalityComparison(schoolYear: $year, on: $on) {
-               edges { node { organisation { name } schools mentees pairs
+               edges { node { organisation { name } schools mentees pairs roadmapCompletion
                               indicators { code numerator denominator value } } } } }""",
         year=YEAR,
         on=str(ON),
@@ -214,6 +289,7 @@ async def test_the_region_rolls_up_by_municipality_and_over_years(
         expected = region.expected(LEVELS[key])
         got = {i["code"]: (i["numerator"], i["denominator"]) for i in rows[name]["indicators"]}
         assert got == {c: (n, d) for c, (n, d, _) in expected.items()}
+        assert rows[name]["roadmapCompletion"] == region.roadmap_completion(LEVELS[key])
 
     trend = await world.api.graphql(
         token,
@@ -298,7 +374,7 @@ def _lagging(region: GeneratedRegion, school: str) -> int:
     for pair in region.pairs:
         if pair.school != school or not pair.approved_on or pair.approved_on > ON:
             continue
-        met = [held_on for held_on, _, _ in pair.meetings if held_on <= ON]
+        met = [held_on for held_on in pair.meetings if held_on <= ON]
         last = max(met) if met else pair.approved_on
         lagging += (ON - last).days > 7
     return lagging

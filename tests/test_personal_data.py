@@ -207,7 +207,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     replay = await world.api.graphql(
         world.token(Role.AUDITOR, "region"),
         """query($id: ID!) {
-        programmeHistory(programmeId: $id) { eventType changes } }""",
+        programmeHistory(programmeId: $id) { edges { node { eventType changes } } } }""",
         id=programme,
     )
     export = await world.api.reporting.get("/exports/mentees", headers=world.api.auth(coordinator))
@@ -226,7 +226,7 @@ async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     [edge] = seen["data"]["pairs"]["edges"]
     assert edge["node"]["mentee"]["fullName"] == ERASED
     assert edge["node"]["meetings"] == [{"menteeComment": ERASED, "mentorComment": "Хорошо"}]
-    assert [e["eventType"] for e in replay["data"]["programmeHistory"]] == [
+    assert [e["node"]["eventType"] for e in replay["data"]["programmeHistory"]["edges"]] == [
         "Programme.Opened",
         "Pair.Formed",
         "PairsOrder.Issued",

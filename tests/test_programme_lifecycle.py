@@ -302,7 +302,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
     )
     history = await world.api.graphql(
         world.token(Role.AUDITOR, "region"),
-        "query($id: ID!) { programmeHistory(programmeId: $id) { eventType } }",
+        "query($id: ID!) { programmeHistory(programmeId: $id) { edges { node { eventType } } } }",
         id=programme,
     )
 
@@ -355,7 +355,9 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
         {"title": "Группа «ученик – ученик» в школе-интернате", "publishedOn": None}
     ]
     stages = [
-        e for e in history["data"]["programmeHistory"] if e["eventType"] == "Programme.StageChanged"
+        e
+        for e in history["data"]["programmeHistory"]["edges"]
+        if e["node"]["eventType"] == "Programme.StageChanged"
     ]
     assert len(stages) == 6
     assert order["id"]

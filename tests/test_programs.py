@@ -52,7 +52,8 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     history = await world.api.graphql(
         world.token(Role.AUDITOR, "region"),
         """query($id: ID!) {
-        programmeHistory(programmeId: $id) { eventType actorRole changes } }""",
+        programmeHistory(programmeId: $id) {
+          edges { node { eventType actorRole changes } } } }""",
         id=programme,
     )
 
@@ -62,13 +63,14 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     assert data["data"]["programmes"] == [
         {"stage": 5, "stageName": "формирование наставнических пар и групп"}
     ]
-    changes = [e["changes"] for e in history["data"]["programmeHistory"][1:]]
+    events = [e["node"] for e in history["data"]["programmeHistory"]["edges"]]
+    changes = [e["changes"] for e in events[1:]]
     assert changes == [
         {"stage": 2, "former_stage": 1},
         {"stage": 3, "former_stage": 2},
         {"stage": 5, "former_stage": 3},
     ]
-    assert {e["actorRole"] for e in history["data"]["programmeHistory"][1:]} == {"school_director"}
+    assert {e["actorRole"] for e in events[1:]} == {"school_director"}
 
 
 async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(

@@ -104,11 +104,11 @@ async def test_an_auditor_reads_the_full_history_of_a_programme(world: World) ->
     pair = await world.pair("s1", programme, mentor, mentee)
     await world.meeting("s1", pair)
 
-    query = """query($id: ID!) { programmeHistory(programmeId: $id) {
-        eventType aggregateId aggregateVersion actorRole changes } }"""
+    query = """query($id: ID!) { programmeHistory(programmeId: $id) { edges { node {
+        eventType aggregateId aggregateVersion actorRole changes } } } }"""
     result = await world.api.graphql(world.token(Role.AUDITOR, "region"), query, id=programme)
 
-    events = result["data"]["programmeHistory"]
+    events = [e["node"] for e in result["data"]["programmeHistory"]["edges"]]
     assert [e["eventType"] for e in events] == [
         "Programme.Opened",
         "Pair.Formed",

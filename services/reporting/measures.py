@@ -1,5 +1,6 @@
 """The indicators of the target model, measured in SQL over projections that hold no names
-(`indicator_facts`, `monitoring`, `programmes`, `course_completions`, `partner_agreements`), for
+(`indicator_facts`, `monitoring`, `programmes`, `survey_responses`, `course_completions`,
+`partner_agreements`), for
 any scope, grouped by school or municipality, under the caller's row-level security.
 
 `measure` returns the raw counts per group; `indicator_rows` turns one group's counts and the
@@ -114,6 +115,67 @@ WHERE d.held_on >= coalesce(c.monitoring_from, $4::date)
 GROUP BY 1
 """
 
+# Ratings given after the meeting (by a group's every mentee, or a side that gave none when the
+# meeting was recorded), in the window by the meeting's date. Same arguments as RATINGS.
+FEEDBACK_RATINGS = """
+SELECT f.tenant::text AS school,
+    sum(f.rating) FILTER (WHERE f.side = 'mentee') AS mentee_rating_sum,
+    count(*) FILTER (WHERE f.side = 'mentee') AS mentee_ratings,
+    sum(f.rating) FILTER (WHERE f.side = 'mentor') AS mentor_rating_sum,
+    count(*) FILTER (WHERE f.side = 'mentor') AS mentor_ratings
+FROM indicator_feedback f
+JOIN indicator_meetings m ON m.id = f.meeting_id
+JOIN indicator_pairs p ON p.id = f.pair_id
+JOIN programmes g ON g.id = p.programme_id
+LEFT JOIN school_contingents c ON c.tenant = f.tenant AND c.school_year = $2
+WHERE f.tenant <@ $1::ltree AND g.school_year = $2
+  AND m.held_on >= coalesce(c.monitoring_from, $4::date)
+  AND m.held_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
+GROUP BY 1
+"""
+
+# Every 1–10 answer of a satisfaction questionnaire is one rating (scale answers are the only
+# numbers a response holds), in the window by the day it was answered. Same arguments.
+SURVEY_RATINGS = """
+SELECT r.tenant::text AS school,
+    sum(a.value::int) FILTER (WHERE r.purpose = 'mentee_satisfaction') AS mentee_rating_sum,
+    count(*) FILTER (WHERE r.purpose = 'mentee_satisfaction') AS mentee_ratings,
+    sum(a.value::int) FILTER (WHERE r.purpose = 'mentor_satisfaction') AS mentor_rating_sum,
+    count(*) FILTER (WHERE r.purpose = 'mentor_satisfaction') AS mentor_ratings
+FROM survey_responses r
+JOIN programmes g ON g.id = r.programme_id
+LEFT JOIN school_contingents c ON c.tenant = r.tenant AND c.school_year = $2
+CROSS JOIN LATERAL jsonb_each(r.answers) a
+WHERE r.tenant <@ $1::ltree AND g.school_year = $2
+  AND r.purpose IN ('mentee_satisfaction', 'mentor_satisfaction')
+  AND jsonb_typeof(a.value) = 'number'
+  AND r.answered_on >= coalesce(c.monitoring_from, $4::date)
+  AND r.answered_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
+GROUP BY 1
+"""
+
+# Per mentee: the mean of the first entry and of the last exit diagnostics of the school year's
+# programmes up to the reference date; no window, since entry diagnostics come in September.
+# $1 scope, $2 school year, $3 reference date
+DYNAMICS = """
+SELECT school, count(*) AS diagnosed, count(*) FILTER (WHERE exit_mean > entry_mean) AS improved
+FROM (
+    SELECT r.tenant::text AS school, r.respondent_id,
+        (array_agg(r.scale_mean ORDER BY r.answered_on)
+            FILTER (WHERE r.purpose = 'entry_diagnostics'))[1] AS entry_mean,
+        (array_agg(r.scale_mean ORDER BY r.answered_on DESC)
+            FILTER (WHERE r.purpose = 'exit_diagnostics'))[1] AS exit_mean
+    FROM survey_responses r
+    JOIN programmes g ON g.id = r.programme_id
+    WHERE r.tenant <@ $1::ltree AND g.school_year = $2 AND r.answered_on <= $3
+      AND r.respondent = 'mentee' AND r.scale_mean IS NOT NULL
+      AND r.purpose IN ('entry_diagnostics', 'exit_diagnostics')
+    GROUP BY 1, 2
+) per_mentee
+WHERE entry_mean IS NOT NULL AND exit_mean IS NOT NULL
+GROUP BY 1
+"""
+
 # $1 scope, $2 reference date, $3 first day of the school year
 PARTNERS = """
 SELECT DISTINCT tenant::text AS school, partner_id FROM partner_agreements
@@ -133,16 +195,16 @@ CONTINGENT_SHARES = (
     "mentors_15_19",
     "young_teachers_mentored",
 )
+RATINGS_SUMMED = ("mentee_rating_sum", "mentee_ratings", "mentor_rating_sum", "mentor_ratings")
 SUMMED = (
     "mentees",
     "mentors",
     "mentees_with_plan",
     "pairs",
     "lagging_pairs",
-    "mentee_rating_sum",
-    "mentee_ratings",
-    "mentor_rating_sum",
-    "mentor_ratings",
+    "diagnosed",
+    "improved",
+    *RATINGS_SUMMED,
 )
 CONTINGENT = ("students", "students_10_18", "students_15_19", "teachers", "young_teachers")
 
@@ -174,10 +236,15 @@ async def measure(
     for rows in (
         await fetch(PARTICIPANTS, scope, school_year, on, first_year(school_year)),
         await fetch(PAIRS, scope, school_year, on),
-        await fetch(RATINGS, scope, school_year, on, window_from, window_to),
+        await fetch(DYNAMICS, scope, school_year, on),
     ):
         for row in rows:
             per_school.setdefault(row["school"], {}).update(row)
+    for query in (RATINGS, FEEDBACK_RATINGS, SURVEY_RATINGS):  # one mean from three sources
+        for row in await fetch(query, scope, school_year, on, window_from, window_to):
+            counts = per_school.setdefault(row["school"], {})
+            for column in RATINGS_SUMMED:
+                counts[column] = (counts.get(column) or 0) + (row[column] or 0)
     groups: dict[str, dict[str, Any]] = {}
     for school in schools:
         key = ".".join(school["school"].split(".")[:depth])
@@ -253,8 +320,8 @@ class IndicatorValue:
         return self.value >= self.target
 
 
-# indicator → (numerator column, denominator column); None: no data yet.
-SOURCES: dict[str, tuple[str, str | None] | None] = {
+# indicator → (numerator column, denominator column); no denominator: a count.
+SOURCES: dict[str, tuple[str, str | None]] = {
     "students_involved": ("students_involved", "students"),
     "mentees_10_18": ("mentees_10_18", "students_10_18"),
     "mentors_15_19": ("mentors_15_19", "students_15_19"),
@@ -263,29 +330,34 @@ SOURCES: dict[str, tuple[str, str | None] | None] = {
     "mentee_satisfaction": ("mentee_rating_sum", "mentee_ratings"),
     "mentor_satisfaction": ("mentor_rating_sum", "mentor_ratings"),
     "individual_plan": ("mentees_with_plan", "mentees"),
-    "positive_dynamics": None,  # entry and exit diagnostics are not recorded yet
+    "positive_dynamics": ("improved", "diagnosed"),
     "trained_mentors": ("trained_mentors", None),
+}
+
+# Why a zero denominator leaves no value, where "нет данных" alone would not say.
+EMPTY_NOTES = {
+    "mentee_satisfaction": f"{NO_DATA}: нет оценок за окно мониторинга",
+    "mentor_satisfaction": f"{NO_DATA}: нет оценок за окно мониторинга",
+    "positive_dynamics": f"{NO_DATA}: нет наставляемых, прошедших входную и итоговую диагностику",
 }
 
 
 def indicator_value(
     indicator: Indicator, counts: dict[str, Any] | None, on: date, target: float | None
 ) -> IndicatorValue:
-    source = SOURCES[indicator.code]
-    if source is None or counts is None:
-        note = (
-            "нет данных: входная и итоговая диагностики ещё не ведутся"
-            if source is None
-            else NO_DATA
-        )
-        return IndicatorValue(indicator, on, None, None, None, target, note)
-    numerator_column, denominator_column = source
+    if counts is None:
+        return IndicatorValue(indicator, on, None, None, None, target, NO_DATA)
+    numerator_column, denominator_column = SOURCES[indicator.code]
     numerator = int(counts[numerator_column])
     if denominator_column is None:
         return IndicatorValue(indicator, on, numerator, None, float(numerator), target, None)
     denominator = counts[denominator_column]
     if not denominator:
-        note = "нет данных: школы не внесли контингент" if denominator is None else NO_DATA
+        note = (
+            "нет данных: школы не внесли контингент"
+            if denominator is None
+            else EMPTY_NOTES.get(indicator.code, NO_DATA)
+        )
         return IndicatorValue(indicator, on, numerator, denominator, None, target, note)
     ratio = numerator / denominator
     value = round(ratio * 100 if indicator.unit == Unit.PERCENT else ratio, 2)

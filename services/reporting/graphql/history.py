@@ -7,6 +7,7 @@ import json
 from datetime import datetime
 from uuid import UUID
 
+import asyncpg
 import strawberry
 from strawberry.scalars import JSON
 
@@ -14,6 +15,7 @@ from services.reporting.runner import positions
 from shared.auth import Role
 
 from .context import ReaderInfo, reader_of
+from .pagination import Connection, connection, decode_position, page_size
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
 
@@ -31,29 +33,39 @@ class HistoryEvent:
     changes: JSON
 
 
-async def programme_history(info: ReaderInfo, programme_id: strawberry.ID) -> list[HistoryEvent]:
-    """Вся история программы: каждое событие по порядку, кто и что изменил."""
+HISTORY = """
+SELECT * FROM event_history WHERE programme_id = $1 AND position > $2
+ORDER BY upstream, position LIMIT $3
+"""
+
+
+async def programme_history(
+    info: ReaderInfo, programme_id: strawberry.ID, first: int = 100, after: str | None = None
+) -> Connection[HistoryEvent]:
+    """Вся история программы: каждое событие по порядку, кто и что изменил (по страницам)."""
     reader = reader_of(info)
     reader.caller().require(HISTORY_READERS, "просматривать историю программы")
-    rows = await reader.fetch(
-        "SELECT * FROM event_history WHERE programme_id = $1"
-        " ORDER BY occurred_at, upstream, position",
-        UUID(str(programme_id)),
+    programme = UUID(str(programme_id))
+    size = page_size(first)
+    rows = await reader.fetch(HISTORY, programme, decode_position(after), size + 1)
+    total = await reader.fetch(
+        "SELECT count(*) AS n FROM event_history WHERE programme_id = $1", programme
     )
-    return [
-        HistoryEvent(
-            upstream=r["upstream"],
-            position=r["position"],
-            occurred_at=r["occurred_at"],
-            event_type=r["event_type"],
-            aggregate_id=strawberry.ID(str(r["aggregate_id"])),
-            aggregate_version=r["aggregate_version"],
-            actor_user=r["actor_user"],
-            actor_role=r["actor_role"],
-            changes=json.loads(r["changes"]),
-        )
-        for r in rows
-    ]
+    return connection([(r["position"], _event(r)) for r in rows], size, total[0]["n"])
+
+
+def _event(r: asyncpg.Record) -> HistoryEvent:
+    return HistoryEvent(
+        upstream=r["upstream"],
+        position=r["position"],
+        occurred_at=r["occurred_at"],
+        event_type=r["event_type"],
+        aggregate_id=strawberry.ID(str(r["aggregate_id"])),
+        aggregate_version=r["aggregate_version"],
+        actor_user=r["actor_user"],
+        actor_role=r["actor_role"],
+        changes=json.loads(r["changes"]),
+    )
 
 
 async def caught_up(

@@ -27,7 +27,9 @@ from shared.tenancy import Level, depth, region_of
 
 from .context import Reader, ReaderInfo, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size
+from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
 from .self_audits import gaps_by_school
+from .surveys import SurveyResult, load_survey_results
 
 
 @strawberry.type
@@ -228,7 +230,8 @@ class ComparisonRow:
     mentee_satisfaction: float | None
     mentor_satisfaction: float | None
     roadmap_completion: float | None = strawberry.field(
-        description="Выполнение дорожной карты, % (нет данных, пока дорожные карты не ведутся)"
+        description="Выполнение дорожных карт в учебном году: выполненные мероприятия ÷ все"
+        " (кроме отменённых) × 100; нет данных — у школ нет дорожной карты"
     )
     schools: int
     schools_reporting: int
@@ -256,6 +259,7 @@ class ComparisonOrder(Enum):
     LAGGING_PAIRS = "lagging_pairs"
     MENTEE_SATISFACTION = "mentee_satisfaction"
     MENTOR_SATISFACTION = "mentor_satisfaction"
+    ROADMAP_COMPLETION = "roadmap_completion"
     SCHOOLS_WITH_GAPS = "schools_with_gaps"
 
 
@@ -266,21 +270,31 @@ class ComparisonFilter:
     max_coverage: float | None = None
     has_lagging_pairs: bool | None = None
     with_self_audit_gaps: bool | None = None
+    min_roadmap_completion: float | None = None
+    max_roadmap_completion: float | None = None
+    min_mentee_satisfaction: float | None = None
+
+
+def _bounds(value: float | None, low: float | None, high: float | None) -> bool:
+    """Inside the bounds given; a row without a value fails any bound."""
+    if low is None and high is None:
+        return True
+    return value is not None and (low is None or value >= low) and (high is None or value <= high)
 
 
 def _matches(row: ComparisonRow, where: ComparisonFilter | None) -> bool:
     if where is None:
         return True
-    checks: list[Callable[[], bool]] = []
+    checks: list[Callable[[], bool]] = [
+        lambda: _bounds(row.coverage, where.min_coverage, where.max_coverage),
+        lambda: _bounds(
+            row.roadmap_completion, where.min_roadmap_completion, where.max_roadmap_completion
+        ),
+        lambda: _bounds(row.mentee_satisfaction, where.min_mentee_satisfaction, None),
+    ]
     if where.search:
         search = where.search.lower()
         checks.append(lambda: search in row.organisation.name.lower())
-    if where.min_coverage is not None:
-        low = where.min_coverage
-        checks.append(lambda: row.coverage is not None and row.coverage >= low)
-    if where.max_coverage is not None:
-        high = where.max_coverage
-        checks.append(lambda: row.coverage is not None and row.coverage <= high)
     if where.has_lagging_pairs is not None:
         lagging = where.has_lagging_pairs
         checks.append(lambda: (row.lagging_pairs > 0) == lagging)
@@ -302,24 +316,11 @@ async def _comparison(
     first: int,
     after: str | None,
 ) -> Connection[ComparisonRow]:
-    day = reference_date(school_year, on)
-    path = str(scope["tenant"])
-    if depth(path) > level.value:
-        raise InvalidInput("scope_below_level", "Сравнение доступно только выше этого уровня")
-    counts = await measure(reader.fetch, path, level.value, school_year, day)
-    targets = await targets_of(reader.fetch, region_of(path), school_year)
-    organisations = await reader.fetch(
-        "SELECT o.*, (SELECT count(*) FROM organisations s WHERE s.kind = 'school'"
-        " AND s.tenant <@ o.tenant) AS schools FROM organisations o"
-        " WHERE o.tenant = ANY($1::ltree[])",
-        list(counts),
-    )
-    gaps = await gaps_by_school(reader, path, school_year)
     rows = [
-        _comparison_row(o, counts[str(o["tenant"])], school_year, day, targets, gaps)
-        for o in organisations
+        row
+        for row in await _comparison_rows(reader, scope, level, school_year, on)
+        if _matches(row, where)
     ]
-    rows = [row for row in rows if _matches(row, where)]
     rows.sort(key=lambda r: (r.organisation.name, r.organisation.id))
     if order_by != ComparisonOrder.NAME:
         present = [r for r in rows if getattr(r, order_by.value) is not None]
@@ -337,9 +338,46 @@ async def _comparison(
     return connection(page, size, len(rows))
 
 
+async def _comparison_rows(
+    reader: Reader, scope: Any, level: Level, school_year: str, on: date | None
+) -> list[ComparisonRow]:
+    """One row per school or municipality under `scope`, unordered and unfiltered."""
+    day = reference_date(school_year, on)
+    path = str(scope["tenant"])
+    if depth(path) > level.value:
+        raise InvalidInput("scope_below_level", "Сравнение доступно только выше этого уровня")
+    counts = await measure(reader.fetch, path, level.value, school_year, day)
+    targets = await targets_of(reader.fetch, region_of(path), school_year)
+    organisations = await reader.fetch(
+        "SELECT o.*, (SELECT count(*) FROM organisations s WHERE s.kind = 'school'"
+        " AND s.tenant <@ o.tenant) AS schools FROM organisations o"
+        " WHERE o.tenant = ANY($1::ltree[])",
+        list(counts),
+    )
+    gaps = await gaps_by_school(reader, path, school_year)
+    roadmaps = await _roadmap_counts(reader, path, level, school_year)
+    return [
+        _comparison_row(o, counts[str(o["tenant"])], roadmaps, school_year, day, targets, gaps)
+        for o in organisations
+    ]
+
+
+async def _roadmap_counts(
+    reader: Reader, path: str, level: Level, school_year: str
+) -> dict[str, tuple[int, int]]:
+    """(done, activities) of the roadmaps under `path`, summed per school or municipality."""
+    totals: dict[str, tuple[int, int]] = {}
+    for row in await reader.fetch(COMPLETION, path, school_year):
+        key = ".".join(row["school"].split(".")[: level.value])
+        done, items = totals.get(key, (0, 0))
+        totals[key] = (done + row["done"], items + row["items"])
+    return totals
+
+
 def _comparison_row(
     organisation: Any,
     counts: dict[str, Any],
+    roadmaps: dict[str, tuple[int, int]],
     school_year: str,
     day: date,
     targets: dict[str, float],
@@ -357,7 +395,7 @@ def _comparison_row(
         lagging_pairs=counts["lagging_pairs"],
         mentee_satisfaction=values["mentee_satisfaction"].value,
         mentor_satisfaction=values["mentor_satisfaction"].value,
-        roadmap_completion=None,
+        roadmap_completion=completion_percent(*roadmaps.get(path, (0, 0))),
         schools=organisation["schools"],
         schools_reporting=counts["schools_reporting"],
         schools_with_gaps=sum(
@@ -413,6 +451,45 @@ async def municipality_comparison(
         filter,
         first,
         after,
+    )
+
+
+@strawberry.type
+class ProgrammeSurveys:
+    programme: ProgrammeStage
+    results: list[SurveyResult]
+
+
+@strawberry.type
+class SchoolOverview:
+    """A school's aggregates, as the municipality or institute drills down from the comparison."""
+
+    summary: ComparisonRow
+    roadmap: Implementation | None = strawberry.field(
+        description="Дорожная карта: статус мероприятий учебного года и просроченные"
+    )
+    surveys: list[ProgrammeSurveys] = strawberry.field(
+        description="Итоги анкетирования каждой программы учебного года (средние баллы)"
+    )
+
+
+async def school_overview(
+    info: ReaderInfo, school_id: strawberry.ID, school_year: str, on: date | None = None
+) -> SchoolOverview:
+    """Одна школа подробно (переход из сравнения школ): её показатели, программы и этапы,
+    дорожная карта и итоги анкет. Без имён."""
+    reader = reader_of(info)
+    school = await _scope_organisation(reader, school_id)
+    if school["kind"] != "school":
+        raise InvalidInput("not_a_school", "Подробный вид доступен для школы")
+    [summary] = await _comparison_rows(reader, school, Level.SCHOOL, school_year, on)
+    day = reference_date(school_year, on)
+    programmes = (await _programmes(reader, [(summary.organisation.path, school_year)]))[0]
+    results = await load_survey_results(reader, [UUID(p.id) for p in programmes])
+    return SchoolOverview(
+        summary=summary,
+        roadmap=await load_roadmap(reader, UUID(str(school["id"])), school_year, day),
+        surveys=[ProgrammeSurveys(programme=p, results=results[UUID(p.id)]) for p in programmes],
     )
 
 

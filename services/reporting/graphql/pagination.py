@@ -33,8 +33,10 @@ class Connection(Generic[Node]):
     total_count: int
 
 
-def encode_cursor(value: UUID) -> str:
-    return base64.urlsafe_b64encode(value.bytes).decode()
+def encode_cursor(value: UUID | int) -> str:
+    """A row's id, or its position in a stream (lists in event order)."""
+    raw = value.bytes if isinstance(value, UUID) else value.to_bytes(8, "big")
+    return base64.urlsafe_b64encode(raw).decode()
 
 
 def decode_cursor(cursor: str | None) -> UUID:
@@ -43,14 +45,32 @@ def decode_cursor(cursor: str | None) -> UUID:
     try:
         return UUID(bytes=base64.urlsafe_b64decode(cursor))
     except ValueError:
-        raise InvalidInput("bad_cursor", "Неверный курсор страницы") from None
+        raise _bad_cursor() from None
+
+
+def decode_position(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor)
+    except ValueError:
+        raise _bad_cursor() from None
+    if len(raw) != 8:
+        raise _bad_cursor()
+    return int.from_bytes(raw, "big")
+
+
+def _bad_cursor() -> InvalidInput:
+    return InvalidInput("bad_cursor", "Неверный курсор страницы")
 
 
 def page_size(first: int) -> int:
     return max(1, min(first, MAX_PAGE))
 
 
-def connection(nodes: list[tuple[UUID, Node]], size: int, total: int) -> Connection[Node]:
+def connection(
+    nodes: list[tuple[UUID, Node]] | list[tuple[int, Node]], size: int, total: int
+) -> Connection[Node]:
     """Build a page from up to `size + 1` (id, node) pairs: the extra one says there is more."""
     edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in nodes[:size]]
     return Connection(

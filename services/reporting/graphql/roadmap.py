@@ -18,7 +18,7 @@ from services.programs.domain import (
     school_year_of,
 )
 
-from .context import ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of
 
 
 @strawberry.type
@@ -59,21 +59,37 @@ class Implementation:
     @strawberry.field(description="Доля выполненных мероприятий учебного года, %")
     def completion(self) -> int:
         done = sum(1 for i in self.items if i.status == ItemStatus.DONE)
-        return round(100 * done / len(self.items)) if self.items else 0
+        return round(completion_percent(done, len(self.items)) or 0)
 
     @strawberry.field(description="Просроченные мероприятия")
     def overdue_count(self) -> int:
         return sum(1 for i in self.items if i.overdue)
 
 
-ITEMS = """
-SELECT i.*, p.status, p.reported_on, p.evidence
+# An activity's status in school year $2: a yearly one's report of that year, a dated one's
+# only report.
+WITH_PROGRESS = """
 FROM roadmap_items i
 LEFT JOIN roadmap_progress p ON p.item_id = i.id
   AND p.school_year = CASE WHEN i.deadline_on IS NULL THEN $2 ELSE '' END
+"""
+ITEMS = f"""
+SELECT i.*, p.status, p.reported_on, p.evidence {WITH_PROGRESS}
 WHERE i.school_id = $1 AND NOT i.cancelled
 ORDER BY i.stage, i.place
 """
+# The same activities counted per school under scope $1 (for the comparison of schools).
+COMPLETION = f"""
+SELECT i.tenant::text AS school, count(*) AS items,
+    count(*) FILTER (WHERE p.status = 'done') AS done {WITH_PROGRESS}
+WHERE i.tenant <@ $1::ltree AND NOT i.cancelled
+GROUP BY 1
+"""
+
+
+def completion_percent(done: int, items: int) -> float | None:
+    """Done activities of the school year ÷ all its activities (cancelled ones aside) × 100."""
+    return round(100 * done / items, 2) if items else None
 
 
 def _item(row: asyncpg.Record, school_year: str, today: date) -> RoadmapItem:
@@ -115,18 +131,21 @@ async def roadmap(
 ) -> Implementation | None:
     """Приказ о внедрении, Положение и дорожная карта школы: статус мероприятий в учебном
     году (по умолчанию — текущем) и просроченные на дату `on` (по умолчанию — сегодня)."""
-    reader = reader_of(info)
+    return await load_roadmap(reader_of(info), UUID(str(school_id)), school_year, on)
+
+
+async def load_roadmap(
+    reader: Reader, school_id: UUID, school_year: str | None, on: date | None
+) -> Implementation | None:
     today = on or date.today()
     year = school_year or school_year_of(today)
-    found = await reader.fetch(
-        "SELECT * FROM implementations WHERE school_id = $1", UUID(str(school_id))
-    )
+    found = await reader.fetch("SELECT * FROM implementations WHERE school_id = $1", school_id)
     if not found:
         return None
     row = found[0]
     items = await reader.fetch(ITEMS, row["school_id"], year)
     return Implementation(
-        school_id=school_id,
+        school_id=strawberry.ID(str(school_id)),
         order_number=row["order_number"],
         order_date=row["order_date"],
         period_from=row["period_from"],

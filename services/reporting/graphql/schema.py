@@ -24,6 +24,7 @@ from . import people as people_q
 from . import programmes as programmes_q
 from . import recognition as recognition_q
 from . import register as register_q
+from . import replay as replay_q
 from . import roadmap as roadmap_q
 from . import self_audits as self_audits_q
 from . import surveys as surveys_q
@@ -65,6 +66,7 @@ class Query:
     training_courses = strawberry.field(resolver=register_q.training_courses)
     regional_register = strawberry.field(resolver=register_q.regional_register)
     programme_history = strawberry.field(resolver=history_q.programme_history)
+    programme_state = strawberry.field(resolver=replay_q.programme_state)
     caught_up = strawberry.field(resolver=history_q.caught_up)
     personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
     roadmap = strawberry.field(resolver=roadmap_q.roadmap)
@@ -76,6 +78,7 @@ class Query:
     indicators = strawberry.field(resolver=indicators_q.indicators)
     school_comparison = strawberry.field(resolver=indicators_q.school_comparison)
     municipality_comparison = strawberry.field(resolver=indicators_q.municipality_comparison)
+    school_overview = strawberry.field(resolver=indicators_q.school_overview)
     indicator_trend = strawberry.field(resolver=indicators_q.indicator_trend)
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
 

@@ -14,7 +14,7 @@ import strawberry
 
 from services.programs.domain import PURPOSE_NAMES, Purpose
 
-from .context import ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size
 
 
@@ -164,43 +164,52 @@ class SurveyResult:
 
 
 RESULTS = """
-SELECT r.template_id, r.version, v.title, r.purpose, v.questions,
+SELECT r.programme_id, r.template_id, r.version, v.title, r.purpose, v.questions,
        count(*) AS responses,
        jsonb_agg(r.answers) AS answers
 FROM survey_responses r
 JOIN survey_template_versions v ON v.template_id = r.template_id AND v.version = r.version
-WHERE r.programme_id = $1
-GROUP BY r.template_id, r.version, v.title, r.purpose, v.questions
+WHERE r.programme_id = ANY($1::uuid[])
+GROUP BY r.programme_id, r.template_id, r.version, v.title, r.purpose, v.questions
 ORDER BY r.purpose, r.version
 """
 
 
 async def survey_results(info: ReaderInfo, programme_id: strawberry.ID) -> list[SurveyResult]:
     """Итоги анкетирования программы по каждой версии анкеты: средние баллы без имён."""
-    rows = await reader_of(info).fetch(RESULTS, UUID(str(programme_id)))
-    results = []
-    for row in rows:
-        answers = json.loads(row["answers"])
-        questions = []
-        for q in json.loads(row["questions"]):
-            given = [a[q["code"]] for a in answers if q["code"] in a]
-            scores = [v for v in given if q["kind"] == "scale"]
-            questions.append(
-                QuestionResult(
-                    code=q["code"],
-                    text=q["text"],
-                    responses=len(given),
-                    mean=round(sum(scores) / len(scores), 2) if scores else None,
-                )
-            )
-        results.append(
-            SurveyResult(
-                template_id=strawberry.ID(str(row["template_id"])),
-                version=row["version"],
-                title=row["title"],
-                purpose=row["purpose"],
-                responses=row["responses"],
-                questions=questions,
+    programme = UUID(str(programme_id))
+    return (await load_survey_results(reader_of(info), [programme]))[programme]
+
+
+async def load_survey_results(
+    reader: Reader, programme_ids: list[UUID]
+) -> dict[UUID, list[SurveyResult]]:
+    """The results of several programmes in one query, by programme."""
+    results: dict[UUID, list[SurveyResult]] = {programme: [] for programme in programme_ids}
+    for row in await reader.fetch(RESULTS, programme_ids):
+        results[row["programme_id"]].append(_result(row))
+    return results
+
+
+def _result(row: asyncpg.Record) -> SurveyResult:
+    answers = json.loads(row["answers"])
+    questions = []
+    for q in json.loads(row["questions"]):
+        given = [a[q["code"]] for a in answers if q["code"] in a]
+        scores = [v for v in given if q["kind"] == "scale"]
+        questions.append(
+            QuestionResult(
+                code=q["code"],
+                text=q["text"],
+                responses=len(given),
+                mean=round(sum(scores) / len(scores), 2) if scores else None,
             )
         )
-    return results
+    return SurveyResult(
+        template_id=strawberry.ID(str(row["template_id"])),
+        version=row["version"],
+        title=row["title"],
+        purpose=row["purpose"],
+        responses=row["responses"],
+        questions=questions,
+    )

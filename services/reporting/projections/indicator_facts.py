@@ -1,7 +1,8 @@
 """What the indicators count, readable above the school because it holds no names: each person
 of the bases by pseudonymous id with kind, birth year and career start (both in clear in the
 events already), each pair or group with its form, order date and whether it has a plan, and each
-meeting's two ratings. Indicators for a school, a municipality or the region are sums over these
+meeting's two ratings, with each rating given after the meeting (a group's mentees each give
+theirs so). Indicators for a school, a municipality or the region are sums over these
 rows; names, birth dates and free text stay in the school's own read models."""
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ class IndicatorFacts(Projection):
                 " ON indicator_meetings (pair_id, held_on)",
             ),
         ),
+        Table(
+            "indicator_feedback",
+            """meeting_id uuid NOT NULL,
+               author_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               pair_id uuid NOT NULL,
+               side text NOT NULL,
+               rating int NOT NULL,
+               PRIMARY KEY (meeting_id, author_id)""",
+            Visibility.SUBTREE,
+        ),
     )
 
     def handlers(self) -> dict[str, Handler]:
@@ -63,6 +75,7 @@ class IndicatorFacts(Projection):
             "Pair.Approved": self.pair_approved,
             "Pair.PlanDrawnUp": self.plan_drawn_up,
             "Pair.MeetingRecorded": self.meeting_recorded,
+            "Pair.FeedbackGiven": self.feedback_given,
         }
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -115,4 +128,20 @@ class IndicatorFacts(Projection):
             event.held_on,
             event.mentor_rating,
             event.mentee_rating,
+        )
+
+    async def feedback_given(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """A rating given after the meeting; feedback without a score counts in no mean."""
+        event = envelope.event
+        if event.rating is None:
+            return
+        await connection.execute(
+            "INSERT INTO indicator_feedback (meeting_id, author_id, tenant, pair_id, side, rating)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            event.meeting_id,
+            event.author_id,
+            event.tenant,
+            event.originator_id,
+            str(event.side),
+            event.rating,
         )

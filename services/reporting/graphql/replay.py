@@ -1,0 +1,359 @@
+"""An auditor's replay of a programme: its state as it was after any number of its events, or
+at any moment, folded from the history projection (`services/reporting/replay.py`).
+
+Names and free text come from the school's read models, so only a caller scoped to the school
+sees them (an erased person's read «данные удалены»); above the school, ids only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from services.programs.domain import STAGE_NAMES, Stage
+from services.reporting.replay import (
+    FeedbackState,
+    HistoryRow,
+    MeetingState,
+    PairState,
+    PlanState,
+    ProgrammeFields,
+    ProgrammeFold,
+    fold,
+)
+from shared.errors import InvalidInput, NotFound
+
+from .context import Reader, ReaderInfo, reader_of
+from .history import HISTORY_READERS
+
+
+@strawberry.type
+class ReplayPerson:
+    id: strawberry.ID
+    full_name: str | None = strawberry.field(description="ФИО — только для школы")
+
+
+@strawberry.type
+class ReplayFeedback:
+    author_id: strawberry.ID
+    side: str
+    rating: int | None
+    comment: str | None = strawberry.field(description="Текст отзыва — только для школы")
+    given_at: datetime
+
+
+@strawberry.type
+class ReplayMeeting:
+    id: strawberry.ID
+    kind: str
+    held_on: date
+    duration_minutes: int
+    meeting_format: str
+    topic: str
+    mentor_rating: int | None
+    mentee_rating: int | None
+    feedback: list[ReplayFeedback]
+
+
+@strawberry.type
+class ReplayTask:
+    id: strawberry.ID
+    title: str
+    due_on: date
+    completed_on: date | None
+
+
+@strawberry.type
+class ReplayPlan:
+    starts_on: date
+    ends_on: date
+    goals: list[str]
+    tasks: list[ReplayTask]
+
+    @strawberry.field(description="Доля выполненных задач, %")
+    def progress(self) -> int:
+        done = sum(1 for t in self.tasks if t.completed_on is not None)
+        return round(100 * done / len(self.tasks)) if self.tasks else 0
+
+
+@strawberry.type
+class ReplayPair:
+    id: strawberry.ID
+    programme_id: strawberry.ID
+    form: str
+    status: str
+    basis: str
+    formed_at: datetime
+    order_number: str | None
+    order_date: date | None
+    outcome: str | None
+    ended_on: date | None
+    ended_by: str | None
+    end_reason: str | None
+    summary: str | None = strawberry.field(description="Итог куратора — только для школы")
+    is_group: bool
+    mentor: ReplayPerson
+    mentees: list[ReplayPerson]
+    plan: ReplayPlan | None
+    meetings: list[ReplayMeeting]
+
+
+@strawberry.type
+class ReplayOrder:
+    id: strawberry.ID
+    number: str
+    order_date: date
+    pair_ids: list[strawberry.ID]
+
+
+@strawberry.type
+class ReplayCurator:
+    form: str
+    person_id: strawberry.ID
+
+
+@strawberry.type
+class ReplayProgramme:
+    id: strawberry.ID
+    school_id: strawberry.ID
+    school_year: str
+    title: str
+    forms: list[str]
+    opened_at: datetime
+    stage: int
+    stage_changed_at: datetime | None
+    meeting_every_days: int
+    starts_on: date | None
+    ends_on: date | None
+    goals: list[str]
+    curators: list[ReplayCurator]
+
+    @strawberry.field(description="Название этапа")
+    def stage_name(self) -> str:
+        return STAGE_NAMES[Stage(self.stage)]
+
+
+@strawberry.type
+class ProgrammeState:
+    version: int = strawberry.field(description="Сколько событий программы учтено")
+    versions: int = strawberry.field(description="Сколько событий у программы сейчас")
+    at: datetime | None = strawberry.field(description="Время последнего учтённого события")
+    programme: ReplayProgramme | None
+    pairs: list[ReplayPair] = strawberry.field(description="Пары и группы, по id")
+    orders: list[ReplayOrder]
+
+
+EVENTS = """
+SELECT position, event_type, aggregate_id, occurred_at, changes FROM event_history
+WHERE programme_id = $1 ORDER BY upstream, position
+"""
+
+
+async def programme_state(
+    info: ReaderInfo,
+    programme_id: strawberry.ID,
+    at_version: int | None = None,
+    at_date: date | None = None,
+    at_time: datetime | None = None,
+) -> ProgrammeState:
+    """Состояние программы — этап, пары и группы, приказы, планы, встречи, отзывы, завершение —
+    после `atVersion` её событий, на конец дня `atDate` (UTC) или на момент `atTime`; без них —
+    сейчас. Собирается из истории событий."""
+    reader = reader_of(info)
+    reader.caller().require(HISTORY_READERS, "просматривать историю программы")
+    until = _until(at_version, at_date, at_time)
+    rows = [_row(r) for r in await reader.fetch(EVENTS, _id(programme_id))]
+    if not rows:
+        raise NotFound("programme_not_found", "Программа не найдена")
+    chosen = rows[:at_version] if at_version is not None else rows
+    if until is not None:
+        chosen = [r for r in rows if r.occurred_at <= until]
+    return await _state(reader, fold(chosen), len(rows))
+
+
+def _until(
+    at_version: int | None, at_date: date | None, at_time: datetime | None
+) -> datetime | None:
+    """The moment asked for, if any; at most one way of asking."""
+    if sum(x is not None for x in (at_version, at_date, at_time)) > 1:
+        raise InvalidInput("one_point_in_time", "Укажите что-то одно: atVersion, atDate или atTime")
+    if at_version is not None and at_version < 0:
+        raise InvalidInput("bad_version", "Номер версии не может быть отрицательным")
+    if at_date is not None:
+        return datetime.combine(at_date + timedelta(days=1), time(), UTC) - timedelta(
+            microseconds=1
+        )
+    if at_time is not None and at_time.tzinfo is None:
+        return at_time.replace(tzinfo=UTC)
+    return at_time
+
+
+def _id(value: strawberry.ID) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidInput("bad_id", f"Неверный идентификатор «{value}»") from None
+
+
+def _row(record: Any) -> HistoryRow:
+    return HistoryRow(
+        position=record["position"],
+        event_type=record["event_type"],
+        aggregate_id=str(record["aggregate_id"]),
+        occurred_at=record["occurred_at"],
+        changes=json.loads(record["changes"]),
+    )
+
+
+async def _state(reader: Reader, folded: ProgrammeFold, versions: int) -> ProgrammeState:
+    pairs = sorted(folded.pairs.values(), key=lambda p: UUID(p.id))
+    texts = await _texts(reader, pairs)
+    return ProgrammeState(
+        version=folded.version,
+        versions=versions,
+        at=folded.at,
+        programme=_programme(folded.programme) if folded.programme else None,
+        pairs=[_pair(pair, texts) for pair in pairs],
+        orders=[
+            ReplayOrder(
+                id=strawberry.ID(o.id),
+                number=o.number,
+                order_date=o.order_date,
+                pair_ids=[strawberry.ID(p) for p in o.pair_ids],
+            )
+            for o in folded.orders
+        ],
+    )
+
+
+class Texts:
+    """Names, feedback comments and summaries as the school's read models hold them today
+    (empty for a caller above the school: row-level security shows them nothing)."""
+
+    def __init__(
+        self,
+        names: dict[str, str],
+        comments: dict[tuple[str, str], str | None],
+        summaries: dict[str, str | None],
+    ) -> None:
+        self.names = names
+        self.comments = comments
+        self.summaries = summaries
+
+    def person(self, person_id: str) -> ReplayPerson:
+        return ReplayPerson(id=strawberry.ID(person_id), full_name=self.names.get(person_id))
+
+
+async def _texts(reader: Reader, pairs: list[PairState]) -> Texts:
+    people = list({UUID(p) for pair in pairs for p in (pair.mentor_id, *pair.mentee_ids)})
+    meetings = [UUID(m) for pair in pairs for m in pair.meetings]
+    names = await reader.fetch(
+        "SELECT id, full_name FROM people WHERE id = ANY($1::uuid[])", people
+    )
+    comments = await reader.fetch(
+        "SELECT meeting_id, author_id, comment FROM meeting_feedback"
+        " WHERE meeting_id = ANY($1::uuid[])",
+        meetings,
+    )
+    summaries = await reader.fetch(
+        "SELECT id, summary FROM pairs WHERE id = ANY($1::uuid[])", [UUID(p.id) for p in pairs]
+    )
+    return Texts(
+        names={str(r["id"]): r["full_name"] for r in names},
+        comments={(str(r["meeting_id"]), str(r["author_id"])): r["comment"] for r in comments},
+        summaries={str(r["id"]): r["summary"] for r in summaries},
+    )
+
+
+def _programme(fields: ProgrammeFields) -> ReplayProgramme:
+    return ReplayProgramme(
+        id=strawberry.ID(fields.id),
+        school_id=strawberry.ID(fields.school_id),
+        school_year=fields.school_year,
+        title=fields.title,
+        forms=fields.forms,
+        opened_at=fields.opened_at,
+        stage=fields.stage,
+        stage_changed_at=fields.stage_changed_at,
+        meeting_every_days=fields.meeting_every_days,
+        starts_on=fields.starts_on,
+        ends_on=fields.ends_on,
+        goals=fields.goals,
+        curators=[
+            ReplayCurator(form=form, person_id=strawberry.ID(person))
+            for form, person in sorted(fields.curators.items())
+        ],
+    )
+
+
+def _pair(pair: PairState, texts: Texts) -> ReplayPair:
+    return ReplayPair(
+        id=strawberry.ID(pair.id),
+        programme_id=strawberry.ID(pair.programme_id),
+        form=pair.form,
+        status=pair.status,
+        basis=pair.basis,
+        formed_at=pair.formed_at,
+        order_number=pair.order_number,
+        order_date=pair.order_date,
+        outcome=pair.outcome,
+        ended_on=pair.ended_on,
+        ended_by=pair.ended_by,
+        end_reason=pair.end_reason,
+        summary=texts.summaries.get(pair.id) if pair.has_summary else None,
+        is_group=len(pair.mentee_ids) > 1,
+        mentor=texts.person(pair.mentor_id),
+        mentees=[texts.person(m) for m in pair.mentee_ids],
+        plan=_plan(pair.plan) if pair.plan else None,
+        meetings=[
+            _meeting(m, texts)
+            for m in sorted(pair.meetings.values(), key=lambda m: (m.held_on, UUID(m.id)))
+        ],
+    )
+
+
+def _plan(plan: PlanState) -> ReplayPlan:
+    return ReplayPlan(
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        goals=plan.goals,
+        tasks=[
+            ReplayTask(
+                id=strawberry.ID(t.id), title=t.title, due_on=t.due_on, completed_on=t.completed_on
+            )
+            for t in sorted(plan.tasks, key=lambda t: (t.due_on, UUID(t.id)))
+        ],
+    )
+
+
+def _meeting(meeting: MeetingState, texts: Texts) -> ReplayMeeting:
+    return ReplayMeeting(
+        id=strawberry.ID(meeting.id),
+        kind=meeting.kind,
+        held_on=meeting.held_on,
+        duration_minutes=meeting.duration_minutes,
+        meeting_format=meeting.meeting_format,
+        topic=meeting.topic,
+        mentor_rating=meeting.mentor_rating,
+        mentee_rating=meeting.mentee_rating,
+        feedback=[
+            _feedback(meeting.id, f, texts)
+            for f in sorted(meeting.feedback, key=lambda f: (f.given_at, UUID(f.author_id)))
+        ],
+    )
+
+
+def _feedback(meeting_id: str, feedback: FeedbackState, texts: Texts) -> ReplayFeedback:
+    return ReplayFeedback(
+        author_id=strawberry.ID(feedback.author_id),
+        side=feedback.side,
+        rating=feedback.rating,
+        comment=texts.comments.get((meeting_id, feedback.author_id))
+        if feedback.has_comment
+        else None,
+        given_at=feedback.given_at,
+    )

@@ -1,0 +1,282 @@
+"""An auditor's replay: the state of a programme — its description and stage, its pairs and
+groups with their orders, plans, meetings, feedback and endings — folded from its events in the
+history projection, as it was after any number of them. No I/O: the caller reads the events.
+
+The fold follows what the live projections do with the same events (`projections/programmes.py`,
+`projections/pairs.py`), so the state after N events equals the projections fed those N events.
+Free text is sealed in the events and the history holds only that it was there; the caller reads
+it (and names) from the school's read models, where an erased person's reads «данные удалены».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One event of the programme as the history projection keeps it."""
+
+    position: int
+    event_type: str
+    aggregate_id: str
+    occurred_at: datetime
+    changes: dict[str, Any]
+
+
+@dataclass
+class FeedbackState:
+    author_id: str
+    side: str
+    rating: int | None
+    has_comment: bool
+    given_at: datetime
+
+
+@dataclass
+class MeetingState:
+    id: str
+    kind: str
+    held_on: date
+    duration_minutes: int
+    meeting_format: str
+    topic: str
+    mentor_rating: int | None
+    mentee_rating: int | None
+    feedback: list[FeedbackState] = field(default_factory=list)
+
+
+@dataclass
+class TaskState:
+    id: str
+    title: str
+    due_on: date
+    completed_on: date | None = None
+
+
+@dataclass
+class PlanState:
+    starts_on: date
+    ends_on: date
+    goals: list[str]
+    tasks: list[TaskState]
+
+
+@dataclass
+class PairState:
+    id: str
+    programme_id: str
+    form: str
+    mentor_id: str
+    mentee_ids: list[str]
+    basis: str
+    formed_at: datetime
+    status: str = "proposed"
+    order_number: str | None = None
+    order_date: date | None = None
+    outcome: str | None = None
+    ended_on: date | None = None
+    ended_by: str | None = None
+    end_reason: str | None = None
+    has_summary: bool = False
+    plan: PlanState | None = None
+    meetings: dict[str, MeetingState] = field(default_factory=dict)
+
+
+@dataclass
+class OrderState:
+    id: str
+    number: str
+    order_date: date
+    pair_ids: list[str]
+
+
+@dataclass
+class ProgrammeFields:
+    id: str
+    school_id: str
+    school_year: str
+    title: str
+    forms: list[str]
+    opened_at: datetime
+    meeting_every_days: int
+    stage: int = 1
+    stage_changed_at: datetime | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    goals: list[str] = field(default_factory=list)
+    curators: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ProgrammeFold:
+    version: int = 0
+    at: datetime | None = None
+    programme: ProgrammeFields | None = None
+    pairs: dict[str, PairState] = field(default_factory=dict)
+    orders: list[OrderState] = field(default_factory=list)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _opened(state: ProgrammeFold, row: HistoryRow) -> None:
+    c = row.changes
+    state.programme = ProgrammeFields(
+        id=row.aggregate_id,
+        school_id=c["school_id"],
+        school_year=c["school_year"],
+        title=c["title"],
+        forms=list(c["forms"]),
+        opened_at=row.occurred_at,
+        meeting_every_days=c["meeting_every_days"],
+    )
+
+
+def _programme(state: ProgrammeFold) -> ProgrammeFields:
+    if state.programme is None:  # history always opens with the programme's first event
+        raise ValueError("programme event before the programme was opened")
+    return state.programme
+
+
+def _stage_changed(state: ProgrammeFold, row: HistoryRow) -> None:
+    programme = _programme(state)
+    programme.stage = int(row.changes["stage"])
+    programme.stage_changed_at = row.occurred_at
+
+
+def _meeting_rule_set(state: ProgrammeFold, row: HistoryRow) -> None:
+    _programme(state).meeting_every_days = row.changes["every_days"]
+
+
+def _described(state: ProgrammeFold, row: HistoryRow) -> None:
+    programme, c = _programme(state), row.changes
+    programme.starts_on, programme.ends_on = _day(c["starts_on"]), _day(c["ends_on"])
+    programme.goals = list(c["goals"])
+    programme.curators = dict(c["curators"])
+
+
+def _formed(state: ProgrammeFold, row: HistoryRow) -> None:
+    c = row.changes
+    state.pairs[row.aggregate_id] = PairState(
+        id=row.aggregate_id,
+        programme_id=c["programme_id"],
+        form=c["form"],
+        mentor_id=c["mentor_id"],
+        mentee_ids=list(c["mentee_ids"]),
+        basis=c["basis"],
+        formed_at=row.occurred_at,
+    )
+
+
+def _approved(state: ProgrammeFold, row: HistoryRow) -> None:
+    pair = state.pairs[row.aggregate_id]
+    pair.status = "active"
+    pair.order_number, pair.order_date = row.changes["number"], _day(row.changes["order_date"])
+
+
+def _order_issued(state: ProgrammeFold, row: HistoryRow) -> None:
+    c = row.changes
+    state.orders.append(
+        OrderState(
+            row.aggregate_id, c["number"], date.fromisoformat(c["order_date"]), c["pair_ids"]
+        )
+    )
+
+
+def _dissolved(state: ProgrammeFold, row: HistoryRow) -> None:
+    state.pairs[row.aggregate_id].status = "dissolved"
+
+
+def _ended(state: ProgrammeFold, row: HistoryRow) -> None:
+    pair, c = state.pairs[row.aggregate_id], row.changes
+    pair.status, pair.outcome, pair.ended_on = "ended", c["outcome"], _day(c["ended_on"])
+    pair.ended_by, pair.end_reason = c["initiator"], c["reason"]
+    pair.has_summary = c["summary"] is not None
+
+
+def _plan_drawn_up(state: ProgrammeFold, row: HistoryRow) -> None:
+    """A new plan replaces the previous one, tasks and all."""
+    c = row.changes
+    state.pairs[row.aggregate_id].plan = PlanState(
+        starts_on=date.fromisoformat(c["starts_on"]),
+        ends_on=date.fromisoformat(c["ends_on"]),
+        goals=list(c["goals"]),
+        tasks=[TaskState(t["id"], t["title"], date.fromisoformat(t["due_on"])) for t in c["tasks"]],
+    )
+
+
+def _task_completed(state: ProgrammeFold, row: HistoryRow) -> None:
+    plan = state.pairs[row.aggregate_id].plan
+    for task in plan.tasks if plan else []:
+        if task.id == row.changes["task_id"]:
+            task.completed_on = _day(row.changes["completed_on"])
+
+
+def _meeting_recorded(state: ProgrammeFold, row: HistoryRow) -> None:
+    """The meeting with the inline feedback of the mentor and (in a pair) the first mentee."""
+    pair, c = state.pairs[row.aggregate_id], row.changes
+    meeting = MeetingState(
+        id=c["meeting_id"],
+        kind=c["kind"],
+        held_on=date.fromisoformat(c["held_on"]),
+        duration_minutes=c["duration_minutes"],
+        meeting_format=c["meeting_format"],
+        topic=c["topic"],
+        mentor_rating=c["mentor_rating"],
+        mentee_rating=c["mentee_rating"],
+    )
+    for author, side in ((pair.mentor_id, "mentor"), (pair.mentee_ids[0], "mentee")):
+        rating, comment = c[f"{side}_rating"], c[f"{side}_comment"]
+        if rating is not None or comment is not None:
+            meeting.feedback.append(
+                FeedbackState(author, side, rating, comment is not None, row.occurred_at)
+            )
+    pair.meetings[meeting.id] = meeting
+
+
+def _feedback_given(state: ProgrammeFold, row: HistoryRow) -> None:
+    """Feedback given later; in a pair it also fills the meeting's own score of that side."""
+    pair, c = state.pairs[row.aggregate_id], row.changes
+    meeting = pair.meetings[c["meeting_id"]]
+    meeting.feedback.append(
+        FeedbackState(
+            c["author_id"], c["side"], c["rating"], c["comment"] is not None, row.occurred_at
+        )
+    )
+    if len(pair.mentee_ids) == 1:
+        setattr(meeting, f"{c['side']}_rating", c["rating"])
+
+
+FOLDS: dict[str, Callable[[ProgrammeFold, HistoryRow], None]] = {
+    "Programme.Opened": _opened,
+    "Programme.StageChanged": _stage_changed,
+    "Programme.MeetingRuleSet": _meeting_rule_set,
+    "Programme.Described": _described,
+    "Pair.Formed": _formed,
+    "Pair.Approved": _approved,
+    "PairsOrder.Issued": _order_issued,
+    "Pair.Dissolved": _dissolved,
+    "Pair.Ended": _ended,
+    "Pair.PlanDrawnUp": _plan_drawn_up,
+    "Pair.PlanTaskCompleted": _task_completed,
+    "Pair.MeetingRecorded": _meeting_recorded,
+    "Pair.FeedbackGiven": _feedback_given,
+}
+
+
+def fold(rows: list[HistoryRow]) -> ProgrammeFold:
+    """The programme after these events, in order; events that change none of what the replay
+    shows (rejected suggestions, survey responses, candidacies) still count as versions."""
+    state = ProgrammeFold()
+    for row in rows:
+        handler = FOLDS.get(row.event_type)
+        if handler is not None:
+            handler(state, row)
+        state.version += 1
+        state.at = row.occurred_at
+    return state
