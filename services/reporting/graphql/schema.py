@@ -16,8 +16,10 @@ from strawberry.extensions import (
 from shared.errors import AppError
 
 from . import access_log as access_log_q
+from . import attention as attention_q
 from . import history as history_q
 from . import indicators as indicators_q
+from . import orders as orders_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
 from . import people as people_q
@@ -78,6 +80,8 @@ class Query:
     municipality_comparison = strawberry.field(resolver=indicators_q.municipality_comparison)
     indicator_trend = strawberry.field(resolver=indicators_q.indicator_trend)
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
+    attention = strawberry.field(resolver=attention_q.attention)
+    pair_orders = strawberry.field(resolver=orders_q.pair_orders)
 
 
 def build_schema(production: bool) -> strawberry.Schema:
