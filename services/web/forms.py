@@ -116,6 +116,8 @@ def russian(problem: str) -> str:
         return f"Не меньше {number}" if sign.startswith(">") else f"Не больше {number}"
     if "Expected `int`" in problem or "Expected `float`" in problem:
         return "Укажите число"
+    if "`array` of length >= 1" in problem:
+        return "Выберите хотя бы одно значение"
     if length := _LENGTH.search(problem):
         sign, number = length.groups()
         if sign == ">=":

@@ -38,7 +38,7 @@ ORDER BY g.held_on DESC, g.id LIMIT $2
 
 # Each participant's personal-data consent valid on $2, and the last day the latest one runs.
 CONSENT_PROBLEMS = """
-SELECT p.id, p.full_name, v.valid, v.last_day
+SELECT p.id, p.full_name, p.is_mentee, v.valid, v.last_day
 FROM people p
 CROSS JOIN LATERAL (
     SELECT count(*) > 0 AS valid, max(coalesce(c.expires_on, 'infinity'::date)) AS last_day
@@ -101,6 +101,7 @@ class FeedbackGap:
 class ConsentProblem:
     person_id: strawberry.ID
     full_name: str
+    is_mentee: bool
     missing: bool = strawberry.field(description="Нет действующего согласия на обработку ПДн")
     expires_on: date | None = strawberry.field(description="Когда истекает (если скоро)")
 
@@ -167,6 +168,7 @@ async def attention(
             ConsentProblem(
                 person_id=_id(r["id"]),
                 full_name=r["full_name"],
+                is_mentee=r["is_mentee"],
                 missing=not r["valid"],
                 expires_on=r["last_day"] if r["valid"] else None,
             )

@@ -61,6 +61,7 @@ class Query:
     people = strawberry.field(resolver=people_q.people)
     person = strawberry.field(resolver=people_q.person)
     pairs = strawberry.field(resolver=pairs_q.pairs)
+    pair = strawberry.field(resolver=pairs_q.pair)
     lagging_pairs = strawberry.field(resolver=pairs_q.lagging_pairs)
     programmes = strawberry.field(resolver=programmes_q.programmes)
     programme_matching = strawberry.field(resolver=programmes_q.programme_matching)
