@@ -108,7 +108,9 @@ async def chromium(site: Settings) -> AsyncIterator[Browser]:
     """Debian's chromium, headless (the builds `playwright install` fetches cannot be had
     here); `--no-sandbox` because the tests run as root."""
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=ru-RU"]
+        )
         yield browser
         await browser.close()
 
