@@ -1,8 +1,23 @@
 """One controller per area of the interface."""
 
 from .home import HomeController
+from .imports import ImportController
 from .login import LoginController
+from .matching import MatchingController
+from .orders import OrderController
+from .pairs import PairController
+from .people import PeopleController
+from .programme import ProgrammeController
 
-CONTROLLERS = [LoginController, HomeController]
+CONTROLLERS = [
+    LoginController,
+    HomeController,
+    PeopleController,
+    ImportController,
+    ProgrammeController,
+    MatchingController,
+    OrderController,
+    PairController,
+]
 
 __all__ = ["CONTROLLERS"]
