@@ -2,7 +2,9 @@
 
 from .home import HomeController
 from .login import LoginController
+from .monitoring import MonitoringController
 
 CONTROLLERS = [LoginController, HomeController]
+CONTROLLERS += [MonitoringController]
 
 __all__ = ["CONTROLLERS"]
