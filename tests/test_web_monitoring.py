@@ -12,6 +12,7 @@ import pytest
 
 from shared.auth import Role
 from tests.conftest import Api, World
+from tests.generated_region import SCHOOLS as SCHOOLS_OF_REGION
 from tests.generated_region import YEAR, GeneratedRegion
 from tests.web_support import WebClient
 
@@ -246,3 +247,47 @@ async def test_the_institute_browses_the_regional_base_and_its_courses(
     assert mentor.name in response.text
     assert "№ 7-о от 01.10.2025" in response.text
     assert "Школа наставника" in response.text  # the course list
+
+
+async def test_the_region_sees_its_indicators_against_targets_as_tables_and_charts(
+    web: WebClient, region: GeneratedRegion
+) -> None:
+    world = region.world
+    await _signed_in(web, world, Role.REGION_OFFICER, "region")
+
+    response = await web.get(f"/region/indicators?year={YEAR}&indicator=students_involved")
+
+    assert response.status_code == 200, response.text
+    html = response.text
+    charts = re.findall(r"<svg .*?</svg>", html, re.S)
+    assert len(charts) == 3  # the region and its targets, by municipality, over the years
+    by_municipality = charts[1]
+    assert "Первый округ" in by_municipality
+    assert "Второй округ" in by_municipality
+    assert "Цель региона" in by_municipality
+    expected = region.expected(set(SCHOOLS_OF_REGION), END)["students_involved"][2]
+    assert _percent(expected) in html
+    assert f"{expected:.1f}".replace(".", ",") + " %" in charts[0]  # the bar's printed value
+    assert "2025/26" in charts[2]
+    for chart in charts:
+        assert "<script" not in chart  # nothing fetched from the internet
+        assert 'href="http' not in chart
+
+
+async def test_a_bad_reference_date_is_said_beside_its_field(
+    web: WebClient, region: GeneratedRegion
+) -> None:
+    world = region.world
+    await _signed_in(web, world, Role.REGION_OFFICER, "region")
+
+    for typed, message in (
+        ("31.02.2026", "Укажите дату в формате ДД.ММ.ГГГГ"),
+        ("01.01.2020", "вне учебного года"),
+    ):
+        response = await web.get(f"/region/indicators?year={YEAR}&on={typed}")
+        assert response.status_code == 400
+        assert message in response.text.split('id="e-on"')[1][:200]
+        assert f'value="{typed}"' in response.text
+    assert (await web.get(f"/region/indicators?year={YEAR}&on=20.05.2026")).status_code == 200
+    await _signed_in(web, world, Role.MUNICIPALITY_OFFICER, "m1")
+    assert (await web.get("/region/indicators")).status_code == 403

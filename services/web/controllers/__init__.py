@@ -3,8 +3,9 @@
 from .home import HomeController
 from .login import LoginController
 from .monitoring import MonitoringController
+from .region import RegionController
 
 CONTROLLERS = [LoginController, HomeController]
-CONTROLLERS += [MonitoringController]
+CONTROLLERS += [MonitoringController, RegionController]
 
 __all__ = ["CONTROLLERS"]
