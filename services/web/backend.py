@@ -72,7 +72,7 @@ class Backend:
         for error in body.get("errors") or []:
             extensions = error.get("extensions") or {}
             code = str(extensions.get("code", "graphql_error"))
-            status = 404 if code in NOT_VISIBLE else 400
+            status = 404 if code in NOT_VISIBLE or code.endswith("_not_found") else 400
             raise Refused(status, code, str(error.get("message")), extensions.get("details") or {})
         data: dict[str, Any] = body["data"]
         return data

@@ -4,10 +4,12 @@ from .home import HomeController
 from .imports import ImportController
 from .login import LoginController
 from .matching import MatchingController
+from .monitoring import MonitoringController
 from .orders import OrderController
 from .pairs import PairController
 from .people import PeopleController
 from .programme import ProgrammeController
+from .region import RegionController
 
 CONTROLLERS = [
     LoginController,
@@ -18,6 +20,8 @@ CONTROLLERS = [
     MatchingController,
     OrderController,
     PairController,
+    MonitoringController,
+    RegionController,
 ]
 
 __all__ = ["CONTROLLERS"]

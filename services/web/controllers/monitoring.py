@@ -1,0 +1,375 @@
+"""The municipality's and the institute's pages: every school of their scope side by side, a
+school's aggregates, the self-audit checklist with reviews, and the institute's regional base
+of mentors and training. Counts and shares only above the school: no child's name here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from shared.auth import Role
+from shared.indicators import SELF_AUDIT_ITEMS
+
+from ..backend import Backend, Refused
+from ..pages import page
+from ..session import WebUser
+from .oversight import (
+    OVERSEERS,
+    REGISTER_KEEPERS,
+    REVIEWERS,
+    allow,
+    query_string,
+    school_years,
+)
+
+PAGE_SIZE = 25
+# Columns a person may sort by: the URL's word → reporting's ComparisonOrder.
+SORTS = {
+    "name": "NAME",
+    "coverage": "COVERAGE",
+    "roadmap": "ROADMAP_COMPLETION",
+    "pairs": "PAIRS",
+    "lagging": "LAGGING_PAIRS",
+    "satisfaction": "MENTEE_SATISFACTION",
+    "gaps": "SCHOOLS_WITH_GAPS",
+}
+ROW = """
+organisation { id name path } coverage mentees mentors pairs laggingPairs
+menteeSatisfaction mentorSatisfaction roadmapCompletion schoolsWithGaps schools
+programmes { id title stage stageName }
+"""
+COMPARISON = f"""
+query($year: String!, $municipality: ID, $order: ComparisonOrder!, $desc: Boolean!,
+      $filter: ComparisonFilter, $first: Int!, $after: String) {{
+  schoolComparison(schoolYear: $year, municipalityId: $municipality, orderBy: $order,
+                   descending: $desc, filter: $filter, first: $first, after: $after) {{
+    totalCount pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ {ROW} }} }}
+  }}
+}}
+"""
+MUNICIPALITIES = 'query { organisations(kind: "municipality") { id name } }'
+OVERVIEW = f"""
+query($school: ID!, $year: String!) {{
+  schoolOverview(schoolId: $school, schoolYear: $year) {{
+    summary {{ {ROW} indicators {{ code name unitName value target met note numerator
+                                   denominator }} }}
+    roadmap {{ orderNumber orderDate regulationTitle regulationVersion monitoringWindow
+              completion overdueCount
+              items {{ stage stageName activity deadline dueOn statusName overdue controlPoint }} }}
+    surveys {{ programme {{ title stageName }}
+              results {{ title version purpose responses questions {{ text responses mean }} }} }}
+  }}
+}}
+"""
+AUDITS = """
+query($year: String!, $organisation: ID, $gaps: Boolean, $first: Int!, $after: String) {
+  selfAudits(schoolYear: $year, municipalityId: $organisation, withGaps: $gaps, first: $first,
+             after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { schoolId schoolName pageUrl gaps
+      items { number text achieved evidence reviewAchieved recommendation verdict gap
+              history { action achieved text actorRole at } } } }
+  }
+}
+"""
+REGISTER = """
+query($search: String, $first: Int!, $after: String) {
+  regionalRegister(search: $search, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { fullName kind position schoolName orderNumber orderDate schoolYear
+                   courses { course hours completedOn certificate } } }
+  }
+  trainingCourses { name hours provider startsOn endsOn completedBy }
+}
+"""
+TRI_STATE = {"yes": True, "no": False}
+
+
+@dataclass
+class Filters:
+    """The comparison's filter form: values as typed, Russian messages beside bad ones."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def percent(self, name: str) -> float | None:
+        raw = self.values.get(name, "").replace(",", ".")
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            self.errors[name] = "Укажите число от 0 до 100"
+            return None
+        if not 0 <= value <= 100:
+            self.errors[name] = "Укажите число от 0 до 100"
+            return None
+        return value
+
+    def for_query(self) -> dict[str, Any] | None:
+        """Reporting's ComparisonFilter; a bad bound is left out (and said beside its field)."""
+        low, high = self.percent("min_coverage"), self.percent("max_coverage")
+        if low is not None and high is not None and low > high:
+            self.errors["max_coverage"] = "Верхняя граница меньше нижней"
+            high = None
+        where: dict[str, Any] = {
+            "search": self.values.get("q") or None,
+            "minCoverage": low,
+            "maxCoverage": high,
+            "minRoadmapCompletion": self.percent("min_roadmap"),
+            "hasLaggingPairs": TRI_STATE.get(self.values.get("lagging", "")),
+            "withSelfAuditGaps": TRI_STATE.get(self.values.get("gaps", "")),
+        }
+        present = {k: v for k, v in where.items() if v is not None}
+        return present or None
+
+
+FILTER_FIELDS = ("q", "min_coverage", "max_coverage", "min_roadmap", "lagging", "gaps")
+
+
+def _uuid_or_none(value: str | None) -> str | None:
+    try:
+        return str(UUID(value)) if value else None
+    except ValueError:
+        return None
+
+
+class MonitoringController(Controller):
+    path = "/monitoring"
+
+    @get("/schools")
+    async def comparison(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        year: str | None = None,
+        municipality: str | None = None,
+        sort: str = "name",
+        desc: bool = False,
+        after: str | None = None,
+    ) -> Template:
+        allow(user, OVERSEERS)
+        years = await school_years(request, backend, user, year)
+        filters = Filters({k: request.query_params.get(k, "").strip() for k in FILTER_FIELDS})
+        sort = sort if sort in SORTS else "name"
+        chosen = _uuid_or_none(municipality)
+        data = await backend.query(
+            user.token,
+            COMPARISON,
+            year=years.chosen,
+            municipality=chosen,
+            order=SORTS[sort],
+            desc=desc,
+            filter=filters.for_query(),
+            first=PAGE_SIZE,
+            after=after or None,
+        )
+        municipalities = []
+        if user.principal.role != Role.MUNICIPALITY_OFFICER:
+            municipalities = (await backend.query(user.token, MUNICIPALITIES))["organisations"]
+        params = {**filters.values, "year": years.chosen, "municipality": chosen}
+        return page(
+            "monitoring/comparison.html",
+            user,
+            status_code=400 if filters.errors else 200,
+            years=years,
+            filters=filters,
+            municipality=chosen,
+            municipalities=municipalities,
+            sort=sort,
+            desc=desc,
+            params=params,
+            sort_params={**params, "sort": sort, "desc": int(desc)},
+            query_string=query_string,
+            comparison=data["schoolComparison"],
+            first_page=after is None,
+        )
+
+    @get("/schools/{school_id:uuid}")
+    async def school(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        school_id: UUID,
+        year: str | None = None,
+    ) -> Template:
+        allow(user, OVERSEERS)
+        years = await school_years(request, backend, user, year)
+        data = await backend.query(user.token, OVERVIEW, school=str(school_id), year=years.chosen)
+        return page(
+            "monitoring/school.html",
+            user,
+            years=years,
+            school_id=school_id,
+            overview=data["schoolOverview"],
+        )
+
+    @get("/self-audits")
+    async def self_audits(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        year: str | None = None,
+        gaps: str = "",
+        after: str | None = None,
+    ) -> Template:
+        allow(user, OVERSEERS)
+        years = await school_years(request, backend, user, year)
+        data = await backend.query(
+            user.token,
+            AUDITS,
+            year=years.chosen,
+            organisation=None,
+            gaps=TRI_STATE.get(gaps),
+            first=PAGE_SIZE,
+            after=after or None,
+        )
+        params = {"year": years.chosen, "gaps": gaps}
+        return page(
+            "monitoring/self_audits.html",
+            user,
+            years=years,
+            gaps=gaps,
+            audits=data["selfAudits"],
+            params=params,
+            query_string=query_string,
+            items=SELF_AUDIT_ITEMS,
+            first_page=after is None,
+        )
+
+    @get("/self-audits/{school_id:uuid}")
+    async def self_audit(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        school_id: UUID,
+        year: str | None = None,
+        saved: int | None = None,
+    ) -> Template:
+        allow(user, OVERSEERS)
+        years = await school_years(request, backend, user, year)
+        return await self._checklist(user, backend, school_id, years.chosen, Review(), saved)
+
+    @post("/self-audits/{school_id:uuid}/reviews")
+    async def review(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        school_id: UUID,
+    ) -> Template | Redirect:
+        allow(user, REVIEWERS)
+        form = await request.form()
+        review = Review({k: str(form.get(k, "")).strip() for k in Review.FIELDS})
+        year = review.values["year"]
+        body = review.command()
+        if body is not None:
+            try:
+                await backend.command(
+                    user.token, "registry", f"/schools/{school_id}/self-audit/reviews", body
+                )
+            except Refused as refusal:
+                if refusal.status not in (400, 422):
+                    raise
+                review.refused(refusal)
+            else:
+                item = body["item"]
+                path = f"/monitoring/self-audits/{school_id}?year={year}&saved={item}#item-{item}"
+                return Redirect(path=path, status_code=303)  # ASCII only: kept as is, with #
+        return await self._checklist(user, backend, school_id, year, review, status=400)
+
+    async def _checklist(
+        self,
+        user: WebUser,
+        backend: Backend,
+        school_id: UUID,
+        year: str,
+        review: Review,
+        saved: int | None = None,
+        status: int = 200,
+    ) -> Template:
+        # `municipalityId` takes any organisation's id: a school's gives that school alone.
+        data = await backend.query(
+            user.token, AUDITS, year=year, organisation=str(school_id), gaps=None, first=1
+        )
+        edges = data["selfAudits"]["edges"]
+        if not edges:
+            raise Refused(404, "not_found", "Школа не найдена")
+        return page(
+            "monitoring/self_audit.html",
+            user,
+            status_code=status,
+            year=year,
+            audit=edges[0]["node"],
+            review=review,
+            saved=saved,
+            can_review=user.principal.role in REVIEWERS,
+        )
+
+    @get("/register")
+    async def register(
+        self,
+        user: WebUser,
+        backend: Backend,
+        q: str = "",
+        after: str | None = None,
+    ) -> Template:
+        allow(user, REGISTER_KEEPERS)
+        data = await backend.query(
+            user.token, REGISTER, search=q.strip() or None, first=PAGE_SIZE, after=after or None
+        )
+        return page(
+            "monitoring/register.html",
+            user,
+            q=q,
+            register=data["regionalRegister"],
+            courses=data["trainingCourses"],
+            query_string=query_string,
+            first_page=after is None,
+        )
+
+
+@dataclass
+class Review:
+    """A reviewer's verdict on one item with a recommendation, as typed."""
+
+    FIELDS = ("year", "item", "achieved", "recommendation")
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def item(self) -> int | None:
+        raw = self.values.get("item", "")
+        return int(raw) if raw.isdigit() else None
+
+    def command(self) -> dict[str, Any] | None:
+        """The registry's payload, or None with the messages of what is missing."""
+        if self.item not in SELF_AUDIT_ITEMS:
+            self.errors[""] = "Выберите пункт чек-листа"
+        if self.values.get("achieved") not in ("yes", "no"):
+            self.errors["achieved"] = "Отметьте, выполнен ли пункт"
+        if self.errors:
+            return None
+        return {
+            "school_year": self.values["year"],
+            "item": self.item,
+            "achieved": self.values["achieved"] == "yes",
+            "recommendation": self.values.get("recommendation") or None,
+        }
+
+    def refused(self, refusal: Refused) -> None:
+        problems = refusal.details.get("problems") or []
+        fields = {str(p.get("field")) for p in problems if isinstance(p, dict)}
+        if "recommendation" in fields:
+            self.errors["recommendation"] = "Рекомендация не длиннее 4000 символов"
+        else:
+            self.errors[""] = refusal.message

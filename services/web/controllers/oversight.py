@@ -1,0 +1,73 @@
+"""What the pages above the school share: who may open them, the school year they show, and
+the query string of a list page (its filters kept when sorting or paging)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+
+from services.programs.domain import school_year_of
+from shared.auth import Role
+
+from ..backend import Backend, Refused
+from ..session import WebUser
+
+# Municipality and institute compare and review schools; the region sees the same and its KPIs.
+OVERSEERS = frozenset(
+    {Role.MUNICIPALITY_OFFICER, Role.INSTITUTE_METHODOLOGIST, Role.REGION_OFFICER}
+)
+# Who reviews a school's self-audit (the registry checks the same roles).
+REVIEWERS = frozenset({Role.MUNICIPALITY_OFFICER, Role.INSTITUTE_METHODOLOGIST})
+# The institute keeps the regional base of mentors by name; nobody else browses it.
+REGISTER_KEEPERS = frozenset({Role.INSTITUTE_METHODOLOGIST})
+REGION = frozenset({Role.REGION_OFFICER, Role.INSTITUTE_METHODOLOGIST})
+
+_SCHOOL_YEAR = re.compile(r"^\d{4}/\d{2}$")
+YEARS = "query { programmes { schoolYear } }"
+
+
+def allow(user: WebUser, roles: frozenset[Role]) -> None:
+    """Another role's page answers the 403 page (the services would refuse it anyway)."""
+    if user.principal.role not in roles:
+        raise Refused(403, "role_not_allowed", "Эта страница не для вашей роли")
+
+
+@dataclass(frozen=True)
+class SchoolYears:
+    chosen: str
+    options: list[str]
+
+
+async def school_years(
+    request: Request[Any, Any, Any], backend: Backend, user: WebUser, asked: str | None
+) -> SchoolYears:
+    """The school years to choose from (those with programmes in scope, and the current one)
+    and the one shown: as asked, else as chosen before, else the latest with programmes. The
+    list is looked up once a session: it costs a read of every programme in scope."""
+    session = request.session
+    options: list[str] | None = session.get("school_years")
+    if not options:
+        found = await backend.query(user.token, YEARS)
+        with_programmes = sorted({p["schoolYear"] for p in found["programmes"]}, reverse=True)
+        current = school_year_of(date.today())
+        options = sorted({*with_programmes, current}, reverse=True)
+        session["school_years"] = options
+        session["school_year"] = with_programmes[0] if with_programmes else current
+    if asked and _SCHOOL_YEAR.match(asked) and asked in options:
+        session["school_year"] = asked
+    chosen = session.get("school_year") or options[0]
+    return SchoolYears(chosen=chosen, options=options)
+
+
+def query_string(params: Mapping[str, Any], **changes: Any) -> str:
+    """`?…` of the page's parameters with some changed (None drops one), for sort and page
+    links that keep the filters."""
+    merged = {**params, **changes}
+    kept = {k: v for k, v in merged.items() if v not in (None, "", False)}
+    return "?" + urlencode(kept) if kept else ""

@@ -1,0 +1,142 @@
+"""The region's page: the indicators of the target model against the year's targets, for the
+region and by municipality, and each indicator's trend over school years — tables beside charts
+drawn on the server (`charts.py`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from shared.indicators import INDICATORS, INDICATORS_BY_CODE
+
+from .. import charts
+from ..backend import Backend, Refused
+from ..pages import page
+from ..session import WebUser
+from .oversight import REGION, allow, school_years
+
+ROW = "code name unitName value target met note numerator denominator"
+REGION_TABLE = f"""
+query($year: String!, $on: Date) {{
+  indicators(schoolYear: $year, on: $on) {{
+    organisation {{ name }} referenceDate schools schoolsReporting rows {{ {ROW} definition }}
+  }}
+  municipalityComparison(schoolYear: $year, on: $on, first: 200) {{
+    edges {{ node {{ organisation {{ id name }} schools schoolsReporting
+                     indicators {{ {ROW} }} }} }}
+  }}
+}}
+"""
+TREND = f"""
+query($code: String!) {{
+  indicatorTrend(code: $code) {{ schoolYear indicator {{ {ROW} }} }}
+}}
+"""
+# The indicators the comparison table shows by municipality (all of them are in the chart's
+# select and in the region's table).
+COLUMNS = ("students_involved", "mentees_10_18", "young_teachers_mentored", "mentee_satisfaction")
+
+
+def _reference_date(raw: str, errors: dict[str, str]) -> date | None:
+    if not raw:
+        return None
+    for parse in (date.fromisoformat, lambda text: datetime.strptime(text, "%d.%m.%Y").date()):
+        try:
+            return parse(raw)
+        except ValueError:
+            continue
+    errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
+    return None
+
+
+class RegionController(Controller):
+    path = "/region"
+
+    @get("/indicators")
+    async def indicators(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        year: str | None = None,
+        indicator: str = "students_involved",
+        on: str = "",
+    ) -> Template:
+        allow(user, REGION)
+        years = await school_years(request, backend, user, year)
+        code = indicator if indicator in INDICATORS_BY_CODE else "students_involved"
+        errors: dict[str, str] = {}
+        day = _reference_date(on.strip(), errors)
+        try:
+            data = await backend.query(
+                user.token, REGION_TABLE, year=years.chosen, on=day and day.isoformat()
+            )
+        except Refused as refusal:
+            if refusal.code != "date_outside_school_year":
+                raise
+            errors["on"] = refusal.message
+            data = await backend.query(user.token, REGION_TABLE, year=years.chosen, on=None)
+        trend = (await backend.query(user.token, TREND, code=code))["indicatorTrend"]
+        municipalities = [e["node"] for e in data["municipalityComparison"]["edges"]]
+        table = data["indicators"]
+        return page(
+            "region/indicators.html",
+            user,
+            status_code=400 if errors else 200,
+            years=years,
+            code=code,
+            on=on,
+            errors=errors,
+            table=table,
+            municipalities=municipalities,
+            columns=[INDICATORS_BY_CODE[c] for c in COLUMNS],
+            choices=INDICATORS,
+            by_municipality=_by_municipality(municipalities, code),
+            trend=trend,
+            trend_chart=_trend_chart(trend),
+            overview_chart=_overview_chart(table["rows"]),
+        )
+
+
+def _row_of(rows: list[dict[str, Any]], code: str) -> dict[str, Any]:
+    return next(r for r in rows if r["code"] == code)
+
+
+def _by_municipality(municipalities: list[dict[str, Any]], code: str) -> str:
+    rows = [_row_of(m["indicators"], code) for m in municipalities]
+    first = rows[0] if rows else {"name": INDICATORS_BY_CODE[code].name, "unitName": ""}
+    return charts.against_target(
+        f"{first['name']}: по муниципалитетам",
+        first["unitName"],
+        [m["organisation"]["name"] for m in municipalities],
+        [r["value"] for r in rows],
+        [r["target"] for r in rows],
+    )
+
+
+def _trend_chart(points: list[dict[str, Any]]) -> str:
+    rows = [p["indicator"] for p in points]
+    name = rows[0]["name"] if rows else "Показатель"
+    return charts.trend(
+        f"{name}: по учебным годам",
+        rows[0]["unitName"] if rows else "",
+        [p["schoolYear"] for p in points],
+        [r["value"] for r in rows],
+        [r["target"] for r in rows],
+    )
+
+
+def _overview_chart(rows: list[dict[str, Any]]) -> str:
+    """The region's shares (in %) beside their targets, one pair of bars per indicator."""
+    shares = [r for r in rows if r["unitName"] == "%"]
+    return charts.against_target(
+        "Доли, % — регион и цели",
+        "%",
+        [r["name"] for r in shares],
+        [r["value"] for r in shares],
+        [r["target"] for r in shares],
+        horizontal=True,
+    )
