@@ -56,6 +56,8 @@ class IndicatorFacts(Projection):
         ),
     )
 
+    deferring = frozenset({"Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"})
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "Person.Registered": self.person_registered,
@@ -67,7 +69,7 @@ class IndicatorFacts(Projection):
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await connection.execute(
+        self.defer(
             "INSERT INTO indicator_people (id, tenant, kind, birth_year, teaching_since,"
             " partner_id) VALUES ($1, $2, $3, $4, $5, $6)",
             event.originator_id,
@@ -80,7 +82,7 @@ class IndicatorFacts(Projection):
 
     async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await connection.execute(
+        self.defer(
             "INSERT INTO indicator_pairs (id, tenant, programme_id, form, mentor_id, mentee_ids)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
             event.originator_id,
@@ -106,7 +108,7 @@ class IndicatorFacts(Projection):
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await connection.execute(
+        self.defer(
             "INSERT INTO indicator_meetings (id, tenant, pair_id, held_on, mentor_rating,"
             " mentee_rating) VALUES ($1, $2, $3, $4, $5, $6)",
             event.meeting_id,
