@@ -267,9 +267,9 @@ class Stopwatch:
 @contextmanager
 def crypto_timed() -> Iterator[Stopwatch]:
     """Time every personal-data crypto step made while the block runs: making, wrapping and
-    unwrapping keys, sealing, fetching keys, making the new keys' INSERT (it rides on the events'), and reading keys on their own (a
-    meeting reads them in the round trip of its other reads, so that time is not separable).
-    Only leaves are wrapped, so nothing counts twice."""
+    unwrapping keys, sealing, making the new keys' INSERT (it rides on the events' own), and
+    reading keys on their own (a meeting reads them in the round trip of its other reads, so
+    that time is not separable). Only leaves are wrapped, so nothing counts twice."""
     watch = Stopwatch()
     leaves: list[tuple[Any, str]] = [
         (keystore, "seal"),

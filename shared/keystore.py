@@ -269,4 +269,3 @@ class Keyring:
 
     def clear(self) -> None:
         self._cache.clear()
-

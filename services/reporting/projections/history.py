@@ -74,6 +74,7 @@ class History(Projection):
                 "CREATE INDEX IF NOT EXISTS event_history_aggregate"
                 " ON event_history (aggregate_id, aggregate_version)",
             ),
+            subtree_index=False,  # read by programme or aggregate, never by subtree
         ),
     )
 
