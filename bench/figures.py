@@ -618,15 +618,19 @@ class Query:
     role: Role
     scope: str
     text: str
-    measures: str  # what it stands for while the real query does not exist yet
+    measures: str  # what it measures, in words
     variables: dict[str, Any] = field(default_factory=dict)
 
 
 PAIR_LIST = """query { pairs(first: 50) { totalCount edges { node { id form status
   mentor { fullName } mentee { fullName grade } } } pageInfo { hasNextPage endCursor } } }"""
-COUNTS = (
-    "query($level: Level!) { counts(level: $level) { name path mentors mentees pairs meetings } }"
-)
+SCHOOL_COMPARISON = """query($year: String!) { schoolComparison(schoolYear: $year, first: 50) {
+  totalCount edges { node { organisation { name } coverage mentees mentors pairs laggingPairs
+  menteeSatisfaction mentorSatisfaction schoolsWithGaps programmes { stage }
+  indicators { code value } } } } }"""
+INDICATORS = """query($year: String!) { indicators(schoolYear: $year) {
+  organisation { name } referenceDate schools schoolsReporting
+  rows { code name numerator denominator value target met note } } }"""
 HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id) {
   position occurredAt eventType actorUser actorRole changes } }"""
 

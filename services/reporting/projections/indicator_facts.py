@@ -2,7 +2,12 @@
 of the bases by pseudonymous id with kind, birth year and career start (both in clear in the
 events already), each pair or group with its form, order date and whether it has a plan, and each
 meeting's two ratings. Indicators for a school, a municipality or the region are sums over these
-rows; names, birth dates and free text stay in the school's own read models."""
+rows; names, birth dates and free text stay in the school's own read models.
+
+The measures reach these rows through the scope's programmes, pairs by programme and meetings by
+pair, so their `tenant` has no GiST index: with one, the planner (which cannot know the scope a
+policy reads at run time) took it as selective and scanned the whole region's rows once per
+pair — seconds for a region of twenty schools."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ class IndicatorFacts(Projection):
                teaching_since date,
                partner_id uuid""",
             Visibility.SUBTREE,
+            subtree_index=False,  # found by id, from the pairs
         ),
         Table(
             "indicator_pairs",
@@ -39,6 +45,7 @@ class IndicatorFacts(Projection):
                 "CREATE INDEX IF NOT EXISTS indicator_pairs_programme"
                 " ON indicator_pairs (programme_id)",
             ),
+            subtree_index=False,  # found by programme
         ),
         Table(
             "indicator_meetings",
@@ -53,6 +60,7 @@ class IndicatorFacts(Projection):
                 "CREATE INDEX IF NOT EXISTS indicator_meetings_pair"
                 " ON indicator_meetings (pair_id, held_on)",
             ),
+            subtree_index=False,  # found by pair
         ),
     )
 
