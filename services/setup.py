@@ -241,8 +241,15 @@ async def _create_key_store(connection: asyncpg.Connection, settings: Settings) 
 
 async def _create_read_model(connection: asyncpg.Connection, projection: str, table: Table) -> None:
     await connection.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.columns})")
+    method = table.tenant_index_method
+    index = f"{table.name}_tenant_{method}"
+    # Earlier schemas had one GiST index `<table>_tenant` on every table; a table may change
+    # its method.
+    other = "btree" if method == "gist" else "gist"
+    for stale in (f"{table.name}_tenant", f"{table.name}_tenant_{other}"):
+        await connection.execute(f"DROP INDEX IF EXISTS {stale}")
     await connection.execute(
-        f"CREATE INDEX IF NOT EXISTS {table.name}_tenant ON {table.name} USING gist (tenant)"
+        f"CREATE INDEX IF NOT EXISTS {index} ON {table.name} USING {method} (tenant)"
     )
     for index in table.indexes:
         await connection.execute(index)
