@@ -14,7 +14,7 @@ from services.programs.domain import MEETING_KIND_NAMES, MeetingKind
 
 from ..backend import Backend, Refused
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page, page
 from ..session import WebUser
 from .common import done, programme_required, school_of
 
@@ -249,28 +249,26 @@ class PairController(Controller):
         respondent = names_of(pair).get(str(respondent_id))
         if respondent is None:
             raise Refused(404, "not_a_member", "Этот человек не участник пары")
-        return page(
+        return form_page(
             "pairs/survey.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             pair=pair,
             template=await template_or_404(backend, user, template_id),
             respondent_id=str(respondent_id),
             respondent=respondent,
-            form=form,
         )
 
     @staticmethod
     async def _page(user: WebUser, backend: Backend, pair: dict[str, Any], form: Form) -> Template:
         for meeting in pair["meetings"]:
             meeting["missing"] = missing_feedback(pair, meeting)
-        return page(
+        return form_page(
             "pairs/pair.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             pair=pair,
             names=names_of(pair),
-            form=form,
             kinds=[(str(k), n) for k, n in MEETING_KIND_NAMES.items()],
             surveys=await surveys_due(backend, user, pair),
         )
