@@ -224,7 +224,9 @@ async def test_the_slice_runs_across_three_processes(
             made = await client.school_with_a_pair()
             auth = {"Authorization": f"Bearer {made['coordinator']}"}
             wait = {
-                "query": "query($r: Int!, $p: Int!) { caughtUp(registry: $r, programs: $p) }",
+                # the worker may take longer than the default 5 s to start on a loaded machine
+                "query": "query($r: Int!, $p: Int!)"
+                " { caughtUp(registry: $r, programs: $p, timeoutMs: 30000) }",
                 "variables": {"r": made["registry_position"], "p": made["meeting"]["position"]},
             }
             caught_up = await http.post(f"{client.reporting}/graphql", json=wait, headers=auth)
