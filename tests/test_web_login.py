@@ -110,6 +110,10 @@ async def test_a_school_page_for_another_role_answers_a_russian_403(
     web: WebClient, world: World
 ) -> None:
     await web.sign_in(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
+    home = await web.get("/")
+    assert home.status_code == 200
+    assert "уровень: муниципалитет" in home.text
+    assert "Наставляемые" not in home.text  # the school's menu
 
     response = await web.get("/people/mentees")
 
