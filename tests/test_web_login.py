@@ -6,6 +6,7 @@ import asyncio
 from urllib.parse import unquote
 
 import httpx
+import msgspec
 from litestar.testing import AsyncTestClient
 
 from services.web.api import create_app
@@ -136,3 +137,34 @@ async def test_a_crash_answers_a_russian_500_page_without_details(api: Api, worl
     assert "Что-то пошло не так" in response.text
     for leak in ("Traceback", "httpx", "ConnectError", "/work/", ".py"):
         assert leak not in response.text
+
+
+async def test_the_login_never_redirects_to_another_site(web: WebClient) -> None:
+    await web.get("/login?next=//elsewhere.example/phish")
+
+    response = await web.submit(
+        "/login/demo", {"role": "school_coordinator", "next": "//elsewhere.example/phish"}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+async def test_with_oidc_configured_the_development_login_is_off(api: Api) -> None:
+    settings = msgspec.structs.replace(api.settings, web_login="oidc")
+    backend = Backend(api.registry, api.programs, api.reporting)
+    async with AsyncTestClient(create_app(settings, backend=backend)) as client:
+        web = WebClient(client, api)
+        page = await web.get("/login")
+        assert "Координатор школы № 1" not in page.text
+        assert "не настроен" in page.text
+
+        # no form on the page: the CSRF token as the cookie holds it
+        refused = await client.post(
+            "/login/demo",
+            data={"_csrf_token": client.cookies["nastavnik_csrf"], "role": "school_coordinator"},
+            follow_redirects=False,
+        )
+
+        assert refused.status_code == 400
+        assert (await web.get("/")).status_code == 303
