@@ -1,5 +1,6 @@
 """The first page: for a school, what needs attention, each item linked to where it is fixed;
-for the other roles, where they stand (their own pages come next)."""
+for the other roles, who they are (their own pages — comparison of schools, indicators, the
+auditor's timeline — come next, built on this one)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from litestar.response import Template
 from ..backend import Backend
 from ..pages import page
 from ..session import WebUser
-from .common import PROGRAMMES, current_programme
+from .common import current_programme
 
+ME = "query { me { role scope level } }"
 ATTENTION = """
 query($school: ID!, $programme: ID!) {
   laggingPairs(programmeId: $programme) {
@@ -35,8 +37,8 @@ class HomeController(Controller):
     @get("/")
     async def home(self, user: WebUser, backend: Backend) -> Template:
         if user.school_id is None:
-            data = await backend.query(user.token, PROGRAMMES)
-            return page("home.html", user, programmes=data["programmes"])
+            me = (await backend.query(user.token, ME))["me"]
+            return page("home.html", user, me=me)
         programme = await current_programme(backend, user)
         return page(
             "school/attention.html",
