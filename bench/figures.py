@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import signal
@@ -11,7 +12,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +22,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
+import msgspec
 
 from services.demo import full_name
 from services.programs.application import Feedback, NewMeeting
@@ -28,8 +31,9 @@ from services.registry.application import NewConsent, NewPerson
 from services.registry.domain import ConsentKind, ParticipantRole, PersonKind
 from services.reporting.runner import UPSTREAMS
 from shared import keystore
-from shared.auth import Role, issue_token
+from shared.auth import Principal, Role, issue_token
 from shared.database import DatabaseAddress, connect
+from shared.personal_data import MasterKeys, Sealed
 from shared.settings import Settings
 
 from .generator import SchoolPlan
@@ -240,7 +244,7 @@ def rebuild(settings: Settings, events: int) -> dict[str, Any]:
     }
 
 
-# Issue #10: what sealing personal data costs on the command path
+# Issue #10: what per-person encryption costs on the command path
 
 
 @dataclass
@@ -261,58 +265,172 @@ class Stopwatch:
 
 
 @contextmanager
-def crypto_timed(apps: Applications) -> Iterator[Stopwatch]:
-    """Time every key lookup (fetch + unwrap), key store (wrap + insert), new key, seal and
-    unseal made while the block runs. Only the leaves are wrapped, so nothing counts twice."""
+def crypto_timed() -> Iterator[Stopwatch]:
+    """Time every personal-data crypto step made while the block runs: making, wrapping and
+    unwrapping keys, sealing, fetching keys, writing new keys in the events' transaction.
+    Only leaves are wrapped, so nothing counts twice."""
     watch = Stopwatch()
-    vault = apps.registry.keys
-    module_functions = ("seal", "unseal", "new_data_key")
-    saved = {name: getattr(keystore, name) for name in module_functions}
-    for name in module_functions:
-        setattr(keystore, name, watch.wrap(saved[name]))
-    for name in ("get", "store_many"):
-        setattr(vault, name, watch.wrap(getattr(vault, name)))
+    leaves: list[tuple[Any, str]] = [
+        (keystore, "seal"),
+        (keystore, "unseal"),
+        (keystore, "new_data_key"),
+        (keystore.KeyVault, "_fetch"),
+        (keystore.NewKeys, "write"),
+        (MasterKeys, "wrap"),
+        (MasterKeys, "unwrap"),
+    ]
+    patched = [(owner, name, getattr(owner, name)) for owner, name in leaves]
+    for owner, name, function in patched:
+        setattr(owner, name, watch.wrap(function))
     try:
         yield watch
     finally:
-        for name, function in saved.items():
-            setattr(keystore, name, function)
-        for name in ("get", "store_many"):
-            delattr(vault, name)
+        for owner, name, function in patched:
+            setattr(owner, name, function)
+
+
+class PlainPendingKeys(keystore.PendingKeys):
+    def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
+        return plain(subject, fields)
+
+
+class PlainSealer(keystore.Sealer):
+    def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
+        return plain(subject, fields)
+
+
+class PlainVault(keystore.KeyVault):
+    """The counterfactual for figure #10: the same commands with no per-person encryption — no
+    key made, wrapped, stored or fetched, personal fields kept as plain JSON in the envelope.
+    Only the benchmark uses it, on commands whose events nothing reads afterwards."""
+
+    def pending(self) -> keystore.PendingKeys:
+        return PlainPendingKeys()
+
+    def new_keys(self, pending: keystore.PendingKeys) -> keystore.NewKeys:
+        return keystore.NewKeys([])
+
+    def sealer(self, subjects: Iterable[UUID]) -> keystore.Sealer:
+        return PlainSealer({})
+
+
+def plain(subject: UUID, fields: dict[str, Any]) -> Sealed:
+    return Sealed(subject, msgspec.json.encode(fields))
+
+
+@contextmanager
+def encryption_off(apps: Applications) -> Iterator[None]:
+    vault = apps.registry.keys
+    apps.registry.keys = apps.programs.keys = PlainVault(vault.pool, vault.master_keys)
+    try:
+        yield
+    finally:
+        apps.registry.keys = apps.programs.keys = vault
+
+
+@dataclass
+class MixRun:
+    """Figure 1's command mix, in-process: one registration of a mentee with a parent's consent
+    to three meetings with both comments, each meeting on the next pair in turn (so commands
+    running at the same time never share an aggregate)."""
+
+    apps: Applications
+    register_in: SchoolPlan
+    pairs: list[tuple[Principal, UUID]]
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+    counter: Iterator[int] = field(default_factory=itertools.count)
+
+    def command(self) -> tuple[str, float]:
+        index = next(self.counter)  # atomic under the GIL: each thread its own command
+        started = time.perf_counter()
+        if index % 4 == 3:
+            coordinator = school_principal(Role.SCHOOL_COORDINATOR, self.register_in)
+            person = new_student(self.rng, self.register_in, 200_000 + index)
+            self.apps.registry.register_person(coordinator, person)
+            return "register_person", time.perf_counter() - started
+        principal, pair_id = self.pairs[index % len(self.pairs)]
+        self.apps.programs.record_meeting(principal, pair_id, new_meeting(self.rng, index))
+        return "record_meeting", time.perf_counter() - started
+
+
+ROUND = 40  # commands per round of figure #10: ten registrations, thirty meetings
 
 
 def encryption_cost(
-    apps: Applications, school: SchoolPlan, registrations: int, meetings: int
+    apps: Applications,
+    register_in: SchoolPlan,
+    schools: list[SchoolPlan],
+    rounds: int,
+    clients: int,
 ) -> dict[str, Any]:
-    """Run real commands in-process, in figure 1's mix (a registration of a mentee with a
-    parent's consent to three meetings with both comments), and compare the time spent on
-    personal-data crypto to the commands' time."""
-    coordinator = school_principal(Role.SCHOOL_COORDINATOR, school)
-    rng = random.Random(7)
-    pairs = school.pairs
-    result: dict[str, Any] = {}
-    for kind, commands in (("register_person", registrations), ("record_meeting", meetings)):
-        total = 0.0
-        with crypto_timed(apps) as watch:
-            for index in range(commands):
-                started = time.perf_counter()
-                if kind == "register_person":
-                    apps.registry.register_person(coordinator, new_student(rng, school, index))
-                else:
-                    pair = pairs[index % len(pairs)]
-                    apps.programs.record_meeting(coordinator, pair.id, new_meeting(rng, index))
-                total += time.perf_counter() - started
-        result[kind] = {
-            "commands": commands,
-            "command_ms": round(total / commands * 1000, 3),
-            "crypto_ms": round(watch.seconds / commands * 1000, 3),
-            "crypto_calls_per_command": round(watch.calls / commands, 2),
-            "share": round(watch.seconds / total, 4),
-        }
-    spent = sum(r["crypto_ms"] * r["commands"] for r in result.values())
-    took = sum(r["command_ms"] * r["commands"] for r in result.values())
-    result["overall_share"] = round(spent / took, 4)
-    return result
+    """Figure 1's command mix at figure 1's concurrency (`clients` threads, as the services run
+    commands in worker threads), in-process, with per-person encryption and without it.
+
+    Rounds of each variant alternate, and which goes first alternates too, so that the machine's
+    load and the pairs' growth fall on both alike; the cost is the throughput lost to
+    encryption, from the median of the round pairs' time ratios (a burst of load on a shared
+    machine moves one pair, not the figure). The time spent in each crypto step under
+    encryption is reported as its breakdown."""
+    pairs = [
+        (school_principal(Role.SCHOOL_COORDINATOR, school), pair.id)
+        for school in schools
+        for pair in school.pairs
+    ]
+    run = MixRun(apps, register_in, pairs)
+    samples: dict[str, dict[str, list[float]]] = {"with": {}, "without": {}}
+    seconds = {"with": 0.0, "without": 0.0}
+    ratios = []
+    crypto = Stopwatch()
+    with ThreadPoolExecutor(clients) as threads:
+        for number in range(rounds):
+            order = ("with", "without") if number % 2 == 0 else ("without", "with")
+            took = {v: _round(threads, run, v, samples[v], crypto) for v in order}
+            ratios.append(took["with"] / took["without"])
+            for variant, round_seconds in took.items():
+                seconds[variant] += round_seconds
+    commands = rounds * ROUND
+    return {
+        "clients": clients,
+        "commands_per_variant": commands,
+        "with_encryption": _variant(commands / seconds["with"], samples["with"]),
+        "without_encryption": _variant(commands / seconds["without"], samples["without"]),
+        "throughput_cost": round(1 - 1 / statistics.median(ratios), 4),
+        "throughput_cost_of_totals": round(1 - seconds["without"] / seconds["with"], 4),
+        "crypto_ms_per_command": round(crypto.seconds / commands * 1000, 3),
+        "crypto_calls_per_command": round(crypto.calls / commands, 2),
+    }
+
+
+def _round(
+    threads: ThreadPoolExecutor,
+    run: MixRun,
+    variant: str,
+    samples: dict[str, list[float]],
+    crypto: Stopwatch,
+) -> float:
+    """One round of commands from every thread; its wall time. Each command's latency goes to
+    `samples`, the crypto steps' time to `crypto`."""
+    with contextlib.ExitStack() as stack:
+        if variant == "without":
+            stack.enter_context(encryption_off(run.apps))
+            watch = Stopwatch()
+        else:
+            watch = stack.enter_context(crypto_timed())
+        started = time.perf_counter()
+        done = list(threads.map(lambda _: run.command(), range(ROUND)))
+        took = time.perf_counter() - started
+    for kind, latency in done:
+        samples.setdefault(kind, []).append(latency)
+    crypto.seconds += watch.seconds
+    crypto.calls += watch.calls
+    return took
+
+
+def _variant(rate: float, by_kind: dict[str, list[float]]) -> dict[str, Any]:
+    return {
+        "commands_per_s": round(rate, 1),
+        "latency": {kind: percentiles(samples) for kind, samples in by_kind.items()},
+    }
 
 
 def new_student(rng: random.Random, school: SchoolPlan, index: int) -> NewPerson:

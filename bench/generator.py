@@ -54,15 +54,39 @@ class Size:
     load_seconds: float
     graphql_requests: int
     copy_rows: int
+    encryption_rounds: int  # issue #10: pairs of rounds of 40 commands, with and without it
 
 
 SIZES = {
-    "small": Size("small", 20, 4, 100, load_seconds=6, graphql_requests=40, copy_rows=100_000),
+    "small": Size(
+        "small",
+        20,
+        4,
+        100,
+        load_seconds=6,
+        graphql_requests=40,
+        copy_rows=100_000,
+        encryption_rounds=12,
+    ),
     "medium": Size(
-        "medium", 200, 20, 500, load_seconds=30, graphql_requests=200, copy_rows=500_000
+        "medium",
+        200,
+        20,
+        500,
+        load_seconds=30,
+        graphql_requests=200,
+        copy_rows=500_000,
+        encryption_rounds=30,
     ),
     "large": Size(
-        "large", 2000, 60, 500, load_seconds=60, graphql_requests=300, copy_rows=1_000_000
+        "large",
+        2000,
+        60,
+        500,
+        load_seconds=60,
+        graphql_requests=300,
+        copy_rows=1_000_000,
+        encryption_rounds=30,
     ),
 }
 

@@ -83,7 +83,11 @@ Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
 
 
 def open_sync_pool(address: DatabaseAddress, max_size: int = 4) -> ConnectionPool:
-    """A psycopg pool for the write services' side tables (data keys, person index, imports)."""
+    """A psycopg pool for the write services' side tables (data keys, person index, imports).
+
+    Autocommit: a lone statement is its own transaction, so a read costs one round trip instead
+    of two (statement, then COMMIT when the pool takes the connection back); statements that
+    must go together open `connection.transaction()`."""
     conninfo = " ".join(
         f"{k}={v}"
         for k, v in {
@@ -95,7 +99,9 @@ def open_sync_pool(address: DatabaseAddress, max_size: int = 4) -> ConnectionPoo
         }.items()
         if v != ""
     )
-    return ConnectionPool(conninfo, min_size=1, max_size=max_size, open=True)
+    return ConnectionPool(
+        conninfo, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": True}
+    )
 
 
 def sync_pool_reachable(pool: ConnectionPool) -> bool:

@@ -8,11 +8,15 @@ that moves must `register_topic` its old path.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, TypeVar
 from uuid import UUID
 
+import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import (
@@ -21,13 +25,16 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    Transcoder,
     Transcoding,
+    TranscodingNotRegisteredError,
     UUIDAsHex,
 )
 
 from shared.auth import Principal
 from shared.database import DatabaseAddress
 from shared.errors import Conflict, NotFound
+from shared.event_recorder import Read, Recorder, RidingRows, SideWrite
 from shared.personal_data import Sealed, decode_sealed, encode_sealed
 
 
@@ -111,11 +118,59 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(transcoding)
 
 
+class FastJSONTranscoder(JSONTranscoder):
+    """The library's JSON format, decoded by msgspec.
+
+    The library decodes with `json` and a Python `object_hook` called for every object; decoding
+    was a third of the time of loading an aggregate and of projecting an event. Here msgspec
+    parses the whole document in C, then only the values are walked, bottom-up as the hook is,
+    so custom values (`{"_type_": name, "_data_": data}`) come back exactly as before. Encoding
+    is the library's own, so stored events keep one format.
+    """
+
+    def decode(self, data: bytes) -> Any:
+        return self._revive(msgspec.json.decode(data))
+
+    def _revive(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, dict | list):
+                    value[key] = self._revive(item)
+            if len(value) == 2 and "_type_" in value and "_data_" in value:
+                return self._custom(value["_type_"], value["_data_"])
+            return value
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict | list):
+                    value[index] = self._revive(item)
+        return value
+
+    def _custom(self, name: str, data: Any) -> Any:
+        transcoding = self.names.get(name)
+        if transcoding is None:
+            raise TranscodingNotRegisteredError(
+                f"Data serialized with name '{name}' is not deserializable."
+            )
+        return transcoding.decode(data)
+
+
+def make_transcoder() -> FastJSONTranscoder:
+    transcoder = FastJSONTranscoder()
+    register_transcodings(transcoder)
+    return transcoder
+
+
 def make_mapper() -> Mapper[UUID]:
     """The mapper every reader of the event store decodes stored events with."""
-    transcoder = JSONTranscoder()
-    register_transcodings(transcoder)
-    return Mapper(transcoder=transcoder)
+    return Mapper(transcoder=make_transcoder())
+
+
+def project_events(aggregate: Any, events: Any) -> Any:
+    """The library's `project_aggregate` without its per-event `isinstance` against a runtime
+    protocol, which cost more than applying the event (Python 3.11 checks protocols slowly)."""
+    for domain_event in events:
+        aggregate = domain_event.mutate(aggregate)
+    return aggregate
 
 
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
@@ -133,16 +188,41 @@ class EventStoreApplication(Application[UUID]):
         assert self.name, "an event store application must pin its name"
         super().__init__(env=address.eventsourcing_env(pool_size))
 
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        register_transcodings(transcoder)
+    def construct_transcoder(self) -> Transcoder:
+        return make_transcoder()
 
     def find(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
         """The aggregate of that class, or None when there is none (yet)."""
         try:
-            aggregate: Any = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id, projector_func=project_events)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
+
+    def find_many(
+        self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = ()
+    ) -> tuple[dict[UUID, Any], list[list[tuple[Any, ...]]]]:
+        """Aggregates by id, read in one query (the missing ones left out); and the rows of
+        `reads`, sent in the same round trip."""
+        recorder = self.recorder
+        assert isinstance(recorder, Recorder)
+        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads)
+        aggregates = {
+            originator_id: project_events(None, map(self.mapper.to_domain_event, events))
+            for originator_id, events in groupby(stored, key=attrgetter("originator_id"))
+        }
+        return aggregates, rows
+
+    def load_many(
+        self, cls: type[TAggregate], wanted: dict[UUID, str], reads: Sequence[Read] = ()
+    ) -> tuple[dict[UUID, TAggregate], list[list[tuple[Any, ...]]]]:
+        """`load` for several aggregates in one query: each, or a 404 naming what was looked
+        for."""
+        found, rows = self.find_many(wanted, reads)
+        for aggregate_id, what in wanted.items():
+            if not isinstance(found.get(aggregate_id), cls):
+                raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
+        return found, rows
 
     def load(self, cls: type[TAggregate], aggregate_id: UUID, what: str) -> TAggregate:
         """The aggregate, or a 404 naming what was looked for."""
@@ -151,13 +231,19 @@ class EventStoreApplication(Application[UUID]):
             raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
         return aggregate
 
-    def store(self, *aggregates: Aggregate) -> int:
-        """Save the aggregates' new events; return the position of the last one.
+    def store(
+        self,
+        *aggregates: Aggregate,
+        side_writes: Sequence[SideWrite] = (),
+        riding: Sequence[RidingRows] = (),
+    ) -> int:
+        """Save the aggregates' new events, with any side writes and riding rows in the same
+        transaction (see `shared.event_recorder`); return the position of the last event.
 
         A concurrent change of the same aggregate (optimistic concurrency) becomes a 409.
         """
         try:
-            recordings = self.save(*aggregates)
+            recordings = self.save(*aggregates, side_writes=side_writes, riding=riding)
         except IntegrityError:
             raise Conflict(
                 "concurrent_change",

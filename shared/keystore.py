@@ -4,10 +4,13 @@ workers only (the GraphQL role has no grant on it). Keys are stored wrapped by t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+from psycopg.sql import SQL
 from psycopg_pool import ConnectionPool
 
 from shared.errors import Conflict
@@ -18,6 +21,10 @@ from shared.personal_data import (
     new_data_key,
     seal,
     unseal,
+)
+
+KEYS_QUERY = (
+    "SELECT subject_id, master_key_id, wrapped_key FROM person_keys WHERE subject_id = ANY(%s)"
 )
 
 # A known subject whose key proves at start that the configured master key is the right one.
@@ -55,8 +62,57 @@ class PendingKeys:
         return seal(key, subject, fields)
 
 
+class NewKeys:
+    """New data keys, wrapped, inserted by the INSERT of the events that use them (riding rows
+    of `shared.event_recorder`): the keys and the events are stored together or not at all, at
+    no round trip of their own."""
+
+    def __init__(self, rows: list[tuple[UUID, str, bytes]]) -> None:
+        self.rows = rows
+
+    def insert(self) -> tuple[SQL, list[Any]] | None:
+        if not self.rows:
+            return None
+        return (
+            SQL(
+                "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
+                " SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bytea[])"
+            ),
+            [list(column) for column in zip(*self.rows, strict=True)],
+        )
+
+
+@dataclass(frozen=True)
+class KeyRead:
+    """The read of some subjects' wrapped keys, to send in the round trip of another read."""
+
+    subjects: list[UUID]
+    query: str = KEYS_QUERY
+
+    @property
+    def params(self) -> list[Any]:
+        return [self.subjects]
+
+
+class Sealer:
+    """Seals the personal data of one command's subjects with keys fetched together."""
+
+    def __init__(self, keys: dict[UUID, bytes | None]) -> None:
+        self.keys = keys
+
+    def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
+        key = self.keys.get(subject)
+        if key is None:
+            raise Conflict("personal_data_erased", "Персональные данные этого человека удалены")
+        return seal(key, subject, fields)
+
+
 class KeyVault:
-    """Synchronous access for the write services (their commands run in worker threads)."""
+    """Synchronous access for the write services (their commands run in worker threads).
+
+    Keys are not cached between commands: an erasure deletes a key in the database, and any
+    service replica must see that at once. One command's keys are fetched in one query.
+    """
 
     def __init__(self, pool: ConnectionPool, master_keys: MasterKeys) -> None:
         self.master_keys = master_keys
@@ -64,10 +120,10 @@ class KeyVault:
 
     def verify_master_key(self) -> None:
         """Fail at start, with a clear message, when MASTER_KEY is not the one in use."""
-        row = self._fetch(CHECK_SUBJECT)
-        if row is None:
+        rows = self._fetch(self.read([CHECK_SUBJECT]))
+        if not rows:
             raise MasterKeyMismatch("the key check row is missing: run the setup step first")
-        check_master_key(self.master_keys, row[0], row[1])
+        check_master_key(self.master_keys, rows[0][1], bytes(rows[0][2]))
 
     def create(self, subject: UUID) -> bytes:
         """A data key for `subject`, made now unless it already has one."""
@@ -82,29 +138,44 @@ class KeyVault:
         assert key is not None
         return key
 
-    def store_many(self, keys: dict[UUID, bytes]) -> None:
-        """Store new data keys (made by `PendingKeys` for a command about to be saved)."""
-        rows = [(subject, *self.master_keys.wrap(key, subject)) for subject, key in keys.items()]
-        with self.pool.connection() as connection, connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
-                " VALUES (%s, %s, %s)",
-                rows,
-            )
+    def pending(self) -> PendingKeys:
+        """Where a command makes the keys of the subjects it creates."""
+        return PendingKeys()
+
+    def new_keys(self, pending: PendingKeys) -> NewKeys:
+        """A command's new keys, wrapped, to be written with its events."""
+        return NewKeys(
+            [
+                (subject, *self.master_keys.wrap(key, subject))
+                for subject, key in pending.keys.items()
+            ]
+        )
 
     def delete_many(self, subjects: list[UUID]) -> None:
         with self.pool.connection() as connection:
             connection.execute("DELETE FROM person_keys WHERE subject_id = ANY(%s)", (subjects,))
 
     def get(self, subject: UUID) -> bytes | None:
-        row = self._fetch(subject)
-        return None if row is None else self.master_keys.unwrap(row[0], row[1], subject)
+        return self.keys_for([subject])[subject]
+
+    def keys_for(self, subjects: Iterable[UUID]) -> dict[UUID, bytes | None]:
+        """The subjects' data keys (None once erased), in one query."""
+        read = self.read(subjects)
+        return self._unwrapped(read, self._fetch(read) if read.subjects else [])
+
+    def read(self, subjects: Iterable[UUID]) -> KeyRead:
+        return KeyRead(sorted(set(subjects)))
+
+    def sealer(self, subjects: Iterable[UUID]) -> Sealer:
+        read = self.read(subjects)
+        return self.sealer_of(read, self._fetch(read) if read.subjects else [])
+
+    def sealer_of(self, read: KeyRead, rows: list[tuple[Any, ...]]) -> Sealer:
+        """A sealer with the keys of a read sent along with another query."""
+        return Sealer(self._unwrapped(read, rows))
 
     def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
-        key = self.get(subject)
-        if key is None:
-            raise Conflict("personal_data_erased", "Персональные данные этого человека удалены")
-        return seal(key, subject, fields)
+        return self.sealer([subject]).seal(subject, fields)
 
     def unseal(self, sealed: Sealed) -> dict[str, Any] | None:
         return unseal(self.get(sealed.subject), sealed)
@@ -112,7 +183,7 @@ class KeyVault:
     def rewrap_all(self) -> int:
         """Re-wrap every data key with the current master key (after a rotation)."""
         count = 0
-        with self.pool.connection() as connection:
+        with self.pool.connection() as connection, connection.transaction():
             rows = connection.execute(
                 "SELECT subject_id, master_key_id, wrapped_key FROM person_keys "
                 "WHERE master_key_id <> %s FOR UPDATE",
@@ -129,13 +200,18 @@ class KeyVault:
                 count += 1
         return count
 
-    def _fetch(self, subject: UUID) -> tuple[str, bytes] | None:
+    def _fetch(self, read: KeyRead) -> list[tuple[Any, ...]]:
         with self.pool.connection() as connection:
-            row = connection.execute(
-                "SELECT master_key_id, wrapped_key FROM person_keys WHERE subject_id = %s",
-                (subject,),
-            ).fetchone()
-        return None if row is None else (row[0], bytes(row[1]))
+            return connection.execute(read.query, read.params).fetchall()
+
+    def _unwrapped(self, read: KeyRead, rows: list[tuple[Any, ...]]) -> dict[UUID, bytes | None]:
+        wrapped = {row[0]: (row[1], bytes(row[2])) for row in rows}
+        return {
+            subject: (
+                self.master_keys.unwrap(*wrapped[subject], subject) if subject in wrapped else None
+            )
+            for subject in read.subjects
+        }
 
 
 class Keyring:

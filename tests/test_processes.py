@@ -224,6 +224,7 @@ async def test_the_slice_runs_across_three_processes(
             made = await client.school_with_a_pair()
             auth = {"Authorization": f"Bearer {made['coordinator']}"}
             wait = {
+                # The worker process may take seconds to start on a busy machine.
                 "query": "query($r: Int!, $p: Int!) {"
                 " caughtUp(registry: $r, programs: $p, timeoutMs: 30000) }",
                 "variables": {"r": made["registry_position"], "p": made["meeting"]["position"]},

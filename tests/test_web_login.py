@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import unquote
 
 from shared.auth import Role, issue_token
@@ -62,11 +63,28 @@ async def test_logout_ends_the_session(web: WebClient, world: World) -> None:
     assert (await web.get("/")).status_code == 303
 
 
-async def test_an_expired_token_sends_to_the_login_and_back(web: WebClient, world: World) -> None:
+async def test_an_expired_session_sends_to_the_login_and_back(web: WebClient, world: World) -> None:
+    short = issue_token(
+        world.api.settings, Role.SCHOOL_COORDINATOR, world.paths["s1"], ttl_seconds=2
+    )
+    await web.sign_in(short)
+    assert (await web.get("/")).status_code == 200
+    await asyncio.sleep(2.5)
+
+    response = await web.get("/people/mentees?search=Ив")
+
+    assert response.status_code == 303
+    assert unquote(response.headers["location"]) == "/login?next=/people/mentees?search=Ив"
+
+
+async def test_an_expired_token_is_refused_at_the_login(web: WebClient, world: World) -> None:
     expired = issue_token(
         world.api.settings, Role.SCHOOL_COORDINATOR, world.paths["s1"], ttl_seconds=-10
     )
-    refused = await web.sign_in(expired)
+    await web.get("/login")
+
+    refused = await web.submit("/login/token", {"token": expired, "next": "/"})
+
     assert refused.status_code == 400
     assert "Срок действия токена истёк" in refused.text
 

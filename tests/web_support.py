@@ -37,8 +37,9 @@ _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 class WebClient:
     """A person's browser without JavaScript: follows pages, sends forms with their CSRF token."""
 
-    def __init__(self, client: AsyncTestClient[Any]) -> None:
+    def __init__(self, client: AsyncTestClient[Any], api: Api) -> None:
         self.client = client
+        self.api = api
         self.last: httpx.Response | None = None
 
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
@@ -60,6 +61,8 @@ class WebClient:
         return self.last
 
     async def sign_in(self, token: str, next_path: str = "/") -> httpx.Response:
+        """Sign in once reporting shows what the test set up through the services directly."""
+        await self.api.caught_up(token)
         await self.get(f"/login?next={next_path}")
         return await self.submit("/login/token", {"token": token, "next": next_path})
 
@@ -68,7 +71,7 @@ class WebClient:
 async def web(api: Api) -> AsyncIterator[WebClient]:
     backend = Backend(api.registry, api.programs, api.reporting)
     async with AsyncTestClient(create_app(api.settings, backend=backend)) as client:
-        yield WebClient(client)
+        yield WebClient(client, api)
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +108,9 @@ async def chromium(site: Settings) -> AsyncIterator[Browser]:
     """Debian's chromium, headless (the builds `playwright install` fetches cannot be had
     here); `--no-sandbox` because the tests run as root."""
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=ru-RU"]
+        )
         yield browser
         await browser.close()
 

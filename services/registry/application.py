@@ -9,7 +9,8 @@ from uuid import UUID, uuid4
 
 from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.dictionaries import MenteeCategory, MentoringForm
-from shared.errors import Conflict, InvalidInput, RuleViolated
+from shared.errors import InvalidInput, RuleViolated
+from shared.event_recorder import SideWrite
 from shared.eventstore import EventStoreApplication, actor_of
 from shared.indicators import check_school_year
 from shared.keystore import KeyVault, PendingKeys
@@ -270,7 +271,7 @@ class Registry(EventStoreApplication):
 
     def register_person(self, principal: Principal, new: NewPerson) -> tuple[Person, int]:
         school = self.open_school_for(principal, new.school_id)
-        pending = PendingKeys()
+        pending = self.keys.pending()
         prepared = self.prepare(principal, school, new, pending)
         return prepared.person, self.save_prepared(school.id, [prepared], pending)
 
@@ -314,27 +315,22 @@ class Registry(EventStoreApplication):
         return Prepared(person, fingerprint)
 
     def save_prepared(self, school_id: UUID, prepared: list[Prepared], pending: PendingKeys) -> int:
-        """Save all the registrations in one transaction, or none of them."""
+        """Save all the registrations in one transaction, or none of them: their events, their
+        new data keys and their fingerprints (a duplicate refuses the whole save)."""
         entries = {p.fingerprint: p.person.id for p in prepared if p.fingerprint is not None}
-        if entries and self.index.reserve(school_id, entries):
-            raise Conflict(
-                "duplicate_person",
-                "Человек с такими ФИО и датой рождения уже есть в базе этой школы",
-            )
-        try:
-            return self.store_with_keys(pending, *(p.person for p in prepared))
-        except Exception:
-            self.index.release(school_id, list(entries))
-            raise
+        return self.store_with_keys(
+            pending, *(p.person for p in prepared), also=self.index.reservation(school_id, entries)
+        )
 
-    def store_with_keys(self, pending: PendingKeys, *aggregates: Any) -> int:
-        """Store a command's new data keys, then its events; a failed save removes the keys."""
-        self.keys.store_many(pending.keys)
-        try:
-            return self.store(*aggregates)
-        except Exception:
-            self.keys.delete_many(list(pending.keys))
-            raise
+    def store_with_keys(
+        self, pending: PendingKeys, *aggregates: Any, also: SideWrite | None = None
+    ) -> int:
+        """Store a command's events with its new data keys, in one transaction."""
+        return self.store(
+            *aggregates,
+            side_writes=[also] if also else [],
+            riding=[self.keys.new_keys(pending)],
+        )
 
     def sign_consent(
         self, principal: Principal, person_id: UUID, consent: NewConsent
@@ -342,7 +338,7 @@ class Registry(EventStoreApplication):
         person = self.person_for(principal, person_id)
         personal = self._personal(person)
         birth_date = date.fromisoformat(personal["birth_date"]) if personal["birth_date"] else None
-        pending = PendingKeys()
+        pending = self.keys.pending()
         consent_id = self._sign(principal, person, birth_date, consent, pending)
         position = self.store_with_keys(pending, person)
         self.erasures.update(person)

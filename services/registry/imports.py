@@ -62,7 +62,7 @@ class Imports:
         school = self.registry.school(UUID(str(job["school_id"])))
         rows, problems = read_base(content, Base(str(job["base"])), school.id)
         self._update(import_id, status="checking", total=len(rows) + len(problems))
-        pending = PendingKeys()
+        pending = self.registry.keys.pending()
         prepared: list[tuple[Row, Prepared]] = []
         for count, row in enumerate(rows, start=1):
             try:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from psycopg.errors import UniqueViolation
+import psycopg
 from psycopg_pool import ConnectionPool
 
+from shared.errors import Conflict
 from shared.keystore import KeyVault
 
 SCHEMA = """
@@ -33,6 +35,29 @@ def normalise_name(full_name: str) -> str:
     return " ".join(full_name.casefold().replace("ё", "е").split())
 
 
+class Reservation:
+    """Every fingerprint for its person, or none: a side write of the registration's events, so
+    a duplicate (already in the bases, or registered concurrently) refuses the whole save."""
+
+    def __init__(self, school_id: UUID, entries: dict[bytes, UUID]) -> None:
+        self.school_id = school_id
+        self.entries = entries
+
+    def write(self, cursor: psycopg.Cursor[Any]) -> None:
+        if not self.entries:
+            return
+        cursor.execute(
+            "INSERT INTO person_fingerprints (school_id, fingerprint, person_id)"
+            " SELECT %s, * FROM unnest(%s::bytea[], %s::uuid[]) ON CONFLICT DO NOTHING",
+            (self.school_id, list(self.entries), list(self.entries.values())),
+        )
+        if cursor.rowcount != len(self.entries):
+            raise Conflict(
+                "duplicate_person",
+                "Человек с такими ФИО и датой рождения уже есть в базе этой школы",
+            )
+
+
 class PersonIndex:
     def __init__(self, pool: ConnectionPool, keys: KeyVault) -> None:
         self.pool = pool
@@ -46,24 +71,9 @@ class PersonIndex:
         message = f"{normalise_name(full_name)}|{birth_date.isoformat()}".encode()
         return hmac.new(school_key, message, hashlib.sha256).digest()
 
-    def reserve(self, school_id: UUID, entries: dict[bytes, UUID]) -> set[bytes]:
-        """Reserve every fingerprint for its person, or none: return the ones already taken."""
-        try:
-            return self._reserve(school_id, entries)
-        except UniqueViolation:  # a concurrent registration took one between check and insert
-            return set(entries)
-
-    def _reserve(self, school_id: UUID, entries: dict[bytes, UUID]) -> set[bytes]:
-        taken = self.taken(school_id, list(entries))
-        if taken:
-            return taken
-        with self.pool.connection() as connection, connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO person_fingerprints (school_id, fingerprint, person_id)"
-                " VALUES (%s, %s, %s)",
-                [(school_id, f, p) for f, p in entries.items()],
-            )
-        return set()
+    def reservation(self, school_id: UUID, entries: dict[bytes, UUID]) -> Reservation:
+        """The fingerprints of new people, to be written with their registration's events."""
+        return Reservation(school_id, entries)
 
     def taken(self, school_id: UUID, fingerprints: list[bytes]) -> set[bytes]:
         """Which of these fingerprints the school's bases already hold (nothing reserved)."""
@@ -79,10 +89,3 @@ class PersonIndex:
         """An erased person leaves no fingerprint behind."""
         with self.pool.connection() as connection:
             connection.execute("DELETE FROM person_fingerprints WHERE person_id = %s", (person_id,))
-
-    def release(self, school_id: UUID, fingerprints: list[bytes]) -> None:
-        with self.pool.connection() as connection:
-            connection.execute(
-                "DELETE FROM person_fingerprints WHERE school_id = %s AND fingerprint = ANY(%s)",
-                (school_id, fingerprints),
-            )

@@ -5,6 +5,7 @@ the registry's and programs' commands with the signed-in user's own token."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     """`backend` lets tests pass the services' own test clients; otherwise HTTP to settings'."""
     settings = settings or get_settings()
     configure_logging("web", settings.log_level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per call to the services
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

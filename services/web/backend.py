@@ -29,6 +29,11 @@ class Refused(Exception):
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.message}"
 
+    @property
+    def belongs_to_form(self) -> bool:
+        """Bad values or a broken rule go back to the form; no access or no object does not."""
+        return self.status in (400, 409, 422)
+
 
 class SessionExpired(Exception):
     """A service no longer accepts the user's token: sign in again."""

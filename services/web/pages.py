@@ -14,8 +14,8 @@ from .backend import Refused, SessionExpired
 from .session import LoginRequired, WebUser, sign_out, wanted_path
 
 
-def page(template: str, user: WebUser | None, status_code: int = 200, **context: Any) -> Template:
-    return Template(template, context={"user": user, **context}, status_code=status_code)
+def page(name: str, user: WebUser | None, status_code: int = 200, **context: Any) -> Template:
+    return Template(name, context={"user": user, **context}, status_code=status_code)
 
 
 ERROR_TITLES = {

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from services.programs.domain import MEETING_KIND_NAMES, STAGE_NAMES
@@ -58,9 +60,16 @@ def named(code: str | None, names: dict[str, str]) -> str:
     return names.get(code or "", code or "—")
 
 
+def take_notice(request: Request[Any, Any, Any]) -> str | None:
+    """The line a command left for the page shown after it, shown once."""
+    session = request.scope.get("session")
+    return session.pop("notice", None) if isinstance(session, dict) else None
+
+
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.filters.update(ru_date=ru_date, ru_long_date=ru_long_date, named=named)
+    environment.globals.update(take_notice=take_notice, today=lambda: date.today().isoformat())
     environment.globals.update(
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
         CATEGORY_NAMES={str(k): v for k, v in CATEGORY_NAMES.items()},

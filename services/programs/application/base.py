@@ -3,6 +3,7 @@ eligibility of people, never taken from the client) and the personal-data keys."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -10,9 +11,9 @@ from uuid import UUID
 from services.registry.application import RegistryState
 from services.registry.domain import ConsentKind, Organisation, Person
 from shared.auth import Principal
-from shared.errors import RuleViolated
+from shared.errors import NotFound, RuleViolated
 from shared.eventstore import EventStoreApplication, TenantAggregate, actor_of
-from shared.keystore import KeyVault
+from shared.keystore import KeyVault, Sealer
 from shared.personal_data import Sealed
 
 from ..domain import Pair, Programme
@@ -30,8 +31,7 @@ class ProgramsBase(EventStoreApplication):
         """Check the caller against the school's current place in the tree; after the school
         moved to another municipality, the aggregate's path follows it first."""
         school = self.registry.load(Organisation, school_id, "Школа")
-        principal.require_scope(school.tenant)
-        aggregate.follow_school(actor_of(principal), school.tenant)
+        follow_school(principal, aggregate, school)
 
     def _programme(self, principal: Principal, programme_id: UUID) -> Programme:
         programme = self.load(Programme, programme_id, "Программа")
@@ -47,21 +47,62 @@ class ProgramsBase(EventStoreApplication):
     def _participant(self, school_id: UUID, person_id: UUID, what: str, day: date) -> Person:
         """A person of the school whom the platform may process: not erased, with a valid
         consent to the processing of personal data (withdrawal stops new processing)."""
-        person = self.registry.load(Person, person_id, what)
-        person.check_not_erased()
-        if person.school_id != school_id:
-            raise RuleViolated(
-                "other_school", f"{what} числится в другой школе", person_id=str(person_id)
-            )
-        if not person.has_valid_consent(ConsentKind.PERSONAL_DATA, day):
-            raise RuleViolated(
-                "consent_missing",
-                f"{what}: нет действующего согласия на обработку персональных данных",
-                person_id=str(person_id),
-            )
-        return person
+        found, _ = self._registry([person_id])
+        return participant(found, school_id, person_id, what, day)
 
-    def _seal(self, author: UUID, fields: dict[str, Any]) -> Sealed | None:
-        """Free text is its author's personal data: sealed with their key; empty stays empty."""
+    def _registry(
+        self, ids: Iterable[UUID], authors: Iterable[UUID] = ()
+    ) -> tuple[dict[UUID, Any], Sealer]:
+        """The registry's aggregates a command decides from, read in one query; and a sealer
+        with the keys of the authors of its free text, read in the same round trip."""
+        keys = self.keys.read(authors)
+        found, rows = self.registry.find_many(ids, [keys] if keys.subjects else [])
+        return found, self.keys.sealer_of(keys, rows[0] if rows else [])
+
+    def _seal(
+        self, author: UUID, fields: dict[str, Any], sealer: Sealer | None = None
+    ) -> Sealed | None:
+        """Free text is its author's personal data: sealed with their key (from `sealer` when
+        the command fetched its authors' keys together); empty stays empty."""
         fields = {name: value for name, value in fields.items() if value}
-        return self.keys.seal(author, fields) if fields else None
+        if not fields:
+            return None
+        return (sealer or self.keys.sealer([author])).seal(author, fields)
+
+
+def _check_participant(person: Person, school_id: UUID, what: str, day: date) -> None:
+    person.check_not_erased()
+    if person.school_id != school_id:
+        raise RuleViolated(
+            "other_school", f"{what} числится в другой школе", person_id=str(person.id)
+        )
+    if not person.has_valid_consent(ConsentKind.PERSONAL_DATA, day):
+        raise RuleViolated(
+            "consent_missing",
+            f"{what}: нет действующего согласия на обработку персональных данных",
+            person_id=str(person.id),
+        )
+
+
+def participant(
+    found: dict[UUID, Any], school_id: UUID, person_id: UUID, what: str, day: date
+) -> Person:
+    """The person among the registry's aggregates read for a command, if the platform may
+    process their data."""
+    person = found.get(person_id)
+    if not isinstance(person, Person):
+        raise NotFound("not_found", f"{what} не найден(а)", id=str(person_id))
+    _check_participant(person, school_id, what, day)
+    return person
+
+
+def school_of(found: dict[UUID, Any], school_id: UUID) -> Organisation:
+    school = found.get(school_id)
+    if not isinstance(school, Organisation):
+        raise NotFound("not_found", "Школа не найден(а)", id=str(school_id))
+    return school
+
+
+def follow_school(principal: Principal, aggregate: TenantAggregate, school: Organisation) -> None:
+    principal.require_scope(school.tenant)
+    aggregate.follow_school(actor_of(principal), school.tenant)

@@ -11,8 +11,9 @@ from uuid import UUID, uuid4
 from services.registry.domain import ConsentKind, PersonKind
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import InvalidInput, RuleViolated
+from shared.errors import InvalidInput, NotFound, RuleViolated
 from shared.eventstore import Actor, actor_of
+from shared.keystore import Sealer
 
 from ..domain import (
     Basis,
@@ -27,7 +28,7 @@ from ..domain import (
     Programme,
     Side,
 )
-from .base import ProgramsBase
+from .base import ProgramsBase, follow_school, participant, school_of
 from .programmes import CURATORS
 
 DIRECTORS = frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR})
@@ -77,11 +78,12 @@ class PairCommands(ProgramsBase):
         programme.check_runs(form)
         Pair.check_members(mentor_id, mentee_ids)
         today = date.today()
-        mentor = self._participant(programme.school_id, mentor_id, "Наставник", today)
+        found, _ = self._registry([mentor_id, *mentee_ids])
+        mentor = participant(found, programme.school_id, mentor_id, "Наставник", today)
         if not mentor.is_mentor():
             raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
         for mentee_id in mentee_ids:
-            mentee = self._participant(programme.school_id, mentee_id, "Наставляемый", today)
+            mentee = participant(found, programme.school_id, mentee_id, "Наставляемый", today)
             if not mentee.is_mentee():
                 raise RuleViolated(
                     "not_a_mentee",
@@ -127,8 +129,13 @@ class PairCommands(ProgramsBase):
         principal.require(DIRECTORS, "утверждать пары (это приказ директора)")
         programme = self._programme(principal, programme_id)
         PairsOrder.check_list(pair_ids)
+        # Every pair, then every member, in one query each; checked pair by pair.
+        found, _ = self.find_many(pair_ids)
+        members = [pair for pair in found.values() if isinstance(pair, Pair)]
+        people, _ = self._registry(person for pair in members for person in pair.people)
         pairs = [
-            self._approvable(principal, programme, pair_id, order_date) for pair_id in pair_ids
+            self._approvable(principal, programme, found.get(pair_id), pair_id, people, order_date)
+            for pair_id in pair_ids
         ]
         order = PairsOrder(
             id=uuid4(),
@@ -145,17 +152,25 @@ class PairCommands(ProgramsBase):
         return order.id, self.store(programme, order, *pairs)
 
     def _approvable(
-        self, principal: Principal, programme: Programme, pair_id: UUID, order_date: date
+        self,
+        principal: Principal,
+        programme: Programme,
+        pair: Any,
+        pair_id: UUID,
+        people: dict[UUID, Any],
+        order_date: date,
     ) -> Pair:
-        pair = self.load(Pair, pair_id, "Пара")
+        if not isinstance(pair, Pair):
+            raise NotFound("not_found", "Пара не найден(а)", id=str(pair_id))
         if pair.programme_id != programme.id:
             raise RuleViolated(
                 "pair_of_other_programme", "Пара из другой программы", pair_id=str(pair_id)
             )
         pair.follow_school(actor_of(principal), programme.tenant)
-        mentor = self._participant(programme.school_id, pair.mentor_id, "Наставник", order_date)
+        school_id = programme.school_id
+        mentor = participant(people, school_id, pair.mentor_id, "Наставник", order_date)
         for mentee_id in pair.mentee_ids:
-            self._participant(programme.school_id, mentee_id, "Наставляемый", order_date)
+            participant(people, school_id, mentee_id, "Наставляемый", order_date)
         if mentor.kind == PersonKind.TEACHER and not mentor.has_valid_consent(
             ConsentKind.ADDITIONAL_DUTY, order_date
         ):
@@ -194,11 +209,18 @@ class PairCommands(ProgramsBase):
         self, principal: Principal, pair_id: UUID, meeting: NewMeeting
     ) -> tuple[UUID, int]:
         principal.require(CURATORS, "записывать встречи")
-        pair, programme = self._pair_in_school(principal, pair_id)
+        pair = self.load(Pair, pair_id, "Пара")
+        programme = self.load(Programme, pair.programme_id, "Программа")
+        sides = ((pair.mentor_id, meeting.mentor), (pair.mentee_ids[0], meeting.mentee))
+        # The school, the members and the keys of the comments' authors in one round trip.
+        found, sealer = self._registry(
+            [programme.school_id, *pair.people],
+            authors=[a for a, feedback in sides if feedback and feedback.comment],
+        )
+        follow_school(principal, pair, school_of(found, programme.school_id))
         meeting_id = meeting.id or uuid4()
-        # Refused before anything is sealed (sealing may create a person's key).
         pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
-        self._check_people(pair, programme)
+        self._check_people(pair, programme, found)
         if meeting.mentee and len(pair.mentee_ids) > 1:
             raise InvalidInput(
                 "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
@@ -214,9 +236,9 @@ class PairCommands(ProgramsBase):
             meeting_format=meeting.meeting_format,
             topic=meeting.topic,
             mentor_rating=meeting.mentor.rating if meeting.mentor else None,
-            mentor_comment=self._comment(pair.mentor_id, meeting.mentor),
+            mentor_comment=self._comment(pair.mentor_id, meeting.mentor, sealer),
             mentee_rating=meeting.mentee.rating if meeting.mentee else None,
-            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee),
+            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee, sealer),
             today=date.today(),
         )
         return meeting_id, self.store(pair)
@@ -233,7 +255,8 @@ class PairCommands(ProgramsBase):
         principal.require(CURATORS, "записывать отзывы о встречах")
         pair, programme = self._pair_in_school(principal, pair_id)
         pair.check_feedback(meeting_id, author_id)
-        self._participant(programme.school_id, author_id, "Автор отзыва", date.today())
+        found, sealer = self._registry([author_id], authors=[author_id])
+        participant(found, programme.school_id, author_id, "Автор отзыва", date.today())
         _check_rating(feedback.rating)
         if feedback.rating is None and not feedback.comment:
             raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")
@@ -242,7 +265,7 @@ class PairCommands(ProgramsBase):
             meeting_id,
             author_id,
             feedback.rating,
-            self._comment(author_id, feedback),
+            self._comment(author_id, feedback, sealer),
         )
         return self.store(pair)
 
@@ -265,15 +288,17 @@ class PairCommands(ProgramsBase):
         load.release(actor, pair.id)
         return self.store(pair, load)
 
-    def _check_people(self, pair: Pair, programme: Programme) -> None:
+    def _check_people(self, pair: Pair, programme: Programme, found: dict[UUID, Any]) -> None:
         """No new processing of a person whose consent was withdrawn or whose data was erased."""
         today = date.today()
-        self._participant(programme.school_id, pair.mentor_id, "Наставник", today)
+        participant(found, programme.school_id, pair.mentor_id, "Наставник", today)
         for mentee_id in pair.mentee_ids:
-            self._participant(programme.school_id, mentee_id, "Наставляемый", today)
+            participant(found, programme.school_id, mentee_id, "Наставляемый", today)
 
-    def _comment(self, author: UUID, feedback: Feedback | None) -> Any:
-        return self._seal(author, {"comment": feedback.comment}) if feedback else None
+    def _comment(
+        self, author: UUID, feedback: Feedback | None, sealer: Sealer | None = None
+    ) -> Any:
+        return self._seal(author, {"comment": feedback.comment}, sealer) if feedback else None
 
     def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
         load_id = MentorLoad.id_for(mentor_id)

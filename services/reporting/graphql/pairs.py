@@ -198,6 +198,12 @@ async def pairs(
     return connection([(r["id"], Pair.from_row(r)) for r in rows], size, total[0]["n"])
 
 
+async def pair(info: ReaderInfo, id: strawberry.ID) -> Pair | None:
+    """Пара или группа школы по id (чужая не видна)."""
+    rows = await reader_of(info).fetch("SELECT * FROM pairs WHERE id = $1", UUID(str(id)))
+    return Pair.from_row(rows[0]) if rows else None
+
+
 @strawberry.type
 class LaggingPair:
     pair: Pair

@@ -16,8 +16,10 @@ from strawberry.extensions import (
 from shared.errors import AppError
 
 from . import access_log as access_log_q
+from . import attention as attention_q
 from . import history as history_q
 from . import indicators as indicators_q
+from . import orders as orders_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
 from . import people as people_q
@@ -60,6 +62,7 @@ class Query:
     people = strawberry.field(resolver=people_q.people)
     person = strawberry.field(resolver=people_q.person)
     pairs = strawberry.field(resolver=pairs_q.pairs)
+    pair = strawberry.field(resolver=pairs_q.pair)
     lagging_pairs = strawberry.field(resolver=pairs_q.lagging_pairs)
     programmes = strawberry.field(resolver=programmes_q.programmes)
     programme_matching = strawberry.field(resolver=programmes_q.programme_matching)
@@ -81,6 +84,8 @@ class Query:
     school_overview = strawberry.field(resolver=indicators_q.school_overview)
     indicator_trend = strawberry.field(resolver=indicators_q.indicator_trend)
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
+    attention = strawberry.field(resolver=attention_q.attention)
+    pair_orders = strawberry.field(resolver=orders_q.pair_orders)
 
 
 def build_schema(production: bool) -> strawberry.Schema:

@@ -2,11 +2,28 @@
 
 from .auditor import AuditController
 from .home import HomeController
+from .imports import ImportController
 from .login import LoginController
+from .matching import MatchingController
 from .monitoring import MonitoringController
+from .orders import OrderController
+from .pairs import PairController
+from .people import PeopleController
+from .programme import ProgrammeController
 from .region import RegionController
 
-CONTROLLERS = [LoginController, HomeController]
-CONTROLLERS += [MonitoringController, RegionController, AuditController]
+CONTROLLERS = [
+    LoginController,
+    HomeController,
+    PeopleController,
+    ImportController,
+    ProgrammeController,
+    MatchingController,
+    OrderController,
+    PairController,
+    MonitoringController,
+    RegionController,
+    AuditController,
+]
 
 __all__ = ["CONTROLLERS"]

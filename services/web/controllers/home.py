@@ -1,6 +1,9 @@
-"""The first page: for a school, what needs attention; for everyone, where they stand."""
+"""The first page: for a school, what needs attention, each item linked to where it is fixed;
+for the other roles, where they stand (their own pages come next)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from litestar import Controller, get
 from litestar.response import Template
@@ -8,14 +11,48 @@ from litestar.response import Template
 from ..backend import Backend
 from ..pages import page
 from ..session import WebUser
+from .common import PROGRAMMES, current_programme
 
-PROGRAMMES = """
-query { programmes { id title schoolYear stage stageName forms } }
+ATTENTION = """
+query($school: ID!, $programme: ID!) {
+  laggingPairs(programmeId: $programme) {
+    pair { id mentor { fullName } mentee { fullName } }
+    lastMeetingOn daysWithoutMeeting meetingEveryDays
+  }
+  roadmap(schoolId: $school) { overdueCount items { id activity dueOn overdue stageName } }
+  attention(schoolId: $school, programmeId: $programme) {
+    meetingsWithoutFeedback { meetingId pairId heldOn kind mentorName menteeName
+                              mentorMissing menteeMissing }
+    consentProblems { personId fullName isMentee missing expiresOn }
+    unmatchedMentees { personId fullName }
+    surveysDue { pairId respondentId fullName purposeName }
+  }
+}
 """
 
 
 class HomeController(Controller):
     @get("/")
     async def home(self, user: WebUser, backend: Backend) -> Template:
-        data = await backend.query(user.token, PROGRAMMES)
-        return page("home.html", user, programmes=data["programmes"])
+        if user.school_id is None:
+            data = await backend.query(user.token, PROGRAMMES)
+            return page("home.html", user, programmes=data["programmes"])
+        programme = await current_programme(backend, user)
+        return page(
+            "school/attention.html",
+            user,
+            programme=programme,
+            due=await attention(backend, user, programme) if programme else None,
+        )
+
+
+async def attention(backend: Backend, user: WebUser, programme: dict[str, Any]) -> dict[str, Any]:
+    data = await backend.query(
+        user.token, ATTENTION, school=str(user.school_id), programme=programme["id"]
+    )
+    roadmap = data["roadmap"] or {"items": []}
+    return {
+        "lagging": data["laggingPairs"],
+        "overdue": [item for item in roadmap["items"] if item["overdue"]],
+        **data["attention"],
+    }

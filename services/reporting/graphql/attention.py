@@ -1,0 +1,190 @@
+"""What needs a school's attention in a programme, beyond lagging pairs (`laggingPairs`) and
+overdue roadmap items (`roadmap`): meetings without both sides' feedback, missing or expiring
+consents, mentees without a pair, and surveys due. Names: for the school only, as every read
+here runs under the caller's scope (row-level security)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+import strawberry
+
+from services.programs.domain import PURPOSE_NAMES, Purpose
+
+from .context import ReaderInfo, reader_of
+
+LIMIT = 200
+
+FEEDBACK_GAPS = """
+WITH gaps AS (
+    SELECT m.id, m.pair_id, m.held_on, m.kind, a.mentor_id, a.mentee_ids,
+           NOT EXISTS (SELECT 1 FROM meeting_feedback f
+                       WHERE f.meeting_id = m.id AND f.author_id = a.mentor_id) AS mentor_missing,
+           EXISTS (SELECT 1 FROM unnest(a.mentee_ids) AS e(id)
+                   WHERE NOT EXISTS (SELECT 1 FROM meeting_feedback f
+                                     WHERE f.meeting_id = m.id AND f.author_id = e.id))
+               AS mentee_missing
+    FROM meetings m JOIN pairs a ON a.id = m.pair_id
+    WHERE a.programme_id = $1 AND a.status IN ('active', 'ended')
+)
+SELECT g.*, mentor.full_name AS mentor_name, mentee.full_name AS mentee_name
+FROM gaps g
+LEFT JOIN people mentor ON mentor.id = g.mentor_id
+LEFT JOIN people mentee ON mentee.id = g.mentee_ids[1]
+WHERE g.mentor_missing OR g.mentee_missing
+ORDER BY g.held_on DESC, g.id LIMIT $2
+"""
+
+# Each participant's personal-data consent valid on $2, and the last day the latest one runs.
+CONSENT_PROBLEMS = """
+SELECT p.id, p.full_name, p.is_mentee, v.valid, v.last_day
+FROM people p
+CROSS JOIN LATERAL (
+    SELECT count(*) > 0 AS valid, max(coalesce(c.expires_on, 'infinity'::date)) AS last_day
+    FROM consents c
+    WHERE c.person_id = p.id AND c.kind = 'personal_data' AND c.signed_on <= $2
+      AND (c.expires_on IS NULL OR c.expires_on >= $2)
+      AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $2)
+) v
+WHERE p.school_id = $1 AND (p.is_mentor OR p.is_mentee) AND p.full_name IS NOT NULL
+  AND (NOT v.valid OR v.last_day <= $3)
+ORDER BY v.valid, p.full_name, p.id LIMIT $4
+"""
+
+# Mentees of the programme's school in no pair of it (a withdrawn proposal does not count).
+UNMATCHED = """
+SELECT p.id, p.full_name FROM programmes g
+JOIN people p ON p.school_id = g.school_id
+WHERE g.id = $1 AND p.is_mentee AND p.full_name IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pairs a WHERE a.programme_id = g.id AND p.id = ANY(a.mentee_ids)
+                  AND a.status <> 'dissolved')
+ORDER BY p.full_name, p.id LIMIT $2
+"""
+
+# Entry diagnostics once a pair works; exit diagnostics and both sides' satisfaction once it has
+# completed: each due while its respondent has not answered it in the programme.
+SURVEYS_DUE = """
+SELECT a.id AS pair_id, d.respondent_id, p.full_name, d.purpose
+FROM pairs a
+CROSS JOIN LATERAL (
+    SELECT e.id AS respondent_id, v.purpose, v.due
+    FROM unnest(a.mentee_ids) AS e(id)
+    CROSS JOIN (VALUES ('entry_diagnostics', a.status IN ('active', 'ended')),
+                       ('exit_diagnostics', a.outcome = 'completed'),
+                       ('mentee_satisfaction', a.outcome = 'completed')) AS v(purpose, due)
+    UNION ALL
+    SELECT a.mentor_id, 'mentor_satisfaction', a.outcome = 'completed'
+) d
+JOIN people p ON p.id = d.respondent_id
+WHERE a.programme_id = $1 AND d.due AND p.full_name IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM survey_responses r
+                  WHERE r.programme_id = $1 AND r.respondent_id = d.respondent_id
+                    AND r.purpose = d.purpose)
+ORDER BY p.full_name, d.purpose LIMIT $2
+"""
+
+
+@strawberry.type
+class FeedbackGap:
+    meeting_id: strawberry.ID
+    pair_id: strawberry.ID
+    held_on: date
+    kind: str
+    mentor_name: str | None
+    mentee_name: str | None
+    mentor_missing: bool
+    mentee_missing: bool
+
+
+@strawberry.type
+class ConsentProblem:
+    person_id: strawberry.ID
+    full_name: str
+    is_mentee: bool
+    missing: bool = strawberry.field(description="Нет действующего согласия на обработку ПДн")
+    expires_on: date | None = strawberry.field(description="Когда истекает (если скоро)")
+
+
+@strawberry.type
+class Unmatched:
+    person_id: strawberry.ID
+    full_name: str
+
+
+@strawberry.type
+class SurveyDue:
+    pair_id: strawberry.ID
+    respondent_id: strawberry.ID
+    full_name: str
+    purpose: str
+    purpose_name: str
+
+
+@strawberry.type
+class Attention:
+    meetings_without_feedback: list[FeedbackGap]
+    consent_problems: list[ConsentProblem]
+    unmatched_mentees: list[Unmatched]
+    surveys_due: list[SurveyDue]
+
+
+def _id(value: UUID) -> strawberry.ID:
+    return strawberry.ID(str(value))
+
+
+async def attention(
+    info: ReaderInfo,
+    school_id: strawberry.ID,
+    programme_id: strawberry.ID,
+    on: date | None = None,
+    expiring_within_days: int = 30,
+) -> Attention:
+    """Что требует внимания школы в программе: встречи без отзывов обеих сторон, согласия
+    отсутствующие или истекающие в ближайшие дни, наставляемые без пары, анкеты к заполнению."""
+    reader = reader_of(info)
+    day = on or date.today()
+    programme, school = UUID(str(programme_id)), UUID(str(school_id))
+    horizon = day + timedelta(days=max(0, min(expiring_within_days, 365)))
+    gaps = await reader.fetch(FEEDBACK_GAPS, programme, LIMIT)
+    consents = await reader.fetch(CONSENT_PROBLEMS, school, day, horizon, LIMIT)
+    unmatched = await reader.fetch(UNMATCHED, programme, LIMIT)
+    surveys = await reader.fetch(SURVEYS_DUE, programme, LIMIT)
+    return Attention(
+        meetings_without_feedback=[
+            FeedbackGap(
+                meeting_id=_id(r["id"]),
+                pair_id=_id(r["pair_id"]),
+                held_on=r["held_on"],
+                kind=r["kind"],
+                mentor_name=r["mentor_name"],
+                mentee_name=r["mentee_name"],
+                mentor_missing=r["mentor_missing"],
+                mentee_missing=r["mentee_missing"],
+            )
+            for r in gaps
+        ],
+        consent_problems=[
+            ConsentProblem(
+                person_id=_id(r["id"]),
+                full_name=r["full_name"],
+                is_mentee=r["is_mentee"],
+                missing=not r["valid"],
+                expires_on=r["last_day"] if r["valid"] else None,
+            )
+            for r in consents
+        ],
+        unmatched_mentees=[
+            Unmatched(person_id=_id(r["id"]), full_name=r["full_name"]) for r in unmatched
+        ],
+        surveys_due=[
+            SurveyDue(
+                pair_id=_id(r["pair_id"]),
+                respondent_id=_id(r["respondent_id"]),
+                full_name=r["full_name"],
+                purpose=r["purpose"],
+                purpose_name=PURPOSE_NAMES[Purpose(r["purpose"])],
+            )
+            for r in surveys
+        ],
+    )

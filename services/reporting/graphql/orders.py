@@ -1,0 +1,40 @@
+"""The director's orders approving a programme's pairs (each a DOCX at `/orders/{id}`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import strawberry
+
+from .context import ReaderInfo, reader_of
+
+
+@strawberry.type
+class PairsOrder:
+    id: strawberry.ID
+    programme_id: strawberry.ID
+    number: str
+    order_date: date
+    pair_count: int
+    issued_at: datetime
+
+
+async def pair_orders(info: ReaderInfo, programme_id: strawberry.ID) -> list[PairsOrder]:
+    """Приказы об утверждении наставнических пар (групп) программы, новые первыми."""
+    rows = await reader_of(info).fetch(
+        "SELECT * FROM pair_orders WHERE programme_id = $1"
+        " ORDER BY order_date DESC, issued_at DESC",
+        UUID(str(programme_id)),
+    )
+    return [
+        PairsOrder(
+            id=strawberry.ID(str(r["id"])),
+            programme_id=strawberry.ID(str(r["programme_id"])),
+            number=r["number"],
+            order_date=r["order_date"],
+            pair_count=len(r["pair_ids"]),
+            issued_at=r["issued_at"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,44 @@
+"""What the school's pages share: the school and its current programme, notices, redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request
+from litestar.response import Redirect
+
+from ..backend import Backend, Refused
+from ..session import WebUser, location
+
+PROGRAMMES = """
+query { programmes { id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn
+                     goals schoolId } }
+"""
+
+
+def school_of(user: WebUser) -> UUID:
+    """The user's school; other roles have their own pages."""
+    if user.school_id is None:
+        raise Refused(403, "not_school_staff", "Эта страница — для сотрудников школы")
+    return user.school_id
+
+
+async def current_programme(backend: Backend, user: WebUser) -> dict[str, Any] | None:
+    """The school's programme of the latest school year (the list comes newest first)."""
+    school_of(user)
+    programmes: list[dict[str, Any]] = (await backend.query(user.token, PROGRAMMES))["programmes"]
+    return programmes[0] if programmes else None
+
+
+async def programme_required(backend: Backend, user: WebUser) -> dict[str, Any]:
+    programme = await current_programme(backend, user)
+    if programme is None:
+        raise Refused(404, "no_programme", "У школы пока нет программы наставничества")
+    return programme
+
+
+def done(request: Request[Any, Any, Any], path: str, notice: str) -> Redirect:
+    """After a command: the page that shows its result, with a line saying what was done."""
+    request.session["notice"] = notice
+    return Redirect(path=location(path), status_code=303)

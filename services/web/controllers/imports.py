@@ -1,0 +1,105 @@
+"""A base from XLSX (the registry checks every row and stores all or none) and back to XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Response, Template
+
+from services.registry.spreadsheet import COLUMNS
+from services.registry.spreadsheet import Base as SheetBase
+
+from ..backend import Backend, Refused
+from ..forms import Form
+from ..pages import page
+from ..session import WebUser
+from .common import done, school_of
+from .people import BASE_TITLES, Base
+
+FINISHED = {"done", "rejected", "failed"}
+STATUS_NAMES = {
+    "reading": "читаем файл",
+    "checking": "проверяем строки",
+    "storing": "сохраняем",
+    "done": "загружено",
+    "rejected": "не загружено: в файле есть ошибки",
+    "failed": "не загружено: сбой при загрузке",
+}
+
+
+class ImportController(Controller):
+    @get("/people/{base:str}/import")
+    async def form(self, user: WebUser, base: Base) -> Template:
+        school_of(user)
+        return self._form(user, base, Form())
+
+    @post("/people/{base:str}/import")
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        base: Base,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Template | Redirect:
+        school = school_of(user)
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return self._form(user, base, Form(errors={"file": "Выберите файл .xlsx"}))
+        try:
+            started = await backend.upload(
+                user.token,
+                f"/schools/{school}/imports",
+                {"base": str(base)},
+                upload.filename,
+                await upload.read(),
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            return self._form(user, base, Form(errors={"file": refusal.message}))
+        return done(request, f"/imports/{started['id']}", "Файл получен, идёт проверка")
+
+    @get("/imports/{import_id:uuid}")
+    async def status(self, user: WebUser, backend: Backend, import_id: UUID) -> Template:
+        job = (await backend.get(user.token, "registry", f"/imports/{import_id}")).json()
+        base = Base(job["base"])
+        if job["status"] == "done" and job.get("position"):
+            await backend.caught_up(user.token, "registry", int(job["position"]))
+        return page(
+            "people/import_status.html",
+            user,
+            job=job,
+            base=base,
+            title=BASE_TITLES[base],
+            finished=job["status"] in FINISHED,
+            status_name=STATUS_NAMES.get(job["status"], job["status"]),
+        )
+
+    @get("/people/{base:str}/export")
+    async def export(self, user: WebUser, backend: Backend, base: Base) -> Response[bytes]:
+        """The reporting service's XLSX, fetched with the user's token and passed on."""
+        school_of(user)
+        answer = await backend.get(user.token, "reporting", f"/exports/{base}")
+        return Response(
+            answer.content,
+            media_type=answer.headers["content-type"],
+            headers={"Content-Disposition": answer.headers["content-disposition"]},
+        )
+
+    @staticmethod
+    def _form(user: WebUser, base: Base, form: Form) -> Template:
+        return page(
+            "people/import.html",
+            user,
+            status_code=400 if form.errors else 200,
+            base=base,
+            title=BASE_TITLES[base],
+            form=form,
+            columns=COLUMNS[SheetBase(str(base))],
+        )

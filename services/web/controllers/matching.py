@@ -1,0 +1,153 @@
+"""Matching: the mentors suggested for each mentee with the score and its reasons, the
+whole-programme assignment as a preview, and the curator's decisions — accept, reject, override,
+and a directive assignment for those left unmatched. Every pair formed here waits for the
+director's order (`orders.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from ..backend import Backend, Refused
+from ..forms import Form
+from ..pages import page
+from ..session import WebUser
+from .common import done, programme_required
+
+MATCHING = """
+query($programme: ID!) {
+  programmeMatching(programmeId: $programme, perMentee: 3) {
+    suggestions { mentee { id fullName }
+                  options { mentor { id fullName } score reasons { text points } } }
+    assignment { mentee { id fullName } mentor { id fullName } score reasons { text points } }
+    assignmentTotal
+    unmatched { id fullName }
+  }
+  people(role: MENTOR, first: 200) { edges { node { id fullName mentorCapacity } } }
+}
+"""
+BASIS_NOTICES = {
+    "suggested": "Пара сформирована по предложению подбора",
+    "chosen": "Пара сформирована по выбору куратора",
+    "directive": "Наставник назначен директивно",
+}
+
+
+def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> dict[str, Any]:
+    return {"form": form, "mentor_id": mentor, "mentee_ids": [mentee], "basis": basis}
+
+
+class MatchingController(Controller):
+    path = "/matching"
+
+    @get("/")
+    async def show(self, user: WebUser, backend: Backend, form: str = "") -> Template:
+        programme = await programme_required(backend, user)
+        return await self._page(user, backend, programme, form, Form())
+
+    @post("/pairs")
+    async def form_pair(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        """Accept a suggestion, override it with another mentor, or assign by directive."""
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        basis = form.text("basis") or "chosen"
+        body = pair_body(
+            form.text("form") or programme["forms"][0],
+            form.text("mentor_id"),
+            form.text("mentee_id"),
+            basis,
+        )
+        try:
+            await backend.command(
+                user.token, "programs", f"/programmes/{programme['id']}/pairs", body
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.errors[""] = refusal.message
+            return await self._page(user, backend, programme, body["form"], form)
+        return done(request, f"/matching?form={body['form']}", BASIS_NOTICES.get(basis, ""))
+
+    @post("/assignment")
+    async def accept_assignment(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        """Every pair of the preview, as shown: each checked again by the programs service."""
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        chosen_form = form.text("form") or programme["forms"][0]
+        matching = await self._matching(user, backend, programme)
+        refused = []
+        for suggestion in matching["assignment"]:
+            body = pair_body(
+                chosen_form, suggestion["mentor"]["id"], suggestion["mentee"]["id"], "suggested"
+            )
+            try:
+                await backend.command(
+                    user.token, "programs", f"/programmes/{programme['id']}/pairs", body
+                )
+            except Refused as refusal:
+                if not refusal.belongs_to_form:
+                    raise
+                refused.append(f"{suggestion['mentee']['fullName']}: {refusal.message}")
+        formed = len(matching["assignment"]) - len(refused)
+        if refused:
+            form.errors[""] = f"Сформировано пар: {formed}. Не сформированы: " + "; ".join(refused)
+            return await self._page(user, backend, programme, chosen_form, form)
+        return done(request, "/orders", f"Сформировано пар: {formed}; они ждут приказа")
+
+    @post("/rejections")
+    async def reject(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Redirect:
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/programmes/{programme['id']}/rejected-suggestions",
+            {
+                "mentee_id": form.text("mentee_id"),
+                "mentor_id": form.text("mentor_id"),
+                "reason": form.text("reason") or "",
+            },
+        )
+        return done(request, f"/matching?form={form.text('form') or ''}", "Предложение отклонено")
+
+    @staticmethod
+    async def _matching(
+        user: WebUser, backend: Backend, programme: dict[str, Any]
+    ) -> dict[str, Any]:
+        data = await backend.query(user.token, MATCHING, programme=programme["id"])
+        matching: dict[str, Any] = data["programmeMatching"] or {
+            "suggestions": [],
+            "assignment": [],
+            "assignmentTotal": 0,
+            "unmatched": [],
+        }
+        matching["mentors"] = [e["node"] for e in data["people"]["edges"]]
+        return matching
+
+    async def _page(
+        self,
+        user: WebUser,
+        backend: Backend,
+        programme: dict[str, Any],
+        chosen_form: str,
+        form: Form,
+    ) -> Template:
+        matching = await self._matching(user, backend, programme)
+        chosen = chosen_form if chosen_form in programme["forms"] else programme["forms"][0]
+        return page(
+            "school/matching.html",
+            user,
+            status_code=400 if form.errors else 200,
+            programme=programme,
+            matching=matching,
+            chosen_form=chosen,
+            form=form,
+        )

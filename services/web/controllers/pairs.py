@@ -1,0 +1,336 @@
+"""Pairs and groups: the list, and a pair's page — its plan, its meetings with feedback (a form
+to record one), and the surveys its participants are due to fill in."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from services.programs.domain import MEETING_KIND_NAMES, MeetingKind
+
+from ..backend import Backend, Refused
+from ..forms import Form
+from ..pages import page
+from ..session import WebUser
+from .common import done, programme_required, school_of
+
+PAIRS = """
+query($programme: ID!) {
+  pairs(programmeId: $programme, first: 200) {
+    totalCount
+    edges { node { id form status basis orderNumber orderDate isGroup
+                   mentor { id fullName kind consents { kind valid } }
+                   mentees { id fullName grade } meetings { heldOn } } }
+  }
+}
+"""
+PAIR = """
+query($id: ID!) {
+  pair(id: $id) {
+    id programmeId form status basis orderNumber orderDate outcome endedOn summary isGroup
+    mentor { id fullName position }
+    mentees { id fullName grade }
+    plan { startsOn endsOn goals progress tasks { id title dueOn completedOn overdue } }
+    meetings { id kind heldOn durationMinutes meetingFormat topic
+               feedback { authorId side rating comment } }
+  }
+}
+"""
+SURVEYS = """
+query($school: ID!, $programme: ID!) {
+  surveyTemplates { id purpose platformDefault }
+  attention(schoolId: $school, programmeId: $programme) {
+    surveysDue { pairId respondentId fullName purpose purposeName }
+  }
+}
+"""
+MEETING_FIELDS = {
+    "kind": "kind",
+    "held_on": "held_on",
+    "duration_minutes": "duration_minutes",
+    "format": "format",
+    "topic": "topic",
+    "mentor_feedback.rating": "mentor_rating",
+    "mentor_feedback.comment": "mentor_comment",
+    "mentee_feedback.rating": "mentee_rating",
+    "mentee_feedback.comment": "mentee_comment",
+}
+MEETING_RULES = {
+    "meeting_in_future": "held_on",
+    "meeting_exists": "kind",
+    "after_final_meeting": "kind",
+    "rating_out_of_scale": "mentor_rating",
+}
+
+
+async def pair_or_404(backend: Backend, user: WebUser, pair_id: UUID) -> dict[str, Any]:
+    school_of(user)
+    pair: dict[str, Any] | None = (await backend.query(user.token, PAIR, id=str(pair_id)))["pair"]
+    if pair is None:
+        raise Refused(404, "pair_not_found", "Пара не найдена")
+    return pair
+
+
+def names_of(pair: dict[str, Any]) -> dict[str, str]:
+    """Participants by id: the mentor and every mentee."""
+    people = [pair["mentor"], *pair["mentees"]]
+    return {p["id"]: p["fullName"] for p in people if p}
+
+
+def missing_feedback(pair: dict[str, Any], meeting: dict[str, Any]) -> list[dict[str, str]]:
+    """The participants who have not yet given feedback on a meeting."""
+    given = {f["authorId"] for f in meeting["feedback"]}
+    return [{"id": i, "name": n} for i, n in names_of(pair).items() if i not in given]
+
+
+async def surveys_due(
+    backend: Backend, user: WebUser, pair: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The surveys the pair's participants are due to answer (reporting decides which), each
+    with the platform's template to answer it on."""
+    data = await backend.query(
+        user.token, SURVEYS, school=str(school_of(user)), programme=pair["programmeId"]
+    )
+    templates = {t["purpose"]: t["id"] for t in data["surveyTemplates"] if t["platformDefault"]}
+    return [
+        {**due, "templateId": templates[due["purpose"]]}
+        for due in data["attention"]["surveysDue"]
+        if due["pairId"] == pair["id"] and due["purpose"] in templates
+    ]
+
+
+class PairController(Controller):
+    path = "/pairs"
+
+    @get("/")
+    async def listing(self, user: WebUser, backend: Backend) -> Template:
+        programme = await programme_required(backend, user)
+        found = (await backend.query(user.token, PAIRS, programme=programme["id"]))["pairs"]
+        return page(
+            "pairs/list.html",
+            user,
+            programme=programme,
+            pairs=[edge["node"] for edge in found["edges"]],
+            total=found["totalCount"],
+        )
+
+    @get("/{pair_id:uuid}")
+    async def show(self, user: WebUser, backend: Backend, pair_id: UUID) -> Template:
+        pair = await pair_or_404(backend, user, pair_id)
+        return await self._page(user, backend, pair, Form(values=meeting_defaults(pair)))
+
+    @post("/{pair_id:uuid}/meetings")
+    async def record_meeting(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
+    ) -> Template | Redirect:
+        form = Form.of(await request.form())
+        try:
+            await backend.command(
+                user.token, "programs", f"/pairs/{pair_id}/meetings", meeting_command(form)
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            pair = await pair_or_404(backend, user, pair_id)
+            form.refused(refusal, MEETING_FIELDS, MEETING_RULES)
+            return await self._page(user, backend, pair, form)
+        return done(request, f"/pairs/{pair_id}", "Встреча записана")
+
+    @post("/{pair_id:uuid}/meetings/{meeting_id:uuid}/feedback")
+    async def give_feedback(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        meeting_id: UUID,
+    ) -> Redirect:
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/pairs/{pair_id}/meetings/{meeting_id}/feedback",
+            {
+                "author_id": form.text("author_id"),
+                "rating": form.number("rating"),
+                "comment": form.text("comment"),
+            },
+        )
+        return done(request, f"/pairs/{pair_id}", "Отзыв записан")
+
+    @post("/{pair_id:uuid}/plan/tasks/{task_id:uuid}/completion")
+    async def complete_task(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        task_id: UUID,
+    ) -> Redirect:
+        await backend.command(
+            user.token,
+            "programs",
+            f"/pairs/{pair_id}/plan/tasks/{task_id}/completion",
+            {"completed_on": date.today().isoformat()},
+        )
+        return done(request, f"/pairs/{pair_id}", "Задача отмечена выполненной")
+
+    @post("/{pair_id:uuid}/dissolution")
+    async def dissolve(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
+    ) -> Redirect:
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/pairs/{pair_id}/dissolution",
+            {"reason": form.text("reason") or ""},
+        )
+        return done(request, "/orders", "Предложенная пара отозвана")
+
+    @get("/{pair_id:uuid}/surveys/{template_id:uuid}/{respondent_id:uuid}")
+    async def survey(
+        self,
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        template_id: UUID,
+        respondent_id: UUID,
+    ) -> Template:
+        pair = await pair_or_404(backend, user, pair_id)
+        return await self._survey(user, backend, pair, template_id, respondent_id, Form())
+
+    @post("/{pair_id:uuid}/surveys/{template_id:uuid}/{respondent_id:uuid}")
+    async def answer_survey(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        template_id: UUID,
+        respondent_id: UUID,
+    ) -> Template | Redirect:
+        pair = await pair_or_404(backend, user, pair_id)
+        template = await template_or_404(backend, user, template_id)
+        multiple = tuple(f"q_{q['code']}" for q in template["questions"] if q["kind"] == "multiple")
+        form = Form.of(await request.form(), lists=multiple)
+        body = {
+            "template_id": str(template_id),
+            "respondent_id": str(respondent_id),
+            "answered_on": form.day("answered_on") or date.today().isoformat(),
+            "answers": answers_of(template, form),
+            "pair_id": str(pair_id),
+        }
+        try:
+            await backend.command(
+                user.token, "programs", f"/programmes/{pair['programmeId']}/survey-responses", body
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            question = refusal.details.get("question")
+            form.errors[f"q_{question}" if question else ""] = refusal.message
+            return await self._survey(user, backend, pair, template_id, respondent_id, form)
+        return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
+
+    @staticmethod
+    async def _survey(
+        user: WebUser,
+        backend: Backend,
+        pair: dict[str, Any],
+        template_id: UUID,
+        respondent_id: UUID,
+        form: Form,
+    ) -> Template:
+        respondent = names_of(pair).get(str(respondent_id))
+        if respondent is None:
+            raise Refused(404, "not_a_member", "Этот человек не участник пары")
+        return page(
+            "pairs/survey.html",
+            user,
+            status_code=400 if form.errors else 200,
+            pair=pair,
+            template=await template_or_404(backend, user, template_id),
+            respondent_id=str(respondent_id),
+            respondent=respondent,
+            form=form,
+        )
+
+    @staticmethod
+    async def _page(user: WebUser, backend: Backend, pair: dict[str, Any], form: Form) -> Template:
+        for meeting in pair["meetings"]:
+            meeting["missing"] = missing_feedback(pair, meeting)
+        return page(
+            "pairs/pair.html",
+            user,
+            status_code=400 if form.errors else 200,
+            pair=pair,
+            names=names_of(pair),
+            form=form,
+            kinds=[(str(k), n) for k, n in MEETING_KIND_NAMES.items()],
+            surveys=await surveys_due(backend, user, pair),
+        )
+
+
+TEMPLATES = """
+query { surveyTemplates { id title purpose purposeName
+                          questions { code text kind options required } } }
+"""
+
+
+async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) -> dict[str, Any]:
+    templates = (await backend.query(user.token, TEMPLATES))["surveyTemplates"]
+    found = [t for t in templates if t["id"] == str(template_id)]
+    if not found:
+        raise Refused(404, "template_not_found", "Анкета не найдена")
+    template: dict[str, Any] = found[0]
+    return template
+
+
+def answers_of(template: dict[str, Any], form: Form) -> dict[str, Any]:
+    """Each answered question's value in its type (a scale's number, yes/no as true/false)."""
+    answers: dict[str, Any] = {}
+    for question in template["questions"]:
+        name, kind = f"q_{question['code']}", question["kind"]
+        value: Any = form.choices(name) if kind == "multiple" else form.text(name)
+        if not value:
+            continue
+        if kind == "scale":
+            value = form.number(name)
+        elif kind == "yes_no":
+            value = value == "yes"
+        answers[question["code"]] = value
+    return answers
+
+
+def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:
+    """The next meeting in the standard sequence, today, 45 minutes, in person."""
+    held = {m["kind"] for m in pair["meetings"]}
+    sequence = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
+    kind = next((k for k in sequence if k not in held), MeetingKind.REGULAR)
+    return {
+        "kind": str(kind),
+        "held_on": date.today().isoformat(),
+        "duration_minutes": "45",
+        "format": "in_person",
+    }
+
+
+def meeting_command(form: Form) -> dict[str, Any]:
+    def feedback(side: str) -> dict[str, Any] | None:
+        rating, comment = form.number(f"{side}_rating"), form.text(f"{side}_comment")
+        return {"rating": rating, "comment": comment} if rating or comment else None
+
+    return {
+        "kind": form.text("kind"),
+        "held_on": form.day("held_on"),
+        "duration_minutes": form.number("duration_minutes"),
+        "format": form.text("format") or "in_person",
+        "topic": form.text("topic") or "",
+        "mentor_feedback": feedback("mentor"),
+        "mentee_feedback": feedback("mentee"),
+    }

@@ -1,0 +1,367 @@
+"""The school's bases of mentees and of mentors: lists, a person's card, adding a person,
+consents, the mentee's profile and the mentor's questionnaire."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES
+
+from ..backend import Backend, Refused
+from ..forms import Form
+from ..pages import page
+from ..session import WebUser
+from .common import done, school_of
+
+
+class Base(StrEnum):
+    MENTEES = "mentees"
+    MENTORS = "mentors"
+
+
+BASE_TITLES = {Base.MENTEES: "База наставляемых", Base.MENTORS: "База наставников"}
+ROLE_OF = {Base.MENTEES: "MENTEE", Base.MENTORS: "MENTOR"}
+MENTEE_KINDS = ("student", "teacher")
+MENTOR_STATUS_NAMES = {
+    "candidate": "кандидат",
+    "potential": "анкета заполнена",
+    "recommended": "рекомендован",
+    "not_recommended": "не рекомендован",
+    "approved": "утверждён приказом",
+}
+PAGE_SIZE = 25
+
+PEOPLE = """
+query($role: ParticipantRole, $kind: String, $search: String, $status: String, $after: String,
+      $first: Int!) {
+  people(role: $role, kind: $kind, search: $search, mentorStatus: $status, first: $first,
+         after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id fullName kind grade position birthDate youngSpecialist
+                   consents { kind valid signedBy }
+                   mentorProfile { status competences }
+                   menteeProfile { categories } } }
+  }
+}
+"""
+PERSON = """
+query($id: ID!) {
+  person(id: $id) {
+    id kind fullName birthDate grade position contacts teachingSince isMentor isMentee
+    mentorCapacity youngSpecialist
+    consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
+    staffRoles { role forms area }
+    thirdPartyInformation { source information recordedAt }
+    menteeProfile { categories needs requests }
+    mentorProfile { status competences interests preferredAgeMin preferredAgeMax
+                    hoursPerMonth experience interviewedOn registerOrderNumber
+                    registerOrderDate }
+  }
+}
+"""
+
+# Where each field of a registration lands on the form, and which rule belongs to which field.
+PERSON_FIELDS = {
+    "full_name": "full_name",
+    "kind": "kind",
+    "birth_date": "birth_date",
+    "grade": "grade",
+    "contacts": "contacts",
+    "mentor_capacity": "mentor_capacity",
+    "position": "position",
+    "teaching_since": "teaching_since",
+    "consent.signed_on": "consent_signed_on",
+    "consent.representative_name": "representative_name",
+    "consent.relation": "relation",
+}
+PERSON_RULES = {
+    "duplicate_person": "full_name",
+    "birth_date": "birth_date",
+    "birth_date_in_future": "birth_date",
+    "mentee_kind": "kind",
+    "minor_needs_representative": "representative_name",
+    "consent_expiry_before_signing": "consent_signed_on",
+}
+CONSENT_FIELDS = {
+    "signed_on": "signed_on",
+    "expires_on": "expires_on",
+    "representative_name": "representative_name",
+    "relation": "relation",
+    "kind": "kind",
+}
+CONSENT_RULES = {
+    "minor_needs_representative": "representative_name",
+    "duty_consent_by_representative": "representative_name",
+    "consent_expiry_before_signing": "expires_on",
+    "consent_exists": "kind",
+}
+
+
+async def person_or_404(backend: Backend, user: WebUser, person_id: UUID) -> dict[str, Any]:
+    """A person of the user's school; another school's person is simply not found."""
+    school_of(user)
+    person: dict[str, Any] | None = (await backend.query(user.token, PERSON, id=str(person_id)))[
+        "person"
+    ]
+    if person is None:
+        raise Refused(404, "person_not_found", "Человек не найден")
+    return person
+
+
+def kinds_for(base: Base) -> list[tuple[str, str]]:
+    codes = MENTEE_KINDS if base == Base.MENTEES else tuple(PERSON_KIND_NAMES)
+    return [(code, PERSON_KIND_NAMES[code]) for code in codes]
+
+
+class PeopleController(Controller):
+    path = "/people"
+
+    @get("/{base:str}")
+    async def listing(
+        self,
+        user: WebUser,
+        backend: Backend,
+        base: Base,
+        search: str = "",
+        kind: str = "",
+        status: str = "",
+        after: str = "",
+    ) -> Template:
+        school_of(user)
+        found = (
+            await backend.query(
+                user.token,
+                PEOPLE,
+                role=ROLE_OF[base],
+                kind=kind or None,
+                search=search.strip() or None,
+                status=(status or None) if base == Base.MENTORS else None,
+                after=after or None,
+                first=PAGE_SIZE,
+            )
+        )["people"]
+        return page(
+            "people/list.html",
+            user,
+            base=base,
+            title=BASE_TITLES[base],
+            people=[edge["node"] for edge in found["edges"]],
+            total=found["totalCount"],
+            next_cursor=found["pageInfo"]["endCursor"]
+            if found["pageInfo"]["hasNextPage"]
+            else None,
+            filters={"search": search, "kind": kind, "status": status},
+            kinds=kinds_for(base),
+            statuses=list(MENTOR_STATUS_NAMES.items()),
+            status_names=MENTOR_STATUS_NAMES,
+            paged=bool(after),
+        )
+
+    @get("/{base:str}/new")
+    async def new(self, user: WebUser, base: Base) -> Template:
+        school_of(user)
+        return self._person_form(user, base, Form(values={"mentor_capacity": "1"}))
+
+    @post("/{base:str}/new")
+    async def add(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, base: Base
+    ) -> Template | Redirect:
+        form = Form.of(await request.form())
+        if not form.require("full_name", "kind"):
+            return self._person_form(user, base, form)
+        try:
+            created = await backend.command(
+                user.token, "registry", "/people", self._registration(user, base, form)
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            return self._person_form(user, base, form.refused(refusal, PERSON_FIELDS, PERSON_RULES))
+        return done(request, f"/people/{base}/{created['id']}", "Человек добавлен в базу")
+
+    @get("/{base:str}/{person_id:uuid}")
+    async def card(self, user: WebUser, backend: Backend, base: Base, person_id: UUID) -> Template:
+        person = await person_or_404(backend, user, person_id)
+        return self._card(user, base, person, Form())
+
+    @post("/{base:str}/{person_id:uuid}/consents")
+    async def sign_consent(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        base: Base,
+        person_id: UUID,
+    ) -> Template | Redirect:
+        form = Form.of(await request.form())
+        body = {
+            "kind": form.text("kind") or "personal_data",
+            "signed_on": form.day("signed_on"),
+            "expires_on": form.day("expires_on"),
+            "representative_name": form.text("representative_name"),
+            "relation": form.text("relation"),
+        }
+        try:
+            await backend.command(user.token, "registry", f"/people/{person_id}/consents", body)
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            person = await person_or_404(backend, user, person_id)
+            form.refused(refusal, CONSENT_FIELDS, CONSENT_RULES)
+            return self._card(user, base, person, form)
+        return done(request, f"/people/{base}/{person_id}", "Согласие записано")
+
+    @post("/{base:str}/{person_id:uuid}/consents/{consent_id:uuid}/withdrawal")
+    async def withdraw_consent(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        base: Base,
+        person_id: UUID,
+        consent_id: UUID,
+    ) -> Redirect:
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "registry",
+            f"/people/{person_id}/consents/{consent_id}/withdrawal",
+            {"withdrawn_on": form.day("withdrawn_on")},
+        )
+        return done(request, f"/people/{base}/{person_id}", "Согласие отозвано")
+
+    @get("/{base:str}/{person_id:uuid}/profile")
+    async def profile(
+        self, user: WebUser, backend: Backend, base: Base, person_id: UUID
+    ) -> Template:
+        person = await person_or_404(backend, user, person_id)
+        return self._profile_form(user, base, person, profile_values(person))
+
+    @post("/{base:str}/{person_id:uuid}/profile")
+    async def save_profile(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        base: Base,
+        person_id: UUID,
+    ) -> Template | Redirect:
+        person = await person_or_404(backend, user, person_id)
+        form = Form.of(await request.form(), lists=("categories",))
+        path, body = profile_command(person, form)
+        try:
+            await backend.command(user.token, "registry", path, body, method="PUT")
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            fields = {name: name for name in body}
+            form.refused(refusal, fields, {"age_range": "preferred_age_max"})
+            return self._profile_form(user, base, person, form)
+        return done(request, f"/people/{base}/{person_id}", "Сведения сохранены")
+
+    @staticmethod
+    def _registration(user: WebUser, base: Base, form: Form) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "school_id": str(school_of(user)),
+            "kind": form.text("kind"),
+            "full_name": form.text("full_name"),
+            "roles": ["mentee" if base == Base.MENTEES else "mentor"],
+            "birth_date": form.day("birth_date"),
+            "grade": form.text("grade"),
+            "contacts": form.text("contacts"),
+            "position": form.text("position"),
+            "teaching_since": form.day("teaching_since"),
+            "mentor_capacity": form.number("mentor_capacity") or 1,
+        }
+        if form.text("consent_signed_on"):
+            body["consent"] = {
+                "signed_on": form.day("consent_signed_on"),
+                "representative_name": form.text("representative_name"),
+                "relation": form.text("relation"),
+            }
+        return body
+
+    @staticmethod
+    def _person_form(user: WebUser, base: Base, form: Form) -> Template:
+        return page(
+            "people/new.html",
+            user,
+            status_code=400 if form.errors else 200,
+            base=base,
+            title=BASE_TITLES[base],
+            form=form,
+            kinds=kinds_for(base),
+        )
+
+    @staticmethod
+    def _card(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
+        return page(
+            "people/card.html",
+            user,
+            status_code=400 if form.errors else 200,
+            person=person,
+            base=base,
+            form=form,
+            status_names=MENTOR_STATUS_NAMES,
+        )
+
+    @staticmethod
+    def _profile_form(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
+        return page(
+            "people/profile.html",
+            user,
+            status_code=400 if form.errors else 200,
+            base=base,
+            person=person,
+            form=form,
+            categories=[(str(k), v) for k, v in CATEGORY_NAMES.items()],
+        )
+
+
+def profile_values(person: dict[str, Any]) -> Form:
+    """The saved profile (a mentee's) or questionnaire (a mentor's) as the form shows it."""
+    if person["isMentee"]:
+        mentee = person["menteeProfile"] or {}
+        return Form(
+            values={
+                "categories": mentee.get("categories") or [],
+                "requests": mentee.get("requests") or "",
+                "needs": ", ".join(mentee.get("needs") or []),
+            }
+        )
+    mentor = person["mentorProfile"] or {}
+    return Form(
+        values={
+            "competences": ", ".join(mentor.get("competences") or []),
+            "interests": ", ".join(mentor.get("interests") or []),
+            "hours_per_month": mentor.get("hoursPerMonth") or "",
+            "capacity": person["mentorCapacity"],
+            "preferred_age_min": mentor.get("preferredAgeMin") or "",
+            "preferred_age_max": mentor.get("preferredAgeMax") or "",
+            "experience": mentor.get("experience") or "",
+        }
+    )
+
+
+def profile_command(person: dict[str, Any], form: Form) -> tuple[str, dict[str, Any]]:
+    if person["isMentee"]:
+        return f"/people/{person['id']}/mentee-profile", {
+            "categories": form.choices("categories"),
+            "requests": form.text("requests"),
+            "needs": form.words("needs"),
+        }
+    return f"/people/{person['id']}/mentor-questionnaire", {
+        "competences": form.words("competences"),
+        "interests": form.words("interests"),
+        "hours_per_month": form.number("hours_per_month"),
+        "capacity": form.number("capacity") or 1,
+        "preferred_age_min": form.number("preferred_age_min"),
+        "preferred_age_max": form.number("preferred_age_max"),
+        "experience": form.text("experience"),
+    }

@@ -1,0 +1,103 @@
+"""The school's programme with its stage and meeting rule, and its roadmap with each
+activity's status in the school year and what is overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+
+from services.programs.domain import ITEM_STATUS_NAMES
+
+from ..backend import Backend, Refused
+from ..forms import Form
+from ..pages import page
+from ..session import WebUser
+from .common import done, programme_required, school_of
+
+ROADMAP = """
+query($school: ID!) {
+  roadmap(schoolId: $school) {
+    orderNumber orderDate periodFrom periodTo monitoringWindow regulationTitle regulationVersion
+    regulationAdoptedOn schoolYear completion overdueCount
+    items { id stage stageName activity deadline dueOn responsible expectedResult controlPoint
+            status statusName reportedOn evidence overdue }
+  }
+}
+"""
+
+
+class ProgrammeController(Controller):
+    @get("/programme")
+    async def programme(self, user: WebUser, backend: Backend) -> Template:
+        programme = await programme_required(backend, user)
+        rule = Form(values={"every_days": programme["meetingEveryDays"]})
+        return page("school/programme.html", user, programme=programme, form=rule)
+
+    @post("/programme/stage")
+    async def move_to_stage(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Redirect:
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/programmes/{programme['id']}/stage",
+            {"stage": form.number("stage")},
+        )
+        return done(request, "/programme", "Программа перешла на следующий этап")
+
+    @post("/programme/meeting-rule")
+    async def set_meeting_rule(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        try:
+            await backend.command(
+                user.token,
+                "programs",
+                f"/programmes/{programme['id']}/meeting-rule",
+                {"every_days": form.number("every_days")},
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.refused(refusal, {"every_days": "every_days"}, {})
+            form.errors.setdefault("every_days", form.errors.pop("", ""))
+            return page("school/programme.html", user, 400, programme=programme, form=form)
+        return done(request, "/programme", "Правило частоты встреч изменено")
+
+    @get("/roadmap")
+    async def roadmap(self, user: WebUser, backend: Backend) -> Template:
+        school = school_of(user)
+        data = await backend.query(user.token, ROADMAP, school=str(school))
+        return page(
+            "school/roadmap.html",
+            user,
+            roadmap=data["roadmap"],
+            statuses=[(str(k), v) for k, v in ITEM_STATUS_NAMES.items()],
+        )
+
+    @post("/roadmap/items/{item_id:uuid}/progress")
+    async def report_progress(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, item_id: UUID
+    ) -> Redirect:
+        school = school_of(user)
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/schools/{school}/roadmap/items/{item_id}/progress",
+            {
+                "status": form.text("status"),
+                "on": form.day("on") or date.today().isoformat(),
+                "school_year": form.text("school_year"),
+                "evidence": form.text("evidence") or "",
+            },
+        )
+        return done(request, f"/roadmap#item-{item_id}", "Статус мероприятия записан")
