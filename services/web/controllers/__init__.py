@@ -1,5 +1,6 @@
 """One controller per area of the interface."""
 
+from .auditor import AuditController
 from .home import HomeController
 from .imports import ImportController
 from .login import LoginController
@@ -22,6 +23,7 @@ CONTROLLERS = [
     PairController,
     MonitoringController,
     RegionController,
+    AuditController,
 ]
 
 __all__ = ["CONTROLLERS"]

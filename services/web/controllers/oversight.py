@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -71,3 +71,13 @@ def query_string(params: Mapping[str, Any], **changes: Any) -> str:
     merged = {**params, **changes}
     kept = {k: v for k, v in merged.items() if v not in (None, "", False)}
     return "?" + urlencode(kept) if kept else ""
+
+
+def parse_day(raw: str) -> date | None:
+    """A date typed as ДД.ММ.ГГГГ or sent by a date field (ISO); None if it is neither."""
+    for parse in (date.fromisoformat, lambda text: datetime.strptime(text, "%d.%m.%Y").date()):
+        try:
+            return parse(raw)
+        except ValueError:
+            continue
+    return None

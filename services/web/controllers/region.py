@@ -4,7 +4,7 @@ drawn on the server (`charts.py`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -16,7 +16,7 @@ from .. import charts
 from ..backend import Backend, Refused
 from ..pages import page
 from ..session import WebUser
-from .oversight import REGION, allow, school_years
+from .oversight import REGION, allow, parse_day, school_years
 
 ROW = "code name unitName value target met note numerator denominator"
 REGION_TABLE = f"""
@@ -41,15 +41,10 @@ COLUMNS = ("students_involved", "mentees_10_18", "young_teachers_mentored", "men
 
 
 def _reference_date(raw: str, errors: dict[str, str]) -> date | None:
-    if not raw:
-        return None
-    for parse in (date.fromisoformat, lambda text: datetime.strptime(text, "%d.%m.%Y").date()):
-        try:
-            return parse(raw)
-        except ValueError:
-            continue
-    errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
-    return None
+    day = parse_day(raw) if raw else None
+    if raw and day is None:
+        errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
+    return day
 
 
 class RegionController(Controller):

@@ -1,0 +1,246 @@
+"""The auditor's pages: a programme's history as a timeline (when, who in which role, what
+changed) from `programmeHistory`, and its state at a chosen date or after any of its events,
+replayed by reporting's `programmeState`. Read-only; names only for the school's own director."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from shared.auth import Role
+
+from ..backend import Backend
+from ..pages import page
+from ..session import ROLE_NAMES, WebUser
+from .oversight import allow, parse_day, query_string, school_years
+
+# Who may replay a programme's history (reporting checks the same roles).
+HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
+PAGE_SIZE = 50
+
+PROGRAMMES = """
+query($year: String) {
+  programmes(schoolYear: $year) { id title schoolYear stage stageName schoolId }
+  organisations(kind: "school") { id name }
+}
+"""
+HISTORY = """
+query($programme: ID!, $first: Int!, $after: String) {
+  programmeState(programmeId: $programme, atVersion: 1) {
+    versions programme { title schoolYear schoolId }
+  }
+  programmeHistory(programmeId: $programme, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { upstream position occurredAt eventType aggregateId actorUser actorRole
+                   changes } }
+  }
+}
+"""
+STATE = """
+query($programme: ID!, $version: Int, $on: Date) {
+  programmeState(programmeId: $programme, atVersion: $version, atDate: $on) {
+    version versions at
+    programme { title schoolYear stage stageName stageChangedAt meetingEveryDays startsOn endsOn
+                goals forms curators { form personId } }
+    pairs { id form status basis formedAt orderNumber orderDate outcome endedOn endedBy
+            endReason isGroup mentor { id fullName } mentees { id fullName }
+            plan { startsOn endsOn goals progress tasks { title dueOn completedOn } }
+            meetings { kind heldOn durationMinutes mentorRating menteeRating
+                       feedback { side rating comment } } }
+    orders { number orderDate pairIds }
+  }
+}
+"""
+
+EVENT_NAMES = {
+    "Programme.Opened": "Программа открыта",
+    "Programme.MeetingRuleSet": "Установлено правило частоты встреч",
+    "Programme.StageChanged": "Программа перешла на этап",
+    "Programme.Described": "Описание программы: сроки, цели, кураторы",
+    "Programme.SuggestionRejected": "Куратор отклонил предложенного наставника",
+    "Pair.Formed": "Сформирована пара (группа)",
+    "Pair.Approved": "Пара утверждена приказом",
+    "Pair.Dissolved": "Пара отозвана",
+    "Pair.PlanDrawnUp": "Составлен индивидуальный план",
+    "Pair.PlanTaskCompleted": "Выполнена задача плана",
+    "Pair.MeetingRecorded": "Записана встреча",
+    "Pair.FeedbackGiven": "Дан отзыв о встрече",
+    "Pair.Ended": "Работа пары завершена",
+    "PairsOrder.Issued": "Издан приказ об утверждении пар",
+    "MentorLoad.Started": "Учёт нагрузки наставника начат",
+    "MentorLoad.Assigned": "Наставнику назначен наставляемый",
+    "MentorLoad.Released": "Наставник освобождён от наставляемого",
+    "SurveyResponse.Submitted": "Заполнена анкета",
+    "PracticeCase.Proposed": "Предложена практика для базы лучших практик",
+    "PracticeCase.Published": "Практика опубликована",
+    "Candidacy.Nominated": "Выдвинута кандидатура на конкурс",
+    "Candidacy.Decided": "Решение по кандидатуре",
+}
+# What a change's fields are called (the rest keep their code: an auditor reads those too).
+FIELD_NAMES = {
+    "title": "название",
+    "school_year": "учебный год",
+    "school_id": "школа",
+    "forms": "формы",
+    "stage": "этап",
+    "every_days": "встречи не реже, дней",
+    "meeting_every_days": "встречи не реже, дней",
+    "form": "форма",
+    "mentor_id": "наставник",
+    "mentee_ids": "наставляемые",
+    "basis": "основание",
+    "number": "номер",
+    "order_date": "дата приказа",
+    "order_number": "номер приказа",
+    "pair_ids": "пары",
+    "kind": "вид",
+    "held_on": "дата",
+    "duration_minutes": "минут",
+    "topic": "тема",
+    "rating": "оценка",
+    "comment": "комментарий",
+    "side": "сторона",
+    "outcome": "итог",
+    "ended_on": "дата завершения",
+    "reason": "причина",
+    "summary": "итог куратора",
+    "goals": "цели",
+    "starts_on": "начало",
+    "ends_on": "окончание",
+    "purpose": "анкета",
+    "respondent_id": "респондент",
+}
+SKIPPED_FIELDS = {"id", "programme_id"}  # shown by the timeline itself
+
+
+def changed_fields(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    """A change's fields in Russian words, its nested values flattened to text."""
+    return [
+        (FIELD_NAMES.get(key, key), _text(value))
+        for key, value in changes.items()
+        if key not in SKIPPED_FIELDS and value not in (None, [], {}, "")
+    ]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{FIELD_NAMES.get(k, k)}: {_text(v)}" for k, v in value.items())
+    if value is True:
+        return "да"
+    if value is False:
+        return "нет"
+    return str(value)
+
+
+def moment(value: str | None) -> str:
+    """«24.11.2026 13:20 UTC»: events are stamped in UTC, and the platform keeps no region's
+    time zone, so the page says which time it shows."""
+    if not value:
+        return "—"
+    return f"{datetime.fromisoformat(value).astimezone(UTC):%d.%m.%Y %H:%M} UTC"
+
+
+class AuditController(Controller):
+    path = "/audit"
+
+    @get("/programmes")
+    async def programmes(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str = ""
+    ) -> Template:
+        allow(user, HISTORY_READERS)
+        years = await school_years(request, backend, user, year or None)
+        data = await backend.query(user.token, PROGRAMMES, year=years.chosen)
+        schools = {o["id"]: o["name"] for o in data["organisations"]}
+        return page(
+            "audit/programmes.html",
+            user,
+            years=years,
+            programmes=data["programmes"],
+            schools=schools,
+        )
+
+    @get("/programmes/{programme_id:uuid}")
+    async def history(
+        self,
+        user: WebUser,
+        backend: Backend,
+        programme_id: UUID,
+        after: str | None = None,
+        seen: int = 0,
+    ) -> Template:
+        allow(user, HISTORY_READERS)
+        data = await backend.query(
+            user.token, HISTORY, programme=str(programme_id), first=PAGE_SIZE, after=after
+        )
+        history = data["programmeHistory"]
+        events = [
+            {
+                **edge["node"],
+                "version": max(seen, 0) + number,
+                "name": EVENT_NAMES.get(edge["node"]["eventType"], edge["node"]["eventType"]),
+                "fields": changed_fields(edge["node"]["changes"]),
+                "role": ROLE_NAMES.get(edge["node"]["actorRole"], edge["node"]["actorRole"]),
+            }
+            for number, edge in enumerate(history["edges"], start=1)
+        ]
+        return page(
+            "audit/history.html",
+            user,
+            programme_id=programme_id,
+            about=data["programmeState"],
+            history=history,
+            events=events,
+            next_page=query_string(
+                {}, after=history["pageInfo"]["endCursor"], seen=max(seen, 0) + len(events)
+            ),
+            first_page=after is None,
+            on="",
+            errors={},
+            moment=moment,
+        )
+
+    @get("/programmes/{programme_id:uuid}/state")
+    async def state(
+        self,
+        user: WebUser,
+        backend: Backend,
+        programme_id: UUID,
+        on: str = "",
+        version: int | None = None,
+    ) -> Template:
+        allow(user, HISTORY_READERS)
+        errors: dict[str, str] = {}
+        day = parse_day(on.strip()) if on.strip() else None
+        if on.strip() and day is None:
+            errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
+        elif day is not None and day > date.today():
+            errors["on"] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
+            day = None
+        if version is not None and version < 0:
+            errors["version"] = "Номер события не может быть отрицательным"
+            version = None
+        data = await backend.query(
+            user.token,
+            STATE,
+            programme=str(programme_id),
+            version=None if day else version,
+            on=day and day.isoformat(),
+        )
+        return page(
+            "audit/state.html",
+            user,
+            status_code=400 if errors else 200,
+            programme_id=programme_id,
+            state=data["programmeState"],
+            day=day,
+            version=None if day else version,
+            on=on,
+            errors=errors,
+            moment=moment,
+        )

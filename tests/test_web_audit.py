@@ -1,0 +1,137 @@
+"""The auditor's pages: a programme's history as a timeline and its state at a chosen date or
+after any of its events, replayed by reporting; bad dates said beside the field."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from shared.auth import Role
+from shared.database import connect
+from tests.conftest import World
+from tests.web_support import WebClient
+
+BACKDATED_DAYS = 20
+
+
+async def backdate_history(world: World, programme: str, days: int) -> None:
+    """As if what the programme has stored so far had happened `days` ago: the services stamp
+    events with the moment they are stored, so a test cannot write a past otherwise."""
+    await world.api.caught_up(world.coordinator("s1"))
+    connection = await connect(world.api.database)
+    try:
+        await connection.execute(
+            "UPDATE event_history SET occurred_at = occurred_at - make_interval(days => $2)"
+            " WHERE programme_id = $1",
+            programme,
+            days,
+        )
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def programme(world: World) -> str:
+    """A programme of s1 with one pair approved twenty days ago, and since then a second pair
+    and a meeting of the first."""
+    programme = await world.programme("s1")
+    mentors = [await world.person("s1", f"Наставник Аудитов {n}", "mentor") for n in (1, 2)]
+    mentees = [
+        await world.person("s1", f"Ученик Аудитов {n}", "mentee", birth_date=date(2012, 4, n))
+        for n in (1, 2)
+    ]
+    first = await world.pair("s1", programme, mentors[0], mentees[0])
+    await backdate_history(world, programme, BACKDATED_DAYS)
+    await world.pair("s1", programme, mentors[1], mentees[1])
+    await world.meeting("s1", first)
+    await world.api.caught_up(world.coordinator("s1"))
+    return programme
+
+
+async def _auditor(web: WebClient, world: World) -> None:
+    await web.sign_in(world.token(Role.AUDITOR, "region"))
+
+
+async def test_the_auditor_finds_the_programme_and_reads_its_timeline(
+    web: WebClient, world: World, programme: str
+) -> None:
+    await _auditor(web, world)
+
+    listing = await web.get("/audit/programmes?year=2025/26")
+    assert "Школа № 1" in listing.text
+    assert f"/audit/programmes/{programme}" in listing.text
+    timeline = await web.get(f"/audit/programmes/{programme}")
+
+    assert timeline.status_code == 200, timeline.text
+    html = timeline.text
+    for what in ("Программа открыта", "Сформирована пара (группа)", "Записана встреча"):
+        assert what in html
+    assert "Пара утверждена приказом" in html
+    assert "координатор" in html  # the role of who did it
+    assert "руководитель ОО" in html
+    assert "[персональные данные]" in html  # feedback comments stay sealed
+    assert "Аудитов" not in html  # no names in the history
+    old = (date.today() - timedelta(days=BACKDATED_DAYS)).strftime("%d.%m.%Y")
+    assert old in html
+    assert "UTC" in html
+
+
+async def test_the_state_at_a_past_date_holds_what_had_happened_by_then(
+    web: WebClient, world: World, programme: str
+) -> None:
+    await _auditor(web, world)
+    past = (date.today() - timedelta(days=BACKDATED_DAYS - 5)).strftime("%d.%m.%Y")
+
+    then = await web.get(f"/audit/programmes/{programme}/state?on={past}")
+    now = await web.get(f"/audit/programmes/{programme}/state")
+    before = await web.get(f"/audit/programmes/{programme}/state?on=01.09.2025")
+
+    assert then.status_code == 200, then.text
+    assert f"Состояние программы на {past}" in then.text
+    assert "Пары и группы (1)" in then.text
+    assert "Пары и группы (2)" in now.text
+    assert "работает" in then.text  # approved by the order by then
+    assert "Аудитов" not in now.text  # above the school: no names
+    assert "На эту дату программы ещё не было" in before.text
+
+
+async def test_the_state_after_an_event_counts_the_events_up_to_it(
+    web: WebClient, world: World, programme: str
+) -> None:
+    await _auditor(web, world)
+
+    response = await web.get(f"/audit/programmes/{programme}/state?version=1")
+
+    assert "после события 1" in response.text
+    assert "Учтено событий: 1 из" in response.text
+    assert "Пар ещё не было" in response.text
+
+
+async def test_bad_dates_are_said_beside_the_field_with_the_value_kept(
+    web: WebClient, world: World, programme: str
+) -> None:
+    await _auditor(web, world)
+    tomorrow = (date.today() + timedelta(days=1)).strftime("%d.%m.%Y")
+
+    for typed, message in (
+        ("32.13.2026", "Укажите дату в формате ДД.ММ.ГГГГ"),
+        (tomorrow, "Дата ещё не наступила"),
+    ):
+        response = await web.get(f"/audit/programmes/{programme}/state?on={typed}")
+        assert response.status_code == 400
+        assert message in response.text.split('id="e-on"')[1][:200]
+        assert f'value="{typed}"' in response.text
+        assert "Traceback" not in response.text
+
+
+async def test_other_roles_and_unknown_programmes_get_clear_pages(
+    web: WebClient, world: World, programme: str
+) -> None:
+    await web.sign_in(world.coordinator("s1"))
+    assert (await web.get(f"/audit/programmes/{programme}")).status_code == 403
+    await _auditor(web, world)
+    missing = await web.get("/audit/programmes/9b0a3c1e-0000-4000-8000-000000000000")
+    assert missing.status_code == 404
+    assert "Страница не найдена" in missing.text
+    assert (await web.get("/audit/programmes/не-программа")).status_code == 404
