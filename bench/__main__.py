@@ -265,7 +265,7 @@ def queries(region: Region) -> list[figures.Query]:
             Role.AUDITOR,
             region.region.path,
             figures.REPLAY,
-            "programmeState of the big school's programme folded from all its events, as an auditor",
+            "programmeState of the big school's programme, from all its events, by an auditor",
             {"id": str(region.school(0).programme_id)},
         ),
     ]
