@@ -181,3 +181,18 @@ async def test_a_mentors_questionnaire_is_edited_and_its_errors_shown(
     card = (await web.get(f"/people/mentors/{mentor}")).text
     assert "математика, олимпиады" in card
     assert "до 2" in card
+
+
+async def test_a_consent_is_withdrawn_from_the_card(web: WebClient, world: World) -> None:
+    teacher = await world.person("s1", "Учитель Отзывающий", "mentor")
+    await web.sign_in(world.coordinator("s1"))
+    card = await web.get(f"/people/mentors/{teacher}")
+    withdrawal = re.search(r'action="(/people/mentors/[^"]+/withdrawal)"', card.text)
+    assert withdrawal
+
+    response = await web.submit(withdrawal.group(1), {"withdrawn_on": str(date.today())})
+
+    assert response.status_code == 303
+    after = (await web.get(f"/people/mentors/{teacher}")).text
+    assert "Согласие отозвано" in after
+    assert f"отозвано {date.today().strftime('%d.%m.%Y')}" in after

@@ -243,3 +243,58 @@ async def test_matching_suggestions_are_explained_rejected_and_accepted(
     draft = (await web.get("/orders")).text
     assert "Первая Наставница" in draft
     assert "по предложению подбора" in draft
+
+
+async def test_the_roadmap_shows_overdue_items_and_takes_their_progress(
+    web: WebClient, world: World
+) -> None:
+    coordinator, school = world.coordinator("s1"), world.ids["s1"]
+    long_ago = date.today() - timedelta(days=400)
+    await world.api.command(
+        "programs",
+        f"/schools/{school}/implementation",
+        coordinator,
+        {
+            "number": "78-о",
+            "order_date": str(long_ago),
+            "period_from": str(long_ago),
+            "period_to": str(long_ago + timedelta(days=1500)),
+        },
+    )
+    await world.api.command("programs", f"/schools/{school}/roadmap/default", coordinator, {})
+    await web.sign_in(coordinator)
+
+    roadmap = (await web.get("/roadmap")).text
+    overdue = re.search(r"просрочено: (\d+)", roadmap)
+    assert overdue, "a roadmap adopted long ago has overdue items"
+    item = re.search(r'<tr id="item-([^"]+)">(?:(?!</tr>).)*class="overdue"', roadmap, re.S)
+    year = re.search(r'name="school_year" value="([^"]+)"', roadmap)
+    assert item
+    assert year
+    reported = await web.submit(
+        f"/roadmap/items/{item.group(1)}/progress",
+        {"status": "done", "evidence": "Приказ № 80-о", "school_year": year.group(1)},
+    )
+    assert reported.status_code == 303
+    after = (await web.get("/roadmap")).text
+    assert "Статус мероприятия записан" in after
+    assert "Приказ № 80-о" in after
+    still = re.search(r"просрочено: (\d+)", after)
+    assert int(still.group(1) if still else 0) == int(overdue.group(1)) - 1
+
+
+async def test_the_director_moves_the_programme_to_its_next_stage(
+    web: WebClient, world: World
+) -> None:
+    await world.programme("s1")
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    await web.get("/programme")
+
+    moved = await web.submit("/programme/stage", {"stage": "2"})
+
+    assert moved.status_code == 303
+    page = (await web.get("/programme")).text
+    assert re.search(r'class="current">Формирование базы наставляемых', page)
+    refused = await web.submit("/programme/meeting-rule", {"every_days": "0"})
+    assert refused.status_code == 400
+    assert field_error(refused.text, "every_days")

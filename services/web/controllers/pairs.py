@@ -109,6 +109,14 @@ async def surveys_due(
     ]
 
 
+STATUS_ORDER = ("proposed", "active", "ended", "dissolved")
+
+
+def listing_order(pair: dict[str, Any]) -> tuple[int, str]:
+    """Those waiting for the order first, then the working ones, by the mentor's name."""
+    return STATUS_ORDER.index(pair["status"]), (pair["mentor"] or {}).get("fullName") or ""
+
+
 class PairController(Controller):
     path = "/pairs"
 
@@ -120,7 +128,7 @@ class PairController(Controller):
             "pairs/list.html",
             user,
             programme=programme,
-            pairs=[edge["node"] for edge in found["edges"]],
+            pairs=sorted((edge["node"] for edge in found["edges"]), key=listing_order),
             total=found["totalCount"],
         )
 
