@@ -506,7 +506,8 @@ class Query:
 PAIR_LIST = """query { pairs(first: 50) { totalCount edges { node { id form status
   mentor { fullName } mentee { fullName grade } } } pageInfo { hasNextPage endCursor } } }"""
 COUNTS = (
-    "query($level: Level!) { counts(level: $level) { name path mentors mentees pairs meetings } }"
+    "query($level: Level!) { counts(level: $level, first: 200) {"
+    " edges { node { name path mentors mentees pairs meetings } } } }"
 )
 HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id, first: 200) { totalCount
   edges { node { position occurredAt eventType actorUser actorRole changes } } } }"""
