@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-import msgspec
-
 from services.cli import projection_worker_for
+from services.reporting.projections import ALL
+from services.reporting.rebuild import rebuild
+from services.wiring import master_keys_of
 from shared.auth import Role
 from shared.database import DatabaseAddress, connect
 from shared.keystore import Keyring
@@ -29,14 +30,12 @@ async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_row
         mentee_feedback={"rating": 6, "comment": "Пробная"},
     )
     await world.api.caught_up(world.coordinator("s1"))
-    one_by_one = projection_worker_for(msgspec.structs.replace(settings, projection_batch_size=1))
-    tables = [t.name for p in one_by_one.projections for t in p.tables]
+    tables = [t.name for p in ALL for t in p.tables]
+    keys = master_keys_of(settings)
 
-    await one_by_one.rebuild()
-    await world.api.caught_up(world.coordinator("s1"))
+    await rebuild(database, keys, batch_size=1)
     single = await snapshot(database, tables)
-    await projection_worker_for(settings).rebuild()
-    await world.api.caught_up(world.coordinator("s1"))
+    await rebuild(database, keys, batch_size=500)
     batched = await snapshot(database, tables)
 
     assert {t: set(single[t]) ^ set(batched[t]) for t in tables if single[t] != batched[t]} == {}

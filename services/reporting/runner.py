@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -32,13 +33,19 @@ log = structlog.get_logger()
 
 class ProjectionWorker:
     def __init__(
-        self, address: DatabaseAddress, master_keys: MasterKeys, batch_size: int = 500
+        self,
+        address: DatabaseAddress,
+        master_keys: MasterKeys,
+        batch_size: int = 500,
+        projections: Sequence[type[Projection]] = ALL,
     ) -> None:
         self.address = address
         self.batch_size = batch_size
         self.keyring = Keyring(master_keys)
-        self.projections: list[Projection] = [cls(self.keyring) for cls in ALL]
+        self.projections: list[Projection] = [cls(self.keyring) for cls in projections]
         self.mapper = make_mapper()
+        # Told (upstream, position reached) after each batch: a rebuild's progress.
+        self.progress: Callable[[str, int], None] | None = None
 
     async def verify_master_key(self) -> None:
         connection = await connect(self.address)
@@ -89,7 +96,9 @@ class ProjectionWorker:
                 [p.name for p in behind],
                 envelopes[-1].position,
             )
-            return len(envelopes)
+        if self.progress is not None:
+            self.progress(upstream, envelopes[-1].position)
+        return len(envelopes)
 
     async def _batch(
         self, connection: asyncpg.Connection, upstream: str, after: int, stop: int | None
@@ -105,37 +114,6 @@ class ProjectionWorker:
             self.batch_size,
         )
         return [Envelope(upstream, row["notification_id"], self._decode(row)) for row in rows]
-
-    async def reset(self, connection: asyncpg.Connection, names: list[str] | None = None) -> None:
-        """Empty projections and set them back to the start of both streams, in one transaction
-        (a running worker waits on the tracking rows, then rebuilds them from the events)."""
-        chosen = [p for p in self.projections if names is None or p.name in names]
-        async with connection.transaction():
-            for projection in chosen:
-                await connection.execute(
-                    "SELECT 1 FROM projection_tracking WHERE projection = $1 FOR UPDATE",
-                    projection.name,
-                )
-                tables = ", ".join(t.name for t in projection.tables)
-                await connection.execute(f"TRUNCATE {tables}")
-                await connection.execute(
-                    "DELETE FROM tenant_moves WHERE projection = $1", projection.name
-                )
-                await connection.execute(
-                    "UPDATE projection_tracking SET position = 0, updated_at = now()"
-                    " WHERE projection = $1",
-                    projection.name,
-                )
-        self.keyring.clear()
-
-    async def rebuild(self, names: list[str] | None = None) -> int:
-        """Rebuild projections from the events; return how many events were applied."""
-        connection = await connect(self.address)
-        try:
-            await self.reset(connection, names)
-            return await self.catch_up(connection)
-        finally:
-            await connection.close()
 
     def _decode(self, row: asyncpg.Record) -> Any:
         return self.mapper.to_domain_event(

@@ -88,6 +88,9 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
     deferring: ClassVar[frozenset[str]] = frozenset()  # event types whose handlers only defer
+    # Raise it when the handlers change what they write: the next start rebuilds the read model
+    # from the events into fresh tables and switches over (`services/reporting/rebuild.py`).
+    version: ClassVar[int] = 1
 
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
