@@ -35,6 +35,11 @@ class Refused(Exception):
         return self.status in (400, 409, 422)
 
 
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a connection's page (reporting pages every list)."""
+    return [edge["node"] for edge in connection["edges"]]
+
+
 class SessionExpired(Exception):
     """A service no longer accepts the user's token: sign in again."""
 

@@ -13,7 +13,7 @@ from litestar.response import Template
 
 from shared.auth import Role
 
-from ..backend import Backend
+from ..backend import Backend, nodes
 from ..pages import page
 from ..session import ROLE_NAMES, WebUser
 from .oversight import allow, parse_day, query_string, school_years
@@ -24,8 +24,10 @@ PAGE_SIZE = 50
 
 PROGRAMMES = """
 query($year: String) {
-  programmes(schoolYear: $year) { id title schoolYear stage stageName schoolId }
-  organisations(kind: "school") { id name }
+  programmes(schoolYear: $year, first: 200) {
+    edges { node { id title schoolYear stage stageName schoolId } }
+  }
+  organisations(kind: "school", first: 200) { edges { node { id name } } }
 }
 """
 HISTORY = """
@@ -156,12 +158,12 @@ class AuditController(Controller):
         allow(user, HISTORY_READERS)
         years = await school_years(request, backend, user, year or None)
         data = await backend.query(user.token, PROGRAMMES, year=years.chosen)
-        schools = {o["id"]: o["name"] for o in data["organisations"]}
+        schools = {o["id"]: o["name"] for o in nodes(data["organisations"])}
         return page(
             "audit/programmes.html",
             user,
             years=years,
-            programmes=data["programmes"],
+            programmes=nodes(data["programmes"]),
             schools=schools,
         )
 

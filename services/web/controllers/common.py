@@ -9,12 +9,12 @@ import httpx
 from litestar import Request
 from litestar.response import Redirect, Response
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, nodes
 from ..session import WebUser, location
 
 PROGRAMMES = """
-query { programmes { id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn
-                     goals schoolId } }
+query { programmes(first: 200) { edges { node {
+  id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn goals schoolId } } } }
 """
 
 
@@ -28,7 +28,7 @@ def school_of(user: WebUser) -> UUID:
 async def current_programme(backend: Backend, user: WebUser) -> dict[str, Any] | None:
     """The school's programme of the latest school year (the list comes newest first)."""
     school_of(user)
-    programmes: list[dict[str, Any]] = (await backend.query(user.token, PROGRAMMES))["programmes"]
+    programmes = nodes((await backend.query(user.token, PROGRAMMES))["programmes"])
     return programmes[0] if programmes else None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Controller, get
 from litestar.response import Template
 
-from ..backend import Backend
+from ..backend import Backend, nodes
 from ..pages import page
 from ..session import WebUser
 from .common import current_programme
@@ -17,10 +17,10 @@ from .common import current_programme
 ME = "query { me { role scope level } }"
 ATTENTION = """
 query($school: ID!, $programme: ID!) {
-  laggingPairs(programmeId: $programme) {
+  laggingPairs(programmeId: $programme, first: 200) { edges { node {
     pair { id mentor { fullName } mentee { fullName } }
     lastMeetingOn daysWithoutMeeting meetingEveryDays
-  }
+  } } }
   roadmap(schoolId: $school) { overdueCount items { id activity dueOn overdue stageName } }
   attention(schoolId: $school, programmeId: $programme) {
     meetingsWithoutFeedback { meetingId pairId heldOn kind mentorName menteeName
@@ -54,7 +54,7 @@ async def attention(backend: Backend, user: WebUser, programme: dict[str, Any]) 
     )
     roadmap = data["roadmap"] or {"items": []}
     return {
-        "lagging": data["laggingPairs"],
+        "lagging": nodes(data["laggingPairs"]),
         "overdue": [item for item in roadmap["items"] if item["overdue"]],
         **data["attention"],
     }

@@ -15,7 +15,7 @@ from litestar import Request
 from services.programs.domain import school_year_of
 from shared.auth import Role
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, nodes
 from ..session import WebUser
 
 # Municipality and institute compare and review schools; the region sees the same and its KPIs.
@@ -29,7 +29,7 @@ REGISTER_KEEPERS = frozenset({Role.INSTITUTE_METHODOLOGIST})
 REGION = frozenset({Role.REGION_OFFICER, Role.INSTITUTE_METHODOLOGIST})
 
 _SCHOOL_YEAR = re.compile(r"^\d{4}/\d{2}$")
-YEARS = "query { programmes { schoolYear } }"
+YEARS = "query { programmes(first: 200) { edges { node { schoolYear } } } }"
 
 
 def allow(user: WebUser, roles: frozenset[Role]) -> None:
@@ -54,7 +54,9 @@ async def school_years(
     options: list[str] | None = session.get("school_years")
     if not options:
         found = await backend.query(user.token, YEARS)
-        with_programmes = sorted({p["schoolYear"] for p in found["programmes"]}, reverse=True)
+        with_programmes = sorted(
+            {p["schoolYear"] for p in nodes(found["programmes"])}, reverse=True
+        )
         current = school_year_of(date.today())
         options = sorted({*with_programmes, current}, reverse=True)
         session["school_years"] = options

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 
 from services.programs.domain import MEETING_KIND_NAMES, MeetingKind
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, nodes
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
@@ -42,7 +42,7 @@ query($id: ID!) {
 """
 SURVEYS = """
 query($school: ID!, $programme: ID!) {
-  surveyTemplates { id purpose platformDefault }
+  surveyTemplates(first: 200) { edges { node { id purpose platformDefault } } }
   attention(schoolId: $school, programmeId: $programme) {
     surveysDue { pairId respondentId fullName purpose purposeName }
   }
@@ -101,7 +101,9 @@ async def surveys_due(
     data = await backend.query(
         user.token, SURVEYS, school=str(school_of(user)), programme=pair["programmeId"]
     )
-    templates = {t["purpose"]: t["id"] for t in data["surveyTemplates"] if t["platformDefault"]}
+    templates = {
+        t["purpose"]: t["id"] for t in nodes(data["surveyTemplates"]) if t["platformDefault"]
+    }
     return [
         {**due, "templateId": templates[due["purpose"]]}
         for due in data["attention"]["surveysDue"]
@@ -327,13 +329,13 @@ class PairController(Controller):
 
 
 TEMPLATES = """
-query { surveyTemplates { id title purpose purposeName
-                          questions { code text kind options required } } }
+query { surveyTemplates(first: 200) { edges { node { id title purpose purposeName
+  questions { code text kind options required } } } } }
 """
 
 
 async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) -> dict[str, Any]:
-    templates = (await backend.query(user.token, TEMPLATES))["surveyTemplates"]
+    templates = nodes((await backend.query(user.token, TEMPLATES))["surveyTemplates"])
     found = [t for t in templates if t["id"] == str(template_id)]
     if not found:
         raise Refused(404, "template_not_found", "Анкета не найдена")
