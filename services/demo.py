@@ -14,7 +14,13 @@ from uuid import UUID, uuid5
 
 import httpx
 
-from services.programs.domain import Purpose, default_template_id
+from services.programs.domain import (
+    DEFAULT_ROADMAP,
+    Purpose,
+    RoadmapItem,
+    default_template_id,
+    school_year_of,
+)
 from shared.auth import Role, issue_token
 from shared.settings import Settings
 from shared.tenancy import child_path
@@ -144,6 +150,35 @@ REQUESTS = [
 ]
 
 
+# The 1–10 questions of the default templates the demo answers.
+SURVEY_SCALES = {
+    Purpose.ENTRY_DIAGNOSTICS: (
+        "confidence",
+        "goals",
+        "communication",
+        "motivation",
+        "independence",
+    ),
+    Purpose.EXIT_DIAGNOSTICS: (
+        "confidence",
+        "goals",
+        "communication",
+        "motivation",
+        "independence",
+    ),
+    Purpose.MENTEE_SATISFACTION: ("overall", "meetings", "organisation"),
+    Purpose.MENTOR_SATISFACTION: ("overall", "meetings", "organisation", "mentee_progress"),
+}
+
+
+def _roadmap_item(item: RoadmapItem) -> dict[str, Any]:
+    """A roadmap activity as the programs service takes it."""
+    body = item.as_dict()
+    on = body["deadline"]["on"]
+    body["deadline"]["on"] = str(on) if on else None
+    return body
+
+
 class DemoLoader:
     """Loads the demo through HTTP, as an operator, the institute and each school would."""
 
@@ -153,6 +188,14 @@ class DemoLoader:
         self.programs = httpx.Client(base_url=programs_url, timeout=30)
         self.rng = random.Random(2025)
         self.today = date.today()
+        # Two school years: the last one whole (pairs formed in September, completed in May,
+        # diagnostics at entry and exit), and the current one under way.
+        self.current = school_year_of(self.today)
+        first = int(self.current[:4])
+        self.previous = f"{first - 1}/{first % 100:02d}"
+        self.previous_start = date(first - 1, 9, 1)
+        # the current year's order: 40 days back, but inside this school year
+        self.recent = min(self.today, max(self.today - timedelta(days=40), date(first, 9, 1)))
 
     def _send(
         self,
@@ -201,43 +244,55 @@ class DemoLoader:
             operator,
             {
                 "school_id": str(SCHOOLS[0].id),
-                "number": "17/2025",
-                "signed_on": str(self.today - timedelta(days=80)),
+                "number": f"17/{self.previous_start.year}",
+                "signed_on": str(self.previous_start - timedelta(days=7)),
                 "subject": "Наставничество «работодатель – ученик»: профориентация и проекты",
             },
         )
-        course = self._send(
+        courses = [
+            self._course(self.previous_start + timedelta(days=9)),
+            self._course(min(self.today - timedelta(days=70), self.recent - timedelta(days=10))),
+        ]
+        for number, school in enumerate(SCHOOLS):
+            self._load_school(school, number, courses)
+        for school_year in (self.previous, self.current):
+            self._monitoring(school_year)
+
+    def _course(self, starts_on: date) -> dict[str, Any]:
+        """The institute's 36-hour «Школа наставника», ten days long."""
+        course: dict[str, Any] = self._send(
             self.registry,
             "/training-courses",
             demo_token(self.settings, Role.INSTITUTE_METHODOLOGIST),
             {
-                "name": "Школа наставника: технологии сопровождения",
+                "name": f"Школа наставника: технологии сопровождения ({starts_on.year})",
                 "hours": 36,
                 "provider": "Институт развития образования",
-                "starts_on": str(self.today - timedelta(days=70)),
-                "ends_on": str(self.today - timedelta(days=60)),
+                "starts_on": str(starts_on),
+                "ends_on": str(starts_on + timedelta(days=10)),
             },
         )
-        for number, school in enumerate(SCHOOLS):
-            self._load_school(school, number, course["id"])
-        self._monitoring()
+        course["ends_on"] = starts_on + timedelta(days=10)
+        return course
 
-    def _monitoring(self) -> None:
+    def _monitoring(self, school_year: str) -> None:
         """The region's targets, each school's contingent, and self-audits with a review."""
+        grows = 5 * (school_year == self.current)  # a year later, a little more is asked
         self._send(
             self.registry,
             f"/regions/{NODES['region'].id}/indicator-targets",
             demo_token(self.settings, Role.REGION_OFFICER),
             {
-                "school_year": "2025/26",
+                "school_year": school_year,
                 "targets": {
-                    "students_involved": 70,
-                    "mentees_10_18": 30,
+                    "students_involved": 60 + 2 * grows,
+                    "mentees_10_18": 25 + grows,
                     "mentors_15_19": 10,
                     "young_teachers_mentored": 80,
                     "mentee_satisfaction": 7.5,
                     "mentor_satisfaction": 7.5,
                     "individual_plan": 100,
+                    "positive_dynamics": 60,
                     "trained_mentors": 10,
                 },
             },
@@ -250,7 +305,7 @@ class DemoLoader:
                 f"/schools/{school.id}/contingent",
                 director,
                 {
-                    "school_year": "2025/26",
+                    "school_year": school_year,
                     "students": 420 + 60 * number,
                     "students_10_18": 250 + 40 * number,
                     "students_15_19": 90 + 10 * number,
@@ -259,13 +314,14 @@ class DemoLoader:
                 },
                 method="PUT",
             )
-            items = [{"item": n, "achieved": n % (3 + number) != 0} for n in range(1, 13)]
+            gaps = 3 + number + (school_year == self.current)  # gaps closed over the year
+            items = [{"item": n, "achieved": n % gaps != 0} for n in range(1, 13)]
             self._send(
                 self.registry,
                 f"/schools/{school.id}/self-audit",
                 director,
                 {
-                    "school_year": "2025/26",
+                    "school_year": school_year,
                     "items": items,
                     "page_url": f"https://school{number + 1}.example.ru/nastavnichestvo",
                 },
@@ -276,14 +332,14 @@ class DemoLoader:
             f"/schools/{SCHOOLS[0].id}/self-audit/reviews",
             demo_token(self.settings, Role.MUNICIPALITY_OFFICER),
             {
-                "school_year": "2025/26",
+                "school_year": school_year,
                 "item": 3,
                 "achieved": False,
                 "recommendation": "Опишите формы педагог – педагог и руководитель ОО – педагог",
             },
         )
 
-    def _load_school(self, school: Node, number: int, course_id: str) -> None:
+    def _load_school(self, school: Node, number: int, courses: list[dict[str, Any]]) -> None:
         token = demo_token(self.settings, Role.SCHOOL_COORDINATOR, path_of(school.key))
         mentors = [self._person(school, token, i, mentor=True) for i in range(8)]
         mentees = [self._person(school, token, 8 + i, mentor=False) for i in range(10)]
@@ -294,26 +350,29 @@ class DemoLoader:
             f"/schools/{school.id}/mentor-registers",
             demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key)),
             {
-                "school_year": "2025/26",
+                "school_year": self.current,
                 "order_number": f"{101 + number}-о",
-                "order_date": str(self.today - timedelta(days=45)),
+                "order_date": str(self.recent),
                 "mentor_ids": approved,
             },
         )
         institute = demo_token(self.settings, Role.INSTITUTE_METHODOLOGIST)
-        for index, mentor in enumerate(approved[:3]):
+        # two mentors trained in the last year, one more in this one
+        for index, (mentor, course) in enumerate(zip(approved[:3], (0, 0, 1), strict=True)):
             self._send(
                 self.registry,
-                f"/training-courses/{course_id}/completions",
+                f"/training-courses/{courses[course]['id']}/completions",
                 institute,
                 {
                     "person_id": mentor,
-                    "completed_on": str(self.today - timedelta(days=60)),
+                    "completed_on": str(courses[course]["ends_on"]),
                     "certificate": f"ШН-{number + 1}{index + 1:03d}",
                 },
             )
         for index, mentee in enumerate(mentees):
             self._mentee_base(token, mentee, index)
+        roadmap = self._implementation(school, token)
+        self._last_year(school, number, token, mentors, mentees, roadmap)
         self._programme(school, number, token, mentors, mentees)
 
     def _staff(self, school: Node, token: str, mentors: list[str]) -> None:
@@ -362,7 +421,7 @@ class DemoLoader:
             f"/people/{mentor}/mentor-interview",
             token,
             {
-                "held_on": str(self.today - timedelta(days=50)),
+                "held_on": str(self.previous_start + timedelta(days=5)),
                 "recommended": True,
             },
         )
@@ -372,7 +431,7 @@ class DemoLoader:
             token,
             {
                 "kind": "additional_duty",
-                "signed_on": str(self.today - timedelta(days=50)),
+                "signed_on": str(self.previous_start + timedelta(days=5)),
             },
         )
         return True
@@ -399,9 +458,10 @@ class DemoLoader:
                 },
             )
 
-    def _implementation(self, school: Node, token: str) -> None:
-        """The order implementing the target model, its regulation, the default roadmap."""
-        order_date = self.today - timedelta(days=90)
+    def _implementation(self, school: Node, token: str) -> list[str]:
+        """The order implementing the target model, its regulation and the platform's default
+        roadmap; returns the ids of the roadmap's activities."""
+        order_date = self.previous_start - timedelta(days=7)
         self._send(
             self.programs,
             f"/schools/{school.id}/implementation",
@@ -419,12 +479,19 @@ class DemoLoader:
             token,
             {"title": "Положение о наставничестве", "version": "1", "adopted_on": str(order_date)},
         )
-        self._send(self.programs, f"/schools/{school.id}/roadmap/default", token, {})
+        # The default activities one by one (what `roadmap/default` adopts at once), so that
+        # the demo knows their ids to report last year's progress on.
+        return [
+            self._send(
+                self.programs, f"/schools/{school.id}/roadmap/items", token, _roadmap_item(item)
+            )["id"]
+            for item in DEFAULT_ROADMAP
+        ]
 
     def _programme(
         self, school: Node, number: int, token: str, mentors: list[str], mentees: list[str]
     ) -> None:
-        self._implementation(school, token)
+        """This year's programme: pairs approved some weeks ago, meeting weekly since."""
         programme = self._send(
             self.programs,
             "/programmes",
@@ -432,8 +499,8 @@ class DemoLoader:
             {
                 "id": str(demo_id(f"{school.key}-programme")),
                 "school_id": str(school.id),
-                "school_year": "2025/26",
-                "title": "Программа наставничества на 2025/26 учебный год",
+                "school_year": self.current,
+                "title": f"Программа наставничества на {self.current} учебный год",
                 "forms": ["teacher_student", "student_student"],
             },
         )
@@ -464,38 +531,57 @@ class DemoLoader:
             director,
             {
                 "number": f"{120 + number}-о",
-                "order_date": str(self.today - timedelta(days=40)),
+                "order_date": str(self.recent),
                 "pair_ids": pairs,
             },
         )
         for index, pair in enumerate(pairs):
             kinds = ["introduction", "trial", "planning", "regular"][: 1 + (index + number) % 4]
-            for offset, kind in enumerate(kinds):
-                self._send(
-                    self.programs,
-                    f"/pairs/{pair}/meetings",
-                    token,
-                    {
-                        "kind": kind,
-                        "held_on": str(self.today - timedelta(days=7 * (len(kinds) - offset))),
-                        "duration_minutes": 45,
-                        "topic": "Знакомство и цели" if offset == 0 else "",
-                        "mentor_feedback": {
-                            "rating": self.rng.randint(7, 10),
-                            "comment": "Встреча прошла продуктивно",
-                        },
-                        "mentee_feedback": {"rating": self.rng.randint(6, 10)},
-                    },
-                )
-            self._survey(programme["id"], token, Purpose.ENTRY_DIAGNOSTICS, mentees[index], 40)
+            # weekly up to last week; early in a school year, from the order's day
+            days = [
+                max(self.recent, self.today - timedelta(days=7 * (len(kinds) - n)))
+                for n in range(len(kinds))
+            ]
+            for kind, held_on in zip(kinds, days, strict=True):
+                self._meeting(pair, token, kind, held_on, "Знакомство и цели")
+            self._survey(programme["id"], token, Purpose.ENTRY_DIAGNOSTICS, mentees[index])
             if len(kinds) == 4:
                 self._complete(programme["id"], token, pair, mentees[index])
 
+    def _meeting(self, pair: str, token: str, kind: str, held_on: date, topic: str) -> None:
+        """A meeting with both sides' feedback, the mentor's with a comment."""
+        self._send(
+            self.programs,
+            f"/pairs/{pair}/meetings",
+            token,
+            {
+                "kind": kind,
+                "held_on": str(held_on),
+                "duration_minutes": 45,
+                "topic": topic if kind == "introduction" else "",
+                "mentor_feedback": {
+                    "rating": self.rng.randint(7, 10),
+                    "comment": "Встреча прошла продуктивно",
+                },
+                "mentee_feedback": {"rating": self.rng.randint(6, 10)},
+            },
+        )
+
     def _survey(
-        self, programme: str, token: str, purpose: Purpose, respondent: str, days_ago: int
+        self,
+        programme: str,
+        token: str,
+        purpose: Purpose,
+        respondent: str,
+        answered_on: date | None = None,
+        growth: int = 0,
     ) -> None:
-        """Diagnostics answered on the scale (1–10), as the default templates ask."""
-        codes = ("confidence", "goals", "communication", "motivation", "independence")
+        """A questionnaire answered on the scale (1–10) as the default templates ask; exit
+        diagnostics come out `growth` points better on average."""
+        codes = SURVEY_SCALES[purpose]
+        answers: dict[str, Any] = {c: min(10, self.rng.randint(3, 8) + growth) for c in codes}
+        if purpose in (Purpose.MENTEE_SATISFACTION, Purpose.MENTOR_SATISFACTION):
+            answers |= {"frequency": "в самый раз", "continue": True}
         self._send(
             self.programs,
             f"/programmes/{programme}/survey-responses",
@@ -503,45 +589,152 @@ class DemoLoader:
             {
                 "template_id": str(default_template_id(purpose)),
                 "respondent_id": respondent,
-                "answered_on": str(self.today - timedelta(days=days_ago)),
-                "answers": {code: self.rng.randint(3, 9) for code in codes},
+                "answered_on": str(answered_on or self.recent),
+                "answers": answers,
             },
         )
 
     def _complete(self, programme: str, token: str, pair: str, mentee: str) -> None:
         """A pair that held its final meeting, answered the exit diagnostics and completed."""
+        final = max(self.recent, self.today - timedelta(days=2))
         self._send(
             self.programs,
             f"/pairs/{pair}/meetings",
             token,
-            {
-                "kind": "final",
-                "held_on": str(self.today - timedelta(days=2)),
-                "duration_minutes": 60,
-            },
+            {"kind": "final", "held_on": str(final), "duration_minutes": 60},
         )
-        self._survey(programme, token, Purpose.EXIT_DIAGNOSTICS, mentee, 2)
+        self._survey(programme, token, Purpose.EXIT_DIAGNOSTICS, mentee, final, growth=2)
         self._send(
             self.programs,
             f"/pairs/{pair}/ending",
             token,
             {
                 "outcome": "completed",
-                "ended_on": str(self.today - timedelta(days=1)),
+                "ended_on": str(final),
                 "summary": "Цели индивидуального плана достигнуты",
             },
+        )
+
+    def _last_year(
+        self,
+        school: Node,
+        number: int,
+        token: str,
+        mentors: list[str],
+        mentees: list[str],
+        roadmap: list[str],
+    ) -> None:
+        """Last school year whole: pairs approved in September with plans, meetings from
+        October to May, entry and exit diagnostics, satisfaction questionnaires, endings."""
+        start = self.previous_start
+        director = demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key))
+        programme = self._send(
+            self.programs,
+            "/programmes",
+            token,
+            {
+                "id": str(demo_id(f"{school.key}-programme-{self.previous}")),
+                "school_id": str(school.id),
+                "school_year": self.previous,
+                "title": f"Программа наставничества на {self.previous} учебный год",
+                "forms": ["teacher_student"],
+            },
+        )["id"]
+        self._send(self.programs, f"/programmes/{programme}/stage", director, {"stage": 7})
+        pairs = [
+            self._send(
+                self.programs,
+                f"/programmes/{programme}/pairs",
+                token,
+                {"form": "teacher_student", "mentor_id": mentor, "mentee_ids": [mentee]},
+            )["id"]
+            for mentor, mentee in zip(mentors[:5], mentees[number : number + 5], strict=True)
+        ]
+        self._send(
+            self.programs,
+            f"/programmes/{programme}/orders",
+            director,
+            {
+                "number": f"{90 + number}-о",
+                "order_date": str(start + timedelta(days=19)),
+                "pair_ids": pairs,
+            },
+        )
+        for index, (pair, mentee) in enumerate(zip(pairs, mentees[number:], strict=False)):
+            self._year_of_a_pair(programme, token, pair, mentee, mentors[index], index)
+        for index, item in enumerate(roadmap):  # most of last year's activities were done
+            self._send(
+                self.programs,
+                f"/schools/{school.id}/roadmap/items/{item}/progress",
+                token,
+                {
+                    "status": "done" if (index + number) % 4 else "in_progress",
+                    "on": str(start + timedelta(days=250)),
+                    "school_year": self.previous,
+                },
+            )
+
+    def _year_of_a_pair(
+        self, programme: str, token: str, pair: str, mentee: str, mentor: str, index: int
+    ) -> None:
+        start = self.previous_start
+        self._send(
+            self.programs,
+            f"/pairs/{pair}/plan",
+            token,
+            {
+                "starts_on": str(start + timedelta(days=30)),
+                "ends_on": str(start + timedelta(days=270)),
+                "goals": ["Повысить учебную мотивацию", "Подготовиться к олимпиаде"],
+                "tasks": [
+                    {"title": "Входная диагностика", "due_on": str(start + timedelta(days=40))}
+                ],
+            },
+            method="PUT",
+        )
+        self._survey(
+            programme, token, Purpose.ENTRY_DIAGNOSTICS, mentee, start + timedelta(days=24)
+        )
+        kinds = ["introduction", "trial", "planning", "regular", "regular", "regular", "final"]
+        offsets = [30, 44, 60, 100, 160, 220, 256]  # 1 October … mid-May
+        last = len(kinds) if index != 3 else 4  # one pair parted early, in winter
+        for kind, offset in list(zip(kinds, offsets, strict=True))[:last]:
+            self._meeting(pair, token, kind, start + timedelta(days=offset), "Знакомство и цели")
+        if last < len(kinds):
+            self._send(
+                self.programs,
+                f"/pairs/{pair}/ending",
+                token,
+                {
+                    "outcome": "ended_early",
+                    "ended_on": str(start + timedelta(days=110)),
+                    "initiator": "mentee",
+                    "reason": "relocation",
+                    "summary": "Семья переехала в другой город",
+                },
+            )
+            return
+        end = start + timedelta(days=262)  # in May, inside the monitoring window
+        self._survey(programme, token, Purpose.EXIT_DIAGNOSTICS, mentee, end, growth=index % 3)
+        self._survey(programme, token, Purpose.MENTEE_SATISFACTION, mentee, end, growth=2)
+        self._survey(programme, token, Purpose.MENTOR_SATISFACTION, mentor, end, growth=2)
+        self._send(
+            self.programs,
+            f"/pairs/{pair}/ending",
+            token,
+            {"outcome": "completed", "ended_on": str(end), "summary": "Цели плана достигнуты"},
         )
 
     def _person(self, school: Node, token: str, index: int, mentor: bool) -> str:
         if mentor:
             birth = date(self.today.year - self.rng.randint(25, 60), self.rng.randint(1, 12), 15)
-            consent: dict[str, Any] = {"signed_on": str(self.today - timedelta(days=60))}
+            consent: dict[str, Any] = {"signed_on": str(self.previous_start)}
             kind, grade = "teacher", None
             career = date(self.today.year - (1 if index == 6 else self.rng.randint(5, 30)), 9, 1)
         else:
             birth = date(self.today.year - self.rng.randint(11, 16), self.rng.randint(1, 12), 10)
             consent = {
-                "signed_on": str(self.today - timedelta(days=60)),
+                "signed_on": str(self.previous_start),
                 "representative_name": _full_name(self.rng, index + 3),
                 "relation": self.rng.choice(["мать", "отец"]),
             }

@@ -300,6 +300,19 @@ class World:
             expect=expect,
         )
 
+    async def roadmap(self, school: str) -> None:
+        """The order implementing the target model and the platform's default roadmap."""
+        base = f"/schools/{self.ids[school]}"
+        director = self.token(Role.SCHOOL_DIRECTOR, school)
+        order = {
+            "number": "1-о",
+            "order_date": "2025-08-25",
+            "period_from": "2025-09-01",
+            "period_to": "2027-06-30",
+        }
+        await self.api.command("programs", f"{base}/implementation", director, order)
+        await self.api.command("programs", f"{base}/roadmap/default", director, {})
+
     async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
         body = {
             "kind": "introduction",

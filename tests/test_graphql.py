@@ -131,25 +131,12 @@ async def _pairs(world: World, programme: str, count: int, start: int) -> None:
         )
 
 
-async def _roadmap(world: World) -> None:
-    school = f"/schools/{world.ids['s1']}"
-    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
-    order = {
-        "number": "1-о",
-        "order_date": "2025-08-25",
-        "period_from": "2025-09-01",
-        "period_to": "2027-06-30",
-    }
-    await world.api.command("programs", f"{school}/implementation", director, order)
-    await world.api.command("programs", f"{school}/roadmap/default", director, {})
-
-
 async def test_a_school_view_costs_the_same_statements_for_any_number_of_pairs(
     world: World,
 ) -> None:
     programme = await world.programme("s1")
     coordinator = world.coordinator("s1")
-    await _roadmap(world)
+    await world.roadmap("s1")
     statements = Statements(world.api)
     variables = {"school": str(world.ids["s1"]), "programme": programme}
 

@@ -346,7 +346,9 @@ async def test_the_demo_region_loads_through_the_services(
         f"http://127.0.0.1:{services.registry_port}",
         f"http://127.0.0.1:{services.programs_port}",
     )
-    await asyncio.to_thread(DemoLoader(services, *client_urls).load)
+    loader = DemoLoader(services, *client_urls)
+    current, previous = loader.current, loader.previous
+    await asyncio.to_thread(loader.load)
     worker = start_worker(own_database, batch_size=500)
     try:
         await wait_until_projected(own_database)
@@ -376,8 +378,15 @@ async def test_the_demo_region_loads_through_the_services(
         stages = await ask(Role.REGION_OFFICER, "{ programmes { edges { node { stage } } } }")
         monitoring = await ask(
             Role.MUNICIPALITY_OFFICER,
-            """{ selfAudits(schoolYear: "2025/26") { edges { node { gaps } } }
-                 indicators(schoolYear: "2025/26") { schoolsReporting rows { code target } } }""",
+            f"""{{ selfAudits(schoolYear: "{current}") {{ edges {{ node {{ gaps }} }} }}
+                 indicators(schoolYear: "{current}") {{ schoolsReporting rows {{ code target }} }}
+            }}""",
+        )
+        last_year = await ask(
+            Role.REGION_OFFICER,
+            f"""{{ indicators(schoolYear: "{previous}") {{ rows {{ code value }} }}
+                 indicatorTrend(code: "students_involved") {{
+                   schoolYear indicator {{ value }} }} }}""",
         )
         school = await ask(
             Role.SCHOOL_COORDINATOR,
@@ -386,11 +395,15 @@ async def test_the_demo_region_loads_through_the_services(
                 pairs { edges { node { outcome } } } surveyTemplates { totalCount } }""",
         )
 
-    assert nodes(region["counts"]) == [{"mentors": 24, "mentees": 30, "pairs": 15}]
-    assert sorted(p["stage"] for p in nodes(stages["programmes"])) == [3, 5, 6]
-    assert nodes(institute["trainingCourses"]) == [{"hours": 36, "completedBy": 9}]
+    # two school years: last year's pairs, all at stage 7, and this year's
+    assert nodes(region["counts"]) == [{"mentors": 24, "mentees": 30, "pairs": 30}]
+    assert sorted(p["stage"] for p in nodes(stages["programmes"])) == [3, 5, 6, 7, 7, 7]
+    assert nodes(institute["trainingCourses"]) == [
+        {"hours": 36, "completedBy": 6},
+        {"hours": 36, "completedBy": 3},
+    ]
     gaps = [e["node"]["gaps"] for e in monitoring["selfAudits"]["edges"]]
-    assert sorted(gaps) == [[3, 6, 9, 12], [4, 8, 12]]
+    assert sorted(gaps) == [[3, 4, 8, 12], [5, 10]]
     assert monitoring["indicators"]["schoolsReporting"] == 2
     assert {r["code"]: r["target"] for r in monitoring["indicators"]["rows"]}["mentees_10_18"] == 30
     assert institute["regionalRegister"]["totalCount"] == 21
@@ -401,5 +414,19 @@ async def test_the_demo_region_loads_through_the_services(
     assert consent["relation"] in {"мать", "отец"}
     assert consent["signedBy"] != "сам(а)"
     outcomes = [e["node"]["outcome"] for e in school["pairs"]["edges"]]
-    assert outcomes.count("completed") == 1
+    assert (outcomes.count("completed"), outcomes.count("ended_early")) == (5, 1)
+    values = {r["code"]: r["value"] for r in last_year["indicators"]["rows"]}
+    for code in (
+        "students_involved",
+        "mentees_10_18",
+        "mentee_satisfaction",
+        "mentor_satisfaction",
+        "individual_plan",
+        "positive_dynamics",
+        "trained_mentors",
+    ):
+        assert values[code], code  # last year's indicators have real numbers
+    trend = last_year["indicatorTrend"]
+    assert [p["schoolYear"] for p in trend] == [previous, current]
+    assert all(p["indicator"]["value"] > 0 for p in trend)
     assert school["surveyTemplates"]["totalCount"] == 6

@@ -106,7 +106,7 @@ async def test_a_rebuild_during_queries_loses_no_answer(
     # small batches: many transactions, so the queries run between them all along
     rebuilding = asyncio.ensure_future(
         asyncio.to_thread(
-            asyncio.run, rebuild(database, master_keys_of(settings), None, 20, lines.append)
+            asyncio.run, rebuild(database, master_keys_of(settings), None, 100, lines.append)
         )
     )
     await asker.keep_asking(rebuilding)

@@ -25,7 +25,9 @@ from graphql import (
 
 from services.programs.domain import Purpose, default_template_id
 from services.reporting.graphql.schema import build_schema
+from services.reporting.projections import ALL, Visibility
 from shared.auth import Role
+from shared.database import READER_ROLE, DatabaseAddress, connect
 from tests.conftest import Api, World, nodes
 
 YEAR = "2025/26"
@@ -97,6 +99,13 @@ class Region:
         for made in (pair, peer):
             meeting = await world.meeting(school, made)
             self.made(school, meeting["id"])
+        later = await world.meeting(school, pair, kind="trial", mentee_feedback=None)
+        await world.api.command(  # a score given after the meeting
+            "programs",
+            f"/pairs/{pair}/meetings/{later['id']}/feedback",
+            world.coordinator(school),
+            {"author_id": mentees[0], "rating": 7},
+        )
         await world.api.command(
             "programs",
             f"/programmes/{programme}/survey-responses",
@@ -110,16 +119,9 @@ class Region:
                 ),
             },
         )
+        await world.roadmap(school)
         director = world.token(Role.SCHOOL_DIRECTOR, school)
         base = f"/schools/{world.ids[school]}"
-        order = {
-            "number": "1-о",
-            "order_date": "2025-08-25",
-            "period_from": "2025-09-01",
-            "period_to": "2027-06-30",
-        }
-        await world.api.command("programs", f"{base}/implementation", director, order)
-        await world.api.command("programs", f"{base}/roadmap/default", director, {})
         await world.api.command(
             "registry",
             f"{base}/self-audit",
@@ -282,3 +284,54 @@ async def test_each_family_lists_exactly_the_callers_schools(
     own = await world.api.graphql(token, "{ people { totalCount } pairs { totalCount } }")
     counted = (own["data"]["people"]["totalCount"], own["data"]["pairs"]["totalCount"])
     assert counted == ((4, 2) if scope == "s1" else (0, 0))  # names and pairs: the school's only
+
+
+READ_MODELS = [
+    (projection.name, table.name)
+    for projection in ALL
+    for table in projection.tables
+    if table.visibility != Visibility.PRIVATE
+]
+
+
+async def test_no_read_model_shows_a_school_to_another_tenant(
+    region: Region, database: DatabaseAddress
+) -> None:
+    """Row-level security itself, table by table: the reader role scoped to the school sees its
+    rows; scoped to another school or another municipality, none of them."""
+    await region.world.api.caught_up(region.world.coordinator("s1"))
+    s1 = region.world.paths["s1"]
+    reader = await connect(database.as_role(READER_ROLE, ""))
+
+    async def count(scope: str, table: str) -> int:
+        async with reader.transaction():
+            await reader.execute("SELECT set_config('app.scope', $1, true)", scope)
+            found: int = await reader.fetchval(
+                f"SELECT count(*) FROM {table} WHERE tenant <@ $1::ltree", s1
+            )
+            return found
+
+    try:
+        own = {table: await count(s1, table) for _, table in READ_MODELS}
+        for other in ("s2", "m2", "s3"):
+            for _, table in READ_MODELS:
+                assert await count(region.world.paths[other], table) == 0, (other, table)
+    finally:
+        await reader.close()
+    assert own["indicator_feedback"] == 1
+    held = {table for table, rows in own.items() if rows}
+    assert {
+        "people",
+        "consents",
+        "pairs",
+        "meetings",
+        "meeting_feedback",
+        "indicator_people",
+        "indicator_pairs",
+        "indicator_meetings",
+        "survey_responses",
+        "roadmap_items",
+        "event_history",
+        "programmes",
+        "school_counts",
+    } <= held  # the check is not vacuous: the school's own rows are there to hide

@@ -22,6 +22,8 @@ async def ask(reader: Reader, query: str, variables: dict[str, Any]) -> dict[str
         original = result.errors[0].original_error
         if isinstance(original, AppError):
             raise original
-        raise InvalidInput("bad_export_request", result.errors[0].message)
+        raise InvalidInput(
+            "bad_export_request", f"Неверный запрос выгрузки: {result.errors[0].message}"
+        )
     assert result.data is not None
     return result.data

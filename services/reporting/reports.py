@@ -141,10 +141,8 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
         document.add_paragraph(
             "Приказ о внедрении целевой модели наставничества от "
             f"{date_text(date.fromisoformat(roadmap['orderDate']))} № {roadmap['orderNumber']}. "
-            f"Положение о наставничестве: «{roadmap['regulationTitle'] or 'не принято'}»"
-            f"{', версия ' + roadmap['regulationVersion'] if roadmap['regulationVersion'] else ''}."
-            f" Сроки мониторинга эффективности программ наставничества: ежегодно"
-            f" {roadmap['monitoringWindow']}."
+            f"{_regulation(roadmap)} Сроки мониторинга эффективности программ наставничества:"
+            f" ежегодно {roadmap['monitoringWindow']}."
         )
     _heading(document, "2. Программы наставничества")
     _table(
@@ -168,6 +166,15 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
     _school_self_audit(document, data, summary["organisation"]["id"])
     _signature(document, "Директор")
     return _bytes(document)
+
+
+def _regulation(roadmap: dict[str, Any]) -> str:
+    if not roadmap["regulationTitle"]:
+        return "Положение о наставничестве не принято."
+    version = roadmap["regulationVersion"]
+    return f"Положение: «{roadmap['regulationTitle']}»" + (
+        f", версия {version}." if version else "."
+    )
 
 
 def _school_roadmap(document: Any, roadmap: dict[str, Any] | None, completion: Any) -> None:

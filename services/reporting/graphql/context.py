@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from shared.auth import Principal
 from shared.database import scoped
-from shared.errors import PermissionDenied
+from shared.errors import InvalidInput, PermissionDenied
 
 BatchLoad = Callable[["Reader", list[Any]], Awaitable[Sequence[Any]]]
 
@@ -81,3 +81,11 @@ def fields_of(cls: Any, record: asyncpg.Record, **overrides: Any) -> dict[str, A
     columns = set(record.keys())  # `in record` would look at values: a Record is a tuple too
     names = [n for n in cls.__annotations__ if n in columns]
     return {**{n: record[n] for n in names}, **overrides}
+
+
+def uuid_of(value: Any) -> UUID:
+    """An id argument as a UUID; anything else is a clear 400, not a crash."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidInput("bad_id", f"Неверный идентификатор «{value}»") from None

@@ -25,7 +25,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
 from shared.tenancy import Level, depth, region_of
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
 from .self_audits import gaps_by_school
@@ -94,18 +94,11 @@ async def _scope_organisation(reader: Reader, organisation_id: strawberry.ID | N
         )
     else:
         rows = await reader.fetch(
-            "SELECT * FROM organisations WHERE id = $1", _uuid(organisation_id)
+            "SELECT * FROM organisations WHERE id = $1", uuid_of(organisation_id)
         )
     if not rows or rows[0]["kind"] not in {"region", "municipality", "school"}:
         raise NotFound("organisation_not_found", "Регион, муниципалитет или школа не найдены")
     return rows[0]
-
-
-def _uuid(value: strawberry.ID) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise InvalidInput("bad_id", f"Неверный идентификатор «{value}»") from None
 
 
 def _scope_of(row: Any) -> ScopeOrganisation:

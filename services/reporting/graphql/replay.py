@@ -14,7 +14,6 @@ from uuid import UUID
 
 import strawberry
 
-from services.programs.domain import STAGE_NAMES, Stage
 from services.reporting.replay import (
     FeedbackState,
     HistoryRow,
@@ -27,8 +26,10 @@ from services.reporting.replay import (
 )
 from shared.errors import InvalidInput, NotFound
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .history import HISTORY_READERS
+from .pairs import Plan, PlanTask
+from .programmes import Curator, Programme
 
 
 @strawberry.type
@@ -60,27 +61,6 @@ class ReplayMeeting:
 
 
 @strawberry.type
-class ReplayTask:
-    id: strawberry.ID
-    title: str
-    due_on: date
-    completed_on: date | None
-
-
-@strawberry.type
-class ReplayPlan:
-    starts_on: date
-    ends_on: date
-    goals: list[str]
-    tasks: list[ReplayTask]
-
-    @strawberry.field(description="Доля выполненных задач, %")
-    def progress(self) -> int:
-        done = sum(1 for t in self.tasks if t.completed_on is not None)
-        return round(100 * done / len(self.tasks)) if self.tasks else 0
-
-
-@strawberry.type
 class ReplayPair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -98,7 +78,7 @@ class ReplayPair:
     is_group: bool
     mentor: ReplayPerson
     mentees: list[ReplayPerson]
-    plan: ReplayPlan | None
+    plan: Plan | None
     meetings: list[ReplayMeeting]
 
 
@@ -111,38 +91,11 @@ class ReplayOrder:
 
 
 @strawberry.type
-class ReplayCurator:
-    form: str
-    person_id: strawberry.ID
-
-
-@strawberry.type
-class ReplayProgramme:
-    id: strawberry.ID
-    school_id: strawberry.ID
-    school_year: str
-    title: str
-    forms: list[str]
-    opened_at: datetime
-    stage: int
-    stage_changed_at: datetime | None
-    meeting_every_days: int
-    starts_on: date | None
-    ends_on: date | None
-    goals: list[str]
-    curators: list[ReplayCurator]
-
-    @strawberry.field(description="Название этапа")
-    def stage_name(self) -> str:
-        return STAGE_NAMES[Stage(self.stage)]
-
-
-@strawberry.type
 class ProgrammeState:
     version: int = strawberry.field(description="Сколько событий программы учтено")
     versions: int = strawberry.field(description="Сколько событий у программы сейчас")
     at: datetime | None = strawberry.field(description="Время последнего учтённого события")
-    programme: ReplayProgramme | None
+    programme: Programme | None
     pairs: list[ReplayPair] = strawberry.field(description="Пары и группы, по id")
     orders: list[ReplayOrder]
 
@@ -166,7 +119,7 @@ async def programme_state(
     reader = reader_of(info)
     reader.caller().require(HISTORY_READERS, "просматривать историю программы")
     until = _until(at_version, at_date, at_time)
-    rows = [_row(r) for r in await reader.fetch(EVENTS, _id(programme_id))]
+    rows = [_row(r) for r in await reader.fetch(EVENTS, uuid_of(programme_id))]
     if not rows:
         raise NotFound("programme_not_found", "Программа не найдена")
     chosen = rows[:at_version] if at_version is not None else rows
@@ -190,13 +143,6 @@ def _until(
     if at_time is not None and at_time.tzinfo is None:
         return at_time.replace(tzinfo=UTC)
     return at_time
-
-
-def _id(value: strawberry.ID) -> UUID:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        raise InvalidInput("bad_id", f"Неверный идентификатор «{value}»") from None
 
 
 def _row(record: Any) -> HistoryRow:
@@ -269,8 +215,8 @@ async def _texts(reader: Reader, pairs: list[PairState]) -> Texts:
     )
 
 
-def _programme(fields: ProgrammeFields) -> ReplayProgramme:
-    return ReplayProgramme(
+def _programme(fields: ProgrammeFields) -> Programme:
+    return Programme(
         id=strawberry.ID(fields.id),
         school_id=strawberry.ID(fields.school_id),
         school_year=fields.school_year,
@@ -284,7 +230,7 @@ def _programme(fields: ProgrammeFields) -> ReplayProgramme:
         ends_on=fields.ends_on,
         goals=fields.goals,
         curators=[
-            ReplayCurator(form=form, person_id=strawberry.ID(person))
+            Curator(form=form, person_id=strawberry.ID(person))
             for form, person in sorted(fields.curators.items())
         ],
     )
@@ -316,13 +262,13 @@ def _pair(pair: PairState, texts: Texts) -> ReplayPair:
     )
 
 
-def _plan(plan: PlanState) -> ReplayPlan:
-    return ReplayPlan(
+def _plan(plan: PlanState) -> Plan:
+    return Plan(
         starts_on=plan.starts_on,
         ends_on=plan.ends_on,
         goals=plan.goals,
         tasks=[
-            ReplayTask(
+            PlanTask(
                 id=strawberry.ID(t.id), title=t.title, due_on=t.due_on, completed_on=t.completed_on
             )
             for t in sorted(plan.tasks, key=lambda t: (t.due_on, UUID(t.id)))
