@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 
 import httpx
 
-from services.programs.domain import Purpose, default_template_id
+from services.programs.domain import Purpose, default_template_id, school_year_of
 from shared.auth import Role, issue_token
 from shared.settings import Settings
 from shared.tenancy import child_path
@@ -144,6 +144,12 @@ REQUESTS = [
 ]
 
 
+def demo_school_year(today: date) -> str:
+    """The school year of the demo's orders approving pairs (40 days ago), so that its pairs,
+    meetings and indicators fall in the year the demo's programmes are for."""
+    return school_year_of(today - timedelta(days=40))
+
+
 class DemoLoader:
     """Loads the demo through HTTP, as an operator, the institute and each school would."""
 
@@ -153,6 +159,7 @@ class DemoLoader:
         self.programs = httpx.Client(base_url=programs_url, timeout=30)
         self.rng = random.Random(2025)
         self.today = date.today()
+        self.school_year = demo_school_year(self.today)
 
     def _send(
         self,
@@ -229,7 +236,7 @@ class DemoLoader:
             f"/regions/{NODES['region'].id}/indicator-targets",
             demo_token(self.settings, Role.REGION_OFFICER),
             {
-                "school_year": "2025/26",
+                "school_year": self.school_year,
                 "targets": {
                     "students_involved": 70,
                     "mentees_10_18": 30,
@@ -250,7 +257,7 @@ class DemoLoader:
                 f"/schools/{school.id}/contingent",
                 director,
                 {
-                    "school_year": "2025/26",
+                    "school_year": self.school_year,
                     "students": 420 + 60 * number,
                     "students_10_18": 250 + 40 * number,
                     "students_15_19": 90 + 10 * number,
@@ -265,7 +272,7 @@ class DemoLoader:
                 f"/schools/{school.id}/self-audit",
                 director,
                 {
-                    "school_year": "2025/26",
+                    "school_year": self.school_year,
                     "items": items,
                     "page_url": f"https://school{number + 1}.example.ru/nastavnichestvo",
                 },
@@ -276,7 +283,7 @@ class DemoLoader:
             f"/schools/{SCHOOLS[0].id}/self-audit/reviews",
             demo_token(self.settings, Role.MUNICIPALITY_OFFICER),
             {
-                "school_year": "2025/26",
+                "school_year": self.school_year,
                 "item": 3,
                 "achieved": False,
                 "recommendation": "Опишите формы педагог – педагог и руководитель ОО – педагог",
@@ -294,7 +301,7 @@ class DemoLoader:
             f"/schools/{school.id}/mentor-registers",
             demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key)),
             {
-                "school_year": "2025/26",
+                "school_year": self.school_year,
                 "order_number": f"{101 + number}-о",
                 "order_date": str(self.today - timedelta(days=45)),
                 "mentor_ids": approved,
@@ -432,8 +439,8 @@ class DemoLoader:
             {
                 "id": str(demo_id(f"{school.key}-programme")),
                 "school_id": str(school.id),
-                "school_year": "2025/26",
-                "title": "Программа наставничества на 2025/26 учебный год",
+                "school_year": self.school_year,
+                "title": f"Программа наставничества на {self.school_year} учебный год",
                 "forms": ["teacher_student", "student_student"],
             },
         )

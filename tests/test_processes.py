@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from services.cli import start_service, wait_healthy
-from services.demo import DemoLoader, demo_token
+from services.demo import DemoLoader, demo_school_year, demo_token
 from services.programs.application import Feedback, NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind
 from services.registry.application import RegistryState
@@ -371,10 +371,12 @@ async def test_the_demo_region_loads_through_the_services(
             "{ trainingCourses { hours completedBy } regionalRegister { totalCount } }",
         )
         stages = await ask(Role.REGION_OFFICER, "{ programmes { stage } }")
+        year = demo_school_year(date.today())
         monitoring = await ask(
             Role.MUNICIPALITY_OFFICER,
-            """{ selfAudits(schoolYear: "2025/26") { edges { node { gaps } } }
-                 indicators(schoolYear: "2025/26") { schoolsReporting rows { code target } } }""",
+            f"""{{ selfAudits(schoolYear: "{year}") {{ edges {{ node {{ gaps }} }} }}
+                 indicators(schoolYear: "{year}") {{ schoolsReporting
+                                                   rows {{ code target }} }} }}""",
         )
         school = await ask(
             Role.SCHOOL_COORDINATOR,

@@ -11,11 +11,14 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.response import Template
 
+from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NAMES
 from shared.auth import Role
+from shared.dictionaries import FORM_NAMES
 
 from ..backend import Backend
 from ..pages import page
 from ..session import ROLE_NAMES, WebUser
+from ..templating import BASIS_NAMES
 from .oversight import allow, parse_day, query_string, school_years
 
 # Who may replay a programme's history (reporting checks the same roles).
@@ -87,6 +90,7 @@ FIELD_NAMES = {
     "school_id": "школа",
     "forms": "формы",
     "stage": "этап",
+    "former_stage": "прежний этап",
     "every_days": "встречи не реже, дней",
     "meeting_every_days": "встречи не реже, дней",
     "form": "форма",
@@ -117,25 +121,42 @@ FIELD_NAMES = {
 SKIPPED_FIELDS = {"id", "programme_id"}  # shown by the timeline itself
 
 
+# The dictionaries whose codes a change carries, by field.
+VALUE_NAMES: dict[str, dict[str, str]] = {
+    "form": {str(k): v for k, v in FORM_NAMES.items()},
+    "forms": {str(k): v for k, v in FORM_NAMES.items()},
+    "kind": {str(k): v for k, v in MEETING_KIND_NAMES.items()},
+    "basis": BASIS_NAMES,
+    "stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
+    "former_stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
+    "purpose": {str(k): v for k, v in PURPOSE_NAMES.items()},
+    "side": {"mentor": "наставник", "mentee": "наставляемый"},
+    "meeting_format": {"in_person": "очно", "online": "дистанционно"},
+    "format": {"in_person": "очно", "online": "дистанционно"},
+}
+
+
 def changed_fields(changes: dict[str, Any]) -> list[tuple[str, str]]:
-    """A change's fields in Russian words, its nested values flattened to text."""
+    """A change's fields in Russian words, its codes named, nested values flattened to text."""
     return [
-        (FIELD_NAMES.get(key, key), _text(value))
+        (FIELD_NAMES.get(key, key), _text(value, VALUE_NAMES.get(key, {})))
         for key, value in changes.items()
         if key not in SKIPPED_FIELDS and value not in (None, [], {}, "")
     ]
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, names: dict[str, str]) -> str:
     if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
+        return ", ".join(_text(v, names) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{FIELD_NAMES.get(k, k)}: {_text(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{FIELD_NAMES.get(k, k)}: {_text(v, VALUE_NAMES.get(k, {}))}" for k, v in value.items()
+        )
     if value is True:
         return "да"
     if value is False:
         return "нет"
-    return str(value)
+    return names.get(str(value), str(value))
 
 
 def moment(value: str | None) -> str:
