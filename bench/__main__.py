@@ -31,7 +31,7 @@ from shared.database import (
 from shared.settings import PROJECT_ROOT, Settings, load_settings
 
 from . import figures, report
-from .generator import SIZES, Region, SchoolPlan
+from .generator import SCHOOL_YEAR, SIZES, Region, SchoolPlan
 from .loader import Loader, applications
 
 DATABASE = "nastavnik_bench"  # one per size: nastavnik_bench_small, …
@@ -258,24 +258,24 @@ def queries(region: Region) -> list[figures.Query]:
             "municipality_school_comparison",
             Role.MUNICIPALITY_OFFICER,
             school.municipality.path,
-            figures.COUNTS,
-            "proxy until issue #5: counts(level: SCHOOL) in one municipality",
-            {"level": "SCHOOL"},
+            figures.SCHOOL_COMPARISON,
+            "schoolComparison of the municipality's schools (all indicators), as its officer",
+            {"year": SCHOOL_YEAR},
         ),
         figures.Query(
             "region_indicator_table",
             Role.REGION_OFFICER,
             region.region.path,
-            figures.COUNTS,
-            "proxy until issue #5: counts(level: MUNICIPALITY) for the region",
-            {"level": "MUNICIPALITY"},
+            figures.INDICATORS,
+            "indicators of the whole region, as a region officer",
+            {"year": SCHOOL_YEAR},
         ),
         figures.Query(
             "programme_replay",
             Role.AUDITOR,
             region.region.path,
-            figures.HISTORY,
-            "programmeHistory of the big school's programme, as an auditor",
+            figures.REPLAY,
+            "programmeState of the big school's programme, from all its events, by an auditor",
             {"id": str(region.school(0).programme_id)},
         ),
     ]

@@ -22,6 +22,7 @@ from services.registry.application import Registry, RegistryState, token_role_of
 from services.registry.domain import Organisation, Person
 from services.registry.erasures import ErasureSchedule
 from services.registry.person_index import PersonIndex
+from services.reporting.rebuild import rebuild
 from services.reporting.runner import ProjectionWorker
 from services.setup import setup_database
 from services.web.reminders import send_reminders_now
@@ -164,6 +165,22 @@ def projection_worker_for(settings: Settings) -> ProjectionWorker:
     )
 
 
+def rebuild_projections(settings: Settings, names: list[str]) -> int:
+    """`python -m services rebuild [names]`: fresh tables, progress on the console, switch-over."""
+    try:
+        return asyncio.run(
+            rebuild(
+                admin_address(settings),
+                master_keys_of(settings),
+                names or None,
+                settings.projection_batch_size,
+                report=lambda line: print(line, flush=True),
+            )
+        )
+    except AppError as error:
+        raise SystemExit(error.message) from None
+
+
 def worker(settings: Settings) -> None:
     configure_logging("projection-worker", settings.log_level)
     projection_worker = projection_worker_for(settings)
@@ -188,8 +205,10 @@ def main(argv: list[str] | None = None) -> None:
     token = commands.add_parser("token", help="print a development token")
     token.add_argument("--role", required=True, choices=[str(r) for r in Role])
     token.add_argument("--scope", help="ltree path; the demo's default for the role if omitted")
-    rebuild = commands.add_parser("rebuild", help="rebuild projections from the events")
-    rebuild.add_argument("projections", nargs="*", help="names; all when none is given")
+    rebuilding = commands.add_parser(
+        "rebuild", help="rebuild projections into fresh tables and switch over, with progress"
+    )
+    rebuilding.add_argument("projections", nargs="*", help="names; all when none is given")
     commands.add_parser("erase-due", help="erase personal data 30 days after withdrawal (daily)")
     commands.add_parser("rotate-keys", help="re-wrap every data key with the current MASTER_KEY")
     commands.add_parser("send-reminders", help="mail each school's coordinators their digest")
@@ -207,8 +226,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "token":
         print(demo_token(settings, Role(args.role), args.scope))
     elif args.command == "rebuild":
-        rebuilt = asyncio.run(projection_worker_for(settings).rebuild(args.projections or None))
-        print(f"rebuilt from {rebuilt} event applications")
+        print(f"rebuilt from {rebuild_projections(settings, args.projections)} event applications")
     elif args.command == "erase-due":
         with registry_for_tools(settings) as registry:
             erased = registry.erase_due(date.today())

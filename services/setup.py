@@ -2,20 +2,30 @@
 
 It runs as the database administrator and creates: the extensions, the three service roles (none
 a superuser, none able to bypass row-level security), both event stores, the data keys table, and
-every projection's tables with their row-level security policies.
+every projection's tables with their row-level security policies. A projection whose tables or
+code version changed since is rebuilt from the events into fresh tables and switched over, while
+the old tables keep answering queries.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 
 import asyncpg
+import structlog
 
 from services.registry import erasures, imports, person_index
 from services.reporting.graphql import access_log
-from services.reporting.projections import ALL, Projection, Table, Visibility
+from services.reporting.projections import ALL, Projection
+from services.reporting.read_models import (
+    TENANT_MOVES,
+    TRACKING,
+    create_read_model,
+    signature_of,
+)
+from services.reporting.rebuild import rebuild
 from services.reporting.runner import UPSTREAMS
+from services.wiring import master_keys_of
 from shared import keystore
 from shared.database import (
     PROJECTOR_ROLE,
@@ -33,17 +43,10 @@ CREATE OR REPLACE FUNCTION app_scope() RETURNS ltree LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('app.scope', true), '')::ltree $$;
 """
 
-# Where a moved school's rows now belong, as each projection has learnt it (per projection, so
-# that one projection's move never redirects rows another has not yet moved). The trigger
-# corrects rows inserted later with an old path, e.g. from the other stream.
-TENANT_MOVES = """
-CREATE TABLE IF NOT EXISTS tenant_moves (
-    projection text NOT NULL,
-    old_path ltree NOT NULL,
-    new_path ltree NOT NULL,
-    moved_at timestamptz NOT NULL,
-    PRIMARY KEY (projection, old_path)
-);
+# Where a moved school's rows now belong (`tenant_moves`, per projection): the trigger corrects
+# rows inserted later with an old path, e.g. from the other stream. The function reads the
+# `tenant_moves` of the caller's search path, so a rebuild's shadow tables follow the shadow's.
+FOLLOW_MOVES = """
 CREATE OR REPLACE FUNCTION current_tenant(projection_name text, path ltree)
 RETURNS ltree LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -68,9 +71,9 @@ BEGIN
 END $$;
 """
 
-# The shape each projection's tables were created with. When the code changes a projection's
-# tables, setup drops them and sets the projection back to the start: the worker rebuilds it
-# from the events (history is the source of truth; read models are disposable).
+# What each projection's read model was built by (`read_models.signature_of`: its tables and
+# code version). When it changes, setup rebuilds the projection from the events (history is the
+# source of truth; read models are disposable).
 PROJECTION_SHAPES = """
 CREATE TABLE IF NOT EXISTS projection_shapes (
     projection text PRIMARY KEY,
@@ -78,22 +81,7 @@ CREATE TABLE IF NOT EXISTS projection_shapes (
 );
 """
 
-TRACKING = """
-CREATE TABLE IF NOT EXISTS projection_tracking (
-    projection text NOT NULL,
-    upstream text NOT NULL,
-    position bigint NOT NULL DEFAULT 0,
-    updated_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (projection, upstream)
-);
-"""
-
-
-READER_CONDITIONS = {
-    Visibility.SUBTREE: "tenant <@ app_scope()",
-    Visibility.SCHOOL: "tenant = app_scope()",
-    Visibility.PUBLISHED: "tenant <@ app_scope() OR tenant @> app_scope()",
-}
+log = structlog.get_logger()
 
 
 async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
@@ -117,6 +105,7 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
             )
         await connection.execute(SCOPE_FUNCTION)
         await connection.execute(TENANT_MOVES)
+        await connection.execute(FOLLOW_MOVES)
         await connection.execute(
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_moves TO {PROJECTOR_ROLE}"
         )
@@ -129,47 +118,56 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
             f"GRANT USAGE ON SEQUENCE personal_data_access_id_seq TO {READER_ROLE}"
         )
         await connection.execute(PROJECTION_SHAPES)
-        for projection in ALL:
-            async with connection.transaction():  # a worker never sees it half made
-                await _drop_if_reshaped(connection, projection)
-                for table in projection.tables:
-                    await _create_read_model(connection, projection.name, table)
-            for upstream in UPSTREAMS:
-                await connection.execute(
-                    "INSERT INTO projection_tracking (projection, upstream) VALUES ($1, $2)"
-                    " ON CONFLICT DO NOTHING",
-                    projection.name,
-                    upstream,
-                )
+        changed = [p for p in ALL if not await _set_up_read_model(connection, p)]
     finally:
         await connection.close()
+    if changed:
+        names = [p.name for p in changed]
+        log.info("rebuilding_changed_projections", projections=names)
+        await rebuild(
+            admin,
+            master_keys_of(settings),
+            names,
+            settings.projection_batch_size,
+            report=_log_progress,
+        )
 
 
-def shape_of(projection: type[Projection]) -> str:
-    described = repr([(t.name, t.columns, str(t.visibility), t.indexes) for t in projection.tables])
-    return hashlib.sha256(described.encode()).hexdigest()
+def _log_progress(message: str) -> None:
+    log.info("rebuild_progress", progress=message)
 
 
-async def _drop_if_reshaped(connection: asyncpg.Connection, projection: type[Projection]) -> None:
-    shape = shape_of(projection)
+async def _set_up_read_model(connection: asyncpg.Connection, projection: type[Projection]) -> bool:
+    """Make or refresh the projection's tables; False if they were built by other code (another
+    make of tables or another version), so the projection must be rebuilt from the events."""
+    for upstream in UPSTREAMS:
+        await connection.execute(
+            "INSERT INTO projection_tracking (projection, upstream) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING",
+            projection.name,
+            upstream,
+        )
     stored = await connection.fetchval(
         "SELECT shape FROM projection_shapes WHERE projection = $1", projection.name
     )
-    if stored == shape:
-        return
-    # Also when nothing is stored: tables made before shapes were recorded may be out of date.
-    tables = ", ".join(t.name for t in projection.tables)
-    await connection.execute(f"DROP TABLE IF EXISTS {tables} CASCADE")
-    await connection.execute("DELETE FROM tenant_moves WHERE projection = $1", projection.name)
-    await connection.execute(
-        "UPDATE projection_tracking SET position = 0 WHERE projection = $1", projection.name
+    existing = await connection.fetchval(
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        " AND tablename = ANY($1::text[])",
+        [t.name for t in projection.tables],
     )
-    await connection.execute(
-        "INSERT INTO projection_shapes (projection, shape) VALUES ($1, $2)"
-        " ON CONFLICT (projection) DO UPDATE SET shape = EXCLUDED.shape",
-        projection.name,
-        shape,
-    )
+    # Tables without a stored signature were made before signatures were kept: rebuild them too.
+    if existing and stored != signature_of(projection):
+        return False
+    async with connection.transaction():  # a worker never sees it half made
+        for table in projection.tables:
+            await create_read_model(connection, projection.name, table)
+        await connection.execute(
+            "INSERT INTO projection_shapes (projection, shape) VALUES ($1, $2)"
+            " ON CONFLICT (projection) DO UPDATE SET shape = EXCLUDED.shape",
+            projection.name,
+            signature_of(projection),
+        )
+    return True
 
 
 async def _ensure_role(
@@ -237,32 +235,3 @@ async def _create_key_store(connection: asyncpg.Connection, settings: Settings) 
         )
     else:
         keystore.check_master_key(master_keys, row[0], bytes(row[1]))
-
-
-async def _create_read_model(connection: asyncpg.Connection, projection: str, table: Table) -> None:
-    await connection.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.columns})")
-    await connection.execute(
-        f"CREATE INDEX IF NOT EXISTS {table.name}_tenant ON {table.name} USING gist (tenant)"
-    )
-    for index in table.indexes:
-        await connection.execute(index)
-    await connection.execute(f"DROP TRIGGER IF EXISTS {table.name}_tenant ON {table.name}")
-    await connection.execute(
-        f"CREATE TRIGGER {table.name}_tenant BEFORE INSERT OR UPDATE OF tenant ON {table.name}"
-        f" FOR EACH ROW EXECUTE FUNCTION follow_tenant_moves('{projection}')"
-    )
-    await connection.execute(
-        f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {table.name} TO {PROJECTOR_ROLE}"
-    )
-    await connection.execute(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY")
-    await connection.execute(f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY")
-    policies = {
-        f"{table.name}_projector": f"FOR ALL TO {PROJECTOR_ROLE} USING (true) WITH CHECK (true)",
-    }
-    condition = READER_CONDITIONS.get(table.visibility)
-    if condition is not None:
-        policies[f"{table.name}_reader"] = f"FOR SELECT TO {READER_ROLE} USING ({condition})"
-        await connection.execute(f"GRANT SELECT ON {table.name} TO {READER_ROLE}")
-    for name, body in policies.items():
-        await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
-        await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")

@@ -14,6 +14,7 @@ from psycopg.sql import SQL
 from psycopg_pool import ConnectionPool
 
 from shared.errors import Conflict
+from shared.lru import LRU
 from shared.personal_data import (
     MasterKeyMismatch,
     MasterKeys,
@@ -215,11 +216,18 @@ class KeyVault:
 
 
 class Keyring:
-    """Asynchronous, cached access for the projection workers."""
+    """Asynchronous, cached access for the projection workers.
 
-    def __init__(self, master_keys: MasterKeys) -> None:
+    The cache is bounded (least recently used keys go first), so that a rebuild of a region
+    with millions of data subjects stays within the worker's memory. A worker applies events in
+    order and forgets a subject's key when it applies their erasure; anything it applied before
+    was stored before the erasure, so a cached key never serves an event after it (and a key
+    read from the database once it is deleted reads as erased).
+    """
+
+    def __init__(self, master_keys: MasterKeys, max_keys: int = 50_000) -> None:
         self.master_keys = master_keys
-        self._cache: dict[UUID, bytes | None] = {}
+        self._cache: LRU[UUID, bytes | None] = LRU(max_keys)
 
     async def verify_master_key(self, connection: asyncpg.Connection) -> None:
         """Fail at start, with a clear message, when MASTER_KEY is not the one in use."""
@@ -231,21 +239,33 @@ class Keyring:
             raise MasterKeyMismatch("the key check row is missing: run the setup step first")
         check_master_key(self.master_keys, row[0], bytes(row[1]))
 
+    async def prefetch(self, connection: asyncpg.Connection, subjects: Iterable[UUID]) -> None:
+        """Read the keys of a batch's subjects that are not cached, in one query."""
+        missing = {s for s in subjects if s not in self._cache}
+        if not missing:
+            return
+        rows = await connection.fetch(
+            "SELECT subject_id, master_key_id, wrapped_key FROM person_keys"
+            " WHERE subject_id = ANY($1::uuid[])",
+            list(missing),
+        )
+        found = {row[0]: (row[1], bytes(row[2])) for row in rows}
+        for subject in missing:
+            wrapped = found.get(subject)
+            self._cache.put(
+                subject, None if wrapped is None else self.master_keys.unwrap(*wrapped, subject)
+            )
+
     async def get(self, connection: asyncpg.Connection, subject: UUID) -> bytes | None:
         if subject not in self._cache:
-            row = await connection.fetchrow(
-                "SELECT master_key_id, wrapped_key FROM person_keys WHERE subject_id = $1", subject
-            )
-            self._cache[subject] = (
-                None if row is None else self.master_keys.unwrap(row[0], bytes(row[1]), subject)
-            )
-        return self._cache[subject]
+            await self.prefetch(connection, [subject])
+        return self._cache.get(subject)
 
     async def unseal(self, connection: asyncpg.Connection, sealed: Sealed) -> dict[str, Any] | None:
         return unseal(await self.get(connection, sealed.subject), sealed)
 
     def forget(self, subject: UUID) -> None:
-        self._cache.pop(subject, None)
+        self._cache.pop(subject)
 
     def clear(self) -> None:
         self._cache.clear()

@@ -150,6 +150,11 @@ async def api(settings: Settings, database: DatabaseAddress) -> AsyncIterator[Ap
         yield Api(settings, database, registry, programs, reporting)
 
 
+def nodes(connection: dict[str, Any]) -> list[Any]:
+    """The nodes of a GraphQL connection, in order."""
+    return [edge["node"] for edge in connection["edges"]]
+
+
 class World:
     """A fresh region with an institute, two municipalities and three schools, per test."""
 

@@ -97,6 +97,7 @@ class GeneratedRegion:
         self.people: list[GenPerson] = []
         self.pairs: list[GenPair] = []
         self.surveys: list[GenSurvey] = []
+        self.programmes: dict[str, str] = {}  # school → its programme of the year
         self.roadmaps: dict[str, tuple[int, int]] = {}  # school → (done in the year, activities)
         self.contingents: dict[str, dict[str, int]] = {}
         self.agreements: list[tuple[str, str, date, date | None]] = []
@@ -238,6 +239,7 @@ class GeneratedRegion:
                 ],
             },
         )
+        self.programmes[school] = programme["id"]
         student_mentees = [s for s in students if s.role == "mentee"]
         for mentee in [*student_mentees, *teacher_mentees]:
             if rng.random() < 0.2:

@@ -15,12 +15,15 @@ import msgspec
 import structlog
 from openpyxl import load_workbook
 
-from services.cli import projection_worker_for, registry_for_tools
+from services.cli import registry_for_tools
+from services.reporting.projections import ALL
+from services.reporting.rebuild import rebuild
+from services.wiring import master_keys_of
 from shared.auth import Role
 from shared.database import DatabaseAddress, connect
 from shared.personal_data import ERASED, MasterKeyMismatch
 from shared.settings import Settings
-from tests.conftest import World
+from tests.conftest import World, nodes
 
 # Each run of the suite gets its own names, so that one test's people never answer another's scan.
 TAG = os.urandom(3).hex()
@@ -158,7 +161,8 @@ async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(
 ) -> None:
     programme, _, mentee, pair = await _pair_with_meeting(world, tag="-erased")
     region = world.token(Role.REGION_OFFICER, "region")
-    counts_query = "{ counts(level: MUNICIPALITY) { path mentors mentees pairs meetings } }"
+    counts_query = """{ counts(level: MUNICIPALITY) {
+        edges { node { path mentors mentees pairs meetings } } } }"""
     counts_before = await world.api.graphql(region, counts_query)
 
     by_coordinator = await world.api.command(
@@ -351,20 +355,20 @@ async def test_the_institute_reads_are_logged_for_the_school(world: World) -> No
     log = await world.api.graphql(
         world.coordinator("s1"),
         """query($id: ID!) {
-        personalDataAccess(personId: $id) { role purpose } }""",
+        personalDataAccess(personId: $id) { edges { node { role purpose } } } }""",
         id=mentor,
     )
     elsewhere = await world.api.graphql(
         world.coordinator("s2"),
         """query($id: ID!) {
-        personalDataAccess(personId: $id) { role } }""",
+        personalDataAccess(personId: $id) { edges { node { role } } } }""",
         id=mentor,
     )
 
-    assert log["data"]["personalDataAccess"] == [
+    assert nodes(log["data"]["personalDataAccess"]) == [
         {"role": "institute_methodologist", "purpose": "региональная база наставников"}
     ]
-    assert elsewhere["data"]["personalDataAccess"] == []
+    assert nodes(elsewhere["data"]["personalDataAccess"]) == []
 
 
 async def test_a_full_rebuild_after_an_erasure_equals_the_projections_before_it(
@@ -379,11 +383,10 @@ async def test_a_full_rebuild_after_an_erasure_equals_the_projections_before_it(
         expect=200,
     )
     await world.api.caught_up(world.coordinator("s1"))
-    worker = projection_worker_for(settings)
-    tables = [t.name for p in worker.projections for t in p.tables]
+    tables = [t.name for p in ALL for t in p.tables]
     before = await snapshot(database, tables)
 
-    await worker.rebuild()
+    await rebuild(database, master_keys_of(settings))
     await world.api.caught_up(world.coordinator("s1"))
 
     after = await snapshot(database, tables)
@@ -417,9 +420,7 @@ async def test_key_rotation_keeps_everything_readable(
     try:
         rewrapped = await asyncio.to_thread(rotate, rotated)
         unwrapped = await asyncio.to_thread(key_under, only_new)
-        # The running service's worker may take the rebuild over; either way it reads the keys.
-        await projection_worker_for(only_new).rebuild(["people"])
-        await world.api.caught_up(world.coordinator("s1"))
+        applied = await rebuild(database, master_keys_of(only_new), ["people"])
         people = await world.api.graphql(
             world.coordinator("s1"), '{ people(search: "ротацию") { edges { node { fullName } } } }'
         )
@@ -431,6 +432,7 @@ async def test_key_rotation_keeps_everything_readable(
 
     assert rewrapped > 0
     assert unwrapped is not None
+    assert applied > 0
     assert people["data"]["people"]["edges"] == [{"node": {"fullName": "Пережившая Ротацию"}}]
     assert old_key_alone
 

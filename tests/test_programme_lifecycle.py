@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from shared.auth import Role
-from tests.conftest import World
+from tests.conftest import World, nodes
 
 TODAY = date.today()
 
@@ -59,11 +59,11 @@ class School:
 
     async def template(self, purpose: str) -> Any:
         found = await self.read(
-            "query($p: String) { surveyTemplates(purpose: $p) { id version platformDefault"
-            " questions { code kind } } }",
+            "query($p: String) { surveyTemplates(purpose: $p) { edges { node {"
+            " id version platformDefault questions { code kind } } } } }",
             p=purpose,
         )
-        return found["surveyTemplates"][0]
+        return nodes(found["surveyTemplates"])[0]
 
 
 def diagnostics(level: int) -> dict[str, int]:
@@ -286,19 +286,19 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
 
     view = await school.read(
         """query($id: ID!, $school: ID!) {
-        programmes { stage stageName goals curators { form } }
+        programmes { edges { node { stage stageName goals curators { form } } } }
         roadmap(schoolId: $school) { orderNumber regulationVersion monitoringWindow
           items { activity status overdue controlPoint deadline } }
         pairs(programmeId: $id) { edges { node { id isGroup basis status outcome summary
           mentees { fullName } meetings { kind feedback { side rating comment } } } } }
         surveyResults(programmeId: $id) { purpose responses questions { code mean } }
-        candidacies { nominationName resultName decidedAtLevel } }""",
+        candidacies { edges { node { nominationName resultName decidedAtLevel } } } }""",
         id=programme,
         school=school.id,
     )
     region = await world.api.graphql(
         world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
-        "{ practiceCases { title publishedOn } }",
+        "{ practiceCases { edges { node { title publishedOn } } } }",
     )
     history = await world.api.graphql(
         world.token(Role.AUDITOR, "region"),
@@ -306,7 +306,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
         id=programme,
     )
 
-    assert view["programmes"] == [
+    assert nodes(view["programmes"]) == [
         {
             "stage": 7,
             "stageName": "завершение программы наставничества",
@@ -344,14 +344,14 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
     assert {q["mean"] for q in results["entry_diagnostics"]["questions"]} == {4.0}
     assert {q["mean"] for q in results["exit_diagnostics"]["questions"]} == {7.0}
     assert results["swot"]["responses"] == 1
-    assert view["candidacies"] == [
+    assert nodes(view["candidacies"]) == [
         {
             "nominationName": "Наставник года",
             "resultName": "победитель",
             "decidedAtLevel": "municipality",
         }
     ]
-    assert region["data"]["practiceCases"] == [
+    assert nodes(region["data"]["practiceCases"]) == [
         {"title": "Группа «ученик – ученик» в школе-интернате", "publishedOn": None}
     ]
     stages = [

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from shared.auth import Role
-from tests.conftest import EventCounter, World
+from tests.conftest import EventCounter, World, nodes
 
 TODAY = date.today()
 
@@ -178,7 +178,7 @@ async def test_a_survey_answer_outside_its_scale_is_refused_and_a_revision_keeps
         world.coordinator("s1"),
         """query($id: ID!) {
         surveyResults(programmeId: $id) { version title questions { code mean } }
-        surveyTemplates(purpose: "other") { version questions { code } } }""",
+        surveyTemplates(purpose: "other") { edges { node { version questions { code } } } } }""",
         id=programme,
     )
 
@@ -192,15 +192,19 @@ async def test_a_survey_answer_outside_its_scale_is_refused_and_a_revision_keeps
             "questions": [{"code": "mood", "mean": 6.0}, {"code": "club", "mean": None}],
         }
     ]
-    assert results["data"]["surveyTemplates"] == [{"version": 2, "questions": [{"code": "ok"}]}]
+    assert nodes(results["data"]["surveyTemplates"]) == [
+        {"version": 2, "questions": [{"code": "ok"}]}
+    ]
 
 
 async def test_the_default_templates_are_there_for_every_school(world: World) -> None:
     answer = await world.api.graphql(
-        world.coordinator("s3"), "{ surveyTemplates { purpose platformDefault } }"
+        world.coordinator("s3"),
+        "{ surveyTemplates { edges { node { purpose platformDefault } } } }",
     )
+    templates = nodes(answer["data"]["surveyTemplates"])
 
-    assert {t["purpose"] for t in answer["data"]["surveyTemplates"]} == {
+    assert {t["purpose"] for t in templates} == {
         "entry_diagnostics",
         "exit_diagnostics",
         "mentee_satisfaction",
@@ -208,7 +212,7 @@ async def test_the_default_templates_are_there_for_every_school(world: World) ->
         "curator",
         "swot",
     }
-    assert all(t["platformDefault"] for t in answer["data"]["surveyTemplates"])
+    assert all(t["platformDefault"] for t in templates)
 
 
 async def test_overdue_roadmap_items_show_to_the_school_and_its_municipality_only(

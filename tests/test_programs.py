@@ -22,7 +22,7 @@ from shared.keystore import KeyVault
 from shared.personal_data import ERASED
 from shared.settings import Settings
 from shared.tenancy import Scope
-from tests.conftest import World
+from tests.conftest import World, nodes
 
 
 async def test_stages_go_forward_with_who_and_when(world: World) -> None:
@@ -47,7 +47,8 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     )
 
     data = await world.api.graphql(
-        world.token(Role.MUNICIPALITY_OFFICER, "m1"), "{ programmes { stage stageName } }"
+        world.token(Role.MUNICIPALITY_OFFICER, "m1"),
+        "{ programmes { edges { node { stage stageName } } } }",
     )
     history = await world.api.graphql(
         world.token(Role.AUDITOR, "region"),
@@ -60,7 +61,7 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     assert backwards["code"] == "stage_not_forward"
     assert by_curator["code"] == "role_not_allowed"
     assert out_of_range["details"]["problems"][0]["field"] == "stage"
-    assert data["data"]["programmes"] == [
+    assert nodes(data["data"]["programmes"]) == [
         {"stage": 5, "stageName": "формирование наставнических пар и групп"}
     ]
     events = [e["node"] for e in history["data"]["programmeHistory"]["edges"]]
@@ -268,8 +269,8 @@ async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: W
         {"number": "9-н", "order_date": str(date.today() - timedelta(days=20)), "pair_ids": pairs},
     )
     await world.meeting("s1", pairs[1], held_on=str(date.today() - timedelta(days=2)))
-    query = """{ laggingPairs { pair { mentee { fullName } } lastMeetingOn daysWithoutMeeting
-                                 meetingEveryDays } }"""
+    query = """{ laggingPairs { edges { node { pair { mentee { fullName } } lastMeetingOn
+                                 daysWithoutMeeting meetingEveryDays } } } }"""
 
     weekly = await world.api.graphql(coordinator, query)
     await world.api.command(
@@ -288,7 +289,7 @@ async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: W
         expect=422,
     )
 
-    assert weekly["data"]["laggingPairs"] == [
+    assert nodes(weekly["data"]["laggingPairs"]) == [
         {
             "pair": {"mentee": {"fullName": "Ученик Без Встреч"}},
             "lastMeetingOn": None,
@@ -296,7 +297,7 @@ async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: W
             "meetingEveryDays": 7,
         }
     ]
-    assert monthly["data"]["laggingPairs"] == []
+    assert nodes(monthly["data"]["laggingPairs"]) == []
     assert refused["code"] == "meeting_rule_range"
 
 

@@ -13,7 +13,7 @@ from services.cli import person_token
 from shared.auth import Role, decode_token
 from shared.database import DatabaseAddress
 from shared.errors import RuleViolated
-from tests.conftest import EventCounter, World
+from tests.conftest import EventCounter, World, nodes
 
 TODAY = date.today()
 
@@ -54,7 +54,7 @@ async def test_a_partner_signs_an_agreement_the_school_and_its_municipality_see(
             "subject": "Наставничество «работодатель – ученик»: профориентация",
         },
     )
-    query = "{ partnerAgreements { partnerName number subject } }"
+    query = "{ partnerAgreements { edges { node { partnerName number subject } } } }"
 
     school = await graphql_data(world, world.coordinator("s1"), query)
     municipality = await graphql_data(world, world.token(Role.MUNICIPALITY_OFFICER, "m1"), query)
@@ -65,9 +65,9 @@ async def test_a_partner_signs_an_agreement_the_school_and_its_municipality_see(
         "number": "14/25",
         "subject": "Наставничество «работодатель – ученик»: профориентация",
     }
-    assert school["partnerAgreements"] == [expected]
-    assert municipality["partnerAgreements"] == [expected]
-    assert other_school["partnerAgreements"] == []
+    assert nodes(school["partnerAgreements"]) == [expected]
+    assert nodes(municipality["partnerAgreements"]) == [expected]
+    assert nodes(other_school["partnerAgreements"]) == []
 
 
 async def test_renames_and_closures_keep_history(world: World) -> None:
@@ -101,19 +101,21 @@ async def test_renames_and_closures_keep_history(world: World) -> None:
         expect=422,
     )
     query = """{ organisations(kind: "school", includeClosed: true) {
-        name closedOn closureReason formerNames { name } } }"""
+        edges { node { name closedOn closureReason formerNames { name } } } } }"""
     data = await graphql_data(world, officer, query)
 
     assert refused["code"] == "organisation_closed"
-    closed = next(o for o in data["organisations"] if o["closedOn"])
+    closed = next(o for o in nodes(data["organisations"]) if o["closedOn"])
     assert closed == {
         "name": "Лицей № 2 имени Ломоносова",
         "closedOn": str(TODAY),
         "closureReason": "Реорганизация",
         "formerNames": [{"name": "Школа № 2"}],
     }
-    open_only = await graphql_data(world, officer, '{ organisations(kind: "school") { name } }')
-    assert [o["name"] for o in open_only["organisations"]] == ["Школа № 1"]
+    open_only = await graphql_data(
+        world, officer, '{ organisations(kind: "school") { edges { node { name } } } }'
+    )
+    assert [o["name"] for o in nodes(open_only["organisations"])] == ["Школа № 1"]
 
 
 async def test_a_school_moved_to_another_municipality_takes_its_people_along(
@@ -169,7 +171,7 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         {"kind": "introduction", "held_on": str(TODAY), "duration_minutes": 30},
     )
 
-    count_query = "{ counts(level: SCHOOL) { name mentors } }"
+    count_query = "{ counts(level: SCHOOL) { edges { node { name mentors } } } }"
     new_municipality = await graphql_data(
         world, world.token(Role.MUNICIPALITY_OFFICER, "m2"), count_query
     )
@@ -194,8 +196,8 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
             }
         }
     ]
-    assert {"name": "Школа № 1", "mentors": 1} in new_municipality["counts"]
-    assert all(row["name"] != "Школа № 1" for row in old_municipality["counts"])
+    assert {"name": "Школа № 1", "mentors": 1} in nodes(new_municipality["counts"])
+    assert all(row["name"] != "Школа № 1" for row in nodes(old_municipality["counts"]))
     [person] = school["people"]["edges"]
     assert person["node"]["fullName"] == "Переезжающий Наставник"
     assert len(person["node"]["consents"]) == 3
@@ -518,13 +520,15 @@ async def test_the_institute_records_training_in_the_regional_base(world: World)
     data = await graphql_data(
         world,
         institute,
-        """{ trainingCourses { name hours completedBy }
+        """{ trainingCourses { edges { node { name hours completedBy } } }
         regionalRegister { edges { node { fullName courses { course hours certificate } } } } }""",
     )
 
     assert too_early["code"] == "completed_before_course_end"
     assert by_school["code"] == "role_not_allowed"
-    assert data["trainingCourses"] == [{"name": "Школа наставника", "hours": 36, "completedBy": 1}]
+    assert nodes(data["trainingCourses"]) == [
+        {"name": "Школа наставника", "hours": 36, "completedBy": 1}
+    ]
     assert data["regionalRegister"]["edges"] == [
         {
             "node": {

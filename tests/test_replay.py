@@ -10,7 +10,7 @@ from typing import Any
 
 from shared.auth import Role
 from shared.personal_data import ERASED
-from tests.conftest import World
+from tests.conftest import World, nodes
 
 PAIR = """id programmeId form status basis formedAt orderNumber orderDate outcome endedOn endedBy
 endReason summary isGroup mentor { id fullName } mentees { id fullName }
@@ -20,7 +20,7 @@ meetings { id kind heldOn durationMinutes meetingFormat topic mentorRating mente
 PROGRAMME = """id schoolId schoolYear title forms openedAt stage stageName stageChangedAt
 meetingEveryDays startsOn endsOn goals curators { form personId }"""
 LIVE = f"""query($id: ID!) {{
-  programmes {{ {PROGRAMME} }}
+  programmes {{ edges {{ node {{ {PROGRAMME} }} }} }}
   pairs(programmeId: $id, first: 200) {{ edges {{ node {{ {PAIR} }} }} }}
   programmeHistory(programmeId: $id) {{ totalCount }}
 }}"""
@@ -54,7 +54,8 @@ class Recorder:
     async def snapshot(self) -> None:
         live = await self.world.api.graphql(self.director, LIVE, id=self.programme)
         version = live["data"]["programmeHistory"]["totalCount"]
-        [programme] = [p for p in live["data"]["programmes"] if p["id"] == self.programme]
+        programmes = nodes(live["data"]["programmes"])
+        [programme] = [p for p in programmes if p["id"] == self.programme]
         pairs = [edge["node"] for edge in live["data"]["pairs"]["edges"]]
         self.snapshots.append((version, {"programme": programme, "pairs": pairs}))
 

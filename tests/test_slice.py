@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from shared.auth import Role
-from tests.conftest import World
+from tests.conftest import World, nodes
 
 PAIRS = """
 query {
@@ -69,13 +69,14 @@ async def test_counts_roll_up_from_school_to_municipality_and_region(world: Worl
         await world.meeting("s1", pair)
     await world.person("s3", "Наставник Три", "mentor")
 
-    query = "query($l: Level!) { counts(level: $l) { name path mentors mentees pairs meetings } }"
+    query = """query($l: Level!) {
+        counts(level: $l) { edges { node { name path mentors mentees pairs meetings } } } }"""
     region = world.token(Role.REGION_OFFICER, "region")
     by_school = await world.api.graphql(region, query, l="SCHOOL")
     by_municipality = await world.api.graphql(region, query, l="MUNICIPALITY")
     by_region = await world.api.graphql(region, query, l="REGION")
 
-    schools = {row["name"]: row for row in by_school["data"]["counts"]}
+    schools = {row["name"]: row for row in nodes(by_school["data"]["counts"])}
     assert schools["Школа № 1"] | {"path": None} == {
         "name": "Школа № 1",
         "path": None,
@@ -86,9 +87,11 @@ async def test_counts_roll_up_from_school_to_municipality_and_region(world: Worl
     }
     assert schools["Школа № 2"]["mentors"] == 0
     assert schools["Школа № 3"]["mentors"] == 1
-    municipalities = {row["name"]: row["mentors"] for row in by_municipality["data"]["counts"]}
+    municipalities = {
+        row["name"]: row["mentors"] for row in nodes(by_municipality["data"]["counts"])
+    }
     assert municipalities == {"Первый округ": 1, "Второй округ": 1}
-    [whole] = by_region["data"]["counts"]
+    [whole] = nodes(by_region["data"]["counts"])
     assert (whole["name"], whole["mentors"], whole["mentees"], whole["pairs"]) == (
         "Тестовая область",
         2,

@@ -63,23 +63,30 @@ async def test_setup_rebuilds_a_projection_whose_tables_changed(
     world: World, database: DatabaseAddress
 ) -> None:
     programme = await world.programme("s1")
-    query = "{ programmes { id title } }"
+    query = "{ programmes { edges { node { id title } } } }"
     before = await world.api.graphql(world.coordinator("s1"), query)
     connection = await connect(database)
     try:  # as if the code had changed the programmes projection's tables
+        table = "SELECT 'programmes'::regclass::oid"
+        old_table = await connection.fetchval(table)
         await connection.execute(
             "UPDATE projection_shapes SET shape = 'older' WHERE projection = 'programmes'"
         )
         await setup_database(database, Settings(database_url=database.url))
-        reset_to = await connection.fetchval(
-            "SELECT max(position) FROM projection_tracking WHERE projection = 'programmes'"
+        new_table = await connection.fetchval(table)
+        reached = await connection.fetchval(
+            "SELECT position FROM projection_tracking"
+            " WHERE projection = 'programmes' AND upstream = 'programs'"
         )
-        empty = await connection.fetchval("SELECT count(*) FROM programmes")
+        stored = await connection.fetchval("SELECT max(notification_id) FROM programs_events")
     finally:
         await connection.close()
 
     after = await world.api.graphql(world.coordinator("s1"), query)
 
-    assert (reset_to, empty) == (0, 0)
+    assert new_table != old_table  # built afresh beside the old one, then switched over
+    assert reached == stored
     assert after == before
-    assert after["data"]["programmes"] == [{"id": programme, "title": "Программа наставничества"}]
+    assert after["data"]["programmes"]["edges"] == [
+        {"node": {"id": programme, "title": "Программа наставничества"}}
+    ]

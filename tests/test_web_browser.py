@@ -99,6 +99,7 @@ async def test_a_school_imports_matches_approves_and_meets(page: Page, screensho
 
     # The coordinator records a new pair's first meeting with both sides' feedback.
     await sign_in_as(page, "Координатор школы № 1", "/pairs")
+    await page.screenshot(path=screenshots / "pairs.png", full_page=True)
     new_pair = page.get_by_role("row").filter(has_text="131-о").first
     await new_pair.get_by_role("link").click()
     await page.get_by_label("Тема").fill("Знакомство, ожидания от наставничества")
@@ -110,6 +111,9 @@ async def test_a_school_imports_matches_approves_and_meets(page: Page, screensho
     await expect(page.get_by_text("Встреча записана")).to_be_visible()
     await expect(page.get_by_text("Договорились о целях")).to_be_visible()
     await page.screenshot(path=screenshots / "pair.png", full_page=True)
+    await page.get_by_role("link", name="Входная диагностика").first.click()
+    await expect(page.get_by_role("button", name="Отправить ответы")).to_be_visible()
+    await page.screenshot(path=screenshots / "survey.png", full_page=True)
 
     # The matching reminder is gone from the first page.
     await page.get_by_role("link", name="Что требует внимания").click()

@@ -5,8 +5,14 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import unquote
 
+import httpx
+import msgspec
+from litestar.testing import AsyncTestClient
+
+from services.web.api import create_app
+from services.web.backend import Backend
 from shared.auth import Role, issue_token
-from tests.conftest import World
+from tests.conftest import Api, World
 from tests.web_support import WebClient
 
 
@@ -99,3 +105,66 @@ async def test_an_unknown_page_answers_a_russian_404_without_details(
     assert response.status_code == 404
     assert "Страница не найдена" in response.text
     assert "Traceback" not in response.text
+
+
+async def test_a_school_page_for_another_role_answers_a_russian_403(
+    web: WebClient, world: World
+) -> None:
+    await web.sign_in(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
+    home = await web.get("/")
+    assert home.status_code == 200
+    assert "уровень: муниципалитет" in home.text
+    assert "Наставляемые" not in home.text  # the school's menu
+
+    response = await web.get("/people/mentees")
+
+    assert response.status_code == 403
+    assert "Нет доступа" in response.text
+
+
+async def test_a_crash_answers_a_russian_500_page_without_details(api: Api, world: World) -> None:
+    """Reporting unreachable: the page says so in Russian; the traceback goes to the log only."""
+    unreachable = httpx.AsyncClient(base_url="http://127.0.0.1:9")
+    backend = Backend(api.registry, api.programs, unreachable)
+    async with AsyncTestClient(create_app(api.settings, backend=backend)) as client:
+        web = WebClient(client, api)
+        await web.sign_in(world.coordinator("s1"))
+
+        response = await web.get("/")
+
+    await unreachable.aclose()
+    assert response.status_code == 500
+    assert "Что-то пошло не так" in response.text
+    for leak in ("Traceback", "httpx", "ConnectError", "/work/", ".py"):
+        assert leak not in response.text
+
+
+async def test_the_login_never_redirects_to_another_site(web: WebClient) -> None:
+    await web.get("/login?next=//elsewhere.example/phish")
+
+    response = await web.submit(
+        "/login/demo", {"role": "school_coordinator", "next": "//elsewhere.example/phish"}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+async def test_with_oidc_configured_the_development_login_is_off(api: Api) -> None:
+    settings = msgspec.structs.replace(api.settings, web_login="oidc")
+    backend = Backend(api.registry, api.programs, api.reporting)
+    async with AsyncTestClient(create_app(settings, backend=backend)) as client:
+        web = WebClient(client, api)
+        page = await web.get("/login")
+        assert "Координатор школы № 1" not in page.text
+        assert "не настроен" in page.text
+
+        # no form on the page: the CSRF token as the cookie holds it
+        refused = await client.post(
+            "/login/demo",
+            data={"_csrf_token": client.cookies["nastavnik_csrf"], "role": "school_coordinator"},
+            follow_redirects=False,
+        )
+
+        assert refused.status_code == 400
+        assert (await web.get("/")).status_code == 303

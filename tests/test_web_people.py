@@ -157,3 +157,42 @@ async def upload(web: WebClient, content: bytes) -> str:
             return status.text
         await asyncio.sleep(0.1)
     raise AssertionError("the import did not finish")
+
+
+async def test_a_mentors_questionnaire_is_edited_and_its_errors_shown(
+    web: WebClient, world: World
+) -> None:
+    mentor = await world.person("s1", "Наставник С Анкетой", "mentor")
+    await web.sign_in(world.coordinator("s1"))
+    path = f"/people/mentors/{mentor}/profile"
+
+    await web.get(path)
+    refused = await web.submit(
+        path, {"competences": "математика, олимпиады", "hours_per_month": "", "capacity": "2"}
+    )
+    assert refused.status_code == 400
+    assert field_error(refused.text, "hours_per_month") == "Укажите число"
+    assert 'value="математика, олимпиады"' in refused.text
+
+    saved = await web.submit(
+        path, {"competences": "математика, олимпиады", "hours_per_month": "6", "capacity": "2"}
+    )
+    assert saved.status_code == 303
+    card = (await web.get(f"/people/mentors/{mentor}")).text
+    assert "математика, олимпиады" in card
+    assert "до 2" in card
+
+
+async def test_a_consent_is_withdrawn_from_the_card(web: WebClient, world: World) -> None:
+    teacher = await world.person("s1", "Учитель Отзывающий", "mentor")
+    await web.sign_in(world.coordinator("s1"))
+    card = await web.get(f"/people/mentors/{teacher}")
+    withdrawal = re.search(r'action="(/people/mentors/[^"]+/withdrawal)"', card.text)
+    assert withdrawal
+
+    response = await web.submit(withdrawal.group(1), {"withdrawn_on": str(date.today())})
+
+    assert response.status_code == 303
+    after = (await web.get(f"/people/mentors/{teacher}")).text
+    assert "Согласие отозвано" in after
+    assert f"отозвано {date.today().strftime('%d.%m.%Y')}" in after

@@ -153,3 +153,148 @@ async def test_a_coordinator_may_not_issue_the_order(web: WebClient, world: Worl
 
     assert refused.status_code == 403
     assert "Нет доступа" in refused.text
+
+
+async def test_a_pairs_plan_is_drawn_up_with_its_errors_beside_the_fields(
+    web: WebClient, world: World
+) -> None:
+    _, pair, _, _ = await school_with_a_pair(world)
+    await web.sign_in(world.coordinator("s1"))
+    today = date.today()
+    plan = {
+        "starts_on": str(today),
+        "ends_on": str(today + timedelta(days=180)),
+        "goals": "Подготовиться к ОГЭ по математике\nНаучиться планировать время",
+        "tasks": f"Пробный экзамен; {(today + timedelta(days=60)).strftime('%d.%m.%Y')}",
+    }
+
+    await web.get(f"/pairs/{pair}")
+    no_date = await web.submit(f"/pairs/{pair}/plan", plan | {"tasks": "Пробный экзамен"})
+    assert no_date.status_code == 400
+    assert field_error(no_date.text, "tasks") == "Строка 1: укажите задачу и срок через «;»"
+    too_short = await web.submit(
+        f"/pairs/{pair}/plan", plan | {"ends_on": str(today + timedelta(days=20))}
+    )
+    assert too_short.status_code == 400
+    assert field_error(too_short.text, "ends_on") == "Срок плана — от 3 месяцев до 1 года"
+    assert "Научиться планировать время" in too_short.text
+
+    saved = await web.submit(f"/pairs/{pair}/plan", plan)
+    assert saved.status_code == 303
+    page = (await web.get(f"/pairs/{pair}")).text
+    assert "Индивидуальный план сохранён" in page
+    assert "Пробный экзамен" in page
+    task = re.search(rf'action="(/pairs/{pair}/plan/tasks/[^"]+/completion)"', page)
+    assert task
+    await web.submit(task.group(1))
+    assert "выполнено 100%" in (await web.get(f"/pairs/{pair}")).text
+
+
+async def test_matching_suggestions_are_explained_rejected_and_accepted(
+    web: WebClient, world: World
+) -> None:
+    await world.programme("s1")
+    coordinator = world.coordinator("s1")
+    mentee = await world.person("s1", "Ученик С Запросом", "mentee", birth_date=date(2012, 4, 4))
+    await world.api.command(
+        "registry",
+        f"/people/{mentee}/mentee-profile",
+        coordinator,
+        {"categories": ["low_results"], "needs": ["математика"]},
+        expect=200,
+        method="PUT",
+    )
+    mentors = {}
+    for name in ("Первая Наставница", "Второй Наставник"):
+        mentors[name] = await world.person("s1", name, "mentor")
+        await world.api.command(
+            "registry",
+            f"/people/{mentors[name]}/mentor-questionnaire",
+            coordinator,
+            {"competences": ["математика"], "interests": [], "hours_per_month": 8},
+            expect=200,
+            method="PUT",
+        )
+    await web.sign_in(coordinator)
+
+    matching = (await web.get("/matching")).text
+    assert "математика" in matching  # the reason of the score names the topic
+    for mentor in mentors.values():
+        assert f'name="mentor_id" value="{mentor}"' in matching
+    rejected = await web.submit(
+        "/matching/rejections",
+        {"mentee_id": mentee, "mentor_id": mentors["Второй Наставник"], "form": ""},
+    )
+    assert rejected.status_code == 303
+    after = (await web.get("/matching")).text
+    assert "Предложение отклонено" in after
+    options = after[after.index('id="suggestions"') : after.index('id="unmatched"')]
+    assert "Второй Наставник</td>" not in options
+    accepted = await web.submit(
+        "/matching/pairs",
+        {
+            "form": "teacher_student",
+            "mentee_id": mentee,
+            "mentor_id": mentors["Первая Наставница"],
+            "basis": "suggested",
+        },
+    )
+    assert accepted.status_code == 303
+    draft = (await web.get("/orders")).text
+    assert "Первая Наставница" in draft
+    assert "по предложению подбора" in draft
+
+
+async def test_the_roadmap_shows_overdue_items_and_takes_their_progress(
+    web: WebClient, world: World
+) -> None:
+    coordinator, school = world.coordinator("s1"), world.ids["s1"]
+    long_ago = date.today() - timedelta(days=400)
+    await world.api.command(
+        "programs",
+        f"/schools/{school}/implementation",
+        coordinator,
+        {
+            "number": "78-о",
+            "order_date": str(long_ago),
+            "period_from": str(long_ago),
+            "period_to": str(long_ago + timedelta(days=1500)),
+        },
+    )
+    await world.api.command("programs", f"/schools/{school}/roadmap/default", coordinator, {})
+    await web.sign_in(coordinator)
+
+    roadmap = (await web.get("/roadmap")).text
+    overdue = re.search(r"просрочено: (\d+)", roadmap)
+    assert overdue, "a roadmap adopted long ago has overdue items"
+    item = re.search(r'<tr id="item-([^"]+)">(?:(?!</tr>).)*class="overdue"', roadmap, re.S)
+    year = re.search(r'name="school_year" value="([^"]+)"', roadmap)
+    assert item
+    assert year
+    reported = await web.submit(
+        f"/roadmap/items/{item.group(1)}/progress",
+        {"status": "done", "evidence": "Приказ № 80-о", "school_year": year.group(1)},
+    )
+    assert reported.status_code == 303
+    after = (await web.get("/roadmap")).text
+    assert "Статус мероприятия записан" in after
+    assert "Приказ № 80-о" in after
+    still = re.search(r"просрочено: (\d+)", after)
+    assert int(still.group(1) if still else 0) == int(overdue.group(1)) - 1
+
+
+async def test_the_director_moves_the_programme_to_its_next_stage(
+    web: WebClient, world: World
+) -> None:
+    await world.programme("s1")
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    await web.get("/programme")
+
+    moved = await web.submit("/programme/stage", {"stage": "2"})
+
+    assert moved.status_code == 303
+    page = (await web.get("/programme")).text
+    assert re.search(r'class="current">Формирование базы наставляемых', page)
+    refused = await web.submit("/programme/meeting-rule", {"every_days": "0"})
+    assert refused.status_code == 400
+    assert field_error(refused.text, "every_days")

@@ -20,6 +20,8 @@ from shared.settings import Settings, get_settings
 from .documents import download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
+from .list_exports import export_list
+from .reports import download_municipality_summary, download_school_report
 from .runner import ProjectionWorker
 
 
@@ -73,7 +75,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="reporting",
         settings=settings,
-        route_handlers=[GraphQLController, export_base, export_indicators, download_pairs_order],
+        route_handlers=[
+            GraphQLController,
+            export_base,
+            export_indicators,
+            export_list,
+            download_pairs_order,
+            download_school_report,
+            download_municipality_summary,
+        ],
         health_check=healthy,
         lifespan=[lifespan],
         public_paths=["^/graphql"],

@@ -53,11 +53,13 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(14)
-    _centered(document, order["school_name"] or "", bold=True)
-    _centered(document, "ПРИКАЗ", bold=True)
-    heading = document.add_paragraph(f"{_date(order['order_date'])}\t\t\t\t\t№ {order['number']}")
+    centered(document, order["school_name"] or "", bold=True)
+    centered(document, "ПРИКАЗ", bold=True)
+    heading = document.add_paragraph(
+        f"{date_text(order['order_date'])}\t\t\t\t\t№ {order['number']}"
+    )
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _centered(document, "Об утверждении наставнических пар (групп)", bold=True)
+    centered(document, "Об утверждении наставнических пар (групп)", bold=True)
     document.add_paragraph(
         "В соответствии с распоряжением Министерства просвещения Российской Федерации "
         "от 25 декабря 2019 г. № Р-145, Положением о наставничестве и программой наставничества "
@@ -81,10 +83,10 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     document.add_paragraph("Директор\t\t\t\t\t\t____________________")
     document.add_page_break()  # type: ignore[no-untyped-call]
     appendix = document.add_paragraph(
-        f"Приложение\nк приказу от {_date(order['order_date'])} № {order['number']}"
+        f"Приложение\nк приказу от {date_text(order['order_date'])} № {order['number']}"
     )
     appendix.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _centered(document, "Список наставнических пар (групп)", bold=True)
+    centered(document, "Список наставнических пар (групп)", bold=True)
     table = document.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     for cell, title in zip(
@@ -106,18 +108,19 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     return buffer.getvalue()
 
 
-def attachment(filename: str) -> str:
-    """A Content-Disposition that carries a Russian file name (RFC 6266 / 5987)."""
-    return f"attachment; filename=\"document.docx\"; filename*=UTF-8''{quote(filename)}"
+def attachment(filename: str, plain: str = "document.docx") -> str:
+    """A Content-Disposition that carries a Russian file name (RFC 6266 / 5987), with a plain
+    one for clients that read only that."""
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def _centered(document: Any, text: str, bold: bool = False) -> None:
+def centered(document: Any, text: str, bold: bool = False) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run(text).bold = bold
 
 
-def _date(day: date) -> str:
+def date_text(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 

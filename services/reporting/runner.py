@@ -1,16 +1,18 @@
 """The projection worker: follows both event streams and keeps every projection up to date.
 
-Each batch of events is applied to one projection in one transaction together with that
-projection's new position, so a worker killed mid-batch loses nothing and doubles nothing: the
-next worker starts from the last committed position. The tracking row is locked for the batch,
-so two workers never apply the same events.
+Each batch of events is applied to the projections in one transaction together with their new
+positions, so a worker killed mid-batch loses nothing and doubles nothing: the next worker
+starts from the last committed position. The tracking rows are locked for the batch, so two
+workers never apply the same events.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import structlog
@@ -19,7 +21,7 @@ from eventsourcing.persistence import StoredEvent
 from shared.database import Connection, DatabaseAddress, connect
 from shared.eventstore import make_mapper
 from shared.keystore import Keyring
-from shared.personal_data import MasterKeys
+from shared.personal_data import MasterKeys, Sealed
 
 from .projections import ALL, Envelope, Projection
 
@@ -31,14 +33,19 @@ log = structlog.get_logger()
 
 class ProjectionWorker:
     def __init__(
-        self, address: DatabaseAddress, master_keys: MasterKeys, batch_size: int = 500
+        self,
+        address: DatabaseAddress,
+        master_keys: MasterKeys,
+        batch_size: int = 500,
+        projections: Sequence[type[Projection]] = ALL,
     ) -> None:
         self.address = address
         self.batch_size = batch_size
         self.keyring = Keyring(master_keys)
-        self.projections: list[Projection] = [cls(self.keyring) for cls in ALL]
+        self.projections: list[Projection] = [cls(self.keyring) for cls in projections]
         self.mapper = make_mapper()
-        self._batches: dict[tuple[str, int], list[Envelope]] = {}
+        # Told (upstream, position reached) after each batch: a rebuild's progress.
+        self.progress: Callable[[str, int], None] | None = None
 
     async def verify_master_key(self) -> None:
         connection = await connect(self.address)
@@ -48,97 +55,65 @@ class ProjectionWorker:
             await connection.close()
 
     async def catch_up(self, connection: asyncpg.Connection) -> int:
-        """Apply every stored event not yet projected; return how many were applied.
-
-        The projections advance batch by batch together, so that a batch read and decoded
-        once serves every projection at the same position (they read only their own tables,
-        so none depends on another being ahead).
-        """
+        """Apply every stored event not yet projected; return how many were applied."""
         applied = 0
         for upstream in UPSTREAMS:
-            behind = list(self.projections)
-            while behind:
-                moved = []
-                for projection in behind:
-                    if count := await self._apply_batch(connection, projection, upstream):
-                        applied += count
-                        moved.append(projection)
-                behind = moved
-                self._batches.clear()
+            while count := await self._advance(connection, upstream):
+                applied += count
         return applied
 
-    async def _apply_batch(
-        self, connection: asyncpg.Connection, projection: Projection, upstream: str
-    ) -> int:
+    async def _advance(self, connection: asyncpg.Connection, upstream: str) -> int:
+        """One batch of `upstream`'s events for the projections furthest behind, in one
+        transaction with their new positions; return how many events it held.
+
+        The batch is read and decoded once for all of them, its subjects' keys read in one
+        query. A projection ahead of the others (after a partial rebuild) waits: the batch
+        stops at its position, so that from there on they all move together.
+        """
         async with connection.transaction():
-            position = await connection.fetchval(
-                "SELECT position FROM projection_tracking"
-                " WHERE projection = $1 AND upstream = $2 FOR UPDATE",
-                projection.name,
+            rows = await connection.fetch(
+                "SELECT projection, position FROM projection_tracking"
+                " WHERE upstream = $1 FOR UPDATE",
                 upstream,
             )
-            envelopes = await self._batch(connection, upstream, position)
-            for envelope in envelopes:
-                await projection.apply(connection, envelope)
-            if envelopes:
-                await connection.execute(
-                    "UPDATE projection_tracking SET position = $3, updated_at = now()"
-                    " WHERE projection = $1 AND upstream = $2",
-                    projection.name,
-                    upstream,
-                    envelopes[-1].position,
-                )
-            return len(envelopes)
+            positions = {row["projection"]: row["position"] for row in rows}
+            start = min(positions[p.name] for p in self.projections)
+            ahead = [positions[p.name] for p in self.projections if positions[p.name] > start]
+            envelopes = await self._batch(connection, upstream, start, min(ahead, default=None))
+            if not envelopes:
+                return 0
+            await self.keyring.prefetch(connection, sealed_subjects(envelopes))
+            behind = [p for p in self.projections if positions[p.name] == start]
+            for projection in behind:
+                await projection.prepare(connection, envelopes)
+                for envelope in envelopes:
+                    await projection.apply(connection, envelope)
+                await projection.flush(connection)
+            await connection.execute(
+                "UPDATE projection_tracking SET position = $3, updated_at = now()"
+                " WHERE upstream = $1 AND projection = ANY($2::text[])",
+                upstream,
+                [p.name for p in behind],
+                envelopes[-1].position,
+            )
+        if self.progress is not None:
+            self.progress(upstream, envelopes[-1].position)
+        return len(envelopes)
 
     async def _batch(
-        self, connection: asyncpg.Connection, upstream: str, position: int
+        self, connection: asyncpg.Connection, upstream: str, after: int, stop: int | None
     ) -> list[Envelope]:
-        """The events after `position`, read and decoded once per round of `catch_up` (stored
-        events never change, so a batch read for one projection is good for the next)."""
-        key = (upstream, position)
-        if key not in self._batches:
-            rows = await connection.fetch(
-                "SELECT notification_id, originator_id, originator_version, topic, state"
-                f" FROM {upstream}_events WHERE notification_id > $1"
-                " ORDER BY notification_id LIMIT $2",
-                position,
-                self.batch_size,
-            )
-            self._batches[key] = [
-                Envelope(upstream, row["notification_id"], self._decode(row)) for row in rows
-            ]
-        return self._batches[key]
-
-    async def reset(self, connection: asyncpg.Connection, names: list[str] | None = None) -> None:
-        """Empty projections and set them back to the start of both streams, in one transaction
-        (a running worker waits on the tracking rows, then rebuilds them from the events)."""
-        chosen = [p for p in self.projections if names is None or p.name in names]
-        async with connection.transaction():
-            for projection in chosen:
-                await connection.execute(
-                    "SELECT 1 FROM projection_tracking WHERE projection = $1 FOR UPDATE",
-                    projection.name,
-                )
-                tables = ", ".join(t.name for t in projection.tables)
-                await connection.execute(f"TRUNCATE {tables}")
-                await connection.execute(
-                    "DELETE FROM tenant_moves WHERE projection = $1", projection.name
-                )
-                await connection.execute(
-                    "UPDATE projection_tracking SET position = 0, updated_at = now()"
-                    " WHERE projection = $1",
-                    projection.name,
-                )
-        self.keyring.clear()
-
-    async def rebuild(self, names: list[str] | None = None) -> int:
-        """Rebuild projections from the events; return how many events were applied."""
-        connection = await connect(self.address)
-        try:
-            await self.reset(connection, names)
-            return await self.catch_up(connection)
-        finally:
-            await connection.close()
+        """The events after `after` (up to `stop`, when given), decoded."""
+        rows = await connection.fetch(
+            "SELECT notification_id, originator_id, originator_version, topic, state"
+            f" FROM {upstream}_events WHERE notification_id > $1"
+            " AND ($2::bigint IS NULL OR notification_id <= $2)"
+            " ORDER BY notification_id LIMIT $3",
+            after,
+            stop,
+            self.batch_size,
+        )
+        return [Envelope(upstream, row["notification_id"], self._decode(row)) for row in rows]
 
     def _decode(self, row: asyncpg.Record) -> Any:
         return self.mapper.to_domain_event(
@@ -191,6 +166,16 @@ async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) ->
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+def sealed_subjects(envelopes: list[Envelope]) -> set[UUID]:
+    """Whose personal data the events carry (sealed values are top-level fields of events)."""
+    return {
+        value.subject
+        for envelope in envelopes
+        for value in vars(envelope.event).values()
+        if isinstance(value, Sealed)
+    }
 
 
 async def positions(connection: Connection) -> dict[str, int]:

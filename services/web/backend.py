@@ -134,6 +134,11 @@ class Backend:
         return response
 
 
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items of a page of a GraphQL connection (`edges { node { … } }`)."""
+    return [edge["node"] for edge in connection["edges"]]
+
+
 def _refusal(response: httpx.Response) -> Refused:
     try:
         body = response.json()

@@ -61,6 +61,10 @@ class Form:
             w.strip() for w in (self.text(name) or "").replace(";", ",").split(",") if w.strip()
         ]
 
+    def lines(self, name: str) -> list[str]:
+        """A list typed one item a line into a text area."""
+        return [line.strip() for line in (self.text(name) or "").splitlines() if line.strip()]
+
     def choices(self, name: str) -> list[str]:
         value = self.values.get(name) or []
         return list(value) if isinstance(value, list) else [str(value)]

@@ -18,6 +18,11 @@ def page(name: str, user: WebUser | None, status_code: int = 200, **context: Any
     return Template(name, context={"user": user, **context}, status_code=status_code)
 
 
+def form_page(name: str, user: WebUser | None, form: Any, **context: Any) -> Template:
+    """A page with a form: answered 400 while the form holds errors (a refusal is no success)."""
+    return page(name, user, 400 if form.errors else 200, form=form, **context)
+
+
 ERROR_TITLES = {
     400: "Запрос не выполнен",
     403: "Нет доступа",

@@ -30,7 +30,7 @@ from shared.auth import Role, decode_token, issue_token
 from shared.settings import Settings, SettingsError
 from shared.tenancy import child_path
 
-from .backend import Backend
+from .backend import Backend, nodes
 from .controllers.common import current_programme
 from .controllers.home import attention
 from .session import WebUser
@@ -38,7 +38,13 @@ from .templating import named, ru_date
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-SCHOOLS = 'query { organisations(kind: "school") { id name path } }'
+SCHOOLS = """
+query($after: String) {
+  organisations(kind: "school", first: 200, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { id name path } }
+  }
+}
+"""
 COORDINATORS = """
 query { people(staffRole: "coordinator", first: 20) { edges { node { contacts } } } }
 """
@@ -184,6 +190,18 @@ async def school_digest(
     )
 
 
+async def _schools(backend: Backend, token: str) -> list[dict[str, Any]]:
+    """Every open school the token's scope holds, page after page."""
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await backend.query(token, SCHOOLS, after=after))["organisations"]
+        found += nodes(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+
+
 def region_paths(settings: Settings) -> list[str]:
     """REMINDERS_REGIONS as tree paths."""
     try:
@@ -201,7 +219,7 @@ async def digests(
     found: list[Digest | None] = []
     for region in regions:
         operator = issue_token(settings, Role.OPERATOR, region, user="reminders", ttl_seconds=600)
-        schools = (await backend.query(operator, SCHOOLS))["organisations"]
+        schools = await _schools(backend, operator)
         found += [await school_digest(settings, backend, school, today) for school in schools]
     return [d for d in found if d is not None]
 

@@ -11,7 +11,8 @@ import strawberry
 from shared.database import scoped
 from shared.tenancy import Level
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, fields_of, reader_of
+from .pagination import Connection, paginate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS personal_data_access (
@@ -57,11 +58,15 @@ class DataAccess:
     accessed_at: datetime
 
 
-async def personal_data_access(info: ReaderInfo, person_id: strawberry.ID) -> list[DataAccess]:
+async def personal_data_access(
+    info: ReaderInfo, person_id: strawberry.ID, first: int = 50, after: str | None = None
+) -> Connection[DataAccess]:
     """Кто вне школы обращался к персональным данным человека и когда."""
     rows = await reader_of(info).fetch(
-        "SELECT accessed_by, role, purpose, accessed_at FROM personal_data_access"
-        " WHERE person_id = $1 ORDER BY accessed_at",
+        "SELECT id, accessed_by, role, purpose, accessed_at FROM personal_data_access"
+        " WHERE person_id = $1 ORDER BY accessed_at, id",
         UUID(str(person_id)),
     )
-    return [DataAccess(**dict(row)) for row in rows]
+    return paginate(
+        [(row["id"], DataAccess(**fields_of(DataAccess, row))) for row in rows], first, after
+    )

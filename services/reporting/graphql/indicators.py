@@ -26,7 +26,7 @@ from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
 from shared.tenancy import Level, depth, region_of
 
 from .context import Reader, ReaderInfo, reader_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import Connection, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
 from .self_audits import gaps_by_school
 from .surveys import SurveyResult, load_survey_results
@@ -329,13 +329,7 @@ async def _comparison(
         rows = present + missing  # no value: always last
     elif descending:
         rows.reverse()
-    size = page_size(first)
-    start = 0
-    if after is not None:
-        cursor = str(decode_cursor(after))
-        start = next((i + 1 for i, r in enumerate(rows) if r.organisation.id == cursor), len(rows))
-    page = [(UUID(r.organisation.id), r) for r in rows[start : start + size + 1]]
-    return connection(page, size, len(rows))
+    return paginate([(UUID(r.organisation.id), r) for r in rows], first, after)
 
 
 async def _comparison_rows(

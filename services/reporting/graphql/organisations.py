@@ -12,6 +12,7 @@ import strawberry
 from shared.tenancy import Level as TreeLevel
 
 from .context import Reader, ReaderInfo, fields_of, reader_of
+from .pagination import Connection, paginate
 
 
 @strawberry.enum
@@ -92,8 +93,12 @@ class Organisation:
 
 
 async def organisations(
-    info: ReaderInfo, kind: str | None = None, include_closed: bool = False
-) -> list[Organisation]:
+    info: ReaderInfo,
+    kind: str | None = None,
+    include_closed: bool = False,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[Organisation]:
     """Организации в пределах вашей области."""
     rows = await reader_of(info).fetch(
         "SELECT * FROM organisations WHERE ($1::text IS NULL OR kind = $1)"
@@ -101,13 +106,15 @@ async def organisations(
         kind,
         include_closed,
     )
-    return [Organisation.from_row(r) for r in rows]
+    return paginate([(r["id"], Organisation.from_row(r)) for r in rows], first, after)
 
 
-async def partner_agreements(info: ReaderInfo) -> list[Agreement]:
+async def partner_agreements(
+    info: ReaderInfo, first: int = 50, after: str | None = None
+) -> Connection[Agreement]:
     """Соглашения с организациями-партнёрами (внешний контур)."""
     rows = await reader_of(info).fetch("SELECT * FROM partner_agreements ORDER BY signed_on, id")
-    return [Agreement.from_row(r) for r in rows]
+    return paginate([(r["id"], Agreement.from_row(r)) for r in rows], first, after)
 
 
 @strawberry.type
@@ -122,7 +129,9 @@ class OrganisationCounts:
     meetings: int
 
 
-async def counts(info: ReaderInfo, level: Level = Level.SCHOOL) -> list[OrganisationCounts]:
+async def counts(
+    info: ReaderInfo, level: Level = Level.SCHOOL, first: int = 50, after: str | None = None
+) -> Connection[OrganisationCounts]:
     """Число наставников, наставляемых, пар и встреч по школам, муниципалитетам или региону
     (только в пределах вашей области, без имён)."""
     reader = reader_of(info)
@@ -140,16 +149,24 @@ async def counts(info: ReaderInfo, level: Level = Level.SCHOOL) -> list[Organisa
         """,
         depth,
     )
-    return [
-        OrganisationCounts(
-            organisation_id=strawberry.ID(str(r["id"])) if r["id"] else None,
-            name=r["name"],
-            kind=r["kind"],
-            path=str(r["path"]),
-            mentors=r["mentors"],
-            mentees=r["mentees"],
-            pairs=r["pairs"],
-            meetings=r["meetings"],
-        )
-        for r in rows
-    ]
+    # A path's last label is its organisation's id (hex): the key of the row's cursor.
+    return paginate(
+        [
+            (
+                UUID(str(r["path"]).split(".")[-1]),
+                OrganisationCounts(
+                    organisation_id=strawberry.ID(str(r["id"])) if r["id"] else None,
+                    name=r["name"],
+                    kind=r["kind"],
+                    path=str(r["path"]),
+                    mentors=r["mentors"],
+                    mentees=r["mentees"],
+                    pairs=r["pairs"],
+                    meetings=r["meetings"],
+                ),
+            )
+            for r in rows
+        ],
+        first,
+        after,
+    )

@@ -39,25 +39,30 @@ def encode_cursor(value: UUID | int) -> str:
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def decode_cursor(cursor: str | None) -> UUID:
-    if cursor is None:
-        return UUID(int=0)
-    try:
-        return UUID(bytes=base64.urlsafe_b64decode(cursor))
-    except ValueError:
-        raise _bad_cursor() from None
-
-
-def decode_position(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
+def decode_key(cursor: str) -> UUID | int:
     try:
         raw = base64.urlsafe_b64decode(cursor)
     except ValueError:
         raise _bad_cursor() from None
-    if len(raw) != 8:
+    if len(raw) == 16:
+        return UUID(bytes=raw)
+    if len(raw) == 8:
+        return int.from_bytes(raw, "big")
+    raise _bad_cursor()
+
+
+def decode_cursor(cursor: str | None) -> UUID:
+    key = UUID(int=0) if cursor is None else decode_key(cursor)
+    if not isinstance(key, UUID):
         raise _bad_cursor()
-    return int.from_bytes(raw, "big")
+    return key
+
+
+def decode_position(cursor: str | None) -> int:
+    key = 0 if cursor is None else decode_key(cursor)
+    if not isinstance(key, int):
+        raise _bad_cursor()
+    return key
 
 
 def _bad_cursor() -> InvalidInput:
@@ -80,3 +85,16 @@ def connection(
         ),
         total_count=total,
     )
+
+
+def paginate(
+    items: list[tuple[UUID, Node]] | list[tuple[int, Node]], first: int, after: str | None
+) -> Connection[Node]:
+    """A page of a list already read whole and in its order (short lists: a school's
+    programmes, the region's organisations), from just after the item the cursor names."""
+    size = page_size(first)
+    start = 0
+    if after is not None:
+        key = decode_key(after)
+        start = next((i + 1 for i, (k, _) in enumerate(items) if k == key), len(items))
+    return connection(items[start : start + size + 1], size, len(items))

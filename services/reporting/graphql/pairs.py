@@ -9,7 +9,7 @@ import asyncpg
 import strawberry
 
 from .context import Reader, ReaderInfo, fields_of, reader_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import Connection, connection, decode_cursor, page_size, paginate
 from .people import Person, load_people
 
 
@@ -227,19 +227,30 @@ ORDER BY days_without DESC, a.id
 
 
 async def lagging_pairs(
-    info: ReaderInfo, programme_id: strawberry.ID | None = None, on: date | None = None
-) -> list[LaggingPair]:
+    info: ReaderInfo,
+    programme_id: strawberry.ID | None = None,
+    on: date | None = None,
+    first: int = 50,
+    after: str | None = None,
+) -> Connection[LaggingPair]:
     """Пары, отстающие от правила частоты встреч программы (по умолчанию — не реже раза в
     неделю), считая от последней встречи или от приказа об утверждении."""
     rows = await reader_of(info).fetch(
         LAGGING, on or date.today(), UUID(str(programme_id)) if programme_id else None
     )
-    return [
-        LaggingPair(
-            pair=Pair.from_row(r),
-            last_meeting_on=r["last_met"],
-            days_without_meeting=r["days_without"],
-            meeting_every_days=r["meeting_every_days"],
-        )
-        for r in rows
-    ]
+    return paginate(
+        [
+            (
+                r["id"],
+                LaggingPair(
+                    pair=Pair.from_row(r),
+                    last_meeting_on=r["last_met"],
+                    days_without_meeting=r["days_without"],
+                    meeting_every_days=r["meeting_every_days"],
+                ),
+            )
+            for r in rows
+        ],
+        first,
+        after,
+    )

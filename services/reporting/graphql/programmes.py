@@ -14,6 +14,7 @@ from services.programs import matching
 from services.programs.domain import STAGE_NAMES, Stage
 
 from .context import ReaderInfo, fields_of, reader_of
+from .pagination import Connection, paginate
 
 # Mentees of the programme's school not yet in an active pair of it, with a valid consent.
 CANDIDATE_MENTEES = """
@@ -84,14 +85,16 @@ class Programme:
         )
 
 
-async def programmes(info: ReaderInfo, school_year: str | None = None) -> list[Programme]:
+async def programmes(
+    info: ReaderInfo, school_year: str | None = None, first: int = 50, after: str | None = None
+) -> Connection[Programme]:
     """Программы наставничества в пределах вашей области."""
     rows = await reader_of(info).fetch(
         "SELECT * FROM programmes WHERE ($1::text IS NULL OR school_year = $1)"
         " ORDER BY school_year DESC, title, id",
         school_year,
     )
-    return [Programme.from_row(r) for r in rows]
+    return paginate([(r["id"], Programme.from_row(r)) for r in rows], first, after)
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ import strawberry
 from services.programs.domain import AWARD_RESULT_NAMES, NOMINATION_NAMES, AwardResult, Nomination
 
 from .context import ReaderInfo, fields_of, reader_of
+from .pagination import Connection, paginate
 
 
 @strawberry.type
@@ -30,14 +31,16 @@ class PracticeCase:
         return cls(**fields_of(cls, row, **ids))
 
 
-async def practice_cases(info: ReaderInfo, published: bool | None = None) -> list[PracticeCase]:
+async def practice_cases(
+    info: ReaderInfo, published: bool | None = None, first: int = 50, after: str | None = None
+) -> Connection[PracticeCase]:
     """Практики наставничества школ вашей области (опубликованные — региональная база)."""
     rows = await reader_of(info).fetch(
         "SELECT * FROM practice_cases WHERE ($1::boolean IS NULL"
         " OR (published_on IS NOT NULL) = $1) ORDER BY proposed_at DESC, id",
         published,
     )
-    return [PracticeCase.from_row(r) for r in rows]
+    return paginate([(r["id"], PracticeCase.from_row(r)) for r in rows], first, after)
 
 
 @strawberry.type
@@ -61,23 +64,29 @@ class Candidacy:
         return AWARD_RESULT_NAMES[AwardResult(self.result)] if self.result else None
 
 
-async def candidacies(info: ReaderInfo, school_year: str | None = None) -> list[Candidacy]:
+async def candidacies(
+    info: ReaderInfo, school_year: str | None = None, first: int = 50, after: str | None = None
+) -> Connection[Candidacy]:
     """Выдвижения на конкурсы («Наставник года» и др.) и их итоги."""
     rows = await reader_of(info).fetch(
         "SELECT * FROM candidacies WHERE ($1::text IS NULL OR school_year = $1)"
         " ORDER BY school_year DESC, nomination, id",
         school_year,
     )
-    return [
-        Candidacy(
-            **fields_of(
-                Candidacy,
-                r,
-                id=strawberry.ID(str(r["id"])),
-                school_id=strawberry.ID(str(r["school_id"])),
-                mentor_id=strawberry.ID(str(r["mentor_id"])),
-                pair_id=strawberry.ID(str(r["pair_id"])) if r["pair_id"] else None,
-            )
+    found = [
+        (
+            r["id"],
+            Candidacy(
+                **fields_of(
+                    Candidacy,
+                    r,
+                    id=strawberry.ID(str(r["id"])),
+                    school_id=strawberry.ID(str(r["school_id"])),
+                    mentor_id=strawberry.ID(str(r["mentor_id"])),
+                    pair_id=strawberry.ID(str(r["pair_id"])) if r["pair_id"] else None,
+                ),
+            ),
         )
         for r in rows
     ]
+    return paginate(found, first, after)

@@ -10,7 +10,7 @@ import strawberry
 
 from .access_log import record_reads
 from .context import Reader, ReaderInfo, fields_of, reader_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import Connection, connection, decode_cursor, page_size, paginate
 
 
 @strawberry.type
@@ -87,13 +87,15 @@ class RegisteredMentor:
         return result
 
 
-async def training_courses(info: ReaderInfo) -> list[TrainingCourse]:
+async def training_courses(
+    info: ReaderInfo, first: int = 50, after: str | None = None
+) -> Connection[TrainingCourse]:
     """Курсы подготовки наставников в региональной базе."""
     rows = await reader_of(info).fetch(
         "SELECT t.*, (SELECT count(*) FROM course_completions c WHERE c.course_id = t.id)"
         " AS completed_by FROM training_courses t ORDER BY t.starts_on, t.id"
     )
-    return [TrainingCourse.from_row(r) for r in rows]
+    return paginate([(r["id"], TrainingCourse.from_row(r)) for r in rows], first, after)
 
 
 async def regional_register(

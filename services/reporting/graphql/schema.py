@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -88,12 +89,22 @@ class Query:
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
 
 
-def build_schema(production: bool) -> strawberry.Schema:
-    # Factories, so that each request gets fresh extension instances.
+@dataclass(frozen=True)
+class Limits:
+    """What one query may ask. The deepest path through the schema (a lagging pair's meetings'
+    feedback) has depth 6 as the limiter counts it, so 8 refuses only what no view needs."""
+
+    depth: int = 8
+    tokens: int = 2000
+    aliases: int = 15
+
+
+def build_schema(production: bool, limits: Limits = Limits()) -> strawberry.Schema:
+    # Factories: each request gets fresh extensions (an instance would be shared).
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=8),
-        lambda: MaxTokensLimiter(max_token_count=2000),
-        lambda: MaxAliasesLimiter(max_alias_count=15),
+        lambda: QueryDepthLimiter(max_depth=limits.depth),
+        lambda: MaxTokensLimiter(max_token_count=limits.tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.aliases),
         # Crashes are masked; limit, validation and our own errors reach the client.
         lambda: MaskErrors(should_mask_error=_is_crash),
     ]

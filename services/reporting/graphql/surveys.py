@@ -15,7 +15,7 @@ import strawberry
 from services.programs.domain import PURPOSE_NAMES, Purpose
 
 from .context import Reader, ReaderInfo, reader_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import Connection, connection, decode_cursor, page_size, paginate
 
 
 @strawberry.type
@@ -48,7 +48,9 @@ def _questions(raw: str) -> list[Question]:
     return [Question(**q) for q in json.loads(raw)]
 
 
-async def survey_templates(info: ReaderInfo, purpose: str | None = None) -> list[SurveyTemplate]:
+async def survey_templates(
+    info: ReaderInfo, purpose: str | None = None, first: int = 50, after: str | None = None
+) -> Connection[SurveyTemplate]:
     """Анкеты, доступные вашей организации: шаблоны платформы, региона и свои."""
     rows = await reader_of(info).fetch(
         "SELECT t.*, v.questions FROM survey_templates t"
@@ -56,20 +58,24 @@ async def survey_templates(info: ReaderInfo, purpose: str | None = None) -> list
         " WHERE ($1::text IS NULL OR t.purpose = $1) ORDER BY nlevel(t.tenant), t.title, t.id",
         purpose,
     )
-    return [
-        SurveyTemplate(
-            id=strawberry.ID(str(r["id"])),
-            title=r["title"],
-            purpose=r["purpose"],
-            respondent=r["respondent"],
-            forms=list(r["forms"]),
-            stage=r["stage"],
-            version=r["version"],
-            questions=_questions(r["questions"]),
-            platform_default=str(r["tenant"]) == "",
+    templates = [
+        (
+            r["id"],
+            SurveyTemplate(
+                id=strawberry.ID(str(r["id"])),
+                title=r["title"],
+                purpose=r["purpose"],
+                respondent=r["respondent"],
+                forms=list(r["forms"]),
+                stage=r["stage"],
+                version=r["version"],
+                questions=_questions(r["questions"]),
+                platform_default=str(r["tenant"]) == "",
+            ),
         )
         for r in rows
     ]
+    return paginate(templates, first, after)
 
 
 @strawberry.type

@@ -15,6 +15,8 @@ from uuid import UUID
 import asyncpg
 
 from shared.eventstore import Actor
+from shared.keystore import Keyring
+from shared.lru import LRU
 from shared.personal_data import Sealed
 
 from .base import Envelope, Handler, Projection, Table, Visibility
@@ -72,23 +74,53 @@ class History(Projection):
                 "CREATE INDEX IF NOT EXISTS event_history_aggregate"
                 " ON event_history (aggregate_id, aggregate_version)",
             ),
+            subtree_index=False,  # read by programme or aggregate, never by subtree
         ),
     )
 
     def handlers(self) -> dict[str, Handler]:
         return {}
 
+    def __init__(self, keyring: Keyring) -> None:
+        super().__init__(keyring)
+        # A pair's programme never changes: what a batch learnt serves the next ones.
+        self._programme_of_pair: LRU[UUID, UUID | None] = LRU(100_000)
+
+    async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+        """The programmes of the batch's pairs formed in earlier batches, in one query."""
+        formed = {
+            e.event.originator_id: e.event.programme_id
+            for e in envelopes
+            if e.event_type == "Pair.Formed"
+        }
+        wanted = {
+            e.event.originator_id
+            for e in envelopes
+            if e.event_type.startswith("Pair.")
+            and e.event.originator_id not in formed
+            and e.event.originator_id not in self._programme_of_pair
+        }
+        if wanted:
+            rows = await connection.fetch(
+                "SELECT aggregate_id, programme_id FROM event_history"
+                " WHERE aggregate_id = ANY($1::uuid[]) AND aggregate_version = 1",
+                list(wanted),
+            )
+            self._programme_of_pair.update({r[0]: r[1] for r in rows})
+        self._programme_of_pair.update(formed)
+
     async def apply(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """Every event is a new row: deferred, and sent with the batch's others."""
         event = envelope.event
         actor: Actor = event.actor
-        await connection.execute(
+        self.defer(
             "INSERT INTO event_history (upstream, position, tenant, programme_id, aggregate_id,"
             " aggregate_version, event_type, occurred_at, actor_user, actor_role, changes)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             envelope.upstream,
             envelope.position,
             event.tenant,
-            await self._programme_of(connection, envelope),
+            self._programme_of(envelope),
             event.originator_id,
             event.originator_version,
             envelope.event_type,
@@ -98,19 +130,12 @@ class History(Projection):
             json.dumps(changes_of(event), ensure_ascii=False),
         )
 
-    async def _programme_of(
-        self, connection: asyncpg.Connection, envelope: Envelope
-    ) -> UUID | None:
+    def _programme_of(self, envelope: Envelope) -> UUID | None:
         event = envelope.event
         if envelope.event_type.startswith("Programme."):
             return UUID(str(event.originator_id))
         if getattr(event, "programme_id", None) is not None:
             return UUID(str(event.programme_id))
         if envelope.event_type.startswith("Pair."):
-            programme: UUID | None = await connection.fetchval(
-                "SELECT programme_id FROM event_history"
-                " WHERE aggregate_id = $1 AND aggregate_version = 1",
-                event.originator_id,
-            )
-            return programme
+            return self._programme_of_pair.get(event.originator_id)
         return None

@@ -63,6 +63,8 @@ class MentorsRegister(Projection):
         ),
     )
 
+    deferring = frozenset({"Person.Registered"})
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "Person.Registered": self.person_registered,
@@ -85,7 +87,7 @@ class MentorsRegister(Projection):
         if "mentor" not in set(event.roles) or str(event.kind) == "student":
             return  # students' names never leave their school
         fields = await self.keyring.unseal(connection, event.personal)
-        await connection.execute(
+        self.defer(
             "INSERT INTO register_candidates (person_id, tenant, school_id, full_name, kind,"
             " position) VALUES ($1, $2, $3, $4, $5, $6)",
             event.originator_id,

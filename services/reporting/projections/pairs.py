@@ -6,23 +6,11 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.keystore import Keyring
+from shared.lru import LRU
 from shared.personal_data import ERASED
 
 from .base import Envelope, Handler, Projection, Table, Visibility
-
-# The meeting's inline feedback as rows of the feedback table: the mentor's, and the mentee's
-# of a pair (a group's members give theirs separately).
-INLINE_FEEDBACK = """
-INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side, rating, comment,
-                              given_at)
-SELECT m.id, v.author, m.pair_id, m.tenant, v.side, v.rating, v.comment, $2
-FROM meetings m
-JOIN pairs p ON p.id = m.pair_id
-CROSS JOIN LATERAL (VALUES (p.mentor_id, 'mentor', m.mentor_rating, m.mentor_comment),
-                           (p.mentee_ids[1], 'mentee', m.mentee_rating, m.mentee_comment))
-    AS v(author, side, rating, comment)
-WHERE m.id = $1 AND (v.rating IS NOT NULL OR v.comment IS NOT NULL)
-"""
 
 
 class Pairs(Projection):
@@ -118,6 +106,27 @@ class Pairs(Projection):
         ),
     )
 
+    deferring = frozenset({"Pair.Formed", "Pair.MeetingRecorded"})
+
+    def __init__(self, keyring: Keyring) -> None:
+        super().__init__(keyring)
+        # A pair's members never change: the authors of a meeting's inline feedback.
+        self._members: LRU[UUID, tuple[UUID, UUID]] = LRU(100_000)
+
+    async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+        """The members of the pairs whose meetings the batch records, in one query."""
+        wanted = {
+            e.event.originator_id
+            for e in envelopes
+            if e.event_type == "Pair.MeetingRecorded" and e.event.originator_id not in self._members
+        }
+        if wanted:
+            rows = await connection.fetch(
+                "SELECT id, mentor_id, mentee_ids[1] FROM pairs WHERE id = ANY($1::uuid[])",
+                list(wanted),
+            )
+            self._members.update({r[0]: (r[1], r[2]) for r in rows})
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "Pair.Formed": self.formed,
@@ -156,7 +165,8 @@ class Pairs(Projection):
 
     async def formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await connection.execute(
+        self._members.put(event.originator_id, (event.mentor_id, event.mentee_ids[0]))
+        self.defer(
             "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_ids, basis,"
             " status, formed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)",
             event.originator_id,
@@ -285,10 +295,12 @@ class Pairs(Projection):
         )
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """The meeting, and its inline feedback as rows of the feedback table: the mentor's, and
+        the mentee's of a pair (a group's members give theirs separately)."""
         event = envelope.event
         mentor_comment = await self.unsealed_text(connection, event.mentor_comment, "comment")
         mentee_comment = await self.unsealed_text(connection, event.mentee_comment, "comment")
-        await connection.execute(
+        self.defer(
             "INSERT INTO meetings (id, pair_id, tenant, kind, held_on, duration_minutes,"
             " meeting_format, topic, mentor_rating, mentor_comment, mentee_rating, mentee_comment)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -305,4 +317,21 @@ class Pairs(Projection):
             event.mentee_rating,
             mentee_comment,
         )
-        await connection.execute(INLINE_FEEDBACK, event.meeting_id, envelope.occurred_at)
+        mentor, mentee = self._members.get(event.originator_id) or (None, None)
+        for author, side, rating, comment in (
+            (mentor, "mentor", event.mentor_rating, mentor_comment),
+            (mentee, "mentee", event.mentee_rating, mentee_comment),
+        ):
+            if author is not None and (rating is not None or comment is not None):
+                self.defer(
+                    "INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side,"
+                    " rating, comment, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    event.meeting_id,
+                    author,
+                    event.originator_id,
+                    event.tenant,
+                    side,
+                    rating,
+                    comment,
+                    envelope.occurred_at,
+                )

@@ -96,6 +96,8 @@ class People(Projection):
         ),
     )
 
+    deferring = frozenset({"Person.Registered", "Person.ConsentSigned"})
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "Person.Registered": self.registered,
@@ -125,7 +127,7 @@ class People(Projection):
         personal = await self._unseal(connection, event.personal)
         roles = set(event.roles)
         birth_date = personal.get("birth_date")
-        await connection.execute(
+        self.defer(
             "INSERT INTO people (id, tenant, school_id, kind, full_name, birth_date, birth_year,"
             " contacts, grade, position, teaching_since, partner_id, is_mentor, is_mentee,"
             " mentor_capacity, registered_at, mentor_status)"
@@ -155,7 +157,7 @@ class People(Projection):
         signed_by = SELF_SIGNED
         if event.representative is not None:
             signed_by = (await self._unseal(connection, event.representative))["full_name"]
-        await connection.execute(
+        self.defer(
             "INSERT INTO consents (id, person_id, tenant, kind, signed_on, expires_on,"
             " signed_by, relation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             event.consent_id,

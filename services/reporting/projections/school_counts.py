@@ -21,6 +21,10 @@ class SchoolCounts(Projection):
         ),
     )
 
+    deferring = frozenset(
+        {"Organisation.Registered", "Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"}
+    )
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "Organisation.Registered": self.organisation_registered,
@@ -38,7 +42,7 @@ class SchoolCounts(Projection):
         pairs: int = 0,
         meetings: int = 0,
     ) -> None:
-        await connection.execute(
+        self.defer(
             "INSERT INTO school_counts (tenant, mentors, mentees, pairs, meetings)"
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant) DO UPDATE SET"
             " mentors = school_counts.mentors + EXCLUDED.mentors,"

@@ -15,7 +15,7 @@ from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NA
 from shared.auth import Role
 from shared.dictionaries import FORM_NAMES
 
-from ..backend import Backend
+from ..backend import Backend, nodes
 from ..pages import page
 from ..session import ROLE_NAMES, WebUser
 from ..templating import BASIS_NAMES
@@ -25,11 +25,23 @@ from .oversight import allow, parse_day, query_string, school_years
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
 PAGE_SIZE = 50
 
-PROGRAMMES = """
-query($year: String) {
-  programmes(schoolYear: $year) { id title schoolYear stage stageName schoolId }
-  organisations(kind: "school") { id name }
-}
+PROGRAMME = "id title stage stageName"
+# Above the school: schools found by name, a page at a time, each with its programmes.
+BY_SCHOOL = f"""
+query($year: String!, $search: String, $after: String) {{
+  schoolComparison(schoolYear: $year, filter: {{search: $search}}, first: 25, after: $after) {{
+    totalCount pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ organisation {{ name }} programmes {{ {PROGRAMME} }} }} }}
+  }}
+}}
+"""
+# A school's director: the school's own programmes.
+OWN = f"""
+query($year: String) {{
+  programmes(schoolYear: $year, first: 50) {{
+    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {PROGRAMME} }} }}
+  }}
+}}
 """
 HISTORY = """
 query($programme: ID!, $first: Int!, $after: String) {
@@ -172,18 +184,44 @@ class AuditController(Controller):
 
     @get("/programmes")
     async def programmes(
-        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str = ""
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        year: str = "",
+        q: str = "",
+        after: str | None = None,
     ) -> Template:
         allow(user, HISTORY_READERS)
         years = await school_years(request, backend, user, year or None)
-        data = await backend.query(user.token, PROGRAMMES, year=years.chosen)
-        schools = {o["id"]: o["name"] for o in data["organisations"]}
+        if user.school_id is not None:
+            found = (await backend.query(user.token, OWN, year=years.chosen))["programmes"]
+            rows = [("", programme) for programme in nodes(found)]
+        else:
+            found = (
+                await backend.query(
+                    user.token,
+                    BY_SCHOOL,
+                    year=years.chosen,
+                    search=q.strip() or None,
+                    after=after or None,
+                )
+            )["schoolComparison"]
+            rows = [
+                (school["organisation"]["name"], programme)
+                for school in nodes(found)
+                for programme in school["programmes"]
+            ]
         return page(
             "audit/programmes.html",
             user,
             years=years,
-            programmes=data["programmes"],
-            schools=schools,
+            q=q,
+            rows=rows,
+            listing=found,
+            params={"year": years.chosen, "q": q},
+            query_string=query_string,
+            first_page=after is None,
         )
 
     @get("/programmes/{programme_id:uuid}")

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import httpx
 from litestar import Request
-from litestar.response import Redirect
+from litestar.response import Redirect, Response
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, nodes
 from ..session import WebUser, location
 
 PROGRAMMES = """
-query { programmes { id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn
-                     goals schoolId } }
+query { programmes(first: 1) { edges { node {
+  id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn goals schoolId
+} } } }
 """
 
 
@@ -27,7 +29,7 @@ def school_of(user: WebUser) -> UUID:
 async def current_programme(backend: Backend, user: WebUser) -> dict[str, Any] | None:
     """The school's programme of the latest school year (the list comes newest first)."""
     school_of(user)
-    programmes: list[dict[str, Any]] = (await backend.query(user.token, PROGRAMMES))["programmes"]
+    programmes = nodes((await backend.query(user.token, PROGRAMMES))["programmes"])
     return programmes[0] if programmes else None
 
 
@@ -36,6 +38,24 @@ async def programme_required(backend: Backend, user: WebUser) -> dict[str, Any]:
     if programme is None:
         raise Refused(404, "no_programme", "У школы пока нет программы наставничества")
     return programme
+
+
+def passed_on(answer: httpx.Response) -> Response[bytes]:
+    """A file made by reporting, passed to the browser as reporting named it."""
+    return Response(
+        answer.content,
+        media_type=answer.headers["content-type"],
+        headers={"Content-Disposition": answer.headers["content-disposition"]},
+    )
+
+
+async def programme_command(
+    backend: Backend, user: WebUser, programme: dict[str, Any], action: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """A command on the programme (`/programmes/{id}/{action}`), with the user's token."""
+    return await backend.command(
+        user.token, "programs", f"/programmes/{programme['id']}/{action}", body
+    )
 
 
 def done(request: Request[Any, Any, Any], path: str, notice: str) -> Redirect:

@@ -1,5 +1,6 @@
 """The first page: for a school, what needs attention, each item linked to where it is fixed;
-for the other roles, where they stand (their own pages come next)."""
+for the other roles, who they are (their own pages — comparison of schools, indicators, the
+auditor's timeline — come next, built on this one)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ from typing import Any
 from litestar import Controller, get
 from litestar.response import Template
 
-from ..backend import Backend
+from ..backend import Backend, nodes
 from ..pages import page
 from ..session import WebUser
-from .common import PROGRAMMES, current_programme
+from .common import current_programme
 
+ME = "query { me { role scope level } }"
 ATTENTION = """
 query($school: ID!, $programme: ID!) {
-  laggingPairs(programmeId: $programme) {
+  laggingPairs(programmeId: $programme, first: 200) { edges { node {
     pair { id mentor { fullName } mentee { fullName } }
     lastMeetingOn daysWithoutMeeting meetingEveryDays
-  }
+  } } }
   roadmap(schoolId: $school) { overdueCount items { id activity dueOn overdue stageName } }
   attention(schoolId: $school, programmeId: $programme) {
     meetingsWithoutFeedback { meetingId pairId heldOn kind mentorName menteeName
@@ -35,8 +37,8 @@ class HomeController(Controller):
     @get("/")
     async def home(self, user: WebUser, backend: Backend) -> Template:
         if user.school_id is None:
-            data = await backend.query(user.token, PROGRAMMES)
-            return page("home.html", user, programmes=data["programmes"])
+            me = (await backend.query(user.token, ME))["me"]
+            return page("home.html", user, me=me)
         programme = await current_programme(backend, user)
         return page(
             "school/attention.html",
@@ -52,7 +54,7 @@ async def attention(backend: Backend, user: WebUser, programme: dict[str, Any]) 
     )
     roadmap = data["roadmap"] or {"items": []}
     return {
-        "lagging": data["laggingPairs"],
+        "lagging": nodes(data["laggingPairs"]),
         "overdue": [item for item in roadmap["items"] if item["overdue"]],
         **data["attention"],
     }

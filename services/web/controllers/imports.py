@@ -16,9 +16,9 @@ from services.registry.spreadsheet import Base as SheetBase
 
 from ..backend import Backend, Refused
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page, page
 from ..session import WebUser
-from .common import done, school_of
+from .common import done, passed_on, school_of
 from .people import BASE_TITLES, Base
 
 FINISHED = {"done", "rejected", "failed"}
@@ -85,21 +85,15 @@ class ImportController(Controller):
     async def export(self, user: WebUser, backend: Backend, base: Base) -> Response[bytes]:
         """The reporting service's XLSX, fetched with the user's token and passed on."""
         school_of(user)
-        answer = await backend.get(user.token, "reporting", f"/exports/{base}")
-        return Response(
-            answer.content,
-            media_type=answer.headers["content-type"],
-            headers={"Content-Disposition": answer.headers["content-disposition"]},
-        )
+        return passed_on(await backend.get(user.token, "reporting", f"/exports/{base}"))
 
     @staticmethod
     def _form(user: WebUser, base: Base, form: Form) -> Template:
-        return page(
+        return form_page(
             "people/import.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             base=base,
             title=BASE_TITLES[base],
-            form=form,
             columns=COLUMNS[SheetBase(str(base))],
         )

@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 
 from ..backend import Backend, Refused
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page
 from ..session import WebUser
-from .common import done, programme_required
+from .common import done, programme_command, programme_required
 
 MATCHING = """
 query($programme: ID!) {
@@ -62,9 +62,7 @@ class MatchingController(Controller):
             basis,
         )
         try:
-            await backend.command(
-                user.token, "programs", f"/programmes/{programme['id']}/pairs", body
-            )
+            await programme_command(backend, user, programme, "pairs", body)
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
@@ -87,9 +85,7 @@ class MatchingController(Controller):
                 chosen_form, suggestion["mentor"]["id"], suggestion["mentee"]["id"], "suggested"
             )
             try:
-                await backend.command(
-                    user.token, "programs", f"/programmes/{programme['id']}/pairs", body
-                )
+                await programme_command(backend, user, programme, "pairs", body)
             except Refused as refusal:
                 if not refusal.belongs_to_form:
                     raise
@@ -106,10 +102,11 @@ class MatchingController(Controller):
     ) -> Redirect:
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        await backend.command(
-            user.token,
-            "programs",
-            f"/programmes/{programme['id']}/rejected-suggestions",
+        await programme_command(
+            backend,
+            user,
+            programme,
+            "rejected-suggestions",
             {
                 "mentee_id": form.text("mentee_id"),
                 "mentor_id": form.text("mentor_id"),
@@ -142,12 +139,11 @@ class MatchingController(Controller):
     ) -> Template:
         matching = await self._matching(user, backend, programme)
         chosen = chosen_form if chosen_form in programme["forms"] else programme["forms"][0]
-        return page(
+        return form_page(
             "school/matching.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             programme=programme,
             matching=matching,
             chosen_form=chosen,
-            form=form,
         )

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from shared.auth import Role
 from shared.indicators import SELF_AUDIT_ITEMS
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, nodes
 from ..pages import page
 from ..session import WebUser
 from .oversight import (
@@ -52,7 +52,9 @@ query($year: String!, $municipality: ID, $order: ComparisonOrder!, $desc: Boolea
   }}
 }}
 """
-MUNICIPALITIES = 'query { organisations(kind: "municipality") { id name } }'
+MUNICIPALITIES = """
+query { organisations(kind: "municipality", first: 200) { edges { node { id name } } } }
+"""
 OVERVIEW = f"""
 query($school: ID!, $year: String!) {{
   schoolOverview(schoolId: $school, schoolYear: $year) {{
@@ -84,7 +86,8 @@ query($search: String, $first: Int!, $after: String) {
     edges { node { fullName kind position schoolName orderNumber orderDate schoolYear
                    courses { course hours completedOn certificate } } }
   }
-  trainingCourses { name hours provider startsOn endsOn completedBy }
+  trainingCourses(first: 200) { edges { node {
+    name hours provider startsOn endsOn completedBy } } }
 }
 """
 TRI_STATE = {"yes": True, "no": False}
@@ -172,7 +175,8 @@ class MonitoringController(Controller):
         )
         municipalities = []
         if user.principal.role != Role.MUNICIPALITY_OFFICER:
-            municipalities = (await backend.query(user.token, MUNICIPALITIES))["organisations"]
+            found = await backend.query(user.token, MUNICIPALITIES)
+            municipalities = nodes(found["organisations"])
         params = {**filters.values, "year": years.chosen, "municipality": chosen}
         return page(
             "monitoring/comparison.html",
@@ -332,7 +336,7 @@ class MonitoringController(Controller):
             user,
             q=q,
             register=data["regionalRegister"],
-            courses=data["trainingCourses"],
+            courses=nodes(data["trainingCourses"]),
             query_string=query_string,
             first_page=after is None,
         )

@@ -12,9 +12,9 @@ from litestar.response import Redirect, Response, Template
 
 from ..backend import Backend, Refused
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page
 from ..session import WebUser
-from .common import done, programme_required, school_of
+from .common import done, passed_on, programme_command, programme_required, school_of
 from .pairs import PAIRS
 
 ORDERS = """
@@ -62,9 +62,7 @@ class OrderController(Controller):
             "pair_ids": pair_ids,
         }
         try:
-            await backend.command(
-                user.token, "programs", f"/programmes/{programme['id']}/orders", body
-            )
+            await programme_command(backend, user, programme, "orders", body)
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
@@ -78,12 +76,7 @@ class OrderController(Controller):
     @get("/{order_id:uuid}/docx")
     async def docx(self, user: WebUser, backend: Backend, order_id: UUID) -> Response[bytes]:
         school_of(user)
-        answer = await backend.get(user.token, "reporting", f"/orders/{order_id}")
-        return Response(
-            answer.content,
-            media_type=answer.headers["content-type"],
-            headers={"Content-Disposition": answer.headers["content-disposition"]},
-        )
+        return passed_on(await backend.get(user.token, "reporting", f"/orders/{order_id}"))
 
     @staticmethod
     async def _page(
@@ -95,15 +88,14 @@ class OrderController(Controller):
             pair["lacks_duty_consent"] = lacks_duty_consent(pair)
         ready = {p["id"] for p in proposed if not p["lacks_duty_consent"]}
         orders = (await backend.query(user.token, ORDERS, programme=programme["id"]))["pairOrders"]
-        return page(
+        return form_page(
             "school/orders.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             programme=programme,
             proposed=proposed,
             checked=checked if checked is not None else ready,
             orders=orders,
-            form=form,
         )
 
 

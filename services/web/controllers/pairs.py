@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 
 from services.programs.domain import MEETING_KIND_NAMES, MeetingKind
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, nodes
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page, page
 from ..session import WebUser
 from .common import done, programme_required, school_of
 
@@ -42,7 +42,7 @@ query($id: ID!) {
 """
 SURVEYS = """
 query($school: ID!, $programme: ID!) {
-  surveyTemplates { id purpose platformDefault }
+  surveyTemplates(first: 200) { edges { node { id purpose platformDefault } } }
   attention(schoolId: $school, programmeId: $programme) {
     surveysDue { pairId respondentId fullName purpose purposeName }
   }
@@ -58,6 +58,12 @@ MEETING_FIELDS = {
     "mentor_feedback.comment": "mentor_comment",
     "mentee_feedback.rating": "mentee_rating",
     "mentee_feedback.comment": "mentee_comment",
+}
+PLAN_FIELDS = {"starts_on": "starts_on", "ends_on": "ends_on", "goals": "goals", "tasks": "tasks"}
+PLAN_RULES = {
+    "plan_duration": "ends_on",
+    "plan_without_goals": "goals",
+    "task_outside_plan": "tasks",
 }
 MEETING_RULES = {
     "meeting_in_future": "held_on",
@@ -95,12 +101,21 @@ async def surveys_due(
     data = await backend.query(
         user.token, SURVEYS, school=str(school_of(user)), programme=pair["programmeId"]
     )
-    templates = {t["purpose"]: t["id"] for t in data["surveyTemplates"] if t["platformDefault"]}
+    defaults = [t for t in nodes(data["surveyTemplates"]) if t["platformDefault"]]
+    templates = {t["purpose"]: t["id"] for t in defaults}
     return [
         {**due, "templateId": templates[due["purpose"]]}
         for due in data["attention"]["surveysDue"]
         if due["pairId"] == pair["id"] and due["purpose"] in templates
     ]
+
+
+STATUS_ORDER = ("proposed", "active", "ended", "dissolved")
+
+
+def listing_order(pair: dict[str, Any]) -> tuple[int, str]:
+    """Those waiting for the order first, then the working ones, by the mentor's name."""
+    return STATUS_ORDER.index(pair["status"]), (pair["mentor"] or {}).get("fullName") or ""
 
 
 class PairController(Controller):
@@ -114,7 +129,7 @@ class PairController(Controller):
             "pairs/list.html",
             user,
             programme=programme,
-            pairs=[edge["node"] for edge in found["edges"]],
+            pairs=sorted((edge["node"] for edge in found["edges"]), key=listing_order),
             total=found["totalCount"],
         )
 
@@ -161,6 +176,34 @@ class PairController(Controller):
             },
         )
         return done(request, f"/pairs/{pair_id}", "Отзыв записан")
+
+    @post("/{pair_id:uuid}/plan")
+    async def draw_up_plan(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
+    ) -> Template | Redirect:
+        form = Form.of(await request.form())
+        tasks = plan_tasks(form)
+        if not form.errors:
+            try:
+                await backend.command(
+                    user.token,
+                    "programs",
+                    f"/pairs/{pair_id}/plan",
+                    {
+                        "starts_on": form.day("starts_on"),
+                        "ends_on": form.day("ends_on"),
+                        "goals": form.lines("goals"),
+                        "tasks": tasks,
+                    },
+                    method="PUT",
+                )
+                return done(request, f"/pairs/{pair_id}", "Индивидуальный план сохранён")
+            except Refused as refusal:
+                if not refusal.belongs_to_form:
+                    raise
+                form.refused(refusal, PLAN_FIELDS, PLAN_RULES)
+        pair = await pair_or_404(backend, user, pair_id)
+        return await self._page(user, backend, pair, Form(values=meeting_defaults(pair)), form)
 
     @post("/{pair_id:uuid}/plan/tasks/{task_id:uuid}/completion")
     async def complete_task(
@@ -249,41 +292,49 @@ class PairController(Controller):
         respondent = names_of(pair).get(str(respondent_id))
         if respondent is None:
             raise Refused(404, "not_a_member", "Этот человек не участник пары")
-        return page(
+        return form_page(
             "pairs/survey.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             pair=pair,
             template=await template_or_404(backend, user, template_id),
             respondent_id=str(respondent_id),
             respondent=respondent,
-            form=form,
         )
 
     @staticmethod
-    async def _page(user: WebUser, backend: Backend, pair: dict[str, Any], form: Form) -> Template:
+    async def _page(
+        user: WebUser,
+        backend: Backend,
+        pair: dict[str, Any],
+        form: Form,
+        plan: Form | None = None,
+    ) -> Template:
+        """The pair's page with the meeting form and the plan's form (either may hold errors)."""
         for meeting in pair["meetings"]:
             meeting["missing"] = missing_feedback(pair, meeting)
+        plan = plan or Form()
         return page(
             "pairs/pair.html",
             user,
-            status_code=400 if form.errors else 200,
+            400 if form.errors or plan.errors else 200,
+            form=form,
             pair=pair,
             names=names_of(pair),
-            form=form,
+            plan_form=plan,
             kinds=[(str(k), n) for k, n in MEETING_KIND_NAMES.items()],
             surveys=await surveys_due(backend, user, pair),
         )
 
 
 TEMPLATES = """
-query { surveyTemplates { id title purpose purposeName
-                          questions { code text kind options required } } }
+query { surveyTemplates(first: 200) { edges { node { id title purpose purposeName
+                          questions { code text kind options required } } } } }
 """
 
 
 async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) -> dict[str, Any]:
-    templates = (await backend.query(user.token, TEMPLATES))["surveyTemplates"]
+    templates = nodes((await backend.query(user.token, TEMPLATES))["surveyTemplates"])
     found = [t for t in templates if t["id"] == str(template_id)]
     if not found:
         raise Refused(404, "template_not_found", "Анкета не найдена")
@@ -305,6 +356,18 @@ def answers_of(template: dict[str, Any], form: Form) -> dict[str, Any]:
             value = value == "yes"
         answers[question["code"]] = value
     return answers
+
+
+def plan_tasks(form: Form) -> list[dict[str, Any]]:
+    """Tasks typed one a line as «задача; срок»; a line without a date is a message on the field."""
+    tasks = []
+    for number, line in enumerate(form.lines("tasks"), start=1):
+        title, _, due = line.rpartition(";")
+        if not title.strip() or not due.strip():
+            form.errors["tasks"] = f"Строка {number}: укажите задачу и срок через «;»"
+            continue
+        tasks.append({"title": title.strip(), "due_on": Form(values={"d": due.strip()}).day("d")})
+    return tasks
 
 
 def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:

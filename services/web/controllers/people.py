@@ -10,11 +10,12 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
+from services.reporting.exports import MENTOR_STATUS_NAMES
 from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES
 
 from ..backend import Backend, Refused
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page, page
 from ..session import WebUser
 from .common import done, school_of
 
@@ -27,13 +28,6 @@ class Base(StrEnum):
 BASE_TITLES = {Base.MENTEES: "База наставляемых", Base.MENTORS: "База наставников"}
 ROLE_OF = {Base.MENTEES: "MENTEE", Base.MENTORS: "MENTOR"}
 MENTEE_KINDS = ("student", "teacher")
-MENTOR_STATUS_NAMES = {
-    "candidate": "кандидат",
-    "potential": "анкета заполнена",
-    "recommended": "рекомендован",
-    "not_recommended": "не рекомендован",
-    "approved": "утверждён приказом",
-}
 PAGE_SIZE = 25
 
 PEOPLE = """
@@ -289,37 +283,34 @@ class PeopleController(Controller):
 
     @staticmethod
     def _person_form(user: WebUser, base: Base, form: Form) -> Template:
-        return page(
+        return form_page(
             "people/new.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             base=base,
             title=BASE_TITLES[base],
-            form=form,
             kinds=kinds_for(base),
         )
 
     @staticmethod
     def _card(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
-        return page(
+        return form_page(
             "people/card.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             person=person,
             base=base,
-            form=form,
             status_names=MENTOR_STATUS_NAMES,
         )
 
     @staticmethod
     def _profile_form(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
-        return page(
+        return form_page(
             "people/profile.html",
             user,
-            status_code=400 if form.errors else 200,
+            form,
             base=base,
             person=person,
-            form=form,
             categories=[(str(k), v) for k, v in CATEGORY_NAMES.items()],
         )
 

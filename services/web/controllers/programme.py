@@ -14,9 +14,9 @@ from services.programs.domain import ITEM_STATUS_NAMES
 
 from ..backend import Backend, Refused
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page, page
 from ..session import WebUser
-from .common import done, programme_required, school_of
+from .common import done, programme_command, programme_required, school_of
 
 ROADMAP = """
 query($school: ID!) {
@@ -43,12 +43,7 @@ class ProgrammeController(Controller):
     ) -> Redirect:
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        await backend.command(
-            user.token,
-            "programs",
-            f"/programmes/{programme['id']}/stage",
-            {"stage": form.number("stage")},
-        )
+        await programme_command(backend, user, programme, "stage", {"stage": form.number("stage")})
         return done(request, "/programme", "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
@@ -58,18 +53,15 @@ class ProgrammeController(Controller):
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
         try:
-            await backend.command(
-                user.token,
-                "programs",
-                f"/programmes/{programme['id']}/meeting-rule",
-                {"every_days": form.number("every_days")},
+            await programme_command(
+                backend, user, programme, "meeting-rule", {"every_days": form.number("every_days")}
             )
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
             form.refused(refusal, {"every_days": "every_days"}, {})
             form.errors.setdefault("every_days", form.errors.pop("", ""))
-            return page("school/programme.html", user, 400, programme=programme, form=form)
+            return form_page("school/programme.html", user, form, programme=programme)
         return done(request, "/programme", "Правило частоты встреч изменено")
 
     @get("/roadmap")

@@ -1,0 +1,91 @@
+"""How a projection's tables are made, wherever they are made: by the setup step in the live
+schema, or by a rebuild in its shadow schema (the same statements, unqualified, land in the
+first schema of the connection's search path). Each table gets its tenant index, the trigger that
+follows moved schools, its grants and its row-level security policies."""
+
+from __future__ import annotations
+
+import hashlib
+
+import asyncpg
+
+from shared.database import PROJECTOR_ROLE, READER_ROLE
+
+from .projections import Projection, Table, Visibility
+
+# Each projection's position per upstream stream, written in the same transaction as its rows.
+TRACKING = """
+CREATE TABLE IF NOT EXISTS projection_tracking (
+    projection text NOT NULL,
+    upstream text NOT NULL,
+    position bigint NOT NULL DEFAULT 0,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (projection, upstream)
+);
+"""
+
+# Where a moved school's rows now belong, as each projection has learnt it (per projection, so
+# that one projection's move never redirects rows another has not yet moved).
+TENANT_MOVES = """
+CREATE TABLE IF NOT EXISTS tenant_moves (
+    projection text NOT NULL,
+    old_path ltree NOT NULL,
+    new_path ltree NOT NULL,
+    moved_at timestamptz NOT NULL,
+    PRIMARY KEY (projection, old_path)
+);
+"""
+
+READER_CONDITIONS = {
+    Visibility.SUBTREE: "tenant <@ app_scope()",
+    Visibility.SCHOOL: "tenant = app_scope()",
+    Visibility.PUBLISHED: "tenant <@ app_scope() OR tenant @> app_scope()",
+}
+
+
+def signature_of(projection: type[Projection]) -> str:
+    """What a projection's read model was built by: its tables and its code version. When it
+    changes, the read model is rebuilt from the events."""
+    described = repr(
+        (
+            projection.version,
+            [(t.name, t.columns, str(t.visibility), t.indexes) for t in projection.tables],
+        )
+    )
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+async def create_read_model(connection: asyncpg.Connection, projection: str, table: Table) -> None:
+    await connection.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.columns})")
+    method = table.tenant_index_method
+    # Earlier schemas had one GiST index `<table>_tenant` on every table; a table may change
+    # its method.
+    other = "btree" if method == "gist" else "gist"
+    for stale in (f"{table.name}_tenant", f"{table.name}_tenant_{other}"):
+        await connection.execute(f"DROP INDEX IF EXISTS {stale}")
+    await connection.execute(
+        f"CREATE INDEX IF NOT EXISTS {table.name}_tenant_{method}"
+        f" ON {table.name} USING {method} (tenant)"
+    )
+    for index in table.indexes:
+        await connection.execute(index)
+    await connection.execute(f"DROP TRIGGER IF EXISTS {table.name}_tenant ON {table.name}")
+    await connection.execute(
+        f"CREATE TRIGGER {table.name}_tenant BEFORE INSERT OR UPDATE OF tenant ON {table.name}"
+        f" FOR EACH ROW EXECUTE FUNCTION follow_tenant_moves('{projection}')"
+    )
+    await connection.execute(
+        f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {table.name} TO {PROJECTOR_ROLE}"
+    )
+    await connection.execute(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY")
+    await connection.execute(f"ALTER TABLE {table.name} FORCE ROW LEVEL SECURITY")
+    policies = {
+        f"{table.name}_projector": f"FOR ALL TO {PROJECTOR_ROLE} USING (true) WITH CHECK (true)",
+    }
+    condition = READER_CONDITIONS.get(table.visibility)
+    if condition is not None:
+        policies[f"{table.name}_reader"] = f"FOR SELECT TO {READER_ROLE} USING ({condition})"
+        await connection.execute(f"GRANT SELECT ON {table.name} TO {READER_ROLE}")
+    for name, body in policies.items():
+        await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
+        await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")

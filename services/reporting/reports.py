@@ -1,0 +1,368 @@
+"""Reports as DOCX in Russian, in the wording and layout of the seeds: a school's annual report on
+the target model (S0, S3) and a municipality's analytical summary of its schools' monitoring (S1).
+Both hold counts, shares and means only, so any caller whose scope covers the school or the
+municipality may print them; the data are what GraphQL gives that caller (`inprocess.ask`)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from docx import Document
+from docx.shared import Pt
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.response import Response
+
+from services.programs.domain import PURPOSE_NAMES, Purpose
+from services.reporting.measures import reference_date
+from shared.auth import Principal
+from shared.errors import InvalidInput
+from shared.indicators import SELF_AUDIT_ITEMS
+from shared.tenancy import Level, depth
+
+from .documents import DOCX, attachment, centered, date_text
+from .graphql.context import Reader
+from .inprocess import ask
+
+INDICATOR_ROWS = "rows: indicators { name unitName value numerator denominator target met note }"
+
+SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
+  schoolOverview(schoolId: $school, schoolYear: $year, on: $on) {{
+    summary {{ organisation {{ id name }} mentees mentors pairs laggingPairs roadmapCompletion
+      programmes {{ title stage stageName }} {INDICATOR_ROWS} }}
+    roadmap {{ orderNumber orderDate regulationTitle regulationVersion monitoringWindow
+      overdueCount items {{ activity deadline statusName overdue }} }}
+    surveys {{ programme {{ title }} results {{ title purpose responses
+      questions {{ text mean }} }} }}
+  }}
+  selfAudits(schoolYear: $year, first: 200) {{ edges {{ node {{ schoolId gaps pageUrl }} }} }}
+}}"""
+
+MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
+  indicators(schoolYear: $year, organisationId: $municipality, on: $on) {
+    organisation { name } referenceDate schools schoolsReporting
+    rows { name unitName value numerator denominator target met note } }
+  schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
+    edges { node { organisation { name } coverage pairs laggingPairs menteeSatisfaction
+      roadmapCompletion schoolsWithGaps } } }
+  selfAudits(schoolYear: $year, municipalityId: $municipality, first: 200) {
+    edges { node { schoolName gaps items { number verdict recommendation } } } }
+}"""
+
+
+def _document() -> Any:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
+    return document
+
+
+def _table(document: Any, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, header, strict=True):
+        cell.text = title
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "нет данных"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _heading(document: Any, text: str) -> None:
+    document.add_paragraph().add_run(text).bold = True
+
+
+def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
+    _table(
+        document,
+        (
+            "№ п/п",
+            "Показатель",
+            "Значение",
+            "Числитель / знаменатель",
+            "Цель региона",
+            "Достигнута",
+        ),
+        [
+            (
+                n,
+                f"{r['name']}, {r['unitName']}",
+                r["value"] if r["value"] is not None else r["note"],
+                "—" if r["denominator"] is None else f"{r['numerator']} / {r['denominator']}",
+                "—" if r["target"] is None else r["target"],
+                "—" if r["met"] is None else r["met"],
+            )
+            for n, r in enumerate(rows, start=1)
+        ],
+    )
+
+
+def _bytes(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _signature(document: Any, position: str) -> None:
+    document.add_paragraph()
+    document.add_paragraph(f"{position}\t\t\t\t____________________")
+
+
+def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
+    """«Отчёт о реализации целевой модели наставничества» of one school for a school year."""
+    overview = data["schoolOverview"]
+    summary, roadmap = overview["summary"], overview["roadmap"]
+    document = _document()
+    centered(document, summary["organisation"]["name"], bold=True)
+    centered(document, "ОТЧЁТ", bold=True)
+    centered(
+        document,
+        f"о реализации целевой модели наставничества за {school_year} учебный год",
+        bold=True,
+    )
+    document.add_paragraph(f"по состоянию на {date_text(day)}")
+    _heading(document, "1. Нормативная база")
+    if roadmap is None:
+        document.add_paragraph("Приказ о внедрении целевой модели наставничества не внесён.")
+    else:
+        document.add_paragraph(
+            "Приказ о внедрении целевой модели наставничества от "
+            f"{date_text(date.fromisoformat(roadmap['orderDate']))} № {roadmap['orderNumber']}. "
+            f"Положение о наставничестве: «{roadmap['regulationTitle'] or 'не принято'}»"
+            f"{', версия ' + roadmap['regulationVersion'] if roadmap['regulationVersion'] else ''}."
+            f" Сроки мониторинга эффективности программ наставничества: ежегодно"
+            f" {roadmap['monitoringWindow']}."
+        )
+    _heading(document, "2. Программы наставничества")
+    _table(
+        document,
+        ("№ п/п", "Программа", "Этап"),
+        [
+            (n, p["title"], f"{p['stage']}. {p['stageName']}")
+            for n, p in enumerate(summary["programmes"], start=1)
+        ],
+    )
+    _heading(document, "3. Показатели целевой модели наставничества")
+    _indicators(document, summary["rows"])
+    _heading(document, "4. Наставнические пары и группы")
+    document.add_paragraph(
+        f"Наставников — {summary['mentors']}, наставляемых — {summary['mentees']}, "
+        f"наставнических пар и групп, утверждённых приказом, — {summary['pairs']}, "
+        f"из них отстают от графика встреч — {summary['laggingPairs']}."
+    )
+    _school_roadmap(document, roadmap, summary["roadmapCompletion"])
+    _school_surveys(document, overview["surveys"])
+    _school_self_audit(document, data, summary["organisation"]["id"])
+    _signature(document, "Директор")
+    return _bytes(document)
+
+
+def _school_roadmap(document: Any, roadmap: dict[str, Any] | None, completion: Any) -> None:
+    _heading(document, "5. Дорожная карта внедрения целевой модели")
+    if roadmap is None:
+        document.add_paragraph("Дорожная карта не внесена.")
+        return
+    document.add_paragraph(
+        f"Выполнено мероприятий учебного года: {_text(completion)} %; просрочено — "
+        f"{roadmap['overdueCount']}."
+    )
+    overdue = [i for i in roadmap["items"] if i["overdue"]]
+    if overdue:
+        _table(
+            document,
+            ("№ п/п", "Просроченное мероприятие", "Срок", "Статус"),
+            [
+                (n, i["activity"], i["deadline"], i["statusName"])
+                for n, i in enumerate(overdue, start=1)
+            ],
+        )
+
+
+def _school_surveys(document: Any, surveys: list[dict[str, Any]]) -> None:
+    _heading(document, "6. Мониторинг: анкетирование участников")
+    results = [(s["programme"]["title"], r) for s in surveys for r in s["results"]]
+    if not results:
+        document.add_paragraph("Анкетирование не проводилось.")
+    for programme, result in results:
+        purpose = PURPOSE_NAMES.get(Purpose(result["purpose"]), result["purpose"])
+        document.add_paragraph(
+            f"«{result['title']}» ({purpose}), программа «{programme}»: "
+            f"ответов — {result['responses']}."
+        )
+        scored = [q for q in result["questions"] if q["mean"] is not None]
+        if scored:
+            _table(
+                document,
+                ("Вопрос", "Средний балл (1–10)"),
+                [(q["text"], q["mean"]) for q in scored],
+            )
+
+
+def _school_self_audit(document: Any, data: dict[str, Any], school_id: str) -> None:
+    _heading(document, "7. Самоаудит Положения о системе наставничества (чек-лист)")
+    audits = [e["node"] for e in data["selfAudits"]["edges"] if e["node"]["schoolId"] == school_id]
+    gaps = audits[0]["gaps"] if audits else list(SELF_AUDIT_ITEMS)
+    if not gaps:
+        document.add_paragraph("Все показатели чек-листа достигнуты.")
+    for number in gaps:
+        document.add_paragraph(f"Не достигнуто: {number}. {SELF_AUDIT_ITEMS[number]}.")
+    if audits and audits[0]["pageUrl"]:
+        document.add_paragraph(f"Страница о наставничестве на сайте: {audits[0]['pageUrl']}")
+
+
+def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
+    """«Аналитическая справка по итогам мониторинга» of a municipality's schools."""
+    table = data["indicators"]
+    name = table["organisation"]["name"]
+    day = date.fromisoformat(table["referenceDate"])
+    schools = [e["node"] for e in data["schoolComparison"]["edges"]]
+    audits = [e["node"] for e in data["selfAudits"]["edges"]]
+    document = _document()
+    centered(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True)
+    centered(
+        document,
+        "по итогам мониторинга внедрения целевой модели наставничества "
+        f"в общеобразовательных организациях: {name}, {school_year} учебный год",
+        bold=True,
+    )
+    document.add_paragraph(
+        f"Мониторинг проведён на {date_text(day)} по данным платформы «Наставник» в "
+        f"{table['schools']} общеобразовательных организациях; контингент за учебный год "
+        f"внесли {table['schoolsReporting']}."
+    )
+    _heading(document, "1. Показатели целевой модели наставничества")
+    _indicators(document, table["rows"])
+    _heading(document, "2. Общеобразовательные организации")
+    _table(
+        document,
+        (
+            "№ п/п",
+            "ОО",
+            "Охват, %",
+            "Пары и группы",
+            "Отстают от графика",
+            "Удовлетворённость наставляемых",
+            "Дорожная карта, %",
+            "Пробелы самоаудита",
+        ),
+        [
+            (
+                n,
+                s["organisation"]["name"],
+                s["coverage"],
+                s["pairs"],
+                s["laggingPairs"],
+                s["menteeSatisfaction"],
+                s["roadmapCompletion"],
+                "да" if s["schoolsWithGaps"] else "нет",
+            )
+            for n, s in enumerate(schools, start=1)
+        ],
+    )
+    _audit_findings(document, audits)
+    _recommendations(document, schools)
+    _signature(document, "Начальник управления образования")
+    return _bytes(document)
+
+
+def _audit_findings(document: Any, audits: list[dict[str, Any]]) -> None:
+    _heading(document, "3. Итоги самоаудита Положения о системе наставничества ОО")
+    with_gaps = [a for a in audits if a["gaps"]]
+    if not with_gaps:
+        document.add_paragraph("Во всех ОО показатели чек-листа достигнуты.")
+    for audit in with_gaps:
+        recommendations = {
+            i["number"]: i["recommendation"] for i in audit["items"] if i["recommendation"]
+        }
+        document.add_paragraph(
+            f"{audit['schoolName']}: не достигнуты пункты "
+            f"{', '.join(str(n) for n in audit['gaps'])}."
+        )
+        for number, text in sorted(recommendations.items()):
+            document.add_paragraph(f"Рекомендация к пункту {number}: {text}")
+
+
+def _recommendations(document: Any, schools: list[dict[str, Any]]) -> None:
+    """What the municipality asks of the schools, as S1 orders: each point names the schools."""
+    _heading(document, "4. Рекомендации руководителям ОО")
+    points = [
+        (
+            "обеспечить регулярность встреч наставнических пар и групп по программе наставничества",
+            [s for s in schools if s["laggingPairs"]],
+        ),
+        (
+            "провести самоаудит Положения о системе наставничества по чек-листу и устранить "
+            "недочёты",
+            [s for s in schools if s["schoolsWithGaps"]],
+        ),
+        (
+            "выполнить мероприятия дорожной карты внедрения целевой модели наставничества",
+            [s for s in schools if (s["roadmapCompletion"] or 0) < 50],
+        ),
+    ]
+    numbered = [(text, found) for text, found in points if found]
+    if not numbered:
+        document.add_paragraph("Принять к сведению результаты мониторинга.")
+    for n, (text, found) in enumerate(numbered, start=1):
+        names = ", ".join(s["organisation"]["name"] for s in found)
+        document.add_paragraph(f"4.{n}. {names}: {text}.")
+
+
+@get("/reports/school-annual")
+async def download_school_report(
+    request: Request[Principal, Any, Any],
+    state: State,
+    school_year: str,
+    school_id: UUID | None = None,
+    on: date | None = None,
+) -> Response[bytes]:
+    """The school's annual report (a school's staff: their own school by default)."""
+    school = school_id or _own(request.user, "school_id", Level.SCHOOL)
+    day = reference_date(school_year, on)
+    variables = {"school": str(school), "year": school_year, "on": str(day)}
+    data = await ask(Reader(request.user, state.pool), SCHOOL, variables)
+    return Response(
+        school_report(school_year, day, data),
+        media_type=DOCX,
+        headers={"Content-Disposition": attachment(f"Отчёт о наставничестве {school_year}.docx")},
+    )
+
+
+@get("/reports/municipality-summary")
+async def download_municipality_summary(
+    request: Request[Principal, Any, Any],
+    state: State,
+    school_year: str,
+    municipality_id: UUID | None = None,
+    on: date | None = None,
+) -> Response[bytes]:
+    """The municipality's analytical summary of its schools' monitoring."""
+    municipality = municipality_id or _own(request.user, "municipality_id", Level.MUNICIPALITY)
+    day = reference_date(school_year, on)
+    variables = {"municipality": str(municipality), "year": school_year, "on": str(day)}
+    data = await ask(Reader(request.user, state.pool), MUNICIPALITY, variables)
+    return Response(
+        municipality_summary(school_year, data),
+        media_type=DOCX,
+        headers={"Content-Disposition": attachment(f"Справка по мониторингу {school_year}.docx")},
+    )
+
+
+def _own(principal: Principal, parameter: str, level: Level) -> UUID:
+    """The caller's own school or municipality (the last label of its scope)."""
+    if principal.scope.level != level or depth(principal.scope.path) != level.value:
+        raise InvalidInput("parameter_missing", f"Укажите параметр {parameter}")
+    return UUID(principal.scope.path.split(".")[-1])

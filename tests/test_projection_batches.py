@@ -1,0 +1,105 @@
+"""The projection worker writes a batch's rows together (deferred inserts, keys read per batch,
+a bounded key cache): the rows are the same whatever the batch size, and an erased key is never
+served from the cache."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from services.cli import projection_worker_for
+from services.reporting.projections import ALL
+from services.reporting.rebuild import rebuild
+from services.wiring import master_keys_of
+from shared.auth import Role
+from shared.database import DatabaseAddress, connect
+from shared.keystore import Keyring
+from shared.settings import Settings
+from tests.conftest import World
+from tests.test_personal_data import _pair_with_meeting, snapshot
+
+
+async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_rows(
+    world: World, settings: Settings, database: DatabaseAddress
+) -> None:
+    programme, _, _, pair = await _pair_with_meeting(world, tag="-batches")
+    await world.meeting(
+        "s1",
+        pair,
+        kind="trial",
+        mentor_feedback={"rating": 7},
+        mentee_feedback={"rating": 6, "comment": "Пробная"},
+    )
+    await world.api.caught_up(world.coordinator("s1"))
+    tables = [t.name for p in ALL for t in p.tables]
+    keys = master_keys_of(settings)
+
+    await rebuild(database, keys, batch_size=1)
+    single = await snapshot(database, tables)
+    await rebuild(database, keys, batch_size=500)
+    batched = await snapshot(database, tables)
+
+    assert {t: set(single[t]) ^ set(batched[t]) for t in tables if single[t] != batched[t]} == {}
+    history = await _history_of(database, programme)
+    assert {"Pair.Formed", "Pair.MeetingRecorded"} <= history  # pair events found their programme
+
+
+async def _history_of(database: DatabaseAddress, programme: str) -> set[str]:
+    connection = await connect(database)
+    try:
+        rows = await connection.fetch(
+            "SELECT event_type FROM event_history WHERE programme_id = $1", UUID(programme)
+        )
+        return {r["event_type"] for r in rows}
+    finally:
+        await connection.close()
+
+
+async def test_the_key_cache_is_bounded(
+    world: World, settings: Settings, database: DatabaseAddress
+) -> None:
+    people = [UUID(await world.person("s1", f"Кэшируемый {n}", "mentor")) for n in range(3)]
+    keyring = Keyring(projection_worker_for(settings).keyring.master_keys, max_keys=2)
+    connection = await connect(database)
+    try:
+        await keyring.prefetch(connection, [*people, uuid4()])
+        bounded = len(keyring._cache)
+        keys = [await keyring.get(connection, person) for person in people]  # evicted: read again
+    finally:
+        await connection.close()
+
+    assert bounded == 2
+    assert all(key is not None for key in keys)
+
+
+async def test_applying_an_erasure_drops_the_cached_key(
+    world: World, settings: Settings, database: DatabaseAddress
+) -> None:
+    person = UUID(await world.person("s1", "Забываемый Ключ", "mentor"))
+    worker = projection_worker_for(settings)
+    connection = await connect(database)
+    try:
+        cached = await worker.keyring.get(connection, person)
+        await world.api.command(
+            "registry",
+            f"/people/{person}/erasure",
+            world.token(Role.SCHOOL_DIRECTOR, "s1"),
+            {"reason": "Приказ"},
+            expect=200,
+        )
+        position = await connection.fetchval(
+            "SELECT max(notification_id) FROM registry_events WHERE originator_id = $1", person
+        )
+        [erasure] = await worker._batch(connection, "registry", position - 1, position)
+        transaction = connection.transaction()
+        await transaction.start()
+        try:  # applied, then rolled back: the running service projects it for real
+            await worker.projections[0].apply(connection, erasure)
+        finally:
+            await transaction.rollback()
+        after = await worker.keyring.get(connection, person)
+    finally:
+        await connection.close()
+
+    assert cached is not None
+    assert erasure.event_type == "Person.Erased"
+    assert after is None

@@ -1,0 +1,284 @@
+"""Every query family at every level: each caller sees exactly its scope, and above the school no
+query — every field of Query, each asked with all it can select — reaches a student's or a
+mentee's name (or their parent's). The queries are made from the schema itself, so a field added
+later is walked too."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import pytest
+from graphql import (
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    Undefined,
+    get_named_type,
+)
+
+from services.programs.domain import Purpose, default_template_id
+from services.reporting.graphql.schema import build_schema
+from shared.auth import Role
+from tests.conftest import Api, World, nodes
+
+YEAR = "2025/26"
+SCHOOLS = ("s1", "s2", "s3")
+SCHEMA = build_schema(production=False)._schema
+assert SCHEMA.query_type is not None
+QUERY: GraphQLObjectType = SCHEMA.query_type
+MAX_NESTING = 6  # the deepest path the schema has (see test_graphql)
+UUIDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+LABELS = re.compile(r"(?<![0-9a-f-])[0-9a-f]{32}(?![0-9a-f-])")
+
+
+@dataclass
+class Region:
+    """A world where each school has a programme, a student mentor and a teacher mentor, two
+    student mentees with their mothers, approved pairs with meetings, feedback, a plan, an
+    entry diagnostics, a roadmap, a contingent and a self-audit."""
+
+    world: World
+    owner: dict[UUID, str] = field(default_factory=dict)  # every id made → its school's path
+    programmes: dict[str, str] = field(default_factory=dict)
+    mentees: dict[str, str] = field(default_factory=dict)
+    protected: list[str] = field(default_factory=list)  # names no one above a school may read
+
+    async def build(self) -> Region:
+        for key, path in self.world.paths.items():
+            self.owner[self.world.ids[key]] = path
+        for school in SCHOOLS:
+            await self._school(school)
+        return self
+
+    def made(self, school: str, created: Any) -> str:
+        self.owner[UUID(created)] = self.world.paths[school]
+        return str(created)
+
+    async def _school(self, school: str) -> None:
+        world = self.world
+        forms = ["teacher_student", "student_student"]
+        programme = self.made(school, await world.programme(school, forms))
+        self.programmes[school] = programme
+        teacher = self.made(
+            school, await world.person(school, f"Педагог Тенантов {school}", "mentor")
+        )
+        student_mentor = self.made(
+            school,
+            await world.person(
+                school, f"Старшеклассник Тенантов {school}", "mentor", birth_date=date(2008, 5, 1)
+            ),
+        )
+        mentees = [
+            self.made(
+                school,
+                await world.person(
+                    school, f"Ученица Тенантова {school}{n}", "mentee", birth_date=date(2013, 2, n)
+                ),
+            )
+            for n in (1, 2)
+        ]
+        self.mentees[school] = mentees[0]
+        self.protected += [
+            f"Старшеклассник Тенантов {school}",
+            *(f"{who}Ученица Тенантова {school}{n}" for n in (1, 2) for who in ("", "Родитель ")),
+        ]
+        pair = self.made(school, await world.pair(school, programme, teacher, mentees[0]))
+        peer = self.made(
+            school,
+            await world.pair(school, programme, student_mentor, mentees[1], form="student_student"),
+        )
+        for made in (pair, peer):
+            meeting = await world.meeting(school, made)
+            self.made(school, meeting["id"])
+        await world.api.command(
+            "programs",
+            f"/programmes/{programme}/survey-responses",
+            world.coordinator(school),
+            {
+                "template_id": str(default_template_id(Purpose.ENTRY_DIAGNOSTICS)),
+                "respondent_id": mentees[0],
+                "answered_on": str(date.today()),
+                "answers": dict.fromkeys(
+                    ("confidence", "goals", "communication", "motivation", "independence"), 5
+                ),
+            },
+        )
+        director = world.token(Role.SCHOOL_DIRECTOR, school)
+        base = f"/schools/{world.ids[school]}"
+        order = {
+            "number": "1-о",
+            "order_date": "2025-08-25",
+            "period_from": "2025-09-01",
+            "period_to": "2027-06-30",
+        }
+        await world.api.command("programs", f"{base}/implementation", director, order)
+        await world.api.command("programs", f"{base}/roadmap/default", director, {})
+        await world.api.command(
+            "registry",
+            f"{base}/self-audit",
+            director,
+            {"school_year": YEAR, "items": [{"item": 1, "achieved": True}]},
+            expect=200,
+            method="PUT",
+        )
+
+
+@pytest.fixture(scope="module")
+async def region(api: Api) -> Region:
+    return await Region(await World(api).build()).build()
+
+
+# What a caller at each level sees: the schools of its subtree.
+CALLERS = [
+    (Role.SCHOOL_COORDINATOR, "s1", {"s1"}),
+    (Role.MUNICIPALITY_OFFICER, "m1", {"s1", "s2"}),
+    (Role.INSTITUTE_METHODOLOGIST, "region", set(SCHOOLS)),
+    (Role.REGION_OFFICER, "region", set(SCHOOLS)),
+    (Role.AUDITOR, "region", set(SCHOOLS)),
+    (Role.AUDITOR, "m2", {"s3"}),
+]
+
+
+def selection(type_: Any, budget: int, seen: frozenset[str] = frozenset()) -> str | None:
+    """Everything a field of this type offers, down to `budget` levels (None: nothing)."""
+    named = get_named_type(type_)
+    if not isinstance(named, GraphQLObjectType):
+        return ""
+    if budget == 0 or named.name in seen:
+        return None
+    parts = []
+    for name, child in named.fields.items():
+        if any(_required(a) for a in child.args.values()):
+            continue  # nested fields take no required arguments in this schema
+        below = selection(child.type, budget - 1, seen | {named.name})
+        if below is not None:
+            parts.append(f"{name} {below}".strip())
+    return "{ " + " ".join(parts) + " }" if parts else None
+
+
+def _required(argument: GraphQLArgument) -> bool:
+    return isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
+
+
+def arguments(field_: GraphQLField, values: dict[str, str]) -> str | None:
+    """The field's required arguments filled from `values` (None if one cannot be)."""
+    given = []
+    for name, argument in field_.args.items():
+        required = _required(argument)
+        if name in values and (required or name.endswith("Id") or name == "first"):
+            value = values[name]
+            named = get_named_type(argument.type)
+            literal = value if named.name in ("Int", "Boolean") else f'"{value}"'
+            given.append(f"{name}: {literal}")
+        elif required and not isinstance(
+            get_named_type(argument.type), GraphQLEnumType | GraphQLInputObjectType
+        ):
+            return None
+    return f"({', '.join(given)})" if given else ""
+
+
+def queries(region: Region, school: str) -> list[tuple[str, str]]:
+    """One query per field of Query, asking about `school` wherever it takes an id."""
+    world = region.world
+    values = {
+        "programmeId": region.programmes[school],
+        "schoolId": str(world.ids[school]),
+        "organisationId": str(world.ids[school]),
+        "personId": region.mentees[school],
+        "id": region.mentees[school],
+        "schoolYear": YEAR,
+        "code": "mentees_10_18",
+        "first": "200",
+    }
+    made = []
+    for name, field_ in QUERY.fields.items():
+        args = arguments(field_, values)
+        body = selection(field_.type, MAX_NESTING)
+        if args is not None and body is not None:
+            made.append((name, f"{{ {name}{args} {body} }}"))
+    return made
+
+
+@pytest.mark.parametrize(("role", "scope", "schools"), CALLERS)
+async def test_every_field_of_query_stays_in_scope_and_no_name_leaves_the_school(
+    region: Region, role: Role, scope: str, schools: set[str]
+) -> None:
+    token = region.world.token(role, scope)
+    asked, read = set(), set()
+    for school in SCHOOLS:
+        for name, query in queries(region, school):
+            answer = await region.world.api.graphql(token, query)
+            text = str(answer)
+            assert not any(wrong in text for wrong in UNEXPECTED), (name, answer)
+            _within(region, answer, scope, name)
+            read |= {n for n in region.protected if n in text}
+            asked.add(name)
+    assert asked == set(QUERY.fields)  # every field of Query, none left out
+    if scope == "s1":  # the walk does reach names where they may be read: the school's own
+        assert read == {n for n in region.protected if n.endswith(("s1", "s11", "s12"))}
+    else:
+        assert read == set()
+
+
+# Refusals are fine; a query the walk built wrongly, too big a query or a crash is not.
+UNEXPECTED = (
+    "Cannot query field",
+    "Unknown argument",
+    "must have a selection",
+    "Unexpected error",
+    "exceeds",
+)
+
+
+def _within(region: Region, answer: dict[str, Any], scope: str, name: str) -> None:
+    """Every id and path the answer names belongs to the caller's subtree or its ancestors."""
+    caller = region.world.paths[scope]
+    text = str(answer)
+    found = {UUID(u) for u in UUIDS.findall(text)} | {UUID(hex=h) for h in LABELS.findall(text)}
+    for known in found & set(region.owner):
+        path = region.owner[known]
+        inside = path == caller or path.startswith(caller + ".")
+        above = caller.startswith(path + ".")
+        assert inside or above, (name, scope, path)
+
+
+# Exactly the scope: the families that list schools, programmes or people.
+EXACT = {
+    "organisations": '{ organisations(kind: "school", first: 200) { edges { node { name } } } }',
+    "counts": "{ counts(level: SCHOOL, first: 200) { edges { node { name } } } }",
+    "schoolComparison": (
+        '{ schoolComparison(schoolYear: "2025/26") { edges { node { organisation { name } } } } }'
+    ),
+    "selfAudits": '{ selfAudits(schoolYear: "2025/26") { edges { node { name: schoolName } } } }',
+    "programmes": "{ programmes(first: 200) { edges { node { schoolId } } } }",
+}
+
+
+@pytest.mark.parametrize(("role", "scope", "schools"), CALLERS)
+async def test_each_family_lists_exactly_the_callers_schools(
+    region: Region, role: Role, scope: str, schools: set[str]
+) -> None:
+    world = region.world
+    token = world.token(role, scope)
+    names = {f"Школа № {key[1]}" for key in schools}
+    for family, query in EXACT.items():
+        answer = await world.api.graphql(token, query)
+        assert "errors" not in answer, (family, answer)
+        listed = nodes(answer["data"][family])
+        if family == "programmes":
+            got = {next(k for k in SCHOOLS if str(world.ids[k]) == p["schoolId"]) for p in listed}
+            assert got == schools, family
+        elif family == "schoolComparison":
+            assert {n["organisation"]["name"] for n in listed} == names, family
+        else:
+            assert {n["name"] for n in listed} == names, family
+    own = await world.api.graphql(token, "{ people { totalCount } pairs { totalCount } }")
+    counted = (own["data"]["people"]["totalCount"], own["data"]["pairs"]["totalCount"])
+    assert counted == ((4, 2) if scope == "s1" else (0, 0))  # names and pairs: the school's only
