@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from services.cli import SERVICES, port_of, start_service, stop_services, wait_healthy
+from services.cli import SERVICES, WEB, port_of, start_service, stop_services, wait_healthy
 from services.setup import setup_database
 from shared.auth import Role
 from shared.database import (
@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         registry_port=free_port(),
         programs_port=free_port(),
         reporting_port=free_port(),
+        web_port=free_port(),
     )
     region = Region(size, args.seed)
     results: dict[str, Any] = {
@@ -180,8 +181,13 @@ def main(argv: list[str] | None = None) -> None:
     env = {**os.environ, "DATABASE_URL": address.url, "LOG_LEVEL": "warning"}
     processes = [start_service(s, settings, env) for s in SERVICES]
     urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in SERVICES}
+    # the web interface finds the three services by their ports
+    web = start_service(
+        WEB, settings, env | {f"{s.upper()}_PORT": str(port_of(settings, s)) for s in SERVICES}
+    )
+    web_url = f"http://{settings.host}:{settings.web_port}"
     try:
-        wait_healthy(list(urls.values()), processes, seconds=60)
+        wait_healthy([*urls.values(), web_url], [*processes, web], seconds=60)
         schools = [region.school(n) for n in range(1, min(size.schools, 9))] or [region.school(0)]
         log(f"HTTP command load, {args.clients} clients, {size.load_seconds:g} s…")
         load = asyncio.run(
@@ -196,13 +202,17 @@ def main(argv: list[str] | None = None) -> None:
                 urls["reporting"], settings, queries(region), size.graphql_requests
             )
         )
+        log("web pages…")
+        results["web"] = asyncio.run(
+            figures.web_latency(web_url, settings, web_pages(region), size.graphql_requests)
+        )
         replayed = asyncio.run(figures.history_events(address, region.school(0).programme_id))
         results["graphql"]["programme_replay"]["events"] = replayed
         results["memory"] = {
             s: figures.peak_rss_mb(p.pid) for s, p in zip(SERVICES, processes, strict=True)
         }
     finally:
-        stop_services(processes)
+        stop_services([web, *processes])
     # Issue #10, last: its commands without encryption store plain fields that nothing reads.
     log("cost of per-person encryption, with and without it…")
     with applications(settings) as apps:
@@ -267,6 +277,28 @@ def queries(region: Region) -> list[figures.Query]:
             figures.REPLAY,
             "programmeState of the big school's programme, from all its events, by an auditor",
             {"id": str(region.school(0).programme_id)},
+        ),
+    ]
+
+
+def web_pages(region: Region) -> list[figures.WebPage]:
+    """Issue #9's pages: the school's first page (what needs attention) and the municipality's
+    comparison of its schools, each as its own user signed in."""
+    school = region.school(1 if region.size.schools > 1 else 0)
+    return [
+        figures.WebPage(
+            "school_first_page",
+            Role.SCHOOL_COORDINATOR,
+            school.organisation.path,
+            "/",
+            "«Что требует внимания», as the school's coordinator",
+        ),
+        figures.WebPage(
+            "municipality_comparison_page",
+            Role.MUNICIPALITY_OFFICER,
+            school.municipality.path,
+            "/monitoring/schools",
+            "the schools of one municipality side by side, as its officer",
         ),
     ]
 

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -704,3 +705,50 @@ async def timed(step: Awaitable[Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     value = await step
     return value, time.perf_counter() - started
+
+
+# Issue #9: the web interface's pages, as a signed-in person opens them
+
+
+@dataclass(frozen=True)
+class WebPage:
+    name: str
+    role: Role
+    scope: str
+    path: str
+    measures: str
+
+
+_CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def web_latency(
+    url: str, settings: Settings, pages: list[WebPage], requests: int
+) -> dict[str, Any]:
+    """Each page `requests` times from one signed-in browser without script, one after another
+    (after 3 warm-ups: the first also looks up the session's school years)."""
+    results: dict[str, Any] = {}
+    for page in pages:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as browser:
+            login = await browser.get("/login")
+            found = _CSRF_FIELD.search(login.text)
+            token = issue_token(settings, page.role, page.scope, user=f"bench-{page.name}")
+            await browser.post(
+                "/login/token",
+                data={"_csrf_token": found.group(1) if found else "", "token": token},
+            )
+            samples: list[float] = []
+            for attempt in range(requests + 3):
+                started = time.perf_counter()
+                response = await browser.get(page.path)
+                took = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise RuntimeError(f"{page.name}: {response.status_code} {response.text[:300]}")
+                if attempt >= 3:
+                    samples.append(took)
+            results[page.name] = {
+                "measures": page.measures,
+                "response_bytes": len(response.content),
+                **percentiles(samples),
+            }
+    return results

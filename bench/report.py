@@ -87,6 +87,20 @@ TARGETS: tuple[tuple[str, str, str, str, float], ...] = (
     ),
     ("service_memory", "largest service peak RSS, MB", "memory.largest_service_mb", "<", 250),
     (
+        "web_school_first_page",
+        "web: school's first page p95, ms (at medium)",
+        "web.school_first_page.p95_ms",
+        "<",
+        300,
+    ),
+    (
+        "web_municipality_comparison",
+        "web: municipality's comparison page p95, ms (at medium)",
+        "web.municipality_comparison_page.p95_ms",
+        "<",
+        300,
+    ),
+    (
         "encryption_cost",
         "command throughput lost to per-person encryption",
         "encryption.throughput_cost",
@@ -157,6 +171,7 @@ def markdown(results: dict[str, Any]) -> str:
             f" p95 {_fmt(query.get('p95_ms'))} / p99 {_fmt(query.get('p99_ms'))} ms |"
             f" {query.get('measures', '')} |"
         )
+    lines += web_lines(results)
     memory = results.get("memory", {})
     lines.append(
         "| 6 | peak RSS | "
@@ -184,6 +199,16 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {verdict['what']} | {_fmt(verdict['value'])} | {verdict['target']} | {met} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def web_lines(results: dict[str, Any]) -> list[str]:
+    """Issue #9's rows: each web page's latency, signed in, through the three services."""
+    return [
+        f"| 5w | web page `{name}` | p50 {_fmt(page.get('p50_ms'))} /"
+        f" p95 {_fmt(page.get('p95_ms'))} / p99 {_fmt(page.get('p99_ms'))} ms |"
+        f" {page.get('measures', '')} |"
+        for name, page in results.get("web", {}).items()
+    ]
 
 
 def _pct(value: Any) -> str | None:

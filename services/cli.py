@@ -25,6 +25,7 @@ from services.registry.person_index import PersonIndex
 from services.reporting.rebuild import rebuild
 from services.reporting.runner import ProjectionWorker
 from services.setup import setup_database
+from services.web.reminders import send_reminders_now
 from services.wiring import master_keys_of, role_address
 from shared.auth import Role, issue_token
 from shared.database import (
@@ -40,7 +41,7 @@ from shared.database import (
 from shared.errors import AppError
 from shared.keystore import KeyVault
 from shared.logging import configure_logging
-from shared.settings import Settings, get_settings
+from shared.settings import Settings, SettingsError, get_settings
 
 SERVICES = ("registry", "programs", "reporting")
 # The web interface, a client of the three: `make run` starts it beside them and names it first.
@@ -210,6 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     rebuilding.add_argument("projections", nargs="*", help="names; all when none is given")
     commands.add_parser("erase-due", help="erase personal data 30 days after withdrawal (daily)")
     commands.add_parser("rotate-keys", help="re-wrap every data key with the current MASTER_KEY")
+    commands.add_parser("send-reminders", help="mail each school's coordinators their digest")
     person = commands.add_parser("person-token", help="a token for a school's staff member")
     person.add_argument("person_id", type=UUID)
     args = parser.parse_args(argv)
@@ -232,6 +234,11 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "rotate-keys":
         with registry_for_tools(settings) as registry:
             print(f"re-wrapped: {registry.keys.rewrap_all()} keys")
+    elif args.command == "send-reminders":
+        try:
+            print(f"reminders sent: {asyncio.run(send_reminders_now(settings))}")
+        except SettingsError as error:
+            raise SystemExit(str(error)) from None
     elif args.command == "person-token":
         try:
             print(person_token(settings, admin_address(settings), args.person_id))

@@ -43,6 +43,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # How people sign in to the web interface: "development" lists the demo users (never in
     # production); "oidc" is for an identity provider (not built yet: the login page says so).
     web_login: Literal["development", "oidc"] = "development"
+    # The web interface's address as people open it (links in reminder mail; OIDC's callback
+    # by default). Empty: http://HOST:WEB_PORT.
+    web_public_url: str = ""
+    # An OpenID Connect provider for `web_login = "oidc"`: the authorization-code flow with PKCE;
+    # the ID token's claims `oidc_role_claim` and `oidc_scope_claim` give the role and scope.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_redirect_url: str = ""  # empty: WEB_PUBLIC_URL + /login/oidc/callback
+    oidc_role_claim: str = "nastavnik_role"
+    oidc_scope_claim: str = "nastavnik_scope"
+    # Reminders by e-mail: a digest per school coordinator. Off while SMTP_HOST is empty; sent
+    # by `python -m services send-reminders`, and by the web service on REMINDERS_SCHEDULE
+    # ("mon-fri 07:30", "daily 08:00", "mon,thu 09:15") in REMINDERS_TIMEZONE.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = ""
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    reminders_schedule: str = ""
+    reminders_timezone: str = "Europe/Moscow"
+    # The regions (ids, comma-separated) whose schools get reminders: a token sees one subtree.
+    reminders_regions: str = ""
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "nastavnik"
     # Master key (base64 of 32 bytes) that wraps every person's data key.
@@ -66,8 +90,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return (configured or f"http://{self.host}:{port}").rstrip("/")
 
     @property
+    def web_url(self) -> str:
+        return (self.web_public_url or f"http://{self.host}:{self.web_port}").rstrip("/")
+
+    @property
     def development_login(self) -> bool:
-        return self.web_login == "development" and not self.is_production
+        """The demo users' login: in development only, and never beside an OIDC provider."""
+        return self.web_login == "development" and not self.is_production and not self.oidc_login
+
+    @property
+    def oidc_login(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def oidc_callback_url(self) -> str:
+        return self.oidc_redirect_url or f"{self.web_url}/login/oidc/callback"
 
     @property
     def master_key_bytes(self) -> bytes:
@@ -89,6 +126,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def validate(self) -> Settings:
         self.master_key_bytes  # noqa: B018 -- decoding is the check
         self.previous_master_key_bytes  # noqa: B018
+        if self.web_login == "oidc" and not self.oidc_login:
+            raise SettingsError("WEB_LOGIN=oidc needs OIDC_ISSUER and OIDC_CLIENT_ID")
+        if self.smtp_host and not self.smtp_sender:
+            raise SettingsError("SMTP_HOST is set: set SMTP_SENDER (the reminders' From address)")
         if self.is_production:
             if self.jwt_secret == DEV_JWT_SECRET:
                 raise SettingsError("JWT_SECRET must be set in production")

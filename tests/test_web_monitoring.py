@@ -41,9 +41,7 @@ async def _self_audits(world: World) -> None:
 
 
 async def _signed_in(web: WebClient, world: World, role: Role, key: str) -> None:
-    token = world.token(role, key)
-    await world.api.caught_up(token)
-    await web.sign_in(token)
+    await web.sign_in(world.token(role, key))
 
 
 def _percent(value: float) -> str:

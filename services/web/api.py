@@ -5,6 +5,7 @@ the registry's and programs' commands with the signed-in user's own token."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from shared.settings import Settings, get_settings
 from .backend import Backend
 from .controllers import CONTROLLERS
 from .pages import EXCEPTION_HANDLERS
+from .reminders import schedule_of, send_on_schedule
 from .session import (
     LoginRequired,
     WebUser,
@@ -56,12 +58,21 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     configure_logging("web", settings.log_level)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per call to the services
 
+    schedule = schedule_of(settings)  # a bad schedule stops the service at start
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.backend = backend or Backend.from_settings(settings)
+        reminders = (
+            asyncio.create_task(send_on_schedule(settings, app.state.backend, schedule))
+            if schedule
+            else None
+        )
         try:
             yield
         finally:
+            if reminders:
+                reminders.cancel()
             if backend is None:
                 await app.state.backend.close()
 

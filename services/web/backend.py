@@ -35,11 +35,6 @@ class Refused(Exception):
         return self.status in (400, 409, 422)
 
 
-def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
-    """The rows of a connection's page (reporting pages every list)."""
-    return [edge["node"] for edge in connection["edges"]]
-
-
 class SessionExpired(Exception):
     """A service no longer accepts the user's token: sign in again."""
 
@@ -137,6 +132,11 @@ class Backend:
         if response.status_code >= 400:
             raise _refusal(response)
         return response
+
+
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items of a page of a GraphQL connection (`edges { node { … } }`)."""
+    return [edge["node"] for edge in connection["edges"]]
 
 
 def _refusal(response: httpx.Response) -> Refused:

@@ -207,11 +207,19 @@ async def people(
     mentor_status: str | None = None,
     first: int = 50,
     after: str | None = None,
+    staff_role: str | None = None,
 ) -> Connection[Person]:
-    """База наставников и наставляемых школы: поиск по ФИО, фильтры, страницы."""
+    """База наставников и наставляемых школы: поиск по ФИО, фильтры, страницы; `staffRole` —
+    сотрудники с этой ролью (coordinator, curator, director…)."""
     conditions, args = ["true"], []
     if role is not None:
         conditions.append("is_mentor" if role == ParticipantRole.MENTOR else "is_mentee")
+    if staff_role is not None:
+        args.append(staff_role)
+        conditions.append(
+            f"EXISTS (SELECT 1 FROM staff_roles s WHERE s.person_id = people.id"
+            f" AND s.role = ${len(args)})"
+        )
     for column, value in (("kind", kind), ("mentor_status", mentor_status)):
         if value is not None:
             args.append(value)

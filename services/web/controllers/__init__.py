@@ -6,6 +6,7 @@ from .imports import ImportController
 from .login import LoginController
 from .matching import MatchingController
 from .monitoring import MonitoringController
+from .oidc import OidcController
 from .orders import OrderController
 from .pairs import PairController
 from .people import PeopleController
@@ -24,6 +25,7 @@ CONTROLLERS = [
     MonitoringController,
     RegionController,
     AuditController,
+    OidcController,
 ]
 
 __all__ = ["CONTROLLERS"]

@@ -11,24 +11,37 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.response import Template
 
+from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NAMES
 from shared.auth import Role
+from shared.dictionaries import FORM_NAMES
 
 from ..backend import Backend, nodes
 from ..pages import page
 from ..session import ROLE_NAMES, WebUser
+from ..templating import BASIS_NAMES
 from .oversight import allow, parse_day, query_string, school_years
 
 # Who may replay a programme's history (reporting checks the same roles).
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
 PAGE_SIZE = 50
 
-PROGRAMMES = """
-query($year: String) {
-  programmes(schoolYear: $year, first: 200) {
-    edges { node { id title schoolYear stage stageName schoolId } }
-  }
-  organisations(kind: "school", first: 200) { edges { node { id name } } }
-}
+PROGRAMME = "id title stage stageName"
+# Above the school: schools found by name, a page at a time, each with its programmes.
+BY_SCHOOL = f"""
+query($year: String!, $search: String, $after: String) {{
+  schoolComparison(schoolYear: $year, filter: {{search: $search}}, first: 25, after: $after) {{
+    totalCount pageInfo {{ hasNextPage endCursor }}
+    edges {{ node {{ organisation {{ name }} programmes {{ {PROGRAMME} }} }} }}
+  }}
+}}
+"""
+# A school's director: the school's own programmes.
+OWN = f"""
+query($year: String) {{
+  programmes(schoolYear: $year, first: 50) {{
+    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ {PROGRAMME} }} }}
+  }}
+}}
 """
 HISTORY = """
 query($programme: ID!, $first: Int!, $after: String) {
@@ -89,6 +102,7 @@ FIELD_NAMES = {
     "school_id": "школа",
     "forms": "формы",
     "stage": "этап",
+    "former_stage": "прежний этап",
     "every_days": "встречи не реже, дней",
     "meeting_every_days": "встречи не реже, дней",
     "form": "форма",
@@ -119,25 +133,42 @@ FIELD_NAMES = {
 SKIPPED_FIELDS = {"id", "programme_id"}  # shown by the timeline itself
 
 
+# The dictionaries whose codes a change carries, by field.
+VALUE_NAMES: dict[str, dict[str, str]] = {
+    "form": {str(k): v for k, v in FORM_NAMES.items()},
+    "forms": {str(k): v for k, v in FORM_NAMES.items()},
+    "kind": {str(k): v for k, v in MEETING_KIND_NAMES.items()},
+    "basis": BASIS_NAMES,
+    "stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
+    "former_stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
+    "purpose": {str(k): v for k, v in PURPOSE_NAMES.items()},
+    "side": {"mentor": "наставник", "mentee": "наставляемый"},
+    "meeting_format": {"in_person": "очно", "online": "дистанционно"},
+    "format": {"in_person": "очно", "online": "дистанционно"},
+}
+
+
 def changed_fields(changes: dict[str, Any]) -> list[tuple[str, str]]:
-    """A change's fields in Russian words, its nested values flattened to text."""
+    """A change's fields in Russian words, its codes named, nested values flattened to text."""
     return [
-        (FIELD_NAMES.get(key, key), _text(value))
+        (FIELD_NAMES.get(key, key), _text(value, VALUE_NAMES.get(key, {})))
         for key, value in changes.items()
         if key not in SKIPPED_FIELDS and value not in (None, [], {}, "")
     ]
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, names: dict[str, str]) -> str:
     if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
+        return ", ".join(_text(v, names) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{FIELD_NAMES.get(k, k)}: {_text(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{FIELD_NAMES.get(k, k)}: {_text(v, VALUE_NAMES.get(k, {}))}" for k, v in value.items()
+        )
     if value is True:
         return "да"
     if value is False:
         return "нет"
-    return str(value)
+    return names.get(str(value), str(value))
 
 
 def moment(value: str | None) -> str:
@@ -153,18 +184,44 @@ class AuditController(Controller):
 
     @get("/programmes")
     async def programmes(
-        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str = ""
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        year: str = "",
+        q: str = "",
+        after: str | None = None,
     ) -> Template:
         allow(user, HISTORY_READERS)
         years = await school_years(request, backend, user, year or None)
-        data = await backend.query(user.token, PROGRAMMES, year=years.chosen)
-        schools = {o["id"]: o["name"] for o in nodes(data["organisations"])}
+        if user.school_id is not None:
+            found = (await backend.query(user.token, OWN, year=years.chosen))["programmes"]
+            rows = [("", programme) for programme in nodes(found)]
+        else:
+            found = (
+                await backend.query(
+                    user.token,
+                    BY_SCHOOL,
+                    year=years.chosen,
+                    search=q.strip() or None,
+                    after=after or None,
+                )
+            )["schoolComparison"]
+            rows = [
+                (school["organisation"]["name"], programme)
+                for school in nodes(found)
+                for programme in school["programmes"]
+            ]
         return page(
             "audit/programmes.html",
             user,
             years=years,
-            programmes=nodes(data["programmes"]),
-            schools=schools,
+            q=q,
+            rows=rows,
+            listing=found,
+            params={"year": years.chosen, "q": q},
+            query_string=query_string,
+            first_page=after is None,
         )
 
     @get("/programmes/{programme_id:uuid}")

@@ -13,8 +13,9 @@ from ..backend import Backend, Refused, nodes
 from ..session import WebUser, location
 
 PROGRAMMES = """
-query { programmes(first: 200) { edges { node {
-  id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn goals schoolId } } } }
+query { programmes(first: 1) { edges { node {
+  id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn goals schoolId
+} } } }
 """
 
 

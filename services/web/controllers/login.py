@@ -1,9 +1,10 @@
 """Signing in and out.
 
 In development the login page lists the demo users and signs in as one of them (or with a token
-from `make token`, for any other scope). With `WEB_LOGIN=oidc`, or in production, the development
-login is off: an OIDC login (issuer, client, callback) belongs beside it in this module, putting
-the provider's token in the session with `sign_in` — every page works from that token alone."""
+from `make token`, for any other scope). With an OIDC provider configured (`OIDC_ISSUER`,
+`OIDC_CLIENT_ID`), with `WEB_LOGIN=oidc`, or in production, the development login is off; the
+page then sends to the provider (`controllers/oidc.py`), whose sign-in ends in `sign_in` with the
+platform's token — every page works from that token alone."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def login_page(
         if settings.development_login
         else [],
         development=settings.development_login,
+        oidc=settings.oidc_login,
         error=error,
     )
 

@@ -52,8 +52,9 @@ query($year: String!, $municipality: ID, $order: ComparisonOrder!, $desc: Boolea
   }}
 }}
 """
-MUNICIPALITIES = """query { organisations(kind: "municipality", first: 200) {
-  edges { node { id name } } } }"""
+MUNICIPALITIES = """
+query { organisations(kind: "municipality", first: 200) { edges { node { id name } } } }
+"""
 OVERVIEW = f"""
 query($school: ID!, $year: String!) {{
   schoolOverview(schoolId: $school, schoolYear: $year) {{
@@ -85,9 +86,8 @@ query($search: String, $first: Int!, $after: String) {
     edges { node { fullName kind position schoolName orderNumber orderDate schoolYear
                    courses { course hours completedOn certificate } } }
   }
-  trainingCourses(first: 200) {
-    edges { node { name hours provider startsOn endsOn completedBy } }
-  }
+  trainingCourses(first: 200) { edges { node {
+    name hours provider startsOn endsOn completedBy } } }
 }
 """
 TRI_STATE = {"yes": True, "no": False}
@@ -175,9 +175,8 @@ class MonitoringController(Controller):
         )
         municipalities = []
         if user.principal.role != Role.MUNICIPALITY_OFFICER:
-            municipalities = nodes(
-                (await backend.query(user.token, MUNICIPALITIES))["organisations"]
-            )
+            found = await backend.query(user.token, MUNICIPALITIES)
+            municipalities = nodes(found["organisations"])
         params = {**filters.values, "year": years.chosen, "municipality": chosen}
         return page(
             "monitoring/comparison.html",

@@ -15,7 +15,7 @@ from litestar import Request
 from services.programs.domain import school_year_of
 from shared.auth import Role
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Refused
 from ..session import WebUser
 
 # Municipality and institute compare and review schools; the region sees the same and its KPIs.
@@ -29,7 +29,7 @@ REGISTER_KEEPERS = frozenset({Role.INSTITUTE_METHODOLOGIST})
 REGION = frozenset({Role.REGION_OFFICER, Role.INSTITUTE_METHODOLOGIST})
 
 _SCHOOL_YEAR = re.compile(r"^\d{4}/\d{2}$")
-YEARS = "query { programmes(first: 200) { edges { node { schoolYear } } } }"
+LOOK_BACK = 5  # school years offered: the current one and the four before it
 
 
 def allow(user: WebUser, roles: frozenset[Role]) -> None:
@@ -53,10 +53,7 @@ async def school_years(
     session = request.session
     options: list[str] | None = session.get("school_years")
     if not options:
-        found = await backend.query(user.token, YEARS)
-        with_programmes = sorted(
-            {p["schoolYear"] for p in nodes(found["programmes"])}, reverse=True
-        )
+        with_programmes = await _years_with_programmes(backend, user, date.today())
         current = school_year_of(date.today())
         options = sorted({*with_programmes, current}, reverse=True)
         session["school_years"] = options
@@ -65,6 +62,23 @@ async def school_years(
         session["school_year"] = asked
     chosen = session.get("school_year") or options[0]
     return SchoolYears(chosen=chosen, options=options)
+
+
+async def _years_with_programmes(backend: Backend, user: WebUser, today: date) -> list[str]:
+    """The recent school years (newest first) in which the scope has programmes: one count a
+    year, in one query."""
+    first = int(school_year_of(today)[:4])
+    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(first, first - LOOK_BACK, -1)]
+    asked = " ".join(
+        f"y{n}: programmes(schoolYear: $y{n}, first: 1) {{ totalCount }}" for n in range(len(years))
+    )
+    declared = ", ".join(f"$y{n}: String!" for n in range(len(years)))
+    found = await backend.query(
+        user.token,
+        f"query({declared}) {{ {asked} }}",
+        **{f"y{n}": year for n, year in enumerate(years)},
+    )
+    return [year for n, year in enumerate(years) if found[f"y{n}"]["totalCount"]]
 
 
 def query_string(params: Mapping[str, Any], **changes: Any) -> str:

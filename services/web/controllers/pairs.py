@@ -101,9 +101,8 @@ async def surveys_due(
     data = await backend.query(
         user.token, SURVEYS, school=str(school_of(user)), programme=pair["programmeId"]
     )
-    templates = {
-        t["purpose"]: t["id"] for t in nodes(data["surveyTemplates"]) if t["platformDefault"]
-    }
+    defaults = [t for t in nodes(data["surveyTemplates"]) if t["platformDefault"]]
+    templates = {t["purpose"]: t["id"] for t in defaults}
     return [
         {**due, "templateId": templates[due["purpose"]]}
         for due in data["attention"]["surveysDue"]
@@ -330,7 +329,7 @@ class PairController(Controller):
 
 TEMPLATES = """
 query { surveyTemplates(first: 200) { edges { node { id title purpose purposeName
-  questions { code text kind options required } } } } }
+                          questions { code text kind options required } } } } }
 """
 
 

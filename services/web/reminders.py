@@ -1,0 +1,284 @@
+"""Reminders beyond the page: a digest per school of what needs attention (the same reads as the
+school's first page), mailed to the school's coordinators through SMTP — by
+`python -m services send-reminders`, or by the web service on a schedule.
+
+Each school is read with a short-lived coordinator's token of that school, through reporting's
+GraphQL like every page, so row-level security applies as it does to a person. The mail carries
+counts, dates and links, never a participant's name: a mailbox is not the platform (152-ФЗ), and
+the names are one click away for the coordinator who signs in."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jinja2
+import structlog
+
+from services.programs.domain import MEETING_KIND_NAMES
+from shared.auth import Role, decode_token, issue_token
+from shared.settings import Settings, SettingsError
+from shared.tenancy import child_path
+
+from .backend import Backend, nodes
+from .controllers.common import current_programme
+from .controllers.home import attention
+from .session import WebUser
+from .templating import named, ru_date
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SCHOOLS = """
+query($after: String) {
+  organisations(kind: "school", first: 200, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { id name path } }
+  }
+}
+"""
+COORDINATORS = """
+query { people(staffRole: "coordinator", first: 20) { edges { node { contacts } } } }
+"""
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """On which weekdays (0 = Monday) and at what local time the reminders go."""
+
+    days: frozenset[int]
+    at: time
+    zone: ZoneInfo
+
+    def next_after(self, moment: datetime) -> datetime:
+        local = moment.astimezone(self.zone)
+        for ahead in range(8):
+            day = local.date() + timedelta(days=ahead)
+            candidate = datetime.combine(day, self.at, self.zone)
+            if day.weekday() in self.days and candidate > local:
+                return candidate
+        raise AssertionError("a schedule has at least one weekday")  # parse() ensures it
+
+
+def parse_schedule(text: str, zone: str) -> Schedule:
+    """ "mon-fri 07:30", "daily 08:00", "mon,thu 09:15" (or just "07:30": every day)."""
+    parts = text.split()
+    if len(parts) == 1:
+        parts = ["daily", parts[0]]
+    try:
+        days, clock = parts
+        at = time.fromisoformat(clock)
+        tz = ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise SettingsError(
+            f"REMINDERS_SCHEDULE «{text}» / REMINDERS_TIMEZONE «{zone}»: expected e.g."
+            " 'mon-fri 07:30' and an IANA zone such as Europe/Moscow"
+        ) from None
+    return Schedule(_weekdays(days.lower(), text), at, tz)
+
+
+def _weekdays(days: str, text: str) -> frozenset[int]:
+    if days == "daily":
+        return frozenset(range(7))
+    chosen: set[int] = set()
+    for part in days.split(","):
+        first, _, last = part.partition("-")
+        if first not in WEEKDAYS or (last and last not in WEEKDAYS):
+            raise SettingsError(f"REMINDERS_SCHEDULE «{text}»: unknown weekday «{part}»")
+        start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+        # "sat-mon" wraps over the week's end
+        wrapped = [*range(start, 7), *range(end + 1)]
+        chosen.update(range(start, end + 1) if start <= end else wrapped)
+    return frozenset(chosen)
+
+
+def schedule_of(settings: Settings) -> Schedule | None:
+    """The periodic sending, if SMTP and a schedule are both configured (and the regions: a
+    schedule without them stops the service at start rather than failing every round)."""
+    if not settings.smtp_host or not settings.reminders_schedule:
+        return None
+    if not region_paths(settings):
+        raise SettingsError("REMINDERS_SCHEDULE needs REMINDERS_REGIONS (region ids)")
+    return parse_schedule(settings.reminders_schedule, settings.reminders_timezone)
+
+
+@dataclass(frozen=True)
+class Digest:
+    school: str
+    to: list[str]
+    subject: str
+    body: str
+
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "mail"),
+    autoescape=False,  # plain-text mail  # noqa: S701
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_TEMPLATES.filters.update(ru_date=ru_date, named=named)
+
+
+def render_digest(school: str, programme: dict[str, Any], due: dict[str, Any], url: str) -> str:
+    return _TEMPLATES.get_template("digest.txt").render(
+        school=school,
+        programme=programme,
+        due=due,
+        url=url,
+        MEETING_KIND_NAMES={str(k): v for k, v in MEETING_KIND_NAMES.items()},
+        unmatched=len(due["unmatchedMentees"]),
+        surveys=_count_by(due["surveysDue"], "purposeName"),
+    )
+
+
+def _count_by(items: Iterable[dict[str, Any]], key: str) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item[key]] = counts.get(item[key], 0) + 1
+    return sorted(counts.items())
+
+
+DUE_KEYS = (
+    "lagging",
+    "meetingsWithoutFeedback",
+    "overdue",
+    "consentProblems",
+    "unmatchedMentees",
+    "surveysDue",
+)
+
+
+async def school_digest(
+    settings: Settings, backend: Backend, school: dict[str, Any], today: date
+) -> Digest | None:
+    """The school's digest, or None when nothing needs attention or nobody can receive it."""
+    token = issue_token(
+        settings,
+        Role.SCHOOL_COORDINATOR,
+        school["path"],
+        user="reminders",
+        name="Рассылка напоминаний",
+        ttl_seconds=600,
+    )
+    user = WebUser(token=token, principal=decode_token(settings, token))
+    programme = await current_programme(backend, user)
+    if programme is None:
+        return None
+    due = await attention(backend, user, programme)
+    if not any(due[key] for key in DUE_KEYS):
+        return None
+    people = (await backend.query(token, COORDINATORS))["people"]["edges"]
+    to = sorted({m for e in people for m in _EMAIL.findall(e["node"]["contacts"] or "")})
+    if not to:
+        log.warning("reminders_no_address", school_id=school["id"])
+        return None
+    return Digest(
+        school=school["name"],
+        to=to,
+        subject=f"Наставничество: что требует внимания на {today:%d.%m.%Y} — {school['name']}",
+        body=render_digest(school["name"], programme, due, settings.web_url),
+    )
+
+
+async def _schools(backend: Backend, token: str) -> list[dict[str, Any]]:
+    """Every open school the token's scope holds, page after page."""
+    found: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = (await backend.query(token, SCHOOLS, after=after))["organisations"]
+        found += nodes(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["pageInfo"]["endCursor"]
+
+
+def region_paths(settings: Settings) -> list[str]:
+    """REMINDERS_REGIONS as tree paths."""
+    try:
+        ids = [UUID(r.strip()) for r in settings.reminders_regions.split(",") if r.strip()]
+    except ValueError:
+        raise SettingsError("REMINDERS_REGIONS: region ids (UUID), comma-separated") from None
+    return [child_path("", region) for region in ids]
+
+
+async def digests(
+    settings: Settings, backend: Backend, today: date, regions: list[str]
+) -> list[Digest]:
+    """Every open school's digest in the regions (tree paths), read school by school with that
+    school's own scope."""
+    found: list[Digest | None] = []
+    for region in regions:
+        operator = issue_token(settings, Role.OPERATOR, region, user="reminders", ttl_seconds=600)
+        schools = await _schools(backend, operator)
+        found += [await school_digest(settings, backend, school, today) for school in schools]
+    return [d for d in found if d is not None]
+
+
+def message(settings: Settings, digest: Digest) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = formataddr(("Платформа «Наставник»", settings.smtp_sender))
+    mail["To"] = ", ".join(digest.to)
+    mail["Subject"] = digest.subject
+    mail.set_content(digest.body)  # UTF-8, as every mail client reads Russian
+    return mail
+
+
+def _deliver(settings: Settings, mails: list[EmailMessage]) -> None:
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        for mail in mails:
+            smtp.send_message(mail)
+
+
+async def send_reminders(
+    settings: Settings,
+    backend: Backend,
+    today: date | None = None,
+    regions: list[str] | None = None,
+) -> int:
+    """Mail every digest due in the regions (REMINDERS_REGIONS by default); how many went."""
+    if not settings.smtp_host:
+        raise SettingsError("reminders are off: set SMTP_HOST and SMTP_SENDER to send them")
+    regions = regions or region_paths(settings)
+    if not regions:
+        raise SettingsError("REMINDERS_REGIONS: the ids of the regions whose schools get them")
+    found = await digests(settings, backend, today or date.today(), regions)
+    if found:
+        await asyncio.to_thread(_deliver, settings, [message(settings, d) for d in found])
+    log.info("reminders_sent", mails=len(found))
+    return len(found)
+
+
+async def send_reminders_now(settings: Settings) -> int:
+    """`python -m services send-reminders`: through the services' HTTP addresses."""
+    backend = Backend.from_settings(settings)
+    try:
+        return await send_reminders(settings, backend)
+    finally:
+        await backend.close()
+
+
+async def send_on_schedule(settings: Settings, backend: Backend, schedule: Schedule) -> None:
+    """The web service's periodic task: sleep until the next time, send, again. One web
+    replica should carry REMINDERS_SCHEDULE (or use the command from cron) — each that has it
+    sends."""
+    while True:
+        now = datetime.now(schedule.zone)
+        await asyncio.sleep((schedule.next_after(now) - now).total_seconds())
+        try:
+            await send_reminders(settings, backend)
+        except Exception as error:  # a failed round is logged; the next one still comes
+            log.error("reminders_failed", error_type=type(error).__name__, exc_info=error)
