@@ -264,8 +264,9 @@ def queries(region: Region) -> list[figures.Query]:
             "programme_replay",
             Role.AUDITOR,
             region.region.path,
-            figures.HISTORY,
-            "programmeHistory of the big school's programme, as an auditor",
+            figures.REPLAY,
+            "programmeReplay of the big school's programme: its first 10,000 events in one"
+            " page, as an auditor",
             {"id": str(region.school(0).programme_id)},
         ),
     ]

@@ -631,8 +631,8 @@ SCHOOL_COMPARISON = """query($year: String!) { schoolComparison(schoolYear: $yea
 INDICATORS = """query($year: String!) { indicators(schoolYear: $year) {
   organisation { name } referenceDate schools schoolsReporting
   rows { code name numerator denominator value target met note } } }"""
-HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id) {
-  position occurredAt eventType actorUser actorRole changes } }"""
+REPLAY = """query($id: ID!) { programmeReplay(programmeId: $id, first: 10000) {
+  totalCount events pageInfo { hasNextPage endCursor } } }"""
 
 
 async def graphql_latency(
@@ -671,8 +671,9 @@ def _rows(data: dict[str, Any]) -> int:
     value = next(iter(data.values()))
     if isinstance(value, list):
         return len(value)
-    if isinstance(value, dict) and "edges" in value:
-        return len(value["edges"])
+    for key in ("edges", "rows", "events"):
+        if isinstance(value, dict) and isinstance(value.get(key), list):
+            return len(value[key])
     return 1
 
 

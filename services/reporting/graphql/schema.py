@@ -65,6 +65,7 @@ class Query:
     training_courses = strawberry.field(resolver=register_q.training_courses)
     regional_register = strawberry.field(resolver=register_q.regional_register)
     programme_history = strawberry.field(resolver=history_q.programme_history)
+    programme_replay = strawberry.field(resolver=history_q.programme_replay)
     caught_up = strawberry.field(resolver=history_q.caught_up)
     personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
     roadmap = strawberry.field(resolver=roadmap_q.roadmap)
