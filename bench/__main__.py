@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
             "schools": size.schools,
             "participants": loader.people,
             "pairs": loader.pairs,
+            "groups": loader.groups,
+            "survey_responses": loader.surveys,
             "events": events,
         }
         results["bulk_import"] = {

@@ -375,7 +375,7 @@ def encryption_cost(
     pairs = [
         (school_principal(Role.SCHOOL_COORDINATOR, school), pair.id)
         for school in schools
-        for pair in school.pairs
+        for pair in school.single_pairs
     ]
     run = MixRun(apps, register_in, pairs)
     samples: dict[str, dict[str, list[float]]] = {"with": {}, "without": {}}
@@ -561,7 +561,7 @@ async def command_load(
             settings, Role.SCHOOL_COORDINATOR, school.organisation.path, user=f"bench-{number}"
         )
         stride = -(-clients // len(schools))  # clients sharing this school split its pairs
-        own_pairs = school.pairs[number // len(schools) :: stride]
+        own_pairs = school.single_pairs[number // len(schools) :: stride]
         headers = {"Authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(timeout=60, headers=headers) as http:
             while time.perf_counter() < deadline:

@@ -2,8 +2,9 @@
 
 Where it is safe (a fresh region, no other writer), many aggregates go in one save: a school's
 people are prepared and saved together, as the registry's XLSX import does; a school's meetings
-are recorded on its pairs (the pair aggregate's own command method) and saved together. Pairs
-and orders go through `Programs.form_pair` and `Programs.approve_pairs` one command each.
+(and a group's members' feedback) are recorded on its pairs (the pair aggregate's own command
+methods) and saved together. Pairs and groups, orders and survey responses go through
+`Programs.form_pair`, `Programs.approve_pairs` and `Programs.submit_response`, one command each.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from uuid import UUID
 
 from services.cli import registry_for_tools
 from services.programs.application import Programs
-from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage
+from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage, default_template_id
 from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
 from services.wiring import role_address
@@ -86,6 +87,8 @@ class Loader:
         self.times = StageTimes()
         self.pairs = 0
         self.people = 0
+        self.surveys = 0
+        self.groups = 0
 
     def load(self) -> None:
         with self.times.stage("organisations"):
@@ -123,6 +126,8 @@ class Loader:
             self._orders(school)
         with self.times.stage("meetings"):
             self._meetings(school, coordinator)
+        with self.times.stage("surveys"):
+            self._surveys(school, coordinator)
 
     def _people(self, school: SchoolPlan, coordinator: Principal) -> None:
         registry = self.apps.registry
@@ -188,10 +193,11 @@ class Loader:
                 school.programme_id,
                 pair.form,
                 pair.mentor_id,
-                [pair.mentee_id],
+                list(pair.mentee_ids),
                 pair_id=pair.id,
             )
         self.pairs += len(school.pairs)
+        self.groups += sum(pair.is_group for pair in school.pairs)
 
     def _orders(self, school: SchoolPlan) -> None:
         director = school_principal(Role.SCHOOL_DIRECTOR, school)
@@ -238,5 +244,21 @@ class Loader:
                         mentee_comment=comment(plan.mentee_id, meeting.mentee_comment),
                         today=date.today(),
                     )
+                    for member, rating in meeting.members_feedback:
+                        pair.give_feedback(actor, meeting.id, member, rating, None)
                 batch.append(pair)
             programs.store(*batch)
+
+    def _surveys(self, school: SchoolPlan, coordinator: Principal) -> None:
+        """Each response through `Programs.submit_response`, checked against its template."""
+        for survey in school.surveys:
+            self.apps.programs.submit_response(
+                coordinator,
+                default_template_id(survey.purpose),
+                school.programme_id,
+                survey.respondent_id,
+                survey.answered_on,
+                survey.answers,
+                pair_id=survey.pair_id,
+            )
+        self.surveys += len(school.surveys)
