@@ -64,6 +64,7 @@ class Applications:
         self.programs = Programs(
             role_address(settings, WRITER_ROLE), keys=registry.keys, registry=self.state
         )
+        self.programs.publish_default_templates()  # as the programs service does at start
 
     def close(self) -> None:
         self.programs.close()
