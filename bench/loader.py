@@ -3,8 +3,9 @@
 Where it is safe (a fresh region, no other writer), many aggregates go in one save: a school's
 people are prepared and saved together, as the registry's XLSX import does; a school's meetings
 (and a group's members' feedback) are recorded on its pairs (the pair aggregate's own command
-methods) and saved together. Pairs and groups, orders and survey responses go through
-`Programs.form_pair`, `Programs.approve_pairs` and `Programs.submit_response`, one command each.
+methods) and saved together. Pairs and groups, orders go through
+`Programs.form_pair` and `Programs.approve_pairs`, one command each, and a school's survey
+responses through `Programs.submit_responses`, one command.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from services.cli import registry_for_tools
-from services.programs.application import Programs
+from services.programs.application import NewResponse, Programs
 from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage, default_template_id
 from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
@@ -251,15 +252,20 @@ class Loader:
             programs.store(*batch)
 
     def _surveys(self, school: SchoolPlan, coordinator: Principal) -> None:
-        """Each response through `Programs.submit_response`, checked against its template."""
-        for survey in school.surveys:
-            self.apps.programs.submit_response(
-                coordinator,
-                default_template_id(survey.purpose),
-                school.programme_id,
-                survey.respondent_id,
-                survey.answered_on,
-                survey.answers,
-                pair_id=survey.pair_id,
-            )
+        """A school's responses through `Programs.submit_responses`, each checked against its
+        template, saved together."""
+        self.apps.programs.submit_responses(
+            coordinator,
+            school.programme_id,
+            [
+                NewResponse(
+                    default_template_id(survey.purpose),
+                    survey.respondent_id,
+                    survey.answered_on,
+                    survey.answers,
+                    survey.pair_id,
+                )
+                for survey in school.surveys
+            ],
+        )
         self.surveys += len(school.surveys)
