@@ -75,7 +75,7 @@ SIZES = {
         4,
         100,
         load_seconds=6,
-        graphql_requests=40,
+        graphql_requests=25,
         copy_rows=100_000,
         encryption_rounds=12,
     ),
