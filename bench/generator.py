@@ -77,7 +77,7 @@ SIZES = {
         load_seconds=6,
         graphql_requests=25,
         copy_rows=100_000,
-        encryption_rounds=12,
+        encryption_rounds=16,
     ),
     "medium": Size(
         "medium",
@@ -85,7 +85,7 @@ SIZES = {
         20,
         500,
         load_seconds=30,
-        graphql_requests=200,
+        graphql_requests=100,
         copy_rows=500_000,
         encryption_rounds=30,
     ),

@@ -177,7 +177,8 @@ def markdown(results: dict[str, Any]) -> str:
         f" CPU {_fmt(_get(enc, 'cpu_ms_per_command.with'))} /"
         f" {_fmt(_get(enc, 'cpu_ms_per_command.without'))} ms a command:"
         f" {_fmt(_pct(enc.get('throughput_cost')))} lost |"
-        f" wall clock {_fmt(_pct(enc.get('wall_cost_median_of_rounds')))} (median of rounds) |"
+        f" crypto steps {_fmt(_pct(enc.get('crypto_cpu_share')))} of the CPU; wall clock"
+        f" {_fmt(_pct(enc.get('wall_cost_median_of_rounds')))} (median of rounds) |"
     )
     lines += ["", "| target | value | target | met |", "| --- | --- | --- | --- |"]
     for verdict in results.get("verdicts", {}).values():
