@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
             "schools": size.schools,
             "participants": loader.people,
             "pairs": loader.pairs,
+            "groups": loader.groups,
+            "survey_responses": loader.surveys,
             "events": events,
         }
         results["bulk_import"] = {
@@ -275,7 +277,16 @@ def queries(region: Region) -> list[figures.Query]:
             Role.AUDITOR,
             region.region.path,
             figures.REPLAY,
-            "programmeState of the big school's programme, from all its events, by an auditor",
+            "programmeReplay of the big school's programme: its first 10,000 events in one"
+            " page, as an auditor",
+            {"id": str(region.school(0).programme_id)},
+        ),
+        figures.Query(
+            "programme_state",
+            Role.AUDITOR,
+            region.region.path,
+            figures.STATE,
+            "programmeState of the big school's programme, folded from all its events",
             {"id": str(region.school(0).programme_id)},
         ),
     ]

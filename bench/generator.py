@@ -12,8 +12,11 @@ teaching), alumni 2 %. Mentees: 20 % of the students of grades 5–11 (categorie
 Mentors: 70 % of the experienced teachers (2–3 mentees each), 15 % of grades 9–11 (one mentee, the
 «ученик – ученик» form for grades 5–8), the alumni (two each). A pair meets every week of the
 school year from its approval (early October) to the end of May, except in the holidays; mentor
-and mentee rate each meeting (the nearest thing to a survey the platform records yet) and leave a
-comment now and then (sealed personal data).
+and mentee rate each meeting and leave a comment now and then (sealed personal data). A fifth of
+a teacher's pairs with students are groups of two or three instead, whose members each rate
+about half the meetings. Surveys (the platform's default templates): entry diagnostics of every
+mentee in October, both sides' satisfaction in May, and exit diagnostics of the mentees of a
+quarter of the pairs.
 
 School 0 is the region's big school complex: its programme is sized to carry at least 10,000
 events, for the auditor's replay figure.
@@ -25,9 +28,11 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from uuid import UUID, uuid5
 
 from services.demo import full_name
+from services.programs.domain import Purpose
 from services.registry.domain import PersonKind
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.tenancy import child_path
@@ -42,6 +47,12 @@ FIRST_MEETING_WEEK = 5  # the week of 6 October
 LAST_MEETING_WEEK = 38  # the week of 25 May
 HOLIDAY_WEEKS = frozenset({8, 17, 18, 29})  # autumn, winter (two), spring
 REPLAY_EVENTS = 10_000
+GROUP_SHARE = 0.2  # of a teacher's pairs with students: a group of two or three instead
+EXIT_SHARE = 0.25  # of the pairs whose mentees answer the exit diagnostics in May
+ENTRY_ON = date(2025, 10, 3)
+SATISFACTION_ON = date(2026, 5, 22)
+EXIT_ON = date(2026, 5, 29)
+DIAGNOSTICS = ("confidence", "goals", "communication", "motivation", "independence")
 
 
 @dataclass(frozen=True)
@@ -64,9 +75,9 @@ SIZES = {
         4,
         100,
         load_seconds=6,
-        graphql_requests=40,
+        graphql_requests=25,
         copy_rows=100_000,
-        encryption_rounds=12,
+        encryption_rounds=16,
     ),
     "medium": Size(
         "medium",
@@ -74,7 +85,7 @@ SIZES = {
         20,
         500,
         load_seconds=30,
-        graphql_requests=200,
+        graphql_requests=100,
         copy_rows=500_000,
         encryption_rounds=30,
     ),
@@ -143,9 +154,10 @@ class MeetingPlan:
     week: int
     kind: str
     mentor_rating: int
-    mentee_rating: int
+    mentee_rating: int | None  # a pair's mentee rates inline; a group's members separately
     mentor_comment: str | None
     mentee_comment: str | None
+    members_feedback: tuple[tuple[UUID, int], ...] = ()  # a group's members' ratings
 
     @property
     def held_on(self) -> date:
@@ -157,8 +169,27 @@ class PairPlan:
     id: UUID
     form: MentoringForm
     mentor_id: UUID
-    mentee_id: UUID
+    mentee_ids: tuple[UUID, ...]  # one for a pair, several for a group
     meetings: tuple[MeetingPlan, ...]
+
+    @property
+    def mentee_id(self) -> UUID:
+        return self.mentee_ids[0]
+
+    @property
+    def is_group(self) -> bool:
+        return len(self.mentee_ids) > 1
+
+
+@dataclass(frozen=True)
+class SurveyPlan:
+    """A response to one of the platform's default templates, through `submit_response`."""
+
+    purpose: Purpose
+    pair_id: UUID
+    respondent_id: UUID
+    answered_on: date
+    answers: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -176,6 +207,12 @@ class SchoolPlan:
     programme_id: UUID
     people: list[PersonPlan] = field(default_factory=list)
     pairs: list[PairPlan] = field(default_factory=list)
+    surveys: list[SurveyPlan] = field(default_factory=list)
+
+    @property
+    def single_pairs(self) -> list[PairPlan]:
+        """The pairs of one mentee (a meeting with both sides' feedback inline)."""
+        return [p for p in self.pairs if not p.is_group]
 
     @property
     def forms(self) -> list[MentoringForm]:
@@ -229,6 +266,7 @@ class Region:
             people = max(people, REPLAY_EVENTS * 9 // 32)
         plan.people = _people(rng, self.seed, number, people)
         plan.pairs = _pairs(rng, self.seed, number, plan.people)
+        plan.surveys = _surveys(rng, plan.pairs)
         return plan
 
 
@@ -323,7 +361,9 @@ def _pairs(rng: random.Random, seed: int, school: int, people: list[PersonPlan])
     mentors = [p for p in people if p.mentor]
     load = dict.fromkeys((m.id for m in mentors), 0)
     pairs: list[PairPlan] = []
-    for mentee in (p for p in people if p.mentee):
+    waiting = [p for p in people if p.mentee]
+    while waiting:
+        mentee = waiting.pop(0)
         candidates = [
             m for m in mentors if load[m.id] < m.capacity and _form(m, mentee) is not None
         ]
@@ -332,24 +372,80 @@ def _pairs(rng: random.Random, seed: int, school: int, people: list[PersonPlan])
         mentor = rng.choice(candidates)
         form = _form(mentor, mentee)
         assert form is not None
-        load[mentor.id] += 1
+        members = [mentee]
+        if form == MentoringForm.TEACHER_STUDENT and rng.random() < GROUP_SHARE:
+            # A group: the teacher takes more students of the same form, up to capacity.
+            for other in [w for w in waiting if _form(mentor, w) == form]:
+                if load[mentor.id] + len(members) >= mentor.capacity:
+                    break
+                members.append(other)
+                waiting.remove(other)
+        load[mentor.id] += len(members)
         pair_id = bench_id(seed, school, "pair", len(pairs))
-        pairs.append(PairPlan(pair_id, form, mentor.id, mentee.id, _meetings(rng, pair_id)))
+        ids = tuple(m.id for m in members)
+        pairs.append(PairPlan(pair_id, form, mentor.id, ids, _meetings(rng, pair_id, ids)))
     return pairs
 
 
-def _meetings(rng: random.Random, pair_id: UUID) -> tuple[MeetingPlan, ...]:
+def _meetings(
+    rng: random.Random, pair_id: UUID, mentees: tuple[UUID, ...]
+) -> tuple[MeetingPlan, ...]:
     # The standard sequence; no final meeting yet: the benchmark keeps recording meetings.
     kinds = {0: "introduction", 1: "trial", 2: "planning"}
+    group = len(mentees) > 1
     return tuple(
         MeetingPlan(
             id=bench_id(pair_id, week),
             week=week,
             kind=kinds.get(index, "regular"),
             mentor_rating=rng.randint(6, 10),
-            mentee_rating=rng.randint(5, 10),
+            mentee_rating=None if group else rng.randint(5, 10),
             mentor_comment=rng.choice(_COMMENTS) if rng.random() < 0.3 else None,
-            mentee_comment="Было полезно" if rng.random() < 0.15 else None,
+            mentee_comment="Было полезно" if not group and rng.random() < 0.15 else None,
+            members_feedback=tuple(
+                (member, rng.randint(5, 10)) for member in mentees if group and rng.random() < 0.5
+            ),
         )
         for index, week in enumerate(MEETING_WEEKS)
     )
+
+
+def _surveys(rng: random.Random, pairs: list[PairPlan]) -> list[SurveyPlan]:
+    """Entry diagnostics of every mentee in October; both sides' satisfaction in May; exit
+    diagnostics of the mentees of a quarter of the pairs (their year's work done)."""
+    surveys = []
+    for pair in pairs:
+        exit_too = rng.random() < EXIT_SHARE
+        for mentee in pair.mentee_ids:
+            entry = {code: rng.randint(3, 7) for code in DIAGNOSTICS}
+            surveys.append(SurveyPlan(Purpose.ENTRY_DIAGNOSTICS, pair.id, mentee, ENTRY_ON, entry))
+            surveys.append(
+                SurveyPlan(
+                    Purpose.MENTEE_SATISFACTION, pair.id, mentee, SATISFACTION_ON, _satisfied(rng)
+                )
+            )
+            if exit_too:
+                grown = {code: min(10, v + rng.randint(0, 3)) for code, v in entry.items()}
+                surveys.append(
+                    SurveyPlan(Purpose.EXIT_DIAGNOSTICS, pair.id, mentee, EXIT_ON, grown)
+                )
+        mentor = _satisfied(rng) | {"mentee_progress": rng.randint(5, 10)}
+        surveys.append(
+            SurveyPlan(
+                Purpose.MENTOR_SATISFACTION, pair.id, pair.mentor_id, SATISFACTION_ON, mentor
+            )
+        )
+    return surveys
+
+
+def _satisfied(rng: random.Random) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "overall": rng.randint(6, 10),
+        "meetings": rng.randint(5, 10),
+        "organisation": rng.randint(5, 10),
+        "frequency": rng.choice(("слишком редко", "в самый раз", "в самый раз", "слишком часто")),
+        "continue": rng.random() < 0.85,
+    }
+    if rng.random() < 0.2:
+        answers["best"] = rng.choice(_COMMENTS)  # free text: sealed with the respondent's key
+    return answers

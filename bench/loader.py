@@ -2,8 +2,10 @@
 
 Where it is safe (a fresh region, no other writer), many aggregates go in one save: a school's
 people are prepared and saved together, as the registry's XLSX import does; a school's meetings
-are recorded on its pairs (the pair aggregate's own command method) and saved together. Pairs
-and orders go through `Programs.form_pair` and `Programs.approve_pairs` one command each.
+(and a group's members' feedback) are recorded on its pairs (the pair aggregate's own command
+methods) and saved together. Pairs and groups, orders go through
+`Programs.form_pair` and `Programs.approve_pairs`, one command each, and a school's survey
+responses through `Programs.submit_responses`, one command.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Any
 from uuid import UUID
 
 from services.cli import registry_for_tools
-from services.programs.application import Programs
-from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage
+from services.programs.application import NewResponse, Programs
+from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage, default_template_id
 from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
 from services.wiring import role_address
@@ -63,6 +65,7 @@ class Applications:
         self.programs = Programs(
             role_address(settings, WRITER_ROLE), keys=registry.keys, registry=self.state
         )
+        self.programs.publish_default_templates()  # as the programs service does at start
 
     def close(self) -> None:
         self.programs.close()
@@ -86,6 +89,8 @@ class Loader:
         self.times = StageTimes()
         self.pairs = 0
         self.people = 0
+        self.surveys = 0
+        self.groups = 0
 
     def load(self) -> None:
         with self.times.stage("organisations"):
@@ -123,6 +128,8 @@ class Loader:
             self._orders(school)
         with self.times.stage("meetings"):
             self._meetings(school, coordinator)
+        with self.times.stage("surveys"):
+            self._surveys(school, coordinator)
 
     def _people(self, school: SchoolPlan, coordinator: Principal) -> None:
         registry = self.apps.registry
@@ -188,10 +195,11 @@ class Loader:
                 school.programme_id,
                 pair.form,
                 pair.mentor_id,
-                [pair.mentee_id],
+                list(pair.mentee_ids),
                 pair_id=pair.id,
             )
         self.pairs += len(school.pairs)
+        self.groups += sum(pair.is_group for pair in school.pairs)
 
     def _orders(self, school: SchoolPlan) -> None:
         director = school_principal(Role.SCHOOL_DIRECTOR, school)
@@ -238,5 +246,26 @@ class Loader:
                         mentee_comment=comment(plan.mentee_id, meeting.mentee_comment),
                         today=date.today(),
                     )
+                    for member, rating in meeting.members_feedback:
+                        pair.give_feedback(actor, meeting.id, member, rating, None)
                 batch.append(pair)
             programs.store(*batch)
+
+    def _surveys(self, school: SchoolPlan, coordinator: Principal) -> None:
+        """A school's responses through `Programs.submit_responses`, each checked against its
+        template, saved together."""
+        self.apps.programs.submit_responses(
+            coordinator,
+            school.programme_id,
+            [
+                NewResponse(
+                    default_template_id(survey.purpose),
+                    survey.respondent_id,
+                    survey.answered_on,
+                    survey.answers,
+                    survey.pair_id,
+                )
+                for survey in school.surveys
+            ],
+        )
+        self.surveys += len(school.surveys)

@@ -189,8 +189,11 @@ def markdown(results: dict[str, Any]) -> str:
         f" {enc.get('clients')} clients, in-process) |"
         f" {_fmt(_get(enc, 'with_encryption.commands_per_s'))} commands/s with,"
         f" {_fmt(_get(enc, 'without_encryption.commands_per_s'))} without:"
+        f" CPU {_fmt(_get(enc, 'cpu_ms_per_command.with'))} /"
+        f" {_fmt(_get(enc, 'cpu_ms_per_command.without'))} ms a command:"
         f" {_fmt(_pct(enc.get('throughput_cost')))} lost |"
-        f" crypto steps {_fmt(enc.get('crypto_ms_per_command'))} ms a command |"
+        f" crypto steps {_fmt(_pct(enc.get('crypto_cpu_share')))} of the CPU; wall clock"
+        f" {_fmt(_pct(enc.get('wall_cost_median_of_rounds')))} (median of rounds) |"
     )
     lines += ["", "| target | value | target | met |", "| --- | --- | --- | --- |"]
     for verdict in results.get("verdicts", {}).values():

@@ -103,3 +103,40 @@ async def test_applying_an_erasure_drops_the_cached_key(
     assert cached is not None
     assert erasure.event_type == "Person.Erased"
     assert after is None
+
+
+REPLAY = """query($id: ID!, $first: Int!, $after: String) {
+  programmeReplay(programmeId: $id, first: $first, after: $after) {
+    totalCount events pageInfo { hasNextPage endCursor } } }"""
+HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id) {
+  position eventType actorRole aggregateVersion changes } }"""
+
+
+async def test_the_replay_pages_are_the_history_in_order(world: World) -> None:
+    programme, _, _, pair = await _pair_with_meeting(world, tag="-replay")
+    await world.meeting("s1", pair, kind="trial")
+    auditor = world.token(Role.AUDITOR, "region")
+    history = (await world.api.graphql(auditor, HISTORY, id=programme))["data"]
+    pages, after = [], None
+    while True:
+        page = (await world.api.graphql(auditor, REPLAY, id=programme, first=2, after=after))[
+            "data"
+        ]["programmeReplay"]
+        pages.append(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    too_large = await world.api.graphql(auditor, REPLAY, id=programme, first=10_001)
+    by_school = await world.api.graphql(world.coordinator("s1"), REPLAY, id=programme, first=5)
+
+    replayed = [event for page in pages for event in page["events"]]
+    expected = history["programmeHistory"]
+    assert len(expected) == 6
+    assert [len(page["events"]) for page in pages] == [2, 2, 2]
+    assert {page["totalCount"] for page in pages} == {6}
+    assert [
+        {k: e[k] for k in ("position", "eventType", "actorRole", "aggregateVersion", "changes")}
+        for e in replayed
+    ] == expected
+    assert too_large["errors"][0]["extensions"]["code"] == "bad_page_size"
+    assert by_school["errors"][0]["extensions"]["code"] == "role_not_allowed"

@@ -66,8 +66,8 @@ async def test_setup_rebuilds_a_projection_whose_tables_changed(
     query = "{ programmes { edges { node { id title } } } }"
     before = await world.api.graphql(world.coordinator("s1"), query)
     connection = await connect(database)
+    table = "SELECT 'programmes'::regclass::oid"
     try:  # as if the code had changed the programmes projection's tables
-        table = "SELECT 'programmes'::regclass::oid"
         old_table = await connection.fetchval(table)
         await connection.execute(
             "UPDATE projection_shapes SET shape = 'older' WHERE projection = 'programmes'"

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Request
 from strawberry.litestar import make_graphql_controller
 
@@ -39,12 +40,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             bind_caller(principal.user, principal.scope.path, principal.role)
         return Context(reader=Reader(principal, state["pool"]))
 
-    GraphQLController = make_graphql_controller(
+    controller: Any = make_graphql_controller(
         build_schema(settings.is_production),
         path="/graphql",
         context_getter=context_getter,
         graphql_ide=None if settings.is_production else "graphiql",
     )
+
+    class GraphQLController(controller):  # type: ignore[misc]
+        def encode_json(self, data: object) -> bytes:
+            # msgspec: several times faster than `json` on large answers, and it splices the
+            # JSON that PostgreSQL built (`msgspec.Raw`) into the answer as it is.
+            return msgspec.json.encode(data)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

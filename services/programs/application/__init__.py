@@ -5,7 +5,7 @@ from .pairs import Ending, Feedback, NewMeeting, PairCommands
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
 from .roadmap import RoadmapCommands
-from .surveys import SurveyCommands
+from .surveys import NewResponse, SurveyCommands
 
 
 class Programs(
@@ -14,4 +14,4 @@ class Programs(
     """Every command of the programs service."""
 
 
-__all__ = ["Ending", "Feedback", "NewMeeting", "Programs"]
+__all__ = ["Ending", "Feedback", "NewMeeting", "NewResponse", "Programs"]

@@ -3,6 +3,7 @@ responses (one aggregate each, answers checked against the template's current ve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -11,13 +12,15 @@ from eventsourcing.persistence import IntegrityError
 
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import RuleViolated
+from shared.errors import NotFound, RuleViolated
 from shared.eventstore import Actor, actor_of
+from shared.keystore import Sealer
 from shared.tenancy import Scope
 
 from ..domain import (
     DEFAULT_TEMPLATES,
     Pair,
+    Programme,
     Purpose,
     Question,
     QuestionKind,
@@ -27,7 +30,7 @@ from ..domain import (
     check_questions,
     default_template_id,
 )
-from .base import ProgramsBase
+from .base import ProgramsBase, participant
 from .programmes import CURATORS, PROGRAMME_MANAGERS
 
 TEMPLATE_AUTHORS = PROGRAMME_MANAGERS | {Role.INSTITUTE_METHODOLOGIST, Role.REGION_OFFICER}
@@ -112,34 +115,100 @@ class SurveyCommands(ProgramsBase):
         self._participant(programme.school_id, respondent_id, "Респондент", answered_on)
         if pair_id is not None:
             self._check_member(principal, pair_id, programme_id, respondent_id)
-        questions = template.check_answers(answers)
-        texts = {
-            q.code: answers[q.code]
-            for q in questions
-            if q.kind == QuestionKind.TEXT and q.code in answers
-        }
-        response = SurveyResponse(
+        new = NewResponse(template_id, respondent_id, answered_on, answers, pair_id)
+        response = self._response(principal, template, programme, new)
+        return response.id, self.store(response)
+
+    def submit_responses(
+        self, principal: Principal, programme_id: UUID, responses: list[NewResponse]
+    ) -> int:
+        """Many responses of one programme at once (e.g. a school's paper forms typed in), all
+        or none: each checked as `submit_response` checks it, read and saved together."""
+        principal.require(CURATORS, "вносить ответы на анкеты")
+        programme = self._programme(principal, programme_id)
+        found, _ = self.find_many(
+            {r.template_id for r in responses} | {r.pair_id for r in responses if r.pair_id}
+        )
+        authors = [r.respondent_id for r in responses if _texts(_template(found, r), r.answers)]
+        people, sealer = self._registry({r.respondent_id for r in responses}, authors)
+        made = []
+        for new in responses:
+            template = _template(found, new)
+            if template.tenant and not Scope(template.tenant).covers(programme.tenant):
+                raise RuleViolated("template_of_other_organisation", "Анкета другой организации")
+            school_id = programme.school_id
+            participant(people, school_id, new.respondent_id, "Респондент", new.answered_on)
+            if new.pair_id is not None:
+                _check_membership(
+                    found.get(new.pair_id), new.pair_id, programme_id, new.respondent_id
+                )
+            made.append(self._response(principal, template, programme, new, sealer))
+        return self.store(*made)
+
+    def _response(
+        self,
+        principal: Principal,
+        template: SurveyTemplate,
+        programme: Programme,
+        new: NewResponse,
+        sealer: Sealer | None = None,
+    ) -> SurveyResponse:
+        """A checked response: answers against the template's current version, free text
+        sealed with the respondent's key."""
+        texts = _texts(template, new.answers)
+        return SurveyResponse(
             id=uuid4(),
             tenant=programme.tenant,
             actor=actor_of(principal),
-            template_id=template_id,
+            template_id=template.id,
             version=template.current_version,
-            programme_id=programme_id,
-            pair_id=pair_id,
-            respondent_id=respondent_id,
+            programme_id=programme.id,
+            pair_id=new.pair_id,
+            respondent_id=new.respondent_id,
             respondent=template.respondent,
-            answered_on=answered_on,
-            answers={code: value for code, value in answers.items() if code not in texts},
-            texts=self._seal(respondent_id, texts),
+            answered_on=new.answered_on,
+            answers={code: value for code, value in new.answers.items() if code not in texts},
+            texts=self._seal(new.respondent_id, texts, sealer),
         )
-        return response.id, self.store(response)
 
     def _check_member(
         self, principal: Principal, pair_id: UUID, programme_id: UUID, respondent_id: UUID
     ) -> None:
         pair: Pair
         pair, _ = self._pair_in_school(principal, pair_id)
-        if pair.programme_id != programme_id or respondent_id not in pair.people:
-            raise RuleViolated(
-                "not_a_member", "Респондент не участник этой пары или группы этой программы"
-            )
+        _check_membership(pair, pair_id, programme_id, respondent_id)
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    template_id: UUID
+    respondent_id: UUID
+    answered_on: date
+    answers: dict[str, Any]
+    pair_id: UUID | None = None
+
+
+def _template(found: dict[UUID, Any], new: NewResponse) -> SurveyTemplate:
+    template = found.get(new.template_id)
+    if not isinstance(template, SurveyTemplate):
+        raise NotFound("not_found", "Анкета не найден(а)", id=str(new.template_id))
+    return template
+
+
+def _texts(template: SurveyTemplate, answers: dict[str, Any]) -> dict[str, Any]:
+    """The free-text answers (personal data of the respondent), once the answers are checked."""
+    questions = template.check_answers(answers)
+    return {
+        q.code: answers[q.code]
+        for q in questions
+        if q.kind == QuestionKind.TEXT and q.code in answers
+    }
+
+
+def _check_membership(pair: Any, pair_id: UUID, programme_id: UUID, respondent_id: UUID) -> None:
+    if not isinstance(pair, Pair):
+        raise NotFound("not_found", "Пара не найден(а)", id=str(pair_id))
+    if pair.programme_id != programme_id or respondent_id not in pair.people:
+        raise RuleViolated(
+            "not_a_member", "Респондент не участник этой пары или группы этой программы"
+        )

@@ -71,6 +71,7 @@ class Query:
     regional_register = strawberry.field(resolver=register_q.regional_register)
     programme_history = strawberry.field(resolver=history_q.programme_history)
     programme_state = strawberry.field(resolver=replay_q.programme_state)
+    programme_replay = strawberry.field(resolver=history_q.programme_replay)
     caught_up = strawberry.field(resolver=history_q.caught_up)
     personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
     roadmap = strawberry.field(resolver=roadmap_q.roadmap)

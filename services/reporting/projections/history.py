@@ -69,8 +69,9 @@ class History(Projection):
                PRIMARY KEY (upstream, position)""",
             Visibility.SUBTREE,
             (
-                "CREATE INDEX IF NOT EXISTS event_history_programme"
-                " ON event_history (programme_id, occurred_at)",
+                # In the replay's order, so that a page is read in order, not sorted.
+                "CREATE INDEX IF NOT EXISTS event_history_programme_order"
+                " ON event_history (programme_id, occurred_at, upstream, position)",
                 "CREATE INDEX IF NOT EXISTS event_history_aggregate"
                 " ON event_history (aggregate_id, aggregate_version)",
             ),

@@ -1,0 +1,75 @@
+"""A school's survey responses submitted together: each checked as one response is, all stored
+or none."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from uuid import UUID
+
+from bench.loader import applications
+from services.programs.application import NewResponse
+from services.programs.domain import Purpose, default_template_id
+from shared.auth import Principal, Role
+from shared.errors import AppError
+from shared.settings import Settings
+from shared.tenancy import Scope
+from tests.conftest import EventCounter, World
+from tests.test_personal_data import _pair_with_meeting
+
+SATISFIED = {
+    "overall": 9,
+    "meetings": 8,
+    "organisation": 7,
+    "frequency": "в самый раз",
+    "continue": True,
+}
+
+
+async def test_responses_submitted_together_are_checked_and_stored_all_or_none(
+    world: World, settings: Settings, events: EventCounter
+) -> None:
+    programme, mentor, mentee, pair = await _pair_with_meeting(world, tag="-surveys")
+    other = await world.person("s1", "Не Участник Пары", "mentee", birth_date=date(2012, 2, 2))
+    coordinator = Principal("test", Role.SCHOOL_COORDINATOR, Scope(world.paths["s1"]))
+    entry = default_template_id(Purpose.ENTRY_DIAGNOSTICS)
+    diagnostics = {c: 5 for c in ("confidence", "goals", "communication", "motivation")}
+    good = [
+        NewResponse(entry, UUID(mentee), date.today(), diagnostics | {"independence": 4}),
+        NewResponse(
+            default_template_id(Purpose.MENTOR_SATISFACTION),
+            UUID(mentor),
+            date.today(),
+            SATISFIED | {"mentee_progress": 8, "best": "Совместный проект"},
+            UUID(pair),
+        ),
+    ]
+    outsider = NewResponse(
+        entry, UUID(other), date.today(), diagnostics | {"independence": 3}, UUID(pair)
+    )
+
+    def submit(responses: list[NewResponse]) -> str:
+        with applications(settings) as apps:
+            try:
+                apps.programs.submit_responses(coordinator, UUID(programme), responses)
+            except AppError as refused:
+                return refused.code
+            return "stored"
+
+    before = await events()
+    refused = await asyncio.to_thread(submit, [*good, outsider])
+    after_refusal = await events()
+    stored = await asyncio.to_thread(submit, good)
+    after = await events()
+    results = await world.api.graphql(
+        world.coordinator("s1"),
+        "query($id: ID!) { surveyResults(programmeId: $id) { purpose responses } }",
+        id=programme,
+    )
+
+    assert refused == "not_a_member"  # the outsider's answers are complete but not theirs
+    assert after_refusal == before
+    assert stored == "stored"
+    assert after[1] == before[1] + 2
+    counts = {r["purpose"]: r["responses"] for r in results["data"]["surveyResults"]}
+    assert counts[str(Purpose.ENTRY_DIAGNOSTICS)] == counts[str(Purpose.MENTOR_SATISFACTION)] == 1
