@@ -69,6 +69,10 @@ class Envelope:
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 
+# How many pairs a projection remembers facts of that never change (programme, members): a
+# batch's misses cost one query, and 20,000 pairs (≈ 4 MB) cover far more than a batch.
+PAIR_CACHE = 20_000
+
 # Events every projection acts on besides its handlers (see `Projection.apply`).
 _EVERY_PROJECTION = frozenset({"Organisation.Moved", "Person.Erased"})
 

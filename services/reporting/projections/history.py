@@ -19,7 +19,7 @@ from shared.keystore import Keyring
 from shared.lru import LRU
 from shared.personal_data import Sealed
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handler, Projection, Table, Visibility
 
 HIDDEN = "[персональные данные]"
 _ENVELOPE_FIELDS = {
@@ -85,7 +85,7 @@ class History(Projection):
     def __init__(self, keyring: Keyring) -> None:
         super().__init__(keyring)
         # A pair's programme never changes: what a batch learnt serves the next ones.
-        self._programme_of_pair: LRU[UUID, UUID | None] = LRU(100_000)
+        self._programme_of_pair: LRU[UUID, UUID | None] = LRU(PAIR_CACHE)
 
     async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
         """The programmes of the batch's pairs formed in earlier batches, in one query."""

@@ -10,7 +10,7 @@ from shared.keystore import Keyring
 from shared.lru import LRU
 from shared.personal_data import ERASED
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handler, Projection, Table, Visibility
 
 
 class Pairs(Projection):
@@ -111,7 +111,7 @@ class Pairs(Projection):
     def __init__(self, keyring: Keyring) -> None:
         super().__init__(keyring)
         # A pair's members never change: the authors of a meeting's inline feedback.
-        self._members: LRU[UUID, tuple[UUID, UUID]] = LRU(100_000)
+        self._members: LRU[UUID, tuple[UUID, UUID]] = LRU(PAIR_CACHE)
 
     async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
         """The members of the pairs whose meetings the batch records, in one query."""
