@@ -93,6 +93,7 @@ async def test_the_institute_reviews_a_self_audit_and_browses_its_base_of_mentor
     await page.get_by_role("link", name="Самоаудит").click()
     await page.get_by_role("link", name=THIRD).click()
     item = page.locator("#item-4")
+    await item.get_by_text("Проверить пункт 4").click()  # the form folds under each item
     await item.get_by_label("не выполнено").check()
     await item.get_by_label("Рекомендация школе").fill("Включите наставников в региональную базу")
 

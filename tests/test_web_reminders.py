@@ -73,6 +73,18 @@ async def _coordinator(world: World, school: str, contacts: str | None) -> None:
     )
 
 
+async def _mailing(world: World, port: int, **more: str) -> Settings:
+    """Settings that mail through the test's SMTP server, once reporting shows the set-up."""
+    await world.api.caught_up(world.coordinator("s1"))
+    return msgspec.structs.replace(
+        world.api.settings,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_sender="noreply@nastavnik.test",
+        **more,
+    )
+
+
 async def _school_with_things_due(world: World, school: str) -> dict[str, str]:
     """A working pair whose meeting lacks the mentee's feedback, and a mentee without a pair."""
     programme = await world.programme(school)
@@ -94,15 +106,8 @@ async def test_each_coordinator_gets_the_school_s_digest_in_russian(
     await _coordinator(world, "s1", "koordinator@school1.test, +7 900 000-00-01")
     await _school_with_things_due(world, "s2")
     await _coordinator(world, "s2", "только телефон +7 900 000-00-02")  # no address: no mail
-    await world.api.caught_up(world.coordinator("s1"))
     api = world.api
-    settings = msgspec.structs.replace(
-        api.settings,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_sender="noreply@nastavnik.test",
-        web_public_url="https://nastavnik.example.ru",
-    )
+    settings = await _mailing(world, port, web_public_url="https://nastavnik.example.ru")
     backend = Backend(api.registry, api.programs, api.reporting)
 
     sent = await send_reminders(settings, backend, date(2026, 11, 24), [world.paths["region"]])
@@ -186,15 +191,8 @@ async def test_the_web_service_sends_on_its_schedule(
     address = f"coordinator-{world.ids['s1'].hex[:8]}@school.test"
     await _school_with_things_due(world, "s1")
     await _coordinator(world, "s1", address)
-    await world.api.caught_up(world.coordinator("s1"))
     api = world.api
-    settings = msgspec.structs.replace(
-        api.settings,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_sender="noreply@nastavnik.test",
-        reminders_regions=str(world.ids["region"]),
-    )
+    settings = await _mailing(world, port, reminders_regions=str(world.ids["region"]))
     soon = Soon(frozenset(range(7)), datetime.now().time(), ZoneInfo("UTC"))
     monkeypatch.setattr(web_api, "schedule_of", lambda _: soon)
     backend = Backend(api.registry, api.programs, api.reporting)
