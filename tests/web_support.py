@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -83,10 +84,6 @@ async def site_database(server: DatabaseAddress) -> AsyncIterator[DatabaseAddres
 @pytest.fixture(scope="session")
 def site(site_database: DatabaseAddress) -> Iterator[Settings]:
     """The four services as `make run` starts them, with the demo region loaded."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium"
-        )
     ports = {s: free_port() for s in (WEB, *SERVICES)}
     settings = msgspec.structs.replace(
         Settings(database_url=site_database.url), **{f"{s}_port": p for s, p in ports.items()}
@@ -104,9 +101,13 @@ def site(site_database: DatabaseAddress) -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="session")
-async def chromium(site: Settings) -> AsyncIterator[Browser]:
+async def chromium() -> AsyncIterator[Browser]:
     """Debian's chromium, headless (the builds `playwright install` fetches cannot be had
     here); `--no-sandbox` because the tests run as root."""
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 — once per session, before any loop work
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium"
+        )
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--lang=ru-RU"]
