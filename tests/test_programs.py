@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Awaitable
 from datetime import date, timedelta
 from uuid import UUID
 
+import httpx
 import pytest
 from docx import Document
 
@@ -244,6 +246,39 @@ async def test_the_order_downloads_as_a_docx_in_russian_and_forgets_erased_names
     assert erased_rows[1][2] == ERASED
     assert "Орлов Денис" not in str(erased_rows)
     assert elsewhere.status_code == 404
+
+
+async def test_the_draft_order_lists_the_pairs_that_wait_for_it(world: World) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Орлова Ирина Павловна", "mentor", capacity=2)
+    waiting = await world.person("s1", "Орлов Денис Игоревич", "mentee")
+    approved = await world.person("s1", "Смирнова Анна Олеговна", "mentee")
+    await world.pair("s1", programme, mentor, approved)
+    last = await world.pair("s1", programme, mentor, waiting, approve=False)
+    coordinator = world.coordinator("s1")
+    await world.api.caught_up(coordinator)
+
+    def draft(token: str) -> Awaitable[httpx.Response]:
+        path = f"/programmes/{programme}/order-draft"
+        return world.api.reporting.get(path, headers=world.api.auth(token))
+
+    answer = await draft(coordinator)
+    elsewhere = await draft(world.coordinator("s2"))
+    await world.approve("s1", programme, [last])
+    await world.api.caught_up(coordinator)
+    empty = await draft(coordinator)
+    document = Document(io.BytesIO(answer.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+
+    assert answer.status_code == 200
+    assert text.startswith("ПРОЕКТ")
+    assert "№ ______" in text
+    assert rows[1:] == [["1", "Орлова Ирина Павловна", "Орлов Денис Игоревич", "учитель – ученик"]]
+    assert elsewhere.status_code == 404
+    assert elsewhere.json()["code"] == "programme_not_found"
+    assert empty.status_code == 409
+    assert empty.json()["code"] == "no_pairs_to_approve"
 
 
 async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: World) -> None:

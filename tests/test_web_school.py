@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
+
+from docx import Document
 
 from shared.auth import Role
 from tests.conftest import World
@@ -115,6 +118,10 @@ async def test_a_curator_overrides_matching_and_the_director_approves_the_order(
     draft = await web.get("/orders")
     assert "Наставник Выбора" in draft.text
     assert "Утвердить пары приказом" not in draft.text  # the director signs orders
+    draft_docx = await web.get("/orders/draft/docx")
+    assert draft_docx.status_code == 200
+    draft_text = "\n".join(p.text for p in Document(io.BytesIO(draft_docx.content)).paragraphs)
+    assert draft_text.startswith("ПРОЕКТ")
 
     director = WebClient(web.client, web.api)
     await director.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"), next_path="/orders")

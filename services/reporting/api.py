@@ -18,7 +18,7 @@ from shared.http import create_service_app
 from shared.logging import bind_caller, configure_logging
 from shared.settings import Settings, get_settings
 
-from .documents import download_pairs_order
+from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
 from .list_exports import export_list
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             export_indicators,
             export_list,
             download_pairs_order,
+            download_order_draft,
             download_school_report,
             download_municipality_summary,
         ],

@@ -1,5 +1,6 @@
 """Documents a school prints: the director's order approving mentoring pairs, as DOCX in the
-wording and layout of a school order (seeds S0, S3, S4). Names come from the school's read
+wording and layout of a school order (seeds S0, S3, S4), and its draft (проект приказа) for the
+director to read before signing. Names come from the school's read
 models at the moment of printing, so an erased person reads «данные удалены» here too."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from litestar.response import Response
 from shared.auth import Principal
 from shared.database import scoped
 from shared.dictionaries import FORM_NAMES, MentoringForm
-from shared.errors import NotFound
+from shared.errors import Conflict, NotFound
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -32,6 +33,15 @@ FROM pair_orders o
 JOIN programmes g ON g.id = o.programme_id
 LEFT JOIN organisations s ON s.id = g.school_id
 WHERE o.id = $1
+"""
+DRAFT = """
+SELECT NULL::text AS number, NULL::date AS order_date,
+       ARRAY(SELECT a.id FROM pairs a WHERE a.programme_id = g.id AND a.status = 'proposed'
+             ORDER BY a.formed_at, a.id) AS pair_ids,
+       s.name AS school_name, g.title AS programme_title, g.school_year
+FROM programmes g
+LEFT JOIN organisations s ON s.id = g.school_id
+WHERE g.id = $1
 """
 PAIRS = """
 SELECT a.form, m.full_name AS mentor, m.position AS mentor_position,
@@ -48,16 +58,19 @@ ORDER BY listed.place
 
 
 def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
-    """«Об утверждении наставнических пар» with the list of pairs as its appendix."""
+    """«Об утверждении наставнических пар» with the list of pairs as its appendix; an order
+    without a number is the draft, marked «ПРОЕКТ», with blanks for the number and the date."""
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(14)
+    number = order["number"] or "______"
+    day = date_text(order["order_date"]) if order["order_date"] else "«___» ____________ 20__ г."
+    if order["number"] is None:
+        document.add_paragraph("ПРОЕКТ").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     centered(document, order["school_name"] or "", bold=True)
     centered(document, "ПРИКАЗ", bold=True)
-    heading = document.add_paragraph(
-        f"{date_text(order['order_date'])}\t\t\t\t\t№ {order['number']}"
-    )
+    heading = document.add_paragraph(f"{day}\t\t\t\t\t№ {number}")
     heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
     centered(document, "Об утверждении наставнических пар (групп)", bold=True)
     document.add_paragraph(
@@ -83,7 +96,7 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     document.add_paragraph("Директор\t\t\t\t\t\t____________________")
     document.add_page_break()  # type: ignore[no-untyped-call]
     appendix = document.add_paragraph(
-        f"Приложение\nк приказу от {date_text(order['order_date'])} № {order['number']}"
+        f"Приложение\nк приказу от {day} № {number}"
     )
     appendix.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     centered(document, "Список наставнических пар (групп)", bold=True)
@@ -138,4 +151,23 @@ async def download_pairs_order(
         pairs_order(order, pairs),
         media_type=DOCX,
         headers={"Content-Disposition": attachment(f"Приказ {order['number']}.docx")},
+    )
+
+
+@get("/programmes/{programme_id:uuid}/order-draft")
+async def download_order_draft(
+    request: Request[Principal, Any, Any], state: State, programme_id: UUID
+) -> Response[bytes]:
+    """The draft order of a programme: every pair the curator formed that waits for approval."""
+    async with scoped(state.pool, request.user.scope.path) as connection:
+        draft = await connection.fetchrow(DRAFT, programme_id)
+        pairs = await connection.fetch(PAIRS, draft["pair_ids"]) if draft else []
+    if draft is None or not request.user.scope.is_school:
+        raise NotFound("programme_not_found", "Программа не найдена")
+    if not pairs:
+        raise Conflict("no_pairs_to_approve", "Пар, ждущих приказа, нет: проект приказа пуст")
+    return Response(
+        pairs_order(draft, pairs),
+        media_type=DOCX,
+        headers={"Content-Disposition": attachment("Проект приказа.docx")},
     )

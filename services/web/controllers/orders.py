@@ -1,5 +1,6 @@
-"""The director's order approving pairs: the draft from the pairs the curator formed, approval,
-and the order as a Word document (rendered by reporting, passed on with the user's token)."""
+"""The director's order approving pairs: the draft from the pairs the curator formed (on the page
+and as a Word document), approval, and the order as a Word document (documents are rendered by
+reporting and passed on with the user's token)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,12 @@ class OrderController(Controller):
                 form.errors[""] = named_refusal(refusal, proposed)
             return await self._page(user, backend, form, checked=set(pair_ids))
         return done(request, "/orders", f"Приказ № {body['number']} издан: пары утверждены")
+
+    @get("/draft/docx")
+    async def draft_docx(self, user: WebUser, backend: Backend) -> Response[bytes]:
+        programme = await programme_required(backend, user)
+        path = f"/programmes/{programme['id']}/order-draft"
+        return passed_on(await backend.get(user.token, "reporting", path))
 
     @get("/{order_id:uuid}/docx")
     async def docx(self, user: WebUser, backend: Backend, order_id: UUID) -> Response[bytes]:
