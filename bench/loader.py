@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from services.cli import registry_for_tools
-from services.programs.application import NewResponse, Programs
+from services.programs.application import NewPair, NewResponse, Programs
 from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage, default_template_id
 from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
@@ -189,15 +189,11 @@ class Loader:
         )
         director = school_principal(Role.SCHOOL_DIRECTOR, school)
         programs.move_to_stage(director, school.programme_id, Stage.WORK_OF_PAIRS)
-        for pair in school.pairs:
-            programs.form_pair(
-                coordinator,
-                school.programme_id,
-                pair.form,
-                pair.mentor_id,
-                list(pair.mentee_ids),
-                pair_id=pair.id,
-            )
+        programs.form_pairs(
+            coordinator,
+            school.programme_id,
+            [NewPair(p.form, p.mentor_id, list(p.mentee_ids), id=p.id) for p in school.pairs],
+        )
         self.pairs += len(school.pairs)
         self.groups += sum(pair.is_group for pair in school.pairs)
 

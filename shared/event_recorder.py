@@ -149,14 +149,18 @@ class Recorder(PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events_of(
-        self, originator_ids: Sequence[UUID], reads: Sequence[Read] = ()
+        self, originator_ids: Sequence[UUID], reads: Sequence[Read] = (), first_only: bool = False
     ) -> tuple[list[StoredEvent], list[list[tuple[Any, ...]]]]:
-        """Every event of these aggregates in one query, in order; and the rows of `reads`,
-        sent in the same round trip."""
+        """Every event of these aggregates (or only the first of each) in one query, in order;
+        and the rows of `reads`, sent in the same round trip."""
         statement = SQL(
             "SELECT originator_id, originator_version, topic, state FROM {0}.{1}"
-            " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+            " WHERE originator_id = ANY(%s){2} ORDER BY originator_id, originator_version"
+        ).format(
+            Identifier(self.datastore.schema),
+            Identifier(self.events_table_name),
+            SQL(" AND originator_version = 1" if first_only else ""),
+        )
         with self.datastore.get_connection() as connection:
             cursors = []
             with connection.pipeline() if reads else contextlib.nullcontext():

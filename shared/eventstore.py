@@ -200,13 +200,14 @@ class EventStoreApplication(Application[UUID]):
         return aggregate if isinstance(aggregate, cls) else None
 
     def find_many(
-        self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = ()
+        self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = (), as_created: bool = False
     ) -> tuple[dict[UUID, Any], list[list[tuple[Any, ...]]]]:
         """Aggregates by id, read in one query (the missing ones left out); and the rows of
-        `reads`, sent in the same round trip."""
+        `reads`, sent in the same round trip. `as_created`: each as its first event made it,
+        for a decision on what only the creation sets (never to be saved)."""
         recorder = self.recorder
         assert isinstance(recorder, Recorder)
-        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads)
+        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads, as_created)
         aggregates = {
             originator_id: project_events(None, map(self.mapper.to_domain_event, events))
             for originator_id, events in groupby(stored, key=attrgetter("originator_id"))

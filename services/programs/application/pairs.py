@@ -3,6 +3,7 @@ director's order, the individual plan, meetings with feedback, and the end of th
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,10 +29,19 @@ from ..domain import (
     Programme,
     Side,
 )
-from .base import ProgramsBase, follow_school, participant, school_of
+from .base import Batch, ProgramsBase, follow_school, participant, school_of
 from .programmes import CURATORS
 
 DIRECTORS = frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR})
+
+
+@dataclass(frozen=True)
+class NewPair:
+    form: MentoringForm
+    mentor_id: UUID
+    mentee_ids: list[UUID]
+    basis: Basis = Basis.CHOSEN
+    id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -73,38 +83,69 @@ class PairCommands(ProgramsBase):
         pair_id: UUID | None = None,
     ) -> tuple[Pair, int]:
         """A pair (one mentee) or a group (several); it waits for the director's order."""
+        new = NewPair(form, mentor_id, mentee_ids, basis, pair_id)
+        pairs, position = self.form_pairs(principal, programme_id, [new])
+        return pairs[0], position
+
+    def form_pairs(
+        self, principal: Principal, programme_id: UUID, new_pairs: Sequence[NewPair]
+    ) -> tuple[list[Pair], int]:
+        """Pairs and groups of one programme at once (e.g. the whole assignment matching
+        suggests), all or none (`Batch`): each checked as one pair is, a mentor's free places
+        counted across the batch. The school and the people are read in one query, the
+        mentors' loads in another, and everything is saved together."""
         principal.require(CURATORS, "формировать пары")
-        programme = self._programme(principal, programme_id)
-        programme.check_runs(form)
-        Pair.check_members(mentor_id, mentee_ids)
+        programme = self.load(Programme, programme_id, "Программа")
+        people = {p for new in new_pairs for p in (new.mentor_id, *new.mentee_ids)}
+        found, _ = self._registry([programme.school_id, *people])
+        school = school_of(found, programme.school_id)
+        follow_school(principal, programme, school)
+        actor = actor_of(principal)
+        loads = self._mentor_loads(programme.tenant, actor, {n.mentor_id for n in new_pairs})
+        for load in loads.values():
+            follow_school(principal, load, school)
         today = date.today()
-        found, _ = self._registry([mentor_id, *mentee_ids])
-        mentor = participant(found, programme.school_id, mentor_id, "Наставник", today)
+        batch = Batch(new_pairs)
+        pairs = batch.each(
+            lambda new: self._formed(actor, programme, new, found, loads[new.mentor_id], today)
+        )
+        batch.accept()
+        return pairs, self.store(programme, *pairs, *loads.values())
+
+    @staticmethod
+    def _formed(
+        actor: Actor,
+        programme: Programme,
+        new: NewPair,
+        people: dict[UUID, Any],
+        load: MentorLoad,
+        today: date,
+    ) -> Pair:
+        programme.check_runs(new.form)
+        Pair.check_members(new.mentor_id, new.mentee_ids)
+        mentor = participant(people, programme.school_id, new.mentor_id, "Наставник", today)
         if not mentor.is_mentor():
             raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
-        for mentee_id in mentee_ids:
-            mentee = participant(found, programme.school_id, mentee_id, "Наставляемый", today)
+        for mentee_id in new.mentee_ids:
+            mentee = participant(people, programme.school_id, mentee_id, "Наставляемый", today)
             if not mentee.is_mentee():
                 raise RuleViolated(
                     "not_a_mentee",
                     "Этот человек не в базе наставляемых",
                     person_id=str(mentee_id),
                 )
-        actor = actor_of(principal)
         pair = Pair(
-            id=pair_id or uuid4(),
+            id=new.id or uuid4(),
             tenant=programme.tenant,
             actor=actor,
-            programme_id=programme_id,
-            form=form,
-            mentor_id=mentor_id,
-            mentee_ids=mentee_ids,
-            basis=basis,
+            programme_id=programme.id,
+            form=new.form,
+            mentor_id=new.mentor_id,
+            mentee_ids=list(new.mentee_ids),
+            basis=new.basis,
         )
-        load = self._mentor_load(programme.tenant, actor, mentor_id)
-        self._in_school(principal, load, programme.school_id)
-        load.assign(actor, pair.id, len(mentee_ids), mentor.mentor_capacity)
-        return pair, self.store(programme, pair, load)
+        load.assign(actor, pair.id, len(new.mentee_ids), mentor.mentor_capacity)
+        return pair
 
     def dissolve_pair(self, principal: Principal, pair_id: UUID, reason: str) -> int:
         """The curator withdraws a proposed pair (the mentor's places are freed)."""
@@ -301,11 +342,21 @@ class PairCommands(ProgramsBase):
         return self._seal(author, {"comment": feedback.comment}, sealer) if feedback else None
 
     def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
-        load_id = MentorLoad.id_for(mentor_id)
-        load = self.find(MentorLoad, load_id)
-        if load is None:
-            return MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
-        return load
+        return self._mentor_loads(tenant, actor, [mentor_id])[mentor_id]
+
+    def _mentor_loads(
+        self, tenant: str, actor: Actor, mentor_ids: Iterable[UUID]
+    ) -> dict[UUID, MentorLoad]:
+        """The mentors' loads, read in one query; a mentor without one yet gets a new one."""
+        ids = {MentorLoad.id_for(mentor_id): mentor_id for mentor_id in mentor_ids}
+        found, _ = self.find_many(ids)
+        loads = {}
+        for load_id, mentor_id in ids.items():
+            load = found.get(load_id)
+            if not isinstance(load, MentorLoad):
+                load = MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
+            loads[mentor_id] = load
+        return loads
 
 
 def _check_rating(rating: int | None) -> None:
