@@ -1,11 +1,11 @@
 """Bulk import of a synthetic region through the applications' own commands, in-process.
 
-Where it is safe (a fresh region, no other writer), many aggregates go in one save: a school's
-people are prepared and saved together, as the registry's XLSX import does; a school's meetings
-(and a group's members' feedback) are recorded on its pairs (the pair aggregate's own command
-methods) and saved together. Pairs and groups, orders go through
-`Programs.form_pair` and `Programs.approve_pairs`, one command each, and a school's survey
-responses through `Programs.submit_responses`, one command.
+Each school goes in through the batch commands a school would use for its paper records, each
+item checked as its single command checks it and saved together: the people prepared and saved
+together, as the registry's XLSX import does; the pairs and groups through
+`Programs.form_pairs`; the director's orders through `Programs.approve_pairs`; the meetings (and a
+group's members' feedback) through `Programs.record_meetings`, `SAVE_PAIRS` pairs a command; the
+survey responses through `Programs.submit_responses`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 from uuid import UUID
 
 from services.cli import registry_for_tools
-from services.programs.application import NewPair, NewResponse, Programs
-from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage, default_template_id
+from services.programs.application import (
+    Feedback,
+    JournalEntry,
+    MemberFeedback,
+    NewMeeting,
+    NewPair,
+    NewResponse,
+    Programs,
+)
+from services.programs.domain import MeetingFormat, MeetingKind, Stage, default_template_id
 from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
 from services.wiring import role_address
@@ -28,7 +34,6 @@ from shared.auth import Principal, Role
 from shared.database import WRITER_ROLE
 from shared.eventstore import actor_of
 from shared.keystore import PendingKeys
-from shared.personal_data import seal
 from shared.settings import Settings
 from shared.tenancy import Scope
 
@@ -37,6 +42,10 @@ from .generator import CONSENTS_SIGNED, PAIRS_APPROVED, SCHOOL_YEAR, Region, Sch
 OPERATOR = Principal("bench-operator", Role.OPERATOR, Scope(""))
 ORDER_LIMIT = 500  # pairs per order (the command's limit)
 SAVE_PAIRS = 100  # pairs whose meetings go in one save
+
+
+def feedback(rating: int | None, comment: str | None) -> Feedback | None:
+    return Feedback(rating, comment) if rating is not None or comment else None
 
 
 def school_principal(role: Role, school: SchoolPlan) -> Principal:
@@ -210,42 +219,32 @@ class Loader:
             )
 
     def _meetings(self, school: SchoolPlan, coordinator: Principal) -> None:
-        programs = self.apps.programs
-        actor = actor_of(coordinator)
-        keys: dict[UUID, bytes] = {}
-
-        def comment(author: UUID, text: str | None) -> Any:
-            if text is None:
-                return None
-            if author not in keys:
-                key = programs.keys.get(author)
-                assert key is not None
-                keys[author] = key
-            return seal(keys[author], author, {"comment": text})
-
+        """A school's meetings (and a group's members' feedback) through
+        `Programs.record_meetings`, one command per `SAVE_PAIRS` pairs."""
         for start in range(0, len(school.pairs), SAVE_PAIRS):
-            batch = []
-            for plan in school.pairs[start : start + SAVE_PAIRS]:
-                pair = programs.load(Pair, plan.id, "Пара")
-                for meeting in plan.meetings:
-                    pair.record_meeting(
-                        actor,
-                        meeting_id=meeting.id,
-                        kind=MeetingKind(meeting.kind),
-                        held_on=meeting.held_on,
-                        duration_minutes=45,
-                        meeting_format=MeetingFormat.IN_PERSON,
-                        topic="",
-                        mentor_rating=meeting.mentor_rating,
-                        mentor_comment=comment(plan.mentor_id, meeting.mentor_comment),
-                        mentee_rating=meeting.mentee_rating,
-                        mentee_comment=comment(plan.mentee_id, meeting.mentee_comment),
-                        today=date.today(),
+            self.apps.programs.record_meetings(
+                coordinator,
+                [
+                    JournalEntry(
+                        plan.id,
+                        NewMeeting(
+                            kind=MeetingKind(meeting.kind),
+                            held_on=meeting.held_on,
+                            duration_minutes=45,
+                            meeting_format=MeetingFormat.IN_PERSON,
+                            mentor=feedback(meeting.mentor_rating, meeting.mentor_comment),
+                            mentee=feedback(meeting.mentee_rating, meeting.mentee_comment),
+                            id=meeting.id,
+                        ),
+                        tuple(
+                            MemberFeedback(member, Feedback(rating))
+                            for member, rating in meeting.members_feedback
+                        ),
                     )
-                    for member, rating in meeting.members_feedback:
-                        pair.give_feedback(actor, meeting.id, member, rating, None)
-                batch.append(pair)
-            programs.store(*batch)
+                    for plan in school.pairs[start : start + SAVE_PAIRS]
+                    for meeting in plan.meetings
+                ],
+            )
 
     def _surveys(self, school: SchoolPlan, coordinator: Principal) -> None:
         """A school's responses through `Programs.submit_responses`, each checked against its

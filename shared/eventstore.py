@@ -17,14 +17,24 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+)
+from eventsourcing.domain import (
+    Aggregate,
+    DomainEventProtocol,
+    MutableOrImmutableAggregate,
+    event,
+)
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    Recording,
     Transcoder,
     Transcoding,
     TranscodingNotRegisteredError,
@@ -176,6 +186,16 @@ def project_events(aggregate: Any, events: Any) -> Any:
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
 
+def aggregate_of(
+    found: dict[UUID, Any], cls: type[TAggregate], aggregate_id: UUID, what: str
+) -> TAggregate:
+    """The aggregate of that class among those read, or a 404 naming what was looked for."""
+    aggregate = found.get(aggregate_id)
+    if not isinstance(aggregate, cls):
+        raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
+    return aggregate
+
+
 class EventStoreApplication(Application[UUID]):
     """Base of the write services' applications.
 
@@ -190,6 +210,28 @@ class EventStoreApplication(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return make_transcoder()
+
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """The library's save, but aggregates' events are collected without its `isinstance`
+        of each against two runtime protocols: ≈ 20 µs an aggregate on Python 3.11, as much as
+        encoding and inserting a one-event aggregate (a survey response, a registration)."""
+        if not all(isinstance(obj, Aggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing_event = ProcessingEvent[UUID]()
+        for aggregate in objs:
+            assert isinstance(aggregate, Aggregate)
+            processing_event.events.extend(aggregate.collect_events())
+            processing_event.aggregates[aggregate.id] = aggregate
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, as its save does
+        return recordings
 
     def find(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
         """The aggregate of that class, or None when there is none (yet)."""
@@ -221,8 +263,7 @@ class EventStoreApplication(Application[UUID]):
         for."""
         found, rows = self.find_many(wanted, reads)
         for aggregate_id, what in wanted.items():
-            if not isinstance(found.get(aggregate_id), cls):
-                raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
+            aggregate_of(found, cls, aggregate_id, what)
         return found, rows
 
     def load(self, cls: type[TAggregate], aggregate_id: UUID, what: str) -> TAggregate:

@@ -13,7 +13,7 @@ from services.registry.domain import ConsentKind, PersonKind
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
 from shared.errors import InvalidInput, NotFound, RuleViolated
-from shared.eventstore import Actor, actor_of
+from shared.eventstore import Actor, actor_of, aggregate_of
 from shared.keystore import Sealer
 
 from ..domain import (
@@ -60,6 +60,24 @@ class NewMeeting:
     mentor: Feedback | None = None
     mentee: Feedback | None = None
     id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class MemberFeedback:
+    """A participant's own feedback on a meeting (in a group, each mentee gives theirs)."""
+
+    author_id: UUID
+    feedback: Feedback
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A meeting of a pair or group as the school's journal has it, with the feedback its
+    members gave on it."""
+
+    pair_id: UUID
+    meeting: NewMeeting
+    members: tuple[MemberFeedback, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -252,37 +270,53 @@ class PairCommands(ProgramsBase):
         principal.require(CURATORS, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
         programme = self.load(Programme, pair.programme_id, "Программа")
-        sides = ((pair.mentor_id, meeting.mentor), (pair.mentee_ids[0], meeting.mentee))
         # The school, the members and the keys of the comments' authors in one round trip.
         found, sealer = self._registry(
-            [programme.school_id, *pair.people],
-            authors=[a for a, feedback in sides if feedback and feedback.comment],
+            [programme.school_id, *pair.people], authors=_authors(pair, meeting)
         )
         follow_school(principal, pair, school_of(found, programme.school_id))
-        meeting_id = meeting.id or uuid4()
-        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
-        self._check_people(pair, programme, found)
-        if meeting.mentee and len(pair.mentee_ids) > 1:
-            raise InvalidInput(
-                "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
-            )
-        for feedback in (meeting.mentor, meeting.mentee):
-            _check_rating(feedback.rating if feedback else None)
-        pair.record_meeting(
-            actor_of(principal),
-            meeting_id=meeting_id,
-            kind=meeting.kind,
-            held_on=meeting.held_on,
-            duration_minutes=meeting.duration_minutes,
-            meeting_format=meeting.meeting_format,
-            topic=meeting.topic,
-            mentor_rating=meeting.mentor.rating if meeting.mentor else None,
-            mentor_comment=self._comment(pair.mentor_id, meeting.mentor, sealer),
-            mentee_rating=meeting.mentee.rating if meeting.mentee else None,
-            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee, sealer),
-            today=date.today(),
+        meeting_id = self._record_checked(
+            actor_of(principal), pair, programme, meeting, found, sealer
         )
         return meeting_id, self.store(pair)
+
+    def record_meetings(self, principal: Principal, entries: Sequence[JournalEntry]) -> int:
+        """Meetings of many pairs and groups at once (e.g. a school's paper journal typed in),
+        with the group members' feedback, all or none (`Batch`): each checked as
+        `record_meeting` and `give_feedback` check one. The pairs are read in one query, their
+        programmes in another, the schools, the members and the comments' authors' keys in a
+        third; everything is saved together."""
+        principal.require(CURATORS, "записывать встречи")
+        pairs, _ = self.find_many({entry.pair_id for entry in entries})
+        known = [pair for pair in pairs.values() if isinstance(pair, Pair)]
+        programmes, _ = self.find_many({pair.programme_id for pair in known})
+        schools = [p.school_id for p in programmes.values() if isinstance(p, Programme)]
+        found, sealer = self._registry(
+            [*schools, *(person for pair in known for person in pair.people)],
+            authors=[
+                author
+                for entry in entries
+                if isinstance(pair := pairs.get(entry.pair_id), Pair)
+                for author in _authors(pair, entry.meeting, entry.members)
+            ],
+        )
+        actor = actor_of(principal)
+        followed: dict[UUID, Pair] = {}
+
+        def recorded(entry: JournalEntry) -> None:
+            pair = aggregate_of(pairs, Pair, entry.pair_id, "Пара")
+            programme = aggregate_of(programmes, Programme, pair.programme_id, "Программа")
+            if pair.id not in followed:
+                follow_school(principal, pair, school_of(found, programme.school_id))
+                followed[pair.id] = pair
+            meeting_id = self._record_checked(actor, pair, programme, entry.meeting, found, sealer)
+            for member in entry.members:
+                self._feedback(actor, pair, programme, meeting_id, member, found, sealer)
+
+        batch = Batch(entries)
+        batch.each(recorded)
+        batch.accept()
+        return self.store(*followed.values())
 
     def give_feedback(
         self,
@@ -295,19 +329,9 @@ class PairCommands(ProgramsBase):
         """A participant's rating and comment on a meeting, given after it."""
         principal.require(CURATORS, "записывать отзывы о встречах")
         pair, programme = self._pair_in_school(principal, pair_id)
-        pair.check_feedback(meeting_id, author_id)
         found, sealer = self._registry([author_id], authors=[author_id])
-        participant(found, programme.school_id, author_id, "Автор отзыва", date.today())
-        _check_rating(feedback.rating)
-        if feedback.rating is None and not feedback.comment:
-            raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")
-        pair.give_feedback(
-            actor_of(principal),
-            meeting_id,
-            author_id,
-            feedback.rating,
-            self._comment(author_id, feedback, sealer),
-        )
+        member = MemberFeedback(author_id, feedback)
+        self._feedback(actor_of(principal), pair, programme, meeting_id, member, found, sealer)
         return self.store(pair)
 
     def end_pair(self, principal: Principal, pair_id: UUID, ending: Ending) -> int:
@@ -336,6 +360,62 @@ class PairCommands(ProgramsBase):
         for mentee_id in pair.mentee_ids:
             participant(found, programme.school_id, mentee_id, "Наставляемый", today)
 
+    def _record_checked(
+        self,
+        actor: Actor,
+        pair: Pair,
+        programme: Programme,
+        meeting: NewMeeting,
+        found: dict[UUID, Any],
+        sealer: Sealer,
+    ) -> UUID:
+        """A meeting checked (its place in the sequence, the members' consents, the ratings)
+        and recorded on the pair, its comments sealed with their authors' keys."""
+        meeting_id = meeting.id or uuid4()
+        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
+        self._check_people(pair, programme, found)
+        if meeting.mentee and len(pair.mentee_ids) > 1:
+            raise InvalidInput(
+                "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
+            )
+        for feedback in (meeting.mentor, meeting.mentee):
+            _check_rating(feedback.rating if feedback else None)
+        pair.record_meeting(
+            actor,
+            meeting_id=meeting_id,
+            kind=meeting.kind,
+            held_on=meeting.held_on,
+            duration_minutes=meeting.duration_minutes,
+            meeting_format=meeting.meeting_format,
+            topic=meeting.topic,
+            mentor_rating=meeting.mentor.rating if meeting.mentor else None,
+            mentor_comment=self._comment(pair.mentor_id, meeting.mentor, sealer),
+            mentee_rating=meeting.mentee.rating if meeting.mentee else None,
+            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee, sealer),
+            today=date.today(),
+        )
+        return meeting_id
+
+    def _feedback(
+        self,
+        actor: Actor,
+        pair: Pair,
+        programme: Programme,
+        meeting_id: UUID,
+        member: MemberFeedback,
+        found: dict[UUID, Any],
+        sealer: Sealer,
+    ) -> None:
+        """A participant's feedback on a recorded meeting, checked and given."""
+        author_id, feedback = member.author_id, member.feedback
+        pair.check_feedback(meeting_id, author_id)
+        participant(found, programme.school_id, author_id, "Автор отзыва", date.today())
+        _check_rating(feedback.rating)
+        if feedback.rating is None and not feedback.comment:
+            raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")
+        comment = self._comment(author_id, feedback, sealer)
+        pair.give_feedback(actor, meeting_id, author_id, feedback.rating, comment)
+
     def _comment(
         self, author: UUID, feedback: Feedback | None, sealer: Sealer | None = None
     ) -> Any:
@@ -357,6 +437,16 @@ class PairCommands(ProgramsBase):
                 load = MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
             loads[mentor_id] = load
         return loads
+
+
+def _authors(pair: Pair, meeting: NewMeeting, members: Sequence[MemberFeedback] = ()) -> list[UUID]:
+    """Who wrote the free text of a meeting's feedback (sealed with their keys)."""
+    sides = (
+        (pair.mentor_id, meeting.mentor),
+        (pair.mentee_ids[0], meeting.mentee),
+        *((member.author_id, member.feedback) for member in members),
+    )
+    return [author for author, feedback in sides if feedback and feedback.comment]
 
 
 def _check_rating(rating: int | None) -> None:
