@@ -37,6 +37,27 @@ def meeting(
     return NewMeeting(kind, held_on, 45, MeetingFormat.IN_PERSON, "", mentor, mentee, uuid4())
 
 
+async def pair_whose_mentee_withdrew(world: World, programme: str) -> UUID:
+    """An approved pair whose (adult) mentee then withdrew the consent to processing."""
+    mentor = await world.person("s1", "Наставник Второй", "mentor")
+    mentee = await world.person("s1", "Молодой Специалист Отозвавший", "mentee", consent=False)
+    consent = await world.api.command(
+        "registry",
+        f"/people/{mentee}/consents",
+        world.coordinator("s1"),
+        {"signed_on": str(date.today())},
+    )
+    pair = UUID(await world.pair("s1", programme, mentor, mentee))
+    await world.api.command(
+        "registry",
+        f"/people/{mentee}/consents/{consent['id']}/withdrawal",
+        world.coordinator("s1"),
+        {"withdrawn_on": str(date.today())},
+        expect=200,
+    )
+    return pair
+
+
 async def test_a_journal_is_recorded_whole_or_refused_naming_each_entry(
     world: World, settings: Settings, events: EventCounter
 ) -> None:
@@ -49,6 +70,7 @@ async def test_a_journal_is_recorded_whole_or_refused_naming_each_entry(
         for n in ("Один", "Два")
     ]
     outsider = UUID(await world.person("s1", "Ученик Чужой", "mentee", birth_date=PUPIL))
+    withdrawn = await pair_whose_mentee_withdrew(world, programme)
     coordinator = Principal("test", Role.SCHOOL_COORDINATOR, Scope(world.paths["s1"]))
 
     def run(command: Any) -> AppError | None:
@@ -91,6 +113,9 @@ async def test_a_journal_is_recorded_whole_or_refused_naming_each_entry(
             meeting(MeetingKind.PLANNING),
             (MemberFeedback(outsider, Feedback(5)),),
         ),
+        # each of the pair's meetings is refused, not only the first
+        JournalEntry(withdrawn, meeting(MeetingKind.INTRODUCTION)),
+        JournalEntry(withdrawn, meeting(MeetingKind.INTRODUCTION, mentor=Feedback(7))),
     ]
 
     before = await events()
@@ -117,6 +142,8 @@ async def test_a_journal_is_recorded_whole_or_refused_naming_each_entry(
     assert [(p["item"], p["code"]) for p in refused.details["problems"]] == [
         (4, "group_feedback"),
         (5, "not_a_member"),
+        (6, "consent_missing"),
+        (7, "consent_missing"),
     ]
     assert after_refusal == before
     assert stored is None

@@ -3,7 +3,7 @@ director's order, the individual plan, meetings with feedback, and the end of th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 from services.registry.domain import ConsentKind, PersonKind
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import InvalidInput, NotFound, RuleViolated
+from shared.errors import AppError, InvalidInput, NotFound, RuleViolated
 from shared.eventstore import Actor, actor_of, aggregate_of
 from shared.keystore import Sealer
 
@@ -276,7 +276,11 @@ class PairCommands(ProgramsBase):
         )
         follow_school(principal, pair, school_of(found, programme.school_id))
         meeting_id = self._record_checked(
-            actor_of(principal), pair, programme, meeting, found, sealer
+            actor_of(principal),
+            pair,
+            meeting,
+            lambda: self._check_people(pair, programme, found),
+            sealer,
         )
         return meeting_id, self.store(pair)
 
@@ -302,6 +306,19 @@ class PairCommands(ProgramsBase):
         )
         actor = actor_of(principal)
         followed: dict[UUID, Pair] = {}
+        # A pair's members are checked once: the batch's reads and day are the same for each of
+        # its meetings, and so is the answer.
+        members_checked: dict[UUID, AppError | None] = {}
+
+        def check_members(pair: Pair, programme: Programme) -> None:
+            if pair.id not in members_checked:
+                try:
+                    self._check_people(pair, programme, found)
+                    members_checked[pair.id] = None
+                except AppError as error:
+                    members_checked[pair.id] = error
+            if (refusal := members_checked[pair.id]) is not None:
+                raise refusal
 
         def recorded(entry: JournalEntry) -> None:
             pair = aggregate_of(pairs, Pair, entry.pair_id, "Пара")
@@ -309,7 +326,9 @@ class PairCommands(ProgramsBase):
             if pair.id not in followed:
                 follow_school(principal, pair, school_of(found, programme.school_id))
                 followed[pair.id] = pair
-            meeting_id = self._record_checked(actor, pair, programme, entry.meeting, found, sealer)
+            meeting_id = self._record_checked(
+                actor, pair, entry.meeting, lambda: check_members(pair, programme), sealer
+            )
             for member in entry.members:
                 self._feedback(actor, pair, programme, meeting_id, member, found, sealer)
 
@@ -364,16 +383,15 @@ class PairCommands(ProgramsBase):
         self,
         actor: Actor,
         pair: Pair,
-        programme: Programme,
         meeting: NewMeeting,
-        found: dict[UUID, Any],
+        check_people: Callable[[], None],
         sealer: Sealer,
     ) -> UUID:
         """A meeting checked (its place in the sequence, the members' consents, the ratings)
         and recorded on the pair, its comments sealed with their authors' keys."""
         meeting_id = meeting.id or uuid4()
         pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
-        self._check_people(pair, programme, found)
+        check_people()
         if meeting.mentee and len(pair.mentee_ids) > 1:
             raise InvalidInput(
                 "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
