@@ -155,7 +155,7 @@ class Recorder(PostgresApplicationRecorder):
         and the rows of `reads`, sent in the same round trip."""
         statement = SQL(
             "SELECT originator_id, originator_version, topic, state FROM {0}.{1}"
-            " WHERE originator_id = ANY(%s){2} ORDER BY originator_id, originator_version"
+            " WHERE originator_id = ANY(%b){2} ORDER BY originator_id, originator_version"
         ).format(
             Identifier(self.datastore.schema),
             Identifier(self.events_table_name),
