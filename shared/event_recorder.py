@@ -125,7 +125,7 @@ class Recorder(PostgresApplicationRecorder):
         """The library's insert of the events in their order, returning their notification ids,
         but from four arrays sent in binary instead of an array of the composite stored-event
         type: psycopg dumps a composite in Python and as text (a bytea state hex-escaped within
-        the composite's literal), which cost ≈ 35 µs an event in the client and ≈ 80 µs in the
+        the composite's literal), which cost ≈ 35 µs an event in the client and ≈ 85 µs in the
         server; binary arrays cost ≈ 3 µs and ≈ 20 µs."""
         return SQL(
             "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state)"
