@@ -1,26 +1,37 @@
 """Bulk import of a synthetic region through the applications' own commands, in-process.
 
-Where it is safe (a fresh region, no other writer), many aggregates go in one save: a school's
-people are prepared and saved together, as the registry's XLSX import does; a school's meetings
-(and a group's members' feedback) are recorded on its pairs (the pair aggregate's own command
-methods) and saved together. Pairs and groups, orders go through
-`Programs.form_pair` and `Programs.approve_pairs`, one command each, and a school's survey
-responses through `Programs.submit_responses`, one command.
+Each school goes in through the batch commands a school would use for its paper records, each
+item checked as its single command checks it and saved together: the people prepared and saved
+together, as the registry's XLSX import does; the pairs and groups through
+`Programs.form_pairs`; the director's orders through `Programs.approve_pairs`; the meetings (and a
+group's members' feedback) through `Programs.record_meetings`, `SAVE_PAIRS` pairs a command; the
+survey responses through `Programs.submit_responses`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from multiprocessing.util import Finalize
 from uuid import UUID
 
 from services.cli import registry_for_tools
-from services.programs.application import NewResponse, Programs
-from services.programs.domain import MeetingFormat, MeetingKind, Pair, Stage, default_template_id
+from services.programs.application import (
+    Feedback,
+    JournalEntry,
+    MemberFeedback,
+    NewMeeting,
+    NewPair,
+    NewResponse,
+    Programs,
+)
+from services.programs.domain import MeetingFormat, MeetingKind, Stage, default_template_id
 from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
 from services.wiring import role_address
@@ -28,15 +39,65 @@ from shared.auth import Principal, Role
 from shared.database import WRITER_ROLE
 from shared.eventstore import actor_of
 from shared.keystore import PendingKeys
-from shared.personal_data import seal
 from shared.settings import Settings
 from shared.tenancy import Scope
 
-from .generator import CONSENTS_SIGNED, PAIRS_APPROVED, SCHOOL_YEAR, Region, SchoolPlan
+from .generator import (
+    CONSENTS_SIGNED,
+    PAIRS_APPROVED,
+    SCHOOL_YEAR,
+    SIZES,
+    PairPlan,
+    Region,
+    SchoolPlan,
+)
 
 OPERATOR = Principal("bench-operator", Role.OPERATOR, Scope(""))
 ORDER_LIMIT = 500  # pairs per order (the command's limit)
-SAVE_PAIRS = 100  # pairs whose meetings go in one save
+SAVE_PAIRS = 100  # pairs whose meetings go in one command (and one save)
+PLANS_KEPT = 4  # schools' plans a worker keeps for their next tasks
+
+
+def feedback(rating: int | None, comment: str | None) -> Feedback | None:
+    return Feedback(rating, comment) if rating is not None or comment else None
+
+
+def journal(pairs: list[PairPlan]) -> list[JournalEntry]:
+    """The pairs' meetings, with a group's members' feedback, as a school's journal has them."""
+    return [
+        JournalEntry(
+            plan.id,
+            NewMeeting(
+                kind=MeetingKind(meeting.kind),
+                held_on=meeting.held_on,
+                duration_minutes=45,
+                meeting_format=MeetingFormat.IN_PERSON,
+                mentor=feedback(meeting.mentor_rating, meeting.mentor_comment),
+                mentee=feedback(meeting.mentee_rating, meeting.mentee_comment),
+                id=meeting.id,
+            ),
+            tuple(
+                MemberFeedback(member, Feedback(rating))
+                for member, rating in meeting.members_feedback
+            ),
+        )
+        for plan in pairs
+        for meeting in plan.meetings
+    ]
+
+
+def survey_responses(school: SchoolPlan) -> list[NewResponse]:
+    """The school's answered questionnaires, on the platform's default templates."""
+    return [
+        NewResponse(
+            default_template_id(survey.purpose),
+            survey.respondent_id,
+            survey.answered_on,
+            survey.answers,
+            survey.pair_id,
+        )
+        for survey in school.surveys
+    ]
 
 
 def school_principal(role: Role, school: SchoolPlan) -> Principal:
@@ -82,21 +143,74 @@ def applications(settings: Settings) -> Iterator[Applications]:
             apps.close()
 
 
+@dataclass(frozen=True)
+class Task:
+    """A share of the import one worker runs: a school's people, pairs and orders (`SETUP`),
+    then, once they are stored, its meetings `SAVE_PAIRS` pairs at a time and its surveys."""
+
+    kind: str
+    school: int
+    start: int = 0  # the first of the pairs whose meetings it records
+
+
+SETUP, MEETINGS, SURVEYS = "setup", "meetings", "surveys"
+
+
+@dataclass
+class Report:
+    """What a worker's task did: its commands' time per stage and what it stored."""
+
+    worker: int
+    seconds: dict[str, float]
+    counts: Counter[str]
+    follow_ups: list[Task]
+
+
 class Loader:
+    """A worker's side of the import: runs tasks on the schools it is given, timing only the
+    commands (a school's plan is generated before its commands, and kept for its next tasks)."""
+
     def __init__(self, apps: Applications, region: Region) -> None:
         self.apps = apps
         self.region = region
-        self.times = StageTimes()
-        self.pairs = 0
-        self.people = 0
-        self.surveys = 0
-        self.groups = 0
+        self.plans: dict[int, SchoolPlan] = {}
 
-    def load(self) -> None:
-        with self.times.stage("organisations"):
+    def organisations(self) -> Report:
+        times = StageTimes()
+        with times.stage("organisations"):
             self._organisations()
-        for school in self.region.schools():
-            self.load_school(school)
+        return Report(os.getpid(), times.seconds, Counter(), [])
+
+    def run(self, task: Task) -> Report:
+        school = self._plan(task.school)
+        coordinator = school_principal(Role.SCHOOL_COORDINATOR, school)
+        times, counts, follow_ups = StageTimes(), Counter[str](), []
+        if task.kind == SETUP:
+            with times.stage("people"):
+                self._people(school, coordinator)
+            with times.stage("programme and pairs"):
+                self._programme(school, coordinator)
+            with times.stage("orders"):
+                self._orders(school)
+            counts.update(
+                participants=len(school.people),
+                pairs=len(school.pairs),
+                groups=sum(pair.is_group for pair in school.pairs),
+            )
+            follow_ups = [
+                Task(MEETINGS, task.school, start)
+                for start in range(0, len(school.pairs), SAVE_PAIRS)
+            ] + [Task(SURVEYS, task.school)]
+        elif task.kind == MEETINGS:
+            entries = journal(school.pairs[task.start : task.start + SAVE_PAIRS])
+            with times.stage("meetings"):
+                self.apps.programs.record_meetings(coordinator, entries)
+        else:
+            responses = survey_responses(school)
+            with times.stage("surveys"):
+                self.apps.programs.submit_responses(coordinator, school.programme_id, responses)
+            counts.update(survey_responses=len(responses))
+        return Report(os.getpid(), times.seconds, counts, follow_ups)
 
     def _organisations(self) -> None:
         registry = self.apps.registry
@@ -118,18 +232,12 @@ class Loader:
                 OPERATOR, OrganisationKind.SCHOOL, school.name, municipality.id, school.id
             )
 
-    def load_school(self, school: SchoolPlan) -> None:
-        coordinator = school_principal(Role.SCHOOL_COORDINATOR, school)
-        with self.times.stage("people"):
-            self._people(school, coordinator)
-        with self.times.stage("programme and pairs"):
-            self._programme(school, coordinator)
-        with self.times.stage("orders"):
-            self._orders(school)
-        with self.times.stage("meetings"):
-            self._meetings(school, coordinator)
-        with self.times.stage("surveys"):
-            self._surveys(school, coordinator)
+    def _plan(self, number: int) -> SchoolPlan:
+        if number not in self.plans:
+            if len(self.plans) >= PLANS_KEPT:
+                del self.plans[next(iter(self.plans))]
+            self.plans[number] = self.region.school(number)
+        return self.plans[number]
 
     def _people(self, school: SchoolPlan, coordinator: Principal) -> None:
         registry = self.apps.registry
@@ -175,7 +283,6 @@ class Loader:
                 entry.person.record_mentee_profile(actor, list(person.categories), None, [])
             prepared.append(entry)
         registry.save_prepared(school.organisation.id, prepared, pending)
-        self.people += len(prepared)
 
     def _programme(self, school: SchoolPlan, coordinator: Principal) -> None:
         programs = self.apps.programs
@@ -189,17 +296,11 @@ class Loader:
         )
         director = school_principal(Role.SCHOOL_DIRECTOR, school)
         programs.move_to_stage(director, school.programme_id, Stage.WORK_OF_PAIRS)
-        for pair in school.pairs:
-            programs.form_pair(
-                coordinator,
-                school.programme_id,
-                pair.form,
-                pair.mentor_id,
-                list(pair.mentee_ids),
-                pair_id=pair.id,
-            )
-        self.pairs += len(school.pairs)
-        self.groups += sum(pair.is_group for pair in school.pairs)
+        programs.form_pairs(
+            coordinator,
+            school.programme_id,
+            [NewPair(p.form, p.mentor_id, list(p.mentee_ids), id=p.id) for p in school.pairs],
+        )
 
     def _orders(self, school: SchoolPlan) -> None:
         director = school_principal(Role.SCHOOL_DIRECTOR, school)
@@ -213,59 +314,69 @@ class Loader:
                 ids[start : start + ORDER_LIMIT],
             )
 
-    def _meetings(self, school: SchoolPlan, coordinator: Principal) -> None:
-        programs = self.apps.programs
-        actor = actor_of(coordinator)
-        keys: dict[UUID, bytes] = {}
 
-        def comment(author: UUID, text: str | None) -> Any:
-            if text is None:
-                return None
-            if author not in keys:
-                key = programs.keys.get(author)
-                assert key is not None
-                keys[author] = key
-            return seal(keys[author], author, {"comment": text})
+@dataclass
+class Imported:
+    """The whole import: what each stage's commands took, summed over the workers, each
+    worker's commands' time, and what was stored."""
 
-        for start in range(0, len(school.pairs), SAVE_PAIRS):
-            batch = []
-            for plan in school.pairs[start : start + SAVE_PAIRS]:
-                pair = programs.load(Pair, plan.id, "Пара")
-                for meeting in plan.meetings:
-                    pair.record_meeting(
-                        actor,
-                        meeting_id=meeting.id,
-                        kind=MeetingKind(meeting.kind),
-                        held_on=meeting.held_on,
-                        duration_minutes=45,
-                        meeting_format=MeetingFormat.IN_PERSON,
-                        topic="",
-                        mentor_rating=meeting.mentor_rating,
-                        mentor_comment=comment(plan.mentor_id, meeting.mentor_comment),
-                        mentee_rating=meeting.mentee_rating,
-                        mentee_comment=comment(plan.mentee_id, meeting.mentee_comment),
-                        today=date.today(),
-                    )
-                    for member, rating in meeting.members_feedback:
-                        pair.give_feedback(actor, meeting.id, member, rating, None)
-                batch.append(pair)
-            programs.store(*batch)
+    stages: dict[str, float] = field(default_factory=dict)
+    workers: dict[int, float] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
 
-    def _surveys(self, school: SchoolPlan, coordinator: Principal) -> None:
-        """A school's responses through `Programs.submit_responses`, each checked against its
-        template, saved together."""
-        self.apps.programs.submit_responses(
-            coordinator,
-            school.programme_id,
-            [
-                NewResponse(
-                    default_template_id(survey.purpose),
-                    survey.respondent_id,
-                    survey.answered_on,
-                    survey.answers,
-                    survey.pair_id,
-                )
-                for survey in school.surveys
-            ],
+    def add(self, report: Report) -> None:
+        for stage, seconds in report.seconds.items():
+            self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+        self.workers[report.worker] = self.workers.get(report.worker, 0.0) + sum(
+            report.seconds.values()
         )
-        self.surveys += len(school.surveys)
+        self.counts.update(report.counts)
+
+    @property
+    def seconds(self) -> float:
+        """The commands' time of the busiest worker: the workers run side by side."""
+        return max(self.workers.values())
+
+
+def import_region(settings: Settings, region: Region, workers: int) -> Imported:
+    """The organisations first, then every school's tasks on `workers` processes: a school's
+    meetings and surveys are queued once its setup is done, so a big school's meetings are
+    shared out too."""
+    imported = Imported()
+    with applications(settings) as apps:
+        organisations = Loader(apps, region).organisations()
+    imported.add(organisations)
+    organisations_worker = imported.workers.pop(organisations.worker)
+    context = multiprocessing.get_context("spawn")  # no inherited connections
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_open_worker,
+        initargs=(settings, region.size.name, region.seed),
+    ) as pool:
+        running = {pool.submit(_run, Task(SETUP, n)) for n in range(region.size.schools)}
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                report = future.result()
+                imported.add(report)
+                running |= {pool.submit(_run, task) for task in report.follow_ups}
+    for worker in imported.workers:
+        imported.workers[worker] += organisations_worker  # they waited for it
+    return imported
+
+
+_worker: Loader | None = None
+
+
+def _open_worker(settings: Settings, size: str, seed: int) -> None:
+    global _worker
+    resources = ExitStack()
+    apps = resources.enter_context(applications(settings))
+    Finalize(resources, resources.close, exitpriority=10)
+    _worker = Loader(apps, Region(SIZES[size], seed))
+
+
+def _run(task: Task) -> Report:
+    assert _worker is not None
+    return _worker.run(task)

@@ -150,7 +150,8 @@ def markdown(results: dict[str, Any]) -> str:
     )
     imp = results.get("bulk_import", {})
     lines.append(
-        f"| 2 | bulk import (in-process commands) | {_fmt(imp.get('events_per_s'))} events/s"
+        f"| 2 | bulk import (commands in {_fmt(imp.get('workers', 1))} processes) |"
+        f" {_fmt(imp.get('events_per_s'))} events/s"
         f" ({_fmt(imp.get('events'))} events in {_fmt(imp.get('seconds'))} s) |"
         f" COPY {_fmt(_get(b, 'copy.rows_per_s'))}/s → {_fmt(r.get('import_vs_copy'))} |"
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -96,7 +97,8 @@ class Recorder(PostgresApplicationRecorder):
         riding: Sequence[RidingRows] = (),
         **_: Any,
     ) -> None:
-        """The library's insert, with the riding rows' INSERTs as CTEs."""
+        """The events as four arrays in binary (`_insert_events_statement`), with the riding
+        rows' INSERTs as CTEs."""
         ctes: list[Composed] = []
         params: list[Any] = []
         for rows in riding:
@@ -104,14 +106,32 @@ class Recorder(PostgresApplicationRecorder):
             if insert is not None:
                 ctes.append(SQL("riding_{0} AS ({1})").format(len(ctes), insert[0]))
                 params += insert[1]
-        statement: Composed = self.insert_events_statement
+        statement: Composed = self._insert_events_statement
         if ctes:
             statement = SQL("WITH {0} {1}").format(SQL(", ").join(ctes), statement)
-        events = [
-            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-            for e in stored_events
-        ]
-        curs.execute(statement, [*params, events])
+        curs.execute(
+            statement,
+            [
+                *params,
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            ],
+        )
+
+    @cached_property
+    def _insert_events_statement(self) -> Composed:
+        """The library's insert of the events in their order, returning their notification ids,
+        but from four arrays sent in binary instead of an array of the composite stored-event
+        type: psycopg dumps a composite in Python and as text (a bytea state hex-escaped within
+        the composite's literal), which cost ≈ 35 µs an event in the client and ≈ 85 µs in the
+        server; binary arrays cost ≈ 3 µs and ≈ 20 µs."""
+        return SQL(
+            "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[])"
+            " RETURNING notification_id"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
 
     @property
     def _begin_lock_and_notify(self) -> Composed:
@@ -129,14 +149,18 @@ class Recorder(PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events_of(
-        self, originator_ids: Sequence[UUID], reads: Sequence[Read] = ()
+        self, originator_ids: Sequence[UUID], reads: Sequence[Read] = (), first_only: bool = False
     ) -> tuple[list[StoredEvent], list[list[tuple[Any, ...]]]]:
-        """Every event of these aggregates in one query, in order; and the rows of `reads`,
-        sent in the same round trip."""
+        """Every event of these aggregates (or only the first of each) in one query, in order;
+        and the rows of `reads`, sent in the same round trip."""
         statement = SQL(
             "SELECT originator_id, originator_version, topic, state FROM {0}.{1}"
-            " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+            " WHERE originator_id = ANY(%b){2} ORDER BY originator_id, originator_version"
+        ).format(
+            Identifier(self.datastore.schema),
+            Identifier(self.events_table_name),
+            SQL(" AND originator_version = 1" if first_only else ""),
+        )
         with self.datastore.get_connection() as connection:
             cursors = []
             with connection.pipeline() if reads else contextlib.nullcontext():

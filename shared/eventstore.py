@@ -17,14 +17,24 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+)
+from eventsourcing.domain import (
+    Aggregate,
+    DomainEventProtocol,
+    MutableOrImmutableAggregate,
+    event,
+)
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    Recording,
     Transcoder,
     Transcoding,
     TranscodingNotRegisteredError,
@@ -118,15 +128,46 @@ def register_transcodings(transcoder: JSONTranscoder) -> None:
         transcoder.register(transcoding)
 
 
+class _NotPlain(Exception):
+    """A value the fast encoder leaves to the library's (a float, an unregistered type)."""
+
+
 class FastJSONTranscoder(JSONTranscoder):
-    """The library's JSON format, decoded by msgspec.
+    """The library's JSON format, encoded and decoded by msgspec.
 
     The library decodes with `json` and a Python `object_hook` called for every object; decoding
     was a third of the time of loading an aggregate and of projecting an event. Here msgspec
     parses the whole document in C, then only the values are walked, bottom-up as the hook is,
-    so custom values (`{"_type_": name, "_data_": data}`) come back exactly as before. Encoding
-    is the library's own, so stored events keep one format.
+    so custom values (`{"_type_": name, "_data_": data}`) come back exactly as before.
+
+    Encoding is the same walk the other way: registered types become their custom values, then
+    msgspec writes the bytes the library's `json` would (compact, UTF-8, same escapes): ≈ 11 µs
+    an event instead of ≈ 17. A value whose text could differ (a float, an unregistered type)
+    sends the event through the library's own encoder, so stored events keep one format.
     """
+
+    def encode(self, obj: Any) -> bytes:
+        try:
+            return msgspec.json.encode(self._plain(obj))
+        except _NotPlain:
+            return super().encode(obj)
+
+    def _plain(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or value is None:
+            return value
+        if kind is dict:
+            return {_plain_key(key): self._plain(item) for key, item in value.items()}
+        if kind is list or kind is tuple:
+            return [self._plain(item) for item in value]
+        transcoding = self.types.get(kind)
+        if transcoding is not None:
+            return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(value))}
+        if isinstance(value, str):  # a StrEnum: `json` writes the string it is
+            return str.__str__(value)
+        if isinstance(value, int):  # an IntEnum: `json` writes the number it is
+            return int.__index__(value)
+        raise _NotPlain
 
     def decode(self, data: bytes) -> Any:
         return self._revive(msgspec.json.decode(data))
@@ -154,6 +195,14 @@ class FastJSONTranscoder(JSONTranscoder):
         return transcoding.decode(data)
 
 
+def _plain_key(key: Any) -> str:
+    if type(key) is str:
+        return key
+    if isinstance(key, str):
+        return str.__str__(key)
+    raise _NotPlain  # `json` turns numbers, booleans and None into keys of its own spelling
+
+
 def make_transcoder() -> FastJSONTranscoder:
     transcoder = FastJSONTranscoder()
     register_transcodings(transcoder)
@@ -176,6 +225,16 @@ def project_events(aggregate: Any, events: Any) -> Any:
 TAggregate = TypeVar("TAggregate", bound=Aggregate)
 
 
+def aggregate_of(
+    found: dict[UUID, Any], cls: type[TAggregate], aggregate_id: UUID, what: str
+) -> TAggregate:
+    """The aggregate of that class among those read, or a 404 naming what was looked for."""
+    aggregate = found.get(aggregate_id)
+    if not isinstance(aggregate, cls):
+        raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
+    return aggregate
+
+
 class EventStoreApplication(Application[UUID]):
     """Base of the write services' applications.
 
@@ -191,6 +250,28 @@ class EventStoreApplication(Application[UUID]):
     def construct_transcoder(self) -> Transcoder:
         return make_transcoder()
 
+    def save(
+        self,
+        *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None,
+        **kwargs: Any,
+    ) -> list[Recording[UUID]]:
+        """The library's save, but aggregates' events are collected without its `isinstance`
+        of each against two runtime protocols: ≈ 20 µs an aggregate on Python 3.11, as much as
+        encoding and inserting a one-event aggregate (a survey response, a registration)."""
+        if not all(isinstance(obj, Aggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing_event = ProcessingEvent[UUID]()
+        for aggregate in objs:
+            assert isinstance(aggregate, Aggregate)
+            processing_event.events.extend(aggregate.collect_events())
+            processing_event.aggregates[aggregate.id] = aggregate
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, as its save does
+        return recordings
+
     def find(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
         """The aggregate of that class, or None when there is none (yet)."""
         try:
@@ -200,13 +281,14 @@ class EventStoreApplication(Application[UUID]):
         return aggregate if isinstance(aggregate, cls) else None
 
     def find_many(
-        self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = ()
+        self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = (), as_created: bool = False
     ) -> tuple[dict[UUID, Any], list[list[tuple[Any, ...]]]]:
         """Aggregates by id, read in one query (the missing ones left out); and the rows of
-        `reads`, sent in the same round trip."""
+        `reads`, sent in the same round trip. `as_created`: each as its first event made it,
+        for a decision on what only the creation sets (never to be saved)."""
         recorder = self.recorder
         assert isinstance(recorder, Recorder)
-        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads)
+        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads, as_created)
         aggregates = {
             originator_id: project_events(None, map(self.mapper.to_domain_event, events))
             for originator_id, events in groupby(stored, key=attrgetter("originator_id"))
@@ -220,8 +302,7 @@ class EventStoreApplication(Application[UUID]):
         for."""
         found, rows = self.find_many(wanted, reads)
         for aggregate_id, what in wanted.items():
-            if not isinstance(found.get(aggregate_id), cls):
-                raise NotFound("not_found", f"{what} не найден(а)", id=str(aggregate_id))
+            aggregate_of(found, cls, aggregate_id, what)
         return found, rows
 
     def load(self, cls: type[TAggregate], aggregate_id: UUID, what: str) -> TAggregate:

@@ -25,7 +25,7 @@ from shared.personal_data import (
 )
 
 KEYS_QUERY = (
-    "SELECT subject_id, master_key_id, wrapped_key FROM person_keys WHERE subject_id = ANY(%s)"
+    "SELECT subject_id, master_key_id, wrapped_key FROM person_keys WHERE subject_id = ANY(%b)"
 )
 
 # A known subject whose key proves at start that the configured master key is the right one.
@@ -74,10 +74,11 @@ class NewKeys:
     def insert(self) -> tuple[SQL, list[Any]] | None:
         if not self.rows:
             return None
+        # Arrays in binary (%b): as text, psycopg spends ≈ 7 µs on a bytea element, 4 on a uuid.
         return (
             SQL(
                 "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
-                " SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bytea[])"
+                " SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bytea[])"
             ),
             [list(column) for column in zip(*self.rows, strict=True)],
         )
@@ -154,7 +155,7 @@ class KeyVault:
 
     def delete_many(self, subjects: list[UUID]) -> None:
         with self.pool.connection() as connection:
-            connection.execute("DELETE FROM person_keys WHERE subject_id = ANY(%s)", (subjects,))
+            connection.execute("DELETE FROM person_keys WHERE subject_id = ANY(%b)", (subjects,))
 
     def get(self, subject: UUID) -> bytes | None:
         return self.keys_for([subject])[subject]

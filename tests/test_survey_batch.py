@@ -1,5 +1,5 @@
 """A school's survey responses submitted together: each checked as one response is, all stored
-or none."""
+or none, and a refusal names every response refused."""
 
 from __future__ import annotations
 
@@ -48,13 +48,13 @@ async def test_responses_submitted_together_are_checked_and_stored_all_or_none(
         entry, UUID(other), date.today(), diagnostics | {"independence": 3}, UUID(pair)
     )
 
-    def submit(responses: list[NewResponse]) -> str:
+    def submit(responses: list[NewResponse]) -> AppError | None:
         with applications(settings) as apps:
             try:
                 apps.programs.submit_responses(coordinator, UUID(programme), responses)
             except AppError as refused:
-                return refused.code
-            return "stored"
+                return refused
+            return None
 
     before = await events()
     refused = await asyncio.to_thread(submit, [*good, outsider])
@@ -67,9 +67,12 @@ async def test_responses_submitted_together_are_checked_and_stored_all_or_none(
         id=programme,
     )
 
-    assert refused == "not_a_member"  # the outsider's answers are complete but not theirs
+    assert refused is not None
+    assert refused.code == "batch_refused"
+    # the outsider's answers are complete but the pair is not theirs
+    assert [(p["item"], p["code"]) for p in refused.details["problems"]] == [(3, "not_a_member")]
     assert after_refusal == before
-    assert stored == "stored"
+    assert stored is None
     assert after[1] == before[1] + 2
     counts = {r["purpose"]: r["responses"] for r in results["data"]["surveyResults"]}
     assert counts[str(Purpose.ENTRY_DIAGNOSTICS)] == counts[str(Purpose.MENTOR_SATISFACTION)] == 1

@@ -46,9 +46,10 @@ class Reservation:
     def write(self, cursor: psycopg.Cursor[Any]) -> None:
         if not self.entries:
             return
+        # Arrays in binary (%b): as text, psycopg spends ≈ 7 µs on a bytea element, 4 on a uuid.
         cursor.execute(
             "INSERT INTO person_fingerprints (school_id, fingerprint, person_id)"
-            " SELECT %s, * FROM unnest(%s::bytea[], %s::uuid[]) ON CONFLICT DO NOTHING",
+            " SELECT %s, * FROM unnest(%b::bytea[], %b::uuid[]) ON CONFLICT DO NOTHING",
             (self.school_id, list(self.entries), list(self.entries.values())),
         )
         if cursor.rowcount != len(self.entries):
@@ -80,7 +81,7 @@ class PersonIndex:
         with self.pool.connection() as connection:
             rows = connection.execute(
                 "SELECT fingerprint FROM person_fingerprints"
-                " WHERE school_id = %s AND fingerprint = ANY(%s)",
+                " WHERE school_id = %s AND fingerprint = ANY(%b)",
                 (school_id, fingerprints),
             ).fetchall()
         return {bytes(row[0]) for row in rows}

@@ -1,7 +1,15 @@
 """Programs commands, grouped by what they act on; `Programs` is the one application that
 writes the `programs_events` stream."""
 
-from .pairs import Ending, Feedback, NewMeeting, PairCommands
+from .pairs import (
+    Ending,
+    Feedback,
+    JournalEntry,
+    MemberFeedback,
+    NewMeeting,
+    NewPair,
+    PairCommands,
+)
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
 from .roadmap import RoadmapCommands
@@ -14,4 +22,13 @@ class Programs(
     """Every command of the programs service."""
 
 
-__all__ = ["Ending", "Feedback", "NewMeeting", "NewResponse", "Programs"]
+__all__ = [
+    "Ending",
+    "Feedback",
+    "JournalEntry",
+    "MemberFeedback",
+    "NewMeeting",
+    "NewPair",
+    "NewResponse",
+    "Programs",
+]

@@ -3,15 +3,15 @@ eligibility of people, never taken from the client) and the personal-data keys."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from services.registry.application import RegistryState
 from services.registry.domain import ConsentKind, Organisation, Person
 from shared.auth import Principal
-from shared.errors import NotFound, RuleViolated
+from shared.errors import AppError, NotFound, PermissionDenied, RuleViolated
 from shared.eventstore import EventStoreApplication, TenantAggregate, actor_of
 from shared.keystore import KeyVault, Sealer
 from shared.personal_data import Sealed
@@ -106,3 +106,51 @@ def school_of(found: dict[UUID, Any], school_id: UUID) -> Organisation:
 def follow_school(principal: Principal, aggregate: TenantAggregate, school: Organisation) -> None:
     principal.require_scope(school.tenant)
     aggregate.follow_school(actor_of(principal), school.tenant)
+
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Batch(Generic[Item]):
+    """The items of a batch command, accepted all or none.
+
+    Each item is checked as its single command checks one, and every item is checked even after
+    one is refused: like the XLSX import with its rows, the refusal names every item refused
+    (its number from 1, code, message, details), so that a school fixes them all at once and
+    sends the batch again. A batch of one is refused with that item's own error, as its single
+    command would be. A permission problem refuses the batch at once: it is not about an item.
+    """
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = items
+        self.refused: dict[int, AppError] = {}
+
+    def each(self, check: Callable[[Item], Result]) -> list[Result]:
+        """`check` of every item not refused yet; what it returned for those it accepted."""
+        accepted = []
+        for number, item in enumerate(self.items, start=1):
+            if number in self.refused:
+                continue
+            try:
+                accepted.append(check(item))
+            except PermissionDenied:
+                raise
+            except AppError as error:
+                self.refused[number] = error
+        return accepted
+
+    def accept(self) -> None:
+        """Refuse the whole batch if any item was refused."""
+        if not self.refused:
+            return
+        if len(self.items) == 1:
+            raise self.refused[1]
+        raise RuleViolated(
+            "batch_refused",
+            f"Ничего не сохранено: ошибки в {len(self.refused)} из {len(self.items)} записей",
+            problems=[
+                {"item": n, "code": e.code, "message": e.message, "details": e.details}
+                for n, e in sorted(self.refused.items())
+            ],
+        )

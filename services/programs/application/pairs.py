@@ -3,6 +3,7 @@ director's order, the individual plan, meetings with feedback, and the end of th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,8 +12,8 @@ from uuid import UUID, uuid4
 from services.registry.domain import ConsentKind, PersonKind
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import InvalidInput, NotFound, RuleViolated
-from shared.eventstore import Actor, actor_of
+from shared.errors import AppError, InvalidInput, NotFound, RuleViolated
+from shared.eventstore import Actor, actor_of, aggregate_of
 from shared.keystore import Sealer
 
 from ..domain import (
@@ -28,10 +29,19 @@ from ..domain import (
     Programme,
     Side,
 )
-from .base import ProgramsBase, follow_school, participant, school_of
+from .base import Batch, ProgramsBase, follow_school, participant, school_of
 from .programmes import CURATORS
 
 DIRECTORS = frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR})
+
+
+@dataclass(frozen=True)
+class NewPair:
+    form: MentoringForm
+    mentor_id: UUID
+    mentee_ids: list[UUID]
+    basis: Basis = Basis.CHOSEN
+    id: UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,24 @@ class NewMeeting:
     mentor: Feedback | None = None
     mentee: Feedback | None = None
     id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class MemberFeedback:
+    """A participant's own feedback on a meeting (in a group, each mentee gives theirs)."""
+
+    author_id: UUID
+    feedback: Feedback
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A meeting of a pair or group as the school's journal has it, with the feedback its
+    members gave on it."""
+
+    pair_id: UUID
+    meeting: NewMeeting
+    members: tuple[MemberFeedback, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,38 +101,69 @@ class PairCommands(ProgramsBase):
         pair_id: UUID | None = None,
     ) -> tuple[Pair, int]:
         """A pair (one mentee) or a group (several); it waits for the director's order."""
+        new = NewPair(form, mentor_id, mentee_ids, basis, pair_id)
+        pairs, position = self.form_pairs(principal, programme_id, [new])
+        return pairs[0], position
+
+    def form_pairs(
+        self, principal: Principal, programme_id: UUID, new_pairs: Sequence[NewPair]
+    ) -> tuple[list[Pair], int]:
+        """Pairs and groups of one programme at once (e.g. the whole assignment matching
+        suggests), all or none (`Batch`): each checked as one pair is, a mentor's free places
+        counted across the batch. The school and the people are read in one query, the
+        mentors' loads in another, and everything is saved together."""
         principal.require(CURATORS, "формировать пары")
-        programme = self._programme(principal, programme_id)
-        programme.check_runs(form)
-        Pair.check_members(mentor_id, mentee_ids)
+        programme = self.load(Programme, programme_id, "Программа")
+        people = {p for new in new_pairs for p in (new.mentor_id, *new.mentee_ids)}
+        found, _ = self._registry([programme.school_id, *people])
+        school = school_of(found, programme.school_id)
+        follow_school(principal, programme, school)
+        actor = actor_of(principal)
+        loads = self._mentor_loads(programme.tenant, actor, {n.mentor_id for n in new_pairs})
+        for load in loads.values():
+            follow_school(principal, load, school)
         today = date.today()
-        found, _ = self._registry([mentor_id, *mentee_ids])
-        mentor = participant(found, programme.school_id, mentor_id, "Наставник", today)
+        batch = Batch(new_pairs)
+        pairs = batch.each(
+            lambda new: self._formed(actor, programme, new, found, loads[new.mentor_id], today)
+        )
+        batch.accept()
+        return pairs, self.store(programme, *pairs, *loads.values())
+
+    @staticmethod
+    def _formed(
+        actor: Actor,
+        programme: Programme,
+        new: NewPair,
+        people: dict[UUID, Any],
+        load: MentorLoad,
+        today: date,
+    ) -> Pair:
+        programme.check_runs(new.form)
+        Pair.check_members(new.mentor_id, new.mentee_ids)
+        mentor = participant(people, programme.school_id, new.mentor_id, "Наставник", today)
         if not mentor.is_mentor():
             raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
-        for mentee_id in mentee_ids:
-            mentee = participant(found, programme.school_id, mentee_id, "Наставляемый", today)
+        for mentee_id in new.mentee_ids:
+            mentee = participant(people, programme.school_id, mentee_id, "Наставляемый", today)
             if not mentee.is_mentee():
                 raise RuleViolated(
                     "not_a_mentee",
                     "Этот человек не в базе наставляемых",
                     person_id=str(mentee_id),
                 )
-        actor = actor_of(principal)
         pair = Pair(
-            id=pair_id or uuid4(),
+            id=new.id or uuid4(),
             tenant=programme.tenant,
             actor=actor,
-            programme_id=programme_id,
-            form=form,
-            mentor_id=mentor_id,
-            mentee_ids=mentee_ids,
-            basis=basis,
+            programme_id=programme.id,
+            form=new.form,
+            mentor_id=new.mentor_id,
+            mentee_ids=list(new.mentee_ids),
+            basis=new.basis,
         )
-        load = self._mentor_load(programme.tenant, actor, mentor_id)
-        self._in_school(principal, load, programme.school_id)
-        load.assign(actor, pair.id, len(mentee_ids), mentor.mentor_capacity)
-        return pair, self.store(programme, pair, load)
+        load.assign(actor, pair.id, len(new.mentee_ids), mentor.mentor_capacity)
+        return pair
 
     def dissolve_pair(self, principal: Principal, pair_id: UUID, reason: str) -> int:
         """The curator withdraws a proposed pair (the mentor's places are freed)."""
@@ -211,37 +270,72 @@ class PairCommands(ProgramsBase):
         principal.require(CURATORS, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
         programme = self.load(Programme, pair.programme_id, "Программа")
-        sides = ((pair.mentor_id, meeting.mentor), (pair.mentee_ids[0], meeting.mentee))
         # The school, the members and the keys of the comments' authors in one round trip.
         found, sealer = self._registry(
-            [programme.school_id, *pair.people],
-            authors=[a for a, feedback in sides if feedback and feedback.comment],
+            [programme.school_id, *pair.people], authors=_authors(pair, meeting)
         )
         follow_school(principal, pair, school_of(found, programme.school_id))
-        meeting_id = meeting.id or uuid4()
-        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
-        self._check_people(pair, programme, found)
-        if meeting.mentee and len(pair.mentee_ids) > 1:
-            raise InvalidInput(
-                "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
-            )
-        for feedback in (meeting.mentor, meeting.mentee):
-            _check_rating(feedback.rating if feedback else None)
-        pair.record_meeting(
+        meeting_id = self._record_checked(
             actor_of(principal),
-            meeting_id=meeting_id,
-            kind=meeting.kind,
-            held_on=meeting.held_on,
-            duration_minutes=meeting.duration_minutes,
-            meeting_format=meeting.meeting_format,
-            topic=meeting.topic,
-            mentor_rating=meeting.mentor.rating if meeting.mentor else None,
-            mentor_comment=self._comment(pair.mentor_id, meeting.mentor, sealer),
-            mentee_rating=meeting.mentee.rating if meeting.mentee else None,
-            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee, sealer),
-            today=date.today(),
+            pair,
+            meeting,
+            lambda: self._check_people(pair, programme, found),
+            sealer,
         )
         return meeting_id, self.store(pair)
+
+    def record_meetings(self, principal: Principal, entries: Sequence[JournalEntry]) -> int:
+        """Meetings of many pairs and groups at once (e.g. a school's paper journal typed in),
+        with the group members' feedback, all or none (`Batch`): each checked as
+        `record_meeting` and `give_feedback` check one. The pairs are read in one query, their
+        programmes in another, the schools, the members and the comments' authors' keys in a
+        third; everything is saved together."""
+        principal.require(CURATORS, "записывать встречи")
+        pairs, _ = self.find_many({entry.pair_id for entry in entries})
+        known = [pair for pair in pairs.values() if isinstance(pair, Pair)]
+        programmes, _ = self.find_many({pair.programme_id for pair in known})
+        schools = [p.school_id for p in programmes.values() if isinstance(p, Programme)]
+        found, sealer = self._registry(
+            [*schools, *(person for pair in known for person in pair.people)],
+            authors=[
+                author
+                for entry in entries
+                if isinstance(pair := pairs.get(entry.pair_id), Pair)
+                for author in _authors(pair, entry.meeting, entry.members)
+            ],
+        )
+        actor = actor_of(principal)
+        followed: dict[UUID, Pair] = {}
+        # A pair's members are checked once: the batch's reads and day are the same for each of
+        # its meetings, and so is the answer.
+        members_checked: dict[UUID, AppError | None] = {}
+
+        def check_members(pair: Pair, programme: Programme) -> None:
+            if pair.id not in members_checked:
+                try:
+                    self._check_people(pair, programme, found)
+                    members_checked[pair.id] = None
+                except AppError as error:
+                    members_checked[pair.id] = error
+            if (refusal := members_checked[pair.id]) is not None:
+                raise refusal
+
+        def recorded(entry: JournalEntry) -> None:
+            pair = aggregate_of(pairs, Pair, entry.pair_id, "Пара")
+            programme = aggregate_of(programmes, Programme, pair.programme_id, "Программа")
+            if pair.id not in followed:
+                follow_school(principal, pair, school_of(found, programme.school_id))
+                followed[pair.id] = pair
+            meeting_id = self._record_checked(
+                actor, pair, entry.meeting, lambda: check_members(pair, programme), sealer
+            )
+            for member in entry.members:
+                self._feedback(actor, pair, programme, meeting_id, member, found, sealer)
+
+        batch = Batch(entries)
+        batch.each(recorded)
+        batch.accept()
+        return self.store(*followed.values())
 
     def give_feedback(
         self,
@@ -254,19 +348,9 @@ class PairCommands(ProgramsBase):
         """A participant's rating and comment on a meeting, given after it."""
         principal.require(CURATORS, "записывать отзывы о встречах")
         pair, programme = self._pair_in_school(principal, pair_id)
-        pair.check_feedback(meeting_id, author_id)
         found, sealer = self._registry([author_id], authors=[author_id])
-        participant(found, programme.school_id, author_id, "Автор отзыва", date.today())
-        _check_rating(feedback.rating)
-        if feedback.rating is None and not feedback.comment:
-            raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")
-        pair.give_feedback(
-            actor_of(principal),
-            meeting_id,
-            author_id,
-            feedback.rating,
-            self._comment(author_id, feedback, sealer),
-        )
+        member = MemberFeedback(author_id, feedback)
+        self._feedback(actor_of(principal), pair, programme, meeting_id, member, found, sealer)
         return self.store(pair)
 
     def end_pair(self, principal: Principal, pair_id: UUID, ending: Ending) -> int:
@@ -295,17 +379,92 @@ class PairCommands(ProgramsBase):
         for mentee_id in pair.mentee_ids:
             participant(found, programme.school_id, mentee_id, "Наставляемый", today)
 
+    def _record_checked(
+        self,
+        actor: Actor,
+        pair: Pair,
+        meeting: NewMeeting,
+        check_people: Callable[[], None],
+        sealer: Sealer,
+    ) -> UUID:
+        """A meeting checked (its place in the sequence, the members' consents, the ratings)
+        and recorded on the pair, its comments sealed with their authors' keys."""
+        meeting_id = meeting.id or uuid4()
+        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
+        check_people()
+        if meeting.mentee and len(pair.mentee_ids) > 1:
+            raise InvalidInput(
+                "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
+            )
+        for feedback in (meeting.mentor, meeting.mentee):
+            _check_rating(feedback.rating if feedback else None)
+        pair.record_meeting(
+            actor,
+            meeting_id=meeting_id,
+            kind=meeting.kind,
+            held_on=meeting.held_on,
+            duration_minutes=meeting.duration_minutes,
+            meeting_format=meeting.meeting_format,
+            topic=meeting.topic,
+            mentor_rating=meeting.mentor.rating if meeting.mentor else None,
+            mentor_comment=self._comment(pair.mentor_id, meeting.mentor, sealer),
+            mentee_rating=meeting.mentee.rating if meeting.mentee else None,
+            mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee, sealer),
+            today=date.today(),
+        )
+        return meeting_id
+
+    def _feedback(
+        self,
+        actor: Actor,
+        pair: Pair,
+        programme: Programme,
+        meeting_id: UUID,
+        member: MemberFeedback,
+        found: dict[UUID, Any],
+        sealer: Sealer,
+    ) -> None:
+        """A participant's feedback on a recorded meeting, checked and given."""
+        author_id, feedback = member.author_id, member.feedback
+        pair.check_feedback(meeting_id, author_id)
+        participant(found, programme.school_id, author_id, "Автор отзыва", date.today())
+        _check_rating(feedback.rating)
+        if feedback.rating is None and not feedback.comment:
+            raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")
+        comment = self._comment(author_id, feedback, sealer)
+        pair.give_feedback(actor, meeting_id, author_id, feedback.rating, comment)
+
     def _comment(
         self, author: UUID, feedback: Feedback | None, sealer: Sealer | None = None
     ) -> Any:
         return self._seal(author, {"comment": feedback.comment}, sealer) if feedback else None
 
     def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
-        load_id = MentorLoad.id_for(mentor_id)
-        load = self.find(MentorLoad, load_id)
-        if load is None:
-            return MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
-        return load
+        return self._mentor_loads(tenant, actor, [mentor_id])[mentor_id]
+
+    def _mentor_loads(
+        self, tenant: str, actor: Actor, mentor_ids: Iterable[UUID]
+    ) -> dict[UUID, MentorLoad]:
+        """The mentors' loads, read in one query; a mentor without one yet gets a new one."""
+        ids = {MentorLoad.id_for(mentor_id): mentor_id for mentor_id in mentor_ids}
+        found, _ = self.find_many(ids)
+        loads = {}
+        for load_id, mentor_id in ids.items():
+            load = found.get(load_id)
+            if not isinstance(load, MentorLoad):
+                load = MentorLoad(id=load_id, tenant=tenant, actor=actor, mentor_id=mentor_id)
+            loads[mentor_id] = load
+        return loads
+
+
+def _authors(pair: Pair, meeting: NewMeeting, members: Sequence[MemberFeedback] = ()) -> list[UUID]:
+    """Who wrote the free text of a meeting's feedback (sealed with their keys)."""
+    sides = (
+        (pair.mentor_id, meeting.mentor),
+        (pair.mentee_ids[0], meeting.mentee),
+        *((member.author_id, member.feedback) for member in members),
+    )
+    return [author for author, feedback in sides if feedback and feedback.comment]
 
 
 def _check_rating(rating: int | None) -> None:

@@ -3,6 +3,7 @@ responses (one aggregate each, answers checked against the template's current ve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,7 +31,7 @@ from ..domain import (
     check_questions,
     default_template_id,
 )
-from .base import ProgramsBase, participant
+from .base import Batch, ProgramsBase, participant
 from .programmes import CURATORS, PROGRAMME_MANAGERS
 
 TEMPLATE_AUTHORS = PROGRAMME_MANAGERS | {Role.INSTITUTE_METHODOLOGIST, Role.REGION_OFFICER}
@@ -120,30 +121,46 @@ class SurveyCommands(ProgramsBase):
         return response.id, self.store(response)
 
     def submit_responses(
-        self, principal: Principal, programme_id: UUID, responses: list[NewResponse]
+        self, principal: Principal, programme_id: UUID, responses: Sequence[NewResponse]
     ) -> int:
         """Many responses of one programme at once (e.g. a school's paper forms typed in), all
-        or none: each checked as `submit_response` checks it, read and saved together."""
+        or none (`Batch`): each checked as `submit_response` checks it, read and saved together.
+        Who is in a pair is fixed when it is formed, so only the pairs' first events are read
+        (not their meetings)."""
         principal.require(CURATORS, "вносить ответы на анкеты")
         programme = self._programme(principal, programme_id)
-        found, _ = self.find_many(
-            {r.template_id for r in responses} | {r.pair_id for r in responses if r.pair_id}
-        )
-        authors = [r.respondent_id for r in responses if _texts(_template(found, r), r.answers)]
+        found, _ = self.find_many({r.template_id for r in responses})
+        pairs, _ = self.find_many({r.pair_id for r in responses if r.pair_id}, as_created=True)
+        found.update(pairs)
+        batch = Batch(responses)
+
+        def with_texts(new: NewResponse) -> tuple[UUID, bool]:
+            return new.respondent_id, bool(_texts(_template(found, new), new.answers))
+
+        authors = [respondent for respondent, texts in batch.each(with_texts) if texts]
         people, sealer = self._registry({r.respondent_id for r in responses}, authors)
-        made = []
-        for new in responses:
-            template = _template(found, new)
-            if template.tenant and not Scope(template.tenant).covers(programme.tenant):
-                raise RuleViolated("template_of_other_organisation", "Анкета другой организации")
-            school_id = programme.school_id
-            participant(people, school_id, new.respondent_id, "Респондент", new.answered_on)
-            if new.pair_id is not None:
-                _check_membership(
-                    found.get(new.pair_id), new.pair_id, programme_id, new.respondent_id
-                )
-            made.append(self._response(principal, template, programme, new, sealer))
+        made = batch.each(
+            lambda new: self._checked(principal, programme, found, people, new, sealer)
+        )
+        batch.accept()
         return self.store(*made)
+
+    def _checked(
+        self,
+        principal: Principal,
+        programme: Programme,
+        found: dict[UUID, Any],
+        people: dict[UUID, Any],
+        new: NewResponse,
+        sealer: Sealer,
+    ) -> SurveyResponse:
+        template = _template(found, new)
+        if template.tenant and not Scope(template.tenant).covers(programme.tenant):
+            raise RuleViolated("template_of_other_organisation", "Анкета другой организации")
+        participant(people, programme.school_id, new.respondent_id, "Респондент", new.answered_on)
+        if new.pair_id is not None:
+            _check_membership(found.get(new.pair_id), new.pair_id, programme.id, new.respondent_id)
+        return self._response(principal, template, programme, new, sealer)
 
     def _response(
         self,
