@@ -1,4 +1,5 @@
-"""The README's worked example, run as written against the services `make run` starts.
+"""The README's worked example, run as written against the services `make run` starts (the
+`site` fixture of `tests/web_support.py`: real servers with the demo region).
 
 The shell blocks of «A worked example» are run by bash against the demo region; only the ports
 (the services run on free ports here) and `make token` (the command it stands for) differ.
@@ -17,7 +18,6 @@ import docx
 
 from services.cli import SERVICES
 from shared.settings import PROJECT_ROOT, Settings
-from tests.web_support import site  # noqa: F401 — the fixture: real servers with the demo region
 
 DEFAULT_PORTS = {"registry": 8001, "programs": 8002, "reporting": 8003}
 
@@ -36,7 +36,7 @@ def on_ports_of(script: str, settings: Settings) -> str:
     return script
 
 
-def test_the_readme_example_runs_as_written(site: Settings, tmp_path: Path) -> None:  # noqa: F811
+def test_the_readme_example_runs_as_written(site: Settings, tmp_path: Path) -> None:
     # `make -s token ROLE=…` is `python -m services token --role …`; a function stands in for make.
     make = f'make() {{ "{sys.executable}" -m services token --role "${{3#ROLE=}}"; }}\n'
     script = make + on_ports_of(worked_example(), site) + 'printf "\\nPAIR=%s\\n" "$PAIR"\n'
