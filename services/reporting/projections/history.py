@@ -19,7 +19,7 @@ from shared.keystore import Keyring
 from shared.lru import LRU
 from shared.personal_data import Sealed
 
-from .base import PAIR_CACHE, Envelope, Handler, Projection, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
 
 HIDDEN = "[персональные данные]"
 _ENVELOPE_FIELDS = {
@@ -79,6 +79,23 @@ class History(Projection):
         ),
     )
 
+    rows = Rows(
+        "event_history",
+        (
+            "upstream",
+            "position",
+            "tenant",
+            "programme_id",
+            "aggregate_id",
+            "aggregate_version",
+            "event_type",
+            "occurred_at",
+            "actor_user",
+            "actor_role",
+            "changes",
+        ),
+    )
+
     def handlers(self) -> dict[str, Handler]:
         return {}
 
@@ -115,9 +132,7 @@ class History(Projection):
         event = envelope.event
         actor: Actor = event.actor
         self.defer(
-            "INSERT INTO event_history (upstream, position, tenant, programme_id, aggregate_id,"
-            " aggregate_version, event_type, occurred_at, actor_user, actor_role, changes)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            self.rows,
             envelope.upstream,
             envelope.position,
             event.tenant,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 
 class IndicatorFacts(Projection):
@@ -76,7 +76,22 @@ class IndicatorFacts(Projection):
         ),
     )
 
-    deferring = frozenset({"Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"})
+    deferring = frozenset(
+        {"Person.Registered", "Pair.Formed", "Pair.MeetingRecorded", "Pair.FeedbackGiven"}
+    )
+    people = Rows(
+        "indicator_people", ("id", "tenant", "kind", "birth_year", "teaching_since", "partner_id")
+    )
+    pairs = Rows(
+        "indicator_pairs", ("id", "tenant", "programme_id", "form", "mentor_id", "mentee_ids")
+    )
+    meetings = Rows(
+        "indicator_meetings",
+        ("id", "tenant", "pair_id", "held_on", "mentor_rating", "mentee_rating"),
+    )
+    feedback = Rows(
+        "indicator_feedback", ("meeting_id", "author_id", "tenant", "pair_id", "side", "rating")
+    )
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -91,8 +106,7 @@ class IndicatorFacts(Projection):
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         self.defer(
-            "INSERT INTO indicator_people (id, tenant, kind, birth_year, teaching_since,"
-            " partner_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            self.people,
             event.originator_id,
             event.tenant,
             str(event.kind),
@@ -104,8 +118,7 @@ class IndicatorFacts(Projection):
     async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         self.defer(
-            "INSERT INTO indicator_pairs (id, tenant, programme_id, form, mentor_id, mentee_ids)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            self.pairs,
             event.originator_id,
             event.tenant,
             event.programme_id,
@@ -130,8 +143,7 @@ class IndicatorFacts(Projection):
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         self.defer(
-            "INSERT INTO indicator_meetings (id, tenant, pair_id, held_on, mentor_rating,"
-            " mentee_rating) VALUES ($1, $2, $3, $4, $5, $6)",
+            self.meetings,
             event.meeting_id,
             event.tenant,
             event.originator_id,
@@ -145,9 +157,8 @@ class IndicatorFacts(Projection):
         event = envelope.event
         if event.rating is None:
             return
-        await connection.execute(
-            "INSERT INTO indicator_feedback (meeting_id, author_id, tenant, pair_id, side, rating)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+        self.defer(
+            self.feedback,
             event.meeting_id,
             event.author_id,
             event.tenant,

@@ -10,7 +10,7 @@ from shared.keystore import Keyring
 from shared.lru import LRU
 from shared.personal_data import ERASED
 
-from .base import PAIR_CACHE, Envelope, Handler, Projection, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
 
 
 class Pairs(Projection):
@@ -107,6 +107,41 @@ class Pairs(Projection):
     )
 
     deferring = frozenset({"Pair.Formed", "Pair.MeetingRecorded"})
+    formed_pairs = Rows(
+        "pairs",
+        (
+            "id",
+            "tenant",
+            "programme_id",
+            "form",
+            "mentor_id",
+            "mentee_ids",
+            "basis",
+            "status",
+            "formed_at",
+        ),
+    )
+    meetings = Rows(
+        "meetings",
+        (
+            "id",
+            "pair_id",
+            "tenant",
+            "kind",
+            "held_on",
+            "duration_minutes",
+            "meeting_format",
+            "topic",
+            "mentor_rating",
+            "mentor_comment",
+            "mentee_rating",
+            "mentee_comment",
+        ),
+    )
+    feedback = Rows(
+        "meeting_feedback",
+        ("meeting_id", "author_id", "pair_id", "tenant", "side", "rating", "comment", "given_at"),
+    )
 
     def __init__(self, keyring: Keyring) -> None:
         super().__init__(keyring)
@@ -167,8 +202,7 @@ class Pairs(Projection):
         event = envelope.event
         self._members.put(event.originator_id, (event.mentor_id, event.mentee_ids[0]))
         self.defer(
-            "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_ids, basis,"
-            " status, formed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)",
+            self.formed_pairs,
             event.originator_id,
             event.tenant,
             event.programme_id,
@@ -176,6 +210,7 @@ class Pairs(Projection):
             event.mentor_id,
             list(event.mentee_ids),
             str(event.basis),
+            "proposed",
             envelope.occurred_at,
         )
 
@@ -301,9 +336,7 @@ class Pairs(Projection):
         mentor_comment = await self.unsealed_text(connection, event.mentor_comment, "comment")
         mentee_comment = await self.unsealed_text(connection, event.mentee_comment, "comment")
         self.defer(
-            "INSERT INTO meetings (id, pair_id, tenant, kind, held_on, duration_minutes,"
-            " meeting_format, topic, mentor_rating, mentor_comment, mentee_rating, mentee_comment)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            self.meetings,
             event.meeting_id,
             event.originator_id,
             event.tenant,
@@ -324,8 +357,7 @@ class Pairs(Projection):
         ):
             if author is not None and (rating is not None or comment is not None):
                 self.defer(
-                    "INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side,"
-                    " rating, comment, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    self.feedback,
                     event.meeting_id,
                     author,
                     event.originator_id,

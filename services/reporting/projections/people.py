@@ -4,13 +4,14 @@ information, mentor questionnaires. Personal fields are decrypted here for the s
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
 
 from shared.personal_data import ERASED, Sealed
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 SELF_SIGNED = "сам(а)"
 
@@ -97,6 +98,41 @@ class People(Projection):
     )
 
     deferring = frozenset({"Person.Registered", "Person.ConsentSigned"})
+    people = Rows(
+        "people",
+        (
+            "id",
+            "tenant",
+            "school_id",
+            "kind",
+            "full_name",
+            "birth_date",
+            "birth_year",
+            "contacts",
+            "grade",
+            "position",
+            "teaching_since",
+            "partner_id",
+            "is_mentor",
+            "is_mentee",
+            "mentor_capacity",
+            "registered_at",
+            "mentor_status",
+        ),
+    )
+    consents = Rows(
+        "consents",
+        (
+            "id",
+            "person_id",
+            "tenant",
+            "kind",
+            "signed_on",
+            "expires_on",
+            "signed_by",
+            "relation",
+        ),
+    )
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -128,17 +164,13 @@ class People(Projection):
         roles = set(event.roles)
         birth_date = personal.get("birth_date")
         self.defer(
-            "INSERT INTO people (id, tenant, school_id, kind, full_name, birth_date, birth_year,"
-            " contacts, grade, position, teaching_since, partner_id, is_mentor, is_mentee,"
-            " mentor_capacity, registered_at, mentor_status)"
-            " VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, $9, $10, $11, $12, $13, $14,"
-            " $15, $16, $17)",
+            self.people,
             event.originator_id,
             event.tenant,
             event.school_id,
             str(event.kind),
             personal.get("full_name"),
-            None if birth_date == ERASED else birth_date,
+            None if birth_date in (None, ERASED) else date.fromisoformat(birth_date),
             event.birth_year,
             personal.get("contacts"),
             event.grade,
@@ -158,8 +190,7 @@ class People(Projection):
         if event.representative is not None:
             signed_by = (await self._unseal(connection, event.representative))["full_name"]
         self.defer(
-            "INSERT INTO consents (id, person_id, tenant, kind, signed_on, expires_on,"
-            " signed_by, relation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            self.consents,
             event.consent_id,
             event.originator_id,
             event.tenant,
