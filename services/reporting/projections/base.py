@@ -33,7 +33,8 @@ class Table:
     name: str
     columns: str  # body of CREATE TABLE; must include `tenant ltree NOT NULL`
     visibility: Visibility
-    indexes: tuple[str, ...] = ()
+    indexes: tuple[str, ...] = ()  # for queries: a rebuild makes them after loading the rows
+    lookups: tuple[str, ...] = ()  # indexes the handlers read through: made with the table
     # How `tenant` is indexed: GiST serves subtree scans (`<@`) of what is read above the
     # school; a table read by equality only (a school's own rows, whose policy is `tenant =
     # scope`, or rows always found by another key) takes a btree, which costs a fraction of

@@ -72,6 +72,8 @@ class History(Projection):
                 # In the replay's order, so that a page is read in order, not sorted.
                 "CREATE INDEX IF NOT EXISTS event_history_programme_order"
                 " ON event_history (programme_id, occurred_at, upstream, position)",
+            ),
+            lookups=(  # a pair's programme, from its first event
                 "CREATE INDEX IF NOT EXISTS event_history_aggregate"
                 " ON event_history (aggregate_id, aggregate_version)",
             ),

@@ -91,7 +91,9 @@ class Pairs(Projection):
                due_on date NOT NULL,
                completed_on date""",
             Visibility.SCHOOL,
-            ("CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",),
+            lookups=(  # a new plan replaces the pair's tasks
+                "CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",
+            ),
         ),
         Table(
             "pair_orders",
