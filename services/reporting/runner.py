@@ -85,8 +85,9 @@ class ProjectionWorker:
             await self.keyring.prefetch(connection, sealed_subjects(envelopes))
             behind = [p for p in self.projections if positions[p.name] == start]
             for projection in behind:
-                await projection.prepare(connection, envelopes)
-                for envelope in envelopes:
+                concerned = projection.concerned(envelopes)
+                await projection.prepare(connection, concerned)
+                for envelope in concerned:
                     await projection.apply(connection, envelope)
                 await projection.flush(connection)
             await connection.execute(

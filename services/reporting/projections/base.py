@@ -7,7 +7,7 @@ Each projection records, per upstream event stream, the position it has reached 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -71,10 +71,11 @@ class Envelope:
     upstream: str
     position: int
     event: Any
+    # `Aggregate.Event`: what the projections dispatch on, asked many times of every event
+    event_type: str = field(init=False)
 
-    @property
-    def event_type(self) -> str:
-        return type(self.event).__qualname__
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "event_type", type(self.event).__qualname__)
 
     @property
     def occurred_at(self) -> datetime:
@@ -115,12 +116,17 @@ class Projection:
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
         self._handlers = self.handlers()
+        self._acts_on = frozenset(self._handlers) | _EVERY_PROJECTION
         self._deferred: dict[Rows, list[tuple[Any, ...]]] = {}
         self._inserts: dict[Rows, _Insert] = {}
 
     def handlers(self) -> dict[str, Handler]:
         """Handlers by event type (`Aggregate.Event` qualname); other events are skipped."""
         raise NotImplementedError
+
+    def concerned(self, envelopes: list[Envelope]) -> list[Envelope]:
+        """The events of a batch this projection acts on: the others cost it nothing."""
+        return [e for e in envelopes if e.event_type in self._acts_on]
 
     async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
         """Before a batch is applied: read in bulk what its handlers will need."""
