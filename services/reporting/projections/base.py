@@ -103,7 +103,9 @@ class Projection:
     that reads nothing) or adds to a counter may `defer` them instead: deferred rows are sent
     together, one statement per kind of row, at the end of the batch, or before any other
     handler of this projection runs — so every statement that reads or changes existing rows
-    still sees all that came before it. Such handlers are listed in `deferring`.
+    still sees all that came before it. Such handlers are listed in `deferring`; so are
+    handlers that change one row by its key after `settle`-ing it (sent first if it is still
+    deferred), which no other deferred row depends on.
     """
 
     name: ClassVar[str]
@@ -118,6 +120,7 @@ class Projection:
         self._handlers = self.handlers()
         self._acts_on = frozenset(self._handlers) | _EVERY_PROJECTION
         self._deferred: dict[Rows, list[tuple[Any, ...]]] = {}
+        self._unsent: set[tuple[str, Any]] = set()  # (table, first column) of deferred rows
         self._inserts: dict[Rows, _Insert] = {}
 
     def handlers(self) -> dict[str, Handler]:
@@ -149,9 +152,16 @@ class Projection:
     def defer(self, rows: Rows, *values: Any) -> None:
         """A row (values in the order of `rows.columns`), sent with the others later."""
         self._deferred.setdefault(rows, []).append(values)
+        self._unsent.add((rows.table, values[0]))
+
+    async def settle(self, connection: asyncpg.Connection, table: str, key: Any) -> None:
+        """Before a handler changes the row of `table` whose first column is `key`: the
+        deferred rows are sent if it is among them."""
+        if (table, key) in self._unsent:
+            await self.flush(connection)
 
     async def flush(self, connection: asyncpg.Connection) -> None:
-        deferred, self._deferred = self._deferred, {}
+        deferred, self._deferred, self._unsent = self._deferred, {}, set()
         for rows, values in deferred.items():
             insert = self._inserts.get(rows)
             if insert is None:

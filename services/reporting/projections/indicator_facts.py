@@ -77,7 +77,14 @@ class IndicatorFacts(Projection):
     )
 
     deferring = frozenset(
-        {"Person.Registered", "Pair.Formed", "Pair.MeetingRecorded", "Pair.FeedbackGiven"}
+        {
+            "Person.Registered",
+            "Pair.Formed",
+            "Pair.Approved",
+            "Pair.PlanDrawnUp",
+            "Pair.MeetingRecorded",
+            "Pair.FeedbackGiven",
+        }
     )
     people = Rows(
         "indicator_people", ("id", "tenant", "kind", "birth_year", "teaching_since", "partner_id")
@@ -128,6 +135,7 @@ class IndicatorFacts(Projection):
         )
 
     async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self.settle(connection, "indicator_pairs", envelope.event.originator_id)
         await connection.execute(
             "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
             envelope.event.originator_id,
@@ -135,6 +143,7 @@ class IndicatorFacts(Projection):
         )
 
     async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self.settle(connection, "indicator_pairs", envelope.event.originator_id)
         await connection.execute(
             "UPDATE indicator_pairs SET has_plan = true WHERE id = $1",
             envelope.event.originator_id,
