@@ -73,8 +73,10 @@ class ProjectionWorker:
         async with connection.transaction():
             rows = await connection.fetch(
                 "SELECT projection, position FROM projection_tracking"
-                " WHERE upstream = $1 FOR UPDATE",
+                " WHERE upstream = $1 AND projection = ANY($2::text[])"
+                " ORDER BY projection FOR UPDATE",
                 upstream,
+                [p.name for p in self.projections],
             )
             positions = {row["projection"]: row["position"] for row in rows}
             start = min(positions[p.name] for p in self.projections)
