@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from services.cli import projection_worker_for
 from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
+from services.reporting.runner import share_out
 from services.wiring import master_keys_of
 from shared.auth import Role
 from shared.database import DatabaseAddress, connect
@@ -59,6 +60,19 @@ async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_row
     assert await _mentee_side(database, later["id"]) == (5, "Позже")
     history = await _history_of(database, programme)
     assert {"Pair.Formed", "Pair.MeetingRecorded"} <= history  # pair events found their programme
+
+
+def test_a_rebuild_shares_its_projections_out_among_its_lanes_by_cost(
+    settings: Settings,
+) -> None:
+    projections = projection_worker_for(settings).projections
+    costs = [sum(p.replay_cost for p in share) for share in share_out(projections, 2)]
+    lonely = share_out(projections[:1], 2)
+
+    shared = [p.name for share in share_out(projections, 2) for p in share]
+    assert sorted(shared) == sorted(p.name for p in projections)  # each in exactly one lane
+    assert abs(costs[0] - costs[1]) <= max(p.replay_cost for p in projections)
+    assert [len(share) for share in lonely] == [1, 0]
 
 
 async def _mentee_side(database: DatabaseAddress, meeting: str) -> tuple[int, str]:

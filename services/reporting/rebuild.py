@@ -41,6 +41,9 @@ SHADOW = "projection_rebuild"
 REBUILD_LOCK = 0x6E617374  # an advisory lock: one rebuild at a time
 SWITCH_LOCK_TIMEOUT = "200ms"  # below PostgreSQL's deadlock_timeout (1 s): we yield, never a query
 SWITCH_ATTEMPTS = 50
+# Lanes of a rebuild's replay: PostgreSQL backends working side by side while this process
+# decodes and projects (two cores here; more lanes than cores only take turns).
+LANES = 2
 INDEX_MEMORY = "256MB"  # a sort of the largest table's keys in memory (the default is 64MB)
 
 
@@ -95,12 +98,8 @@ async def rebuild(
         await _prepare_shadow(connection, projections)
         worker = ProjectionWorker(admin, master_keys, batch_size, projections)
         worker.progress = Progress(say, last)
-        # A crash loses the shadow whatever was committed (the next rebuild starts afresh): its
-        # batches need not wait for the disk. The switch-over does.
-        await connection.execute("SET synchronous_commit = off")
-        applied = await worker.catch_up(connection)
+        applied = await _replay(admin, connection, worker, min(LANES, len(projections)))
         await _index_shadow(connection, projections)
-        await connection.execute("RESET synchronous_commit")
         applied += await _switch_over(connection, worker, projections)
         say(f"switched over: {', '.join(p.name for p in projections)}")
         return applied
@@ -135,6 +134,25 @@ async def _prepare_shadow(
                 projection.name,
                 upstream,
             )
+
+
+async def _replay(
+    admin: DatabaseAddress, connection: asyncpg.Connection, worker: ProjectionWorker, lanes: int
+) -> int:
+    """Every event into the shadow tables, on lanes of their own (`ProjectionWorker.replay`)."""
+    opened: list[asyncpg.Connection] = []
+    try:
+        for _ in range(lanes):
+            lane = await connect(admin)
+            opened.append(lane)
+            await lane.execute(f"SET search_path = {SHADOW}, public")
+            # A crash loses the shadow whatever was committed (the next rebuild starts afresh):
+            # its batches need not wait for the disk. The switch-over does.
+            await lane.execute("SET synchronous_commit = off")
+        return await worker.replay(connection, opened)
+    finally:
+        for lane in opened:
+            await lane.close()
 
 
 async def _index_shadow(

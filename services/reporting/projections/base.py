@@ -114,6 +114,9 @@ class Projection:
     # Raise it when the handlers change what they write: the next start rebuilds the read model
     # from the events into fresh tables and switches over (`services/reporting/rebuild.py`).
     version: ClassVar[int] = 1
+    # Its share of a rebuild's work (client and server time at `small`, in tenths of the
+    # heaviest's): how a rebuild's lanes are balanced (`ProjectionWorker.replay`).
+    replay_cost: ClassVar[int] = 1
 
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring

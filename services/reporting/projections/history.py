@@ -55,6 +55,7 @@ def changes_of(event: Any) -> str:
 
 class History(Projection):
     name = "history"
+    replay_cost = 10
     tables = (
         Table(
             "event_history",

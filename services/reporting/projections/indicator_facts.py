@@ -19,6 +19,7 @@ from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 class IndicatorFacts(Projection):
     name = "indicator_facts"
+    replay_cost = 4
     tables = (
         Table(
             "indicator_people",

@@ -22,6 +22,7 @@ class Members(NamedTuple):
 
 class Pairs(Projection):
     name = "pairs"
+    replay_cost = 9
     tables = (
         Table(
             "pairs",

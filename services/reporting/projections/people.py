@@ -18,6 +18,7 @@ SELF_SIGNED = "сам(а)"
 
 class People(Projection):
     name = "people"
+    replay_cost = 7
     tables = (
         Table(
             "people",
