@@ -81,6 +81,7 @@ async def _mentee_side(database: DatabaseAddress, meeting: str) -> tuple[int, st
         row = await connection.fetchrow(
             "SELECT mentee_rating, mentee_comment FROM meetings WHERE id = $1", UUID(meeting)
         )
+        assert row is not None
         return row["mentee_rating"], row["mentee_comment"]
     finally:
         await connection.close()
