@@ -50,7 +50,7 @@ class Table:
         return "gist" if subtree else "btree"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each kind is one constant: hashed by identity, in C
 class Rows:
     """Rows a handler adds without reading anything (see `Projection.defer`): a batch's rows of
     one kind go in one `INSERT … SELECT FROM unnest(…)`, a column an array each.
@@ -123,7 +123,7 @@ class Projection:
         self._handlers = self.handlers()
         self._acts_on = frozenset(self._handlers) | _EVERY_PROJECTION
         self._deferred: dict[Rows, list[tuple[Any, ...]]] = {}
-        self._unsent: set[tuple[str, Any]] = set()  # (table, first column) of deferred rows
+        self._unsent: set[Any] = set()  # the first column (the key) of every deferred row
         self._inserts: dict[Rows, _Insert] = {}
 
     def handlers(self) -> dict[str, Handler]:
@@ -155,12 +155,12 @@ class Projection:
     def defer(self, rows: Rows, *values: Any) -> None:
         """A row (values in the order of `rows.columns`), sent with the others later."""
         self._deferred.setdefault(rows, []).append(values)
-        self._unsent.add((rows.table, values[0]))
+        self._unsent.add(values[0])
 
-    async def settle(self, connection: asyncpg.Connection, table: str, key: Any) -> None:
-        """Before a handler changes the row of `table` whose first column is `key`: the
-        deferred rows are sent if it is among them."""
-        if (table, key) in self._unsent:
+    async def settle(self, connection: asyncpg.Connection, key: Any) -> None:
+        """Before a handler changes the row whose key (first column) is `key`: the deferred
+        rows are sent if any of them has that key (ids are unique: in practice, that row)."""
+        if key in self._unsent:
             await self.flush(connection)
 
     async def flush(self, connection: asyncpg.Connection) -> None:

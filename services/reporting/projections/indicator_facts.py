@@ -136,7 +136,7 @@ class IndicatorFacts(Projection):
         )
 
     async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        await self.settle(connection, "indicator_pairs", envelope.event.originator_id)
+        await self.settle(connection, envelope.event.originator_id)
         await connection.execute(
             "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
             envelope.event.originator_id,
@@ -144,7 +144,7 @@ class IndicatorFacts(Projection):
         )
 
     async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        await self.settle(connection, "indicator_pairs", envelope.event.originator_id)
+        await self.settle(connection, envelope.event.originator_id)
         await connection.execute(
             "UPDATE indicator_pairs SET has_plan = true WHERE id = $1",
             envelope.event.originator_id,

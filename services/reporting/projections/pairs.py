@@ -253,7 +253,7 @@ class Pairs(Projection):
 
     async def approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await self.settle(connection, "pairs", event.originator_id)
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE pairs SET status = 'active', order_id = $2, order_number = $3,"
             " order_date = $4 WHERE id = $1",
@@ -328,7 +328,7 @@ class Pairs(Projection):
         members = self._members.get(event.originator_id)
         if members is not None and not members.one_mentee:
             return  # a group member's feedback fills no column of the meeting
-        await self.settle(connection, "meetings", event.meeting_id)
+        await self.settle(connection, event.meeting_id)
         await connection.execute(
             f"UPDATE meetings SET {side}_rating = $2, {side}_comment = $3 WHERE id = $1"
             " AND (SELECT cardinality(mentee_ids) FROM pairs WHERE id = meetings.pair_id) = 1",

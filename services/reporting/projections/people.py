@@ -213,7 +213,7 @@ class People(Projection):
 
     async def consent_withdrawn(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await self.settle(connection, "consents", event.consent_id)
+        await self.settle(connection, event.consent_id)
         await connection.execute(
             "UPDATE consents SET withdrawn_on = $2 WHERE id = $1",
             event.consent_id,
@@ -245,7 +245,7 @@ class People(Projection):
     ) -> None:
         event = envelope.event
         requests = (await self._unseal(connection, event.requests)).get("requests")
-        await self.settle(connection, "people", event.originator_id)
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE people SET mentee_categories = $2, requests = $3, mentee_needs = $4"
             " WHERE id = $1",
@@ -276,7 +276,7 @@ class People(Projection):
     ) -> None:
         event = envelope.event
         experience = (await self._unseal(connection, event.experience)).get("experience")
-        await self.settle(connection, "people", event.originator_id)
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE people SET competences = $2, interests = $3, preferred_age_min = $4,"
             " preferred_age_max = $5, preferred_categories = $6, hours_per_month = $7,"
@@ -299,7 +299,7 @@ class People(Projection):
 
     async def interviewed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        await self.settle(connection, "people", event.originator_id)
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE people SET interviewed_on = $2, mentor_status = $3"
             " WHERE id = $1 AND mentor_status IS DISTINCT FROM 'approved'",
