@@ -170,6 +170,50 @@ async def test_the_rebuilt_tables_have_every_index_trigger_and_policy_of_the_set
             assert any(p.startswith(f"{table.name}_projector ") for p in made["policies"])
 
 
+async def test_a_rebuild_that_fails_midway_leaves_the_live_read_models_as_they_were(
+    region: GeneratedRegion,
+    settings: Settings,
+    database: DatabaseAddress,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One lane fails while the other goes on: the rebuild stops with that error, every lane
+    and the reader stop with it, the shadow goes, and the next rebuild succeeds."""
+    await region.api.caught_up(region.world.coordinator("s1"))
+    asker = Asker(region)
+    await asker.remember()
+    before = await _oids(database, TABLES)
+
+    async def broken(*_: Any) -> None:
+        raise RuntimeError("a handler's bug")
+
+    monkeypatch.setattr(Pairs, "meeting_recorded", broken)
+    with pytest.raises(RuntimeError, match="a handler's bug"):
+        await rebuild(database, master_keys_of(settings), batch_size=50)
+    monkeypatch.undo()
+    after_failure = await _oids(database, TABLES)
+    answers = [await asker.ask(i) for i in range(len(asker.queries))]
+    shadow = await _shadow_exists(database)
+    applied = await rebuild(database, master_keys_of(settings))
+
+    assert after_failure == before
+    assert answers == asker.expected
+    assert not shadow
+    assert applied > 0
+    assert [await asker.ask(i) for i in range(len(asker.queries))] == asker.expected
+
+
+async def _shadow_exists(database: DatabaseAddress) -> bool:
+    connection = await connect(database)
+    try:
+        return bool(
+            await connection.fetchval(
+                "SELECT 1 FROM pg_namespace WHERE nspname = 'projection_rebuild'"
+            )
+        )
+    finally:
+        await connection.close()
+
+
 async def test_a_projection_whose_version_changed_is_rebuilt_on_start(
     region: GeneratedRegion,
     settings: Settings,

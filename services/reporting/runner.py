@@ -130,16 +130,18 @@ class ProjectionWorker:
             batch = await self._read(reader, upstream, 0)
             while batch:
                 following = asyncio.ensure_future(self._read(reader, upstream, batch[-1].position))
+                at_work = [
+                    asyncio.ensure_future(self._apply_alone(lane, upstream, batch, share))
+                    for lane, share in zip(lanes, shares, strict=True)
+                ]
                 try:
-                    async with asyncio.TaskGroup() as lanes_at_work:
-                        for lane, share in zip(lanes, shares, strict=True):
-                            lanes_at_work.create_task(
-                                self._apply_alone(lane, upstream, batch, share)
-                            )
+                    await asyncio.gather(*at_work)
                 except BaseException:
-                    following.cancel()  # and waited for: the reader's connection stays usable
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await following
+                    # The first error stands; the other lanes and the reader stop, and are
+                    # waited for, so that their connections are free again.
+                    for task in (*at_work, following):
+                        task.cancel()
+                    await asyncio.gather(*at_work, following, return_exceptions=True)
                     raise
                 applied += len(batch)
                 if self.progress is not None:
