@@ -73,8 +73,10 @@ class ProjectionWorker:
         async with connection.transaction():
             rows = await connection.fetch(
                 "SELECT projection, position FROM projection_tracking"
-                " WHERE upstream = $1 FOR UPDATE",
+                " WHERE upstream = $1 AND projection = ANY($2::text[])"
+                " ORDER BY projection FOR UPDATE",
                 upstream,
+                [p.name for p in self.projections],
             )
             positions = {row["projection"]: row["position"] for row in rows}
             start = min(positions[p.name] for p in self.projections)
@@ -84,21 +86,85 @@ class ProjectionWorker:
                 return 0
             await self.keyring.prefetch(connection, sealed_subjects(envelopes))
             behind = [p for p in self.projections if positions[p.name] == start]
-            for projection in behind:
-                await projection.prepare(connection, envelopes)
-                for envelope in envelopes:
-                    await projection.apply(connection, envelope)
-                await projection.flush(connection)
-            await connection.execute(
-                "UPDATE projection_tracking SET position = $3, updated_at = now()"
-                " WHERE upstream = $1 AND projection = ANY($2::text[])",
-                upstream,
-                [p.name for p in behind],
-                envelopes[-1].position,
-            )
+            await self._apply(connection, upstream, envelopes, behind)
         if self.progress is not None:
             self.progress(upstream, envelopes[-1].position)
         return len(envelopes)
+
+    async def _apply(
+        self,
+        connection: asyncpg.Connection,
+        upstream: str,
+        envelopes: list[Envelope],
+        projections: Sequence[Projection],
+    ) -> None:
+        """A batch applied to the projections and their positions moved to its end, in the
+        caller's transaction."""
+        for projection in projections:
+            concerned = projection.concerned(envelopes)
+            await projection.prepare(connection, concerned)
+            for envelope in concerned:
+                await projection.apply(connection, envelope)
+            await projection.flush(connection)
+        await connection.execute(
+            "UPDATE projection_tracking SET position = $3, updated_at = now()"
+            " WHERE upstream = $1 AND projection = ANY($2::text[])",
+            upstream,
+            [p.name for p in projections],
+            envelopes[-1].position,
+        )
+
+    async def replay(self, reader: asyncpg.Connection, lanes: Sequence[asyncpg.Connection]) -> int:
+        """Every stored event into projections that all start from nothing (a rebuild's fresh
+        tables); return how many were applied.
+
+        The projections are shared out among the lanes (connections), balanced by their
+        `replay_cost`: each lane applies every batch to its share, in a transaction of its own,
+        while the other lanes' PostgreSQL backends work on theirs and the reader fetches and
+        decodes the next batch — so the server's work and this process's overlap, on as many
+        cores as there are.
+        """
+        shares = share_out(self.projections, len(lanes))
+        applied = 0
+        for upstream in UPSTREAMS:
+            batch = await self._read(reader, upstream, 0)
+            while batch:
+                following = asyncio.ensure_future(self._read(reader, upstream, batch[-1].position))
+                at_work = [
+                    asyncio.ensure_future(self._apply_alone(lane, upstream, batch, share))
+                    for lane, share in zip(lanes, shares, strict=True)
+                ]
+                try:
+                    await asyncio.gather(*at_work)
+                except BaseException:
+                    # The first error stands; the other lanes and the reader stop, and are
+                    # waited for, so that their connections are free again.
+                    for task in (*at_work, following):
+                        task.cancel()
+                    await asyncio.gather(*at_work, following, return_exceptions=True)
+                    raise
+                applied += len(batch)
+                if self.progress is not None:
+                    self.progress(upstream, batch[-1].position)
+                batch = await following
+        return applied
+
+    async def _read(
+        self, connection: asyncpg.Connection, upstream: str, after: int
+    ) -> list[Envelope]:
+        envelopes = await self._batch(connection, upstream, after, None)
+        await self.keyring.prefetch(connection, sealed_subjects(envelopes))
+        return envelopes
+
+    async def _apply_alone(
+        self,
+        connection: asyncpg.Connection,
+        upstream: str,
+        envelopes: list[Envelope],
+        projections: Sequence[Projection],
+    ) -> None:
+        async with connection.transaction():
+            await self._apply(connection, upstream, envelopes, projections)
 
     async def _batch(
         self, connection: asyncpg.Connection, upstream: str, after: int, stop: int | None
@@ -166,6 +232,15 @@ async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) ->
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+def share_out(projections: Sequence[Projection], lanes: int) -> list[list[Projection]]:
+    """The projections in `lanes` shares of about equal cost, the costliest placed first."""
+    shares: list[list[Projection]] = [[] for _ in range(lanes)]
+    for projection in sorted(projections, key=lambda p: -p.replay_cost):
+        cheapest = min(shares, key=lambda share: sum(p.replay_cost for p in share))
+        cheapest.append(projection)
+    return shares
 
 
 def sealed_subjects(envelopes: list[Envelope]) -> set[UUID]:

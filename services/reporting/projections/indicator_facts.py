@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 
 class IndicatorFacts(Projection):
     name = "indicator_facts"
+    replay_cost = 4
     tables = (
         Table(
             "indicator_people",
@@ -76,7 +77,29 @@ class IndicatorFacts(Projection):
         ),
     )
 
-    deferring = frozenset({"Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"})
+    deferring = frozenset(
+        {
+            "Person.Registered",
+            "Pair.Formed",
+            "Pair.Approved",
+            "Pair.PlanDrawnUp",
+            "Pair.MeetingRecorded",
+            "Pair.FeedbackGiven",
+        }
+    )
+    people = Rows(
+        "indicator_people", ("id", "tenant", "kind", "birth_year", "teaching_since", "partner_id")
+    )
+    pairs = Rows(
+        "indicator_pairs", ("id", "tenant", "programme_id", "form", "mentor_id", "mentee_ids")
+    )
+    meetings = Rows(
+        "indicator_meetings",
+        ("id", "tenant", "pair_id", "held_on", "mentor_rating", "mentee_rating"),
+    )
+    feedback = Rows(
+        "indicator_feedback", ("meeting_id", "author_id", "tenant", "pair_id", "side", "rating")
+    )
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -91,8 +114,7 @@ class IndicatorFacts(Projection):
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         self.defer(
-            "INSERT INTO indicator_people (id, tenant, kind, birth_year, teaching_since,"
-            " partner_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            self.people,
             event.originator_id,
             event.tenant,
             str(event.kind),
@@ -104,8 +126,7 @@ class IndicatorFacts(Projection):
     async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         self.defer(
-            "INSERT INTO indicator_pairs (id, tenant, programme_id, form, mentor_id, mentee_ids)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            self.pairs,
             event.originator_id,
             event.tenant,
             event.programme_id,
@@ -115,6 +136,7 @@ class IndicatorFacts(Projection):
         )
 
     async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self.settle(connection, envelope.event.originator_id)
         await connection.execute(
             "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
             envelope.event.originator_id,
@@ -122,6 +144,7 @@ class IndicatorFacts(Projection):
         )
 
     async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self.settle(connection, envelope.event.originator_id)
         await connection.execute(
             "UPDATE indicator_pairs SET has_plan = true WHERE id = $1",
             envelope.event.originator_id,
@@ -130,8 +153,7 @@ class IndicatorFacts(Projection):
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         self.defer(
-            "INSERT INTO indicator_meetings (id, tenant, pair_id, held_on, mentor_rating,"
-            " mentee_rating) VALUES ($1, $2, $3, $4, $5, $6)",
+            self.meetings,
             event.meeting_id,
             event.tenant,
             event.originator_id,
@@ -145,9 +167,8 @@ class IndicatorFacts(Projection):
         event = envelope.event
         if event.rating is None:
             return
-        await connection.execute(
-            "INSERT INTO indicator_feedback (meeting_id, author_id, tenant, pair_id, side, rating)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+        self.defer(
+            self.feedback,
             event.meeting_id,
             event.author_id,
             event.tenant,
