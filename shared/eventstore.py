@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 import msgspec
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import (
     DatetimeAsISO,
@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
     Mapper,
+    StoredEvent,
     Transcoder,
     Transcoding,
     TranscodingNotRegisteredError,
@@ -34,8 +35,9 @@ from eventsourcing.persistence import (
 from shared.auth import Principal
 from shared.database import DatabaseAddress
 from shared.errors import Conflict, NotFound
-from shared.event_recorder import Read, Recorder, RidingRows, SideWrite
+from shared.event_recorder import Read, Recorder, RidingRows, SideWrite, StoredSnapshot
 from shared.personal_data import Sealed, decode_sealed, encode_sealed
+from shared.snapshots import AggregateState, Snapshotting
 
 
 @dataclass(frozen=True)
@@ -180,38 +182,51 @@ class EventStoreApplication(Application[UUID]):
     """Base of the write services' applications.
 
     Subclasses pin `name`: it names the events table (`<name>_events`), so it must never change.
+    Aggregates named in `snapshot_states` are snapshotted (see `shared.snapshots`).
     """
 
     name = ""
+    snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {}
 
     def __init__(self, address: DatabaseAddress, pool_size: int = 5) -> None:
         assert self.name, "an event store application must pin its name"
         super().__init__(env=address.eventsourcing_env(pool_size))
+        self.snapshotting = Snapshotting(self.snapshot_states)
 
     def construct_transcoder(self) -> Transcoder:
         return make_transcoder()
 
     def find(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
         """The aggregate of that class, or None when there is none (yet)."""
-        try:
-            aggregate: Any = self.repository.get(aggregate_id, projector_func=project_events)
-        except AggregateNotFoundError:
-            return None
+        aggregate = self.find_many([aggregate_id])[0].get(aggregate_id)
         return aggregate if isinstance(aggregate, cls) else None
 
     def find_many(
         self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = ()
     ) -> tuple[dict[UUID, Any], list[list[tuple[Any, ...]]]]:
-        """Aggregates by id, read in one query (the missing ones left out); and the rows of
-        `reads`, sent in the same round trip."""
+        """Aggregates by id, read in one query (the missing ones left out), each from its latest
+        snapshot if it has one; and the rows of `reads`, sent in the same round trip."""
         recorder = self.recorder
         assert isinstance(recorder, Recorder)
-        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads)
+        stored, rows = recorder.select_events_of(
+            sorted(set(aggregate_ids)), reads, list(self.snapshotting.topics)
+        )
         aggregates = {
-            originator_id: project_events(None, map(self.mapper.to_domain_event, events))
-            for originator_id, events in groupby(stored, key=attrgetter("originator_id"))
+            originator_id: self._project(records)
+            for originator_id, records in groupby(stored, key=attrgetter("originator_id"))
         }
         return aggregates, rows
+
+    def _project(self, records: Iterable[StoredEvent]) -> Any:
+        """An aggregate from its records: a snapshot first, if it has one, then events."""
+        records = iter(records)
+        first = next(records)
+        aggregate = None
+        if isinstance(first, StoredSnapshot):
+            aggregate = self.snapshotting.restore(first)
+        else:
+            records = chain([first], records)
+        return project_events(aggregate, map(self.mapper.to_domain_event, records))
 
     def load_many(
         self, cls: type[TAggregate], wanted: dict[UUID, str], reads: Sequence[Read] = ()
@@ -237,11 +252,17 @@ class EventStoreApplication(Application[UUID]):
         side_writes: Sequence[SideWrite] = (),
         riding: Sequence[RidingRows] = (),
     ) -> int:
-        """Save the aggregates' new events, with any side writes and riding rows in the same
-        transaction (see `shared.event_recorder`); return the position of the last event.
+        """Save the aggregates' new events, with any side writes and riding rows and the
+        snapshots due in the same transaction (see `shared.event_recorder`); return the
+        position of the last event.
 
         A concurrent change of the same aggregate (optimistic concurrency) becomes a 409.
         """
+        snapshots = [self.snapshotting.take(a) for a in aggregates if self.snapshotting.due(a)]
+        if snapshots:
+            recorder = self.recorder
+            assert isinstance(recorder, Recorder)
+            riding = [*riding, recorder.snapshot_rows(snapshots)]
         try:
             recordings = self.save(*aggregates, side_writes=side_writes, riding=riding)
         except IntegrityError:

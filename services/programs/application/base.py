@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from services.registry.application import RegistryState
 from services.registry.domain import ConsentKind, Organisation, Person
@@ -15,12 +17,15 @@ from shared.errors import NotFound, RuleViolated
 from shared.eventstore import EventStoreApplication, TenantAggregate, actor_of
 from shared.keystore import KeyVault, Sealer
 from shared.personal_data import Sealed
+from shared.snapshots import AggregateState
 
-from ..domain import Pair, Programme
+from ..domain import Pair, PairState, Programme
 
 
 class ProgramsBase(EventStoreApplication):
     name = "programs"
+    # A pair replays every meeting and feedback (30 a school year and more): snapshotted.
+    snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {Pair: PairState}
 
     def __init__(self, *args: Any, keys: KeyVault, registry: RegistryState, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
