@@ -210,17 +210,17 @@ class PairCommands(ProgramsBase):
     ) -> tuple[UUID, int]:
         principal.require(CURATORS, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
-        programme = self.load(Programme, pair.programme_id, "Программа")
+        school_id = self._school_of_programme(pair.programme_id)
         sides = ((pair.mentor_id, meeting.mentor), (pair.mentee_ids[0], meeting.mentee))
         # The school, the members and the keys of the comments' authors in one round trip.
         found, sealer = self._registry(
-            [programme.school_id, *pair.people],
+            [school_id, *pair.people],
             authors=[a for a, feedback in sides if feedback and feedback.comment],
         )
-        follow_school(principal, pair, school_of(found, programme.school_id))
+        follow_school(principal, pair, school_of(found, school_id))
         meeting_id = meeting.id or uuid4()
         pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
-        self._check_people(pair, programme, found)
+        self._check_people(pair, school_id, found)
         if meeting.mentee and len(pair.mentee_ids) > 1:
             raise InvalidInput(
                 "group_feedback", "В группе каждый наставляемый оставляет отзыв отдельно"
@@ -288,12 +288,12 @@ class PairCommands(ProgramsBase):
         load.release(actor, pair.id)
         return self.store(pair, load)
 
-    def _check_people(self, pair: Pair, programme: Programme, found: dict[UUID, Any]) -> None:
+    def _check_people(self, pair: Pair, school_id: UUID, found: dict[UUID, Any]) -> None:
         """No new processing of a person whose consent was withdrawn or whose data was erased."""
         today = date.today()
-        participant(found, programme.school_id, pair.mentor_id, "Наставник", today)
+        participant(found, school_id, pair.mentor_id, "Наставник", today)
         for mentee_id in pair.mentee_ids:
-            participant(found, programme.school_id, mentee_id, "Наставляемый", today)
+            participant(found, school_id, mentee_id, "Наставляемый", today)
 
     def _comment(
         self, author: UUID, feedback: Feedback | None, sealer: Sealer | None = None
