@@ -13,9 +13,10 @@ import pytest
 
 from bench.loader import Applications, applications
 from services.programs.application import Feedback, NewMeeting
-from services.programs.domain import MeetingFormat, MeetingKind, Pair, PairState
+from services.programs.domain import Basis, MeetingFormat, MeetingKind, Pair, PairState
 from shared.auth import Principal, Role
 from shared.database import DatabaseAddress, connect
+from shared.dictionaries import MentoringForm
 from shared.eventstore import Actor
 from shared.settings import Settings
 from shared.snapshots import SNAPSHOT_EVERY, AggregateState, Snapshotting
@@ -57,7 +58,7 @@ def in_process(settings: Settings, work: Callable[[Applications], Any]) -> Any:
 def loaded_both_ways(apps: Applications, pair_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
     """The pair as commands load it (from its snapshot), and replayed from all its events."""
     from_snapshot = apps.programs.load(Pair, pair_id, "Пара")
-    replayed = apps.programs.repository.get(pair_id)
+    replayed: Pair = apps.programs.repository.get(pair_id)
     return vars(from_snapshot), vars(replayed)
 
 
@@ -175,10 +176,10 @@ def test_a_state_class_that_misses_an_attribute_refuses_to_snapshot() -> None:
         tenant="r.m.s",
         actor=Actor("test", "school_coordinator"),
         programme_id=UUID(int=2),
-        form="teacher_student",
+        form=MentoringForm.TEACHER_STUDENT,
         mentor_id=UUID(int=3),
         mentee_ids=[UUID(int=4)],
-        basis="chosen",
+        basis=Basis.CHOSEN,
     )
 
     with pytest.raises(TypeError, match="mentor_id"):
