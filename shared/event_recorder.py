@@ -95,17 +95,13 @@ class SnapshotRows:
 
 
 class Recorder(PostgresApplicationRecorder):
-    """Statements are rendered to bytes once: psycopg renders a composed statement again at
-    every execution, which was a tenth of a small command's own CPU."""
-
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         name = events_table_name.removesuffix("_events") + "_snapshots"
         self.check_identifier_length(name)
-        schema = Identifier(datastore.schema)
-        self.snapshots_table = SQL("{0}.{1}").format(schema, Identifier(name))
+        self.snapshots_table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(name))
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {0} ("
@@ -113,33 +109,9 @@ class Recorder(PostgresApplicationRecorder):
                 " topic text NOT NULL, state bytea NOT NULL)"
             ).format(self.snapshots_table)
         )
-        events = SQL("{0}.{1}").format(schema, Identifier(events_table_name))
-        self._insert = self.insert_events_statement.as_bytes(None)
-        # BEGIN, the library's lock statements and its NOTIFY in one round trip (a statement
-        # without parameters may hold several; the transaction goes on after it). The NOTIFY
-        # is delivered at commit either way; the side writes run under the lock, as they are a
-        # statement or two, and another round trip for every command costs more.
-        self._begin_lock_and_notify = (
-            SQL("; ")
-            .join(
-                [
-                    SQL("BEGIN"),
-                    *self.lock_table_statements,
-                    SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
-                ]
-            )
-            .as_bytes(None)
-        )
-        self._select_events_of = (
-            SQL(
-                "SELECT originator_id, originator_version, topic, state, false FROM {0}"
-                " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-            )
-            .format(events)
-            .as_bytes(None)
-        )
         # Per aggregate: its snapshot (if of one of the topics), then the events after it (an
-        # index range on the events' key).
+        # index range on the events' key). Rendered once: psycopg renders a composed statement
+        # again at every execution (≈ 20 µs).
         self._select_after_snapshots = (
             SQL(
                 "SELECT ids.id, x.* FROM unnest(%s::uuid[]) AS ids(id)"
@@ -148,12 +120,14 @@ class Recorder(PostgresApplicationRecorder):
                 "SELECT s.originator_version, s.topic, s.state, true"
                 " WHERE s.originator_id IS NOT NULL"
                 " UNION ALL"
-                " SELECT e.originator_version, e.topic, e.state, false FROM {1} e"
+                " SELECT e.originator_version, e.topic, e.state, false FROM {1}.{2} e"
                 " WHERE e.originator_id = ids.id"
                 " AND e.originator_version > coalesce(s.originator_version, 0)) AS x"
                 " ORDER BY ids.id, x.originator_version"
             )
-            .format(self.snapshots_table, events)
+            .format(
+                self.snapshots_table, Identifier(datastore.schema), Identifier(events_table_name)
+            )
             .as_bytes(None)
         )
 
@@ -201,20 +175,35 @@ class Recorder(PostgresApplicationRecorder):
         **_: Any,
     ) -> None:
         """The library's insert, with the riding rows' INSERTs as CTEs."""
-        ctes: list[bytes] = []
+        ctes: list[Composed] = []
         params: list[Any] = []
         for rows in riding:
             insert = rows.insert()
             if insert is not None:
-                cte = SQL("riding_{0} AS ({1})").format(len(ctes), insert[0])
-                ctes.append(cte.as_bytes(None))
+                ctes.append(SQL("riding_{0} AS ({1})").format(len(ctes), insert[0]))
                 params += insert[1]
-        statement = b"WITH " + b", ".join(ctes) + b" " + self._insert if ctes else self._insert
+        statement: Composed = self.insert_events_statement
+        if ctes:
+            statement = SQL("WITH {0} {1}").format(SQL(", ").join(ctes), statement)
         events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
             for e in stored_events
         ]
         curs.execute(statement, [*params, events])
+
+    @property
+    def _begin_lock_and_notify(self) -> Composed:
+        """BEGIN, the library's lock statements and its NOTIFY in one round trip (a statement
+        without parameters may hold several; the transaction goes on after it). The NOTIFY is
+        delivered at commit either way; the side writes run under the lock, as they are a
+        statement or two, and another round trip for every command costs more."""
+        return SQL("; ").join(
+            [
+                SQL("BEGIN"),
+                *self.lock_table_statements,
+                SQL("NOTIFY {0}").format(Identifier(self.channel_name)),
+            ]
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events_of(
@@ -226,17 +215,19 @@ class Recorder(PostgresApplicationRecorder):
         """Every event of these aggregates in one query, in order — after the latest snapshot
         of each whose topic is one of `snapshot_topics`, which comes first (a
         `StoredSnapshot`); and the rows of `reads`, sent in the same round trip."""
+        statement: Composed | bytes = SQL(
+            "SELECT originator_id, originator_version, topic, state, false FROM {0}.{1}"
+            " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        params: list[Any] = [list(originator_ids)]
+        if snapshot_topics:
+            statement = self._select_after_snapshots
+            params = [list(originator_ids), list(snapshot_topics)]
         with self.datastore.get_connection() as connection:
             cursors = []
             with connection.pipeline() if reads else contextlib.nullcontext():
                 events = connection.cursor(row_factory=tuple_row)
-                if snapshot_topics:
-                    events.execute(
-                        self._select_after_snapshots,
-                        [list(originator_ids), list(snapshot_topics)],
-                    )
-                else:
-                    events.execute(self._select_events_of, [list(originator_ids)])
+                events.execute(statement, params)
                 for read in reads:
                     cursor = connection.cursor(row_factory=tuple_row)
                     cursor.execute(read.query, read.params)
