@@ -258,7 +258,7 @@ class EventStoreApplication(Application[UUID]):
 
         A concurrent change of the same aggregate (optimistic concurrency) becomes a 409.
         """
-        snapshots = [self.snapshotting.take(a) for a in aggregates if self.snapshotting.due(a)]
+        snapshots = self.snapshotting.take_due(aggregates)
         if snapshots:
             recorder = self.recorder
             assert isinstance(recorder, Recorder)

@@ -12,14 +12,18 @@ including when an event's upcasting changes what the aggregate makes of old even
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
 import msgspec
+import structlog
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
+
+log = structlog.get_logger()
 
 # What the library keeps on every aggregate besides its own attributes.
 _IDENTITY = frozenset({"_id", "_version", "_pending_events"})
@@ -57,6 +61,21 @@ class Snapshotting:
         return pending > 0 and (
             aggregate.version // SNAPSHOT_EVERY > (aggregate.version - pending) // SNAPSHOT_EVERY
         )
+
+    def take_due(self, aggregates: Iterable[Aggregate]) -> list[tuple[UUID, int, str, bytes]]:
+        """Snapshots of the aggregates whose save is due one. An aggregate its state class
+        does not cover is logged and left without (a snapshot is only a cache: the save goes
+        on, and loads replay its events)."""
+        snapshots = []
+        for aggregate in aggregates:
+            if self.due(aggregate):
+                try:
+                    snapshots.append(self.take(aggregate))
+                except TypeError as error:
+                    log.error(
+                        "snapshot_not_taken", aggregate=type(aggregate).__name__, error=str(error)
+                    )
+        return snapshots
 
     def take(self, aggregate: Aggregate) -> tuple[UUID, int, str, bytes]:
         """The aggregate's state with its pending events applied: (id, version, topic, state)."""

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 import pytest
+import structlog
 
 from bench.loader import Applications, applications
 from services.programs.application import Feedback, NewMeeting
@@ -170,17 +171,48 @@ class Incomplete(AggregateState):
     tenant: str
 
 
-def test_a_state_class_that_misses_an_attribute_refuses_to_snapshot() -> None:
+def pair_due_a_snapshot() -> Pair:
+    """A pair formed, approved and met, all unsaved: its save would be due a snapshot."""
+    actor = Actor("test", "school_coordinator")
     pair = Pair(
         id=UUID(int=1),
         tenant="r.m.s",
-        actor=Actor("test", "school_coordinator"),
+        actor=actor,
         programme_id=UUID(int=2),
         form=MentoringForm.TEACHER_STUDENT,
         mentor_id=UUID(int=3),
         mentee_ids=[UUID(int=4)],
         basis=Basis.CHOSEN,
     )
+    pair.approve(actor, UUID(int=5), "1-н", date.today())
+    for number in range(SNAPSHOT_EVERY - 2):
+        pair.record_meeting(
+            actor,
+            meeting_id=UUID(int=100 + number),
+            kind=MeetingKind.INTRODUCTION if number == 0 else MeetingKind.REGULAR,
+            held_on=date.today(),
+            duration_minutes=30,
+            meeting_format=MeetingFormat.ONLINE,
+            topic="",
+            mentor_rating=8,
+            mentor_comment=None,
+            mentee_rating=None,
+            mentee_comment=None,
+            today=date.today(),
+        )
+    return pair
+
+
+def test_a_state_class_that_misses_an_attribute_takes_no_snapshot() -> None:
+    pair = pair_due_a_snapshot()
+    incomplete = Snapshotting({Pair: Incomplete})
 
     with pytest.raises(TypeError, match="mentor_id"):
-        Snapshotting({Pair: Incomplete}).take(pair)
+        incomplete.take(pair)
+    with structlog.testing.capture_logs() as logs:
+        skipped = incomplete.take_due([pair])
+    [taken] = Snapshotting({Pair: PairState}).take_due([pair])
+
+    assert skipped == []
+    assert [entry["event"] for entry in logs] == ["snapshot_not_taken"]
+    assert taken[:2] == (pair.id, SNAPSHOT_EVERY)
