@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from services.reporting.projections.indicator_days import COUNTERS, WINDOWED
 from shared.errors import InvalidInput
 from shared.indicators import (
     INDICATORS,
@@ -21,7 +22,6 @@ from shared.indicators import (
     Unit,
     check_school_year,
     default_window,
-    first_year,
     year_end,
     year_start,
 )
@@ -29,9 +29,7 @@ from shared.indicators import (
 Fetch = Callable[..., Awaitable[list[Any]]]
 
 # Each query counts per school (a person and their pairs belong to one school, so per-school
-# distinct counts add up exactly); `measure` rolls the few per-school rows up in Python. Simple
-# queries keep the planner on table statistics: one large query with shared CTEs planned nested
-# loops over them and took minutes on a million people.
+# distinct counts add up exactly); `measure` rolls the few per-school rows up in Python.
 
 SCHOOLS = """
 SELECT o.tenant::text AS school, c.students, c.students_10_18, c.students_15_19, c.teachers,
@@ -43,136 +41,53 @@ LEFT JOIN school_contingents c ON c.tenant = o.tenant AND c.school_year = $2
 WHERE o.kind = 'school' AND o.tenant <@ $1::ltree
 """
 
-# $1 scope, $2 school year, $3 reference date, $4 first calendar year of the school year
-PARTICIPANTS = """
-SELECT school,
-    count(DISTINCT id) FILTER (WHERE role = 'mentee') AS mentees,
-    count(DISTINCT id) FILTER (WHERE role = 'mentor') AS mentors,
-    count(DISTINCT id) FILTER (WHERE role = 'mentee' AND has_plan) AS mentees_with_plan,
-    count(DISTINCT id) FILTER (WHERE kind = 'student') AS students_involved,
-    count(DISTINCT id) FILTER (
-        WHERE role = 'mentee' AND kind = 'student' AND $4 - birth_year BETWEEN 10 AND 18
-    ) AS mentees_10_18,
-    count(DISTINCT id) FILTER (
-        WHERE role = 'mentor' AND kind = 'student' AND $4 - birth_year BETWEEN 15 AND 19
-    ) AS mentors_15_19,
-    count(DISTINCT id) FILTER (
-        WHERE role = 'mentee' AND kind = 'teacher'
-          AND teaching_since >= ($3::date - interval '3 years')::date
-          AND (birth_year IS NULL OR extract(year FROM $3::date) - birth_year < 35)
-    ) AS young_teachers_mentored,
-    array_agg(DISTINCT partner_id) FILTER (WHERE role = 'mentor' AND partner_id IS NOT NULL)
-        AS partners
-FROM (
-    SELECT p.tenant::text AS school, r.role, m.id, m.kind, m.birth_year, m.teaching_since,
-        m.partner_id, p.has_plan
-    FROM indicator_pairs p
-    JOIN programmes g ON g.id = p.programme_id
-    CROSS JOIN LATERAL (
-        SELECT 'mentee', unnest(p.mentee_ids) UNION ALL SELECT 'mentor', p.mentor_id
-    ) r(role, person)
-    JOIN indicator_people m ON m.id = r.person
-    WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on <= $3
-) involved
-GROUP BY school
-"""
+# A school's counters on the reference date from its counters per day (`indicator_facts`):
+# those that count up to the date, and the ratings inside the school's monitoring window up to
+# it. $1 scope, $2 school year, $3 reference date, $4/$5 the default monitoring window.
+WINDOW_FROM = "coalesce(c.monitoring_from, $4::date)"
+WINDOW_TO = "least(coalesce(c.monitoring_to, $5::date), $3::date)"
+CONTINGENTS = "LEFT JOIN school_contingents c ON c.tenant = d.tenant AND c.school_year = $2"
 
-# $1 scope, $2 school year, $3 reference date
-PAIRS = """
-SELECT p.tenant::text AS school, count(*) AS pairs,
-    count(*) FILTER (
-        WHERE $3::date - coalesce(m.last_met, p.approved_on) > g.meeting_every_days
-    ) AS lagging_pairs
-FROM indicator_pairs p
-JOIN programmes g ON g.id = p.programme_id
-LEFT JOIN LATERAL (
-    SELECT max(held_on) AS last_met FROM indicator_meetings
-    WHERE pair_id = p.id AND held_on <= $3
-) m ON true
-WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on <= $3
+
+def _sums(condition: Callable[[str], str]) -> str:
+    return ", ".join(f"sum(d.{c}) FILTER (WHERE {condition(c)}) AS {c}" for c in COUNTERS)
+
+
+# The days up to the reference date, summed.
+COUNTS_UP_TO = f"""
+SELECT d.tenant::text AS school, {
+    _sums(lambda c: f"d.day BETWEEN {WINDOW_FROM} AND {WINDOW_TO}" if c in WINDOWED else "true")
+}
+FROM indicator_days d {CONTINGENTS}
+WHERE d.tenant <@ $1::ltree AND d.school_year = $2 AND d.day <= $3
 GROUP BY 1
 """
 
-# $1 scope, $2 school year, $3 reference date, $4/$5 the default monitoring window
-RATINGS = """
-SELECT d.school::text AS school,
-    sum(d.mentee_sum) AS mentee_rating_sum, sum(d.mentee_n) AS mentee_ratings,
-    sum(d.mentor_sum) AS mentor_rating_sum, sum(d.mentor_n) AS mentor_ratings
-FROM (
-    SELECT tenant AS school, held_on,
-        sum(mentee_rating) AS mentee_sum, count(mentee_rating) AS mentee_n,
-        sum(mentor_rating) AS mentor_sum, count(mentor_rating) AS mentor_n
-    FROM indicator_meetings
-    WHERE tenant <@ $1::ltree AND held_on <= $3 AND pair_id IN (
-        SELECT p.id FROM indicator_pairs p JOIN programmes g ON g.id = p.programme_id
-        WHERE p.tenant <@ $1::ltree AND g.school_year = $2
+# The year's totals less the days after the reference date (and, for the ratings, outside the
+# window): $6 and $7 bound the days read for every school (the earliest window's end, the
+# latest window's start).
+COUNTS_FROM_TOTALS = f"""
+SELECT y.tenant::text AS school,
+    {", ".join(f"y.{c} - coalesce(t.{c}, 0) AS {c}" for c in COUNTERS)}
+FROM indicator_years y
+LEFT JOIN (
+    SELECT d.tenant, {
+    _sums(
+        lambda c: f"d.day < {WINDOW_FROM} OR d.day > {WINDOW_TO}" if c in WINDOWED else "d.day > $3"
     )
-    GROUP BY 1, 2
-) d
-LEFT JOIN school_contingents c ON c.tenant = d.school AND c.school_year = $2
-WHERE d.held_on >= coalesce(c.monitoring_from, $4::date)
-  AND d.held_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
-GROUP BY 1
+}
+    FROM indicator_days d {CONTINGENTS}
+    WHERE d.tenant <@ $1::ltree AND d.school_year = $2 AND (d.day > $6 OR d.day < $7)
+    GROUP BY 1
+) t ON t.tenant = y.tenant
+WHERE y.tenant <@ $1::ltree AND y.school_year = $2
 """
 
-# Ratings given after the meeting (by a group's every mentee, or a side that gave none when the
-# meeting was recorded), in the window by the meeting's date. Same arguments as RATINGS.
-FEEDBACK_RATINGS = """
-SELECT f.tenant::text AS school,
-    sum(f.rating) FILTER (WHERE f.side = 'mentee') AS mentee_rating_sum,
-    count(*) FILTER (WHERE f.side = 'mentee') AS mentee_ratings,
-    sum(f.rating) FILTER (WHERE f.side = 'mentor') AS mentor_rating_sum,
-    count(*) FILTER (WHERE f.side = 'mentor') AS mentor_ratings
-FROM indicator_feedback f
-JOIN indicator_meetings m ON m.id = f.meeting_id
-JOIN indicator_pairs p ON p.id = f.pair_id
-JOIN programmes g ON g.id = p.programme_id
-LEFT JOIN school_contingents c ON c.tenant = f.tenant AND c.school_year = $2
-WHERE f.tenant <@ $1::ltree AND g.school_year = $2
-  AND m.held_on >= coalesce(c.monitoring_from, $4::date)
-  AND m.held_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
-GROUP BY 1
-"""
-
-# Every 1–10 answer of a satisfaction questionnaire is one rating (scale answers are the only
-# numbers a response holds), in the window by the day it was answered. Same arguments.
-SURVEY_RATINGS = """
-SELECT r.tenant::text AS school,
-    sum(a.value::int) FILTER (WHERE r.purpose = 'mentee_satisfaction') AS mentee_rating_sum,
-    count(*) FILTER (WHERE r.purpose = 'mentee_satisfaction') AS mentee_ratings,
-    sum(a.value::int) FILTER (WHERE r.purpose = 'mentor_satisfaction') AS mentor_rating_sum,
-    count(*) FILTER (WHERE r.purpose = 'mentor_satisfaction') AS mentor_ratings
-FROM survey_responses r
-JOIN programmes g ON g.id = r.programme_id
-LEFT JOIN school_contingents c ON c.tenant = r.tenant AND c.school_year = $2
-CROSS JOIN LATERAL jsonb_each(r.answers) a
-WHERE r.tenant <@ $1::ltree AND g.school_year = $2
-  AND r.purpose IN ('mentee_satisfaction', 'mentor_satisfaction')
-  AND jsonb_typeof(a.value) = 'number'
-  AND r.answered_on >= coalesce(c.monitoring_from, $4::date)
-  AND r.answered_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
-GROUP BY 1
-"""
-
-# Per mentee: the mean of the first entry and of the last exit diagnostics of the school year's
-# programmes up to the reference date; no window, since entry diagnostics come in September.
+# Partners whose staff mentor in the school's pairs approved by the reference date.
 # $1 scope, $2 school year, $3 reference date
-DYNAMICS = """
-SELECT school, count(*) AS diagnosed, count(*) FILTER (WHERE exit_mean > entry_mean) AS improved
-FROM (
-    SELECT r.tenant::text AS school, r.respondent_id,
-        (array_agg(r.scale_mean ORDER BY r.answered_on)
-            FILTER (WHERE r.purpose = 'entry_diagnostics'))[1] AS entry_mean,
-        (array_agg(r.scale_mean ORDER BY r.answered_on DESC)
-            FILTER (WHERE r.purpose = 'exit_diagnostics'))[1] AS exit_mean
-    FROM survey_responses r
-    JOIN programmes g ON g.id = r.programme_id
-    WHERE r.tenant <@ $1::ltree AND g.school_year = $2 AND r.answered_on <= $3
-      AND r.respondent = 'mentee' AND r.scale_mean IS NOT NULL
-      AND r.purpose IN ('entry_diagnostics', 'exit_diagnostics')
-    GROUP BY 1, 2
-) per_mentee
-WHERE entry_mean IS NOT NULL AND exit_mean IS NOT NULL
+PROVIDING = """
+SELECT tenant::text AS school, array_agg(partner_id) AS partners FROM indicator_partners
+WHERE tenant <@ $1::ltree AND school_year = $2 AND since <= $3
 GROUP BY 1
 """
 
@@ -195,7 +110,6 @@ CONTINGENT_SHARES = (
     "mentors_15_19",
     "young_teachers_mentored",
 )
-RATINGS_SUMMED = ("mentee_rating_sum", "mentee_ratings", "mentor_rating_sum", "mentor_ratings")
 SUMMED = (
     "mentees",
     "mentors",
@@ -204,7 +118,7 @@ SUMMED = (
     "lagging_pairs",
     "diagnosed",
     "improved",
-    *RATINGS_SUMMED,
+    *WINDOWED,
 )
 CONTINGENT = ("students", "students_10_18", "students_15_19", "teachers", "young_teachers")
 
@@ -233,18 +147,11 @@ async def measure(
     window_from, window_to = default_window(school_year)
     schools = await fetch(SCHOOLS, scope, school_year, window_from, window_to)
     per_school: dict[str, dict[str, Any]] = {}
-    for rows in (
-        await fetch(PARTICIPANTS, scope, school_year, on, first_year(school_year)),
-        await fetch(PAIRS, scope, school_year, on),
-        await fetch(DYNAMICS, scope, school_year, on),
-    ):
-        for row in rows:
-            per_school.setdefault(row["school"], {}).update(row)
-    for query in (RATINGS, FEEDBACK_RATINGS, SURVEY_RATINGS):  # one mean from three sources
-        for row in await fetch(query, scope, school_year, on, window_from, window_to):
-            counts = per_school.setdefault(row["school"], {})
-            for column in RATINGS_SUMMED:
-                counts[column] = (counts.get(column) or 0) + (row[column] or 0)
+    if schools:
+        for row in await _counts(fetch, schools, scope, school_year, on):
+            per_school[row["school"]] = dict(row)
+    for row in await fetch(PROVIDING, scope, school_year, on):
+        per_school.setdefault(row["school"], {})["partners"] = row["partners"]
     groups: dict[str, dict[str, Any]] = {}
     for school in schools:
         key = ".".join(school["school"].split(".")[:depth])
@@ -261,6 +168,25 @@ async def measure(
                 group[column] += counts.get(column) or 0
     await _partners_and_training(fetch, groups, scope, depth, school_year, on)
     return groups
+
+
+async def _counts(
+    fetch: Fetch,
+    schools: list[Any],
+    scope: str,
+    school_year: str,
+    on: date,
+) -> list[Any]:
+    """The schools' counters on `on`, read from whichever side of it holds fewer days of the
+    school year: up to it from the year's start, or after it up to today."""
+    window_from, window_to = default_window(school_year)
+    arguments = (scope, school_year, on, window_from, window_to)
+    last_day = min(date.today(), year_end(school_year))
+    if (on - year_start(school_year)) <= (last_day - on):
+        return await fetch(COUNTS_UP_TO, *arguments)
+    earliest_end = min(min(s["window_to"], on) for s in schools)
+    latest_start = max(s["window_from"] for s in schools)
+    return await fetch(COUNTS_FROM_TOTALS, *arguments, earliest_end, latest_start)
 
 
 def _empty_group(key: str) -> dict[str, Any]:

@@ -1,24 +1,67 @@
-"""What the indicators count, readable above the school because it holds no names: each person
-of the bases by pseudonymous id with kind, birth year and career start (both in clear in the
-events already), each pair or group with its form, order date and whether it has a plan, and each
-meeting's two ratings, with each rating given after the meeting (a group's mentees each give
-theirs so). Indicators for a school, a municipality or the region are sums over these
-rows; names, birth dates and free text stay in the school's own read models.
+"""What the indicators count, readable above the school because it holds no names, kept as
+counters per school and day so that a region's table never counts raw rows.
 
-The measures reach these rows through the scope's programmes, pairs by programme and meetings by
-pair, so their `tenant` has no GiST index: with one, the planner (which cannot know the scope a
-policy reads at run time) took it as selective and scanned the whole region's rows once per
-pair — seconds for a region of twenty schools."""
+The facts: each person of the bases by pseudonymous id with kind, birth year and career start
+(in clear in the events already), each pair or group with its order date and whether it has a
+plan, each meeting's day. From them each pair, each person (per school year) and each mentee's
+diagnostics contribute signed counts on the days their part of an indicator changes
+(`indicator_days.py`); ratings add to the day they count for. A batch's changes are summed per
+school, school year and day into `indicator_days`, and per school and school year into
+`indicator_years` (the sum of all its days), so the indicators on a date are a school's year
+total less its days after that date — or the sum of its days up to it, whichever side of the
+date holds fewer days (`services/reporting/measures.py`).
+
+Each contribution is stored with its subject (`indicator_contributions`, or the first days of
+`indicator_involvement`), so a change is the difference between what the subject contributes
+now and what it contributed before. Names, birth dates and free text stay in the school's own
+read models.
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from statistics import fmean
+from typing import Any
+from uuid import UUID
 
 import asyncpg
 
 from .base import Envelope, Handler, Projection, Table, Visibility
+from .indicator_days import (
+    COUNTERS,
+    Days,
+    Diagnostic,
+    Involvement,
+    Person,
+    add,
+    as_row,
+    decode,
+    diagnostics_days,
+    difference,
+    encode,
+    pair_days,
+    person_days,
+    rating_days,
+)
+
+_COUNTER_COLUMNS = ",\n".join(f"{counter} int NOT NULL DEFAULT 0" for counter in COUNTERS)
+SATISFACTION = {"mentee_satisfaction": "mentee", "mentor_satisfaction": "mentor"}
+DIAGNOSTICS = frozenset({"entry_diagnostics", "exit_diagnostics"})
+
+Key = tuple[str, str]  # (school path, school year)
+
+
+def _private(name: str, columns: str, *indexes: str) -> Table:
+    return Table(name, columns, Visibility.PRIVATE, indexes)
 
 
 class IndicatorFacts(Projection):
     name = "indicator_facts"
+    version = 2  # counters per school and day instead of counting the facts per query
     tables = (
         Table(
             "indicator_people",
@@ -29,7 +72,7 @@ class IndicatorFacts(Projection):
                teaching_since date,
                partner_id uuid""",
             Visibility.SUBTREE,
-            subtree_index=False,  # found by id, from the pairs
+            subtree_index=False,  # found by id
         ),
         Table(
             "indicator_pairs",
@@ -46,7 +89,7 @@ class IndicatorFacts(Projection):
                 "CREATE INDEX IF NOT EXISTS indicator_pairs_programme"
                 " ON indicator_pairs (programme_id)",
             ),
-            subtree_index=False,  # found by programme
+            subtree_index=False,  # found by id or programme
         ),
         Table(
             "indicator_meetings",
@@ -64,28 +107,114 @@ class IndicatorFacts(Projection):
             subtree_index=False,  # found by pair
         ),
         Table(
-            "indicator_feedback",
-            """meeting_id uuid NOT NULL,
-               author_id uuid NOT NULL,
-               tenant ltree NOT NULL,
-               pair_id uuid NOT NULL,
-               side text NOT NULL,
-               rating int NOT NULL,
-               PRIMARY KEY (meeting_id, author_id)""",
+            "indicator_partners",
+            """tenant ltree NOT NULL,
+               school_year text NOT NULL,
+               partner_id uuid NOT NULL,
+               since date NOT NULL,
+               PRIMARY KEY (tenant, school_year, partner_id)""",
             Visibility.SUBTREE,
+            subtree_index=False,  # a few rows per school, read by school year
+        ),
+        Table(
+            "indicator_days",
+            f"""tenant ltree NOT NULL,
+               school_year text NOT NULL,
+               day date NOT NULL,
+               {_COUNTER_COLUMNS},
+               PRIMARY KEY (tenant, school_year, day)""",
+            Visibility.SUBTREE,
+            (
+                "CREATE INDEX IF NOT EXISTS indicator_days_year"
+                " ON indicator_days (school_year, day)",
+            ),
+            subtree_index=False,  # read by school year and days
+        ),
+        Table(
+            "indicator_years",
+            f"""tenant ltree NOT NULL,
+               school_year text NOT NULL,
+               {_COUNTER_COLUMNS},
+               PRIMARY KEY (tenant, school_year)""",
+            Visibility.SUBTREE,
+            subtree_index=False,  # one row per school and year: a region's are a few thousand
+        ),
+        _private(
+            "indicator_programmes",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               school_year text NOT NULL,
+               meeting_every_days int NOT NULL""",
+        ),
+        _private(
+            "indicator_templates",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               purpose text NOT NULL""",
+        ),
+        _private(
+            "indicator_diagnostics",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               respondent_id uuid NOT NULL,
+               school_year text NOT NULL,
+               purpose text NOT NULL,
+               answered_on date NOT NULL,
+               scale_mean numeric NOT NULL""",
+            "CREATE INDEX IF NOT EXISTS indicator_diagnostics_respondent"
+            " ON indicator_diagnostics (respondent_id, school_year)",
+        ),
+        _private(
+            "indicator_involvement",
+            """person_id uuid NOT NULL,
+               school_year text NOT NULL,
+               tenant ltree NOT NULL,
+               mentee_since date,
+               mentor_since date,
+               plan_since date,
+               PRIMARY KEY (person_id, school_year, tenant)""",
+        ),
+        _private(
+            "indicator_contributions",
+            """subject uuid NOT NULL,
+               school_year text NOT NULL,
+               tenant ltree NOT NULL,
+               days jsonb NOT NULL,
+               PRIMARY KEY (subject, school_year, tenant)""",
         ),
     )
 
-    deferring = frozenset({"Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"})
+    deferring = frozenset(
+        {
+            "Person.Registered",
+            "Programme.Opened",
+            "Programme.MeetingRuleSet",
+            "SurveyTemplate.Published",
+            "Pair.Formed",
+            "Pair.Approved",
+            "Pair.PlanDrawnUp",
+            "Pair.MeetingRecorded",
+            "Pair.FeedbackGiven",
+            "SurveyResponse.Submitted",
+        }
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = _Pending()
 
     def handlers(self) -> dict[str, Handler]:
         return {
             "Person.Registered": self.person_registered,
+            "Programme.Opened": self.programme_opened,
+            "Programme.MeetingRuleSet": self.meeting_rule_set,
+            "SurveyTemplate.Published": self.template_published,
             "Pair.Formed": self.pair_formed,
             "Pair.Approved": self.pair_approved,
             "Pair.PlanDrawnUp": self.plan_drawn_up,
             "Pair.MeetingRecorded": self.meeting_recorded,
             "Pair.FeedbackGiven": self.feedback_given,
+            "SurveyResponse.Submitted": self.response_submitted,
         }
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -99,6 +228,29 @@ class IndicatorFacts(Projection):
             event.birth_year,
             event.teaching_since,
             event.partner_id,
+        )
+
+    async def programme_opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        self.defer(
+            "INSERT INTO indicator_programmes (id, tenant, school_year, meeting_every_days)"
+            " VALUES ($1, $2, $3, $4)",
+            event.originator_id,
+            event.tenant,
+            event.school_year,
+            event.meeting_every_days,
+        )
+
+    async def meeting_rule_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        self._pending.rules[envelope.event.originator_id] = envelope.event.every_days
+
+    async def template_published(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        self.defer(
+            "INSERT INTO indicator_templates (id, tenant, purpose) VALUES ($1, $2, $3)",
+            event.originator_id,
+            event.tenant,
+            str(event.purpose),
         )
 
     async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -115,17 +267,10 @@ class IndicatorFacts(Projection):
         )
 
     async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        await connection.execute(
-            "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
-            envelope.event.originator_id,
-            envelope.event.order_date,
-        )
+        self._pending.approvals[envelope.event.originator_id] = envelope.event.order_date
 
     async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        await connection.execute(
-            "UPDATE indicator_pairs SET has_plan = true WHERE id = $1",
-            envelope.event.originator_id,
-        )
+        self._pending.plans.add(envelope.event.originator_id)
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
@@ -139,19 +284,356 @@ class IndicatorFacts(Projection):
             event.mentor_rating,
             event.mentee_rating,
         )
+        self._pending.ratings.extend(
+            (event.originator_id, event.meeting_id, side, rating)
+            for side, rating in (("mentee", event.mentee_rating), ("mentor", event.mentor_rating))
+            if rating is not None
+        )
 
     async def feedback_given(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        """A rating given after the meeting; feedback without a score counts in no mean."""
+        """A rating given after the meeting counts on the meeting's day; feedback without a
+        score counts in no mean."""
         event = envelope.event
-        if event.rating is None:
+        if event.rating is not None:
+            self._pending.ratings.append(
+                (event.originator_id, event.meeting_id, str(event.side), event.rating)
+            )
+
+    async def response_submitted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        self._pending.responses.append(envelope.event)
+
+    async def flush(self, connection: asyncpg.Connection) -> None:
+        """The batch's facts first, then what they change in the counters."""
+        await super().flush(connection)
+        pending, self._pending = self._pending, _Pending()
+        if pending.empty:
+            return
+        changes = _Changes()
+        await _update_facts(connection, pending)
+        pairs = await _pairs(connection, pending)
+        await _count_pairs(connection, pairs.values(), changes)
+        await _count_ratings(connection, pending.ratings, pairs, changes)
+        await _count_people(connection, pending, pairs, changes)
+        await _count_responses(connection, pending.responses, changes)
+        await changes.write(connection)
+
+
+@dataclass
+class _Pending:
+    """What a batch changed besides the rows it only adds, applied at `flush`."""
+
+    approvals: dict[UUID, date] = field(default_factory=dict)
+    plans: set[UUID] = field(default_factory=set)
+    rules: dict[UUID, int] = field(default_factory=dict)  # programme → meeting every N days
+    ratings: list[tuple[UUID, UUID, str, int]] = field(default_factory=list)  # pair, meeting…
+    responses: list[Any] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.approvals or self.plans or self.rules or self.ratings or self.responses)
+
+    @property
+    def pairs(self) -> set[UUID]:
+        return self.approvals.keys() | self.plans | {pair for pair, *_ in self.ratings}
+
+
+@dataclass
+class _Changes:
+    """The batch's changes per school and school year, day by day."""
+
+    by_school: dict[Key, Days] = field(default_factory=dict)
+
+    def add(self, key: Key, days: Days) -> None:
+        school = self.by_school.setdefault(key, {})
+        for day, counts in days.items():
+            for counter, amount in counts.items():
+                add(school, day, counter, amount)
+
+    async def write(self, connection: asyncpg.Connection) -> None:
+        rows = [
+            (tenant, year, day, as_row(counts))
+            for (tenant, year), days in self.by_school.items()
+            for day, counts in days.items()
+            if any(counts.values())
+        ]
+        if not rows:
             return
         await connection.execute(
-            "INSERT INTO indicator_feedback (meeting_id, author_id, tenant, pair_id, side, rating)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
-            event.meeting_id,
-            event.author_id,
-            event.tenant,
-            event.originator_id,
-            str(event.side),
-            event.rating,
+            _upsert("indicator_days", "tenant, school_year, day"),
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
+            *zip(*(row[3] for row in rows), strict=True),
         )
+        totals: dict[Key, list[int]] = {}
+        for tenant, year, _, counts in rows:
+            total = totals.setdefault((tenant, year), [0] * len(COUNTERS))
+            totals[(tenant, year)] = [a + b for a, b in zip(total, counts, strict=True)]
+        await connection.execute(
+            _upsert("indicator_years", "tenant, school_year"),
+            [tenant for tenant, _ in totals],
+            [year for _, year in totals],
+            *zip(*totals.values(), strict=True),
+        )
+
+
+def _upsert(table: str, key: str) -> str:
+    """Adds to the counters of the rows with `key`, from one array per column."""
+    keys = key.split(", ")
+    arrays = [f"${i}::{'date' if k == 'day' else 'text'}[]" for i, k in enumerate(keys, 1)]
+    arrays += [f"${i}::int[]" for i in range(len(keys) + 1, len(keys) + len(COUNTERS) + 1)]
+    columns = ", ".join(COUNTERS)
+    selected = ", ".join(f"{k}::ltree" if k == "tenant" else k for k in keys)
+    return (
+        f"INSERT INTO {table} ({key}, {columns})"
+        f" SELECT {selected}, {columns} FROM unnest({', '.join(arrays)}) AS u({key}, {columns})"
+        f" ON CONFLICT ({key}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+    )
+
+
+async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> None:
+    if pending.approvals:
+        await connection.executemany(
+            "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
+            list(pending.approvals.items()),
+        )
+    if pending.plans:
+        await connection.execute(
+            "UPDATE indicator_pairs SET has_plan = true WHERE id = ANY($1::uuid[])",
+            list(pending.plans),
+        )
+    if pending.rules:
+        await connection.executemany(
+            "UPDATE indicator_programmes SET meeting_every_days = $2 WHERE id = $1",
+            list(pending.rules.items()),
+        )
+
+
+@dataclass(frozen=True)
+class _Pair:
+    id: UUID
+    key: Key
+    approved_on: date | None
+    has_plan: bool
+    mentor_id: UUID
+    mentee_ids: list[UUID]
+    days: Days  # what the pair counts now
+    counted: Days  # what it counted before
+
+
+async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID, _Pair]:
+    """The pairs the batch touched (every pair of a programme whose rule changed), as they are
+    now and with what they counted before."""
+    rows = await connection.fetch(
+        "SELECT p.id, p.tenant::text AS tenant, g.school_year, g.meeting_every_days,"
+        " p.approved_on, p.has_plan, p.mentor_id, p.mentee_ids, c.days AS counted,"
+        " ARRAY(SELECT held_on FROM indicator_meetings m WHERE m.pair_id = p.id) AS met_on"
+        " FROM indicator_pairs p JOIN indicator_programmes g ON g.id = p.programme_id"
+        " LEFT JOIN indicator_contributions c"
+        "  ON c.subject = p.id AND c.school_year = g.school_year AND c.tenant = p.tenant"
+        " WHERE p.id IN (SELECT unnest($1::uuid[])"
+        "  UNION SELECT id FROM indicator_pairs WHERE programme_id = ANY($2::uuid[]))",
+        list(pending.pairs),
+        list(pending.rules),
+    )
+    return {
+        row["id"]: _Pair(
+            id=row["id"],
+            key=(row["tenant"], row["school_year"]),
+            approved_on=row["approved_on"],
+            has_plan=row["has_plan"],
+            mentor_id=row["mentor_id"],
+            mentee_ids=row["mentee_ids"],
+            days=pair_days(row["approved_on"], row["met_on"], row["meeting_every_days"]),
+            counted=decode(row["counted"] and json.loads(row["counted"])),
+        )
+        for row in rows
+    }
+
+
+async def _count_pairs(
+    connection: asyncpg.Connection, pairs: Iterable[_Pair], changes: _Changes
+) -> None:
+    changed = [pair for pair in pairs if pair.days != pair.counted]
+    for pair in changed:
+        changes.add(pair.key, difference(pair.days, pair.counted))
+    await _store_contributions(connection, [(pair.id, pair.key, pair.days) for pair in changed])
+
+
+async def _store_contributions(
+    connection: asyncpg.Connection, contributions: list[tuple[UUID, Key, Days]]
+) -> None:
+    if contributions:
+        await connection.executemany(
+            "INSERT INTO indicator_contributions (subject, school_year, tenant, days)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (subject, school_year, tenant)"
+            " DO UPDATE SET days = EXCLUDED.days",
+            [
+                (subject, year, tenant, json.dumps(encode(days)))
+                for subject, (tenant, year), days in contributions
+            ],
+        )
+
+
+async def _count_ratings(
+    connection: asyncpg.Connection,
+    ratings: list[tuple[UUID, UUID, str, int]],
+    pairs: dict[UUID, _Pair],
+    changes: _Changes,
+) -> None:
+    """Each rating on its meeting's day, in the school year of the pair's programme."""
+    if not ratings:
+        return
+    meetings = await connection.fetch(
+        "SELECT id, held_on FROM indicator_meetings WHERE id = ANY($1::uuid[])",
+        list({meeting for _, meeting, _, _ in ratings}),
+    )
+    held_on: dict[UUID, date] = {row["id"]: row["held_on"] for row in meetings}
+    for pair, meeting, side, rating in ratings:
+        changes.add(pairs[pair].key, rating_days(held_on[meeting], side, [rating]))
+
+
+async def _count_people(
+    connection: asyncpg.Connection,
+    pending: _Pending,
+    pairs: dict[UUID, _Pair],
+    changes: _Changes,
+) -> None:
+    """Members of pairs approved or given a plan: each one's first days in the school year
+    can only come earlier."""
+    joined: dict[tuple[UUID, Key], Involvement] = {}
+    for pair in (pairs[p] for p in pending.approvals.keys() | pending.plans if p in pairs):
+        if pair.approved_on is None:
+            continue
+        members = [(pair.mentor_id, "mentor")] + [(m, "mentee") for m in pair.mentee_ids]
+        for person, role in members:
+            before = joined.get((person, pair.key), Involvement())
+            joined[(person, pair.key)] = before.joined(role, pair.approved_on, pair.has_plan)
+    if not joined:
+        return
+    rows = await connection.fetch(
+        "SELECT k.person, k.tenant, k.year, m.kind, m.birth_year, m.teaching_since,"
+        " m.partner_id, i.mentee_since, i.mentor_since, i.plan_since"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(person, tenant, year)"
+        " JOIN indicator_people m ON m.id = k.person"
+        " LEFT JOIN indicator_involvement i ON i.person_id = k.person"
+        "  AND i.school_year = k.year AND i.tenant = k.tenant::ltree",
+        [person for person, _ in joined],
+        [tenant for _, (tenant, _) in joined],
+        [year for _, (_, year) in joined],
+    )
+    involvement, partners = [], []
+    for row in rows:
+        key: Key = (row["tenant"], row["year"])
+        facts = Person(row["kind"], row["birth_year"], row["teaching_since"])
+        before = Involvement(row["mentee_since"], row["mentor_since"], row["plan_since"])
+        now = before.merged(joined[(row["person"], key)])
+        if now == before:
+            continue
+        first_year = int(row["year"][:4])
+        changes.add(
+            key,
+            difference(person_days(facts, now, first_year), person_days(facts, before, first_year)),
+        )
+        involvement.append(
+            (
+                row["person"],
+                row["year"],
+                row["tenant"],
+                now.mentee_since,
+                now.mentor_since,
+                now.plan_since,
+            )
+        )
+        if row["partner_id"] is not None and now.mentor_since is not None:
+            partners.append((row["tenant"], row["year"], row["partner_id"], now.mentor_since))
+    await connection.executemany(
+        "INSERT INTO indicator_involvement (person_id, school_year, tenant, mentee_since,"
+        " mentor_since, plan_since) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (person_id, school_year, tenant) DO UPDATE SET"
+        " mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
+        " plan_since = EXCLUDED.plan_since",
+        involvement,
+    )
+    await connection.executemany(
+        "INSERT INTO indicator_partners (tenant, school_year, partner_id, since)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, school_year, partner_id)"
+        " DO UPDATE SET since = least(indicator_partners.since, EXCLUDED.since)",
+        partners,
+    )
+
+
+async def _count_responses(
+    connection: asyncpg.Connection, responses: list[Any], changes: _Changes
+) -> None:
+    """Satisfaction answers are ratings on the day answered; a mentee's diagnostics change
+    what the mentee contributes to the dynamics."""
+    if not responses:
+        return
+    rows = await connection.fetch(
+        "SELECT id, purpose AS known FROM indicator_templates WHERE id = ANY($1::uuid[])"
+        " UNION ALL SELECT id, school_year FROM indicator_programmes WHERE id = ANY($2::uuid[])",
+        list({r.template_id for r in responses}),
+        list({r.programme_id for r in responses}),
+    )
+    known: dict[UUID, str] = {row["id"]: row["known"] for row in rows}  # purpose, school year
+    diagnostics = []
+    for response in responses:
+        purpose, year = known[response.template_id], known[response.programme_id]
+        scores = [v for v in response.answers.values() if type(v) is int]
+        if purpose in SATISFACTION:
+            changes.add(
+                (response.tenant, year),
+                rating_days(response.answered_on, SATISFACTION[purpose], scores),
+            )
+        elif purpose in DIAGNOSTICS and str(response.respondent) == "mentee" and scores:
+            diagnostics.append(
+                (
+                    response.originator_id,
+                    response.tenant,
+                    response.respondent_id,
+                    year,
+                    purpose,
+                    response.answered_on,
+                    round(fmean(scores), 2),  # as `survey_responses.scale_mean`
+                )
+            )
+    if diagnostics:
+        await connection.executemany(
+            "INSERT INTO indicator_diagnostics (id, tenant, respondent_id, school_year, purpose,"
+            " answered_on, scale_mean) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            diagnostics,
+        )
+        await _count_dynamics(connection, {(d[2], d[3]) for d in diagnostics}, changes)
+
+
+async def _count_dynamics(
+    connection: asyncpg.Connection, mentees: set[tuple[UUID, str]], changes: _Changes
+) -> None:
+    rows = await connection.fetch(
+        "SELECT d.respondent_id, d.school_year, d.tenant::text AS tenant, d.purpose,"
+        " d.answered_on, d.scale_mean, c.days AS counted"
+        " FROM indicator_diagnostics d"
+        " JOIN unnest($1::uuid[], $2::text[]) AS k(respondent, year)"
+        "  ON d.respondent_id = k.respondent AND d.school_year = k.year"
+        " LEFT JOIN indicator_contributions c ON c.subject = d.respondent_id"
+        "  AND c.school_year = d.school_year AND c.tenant = d.tenant"
+        " ORDER BY d.answered_on, d.id",
+        [mentee for mentee, _ in mentees],
+        [year for _, year in mentees],
+    )
+    found: dict[tuple[UUID, Key], tuple[list[Diagnostic], Days]] = {}
+    for row in rows:
+        subject = (row["respondent_id"], (row["tenant"], row["school_year"]))
+        counted = decode(row["counted"] and json.loads(row["counted"]))
+        found.setdefault(subject, ([], counted))[0].append(
+            Diagnostic(row["purpose"], row["answered_on"], Decimal(row["scale_mean"]))
+        )
+    contributions = []
+    for (mentee, key), (diagnostics, counted) in found.items():
+        days = diagnostics_days(diagnostics)
+        if days != counted:
+            changes.add(key, difference(days, counted))
+            contributions.append((mentee, key, days))
+    await _store_contributions(connection, contributions)
