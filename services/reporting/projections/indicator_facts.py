@@ -11,10 +11,11 @@ school, school year and day into `indicator_days`, and per school and school yea
 total less its days after that date — or the sum of its days up to it, whichever side of the
 date holds fewer days (`services/reporting/measures.py`).
 
-Each contribution is stored with its subject (`indicator_contributions`, or the first days of
-`indicator_involvement`), so a change is the difference between what the subject contributes
-now and what it contributed before. Names, birth dates and free text stay in the school's own
-read models.
+Each subject's contribution is stored (`indicator_contributions`), and a change is the
+difference between what the subject contributes now, computed from its facts, and what it
+counted before: so it does not matter in which order facts arrive (the registry's stream, with
+the people, is projected apart from the programmes'). Names, birth dates and free text stay in
+the school's own read models.
 """
 
 from __future__ import annotations
@@ -176,11 +177,12 @@ class IndicatorFacts(Projection):
         ),
         _private(
             "indicator_contributions",
-            """subject uuid NOT NULL,
+            """part text NOT NULL,
+               subject uuid NOT NULL,
                school_year text NOT NULL,
                tenant ltree NOT NULL,
                days jsonb NOT NULL,
-               PRIMARY KEY (subject, school_year, tenant)""",
+               PRIMARY KEY (part, subject, school_year, tenant)""",
         ),
     )
 
@@ -219,6 +221,7 @@ class IndicatorFacts(Projection):
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        self._pending.registered.add(event.originator_id)
         self.defer(
             "INSERT INTO indicator_people (id, tenant, kind, birth_year, teaching_since,"
             " partner_id) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -327,10 +330,18 @@ class _Pending:
     rules: dict[UUID, int] = field(default_factory=dict)  # programme → meeting every N days
     ratings: list[tuple[UUID, UUID, str, int]] = field(default_factory=list)  # pair, meeting…
     responses: list[Any] = field(default_factory=list)
+    registered: set[UUID] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
-        return not (self.approvals or self.plans or self.rules or self.ratings or self.responses)
+        return not (
+            self.approvals
+            or self.plans
+            or self.rules
+            or self.ratings
+            or self.responses
+            or self.registered
+        )
 
     @property
     def pairs(self) -> set[UUID]:
@@ -364,6 +375,16 @@ class _Changes:
             [row[1] for row in rows],
             [row[2] for row in rows],
             *zip(*(row[3] for row in rows), strict=True),
+        )
+        # A day whose changes cancelled out holds nothing: gone, whatever the batches were.
+        await connection.execute(
+            "DELETE FROM indicator_days d"
+            " USING unnest($1::text[], $2::text[], $3::date[]) AS k(tenant, school_year, day)"
+            " WHERE d.tenant = k.tenant::ltree AND d.school_year = k.school_year"
+            f" AND d.day = k.day AND {' AND '.join(f'd.{c} = 0' for c in COUNTERS)}",
+            [row[0] for row in rows],
+            [row[1] for row in rows],
+            [row[2] for row in rows],
         )
         totals: dict[Key, list[int]] = {}
         for tenant, year, _, counts in rows:
@@ -431,7 +452,8 @@ async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID
         " ARRAY(SELECT held_on FROM indicator_meetings m WHERE m.pair_id = p.id) AS met_on"
         " FROM indicator_pairs p JOIN indicator_programmes g ON g.id = p.programme_id"
         " LEFT JOIN indicator_contributions c"
-        "  ON c.subject = p.id AND c.school_year = g.school_year AND c.tenant = p.tenant"
+        "  ON c.part = 'pair' AND c.subject = p.id AND c.school_year = g.school_year"
+        "  AND c.tenant = p.tenant"
         " WHERE p.id IN (SELECT unnest($1::uuid[])"
         "  UNION SELECT id FROM indicator_pairs WHERE programme_id = ANY($2::uuid[]))",
         list(pending.pairs),
@@ -458,19 +480,22 @@ async def _count_pairs(
     changed = [pair for pair in pairs if pair.days != pair.counted]
     for pair in changed:
         changes.add(pair.key, difference(pair.days, pair.counted))
-    await _store_contributions(connection, [(pair.id, pair.key, pair.days) for pair in changed])
+    await _store_contributions(
+        connection, "pair", [(pair.id, pair.key, pair.days) for pair in changed]
+    )
 
 
 async def _store_contributions(
-    connection: asyncpg.Connection, contributions: list[tuple[UUID, Key, Days]]
+    connection: asyncpg.Connection, part: str, contributions: list[tuple[UUID, Key, Days]]
 ) -> None:
+    """What each subject (a pair, a person or a mentee's dynamics) counts now."""
     if contributions:
         await connection.executemany(
-            "INSERT INTO indicator_contributions (subject, school_year, tenant, days)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT (subject, school_year, tenant)"
+            "INSERT INTO indicator_contributions (part, subject, school_year, tenant, days)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (part, subject, school_year, tenant)"
             " DO UPDATE SET days = EXCLUDED.days",
             [
-                (subject, year, tenant, json.dumps(encode(days)))
+                (part, subject, year, tenant, json.dumps(encode(days)))
                 for subject, (tenant, year), days in contributions
             ],
         )
@@ -500,8 +525,9 @@ async def _count_people(
     pairs: dict[UUID, _Pair],
     changes: _Changes,
 ) -> None:
-    """Members of pairs approved or given a plan: each one's first days in the school year
-    can only come earlier."""
+    """Members of pairs approved or given a plan (each one's first days in the school year can
+    only come earlier), and people just registered: the registry's stream is projected apart
+    from the programmes', so a person may join a pair here before they are known here."""
     joined: dict[tuple[UUID, Key], Involvement] = {}
     for pair in (pairs[p] for p in pending.approvals.keys() | pending.plans if p in pairs):
         if pair.approved_on is None:
@@ -510,44 +536,50 @@ async def _count_people(
         for person, role in members:
             before = joined.get((person, pair.key), Involvement())
             joined[(person, pair.key)] = before.joined(role, pair.approved_on, pair.has_plan)
-    if not joined:
+    if not joined and not pending.registered:
         return
     rows = await connection.fetch(
         "SELECT k.person, k.tenant, k.year, m.kind, m.birth_year, m.teaching_since,"
-        " m.partner_id, i.mentee_since, i.mentor_since, i.plan_since"
-        " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(person, tenant, year)"
-        " JOIN indicator_people m ON m.id = k.person"
+        " m.partner_id, i.mentee_since, i.mentor_since, i.plan_since, c.days AS counted"
+        " FROM (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])"
+        "  UNION SELECT person_id, tenant::text, school_year FROM indicator_involvement"
+        "  WHERE person_id = ANY($4::uuid[])) AS k(person, tenant, year)"
+        " LEFT JOIN indicator_people m ON m.id = k.person"
         " LEFT JOIN indicator_involvement i ON i.person_id = k.person"
-        "  AND i.school_year = k.year AND i.tenant = k.tenant::ltree",
+        "  AND i.school_year = k.year AND i.tenant = k.tenant::ltree"
+        " LEFT JOIN indicator_contributions c ON c.part = 'person' AND c.subject = k.person"
+        "  AND c.school_year = k.year AND c.tenant = k.tenant::ltree",
         [person for person, _ in joined],
         [tenant for _, (tenant, _) in joined],
         [year for _, (_, year) in joined],
+        list(pending.registered),
     )
-    involvement, partners = [], []
+    involvement, partners, contributions = [], [], []
     for row in rows:
         key: Key = (row["tenant"], row["year"])
-        facts = Person(row["kind"], row["birth_year"], row["teaching_since"])
         before = Involvement(row["mentee_since"], row["mentor_since"], row["plan_since"])
-        now = before.merged(joined[(row["person"], key)])
-        if now == before:
-            continue
-        first_year = int(row["year"][:4])
-        changes.add(
-            key,
-            difference(person_days(facts, now, first_year), person_days(facts, before, first_year)),
-        )
-        involvement.append(
-            (
-                row["person"],
-                row["year"],
-                row["tenant"],
-                now.mentee_since,
-                now.mentor_since,
-                now.plan_since,
+        now = before.merged(joined.get((row["person"], key), Involvement()))
+        if now != before:
+            involvement.append(
+                (
+                    row["person"],
+                    row["year"],
+                    row["tenant"],
+                    now.mentee_since,
+                    now.mentor_since,
+                    now.plan_since,
+                )
             )
-        )
-        if row["partner_id"] is not None and now.mentor_since is not None:
-            partners.append((row["tenant"], row["year"], row["partner_id"], now.mentor_since))
+        days: Days = {}
+        if row["kind"] is not None:  # known to the indicators
+            facts = Person(row["kind"], row["birth_year"], row["teaching_since"])
+            days = person_days(facts, now, int(row["year"][:4]))
+            if row["partner_id"] is not None and now.mentor_since is not None:
+                partners.append((row["tenant"], row["year"], row["partner_id"], now.mentor_since))
+        counted = decode(row["counted"] and json.loads(row["counted"]))
+        if days != counted:
+            changes.add(key, difference(days, counted))
+            contributions.append((row["person"], key, days))
     await connection.executemany(
         "INSERT INTO indicator_involvement (person_id, school_year, tenant, mentee_since,"
         " mentor_since, plan_since) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -562,6 +594,7 @@ async def _count_people(
         " DO UPDATE SET since = least(indicator_partners.since, EXCLUDED.since)",
         partners,
     )
+    await _store_contributions(connection, "person", contributions)
 
 
 async def _count_responses(
@@ -617,7 +650,8 @@ async def _count_dynamics(
         " FROM indicator_diagnostics d"
         " JOIN unnest($1::uuid[], $2::text[]) AS k(respondent, year)"
         "  ON d.respondent_id = k.respondent AND d.school_year = k.year"
-        " LEFT JOIN indicator_contributions c ON c.subject = d.respondent_id"
+        " LEFT JOIN indicator_contributions c ON c.part = 'dynamics'"
+        "  AND c.subject = d.respondent_id"
         "  AND c.school_year = d.school_year AND c.tenant = d.tenant"
         " ORDER BY d.answered_on, d.id",
         [mentee for mentee, _ in mentees],
@@ -636,4 +670,4 @@ async def _count_dynamics(
         if days != counted:
             changes.add(key, difference(days, counted))
             contributions.append((mentee, key, days))
-    await _store_contributions(connection, contributions)
+    await _store_contributions(connection, "dynamics", contributions)
