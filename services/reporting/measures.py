@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.reporting.projections.indicator_days import COUNTERS, WINDOWED
+from services.reporting.projections.indicator_days import COUNTERS, STATE, WINDOWED
 from shared.errors import InvalidInput
 from shared.indicators import (
     INDICATORS,
@@ -42,45 +42,56 @@ WHERE o.kind = 'school' AND o.tenant <@ $1::ltree
 """
 
 # A school's counters on the reference date from its counters per day (`indicator_facts`):
-# those that count up to the date, and the ratings inside the school's monitoring window up to
-# it. $1 scope, $2 school year, $3 reference date, $4/$5 the default monitoring window.
-WINDOW_FROM = "coalesce(c.monitoring_from, $4::date)"
-WINDOW_TO = "least(coalesce(c.monitoring_to, $5::date), $3::date)"
-CONTINGENTS = "LEFT JOIN school_contingents c ON c.tenant = d.tenant AND c.school_year = $2"
+# those that count up to the date, and the ratings inside the monitoring window up to it — here
+# the default window; schools with a window of their own are counted apart (`OWN_WINDOWS`).
+# No query joins two tables: the planner cannot know how many rows the scope of a policy lets
+# through, and joins it planned on a guess of one row were nested loops over every school.
+# $1 scope, $2 school year, $3 reference date, then days of the window as each query says.
 
 
-def _sums(condition: Callable[[str], str]) -> str:
-    return ", ".join(f"sum(d.{c}) FILTER (WHERE {condition(c)}) AS {c}" for c in COUNTERS)
-
-
-# The days up to the reference date, summed.
-COUNTS_UP_TO = f"""
-SELECT d.tenant::text AS school, {
-    _sums(lambda c: f"d.day BETWEEN {WINDOW_FROM} AND {WINDOW_TO}" if c in WINDOWED else "true")
-}
-FROM indicator_days d {CONTINGENTS}
-WHERE d.tenant <@ $1::ltree AND d.school_year = $2 AND d.day <= $3
-GROUP BY 1
-"""
-
-# The year's totals less the days after the reference date (and, for the ratings, outside the
-# window): $6 and $7 bound the days read for every school (the earliest window's end, the
-# latest window's start).
-COUNTS_FROM_TOTALS = f"""
-SELECT y.tenant::text AS school,
-    {", ".join(f"y.{c} - coalesce(t.{c}, 0) AS {c}" for c in COUNTERS)}
-FROM indicator_years y
-LEFT JOIN (
-    SELECT d.tenant, {
-    _sums(
-        lambda c: f"d.day < {WINDOW_FROM} OR d.day > {WINDOW_TO}" if c in WINDOWED else "d.day > $3"
+def _union(*parts: tuple[str, str, Callable[[str], str]]) -> str:
+    """One row per school: the counters summed over the parts, each (table, condition, how a
+    counter of it counts — the others count zero)."""
+    selects = [
+        f"SELECT tenant, {', '.join(value(c) if c in _COLUMNS[table] else '0' for c in COUNTERS)}"
+        f" FROM {table} WHERE tenant <@ $1::ltree AND school_year = $2 AND {condition}"
+        for table, condition, value in parts
+    ]
+    return (
+        f"SELECT tenant::text AS school, {', '.join(f'sum({c}) AS {c}' for c in COUNTERS)}"
+        f" FROM ({' UNION ALL '.join(selects)}) AS counted ({', '.join(('tenant', *COUNTERS))})"
+        " GROUP BY tenant"
     )
+
+
+_COLUMNS = {
+    "indicator_years": COUNTERS,
+    "indicator_days": STATE,
+    "indicator_rating_days": WINDOWED,
 }
-    FROM indicator_days d {CONTINGENTS}
-    WHERE d.tenant <@ $1::ltree AND d.school_year = $2 AND (d.day > $6 OR d.day < $7)
-    GROUP BY 1
-) t ON t.tenant = y.tenant
-WHERE y.tenant <@ $1::ltree AND y.school_year = $2
+
+# The days up to the reference date, summed. $4/$5 the window's first and last day (up to $3).
+COUNTS_UP_TO = _union(
+    ("indicator_days", "day <= $3", lambda c: c),
+    ("indicator_rating_days", "day BETWEEN $4 AND $5", lambda c: c),
+)
+
+# The year's totals (up to the school year's last day, the ratings of the default window) less
+# the days after the reference date. $4/$5 the window's last day up to $3, and its last day.
+COUNTS_FROM_TOTALS = _union(
+    ("indicator_years", "true", lambda c: c),
+    ("indicator_days", "day > $3", lambda c: f"-{c}"),
+    ("indicator_rating_days", "day > $4 AND day <= $5", lambda c: f"-{c}"),
+)
+
+# The ratings of schools with a window of their own: $3, $4, $5 each school's path and its
+# window's first and last day (up to the reference date).
+OWN_WINDOWS = f"""
+SELECT d.tenant::text AS school, {", ".join(f"sum(d.{c}) AS {c}" for c in WINDOWED)}
+FROM unnest($3::text[], $4::date[], $5::date[]) AS w(school, first, last)
+JOIN indicator_rating_days d ON d.tenant = w.school::ltree AND d.day BETWEEN w.first AND w.last
+WHERE d.tenant <@ $1::ltree AND d.school_year = $2
+GROUP BY 1
 """
 
 # Partners whose staff mentor in the school's pairs approved by the reference date.
@@ -148,8 +159,7 @@ async def measure(
     schools = await fetch(SCHOOLS, scope, school_year, window_from, window_to)
     per_school: dict[str, dict[str, Any]] = {}
     if schools:
-        for row in await _counts(fetch, schools, scope, school_year, on):
-            per_school[row["school"]] = dict(row)
+        per_school = await _counts(fetch, schools, scope, school_year, on)
     for row in await fetch(PROVIDING, scope, school_year, on):
         per_school.setdefault(row["school"], {})["partners"] = row["partners"]
     groups: dict[str, dict[str, Any]] = {}
@@ -171,22 +181,34 @@ async def measure(
 
 
 async def _counts(
-    fetch: Fetch,
-    schools: list[Any],
-    scope: str,
-    school_year: str,
-    on: date,
-) -> list[Any]:
+    fetch: Fetch, schools: list[Any], scope: str, school_year: str, on: date
+) -> dict[str, dict[str, Any]]:
     """The schools' counters on `on`, read from whichever side of it holds fewer days of the
     school year: up to it from the year's start, or after it up to today."""
     window_from, window_to = default_window(school_year)
-    arguments = (scope, school_year, on, window_from, window_to)
     last_day = min(date.today(), year_end(school_year))
-    if (on - year_start(school_year)) <= (last_day - on):
-        return await fetch(COUNTS_UP_TO, *arguments)
-    earliest_end = min(min(s["window_to"], on) for s in schools)
-    latest_start = max(s["window_from"] for s in schools)
-    return await fetch(COUNTS_FROM_TOTALS, *arguments, earliest_end, latest_start)
+    if on - year_start(school_year) <= last_day - on:
+        rows = await fetch(COUNTS_UP_TO, scope, school_year, on, window_from, min(window_to, on))
+    else:
+        rows = await fetch(
+            COUNTS_FROM_TOTALS, scope, school_year, on, min(window_to, on), window_to
+        )
+    counts = {row["school"]: dict(row) for row in rows}
+    own = [s for s in schools if (s["window_from"], s["window_to"]) != (window_from, window_to)]
+    if own:
+        rows = await fetch(
+            OWN_WINDOWS,
+            scope,
+            school_year,
+            [s["school"] for s in own],
+            [s["window_from"] for s in own],
+            [min(s["window_to"], on) for s in own],
+        )
+        inside = {row["school"]: row for row in rows}
+        for school in (s["school"] for s in own):  # in place of the default window's
+            ratings = inside.get(school, {})
+            counts.setdefault(school, {}).update({c: ratings.get(c) or 0 for c in WINDOWED})
+    return counts
 
 
 def _empty_group(key: str) -> dict[str, Any]:

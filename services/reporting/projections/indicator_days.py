@@ -17,8 +17,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-# The counters a school keeps per day, in this order everywhere (tables, arrays, sums).
-COUNTERS = (
+# The counters a school keeps per day, in these orders everywhere (tables, arrays, sums): those
+# counted up to the reference date, and the ratings, counted inside the monitoring window.
+STATE = (
     "pairs",
     "lagging_pairs",
     "mentees",
@@ -30,13 +31,9 @@ COUNTERS = (
     "young_teachers_mentored",
     "diagnosed",
     "improved",
-    "mentee_rating_sum",
-    "mentee_ratings",
-    "mentor_rating_sum",
-    "mentor_ratings",
 )
-# Counted inside the school's monitoring window, not up to the reference date only.
 WINDOWED = ("mentee_rating_sum", "mentee_ratings", "mentor_rating_sum", "mentor_ratings")
+COUNTERS = STATE + WINDOWED
 
 DAY = timedelta(days=1)
 
@@ -225,5 +222,5 @@ def rating_days(day: date, side: str, ratings: Iterable[int]) -> Days:
     return days
 
 
-def as_row(counts: dict[str, Any]) -> list[int]:
-    return [int(counts.get(counter, 0)) for counter in COUNTERS]
+def as_row(counts: dict[str, Any], counters: tuple[str, ...]) -> list[int]:
+    return [int(counts.get(counter, 0)) for counter in counters]

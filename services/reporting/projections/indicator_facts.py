@@ -31,9 +31,13 @@ from uuid import UUID
 
 import asyncpg
 
+from shared.indicators import default_window, year_end
+
 from .base import Envelope, Handler, Projection, Table, Visibility
 from .indicator_days import (
     COUNTERS,
+    STATE,
+    WINDOWED,
     Days,
     Diagnostic,
     Involvement,
@@ -49,7 +53,11 @@ from .indicator_days import (
     rating_days,
 )
 
-_COUNTER_COLUMNS = ",\n".join(f"{counter} int NOT NULL DEFAULT 0" for counter in COUNTERS)
+
+def _columns(counters: tuple[str, ...]) -> str:
+    return ",\n".join(f"{counter} int NOT NULL DEFAULT 0" for counter in counters)
+
+
 SATISFACTION = {"mentee_satisfaction": "mentee", "mentor_satisfaction": "mentor"}
 DIAGNOSTICS = frozenset({"entry_diagnostics", "exit_diagnostics"})
 
@@ -122,7 +130,7 @@ class IndicatorFacts(Projection):
             f"""tenant ltree NOT NULL,
                school_year text NOT NULL,
                day date NOT NULL,
-               {_COUNTER_COLUMNS},
+               {_columns(STATE)},
                PRIMARY KEY (tenant, school_year, day)""",
             Visibility.SUBTREE,
             (
@@ -132,10 +140,25 @@ class IndicatorFacts(Projection):
             subtree_index=False,  # read by school year and days
         ),
         Table(
-            "indicator_years",
+            "indicator_rating_days",
             f"""tenant ltree NOT NULL,
                school_year text NOT NULL,
-               {_COUNTER_COLUMNS},
+               day date NOT NULL,
+               {_columns(WINDOWED)},
+               PRIMARY KEY (tenant, school_year, day)""",
+            Visibility.SUBTREE,
+            (
+                "CREATE INDEX IF NOT EXISTS indicator_rating_days_year"
+                " ON indicator_rating_days (school_year, day)",
+            ),
+            subtree_index=False,  # read by school year and days, or by school for its window
+        ),
+        Table(
+            "indicator_years",
+            # the ratings: those inside the default monitoring window
+            f"""tenant ltree NOT NULL,
+               school_year text NOT NULL,
+               {_columns(COUNTERS)},
                PRIMARY KEY (tenant, school_year)""",
             Visibility.SUBTREE,
             subtree_index=False,  # one row per school and year: a region's are a few thousand
@@ -361,55 +384,74 @@ class _Changes:
                 add(school, day, counter, amount)
 
     async def write(self, connection: asyncpg.Connection) -> None:
-        rows = [
-            (tenant, year, day, as_row(counts))
-            for (tenant, year), days in self.by_school.items()
-            for day, counts in days.items()
-            if any(counts.values())
-        ]
-        if not rows:
-            return
-        await connection.execute(
-            _upsert("indicator_days", "tenant, school_year, day"),
-            [row[0] for row in rows],
-            [row[1] for row in rows],
-            [row[2] for row in rows],
-            *zip(*(row[3] for row in rows), strict=True),
-        )
-        # A day whose changes cancelled out holds nothing: gone, whatever the batches were.
-        await connection.execute(
-            "DELETE FROM indicator_days d"
-            " USING unnest($1::text[], $2::text[], $3::date[]) AS k(tenant, school_year, day)"
-            " WHERE d.tenant = k.tenant::ltree AND d.school_year = k.school_year"
-            f" AND d.day = k.day AND {' AND '.join(f'd.{c} = 0' for c in COUNTERS)}",
-            [row[0] for row in rows],
-            [row[1] for row in rows],
-            [row[2] for row in rows],
-        )
+        """Each day's counts, and the year's totals: every day up to the school year's last
+        (later days count on no reference date of it), the ratings inside the default window."""
+        state, ratings = [], []
         totals: dict[Key, list[int]] = {}
-        for tenant, year, _, counts in rows:
-            total = totals.setdefault((tenant, year), [0] * len(COUNTERS))
-            totals[(tenant, year)] = [a + b for a, b in zip(total, counts, strict=True)]
-        await connection.execute(
-            _upsert("indicator_years", "tenant, school_year"),
-            [tenant for tenant, _ in totals],
-            [year for _, year in totals],
-            *zip(*totals.values(), strict=True),
+        for (tenant, year), days in self.by_school.items():
+            last, (window_from, window_to) = year_end(year), default_window(year)
+            total = [0] * len(COUNTERS)
+            for day, counts in days.items():
+                if day > last:
+                    continue
+                state.append((tenant, year, day, as_row(counts, STATE)))
+                ratings.append((tenant, year, day, as_row(counts, WINDOWED)))
+                inside = window_from <= day <= window_to
+                rated = as_row(counts, WINDOWED) if inside else [0] * len(WINDOWED)
+                counted = as_row(counts, STATE) + rated
+                total = [a + b for a, b in zip(total, counted, strict=True)]
+            totals[(tenant, year)] = total
+        await _add_days(connection, "indicator_days", STATE, state)
+        await _add_days(connection, "indicator_rating_days", WINDOWED, ratings)
+        await _add(
+            connection,
+            "indicator_years",
+            COUNTERS,
+            [(tenant, year, total) for (tenant, year), total in totals.items() if any(total)],
         )
 
 
-def _upsert(table: str, key: str) -> str:
-    """Adds to the counters of the rows with `key`, from one array per column."""
-    keys = key.split(", ")
+async def _add_days(
+    connection: asyncpg.Connection,
+    table: str,
+    counters: tuple[str, ...],
+    rows: list[tuple[str, str, date, list[int]]],
+) -> None:
+    rows = [row for row in rows if any(row[3])]
+    if not rows:
+        return
+    await _add(connection, table, counters, rows)
+    # A day whose changes cancelled out holds nothing: gone, whatever the batches were.
+    await connection.execute(
+        f"DELETE FROM {table} d"
+        " USING unnest($1::text[], $2::text[], $3::date[]) AS k(tenant, school_year, day)"
+        " WHERE d.tenant = k.tenant::ltree AND d.school_year = k.school_year"
+        f" AND d.day = k.day AND {' AND '.join(f'd.{c} = 0' for c in counters)}",
+        [row[0] for row in rows],
+        [row[1] for row in rows],
+        [row[2] for row in rows],
+    )
+
+
+async def _add(
+    connection: asyncpg.Connection, table: str, counters: tuple[str, ...], rows: list[Any]
+) -> None:
+    """Adds to the counters of rows keyed by tenant, school year (and day, when the rows
+    have one), from one array per column."""
+    if not rows:
+        return
+    keys = ["tenant", "school_year", "day"][: len(rows[0]) - 1]
     arrays = [f"${i}::{'date' if k == 'day' else 'text'}[]" for i, k in enumerate(keys, 1)]
-    arrays += [f"${i}::int[]" for i in range(len(keys) + 1, len(keys) + len(COUNTERS) + 1)]
-    columns = ", ".join(COUNTERS)
+    arrays += [f"${i}::int[]" for i in range(len(keys) + 1, len(keys) + len(counters) + 1)]
+    key, columns = ", ".join(keys), ", ".join(counters)
     selected = ", ".join(f"{k}::ltree" if k == "tenant" else k for k in keys)
-    return (
+    await connection.execute(
         f"INSERT INTO {table} ({key}, {columns})"
         f" SELECT {selected}, {columns} FROM unnest({', '.join(arrays)}) AS u({key}, {columns})"
         f" ON CONFLICT ({key}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNTERS)
+        + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters),
+        *([row[i] for row in rows] for i in range(len(keys))),
+        *zip(*(row[-1] for row in rows), strict=True),
     )
 
 
