@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from services.reporting.projections import IndicatorFacts, Monitoring, Visibility
 from shared.auth import Role
+from shared.database import READER_ROLE, DatabaseAddress, connect
 from shared.indicators import INDICATORS
 from tests.conftest import Api, World
 from tests.generated_region import ON, SCHOOLS, TARGETS, YEAR, GeneratedRegion
@@ -123,6 +124,37 @@ async def test_every_indicator_on_any_reference_date(region: GeneratedRegion, on
             _involved_pairs(region, key, on),
             _lagging(region, key, on),
         ), (key, on)
+
+
+COUNTERS = ["indicator_days", "indicator_rating_days", "indicator_years", "indicator_partners"]
+
+
+async def test_the_counters_per_school_are_seen_only_in_scope(
+    region: GeneratedRegion, database: DatabaseAddress
+) -> None:
+    """Row-level security on the counters: a school's are seen from the school, its
+    municipality and the region, never from another school or municipality."""
+    paths = region.world.paths
+    reader = await connect(database.as_role(READER_ROLE, ""))
+
+    async def count(scope: str, table: str) -> int:
+        async with reader.transaction():
+            await reader.execute("SELECT set_config('app.scope', $1, true)", scope)
+            found: int = await reader.fetchval(
+                f"SELECT count(*) FROM {table} WHERE tenant <@ $1::ltree", paths["s1"]
+            )
+            return found
+
+    try:
+        seen = {
+            key: [await count(paths[key], table) for table in COUNTERS]
+            for key in ("s1", "m1", "region", "s2", "m2")
+        }
+    finally:
+        await reader.close()
+    assert all(seen["s1"])  # not vacuous: the school has counters in every table
+    assert seen["s1"] == seen["m1"] == seen["region"]
+    assert seen["s2"] == seen["m2"] == [0] * len(COUNTERS)
 
 
 async def test_each_caller_gets_its_own_scope_by_default(region: GeneratedRegion) -> None:

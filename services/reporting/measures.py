@@ -28,41 +28,30 @@ from shared.indicators import (
 
 Fetch = Callable[..., Awaitable[list[Any]]]
 
-# Each query counts per school (a person and their pairs belong to one school, so per-school
-# distinct counts add up exactly); `measure` rolls the few per-school rows up in Python.
+# Each query counts per school or group of schools (a person and their pairs belong to one
+# school, so per-school distinct counts add up exactly). No query joins two tables: the
+# planner cannot know how many rows the scope of a policy lets through, and joins it planned
+# on a guess of one row were nested loops over every school.
 
+# $1 scope
 SCHOOLS = """
-SELECT o.tenant::text AS school, c.students, c.students_10_18, c.students_15_19, c.teachers,
-    c.young_teachers, c.school_id IS NOT NULL AS reported,
-    coalesce(c.monitoring_from, $3::date) AS window_from,
-    coalesce(c.monitoring_to, $4::date) AS window_to
-FROM organisations o
-LEFT JOIN school_contingents c ON c.tenant = o.tenant AND c.school_year = $2
-WHERE o.kind = 'school' AND o.tenant <@ $1::ltree
+SELECT tenant::text AS school FROM organisations WHERE kind = 'school' AND tenant <@ $1::ltree
 """
 
-# A school's counters on the reference date from its counters per day (`indicator_facts`):
-# those that count up to the date, and the ratings inside the monitoring window up to it — here
-# the default window; schools with a window of their own are counted apart (`OWN_WINDOWS`).
-# No query joins two tables: the planner cannot know how many rows the scope of a policy lets
-# through, and joins it planned on a guess of one row were nested loops over every school.
-# $1 scope, $2 school year, $3 reference date, then days of the window as each query says.
+# The schools that reported their contingent for the year: $1 scope, $2 school year
+CONTINGENTS = """
+SELECT tenant::text AS school, students, students_10_18, students_15_19, teachers,
+    young_teachers, monitoring_from, monitoring_to
+FROM school_contingents WHERE tenant <@ $1::ltree AND school_year = $2
+"""
 
-
-def _union(*parts: tuple[str, str, Callable[[str], str]]) -> str:
-    """One row per school: the counters summed over the parts, each (table, condition, how a
-    counter of it counts — the others count zero)."""
-    selects = [
-        f"SELECT tenant, {', '.join(value(c) if c in _COLUMNS[table] else '0' for c in COUNTERS)}"
-        f" FROM {table} WHERE tenant <@ $1::ltree AND school_year = $2 AND {condition}"
-        for table, condition, value in parts
-    ]
-    return (
-        f"SELECT tenant::text AS school, {', '.join(f'sum({c}) AS {c}' for c in COUNTERS)}"
-        f" FROM ({' UNION ALL '.join(selects)}) AS counted ({', '.join(('tenant', *COUNTERS))})"
-        " GROUP BY tenant"
-    )
-
+# Counted only in schools that reported their contingent (the denominators' population).
+CONTINGENT_SHARES = (
+    "students_involved",
+    "mentees_10_18",
+    "mentors_15_19",
+    "young_teachers_mentored",
+)
 
 _COLUMNS = {
     "indicator_years": COUNTERS,
@@ -70,28 +59,59 @@ _COLUMNS = {
     "indicator_rating_days": WINDOWED,
 }
 
-# The days up to the reference date, summed. $4/$5 the window's first and last day (up to $3).
+
+_HOW = {"as is": "{}", "added": "sum({})", "taken off": "-sum({})"}
+
+
+def _union(*parts: tuple[str, str, str]) -> str:
+    """Rows of schools' counters (several per school, to be added up), from parts each (table,
+    condition, how its counters count: `_HOW`, summed per school but for rows "as is"); the
+    counters a table does not hold count zero."""
+    selects = []
+    for table, condition, how in parts:
+        values = [_HOW[how].format(c) if c in _COLUMNS[table] else "0" for c in COUNTERS]
+        selects.append(
+            f"SELECT tenant::text AS school, {', '.join(values)} FROM {table}"
+            f" WHERE tenant <@ $1::ltree AND school_year = $2 AND {condition}"
+            + ("" if how == "as is" else " GROUP BY tenant")
+        )
+    return " UNION ALL ".join(selects)
+
+
+# The counters per day (`indicator_facts`) that count on the reference date: those up to it,
+# and the ratings inside the default monitoring window up to it (schools with a window of their
+# own are counted apart, `OWN_WINDOWS`). $1 scope, $2 school year, $3 reference date.
+
+# The days up to the reference date. $4/$5 the window's first and last day (up to $3).
 COUNTS_UP_TO = _union(
-    ("indicator_days", "day <= $3", lambda c: c),
-    ("indicator_rating_days", "day BETWEEN $4 AND $5", lambda c: c),
+    ("indicator_days", "day <= $3", "added"),
+    ("indicator_rating_days", "day BETWEEN $4 AND $5", "added"),
 )
 
-# The year's totals (up to the school year's last day, the ratings of the default window) less
-# the days after the reference date. $4/$5 the window's last day up to $3, and its last day.
+# The year's totals (up to the school year's last day, the ratings of the default window), and
+# less the days after the reference date. $4/$5 the window's last day up to $3, and its last.
 COUNTS_FROM_TOTALS = _union(
-    ("indicator_years", "true", lambda c: c),
-    ("indicator_days", "day > $3", lambda c: f"-{c}"),
-    ("indicator_rating_days", "day > $4 AND day <= $5", lambda c: f"-{c}"),
+    ("indicator_years", "true", "as is"),
+    ("indicator_days", "day > $3", "taken off"),
+    ("indicator_rating_days", "day > $4 AND day <= $5", "taken off"),
 )
 
-# The ratings of schools with a window of their own: $3, $4, $5 each school's path and its
-# window's first and last day (up to the reference date).
+# The ratings of schools with a window of their own, inside it and inside the default one (up
+# to the reference date), each school's days read by its key (LATERAL: by school, whatever the
+# estimates): $3/$4 the default window's first and last day, $5, $6, $7 each school's path and
+# its window's first and last day.
+_INSIDE_OWN = (f"sum({c}) FILTER (WHERE day BETWEEN w.first AND w.last) AS {c}" for c in WINDOWED)
+_INSIDE_DEFAULT = (
+    f"sum({c}) FILTER (WHERE day BETWEEN $3 AND $4) AS default_{c}" for c in WINDOWED
+)
 OWN_WINDOWS = f"""
-SELECT d.tenant::text AS school, {", ".join(f"sum(d.{c}) AS {c}" for c in WINDOWED)}
-FROM unnest($3::text[], $4::date[], $5::date[]) AS w(school, first, last)
-JOIN indicator_rating_days d ON d.tenant = w.school::ltree AND d.day BETWEEN w.first AND w.last
-WHERE d.tenant <@ $1::ltree AND d.school_year = $2
-GROUP BY 1
+SELECT w.school, r.*
+FROM unnest($5::text[], $6::date[], $7::date[]) AS w(school, first, last)
+CROSS JOIN LATERAL (
+    SELECT {", ".join((*_INSIDE_OWN, *_INSIDE_DEFAULT))} FROM indicator_rating_days
+    WHERE tenant = w.school::ltree AND tenant <@ $1::ltree AND school_year = $2
+      AND (day BETWEEN w.first AND w.last OR day BETWEEN $3 AND $4)
+) r
 """
 
 # Partners whose staff mentor in the school's pairs approved by the reference date.
@@ -114,13 +134,6 @@ SELECT tenant::text AS school, array_agg(DISTINCT person_id) AS people FROM cour
 WHERE tenant <@ $1::ltree AND completed_on <= $2 GROUP BY 1
 """
 
-# Counted only in schools that reported their contingent (the denominators' population).
-CONTINGENT_SHARES = (
-    "students_involved",
-    "mentees_10_18",
-    "mentors_15_19",
-    "young_teachers_mentored",
-)
 SUMMED = (
     "mentees",
     "mentors",
@@ -155,60 +168,80 @@ async def measure(
     fetch: Fetch, scope: str, depth: int, school_year: str, on: date
 ) -> dict[str, dict[str, Any]]:
     """The raw counts of every group (school or municipality) under `scope`, by group path."""
-    window_from, window_to = default_window(school_year)
-    schools = await fetch(SCHOOLS, scope, school_year, window_from, window_to)
-    per_school: dict[str, dict[str, Any]] = {}
-    if schools:
-        per_school = await _counts(fetch, schools, scope, school_year, on)
+
+    def key_of(path: str) -> str:
+        return ".".join(path.split(".")[:depth])
+
+    schools = {row["school"] for row in await fetch(SCHOOLS, scope)}
+    groups = {key: _empty_group(key) for key in {key_of(school) for school in schools}}
+    if not schools:
+        return groups
+    contingents = [
+        r for r in await fetch(CONTINGENTS, scope, school_year) if r["school"] in schools
+    ]
+    for contingent in contingents:
+        group = groups[key_of(contingent["school"])]
+        group["schools_reporting"] += 1
+        for column in CONTINGENT:
+            group[column] = (group[column] or 0) + contingent[column]
+    reported = {contingent["school"] for contingent in contingents}
+    counted: dict[tuple[str, bool], list[Any]] = {}
+    for row in await _counts(fetch, scope, school_year, on):
+        if row["school"] in schools:
+            counted.setdefault((key_of(row["school"]), row["school"] in reported), []).append(row)
+    for (key, in_contingent), rows in counted.items():
+        columns = list(zip(*rows, strict=True))[1:]  # after the school's path
+        sums = dict(zip(COUNTERS, map(sum, columns), strict=True))
+        for column in (*SUMMED, *CONTINGENT_SHARES) if in_contingent else SUMMED:
+            groups[key][column] += sums[column]
+    for school, ratings in (await _own_windows(fetch, contingents, scope, school_year, on)).items():
+        group = groups[key_of(school)]
+        for column, change in ratings.items():
+            group[column] += change
     for row in await fetch(PROVIDING, scope, school_year, on):
-        per_school.setdefault(row["school"], {})["partners"] = row["partners"]
-    groups: dict[str, dict[str, Any]] = {}
-    for school in schools:
-        key = ".".join(school["school"].split(".")[:depth])
-        group = groups.setdefault(key, _empty_group(key))
-        counts = per_school.get(school["school"], {})
-        for column in SUMMED:
-            group[column] += counts.get(column) or 0
-        group["mentor_partners"] |= set(counts.get("partners") or ())
-        if school["reported"]:
-            group["schools_reporting"] += 1
-            for column in CONTINGENT:
-                group[column] = (group[column] or 0) + school[column]
-            for column in CONTINGENT_SHARES:
-                group[column] += counts.get(column) or 0
+        if row["school"] in schools:
+            groups[key_of(row["school"])]["mentor_partners"] |= set(row["partners"])
     await _partners_and_training(fetch, groups, scope, depth, school_year, on)
     return groups
 
 
-async def _counts(
-    fetch: Fetch, schools: list[Any], scope: str, school_year: str, on: date
-) -> dict[str, dict[str, Any]]:
+async def _counts(fetch: Fetch, scope: str, school_year: str, on: date) -> list[Any]:
     """The schools' counters on `on`, read from whichever side of it holds fewer days of the
     school year: up to it from the year's start, or after it up to today."""
     window_from, window_to = default_window(school_year)
     last_day = min(date.today(), year_end(school_year))
     if on - year_start(school_year) <= last_day - on:
-        rows = await fetch(COUNTS_UP_TO, scope, school_year, on, window_from, min(window_to, on))
-    else:
-        rows = await fetch(
-            COUNTS_FROM_TOTALS, scope, school_year, on, min(window_to, on), window_to
-        )
-    counts = {row["school"]: dict(row) for row in rows}
-    own = [s for s in schools if (s["window_from"], s["window_to"]) != (window_from, window_to)]
-    if own:
-        rows = await fetch(
-            OWN_WINDOWS,
-            scope,
-            school_year,
-            [s["school"] for s in own],
-            [s["window_from"] for s in own],
-            [min(s["window_to"], on) for s in own],
-        )
-        inside = {row["school"]: row for row in rows}
-        for school in (s["school"] for s in own):  # in place of the default window's
-            ratings = inside.get(school, {})
-            counts.setdefault(school, {}).update({c: ratings.get(c) or 0 for c in WINDOWED})
-    return counts
+        return await fetch(COUNTS_UP_TO, scope, school_year, on, window_from, min(window_to, on))
+    return await fetch(COUNTS_FROM_TOTALS, scope, school_year, on, min(window_to, on), window_to)
+
+
+async def _own_windows(
+    fetch: Fetch, contingents: list[Any], scope: str, school_year: str, on: date
+) -> dict[str, dict[str, int]]:
+    """What counting a school's ratings in its own window instead of the default one changes."""
+    window_from, window_to = default_window(school_year)
+    own = [
+        (c["school"], c["monitoring_from"] or window_from, c["monitoring_to"] or window_to)
+        for c in contingents
+        if (c["monitoring_from"] or window_from, c["monitoring_to"] or window_to)
+        != (window_from, window_to)
+    ]
+    if not own:
+        return {}
+    rows = await fetch(
+        OWN_WINDOWS,
+        scope,
+        school_year,
+        window_from,
+        min(window_to, on),
+        [school for school, _, _ in own],
+        [first for _, first, _ in own],
+        [min(last, on) for _, _, last in own],
+    )
+    return {
+        row["school"]: {c: (row[c] or 0) - (row[f"default_{c}"] or 0) for c in WINDOWED}
+        for row in rows
+    }
 
 
 def _empty_group(key: str) -> dict[str, Any]:
