@@ -172,15 +172,18 @@ async def measure(
     def key_of(path: str) -> str:
         return ".".join(path.split(".")[:depth])
 
-    schools = {row["school"] for row in await fetch(SCHOOLS, scope)}
-    groups = {key: _empty_group(key) for key in {key_of(school) for school in schools}}
+    # each school's group, found once: a region has thousands of schools
+    schools = {row["school"]: key_of(row["school"]) for row in await fetch(SCHOOLS, scope)}
+    groups = {key: _empty_group(key) for key in set(schools.values())}
+    for key in schools.values():
+        groups[key]["schools"] += 1
     if not schools:
         return groups
     contingents = [
         r for r in await fetch(CONTINGENTS, scope, school_year) if r["school"] in schools
     ]
     for contingent in contingents:
-        group = groups[key_of(contingent["school"])]
+        group = groups[schools[contingent["school"]]]
         group["schools_reporting"] += 1
         for column in CONTINGENT:
             group[column] = (group[column] or 0) + contingent[column]
@@ -188,19 +191,19 @@ async def measure(
     counted: dict[tuple[str, bool], list[Any]] = {}
     for row in await _counts(fetch, scope, school_year, on):
         if row["school"] in schools:
-            counted.setdefault((key_of(row["school"]), row["school"] in reported), []).append(row)
+            counted.setdefault((schools[row["school"]], row["school"] in reported), []).append(row)
     for (key, in_contingent), rows in counted.items():
         columns = list(zip(*rows, strict=True))[1:]  # after the school's path
         sums = dict(zip(COUNTERS, map(sum, columns), strict=True))
         for column in (*SUMMED, *CONTINGENT_SHARES) if in_contingent else SUMMED:
             groups[key][column] += sums[column]
     for school, ratings in (await _own_windows(fetch, contingents, scope, school_year, on)).items():
-        group = groups[key_of(school)]
+        group = groups[schools[school]]
         for column, change in ratings.items():
             group[column] += change
     for row in await fetch(PROVIDING, scope, school_year, on):
         if row["school"] in schools:
-            groups[key_of(row["school"])]["mentor_partners"] |= set(row["partners"])
+            groups[schools[row["school"]]]["mentor_partners"] |= set(row["partners"])
     await _partners_and_training(fetch, groups, scope, depth, school_year, on)
     return groups
 
@@ -245,7 +248,12 @@ async def _own_windows(
 
 
 def _empty_group(key: str) -> dict[str, Any]:
-    group: dict[str, Any] = {"key": key, "schools_reporting": 0, "mentor_partners": set()}
+    group: dict[str, Any] = {
+        "key": key,
+        "schools": 0,
+        "schools_reporting": 0,
+        "mentor_partners": set(),
+    }
     group |= {column: 0 for column in (*SUMMED, *CONTINGENT_SHARES)}
     group |= {column: None for column in CONTINGENT}  # no school reported: no denominator
     return group
