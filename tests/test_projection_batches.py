@@ -54,7 +54,15 @@ async def test_the_indicators_count_the_same_whichever_stream_is_projected_first
     await _pair_with_meeting(world, tag="-streams")
     await world.api.caught_up(world.coordinator("s1"))
     keys = master_keys_of(settings)
-    counters = ["indicator_days", "indicator_years", "indicator_partners"]
+    # what each subject counts (whatever its days), the counters per day and the totals
+    counters = [
+        "indicator_contributions",
+        "indicator_involvement",
+        "indicator_days",
+        "indicator_rating_days",
+        "indicator_years",
+        "indicator_partners",
+    ]
 
     await rebuild(database, keys, ["indicator_facts"])
     registry_first = await snapshot(database, counters)
@@ -65,7 +73,8 @@ async def test_the_indicators_count_the_same_whichever_stream_is_projected_first
     assert programs_first == registry_first
     connection = await connect(database)
     try:  # not vacuous: people are counted
-        assert await connection.fetchval("SELECT sum(mentees) FROM indicator_years") > 0
+        counted = "SELECT count(*) FROM indicator_contributions WHERE part = 'person'"
+        assert await connection.fetchval(counted) > 0
     finally:
         await connection.close()
 

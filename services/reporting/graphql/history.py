@@ -79,23 +79,23 @@ REPLAY_PAGE = 10_000
 # objects of nine fields each for GraphQL to resolve (over a second on two cores).
 REPLAY = """
 WITH page AS MATERIALIZED (
-    SELECT occurred_at, upstream, position, rendered,
-        row_number() OVER (ORDER BY occurred_at, upstream, position) AS n
-    FROM (
-        SELECT occurred_at, upstream, position, rendered FROM event_history
-        WHERE programme_id = $1
-          AND ($2::timestamptz IS NULL OR (occurred_at, upstream, position) > ($2, $3, $4))
-        ORDER BY occurred_at, upstream, position
-        LIMIT $5 + 1
-    ) ordered
+    SELECT occurred_at, upstream, position, rendered FROM event_history
+    WHERE programme_id = $1
+      AND ($2::timestamptz IS NULL OR (occurred_at, upstream, position) > ($2, $3, $4))
+    ORDER BY occurred_at, upstream, position
+    LIMIT $5
+), last AS (
+    SELECT occurred_at, upstream, position FROM page
+    ORDER BY occurred_at DESC, upstream DESC, position DESC LIMIT 1
 )
-SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY n) FILTER (WHERE n <= $5), '') || ']'
-           AS events,
-       count(*) > $5 AS more,
-       (array_agg(json_build_array(occurred_at, upstream, position)::text ORDER BY n DESC)
-           FILTER (WHERE n <= $5))[1] AS last,
+SELECT (SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY occurred_at, upstream, position),
+                               '') || ']' FROM page) AS events,
+       (SELECT json_build_array(occurred_at, upstream, position)::text FROM last) AS last,
+       EXISTS (SELECT 1 FROM event_history h, last
+               WHERE h.programme_id = $1
+                 AND (h.occurred_at, h.upstream, h.position)
+                     > (last.occurred_at, last.upstream, last.position)) AS more,
        (SELECT count(*) FROM event_history WHERE programme_id = $1) AS total
-FROM page
 """
 
 
