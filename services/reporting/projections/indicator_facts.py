@@ -311,7 +311,7 @@ class IndicatorFacts(Projection):
             event.mentee_rating,
         )
         self._pending.ratings.extend(
-            (event.originator_id, event.meeting_id, side, rating)
+            (event.originator_id, event.meeting_id, event.held_on, side, rating)
             for side, rating in (("mentee", event.mentee_rating), ("mentor", event.mentor_rating))
             if rating is not None
         )
@@ -322,7 +322,7 @@ class IndicatorFacts(Projection):
         event = envelope.event
         if event.rating is not None:
             self._pending.ratings.append(
-                (event.originator_id, event.meeting_id, str(event.side), event.rating)
+                (event.originator_id, event.meeting_id, None, str(event.side), event.rating)
             )
 
     async def response_submitted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -337,7 +337,7 @@ class IndicatorFacts(Projection):
         changes = _Changes()
         await _update_facts(connection, pending)
         pairs = await _pairs(connection, pending)
-        await _count_pairs(connection, pairs.values(), changes)
+        _count_pairs(pairs.values(), changes)
         await _count_ratings(connection, pending.ratings, pairs, changes)
         await _count_people(connection, pending, pairs, changes)
         await _count_responses(connection, pending.responses, changes)
@@ -351,7 +351,8 @@ class _Pending:
     approvals: dict[UUID, date] = field(default_factory=dict)
     plans: set[UUID] = field(default_factory=set)
     rules: dict[UUID, int] = field(default_factory=dict)  # programme → meeting every N days
-    ratings: list[tuple[UUID, UUID, str, int]] = field(default_factory=list)  # pair, meeting…
+    # pair, meeting, its day (None: to be read), side, rating
+    ratings: list[tuple[UUID, UUID, date | None, str, int]] = field(default_factory=list)
     responses: list[Any] = field(default_factory=list)
     registered: set[UUID] = field(default_factory=set)
 
@@ -373,9 +374,13 @@ class _Pending:
 
 @dataclass
 class _Changes:
-    """The batch's changes per school and school year, day by day."""
+    """What a batch changes: the counters per school, school year and day, what each subject
+    counts now, people's first days and partners' — written together at the end."""
 
     by_school: dict[Key, Days] = field(default_factory=dict)
+    contributions: dict[tuple[str, UUID, Key], Days] = field(default_factory=dict)
+    involvement: dict[tuple[UUID, Key], Involvement] = field(default_factory=dict)
+    partners: dict[tuple[Key, UUID], date] = field(default_factory=dict)
 
     def add(self, key: Key, days: Days) -> None:
         school = self.by_school.setdefault(key, {})
@@ -383,76 +388,167 @@ class _Changes:
             for counter, amount in counts.items():
                 add(school, day, counter, amount)
 
+    def count(self, part: str, subject: UUID, key: Key, days: Days, counted: Days) -> None:
+        """A subject (a pair, a person, a mentee's dynamics) counts `days` instead of
+        `counted`."""
+        if days != counted:
+            self.add(key, difference(days, counted))
+            self.contributions[(part, subject, key)] = days
+
+    def partner(self, key: Key, partner: UUID, since: date) -> None:
+        earlier = self.partners.get((key, partner))
+        self.partners[(key, partner)] = since if earlier is None else min(since, earlier)
+
     async def write(self, connection: asyncpg.Connection) -> None:
-        """Each day's counts, and the year's totals: every day up to the school year's last
-        (later days count on no reference date of it), the ratings inside the default window."""
-        state, ratings = [], []
-        totals: dict[Key, list[int]] = {}
+        """One statement for every table, then one to remove the days that came to nothing
+        (whatever the batches were, a day that counts nothing has no row)."""
+        state, ratings, totals = self._days()
+        await connection.execute(
+            APPLY,
+            *_arrays(state, 3 + len(STATE)),
+            *_arrays(ratings, 3 + len(WINDOWED)),
+            *_arrays(totals, 2 + len(COUNTERS)),
+            *_arrays(
+                [
+                    (part, subject, year, tenant, json.dumps(encode(days)))
+                    for (part, subject, (tenant, year)), days in self.contributions.items()
+                ],
+                5,
+            ),
+            *_arrays(
+                [
+                    (person, year, tenant, dates.mentee_since, dates.mentor_since, dates.plan_since)
+                    for (person, (tenant, year)), dates in self.involvement.items()
+                ],
+                6,
+            ),
+            *_arrays(
+                [
+                    (tenant, year, partner, since)
+                    for ((tenant, year), partner), since in self.partners.items()
+                ],
+                4,
+            ),
+        )
+        if state or ratings:
+            await connection.execute(
+                REMOVE_EMPTY_DAYS,
+                *_arrays([row[:3] for row in state], 3),
+                *_arrays([row[:3] for row in ratings], 3),
+            )
+
+    def _days(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """Rows of each day's counts, and of the year's totals: every day up to the school
+        year's last (later days count on no reference date of it), the ratings inside the
+        default window."""
+        state, ratings, totals = [], [], []
         for (tenant, year), days in self.by_school.items():
             last, (window_from, window_to) = year_end(year), default_window(year)
             total = [0] * len(COUNTERS)
             for day, counts in days.items():
                 if day > last:
                     continue
-                state.append((tenant, year, day, as_row(counts, STATE)))
-                ratings.append((tenant, year, day, as_row(counts, WINDOWED)))
+                if any(as_row(counts, STATE)):
+                    state.append((tenant, year, day, *as_row(counts, STATE)))
+                if any(as_row(counts, WINDOWED)):
+                    ratings.append((tenant, year, day, *as_row(counts, WINDOWED)))
                 inside = window_from <= day <= window_to
                 rated = as_row(counts, WINDOWED) if inside else [0] * len(WINDOWED)
-                counted = as_row(counts, STATE) + rated
-                total = [a + b for a, b in zip(total, counted, strict=True)]
-            totals[(tenant, year)] = total
-        await _add_days(connection, "indicator_days", STATE, state)
-        await _add_days(connection, "indicator_rating_days", WINDOWED, ratings)
-        await _add(
-            connection,
+                total = [a + b for a, b in zip(total, as_row(counts, STATE) + rated, strict=True)]
+            if any(total):
+                totals.append((tenant, year, *total))
+        return state, ratings, totals
+
+
+def _arrays(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows as one list per column (what `unnest` takes)."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+
+
+_TYPES = {"tenant": "text", "school_year": "text", "day": "date", "subject": "uuid"}
+
+
+def _inserting(table: str, columns: tuple[str, ...], first: int, keys: int, update: str) -> str:
+    """An upsert of `table` from one array per column, parameters from $`first` on, the
+    first `keys` columns its key."""
+    types = _TYPES | {"days": "jsonb", "partner_id": "uuid", "person_id": "uuid", "part": "text"}
+    arrays = ", ".join(
+        f"${first + i}::{types.get(c, 'date' if c.endswith('since') else 'int')}[]"
+        for i, c in enumerate(columns)
+    )
+    selected = ", ".join(f"{c}::ltree" if c == "tenant" else c for c in columns)
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selected}"
+        f" FROM unnest({arrays}) AS u({', '.join(columns)})"
+        f" ON CONFLICT ({', '.join(columns[:keys])}) DO UPDATE SET {update}"
+    )
+
+
+def _adding(table: str, counters: tuple[str, ...]) -> str:
+    return ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
+
+
+def _apply() -> str:
+    day = ("tenant", "school_year", "day")
+    parts = {
+        "days": ("indicator_days", (*day, *STATE), 3, _adding("indicator_days", STATE)),
+        "rating_days": (
+            "indicator_rating_days",
+            (*day, *WINDOWED),
+            3,
+            _adding("indicator_rating_days", WINDOWED),
+        ),
+        "years": (
             "indicator_years",
-            COUNTERS,
-            [(tenant, year, total) for (tenant, year), total in totals.items() if any(total)],
-        )
+            ("tenant", "school_year", *COUNTERS),
+            2,
+            _adding("indicator_years", COUNTERS),
+        ),
+        "contributions": (
+            "indicator_contributions",
+            ("part", "subject", "school_year", "tenant", "days"),
+            4,
+            "days = EXCLUDED.days",
+        ),
+        "involvement": (
+            "indicator_involvement",
+            ("person_id", "school_year", "tenant", "mentee_since", "mentor_since", "plan_since"),
+            3,
+            "mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
+            " plan_since = EXCLUDED.plan_since",
+        ),
+        "partners": (
+            "indicator_partners",
+            ("tenant", "school_year", "partner_id", "since"),
+            3,
+            "since = least(indicator_partners.since, EXCLUDED.since)",
+        ),
+    }
+    statements, first = [], 1
+    for name, (table, columns, keys, update) in parts.items():
+        statements.append(f"{name} AS ({_inserting(table, columns, first, keys, update)})")
+        first += len(columns)
+    return f"WITH {', '.join(statements)} SELECT"
 
 
-async def _add_days(
-    connection: asyncpg.Connection,
-    table: str,
-    counters: tuple[str, ...],
-    rows: list[tuple[str, str, date, list[int]]],
-) -> None:
-    rows = [row for row in rows if any(row[3])]
-    if not rows:
-        return
-    await _add(connection, table, counters, rows)
-    # A day whose changes cancelled out holds nothing: gone, whatever the batches were.
-    await connection.execute(
-        f"DELETE FROM {table} d"
-        " USING unnest($1::text[], $2::text[], $3::date[]) AS k(tenant, school_year, day)"
-        " WHERE d.tenant = k.tenant::ltree AND d.school_year = k.school_year"
-        f" AND d.day = k.day AND {' AND '.join(f'd.{c} = 0' for c in counters)}",
-        [row[0] for row in rows],
-        [row[1] for row in rows],
-        [row[2] for row in rows],
-    )
+APPLY = _apply()
 
-
-async def _add(
-    connection: asyncpg.Connection, table: str, counters: tuple[str, ...], rows: list[Any]
-) -> None:
-    """Adds to the counters of rows keyed by tenant, school year (and day, when the rows
-    have one), from one array per column."""
-    if not rows:
-        return
-    keys = ["tenant", "school_year", "day"][: len(rows[0]) - 1]
-    arrays = [f"${i}::{'date' if k == 'day' else 'text'}[]" for i, k in enumerate(keys, 1)]
-    arrays += [f"${i}::int[]" for i in range(len(keys) + 1, len(keys) + len(counters) + 1)]
-    key, columns = ", ".join(keys), ", ".join(counters)
-    selected = ", ".join(f"{k}::ltree" if k == "tenant" else k for k in keys)
-    await connection.execute(
-        f"INSERT INTO {table} ({key}, {columns})"
-        f" SELECT {selected}, {columns} FROM unnest({', '.join(arrays)}) AS u({key}, {columns})"
-        f" ON CONFLICT ({key}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters),
-        *([row[i] for row in rows] for i in range(len(keys))),
-        *zip(*(row[-1] for row in rows), strict=True),
-    )
+REMOVE_EMPTY_DAYS = " ".join(
+    [
+        "WITH",
+        ", ".join(
+            f"{table} AS (DELETE FROM {table} d USING unnest(${first}::text[],"
+            f" ${first + 1}::text[], ${first + 2}::date[]) AS k(tenant, school_year, day)"
+            " WHERE d.tenant = k.tenant::ltree AND d.school_year = k.school_year"
+            f" AND d.day = k.day AND {' AND '.join(f'd.{c} = 0' for c in counters)})"
+            for first, table, counters in (
+                (1, "indicator_days", STATE),
+                (4, "indicator_rating_days", WINDOWED),
+            )
+        ),
+        "SELECT",
+    ]
+)
 
 
 async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> None:
@@ -516,49 +612,30 @@ async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID
     }
 
 
-async def _count_pairs(
-    connection: asyncpg.Connection, pairs: Iterable[_Pair], changes: _Changes
-) -> None:
-    changed = [pair for pair in pairs if pair.days != pair.counted]
-    for pair in changed:
-        changes.add(pair.key, difference(pair.days, pair.counted))
-    await _store_contributions(
-        connection, "pair", [(pair.id, pair.key, pair.days) for pair in changed]
-    )
-
-
-async def _store_contributions(
-    connection: asyncpg.Connection, part: str, contributions: list[tuple[UUID, Key, Days]]
-) -> None:
-    """What each subject (a pair, a person or a mentee's dynamics) counts now."""
-    if contributions:
-        await connection.executemany(
-            "INSERT INTO indicator_contributions (part, subject, school_year, tenant, days)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (part, subject, school_year, tenant)"
-            " DO UPDATE SET days = EXCLUDED.days",
-            [
-                (part, subject, year, tenant, json.dumps(encode(days)))
-                for subject, (tenant, year), days in contributions
-            ],
-        )
+def _count_pairs(pairs: Iterable[_Pair], changes: _Changes) -> None:
+    for pair in pairs:
+        changes.count("pair", pair.id, pair.key, pair.days, pair.counted)
 
 
 async def _count_ratings(
     connection: asyncpg.Connection,
-    ratings: list[tuple[UUID, UUID, str, int]],
+    ratings: list[tuple[UUID, UUID, date | None, str, int]],
     pairs: dict[UUID, _Pair],
     changes: _Changes,
 ) -> None:
-    """Each rating on its meeting's day, in the school year of the pair's programme."""
-    if not ratings:
-        return
-    meetings = await connection.fetch(
-        "SELECT id, held_on FROM indicator_meetings WHERE id = ANY($1::uuid[])",
-        list({meeting for _, meeting, _, _ in ratings}),
+    """Each rating on its meeting's day (read for those given after the meeting), in the
+    school year of the pair's programme."""
+    later = list({meeting for _, meeting, day, _, _ in ratings if day is None})
+    meetings = (
+        await connection.fetch(
+            "SELECT id, held_on FROM indicator_meetings WHERE id = ANY($1::uuid[])", later
+        )
+        if later
+        else []
     )
     held_on: dict[UUID, date] = {row["id"]: row["held_on"] for row in meetings}
-    for pair, meeting, side, rating in ratings:
-        changes.add(pairs[pair].key, rating_days(held_on[meeting], side, [rating]))
+    for pair, meeting, day, side, rating in ratings:
+        changes.add(pairs[pair].key, rating_days(day or held_on[meeting], side, [rating]))
 
 
 async def _count_people(
@@ -596,47 +673,20 @@ async def _count_people(
         [year for _, (_, year) in joined],
         list(pending.registered),
     )
-    involvement, partners, contributions = [], [], []
     for row in rows:
         key: Key = (row["tenant"], row["year"])
         before = Involvement(row["mentee_since"], row["mentor_since"], row["plan_since"])
         now = before.merged(joined.get((row["person"], key), Involvement()))
         if now != before:
-            involvement.append(
-                (
-                    row["person"],
-                    row["year"],
-                    row["tenant"],
-                    now.mentee_since,
-                    now.mentor_since,
-                    now.plan_since,
-                )
-            )
+            changes.involvement[(row["person"], key)] = now
         days: Days = {}
         if row["kind"] is not None:  # known to the indicators
             facts = Person(row["kind"], row["birth_year"], row["teaching_since"])
             days = person_days(facts, now, int(row["year"][:4]))
             if row["partner_id"] is not None and now.mentor_since is not None:
-                partners.append((row["tenant"], row["year"], row["partner_id"], now.mentor_since))
+                changes.partner(key, row["partner_id"], now.mentor_since)
         counted = decode(row["counted"] and json.loads(row["counted"]))
-        if days != counted:
-            changes.add(key, difference(days, counted))
-            contributions.append((row["person"], key, days))
-    await connection.executemany(
-        "INSERT INTO indicator_involvement (person_id, school_year, tenant, mentee_since,"
-        " mentor_since, plan_since) VALUES ($1, $2, $3, $4, $5, $6)"
-        " ON CONFLICT (person_id, school_year, tenant) DO UPDATE SET"
-        " mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
-        " plan_since = EXCLUDED.plan_since",
-        involvement,
-    )
-    await connection.executemany(
-        "INSERT INTO indicator_partners (tenant, school_year, partner_id, since)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, school_year, partner_id)"
-        " DO UPDATE SET since = least(indicator_partners.since, EXCLUDED.since)",
-        partners,
-    )
-    await _store_contributions(connection, "person", contributions)
+        changes.count("person", row["person"], key, days, counted)
 
 
 async def _count_responses(
@@ -647,19 +697,25 @@ async def _count_responses(
     if not responses:
         return
     rows = await connection.fetch(
-        "SELECT id, purpose AS known FROM indicator_templates WHERE id = ANY($1::uuid[])"
-        " UNION ALL SELECT id, school_year FROM indicator_programmes WHERE id = ANY($2::uuid[])",
+        "SELECT id, purpose AS known, NULL AS tenant FROM indicator_templates"
+        " WHERE id = ANY($1::uuid[])"
+        " UNION ALL SELECT id, school_year, tenant::text FROM indicator_programmes"
+        " WHERE id = ANY($2::uuid[])",
         list({r.template_id for r in responses}),
         list({r.programme_id for r in responses}),
     )
-    known: dict[UUID, str] = {row["id"]: row["known"] for row in rows}  # purpose, school year
+    # a template's purpose; a programme's school year and school (its path as stored: where a
+    # moved school's rows are)
+    known: dict[UUID, Any] = {row["id"]: row for row in rows}
     diagnostics = []
     for response in responses:
-        purpose, year = known[response.template_id], known[response.programme_id]
+        purpose = known[response.template_id]["known"]
+        programme = known[response.programme_id]
+        year = programme["known"]
         scores = [v for v in response.answers.values() if type(v) is int]
         if purpose in SATISFACTION:
             changes.add(
-                (response.tenant, year),
+                (programme["tenant"], year),
                 rating_days(response.answered_on, SATISFACTION[purpose], scores),
             )
         elif purpose in DIAGNOSTICS and str(response.respondent) == "mentee" and scores:
@@ -706,10 +762,5 @@ async def _count_dynamics(
         found.setdefault(subject, ([], counted))[0].append(
             Diagnostic(row["purpose"], row["answered_on"], Decimal(row["scale_mean"]))
         )
-    contributions = []
     for (mentee, key), (diagnostics, counted) in found.items():
-        days = diagnostics_days(diagnostics)
-        if days != counted:
-            changes.add(key, difference(days, counted))
-            contributions.append((mentee, key, days))
-    await _store_contributions(connection, "dynamics", contributions)
+        changes.count("dynamics", mentee, key, diagnostics_days(diagnostics), counted)
