@@ -134,8 +134,9 @@ class IndicatorFacts(Projection):
                PRIMARY KEY (tenant, school_year, day)""",
             Visibility.SUBTREE,
             (
-                "CREATE INDEX IF NOT EXISTS indicator_days_year"
-                " ON indicator_days (school_year, day)",
+                # the days after a date; one day of one school (the removal of empty days)
+                "CREATE INDEX IF NOT EXISTS indicator_days_by_day"
+                " ON indicator_days (school_year, day, tenant)",
             ),
             subtree_index=False,  # read by school year and days
         ),
@@ -148,8 +149,8 @@ class IndicatorFacts(Projection):
                PRIMARY KEY (tenant, school_year, day)""",
             Visibility.SUBTREE,
             (
-                "CREATE INDEX IF NOT EXISTS indicator_rating_days_year"
-                " ON indicator_rating_days (school_year, day)",
+                "CREATE INDEX IF NOT EXISTS indicator_rating_days_by_day"
+                " ON indicator_rating_days (school_year, day, tenant)",
             ),
             subtree_index=False,  # read by school year and days, or by school for its window
         ),
@@ -400,10 +401,10 @@ class _Changes:
         self.partners[(key, partner)] = since if earlier is None else min(since, earlier)
 
     async def write(self, connection: asyncpg.Connection) -> None:
-        """One statement for every table, then one to remove the days that came to nothing
-        (whatever the batches were, a day that counts nothing has no row)."""
+        """One statement for every table, then, if some days came to nothing, one to remove
+        them (whatever the batches were, a day that counts nothing has no row)."""
         state, ratings, totals = self._days()
-        await connection.execute(
+        empty = await connection.fetchval(
             APPLY,
             *_arrays(state, 3 + len(STATE)),
             *_arrays(ratings, 3 + len(WINDOWED)),
@@ -430,7 +431,7 @@ class _Changes:
                 4,
             ),
         )
-        if state or ratings:
+        if empty:
             await connection.execute(
                 REMOVE_EMPTY_DAYS,
                 *_arrays([row[:3] for row in state], 3),
@@ -526,9 +527,17 @@ def _apply() -> str:
     }
     statements, first = [], 1
     for name, (table, columns, keys, update) in parts.items():
-        statements.append(f"{name} AS ({_inserting(table, columns, first, keys, update)})")
+        returning = {"days": STATE, "rating_days": WINDOWED}.get(name)
+        inserted = _inserting(table, columns, first, keys, update)
+        if returning:  # the days that came to nothing
+            inserted += f" RETURNING day, {' AND '.join(f'{c} = 0' for c in returning)} AS empty"
+        statements.append(f"{name} AS ({inserted})")
         first += len(columns)
-    return f"WITH {', '.join(statements)} SELECT"
+    return (
+        f"WITH {', '.join(statements)}"
+        " SELECT (SELECT count(*) FROM days WHERE empty)"
+        " + (SELECT count(*) FROM rating_days WHERE empty) AS empty"
+    )
 
 
 APPLY = _apply()
