@@ -20,6 +20,7 @@ the school's own read models.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -134,7 +135,8 @@ class IndicatorFacts(Projection):
                PRIMARY KEY (tenant, school_year, day)""",
             Visibility.SUBTREE,
             (
-                # the days after a date; one day of one school (the removal of empty days)
+                # the days after a date; and with the school, a day of a school whichever
+                # index the planner takes for a batch's days
                 "CREATE INDEX IF NOT EXISTS indicator_days_by_day"
                 " ON indicator_days (school_year, day, tenant)",
             ),
@@ -401,41 +403,31 @@ class _Changes:
         self.partners[(key, partner)] = since if earlier is None else min(since, earlier)
 
     async def write(self, connection: asyncpg.Connection) -> None:
-        """One statement for every table, then, if some days came to nothing, one to remove
-        them (whatever the batches were, a day that counts nothing has no row)."""
+        """One statement for every table with changes (a round trip is most of what a batch of
+        one event costs)."""
         state, ratings, totals = self._days()
-        empty = await connection.fetchval(
-            APPLY,
-            *_arrays(state, 3 + len(STATE)),
-            *_arrays(ratings, 3 + len(WINDOWED)),
-            *_arrays(totals, 2 + len(COUNTERS)),
-            *_arrays(
-                [
-                    (part, subject, year, tenant, json.dumps(encode(days)))
-                    for (part, subject, (tenant, year)), days in self.contributions.items()
-                ],
-                5,
-            ),
-            *_arrays(
-                [
-                    (person, year, tenant, dates.mentee_since, dates.mentor_since, dates.plan_since)
-                    for (person, (tenant, year)), dates in self.involvement.items()
-                ],
-                6,
-            ),
-            *_arrays(
-                [
-                    (tenant, year, partner, since)
-                    for ((tenant, year), partner), since in self.partners.items()
-                ],
-                4,
-            ),
-        )
-        if empty:
+        rows: dict[str, list[tuple[Any, ...]]] = {
+            "days": state,
+            "rating_days": ratings,
+            "years": totals,
+            "contributions": [
+                (part, subject, year, tenant, json.dumps(encode(days)))
+                for (part, subject, (tenant, year)), days in self.contributions.items()
+            ],
+            "involvement": [
+                (person, year, tenant, dates.mentee_since, dates.mentor_since, dates.plan_since)
+                for (person, (tenant, year)), dates in self.involvement.items()
+            ],
+            "partners": [
+                (tenant, year, partner, since)
+                for ((tenant, year), partner), since in self.partners.items()
+            ],
+        }
+        changed = tuple(name for name, found in rows.items() if found)
+        if changed:
             await connection.execute(
-                REMOVE_EMPTY_DAYS,
-                *_arrays([row[:3] for row in state], 3),
-                *_arrays([row[:3] for row in ratings], 3),
+                _applying(changed),
+                *(array for name in changed for array in _arrays(rows[name], 0)),
             )
 
     def _days(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -462,7 +454,7 @@ class _Changes:
 
 
 def _arrays(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    """Rows as one list per column (what `unnest` takes)."""
+    """Rows as one list per column (what `unnest` takes); `width` empty lists for no rows."""
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
 
 
@@ -489,75 +481,68 @@ def _adding(table: str, counters: tuple[str, ...]) -> str:
     return ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
 
 
-def _apply() -> str:
-    day = ("tenant", "school_year", "day")
-    parts = {
-        "days": ("indicator_days", (*day, *STATE), 3, _adding("indicator_days", STATE)),
-        "rating_days": (
-            "indicator_rating_days",
-            (*day, *WINDOWED),
-            3,
-            _adding("indicator_rating_days", WINDOWED),
-        ),
-        "years": (
-            "indicator_years",
-            ("tenant", "school_year", *COUNTERS),
-            2,
-            _adding("indicator_years", COUNTERS),
-        ),
-        "contributions": (
-            "indicator_contributions",
-            ("part", "subject", "school_year", "tenant", "days"),
-            4,
-            "days = EXCLUDED.days",
-        ),
-        "involvement": (
-            "indicator_involvement",
-            ("person_id", "school_year", "tenant", "mentee_since", "mentor_since", "plan_since"),
-            3,
-            "mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
-            " plan_since = EXCLUDED.plan_since",
-        ),
-        "partners": (
-            "indicator_partners",
-            ("tenant", "school_year", "partner_id", "since"),
-            3,
-            "since = least(indicator_partners.since, EXCLUDED.since)",
-        ),
-    }
-    statements, first = [], 1
-    for name, (table, columns, keys, update) in parts.items():
-        returning = {"days": STATE, "rating_days": WINDOWED}.get(name)
-        inserted = _inserting(table, columns, first, keys, update)
-        if returning:  # the days that came to nothing
-            inserted += f" RETURNING day, {' AND '.join(f'{c} = 0' for c in returning)} AS empty"
-        statements.append(f"{name} AS ({inserted})")
-        first += len(columns)
-    return (
-        f"WITH {', '.join(statements)}"
-        " SELECT (SELECT count(*) FROM days WHERE empty)"
-        " + (SELECT count(*) FROM rating_days WHERE empty) AS empty"
-    )
+_DAY = ("tenant", "school_year", "day")
+# Each table a batch writes: its columns, how many of them are its key, what a conflict sets.
+_DAYS = {"days": STATE, "rating_days": WINDOWED}
+_PARTS = {
+    "days": ((*_DAY, *STATE), 3, ""),  # `_counting`
+    "rating_days": ((*_DAY, *WINDOWED), 3, ""),
+    "years": (("tenant", "school_year", *COUNTERS), 2, _adding("indicator_years", COUNTERS)),
+    "contributions": (
+        ("part", "subject", "school_year", "tenant", "days"),
+        4,
+        "days = EXCLUDED.days",
+    ),
+    "involvement": (
+        ("person_id", "school_year", "tenant", "mentee_since", "mentor_since", "plan_since"),
+        3,
+        "mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
+        " plan_since = EXCLUDED.plan_since",
+    ),
+    "partners": (
+        ("tenant", "school_year", "partner_id", "since"),
+        3,
+        "since = least(indicator_partners.since, EXCLUDED.since)",
+    ),
+}
 
 
-APPLY = _apply()
-
-REMOVE_EMPTY_DAYS = " ".join(
-    [
-        "WITH",
-        ", ".join(
-            f"{table} AS (DELETE FROM {table} d USING unnest(${first}::text[],"
-            f" ${first + 1}::text[], ${first + 2}::date[]) AS k(tenant, school_year, day)"
-            " WHERE d.tenant = k.tenant::ltree AND d.school_year = k.school_year"
-            f" AND d.day = k.day AND {' AND '.join(f'd.{c} = 0' for c in counters)})"
-            for first, table, counters in (
-                (1, "indicator_days", STATE),
-                (4, "indicator_rating_days", WINDOWED),
-            )
-        ),
-        "SELECT",
+def _counting(name: str, counters: tuple[str, ...], first: int) -> list[str]:
+    """Adding the days' counts to a table of days, a day that comes to nothing removed
+    (whatever the batches were, a day that counts nothing has no row): the existing days that
+    cancel out are deleted, the others added to, the new ones inserted — disjoint rows, all
+    seen as they were before the statement."""
+    table, columns = f"indicator_{name}", (*_DAY, *counters)
+    arrays = ", ".join(f"${first + i}::{_TYPES.get(c, 'int')}[]" for i, c in enumerate(columns))
+    key = "t.tenant = u.tenant::ltree AND t.school_year = u.school_year AND t.day = u.day"
+    nothing = " AND ".join(f"t.{c} + u.{c} = 0" for c in counters)
+    added = ", ".join(f"{c} = t.{c} + u.{c}" for c in counters)
+    return [
+        f"{name}_changes AS (SELECT * FROM unnest({arrays}) AS u({', '.join(columns)}))",
+        f"{name}_emptied AS (DELETE FROM {table} t USING {name}_changes u"
+        f" WHERE {key} AND {nothing})",
+        f"{name}_added AS (UPDATE {table} t SET {added}"
+        f" FROM {name}_changes u WHERE {key} AND NOT ({nothing}))",
+        f"{name}_new AS (INSERT INTO {table} ({', '.join(columns)})"
+        f" SELECT u.tenant::ltree, {', '.join(f'u.{c}' for c in columns[1:])}"
+        f" FROM {name}_changes u WHERE NOT EXISTS (SELECT FROM {table} t WHERE {key}))",
     ]
-)
+
+
+@functools.cache
+def _applying(parts: tuple[str, ...]) -> str:
+    """One statement writing the tables named (data-modifying CTEs), one array parameter per
+    column."""
+    statements, first = [], 1
+    for name in parts:
+        columns, keys, update = _PARTS[name]
+        if name in _DAYS:
+            statements += _counting(name, _DAYS[name], first)
+        else:
+            inserted = _inserting(f"indicator_{name}", columns, first, keys, update)
+            statements.append(f"{name} AS ({inserted})")
+        first += len(columns)
+    return f"WITH {', '.join(statements)} SELECT"
 
 
 async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> None:
