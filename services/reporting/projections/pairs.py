@@ -47,6 +47,9 @@ class Pairs(Projection):
             (
                 "CREATE INDEX IF NOT EXISTS pairs_programme ON pairs (programme_id)",
                 "CREATE INDEX IF NOT EXISTS pairs_mentees ON pairs USING gin (mentee_ids)",
+                # A school's page in id order reads the school's range: with the id index
+                # alone, a generic plan scanned the ids of the whole region's pairs.
+                "CREATE INDEX IF NOT EXISTS pairs_tenant_id ON pairs (tenant, id)",
             ),
         ),
         Table(
