@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from services.reporting.rebuild import rebuild
-from services.reporting.runner import ProjectionWorker
+from services.reporting.runner import LANES, ProjectionWorker
 from services.wiring import master_keys_of, role_address
 from shared.auth import Role, issue_token
 from shared.database import (
@@ -164,11 +164,12 @@ def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
     print("\nCtrl-C stops everything.", flush=True)
 
 
-def projection_worker_for(settings: Settings) -> ProjectionWorker:
+def projection_worker_for(settings: Settings, lanes: int = 1) -> ProjectionWorker:
     return ProjectionWorker(
         role_address(settings, PROJECTOR_ROLE),
         master_keys_of(settings),
         settings.projection_batch_size,
+        lanes=lanes,
     )
 
 
@@ -190,7 +191,8 @@ def rebuild_projections(settings: Settings, names: list[str]) -> int:
 
 def worker(settings: Settings) -> None:
     configure_logging("projection-worker", settings.log_level)
-    projection_worker = projection_worker_for(settings)
+    # On its own, the worker projects a backlog on lanes (inside reporting, on one connection).
+    projection_worker = projection_worker_for(settings, LANES)
 
     async def main() -> None:
         stop = asyncio.Event()

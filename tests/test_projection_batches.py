@@ -5,6 +5,7 @@ served from the cache."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,7 +14,7 @@ from services.cli import projection_worker_for
 from services.reporting import runner
 from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
-from services.reporting.runner import share_out
+from services.reporting.runner import ProjectionWorker, share_out
 from services.wiring import master_keys_of
 from shared.auth import Role
 from shared.database import DatabaseAddress, connect
@@ -76,6 +77,68 @@ def test_a_rebuild_shares_its_projections_out_among_its_lanes_by_cost(
     assert sorted(shared) == sorted(p.name for p in projections)  # each in exactly one lane
     assert abs(costs[0] - costs[1]) <= max(p.replay_cost for p in projections)
     assert [len(share) for share in lonely] == [1, 0]
+
+
+async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_once(
+    world: World, settings: Settings, database: DatabaseAddress
+) -> None:
+    """Every read model emptied, a worker on two lanes catches up; midway another worker
+    applies the next batch first. The lanes find their projections moved on and leave the rest
+    to batch-by-batch catching up: nothing is applied twice (the counters would show it), nothing
+    is lost, and the read models come back as they were."""
+    await _pair_with_meeting(world, tag="-lanes")
+    await world.api.caught_up(world.coordinator("s1"))
+    tables = [t.name for p in ALL for t in p.tables]
+    live = await snapshot(database, tables)
+    # Reporting's own worker waits on history's tracking rows (the first it locks) meanwhile.
+    others = [p for p in ALL if p.name != "history"]
+    address, keys = projection_worker_for(settings).address, master_keys_of(settings)
+    worker = ProjectionWorker(address, keys, batch_size=10, projections=others, lanes=2)
+    interloper = ProjectionWorker(address, keys, batch_size=10, projections=others)
+    interloper_connection = await connect(address)
+    applied = {"replayed": 0, "interloper": 0}
+    read, replay = worker._read, worker.replay
+
+    async def read_after_the_interloper(connection: Any, upstream: str, after: int) -> Any:
+        if upstream == "programs" and not applied["interloper"]:
+            applied["interloper"] = len(await interloper._advance(interloper_connection, upstream))
+        return await read(connection, upstream, after)
+
+    async def counted(*args: Any) -> int:
+        replayed: int = await replay(*args)
+        applied["replayed"] += replayed
+        return replayed
+
+    worker._read = read_after_the_interloper  # type: ignore[method-assign]
+    worker.replay = counted  # type: ignore[method-assign, assignment]
+    holder = await connect(database)
+    connection, *lanes = [await connect(address) for _ in range(3)]
+    try:
+        await _empty_read_models(database, tables)
+        async with holder.transaction():
+            await holder.execute(
+                "SELECT 1 FROM projection_tracking WHERE projection = 'history' FOR UPDATE"
+            )
+            await worker.catch_up(connection, lanes)
+    finally:
+        for opened in (connection, *lanes, interloper_connection, holder):
+            await opened.close()
+    await world.api.caught_up(world.coordinator("s1"))
+    again = await snapshot(database, tables)
+
+    assert applied["replayed"] > 0  # the backlog went on the lanes
+    assert applied["interloper"] == 10  # and another worker took a batch from under them
+    assert {t: set(live[t]) ^ set(again[t]) for t in tables if live[t] != again[t]} == {}
+
+
+async def _empty_read_models(database: DatabaseAddress, tables: list[str]) -> None:
+    connection = await connect(database)
+    try:
+        async with connection.transaction():
+            await connection.execute(f"TRUNCATE {', '.join(tables)}, tenant_moves")
+            await connection.execute("UPDATE projection_tracking SET position = 0")
+    finally:
+        await connection.close()
 
 
 async def _mentee_side(database: DatabaseAddress, meeting: str) -> tuple[int, str]:

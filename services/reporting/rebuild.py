@@ -35,15 +35,12 @@ from .read_models import (
     create_table,
     signature_of,
 )
-from .runner import UPSTREAMS, ProjectionWorker
+from .runner import LANES, UPSTREAMS, ProjectionWorker
 
 SHADOW = "projection_rebuild"
 REBUILD_LOCK = 0x6E617374  # an advisory lock: one rebuild at a time
 SWITCH_LOCK_TIMEOUT = "200ms"  # below PostgreSQL's deadlock_timeout (1 s): we yield, never a query
 SWITCH_ATTEMPTS = 50
-# Lanes of a rebuild's replay: PostgreSQL backends working side by side while this process
-# decodes and projects (two cores here; more lanes than cores only take turns).
-LANES = 2
 INDEX_MEMORY = "256MB"  # a sort of the largest table's keys in memory (the default is 64MB)
 
 
@@ -149,7 +146,10 @@ async def _replay(
             # A crash loses the shadow whatever was committed (the next rebuild starts afresh):
             # its batches need not wait for the disk. The switch-over does.
             await lane.execute("SET synchronous_commit = off")
-        return await worker.replay(connection, opened)
+        applied = 0
+        for upstream in UPSTREAMS:
+            applied += await worker.replay(connection, opened, upstream, 0)
+        return applied
     finally:
         for lane in opened:
             await lane.close()
