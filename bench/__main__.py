@@ -192,8 +192,13 @@ def main(argv: list[str] | None = None) -> None:
         wait_healthy([*urls.values(), web_url], [*processes, web], seconds=60)
         schools = [region.school(n) for n in range(1, min(size.schools, 9))] or [region.school(0)]
         log(f"HTTP command load, {args.clients} clients, {size.load_seconds:g} s…")
+        meters = figures.cpu_meters(
+            {s: p.pid for s, p in zip(SERVICES, processes, strict=True)}, postmaster(base)
+        )
         load = asyncio.run(
-            figures.command_load(settings, address, urls, schools, args.clients, size.load_seconds)
+            figures.command_load(
+                settings, address, urls, schools, args.clients, size.load_seconds, meters
+            )
         )
         results["command_throughput"] = load["throughput"]
         results["projection_lag"] = load["lag"]
@@ -236,6 +241,14 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(report.markdown(results))
     log(f"done in {results['seconds']:.0f} s: {data} and {table}")
+
+
+def postmaster(settings: Settings) -> int | None:
+    """The embedded server's process (None when the bench runs on another server)."""
+    pid_file = Path(settings.data_dir) / "bench" / "pg" / "postmaster.pid"
+    if settings.database_url or not pid_file.exists():
+        return None
+    return int(pid_file.read_text().split()[0])
 
 
 def encryption_schools(region: Region) -> list[SchoolPlan]:

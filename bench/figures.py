@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -548,6 +549,41 @@ class LagProbe:
             await connection.close()
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far, from `/proc`."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(postmaster: int) -> float:
+    """The CPU time of a PostgreSQL server: its postmaster and every backend it runs now (the
+    services' connections are pooled, so they live through figure 1)."""
+    total = cpu_seconds(postmaster)
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                if parent == postmaster:
+                    total += cpu_seconds(int(entry))
+    return total
+
+
+CpuMeters = dict[str, Callable[[], float]]
+
+
+def cpu_meters(processes: dict[str, int], postmaster: int | None) -> CpuMeters:
+    """What figure 1 splits its CPU time by: each service's process, the PostgreSQL server
+    (when it is the embedded one, on this machine) and this process (the HTTP clients and the
+    lag probe)."""
+    meters: CpuMeters = {name: partial(cpu_seconds, pid) for name, pid in processes.items()}
+    if postmaster is not None:
+        meters["postgres"] = partial(server_cpu_seconds, postmaster)
+    meters["clients and probe"] = time.process_time
+    return meters
+
+
 async def command_load(
     settings: Settings,
     admin: DatabaseAddress,
@@ -555,10 +591,13 @@ async def command_load(
     schools: list[SchoolPlan],
     clients: int,
     seconds: float,
+    meters: CpuMeters,
 ) -> dict[str, Any]:
     """`clients` concurrent HTTP clients send commands for `seconds`: three in four record a
     meeting of a pair (programs), one in four registers a new mentee (registry). Each client
-    works on pairs of its own, so no two commands race for one aggregate."""
+    works on pairs of its own, so no two commands race for one aggregate. The CPU time each of
+    `meters` used meanwhile is reported per command: on a machine whose cores other work
+    shares, the commands per second move with that work, the CPU a command costs much less."""
     probe = LagProbe(admin)
     stop = asyncio.Event()
     latencies: dict[str, list[float]] = {"record_meeting": [], "register_person": []}
@@ -596,9 +635,11 @@ async def command_load(
                 probe.expect(upstream, response.json()["position"])
 
     watcher = asyncio.create_task(probe.run(stop))
+    cpu_before = {name: meter() for name, meter in meters.items()}
     started = time.perf_counter()
     await asyncio.gather(*(client(n) for n in range(clients)))
     took = time.perf_counter() - started
+    cpu = {name: meter() - cpu_before[name] for name, meter in meters.items()}
     stop.set()
     await watcher
     done = sum(len(v) for v in latencies.values())
@@ -612,6 +653,11 @@ async def command_load(
             "by_command": {k: percentiles(v) for k, v in latencies.items()},
             "errors": len(errors),
             "first_errors": errors[:3],
+            "cpu_ms_per_command": {
+                name: round(used / done * 1000, 2) for name, used in cpu.items()
+            },
+            "cpu_ms_per_command_total": round(sum(cpu.values()) / done * 1000, 2),
+            "cores_busy": round(sum(cpu.values()) / took, 2),
         },
         "lag": {
             "commands": len(probe.lags),

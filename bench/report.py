@@ -148,6 +148,14 @@ def markdown(results: dict[str, Any]) -> str:
         f" p99 {_fmt(lat.get('p99_ms'))} ms |"
         f" INSERT {_fmt(_get(b, 'insert.rows_per_s'))}/s → {_fmt(r.get('command_vs_insert'))} |"
     )
+    cpu = t.get("cpu_ms_per_command", {})
+    if cpu:
+        lines.append(
+            f"| 1 | CPU a command under figure 1's load |"
+            f" {_fmt(t.get('cpu_ms_per_command_total'))} ms: "
+            + ", ".join(f"{name} {_fmt(ms)}" for name, ms in cpu.items())
+            + f" | {_fmt(t.get('cores_busy'))} cores busy |"
+        )
     imp = results.get("bulk_import", {})
     lines.append(
         f"| 2 | bulk import (commands in {_fmt(imp.get('workers', 1))} processes) |"

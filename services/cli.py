@@ -13,19 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-import httpx
-
-from services.demo import DEMO_USERS, REGION, DemoLoader, demo_token
-from services.registry.application import Registry, RegistryState, token_role_of
-from services.registry.domain import Organisation, Person
-from services.registry.erasures import ErasureSchedule
-from services.registry.person_index import PersonIndex
 from services.reporting.rebuild import rebuild
-from services.reporting.runner import ProjectionWorker
-from services.setup import setup_database
-from services.web.reminders import send_reminders_now
+from services.reporting.runner import LANES, ProjectionWorker
 from services.wiring import master_keys_of, role_address
 from shared.auth import Role, issue_token
 from shared.database import (
@@ -42,6 +34,12 @@ from shared.errors import AppError
 from shared.keystore import KeyVault
 from shared.logging import configure_logging
 from shared.settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from services.registry.application import Registry
+
+# The commands' heavier modules (the services, GraphQL, the demo) are imported where they are
+# used: a worker or a rebuild started on a backlog starts in a third of the time without them.
 
 SERVICES = ("registry", "programs", "reporting")
 # The web interface, a client of the three: `make run` starts it beside them and names it first.
@@ -82,6 +80,8 @@ def start_service(service: str, settings: Settings, env: dict[str, str]) -> subp
 
 
 def wait_healthy(urls: list[str], processes: list[subprocess.Popen[bytes]], seconds: float) -> None:
+    import httpx
+
     deadline = time.monotonic() + seconds
     pending = list(urls)
     while pending:
@@ -99,6 +99,8 @@ def wait_healthy(urls: list[str], processes: list[subprocess.Popen[bytes]], seco
 
 
 async def demo_loaded(admin: DatabaseAddress) -> bool:
+    from services.demo import REGION
+
     connection = await connect(admin)
     try:
         return bool(
@@ -111,6 +113,9 @@ async def demo_loaded(admin: DatabaseAddress) -> bool:
 
 
 def run(settings: Settings) -> None:
+    from services.demo import DemoLoader
+    from services.setup import setup_database
+
     admin = admin_address(settings)
     asyncio.run(setup_database(admin, settings))
     # Request logs go to the services' own output; keep the console readable unless asked.
@@ -145,6 +150,8 @@ def stop_services(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
+    from services.demo import DEMO_USERS, demo_token
+
     print("\nNastavnik is running:")
     print(f"  web        {urls[WEB]}   (the interface in Russian: open it in a browser)")
     for service in SERVICES:
@@ -157,11 +164,12 @@ def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
     print("\nCtrl-C stops everything.", flush=True)
 
 
-def projection_worker_for(settings: Settings) -> ProjectionWorker:
+def projection_worker_for(settings: Settings, lanes: int = 1) -> ProjectionWorker:
     return ProjectionWorker(
         role_address(settings, PROJECTOR_ROLE),
         master_keys_of(settings),
         settings.projection_batch_size,
+        lanes=lanes,
     )
 
 
@@ -183,7 +191,8 @@ def rebuild_projections(settings: Settings, names: list[str]) -> int:
 
 def worker(settings: Settings) -> None:
     configure_logging("projection-worker", settings.log_level)
-    projection_worker = projection_worker_for(settings)
+    # On its own, the worker projects a backlog on lanes (inside reporting, on one connection).
+    projection_worker = projection_worker_for(settings, LANES)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -219,11 +228,15 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "run":
         run(settings)
     elif args.command == "setup":
+        from services.setup import setup_database
+
         asyncio.run(setup_database(admin_address(settings), settings))
         print("schema ready")
     elif args.command == "worker":
         worker(settings)
     elif args.command == "token":
+        from services.demo import demo_token
+
         print(demo_token(settings, Role(args.role), args.scope))
     elif args.command == "rebuild":
         print(f"rebuilt from {rebuild_projections(settings, args.projections)} event applications")
@@ -235,6 +248,8 @@ def main(argv: list[str] | None = None) -> None:
         with registry_for_tools(settings) as registry:
             print(f"re-wrapped: {registry.keys.rewrap_all()} keys")
     elif args.command == "send-reminders":
+        from services.web.reminders import send_reminders_now
+
         try:
             print(f"reminders sent: {asyncio.run(send_reminders_now(settings))}")
         except SettingsError as error:
@@ -249,6 +264,10 @@ def main(argv: list[str] | None = None) -> None:
 @contextmanager
 def registry_for_tools(settings: Settings) -> Iterator[Registry]:
     """The registry application for a maintenance command, as the registry service opens it."""
+    from services.registry.application import Registry
+    from services.registry.erasures import ErasureSchedule
+    from services.registry.person_index import PersonIndex
+
     address = admin_address(settings).as_role(WRITER_ROLE, settings.db_role_password)
     pool = open_sync_pool(address)
     keys = KeyVault(pool, master_keys_of(settings))
@@ -265,6 +284,9 @@ def registry_for_tools(settings: Settings) -> Iterator[Registry]:
 
 def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) -> str:
     """A development token whose role is what the person's staff roles in the school allow."""
+    from services.registry.application import RegistryState, token_role_of
+    from services.registry.domain import Organisation, Person
+
     state = RegistryState(admin.as_role(WRITER_ROLE, settings.db_role_password))
     try:
         person = state.load(Person, person_id, "Человек")

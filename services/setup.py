@@ -220,6 +220,10 @@ async def _grant_event_store(connection: asyncpg.Connection, upstream: str) -> N
         f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}"
     )
     await connection.execute(f"GRANT SELECT ON {events} TO {PROJECTOR_ROLE}")
+    # The latest snapshot of each snapshotted aggregate (`shared.snapshots`): the writers' cache.
+    await connection.execute(
+        f"GRANT SELECT, INSERT, UPDATE ON {upstream}_snapshots TO {WRITER_ROLE}"
+    )
 
 
 async def _create_key_store(connection: asyncpg.Connection, settings: Settings) -> None:

@@ -16,19 +16,29 @@ that both are stored or neither, with no transaction of their own:
 
 Several aggregates can be read in one query (`select_events_of`), with other small reads sent
 in the same round trip (psycopg's pipeline mode: small statements only, see above).
+
+Each events table has a table of snapshots beside it (`<name>_snapshots`, ours, not the
+library's): the latest snapshot of an aggregate, one row each, written as riding rows of the save
+that makes it (`SnapshotRows`). A read of aggregates asked for with snapshot topics gets each
+one's latest snapshot of such a topic and only the events after it, in the same one query.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresFactory
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from eventsourcing.utils import retry
 from psycopg.errors import InterfaceError, OperationalError
 from psycopg.rows import DictRow, tuple_row
@@ -56,7 +66,75 @@ class Read(Protocol):
     def params(self) -> Sequence[Any]: ...
 
 
+@dataclass(frozen=True)
+class StoredSnapshot(StoredEvent):
+    """An aggregate's state at `originator_version`, as `select_events_of` reads it."""
+
+
+class SnapshotRows:
+    """Snapshots (id, version, topic, state) riding on a save: each replaces the aggregate's
+    previous one, never a later one."""
+
+    def __init__(self, table: Composed, rows: list[tuple[UUID, int, str, bytes]]) -> None:
+        self.table = table
+        self.rows = rows
+
+    def insert(self) -> tuple[Composed, list[Any]] | None:
+        if not self.rows:
+            return None
+        return (
+            SQL(
+                "INSERT INTO {0} AS s (originator_id, originator_version, topic, state)"
+                " SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[])"
+                " ON CONFLICT (originator_id) DO UPDATE SET"
+                " originator_version = excluded.originator_version, topic = excluded.topic,"
+                " state = excluded.state"
+                " WHERE s.originator_version < excluded.originator_version"
+            ).format(self.table),
+            [list(column) for column in zip(*self.rows, strict=True)],
+        )
+
+
 class Recorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        name = events_table_name.removesuffix("_events") + "_snapshots"
+        self.check_identifier_length(name)
+        self.snapshots_table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(name))
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {0} ("
+                "originator_id uuid PRIMARY KEY, originator_version bigint NOT NULL,"
+                " topic text NOT NULL, state bytea NOT NULL)"
+            ).format(self.snapshots_table)
+        )
+        # Per aggregate: its snapshot (if of one of the topics), then the events after it (an
+        # index range on the events' key). Rendered once: psycopg renders a composed statement
+        # again at every execution (≈ 20 µs).
+        self._select_after_snapshots = (
+            SQL(
+                "SELECT ids.id, x.* FROM unnest(%s::uuid[]) AS ids(id)"
+                " LEFT JOIN {0} s ON s.originator_id = ids.id AND s.topic = ANY(%s::text[])"
+                " CROSS JOIN LATERAL ("
+                "SELECT s.originator_version, s.topic, s.state, true"
+                " WHERE s.originator_id IS NOT NULL"
+                " UNION ALL"
+                " SELECT e.originator_version, e.topic, e.state, false FROM {1}.{2} e"
+                " WHERE e.originator_id = ids.id"
+                " AND e.originator_version > coalesce(s.originator_version, 0)) AS x"
+                " ORDER BY ids.id, x.originator_version"
+            )
+            .format(
+                self.snapshots_table, Identifier(datastore.schema), Identifier(events_table_name)
+            )
+            .as_bytes(None)
+        )
+
+    def snapshot_rows(self, rows: list[tuple[UUID, int, str, bytes]]) -> SnapshotRows:
+        return SnapshotRows(self.snapshots_table, rows)
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -149,35 +227,45 @@ class Recorder(PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events_of(
-        self, originator_ids: Sequence[UUID], reads: Sequence[Read] = (), first_only: bool = False
+        self,
+        originator_ids: Sequence[UUID],
+        reads: Sequence[Read] = (),
+        snapshot_topics: Sequence[str] = (),
+        first_only: bool = False,
     ) -> tuple[list[StoredEvent], list[list[tuple[Any, ...]]]]:
-        """Every event of these aggregates (or only the first of each) in one query, in order;
-        and the rows of `reads`, sent in the same round trip."""
-        statement = SQL(
-            "SELECT originator_id, originator_version, topic, state FROM {0}.{1}"
+        """Every event of these aggregates in one query, in order — after the latest snapshot
+        of each whose topic is one of `snapshot_topics`, which comes first (a
+        `StoredSnapshot`); or only the first event of each; and the rows of `reads`, sent in
+        the same round trip."""
+        statement: Composed | bytes = SQL(
+            "SELECT originator_id, originator_version, topic, state, false FROM {0}.{1}"
             " WHERE originator_id = ANY(%b){2} ORDER BY originator_id, originator_version"
         ).format(
             Identifier(self.datastore.schema),
             Identifier(self.events_table_name),
             SQL(" AND originator_version = 1" if first_only else ""),
         )
+        params: list[Any] = [list(originator_ids)]
+        if snapshot_topics and not first_only:
+            statement = self._select_after_snapshots
+            params = [list(originator_ids), list(snapshot_topics)]
         with self.datastore.get_connection() as connection:
             cursors = []
             with connection.pipeline() if reads else contextlib.nullcontext():
-                events = connection.cursor()
-                events.execute(statement, [list(originator_ids)])
+                events = connection.cursor(row_factory=tuple_row)
+                events.execute(statement, params)
                 for read in reads:
                     cursor = connection.cursor(row_factory=tuple_row)
                     cursor.execute(read.query, read.params)
                     cursors.append(cursor)
             stored = [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
+                (StoredSnapshot if snapshot else StoredEvent)(
+                    originator_id=originator_id,
+                    originator_version=version,
+                    topic=topic,
+                    state=bytes(state),
                 )
-                for row in events.fetchall()
+                for originator_id, version, topic, state, snapshot in events.fetchall()
             ]
             return stored, [cursor.fetchall() for cursor in cursors]
 

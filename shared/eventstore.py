@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 import msgspec
 from eventsourcing.application import (
-    AggregateNotFoundError,
     Application,
     ProcessingEvent,
 )
@@ -35,6 +34,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     Recording,
+    StoredEvent,
     Transcoder,
     Transcoding,
     TranscodingNotRegisteredError,
@@ -44,8 +44,9 @@ from eventsourcing.persistence import (
 from shared.auth import Principal
 from shared.database import DatabaseAddress
 from shared.errors import Conflict, NotFound
-from shared.event_recorder import Read, Recorder, RidingRows, SideWrite
+from shared.event_recorder import Read, Recorder, RidingRows, SideWrite, StoredSnapshot
 from shared.personal_data import Sealed, decode_sealed, encode_sealed
+from shared.snapshots import AggregateState, Snapshotting
 
 
 @dataclass(frozen=True)
@@ -239,13 +240,16 @@ class EventStoreApplication(Application[UUID]):
     """Base of the write services' applications.
 
     Subclasses pin `name`: it names the events table (`<name>_events`), so it must never change.
+    Aggregates named in `snapshot_states` are snapshotted (see `shared.snapshots`).
     """
 
     name = ""
+    snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {}
 
     def __init__(self, address: DatabaseAddress, pool_size: int = 5) -> None:
         assert self.name, "an event store application must pin its name"
         super().__init__(env=address.eventsourcing_env(pool_size))
+        self.snapshotting = Snapshotting(self.snapshot_states)
 
     def construct_transcoder(self) -> Transcoder:
         return make_transcoder()
@@ -274,26 +278,40 @@ class EventStoreApplication(Application[UUID]):
 
     def find(self, cls: type[TAggregate], aggregate_id: UUID) -> TAggregate | None:
         """The aggregate of that class, or None when there is none (yet)."""
-        try:
-            aggregate: Any = self.repository.get(aggregate_id, projector_func=project_events)
-        except AggregateNotFoundError:
-            return None
+        aggregate = self.find_many([aggregate_id])[0].get(aggregate_id)
         return aggregate if isinstance(aggregate, cls) else None
 
     def find_many(
         self, aggregate_ids: Iterable[UUID], reads: Sequence[Read] = (), as_created: bool = False
     ) -> tuple[dict[UUID, Any], list[list[tuple[Any, ...]]]]:
-        """Aggregates by id, read in one query (the missing ones left out); and the rows of
-        `reads`, sent in the same round trip. `as_created`: each as its first event made it,
-        for a decision on what only the creation sets (never to be saved)."""
+        """Aggregates by id, read in one query (the missing ones left out), each from its latest
+        snapshot if it has one; and the rows of `reads`, sent in the same round trip.
+        `as_created`: each as its first event made it, for a decision on what only the creation
+        sets (never to be saved)."""
         recorder = self.recorder
         assert isinstance(recorder, Recorder)
-        stored, rows = recorder.select_events_of(sorted(set(aggregate_ids)), reads, as_created)
+        stored, rows = recorder.select_events_of(
+            sorted(set(aggregate_ids)),
+            reads,
+            list(self.snapshotting.topics),
+            first_only=as_created,
+        )
         aggregates = {
-            originator_id: project_events(None, map(self.mapper.to_domain_event, events))
-            for originator_id, events in groupby(stored, key=attrgetter("originator_id"))
+            originator_id: self._project(records)
+            for originator_id, records in groupby(stored, key=attrgetter("originator_id"))
         }
         return aggregates, rows
+
+    def _project(self, records: Iterable[StoredEvent]) -> Any:
+        """An aggregate from its records: a snapshot first, if it has one, then events."""
+        records = iter(records)
+        first = next(records)
+        aggregate = None
+        if isinstance(first, StoredSnapshot):
+            aggregate = self.snapshotting.restore(first)
+        else:
+            records = chain([first], records)
+        return project_events(aggregate, map(self.mapper.to_domain_event, records))
 
     def load_many(
         self, cls: type[TAggregate], wanted: dict[UUID, str], reads: Sequence[Read] = ()
@@ -318,11 +336,17 @@ class EventStoreApplication(Application[UUID]):
         side_writes: Sequence[SideWrite] = (),
         riding: Sequence[RidingRows] = (),
     ) -> int:
-        """Save the aggregates' new events, with any side writes and riding rows in the same
-        transaction (see `shared.event_recorder`); return the position of the last event.
+        """Save the aggregates' new events, with any side writes and riding rows and the
+        snapshots due in the same transaction (see `shared.event_recorder`); return the
+        position of the last event.
 
         A concurrent change of the same aggregate (optimistic concurrency) becomes a 409.
         """
+        snapshots = self.snapshotting.take_due(aggregates)
+        if snapshots:
+            recorder = self.recorder
+            assert isinstance(recorder, Recorder)
+            riding = [*riding, recorder.snapshot_rows(snapshots)]
         try:
             recordings = self.save(*aggregates, side_writes=side_writes, riding=riding)
         except IntegrityError:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
+from typing import Any
 
 from shared.auth import Role, issue_token
 from shared.settings import Settings
@@ -230,3 +232,26 @@ async def test_tokens_are_checked_on_every_route(world: World, settings: Setting
     assert old.json()["code"] == "token_expired"
     assert fake.json()["code"] == "token_invalid"
     assert auditor.json()["code"] == "role_not_allowed"
+
+
+async def test_a_token_once_verified_is_refused_when_it_expires(
+    world: World, settings: Settings
+) -> None:
+    """The services remember the tokens they have verified, never past their expiry."""
+    short = world.api.auth(
+        issue_token(settings, Role.SCHOOL_COORDINATOR, world.paths["s1"], ttl_seconds=2)
+    )
+    body = {"kind": "region", "name": "Регион"}
+    query = {"query": "{ me { role } }"}
+
+    async def answers() -> list[Any]:
+        command = await world.api.registry.post("/organisations", json=body, headers=short)
+        graphql = await world.api.reporting.post("/graphql", json=query, headers=short)
+        return [command.status_code, command.json()["code"], graphql.status_code]
+
+    while_valid = [await answers() for _ in range(2)]
+    await asyncio.sleep(2.5)
+    expired = await answers()
+
+    assert while_valid == [[403, "role_not_allowed", 200]] * 2
+    assert expired == [401, "token_expired", 401]

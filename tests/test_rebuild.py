@@ -122,6 +122,98 @@ async def test_a_rebuild_during_queries_loses_no_answer(
     assert lines[-1].startswith("switched over")
 
 
+async def _make_up(database: DatabaseAddress, tables: list[str]) -> dict[str, Any]:
+    """Each live table's indexes, triggers, policies, row-level security and grants."""
+    connection = await connect(database)
+    try:
+        rows = await connection.fetch(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relacl::text AS acl,"
+            " ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            "  WHERE i.indrelid = c.oid ORDER BY 1) AS indexes,"
+            " ARRAY(SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t"
+            "  WHERE t.tgrelid = c.oid AND NOT t.tgisinternal ORDER BY 1) AS triggers,"
+            " ARRAY(SELECT concat_ws(' ', p.polname, p.polcmd, p.polroles::text,"
+            "  pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))"
+            "  FROM pg_policy p WHERE p.polrelid = c.oid ORDER BY 1) AS policies"
+            " FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace"
+            " AND c.relname = ANY($1::text[])",
+            tables,
+        )
+        return {row["relname"]: dict(row) for row in rows}
+    finally:
+        await connection.close()
+
+
+async def test_the_rebuilt_tables_have_every_index_trigger_and_policy_of_the_setup(
+    region: GeneratedRegion, settings: Settings, database: DatabaseAddress
+) -> None:
+    """A rebuild makes the query indexes after loading the rows: they are all there, as the
+    setup step makes them, with the tenant trigger, the grants and row-level security."""
+    await region.api.caught_up(region.world.coordinator("s1"))
+    made_by_setup = await _make_up(database, TABLES)
+
+    await rebuild(database, master_keys_of(settings))
+    rebuilt = await _make_up(database, TABLES)
+
+    assert rebuilt == made_by_setup
+    assert set(rebuilt) == set(TABLES)
+    for projection in ALL:
+        for table in projection.tables:
+            made = rebuilt[table.name]
+            assert made["relrowsecurity"]
+            assert made["relforcerowsecurity"]
+            assert len(made["indexes"]) > len(table.indexes) + len(table.lookups)  # + key, tenant
+            assert any(
+                "USING gist (tenant)" in i or "USING btree (tenant)" in i for i in made["indexes"]
+            )
+            assert [t for t in made["triggers"] if "follow_tenant_moves" in t]
+            assert any(p.startswith(f"{table.name}_projector ") for p in made["policies"])
+
+
+async def test_a_rebuild_that_fails_midway_leaves_the_live_read_models_as_they_were(
+    region: GeneratedRegion,
+    settings: Settings,
+    database: DatabaseAddress,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One lane fails while the other goes on: the rebuild stops with that error, every lane
+    and the reader stop with it, the shadow goes, and the next rebuild succeeds."""
+    await region.api.caught_up(region.world.coordinator("s1"))
+    asker = Asker(region)
+    await asker.remember()
+    before = await _oids(database, TABLES)
+
+    async def broken(*_: Any) -> None:
+        raise RuntimeError("a handler's bug")
+
+    monkeypatch.setattr(Pairs, "meeting_recorded", broken)
+    with pytest.raises(RuntimeError, match="a handler's bug"):
+        await rebuild(database, master_keys_of(settings), batch_size=50)
+    monkeypatch.undo()
+    after_failure = await _oids(database, TABLES)
+    answers = [await asker.ask(i) for i in range(len(asker.queries))]
+    shadow = await _shadow_exists(database)
+    applied = await rebuild(database, master_keys_of(settings))
+
+    assert after_failure == before
+    assert answers == asker.expected
+    assert not shadow
+    assert applied > 0
+    assert [await asker.ask(i) for i in range(len(asker.queries))] == asker.expected
+
+
+async def _shadow_exists(database: DatabaseAddress) -> bool:
+    connection = await connect(database)
+    try:
+        return bool(
+            await connection.fetchval(
+                "SELECT 1 FROM pg_namespace WHERE nspname = 'projection_rebuild'"
+            )
+        )
+    finally:
+        await connection.close()
+
+
 async def test_a_projection_whose_version_changed_is_rebuilt_on_start(
     region: GeneratedRegion,
     settings: Settings,

@@ -12,7 +12,7 @@ from litestar import Litestar, Request
 from strawberry.litestar import make_graphql_controller
 
 from services.wiring import master_keys_of, role_address
-from shared.auth import principal_from_header
+from shared.auth import VerifiedTokens
 from shared.database import PROJECTOR_ROLE, READER_ROLE, create_pool, database_reachable
 from shared.http import create_service_app
 from shared.logging import bind_caller, configure_logging
@@ -30,13 +30,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging("reporting", settings.log_level)
     state: dict[str, Any] = {}
+    tokens = VerifiedTokens(settings)
 
     async def context_getter(request: Request[Any, Any, Any]) -> Context:
         header = request.headers.get("authorization")
         wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
         principal = None
         if header or not wants_ide:
-            principal = principal_from_header(settings, header)
+            principal = tokens.from_header(header)
             bind_caller(principal.user, principal.scope.path, principal.role)
         return Context(reader=Reader(principal, state["pool"]))
 

@@ -95,9 +95,7 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     document.add_paragraph()
     document.add_paragraph("Директор\t\t\t\t\t\t____________________")
     document.add_page_break()  # type: ignore[no-untyped-call]
-    appendix = document.add_paragraph(
-        f"Приложение\nк приказу от {day} № {number}"
-    )
+    appendix = document.add_paragraph(f"Приложение\nк приказу от {day} № {number}")
     appendix.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     centered(document, "Список наставнических пар (групп)", bold=True)
     table = document.add_table(rows=1, cols=4)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from services.reporting.projections.indicator_days import COUNTERS, STATE, WINDOWED
 from shared.errors import InvalidInput
 from shared.indicators import (
     INDICATORS,
@@ -21,158 +22,103 @@ from shared.indicators import (
     Unit,
     check_school_year,
     default_window,
-    first_year,
     year_end,
     year_start,
 )
 
 Fetch = Callable[..., Awaitable[list[Any]]]
 
-# Each query counts per school (a person and their pairs belong to one school, so per-school
-# distinct counts add up exactly); `measure` rolls the few per-school rows up in Python. Simple
-# queries keep the planner on table statistics: one large query with shared CTEs planned nested
-# loops over them and took minutes on a million people.
+# Each query counts per school or group of schools (a person and their pairs belong to one
+# school, so per-school distinct counts add up exactly). No query joins two tables: the
+# planner cannot know how many rows the scope of a policy lets through, and joins it planned
+# on a guess of one row were nested loops over every school.
 
+# $1 scope
 SCHOOLS = """
-SELECT o.tenant::text AS school, c.students, c.students_10_18, c.students_15_19, c.teachers,
-    c.young_teachers, c.school_id IS NOT NULL AS reported,
-    coalesce(c.monitoring_from, $3::date) AS window_from,
-    coalesce(c.monitoring_to, $4::date) AS window_to
-FROM organisations o
-LEFT JOIN school_contingents c ON c.tenant = o.tenant AND c.school_year = $2
-WHERE o.kind = 'school' AND o.tenant <@ $1::ltree
+SELECT tenant::text AS school FROM organisations WHERE kind = 'school' AND tenant <@ $1::ltree
 """
 
-# $1 scope, $2 school year, $3 reference date, $4 first calendar year of the school year
-PARTICIPANTS = """
-SELECT school,
-    count(DISTINCT id) FILTER (WHERE role = 'mentee') AS mentees,
-    count(DISTINCT id) FILTER (WHERE role = 'mentor') AS mentors,
-    count(DISTINCT id) FILTER (WHERE role = 'mentee' AND has_plan) AS mentees_with_plan,
-    count(DISTINCT id) FILTER (WHERE kind = 'student') AS students_involved,
-    count(DISTINCT id) FILTER (
-        WHERE role = 'mentee' AND kind = 'student' AND $4 - birth_year BETWEEN 10 AND 18
-    ) AS mentees_10_18,
-    count(DISTINCT id) FILTER (
-        WHERE role = 'mentor' AND kind = 'student' AND $4 - birth_year BETWEEN 15 AND 19
-    ) AS mentors_15_19,
-    count(DISTINCT id) FILTER (
-        WHERE role = 'mentee' AND kind = 'teacher'
-          AND teaching_since >= ($3::date - interval '3 years')::date
-          AND (birth_year IS NULL OR extract(year FROM $3::date) - birth_year < 35)
-    ) AS young_teachers_mentored,
-    array_agg(DISTINCT partner_id) FILTER (WHERE role = 'mentor' AND partner_id IS NOT NULL)
-        AS partners
-FROM (
-    SELECT p.tenant::text AS school, r.role, m.id, m.kind, m.birth_year, m.teaching_since,
-        m.partner_id, p.has_plan
-    FROM indicator_pairs p
-    JOIN programmes g ON g.id = p.programme_id
-    CROSS JOIN LATERAL (
-        SELECT 'mentee', unnest(p.mentee_ids) UNION ALL SELECT 'mentor', p.mentor_id
-    ) r(role, person)
-    JOIN indicator_people m ON m.id = r.person
-    WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on <= $3
-) involved
-GROUP BY school
+# The schools that reported their contingent for the year: $1 scope, $2 school year
+CONTINGENTS = """
+SELECT tenant::text AS school, students, students_10_18, students_15_19, teachers,
+    young_teachers, monitoring_from, monitoring_to
+FROM school_contingents WHERE tenant <@ $1::ltree AND school_year = $2
 """
 
+# Counted only in schools that reported their contingent (the denominators' population).
+CONTINGENT_SHARES = (
+    "students_involved",
+    "mentees_10_18",
+    "mentors_15_19",
+    "young_teachers_mentored",
+)
+
+_COLUMNS = {
+    "indicator_years": COUNTERS,
+    "indicator_days": STATE,
+    "indicator_rating_days": WINDOWED,
+}
+
+
+_HOW = {"as is": "{}", "added": "sum({})", "taken off": "-sum({})"}
+
+
+def _union(*parts: tuple[str, str, str]) -> str:
+    """Rows of schools' counters (several per school, to be added up), from parts each (table,
+    condition, how its counters count: `_HOW`, summed per school but for rows "as is"); the
+    counters a table does not hold count zero."""
+    selects = []
+    for table, condition, how in parts:
+        values = [_HOW[how].format(c) if c in _COLUMNS[table] else "0" for c in COUNTERS]
+        selects.append(
+            f"SELECT tenant::text AS school, {', '.join(values)} FROM {table}"
+            f" WHERE tenant <@ $1::ltree AND school_year = $2 AND {condition}"
+            + ("" if how == "as is" else " GROUP BY tenant")
+        )
+    return " UNION ALL ".join(selects)
+
+
+# The counters per day (`indicator_facts`) that count on the reference date: those up to it,
+# and the ratings inside the default monitoring window up to it (schools with a window of their
+# own are counted apart, `OWN_WINDOWS`). $1 scope, $2 school year, $3 reference date.
+
+# The days up to the reference date. $4/$5 the window's first and last day (up to $3).
+COUNTS_UP_TO = _union(
+    ("indicator_days", "day <= $3", "added"),
+    ("indicator_rating_days", "day BETWEEN $4 AND $5", "added"),
+)
+
+# The year's totals (up to the school year's last day, the ratings of the default window), and
+# less the days after the reference date. $4/$5 the window's last day up to $3, and its last.
+COUNTS_FROM_TOTALS = _union(
+    ("indicator_years", "true", "as is"),
+    ("indicator_days", "day > $3", "taken off"),
+    ("indicator_rating_days", "day > $4 AND day <= $5", "taken off"),
+)
+
+# The ratings of schools with a window of their own, inside it and inside the default one (up
+# to the reference date), each school's days read by its key (LATERAL: by school, whatever the
+# estimates): $3/$4 the default window's first and last day, $5, $6, $7 each school's path and
+# its window's first and last day.
+_INSIDE_OWN = (f"sum({c}) FILTER (WHERE day BETWEEN w.first AND w.last) AS {c}" for c in WINDOWED)
+_INSIDE_DEFAULT = (
+    f"sum({c}) FILTER (WHERE day BETWEEN $3 AND $4) AS default_{c}" for c in WINDOWED
+)
+OWN_WINDOWS = f"""
+SELECT w.school, r.*
+FROM unnest($5::text[], $6::date[], $7::date[]) AS w(school, first, last)
+CROSS JOIN LATERAL (
+    SELECT {", ".join((*_INSIDE_OWN, *_INSIDE_DEFAULT))} FROM indicator_rating_days
+    WHERE tenant = w.school::ltree AND tenant <@ $1::ltree AND school_year = $2
+      AND (day BETWEEN w.first AND w.last OR day BETWEEN $3 AND $4)
+) r
+"""
+
+# Partners whose staff mentor in the school's pairs approved by the reference date.
 # $1 scope, $2 school year, $3 reference date
-PAIRS = """
-SELECT p.tenant::text AS school, count(*) AS pairs,
-    count(*) FILTER (
-        WHERE $3::date - coalesce(m.last_met, p.approved_on) > g.meeting_every_days
-    ) AS lagging_pairs
-FROM indicator_pairs p
-JOIN programmes g ON g.id = p.programme_id
-LEFT JOIN LATERAL (
-    SELECT max(held_on) AS last_met FROM indicator_meetings
-    WHERE pair_id = p.id AND held_on <= $3
-) m ON true
-WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on <= $3
-GROUP BY 1
-"""
-
-# $1 scope, $2 school year, $3 reference date, $4/$5 the default monitoring window
-RATINGS = """
-SELECT d.school::text AS school,
-    sum(d.mentee_sum) AS mentee_rating_sum, sum(d.mentee_n) AS mentee_ratings,
-    sum(d.mentor_sum) AS mentor_rating_sum, sum(d.mentor_n) AS mentor_ratings
-FROM (
-    SELECT tenant AS school, held_on,
-        sum(mentee_rating) AS mentee_sum, count(mentee_rating) AS mentee_n,
-        sum(mentor_rating) AS mentor_sum, count(mentor_rating) AS mentor_n
-    FROM indicator_meetings
-    WHERE tenant <@ $1::ltree AND held_on <= $3 AND pair_id IN (
-        SELECT p.id FROM indicator_pairs p JOIN programmes g ON g.id = p.programme_id
-        WHERE p.tenant <@ $1::ltree AND g.school_year = $2
-    )
-    GROUP BY 1, 2
-) d
-LEFT JOIN school_contingents c ON c.tenant = d.school AND c.school_year = $2
-WHERE d.held_on >= coalesce(c.monitoring_from, $4::date)
-  AND d.held_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
-GROUP BY 1
-"""
-
-# Ratings given after the meeting (by a group's every mentee, or a side that gave none when the
-# meeting was recorded), in the window by the meeting's date. Same arguments as RATINGS.
-FEEDBACK_RATINGS = """
-SELECT f.tenant::text AS school,
-    sum(f.rating) FILTER (WHERE f.side = 'mentee') AS mentee_rating_sum,
-    count(*) FILTER (WHERE f.side = 'mentee') AS mentee_ratings,
-    sum(f.rating) FILTER (WHERE f.side = 'mentor') AS mentor_rating_sum,
-    count(*) FILTER (WHERE f.side = 'mentor') AS mentor_ratings
-FROM indicator_feedback f
-JOIN indicator_meetings m ON m.id = f.meeting_id
-JOIN indicator_pairs p ON p.id = f.pair_id
-JOIN programmes g ON g.id = p.programme_id
-LEFT JOIN school_contingents c ON c.tenant = f.tenant AND c.school_year = $2
-WHERE f.tenant <@ $1::ltree AND g.school_year = $2
-  AND m.held_on >= coalesce(c.monitoring_from, $4::date)
-  AND m.held_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
-GROUP BY 1
-"""
-
-# Every 1–10 answer of a satisfaction questionnaire is one rating (scale answers are the only
-# numbers a response holds), in the window by the day it was answered. Same arguments.
-SURVEY_RATINGS = """
-SELECT r.tenant::text AS school,
-    sum(a.value::int) FILTER (WHERE r.purpose = 'mentee_satisfaction') AS mentee_rating_sum,
-    count(*) FILTER (WHERE r.purpose = 'mentee_satisfaction') AS mentee_ratings,
-    sum(a.value::int) FILTER (WHERE r.purpose = 'mentor_satisfaction') AS mentor_rating_sum,
-    count(*) FILTER (WHERE r.purpose = 'mentor_satisfaction') AS mentor_ratings
-FROM survey_responses r
-JOIN programmes g ON g.id = r.programme_id
-LEFT JOIN school_contingents c ON c.tenant = r.tenant AND c.school_year = $2
-CROSS JOIN LATERAL jsonb_each(r.answers) a
-WHERE r.tenant <@ $1::ltree AND g.school_year = $2
-  AND r.purpose IN ('mentee_satisfaction', 'mentor_satisfaction')
-  AND jsonb_typeof(a.value) = 'number'
-  AND r.answered_on >= coalesce(c.monitoring_from, $4::date)
-  AND r.answered_on <= least(coalesce(c.monitoring_to, $5::date), $3::date)
-GROUP BY 1
-"""
-
-# Per mentee: the mean of the first entry and of the last exit diagnostics of the school year's
-# programmes up to the reference date; no window, since entry diagnostics come in September.
-# $1 scope, $2 school year, $3 reference date
-DYNAMICS = """
-SELECT school, count(*) AS diagnosed, count(*) FILTER (WHERE exit_mean > entry_mean) AS improved
-FROM (
-    SELECT r.tenant::text AS school, r.respondent_id,
-        (array_agg(r.scale_mean ORDER BY r.answered_on)
-            FILTER (WHERE r.purpose = 'entry_diagnostics'))[1] AS entry_mean,
-        (array_agg(r.scale_mean ORDER BY r.answered_on DESC)
-            FILTER (WHERE r.purpose = 'exit_diagnostics'))[1] AS exit_mean
-    FROM survey_responses r
-    JOIN programmes g ON g.id = r.programme_id
-    WHERE r.tenant <@ $1::ltree AND g.school_year = $2 AND r.answered_on <= $3
-      AND r.respondent = 'mentee' AND r.scale_mean IS NOT NULL
-      AND r.purpose IN ('entry_diagnostics', 'exit_diagnostics')
-    GROUP BY 1, 2
-) per_mentee
-WHERE entry_mean IS NOT NULL AND exit_mean IS NOT NULL
+PROVIDING = """
+SELECT tenant::text AS school, array_agg(partner_id) AS partners FROM indicator_partners
+WHERE tenant <@ $1::ltree AND school_year = $2 AND since <= $3
 GROUP BY 1
 """
 
@@ -188,14 +134,6 @@ SELECT tenant::text AS school, array_agg(DISTINCT person_id) AS people FROM cour
 WHERE tenant <@ $1::ltree AND completed_on <= $2 GROUP BY 1
 """
 
-# Counted only in schools that reported their contingent (the denominators' population).
-CONTINGENT_SHARES = (
-    "students_involved",
-    "mentees_10_18",
-    "mentors_15_19",
-    "young_teachers_mentored",
-)
-RATINGS_SUMMED = ("mentee_rating_sum", "mentee_ratings", "mentor_rating_sum", "mentor_ratings")
 SUMMED = (
     "mentees",
     "mentors",
@@ -204,7 +142,7 @@ SUMMED = (
     "lagging_pairs",
     "diagnosed",
     "improved",
-    *RATINGS_SUMMED,
+    *WINDOWED,
 )
 CONTINGENT = ("students", "students_10_18", "students_15_19", "teachers", "young_teachers")
 
@@ -230,41 +168,92 @@ async def measure(
     fetch: Fetch, scope: str, depth: int, school_year: str, on: date
 ) -> dict[str, dict[str, Any]]:
     """The raw counts of every group (school or municipality) under `scope`, by group path."""
-    window_from, window_to = default_window(school_year)
-    schools = await fetch(SCHOOLS, scope, school_year, window_from, window_to)
-    per_school: dict[str, dict[str, Any]] = {}
-    for rows in (
-        await fetch(PARTICIPANTS, scope, school_year, on, first_year(school_year)),
-        await fetch(PAIRS, scope, school_year, on),
-        await fetch(DYNAMICS, scope, school_year, on),
-    ):
-        for row in rows:
-            per_school.setdefault(row["school"], {}).update(row)
-    for query in (RATINGS, FEEDBACK_RATINGS, SURVEY_RATINGS):  # one mean from three sources
-        for row in await fetch(query, scope, school_year, on, window_from, window_to):
-            counts = per_school.setdefault(row["school"], {})
-            for column in RATINGS_SUMMED:
-                counts[column] = (counts.get(column) or 0) + (row[column] or 0)
-    groups: dict[str, dict[str, Any]] = {}
-    for school in schools:
-        key = ".".join(school["school"].split(".")[:depth])
-        group = groups.setdefault(key, _empty_group(key))
-        counts = per_school.get(school["school"], {})
-        for column in SUMMED:
-            group[column] += counts.get(column) or 0
-        group["mentor_partners"] |= set(counts.get("partners") or ())
-        if school["reported"]:
-            group["schools_reporting"] += 1
-            for column in CONTINGENT:
-                group[column] = (group[column] or 0) + school[column]
-            for column in CONTINGENT_SHARES:
-                group[column] += counts.get(column) or 0
+
+    def key_of(path: str) -> str:
+        return ".".join(path.split(".")[:depth])
+
+    # each school's group, found once: a region has thousands of schools
+    schools = {row["school"]: key_of(row["school"]) for row in await fetch(SCHOOLS, scope)}
+    groups = {key: _empty_group(key) for key in set(schools.values())}
+    for key in schools.values():
+        groups[key]["schools"] += 1
+    if not schools:
+        return groups
+    contingents = [
+        r for r in await fetch(CONTINGENTS, scope, school_year) if r["school"] in schools
+    ]
+    for contingent in contingents:
+        group = groups[schools[contingent["school"]]]
+        group["schools_reporting"] += 1
+        for column in CONTINGENT:
+            group[column] = (group[column] or 0) + contingent[column]
+    reported = {contingent["school"] for contingent in contingents}
+    counted: dict[tuple[str, bool], list[Any]] = {}
+    for row in await _counts(fetch, scope, school_year, on):
+        if row["school"] in schools:
+            counted.setdefault((schools[row["school"]], row["school"] in reported), []).append(row)
+    for (key, in_contingent), rows in counted.items():
+        columns = list(zip(*rows, strict=True))[1:]  # after the school's path
+        sums = dict(zip(COUNTERS, map(sum, columns), strict=True))
+        for column in (*SUMMED, *CONTINGENT_SHARES) if in_contingent else SUMMED:
+            groups[key][column] += sums[column]
+    for school, ratings in (await _own_windows(fetch, contingents, scope, school_year, on)).items():
+        group = groups[schools[school]]
+        for column, change in ratings.items():
+            group[column] += change
+    for row in await fetch(PROVIDING, scope, school_year, on):
+        if row["school"] in schools:
+            groups[schools[row["school"]]]["mentor_partners"] |= set(row["partners"])
     await _partners_and_training(fetch, groups, scope, depth, school_year, on)
     return groups
 
 
+async def _counts(fetch: Fetch, scope: str, school_year: str, on: date) -> list[Any]:
+    """The schools' counters on `on`, read from whichever side of it holds fewer days of the
+    school year: up to it from the year's start, or after it up to today."""
+    window_from, window_to = default_window(school_year)
+    last_day = min(date.today(), year_end(school_year))
+    if on - year_start(school_year) <= last_day - on:
+        return await fetch(COUNTS_UP_TO, scope, school_year, on, window_from, min(window_to, on))
+    return await fetch(COUNTS_FROM_TOTALS, scope, school_year, on, min(window_to, on), window_to)
+
+
+async def _own_windows(
+    fetch: Fetch, contingents: list[Any], scope: str, school_year: str, on: date
+) -> dict[str, dict[str, int]]:
+    """What counting a school's ratings in its own window instead of the default one changes."""
+    window_from, window_to = default_window(school_year)
+    own = [
+        (c["school"], c["monitoring_from"] or window_from, c["monitoring_to"] or window_to)
+        for c in contingents
+        if (c["monitoring_from"] or window_from, c["monitoring_to"] or window_to)
+        != (window_from, window_to)
+    ]
+    if not own:
+        return {}
+    rows = await fetch(
+        OWN_WINDOWS,
+        scope,
+        school_year,
+        window_from,
+        min(window_to, on),
+        [school for school, _, _ in own],
+        [first for _, first, _ in own],
+        [min(last, on) for _, _, last in own],
+    )
+    return {
+        row["school"]: {c: (row[c] or 0) - (row[f"default_{c}"] or 0) for c in WINDOWED}
+        for row in rows
+    }
+
+
 def _empty_group(key: str) -> dict[str, Any]:
-    group: dict[str, Any] = {"key": key, "schools_reporting": 0, "mentor_partners": set()}
+    group: dict[str, Any] = {
+        "key": key,
+        "schools": 0,
+        "schools_reporting": 0,
+        "mentor_partners": set(),
+    }
     group |= {column: 0 for column in (*SUMMED, *CONTINGENT_SHARES)}
     group |= {column: None for column in CONTINGENT}  # no school reported: no denominator
     return group

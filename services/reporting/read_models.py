@@ -52,25 +52,26 @@ def signature_of(projection: type[Projection]) -> str:
     described = repr(
         (
             projection.version,
-            [(t.name, t.columns, str(t.visibility), t.indexes) for t in projection.tables],
+            # (the indexes in the order they had when they were one list)
+            [
+                (t.name, t.columns, str(t.visibility), t.indexes + t.lookups)
+                for t in projection.tables
+            ],
         )
     )
     return hashlib.sha256(described.encode()).hexdigest()
 
 
 async def create_read_model(connection: asyncpg.Connection, projection: str, table: Table) -> None:
+    await create_table(connection, projection, table)
+    await create_query_indexes(connection, table)
+
+
+async def create_table(connection: asyncpg.Connection, projection: str, table: Table) -> None:
+    """The table with what its handlers need (keys, lookups, the trigger that follows moved
+    schools), its grants and policies: all but the indexes that serve only queries."""
     await connection.execute(f"CREATE TABLE IF NOT EXISTS {table.name} ({table.columns})")
-    method = table.tenant_index_method
-    # Earlier schemas had one GiST index `<table>_tenant` on every table; a table may change
-    # its method.
-    other = "btree" if method == "gist" else "gist"
-    for stale in (f"{table.name}_tenant", f"{table.name}_tenant_{other}"):
-        await connection.execute(f"DROP INDEX IF EXISTS {stale}")
-    await connection.execute(
-        f"CREATE INDEX IF NOT EXISTS {table.name}_tenant_{method}"
-        f" ON {table.name} USING {method} (tenant)"
-    )
-    for index in table.indexes:
+    for index in table.lookups:
         await connection.execute(index)
     await connection.execute(f"DROP TRIGGER IF EXISTS {table.name}_tenant ON {table.name}")
     await connection.execute(
@@ -95,3 +96,20 @@ async def create_read_model(connection: asyncpg.Connection, projection: str, tab
     for name, body in policies.items():
         await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
         await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")
+
+
+async def create_query_indexes(connection: asyncpg.Connection, table: Table) -> None:
+    """The tenant index and the query indexes: on a full table, a rebuild builds each in one
+    sorted pass instead of inserting every row into it (GiST: ≈ 150 µs a row)."""
+    method = table.tenant_index_method
+    # Earlier schemas had one GiST index `<table>_tenant` on every table; a table may change
+    # its method.
+    other = "btree" if method == "gist" else "gist"
+    for stale in (f"{table.name}_tenant", f"{table.name}_tenant_{other}"):
+        await connection.execute(f"DROP INDEX IF EXISTS {stale}")
+    await connection.execute(
+        f"CREATE INDEX IF NOT EXISTS {table.name}_tenant_{method}"
+        f" ON {table.name} USING {method} (tenant)"
+    )
+    for index in table.indexes:
+        await connection.execute(index)

@@ -4,6 +4,7 @@ The chosen projections' tables are made anew in a shadow schema and every event 
 them by the worker's own handlers: the rebuild's connection puts the shadow schema first in its
 search path, so the handlers' unqualified table names (and the shadow's own tracking and
 tenant-move tables) land there. Meanwhile queries and the live worker go on with the old tables.
+The indexes that only queries use are built once the rows are in.
 
 Then one short transaction switches over: it holds the live worker off those projections (their
 tracking rows), takes the old tables' locks, applies the events that arrived meanwhile, drops the
@@ -27,13 +28,20 @@ from shared.errors import InvalidInput
 from shared.personal_data import MasterKeys
 
 from .projections import ALL, Projection
-from .read_models import TENANT_MOVES, TRACKING, create_read_model, signature_of
-from .runner import UPSTREAMS, ProjectionWorker
+from .read_models import (
+    TENANT_MOVES,
+    TRACKING,
+    create_query_indexes,
+    create_table,
+    signature_of,
+)
+from .runner import LANES, UPSTREAMS, ProjectionWorker
 
 SHADOW = "projection_rebuild"
 REBUILD_LOCK = 0x6E617374  # an advisory lock: one rebuild at a time
 SWITCH_LOCK_TIMEOUT = "200ms"  # below PostgreSQL's deadlock_timeout (1 s): we yield, never a query
 SWITCH_ATTEMPTS = 50
+INDEX_MEMORY = "256MB"  # a sort of the largest table's keys in memory (the default is 64MB)
 
 
 Report = Callable[[str], None]
@@ -87,7 +95,8 @@ async def rebuild(
         await _prepare_shadow(connection, projections)
         worker = ProjectionWorker(admin, master_keys, batch_size, projections)
         worker.progress = Progress(say, last)
-        applied = await worker.catch_up(connection)
+        applied = await _replay(admin, connection, worker, min(LANES, len(projections)))
+        await _index_shadow(connection, projections)
         applied += await _switch_over(connection, worker, projections)
         say(f"switched over: {', '.join(p.name for p in projections)}")
         return applied
@@ -115,13 +124,47 @@ async def _prepare_shadow(
     await connection.execute(TENANT_MOVES)
     for projection in projections:
         for table in projection.tables:
-            await create_read_model(connection, projection.name, table)
+            await create_table(connection, projection.name, table)
         for upstream in UPSTREAMS:
             await connection.execute(
                 "INSERT INTO projection_tracking (projection, upstream) VALUES ($1, $2)",
                 projection.name,
                 upstream,
             )
+
+
+async def _replay(
+    admin: DatabaseAddress, connection: asyncpg.Connection, worker: ProjectionWorker, lanes: int
+) -> int:
+    """Every event into the shadow tables, on lanes of their own (`ProjectionWorker.replay`)."""
+    opened: list[asyncpg.Connection] = []
+    try:
+        for _ in range(lanes):
+            lane = await connect(admin)
+            opened.append(lane)
+            await lane.execute(f"SET search_path = {SHADOW}, public")
+            # A crash loses the shadow whatever was committed (the next rebuild starts afresh):
+            # its batches need not wait for the disk. The switch-over does.
+            await lane.execute("SET synchronous_commit = off")
+        applied = 0
+        for upstream in UPSTREAMS:
+            applied += await worker.replay(connection, opened, upstream, 0)
+        return applied
+    finally:
+        for lane in opened:
+            await lane.close()
+
+
+async def _index_shadow(
+    connection: asyncpg.Connection, projections: list[type[Projection]]
+) -> None:
+    """The indexes only queries use, built on the loaded tables (the few events that arrive
+    until the switch-over go into them row by row)."""
+    await connection.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
+    for projection in projections:
+        for table in projection.tables:
+            await create_query_indexes(connection, table)
+    await connection.execute("RESET maintenance_work_mem")
 
 
 async def _switch_over(

@@ -27,6 +27,9 @@ from .projections import ALL, Envelope, Projection
 
 UPSTREAMS = ("registry", "programs")
 POLL_SECONDS = 1.0
+# Connections a backlog is projected on side by side (`ProjectionWorker.replay`): PostgreSQL
+# backends working while this process decodes and projects (two cores here).
+LANES = 2
 
 log = structlog.get_logger()
 
@@ -38,9 +41,11 @@ class ProjectionWorker:
         master_keys: MasterKeys,
         batch_size: int = 500,
         projections: Sequence[type[Projection]] = ALL,
+        lanes: int = 1,
     ) -> None:
         self.address = address
         self.batch_size = batch_size
+        self.lanes = lanes  # connections `run` projects a backlog on
         self.keyring = Keyring(master_keys)
         self.projections: list[Projection] = [cls(self.keyring) for cls in projections]
         self.mapper = make_mapper()
@@ -54,51 +59,130 @@ class ProjectionWorker:
         finally:
             await connection.close()
 
-    async def catch_up(self, connection: asyncpg.Connection) -> int:
-        """Apply every stored event not yet projected; return how many were applied."""
+    async def catch_up(
+        self, connection: asyncpg.Connection, lanes: Sequence[asyncpg.Connection] = ()
+    ) -> int:
+        """Apply every stored event not yet projected; return how many were applied. Given
+        lanes, a backlog of more than a batch goes on them (`replay`)."""
         applied = 0
         for upstream in UPSTREAMS:
-            while count := await self._advance(connection, upstream):
-                applied += count
+            while batch := await self._advance(connection, upstream):
+                applied += len(batch)
+                if lanes and len(batch) == self.batch_size:
+                    applied += await self.replay(connection, lanes, upstream, batch[-1].position)
         return applied
 
-    async def _advance(self, connection: asyncpg.Connection, upstream: str) -> int:
+    async def _advance(self, connection: asyncpg.Connection, upstream: str) -> list[Envelope]:
         """One batch of `upstream`'s events for the projections furthest behind, in one
-        transaction with their new positions; return how many events it held.
+        transaction with their new positions; return it.
 
         The batch is read and decoded once for all of them, its subjects' keys read in one
         query. A projection ahead of the others (after a partial rebuild) waits: the batch
         stops at its position, so that from there on they all move together.
         """
         async with connection.transaction():
-            rows = await connection.fetch(
-                "SELECT projection, position FROM projection_tracking"
-                " WHERE upstream = $1 FOR UPDATE",
-                upstream,
-            )
-            positions = {row["projection"]: row["position"] for row in rows}
+            positions = await _locked_positions(connection, upstream, self.projections)
             start = min(positions[p.name] for p in self.projections)
             ahead = [positions[p.name] for p in self.projections if positions[p.name] > start]
             envelopes = await self._batch(connection, upstream, start, min(ahead, default=None))
             if not envelopes:
-                return 0
+                return envelopes
             await self.keyring.prefetch(connection, sealed_subjects(envelopes))
             behind = [p for p in self.projections if positions[p.name] == start]
-            for projection in behind:
-                await projection.prepare(connection, envelopes)
-                for envelope in envelopes:
-                    await projection.apply(connection, envelope)
-                await projection.flush(connection)
-            await connection.execute(
-                "UPDATE projection_tracking SET position = $3, updated_at = now()"
-                " WHERE upstream = $1 AND projection = ANY($2::text[])",
-                upstream,
-                [p.name for p in behind],
-                envelopes[-1].position,
-            )
+            await self._apply(connection, upstream, envelopes, behind)
         if self.progress is not None:
             self.progress(upstream, envelopes[-1].position)
-        return len(envelopes)
+        return envelopes
+
+    async def _apply(
+        self,
+        connection: asyncpg.Connection,
+        upstream: str,
+        envelopes: list[Envelope],
+        projections: Sequence[Projection],
+    ) -> None:
+        """A batch applied to the projections and their positions moved to its end, in the
+        caller's transaction."""
+        for projection in projections:
+            concerned = projection.concerned(envelopes)
+            await projection.prepare(connection, concerned)
+            for envelope in concerned:
+                await projection.apply(connection, envelope)
+            await projection.flush(connection)
+        await connection.execute(
+            "UPDATE projection_tracking SET position = $3, updated_at = now()"
+            " WHERE upstream = $1 AND projection = ANY($2::text[])",
+            upstream,
+            [p.name for p in projections],
+            envelopes[-1].position,
+        )
+
+    async def replay(
+        self,
+        reader: asyncpg.Connection,
+        lanes: Sequence[asyncpg.Connection],
+        upstream: str,
+        after: int,
+    ) -> int:
+        """`upstream`'s events after `after`, into projections that are all there (a rebuild's
+        fresh tables, or a worker's after a first batch of its backlog); return how many were
+        applied.
+
+        The projections are shared out among the lanes (connections), balanced by their
+        `replay_cost`: each lane applies every batch to its share in a transaction of its own
+        with their positions, while the other lanes' PostgreSQL backends work on theirs and the
+        reader fetches and decodes the next batch — so the server's work and this process's
+        overlap, on as many cores as there are. A lane that finds its projections elsewhere
+        (another worker moved them) ends the replay: `catch_up` goes on batch by batch.
+        """
+        shares = [share for share in share_out(self.projections, len(lanes)) if share]
+        applied = 0
+        batch = await self._read(reader, upstream, after)
+        while batch:
+            following = asyncio.ensure_future(self._read(reader, upstream, batch[-1].position))
+            at_work = [
+                asyncio.ensure_future(self._apply_alone(lane, upstream, after, batch, share))
+                for lane, share in zip(lanes, shares, strict=False)
+            ]
+            try:
+                await asyncio.gather(*at_work)
+            except BaseException as error:
+                # The first error stands; the other lanes and the reader stop, and are waited
+                # for, so that their connections are free again.
+                for task in (*at_work, following):
+                    task.cancel()
+                await asyncio.gather(*at_work, following, return_exceptions=True)
+                if isinstance(error, _Overtaken):
+                    return applied
+                raise
+            applied += len(batch)
+            after = batch[-1].position
+            if self.progress is not None:
+                self.progress(upstream, after)
+            batch = await following
+        return applied
+
+    async def _read(
+        self, connection: asyncpg.Connection, upstream: str, after: int
+    ) -> list[Envelope]:
+        envelopes = await self._batch(connection, upstream, after, None)
+        await self.keyring.prefetch(connection, sealed_subjects(envelopes))
+        return envelopes
+
+    async def _apply_alone(
+        self,
+        connection: asyncpg.Connection,
+        upstream: str,
+        after: int,
+        envelopes: list[Envelope],
+        projections: Sequence[Projection],
+    ) -> None:
+        """A lane's batch, in its own transaction, if its projections are where it starts."""
+        async with connection.transaction():
+            positions = await _locked_positions(connection, upstream, projections)
+            if set(positions.values()) != {after}:
+                raise _Overtaken
+            await self._apply(connection, upstream, envelopes, projections)
 
     async def _batch(
         self, connection: asyncpg.Connection, upstream: str, after: int, stop: int | None
@@ -139,18 +223,23 @@ class ProjectionWorker:
     async def _follow(self, stop: asyncio.Event) -> None:
         wake = asyncio.Event()
         connection = await connect(self.address)
+        lanes: list[asyncpg.Connection] = []
         try:
+            for _ in range(self.lanes if self.lanes > 1 else 0):
+                lanes.append(await connect(self.address))
             for upstream in UPSTREAMS:
                 await connection.add_listener(f"{upstream}_events", lambda *_: wake.set())
             log.info("projection_worker_started", projections=[p.name for p in self.projections])
             while not stop.is_set():
                 wake.clear()
-                applied = await self.catch_up(connection)
+                applied = await self.catch_up(connection, lanes)
                 if applied:
                     log.debug("projected", events=applied)
                     continue
                 await _wait_any(stop, wake, POLL_SECONDS)
         finally:
+            for lane in lanes:
+                await lane.close()
             await connection.close()
 
 
@@ -166,6 +255,35 @@ async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) ->
     finally:
         for waiter in waiters:
             waiter.cancel()
+
+
+class _Overtaken(Exception):
+    """A lane's projections are not where its batch starts: another worker moved them."""
+
+
+async def _locked_positions(
+    connection: asyncpg.Connection, upstream: str, projections: Sequence[Projection]
+) -> dict[str, int]:
+    """The projections' positions in `upstream`, their tracking rows locked until the end of
+    the transaction (in one order, so that workers and lanes never wait on each other in a
+    circle)."""
+    rows = await connection.fetch(
+        "SELECT projection, position FROM projection_tracking"
+        " WHERE upstream = $1 AND projection = ANY($2::text[])"
+        " ORDER BY projection FOR UPDATE",
+        upstream,
+        [p.name for p in projections],
+    )
+    return {row["projection"]: row["position"] for row in rows}
+
+
+def share_out(projections: Sequence[Projection], lanes: int) -> list[list[Projection]]:
+    """The projections in `lanes` shares of about equal cost, the costliest placed first."""
+    shares: list[list[Projection]] = [[] for _ in range(lanes)]
+    for projection in sorted(projections, key=lambda p: -p.replay_cost):
+        cheapest = min(shares, key=lambda share: sum(p.replay_cost for p in share))
+        cheapest.append(projection)
+    return shares
 
 
 def sealed_subjects(envelopes: list[Envelope]) -> set[UUID]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any, Generic, TypeVar
+from threading import Lock
+from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from services.registry.application import RegistryState
 from services.registry.domain import ConsentKind, Organisation, Person
@@ -14,18 +17,27 @@ from shared.auth import Principal
 from shared.errors import AppError, NotFound, PermissionDenied, RuleViolated
 from shared.eventstore import EventStoreApplication, TenantAggregate, actor_of
 from shared.keystore import KeyVault, Sealer
+from shared.lru import LRU
 from shared.personal_data import Sealed
+from shared.snapshots import AggregateState
 
-from ..domain import Pair, Programme
+from ..domain import Pair, PairState, Programme
+
+# How many programmes' schools a service remembers (a region has a programme per school a year).
+PROGRAMME_SCHOOLS = 20_000
 
 
 class ProgramsBase(EventStoreApplication):
     name = "programs"
+    # A pair replays every meeting and feedback (30 a school year and more): snapshotted.
+    snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {Pair: PairState}
 
     def __init__(self, *args: Any, keys: KeyVault, registry: RegistryState, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
         self.registry = registry
+        self._programme_schools: LRU[UUID, UUID] = LRU(PROGRAMME_SCHOOLS)
+        self._programme_schools_lock = Lock()
 
     def _in_school(self, principal: Principal, aggregate: TenantAggregate, school_id: UUID) -> None:
         """Check the caller against the school's current place in the tree; after the school
@@ -37,6 +49,17 @@ class ProgramsBase(EventStoreApplication):
         programme = self.load(Programme, programme_id, "Программа")
         self._in_school(principal, programme, programme.school_id)
         return programme
+
+    def _school_of_programme(self, programme_id: UUID) -> UUID:
+        """The school a programme belongs to: it never changes, so it is remembered (a
+        meeting needs no other fact of the programme)."""
+        with self._programme_schools_lock:
+            school_id = self._programme_schools.get(programme_id)
+        if school_id is None:
+            school_id = self.load(Programme, programme_id, "Программа").school_id
+            with self._programme_schools_lock:
+                self._programme_schools.put(programme_id, school_id)
+        return school_id
 
     def _pair_in_school(self, principal: Principal, pair_id: UUID) -> tuple[Pair, Programme]:
         pair = self.load(Pair, pair_id, "Пара")

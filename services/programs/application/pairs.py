@@ -269,17 +269,15 @@ class PairCommands(ProgramsBase):
     ) -> tuple[UUID, int]:
         principal.require(CURATORS, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
-        programme = self.load(Programme, pair.programme_id, "Программа")
+        school_id = self._school_of_programme(pair.programme_id)
         # The school, the members and the keys of the comments' authors in one round trip.
-        found, sealer = self._registry(
-            [programme.school_id, *pair.people], authors=_authors(pair, meeting)
-        )
-        follow_school(principal, pair, school_of(found, programme.school_id))
+        found, sealer = self._registry([school_id, *pair.people], authors=_authors(pair, meeting))
+        follow_school(principal, pair, school_of(found, school_id))
         meeting_id = self._record_checked(
             actor_of(principal),
             pair,
             meeting,
-            lambda: self._check_people(pair, programme, found),
+            lambda: self._check_people(pair, school_id, found),
             sealer,
         )
         return meeting_id, self.store(pair)
@@ -313,7 +311,7 @@ class PairCommands(ProgramsBase):
         def check_members(pair: Pair, programme: Programme) -> None:
             if pair.id not in members_checked:
                 try:
-                    self._check_people(pair, programme, found)
+                    self._check_people(pair, programme.school_id, found)
                     members_checked[pair.id] = None
                 except AppError as error:
                     members_checked[pair.id] = error
@@ -372,12 +370,12 @@ class PairCommands(ProgramsBase):
         load.release(actor, pair.id)
         return self.store(pair, load)
 
-    def _check_people(self, pair: Pair, programme: Programme, found: dict[UUID, Any]) -> None:
+    def _check_people(self, pair: Pair, school_id: UUID, found: dict[UUID, Any]) -> None:
         """No new processing of a person whose consent was withdrawn or whose data was erased."""
         today = date.today()
-        participant(found, programme.school_id, pair.mentor_id, "Наставник", today)
+        participant(found, school_id, pair.mentor_id, "Наставник", today)
         for mentee_id in pair.mentee_ids:
-            participant(found, programme.school_id, mentee_id, "Наставляемый", today)
+            participant(found, school_id, mentee_id, "Наставляемый", today)
 
     def _record_checked(
         self,

@@ -15,6 +15,7 @@ from shared.dictionaries import MentoringForm
 from shared.errors import RuleViolated
 from shared.eventstore import Actor, TenantAggregate
 from shared.personal_data import Sealed
+from shared.snapshots import AggregateState
 
 MAX_GROUP_SIZE = 30
 
@@ -411,6 +412,22 @@ class Pair(TenantAggregate):
         summary: Sealed | None,
     ) -> None:
         self.status = PairStatus.ENDED
+
+
+class PairState(AggregateState):
+    """A pair's snapshot (`shared.snapshots`): ids, kinds, dates and statuses only, no
+    personal data (comments and summaries stay sealed in the events)."""
+
+    tenant: str
+    programme_id: UUID
+    form: MentoringForm
+    mentor_id: UUID
+    mentee_ids: list[UUID]
+    status: PairStatus
+    order_date: date | None
+    meetings: dict[UUID, MeetingKind]
+    feedback: set[tuple[UUID, UUID]]
+    plan_tasks: dict[UUID, bool]
 
 
 class PairsOrder(TenantAggregate):

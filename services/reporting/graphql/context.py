@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from shared.database import scoped
 from shared.errors import InvalidInput, PermissionDenied
 
 BatchLoad = Callable[["Reader", list[Any]], Awaitable[Sequence[Any]]]
+Fetch = Callable[..., Awaitable[list[asyncpg.Record]]]
 
 
 class Reader:
@@ -36,6 +38,13 @@ class Reader:
         async with scoped(self.pool, self.caller().scope.path) as connection:
             rows: list[asyncpg.Record] = await connection.fetch(sql, *args)
             return rows
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Fetch]:
+        """Several reads one after another in one scoped transaction: one connection, one
+        BEGIN, one scope and one COMMIT for all of them instead of for each."""
+        async with scoped(self.pool, self.caller().scope.path) as connection:
+            yield connection.fetch
 
     def loader(self, batch_load: BatchLoad) -> DataLoader[Any, Any]:
         """One DataLoader per batch function and request: related rows load in one query."""

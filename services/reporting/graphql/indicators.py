@@ -112,25 +112,18 @@ def _scope_of(row: Any) -> ScopeOrganisation:
 
 async def _table(reader: Reader, organisation: Any, school_year: str, on: date) -> IndicatorTable:
     path = str(organisation["tenant"])
-    counts = await measure(reader.fetch, path, depth(path), school_year, on)
-    targets = await targets_of(reader.fetch, region_of(path), school_year)
+    async with reader.session() as fetch:
+        counts = await measure(fetch, path, depth(path), school_year, on)
+        targets = await targets_of(fetch, region_of(path), school_year)
     group = counts.get(path)
     return IndicatorTable(
         organisation=_scope_of(organisation),
         school_year=school_year,
         reference_date=on,
-        schools=await _school_count(reader, path),
+        schools=group["schools"] if group else 0,
         schools_reporting=group["schools_reporting"] if group else 0,
         rows=[IndicatorRow.of(v) for v in indicator_rows(group, on, targets)],
     )
-
-
-async def _school_count(reader: Reader, path: str) -> int:
-    rows = await reader.fetch(
-        "SELECT count(*) AS n FROM organisations WHERE kind = 'school' AND tenant <@ $1::ltree",
-        path,
-    )
-    return int(rows[0]["n"])
 
 
 async def indicators(
@@ -157,12 +150,13 @@ async def breakdown(
 ) -> list[tuple[str, list[IndicatorRow]]]:
     """The table's indicators for each school or municipality under its organisation."""
     path = table.organisation.path
-    counts = await measure(reader.fetch, path, level.value, table.school_year, table.reference_date)
-    targets = await targets_of(reader.fetch, region_of(path), table.school_year)
-    names = await reader.fetch(
-        "SELECT tenant::text AS path, name FROM organisations WHERE tenant = ANY($1::ltree[])",
-        list(counts),
-    )
+    async with reader.session() as fetch:
+        counts = await measure(fetch, path, level.value, table.school_year, table.reference_date)
+        targets = await targets_of(fetch, region_of(path), table.school_year)
+        names = await fetch(
+            "SELECT tenant::text AS path, name FROM organisations WHERE tenant = ANY($1::ltree[])",
+            list(counts),
+        )
     rows = [
         (
             n["name"],
@@ -333,14 +327,12 @@ async def _comparison_rows(
     path = str(scope["tenant"])
     if depth(path) > level.value:
         raise InvalidInput("scope_below_level", "Сравнение доступно только выше этого уровня")
-    counts = await measure(reader.fetch, path, level.value, school_year, day)
-    targets = await targets_of(reader.fetch, region_of(path), school_year)
-    organisations = await reader.fetch(
-        "SELECT o.*, (SELECT count(*) FROM organisations s WHERE s.kind = 'school'"
-        " AND s.tenant <@ o.tenant) AS schools FROM organisations o"
-        " WHERE o.tenant = ANY($1::ltree[])",
-        list(counts),
-    )
+    async with reader.session() as fetch:
+        counts = await measure(fetch, path, level.value, school_year, day)
+        targets = await targets_of(fetch, region_of(path), school_year)
+        organisations = await fetch(
+            "SELECT * FROM organisations WHERE tenant = ANY($1::ltree[])", list(counts)
+        )
     gaps = await gaps_by_school(reader, path, school_year)
     roadmaps = await _roadmap_counts(reader, path, level, school_year)
     return [
@@ -383,7 +375,7 @@ def _comparison_row(
         mentee_satisfaction=values["mentee_satisfaction"].value,
         mentor_satisfaction=values["mentor_satisfaction"].value,
         roadmap_completion=completion_percent(*roadmaps.get(path, (0, 0))),
-        schools=organisation["schools"],
+        schools=counts["schools"],
         schools_reporting=counts["schools_reporting"],
         schools_with_gaps=sum(
             1
@@ -511,8 +503,9 @@ async def indicator_trend(
     points = []
     for school_year in school_years:
         day = reference_date(school_year, None)
-        counts = await measure(reader.fetch, path, depth(path), school_year, day)
-        targets = await targets_of(reader.fetch, region_of(path), school_year)
+        async with reader.session() as fetch:
+            counts = await measure(fetch, path, depth(path), school_year, day)
+            targets = await targets_of(fetch, region_of(path), school_year)
         value = indicator_value(indicator, counts.get(path), day, targets.get(code))
         points.append(TrendPoint(school_year=school_year, indicator=IndicatorRow.of(value)))
     return points

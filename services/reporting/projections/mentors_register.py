@@ -11,7 +11,7 @@ import asyncpg
 
 from shared.personal_data import ERASED
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 
 class MentorsRegister(Projection):
@@ -64,6 +64,10 @@ class MentorsRegister(Projection):
     )
 
     deferring = frozenset({"Person.Registered"})
+    candidates = Rows(
+        "register_candidates",
+        ("person_id", "tenant", "school_id", "full_name", "kind", "position"),
+    )
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -88,8 +92,7 @@ class MentorsRegister(Projection):
             return  # students' names never leave their school
         fields = await self.keyring.unseal(connection, event.personal)
         self.defer(
-            "INSERT INTO register_candidates (person_id, tenant, school_id, full_name, kind,"
-            " position) VALUES ($1, $2, $3, $4, $5, $6)",
+            self.candidates,
             event.originator_id,
             event.tenant,
             event.school_id,

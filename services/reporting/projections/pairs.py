@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -10,11 +11,18 @@ from shared.keystore import Keyring
 from shared.lru import LRU
 from shared.personal_data import ERASED
 
-from .base import PAIR_CACHE, Envelope, Handler, Projection, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
+
+
+class Members(NamedTuple):
+    mentor: UUID
+    mentee: UUID  # the first of a group's
+    one_mentee: bool
 
 
 class Pairs(Projection):
     name = "pairs"
+    replay_cost = 9
     tables = (
         Table(
             "pairs",
@@ -39,6 +47,9 @@ class Pairs(Projection):
             (
                 "CREATE INDEX IF NOT EXISTS pairs_programme ON pairs (programme_id)",
                 "CREATE INDEX IF NOT EXISTS pairs_mentees ON pairs USING gin (mentee_ids)",
+                # A school's page in id order reads the school's range: with the id index
+                # alone, a generic plan scanned the ids of the whole region's pairs.
+                "CREATE INDEX IF NOT EXISTS pairs_tenant_id ON pairs (tenant, id)",
             ),
         ),
         Table(
@@ -91,7 +102,9 @@ class Pairs(Projection):
                due_on date NOT NULL,
                completed_on date""",
             Visibility.SCHOOL,
-            ("CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",),
+            lookups=(  # a new plan replaces the pair's tasks
+                "CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",
+            ),
         ),
         Table(
             "pair_orders",
@@ -106,26 +119,66 @@ class Pairs(Projection):
         ),
     )
 
-    deferring = frozenset({"Pair.Formed", "Pair.MeetingRecorded"})
+    deferring = frozenset(
+        {"Pair.Formed", "Pair.MeetingRecorded", "Pair.FeedbackGiven", "Pair.Approved"}
+    )
+    formed_pairs = Rows(
+        "pairs",
+        (
+            "id",
+            "tenant",
+            "programme_id",
+            "form",
+            "mentor_id",
+            "mentee_ids",
+            "basis",
+            "status",
+            "formed_at",
+        ),
+    )
+    meetings = Rows(
+        "meetings",
+        (
+            "id",
+            "pair_id",
+            "tenant",
+            "kind",
+            "held_on",
+            "duration_minutes",
+            "meeting_format",
+            "topic",
+            "mentor_rating",
+            "mentor_comment",
+            "mentee_rating",
+            "mentee_comment",
+        ),
+    )
+    feedback = Rows(
+        "meeting_feedback",
+        ("meeting_id", "author_id", "pair_id", "tenant", "side", "rating", "comment", "given_at"),
+    )
 
     def __init__(self, keyring: Keyring) -> None:
         super().__init__(keyring)
-        # A pair's members never change: the authors of a meeting's inline feedback.
-        self._members: LRU[UUID, tuple[UUID, UUID]] = LRU(PAIR_CACHE)
+        # A pair's members never change: the authors of a meeting's inline feedback, and
+        # whether it is a pair (one mentee) or a group.
+        self._members: LRU[UUID, Members] = LRU(PAIR_CACHE)
 
     async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
-        """The members of the pairs whose meetings the batch records, in one query."""
+        """The members of the pairs whose meetings or feedback the batch records, in one query."""
         wanted = {
             e.event.originator_id
             for e in envelopes
-            if e.event_type == "Pair.MeetingRecorded" and e.event.originator_id not in self._members
+            if e.event_type in ("Pair.MeetingRecorded", "Pair.FeedbackGiven")
+            and e.event.originator_id not in self._members
         }
         if wanted:
             rows = await connection.fetch(
-                "SELECT id, mentor_id, mentee_ids[1] FROM pairs WHERE id = ANY($1::uuid[])",
+                "SELECT id, mentor_id, mentee_ids[1], cardinality(mentee_ids) = 1 FROM pairs"
+                " WHERE id = ANY($1::uuid[])",
                 list(wanted),
             )
-            self._members.update({r[0]: (r[1], r[2]) for r in rows})
+            self._members.update({r[0]: Members(r[1], r[2], r[3]) for r in rows})
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -165,10 +218,12 @@ class Pairs(Projection):
 
     async def formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        self._members.put(event.originator_id, (event.mentor_id, event.mentee_ids[0]))
+        self._members.put(
+            event.originator_id,
+            Members(event.mentor_id, event.mentee_ids[0], len(event.mentee_ids) == 1),
+        )
         self.defer(
-            "INSERT INTO pairs (id, tenant, programme_id, form, mentor_id, mentee_ids, basis,"
-            " status, formed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'proposed', $8)",
+            self.formed_pairs,
             event.originator_id,
             event.tenant,
             event.programme_id,
@@ -176,6 +231,7 @@ class Pairs(Projection):
             event.mentor_id,
             list(event.mentee_ids),
             str(event.basis),
+            "proposed",
             envelope.occurred_at,
         )
 
@@ -200,6 +256,7 @@ class Pairs(Projection):
 
     async def approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE pairs SET status = 'active', order_id = $2, order_number = $3,"
             " order_date = $4 WHERE id = $1",
@@ -255,37 +312,26 @@ class Pairs(Projection):
             envelope.occurred_at,
         )
 
-    async def _feedback(
-        self,
-        connection: asyncpg.Connection,
-        envelope: Envelope,
-        meeting_id: UUID,
-        author_id: UUID,
-        side: str,
-        rating: int | None,
-        comment: str | None,
-    ) -> None:
-        await connection.execute(
-            "INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side, rating,"
-            " comment, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            meeting_id,
-            author_id,
-            envelope.event.originator_id,
-            envelope.event.tenant,
-            side,
-            rating,
-            comment,
-            envelope.occurred_at,
-        )
-
     async def feedback_given(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         """Feedback given after the meeting; a pair's two sides also fill the meeting's row."""
         event = envelope.event
         comment = await self.unsealed_text(connection, event.comment, "comment")
         side = str(event.side)
-        await self._feedback(
-            connection, envelope, event.meeting_id, event.author_id, side, event.rating, comment
+        self.defer(
+            self.feedback,
+            event.meeting_id,
+            event.author_id,
+            event.originator_id,
+            event.tenant,
+            side,
+            event.rating,
+            comment,
+            envelope.occurred_at,
         )
+        members = self._members.get(event.originator_id)
+        if members is not None and not members.one_mentee:
+            return  # a group member's feedback fills no column of the meeting
+        await self.settle(connection, event.meeting_id)
         await connection.execute(
             f"UPDATE meetings SET {side}_rating = $2, {side}_comment = $3 WHERE id = $1"
             " AND (SELECT cardinality(mentee_ids) FROM pairs WHERE id = meetings.pair_id) = 1",
@@ -301,9 +347,7 @@ class Pairs(Projection):
         mentor_comment = await self.unsealed_text(connection, event.mentor_comment, "comment")
         mentee_comment = await self.unsealed_text(connection, event.mentee_comment, "comment")
         self.defer(
-            "INSERT INTO meetings (id, pair_id, tenant, kind, held_on, duration_minutes,"
-            " meeting_format, topic, mentor_rating, mentor_comment, mentee_rating, mentee_comment)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            self.meetings,
             event.meeting_id,
             event.originator_id,
             event.tenant,
@@ -317,15 +361,15 @@ class Pairs(Projection):
             event.mentee_rating,
             mentee_comment,
         )
-        mentor, mentee = self._members.get(event.originator_id) or (None, None)
+        members = self._members.get(event.originator_id)
+        mentor, mentee = (members.mentor, members.mentee) if members else (None, None)
         for author, side, rating, comment in (
             (mentor, "mentor", event.mentor_rating, mentor_comment),
             (mentee, "mentee", event.mentee_rating, mentee_comment),
         ):
             if author is not None and (rating is not None or comment is not None):
                 self.defer(
-                    "INSERT INTO meeting_feedback (meeting_id, author_id, pair_id, tenant, side,"
-                    " rating, comment, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    self.feedback,
                     event.meeting_id,
                     author,
                     event.originator_id,

@@ -4,19 +4,21 @@ information, mentor questionnaires. Personal fields are decrypted here for the s
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import asyncpg
 
 from shared.personal_data import ERASED, Sealed
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 SELF_SIGNED = "сам(а)"
 
 
 class People(Projection):
     name = "people"
+    replay_cost = 7
     tables = (
         Table(
             "people",
@@ -96,7 +98,51 @@ class People(Projection):
         ),
     )
 
-    deferring = frozenset({"Person.Registered", "Person.ConsentSigned"})
+    deferring = frozenset(
+        {
+            "Person.Registered",
+            "Person.ConsentSigned",
+            "Person.ConsentWithdrawn",
+            "Person.MenteeProfileRecorded",
+            "Person.MentorQuestionnaireRecorded",
+            "Person.MentorInterviewed",
+        }
+    )
+    people = Rows(
+        "people",
+        (
+            "id",
+            "tenant",
+            "school_id",
+            "kind",
+            "full_name",
+            "birth_date",
+            "birth_year",
+            "contacts",
+            "grade",
+            "position",
+            "teaching_since",
+            "partner_id",
+            "is_mentor",
+            "is_mentee",
+            "mentor_capacity",
+            "registered_at",
+            "mentor_status",
+        ),
+    )
+    consents = Rows(
+        "consents",
+        (
+            "id",
+            "person_id",
+            "tenant",
+            "kind",
+            "signed_on",
+            "expires_on",
+            "signed_by",
+            "relation",
+        ),
+    )
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -128,17 +174,13 @@ class People(Projection):
         roles = set(event.roles)
         birth_date = personal.get("birth_date")
         self.defer(
-            "INSERT INTO people (id, tenant, school_id, kind, full_name, birth_date, birth_year,"
-            " contacts, grade, position, teaching_since, partner_id, is_mentor, is_mentee,"
-            " mentor_capacity, registered_at, mentor_status)"
-            " VALUES ($1, $2, $3, $4, $5, $6::text::date, $7, $8, $9, $10, $11, $12, $13, $14,"
-            " $15, $16, $17)",
+            self.people,
             event.originator_id,
             event.tenant,
             event.school_id,
             str(event.kind),
             personal.get("full_name"),
-            None if birth_date == ERASED else birth_date,
+            None if birth_date in (None, ERASED) else date.fromisoformat(birth_date),
             event.birth_year,
             personal.get("contacts"),
             event.grade,
@@ -158,8 +200,7 @@ class People(Projection):
         if event.representative is not None:
             signed_by = (await self._unseal(connection, event.representative))["full_name"]
         self.defer(
-            "INSERT INTO consents (id, person_id, tenant, kind, signed_on, expires_on,"
-            " signed_by, relation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            self.consents,
             event.consent_id,
             event.originator_id,
             event.tenant,
@@ -172,6 +213,7 @@ class People(Projection):
 
     async def consent_withdrawn(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        await self.settle(connection, event.consent_id)
         await connection.execute(
             "UPDATE consents SET withdrawn_on = $2 WHERE id = $1",
             event.consent_id,
@@ -203,6 +245,7 @@ class People(Projection):
     ) -> None:
         event = envelope.event
         requests = (await self._unseal(connection, event.requests)).get("requests")
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE people SET mentee_categories = $2, requests = $3, mentee_needs = $4"
             " WHERE id = $1",
@@ -233,6 +276,7 @@ class People(Projection):
     ) -> None:
         event = envelope.event
         experience = (await self._unseal(connection, event.experience)).get("experience")
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE people SET competences = $2, interests = $3, preferred_age_min = $4,"
             " preferred_age_max = $5, preferred_categories = $6, hours_per_month = $7,"
@@ -255,6 +299,7 @@ class People(Projection):
 
     async def interviewed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        await self.settle(connection, event.originator_id)
         await connection.execute(
             "UPDATE people SET interviewed_on = $2, mentor_status = $3"
             " WHERE id = $1 AND mentor_status IS DISTINCT FROM 'approved'",

@@ -43,7 +43,9 @@ class Roadmap(Projection):
                control_point boolean NOT NULL,
                cancelled boolean NOT NULL DEFAULT false""",
             Visibility.SUBTREE,
-            ("CREATE INDEX IF NOT EXISTS roadmap_school ON roadmap_items (school_id, place)",),
+            lookups=(  # a new item takes the next place of its school
+                "CREATE INDEX IF NOT EXISTS roadmap_school ON roadmap_items (school_id, place)",
+            ),
         ),
         Table(
             "roadmap_progress",

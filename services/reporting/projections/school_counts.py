@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 
 class SchoolCounts(Projection):
@@ -25,6 +25,17 @@ class SchoolCounts(Projection):
         {"Organisation.Registered", "Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"}
     )
 
+    counts = Rows(
+        "school_counts",
+        ("tenant", "mentors", "mentees", "pairs", "meetings"),
+        "ON CONFLICT (tenant) DO UPDATE SET"
+        " mentors = school_counts.mentors + EXCLUDED.mentors,"
+        " mentees = school_counts.mentees + EXCLUDED.mentees,"
+        " pairs = school_counts.pairs + EXCLUDED.pairs,"
+        " meetings = school_counts.meetings + EXCLUDED.meetings",
+        added_by=("tenant",),
+    )
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "Organisation.Registered": self.organisation_registered,
@@ -43,12 +54,7 @@ class SchoolCounts(Projection):
         meetings: int = 0,
     ) -> None:
         self.defer(
-            "INSERT INTO school_counts (tenant, mentors, mentees, pairs, meetings)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant) DO UPDATE SET"
-            " mentors = school_counts.mentors + EXCLUDED.mentors,"
-            " mentees = school_counts.mentees + EXCLUDED.mentees,"
-            " pairs = school_counts.pairs + EXCLUDED.pairs,"
-            " meetings = school_counts.meetings + EXCLUDED.meetings",
+            self.counts,
             tenant,
             mentors,
             mentees,

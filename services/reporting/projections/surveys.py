@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from statistics import fmean
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
+from shared.keystore import Keyring
 from shared.personal_data import ERASED
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 
 class Surveys(Projection):
@@ -70,6 +72,46 @@ class Surveys(Projection):
         ),
     )
 
+    deferring = frozenset({"SurveyResponse.Submitted"})
+    responses = Rows(
+        "survey_responses",
+        (
+            "id",
+            "tenant",
+            "template_id",
+            "version",
+            "purpose",
+            "programme_id",
+            "pair_id",
+            "respondent_id",
+            "respondent",
+            "answered_on",
+            "answers",
+            "scale_mean",
+        ),
+    )
+    texts = Rows("survey_texts", ("response_id", "respondent_id", "tenant", "texts"))
+
+    def __init__(self, keyring: Keyring) -> None:
+        super().__init__(keyring)
+        # A template's purpose never changes, and a region has a few dozen templates.
+        self._purposes: dict[UUID, str] = {}
+
+    async def prepare(self, connection: asyncpg.Connection, envelopes: list[Envelope]) -> None:
+        """The purposes of the templates the batch's responses answer, in one query."""
+        wanted = {
+            e.event.template_id
+            for e in envelopes
+            if e.event_type == "SurveyResponse.Submitted"
+            and e.event.template_id not in self._purposes
+        }
+        if wanted:
+            rows = await connection.fetch(
+                "SELECT id, purpose FROM survey_templates WHERE id = ANY($1::uuid[])",
+                list(wanted),
+            )
+            self._purposes.update({r[0]: r[1] for r in rows})
+
     def handlers(self) -> dict[str, Handler]:
         return {
             "SurveyTemplate.Published": self.published,
@@ -80,6 +122,7 @@ class Surveys(Projection):
 
     async def published(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        self._purposes[event.originator_id] = str(event.purpose)
         await connection.execute(
             "INSERT INTO survey_templates (id, tenant, title, purpose, respondent, forms, stage,"
             " version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
@@ -120,19 +163,14 @@ class Surveys(Projection):
 
     async def submitted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        purpose = await connection.fetchval(
-            "SELECT purpose FROM survey_templates WHERE id = $1", event.template_id
-        )
         scores = [v for v in event.answers.values() if type(v) is int]
-        await connection.execute(
-            "INSERT INTO survey_responses (id, tenant, template_id, version, purpose,"
-            " programme_id, pair_id, respondent_id, respondent, answered_on, answers, scale_mean)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        self.defer(
+            self.responses,
             event.originator_id,
             event.tenant,
             event.template_id,
             event.version,
-            purpose,
+            self._purposes[event.template_id],
             event.programme_id,
             event.pair_id,
             event.respondent_id,
@@ -145,9 +183,8 @@ class Surveys(Projection):
             fields = await self.keyring.unseal(connection, event.texts)
             if fields is None:  # the respondent's key is gone: every text answer is erased
                 fields = dict.fromkeys(await self._text_questions(connection, event), ERASED)
-            await connection.execute(
-                "INSERT INTO survey_texts (response_id, respondent_id, tenant, texts)"
-                " VALUES ($1, $2, $3, $4)",
+            self.defer(
+                self.texts,
                 event.originator_id,
                 event.respondent_id,
                 event.tenant,
