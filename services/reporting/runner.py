@@ -180,7 +180,7 @@ class ProjectionWorker:
         """A lane's batch, in its own transaction, if its projections are where it starts."""
         async with connection.transaction():
             positions = await _locked_positions(connection, upstream, projections)
-            if set(positions.values()) != {after}:
+            if any(positions.get(p.name) != after for p in projections):
                 raise _Overtaken
             await self._apply(connection, upstream, envelopes, projections)
 
