@@ -112,10 +112,16 @@ async def demo_loaded(admin: DatabaseAddress) -> bool:
         await connection.close()
 
 
+def interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(settings: Settings) -> None:
     from services.demo import DemoLoader
     from services.setup import setup_database
 
+    # A service manager stops with SIGTERM: stop the services as Ctrl-C does, not orphan them.
+    signal.signal(signal.SIGTERM, interrupted)
     admin = admin_address(settings)
     asyncio.run(setup_database(admin, settings))
     # Request logs go to the services' own output; keep the console readable unless asked.

@@ -430,3 +430,23 @@ async def test_the_demo_region_loads_through_the_services(
     assert [p["schoolYear"] for p in trend] == [previous, current]
     assert all(p["indicator"]["value"] > 0 for p in trend)
     assert school["surveyTemplates"]["totalCount"] == 6
+
+
+async def test_make_run_stops_every_service_when_it_is_terminated(server: DatabaseAddress) -> None:
+    """A service manager stops `make run` with SIGTERM: no service may be left running."""
+    ports = {service: free_port() for service in ("web", "registry", "programs", "reporting")}
+    async with fresh_database(server, "nastavnik_run") as database:
+        extra = {f"{service.upper()}_PORT": str(port) for service, port in ports.items()}
+        command = [sys.executable, "-m", "services", "run"]
+        run = await asyncio.to_thread(subprocess.Popen, command, env=environment(database, **extra))
+        try:
+            urls = [f"http://127.0.0.1:{port}" for port in ports.values()]
+            await asyncio.to_thread(wait_healthy, urls, [run], 90)
+            run.send_signal(signal.SIGTERM)  # while the demo loads, or after
+            assert await asyncio.to_thread(run.wait, 30) == 0
+        finally:
+            run.kill()
+        async with httpx.AsyncClient(timeout=2) as client:
+            for port in ports.values():
+                with pytest.raises(httpx.ConnectError):
+                    await client.get(f"http://127.0.0.1:{port}/health")
