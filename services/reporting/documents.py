@@ -135,21 +135,32 @@ def date_text(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+async def _order_with_pairs(
+    request: Request[Principal, Any, Any], state: State, query: str, key: UUID
+) -> tuple[asyncpg.Record | None, list[asyncpg.Record]]:
+    """An order (or a draft) as the school's reader sees it, with its pairs; none above a
+    school, which has no orders of its own."""
+    async with scoped(state.pool, request.user.scope.path) as connection:
+        order = await connection.fetchrow(query, key)
+        pairs = await connection.fetch(PAIRS, order["pair_ids"]) if order else []
+    return (order, pairs) if request.user.scope.is_school else (None, [])
+
+
+def _docx(document: bytes, filename: str) -> Response[bytes]:
+    return Response(
+        document, media_type=DOCX, headers={"Content-Disposition": attachment(filename)}
+    )
+
+
 @get("/orders/{order_id:uuid}")
 async def download_pairs_order(
     request: Request[Principal, Any, Any], state: State, order_id: UUID
 ) -> Response[bytes]:
     """The order approving pairs, as a DOCX file (the school's own orders only)."""
-    async with scoped(state.pool, request.user.scope.path) as connection:
-        order = await connection.fetchrow(ORDER, order_id)
-        pairs = await connection.fetch(PAIRS, order["pair_ids"]) if order else []
-    if order is None or not request.user.scope.is_school:
+    order, pairs = await _order_with_pairs(request, state, ORDER, order_id)
+    if order is None:
         raise NotFound("order_not_found", "Приказ не найден")
-    return Response(
-        pairs_order(order, pairs),
-        media_type=DOCX,
-        headers={"Content-Disposition": attachment(f"Приказ {order['number']}.docx")},
-    )
+    return _docx(pairs_order(order, pairs), f"Приказ {order['number']}.docx")
 
 
 @get("/programmes/{programme_id:uuid}/order-draft")
@@ -157,15 +168,9 @@ async def download_order_draft(
     request: Request[Principal, Any, Any], state: State, programme_id: UUID
 ) -> Response[bytes]:
     """The draft order of a programme: every pair the curator formed that waits for approval."""
-    async with scoped(state.pool, request.user.scope.path) as connection:
-        draft = await connection.fetchrow(DRAFT, programme_id)
-        pairs = await connection.fetch(PAIRS, draft["pair_ids"]) if draft else []
-    if draft is None or not request.user.scope.is_school:
+    draft, pairs = await _order_with_pairs(request, state, DRAFT, programme_id)
+    if draft is None:
         raise NotFound("programme_not_found", "Программа не найдена")
     if not pairs:
         raise Conflict("no_pairs_to_approve", "Пар, ждущих приказа, нет: проект приказа пуст")
-    return Response(
-        pairs_order(draft, pairs),
-        media_type=DOCX,
-        headers={"Content-Disposition": attachment("Проект приказа.docx")},
-    )
+    return _docx(pairs_order(draft, pairs), "Проект приказа.docx")
