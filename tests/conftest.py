@@ -3,9 +3,10 @@ run, the three services in-process behind HTTP test clients, and a client-side h
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +15,9 @@ from uuid import UUID, uuid4
 import pytest
 from litestar.testing import AsyncTestClient
 
+from bench.loader import applications
 from services.programs.api import create_app as create_programs
+from services.programs.application import Programs
 from services.registry.api import create_app as create_registry
 from services.reporting.api import create_app as create_reporting
 from services.setup import setup_database
@@ -26,6 +29,7 @@ from shared.database import (
     ensure_database,
     start_embedded_server,
 )
+from shared.errors import AppError
 from shared.settings import PROJECT_ROOT, Settings
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -331,6 +335,21 @@ class World:
 @pytest.fixture
 async def world(api: Api) -> World:
     return await World(api).build()
+
+
+async def refusal_of(settings: Settings, command: Callable[[Programs], object]) -> AppError | None:
+    """A `Programs` command run in process, as the services open the applications: its
+    refusal, or None when it was stored."""
+
+    def run() -> AppError | None:
+        with applications(settings) as apps:
+            try:
+                command(apps.programs)
+            except AppError as refused:
+                return refused
+            return None
+
+    return await asyncio.to_thread(run)
 
 
 class EventCounter:

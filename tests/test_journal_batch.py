@@ -4,12 +4,9 @@ and a refusal names every entry refused."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
-from typing import Any
 from uuid import UUID, uuid4
 
-from bench.loader import applications
 from services.programs.application import (
     Feedback,
     JournalEntry,
@@ -20,10 +17,9 @@ from services.programs.application import (
 from services.programs.domain import MeetingFormat, MeetingKind
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import AppError
 from shared.settings import Settings
 from shared.tenancy import Scope
-from tests.conftest import EventCounter, World
+from tests.conftest import EventCounter, World, refusal_of
 
 PUPIL = date(2012, 5, 5)
 PAIR_COMMENT = "Разобрали задачи олимпиады"
@@ -73,17 +69,9 @@ async def test_a_journal_is_recorded_whole_or_refused_naming_each_entry(
     withdrawn = await pair_whose_mentee_withdrew(world, programme)
     coordinator = Principal("test", Role.SCHOOL_COORDINATOR, Scope(world.paths["s1"]))
 
-    def run(command: Any) -> AppError | None:
-        with applications(settings) as apps:
-            try:
-                command(apps.programs)
-            except AppError as refused:
-                return refused
-            return None
-
     group_id = uuid4()
-    refused_group = await asyncio.to_thread(
-        run,
+    refused_group = await refusal_of(
+        settings,
         lambda programs: programs.form_pairs(
             coordinator,
             UUID(programme),
@@ -119,12 +107,12 @@ async def test_a_journal_is_recorded_whole_or_refused_naming_each_entry(
     ]
 
     before = await events()
-    refused = await asyncio.to_thread(
-        run, lambda programs: programs.record_meetings(coordinator, [*good, *bad])
+    refused = await refusal_of(
+        settings, lambda programs: programs.record_meetings(coordinator, [*good, *bad])
     )
     after_refusal = await events()
-    stored = await asyncio.to_thread(
-        run, lambda programs: programs.record_meetings(coordinator, good)
+    stored = await refusal_of(
+        settings, lambda programs: programs.record_meetings(coordinator, good)
     )
     after = await events()
     result = await world.api.graphql(

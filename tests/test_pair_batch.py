@@ -4,18 +4,17 @@ refused."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable
 from datetime import date
 from uuid import UUID
 
-from bench.loader import applications
 from services.programs.application import NewPair
 from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
 from shared.errors import AppError
 from shared.settings import Settings
 from shared.tenancy import Scope
-from tests.conftest import EventCounter, World
+from tests.conftest import EventCounter, World, refusal_of
 
 PUPIL = date(2012, 5, 5)
 
@@ -35,17 +34,13 @@ async def test_a_batch_with_bad_pairs_is_refused_whole_naming_each(
     coordinator = Principal("test", Role.SCHOOL_COORDINATOR, Scope(world.paths["s1"]))
     teacher_student = MentoringForm.TEACHER_STUDENT
 
-    def form(pairs: list[NewPair]) -> AppError | None:
-        with applications(settings) as apps:
-            try:
-                apps.programs.form_pairs(coordinator, UUID(programme), pairs)
-            except AppError as refused:
-                return refused
-            return None
+    def form(pairs: list[NewPair]) -> Awaitable[AppError | None]:
+        return refusal_of(
+            settings, lambda programs: programs.form_pairs(coordinator, UUID(programme), pairs)
+        )
 
     before = await events()
-    refused = await asyncio.to_thread(
-        form,
+    refused = await form(
         [
             NewPair(teacher_student, mentor, [first]),
             # with the first pair's mentee the mentor would have three of two places
@@ -54,8 +49,7 @@ async def test_a_batch_with_bad_pairs_is_refused_whole_naming_each(
         ],
     )
     after_refusal = await events()
-    stored = await asyncio.to_thread(
-        form,
+    stored = await form(
         [NewPair(teacher_student, mentor, [first]), NewPair(teacher_student, mentor, [second])],
     )
     after = await events()
@@ -84,20 +78,15 @@ async def test_a_batch_of_one_is_refused_as_the_single_command(
     )
     coordinator = Principal("test", Role.SCHOOL_COORDINATOR, Scope(world.paths["s1"]))
 
-    def form() -> AppError | None:
-        with applications(settings) as apps:
-            try:
-                apps.programs.form_pairs(
-                    coordinator,
-                    UUID(programme),
-                    [NewPair(MentoringForm.TEACHER_STUDENT, mentor, [unconsented])],
-                )
-            except AppError as refused:
-                return refused
-            return None
-
     before = await events()
-    refused = await asyncio.to_thread(form)
+    refused = await refusal_of(
+        settings,
+        lambda programs: programs.form_pairs(
+            coordinator,
+            UUID(programme),
+            [NewPair(MentoringForm.TEACHER_STUDENT, mentor, [unconsented])],
+        ),
+    )
 
     assert refused is not None
     assert refused.code == "consent_missing"

@@ -3,18 +3,17 @@ or none, and a refusal names every response refused."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable
 from datetime import date
 from uuid import UUID
 
-from bench.loader import applications
 from services.programs.application import NewResponse
 from services.programs.domain import Purpose, default_template_id
 from shared.auth import Principal, Role
 from shared.errors import AppError
 from shared.settings import Settings
 from shared.tenancy import Scope
-from tests.conftest import EventCounter, World
+from tests.conftest import EventCounter, World, refusal_of
 from tests.test_personal_data import _pair_with_meeting
 
 SATISFIED = {
@@ -48,18 +47,16 @@ async def test_responses_submitted_together_are_checked_and_stored_all_or_none(
         entry, UUID(other), date.today(), diagnostics | {"independence": 3}, UUID(pair)
     )
 
-    def submit(responses: list[NewResponse]) -> AppError | None:
-        with applications(settings) as apps:
-            try:
-                apps.programs.submit_responses(coordinator, UUID(programme), responses)
-            except AppError as refused:
-                return refused
-            return None
+    def submit(responses: list[NewResponse]) -> Awaitable[AppError | None]:
+        return refusal_of(
+            settings,
+            lambda programs: programs.submit_responses(coordinator, UUID(programme), responses),
+        )
 
     before = await events()
-    refused = await asyncio.to_thread(submit, [*good, outsider])
+    refused = await submit([*good, outsider])
     after_refusal = await events()
-    stored = await asyncio.to_thread(submit, good)
+    stored = await submit(good)
     after = await events()
     results = await world.api.graphql(
         world.coordinator("s1"),
