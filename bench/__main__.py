@@ -20,15 +20,15 @@ import msgspec
 
 from services.cli import SERVICES, WEB, port_of, start_service, stop_services, wait_healthy
 from services.setup import setup_database
-from shared.auth import Role
-from shared.database import (
+from shared.adapters.database import (
     DatabaseAddress,
     connect,
     drop_database,
     ensure_database,
     start_embedded_server,
 )
-from shared.settings import PROJECT_ROOT, Settings, load_settings
+from shared.adapters.settings import PROJECT_ROOT, Settings, load_settings
+from shared.kernel.principal import Role
 
 from . import figures, report
 from .generator import SCHOOL_YEAR, SIZES, Region, SchoolPlan

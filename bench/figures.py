@@ -32,11 +32,13 @@ from services.programs.domain import MeetingFormat, MeetingKind
 from services.registry.application import NewConsent, NewPerson
 from services.registry.domain import ConsentKind, ParticipantRole, PersonKind
 from services.reporting.runner import UPSTREAMS
-from shared import keystore
-from shared.auth import Principal, Role, issue_token
-from shared.database import DatabaseAddress, connect
-from shared.personal_data import MasterKeys, Sealed
-from shared.settings import Settings
+from shared.adapters import keystore
+from shared.adapters.auth import issue_token
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.personal_data import MasterKeys
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Principal, Role
+from shared.kernel.sealed import Sealed
 
 from .generator import SchoolPlan
 from .loader import Applications, school_principal

@@ -35,7 +35,7 @@ from services.demo import full_name
 from services.programs.domain import Purpose
 from services.registry.domain import PersonKind
 from shared.dictionaries import MenteeCategory, MentoringForm
-from shared.tenancy import child_path
+from shared.kernel.scope import child_path
 
 NAMESPACE = UUID("6b1f4d8e-2a57-4c1e-9f3b-5d0a7c2e8b14")
 

@@ -32,15 +32,16 @@ from services.programs.application import (
     Programs,
 )
 from services.programs.domain import MeetingFormat, MeetingKind, Stage, default_template_id
-from services.registry.application import NewConsent, NewPerson, Registry, RegistryState
+from services.registry.application import NewConsent, NewPerson, Registry
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
+from services.registry.state import RegistryState
 from services.wiring import role_address
-from shared.auth import Principal, Role
-from shared.database import WRITER_ROLE
-from shared.eventstore import actor_of
-from shared.keystore import PendingKeys
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.adapters.database import WRITER_ROLE
+from shared.adapters.keystore import PendingKeys
+from shared.adapters.settings import Settings
+from shared.kernel.aggregate import actor_of
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 
 from .generator import (
     CONSENTS_SIGNED,

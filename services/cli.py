@@ -19,8 +19,8 @@ from uuid import UUID
 from services.reporting.rebuild import rebuild
 from services.reporting.runner import LANES, ProjectionWorker
 from services.wiring import master_keys_of, role_address
-from shared.auth import Role, issue_token
-from shared.database import (
+from shared.adapters.auth import issue_token
+from shared.adapters.database import (
     DEFAULT_DATABASE,
     PROJECTOR_ROLE,
     WRITER_ROLE,
@@ -30,10 +30,11 @@ from shared.database import (
     open_sync_pool,
     start_embedded_server,
 )
-from shared.errors import AppError
-from shared.keystore import KeyVault
-from shared.logging import configure_logging
-from shared.settings import Settings, SettingsError, get_settings
+from shared.adapters.keystore import KeyVault
+from shared.adapters.logging import configure_logging
+from shared.adapters.settings import Settings, SettingsError, get_settings
+from shared.kernel.errors import AppError
+from shared.kernel.principal import Role
 
 if TYPE_CHECKING:
     from services.registry.application import Registry
@@ -290,8 +291,9 @@ def registry_for_tools(settings: Settings) -> Iterator[Registry]:
 
 def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) -> str:
     """A development token whose role is what the person's staff roles in the school allow."""
-    from services.registry.application import RegistryState, token_role_of
+    from services.registry.application import token_role_of
     from services.registry.domain import Organisation, Person
+    from services.registry.state import RegistryState
 
     state = RegistryState(admin.as_role(WRITER_ROLE, settings.db_role_password))
     try:

@@ -21,9 +21,10 @@ from services.programs.domain import (
     default_template_id,
     school_year_of,
 )
-from shared.auth import Role, issue_token
-from shared.settings import Settings
-from shared.tenancy import child_path
+from shared.adapters.auth import issue_token
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
+from shared.kernel.scope import child_path
 
 _NAMESPACE = UUID("2f5b9a60-93c4-4c7e-8d57-3d0c1b6f5e21")
 

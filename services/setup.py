@@ -26,17 +26,17 @@ from services.reporting.read_models import (
 from services.reporting.rebuild import rebuild
 from services.reporting.runner import UPSTREAMS
 from services.wiring import master_keys_of
-from shared import keystore
-from shared.database import (
+from shared.adapters import keystore
+from shared.adapters.database import (
     PROJECTOR_ROLE,
     READER_ROLE,
     WRITER_ROLE,
     DatabaseAddress,
     connect,
 )
-from shared.eventstore import EventStoreApplication
-from shared.personal_data import MasterKeys, new_data_key
-from shared.settings import Settings
+from shared.adapters.eventstore import EventStoreApplication
+from shared.adapters.personal_data import MasterKeys, new_data_key
+from shared.adapters.settings import Settings
 
 SCOPE_FUNCTION = """
 CREATE OR REPLACE FUNCTION app_scope() RETURNS ltree LANGUAGE sql STABLE AS
@@ -220,7 +220,8 @@ async def _grant_event_store(connection: asyncpg.Connection, upstream: str) -> N
         f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}"
     )
     await connection.execute(f"GRANT SELECT ON {events} TO {PROJECTOR_ROLE}")
-    # The latest snapshot of each snapshotted aggregate (`shared.snapshots`): the writers' cache.
+    # The latest snapshot of each snapshotted aggregate (`shared.adapters.snapshots`): the
+    # writers' cache.
     await connection.execute(
         f"GRANT SELECT, INSERT, UPDATE ON {upstream}_snapshots TO {WRITER_ROLE}"
     )

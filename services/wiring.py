@@ -8,11 +8,16 @@ import anyio
 import msgspec
 from psycopg_pool import ConnectionPool
 
-from shared.database import WRITER_ROLE, DatabaseAddress, open_sync_pool, sync_pool_reachable
-from shared.keystore import KeyVault
-from shared.logging import configure_logging
-from shared.personal_data import MasterKeys
-from shared.settings import Settings
+from shared.adapters.database import (
+    WRITER_ROLE,
+    DatabaseAddress,
+    open_sync_pool,
+    sync_pool_reachable,
+)
+from shared.adapters.keystore import KeyVault
+from shared.adapters.logging import configure_logging
+from shared.adapters.personal_data import MasterKeys
+from shared.adapters.settings import Settings
 
 
 class Position(msgspec.Struct):

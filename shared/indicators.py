@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from shared.errors import InvalidInput
+from shared.kernel.errors import InvalidInput
 
 
 class Unit(StrEnum):

@@ -21,16 +21,17 @@ from services.programs.application import Programs
 from services.registry.api import create_app as create_registry
 from services.reporting.api import create_app as create_reporting
 from services.setup import setup_database
-from shared.auth import Role, issue_token
-from shared.database import (
+from shared.adapters.auth import issue_token
+from shared.adapters.database import (
     DatabaseAddress,
     connect,
     drop_database,
     ensure_database,
     start_embedded_server,
 )
-from shared.errors import AppError
-from shared.settings import PROJECT_ROOT, Settings
+from shared.adapters.settings import PROJECT_ROOT, Settings
+from shared.kernel.errors import AppError
+from shared.kernel.principal import Role
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 

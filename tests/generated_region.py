@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from services.programs.domain import Purpose, default_template_id
-from shared.auth import Role
 from shared.indicators import default_window
+from shared.kernel.principal import Role
 from tests.conftest import World
 
 YEAR = "2025/26"

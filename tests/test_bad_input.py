@@ -6,8 +6,9 @@ import asyncio
 from datetime import date, timedelta
 from typing import Any
 
-from shared.auth import Role, issue_token
-from shared.settings import Settings
+from shared.adapters.auth import issue_token
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
 

@@ -9,10 +9,11 @@ from uuid import uuid4
 
 from eventsourcing.persistence import JSONTranscoder
 
-from shared.database import DatabaseAddress, connect
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.eventstore import make_transcoder, register_transcodings
 from shared.dictionaries import MentoringForm
-from shared.eventstore import Actor, make_transcoder, register_transcodings
-from shared.personal_data import Sealed
+from shared.kernel.aggregate import Actor
+from shared.kernel.sealed import Sealed
 from tests.conftest import World
 from tests.test_personal_data import _pair_with_meeting
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from services.reporting import list_exports
 from services.reporting.list_exports import EXPORTS
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import Api, World, nodes
 from tests.generated_region import ON, YEAR, GeneratedRegion
 

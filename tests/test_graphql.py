@@ -17,8 +17,9 @@ from litestar.testing import AsyncTestClient
 
 from services.reporting.api import create_app as create_reporting
 from services.reporting.graphql.schema import Limits, build_schema
-from shared.auth import Role, issue_token
-from shared.settings import Settings
+from shared.adapters.auth import issue_token
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
 from tests.conftest import Api, World
 
 SCHOOL_VIEW = """query($school: ID!, $programme: ID!) {

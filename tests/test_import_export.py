@@ -11,7 +11,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 
 from services.registry.spreadsheet import COLUMNS, Base
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
 ROWS = 2000

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from services.reporting.projections import IndicatorFacts, Monitoring, Visibility
-from shared.auth import Role
-from shared.database import READER_ROLE, DatabaseAddress, connect
+from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
 from shared.indicators import INDICATORS
+from shared.kernel.principal import Role
 from tests.conftest import Api, World
 from tests.generated_region import ON, SCHOOLS, TARGETS, YEAR, GeneratedRegion
 

@@ -15,10 +15,10 @@ from services.programs.application import (
     NewPair,
 )
 from services.programs.domain import MeetingFormat, MeetingKind
-from shared.auth import Principal, Role
+from shared.adapters.settings import Settings
 from shared.dictionaries import MentoringForm
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import EventCounter, World, refusal_of
 
 PUPIL = date(2012, 5, 5)

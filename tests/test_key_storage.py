@@ -13,11 +13,11 @@ import pytest
 from services.cli import registry_for_tools
 from services.registry.application import NewConsent, NewPerson
 from services.registry.domain import ConsentKind, ParticipantRole, PersonKind
-from shared.auth import Principal, Role
-from shared.database import DatabaseAddress, connect
-from shared.errors import Conflict
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.settings import Settings
+from shared.kernel.errors import Conflict
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import World
 
 

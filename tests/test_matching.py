@@ -22,7 +22,7 @@ from services.programs.matching import (
     score,
     suggestions,
 )
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import World
 
 TOPICS = [

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
 YEAR = "2025/26"

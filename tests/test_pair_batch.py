@@ -9,11 +9,11 @@ from datetime import date
 from uuid import UUID
 
 from services.programs.application import NewPair
-from shared.auth import Principal, Role
+from shared.adapters.settings import Settings
 from shared.dictionaries import MentoringForm
-from shared.errors import AppError
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.kernel.errors import AppError
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import EventCounter, World, refusal_of
 
 PUPIL = date(2012, 5, 5)

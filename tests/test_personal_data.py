@@ -19,10 +19,10 @@ from services.cli import registry_for_tools
 from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
 from services.wiring import master_keys_of
-from shared.auth import Role
-from shared.database import DatabaseAddress, connect
-from shared.personal_data import ERASED, MasterKeyMismatch
-from shared.settings import Settings
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.personal_data import ERASED, MasterKeyMismatch
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
 # Each run of the suite gets its own names, so that one test's people never answer another's scan.

@@ -20,19 +20,20 @@ from services.cli import start_service, wait_healthy
 from services.demo import DemoLoader, demo_token
 from services.programs.application import Feedback, NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind
-from services.registry.application import RegistryState
+from services.registry.state import RegistryState
 from services.wiring import master_keys_of
-from shared.auth import Principal, Role, issue_token
-from shared.database import (
+from shared.adapters.auth import issue_token
+from shared.adapters.database import (
     PROJECTOR_ROLE,
     WRITER_ROLE,
     DatabaseAddress,
     connect,
     open_sync_pool,
 )
-from shared.keystore import KeyVault
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.adapters.keystore import KeyVault
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import fresh_database, nodes
 
 pytestmark = pytest.mark.processes

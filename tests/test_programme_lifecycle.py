@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
 TODAY = date.today()

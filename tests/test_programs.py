@@ -14,16 +14,17 @@ from docx import Document
 
 from services.programs.application import NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind, Pair
-from services.registry.application import RegistryState
+from services.registry.state import RegistryState
 from services.wiring import master_keys_of
-from shared.auth import Principal, Role
-from shared.database import WRITER_ROLE, DatabaseAddress, open_sync_pool
-from shared.errors import Conflict
-from shared.eventstore import actor_of
-from shared.keystore import KeyVault
-from shared.personal_data import ERASED
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.adapters.database import WRITER_ROLE, DatabaseAddress, open_sync_pool
+from shared.adapters.http_errors import status_of
+from shared.adapters.keystore import KeyVault
+from shared.adapters.personal_data import ERASED
+from shared.adapters.settings import Settings
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import Conflict
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import World, nodes
 
 
@@ -129,7 +130,7 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
     position, conflict = await asyncio.to_thread(race)
 
     assert position > 0
-    assert conflict.status == 409
+    assert status_of(conflict) == 409
     assert conflict.code == "concurrent_change"
 
 

@@ -16,10 +16,10 @@ from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
 from services.reporting.runner import ProjectionWorker, share_out
 from services.wiring import master_keys_of
-from shared.auth import Role
-from shared.database import DatabaseAddress, connect
-from shared.keystore import Keyring
-from shared.settings import Settings
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.keystore import Keyring
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 from tests.test_personal_data import _pair_with_meeting, snapshot
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 
 from services.cli import SERVICES
-from shared.settings import PROJECT_ROOT, Settings
+from shared.adapters.settings import PROJECT_ROOT, Settings
 
 DEFAULT_PORTS = {"registry": 8001, "programs": 8002, "reporting": 8003}
 

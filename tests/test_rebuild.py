@@ -18,9 +18,9 @@ from services.reporting.read_models import signature_of
 from services.reporting.rebuild import rebuild
 from services.setup import setup_database
 from services.wiring import master_keys_of
-from shared.auth import Role
-from shared.database import DatabaseAddress, connect
-from shared.settings import Settings
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
 from tests.conftest import Api, World
 from tests.generated_region import ON, YEAR, GeneratedRegion
 

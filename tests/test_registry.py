@@ -10,9 +10,10 @@ from uuid import UUID
 import pytest
 
 from services.cli import person_token
-from shared.auth import Role, decode_token
-from shared.database import DatabaseAddress
-from shared.errors import RuleViolated
+from shared.adapters.auth import decode_token
+from shared.adapters.database import DatabaseAddress
+from shared.kernel.errors import RuleViolated
+from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
 
 TODAY = date.today()

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
-from shared.auth import Role
-from shared.personal_data import ERASED
+from shared.adapters.personal_data import ERASED
+from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
 PAIR = """id programmeId form status basis formedAt orderNumber orderDate outcome endedOn endedBy

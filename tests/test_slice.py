@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
 PAIRS = """

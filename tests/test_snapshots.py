@@ -15,13 +15,13 @@ import structlog
 from bench.loader import Applications, applications
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import Basis, MeetingFormat, MeetingKind, Pair, PairState
-from shared.auth import Principal, Role
-from shared.database import DatabaseAddress, connect
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.settings import Settings
+from shared.adapters.snapshots import SNAPSHOT_EVERY, Snapshotting
 from shared.dictionaries import MentoringForm
-from shared.eventstore import Actor
-from shared.settings import Settings
-from shared.snapshots import SNAPSHOT_EVERY, AggregateState, Snapshotting
-from shared.tenancy import Scope
+from shared.kernel.aggregate import Actor, AggregateState
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import World
 
 COMMENT = "Обсудили олимпиаду по физике"

@@ -12,9 +12,9 @@ from litestar.testing import AsyncTestClient
 from services.registry.api import create_app as create_registry
 from services.reporting.api import create_app as create_reporting
 from services.setup import setup_database
-from shared.database import DatabaseAddress, connect
-from shared.personal_data import MasterKeyMismatch
-from shared.settings import Settings, SettingsError, load_settings
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.personal_data import MasterKeyMismatch
+from shared.adapters.settings import Settings, SettingsError, load_settings
 from tests.conftest import World
 
 OTHER_KEY = base64.b64encode(b"another-master-key-of-32-bytes!!").decode()

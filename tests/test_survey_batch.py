@@ -9,10 +9,10 @@ from uuid import UUID
 
 from services.programs.application import NewResponse
 from services.programs.domain import Purpose, default_template_id
-from shared.auth import Principal, Role
-from shared.errors import AppError
-from shared.settings import Settings
-from shared.tenancy import Scope
+from shared.adapters.settings import Settings
+from shared.kernel.errors import AppError
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from tests.conftest import EventCounter, World, refusal_of
 from tests.test_personal_data import _pair_with_meeting
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from shared.auth import Role
-from shared.database import READER_ROLE, DatabaseAddress, connect
+from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
+from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
 EVERYTHING = """

@@ -26,8 +26,8 @@ from graphql import (
 from services.programs.domain import Purpose, default_template_id
 from services.reporting.graphql.schema import build_schema
 from services.reporting.projections import ALL, Visibility
-from shared.auth import Role
-from shared.database import READER_ROLE, DatabaseAddress, connect
+from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
+from shared.kernel.principal import Role
 from tests.conftest import Api, World, nodes
 
 YEAR = "2025/26"

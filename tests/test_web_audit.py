@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.auth import Role
-from shared.database import connect
+from shared.adapters.database import connect
+from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.web_support import WebClient
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from services.demo import SCHOOLS, demo_id
-from shared.database import DatabaseAddress, connect
+from shared.adapters.database import DatabaseAddress, connect
 from tests.test_web_browser import sign_in_as
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,8 @@ from litestar.testing import AsyncTestClient
 
 from services.web.api import create_app
 from services.web.backend import Backend
-from shared.auth import Role, issue_token
+from shared.adapters.auth import issue_token
+from shared.kernel.principal import Role
 from tests.conftest import Api, World
 from tests.web_support import WebClient
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import Api, World
 from tests.generated_region import SCHOOLS as SCHOOLS_OF_REGION
 from tests.generated_region import YEAR, GeneratedRegion

@@ -25,7 +25,7 @@ from services.web import api as web_api
 from services.web.api import create_app
 from services.web.backend import Backend
 from services.web.reminders import Schedule, parse_schedule, send_reminders
-from shared.settings import PROJECT_ROOT, Settings, SettingsError
+from shared.adapters.settings import PROJECT_ROOT, Settings, SettingsError
 from tests.conftest import World
 from tests.test_processes import free_port
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from docx import Document
 
-from shared.auth import Role
+from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.test_web_people import field_error
 from tests.web_support import WebClient

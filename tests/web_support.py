@@ -24,8 +24,8 @@ from services.cli import SERVICES, WEB, start_service, stop_services, wait_healt
 from services.demo import DemoLoader
 from services.web.api import create_app
 from services.web.backend import Backend
-from shared.database import DatabaseAddress
-from shared.settings import PROJECT_ROOT, Settings
+from shared.adapters.database import DatabaseAddress
+from shared.adapters.settings import PROJECT_ROOT, Settings
 from tests.conftest import Api, fresh_database
 from tests.test_processes import environment, free_port
 

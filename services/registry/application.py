@@ -7,15 +7,16 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.adapters.event_recorder import SideWrite
+from shared.adapters.eventstore import EventStoreApplication
+from shared.adapters.keystore import KeyVault, PendingKeys
 from shared.dictionaries import MenteeCategory, MentoringForm
-from shared.errors import InvalidInput, RuleViolated
-from shared.event_recorder import SideWrite
-from shared.eventstore import EventStoreApplication, actor_of
 from shared.indicators import check_school_year
-from shared.keystore import KeyVault, PendingKeys
-from shared.personal_data import Sealed
-from shared.tenancy import Scope, child_path, region_of
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import InvalidInput, RuleViolated
+from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.kernel.scope import Scope, child_path, region_of
+from shared.kernel.sealed import Sealed
 
 from .domain import (
     ConsentKind,
@@ -152,13 +153,6 @@ YEARLY_KINDS: dict[type[Any], str] = {
     SchoolContingent: "contingent",
     SelfAudit: "self-audit",
 }
-
-
-class RegistryState(EventStoreApplication):
-    """Read-only access to the registry's aggregates (same table, same name), for the other
-    services and tools that must decide from the registry's own state."""
-
-    name = "registry"
 
 
 class Registry(EventStoreApplication):

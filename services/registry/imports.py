@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from shared.auth import Principal
-from shared.errors import AppError, NotFound
-from shared.eventstore import actor_of
-from shared.keystore import PendingKeys
+from shared.adapters.keystore import PendingKeys
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import AppError, NotFound
+from shared.kernel.principal import Principal
 
 from .application import Prepared, Registry
 from .domain import MeetingFrequency, MeetingPreference, MentorQuestionnaire, Organisation

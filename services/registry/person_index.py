@@ -17,8 +17,8 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from shared.errors import Conflict
-from shared.keystore import KeyVault
+from shared.adapters.keystore import KeyVault
+from shared.kernel.errors import Conflict
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS person_fingerprints (

@@ -12,11 +12,11 @@ from litestar import Litestar, Request
 from strawberry.litestar import make_graphql_controller
 
 from services.wiring import master_keys_of, role_address
-from shared.auth import VerifiedTokens
-from shared.database import PROJECTOR_ROLE, READER_ROLE, create_pool, database_reachable
-from shared.http import create_service_app
-from shared.logging import bind_caller, configure_logging
-from shared.settings import Settings, get_settings
+from shared.adapters.auth import VerifiedTokens
+from shared.adapters.database import PROJECTOR_ROLE, READER_ROLE, create_pool, database_reachable
+from shared.adapters.http import create_service_app
+from shared.adapters.logging import bind_caller, configure_logging
+from shared.adapters.settings import Settings, get_settings
 
 from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators

@@ -19,10 +19,10 @@ from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
-from shared.auth import Principal
-from shared.database import scoped
+from shared.adapters.database import scoped
 from shared.dictionaries import FORM_NAMES, MentoringForm
-from shared.errors import Conflict, NotFound
+from shared.kernel.errors import Conflict, NotFound
+from shared.kernel.principal import Principal
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

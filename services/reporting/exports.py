@@ -15,10 +15,10 @@ from litestar.datastructures import State
 from litestar.response import Response
 from openpyxl import Workbook
 
-from shared.auth import Principal
-from shared.database import scoped
+from shared.adapters.database import scoped
 from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
-from shared.tenancy import Level, depth
+from shared.kernel.principal import Principal
+from shared.kernel.scope import Level, depth
 
 from .graphql.context import Reader
 from .graphql.indicators import breakdown, indicator_table

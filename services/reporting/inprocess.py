@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.errors import AppError, InvalidInput
+from shared.kernel.errors import AppError, InvalidInput
 
 from .graphql.context import Context, Reader
 from .graphql.schema import build_schema

@@ -26,9 +26,9 @@ from services.programs.domain import (
     ItemStatus,
     Purpose,
 )
-from shared.auth import Principal
 from shared.dictionaries import FORM_NAMES, PERSON_KIND_NAMES, MentoringForm
-from shared.errors import NotFound
+from shared.kernel.errors import NotFound
+from shared.kernel.principal import Principal
 
 from .documents import attachment
 from .exports import XLSX

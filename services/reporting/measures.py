@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from services.reporting.projections.indicator_days import COUNTERS, STATE, WINDOWED
-from shared.errors import InvalidInput
 from shared.indicators import (
     INDICATORS,
     Indicator,
@@ -25,6 +24,7 @@ from shared.indicators import (
     year_end,
     year_start,
 )
+from shared.kernel.errors import InvalidInput
 
 Fetch = Callable[..., Awaitable[list[Any]]]
 

@@ -9,7 +9,7 @@ import hashlib
 
 import asyncpg
 
-from shared.database import PROJECTOR_ROLE, READER_ROLE
+from shared.adapters.database import PROJECTOR_ROLE, READER_ROLE
 
 from .projections import Projection, Table, Visibility
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from shared.database import DatabaseAddress, connect
-from shared.errors import InvalidInput
-from shared.personal_data import MasterKeys
+from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.personal_data import MasterKeys
+from shared.kernel.errors import InvalidInput
 
 from .projections import ALL, Projection
 from .read_models import (

@@ -18,10 +18,10 @@ from litestar.response import Response
 
 from services.programs.domain import PURPOSE_NAMES, Purpose
 from services.reporting.measures import reference_date
-from shared.auth import Principal
-from shared.errors import InvalidInput
 from shared.indicators import SELF_AUDIT_ITEMS
-from shared.tenancy import Level, depth
+from shared.kernel.errors import InvalidInput
+from shared.kernel.principal import Principal
+from shared.kernel.scope import Level, depth
 
 from .documents import DOCX, attachment, centered, date_text
 from .graphql.context import Reader

@@ -18,10 +18,11 @@ import asyncpg
 import structlog
 from eventsourcing.persistence import StoredEvent
 
-from shared.database import Connection, DatabaseAddress, connect
-from shared.eventstore import make_mapper
-from shared.keystore import Keyring
-from shared.personal_data import MasterKeys, Sealed
+from shared.adapters.database import Connection, DatabaseAddress, connect
+from shared.adapters.eventstore import make_mapper
+from shared.adapters.keystore import Keyring
+from shared.adapters.personal_data import MasterKeys
+from shared.kernel.sealed import Sealed
 
 from .projections import ALL, Envelope, Projection
 

@@ -21,8 +21,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ExceptionHandlersMap
 
-from shared.logging import configure_logging, request_logging_middleware
-from shared.settings import Settings, get_settings
+from shared.adapters.logging import configure_logging, request_logging_middleware
+from shared.adapters.settings import Settings, get_settings
 
 from .backend import Backend
 from .controllers import CONTROLLERS

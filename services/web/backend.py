@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import httpx
 
-from shared.settings import Settings
+from shared.adapters.settings import Settings
 
 Service = Literal["registry", "programs", "reporting"]
 # GraphQL codes of errors that mean "not yours or not there" rather than a crash.

@@ -19,8 +19,9 @@ from urllib.parse import urlencode
 import httpx
 import jwt
 
-from shared.auth import Role, issue_token
-from shared.settings import Settings
+from shared.adapters.auth import issue_token
+from shared.adapters.settings import Settings
+from shared.kernel.principal import Role
 
 from .session import SESSION_HOURS
 

@@ -26,9 +26,10 @@ import jinja2
 import structlog
 
 from services.programs.domain import MEETING_KIND_NAMES
-from shared.auth import Role, decode_token, issue_token
-from shared.settings import Settings, SettingsError
-from shared.tenancy import child_path
+from shared.adapters.auth import decode_token, issue_token
+from shared.adapters.settings import Settings, SettingsError
+from shared.kernel.principal import Role
+from shared.kernel.scope import child_path
 
 from .backend import Backend, nodes
 from .controllers.common import current_programme

@@ -15,10 +15,11 @@ from uuid import UUID
 from litestar import Request
 from litestar.middleware.session.client_side import CookieBackendConfig
 
-from shared.auth import SCHOOL_MANAGEMENT, Principal, Role, decode_token
-from shared.errors import Unauthenticated
-from shared.settings import Settings
-from shared.tenancy import Level
+from shared.adapters.auth import decode_token
+from shared.adapters.settings import Settings
+from shared.kernel.errors import Unauthenticated
+from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
+from shared.kernel.scope import Level
 
 SESSION_HOURS = 12
 ROLE_NAMES = {

@@ -7,10 +7,10 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 
-from services.registry.application import RegistryState
+from services.registry.state import RegistryState
 from services.wiring import EventStoreResources
-from shared.http import create_service_app
-from shared.settings import Settings, get_settings
+from shared.adapters.http import create_service_app
+from shared.adapters.settings import Settings, get_settings
 
 from ..application import Programs
 from .pairs import PairController

@@ -11,8 +11,8 @@ from litestar import Controller, Request, post, put
 from litestar.datastructures import State
 
 from services.wiring import Created, Position
-from shared.auth import Principal
 from shared.dictionaries import MentoringForm, SchoolYear
+from shared.kernel.principal import Principal
 
 from ..domain import Stage
 from .common import Goals, Title, programs_of

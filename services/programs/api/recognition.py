@@ -11,8 +11,8 @@ from litestar import Controller, Request, post
 from litestar.datastructures import State
 
 from services.wiring import Created, Position
-from shared.auth import Principal
 from shared.dictionaries import MentoringForm
+from shared.kernel.principal import Principal
 
 from ..domain import AwardResult, Nomination
 from .common import Text, Title, programs_of

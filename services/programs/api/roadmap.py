@@ -11,8 +11,8 @@ from litestar import Controller, Request, post, put
 from litestar.datastructures import State
 
 from services.wiring import Created, Position
-from shared.auth import Principal
 from shared.dictionaries import SchoolYear
+from shared.kernel.principal import Principal
 
 from ..domain import DEFAULT_MONITORING_WINDOW, Deadline, ItemStatus, RoadmapItem, Stage
 from .common import OrderNumber, Text, Title, programs_of

@@ -11,15 +11,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.registry.application import RegistryState
-from services.registry.domain import ConsentKind, Organisation, Person
-from shared.auth import Principal
-from shared.errors import AppError, NotFound, PermissionDenied, RuleViolated
-from shared.eventstore import EventStoreApplication, TenantAggregate, actor_of
-from shared.keystore import KeyVault, Sealer
+from services.registry.state import ConsentKind, Organisation, Person, RegistryState
+from shared.adapters.eventstore import EventStoreApplication
+from shared.adapters.keystore import KeyVault, Sealer
+from shared.kernel.aggregate import AggregateState, TenantAggregate, actor_of
+from shared.kernel.errors import AppError, NotFound, PermissionDenied, RuleViolated
+from shared.kernel.principal import Principal
+from shared.kernel.sealed import Sealed
 from shared.lru import LRU
-from shared.personal_data import Sealed
-from shared.snapshots import AggregateState
 
 from ..domain import Pair, PairState, Programme
 

@@ -9,12 +9,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.registry.domain import ConsentKind, PersonKind
-from shared.auth import Principal, Role
+from services.registry.state import ConsentKind, PersonKind
+from shared.adapters.eventstore import aggregate_of
+from shared.adapters.keystore import Sealer
 from shared.dictionaries import MentoringForm
-from shared.errors import AppError, InvalidInput, NotFound, RuleViolated
-from shared.eventstore import Actor, actor_of, aggregate_of
-from shared.keystore import Sealer
+from shared.kernel.aggregate import Actor, actor_of
+from shared.kernel.errors import AppError, InvalidInput, NotFound, RuleViolated
+from shared.kernel.principal import Principal, Role
 
 from ..domain import (
     Basis,

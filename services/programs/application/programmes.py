@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from services.registry.domain import Organisation, OrganisationKind, StaffRole
-from shared.auth import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from services.registry.state import Organisation, OrganisationKind, StaffRole
 from shared.dictionaries import FORM_NAMES, MentoringForm
-from shared.errors import InvalidInput, RuleViolated
-from shared.eventstore import actor_of
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import InvalidInput, RuleViolated
+from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 
 from ..domain import Programme, Stage
 from .base import ProgramsBase

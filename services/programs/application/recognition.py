@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from shared.auth import Principal, Role
 from shared.dictionaries import MentoringForm
-from shared.errors import RuleViolated
-from shared.eventstore import actor_of
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import RuleViolated
+from shared.kernel.principal import Principal, Role
 
 from ..domain import AwardResult, Candidacy, Nomination, PracticeCase
 from .base import ProgramsBase

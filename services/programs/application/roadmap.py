@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from services.registry.domain import Organisation, OrganisationKind
-from shared.auth import Principal
-from shared.errors import InvalidInput, RuleViolated
-from shared.eventstore import actor_of
+from services.registry.state import Organisation, OrganisationKind
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import InvalidInput, RuleViolated
+from shared.kernel.principal import Principal
 
 from ..domain import (
     DEFAULT_MONITORING_WINDOW,

@@ -11,12 +11,12 @@ from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError
 
-from shared.auth import Principal, Role
+from shared.adapters.keystore import Sealer
 from shared.dictionaries import MentoringForm
-from shared.errors import NotFound, RuleViolated
-from shared.eventstore import Actor, actor_of
-from shared.keystore import Sealer
-from shared.tenancy import Scope
+from shared.kernel.aggregate import Actor, actor_of
+from shared.kernel.errors import NotFound, RuleViolated
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 
 from ..domain import (
     DEFAULT_TEMPLATES,

@@ -11,8 +11,8 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.errors import RuleViolated
-from shared.eventstore import Actor, TenantAggregate
+from shared.kernel.aggregate import Actor, TenantAggregate
+from shared.kernel.errors import RuleViolated
 
 from .programmes import Stage
 

@@ -12,10 +12,9 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from shared.dictionaries import MentoringForm
-from shared.errors import RuleViolated
-from shared.eventstore import Actor, TenantAggregate
-from shared.personal_data import Sealed
-from shared.snapshots import AggregateState
+from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
+from shared.kernel.errors import RuleViolated
+from shared.kernel.sealed import Sealed
 
 MAX_GROUP_SIZE = 30
 
@@ -415,7 +414,7 @@ class Pair(TenantAggregate):
 
 
 class PairState(AggregateState):
-    """A pair's snapshot (`shared.snapshots`): ids, kinds, dates and statuses only, no
+    """A pair's snapshot (`shared.adapters.snapshots`): ids, kinds, dates and statuses only, no
     personal data (comments and summaries stay sealed in the events)."""
 
     tenant: str

@@ -10,9 +10,9 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from shared.dictionaries import FORM_NAMES, MentoringForm
-from shared.errors import RuleViolated
-from shared.eventstore import Actor, TenantAggregate
-from shared.personal_data import Sealed
+from shared.kernel.aggregate import Actor, TenantAggregate
+from shared.kernel.errors import RuleViolated
+from shared.kernel.sealed import Sealed
 
 
 class Stage(IntEnum):

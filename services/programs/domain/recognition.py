@@ -9,8 +9,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from shared.dictionaries import MentoringForm
-from shared.errors import RuleViolated
-from shared.eventstore import Actor, TenantAggregate
+from shared.kernel.aggregate import Actor, TenantAggregate
+from shared.kernel.errors import RuleViolated
 
 
 class PracticeCase(TenantAggregate):

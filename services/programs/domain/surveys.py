@@ -15,9 +15,9 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from shared.dictionaries import MentoringForm
-from shared.errors import InvalidInput, RuleViolated
-from shared.eventstore import Actor, TenantAggregate
-from shared.personal_data import Sealed
+from shared.kernel.aggregate import Actor, TenantAggregate
+from shared.kernel.errors import InvalidInput, RuleViolated
+from shared.kernel.sealed import Sealed
 
 SCALE_MIN, SCALE_MAX = 1, 10
 MAX_TEXT = 4000

@@ -12,8 +12,8 @@ from services.registry.erasures import ErasureSchedule
 from services.registry.imports import Imports
 from services.registry.person_index import PersonIndex
 from services.wiring import EventStoreResources
-from shared.http import create_service_app
-from shared.settings import Settings, get_settings
+from shared.adapters.http import create_service_app
+from shared.adapters.settings import Settings, get_settings
 
 from .imports import ImportController
 from .mentors_register import MentorsRegisterController

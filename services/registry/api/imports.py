@@ -15,8 +15,8 @@ from litestar.params import Body
 
 from services.registry.imports import Imports
 from services.registry.spreadsheet import Base
-from shared.auth import Principal
-from shared.errors import InvalidInput
+from shared.kernel.errors import InvalidInput
+from shared.kernel.principal import Principal
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 

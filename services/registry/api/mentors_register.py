@@ -11,8 +11,8 @@ from litestar import Controller, Request, post
 from litestar.datastructures import State
 
 from services.wiring import Created, Position
-from shared.auth import Principal
 from shared.dictionaries import SchoolYear
+from shared.kernel.principal import Principal
 
 from .common import Name, registry_of
 

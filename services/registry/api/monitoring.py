@@ -12,8 +12,8 @@ from litestar.datastructures import State
 
 from services.registry.application import Contingent
 from services.wiring import Position
-from shared.auth import Principal
 from shared.dictionaries import SchoolYear
+from shared.kernel.principal import Principal
 
 from .common import Text, registry_of
 

@@ -12,7 +12,7 @@ from litestar.datastructures import State
 
 from services.registry.domain import OrganisationKind, PartnerKind
 from services.wiring import Created, Position
-from shared.auth import Principal
+from shared.kernel.principal import Principal
 
 from .common import Name, Text, registry_of
 

@@ -21,8 +21,8 @@ from services.registry.domain import (
     StaffRole,
 )
 from services.wiring import Created, Position
-from shared.auth import Principal
 from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.kernel.principal import Principal
 
 from .common import Name, Text, registry_of
 

@@ -8,8 +8,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.errors import InvalidInput, RuleViolated
-from shared.eventstore import Actor, TenantAggregate
 from shared.indicators import (
     INDICATORS_BY_CODE,
     SELF_AUDIT_ITEMS,
@@ -19,6 +17,8 @@ from shared.indicators import (
     year_end,
     year_start,
 )
+from shared.kernel.aggregate import Actor, TenantAggregate
+from shared.kernel.errors import InvalidInput, RuleViolated
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "nastavnik:monitoring")
 

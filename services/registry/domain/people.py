@@ -16,9 +16,9 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from shared.dictionaries import MenteeCategory, MentoringForm
-from shared.errors import Conflict, InvalidInput, RuleViolated
-from shared.eventstore import Actor, TenantAggregate
-from shared.personal_data import Sealed
+from shared.kernel.aggregate import Actor, TenantAggregate
+from shared.kernel.errors import Conflict, InvalidInput, RuleViolated
+from shared.kernel.sealed import Sealed
 
 
 class PersonKind(StrEnum):

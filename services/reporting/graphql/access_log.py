@@ -8,8 +8,8 @@ from uuid import UUID
 
 import strawberry
 
-from shared.database import scoped
-from shared.tenancy import Level
+from shared.adapters.database import scoped
+from shared.kernel.scope import Level
 
 from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, paginate

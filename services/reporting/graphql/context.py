@@ -12,9 +12,9 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
-from shared.auth import Principal
-from shared.database import scoped
-from shared.errors import InvalidInput, PermissionDenied
+from shared.adapters.database import scoped
+from shared.kernel.errors import InvalidInput, PermissionDenied
+from shared.kernel.principal import Principal
 
 BatchLoad = Callable[["Reader", list[Any]], Awaitable[Sequence[Any]]]
 Fetch = Callable[..., Awaitable[list[asyncpg.Record]]]

@@ -14,8 +14,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from services.reporting.runner import positions
-from shared.auth import Role
-from shared.errors import InvalidInput
+from shared.kernel.errors import InvalidInput
+from shared.kernel.principal import Role
 
 from .context import ReaderInfo, reader_of
 from .pagination import Connection, PageInfo, connection, decode_position, page_size

@@ -21,9 +21,9 @@ from services.reporting.measures import (
     reference_date,
     targets_of,
 )
-from shared.errors import InvalidInput, NotFound
 from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
-from shared.tenancy import Level, depth, region_of
+from shared.kernel.errors import InvalidInput, NotFound
+from shared.kernel.scope import Level, depth, region_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, paginate

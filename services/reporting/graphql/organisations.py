@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from shared.tenancy import Level as TreeLevel
+from shared.kernel.scope import Level as TreeLevel
 
 from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, paginate

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import strawberry
 
-from shared.errors import InvalidInput
+from shared.kernel.errors import InvalidInput
 
 MAX_PAGE = 200
 Node = TypeVar("Node")

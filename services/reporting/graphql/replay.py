@@ -24,7 +24,7 @@ from services.reporting.replay import (
     ProgrammeFold,
     fold,
 )
-from shared.errors import InvalidInput, NotFound
+from shared.kernel.errors import InvalidInput, NotFound
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .history import HISTORY_READERS

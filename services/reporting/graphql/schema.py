@@ -17,7 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from shared.errors import AppError
+from shared.kernel.errors import AppError
 
 from . import access_log as access_log_q
 from . import attention as attention_q

@@ -10,8 +10,8 @@ from uuid import UUID
 
 import strawberry
 
-from shared.errors import NotFound
 from shared.indicators import SELF_AUDIT_ITEMS, check_school_year
+from shared.kernel.errors import NotFound
 
 from .context import Reader, ReaderInfo, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size

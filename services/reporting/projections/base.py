@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 
 import asyncpg
 
-from shared.keystore import Keyring
-from shared.personal_data import ERASED, Sealed
+from shared.adapters.keystore import Keyring
+from shared.adapters.personal_data import ERASED
+from shared.kernel.sealed import Sealed
 
 
 class Visibility(StrEnum):

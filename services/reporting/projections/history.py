@@ -12,10 +12,10 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
-from shared.eventstore import Actor
-from shared.keystore import Keyring
+from shared.adapters.keystore import Keyring
+from shared.kernel.aggregate import Actor
+from shared.kernel.sealed import Sealed
 from shared.lru import LRU
-from shared.personal_data import Sealed
 
 from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from shared.personal_data import ERASED
+from shared.adapters.personal_data import ERASED
 
 from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 

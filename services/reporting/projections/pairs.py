@@ -7,9 +7,9 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.keystore import Keyring
+from shared.adapters.keystore import Keyring
+from shared.adapters.personal_data import ERASED
 from shared.lru import LRU
-from shared.personal_data import ERASED
 
 from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
 

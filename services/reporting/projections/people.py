@@ -9,7 +9,8 @@ from typing import Any
 
 import asyncpg
 
-from shared.personal_data import ERASED, Sealed
+from shared.adapters.personal_data import ERASED
+from shared.kernel.sealed import Sealed
 
 from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 

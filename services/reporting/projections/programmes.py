@@ -8,7 +8,7 @@ import json
 
 import asyncpg
 
-from shared.personal_data import ERASED
+from shared.adapters.personal_data import ERASED
 
 from .base import Envelope, Handler, Projection, Table, Visibility
 

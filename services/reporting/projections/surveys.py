@@ -10,8 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.keystore import Keyring
-from shared.personal_data import ERASED
+from shared.adapters.keystore import Keyring
+from shared.adapters.personal_data import ERASED
 
 from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 

@@ -12,8 +12,8 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NAMES
-from shared.auth import Role
 from shared.dictionaries import FORM_NAMES
+from shared.kernel.principal import Role
 
 from ..backend import Backend, nodes
 from ..pages import page

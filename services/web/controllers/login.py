@@ -14,9 +14,10 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from services.demo import DEMO_USERS, demo_token
-from shared.auth import Role, decode_token
-from shared.errors import Unauthenticated
-from shared.settings import Settings
+from shared.adapters.auth import decode_token
+from shared.adapters.settings import Settings
+from shared.kernel.errors import Unauthenticated
+from shared.kernel.principal import Role
 
 from ..pages import page
 from ..session import ROLE_NAMES, location, safe_next, sign_in, sign_out, user_of

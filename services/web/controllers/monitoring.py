@@ -11,8 +11,8 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from shared.auth import Role
 from shared.indicators import SELF_AUDIT_ITEMS
+from shared.kernel.principal import Role
 
 from ..backend import Backend, Refused, nodes
 from ..pages import page

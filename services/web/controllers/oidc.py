@@ -9,7 +9,7 @@ import httpx
 from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
 
-from shared.settings import Settings
+from shared.adapters.settings import Settings
 
 from ..oidc import Attempt, OidcError, authorization_url, complete, discover, new_attempt
 from ..session import location, safe_next, sign_in

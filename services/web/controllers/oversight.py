@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from litestar import Request
 
 from services.programs.domain import school_year_of
-from shared.auth import Role
+from shared.kernel.principal import Role
 
 from ..backend import Backend, Refused
 from ..session import WebUser

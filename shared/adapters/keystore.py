@@ -13,16 +13,10 @@ import asyncpg
 from psycopg.sql import SQL
 from psycopg_pool import ConnectionPool
 
-from shared.errors import Conflict
+from shared.adapters.personal_data import MasterKeyMismatch, MasterKeys, new_data_key, seal, unseal
+from shared.kernel.errors import Conflict
+from shared.kernel.sealed import Sealed
 from shared.lru import LRU
-from shared.personal_data import (
-    MasterKeyMismatch,
-    MasterKeys,
-    Sealed,
-    new_data_key,
-    seal,
-    unseal,
-)
 
 KEYS_QUERY = (
     "SELECT subject_id, master_key_id, wrapped_key FROM person_keys WHERE subject_id = ANY(%b)"
@@ -65,8 +59,8 @@ class PendingKeys:
 
 class NewKeys:
     """New data keys, wrapped, inserted by the INSERT of the events that use them (riding rows
-    of `shared.event_recorder`): the keys and the events are stored together or not at all, at
-    no round trip of their own."""
+    of `shared.adapters.event_recorder`): the keys and the events are stored together or not at
+    all, at no round trip of their own."""
 
     def __init__(self, rows: list[tuple[UUID, str, bytes]]) -> None:
         self.rows = rows

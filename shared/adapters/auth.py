@@ -7,8 +7,6 @@ An OIDC provider fits by issuing tokens with the same claims (`role`, `scope`).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from uuid import uuid4
 
@@ -21,50 +19,12 @@ from litestar.middleware import (
 )
 from litestar.types import ASGIApp
 
-from shared.errors import PermissionDenied, Unauthenticated
-from shared.logging import bind_caller
+from shared.adapters.logging import bind_caller
+from shared.adapters.settings import Settings
+from shared.kernel.errors import Unauthenticated
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from shared.lru import LRU
-from shared.settings import Settings
-from shared.tenancy import Scope
-
-
-class Role(StrEnum):
-    OPERATOR = "operator"  # runs the platform: creates regions
-    REGION_OFFICER = "region_officer"
-    INSTITUTE_METHODOLOGIST = "institute_methodologist"
-    MUNICIPALITY_OFFICER = "municipality_officer"
-    SCHOOL_DIRECTOR = "school_director"
-    SCHOOL_COORDINATOR = "school_coordinator"
-    SCHOOL_CURATOR = "school_curator"
-    AUDITOR = "auditor"
-
-
-SCHOOL_STAFF = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR, Role.SCHOOL_CURATOR})
-SCHOOL_MANAGEMENT = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR})
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller."""
-
-    user: str
-    role: Role
-    scope: Scope
-    name: str = ""
-
-    def require(self, allowed: frozenset[Role], action: str) -> None:
-        if self.role not in allowed:
-            raise PermissionDenied(
-                "role_not_allowed", f"Роль «{self.role}» не может {action}", role=str(self.role)
-            )
-
-    def covers(self, tenant: str) -> bool:
-        """Is the target inside the caller's subtree (operators work everywhere)?"""
-        return self.role == Role.OPERATOR or self.scope.covers(tenant)
-
-    def require_scope(self, tenant: str) -> None:
-        if not self.covers(tenant):
-            raise PermissionDenied("out_of_scope", "Объект вне вашей организации")
 
 
 def issue_token(

@@ -1,64 +1,43 @@
 """One error shape for every service: `{"code": ..., "message": ..., "details": {...}}`.
 
-Domain and application code raise the `AppError` subclasses below; they carry no HTTP. The
-handlers at the bottom turn them (and Litestar's own errors) into responses. Messages are read by
+Domain and application code raise the errors of `shared.kernel.errors`, which carry no HTTP. The
+handlers here turn them (and Litestar's own errors) into responses. Messages are read by
 school staff, so they are in Russian; codes are for programs.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from shared.kernel.errors import (
+    AppError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleViolated,
+    Unauthenticated,
+)
 
-class AppError(Exception):
-    status: ClassVar[int] = 422
-
-    def __init__(self, code: str, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
-
-    @property
-    def extensions(self) -> dict[str, Any]:
-        """GraphQL errors carry the same machine-readable code and details as HTTP ones."""
-        return {"code": self.code, "details": self.details}
-
-
-class InvalidInput(AppError):
-    """The payload is well-formed but a value is not acceptable."""
-
-    status = 400
-
-
-class Unauthenticated(AppError):
-    status = 401
+# Each kind of domain error answers with its status; a subclass inherits its kind's.
+_STATUS: dict[type[AppError], int] = {
+    InvalidInput: 400,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RuleViolated: 422,
+}
 
 
-class PermissionDenied(AppError):
-    status = 403
-
-
-class NotFound(AppError):
-    status = 404
-
-
-class Conflict(AppError):
-    """The command clashes with the current state (a duplicate, a concurrent change)."""
-
-    status = 409
-
-
-class RuleViolated(AppError):
-    """A rule of the domain refuses the command (no consent, over capacity, ...)."""
-
-    status = 422
+def status_of(error: AppError) -> int:
+    return next((_STATUS[kind] for kind in type(error).__mro__ if kind in _STATUS), 422)
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -66,7 +45,9 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 
 def app_error_handler(_: Request[Any, Any, Any], error: AppError) -> Response[dict[str, Any]]:
-    return Response(error_body(error.code, error.message, error.details), status_code=error.status)
+    return Response(
+        error_body(error.code, error.message, error.details), status_code=status_of(error)
+    )
 
 
 # msgspec names the field as "... - at `$.a.b`" or "Object missing required field `b`".

@@ -9,7 +9,6 @@ that moves must `register_topic` its old path.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import chain, groupby
 from operator import attrgetter
@@ -25,7 +24,6 @@ from eventsourcing.domain import (
     Aggregate,
     DomainEventProtocol,
     MutableOrImmutableAggregate,
-    event,
 )
 from eventsourcing.persistence import (
     DatetimeAsISO,
@@ -41,47 +39,13 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
-from shared.auth import Principal
-from shared.database import DatabaseAddress
-from shared.errors import Conflict, NotFound
-from shared.event_recorder import Read, Recorder, RidingRows, SideWrite, StoredSnapshot
-from shared.personal_data import Sealed, decode_sealed, encode_sealed
-from shared.snapshots import AggregateState, Snapshotting
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who issued a command, as recorded on its events."""
-
-    user: str
-    role: str
-
-
-def actor_of(principal: Principal) -> Actor:
-    return Actor(user=principal.user, role=str(principal.role))
-
-
-class TenantAggregate(Aggregate):
-    """An aggregate that belongs to one node of the organisation tree."""
-
-    tenant: str
-
-    class Event(Aggregate.Event):
-        tenant: str
-        actor: Actor
-
-    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("tenant", self.tenant)
-        super().trigger_event(event_class, **kwargs)
-
-    def follow_school(self, actor: Actor, school_tenant: str) -> None:
-        """After its school moved to another municipality, the aggregate's path follows it."""
-        if school_tenant != self.tenant:
-            self._moved_with_school(actor=actor, tenant=school_tenant)
-
-    @event("MovedWithSchool")
-    def _moved_with_school(self, actor: Actor, tenant: str) -> None:
-        self.tenant = tenant
+from shared.adapters.database import DatabaseAddress
+from shared.adapters.event_recorder import Read, Recorder, RidingRows, SideWrite, StoredSnapshot
+from shared.adapters.personal_data import decode_sealed, encode_sealed
+from shared.adapters.snapshots import Snapshotting
+from shared.kernel.aggregate import Actor, AggregateState
+from shared.kernel.errors import Conflict, NotFound
+from shared.kernel.sealed import Sealed
 
 
 class _DateAsISO(Transcoding):
@@ -240,7 +204,7 @@ class EventStoreApplication(Application[UUID]):
     """Base of the write services' applications.
 
     Subclasses pin `name`: it names the events table (`<name>_events`), so it must never change.
-    Aggregates named in `snapshot_states` are snapshotted (see `shared.snapshots`).
+    Aggregates named in `snapshot_states` are snapshotted (see `shared.adapters.snapshots`).
     """
 
     name = ""
@@ -337,7 +301,7 @@ class EventStoreApplication(Application[UUID]):
         riding: Sequence[RidingRows] = (),
     ) -> int:
         """Save the aggregates' new events, with any side writes and riding rows and the
-        snapshots due in the same transaction (see `shared.event_recorder`); return the
+        snapshots due in the same transaction (see `shared.adapters.event_recorder`); return the
         position of the last event.
 
         A concurrent change of the same aggregate (optimistic concurrency) becomes a 409.

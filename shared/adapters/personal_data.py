@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -20,20 +19,14 @@ import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from shared.kernel.sealed import Sealed
+
 ERASED = "данные удалены"
 _NONCE_BYTES = 12
 
 
 class MasterKeyMismatch(RuntimeError):
     """The configured master key does not unwrap the stored data keys."""
-
-
-@dataclass(frozen=True)
-class Sealed:
-    """Personal fields of one subject, encrypted with that subject's data key."""
-
-    subject: UUID
-    ciphertext: bytes
 
 
 def master_key_id(master_key: bytes) -> str:

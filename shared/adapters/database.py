@@ -66,7 +66,7 @@ class DatabaseAddress:
         table creation races between processes).
         """
         return {
-            "PERSISTENCE_MODULE": "shared.event_recorder:Factory",
+            "PERSISTENCE_MODULE": "shared.adapters.event_recorder:Factory",
             "POSTGRES_DBNAME": self.database,
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),

@@ -13,8 +13,7 @@ including when an event's upcasting changes what the aggregate makes of old even
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -22,6 +21,8 @@ import structlog
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
+
+from shared.kernel.aggregate import AggregateState
 
 log = structlog.get_logger()
 
@@ -31,14 +32,6 @@ _IDENTITY = frozenset({"_id", "_version", "_pending_events"})
 # A save takes a snapshot of an aggregate when its new events cross a multiple of this many: a
 # load then replays fewer than this many events after the snapshot (plus the last save's).
 SNAPSHOT_EVERY = 10
-
-
-class AggregateState(msgspec.Struct):
-    """An aggregate's attributes, each field named and typed as the attribute is."""
-
-    version: ClassVar[int] = 1
-    _created_on: datetime
-    _modified_on: datetime
 
 
 _encoder = msgspec.msgpack.Encoder(uuid_format="bytes")

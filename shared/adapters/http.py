@@ -10,10 +10,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
-from shared.auth import bearer_middleware
-from shared.errors import EXCEPTION_HANDLERS, error_body
-from shared.logging import request_logging_middleware
-from shared.settings import Settings
+from shared.adapters.auth import bearer_middleware
+from shared.adapters.http_errors import EXCEPTION_HANDLERS, error_body
+from shared.adapters.logging import request_logging_middleware
+from shared.adapters.settings import Settings
 
 PUBLIC_PATHS = ["^/health$", "^/schema"]
 

@@ -1,0 +1,25 @@
+"""What the registry publishes to the other write services: its aggregates, read-only from its
+own event store, so that programs decides on eligibility (school, consent, staff roles) from the
+registry's state and never from the client. Nothing here writes."""
+
+from __future__ import annotations
+
+from shared.adapters.eventstore import EventStoreApplication
+
+from .domain import ConsentKind, Organisation, OrganisationKind, Person, PersonKind, StaffRole
+
+__all__ = [
+    "ConsentKind",
+    "Organisation",
+    "OrganisationKind",
+    "Person",
+    "PersonKind",
+    "RegistryState",
+    "StaffRole",
+]
+
+
+class RegistryState(EventStoreApplication):
+    """Read-only access to the registry's aggregates (same table, same name)."""
+
+    name = "registry"
