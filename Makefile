@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: install run test lint format token setup worker bench clean
+.PHONY: install run test test-unit lint format token setup worker bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,15 @@ run: install
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## The rules' tests alone: no database, seconds.
+test-unit: install
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared services tests bench
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
