@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 
+from services.bootstrap import write_side
 from services.cli import SERVICES, WEB, port_of, start_service, stop_services, wait_healthy
 from services.setup import setup_database
 from shared.adapters.database import (
@@ -32,7 +33,7 @@ from shared.kernel.principal import Role
 
 from . import figures, report
 from .generator import SCHOOL_YEAR, SIZES, Region, SchoolPlan
-from .loader import applications, import_region
+from .loader import import_region
 
 DATABASE = "nastavnik_bench"  # one per size: nastavnik_bench_small, …
 RESULTS = PROJECT_ROOT / "bench" / "results"
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
         stop_services([web, *processes])
     # Issue #10, last: its commands without encryption store plain fields that nothing reads.
     log("cost of per-person encryption, with and without it…")
-    with applications(settings) as apps:
+    with write_side(settings) as apps:
         results["encryption"] = figures.encryption_cost(
             apps,
             region.school(0),

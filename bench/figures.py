@@ -26,6 +26,7 @@ import asyncpg
 import httpx
 import msgspec
 
+from services.bootstrap import WriteSide
 from services.demo import full_name
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind
@@ -41,7 +42,7 @@ from shared.kernel.principal import Principal, Role
 from shared.kernel.sealed import Sealed
 
 from .generator import SchoolPlan
-from .loader import Applications, school_principal
+from .loader import school_principal
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -327,8 +328,9 @@ def plain(subject: UUID, fields: dict[str, Any]) -> Sealed:
 
 
 @contextmanager
-def encryption_off(apps: Applications) -> Iterator[None]:
+def encryption_off(apps: WriteSide) -> Iterator[None]:
     vault = apps.registry.keys
+    assert isinstance(vault, keystore.KeyVault)
     apps.registry.keys = apps.programs.keys = PlainVault(vault.pool, vault.master_keys)
     try:
         yield
@@ -342,7 +344,7 @@ class MixRun:
     to three meetings with both comments, each meeting on the next pair in turn (so commands
     running at the same time never share an aggregate)."""
 
-    apps: Applications
+    apps: WriteSide
     register_in: SchoolPlan
     pairs: list[tuple[Principal, UUID]]
     rng: random.Random = field(default_factory=lambda: random.Random(7))
@@ -365,7 +367,7 @@ ROUND = 40  # commands per round of figure #10: ten registrations, thirty meetin
 
 
 def encryption_cost(
-    apps: Applications,
+    apps: WriteSide,
     register_in: SchoolPlan,
     schools: list[SchoolPlan],
     rounds: int,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from uuid import UUID
 
-from services.cli import registry_for_tools
+from services.bootstrap import WriteSide, write_side
 from services.programs.application import (
     Feedback,
     JournalEntry,
@@ -29,14 +29,10 @@ from services.programs.application import (
     NewMeeting,
     NewPair,
     NewResponse,
-    Programs,
 )
 from services.programs.domain import MeetingFormat, MeetingKind, Stage, default_template_id
-from services.registry.application import NewConsent, NewPerson, Registry
+from services.registry.application import NewConsent, NewPerson
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
-from services.registry.state import RegistryState
-from services.wiring import role_address
-from shared.adapters.database import WRITER_ROLE
 from shared.adapters.keystore import PendingKeys
 from shared.adapters.settings import Settings
 from shared.kernel.aggregate import actor_of
@@ -118,32 +114,6 @@ class StageTimes:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
-class Applications:
-    """Registry and Programs as the services open them, for in-process commands."""
-
-    def __init__(self, registry: Registry, settings: Settings) -> None:
-        self.registry = registry
-        self.state = RegistryState(role_address(settings, WRITER_ROLE))
-        self.programs = Programs(
-            role_address(settings, WRITER_ROLE), keys=registry.keys, registry=self.state
-        )
-        self.programs.publish_default_templates()  # as the programs service does at start
-
-    def close(self) -> None:
-        self.programs.close()
-        self.state.close()
-
-
-@contextmanager
-def applications(settings: Settings) -> Iterator[Applications]:
-    with registry_for_tools(settings) as registry:
-        apps = Applications(registry, settings)
-        try:
-            yield apps
-        finally:
-            apps.close()
-
-
 @dataclass(frozen=True)
 class Task:
     """A share of the import one worker runs: a school's people, pairs and orders (`SETUP`),
@@ -171,7 +141,7 @@ class Loader:
     """A worker's side of the import: runs tasks on the schools it is given, timing only the
     commands (a school's plan is generated before its commands, and kept for its next tasks)."""
 
-    def __init__(self, apps: Applications, region: Region) -> None:
+    def __init__(self, apps: WriteSide, region: Region) -> None:
         self.apps = apps
         self.region = region
         self.plans: dict[int, SchoolPlan] = {}
@@ -344,7 +314,7 @@ def import_region(settings: Settings, region: Region, workers: int) -> Imported:
     meetings and surveys are queued once its setup is done, so a big school's meetings are
     shared out too."""
     imported = Imported()
-    with applications(settings) as apps:
+    with write_side(settings) as apps:
         organisations = Loader(apps, region).organisations()
     imported.add(organisations)
     organisations_worker = imported.workers.pop(organisations.worker)
@@ -373,7 +343,7 @@ _worker: Loader | None = None
 def _open_worker(settings: Settings, size: str, seed: int) -> None:
     global _worker
     resources = ExitStack()
-    apps = resources.enter_context(applications(settings))
+    apps = resources.enter_context(write_side(settings))
     Finalize(resources, resources.close, exitpriority=10)
     _worker = Loader(apps, Region(SIZES[size], seed))
 

@@ -9,11 +9,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from services.reporting.rebuild import rebuild
@@ -27,17 +24,12 @@ from shared.adapters.database import (
     DatabaseAddress,
     connect,
     ensure_database,
-    open_sync_pool,
     start_embedded_server,
 )
-from shared.adapters.keystore import KeyVault
 from shared.adapters.logging import configure_logging
 from shared.adapters.settings import Settings, SettingsError, get_settings
 from shared.kernel.errors import AppError
 from shared.kernel.principal import Role
-
-if TYPE_CHECKING:
-    from services.registry.application import Registry
 
 # The commands' heavier modules (the services, GraphQL, the demo) are imported where they are
 # used: a worker or a rebuild started on a backlog starts in a third of the time without them.
@@ -248,11 +240,15 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "rebuild":
         print(f"rebuilt from {rebuild_projections(settings, args.projections)} event applications")
     elif args.command == "erase-due":
-        with registry_for_tools(settings) as registry:
+        from services.bootstrap import tools_registry
+
+        with tools_registry(settings, admin_address(settings)) as registry:
             erased = registry.erase_due(date.today())
         print(f"erased: {len(erased)}")
     elif args.command == "rotate-keys":
-        with registry_for_tools(settings) as registry:
+        from services.bootstrap import tools_registry
+
+        with tools_registry(settings, admin_address(settings)) as registry:
             print(f"re-wrapped: {registry.keys.rewrap_all()} keys")
     elif args.command == "send-reminders":
         from services.web.reminders import send_reminders_now
@@ -266,27 +262,6 @@ def main(argv: list[str] | None = None) -> None:
             print(person_token(settings, admin_address(settings), args.person_id))
         except AppError as error:
             raise SystemExit(error.message) from None
-
-
-@contextmanager
-def registry_for_tools(settings: Settings) -> Iterator[Registry]:
-    """The registry application for a maintenance command, as the registry service opens it."""
-    from services.registry.application import Registry
-    from services.registry.erasures import ErasureSchedule
-    from services.registry.person_index import PersonIndex
-
-    address = admin_address(settings).as_role(WRITER_ROLE, settings.db_role_password)
-    pool = open_sync_pool(address)
-    keys = KeyVault(pool, master_keys_of(settings))
-    registry = Registry(
-        address, keys=keys, index=PersonIndex(pool, keys), erasures=ErasureSchedule(pool)
-    )
-    try:
-        keys.verify_master_key()
-        yield registry
-    finally:
-        registry.close()
-        pool.close()
 
 
 def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) -> str:

@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 import pytest
 from litestar.testing import AsyncTestClient
 
-from bench.loader import applications
+from services.bootstrap import write_side
 from services.programs.api import create_app as create_programs
 from services.programs.application import Programs
 from services.registry.api import create_app as create_registry
@@ -343,7 +343,7 @@ async def refusal_of(settings: Settings, command: Callable[[Programs], object]) 
     refusal, or None when it was stored."""
 
     def run() -> AppError | None:
-        with applications(settings) as apps:
+        with write_side(settings) as apps:
             try:
                 command(apps.programs)
             except AppError as refused:

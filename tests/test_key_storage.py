@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.cli import registry_for_tools
+from services.bootstrap import tools_registry
 from services.registry.application import NewConsent, NewPerson
 from services.registry.domain import ConsentKind, ParticipantRole, PersonKind
 from shared.adapters.database import DatabaseAddress, connect
@@ -75,7 +75,7 @@ async def test_a_registration_whose_events_cannot_be_stored_leaves_no_key(
     )
 
     def register() -> None:
-        with registry_for_tools(settings) as registry:
+        with tools_registry(settings) as registry:
             registry.register_person(coordinator, clash)
 
     before = await _rows(database)
@@ -97,7 +97,7 @@ async def test_keys_are_fetched_together_and_an_erased_key_is_never_handed_out(
     unknown = uuid4()
 
     def fetch() -> tuple[dict[UUID, bytes | None], str]:
-        with registry_for_tools(settings) as registry:
+        with tools_registry(settings) as registry:
             keys = registry.keys.keys_for([kept, erased, unknown])
             try:
                 registry.keys.sealer([kept, erased]).seal(erased, {"comment": "после удаления"})

@@ -15,7 +15,7 @@ import msgspec
 import structlog
 from openpyxl import load_workbook
 
-from services.cli import registry_for_tools
+from services.bootstrap import tools_registry
 from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
 from services.wiring import master_keys_of
@@ -322,7 +322,7 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
     )
 
     def erase_due() -> list[Any]:
-        with registry_for_tools(settings) as registry:
+        with tools_registry(settings) as registry:
             return registry.erase_due(date.today())
 
     erased = await asyncio.to_thread(erase_due)
@@ -410,11 +410,11 @@ async def test_key_rotation_keeps_everything_readable(
     only_new = msgspec.structs.replace(settings, master_key=new_key)
 
     def rotate(to: Settings) -> int:
-        with registry_for_tools(to) as registry:
+        with tools_registry(to) as registry:
             return registry.keys.rewrap_all()
 
     def key_under(keys: Settings) -> bytes | None:
-        with registry_for_tools(keys) as registry:
+        with tools_registry(keys) as registry:
             return registry.keys.get(survivor)
 
     try:
@@ -441,7 +441,7 @@ async def _fails_to_start(settings: Settings) -> bool:
     """Does a service with these settings refuse to start for the master key?"""
 
     def start() -> None:
-        with registry_for_tools(settings):
+        with tools_registry(settings):
             pass
 
     try:

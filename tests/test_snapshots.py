@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 import structlog
 
-from bench.loader import Applications, applications
+from services.bootstrap import WriteSide, write_side
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import Basis, MeetingFormat, MeetingKind, Pair, PairState
 from shared.adapters.database import DatabaseAddress, connect
@@ -51,12 +51,12 @@ async def snapshots_holding(database: DatabaseAddress, text: str) -> int:
         await connection.close()
 
 
-def in_process(settings: Settings, work: Callable[[Applications], Any]) -> Any:
-    with applications(settings) as apps:
+def in_process(settings: Settings, work: Callable[[WriteSide], Any]) -> Any:
+    with write_side(settings) as apps:
         return work(apps)
 
 
-def loaded_both_ways(apps: Applications, pair_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
+def loaded_both_ways(apps: WriteSide, pair_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
     """The pair as commands load it (from its snapshot), and replayed from all its events."""
     from_snapshot = apps.programs.load(Pair, pair_id, "Пара")
     replayed: Pair = apps.programs.repository.get(pair_id)
@@ -124,7 +124,7 @@ async def test_a_snapshot_of_another_version_is_ignored(
     pair = UUID(await world.pair("s1", programme, mentor, mentee))
     coordinator = Principal("test", Role.SCHOOL_COORDINATOR, Scope(world.paths["s1"]))
 
-    def meetings(apps: Applications, count: int) -> None:
+    def meetings(apps: WriteSide, count: int) -> None:
         for number in range(count):
             apps.programs.record_meeting(
                 coordinator,
@@ -138,7 +138,7 @@ async def test_a_snapshot_of_another_version_is_ignored(
                 ),
             )
 
-    def with_next_version(apps: Applications) -> tuple[dict[str, Any], dict[str, Any], int]:
+    def with_next_version(apps: WriteSide) -> tuple[dict[str, Any], dict[str, Any], int]:
         apps.programs.snapshotting = Snapshotting({Pair: PairStateV2})
         loaded = loaded_both_ways(apps, pair)
         meetings_after = SNAPSHOT_EVERY  # the next save that crosses a multiple takes one

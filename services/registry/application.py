@@ -9,11 +9,11 @@ from uuid import UUID, uuid4
 
 from shared.adapters.event_recorder import SideWrite
 from shared.adapters.eventstore import EventStoreApplication
-from shared.adapters.keystore import KeyVault, PendingKeys
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.indicators import check_school_year
 from shared.kernel.aggregate import actor_of
 from shared.kernel.errors import InvalidInput, RuleViolated
+from shared.kernel.ports import KeyVault, PendingKeys
 from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.kernel.scope import Scope, child_path, region_of
 from shared.kernel.sealed import Sealed

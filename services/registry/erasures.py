@@ -41,3 +41,20 @@ class ErasureSchedule:
                 "SELECT person_id FROM erasure_due WHERE due_on <= %s ORDER BY due_on", (day,)
             ).fetchall()
         return [row[0] for row in rows]
+
+
+class MemoryErasureSchedule(ErasureSchedule):
+    """The schedule in memory, for the registry on `shared.adapters.memory`."""
+
+    def __init__(self) -> None:
+        self.due_on: dict[UUID, date] = {}
+
+    def update(self, person: Person) -> None:
+        due_on = person.erasure_due_on()
+        if due_on is None:
+            self.due_on.pop(person.id, None)
+        else:
+            self.due_on[person.id] = due_on
+
+    def due(self, day: date) -> list[UUID]:
+        return [p for p, due_on in sorted(self.due_on.items(), key=lambda i: i[1]) if due_on <= day]

@@ -17,8 +17,8 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from shared.adapters.keystore import KeyVault
 from shared.kernel.errors import Conflict
+from shared.kernel.ports import KeyVault
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS person_fingerprints (
@@ -33,6 +33,12 @@ CREATE INDEX IF NOT EXISTS person_fingerprints_person ON person_fingerprints (pe
 
 def normalise_name(full_name: str) -> str:
     return " ".join(full_name.casefold().replace("ё", "е").split())
+
+
+def duplicate() -> Conflict:
+    return Conflict(
+        "duplicate_person", "Человек с такими ФИО и датой рождения уже есть в базе этой школы"
+    )
 
 
 class Reservation:
@@ -53,10 +59,7 @@ class Reservation:
             (self.school_id, list(self.entries), list(self.entries.values())),
         )
         if cursor.rowcount != len(self.entries):
-            raise Conflict(
-                "duplicate_person",
-                "Человек с такими ФИО и датой рождения уже есть в базе этой школы",
-            )
+            raise duplicate()
 
 
 class PersonIndex:
@@ -90,3 +93,35 @@ class PersonIndex:
         """An erased person leaves no fingerprint behind."""
         with self.pool.connection() as connection:
             connection.execute("DELETE FROM person_fingerprints WHERE person_id = %s", (person_id,))
+
+
+class MemoryPersonIndex(PersonIndex):
+    """The fingerprints in memory, for the registry on `shared.adapters.memory`."""
+
+    def __init__(self, keys: KeyVault) -> None:
+        self.keys = keys
+        self._school_keys = {}
+        self.entries: dict[tuple[UUID, bytes], UUID] = {}
+
+    def reservation(self, school_id: UUID, entries: dict[bytes, UUID]) -> Any:
+        return _MemoryReservation(self.entries, school_id, entries)
+
+    def taken(self, school_id: UUID, fingerprints: list[bytes]) -> set[bytes]:
+        return {f for f in fingerprints if (school_id, f) in self.entries}
+
+    def forget(self, person_id: UUID) -> None:
+        for entry in [e for e, person in self.entries.items() if person == person_id]:
+            del self.entries[entry]
+
+
+class _MemoryReservation:
+    def __init__(
+        self, table: dict[tuple[UUID, bytes], UUID], school_id: UUID, entries: dict[bytes, UUID]
+    ) -> None:
+        self.table = table
+        self.rows = {(school_id, fingerprint): person for fingerprint, person in entries.items()}
+
+    def apply(self) -> None:
+        if self.rows.keys() & self.table.keys():
+            raise duplicate()
+        self.table.update(self.rows)

@@ -26,6 +26,7 @@ from eventsourcing.domain import (
     MutableOrImmutableAggregate,
 )
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     DatetimeAsISO,
     DecimalAsStr,
     IntegrityError,
@@ -41,6 +42,7 @@ from eventsourcing.persistence import (
 
 from shared.adapters.database import DatabaseAddress
 from shared.adapters.event_recorder import Read, Recorder, RidingRows, SideWrite, StoredSnapshot
+from shared.adapters.memory import Applied, Memory, MemoryRecorder
 from shared.adapters.personal_data import decode_sealed, encode_sealed
 from shared.adapters.snapshots import Snapshotting
 from shared.kernel.aggregate import Actor, AggregateState
@@ -200,6 +202,9 @@ def aggregate_of(
     return aggregate
 
 
+MEMORY_ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
 class EventStoreApplication(Application[UUID]):
     """Base of the write services' applications.
 
@@ -210,10 +215,18 @@ class EventStoreApplication(Application[UUID]):
     name = ""
     snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {}
 
-    def __init__(self, address: DatabaseAddress, pool_size: int = 5) -> None:
+    def __init__(self, address: DatabaseAddress | Memory, pool_size: int = 5) -> None:
+        """On PostgreSQL at `address`, or on an in-memory store (`shared.adapters.memory`)."""
         assert self.name, "an event store application must pin its name"
-        super().__init__(env=address.eventsourcing_env(pool_size))
+        self.memory = address if isinstance(address, Memory) else None
+        env = MEMORY_ENV if isinstance(address, Memory) else address.eventsourcing_env(pool_size)
+        super().__init__(env=env)
         self.snapshotting = Snapshotting(self.snapshot_states)
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        if self.memory is not None:  # the applications on one memory share its tables
+            return self.memory.recorder(self.name)
+        return super().construct_recorder()
 
     def construct_transcoder(self) -> Transcoder:
         return make_transcoder()
@@ -253,7 +266,7 @@ class EventStoreApplication(Application[UUID]):
         `as_created`: each as its first event made it, for a decision on what only the creation
         sets (never to be saved)."""
         recorder = self.recorder
-        assert isinstance(recorder, Recorder)
+        assert isinstance(recorder, Recorder | MemoryRecorder)
         stored, rows = recorder.select_events_of(
             sorted(set(aggregate_ids)),
             reads,
@@ -297,8 +310,8 @@ class EventStoreApplication(Application[UUID]):
     def store(
         self,
         *aggregates: Aggregate,
-        side_writes: Sequence[SideWrite] = (),
-        riding: Sequence[RidingRows] = (),
+        side_writes: Sequence[SideWrite | Applied] = (),
+        riding: Sequence[RidingRows | Applied] = (),
     ) -> int:
         """Save the aggregates' new events, with any side writes and riding rows and the
         snapshots due in the same transaction (see `shared.adapters.event_recorder`); return the
@@ -309,7 +322,7 @@ class EventStoreApplication(Application[UUID]):
         snapshots = self.snapshotting.take_due(aggregates)
         if snapshots:
             recorder = self.recorder
-            assert isinstance(recorder, Recorder)
+            assert isinstance(recorder, Recorder | MemoryRecorder)
             riding = [*riding, recorder.snapshot_rows(snapshots)]
         try:
             recordings = self.save(*aggregates, side_writes=side_writes, riding=riding)

@@ -7,12 +7,11 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 
-from services.registry.state import RegistryState
+from services.bootstrap import close_programs, programs_on
 from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
 from shared.adapters.settings import Settings, get_settings
 
-from ..application import Programs
 from .pairs import PairController
 from .programmes import ProgrammeController
 from .recognition import RecognitionController
@@ -27,15 +26,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         keys = resources.open()
-        registry = RegistryState(resources.address)
-        programs = Programs(resources.address, keys=keys, registry=registry)
-        programs.publish_default_templates()
+        programs = programs_on(resources.address, keys)
         app.state.programs = programs
         try:
             yield
         finally:
-            programs.close()
-            registry.close()
+            close_programs(programs)
             resources.close()
 
     return create_service_app(

@@ -11,11 +11,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from services.registry.state import ConsentKind, Organisation, Person, RegistryState
+from services.registry.state import ConsentKind, Organisation, Person
 from shared.adapters.eventstore import EventStoreApplication
-from shared.adapters.keystore import KeyVault, Sealer
 from shared.kernel.aggregate import AggregateState, TenantAggregate, actor_of
 from shared.kernel.errors import AppError, NotFound, PermissionDenied, RuleViolated
+from shared.kernel.ports import AggregateStore, KeyVault, Sealer
 from shared.kernel.principal import Principal
 from shared.kernel.sealed import Sealed
 from shared.lru import LRU
@@ -31,7 +31,7 @@ class ProgramsBase(EventStoreApplication):
     # A pair replays every meeting and feedback (30 a school year and more): snapshotted.
     snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {Pair: PairState}
 
-    def __init__(self, *args: Any, keys: KeyVault, registry: RegistryState, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, keys: KeyVault, registry: AggregateStore, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
         self.registry = registry

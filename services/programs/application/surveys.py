@@ -11,10 +11,10 @@ from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError
 
-from shared.adapters.keystore import Sealer
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor, actor_of
 from shared.kernel.errors import NotFound, RuleViolated
+from shared.kernel.ports import Sealer
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 

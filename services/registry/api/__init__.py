@@ -7,10 +7,8 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 
-from services.registry.application import Registry
-from services.registry.erasures import ErasureSchedule
+from services.bootstrap import registry_on
 from services.registry.imports import Imports
-from services.registry.person_index import PersonIndex
 from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
 from shared.adapters.settings import Settings, get_settings
@@ -30,12 +28,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         keys = resources.open()
         assert resources.pool is not None
-        registry = Registry(
-            resources.address,
-            keys=keys,
-            index=PersonIndex(resources.pool, keys),
-            erasures=ErasureSchedule(resources.pool),
-        )
+        registry = registry_on(resources.address, resources.pool, keys)
         app.state.registry = registry
         app.state.imports = Imports(resources.pool, registry)
         app.state.import_tasks = set()

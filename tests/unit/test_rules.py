@@ -1,0 +1,187 @@
+"""Rules of registry and programs, run on the in-memory store: what is refused, with which code,
+and that a refused command stores nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+
+from services.programs.domain import MeetingFormat, MeetingKind, Pair
+from services.registry.domain import ParticipantRole
+from shared.dictionaries import MentoringForm
+from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import AppError, Conflict, PermissionDenied
+from shared.kernel.principal import Role
+
+from .conftest import TODAY, School, meeting
+
+
+def stored(school: School) -> tuple[int, int]:
+    """How many events each store holds."""
+    return (
+        school.registry.recorder.max_notification_id() or 0,
+        school.programs.recorder.max_notification_id() or 0,
+    )
+
+
+def refusal(school: School, command: object, *args: object) -> str:
+    """The code of a refused command, checking that it stored nothing."""
+    before = stored(school)
+    with pytest.raises(AppError) as refused:
+        command(*args)  # type: ignore[operator]
+    assert stored(school) == before
+    return refused.value.code
+
+
+def working_pair(school: School) -> UUID:
+    programme = school.programs.open_programme(
+        school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
+    )[0]
+    mentor = school.mentor("Наставник Встреч")
+    mentee = school.person("Ученик Встреч")
+    pair = school.programs.form_pair(
+        school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, [mentee]
+    )[0]
+    school.programs.approve_pairs(
+        school.staff(Role.SCHOOL_DIRECTOR), programme.id, "1-н", TODAY, [pair.id]
+    )
+    return pair.id
+
+
+def test_a_group_counts_every_mentee_against_the_mentors_capacity(school: School) -> None:
+    programme = school.programs.open_programme(
+        school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
+    )[0]
+    mentor = school.person("Наставник Группы", ParticipantRole.MENTOR, capacity=2)
+    mentees = [school.person(f"Ученик {n}") for n in range(3)]
+
+    def form(ids: list[UUID]) -> Pair:
+        return school.programs.form_pair(
+            school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, ids
+        )[0]
+
+    over = refusal(school, form, mentees)
+    twice = refusal(school, form, [mentees[0]] * 2)
+    formed = form(mentees[:2])
+    full = refusal(school, form, [mentees[2]])
+    school.programs.dissolve_pair(school.staff(), formed.id, "пересмотр подбора")
+    form([mentees[2]])
+
+    assert (over, twice, full) == ("mentor_at_capacity", "repeated_mentee", "mentor_at_capacity")
+
+
+def test_a_pair_needs_its_peoples_consent_and_school(school: School) -> None:
+    programme = school.programs.open_programme(
+        school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
+    )[0]
+    mentor = school.person("Наставник", ParticipantRole.MENTOR)
+    without_consent = school.person("Ученик без согласия", consent=False)
+    elsewhere = school.person("Ученик другой школы", other=True)
+
+    def form(mentee: UUID) -> object:
+        return school.programs.form_pair(
+            school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, [mentee]
+        )
+
+    assert refusal(school, form, without_consent) == "consent_missing"
+    assert refusal(school, form, elsewhere) == "other_school"
+
+
+def test_meetings_follow_the_standard_sequence(school: School) -> None:
+    pair = working_pair(school)
+
+    def record(new: object) -> object:
+        return school.programs.record_meeting(school.staff(Role.SCHOOL_CURATOR), pair, new)  # type: ignore[arg-type]
+
+    first_regular = refusal(school, record, meeting(MeetingKind.REGULAR))
+    record(meeting())
+    second_introduction = refusal(school, record, meeting())
+    future = refusal(school, record, meeting(MeetingKind.REGULAR, held_on=TODAY + timedelta(1)))
+
+    assert (first_regular, second_introduction) == ("meeting_out_of_sequence",) * 2
+    assert future == "meeting_in_future"
+
+
+def test_the_same_person_twice_in_one_school_is_refused(school: School) -> None:
+    school.person("Петров Пётр Петрович")
+
+    duplicate = refusal(school, school.person, "  петров пётр  Петрович ")
+    school.person("Петров Пётр Петрович", other=True)
+
+    assert duplicate == "duplicate_person"
+
+
+def test_staff_of_another_school_cannot_touch_the_pair(school: School) -> None:
+    pair = working_pair(school)
+    stranger = school.staff(Role.SCHOOL_CURATOR, other=True)
+
+    with pytest.raises(PermissionDenied) as refused:
+        school.programs.record_meeting(stranger, pair, meeting())
+
+    assert refused.value.code == "out_of_scope"
+
+
+def test_two_curators_changing_the_same_pair_at_once_one_gets_a_conflict(school: School) -> None:
+    pair_id = working_pair(school)
+    curator = school.staff(Role.SCHOOL_CURATOR)
+    first = school.programs.load(Pair, pair_id, "Пара")
+    second = school.programs.load(Pair, pair_id, "Пара")
+    for copy in (first, second):
+        copy.record_meeting(
+            actor_of(curator),
+            meeting_id=UUID(int=copy.version),
+            kind=MeetingKind.INTRODUCTION,
+            held_on=TODAY,
+            duration_minutes=30,
+            meeting_format=MeetingFormat.ONLINE,
+            topic="",
+            mentor_rating=None,
+            mentor_comment=None,
+            mentee_rating=None,
+            mentee_comment=None,
+            today=TODAY,
+        )
+
+    school.programs.store(first)
+    with pytest.raises(Conflict) as lost:
+        school.programs.store(second)
+
+    assert lost.value.code == "concurrent_change"
+
+
+def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(school: School) -> None:
+    pair_id = working_pair(school)
+    curator = school.staff(Role.SCHOOL_CURATOR)
+    kinds = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
+    for kind in [*kinds, *[MeetingKind.REGULAR] * 9]:
+        school.programs.record_meeting(curator, pair_id, meeting(kind))
+
+    from_snapshot = school.programs.load(Pair, pair_id, "Пара")
+    replayed: Pair = school.programs.repository.get(pair_id)
+
+    assert pair_id in school.programs.recorder.snapshots  # type: ignore[attr-defined]
+    assert vars(from_snapshot) == vars(replayed)
+
+
+def test_an_erased_person_keeps_no_key_and_takes_part_in_nothing(school: School) -> None:
+    programme = school.programs.open_programme(
+        school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
+    )[0]
+    mentor = school.person("Наставник", ParticipantRole.MENTOR)
+    person = school.person("Сидоров Сидор")
+
+    school.registry.erase_person(school.staff(Role.SCHOOL_DIRECTOR), person, "отзыв согласия")
+    code = refusal(
+        school,
+        school.programs.form_pair,
+        school.staff(),
+        programme.id,
+        MentoringForm.TEACHER_STUDENT,
+        mentor,
+        [person],
+    )
+
+    assert school.registry.keys.get(person) is None
+    assert code == "person_erased"
