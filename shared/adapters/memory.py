@@ -39,8 +39,10 @@ class Memory:
         self.keys: dict[UUID, tuple[str, bytes]] = {}
 
     def recorder(self, name: str) -> MemoryRecorder:
+        """The events of the application of that name (case-insensitive, as the names of the
+        PostgreSQL tables are)."""
         with self.lock:
-            return self.recorders.setdefault(name, MemoryRecorder(self))
+            return self.recorders.setdefault(name.lower(), MemoryRecorder(self))
 
     def rows_of(self, read: Any) -> list[tuple[Any, ...]]:
         """The rows a read sent with the aggregates' would return (a read of keys is the only

@@ -113,6 +113,18 @@ def test_the_same_person_twice_in_one_school_is_refused(school: School) -> None:
     assert duplicate == "duplicate_person"
 
 
+def test_a_role_the_command_does_not_allow_is_refused_with_the_action_named(
+    school: School,
+) -> None:
+    pair = working_pair(school)
+
+    with pytest.raises(PermissionDenied) as refused:
+        school.programs.record_meeting(school.staff(Role.AUDITOR), pair, meeting())
+
+    assert refused.value.code == "role_not_allowed"
+    assert "записывать встречи" in refused.value.message
+
+
 def test_staff_of_another_school_cannot_touch_the_pair(school: School) -> None:
     pair = working_pair(school)
     stranger = school.staff(Role.SCHOOL_CURATOR, other=True)

@@ -13,10 +13,10 @@ from eventsourcing.domain import Aggregate
 
 from services.registry.state import ConsentKind, Organisation, Person
 from shared.adapters.eventstore import EventStoreApplication
-from shared.kernel.aggregate import AggregateState, TenantAggregate, actor_of
+from shared.kernel.aggregate import AggregateState, TenantAggregate
+from shared.kernel.command import Caller
 from shared.kernel.errors import AppError, NotFound, PermissionDenied, RuleViolated
 from shared.kernel.ports import AggregateStore, KeyVault, Sealer
-from shared.kernel.principal import Principal
 from shared.kernel.sealed import Sealed
 from shared.lru import LRU
 
@@ -38,15 +38,12 @@ class ProgramsBase(EventStoreApplication):
         self._programme_schools: LRU[UUID, UUID] = LRU(PROGRAMME_SCHOOLS)
         self._programme_schools_lock = Lock()
 
-    def _in_school(self, principal: Principal, aggregate: TenantAggregate, school_id: UUID) -> None:
-        """Check the caller against the school's current place in the tree; after the school
-        moved to another municipality, the aggregate's path follows it first."""
-        school = self.registry.load(Organisation, school_id, "Школа")
-        follow_school(principal, aggregate, school)
+    def _in_school(self, caller: Caller, aggregate: TenantAggregate, school_id: UUID) -> None:
+        caller.in_school(aggregate, self.registry.load(Organisation, school_id, "Школа").tenant)
 
-    def _programme(self, principal: Principal, programme_id: UUID) -> Programme:
+    def _programme(self, caller: Caller, programme_id: UUID) -> Programme:
         programme = self.load(Programme, programme_id, "Программа")
-        self._in_school(principal, programme, programme.school_id)
+        self._in_school(caller, programme, programme.school_id)
         return programme
 
     def _school_of_programme(self, programme_id: UUID) -> UUID:
@@ -60,10 +57,10 @@ class ProgramsBase(EventStoreApplication):
                 self._programme_schools.put(programme_id, school_id)
         return school_id
 
-    def _pair_in_school(self, principal: Principal, pair_id: UUID) -> tuple[Pair, Programme]:
+    def _pair_in_school(self, caller: Caller, pair_id: UUID) -> tuple[Pair, Programme]:
         pair = self.load(Pair, pair_id, "Пара")
         programme = self.load(Programme, pair.programme_id, "Программа")
-        self._in_school(principal, pair, programme.school_id)
+        self._in_school(caller, pair, programme.school_id)
         return pair, programme
 
     def _participant(self, school_id: UUID, person_id: UUID, what: str, day: date) -> Person:
@@ -123,11 +120,6 @@ def school_of(found: dict[UUID, Any], school_id: UUID) -> Organisation:
     if not isinstance(school, Organisation):
         raise NotFound("not_found", "Школа не найден(а)", id=str(school_id))
     return school
-
-
-def follow_school(principal: Principal, aggregate: TenantAggregate, school: Organisation) -> None:
-    principal.require_scope(school.tenant)
-    aggregate.follow_school(actor_of(principal), school.tenant)
 
 
 Item = TypeVar("Item")

@@ -12,7 +12,8 @@ from uuid import UUID, uuid4
 from services.registry.state import ConsentKind, PersonKind
 from shared.adapters.eventstore import aggregate_of
 from shared.dictionaries import MentoringForm
-from shared.kernel.aggregate import Actor, actor_of
+from shared.kernel.aggregate import Actor
+from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import AppError, InvalidInput, NotFound, RuleViolated
 from shared.kernel.ports import Sealer
 from shared.kernel.principal import Principal, Role
@@ -30,7 +31,7 @@ from ..domain import (
     Programme,
     Side,
 )
-from .base import Batch, ProgramsBase, follow_school, participant, school_of
+from .base import Batch, ProgramsBase, participant, school_of
 from .programmes import CURATORS
 
 DIRECTORS = frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR})
@@ -106,23 +107,23 @@ class PairCommands(ProgramsBase):
         pairs, position = self.form_pairs(principal, programme_id, [new])
         return pairs[0], position
 
+    @allowed(CURATORS, "формировать пары")
     def form_pairs(
-        self, principal: Principal, programme_id: UUID, new_pairs: Sequence[NewPair]
+        self, caller: Caller, programme_id: UUID, new_pairs: Sequence[NewPair]
     ) -> tuple[list[Pair], int]:
         """Pairs and groups of one programme at once (e.g. the whole assignment matching
         suggests), all or none (`Batch`): each checked as one pair is, a mentor's free places
         counted across the batch. The school and the people are read in one query, the
         mentors' loads in another, and everything is saved together."""
-        principal.require(CURATORS, "формировать пары")
         programme = self.load(Programme, programme_id, "Программа")
         people = {p for new in new_pairs for p in (new.mentor_id, *new.mentee_ids)}
         found, _ = self._registry([programme.school_id, *people])
         school = school_of(found, programme.school_id)
-        follow_school(principal, programme, school)
-        actor = actor_of(principal)
+        caller.in_school(programme, school.tenant)
+        actor = caller.actor
         loads = self._mentor_loads(programme.tenant, actor, {n.mentor_id for n in new_pairs})
         for load in loads.values():
-            follow_school(principal, load, school)
+            caller.in_school(load, school.tenant)
         today = date.today()
         batch = Batch(new_pairs)
         pairs = batch.each(
@@ -166,19 +167,20 @@ class PairCommands(ProgramsBase):
         load.assign(actor, pair.id, len(new.mentee_ids), mentor.mentor_capacity)
         return pair
 
-    def dissolve_pair(self, principal: Principal, pair_id: UUID, reason: str) -> int:
+    @allowed(CURATORS, "расформировывать пары")
+    def dissolve_pair(self, caller: Caller, pair_id: UUID, reason: str) -> int:
         """The curator withdraws a proposed pair (the mentor's places are freed)."""
-        principal.require(CURATORS, "расформировывать пары")
-        pair, programme = self._pair_in_school(principal, pair_id)
-        actor = actor_of(principal)
+        pair, programme = self._pair_in_school(caller, pair_id)
+        actor = caller.actor
         pair.dissolve(actor, self._seal(pair.mentor_id, {"reason": reason}))
         load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
         load.release(actor, pair.id)
         return self.store(pair, load)
 
+    @allowed(DIRECTORS, "утверждать пары (это приказ директора)")
     def approve_pairs(
         self,
-        principal: Principal,
+        caller: Caller,
         programme_id: UUID,
         number: str,
         order_date: date,
@@ -186,21 +188,20 @@ class PairCommands(ProgramsBase):
     ) -> tuple[UUID, int]:
         """The director's order approving pairs; consents are checked again against the
         registry, and a teacher mentor needs the written consent to the extra duty."""
-        principal.require(DIRECTORS, "утверждать пары (это приказ директора)")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         PairsOrder.check_list(pair_ids)
         # Every pair, then every member, in one query each; checked pair by pair.
         found, _ = self.find_many(pair_ids)
         members = [pair for pair in found.values() if isinstance(pair, Pair)]
         people, _ = self._registry(person for pair in members for person in pair.people)
         pairs = [
-            self._approvable(principal, programme, found.get(pair_id), pair_id, people, order_date)
+            self._approvable(caller, programme, found.get(pair_id), pair_id, people, order_date)
             for pair_id in pair_ids
         ]
         order = PairsOrder(
             id=uuid4(),
             tenant=programme.tenant,
-            actor=actor_of(principal),
+            actor=caller.actor,
             school_id=programme.school_id,
             programme_id=programme.id,
             number=number,
@@ -208,12 +209,12 @@ class PairCommands(ProgramsBase):
             pair_ids=pair_ids,
         )
         for pair in pairs:
-            pair.approve(actor_of(principal), order.id, number, order_date)
+            pair.approve(caller.actor, order.id, number, order_date)
         return order.id, self.store(programme, order, *pairs)
 
     def _approvable(
         self,
-        principal: Principal,
+        caller: Caller,
         programme: Programme,
         pair: Any,
         pair_id: UUID,
@@ -226,7 +227,7 @@ class PairCommands(ProgramsBase):
             raise RuleViolated(
                 "pair_of_other_programme", "Пара из другой программы", pair_id=str(pair_id)
             )
-        pair.follow_school(actor_of(principal), programme.tenant)
+        pair.follow_school(caller.actor, programme.tenant)
         school_id = programme.school_id
         mentor = participant(people, school_id, pair.mentor_id, "Наставник", order_date)
         for mentee_id in pair.mentee_ids:
@@ -242,40 +243,40 @@ class PairCommands(ProgramsBase):
             )
         return pair
 
+    @allowed(CURATORS, "составлять планы пар")
     def draw_up_plan(
         self,
-        principal: Principal,
+        caller: Caller,
         pair_id: UUID,
         starts_on: date,
         ends_on: date,
         goals: list[str],
         tasks: list[tuple[str, date]],
     ) -> int:
-        principal.require(CURATORS, "составлять планы пар")
-        pair, _ = self._pair_in_school(principal, pair_id)
+        pair, _ = self._pair_in_school(caller, pair_id)
         plan_tasks = [PlanTask(id=uuid4(), title=title, due_on=due) for title, due in tasks]
-        pair.draw_up_plan(actor_of(principal), starts_on, ends_on, goals, plan_tasks)
+        pair.draw_up_plan(caller.actor, starts_on, ends_on, goals, plan_tasks)
         return self.store(pair)
 
+    @allowed(CURATORS, "отмечать задачи плана")
     def complete_task(
-        self, principal: Principal, pair_id: UUID, task_id: UUID, completed_on: date
+        self, caller: Caller, pair_id: UUID, task_id: UUID, completed_on: date
     ) -> int:
-        principal.require(CURATORS, "отмечать задачи плана")
-        pair, _ = self._pair_in_school(principal, pair_id)
-        pair.complete_task(actor_of(principal), task_id, completed_on)
+        pair, _ = self._pair_in_school(caller, pair_id)
+        pair.complete_task(caller.actor, task_id, completed_on)
         return self.store(pair)
 
+    @allowed(CURATORS, "записывать встречи")
     def record_meeting(
-        self, principal: Principal, pair_id: UUID, meeting: NewMeeting
+        self, caller: Caller, pair_id: UUID, meeting: NewMeeting
     ) -> tuple[UUID, int]:
-        principal.require(CURATORS, "записывать встречи")
         pair = self.load(Pair, pair_id, "Пара")
         school_id = self._school_of_programme(pair.programme_id)
         # The school, the members and the keys of the comments' authors in one round trip.
         found, sealer = self._registry([school_id, *pair.people], authors=_authors(pair, meeting))
-        follow_school(principal, pair, school_of(found, school_id))
+        caller.in_school(pair, school_of(found, school_id).tenant)
         meeting_id = self._record_checked(
-            actor_of(principal),
+            caller.actor,
             pair,
             meeting,
             lambda: self._check_people(pair, school_id, found),
@@ -283,13 +284,13 @@ class PairCommands(ProgramsBase):
         )
         return meeting_id, self.store(pair)
 
-    def record_meetings(self, principal: Principal, entries: Sequence[JournalEntry]) -> int:
+    @allowed(CURATORS, "записывать встречи")
+    def record_meetings(self, caller: Caller, entries: Sequence[JournalEntry]) -> int:
         """Meetings of many pairs and groups at once (e.g. a school's paper journal typed in),
         with the group members' feedback, all or none (`Batch`): each checked as
         `record_meeting` and `give_feedback` check one. The pairs are read in one query, their
         programmes in another, the schools, the members and the comments' authors' keys in a
         third; everything is saved together."""
-        principal.require(CURATORS, "записывать встречи")
         pairs, _ = self.find_many({entry.pair_id for entry in entries})
         known = [pair for pair in pairs.values() if isinstance(pair, Pair)]
         programmes, _ = self.find_many({pair.programme_id for pair in known})
@@ -303,7 +304,7 @@ class PairCommands(ProgramsBase):
                 for author in _authors(pair, entry.meeting, entry.members)
             ],
         )
-        actor = actor_of(principal)
+        actor = caller.actor
         followed: dict[UUID, Pair] = {}
         # A pair's members are checked once: the batch's reads and day are the same for each of
         # its meetings, and so is the answer.
@@ -323,7 +324,7 @@ class PairCommands(ProgramsBase):
             pair = aggregate_of(pairs, Pair, entry.pair_id, "Пара")
             programme = aggregate_of(programmes, Programme, pair.programme_id, "Программа")
             if pair.id not in followed:
-                follow_school(principal, pair, school_of(found, programme.school_id))
+                caller.in_school(pair, school_of(found, programme.school_id).tenant)
                 followed[pair.id] = pair
             meeting_id = self._record_checked(
                 actor, pair, entry.meeting, lambda: check_members(pair, programme), sealer
@@ -336,28 +337,28 @@ class PairCommands(ProgramsBase):
         batch.accept()
         return self.store(*followed.values())
 
+    @allowed(CURATORS, "записывать отзывы о встречах")
     def give_feedback(
         self,
-        principal: Principal,
+        caller: Caller,
         pair_id: UUID,
         meeting_id: UUID,
         author_id: UUID,
         feedback: Feedback,
     ) -> int:
         """A participant's rating and comment on a meeting, given after it."""
-        principal.require(CURATORS, "записывать отзывы о встречах")
-        pair, programme = self._pair_in_school(principal, pair_id)
+        pair, programme = self._pair_in_school(caller, pair_id)
         found, sealer = self._registry([author_id], authors=[author_id])
         member = MemberFeedback(author_id, feedback)
-        self._feedback(actor_of(principal), pair, programme, meeting_id, member, found, sealer)
+        self._feedback(caller.actor, pair, programme, meeting_id, member, found, sealer)
         return self.store(pair)
 
-    def end_pair(self, principal: Principal, pair_id: UUID, ending: Ending) -> int:
+    @allowed(CURATORS, "завершать работу пар")
+    def end_pair(self, caller: Caller, pair_id: UUID, ending: Ending) -> int:
         """Completed, or ended early by either side with a reason; the mentor's places free up.
         The summary is sealed with the key of the side that ended it (the mentee's otherwise)."""
-        principal.require(CURATORS, "завершать работу пар")
-        pair, programme = self._pair_in_school(principal, pair_id)
-        actor = actor_of(principal)
+        pair, programme = self._pair_in_school(caller, pair_id)
+        actor = caller.actor
         author = pair.mentor_id if ending.initiator == Side.MENTOR else pair.mentee_ids[0]
         pair.end(
             actor,

@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 
 from services.registry.state import Organisation, OrganisationKind, StaffRole
 from shared.dictionaries import FORM_NAMES, MentoringForm
-from shared.kernel.aggregate import actor_of
+from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
-from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
+from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Role
 
 from ..domain import Programme, Stage
 from .base import ProgramsBase
@@ -20,26 +20,26 @@ CURATORS = SCHOOL_STAFF | {Role.OPERATOR}
 
 
 class ProgrammeCommands(ProgramsBase):
+    @allowed(PROGRAMME_MANAGERS, "открывать программы")
     def open_programme(
         self,
-        principal: Principal,
+        caller: Caller,
         school_id: UUID,
         school_year: str,
         title: str,
         forms: list[MentoringForm],
         programme_id: UUID | None = None,
     ) -> tuple[Programme, int]:
-        principal.require(PROGRAMME_MANAGERS, "открывать программы")
         school = self.registry.load(Organisation, school_id, "Школа")
         if school.kind != OrganisationKind.SCHOOL:
             raise InvalidInput("not_a_school", "Указанная организация не школа")
-        principal.require_scope(school.tenant)
+        caller.require_scope(school.tenant)
         if not forms:
             raise InvalidInput("no_forms", "Укажите хотя бы одну форму наставничества")
         programme = Programme(
             id=programme_id or uuid4(),
             tenant=school.tenant,
-            actor=actor_of(principal),
+            actor=caller.actor,
             school_id=school_id,
             school_year=school_year,
             title=title,
@@ -47,9 +47,10 @@ class ProgrammeCommands(ProgramsBase):
         )
         return programme, self.store(programme)
 
+    @allowed(PROGRAMME_MANAGERS, "описывать программу")
     def describe_programme(
         self,
-        principal: Principal,
+        caller: Caller,
         programme_id: UUID,
         starts_on: date,
         ends_on: date,
@@ -57,8 +58,7 @@ class ProgrammeCommands(ProgramsBase):
         curators: dict[MentoringForm, UUID],
     ) -> int:
         """Duration, goals and the curator of each form (a staff member of the school)."""
-        principal.require(PROGRAMME_MANAGERS, "описывать программу")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         for form, curator in curators.items():
             person = self._participant(programme.school_id, curator, "Куратор", starts_on)
             if form not in person.staff_roles.get(StaffRole.CURATOR, []):
@@ -68,33 +68,33 @@ class ProgrammeCommands(ProgramsBase):
                     person_id=str(curator),
                     form=str(form),
                 )
-        programme.describe(actor_of(principal), starts_on, ends_on, goals, curators)
+        programme.describe(caller.actor, starts_on, ends_on, goals, curators)
         return self.store(programme)
 
-    def move_to_stage(self, principal: Principal, programme_id: UUID, stage: Stage) -> int:
-        principal.require(PROGRAMME_MANAGERS, "менять этап программы")
-        programme = self._programme(principal, programme_id)
-        programme.move_to_stage(actor_of(principal), stage)
+    @allowed(PROGRAMME_MANAGERS, "менять этап программы")
+    def move_to_stage(self, caller: Caller, programme_id: UUID, stage: Stage) -> int:
+        programme = self._programme(caller, programme_id)
+        programme.move_to_stage(caller.actor, stage)
         return self.store(programme)
 
-    def set_meeting_rule(self, principal: Principal, programme_id: UUID, every_days: int) -> int:
-        principal.require(PROGRAMME_MANAGERS, "менять правило частоты встреч")
-        programme = self._programme(principal, programme_id)
-        programme.set_meeting_rule(actor_of(principal), every_days)
+    @allowed(PROGRAMME_MANAGERS, "менять правило частоты встреч")
+    def set_meeting_rule(self, caller: Caller, programme_id: UUID, every_days: int) -> int:
+        programme = self._programme(caller, programme_id)
+        programme.set_meeting_rule(caller.actor, every_days)
         return self.store(programme)
 
+    @allowed(CURATORS, "отклонять предложения подбора")
     def reject_suggestion(
         self,
-        principal: Principal,
+        caller: Caller,
         programme_id: UUID,
         mentee_id: UUID,
         mentor_id: UUID,
         reason: str,
     ) -> int:
-        principal.require(CURATORS, "отклонять предложения подбора")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         for person, what in ((mentee_id, "Наставляемый"), (mentor_id, "Наставник")):
             self._participant(programme.school_id, person, what, date.today())
         sealed = self._seal(mentee_id, {"reason": reason})
-        programme.reject_suggestion(actor_of(principal), mentee_id, mentor_id, sealed)
+        programme.reject_suggestion(caller.actor, mentee_id, mentor_id, sealed)
         return self.store(programme)

@@ -6,9 +6,9 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from shared.dictionaries import MentoringForm
-from shared.kernel.aggregate import actor_of
+from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import RuleViolated
-from shared.kernel.principal import Principal, Role
+from shared.kernel.principal import Role
 
 from ..domain import AwardResult, Candidacy, Nomination, PracticeCase
 from .base import ProgramsBase
@@ -21,22 +21,22 @@ JURIES = frozenset(
 
 
 class RecognitionCommands(ProgramsBase):
+    @allowed(PROGRAMME_MANAGERS, "предлагать практики")
     def propose_case(
         self,
-        principal: Principal,
+        caller: Caller,
         programme_id: UUID,
         form: MentoringForm,
         title: str,
         summary: str,
         results: str,
     ) -> tuple[UUID, int]:
-        principal.require(PROGRAMME_MANAGERS, "предлагать практики")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         programme.check_runs(form)
         case = PracticeCase(
             id=uuid4(),
             tenant=programme.tenant,
-            actor=actor_of(principal),
+            actor=caller.actor,
             school_id=programme.school_id,
             programme_id=programme_id,
             form=form,
@@ -46,33 +46,33 @@ class RecognitionCommands(ProgramsBase):
         )
         return case.id, self.store(case)
 
-    def publish_case(self, principal: Principal, case_id: UUID, published_on: date) -> int:
+    @allowed(INSTITUTE, "публиковать практики в региональной базе")
+    def publish_case(self, caller: Caller, case_id: UUID, published_on: date) -> int:
         """The institute publishes a case in the region's base of best practices."""
-        principal.require(INSTITUTE, "публиковать практики в региональной базе")
         case = self.load(PracticeCase, case_id, "Практика")
-        principal.require_scope(case.tenant)
-        case.publish(actor_of(principal), published_on)
+        caller.require_scope(case.tenant)
+        case.publish(caller.actor, published_on)
         return self.store(case)
 
+    @allowed(PROGRAMME_MANAGERS, "выдвигать на конкурсы")
     def nominate(
         self,
-        principal: Principal,
+        caller: Caller,
         programme_id: UUID,
         nomination: Nomination,
         mentor_id: UUID,
         pair_id: UUID | None = None,
     ) -> tuple[UUID, int]:
-        principal.require(PROGRAMME_MANAGERS, "выдвигать на конкурсы")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         self._participant(programme.school_id, mentor_id, "Наставник", date.today())
         if pair_id is not None:
-            pair, _ = self._pair_in_school(principal, pair_id)
+            pair, _ = self._pair_in_school(caller, pair_id)
             if pair.mentor_id != mentor_id:
                 raise RuleViolated("not_a_member", "Наставник не из этой пары")
         candidacy = Candidacy(
             id=uuid4(),
             tenant=programme.tenant,
-            actor=actor_of(principal),
+            actor=caller.actor,
             school_id=programme.school_id,
             nomination=nomination,
             school_year=programme.school_year,
@@ -81,14 +81,12 @@ class RecognitionCommands(ProgramsBase):
         )
         return candidacy.id, self.store(candidacy)
 
+    @allowed(JURIES, "подводить итоги конкурсов")
     def decide_candidacy(
-        self, principal: Principal, candidacy_id: UUID, result: AwardResult, decided_on: date
+        self, caller: Caller, candidacy_id: UUID, result: AwardResult, decided_on: date
     ) -> int:
         """The result, decided by the school, the municipality or the region running the contest."""
-        principal.require(JURIES, "подводить итоги конкурсов")
         candidacy = self.load(Candidacy, candidacy_id, "Кандидатура")
-        principal.require_scope(candidacy.tenant)
-        candidacy.decide(
-            actor_of(principal), result, decided_on, principal.scope.level.name.lower()
-        )
+        caller.require_scope(candidacy.tenant)
+        candidacy.decide(caller.actor, result, decided_on, caller.scope.level.name.lower())
         return self.store(candidacy)

@@ -6,9 +6,8 @@ from datetime import date
 from uuid import UUID, uuid4
 
 from services.registry.state import Organisation, OrganisationKind
-from shared.kernel.aggregate import actor_of
+from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
-from shared.kernel.principal import Principal
 
 from ..domain import (
     DEFAULT_MONITORING_WINDOW,
@@ -22,9 +21,10 @@ from .programmes import CURATORS, PROGRAMME_MANAGERS
 
 
 class RoadmapCommands(ProgramsBase):
+    @allowed(PROGRAMME_MANAGERS, "издавать приказ о внедрении")
     def issue_implementation_order(
         self,
-        principal: Principal,
+        caller: Caller,
         school_id: UUID,
         number: str,
         order_date: date,
@@ -33,17 +33,16 @@ class RoadmapCommands(ProgramsBase):
         monitoring_window: tuple[tuple[int, int], tuple[int, int]] = DEFAULT_MONITORING_WINDOW,
     ) -> tuple[UUID, int]:
         """The director's order «О внедрении целевой модели наставничества»: once per school."""
-        principal.require(PROGRAMME_MANAGERS, "издавать приказ о внедрении")
         school = self.registry.load(Organisation, school_id, "Школа")
         if school.kind != OrganisationKind.SCHOOL:
             raise InvalidInput("not_a_school", "Указанная организация не школа")
-        principal.require_scope(school.tenant)
+        caller.require_scope(school.tenant)
         window = [list(day) for day in monitoring_window]
         Implementation.check_order(period_from, period_to, window)
         implementation = Implementation(
             id=Implementation.id_for(school_id),
             tenant=school.tenant,
-            actor=actor_of(principal),
+            actor=caller.actor,
             school_id=school_id,
             number=number,
             order_date=order_date,
@@ -55,45 +54,46 @@ class RoadmapCommands(ProgramsBase):
             raise RuleViolated("implementation_exists", "Приказ о внедрении в этой школе уже издан")
         return implementation.id, self.store(implementation)
 
+    @allowed(PROGRAMME_MANAGERS, "утверждать Положение о наставничестве")
     def adopt_regulation(
-        self, principal: Principal, school_id: UUID, title: str, version: str, adopted_on: date
+        self, caller: Caller, school_id: UUID, title: str, version: str, adopted_on: date
     ) -> int:
-        principal.require(PROGRAMME_MANAGERS, "утверждать Положение о наставничестве")
-        implementation = self._implementation(principal, school_id)
-        implementation.adopt_regulation(actor_of(principal), title, version, adopted_on)
+        implementation = self._implementation(caller, school_id)
+        implementation.adopt_regulation(caller.actor, title, version, adopted_on)
         return self.store(implementation)
 
-    def adopt_default_roadmap(self, principal: Principal, school_id: UUID) -> int:
+    @allowed(PROGRAMME_MANAGERS, "составлять дорожную карту")
+    def adopt_default_roadmap(self, caller: Caller, school_id: UUID) -> int:
         """Start the roadmap from the seven stages' default activities, to edit afterwards."""
-        principal.require(PROGRAMME_MANAGERS, "составлять дорожную карту")
-        implementation = self._implementation(principal, school_id)
+        implementation = self._implementation(caller, school_id)
         if implementation.items:
             raise RuleViolated(
                 "roadmap_not_empty", "Дорожная карта уже составлена: правьте её мероприятия"
             )
-        implementation.add_items(actor_of(principal), {uuid4(): item for item in DEFAULT_ROADMAP})
+        implementation.add_items(caller.actor, {uuid4(): item for item in DEFAULT_ROADMAP})
         return self.store(implementation)
 
+    @allowed(PROGRAMME_MANAGERS, "править дорожную карту")
     def add_roadmap_item(
-        self, principal: Principal, school_id: UUID, item: RoadmapItem
+        self, caller: Caller, school_id: UUID, item: RoadmapItem
     ) -> tuple[UUID, int]:
-        principal.require(PROGRAMME_MANAGERS, "править дорожную карту")
-        implementation = self._implementation(principal, school_id)
+        implementation = self._implementation(caller, school_id)
         item_id = uuid4()
-        implementation.add_items(actor_of(principal), {item_id: item})
+        implementation.add_items(caller.actor, {item_id: item})
         return item_id, self.store(implementation)
 
+    @allowed(PROGRAMME_MANAGERS, "править дорожную карту")
     def change_roadmap_item(
-        self, principal: Principal, school_id: UUID, item_id: UUID, item: RoadmapItem
+        self, caller: Caller, school_id: UUID, item_id: UUID, item: RoadmapItem
     ) -> int:
-        principal.require(PROGRAMME_MANAGERS, "править дорожную карту")
-        implementation = self._implementation(principal, school_id)
-        implementation.change_item(actor_of(principal), item_id, item)
+        implementation = self._implementation(caller, school_id)
+        implementation.change_item(caller.actor, item_id, item)
         return self.store(implementation)
 
+    @allowed(CURATORS, "отмечать выполнение дорожной карты")
     def report_roadmap_progress(
         self,
-        principal: Principal,
+        caller: Caller,
         school_id: UUID,
         item_id: UUID,
         status: ItemStatus,
@@ -101,18 +101,15 @@ class RoadmapCommands(ProgramsBase):
         on: date,
         evidence: str,
     ) -> int:
-        principal.require(CURATORS, "отмечать выполнение дорожной карты")
-        implementation = self._implementation(principal, school_id)
-        implementation.report_progress(
-            actor_of(principal), item_id, status, school_year, on, evidence
-        )
+        implementation = self._implementation(caller, school_id)
+        implementation.report_progress(caller.actor, item_id, status, school_year, on, evidence)
         return self.store(implementation)
 
-    def _implementation(self, principal: Principal, school_id: UUID) -> Implementation:
+    def _implementation(self, caller: Caller, school_id: UUID) -> Implementation:
         implementation = self.find(Implementation, Implementation.id_for(school_id))
         if implementation is None:
             raise RuleViolated(
                 "implementation_missing", "Сначала издайте приказ о внедрении целевой модели"
             )
-        self._in_school(principal, implementation, school_id)
+        self._in_school(caller, implementation, school_id)
         return implementation

@@ -12,10 +12,11 @@ from uuid import UUID, uuid4
 from eventsourcing.persistence import IntegrityError
 
 from shared.dictionaries import MentoringForm
-from shared.kernel.aggregate import Actor, actor_of
+from shared.kernel.aggregate import Actor
+from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import NotFound, RuleViolated
 from shared.kernel.ports import Sealer
-from shared.kernel.principal import Principal, Role
+from shared.kernel.principal import Role
 from shared.kernel.scope import Scope
 
 from ..domain import (
@@ -59,9 +60,10 @@ class SurveyCommands(ProgramsBase):
             except IntegrityError:
                 continue
 
+    @allowed(TEMPLATE_AUTHORS, "публиковать анкеты")
     def publish_template(
         self,
-        principal: Principal,
+        caller: Caller,
         title: str,
         purpose: Purpose,
         respondent: Respondent,
@@ -70,12 +72,11 @@ class SurveyCommands(ProgramsBase):
         questions: list[Question],
     ) -> tuple[UUID, int]:
         """A template of the caller's organisation (a school's, or the region's own)."""
-        principal.require(TEMPLATE_AUTHORS, "публиковать анкеты")
         check_questions(questions)
         template = SurveyTemplate(
             id=uuid4(),
-            tenant=principal.scope.path,
-            actor=actor_of(principal),
+            tenant=caller.scope.path,
+            actor=caller.actor,
             title=title,
             purpose=purpose,
             respondent=respondent,
@@ -85,22 +86,23 @@ class SurveyCommands(ProgramsBase):
         )
         return template.id, self.store(template)
 
+    @allowed(TEMPLATE_AUTHORS, "менять анкеты")
     def revise_template(
-        self, principal: Principal, template_id: UUID, title: str, questions: list[Question]
+        self, caller: Caller, template_id: UUID, title: str, questions: list[Question]
     ) -> int:
         """A new version; responses already given keep the version they answered."""
-        principal.require(TEMPLATE_AUTHORS, "менять анкеты")
         template = self.load(SurveyTemplate, template_id, "Анкета")
-        if template.tenant != principal.scope.path and principal.role != Role.OPERATOR:
+        if template.tenant != caller.scope.path and caller.role != Role.OPERATOR:
             raise RuleViolated(
                 "template_of_other_organisation", "Анкету меняет организация, которая её издала"
             )
-        template.revise(actor_of(principal), title, questions)
+        template.revise(caller.actor, title, questions)
         return self.store(template)
 
+    @allowed(CURATORS, "вносить ответы на анкеты")
     def submit_response(
         self,
-        principal: Principal,
+        caller: Caller,
         template_id: UUID,
         programme_id: UUID,
         respondent_id: UUID,
@@ -108,27 +110,26 @@ class SurveyCommands(ProgramsBase):
         answers: dict[str, Any],
         pair_id: UUID | None = None,
     ) -> tuple[UUID, int]:
-        principal.require(CURATORS, "вносить ответы на анкеты")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         template = self.load(SurveyTemplate, template_id, "Анкета")
         if template.tenant and not Scope(template.tenant).covers(programme.tenant):
             raise RuleViolated("template_of_other_organisation", "Анкета другой организации")
         self._participant(programme.school_id, respondent_id, "Респондент", answered_on)
         if pair_id is not None:
-            self._check_member(principal, pair_id, programme_id, respondent_id)
+            self._check_member(caller, pair_id, programme_id, respondent_id)
         new = NewResponse(template_id, respondent_id, answered_on, answers, pair_id)
-        response = self._response(principal, template, programme, new)
+        response = self._response(caller, template, programme, new)
         return response.id, self.store(response)
 
+    @allowed(CURATORS, "вносить ответы на анкеты")
     def submit_responses(
-        self, principal: Principal, programme_id: UUID, responses: Sequence[NewResponse]
+        self, caller: Caller, programme_id: UUID, responses: Sequence[NewResponse]
     ) -> int:
         """Many responses of one programme at once (e.g. a school's paper forms typed in), all
         or none (`Batch`): each checked as `submit_response` checks it, read and saved together.
         Who is in a pair is fixed when it is formed, so only the pairs' first events are read
         (not their meetings)."""
-        principal.require(CURATORS, "вносить ответы на анкеты")
-        programme = self._programme(principal, programme_id)
+        programme = self._programme(caller, programme_id)
         found, _ = self.find_many({r.template_id for r in responses})
         pairs, _ = self.find_many({r.pair_id for r in responses if r.pair_id}, as_created=True)
         found.update(pairs)
@@ -139,15 +140,13 @@ class SurveyCommands(ProgramsBase):
 
         authors = [respondent for respondent, texts in batch.each(with_texts) if texts]
         people, sealer = self._registry({r.respondent_id for r in responses}, authors)
-        made = batch.each(
-            lambda new: self._checked(principal, programme, found, people, new, sealer)
-        )
+        made = batch.each(lambda new: self._checked(caller, programme, found, people, new, sealer))
         batch.accept()
         return self.store(*made)
 
     def _checked(
         self,
-        principal: Principal,
+        caller: Caller,
         programme: Programme,
         found: dict[UUID, Any],
         people: dict[UUID, Any],
@@ -160,11 +159,11 @@ class SurveyCommands(ProgramsBase):
         participant(people, programme.school_id, new.respondent_id, "Респондент", new.answered_on)
         if new.pair_id is not None:
             _check_membership(found.get(new.pair_id), new.pair_id, programme.id, new.respondent_id)
-        return self._response(principal, template, programme, new, sealer)
+        return self._response(caller, template, programme, new, sealer)
 
     def _response(
         self,
-        principal: Principal,
+        caller: Caller,
         template: SurveyTemplate,
         programme: Programme,
         new: NewResponse,
@@ -176,7 +175,7 @@ class SurveyCommands(ProgramsBase):
         return SurveyResponse(
             id=uuid4(),
             tenant=programme.tenant,
-            actor=actor_of(principal),
+            actor=caller.actor,
             template_id=template.id,
             version=template.current_version,
             programme_id=programme.id,
@@ -189,10 +188,10 @@ class SurveyCommands(ProgramsBase):
         )
 
     def _check_member(
-        self, principal: Principal, pair_id: UUID, programme_id: UUID, respondent_id: UUID
+        self, caller: Caller, pair_id: UUID, programme_id: UUID, respondent_id: UUID
     ) -> None:
         pair: Pair
-        pair, _ = self._pair_in_school(principal, pair_id)
+        pair, _ = self._pair_in_school(caller, pair_id)
         _check_membership(pair, pair_id, programme_id, respondent_id)
 
 

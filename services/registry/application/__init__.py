@@ -1,0 +1,25 @@
+"""Registry commands, grouped by what they act on; `Registry` is the one application that
+writes the `registry_events` stream."""
+
+from .base import NewConsent
+from .mentors_register import MentorsRegisterCommands
+from .monitoring import Contingent, MonitoringCommands
+from .organisations import OrganisationCommands
+from .people import NewPerson, PeopleCommands, Prepared, QuestionnaireAnswers, token_role_of
+
+
+class Registry(OrganisationCommands, PeopleCommands, MentorsRegisterCommands, MonitoringCommands):
+    """Every command of the registry service."""
+
+    name = "registry"  # names the events table: never to change
+
+
+__all__ = [
+    "Contingent",
+    "NewConsent",
+    "NewPerson",
+    "Prepared",
+    "QuestionnaireAnswers",
+    "Registry",
+    "token_role_of",
+]

@@ -1,0 +1,109 @@
+"""The organisation tree: regions, the institute, municipalities, schools and partners."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from shared.kernel.command import Caller, allowed, caller_of
+from shared.kernel.errors import InvalidInput
+from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
+from shared.kernel.scope import child_path, region_of
+
+from ..domain import (
+    Organisation,
+    OrganisationKind,
+    PartnerKind,
+    check_parent,
+)
+from .base import (
+    ORGANISATION_MANAGERS,
+    SCHOOL_FOUNDERS,
+    RegistryBase,
+)
+
+
+class OrganisationCommands(RegistryBase):
+    def register_organisation(
+        self,
+        principal: Principal,
+        kind: OrganisationKind,
+        name: str,
+        parent_id: UUID | None,
+        organisation_id: UUID | None = None,
+        partner_kind: PartnerKind | None = None,
+    ) -> tuple[Organisation, int]:
+        caller = caller_of(principal, ORGANISATION_MANAGERS[kind], f"создавать: {kind}")
+        parent = (
+            self.load(Organisation, parent_id, "Вышестоящая организация") if parent_id else None
+        )
+        check_parent(kind, parent.kind if parent else None)
+        if parent is not None:
+            caller.require_scope(parent.tenant)
+            parent.check_open()
+        if kind == OrganisationKind.PARTNER and partner_kind is None:
+            raise InvalidInput("partner_kind_missing", "Укажите вид организации-партнёра")
+        new_id = organisation_id or uuid4()
+        organisation = Organisation(
+            id=new_id,
+            tenant=child_path(parent.tenant if parent else "", new_id),
+            actor=caller.actor,
+            kind=kind,
+            name=name,
+            parent_id=parent_id,
+            partner_kind=partner_kind,
+        )
+        return organisation, self.store(organisation)
+
+    def rename_organisation(self, principal: Principal, organisation_id: UUID, name: str) -> int:
+        organisation, caller = self._managed(principal, organisation_id, "переименовывать")
+        organisation.rename(caller.actor, name)
+        return self.store(organisation)
+
+    def close_organisation(
+        self, principal: Principal, organisation_id: UUID, closed_on: date, reason: str
+    ) -> int:
+        organisation, caller = self._managed(principal, organisation_id, "закрывать")
+        organisation.close(caller.actor, closed_on, reason)
+        return self.store(organisation)
+
+    @allowed(
+        frozenset({Role.OPERATOR, Role.REGION_OFFICER}), "переводить школы между муниципалитетами"
+    )
+    def move_school(
+        self, caller: Caller, school_id: UUID, municipality_id: UUID
+    ) -> tuple[str, int]:
+        school = self.school(school_id)
+        municipality = self.load(Organisation, municipality_id, "Муниципалитет")
+        caller.require_scope(region_of(school.tenant))
+        school.move(caller.actor, municipality, child_path(municipality.tenant, school.id))
+        return school.tenant, self.store(school)
+
+    @allowed(SCHOOL_FOUNDERS | SCHOOL_MANAGEMENT, "заключать соглашения с партнёрами")
+    def sign_agreement(
+        self,
+        caller: Caller,
+        partner_id: UUID,
+        school_id: UUID,
+        number: str,
+        signed_on: date,
+        valid_until: date | None,
+        subject: str,
+    ) -> tuple[UUID, int]:
+        partner = self.load(Organisation, partner_id, "Организация-партнёр")
+        school = self.school(school_id)
+        caller.require_scope(school.tenant)
+        agreement_id = uuid4()
+        partner.sign_agreement(
+            caller.actor, agreement_id, school, number, signed_on, valid_until, subject
+        )
+        return agreement_id, self.store(partner)
+
+    def _managed(
+        self, principal: Principal, organisation_id: UUID, action: str
+    ) -> tuple[Organisation, Caller]:
+        """An organisation the caller's role may manage (it depends on the kind), in scope."""
+        organisation = self.load(Organisation, organisation_id, "Организация")
+        caller = caller_of(principal, ORGANISATION_MANAGERS[organisation.kind], action)
+        caller.require_scope(organisation.tenant)
+        return organisation, caller
