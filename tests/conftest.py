@@ -160,6 +160,10 @@ def nodes(connection: dict[str, Any]) -> list[Any]:
     return [edge["node"] for edge in connection["edges"]]
 
 
+def days_ago(days: int) -> str:
+    return str(date.today() - timedelta(days=days))
+
+
 class World:
     """A fresh region with an institute, two municipalities and three schools, per test."""
 

@@ -13,7 +13,7 @@ from typing import Any
 from services.programs.domain import Purpose, default_template_id
 from shared.indicators import default_window
 from shared.kernel.principal import Role
-from tests.conftest import World
+from tests.conftest import Api, World
 
 YEAR = "2025/26"
 FIRST = 2025
@@ -630,3 +630,8 @@ def _mean(ratings: list[int]) -> tuple[Any, Any, Any]:
     if not ratings:
         return 0, 0, None
     return sum(ratings), len(ratings), round(sum(ratings) / len(ratings), 2)
+
+
+async def generated_region(api: Api) -> GeneratedRegion:
+    """A fresh world with its generated region (a test module builds one for all its tests)."""
+    return await GeneratedRegion(await World(api).build()).build()

@@ -14,14 +14,14 @@ from openpyxl import load_workbook
 from services.reporting import list_exports
 from services.reporting.list_exports import EXPORTS
 from shared.kernel.principal import Role
-from tests.conftest import Api, World, nodes
-from tests.generated_region import ON, YEAR, GeneratedRegion
+from tests.conftest import Api, nodes
+from tests.generated_region import ON, YEAR, GeneratedRegion, generated_region
 
 
 @pytest.fixture(scope="module")
 async def region(api: Api) -> GeneratedRegion:
-    world = await World(api).build()
-    built = await GeneratedRegion(world).build()
+    built = await generated_region(api)
+    world = built.world
     director = world.token(Role.SCHOOL_DIRECTOR, "s1")
     audit = f"/schools/{world.ids['s1']}/self-audit"
     items = [{"item": n, "achieved": n != 6} for n in range(1, 13)]

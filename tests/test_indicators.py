@@ -15,8 +15,8 @@ from services.reporting.projections import IndicatorFacts, Monitoring, Visibilit
 from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
 from shared.indicators import INDICATORS
 from shared.kernel.principal import Role
-from tests.conftest import Api, World
-from tests.generated_region import ON, SCHOOLS, TARGETS, YEAR, GeneratedRegion
+from tests.conftest import Api
+from tests.generated_region import ON, SCHOOLS, TARGETS, YEAR, GeneratedRegion, generated_region
 
 INDICATORS_Q = """
 query($year: String!, $org: ID, $on: Date) {
@@ -51,8 +51,7 @@ LEVELS = {
 
 @pytest.fixture(scope="module")
 async def region(api: Api) -> GeneratedRegion:
-    world = await World(api).build()
-    return await GeneratedRegion(world).build()
+    return await generated_region(api)
 
 
 def _by_code(table: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -7,13 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from shared.kernel.principal import Role
-from tests.conftest import World, nodes
+from tests.conftest import World, days_ago, nodes
 
 TODAY = date.today()
-
-
-def days_ago(days: int) -> str:
-    return str(TODAY - timedelta(days=days))
 
 
 class School:

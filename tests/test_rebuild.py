@@ -21,8 +21,8 @@ from services.wiring import master_keys_of
 from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.settings import Settings
 from shared.kernel.principal import Role
-from tests.conftest import Api, World
-from tests.generated_region import ON, YEAR, GeneratedRegion
+from tests.conftest import Api
+from tests.generated_region import ON, YEAR, GeneratedRegion, generated_region
 
 TABLES = [t.name for p in ALL for t in p.tables]
 SCHOOL_VIEW = """{ pairs(first: 200) { totalCount edges { node { id status
@@ -37,8 +37,7 @@ INDICATORS = """query($year: String!, $on: Date) { indicators(schoolYear: $year,
 
 @pytest.fixture(scope="module")
 async def region(api: Api) -> GeneratedRegion:
-    world = await World(api).build()
-    return await GeneratedRegion(world).build()
+    return await generated_region(api)
 
 
 async def _oids(database: DatabaseAddress, tables: list[str]) -> dict[str, int]:

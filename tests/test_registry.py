@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -14,13 +14,9 @@ from shared.adapters.auth import decode_token
 from shared.adapters.database import DatabaseAddress
 from shared.kernel.errors import RuleViolated
 from shared.kernel.principal import Role
-from tests.conftest import EventCounter, World, nodes
+from tests.conftest import EventCounter, World, days_ago, nodes
 
 TODAY = date.today()
-
-
-def days_ago(days: int) -> str:
-    return str(TODAY - timedelta(days=days))
 
 
 async def graphql_data(world: World, token: str, query: str, **variables: Any) -> Any:

@@ -13,7 +13,7 @@ import pytest
 from shared.kernel.principal import Role
 from tests.conftest import Api, World
 from tests.generated_region import SCHOOLS as SCHOOLS_OF_REGION
-from tests.generated_region import YEAR, GeneratedRegion
+from tests.generated_region import YEAR, GeneratedRegion, generated_region
 from tests.web_support import WebClient
 
 END = date(2026, 8, 31)  # the school year is over: figures on its last day
@@ -21,9 +21,8 @@ END = date(2026, 8, 31)  # the school year is over: figures on its last day
 
 @pytest.fixture(scope="module")
 async def region(api: Api) -> GeneratedRegion:
-    world = await World(api).build()
-    built = await GeneratedRegion(world).build()
-    await _self_audits(world)
+    built = await generated_region(api)
+    await _self_audits(built.world)
     return built
 
 
