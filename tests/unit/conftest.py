@@ -36,18 +36,30 @@ class School:
         operator = Principal("operator", Role.OPERATOR, Scope(""))
         region = self.organisation(operator, OrganisationKind.REGION, "Область", None)
         municipality = self.organisation(operator, OrganisationKind.MUNICIPALITY, "Округ", region)
+        self.municipality_2 = self.organisation(
+            operator, OrganisationKind.MUNICIPALITY, "Второй округ", region
+        )
         self.id = self.organisation(operator, OrganisationKind.SCHOOL, "Школа № 1", municipality)
         self.other = self.organisation(operator, OrganisationKind.SCHOOL, "Школа № 2", municipality)
-        self.path = self.registry.load(Organisation, self.id, "Школа").tenant
-        self.other_path = self.registry.load(Organisation, self.other, "Школа").tenant
+        self.region_path = self.path_of(region)
+        self.path = self.path_of(self.id)
+        self.other_path = self.path_of(self.other)
+
+    def path_of(self, organisation_id: UUID) -> str:
+        return self.registry.load(Organisation, organisation_id, "Организация").tenant
 
     def organisation(
         self, operator: Principal, kind: OrganisationKind, name: str, parent: UUID | None
     ) -> UUID:
         return self.registry.register_organisation(operator, kind, name, parent)[0].id
 
-    def staff(self, role: Role = Role.SCHOOL_COORDINATOR, other: bool = False) -> Principal:
-        return Principal(f"{role}-1", role, Scope(self.other_path if other else self.path))
+    def staff(
+        self, role: Role = Role.SCHOOL_COORDINATOR, other: bool = False, path: str | None = None
+    ) -> Principal:
+        """A user of the school (of the other school; of any node of the tree) in that role."""
+        return Principal(
+            f"{role}-1", role, Scope(path or (self.other_path if other else self.path))
+        )
 
     def person(
         self,
@@ -75,10 +87,13 @@ class School:
     def mentor(self, full_name: str, capacity: int = 1) -> UUID:
         """A mentor who also signed the consent to the extra duty (a director's order needs it)."""
         mentor = self.person(full_name, ParticipantRole.MENTOR, capacity=capacity)
-        self.registry.sign_consent(
-            self.staff(), mentor, NewConsent(ConsentKind.ADDITIONAL_DUTY, TODAY)
-        )
+        self.registry.sign_consent(self.staff(), mentor, duty_consent())
         return mentor
+
+
+def duty_consent() -> NewConsent:
+    """A teacher's written consent to mentor as extra work (a director's order needs it)."""
+    return NewConsent(ConsentKind.ADDITIONAL_DUTY, TODAY)
 
 
 def meeting(kind: MeetingKind = MeetingKind.INTRODUCTION, **changes: object) -> NewMeeting:
