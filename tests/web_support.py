@@ -27,7 +27,7 @@ from services.web.backend import Backend
 from shared.adapters.database import DatabaseAddress
 from shared.adapters.settings import PROJECT_ROOT, Settings
 from tests.conftest import Api, fresh_database
-from tests.test_processes import environment, free_port
+from tests.e2e.test_processes import environment, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "tests" / "artifacts" / "screenshots"

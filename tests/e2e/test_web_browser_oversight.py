@@ -15,7 +15,7 @@ from playwright.async_api import Page, expect
 
 from services.demo_users import SCHOOLS, demo_id
 from shared.adapters.database import DatabaseAddress, connect
-from tests.test_web_browser import sign_in_as
+from tests.e2e.test_web_browser import sign_in_as
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ from shared.adapters.keystore import Keyring
 from shared.adapters.settings import Settings
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
-from tests.test_personal_data import _pair_with_meeting, snapshot
+from tests.integration.test_personal_data import _pair_with_meeting, snapshot
 
 
 async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_rows(

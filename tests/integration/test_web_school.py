@@ -10,7 +10,7 @@ from docx import Document
 
 from shared.kernel.principal import Role
 from tests.conftest import World
-from tests.test_web_people import field_error
+from tests.integration.test_web_people import field_error
 from tests.web_support import WebClient
 
 

@@ -16,8 +16,8 @@ from litestar.testing import AsyncTestClient
 from services.web.api import create_app
 from services.web.backend import Backend
 from tests.conftest import Api, World
+from tests.e2e.test_processes import free_port
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, Served
-from tests.test_processes import free_port
 from tests.web_support import WebClient
 
 WEB = "http://testserver.local"

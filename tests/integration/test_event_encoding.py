@@ -15,7 +15,7 @@ from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor
 from shared.kernel.sealed import Sealed
 from tests.conftest import World
-from tests.test_personal_data import _pair_with_meeting
+from tests.integration.test_personal_data import _pair_with_meeting
 
 
 def library_transcoder() -> JSONTranscoder:

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from playwright.async_api import FilePayload, Locator, Page, expect
 
-from tests.test_import_export import mentee_row, workbook
+from tests.integration.test_import_export import mentee_row, workbook
 
 pytestmark = pytest.mark.browser
 

@@ -27,7 +27,7 @@ from services.web.backend import Backend
 from services.web.reminders import Schedule, parse_schedule, send_reminders
 from shared.adapters.settings import PROJECT_ROOT, Settings, SettingsError
 from tests.conftest import World
-from tests.test_processes import free_port
+from tests.e2e.test_processes import free_port
 
 
 class Inbox:

@@ -14,7 +14,7 @@ from shared.kernel.errors import AppError
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 from tests.conftest import EventCounter, World, refusal_of
-from tests.test_personal_data import _pair_with_meeting
+from tests.integration.test_personal_data import _pair_with_meeting
 
 SATISFIED = {
     "overall": 9,

@@ -10,7 +10,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from tests.conftest import World
-from tests.test_import_export import mentee_row, workbook
+from tests.integration.test_import_export import mentee_row, workbook
 from tests.web_support import WebClient
 
 NEW_MENTEE = {
