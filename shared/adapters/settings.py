@@ -11,7 +11,7 @@ from typing import Literal
 
 import msgspec
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # shared/adapters/settings.py
 
 # Development defaults. Production refuses to start with them (see `validate`).
 DEV_JWT_SECRET = "nastavnik-development-secret-do-not-use-in-production"
