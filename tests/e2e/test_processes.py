@@ -16,22 +16,18 @@ from uuid import UUID
 import httpx
 import pytest
 
+from services.bootstrap import write_side
 from services.cli import start_service, wait_healthy
 from services.demo import DemoLoader
 from services.demo_users import demo_token
-from services.programs.application import Feedback, NewMeeting, Programs
+from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind
-from services.registry.state import RegistryState
-from services.wiring import master_keys_of
 from shared.adapters.auth import issue_token
 from shared.adapters.database import (
     PROJECTOR_ROLE,
-    WRITER_ROLE,
     DatabaseAddress,
     connect,
-    open_sync_pool,
 )
-from shared.adapters.keystore import KeyVault
 from shared.adapters.settings import Settings
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
@@ -255,19 +251,12 @@ async def test_the_slice_runs_across_three_processes(
     assert [h.status_code for h in health] == [200, 200, 200]
 
 
-def record_meetings(
-    database: DatabaseAddress, settings: Settings, made: dict[str, Any], count: int
-) -> None:
+def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> None:
     """Many events through the programs application's own command (in-process, to be quick)."""
-    writer = database.as_role(WRITER_ROLE, "")
-    pool = open_sync_pool(writer)
-    keys = KeyVault(pool, master_keys_of(settings))
-    registry = RegistryState(writer)
-    programs = Programs(writer, keys=keys, registry=registry)
     coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
-    try:
+    with write_side(settings) as side:
         for _ in range(count):
-            programs.record_meeting(
+            side.programs.record_meeting(
                 coordinator,
                 UUID(made["pair"]["id"]),
                 NewMeeting(
@@ -279,10 +268,6 @@ def record_meetings(
                     mentee=Feedback(rating=9),
                 ),
             )
-    finally:
-        programs.close()
-        registry.close()
-        pool.close()
 
 
 async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:
@@ -310,7 +295,7 @@ async def test_a_worker_killed_mid_batch_ends_with_exactly_one_row_per_event(
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         made = await Client(http, services).school_with_a_pair()
-    await asyncio.to_thread(record_meetings, own_database, services, made, 400)
+    await asyncio.to_thread(record_meetings, services, made, 400)
 
     for _ in range(3):
         await kill_in_a_transaction(start_worker(own_database, batch_size=20), own_database)

@@ -12,13 +12,11 @@ import httpx
 import pytest
 from docx import Document
 
-from services.programs.application import NewMeeting, Programs
+from services.bootstrap import write_side
+from services.programs.application import NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind, Pair
-from services.registry.state import RegistryState
-from services.wiring import master_keys_of
-from shared.adapters.database import WRITER_ROLE, DatabaseAddress, open_sync_pool
+from shared.adapters.database import DatabaseAddress
 from shared.adapters.http_errors import status_of
-from shared.adapters.keystore import KeyVault
 from shared.adapters.personal_data import ERASED
 from shared.adapters.settings import Settings
 from shared.kernel.aggregate import actor_of
@@ -86,12 +84,6 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
     pair_id = UUID(await world.pair("s1", programme, mentor, mentee))
 
     def race() -> tuple[int, Conflict]:
-        writer = database.as_role(WRITER_ROLE, "")
-        pool = open_sync_pool(writer)
-        registry = RegistryState(writer)
-        programs = Programs(
-            writer, keys=KeyVault(pool, master_keys_of(settings)), registry=registry
-        )
         curator = Principal("curator", Role.SCHOOL_CURATOR, Scope(world.paths["s1"]))
         meeting = NewMeeting(
             kind=MeetingKind.INTRODUCTION,
@@ -99,7 +91,8 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
             duration_minutes=30,
             meeting_format=MeetingFormat.ONLINE,
         )
-        try:
+        with write_side(settings) as side:
+            programs = side.programs
             # Both curators loaded the pair before either saved.
             first = programs.load(Pair, pair_id, "Пара")
             second = programs.load(Pair, pair_id, "Пара")
@@ -122,10 +115,6 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
             with pytest.raises(Conflict) as lost:
                 programs.store(second)
             return position, lost.value
-        finally:
-            programs.close()
-            registry.close()
-            pool.close()
 
     position, conflict = await asyncio.to_thread(race)
 
