@@ -34,8 +34,10 @@ class School:
         self.registry = side.registry
         self.programs = side.programs
         operator = Principal("operator", Role.OPERATOR, Scope(""))
-        region = self.organisation(operator, OrganisationKind.REGION, "Область", None)
-        municipality = self.organisation(operator, OrganisationKind.MUNICIPALITY, "Округ", region)
+        self.region = region = self.organisation(operator, OrganisationKind.REGION, "Область", None)
+        self.municipality = municipality = self.organisation(
+            operator, OrganisationKind.MUNICIPALITY, "Округ", region
+        )
         self.municipality_2 = self.organisation(
             operator, OrganisationKind.MUNICIPALITY, "Второй округ", region
         )
@@ -89,6 +91,14 @@ class School:
         mentor = self.person(full_name, ParticipantRole.MENTOR, capacity=capacity)
         self.registry.sign_consent(self.staff(), mentor, duty_consent())
         return mentor
+
+
+def stored(school: School) -> tuple[int, int]:
+    """How many events each store holds."""
+    return (
+        school.registry.recorder.max_notification_id() or 0,
+        school.programs.recorder.max_notification_id() or 0,
+    )
 
 
 def duty_consent() -> NewConsent:

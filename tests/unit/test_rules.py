@@ -15,15 +15,7 @@ from shared.kernel.aggregate import actor_of
 from shared.kernel.errors import AppError, Conflict, PermissionDenied
 from shared.kernel.principal import Role
 
-from .conftest import TODAY, School, meeting
-
-
-def stored(school: School) -> tuple[int, int]:
-    """How many events each store holds."""
-    return (
-        school.registry.recorder.max_notification_id() or 0,
-        school.programs.recorder.max_notification_id() or 0,
-    )
+from .conftest import TODAY, School, meeting, stored
 
 
 def refusal(school: School, command: object, *args: object) -> str:
