@@ -8,7 +8,16 @@ from uuid import UUID
 
 import pytest
 
-from services.programs.domain import MeetingFormat, MeetingKind, Pair
+from services.programs.application import Ending
+from services.programs.domain import (
+    EarlyEndReason,
+    MeetingFormat,
+    MeetingKind,
+    Outcome,
+    Pair,
+    PairStatus,
+    Side,
+)
 from services.registry.domain import ParticipantRole
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import actor_of
@@ -94,6 +103,26 @@ def test_meetings_follow_the_standard_sequence(school: School) -> None:
 
     assert (first_regular, second_introduction) == ("meeting_out_of_sequence",) * 2
     assert future == "meeting_in_future"
+
+
+def test_a_pair_ends_with_its_final_meeting_or_early_with_a_reason(school: School) -> None:
+    pair = working_pair(school)
+    school.programs.record_meeting(school.staff(Role.SCHOOL_CURATOR), pair, meeting())
+
+    def end(ending: Ending) -> object:
+        return school.programs.end_pair(school.staff(), pair, ending)
+
+    early_completion = refusal(school, end, Ending(Outcome.COMPLETED, TODAY))
+    no_reason = refusal(school, end, Ending(Outcome.ENDED_EARLY, TODAY, Side.MENTEE))
+    end(Ending(Outcome.ENDED_EARLY, TODAY, Side.MENTEE, EarlyEndReason.RELOCATION, "Переезд"))
+    after_end = refusal(
+        school, school.programs.record_meeting, school.staff(), pair, meeting(MeetingKind.TRIAL)
+    )
+    ended = school.programs.load(Pair, pair, "Пара")
+
+    assert (early_completion, no_reason) == ("final_meeting_missing", "reason_missing")
+    assert after_end == "pair_not_active"
+    assert ended.status == PairStatus.ENDED
 
 
 def test_the_same_person_twice_in_one_school_is_refused(school: School) -> None:
