@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -170,12 +171,14 @@ class Registry(EventStoreApplication):
         keys: KeyVault,
         index: PersonIndex,
         erasures: ErasureSchedule,
+        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
         self.index = index
         self.erasures = erasures
+        self.today = today  # the region's date
 
     # Organisations
 
@@ -348,7 +351,7 @@ class Registry(EventStoreApplication):
         self, principal: Principal, person_id: UUID, consent_id: UUID, withdrawn_on: date
     ) -> int:
         person = self.person_for(principal, person_id)
-        person.withdraw_consent(actor_of(principal), consent_id, withdrawn_on)
+        person.withdraw_consent(actor_of(principal), consent_id, withdrawn_on, self.today())
         position = self.store(person)
         self.erasures.update(person)
         return position
