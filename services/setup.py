@@ -232,6 +232,7 @@ async def _create_key_store(connection: asyncpg.Connection, settings: Settings) 
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON person_keys TO {WRITER_ROLE}"
     )
     await connection.execute(f"GRANT SELECT ON person_keys TO {PROJECTOR_ROLE}")
+    await connection.execute(f"GRANT SELECT, INSERT ON key_carriers TO {WRITER_ROLE}")
     master_keys = MasterKeys(settings.master_key_bytes, settings.previous_master_key_bytes)
     row = await connection.fetchrow(
         "SELECT master_key_id, wrapped_key FROM person_keys WHERE subject_id = $1",

@@ -367,7 +367,8 @@ class Registry(EventStoreApplication):
         return position
 
     def erase_person(self, principal: Principal, person_id: UUID, reason: str) -> int:
-        """Destroy a person's personal data: delete every key of it, then record the erasure.
+        """Destroy a person's personal data: delete every key of it, and of everyone only the
+        person's records carry (see `Person.erase`), then record the erasure.
 
         Keys go first, so that no reader can decrypt anything once the event exists; if the
         event cannot be stored, erasing again finishes the work.
@@ -378,8 +379,9 @@ class Registry(EventStoreApplication):
         )
         person = self.load(Person, person_id, "Человек")
         principal.require_scope(self.school(person.school_id).tenant)
-        person.erase(actor_of(principal), reason, date.today())
-        self.keys.delete_many(sorted(person.data_subjects))
+        carried = self.keys.carried_by(person.id)
+        subjects = person.erase(actor_of(principal), reason, date.today(), carried)
+        self.keys.delete_many(subjects)
         self.index.forget(person.id)
         position = self.store(person)
         self.erasures.update(person)

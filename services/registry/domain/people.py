@@ -146,7 +146,8 @@ class Person(TenantAggregate):
         self.questionnaire: MentorQuestionnaire | None = None
         self.recommended_as_mentor: bool | None = None
         # Everyone whose personal data this person's events carry: the person and the legal
-        # representatives who signed for them. Erasure deletes all their keys.
+        # representatives who signed for them (known to the platform only through this
+        # person). Erasure deletes all their keys.
         self.data_subjects: set[UUID] = {id}
         self.legal_basis: str | None = None
         self.erased_on: date | None = None
@@ -222,6 +223,10 @@ class Person(TenantAggregate):
             expires_on=expires_on,
             by_representative=representative is not None,
         )
+        if representative is not None:
+            # The representative is known to the platform only through this consent: their
+            # key goes with the person's.
+            self.data_subjects.add(representative.subject)
 
     def withdraw_consent(
         self, actor: Actor, consent_id: UUID, withdrawn_on: date, today: date
@@ -454,12 +459,15 @@ class Person(TenantAggregate):
         recorded = [c.withdrawal_recorded_on for c in data_consents if c.withdrawal_recorded_on]
         return max(recorded) + ERASURE_DELAY if recorded else None
 
-    def erase(self, actor: Actor, reason: str, erased_on: date) -> None:
+    def erase(self, actor: Actor, reason: str, erased_on: date, carried: list[UUID]) -> list[UUID]:
+        """Erase the person with everyone their records alone carry (the representatives who
+        signed for them, `carried`: subjects of other writers' records, such as a pair's
+        texts); the subjects whose keys go."""
         if self.erased_on is not None:
             raise Conflict("already_erased", "Персональные данные этого человека уже удалены")
-        self._erased(
-            actor=actor, reason=reason, erased_on=erased_on, subjects=sorted(self.data_subjects)
-        )
+        subjects = sorted(self.data_subjects.union(carried))
+        self._erased(actor=actor, reason=reason, erased_on=erased_on, subjects=subjects)
+        return subjects
 
     @event("Erased")
     def _erased(self, actor: Actor, reason: str, erased_on: date, subjects: list[UUID]) -> None:
