@@ -5,7 +5,7 @@ traceback."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 from uuid import uuid4
 
@@ -21,7 +21,7 @@ STRAWBERRY = "strawberry.execution"
 
 
 @pytest.fixture
-def refusals() -> Iterator[list[dict[str, Any]]]:
+def refusals() -> Iterator[list[MutableMapping[str, Any]]]:
     """The structured log lines at INFO and above, whatever the suite's log level."""
     saved = structlog.get_config()
     capture = LogCapture()
@@ -37,7 +37,7 @@ def refusals() -> Iterator[list[dict[str, Any]]]:
 
 
 async def test_refused_fields_are_one_info_line_each(
-    world: World, refusals: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+    world: World, refusals: list[MutableMapping[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
     coordinator = world.coordinator("s1")
     queries = {
@@ -66,7 +66,7 @@ async def test_refused_fields_are_one_info_line_each(
 
 
 def test_a_crash_is_still_an_error_with_its_traceback(
-    refusals: list[dict[str, Any]], caplog: pytest.LogCaptureFixture
+    refusals: list[MutableMapping[str, Any]], caplog: pytest.LogCaptureFixture
 ) -> None:
     try:
         raise RuntimeError("a bug in a resolver")
