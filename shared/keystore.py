@@ -76,6 +76,14 @@ class PendingKeys:
         return self.seal(subject, fields)
 
 
+def _unnest_insert(statement: str, rows: list[tuple[Any, ...]]) -> tuple[SQL, list[Any]] | None:
+    """One INSERT of all the rows, as one array per column in binary (%b): as text, psycopg
+    spends ≈ 7 µs on a bytea element, 4 on a uuid."""
+    if not rows:
+        return None
+    return SQL(statement), [list(column) for column in zip(*rows, strict=True)]
+
+
 class NewKeys:
     """New data keys, wrapped, inserted by the INSERT of the events that use them (riding rows
     of `shared.event_recorder`): the keys and the events are stored together or not at all, at
@@ -85,15 +93,10 @@ class NewKeys:
         self.rows = rows
 
     def insert(self) -> tuple[SQL, list[Any]] | None:
-        if not self.rows:
-            return None
-        # Arrays in binary (%b): as text, psycopg spends ≈ 7 µs on a bytea element, 4 on a uuid.
-        return (
-            SQL(
-                "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
-                " SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bytea[])"
-            ),
-            [list(column) for column in zip(*self.rows, strict=True)],
+        return _unnest_insert(
+            "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
+            " SELECT * FROM unnest(%b::uuid[], %b::text[], %b::bytea[])",
+            list(self.rows),
         )
 
 
@@ -104,14 +107,10 @@ class CarrierRows:
         self.rows = [(p, s) for s, people in pending.carriers.items() for p in people]
 
     def insert(self) -> tuple[SQL, list[Any]] | None:
-        if not self.rows:
-            return None
-        return (
-            SQL(
-                "INSERT INTO key_carriers (person_id, subject_id)"
-                " SELECT * FROM unnest(%b::uuid[], %b::uuid[])"
-            ),
-            [list(column) for column in zip(*self.rows, strict=True)],
+        return _unnest_insert(
+            "INSERT INTO key_carriers (person_id, subject_id)"
+            " SELECT * FROM unnest(%b::uuid[], %b::uuid[])",
+            list(self.rows),
         )
 
 
