@@ -19,8 +19,10 @@ from eventsourcing.persistence import StoredEvent
 import services.programs.domain as programs_domain
 import services.registry.domain as registry_domain
 from services.cli import registry_for_tools
+from services.setup import setup_database
 from shared.auth import Role
 from shared.database import DatabaseAddress, connect
+from shared.keystore import CHECK_SUBJECT
 from shared.personal_data import Sealed, unseal
 from shared.settings import Settings
 from tests.conftest import World
@@ -263,3 +265,44 @@ async def test_erasing_a_minor_leaves_nothing_about_them_that_decrypts(
     # ... no read model holds it, and every count stays.
     assert await tables_containing(database, *secrets) == set()
     assert counts_after == counts_before
+
+
+async def test_setup_finishes_erasures_that_left_a_representatives_key(
+    world: World, settings: Settings, database: DatabaseAddress
+) -> None:
+    """An erasure stored before the key graph was walked kept the mother's key: setup (run
+    with every deployment) deletes it."""
+    minor = await world.person("s1", f"Ранее Стёртый {TAG}", "mentee", birth_date=date(2012, 2, 2))
+    await world.api.command(
+        "registry",
+        f"/people/{minor}/erasure",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"reason": "Приказ"},
+        expect=200,
+    )
+    connection = await connect(database)
+    try:
+        mother = await connection.fetchval(
+            "SELECT (convert_from(state, 'UTF8')::jsonb #>> '{representative,_data_,subject}')"
+            "::uuid FROM registry_events"
+            " WHERE originator_id = $1 AND topic LIKE '%:Person.ConsentSigned'",
+            UUID(minor),
+        )
+        # As the erasure left it before: the mother's key still there.
+        await connection.execute(
+            "INSERT INTO person_keys (subject_id, master_key_id, wrapped_key)"
+            " SELECT $1, master_key_id, wrapped_key FROM person_keys WHERE subject_id = $2",
+            mother,
+            CHECK_SUBJECT,
+        )
+        kept = await connection.fetchval("SELECT count(*) FROM person_keys")
+        await setup_database(database, settings)
+        left = await connection.fetchval("SELECT count(*) FROM person_keys")
+        still = await connection.fetchval(
+            "SELECT count(*) FROM person_keys WHERE subject_id = $1", mother
+        )
+    finally:
+        await connection.close()
+
+    assert mother is not None
+    assert (still, left) == (0, kept - 1)
