@@ -343,7 +343,9 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
     )
 
     assert refused["code"] == "consent_missing"
-    assert [str(p) for p in erased] == [mentee]
+    # (with anyone else whose withdrawal other tests recorded today)
+    assert mentee in {str(p) for p in erased}
+    assert kept not in {str(p) for p in erased}
     assert names["data"] == {"a": {"fullName": ERASED}, "b": {"fullName": "Ученик С Основанием"}}
 
 
