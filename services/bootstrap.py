@@ -4,9 +4,10 @@ PostgreSQL as the services open them, or in memory (`in_memory`) for the rules' 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 from psycopg_pool import ConnectionPool
 
@@ -29,9 +30,16 @@ def writer_address(settings: Settings, admin: DatabaseAddress | None = None) -> 
     return admin.as_role(WRITER_ROLE, settings.db_role_password)
 
 
-def registry_on(address: DatabaseAddress, pool: ConnectionPool, keys: KeyVault) -> Registry:
+def registry_on(
+    address: DatabaseAddress, pool: ConnectionPool, keys: KeyVault, today: Callable[[], date]
+) -> Registry:
+    """The registry as its service opens it; `today`: the region's date."""
     return Registry(
-        address, keys=keys, index=PersonIndex(pool, keys), erasures=ErasureSchedule(pool)
+        address,
+        keys=keys,
+        index=PersonIndex(pool, keys),
+        erasures=ErasureSchedule(pool),
+        today=today,
     )
 
 
@@ -68,7 +76,7 @@ def tools_registry(settings: Settings, admin: DatabaseAddress | None = None) -> 
     address = writer_address(settings, admin)
     pool = open_sync_pool(address)
     keys = KeyVault(pool, master_keys_of(settings))
-    registry = registry_on(address, pool, keys)
+    registry = registry_on(address, pool, keys, settings.region_today)
     try:
         keys.verify_master_key()
         yield registry

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from uuid import UUID
 
@@ -236,14 +235,17 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "token":
         from services.demo_users import demo_token
 
-        print(demo_token(settings, Role(args.role), args.scope))
+        try:
+            print(demo_token(settings, Role(args.role), args.scope))
+        except AppError as error:
+            raise SystemExit(error.message) from None
     elif args.command == "rebuild":
         print(f"rebuilt from {rebuild_projections(settings, args.projections)} event applications")
     elif args.command == "erase-due":
         from services.bootstrap import tools_registry
 
         with tools_registry(settings, admin_address(settings)) as registry:
-            erased = registry.erase_due(date.today())
+            erased = registry.erase_due(settings.region_today())
         print(f"erased: {len(erased)}")
     elif args.command == "rotate-keys":
         from services.bootstrap import tools_registry

@@ -22,7 +22,7 @@ from litestar.types import ASGIApp
 from shared.adapters.logging import bind_caller
 from shared.adapters.settings import Settings
 from shared.kernel.errors import Unauthenticated
-from shared.kernel.principal import Principal, Role
+from shared.kernel.principal import Principal, Role, check_claims
 from shared.kernel.scope import Scope
 from shared.lru import LRU
 
@@ -36,6 +36,7 @@ def issue_token(
     name: str = "",
     ttl_seconds: int = 12 * 3600,
 ) -> str:
+    check_claims(role, scope)
     now = int(time.time())
     claims = {
         "sub": user or str(uuid4()),
@@ -76,7 +77,7 @@ def _verify(settings: Settings, token: str) -> tuple[Principal, int]:
     principal = Principal(
         user=str(claims["sub"]),
         role=role,
-        scope=Scope(str(claims["scope"])),
+        scope=Scope(check_claims(role, claims["scope"])),
         name=str(claims.get("name", "")),
     )
     return principal, int(claims["exp"])

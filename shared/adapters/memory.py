@@ -37,6 +37,7 @@ class Memory:
         self.lock = RLock()
         self.recorders: dict[str, MemoryRecorder] = {}
         self.keys: dict[UUID, tuple[str, bytes]] = {}
+        self.carriers: dict[UUID, set[UUID]] = {}  # a person → the subjects they carry
 
     def recorder(self, name: str) -> MemoryRecorder:
         """The events of the application of that name (case-insensitive, as the names of the
@@ -124,6 +125,16 @@ class _NewKeys:
             self.table[subject] = (key_id, wrapped)
 
 
+class _Carriers:
+    def __init__(self, table: dict[UUID, set[UUID]], rows: list[tuple[UUID, UUID]]) -> None:
+        self.table = table
+        self.rows = rows
+
+    def apply(self) -> None:
+        for person, subject in self.rows:
+            self.table.setdefault(person, set()).add(subject)
+
+
 class MemoryKeyVault(KeyVault):
     """The key vault on `Memory`'s keys, wrapped by a master key made for it."""
 
@@ -145,6 +156,14 @@ class MemoryKeyVault(KeyVault):
     def new_keys(self, pending: PendingKeys) -> Any:
         rows = [(s, *self.master_keys.wrap(key, s)) for s, key in pending.keys.items()]
         return _NewKeys(self.memory.keys, rows)
+
+    def riding(self, pending: PendingKeys) -> list[Any]:
+        carried = [(p, s) for s, people in pending.carriers.items() for p in people]
+        return [self.new_keys(pending), _Carriers(self.memory.carriers, carried)]
+
+    def carried_by(self, person: UUID) -> list[UUID]:
+        with self.memory.lock:
+            return sorted(self.memory.carriers.get(person, set()))
 
     def delete_many(self, subjects: list[UUID]) -> None:
         with self.memory.lock:

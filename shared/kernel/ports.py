@@ -49,6 +49,9 @@ class Sealer(Protocol):
 class PendingKeys(Sealer, Protocol):
     """The keys a command makes for its new subjects, stored only with its events."""
 
+    def seal_carried(self, subject: UUID, carriers: list[UUID], fields: dict[str, Any]) -> Sealed:
+        """Seal with a new key for a subject known only through the carriers' records."""
+
 
 class KeyVault(Protocol):
     """Each data subject's own key; deleting it makes their sealed data unreadable."""
@@ -58,6 +61,12 @@ class KeyVault(Protocol):
 
     def new_keys(self, pending: Any) -> Any:
         """A command's new keys as riding rows of its save."""
+
+    def riding(self, pending: Any) -> Sequence[Any]:
+        """A command's new keys and their carriers as riding rows of its save."""
+
+    def carried_by(self, person: UUID) -> list[UUID]:
+        """The subjects known only through the person's records (erased with them)."""
 
     def read(self, subjects: Iterable[UUID]) -> Any:
         """A read of these subjects' keys, to send along with a load."""

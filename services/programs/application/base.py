@@ -13,10 +13,11 @@ from eventsourcing.domain import Aggregate
 
 from services.registry.state import ConsentKind, Organisation, Person
 from shared.adapters.eventstore import EventStoreApplication
+from shared.adapters.personal_data import seal
 from shared.kernel.aggregate import AggregateState, TenantAggregate
 from shared.kernel.command import Caller
 from shared.kernel.errors import AppError, NotFound, PermissionDenied, RuleViolated
-from shared.kernel.ports import AggregateStore, KeyVault, Sealer
+from shared.kernel.ports import AggregateStore, KeyVault, PendingKeys, Sealer
 from shared.kernel.sealed import Sealed
 from shared.lru import LRU
 
@@ -87,6 +88,19 @@ class ProgramsBase(EventStoreApplication):
         if not fields:
             return None
         return (sealer or self.keys.sealer([author])).seal(author, fields)
+
+    def _pair_text(self, pair: Pair, fields: dict[str, Any]) -> tuple[Sealed | None, PendingKeys]:
+        """Text about a pair or group as a whole (why it was dissolved, how it ended) is sealed
+        with the pair's own key, carried by every member: erasing any one of them erases it.
+        The key is made with the first such text and stored with its events."""
+        fields = {name: value for name, value in fields.items() if value}
+        pending = self.keys.pending()
+        if not fields:
+            return None, pending
+        key = self.keys.get(pair.id)
+        if key is not None:
+            return seal(key, pair.id, fields), pending
+        return pending.seal_carried(pair.id, pair.people, fields), pending
 
 
 def _check_participant(person: Person, school_id: UUID, what: str, day: date) -> None:

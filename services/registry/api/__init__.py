@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         keys = resources.open()
         assert resources.pool is not None
-        registry = registry_on(resources.address, resources.pool, keys)
+        registry = registry_on(resources.address, resources.pool, keys, settings.region_today)
         app.state.registry = registry
         app.state.imports = Imports(resources.pool, registry)
         app.state.import_tasks = set()

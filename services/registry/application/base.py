@@ -3,6 +3,7 @@ checks, and the sealing of personal data with each person's own key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -71,12 +72,14 @@ class RegistryBase(EventStoreApplication):
         keys: KeyVault,
         index: PersonIndex,
         erasures: ErasureSchedule,
+        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
         self.index = index
         self.erasures = erasures
+        self.today = today  # the region's date
 
     def school(self, school_id: UUID) -> Organisation:
         school = self.load(Organisation, school_id, "Школа")

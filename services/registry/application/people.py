@@ -167,7 +167,7 @@ class PeopleCommands(RegistryBase):
         self, caller: Caller, person_id: UUID, consent_id: UUID, withdrawn_on: date
     ) -> int:
         person = self._person_in_scope(caller, person_id)
-        person.withdraw_consent(caller.actor, consent_id, withdrawn_on)
+        person.withdraw_consent(caller.actor, consent_id, withdrawn_on, self.today())
         position = self.store(person)
         self.erasures.update(person)
         return position
@@ -185,15 +185,17 @@ class PeopleCommands(RegistryBase):
         "удалять персональные данные (это приказ руководителя школы)",
     )
     def erase_person(self, caller: Caller, person_id: UUID, reason: str) -> int:
-        """Destroy a person's personal data: delete every key of it, then record the erasure.
+        """Destroy a person's personal data: delete every key of it, and of everyone only the
+        person's records carry (see `Person.erase`), then record the erasure.
 
         Keys go first, so that no reader can decrypt anything once the event exists; if the
         event cannot be stored, erasing again finishes the work.
         """
         person = self.load(Person, person_id, "Человек")
         caller.require_scope(self.school(person.school_id).tenant)
-        person.erase(caller.actor, reason, date.today())
-        self.keys.delete_many(sorted(person.data_subjects))
+        carried = self.keys.carried_by(person.id)
+        subjects = person.erase(caller.actor, reason, date.today(), carried)
+        self.keys.delete_many(subjects)
         self.index.forget(person.id)
         position = self.store(person)
         self.erasures.update(person)
