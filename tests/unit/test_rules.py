@@ -218,3 +218,18 @@ def test_an_erased_person_keeps_no_key_and_takes_part_in_nothing(school: School)
 
     assert school.registry.keys.get(person) is None
     assert code == "person_erased"
+
+
+def test_erasing_a_member_erases_the_pairs_own_texts(school: School) -> None:
+    pair = working_pair(school)
+    school.programs.end_pair(
+        school.staff(),
+        pair,
+        Ending(Outcome.ENDED_EARLY, TODAY, Side.MENTEE, EarlyEndReason.RELOCATION, "Переезд"),
+    )
+    mentee = school.programs.load(Pair, pair, "Пара").mentee_ids[0]
+    assert school.registry.keys.get(pair) is not None
+
+    school.registry.erase_person(school.staff(Role.SCHOOL_DIRECTOR), mentee, "отзыв согласия")
+
+    assert school.registry.keys.get(pair) is None
