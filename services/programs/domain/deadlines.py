@@ -128,8 +128,8 @@ def school_year_start(day: date) -> int:
     return day.year if day.month >= SCHOOL_YEAR_STARTS_MONTH else day.year - 1
 
 
-def _calendar_year(school_year_start_year: int, month: int) -> int:
-    return school_year_start_year if month >= SCHOOL_YEAR_STARTS_MONTH else school_year_start_year + 1
+def _calendar_year(year_start: int, month: int) -> int:
+    return year_start if month >= SCHOOL_YEAR_STARTS_MONTH else year_start + 1
 
 
 # --- the parser -----------------------------------------------------------------------------
@@ -259,11 +259,10 @@ def _bounds(text: str) -> tuple[Point, Point] | None:
     parts = text.split("-")
     if len(parts) > 2 or not all(parts):
         return None
-    points = [_point(part.strip()) for part in parts]
-    if any(p is None for p in points):
+    points = [p for p in (_point(part.strip()) for part in parts) if p is not None]
+    if len(points) != len(parts):
         return None
     first, last = points[0], points[-1]
-    assert first is not None and last is not None
     if (first.month is None) != (last.month is None):
         return None
     if first.year is None and last.year is not None and first.month is not None:
