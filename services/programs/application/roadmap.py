@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -14,6 +15,7 @@ from ..domain import (
     DEFAULT_ROADMAP,
     Implementation,
     ItemStatus,
+    RoadmapBlock,
     RoadmapItem,
 )
 from .base import ProgramsBase
@@ -71,6 +73,41 @@ class RoadmapCommands(ProgramsBase):
                 "roadmap_not_empty", "Дорожная карта уже составлена: правьте её мероприятия"
             )
         implementation.add_items(caller.actor, {uuid4(): item for item in DEFAULT_ROADMAP})
+        return self.store(implementation)
+
+    @allowed(PROGRAMME_MANAGERS, "составлять дорожную карту")
+    def enter_roadmap(
+        self,
+        caller: Caller,
+        school_id: UUID,
+        blocks: list[RoadmapBlock],
+        items: list[RoadmapItem],
+    ) -> int:
+        """A roadmap as written: its blocks (each mapped to a stage or to none) and its numbered
+        activities, all stored together or none; an activity takes its block's stage."""
+        implementation = self._implementation(caller, school_id)
+        if implementation.items:
+            raise RuleViolated(
+                "roadmap_not_empty", "Дорожная карта уже составлена: правьте её мероприятия"
+            )
+        stages = {block.number: block.stage for block in blocks}
+        if len(stages) != len(blocks):
+            raise InvalidInput("block_number_repeated", "Номер раздела повторяется")
+        numbers = [item.number for item in items if item.number]
+        if len(set(numbers)) != len(numbers):
+            raise InvalidInput("item_number_repeated", "Номер мероприятия повторяется")
+        for index, item in enumerate(items):
+            if item.block not in stages:
+                raise InvalidInput(
+                    "block_not_found",
+                    f"Мероприятие {item.number or index + 1}: в дорожной карте нет раздела"
+                    f" «{item.block}»",
+                    field=f"items[{index}].block",
+                )
+        implementation.set_blocks(caller.actor, blocks)
+        implementation.add_items(
+            caller.actor, {uuid4(): replace(item, stage=stages[item.block]) for item in items}
+        )
         return self.store(implementation)
 
     @allowed(PROGRAMME_MANAGERS, "править дорожную карту")

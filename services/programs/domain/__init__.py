@@ -5,16 +5,27 @@ Events stored before this became a package name `services.programs.domain` in th
 they still resolve through the names re-exported here.
 """
 
+from .deadlines import (
+    DEADLINE_KIND_NAMES,
+    Deadline,
+    DeadlineKind,
+    Period,
+    Unread,
+    due_on,
+    is_overdue,
+    parse_deadline,
+    read_deadline,
+    school_year_of,
+)
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
     ITEM_STATUS_NAMES,
-    Deadline,
     Implementation,
     ItemStatus,
+    RoadmapBlock,
     RoadmapItem,
-    day_in_school_year,
-    school_year_of,
+    legacy_deadline,
 )
 from .pairs import (
     EARLY_END_REASON_NAMES,
@@ -57,6 +68,7 @@ from .surveys import (
 
 __all__ = [
     "AWARD_RESULT_NAMES",
+    "DEADLINE_KIND_NAMES",
     "DEFAULT_MONITORING_WINDOW",
     "DEFAULT_ROADMAP",
     "DEFAULT_TEMPLATES",
@@ -71,6 +83,7 @@ __all__ = [
     "Basis",
     "Candidacy",
     "Deadline",
+    "DeadlineKind",
     "EarlyEndReason",
     "Implementation",
     "ItemStatus",
@@ -83,6 +96,7 @@ __all__ = [
     "PairState",
     "PairStatus",
     "PairsOrder",
+    "Period",
     "PlanTask",
     "PracticeCase",
     "Programme",
@@ -90,13 +104,19 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Respondent",
+    "RoadmapBlock",
     "RoadmapItem",
     "Side",
     "Stage",
     "SurveyResponse",
     "SurveyTemplate",
+    "Unread",
     "check_questions",
-    "day_in_school_year",
     "default_template_id",
+    "due_on",
+    "is_overdue",
+    "legacy_deadline",
+    "parse_deadline",
+    "read_deadline",
     "school_year_of",
 ]

@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from shared.kernel.errors import InvalidInput
+
 SCHOOL_YEAR_STARTS_MONTH = 9
 
 
@@ -108,6 +110,21 @@ class Unread:
 
     words: str
     reason: str = "Срок не распознан: укажите его иначе"
+
+
+def read_deadline(words: str, field: str) -> Deadline:
+    """The deadline the words state; words the platform cannot read refuse the command,
+    naming the field, for a person to write the deadline otherwise."""
+    parsed = parse_deadline(words)
+    if isinstance(parsed, Unread):
+        raise InvalidInput(
+            "deadline_unread",
+            f"Срок «{words}» не распознан: напишите его как дату, месяц и год, «ежегодно»"
+            " или «по отдельному графику»",
+            field=field,
+            words=words,
+        )
+    return parsed
 
 
 def _point_dict(point: Point | None) -> dict[str, int | None] | None:

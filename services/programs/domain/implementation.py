@@ -14,58 +14,19 @@ from eventsourcing.domain import event
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
+from .deadlines import Deadline, read_deadline
 from .programmes import Stage
 
-SCHOOL_YEAR_STARTS_MONTH = 9
 
-
-def school_year_of(day: date) -> str:
-    """«2025/26» for any day from 1 September 2025 to 31 August 2026."""
-    start = day.year if day.month >= SCHOOL_YEAR_STARTS_MONTH else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def day_in_school_year(school_year: str, month: int, day: int) -> date:
-    """The date of «day.month» within a school year (September to August)."""
-    start = int(school_year[:4])
-    return date(start if month >= SCHOOL_YEAR_STARTS_MONTH else start + 1, month, day)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A fixed date, or a recurring «by day.month each school year»."""
-
-    on: date | None = None
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        recurring = self.month is not None and self.day is not None
-        if (self.on is None) == (not recurring):
-            raise RuleViolated(
-                "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
-            )
-        if recurring:
-            try:
-                date(2000, self.month or 0, self.day or 0)  # a leap year accepts 29 February
-            except ValueError:
-                raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
-
-    @property
-    def recurring(self) -> bool:
-        return self.on is None
-
-    def in_school_year(self, school_year: str) -> date:
-        if self.on is not None:
-            return self.on
-        return day_in_school_year(school_year, self.month or 0, self.day or 0)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"on": self.on, "month": self.month, "day": self.day}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Deadline:
-        return cls(on=data.get("on"), month=data.get("month"), day=data.get("day"))
+def legacy_deadline(on: date | str | None, month: int | None, day: int | None) -> Deadline:
+    """A deadline of the first roadmap events (a date, or «day.month each school year») in the
+    words a roadmap would use for it."""
+    if on is not None:
+        day_on = date.fromisoformat(on) if isinstance(on, str) else on
+        words = day_on.strftime("%d.%m.%Y")
+    else:
+        words = f"до {day or 0:02d}.{month or 0:02d} каждого учебного года"
+    return read_deadline(words, "deadline")
 
 
 class ItemStatus(StrEnum):
@@ -84,22 +45,43 @@ ITEM_STATUS_NAMES = {
 
 
 @dataclass(frozen=True)
+class RoadmapBlock:
+    """A block of a roadmap as written («1. Подготовка условий…»), mapped to one of the seven
+    stages or to none (an informing or monitoring block runs through all of them)."""
+
+    number: str
+    title: str
+    stage: Stage | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "stage": None if self.stage is None else int(self.stage),
+        }
+
+
+@dataclass(frozen=True)
 class RoadmapItem:
-    stage: Stage
+    stage: Stage | None
     activity: str
     deadline: Deadline
     responsible: tuple[str, ...] = ()  # positions or organisations, as a roadmap names them
     expected_result: str = ""
     control_point: bool = False  # контрольная точка мониторинга
+    number: str = ""  # the roadmap's own numbering, «1.1»
+    block: str = ""  # the number of its block, «1»
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "stage": int(self.stage),
+            "stage": None if self.stage is None else int(self.stage),
             "activity": self.activity,
             "deadline": self.deadline.as_dict(),
             "responsible": list(self.responsible),
             "expected_result": self.expected_result,
             "control_point": self.control_point,
+            "number": self.number,
+            "block": self.block,
         }
 
 
@@ -132,6 +114,7 @@ class Implementation(TenantAggregate):
         self.school_id = school_id
         self.regulation_versions: list[str] = []
         self.items: dict[UUID, RoadmapItem] = {}
+        self.blocks: dict[str, RoadmapBlock] = {}
         self.cancelled: set[UUID] = set()
 
     @staticmethod
@@ -139,7 +122,10 @@ class Implementation(TenantAggregate):
         if period_to <= period_from:
             raise RuleViolated("order_period", "Окончание периода внедрения раньше его начала")
         for month, day in window:
-            Deadline(month=month, day=day)
+            try:
+                date(2000, month, day)  # a leap year accepts 29 February
+            except ValueError:
+                raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
 
     def adopt_regulation(self, actor: Actor, title: str, version: str, adopted_on: date) -> None:
         """Положение о наставничестве; a new version supersedes the previous ones."""
@@ -157,15 +143,41 @@ class Implementation(TenantAggregate):
                 raise RuleViolated("item_exists", "Такое мероприятие уже в дорожной карте")
             self._item_added(actor=actor, item_id=item_id, item=item.as_dict())
 
-    @event("RoadmapItemAdded")
+    class RoadmapItemAdded(TenantAggregate.Event):
+        item_id: UUID
+        item: dict[str, Any]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            _upcast_item(state["item"])
+
+    @event(RoadmapItemAdded)
     def _item_added(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
         self.items[item_id] = _item_of(item)
+
+    def set_blocks(self, actor: Actor, blocks: list[RoadmapBlock]) -> None:
+        """The roadmap's blocks as written; an activity names its block by number."""
+        self._blocks_set(actor=actor, blocks=[b.as_dict() for b in blocks])
+
+    @event("RoadmapBlocksSet")
+    def _blocks_set(self, actor: Actor, blocks: list[dict[str, Any]]) -> None:
+        self.blocks = {b["number"]: _block_of(b) for b in blocks}
 
     def change_item(self, actor: Actor, item_id: UUID, item: RoadmapItem) -> None:
         self._check_open(item_id)
         self._item_changed(actor=actor, item_id=item_id, item=item.as_dict())
 
-    @event("RoadmapItemChanged")
+    class RoadmapItemChanged(TenantAggregate.Event):
+        item_id: UUID
+        item: dict[str, Any]
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            _upcast_item(state["item"])
+
+    @event(RoadmapItemChanged)
     def _item_changed(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
         self.items[item_id] = _item_of(item)
 
@@ -211,15 +223,29 @@ class Implementation(TenantAggregate):
             raise RuleViolated("item_cancelled", "Мероприятие отменено")
 
 
+def _upcast_item(item: dict[str, Any]) -> None:
+    """Version 1 knew a date or «day.month each school year», no number and no block."""
+    old = item["deadline"]
+    item["deadline"] = legacy_deadline(old["on"], old["month"], old["day"]).as_dict()
+    item["number"] = item["block"] = ""
+
+
 def _item_of(data: dict[str, Any]) -> RoadmapItem:
     return RoadmapItem(
-        stage=Stage(data["stage"]),
+        stage=None if data["stage"] is None else Stage(data["stage"]),
         activity=data["activity"],
         deadline=Deadline.from_dict(data["deadline"]),
         responsible=tuple(data["responsible"]),
         expected_result=data["expected_result"],
         control_point=data["control_point"],
+        number=data["number"],
+        block=data["block"],
     )
+
+
+def _block_of(data: dict[str, Any]) -> RoadmapBlock:
+    stage = data["stage"]
+    return RoadmapBlock(data["number"], data["title"], None if stage is None else Stage(stage))
 
 
 def _yearly(
@@ -228,7 +254,7 @@ def _yearly(
     return RoadmapItem(
         stage=stage,
         activity=activity,
-        deadline=Deadline(month=month, day=day),
+        deadline=legacy_deadline(None, month, day),
         responsible=("куратор целевой модели наставничества",),
         expected_result=result,
         control_point=control,

@@ -23,7 +23,8 @@ query($school: ID!) {
   roadmap(schoolId: $school) {
     orderNumber orderDate periodFrom periodTo monitoringWindow regulationTitle regulationVersion
     regulationAdoptedOn schoolYear completion overdueCount
-    items { id stage stageName activity deadline dueOn responsible expectedResult controlPoint
+    items { id number block blockTitle stage stageName activity deadline dueOn responsible
+            expectedResult controlPoint
             status statusName reportedOn evidence overdue }
   }
 }
@@ -72,6 +73,7 @@ class ProgrammeController(Controller):
             "school/roadmap.html",
             user,
             roadmap=data["roadmap"],
+            sections=_sections(data["roadmap"]),
             statuses=[(str(k), v) for k, v in ITEM_STATUS_NAMES.items()],
         )
 
@@ -93,3 +95,18 @@ class ProgrammeController(Controller):
             },
         )
         return done(request, f"/roadmap#item-{item_id}", "Статус мероприятия записан")
+
+
+def _sections(roadmap: dict[str, Any] | None) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The roadmap's activities under their headings, in its own order: its blocks as written
+    («1. Подготовка условий…»), or the stages for a roadmap without blocks."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for item in roadmap["items"] if roadmap else []:
+        if item["block"]:
+            heading = f"{item['block']}. {item['blockTitle'] or ''}".strip()
+        elif item["stage"]:
+            heading = f"Этап {item['stage']}. {item['stageName'].capitalize()}"
+        else:
+            heading = "Вне этапов"
+        sections.setdefault(heading, []).append(item)
+    return list(sections.items())
