@@ -21,12 +21,19 @@ from .programmes import Stage
 def legacy_deadline(on: date | str | None, month: int | None, day: int | None) -> Deadline:
     """A deadline of the first roadmap events (a date, or «day.month each school year») in the
     words a roadmap would use for it."""
+    dated = on is not None and month is None and day is None
+    if not dated and (on is not None or month is None or day is None):
+        raise RuleViolated(
+            "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
+        )
     if on is not None:
         day_on = date.fromisoformat(on) if isinstance(on, str) else on
-        words = day_on.strftime("%d.%m.%Y")
-    else:
-        words = f"до {day or 0:02d}.{month or 0:02d} каждого учебного года"
-    return read_deadline(words, "deadline")
+        return read_deadline(day_on.strftime("%d.%m.%Y"), "deadline")
+    try:
+        date(2000, month or 0, day or 0)  # a leap year accepts 29 February
+    except ValueError:
+        raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
+    return read_deadline(f"до {day:02d}.{month:02d} каждого учебного года", "deadline")
 
 
 class ItemStatus(StrEnum):
