@@ -181,3 +181,12 @@ def test_spans_relative_and_undated_deadlines() -> None:
     for words in ("По отдельному графику", "на всех этапах", ""):
         assert due_on(_deadline(words), KOVROV, date(2023, 1, 1)) is None
         assert not is_overdue(_deadline(words), KOVROV, date(2023, 1, 1), done=False)
+
+
+def test_a_month_without_year_that_comes_twice_in_the_period_names_no_day() -> None:
+    """«Декабрь» of a roadmap from November 2020 to December 2021 may be either: not guessed."""
+    novokuznetsk = Period(date(2020, 11, 2), date(2021, 12, 31))
+    for words in ("Декабрь", "15 декабря"):
+        assert due_on(_deadline(words), novokuznetsk, date(2022, 1, 10)) is None
+        assert not is_overdue(_deadline(words), novokuznetsk, date(2022, 1, 10), done=False)
+    assert due_on(_deadline("Февраль –март"), novokuznetsk, date(2021, 1, 1)) == date(2021, 3, 31)

@@ -3,6 +3,7 @@ numbered activities keeping their deadline words, all stored or none; old events
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from services.programs.domain import (
     RoadmapBlock,
     RoadmapItem,
     Stage,
+    WrittenRoadmap,
     parse_deadline,
     read_deadline,
 )
@@ -31,8 +33,11 @@ def _issue_order(school: School, roadmap: SeedRoadmap) -> None:
     )
 
 
-def _written(roadmap: SeedRoadmap) -> tuple[list[RoadmapBlock], list[RoadmapItem]]:
-    blocks = [RoadmapBlock(n, t, None if s is None else Stage(s)) for n, t, s in roadmap.blocks]
+def _written(roadmap: SeedRoadmap) -> tuple[WrittenRoadmap, list[RoadmapItem]]:
+    blocks = WrittenRoadmap(
+        tuple(RoadmapBlock(n, t, None if s is None else Stage(s)) for n, t, s in roadmap.blocks),
+        roadmap.title,
+    )
     items = [
         RoadmapItem(
             stage=None,
@@ -80,7 +85,7 @@ def test_a_roadmap_is_stored_whole_or_not_at_all(school: School) -> None:
 
     with pytest.raises(InvalidInput) as no_block:
         school.programs.enter_roadmap(
-            school.staff(), school.id, blocks[:-1], items
+            school.staff(), school.id, replace(blocks, blocks=blocks.blocks[:-1]), items
         )  # block 9 left out
     with pytest.raises(InvalidInput) as repeated:
         school.programs.enter_roadmap(school.staff(), school.id, blocks, [*items, items[0]])

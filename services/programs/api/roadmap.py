@@ -21,6 +21,7 @@ from ..domain import (
     RoadmapBlock,
     RoadmapItem,
     Stage,
+    WrittenRoadmap,
     legacy_deadline,
     read_deadline,
 )
@@ -103,9 +104,13 @@ class RoadmapBlockIn(msgspec.Struct, forbid_unknown_fields=True):
         return RoadmapBlock(self.number, self.title, stage)
 
 
-class WrittenRoadmapIn(msgspec.Struct, forbid_unknown_fields=True):
-    """A roadmap as written: its blocks and numbered activities, each in a block."""
+class WrittenRoadmapIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A roadmap as written: its title, the order approving it (if its own), its blocks and
+    numbered activities, each in a block."""
 
+    title: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    order_number: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    order_date: date | None = None
     blocks: Annotated[list[RoadmapBlockIn], msgspec.Meta(min_length=1, max_length=50)]
     items: Annotated[list[RoadmapItemIn], msgspec.Meta(min_length=1, max_length=500)]
 
@@ -178,9 +183,13 @@ class RoadmapController(Controller):
         """The roadmap as the school wrote it, stored whole or not at all: a deadline the
         platform cannot read is refused (422 `deadline_unread`, naming the field)."""
         items = [item.item(f"items[{index}].deadline") for index, item in enumerate(data.items)]
-        position = programs_of(state).enter_roadmap(
-            request.user, school_id, [block.block() for block in data.blocks], items
+        written = WrittenRoadmap(
+            tuple(block.block() for block in data.blocks),
+            data.title,
+            data.order_number,
+            data.order_date,
         )
+        position = programs_of(state).enter_roadmap(request.user, school_id, written, items)
         return Position(position=position)
 
     @post("/roadmap/items", sync_to_thread=True)

@@ -15,8 +15,8 @@ from ..domain import (
     DEFAULT_ROADMAP,
     Implementation,
     ItemStatus,
-    RoadmapBlock,
     RoadmapItem,
+    WrittenRoadmap,
 )
 from .base import ProgramsBase
 from .programmes import CURATORS, PROGRAMME_MANAGERS
@@ -80,7 +80,7 @@ class RoadmapCommands(ProgramsBase):
         self,
         caller: Caller,
         school_id: UUID,
-        blocks: list[RoadmapBlock],
+        written: WrittenRoadmap,
         items: list[RoadmapItem],
     ) -> int:
         """A roadmap as written: its blocks (each mapped to a stage or to none) and its numbered
@@ -90,8 +90,8 @@ class RoadmapCommands(ProgramsBase):
             raise RuleViolated(
                 "roadmap_not_empty", "Дорожная карта уже составлена: правьте её мероприятия"
             )
-        stages = {block.number: block.stage for block in blocks}
-        if len(stages) != len(blocks):
+        stages = {block.number: block.stage for block in written.blocks}
+        if len(stages) != len(written.blocks):
             raise InvalidInput("block_number_repeated", "Номер раздела повторяется")
         numbers = [item.number for item in items if item.number]
         if len(set(numbers)) != len(numbers):
@@ -104,7 +104,7 @@ class RoadmapCommands(ProgramsBase):
                     f" «{item.block}»",
                     field=f"items[{index}].block",
                 )
-        implementation.set_blocks(caller.actor, blocks)
+        implementation.write_roadmap(caller.actor, written)
         implementation.add_items(
             caller.actor, {uuid4(): replace(item, stage=stages[item.block]) for item in items}
         )

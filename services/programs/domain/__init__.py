@@ -25,6 +25,7 @@ from .implementation import (
     ItemStatus,
     RoadmapBlock,
     RoadmapItem,
+    WrittenRoadmap,
     legacy_deadline,
 )
 from .pairs import (
@@ -111,6 +112,7 @@ __all__ = [
     "SurveyResponse",
     "SurveyTemplate",
     "Unread",
+    "WrittenRoadmap",
     "check_questions",
     "default_template_id",
     "due_on",

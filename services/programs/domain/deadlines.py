@@ -347,7 +347,7 @@ def due_on(deadline: Deadline, period: Period, day: date) -> date | None:
     last = deadline.last
     if last.year is not None:
         return last.last_day(last.year)
-    return _first_on_or_after(last, period.starts)
+    return _only_in_period(last, period)
 
 
 def _yearly_due(deadline: Deadline, year_start: int) -> date | None:
@@ -382,10 +382,17 @@ def _add_months(day: date, months: float) -> date:
     return date.fromordinal(moved.toordinal() + round((months - whole) * 30))
 
 
-def _first_on_or_after(point: Point, starts: date) -> date:
-    """A month or day written without a year: its first occurrence in the roadmap's period."""
-    candidate = point.last_day(starts.year)
-    return candidate if candidate >= starts else point.last_day(starts.year + 1)
+def _only_in_period(point: Point, period: Period) -> date | None:
+    """A month or day written without a year names the one time it comes in the roadmap's
+    period; when it comes twice or more («Декабрь» of a roadmap from November 2020 to December
+    2021) it names no day: that is for a person to settle, not to guess."""
+    found = [
+        point.last_day(year)
+        for year in range(period.starts.year, period.ends.year + 1)
+        if point.last_day(year) >= period.starts
+        and date(year, point.month or 1, point.day or 1) <= period.ends
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def is_overdue(deadline: Deadline, period: Period, day: date, done: bool) -> bool:

@@ -69,6 +69,17 @@ class RoadmapBlock:
 
 
 @dataclass(frozen=True)
+class WrittenRoadmap:
+    """What a roadmap says of itself: its title, the order approving it («Приказ от 06.09.2023
+    № 852»; none when the implementation order carries it) and its blocks."""
+
+    blocks: tuple[RoadmapBlock, ...]
+    title: str = ""
+    order_number: str = ""
+    order_date: date | None = None
+
+
+@dataclass(frozen=True)
 class RoadmapItem:
     stage: Stage | None
     activity: str
@@ -163,12 +174,26 @@ class Implementation(TenantAggregate):
     def _item_added(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
         self.items[item_id] = _item_of(item)
 
-    def set_blocks(self, actor: Actor, blocks: list[RoadmapBlock]) -> None:
-        """The roadmap's blocks as written; an activity names its block by number."""
-        self._blocks_set(actor=actor, blocks=[b.as_dict() for b in blocks])
+    def write_roadmap(self, actor: Actor, written: WrittenRoadmap) -> None:
+        """The roadmap's own title, the order approving it and its blocks as written; an
+        activity names its block by number."""
+        self._roadmap_written(
+            actor=actor,
+            title=written.title,
+            order_number=written.order_number,
+            order_date=written.order_date,
+            blocks=[b.as_dict() for b in written.blocks],
+        )
 
-    @event("RoadmapBlocksSet")
-    def _blocks_set(self, actor: Actor, blocks: list[dict[str, Any]]) -> None:
+    @event("RoadmapWritten")
+    def _roadmap_written(
+        self,
+        actor: Actor,
+        title: str,
+        order_number: str,
+        order_date: date | None,
+        blocks: list[dict[str, Any]],
+    ) -> None:
         self.blocks = {b["number"]: _block_of(b) for b in blocks}
 
     def change_item(self, actor: Actor, item_id: UUID, item: RoadmapItem) -> None:

@@ -69,6 +69,11 @@ class Implementation:
     regulation_title: str | None
     regulation_version: str | None
     regulation_adopted_on: date | None
+    roadmap_title: str | None = strawberry.field(description="Заголовок дорожной карты")
+    roadmap_order_number: str | None = strawberry.field(
+        description="Номер приказа, утвердившего дорожную карту (если своего)"
+    )
+    roadmap_order_date: date | None
     school_year: str
     items: list[RoadmapItem]
 
@@ -182,6 +187,9 @@ async def load_roadmap(
         regulation_title=row["regulation_title"],
         regulation_version=row["regulation_version"],
         regulation_adopted_on=row["regulation_adopted_on"],
+        roadmap_title=row["roadmap_title"] or None,
+        roadmap_order_number=row["roadmap_order_number"] or None,
+        roadmap_order_date=row["roadmap_order_date"],
         school_year=year,
         items=[_item(r, period, today) for r in items],
     )

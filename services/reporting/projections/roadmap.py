@@ -31,6 +31,9 @@ class Roadmap(Projection):
                regulation_title text,
                regulation_version text,
                regulation_adopted_on date,
+               roadmap_title text,
+               roadmap_order_number text,
+               roadmap_order_date date,
                blocks jsonb NOT NULL DEFAULT '[]'  -- the roadmap's blocks as written""",
             Visibility.SUBTREE,
         ),
@@ -75,7 +78,7 @@ class Roadmap(Projection):
             "Implementation.RegulationAdopted": self.regulation_adopted,
             "Implementation.RoadmapItemAdded": self.item_added,
             "Implementation.RoadmapItemChanged": self.item_changed,
-            "Implementation.RoadmapBlocksSet": self.blocks_set,
+            "Implementation.RoadmapWritten": self.roadmap_written,
             "Implementation.RoadmapItemProgressed": self.progressed,
         }
 
@@ -136,11 +139,15 @@ class Roadmap(Projection):
             *_item_values(event.item),
         )
 
-    async def blocks_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+    async def roadmap_written(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
-            "UPDATE implementations SET blocks = $2 WHERE id = $1",
+            "UPDATE implementations SET roadmap_title = $2, roadmap_order_number = $3,"
+            " roadmap_order_date = $4, blocks = $5 WHERE id = $1",
             event.originator_id,
+            event.title,
+            event.order_number,
+            event.order_date,
             json.dumps(event.blocks),
         )
 
