@@ -22,7 +22,7 @@ from services.programs.domain import (
     read_deadline,
 )
 from services.programs.domain.deadlines import Point
-from shared.kernel.errors import InvalidInput, RuleViolated
+from shared.kernel.errors import RuleViolated
 from tests.roadmap_seeds import KOVROV, SeedRoadmap
 from tests.unit.conftest import School, stored
 
@@ -83,13 +83,13 @@ def test_a_roadmap_is_stored_whole_or_not_at_all(school: School) -> None:
     blocks, items = _written(KOVROV)
     before = stored(school)
 
-    with pytest.raises(InvalidInput) as no_block:
+    with pytest.raises(RuleViolated) as no_block:
         school.programs.enter_roadmap(
             school.staff(), school.id, replace(blocks, blocks=blocks.blocks[:-1]), items
         )  # block 9 left out
-    with pytest.raises(InvalidInput) as repeated:
+    with pytest.raises(RuleViolated) as repeated:
         school.programs.enter_roadmap(school.staff(), school.id, blocks, [*items, items[0]])
-    with pytest.raises(InvalidInput) as unread:
+    with pytest.raises(RuleViolated) as unread:
         read_deadline("когда-нибудь", "items[3].deadline")
 
     assert stored(school) == before

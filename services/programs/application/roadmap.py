@@ -92,13 +92,13 @@ class RoadmapCommands(ProgramsBase):
             )
         stages = {block.number: block.stage for block in written.blocks}
         if len(stages) != len(written.blocks):
-            raise InvalidInput("block_number_repeated", "Номер раздела повторяется")
+            raise RuleViolated("block_number_repeated", "Номер раздела повторяется")
         numbers = [item.number for item in items if item.number]
         if len(set(numbers)) != len(numbers):
-            raise InvalidInput("item_number_repeated", "Номер мероприятия повторяется")
+            raise RuleViolated("item_number_repeated", "Номер мероприятия повторяется")
         for index, item in enumerate(items):
             if item.block not in stages:
-                raise InvalidInput(
+                raise RuleViolated(
                     "block_not_found",
                     f"Мероприятие {item.number or index + 1}: в дорожной карте нет раздела"
                     f" «{item.block}»",

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from shared.kernel.errors import InvalidInput
+from shared.kernel.errors import RuleViolated
 
 SCHOOL_YEAR_STARTS_MONTH = 9
 
@@ -117,7 +117,7 @@ def read_deadline(words: str, field: str) -> Deadline:
     naming the field, for a person to write the deadline otherwise."""
     parsed = parse_deadline(words)
     if isinstance(parsed, Unread):
-        raise InvalidInput(
+        raise RuleViolated(
             "deadline_unread",
             f"Срок «{words}» не распознан: напишите его как дату, месяц и год, «ежегодно»"
             " или «по отдельному графику»",

@@ -34,7 +34,7 @@ class Roadmap(Projection):
                roadmap_title text,
                roadmap_order_number text,
                roadmap_order_date date,
-               blocks jsonb NOT NULL DEFAULT '[]'  -- the roadmap's blocks as written""",
+               blocks jsonb NOT NULL DEFAULT '[]'""",  # the roadmap's blocks as written
             Visibility.SUBTREE,
         ),
         Table(
