@@ -703,3 +703,29 @@ DONETSK = SeedRoadmap(
     ],
     _DONETSK_ROWS,
 )
+
+
+HEADER = ["№ п/п", "Наименование мероприятий", "Срок реализации", "Ответственные", "Результат"]
+
+
+def table_rows(roadmap: SeedRoadmap) -> list[list[str]]:
+    """The roadmap as its school's table: a header, each block's row, then its activities."""
+    rows = [HEADER]
+    titles = {number: title for number, title, _ in roadmap.blocks}
+    for number, activity, deadline, responsible, result in roadmap.rows:
+        block = number.split(".")[0]
+        if block in titles:
+            rows.append([f"{block}.", titles.pop(block), "", "", ""])
+        rows.append([f"{number}.", activity, deadline, responsible, result])
+    return rows
+
+
+def stage_table_rows(roadmap: SeedRoadmap) -> list[list[str]]:
+    """The form of seed 003: no number column, «Этап N. …» rows, numbers inside the text."""
+    rows = [["Этап, мероприятия этапа", "Длительность этапа", "Ответственные", "Результат"]]
+    for number, text, deadline, responsible, result in table_rows(roadmap)[1:]:
+        if deadline or responsible or result:
+            rows.append([f"{number} {text}", deadline, responsible, result])
+        else:
+            rows.append([f"Этап {number} {text}", "", "", ""])
+    return rows

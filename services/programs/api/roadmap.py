@@ -6,12 +6,16 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+import anyio
 import msgspec
 from litestar import Controller, Request, post, put
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 
 from services.wiring import Created, Position
 from shared.dictionaries import SchoolYear
+from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
 
 from ..domain import (
@@ -27,6 +31,7 @@ from ..domain import (
 )
 from .common import OrderNumber, Text, Title, programs_of
 
+MAX_TABLE_BYTES = 10 * 1024 * 1024
 Month = Annotated[int, msgspec.Meta(ge=1, le=12)]
 Day = Annotated[int, msgspec.Meta(ge=1, le=31)]
 
@@ -191,6 +196,25 @@ class RoadmapController(Controller):
         )
         position = programs_of(state).enter_roadmap(request.user, school_id, written, items)
         return Position(position=position)
+
+    @post("/roadmap/import", status_code=200)
+    async def import_roadmap(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        school_id: UUID,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> dict[str, Any]:
+        """The roadmap in the school's DOCX or XLSX table (columns by their Russian headers),
+        each deadline read: a draft to review, with the unread deadlines to settle
+        (`unread`: row, field, words), then to save by `POST …/roadmap/written`. Stores nothing."""
+        content = await data.read()
+        if len(content) > MAX_TABLE_BYTES:
+            raise InvalidInput("file_too_large", "Файл больше 10 МБ")
+        draft = await anyio.to_thread.run_sync(
+            programs_of(state).roadmap_draft, request.user, school_id, content
+        )
+        return draft.as_dict()
 
     @post("/roadmap/items", sync_to_thread=True)
     def add_item(

@@ -18,6 +18,7 @@ from ..domain import (
     RoadmapItem,
     WrittenRoadmap,
 )
+from ..roadmap_import import Draft, read_roadmap
 from .base import ProgramsBase
 from .programmes import CURATORS, PROGRAMME_MANAGERS
 
@@ -109,6 +110,12 @@ class RoadmapCommands(ProgramsBase):
             caller.actor, {uuid4(): replace(item, stage=stages[item.block]) for item in items}
         )
         return self.store(implementation)
+
+    @allowed(PROGRAMME_MANAGERS, "составлять дорожную карту")
+    def roadmap_draft(self, caller: Caller, school_id: UUID, content: bytes) -> Draft:
+        """The roadmap in the school's own DOCX or XLSX table, for review: nothing is stored."""
+        self._implementation(caller, school_id)
+        return read_roadmap(content)
 
     @allowed(PROGRAMME_MANAGERS, "править дорожную карту")
     def add_roadmap_item(
