@@ -4,13 +4,24 @@ chosen dates. An unreadable deadline is a 422 naming the field, with nothing sto
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
+from docx import Document
+from openpyxl import Workbook
 
 from tests.conftest import EventCounter, World
-from tests.roadmap_seeds import DONETSK, KOVROV, NOVOKUZNETSK, SeedRoadmap
+from tests.roadmap_seeds import (
+    DONETSK,
+    KOVROV,
+    NOVOKUZNETSK,
+    SeedRoadmap,
+    stage_table_rows,
+    table_rows,
+)
 
 ROADMAP = """query($s: ID!, $on: Date!, $year: String) {
   roadmap(schoolId: $s, on: $on, schoolYear: $year) {
@@ -164,3 +175,129 @@ async def test_a_roadmap_with_bad_input_is_refused_whole(
     assert await events() == before
     assert (answer["code"], answer["details"]["field"]) == (code, field)
     assert "Срок" in answer["message"] or "раздела" in answer["message"]
+
+
+def docx_of(rows: list[list[str]]) -> bytes:
+    """A Word document with the roadmap's table, as a school keeps it (A4, a title above)."""
+    document = Document()
+    document.add_paragraph("План мероприятий (дорожная карта)")
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx_of(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+async def imported(world: World, school: str, name: str, content: bytes) -> dict[str, Any]:
+    response = await world.api.programs.post(
+        f"/schools/{world.ids[school]}/roadmap/import",
+        headers=world.api.auth(world.coordinator(school)),
+        files={"data": (name, content, "application/octet-stream")},
+    )
+    assert response.status_code == 200, response.text
+    draft: dict[str, Any] = response.json()
+    return draft
+
+
+@pytest.mark.parametrize(
+    ("roadmap", "table", "on", "expected"),
+    [
+        (KOVROV, lambda r: docx_of(table_rows(r)), date(2020, 12, 1), 23),
+        (NOVOKUZNETSK, lambda r: xlsx_of(stage_table_rows(r)), date(2021, 3, 1), 21),
+        (DONETSK, lambda r: docx_of(table_rows(r)), date(2023, 12, 1), 4),
+    ],
+)
+async def test_a_roadmap_imported_from_its_table_reviewed_and_saved(
+    world: World,
+    events: EventCounter,
+    roadmap: SeedRoadmap,
+    table: Callable[[SeedRoadmap], bytes],
+    on: date,
+    expected: int,
+) -> None:
+    """The table read back as written; the coordinator maps the blocks to stages and saves;
+    the overdue list is the one of the roadmap typed in (the other tests above)."""
+    base = f"/schools/{world.ids['s1']}"
+    await world.api.command(
+        "programs",
+        f"{base}/implementation",
+        world.coordinator("s1"),
+        {"number": "1", "order_date": str(roadmap.starts), "period_from": str(roadmap.starts),
+         "period_to": str(roadmap.ends)},
+    )  # fmt: skip
+    before = await events()
+
+    draft = await imported(world, "s1", "roadmap", table(roadmap))
+    stored_by_import = await events()
+    stages = {number: stage for number, _, stage in roadmap.blocks}
+    blocks = [block | {"stage": stages[block["number"]]} for block in draft["blocks"]]
+    await world.api.command(
+        "programs",
+        f"{base}/roadmap/written",
+        world.coordinator("s1"),
+        {"title": roadmap.title, "blocks": blocks, "items": draft["items"]},
+    )
+    read_back = await read(world, "s1", on)
+
+    assert stored_by_import == before
+    assert draft["unread"] == []
+    assert [(i["number"], i["deadline"]) for i in read_back["items"]] == [
+        (number, words) for number, _, words, _, _ in roadmap.rows
+    ]
+    assert read_back["overdueCount"] == expected
+
+
+async def test_an_unread_deadline_of_an_imported_table_is_settled_before_saving(
+    world: World,
+) -> None:
+    rows = table_rows(DONETSK)
+    rows[2][2] = "в начале учебного года"  # activity 1: no deadline the platform reads
+    base = f"/schools/{world.ids['s1']}"
+    await world.api.command(
+        "programs",
+        f"{base}/implementation",
+        world.coordinator("s1"),
+        {"number": "1", "order_date": "2023-09-06", "period_from": "2023-09-06",
+         "period_to": "2024-08-31"},
+    )  # fmt: skip
+
+    draft = await imported(world, "s1", "roadmap.docx", docx_of(rows))
+    body = {"blocks": draft["blocks"], "items": draft["items"]}
+    refused = await world.api.command(
+        "programs", f"{base}/roadmap/written", world.coordinator("s1"), body, expect=422
+    )
+    draft["items"][0]["deadline"] = {"words": "Сентябрь"}  # the coordinator settles it
+    await world.api.command("programs", f"{base}/roadmap/written", world.coordinator("s1"), body)
+    wrong_file = await world.api.programs.post(
+        f"{base}/roadmap/import",
+        headers=world.api.auth(world.coordinator("s1")),
+        files={"data": ("roadmap.docx", b"not a document", "application/octet-stream")},
+    )
+
+    assert draft["unread"] == [
+        {
+            "row": 3,
+            "number": "1",
+            "field": "items[0].deadline",
+            "words": "в начале учебного года",
+            "message": "Срок не распознан: укажите его иначе",
+        }
+    ]
+    assert (refused["code"], refused["details"]["field"]) == (
+        "deadline_unread",
+        "items[0].deadline",
+    )
+    assert (wrong_file.status_code, wrong_file.json()["code"]) == (400, "roadmap_file_unreadable")
