@@ -31,7 +31,8 @@ ROADMAP = """query($s: ID!, $on: Date!, $year: String) {
 }"""
 
 
-async def enter(world: World, school: str, roadmap: SeedRoadmap, **approval: str) -> None:
+async def issue_order(world: World, school: str, roadmap: SeedRoadmap) -> str:
+    """The implementation order for the roadmap's period; the school's path in the API."""
     base = f"/schools/{world.ids[school]}"
     await world.api.command(
         "programs",
@@ -44,6 +45,11 @@ async def enter(world: World, school: str, roadmap: SeedRoadmap, **approval: str
             "period_to": str(roadmap.ends),
         },
     )
+    return base
+
+
+async def enter(world: World, school: str, roadmap: SeedRoadmap, **approval: str) -> None:
+    base = await issue_order(world, school, roadmap)
     await world.api.command(
         "programs",
         f"{base}/roadmap/written",
@@ -152,14 +158,7 @@ async def test_a_roadmap_with_bad_input_is_refused_whole(
     world: World, events: EventCounter, change: dict[str, Any], code: str, field: str
 ) -> None:
     await enter(world, "s1", DONETSK)
-    base = f"/schools/{world.ids['s2']}"
-    await world.api.command(
-        "programs",
-        f"{base}/implementation",
-        world.coordinator("s2"),
-        {"number": "1", "order_date": "2023-09-06", "period_from": "2023-09-06",
-         "period_to": "2024-08-31"},
-    )  # fmt: skip
+    base = await issue_order(world, "s2", DONETSK)
     items = DONETSK.items()
     items[1] |= change
     before = await events()
@@ -230,14 +229,7 @@ async def test_a_roadmap_imported_from_its_table_reviewed_and_saved(
 ) -> None:
     """The table read back as written; the coordinator maps the blocks to stages and saves;
     the overdue list is the one of the roadmap typed in (the other tests above)."""
-    base = f"/schools/{world.ids['s1']}"
-    await world.api.command(
-        "programs",
-        f"{base}/implementation",
-        world.coordinator("s1"),
-        {"number": "1", "order_date": str(roadmap.starts), "period_from": str(roadmap.starts),
-         "period_to": str(roadmap.ends)},
-    )  # fmt: skip
+    base = await issue_order(world, "s1", roadmap)
     before = await events()
 
     draft = await imported(world, "s1", "roadmap", table(roadmap))
@@ -265,14 +257,7 @@ async def test_an_unread_deadline_of_an_imported_table_is_settled_before_saving(
 ) -> None:
     rows = table_rows(DONETSK)
     rows[2][2] = "в начале учебного года"  # activity 1: no deadline the platform reads
-    base = f"/schools/{world.ids['s1']}"
-    await world.api.command(
-        "programs",
-        f"{base}/implementation",
-        world.coordinator("s1"),
-        {"number": "1", "order_date": "2023-09-06", "period_from": "2023-09-06",
-         "period_to": "2024-08-31"},
-    )  # fmt: skip
+    base = await issue_order(world, "s1", DONETSK)
 
     draft = await imported(world, "s1", "roadmap.docx", docx_of(rows))
     body = {"blocks": draft["blocks"], "items": draft["items"]}

@@ -126,7 +126,13 @@ def test_a_yearly_activity_reports_progress_per_school_year(school: School) -> N
     school.programs.report_roadmap_progress(
         school.staff(), school.id, by_number["1.1"], ItemStatus.DONE, None, date(2020, 10, 20), ""
     )
+    settled = replace(items[0], deadline=read_deadline("Ноябрь 2020", "deadline"))
+    school.programs.change_roadmap_item(school.staff(), school.id, by_number["1.1"], settled)
+    changed = school.programs.load(Implementation, Implementation.id_for(school.id), "")
+
     assert no_year.value.code == "school_year_missing"
+    assert changed.items[by_number["1.1"]].deadline.words == "Ноябрь 2020"
+    assert changed.items[by_number["1.1"]].stage == Stage.PREPARING_CONDITIONS
 
 
 def _v1_item(deadline: dict[str, Any]) -> dict[str, Any]:

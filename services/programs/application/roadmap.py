@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -91,24 +90,13 @@ class RoadmapCommands(ProgramsBase):
             raise RuleViolated(
                 "roadmap_not_empty", "Дорожная карта уже составлена: правьте её мероприятия"
             )
-        stages = {block.number: block.stage for block in written.blocks}
-        if len(stages) != len(written.blocks):
+        if len({block.number for block in written.blocks}) != len(written.blocks):
             raise RuleViolated("block_number_repeated", "Номер раздела повторяется")
         numbers = [item.number for item in items if item.number]
         if len(set(numbers)) != len(numbers):
             raise RuleViolated("item_number_repeated", "Номер мероприятия повторяется")
-        for index, item in enumerate(items):
-            if item.block not in stages:
-                raise RuleViolated(
-                    "block_not_found",
-                    f"Мероприятие {item.number or index + 1}: в дорожной карте нет раздела"
-                    f" «{item.block}»",
-                    field=f"items[{index}].block",
-                )
         implementation.write_roadmap(caller.actor, written)
-        implementation.add_items(
-            caller.actor, {uuid4(): replace(item, stage=stages[item.block]) for item in items}
-        )
+        implementation.add_items(caller.actor, {uuid4(): item for item in items})
         return self.store(implementation)
 
     @allowed(PROGRAMME_MANAGERS, "составлять дорожную карту")

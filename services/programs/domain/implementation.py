@@ -3,7 +3,7 @@ regulation (Положение о наставничестве) and the roadmap 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -156,10 +156,26 @@ class Implementation(TenantAggregate):
         self.regulation_versions.append(version)
 
     def add_items(self, actor: Actor, items: dict[UUID, RoadmapItem]) -> None:
-        for item_id, item in items.items():
+        placed = [
+            (item_id, self._in_block(item, f"items[{index}].block"))
+            for index, (item_id, item) in enumerate(items.items())
+        ]
+        for item_id, item in placed:
             if item_id in self.items:
                 raise RuleViolated("item_exists", "Такое мероприятие уже в дорожной карте")
             self._item_added(actor=actor, item_id=item_id, item=item.as_dict())
+
+    def _in_block(self, item: RoadmapItem, field: str) -> RoadmapItem:
+        """An activity of a block takes the block's stage (or none, as the block has)."""
+        if not item.block:
+            return item
+        if item.block not in self.blocks:
+            raise RuleViolated(
+                "block_not_found",
+                f"Мероприятие {item.number}: в дорожной карте нет раздела «{item.block}»",
+                field=field,
+            )
+        return replace(item, stage=self.blocks[item.block].stage)
 
     class RoadmapItemAdded(TenantAggregate.Event):
         item_id: UUID
@@ -198,16 +214,11 @@ class Implementation(TenantAggregate):
 
     def change_item(self, actor: Actor, item_id: UUID, item: RoadmapItem) -> None:
         self._check_open(item_id)
+        item = self._in_block(item, "block")
         self._item_changed(actor=actor, item_id=item_id, item=item.as_dict())
 
-    class RoadmapItemChanged(TenantAggregate.Event):
-        item_id: UUID
-        item: dict[str, Any]
-        class_version = 2
-
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            _upcast_item(state["item"])
+    class RoadmapItemChanged(RoadmapItemAdded):
+        """The same item as an addition's, versioned and upcast alike."""
 
     @event(RoadmapItemChanged)
     def _item_changed(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
