@@ -153,6 +153,14 @@ def test_yearly_activity_falls_due_each_school_year() -> None:
     assert not is_overdue(yearly, KOVROV, date(2024, 8, 31), done=False)
 
 
+def test_yearly_activity_asks_nothing_outside_the_roadmaps_years() -> None:
+    september = _deadline("Сентябрь каждого учебного года")
+    assert due_on(september, KOVROV, date(2024, 12, 1)) == date(2024, 9, 30)  # 2024/25
+    assert due_on(september, KOVROV, date(2025, 10, 1)) is None  # after 30.12.2024
+    assert due_on(september, KOVROV, date(2020, 3, 1)) is None  # before 01.10.2020
+    assert not is_overdue(september, KOVROV, date(2025, 10, 1), done=False)
+
+
 def test_yearly_from_a_year_asks_nothing_before_it() -> None:
     contest = _deadline("Декабрь 2021 года, далее ежегодно")
     assert due_on(contest, KOVROV, date(2021, 3, 1)) is None

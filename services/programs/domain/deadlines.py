@@ -336,9 +336,12 @@ class Period:
 def due_on(deadline: Deadline, period: Period, day: date) -> date | None:
     """The last day of the deadline that counts on `day`: for a yearly activity, in the school
     year of `day`; None when the deadline names no day (a schedule, all stages, none, a yearly
-    one not yet begun)."""
+    one not yet begun or in a school year outside the roadmap's period)."""
     if deadline.kind in (DeadlineKind.YEARLY, DeadlineKind.THROUGH_YEAR):
-        return _yearly_due(deadline, school_year_start(day))
+        year = school_year_start(day)
+        if not school_year_start(period.starts) <= year <= school_year_start(period.ends):
+            return None  # a yearly activity of the roadmap's years only
+        return _yearly_due(deadline, year)
     if deadline.kind == DeadlineKind.RELATIVE:
         return _relative_due(deadline, period)
     if deadline.last is None:
