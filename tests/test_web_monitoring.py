@@ -289,3 +289,29 @@ async def test_a_bad_reference_date_is_said_beside_its_field(
     assert (await web.get(f"/region/indicators?year={YEAR}&on=20.05.2026")).status_code == 200
     await _signed_in(web, world, Role.MUNICIPALITY_OFFICER, "m1")
     assert (await web.get("/region/indicators")).status_code == 403
+
+
+async def test_the_self_audit_page_shows_the_year_asked_for(
+    web: WebClient, region: GeneratedRegion
+) -> None:
+    world = region.world
+    earlier = "2023/24"  # a year without programmes: not among the years offered by default
+    await world.api.command(
+        "registry",
+        f"/schools/{world.ids['s1']}/self-audit",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {
+            "school_year": earlier,
+            "items": [{"item": 1, "achieved": True}],
+            "page_url": "https://s1.example.ru/2023",
+        },
+        expect=200,
+        method="PUT",
+    )
+    await _signed_in(web, world, Role.MUNICIPALITY_OFFICER, "m1")
+
+    page = await web.get(f"/monitoring/self-audits/{world.ids['s1']}?year={earlier}")
+
+    assert page.status_code == 200
+    assert "https://s1.example.ru/2023" in page.text
+    assert "https://s1.example.ru/mentoring" not in page.text

@@ -160,6 +160,9 @@ async def test_a_coordinator_may_not_issue_the_order(web: WebClient, world: Worl
 
     assert refused.status_code == 403
     assert "Нет доступа" in refused.text
+    # What was refused and why, in the user's own school: not «другой организации».
+    assert "Роль «координатор» не может утверждать пары" in refused.text
+    assert "другой организации" not in refused.text
 
 
 async def test_a_pairs_plan_is_drawn_up_with_its_errors_beside_the_fields(
@@ -283,6 +286,7 @@ async def test_the_roadmap_shows_overdue_items_and_takes_their_progress(
         {"status": "done", "evidence": "Приказ № 80-о", "school_year": year.group(1)},
     )
     assert reported.status_code == 303
+    assert reported.headers["location"] == f"/roadmap#item-{item.group(1)}"
     after = (await web.get("/roadmap")).text
     assert "Статус мероприятия записан" in after
     assert "Приказ № 80-о" in after
@@ -297,7 +301,13 @@ async def test_the_director_moves_the_programme_to_its_next_stage(
     await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
     await web.get("/programme")
 
-    moved = await web.submit("/programme/stage", {"stage": "2"})
+    asked = await web.submit("/programme/stage", {"stage": "2"})
+    assert asked.status_code == 200
+    assert "Перейти к этапу 2: формирование базы наставляемых?" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert re.search(r'class="current">Подготовка', (await web.get("/programme")).text)
+
+    moved = await web.submit("/programme/stage", {"stage": "2", "confirmed": "yes"})
 
     assert moved.status_code == 303
     page = (await web.get("/programme")).text
@@ -305,3 +315,23 @@ async def test_the_director_moves_the_programme_to_its_next_stage(
     refused = await web.submit("/programme/meeting-rule", {"every_days": "0"})
     assert refused.status_code == 400
     assert field_error(refused.text, "every_days")
+
+
+async def test_a_proposed_pair_is_withdrawn_only_once_confirmed(
+    web: WebClient, world: World
+) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставник Отзываемый", "mentor")
+    mentee = await world.person("s1", "Ученик Отзываемый", "mentee", birth_date=date(2012, 4, 4))
+    pair = await world.pair("s1", programme, mentor, mentee, approve=False)
+    await web.sign_in(world.coordinator("s1"))
+    await web.get("/orders")
+
+    asked = await web.submit(f"/pairs/{pair}/dissolution")
+
+    assert asked.status_code == 200
+    assert "Отозвать предложенную пару: Наставник Отзываемый, Ученик Отзываемый?" in asked.text
+    assert "Наставник Отзываемый" in (await web.get("/orders")).text
+    withdrawn = await web.submit(f"/pairs/{pair}/dissolution", {"confirmed": "yes"})
+    assert withdrawn.status_code == 303
+    assert "Наставник Отзываемый" not in (await web.get("/orders")).text

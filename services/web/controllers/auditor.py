@@ -12,12 +12,12 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NAMES
-from shared.auth import Role
+from shared.auth import ROLE_NAMES, Role
 from shared.dictionaries import FORM_NAMES
 
 from ..backend import Backend, nodes
 from ..pages import page
-from ..session import ROLE_NAMES, WebUser
+from ..session import WebUser
 from ..templating import BASIS_NAMES
 from .oversight import allow, parse_day, query_string, school_years
 

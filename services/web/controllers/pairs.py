@@ -16,7 +16,7 @@ from ..backend import Backend, Refused, nodes
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
-from .common import done, programme_required, school_of
+from .common import Question, done, programme_required, school_of, unconfirmed
 
 PAIRS = """
 query($programme: ID!) {
@@ -225,8 +225,18 @@ class PairController(Controller):
     @post("/{pair_id:uuid}/dissolution")
     async def dissolve(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
-    ) -> Redirect:
+    ) -> Template | Redirect:
         form = Form.of(await request.form())
+        pair = await pair_or_404(backend, user, pair_id)
+        people = ", ".join(names_of(pair).values())
+        question = Question(
+            f"Отозвать предложенную пару: {people}?",
+            "Пара уйдёт из проекта приказа; подобрать наставника можно будет заново.",
+            "Да, отозвать пару",
+            "/orders",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
         await backend.command(
             user.token,
             "programs",
