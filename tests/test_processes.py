@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +32,7 @@ from shared.database import (
     open_sync_pool,
 )
 from shared.keystore import KeyVault
-from shared.settings import Settings
+from shared.settings import PROJECT_ROOT, Settings
 from shared.tenancy import Scope
 from tests.conftest import fresh_database, nodes
 
@@ -456,3 +457,46 @@ async def test_make_run_stops_every_service_when_it_is_terminated(server: Databa
             for port in ports.values():
                 with pytest.raises(httpx.ConnectError):
                     await client.get(f"http://127.0.0.1:{port}/health")
+
+
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["ctrl-c-in-a-terminal", "sigterm-to-make"],
+)
+async def test_make_run_stops_quietly(
+    server: DatabaseAddress, signum: signal.Signals, to_group: bool
+) -> None:
+    """Ctrl-C in a terminal signals make and everything under it at once; a service manager
+    sends SIGTERM to make. Either way every service stops, and nothing prints a traceback or
+    make's «Interrupt» (stopped while the demo loads, the hardest moment)."""
+    ports = {service: free_port() for service in ("web", "registry", "programs", "reporting")}
+    async with fresh_database(server, f"nastavnik_stop_{signum.name.lower()}") as database:
+        extra = {f"{service.upper()}_PORT": str(port) for service, port in ports.items()}
+        run = await asyncio.to_thread(
+            subprocess.Popen,
+            [shutil.which("make") or "make", "run"],
+            cwd=PROJECT_ROOT,
+            env=environment(database, **extra),
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            urls = [f"http://127.0.0.1:{port}" for port in ports.values()]
+            await asyncio.to_thread(wait_healthy, urls, [run], 90)
+            if to_group:
+                os.killpg(run.pid, signum)
+            else:
+                run.send_signal(signum)
+            output, _ = await asyncio.to_thread(run.communicate, None, 60)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+    for noise in ("Traceback", "KeyboardInterrupt", "make: ***"):
+        assert noise not in output, output
+    async with httpx.AsyncClient(timeout=2) as client:
+        for port in ports.values():
+            with pytest.raises(httpx.ConnectError):
+                await client.get(f"http://127.0.0.1:{port}/health")
