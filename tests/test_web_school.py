@@ -335,3 +335,48 @@ async def test_a_proposed_pair_is_withdrawn_only_once_confirmed(
     withdrawn = await web.submit(f"/pairs/{pair}/dissolution", {"confirmed": "yes"})
     assert withdrawn.status_code == 303
     assert "Наставник Отзываемый" not in (await web.get("/orders")).text
+
+
+async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_the_draft(
+    web: WebClient, world: World
+) -> None:
+    programme = await world.programme("s1")
+    coordinator = world.coordinator("s1")
+    ready, withdrawn = [], []
+    for n, pairs in ((1, ready), (2, withdrawn)):
+        mentor = await world.person("s1", f"Наставник Согласий {n}", "mentor")
+        await world.api.command(
+            "registry",
+            f"/people/{mentor}/consents",
+            coordinator,
+            {"kind": "additional_duty", "signed_on": str(date.today())},
+        )
+        mentee = await world.person(
+            "s1", f"Ученик Согласий {n}", "mentee", birth_date=date(2012, 5, n)
+        )
+        pairs.append(await world.pair("s1", programme, mentor, mentee, approve=False))
+    await world.api.caught_up(coordinator)
+    pairs = await world.api.graphql(
+        coordinator, "{ pairs { edges { node { id mentees { id consents { id kind } } } } } }"
+    )
+    [pupil] = [
+        n["node"]["mentees"][0]
+        for n in pairs["data"]["pairs"]["edges"]
+        if n["node"]["id"] == withdrawn[0]
+    ]
+    [consent] = [c["id"] for c in pupil["consents"] if c["kind"] == "personal_data"]
+    await world.api.command(
+        "registry",
+        f"/people/{pupil['id']}/consents/{consent}/withdrawal",
+        coordinator,
+        {"withdrawn_on": str(date.today())},
+        expect=200,
+    )
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+
+    draft = (await web.get("/orders")).text
+
+    row = draft.split("Ученик Согласий 2")[1].split("</tr>")[0]
+    assert "нет действующего согласия на обработку персональных данных" in row
+    assert f'value="{withdrawn[0]}" aria-label="Включить в приказ">' in draft  # unticked
+    assert f'value="{ready[0]}" aria-label="Включить в приказ" checked>' in draft

@@ -71,6 +71,22 @@ query($programme: ID!, $version: Int, $on: Date) {
 }
 """
 
+
+def aliases(state: dict[str, Any] | None) -> dict[str, str]:
+    """Names are the school's alone: above it each participant is numbered instead, one number a
+    person across the page, so that rows can still be told apart and followed."""
+    numbered: dict[str, str] = {}
+    counts = {"наставник": 0, "наставляемый": 0}
+    for pair in (state or {}).get("pairs") or []:
+        for who, person in [("наставник", pair["mentor"])] + [
+            ("наставляемый", m) for m in pair["mentees"]
+        ]:
+            if person["fullName"] is None and person["id"] not in numbered:
+                counts[who] += 1
+                numbered[person["id"]] = f"{who} № {counts[who]}"
+    return numbered
+
+
 EVENT_NAMES = {
     "Programme.Opened": "Программа открыта",
     "Programme.MeetingRuleSet": "Установлено правило частоты встреч",
@@ -297,6 +313,7 @@ class AuditController(Controller):
             status_code=400 if errors else 200,
             programme_id=programme_id,
             state=data["programmeState"],
+            aliases=aliases(data["programmeState"]),
             day=day,
             version=None if day else version,
             on=on,

@@ -24,7 +24,7 @@ query($programme: ID!) {
     totalCount
     edges { node { id form status basis orderNumber orderDate isGroup
                    mentor { id fullName kind consents { kind valid } }
-                   mentees { id fullName grade } meetings { heldOn } } }
+                   mentees { id fullName grade consents { kind valid } } meetings { heldOn } } }
   }
 }
 """
