@@ -481,7 +481,6 @@ async def test_make_run_stops_quietly(
             start_new_session=True,  # its own process group, as a terminal's foreground job
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
         )
         try:
             urls = [f"http://127.0.0.1:{port}" for port in ports.values()]
@@ -490,10 +489,11 @@ async def test_make_run_stops_quietly(
                 os.killpg(run.pid, signum)
             else:
                 run.send_signal(signum)
-            output, _ = await asyncio.to_thread(run.communicate, None, 60)
+            printed, _ = await asyncio.to_thread(run.communicate, None, 60)
         finally:
             if run.poll() is None:
                 os.killpg(run.pid, signal.SIGKILL)
+    output = printed.decode()
     for noise in ("Traceback", "KeyboardInterrupt", "make: ***"):
         assert noise not in output, output
     async with httpx.AsyncClient(timeout=2) as client:

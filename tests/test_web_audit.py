@@ -71,6 +71,8 @@ async def test_the_auditor_finds_the_programme_and_reads_its_timeline(
     assert "координатор" in html  # the role of who did it
     assert "руководитель ОО" in html
     assert "[персональные данные]" in html  # feedback comments stay sealed
+    assert "оценка наставника" in html  # fields in Russian words, people numbered
+    assert "участник № 1" in html
     assert "Аудитов" not in html  # no names in the history
     old = (date.today() - timedelta(days=BACKDATED_DAYS)).strftime("%d.%m.%Y")
     assert old in html

@@ -217,3 +217,31 @@ async def test_a_search_reads_yo_as_ye(web: WebClient, world: World) -> None:
         assert "Фёдоров Пётр Семёнович" in found
     assert "Найдено: 1" in (await web.get("/people/mentors?search=Петр Семенович")).text
     assert "Найдено: 0" in (await web.get("/people/mentors?search=%25")).text  # «%» as typed
+
+
+async def test_the_card_names_staff_roles_and_sources_in_russian(
+    web: WebClient, world: World
+) -> None:
+    teacher = await world.person("s1", "Учитель Рабочей Группы", "mentor")
+    pupil = await world.person("s1", "Ученик Со Сведениями", "mentee", birth_date=date(2012, 2, 2))
+    coordinator = world.coordinator("s1")
+    await world.api.command(
+        "registry",
+        f"/people/{teacher}/staff-roles",
+        coordinator,
+        {"role": "working_group_member", "area": "мониторинг"},
+        expect=200,
+    )
+    await world.api.command(
+        "registry",
+        f"/people/{pupil}/third-party-information",
+        coordinator,
+        {"source": "class_teacher", "information": "Нуждается в поддержке"},
+    )
+    await web.sign_in(coordinator)
+
+    card = (await web.get(f"/people/mentors/{teacher}")).text
+    profile = (await web.get(f"/people/mentees/{pupil}")).text
+
+    assert "член рабочей группы" in card
+    assert "классный руководитель: Нуждается в поддержке" in profile

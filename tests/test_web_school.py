@@ -182,6 +182,10 @@ async def test_a_pairs_plan_is_drawn_up_with_its_errors_beside_the_fields(
     no_date = await web.submit(f"/pairs/{pair}/plan", plan | {"tasks": "Пробный экзамен"})
     assert no_date.status_code == 400
     assert field_error(no_date.text, "tasks") == "Строка 1: укажите задачу и срок через «;»"
+    two_tasks = plan["tasks"] + "\nИтоговый экзамен; к маю"
+    bad_date = await web.submit(f"/pairs/{pair}/plan", plan | {"tasks": two_tasks})
+    assert bad_date.status_code == 400
+    assert field_error(bad_date.text, "tasks") == "Строка 2: укажите дату в формате ДД.ММ.ГГГГ"
     too_short = await web.submit(
         f"/pairs/{pair}/plan", plan | {"ends_on": str(today + timedelta(days=20))}
     )
@@ -342,8 +346,9 @@ async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_th
 ) -> None:
     programme = await world.programme("s1")
     coordinator = world.coordinator("s1")
-    ready, withdrawn = [], []
-    for n, pairs in ((1, ready), (2, withdrawn)):
+    ready: list[str] = []
+    withdrawn: list[str] = []
+    for n, formed in ((1, ready), (2, withdrawn)):
         mentor = await world.person("s1", f"Наставник Согласий {n}", "mentor")
         await world.api.command(
             "registry",
@@ -354,7 +359,7 @@ async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_th
         mentee = await world.person(
             "s1", f"Ученик Согласий {n}", "mentee", birth_date=date(2012, 5, n)
         )
-        pairs.append(await world.pair("s1", programme, mentor, mentee, approve=False))
+        formed.append(await world.pair("s1", programme, mentor, mentee, approve=False))
     await world.api.caught_up(coordinator)
     pairs = await world.api.graphql(
         coordinator, "{ pairs { edges { node { id mentees { id consents { id kind } } } } } }"
