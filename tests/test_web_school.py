@@ -52,6 +52,19 @@ async def test_a_meeting_with_errors_comes_back_beside_its_fields_then_is_record
     out_of_scale = await web.submit(f"/pairs/{pair}/meetings", MEETING | {"mentor_rating": "11"})
     assert out_of_scale.status_code == 400
     assert field_error(out_of_scale.text, "mentor_rating") == "Не больше 10"
+    # Four mistakes: all four said at once, each beside its field.
+    four = {"held_on": "вчера", "duration_minutes": "2"} | {
+        "mentor_rating": "11",
+        "mentee_rating": "0",
+    }
+    mistakes = await web.submit(f"/pairs/{pair}/meetings", MEETING | four)
+    assert mistakes.status_code == 400
+    assert {name: field_error(mistakes.text, name) for name in four} == {
+        "held_on": "Укажите дату в формате ДД.ММ.ГГГГ",
+        "duration_minutes": "Не меньше 5",
+        "mentor_rating": "Не больше 10",
+        "mentee_rating": "Не меньше 1",
+    }
 
     recorded = await web.submit(f"/pairs/{pair}/meetings", MEETING)
     assert recorded.status_code == 303
@@ -76,6 +89,9 @@ async def test_the_entry_diagnostics_is_due_until_answered(web: WebClient, world
     assert missing.status_code == 400
     assert "Нет ответа на вопрос" in missing.text
     assert field_error(missing.text, f"q_{codes[1]}").startswith("Нет ответа")
+    empty = await web.submit(survey.group(1), {})
+    # An empty survey: every scale question flagged at once, not the first alone.
+    assert all(field_error(empty.text, f"q_{code}").startswith("Нет ответа") for code in codes)
 
     answered = await web.submit(survey.group(1), {f"q_{code}": "7" for code in codes})
     assert answered.status_code == 303

@@ -20,6 +20,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from services.cli import SERVICES, WEB, start_service, stop_services, wait_healthy
 from services.demo import DemoLoader
@@ -174,8 +175,21 @@ async def page(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
         base_url=f"http://127.0.0.1:{site.web_port}", locale="ru-RU", viewport=VIEWPORT
     )
     context.set_default_timeout(30_000)
-    yield await context.new_page()
+    opened = await context.new_page()
+    shown: list[str] = []
+
+    async def scan(loaded: Page) -> None:
+        try:
+            found = not_for_people(await loaded.content())
+        except PlaywrightError:
+            return  # already navigating on: the next page is scanned when it loads
+        if found:
+            shown.append(f"{loaded.url} shows {sorted(set(found))}")
+
+    opened.on("load", scan)
+    yield opened
     await context.close()
+    assert not shown, shown  # every page the browser loaded is read by a person
 
 
 @pytest.fixture(scope="session")

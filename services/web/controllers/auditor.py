@@ -184,6 +184,7 @@ PERSON_FIELDS = {"mentor_id", "mentee_id", "mentee_ids", "respondent_id", "autho
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый", "school": "школа"}
 # The dictionaries whose codes a change carries, by field.
 VALUE_NAMES: dict[str, dict[str, str]] = {
     "form": {str(k): v for k, v in FORM_NAMES.items()},
@@ -195,6 +196,8 @@ VALUE_NAMES: dict[str, dict[str, str]] = {
     "purpose": {str(k): v for k, v in PURPOSE_NAMES.items()},
     "side": {"mentor": "наставник", "mentee": "наставляемый"},
     "respondent": {"mentor": "наставник", "mentee": "наставляемый"},
+    "initiator": SIDE_NAMES,
+    "ended_by": SIDE_NAMES,
     "outcome": {"completed": "завершена", "ended_early": "прекращена досрочно"},
     "reason": {str(k): v for k, v in EARLY_END_REASON_NAMES.items()},
     "early_end_reason": {str(k): v for k, v in EARLY_END_REASON_NAMES.items()},

@@ -285,8 +285,12 @@ class PairController(Controller):
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            question = refusal.details.get("question")
-            form.errors[f"q_{question}" if question else ""] = refusal.message
+            answers = refusal.details.get("problems") or [
+                refusal.details | {"message": refusal.message}
+            ]
+            for problem in answers:
+                question = problem.get("question")
+                form.errors[f"q_{question}" if question else ""] = problem["message"]
             return await self._survey(user, backend, pair, template_id, respondent_id, form)
         return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
 
@@ -396,7 +400,8 @@ def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:
 def meeting_command(form: Form) -> dict[str, Any]:
     def feedback(side: str) -> dict[str, Any] | None:
         rating, comment = form.number(f"{side}_rating"), form.text(f"{side}_comment")
-        return {"rating": rating, "comment": comment} if rating or comment else None
+        given = rating is not None or comment  # a typed 0 is a rating, refused as such
+        return {"rating": rating, "comment": comment} if given else None
 
     return {
         "kind": form.text("kind"),
