@@ -401,3 +401,40 @@ async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_th
     assert "нет действующего согласия на обработку персональных данных" in row
     assert f'value="{withdrawn[0]}" aria-label="Включить в приказ">' in draft  # unticked
     assert f'value="{ready[0]}" aria-label="Включить в приказ" checked>' in draft
+
+
+async def test_the_school_fills_its_self_audit_and_reads_the_recommendations(
+    web: WebClient, world: World
+) -> None:
+    year = "2025/26"
+    await web.sign_in(world.coordinator("s1"))
+    empty = await web.get(f"/self-audit?year={year}")
+    assert empty.status_code == 200
+    assert "Чек-лист ещё не заполнен" in empty.text
+    assert empty.text.count("нет ответа") == 12
+
+    answers = {f"item_{n}": "yes" for n in range(1, 12)} | {"item_12": "no"}
+    refused = await web.submit("/self-audit", answers | {"year": year, "page_url": "не ссылка"})
+    assert refused.status_code == 400
+    assert field_error(refused.text, "page_url")
+    saved = await web.submit(
+        "/self-audit",
+        answers
+        | {"year": year, "evidence_1": "Приказ № 12-о", "page_url": "https://s1.example.ru/n"},
+    )
+    assert saved.status_code == 303
+    await world.api.command(
+        "registry",
+        f"/schools/{world.ids['s1']}/self-audit/reviews",
+        world.token(Role.MUNICIPALITY_OFFICER, "m1"),
+        {"school_year": year, "item": 12, "achieved": False, "recommendation": "Откройте страницу"},
+    )
+    await world.api.caught_up(world.coordinator("s1"))
+
+    page = (await web.get(saved.headers["location"])).text
+
+    assert "Ответы самоаудита сохранены" in page
+    assert "Приказ № 12-о" in page
+    item = page.split('id="item-12"')[1].split("</li>")[0]
+    assert "Откройте страницу" in item
+    assert "пробел" in item
