@@ -14,7 +14,7 @@ from ..forms import Form
 from ..pages import form_page
 from ..session import WebUser
 from .common import done, school_of
-from .monitoring import AUDITS
+from .monitoring import school_self_audit
 from .oversight import school_years
 
 
@@ -58,19 +58,13 @@ class SchoolSelfAuditController(Controller):
     ) -> Template:
         school = school_of(user)
         years = await school_years(request, backend, user, year or None)
-        # `municipalityId` takes any organisation's id: the school's gives the school alone.
-        data = await backend.query(
-            user.token, AUDITS, year=years.chosen, organisation=str(school), gaps=None, first=1
-        )
-        edges = data["selfAudits"]["edges"]
-        if not edges:
-            raise Refused(404, "not_found", "Школа не найдена")
+        audit = await school_self_audit(backend, user, school, years.chosen)
         return form_page(
             "school/self_audit.html",
             user,
             form,
             years=years,
             year=years.chosen,
-            audit=edges[0]["node"],
+            audit=audit,
             can_fill=user.manages_school,
         )
