@@ -18,7 +18,9 @@ MAKE = shutil.which("make") or "make"
 
 def make(folder: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
     shutil.copy(PROJECT_ROOT / "pyproject.toml", folder / "pyproject.toml")
-    env = {**os.environ, "PATH": path or os.environ["PATH"], "PIP_NO_INDEX": "1"}
+    # pip offline and without the machine's wheel folders: an install here fails at once.
+    offline = {"PIP_NO_INDEX": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": ""}
+    env = {**os.environ, "PATH": path or os.environ["PATH"], **offline}
     env.pop("PYTHON", None)
     return subprocess.run(
         [MAKE, "-f", MAKEFILE, *args],

@@ -38,11 +38,11 @@ query($school: ID!, $programme: ID!) {
 
 
 SCHOOLS = """
-query($year: String!) {
-  schoolComparison(schoolYear: $year, first: 200) {
-    totalCount
+query($year: String!, $after: String) {
+  schoolComparison(schoolYear: $year, first: 200, after: $after) {
+    pageInfo { hasNextPage endCursor }
     edges { node { organisation { id name } mentees mentors pairs laggingPairs
-                   roadmapCompletion schoolsWithGaps programmes { id } } }
+                   schoolsWithGaps programmes { id } } }
   }
 }
 """
@@ -92,9 +92,16 @@ async def overseer_home(
 ) -> Template:
     """The schools in scope summed up, and the ones that need attention, each linked."""
     years = await school_years(request, backend, user, year or None)
-    schools = nodes(
-        (await backend.query(user.token, SCHOOLS, year=years.chosen))["schoolComparison"]
-    )
+    schools: list[dict[str, Any]] = []
+    after = None
+    while True:  # every school of the scope: a region has more than a page of them
+        found = (await backend.query(user.token, SCHOOLS, year=years.chosen, after=after))[
+            "schoolComparison"
+        ]
+        schools += nodes(found)
+        if not found["pageInfo"]["hasNextPage"]:
+            break
+        after = found["pageInfo"]["endCursor"]
     totals = {
         k: sum(s[k] for s in schools) for k in ("mentees", "mentors", "pairs", "laggingPairs")
     }
