@@ -461,17 +461,19 @@ async def test_make_run_stops_every_service_when_it_is_terminated(server: Databa
 
 @pytest.mark.parametrize(
     ("signum", "to_group"),
-    [(signal.SIGINT, True), (signal.SIGTERM, False)],
-    ids=["ctrl-c-in-a-terminal", "sigterm-to-make"],
+    [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+    ids=["ctrl-c-in-a-terminal", "sigterm-to-make", "sigterm-to-every-process"],
 )
 async def test_make_run_stops_quietly(
     server: DatabaseAddress, signum: signal.Signals, to_group: bool
 ) -> None:
     """Ctrl-C in a terminal signals make and everything under it at once; a service manager
-    sends SIGTERM to make. Either way every service stops, and nothing prints a traceback or
-    make's «Interrupt» (stopped while the demo loads, the hardest moment)."""
+    sends SIGTERM to make, or to every process of the group (systemd's control group). Each
+    way every service stops, and nothing prints a traceback or make's «Interrupt» (stopped
+    once the services answer, while the demo loads)."""
     ports = {service: free_port() for service in ("web", "registry", "programs", "reporting")}
-    async with fresh_database(server, f"nastavnik_stop_{signum.name.lower()}") as database:
+    name = f"nastavnik_stop_{signum.name.lower()}_{int(to_group)}"
+    async with fresh_database(server, name) as database:
         extra = {f"{service.upper()}_PORT": str(port) for service, port in ports.items()}
         run = await asyncio.to_thread(
             subprocess.Popen,
