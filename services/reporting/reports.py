@@ -10,8 +10,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from docx import Document
-from docx.shared import Pt
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
@@ -20,14 +18,16 @@ from services.programs.domain import PURPOSE_NAMES, Purpose
 from services.reporting.measures import reference_date
 from shared.auth import Principal
 from shared.errors import InvalidInput
-from shared.indicators import SELF_AUDIT_ITEMS
+from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.tenancy import Level, depth
 
-from .documents import DOCX, attachment, centered, date_text
+from .documents import DOCX, add_table, attachment, centered, date_text, new_document, signature
 from .graphql.context import Reader
 from .inprocess import ask
 
-INDICATOR_ROWS = "rows: indicators { name unitName value numerator denominator target met note }"
+INDICATOR_ROWS = (
+    "rows: indicators { name unit unitName value numerator denominator target met note }"
+)
 
 SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
   schoolOverview(schoolId: $school, schoolYear: $year, on: $on) {{
@@ -38,47 +38,41 @@ SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
     surveys {{ programme {{ title }} results {{ title purpose responses
       questions {{ text mean }} }} }}
   }}
-  selfAudits(schoolYear: $year, first: 200) {{ edges {{ node {{ schoolId gaps pageUrl }} }} }}
+  selfAudits(schoolYear: $year, first: 200) {{ edges {{ node {{ schoolId gaps pageUrl
+    items {{ achieved }} }} }} }}
 }}"""
 
 MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
   indicators(schoolYear: $year, organisationId: $municipality, on: $on) {
     organisation { name } referenceDate schools schoolsReporting
-    rows { name unitName value numerator denominator target met note } }
+    rows { name unit unitName value numerator denominator target met note } }
   schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
-    edges { node { organisation { name } coverage pairs laggingPairs menteeSatisfaction
+    edges { node { organisation { id name } coverage pairs laggingPairs menteeSatisfaction
       roadmapCompletion schoolsWithGaps } } }
   selfAudits(schoolYear: $year, municipalityId: $municipality, first: 200) {
-    edges { node { schoolName gaps items { number verdict recommendation } } } }
+    edges { node { schoolId schoolName gaps
+      items { number achieved verdict recommendation } } } }
 }"""
 
 
-def _document() -> Any:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(14)
-    return document
-
-
 def _table(document: Any, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, header, strict=True):
-        cell.text = title
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = _text(value)
+    add_table(document, header, [tuple(_text(value) for value in row) for row in rows])
 
 
 def _text(value: Any) -> str:
+    """A value as a Russian reader writes it: «7,7», «да»; an absent one «нет данных»."""
     if value is None:
         return "нет данных"
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return number_text(value)
     return str(value)
+
+
+def number_text(value: float) -> str:
+    """To one decimal, with a decimal comma and no trailing «,0»: 7.666 → «7,7», 30.0 → «30»."""
+    return f"{round(value, 1):g}".replace(".", ",")
 
 
 def _heading(document: Any, text: str) -> None:
@@ -88,20 +82,13 @@ def _heading(document: Any, text: str) -> None:
 def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
     _table(
         document,
-        (
-            "№ п/п",
-            "Показатель",
-            "Значение",
-            "Числитель / знаменатель",
-            "Цель региона",
-            "Достигнута",
-        ),
+        ("№ п/п", "Показатель", "Значение", "Расчёт", "Цель региона", "Достигнута"),
         [
             (
                 n,
                 f"{r['name']}, {r['unitName']}",
                 r["value"] if r["value"] is not None else r["note"],
-                "—" if r["denominator"] is None else f"{r['numerator']} / {r['denominator']}",
+                _basis(r),
                 "—" if r["target"] is None else r["target"],
                 "—" if r["met"] is None else r["met"],
             )
@@ -110,22 +97,27 @@ def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
     )
 
 
+def _basis(row: dict[str, Any]) -> str:
+    """What a value is computed from, in words: «12 из 40» for a share, the number of ratings
+    for a mean (their sum means nothing to a reader)."""
+    if row["denominator"] is None:
+        return "—"
+    if row["unit"] == Unit.MEAN:
+        return f"оценок: {row['denominator']}"
+    return f"{row['numerator']} из {row['denominator']}"
+
+
 def _bytes(document: Any) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _signature(document: Any, position: str) -> None:
-    document.add_paragraph()
-    document.add_paragraph(f"{position}\t\t\t\t____________________")
-
-
 def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
     """«Отчёт о реализации целевой модели наставничества» of one school for a school year."""
     overview = data["schoolOverview"]
     summary, roadmap = overview["summary"], overview["roadmap"]
-    document = _document()
+    document = new_document()
     centered(document, summary["organisation"]["name"], bold=True)
     centered(document, "ОТЧЁТ", bold=True)
     centered(
@@ -164,7 +156,7 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
     _school_roadmap(document, roadmap, summary["roadmapCompletion"])
     _school_surveys(document, overview["surveys"])
     _school_self_audit(document, data, summary["organisation"]["id"])
-    _signature(document, "Директор")
+    signature(document, "Директор", None)
     return _bytes(document)
 
 
@@ -221,13 +213,22 @@ def _school_surveys(document: Any, surveys: list[dict[str, Any]]) -> None:
 def _school_self_audit(document: Any, data: dict[str, Any], school_id: str) -> None:
     _heading(document, "7. Самоаудит Положения о системе наставничества (чек-лист)")
     audits = [e["node"] for e in data["selfAudits"]["edges"] if e["node"]["schoolId"] == school_id]
-    gaps = audits[0]["gaps"] if audits else list(SELF_AUDIT_ITEMS)
+    if not audits or not filled(audits[0]):
+        document.add_paragraph("Чек-лист самоаудита не заполнен.")
+        return
+    gaps = audits[0]["gaps"]
     if not gaps:
         document.add_paragraph("Все показатели чек-листа достигнуты.")
     for number in gaps:
         document.add_paragraph(f"Не достигнуто: {number}. {SELF_AUDIT_ITEMS[number]}.")
-    if audits and audits[0]["pageUrl"]:
+    if audits[0]["pageUrl"]:
         document.add_paragraph(f"Страница о наставничестве на сайте: {audits[0]['pageUrl']}")
+
+
+def filled(audit: dict[str, Any]) -> bool:
+    """Whether the school answered any item of its checklist: an unfilled one has no gaps to
+    report, only the checklist to fill («не заполнен» is not «не достигнуто»)."""
+    return any(item["achieved"] is not None for item in audit["items"])
 
 
 def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
@@ -237,7 +238,7 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
     day = date.fromisoformat(table["referenceDate"])
     schools = [e["node"] for e in data["schoolComparison"]["edges"]]
     audits = [e["node"] for e in data["selfAudits"]["edges"]]
-    document = _document()
+    document = new_document()
     centered(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True)
     centered(
         document,
@@ -253,6 +254,10 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
     _heading(document, "1. Показатели целевой модели наставничества")
     _indicators(document, table["rows"])
     _heading(document, "2. Общеобразовательные организации")
+    checklist = {
+        a["schoolId"]: ("да" if a["gaps"] else "нет") if filled(a) else "не заполнен"
+        for a in audits
+    }
     _table(
         document,
         (
@@ -261,7 +266,7 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
             "Охват, %",
             "Пары и группы",
             "Отстают от графика",
-            "Удовлетворённость наставляемых",
+            "Оценка наставляемых, балл",
             "Дорожная карта, %",
             "Пробелы самоаудита",
         ),
@@ -274,21 +279,24 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
                 s["laggingPairs"],
                 s["menteeSatisfaction"],
                 s["roadmapCompletion"],
-                "да" if s["schoolsWithGaps"] else "нет",
+                checklist.get(s["organisation"]["id"], "нет данных"),
             )
             for n, s in enumerate(schools, start=1)
         ],
     )
     _audit_findings(document, audits)
     _recommendations(document, schools)
-    _signature(document, "Начальник управления образования")
+    signature(document, "Начальник управления образования", None)
     return _bytes(document)
 
 
 def _audit_findings(document: Any, audits: list[dict[str, Any]]) -> None:
     _heading(document, "3. Итоги самоаудита Положения о системе наставничества ОО")
-    with_gaps = [a for a in audits if a["gaps"]]
-    if not with_gaps:
+    unfilled = [a["schoolName"] for a in audits if not filled(a)]
+    with_gaps = [a for a in audits if a["gaps"] and filled(a)]
+    if unfilled:
+        document.add_paragraph(f"Чек-лист не заполнен: {', '.join(unfilled)}.")
+    if not with_gaps and not unfilled:
         document.add_paragraph("Во всех ОО показатели чек-листа достигнуты.")
     for audit in with_gaps:
         recommendations = {
