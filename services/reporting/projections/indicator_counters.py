@@ -19,7 +19,6 @@ from .indicator_days import (
     STATE,
     WINDOWED,
     Days,
-    Involvement,
     add,
     as_row,
     difference,
@@ -32,11 +31,10 @@ Key = tuple[str, str]  # (school path, school year)
 @dataclass
 class Changes:
     """What a batch changes: the counters per school, school year and day, what each subject
-    counts now, people's first days and partners' — written together at the end."""
+    counts now and partners' first days — written together at the end."""
 
     by_school: dict[Key, Days] = field(default_factory=dict)
     contributions: dict[tuple[str, UUID, Key], Days] = field(default_factory=dict)
-    involvement: dict[tuple[UUID, Key], Involvement] = field(default_factory=dict)
     partners: dict[tuple[Key, UUID], date] = field(default_factory=dict)
 
     def add(self, key: Key, days: Days) -> None:
@@ -67,10 +65,6 @@ class Changes:
             "contributions": [
                 (part, subject, year, tenant, json.dumps(encode(days)))
                 for (part, subject, (tenant, year)), days in self.contributions.items()
-            ],
-            "involvement": [
-                (person, year, tenant, dates.mentee_since, dates.mentor_since, dates.plan_since)
-                for (person, (tenant, year)), dates in self.involvement.items()
             ],
             "partners": [
                 (tenant, year, partner, since)
@@ -157,12 +151,6 @@ _PARTS = {
         ("part", "subject", "school_year", "tenant", "days"),
         4,
         "days = EXCLUDED.days",
-    ),
-    "involvement": (
-        ("person_id", "school_year", "tenant", "mentee_since", "mentor_since", "plan_since"),
-        3,
-        "mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
-        " plan_since = EXCLUDED.plan_since",
     ),
     "partners": (
         ("tenant", "school_year", "partner_id", "since"),
