@@ -42,5 +42,15 @@ async def test_every_view_counts_a_pair_from_its_order_until_it_ends(world: Worl
         officer, "{ counts(level: SCHOOL) { edges { node { name pairs } } } }"
     )
 
+    comparison = await world.api.graphql(
+        officer,
+        """{ schoolComparison(schoolYear: "2025/26", on: "2026-05-20") {
+             edges { node { organisation { name } pairs } } } }""",
+    )
+
     by_counts = {n["name"]: n["pairs"] for n in nodes(counts["data"]["counts"])}
+    by_comparison = {
+        n["organisation"]["name"]: n["pairs"] for n in nodes(comparison["data"]["schoolComparison"])
+    }
     assert by_counts["Школа № 1"] == 1
+    assert by_comparison["Школа № 1"] == 1
