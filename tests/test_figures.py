@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from shared.auth import Role
 from tests.conftest import World, nodes
@@ -54,3 +54,25 @@ async def test_every_view_counts_a_pair_from_its_order_until_it_ends(world: Worl
     }
     assert by_counts["Школа № 1"] == 1
     assert by_comparison["Школа № 1"] == 1
+
+
+async def test_a_pair_that_held_its_final_meeting_no_longer_lags(world: World) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставник Итогов", "mentor", capacity=2)
+    working, finished = [
+        await world.pair("s1", programme, mentor, await world.person("s1", name, "mentee"))
+        for name in ("Ученик Работает", "Ученик Завершил")
+    ]
+    for pair in (working, finished):
+        await world.meeting("s1", pair)
+    await world.meeting("s1", finished, kind="final", topic="Итоги")
+    coordinator = world.coordinator("s1")
+    await world.api.caught_up(coordinator)
+    month_later = str(date.today() + timedelta(days=30))
+    lagging = await world.api.graphql(
+        coordinator,
+        "query($on: Date) { laggingPairs(on: $on) { edges { node { pair { id } } } } }",
+        on=month_later,
+    )
+
+    assert [n["pair"]["id"] for n in nodes(lagging["data"]["laggingPairs"])] == [working]
