@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
+
+from docx import Document
 
 from shared.auth import Role
 from tests.conftest import World, nodes
@@ -76,3 +79,49 @@ async def test_a_pair_that_held_its_final_meeting_no_longer_lags(world: World) -
     )
 
     assert [n["pair"]["id"] for n in nodes(lagging["data"]["laggingPairs"])] == [working]
+
+
+async def test_an_order_without_monitoring_dates_stays_visibly_incomplete(world: World) -> None:
+    """The usual 1 October – 30 May is offered, never filled in for an order that states none."""
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    order = {
+        "number": "1-о",
+        "order_date": "2025-08-25",
+        "period_from": "2025-09-01",
+        "period_to": "2027-06-30",
+    }
+    half = await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s2']}/implementation",
+        world.token(Role.SCHOOL_DIRECTOR, "s2"),
+        order | {"monitoring_from": {"month": 10, "day": 1}},
+        expect=400,
+    )
+    await world.api.command(
+        "programs", f"/schools/{world.ids['s1']}/implementation", director, order
+    )
+    await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s2']}/implementation",
+        world.token(Role.SCHOOL_DIRECTOR, "s2"),
+        order
+        | {"monitoring_from": {"month": 10, "day": 15}, "monitoring_to": {"month": 5, "day": 15}},
+    )
+    await world.api.caught_up(director)
+    query = "query($s: ID!) { roadmap(schoolId: $s) { monitoringWindow } }"
+    unstated = await world.api.graphql(director, query, s=str(world.ids["s1"]))
+    stated = await world.api.graphql(
+        world.token(Role.SCHOOL_DIRECTOR, "s2"), query, s=str(world.ids["s2"])
+    )
+    report = await world.api.reporting.get(
+        "/reports/school-annual",
+        params={"school_year": "2025/26", "on": "2026-05-20"},
+        headers=world.api.auth(director),
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
+
+    assert half["code"] == "monitoring_window_incomplete"
+    assert unstated["data"]["roadmap"]["monitoringWindow"] is None
+    assert stated["data"]["roadmap"]["monitoringWindow"] == "15.10 – 15.05"
+    assert "Сроки мониторинга эффективности программ наставничества не указаны." in text
+    assert "01.10 – 30.05" not in text

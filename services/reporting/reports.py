@@ -133,8 +133,7 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
         document.add_paragraph(
             "Приказ о внедрении целевой модели наставничества от "
             f"{date_text(date.fromisoformat(roadmap['orderDate']))} № {roadmap['orderNumber']}. "
-            f"{_regulation(roadmap)} Сроки мониторинга эффективности программ наставничества:"
-            f" ежегодно {roadmap['monitoringWindow']}."
+            f"{_regulation(roadmap)} {_monitoring(roadmap['monitoringWindow'])}"
         )
     _heading(document, "2. Программы наставничества")
     _table(
@@ -158,6 +157,13 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
     _school_self_audit(document, data, summary["organisation"]["id"])
     signature(document, "Директор", None)
     return _bytes(document)
+
+
+def _monitoring(window: str | None) -> str:
+    """The window the order states, or that it states none (nothing is assumed for it)."""
+    if window is None:
+        return "Сроки мониторинга эффективности программ наставничества не указаны."
+    return f"Сроки мониторинга эффективности программ наставничества: ежегодно {window}."
 
 
 def _regulation(roadmap: dict[str, Any]) -> str:
