@@ -125,3 +125,36 @@ async def test_an_order_without_monitoring_dates_stays_visibly_incomplete(world:
     assert stated["data"]["roadmap"]["monitoringWindow"] == "15.10 – 15.05"
     assert "Сроки мониторинга эффективности программ наставничества не указаны." in text
     assert "01.10 – 30.05" not in text
+
+
+async def test_years_of_teaching_and_the_young_specialist_mark_hold_as_of_a_date(
+    world: World,
+) -> None:
+    """As the indicators count a young teacher: up to 3 years of teaching, under 35 that year."""
+    created = await world.api.command(
+        "registry",
+        "/people",
+        world.coordinator("s1"),
+        {
+            "school_id": str(world.ids["s1"]),
+            "kind": "teacher",
+            "full_name": "Молодая Анна Сергеевна",
+            "birth_date": "1998-03-01",
+            "teaching_since": "2023-09-01",
+            "roles": ["mentee"],
+            "consent": {"signed_on": "2025-09-01"},
+        },
+    )
+    coordinator = world.coordinator("s1")
+    await world.api.caught_up(coordinator)
+    query = """query($id: ID!, $a: Date, $b: Date, $c: Date) { person(id: $id) {
+        a: teachingYears(on: $a) b: teachingYears(on: $b) c: teachingYears(on: $c)
+        youngA: youngSpecialist(on: $a) youngB: youngSpecialist(on: $b)
+        youngC: youngSpecialist(on: $c) } }"""
+    answer = await world.api.graphql(
+        coordinator, query, id=created["id"], a="2026-08-31", b="2026-09-01", c="2026-09-02"
+    )
+    person = answer["data"]["person"]
+
+    assert (person["a"], person["b"], person["c"]) == (2, 3, 3)
+    assert (person["youngA"], person["youngB"], person["youngC"]) == (True, True, False)
