@@ -621,6 +621,18 @@ class GeneratedRegion:
             lagging += (on - last).days > 7
         return lagging
 
+    def averages(self, schools: set[str]) -> tuple[float, float, set[str]]:
+        """A group's coverage and roadmap completion as the mean over its schools, a school
+        without a contingent or a roadmap counting 0; and those schools («не приступили»)."""
+        coverage = [self.expected({s})["students_involved"][2] for s in schools]
+        completion = [self.roadmap_completion({s}) for s in schools]
+        missing = {s for s in schools if s not in self.contingents or s not in self.roadmaps}
+        return (
+            round(sum(c or 0 for c in coverage) / len(schools), 2),
+            round(sum(c or 0 for c in completion) / len(schools), 2),
+            missing,
+        )
+
     def roadmap_completion(self, schools: set[str]) -> float | None:
         """Done activities of 2025/26 ÷ activities (cancelled aside) of the schools' roadmaps."""
         done = sum(self.roadmaps[s][0] for s in schools if s in self.roadmaps)

@@ -106,7 +106,7 @@ async def test_the_order_names_its_appendix_signer_period_and_who_read_it(world:
     assert "программой наставничества «Программа наставничества на 2025/26 учебный год», " in text
     assert "учебный год» на 2025/26" not in text
     assert "Установить период наставничества с 12.09.2025 по 31.08.2026." in text
-    assert "Директор\t\t\t____________________\tИ.П. Орлова" in text
+    assert "Директор\t____________________ И.П. Орлова" in text
     acquainted = text.split("С приказом ознакомлены:\n", 1)[1].split("\n")
     assert [line.split("\t")[0] for line in acquainted[:2]] == [
         "Петров Пётр Ильич",
@@ -260,6 +260,13 @@ async def test_every_generated_document_opens_in_libreoffice_on_a4(
             school_year=YEAR,
             on=str(ON),
         ),
+        "region-summary": await _get(
+            api,
+            world.token(Role.REGION_OFFICER, "region"),
+            "/reports/region-summary",
+            school_year=YEAR,
+            on=str(ON),
+        ),
     }
     texts = {name: _check_opened(content, name, tmp_path) for name, content in documents.items()}
 
@@ -267,7 +274,15 @@ async def test_every_generated_document_opens_in_libreoffice_on_a4(
     assert "ПРОЕКТ" in texts["order-draft"]
     assert "Чек-лист самоаудита не заполнен." in texts["school-annual-report-no-self-audit"]
     assert "Не достигнуто: 1." not in texts["school-annual-report-no-self-audit"]
-    assert (ARTIFACTS / "municipality-summary.png").stat().st_size > 0
+    assert "В среднем по ОО: охват наставничеством" in texts["municipality-summary"]
+    assert "Второй округ: Школа № 3." in texts["region-summary"]
+    assert (ARTIFACTS / "region-summary.png").stat().st_size > 0
+    refused = await api.reporting.get(
+        "/reports/region-summary",
+        params={"school_year": YEAR},
+        headers=api.auth(world.token(Role.MUNICIPALITY_OFFICER, "m1")),
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "region_scope_required")
 
 
 async def test_the_reports_write_numbers_as_a_russian_reader_does(

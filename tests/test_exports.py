@@ -260,7 +260,7 @@ async def test_the_school_annual_report_is_a_russian_docx(region: GeneratedRegio
     assert f"Выполнено мероприятий учебного года: {completion} %" in text
     assert "Не достигнуто: 6. Представлено описание (модель) контактов" in text
     assert "https://s1.example.ru/mentoring" in text
-    assert text.rstrip().endswith("Директор\t\t\t____________________")
+    assert text.rstrip().endswith("Директор\t____________________")
     assert not any(p.name in text for p in region.people)
 
     other = await world.api.reporting.get(

@@ -358,6 +358,7 @@ async def test_the_region_rolls_up_by_municipality_and_over_years(
         """query($year: String!, $on: Date) {
              municipalityComparison(schoolYear: $year, on: $on) {
                edges { node { organisation { name } schools mentees pairs roadmapCompletion
+                              coverage notStarted
                               indicators { code numerator denominator value } } } } }""",
         year=YEAR,
         on=str(ON),
@@ -371,7 +372,13 @@ async def test_the_region_rolls_up_by_municipality_and_over_years(
         expected = region.expected(LEVELS[key])
         got = {i["code"]: (i["numerator"], i["denominator"]) for i in rows[name]["indicators"]}
         assert got == {c: (n, d) for c, (n, d, _) in expected.items()}
-        assert rows[name]["roadmapCompletion"] == region.roadmap_completion(LEVELS[key])
+        # every school counts in the averages: one that never started as 0, named
+        coverage, completion, missing = region.averages(LEVELS[key])
+        assert rows[name]["coverage"] == pytest.approx(coverage)
+        assert rows[name]["roadmapCompletion"] == pytest.approx(completion)
+        assert rows[name]["notStarted"] == sorted(f"Школа № {s[1]}" for s in missing)
+    assert rows["Второй округ"]["notStarted"] == ["Школа № 3"]
+    assert rows["Второй округ"]["roadmapCompletion"] == 0
 
     trend = await world.api.graphql(
         token,

@@ -14,7 +14,7 @@ from uuid import UUID
 
 import asyncpg
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from litestar import Request, get
@@ -180,7 +180,11 @@ def signature(document: Any, position: str, name: str | None) -> None:
     """The position, the line to sign and the signer as «И.О. Фамилия» (ГОСТ Р 7.0.97-2016,
     п. 5.23), when the registry names them."""
     document.add_paragraph()
-    document.add_paragraph(f"{position}\t\t\t____________________\t{initials(name)}".rstrip())
+    line = document.add_paragraph(f"{position}\t____________________ {initials(name)}".rstrip())
+    # the line to sign and the name against the right margin, however long the position
+    line.paragraph_format.tab_stops.add_tab_stop(
+        text_width(document.sections[-1]), WD_TAB_ALIGNMENT.RIGHT
+    )
 
 
 def initials(name: str | None) -> str:
@@ -192,10 +196,16 @@ def initials(name: str | None) -> str:
 
 
 # A table's text is 12 pt, 10 pt where a table's words do not fit at 12; a character of Times
-# New Roman takes about 0.55 of the size (capitals more, so the estimate errs wide), and a cell
-# has 1.9 mm of padding on either side.
+# New Roman takes up to 0.55 of the size, a capital up to 0.75 (the estimate errs wide), and a
+# cell has 1.9 mm of padding on either side.
 TABLE_SIZES = (12, 10)
-CHARACTER = 0.55
+
+
+def text_length(text: str) -> float:
+    """A text's width in ems of its font size."""
+    return sum(0.75 if c.isupper() else 0.55 for c in text)
+
+
 PADDING = Mm(4)
 TWIP = 635  # EMU: DOCX stores widths in whole twips
 
@@ -205,7 +215,7 @@ def add_table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]
     word (so no word breaks), the room left shared by how long each column's text runs."""
     total = text_width(document.sections[-1])
     for size in TABLE_SIZES:
-        widths = column_widths([header, *rows], total, Pt(size * CHARACTER))
+        widths = column_widths([header, *rows], total, Pt(size))
         if sum(widths) <= total:
             break
     table = document.add_table(rows=1, cols=len(header))
@@ -230,15 +240,15 @@ def text_width(section: Any) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def column_widths(rows: Sequence[Sequence[str]], total: int, character: int) -> list[int]:
+def column_widths(rows: Sequence[Sequence[str]], total: int, size: int) -> list[int]:
     """Each column its longest word, then the rest of `total` shared by the length of its
     longest cell beyond that (so a column of short numbers stays narrow)."""
     columns = list(zip(*rows, strict=True))
     least = [
-        max(len(word) for text in column for word in text.split() or [""]) * character + PADDING
+        int(max(text_length(w) for text in column for w in text.split() or [""]) * size) + PADDING
         for column in columns
     ]
-    wanted = [max(len(text) for text in column) * character + PADDING for column in columns]
+    wanted = [int(max(text_length(t) for t in column) * size) + PADDING for column in columns]
     extra = [max(w - m, 0) for w, m in zip(wanted, least, strict=True)]
     room = max(total - sum(least), 0)
     share = min(1.0, room / sum(extra)) if sum(extra) else 0.0

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from docx.shared import Pt
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
@@ -17,7 +18,7 @@ from litestar.response import Response
 from services.programs.domain import PURPOSE_NAMES, Purpose
 from services.reporting.measures import reference_date
 from shared.auth import Principal
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, PermissionDenied
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.tenancy import Level, depth
 
@@ -44,11 +45,13 @@ SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
 
 MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
   indicators(schoolYear: $year, organisationId: $municipality, on: $on) {
-    organisation { name } referenceDate schools schoolsReporting
+    organisation { id name } referenceDate schools schoolsReporting
     rows { name unit unitName value numerator denominator target met note } }
   schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
     edges { node { organisation { id name } coverage pairs laggingPairs menteeSatisfaction
       roadmapCompletion schoolsWithGaps } } }
+  municipalityComparison(schoolYear: $year, on: $on, first: 200) {
+    edges { node { organisation { id } coverage roadmapCompletion notStarted } } }
   selfAudits(schoolYear: $year, municipalityId: $municipality, first: 200) {
     edges { node { schoolId schoolName gaps
       items { number achieved verdict recommendation } } } }
@@ -76,7 +79,9 @@ def number_text(value: float) -> str:
 
 
 def _heading(document: Any, text: str) -> None:
-    document.add_paragraph().add_run(text).bold = True
+    heading = document.add_paragraph()
+    heading.paragraph_format.space_before = Pt(12)  # apart from a table above it
+    heading.add_run(text).bold = True
 
 
 def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
@@ -280,20 +285,40 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
             (
                 n,
                 s["organisation"]["name"],
-                s["coverage"],
+                NOT_STARTED if s["coverage"] is None else s["coverage"],
                 s["pairs"],
                 s["laggingPairs"],
                 s["menteeSatisfaction"],
-                s["roadmapCompletion"],
+                NOT_STARTED if s["roadmapCompletion"] is None else s["roadmapCompletion"],
                 checklist.get(s["organisation"]["id"], "нет данных"),
             )
             for n, s in enumerate(schools, start=1)
         ],
     )
+    [averages] = [
+        e["node"]
+        for e in data["municipalityComparison"]["edges"]
+        if e["node"]["organisation"]["id"] == table["organisation"]["id"]
+    ]
+    document.add_paragraph(_averages(averages))
     _audit_findings(document, audits)
     _recommendations(document, schools)
     signature(document, "Начальник управления образования", None)
     return _bytes(document)
+
+
+NOT_STARTED = "не приступила"
+
+
+def _averages(row: dict[str, Any]) -> str:
+    """The means over all the schools, and those counted in them as 0."""
+    text = (
+        f"В среднем по ОО: охват наставничеством — {_text(row['coverage'])} %, выполнение "
+        f"дорожных карт — {_text(row['roadmapCompletion'])} %."
+    )
+    if row["notStarted"]:
+        text += f" Не приступили (учтены как 0): {', '.join(row['notStarted'])}."
+    return text
 
 
 def _audit_findings(document: Any, audits: list[dict[str, Any]]) -> None:
@@ -342,6 +367,72 @@ def _recommendations(document: Any, schools: list[dict[str, Any]]) -> None:
         document.add_paragraph(f"4.{n}. {names}: {text}.")
 
 
+def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
+    """«Сводная аналитическая справка» of a region's monitoring, by municipality."""
+    table = data["indicators"]
+    municipalities = [e["node"] for e in data["municipalityComparison"]["edges"]]
+    document = new_document()
+    centered(document, "СВОДНАЯ АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True)
+    centered(
+        document,
+        "по итогам мониторинга внедрения целевой модели наставничества: "
+        f"{table['organisation']['name']}, {school_year} учебный год",
+        bold=True,
+    )
+    document.add_paragraph(
+        f"Мониторинг проведён на {date_text(date.fromisoformat(table['referenceDate']))} по "
+        f"данным платформы «Наставник» в {table['schools']} общеобразовательных организациях; "
+        f"контингент за учебный год внесли {table['schoolsReporting']}."
+    )
+    _heading(document, "1. Показатели целевой модели наставничества")
+    _indicators(document, table["rows"])
+    _heading(document, "2. Муниципальные образования")
+    _table(
+        document,
+        (
+            "№ п/п",
+            "Муниципальное образование",
+            "ОО",
+            "Охват (среднее по ОО), %",
+            "Пары и группы",
+            "Отстают от графика",
+            "Дорожная карта (среднее по ОО), %",
+            "ОО с пробелами самоаудита",
+        ),
+        [
+            (
+                n,
+                m["organisation"]["name"],
+                m["schools"],
+                m["coverage"],
+                m["pairs"],
+                m["laggingPairs"],
+                m["roadmapCompletion"],
+                m["schoolsWithGaps"],
+            )
+            for n, m in enumerate(municipalities, start=1)
+        ],
+    )
+    _heading(document, "3. Не приступили к внедрению целевой модели")
+    late = [m for m in municipalities if m["notStarted"]]
+    if not late:
+        document.add_paragraph("Все общеобразовательные организации приступили к внедрению.")
+    for m in late:
+        document.add_paragraph(f"{m['organisation']['name']}: {', '.join(m['notStarted'])}.")
+    signature(document, "Руководитель органа управления образованием", None)
+    return _bytes(document)
+
+
+REGION = """query($year: String!, $on: Date) {
+  indicators(schoolYear: $year, on: $on) {
+    organisation { name } referenceDate schools schoolsReporting
+    rows { name unit unitName value numerator denominator target met note } }
+  municipalityComparison(schoolYear: $year, on: $on, first: 200) {
+    edges { node { organisation { name } schools coverage pairs laggingPairs
+      roadmapCompletion schoolsWithGaps notStarted } } }
+}"""
+
+
 @get("/reports/school-annual")
 async def download_school_report(
     request: Request[Principal, Any, Any],
@@ -379,6 +470,26 @@ async def download_municipality_summary(
         municipality_summary(school_year, data),
         media_type=DOCX,
         headers={"Content-Disposition": attachment(f"Справка по мониторингу {school_year}.docx")},
+    )
+
+
+@get("/reports/region-summary")
+async def download_region_summary(
+    request: Request[Principal, Any, Any], state: State, school_year: str, on: date | None = None
+) -> Response[bytes]:
+    """The region's summary of its municipalities' monitoring (for callers who see the region)."""
+    if depth(request.user.scope.path) != Level.REGION.value:
+        raise PermissionDenied(
+            "region_scope_required", "Сводная справка по региону доступна только на уровне региона"
+        )
+    day = reference_date(school_year, on)
+    data = await ask(
+        Reader(request.user, state.pool), REGION, {"year": school_year, "on": str(day)}
+    )
+    return Response(
+        region_summary(school_year, data),
+        media_type=DOCX,
+        headers={"Content-Disposition": attachment(f"Сводная справка {school_year}.docx")},
     )
 
 
