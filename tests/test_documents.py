@@ -234,39 +234,22 @@ async def test_every_generated_document_opens_in_libreoffice_on_a4(
         p=region.programmes["s1"],
     )
     order_id = listed["data"]["pairOrders"][-1]["id"]
+    reports = {
+        "school-annual-report": (Role.SCHOOL_DIRECTOR, "s1", "school-annual"),
+        "school-annual-report-no-self-audit": (Role.SCHOOL_DIRECTOR, "s3", "school-annual"),
+        "municipality-summary": (Role.MUNICIPALITY_OFFICER, "m1", "municipality-summary"),
+        "region-summary": (Role.REGION_OFFICER, "region", "region-summary"),
+    }
     documents = {
         "order": await _get(api, coordinator, f"/orders/{order_id}"),
         "order-draft": await _get(
             api, coordinator, f"/programmes/{region.programmes['s1']}/order-draft"
         ),
-        "school-annual-report": await _get(
-            api,
-            world.token(Role.SCHOOL_DIRECTOR, "s1"),
-            "/reports/school-annual",
-            school_year=YEAR,
-            on=str(ON),
-        ),
-        "school-annual-report-no-self-audit": await _get(
-            api,
-            world.token(Role.SCHOOL_DIRECTOR, "s3"),
-            "/reports/school-annual",
-            school_year=YEAR,
-            on=str(ON),
-        ),
-        "municipality-summary": await _get(
-            api,
-            world.token(Role.MUNICIPALITY_OFFICER, "m1"),
-            "/reports/municipality-summary",
-            school_year=YEAR,
-            on=str(ON),
-        ),
-        "region-summary": await _get(
-            api,
-            world.token(Role.REGION_OFFICER, "region"),
-            "/reports/region-summary",
-            school_year=YEAR,
-            on=str(ON),
-        ),
+    } | {
+        name: await _get(
+            api, world.token(role, scope), f"/reports/{report}", school_year=YEAR, on=str(ON)
+        )
+        for name, (role, scope, report) in reports.items()
     }
     texts = {name: _check_opened(content, name, tmp_path) for name, content in documents.items()}
 

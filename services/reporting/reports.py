@@ -242,28 +242,32 @@ def filled(audit: dict[str, Any]) -> bool:
     return any(item["achieved"] is not None for item in audit["items"])
 
 
-def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
-    """«Аналитическая справка по итогам мониторинга» of a municipality's schools."""
-    table = data["indicators"]
-    name = table["organisation"]["name"]
-    day = date.fromisoformat(table["referenceDate"])
-    schools = [e["node"] for e in data["schoolComparison"]["edges"]]
-    audits = [e["node"] for e in data["selfAudits"]["edges"]]
+def _summary(title: str, subject: str, table: dict[str, Any]) -> Any:
+    """A summary's title, what it covers and its indicators (section 1)."""
     document = new_document()
-    centered(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True)
-    centered(
-        document,
-        "по итогам мониторинга внедрения целевой модели наставничества "
-        f"в общеобразовательных организациях: {name}, {school_year} учебный год",
-        bold=True,
-    )
+    centered(document, title, bold=True)
+    centered(document, subject, bold=True)
     document.add_paragraph(
-        f"Мониторинг проведён на {date_text(day)} по данным платформы «Наставник» в "
-        f"{table['schools']} общеобразовательных организациях; контингент за учебный год "
-        f"внесли {table['schoolsReporting']}."
+        f"Мониторинг проведён на {date_text(date.fromisoformat(table['referenceDate']))} по "
+        f"данным платформы «Наставник» в {table['schools']} общеобразовательных организациях; "
+        f"контингент за учебный год внесли {table['schoolsReporting']}."
     )
     _heading(document, "1. Показатели целевой модели наставничества")
     _indicators(document, table["rows"])
+    return document
+
+
+def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
+    """«Аналитическая справка по итогам мониторинга» of a municipality's schools."""
+    table = data["indicators"]
+    schools = [e["node"] for e in data["schoolComparison"]["edges"]]
+    audits = [e["node"] for e in data["selfAudits"]["edges"]]
+    document = _summary(
+        "АНАЛИТИЧЕСКАЯ СПРАВКА",
+        "по итогам мониторинга внедрения целевой модели наставничества в общеобразовательных"
+        f" организациях: {table['organisation']['name']}, {school_year} учебный год",
+        table,
+    )
     _heading(document, "2. Общеобразовательные организации")
     checklist = {
         a["schoolId"]: ("да" if a["gaps"] else "нет") if filled(a) else "не заполнен"
@@ -371,21 +375,12 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
     """«Сводная аналитическая справка» of a region's monitoring, by municipality."""
     table = data["indicators"]
     municipalities = [e["node"] for e in data["municipalityComparison"]["edges"]]
-    document = new_document()
-    centered(document, "СВОДНАЯ АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True)
-    centered(
-        document,
+    document = _summary(
+        "СВОДНАЯ АНАЛИТИЧЕСКАЯ СПРАВКА",
         "по итогам мониторинга внедрения целевой модели наставничества: "
         f"{table['organisation']['name']}, {school_year} учебный год",
-        bold=True,
+        table,
     )
-    document.add_paragraph(
-        f"Мониторинг проведён на {date_text(date.fromisoformat(table['referenceDate']))} по "
-        f"данным платформы «Наставник» в {table['schools']} общеобразовательных организациях; "
-        f"контингент за учебный год внесли {table['schoolsReporting']}."
-    )
-    _heading(document, "1. Показатели целевой модели наставничества")
-    _indicators(document, table["rows"])
     _heading(document, "2. Муниципальные образования")
     _table(
         document,
