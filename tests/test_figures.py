@@ -7,8 +7,13 @@ from datetime import date, timedelta
 
 from docx import Document
 
+from services.reporting.rebuild import rebuild
+from services.wiring import master_keys_of
 from shared.auth import Role
+from shared.database import DatabaseAddress
+from shared.settings import Settings
 from tests.conftest import World, nodes
+from tests.test_personal_data import snapshot
 
 
 async def test_every_view_counts_a_pair_from_its_order_until_it_ends(world: World) -> None:
@@ -158,3 +163,30 @@ async def test_years_of_teaching_and_the_young_specialist_mark_hold_as_of_a_date
 
     assert (person["a"], person["b"], person["c"]) == (2, 3, 3)
     assert (person["youngA"], person["youngB"], person["youngC"]) == (True, True, False)
+
+
+async def test_a_pair_ended_on_its_orders_day_counts_nothing_however_it_is_projected(
+    world: World, settings: Settings, database: DatabaseAddress
+) -> None:
+    """Approved and ended on the same day, it counts on no day: live, it first counted, then
+    came to nothing; replayed in one batch it never counted. Neither keeps a row for it."""
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставник Дня", "mentor")
+    pair = await world.pair(
+        "s1", programme, mentor, await world.person("s1", "Ученик Дня", "mentee")
+    )
+    await world.api.command(
+        "programs",
+        f"/pairs/{pair}/ending",
+        world.coordinator("s1"),
+        {"outcome": "ended_early", "ended_on": str(date.today()), "reason": "relocation"},
+        expect=200,
+    )
+    await world.api.caught_up(world.coordinator("s1"))
+    tables = ["indicator_contributions", "indicator_days", "indicator_years"]
+    live = await snapshot(database, tables)
+    await rebuild(database, master_keys_of(settings), ["indicator_facts"], batch_size=500)
+    batched = await snapshot(database, tables)
+
+    assert not any(pair in row for row in live["indicator_contributions"])
+    assert live == batched

@@ -65,6 +65,14 @@ class Changes:
             "contributions": [
                 (part, subject, year, tenant, json.dumps(encode(days)))
                 for (part, subject, (tenant, year)), days in self.contributions.items()
+                if days
+            ],
+            # a subject that comes to count nothing (a pair ended on its order's day) has no
+            # row, as one that never counted: however the batches fell, the rows are the same
+            "forgotten": [
+                (part, subject, year, tenant)
+                for (part, subject, (tenant, year)), days in self.contributions.items()
+                if not days
             ],
             "partners": [
                 (tenant, year, partner, since)
@@ -136,6 +144,19 @@ def _inserting(table: str, columns: tuple[str, ...], first: int, keys: int, upda
     )
 
 
+def _forgetting(first: int) -> str:
+    """Deleting the contributions named by one array per key column, from $`first` on."""
+    columns = _PARTS["forgotten"][0]
+    arrays = ", ".join(f"${first + i}::{_array_type(c)}[]" for i, c in enumerate(columns))
+    matched = " AND ".join(
+        f"t.{c} = u.{c}::ltree" if c == "tenant" else f"t.{c} = u.{c}" for c in columns
+    )
+    return (
+        f"DELETE FROM indicator_contributions t USING unnest({arrays})"
+        f" AS u({', '.join(columns)}) WHERE {matched}"
+    )
+
+
 def _adding(table: str, counters: tuple[str, ...]) -> str:
     return ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
 
@@ -147,6 +168,7 @@ _PARTS = {
     "days": ((*_DAY, *STATE), 3, ""),  # `_counting`
     "rating_days": ((*_DAY, *WINDOWED), 3, ""),
     "years": (("tenant", "school_year", *COUNTERS), 2, _adding("indicator_years", COUNTERS)),
+    "forgotten": (("part", "subject", "school_year", "tenant"), 4, ""),  # `_forgetting`
     "contributions": (
         ("part", "subject", "school_year", "tenant", "days"),
         4,
@@ -191,6 +213,8 @@ def _applying(parts: tuple[str, ...]) -> str:
         columns, keys, update = _PARTS[name]
         if name in _DAYS:
             statements += _counting(name, _DAYS[name], first)
+        elif name == "forgotten":
+            statements.append(f"forgotten AS ({_forgetting(first)})")
         else:
             inserted = _inserting(f"indicator_{name}", columns, first, keys, update)
             statements.append(f"{name} AS ({inserted})")
