@@ -55,18 +55,17 @@ WHERE g.id = $1
 """
 PAIRS = """
 SELECT a.form, m.full_name AS mentor, m.position AS mentor_position,
-       m.grade || ' класс' AS mentor_grade,
-       (SELECT array_agg(concat_ws(', ', e.full_name,
-                                   CASE WHEN e.grade IS NOT NULL THEN e.grade || ' класс' END)
-                         ORDER BY member.place)
-        FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
-        LEFT JOIN people e ON e.id = member.id) AS mentees,
-       (SELECT array_agg(e.full_name ORDER BY member.place)
-        FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
-        LEFT JOIN people e ON e.id = member.id) AS mentee_names
+       m.grade || ' класс' AS mentor_grade, members.mentees, members.mentee_names
 FROM unnest($1::uuid[]) WITH ORDINALITY AS listed(pair_id, place)
 JOIN pairs a ON a.id = listed.pair_id
 LEFT JOIN people m ON m.id = a.mentor_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(concat_ws(', ', e.full_name, e.grade || ' класс') ORDER BY member.place)
+               AS mentees,
+           array_agg(e.full_name ORDER BY member.place) AS mentee_names
+    FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
+    LEFT JOIN people e ON e.id = member.id
+) members
 ORDER BY listed.place
 """
 
