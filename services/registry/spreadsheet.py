@@ -119,9 +119,10 @@ def _read_rows(sheet: Any, base: Base, school_id: Any) -> tuple[list[Row], list[
     problems: list[Problem] = []
     for number, values in lines:
         if number - header_row > MAX_ROWS:
+            limit = f"{MAX_ROWS:,}".replace(",", " ")
             raise FileRefused(
-                f"В листе больше {MAX_ROWS:,} строк под заголовками: столько людей в базе школы"
-                " не бывает. Проверьте, что на первом листе только база".replace(",", " ")
+                f"В листе больше {limit} строк под заголовками: столько людей в базе школы"
+                " не бывает. Проверьте, что на первом листе только база"
             )
         _check_width(values)
         cells = {name: value for name, value in zip(header, values, strict=False) if name}
