@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -43,11 +43,13 @@ def workbook(rows: list[dict[str, Any]], base: Base = Base.MENTEES) -> bytes:
     return buffer.getvalue()
 
 
-async def upload(world: World, content: bytes, base: str = "mentees") -> dict[str, Any]:
+async def upload(
+    world: World, content: bytes, base: str = "mentees", school: str = "s1"
+) -> dict[str, Any]:
     """Upload a file and wait for its import to finish; return the job's final state."""
-    headers = world.api.auth(world.coordinator("s1"))
+    headers = world.api.auth(world.coordinator(school))
     started = await world.api.registry.post(
-        f"/schools/{world.ids['s1']}/imports",
+        f"/schools/{world.ids[school]}/imports",
         params={"base": base},
         headers=headers,
         files={"data": ("base.xlsx", content, "application/octet-stream")},
@@ -125,7 +127,7 @@ async def test_two_thousand_rows_load_and_export_back(world: World) -> None:
     lines = list(sheet.iter_rows(values_only=True))
     assert lines[0][:3] == ("ФИО", "Дата рождения", "Вид")
     assert len(lines) == ROWS + 1
-    assert lines[1][:3] == ("Ученик0000 Тестовый Импортович", "01.01.2012", "обучающийся")
+    assert lines[1][:3] == ("Ученик0000 Тестовый Импортович", datetime(2012, 1, 1), "обучающийся")
     assert "с низкими образовательными результатами" in lines[1]
     region_sheet = load_workbook(io.BytesIO(foreign.content)).active
     assert region_sheet is not None
@@ -137,5 +139,10 @@ async def test_an_unreadable_file_is_refused_with_a_message(world: World) -> Non
 
     assert job["status"] == "rejected"
     assert job["problems"] == [
-        {"row": 0, "column": None, "message": "Файл не читается как книга Excel (.xlsx)"}
+        {
+            "row": 0,
+            "column": None,
+            "message": "Файл не читается как книга Excel (.xlsx)",
+            "warning": False,
+        }
     ]

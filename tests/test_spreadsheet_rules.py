@@ -74,7 +74,9 @@ def test_no_header_in_the_first_rows_is_refused_with_the_columns_it_needs() -> N
 
     assert rows == []
     assert problems == [
-        Problem(0, None, "В первых 10 строках листа нет строки заголовков со столбцами «ФИО» и «Вид»")
+        Problem(
+            0, None, "В первых 10 строках листа нет строки заголовков со столбцами «ФИО» и «Вид»"
+        )
     ]
 
 
