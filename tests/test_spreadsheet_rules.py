@@ -115,7 +115,8 @@ def test_an_unknown_category_lists_the_allowed_ones() -> None:
 
     assert problem.column == "Категории"
     assert problem.message.startswith("Неизвестная категория «отличник»; допустимо: ")
-    assert "с ОВЗ" in problem.message and "в трудной жизненной ситуации" in problem.message
+    assert "с ОВЗ" in problem.message
+    assert "в трудной жизненной ситуации" in problem.message
 
 
 def test_a_birth_date_that_does_not_fit_the_class_is_a_warning_and_the_row_loads() -> None:
@@ -140,14 +141,16 @@ def test_a_sheet_of_formulas_without_values_is_refused_not_loaded_empty() -> Non
     assert rows == []
     [problem] = problems
     assert problem.row == 0
-    assert "нет ни одного человека" in problem.message and "формулами" in problem.message
+    assert "нет ни одного человека" in problem.message
+    assert "формулами" in problem.message
 
 
 def test_a_wide_sheet_and_a_huge_cell_are_refused() -> None:
     wide, wide_problems = read([[*COLUMNS[Base.MENTEES], *["x"] * 60], pupil()])
     long, long_problems = read([list(COLUMNS[Base.MENTEES]), pupil(**{"Запрос": "а" * 5000})])
 
-    assert wide == [] and long == []
+    assert wide == []
+    assert long == []
     assert "больше 50 столбцов" in wide_problems[0].message
     assert [(p.row, p.column) for p in long_problems] == [(2, "Запрос")]
     assert "больше 2000 знаков" in long_problems[0].message
