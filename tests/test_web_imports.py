@@ -57,3 +57,18 @@ async def test_an_import_with_a_doubtful_birth_date_loads_and_shows_the_warning(
     assert "Все строки загружены" in report
     assert "Предупреждение: Дата рождения 10.01." in report
     assert "не подходит к классу «5А»" in report
+
+
+async def test_a_file_too_large_is_told_on_the_form(web: WebClient, world: World) -> None:
+    await web.sign_in(world.coordinator("s1"))
+    await web.get("/people/mentees/import")
+
+    answer = await web.client.post(
+        "/people/mentees/import",
+        data={"_csrf_token": web.csrf()},
+        files={"file": ("base.xlsx", b"x" * (9 * 1024 * 1024), "application/octet-stream")},
+        follow_redirects=False,
+    )
+
+    assert answer.status_code == 400
+    assert "Файл больше 8 МБ: это не база школы" in answer.text

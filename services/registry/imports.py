@@ -65,7 +65,8 @@ class Imports:
         job = self.status(principal, import_id)
         school = self.registry.school(UUID(str(job["school_id"])))
         rows, problems = read_base(content, Base(str(job["base"])), school.id)
-        self._update(import_id, status="checking", total=len(rows) + len(problems))
+        errors = sum(not p.warning for p in problems)  # at most one a row; warnings are on rows
+        self._update(import_id, status="checking", total=len(rows) + errors)
         pending = self.registry.keys.pending()
         prepared: list[tuple[Row, Prepared]] = []
         for count, row in enumerate(rows, start=1):
@@ -76,7 +77,7 @@ class Imports:
             if count % PROGRESS_EVERY == 0:
                 self._update(import_id, processed=count)
         problems += self._duplicates(school.id, prepared)
-        problems.sort(key=lambda p: p.row)
+        problems.sort(key=lambda p: (p.warning, p.row))  # errors first: they are kept
         if any(not p.warning for p in problems):
             self._finish(import_id, "rejected", problems=problems)
             return

@@ -35,6 +35,7 @@ MAX_CELL_CHARS = 2_000
 MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # ten thousand rows unpack to a few MB
 MAX_ARCHIVE_ENTRIES = 1_000
 HEADER_SEARCH_ROWS = 10  # a title or two may stand above the header
+UNREADABLE = "Файл не читается как книга Excel (.xlsx)"
 
 KIND_BY_NAME = {name: PersonKind(code) for code, name in PERSON_KIND_NAMES.items()} | {
     "ученик": PersonKind.STUDENT,
@@ -44,8 +45,9 @@ KIND_BY_NAME = {name: PersonKind(code) for code, name in PERSON_KIND_NAMES.items
 CATEGORY_BY_NAME = {name.casefold(): category for category, name in CATEGORY_NAMES.items()}
 DATE_TEXT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 GRADE_NUMBER = re.compile(r"\s*(\d{1,2})(?!\d)")
-# Age on the 1st of September of a pupil in class N: N + 6 as a rule, a year either way allowed.
-AGE_OVER_GRADE = range(5, 9)
+# Age on the 1st of September of a pupil in class N: N + 5 or N + 6 as a rule; a class skipped
+# or repeated twice still fits.
+AGE_OVER_GRADE = range(4, 9)
 
 
 class FileRefused(ValueError):
@@ -87,11 +89,13 @@ def read_base(content: bytes, base: Base, school_id: Any) -> tuple[list[Row], li
     except FileRefused as refusal:
         return [], [Problem(0, None, str(refusal))]
     except Exception:
-        return [], [Problem(0, None, "Файл не читается как книга Excel (.xlsx)")]
+        return [], [Problem(0, None, UNREADABLE)]
     try:
         return _read_rows(workbook.worksheets[0], base, school_id)
     except FileRefused as refusal:
         return [], [Problem(0, None, str(refusal))]
+    except IndexError:  # a book without sheets
+        return [], [Problem(0, None, UNREADABLE)]
     finally:
         workbook.close()
 
@@ -101,12 +105,12 @@ def _check_archive(content: bytes) -> None:
     try:
         entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
     except zipfile.BadZipFile:
-        raise FileRefused("Файл не читается как книга Excel (.xlsx)") from None
+        raise FileRefused(UNREADABLE) from None
     unpacked = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
         raise FileRefused(
-            f"Книга слишком велика для базы школы: в распакованном виде "
-            f"{unpacked // (1024 * 1024)} МБ при пределе {MAX_UNPACKED_BYTES // (1024 * 1024)} МБ."
+            f"Книга слишком велика для базы школы: в распакованном виде больше"
+            f" {MAX_UNPACKED_BYTES // (1024 * 1024)} МБ или больше {MAX_ARCHIVE_ENTRIES} частей."
             " Оставьте в файле один лист с базой, без рисунков и лишних листов"
         )
 

@@ -39,7 +39,8 @@ class ImportController(Controller):
         school_of(user)
         return self._form(user, base, Form())
 
-    @post("/people/{base:str}/import")
+    # Above the registry's own limit (8 MB), so that its message is the one a person reads.
+    @post("/people/{base:str}/import", request_max_body_size=16 * 1024 * 1024)
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -61,7 +62,7 @@ class ImportController(Controller):
                 await upload.read(),
             )
         except Refused as refusal:
-            if not refusal.belongs_to_form:
+            if not refusal.belongs_to_form and refusal.status != 413:  # 413: the file is too large
                 raise
             return self._form(user, base, Form(errors={"file": refusal.message}))
         return done(request, f"/imports/{started['id']}", "Файл получен, идёт проверка")
