@@ -3,9 +3,11 @@ that loads with a doubtful birth date shows the warning by row."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
+import anyio
 import pytest
 from openpyxl import load_workbook
 from playwright.async_api import Page, expect
@@ -28,7 +30,8 @@ async def test_the_template_downloads_and_warnings_show_at_390_px(
     async with page.expect_download() as waiting:
         await page.get_by_role("link", name="Скачать пустой шаблон базы (.xlsx)").click()
     download = await waiting.value
-    template = load_workbook(await download.path()).active
+    saved = await anyio.Path(await download.path()).read_bytes()
+    template = load_workbook(io.BytesIO(saved)).active
     assert template is not None
     assert next(template.iter_rows(values_only=True)) == COLUMNS[Base.MENTEES]
 

@@ -295,6 +295,6 @@ def _age_warnings(
             "Дата рождения",
             f"Дата рождения {birth_date:%d.%m.%Y} не подходит к классу «{grade}»: на"
             f" {first_of_september:%d.%m.%Y} полных лет — {max(age, 0)}, а в {year} классе"
-            f" обычно {expected.start}–{expected.stop - 1}. Проверьте дату и класс",
+            f" учатся в {expected.start}–{expected.stop - 1} лет. Проверьте дату и класс",
         )
     ]
