@@ -13,9 +13,18 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
-from services.registry.spreadsheet import COLUMNS, MAX_ROWS, Base, Problem, Row, read_base
+from services.registry.spreadsheet import (
+    COLUMNS,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    Base,
+    Problem,
+    Row,
+    read_base,
+)
 from services.reporting.list_exports import EXPORTS
 from shared.dictionaries import MenteeCategory
 from shared.sheets import neutralised, table_workbook, unneutralised
@@ -158,10 +167,18 @@ def test_a_wide_sheet_and_a_huge_cell_are_refused() -> None:
     assert "больше 2000 знаков" in long_problems[0].message
 
 
-def test_an_archive_that_unpacks_too_large_is_refused_before_it_is_read() -> None:
+@pytest.mark.parametrize(
+    ("part", "text"),
+    [
+        ("xl/worksheets/sheet1.xml", " " * (40 * 1024 * 1024)),
+        ("xl/sharedStrings.xml", "<si><t>x</t></si>" * (MAX_SHARED_STRINGS + 1)),
+    ],
+    ids=["unpacked size", "shared strings"],
+)
+def test_an_archive_too_large_for_a_base_is_refused_before_it_is_read(part: str, text: str) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b" " * (40 * 1024 * 1024))
+        archive.writestr(part, text)
 
     rows, [problem] = read_base(buffer.getvalue(), Base.MENTEES, uuid4())
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import load_workbook
 
@@ -35,7 +36,14 @@ MAX_CELL_CHARS = 2_000
 MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # ten thousand rows unpack to a few MB
 MAX_ARCHIVE_ENTRIES = 1_000
 HEADER_SEARCH_ROWS = 10  # a title or two may stand above the header
+MAX_SHARED_STRINGS = MAX_ROWS * 15  # a text a cell at most
 UNREADABLE = "Файл не читается как книга Excel (.xlsx)"
+TOO_LARGE = (
+    f"Книга слишком велика для базы школы (в распакованном виде больше"
+    f" {MAX_UNPACKED_BYTES // (1024 * 1024)} МБ, больше {MAX_ARCHIVE_ENTRIES} частей или больше"
+    f" {MAX_SHARED_STRINGS} разных текстов). Оставьте в файле один лист с базой, без рисунков"
+    " и лишних листов"
+)
 
 KIND_BY_NAME = {name: PersonKind(code) for code, name in PERSON_KIND_NAMES.items()} | {
     "ученик": PersonKind.STUDENT,
@@ -101,18 +109,29 @@ def read_base(content: bytes, base: Base, school_id: Any) -> tuple[list[Row], li
 
 
 def _check_archive(content: bytes) -> None:
-    """Refuse a zip bomb from the archive's directory, before anything is unpacked."""
+    """Refuse a zip bomb from the archive's directory, before anything is unpacked, and a table
+    of shared strings (which openpyxl loads whole) longer than a school's base can fill."""
     try:
-        entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+        if len(entries) > MAX_ARCHIVE_ENTRIES:
+            raise FileRefused(TOO_LARGE)
+        if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+            raise FileRefused(TOO_LARGE)
+        strings = [e for e in entries if e.filename.casefold().endswith("sharedstrings.xml")]
+        if any(_shared_strings(archive.open(e)) > MAX_SHARED_STRINGS for e in strings):
+            raise FileRefused(TOO_LARGE)
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         raise FileRefused(UNREADABLE) from None
-    unpacked = sum(entry.file_size for entry in entries)
-    if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_UNPACKED_BYTES:
-        raise FileRefused(
-            f"Книга слишком велика для базы школы: в распакованном виде больше"
-            f" {MAX_UNPACKED_BYTES // (1024 * 1024)} МБ или больше {MAX_ARCHIVE_ENTRIES} частей."
-            " Оставьте в файле один лист с базой, без рисунков и лишних листов"
-        )
+
+
+def _shared_strings(part: IO[bytes]) -> int:
+    """How many strings the table holds, counted a megabyte at a time."""
+    count, tail = 0, b""
+    while chunk := part.read(1024 * 1024):
+        count += (tail + chunk).count(b"<si")  # a tag cut between chunks is counted once
+        tail = chunk[-2:]
+    return count
 
 
 def _read_rows(sheet: Any, base: Base, school_id: Any) -> tuple[list[Row], list[Problem]]:
