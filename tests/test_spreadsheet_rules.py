@@ -172,8 +172,10 @@ def test_a_wide_sheet_and_a_huge_cell_are_refused() -> None:
     [
         ("xl/worksheets/sheet1.xml", " " * (40 * 1024 * 1024)),
         ("xl/sharedStrings.xml", "<si><t>x</t></si>" * (MAX_SHARED_STRINGS + 1)),
+        ("xl/worksheets/sheet1.xml", '<row r="2">' + '<c t="n"><v>1</v></c>' * 1_001 + "</row>"),
+        ("xl/worksheets/sheet1.xml", ("<row>" + "<c/>" * 10 + "</row>") * 30_001),
     ],
-    ids=["unpacked size", "shared strings"],
+    ids=["unpacked size", "shared strings", "cells in a row", "cells in the sheet"],
 )
 def test_an_archive_too_large_for_a_base_is_refused_before_it_is_read(part: str, text: str) -> None:
     buffer = io.BytesIO()

@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -37,12 +38,16 @@ MAX_UNPACKED_BYTES = 25 * 1024 * 1024  # ten thousand rows unpack to a few MB
 MAX_ARCHIVE_ENTRIES = 1_000
 HEADER_SEARCH_ROWS = 10  # a title or two may stand above the header
 MAX_SHARED_STRINGS = MAX_ROWS * 15  # a text a cell at most
+MAX_CELLS = MAX_ROWS * 30  # cells written in the sheet, empty styled ones too
+MAX_ROW_CELLS = 1_000
+SHARED_STRING = re.compile(rb"<si[\s>]")
+ROW_OR_CELL = re.compile(rb"<row[\s>/]|<c[\s>/]")
 UNREADABLE = "Файл не читается как книга Excel (.xlsx)"
 TOO_LARGE = (
     f"Книга слишком велика для базы школы (в распакованном виде больше"
-    f" {MAX_UNPACKED_BYTES // (1024 * 1024)} МБ, больше {MAX_ARCHIVE_ENTRIES} частей или больше"
-    f" {MAX_SHARED_STRINGS} разных текстов). Оставьте в файле один лист с базой, без рисунков"
-    " и лишних листов"
+    f" {MAX_UNPACKED_BYTES // (1024 * 1024)} МБ, больше {MAX_ARCHIVE_ENTRIES} частей, больше"
+    f" {MAX_SHARED_STRINGS} разных текстов или больше {MAX_CELLS} ячеек, больше {MAX_ROW_CELLS}"
+    " в строке). Оставьте в файле один лист с базой, без рисунков и лишних листов"
 )
 
 KIND_BY_NAME = {name: PersonKind(code) for code, name in PERSON_KIND_NAMES.items()} | {
@@ -118,20 +123,41 @@ def _check_archive(content: bytes) -> None:
             raise FileRefused(TOO_LARGE)
         if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
             raise FileRefused(TOO_LARGE)
-        strings = [e for e in entries if e.filename.casefold().endswith("sharedstrings.xml")]
-        if any(_shared_strings(archive.open(e)) > MAX_SHARED_STRINGS for e in strings):
-            raise FileRefused(TOO_LARGE)
+        for entry in entries:
+            name = entry.filename.casefold()
+            if name.endswith("sharedstrings.xml"):
+                if _tag_count(archive.open(entry), SHARED_STRING) > MAX_SHARED_STRINGS:
+                    raise FileRefused(TOO_LARGE)
+            elif name.startswith("xl/worksheets/"):
+                _check_cells(archive.open(entry))
     except (zipfile.BadZipFile, zlib.error, EOFError):
         raise FileRefused(UNREADABLE) from None
 
 
-def _shared_strings(part: IO[bytes]) -> int:
-    """How many strings the table holds, counted a megabyte at a time."""
-    count, tail = 0, b""
+def _tags(part: IO[bytes], tag: re.Pattern[bytes]) -> Iterator[bytes]:
+    """The tags of an XML part as they stream by, a megabyte at a time (a tag cut between two
+    chunks is found once: in the second, with the end of the first before it)."""
+    tail = b""
     while chunk := part.read(1024 * 1024):
-        count += (tail + chunk).count(b"<si")  # a tag cut between chunks is counted once
-        tail = chunk[-2:]
-    return count
+        text = tail + chunk
+        yield from (m.group() for m in tag.finditer(text) if m.end() > len(tail))
+        tail = text[-6:]
+
+
+def _tag_count(part: IO[bytes], tag: re.Pattern[bytes]) -> int:
+    return sum(1 for _ in _tags(part, tag))
+
+
+def _check_cells(part: IO[bytes]) -> None:
+    """openpyxl holds a whole row at once: bound the cells of a row, and of the sheet."""
+    cells = in_row = 0
+    for tag in _tags(part, ROW_OR_CELL):
+        if tag.startswith(b"<r"):
+            in_row = 0
+            continue
+        cells, in_row = cells + 1, in_row + 1
+        if cells > MAX_CELLS or in_row > MAX_ROW_CELLS:
+            raise FileRefused(TOO_LARGE)
 
 
 def _read_rows(sheet: Any, base: Base, school_id: Any) -> tuple[list[Row], list[Problem]]:
