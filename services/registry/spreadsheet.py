@@ -114,8 +114,8 @@ def read_base(content: bytes, base: Base, school_id: Any) -> tuple[list[Row], li
 
 
 def _check_archive(content: bytes) -> None:
-    """Refuse a zip bomb from the archive's directory, before anything is unpacked, and a table
-    of shared strings (which openpyxl loads whole) longer than a school's base can fill."""
+    """Refuse a zip bomb from the archive's directory, before anything is unpacked, and what
+    openpyxl would hold whole (the shared strings, a row's cells) past what a base can fill."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
