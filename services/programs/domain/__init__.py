@@ -44,6 +44,8 @@ from .pairs import (
     PairStatus,
     PlanTask,
     Side,
+    may_be_mentored,
+    may_mentor,
 )
 from .programmes import STAGE_NAMES, Programme, Stage
 from .recognition import (
@@ -118,6 +120,8 @@ __all__ = [
     "due_on",
     "is_overdue",
     "legacy_deadline",
+    "may_be_mentored",
+    "may_mentor",
     "parse_deadline",
     "read_deadline",
     "school_year_of",

@@ -15,7 +15,7 @@ from .base import Envelope, Handler, Projection, Table, Visibility
 
 class Roadmap(Projection):
     name = "roadmap"
-    version = 2  # deadlines as written, numbers and blocks
+    version = 3  # 2: an order may state no monitoring window; 3: deadlines as written, blocks
     tables = (
         Table(
             "implementations",
@@ -26,8 +26,8 @@ class Roadmap(Projection):
                order_date date NOT NULL,
                period_from date NOT NULL,
                period_to date NOT NULL,
-               monitoring_from int[] NOT NULL,
-               monitoring_to int[] NOT NULL,
+               monitoring_from int[],
+               monitoring_to int[],
                regulation_title text,
                regulation_version text,
                regulation_adopted_on date,
@@ -84,7 +84,7 @@ class Roadmap(Projection):
 
     async def order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        start, end = event.monitoring_window
+        start, end = event.monitoring_window or (None, None)  # the order may state none
         await connection.execute(
             "INSERT INTO implementations (id, school_id, tenant, order_number, order_date,"
             " period_from, period_to, monitoring_from, monitoring_to)"
@@ -96,8 +96,8 @@ class Roadmap(Projection):
             event.order_date,
             event.period_from,
             event.period_to,
-            list(start),
-            list(end),
+            start,
+            end,
         )
 
     async def regulation_adopted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
