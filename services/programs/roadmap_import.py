@@ -20,8 +20,9 @@ from shared.kernel.errors import InvalidInput
 
 from .domain import DEADLINE_KIND_NAMES, Unread, parse_deadline
 
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
 MAX_ROWS = 2000
+MAX_COLUMNS = 30
 MAX_CELL = 4000
 
 _COLUMNS = (  # the first header a cell matches names its column
@@ -74,7 +75,7 @@ def _zip_names(content: bytes) -> set[str]:
             "Файл не читается: нужен документ Word (.docx) или Excel (.xlsx)",
         ) from None
     if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-        raise InvalidInput("roadmap_file_too_large", "Файл в распакованном виде больше 50 МБ")
+        raise InvalidInput("roadmap_file_too_large", "Файл в распакованном виде больше 10 МБ")
     return {e.filename for e in entries}
 
 
@@ -108,7 +109,9 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
             "Файл не читается: нужен документ Word (.docx) или Excel (.xlsx)",
         ) from None
     try:
-        rows = workbook.worksheets[0].iter_rows(max_row=MAX_ROWS, values_only=True)
+        rows = workbook.worksheets[0].iter_rows(
+            max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True
+        )
         return [[_text(value) for value in row] for row in rows]
     finally:
         workbook.close()

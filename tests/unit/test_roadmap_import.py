@@ -3,9 +3,12 @@ numbers in their own column or inside the text, every deadline read or listed to
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
-from services.programs.roadmap_import import recognise
+from services.programs.roadmap_import import MAX_UNPACKED_BYTES, read_roadmap, recognise
 from shared.kernel.errors import InvalidInput
 from tests.roadmap_seeds import (
     DONETSK,
@@ -66,3 +69,17 @@ def test_a_table_without_activities_and_deadlines_is_refused() -> None:
     with pytest.raises(InvalidInput) as refused:
         recognise([["ФИО", "Должность"], ["Иванов", "учитель"]])
     assert refused.value.code == "roadmap_columns_missing"
+
+
+def test_a_file_that_unpacks_too_large_or_is_no_archive_is_refused_before_reading() -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * (MAX_UNPACKED_BYTES + 1))
+    with pytest.raises(InvalidInput) as too_large:
+        read_roadmap(bomb.getvalue())
+    with pytest.raises(InvalidInput) as not_a_file:
+        read_roadmap(b"%PDF-1.4 not a table")
+    assert (too_large.value.code, not_a_file.value.code) == (
+        "roadmap_file_too_large",
+        "roadmap_file_unreadable",
+    )
