@@ -93,11 +93,17 @@ class Backend:
         return answer
 
     async def upload(
-        self, token: str, path: str, params: dict[str, str], name: str, content: bytes
+        self,
+        token: str,
+        path: str,
+        params: dict[str, str],
+        name: str,
+        content: bytes,
+        service: Service = "registry",
     ) -> dict[str, Any]:
         response = await self._send(
             token,
-            "registry",
+            service,
             "POST",
             path,
             params=params,
