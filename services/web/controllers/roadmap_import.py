@@ -77,7 +77,8 @@ class RoadmapImportController(Controller):
 
 
 def _stages() -> list[tuple[str, str]]:
-    return [("", "вне этапов")] + [(str(int(s)), f"{int(s)}. {n}") for s, n in STAGE_NAMES.items()]
+    named = [(str(int(s)), f"{int(s)}. {n[:1].upper()}{n[1:]}") for s, n in STAGE_NAMES.items()]
+    return [("", "Вне этапов"), *named]
 
 
 def _page(user: WebUser, form: Form, draft: dict[str, Any] | None, **context: Any) -> Template:
