@@ -10,8 +10,8 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs import matching
 from services.programs.domain import STAGE_NAMES, Stage
+from services.reporting import matching
 
 from .context import ReaderInfo, fields_of, reader_of
 from .pagination import Connection, paginate

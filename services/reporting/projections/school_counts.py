@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Rows, Table, Visibility
+from services.programs.events import PairFormed, PairMeetingRecorded
+from services.registry.events import OrganisationRegistered, PersonRegistered
+
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 
 class SchoolCounts(Projection):
@@ -22,7 +25,7 @@ class SchoolCounts(Projection):
     )
 
     deferring = frozenset(
-        {"Organisation.Registered", "Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"}
+        {OrganisationRegistered, PersonRegistered, PairFormed, PairMeetingRecorded}
     )
 
     counts = Rows(
@@ -36,12 +39,12 @@ class SchoolCounts(Projection):
         added_by=("tenant",),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Organisation.Registered": self.organisation_registered,
-            "Person.Registered": self.person_registered,
-            "Pair.Formed": self.pair_formed,
-            "Pair.MeetingRecorded": self.meeting_recorded,
+            OrganisationRegistered: self.organisation_registered,
+            PersonRegistered: self.person_registered,
+            PairFormed: self.pair_formed,
+            PairMeetingRecorded: self.meeting_recorded,
         }
 
     async def _add(
