@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.cli import projection_worker_for
+from services.registry.events import PersonErased
 from services.reporting import runner
 from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
@@ -244,7 +245,7 @@ async def test_applying_an_erasure_drops_the_cached_key(
         await connection.close()
 
     assert cached is not None
-    assert erasure.event_type == "Person.Erased"
+    assert erasure.event_type is PersonErased
     assert after is None
 
 
