@@ -10,6 +10,7 @@ Readers (reporting) depend on these modules only, never on a write side's domain
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar
@@ -39,6 +40,9 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     # `upcasts[n]` takes a stored state of version n + 1 to version n + 2
     upcasts: ClassVar[tuple[Upcast, ...]] = ()
     sealed_fields: ClassVar[tuple[str, ...]] = ()  # fields that may hold personal data (`Sealed`)
+    # What readers call the event type (`PAIR_MEETING_RECORDED`): its contract's name, never
+    # the domain's class path
+    event_name: ClassVar[str] = ""
 
     originator_id: UUID
     originator_version: int
@@ -58,6 +62,7 @@ class MovedWithSchool(Event, frozen=True):
     its new path. Both writers store it, under the topic of their shared aggregate base."""
 
     stored_topic = "shared.eventstore:TenantAggregate.MovedWithSchool"
+    event_name = "MOVED_WITH_SCHOOL"
 
 
 class UnknownEvent(Exception):
@@ -93,8 +98,8 @@ class Contracts:
 
 
 def contracts_of(namespace: dict[str, Any]) -> tuple[type[Event], ...]:
-    """The contracts a module defines (its `Event` subclasses with a topic), each told which of
-    its fields may hold personal data."""
+    """The contracts a module defines (its `Event` subclasses with a topic), each told its name
+    and which of its fields may hold personal data."""
     contracts = tuple(
         value
         for value in namespace.values()
@@ -104,6 +109,7 @@ def contracts_of(namespace: dict[str, Any]) -> tuple[type[Event], ...]:
         and value is not MovedWithSchool
     )
     for contract in contracts:
+        contract.event_name = re.sub(r"(?<!^)(?=[A-Z])", "_", contract.__name__).upper()
         contract.sealed_fields = tuple(
             f.name for f in msgspec.structs.fields(contract) if "Sealed" in repr(f.type)
         )

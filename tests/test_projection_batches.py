@@ -64,7 +64,7 @@ async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_row
     assert {t: set(live[t]) ^ set(batched[t]) for t in tables if live[t] != batched[t]} == {}
     assert await _mentee_side(database, later["id"]) == (5, "Позже")
     history = await _history_of(database, programme)
-    assert {"Pair.Formed", "Pair.MeetingRecorded"} <= history  # pair events found their programme
+    assert {"PAIR_FORMED", "PAIR_MEETING_RECORDED"} <= history  # pair events found their programme
 
 
 def test_a_rebuild_shares_its_projections_out_among_its_lanes_by_cost(

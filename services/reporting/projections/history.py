@@ -68,12 +68,6 @@ def changes_of(event: Event) -> str:
     ).decode()
 
 
-def type_name(envelope: Envelope) -> str:
-    """The event's type as the history has always kept it (`Pair.MeetingRecorded`): the class
-    part of its stored topic. Internal to the history's rows; readers get `HistoryEventType`."""
-    return envelope.event_type.stored_topic.partition(":")[2]
-
-
 def rendered(envelope: Envelope, changes: str) -> str:
     """The event as `programmeReplay` pages show it, as JSON text kept with the row: a page is
     then these texts joined, with nothing to build per event when it is read."""
@@ -83,7 +77,7 @@ def rendered(envelope: Envelope, changes: str) -> str:
             "upstream": envelope.upstream,
             "position": envelope.position,
             "occurredAt": envelope.occurred_at.isoformat(),  # as `programmeHistory` writes it
-            "eventType": type_name(envelope),
+            "eventType": envelope.event_type.event_name,
             "aggregateId": event.originator_id,
             "aggregateVersion": event.originator_version,
             "actorUser": event.actor.user,
@@ -96,7 +90,7 @@ def rendered(envelope: Envelope, changes: str) -> str:
 class History(Projection):
     name = "history"
     replay_cost = 10
-    version = 2  # each event's replay JSON kept with it
+    version = 3  # event types by their contracts' names
     tables = (
         Table(
             "event_history",
@@ -192,7 +186,7 @@ class History(Projection):
             self._programme_of(envelope),
             event.originator_id,
             event.originator_version,
-            type_name(envelope),
+            envelope.event_type.event_name,
             envelope.occurred_at,
             actor.user,
             actor.role,
