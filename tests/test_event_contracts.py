@@ -6,6 +6,7 @@ contracts its stream publishes. No database: the fixture holds the stored rows."
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -28,6 +29,7 @@ from shared.event_contracts import Event, MovedWithSchool, UnknownEvent
 from shared.eventstore import make_transcoder
 from shared.keystore import Keyring
 from shared.personal_data import MasterKeys
+from shared.settings import PROJECT_ROOT
 
 STORE = json.loads(Path(__file__).with_name("fixtures").joinpath("event_store.json").read_text())
 TRANSCODER = make_transcoder()
@@ -84,8 +86,9 @@ def test_old_versions_upcast_to_the_contract() -> None:
         row = next(r for r in STORE["programs"] if r["topic"] == contract.stored_topic)
         state = TRANSCODER.decode(row["state"].encode()) | {"reason": "в открытом виде"}
         del state["class_version"]
-        event = CONTRACTS["programs"].decode(row["topic"], uuid4(), 2, state)
-        assert event.reason is None
+        reasoned = CONTRACTS["programs"].decode(row["topic"], uuid4(), 2, state)
+        assert isinstance(reasoned, programs.PairDissolved | programs.ProgrammeSuggestionRejected)
+        assert reasoned.reason is None
 
 
 def domain_events(domain: Any) -> Iterator[tuple[str, type[Aggregate.Event]]]:
@@ -107,6 +110,7 @@ def domain_events(domain: Any) -> Iterator[tuple[str, type[Aggregate.Event]]]:
 
 
 def _subclasses(cls: type) -> Iterator[type]:
+    sub: type
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
@@ -171,3 +175,22 @@ def test_sealed_fields_are_found_without_reflection_per_event() -> None:
     assert programs.PairMeetingRecorded.sealed_fields == ("mentor_comment", "mentee_comment")
     assert registry.PersonRegistered.sealed_fields == ("personal",)
     assert programs.PairFormed.sealed_fields == ()
+
+
+def test_the_worker_the_rebuild_and_the_replay_load_no_writer_domain() -> None:
+    """They decode contracts only: importing them loads no writer's domain or application."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, services.reporting.runner, services.reporting.rebuild,"
+            " services.reporting.replay; print(' '.join(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+    ).stdout.split()
+    writers = ("services.registry.", "services.programs.")
+    forbidden = [m for m in loaded if m.startswith(writers) and not m.endswith(".events")]
+    assert forbidden == []

@@ -14,8 +14,7 @@ import msgspec
 
 from services.programs import events as programs
 from services.programs.events import PairFormed
-from shared.event_contracts import Event
-from shared.eventstore import Actor
+from shared.event_contracts import Actor, Event
 from shared.keystore import Keyring
 from shared.lru import LRU
 from shared.personal_data import Sealed
