@@ -36,6 +36,7 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Fields every stored event has: its aggregate, its place there, when, where and who."""
 
     stored_topic: ClassVar[str]  # `module:QualName` of the domain's class, as the store has it
+    other_topics: ClassVar[tuple[str, ...]] = ()  # where its class moved, keeping its type
     contract_version: ClassVar[int] = 1
     # `upcasts[n]` takes a stored state of version n + 1 to version n + 2
     upcasts: ClassVar[tuple[Upcast, ...]] = ()
@@ -62,6 +63,8 @@ class MovedWithSchool(Event, frozen=True):
     its new path. Both writers store it, under the topic of their shared aggregate base."""
 
     stored_topic = "shared.eventstore:TenantAggregate.MovedWithSchool"
+    # the aggregate base's place in the kernel (issue 18): events stored from then on
+    other_topics = ("shared.kernel.aggregate:TenantAggregate.MovedWithSchool",)
     event_name = "MOVED_WITH_SCHOOL"
 
 
@@ -81,6 +84,7 @@ class Contracts:
         for contract in contracts:
             module, _, name = contract.stored_topic.partition(":")
             self.by_topic[contract.stored_topic] = contract
+            self.by_topic.update(dict.fromkeys(contract.other_topics, contract))
             self.by_topic[f"{module.rsplit('.', 1)[0]}:{name}"] = contract
 
     def decode(

@@ -194,3 +194,18 @@ def test_the_worker_the_rebuild_and_the_replay_load_no_writer_domain() -> None:
     writers = ("services.registry.", "services.programs.")
     forbidden = [m for m in loaded if m.startswith(writers) and not m.endswith(".events")]
     assert forbidden == []
+
+
+def test_an_event_type_stored_under_another_topic_decodes_into_the_same_contract() -> None:
+    """Events older than the package `domain` name its module; the aggregate base's moves in
+    the kernel name the kernel's."""
+    row = next(r for r in STORE["programs"] if r["topic"] == MovedWithSchool.stored_topic)
+    state = TRANSCODER.decode(row["state"].encode())
+    moved = CONTRACTS["programs"].decode(MovedWithSchool.other_topics[0], uuid4(), 2, state)
+    assert isinstance(moved, MovedWithSchool)
+    pair = next(r for r in STORE["programs"] if r["topic"] == programs.PairFormed.stored_topic)
+    older = "services.programs.domain:Pair.Formed"
+    formed = CONTRACTS["programs"].decode(
+        older, uuid4(), 1, TRANSCODER.decode(pair["state"].encode())
+    )
+    assert isinstance(formed, programs.PairFormed)
