@@ -16,17 +16,17 @@ from uuid import UUID
 from shared.event_contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
 
 
-def _pair_of_one_mentee(state: dict[str, Any]) -> None:
+def pair_of_one_mentee(state: dict[str, Any]) -> None:
     """Version 1 knew pairs only: one mentee, formed by the curator's choice."""
     state["mentee_ids"] = [state.pop("mentee_id")]
     state["basis"] = "chosen"
 
 
-def _one_mentee_load(state: dict[str, Any]) -> None:
+def one_mentee_load(state: dict[str, Any]) -> None:
     state["mentees"] = 1  # version 1 knew pairs only
 
 
-def _reason_withheld(state: dict[str, Any]) -> None:
+def reason_withheld(state: dict[str, Any]) -> None:
     """Version 1 kept a reason in clear; it is no longer shown, as it may be about the
     participants (the stored record itself cannot change)."""
     state["reason"] = None
@@ -73,7 +73,7 @@ class ImplementationRoadmapItemProgressed(Event, frozen=True):
 class MentorLoadAssigned(Event, frozen=True):
     stored_topic = "services.programs.domain.pairs:MentorLoad.Assigned"
     contract_version = 2
-    upcasts = (_one_mentee_load,)
+    upcasts = (one_mentee_load,)
     pair_id: UUID
     mentees: int
 
@@ -98,7 +98,7 @@ class PairApproved(Event, frozen=True):
 class PairDissolved(Event, frozen=True):
     stored_topic = "services.programs.domain.pairs:Pair.Dissolved"
     contract_version = 2
-    upcasts = (_reason_withheld,)
+    upcasts = (reason_withheld,)
     reason: Sealed | None
 
 
@@ -123,7 +123,7 @@ class PairFeedbackGiven(Event, frozen=True):
 class PairFormed(Created, frozen=True):
     stored_topic = "services.programs.domain.pairs:Pair.Formed"
     contract_version = 2
-    upcasts = (_pair_of_one_mentee,)
+    upcasts = (pair_of_one_mentee,)
     programme_id: UUID
     form: str
     mentor_id: UUID
@@ -199,7 +199,7 @@ class ProgrammeStageChanged(Event, frozen=True):
 class ProgrammeSuggestionRejected(Event, frozen=True):
     stored_topic = "services.programs.domain.programmes:Programme.SuggestionRejected"
     contract_version = 2
-    upcasts = (_reason_withheld,)
+    upcasts = (reason_withheld,)
     mentee_id: UUID
     mentor_id: UUID
     reason: Sealed | None
