@@ -11,9 +11,15 @@ they match).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from shared.event_contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+
+
+def recorded_when_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a withdrawal did not say when it was recorded: the day it was stored."""
+    state["recorded_on"] = state["timestamp"].date()
 
 
 class MentorRegisterApproved(Created, frozen=True):
@@ -147,8 +153,11 @@ class PersonConsentSigned(Event, frozen=True):
 
 class PersonConsentWithdrawn(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.ConsentWithdrawn"
+    contract_version = 2
+    upcasts = (recorded_when_stored,)
     consent_id: UUID
     withdrawn_on: date
+    recorded_on: date
 
 
 class PersonErased(Event, frozen=True):
