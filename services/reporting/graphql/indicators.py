@@ -28,6 +28,7 @@ from shared.tenancy import Level, depth, region_of
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
+from .search import folded
 from .self_audits import gaps_by_school
 from .surveys import SurveyResult, load_survey_results
 
@@ -280,8 +281,8 @@ def _matches(row: ComparisonRow, where: ComparisonFilter | None) -> bool:
         lambda: _bounds(row.mentee_satisfaction, where.min_mentee_satisfaction, None),
     ]
     if where.search:
-        search = where.search.lower()
-        checks.append(lambda: search in row.organisation.name.lower())
+        search = folded(where.search)
+        checks.append(lambda: search in folded(row.organisation.name))
     if where.has_lagging_pairs is not None:
         lagging = where.has_lagging_pairs
         checks.append(lambda: (row.lagging_pairs > 0) == lagging)

@@ -12,6 +12,7 @@ import strawberry
 
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size
+from .search import folded_sql, name_pattern
 
 YOUNG_SPECIALIST_YEARS = 3
 YOUNG_SPECIALIST_AGE = 35
@@ -230,8 +231,8 @@ async def people(
             args.append(value)
             conditions.append(f"{column} = ${len(args)}")
     if search:
-        args.append(f"%{search.lower()}%")
-        conditions.append(f"lower(full_name) LIKE ${len(args)}")
+        args.append(name_pattern(search))
+        conditions.append(f"{folded_sql('full_name')} LIKE ${len(args)}")
     where = " AND ".join(conditions)
     size = page_size(first)
     reader = reader_of(info)
