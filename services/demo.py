@@ -478,6 +478,8 @@ class DemoLoader:
                 "order_date": str(order_date),
                 "period_from": str(order_date),
                 "period_to": str(order_date + timedelta(days=4 * 365)),
+                "monitoring_from": {"month": 10, "day": 1},
+                "monitoring_to": {"month": 5, "day": 30},
             },
         )
         self._send(

@@ -263,6 +263,7 @@ async def test_the_region_sees_its_indicators_against_targets_as_tables_and_char
     assert "Первый округ" in by_municipality
     assert "Второй округ" in by_municipality
     assert "Цель региона" in by_municipality
+    assert "<li>Второй округ: Школа № 3</li>" in html  # never started: no contingent, no roadmap
     expected = region.expected(set(SCHOOLS_OF_REGION), END)["students_involved"][2]
     assert _percent(expected) in html
     assert f"{expected:.1f}".replace(".", ",") + " %" in charts[0]  # the bar's printed value

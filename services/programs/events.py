@@ -39,7 +39,7 @@ class ImplementationOrderIssued(Created, frozen=True):
     order_date: date
     period_from: date
     period_to: date
-    monitoring_window: list[list[int]]
+    monitoring_window: list[list[int]] | None
 
 
 class ImplementationRegulationAdopted(Event, frozen=True):

@@ -1,10 +1,13 @@
-"""Counters per school, kept as events arrive, so that rolling up a region never counts raw rows."""
+"""Counters per school, kept as events arrive, so that rolling up a region never counts raw rows.
+
+A pair counts as every view counts it (`shared.indicators`): from the order approving it until
+it ends — formed and waiting for the order, or ended, it is no pair of the school's."""
 
 from __future__ import annotations
 
 import asyncpg
 
-from services.programs.events import PairFormed, PairMeetingRecorded
+from services.programs.events import PairApproved, PairEnded, PairMeetingRecorded
 from services.registry.events import OrganisationRegistered, PersonRegistered
 
 from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
@@ -12,6 +15,7 @@ from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 class SchoolCounts(Projection):
     name = "school_counts"
+    version = 2  # pairs from their order to their end, not from forming
     tables = (
         Table(
             "school_counts",
@@ -25,7 +29,13 @@ class SchoolCounts(Projection):
     )
 
     deferring = frozenset(
-        {OrganisationRegistered, PersonRegistered, PairFormed, PairMeetingRecorded}
+        {
+            OrganisationRegistered,
+            PersonRegistered,
+            PairApproved,
+            PairEnded,
+            PairMeetingRecorded,
+        }
     )
 
     counts = Rows(
@@ -43,7 +53,8 @@ class SchoolCounts(Projection):
         return {
             OrganisationRegistered: self.organisation_registered,
             PersonRegistered: self.person_registered,
-            PairFormed: self.pair_formed,
+            PairApproved: self.pair_approved,
+            PairEnded: self.pair_ended,
             PairMeetingRecorded: self.meeting_recorded,
         }
 
@@ -80,8 +91,11 @@ class SchoolCounts(Projection):
             mentees=int("mentee" in roles),
         )
 
-    async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+    async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await self._add(connection, envelope.event.tenant, pairs=1)
+
+    async def pair_ended(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self._add(connection, envelope.event.tenant, pairs=-1)
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await self._add(connection, envelope.event.tenant, meetings=1)

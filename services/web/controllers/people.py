@@ -48,7 +48,7 @@ PERSON = """
 query($id: ID!) {
   person(id: $id) {
     id kind fullName birthDate grade position contacts teachingSince isMentor isMentee
-    mentorCapacity youngSpecialist
+    mentorCapacity youngSpecialist teachingYears
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
     staffRoles { role forms area }
     thirdPartyInformation { source information recordedAt }
