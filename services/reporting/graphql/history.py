@@ -6,6 +6,8 @@ import asyncio
 import base64
 import json
 from datetime import datetime
+from enum import Enum
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -13,6 +15,8 @@ import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
+from services.programs import events as programs
+from services.registry import events as registry
 from services.reporting.runner import positions
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
@@ -22,13 +26,22 @@ from .pagination import Connection, PageInfo, connection, decode_position, page_
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
 
+# One value per event contract the writers publish, named as the contract (`PAIR_FORMED`): made
+# from the contracts, so that it cannot drift from them.
+_EVENT_NAMES = sorted({c.event_name for c in (*registry.ALL, *programs.ALL)})
+_EventType: Any = Enum("HistoryEventType", [(name, name) for name in _EVENT_NAMES])  # type: ignore[misc]
+HistoryEventType: Any = strawberry.enum(
+    _EventType,
+    description="Тип события: по опубликованным контрактам событий реестра и программ",
+)
+
 
 @strawberry.type
 class HistoryEvent:
     upstream: str
     position: int
     occurred_at: datetime
-    event_type: str
+    event_type: HistoryEventType
     aggregate_id: strawberry.ID
     aggregate_version: int
     actor_user: str
@@ -62,7 +75,7 @@ def _event(r: asyncpg.Record) -> HistoryEvent:
         upstream=r["upstream"],
         position=r["position"],
         occurred_at=r["occurred_at"],
-        event_type=r["event_type"],
+        event_type=HistoryEventType(r["event_type"]),
         aggregate_id=strawberry.ID(str(r["aggregate_id"])),
         aggregate_version=r["aggregate_version"],
         actor_user=r["actor_user"],
