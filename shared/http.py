@@ -11,7 +11,8 @@ from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
 from shared.auth import bearer_middleware
-from shared.errors import EXCEPTION_HANDLERS, error_body
+from shared.database import DATABASE_OUTAGES, database_outage_handler, database_unavailable
+from shared.errors import EXCEPTION_HANDLERS
 from shared.logging import request_logging_middleware
 from shared.settings import Settings
 
@@ -25,9 +26,7 @@ def health_route(check: HealthCheck) -> ControllerRouterHandler:
     async def health() -> Response[dict[str, Any]]:
         if await check():
             return Response({"status": "ok"})
-        return Response(
-            error_body("database_unreachable", "База данных недоступна"), status_code=503
-        )
+        return database_unavailable()
 
     return health
 
@@ -49,7 +48,10 @@ def create_service_app(
             bearer_middleware(settings, [*PUBLIC_PATHS, *public_paths]),
             *extra_middleware,
         ],
-        exception_handlers=cast("ExceptionHandlersMap", EXCEPTION_HANDLERS),
+        exception_handlers=cast(
+            "ExceptionHandlersMap",
+            {**EXCEPTION_HANDLERS, **dict.fromkeys(DATABASE_OUTAGES, database_outage_handler)},
+        ),
         lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(title=f"Nastavnik {title}", version="0.1.0"),
         debug=False,
