@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of
+from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size
 
 YOUNG_SPECIALIST_YEARS = 3
@@ -248,5 +248,5 @@ async def people(
 
 async def person(info: ReaderInfo, id: strawberry.ID) -> Person | None:
     """Карточка человека из базы школы."""
-    found: Person | None = await reader_of(info).loader(load_people).load(UUID(str(id)))
+    found: Person | None = await reader_of(info).loader(load_people).load(uuid_of(id))
     return found
