@@ -249,11 +249,14 @@ async def scoped(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Connection]:
         yield connection
 
 
+UNREACHABLE: tuple[type[Exception], ...] = (*DATABASE_OUTAGES, asyncpg.PostgresError, TimeoutError)
+
+
 async def database_reachable(pool: asyncpg.Pool) -> bool:
     try:
         async with pool.acquire(timeout=2) as connection:
             return bool(await connection.fetchval("SELECT true", timeout=2))
-    except (OSError, asyncpg.PostgresError, TimeoutError):
+    except UNREACHABLE:
         return False
 
 

@@ -171,6 +171,11 @@ async def test_a_restart_under_write_load_loses_nothing_and_answers_503_not_500(
         load.running = False
     # The first command of each service after recovery meets the pools the restart left stale.
     first = [await load.register(), await load.open_programme()]
+    read = await api.reporting.post(
+        "/graphql",
+        json={"query": "{ people(first: 5) { edges { node { id } } } }"},
+        headers=Api.auth(world.coordinator("s1")),
+    )
     health = [
         (await client.get("/health")).status_code
         for client in (api.registry, api.programs, api.reporting)
@@ -186,6 +191,8 @@ async def test_a_restart_under_write_load_loses_nothing_and_answers_503_not_500(
     print(f"\nrestart under load: {figures} {dict(statuses)}")
     assert [a.status for a in first] == [201, 201], [a.body for a in first]
     assert health == [200, 200, 200]
+    assert read.status_code == 200
+    assert "errors" not in read.json(), read.text
     assert all(a.status in (201, 503) for a in load.answers), statuses
     assert sum(a.sent_at > restart_started for a in load.answers) > 0, "no command met the restart"
     for answer in load.answers:
