@@ -19,7 +19,7 @@ from asyncpg.pool import PoolConnectionProxy
 from litestar import Request, Response
 from psycopg_pool import ConnectionPool
 
-from shared.errors import error_body
+from shared.errors import AppError, error_body
 
 # Roles the services connect as. None is a superuser or owns what it reads, so none bypasses
 # row-level security except where a policy says so (the projector may write every tenant's rows).
@@ -168,6 +168,19 @@ def sync_pool_reachable(pool: ConnectionPool) -> bool:
     return True
 
 
+UNAVAILABLE_MESSAGE = "База данных недоступна; повторите через несколько секунд"
+
+
+class DatabaseUnavailable(AppError):
+    """A read met the database down: GraphQL shows it with its code instead of masking it
+    as a crash; over HTTP it is a 503 like the outages below."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__("database_unavailable", UNAVAILABLE_MESSAGE)
+
+
 class CommitOutcomeUnknown(Exception):
     """The connection was lost during a COMMIT: whether it took effect is unknown."""
 
@@ -186,7 +199,10 @@ DATABASE_OUTAGES: tuple[type[Exception], ...] = (
     asyncpg.CrashShutdownError,
     ConnectionError,
     CommitOutcomeUnknown,
+    DatabaseUnavailable,
 )
+# A read's connection is opened by asyncpg, which meets a stopped server's missing socket as such.
+READ_OUTAGES: tuple[type[Exception], ...] = (*DATABASE_OUTAGES, OSError)
 RETRY_AFTER_SECONDS = 5
 
 
@@ -244,9 +260,12 @@ async def _roll_back(connection: asyncpg.Connection) -> None:
 async def scoped(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Connection]:
     """A transaction that sees only rows under `scope` (transaction-local, so a pooled
     connection goes back to seeing nothing when it is released)."""
-    async with pool.acquire() as connection, connection.transaction():
-        await connection.execute("SELECT set_config('app.scope', $1, true)", scope)
-        yield connection
+    try:
+        async with pool.acquire() as connection, connection.transaction():
+            await connection.execute("SELECT set_config('app.scope', $1, true)", scope)
+            yield connection
+    except READ_OUTAGES as error:
+        raise DatabaseUnavailable from error
 
 
 UNREACHABLE: tuple[type[Exception], ...] = (*DATABASE_OUTAGES, asyncpg.PostgresError, TimeoutError)

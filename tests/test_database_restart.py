@@ -227,6 +227,11 @@ async def test_a_command_while_the_database_is_down_answers_503_within_seconds(
         answers = list(await asyncio.gather(load.register(), load.open_programme()))
         waited = time.monotonic() - started
         health = await api.registry.get("/health")
+        read = await api.reporting.post(
+            "/graphql",
+            json={"query": "{ people(first: 5) { edges { node { id } } } }"},
+            headers=Api.auth(world.coordinator("s1")),
+        )
     finally:
         await anyio.to_thread.run_sync(server.pg_ctl, "start")
     assert [a.status for a in answers] == [503, 503], [a.body for a in answers]
@@ -234,6 +239,7 @@ async def test_a_command_while_the_database_is_down_answers_503_within_seconds(
     assert waited < 30, f"the two commands waited {waited:.1f} s for the database"
     assert health.status_code == 503
     assert health.headers["retry-after"] == "5"
+    assert [e["extensions"]["code"] for e in read.json()["errors"]] == ["database_unavailable"]
     programme = answers[1].programme_id
     assert programme is not None
     assert await stored(api.database, "programs_events", [programme]) == set()
