@@ -143,6 +143,22 @@ class Load:
             await asyncio.sleep(0)  # an answer given without any wait must not starve the rest
 
 
+@pytest.fixture
+async def scene(restartable: tuple[Api, OwnServer]) -> tuple[OwnServer, Load]:
+    """The server and a fresh region's school to write to."""
+    api, server = restartable
+    return server, Load(api, await World(api).build())
+
+
+async def read_people(api: Api, world: World) -> Any:
+    """A read of reporting's GraphQL as the school's coordinator."""
+    return await api.reporting.post(
+        "/graphql",
+        json={"query": "{ people(first: 5) { edges { node { id } } } }"},
+        headers=Api.auth(world.coordinator("s1")),
+    )
+
+
 async def stored(database: DatabaseAddress, table: str, ids: list[UUID]) -> set[UUID]:
     connection = await connect(database)
     try:
@@ -155,11 +171,10 @@ async def stored(database: DatabaseAddress, table: str, ids: list[UUID]) -> set[
 
 
 async def test_a_restart_under_write_load_loses_nothing_and_answers_503_not_500(
-    restartable: tuple[Api, OwnServer],
+    scene: tuple[OwnServer, Load],
 ) -> None:
-    api, server = restartable
-    world = await World(api).build()
-    load = Load(api, world)
+    server, load = scene
+    api, world = load.api, load.world
     async with anyio.create_task_group() as writers:
         for _ in range(WRITERS_PER_SERVICE):
             writers.start_soon(load.writer, load.register)
@@ -171,11 +186,7 @@ async def test_a_restart_under_write_load_loses_nothing_and_answers_503_not_500(
         load.running = False
     # The first command of each service after recovery meets the pools the restart left stale.
     first = [await load.register(), await load.open_programme()]
-    read = await api.reporting.post(
-        "/graphql",
-        json={"query": "{ people(first: 5) { edges { node { id } } } }"},
-        headers=Api.auth(world.coordinator("s1")),
-    )
+    read = await read_people(api, world)
     health = [
         (await client.get("/health")).status_code
         for client in (api.registry, api.programs, api.reporting)
@@ -216,22 +227,17 @@ async def test_a_restart_under_write_load_loses_nothing_and_answers_503_not_500(
 
 
 async def test_a_command_while_the_database_is_down_answers_503_within_seconds(
-    restartable: tuple[Api, OwnServer],
+    scene: tuple[OwnServer, Load],
 ) -> None:
-    api, server = restartable
-    world = await World(api).build()
-    load = Load(api, world)
+    server, load = scene
+    api, world = load.api, load.world
     await anyio.to_thread.run_sync(server.pg_ctl, "stop")
     try:
         started = time.monotonic()
         answers = list(await asyncio.gather(load.register(), load.open_programme()))
         waited = time.monotonic() - started
         health = await api.registry.get("/health")
-        read = await api.reporting.post(
-            "/graphql",
-            json={"query": "{ people(first: 5) { edges { node { id } } } }"},
-            headers=Api.auth(world.coordinator("s1")),
-        )
+        read = await read_people(api, world)
     finally:
         await anyio.to_thread.run_sync(server.pg_ctl, "start")
     assert [a.status for a in answers] == [503, 503], [a.body for a in answers]

@@ -46,14 +46,10 @@ SCALARS = {
 Send = Callable[[dict[str, Any]], httpx.Response]
 
 
-def fuzz_rest(document: dict[str, Any], send: Send, school_id: str, examples: int) -> Counter[int]:
-    """Draw `examples` requests over every operation and check each answer against the document.
-    A `school_id` in the path is the caller's own school half the time: random ids stop at 404."""
-    schema = schemathesis.openapi.from_dict(document)
-    checks = [not_a_server_error, status_code_conformance, response_schema_conformance]
-    statuses: Counter[int] = Counter()
-
-    @settings(
+def bounded(examples: int) -> settings:
+    """A fixed number of examples drawn the same way every run (no shrinking, no example
+    database), each answer as slow as it is."""
+    return settings(
         max_examples=examples,
         derandomize=True,
         database=None,
@@ -61,6 +57,16 @@ def fuzz_rest(document: dict[str, Any], send: Send, school_id: str, examples: in
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
+
+
+def fuzz_rest(document: dict[str, Any], send: Send, school_id: str, examples: int) -> Counter[int]:
+    """Draw `examples` requests over every operation and check each answer against the document.
+    A `school_id` in the path is the caller's own school half the time: random ids stop at 404."""
+    schema = schemathesis.openapi.from_dict(document)
+    checks = [not_a_server_error, status_code_conformance, response_schema_conformance]
+    statuses: Counter[int] = Counter()
+
+    @bounded(examples)
     @given(case=schema.as_strategy(), own_school=st.booleans())
     def probe(case: Any, own_school: bool) -> None:
         if own_school and "school_id" in (case.path_parameters or {}):
@@ -116,14 +122,7 @@ def fuzz_graphql(send: Send, examples: int) -> Counter[int]:
     """Draw `examples` queries over reporting's whole schema; check each answer."""
     statuses: Counter[int] = Counter()
 
-    @settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
+    @bounded(examples)
     @given(query=queries(str(build_schema(production=False)), custom_scalars=SCALARS))
     def probe(query: str) -> None:
         started = time.monotonic()
