@@ -11,7 +11,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -243,12 +242,15 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "token":
         from services.demo import demo_token
 
-        print(demo_token(settings, Role(args.role), args.scope))
+        try:
+            print(demo_token(settings, Role(args.role), args.scope))
+        except AppError as error:
+            raise SystemExit(error.message) from None
     elif args.command == "rebuild":
         print(f"rebuilt from {rebuild_projections(settings, args.projections)} event applications")
     elif args.command == "erase-due":
         with registry_for_tools(settings) as registry:
-            erased = registry.erase_due(date.today())
+            erased = registry.erase_due(settings.region_today())
         print(f"erased: {len(erased)}")
     elif args.command == "rotate-keys":
         with registry_for_tools(settings) as registry:
@@ -278,7 +280,11 @@ def registry_for_tools(settings: Settings) -> Iterator[Registry]:
     pool = open_sync_pool(address)
     keys = KeyVault(pool, master_keys_of(settings))
     registry = Registry(
-        address, keys=keys, index=PersonIndex(pool, keys), erasures=ErasureSchedule(pool)
+        address,
+        keys=keys,
+        index=PersonIndex(pool, keys),
+        erasures=ErasureSchedule(pool),
+        today=settings.region_today,
     )
     try:
         keys.verify_master_key()

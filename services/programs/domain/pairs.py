@@ -177,7 +177,7 @@ class Pair(TenantAggregate):
 
     def dissolve(self, actor: Actor, reason: Sealed | None) -> None:
         """The curator withdraws a proposed pair before the order (matching decided otherwise).
-        The reason is sealed with the mentor's key, the one person every pair and group has."""
+        The reason is sealed with the pair's own key, which goes with any member's erasure."""
         if self.status != PairStatus.PROPOSED:
             raise RuleViolated(
                 "pair_not_proposed",
