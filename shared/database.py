@@ -207,12 +207,10 @@ RETRY_AFTER_SECONDS = 5
 
 
 def database_unavailable() -> Response[dict[str, Any]]:
-    """503 with `Retry-After`: the command was not carried out and may be sent again."""
+    """503 with `Retry-After`: the command was not carried out (or, its COMMIT cut mid-way, may
+    have been: sent again, it then meets its own duplicate)."""
     return Response(
-        error_body(
-            "database_unavailable",
-            "База данных недоступна; повторите через несколько секунд",
-        ),
+        error_body("database_unavailable", UNAVAILABLE_MESSAGE),
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
