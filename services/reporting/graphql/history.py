@@ -8,7 +8,6 @@ import json
 from datetime import datetime
 from enum import Enum
 from typing import Any
-from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -21,7 +20,7 @@ from services.reporting.runner import positions
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
 
-from .context import ReaderInfo, reader_of
+from .context import ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, PageInfo, connection, decode_position, page_size
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
@@ -61,7 +60,7 @@ async def programme_history(
     """Вся история программы: каждое событие по порядку, кто и что изменил (по страницам)."""
     reader = reader_of(info)
     reader.caller().require(HISTORY_READERS, "просматривать историю программы")
-    programme = UUID(str(programme_id))
+    programme = uuid_of(programme_id)
     size = page_size(first)
     rows = await reader.fetch(HISTORY, programme, decode_position(after), size + 1)
     total = await reader.fetch(
@@ -136,7 +135,7 @@ async def programme_replay(
         raise InvalidInput("bad_page_size", f"Страница — от 1 до {REPLAY_PAGE} событий")
     occurred_at, upstream, position = _replay_cursor(after)
     [row] = await reader.fetch(
-        REPLAY, UUID(str(programme_id)), occurred_at, upstream, position, first
+        REPLAY, uuid_of(programme_id), occurred_at, upstream, position, first
     )
     last = row["last"]
     return ReplayPage(
