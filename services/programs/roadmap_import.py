@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from shared.kernel.errors import InvalidInput
 
-from .domain import DEADLINE_KIND_NAMES, Unread, parse_deadline
+from .deadlines import DEADLINE_KIND_NAMES, Unread, parse_deadline
 
 MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
 MAX_ROWS = 2000

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.programs.domain.deadlines import (
+from services.programs.deadlines import (
     Deadline,
     DeadlineKind,
     Period,

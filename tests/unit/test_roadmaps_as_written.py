@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from services.programs.deadlines import Point
 from services.programs.domain import (
     Deadline,
     DeadlineKind,
@@ -21,7 +22,6 @@ from services.programs.domain import (
     parse_deadline,
     read_deadline,
 )
-from services.programs.domain.deadlines import Point
 from shared.kernel.errors import RuleViolated
 from tests.roadmap_seeds import KOVROV, SeedRoadmap
 from tests.unit.conftest import School, stored

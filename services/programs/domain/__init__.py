@@ -5,7 +5,7 @@ Events stored before this became a package name `services.programs.domain` in th
 they still resolve through the names re-exported here.
 """
 
-from .deadlines import (
+from services.programs.deadlines import (
     DEADLINE_KIND_NAMES,
     Deadline,
     DeadlineKind,
@@ -13,10 +13,12 @@ from .deadlines import (
     Unread,
     due_on,
     is_overdue,
+    legacy_deadline,
     parse_deadline,
     read_deadline,
     school_year_of,
 )
+
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
@@ -26,7 +28,6 @@ from .implementation import (
     RoadmapBlock,
     RoadmapItem,
     WrittenRoadmap,
-    legacy_deadline,
 )
 from .pairs import (
     EARLY_END_REASON_NAMES,

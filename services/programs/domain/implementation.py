@@ -11,29 +11,12 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from services.programs import events
+from services.programs.deadlines import Deadline, legacy_deadline
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
-from .deadlines import Deadline, read_deadline
 from .programmes import Stage
-
-
-def legacy_deadline(on: date | str | None, month: int | None, day: int | None) -> Deadline:
-    """A deadline of the first roadmap events (a date, or «day.month each school year») in the
-    words a roadmap would use for it."""
-    dated = on is not None and month is None and day is None
-    if not dated and (on is not None or month is None or day is None):
-        raise RuleViolated(
-            "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
-        )
-    if on is not None:
-        day_on = date.fromisoformat(on) if isinstance(on, str) else on
-        return read_deadline(day_on.strftime("%d.%m.%Y"), "deadline")
-    try:
-        date(2000, month or 0, day or 0)  # a leap year accepts 29 February
-    except ValueError:
-        raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
-    return read_deadline(f"до {day:02d}.{month:02d} каждого учебного года", "deadline")
 
 
 class ItemStatus(StrEnum):
@@ -182,9 +165,7 @@ class Implementation(TenantAggregate):
         item: dict[str, Any]
         class_version = 2
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            _upcast_item(state["item"])
+        upcast_v1_v2 = staticmethod(events.item_as_written)
 
     @event(RoadmapItemAdded)
     def _item_added(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
@@ -264,13 +245,6 @@ class Implementation(TenantAggregate):
             raise RuleViolated("item_not_found", "В дорожной карте нет такого мероприятия")
         if item_id in self.cancelled:
             raise RuleViolated("item_cancelled", "Мероприятие отменено")
-
-
-def _upcast_item(item: dict[str, Any]) -> None:
-    """Version 1 knew a date or «day.month each school year», no number and no block."""
-    old = item["deadline"]
-    item["deadline"] = legacy_deadline(old["on"], old["month"], old["day"]).as_dict()
-    item["number"] = item["block"] = ""
 
 
 def _item_of(data: dict[str, Any]) -> RoadmapItem:

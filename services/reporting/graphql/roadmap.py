@@ -10,20 +10,17 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs.domain import (
+from services.programs.deadlines import (
     DEADLINE_KIND_NAMES,
-    ITEM_STATUS_NAMES,
-    STAGE_NAMES,
     Deadline,
-    ItemStatus,
     Period,
-    Stage,
     due_on,
     is_overdue,
     school_year_of,
 )
+from services.programs.domain import ITEM_STATUS_NAMES, STAGE_NAMES, ItemStatus, Stage
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of, uuid_of
 
 
 @strawberry.type
@@ -165,7 +162,7 @@ async def roadmap(
 ) -> Implementation | None:
     """Приказ о внедрении, Положение и дорожная карта школы: статус мероприятий в учебном
     году (по умолчанию — текущем) и просроченные на дату `on` (по умолчанию — сегодня)."""
-    return await load_roadmap(reader_of(info), UUID(str(school_id)), school_year, on)
+    return await load_roadmap(reader_of(info), uuid_of(school_id), school_year, on)
 
 
 async def load_roadmap(

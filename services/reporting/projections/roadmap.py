@@ -8,9 +8,17 @@ from typing import Any
 
 import asyncpg
 
-from services.programs.domain import Deadline
+from services.programs.deadlines import Deadline
+from services.programs.events import (
+    ImplementationOrderIssued,
+    ImplementationRegulationAdopted,
+    ImplementationRoadmapItemAdded,
+    ImplementationRoadmapItemChanged,
+    ImplementationRoadmapItemProgressed,
+    ImplementationRoadmapWritten,
+)
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handlers, Projection, Table, Visibility
 
 
 class Roadmap(Projection):
@@ -72,14 +80,14 @@ class Roadmap(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Implementation.OrderIssued": self.order_issued,
-            "Implementation.RegulationAdopted": self.regulation_adopted,
-            "Implementation.RoadmapItemAdded": self.item_added,
-            "Implementation.RoadmapItemChanged": self.item_changed,
-            "Implementation.RoadmapWritten": self.roadmap_written,
-            "Implementation.RoadmapItemProgressed": self.progressed,
+            ImplementationOrderIssued: self.order_issued,
+            ImplementationRegulationAdopted: self.regulation_adopted,
+            ImplementationRoadmapItemAdded: self.item_added,
+            ImplementationRoadmapItemChanged: self.item_changed,
+            ImplementationRoadmapWritten: self.roadmap_written,
+            ImplementationRoadmapItemProgressed: self.progressed,
         }
 
     async def order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -127,6 +127,24 @@ def read_deadline(words: str, field: str) -> Deadline:
     return parsed
 
 
+def legacy_deadline(on: date | str | None, month: int | None, day: int | None) -> Deadline:
+    """A deadline of the first roadmap events (a date, or «day.month each school year») in the
+    words a roadmap would use for it."""
+    dated = on is not None and month is None and day is None
+    if not dated and (on is not None or month is None or day is None):
+        raise RuleViolated(
+            "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
+        )
+    if on is not None:
+        day_on = date.fromisoformat(on) if isinstance(on, str) else on
+        return read_deadline(day_on.strftime("%d.%m.%Y"), "deadline")
+    try:
+        date(2000, month or 0, day or 0)  # a leap year accepts 29 February
+    except ValueError:
+        raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
+    return read_deadline(f"до {day:02d}.{month:02d} каждого учебного года", "deadline")
+
+
 def _point_dict(point: Point | None) -> dict[str, int | None] | None:
     return None if point is None else {"year": point.year, "month": point.month, "day": point.day}
 
