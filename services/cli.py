@@ -99,7 +99,7 @@ def wait_healthy(urls: list[str], processes: list[subprocess.Popen[bytes]], seco
 
 
 async def demo_loaded(admin: DatabaseAddress) -> bool:
-    from services.demo import REGION
+    from services.demo_users import REGION
 
     connection = await connect(admin)
     try:
@@ -156,7 +156,7 @@ def stop_services(processes: list[subprocess.Popen[bytes]]) -> None:
 
 
 def print_welcome(settings: Settings, urls: dict[str, str]) -> None:
-    from services.demo import DEMO_USERS, demo_token
+    from services.demo_users import DEMO_USERS, demo_token
 
     print("\nNastavnik is running:")
     print(f"  web        {urls[WEB]}   (the interface in Russian: open it in a browser)")
@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "worker":
         worker(settings)
     elif args.command == "token":
-        from services.demo import demo_token
+        from services.demo_users import demo_token
 
         print(demo_token(settings, Role(args.role), args.scope))
     elif args.command == "rebuild":

@@ -10,7 +10,8 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from services.registry.spreadsheet import COLUMNS, Base
+from services.registry.labels import SHEET_COLUMNS
+from services.registry.spreadsheet import Base
 from shared.auth import Role
 from tests.conftest import EventCounter, World
 
@@ -35,9 +36,9 @@ def workbook(rows: list[dict[str, Any]], base: Base = Base.MENTEES) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(list(COLUMNS[base]))
+    sheet.append(list(SHEET_COLUMNS[base]))
     for row in rows:
-        sheet.append([row.get(column) for column in COLUMNS[base]])
+        sheet.append([row.get(column) for column in SHEET_COLUMNS[base]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from services.cli import start_service, wait_healthy
-from services.demo import DemoLoader, demo_token
+from services.demo import DemoLoader
+from services.demo_users import demo_token
 from services.programs.application import Feedback, NewMeeting, Programs
 from services.programs.domain import MeetingFormat, MeetingKind
 from services.registry.application import RegistryState

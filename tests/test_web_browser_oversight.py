@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from services.demo import SCHOOLS, demo_id
+from services.demo_users import SCHOOLS, demo_id
 from shared.database import DatabaseAddress, connect
 from tests.test_web_browser import sign_in_as
 

@@ -14,10 +14,11 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
+from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 
 from .application import NewConsent, NewPerson
 from .domain import ConsentKind, ParticipantRole, PersonKind
+from .labels import PERSON_KIND_NAMES
 
 
 class Base(StrEnum):
@@ -31,23 +32,6 @@ KIND_BY_NAME = {name: PersonKind(code) for code, name in PERSON_KIND_NAMES.items
     "сотрудник партнера": PersonKind.PARTNER_EMPLOYEE,
 }
 CATEGORY_BY_NAME = {name: category for category, name in CATEGORY_NAMES.items()}
-
-COMMON_COLUMNS = (
-    "ФИО",
-    "Дата рождения",
-    "Вид",
-    "Класс",
-    "Должность",
-    "Начало педагогического стажа",
-    "Контакты",
-    "Согласие на обработку ПДн",
-    "Законный представитель",
-    "Степень родства",
-)
-COLUMNS = {
-    Base.MENTEES: (*COMMON_COLUMNS, "Категории", "Запрос", "Темы запроса"),
-    Base.MENTORS: (*COMMON_COLUMNS, "Компетенции", "Интересы", "Число наставляемых"),
-}
 
 
 @dataclass

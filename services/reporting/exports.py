@@ -15,23 +15,17 @@ from litestar.datastructures import State
 from litestar.response import Response
 from openpyxl import Workbook
 
+from services.registry.labels import PERSON_KIND_NAMES
 from shared.auth import Principal
 from shared.database import scoped
-from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
+from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 from shared.tenancy import Level, depth
 
 from .graphql.context import Reader
 from .graphql.indicators import breakdown, indicator_table
+from .labels import MENTOR_STATUS_NAMES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-MENTOR_STATUS_NAMES = {
-    "candidate": "кандидат",
-    "potential": "анкета заполнена",
-    "recommended": "рекомендован",
-    "not_recommended": "не рекомендован",
-    "approved": "утверждён приказом",
-}
 
 
 class BaseKind(StrEnum):

@@ -26,8 +26,9 @@ from services.programs.domain import (
     ItemStatus,
     Purpose,
 )
+from services.registry.labels import PERSON_KIND_NAMES
 from shared.auth import Principal
-from shared.dictionaries import FORM_NAMES, PERSON_KIND_NAMES, MentoringForm
+from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.errors import NotFound
 
 from .documents import attachment

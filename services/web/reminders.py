@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jinja2
 import structlog
 
-from services.programs.domain import MEETING_KIND_NAMES
+from services.programs.labels import MEETING_KIND_NAMES
 from shared.auth import Role, decode_token, issue_token
 from shared.settings import Settings, SettingsError
 from shared.tenancy import child_path
@@ -135,7 +135,7 @@ def render_digest(school: str, programme: dict[str, Any], due: dict[str, Any], u
         programme=programme,
         due=due,
         url=url,
-        MEETING_KIND_NAMES={str(k): v for k, v in MEETING_KIND_NAMES.items()},
+        MEETING_KIND_NAMES=MEETING_KIND_NAMES,
         unmatched=len(due["unmatchedMentees"]),
         surveys=_count_by(due["surveysDue"], "purposeName"),
     )

@@ -17,6 +17,8 @@ from shared.eventstore import Actor, TenantAggregate
 from shared.personal_data import Sealed
 from shared.snapshots import AggregateState
 
+from ..labels import MEETING_KIND_NAMES
+
 MAX_GROUP_SIZE = 30
 
 
@@ -30,13 +32,6 @@ class MeetingKind(StrEnum):
     FINAL = "final"  # итоговая встреча
 
 
-MEETING_KIND_NAMES = {
-    MeetingKind.INTRODUCTION: "встреча-знакомство",
-    MeetingKind.TRIAL: "пробная рабочая встреча",
-    MeetingKind.PLANNING: "встреча-планирование",
-    MeetingKind.REGULAR: "рабочая встреча",
-    MeetingKind.FINAL: "итоговая встреча",
-}
 ONCE_ONLY = frozenset(
     {MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING, MeetingKind.FINAL}
 )
@@ -74,15 +69,6 @@ class EarlyEndReason(StrEnum):
     LOST_INTEREST = "lost_interest"
     OTHER = "other"
 
-
-EARLY_END_REASON_NAMES = {
-    EarlyEndReason.RELOCATION: "переезд, смена школы",
-    EarlyEndReason.HEALTH: "состояние здоровья",
-    EarlyEndReason.NO_TIME: "нехватка времени",
-    EarlyEndReason.INCOMPATIBILITY: "несовместимость участников",
-    EarlyEndReason.LOST_INTEREST: "утрата интереса",
-    EarlyEndReason.OTHER: "другое",
-}
 
 PLAN_MIN_MONTHS = 3
 PLAN_MAX_MONTHS = 12

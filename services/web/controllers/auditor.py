@@ -11,14 +11,21 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NAMES
+from services.programs.labels import (
+    BASIS_NAMES,
+    EVENT_NAMES,
+    MEETING_FORMAT_NAMES,
+    MEETING_KIND_NAMES,
+    PURPOSE_NAMES,
+    SIDE_NAMES,
+    STAGE_NAMES,
+)
 from shared.auth import Role
 from shared.dictionaries import FORM_NAMES
 
 from ..backend import Backend, nodes
 from ..pages import page
 from ..session import ROLE_NAMES, WebUser
-from ..templating import BASIS_NAMES
 from .oversight import allow, parse_day, query_string, school_years
 
 # Who may replay a programme's history (reporting checks the same roles).
@@ -71,30 +78,6 @@ query($programme: ID!, $version: Int, $on: Date) {
 }
 """
 
-EVENT_NAMES = {
-    "Programme.Opened": "Программа открыта",
-    "Programme.MeetingRuleSet": "Установлено правило частоты встреч",
-    "Programme.StageChanged": "Программа перешла на этап",
-    "Programme.Described": "Описание программы: сроки, цели, кураторы",
-    "Programme.SuggestionRejected": "Куратор отклонил предложенного наставника",
-    "Pair.Formed": "Сформирована пара (группа)",
-    "Pair.Approved": "Пара утверждена приказом",
-    "Pair.Dissolved": "Пара отозвана",
-    "Pair.PlanDrawnUp": "Составлен индивидуальный план",
-    "Pair.PlanTaskCompleted": "Выполнена задача плана",
-    "Pair.MeetingRecorded": "Записана встреча",
-    "Pair.FeedbackGiven": "Дан отзыв о встрече",
-    "Pair.Ended": "Работа пары завершена",
-    "PairsOrder.Issued": "Издан приказ об утверждении пар",
-    "MentorLoad.Started": "Учёт нагрузки наставника начат",
-    "MentorLoad.Assigned": "Наставнику назначен наставляемый",
-    "MentorLoad.Released": "Наставник освобождён от наставляемого",
-    "SurveyResponse.Submitted": "Заполнена анкета",
-    "PracticeCase.Proposed": "Предложена практика для базы лучших практик",
-    "PracticeCase.Published": "Практика опубликована",
-    "Candidacy.Nominated": "Выдвинута кандидатура на конкурс",
-    "Candidacy.Decided": "Решение по кандидатуре",
-}
 # What a change's fields are called (the rest keep their code: an auditor reads those too).
 FIELD_NAMES = {
     "title": "название",
@@ -137,14 +120,14 @@ SKIPPED_FIELDS = {"id", "programme_id"}  # shown by the timeline itself
 VALUE_NAMES: dict[str, dict[str, str]] = {
     "form": {str(k): v for k, v in FORM_NAMES.items()},
     "forms": {str(k): v for k, v in FORM_NAMES.items()},
-    "kind": {str(k): v for k, v in MEETING_KIND_NAMES.items()},
+    "kind": MEETING_KIND_NAMES,
     "basis": BASIS_NAMES,
-    "stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
-    "former_stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
-    "purpose": {str(k): v for k, v in PURPOSE_NAMES.items()},
-    "side": {"mentor": "наставник", "mentee": "наставляемый"},
-    "meeting_format": {"in_person": "очно", "online": "дистанционно"},
-    "format": {"in_person": "очно", "online": "дистанционно"},
+    "stage": {str(k): f"{k}. {v}" for k, v in STAGE_NAMES.items()},
+    "former_stage": {str(k): f"{k}. {v}" for k, v in STAGE_NAMES.items()},
+    "purpose": PURPOSE_NAMES,
+    "side": SIDE_NAMES,
+    "meeting_format": MEETING_FORMAT_NAMES,
+    "format": MEETING_FORMAT_NAMES,
 }
 
 

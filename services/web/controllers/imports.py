@@ -11,8 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from services.registry.spreadsheet import COLUMNS
-from services.registry.spreadsheet import Base as SheetBase
+from services.registry.labels import SHEET_COLUMNS
 
 from ..backend import Backend, Refused
 from ..forms import Form
@@ -95,5 +94,5 @@ class ImportController(Controller):
             form,
             base=base,
             title=BASE_TITLES[base],
-            columns=COLUMNS[SheetBase(str(base))],
+            columns=SHEET_COLUMNS[base],
         )

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.demo import DEMO_USERS, demo_token
+from services.demo_users import DEMO_USERS, demo_token
 from shared.auth import Role, decode_token
 from shared.errors import Unauthenticated
 from shared.settings import Settings

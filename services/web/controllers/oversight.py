@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 from litestar import Request
 
-from services.programs.domain import school_year_of
 from shared.auth import Role
+from shared.dictionaries import school_year_of
 
 from ..backend import Backend, Refused
 from ..session import WebUser

@@ -10,7 +10,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.domain import MEETING_KIND_NAMES, MeetingKind
+from services.programs.labels import MEETING_KIND_NAMES
 
 from ..backend import Backend, Refused, nodes
 from ..forms import Form
@@ -322,7 +322,7 @@ class PairController(Controller):
             pair=pair,
             names=names_of(pair),
             plan_form=plan,
-            kinds=[(str(k), n) for k, n in MEETING_KIND_NAMES.items()],
+            kinds=list(MEETING_KIND_NAMES.items()),
             surveys=await surveys_due(backend, user, pair),
         )
 
@@ -373,10 +373,10 @@ def plan_tasks(form: Form) -> list[dict[str, Any]]:
 def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:
     """The next meeting in the standard sequence, today, 45 minutes, in person."""
     held = {m["kind"] for m in pair["meetings"]}
-    sequence = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
-    kind = next((k for k in sequence if k not in held), MeetingKind.REGULAR)
+    sequence = ["introduction", "trial", "planning"]
+    kind = next((k for k in sequence if k not in held), "regular")
     return {
-        "kind": str(kind),
+        "kind": kind,
         "held_on": date.today().isoformat(),
         "duration_minutes": "45",
         "format": "in_person",

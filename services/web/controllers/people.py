@@ -10,8 +10,9 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.reporting.exports import MENTOR_STATUS_NAMES
-from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES
+from services.registry.labels import PERSON_KIND_NAMES
+from services.reporting.labels import MENTOR_STATUS_NAMES
+from shared.dictionaries import CATEGORY_NAMES
 
 from ..backend import Backend, Refused
 from ..forms import Form

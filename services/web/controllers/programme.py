@@ -10,7 +10,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.domain import ITEM_STATUS_NAMES
+from services.programs.labels import ITEM_STATUS_NAMES
 
 from ..backend import Backend, Refused
 from ..forms import Form
@@ -72,7 +72,7 @@ class ProgrammeController(Controller):
             "school/roadmap.html",
             user,
             roadmap=data["roadmap"],
-            statuses=[(str(k), v) for k, v in ITEM_STATUS_NAMES.items()],
+            statuses=list(ITEM_STATUS_NAMES.items()),
         )
 
     @post("/roadmap/items/{item_id:uuid}/progress")

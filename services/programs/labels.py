@@ -1,0 +1,101 @@
+"""The Russian words a school reads for programs' values, keyed by the values' codes.
+
+Published beside programs' event contracts: the domain names its values from here, and the web and
+reporting read them without importing programs' domain. A pure module: it imports nothing."""
+
+from __future__ import annotations
+
+# Stage (its number, 1–7).
+STAGE_NAMES: dict[int, str] = {
+    1: "подготовка условий для запуска программы",
+    2: "формирование базы наставляемых",
+    3: "формирование базы наставников",
+    4: "отбор и обучение наставников",
+    5: "формирование наставнических пар и групп",
+    6: "организация работы наставнических пар и групп",
+    7: "завершение программы наставничества",
+}
+# ItemStatus: a roadmap item's.
+ITEM_STATUS_NAMES = {
+    "planned": "запланировано",
+    "in_progress": "выполняется",
+    "done": "выполнено",
+    "cancelled": "отменено",
+}
+# MeetingKind, in the standard sequence of a pair's meetings.
+MEETING_KIND_NAMES = {
+    "introduction": "встреча-знакомство",
+    "trial": "пробная рабочая встреча",
+    "planning": "встреча-планирование",
+    "regular": "рабочая встреча",
+    "final": "итоговая встреча",
+}
+MEETING_FORMAT_NAMES = {"in_person": "очно", "online": "дистанционно"}
+# Side: who gave a meeting's feedback.
+SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый"}
+# Basis: how a pair came about in matching.
+BASIS_NAMES = {
+    "suggested": "по предложению подбора",
+    "chosen": "выбор куратора",
+    "directive": "директивное назначение",
+}
+# A pair's status as the pages show it.
+PAIR_STATUS_NAMES = {
+    "proposed": "ждёт приказа",
+    "active": "работает",
+    "ended": "завершена",
+    "dissolved": "отозвана",
+}
+EARLY_END_REASON_NAMES = {
+    "relocation": "переезд, смена школы",
+    "health": "состояние здоровья",
+    "no_time": "нехватка времени",
+    "incompatibility": "несовместимость участников",
+    "lost_interest": "утрата интереса",
+    "other": "другое",
+}
+# Purpose: what a survey is for.
+PURPOSE_NAMES = {
+    "entry_diagnostics": "входная диагностика",
+    "exit_diagnostics": "итоговая диагностика",
+    "mentee_satisfaction": "удовлетворённость наставляемого",
+    "mentor_satisfaction": "удовлетворённость наставника",
+    "curator": "анкета куратора",
+    "swot": "SWOT-анализ программы",
+    "other": "другая анкета",
+}
+NOMINATION_NAMES = {
+    "mentor_of_the_year": "Наставник года",
+    "best_pair": "Лучшая наставническая пара",
+    "best_practice": "Лучшая практика наставничества",
+}
+AWARD_RESULT_NAMES = {
+    "winner": "победитель",
+    "prize": "призёр",
+    "participant": "участник",
+}
+# What each stored event means, by its type, for a programme's history.
+EVENT_NAMES = {
+    "Programme.Opened": "Программа открыта",
+    "Programme.MeetingRuleSet": "Установлено правило частоты встреч",
+    "Programme.StageChanged": "Программа перешла на этап",
+    "Programme.Described": "Описание программы: сроки, цели, кураторы",
+    "Programme.SuggestionRejected": "Куратор отклонил предложенного наставника",
+    "Pair.Formed": "Сформирована пара (группа)",
+    "Pair.Approved": "Пара утверждена приказом",
+    "Pair.Dissolved": "Пара отозвана",
+    "Pair.PlanDrawnUp": "Составлен индивидуальный план",
+    "Pair.PlanTaskCompleted": "Выполнена задача плана",
+    "Pair.MeetingRecorded": "Записана встреча",
+    "Pair.FeedbackGiven": "Дан отзыв о встрече",
+    "Pair.Ended": "Работа пары завершена",
+    "PairsOrder.Issued": "Издан приказ об утверждении пар",
+    "MentorLoad.Started": "Учёт нагрузки наставника начат",
+    "MentorLoad.Assigned": "Наставнику назначен наставляемый",
+    "MentorLoad.Released": "Наставник освобождён от наставляемого",
+    "SurveyResponse.Submitted": "Заполнена анкета",
+    "PracticeCase.Proposed": "Предложена практика для базы лучших практик",
+    "PracticeCase.Published": "Практика опубликована",
+    "Candidacy.Nominated": "Выдвинута кандидатура на конкурс",
+    "Candidacy.Decided": "Решение по кандидатуре",
+}
