@@ -91,14 +91,14 @@ class Form:
 def field_errors(
     refusal: Refused, fields: Mapping[str, str], codes: Mapping[str, str]
 ) -> dict[str, str]:
-    problems = refusal.details.get("problems") if refusal.code == "invalid_payload" else None
+    problems = refusal.details.problems if refusal.code == "invalid_payload" else None
     if not problems:
         return {codes.get(refusal.code, FORM_LEVEL): refusal.message}
     errors: dict[str, str] = {}
     for problem in problems:
-        path = str(problem.get("field") or "")
+        path = problem.field or ""
         name = fields.get(path, fields.get(path.split(".")[0], FORM_LEVEL))
-        message = russian(str(problem.get("problem", "")))
+        message = russian(problem.problem)
         if name == FORM_LEVEL:
             message = f"{message} ({path})" if path else message
         errors.setdefault(name, message)

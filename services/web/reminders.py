@@ -30,7 +30,7 @@ from shared.auth import Role, decode_token, issue_token
 from shared.settings import Settings, SettingsError
 from shared.tenancy import child_path
 
-from .backend import Backend, nodes
+from .backend import Backend, Untyped, nodes
 from .controllers.common import current_programme
 from .controllers.home import attention
 from .session import WebUser
@@ -177,7 +177,7 @@ async def school_digest(
     due = await attention(backend, user, programme)
     if not any(due[key] for key in DUE_KEYS):
         return None
-    people = (await backend.query(token, COORDINATORS))["people"]["edges"]
+    people = (await backend.query(token, COORDINATORS, Untyped))["people"]["edges"]
     to = sorted({m for e in people for m in _EMAIL.findall(e["node"]["contacts"] or "")})
     if not to:
         log.warning("reminders_no_address", school_id=school["id"])
@@ -195,7 +195,7 @@ async def _schools(backend: Backend, token: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     after = None
     while True:
-        page = (await backend.query(token, SCHOOLS, after=after))["organisations"]
+        page = (await backend.query(token, SCHOOLS, Untyped, after=after))["organisations"]
         found += nodes(page)
         if not page["pageInfo"]["hasNextPage"]:
             return found

@@ -23,7 +23,7 @@ from services.programs.labels import (
 from shared.auth import Role
 from shared.dictionaries import FORM_NAMES
 
-from ..backend import Backend, nodes
+from ..backend import Backend, Untyped, nodes
 from ..pages import page
 from ..session import ROLE_NAMES, WebUser
 from .oversight import allow, parse_day, query_string, school_years
@@ -178,13 +178,14 @@ class AuditController(Controller):
         allow(user, HISTORY_READERS)
         years = await school_years(request, backend, user, year or None)
         if user.school_id is not None:
-            found = (await backend.query(user.token, OWN, year=years.chosen))["programmes"]
+            found = (await backend.query(user.token, OWN, Untyped, year=years.chosen))["programmes"]
             rows = [("", programme) for programme in nodes(found)]
         else:
             found = (
                 await backend.query(
                     user.token,
                     BY_SCHOOL,
+                    Untyped,
                     year=years.chosen,
                     search=q.strip() or None,
                     after=after or None,
@@ -218,7 +219,7 @@ class AuditController(Controller):
     ) -> Template:
         allow(user, HISTORY_READERS)
         data = await backend.query(
-            user.token, HISTORY, programme=str(programme_id), first=PAGE_SIZE, after=after
+            user.token, HISTORY, Untyped, programme=str(programme_id), first=PAGE_SIZE, after=after
         )
         history = data["programmeHistory"]
         events = [
@@ -270,6 +271,7 @@ class AuditController(Controller):
         data = await backend.query(
             user.token,
             STATE,
+            Untyped,
             programme=str(programme_id),
             version=None if day else version,
             on=day and day.isoformat(),

@@ -9,7 +9,8 @@ import httpx
 from litestar import Request
 from litestar.response import Redirect, Response
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Refused, Stored, Untyped, nodes
+from ..commands import Command
 from ..session import WebUser, location
 
 PROGRAMMES = """
@@ -29,7 +30,7 @@ def school_of(user: WebUser) -> UUID:
 async def current_programme(backend: Backend, user: WebUser) -> dict[str, Any] | None:
     """The school's programme of the latest school year (the list comes newest first)."""
     school_of(user)
-    programmes = nodes((await backend.query(user.token, PROGRAMMES))["programmes"])
+    programmes = nodes((await backend.query(user.token, PROGRAMMES, Untyped))["programmes"])
     return programmes[0] if programmes else None
 
 
@@ -50,8 +51,8 @@ def passed_on(answer: httpx.Response) -> Response[bytes]:
 
 
 async def programme_command(
-    backend: Backend, user: WebUser, programme: dict[str, Any], action: str, body: dict[str, Any]
-) -> dict[str, Any]:
+    backend: Backend, user: WebUser, programme: dict[str, Any], action: str, body: Command
+) -> Stored:
     """A command on the programme (`/programmes/{id}/{action}`), with the user's token."""
     return await backend.command(
         user.token, "programs", f"/programmes/{programme['id']}/{action}", body

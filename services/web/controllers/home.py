@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Controller, get
 from litestar.response import Template
 
-from ..backend import Backend, nodes
+from ..backend import Backend, Untyped, nodes
 from ..pages import page
 from ..session import WebUser
 from .common import current_programme
@@ -37,7 +37,7 @@ class HomeController(Controller):
     @get("/")
     async def home(self, user: WebUser, backend: Backend) -> Template:
         if user.school_id is None:
-            me = (await backend.query(user.token, ME))["me"]
+            me = (await backend.query(user.token, ME, Untyped))["me"]
             return page("home.html", user, me=me)
         programme = await current_programme(backend, user)
         return page(
@@ -50,7 +50,7 @@ class HomeController(Controller):
 
 async def attention(backend: Backend, user: WebUser, programme: dict[str, Any]) -> dict[str, Any]:
     data = await backend.query(
-        user.token, ATTENTION, school=str(user.school_id), programme=programme["id"]
+        user.token, ATTENTION, Untyped, school=str(user.school_id), programme=programme["id"]
     )
     roadmap = data["roadmap"] or {"items": []}
     return {

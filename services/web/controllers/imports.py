@@ -62,22 +62,22 @@ class ImportController(Controller):
             if not refusal.belongs_to_form:
                 raise
             return self._form(user, base, Form(errors={"file": refusal.message}))
-        return done(request, f"/imports/{started['id']}", "Файл получен, идёт проверка")
+        return done(request, f"/imports/{started.id}", "Файл получен, идёт проверка")
 
     @get("/imports/{import_id:uuid}")
     async def status(self, user: WebUser, backend: Backend, import_id: UUID) -> Template:
-        job = (await backend.get(user.token, "registry", f"/imports/{import_id}")).json()
-        base = Base(job["base"])
-        if job["status"] == "done" and job.get("position"):
-            await backend.caught_up(user.token, "registry", int(job["position"]))
+        job = await backend.import_job(user.token, str(import_id))
+        base = Base(job.base)
+        if job.status == "done" and job.position:
+            await backend.caught_up(user.token, "registry", job.position)
         return page(
             "people/import_status.html",
             user,
             job=job,
             base=base,
             title=BASE_TITLES[base],
-            finished=job["status"] in FINISHED,
-            status_name=STATUS_NAMES.get(job["status"], job["status"]),
+            finished=job.status in FINISHED,
+            status_name=STATUS_NAMES.get(job.status, job.status),
         )
 
     @get("/people/{base:str}/export")

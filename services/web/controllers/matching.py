@@ -10,7 +10,8 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Untyped
+from ..commands import FormPair, RejectSuggestion
 from ..forms import Form
 from ..pages import form_page
 from ..session import WebUser
@@ -35,8 +36,8 @@ BASIS_NOTICES = {
 }
 
 
-def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> dict[str, Any]:
-    return {"form": form, "mentor_id": mentor, "mentee_ids": [mentee], "basis": basis}
+def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> FormPair:
+    return FormPair(form=form, mentor_id=mentor, mentee_ids=[mentee], basis=basis)
 
 
 class MatchingController(Controller):
@@ -67,8 +68,8 @@ class MatchingController(Controller):
             if not refusal.belongs_to_form:
                 raise
             form.errors[""] = refusal.message
-            return await self._page(user, backend, programme, body["form"], form)
-        return done(request, f"/matching?form={body['form']}", BASIS_NOTICES.get(basis, ""))
+            return await self._page(user, backend, programme, body.form, form)
+        return done(request, f"/matching?form={body.form}", BASIS_NOTICES.get(basis, ""))
 
     @post("/assignment")
     async def accept_assignment(
@@ -107,11 +108,11 @@ class MatchingController(Controller):
             user,
             programme,
             "rejected-suggestions",
-            {
-                "mentee_id": form.text("mentee_id"),
-                "mentor_id": form.text("mentor_id"),
-                "reason": form.text("reason") or "",
-            },
+            RejectSuggestion(
+                mentee_id=form.text("mentee_id"),
+                mentor_id=form.text("mentor_id"),
+                reason=form.text("reason") or "",
+            ),
         )
         return done(request, f"/matching?form={form.text('form') or ''}", "Предложение отклонено")
 
@@ -119,7 +120,7 @@ class MatchingController(Controller):
     async def _matching(
         user: WebUser, backend: Backend, programme: dict[str, Any]
     ) -> dict[str, Any]:
-        data = await backend.query(user.token, MATCHING, programme=programme["id"])
+        data = await backend.query(user.token, MATCHING, Untyped, programme=programme["id"])
         matching: dict[str, Any] = data["programmeMatching"] or {
             "suggestions": [],
             "assignment": [],

@@ -14,7 +14,8 @@ from litestar.response import Redirect, Template
 from shared.auth import Role
 from shared.indicators import SELF_AUDIT_ITEMS
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Refused, Untyped, nodes
+from ..commands import SelfAuditReview
 from ..pages import page
 from ..session import WebUser
 from .oversight import (
@@ -165,6 +166,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             COMPARISON,
+            Untyped,
             year=years.chosen,
             municipality=chosen,
             order=SORTS[sort],
@@ -175,7 +177,7 @@ class MonitoringController(Controller):
         )
         municipalities = []
         if user.principal.role != Role.MUNICIPALITY_OFFICER:
-            found = await backend.query(user.token, MUNICIPALITIES)
+            found = await backend.query(user.token, MUNICIPALITIES, Untyped)
             municipalities = nodes(found["organisations"])
         params = {**filters.values, "year": years.chosen, "municipality": chosen}
         return page(
@@ -206,7 +208,9 @@ class MonitoringController(Controller):
     ) -> Template:
         allow(user, OVERSEERS)
         years = await school_years(request, backend, user, year)
-        data = await backend.query(user.token, OVERVIEW, school=str(school_id), year=years.chosen)
+        data = await backend.query(
+            user.token, OVERVIEW, Untyped, school=str(school_id), year=years.chosen
+        )
         return page(
             "monitoring/school.html",
             user,
@@ -230,6 +234,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             AUDITS,
+            Untyped,
             year=years.chosen,
             organisation=None,
             gaps=TRI_STATE.get(gaps),
@@ -286,7 +291,7 @@ class MonitoringController(Controller):
                     raise
                 review.refused(refusal)
             else:
-                item = body["item"]
+                item = body.item
                 path = f"/monitoring/self-audits/{school_id}?year={year}&saved={item}#item-{item}"
                 return Redirect(path=path, status_code=303)  # ASCII only: kept as is, with #
         return await self._checklist(user, backend, school_id, year, review, status=400)
@@ -303,7 +308,7 @@ class MonitoringController(Controller):
     ) -> Template:
         # `municipalityId` takes any organisation's id: a school's gives that school alone.
         data = await backend.query(
-            user.token, AUDITS, year=year, organisation=str(school_id), gaps=None, first=1
+            user.token, AUDITS, Untyped, year=year, organisation=str(school_id), gaps=None, first=1
         )
         edges = data["selfAudits"]["edges"]
         if not edges:
@@ -329,7 +334,12 @@ class MonitoringController(Controller):
     ) -> Template:
         allow(user, REGISTER_KEEPERS)
         data = await backend.query(
-            user.token, REGISTER, search=q.strip() or None, first=PAGE_SIZE, after=after or None
+            user.token,
+            REGISTER,
+            Untyped,
+            search=q.strip() or None,
+            first=PAGE_SIZE,
+            after=after or None,
         )
         return page(
             "monitoring/register.html",
@@ -355,24 +365,24 @@ class Review:
         raw = self.values.get("item", "")
         return int(raw) if raw.isdigit() else None
 
-    def command(self) -> dict[str, Any] | None:
+    def command(self) -> SelfAuditReview | None:
         """The registry's payload, or None with the messages of what is missing."""
-        if self.item not in SELF_AUDIT_ITEMS:
+        item = self.item
+        if item not in SELF_AUDIT_ITEMS:
             self.errors[""] = "Выберите пункт чек-листа"
         if self.values.get("achieved") not in ("yes", "no"):
             self.errors["achieved"] = "Отметьте, выполнен ли пункт"
-        if self.errors:
+        if self.errors or item is None:
             return None
-        return {
-            "school_year": self.values["year"],
-            "item": self.item,
-            "achieved": self.values["achieved"] == "yes",
-            "recommendation": self.values.get("recommendation") or None,
-        }
+        return SelfAuditReview(
+            school_year=self.values["year"],
+            item=item,
+            achieved=self.values["achieved"] == "yes",
+            recommendation=self.values.get("recommendation") or None,
+        )
 
     def refused(self, refusal: Refused) -> None:
-        problems = refusal.details.get("problems") or []
-        fields = {str(p.get("field")) for p in problems if isinstance(p, dict)}
+        fields = {str(p.field) for p in refusal.details.problems}
         if "recommendation" in fields:
             self.errors["recommendation"] = "Рекомендация не длиннее 4000 символов"
         else:

@@ -11,7 +11,8 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, Template
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Untyped
+from ..commands import IssueOrder
 from ..forms import Form
 from ..pages import form_page
 from ..session import WebUser
@@ -38,7 +39,7 @@ def named_refusal(refusal: Refused, pairs: list[dict[str, Any]]) -> str:
     people = {
         p["id"]: p["fullName"] for pair in pairs for p in [pair["mentor"], *pair["mentees"]] if p
     }
-    name = people.get(str(refusal.details.get("person_id")))
+    name = people.get(str(refusal.details.person_id))
     return f"{refusal.message}: {name}" if name else refusal.message
 
 
@@ -57,11 +58,9 @@ class OrderController(Controller):
         programme = await programme_required(backend, user)
         form = Form.of(await request.form(), lists=("pair_ids",))
         pair_ids = form.choices("pair_ids")
-        body = {
-            "number": form.text("number"),
-            "order_date": form.day("order_date"),
-            "pair_ids": pair_ids,
-        }
+        body = IssueOrder(
+            number=form.text("number"), order_date=form.day("order_date"), pair_ids=pair_ids
+        )
         try:
             await programme_command(backend, user, programme, "orders", body)
         except Refused as refusal:
@@ -72,7 +71,7 @@ class OrderController(Controller):
                 proposed = await proposed_pairs(backend, user, programme)
                 form.errors[""] = named_refusal(refusal, proposed)
             return await self._page(user, backend, form, checked=set(pair_ids))
-        return done(request, "/orders", f"Приказ № {body['number']} издан: пары утверждены")
+        return done(request, "/orders", f"Приказ № {body.number} издан: пары утверждены")
 
     @get("/draft/docx")
     async def draft_docx(self, user: WebUser, backend: Backend) -> Response[bytes]:
@@ -94,7 +93,9 @@ class OrderController(Controller):
         for pair in proposed:
             pair["lacks_duty_consent"] = lacks_duty_consent(pair)
         ready = {p["id"] for p in proposed if not p["lacks_duty_consent"]}
-        orders = (await backend.query(user.token, ORDERS, programme=programme["id"]))["pairOrders"]
+        orders = (await backend.query(user.token, ORDERS, Untyped, programme=programme["id"]))[
+            "pairOrders"
+        ]
         return form_page(
             "school/orders.html",
             user,
@@ -110,5 +111,5 @@ async def proposed_pairs(
     backend: Backend, user: WebUser, programme: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """The pairs the curator formed that wait for the order: the draft's appendix."""
-    pairs = (await backend.query(user.token, PAIRS, programme=programme["id"]))["pairs"]
+    pairs = (await backend.query(user.token, PAIRS, Untyped, programme=programme["id"]))["pairs"]
     return [e["node"] for e in pairs["edges"] if e["node"]["status"] == "proposed"]

@@ -15,7 +15,7 @@ from litestar import Request
 from shared.auth import Role
 from shared.dictionaries import school_year_of
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Untyped
 from ..session import WebUser
 
 # Municipality and institute compare and review schools; the region sees the same and its KPIs.
@@ -76,6 +76,7 @@ async def _years_with_programmes(backend: Backend, user: WebUser, today: date) -
     found = await backend.query(
         user.token,
         f"query({declared}) {{ {asked} }}",
+        Untyped,
         **{f"y{n}": year for n, year in enumerate(years)},
     )
     return [year for n, year in enumerate(years) if found[f"y{n}"]["totalCount"]]

@@ -12,7 +12,18 @@ from litestar.response import Redirect, Template
 
 from services.programs.labels import MEETING_KIND_NAMES
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Refused, Untyped, nodes
+from ..commands import (
+    Answer,
+    Dissolution,
+    DrawUpPlan,
+    Feedback,
+    GiveFeedback,
+    PlanTask,
+    RecordMeeting,
+    SurveyAnswers,
+    TaskCompletion,
+)
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
@@ -75,7 +86,9 @@ MEETING_RULES = {
 
 async def pair_or_404(backend: Backend, user: WebUser, pair_id: UUID) -> dict[str, Any]:
     school_of(user)
-    pair: dict[str, Any] | None = (await backend.query(user.token, PAIR, id=str(pair_id)))["pair"]
+    pair: dict[str, Any] | None = (await backend.query(user.token, PAIR, Untyped, id=str(pair_id)))[
+        "pair"
+    ]
     if pair is None:
         raise Refused(404, "pair_not_found", "Пара не найдена")
     return pair
@@ -99,7 +112,7 @@ async def surveys_due(
     """The surveys the pair's participants are due to answer (reporting decides which), each
     with the platform's template to answer it on."""
     data = await backend.query(
-        user.token, SURVEYS, school=str(school_of(user)), programme=pair["programmeId"]
+        user.token, SURVEYS, Untyped, school=str(school_of(user)), programme=pair["programmeId"]
     )
     defaults = [t for t in nodes(data["surveyTemplates"]) if t["platformDefault"]]
     templates = {t["purpose"]: t["id"] for t in defaults}
@@ -124,7 +137,9 @@ class PairController(Controller):
     @get("/")
     async def listing(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
-        found = (await backend.query(user.token, PAIRS, programme=programme["id"]))["pairs"]
+        found = (await backend.query(user.token, PAIRS, Untyped, programme=programme["id"]))[
+            "pairs"
+        ]
         return page(
             "pairs/list.html",
             user,
@@ -169,11 +184,11 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/meetings/{meeting_id}/feedback",
-            {
-                "author_id": form.text("author_id"),
-                "rating": form.number("rating"),
-                "comment": form.text("comment"),
-            },
+            GiveFeedback(
+                author_id=form.text("author_id"),
+                rating=form.number("rating"),
+                comment=form.text("comment"),
+            ),
         )
         return done(request, f"/pairs/{pair_id}", "Отзыв записан")
 
@@ -189,12 +204,12 @@ class PairController(Controller):
                     user.token,
                     "programs",
                     f"/pairs/{pair_id}/plan",
-                    {
-                        "starts_on": form.day("starts_on"),
-                        "ends_on": form.day("ends_on"),
-                        "goals": form.lines("goals"),
-                        "tasks": tasks,
-                    },
+                    DrawUpPlan(
+                        starts_on=form.day("starts_on"),
+                        ends_on=form.day("ends_on"),
+                        goals=form.lines("goals"),
+                        tasks=tasks,
+                    ),
                     method="PUT",
                 )
                 return done(request, f"/pairs/{pair_id}", "Индивидуальный план сохранён")
@@ -218,7 +233,7 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/plan/tasks/{task_id}/completion",
-            {"completed_on": date.today().isoformat()},
+            TaskCompletion(completed_on=date.today().isoformat()),
         )
         return done(request, f"/pairs/{pair_id}", "Задача отмечена выполненной")
 
@@ -231,7 +246,7 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/dissolution",
-            {"reason": form.text("reason") or ""},
+            Dissolution(reason=form.text("reason") or ""),
         )
         return done(request, "/orders", "Предложенная пара отозвана")
 
@@ -261,13 +276,13 @@ class PairController(Controller):
         template = await template_or_404(backend, user, template_id)
         multiple = tuple(f"q_{q['code']}" for q in template["questions"] if q["kind"] == "multiple")
         form = Form.of(await request.form(), lists=multiple)
-        body = {
-            "template_id": str(template_id),
-            "respondent_id": str(respondent_id),
-            "answered_on": form.day("answered_on") or date.today().isoformat(),
-            "answers": answers_of(template, form),
-            "pair_id": str(pair_id),
-        }
+        body = SurveyAnswers(
+            template_id=str(template_id),
+            respondent_id=str(respondent_id),
+            answered_on=form.day("answered_on") or date.today().isoformat(),
+            answers=answers_of(template, form),
+            pair_id=str(pair_id),
+        )
         try:
             await backend.command(
                 user.token, "programs", f"/programmes/{pair['programmeId']}/survey-responses", body
@@ -275,7 +290,7 @@ class PairController(Controller):
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            question = refusal.details.get("question")
+            question = refusal.details.question
             form.errors[f"q_{question}" if question else ""] = refusal.message
             return await self._survey(user, backend, pair, template_id, respondent_id, form)
         return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
@@ -334,7 +349,7 @@ query { surveyTemplates(first: 200) { edges { node { id title purpose purposeNam
 
 
 async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) -> dict[str, Any]:
-    templates = nodes((await backend.query(user.token, TEMPLATES))["surveyTemplates"])
+    templates = nodes((await backend.query(user.token, TEMPLATES, Untyped))["surveyTemplates"])
     found = [t for t in templates if t["id"] == str(template_id)]
     if not found:
         raise Refused(404, "template_not_found", "Анкета не найдена")
@@ -342,12 +357,12 @@ async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) ->
     return template
 
 
-def answers_of(template: dict[str, Any], form: Form) -> dict[str, Any]:
+def answers_of(template: dict[str, Any], form: Form) -> dict[str, Answer]:
     """Each answered question's value in its type (a scale's number, yes/no as true/false)."""
-    answers: dict[str, Any] = {}
+    answers: dict[str, Answer] = {}
     for question in template["questions"]:
         name, kind = f"q_{question['code']}", question["kind"]
-        value: Any = form.choices(name) if kind == "multiple" else form.text(name)
+        value: Answer = form.choices(name) if kind == "multiple" else form.text(name)
         if not value:
             continue
         if kind == "scale":
@@ -358,7 +373,7 @@ def answers_of(template: dict[str, Any], form: Form) -> dict[str, Any]:
     return answers
 
 
-def plan_tasks(form: Form) -> list[dict[str, Any]]:
+def plan_tasks(form: Form) -> list[PlanTask]:
     """Tasks typed one a line as «задача; срок»; a line without a date is a message on the field."""
     tasks = []
     for number, line in enumerate(form.lines("tasks"), start=1):
@@ -366,7 +381,7 @@ def plan_tasks(form: Form) -> list[dict[str, Any]]:
         if not title.strip() or not due.strip():
             form.errors["tasks"] = f"Строка {number}: укажите задачу и срок через «;»"
             continue
-        tasks.append({"title": title.strip(), "due_on": Form(values={"d": due.strip()}).day("d")})
+        tasks.append(PlanTask(title=title.strip(), due_on=Form(values={"d": due.strip()}).day("d")))
     return tasks
 
 
@@ -383,17 +398,17 @@ def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def meeting_command(form: Form) -> dict[str, Any]:
-    def feedback(side: str) -> dict[str, Any] | None:
+def meeting_command(form: Form) -> RecordMeeting:
+    def feedback(side: str) -> Feedback | None:
         rating, comment = form.number(f"{side}_rating"), form.text(f"{side}_comment")
-        return {"rating": rating, "comment": comment} if rating or comment else None
+        return Feedback(rating=rating, comment=comment) if rating or comment else None
 
-    return {
-        "kind": form.text("kind"),
-        "held_on": form.day("held_on"),
-        "duration_minutes": form.number("duration_minutes"),
-        "format": form.text("format") or "in_person",
-        "topic": form.text("topic") or "",
-        "mentor_feedback": feedback("mentor"),
-        "mentee_feedback": feedback("mentee"),
-    }
+    return RecordMeeting(
+        kind=form.text("kind"),
+        held_on=form.day("held_on"),
+        duration_minutes=form.number("duration_minutes"),
+        format=form.text("format") or "in_person",
+        topic=form.text("topic") or "",
+        mentor_feedback=feedback("mentor"),
+        mentee_feedback=feedback("mentee"),
+    )

@@ -14,7 +14,15 @@ from services.registry.labels import PERSON_KIND_NAMES
 from services.reporting.labels import MENTOR_STATUS_NAMES
 from shared.dictionaries import CATEGORY_NAMES
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Untyped
+from ..commands import (
+    MenteeProfile,
+    MentorQuestionnaire,
+    NewConsent,
+    RegisterPerson,
+    SignConsent,
+    WithdrawConsent,
+)
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
@@ -101,9 +109,9 @@ CONSENT_RULES = {
 async def person_or_404(backend: Backend, user: WebUser, person_id: UUID) -> dict[str, Any]:
     """A person of the user's school; another school's person is simply not found."""
     school_of(user)
-    person: dict[str, Any] | None = (await backend.query(user.token, PERSON, id=str(person_id)))[
-        "person"
-    ]
+    person: dict[str, Any] | None = (
+        await backend.query(user.token, PERSON, Untyped, id=str(person_id))
+    )["person"]
     if person is None:
         raise Refused(404, "person_not_found", "Человек не найден")
     return person
@@ -133,6 +141,7 @@ class PeopleController(Controller):
             await backend.query(
                 user.token,
                 PEOPLE,
+                Untyped,
                 role=ROLE_OF[base],
                 kind=kind or None,
                 search=search.strip() or None,
@@ -178,7 +187,7 @@ class PeopleController(Controller):
             if not refusal.belongs_to_form:
                 raise
             return self._person_form(user, base, form.refused(refusal, PERSON_FIELDS, PERSON_RULES))
-        return done(request, f"/people/{base}/{created['id']}", "Человек добавлен в базу")
+        return done(request, f"/people/{base}/{created.id}", "Человек добавлен в базу")
 
     @get("/{base:str}/{person_id:uuid}")
     async def card(self, user: WebUser, backend: Backend, base: Base, person_id: UUID) -> Template:
@@ -195,13 +204,13 @@ class PeopleController(Controller):
         person_id: UUID,
     ) -> Template | Redirect:
         form = Form.of(await request.form())
-        body = {
-            "kind": form.text("kind") or "personal_data",
-            "signed_on": form.day("signed_on"),
-            "expires_on": form.day("expires_on"),
-            "representative_name": form.text("representative_name"),
-            "relation": form.text("relation"),
-        }
+        body = SignConsent(
+            kind=form.text("kind") or "personal_data",
+            signed_on=form.day("signed_on"),
+            expires_on=form.day("expires_on"),
+            representative_name=form.text("representative_name"),
+            relation=form.text("relation"),
+        )
         try:
             await backend.command(user.token, "registry", f"/people/{person_id}/consents", body)
         except Refused as refusal:
@@ -227,7 +236,7 @@ class PeopleController(Controller):
             user.token,
             "registry",
             f"/people/{person_id}/consents/{consent_id}/withdrawal",
-            {"withdrawn_on": form.day("withdrawn_on")},
+            WithdrawConsent(withdrawn_on=form.day("withdrawn_on")),
         )
         return done(request, f"/people/{base}/{person_id}", "Согласие отозвано")
 
@@ -255,32 +264,31 @@ class PeopleController(Controller):
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            fields = {name: name for name in body}
+            fields = {name: name for name in body.__struct_fields__}
             form.refused(refusal, fields, {"age_range": "preferred_age_max"})
             return self._profile_form(user, base, person, form)
         return done(request, f"/people/{base}/{person_id}", "Сведения сохранены")
 
     @staticmethod
-    def _registration(user: WebUser, base: Base, form: Form) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "school_id": str(school_of(user)),
-            "kind": form.text("kind"),
-            "full_name": form.text("full_name"),
-            "roles": ["mentee" if base == Base.MENTEES else "mentor"],
-            "birth_date": form.day("birth_date"),
-            "grade": form.text("grade"),
-            "contacts": form.text("contacts"),
-            "position": form.text("position"),
-            "teaching_since": form.day("teaching_since"),
-            "mentor_capacity": form.number("mentor_capacity") or 1,
-        }
-        if form.text("consent_signed_on"):
-            body["consent"] = {
-                "signed_on": form.day("consent_signed_on"),
-                "representative_name": form.text("representative_name"),
-                "relation": form.text("relation"),
-            }
-        return body
+    def _registration(user: WebUser, base: Base, form: Form) -> RegisterPerson:
+        consent = NewConsent(
+            signed_on=form.day("consent_signed_on"),
+            representative_name=form.text("representative_name"),
+            relation=form.text("relation"),
+        )
+        return RegisterPerson(
+            school_id=str(school_of(user)),
+            kind=form.text("kind"),
+            full_name=form.text("full_name"),
+            roles=["mentee" if base == Base.MENTEES else "mentor"],
+            birth_date=form.day("birth_date"),
+            grade=form.text("grade"),
+            contacts=form.text("contacts"),
+            position=form.text("position"),
+            teaching_since=form.day("teaching_since"),
+            mentor_capacity=form.number("mentor_capacity") or 1,
+            consent=consent if form.text("consent_signed_on") else None,
+        )
 
     @staticmethod
     def _person_form(user: WebUser, base: Base, form: Form) -> Template:
@@ -341,19 +349,21 @@ def profile_values(person: dict[str, Any]) -> Form:
     )
 
 
-def profile_command(person: dict[str, Any], form: Form) -> tuple[str, dict[str, Any]]:
+def profile_command(
+    person: dict[str, Any], form: Form
+) -> tuple[str, MenteeProfile | MentorQuestionnaire]:
     if person["isMentee"]:
-        return f"/people/{person['id']}/mentee-profile", {
-            "categories": form.choices("categories"),
-            "requests": form.text("requests"),
-            "needs": form.words("needs"),
-        }
-    return f"/people/{person['id']}/mentor-questionnaire", {
-        "competences": form.words("competences"),
-        "interests": form.words("interests"),
-        "hours_per_month": form.number("hours_per_month"),
-        "capacity": form.number("capacity") or 1,
-        "preferred_age_min": form.number("preferred_age_min"),
-        "preferred_age_max": form.number("preferred_age_max"),
-        "experience": form.text("experience"),
-    }
+        return f"/people/{person['id']}/mentee-profile", MenteeProfile(
+            categories=form.choices("categories"),
+            requests=form.text("requests"),
+            needs=form.words("needs"),
+        )
+    return f"/people/{person['id']}/mentor-questionnaire", MentorQuestionnaire(
+        competences=form.words("competences"),
+        interests=form.words("interests"),
+        hours_per_month=form.number("hours_per_month"),
+        capacity=form.number("capacity") or 1,
+        preferred_age_min=form.number("preferred_age_min"),
+        preferred_age_max=form.number("preferred_age_max"),
+        experience=form.text("experience"),
+    )

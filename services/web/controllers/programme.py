@@ -12,7 +12,8 @@ from litestar.response import Redirect, Template
 
 from services.programs.labels import ITEM_STATUS_NAMES
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Untyped
+from ..commands import ItemProgress, MeetingRule, StageChange
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
@@ -43,7 +44,9 @@ class ProgrammeController(Controller):
     ) -> Redirect:
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        await programme_command(backend, user, programme, "stage", {"stage": form.number("stage")})
+        await programme_command(
+            backend, user, programme, "stage", StageChange(stage=form.number("stage"))
+        )
         return done(request, "/programme", "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
@@ -54,7 +57,11 @@ class ProgrammeController(Controller):
         form = Form.of(await request.form())
         try:
             await programme_command(
-                backend, user, programme, "meeting-rule", {"every_days": form.number("every_days")}
+                backend,
+                user,
+                programme,
+                "meeting-rule",
+                MeetingRule(every_days=form.number("every_days")),
             )
         except Refused as refusal:
             if not refusal.belongs_to_form:
@@ -67,7 +74,7 @@ class ProgrammeController(Controller):
     @get("/roadmap")
     async def roadmap(self, user: WebUser, backend: Backend) -> Template:
         school = school_of(user)
-        data = await backend.query(user.token, ROADMAP, school=str(school))
+        data = await backend.query(user.token, ROADMAP, Untyped, school=str(school))
         return page(
             "school/roadmap.html",
             user,
@@ -85,11 +92,11 @@ class ProgrammeController(Controller):
             user.token,
             "programs",
             f"/schools/{school}/roadmap/items/{item_id}/progress",
-            {
-                "status": form.text("status"),
-                "on": form.day("on") or date.today().isoformat(),
-                "school_year": form.text("school_year"),
-                "evidence": form.text("evidence") or "",
-            },
+            ItemProgress(
+                status=form.text("status"),
+                on=form.day("on") or date.today().isoformat(),
+                school_year=form.text("school_year"),
+                evidence=form.text("evidence") or "",
+            ),
         )
         return done(request, f"/roadmap#item-{item_id}", "Статус мероприятия записан")

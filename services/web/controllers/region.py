@@ -13,7 +13,7 @@ from litestar.response import Template
 from shared.indicators import INDICATORS, INDICATORS_BY_CODE
 
 from .. import charts
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Untyped
 from ..pages import page
 from ..session import WebUser
 from .oversight import REGION, allow, parse_day, school_years
@@ -67,14 +67,16 @@ class RegionController(Controller):
         day = _reference_date(on.strip(), errors)
         try:
             data = await backend.query(
-                user.token, REGION_TABLE, year=years.chosen, on=day and day.isoformat()
+                user.token, REGION_TABLE, Untyped, year=years.chosen, on=day and day.isoformat()
             )
         except Refused as refusal:
             if refusal.code != "date_outside_school_year":
                 raise
             errors["on"] = refusal.message
-            data = await backend.query(user.token, REGION_TABLE, year=years.chosen, on=None)
-        trend = (await backend.query(user.token, TREND, code=code))["indicatorTrend"]
+            data = await backend.query(
+                user.token, REGION_TABLE, Untyped, year=years.chosen, on=None
+            )
+        trend = (await backend.query(user.token, TREND, Untyped, code=code))["indicatorTrend"]
         municipalities = [e["node"] for e in data["municipalityComparison"]["edges"]]
         table = data["indicators"]
         return page(
