@@ -33,6 +33,7 @@ from shared.tenancy import child_path
 from .backend import Backend, Untyped, nodes
 from .controllers.common import current_programme
 from .controllers.home import attention
+from .reads import Programme
 from .session import WebUser
 from .templating import named, ru_date
 
@@ -129,7 +130,7 @@ _TEMPLATES = jinja2.Environment(
 _TEMPLATES.filters.update(ru_date=ru_date, named=named)
 
 
-def render_digest(school: str, programme: dict[str, Any], due: dict[str, Any], url: str) -> str:
+def render_digest(school: str, programme: Programme, due: dict[str, Any], url: str) -> str:
     return _TEMPLATES.get_template("digest.txt").render(
         school=school,
         programme=programme,

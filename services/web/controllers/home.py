@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from ..backend import Backend, Untyped, nodes
 from ..pages import page
+from ..reads import Programme
 from ..session import WebUser
 from .common import current_programme
 
@@ -48,9 +49,9 @@ class HomeController(Controller):
         )
 
 
-async def attention(backend: Backend, user: WebUser, programme: dict[str, Any]) -> dict[str, Any]:
+async def attention(backend: Backend, user: WebUser, programme: Programme) -> dict[str, Any]:
     data = await backend.query(
-        user.token, ATTENTION, Untyped, school=str(user.school_id), programme=programme["id"]
+        user.token, ATTENTION, Untyped, school=str(user.school_id), programme=programme.id
     )
     roadmap = data["roadmap"] or {"items": []}
     return {

@@ -14,6 +14,7 @@ from ..backend import Backend, Refused, Untyped
 from ..commands import FormPair, RejectSuggestion
 from ..forms import Form
 from ..pages import form_page
+from ..reads import Programme
 from ..session import WebUser
 from .common import done, programme_command, programme_required
 
@@ -57,7 +58,7 @@ class MatchingController(Controller):
         form = Form.of(await request.form())
         basis = form.text("basis") or "chosen"
         body = pair_body(
-            form.text("form") or programme["forms"][0],
+            form.text("form") or programme.forms[0],
             form.text("mentor_id"),
             form.text("mentee_id"),
             basis,
@@ -78,7 +79,7 @@ class MatchingController(Controller):
         """Every pair of the preview, as shown: each checked again by the programs service."""
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        chosen_form = form.text("form") or programme["forms"][0]
+        chosen_form = form.text("form") or programme.forms[0]
         matching = await self._matching(user, backend, programme)
         refused = []
         for suggestion in matching["assignment"]:
@@ -117,10 +118,8 @@ class MatchingController(Controller):
         return done(request, f"/matching?form={form.text('form') or ''}", "Предложение отклонено")
 
     @staticmethod
-    async def _matching(
-        user: WebUser, backend: Backend, programme: dict[str, Any]
-    ) -> dict[str, Any]:
-        data = await backend.query(user.token, MATCHING, Untyped, programme=programme["id"])
+    async def _matching(user: WebUser, backend: Backend, programme: Programme) -> dict[str, Any]:
+        data = await backend.query(user.token, MATCHING, Untyped, programme=programme.id)
         matching: dict[str, Any] = data["programmeMatching"] or {
             "suggestions": [],
             "assignment": [],
@@ -134,12 +133,12 @@ class MatchingController(Controller):
         self,
         user: WebUser,
         backend: Backend,
-        programme: dict[str, Any],
+        programme: Programme,
         chosen_form: str,
         form: Form,
     ) -> Template:
         matching = await self._matching(user, backend, programme)
-        chosen = chosen_form if chosen_form in programme["forms"] else programme["forms"][0]
+        chosen = chosen_form if chosen_form in programme.forms else programme.forms[0]
         return form_page(
             "school/matching.html",
             user,

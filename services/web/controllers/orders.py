@@ -15,6 +15,7 @@ from ..backend import Backend, Refused, Untyped
 from ..commands import IssueOrder
 from ..forms import Form
 from ..pages import form_page
+from ..reads import Programme
 from ..session import WebUser
 from .common import done, passed_on, programme_command, programme_required, school_of
 from .pairs import PAIRS
@@ -76,7 +77,7 @@ class OrderController(Controller):
     @get("/draft/docx")
     async def draft_docx(self, user: WebUser, backend: Backend) -> Response[bytes]:
         programme = await programme_required(backend, user)
-        path = f"/programmes/{programme['id']}/order-draft"
+        path = f"/programmes/{programme.id}/order-draft"
         return passed_on(await backend.get(user.token, "reporting", path))
 
     @get("/{order_id:uuid}/docx")
@@ -93,7 +94,7 @@ class OrderController(Controller):
         for pair in proposed:
             pair["lacks_duty_consent"] = lacks_duty_consent(pair)
         ready = {p["id"] for p in proposed if not p["lacks_duty_consent"]}
-        orders = (await backend.query(user.token, ORDERS, Untyped, programme=programme["id"]))[
+        orders = (await backend.query(user.token, ORDERS, Untyped, programme=programme.id))[
             "pairOrders"
         ]
         return form_page(
@@ -108,8 +109,8 @@ class OrderController(Controller):
 
 
 async def proposed_pairs(
-    backend: Backend, user: WebUser, programme: dict[str, Any]
+    backend: Backend, user: WebUser, programme: Programme
 ) -> list[dict[str, Any]]:
     """The pairs the curator formed that wait for the order: the draft's appendix."""
-    pairs = (await backend.query(user.token, PAIRS, Untyped, programme=programme["id"]))["pairs"]
+    pairs = (await backend.query(user.token, PAIRS, Untyped, programme=programme.id))["pairs"]
     return [e["node"] for e in pairs["edges"] if e["node"]["status"] == "proposed"]

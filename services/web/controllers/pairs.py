@@ -137,9 +137,7 @@ class PairController(Controller):
     @get("/")
     async def listing(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
-        found = (await backend.query(user.token, PAIRS, Untyped, programme=programme["id"]))[
-            "pairs"
-        ]
+        found = (await backend.query(user.token, PAIRS, Untyped, programme=programme.id))["pairs"]
         return page(
             "pairs/list.html",
             user,

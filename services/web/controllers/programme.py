@@ -35,7 +35,7 @@ class ProgrammeController(Controller):
     @get("/programme")
     async def programme(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
-        rule = Form(values={"every_days": programme["meetingEveryDays"]})
+        rule = Form(values={"every_days": programme.meetingEveryDays})
         return page("school/programme.html", user, programme=programme, form=rule)
 
     @post("/programme/stage")
