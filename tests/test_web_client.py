@@ -1,17 +1,36 @@
 """The web's typed client against the services it calls, without running them: each command
 body it sends names only fields the service's own body declares (they forbid unknown fields) and
-every field the service requires; a refusal keeps its code and message whatever its details."""
+every field the service requires; each typed read declares what its query selects, with the
+schema's types and nulls; a refusal keeps its code and message whatever its details."""
 
 from __future__ import annotations
 
 import httpx
 import msgspec
+import msgspec.inspect as mi
 import pytest
+import strawberry
+from graphql import (
+    FieldNode,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    parse,
+    validate,
+)
 
 from services.programs.api import pairs, programmes, roadmap, surveys
 from services.registry.api import monitoring, people
+from services.reporting.graphql.schema import Query
 from services.web import commands
 from services.web.backend import Problem, refusal_of
+from services.web.controllers import common
+from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.NewConsent: people.ConsentIn,
@@ -72,3 +91,72 @@ def test_a_refusal_names_the_fields_the_service_refused() -> None:
     problem = b'{"field": "consent.signed_on", "problem": "Expected `date`"}'
     refusal = refusal_of(httpx.Response(400, content=body % problem))
     assert refusal.details.problems == [Problem("consent.signed_on", "Expected `date`")]
+
+
+# Each typed read of the web: its query and the Struct its data decodes into.
+READS: list[tuple[str, type[Read]]] = [
+    (common.PROGRAMMES, common.Programmes),
+]
+SCALARS = {
+    "Int": mi.IntType,
+    "Float": mi.FloatType,
+    "Boolean": mi.BoolType,
+    "String": mi.StrType,
+    "ID": mi.StrType,
+    "Date": mi.StrType,
+    "DateTime": mi.StrType,
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> GraphQLSchema:
+    return strawberry.Schema(query=Query)._schema
+
+
+@pytest.mark.parametrize(("query", "into"), READS, ids=lambda r: getattr(r, "__name__", ""))
+def test_a_read_declares_what_its_query_selects_as_the_schema_types_it(
+    schema: GraphQLSchema, query: str, into: type[Read]
+) -> None:
+    document = parse(query)
+    assert validate(schema, document) == []
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    root = schema.query_type
+    assert root is not None
+    matches(operation.selection_set, root, mi.type_info(into), into.__name__)
+
+
+def matches(
+    selections: SelectionSetNode, parent: GraphQLObjectType, struct: mi.Type, path: str
+) -> None:
+    """The Struct has a field for each selected one, of its type; any other field has a default."""
+    assert isinstance(struct, mi.StructType), path
+    fields = {field.encode_name: field for field in struct.fields}
+    selected = set()
+    for node in selections.selections:
+        assert isinstance(node, FieldNode), path
+        name = node.alias.value if node.alias else node.name.value
+        selected.add(name)
+        assert name in fields, f"{path}.{name} is selected but not declared"
+        same_type(node, parent.fields[node.name.value].type, fields[name].type, f"{path}.{name}")
+    assert all(not f.required for name, f in fields.items() if name not in selected), path
+
+
+def same_type(node: FieldNode, graphql: GraphQLOutputType, declared: mi.Type, path: str) -> None:
+    if isinstance(declared, mi.DictType):  # a JSON value read as it is
+        return
+    options = declared.types if isinstance(declared, mi.UnionType) else (declared,)
+    nullable = any(isinstance(t, mi.NoneType) for t in options)
+    assert nullable != isinstance(graphql, GraphQLNonNull), f"{path}: null or not"
+    if isinstance(graphql, GraphQLNonNull):
+        graphql = graphql.of_type
+    (declared,) = [t for t in options if not isinstance(t, mi.NoneType)]
+    if isinstance(graphql, GraphQLList):
+        assert isinstance(declared, mi.ListType), f"{path}: a list"
+        same_type(node, graphql.of_type, declared.item_type, f"{path}[]")
+    elif node.selection_set is not None:
+        assert isinstance(graphql, GraphQLObjectType), path
+        matches(node.selection_set, graphql, declared, path)
+    else:
+        named = get_named_type(graphql)
+        assert isinstance(declared, SCALARS.get(named.name, mi.AnyType)), f"{path}: {named}"
