@@ -30,6 +30,7 @@ from services.reporting.graphql.schema import Query
 from services.web import commands
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import common
+from services.web.controllers import people as people_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
@@ -96,6 +97,8 @@ def test_a_refusal_names_the_fields_the_service_refused() -> None:
 # Each typed read of the web: its query and the Struct its data decodes into.
 READS: list[tuple[str, type[Read]]] = [
     (common.PROGRAMMES, common.Programmes),
+    (people_pages.PEOPLE, people_pages.People),
+    (people_pages.PERSON, people_pages.FoundPerson),
 ]
 SCALARS = {
     "Int": mi.IntType,

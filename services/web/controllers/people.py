@@ -14,17 +14,12 @@ from services.registry.labels import PERSON_KIND_NAMES
 from services.reporting.labels import MENTOR_STATUS_NAMES
 from shared.dictionaries import CATEGORY_NAMES
 
-from ..backend import Backend, Refused, Untyped
-from ..commands import (
-    MenteeProfile,
-    MentorQuestionnaire,
-    NewConsent,
-    RegisterPerson,
-    SignConsent,
-    WithdrawConsent,
-)
+from .. import commands
+from ..backend import Backend, Refused
+from ..commands import NewConsent, RegisterPerson, SignConsent, WithdrawConsent
 from ..forms import Form
 from ..pages import form_page, page
+from ..reads import Connection, Date, DateTime, Read
 from ..session import WebUser
 from .common import done, school_of
 
@@ -69,6 +64,109 @@ query($id: ID!) {
 }
 """
 
+
+class ValidConsent(Read):
+    kind: str
+    valid: bool
+    signedBy: str
+
+
+class MentorMarks(Read):
+    status: str | None
+    competences: list[str]
+
+
+class MenteeMarks(Read):
+    categories: list[str]
+
+
+class PersonRow(Read):
+    """A person as a line of a base's list."""
+
+    id: str
+    fullName: str
+    kind: str
+    grade: str | None
+    position: str | None
+    birthDate: Date | None
+    youngSpecialist: bool
+    consents: list[ValidConsent]
+    mentorProfile: MentorMarks | None
+    menteeProfile: MenteeMarks | None
+
+
+class People(Read):
+    people: Connection[PersonRow]
+
+
+class Consent(Read):
+    id: str
+    kind: str
+    signedOn: Date
+    expiresOn: Date | None
+    signedBy: str
+    relation: str | None
+    withdrawnOn: Date | None
+    valid: bool
+
+
+class StaffRole(Read):
+    role: str
+    forms: list[str]
+    area: str | None
+
+
+class ThirdPartyInformation(Read):
+    source: str
+    information: str
+    recordedAt: DateTime
+
+
+class MenteeProfile(Read):
+    categories: list[str]
+    needs: list[str]
+    requests: str | None
+
+
+class MentorProfile(Read):
+    status: str | None
+    competences: list[str]
+    interests: list[str]
+    preferredAgeMin: int | None
+    preferredAgeMax: int | None
+    hoursPerMonth: int | None
+    experience: str | None
+    interviewedOn: Date | None
+    registerOrderNumber: str | None
+    registerOrderDate: Date | None
+
+
+class PersonCard(Read):
+    """A person's card: details, consents, roles, the profile or the questionnaire."""
+
+    id: str
+    kind: str
+    fullName: str
+    birthDate: Date | None
+    grade: str | None
+    position: str | None
+    contacts: str | None
+    teachingSince: Date | None
+    isMentor: bool
+    isMentee: bool
+    mentorCapacity: int
+    youngSpecialist: bool
+    consents: list[Consent]
+    staffRoles: list[StaffRole]
+    thirdPartyInformation: list[ThirdPartyInformation]
+    menteeProfile: MenteeProfile | None
+    mentorProfile: MentorProfile | None
+
+
+class FoundPerson(Read):
+    person: PersonCard | None
+
+
 # Where each field of a registration lands on the form, and which rule belongs to which field.
 PERSON_FIELDS = {
     "full_name": "full_name",
@@ -106,12 +204,10 @@ CONSENT_RULES = {
 }
 
 
-async def person_or_404(backend: Backend, user: WebUser, person_id: UUID) -> dict[str, Any]:
+async def person_or_404(backend: Backend, user: WebUser, person_id: UUID) -> PersonCard:
     """A person of the user's school; another school's person is simply not found."""
     school_of(user)
-    person: dict[str, Any] | None = (
-        await backend.query(user.token, PERSON, Untyped, id=str(person_id))
-    )["person"]
+    person = (await backend.query(user.token, PERSON, FoundPerson, id=str(person_id))).person
     if person is None:
         raise Refused(404, "person_not_found", "Человек не найден")
     return person
@@ -141,7 +237,7 @@ class PeopleController(Controller):
             await backend.query(
                 user.token,
                 PEOPLE,
-                Untyped,
+                People,
                 role=ROLE_OF[base],
                 kind=kind or None,
                 search=search.strip() or None,
@@ -149,17 +245,15 @@ class PeopleController(Controller):
                 after=after or None,
                 first=PAGE_SIZE,
             )
-        )["people"]
+        ).people
         return page(
             "people/list.html",
             user,
             base=base,
             title=BASE_TITLES[base],
-            people=[edge["node"] for edge in found["edges"]],
-            total=found["totalCount"],
-            next_cursor=found["pageInfo"]["endCursor"]
-            if found["pageInfo"]["hasNextPage"]
-            else None,
+            people=found.nodes,
+            total=found.totalCount,
+            next_cursor=found.next_cursor,
             filters={"search": search, "kind": kind, "status": status},
             kinds=kinds_for(base),
             statuses=list(MENTOR_STATUS_NAMES.items()),
@@ -302,7 +396,7 @@ class PeopleController(Controller):
         )
 
     @staticmethod
-    def _card(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
+    def _card(user: WebUser, base: Base, person: PersonCard, form: Form) -> Template:
         return form_page(
             "people/card.html",
             user,
@@ -313,7 +407,7 @@ class PeopleController(Controller):
         )
 
     @staticmethod
-    def _profile_form(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
+    def _profile_form(user: WebUser, base: Base, person: PersonCard, form: Form) -> Template:
         return form_page(
             "people/profile.html",
             user,
@@ -324,41 +418,41 @@ class PeopleController(Controller):
         )
 
 
-def profile_values(person: dict[str, Any]) -> Form:
+def profile_values(person: PersonCard) -> Form:
     """The saved profile (a mentee's) or questionnaire (a mentor's) as the form shows it."""
-    if person["isMentee"]:
-        mentee = person["menteeProfile"] or {}
+    if person.isMentee:
+        mentee = person.menteeProfile or MenteeProfile(categories=[], needs=[], requests=None)
         return Form(
             values={
-                "categories": mentee.get("categories") or [],
-                "requests": mentee.get("requests") or "",
-                "needs": ", ".join(mentee.get("needs") or []),
+                "categories": mentee.categories,
+                "requests": mentee.requests or "",
+                "needs": ", ".join(mentee.needs),
             }
         )
-    mentor = person["mentorProfile"] or {}
+    mentor = person.mentorProfile
     return Form(
         values={
-            "competences": ", ".join(mentor.get("competences") or []),
-            "interests": ", ".join(mentor.get("interests") or []),
-            "hours_per_month": mentor.get("hoursPerMonth") or "",
-            "capacity": person["mentorCapacity"],
-            "preferred_age_min": mentor.get("preferredAgeMin") or "",
-            "preferred_age_max": mentor.get("preferredAgeMax") or "",
-            "experience": mentor.get("experience") or "",
+            "competences": ", ".join(mentor.competences if mentor else []),
+            "interests": ", ".join(mentor.interests if mentor else []),
+            "hours_per_month": (mentor and mentor.hoursPerMonth) or "",
+            "capacity": person.mentorCapacity,
+            "preferred_age_min": (mentor and mentor.preferredAgeMin) or "",
+            "preferred_age_max": (mentor and mentor.preferredAgeMax) or "",
+            "experience": (mentor and mentor.experience) or "",
         }
     )
 
 
 def profile_command(
-    person: dict[str, Any], form: Form
-) -> tuple[str, MenteeProfile | MentorQuestionnaire]:
-    if person["isMentee"]:
-        return f"/people/{person['id']}/mentee-profile", MenteeProfile(
+    person: PersonCard, form: Form
+) -> tuple[str, commands.MenteeProfile | commands.MentorQuestionnaire]:
+    if person.isMentee:
+        return f"/people/{person.id}/mentee-profile", commands.MenteeProfile(
             categories=form.choices("categories"),
             requests=form.text("requests"),
             needs=form.words("needs"),
         )
-    return f"/people/{person['id']}/mentor-questionnaire", MentorQuestionnaire(
+    return f"/people/{person.id}/mentor-questionnaire", commands.MentorQuestionnaire(
         competences=form.words("competences"),
         interests=form.words("interests"),
         hours_per_month=form.number("hours_per_month"),
