@@ -30,6 +30,7 @@ from services.reporting.graphql.schema import Query
 from services.web import commands
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import common
+from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
 from services.web.reads import Read
 
@@ -99,6 +100,10 @@ READS: list[tuple[str, type[Read]]] = [
     (common.PROGRAMMES, common.Programmes),
     (people_pages.PEOPLE, people_pages.People),
     (people_pages.PERSON, people_pages.FoundPerson),
+    (pair_pages.PAIRS, pair_pages.Pairs),
+    (pair_pages.PAIR, pair_pages.FoundPair),
+    (pair_pages.SURVEYS, pair_pages.Surveys),
+    (pair_pages.TEMPLATES, pair_pages.Templates),
 ]
 SCALARS = {
     "Int": mi.IntType,
