@@ -11,35 +11,46 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, Template
 
-from ..backend import Backend, Refused, Untyped
+from ..backend import Backend, Refused
 from ..commands import IssueOrder
 from ..forms import Form
 from ..pages import form_page
-from ..reads import Programme
+from ..reads import Date, Programme, Read
 from ..session import WebUser
 from .common import done, passed_on, programme_command, programme_required, school_of
-from .pairs import PAIRS
+from .pairs import PAIRS, PairRow, Pairs
 
 ORDERS = """
 query($programme: ID!) { pairOrders(programmeId: $programme) { id number orderDate pairCount } }
 """
+
+
+class Order(Read):
+    id: str
+    number: str
+    orderDate: Date
+    pairCount: int
+
+
+class Orders(Read):
+    pairOrders: list[Order]
+
+
 ORDER_FIELDS = {"number": "number", "order_date": "order_date", "pair_ids": "pair_ids"}
 
 
-def lacks_duty_consent(pair: dict[str, Any]) -> bool:
+def lacks_duty_consent(pair: PairRow) -> bool:
     """A teacher mentors only with a written consent to the extra duty (Labour Code 351.8):
     the order would be refused, so such a pair is flagged and left out of the draft."""
-    mentor = pair["mentor"] or {}
-    consents = mentor.get("consents") or []
-    signed = any(c["kind"] == "additional_duty" and c["valid"] for c in consents)
-    return mentor.get("kind") == "teacher" and not signed
+    mentor = pair.mentor
+    if mentor is None or mentor.kind != "teacher":
+        return False
+    return not any(c.kind == "additional_duty" and c.valid for c in mentor.consents)
 
 
-def named_refusal(refusal: Refused, pairs: list[dict[str, Any]]) -> str:
+def named_refusal(refusal: Refused, pairs: list[PairRow]) -> str:
     """The refusal's message with the name of the person it is about."""
-    people = {
-        p["id"]: p["fullName"] for pair in pairs for p in [pair["mentor"], *pair["mentees"]] if p
-    }
+    people = {p.id: p.fullName for pair in pairs for p in [pair.mentor, *pair.mentees] if p}
     name = people.get(str(refusal.details.person_id))
     return f"{refusal.message}: {name}" if name else refusal.message
 
@@ -91,26 +102,22 @@ class OrderController(Controller):
     ) -> Template:
         programme = await programme_required(backend, user)
         proposed = await proposed_pairs(backend, user, programme)
-        for pair in proposed:
-            pair["lacks_duty_consent"] = lacks_duty_consent(pair)
-        ready = {p["id"] for p in proposed if not p["lacks_duty_consent"]}
-        orders = (await backend.query(user.token, ORDERS, Untyped, programme=programme.id))[
-            "pairOrders"
-        ]
+        lacking = {p.id for p in proposed if lacks_duty_consent(p)}
+        ready = {p.id for p in proposed} - lacking
+        orders = await backend.query(user.token, ORDERS, Orders, programme=programme.id)
         return form_page(
             "school/orders.html",
             user,
             form,
             programme=programme,
             proposed=proposed,
+            lacking=lacking,
             checked=checked if checked is not None else ready,
-            orders=orders,
+            orders=orders.pairOrders,
         )
 
 
-async def proposed_pairs(
-    backend: Backend, user: WebUser, programme: Programme
-) -> list[dict[str, Any]]:
+async def proposed_pairs(backend: Backend, user: WebUser, programme: Programme) -> list[PairRow]:
     """The pairs the curator formed that wait for the order: the draft's appendix."""
-    pairs = (await backend.query(user.token, PAIRS, Untyped, programme=programme.id))["pairs"]
-    return [e["node"] for e in pairs["edges"] if e["node"]["status"] == "proposed"]
+    pairs = (await backend.query(user.token, PAIRS, Pairs, programme=programme.id)).pairs
+    return [pair for pair in pairs.nodes if pair.status == "proposed"]
