@@ -30,6 +30,7 @@ from services.reporting.graphql.schema import Query
 from services.web import commands
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import common
+from services.web.controllers import matching as matching_pages
 from services.web.controllers import orders as order_pages
 from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
@@ -106,6 +107,7 @@ READS: list[tuple[str, type[Read]]] = [
     (pair_pages.SURVEYS, pair_pages.Surveys),
     (pair_pages.TEMPLATES, pair_pages.Templates),
     (order_pages.ORDERS, order_pages.Orders),
+    (matching_pages.MATCHING, matching_pages.MatchingPage),
 ]
 SCALARS = {
     "Int": mi.IntType,

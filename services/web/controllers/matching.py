@@ -10,11 +10,11 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from ..backend import Backend, Refused, Untyped
+from ..backend import Backend, Refused
 from ..commands import FormPair, RejectSuggestion
 from ..forms import Form
 from ..pages import form_page
-from ..reads import Programme
+from ..reads import Connection, Programme, Read
 from ..session import WebUser
 from .common import done, programme_command, programme_required
 
@@ -30,6 +30,51 @@ query($programme: ID!) {
   people(role: MENTOR, first: 200) { edges { node { id fullName mentorCapacity } } }
 }
 """
+
+
+class Candidate(Read):
+    id: str
+    fullName: str
+
+
+class Reason(Read):
+    text: str
+    points: int
+
+
+class Option(Read):
+    mentor: Candidate
+    score: int
+    reasons: list[Reason]
+
+
+class MenteeOptions(Read):
+    mentee: Candidate
+    options: list[Option]
+
+
+class Suggestion(Option):
+    mentee: Candidate
+
+
+class Matching(Read):
+    suggestions: list[MenteeOptions]
+    assignment: list[Suggestion]
+    assignmentTotal: int
+    unmatched: list[Candidate]
+
+
+class Mentor(Read):
+    id: str
+    fullName: str
+    mentorCapacity: int
+
+
+class MatchingPage(Read):
+    programmeMatching: Matching | None
+    people: Connection[Mentor]
+
+
 BASIS_NOTICES = {
     "suggested": "Пара сформирована по предложению подбора",
     "chosen": "Пара сформирована по выбору куратора",
@@ -80,19 +125,17 @@ class MatchingController(Controller):
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
         chosen_form = form.text("form") or programme.forms[0]
-        matching = await self._matching(user, backend, programme)
+        matching, _ = await self._matching(user, backend, programme)
         refused = []
-        for suggestion in matching["assignment"]:
-            body = pair_body(
-                chosen_form, suggestion["mentor"]["id"], suggestion["mentee"]["id"], "suggested"
-            )
+        for suggestion in matching.assignment:
+            body = pair_body(chosen_form, suggestion.mentor.id, suggestion.mentee.id, "suggested")
             try:
                 await programme_command(backend, user, programme, "pairs", body)
             except Refused as refusal:
                 if not refusal.belongs_to_form:
                     raise
-                refused.append(f"{suggestion['mentee']['fullName']}: {refusal.message}")
-        formed = len(matching["assignment"]) - len(refused)
+                refused.append(f"{suggestion.mentee.fullName}: {refusal.message}")
+        formed = len(matching.assignment) - len(refused)
         if refused:
             form.errors[""] = f"Сформировано пар: {formed}. Не сформированы: " + "; ".join(refused)
             return await self._page(user, backend, programme, chosen_form, form)
@@ -118,16 +161,12 @@ class MatchingController(Controller):
         return done(request, f"/matching?form={form.text('form') or ''}", "Предложение отклонено")
 
     @staticmethod
-    async def _matching(user: WebUser, backend: Backend, programme: Programme) -> dict[str, Any]:
-        data = await backend.query(user.token, MATCHING, Untyped, programme=programme.id)
-        matching: dict[str, Any] = data["programmeMatching"] or {
-            "suggestions": [],
-            "assignment": [],
-            "assignmentTotal": 0,
-            "unmatched": [],
-        }
-        matching["mentors"] = [e["node"] for e in data["people"]["edges"]]
-        return matching
+    async def _matching(
+        user: WebUser, backend: Backend, programme: Programme
+    ) -> tuple[Matching, list[Mentor]]:
+        """The programme's matching (empty until it has one) and the mentors to choose from."""
+        found = await backend.query(user.token, MATCHING, MatchingPage, programme=programme.id)
+        return found.programmeMatching or Matching([], [], 0, []), found.people.nodes
 
     async def _page(
         self,
@@ -137,7 +176,7 @@ class MatchingController(Controller):
         chosen_form: str,
         form: Form,
     ) -> Template:
-        matching = await self._matching(user, backend, programme)
+        matching, mentors = await self._matching(user, backend, programme)
         chosen = chosen_form if chosen_form in programme.forms else programme.forms[0]
         return form_page(
             "school/matching.html",
@@ -145,5 +184,6 @@ class MatchingController(Controller):
             form,
             programme=programme,
             matching=matching,
+            mentors=mentors,
             chosen_form=chosen,
         )
