@@ -12,6 +12,7 @@ import pytest
 import strawberry
 from graphql import (
     FieldNode,
+    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -29,11 +30,12 @@ from services.registry.api import monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands
 from services.web.backend import Problem, refusal_of
-from services.web.controllers import common
+from services.web.controllers import common, home
 from services.web.controllers import matching as matching_pages
 from services.web.controllers import orders as order_pages
 from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
+from services.web.controllers import programme as programme_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
@@ -108,6 +110,9 @@ READS: list[tuple[str, type[Read]]] = [
     (pair_pages.TEMPLATES, pair_pages.Templates),
     (order_pages.ORDERS, order_pages.Orders),
     (matching_pages.MATCHING, matching_pages.MatchingPage),
+    (programme_pages.ROADMAP, programme_pages.Roadmap),
+    (home.ME, home.Me),
+    (home.ATTENTION, home.AttentionPage),
 ]
 SCALARS = {
     "Int": mi.IntType,
@@ -171,4 +176,5 @@ def same_type(node: FieldNode, graphql: GraphQLOutputType, declared: mi.Type, pa
         matches(node.selection_set, graphql, declared, path)
     else:
         named = get_named_type(graphql)
-        assert isinstance(declared, SCALARS.get(named.name, mi.AnyType)), f"{path}: {named}"
+        scalar = mi.StrType if isinstance(named, GraphQLEnumType) else SCALARS[named.name]
+        assert isinstance(declared, scalar), f"{path}: {named}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import smtplib
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -32,7 +32,7 @@ from shared.tenancy import child_path
 
 from .backend import Backend, Untyped, nodes
 from .controllers.common import current_programme
-from .controllers.home import attention
+from .controllers.home import Due, attention
 from .reads import Programme
 from .session import WebUser
 from .templating import named, ru_date
@@ -130,33 +130,16 @@ _TEMPLATES = jinja2.Environment(
 _TEMPLATES.filters.update(ru_date=ru_date, named=named)
 
 
-def render_digest(school: str, programme: Programme, due: dict[str, Any], url: str) -> str:
+def render_digest(school: str, programme: Programme, due: Due, url: str) -> str:
     return _TEMPLATES.get_template("digest.txt").render(
         school=school,
         programme=programme,
         due=due,
         url=url,
         MEETING_KIND_NAMES=MEETING_KIND_NAMES,
-        unmatched=len(due["unmatchedMentees"]),
-        surveys=_count_by(due["surveysDue"], "purposeName"),
+        unmatched=len(due.unmatchedMentees),
+        surveys=sorted(Counter(s.purposeName for s in due.surveysDue).items()),
     )
-
-
-def _count_by(items: Iterable[dict[str, Any]], key: str) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item[key]] = counts.get(item[key], 0) + 1
-    return sorted(counts.items())
-
-
-DUE_KEYS = (
-    "lagging",
-    "meetingsWithoutFeedback",
-    "overdue",
-    "consentProblems",
-    "unmatchedMentees",
-    "surveysDue",
-)
 
 
 async def school_digest(
@@ -176,7 +159,7 @@ async def school_digest(
     if programme is None:
         return None
     due = await attention(backend, user, programme)
-    if not any(due[key] for key in DUE_KEYS):
+    if not due:
         return None
     people = (await backend.query(token, COORDINATORS, Untyped))["people"]["edges"]
     to = sorted({m for e in people for m in _EMAIL.findall(e["node"]["contacts"] or "")})

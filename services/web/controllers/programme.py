@@ -12,10 +12,11 @@ from litestar.response import Redirect, Template
 
 from services.programs.labels import ITEM_STATUS_NAMES
 
-from ..backend import Backend, Refused, Untyped
+from ..backend import Backend, Refused
 from ..commands import ItemProgress, MeetingRule, StageChange
 from ..forms import Form
 from ..pages import form_page, page
+from ..reads import Date, Read
 from ..session import WebUser
 from .common import done, programme_command, programme_required, school_of
 
@@ -29,6 +30,44 @@ query($school: ID!) {
   }
 }
 """
+
+
+class RoadmapItem(Read):
+    id: str
+    stage: int
+    stageName: str
+    activity: str
+    deadline: str
+    dueOn: Date
+    responsible: list[str]
+    expectedResult: str
+    controlPoint: bool
+    status: str
+    statusName: str
+    reportedOn: Date | None
+    evidence: str | None
+    overdue: bool
+
+
+class Implementation(Read):
+    """The school's implementation order, regulation and roadmap."""
+
+    orderNumber: str
+    orderDate: Date
+    periodFrom: Date
+    periodTo: Date
+    monitoringWindow: str
+    regulationTitle: str | None
+    regulationVersion: str | None
+    regulationAdoptedOn: Date | None
+    schoolYear: str
+    completion: int
+    overdueCount: int
+    items: list[RoadmapItem]
+
+
+class Roadmap(Read):
+    roadmap: Implementation | None
 
 
 class ProgrammeController(Controller):
@@ -74,11 +113,11 @@ class ProgrammeController(Controller):
     @get("/roadmap")
     async def roadmap(self, user: WebUser, backend: Backend) -> Template:
         school = school_of(user)
-        data = await backend.query(user.token, ROADMAP, Untyped, school=str(school))
+        found = await backend.query(user.token, ROADMAP, Roadmap, school=str(school))
         return page(
             "school/roadmap.html",
             user,
-            roadmap=data["roadmap"],
+            roadmap=found.roadmap,
             statuses=list(ITEM_STATUS_NAMES.items()),
         )
 
