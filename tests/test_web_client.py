@@ -28,7 +28,7 @@ from graphql import (
 from services.programs.api import pairs, programmes, roadmap, surveys
 from services.registry.api import monitoring, people
 from services.reporting.graphql.schema import Query
-from services.web import commands
+from services.web import commands, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import common, home
 from services.web.controllers import matching as matching_pages
@@ -113,6 +113,8 @@ READS: list[tuple[str, type[Read]]] = [
     (programme_pages.ROADMAP, programme_pages.Roadmap),
     (home.ME, home.Me),
     (home.ATTENTION, home.AttentionPage),
+    (reminders.SCHOOLS, reminders.Schools),
+    (reminders.COORDINATORS, reminders.Coordinators),
 ]
 SCALARS = {
     "Int": mi.IntType,

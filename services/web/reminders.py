@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,10 +29,10 @@ from shared.auth import Role, decode_token, issue_token
 from shared.settings import Settings, SettingsError
 from shared.tenancy import child_path
 
-from .backend import Backend, Untyped, nodes
+from .backend import Backend
 from .controllers.common import current_programme
 from .controllers.home import Due, attention
-from .reads import Programme
+from .reads import Connection, Programme, Read
 from .session import WebUser
 from .templating import named, ru_date
 
@@ -50,6 +49,24 @@ COORDINATORS = """
 query { people(staffRole: "coordinator", first: 20) { edges { node { contacts } } } }
 """
 log = structlog.get_logger()
+
+
+class School(Read):
+    id: str
+    name: str
+    path: str
+
+
+class Schools(Read):
+    organisations: Connection[School]
+
+
+class Contacts(Read):
+    contacts: str | None
+
+
+class Coordinators(Read):
+    people: Connection[Contacts]
 
 
 @dataclass(frozen=True)
@@ -143,13 +160,13 @@ def render_digest(school: str, programme: Programme, due: Due, url: str) -> str:
 
 
 async def school_digest(
-    settings: Settings, backend: Backend, school: dict[str, Any], today: date
+    settings: Settings, backend: Backend, school: School, today: date
 ) -> Digest | None:
     """The school's digest, or None when nothing needs attention or nobody can receive it."""
     token = issue_token(
         settings,
         Role.SCHOOL_COORDINATOR,
-        school["path"],
+        school.path,
         user="reminders",
         name="Рассылка напоминаний",
         ttl_seconds=600,
@@ -161,29 +178,29 @@ async def school_digest(
     due = await attention(backend, user, programme)
     if not due:
         return None
-    people = (await backend.query(token, COORDINATORS, Untyped))["people"]["edges"]
-    to = sorted({m for e in people for m in _EMAIL.findall(e["node"]["contacts"] or "")})
+    people = (await backend.query(token, COORDINATORS, Coordinators)).people.nodes
+    to = sorted({m for p in people for m in _EMAIL.findall(p.contacts or "")})
     if not to:
-        log.warning("reminders_no_address", school_id=school["id"])
+        log.warning("reminders_no_address", school_id=school.id)
         return None
     return Digest(
-        school=school["name"],
+        school=school.name,
         to=to,
-        subject=f"Наставничество: что требует внимания на {today:%d.%m.%Y} — {school['name']}",
-        body=render_digest(school["name"], programme, due, settings.web_url),
+        subject=f"Наставничество: что требует внимания на {today:%d.%m.%Y} — {school.name}",
+        body=render_digest(school.name, programme, due, settings.web_url),
     )
 
 
-async def _schools(backend: Backend, token: str) -> list[dict[str, Any]]:
+async def _schools(backend: Backend, token: str) -> list[School]:
     """Every open school the token's scope holds, page after page."""
-    found: list[dict[str, Any]] = []
+    found: list[School] = []
     after = None
     while True:
-        page = (await backend.query(token, SCHOOLS, Untyped, after=after))["organisations"]
-        found += nodes(page)
-        if not page["pageInfo"]["hasNextPage"]:
+        page = (await backend.query(token, SCHOOLS, Schools, after=after)).organisations
+        found += page.nodes
+        if page.next_cursor is None:
             return found
-        after = page["pageInfo"]["endCursor"]
+        after = page.next_cursor
 
 
 def region_paths(settings: Settings) -> list[str]:
