@@ -32,6 +32,7 @@ from services.web import commands, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import common, home
 from services.web.controllers import matching as matching_pages
+from services.web.controllers import monitoring as monitoring_pages
 from services.web.controllers import orders as order_pages
 from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
@@ -114,6 +115,11 @@ READS: list[tuple[str, type[Read]]] = [
     (home.ME, home.Me),
     (home.ATTENTION, home.AttentionPage),
     (reminders.SCHOOLS, reminders.Schools),
+    (monitoring_pages.COMPARISON, monitoring_pages.Comparison),
+    (monitoring_pages.MUNICIPALITIES, monitoring_pages.Municipalities),
+    (monitoring_pages.OVERVIEW, monitoring_pages.SchoolOverview),
+    (monitoring_pages.AUDITS, monitoring_pages.Audits),
+    (monitoring_pages.REGISTER, monitoring_pages.Register),
     (reminders.COORDINATORS, reminders.Coordinators),
 ]
 SCALARS = {

@@ -14,9 +14,10 @@ from litestar.response import Redirect, Template
 from shared.auth import Role
 from shared.indicators import SELF_AUDIT_ITEMS
 
-from ..backend import Backend, Refused, Untyped, nodes
+from ..backend import Backend, Refused
 from ..commands import SelfAuditReview
 from ..pages import page
+from ..reads import Connection, Date, DateTime, Read
 from ..session import WebUser
 from .oversight import (
     OVERSEERS,
@@ -94,6 +95,189 @@ query($search: String, $first: Int!, $after: String) {
 TRI_STATE = {"yes": True, "no": False}
 
 
+class Organisation(Read):
+    id: str
+    name: str
+    path: str
+
+
+class ProgrammeStage(Read):
+    id: str
+    title: str
+    stage: int
+    stageName: str
+
+
+class ComparisonRow(Read):
+    """A school (or a municipality) in the comparison: coverage, pairs, satisfaction, gaps."""
+
+    organisation: Organisation
+    coverage: float | None
+    mentees: int
+    mentors: int
+    pairs: int
+    laggingPairs: int
+    menteeSatisfaction: float | None
+    mentorSatisfaction: float | None
+    roadmapCompletion: float | None
+    schoolsWithGaps: int
+    schools: int
+    programmes: list[ProgrammeStage]
+
+
+class Comparison(Read):
+    schoolComparison: Connection[ComparisonRow]
+
+
+class Named(Read):
+    id: str
+    name: str
+
+
+class Municipalities(Read):
+    organisations: Connection[Named]
+
+
+class IndicatorValue(Read):
+    code: str
+    name: str
+    unitName: str
+    value: float | None
+    target: float | None
+    met: bool | None
+    note: str | None
+    numerator: int | None
+    denominator: int | None
+
+
+class Summary(ComparisonRow):
+    indicators: list[IndicatorValue]
+
+
+class OverviewItem(Read):
+    stage: int
+    stageName: str
+    activity: str
+    deadline: str
+    dueOn: Date
+    statusName: str
+    overdue: bool
+    controlPoint: bool
+
+
+class OverviewRoadmap(Read):
+    orderNumber: str
+    orderDate: Date
+    regulationTitle: str | None
+    regulationVersion: str | None
+    monitoringWindow: str
+    completion: int
+    overdueCount: int
+    items: list[OverviewItem]
+
+
+class ProgrammeTitle(Read):
+    title: str
+    stageName: str
+
+
+class QuestionMean(Read):
+    text: str
+    responses: int
+    mean: float | None
+
+
+class SurveyResult(Read):
+    title: str
+    version: int
+    purpose: str
+    responses: int
+    questions: list[QuestionMean]
+
+
+class ProgrammeSurveys(Read):
+    programme: ProgrammeTitle
+    results: list[SurveyResult]
+
+
+class Overview(Read):
+    """A school's aggregates: indicators, roadmap, survey means — no names."""
+
+    summary: Summary
+    roadmap: OverviewRoadmap | None
+    surveys: list[ProgrammeSurveys]
+
+
+class SchoolOverview(Read):
+    schoolOverview: Overview
+
+
+class AuditEntry(Read):
+    action: str
+    achieved: bool | None
+    text: str | None
+    actorRole: str
+    at: DateTime
+
+
+class AuditItem(Read):
+    number: int
+    text: str
+    achieved: bool | None
+    evidence: str | None
+    reviewAchieved: bool | None
+    recommendation: str | None
+    verdict: bool | None
+    gap: bool
+    history: list[AuditEntry]
+
+
+class SchoolAudit(Read):
+    """A school's self-audit checklist with the reviews of its items."""
+
+    schoolId: str
+    schoolName: str
+    pageUrl: str | None
+    gaps: list[int]
+    items: list[AuditItem]
+
+
+class Audits(Read):
+    selfAudits: Connection[SchoolAudit]
+
+
+class Course(Read):
+    course: str
+    hours: int
+    completedOn: Date
+    certificate: str
+
+
+class RegisteredMentor(Read):
+    fullName: str
+    kind: str
+    position: str | None
+    schoolName: str | None
+    orderNumber: str | None
+    orderDate: Date | None
+    schoolYear: str | None
+    courses: list[Course]
+
+
+class TrainingCourse(Read):
+    name: str
+    hours: int
+    provider: str
+    startsOn: Date
+    endsOn: Date
+    completedBy: int
+
+
+class Register(Read):
+    regionalRegister: Connection[RegisteredMentor]
+    trainingCourses: Connection[TrainingCourse]
+
+
 @dataclass
 class Filters:
     """The comparison's filter form: values as typed, Russian messages beside bad ones."""
@@ -166,7 +350,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             COMPARISON,
-            Untyped,
+            Comparison,
             year=years.chosen,
             municipality=chosen,
             order=SORTS[sort],
@@ -177,8 +361,8 @@ class MonitoringController(Controller):
         )
         municipalities = []
         if user.principal.role != Role.MUNICIPALITY_OFFICER:
-            found = await backend.query(user.token, MUNICIPALITIES, Untyped)
-            municipalities = nodes(found["organisations"])
+            found = await backend.query(user.token, MUNICIPALITIES, Municipalities)
+            municipalities = found.organisations.nodes
         params = {**filters.values, "year": years.chosen, "municipality": chosen}
         return page(
             "monitoring/comparison.html",
@@ -193,7 +377,7 @@ class MonitoringController(Controller):
             params=params,
             sort_params={**params, "sort": sort, "desc": int(desc)},
             query_string=query_string,
-            comparison=data["schoolComparison"],
+            comparison=data.schoolComparison,
             first_page=after is None,
         )
 
@@ -209,14 +393,14 @@ class MonitoringController(Controller):
         allow(user, OVERSEERS)
         years = await school_years(request, backend, user, year)
         data = await backend.query(
-            user.token, OVERVIEW, Untyped, school=str(school_id), year=years.chosen
+            user.token, OVERVIEW, SchoolOverview, school=str(school_id), year=years.chosen
         )
         return page(
             "monitoring/school.html",
             user,
             years=years,
             school_id=school_id,
-            overview=data["schoolOverview"],
+            overview=data.schoolOverview,
         )
 
     @get("/self-audits")
@@ -234,7 +418,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             AUDITS,
-            Untyped,
+            Audits,
             year=years.chosen,
             organisation=None,
             gaps=TRI_STATE.get(gaps),
@@ -247,7 +431,7 @@ class MonitoringController(Controller):
             user,
             years=years,
             gaps=gaps,
-            audits=data["selfAudits"],
+            audits=data.selfAudits,
             params=params,
             query_string=query_string,
             items=SELF_AUDIT_ITEMS,
@@ -308,17 +492,17 @@ class MonitoringController(Controller):
     ) -> Template:
         # `municipalityId` takes any organisation's id: a school's gives that school alone.
         data = await backend.query(
-            user.token, AUDITS, Untyped, year=year, organisation=str(school_id), gaps=None, first=1
+            user.token, AUDITS, Audits, year=year, organisation=str(school_id), gaps=None, first=1
         )
-        edges = data["selfAudits"]["edges"]
-        if not edges:
+        audits = data.selfAudits.nodes
+        if not audits:
             raise Refused(404, "not_found", "Школа не найдена")
         return page(
             "monitoring/self_audit.html",
             user,
             status_code=status,
             year=year,
-            audit=edges[0]["node"],
+            audit=audits[0],
             review=review,
             saved=saved,
             can_review=user.principal.role in REVIEWERS,
@@ -336,7 +520,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             REGISTER,
-            Untyped,
+            Register,
             search=q.strip() or None,
             first=PAGE_SIZE,
             after=after or None,
@@ -345,8 +529,8 @@ class MonitoringController(Controller):
             "monitoring/register.html",
             user,
             q=q,
-            register=data["regionalRegister"],
-            courses=nodes(data["trainingCourses"]),
+            register=data.regionalRegister,
+            courses=data.trainingCourses.nodes,
             query_string=query_string,
             first_page=after is None,
         )
