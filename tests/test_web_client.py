@@ -37,6 +37,7 @@ from services.web.controllers import orders as order_pages
 from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
 from services.web.controllers import programme as programme_pages
+from services.web.controllers import region as region_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
@@ -120,6 +121,8 @@ READS: list[tuple[str, type[Read]]] = [
     (monitoring_pages.OVERVIEW, monitoring_pages.SchoolOverview),
     (monitoring_pages.AUDITS, monitoring_pages.Audits),
     (monitoring_pages.REGISTER, monitoring_pages.Register),
+    (region_pages.REGION_TABLE, region_pages.RegionTable),
+    (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
 ]
 SCALARS = {

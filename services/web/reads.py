@@ -58,3 +58,17 @@ class Programme(Read):
     endsOn: Date | None
     goals: list[str]
     schoolId: str
+
+
+class IndicatorValue(Read):
+    """An indicator of the target model for an organisation: its value against the target."""
+
+    code: str
+    name: str
+    unitName: str
+    value: float | None
+    target: float | None
+    met: bool | None
+    note: str | None
+    numerator: int | None
+    denominator: int | None

@@ -17,7 +17,7 @@ from shared.indicators import SELF_AUDIT_ITEMS
 from ..backend import Backend, Refused
 from ..commands import SelfAuditReview
 from ..pages import page
-from ..reads import Connection, Date, DateTime, Read
+from ..reads import Connection, Date, DateTime, IndicatorValue, Read
 from ..session import WebUser
 from .oversight import (
     OVERSEERS,
@@ -136,18 +136,6 @@ class Named(Read):
 
 class Municipalities(Read):
     organisations: Connection[Named]
-
-
-class IndicatorValue(Read):
-    code: str
-    name: str
-    unitName: str
-    value: float | None
-    target: float | None
-    met: bool | None
-    note: str | None
-    numerator: int | None
-    denominator: int | None
 
 
 class Summary(ComparisonRow):
