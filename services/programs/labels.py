@@ -31,8 +31,8 @@ MEETING_KIND_NAMES = {
     "final": "итоговая встреча",
 }
 MEETING_FORMAT_NAMES = {"in_person": "очно", "online": "дистанционно"}
-# Side: who gave a meeting's feedback.
-SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый"}
+# Side: who gave a meeting's feedback, who ended a pair.
+SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый", "school": "школа"}
 # Basis: how a pair came about in matching.
 BASIS_NAMES = {
     "suggested": "по предложению подбора",
@@ -46,6 +46,8 @@ PAIR_STATUS_NAMES = {
     "ended": "завершена",
     "dissolved": "отозвана",
 }
+# Outcome: how a pair's work ended.
+OUTCOME_NAMES = {"completed": "завершена", "ended_early": "прекращена досрочно"}
 EARLY_END_REASON_NAMES = {
     "relocation": "переезд, смена школы",
     "health": "состояние здоровья",

@@ -26,6 +26,7 @@ from services.programs.domain import (
     ItemStatus,
     Purpose,
 )
+from services.programs.labels import OUTCOME_NAMES
 from services.registry.labels import PERSON_KIND_NAMES
 from shared.auth import Principal
 from shared.dictionaries import FORM_NAMES, MentoringForm
@@ -46,7 +47,6 @@ PAIR_STATUS_NAMES = {
     "ended": "завершила работу",
     "dissolved": "расформирована",
 }
-OUTCOME_NAMES = {"completed": "завершена", "ended_early": "прекращена досрочно"}
 BASIS_NAMES = {
     "suggested": "по подбору платформы",
     "chosen": "выбор куратора",
