@@ -30,6 +30,16 @@ CONSENT_KIND_NAMES = {
     "additional_duty": "на дополнительную работу (наставничество)",
 }
 
+# An import of a base from XLSX, as it goes.
+IMPORT_STATUS_NAMES = {
+    "reading": "читаем файл",
+    "checking": "проверяем строки",
+    "storing": "сохраняем",
+    "done": "загружено",
+    "rejected": "не загружено: в файле есть ошибки",
+    "failed": "не загружено: сбой при загрузке",
+}
+
 # A base's XLSX sheet as schools keep it: its headers, by base.
 COMMON_COLUMNS = (
     "ФИО",

@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from services.registry.labels import SHEET_COLUMNS
+from services.registry.labels import IMPORT_STATUS_NAMES, SHEET_COLUMNS
 
 from ..backend import Backend, Refused
 from ..forms import Form
@@ -21,14 +21,6 @@ from .common import done, passed_on, school_of
 from .people import BASE_TITLES, Base
 
 FINISHED = {"done", "rejected", "failed"}
-STATUS_NAMES = {
-    "reading": "читаем файл",
-    "checking": "проверяем строки",
-    "storing": "сохраняем",
-    "done": "загружено",
-    "rejected": "не загружено: в файле есть ошибки",
-    "failed": "не загружено: сбой при загрузке",
-}
 
 
 class ImportController(Controller):
@@ -77,7 +69,7 @@ class ImportController(Controller):
             base=base,
             title=BASE_TITLES[base],
             finished=job.status in FINISHED,
-            status_name=STATUS_NAMES.get(job.status, job.status),
+            status_name=IMPORT_STATUS_NAMES.get(job.status, job.status),
         )
 
     @get("/people/{base:str}/export")
