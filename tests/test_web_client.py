@@ -5,6 +5,9 @@ schema's types and nulls; a refusal keeps its code and message whatever its deta
 
 from __future__ import annotations
 
+import pkgutil
+from importlib import import_module
+
 import httpx
 import msgspec
 import msgspec.inspect as mi
@@ -28,9 +31,9 @@ from graphql import (
 from services.programs.api import pairs, programmes, roadmap, surveys
 from services.registry.api import monitoring, people
 from services.reporting.graphql.schema import Query
-from services.web import commands, reminders
+from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
-from services.web.controllers import common, home
+from services.web.controllers import auditor, common, home
 from services.web.controllers import matching as matching_pages
 from services.web.controllers import monitoring as monitoring_pages
 from services.web.controllers import orders as order_pages
@@ -101,6 +104,7 @@ def test_a_refusal_names_the_fields_the_service_refused() -> None:
     assert refusal.details.problems == [Problem("consent.signed_on", "Expected `date`")]
 
 
+PAGES = [m.name for m in pkgutil.iter_modules(controllers.__path__)]
 # Each typed read of the web: its query and the Struct its data decodes into.
 READS: list[tuple[str, type[Read]]] = [
     (common.PROGRAMMES, common.Programmes),
@@ -125,6 +129,8 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
 ]
+# Reads still taken as plain JSON: the auditor's pages (being reworked for issue 17 meanwhile).
+UNTYPED = {auditor.BY_SCHOOL, auditor.OWN, auditor.HISTORY, auditor.STATE}
 SCALARS = {
     "Int": mi.IntType,
     "Float": mi.FloatType,
@@ -152,6 +158,16 @@ def test_a_read_declares_what_its_query_selects_as_the_schema_types_it(
     root = schema.query_type
     assert root is not None
     matches(operation.selection_set, root, mi.type_info(into), into.__name__)
+
+
+def test_every_query_of_the_web_is_typed_or_listed_as_untyped() -> None:
+    sent = {
+        value
+        for module in (reminders, *(import_module(f"services.web.controllers.{n}") for n in PAGES))
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and value.lstrip().startswith("query")
+    }
+    assert sent - UNTYPED == {query for query, _ in READS}
 
 
 def matches(
