@@ -84,6 +84,17 @@ CREATE TABLE IF NOT EXISTS projection_shapes (
 );
 """
 
+# Erasures before issue 16 deleted the person's key but left those of the representatives who
+# had signed for them; setup finishes them (afterwards it finds none left).
+FINISH_ERASURES = """
+DELETE FROM person_keys WHERE subject_id IN (
+    SELECT (convert_from(signed.state, 'UTF8')::jsonb
+            #>> '{representative,_data_,subject}')::uuid
+    FROM registry_events erased
+    JOIN registry_events signed ON signed.originator_id = erased.originator_id
+    WHERE erased.topic LIKE '%:Person.Erased' AND signed.topic LIKE '%:Person.ConsentSigned')
+"""
+
 log = structlog.get_logger()
 
 
@@ -102,6 +113,7 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         for upstream in UPSTREAMS:
             await _grant_event_store(connection, upstream)
         await _create_key_store(connection, settings)
+        await connection.execute(FINISH_ERASURES)
         for side_schema, side_table in (
             (person_index.SCHEMA, "person_fingerprints"),
             (imports.SCHEMA, "registry_imports"),
@@ -232,6 +244,7 @@ async def _create_key_store(connection: asyncpg.Connection, settings: Settings) 
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON person_keys TO {WRITER_ROLE}"
     )
     await connection.execute(f"GRANT SELECT ON person_keys TO {PROJECTOR_ROLE}")
+    await connection.execute(f"GRANT SELECT, INSERT ON key_carriers TO {WRITER_ROLE}")
     master_keys = MasterKeys(settings.master_key_bytes, settings.previous_master_key_bytes)
     row = await connection.fetchrow(
         "SELECT master_key_id, wrapped_key FROM person_keys WHERE subject_id = $1",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -67,6 +69,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reminders_timezone: str = "Europe/Moscow"
     # The regions (ids, comma-separated) whose schools get reminders: a token sees one subtree.
     reminders_regions: str = ""
+    # The region's time zone: dates the region's people type (a consent's withdrawal) may not
+    # pass the region's today.
+    region_timezone: str = "Europe/Moscow"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "nastavnik"
     # Master key (base64 of 32 bytes) that wraps every person's data key.
@@ -115,6 +120,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         keys = [k.strip() for k in self.previous_master_keys.split(",") if k.strip()]
         return [_decode_key(k, "PREVIOUS_MASTER_KEYS") for k in keys]
 
+    def region_today(self) -> date:
+        return datetime.now(self.region_zone).date()
+
+    @property
+    def region_zone(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.region_timezone)
+        except (ValueError, ZoneInfoNotFoundError):
+            zone = self.region_timezone
+            raise SettingsError(f"REGION_TIMEZONE: unknown time zone {zone!r}") from None
+
     def require_database_url(self) -> str:
         if not self.database_url:
             raise SettingsError(
@@ -126,6 +142,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def validate(self) -> Settings:
         self.master_key_bytes  # noqa: B018 -- decoding is the check
         self.previous_master_key_bytes  # noqa: B018
+        self.region_zone  # noqa: B018
         if self.web_login == "oidc" and not self.oidc_login:
             raise SettingsError("WEB_LOGIN=oidc needs OIDC_ISSUER and OIDC_CLIENT_ID")
         if self.smtp_host and not self.smtp_sender:

@@ -13,7 +13,6 @@ from services.programs import domain as programs
 from services.programs import labels as programs_labels
 from services.registry import domain as registry
 from services.registry import labels as registry_labels
-from services.registry.spreadsheet import Base
 
 NAMED: list[tuple[Mapping[Any, object], type[Enum]]] = [
     (programs_labels.STAGE_NAMES, programs.Stage),
@@ -31,7 +30,8 @@ NAMED: list[tuple[Mapping[Any, object], type[Enum]]] = [
     (registry_labels.ORGANISATION_KIND_NAMES, registry.OrganisationKind),
     (registry_labels.PERSON_KIND_NAMES, registry.PersonKind),
     (registry_labels.CONSENT_KIND_NAMES, registry.ConsentKind),
-    (registry_labels.SHEET_COLUMNS, Base),
+    (registry_labels.STAFF_ROLE_NAMES, registry.StaffRole),
+    (registry_labels.INFORMATION_SOURCE_NAMES, registry.InformationSource),
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -51,10 +51,13 @@ class Region:
     programmes: dict[str, str] = field(default_factory=dict)
     mentees: dict[str, str] = field(default_factory=dict)
     protected: list[str] = field(default_factory=list)  # names no one above a school may read
+    registered: list[str] = field(default_factory=list)  # teachers in the regional register
+    course: str = ""
 
     async def build(self) -> Region:
         for key, path in self.world.paths.items():
             self.owner[self.world.ids[key]] = path
+        self.course = await self.world.course(9, 2)
         for school in SCHOOLS:
             await self._school(school)
         return self
@@ -74,7 +77,10 @@ class Region:
         student_mentor = self.made(
             school,
             await world.person(
-                school, f"Старшеклассник Тенантов {school}", "mentor", birth_date=date(2008, 5, 1)
+                school,
+                f"Старшеклассник Тенантов {school}",
+                "mentor",
+                birth_date=date.today() - timedelta(days=16 * 365),  # a pupil mentors pupils
             ),
         )
         mentees = [
@@ -87,6 +93,13 @@ class Region:
             for n in (1, 2)
         ]
         self.mentees[school] = mentees[0]
+        await world.api.command(  # the teacher enters the regional register of mentors
+            "registry",
+            f"/training-courses/{self.course}/completions",
+            world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
+            {"person_id": teacher, "completed_on": str(date.today()), "certificate": school},
+        )
+        self.registered.append(f"Педагог Тенантов {school}")
         self.protected += [
             f"Старшеклассник Тенантов {school}",
             *(f"{who}Ученица Тенантова {school}{n}" for n in (1, 2) for who in ("", "Родитель ")),
@@ -213,7 +226,7 @@ async def test_every_field_of_query_stays_in_scope_and_no_name_leaves_the_school
     region: Region, role: Role, scope: str, schools: set[str]
 ) -> None:
     token = region.world.token(role, scope)
-    asked, read = set(), set()
+    asked, read, registered = set(), set(), set()
     for school in SCHOOLS:
         for name, query in queries(region, school):
             answer = await region.world.api.graphql(token, query)
@@ -221,12 +234,46 @@ async def test_every_field_of_query_stays_in_scope_and_no_name_leaves_the_school
             assert not any(wrong in text for wrong in UNEXPECTED), (name, answer)
             _within(region, answer, scope, name)
             read |= {n for n in region.protected if n in text}
+            registered |= {n for n in region.registered if n in text}
             asked.add(name)
     assert asked == set(QUERY.fields)  # every field of Query, none left out
     if scope == "s1":  # the walk does reach names where they may be read: the school's own
         assert read == {n for n in region.protected if n.endswith(("s1", "s11", "s12"))}
     else:
         assert read == set()
+    # Teachers' names: the institute keeps the register by name, a school sees its own.
+    if role == Role.INSTITUTE_METHODOLOGIST:
+        assert registered == set(region.registered)
+    else:
+        assert registered == {n for n in region.registered if n.endswith(scope)}
+
+
+@pytest.mark.parametrize(("role", "scope", "schools"), CALLERS)
+async def test_the_regional_register_is_read_by_name_by_the_institute_and_counted_by_others(
+    region: Region, role: Role, scope: str, schools: set[str]
+) -> None:
+    token = region.world.token(role, scope)
+    count = "{ regionalRegister { totalCount } }"
+    listing = "{ regionalRegister { edges { node { fullName } } } }"
+    cursor = "{ regionalRegister { pageInfo { endCursor } } }"
+    search = '{ regionalRegister(search: "Педагог") { totalCount } }'
+    fragment = (  # a fragment named like the count it is not
+        "{ regionalRegister { ...totalCount } } fragment totalCount on"
+        " RegisteredMentorConnection { edges { node { fullName } } }"
+    )
+
+    counted = await region.world.api.graphql(token, count)
+    answers = [
+        await region.world.api.graphql(token, q) for q in (listing, cursor, search, fragment)
+    ]
+
+    assert counted["data"]["regionalRegister"]["totalCount"] == len(schools)
+    if role == Role.INSTITUTE_METHODOLOGIST or scope == "s1":
+        assert all("errors" not in a for a in answers), answers
+    else:
+        codes = [a["errors"][0]["extensions"]["code"] for a in answers]
+        assert codes == ["register_counts_only"] * 4
+        assert not any(n in str(answers) for n in region.registered)
 
 
 # Refusals are fine; a query the walk built wrongly, too big a query or a crash is not.

@@ -119,6 +119,16 @@ async def test_a_callback_with_a_forged_state_signs_nobody_in(oidc_web: WebClien
         ({"forged": True}, "Подпись входа не подтвердилась"),
         ({"claims": {"sub": "x", "nastavnik_role": "operator"}}, "не назначены роль"),
         ({"claims": {"sub": "x"}}, "не назначены роль"),
+        (  # a school's role for a whole region
+            {
+                "claims": {
+                    "sub": "x",
+                    "nastavnik_role": "school_coordinator",
+                    "nastavnik_scope": "a" * 32,
+                }
+            },
+            "не назначены роль",
+        ),
     ],
 )
 async def test_a_forged_token_or_a_person_without_a_role_is_not_signed_in(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -170,12 +171,14 @@ class Registry(EventStoreApplication):
         keys: KeyVault,
         index: PersonIndex,
         erasures: ErasureSchedule,
+        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.keys = keys
         self.index = index
         self.erasures = erasures
+        self.today = today  # the region's date
 
     # Organisations
 
@@ -348,7 +351,7 @@ class Registry(EventStoreApplication):
         self, principal: Principal, person_id: UUID, consent_id: UUID, withdrawn_on: date
     ) -> int:
         person = self.person_for(principal, person_id)
-        person.withdraw_consent(actor_of(principal), consent_id, withdrawn_on)
+        person.withdraw_consent(actor_of(principal), consent_id, withdrawn_on, self.today())
         position = self.store(person)
         self.erasures.update(person)
         return position
@@ -364,7 +367,8 @@ class Registry(EventStoreApplication):
         return position
 
     def erase_person(self, principal: Principal, person_id: UUID, reason: str) -> int:
-        """Destroy a person's personal data: delete every key of it, then record the erasure.
+        """Destroy a person's personal data: delete every key of it, and of everyone only the
+        person's records carry (see `Person.erase`), then record the erasure.
 
         Keys go first, so that no reader can decrypt anything once the event exists; if the
         event cannot be stored, erasing again finishes the work.
@@ -375,8 +379,9 @@ class Registry(EventStoreApplication):
         )
         person = self.load(Person, person_id, "Человек")
         principal.require_scope(self.school(person.school_id).tenant)
-        person.erase(actor_of(principal), reason, date.today())
-        self.keys.delete_many(sorted(person.data_subjects))
+        carried = self.keys.carried_by(person.id)
+        subjects = person.erase(actor_of(principal), reason, date.today(), carried)
+        self.keys.delete_many(subjects)
         self.index.forget(person.id)
         position = self.store(person)
         self.erasures.update(person)

@@ -1,5 +1,5 @@
-"""The Russian words a school reads for the registry's values, keyed by the values' codes, and
-the headers of a base's XLSX sheet.
+"""The Russian words a school reads for the registry's values, keyed by the values' codes (the
+headers of a base's XLSX sheet are published beside, in `columns.py`).
 
 Published beside the registry's event contracts: the domain names its values from here, and the
 web and reporting read them without importing the registry's domain. A pure module: it imports
@@ -24,6 +24,21 @@ PERSON_KIND_NAMES = {
     "partner_employee": "сотрудник партнёра",
     "veteran": "ветеран",
 }
+# StaffRole: a school employee's part in the programme.
+STAFF_ROLE_NAMES = {
+    "director": "руководитель ОО",
+    "coordinator": "координатор",
+    "curator": "куратор",
+    "working_group_member": "член рабочей группы",
+    "mentor_council_member": "член совета наставников",
+}
+# InformationSource: who told about a mentee's request.
+INFORMATION_SOURCE_NAMES = {
+    "class_teacher": "классный руководитель",
+    "psychologist": "педагог-психолог",
+    "social_worker": "социальный педагог",
+    "parent": "родитель",
+}
 # ConsentKind.
 CONSENT_KIND_NAMES = {
     "personal_data": "на обработку персональных данных",
@@ -38,22 +53,4 @@ IMPORT_STATUS_NAMES = {
     "done": "загружено",
     "rejected": "не загружено: в файле есть ошибки",
     "failed": "не загружено: сбой при загрузке",
-}
-
-# A base's XLSX sheet as schools keep it: its headers, by base.
-COMMON_COLUMNS = (
-    "ФИО",
-    "Дата рождения",
-    "Вид",
-    "Класс",
-    "Должность",
-    "Начало педагогического стажа",
-    "Контакты",
-    "Согласие на обработку ПДн",
-    "Законный представитель",
-    "Степень родства",
-)
-SHEET_COLUMNS = {
-    "mentees": (*COMMON_COLUMNS, "Категории", "Запрос", "Темы запроса"),
-    "mentors": (*COMMON_COLUMNS, "Компетенции", "Интересы", "Число наставляемых"),
 }

@@ -22,7 +22,11 @@ from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
 from .list_exports import export_list
-from .reports import download_municipality_summary, download_school_report
+from .reports import (
+    download_municipality_summary,
+    download_region_summary,
+    download_school_report,
+)
 from .runner import ProjectionWorker
 
 
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download_order_draft,
             download_school_report,
             download_municipality_summary,
+            download_region_summary,
         ],
         health_check=healthy,
         lifespan=[lifespan],

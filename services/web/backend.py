@@ -23,10 +23,13 @@ T = TypeVar("T")
 
 
 class Problem(msgspec.Struct):
-    """One field a service's validation refused (`details.problems` of `invalid_payload`)."""
+    """One field a service's validation refused (`details.problems` of `invalid_payload`), or
+    one answer of a survey (its question and message)."""
 
     field: str | None = None
     problem: str = ""
+    question: str | None = None
+    message: str = ""
 
 
 class Details(msgspec.Struct):

@@ -69,6 +69,18 @@ class MentorQuestionnaire(Command):
     experience: Typed
 
 
+class SelfAuditAnswer(Command):
+    item: int
+    achieved: bool
+    evidence: Typed
+
+
+class SelfAudit(Command):
+    school_year: Typed
+    items: list[SelfAuditAnswer]
+    page_url: Typed
+
+
 class SelfAuditReview(Command):
     school_year: str
     item: int

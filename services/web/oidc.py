@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 import httpx
 import jwt
 
-from shared.auth import Role, issue_token
+from shared.auth import Role, check_claims, issue_token
+from shared.errors import Unauthenticated
 from shared.settings import Settings
 
 from .session import SESSION_HOURS
@@ -161,11 +162,22 @@ _SCOPE = re.compile(r"[0-9a-f]{32}(\.[0-9a-f]{32}){0,2}")
 PLATFORM_ROLES = frozenset(Role) - {Role.OPERATOR}  # operators use the command line
 
 
+def _assigned(role: str, scope: str) -> bool:
+    """A platform role and an organisation at the level that role works at."""
+    if role not in PLATFORM_ROLES or not _SCOPE.fullmatch(scope):
+        return False
+    try:
+        check_claims(Role(role), scope)
+    except Unauthenticated:
+        return False
+    return True
+
+
 def platform_token(settings: Settings, claims: dict[str, Any]) -> str:
     """The platform's token for the role and scope the provider's claims give."""
     role = str(claims.get(settings.oidc_role_claim, ""))
     scope = str(claims.get(settings.oidc_scope_claim, ""))
-    if role not in PLATFORM_ROLES or not _SCOPE.fullmatch(scope):
+    if not _assigned(role, scope):
         raise OidcError(
             "Вашей учётной записи не назначены роль и организация на платформе. "
             "Обратитесь к администратору."

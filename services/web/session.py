@@ -15,22 +15,12 @@ from uuid import UUID
 from litestar import Request
 from litestar.middleware.session.client_side import CookieBackendConfig
 
-from shared.auth import SCHOOL_MANAGEMENT, Principal, Role, decode_token
+from shared.auth import ROLE_NAMES, SCHOOL_MANAGEMENT, Principal, Role, decode_token
 from shared.errors import Unauthenticated
 from shared.settings import Settings
 from shared.tenancy import Level
 
 SESSION_HOURS = 12
-ROLE_NAMES = {
-    Role.OPERATOR: "оператор платформы",
-    Role.REGION_OFFICER: "специалист органа управления образованием региона",
-    Role.INSTITUTE_METHODOLOGIST: "методист ИРО",
-    Role.MUNICIPALITY_OFFICER: "специалист муниципалитета",
-    Role.SCHOOL_DIRECTOR: "руководитель ОО",
-    Role.SCHOOL_COORDINATOR: "координатор",
-    Role.SCHOOL_CURATOR: "куратор",
-    Role.AUDITOR: "аудитор",
-}
 
 
 class LoginRequired(Exception):

@@ -9,7 +9,13 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from services.programs.labels import BASIS_NAMES, MEETING_KIND_NAMES, PAIR_STATUS_NAMES, STAGE_NAMES
-from services.registry.labels import CONSENT_KIND_NAMES, PERSON_KIND_NAMES
+from services.registry.labels import (
+    CONSENT_KIND_NAMES,
+    INFORMATION_SOURCE_NAMES,
+    PERSON_KIND_NAMES,
+    STAFF_ROLE_NAMES,
+)
+from shared.auth import ROLE_NAMES
 from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES
 
 MONTHS = (
@@ -65,6 +71,9 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         BASIS_NAMES=BASIS_NAMES,
         PAIR_STATUS_NAMES=PAIR_STATUS_NAMES,
         CONSENT_KIND_NAMES=CONSENT_KIND_NAMES,
+        ROLE_NAMES={str(k): v for k, v in ROLE_NAMES.items()},
+        STAFF_ROLE_NAMES=STAFF_ROLE_NAMES,
+        INFORMATION_SOURCE_NAMES=INFORMATION_SOURCE_NAMES,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True

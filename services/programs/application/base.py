@@ -16,9 +16,9 @@ from services.registry.domain import ConsentKind, Organisation, Person
 from shared.auth import Principal
 from shared.errors import AppError, NotFound, PermissionDenied, RuleViolated
 from shared.eventstore import EventStoreApplication, TenantAggregate, actor_of
-from shared.keystore import KeyVault, Sealer
+from shared.keystore import KeyVault, PendingKeys, Sealer
 from shared.lru import LRU
-from shared.personal_data import Sealed
+from shared.personal_data import Sealed, seal
 from shared.snapshots import AggregateState
 
 from ..domain import Pair, PairState, Programme
@@ -91,6 +91,19 @@ class ProgramsBase(EventStoreApplication):
         if not fields:
             return None
         return (sealer or self.keys.sealer([author])).seal(author, fields)
+
+    def _pair_text(self, pair: Pair, fields: dict[str, Any]) -> tuple[Sealed | None, PendingKeys]:
+        """Text about a pair or group as a whole (why it was dissolved, how it ended) is sealed
+        with the pair's own key, carried by every member: erasing any one of them erases it.
+        The key is made with the first such text and stored with its events."""
+        fields = {name: value for name, value in fields.items() if value}
+        pending = self.keys.pending()
+        if not fields:
+            return None, pending
+        key = self.keys.get(pair.id)
+        if key is not None:
+            return seal(key, pair.id, fields), pending
+        return pending.seal_carried(pair.id, pair.people, fields), pending
 
 
 def _check_participant(person: Person, school_id: UUID, what: str, day: date) -> None:

@@ -144,6 +144,7 @@ class PairCommands(ProgramsBase):
         mentor = participant(people, programme.school_id, new.mentor_id, "Наставник", today)
         if not mentor.is_mentor():
             raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
+        mentee_kinds = []
         for mentee_id in new.mentee_ids:
             mentee = participant(people, programme.school_id, mentee_id, "Наставляемый", today)
             if not mentee.is_mentee():
@@ -152,6 +153,8 @@ class PairCommands(ProgramsBase):
                     "Этот человек не в базе наставляемых",
                     person_id=str(mentee_id),
                 )
+            mentee_kinds.append(str(mentee.kind))
+        Pair.check_sides(MentoringForm(new.form), str(mentor.kind), mentee_kinds)
         pair = Pair(
             id=new.id or uuid4(),
             tenant=programme.tenant,
@@ -170,10 +173,11 @@ class PairCommands(ProgramsBase):
         principal.require(CURATORS, "расформировывать пары")
         pair, programme = self._pair_in_school(principal, pair_id)
         actor = actor_of(principal)
-        pair.dissolve(actor, self._seal(pair.mentor_id, {"reason": reason}))
+        sealed, pending = self._pair_text(pair, {"reason": reason})
+        pair.dissolve(actor, sealed)
         load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
         load.release(actor, pair.id)
-        return self.store(pair, load)
+        return self.store(pair, load, riding=self.keys.riding(pending))
 
     def approve_pairs(
         self,
@@ -353,22 +357,15 @@ class PairCommands(ProgramsBase):
 
     def end_pair(self, principal: Principal, pair_id: UUID, ending: Ending) -> int:
         """Completed, or ended early by either side with a reason; the mentor's places free up.
-        The summary is sealed with the key of the side that ended it (the mentee's otherwise)."""
+        The summary is sealed with the pair's key (see `_pair_text`)."""
         principal.require(CURATORS, "завершать работу пар")
         pair, programme = self._pair_in_school(principal, pair_id)
         actor = actor_of(principal)
-        author = pair.mentor_id if ending.initiator == Side.MENTOR else pair.mentee_ids[0]
-        pair.end(
-            actor,
-            ending.outcome,
-            ending.ended_on,
-            ending.initiator,
-            ending.reason,
-            self._seal(author, {"summary": ending.summary}),
-        )
+        summary, pending = self._pair_text(pair, {"summary": ending.summary})
+        pair.end(actor, ending.outcome, ending.ended_on, ending.initiator, ending.reason, summary)
         load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
         load.release(actor, pair.id)
-        return self.store(pair, load)
+        return self.store(pair, load, riding=self.keys.riding(pending))
 
     def _check_people(self, pair: Pair, school_id: UUID, found: dict[UUID, Any]) -> None:
         """No new processing of a person whose consent was withdrawn or whose data was erased."""

@@ -11,7 +11,6 @@ from shared.errors import InvalidInput, RuleViolated
 from shared.eventstore import actor_of
 
 from ..domain import (
-    DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
     Implementation,
     ItemStatus,
@@ -30,7 +29,7 @@ class RoadmapCommands(ProgramsBase):
         order_date: date,
         period_from: date,
         period_to: date,
-        monitoring_window: tuple[tuple[int, int], tuple[int, int]] = DEFAULT_MONITORING_WINDOW,
+        monitoring_window: tuple[tuple[int, int], tuple[int, int]] | None = None,
     ) -> tuple[UUID, int]:
         """The director's order «О внедрении целевой модели наставничества»: once per school."""
         principal.require(PROGRAMME_MANAGERS, "издавать приказ о внедрении")
@@ -38,7 +37,7 @@ class RoadmapCommands(ProgramsBase):
         if school.kind != OrganisationKind.SCHOOL:
             raise InvalidInput("not_a_school", "Указанная организация не школа")
         principal.require_scope(school.tenant)
-        window = [list(day) for day in monitoring_window]
+        window = [list(day) for day in monitoring_window] if monitoring_window else None
         Implementation.check_order(period_from, period_to, window)
         implementation = Implementation(
             id=Implementation.id_for(school_id),

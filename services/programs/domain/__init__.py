@@ -39,6 +39,8 @@ from .pairs import (
     PairStatus,
     PlanTask,
     Side,
+    may_be_mentored,
+    may_mentor,
 )
 from .programmes import Programme, Stage
 from .recognition import (
@@ -102,5 +104,7 @@ __all__ = [
     "check_questions",
     "day_in_school_year",
     "default_template_id",
+    "may_be_mentored",
+    "may_mentor",
     "school_year_of",
 ]

@@ -11,7 +11,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.dictionaries import MentoringForm
+from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.errors import RuleViolated
 from shared.eventstore import Actor, TenantAggregate
 from shared.personal_data import Sealed
@@ -20,6 +20,17 @@ from shared.snapshots import AggregateState
 from ..labels import MEETING_KIND_NAMES
 
 MAX_GROUP_SIZE = 30
+PUPIL = "student"  # the registry's kind of a school's pupil (обучающийся)
+
+
+def may_mentor(form: MentoringForm, kind: str) -> bool:
+    """In «ученик – ученик» a pupil mentors; a pupil mentors in no other form."""
+    return (kind == PUPIL) == (form == MentoringForm.STUDENT_STUDENT)
+
+
+def may_be_mentored(form: MentoringForm, kind: str) -> bool:
+    """«ученик – ученик» mentors pupils only."""
+    return form != MentoringForm.STUDENT_STUDENT or kind == PUPIL
 
 
 class MeetingKind(StrEnum):
@@ -143,6 +154,25 @@ class Pair(TenantAggregate):
         if mentor_id in mentee_ids:
             raise RuleViolated("same_person", "Наставник и наставляемый — один человек")
 
+    @staticmethod
+    def check_sides(form: MentoringForm, mentor_kind: str, mentee_kinds: list[str]) -> None:
+        """The form decides who may mentor and be mentored (`may_mentor`, `may_be_mentored`)."""
+        if not may_mentor(form, mentor_kind):
+            if form == MentoringForm.STUDENT_STUDENT:
+                message = "В форме «ученик – ученик» наставник — обучающийся"
+            else:
+                message = (
+                    "Обучающийся может быть наставником только в форме «ученик – ученик»,"
+                    f" не «{FORM_NAMES[form]}»"
+                )
+            raise RuleViolated("mentor_not_in_form", message, form=str(form))
+        if not all(may_be_mentored(form, kind) for kind in mentee_kinds):
+            raise RuleViolated(
+                "mentee_not_in_form",
+                "В форме «ученик – ученик» наставляемые — обучающиеся",
+                form=str(form),
+            )
+
     @property
     def people(self) -> list[UUID]:
         return [self.mentor_id, *self.mentee_ids]
@@ -163,7 +193,7 @@ class Pair(TenantAggregate):
 
     def dissolve(self, actor: Actor, reason: Sealed | None) -> None:
         """The curator withdraws a proposed pair before the order (matching decided otherwise).
-        The reason is sealed with the mentor's key, the one person every pair and group has."""
+        The reason is sealed with the pair's own key, which goes with any member's erasure."""
         if self.status != PairStatus.PROPOSED:
             raise RuleViolated(
                 "pair_not_proposed",

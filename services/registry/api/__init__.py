@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             keys=keys,
             index=PersonIndex(resources.pool, keys),
             erasures=ErasureSchedule(resources.pool),
+            today=settings.region_today,
         )
         app.state.registry = registry
         app.state.imports = Imports(resources.pool, registry)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -84,6 +85,7 @@ class Consent:
     expires_on: date | None
     by_representative: bool
     withdrawn_on: date | None = None
+    withdrawal_recorded_on: date | None = None
 
     def valid_on(self, day: date) -> bool:
         if self.withdrawn_on is not None and self.withdrawn_on <= day:
@@ -144,7 +146,8 @@ class Person(TenantAggregate):
         self.questionnaire: MentorQuestionnaire | None = None
         self.recommended_as_mentor: bool | None = None
         # Everyone whose personal data this person's events carry: the person and the legal
-        # representatives who signed for them. Erasure deletes all their keys.
+        # representatives who signed for them (known to the platform only through this
+        # person). Erasure deletes all their keys.
         self.data_subjects: set[UUID] = {id}
         self.legal_basis: str | None = None
         self.erased_on: date | None = None
@@ -220,18 +223,55 @@ class Person(TenantAggregate):
             expires_on=expires_on,
             by_representative=representative is not None,
         )
+        if representative is not None:
+            # The representative is known to the platform only through this consent: their
+            # key goes with the person's.
+            self.data_subjects.add(representative.subject)
 
-    def withdraw_consent(self, actor: Actor, consent_id: UUID, withdrawn_on: date) -> None:
+    def withdraw_consent(
+        self, actor: Actor, consent_id: UUID, withdrawn_on: date, today: date
+    ) -> None:
+        """A withdrawal dated between its consent's signing and `today` (the region's date),
+        recorded today: the 30 days before erasure count from the recording, not the date."""
         consent = self.consents.get(consent_id)
         if consent is None:
             raise RuleViolated("consent_not_found", "Такого согласия нет")
         if consent.withdrawn_on is not None:
             raise RuleViolated("consent_already_withdrawn", "Согласие уже отозвано")
-        self._consent_withdrawn(actor=actor, consent_id=consent_id, withdrawn_on=withdrawn_on)
+        if withdrawn_on < consent.signed_on:
+            raise RuleViolated(
+                "withdrawal_before_signing",
+                f"Согласие подписано {consent.signed_on:%d.%m.%Y}: отозвать его раньше нельзя",
+                field="withdrawn_on",
+            )
+        if withdrawn_on > today:
+            raise RuleViolated(
+                "withdrawal_in_future",
+                "Дата отзыва согласия не может быть позже сегодняшнего дня",
+                field="withdrawn_on",
+            )
+        self._consent_withdrawn(
+            actor=actor, consent_id=consent_id, withdrawn_on=withdrawn_on, recorded_on=today
+        )
 
-    @event("ConsentWithdrawn")
-    def _consent_withdrawn(self, actor: Actor, consent_id: UUID, withdrawn_on: date) -> None:
-        self.consents[consent_id].withdrawn_on = withdrawn_on
+    class ConsentWithdrawn(TenantAggregate.Event):
+        consent_id: UUID
+        withdrawn_on: date
+        recorded_on: date
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not say when the withdrawal was recorded: the day it was stored."""
+            state["recorded_on"] = state["timestamp"].date()
+
+    @event(ConsentWithdrawn)
+    def _consent_withdrawn(
+        self, actor: Actor, consent_id: UUID, withdrawn_on: date, recorded_on: date
+    ) -> None:
+        consent = self.consents[consent_id]
+        consent.withdrawn_on = withdrawn_on
+        consent.withdrawal_recorded_on = recorded_on
 
     def has_valid_consent(self, kind: ConsentKind, day: date) -> bool:
         return any(c.kind == kind and c.valid_on(day) for c in self.consents.values())
@@ -409,22 +449,25 @@ class Person(TenantAggregate):
         self.legal_basis = basis
 
     def erasure_due_on(self) -> date | None:
-        """Day 30 after the last personal-data consent was withdrawn, unless a consent is still
-        valid or another legal basis is recorded."""
+        """Day 30 after the last withdrawal of a personal-data consent was recorded, unless a
+        consent is still valid or another legal basis is recorded."""
         if self.erased_on is not None or self.legal_basis is not None:
             return None
         data_consents = [c for c in self.consents.values() if c.kind == ConsentKind.PERSONAL_DATA]
-        if any(c.withdrawn_on is None for c in data_consents):
+        if any(c.withdrawal_recorded_on is None for c in data_consents):
             return None
-        withdrawn = [c.withdrawn_on for c in data_consents if c.withdrawn_on is not None]
-        return max(withdrawn) + ERASURE_DELAY if withdrawn else None
+        recorded = [c.withdrawal_recorded_on for c in data_consents if c.withdrawal_recorded_on]
+        return max(recorded) + ERASURE_DELAY if recorded else None
 
-    def erase(self, actor: Actor, reason: str, erased_on: date) -> None:
+    def erase(self, actor: Actor, reason: str, erased_on: date, carried: list[UUID]) -> list[UUID]:
+        """Erase the person with everyone their records alone carry (the representatives who
+        signed for them, `carried`: subjects of other writers' records, such as a pair's
+        texts); the subjects whose keys go."""
         if self.erased_on is not None:
             raise Conflict("already_erased", "Персональные данные этого человека уже удалены")
-        self._erased(
-            actor=actor, reason=reason, erased_on=erased_on, subjects=sorted(self.data_subjects)
-        )
+        subjects = sorted(self.data_subjects.union(carried))
+        self._erased(actor=actor, reason=reason, erased_on=erased_on, subjects=subjects)
+        return subjects
 
     @event("Erased")
     def _erased(self, actor: Actor, reason: str, erased_on: date, subjects: list[UUID]) -> None:

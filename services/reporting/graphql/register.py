@@ -7,10 +7,15 @@ from uuid import UUID
 
 import asyncpg
 import strawberry
+from strawberry.types.nodes import SelectedField
+
+from shared.auth import SCHOOL_STAFF, Principal, Role
+from shared.errors import PermissionDenied
 
 from .access_log import record_reads
 from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .search import folded_sql, name_pattern
 
 
 @strawberry.type
@@ -87,6 +92,27 @@ class RegisteredMentor:
         return result
 
 
+# Who reads the register by name: the institute keeps it, and a school's staff see their own
+# school's mentors (row-level security). The region, a municipality and an auditor read how many
+# mentors it holds: a list, a cursor (a person's id) or a search by name would tell them who.
+NAME_READERS = SCHOOL_STAFF | {Role.INSTITUTE_METHODOLOGIST}
+COUNT_FIELDS = frozenset({"totalCount", "__typename"})
+
+
+def _check_register_reader(caller: Principal, search: str | None, info: ReaderInfo) -> None:
+    if caller.role in NAME_READERS:
+        return
+    # A fragment counts as asking for more (its name is the fragment's, not a field's).
+    asked = {
+        f.name if isinstance(f, SelectedField) else "" for f in info.selected_fields[0].selections
+    }
+    if search is not None or not asked <= COUNT_FIELDS:
+        raise PermissionDenied(
+            "register_counts_only",
+            "Из региональной базы наставников вам доступно только их число (без имён и поиска)",
+        )
+
+
 async def training_courses(
     info: ReaderInfo, first: int = 50, after: str | None = None
 ) -> Connection[TrainingCourse]:
@@ -101,11 +127,14 @@ async def training_courses(
 async def regional_register(
     info: ReaderInfo, search: str | None = None, first: int = 50, after: str | None = None
 ) -> Connection[RegisteredMentor]:
-    """Единая региональная база наставников: утверждённые приказом и прошедшие обучение."""
+    """Единая региональная база наставников: утверждённые приказом и прошедшие обучение.
+    По именам её читают институт развития образования и школа (свои наставники); остальным
+    доступно только число наставников."""
     reader = reader_of(info)
+    _check_register_reader(reader.caller(), search, info)
     size = page_size(first)
-    pattern = f"%{search.lower()}%" if search else None
-    where = "($1::text IS NULL OR lower(m.full_name) LIKE $1)"
+    pattern = name_pattern(search) if search else None
+    where = f"($1::text IS NULL OR {folded_sql('m.full_name')} LIKE $1)"
     rows = await reader.fetch(
         "SELECT m.*, o.name AS school_name FROM regional_mentors m"
         f" LEFT JOIN organisations o ON o.id = m.school_id WHERE {where} AND m.person_id > $2"

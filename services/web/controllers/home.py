@@ -1,18 +1,24 @@
 """The first page: for a school, what needs attention, each item linked to where it is fixed;
-for the other roles, who they are (their own pages — comparison of schools, indicators, the
-auditor's timeline — come next, built on this one)."""
+for the municipality, the institute and the region, their schools' figures for the school year
+and the schools that need them (not started, lagging pairs, self-audit gaps); for the auditor,
+the programmes of the year whose history they read."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.response import Template
+
+from shared.auth import Role
 
 from ..backend import Backend
 from ..pages import page
 from ..reads import Connection, Date, Programme, Read
 from ..session import WebUser
 from .common import current_programme
+from .oversight import OVERSEERS, school_years
 
 ME = "query { me { role scope level } }"
 ATTENTION = """
@@ -131,9 +137,63 @@ class Due(msgspec.Struct):
         return any(getattr(self, name) for name in self.__struct_fields__)
 
 
+SCHOOLS = """
+query($year: String!, $after: String) {
+  schoolComparison(schoolYear: $year, first: 200, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { organisation { id name } mentees mentors pairs laggingPairs
+                   schoolsWithGaps programmes { id } } }
+  }
+}
+"""
+PROGRAMMES = """
+query($year: String!) { programmes(schoolYear: $year, first: 1) { totalCount } }
+"""
+
+
+class Named(Read):
+    id: str
+    name: str
+
+
+class Id(Read):
+    id: str
+
+
+class SchoolTotals(Read):
+    organisation: Named
+    mentees: int
+    mentors: int
+    pairs: int
+    laggingPairs: int
+    schoolsWithGaps: int
+    programmes: list[Id]
+
+
+class Schools(Read):
+    schoolComparison: Connection[SchoolTotals]
+
+
+class Count(Read):
+    totalCount: int
+
+
+class YearProgrammes(Read):
+    programmes: Count
+
+
 class HomeController(Controller):
     @get("/")
-    async def home(self, user: WebUser, backend: Backend) -> Template:
+    async def home(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str = ""
+    ) -> Template:
+        if user.principal.role in OVERSEERS:
+            return await overseer_home(request, user, backend, year)
+        if user.principal.role == Role.AUDITOR:
+            years = await school_years(request, backend, user, year or None)
+            found = await backend.query(user.token, PROGRAMMES, YearProgrammes, year=years.chosen)
+            count = found.programmes.totalCount
+            return page("home_auditor.html", user, years=years, programmes=count)
         if user.school_id is None:
             me = (await backend.query(user.token, ME, Me)).me
             return page("home.html", user, me=me)
@@ -158,4 +218,35 @@ async def attention(backend: Backend, user: WebUser, programme: Programme) -> Du
         consentProblems=found.consentProblems,
         unmatchedMentees=found.unmatchedMentees,
         surveysDue=found.surveysDue,
+    )
+
+
+async def overseer_home(
+    request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str
+) -> Template:
+    """The schools in scope summed up, and the ones that need attention, each linked."""
+    years = await school_years(request, backend, user, year or None)
+    schools: list[SchoolTotals] = []
+    after = None
+    while True:  # every school of the scope: a region has more than a page of them
+        found = (
+            await backend.query(user.token, SCHOOLS, Schools, year=years.chosen, after=after)
+        ).schoolComparison
+        schools += found.nodes
+        after = found.next_cursor
+        if after is None:
+            break
+    totals = {
+        k: sum(getattr(s, k) for s in schools)
+        for k in ("mentees", "mentors", "pairs", "laggingPairs")
+    }
+    return page(
+        "home_oversight.html",
+        user,
+        years=years,
+        schools=len(schools),
+        totals=totals,
+        not_started=[s for s in schools if not s.programmes],
+        lagging=[s for s in schools if s.laggingPairs],
+        gaps=[s for s in schools if s.schoolsWithGaps],
     )

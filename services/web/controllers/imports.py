@@ -11,7 +11,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from services.registry.labels import IMPORT_STATUS_NAMES, SHEET_COLUMNS
+from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES
+from services.registry.columns import Base as SheetBase
+from services.registry.labels import IMPORT_STATUS_NAMES
 
 from ..backend import Backend, Refused
 from ..forms import Form
@@ -29,7 +31,8 @@ class ImportController(Controller):
         school_of(user)
         return self._form(user, base, Form())
 
-    @post("/people/{base:str}/import")
+    # Above the registry's own limit (8 MB), so that its message is the one a person reads.
+    @post("/people/{base:str}/import", request_max_body_size=16 * 1024 * 1024)
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -51,10 +54,24 @@ class ImportController(Controller):
                 await upload.read(),
             )
         except Refused as refusal:
-            if not refusal.belongs_to_form:
+            if not refusal.belongs_to_form and refusal.status != 413:  # 413: the file is too large
                 raise
             return self._form(user, base, Form(errors={"file": refusal.message}))
         return done(request, f"/imports/{started.id}", "Файл получен, идёт проверка")
+
+    @get("/people/{base:str}/import/template")
+    async def template(self, user: WebUser, base: Base) -> Response[bytes]:
+        """A blank base to fill in: the header row the import reads, nothing else."""
+        from shared.sheets import XLSX, table_workbook  # openpyxl only when a blank is asked for
+
+        school_of(user)
+        sheet = SheetBase(str(base))
+        name = FILE_NAMES[sheet].replace(".xlsx", "-template.xlsx")
+        return Response(
+            table_workbook(SHEET_TITLES[sheet], COLUMNS[sheet], []),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/imports/{import_id:uuid}")
     async def status(self, user: WebUser, backend: Backend, import_id: UUID) -> Template:
@@ -86,5 +103,5 @@ class ImportController(Controller):
             form,
             base=base,
             title=BASE_TITLES[base],
-            columns=SHEET_COLUMNS[base],
+            columns=COLUMNS[SheetBase(str(base))],
         )

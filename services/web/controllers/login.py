@@ -14,12 +14,12 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from services.demo_users import DEMO_USERS, demo_token
-from shared.auth import Role, decode_token
+from shared.auth import ROLE_NAMES, Role, decode_token
 from shared.errors import Unauthenticated
 from shared.settings import Settings
 
 from ..pages import page
-from ..session import ROLE_NAMES, location, safe_next, sign_in, sign_out, user_of
+from ..session import location, safe_next, sign_in, sign_out, user_of
 
 
 def login_page(

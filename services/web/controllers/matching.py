@@ -14,20 +14,20 @@ from ..backend import Backend, Refused
 from ..commands import FormPair, RejectSuggestion
 from ..forms import Form
 from ..pages import form_page
-from ..reads import Connection, Programme, Read
+from ..reads import Programme, Read
 from ..session import WebUser
 from .common import done, programme_command, programme_required
 
 MATCHING = """
-query($programme: ID!) {
-  programmeMatching(programmeId: $programme, perMentee: 3) {
+query($programme: ID!, $form: String!) {
+  programmeMatching(programmeId: $programme, perMentee: 3, form: $form) {
     suggestions { mentee { id fullName }
                   options { mentor { id fullName } score reasons { text points } } }
     assignment { mentee { id fullName } mentor { id fullName } score reasons { text points } }
     assignmentTotal
     unmatched { id fullName }
+    mentors { id fullName }
   }
-  people(role: MENTOR, first: 200) { edges { node { id fullName mentorCapacity } } }
 }
 """
 
@@ -62,17 +62,11 @@ class Matching(Read):
     assignment: list[Suggestion]
     assignmentTotal: int
     unmatched: list[Candidate]
-
-
-class Mentor(Read):
-    id: str
-    fullName: str
-    mentorCapacity: int
+    mentors: list[Candidate]
 
 
 class MatchingPage(Read):
     programmeMatching: Matching | None
-    people: Connection[Mentor]
 
 
 BASIS_NOTICES = {
@@ -84,6 +78,11 @@ BASIS_NOTICES = {
 
 def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> FormPair:
     return FormPair(form=form, mentor_id=mentor, mentee_ids=[mentee], basis=basis)
+
+
+def form_of(programme: Programme, asked: str | None) -> str:
+    """The form asked for when the programme runs it, else the programme's first."""
+    return asked if asked in programme.forms else programme.forms[0]
 
 
 class MatchingController(Controller):
@@ -124,8 +123,8 @@ class MatchingController(Controller):
         """Every pair of the preview, as shown: each checked again by the programs service."""
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        chosen_form = form.text("form") or programme.forms[0]
-        matching, _ = await self._matching(user, backend, programme)
+        chosen_form = form_of(programme, form.text("form"))
+        matching = await self._matching(user, backend, programme, chosen_form)
         refused = []
         for suggestion in matching.assignment:
             body = pair_body(chosen_form, suggestion.mentor.id, suggestion.mentee.id, "suggested")
@@ -162,11 +161,14 @@ class MatchingController(Controller):
 
     @staticmethod
     async def _matching(
-        user: WebUser, backend: Backend, programme: Programme
-    ) -> tuple[Matching, list[Mentor]]:
-        """The programme's matching (empty until it has one) and the mentors to choose from."""
-        found = await backend.query(user.token, MATCHING, MatchingPage, programme=programme.id)
-        return found.programmeMatching or Matching([], [], 0, []), found.people.nodes
+        user: WebUser, backend: Backend, programme: Programme, chosen_form: str
+    ) -> Matching:
+        """Suggestions, the assignment and the mentors to choose from, for the chosen form only
+        (the form decides who may mentor); empty until the programme has a matching."""
+        found = await backend.query(
+            user.token, MATCHING, MatchingPage, programme=programme.id, form=chosen_form
+        )
+        return found.programmeMatching or Matching([], [], 0, [], [])
 
     async def _page(
         self,
@@ -176,14 +178,13 @@ class MatchingController(Controller):
         chosen_form: str,
         form: Form,
     ) -> Template:
-        matching, mentors = await self._matching(user, backend, programme)
-        chosen = chosen_form if chosen_form in programme.forms else programme.forms[0]
+        chosen = form_of(programme, chosen_form)
+        matching = await self._matching(user, backend, programme, chosen)
         return form_page(
             "school/matching.html",
             user,
             form,
             programme=programme,
             matching=matching,
-            mentors=mentors,
             chosen_form=chosen,
         )

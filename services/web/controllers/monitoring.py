@@ -158,7 +158,7 @@ class OverviewRoadmap(Read):
     orderDate: Date
     regulationTitle: str | None
     regulationVersion: str | None
-    monitoringWindow: str
+    monitoringWindow: str | None
     completion: int
     overdueCount: int
     items: list[OverviewItem]
@@ -478,19 +478,12 @@ class MonitoringController(Controller):
         saved: int | None = None,
         status: int = 200,
     ) -> Template:
-        # `municipalityId` takes any organisation's id: a school's gives that school alone.
-        data = await backend.query(
-            user.token, AUDITS, Audits, year=year, organisation=str(school_id), gaps=None, first=1
-        )
-        audits = data.selfAudits.nodes
-        if not audits:
-            raise Refused(404, "not_found", "Школа не найдена")
         return page(
             "monitoring/self_audit.html",
             user,
             status_code=status,
             year=year,
-            audit=audits[0],
+            audit=await school_self_audit(backend, user, school_id, year),
             review=review,
             saved=saved,
             can_review=user.principal.role in REVIEWERS,
@@ -559,3 +552,17 @@ class Review:
             self.errors["recommendation"] = "Рекомендация не длиннее 4000 символов"
         else:
             self.errors[""] = refusal.message
+
+
+async def school_self_audit(
+    backend: Backend, user: WebUser, school_id: UUID, year: str
+) -> SchoolAudit:
+    """One school's checklist for the year (its own page, or a reviewer's)."""
+    # `municipalityId` takes any organisation's id: a school's gives that school alone.
+    data = await backend.query(
+        user.token, AUDITS, Audits, year=year, organisation=str(school_id), gaps=None, first=1
+    )
+    audits = data.selfAudits.nodes
+    if not audits:
+        raise Refused(404, "not_found", "Школа не найдена")
+    return audits[0]

@@ -48,6 +48,15 @@ def lacks_duty_consent(pair: PairRow) -> bool:
     return not any(c.kind == "additional_duty" and c.valid for c in mentor.consents)
 
 
+def without_consent(pair: PairRow) -> list[str]:
+    """Participants with no valid consent to process their data (a pupil's withdrawn by the
+    parent): the order would be refused for them, so the pair is flagged and left out."""
+    people = [p for p in [pair.mentor, *pair.mentees] if p]
+    return [
+        p.id for p in people if not any(c.kind == "personal_data" and c.valid for c in p.consents)
+    ]
+
+
 def named_refusal(refusal: Refused, pairs: list[PairRow]) -> str:
     """The refusal's message with the name of the person it is about."""
     people = {p.id: p.fullName for pair in pairs for p in [pair.mentor, *pair.mentees] if p}
@@ -103,7 +112,8 @@ class OrderController(Controller):
         programme = await programme_required(backend, user)
         proposed = await proposed_pairs(backend, user, programme)
         lacking = {p.id for p in proposed if lacks_duty_consent(p)}
-        ready = {p.id for p in proposed} - lacking
+        unconsented = {p.id: without_consent(p) for p in proposed}
+        ready = {p.id for p in proposed if not unconsented[p.id]} - lacking
         orders = await backend.query(user.token, ORDERS, Orders, programme=programme.id)
         return form_page(
             "school/orders.html",
@@ -112,6 +122,7 @@ class OrderController(Controller):
             programme=programme,
             proposed=proposed,
             lacking=lacking,
+            without_consent=unconsented,
             checked=checked if checked is not None else ready,
             orders=orders.pairOrders,
         )

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from services.programs.labels import MEETING_KIND_NAMES
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Problem, Refused
 from ..commands import (
     Answer,
     Dissolution,
@@ -29,7 +29,7 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, Read
 from ..session import WebUser
-from .common import done, programme_required, school_of
+from .common import Question, done, programme_required, school_of, unconfirmed
 
 PAIRS = """
 query($programme: ID!) {
@@ -37,7 +37,7 @@ query($programme: ID!) {
     totalCount
     edges { node { id form status basis orderNumber orderDate isGroup
                    mentor { id fullName kind consents { kind valid } }
-                   mentees { id fullName grade } meetings { heldOn } } }
+                   mentees { id fullName grade consents { kind valid } } meetings { heldOn } } }
   }
 }
 """
@@ -81,6 +81,12 @@ class RowMentee(Read):
     grade: str | None
 
 
+class ListedMentee(RowMentee):
+    """A mentee in the list, with the consents the order needs."""
+
+    consents: list[ConsentMark]
+
+
 class HeldOn(Read):
     heldOn: Date
 
@@ -96,7 +102,7 @@ class PairRow(Read):
     orderDate: Date | None
     isGroup: bool
     mentor: RowMentor | None
-    mentees: list[RowMentee | None]
+    mentees: list[ListedMentee | None]
     meetings: list[HeldOn]
 
 
@@ -378,8 +384,18 @@ class PairController(Controller):
     @post("/{pair_id:uuid}/dissolution")
     async def dissolve(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
-    ) -> Redirect:
+    ) -> Template | Redirect:
         form = Form.of(await request.form())
+        pair = await pair_or_404(backend, user, pair_id)
+        people = ", ".join(names_of(pair).values())
+        question = Question(
+            f"Отозвать предложенную пару: {people}?",
+            "Пара уйдёт из проекта приказа; подобрать наставника можно будет заново.",
+            "Да, отозвать пару",
+            "/orders",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
         await backend.command(
             user.token,
             "programs",
@@ -428,8 +444,12 @@ class PairController(Controller):
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            question = refusal.details.question
-            form.errors[f"q_{question}" if question else ""] = refusal.message
+            details = refusal.details
+            for problem in details.problems or [Problem(question=details.question)]:
+                question = problem.question
+                form.errors[f"q_{question}" if question else ""] = (
+                    problem.message or refusal.message
+                )
             return await self._survey(user, backend, pair, template_id, respondent_id, form)
         return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
 
@@ -485,7 +505,7 @@ query { surveyTemplates(first: 200) { edges { node { id title purpose purposeNam
 """
 
 
-class Question(Read):
+class SurveyQuestion(Read):
     code: str
     text: str
     kind: str
@@ -498,7 +518,7 @@ class SurveyTemplate(Read):
     title: str
     purpose: str
     purposeName: str
-    questions: list[Question]
+    questions: list[SurveyQuestion]
 
 
 class Templates(Read):
@@ -557,7 +577,8 @@ def meeting_defaults(pair: Pair) -> dict[str, Any]:
 def meeting_command(form: Form) -> RecordMeeting:
     def feedback(side: str) -> Feedback | None:
         rating, comment = form.number(f"{side}_rating"), form.text(f"{side}_comment")
-        return Feedback(rating=rating, comment=comment) if rating or comment else None
+        given = rating is not None or comment  # a typed 0 is a rating, refused as such
+        return Feedback(rating=rating, comment=comment) if given else None
 
     return RecordMeeting(
         kind=form.text("kind"),

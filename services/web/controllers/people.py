@@ -21,7 +21,7 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, DateTime, Read
 from ..session import WebUser
-from .common import done, school_of
+from .common import Question, done, school_of, unconfirmed
 
 
 class Base(StrEnum):
@@ -52,7 +52,7 @@ PERSON = """
 query($id: ID!) {
   person(id: $id) {
     id kind fullName birthDate grade position contacts teachingSince isMentor isMentee
-    mentorCapacity youngSpecialist
+    mentorCapacity youngSpecialist teachingYears
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
     staffRoles { role forms area }
     thirdPartyInformation { source information recordedAt }
@@ -156,6 +156,7 @@ class PersonCard(Read):
     isMentee: bool
     mentorCapacity: int
     youngSpecialist: bool
+    teachingYears: int | None
     consents: list[Consent]
     staffRoles: list[StaffRole]
     thirdPartyInformation: list[ThirdPartyInformation]
@@ -324,8 +325,18 @@ class PeopleController(Controller):
         base: Base,
         person_id: UUID,
         consent_id: UUID,
-    ) -> Redirect:
+    ) -> Template | Redirect:
         form = Form.of(await request.form())
+        person = await person_or_404(backend, user, person_id)
+        question = Question(
+            f"Отозвать согласие: {person.fullName}?",
+            "Без действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
+            " отменить — только записать новое согласие.",
+            "Да, отозвать согласие",
+            f"/people/{base}/{person_id}#consents",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
         await backend.command(
             user.token,
             "registry",
