@@ -61,6 +61,7 @@ class RowProblem(msgspec.Struct):
     row: int | None = None
     column: str | None = None
     message: str = ""
+    warning: bool = False  # worth a look, but the row loads
 
 
 class ImportJob(msgspec.Struct):
@@ -73,6 +74,7 @@ class ImportJob(msgspec.Struct):
     processed: int | None = None
     position: int | None = None
     problems: list[RowProblem] | None = None
+    problem_count: int = 0  # all of them: `problems` holds the first ones only
 
 
 class GraphQLErrorExtensions(msgspec.Struct):
