@@ -5,21 +5,28 @@ Events stored before this became a package name `services.programs.domain` in th
 they still resolve through the names re-exported here.
 """
 
+from shared.dictionaries import school_year_of
+
+from ..labels import (
+    AWARD_RESULT_NAMES,
+    EARLY_END_REASON_NAMES,
+    ITEM_STATUS_NAMES,
+    MEETING_KIND_NAMES,
+    NOMINATION_NAMES,
+    PURPOSE_NAMES,
+    STAGE_NAMES,
+)
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
-    ITEM_STATUS_NAMES,
     Deadline,
     Implementation,
     ItemStatus,
     RoadmapItem,
     day_in_school_year,
-    school_year_of,
 )
 from .pairs import (
-    EARLY_END_REASON_NAMES,
     MAX_GROUP_SIZE,
-    MEETING_KIND_NAMES,
     Basis,
     EarlyEndReason,
     MeetingFormat,
@@ -35,10 +42,8 @@ from .pairs import (
     may_be_mentored,
     may_mentor,
 )
-from .programmes import STAGE_NAMES, Programme, Stage
+from .programmes import Programme, Stage
 from .recognition import (
-    AWARD_RESULT_NAMES,
-    NOMINATION_NAMES,
     AwardResult,
     Candidacy,
     Nomination,
@@ -46,7 +51,6 @@ from .recognition import (
 )
 from .surveys import (
     DEFAULT_TEMPLATES,
-    PURPOSE_NAMES,
     Purpose,
     Question,
     QuestionKind,

@@ -11,18 +11,11 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from shared.dictionaries import SCHOOL_YEAR_STARTS_MONTH
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
 from .programmes import Stage
-
-SCHOOL_YEAR_STARTS_MONTH = 9
-
-
-def school_year_of(day: date) -> str:
-    """«2025/26» for any day from 1 September 2025 to 31 August 2026."""
-    start = day.year if day.month >= SCHOOL_YEAR_STARTS_MONTH else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def day_in_school_year(school_year: str, month: int, day: int) -> date:
@@ -73,14 +66,6 @@ class ItemStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"
-
-
-ITEM_STATUS_NAMES = {
-    ItemStatus.PLANNED: "запланировано",
-    ItemStatus.IN_PROGRESS: "выполняется",
-    ItemStatus.DONE: "выполнено",
-    ItemStatus.CANCELLED: "отменено",
-}
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.domain import ITEM_STATUS_NAMES, STAGE_NAMES, Stage
+from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
 
 from ..backend import Backend, Refused
+from ..commands import ItemProgress, MeetingRule, StageChange
 from ..forms import Form
 from ..pages import form_page, page
+from ..reads import Date, Read
 from ..session import WebUser
 from .common import (
     Question,
@@ -37,11 +39,49 @@ query($school: ID!) {
 """
 
 
+class RoadmapItem(Read):
+    id: str
+    stage: int
+    stageName: str
+    activity: str
+    deadline: str
+    dueOn: Date
+    responsible: list[str]
+    expectedResult: str
+    controlPoint: bool
+    status: str
+    statusName: str
+    reportedOn: Date | None
+    evidence: str | None
+    overdue: bool
+
+
+class Implementation(Read):
+    """The school's implementation order, regulation and roadmap."""
+
+    orderNumber: str
+    orderDate: Date
+    periodFrom: Date
+    periodTo: Date
+    monitoringWindow: str | None
+    regulationTitle: str | None
+    regulationVersion: str | None
+    regulationAdoptedOn: Date | None
+    schoolYear: str
+    completion: int
+    overdueCount: int
+    items: list[RoadmapItem]
+
+
+class Roadmap(Read):
+    roadmap: Implementation | None
+
+
 class ProgrammeController(Controller):
     @get("/programme")
     async def programme(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
-        rule = Form(values={"every_days": programme["meetingEveryDays"]})
+        rule = Form(values={"every_days": programme.meetingEveryDays})
         return page("school/programme.html", user, programme=programme, form=rule)
 
     @post("/programme/stage")
@@ -51,7 +91,7 @@ class ProgrammeController(Controller):
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
         stage = form.number("stage")
-        name = STAGE_NAMES.get(Stage(stage), "") if stage in set(Stage) else ""
+        name = STAGE_NAMES.get(stage, "") if isinstance(stage, int) else ""
         question = Question(
             f"Перейти к этапу {stage}: {name}?",
             "Вернуться на прежний этап программы будет нельзя.",
@@ -60,7 +100,7 @@ class ProgrammeController(Controller):
         )
         if asked := unconfirmed(request, user, form, question):
             return asked
-        await programme_command(backend, user, programme, "stage", {"stage": stage})
+        await programme_command(backend, user, programme, "stage", StageChange(stage=stage))
         return done(request, "/programme", "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
@@ -71,7 +111,11 @@ class ProgrammeController(Controller):
         form = Form.of(await request.form())
         try:
             await programme_command(
-                backend, user, programme, "meeting-rule", {"every_days": form.number("every_days")}
+                backend,
+                user,
+                programme,
+                "meeting-rule",
+                MeetingRule(every_days=form.number("every_days")),
             )
         except Refused as refusal:
             if not refusal.belongs_to_form:
@@ -84,12 +128,12 @@ class ProgrammeController(Controller):
     @get("/roadmap")
     async def roadmap(self, user: WebUser, backend: Backend) -> Template:
         school = school_of(user)
-        data = await backend.query(user.token, ROADMAP, school=str(school))
+        found = await backend.query(user.token, ROADMAP, Roadmap, school=str(school))
         return page(
             "school/roadmap.html",
             user,
-            roadmap=data["roadmap"],
-            statuses=[(str(k), v) for k, v in ITEM_STATUS_NAMES.items()],
+            roadmap=found.roadmap,
+            statuses=list(ITEM_STATUS_NAMES.items()),
         )
 
     @post("/roadmap/items/{item_id:uuid}/progress")
@@ -102,11 +146,11 @@ class ProgrammeController(Controller):
             user.token,
             "programs",
             f"/schools/{school}/roadmap/items/{item_id}/progress",
-            {
-                "status": form.text("status"),
-                "on": form.day("on") or date.today().isoformat(),
-                "school_year": form.text("school_year"),
-                "evidence": form.text("evidence") or "",
-            },
+            ItemProgress(
+                status=form.text("status"),
+                on=form.day("on") or date.today().isoformat(),
+                school_year=form.text("school_year"),
+                evidence=form.text("evidence") or "",
+            ),
         )
         return done(request, "/roadmap", "Статус мероприятия записан", anchor=f"item-{item_id}")
