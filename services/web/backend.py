@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import httpx
 
+from shared.adapters.logging import current_request_id
 from shared.adapters.settings import Settings
 
 Service = Literal["registry", "programs", "reporting"]
@@ -124,9 +125,11 @@ class Backend:
     async def _send(
         self, token: str, service: Service, method: str, path: str, **kwargs: Any
     ) -> httpx.Response:
-        response = await self.clients[service].request(
-            method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs
-        )
+        headers = {"Authorization": f"Bearer {token}"}
+        request_id = current_request_id()
+        if request_id:  # the services log the page's request under the same id
+            headers["X-Request-ID"] = request_id
+        response = await self.clients[service].request(method, path, headers=headers, **kwargs)
         if response.status_code == 401:
             raise SessionExpired
         if response.status_code >= 400:

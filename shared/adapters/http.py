@@ -1,4 +1,5 @@
-"""What every service's Litestar app has: errors, logs, bearer auth, `/health`, OpenAPI."""
+"""What every service's Litestar app has: errors, logs, bearer auth, `/health`, `/metrics`,
+OpenAPI."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middle
 
 from shared.adapters.auth import bearer_middleware
 from shared.adapters.http_errors import EXCEPTION_HANDLERS, error_body
-from shared.adapters.logging import request_logging_middleware
+from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings
 
-PUBLIC_PATHS = ["^/health$", "^/schema"]
+PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
 
 HealthCheck = Callable[[], Awaitable[bool]]
 
@@ -36,16 +37,16 @@ def create_service_app(
     *,
     title: str,
     settings: Settings,
+    metrics: ServiceMetrics,
     route_handlers: Sequence[ControllerRouterHandler],
     health_check: HealthCheck,
     lifespan: Sequence[Any] = (),
     public_paths: Sequence[str] = (),
     extra_middleware: Sequence[Middleware] = (),
 ) -> Litestar:
-    return Litestar(
+    app = Litestar(
         route_handlers=[health_route(health_check), *route_handlers],
         middleware=[
-            request_logging_middleware,
             bearer_middleware(settings, [*PUBLIC_PATHS, *public_paths]),
             *extra_middleware,
         ],
@@ -54,3 +55,4 @@ def create_service_app(
         openapi_config=OpenAPIConfig(title=f"Nastavnik {title}", version="0.1.0"),
         debug=False,
     )
+    return instrument(app, metrics)
