@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import asyncpg
 import structlog
@@ -28,6 +29,7 @@ from psycopg_pool import ConnectionPool
 from shared.adapters.logging import request_id_from
 
 Refresh = Callable[[], Awaitable[None]]
+Metric = TypeVar("Metric", Counter, Gauge)
 PoolGauges = tuple[Gauge, Gauge, Gauge, Gauge]
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -76,10 +78,21 @@ class ServiceMetrics:
         )
 
     def counter(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Counter:
-        return Counter(name, documentation, ["service", *labels], registry=self.registry)
+        return self._shown(
+            Counter(name, documentation, ["service", *labels], registry=self.registry), labels
+        )
 
     def gauge(self, name: str, documentation: str, labels: Sequence[str] = ()) -> Gauge:
-        return Gauge(name, documentation, ["service", *labels], registry=self.registry)
+        return self._shown(
+            Gauge(name, documentation, ["service", *labels], registry=self.registry), labels
+        )
+
+    def _shown(self, metric: Metric, labels: Sequence[str]) -> Metric:
+        """A series with no label but the service is exposed from the start (a 0, not
+        absent), so that an alert on it can fire before its first event."""
+        if not labels:
+            metric.labels(self.service)
+        return metric
 
     def on_scrape(self, refresh: Refresh) -> None:
         self._refreshers.append(refresh)

@@ -5,18 +5,24 @@ every response, 404, 405 and 401 included."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import promql_parser
+import yaml
 from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.settings import PROJECT_ROOT
 from tests.conftest import Api, World
 from tests.web_support import WebClient
 
+DEPLOY = PROJECT_ROOT / "deploy"
 Series = dict[str, list[tuple[dict[str, str], float]]]
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -80,13 +86,8 @@ async def test_registry_counts_requests_by_route_and_commands_by_outcome(
         )
         >= 1
     )
-    assert (
-        value(series, "nastavnik_commands_total", command="register", outcome="accepted")
-        >= 1
-    )
-    assert (
-        value(series, "nastavnik_commands_total", command="register", outcome="refused") >= 1
-    )
+    assert value(series, "nastavnik_commands_total", command="register", outcome="accepted") >= 1
+    assert value(series, "nastavnik_commands_total", command="register", outcome="refused") >= 1
     routes = {
         labels["route"] for labels, _ in series["nastavnik_http_request_duration_seconds_count"]
     }
@@ -189,3 +190,67 @@ async def test_every_answer_carries_a_request_id_kept_only_when_sane(
     no_token = await api.programs.post("/programmes", json={})
     assert no_token.status_code == 401
     assert no_token.headers["x-request-id"]
+
+
+# Labels Prometheus adds to every scraped series, and the series it makes itself.
+TARGET_LABELS = frozenset({"job", "instance"})
+PROMETHEUS_SERIES = frozenset({"up"})
+
+
+def deploy_expressions() -> list[str]:
+    """Every PromQL expression of the alert rules and the Grafana dashboard in deploy/."""
+    rules = yaml.safe_load((DEPLOY / "prometheus" / "alerts.yml").read_text())
+    alerts = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    dashboard = json.loads((DEPLOY / "grafana" / "nastavnik.json").read_text())
+    panels = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    assert alerts
+    assert panels
+    return alerts + panels
+
+
+def selectors(node: object) -> Iterator[tuple[str, set[str]]]:
+    """Each metric an expression reads, with the labels it matches on or groups by."""
+    if isinstance(node, promql_parser.VectorSelector):
+        labels = {m.name for m in node.matchers.matchers if m.name != "__name__"}
+        yield str(node.name), labels
+        return
+    if isinstance(node, promql_parser.AggregateExpr) and node.modifier is not None:
+        grouped = set(node.modifier.labels)
+        for name, labels in selectors(node.expr):
+            yield name, labels | grouped
+        return
+    for attribute in ("expr", "lhs", "rhs", "vector_selector"):
+        if hasattr(node, attribute):
+            yield from selectors(getattr(node, attribute))
+    for argument in getattr(node, "args", None) or []:
+        yield from selectors(argument)
+
+
+def test_selectors_finds_names_and_labels_inside_functions_and_aggregations() -> None:
+    expression = promql_parser.parse(
+        "histogram_quantile(0.9, sum by (le, route) (rate(a_bucket{status=~'5..'}[5m])))"
+        " / on() max(b) > 1"
+    )
+    assert sorted(selectors(expression)) == [("a_bucket", {"le", "route", "status"}), ("b", set())]
+
+
+async def test_every_dashboard_and_alert_expression_reads_series_the_services_expose(
+    api: Api, web: WebClient, world: World
+) -> None:
+    await world.programme("s1")
+    await web.sign_in(world.coordinator("s1"))
+    await web.get("/people/mentees")
+    await asyncio.to_thread(api.registry.app.state.registry.erase_due, date.today())
+    exposed: Series = {}
+    for client in (api.registry, api.programs, api.reporting, web.client):
+        for name, samples in (await scrape(client))[1].items():
+            exposed.setdefault(name, []).extend(samples)
+
+    for expression in deploy_expressions():
+        parsed = promql_parser.parse(expression)  # a syntax error fails here
+        for name, labels in selectors(parsed):
+            if name in PROMETHEUS_SERIES:
+                continue
+            assert name in exposed, f"{name} (in `{expression.strip()}`) is exposed by no service"
+            known = {label for found, _ in exposed[name] for label in found} | TARGET_LABELS
+            assert labels <= known, f"{name} has no label {labels - known}"
