@@ -33,6 +33,8 @@ Metric = TypeVar("Metric", Counter, Gauge)
 PoolGauges = tuple[Gauge, Gauge, Gauge, Gauge]
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Any other method a client sends is one label value, so no one can add series at will.
+METHODS = COMMAND_METHODS | {"GET", "HEAD", "OPTIONS"}
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "unmatched"
 TEXT_FORMAT = "text/plain; version=0.0.4"  # the text format every Prometheus reads
@@ -108,7 +110,8 @@ class ServiceMetrics:
         return generate_latest(self.registry)
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
-        method = str(scope.get("method", ""))
+        method = scope.get("method", "")
+        method = method if method in METHODS else "other"
         route = scope.get("path_template") or UNMATCHED
         self.requests.labels(self.service, method, route, str(status)).observe(seconds)
         handler = scope.get("route_handler")
