@@ -1,5 +1,9 @@
 # Nastavnik — the commands people and CI use. Everything installs itself into .venv.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest supported Python on PATH that runs (`make PYTHON=…` names another), looked for only
+# when .venv is to be made; pyproject.toml's requires-python says the same range.
+SUPPORTED_CHECK := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	$$p -c '$(SUPPORTED_CHECK)' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
@@ -7,9 +11,20 @@ MAKEFLAGS += --no-print-directory
 
 .PHONY: install run test test-unit lint format token setup worker bench clean
 
+# A .venv that cannot run or install is removed, never left half-made for the next command.
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' >&2
+	@$(if $(PYTHON),$(PYTHON) -c '$(SUPPORTED_CHECK)' 2>/dev/null,false) || { echo "Nastavnik \
+	needs Python 3.11, 3.12 or 3.13: $(if $(PYTHON),$(PYTHON) is $$($(PYTHON) --version 2>&1 \
+	| head -1),none of them is on PATH). Install one, or name it: make PYTHON=/usr/bin/python3.12" \
+	>&2; exit 1; }
+	@$(BIN)/python -c '$(SUPPORTED_CHECK)' 2>/dev/null || { rm -rf $(VENV) && \
+	$(PYTHON) -m venv $(VENV); } || { rm -rf $(VENV); echo "Could not create .venv with \
+	$(PYTHON) (Debian and Ubuntu: apt-get install python3-venv)" >&2; exit 1; }
+	@echo "Installing the pinned dependencies into .venv with $$($(BIN)/python --version) \
+	(the first time takes a few minutes)…" >&2
+	@$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on \
+	-e '.[dev]' >&2 || { rm -rf $(VENV); echo "Installing failed: .venv removed; run the \
+	command again" >&2; exit 1; }
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
@@ -52,4 +67,4 @@ bench: install
 	$(BIN)/python -m bench $(SIZE)
 
 clean:
-	rm -rf .data .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .data .mypy_cache .ruff_cache .pytest_cache $(VENV)

@@ -73,6 +73,9 @@ def start_service(
         ],
         env=env,
         stdout=stdout,
+        # Its own session: a terminal's Ctrl-C reaches `run` alone, which stops each service
+        # once (uvicorn stopped twice, or while importing, prints a traceback).
+        start_new_session=True,
     )
 
 
@@ -109,7 +112,15 @@ async def demo_loaded(admin: DatabaseAddress) -> bool:
         await connection.close()
 
 
+STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
 def interrupted(signum: int, frame: object) -> None:
+    """The first Ctrl-C or SIGTERM stops everything; later ones are ignored while stopping (a
+    terminal's Ctrl-C reaches make too, which then sends SIGTERM), so nothing prints a
+    traceback and `run` ends quietly."""
+    for stopping in STOPPING:
+        signal.signal(stopping, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -118,14 +129,17 @@ def run(settings: Settings) -> None:
     from services.setup import setup_database
 
     # A service manager stops with SIGTERM: stop the services as Ctrl-C does, not orphan them.
-    signal.signal(signal.SIGTERM, interrupted)
-    admin = admin_address(settings)
-    asyncio.run(setup_database(admin, settings))
-    # Request logs go to the services' own output; keep the console readable unless asked.
-    env = {"LOG_LEVEL": "warning", **os.environ, "DATABASE_URL": admin.url}
-    urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in (WEB, *SERVICES)}
-    processes = [start_service(s, settings, env) for s in urls]
+    for stopping in STOPPING:
+        signal.signal(stopping, interrupted)
+    processes: list[subprocess.Popen[bytes]] = []
     try:
+        admin = admin_address(settings)
+        asyncio.run(setup_database(admin, settings))
+        # Request logs go to the services' own output; keep the console readable unless asked.
+        env = {"LOG_LEVEL": "warning", **os.environ, "DATABASE_URL": admin.url}
+        urls = {s: f"http://{settings.host}:{port_of(settings, s)}" for s in (WEB, *SERVICES)}
+        for service in urls:
+            processes.append(start_service(service, settings, env))
         wait_healthy(list(urls.values()), processes, seconds=60)
         if not asyncio.run(demo_loaded(admin)):
             print("Loading the demo region…", flush=True)
@@ -141,10 +155,11 @@ def run(settings: Settings) -> None:
 
 
 def stop_services(processes: list[subprocess.Popen[bytes]]) -> None:
-    """Ask each service to stop (as Ctrl-C does), then kill what has not stopped in 15 s."""
+    """Ask each service to stop (SIGTERM: uvicorn stops as on Ctrl-C, and one still importing
+    ends without a traceback), then kill what has not stopped in 15 s."""
     for process in processes:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signal.SIGTERM)
     for process in processes:
         try:
             process.wait(timeout=15)

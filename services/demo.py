@@ -66,6 +66,13 @@ def _full_name(rng: random.Random, index: int) -> str:
     return full_name(rng, woman=index % 2 == 1)
 
 
+def representative(rng: random.Random, index: int) -> dict[str, str]:
+    """A minor's legal representative who signs the consent: a mother or a father, the
+    relation matching the name."""
+    woman = index % 2 == 1
+    return {"representative_name": full_name(rng, woman), "relation": "мать" if woman else "отец"}
+
+
 COMPETENCES = [
     "математика",
     "физика",
@@ -407,6 +414,8 @@ class DemoLoader:
                 "order_date": str(order_date),
                 "period_from": str(order_date),
                 "period_to": str(order_date + timedelta(days=4 * 365)),
+                "monitoring_from": {"month": 10, "day": 1},
+                "monitoring_to": {"month": 5, "day": 30},
             },
         )
         self._send(
@@ -671,8 +680,7 @@ class DemoLoader:
             birth = date(self.today.year - self.rng.randint(11, 16), self.rng.randint(1, 12), 10)
             consent = {
                 "signed_on": str(self.previous_start),
-                "representative_name": _full_name(self.rng, index + 3),
-                "relation": self.rng.choice(["мать", "отец"]),
+                **representative(self.rng, index + 3),
             }
             kind, grade = "student", f"{self.today.year - birth.year - 6}{self.rng.choice('АБВ')}"
             career = None

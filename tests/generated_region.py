@@ -43,6 +43,9 @@ REPORTS = (
     (None, YEAR),
 )
 CUSTOM_WINDOW = {"s2": (date(2025, 11, 1), date(2026, 4, 30))}
+# Each school's first working pair ends early: before, on and after the reference date.
+ENDED_EARLY = {"s1": date(2026, 2, 10), "s2": ON, "s3": date(2026, 5, 28)}
+FINAL_MEETING = date(2026, 4, 28)  # a pair's final meeting: it no longer lags after it
 NO_CONTINGENT = {"s3"}
 
 
@@ -67,12 +70,26 @@ class GenPair:
     approved_on: date | None
     plan: bool = False
     meetings: list[date] = field(default_factory=list)
+    ended_on: date | None = None
+    early: bool = False
+    final_on: date | None = None
     # every score given about a meeting, then or later: (held on, side, rating)
     ratings: list[tuple[date, str, int]] = field(default_factory=list)
 
     @property
     def mentee(self) -> GenPerson:
         return self.mentees[0]
+
+    def in_force(self, on: date) -> bool:
+        """A pair: approved by an order on or before `on`, not ended by then."""
+        approved = self.approved_on is not None and self.approved_on <= on
+        return approved and not (self.ended_on and self.ended_on <= on)
+
+    def involves(self, on: date) -> bool:
+        """Its people count as involved: approved by `on` and not ended early by then (a
+        completed pair leaves them involved in the year)."""
+        approved = self.approved_on is not None and self.approved_on <= on
+        return approved and not (self.early and self.ended_on and self.ended_on <= on)
 
 
 @dataclass
@@ -315,6 +332,27 @@ class GeneratedRegion:
             held = sorted(d for d in chosen if pair.approved_on and d >= pair.approved_on)
             for number, held_on in enumerate(held):
                 await self._meeting(school, pair, held_on, "regular" if number else "introduction")
+        await self._endings(school, mine)
+
+    async def _endings(self, school: str, mine: list[GenPair]) -> None:
+        """The first working pair of one mentee ends early; the next one that met before the
+        final meeting's day holds it (and goes on without lagging)."""
+        working = [p for p in mine if p.approved_on == ORDER_EARLY and len(p.mentees) == 1]
+        ended = working[0]
+        await self.api.command(
+            "programs",
+            f"/pairs/{ended.id}/ending",
+            self.world.coordinator(school),
+            {"outcome": "ended_early", "ended_on": str(ENDED_EARLY[school]), "reason": "health"},
+            expect=200,
+        )
+        ended.ended_on, ended.early = ENDED_EARLY[school], True
+        final = next(
+            (p for p in working[1:] if p.meetings and max(p.meetings) < FINAL_MEETING), None
+        )
+        if final is not None:
+            await self._meeting(school, final, FINAL_MEETING, "final")
+            final.final_on = FINAL_MEETING
 
     async def _meeting(self, school: str, pair: GenPair, held_on: date, kind: str) -> None:
         """Inline scores (the mentee's only in a pair, perhaps none), then scores given later by
@@ -506,9 +544,10 @@ class GeneratedRegion:
 
     def expected(self, schools: set[str], on: date = ON) -> dict[str, tuple[Any, Any, Any]]:
         """(numerator, denominator, value) of every indicator over the given schools."""
-        involved = [
+        approved = [
             p for p in self.pairs if p.school in schools and p.approved_on and p.approved_on <= on
         ]
+        involved = [p for p in approved if p.involves(on)]
         reported = schools & set(self.contingents)
         totals = {
             key: sum(self.contingents[s][key] for s in reported)
@@ -540,7 +579,7 @@ class GeneratedRegion:
             and signed_on <= on
             and (until is None or until >= date(2025, 9, 1))
         }
-        providing = {p.mentor.partner for p in involved if p.mentor.partner in population}
+        providing = {p.mentor.partner for p in approved if p.mentor.partner in population}
         trained = {
             person for person, school, day in self.completions if school in schools and day <= on
         }
@@ -564,6 +603,35 @@ class GeneratedRegion:
             "positive_dynamics": self._dynamics(schools, on),
             "trained_mentors": (len(trained), None, float(len(trained))),
         }
+
+    def pairs_in_force(self, school: str, on: date = ON) -> int:
+        return sum(1 for p in self.pairs if p.school == school and p.in_force(on))
+
+    def lagging(self, school: str, on: date = ON) -> int:
+        """Pairs in force more than 7 days (the default rule) after their last meeting, or
+        their order before any; none after its final meeting."""
+        lagging = 0
+        for pair in self.pairs:
+            if pair.school != school or not pair.in_force(on) or not pair.approved_on:
+                continue
+            if pair.final_on and pair.final_on <= on:
+                continue
+            met = [held_on for held_on in pair.meetings if held_on <= on]
+            last = max(met) if met else pair.approved_on
+            lagging += (on - last).days > 7
+        return lagging
+
+    def averages(self, schools: set[str]) -> tuple[float, float, set[str]]:
+        """A group's coverage and roadmap completion as the mean over its schools, a school
+        without a contingent or a roadmap counting 0; and those schools («не приступили»)."""
+        coverage = [self.expected({s})["students_involved"][2] for s in schools]
+        completion = [self.roadmap_completion({s}) for s in schools]
+        missing = {s for s in schools if s not in self.contingents or s not in self.roadmaps}
+        return (
+            round(sum(c or 0 for c in coverage) / len(schools), 2),
+            round(sum(c or 0 for c in completion) / len(schools), 2),
+            missing,
+        )
 
     def roadmap_completion(self, schools: set[str]) -> float | None:
         """Done activities of 2025/26 ÷ activities (cancelled aside) of the schools' roadmaps."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from services.cli import SERVICES, WEB, start_service, stop_services, wait_healthy
 from services.demo import DemoLoader
@@ -33,6 +35,54 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "tests" / "artifacts" / "screenshots"
 VIEWPORT = ViewportSize(width=1280, height=900)
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+# What no person should read on a page: ISO dates, ids, codes in snake_case, English words (the
+# Latin words a Russian page may hold are named in LATIN_ALLOWED).
+_NOT_FOR_PEOPLE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    r"|\b[A-Za-z]+(?:_[A-Za-z0-9]+)+\b"
+    r"|\b[A-Za-z]{3,}\b"
+)
+LATIN_ALLOWED = {"DOCX", "XLSX", "xlsx", "Excel", "Word", "GraphQL", "SVG", "UTC", "SWOT"}
+
+
+_NOT_READ = ("script", "style", "code")
+
+
+class _VisibleText(HTMLParser):
+    """The text a person reads: no tags, attributes, scripts or styles; `<code>` is a command a
+    developer types (the development login), shown as typed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in _NOT_READ
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in _NOT_READ
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def not_for_people(html: str) -> list[str]:
+    """ISO dates, ids, codes and English words a page shows as text."""
+    parser = _VisibleText()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    # Addresses are read as they are; the generated region's people are «teacher-s1-9 Тестовый».
+    text = re.sub(r"\S+@\S+|https?://\S+|\b[a-z_]+-s\d+-\d+\b", " ", text)
+    return [m for m in _NOT_FOR_PEOPLE.findall(text) if m not in LATIN_ALLOWED]
+
+
+def assert_for_people(response: httpx.Response) -> None:
+    if response.headers.get("content-type", "").startswith("text/html"):
+        found = not_for_people(response.text)
+        assert not found, f"{response.request.url.path} shows {sorted(set(found))}"
 
 
 class WebClient:
@@ -45,6 +95,7 @@ class WebClient:
 
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
         self.last = await self.client.get(path, follow_redirects=False, **kwargs)
+        assert_for_people(self.last)
         return self.last
 
     def csrf(self) -> str:
@@ -59,6 +110,7 @@ class WebClient:
         """Send a form from the page opened last, as the browser would."""
         fields = {"_csrf_token": self.csrf(), **(data or {})}
         self.last = await self.client.post(path, data=fields, follow_redirects=False, **kwargs)
+        assert_for_people(self.last)
         return self.last
 
     async def sign_in(self, token: str, next_path: str = "/") -> httpx.Response:
@@ -123,8 +175,21 @@ async def page(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
         base_url=f"http://127.0.0.1:{site.web_port}", locale="ru-RU", viewport=VIEWPORT
     )
     context.set_default_timeout(30_000)
-    yield await context.new_page()
+    opened = await context.new_page()
+    shown: list[str] = []
+
+    async def scan(loaded: Page) -> None:
+        try:
+            found = not_for_people(await loaded.content())
+        except PlaywrightError:
+            return  # already navigating on: the next page is scanned when it loads
+        if found:
+            shown.append(f"{loaded.url} shows {sorted(set(found))}")
+
+    opened.on("load", scan)
+    yield opened
     await context.close()
+    assert not shown, shown  # every page the browser loaded is read by a person
 
 
 @pytest.fixture(scope="session")

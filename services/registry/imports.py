@@ -29,14 +29,18 @@ CREATE TABLE IF NOT EXISTS registry_imports (
     total int NOT NULL DEFAULT 0,
     processed int NOT NULL DEFAULT 0,
     problems jsonb NOT NULL DEFAULT '[]',
+    problem_count int NOT NULL DEFAULT 0,
     position bigint,
     created_by text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     finished_at timestamptz
 );
+ALTER TABLE registry_imports ADD COLUMN IF NOT EXISTS problem_count int NOT NULL DEFAULT 0;
 """
 
 PROGRESS_EVERY = 100
+# A job keeps the first problems and their count: enough to fix a file, never a huge answer.
+MAX_STORED_PROBLEMS = 200
 
 
 class Imports:
@@ -61,7 +65,8 @@ class Imports:
         job = self.status(principal, import_id)
         school = self.registry.school(UUID(str(job["school_id"])))
         rows, problems = read_base(content, Base(str(job["base"])), school.id)
-        self._update(import_id, status="checking", total=len(rows) + len(problems))
+        errors = sum(not p.warning for p in problems)  # at most one a row; warnings are on rows
+        self._update(import_id, status="checking", total=len(rows) + errors)
         pending = self.registry.keys.pending()
         prepared: list[tuple[Row, Prepared]] = []
         for count, row in enumerate(rows, start=1):
@@ -72,12 +77,13 @@ class Imports:
             if count % PROGRESS_EVERY == 0:
                 self._update(import_id, processed=count)
         problems += self._duplicates(school.id, prepared)
-        if problems:
-            self._finish(import_id, "rejected", problems=sorted(problems, key=lambda p: p.row))
+        problems.sort(key=lambda p: (p.warning, p.row))  # errors first: they are kept
+        if any(not p.warning for p in problems):
+            self._finish(import_id, "rejected", problems=problems)
             return
         self._update(import_id, status="storing", processed=len(rows))
         position = self.registry.save_prepared(school.id, [p for _, p in prepared], pending)
-        self._finish(import_id, "done", position=position)
+        self._finish(import_id, "done", problems=problems, position=position)
 
     def fail(self, import_id: UUID, message: str) -> None:
         self._finish(import_id, "failed", problems=[Problem(0, None, message)])
@@ -93,8 +99,8 @@ class Imports:
     def status(self, principal: Principal, import_id: UUID) -> dict[str, object]:
         with self.pool.connection() as connection:
             cursor = connection.execute(
-                "SELECT id, school_id, tenant, base, status, total, processed, problems, position"
-                " FROM registry_imports WHERE id = %s",
+                "SELECT id, school_id, tenant, base, status, total, processed, problems,"
+                " problem_count, position FROM registry_imports WHERE id = %s",
                 (import_id,),
             )
             row = cursor.fetchone()
@@ -172,14 +178,11 @@ class Imports:
         problems: list[Problem] | None = None,
         position: int | None = None,
     ) -> None:
+        problems = problems or []
+        kept = [asdict(p) for p in problems[:MAX_STORED_PROBLEMS]]
         with self.pool.connection() as connection:
             connection.execute(
-                "UPDATE registry_imports SET status = %s, problems = %s, position = %s,"
-                " processed = total, finished_at = now() WHERE id = %s",
-                (
-                    status,
-                    Jsonb([asdict(p) for p in problems or []], dumps=json.dumps),
-                    position,
-                    import_id,
-                ),
+                "UPDATE registry_imports SET status = %s, problems = %s, problem_count = %s,"
+                " position = %s, processed = total, finished_at = now() WHERE id = %s",
+                (status, Jsonb(kept, dumps=json.dumps), len(problems), position, import_id),
             )

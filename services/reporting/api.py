@@ -24,7 +24,11 @@ from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
 from .list_exports import export_list
 from .metrics import watch_reporting
-from .reports import download_municipality_summary, download_school_report
+from .reports import (
+    download_municipality_summary,
+    download_region_summary,
+    download_school_report,
+)
 from .runner import ProjectionWorker
 
 
@@ -97,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download_order_draft,
             download_school_report,
             download_municipality_summary,
+            download_region_summary,
         ],
         health_check=healthy,
         lifespan=[lifespan],

@@ -6,6 +6,7 @@ models at the moment of printing, so an erased person reads «данные уд�
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -13,46 +14,58 @@ from uuid import UUID
 
 import asyncpg
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
 from shared.adapters.database import scoped
+from shared.adapters.personal_data import ERASED
 from shared.dictionaries import FORM_NAMES, MentoringForm
+from shared.indicators import year_end
 from shared.kernel.errors import Conflict, NotFound
 from shared.kernel.principal import Principal
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-ORDER = """
-SELECT o.number, o.order_date, o.pair_ids, s.name AS school_name, g.title AS programme_title,
-       g.school_year
+# The programme's school, title, year and dates, and the director who signs (the staff role
+# «директор» in the registry), for an order or its draft.
+PROGRAMME = """
+s.name AS school_name, g.title AS programme_title, g.school_year, g.starts_on, g.ends_on,
+(SELECT d.full_name FROM staff_roles r JOIN people d ON d.id = r.person_id
+ WHERE r.role = 'director' AND d.school_id = g.school_id
+ ORDER BY r.assigned_at DESC LIMIT 1) AS director
+"""
+ORDER = f"""
+SELECT o.number, o.order_date, o.pair_ids, {PROGRAMME}
 FROM pair_orders o
 JOIN programmes g ON g.id = o.programme_id
 LEFT JOIN organisations s ON s.id = g.school_id
 WHERE o.id = $1
 """
-DRAFT = """
+DRAFT = f"""
 SELECT NULL::text AS number, NULL::date AS order_date,
        ARRAY(SELECT a.id FROM pairs a WHERE a.programme_id = g.id AND a.status = 'proposed'
-             ORDER BY a.formed_at, a.id) AS pair_ids,
-       s.name AS school_name, g.title AS programme_title, g.school_year
+             ORDER BY a.formed_at, a.id) AS pair_ids, {PROGRAMME}
 FROM programmes g
 LEFT JOIN organisations s ON s.id = g.school_id
 WHERE g.id = $1
 """
 PAIRS = """
 SELECT a.form, m.full_name AS mentor, m.position AS mentor_position,
-       (SELECT array_agg(concat_ws(', ', e.full_name,
-                                   CASE WHEN e.grade IS NOT NULL THEN e.grade || ' класс' END)
-                         ORDER BY member.place)
-        FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
-        LEFT JOIN people e ON e.id = member.id) AS mentees
+       m.grade || ' класс' AS mentor_grade, members.mentees, members.mentee_names
 FROM unnest($1::uuid[]) WITH ORDINALITY AS listed(pair_id, place)
 JOIN pairs a ON a.id = listed.pair_id
 LEFT JOIN people m ON m.id = a.mentor_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(concat_ws(', ', e.full_name, e.grade || ' класс') ORDER BY member.place)
+               AS mentees,
+           array_agg(e.full_name ORDER BY member.place) AS mentee_names
+    FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
+    LEFT JOIN people e ON e.id = member.id
+) members
 ORDER BY listed.place
 """
 
@@ -60,10 +73,7 @@ ORDER BY listed.place
 def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     """«Об утверждении наставнических пар» with the list of pairs as its appendix; an order
     without a number is the draft, marked «ПРОЕКТ», with blanks for the number and the date."""
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(14)
+    document = new_document()
     number = order["number"] or "______"
     day = date_text(order["order_date"]) if order["order_date"] else "«___» ____________ 20__ г."
     if order["number"] is None:
@@ -76,13 +86,14 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     document.add_paragraph(
         "В соответствии с распоряжением Министерства просвещения Российской Федерации "
         "от 25 декабря 2019 г. № Р-145, Положением о наставничестве и программой наставничества "
-        f"«{order['programme_title']}» на {order['school_year']} учебный год, на основании "
+        f"{_programme(order)}, на основании "
         "анкетирования наставников и наставляемых и с их письменного согласия"
     )
     document.add_paragraph().add_run("приказываю:").bold = True
-    for number, text in enumerate(
+    for point, text in enumerate(
         (
             "Утвердить наставнические пары (группы) согласно приложению к настоящему приказу.",
+            f"Установить период наставничества {_period(order)}.",
             "Наставникам совместно с наставляемыми в течение двух недель разработать "
             "персонализированные программы наставничества (индивидуальные планы).",
             "Куратору программы наставничества обеспечить организацию встреч наставнических пар "
@@ -91,32 +102,156 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
         ),
         start=1,
     ):
-        document.add_paragraph(f"{number}. {text}")
-    document.add_paragraph()
-    document.add_paragraph("Директор\t\t\t\t\t\t____________________")
-    document.add_page_break()  # type: ignore[no-untyped-call]
+        document.add_paragraph(f"{point}. {text}")
+    signature(document, "Директор", order["director"])
+    _acquainted(document, pairs)
+    document.add_page_break()
     appendix = document.add_paragraph(f"Приложение\nк приказу от {day} № {number}")
     appendix.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     centered(document, "Список наставнических пар (групп)", bold=True)
-    table = document.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, title in zip(
-        table.rows[0].cells,
-        ("№ п/п", "Наставник", "Наставляемый (группа наставляемых)", "Форма наставничества"),
-        strict=True,
-    ):
-        cell.text = title
+    rows = []
     for index, pair in enumerate(pairs, start=1):
-        mentor = ", ".join(p for p in (pair["mentor"], pair["mentor_position"]) if p)
+        mentor = ", ".join(
+            p for p in (pair["mentor"], pair["mentor_position"], pair["mentor_grade"]) if p
+        )
         mentee = "; ".join(name for name in pair["mentees"] if name)
         form = FORM_NAMES.get(MentoringForm(pair["form"]), pair["form"])
-        for cell, value in zip(
-            table.add_row().cells, (str(index), mentor, mentee, form), strict=True
-        ):
-            cell.text = value
+        rows.append((str(index), mentor, mentee, form))
+    add_table(
+        document,
+        ("№ п/п", "Наставник", "Наставляемый (группа наставляемых)", "Форма наставничества"),
+        rows,
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _programme(order: asyncpg.Record) -> str:
+    """The programme by its title, with its school year unless the title already says it."""
+    title, year = order["programme_title"], order["school_year"]
+    return f"«{title}»" if year in title else f"«{title}» на {year} учебный год"
+
+
+def _period(order: asyncpg.Record) -> str:
+    """From the programme's start (else the order's date) to its end (else the school year's)."""
+    first = order["starts_on"] or order["order_date"]
+    since = f"с {date_text(first)}" if first else "со дня подписания настоящего приказа"
+    return f"{since} по {date_text(order['ends_on'] or year_end(order['school_year']))}"
+
+
+def _acquainted(document: Any, pairs: list[asyncpg.Record]) -> None:
+    """«С приказом ознакомлены»: a line to sign and date for each person the order names."""
+    names = [pair["mentor"] for pair in pairs] + [
+        name for pair in pairs for name in pair["mentee_names"]
+    ]
+    document.add_paragraph()
+    document.add_paragraph("С приказом ознакомлены:")
+    for name in dict.fromkeys(n for n in names if n and n != ERASED):
+        document.add_paragraph(f"{name}\t____________\t«___» ________ 20__ г.")
+
+
+def new_document() -> Any:
+    """A DOCX as ГОСТ Р 7.0.97-2016 asks of an organisation's documents: A4 (п. 5.1), margins of
+    at least 20 mm left, 10 mm right, 20 mm top and bottom (п. 5.1) — 30 mm left for filing,
+    15 mm right —, Times New Roman 14 pt, and Russian as the language of the text (spelling,
+    hyphenation)."""
+    document = Document()
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
+        section.top_margin = section.bottom_margin = Mm(20)
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(14)
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    properties = defaults.find(qn("w:rPr"))
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = properties.makeelement(qn("w:lang"), {})
+        properties.append(language)
+    for attribute in ("w:val", "w:eastAsia"):
+        language.set(qn(attribute), "ru-RU")
+    return document
+
+
+def signature(document: Any, position: str, name: str | None) -> None:
+    """The position, the line to sign and the signer as «И.О. Фамилия» (ГОСТ Р 7.0.97-2016,
+    п. 5.23), when the registry names them."""
+    document.add_paragraph()
+    line = document.add_paragraph(f"{position}\t____________________ {initials(name)}".rstrip())
+    # the line to sign and the name against the right margin, however long the position
+    line.paragraph_format.tab_stops.add_tab_stop(
+        text_width(document.sections[-1]), WD_TAB_ALIGNMENT.RIGHT
+    )
+
+
+def initials(name: str | None) -> str:
+    """«Орлова Ирина Павловна» → «И.П. Орлова»; nothing for an unknown or erased name."""
+    if not name or name == ERASED:
+        return ""
+    surname, *given = name.split()
+    return "".join(f"{part[0]}." for part in given) + (" " if given else "") + surname
+
+
+# A table's text is 12 pt, 10 pt where a table's words do not fit at 12; a character of Times
+# New Roman takes up to 0.55 of the size, a capital up to 0.75 (the estimate errs wide), and a
+# cell has 1.9 mm of padding on either side.
+TABLE_SIZES = (12, 10)
+
+
+def text_length(text: str) -> float:
+    """A text's width in ems of its font size."""
+    return sum(0.75 if c.isupper() else 0.55 for c in text)
+
+
+PADDING = Mm(4)
+TWIP = 635  # EMU: DOCX stores widths in whole twips
+
+
+def add_table(document: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+    """A bordered table whose columns are sized to their content: none narrower than its longest
+    word (so no word breaks), the room left shared by how long each column's text runs."""
+    total = text_width(document.sections[-1])
+    for size in TABLE_SIZES:
+        widths = column_widths([header, *rows], total, Pt(size))
+        if sum(widths) <= total:
+            break
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.autofit = False
+    for row_cells, values in zip(
+        [table.rows[0].cells, *(table.add_row().cells for _ in rows)], [header, *rows], strict=True
+    ):
+        for cell, value in zip(row_cells, values, strict=True):
+            cell.text = value
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(size)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    return table
+
+
+def text_width(section: Any) -> int:
+    """The width between a page's margins, in EMU."""
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def column_widths(rows: Sequence[Sequence[str]], total: int, size: int) -> list[int]:
+    """Each column its longest word, then the rest of `total` shared by the length of its
+    longest cell beyond that (so a column of short numbers stays narrow)."""
+    columns = list(zip(*rows, strict=True))
+    least = [
+        int(max(text_length(w) for text in column for w in text.split() or [""]) * size) + PADDING
+        for column in columns
+    ]
+    wanted = [int(max(text_length(t) for t in column) * size) + PADDING for column in columns]
+    extra = [max(w - m, 0) for w, m in zip(wanted, least, strict=True)]
+    room = max(total - sum(least), 0)
+    share = min(1.0, room / sum(extra)) if sum(extra) else 0.0
+    return [int(m + e * share) // TWIP * TWIP for m, e in zip(least, extra, strict=True)]
 
 
 def attachment(filename: str, plain: str = "document.docx") -> str:

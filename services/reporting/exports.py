@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -15,15 +14,16 @@ from litestar.datastructures import State
 from litestar.response import Response
 from openpyxl import Workbook
 
+from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES, Base
 from shared.adapters.database import scoped
 from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
+from shared.sheets import XLSX, append_rows, fit_columns, saved, table_workbook
 
 from .graphql.context import Reader
 from .graphql.indicators import breakdown, indicator_table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .projections.people import SELF_SIGNED
 
 MENTOR_STATUS_NAMES = {
     "candidate": "кандидат",
@@ -33,45 +33,37 @@ MENTOR_STATUS_NAMES = {
     "approved": "утверждён приказом",
 }
 
-
-class BaseKind(StrEnum):
-    MENTEES = "mentees"
-    MENTORS = "mentors"
-
-
-COMMON = (
-    ("ФИО", lambda r: r["full_name"]),
-    ("Дата рождения", lambda r: r["birth_date"]),
-    ("Вид", lambda r: PERSON_KIND_NAMES.get(r["kind"], r["kind"])),
-    ("Класс", lambda r: r["grade"]),
-    ("Должность", lambda r: r["position"]),
-    ("Начало педагогического стажа", lambda r: r["teaching_since"]),
-    ("Согласие на обработку ПДн", lambda r: r["consent_signed_on"]),
-    ("Кем подписано согласие", lambda r: r["consent_signed_by"]),
-)
-COLUMNS: dict[BaseKind, tuple[tuple[str, Any], ...]] = {
-    BaseKind.MENTEES: (
-        *COMMON,
-        (
-            "Категории",
-            lambda r: ", ".join(CATEGORY_NAMES[MenteeCategory(c)] for c in r["mentee_categories"]),
-        ),
-        ("Запрос", lambda r: r["requests"]),
+# The export writes the very columns the import reads (one set, `services.registry.columns`),
+# so that an exported base loads back into a school as it is; each column's value below.
+VALUES: dict[str, Callable[[asyncpg.Record], Any]] = {
+    "ФИО": lambda r: r["full_name"],
+    "Дата рождения": lambda r: r["birth_date"],
+    "Вид": lambda r: PERSON_KIND_NAMES.get(r["kind"], r["kind"]),
+    "Класс": lambda r: r["grade"],
+    "Должность": lambda r: r["position"],
+    "Начало педагогического стажа": lambda r: r["teaching_since"],
+    "Контакты": lambda r: r["contacts"],
+    "Согласие на обработку ПДн": lambda r: r["consent_signed_on"],
+    "Законный представитель": lambda r: (
+        None if r["consent_signed_by"] == SELF_SIGNED else r["consent_signed_by"]
     ),
-    BaseKind.MENTORS: (
-        *COMMON,
-        ("Компетенции", lambda r: ", ".join(r["competences"])),
-        ("Интересы", lambda r: ", ".join(r["interests"])),
-        ("Число наставляемых", lambda r: r["mentor_capacity"]),
-        ("Статус", lambda r: MENTOR_STATUS_NAMES.get(r["mentor_status"] or "", "")),
+    "Степень родства": lambda r: r["consent_relation"],
+    "Категории": lambda r: ", ".join(
+        CATEGORY_NAMES[MenteeCategory(c)] for c in r["mentee_categories"]
     ),
+    "Запрос": lambda r: r["requests"],
+    "Темы запроса": lambda r: ", ".join(r["mentee_needs"]),
+    "Компетенции": lambda r: ", ".join(r["competences"]),
+    "Интересы": lambda r: ", ".join(r["interests"]),
+    "Число наставляемых": lambda r: r["mentor_capacity"],
 }
 
 PEOPLE_WITH_CONSENT = """
-SELECT p.*, c.signed_on AS consent_signed_on, c.signed_by AS consent_signed_by
+SELECT p.*, c.signed_on AS consent_signed_on, c.signed_by AS consent_signed_by,
+       c.relation AS consent_relation
 FROM people p
 LEFT JOIN LATERAL (
-    SELECT signed_on, signed_by FROM consents
+    SELECT signed_on, signed_by, relation FROM consents
     WHERE person_id = p.id AND kind = 'personal_data' AND withdrawn_on IS NULL
     ORDER BY signed_on DESC LIMIT 1
 ) c ON true
@@ -79,38 +71,29 @@ WHERE {role} ORDER BY p.full_name, p.id
 """
 
 
-def workbook_of(base: BaseKind, rows: list[asyncpg.Record]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "База наставляемых" if base == BaseKind.MENTEES else "База наставников"
+def workbook_of(base: Base, rows: list[asyncpg.Record]) -> bytes:
     columns = COLUMNS[base]
-    sheet.append([title for title, _ in columns])
-    for row in rows:
-        sheet.append([_cell(value(row)) for _, value in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
+    values = [[VALUES[column](row) for column in columns] for row in rows]
+    return table_workbook(SHEET_TITLES[base], columns, values)
 
 
 @get("/exports/{base:str}")
 async def export_base(
-    request: Request[Principal, Any, Any], state: State, base: BaseKind
+    request: Request[Principal, Any, Any], state: State, base: Base
 ) -> Response[bytes]:
-    """A school's base of mentees or mentors as an XLSX file."""
-    role = "p.is_mentee" if base == BaseKind.MENTEES else "p.is_mentor"
+    """A school's base of mentees or mentors as an XLSX file, in the columns the import reads."""
+    role = "p.is_mentee" if base == Base.MENTEES else "p.is_mentor"
     async with scoped(state.pool, request.user.scope.path) as connection:
         rows = await connection.fetch(PEOPLE_WITH_CONSENT.format(role=role))
-    filename = "mentees.xlsx" if base == BaseKind.MENTEES else "mentors.xlsx"
     return Response(
         workbook_of(base, rows),
         media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[base]}"'},
     )
+
+
+def _cell(value: Any) -> Any:
+    return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
 
 
 INDICATOR_COLUMNS = (
@@ -148,23 +131,24 @@ async def export_indicators(
     sheet = book.active
     assert sheet is not None
     sheet.title = "Показатели"
-    sheet.append([f"{table.organisation.name}, {table.school_year} учебный год"])
-    sheet.append([title for title, _ in INDICATOR_COLUMNS])
-    for row in table.rows:
-        sheet.append([_cell(value(row)) for _, value in INDICATOR_COLUMNS])
+    append_rows(sheet, [[f"{table.organisation.name}, {table.school_year} учебный год"]])
+    append_rows(sheet, [[title for title, _ in INDICATOR_COLUMNS]])
+    append_rows(
+        sheet, ([_cell(value(row)) for _, value in INDICATOR_COLUMNS] for row in table.rows)
+    )
     for level, title in LEVEL_SHEETS.items():
         if depth(table.organisation.path) >= level.value:
             continue
         breakdown_sheet = book.create_sheet(title)
         header = "Школа" if level == Level.SCHOOL else "Муниципалитет"
         groups = await breakdown(reader, table, level)
-        breakdown_sheet.append([header, *(row.name for row in table.rows)])
-        for name, rows in groups:
-            breakdown_sheet.append([name, *(row.value for row in rows)])
-    buffer = io.BytesIO()
-    book.save(buffer)
+        append_rows(breakdown_sheet, [[header, *(row.name for row in table.rows)]])
+        append_rows(
+            breakdown_sheet, ([name, *(row.value for row in rows)] for name, rows in groups)
+        )
+        fit_columns(breakdown_sheet)
     return Response(
-        buffer.getvalue(),
+        saved(book),
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="indicators.xlsx"'},
     )

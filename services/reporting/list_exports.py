@@ -8,7 +8,6 @@ writes each node as a row. The school's bases and the indicator table have their
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from typing import Any
 from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
-from openpyxl import Workbook
 
 from services.programs.domain import (
     ITEM_STATUS_NAMES,
@@ -29,9 +27,9 @@ from services.programs.domain import (
 from shared.dictionaries import FORM_NAMES, PERSON_KIND_NAMES, MentoringForm
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import Principal
+from shared.sheets import XLSX, table_workbook
 
 from .documents import attachment
-from .exports import XLSX
 from .graphql.context import Reader
 from .inprocess import ask
 
@@ -139,16 +137,10 @@ class ListExport:
             after = page["pageInfo"]["endCursor"]
 
     def workbook(self, rows: list[dict[str, Any]]) -> bytes:
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = self.title[:31]  # Excel's limit for a sheet name
-        sheet.append([header for header, _ in self.columns])
-        for row in rows:
-            sheet.append([cell(row) for _, cell in self.columns])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+        header = [header for header, _ in self.columns]
+        return table_workbook(
+            self.title, header, ([cell(row) for _, cell in self.columns] for row in rows)
+        )
 
 
 def _p(name: str, type_: str, query: str) -> Parameter:

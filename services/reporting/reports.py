@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from docx import Document
 from docx.shared import Pt
 from litestar import Request, get
 from litestar.datastructures import State
@@ -18,16 +17,18 @@ from litestar.response import Response
 
 from services.programs.domain import PURPOSE_NAMES, Purpose
 from services.reporting.measures import reference_date
-from shared.indicators import SELF_AUDIT_ITEMS
-from shared.kernel.errors import InvalidInput
+from shared.indicators import SELF_AUDIT_ITEMS, Unit
+from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
 
-from .documents import DOCX, attachment, centered, date_text
+from .documents import DOCX, add_table, attachment, centered, date_text, new_document, signature
 from .graphql.context import Reader
 from .inprocess import ask
 
-INDICATOR_ROWS = "rows: indicators { name unitName value numerator denominator target met note }"
+INDICATOR_ROWS = (
+    "rows: indicators { name unit unitName value numerator denominator target met note }"
+)
 
 SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
   schoolOverview(schoolId: $school, schoolYear: $year, on: $on) {{
@@ -38,70 +39,61 @@ SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
     surveys {{ programme {{ title }} results {{ title purpose responses
       questions {{ text mean }} }} }}
   }}
-  selfAudits(schoolYear: $year, first: 200) {{ edges {{ node {{ schoolId gaps pageUrl }} }} }}
+  selfAudits(schoolYear: $year, first: 200) {{ edges {{ node {{ schoolId gaps pageUrl
+    items {{ achieved }} }} }} }}
 }}"""
 
 MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
   indicators(schoolYear: $year, organisationId: $municipality, on: $on) {
-    organisation { name } referenceDate schools schoolsReporting
-    rows { name unitName value numerator denominator target met note } }
+    organisation { id name } referenceDate schools schoolsReporting
+    rows { name unit unitName value numerator denominator target met note } }
   schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
-    edges { node { organisation { name } coverage pairs laggingPairs menteeSatisfaction
+    edges { node { organisation { id name } coverage pairs laggingPairs menteeSatisfaction
       roadmapCompletion schoolsWithGaps } } }
+  municipalityComparison(schoolYear: $year, on: $on, first: 200) {
+    edges { node { organisation { id } coverage roadmapCompletion notStarted } } }
   selfAudits(schoolYear: $year, municipalityId: $municipality, first: 200) {
-    edges { node { schoolName gaps items { number verdict recommendation } } } }
+    edges { node { schoolId schoolName gaps
+      items { number achieved verdict recommendation } } } }
 }"""
 
 
-def _document() -> Any:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(14)
-    return document
-
-
 def _table(document: Any, header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, header, strict=True):
-        cell.text = title
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = _text(value)
+    add_table(document, header, [tuple(_text(value) for value in row) for row in rows])
 
 
 def _text(value: Any) -> str:
+    """A value as a Russian reader writes it: «7,7», «да»; an absent one «нет данных»."""
     if value is None:
         return "нет данных"
     if isinstance(value, bool):
         return "да" if value else "нет"
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return number_text(value)
     return str(value)
 
 
+def number_text(value: float) -> str:
+    """To one decimal, with a decimal comma and no trailing «,0»: 7.666 → «7,7», 30.0 → «30»."""
+    return f"{round(value, 1):g}".replace(".", ",")
+
+
 def _heading(document: Any, text: str) -> None:
-    document.add_paragraph().add_run(text).bold = True
+    heading = document.add_paragraph()
+    heading.paragraph_format.space_before = Pt(12)  # apart from a table above it
+    heading.add_run(text).bold = True
 
 
 def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
     _table(
         document,
-        (
-            "№ п/п",
-            "Показатель",
-            "Значение",
-            "Числитель / знаменатель",
-            "Цель региона",
-            "Достигнута",
-        ),
+        ("№ п/п", "Показатель", "Значение", "Расчёт", "Цель региона", "Достигнута"),
         [
             (
                 n,
                 f"{r['name']}, {r['unitName']}",
                 r["value"] if r["value"] is not None else r["note"],
-                "—" if r["denominator"] is None else f"{r['numerator']} / {r['denominator']}",
+                _basis(r),
                 "—" if r["target"] is None else r["target"],
                 "—" if r["met"] is None else r["met"],
             )
@@ -110,22 +102,27 @@ def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
     )
 
 
+def _basis(row: dict[str, Any]) -> str:
+    """What a value is computed from, in words: «12 из 40» for a share, the number of ratings
+    for a mean (their sum means nothing to a reader)."""
+    if row["denominator"] is None:
+        return "—"
+    if row["unit"] == Unit.MEAN:
+        return f"оценок: {row['denominator']}"
+    return f"{row['numerator']} из {row['denominator']}"
+
+
 def _bytes(document: Any) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _signature(document: Any, position: str) -> None:
-    document.add_paragraph()
-    document.add_paragraph(f"{position}\t\t\t\t____________________")
-
-
 def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
     """«Отчёт о реализации целевой модели наставничества» of one school for a school year."""
     overview = data["schoolOverview"]
     summary, roadmap = overview["summary"], overview["roadmap"]
-    document = _document()
+    document = new_document()
     centered(document, summary["organisation"]["name"], bold=True)
     centered(document, "ОТЧЁТ", bold=True)
     centered(
@@ -141,8 +138,7 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
         document.add_paragraph(
             "Приказ о внедрении целевой модели наставничества от "
             f"{date_text(date.fromisoformat(roadmap['orderDate']))} № {roadmap['orderNumber']}. "
-            f"{_regulation(roadmap)} Сроки мониторинга эффективности программ наставничества:"
-            f" ежегодно {roadmap['monitoringWindow']}."
+            f"{_regulation(roadmap)} {_monitoring(roadmap['monitoringWindow'])}"
         )
     _heading(document, "2. Программы наставничества")
     _table(
@@ -164,8 +160,15 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
     _school_roadmap(document, roadmap, summary["roadmapCompletion"])
     _school_surveys(document, overview["surveys"])
     _school_self_audit(document, data, summary["organisation"]["id"])
-    _signature(document, "Директор")
+    signature(document, "Директор", None)
     return _bytes(document)
+
+
+def _monitoring(window: str | None) -> str:
+    """The window the order states, or that it states none (nothing is assumed for it)."""
+    if window is None:
+        return "Сроки мониторинга эффективности программ наставничества не указаны."
+    return f"Сроки мониторинга эффективности программ наставничества: ежегодно {window}."
 
 
 def _regulation(roadmap: dict[str, Any]) -> str:
@@ -221,38 +224,55 @@ def _school_surveys(document: Any, surveys: list[dict[str, Any]]) -> None:
 def _school_self_audit(document: Any, data: dict[str, Any], school_id: str) -> None:
     _heading(document, "7. Самоаудит Положения о системе наставничества (чек-лист)")
     audits = [e["node"] for e in data["selfAudits"]["edges"] if e["node"]["schoolId"] == school_id]
-    gaps = audits[0]["gaps"] if audits else list(SELF_AUDIT_ITEMS)
+    if not audits or not filled(audits[0]):
+        document.add_paragraph("Чек-лист самоаудита не заполнен.")
+        return
+    gaps = audits[0]["gaps"]
     if not gaps:
         document.add_paragraph("Все показатели чек-листа достигнуты.")
     for number in gaps:
         document.add_paragraph(f"Не достигнуто: {number}. {SELF_AUDIT_ITEMS[number]}.")
-    if audits and audits[0]["pageUrl"]:
+    if audits[0]["pageUrl"]:
         document.add_paragraph(f"Страница о наставничестве на сайте: {audits[0]['pageUrl']}")
+
+
+def filled(audit: dict[str, Any]) -> bool:
+    """Whether the school answered any item of its checklist: an unfilled one has no gaps to
+    report, only the checklist to fill («не заполнен» is not «не достигнуто»)."""
+    return any(item["achieved"] is not None for item in audit["items"])
+
+
+def _summary(title: str, subject: str, table: dict[str, Any]) -> Any:
+    """A summary's title, what it covers and its indicators (section 1)."""
+    document = new_document()
+    centered(document, title, bold=True)
+    centered(document, subject, bold=True)
+    document.add_paragraph(
+        f"Мониторинг проведён на {date_text(date.fromisoformat(table['referenceDate']))} по "
+        f"данным платформы «Наставник» в {table['schools']} общеобразовательных организациях; "
+        f"контингент за учебный год внесли {table['schoolsReporting']}."
+    )
+    _heading(document, "1. Показатели целевой модели наставничества")
+    _indicators(document, table["rows"])
+    return document
 
 
 def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
     """«Аналитическая справка по итогам мониторинга» of a municipality's schools."""
     table = data["indicators"]
-    name = table["organisation"]["name"]
-    day = date.fromisoformat(table["referenceDate"])
     schools = [e["node"] for e in data["schoolComparison"]["edges"]]
     audits = [e["node"] for e in data["selfAudits"]["edges"]]
-    document = _document()
-    centered(document, "АНАЛИТИЧЕСКАЯ СПРАВКА", bold=True)
-    centered(
-        document,
-        "по итогам мониторинга внедрения целевой модели наставничества "
-        f"в общеобразовательных организациях: {name}, {school_year} учебный год",
-        bold=True,
+    document = _summary(
+        "АНАЛИТИЧЕСКАЯ СПРАВКА",
+        "по итогам мониторинга внедрения целевой модели наставничества в общеобразовательных"
+        f" организациях: {table['organisation']['name']}, {school_year} учебный год",
+        table,
     )
-    document.add_paragraph(
-        f"Мониторинг проведён на {date_text(day)} по данным платформы «Наставник» в "
-        f"{table['schools']} общеобразовательных организациях; контингент за учебный год "
-        f"внесли {table['schoolsReporting']}."
-    )
-    _heading(document, "1. Показатели целевой модели наставничества")
-    _indicators(document, table["rows"])
     _heading(document, "2. Общеобразовательные организации")
+    checklist = {
+        a["schoolId"]: ("да" if a["gaps"] else "нет") if filled(a) else "не заполнен"
+        for a in audits
+    }
     _table(
         document,
         (
@@ -261,7 +281,7 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
             "Охват, %",
             "Пары и группы",
             "Отстают от графика",
-            "Удовлетворённость наставляемых",
+            "Оценка наставляемых, балл",
             "Дорожная карта, %",
             "Пробелы самоаудита",
         ),
@@ -269,26 +289,49 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
             (
                 n,
                 s["organisation"]["name"],
-                s["coverage"],
+                NOT_STARTED if s["coverage"] is None else s["coverage"],
                 s["pairs"],
                 s["laggingPairs"],
                 s["menteeSatisfaction"],
-                s["roadmapCompletion"],
-                "да" if s["schoolsWithGaps"] else "нет",
+                NOT_STARTED if s["roadmapCompletion"] is None else s["roadmapCompletion"],
+                checklist.get(s["organisation"]["id"], "нет данных"),
             )
             for n, s in enumerate(schools, start=1)
         ],
     )
+    [averages] = [
+        e["node"]
+        for e in data["municipalityComparison"]["edges"]
+        if e["node"]["organisation"]["id"] == table["organisation"]["id"]
+    ]
+    document.add_paragraph(_averages(averages))
     _audit_findings(document, audits)
     _recommendations(document, schools)
-    _signature(document, "Начальник управления образования")
+    signature(document, "Начальник управления образования", None)
     return _bytes(document)
+
+
+NOT_STARTED = "не приступила"
+
+
+def _averages(row: dict[str, Any]) -> str:
+    """The means over all the schools, and those counted in them as 0."""
+    text = (
+        f"В среднем по ОО: охват наставничеством — {_text(row['coverage'])} %, выполнение "
+        f"дорожных карт — {_text(row['roadmapCompletion'])} %."
+    )
+    if row["notStarted"]:
+        text += f" Не приступили (учтены как 0): {', '.join(row['notStarted'])}."
+    return text
 
 
 def _audit_findings(document: Any, audits: list[dict[str, Any]]) -> None:
     _heading(document, "3. Итоги самоаудита Положения о системе наставничества ОО")
-    with_gaps = [a for a in audits if a["gaps"]]
-    if not with_gaps:
+    unfilled = [a["schoolName"] for a in audits if not filled(a)]
+    with_gaps = [a for a in audits if a["gaps"] and filled(a)]
+    if unfilled:
+        document.add_paragraph(f"Чек-лист не заполнен: {', '.join(unfilled)}.")
+    if not with_gaps and not unfilled:
         document.add_paragraph("Во всех ОО показатели чек-листа достигнуты.")
     for audit in with_gaps:
         recommendations = {
@@ -328,6 +371,63 @@ def _recommendations(document: Any, schools: list[dict[str, Any]]) -> None:
         document.add_paragraph(f"4.{n}. {names}: {text}.")
 
 
+def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
+    """«Сводная аналитическая справка» of a region's monitoring, by municipality."""
+    table = data["indicators"]
+    municipalities = [e["node"] for e in data["municipalityComparison"]["edges"]]
+    document = _summary(
+        "СВОДНАЯ АНАЛИТИЧЕСКАЯ СПРАВКА",
+        "по итогам мониторинга внедрения целевой модели наставничества: "
+        f"{table['organisation']['name']}, {school_year} учебный год",
+        table,
+    )
+    _heading(document, "2. Муниципальные образования")
+    _table(
+        document,
+        (
+            "№ п/п",
+            "Муниципальное образование",
+            "ОО",
+            "Охват (среднее по ОО), %",
+            "Пары и группы",
+            "Отстают от графика",
+            "Дорожная карта (среднее по ОО), %",
+            "ОО с пробелами самоаудита",
+        ),
+        [
+            (
+                n,
+                m["organisation"]["name"],
+                m["schools"],
+                m["coverage"],
+                m["pairs"],
+                m["laggingPairs"],
+                m["roadmapCompletion"],
+                m["schoolsWithGaps"],
+            )
+            for n, m in enumerate(municipalities, start=1)
+        ],
+    )
+    _heading(document, "3. Не приступили к внедрению целевой модели")
+    late = [m for m in municipalities if m["notStarted"]]
+    if not late:
+        document.add_paragraph("Все общеобразовательные организации приступили к внедрению.")
+    for m in late:
+        document.add_paragraph(f"{m['organisation']['name']}: {', '.join(m['notStarted'])}.")
+    signature(document, "Руководитель органа управления образованием", None)
+    return _bytes(document)
+
+
+REGION = """query($year: String!, $on: Date) {
+  indicators(schoolYear: $year, on: $on) {
+    organisation { name } referenceDate schools schoolsReporting
+    rows { name unit unitName value numerator denominator target met note } }
+  municipalityComparison(schoolYear: $year, on: $on, first: 200) {
+    edges { node { organisation { name } schools coverage pairs laggingPairs
+      roadmapCompletion schoolsWithGaps notStarted } } }
+}"""
+
+
 @get("/reports/school-annual")
 async def download_school_report(
     request: Request[Principal, Any, Any],
@@ -365,6 +465,26 @@ async def download_municipality_summary(
         municipality_summary(school_year, data),
         media_type=DOCX,
         headers={"Content-Disposition": attachment(f"Справка по мониторингу {school_year}.docx")},
+    )
+
+
+@get("/reports/region-summary")
+async def download_region_summary(
+    request: Request[Principal, Any, Any], state: State, school_year: str, on: date | None = None
+) -> Response[bytes]:
+    """The region's summary of its municipalities' monitoring (for callers who see the region)."""
+    if depth(request.user.scope.path) != Level.REGION.value:
+        raise PermissionDenied(
+            "region_scope_required", "Сводная справка по региону доступна только на уровне региона"
+        )
+    day = reference_date(school_year, on)
+    data = await ask(
+        Reader(request.user, state.pool), REGION, {"year": school_year, "on": str(day)}
+    )
+    return Response(
+        region_summary(school_year, data),
+        media_type=DOCX,
+        headers={"Content-Disposition": attachment(f"Сводная справка {school_year}.docx")},
     )
 
 

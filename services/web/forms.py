@@ -97,12 +97,17 @@ def field_errors(
     errors: dict[str, str] = {}
     for problem in problems:
         path = str(problem.get("field") or "")
-        name = fields.get(path, fields.get(path.split(".")[0], FORM_LEVEL))
+        item = _ITEM.match(path)  # `tasks[1].due_on`: the second line of the field `tasks`
+        root = item.group(1) if item else path.split(".")[0]
+        name = fields.get(path, fields.get(root, FORM_LEVEL))
         message = russian(str(problem.get("problem", "")))
-        if name == FORM_LEVEL:
-            message = f"{message} ({path})" if path else message
+        if item:
+            message = f"Строка {int(item.group(2)) + 1}: {message[0].lower()}{message[1:]}"
         errors.setdefault(name, message)
     return errors
+
+
+_ITEM = re.compile(r"^(\w+)\[(\d+)\]")
 
 
 _BOUND = re.compile(r"`(?:int|float)` (>=|<=|>|<) (-?\d+)")

@@ -33,7 +33,7 @@ ERROR_TITLES = {
     500: "Что-то пошло не так",
 }
 ERROR_TEXTS = {
-    403: "У вашей роли нет доступа к этой странице или объекту: он принадлежит другой организации.",
+    403: "У вашей роли нет доступа к этой странице или объекту.",
     404: "Такой страницы или объекта нет — или он принадлежит другой организации.",
     405: "Эта страница принимает только отправку формы.",
     500: (
@@ -86,9 +86,10 @@ def _back_to(request: Request[Any, Any, Any]) -> str:
 
 
 def refused(request: Request[Any, Any, Any], error: Refused) -> Response[Any]:
-    """A refusal that no form took up: another tenant's object, or an action not allowed."""
+    """A refusal that no form took up: another tenant's object, or an action not allowed. A 403
+    says what was refused and why (the service's words); a 404 never tells whose object it is."""
     status = error.status if error.status in ERROR_TITLES else 400
-    message = error.message if status not in (403, 404) else None
+    message = error.message if status != 404 else None
     return error_page(request, status, message)
 
 

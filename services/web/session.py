@@ -18,20 +18,10 @@ from litestar.middleware.session.client_side import CookieBackendConfig
 from shared.adapters.auth import decode_token
 from shared.adapters.settings import Settings
 from shared.kernel.errors import Unauthenticated
-from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
+from shared.kernel.principal import ROLE_NAMES, SCHOOL_MANAGEMENT, Principal, Role
 from shared.kernel.scope import Level
 
 SESSION_HOURS = 12
-ROLE_NAMES = {
-    Role.OPERATOR: "оператор платформы",
-    Role.REGION_OFFICER: "специалист органа управления образованием региона",
-    Role.INSTITUTE_METHODOLOGIST: "методист ИРО",
-    Role.MUNICIPALITY_OFFICER: "специалист муниципалитета",
-    Role.SCHOOL_DIRECTOR: "руководитель ОО",
-    Role.SCHOOL_COORDINATOR: "координатор",
-    Role.SCHOOL_CURATOR: "куратор",
-    Role.AUDITOR: "аудитор",
-}
 
 
 class LoginRequired(Exception):

@@ -10,6 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from services.programs.domain import MEETING_KIND_NAMES, STAGE_NAMES
 from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, PERSON_KIND_NAMES
+from shared.kernel.principal import ROLE_NAMES
 
 MONTHS = (
     "января",
@@ -35,6 +36,19 @@ PAIR_STATUS_NAMES = {
     "active": "работает",
     "ended": "завершена",
     "dissolved": "отозвана",
+}
+STAFF_ROLE_NAMES = {
+    "director": "руководитель ОО",
+    "coordinator": "координатор",
+    "curator": "куратор",
+    "working_group_member": "член рабочей группы",
+    "mentor_council_member": "член совета наставников",
+}
+INFORMATION_SOURCE_NAMES = {
+    "class_teacher": "классный руководитель",
+    "psychologist": "педагог-психолог",
+    "social_worker": "социальный педагог",
+    "parent": "родитель",
 }
 CONSENT_KIND_NAMES = {
     "personal_data": "на обработку персональных данных",
@@ -79,6 +93,9 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         BASIS_NAMES=BASIS_NAMES,
         PAIR_STATUS_NAMES=PAIR_STATUS_NAMES,
         CONSENT_KIND_NAMES=CONSENT_KIND_NAMES,
+        ROLE_NAMES={str(k): v for k, v in ROLE_NAMES.items()},
+        STAFF_ROLE_NAMES=STAFF_ROLE_NAMES,
+        INFORMATION_SOURCE_NAMES=INFORMATION_SOURCE_NAMES,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True

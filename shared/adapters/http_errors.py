@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.utils.scope.state import ScopeState
 
 from shared.kernel.errors import (
     AppError,
@@ -24,6 +26,8 @@ from shared.kernel.errors import (
     RuleViolated,
     Unauthenticated,
 )
+
+from .validation import every_problem
 
 # Each kind of domain error answers with its status; a subclass inherits its kind's.
 _STATUS: dict[type[AppError], int] = {
@@ -56,11 +60,11 @@ _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 
 
 def validation_error_handler(
-    _: Request[Any, Any, Any], error: ValidationException
+    request: Request[Any, Any, Any], error: ValidationException
 ) -> Response[dict[str, Any]]:
-    """msgspec validation failures become 400s that name the field."""
-    problems = []
-    for item in error.extra if isinstance(error.extra, list) else []:
+    """msgspec validation failures become 400s that name every field that does not fit."""
+    problems = _payload_problems(request) or []
+    for item in [] if problems else error.extra if isinstance(error.extra, list) else []:
         item = item if isinstance(item, dict) else {"message": str(item)}
         message = str(item.get("message", ""))
         key = item.get("key")
@@ -69,6 +73,20 @@ def validation_error_handler(
     fields = ", ".join(str(p["field"]) for p in problems if p["field"])
     message = f"Неверные данные в поле: {fields}" if fields else "Неверные данные запроса"
     return Response(error_body("invalid_payload", message, {"problems": problems}), status_code=400)
+
+
+def _payload_problems(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    """Each field of the JSON body that does not fit the handler's `data` (msgspec names only
+    the first); none when the body is not the problem."""
+    field = request.route_handler.parsed_data_field
+    body = ScopeState.from_scope(request.scope).body
+    if field is None or not isinstance(body, bytes):
+        return []
+    try:
+        raw = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return []
+    return every_problem(raw, field.annotation)
 
 
 def _field_of(message: str) -> str | None:

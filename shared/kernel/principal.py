@@ -21,6 +21,18 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+# How a person reads each role (refusals name it; the web shows it beside the user's name).
+ROLE_NAMES = {
+    Role.OPERATOR: "оператор платформы",
+    Role.REGION_OFFICER: "специалист органа управления образованием региона",
+    Role.INSTITUTE_METHODOLOGIST: "методист ИРО",
+    Role.MUNICIPALITY_OFFICER: "специалист муниципалитета",
+    Role.SCHOOL_DIRECTOR: "руководитель ОО",
+    Role.SCHOOL_COORDINATOR: "координатор",
+    Role.SCHOOL_CURATOR: "куратор",
+    Role.AUDITOR: "аудитор",
+}
+
 SCHOOL_STAFF = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR, Role.SCHOOL_CURATOR})
 SCHOOL_MANAGEMENT = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR})
 
@@ -52,7 +64,9 @@ class Principal:
     def require(self, allowed: frozenset[Role], action: str) -> None:
         if self.role not in allowed:
             raise PermissionDenied(
-                "role_not_allowed", f"Роль «{self.role}» не может {action}", role=str(self.role)
+                "role_not_allowed",
+                f"Роль «{ROLE_NAMES[self.role]}» не может {action}",
+                role=str(self.role),
             )
 
     def covers(self, tenant: str) -> bool:

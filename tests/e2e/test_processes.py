@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +29,7 @@ from shared.adapters.database import (
     DatabaseAddress,
     connect,
 )
-from shared.adapters.settings import Settings
+from shared.adapters.settings import PROJECT_ROOT, Settings
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 from tests.conftest import fresh_database, nodes
@@ -378,12 +379,14 @@ async def test_the_demo_region_loads_through_the_services(
         school = await ask(
             Role.SCHOOL_COORDINATOR,
             """{ partnerAgreements { edges { node { partnerName } } }
-                people(role: MENTEE, first: 1) { edges { node { consents { signedBy relation } } } }
+                people(role: MENTEE, first: 20) {
+                  edges { node { consents { signedBy relation } } } }
                 pairs { edges { node { outcome } } } surveyTemplates { totalCount } }""",
         )
 
-    # two school years: last year's pairs, all at stage 7, and this year's
-    assert nodes(region["counts"]) == [{"mentors": 24, "mentees": 30, "pairs": 30}]
+    # two school years: last year's pairs, all at stage 7 and ended, and this year's: the pairs
+    # in force are this year's approved by order
+    assert nodes(region["counts"]) == [{"mentors": 24, "mentees": 30, "pairs": 11}]
     assert sorted(p["stage"] for p in nodes(stages["programmes"])) == [3, 5, 6, 7, 7, 7]
     assert nodes(institute["trainingCourses"]) == [
         {"hours": 36, "completedBy": 6},
@@ -397,9 +400,14 @@ async def test_the_demo_region_loads_through_the_services(
     assert nodes(school["partnerAgreements"]) == [
         {"partnerName": "АО «Кузнецкий металлургический комбинат»"}
     ]
-    [consent] = school["people"]["edges"][0]["node"]["consents"]
-    assert consent["relation"] in {"мать", "отец"}
-    assert consent["signedBy"] != "сам(а)"
+    # Minors' consents are signed by a representative whose relation matches their name.
+    signed = [c for e in school["people"]["edges"] for c in e["node"]["consents"]]
+    assert signed
+    assert all(c["signedBy"] != "сам(а)" for c in signed)
+    assert {(c["signedBy"].endswith("вна"), c["relation"]) for c in signed} == {
+        (True, "мать"),
+        (False, "отец"),
+    }
     outcomes = [e["node"]["outcome"] for e in school["pairs"]["edges"]]
     assert (outcomes.count("completed"), outcomes.count("ended_early")) == (5, 1)
     values = {r["code"]: r["value"] for r in last_year["indicators"]["rows"]}
@@ -437,3 +445,48 @@ async def test_make_run_stops_every_service_when_it_is_terminated(server: Databa
             for port in ports.values():
                 with pytest.raises(httpx.ConnectError):
                     await client.get(f"http://127.0.0.1:{port}/health")
+
+
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+    ids=["ctrl-c-in-a-terminal", "sigterm-to-make", "sigterm-to-every-process"],
+)
+async def test_make_run_stops_quietly(
+    server: DatabaseAddress, signum: signal.Signals, to_group: bool
+) -> None:
+    """Ctrl-C in a terminal signals make and everything under it at once; a service manager
+    sends SIGTERM to make, or to every process of the group (systemd's control group). Each
+    way every service stops, and nothing prints a traceback or make's «Interrupt» (stopped
+    once the services answer, while the demo loads)."""
+    ports = {service: free_port() for service in ("web", "registry", "programs", "reporting")}
+    name = f"nastavnik_stop_{signum.name.lower()}_{int(to_group)}"
+    async with fresh_database(server, name) as database:
+        extra = {f"{service.upper()}_PORT": str(port) for service, port in ports.items()}
+        run = await asyncio.to_thread(
+            subprocess.Popen,
+            [shutil.which("make") or "make", "run"],
+            cwd=PROJECT_ROOT,
+            env=environment(database, **extra),
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            urls = [f"http://127.0.0.1:{port}" for port in ports.values()]
+            await asyncio.to_thread(wait_healthy, urls, [run], 90)
+            if to_group:
+                os.killpg(run.pid, signum)
+            else:
+                run.send_signal(signum)
+            printed, _ = await asyncio.to_thread(run.communicate, None, 60)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+    output = printed.decode()
+    for noise in ("Traceback", "KeyboardInterrupt", "make: ***"):
+        assert noise not in output, output
+    async with httpx.AsyncClient(timeout=2) as client:
+        for port in ports.values():
+            with pytest.raises(httpx.ConnectError):
+                await client.get(f"http://127.0.0.1:{port}/health")

@@ -26,7 +26,7 @@ def worked_example() -> str:
     """The example's shell blocks, in order, as one script."""
     readme = (PROJECT_ROOT / "README.md").read_text()
     section = readme.split("## A worked example", 1)[1].split("\n## ", 1)[0]
-    return "\n".join(re.findall(r"```sh\n(.*?)```", section, flags=re.S))
+    return "\n".join(re.findall(r"```bash\n(.*?)```", section, flags=re.S))
 
 
 def on_ports_of(script: str, settings: Settings) -> str:
@@ -63,3 +63,23 @@ def test_the_readme_example_runs_as_written(site: Settings, tmp_path: Path) -> N
     )
     assert "Орлова Ирина Павловна" in text
     assert "Орлов Денис Игоревич" in text
+
+
+NUMBERS = {"Two": 2, "Three": 3, "Four": 4}
+
+
+def test_the_readme_lists_as_many_commands_as_its_heading_says() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    heading = re.search(r"^## (\w+) commands\n\n((?:    .*\n)+)", readme, flags=re.M)
+    assert heading, "the README opens with its commands"
+    commands = re.findall(r"^    make \w+", heading.group(2), flags=re.M)
+    assert len(commands) == NUMBERS[heading.group(1)]
+
+
+def test_the_worked_example_says_where_and_in_which_shell_it_runs() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    section = readme.split("## A worked example", 1)[1].split("\n## ", 1)[0]
+    assert "from the repository root" in section
+    # `H=(…)` and `"${H[@]}"` are bash arrays: every block says bash, none a plain sh.
+    assert "```sh\n" not in section
+    assert "${H[@]}" in worked_example()

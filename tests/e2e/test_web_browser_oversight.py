@@ -11,10 +11,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from services.demo_users import SCHOOLS, demo_id
 from shared.adapters.database import DatabaseAddress, connect
+from shared.adapters.settings import Settings
 from tests.e2e.test_web_browser import sign_in_as
 
 pytestmark = pytest.mark.browser
@@ -159,3 +160,42 @@ async def backdate_first_half(database: DatabaseAddress, programme: str, days: i
     finally:
         await connection.close()
     return total
+
+
+async def test_first_pages_and_confirmations_work_narrow_and_without_javascript(
+    chromium: Browser, site: Settings, screenshots: Path
+) -> None:
+    """A phone 390 px wide with scripts off: the municipality's and the auditor's first pages,
+    the school's self-audit, and a confirmation step that asks before the stage moves on."""
+    context = await chromium.new_context(
+        base_url=f"http://127.0.0.1:{site.web_port}",
+        locale="ru-RU",
+        viewport=ViewportSize(width=390, height=844),
+        java_script_enabled=False,
+    )
+    page = await context.new_page()
+    try:
+        await sign_in_as(page, "Специалист управления образования")
+        await expect(page.get_by_role("heading", name=re.compile("Школы: главное"))).to_be_visible()
+        await expect(page.locator('li[data-attention="Не приступили"]')).to_be_visible()
+        await page.screenshot(path=screenshots / "municipality-home-390.png", full_page=True)
+        await page.get_by_role("button", name="Выйти").click()
+
+        await sign_in_as(page, "Аудитор")
+        await expect(page.get_by_role("link", name="Открыть историю программ")).to_be_visible()
+        await page.screenshot(path=screenshots / "auditor-home-390.png", full_page=True)
+        await page.get_by_role("button", name="Выйти").click()
+
+        await sign_in_as(page, "Директор школы № 1", "/self-audit")
+        await expect(page.get_by_role("heading", name="Самоаудит школы")).to_be_visible()
+        await page.screenshot(path=screenshots / "school-self-audit-390.png", full_page=True)
+        await page.goto("/programme")
+        await page.get_by_role("button", name=re.compile("Перейти к этапу")).click()
+        await expect(
+            page.get_by_role("heading", name=re.compile(r"Перейти к этапу \d"))
+        ).to_be_visible()
+        await page.screenshot(path=screenshots / "confirm-stage-390.png", full_page=True)
+        await page.get_by_role("link", name="Отмена").click()
+        await expect(page.get_by_role("heading", name="Программа наставничества")).to_be_visible()
+    finally:
+        await context.close()

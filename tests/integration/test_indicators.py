@@ -5,7 +5,7 @@ the XLSX export read back."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,16 @@ from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
 from shared.indicators import INDICATORS
 from shared.kernel.principal import Role
 from tests.conftest import Api
-from tests.generated_region import ON, SCHOOLS, TARGETS, YEAR, GeneratedRegion, generated_region
+from tests.generated_region import (
+    ENDED_EARLY,
+    FINAL_MEETING,
+    ON,
+    SCHOOLS,
+    TARGETS,
+    YEAR,
+    GeneratedRegion,
+    generated_region,
+)
 
 INDICATORS_Q = """
 query($year: String!, $org: ID, $on: Date) {
@@ -97,11 +106,26 @@ async def test_the_answers_are_not_trivial(region: GeneratedRegion) -> None:
     assert any(s.answered_on > ON for s in region.surveys)
     assert any(len(p.mentees) > 1 and p.ratings for p in region.pairs)
     assert len({s.purpose for s in region.surveys}) == 4  # both diagnostics, both satisfactions
+    # a pupil whose only pair ended early is involved the day before the end, not on it
+    before, on = ENDED_EARLY["s1"] - timedelta(days=1), ENDED_EARLY["s1"]
+    involved = (region.expected({"s1"}, before), region.expected({"s1"}, on))
+    assert involved[0]["individual_plan"][1] == involved[1]["individual_plan"][1] + 1
+    assert any(p.final_on for p in region.pairs)
 
 
 # Early in the year the counters are summed up to the day, late in the year taken from the
 # year's totals less the days after it (`measures._counts`): both ways give the true values.
-@pytest.mark.parametrize("on", [date(2025, 10, 20), date(2025, 11, 28), date(2026, 5, 26)])
+# Each school's pair that ends early (`ENDED_EARLY`) is read the day before, on and after its
+# end, and the final meeting's pair before and after it.
+AROUND_ENDS = [day + timedelta(days=d) for day in ENDED_EARLY.values() for d in (-1, 0, 1)]
+
+
+@pytest.mark.parametrize(
+    "on",
+    sorted(
+        {date(2025, 10, 20), date(2025, 11, 28), date(2026, 5, 26), FINAL_MEETING, *AROUND_ENDS}
+    ),
+)
 async def test_every_indicator_on_any_reference_date(region: GeneratedRegion, on: date) -> None:
     world = region.world
     token = world.token(Role.REGION_OFFICER, "region")
@@ -120,8 +144,8 @@ async def test_every_indicator_on_any_reference_date(region: GeneratedRegion, on
         node = edge["node"]
         key = next(k for k in SCHOOLS if str(world.ids[k]) == node["organisation"]["id"])
         assert (node["pairs"], node["laggingPairs"]) == (
-            _involved_pairs(region, key, on),
-            _lagging(region, key, on),
+            region.pairs_in_force(key, on),
+            region.lagging(key, on),
         ), (key, on)
 
 
@@ -196,8 +220,8 @@ async def test_a_municipality_sees_exactly_its_schools(region: GeneratedRegion) 
         expected = region.expected({key})
         assert node["coverage"] == pytest.approx(expected["students_involved"][2])
         assert node["menteeSatisfaction"] == pytest.approx(expected["mentee_satisfaction"][2])
-        assert node["pairs"] == _involved_pairs(region, key)
-        assert node["laggingPairs"] == _lagging(region, key)
+        assert node["pairs"] == region.pairs_in_force(key)
+        assert node["laggingPairs"] == region.lagging(key)
         assert node["roadmapCompletion"] == region.roadmap_completion({key})
         assert [p["stage"] for p in node["programmes"]] == [1]
 
@@ -258,7 +282,8 @@ async def test_comparison_orders_filters_and_pages(region: GeneratedRegion) -> N
         e["node"]["roadmapCompletion"] for e in by_roadmap["data"]["schoolComparison"]["edges"]
     ]
     # s3 keeps no roadmap: no value, so last whatever the direction
-    expected = sorted(value for k in ("s1", "s2") if (value := region.roadmap_completion({k})))
+    completed = (region.roadmap_completion({k}) for k in ("s1", "s2"))
+    expected = sorted(value for value in completed if value is not None)
     assert completions == [*reversed(expected), None]
     low = await world.api.graphql(
         token,
@@ -296,8 +321,8 @@ async def test_a_municipality_drills_down_to_a_school(region: GeneratedRegion) -
     overview = answer["data"]["schoolOverview"]
     summary = overview["summary"]
     assert summary["organisation"]["name"] == "Школа № 1"
-    assert summary["pairs"] == _involved_pairs(region, "s1")
-    assert summary["laggingPairs"] == _lagging(region, "s1")
+    assert summary["pairs"] == region.pairs_in_force("s1")
+    assert summary["laggingPairs"] == region.lagging("s1")
     assert summary["roadmapCompletion"] == region.roadmap_completion({"s1"})
     assert {i["code"]: (i["numerator"], i["denominator"]) for i in summary["indicators"]} == {
         c: (n, d) for c, (n, d, _) in region.expected({"s1"}).items()
@@ -333,6 +358,7 @@ async def test_the_region_rolls_up_by_municipality_and_over_years(
         """query($year: String!, $on: Date) {
              municipalityComparison(schoolYear: $year, on: $on) {
                edges { node { organisation { name } schools mentees pairs roadmapCompletion
+                              coverage notStarted
                               indicators { code numerator denominator value } } } } }""",
         year=YEAR,
         on=str(ON),
@@ -346,7 +372,13 @@ async def test_the_region_rolls_up_by_municipality_and_over_years(
         expected = region.expected(LEVELS[key])
         got = {i["code"]: (i["numerator"], i["denominator"]) for i in rows[name]["indicators"]}
         assert got == {c: (n, d) for c, (n, d, _) in expected.items()}
-        assert rows[name]["roadmapCompletion"] == region.roadmap_completion(LEVELS[key])
+        # every school counts in the averages: one that never started as 0, named
+        coverage, completion, missing = region.averages(LEVELS[key])
+        assert rows[name]["coverage"] == pytest.approx(coverage)
+        assert rows[name]["roadmapCompletion"] == pytest.approx(completion)
+        assert rows[name]["notStarted"] == sorted(f"Школа № {s[1]}" for s in missing)
+    assert rows["Второй округ"]["notStarted"] == ["Школа № 3"]
+    assert rows["Второй округ"]["roadmapCompletion"] == 0
 
     trend = await world.api.graphql(
         token,
@@ -418,23 +450,6 @@ async def test_the_indicator_table_exports_to_xlsx(region: GeneratedRegion) -> N
     )
     assert bad.status_code == 400
     assert bad.json()["code"] == "bad_school_year"
-
-
-def _involved_pairs(region: GeneratedRegion, school: str, on: date = ON) -> int:
-    return sum(
-        1 for p in region.pairs if p.school == school and p.approved_on and p.approved_on <= on
-    )
-
-
-def _lagging(region: GeneratedRegion, school: str, on: date = ON) -> int:
-    lagging = 0
-    for pair in region.pairs:
-        if pair.school != school or not pair.approved_on or pair.approved_on > on:
-            continue
-        met = [held_on for held_on in pair.meetings if held_on <= on]
-        last = max(met) if met else pair.approved_on
-        lagging += (on - last).days > 7
-    return lagging
 
 
 def test_the_tables_read_above_the_school_hold_no_personal_data() -> None:

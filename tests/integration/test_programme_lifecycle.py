@@ -77,6 +77,8 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
             "order_date": days_ago(200),
             "period_from": days_ago(200),
             "period_to": str(TODAY + timedelta(days=1200)),
+            "monitoring_from": {"month": 10, "day": 1},  # the order states its window
+            "monitoring_to": {"month": 5, "day": 30},
         },
     )
     await school.programs(

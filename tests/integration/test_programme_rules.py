@@ -347,3 +347,40 @@ async def test_a_curator_must_hold_the_schools_curator_role_for_the_form(
 
     assert without_role["code"] == other_form["code"] == "not_a_curator"
     assert other_form["details"] == {"person_id": teacher, "form": "student_student"}
+
+
+async def test_the_form_decides_who_may_mentor(world: World, events: EventCounter) -> None:
+    programme = await world.programme("s1", ["teacher_student", "student_student"])
+    teacher = await world.person("s1", "Учитель Наставник", "mentor")
+    senior = await world.person(
+        "s1", "Старшеклассник Наставник", "mentor", birth_date=TODAY - timedelta(days=16 * 365)
+    )
+    pupil = await world.person(
+        "s1", "Пятиклассник Подопечный", "mentee", birth_date=TODAY - timedelta(days=12 * 365)
+    )
+    young = await world.person("s1", "Молодой Педагог", "mentee")
+    path = f"/programmes/{programme}/pairs"
+
+    def pair(form: str, mentor: str, mentee: str) -> dict[str, Any]:
+        return {"form": form, "mentor_id": mentor, "mentee_ids": [mentee]}
+
+    teacher_as_pupil = await refused(world, events, path, pair("student_student", teacher, pupil))
+    pupil_as_teacher = await refused(world, events, path, pair("teacher_student", senior, pupil))
+    teacher_mentee = await refused(world, events, path, pair("student_student", senior, young))
+    query = """query($id: ID!, $form: String!) { programmeMatching(programmeId: $id, form: $form) {
+        suggestions { options { mentor { id } } } mentors { id } } }"""
+    matching = (
+        await world.api.graphql(
+            world.coordinator("s1"), query, id=programme, form="student_student"
+        )
+    )["data"]["programmeMatching"]
+    await world.api.command(
+        "programs", path, world.coordinator("s1"), pair("student_student", senior, pupil)
+    )
+
+    assert teacher_as_pupil == pupil_as_teacher == "mentor_not_in_form"
+    assert teacher_mentee == "mentee_not_in_form"
+    # The suggestions and the mentors offered for «ученик – ученик» are pupils only.
+    assert [m["id"] for m in matching["mentors"]] == [senior]
+    offered = {o["mentor"]["id"] for s in matching["suggestions"] for o in s["options"]}
+    assert offered <= {senior}

@@ -164,7 +164,6 @@ async def test_the_indicators_count_the_same_whichever_stream_is_projected_first
     # what each subject counts (whatever its days), the counters per day and the totals
     counters = [
         "indicator_contributions",
-        "indicator_involvement",
         "indicator_days",
         "indicator_rating_days",
         "indicator_years",

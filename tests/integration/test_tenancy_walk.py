@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -77,7 +77,10 @@ class Region:
         student_mentor = self.made(
             school,
             await world.person(
-                school, f"Старшеклассник Тенантов {school}", "mentor", birth_date=date(2008, 5, 1)
+                school,
+                f"Старшеклассник Тенантов {school}",
+                "mentor",
+                birth_date=date.today() - timedelta(days=16 * 365),  # a pupil mentors pupils
             ),
         )
         mentees = [

@@ -71,6 +71,8 @@ async def test_the_auditor_finds_the_programme_and_reads_its_timeline(
     assert "координатор" in html  # the role of who did it
     assert "руководитель ОО" in html
     assert "[персональные данные]" in html  # feedback comments stay sealed
+    assert "оценка наставника" in html  # fields in Russian words, people numbered
+    assert "участник № 1" in html
     assert "Аудитов" not in html  # no names in the history
     old = (date.today() - timedelta(days=BACKDATED_DAYS)).strftime("%d.%m.%Y")
     assert old in html
@@ -93,6 +95,9 @@ async def test_the_state_at_a_past_date_holds_what_had_happened_by_then(
     assert "Пары и группы (2)" in now.text
     assert "работает" in then.text  # approved by the order by then
     assert "Аудитов" not in now.text  # above the school: no names
+    # … but each participant numbered, so that the rows can be told apart.
+    for alias in ("наставник № 1", "наставник № 2", "наставляемый № 1", "наставляемый № 2"):
+        assert alias in now.text
     assert "На эту дату программы ещё не было" in before.text
 
 
@@ -135,3 +140,16 @@ async def test_other_roles_and_unknown_programmes_get_clear_pages(
     assert missing.status_code == 404
     assert "Страница не найдена" in missing.text
     assert (await web.get("/audit/programmes/не-программа")).status_code == 404
+
+
+async def test_the_director_reads_the_state_with_names(
+    web: WebClient, world: World, programme: str
+) -> None:
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+
+    now = await web.get(f"/audit/programmes/{programme}/state")
+
+    assert now.status_code == 200, now.text
+    for name in ("Наставник Аудитов 1", "Наставник Аудитов 2", "Ученик Аудитов 1"):
+        assert name in now.text
+    assert "наставник № 1" not in now.text

@@ -262,6 +262,7 @@ async def test_the_region_sees_its_indicators_against_targets_as_tables_and_char
     assert "Первый округ" in by_municipality
     assert "Второй округ" in by_municipality
     assert "Цель региона" in by_municipality
+    assert "<li>Второй округ: Школа № 3</li>" in html  # never started: no contingent, no roadmap
     expected = region.expected(set(SCHOOLS_OF_REGION), END)["students_involved"][2]
     assert _percent(expected) in html
     assert f"{expected:.1f}".replace(".", ",") + " %" in charts[0]  # the bar's printed value
@@ -288,3 +289,53 @@ async def test_a_bad_reference_date_is_said_beside_its_field(
     assert (await web.get(f"/region/indicators?year={YEAR}&on=20.05.2026")).status_code == 200
     await _signed_in(web, world, Role.MUNICIPALITY_OFFICER, "m1")
     assert (await web.get("/region/indicators")).status_code == 403
+
+
+async def test_the_self_audit_page_shows_the_year_asked_for(
+    web: WebClient, region: GeneratedRegion
+) -> None:
+    world = region.world
+    earlier = "2023/24"  # a year without programmes: not among the years offered by default
+    await world.api.command(
+        "registry",
+        f"/schools/{world.ids['s1']}/self-audit",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {
+            "school_year": earlier,
+            "items": [{"item": 1, "achieved": True}],
+            "page_url": "https://s1.example.ru/2023",
+        },
+        expect=200,
+        method="PUT",
+    )
+    await _signed_in(web, world, Role.MUNICIPALITY_OFFICER, "m1")
+
+    page = await web.get(f"/monitoring/self-audits/{world.ids['s1']}?year={earlier}")
+
+    assert page.status_code == 200
+    assert "https://s1.example.ru/2023" in page.text
+    assert "https://s1.example.ru/mentoring" not in page.text
+
+
+async def test_the_first_page_above_the_school_shows_figures_and_who_needs_attention(
+    web: WebClient, world: World
+) -> None:
+    await world.programme("s1")
+    await world.person("s1", "Наставник Главной", "mentor")
+    await _signed_in(web, world, Role.MUNICIPALITY_OFFICER, "m1")
+
+    home = (await web.get("/?year=2025/26")).text
+
+    assert "GraphQL" not in home
+    assert "Школы: главное за 2025/26 учебный год" in home
+    assert re.search(r"<dt>Школ</dt><dd>2</dd>", home)  # its own two, not the other округ's
+    not_started = home.split('data-attention="Не приступили"')[1].split("</li>")[0]
+    assert "Школа № 2" in not_started
+    assert "Школа № 1" not in not_started
+    assert "Школа № 3" not in home
+    assert "Наставник Главной" not in home  # no names above the school
+
+    await _signed_in(web, world, Role.AUDITOR, "region")
+    audit = (await web.get("/?year=2025/26")).text
+    assert "Программ наставничества в 2025/26 учебном году: <strong>1</strong>" in audit
+    assert 'href="/audit/programmes?year=2025/26"' in audit

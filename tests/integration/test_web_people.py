@@ -190,9 +190,58 @@ async def test_a_consent_is_withdrawn_from_the_card(web: WebClient, world: World
     withdrawal = re.search(r'action="(/people/mentors/[^"]+/withdrawal)"', card.text)
     assert withdrawal
 
-    response = await web.submit(withdrawal.group(1), {"withdrawn_on": str(date.today())})
+    asked = await web.submit(withdrawal.group(1), {"withdrawn_on": str(date.today())})
 
+    # First the question, on a page of its own (no JavaScript): nothing is withdrawn yet.
+    assert asked.status_code == 200
+    assert "Отозвать согласие: Учитель Отзывающий?" in asked.text
+    assert "отозвано" not in (await web.get(f"/people/mentors/{teacher}")).text
+    await web.get(f"/people/mentors/{teacher}")
+    response = await web.submit(
+        withdrawal.group(1), {"withdrawn_on": str(date.today()), "confirmed": "yes"}
+    )
     assert response.status_code == 303
     after = (await web.get(f"/people/mentors/{teacher}")).text
     assert "Согласие отозвано" in after
     assert f"отозвано {date.today().strftime('%d.%m.%Y')}" in after
+
+
+async def test_a_search_reads_yo_as_ye(web: WebClient, world: World) -> None:
+    await world.person("s1", "Фёдоров Пётр Семёнович", "mentor")
+    await world.person("s1", "Федорова Анна Олеговна", "mentor")
+    await web.sign_in(world.coordinator("s1"))
+
+    for typed in ("Федоров", "фёдоров", "ФЕДОРОВ"):
+        found = (await web.get(f"/people/mentors?search={typed}")).text
+        assert "Найдено: 2" in found, typed
+        assert "Фёдоров Пётр Семёнович" in found
+    assert "Найдено: 1" in (await web.get("/people/mentors?search=Петр Семенович")).text
+    assert "Найдено: 0" in (await web.get("/people/mentors?search=%25")).text  # «%» as typed
+
+
+async def test_the_card_names_staff_roles_and_sources_in_russian(
+    web: WebClient, world: World
+) -> None:
+    teacher = await world.person("s1", "Учитель Рабочей Группы", "mentor")
+    pupil = await world.person("s1", "Ученик Со Сведениями", "mentee", birth_date=date(2012, 2, 2))
+    coordinator = world.coordinator("s1")
+    await world.api.command(
+        "registry",
+        f"/people/{teacher}/staff-roles",
+        coordinator,
+        {"role": "working_group_member", "area": "мониторинг"},
+        expect=200,
+    )
+    await world.api.command(
+        "registry",
+        f"/people/{pupil}/third-party-information",
+        coordinator,
+        {"source": "class_teacher", "information": "Нуждается в поддержке"},
+    )
+    await web.sign_in(coordinator)
+
+    card = (await web.get(f"/people/mentors/{teacher}")).text
+    profile = (await web.get(f"/people/mentees/{pupil}")).text
+
+    assert "член рабочей группы" in card
+    assert "классный руководитель: Нуждается в поддержке" in profile

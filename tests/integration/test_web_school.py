@@ -52,6 +52,19 @@ async def test_a_meeting_with_errors_comes_back_beside_its_fields_then_is_record
     out_of_scale = await web.submit(f"/pairs/{pair}/meetings", MEETING | {"mentor_rating": "11"})
     assert out_of_scale.status_code == 400
     assert field_error(out_of_scale.text, "mentor_rating") == "Не больше 10"
+    # Four mistakes: all four said at once, each beside its field.
+    four = {"held_on": "вчера", "duration_minutes": "2"} | {
+        "mentor_rating": "11",
+        "mentee_rating": "0",
+    }
+    mistakes = await web.submit(f"/pairs/{pair}/meetings", MEETING | four)
+    assert mistakes.status_code == 400
+    assert {name: field_error(mistakes.text, name) for name in four} == {
+        "held_on": "Укажите дату в формате ДД.ММ.ГГГГ",
+        "duration_minutes": "Не меньше 5",
+        "mentor_rating": "Не больше 10",
+        "mentee_rating": "Не меньше 1",
+    }
 
     recorded = await web.submit(f"/pairs/{pair}/meetings", MEETING)
     assert recorded.status_code == 303
@@ -76,6 +89,9 @@ async def test_the_entry_diagnostics_is_due_until_answered(web: WebClient, world
     assert missing.status_code == 400
     assert "Нет ответа на вопрос" in missing.text
     assert field_error(missing.text, f"q_{codes[1]}").startswith("Нет ответа")
+    empty = await web.submit(survey.group(1), {})
+    # An empty survey: every scale question flagged at once, not the first alone.
+    assert all(field_error(empty.text, f"q_{code}").startswith("Нет ответа") for code in codes)
 
     answered = await web.submit(survey.group(1), {f"q_{code}": "7" for code in codes})
     assert answered.status_code == 303
@@ -160,6 +176,9 @@ async def test_a_coordinator_may_not_issue_the_order(web: WebClient, world: Worl
 
     assert refused.status_code == 403
     assert "Нет доступа" in refused.text
+    # What was refused and why, in the user's own school: not «другой организации».
+    assert "Роль «координатор» не может утверждать пары" in refused.text
+    assert "другой организации" not in refused.text
 
 
 async def test_a_pairs_plan_is_drawn_up_with_its_errors_beside_the_fields(
@@ -179,6 +198,10 @@ async def test_a_pairs_plan_is_drawn_up_with_its_errors_beside_the_fields(
     no_date = await web.submit(f"/pairs/{pair}/plan", plan | {"tasks": "Пробный экзамен"})
     assert no_date.status_code == 400
     assert field_error(no_date.text, "tasks") == "Строка 1: укажите задачу и срок через «;»"
+    two_tasks = plan["tasks"] + "\nИтоговый экзамен; к маю"
+    bad_date = await web.submit(f"/pairs/{pair}/plan", plan | {"tasks": two_tasks})
+    assert bad_date.status_code == 400
+    assert field_error(bad_date.text, "tasks") == "Строка 2: укажите дату в формате ДД.ММ.ГГГГ"
     too_short = await web.submit(
         f"/pairs/{pair}/plan", plan | {"ends_on": str(today + timedelta(days=20))}
     )
@@ -283,6 +306,7 @@ async def test_the_roadmap_shows_overdue_items_and_takes_their_progress(
         {"status": "done", "evidence": "Приказ № 80-о", "school_year": year.group(1)},
     )
     assert reported.status_code == 303
+    assert reported.headers["location"] == f"/roadmap#item-{item.group(1)}"
     after = (await web.get("/roadmap")).text
     assert "Статус мероприятия записан" in after
     assert "Приказ № 80-о" in after
@@ -297,7 +321,13 @@ async def test_the_director_moves_the_programme_to_its_next_stage(
     await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
     await web.get("/programme")
 
-    moved = await web.submit("/programme/stage", {"stage": "2"})
+    asked = await web.submit("/programme/stage", {"stage": "2"})
+    assert asked.status_code == 200
+    assert "Перейти к этапу 2: формирование базы наставляемых?" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert re.search(r'class="current">Подготовка', (await web.get("/programme")).text)
+
+    moved = await web.submit("/programme/stage", {"stage": "2", "confirmed": "yes"})
 
     assert moved.status_code == 303
     page = (await web.get("/programme")).text
@@ -305,3 +335,106 @@ async def test_the_director_moves_the_programme_to_its_next_stage(
     refused = await web.submit("/programme/meeting-rule", {"every_days": "0"})
     assert refused.status_code == 400
     assert field_error(refused.text, "every_days")
+
+
+async def test_a_proposed_pair_is_withdrawn_only_once_confirmed(
+    web: WebClient, world: World
+) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставник Отзываемый", "mentor")
+    mentee = await world.person("s1", "Ученик Отзываемый", "mentee", birth_date=date(2012, 4, 4))
+    pair = await world.pair("s1", programme, mentor, mentee, approve=False)
+    await web.sign_in(world.coordinator("s1"))
+    await web.get("/orders")
+
+    asked = await web.submit(f"/pairs/{pair}/dissolution")
+
+    assert asked.status_code == 200
+    assert "Отозвать предложенную пару: Наставник Отзываемый, Ученик Отзываемый?" in asked.text
+    assert "Наставник Отзываемый" in (await web.get("/orders")).text
+    withdrawn = await web.submit(f"/pairs/{pair}/dissolution", {"confirmed": "yes"})
+    assert withdrawn.status_code == 303
+    assert "Наставник Отзываемый" not in (await web.get("/orders")).text
+
+
+async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_the_draft(
+    web: WebClient, world: World
+) -> None:
+    programme = await world.programme("s1")
+    coordinator = world.coordinator("s1")
+    ready: list[str] = []
+    withdrawn: list[str] = []
+    for n, formed in ((1, ready), (2, withdrawn)):
+        mentor = await world.person("s1", f"Наставник Согласий {n}", "mentor")
+        await world.api.command(
+            "registry",
+            f"/people/{mentor}/consents",
+            coordinator,
+            {"kind": "additional_duty", "signed_on": str(date.today())},
+        )
+        mentee = await world.person(
+            "s1", f"Ученик Согласий {n}", "mentee", birth_date=date(2012, 5, n)
+        )
+        formed.append(await world.pair("s1", programme, mentor, mentee, approve=False))
+    await world.api.caught_up(coordinator)
+    pairs = await world.api.graphql(
+        coordinator, "{ pairs { edges { node { id mentees { id consents { id kind } } } } } }"
+    )
+    [pupil] = [
+        n["node"]["mentees"][0]
+        for n in pairs["data"]["pairs"]["edges"]
+        if n["node"]["id"] == withdrawn[0]
+    ]
+    [consent] = [c["id"] for c in pupil["consents"] if c["kind"] == "personal_data"]
+    await world.api.command(
+        "registry",
+        f"/people/{pupil['id']}/consents/{consent}/withdrawal",
+        coordinator,
+        {"withdrawn_on": str(date.today())},
+        expect=200,
+    )
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+
+    draft = (await web.get("/orders")).text
+
+    row = draft.split("Ученик Согласий 2")[1].split("</tr>")[0]
+    assert "нет действующего согласия на обработку персональных данных" in row
+    assert f'value="{withdrawn[0]}" aria-label="Включить в приказ">' in draft  # unticked
+    assert f'value="{ready[0]}" aria-label="Включить в приказ" checked>' in draft
+
+
+async def test_the_school_fills_its_self_audit_and_reads_the_recommendations(
+    web: WebClient, world: World
+) -> None:
+    year = "2025/26"
+    await web.sign_in(world.coordinator("s1"))
+    empty = await web.get(f"/self-audit?year={year}")
+    assert empty.status_code == 200
+    assert "Чек-лист ещё не заполнен" in empty.text
+    assert empty.text.count("нет ответа") == 12
+
+    answers = {f"item_{n}": "yes" for n in range(1, 12)} | {"item_12": "no"}
+    refused = await web.submit("/self-audit", answers | {"year": year, "page_url": "не ссылка"})
+    assert refused.status_code == 400
+    assert field_error(refused.text, "page_url")
+    saved = await web.submit(
+        "/self-audit",
+        answers
+        | {"year": year, "evidence_1": "Приказ № 12-о", "page_url": "https://s1.example.ru/n"},
+    )
+    assert saved.status_code == 303
+    await world.api.command(
+        "registry",
+        f"/schools/{world.ids['s1']}/self-audit/reviews",
+        world.token(Role.MUNICIPALITY_OFFICER, "m1"),
+        {"school_year": year, "item": 12, "achieved": False, "recommendation": "Откройте страницу"},
+    )
+    await world.api.caught_up(world.coordinator("s1"))
+
+    page = (await web.get(saved.headers["location"])).text
+
+    assert "Ответы самоаудита сохранены" in page
+    assert "Приказ № 12-о" in page
+    item = page.split('id="item-12"')[1].split("</li>")[0]
+    assert "Откройте страницу" in item
+    assert "пробел" in item

@@ -12,6 +12,7 @@ from litestar.datastructures import State
 
 from services.wiring import Created, Position
 from shared.dictionaries import SchoolYear
+from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
 
 from ..domain import DEFAULT_MONITORING_WINDOW, Deadline, ItemStatus, RoadmapItem, Stage
@@ -26,13 +27,31 @@ class DayOfYear(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     day: Day
 
 
+def _offered(day: tuple[int, int]) -> dict[str, int]:
+    return {"month": day[0], "day": day[1]}
+
+
 class ImplementationOrderIn(msgspec.Struct, forbid_unknown_fields=True):
     number: OrderNumber
     order_date: date
     period_from: date
     period_to: date
-    monitoring_from: DayOfYear = DayOfYear(*DEFAULT_MONITORING_WINDOW[0])
-    monitoring_to: DayOfYear = DayOfYear(*DEFAULT_MONITORING_WINDOW[1])
+    # Both or neither: an order that states no window stays without one; the usual window
+    # (DEFAULT_MONITORING_WINDOW, 1 October – 30 May) is offered, never filled in silently.
+    monitoring_from: Annotated[
+        DayOfYear | None,
+        msgspec.Meta(
+            description="Начало сроков мониторинга, если приказ их указывает",
+            examples=[_offered(DEFAULT_MONITORING_WINDOW[0])],
+        ),
+    ] = None
+    monitoring_to: Annotated[
+        DayOfYear | None,
+        msgspec.Meta(
+            description="Окончание сроков мониторинга, если приказ их указывает",
+            examples=[_offered(DEFAULT_MONITORING_WINDOW[1])],
+        ),
+    ] = None
 
 
 class RegulationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,11 +107,18 @@ class RoadmapController(Controller):
         data: ImplementationOrderIn,
     ) -> Created:
         """The order «О внедрении целевой модели наставничества» with its period and the
-        monitoring window (default 1 October – 30 May)."""
-        window = (
-            (data.monitoring_from.month, data.monitoring_from.day),
-            (data.monitoring_to.month, data.monitoring_to.day),
-        )
+        monitoring window if the order states it (usually 1 October – 30 May)."""
+        window = None
+        if data.monitoring_from is not None and data.monitoring_to is not None:
+            window = (
+                (data.monitoring_from.month, data.monitoring_from.day),
+                (data.monitoring_to.month, data.monitoring_to.day),
+            )
+        elif data.monitoring_from is not None or data.monitoring_to is not None:
+            raise InvalidInput(
+                "monitoring_window_incomplete",
+                "Укажите и начало, и окончание сроков мониторинга (или ни того, ни другого)",
+            )
         implementation_id, position = programs_of(state).issue_implementation_order(
             request.user,
             school_id,

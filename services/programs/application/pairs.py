@@ -146,6 +146,7 @@ class PairCommands(ProgramsBase):
         mentor = participant(people, programme.school_id, new.mentor_id, "Наставник", today)
         if not mentor.is_mentor():
             raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
+        mentee_kinds = []
         for mentee_id in new.mentee_ids:
             mentee = participant(people, programme.school_id, mentee_id, "Наставляемый", today)
             if not mentee.is_mentee():
@@ -154,6 +155,8 @@ class PairCommands(ProgramsBase):
                     "Этот человек не в базе наставляемых",
                     person_id=str(mentee_id),
                 )
+            mentee_kinds.append(str(mentee.kind))
+        Pair.check_sides(MentoringForm(new.form), str(mentor.kind), mentee_kinds)
         pair = Pair(
             id=new.id or uuid4(),
             tenant=programme.tenant,

@@ -10,7 +10,6 @@ from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
 
 from ..domain import (
-    DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
     Implementation,
     ItemStatus,
@@ -30,14 +29,14 @@ class RoadmapCommands(ProgramsBase):
         order_date: date,
         period_from: date,
         period_to: date,
-        monitoring_window: tuple[tuple[int, int], tuple[int, int]] = DEFAULT_MONITORING_WINDOW,
+        monitoring_window: tuple[tuple[int, int], tuple[int, int]] | None = None,
     ) -> tuple[UUID, int]:
         """The director's order «О внедрении целевой модели наставничества»: once per school."""
         school = self.registry.load(Organisation, school_id, "Школа")
         if school.kind != OrganisationKind.SCHOOL:
             raise InvalidInput("not_a_school", "Указанная организация не школа")
         caller.require_scope(school.tenant)
-        window = [list(day) for day in monitoring_window]
+        window = [list(day) for day in monitoring_window] if monitoring_window else None
         Implementation.check_order(period_from, period_to, window)
         implementation = Implementation(
             id=Implementation.id_for(school_id),

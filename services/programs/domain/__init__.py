@@ -32,6 +32,8 @@ from .pairs import (
     PairStatus,
     PlanTask,
     Side,
+    may_be_mentored,
+    may_mentor,
 )
 from .programmes import STAGE_NAMES, Programme, Stage
 from .recognition import (
@@ -98,5 +100,7 @@ __all__ = [
     "check_questions",
     "day_in_school_year",
     "default_template_id",
+    "may_be_mentored",
+    "may_mentor",
     "school_year_of",
 ]

@@ -126,7 +126,7 @@ class Implementation(TenantAggregate):
         order_date: date,
         period_from: date,
         period_to: date,
-        monitoring_window: list[list[int]],
+        monitoring_window: list[list[int]] | None,  # None: the order states none
     ) -> None:
         self.tenant = tenant
         self.school_id = school_id
@@ -135,10 +135,10 @@ class Implementation(TenantAggregate):
         self.cancelled: set[UUID] = set()
 
     @staticmethod
-    def check_order(period_from: date, period_to: date, window: list[list[int]]) -> None:
+    def check_order(period_from: date, period_to: date, window: list[list[int]] | None) -> None:
         if period_to <= period_from:
             raise RuleViolated("order_period", "Окончание периода внедрения раньше его начала")
-        for month, day in window:
+        for month, day in window or []:
             Deadline(month=month, day=day)
 
     def adopt_regulation(self, actor: Actor, title: str, version: str, adopted_on: date) -> None:

@@ -11,12 +11,23 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.dictionaries import MentoringForm
+from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
 from shared.kernel.errors import RuleViolated
 from shared.kernel.sealed import Sealed
 
 MAX_GROUP_SIZE = 30
+PUPIL = "student"  # the registry's kind of a school's pupil (обучающийся)
+
+
+def may_mentor(form: MentoringForm, kind: str) -> bool:
+    """In «ученик – ученик» a pupil mentors; a pupil mentors in no other form."""
+    return (kind == PUPIL) == (form == MentoringForm.STUDENT_STUDENT)
+
+
+def may_be_mentored(form: MentoringForm, kind: str) -> bool:
+    """«ученик – ученик» mentors pupils only."""
+    return form != MentoringForm.STUDENT_STUDENT or kind == PUPIL
 
 
 class MeetingKind(StrEnum):
@@ -155,6 +166,25 @@ class Pair(TenantAggregate):
             raise RuleViolated("repeated_mentee", "Наставляемый указан дважды")
         if mentor_id in mentee_ids:
             raise RuleViolated("same_person", "Наставник и наставляемый — один человек")
+
+    @staticmethod
+    def check_sides(form: MentoringForm, mentor_kind: str, mentee_kinds: list[str]) -> None:
+        """The form decides who may mentor and be mentored (`may_mentor`, `may_be_mentored`)."""
+        if not may_mentor(form, mentor_kind):
+            if form == MentoringForm.STUDENT_STUDENT:
+                message = "В форме «ученик – ученик» наставник — обучающийся"
+            else:
+                message = (
+                    "Обучающийся может быть наставником только в форме «ученик – ученик»,"
+                    f" не «{FORM_NAMES[form]}»"
+                )
+            raise RuleViolated("mentor_not_in_form", message, form=str(form))
+        if not all(may_be_mentored(form, kind) for kind in mentee_kinds):
+            raise RuleViolated(
+                "mentee_not_in_form",
+                "В форме «ученик – ученик» наставляемые — обучающиеся",
+                form=str(form),
+            )
 
     @property
     def people(self) -> list[UUID]:

@@ -174,7 +174,9 @@ class SurveyTemplate(TenantAggregate):
         self.versions[version] = [Question.from_dict(q) for q in questions]
 
     def check_answers(self, answers: dict[str, Any]) -> list[Question]:
-        """Every answer fits its question of the current version, every required one is given."""
+        """Every answer fits its question of the current version, every required one is given;
+        a refusal names the first problem and lists them all (`problems`), so that a form says
+        every one at once."""
         questions = self.versions[self.current_version]
         known = {q.code: q for q in questions}
         unknown = sorted(set(answers) - set(known))
@@ -182,15 +184,23 @@ class SurveyTemplate(TenantAggregate):
             raise InvalidInput(
                 "unknown_question", f"В анкете нет вопроса «{unknown[0]}»", questions=unknown
             )
+        problems: list[InvalidInput] = []
         for question in questions:
-            if question.code in answers:
-                question.check_answer(answers[question.code])
-            elif question.required:
-                raise InvalidInput(
-                    "answer_missing",
-                    f"Нет ответа на вопрос «{question.text}»",
-                    question=question.code,
-                )
+            try:
+                if question.code in answers:
+                    question.check_answer(answers[question.code])
+                elif question.required:
+                    raise InvalidInput(
+                        "answer_missing",
+                        f"Нет ответа на вопрос «{question.text}»",
+                        question=question.code,
+                    )
+            except InvalidInput as problem:
+                problems.append(problem)
+        if problems:
+            first = problems[0]
+            listed = [{"question": p.details["question"], "message": p.message} for p in problems]
+            raise InvalidInput(first.code, first.message, **first.details, problems=listed)
         return questions
 
 

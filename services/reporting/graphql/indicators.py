@@ -28,6 +28,7 @@ from shared.kernel.scope import Level, depth, region_of
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
+from .search import folded
 from .self_audits import gaps_by_school
 from .surveys import SurveyResult, load_survey_results
 
@@ -226,6 +227,11 @@ class ComparisonRow:
         description="Школы с невыполненными пунктами самоаудита"
     )
     indicators: list[IndicatorRow]
+    not_started: list[str] = strawberry.field(
+        description="Школы без контингента или без дорожной карты за учебный год («не"
+        " приступили»): в средних охвата и выполнения дорожной карты муниципалитета или"
+        " региона они считаются нулём, не пропускаются"
+    )
 
     @strawberry.field(description="Программы учебного года и этап каждой (1–7)")
     async def programmes(self, info: ReaderInfo) -> list[ProgrammeStage]:
@@ -280,8 +286,8 @@ def _matches(row: ComparisonRow, where: ComparisonFilter | None) -> bool:
         lambda: _bounds(row.mentee_satisfaction, where.min_mentee_satisfaction, None),
     ]
     if where.search:
-        search = where.search.lower()
-        checks.append(lambda: search in row.organisation.name.lower())
+        search = folded(where.search)
+        checks.append(lambda: search in folded(row.organisation.name))
     if where.has_lagging_pairs is not None:
         lagging = where.has_lagging_pairs
         checks.append(lambda: (row.lagging_pairs > 0) == lagging)
@@ -333,12 +339,60 @@ async def _comparison_rows(
         organisations = await fetch(
             "SELECT * FROM organisations WHERE tenant = ANY($1::ltree[])", list(counts)
         )
+        schools = (
+            await fetch(
+                "SELECT tenant::text AS path, name FROM organisations"
+                " WHERE kind = 'school' AND tenant <@ $1::ltree",
+                path,
+            )
+            if level != Level.SCHOOL
+            else []
+        )
+        by_school = (
+            await measure(fetch, path, Level.SCHOOL.value, school_year, day) if schools else {}
+        )
     gaps = await gaps_by_school(reader, path, school_year)
-    roadmaps = await _roadmap_counts(reader, path, level, school_year)
-    return [
+    roadmaps = await _roadmap_counts(reader, path, Level.SCHOOL, school_year)
+    rows = [
         _comparison_row(o, counts[str(o["tenant"])], roadmaps, school_year, day, targets, gaps)
         for o in organisations
     ]
+    averages = _averages(schools, by_school, roadmaps, day)
+    for row in rows:
+        if row.organisation.path in averages:
+            row.coverage, row.roadmap_completion, row.not_started = averages[row.organisation.path]
+    return rows
+
+
+def _averages(
+    schools: list[Any],
+    counts: dict[str, dict[str, Any]],
+    roadmaps: dict[str, tuple[int, int]],
+    day: date,
+) -> dict[str, tuple[float, float, list[str]]]:
+    """Coverage and roadmap completion of each municipality (or the region) as the mean over
+    all its schools, one without data counting 0 and named as not started."""
+    coverage = INDICATORS_BY_CODE["students_involved"]
+    found: dict[str, list[tuple[str, float | None, float | None]]] = {}
+    for school in schools:
+        value = indicator_value(coverage, counts.get(school["path"]), day, None).value
+        completion = completion_percent(*roadmaps.get(school["path"], (0, 0)))
+        for group in _groups(school["path"]):
+            found.setdefault(group, []).append((school["name"], value, completion))
+    return {
+        group: (
+            round(sum(c or 0 for _, c, _ in rows) / len(rows), 2),
+            round(sum(r or 0 for _, _, r in rows) / len(rows), 2),
+            sorted(n for n, c, r in rows if c is None or r is None),
+        )
+        for group, rows in found.items()
+    }
+
+
+def _groups(path: str) -> list[str]:
+    """The paths above a school's: its municipality's and its region's."""
+    labels = path.split(".")
+    return [".".join(labels[:n]) for n in range(1, len(labels))]
 
 
 async def _roadmap_counts(
@@ -375,6 +429,7 @@ def _comparison_row(
         mentee_satisfaction=values["mentee_satisfaction"].value,
         mentor_satisfaction=values["mentor_satisfaction"].value,
         roadmap_completion=completion_percent(*roadmaps.get(path, (0, 0))),
+        not_started=[],
         schools=counts["schools"],
         schools_reporting=counts["schools_reporting"],
         schools_with_gaps=sum(

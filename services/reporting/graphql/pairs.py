@@ -225,6 +225,8 @@ LEFT JOIN LATERAL (
 ) m ON true
 WHERE a.status = 'active' AND ($2::uuid IS NULL OR a.programme_id = $2)
   AND ($1::date - coalesce(m.last_met, a.order_date)) > g.meeting_every_days
+  AND NOT EXISTS (  -- its work is done: no meeting is due after the final one
+      SELECT FROM meetings f WHERE f.pair_id = a.id AND f.kind = 'final' AND f.held_on <= $1)
 ORDER BY days_without DESC, a.id
 """
 
@@ -237,7 +239,8 @@ async def lagging_pairs(
     after: str | None = None,
 ) -> Connection[LaggingPair]:
     """Пары, отстающие от правила частоты встреч программы (по умолчанию — не реже раза в
-    неделю), считая от последней встречи или от приказа об утверждении."""
+    неделю), считая от последней встречи или от приказа об утверждении; пара, провёвшая
+    итоговую встречу, не отстаёт."""
     async with reader_of(info).session() as fetch:
         rows = await fetch(
             LAGGING, on or date.today(), UUID(str(programme_id)) if programme_id else None

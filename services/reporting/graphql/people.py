@@ -10,8 +10,10 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
+from ..projections.indicator_days import years_before
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size
+from .search import folded_sql, name_pattern
 
 YOUNG_SPECIALIST_YEARS = 3
 YOUNG_SPECIALIST_AGE = 35
@@ -137,16 +139,24 @@ class Person:
             )
         )
 
+    @strawberry.field(description="Полных лет педагогического стажа на дату (по умолчанию сегодня)")
+    def teaching_years(self, on: date | None = None) -> int | None:
+        if self.teaching_since is None:
+            return None
+        day = on or date.today()
+        before = (day.month, day.day) < (self.teaching_since.month, self.teaching_since.day)
+        return max(day.year - self.teaching_since.year - before, 0)
+
     @strawberry.field(
-        description="Молодой специалист: педагог со стажем до 3 лет и моложе 35 (выводится)"
+        description="Молодой специалист на дату (по умолчанию сегодня): педагог со стажем"
+        " не более 3 лет и моложе 35 лет в году этой даты — как в показателях"
     )
-    def young_specialist(self) -> bool:
+    def young_specialist(self, on: date | None = None) -> bool:
         if self.kind != "teacher" or self.teaching_since is None:
             return False
-        today = date.today()
-        years = (today - self.teaching_since).days / 365.25
-        young = self.birth_year is None or today.year - self.birth_year < YOUNG_SPECIALIST_AGE
-        return years <= YOUNG_SPECIALIST_YEARS and young
+        day = on or date.today()
+        young = self.birth_year is None or day.year - self.birth_year < YOUNG_SPECIALIST_AGE
+        return self.teaching_since >= years_before(day, YOUNG_SPECIALIST_YEARS) and young
 
     @strawberry.field
     async def consents(self, info: ReaderInfo) -> list[Consent]:
@@ -230,8 +240,8 @@ async def people(
             args.append(value)
             conditions.append(f"{column} = ${len(args)}")
     if search:
-        args.append(f"%{search.lower()}%")
-        conditions.append(f"lower(full_name) LIKE ${len(args)}")
+        args.append(name_pattern(search))
+        conditions.append(f"{folded_sql('full_name')} LIKE ${len(args)}")
     where = " AND ".join(conditions)
     size = page_size(first)
     reader = reader_of(info)

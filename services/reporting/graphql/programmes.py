@@ -11,7 +11,9 @@ import asyncpg
 import strawberry
 
 from services.programs import matching
-from services.programs.domain import STAGE_NAMES, Stage
+from services.programs.domain import STAGE_NAMES, Stage, may_be_mentored, may_mentor
+from shared.dictionaries import MentoringForm
+from shared.kernel.errors import InvalidInput
 
 from .context import ReaderInfo, fields_of, reader_of
 from .pagination import Connection, paginate
@@ -131,6 +133,9 @@ class Matching:
     )
     assignment_total: int
     unmatched: list[Candidate]
+    mentors: list[Candidate] = strawberry.field(
+        description="Кто может быть наставником в этой форме (для директивного назначения)"
+    )
 
 
 def _age(row: asyncpg.Record, day: date) -> int | None:
@@ -165,10 +170,11 @@ def _mentor(row: asyncpg.Record) -> matching.MentorCandidate:
 
 
 async def programme_matching(
-    info: ReaderInfo, programme_id: strawberry.ID, per_mentee: int = 3
+    info: ReaderInfo, programme_id: strawberry.ID, per_mentee: int = 3, form: str | None = None
 ) -> Matching | None:
     """Подбор наставников для программы: варианты с баллами и объяснением, оптимальное
-    распределение и список тех, кому пара не найдена (только для своей школы)."""
+    распределение и список тех, кому пара не найдена (только для своей школы); с `form` —
+    только те, кто может быть наставником и наставляемым в этой форме наставничества."""
     reader = reader_of(info)
     if not reader.caller().scope.is_school:
         return None  # matching works with names: a school's own work
@@ -180,6 +186,10 @@ async def programme_matching(
         CANDIDATE_MENTEES, programme["school_id"], programme["id"], today
     )
     mentor_rows = await reader.fetch(CANDIDATE_MENTORS, programme["school_id"], today)
+    if form is not None:
+        chosen = _form(form)
+        mentee_rows = [r for r in mentee_rows if may_be_mentored(chosen, r["kind"])]
+        mentor_rows = [r for r in mentor_rows if may_mentor(chosen, r["kind"])]
     names = {r["id"]: r["full_name"] for r in [*mentee_rows, *mentor_rows]}
 
     def candidate(person_id: UUID) -> Candidate:
@@ -212,4 +222,12 @@ async def programme_matching(
         assignment=[suggestion(s) for s in best.pairs],
         assignment_total=best.total,
         unmatched=[candidate(i) for i in best.unmatched],
+        mentors=[candidate(r["id"]) for r in mentor_rows],
     )
+
+
+def _form(code: str) -> MentoringForm:
+    try:
+        return MentoringForm(code)
+    except ValueError:
+        raise InvalidInput("unknown_form", f"Неизвестная форма наставничества «{code}»") from None

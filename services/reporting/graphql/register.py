@@ -15,6 +15,7 @@ from shared.kernel.principal import SCHOOL_STAFF, Principal, Role
 from .access_log import record_reads
 from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .search import folded_sql, name_pattern
 
 
 @strawberry.type
@@ -132,8 +133,8 @@ async def regional_register(
     reader = reader_of(info)
     _check_register_reader(reader.caller(), search, info)
     size = page_size(first)
-    pattern = f"%{search.lower()}%" if search else None
-    where = "($1::text IS NULL OR lower(m.full_name) LIKE $1)"
+    pattern = name_pattern(search) if search else None
+    where = f"($1::text IS NULL OR {folded_sql('m.full_name')} LIKE $1)"
     rows = await reader.fetch(
         "SELECT m.*, o.name AS school_name FROM regional_mentors m"
         f" LEFT JOIN organisations o ON o.id = m.school_id WHERE {where} AND m.person_id > $2"

@@ -49,7 +49,9 @@ class Implementation:
     order_date: date
     period_from: date
     period_to: date
-    monitoring_window: str = strawberry.field(description="Окно мониторинга, «дд.мм – дд.мм»")
+    monitoring_window: str | None = strawberry.field(
+        description="Окно мониторинга, «дд.мм – дд.мм»; null — приказ сроков не указывает"
+    )
     regulation_title: str | None
     regulation_version: str | None
     regulation_adopted_on: date | None
@@ -150,7 +152,11 @@ async def load_roadmap(
         order_date=row["order_date"],
         period_from=row["period_from"],
         period_to=row["period_to"],
-        monitoring_window=f"{_day(row['monitoring_from'])} – {_day(row['monitoring_to'])}",
+        monitoring_window=(
+            f"{_day(row['monitoring_from'])} – {_day(row['monitoring_to'])}"
+            if row["monitoring_from"]
+            else None
+        ),
         regulation_title=row["regulation_title"],
         regulation_version=row["regulation_version"],
         regulation_adopted_on=row["regulation_adopted_on"],

@@ -19,7 +19,6 @@ from .indicator_days import (
     STATE,
     WINDOWED,
     Days,
-    Involvement,
     add,
     as_row,
     difference,
@@ -32,11 +31,10 @@ Key = tuple[str, str]  # (school path, school year)
 @dataclass
 class Changes:
     """What a batch changes: the counters per school, school year and day, what each subject
-    counts now, people's first days and partners' — written together at the end."""
+    counts now and partners' first days — written together at the end."""
 
     by_school: dict[Key, Days] = field(default_factory=dict)
     contributions: dict[tuple[str, UUID, Key], Days] = field(default_factory=dict)
-    involvement: dict[tuple[UUID, Key], Involvement] = field(default_factory=dict)
     partners: dict[tuple[Key, UUID], date] = field(default_factory=dict)
 
     def add(self, key: Key, days: Days) -> None:
@@ -67,10 +65,14 @@ class Changes:
             "contributions": [
                 (part, subject, year, tenant, json.dumps(encode(days)))
                 for (part, subject, (tenant, year)), days in self.contributions.items()
+                if days
             ],
-            "involvement": [
-                (person, year, tenant, dates.mentee_since, dates.mentor_since, dates.plan_since)
-                for (person, (tenant, year)), dates in self.involvement.items()
+            # a subject that comes to count nothing (a pair ended on its order's day) has no
+            # row, as one that never counted: however the batches fell, the rows are the same
+            "forgotten": [
+                (part, subject, year, tenant)
+                for (part, subject, (tenant, year)), days in self.contributions.items()
+                if not days
             ],
             "partners": [
                 (tenant, year, partner, since)
@@ -142,6 +144,19 @@ def _inserting(table: str, columns: tuple[str, ...], first: int, keys: int, upda
     )
 
 
+def _forgetting(first: int) -> str:
+    """Deleting the contributions named by one array per key column, from $`first` on."""
+    columns = _PARTS["forgotten"][0]
+    arrays = ", ".join(f"${first + i}::{_array_type(c)}[]" for i, c in enumerate(columns))
+    matched = " AND ".join(
+        f"t.{c} = u.{c}::ltree" if c == "tenant" else f"t.{c} = u.{c}" for c in columns
+    )
+    return (
+        f"DELETE FROM indicator_contributions t USING unnest({arrays})"
+        f" AS u({', '.join(columns)}) WHERE {matched}"
+    )
+
+
 def _adding(table: str, counters: tuple[str, ...]) -> str:
     return ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
 
@@ -153,16 +168,11 @@ _PARTS = {
     "days": ((*_DAY, *STATE), 3, ""),  # `_counting`
     "rating_days": ((*_DAY, *WINDOWED), 3, ""),
     "years": (("tenant", "school_year", *COUNTERS), 2, _adding("indicator_years", COUNTERS)),
+    "forgotten": (("part", "subject", "school_year", "tenant"), 4, ""),  # `_forgetting`
     "contributions": (
         ("part", "subject", "school_year", "tenant", "days"),
         4,
         "days = EXCLUDED.days",
-    ),
-    "involvement": (
-        ("person_id", "school_year", "tenant", "mentee_since", "mentor_since", "plan_since"),
-        3,
-        "mentee_since = EXCLUDED.mentee_since, mentor_since = EXCLUDED.mentor_since,"
-        " plan_since = EXCLUDED.plan_since",
     ),
     "partners": (
         ("tenant", "school_year", "partner_id", "since"),
@@ -203,6 +213,8 @@ def _applying(parts: tuple[str, ...]) -> str:
         columns, keys, update = _PARTS[name]
         if name in _DAYS:
             statements += _counting(name, _DAYS[name], first)
+        elif name == "forgotten":
+            statements.append(f"forgotten AS ({_forgetting(first)})")
         else:
             inserted = _inserting(f"indicator_{name}", columns, first, keys, update)
             statements.append(f"{name} AS ({inserted})")

@@ -74,14 +74,24 @@ def decode(stored: dict[str, dict[str, int]] | None) -> Days:
     return {date.fromisoformat(day): counts for day, counts in (stored or {}).items()}
 
 
-def pair_days(approved_on: date | None, met_on: Iterable[date], every_days: int) -> Days:
-    """A pair counts from its order's date; it lags on each day more than `every_days` after
-    its last meeting up to that day (or after the order, before any meeting)."""
+def pair_days(
+    approved_on: date | None,
+    met_on: Iterable[date],
+    every_days: int,
+    ended_on: date | None = None,
+    final_on: date | None = None,
+) -> Days:
+    """A pair counts from its order's date until it ends (no longer on the day it ends); it
+    lags on each day more than `every_days` after its last meeting up to that day (or after
+    the order, before any meeting), until its final meeting or its end."""
     days: Days = {}
     if approved_on is None:
         return days
-    add(days, approved_on, "pairs")
+    span(days, "pairs", approved_on, ended_on - DAY if ended_on else None)
+    stop = earliest(final_on, ended_on)  # no lagging from this day on
     for first, last in lagging_spans(approved_on, sorted(set(met_on)), every_days):
+        if stop is not None:
+            last = stop - DAY if last is None else min(last, stop - DAY)
         span(days, "lagging_pairs", first, last)
     return days
 
@@ -112,26 +122,27 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Involvement:
-    """A person's first days in the school year: as a mentee, as a mentor, and as a mentee of
-    a pair with a plan, each in a pair approved by order (None: not yet)."""
+class Membership:
+    """A person's part in one pair approved by order in the school year: as mentor or mentee,
+    from the order's date until the pair ended early (None: to the year's end — a pair that
+    completed its work leaves its people involved in the year), and whether it has a plan."""
 
-    mentee_since: date | None = None
-    mentor_since: date | None = None
-    plan_since: date | None = None
+    role: str
+    since: date
+    until: date | None
+    has_plan: bool
 
-    def joined(self, role: str, approved_on: date, has_plan: bool) -> Involvement:
-        """Also in a pair approved on `approved_on`, as `role`."""
-        if role == "mentor":
-            return Involvement(None, approved_on, None).merged(self)
-        return Involvement(approved_on, None, approved_on if has_plan else None).merged(self)
 
-    def merged(self, other: Involvement) -> Involvement:
-        return Involvement(
-            earliest(self.mentee_since, other.mentee_since),
-            earliest(self.mentor_since, other.mentor_since),
-            earliest(self.plan_since, other.plan_since),
-        )
+def joined(memberships: Iterable[Membership]) -> list[tuple[date, date | None]]:
+    """The days covered by any of the memberships, as disjoint spans [since, until)."""
+    spans: list[tuple[date, date | None]] = []
+    for since, until in sorted(((m.since, m.until) for m in memberships), key=lambda s: s[0]):
+        if spans and (spans[-1][1] is None or since <= spans[-1][1]):
+            first, last = spans[-1]
+            spans[-1] = (first, None if last is None or until is None else max(last, until))
+        else:
+            spans.append((since, until))
+    return spans
 
 
 def earliest(*days: date | None) -> date | None:
@@ -139,32 +150,35 @@ def earliest(*days: date | None) -> date | None:
     return min(known) if known else None
 
 
-def person_days(person: Person, involvement: Involvement, first_year: int) -> Days:
+def person_days(person: Person, memberships: list[Membership], first_year: int) -> Days:
     """Ages by year of birth against the first calendar year of the school year; a young
-    teacher (under 3 years of teaching, under 35) counts only while both still hold."""
+    teacher (under 3 years of teaching, under 35) counts only while both still hold. Each
+    counts on the days the person is in a pair in force (`Membership`)."""
     days: Days = {}
-    mentee, mentor = involvement.mentee_since, involvement.mentor_since
-    for counter, since in (
-        ("mentees", mentee),
-        ("mentors", mentor),
-        ("mentees_with_plan", involvement.plan_since),
-    ):
-        if since is not None:
-            add(days, since, counter)
+    mentee = [m for m in memberships if m.role == "mentee"]
+    mentor = [m for m in memberships if m.role == "mentor"]
     student = person.kind == "student"
     age = None if person.birth_year is None else first_year - person.birth_year
-    involved = earliest(mentee, mentor)
-    if student and involved is not None:
-        add(days, involved, "students_involved")
-    if student and mentee is not None and age is not None and 10 <= age <= 18:
-        add(days, mentee, "mentees_10_18")
-    if student and mentor is not None and age is not None and 15 <= age <= 19:
-        add(days, mentor, "mentors_15_19")
-    if person.kind == "teacher" and mentee is not None and person.teaching_since is not None:
+    counted: list[tuple[str, list[Membership], date | None]] = [
+        ("mentees", mentee, None),
+        ("mentors", mentor, None),
+        ("mentees_with_plan", [m for m in mentee if m.has_plan], None),
+    ]
+    if student:
+        counted.append(("students_involved", memberships, None))
+    if student and age is not None and 10 <= age <= 18:
+        counted.append(("mentees_10_18", mentee, None))
+    if student and age is not None and 15 <= age <= 19:
+        counted.append(("mentors_15_19", mentor, None))
+    if person.kind == "teacher" and person.teaching_since is not None:
         young_until = last_day_within_three_years(person.teaching_since)
         if person.birth_year is not None:  # under 35 in the reference date's calendar year
             young_until = min(young_until, date(person.birth_year + 34, 12, 31))
-        span(days, "young_teachers_mentored", mentee, young_until)
+        counted.append(("young_teachers_mentored", mentee, young_until))
+    for counter, part, last in counted:
+        for since, until in joined(part):
+            end = until - DAY if until else None
+            span(days, counter, since, earliest(end, last))
     return days
 
 

@@ -39,7 +39,7 @@ from .indicator_days import (
     WINDOWED,
     Days,
     Diagnostic,
-    Involvement,
+    Membership,
     Person,
     decode,
     diagnostics_days,
@@ -64,7 +64,9 @@ def _private(name: str, columns: str, *lookups: str) -> Table:
 
 class IndicatorFacts(Projection):
     name = "indicator_facts"
-    version = 2  # counters per school and day instead of counting the facts per query
+    # 2: counters per school and day instead of counting the facts per query; 3: pairs in
+    # force until they end, people until their pairs end early, no lag after a final meeting
+    version = 3
     replay_cost = 4
     tables = (
         Table(
@@ -87,13 +89,19 @@ class IndicatorFacts(Projection):
                mentor_id uuid NOT NULL,
                mentee_ids uuid[] NOT NULL,
                approved_on date,
-               has_plan boolean NOT NULL DEFAULT false""",
+               has_plan boolean NOT NULL DEFAULT false,
+               ended_on date,
+               ended_early boolean NOT NULL DEFAULT false""",
             Visibility.SUBTREE,
             lookups=(
                 "CREATE INDEX IF NOT EXISTS indicator_pairs_programme"
                 " ON indicator_pairs (programme_id)",
+                # a person's pairs, whenever one of them changes
+                "CREATE INDEX IF NOT EXISTS indicator_pairs_mentor ON indicator_pairs (mentor_id)",
+                "CREATE INDEX IF NOT EXISTS indicator_pairs_mentees"
+                " ON indicator_pairs USING gin (mentee_ids)",
             ),
-            subtree_index=False,  # found by id or programme
+            subtree_index=False,  # found by id, programme or person
         ),
         Table(
             "indicator_meetings",
@@ -101,6 +109,7 @@ class IndicatorFacts(Projection):
                tenant ltree NOT NULL,
                pair_id uuid NOT NULL,
                held_on date NOT NULL,
+               kind text NOT NULL,
                mentor_rating int,
                mentee_rating int""",
             Visibility.SUBTREE,
@@ -186,16 +195,6 @@ class IndicatorFacts(Projection):
             " ON indicator_diagnostics (respondent_id, school_year)",
         ),
         _private(
-            "indicator_involvement",
-            """person_id uuid NOT NULL,
-               school_year text NOT NULL,
-               tenant ltree NOT NULL,
-               mentee_since date,
-               mentor_since date,
-               plan_since date,
-               PRIMARY KEY (person_id, school_year, tenant)""",
-        ),
-        _private(
             "indicator_contributions",
             """part text NOT NULL,
                subject uuid NOT NULL,
@@ -214,6 +213,7 @@ class IndicatorFacts(Projection):
             "SurveyTemplate.Published",
             "Pair.Formed",
             "Pair.Approved",
+            "Pair.Ended",
             "Pair.PlanDrawnUp",
             "Pair.MeetingRecorded",
             "Pair.FeedbackGiven",
@@ -231,7 +231,7 @@ class IndicatorFacts(Projection):
     )
     meetings = Rows(
         "indicator_meetings",
-        ("id", "tenant", "pair_id", "held_on", "mentor_rating", "mentee_rating"),
+        ("id", "tenant", "pair_id", "held_on", "kind", "mentor_rating", "mentee_rating"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -246,6 +246,7 @@ class IndicatorFacts(Projection):
             "SurveyTemplate.Published": self.template_published,
             "Pair.Formed": self.pair_formed,
             "Pair.Approved": self.pair_approved,
+            "Pair.Ended": self.pair_ended,
             "Pair.PlanDrawnUp": self.plan_drawn_up,
             "Pair.MeetingRecorded": self.meeting_recorded,
             "Pair.FeedbackGiven": self.feedback_given,
@@ -302,6 +303,11 @@ class IndicatorFacts(Projection):
     async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         self._pending.approvals[envelope.event.originator_id] = envelope.event.order_date
 
+    async def pair_ended(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        early = str(event.outcome) == "ended_early"
+        self._pending.endings[event.originator_id] = (event.ended_on, early)
+
     async def plan_drawn_up(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         self._pending.plans.add(envelope.event.originator_id)
 
@@ -313,6 +319,7 @@ class IndicatorFacts(Projection):
             event.tenant,
             event.originator_id,
             event.held_on,
+            str(event.kind),
             event.mentor_rating,
             event.mentee_rating,
         )
@@ -355,6 +362,7 @@ class _Pending:
     """What a batch changed besides the rows it only adds, applied at `flush`."""
 
     approvals: dict[UUID, date] = field(default_factory=dict)
+    endings: dict[UUID, tuple[date, bool]] = field(default_factory=dict)  # day, ended early
     plans: set[UUID] = field(default_factory=set)
     rules: dict[UUID, int] = field(default_factory=dict)  # programme → meeting every N days
     # pair, meeting, its day (None: to be read), side, rating
@@ -366,6 +374,7 @@ class _Pending:
     def empty(self) -> bool:
         return not (
             self.approvals
+            or self.endings
             or self.plans
             or self.rules
             or self.ratings
@@ -375,7 +384,12 @@ class _Pending:
 
     @property
     def pairs(self) -> set[UUID]:
-        return self.approvals.keys() | self.plans | {pair for pair, *_ in self.ratings}
+        return (
+            self.approvals.keys()
+            | self.endings.keys()
+            | self.plans
+            | {pair for pair, *_ in self.ratings}
+        )
 
 
 async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> None:
@@ -383,6 +397,11 @@ async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> No
         await connection.executemany(
             "UPDATE indicator_pairs SET approved_on = $2 WHERE id = $1",
             list(pending.approvals.items()),
+        )
+    if pending.endings:
+        await connection.executemany(
+            "UPDATE indicator_pairs SET ended_on = $2, ended_early = $3 WHERE id = $1",
+            [(pair, day, early) for pair, (day, early) in pending.endings.items()],
         )
     if pending.plans:
         await connection.execute(
@@ -400,8 +419,6 @@ async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> No
 class _Pair:
     id: UUID
     key: Key
-    approved_on: date | None
-    has_plan: bool
     mentor_id: UUID
     mentee_ids: list[UUID]
     days: Days  # what the pair counts now
@@ -413,8 +430,10 @@ async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID
     now and with what they counted before."""
     rows = await connection.fetch(
         "SELECT p.id, p.tenant::text AS tenant, g.school_year, g.meeting_every_days,"
-        " p.approved_on, p.has_plan, p.mentor_id, p.mentee_ids, c.days AS counted,"
-        " ARRAY(SELECT held_on FROM indicator_meetings m WHERE m.pair_id = p.id) AS met_on"
+        " p.approved_on, p.has_plan, p.mentor_id, p.mentee_ids, p.ended_on, c.days AS counted,"
+        " ARRAY(SELECT held_on FROM indicator_meetings m WHERE m.pair_id = p.id) AS met_on,"
+        " (SELECT min(held_on) FROM indicator_meetings m WHERE m.pair_id = p.id"
+        "  AND m.kind = 'final') AS final_on"
         " FROM indicator_pairs p JOIN indicator_programmes g ON g.id = p.programme_id"
         " LEFT JOIN indicator_contributions c"
         "  ON c.part = 'pair' AND c.subject = p.id AND c.school_year = g.school_year"
@@ -428,11 +447,15 @@ async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID
         row["id"]: _Pair(
             id=row["id"],
             key=(row["tenant"], row["school_year"]),
-            approved_on=row["approved_on"],
-            has_plan=row["has_plan"],
             mentor_id=row["mentor_id"],
             mentee_ids=row["mentee_ids"],
-            days=pair_days(row["approved_on"], row["met_on"], row["meeting_every_days"]),
+            days=pair_days(
+                row["approved_on"],
+                row["met_on"],
+                row["meeting_every_days"],
+                row["ended_on"],
+                row["final_on"],
+            ),
             counted=decode(row["counted"] and json.loads(row["counted"])),
         )
         for row in rows
@@ -465,53 +488,66 @@ async def _count_ratings(
         changes.add(pairs[pair].key, rating_days(day or held_on[meeting], side, [rating]))
 
 
+# Every pair approved by order of the people given ($1), with its school and school year.
+MEMBERSHIPS = """
+SELECT k.person, p.tenant::text AS tenant, g.school_year AS year, p.approved_on, p.has_plan,
+       p.ended_on, p.ended_early, p.mentor_id = k.person AS as_mentor
+FROM unnest($1::uuid[]) AS k(person)
+JOIN indicator_pairs p ON p.mentor_id = k.person OR p.mentee_ids @> ARRAY[k.person]
+JOIN indicator_programmes g ON g.id = p.programme_id
+WHERE p.approved_on IS NOT NULL
+"""
+
+
 async def _count_people(
     connection: asyncpg.Connection,
     pending: _Pending,
     pairs: dict[UUID, _Pair],
     changes: Changes,
 ) -> None:
-    """Members of pairs approved or given a plan (each one's first days in the school year can
-    only come earlier), and people just registered: the registry's stream is projected apart
-    from the programmes', so a person may join a pair here before they are known here."""
-    joined: dict[tuple[UUID, Key], Involvement] = {}
-    for pair in (pairs[p] for p in pending.approvals.keys() | pending.plans if p in pairs):
-        if pair.approved_on is None:
-            continue
-        members = [(pair.mentor_id, "mentor")] + [(m, "mentee") for m in pair.mentee_ids]
-        for person, role in members:
-            before = joined.get((person, pair.key), Involvement())
-            joined[(person, pair.key)] = before.joined(role, pair.approved_on, pair.has_plan)
-    if not joined and not pending.registered:
+    """Members of pairs approved, given a plan or ended, and people just registered: what each
+    counts in a school year, from all their pairs of that year (the registry's stream is
+    projected apart from the programmes', so a person may join a pair here before they are
+    known here)."""
+    touched = pending.approvals.keys() | pending.plans | pending.endings.keys()
+    people = set(pending.registered)
+    for pair in (pairs[p] for p in touched if p in pairs):
+        people.update([pair.mentor_id, *pair.mentee_ids])
+    if not people:
+        return
+    memberships: dict[tuple[UUID, Key], list[Membership]] = {}
+    for row in await connection.fetch(MEMBERSHIPS, list(people)):
+        memberships.setdefault((row["person"], (row["tenant"], row["year"])), []).append(
+            Membership(
+                "mentor" if row["as_mentor"] else "mentee",
+                row["approved_on"],
+                row["ended_on"] if row["ended_early"] else None,
+                row["has_plan"],
+            )
+        )
+    if not memberships:
         return
     rows = await connection.fetch(
         "SELECT k.person, k.tenant, k.year, m.kind, m.birth_year, m.teaching_since,"
-        " m.partner_id, i.mentee_since, i.mentor_since, i.plan_since, c.days AS counted"
-        " FROM (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])"
-        "  UNION SELECT person_id, tenant::text, school_year FROM indicator_involvement"
-        "  WHERE person_id = ANY($4::uuid[])) AS k(person, tenant, year)"
+        " m.partner_id, c.days AS counted"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(person, tenant, year)"
         " LEFT JOIN indicator_people m ON m.id = k.person"
-        " LEFT JOIN indicator_involvement i ON i.person_id = k.person"
-        "  AND i.school_year = k.year AND i.tenant = k.tenant::ltree"
         " LEFT JOIN indicator_contributions c ON c.part = 'person' AND c.subject = k.person"
         "  AND c.school_year = k.year AND c.tenant = k.tenant::ltree",
-        [person for person, _ in joined],
-        [tenant for _, (tenant, _) in joined],
-        [year for _, (_, year) in joined],
-        list(pending.registered),
+        [person for person, _ in memberships],
+        [tenant for _, (tenant, _) in memberships],
+        [year for _, (_, year) in memberships],
     )
     for row in rows:
         key: Key = (row["tenant"], row["year"])
-        before = Involvement(row["mentee_since"], row["mentor_since"], row["plan_since"])
-        now = before.merged(joined.get((row["person"], key), Involvement()))
-        if now != before:
-            changes.involvement[(row["person"], key)] = now
+        part = memberships[(row["person"], key)]
         days: Days = {}
         if row["kind"] is not None:  # known to the indicators
             facts = Person(row["kind"], row["birth_year"], row["teaching_since"])
-            days = person_days(facts, now, int(row["year"][:4]))
-            if row["partner_id"] is not None and now.mentor_since is not None:
-                changes.partner(key, row["partner_id"], now.mentor_since)
+            days = person_days(facts, part, int(row["year"][:4]))
+            mentor_since = min((m.since for m in part if m.role == "mentor"), default=None)
+            if row["partner_id"] is not None and mentor_since is not None:
+                changes.partner(key, row["partner_id"], mentor_since)
         counted = decode(row["counted"] and json.loads(row["counted"]))
         changes.count("person", row["person"], key, days, counted)
 

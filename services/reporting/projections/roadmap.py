@@ -10,6 +10,7 @@ from .base import Envelope, Handler, Projection, Table, Visibility
 
 class Roadmap(Projection):
     name = "roadmap"
+    version = 2  # an implementation order may state no monitoring window
     tables = (
         Table(
             "implementations",
@@ -20,8 +21,8 @@ class Roadmap(Projection):
                order_date date NOT NULL,
                period_from date NOT NULL,
                period_to date NOT NULL,
-               monitoring_from int[] NOT NULL,
-               monitoring_to int[] NOT NULL,
+               monitoring_from int[],
+               monitoring_to int[],
                regulation_title text,
                regulation_version text,
                regulation_adopted_on date""",
@@ -71,7 +72,7 @@ class Roadmap(Projection):
 
     async def order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        start, end = event.monitoring_window
+        start, end = event.monitoring_window or (None, None)  # the order may state none
         await connection.execute(
             "INSERT INTO implementations (id, school_id, tenant, order_number, order_date,"
             " period_from, period_to, monitoring_from, monitoring_to)"
@@ -83,8 +84,8 @@ class Roadmap(Projection):
             event.order_date,
             event.period_from,
             event.period_to,
-            list(start),
-            list(end),
+            start,
+            end,
         )
 
     async def regulation_adopted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -1,4 +1,7 @@
-"""Counters per school, kept as events arrive, so that rolling up a region never counts raw rows."""
+"""Counters per school, kept as events arrive, so that rolling up a region never counts raw rows.
+
+A pair counts as every view counts it (`shared.indicators`): from the order approving it until
+it ends — formed and waiting for the order, or ended, it is no pair of the school's."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from .base import Envelope, Handler, Projection, Rows, Table, Visibility
 
 class SchoolCounts(Projection):
     name = "school_counts"
+    version = 2  # pairs from their order to their end, not from forming
     tables = (
         Table(
             "school_counts",
@@ -22,7 +26,13 @@ class SchoolCounts(Projection):
     )
 
     deferring = frozenset(
-        {"Organisation.Registered", "Person.Registered", "Pair.Formed", "Pair.MeetingRecorded"}
+        {
+            "Organisation.Registered",
+            "Person.Registered",
+            "Pair.Approved",
+            "Pair.Ended",
+            "Pair.MeetingRecorded",
+        }
     )
 
     counts = Rows(
@@ -40,7 +50,8 @@ class SchoolCounts(Projection):
         return {
             "Organisation.Registered": self.organisation_registered,
             "Person.Registered": self.person_registered,
-            "Pair.Formed": self.pair_formed,
+            "Pair.Approved": self.pair_approved,
+            "Pair.Ended": self.pair_ended,
             "Pair.MeetingRecorded": self.meeting_recorded,
         }
 
@@ -77,8 +88,11 @@ class SchoolCounts(Projection):
             mentees=int("mentee" in roles),
         )
 
-    async def pair_formed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+    async def pair_approved(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await self._add(connection, envelope.event.tenant, pairs=1)
+
+    async def pair_ended(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        await self._add(connection, envelope.event.tenant, pairs=-1)
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await self._add(connection, envelope.event.tenant, meetings=1)

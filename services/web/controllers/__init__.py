@@ -12,6 +12,7 @@ from .pairs import PairController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .self_audit import SchoolSelfAuditController
 
 CONTROLLERS = [
     LoginController,
@@ -22,6 +23,7 @@ CONTROLLERS = [
     MatchingController,
     OrderController,
     PairController,
+    SchoolSelfAuditController,
     MonitoringController,
     RegionController,
     AuditController,

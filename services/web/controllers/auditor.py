@@ -4,6 +4,7 @@ replayed by reporting's `programmeState`. Read-only; names only for the school's
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -11,14 +12,22 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from services.programs.domain import MEETING_KIND_NAMES, PURPOSE_NAMES, STAGE_NAMES
+from services.programs.domain import (
+    AWARD_RESULT_NAMES,
+    EARLY_END_REASON_NAMES,
+    ITEM_STATUS_NAMES,
+    MEETING_KIND_NAMES,
+    NOMINATION_NAMES,
+    PURPOSE_NAMES,
+    STAGE_NAMES,
+)
 from shared.dictionaries import FORM_NAMES
-from shared.kernel.principal import Role
+from shared.kernel.principal import ROLE_NAMES, Role
 
 from ..backend import Backend, nodes
 from ..pages import page
-from ..session import ROLE_NAMES, WebUser
-from ..templating import BASIS_NAMES
+from ..session import WebUser
+from ..templating import BASIS_NAMES, ru_date
 from .oversight import allow, parse_day, query_string, school_years
 
 # Who may replay a programme's history (reporting checks the same roles).
@@ -71,6 +80,22 @@ query($programme: ID!, $version: Int, $on: Date) {
 }
 """
 
+
+def aliases(state: dict[str, Any] | None) -> dict[str, str]:
+    """Names are the school's alone: above it each participant is numbered instead, one number a
+    person across the page, so that rows can still be told apart and followed."""
+    numbered: dict[str, str] = {}
+    counts = {"наставник": 0, "наставляемый": 0}
+    for pair in (state or {}).get("pairs") or []:
+        for who, person in [("наставник", pair["mentor"])] + [
+            ("наставляемый", m) for m in pair["mentees"]
+        ]:
+            if person["fullName"] is None and person["id"] not in numbered:
+                counts[who] += 1
+                numbered[person["id"]] = f"{who} № {counts[who]}"
+    return numbered
+
+
 EVENT_NAMES = {
     "Programme.Opened": "Программа открыта",
     "Programme.MeetingRuleSet": "Установлено правило частоты встреч",
@@ -95,11 +120,10 @@ EVENT_NAMES = {
     "Candidacy.Nominated": "Выдвинута кандидатура на конкурс",
     "Candidacy.Decided": "Решение по кандидатуре",
 }
-# What a change's fields are called (the rest keep their code: an auditor reads those too).
+# What a change's fields are called; a field not named here is not shown (codes are not read).
 FIELD_NAMES = {
     "title": "название",
     "school_year": "учебный год",
-    "school_id": "школа",
     "forms": "формы",
     "stage": "этап",
     "former_stage": "прежний этап",
@@ -112,7 +136,6 @@ FIELD_NAMES = {
     "number": "номер",
     "order_date": "дата приказа",
     "order_number": "номер приказа",
-    "pair_ids": "пары",
     "kind": "вид",
     "held_on": "дата",
     "duration_minutes": "минут",
@@ -129,10 +152,39 @@ FIELD_NAMES = {
     "ends_on": "окончание",
     "purpose": "анкета",
     "respondent_id": "респондент",
+    "respondent": "кто отвечает",
+    "mentee_id": "наставляемый",
+    "author_id": "автор",
+    "mentor_rating": "оценка наставника",
+    "mentee_rating": "оценка наставляемого",
+    "mentor_comment": "комментарий наставника",
+    "mentee_comment": "комментарий наставляемого",
+    "meeting_format": "формат",
+    "format": "формат",
+    "completed_on": "выполнено",
+    "answered_on": "дата ответа",
+    "answers": "ответы",
+    "early_end_reason": "причина досрочного завершения",
+    "ended_by": "кто завершил",
+    "tasks": "задачи",
+    "due_on": "срок",
+    "evidence": "подтверждение",
+    "status": "статус",
+    "nomination": "номинация",
+    "result": "результат",
+    "results": "результаты",
+    "published_on": "опубликовано",
+    "decided_on": "дата решения",
+    "curators": "кураторы",
+    "initiator": "инициатор",
+    "level": "уровень",
 }
-SKIPPED_FIELDS = {"id", "programme_id"}  # shown by the timeline itself
+# Ids of people: above the school their names are not shown, so each is numbered on the page.
+PERSON_FIELDS = {"mentor_id", "mentee_id", "mentee_ids", "respondent_id", "author_id"}
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый", "school": "школа"}
 # The dictionaries whose codes a change carries, by field.
 VALUE_NAMES: dict[str, dict[str, str]] = {
     "form": {str(k): v for k, v in FORM_NAMES.items()},
@@ -143,32 +195,47 @@ VALUE_NAMES: dict[str, dict[str, str]] = {
     "former_stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
     "purpose": {str(k): v for k, v in PURPOSE_NAMES.items()},
     "side": {"mentor": "наставник", "mentee": "наставляемый"},
+    "respondent": {"mentor": "наставник", "mentee": "наставляемый"},
+    "initiator": SIDE_NAMES,
+    "ended_by": SIDE_NAMES,
+    "outcome": {"completed": "завершена", "ended_early": "прекращена досрочно"},
+    "reason": {str(k): v for k, v in EARLY_END_REASON_NAMES.items()},
+    "early_end_reason": {str(k): v for k, v in EARLY_END_REASON_NAMES.items()},
+    "status": {str(k): v for k, v in ITEM_STATUS_NAMES.items()},
+    "nomination": {str(k): v for k, v in NOMINATION_NAMES.items()},
+    "result": {str(k): v for k, v in AWARD_RESULT_NAMES.items()},
     "meeting_format": {"in_person": "очно", "online": "дистанционно"},
     "format": {"in_person": "очно", "online": "дистанционно"},
 }
 
 
-def changed_fields(changes: dict[str, Any]) -> list[tuple[str, str]]:
-    """A change's fields in Russian words, its codes named, nested values flattened to text."""
+def changed_fields(changes: dict[str, Any], people: dict[str, str]) -> list[tuple[str, str]]:
+    """A change's fields in Russian words, its codes named, dates as ДД.ММ.ГГГГ, people numbered
+    (`people`: the page's numbering, shared by its events), nested values flattened to text.
+    Other ids and fields without a name are left out: the timeline names the event itself."""
     return [
-        (FIELD_NAMES.get(key, key), _text(value, VALUE_NAMES.get(key, {})))
+        (FIELD_NAMES[key], _text(key, value, people))
         for key, value in changes.items()
-        if key not in SKIPPED_FIELDS and value not in (None, [], {}, "")
+        if key in FIELD_NAMES and value not in (None, [], {}, "")
     ]
 
 
-def _text(value: Any, names: dict[str, str]) -> str:
+def _text(key: str, value: Any, people: dict[str, str]) -> str:
     if isinstance(value, list):
-        return ", ".join(_text(v, names) for v in value)
+        return ", ".join(_text(key, v, people) for v in value)
     if isinstance(value, dict):
         return "; ".join(
-            f"{FIELD_NAMES.get(k, k)}: {_text(v, VALUE_NAMES.get(k, {}))}" for k, v in value.items()
+            f"{FIELD_NAMES[k]}: {_text(k, v, people)}" for k, v in value.items() if k in FIELD_NAMES
         )
     if value is True:
         return "да"
     if value is False:
         return "нет"
-    return names.get(str(value), str(value))
+    if key in PERSON_FIELDS:
+        return people.setdefault(str(value), f"участник № {len(people) + 1}")
+    if isinstance(value, str) and _DAY.match(value):
+        return ru_date(value)
+    return VALUE_NAMES.get(key, {}).get(str(value), str(value))
 
 
 def moment(value: str | None) -> str:
@@ -238,12 +305,13 @@ class AuditController(Controller):
             user.token, HISTORY, programme=str(programme_id), first=PAGE_SIZE, after=after
         )
         history = data["programmeHistory"]
+        people: dict[str, str] = {}
         events = [
             {
                 **edge["node"],
                 "version": max(seen, 0) + number,
                 "name": EVENT_NAMES.get(edge["node"]["eventType"], edge["node"]["eventType"]),
-                "fields": changed_fields(edge["node"]["changes"]),
+                "fields": changed_fields(edge["node"]["changes"], people),
                 "role": ROLE_NAMES.get(edge["node"]["actorRole"], edge["node"]["actorRole"]),
             }
             for number, edge in enumerate(history["edges"], start=1)
@@ -297,6 +365,7 @@ class AuditController(Controller):
             status_code=400 if errors else 200,
             programme_id=programme_id,
             state=data["programmeState"],
+            aliases=aliases(data["programmeState"]),
             day=day,
             version=None if day else version,
             on=on,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import httpx
 from litestar import Request
-from litestar.response import Redirect, Response
+from litestar.response import Redirect, Response, Template
 
 from ..backend import Backend, Refused, nodes
+from ..forms import Form
+from ..pages import page
 from ..session import WebUser, location
 
 PROGRAMMES = """
@@ -58,7 +61,38 @@ async def programme_command(
     )
 
 
-def done(request: Request[Any, Any, Any], path: str, notice: str) -> Redirect:
-    """After a command: the page that shows its result, with a line saying what was done."""
+def done(request: Request[Any, Any, Any], path: str, notice: str, anchor: str = "") -> Redirect:
+    """After a command: the page that shows its result, with a line saying what was done; the
+    anchor (the object acted on) stays a fragment, never percent-encoded into the path."""
     request.session["notice"] = notice
-    return Redirect(path=location(path), status_code=303)
+    return Redirect(path=location(path) + (f"#{anchor}" if anchor else ""), status_code=303)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What an action that cannot be undone asks first: the question, what follows, the button
+    that confirms and the page to go back to."""
+
+    ask: str
+    detail: str
+    button: str
+    back: str
+
+
+def unconfirmed(
+    request: Request[Any, Any, Any], user: WebUser, form: Form, question: Question
+) -> Template | None:
+    """None once confirmed; else the confirmation page, a form (no JavaScript needed) that sends
+    the same values to the same address with `confirmed=yes`."""
+    if form.values.get("confirmed") == "yes":
+        return None
+    return page(
+        "confirm.html",
+        user,
+        action=request.url.path,
+        values={k: v for k, v in form.values.items() if k != "confirmed"},
+        question=question.ask,
+        detail=question.detail,
+        button=question.button,
+        back=question.back,
+    )

@@ -11,8 +11,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Response, Template
 
-from services.registry.spreadsheet import COLUMNS
-from services.registry.spreadsheet import Base as SheetBase
+from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES
+from services.registry.columns import Base as SheetBase
+from shared.sheets import XLSX, table_workbook
 
 from ..backend import Backend, Refused
 from ..forms import Form
@@ -38,7 +39,8 @@ class ImportController(Controller):
         school_of(user)
         return self._form(user, base, Form())
 
-    @post("/people/{base:str}/import")
+    # Above the registry's own limit (8 MB), so that its message is the one a person reads.
+    @post("/people/{base:str}/import", request_max_body_size=16 * 1024 * 1024)
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -60,10 +62,22 @@ class ImportController(Controller):
                 await upload.read(),
             )
         except Refused as refusal:
-            if not refusal.belongs_to_form:
+            if not refusal.belongs_to_form and refusal.status != 413:  # 413: the file is too large
                 raise
             return self._form(user, base, Form(errors={"file": refusal.message}))
         return done(request, f"/imports/{started['id']}", "Файл получен, идёт проверка")
+
+    @get("/people/{base:str}/import/template")
+    async def template(self, user: WebUser, base: Base) -> Response[bytes]:
+        """A blank base to fill in: the header row the import reads, nothing else."""
+        school_of(user)
+        sheet = SheetBase(str(base))
+        name = FILE_NAMES[sheet].replace(".xlsx", "-template.xlsx")
+        return Response(
+            table_workbook(SHEET_TITLES[sheet], COLUMNS[sheet], []),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/imports/{import_id:uuid}")
     async def status(self, user: WebUser, backend: Backend, import_id: UUID) -> Template:

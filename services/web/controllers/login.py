@@ -17,10 +17,10 @@ from services.demo_users import DEMO_USERS, demo_token
 from shared.adapters.auth import decode_token
 from shared.adapters.settings import Settings
 from shared.kernel.errors import Unauthenticated
-from shared.kernel.principal import Role
+from shared.kernel.principal import ROLE_NAMES, Role
 
 from ..pages import page
-from ..session import ROLE_NAMES, location, safe_next, sign_in, sign_out, user_of
+from ..session import location, safe_next, sign_in, sign_out, user_of
 
 
 def login_page(

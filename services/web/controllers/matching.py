@@ -17,15 +17,15 @@ from ..session import WebUser
 from .common import done, programme_command, programme_required
 
 MATCHING = """
-query($programme: ID!) {
-  programmeMatching(programmeId: $programme, perMentee: 3) {
+query($programme: ID!, $form: String!) {
+  programmeMatching(programmeId: $programme, perMentee: 3, form: $form) {
     suggestions { mentee { id fullName }
                   options { mentor { id fullName } score reasons { text points } } }
     assignment { mentee { id fullName } mentor { id fullName } score reasons { text points } }
     assignmentTotal
     unmatched { id fullName }
+    mentors { id fullName }
   }
-  people(role: MENTOR, first: 200) { edges { node { id fullName mentorCapacity } } }
 }
 """
 BASIS_NOTICES = {
@@ -37,6 +37,12 @@ BASIS_NOTICES = {
 
 def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> dict[str, Any]:
     return {"form": form, "mentor_id": mentor, "mentee_ids": [mentee], "basis": basis}
+
+
+def form_of(programme: dict[str, Any], asked: str | None) -> str:
+    """The form asked for when the programme runs it, else the programme's first."""
+    forms: list[str] = programme["forms"]
+    return asked if asked in forms else forms[0]
 
 
 class MatchingController(Controller):
@@ -77,8 +83,8 @@ class MatchingController(Controller):
         """Every pair of the preview, as shown: each checked again by the programs service."""
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        chosen_form = form.text("form") or programme["forms"][0]
-        matching = await self._matching(user, backend, programme)
+        chosen_form = form_of(programme, form.text("form"))
+        matching = await self._matching(user, backend, programme, chosen_form)
         refused = []
         for suggestion in matching["assignment"]:
             body = pair_body(
@@ -117,16 +123,20 @@ class MatchingController(Controller):
 
     @staticmethod
     async def _matching(
-        user: WebUser, backend: Backend, programme: dict[str, Any]
+        user: WebUser, backend: Backend, programme: dict[str, Any], chosen_form: str
     ) -> dict[str, Any]:
-        data = await backend.query(user.token, MATCHING, programme=programme["id"])
+        """Suggestions, the assignment and the mentors to choose from, for the chosen form only
+        (the form decides who may mentor)."""
+        data = await backend.query(
+            user.token, MATCHING, programme=programme["id"], form=chosen_form
+        )
         matching: dict[str, Any] = data["programmeMatching"] or {
             "suggestions": [],
             "assignment": [],
             "assignmentTotal": 0,
             "unmatched": [],
+            "mentors": [],
         }
-        matching["mentors"] = [e["node"] for e in data["people"]["edges"]]
         return matching
 
     async def _page(
@@ -137,8 +147,8 @@ class MatchingController(Controller):
         chosen_form: str,
         form: Form,
     ) -> Template:
-        matching = await self._matching(user, backend, programme)
-        chosen = chosen_form if chosen_form in programme["forms"] else programme["forms"][0]
+        chosen = form_of(programme, chosen_form)
+        matching = await self._matching(user, backend, programme, chosen)
         return form_page(
             "school/matching.html",
             user,

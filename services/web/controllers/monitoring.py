@@ -301,19 +301,12 @@ class MonitoringController(Controller):
         saved: int | None = None,
         status: int = 200,
     ) -> Template:
-        # `municipalityId` takes any organisation's id: a school's gives that school alone.
-        data = await backend.query(
-            user.token, AUDITS, year=year, organisation=str(school_id), gaps=None, first=1
-        )
-        edges = data["selfAudits"]["edges"]
-        if not edges:
-            raise Refused(404, "not_found", "Школа не найдена")
         return page(
             "monitoring/self_audit.html",
             user,
             status_code=status,
             year=year,
-            audit=edges[0]["node"],
+            audit=await school_self_audit(backend, user, school_id, year),
             review=review,
             saved=saved,
             can_review=user.principal.role in REVIEWERS,
@@ -377,3 +370,18 @@ class Review:
             self.errors["recommendation"] = "Рекомендация не длиннее 4000 символов"
         else:
             self.errors[""] = refusal.message
+
+
+async def school_self_audit(
+    backend: Backend, user: WebUser, school_id: UUID, year: str
+) -> dict[str, Any]:
+    """One school's checklist for the year (its own page, or a reviewer's)."""
+    # `municipalityId` takes any organisation's id: a school's gives that school alone.
+    data = await backend.query(
+        user.token, AUDITS, year=year, organisation=str(school_id), gaps=None, first=1
+    )
+    edges = data["selfAudits"]["edges"]
+    if not edges:
+        raise Refused(404, "not_found", "Школа не найдена")
+    audit: dict[str, Any] = edges[0]["node"]
+    return audit

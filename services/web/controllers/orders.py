@@ -33,6 +33,17 @@ def lacks_duty_consent(pair: dict[str, Any]) -> bool:
     return mentor.get("kind") == "teacher" and not signed
 
 
+def without_consent(pair: dict[str, Any]) -> list[str]:
+    """Participants with no valid consent to process their data (a pupil's withdrawn by the
+    parent): the order would be refused for them, so the pair is flagged and left out."""
+    people = [p for p in [pair["mentor"], *pair["mentees"]] if p]
+    return [
+        p["id"]
+        for p in people
+        if not any(c["kind"] == "personal_data" and c["valid"] for c in p.get("consents") or [])
+    ]
+
+
 def named_refusal(refusal: Refused, pairs: list[dict[str, Any]]) -> str:
     """The refusal's message with the name of the person it is about."""
     people = {
@@ -93,7 +104,8 @@ class OrderController(Controller):
         proposed = await proposed_pairs(backend, user, programme)
         for pair in proposed:
             pair["lacks_duty_consent"] = lacks_duty_consent(pair)
-        ready = {p["id"] for p in proposed if not p["lacks_duty_consent"]}
+            pair["without_consent"] = without_consent(pair)
+        ready = {p["id"] for p in proposed if not (p["lacks_duty_consent"] or p["without_consent"])}
         orders = (await backend.query(user.token, ORDERS, programme=programme["id"]))["pairOrders"]
         return form_page(
             "school/orders.html",

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from litestar import Request
 
 from services.programs.domain import school_year_of
-from shared.kernel.principal import Role
+from shared.kernel.principal import ROLE_NAMES, Role
 
 from ..backend import Backend, Refused
 from ..session import WebUser
@@ -35,7 +35,8 @@ LOOK_BACK = 5  # school years offered: the current one and the four before it
 def allow(user: WebUser, roles: frozenset[Role]) -> None:
     """Another role's page answers the 403 page (the services would refuse it anyway)."""
     if user.principal.role not in roles:
-        raise Refused(403, "role_not_allowed", "Эта страница не для вашей роли")
+        role = ROLE_NAMES[user.principal.role]
+        raise Refused(403, "role_not_allowed", f"Эта страница не для роли «{role}»")
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,11 @@ async def school_years(
         options = sorted({*with_programmes, current}, reverse=True)
         session["school_years"] = options
         session["school_year"] = with_programmes[0] if with_programmes else current
-    if asked and _SCHOOL_YEAR.match(asked) and asked in options:
+    if asked and _SCHOOL_YEAR.match(asked):
+        # A year asked for is shown even without programmes (a self-audit, an empty year).
         session["school_year"] = asked
+        if asked not in options:
+            options = sorted({*options, asked}, reverse=True)
     chosen = session.get("school_year") or options[0]
     return SchoolYears(chosen=chosen, options=options)
 

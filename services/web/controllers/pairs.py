@@ -16,7 +16,7 @@ from ..backend import Backend, Refused, nodes
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
-from .common import done, programme_required, school_of
+from .common import Question, done, programme_required, school_of, unconfirmed
 
 PAIRS = """
 query($programme: ID!) {
@@ -24,7 +24,7 @@ query($programme: ID!) {
     totalCount
     edges { node { id form status basis orderNumber orderDate isGroup
                    mentor { id fullName kind consents { kind valid } }
-                   mentees { id fullName grade } meetings { heldOn } } }
+                   mentees { id fullName grade consents { kind valid } } meetings { heldOn } } }
   }
 }
 """
@@ -225,8 +225,18 @@ class PairController(Controller):
     @post("/{pair_id:uuid}/dissolution")
     async def dissolve(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
-    ) -> Redirect:
+    ) -> Template | Redirect:
         form = Form.of(await request.form())
+        pair = await pair_or_404(backend, user, pair_id)
+        people = ", ".join(names_of(pair).values())
+        question = Question(
+            f"Отозвать предложенную пару: {people}?",
+            "Пара уйдёт из проекта приказа; подобрать наставника можно будет заново.",
+            "Да, отозвать пару",
+            "/orders",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
         await backend.command(
             user.token,
             "programs",
@@ -275,8 +285,12 @@ class PairController(Controller):
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            question = refusal.details.get("question")
-            form.errors[f"q_{question}" if question else ""] = refusal.message
+            answers = refusal.details.get("problems") or [
+                refusal.details | {"message": refusal.message}
+            ]
+            for problem in answers:
+                question = problem.get("question")
+                form.errors[f"q_{question}" if question else ""] = problem["message"]
             return await self._survey(user, backend, pair, template_id, respondent_id, form)
         return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
 
@@ -386,7 +400,8 @@ def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:
 def meeting_command(form: Form) -> dict[str, Any]:
     def feedback(side: str) -> dict[str, Any] | None:
         rating, comment = form.number(f"{side}_rating"), form.text(f"{side}_comment")
-        return {"rating": rating, "comment": comment} if rating or comment else None
+        given = rating is not None or comment  # a typed 0 is a rating, refused as such
+        return {"rating": rating, "comment": comment} if given else None
 
     return {
         "kind": form.text("kind"),

@@ -17,7 +17,7 @@ from ..backend import Backend, Refused
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
-from .common import done, school_of
+from .common import Question, done, school_of, unconfirmed
 
 
 class Base(StrEnum):
@@ -48,7 +48,7 @@ PERSON = """
 query($id: ID!) {
   person(id: $id) {
     id kind fullName birthDate grade position contacts teachingSince isMentor isMentee
-    mentorCapacity youngSpecialist
+    mentorCapacity youngSpecialist teachingYears
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
     staffRoles { role forms area }
     thirdPartyInformation { source information recordedAt }
@@ -220,8 +220,18 @@ class PeopleController(Controller):
         base: Base,
         person_id: UUID,
         consent_id: UUID,
-    ) -> Redirect:
+    ) -> Template | Redirect:
         form = Form.of(await request.form())
+        person = await person_or_404(backend, user, person_id)
+        question = Question(
+            f"Отозвать согласие: {person['fullName']}?",
+            "Без действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
+            " отменить — только записать новое согласие.",
+            "Да, отозвать согласие",
+            f"/people/{base}/{person_id}#consents",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
         await backend.command(
             user.token,
             "registry",

@@ -10,13 +10,20 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.domain import ITEM_STATUS_NAMES
+from services.programs.domain import ITEM_STATUS_NAMES, STAGE_NAMES, Stage
 
 from ..backend import Backend, Refused
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
-from .common import done, programme_command, programme_required, school_of
+from .common import (
+    Question,
+    done,
+    programme_command,
+    programme_required,
+    school_of,
+    unconfirmed,
+)
 
 ROADMAP = """
 query($school: ID!) {
@@ -40,10 +47,20 @@ class ProgrammeController(Controller):
     @post("/programme/stage")
     async def move_to_stage(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
-    ) -> Redirect:
+    ) -> Template | Redirect:
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        await programme_command(backend, user, programme, "stage", {"stage": form.number("stage")})
+        stage = form.number("stage")
+        name = STAGE_NAMES.get(Stage(stage), "") if stage in set(Stage) else ""
+        question = Question(
+            f"Перейти к этапу {stage}: {name}?",
+            "Вернуться на прежний этап программы будет нельзя.",
+            f"Да, перейти к этапу {stage}",
+            "/programme",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
+        await programme_command(backend, user, programme, "stage", {"stage": stage})
         return done(request, "/programme", "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
@@ -92,4 +109,4 @@ class ProgrammeController(Controller):
                 "evidence": form.text("evidence") or "",
             },
         )
-        return done(request, f"/roadmap#item-{item_id}", "Статус мероприятия записан")
+        return done(request, "/roadmap", "Статус мероприятия записан", anchor=f"item-{item_id}")

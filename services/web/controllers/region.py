@@ -25,7 +25,7 @@ query($year: String!, $on: Date) {{
     organisation {{ name }} referenceDate schools schoolsReporting rows {{ {ROW} definition }}
   }}
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {{
-    edges {{ node {{ organisation {{ id name }} schools schoolsReporting
+    edges {{ node {{ organisation {{ id name }} schools schoolsReporting notStarted
                      indicators {{ {ROW} }} }} }}
   }}
 }}
