@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import asyncpg
+import psycopg
 import structlog
 from litestar import Litestar, MediaType, get
 from litestar.enums import ScopeType
@@ -38,6 +39,9 @@ METHODS = COMMAND_METHODS | {"GET", "HEAD", "OPTIONS"}
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "unmatched"
 TEXT_FORMAT = "text/plain; version=0.0.4"  # the text format every Prometheus reads
+
+# What a scrape meets while the database is away or restarting (sync pools, asyncpg).
+DATABASE_TROUBLE = (OSError, psycopg.Error, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 log = structlog.get_logger()
 
@@ -103,7 +107,7 @@ class ServiceMetrics:
         for refresh in self._refreshers:
             try:
                 await refresh()
-            except (OSError, asyncpg.PostgresError, RuntimeError) as error:
+            except DATABASE_TROUBLE as error:
                 # the figures of the last good scrape stay; the service's own ones still go out
                 self.scrape_errors.labels(self.service).inc()
                 log.warning("metrics_refresh_failed", error_type=type(error).__name__)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import psycopg
 import pytest
 from prometheus_client.exposition import generate_latest
 
@@ -68,3 +69,22 @@ def test_unknown_paths_and_methods_are_one_label_each() -> None:
     assert 'method="other",route="unmatched"' in text
     assert "BREW" not in text
     assert "nastavnik_commands_total" not in text  # the web takes no commands of its own
+
+
+async def test_a_scrape_while_the_database_is_away_still_answers_and_counts_it() -> None:
+    metrics = ServiceMetrics("reporting")
+    position = metrics.gauge("nastavnik_test_position", "a figure read from the database")
+    reads = iter([7, None])
+
+    async def refresh() -> None:
+        read = next(reads)
+        if read is None:
+            raise psycopg.OperationalError("connection refused")
+        position.labels("reporting").set(read)
+
+    metrics.on_scrape(refresh)
+    await metrics.exposition()
+    text = (await metrics.exposition()).decode()
+
+    assert 'nastavnik_test_position{service="reporting"} 7.0' in text  # the last good figure
+    assert 'nastavnik_metrics_refresh_errors_total{service="reporting"} 1.0' in text
