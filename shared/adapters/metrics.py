@@ -124,39 +124,53 @@ class ServiceMetrics:
             self.commands.labels(self.service, handler.handler_name, outcome).inc()
 
 
+PoolFigures = tuple[int, int, int, int]  # in use, idle, most, callers waiting
+
+
 def watch_sync_pool(
     metrics: ServiceMetrics, name: str, pool: Callable[[], ConnectionPool | None]
 ) -> None:
-    """A psycopg pool's connections in use, idle, its size and the callers waiting for one."""
-
-    async def refresh() -> None:
+    def figures() -> PoolFigures | None:
         current = pool()
         if current is None:
-            return
+            return None
         stats = current.get_stats()
         size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
-        _set_pool(metrics, name, size - idle, idle, current.max_size)
-        metrics.pools[3].labels(metrics.service, name).set(stats.get("requests_waiting", 0))
+        return size - idle, idle, current.max_size, stats.get("requests_waiting", 0)
 
-    metrics.on_scrape(refresh)
+    _watch_pool(metrics, name, figures)
 
 
 def watch_async_pool(
     metrics: ServiceMetrics, name: str, pool: Callable[[], asyncpg.Pool | None]
 ) -> None:
-    async def refresh() -> None:
+    def figures() -> PoolFigures | None:
         current = pool()
         if current is None:
-            return
+            return None
         idle = current.get_idle_size()
-        _set_pool(metrics, name, current.get_size() - idle, idle, current.get_max_size())
+        return (
+            current.get_size() - idle,
+            idle,
+            current.get_max_size(),
+            0,
+        )  # asyncpg tells no waiters
+
+    _watch_pool(metrics, name, figures)
+
+
+def _watch_pool(
+    metrics: ServiceMetrics, name: str, figures: Callable[[], PoolFigures | None]
+) -> None:
+    """The pool's connections in use and idle, its most, and the callers waiting for one."""
+
+    async def refresh() -> None:
+        found = figures()
+        if found is not None:
+            for gauge, figure in zip(metrics.pools, found, strict=True):
+                gauge.labels(metrics.service, name).set(figure)
 
     metrics.on_scrape(refresh)
-
-
-def _set_pool(metrics: ServiceMetrics, name: str, in_use: int, idle: int, most: int) -> None:
-    for gauge, value in zip(metrics.pools, (in_use, idle, most), strict=False):
-        gauge.labels(metrics.service, name).set(value)
 
 
 def instrument(app: Litestar, metrics: ServiceMetrics) -> Litestar:
