@@ -41,6 +41,11 @@ _STATUS: dict[type[AppError], int] = {
 
 
 def status_of(error: AppError) -> int:
+    """The error's kind's status, unless the API layer's own error class declares one (`status`,
+    e.g. a 413 for a file too large): the kernel's errors know no HTTP."""
+    declared = getattr(type(error), "status", None)
+    if isinstance(declared, int):
+        return declared
     return next((_STATUS[kind] for kind in type(error).__mro__ if kind in _STATUS), 422)
 
 
