@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from services.programs import events as programs
+from shared.kernel.contracts import Event
+
 
 @dataclass(frozen=True)
 class HistoryRow:
     """One event of the programme as the history projection keeps it."""
 
     position: int
-    event_type: str
+    event_type: str  # its contract's `event_name`
     aggregate_id: str
     occurred_at: datetime
     changes: dict[str, Any]
@@ -252,21 +255,23 @@ def _feedback_given(state: ProgrammeFold, row: HistoryRow) -> None:
         setattr(meeting, f"{c['side']}_rating", c["rating"])
 
 
-FOLDS: dict[str, Callable[[ProgrammeFold, HistoryRow], None]] = {
-    "Programme.Opened": _opened,
-    "Programme.StageChanged": _stage_changed,
-    "Programme.MeetingRuleSet": _meeting_rule_set,
-    "Programme.Described": _described,
-    "Pair.Formed": _formed,
-    "Pair.Approved": _approved,
-    "PairsOrder.Issued": _order_issued,
-    "Pair.Dissolved": _dissolved,
-    "Pair.Ended": _ended,
-    "Pair.PlanDrawnUp": _plan_drawn_up,
-    "Pair.PlanTaskCompleted": _task_completed,
-    "Pair.MeetingRecorded": _meeting_recorded,
-    "Pair.FeedbackGiven": _feedback_given,
+FOLDS: dict[type[Event], Callable[[ProgrammeFold, HistoryRow], None]] = {
+    programs.ProgrammeOpened: _opened,
+    programs.ProgrammeStageChanged: _stage_changed,
+    programs.ProgrammeMeetingRuleSet: _meeting_rule_set,
+    programs.ProgrammeDescribed: _described,
+    programs.PairFormed: _formed,
+    programs.PairApproved: _approved,
+    programs.PairsOrderIssued: _order_issued,
+    programs.PairDissolved: _dissolved,
+    programs.PairEnded: _ended,
+    programs.PairPlanDrawnUp: _plan_drawn_up,
+    programs.PairPlanTaskCompleted: _task_completed,
+    programs.PairMeetingRecorded: _meeting_recorded,
+    programs.PairFeedbackGiven: _feedback_given,
 }
+# The history keeps each event's contract by name.
+_CONTRACTS = {c.event_name: c for c in programs.ALL}
 
 
 def fold(rows: list[HistoryRow]) -> ProgrammeFold:
@@ -274,7 +279,8 @@ def fold(rows: list[HistoryRow]) -> ProgrammeFold:
     shows (rejected suggestions, survey responses, candidacies) still count as versions."""
     state = ProgrammeFold()
     for row in rows:
-        handler = FOLDS.get(row.event_type)
+        contract = _CONTRACTS.get(row.event_type)
+        handler = FOLDS.get(contract) if contract is not None else None
         if handler is not None:
             handler(state, row)
         state.version += 1

@@ -11,22 +11,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
-from typing import Any
 from uuid import UUID
 
 import asyncpg
 import structlog
-from eventsourcing.persistence import StoredEvent
 
+from services.programs import events as programs
+from services.registry import events as registry
 from shared.adapters.database import Connection, DatabaseAddress, connect
-from shared.adapters.eventstore import make_mapper
+from shared.adapters.eventstore import make_transcoder
 from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import MasterKeys
-from shared.kernel.sealed import Sealed
+from shared.kernel.contracts import Contracts, Event, sealed_values
 
 from .projections import ALL, Envelope, Projection
 
-UPSTREAMS = ("registry", "programs")
+# Each stream decodes into its writer's published contracts, and into nothing else.
+CONTRACTS = {"registry": Contracts(registry.ALL), "programs": Contracts(programs.ALL)}
+UPSTREAMS = tuple(CONTRACTS)
 POLL_SECONDS = 1.0
 # Connections a backlog is projected on side by side (`ProjectionWorker.replay`): PostgreSQL
 # backends working while this process decodes and projects (two cores here).
@@ -49,7 +51,7 @@ class ProjectionWorker:
         self.lanes = lanes  # connections `run` projects a backlog on
         self.keyring = Keyring(master_keys)
         self.projections: list[Projection] = [cls(self.keyring) for cls in projections]
-        self.mapper = make_mapper()
+        self.transcoder = make_transcoder()
         # Told (upstream, position reached) after each batch: a rebuild's progress.
         self.progress: Callable[[str, int], None] | None = None
 
@@ -198,16 +200,17 @@ class ProjectionWorker:
             stop,
             self.batch_size,
         )
-        return [Envelope(upstream, row["notification_id"], self._decode(row)) for row in rows]
+        contracts = CONTRACTS[upstream]
+        return [
+            Envelope(upstream, row["notification_id"], self._decode(contracts, row)) for row in rows
+        ]
 
-    def _decode(self, row: asyncpg.Record) -> Any:
-        return self.mapper.to_domain_event(
-            StoredEvent(
-                originator_id=row["originator_id"],
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
-            )
+    def _decode(self, contracts: Contracts, row: asyncpg.Record) -> Event:
+        return contracts.decode(
+            row["topic"],
+            row["originator_id"],
+            row["originator_version"],
+            self.transcoder.decode(row["state"]),
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -289,12 +292,7 @@ def share_out(projections: Sequence[Projection], lanes: int) -> list[list[Projec
 
 def sealed_subjects(envelopes: list[Envelope]) -> set[UUID]:
     """Whose personal data the events carry (sealed values are top-level fields of events)."""
-    return {
-        value.subject
-        for envelope in envelopes
-        for value in vars(envelope.event).values()
-        if isinstance(value, Sealed)
-    }
+    return {value.subject for envelope in envelopes for value in sealed_values(envelope.event)}
 
 
 async def positions(connection: Connection) -> dict[str, int]:

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import os
+import select
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 from urllib.parse import parse_qs, unquote, urlparse
 
 import asyncpg
+import eventsourcing.persistence
+import psycopg
+import structlog
 from asyncpg.pool import PoolConnectionProxy
+from litestar import Request, Response
 from psycopg_pool import ConnectionPool
+
+from shared.adapters.http_errors import error_body
+from shared.kernel.errors import AppError
 
 # Roles the services connect as. None is a superuser or owns what it reads, so none bypasses
 # row-level security except where a policy says so (the projector may write every tenant's rows).
@@ -74,12 +82,53 @@ class DatabaseAddress:
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_MAX_OVERFLOW": str(pool_size * 2),
+            # How long a read or a save waits for a connection before the library tries again
+            # (ten times): a command that meets an outage answers 503 within seconds.
+            "POSTGRES_CONNECT_TIMEOUT": "1",
             "CREATE_TABLE": "n",
         }
 
 
 # What a pooled query hands out: a proxy that behaves as a connection.
 Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
+
+
+# How long a command waits for a pooled connection (then 503), and how long a pool keeps trying
+# to reconnect before it starts again from a short delay.
+POOL_WAIT_SECONDS = 5
+RECONNECT_SECONDS = 3
+
+
+def closed_by_server(connection: psycopg.Connection[Any]) -> bool:
+    """Whether the server has closed this idle connection (it restarted): the socket is then
+    readable at EOF. A poll of the socket costs no round trip, unlike a ping."""
+    if connection.closed:
+        return True
+    poll = select.poll()
+    poll.register(connection.fileno(), select.POLLIN)
+    return bool(poll.poll(0))
+
+
+def survive_restarts(pool: ConnectionPool[Any]) -> ConnectionPool[Any]:
+    """Make `pool` carry on across a database restart. After one, every idle connection is
+    stale and the first command to take one would fail: each is dropped on the way out (the
+    pool opens a new one) with no delay — psycopg's own `check` backs off a second, then two,
+    four… per stale connection — and no round trip. And the pool gives up reconnecting after
+    a few seconds instead of five minutes, so its back-off (1, 2, 4… s) starts again with the
+    next client instead of leaving a recovered database unused for a minute."""
+    pool.reconnect_timeout = RECONNECT_SECONDS
+    take = pool.getconn
+
+    def getconn(timeout: float | None = None) -> Any:
+        while True:
+            connection = take(timeout)
+            if not closed_by_server(connection):
+                return connection
+            connection.close()
+            pool.putconn(connection)
+
+    pool.getconn = getconn  # type: ignore[method-assign]  # `connection()` takes through it
+    return pool
 
 
 def open_sync_pool(address: DatabaseAddress, max_size: int = 4) -> ConnectionPool:
@@ -99,8 +148,15 @@ def open_sync_pool(address: DatabaseAddress, max_size: int = 4) -> ConnectionPoo
         }.items()
         if v != ""
     )
-    return ConnectionPool(
-        conninfo, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": True}
+    return survive_restarts(
+        ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=max_size,
+            open=True,
+            kwargs={"autocommit": True},
+            timeout=POOL_WAIT_SECONDS,
+        )
     )
 
 
@@ -111,6 +167,59 @@ def sync_pool_reachable(pool: ConnectionPool) -> bool:
     except Exception:
         return False
     return True
+
+
+UNAVAILABLE_MESSAGE = "База данных недоступна; повторите через несколько секунд"
+
+
+class DatabaseUnavailable(AppError):
+    """A read met the database down: GraphQL shows it with its code instead of masking it
+    as a crash; over HTTP it is a 503 like the outages below."""
+
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__("database_unavailable", UNAVAILABLE_MESSAGE)
+
+
+class CommitOutcomeUnknown(Exception):
+    """The connection was lost during a COMMIT: whether it took effect is unknown."""
+
+
+# What a command meets while the database is down or restarting: its connection was cut, none can
+# be opened, or the server is starting or stopping (PoolTimeout is a psycopg OperationalError).
+DATABASE_OUTAGES: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    eventsourcing.persistence.OperationalError,
+    eventsourcing.persistence.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    ConnectionError,
+    CommitOutcomeUnknown,
+    DatabaseUnavailable,
+)
+# A read's connection is opened by asyncpg, which meets a stopped server's missing socket as such.
+READ_OUTAGES: tuple[type[Exception], ...] = (*DATABASE_OUTAGES, OSError)
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable() -> Response[dict[str, Any]]:
+    """503 with `Retry-After`: the command was not carried out (or, its COMMIT cut mid-way, may
+    have been: sent again, it then meets its own duplicate)."""
+    return Response(
+        error_body("database_unavailable", UNAVAILABLE_MESSAGE),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def database_outage_handler(_: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    structlog.get_logger().warning("database_unavailable", error=str(error)[:200])
+    return database_unavailable()
 
 
 async def connect(address: DatabaseAddress) -> asyncpg.Connection:
@@ -150,16 +259,22 @@ async def _roll_back(connection: asyncpg.Connection) -> None:
 async def scoped(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Connection]:
     """A transaction that sees only rows under `scope` (transaction-local, so a pooled
     connection goes back to seeing nothing when it is released)."""
-    async with pool.acquire() as connection, connection.transaction():
-        await connection.execute("SELECT set_config('app.scope', $1, true)", scope)
-        yield connection
+    try:
+        async with pool.acquire() as connection, connection.transaction():
+            await connection.execute("SELECT set_config('app.scope', $1, true)", scope)
+            yield connection
+    except READ_OUTAGES as error:
+        raise DatabaseUnavailable from error
+
+
+UNREACHABLE: tuple[type[Exception], ...] = (*DATABASE_OUTAGES, asyncpg.PostgresError, TimeoutError)
 
 
 async def database_reachable(pool: asyncpg.Pool) -> bool:
     try:
         async with pool.acquire(timeout=2) as connection:
             return bool(await connection.fetchval("SELECT true", timeout=2))
-    except (OSError, asyncpg.PostgresError, TimeoutError):
+    except UNREACHABLE:
         return False
 
 

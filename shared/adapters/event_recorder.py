@@ -33,16 +33,17 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
 )
-from eventsourcing.utils import retry
-from psycopg.errors import InterfaceError, OperationalError
+from eventsourcing.utils import Environment, EnvType, retry
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
+
+from shared.adapters.database import CommitOutcomeUnknown, survive_restarts
 
 
 class SideWrite(Protocol):
@@ -140,7 +141,11 @@ class Recorder(PostgresApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         """One transaction: BEGIN with the table lock and the NOTIFY (one round trip), the side
-        writes, the insert of the events with their riding rows, COMMIT."""
+        writes, the insert of the events with their riding rows, COMMIT.
+
+        A connection lost before the COMMIT is tried again (nothing was stored); one lost
+        during it is not: the events may be stored, and a second try would refuse them as a
+        concurrent change."""
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             try:
                 cursor.execute(self._begin_lock_and_notify)
@@ -149,7 +154,10 @@ class Recorder(PostgresApplicationRecorder):
                 if stored_events:
                     self._insert_stored_events(cursor, stored_events, **kwargs)
                     ids = self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
-                cursor.execute("COMMIT")
+                try:
+                    cursor.execute("COMMIT")
+                except psycopg.OperationalError as error:
+                    raise CommitOutcomeUnknown from error
             except BaseException:
                 with contextlib.suppress(psycopg.Error):  # a broken connection: the pool drops it
                     connection.rollback()
@@ -272,3 +280,9 @@ class Recorder(PostgresApplicationRecorder):
 
 class Factory(PostgresFactory):
     application_recorder_class = Recorder
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        # The library makes its pool itself; against stale connections it offers only a ping
+        # on every use, a round trip each time.
+        survive_restarts(self.datastore.pool)

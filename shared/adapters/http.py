@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
-from litestar import Litestar, get
-from litestar.openapi import OpenAPIConfig
+import msgspec
+from litestar import HttpMethod, Litestar, get
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
 from shared.adapters.auth import bearer_middleware
-from shared.adapters.http_errors import EXCEPTION_HANDLERS, error_body
+from shared.adapters.database import (
+    DATABASE_OUTAGES,
+    database_outage_handler,
+    database_unavailable,
+)
+from shared.adapters.http_errors import EXCEPTION_HANDLERS
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings
 
@@ -21,14 +28,53 @@ PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
 HealthCheck = Callable[[], Awaitable[bool]]
 
 
+class ErrorBody(msgspec.Struct):
+    """What every refusal answers: a code for programs, a message for people, details."""
+
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+# The refusals each route may answer: any request can be malformed, unauthenticated, outside the
+# caller's rights or scope, name something missing, or meet the database down; a command can
+# also clash with another (409), be too large (413) or break a rule of the domain (422).
+ERRORS = {
+    400: "Malformed request: a parameter or a field of the body is invalid",
+    401: "No valid bearer token",
+    403: "The caller's role or scope does not allow this",
+    404: "Not found within the caller's scope",
+    409: "Clashes with the current state: a duplicate or a concurrent change",
+    413: "The request body is too large",
+    422: "A rule of the domain refuses the command",
+    503: "The database is unavailable; retry after the seconds in Retry-After",
+}
+READ_ERRORS = (400, 401, 403, 404, 503)
+COMMAND_ERRORS = (*READ_ERRORS, 409, 413, 422)
+
+
+def document_errors(app: Litestar) -> None:
+    """Give every route's OpenAPI operation the refusals it may answer, each with `ErrorBody`."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if not isinstance(handler, HTTPRouteHandler):
+                continue
+            public = handler.opt.get("exclude_from_auth", False)
+            statuses: tuple[int, ...] = (503,) if public else READ_ERRORS
+            if not public and handler.http_methods - {HttpMethod.GET, HttpMethod.HEAD}:
+                statuses = COMMAND_ERRORS
+            handler.responses = {
+                status: ResponseSpec(ErrorBody, description=ERRORS[status], generate_examples=False)
+                for status in statuses
+            } | dict(handler.responses or {})
+
+
 def health_route(check: HealthCheck) -> ControllerRouterHandler:
     @get("/health", exclude_from_auth=True)
     async def health() -> Response[dict[str, Any]]:
         if await check():
             return Response({"status": "ok"})
-        return Response(
-            error_body("database_unreachable", "База данных недоступна"), status_code=503
-        )
+        return database_unavailable()
 
     return health
 
@@ -50,9 +96,13 @@ def create_service_app(
             bearer_middleware(settings, [*PUBLIC_PATHS, *public_paths]),
             *extra_middleware,
         ],
-        exception_handlers=cast("ExceptionHandlersMap", EXCEPTION_HANDLERS),
+        exception_handlers=cast(
+            "ExceptionHandlersMap",
+            {**EXCEPTION_HANDLERS, **dict.fromkeys(DATABASE_OUTAGES, database_outage_handler)},
+        ),
         lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(title=f"Nastavnik {title}", version="0.1.0"),
         debug=False,
     )
+    document_errors(app)
     return instrument(app, metrics)

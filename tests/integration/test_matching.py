@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from services.programs.matching import (
+from services.reporting.matching import (
     AGE_FITS,
     NEED_MET,
     SHARED_INTEREST,

@@ -231,11 +231,11 @@ async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(
     assert edge["node"]["mentee"]["fullName"] == ERASED
     assert edge["node"]["meetings"] == [{"menteeComment": ERASED, "mentorComment": "Хорошо"}]
     assert [e["node"]["eventType"] for e in replay["data"]["programmeHistory"]["edges"]] == [
-        "Programme.Opened",
-        "Pair.Formed",
-        "PairsOrder.Issued",
-        "Pair.Approved",
-        "Pair.MeetingRecorded",
+        "PROGRAMME_OPENED",
+        "PAIR_FORMED",
+        "PAIRS_ORDER_ISSUED",
+        "PAIR_APPROVED",
+        "PAIR_MEETING_RECORDED",
     ]
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None

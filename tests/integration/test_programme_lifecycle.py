@@ -355,7 +355,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
     stages = [
         e
         for e in history["data"]["programmeHistory"]["edges"]
-        if e["node"]["eventType"] == "Programme.StageChanged"
+        if e["node"]["eventType"] == "PROGRAMME_STAGE_CHANGED"
     ]
     assert len(stages) == 6
     assert order["id"]

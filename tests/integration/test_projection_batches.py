@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from services.cli import projection_worker_for
+from services.registry.events import PersonErased
 from services.reporting import runner
 from services.reporting.projections import ALL
 from services.reporting.rebuild import rebuild
@@ -63,7 +64,7 @@ async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_row
     assert {t: set(live[t]) ^ set(batched[t]) for t in tables if live[t] != batched[t]} == {}
     assert await _mentee_side(database, later["id"]) == (5, "Позже")
     history = await _history_of(database, programme)
-    assert {"Pair.Formed", "Pair.MeetingRecorded"} <= history  # pair events found their programme
+    assert {"PAIR_FORMED", "PAIR_MEETING_RECORDED"} <= history  # pair events found their programme
 
 
 def test_a_rebuild_shares_its_projections_out_among_its_lanes_by_cost(
@@ -243,7 +244,7 @@ async def test_applying_an_erasure_drops_the_cached_key(
         await connection.close()
 
     assert cached is not None
-    assert erasure.event_type == "Person.Erased"
+    assert erasure.event_type is PersonErased
     assert after is None
 
 

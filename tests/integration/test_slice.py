@@ -113,11 +113,11 @@ async def test_an_auditor_reads_the_full_history_of_a_programme(world: World) ->
 
     events = [e["node"] for e in result["data"]["programmeHistory"]["edges"]]
     assert [e["eventType"] for e in events] == [
-        "Programme.Opened",
-        "Pair.Formed",
-        "PairsOrder.Issued",
-        "Pair.Approved",
-        "Pair.MeetingRecorded",
+        "PROGRAMME_OPENED",
+        "PAIR_FORMED",
+        "PAIRS_ORDER_ISSUED",
+        "PAIR_APPROVED",
+        "PAIR_MEETING_RECORDED",
     ]
     assert [e["actorRole"] for e in events] == [
         "school_coordinator",

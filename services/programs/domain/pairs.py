@@ -11,6 +11,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
 from shared.kernel.errors import RuleViolated
@@ -125,11 +126,7 @@ class Pair(TenantAggregate):
         basis: Basis
         class_version = 2
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            """Version 1 knew pairs only: one mentee, formed by the curator's choice."""
-            state["mentee_ids"] = [state.pop("mentee_id")]
-            state["basis"] = Basis.CHOSEN.value
+        upcast_v1_v2 = staticmethod(events.pair_of_one_mentee)
 
     @event(Formed)
     def __init__(
@@ -218,11 +215,7 @@ class Pair(TenantAggregate):
         reason: Sealed | None
         class_version = 2
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            """Version 1 kept the reason in clear; it is no longer shown, as it may be about
-            the participants (the stored record itself cannot change)."""
-            state["reason"] = None
+        upcast_v1_v2 = staticmethod(events.reason_withheld)
 
     @event(Dissolved)
     def _dissolved(self, actor: Actor, reason: Sealed | None) -> None:
@@ -520,9 +513,7 @@ class MentorLoad(TenantAggregate):
         mentees: int
         class_version = 2
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["mentees"] = 1  # version 1 knew pairs only
+        upcast_v1_v2 = staticmethod(events.one_mentee_load)
 
     @event(Assigned)
     def _assigned(self, actor: Actor, pair_id: UUID, mentees: int) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import IntEnum
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
@@ -145,11 +145,7 @@ class Programme(TenantAggregate):
         reason: Sealed | None
         class_version = 2
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            """Version 1 kept the reason in clear; it is no longer shown, as it may be about
-            the mentee (the stored record itself cannot change)."""
-            state["reason"] = None
+        upcast_v1_v2 = staticmethod(events.reason_withheld)
 
     @event(SuggestionRejected)
     def _suggestion_rejected(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 import anyio
@@ -11,11 +12,18 @@ import structlog
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 
 from services.registry.imports import Imports
 from services.registry.spreadsheet import Base
-from shared.kernel.errors import AppError
+from shared.kernel.errors import AppError, InvalidInput
 from shared.kernel.principal import Principal
 
 # A school's base of ten thousand people is about 1 MB as XLSX.
@@ -47,6 +55,34 @@ def imports_of(state: State) -> Imports:
     return imports
 
 
+async def uploaded_file(request: Request[Principal, Any, Any]) -> bytes:
+    upload = (await request.form()).get("data")
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput("no_file", "Приложите файл XLSX (поле формы data)")
+    return await upload.read()
+
+
+@dataclass
+class FileUpload(Operation):
+    """The route reads its form itself (after the permission check), so its OpenAPI states it."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                RequestEncodingType.MULTI_PART: OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties={
+                            "data": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                        },
+                        required=["data"],
+                    )
+                )
+            },
+        )
+
+
 class ImportController(Controller):
     tags = ["import"]
 
@@ -55,19 +91,18 @@ class ImportController(Controller):
         status_code=202,
         before_request=refuse_large_body,
         request_max_body_size=MAX_BODY_BYTES,
+        operation_class=FileUpload,
     )
     async def start(
-        self,
-        request: Request[Principal, Any, Any],
-        state: State,
-        school_id: UUID,
-        base: Base,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        self, request: Request[Principal, Any, Any], state: State, school_id: UUID, base: Base
     ) -> dict[str, str]:
-        content = await data.read()
+        """The file (multipart field `data`) is read only once the caller may import into the
+        school: a stranger's upload costs no parsing."""
+        imports = imports_of(state)
+        await anyio.to_thread.run_sync(imports.registry.open_school_for, request.user, school_id)
+        content = await uploaded_file(request)
         if len(content) > MAX_FILE_BYTES:
             raise _too_large()
-        imports = imports_of(state)
         import_id = await anyio.to_thread.run_sync(imports.start, request.user, school_id, base)
         task = asyncio.create_task(_run(imports, request.user, import_id, content))
         state.import_tasks.add(task)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
 
+from services.registry import events
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import Conflict, InvalidInput, RuleViolated
@@ -260,10 +260,7 @@ class Person(TenantAggregate):
         recorded_on: date
         class_version = 2
 
-        @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
-            """Version 1 did not say when the withdrawal was recorded: the day it was stored."""
-            state["recorded_on"] = state["timestamp"].date()
+        upcast_v1_v2 = staticmethod(events.recorded_when_stored)
 
     @event(ConsentWithdrawn)
     def _consent_withdrawn(

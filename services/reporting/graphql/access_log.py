@@ -11,7 +11,7 @@ import strawberry
 from shared.adapters.database import scoped
 from shared.kernel.scope import Level
 
-from .context import Reader, ReaderInfo, fields_of, reader_of
+from .context import Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, paginate
 
 SCHEMA = """
@@ -65,7 +65,7 @@ async def personal_data_access(
     rows = await reader_of(info).fetch(
         "SELECT id, accessed_by, role, purpose, accessed_at FROM personal_data_access"
         " WHERE person_id = $1 ORDER BY accessed_at, id",
-        UUID(str(person_id)),
+        uuid_of(person_id),
     )
     return paginate(
         [(row["id"], DataAccess(**fields_of(DataAccess, row))) for row in rows], first, after

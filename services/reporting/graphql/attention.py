@@ -12,7 +12,7 @@ import strawberry
 
 from services.programs.domain import PURPOSE_NAMES, Purpose
 
-from .context import ReaderInfo, reader_of
+from .context import ReaderInfo, reader_of, uuid_of
 
 LIMIT = 200
 
@@ -144,7 +144,7 @@ async def attention(
     отсутствующие или истекающие в ближайшие дни, наставляемые без пары, анкеты к заполнению."""
     reader = reader_of(info)
     day = on or date.today()
-    programme, school = UUID(str(programme_id)), UUID(str(school_id))
+    programme, school = uuid_of(programme_id), uuid_of(school_id)
     horizon = day + timedelta(days=max(0, min(expiring_within_days, 365)))
     gaps = await reader.fetch(FEEDBACK_GAPS, programme, LIMIT)
     consents = await reader.fetch(CONSENT_PROBLEMS, school, day, horizon, LIMIT)

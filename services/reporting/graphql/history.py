@@ -6,21 +6,33 @@ import asyncio
 import base64
 import json
 from datetime import datetime
-from uuid import UUID
+from enum import Enum
+from typing import Any
 
 import asyncpg
 import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
+from services.programs import events as programs
+from services.registry import events as registry
 from services.reporting.runner import positions
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
 
-from .context import ReaderInfo, reader_of
+from .context import ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, PageInfo, connection, decode_position, page_size
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
+
+# One value per event contract the writers publish, named as the contract (`PAIR_FORMED`): made
+# from the contracts, so that it cannot drift from them.
+_EVENT_NAMES = sorted({c.event_name for c in (*registry.ALL, *programs.ALL)})
+_EventType: Any = Enum("HistoryEventType", [(name, name) for name in _EVENT_NAMES])  # type: ignore[misc]
+HistoryEventType: Any = strawberry.enum(
+    _EventType,
+    description="Тип события: по опубликованным контрактам событий реестра и программ",
+)
 
 
 @strawberry.type
@@ -28,7 +40,7 @@ class HistoryEvent:
     upstream: str
     position: int
     occurred_at: datetime
-    event_type: str
+    event_type: HistoryEventType
     aggregate_id: strawberry.ID
     aggregate_version: int
     actor_user: str
@@ -48,7 +60,7 @@ async def programme_history(
     """Вся история программы: каждое событие по порядку, кто и что изменил (по страницам)."""
     reader = reader_of(info)
     reader.caller().require(HISTORY_READERS, "просматривать историю программы")
-    programme = UUID(str(programme_id))
+    programme = uuid_of(programme_id)
     size = page_size(first)
     rows = await reader.fetch(HISTORY, programme, decode_position(after), size + 1)
     total = await reader.fetch(
@@ -62,7 +74,7 @@ def _event(r: asyncpg.Record) -> HistoryEvent:
         upstream=r["upstream"],
         position=r["position"],
         occurred_at=r["occurred_at"],
-        event_type=r["event_type"],
+        event_type=HistoryEventType(r["event_type"]),
         aggregate_id=strawberry.ID(str(r["aggregate_id"])),
         aggregate_version=r["aggregate_version"],
         actor_user=r["actor_user"],
@@ -123,7 +135,7 @@ async def programme_replay(
         raise InvalidInput("bad_page_size", f"Страница — от 1 до {REPLAY_PAGE} событий")
     occurred_at, upstream, position = _replay_cursor(after)
     [row] = await reader.fetch(
-        REPLAY, UUID(str(programme_id)), occurred_at, upstream, position, first
+        REPLAY, uuid_of(programme_id), occurred_at, upstream, position, first
     )
     last = row["last"]
     return ReplayPage(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from uuid import UUID
 
 import strawberry
 
-from .context import ReaderInfo, reader_of
+from .context import ReaderInfo, reader_of, uuid_of
 
 
 @strawberry.type
@@ -25,7 +24,7 @@ async def pair_orders(info: ReaderInfo, programme_id: strawberry.ID) -> list[Pai
     rows = await reader_of(info).fetch(
         "SELECT * FROM pair_orders WHERE programme_id = $1"
         " ORDER BY order_date DESC, issued_at DESC",
-        UUID(str(programme_id)),
+        uuid_of(programme_id),
     )
     return [
         PairsOrder(

@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of
+from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size, paginate
 from .people import Person, people_by_id
 
@@ -177,7 +177,7 @@ async def pairs(
     """Пары школы с наставником, наставляемым и встречами."""
     reader = reader_of(info)
     size = page_size(first)
-    programme = UUID(str(programme_id)) if programme_id else None
+    programme = uuid_of(programme_id) if programme_id else None
     where = "($1::uuid IS NULL OR programme_id = $1)"
     async with reader.session() as fetch:
         rows = await fetch(  # the count and the page in one read (one row without pairs)
@@ -202,7 +202,7 @@ async def with_people(fetch: Fetch, rows: list[asyncpg.Record]) -> list[Pair]:
 async def pair(info: ReaderInfo, id: strawberry.ID) -> Pair | None:
     """Пара или группа школы по id (чужая не видна)."""
     async with reader_of(info).session() as fetch:
-        rows = await fetch("SELECT * FROM pairs WHERE id = $1", UUID(str(id)))
+        rows = await fetch("SELECT * FROM pairs WHERE id = $1", uuid_of(id))
         found = await with_people(fetch, rows)
     return found[0] if found else None
 
@@ -243,7 +243,7 @@ async def lagging_pairs(
     итоговую встречу, не отстаёт."""
     async with reader_of(info).session() as fetch:
         rows = await fetch(
-            LAGGING, on or date.today(), UUID(str(programme_id)) if programme_id else None
+            LAGGING, on or date.today(), uuid_of(programme_id) if programme_id else None
         )
         found = await with_people(fetch, rows)
     return paginate(

@@ -11,7 +11,7 @@ import asyncpg
 import strawberry
 
 from ..projections.indicator_days import years_before
-from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of
+from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
 
@@ -258,5 +258,5 @@ async def people(
 
 async def person(info: ReaderInfo, id: strawberry.ID) -> Person | None:
     """Карточка человека из базы школы."""
-    found: Person | None = await reader_of(info).loader(load_people).load(UUID(str(id)))
+    found: Person | None = await reader_of(info).loader(load_people).load(uuid_of(id))
     return found

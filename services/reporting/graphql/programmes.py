@@ -10,12 +10,12 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs import matching
 from services.programs.domain import STAGE_NAMES, Stage, may_be_mentored, may_mentor
+from services.reporting import matching
 from shared.dictionaries import MentoringForm
 from shared.kernel.errors import InvalidInput
 
-from .context import ReaderInfo, fields_of, reader_of
+from .context import ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, paginate
 
 # Mentees of the programme's school not yet in an active pair of it, with a valid consent.
@@ -178,7 +178,7 @@ async def programme_matching(
     reader = reader_of(info)
     if not reader.caller().scope.is_school:
         return None  # matching works with names: a school's own work
-    found = await reader.fetch("SELECT * FROM programmes WHERE id = $1", UUID(str(programme_id)))
+    found = await reader.fetch("SELECT * FROM programmes WHERE id = $1", uuid_of(programme_id))
     if not found:
         return None
     programme, today = found[0], date.today()

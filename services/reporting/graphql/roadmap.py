@@ -18,7 +18,7 @@ from services.programs.domain import (
     school_year_of,
 )
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of, uuid_of
 
 
 @strawberry.type
@@ -133,7 +133,7 @@ async def roadmap(
 ) -> Implementation | None:
     """Приказ о внедрении, Положение и дорожная карта школы: статус мероприятий в учебном
     году (по умолчанию — текущем) и просроченные на дату `on` (по умолчанию — сегодня)."""
-    return await load_roadmap(reader_of(info), UUID(str(school_id)), school_year, on)
+    return await load_roadmap(reader_of(info), uuid_of(school_id), school_year, on)
 
 
 async def load_roadmap(

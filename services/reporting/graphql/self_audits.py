@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 import strawberry
 
 from shared.indicators import SELF_AUDIT_ITEMS, check_school_year
 from shared.kernel.errors import NotFound
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size
 
 # The latest verdict of each answered item of each school in scope.
@@ -132,7 +131,7 @@ async def self_audits(
     scope = reader.caller().scope.path
     if municipality_id is not None:
         found = await reader.fetch(
-            "SELECT tenant FROM organisations WHERE id = $1", UUID(str(municipality_id))
+            "SELECT tenant FROM organisations WHERE id = $1", uuid_of(municipality_id)
         )
         if not found:
             raise NotFound("organisation_not_found", "Муниципалитет не найден")

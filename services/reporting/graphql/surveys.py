@@ -14,7 +14,7 @@ import strawberry
 
 from services.programs.domain import PURPOSE_NAMES, Purpose
 
-from .context import Reader, ReaderInfo, reader_of
+from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size, paginate
 
 
@@ -140,7 +140,7 @@ async def survey_responses(
     """Ответы на анкеты программы (тексты ответов — только самой школе)."""
     reader = reader_of(info)
     size = page_size(first)
-    programme = UUID(str(programme_id))
+    programme = uuid_of(programme_id)
     rows = await reader.fetch(RESPONSES, programme, purpose, decode_cursor(after), size + 1)
     total = await reader.fetch(
         "SELECT count(*) AS n FROM survey_responses WHERE programme_id = $1"
@@ -183,7 +183,7 @@ ORDER BY r.purpose, r.version
 
 async def survey_results(info: ReaderInfo, programme_id: strawberry.ID) -> list[SurveyResult]:
     """Итоги анкетирования программы по каждой версии анкеты: средние баллы без имён."""
-    programme = UUID(str(programme_id))
+    programme = uuid_of(programme_id)
     return (await load_survey_results(reader_of(info), [programme]))[programme]
 
 

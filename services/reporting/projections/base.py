@@ -14,8 +14,10 @@ from typing import Any, ClassVar
 
 import asyncpg
 
+from services.registry.events import OrganisationMoved, PersonErased
 from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import ERASED
+from shared.kernel.contracts import Event
 from shared.kernel.sealed import Sealed
 
 
@@ -71,12 +73,12 @@ class Envelope:
 
     upstream: str
     position: int
-    event: Any
-    # `Aggregate.Event`: what the projections dispatch on, asked many times of every event
-    event_type: str = field(init=False)
+    event: Any  # one of the writers' contracts (`services/<writer>/events.py`)
+    # its contract: what the projections dispatch on, asked many times of every event
+    event_type: type[Event] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "event_type", type(self.event).__qualname__)
+        object.__setattr__(self, "event_type", type(self.event))
 
     @property
     def occurred_at(self) -> datetime:
@@ -85,13 +87,14 @@ class Envelope:
 
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+Handlers = dict[type[Event], Handler]
 
 # How many pairs a projection remembers facts of that never change (programme, members): a
 # batch's misses cost one query, and 20,000 pairs (≈ 4 MB) cover far more than a batch.
 PAIR_CACHE = 20_000
 
 # Events every projection acts on besides its handlers (see `Projection.apply`).
-_EVERY_PROJECTION = frozenset({"Organisation.Moved", "Person.Erased"})
+_EVERY_PROJECTION: frozenset[type[Event]] = frozenset({OrganisationMoved, PersonErased})
 
 
 class Projection:
@@ -111,7 +114,7 @@ class Projection:
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
-    deferring: ClassVar[frozenset[str]] = frozenset()  # event types whose handlers only defer
+    deferring: ClassVar[frozenset[type[Event]]] = frozenset()  # contracts whose handlers only defer
     # Raise it when the handlers change what they write: the next start rebuilds the read model
     # from the events into fresh tables and switches over (`services/reporting/rebuild.py`).
     version: ClassVar[int] = 1
@@ -121,14 +124,14 @@ class Projection:
 
     def __init__(self, keyring: Keyring) -> None:
         self.keyring = keyring
-        self._handlers = self.handlers()
+        self._handlers: Handlers = self.handlers()
         self._acts_on = frozenset(self._handlers) | _EVERY_PROJECTION
         self._deferred: dict[Rows, list[tuple[Any, ...]]] = {}
         self._unsent: set[Any] = set()  # the first column (the key) of every deferred row
         self._inserts: dict[Rows, _Insert] = {}
 
-    def handlers(self) -> dict[str, Handler]:
-        """Handlers by event type (`Aggregate.Event` qualname); other events are skipped."""
+    def handlers(self) -> Handlers:
+        """Handlers by event contract; other events are skipped."""
         raise NotImplementedError
 
     def concerned(self, envelopes: list[Envelope]) -> list[Envelope]:
@@ -144,9 +147,9 @@ class Projection:
             handler is not None or envelope.event_type in _EVERY_PROJECTION
         ):
             await self.flush(connection)
-        if envelope.event_type == "Organisation.Moved":
+        if envelope.event_type == OrganisationMoved:
             await self.follow_move(connection, envelope)
-        if envelope.event_type == "Person.Erased":
+        if envelope.event_type == PersonErased:
             # The keys are gone from the database already; no cached copy may outlive them.
             for subject in envelope.event.subjects:
                 self.keyring.forget(subject)

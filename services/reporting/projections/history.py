@@ -12,14 +12,23 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from services.programs import events as programs
+from services.programs.events import PairFormed
 from shared.adapters.keystore import Keyring
-from shared.kernel.aggregate import Actor
+from shared.kernel.contracts import Actor, Event
 from shared.kernel.sealed import Sealed
 from shared.lru import LRU
 
-from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handlers, Projection, Rows, Table, Visibility
 
 HIDDEN = "[персональные данные]"
+
+
+def _of_aggregate(name: str) -> frozenset[type[Event]]:
+    return frozenset(c for c in programs.ALL if c.stored_topic.split(":")[1].startswith(f"{name}."))
+
+
+PROGRAMME_EVENTS, PAIR_EVENTS = _of_aggregate("Programme"), _of_aggregate("Pair")
 _ENVELOPE_FIELDS = {
     "originator_id",
     "originator_version",
@@ -46,10 +55,15 @@ def _hidden(value: Any) -> Any:
 _CHANGES = msgspec.json.Encoder()
 
 
-def changes_of(event: Any) -> str:
-    """What an event changed, as JSON: its own fields, personal ones hidden."""
+def changes_of(event: Event) -> str:
+    """What an event changed, as JSON: its own fields (in the order the store has them),
+    personal ones hidden."""
     return _CHANGES.encode(
-        {k: _hidden(v) for k, v in vars(event).items() if k not in _ENVELOPE_FIELDS}
+        {
+            k: _hidden(getattr(event, k))
+            for k in event.__struct_fields__
+            if k not in _ENVELOPE_FIELDS
+        }
     ).decode()
 
 
@@ -62,7 +76,7 @@ def rendered(envelope: Envelope, changes: str) -> str:
             "upstream": envelope.upstream,
             "position": envelope.position,
             "occurredAt": envelope.occurred_at.isoformat(),  # as `programmeHistory` writes it
-            "eventType": envelope.event_type,
+            "eventType": envelope.event_type.event_name,
             "aggregateId": event.originator_id,
             "aggregateVersion": event.originator_version,
             "actorUser": event.actor.user,
@@ -75,7 +89,7 @@ def rendered(envelope: Envelope, changes: str) -> str:
 class History(Projection):
     name = "history"
     replay_cost = 10
-    version = 2  # each event's replay JSON kept with it
+    version = 3  # event types by their contracts' names
     tables = (
         Table(
             "event_history",
@@ -124,7 +138,7 @@ class History(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {}
 
     def __init__(self, keyring: Keyring) -> None:
@@ -137,12 +151,12 @@ class History(Projection):
         formed = {
             e.event.originator_id: e.event.programme_id
             for e in envelopes
-            if e.event_type == "Pair.Formed"
+            if e.event_type == PairFormed
         }
         wanted = {
             e.event.originator_id
             for e in envelopes
-            if e.event_type.startswith("Pair.")
+            if e.event_type in PAIR_EVENTS
             and e.event.originator_id not in formed
             and e.event.originator_id not in self._programme_of_pair
         }
@@ -171,7 +185,7 @@ class History(Projection):
             self._programme_of(envelope),
             event.originator_id,
             event.originator_version,
-            envelope.event_type,
+            envelope.event_type.event_name,
             envelope.occurred_at,
             actor.user,
             actor.role,
@@ -181,10 +195,10 @@ class History(Projection):
 
     def _programme_of(self, envelope: Envelope) -> UUID | None:
         event = envelope.event
-        if envelope.event_type.startswith("Programme."):
+        if envelope.event_type in PROGRAMME_EVENTS:
             return UUID(str(event.originator_id))
         if getattr(event, "programme_id", None) is not None:
             return UUID(str(event.programme_id))
-        if envelope.event_type.startswith("Pair."):
+        if envelope.event_type in PAIR_EVENTS:
             return self._programme_of_pair.get(event.originator_id)
         return None

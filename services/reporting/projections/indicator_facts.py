@@ -31,7 +31,21 @@ from uuid import UUID
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Rows, Table, Visibility
+from services.programs.events import (
+    PairApproved,
+    PairEnded,
+    PairFeedbackGiven,
+    PairFormed,
+    PairMeetingRecorded,
+    PairPlanDrawnUp,
+    ProgrammeMeetingRuleSet,
+    ProgrammeOpened,
+    SurveyResponseSubmitted,
+    SurveyTemplatePublished,
+)
+from services.registry.events import PersonRegistered
+
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 from .indicator_counters import Changes, Key
 from .indicator_days import (
     COUNTERS,
@@ -207,17 +221,17 @@ class IndicatorFacts(Projection):
 
     deferring = frozenset(
         {
-            "Person.Registered",
-            "Programme.Opened",
-            "Programme.MeetingRuleSet",
-            "SurveyTemplate.Published",
-            "Pair.Formed",
-            "Pair.Approved",
-            "Pair.Ended",
-            "Pair.PlanDrawnUp",
-            "Pair.MeetingRecorded",
-            "Pair.FeedbackGiven",
-            "SurveyResponse.Submitted",
+            PersonRegistered,
+            ProgrammeOpened,
+            ProgrammeMeetingRuleSet,
+            SurveyTemplatePublished,
+            PairFormed,
+            PairApproved,
+            PairEnded,
+            PairPlanDrawnUp,
+            PairMeetingRecorded,
+            PairFeedbackGiven,
+            SurveyResponseSubmitted,
         }
     )
 
@@ -238,19 +252,19 @@ class IndicatorFacts(Projection):
         super().__init__(*args, **kwargs)
         self._pending = _Pending()
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Person.Registered": self.person_registered,
-            "Programme.Opened": self.programme_opened,
-            "Programme.MeetingRuleSet": self.meeting_rule_set,
-            "SurveyTemplate.Published": self.template_published,
-            "Pair.Formed": self.pair_formed,
-            "Pair.Approved": self.pair_approved,
-            "Pair.Ended": self.pair_ended,
-            "Pair.PlanDrawnUp": self.plan_drawn_up,
-            "Pair.MeetingRecorded": self.meeting_recorded,
-            "Pair.FeedbackGiven": self.feedback_given,
-            "SurveyResponse.Submitted": self.response_submitted,
+            PersonRegistered: self.person_registered,
+            ProgrammeOpened: self.programme_opened,
+            ProgrammeMeetingRuleSet: self.meeting_rule_set,
+            SurveyTemplatePublished: self.template_published,
+            PairFormed: self.pair_formed,
+            PairApproved: self.pair_approved,
+            PairEnded: self.pair_ended,
+            PairPlanDrawnUp: self.plan_drawn_up,
+            PairMeetingRecorded: self.meeting_recorded,
+            PairFeedbackGiven: self.feedback_given,
+            SurveyResponseSubmitted: self.response_submitted,
         }
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import asyncpg
 
+from services.registry.events import (
+    MentorRegisterApproved,
+    PersonErased,
+    PersonRegistered,
+    TrainingCourseAnnounced,
+    TrainingCourseCompleted,
+)
 from shared.adapters.personal_data import ERASED
 
-from .base import Envelope, Handler, Projection, Rows, Table, Visibility
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 
 class MentorsRegister(Projection):
@@ -63,19 +70,19 @@ class MentorsRegister(Projection):
         ),
     )
 
-    deferring = frozenset({"Person.Registered"})
+    deferring = frozenset({PersonRegistered})
     candidates = Rows(
         "register_candidates",
         ("person_id", "tenant", "school_id", "full_name", "kind", "position"),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Person.Registered": self.person_registered,
-            "MentorRegister.Approved": self.register_approved,
-            "TrainingCourse.Announced": self.course_announced,
-            "TrainingCourse.Completed": self.course_completed,
-            "Person.Erased": self.person_erased,
+            PersonRegistered: self.person_registered,
+            MentorRegisterApproved: self.register_approved,
+            TrainingCourseAnnounced: self.course_announced,
+            TrainingCourseCompleted: self.course_completed,
+            PersonErased: self.person_erased,
         }
 
     async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

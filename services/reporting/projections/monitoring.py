@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from services.registry.events import (
+    IndicatorTargetsOpened,
+    IndicatorTargetsTargetsSet,
+    SchoolContingentOpened,
+    SchoolContingentRecorded,
+    SelfAuditItemAnswered,
+    SelfAuditItemReviewed,
+    SelfAuditOpened,
+    SelfAuditPageGiven,
+)
+
+from .base import Envelope, Handlers, Projection, Table, Visibility
 
 
 class Monitoring(Projection):
@@ -69,16 +80,16 @@ class Monitoring(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "IndicatorTargets.Opened": self.opened,
-            "SchoolContingent.Opened": self.opened,
-            "SelfAudit.Opened": self.opened,
-            "IndicatorTargets.TargetsSet": self.targets_set,
-            "SchoolContingent.Recorded": self.contingent_recorded,
-            "SelfAudit.PageGiven": self.page_given,
-            "SelfAudit.ItemAnswered": self.item_answered,
-            "SelfAudit.ItemReviewed": self.item_reviewed,
+            IndicatorTargetsOpened: self.opened,
+            SchoolContingentOpened: self.opened,
+            SelfAuditOpened: self.opened,
+            IndicatorTargetsTargetsSet: self.targets_set,
+            SchoolContingentRecorded: self.contingent_recorded,
+            SelfAuditPageGiven: self.page_given,
+            SelfAuditItemAnswered: self.item_answered,
+            SelfAuditItemReviewed: self.item_reviewed,
         }
 
     async def opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from services.registry.events import (
+    OrganisationAgreementSigned,
+    OrganisationClosed,
+    OrganisationMoved,
+    OrganisationRegistered,
+    OrganisationRenamed,
+)
+
+from .base import Envelope, Handlers, Projection, Table, Visibility
 
 
 class Organisations(Projection):
@@ -47,13 +55,13 @@ class Organisations(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Organisation.Registered": self.registered,
-            "Organisation.Renamed": self.renamed,
-            "Organisation.Closed": self.closed,
-            "Organisation.Moved": self.moved,
-            "Organisation.AgreementSigned": self.agreement_signed,
+            OrganisationRegistered: self.registered,
+            OrganisationRenamed: self.renamed,
+            OrganisationClosed: self.closed,
+            OrganisationMoved: self.moved,
+            OrganisationAgreementSigned: self.agreement_signed,
         }
 
     async def registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

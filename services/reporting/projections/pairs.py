@@ -7,11 +7,23 @@ from uuid import UUID
 
 import asyncpg
 
+from services.programs.events import (
+    PairApproved,
+    PairDissolved,
+    PairEnded,
+    PairFeedbackGiven,
+    PairFormed,
+    PairMeetingRecorded,
+    PairPlanDrawnUp,
+    PairPlanTaskCompleted,
+    PairsOrderIssued,
+)
+from services.registry.events import PersonErased
 from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import ERASED
 from shared.lru import LRU
 
-from .base import PAIR_CACHE, Envelope, Handler, Projection, Rows, Table, Visibility
+from .base import PAIR_CACHE, Envelope, Handlers, Projection, Rows, Table, Visibility
 
 
 class Members(NamedTuple):
@@ -119,9 +131,7 @@ class Pairs(Projection):
         ),
     )
 
-    deferring = frozenset(
-        {"Pair.Formed", "Pair.MeetingRecorded", "Pair.FeedbackGiven", "Pair.Approved"}
-    )
+    deferring = frozenset({PairFormed, PairMeetingRecorded, PairFeedbackGiven, PairApproved})
     formed_pairs = Rows(
         "pairs",
         (
@@ -169,7 +179,7 @@ class Pairs(Projection):
         wanted = {
             e.event.originator_id
             for e in envelopes
-            if e.event_type in ("Pair.MeetingRecorded", "Pair.FeedbackGiven")
+            if e.event_type in (PairMeetingRecorded, PairFeedbackGiven)
             and e.event.originator_id not in self._members
         }
         if wanted:
@@ -180,18 +190,18 @@ class Pairs(Projection):
             )
             self._members.update({r[0]: Members(r[1], r[2], r[3]) for r in rows})
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Pair.Formed": self.formed,
-            "Pair.MeetingRecorded": self.meeting_recorded,
-            "Pair.Approved": self.approved,
-            "PairsOrder.Issued": self.order_issued,
-            "Pair.PlanDrawnUp": self.plan_drawn_up,
-            "Pair.PlanTaskCompleted": self.task_completed,
-            "Pair.FeedbackGiven": self.feedback_given,
-            "Pair.Dissolved": self.dissolved,
-            "Pair.Ended": self.ended,
-            "Person.Erased": self.person_erased,
+            PairFormed: self.formed,
+            PairMeetingRecorded: self.meeting_recorded,
+            PairApproved: self.approved,
+            PairsOrderIssued: self.order_issued,
+            PairPlanDrawnUp: self.plan_drawn_up,
+            PairPlanTaskCompleted: self.task_completed,
+            PairFeedbackGiven: self.feedback_given,
+            PairDissolved: self.dissolved,
+            PairEnded: self.ended,
+            PersonErased: self.person_erased,
         }
 
     async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

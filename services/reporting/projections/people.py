@@ -9,10 +9,23 @@ from typing import Any
 
 import asyncpg
 
+from services.registry.events import (
+    MentorRegisterApproved,
+    PersonConsentSigned,
+    PersonConsentWithdrawn,
+    PersonErased,
+    PersonMenteeProfileRecorded,
+    PersonMentorInterviewed,
+    PersonMentorQuestionnaireRecorded,
+    PersonRegistered,
+    PersonStaffRoleAssigned,
+    PersonStaffRoleRevoked,
+    PersonThirdPartyInformationRecorded,
+)
 from shared.adapters.personal_data import ERASED
 from shared.kernel.sealed import Sealed
 
-from .base import Envelope, Handler, Projection, Rows, Table, Visibility
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 SELF_SIGNED = "сам(а)"
 
@@ -101,12 +114,12 @@ class People(Projection):
 
     deferring = frozenset(
         {
-            "Person.Registered",
-            "Person.ConsentSigned",
-            "Person.ConsentWithdrawn",
-            "Person.MenteeProfileRecorded",
-            "Person.MentorQuestionnaireRecorded",
-            "Person.MentorInterviewed",
+            PersonRegistered,
+            PersonConsentSigned,
+            PersonConsentWithdrawn,
+            PersonMenteeProfileRecorded,
+            PersonMentorQuestionnaireRecorded,
+            PersonMentorInterviewed,
         }
     )
     people = Rows(
@@ -145,19 +158,19 @@ class People(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Person.Registered": self.registered,
-            "Person.ConsentSigned": self.consent_signed,
-            "Person.ConsentWithdrawn": self.consent_withdrawn,
-            "Person.StaffRoleAssigned": self.staff_role_assigned,
-            "Person.StaffRoleRevoked": self.staff_role_revoked,
-            "Person.MenteeProfileRecorded": self.mentee_profile_recorded,
-            "Person.ThirdPartyInformationRecorded": self.third_party_information_recorded,
-            "Person.MentorQuestionnaireRecorded": self.questionnaire_recorded,
-            "Person.MentorInterviewed": self.interviewed,
-            "MentorRegister.Approved": self.register_approved,
-            "Person.Erased": self.erased,
+            PersonRegistered: self.registered,
+            PersonConsentSigned: self.consent_signed,
+            PersonConsentWithdrawn: self.consent_withdrawn,
+            PersonStaffRoleAssigned: self.staff_role_assigned,
+            PersonStaffRoleRevoked: self.staff_role_revoked,
+            PersonMenteeProfileRecorded: self.mentee_profile_recorded,
+            PersonThirdPartyInformationRecorded: self.third_party_information_recorded,
+            PersonMentorQuestionnaireRecorded: self.questionnaire_recorded,
+            PersonMentorInterviewed: self.interviewed,
+            MentorRegisterApproved: self.register_approved,
+            PersonErased: self.erased,
         }
 
     async def _unseal(

@@ -8,9 +8,17 @@ import json
 
 import asyncpg
 
+from services.programs.events import (
+    ProgrammeDescribed,
+    ProgrammeMeetingRuleSet,
+    ProgrammeOpened,
+    ProgrammeStageChanged,
+    ProgrammeSuggestionRejected,
+)
+from services.registry.events import PersonErased
 from shared.adapters.personal_data import ERASED
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from .base import Envelope, Handlers, Projection, Table, Visibility
 
 
 class Programmes(Projection):
@@ -47,14 +55,14 @@ class Programmes(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Programme.Opened": self.opened,
-            "Programme.StageChanged": self.stage_changed,
-            "Programme.MeetingRuleSet": self.meeting_rule_set,
-            "Programme.Described": self.described,
-            "Programme.SuggestionRejected": self.suggestion_rejected,
-            "Person.Erased": self.person_erased,
+            ProgrammeOpened: self.opened,
+            ProgrammeStageChanged: self.stage_changed,
+            ProgrammeMeetingRuleSet: self.meeting_rule_set,
+            ProgrammeDescribed: self.described,
+            ProgrammeSuggestionRejected: self.suggestion_rejected,
+            PersonErased: self.person_erased,
         }
 
     async def person_erased(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from services.programs.events import (
+    CandidacyDecided,
+    CandidacyNominated,
+    PracticeCaseProposed,
+    PracticeCasePublished,
+)
+
+from .base import Envelope, Handlers, Projection, Table, Visibility
 
 
 class Recognition(Projection):
@@ -42,12 +49,12 @@ class Recognition(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "PracticeCase.Proposed": self.case_proposed,
-            "PracticeCase.Published": self.case_published,
-            "Candidacy.Nominated": self.nominated,
-            "Candidacy.Decided": self.decided,
+            PracticeCaseProposed: self.case_proposed,
+            PracticeCasePublished: self.case_published,
+            CandidacyNominated: self.nominated,
+            CandidacyDecided: self.decided,
         }
 
     async def case_proposed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

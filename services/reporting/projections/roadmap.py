@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Table, Visibility
+from services.programs.events import (
+    ImplementationOrderIssued,
+    ImplementationRegulationAdopted,
+    ImplementationRoadmapItemAdded,
+    ImplementationRoadmapItemChanged,
+    ImplementationRoadmapItemProgressed,
+)
+
+from .base import Envelope, Handlers, Projection, Table, Visibility
 
 
 class Roadmap(Projection):
@@ -61,13 +69,13 @@ class Roadmap(Projection):
         ),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Implementation.OrderIssued": self.order_issued,
-            "Implementation.RegulationAdopted": self.regulation_adopted,
-            "Implementation.RoadmapItemAdded": self.item_added,
-            "Implementation.RoadmapItemChanged": self.item_changed,
-            "Implementation.RoadmapItemProgressed": self.progressed,
+            ImplementationOrderIssued: self.order_issued,
+            ImplementationRegulationAdopted: self.regulation_adopted,
+            ImplementationRoadmapItemAdded: self.item_added,
+            ImplementationRoadmapItemChanged: self.item_changed,
+            ImplementationRoadmapItemProgressed: self.progressed,
         }
 
     async def order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncpg
 
-from .base import Envelope, Handler, Projection, Rows, Table, Visibility
+from services.programs.events import PairApproved, PairEnded, PairMeetingRecorded
+from services.registry.events import OrganisationRegistered, PersonRegistered
+
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 
 class SchoolCounts(Projection):
@@ -27,11 +30,11 @@ class SchoolCounts(Projection):
 
     deferring = frozenset(
         {
-            "Organisation.Registered",
-            "Person.Registered",
-            "Pair.Approved",
-            "Pair.Ended",
-            "Pair.MeetingRecorded",
+            OrganisationRegistered,
+            PersonRegistered,
+            PairApproved,
+            PairEnded,
+            PairMeetingRecorded,
         }
     )
 
@@ -46,13 +49,13 @@ class SchoolCounts(Projection):
         added_by=("tenant",),
     )
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "Organisation.Registered": self.organisation_registered,
-            "Person.Registered": self.person_registered,
-            "Pair.Approved": self.pair_approved,
-            "Pair.Ended": self.pair_ended,
-            "Pair.MeetingRecorded": self.meeting_recorded,
+            OrganisationRegistered: self.organisation_registered,
+            PersonRegistered: self.person_registered,
+            PairApproved: self.pair_approved,
+            PairEnded: self.pair_ended,
+            PairMeetingRecorded: self.meeting_recorded,
         }
 
     async def _add(

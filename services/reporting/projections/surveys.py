@@ -10,10 +10,16 @@ from uuid import UUID
 
 import asyncpg
 
+from services.programs.events import (
+    SurveyResponseSubmitted,
+    SurveyTemplatePublished,
+    SurveyTemplateRevised,
+)
+from services.registry.events import PersonErased
 from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import ERASED
 
-from .base import Envelope, Handler, Projection, Rows, Table, Visibility
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 
 class Surveys(Projection):
@@ -72,7 +78,7 @@ class Surveys(Projection):
         ),
     )
 
-    deferring = frozenset({"SurveyResponse.Submitted"})
+    deferring = frozenset({SurveyResponseSubmitted})
     responses = Rows(
         "survey_responses",
         (
@@ -102,8 +108,7 @@ class Surveys(Projection):
         wanted = {
             e.event.template_id
             for e in envelopes
-            if e.event_type == "SurveyResponse.Submitted"
-            and e.event.template_id not in self._purposes
+            if e.event_type == SurveyResponseSubmitted and e.event.template_id not in self._purposes
         }
         if wanted:
             rows = await connection.fetch(
@@ -112,12 +117,12 @@ class Surveys(Projection):
             )
             self._purposes.update({r[0]: r[1] for r in rows})
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         return {
-            "SurveyTemplate.Published": self.published,
-            "SurveyTemplate.Revised": self.revised,
-            "SurveyResponse.Submitted": self.submitted,
-            "Person.Erased": self.person_erased,
+            SurveyTemplatePublished: self.published,
+            SurveyTemplateRevised: self.revised,
+            SurveyResponseSubmitted: self.submitted,
+            PersonErased: self.person_erased,
         }
 
     async def published(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -1,6 +1,12 @@
 """Matching mentees with mentors: a score with its reasons for every possible pair, the best
 suggestions per mentee, and the whole-programme assignment that maximises the total score under
 the mentors' capacities (an optimal assignment, not a greedy loop). No I/O.
+
+A read model's query, not a rule of programs: it scores what reporting's read models hold (the
+registry's profiles and questionnaires, programs' pairs and rejected suggestions), and what it
+suggests binds no one — the curator's command records the pair and its basis (suggested, chosen,
+directive), which programs checks on its own. Kept in programs, it made reporting import the
+write side and would have had programs read the registry's profiles.
 """
 
 from __future__ import annotations

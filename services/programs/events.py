@@ -1,0 +1,270 @@
+"""The events programs publishes: one contract per stored event type (`shared.kernel.contracts`).
+
+Readers decode programs' stored events into these and never import its domain. A field holds what
+the store holds: an enumeration's value (`Stage` a number 1–7, the others their codes), dates,
+ids, sealed personal data. Never change a stored topic; a change of fields raises the contract's
+version with an upcast from the one before (the domain's event class keeps the same version:
+tests/test_event_contracts.py checks they match).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+
+
+def pair_of_one_mentee(state: dict[str, Any]) -> None:
+    """Version 1 knew pairs only: one mentee, formed by the curator's choice."""
+    state["mentee_ids"] = [state.pop("mentee_id")]
+    state["basis"] = "chosen"
+
+
+def one_mentee_load(state: dict[str, Any]) -> None:
+    state["mentees"] = 1  # version 1 knew pairs only
+
+
+def reason_withheld(state: dict[str, Any]) -> None:
+    """Version 1 kept a reason in clear; it is no longer shown, as it may be about the
+    participants (the stored record itself cannot change)."""
+    state["reason"] = None
+
+
+class ImplementationOrderIssued(Created, frozen=True):
+    stored_topic = "services.programs.domain.implementation:Implementation.OrderIssued"
+    school_id: UUID
+    number: str
+    order_date: date
+    period_from: date
+    period_to: date
+    monitoring_window: list[list[int]] | None
+
+
+class ImplementationRegulationAdopted(Event, frozen=True):
+    stored_topic = "services.programs.domain.implementation:Implementation.RegulationAdopted"
+    title: str
+    version: str
+    adopted_on: date
+
+
+class ImplementationRoadmapItemAdded(Event, frozen=True):
+    stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemAdded"
+    item_id: UUID
+    item: dict[str, Any]
+
+
+class ImplementationRoadmapItemChanged(Event, frozen=True):
+    stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemChanged"
+    item_id: UUID
+    item: dict[str, Any]
+
+
+class ImplementationRoadmapItemProgressed(Event, frozen=True):
+    stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemProgressed"
+    item_id: UUID
+    status: str
+    school_year: str | None
+    on: date
+    evidence: str
+
+
+class MentorLoadAssigned(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:MentorLoad.Assigned"
+    contract_version = 2
+    upcasts = (one_mentee_load,)
+    pair_id: UUID
+    mentees: int
+
+
+class MentorLoadReleased(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:MentorLoad.Released"
+    pair_id: UUID
+
+
+class MentorLoadStarted(Created, frozen=True):
+    stored_topic = "services.programs.domain.pairs:MentorLoad.Started"
+    mentor_id: UUID
+
+
+class PairApproved(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.Approved"
+    order_id: UUID
+    number: str
+    order_date: date
+
+
+class PairDissolved(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.Dissolved"
+    contract_version = 2
+    upcasts = (reason_withheld,)
+    reason: Sealed | None
+
+
+class PairEnded(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.Ended"
+    outcome: str
+    ended_on: date
+    initiator: str
+    reason: str | None
+    summary: Sealed | None
+
+
+class PairFeedbackGiven(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.FeedbackGiven"
+    meeting_id: UUID
+    author_id: UUID
+    side: str
+    rating: int | None
+    comment: Sealed | None
+
+
+class PairFormed(Created, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.Formed"
+    contract_version = 2
+    upcasts = (pair_of_one_mentee,)
+    programme_id: UUID
+    form: str
+    mentor_id: UUID
+    mentee_ids: list[UUID]
+    basis: str
+
+
+class PairMeetingRecorded(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.MeetingRecorded"
+    meeting_id: UUID
+    kind: str
+    held_on: date
+    duration_minutes: int
+    meeting_format: str
+    topic: str
+    mentor_rating: int | None
+    mentor_comment: Sealed | None
+    mentee_rating: int | None
+    mentee_comment: Sealed | None
+
+
+class PairPlanDrawnUp(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.PlanDrawnUp"
+    starts_on: date
+    ends_on: date
+    goals: list[str]
+    tasks: list[dict[str, Any]]
+
+
+class PairPlanTaskCompleted(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.PlanTaskCompleted"
+    task_id: UUID
+    completed_on: date
+
+
+class PairsOrderIssued(Created, frozen=True):
+    stored_topic = "services.programs.domain.pairs:PairsOrder.Issued"
+    school_id: UUID
+    programme_id: UUID
+    number: str
+    order_date: date
+    pair_ids: list[UUID]
+
+
+class ProgrammeDescribed(Event, frozen=True):
+    stored_topic = "services.programs.domain.programmes:Programme.Described"
+    starts_on: date
+    ends_on: date
+    goals: list[str]
+    curators: dict[str, UUID]
+
+
+class ProgrammeMeetingRuleSet(Event, frozen=True):
+    stored_topic = "services.programs.domain.programmes:Programme.MeetingRuleSet"
+    every_days: int
+
+
+class ProgrammeOpened(Created, frozen=True):
+    stored_topic = "services.programs.domain.programmes:Programme.Opened"
+    school_id: UUID
+    school_year: str
+    title: str
+    forms: list[str]
+    meeting_every_days: int
+
+
+class ProgrammeStageChanged(Event, frozen=True):
+    stored_topic = "services.programs.domain.programmes:Programme.StageChanged"
+    stage: int
+    former_stage: int
+
+
+class ProgrammeSuggestionRejected(Event, frozen=True):
+    stored_topic = "services.programs.domain.programmes:Programme.SuggestionRejected"
+    contract_version = 2
+    upcasts = (reason_withheld,)
+    mentee_id: UUID
+    mentor_id: UUID
+    reason: Sealed | None
+
+
+class CandidacyDecided(Event, frozen=True):
+    stored_topic = "services.programs.domain.recognition:Candidacy.Decided"
+    result: str
+    decided_on: date
+    level: str
+
+
+class CandidacyNominated(Created, frozen=True):
+    stored_topic = "services.programs.domain.recognition:Candidacy.Nominated"
+    school_id: UUID
+    nomination: str
+    school_year: str
+    mentor_id: UUID
+    pair_id: UUID | None
+
+
+class PracticeCaseProposed(Created, frozen=True):
+    stored_topic = "services.programs.domain.recognition:PracticeCase.Proposed"
+    school_id: UUID
+    programme_id: UUID
+    form: str
+    title: str
+    summary: str
+    results: str
+
+
+class PracticeCasePublished(Event, frozen=True):
+    stored_topic = "services.programs.domain.recognition:PracticeCase.Published"
+    published_on: date
+
+
+class SurveyResponseSubmitted(Created, frozen=True):
+    stored_topic = "services.programs.domain.surveys:SurveyResponse.Submitted"
+    template_id: UUID
+    version: int
+    programme_id: UUID
+    pair_id: UUID | None
+    respondent_id: UUID
+    respondent: str
+    answered_on: date
+    answers: dict[str, Any]
+    texts: Sealed | None
+
+
+class SurveyTemplatePublished(Created, frozen=True):
+    stored_topic = "services.programs.domain.surveys:SurveyTemplate.Published"
+    title: str
+    purpose: str
+    respondent: str
+    forms: list[str]
+    stage: int | None
+    questions: list[dict[str, Any]]
+
+
+class SurveyTemplateRevised(Event, frozen=True):
+    stored_topic = "services.programs.domain.surveys:SurveyTemplate.Revised"
+    version: int
+    title: str
+    questions: list[dict[str, Any]]
+
+
+# every aggregate's move after its school: one event type, stored by the shared base class
+ALL: tuple[type[Event], ...] = (MovedWithSchool, *contracts_of(globals()))

@@ -1,0 +1,237 @@
+"""The events the registry publishes: one contract per stored event type (see
+`shared.kernel.contracts`).
+
+Readers decode the registry's stored events into these and never import its domain. A field holds
+what the store holds: an enumeration's value (its code), dates, ids, sealed personal data. Never
+change a stored topic; a change of fields raises the contract's version with an upcast from the
+one before (the domain's event class keeps the same version: tests/test_event_contracts.py checks
+they match).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+
+
+def recorded_when_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a withdrawal did not say when it was recorded: the day it was stored."""
+    state["recorded_on"] = state["timestamp"].date()
+
+
+class MentorRegisterApproved(Created, frozen=True):
+    stored_topic = "services.registry.domain.mentors_register:MentorRegister.Approved"
+    school_id: UUID
+    school_year: str
+    order_number: str
+    order_date: date
+    mentor_ids: list[UUID]
+
+
+class TrainingCourseAnnounced(Created, frozen=True):
+    stored_topic = "services.registry.domain.mentors_register:TrainingCourse.Announced"
+    name: str
+    hours: int
+    provider: str
+    starts_on: date
+    ends_on: date
+
+
+class TrainingCourseCompleted(Event, frozen=True):
+    stored_topic = "services.registry.domain.mentors_register:TrainingCourse.Completed"
+    person_id: UUID
+    school_id: UUID
+    school_tenant: str
+    completed_on: date
+    certificate: str
+
+
+class IndicatorTargetsOpened(Created, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:IndicatorTargets.Opened"
+    region_id: UUID
+    school_year: str
+
+
+class IndicatorTargetsTargetsSet(Event, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:IndicatorTargets.TargetsSet"
+    targets: dict[str, float | int]
+    former: dict[str, float | int]
+
+
+class SchoolContingentOpened(Created, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:SchoolContingent.Opened"
+    school_id: UUID
+    school_year: str
+
+
+class SchoolContingentRecorded(Event, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:SchoolContingent.Recorded"
+    students: int
+    students_10_18: int
+    students_15_19: int
+    teachers: int
+    young_teachers: int
+    monitoring_from: date
+    monitoring_to: date
+
+
+class SelfAuditItemAnswered(Event, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:SelfAudit.ItemAnswered"
+    item: int
+    achieved: bool
+    evidence: str | None
+
+
+class SelfAuditItemReviewed(Event, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:SelfAudit.ItemReviewed"
+    item: int
+    achieved: bool
+    recommendation: str | None
+
+
+class SelfAuditOpened(Created, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:SelfAudit.Opened"
+    school_id: UUID
+    school_year: str
+
+
+class SelfAuditPageGiven(Event, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:SelfAudit.PageGiven"
+    url: str
+
+
+class OrganisationAgreementSigned(Event, frozen=True):
+    stored_topic = "services.registry.domain.organisations:Organisation.AgreementSigned"
+    agreement_id: UUID
+    school_id: UUID
+    school_tenant: str
+    number: str
+    signed_on: date
+    valid_until: date | None
+    subject: str
+
+
+class OrganisationClosed(Event, frozen=True):
+    stored_topic = "services.registry.domain.organisations:Organisation.Closed"
+    closed_on: date
+    reason: str
+
+
+class OrganisationMoved(Event, frozen=True):
+    stored_topic = "services.registry.domain.organisations:Organisation.Moved"
+    parent_id: UUID
+    former_tenant: str
+    former_parent_id: UUID | None
+
+
+class OrganisationRegistered(Created, frozen=True):
+    stored_topic = "services.registry.domain.organisations:Organisation.Registered"
+    kind: str
+    name: str
+    parent_id: UUID | None
+    partner_kind: str | None
+
+
+class OrganisationRenamed(Event, frozen=True):
+    stored_topic = "services.registry.domain.organisations:Organisation.Renamed"
+    name: str
+    former_name: str
+
+
+class PersonConsentSigned(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.ConsentSigned"
+    consent_id: UUID
+    kind: str
+    signed_on: date
+    expires_on: date | None
+    representative: Sealed | None
+    relation: str | None
+
+
+class PersonConsentWithdrawn(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.ConsentWithdrawn"
+    contract_version = 2
+    upcasts = (recorded_when_stored,)
+    consent_id: UUID
+    withdrawn_on: date
+    recorded_on: date
+
+
+class PersonErased(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.Erased"
+    reason: str
+    erased_on: date
+    subjects: list[UUID]
+
+
+class PersonLegalBasisRecorded(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.LegalBasisRecorded"
+    basis: str
+
+
+class PersonMenteeProfileRecorded(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.MenteeProfileRecorded"
+    categories: list[str]
+    requests: Sealed | None
+    needs: list[str]
+
+
+class PersonMentorInterviewed(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.MentorInterviewed"
+    held_on: date
+    recommended: bool
+    note: Sealed | None
+
+
+class PersonMentorQuestionnaireRecorded(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.MentorQuestionnaireRecorded"
+    competences: list[str]
+    interests: list[str]
+    preferred_age_min: int | None
+    preferred_age_max: int | None
+    preferred_categories: list[str]
+    hours_per_month: int
+    meeting_frequency: str
+    meeting_format: str
+    capacity: int
+    experience: Sealed | None
+
+
+class PersonRegistered(Created, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.Registered"
+    school_id: UUID
+    kind: str
+    personal: Sealed
+    birth_year: int | None
+    grade: str | None
+    roles: list[str]
+    mentor_capacity: int
+    position: str | None
+    teaching_since: date | None
+    partner_id: UUID | None
+
+
+class PersonStaffRoleAssigned(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.StaffRoleAssigned"
+    role: str
+    forms: list[str]
+    area: str | None
+
+
+class PersonStaffRoleRevoked(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.StaffRoleRevoked"
+    role: str
+
+
+class PersonThirdPartyInformationRecorded(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.ThirdPartyInformationRecorded"
+    information_id: UUID
+    source: str
+    information: Sealed
+
+
+# every aggregate's move after its school: one event type, stored by the shared base class
+ALL: tuple[type[Event], ...] = (MovedWithSchool, *contracts_of(globals()))
