@@ -14,6 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 import httpx
 import msgspec
 
+from shared.adapters.logging import current_request_id
 from shared.adapters.settings import Settings
 
 Service = Literal["registry", "programs", "reporting"]
@@ -232,9 +233,11 @@ class Backend:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        response = await self.clients[service].request(
-            method, path, headers={"Authorization": f"Bearer {token}", **(headers or {})}, **kwargs
-        )
+        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        request_id = current_request_id()
+        if request_id:  # the services log the page's request under the same id
+            sent["X-Request-ID"] = request_id
+        response = await self.clients[service].request(method, path, headers=sent, **kwargs)
         if response.status_code == 401:
             raise SessionExpired
         if response.status_code >= 400:

@@ -13,6 +13,7 @@ import asyncio
 import re
 import smtplib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -273,14 +274,16 @@ async def send_reminders_now(settings: Settings) -> int:
         await backend.close()
 
 
-async def send_on_schedule(settings: Settings, backend: Backend, schedule: Schedule) -> None:
-    """The web service's periodic task: sleep until the next time, send, again. One web
-    replica should carry REMINDERS_SCHEDULE (or use the command from cron) — each that has it
-    sends."""
+async def send_on_schedule(
+    settings: Settings, backend: Backend, schedule: Schedule, sent: Callable[[int], object]
+) -> None:
+    """The web service's periodic task: sleep until the next time, send, again (`sent` counts
+    the mails). One web replica should carry REMINDERS_SCHEDULE (or use the command from
+    cron) — each that has it sends."""
     while True:
         now = datetime.now(schedule.zone)
         await asyncio.sleep((schedule.next_after(now) - now).total_seconds())
         try:
-            await send_reminders(settings, backend)
+            sent(await send_reminders(settings, backend))
         except Exception as error:  # a failed round is logged; the next one still comes
             log.error("reminders_failed", error_type=type(error).__name__, exc_info=error)
