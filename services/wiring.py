@@ -14,9 +14,10 @@ from shared.adapters.database import (
     open_sync_pool,
     sync_pool_reachable,
 )
+from shared.adapters.database_metrics import on_database_scrape, watch_sync_pool
 from shared.adapters.keystore import KeyVault
 from shared.adapters.logging import configure_logging
-from shared.adapters.metrics import ServiceMetrics, watch_sync_pool
+from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.personal_data import MasterKeys
 from shared.adapters.settings import Settings
 
@@ -66,7 +67,7 @@ class EventStoreResources:
                 position = await anyio.to_thread.run_sync(stream_head, self.pool, stream)
                 head.labels(self.metrics.service, stream).set(position)
 
-        self.metrics.on_scrape(refresh)
+        on_database_scrape(self.metrics, refresh)
 
     def watch_events_pool(self, application: object) -> None:
         """The eventsourcing library's own pool, where the application's recorder has one."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import anyio
 
+from shared.adapters.database_metrics import on_database_scrape
 from shared.adapters.metrics import ServiceMetrics
 
 from .imports import Imports
@@ -36,4 +37,4 @@ def watch_registry(
         erased_at.labels(metrics.service).set(last[0].timestamp() if last else 0)
         erased.labels(metrics.service).set(last[1] if last else 0)
 
-    metrics.on_scrape(refresh)
+    on_database_scrape(metrics, refresh)

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import asyncpg
 
-from shared.adapters.metrics import ServiceMetrics, watch_async_pool
+from shared.adapters.database_metrics import on_database_scrape, watch_async_pool
+from shared.adapters.metrics import ServiceMetrics
 
 from .runner import UPSTREAMS
 
@@ -46,4 +47,4 @@ def watch_reporting(metrics: ServiceMetrics, pool: Callable[[], asyncpg.Pool | N
             lag.labels(*keys).set(max(0, row["head"] - row["position"]))
             head.labels(metrics.service, row["upstream"]).set(row["head"])
 
-    metrics.on_scrape(refresh)
+    on_database_scrape(metrics, refresh)

@@ -16,8 +16,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-import asyncpg
-import psycopg
 import structlog
 from litestar import Litestar, MediaType, get
 from litestar.enums import ScopeType
@@ -25,11 +23,11 @@ from litestar.response import Response
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
-from psycopg_pool import ConnectionPool
 
 from shared.adapters.logging import request_id_from
 
 Refresh = Callable[[], Awaitable[None]]
+Trouble = tuple[type[Exception], ...]
 Metric = TypeVar("Metric", Counter, Gauge)
 PoolGauges = tuple[Gauge, Gauge, Gauge, Gauge]
 
@@ -39,9 +37,6 @@ METHODS = COMMAND_METHODS | {"GET", "HEAD", "OPTIONS"}
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 UNMATCHED = "unmatched"
 TEXT_FORMAT = "text/plain; version=0.0.4"  # the text format every Prometheus reads
-
-# What a scrape meets while the database is away or restarting (sync pools, asyncpg).
-DATABASE_TROUBLE = (OSError, psycopg.Error, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 log = structlog.get_logger()
 
@@ -71,7 +66,7 @@ class ServiceMetrics:
         self.scrape_errors = self.counter(
             "nastavnik_metrics_refresh_errors", "Scrapes whose database figures could not be read"
         )
-        self._refreshers: list[Refresh] = []
+        self._refreshers: list[tuple[Refresh, Trouble]] = []
 
     @functools.cached_property
     def pools(self) -> PoolGauges:
@@ -100,14 +95,16 @@ class ServiceMetrics:
             metric.labels(self.service)
         return metric
 
-    def on_scrape(self, refresh: Refresh) -> None:
-        self._refreshers.append(refresh)
+    def on_scrape(self, refresh: Refresh, trouble: Trouble) -> None:
+        """`refresh` runs before each scrape; what it may meet (`trouble`: the database away)
+        is counted, not raised."""
+        self._refreshers.append((refresh, trouble))
 
     async def exposition(self) -> bytes:
-        for refresh in self._refreshers:
+        for refresh, trouble in self._refreshers:
             try:
                 await refresh()
-            except DATABASE_TROUBLE as error:
+            except trouble as error:
                 # the figures of the last good scrape stay; the service's own ones still go out
                 self.scrape_errors.labels(self.service).inc()
                 log.warning("metrics_refresh_failed", error_type=type(error).__name__)
@@ -122,55 +119,6 @@ class ServiceMetrics:
         if self.commands is not None and method in COMMAND_METHODS and route != UNMATCHED:
             outcome = "accepted" if status < 400 else "refused" if status < 500 else "failed"
             self.commands.labels(self.service, handler.handler_name, outcome).inc()
-
-
-PoolFigures = tuple[int, int, int, int]  # in use, idle, most, callers waiting
-
-
-def watch_sync_pool(
-    metrics: ServiceMetrics, name: str, pool: Callable[[], ConnectionPool | None]
-) -> None:
-    def figures() -> PoolFigures | None:
-        current = pool()
-        if current is None:
-            return None
-        stats = current.get_stats()
-        size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
-        return size - idle, idle, current.max_size, stats.get("requests_waiting", 0)
-
-    _watch_pool(metrics, name, figures)
-
-
-def watch_async_pool(
-    metrics: ServiceMetrics, name: str, pool: Callable[[], asyncpg.Pool | None]
-) -> None:
-    def figures() -> PoolFigures | None:
-        current = pool()
-        if current is None:
-            return None
-        idle = current.get_idle_size()
-        return (
-            current.get_size() - idle,
-            idle,
-            current.get_max_size(),
-            0,
-        )  # asyncpg tells no waiters
-
-    _watch_pool(metrics, name, figures)
-
-
-def _watch_pool(
-    metrics: ServiceMetrics, name: str, figures: Callable[[], PoolFigures | None]
-) -> None:
-    """The pool's connections in use and idle, its most, and the callers waiting for one."""
-
-    async def refresh() -> None:
-        found = figures()
-        if found is not None:
-            for gauge, figure in zip(metrics.pools, found, strict=True):
-                gauge.labels(metrics.service, name).set(figure)
-
-    metrics.on_scrape(refresh)
 
 
 def instrument(app: Litestar, metrics: ServiceMetrics) -> Litestar:

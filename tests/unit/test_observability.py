@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from prometheus_client.exposition import generate_latest
 
+from shared.adapters.database_metrics import on_database_scrape
 from shared.adapters.logging import request_id_from
 from shared.adapters.metrics import ServiceMetrics
 
@@ -82,7 +83,7 @@ async def test_a_scrape_while_the_database_is_away_still_answers_and_counts_it()
             raise psycopg.OperationalError("connection refused")
         position.labels("reporting").set(read)
 
-    metrics.on_scrape(refresh)
+    on_database_scrape(metrics, refresh)
     await metrics.exposition()
     text = (await metrics.exposition()).decode()
 
