@@ -147,9 +147,10 @@ class ProjectionWorker:
                 asyncio.ensure_future(self._apply_alone(lane, upstream, after, batch, share))
                 for lane, share in zip(lanes, shares, strict=False)
             ]
-            # Every lane ends its transaction itself: a lane cancelled mid-transaction can leave
-            # its connection idle in it, its tracking rows locked, and the next batch waiting
-            # on them for ever (asyncpg does not always get to its ROLLBACK).
+            # Every lane ends its transaction itself, never cancelled: asyncpg cancelled while
+            # its BEGIN is in flight keeps that transaction as the connection's own, so the
+            # lane's later batches become savepoints of one never committed, their tracking
+            # rows locked, and the next batch waits on them for ever.
             ended = await asyncio.gather(*at_work, return_exceptions=True)
             failures = [e for e in ended if isinstance(e, BaseException)]
             if failures:
