@@ -155,12 +155,7 @@ class _SlowToBegin(asyncpg.Connection):
 
 async def _connect_slow_to_begin(address: DatabaseAddress) -> asyncpg.Connection:
     connection: asyncpg.Connection = await asyncpg.connect(
-        host=address.host,
-        port=address.port,
-        user=address.user,
-        password=address.password,
-        database=address.database,
-        connection_class=_SlowToBegin,
+        address.url, connection_class=_SlowToBegin
     )
     return connection
 
