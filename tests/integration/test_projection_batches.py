@@ -110,6 +110,7 @@ async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_onc
     async def read_after_the_interloper(connection: Any, upstream: str, after: int) -> Any:
         if upstream == "programs" and not applied["interloper"]:
             applied["interloper"] = len(await interloper._advance(interloper_connection, upstream))
+            slow.slow_next_begin = True
         return await read(connection, upstream, after)
 
     async def counted(*args: Any) -> int:
@@ -120,9 +121,11 @@ async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_onc
     worker._read = read_after_the_interloper  # type: ignore[method-assign]
     worker.replay = counted  # type: ignore[method-assign, assignment]
     holder = await connect(database)
-    # The second lane is slow to begin: the first one finds itself overtaken meanwhile.
+    # Once the interloper has moved on, the second lane is slow to begin its batch: the first
+    # finds itself overtaken meanwhile.
     connection, *lanes = [await connect(address) for _ in range(2)]
-    lanes.append(await _connect_slow_to_begin(address))
+    slow = await _connect_slow_to_begin(address)
+    lanes.append(slow)
     try:
         await _empty_read_models(database, tables)
         async with holder.transaction():
@@ -145,18 +148,20 @@ async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_onc
 
 
 class _SlowToBegin(asyncpg.Connection):
-    """A connection whose transactions take a while to begin (a busy machine's)."""
+    """A connection whose next transaction, once armed, takes a while to begin (a busy
+    machine's)."""
+
+    slow_next_begin = False
 
     async def execute(self, query: str, *args: Any, **options: Any) -> str:
-        if query.startswith("BEGIN"):
+        if query.startswith("BEGIN") and self.slow_next_begin:
+            self.slow_next_begin = False
             await asyncio.sleep(0.5)
         return await super().execute(query, *args, **options)
 
 
-async def _connect_slow_to_begin(address: DatabaseAddress) -> asyncpg.Connection:
-    connection: asyncpg.Connection = await asyncpg.connect(
-        address.url, connection_class=_SlowToBegin
-    )
+async def _connect_slow_to_begin(address: DatabaseAddress) -> _SlowToBegin:
+    connection: _SlowToBegin = await asyncpg.connect(address.url, connection_class=_SlowToBegin)
     return connection
 
 
