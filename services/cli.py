@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import IO
 from uuid import UUID
 
 from services.reporting.rebuild import rebuild
@@ -51,7 +52,10 @@ def port_of(settings: Settings, service: str) -> int:
     return port
 
 
-def start_service(service: str, settings: Settings, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_service(
+    service: str, settings: Settings, env: dict[str, str], stdout: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    """The service as its own process; its log lines go to `stdout` (the terminal's if None)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -68,6 +72,7 @@ def start_service(service: str, settings: Settings, env: dict[str, str]) -> subp
             "warning",
         ],
         env=env,
+        stdout=stdout,
         # Its own session: a terminal's Ctrl-C reaches `run` alone, which stops each service
         # once (uvicorn stopped twice, or while importing, prints a traceback).
         start_new_session=True,

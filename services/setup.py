@@ -118,6 +118,7 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
             (person_index.SCHEMA, "person_fingerprints"),
             (imports.SCHEMA, "registry_imports"),
             (erasures.SCHEMA, "erasure_due"),
+            (erasures.RUNS_SCHEMA, "erasure_runs"),
         ):
             await connection.execute(side_schema)
             await connection.execute(
@@ -232,6 +233,14 @@ async def _grant_event_store(connection: asyncpg.Connection, upstream: str) -> N
         f"GRANT USAGE ON SEQUENCE {events}_notification_id_seq TO {WRITER_ROLE}"
     )
     await connection.execute(f"GRANT SELECT ON {events} TO {PROJECTOR_ROLE}")
+    # Reporting's /metrics reads how far the stream has gone (its projections' lag), not its rows.
+    await connection.execute(
+        f"CREATE OR REPLACE FUNCTION {events}_head() RETURNS bigint LANGUAGE sql STABLE"
+        " SECURITY DEFINER SET search_path = public"
+        f" AS 'SELECT coalesce(max(notification_id), 0) FROM {events}'"
+    )
+    await connection.execute(f"REVOKE ALL ON FUNCTION {events}_head() FROM PUBLIC")
+    await connection.execute(f"GRANT EXECUTE ON FUNCTION {events}_head() TO {READER_ROLE}")
     # The latest snapshot of each snapshotted aggregate (`shared.adapters.snapshots`): the
     # writers' cache.
     await connection.execute(

@@ -14,8 +14,10 @@ from shared.adapters.database import (
     open_sync_pool,
     sync_pool_reachable,
 )
+from shared.adapters.database_metrics import on_database_scrape, watch_sync_pool
 from shared.adapters.keystore import KeyVault
 from shared.adapters.logging import configure_logging
+from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.personal_data import MasterKeys
 from shared.adapters.settings import Settings
 
@@ -48,6 +50,30 @@ class EventStoreResources:
         self.settings = settings
         self.address = role_address(settings, WRITER_ROLE)
         self.pool: ConnectionPool | None = None
+        self.events_pool: ConnectionPool | None = None
+        self.metrics = ServiceMetrics(service, commands=True)
+        self._watch(service)
+
+    def _watch(self, stream: str) -> None:
+        """The service's pools and the position its event store has reached."""
+        watch_sync_pool(self.metrics, "side", lambda: self.pool)
+        watch_sync_pool(self.metrics, "events", lambda: self.events_pool)
+        head = self.metrics.gauge(
+            "nastavnik_event_store_position", "The last event's position in the stream", ["stream"]
+        )
+
+        async def refresh() -> None:
+            if self.pool is not None:
+                position = await anyio.to_thread.run_sync(stream_head, self.pool, stream)
+                head.labels(self.metrics.service, stream).set(position)
+
+        on_database_scrape(self.metrics, refresh)
+
+    def watch_events_pool(self, application: object) -> None:
+        """The eventsourcing library's own pool, where the application's recorder has one."""
+        datastore = getattr(getattr(application, "recorder", None), "datastore", None)
+        pool = getattr(datastore, "pool", None)
+        self.events_pool = pool if isinstance(pool, ConnectionPool) else None
 
     def open(self) -> KeyVault:
         """Connect and check the master key: a wrong key stops the start with a clear message."""
@@ -65,3 +91,11 @@ class EventStoreResources:
         if pool is None:
             return False
         return await anyio.to_thread.run_sync(sync_pool_reachable, pool)
+
+
+def stream_head(pool: ConnectionPool, stream: str) -> int:
+    with pool.connection() as connection:
+        row = connection.execute(
+            f"SELECT coalesce(max(notification_id), 0) FROM {stream}_events"
+        ).fetchone()
+    return int(row[0]) if row else 0

@@ -3,6 +3,7 @@ methodology keeps them. Values are stable codes; Russian names are for people.""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -31,17 +32,6 @@ FORM_NAMES = {
     MentoringForm.TEACHER_YOUNG_SPECIALIST: "педагог – молодой специалист",
     MentoringForm.TEACHER_TEACHER: "педагог – педагог",
     MentoringForm.DIRECTOR_TEACHER: "руководитель ОО – педагог",
-}
-
-
-# Kinds of people in a school's bases, by their codes (registry's PersonKind values).
-PERSON_KIND_NAMES = {
-    "student": "обучающийся",
-    "teacher": "педагог",
-    "parent": "родитель",
-    "alumnus": "выпускник",
-    "partner_employee": "сотрудник партнёра",
-    "veteran": "ветеран",
 }
 
 
@@ -84,3 +74,10 @@ CATEGORY_NAMES = {
 
 # A school year runs 1 September – 31 August and is named "2025/26".
 SchoolYear = Annotated[str, msgspec.Meta(pattern=r"^\d{4}/\d{2}$", examples=["2025/26"])]
+SCHOOL_YEAR_STARTS_MONTH = 9
+
+
+def school_year_of(day: date) -> str:
+    """«2025/26» for any day from 1 September 2025 to 31 August 2026."""
+    start = day.year if day.month >= SCHOOL_YEAR_STARTS_MONTH else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"

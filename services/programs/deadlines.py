@@ -13,9 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from shared.dictionaries import SCHOOL_YEAR_STARTS_MONTH
 from shared.kernel.errors import RuleViolated
-
-SCHOOL_YEAR_STARTS_MONTH = 9
 
 
 class DeadlineKind(StrEnum):
@@ -30,19 +29,6 @@ class DeadlineKind(StrEnum):
     RELATIVE = "relative"  # «через 2,5 месяца после начала», «по итогам реализации программы»
     NONE = "none"  # no deadline written
 
-
-DEADLINE_KIND_NAMES = {
-    DeadlineKind.DATE: "дата",
-    DeadlineKind.MONTH: "месяц",
-    DeadlineKind.MONTHS: "месяцы",
-    DeadlineKind.YEARS: "годы",
-    DeadlineKind.YEARLY: "ежегодно",
-    DeadlineKind.THROUGH_YEAR: "в течение года",
-    DeadlineKind.SCHEDULE: "по отдельному графику",
-    DeadlineKind.ALL_STAGES: "на всех этапах",
-    DeadlineKind.RELATIVE: "после другого события",
-    DeadlineKind.NONE: "без срока",
-}
 
 START, END = "start", "end"  # anchors of a relative deadline besides another activity's number
 
@@ -151,12 +137,6 @@ def _point_dict(point: Point | None) -> dict[str, int | None] | None:
 
 def _point_of(data: dict[str, int | None] | None) -> Point | None:
     return None if data is None else Point(data["year"], data["month"], data["day"])
-
-
-def school_year_of(day: date) -> str:
-    """«2025/26» for any day from 1 September 2025 to 31 August 2026."""
-    start = school_year_start(day)
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def school_year_start(day: date) -> int:

@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from shared.kernel.errors import InvalidInput
 
-from .deadlines import DEADLINE_KIND_NAMES, Unread, parse_deadline
+from .deadlines import Unread, parse_deadline
+from .labels import DEADLINE_KIND_NAMES
 
 MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
 MAX_ROWS = 2000

@@ -3,7 +3,7 @@ withdrawal of consent, unless another legal basis is recorded). `erase-due` read
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from psycopg_pool import ConnectionPool
@@ -14,6 +14,15 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS erasure_due (
     person_id uuid PRIMARY KEY,
     due_on date NOT NULL
+);
+"""
+
+# When `erase-due` last ran to its end (one row): an alert fires when the daily job stops.
+RUNS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS erasure_runs (
+    job text PRIMARY KEY,
+    finished_at timestamptz NOT NULL,
+    erased integer NOT NULL
 );
 """
 
@@ -42,12 +51,30 @@ class ErasureSchedule:
             ).fetchall()
         return [row[0] for row in rows]
 
+    def record_run(self, erased: int) -> None:
+        with self.pool.connection() as connection:
+            connection.execute(
+                "INSERT INTO erasure_runs (job, finished_at, erased)"
+                " VALUES ('erase-due', now(), %s)"
+                " ON CONFLICT (job) DO UPDATE SET finished_at = now(), erased = EXCLUDED.erased",
+                (erased,),
+            )
+
+    def last_run(self) -> tuple[datetime, int] | None:
+        """When the daily job last finished, and how many people it erased then."""
+        with self.pool.connection() as connection:
+            row = connection.execute(
+                "SELECT finished_at, erased FROM erasure_runs WHERE job = 'erase-due'"
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
 
 class MemoryErasureSchedule(ErasureSchedule):
     """The schedule in memory, for the registry on `shared.adapters.memory`."""
 
     def __init__(self) -> None:
         self.due_on: dict[UUID, date] = {}
+        self.run: tuple[datetime, int] | None = None
 
     def update(self, person: Person) -> None:
         due_on = person.erasure_due_on()
@@ -58,3 +85,9 @@ class MemoryErasureSchedule(ErasureSchedule):
 
     def due(self, day: date) -> list[UUID]:
         return [p for p, due_on in sorted(self.due_on.items(), key=lambda i: i[1]) if due_on <= day]
+
+    def record_run(self, erased: int) -> None:
+        self.run = (datetime.now(UTC), erased)
+
+    def last_run(self) -> tuple[datetime, int] | None:
+        return self.run

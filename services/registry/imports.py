@@ -88,6 +88,14 @@ class Imports:
     def fail(self, import_id: UUID, message: str) -> None:
         self._finish(import_id, "failed", problems=[Problem(0, None, message)])
 
+    def counts(self) -> dict[str, int]:
+        """How many import jobs there are in each status, of every school (for /metrics)."""
+        with self.pool.connection() as connection:
+            rows = connection.execute(
+                "SELECT status, count(*) FROM registry_imports GROUP BY status"
+            ).fetchall()
+        return {status: count for status, count in rows}
+
     def status(self, principal: Principal, import_id: UUID) -> dict[str, object]:
         with self.pool.connection() as connection:
             cursor = connection.execute(

@@ -22,12 +22,13 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
-from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
+from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 from shared.sheets import unneutralised
 
 from .application import NewConsent, NewPerson
 from .columns import COLUMNS, REQUIRED_COLUMNS, Base
 from .domain import ConsentKind, ParticipantRole, PersonKind
+from .labels import PERSON_KIND_NAMES
 
 __all__ = ["COLUMNS", "Base", "Problem", "Row", "read_base"]
 

@@ -16,12 +16,14 @@ from shared.adapters.auth import VerifiedTokens
 from shared.adapters.database import PROJECTOR_ROLE, READER_ROLE, create_pool, database_reachable
 from shared.adapters.http import create_service_app
 from shared.adapters.logging import bind_caller, configure_logging
+from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.settings import Settings, get_settings
 
 from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
 from .list_exports import export_list
+from .metrics import watch_reporting
 from .reports import (
     download_municipality_summary,
     download_region_summary,
@@ -35,6 +37,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging("reporting", settings.log_level)
     state: dict[str, Any] = {}
     tokens = VerifiedTokens(settings)
+    metrics = ServiceMetrics("reporting")
+    watch_reporting(metrics, lambda: state.get("pool"))
 
     async def context_getter(request: Request[Any, Any, Any]) -> Context:
         header = request.headers.get("authorization")
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="reporting",
         settings=settings,
+        metrics=metrics,
         route_handlers=[
             GraphQLController,
             export_base,

@@ -15,8 +15,9 @@ from litestar.response import Response
 from openpyxl import Workbook
 
 from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES, Base
+from services.registry.labels import PERSON_KIND_NAMES
 from shared.adapters.database import scoped
-from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES, MenteeCategory
+from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
 from shared.sheets import XLSX, append_rows, fit_columns, saved, table_workbook
@@ -24,14 +25,6 @@ from shared.sheets import XLSX, append_rows, fit_columns, saved, table_workbook
 from .graphql.context import Reader
 from .graphql.indicators import breakdown, indicator_table
 from .projections.people import SELF_SIGNED
-
-MENTOR_STATUS_NAMES = {
-    "candidate": "кандидат",
-    "potential": "анкета заполнена",
-    "recommended": "рекомендован",
-    "not_recommended": "не рекомендован",
-    "approved": "утверждён приказом",
-}
 
 # The export writes the very columns the import reads (one set, `services.registry.columns`),
 # so that an exported base loads back into a school as it is; each column's value below.

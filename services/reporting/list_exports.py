@@ -24,7 +24,9 @@ from services.programs.domain import (
     ItemStatus,
     Purpose,
 )
-from shared.dictionaries import FORM_NAMES, PERSON_KIND_NAMES, MentoringForm
+from services.programs.labels import OUTCOME_NAMES
+from services.registry.labels import PERSON_KIND_NAMES
+from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import Principal
 from shared.sheets import XLSX, table_workbook
@@ -43,7 +45,6 @@ PAIR_STATUS_NAMES = {
     "ended": "завершила работу",
     "dissolved": "расформирована",
 }
-OUTCOME_NAMES = {"completed": "завершена", "ended_early": "прекращена досрочно"}
 BASIS_NAMES = {
     "suggested": "по подбору платформы",
     "chosen": "выбор куратора",

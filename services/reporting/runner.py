@@ -147,17 +147,18 @@ class ProjectionWorker:
                 asyncio.ensure_future(self._apply_alone(lane, upstream, after, batch, share))
                 for lane, share in zip(lanes, shares, strict=False)
             ]
-            try:
-                await asyncio.gather(*at_work)
-            except BaseException as error:
-                # The first error stands; the other lanes and the reader stop, and are waited
-                # for, so that their connections are free again.
-                for task in (*at_work, following):
-                    task.cancel()
-                await asyncio.gather(*at_work, following, return_exceptions=True)
-                if isinstance(error, _Overtaken):
+            # Every lane ends its transaction itself, never cancelled: asyncpg cancelled while
+            # its BEGIN is in flight keeps that transaction as the connection's own, so the
+            # lane's later batches become savepoints of one never committed, their tracking
+            # rows locked, and the next batch waits on them for ever.
+            ended = await asyncio.gather(*at_work, return_exceptions=True)
+            failures = [e for e in ended if isinstance(e, BaseException)]
+            if failures:
+                # The reader holds no locks: it is waited for, so that its connection is free.
+                await asyncio.gather(following, return_exceptions=True)
+                if all(isinstance(failure, _Overtaken) for failure in failures):
                     return applied
-                raise
+                raise next(f for f in failures if not isinstance(f, _Overtaken))
             applied += len(batch)
             after = batch[-1].position
             if self.progress is not None:

@@ -21,7 +21,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ExceptionHandlersMap
 
-from shared.adapters.logging import configure_logging, request_logging_middleware
+from shared.adapters.logging import configure_logging
+from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings, get_settings
 
 from .backend import Backend
@@ -59,12 +60,16 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per call to the services
 
     schedule = schedule_of(settings)  # a bad schedule stops the service at start
+    metrics = ServiceMetrics("web")
+    sent = metrics.counter("nastavnik_reminders_sent", "Reminder digests mailed on the schedule")
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.backend = backend or Backend.from_settings(settings)
         reminders = (
-            asyncio.create_task(send_on_schedule(settings, app.state.backend, schedule))
+            asyncio.create_task(
+                send_on_schedule(settings, app.state.backend, schedule, sent.labels("web").inc)
+            )
             if schedule
             else None
         )
@@ -83,7 +88,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         request.state.web_user = user
         return user
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
@@ -94,7 +99,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
             "backend": Provide(backend_of, sync_to_thread=False),
             "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
         },
-        middleware=[request_logging_middleware, session_config(settings).middleware],
+        middleware=[session_config(settings).middleware],
         csrf_config=CSRFConfig(
             secret=derived_secret(settings, "csrf").hex(),
             cookie_name="nastavnik_csrf",
@@ -113,3 +118,4 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         openapi_config=None,
         debug=False,
     )
+    return instrument(app, metrics)

@@ -1,20 +1,105 @@
 """The three services as the web interface calls them: GraphQL reads on reporting and commands on
 registry and programs, always with the signed-in user's own token, so that tenancy and validation
 stay in those services. A command returns once its events are stored; before answering, the client
-waits for reporting to project them, so the page shown next already reads the write."""
+waits for reporting to project them, so the page shown next already reads the write.
+
+Typed both ways: a command's body is a msgspec Struct (`commands.py`), its answer `Stored`, and a
+GraphQL read is decoded into the Struct its page declares; the web imports no service's code."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
+import msgspec
 
+from shared.adapters.logging import current_request_id
 from shared.adapters.settings import Settings
 
 Service = Literal["registry", "programs", "reporting"]
 # GraphQL codes of errors that mean "not yours or not there" rather than a crash.
 NOT_VISIBLE = {"out_of_scope", "not_found", "role_not_allowed", "forbidden"}
+T = TypeVar("T")
+
+
+class Problem(msgspec.Struct):
+    """One field a service's validation refused (`details.problems` of `invalid_payload`), or
+    one answer of a survey (its question and message)."""
+
+    field: str | None = None
+    problem: str = ""
+    question: str | None = None
+    message: str = ""
+
+
+class Details(msgspec.Struct):
+    """What a refusal tells beyond its message, as far as the pages use it."""
+
+    problems: list[Problem] = msgspec.field(default_factory=list)
+    question: str | None = None  # the survey question a refused answer belongs to
+    person_id: str | None = None  # the person a refused order is about
+    field: str | None = None  # the field a broken rule names («items[3].deadline»)
+
+
+class ErrorBody(msgspec.Struct):
+    """The services' error shape: a machine-readable code, a Russian message, details."""
+
+    code: str = "http_error"
+    message: str = "Сервис отказал в запросе"
+    details: msgspec.Raw = msgspec.Raw(b"{}")
+
+
+class Stored(msgspec.Struct):
+    """A command's answer: what it created, and the position of its last event."""
+
+    id: str | None = None
+    position: int | None = None
+
+
+class RowProblem(msgspec.Struct):
+    """A row of an imported sheet the registry refused, and why (in Russian)."""
+
+    row: int | None = None
+    column: str | None = None
+    message: str = ""
+    warning: bool = False  # worth a look, but the row loads
+
+
+class ImportJob(msgspec.Struct):
+    """An import's progress as the registry reports it."""
+
+    id: str
+    base: str
+    status: str
+    total: int | None = None
+    processed: int | None = None
+    position: int | None = None
+    problems: list[RowProblem] | None = None
+    problem_count: int = 0  # all of them: `problems` holds the first ones only
+
+
+class GraphQLErrorExtensions(msgspec.Struct):
+    code: str = "graphql_error"
+    details: msgspec.Raw = msgspec.Raw(b"{}")
+
+
+class GraphQLError(msgspec.Struct):
+    message: str = ""
+    extensions: GraphQLErrorExtensions | None = None
+
+
+class GraphQLAnswer(msgspec.Struct, Generic[T]):
+    data: T | None = None
+    errors: list[GraphQLError] | None = None
+
+
+class CaughtUp(msgspec.Struct):
+    caughtUp: bool
+
+
+# A read whose result the page still takes as plain JSON (to be typed as its page is).
+Untyped = dict[str, Any]
 
 
 @dataclass
@@ -24,7 +109,7 @@ class Refused(Exception):
     status: int
     code: str
     message: str
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=Details)
 
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.message}"
@@ -63,44 +148,61 @@ class Backend:
         for client in self.clients.values():
             await client.aclose()
 
-    async def query(self, token: str, query: str, **variables: Any) -> dict[str, Any]:
-        """Run a GraphQL query; an error of the caller's scope becomes `Refused`."""
+    async def query(self, token: str, query: str, into: type[T], **variables: Any) -> T:
+        """Run a GraphQL query and decode its data into `into`; an error of the caller's scope
+        becomes `Refused`."""
         response = await self._send(
-            token, "reporting", "POST", "/graphql", json={"query": query, "variables": variables}
+            token,
+            "reporting",
+            "POST",
+            "/graphql",
+            content=msgspec.json.encode({"query": query, "variables": variables}),
+            headers={"Content-Type": "application/json"},
         )
-        body: dict[str, Any] = response.json()
-        for error in body.get("errors") or []:
-            extensions = error.get("extensions") or {}
-            code = str(extensions.get("code", "graphql_error"))
+        shape: type[GraphQLAnswer[T]] = GraphQLAnswer[into]  # type: ignore[valid-type]
+        answer = msgspec.json.decode(response.content, type=shape)
+        for error in answer.errors or []:
+            extensions = error.extensions or GraphQLErrorExtensions()
+            code = extensions.code
             status = 404 if code in NOT_VISIBLE or code.endswith("_not_found") else 400
-            raise Refused(status, code, str(error.get("message")), extensions.get("details") or {})
-        data: dict[str, Any] = body["data"]
-        return data
+            raise Refused(status, code, error.message, _details(extensions.details))
+        if answer.data is None:
+            raise Refused(502, "no_data", "Сервис отчётов не ответил")
+        return answer.data
 
     async def command(
         self,
         token: str,
         service: Service,
         path: str,
-        body: dict[str, Any] | None = None,
+        body: msgspec.Struct | None = None,
         method: str = "POST",
-    ) -> dict[str, Any]:
+    ) -> Stored:
         """Send a command and wait until reporting has projected what it stored."""
-        response = await self._send(token, service, method, path, json=body)
-        answer: dict[str, Any] = response.json()
-        if "position" in answer and service != "reporting":
-            await self.caught_up(token, service, int(answer["position"]))
+        response = await self._send(
+            token,
+            service,
+            method,
+            path,
+            content=None if body is None else msgspec.json.encode(body),
+            headers={"Content-Type": "application/json"},
+        )
+        answer = msgspec.json.decode(response.content, type=Stored)
+        if answer.position is not None and service != "reporting":
+            await self.caught_up(token, service, answer.position)
         return answer
 
     async def upload(
         self,
         token: str,
+        service: Service,
         path: str,
         params: dict[str, str],
         name: str,
         content: bytes,
-        service: Service = "registry",
-    ) -> dict[str, Any]:
+        into: type[T],
+    ) -> T:
+        """Send a file; its answer decoded into `into` (a started job, a draft to review)."""
         response = await self._send(
             token,
             service,
@@ -109,13 +211,16 @@ class Backend:
             params=params,
             files={"data": (name, content, "application/octet-stream")},
         )
-        answer: dict[str, Any] = response.json()
-        return answer
+        return msgspec.json.decode(response.content, type=into)
+
+    async def import_job(self, token: str, import_id: str) -> ImportJob:
+        response = await self._send(token, "registry", "GET", f"/imports/{import_id}")
+        return msgspec.json.decode(response.content, type=ImportJob)
 
     async def get(
         self, token: str, service: Service, path: str, params: dict[str, str] | None = None
     ) -> httpx.Response:
-        """A plain GET (a job's status, an exported file) with the user's token."""
+        """A plain GET (an exported file) with the user's token."""
         return await self._send(token, service, "GET", path, params=params)
 
     async def caught_up(self, token: str, service: Service, position: int) -> None:
@@ -123,20 +228,29 @@ class Backend:
         await self.query(
             token,
             "query($r: Int!, $p: Int!) { caughtUp(registry: $r, programs: $p, timeoutMs: 10000) }",
+            CaughtUp,
             r=positions["registry"],
             p=positions["programs"],
         )
 
     async def _send(
-        self, token: str, service: Service, method: str, path: str, **kwargs: Any
+        self,
+        token: str,
+        service: Service,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
     ) -> httpx.Response:
-        response = await self.clients[service].request(
-            method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs
-        )
+        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        request_id = current_request_id()
+        if request_id:  # the services log the page's request under the same id
+            sent["X-Request-ID"] = request_id
+        response = await self.clients[service].request(method, path, headers=sent, **kwargs)
         if response.status_code == 401:
             raise SessionExpired
         if response.status_code >= 400:
-            raise _refusal(response)
+            raise refusal_of(response)
         return response
 
 
@@ -145,16 +259,17 @@ def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
     return [edge["node"] for edge in connection["edges"]]
 
 
-def _refusal(response: httpx.Response) -> Refused:
+def refusal_of(response: httpx.Response) -> Refused:
     try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    return Refused(
-        response.status_code,
-        str(body.get("code", "http_error")),
-        str(body.get("message", "Сервис отказал в запросе")),
-        body.get("details") or {},
-    )
+        body = msgspec.json.decode(response.content, type=ErrorBody)
+    except msgspec.DecodeError:  # not the services' shape: a proxy's page, a crash
+        body = ErrorBody()
+    return Refused(response.status_code, body.code, body.message, _details(body.details))
+
+
+def _details(raw: msgspec.Raw) -> Details:
+    """A refusal's details as far as the pages use them; any other shape keeps its message."""
+    try:
+        return msgspec.json.decode(raw, type=Details)
+    except msgspec.DecodeError:
+        return Details()

@@ -91,16 +91,16 @@ class Form:
 def field_errors(
     refusal: Refused, fields: Mapping[str, str], codes: Mapping[str, str]
 ) -> dict[str, str]:
-    problems = refusal.details.get("problems") if refusal.code == "invalid_payload" else None
+    problems = refusal.details.problems if refusal.code == "invalid_payload" else None
     if not problems:
         return {codes.get(refusal.code, FORM_LEVEL): refusal.message}
     errors: dict[str, str] = {}
     for problem in problems:
-        path = str(problem.get("field") or "")
+        path = problem.field or ""
         item = _ITEM.match(path)  # `tasks[1].due_on`: the second line of the field `tasks`
         root = item.group(1) if item else path.split(".")[0]
         name = fields.get(path, fields.get(root, FORM_LEVEL))
-        message = russian(str(problem.get("problem", "")))
+        message = russian(problem.problem)
         if item:
             message = f"Строка {int(item.group(2)) + 1}: {message[0].lower()}{message[1:]}"
         errors.setdefault(name, message)

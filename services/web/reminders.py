@@ -12,28 +12,29 @@ from __future__ import annotations
 import asyncio
 import re
 import smtplib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
 import structlog
 
-from services.programs.domain import MEETING_KIND_NAMES
+from services.programs.labels import MEETING_KIND_NAMES
 from shared.adapters.auth import decode_token, issue_token
 from shared.adapters.settings import Settings, SettingsError
 from shared.kernel.principal import Role
 from shared.kernel.scope import child_path
 
-from .backend import Backend, nodes
+from .backend import Backend
 from .controllers.common import current_programme
-from .controllers.home import attention
+from .controllers.home import Due, attention
+from .reads import Connection, Programme, Read
 from .session import WebUser
 from .templating import named, ru_date
 
@@ -50,6 +51,24 @@ COORDINATORS = """
 query { people(staffRole: "coordinator", first: 20) { edges { node { contacts } } } }
 """
 log = structlog.get_logger()
+
+
+class School(Read):
+    id: str
+    name: str
+    path: str
+
+
+class Schools(Read):
+    organisations: Connection[School]
+
+
+class Contacts(Read):
+    contacts: str | None
+
+
+class Coordinators(Read):
+    people: Connection[Contacts]
 
 
 @dataclass(frozen=True)
@@ -130,43 +149,26 @@ _TEMPLATES = jinja2.Environment(
 _TEMPLATES.filters.update(ru_date=ru_date, named=named)
 
 
-def render_digest(school: str, programme: dict[str, Any], due: dict[str, Any], url: str) -> str:
+def render_digest(school: str, programme: Programme, due: Due, url: str) -> str:
     return _TEMPLATES.get_template("digest.txt").render(
         school=school,
         programme=programme,
         due=due,
         url=url,
-        MEETING_KIND_NAMES={str(k): v for k, v in MEETING_KIND_NAMES.items()},
-        unmatched=len(due["unmatchedMentees"]),
-        surveys=_count_by(due["surveysDue"], "purposeName"),
+        MEETING_KIND_NAMES=MEETING_KIND_NAMES,
+        unmatched=len(due.unmatchedMentees),
+        surveys=sorted(Counter(s.purposeName for s in due.surveysDue).items()),
     )
 
 
-def _count_by(items: Iterable[dict[str, Any]], key: str) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item[key]] = counts.get(item[key], 0) + 1
-    return sorted(counts.items())
-
-
-DUE_KEYS = (
-    "lagging",
-    "meetingsWithoutFeedback",
-    "overdue",
-    "consentProblems",
-    "unmatchedMentees",
-    "surveysDue",
-)
-
-
 async def school_digest(
-    settings: Settings, backend: Backend, school: dict[str, Any], today: date
+    settings: Settings, backend: Backend, school: School, today: date
 ) -> Digest | None:
     """The school's digest, or None when nothing needs attention or nobody can receive it."""
     token = issue_token(
         settings,
         Role.SCHOOL_COORDINATOR,
-        school["path"],
+        school.path,
         user="reminders",
         name="Рассылка напоминаний",
         ttl_seconds=600,
@@ -176,31 +178,31 @@ async def school_digest(
     if programme is None:
         return None
     due = await attention(backend, user, programme)
-    if not any(due[key] for key in DUE_KEYS):
+    if not due:
         return None
-    people = (await backend.query(token, COORDINATORS))["people"]["edges"]
-    to = sorted({m for e in people for m in _EMAIL.findall(e["node"]["contacts"] or "")})
+    people = (await backend.query(token, COORDINATORS, Coordinators)).people.nodes
+    to = sorted({m for p in people for m in _EMAIL.findall(p.contacts or "")})
     if not to:
-        log.warning("reminders_no_address", school_id=school["id"])
+        log.warning("reminders_no_address", school_id=school.id)
         return None
     return Digest(
-        school=school["name"],
+        school=school.name,
         to=to,
-        subject=f"Наставничество: что требует внимания на {today:%d.%m.%Y} — {school['name']}",
-        body=render_digest(school["name"], programme, due, settings.web_url),
+        subject=f"Наставничество: что требует внимания на {today:%d.%m.%Y} — {school.name}",
+        body=render_digest(school.name, programme, due, settings.web_url),
     )
 
 
-async def _schools(backend: Backend, token: str) -> list[dict[str, Any]]:
+async def _schools(backend: Backend, token: str) -> list[School]:
     """Every open school the token's scope holds, page after page."""
-    found: list[dict[str, Any]] = []
+    found: list[School] = []
     after = None
     while True:
-        page = (await backend.query(token, SCHOOLS, after=after))["organisations"]
-        found += nodes(page)
-        if not page["pageInfo"]["hasNextPage"]:
+        page = (await backend.query(token, SCHOOLS, Schools, after=after)).organisations
+        found += page.nodes
+        if page.next_cursor is None:
             return found
-        after = page["pageInfo"]["endCursor"]
+        after = page.next_cursor
 
 
 def region_paths(settings: Settings) -> list[str]:
@@ -272,14 +274,16 @@ async def send_reminders_now(settings: Settings) -> int:
         await backend.close()
 
 
-async def send_on_schedule(settings: Settings, backend: Backend, schedule: Schedule) -> None:
-    """The web service's periodic task: sleep until the next time, send, again. One web
-    replica should carry REMINDERS_SCHEDULE (or use the command from cron) — each that has it
-    sends."""
+async def send_on_schedule(
+    settings: Settings, backend: Backend, schedule: Schedule, sent: Callable[[int], object]
+) -> None:
+    """The web service's periodic task: sleep until the next time, send, again (`sent` counts
+    the mails). One web replica should carry REMINDERS_SCHEDULE (or use the command from
+    cron) — each that has it sends."""
     while True:
         now = datetime.now(schedule.zone)
         await asyncio.sleep((schedule.next_after(now) - now).total_seconds())
         try:
-            await send_reminders(settings, backend)
+            sent(await send_reminders(settings, backend))
         except Exception as error:  # a failed round is logged; the next one still comes
             log.error("reminders_failed", error_type=type(error).__name__, exc_info=error)

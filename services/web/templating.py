@@ -8,8 +8,14 @@ from typing import Any
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from services.programs.domain import MEETING_KIND_NAMES, STAGE_NAMES
-from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, PERSON_KIND_NAMES
+from services.programs.labels import BASIS_NAMES, MEETING_KIND_NAMES, PAIR_STATUS_NAMES, STAGE_NAMES
+from services.registry.labels import (
+    CONSENT_KIND_NAMES,
+    INFORMATION_SOURCE_NAMES,
+    PERSON_KIND_NAMES,
+    STAFF_ROLE_NAMES,
+)
+from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES
 from shared.kernel.principal import ROLE_NAMES
 
 MONTHS = (
@@ -26,34 +32,6 @@ MONTHS = (
     "ноября",
     "декабря",
 )
-BASIS_NAMES = {
-    "suggested": "по предложению подбора",
-    "chosen": "выбор куратора",
-    "directive": "директивное назначение",
-}
-PAIR_STATUS_NAMES = {
-    "proposed": "ждёт приказа",
-    "active": "работает",
-    "ended": "завершена",
-    "dissolved": "отозвана",
-}
-STAFF_ROLE_NAMES = {
-    "director": "руководитель ОО",
-    "coordinator": "координатор",
-    "curator": "куратор",
-    "working_group_member": "член рабочей группы",
-    "mentor_council_member": "член совета наставников",
-}
-INFORMATION_SOURCE_NAMES = {
-    "class_teacher": "классный руководитель",
-    "psychologist": "педагог-психолог",
-    "social_worker": "социальный педагог",
-    "parent": "родитель",
-}
-CONSENT_KIND_NAMES = {
-    "personal_data": "на обработку персональных данных",
-    "additional_duty": "на дополнительную работу (наставничество)",
-}
 
 
 def ru_date(value: date | datetime | str | None) -> str:
@@ -88,8 +66,8 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
         CATEGORY_NAMES={str(k): v for k, v in CATEGORY_NAMES.items()},
         PERSON_KIND_NAMES=PERSON_KIND_NAMES,
-        MEETING_KIND_NAMES={str(k): v for k, v in MEETING_KIND_NAMES.items()},
-        STAGE_NAMES={int(k): v for k, v in STAGE_NAMES.items()},
+        MEETING_KIND_NAMES=MEETING_KIND_NAMES,
+        STAGE_NAMES=STAGE_NAMES,
         BASIS_NAMES=BASIS_NAMES,
         PAIR_STATUS_NAMES=PAIR_STATUS_NAMES,
         CONSENT_KIND_NAMES=CONSENT_KIND_NAMES,

@@ -1,4 +1,5 @@
-"""What every service's Litestar app has: errors, logs, bearer auth, `/health`, OpenAPI."""
+"""What every service's Litestar app has: errors, logs, bearer auth, `/health`, `/metrics`,
+OpenAPI."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from shared.adapters.database import (
     database_unavailable,
 )
 from shared.adapters.http_errors import EXCEPTION_HANDLERS
-from shared.adapters.logging import request_logging_middleware
+from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings
 
-PUBLIC_PATHS = ["^/health$", "^/schema"]
+PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
 
 HealthCheck = Callable[[], Awaitable[bool]]
 
@@ -82,6 +83,7 @@ def create_service_app(
     *,
     title: str,
     settings: Settings,
+    metrics: ServiceMetrics,
     route_handlers: Sequence[ControllerRouterHandler],
     health_check: HealthCheck,
     lifespan: Sequence[Any] = (),
@@ -91,7 +93,6 @@ def create_service_app(
     app = Litestar(
         route_handlers=[health_route(health_check), *route_handlers],
         middleware=[
-            request_logging_middleware,
             bearer_middleware(settings, [*PUBLIC_PATHS, *public_paths]),
             *extra_middleware,
         ],
@@ -104,4 +105,4 @@ def create_service_app(
         debug=False,
     )
     document_errors(app)
-    return app
+    return instrument(app, metrics)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
-import time
-from typing import Any
+from collections.abc import Iterable
 from uuid import uuid4
 
 import structlog
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 
 
 def configure_logging(service: str, level: str = "info") -> None:
@@ -35,38 +35,16 @@ def bind_caller(user: str, scope: str, role: str) -> None:
     structlog.contextvars.bind_contextvars(user=user, scope=scope, role=role)
 
 
-def request_logging_middleware(app: ASGIApp) -> ASGIApp:
-    """Give each request an id (or take the caller's `X-Request-ID`) and log its outcome."""
+def request_id_from(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The caller's `X-Request-ID` if it is a sane token (no spaces, quotes or control
+    characters that could forge a log line or a header), else a new one."""
+    for name, value in headers:
+        if name == b"x-request-id" and SANE_REQUEST_ID.fullmatch(value):
+            return value.decode()
+    return uuid4().hex
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers", []))
-        request_id = headers.get(b"x-request-id", b"").decode() or uuid4().hex
-        started = time.perf_counter()
-        status: dict[str, Any] = {"code": 500}
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
-            await send(message)
-
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            try:
-                await app(scope, receive, send_with_id)
-            finally:
-                structlog.get_logger().info(
-                    "request",
-                    method=scope.get("method"),
-                    path=scope.get("path"),
-                    status=status["code"],
-                    duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                )
-                structlog.contextvars.unbind_contextvars("user", "scope", "role")
-
-    return middleware
+def current_request_id() -> str | None:
+    """The id of the request this code runs for: the web passes it on to every service it calls."""
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return str(request_id) if request_id else None

@@ -4,10 +4,13 @@ served from the cache."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
+import asyncpg
 import pytest
 
 from services.cli import projection_worker_for
@@ -23,6 +26,10 @@ from shared.adapters.settings import Settings
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 from tests.integration.test_personal_data import _pair_with_meeting, snapshot
+
+T = TypeVar("T")
+# A catch-up of the test's backlog takes seconds; a wait on a lock would take for ever.
+CATCH_UP_SECONDS = 120
 
 
 async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_rows(
@@ -103,6 +110,7 @@ async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_onc
     async def read_after_the_interloper(connection: Any, upstream: str, after: int) -> Any:
         if upstream == "programs" and not applied["interloper"]:
             applied["interloper"] = len(await interloper._advance(interloper_connection, upstream))
+            slow.slow_next_begin = True
         return await read(connection, upstream, after)
 
     async def counted(*args: Any) -> int:
@@ -113,14 +121,21 @@ async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_onc
     worker._read = read_after_the_interloper  # type: ignore[method-assign]
     worker.replay = counted  # type: ignore[method-assign, assignment]
     holder = await connect(database)
-    connection, *lanes = [await connect(address) for _ in range(3)]
+    # Once the interloper has moved on, the second lane is slow to begin its batch: the first
+    # finds itself overtaken meanwhile.
+    connection, *lanes = [await connect(address) for _ in range(2)]
+    slow = await _connect_slow_to_begin(address)
+    lanes.append(slow)
     try:
         await _empty_read_models(database, tables)
         async with holder.transaction():
             await holder.execute(
                 "SELECT 1 FROM projection_tracking WHERE projection = 'history' FOR UPDATE"
             )
-            await worker.catch_up(connection, lanes)
+            await _within(CATCH_UP_SECONDS, worker.catch_up(connection, lanes))
+        for lane in lanes:  # every lane ended its transactions: fit for the next backlog
+            async with lane.transaction():
+                await lane.execute("SELECT 1")
     finally:
         for opened in (connection, *lanes, interloper_connection, holder):
             await opened.close()
@@ -130,6 +145,34 @@ async def test_a_worker_on_lanes_catches_up_a_backlog_beside_another_exactly_onc
     assert applied["replayed"] > 0  # the backlog went on the lanes
     assert applied["interloper"] == 10  # and another worker took a batch from under them
     assert {t: set(live[t]) ^ set(again[t]) for t in tables if live[t] != again[t]} == {}
+
+
+class _SlowToBegin(asyncpg.Connection):
+    """A connection whose next transaction, once armed, takes a while to begin (a busy
+    machine's)."""
+
+    slow_next_begin = False
+
+    async def execute(self, query: str, *args: Any, **options: Any) -> str:
+        if query.startswith("BEGIN") and self.slow_next_begin:
+            self.slow_next_begin = False
+            await asyncio.sleep(0.5)
+        return await super().execute(query, *args, **options)
+
+
+async def _connect_slow_to_begin(address: DatabaseAddress) -> _SlowToBegin:
+    connection: _SlowToBegin = await asyncpg.connect(address.url, connection_class=_SlowToBegin)
+    return connection
+
+
+async def _within(seconds: float, work: Awaitable[T]) -> T:
+    """`work`'s result, or the test fails with a message after `seconds`: a worker waiting on
+    a lock for ever must not hang the whole suite."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await work
+    except TimeoutError:
+        pytest.fail(f"the worker did not catch up within {seconds} s: is it waiting on a lock?")
 
 
 async def _empty_read_models(database: DatabaseAddress, tables: list[str]) -> None:

@@ -36,10 +36,10 @@ MEETING = {
 }
 
 
-async def test_a_meeting_with_errors_comes_back_beside_its_fields_then_is_recorded(
+async def test_a_meeting_with_errors_comes_back_beside_its_fields_then_is_recorded_and_completed(
     web: WebClient, world: World
 ) -> None:
-    _, pair, _, _ = await school_with_a_pair(world)
+    _, pair, mentor, mentee = await school_with_a_pair(world)
     await web.sign_in(world.coordinator("s1"))
 
     await web.get(f"/pairs/{pair}")
@@ -73,6 +73,19 @@ async def test_a_meeting_with_errors_comes_back_beside_its_fields_then_is_record
     assert "Хорошее начало" in page
     # the mentee gave no comment, only a rating: both sides have given feedback
     assert "Нет отзыва" not in page
+
+    # a meeting without the mentee's feedback offers to add it later, for the mentee alone
+    trial = MEETING | {"kind": "trial", "mentee_rating": ""}
+    assert (await web.submit(f"/pairs/{pair}/meetings", trial)).status_code == 303
+    page = (await web.get(f"/pairs/{pair}")).text
+    assert "Нет отзыва" in page
+    assert f'<option value="{mentee}">' in page
+    assert f'<option value="{mentor}">' not in page
+    feedback = re.search(r'action="(/pairs/[^"]+/feedback)"', page)
+    assert feedback
+    answer = {"author_id": mentee, "rating": "7", "comment": "Интересно"}
+    assert (await web.submit(feedback.group(1), answer)).status_code == 303
+    assert "Нет отзыва" not in (await web.get(f"/pairs/{pair}")).text
 
 
 async def test_the_entry_diagnostics_is_due_until_answered(web: WebClient, world: World) -> None:

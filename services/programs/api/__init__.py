@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         keys = resources.open()
         programs = programs_on(resources.address, keys)
         app.state.programs = programs
+        resources.watch_events_pool(programs)
         try:
             yield
         finally:
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return create_service_app(
         title="programs",
         settings=settings,
+        metrics=resources.metrics,
         route_handlers=[
             RoadmapController,
             ProgrammeController,

@@ -5,8 +5,9 @@ Events stored before this became a package name `services.programs.domain` in th
 they still resolve through the names re-exported here.
 """
 
-from services.programs.deadlines import (
-    DEADLINE_KIND_NAMES,
+from shared.dictionaries import school_year_of
+
+from ..deadlines import (
     Deadline,
     DeadlineKind,
     Period,
@@ -16,13 +17,20 @@ from services.programs.deadlines import (
     legacy_deadline,
     parse_deadline,
     read_deadline,
-    school_year_of,
 )
-
+from ..labels import (
+    AWARD_RESULT_NAMES,
+    DEADLINE_KIND_NAMES,
+    EARLY_END_REASON_NAMES,
+    ITEM_STATUS_NAMES,
+    MEETING_KIND_NAMES,
+    NOMINATION_NAMES,
+    PURPOSE_NAMES,
+    STAGE_NAMES,
+)
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
-    ITEM_STATUS_NAMES,
     Implementation,
     ItemStatus,
     RoadmapBlock,
@@ -30,9 +38,7 @@ from .implementation import (
     WrittenRoadmap,
 )
 from .pairs import (
-    EARLY_END_REASON_NAMES,
     MAX_GROUP_SIZE,
-    MEETING_KIND_NAMES,
     Basis,
     EarlyEndReason,
     MeetingFormat,
@@ -48,10 +54,8 @@ from .pairs import (
     may_be_mentored,
     may_mentor,
 )
-from .programmes import STAGE_NAMES, Programme, Stage
+from .programmes import Programme, Stage
 from .recognition import (
-    AWARD_RESULT_NAMES,
-    NOMINATION_NAMES,
     AwardResult,
     Candidacy,
     Nomination,
@@ -59,7 +63,6 @@ from .recognition import (
 )
 from .surveys import (
     DEFAULT_TEMPLATES,
-    PURPOSE_NAMES,
     Purpose,
     Question,
     QuestionKind,

@@ -26,14 +26,6 @@ class ItemStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-ITEM_STATUS_NAMES = {
-    ItemStatus.PLANNED: "запланировано",
-    ItemStatus.IN_PROGRESS: "выполняется",
-    ItemStatus.DONE: "выполнено",
-    ItemStatus.CANCELLED: "отменено",
-}
-
-
 @dataclass(frozen=True)
 class RoadmapBlock:
     """A block of a roadmap as written («1. Подготовка условий…»), mapped to one of the seven

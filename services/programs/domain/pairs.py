@@ -17,6 +17,8 @@ from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
 from shared.kernel.errors import RuleViolated
 from shared.kernel.sealed import Sealed
 
+from ..labels import MEETING_KIND_NAMES
+
 MAX_GROUP_SIZE = 30
 PUPIL = "student"  # the registry's kind of a school's pupil (обучающийся)
 
@@ -41,13 +43,6 @@ class MeetingKind(StrEnum):
     FINAL = "final"  # итоговая встреча
 
 
-MEETING_KIND_NAMES = {
-    MeetingKind.INTRODUCTION: "встреча-знакомство",
-    MeetingKind.TRIAL: "пробная рабочая встреча",
-    MeetingKind.PLANNING: "встреча-планирование",
-    MeetingKind.REGULAR: "рабочая встреча",
-    MeetingKind.FINAL: "итоговая встреча",
-}
 ONCE_ONLY = frozenset(
     {MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING, MeetingKind.FINAL}
 )
@@ -85,15 +80,6 @@ class EarlyEndReason(StrEnum):
     LOST_INTEREST = "lost_interest"
     OTHER = "other"
 
-
-EARLY_END_REASON_NAMES = {
-    EarlyEndReason.RELOCATION: "переезд, смена школы",
-    EarlyEndReason.HEALTH: "состояние здоровья",
-    EarlyEndReason.NO_TIME: "нехватка времени",
-    EarlyEndReason.INCOMPATIBILITY: "несовместимость участников",
-    EarlyEndReason.LOST_INTEREST: "утрата интереса",
-    EarlyEndReason.OTHER: "другое",
-}
 
 PLAN_MIN_MONTHS = 3
 PLAN_MAX_MONTHS = 12

@@ -14,6 +14,8 @@ from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 from shared.kernel.sealed import Sealed
 
+from ..labels import STAGE_NAMES
+
 
 class Stage(IntEnum):
     """The seven stages of a programme (DOMAIN.md)."""
@@ -25,17 +27,6 @@ class Stage(IntEnum):
     FORMING_PAIRS = 5
     WORK_OF_PAIRS = 6
     COMPLETION = 7
-
-
-STAGE_NAMES = {
-    Stage.PREPARING_CONDITIONS: "подготовка условий для запуска программы",
-    Stage.MENTEE_BASE: "формирование базы наставляемых",
-    Stage.MENTOR_BASE: "формирование базы наставников",
-    Stage.MENTOR_SELECTION_AND_TRAINING: "отбор и обучение наставников",
-    Stage.FORMING_PAIRS: "формирование наставнических пар и групп",
-    Stage.WORK_OF_PAIRS: "организация работы наставнических пар и групп",
-    Stage.COMPLETION: "завершение программы наставничества",
-}
 
 
 DEFAULT_MEETING_EVERY_DAYS = 7  # "at least once a week" (S3); varies by school

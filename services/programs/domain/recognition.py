@@ -50,24 +50,10 @@ class Nomination(StrEnum):
     BEST_PRACTICE = "best_practice"
 
 
-NOMINATION_NAMES = {
-    Nomination.MENTOR_OF_THE_YEAR: "Наставник года",
-    Nomination.BEST_PAIR: "Лучшая наставническая пара",
-    Nomination.BEST_PRACTICE: "Лучшая практика наставничества",
-}
-
-
 class AwardResult(StrEnum):
     WINNER = "winner"
     PRIZE = "prize"
     PARTICIPANT = "participant"
-
-
-AWARD_RESULT_NAMES = {
-    AwardResult.WINNER: "победитель",
-    AwardResult.PRIZE: "призёр",
-    AwardResult.PARTICIPANT: "участник",
-}
 
 
 class Candidacy(TenantAggregate):

@@ -41,17 +41,6 @@ class Purpose(StrEnum):
     OTHER = "other"
 
 
-PURPOSE_NAMES = {
-    Purpose.ENTRY_DIAGNOSTICS: "входная диагностика",
-    Purpose.EXIT_DIAGNOSTICS: "итоговая диагностика",
-    Purpose.MENTEE_SATISFACTION: "удовлетворённость наставляемого",
-    Purpose.MENTOR_SATISFACTION: "удовлетворённость наставника",
-    Purpose.CURATOR: "анкета куратора",
-    Purpose.SWOT: "SWOT-анализ программы",
-    Purpose.OTHER: "другая анкета",
-}
-
-
 class Respondent(StrEnum):
     MENTOR = "mentor"
     MENTEE = "mentee"

@@ -9,6 +9,7 @@ from litestar import Litestar
 
 from services.bootstrap import registry_on
 from services.registry.imports import Imports
+from services.registry.metrics import watch_registry
 from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
 from shared.adapters.settings import Settings, get_settings
@@ -23,6 +24,7 @@ from .people import PeopleController
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     resources = EventStoreResources(settings, "registry")
+    opened: list[Imports] = []  # the import jobs, once the lifespan has opened them
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -30,7 +32,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         assert resources.pool is not None
         registry = registry_on(resources.address, resources.pool, keys, settings.region_today)
         app.state.registry = registry
+        resources.watch_events_pool(registry)
         app.state.imports = Imports(resources.pool, registry)
+        opened.append(app.state.imports)
         app.state.import_tasks = set()
         try:
             yield
@@ -38,9 +42,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             registry.close()
             resources.close()
 
+    watch_registry(resources.metrics, lambda: opened[-1] if opened else None)
     return create_service_app(
         title="registry",
         settings=settings,
+        metrics=resources.metrics,
         route_handlers=[
             OrganisationController,
             PeopleController,

@@ -208,6 +208,7 @@ class PeopleCommands(RegistryBase):
         for person_id in self.erasures.due(day):
             self.erase_person(system, person_id, "30 дней после отзыва согласия (152-ФЗ, ст. 21)")
             erased.append(person_id)
+        self.erasures.record_run(len(erased))
         return erased
 
     def assign_staff_role(

@@ -7,7 +7,6 @@ saves. Stored topics name these modules, so classes must not move between them.
 from .mentors_register import MentorRegister, TrainingCourse
 from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
-    KIND_NAMES,
     Organisation,
     OrganisationKind,
     PartnerKind,
@@ -27,7 +26,6 @@ from .people import (
 )
 
 __all__ = [
-    "KIND_NAMES",
     "Consent",
     "ConsentKind",
     "IndicatorTargets",

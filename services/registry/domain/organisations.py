@@ -11,6 +11,8 @@ from eventsourcing.domain import event
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
+from ..labels import ORGANISATION_KIND_NAMES
+
 
 class OrganisationKind(StrEnum):
     REGION = "region"
@@ -36,21 +38,13 @@ ALLOWED_PARENTS: dict[OrganisationKind, set[OrganisationKind | None]] = {
     OrganisationKind.PARTNER: {OrganisationKind.REGION, OrganisationKind.MUNICIPALITY},
 }
 
-KIND_NAMES = {
-    OrganisationKind.REGION: "регион",
-    OrganisationKind.INSTITUTE: "институт",
-    OrganisationKind.MUNICIPALITY: "муниципалитет",
-    OrganisationKind.SCHOOL: "школа",
-    OrganisationKind.PARTNER: "организация-партнёр",
-}
-
 
 def check_parent(kind: OrganisationKind, parent_kind: OrganisationKind | None) -> None:
     if parent_kind not in ALLOWED_PARENTS[kind]:
-        where = KIND_NAMES[parent_kind] if parent_kind else "верхний уровень"
+        where = ORGANISATION_KIND_NAMES[parent_kind] if parent_kind else "верхний уровень"
         raise RuleViolated(
             "wrong_parent",
-            f"Организацию вида «{KIND_NAMES[kind]}» нельзя создать внутри: {where}",
+            f"Организацию вида «{ORGANISATION_KIND_NAMES[kind]}» нельзя создать внутри: {where}",
             kind=str(kind),
         )
 

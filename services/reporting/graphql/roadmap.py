@@ -10,15 +10,10 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs.deadlines import (
-    DEADLINE_KIND_NAMES,
-    Deadline,
-    Period,
-    due_on,
-    is_overdue,
-    school_year_of,
-)
-from services.programs.domain import ITEM_STATUS_NAMES, STAGE_NAMES, ItemStatus, Stage
+from services.programs.deadlines import Deadline, Period, due_on, is_overdue
+from services.programs.domain import ItemStatus, Stage
+from services.programs.labels import DEADLINE_KIND_NAMES, ITEM_STATUS_NAMES, STAGE_NAMES
+from shared.dictionaries import school_year_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 

@@ -12,22 +12,27 @@ from uuid import UUID
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from services.programs.domain import (
+from services.programs.labels import (
     AWARD_RESULT_NAMES,
+    BASIS_NAMES,
     EARLY_END_REASON_NAMES,
+    EVENT_NAMES,
     ITEM_STATUS_NAMES,
+    MEETING_FORMAT_NAMES,
     MEETING_KIND_NAMES,
     NOMINATION_NAMES,
+    OUTCOME_NAMES,
     PURPOSE_NAMES,
+    SIDE_NAMES,
     STAGE_NAMES,
 )
 from shared.dictionaries import FORM_NAMES
 from shared.kernel.principal import ROLE_NAMES, Role
 
-from ..backend import Backend, nodes
+from ..backend import Backend, Untyped, nodes
 from ..pages import page
 from ..session import WebUser
-from ..templating import BASIS_NAMES, ru_date
+from ..templating import ru_date
 from .oversight import allow, parse_day, query_string, school_years
 
 # Who may replay a programme's history (reporting checks the same roles).
@@ -96,31 +101,6 @@ def aliases(state: dict[str, Any] | None) -> dict[str, str]:
     return numbered
 
 
-EVENT_NAMES = {
-    "PROGRAMME_OPENED": "Программа открыта",
-    "PROGRAMME_MEETING_RULE_SET": "Установлено правило частоты встреч",
-    "PROGRAMME_STAGE_CHANGED": "Программа перешла на этап",
-    "PROGRAMME_DESCRIBED": "Описание программы: сроки, цели, кураторы",
-    "PROGRAMME_SUGGESTION_REJECTED": "Куратор отклонил предложенного наставника",
-    "PAIR_FORMED": "Сформирована пара (группа)",
-    "PAIR_APPROVED": "Пара утверждена приказом",
-    "PAIR_DISSOLVED": "Пара отозвана",
-    "PAIR_PLAN_DRAWN_UP": "Составлен индивидуальный план",
-    "PAIR_PLAN_TASK_COMPLETED": "Выполнена задача плана",
-    "PAIR_MEETING_RECORDED": "Записана встреча",
-    "PAIR_FEEDBACK_GIVEN": "Дан отзыв о встрече",
-    "PAIR_ENDED": "Работа пары завершена",
-    "PAIRS_ORDER_ISSUED": "Издан приказ об утверждении пар",
-    "MENTOR_LOAD_STARTED": "Учёт нагрузки наставника начат",
-    "MENTOR_LOAD_ASSIGNED": "Наставнику назначен наставляемый",
-    "MENTOR_LOAD_RELEASED": "Наставник освобождён от наставляемого",
-    "SURVEY_RESPONSE_SUBMITTED": "Заполнена анкета",
-    "PRACTICE_CASE_PROPOSED": "Предложена практика для базы лучших практик",
-    "PRACTICE_CASE_PUBLISHED": "Практика опубликована",
-    "CANDIDACY_NOMINATED": "Выдвинута кандидатура на конкурс",
-    "CANDIDACY_DECIDED": "Решение по кандидатуре",
-    "MOVED_WITH_SCHOOL": "Школа перешла в другой муниципалитет",
-}
 # What a change's fields are called; a field not named here is not shown (codes are not read).
 FIELD_NAMES = {
     "title": "название",
@@ -185,28 +165,27 @@ PERSON_FIELDS = {"mentor_id", "mentee_id", "mentee_ids", "respondent_id", "autho
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый", "school": "школа"}
 # The dictionaries whose codes a change carries, by field.
 VALUE_NAMES: dict[str, dict[str, str]] = {
     "form": {str(k): v for k, v in FORM_NAMES.items()},
     "forms": {str(k): v for k, v in FORM_NAMES.items()},
-    "kind": {str(k): v for k, v in MEETING_KIND_NAMES.items()},
+    "kind": MEETING_KIND_NAMES,
     "basis": BASIS_NAMES,
-    "stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
-    "former_stage": {str(int(k)): f"{int(k)}. {v}" for k, v in STAGE_NAMES.items()},
-    "purpose": {str(k): v for k, v in PURPOSE_NAMES.items()},
-    "side": {"mentor": "наставник", "mentee": "наставляемый"},
-    "respondent": {"mentor": "наставник", "mentee": "наставляемый"},
+    "stage": {str(k): f"{k}. {v}" for k, v in STAGE_NAMES.items()},
+    "former_stage": {str(k): f"{k}. {v}" for k, v in STAGE_NAMES.items()},
+    "purpose": PURPOSE_NAMES,
+    "side": SIDE_NAMES,
+    "respondent": SIDE_NAMES,
     "initiator": SIDE_NAMES,
     "ended_by": SIDE_NAMES,
-    "outcome": {"completed": "завершена", "ended_early": "прекращена досрочно"},
-    "reason": {str(k): v for k, v in EARLY_END_REASON_NAMES.items()},
-    "early_end_reason": {str(k): v for k, v in EARLY_END_REASON_NAMES.items()},
-    "status": {str(k): v for k, v in ITEM_STATUS_NAMES.items()},
-    "nomination": {str(k): v for k, v in NOMINATION_NAMES.items()},
-    "result": {str(k): v for k, v in AWARD_RESULT_NAMES.items()},
-    "meeting_format": {"in_person": "очно", "online": "дистанционно"},
-    "format": {"in_person": "очно", "online": "дистанционно"},
+    "outcome": OUTCOME_NAMES,
+    "reason": EARLY_END_REASON_NAMES,
+    "early_end_reason": EARLY_END_REASON_NAMES,
+    "status": ITEM_STATUS_NAMES,
+    "nomination": NOMINATION_NAMES,
+    "result": AWARD_RESULT_NAMES,
+    "meeting_format": MEETING_FORMAT_NAMES,
+    "format": MEETING_FORMAT_NAMES,
 }
 
 
@@ -263,13 +242,14 @@ class AuditController(Controller):
         allow(user, HISTORY_READERS)
         years = await school_years(request, backend, user, year or None)
         if user.school_id is not None:
-            found = (await backend.query(user.token, OWN, year=years.chosen))["programmes"]
+            found = (await backend.query(user.token, OWN, Untyped, year=years.chosen))["programmes"]
             rows = [("", programme) for programme in nodes(found)]
         else:
             found = (
                 await backend.query(
                     user.token,
                     BY_SCHOOL,
+                    Untyped,
                     year=years.chosen,
                     search=q.strip() or None,
                     after=after or None,
@@ -303,7 +283,7 @@ class AuditController(Controller):
     ) -> Template:
         allow(user, HISTORY_READERS)
         data = await backend.query(
-            user.token, HISTORY, programme=str(programme_id), first=PAGE_SIZE, after=after
+            user.token, HISTORY, Untyped, programme=str(programme_id), first=PAGE_SIZE, after=after
         )
         history = data["programmeHistory"]
         people: dict[str, str] = {}
@@ -356,6 +336,7 @@ class AuditController(Controller):
         data = await backend.query(
             user.token,
             STATE,
+            Untyped,
             programme=str(programme_id),
             version=None if day else version,
             on=day and day.isoformat(),

@@ -10,9 +10,11 @@ import httpx
 from litestar import Request
 from litestar.response import Redirect, Response, Template
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Refused, Stored
+from ..commands import Command
 from ..forms import Form
 from ..pages import page
+from ..reads import Connection, Programme, Read
 from ..session import WebUser, location
 
 PROGRAMMES = """
@@ -22,6 +24,10 @@ query { programmes(first: 1) { edges { node {
 """
 
 
+class Programmes(Read):
+    programmes: Connection[Programme]
+
+
 def school_of(user: WebUser) -> UUID:
     """The user's school; other roles have their own pages."""
     if user.school_id is None:
@@ -29,14 +35,14 @@ def school_of(user: WebUser) -> UUID:
     return user.school_id
 
 
-async def current_programme(backend: Backend, user: WebUser) -> dict[str, Any] | None:
+async def current_programme(backend: Backend, user: WebUser) -> Programme | None:
     """The school's programme of the latest school year (the list comes newest first)."""
     school_of(user)
-    programmes = nodes((await backend.query(user.token, PROGRAMMES))["programmes"])
+    programmes = (await backend.query(user.token, PROGRAMMES, Programmes)).programmes.nodes
     return programmes[0] if programmes else None
 
 
-async def programme_required(backend: Backend, user: WebUser) -> dict[str, Any]:
+async def programme_required(backend: Backend, user: WebUser) -> Programme:
     programme = await current_programme(backend, user)
     if programme is None:
         raise Refused(404, "no_programme", "У школы пока нет программы наставничества")
@@ -53,11 +59,11 @@ def passed_on(answer: httpx.Response) -> Response[bytes]:
 
 
 async def programme_command(
-    backend: Backend, user: WebUser, programme: dict[str, Any], action: str, body: dict[str, Any]
-) -> dict[str, Any]:
+    backend: Backend, user: WebUser, programme: Programme, action: str, body: Command
+) -> Stored:
     """A command on the programme (`/programmes/{id}/{action}`), with the user's token."""
     return await backend.command(
-        user.token, "programs", f"/programmes/{programme['id']}/{action}", body
+        user.token, "programs", f"/programmes/{programme.id}/{action}", body
     )
 
 

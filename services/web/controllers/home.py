@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.response import Template
 
 from shared.kernel.principal import Role
 
-from ..backend import Backend, nodes
+from ..backend import Backend
 from ..pages import page
+from ..reads import Connection, Date, Programme, Read
 from ..session import WebUser
 from .common import current_programme
 from .oversight import OVERSEERS, school_years
@@ -37,6 +39,104 @@ query($school: ID!, $programme: ID!) {
 """
 
 
+class Caller(Read):
+    role: str
+    scope: str
+    level: str
+
+
+class Me(Read):
+    me: Caller
+
+
+class Person(Read):
+    fullName: str
+
+
+class LaggingPairOf(Read):
+    id: str
+    mentor: Person | None
+    mentee: Person | None
+
+
+class LaggingPair(Read):
+    pair: LaggingPairOf
+    lastMeetingOn: Date | None
+    daysWithoutMeeting: int
+    meetingEveryDays: int
+
+
+class OverdueItem(Read):
+    id: str
+    activity: str
+    dueOn: Date | None  # an overdue activity's is always named
+    overdue: bool
+    stageName: str | None
+
+
+class Overdue(Read):
+    overdueCount: int
+    items: list[OverdueItem]
+
+
+class FeedbackGap(Read):
+    meetingId: str
+    pairId: str
+    heldOn: Date
+    kind: str
+    mentorName: str | None
+    menteeName: str | None
+    mentorMissing: bool
+    menteeMissing: bool
+
+
+class ConsentProblem(Read):
+    personId: str
+    fullName: str
+    isMentee: bool
+    missing: bool
+    expiresOn: Date | None
+
+
+class Unmatched(Read):
+    personId: str
+    fullName: str
+
+
+class SurveyDue(Read):
+    pairId: str
+    respondentId: str
+    fullName: str
+    purposeName: str
+
+
+class Attention(Read):
+    meetingsWithoutFeedback: list[FeedbackGap]
+    consentProblems: list[ConsentProblem]
+    unmatchedMentees: list[Unmatched]
+    surveysDue: list[SurveyDue]
+
+
+class AttentionPage(Read):
+    laggingPairs: Connection[LaggingPair]
+    roadmap: Overdue | None
+    attention: Attention
+
+
+class Due(msgspec.Struct):
+    """What needs the school's attention, each list linked to where it is fixed."""
+
+    lagging: list[LaggingPair]
+    overdue: list[OverdueItem]
+    meetingsWithoutFeedback: list[FeedbackGap]
+    consentProblems: list[ConsentProblem]
+    unmatchedMentees: list[Unmatched]
+    surveysDue: list[SurveyDue]
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, name) for name in self.__struct_fields__)
+
+
 SCHOOLS = """
 query($year: String!, $after: String) {
   schoolComparison(schoolYear: $year, first: 200, after: $after) {
@@ -51,6 +151,37 @@ query($year: String!) { programmes(schoolYear: $year, first: 1) { totalCount } }
 """
 
 
+class Named(Read):
+    id: str
+    name: str
+
+
+class Id(Read):
+    id: str
+
+
+class SchoolTotals(Read):
+    organisation: Named
+    mentees: int
+    mentors: int
+    pairs: int
+    laggingPairs: int
+    schoolsWithGaps: int
+    programmes: list[Id]
+
+
+class Schools(Read):
+    schoolComparison: Connection[SchoolTotals]
+
+
+class Count(Read):
+    totalCount: int
+
+
+class YearProgrammes(Read):
+    programmes: Count
+
+
 class HomeController(Controller):
     @get("/")
     async def home(
@@ -60,11 +191,11 @@ class HomeController(Controller):
             return await overseer_home(request, user, backend, year)
         if user.principal.role == Role.AUDITOR:
             years = await school_years(request, backend, user, year or None)
-            found = await backend.query(user.token, PROGRAMMES, year=years.chosen)
-            count = found["programmes"]["totalCount"]
+            found = await backend.query(user.token, PROGRAMMES, YearProgrammes, year=years.chosen)
+            count = found.programmes.totalCount
             return page("home_auditor.html", user, years=years, programmes=count)
         if user.school_id is None:
-            me = (await backend.query(user.token, ME))["me"]
+            me = (await backend.query(user.token, ME, Me)).me
             return page("home.html", user, me=me)
         programme = await current_programme(backend, user)
         return page(
@@ -75,16 +206,19 @@ class HomeController(Controller):
         )
 
 
-async def attention(backend: Backend, user: WebUser, programme: dict[str, Any]) -> dict[str, Any]:
+async def attention(backend: Backend, user: WebUser, programme: Programme) -> Due:
     data = await backend.query(
-        user.token, ATTENTION, school=str(user.school_id), programme=programme["id"]
+        user.token, ATTENTION, AttentionPage, school=str(user.school_id), programme=programme.id
     )
-    roadmap = data["roadmap"] or {"items": []}
-    return {
-        "lagging": nodes(data["laggingPairs"]),
-        "overdue": [item for item in roadmap["items"] if item["overdue"]],
-        **data["attention"],
-    }
+    found = data.attention
+    return Due(
+        lagging=data.laggingPairs.nodes,
+        overdue=[item for item in data.roadmap.items if item.overdue] if data.roadmap else [],
+        meetingsWithoutFeedback=found.meetingsWithoutFeedback,
+        consentProblems=found.consentProblems,
+        unmatchedMentees=found.unmatchedMentees,
+        surveysDue=found.surveysDue,
+    )
 
 
 async def overseer_home(
@@ -92,18 +226,19 @@ async def overseer_home(
 ) -> Template:
     """The schools in scope summed up, and the ones that need attention, each linked."""
     years = await school_years(request, backend, user, year or None)
-    schools: list[dict[str, Any]] = []
+    schools: list[SchoolTotals] = []
     after = None
     while True:  # every school of the scope: a region has more than a page of them
-        found = (await backend.query(user.token, SCHOOLS, year=years.chosen, after=after))[
-            "schoolComparison"
-        ]
-        schools += nodes(found)
-        if not found["pageInfo"]["hasNextPage"]:
+        found = (
+            await backend.query(user.token, SCHOOLS, Schools, year=years.chosen, after=after)
+        ).schoolComparison
+        schools += found.nodes
+        after = found.next_cursor
+        if after is None:
             break
-        after = found["pageInfo"]["endCursor"]
     totals = {
-        k: sum(s[k] for s in schools) for k in ("mentees", "mentors", "pairs", "laggingPairs")
+        k: sum(getattr(s, k) for s in schools)
+        for k in ("mentees", "mentors", "pairs", "laggingPairs")
     }
     return page(
         "home_oversight.html",
@@ -111,7 +246,7 @@ async def overseer_home(
         years=years,
         schools=len(schools),
         totals=totals,
-        not_started=[s for s in schools if not s["programmes"]],
-        lagging=[s for s in schools if s["laggingPairs"]],
-        gaps=[s for s in schools if s["schoolsWithGaps"]],
+        not_started=[s for s in schools if not s.programmes],
+        lagging=[s for s in schools if s.laggingPairs],
+        gaps=[s for s in schools if s.schoolsWithGaps],
     )

@@ -13,9 +13,9 @@ from litestar.response import Redirect, Response, Template
 
 from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES
 from services.registry.columns import Base as SheetBase
-from shared.sheets import XLSX, table_workbook
+from services.registry.labels import IMPORT_STATUS_NAMES
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Stored
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
@@ -23,14 +23,6 @@ from .common import done, passed_on, school_of
 from .people import BASE_TITLES, Base
 
 FINISHED = {"done", "rejected", "failed"}
-STATUS_NAMES = {
-    "reading": "читаем файл",
-    "checking": "проверяем строки",
-    "storing": "сохраняем",
-    "done": "загружено",
-    "rejected": "не загружено: в файле есть ошибки",
-    "failed": "не загружено: сбой при загрузке",
-}
 
 
 class ImportController(Controller):
@@ -56,20 +48,24 @@ class ImportController(Controller):
         try:
             started = await backend.upload(
                 user.token,
+                "registry",
                 f"/schools/{school}/imports",
                 {"base": str(base)},
                 upload.filename,
                 await upload.read(),
+                Stored,
             )
         except Refused as refusal:
             if not refusal.belongs_to_form and refusal.status != 413:  # 413: the file is too large
                 raise
             return self._form(user, base, Form(errors={"file": refusal.message}))
-        return done(request, f"/imports/{started['id']}", "Файл получен, идёт проверка")
+        return done(request, f"/imports/{started.id}", "Файл получен, идёт проверка")
 
     @get("/people/{base:str}/import/template")
     async def template(self, user: WebUser, base: Base) -> Response[bytes]:
         """A blank base to fill in: the header row the import reads, nothing else."""
+        from shared.sheets import XLSX, table_workbook  # openpyxl only when a blank is asked for
+
         school_of(user)
         sheet = SheetBase(str(base))
         name = FILE_NAMES[sheet].replace(".xlsx", "-template.xlsx")
@@ -81,18 +77,18 @@ class ImportController(Controller):
 
     @get("/imports/{import_id:uuid}")
     async def status(self, user: WebUser, backend: Backend, import_id: UUID) -> Template:
-        job = (await backend.get(user.token, "registry", f"/imports/{import_id}")).json()
-        base = Base(job["base"])
-        if job["status"] == "done" and job.get("position"):
-            await backend.caught_up(user.token, "registry", int(job["position"]))
+        job = await backend.import_job(user.token, str(import_id))
+        base = Base(job.base)
+        if job.status == "done" and job.position:
+            await backend.caught_up(user.token, "registry", job.position)
         return page(
             "people/import_status.html",
             user,
             job=job,
             base=base,
             title=BASE_TITLES[base],
-            finished=job["status"] in FINISHED,
-            status_name=STATUS_NAMES.get(job["status"], job["status"]),
+            finished=job.status in FINISHED,
+            status_name=IMPORT_STATUS_NAMES.get(job.status, job.status),
         )
 
     @get("/people/{base:str}/export")

@@ -11,8 +11,10 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from ..backend import Backend, Refused
+from ..commands import FormPair, RejectSuggestion
 from ..forms import Form
 from ..pages import form_page
+from ..reads import Programme, Read
 from ..session import WebUser
 from .common import done, programme_command, programme_required
 
@@ -28,6 +30,45 @@ query($programme: ID!, $form: String!) {
   }
 }
 """
+
+
+class Candidate(Read):
+    id: str
+    fullName: str
+
+
+class Reason(Read):
+    text: str
+    points: int
+
+
+class Option(Read):
+    mentor: Candidate
+    score: int
+    reasons: list[Reason]
+
+
+class MenteeOptions(Read):
+    mentee: Candidate
+    options: list[Option]
+
+
+class Suggestion(Option):
+    mentee: Candidate
+
+
+class Matching(Read):
+    suggestions: list[MenteeOptions]
+    assignment: list[Suggestion]
+    assignmentTotal: int
+    unmatched: list[Candidate]
+    mentors: list[Candidate]
+
+
+class MatchingPage(Read):
+    programmeMatching: Matching | None
+
+
 BASIS_NOTICES = {
     "suggested": "Пара сформирована по предложению подбора",
     "chosen": "Пара сформирована по выбору куратора",
@@ -35,14 +76,13 @@ BASIS_NOTICES = {
 }
 
 
-def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> dict[str, Any]:
-    return {"form": form, "mentor_id": mentor, "mentee_ids": [mentee], "basis": basis}
+def pair_body(form: str, mentor: str | None, mentee: str | None, basis: str) -> FormPair:
+    return FormPair(form=form, mentor_id=mentor, mentee_ids=[mentee], basis=basis)
 
 
-def form_of(programme: dict[str, Any], asked: str | None) -> str:
+def form_of(programme: Programme, asked: str | None) -> str:
     """The form asked for when the programme runs it, else the programme's first."""
-    forms: list[str] = programme["forms"]
-    return asked if asked in forms else forms[0]
+    return asked if asked in programme.forms else programme.forms[0]
 
 
 class MatchingController(Controller):
@@ -62,7 +102,7 @@ class MatchingController(Controller):
         form = Form.of(await request.form())
         basis = form.text("basis") or "chosen"
         body = pair_body(
-            form.text("form") or programme["forms"][0],
+            form.text("form") or programme.forms[0],
             form.text("mentor_id"),
             form.text("mentee_id"),
             basis,
@@ -73,8 +113,8 @@ class MatchingController(Controller):
             if not refusal.belongs_to_form:
                 raise
             form.errors[""] = refusal.message
-            return await self._page(user, backend, programme, body["form"], form)
-        return done(request, f"/matching?form={body['form']}", BASIS_NOTICES.get(basis, ""))
+            return await self._page(user, backend, programme, body.form, form)
+        return done(request, f"/matching?form={body.form}", BASIS_NOTICES.get(basis, ""))
 
     @post("/assignment")
     async def accept_assignment(
@@ -86,17 +126,15 @@ class MatchingController(Controller):
         chosen_form = form_of(programme, form.text("form"))
         matching = await self._matching(user, backend, programme, chosen_form)
         refused = []
-        for suggestion in matching["assignment"]:
-            body = pair_body(
-                chosen_form, suggestion["mentor"]["id"], suggestion["mentee"]["id"], "suggested"
-            )
+        for suggestion in matching.assignment:
+            body = pair_body(chosen_form, suggestion.mentor.id, suggestion.mentee.id, "suggested")
             try:
                 await programme_command(backend, user, programme, "pairs", body)
             except Refused as refusal:
                 if not refusal.belongs_to_form:
                     raise
-                refused.append(f"{suggestion['mentee']['fullName']}: {refusal.message}")
-        formed = len(matching["assignment"]) - len(refused)
+                refused.append(f"{suggestion.mentee.fullName}: {refusal.message}")
+        formed = len(matching.assignment) - len(refused)
         if refused:
             form.errors[""] = f"Сформировано пар: {formed}. Не сформированы: " + "; ".join(refused)
             return await self._page(user, backend, programme, chosen_form, form)
@@ -113,37 +151,30 @@ class MatchingController(Controller):
             user,
             programme,
             "rejected-suggestions",
-            {
-                "mentee_id": form.text("mentee_id"),
-                "mentor_id": form.text("mentor_id"),
-                "reason": form.text("reason") or "",
-            },
+            RejectSuggestion(
+                mentee_id=form.text("mentee_id"),
+                mentor_id=form.text("mentor_id"),
+                reason=form.text("reason") or "",
+            ),
         )
         return done(request, f"/matching?form={form.text('form') or ''}", "Предложение отклонено")
 
     @staticmethod
     async def _matching(
-        user: WebUser, backend: Backend, programme: dict[str, Any], chosen_form: str
-    ) -> dict[str, Any]:
+        user: WebUser, backend: Backend, programme: Programme, chosen_form: str
+    ) -> Matching:
         """Suggestions, the assignment and the mentors to choose from, for the chosen form only
-        (the form decides who may mentor)."""
-        data = await backend.query(
-            user.token, MATCHING, programme=programme["id"], form=chosen_form
+        (the form decides who may mentor); empty until the programme has a matching."""
+        found = await backend.query(
+            user.token, MATCHING, MatchingPage, programme=programme.id, form=chosen_form
         )
-        matching: dict[str, Any] = data["programmeMatching"] or {
-            "suggestions": [],
-            "assignment": [],
-            "assignmentTotal": 0,
-            "unmatched": [],
-            "mentors": [],
-        }
-        return matching
+        return found.programmeMatching or Matching([], [], 0, [], [])
 
     async def _page(
         self,
         user: WebUser,
         backend: Backend,
-        programme: dict[str, Any],
+        programme: Programme,
         chosen_form: str,
         form: Form,
     ) -> Template:

@@ -14,8 +14,10 @@ from litestar.response import Redirect, Template
 from shared.indicators import SELF_AUDIT_ITEMS
 from shared.kernel.principal import Role
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Refused
+from ..commands import SelfAuditReview
 from ..pages import page
+from ..reads import Connection, Date, DateTime, IndicatorValue, Read
 from ..session import WebUser
 from .oversight import (
     OVERSEERS,
@@ -62,7 +64,8 @@ query($school: ID!, $year: String!) {{
                                    denominator }} }}
     roadmap {{ orderNumber orderDate regulationTitle regulationVersion monitoringWindow
               completion overdueCount
-              items {{ stage stageName activity deadline dueOn statusName overdue controlPoint }} }}
+              items {{ number stage stageName activity deadline dueOn statusName overdue
+                       controlPoint }} }}
     surveys {{ programme {{ title stageName }}
               results {{ title version purpose responses questions {{ text responses mean }} }} }}
   }}
@@ -91,6 +94,178 @@ query($search: String, $first: Int!, $after: String) {
 }
 """
 TRI_STATE = {"yes": True, "no": False}
+
+
+class Organisation(Read):
+    id: str
+    name: str
+    path: str
+
+
+class ProgrammeStage(Read):
+    id: str
+    title: str
+    stage: int
+    stageName: str
+
+
+class ComparisonRow(Read):
+    """A school (or a municipality) in the comparison: coverage, pairs, satisfaction, gaps."""
+
+    organisation: Organisation
+    coverage: float | None
+    mentees: int
+    mentors: int
+    pairs: int
+    laggingPairs: int
+    menteeSatisfaction: float | None
+    mentorSatisfaction: float | None
+    roadmapCompletion: float | None
+    schoolsWithGaps: int
+    schools: int
+    programmes: list[ProgrammeStage]
+
+
+class Comparison(Read):
+    schoolComparison: Connection[ComparisonRow]
+
+
+class Named(Read):
+    id: str
+    name: str
+
+
+class Municipalities(Read):
+    organisations: Connection[Named]
+
+
+class Summary(ComparisonRow):
+    indicators: list[IndicatorValue]
+
+
+class OverviewItem(Read):
+    number: str
+    stage: int | None
+    stageName: str | None
+    activity: str
+    deadline: str
+    dueOn: Date | None
+    statusName: str
+    overdue: bool
+    controlPoint: bool
+
+
+class OverviewRoadmap(Read):
+    orderNumber: str
+    orderDate: Date
+    regulationTitle: str | None
+    regulationVersion: str | None
+    monitoringWindow: str | None
+    completion: int
+    overdueCount: int
+    items: list[OverviewItem]
+
+
+class ProgrammeTitle(Read):
+    title: str
+    stageName: str
+
+
+class QuestionMean(Read):
+    text: str
+    responses: int
+    mean: float | None
+
+
+class SurveyResult(Read):
+    title: str
+    version: int
+    purpose: str
+    responses: int
+    questions: list[QuestionMean]
+
+
+class ProgrammeSurveys(Read):
+    programme: ProgrammeTitle
+    results: list[SurveyResult]
+
+
+class Overview(Read):
+    """A school's aggregates: indicators, roadmap, survey means — no names."""
+
+    summary: Summary
+    roadmap: OverviewRoadmap | None
+    surveys: list[ProgrammeSurveys]
+
+
+class SchoolOverview(Read):
+    schoolOverview: Overview
+
+
+class AuditEntry(Read):
+    action: str
+    achieved: bool | None
+    text: str | None
+    actorRole: str
+    at: DateTime
+
+
+class AuditItem(Read):
+    number: int
+    text: str
+    achieved: bool | None
+    evidence: str | None
+    reviewAchieved: bool | None
+    recommendation: str | None
+    verdict: bool | None
+    gap: bool
+    history: list[AuditEntry]
+
+
+class SchoolAudit(Read):
+    """A school's self-audit checklist with the reviews of its items."""
+
+    schoolId: str
+    schoolName: str
+    pageUrl: str | None
+    gaps: list[int]
+    items: list[AuditItem]
+
+
+class Audits(Read):
+    selfAudits: Connection[SchoolAudit]
+
+
+class Course(Read):
+    course: str
+    hours: int
+    completedOn: Date
+    certificate: str
+
+
+class RegisteredMentor(Read):
+    fullName: str
+    kind: str
+    position: str | None
+    schoolName: str | None
+    orderNumber: str | None
+    orderDate: Date | None
+    schoolYear: str | None
+    courses: list[Course]
+
+
+class TrainingCourse(Read):
+    name: str
+    hours: int
+    provider: str
+    startsOn: Date
+    endsOn: Date
+    completedBy: int
+
+
+class Register(Read):
+    regionalRegister: Connection[RegisteredMentor]
+    trainingCourses: Connection[TrainingCourse]
 
 
 @dataclass
@@ -165,6 +340,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             COMPARISON,
+            Comparison,
             year=years.chosen,
             municipality=chosen,
             order=SORTS[sort],
@@ -175,8 +351,8 @@ class MonitoringController(Controller):
         )
         municipalities = []
         if user.principal.role != Role.MUNICIPALITY_OFFICER:
-            found = await backend.query(user.token, MUNICIPALITIES)
-            municipalities = nodes(found["organisations"])
+            found = await backend.query(user.token, MUNICIPALITIES, Municipalities)
+            municipalities = found.organisations.nodes
         params = {**filters.values, "year": years.chosen, "municipality": chosen}
         return page(
             "monitoring/comparison.html",
@@ -191,7 +367,7 @@ class MonitoringController(Controller):
             params=params,
             sort_params={**params, "sort": sort, "desc": int(desc)},
             query_string=query_string,
-            comparison=data["schoolComparison"],
+            comparison=data.schoolComparison,
             first_page=after is None,
         )
 
@@ -206,13 +382,15 @@ class MonitoringController(Controller):
     ) -> Template:
         allow(user, OVERSEERS)
         years = await school_years(request, backend, user, year)
-        data = await backend.query(user.token, OVERVIEW, school=str(school_id), year=years.chosen)
+        data = await backend.query(
+            user.token, OVERVIEW, SchoolOverview, school=str(school_id), year=years.chosen
+        )
         return page(
             "monitoring/school.html",
             user,
             years=years,
             school_id=school_id,
-            overview=data["schoolOverview"],
+            overview=data.schoolOverview,
         )
 
     @get("/self-audits")
@@ -230,6 +408,7 @@ class MonitoringController(Controller):
         data = await backend.query(
             user.token,
             AUDITS,
+            Audits,
             year=years.chosen,
             organisation=None,
             gaps=TRI_STATE.get(gaps),
@@ -242,7 +421,7 @@ class MonitoringController(Controller):
             user,
             years=years,
             gaps=gaps,
-            audits=data["selfAudits"],
+            audits=data.selfAudits,
             params=params,
             query_string=query_string,
             items=SELF_AUDIT_ITEMS,
@@ -286,7 +465,7 @@ class MonitoringController(Controller):
                     raise
                 review.refused(refusal)
             else:
-                item = body["item"]
+                item = body.item
                 path = f"/monitoring/self-audits/{school_id}?year={year}&saved={item}#item-{item}"
                 return Redirect(path=path, status_code=303)  # ASCII only: kept as is, with #
         return await self._checklist(user, backend, school_id, year, review, status=400)
@@ -322,14 +501,19 @@ class MonitoringController(Controller):
     ) -> Template:
         allow(user, REGISTER_KEEPERS)
         data = await backend.query(
-            user.token, REGISTER, search=q.strip() or None, first=PAGE_SIZE, after=after or None
+            user.token,
+            REGISTER,
+            Register,
+            search=q.strip() or None,
+            first=PAGE_SIZE,
+            after=after or None,
         )
         return page(
             "monitoring/register.html",
             user,
             q=q,
-            register=data["regionalRegister"],
-            courses=nodes(data["trainingCourses"]),
+            register=data.regionalRegister,
+            courses=data.trainingCourses.nodes,
             query_string=query_string,
             first_page=after is None,
         )
@@ -348,24 +532,24 @@ class Review:
         raw = self.values.get("item", "")
         return int(raw) if raw.isdigit() else None
 
-    def command(self) -> dict[str, Any] | None:
+    def command(self) -> SelfAuditReview | None:
         """The registry's payload, or None with the messages of what is missing."""
-        if self.item not in SELF_AUDIT_ITEMS:
+        item = self.item
+        if item not in SELF_AUDIT_ITEMS:
             self.errors[""] = "Выберите пункт чек-листа"
         if self.values.get("achieved") not in ("yes", "no"):
             self.errors["achieved"] = "Отметьте, выполнен ли пункт"
-        if self.errors:
+        if self.errors or item is None:
             return None
-        return {
-            "school_year": self.values["year"],
-            "item": self.item,
-            "achieved": self.values["achieved"] == "yes",
-            "recommendation": self.values.get("recommendation") or None,
-        }
+        return SelfAuditReview(
+            school_year=self.values["year"],
+            item=item,
+            achieved=self.values["achieved"] == "yes",
+            recommendation=self.values.get("recommendation") or None,
+        )
 
     def refused(self, refusal: Refused) -> None:
-        problems = refusal.details.get("problems") or []
-        fields = {str(p.get("field")) for p in problems if isinstance(p, dict)}
+        fields = {str(p.field) for p in refusal.details.problems}
         if "recommendation" in fields:
             self.errors["recommendation"] = "Рекомендация не длиннее 4000 символов"
         else:
@@ -374,14 +558,13 @@ class Review:
 
 async def school_self_audit(
     backend: Backend, user: WebUser, school_id: UUID, year: str
-) -> dict[str, Any]:
+) -> SchoolAudit:
     """One school's checklist for the year (its own page, or a reviewer's)."""
     # `municipalityId` takes any organisation's id: a school's gives that school alone.
     data = await backend.query(
-        user.token, AUDITS, year=year, organisation=str(school_id), gaps=None, first=1
+        user.token, AUDITS, Audits, year=year, organisation=str(school_id), gaps=None, first=1
     )
-    edges = data["selfAudits"]["edges"]
-    if not edges:
+    audits = data.selfAudits.nodes
+    if not audits:
         raise Refused(404, "not_found", "Школа не найдена")
-    audit: dict[str, Any] = edges[0]["node"]
-    return audit
+    return audits[0]

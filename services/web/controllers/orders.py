@@ -12,44 +12,55 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, Template
 
 from ..backend import Backend, Refused
+from ..commands import IssueOrder
 from ..forms import Form
 from ..pages import form_page
+from ..reads import Date, Programme, Read
 from ..session import WebUser
 from .common import done, passed_on, programme_command, programme_required, school_of
-from .pairs import PAIRS
+from .pairs import PAIRS, PairRow, Pairs
 
 ORDERS = """
 query($programme: ID!) { pairOrders(programmeId: $programme) { id number orderDate pairCount } }
 """
+
+
+class Order(Read):
+    id: str
+    number: str
+    orderDate: Date
+    pairCount: int
+
+
+class Orders(Read):
+    pairOrders: list[Order]
+
+
 ORDER_FIELDS = {"number": "number", "order_date": "order_date", "pair_ids": "pair_ids"}
 
 
-def lacks_duty_consent(pair: dict[str, Any]) -> bool:
+def lacks_duty_consent(pair: PairRow) -> bool:
     """A teacher mentors only with a written consent to the extra duty (Labour Code 351.8):
     the order would be refused, so such a pair is flagged and left out of the draft."""
-    mentor = pair["mentor"] or {}
-    consents = mentor.get("consents") or []
-    signed = any(c["kind"] == "additional_duty" and c["valid"] for c in consents)
-    return mentor.get("kind") == "teacher" and not signed
+    mentor = pair.mentor
+    if mentor is None or mentor.kind != "teacher":
+        return False
+    return not any(c.kind == "additional_duty" and c.valid for c in mentor.consents)
 
 
-def without_consent(pair: dict[str, Any]) -> list[str]:
+def without_consent(pair: PairRow) -> list[str]:
     """Participants with no valid consent to process their data (a pupil's withdrawn by the
     parent): the order would be refused for them, so the pair is flagged and left out."""
-    people = [p for p in [pair["mentor"], *pair["mentees"]] if p]
+    people = [p for p in [pair.mentor, *pair.mentees] if p]
     return [
-        p["id"]
-        for p in people
-        if not any(c["kind"] == "personal_data" and c["valid"] for c in p.get("consents") or [])
+        p.id for p in people if not any(c.kind == "personal_data" and c.valid for c in p.consents)
     ]
 
 
-def named_refusal(refusal: Refused, pairs: list[dict[str, Any]]) -> str:
+def named_refusal(refusal: Refused, pairs: list[PairRow]) -> str:
     """The refusal's message with the name of the person it is about."""
-    people = {
-        p["id"]: p["fullName"] for pair in pairs for p in [pair["mentor"], *pair["mentees"]] if p
-    }
-    name = people.get(str(refusal.details.get("person_id")))
+    people = {p.id: p.fullName for pair in pairs for p in [pair.mentor, *pair.mentees] if p}
+    name = people.get(str(refusal.details.person_id))
     return f"{refusal.message}: {name}" if name else refusal.message
 
 
@@ -68,11 +79,9 @@ class OrderController(Controller):
         programme = await programme_required(backend, user)
         form = Form.of(await request.form(), lists=("pair_ids",))
         pair_ids = form.choices("pair_ids")
-        body = {
-            "number": form.text("number"),
-            "order_date": form.day("order_date"),
-            "pair_ids": pair_ids,
-        }
+        body = IssueOrder(
+            number=form.text("number"), order_date=form.day("order_date"), pair_ids=pair_ids
+        )
         try:
             await programme_command(backend, user, programme, "orders", body)
         except Refused as refusal:
@@ -83,12 +92,12 @@ class OrderController(Controller):
                 proposed = await proposed_pairs(backend, user, programme)
                 form.errors[""] = named_refusal(refusal, proposed)
             return await self._page(user, backend, form, checked=set(pair_ids))
-        return done(request, "/orders", f"Приказ № {body['number']} издан: пары утверждены")
+        return done(request, "/orders", f"Приказ № {body.number} издан: пары утверждены")
 
     @get("/draft/docx")
     async def draft_docx(self, user: WebUser, backend: Backend) -> Response[bytes]:
         programme = await programme_required(backend, user)
-        path = f"/programmes/{programme['id']}/order-draft"
+        path = f"/programmes/{programme.id}/order-draft"
         return passed_on(await backend.get(user.token, "reporting", path))
 
     @get("/{order_id:uuid}/docx")
@@ -102,25 +111,24 @@ class OrderController(Controller):
     ) -> Template:
         programme = await programme_required(backend, user)
         proposed = await proposed_pairs(backend, user, programme)
-        for pair in proposed:
-            pair["lacks_duty_consent"] = lacks_duty_consent(pair)
-            pair["without_consent"] = without_consent(pair)
-        ready = {p["id"] for p in proposed if not (p["lacks_duty_consent"] or p["without_consent"])}
-        orders = (await backend.query(user.token, ORDERS, programme=programme["id"]))["pairOrders"]
+        lacking = {p.id for p in proposed if lacks_duty_consent(p)}
+        unconsented = {p.id: without_consent(p) for p in proposed}
+        ready = {p.id for p in proposed if not unconsented[p.id]} - lacking
+        orders = await backend.query(user.token, ORDERS, Orders, programme=programme.id)
         return form_page(
             "school/orders.html",
             user,
             form,
             programme=programme,
             proposed=proposed,
+            lacking=lacking,
+            without_consent=unconsented,
             checked=checked if checked is not None else ready,
-            orders=orders,
+            orders=orders.pairOrders,
         )
 
 
-async def proposed_pairs(
-    backend: Backend, user: WebUser, programme: dict[str, Any]
-) -> list[dict[str, Any]]:
+async def proposed_pairs(backend: Backend, user: WebUser, programme: Programme) -> list[PairRow]:
     """The pairs the curator formed that wait for the order: the draft's appendix."""
-    pairs = (await backend.query(user.token, PAIRS, programme=programme["id"]))["pairs"]
-    return [e["node"] for e in pairs["edges"] if e["node"]["status"] == "proposed"]
+    pairs = (await backend.query(user.token, PAIRS, Pairs, programme=programme.id)).pairs
+    return [pair for pair in pairs.nodes if pair.status == "proposed"]

@@ -12,10 +12,11 @@ from urllib.parse import urlencode
 
 from litestar import Request
 
-from services.programs.domain import school_year_of
+from shared.dictionaries import school_year_of
 from shared.kernel.principal import ROLE_NAMES, Role
 
 from ..backend import Backend, Refused
+from ..reads import Read
 from ..session import WebUser
 
 # Municipality and institute compare and review schools; the region sees the same and its KPIs.
@@ -68,6 +69,10 @@ async def school_years(
     return SchoolYears(chosen=chosen, options=options)
 
 
+class Count(Read):
+    totalCount: int
+
+
 async def _years_with_programmes(backend: Backend, user: WebUser, today: date) -> list[str]:
     """The recent school years (newest first) in which the scope has programmes: one count a
     year, in one query."""
@@ -80,9 +85,10 @@ async def _years_with_programmes(backend: Backend, user: WebUser, today: date) -
     found = await backend.query(
         user.token,
         f"query({declared}) {{ {asked} }}",
+        dict[str, Count],
         **{f"y{n}": year for n, year in enumerate(years)},
     )
-    return [year for n, year in enumerate(years) if found[f"y{n}"]["totalCount"]]
+    return [year for n, year in enumerate(years) if found[f"y{n}"].totalCount]
 
 
 def query_string(params: Mapping[str, Any], **changes: Any) -> str:

@@ -7,14 +7,27 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.domain import MEETING_KIND_NAMES, MeetingKind
+from services.programs.labels import MEETING_KIND_NAMES
 
-from ..backend import Backend, Refused, nodes
+from ..backend import Backend, Problem, Refused
+from ..commands import (
+    Answer,
+    Dissolution,
+    DrawUpPlan,
+    Feedback,
+    GiveFeedback,
+    PlanTask,
+    RecordMeeting,
+    SurveyAnswers,
+    TaskCompletion,
+)
 from ..forms import Form
 from ..pages import form_page, page
+from ..reads import Connection, Date, Read
 from ..session import WebUser
 from .common import Question, done, programme_required, school_of, unconfirmed
 
@@ -48,6 +61,155 @@ query($school: ID!, $programme: ID!) {
   }
 }
 """
+
+
+class ConsentMark(Read):
+    kind: str
+    valid: bool
+
+
+class RowMentor(Read):
+    id: str
+    fullName: str
+    kind: str
+    consents: list[ConsentMark]
+
+
+class RowMentee(Read):
+    id: str
+    fullName: str
+    grade: str | None
+
+
+class ListedMentee(RowMentee):
+    """A mentee in the list, with the consents the order needs."""
+
+    consents: list[ConsentMark]
+
+
+class HeldOn(Read):
+    heldOn: Date
+
+
+class PairRow(Read):
+    """A pair as a line of the list."""
+
+    id: str
+    form: str
+    status: str
+    basis: str
+    orderNumber: str | None
+    orderDate: Date | None
+    isGroup: bool
+    mentor: RowMentor | None
+    mentees: list[ListedMentee | None]
+    meetings: list[HeldOn]
+
+
+class Pairs(Read):
+    pairs: Connection[PairRow]
+
+
+class Mentor(Read):
+    id: str
+    fullName: str
+    position: str | None
+
+
+class Task(Read):
+    id: str
+    title: str
+    dueOn: Date
+    completedOn: Date | None
+    overdue: bool
+
+
+class Plan(Read):
+    startsOn: Date
+    endsOn: Date
+    goals: list[str]
+    progress: int
+    tasks: list[Task]
+
+
+class MeetingFeedback(Read):
+    authorId: str
+    side: str
+    rating: int | None
+    comment: str | None
+
+
+class Meeting(Read):
+    id: str
+    kind: str
+    heldOn: Date
+    durationMinutes: int
+    meetingFormat: str
+    topic: str
+    feedback: list[MeetingFeedback]
+
+
+class Pair(Read):
+    """A pair's page: its people, plan, meetings with feedback."""
+
+    id: str
+    programmeId: str
+    form: str
+    status: str
+    basis: str
+    orderNumber: str | None
+    orderDate: Date | None
+    outcome: str | None
+    endedOn: Date | None
+    summary: str | None
+    isGroup: bool
+    mentor: Mentor | None
+    mentees: list[RowMentee | None]
+    plan: Plan | None
+    meetings: list[Meeting]
+
+
+class FoundPair(Read):
+    pair: Pair | None
+
+
+class TemplateMark(Read):
+    id: str
+    purpose: str
+    platformDefault: bool
+
+
+class SurveyDue(Read):
+    pairId: str
+    respondentId: str
+    fullName: str
+    purpose: str
+    purposeName: str
+
+
+class SurveysDue(Read):
+    surveysDue: list[SurveyDue]
+
+
+class Surveys(Read):
+    surveyTemplates: Connection[TemplateMark]
+    attention: SurveysDue
+
+
+class SurveyToAnswer(msgspec.Struct):
+    """A survey due, with the platform's template to answer it on."""
+
+    templateId: str
+    respondentId: str
+    fullName: str
+    purposeName: str
+
+
+class Participant(msgspec.Struct):
+    id: str
+    name: str
+
+
 MEETING_FIELDS = {
     "kind": "kind",
     "held_on": "held_on",
@@ -73,49 +235,46 @@ MEETING_RULES = {
 }
 
 
-async def pair_or_404(backend: Backend, user: WebUser, pair_id: UUID) -> dict[str, Any]:
+async def pair_or_404(backend: Backend, user: WebUser, pair_id: UUID) -> Pair:
     school_of(user)
-    pair: dict[str, Any] | None = (await backend.query(user.token, PAIR, id=str(pair_id)))["pair"]
+    pair = (await backend.query(user.token, PAIR, FoundPair, id=str(pair_id))).pair
     if pair is None:
         raise Refused(404, "pair_not_found", "Пара не найдена")
     return pair
 
 
-def names_of(pair: dict[str, Any]) -> dict[str, str]:
+def names_of(pair: Pair) -> dict[str, str]:
     """Participants by id: the mentor and every mentee."""
-    people = [pair["mentor"], *pair["mentees"]]
-    return {p["id"]: p["fullName"] for p in people if p}
+    people = [pair.mentor, *pair.mentees]
+    return {p.id: p.fullName for p in people if p}
 
 
-def missing_feedback(pair: dict[str, Any], meeting: dict[str, Any]) -> list[dict[str, str]]:
+def missing_feedback(pair: Pair, meeting: Meeting) -> list[Participant]:
     """The participants who have not yet given feedback on a meeting."""
-    given = {f["authorId"] for f in meeting["feedback"]}
-    return [{"id": i, "name": n} for i, n in names_of(pair).items() if i not in given]
+    given = {f.authorId for f in meeting.feedback}
+    return [Participant(i, n) for i, n in names_of(pair).items() if i not in given]
 
 
-async def surveys_due(
-    backend: Backend, user: WebUser, pair: dict[str, Any]
-) -> list[dict[str, Any]]:
+async def surveys_due(backend: Backend, user: WebUser, pair: Pair) -> list[SurveyToAnswer]:
     """The surveys the pair's participants are due to answer (reporting decides which), each
     with the platform's template to answer it on."""
     data = await backend.query(
-        user.token, SURVEYS, school=str(school_of(user)), programme=pair["programmeId"]
+        user.token, SURVEYS, Surveys, school=str(school_of(user)), programme=pair.programmeId
     )
-    defaults = [t for t in nodes(data["surveyTemplates"]) if t["platformDefault"]]
-    templates = {t["purpose"]: t["id"] for t in defaults}
+    templates = {t.purpose: t.id for t in data.surveyTemplates.nodes if t.platformDefault}
     return [
-        {**due, "templateId": templates[due["purpose"]]}
-        for due in data["attention"]["surveysDue"]
-        if due["pairId"] == pair["id"] and due["purpose"] in templates
+        SurveyToAnswer(templates[due.purpose], due.respondentId, due.fullName, due.purposeName)
+        for due in data.attention.surveysDue
+        if due.pairId == pair.id and due.purpose in templates
     ]
 
 
 STATUS_ORDER = ("proposed", "active", "ended", "dissolved")
 
 
-def listing_order(pair: dict[str, Any]) -> tuple[int, str]:
+def listing_order(pair: PairRow) -> tuple[int, str]:
     """Those waiting for the order first, then the working ones, by the mentor's name."""
-    return STATUS_ORDER.index(pair["status"]), (pair["mentor"] or {}).get("fullName") or ""
+    return STATUS_ORDER.index(pair.status), pair.mentor.fullName if pair.mentor else ""
 
 
 class PairController(Controller):
@@ -124,13 +283,13 @@ class PairController(Controller):
     @get("/")
     async def listing(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
-        found = (await backend.query(user.token, PAIRS, programme=programme["id"]))["pairs"]
+        found = (await backend.query(user.token, PAIRS, Pairs, programme=programme.id)).pairs
         return page(
             "pairs/list.html",
             user,
             programme=programme,
-            pairs=sorted((edge["node"] for edge in found["edges"]), key=listing_order),
-            total=found["totalCount"],
+            pairs=sorted(found.nodes, key=listing_order),
+            total=found.totalCount,
         )
 
     @get("/{pair_id:uuid}")
@@ -169,11 +328,11 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/meetings/{meeting_id}/feedback",
-            {
-                "author_id": form.text("author_id"),
-                "rating": form.number("rating"),
-                "comment": form.text("comment"),
-            },
+            GiveFeedback(
+                author_id=form.text("author_id"),
+                rating=form.number("rating"),
+                comment=form.text("comment"),
+            ),
         )
         return done(request, f"/pairs/{pair_id}", "Отзыв записан")
 
@@ -189,12 +348,12 @@ class PairController(Controller):
                     user.token,
                     "programs",
                     f"/pairs/{pair_id}/plan",
-                    {
-                        "starts_on": form.day("starts_on"),
-                        "ends_on": form.day("ends_on"),
-                        "goals": form.lines("goals"),
-                        "tasks": tasks,
-                    },
+                    DrawUpPlan(
+                        starts_on=form.day("starts_on"),
+                        ends_on=form.day("ends_on"),
+                        goals=form.lines("goals"),
+                        tasks=tasks,
+                    ),
                     method="PUT",
                 )
                 return done(request, f"/pairs/{pair_id}", "Индивидуальный план сохранён")
@@ -218,7 +377,7 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/plan/tasks/{task_id}/completion",
-            {"completed_on": date.today().isoformat()},
+            TaskCompletion(completed_on=date.today().isoformat()),
         )
         return done(request, f"/pairs/{pair_id}", "Задача отмечена выполненной")
 
@@ -241,7 +400,7 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/dissolution",
-            {"reason": form.text("reason") or ""},
+            Dissolution(reason=form.text("reason") or ""),
         )
         return done(request, "/orders", "Предложенная пара отозвана")
 
@@ -269,28 +428,28 @@ class PairController(Controller):
     ) -> Template | Redirect:
         pair = await pair_or_404(backend, user, pair_id)
         template = await template_or_404(backend, user, template_id)
-        multiple = tuple(f"q_{q['code']}" for q in template["questions"] if q["kind"] == "multiple")
+        multiple = tuple(f"q_{q.code}" for q in template.questions if q.kind == "multiple")
         form = Form.of(await request.form(), lists=multiple)
-        body = {
-            "template_id": str(template_id),
-            "respondent_id": str(respondent_id),
-            "answered_on": form.day("answered_on") or date.today().isoformat(),
-            "answers": answers_of(template, form),
-            "pair_id": str(pair_id),
-        }
+        body = SurveyAnswers(
+            template_id=str(template_id),
+            respondent_id=str(respondent_id),
+            answered_on=form.day("answered_on") or date.today().isoformat(),
+            answers=answers_of(template, form),
+            pair_id=str(pair_id),
+        )
         try:
             await backend.command(
-                user.token, "programs", f"/programmes/{pair['programmeId']}/survey-responses", body
+                user.token, "programs", f"/programmes/{pair.programmeId}/survey-responses", body
             )
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            answers = refusal.details.get("problems") or [
-                refusal.details | {"message": refusal.message}
-            ]
-            for problem in answers:
-                question = problem.get("question")
-                form.errors[f"q_{question}" if question else ""] = problem["message"]
+            details = refusal.details
+            for problem in details.problems or [Problem(question=details.question)]:
+                question = problem.question
+                form.errors[f"q_{question}" if question else ""] = (
+                    problem.message or refusal.message
+                )
             return await self._survey(user, backend, pair, template_id, respondent_id, form)
         return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
 
@@ -298,7 +457,7 @@ class PairController(Controller):
     async def _survey(
         user: WebUser,
         backend: Backend,
-        pair: dict[str, Any],
+        pair: Pair,
         template_id: UUID,
         respondent_id: UUID,
         form: Form,
@@ -320,13 +479,11 @@ class PairController(Controller):
     async def _page(
         user: WebUser,
         backend: Backend,
-        pair: dict[str, Any],
+        pair: Pair,
         form: Form,
         plan: Form | None = None,
     ) -> Template:
         """The pair's page with the meeting form and the plan's form (either may hold errors)."""
-        for meeting in pair["meetings"]:
-            meeting["missing"] = missing_feedback(pair, meeting)
         plan = plan or Form()
         return page(
             "pairs/pair.html",
@@ -335,8 +492,9 @@ class PairController(Controller):
             form=form,
             pair=pair,
             names=names_of(pair),
+            missing={m.id: missing_feedback(pair, m) for m in pair.meetings},
             plan_form=plan,
-            kinds=[(str(k), n) for k, n in MEETING_KIND_NAMES.items()],
+            kinds=list(MEETING_KIND_NAMES.items()),
             surveys=await surveys_due(backend, user, pair),
         )
 
@@ -347,32 +505,51 @@ query { surveyTemplates(first: 200) { edges { node { id title purpose purposeNam
 """
 
 
-async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) -> dict[str, Any]:
-    templates = nodes((await backend.query(user.token, TEMPLATES))["surveyTemplates"])
-    found = [t for t in templates if t["id"] == str(template_id)]
+class SurveyQuestion(Read):
+    code: str
+    text: str
+    kind: str
+    options: list[str]
+    required: bool
+
+
+class SurveyTemplate(Read):
+    id: str
+    title: str
+    purpose: str
+    purposeName: str
+    questions: list[SurveyQuestion]
+
+
+class Templates(Read):
+    surveyTemplates: Connection[SurveyTemplate]
+
+
+async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) -> SurveyTemplate:
+    templates = (await backend.query(user.token, TEMPLATES, Templates)).surveyTemplates.nodes
+    found = [t for t in templates if t.id == str(template_id)]
     if not found:
         raise Refused(404, "template_not_found", "Анкета не найдена")
-    template: dict[str, Any] = found[0]
-    return template
+    return found[0]
 
 
-def answers_of(template: dict[str, Any], form: Form) -> dict[str, Any]:
+def answers_of(template: SurveyTemplate, form: Form) -> dict[str, Answer]:
     """Each answered question's value in its type (a scale's number, yes/no as true/false)."""
-    answers: dict[str, Any] = {}
-    for question in template["questions"]:
-        name, kind = f"q_{question['code']}", question["kind"]
-        value: Any = form.choices(name) if kind == "multiple" else form.text(name)
+    answers: dict[str, Answer] = {}
+    for question in template.questions:
+        name, kind = f"q_{question.code}", question.kind
+        value: Answer = form.choices(name) if kind == "multiple" else form.text(name)
         if not value:
             continue
         if kind == "scale":
             value = form.number(name)
         elif kind == "yes_no":
             value = value == "yes"
-        answers[question["code"]] = value
+        answers[question.code] = value
     return answers
 
 
-def plan_tasks(form: Form) -> list[dict[str, Any]]:
+def plan_tasks(form: Form) -> list[PlanTask]:
     """Tasks typed one a line as «задача; срок»; a line without a date is a message on the field."""
     tasks = []
     for number, line in enumerate(form.lines("tasks"), start=1):
@@ -380,35 +557,35 @@ def plan_tasks(form: Form) -> list[dict[str, Any]]:
         if not title.strip() or not due.strip():
             form.errors["tasks"] = f"Строка {number}: укажите задачу и срок через «;»"
             continue
-        tasks.append({"title": title.strip(), "due_on": Form(values={"d": due.strip()}).day("d")})
+        tasks.append(PlanTask(title=title.strip(), due_on=Form(values={"d": due.strip()}).day("d")))
     return tasks
 
 
-def meeting_defaults(pair: dict[str, Any]) -> dict[str, Any]:
+def meeting_defaults(pair: Pair) -> dict[str, Any]:
     """The next meeting in the standard sequence, today, 45 minutes, in person."""
-    held = {m["kind"] for m in pair["meetings"]}
-    sequence = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
-    kind = next((k for k in sequence if k not in held), MeetingKind.REGULAR)
+    held = {m.kind for m in pair.meetings}
+    sequence = ["introduction", "trial", "planning"]
+    kind = next((k for k in sequence if k not in held), "regular")
     return {
-        "kind": str(kind),
+        "kind": kind,
         "held_on": date.today().isoformat(),
         "duration_minutes": "45",
         "format": "in_person",
     }
 
 
-def meeting_command(form: Form) -> dict[str, Any]:
-    def feedback(side: str) -> dict[str, Any] | None:
+def meeting_command(form: Form) -> RecordMeeting:
+    def feedback(side: str) -> Feedback | None:
         rating, comment = form.number(f"{side}_rating"), form.text(f"{side}_comment")
         given = rating is not None or comment  # a typed 0 is a rating, refused as such
-        return {"rating": rating, "comment": comment} if given else None
+        return Feedback(rating=rating, comment=comment) if given else None
 
-    return {
-        "kind": form.text("kind"),
-        "held_on": form.day("held_on"),
-        "duration_minutes": form.number("duration_minutes"),
-        "format": form.text("format") or "in_person",
-        "topic": form.text("topic") or "",
-        "mentor_feedback": feedback("mentor"),
-        "mentee_feedback": feedback("mentee"),
-    }
+    return RecordMeeting(
+        kind=form.text("kind"),
+        held_on=form.day("held_on"),
+        duration_minutes=form.number("duration_minutes"),
+        format=form.text("format") or "in_person",
+        topic=form.text("topic") or "",
+        mentor_feedback=feedback("mentor"),
+        mentee_feedback=feedback("mentee"),
+    )

@@ -10,12 +10,16 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.reporting.exports import MENTOR_STATUS_NAMES
-from shared.dictionaries import CATEGORY_NAMES, PERSON_KIND_NAMES
+from services.registry.labels import PERSON_KIND_NAMES
+from services.reporting.labels import MENTOR_STATUS_NAMES
+from shared.dictionaries import CATEGORY_NAMES
 
+from .. import commands
 from ..backend import Backend, Refused
+from ..commands import NewConsent, RegisterPerson, SignConsent, WithdrawConsent
 from ..forms import Form
 from ..pages import form_page, page
+from ..reads import Connection, Date, DateTime, Read
 from ..session import WebUser
 from .common import Question, done, school_of, unconfirmed
 
@@ -60,6 +64,110 @@ query($id: ID!) {
 }
 """
 
+
+class ValidConsent(Read):
+    kind: str
+    valid: bool
+    signedBy: str
+
+
+class MentorMarks(Read):
+    status: str | None
+    competences: list[str]
+
+
+class MenteeMarks(Read):
+    categories: list[str]
+
+
+class PersonRow(Read):
+    """A person as a line of a base's list."""
+
+    id: str
+    fullName: str
+    kind: str
+    grade: str | None
+    position: str | None
+    birthDate: Date | None
+    youngSpecialist: bool
+    consents: list[ValidConsent]
+    mentorProfile: MentorMarks | None
+    menteeProfile: MenteeMarks | None
+
+
+class People(Read):
+    people: Connection[PersonRow]
+
+
+class Consent(Read):
+    id: str
+    kind: str
+    signedOn: Date
+    expiresOn: Date | None
+    signedBy: str
+    relation: str | None
+    withdrawnOn: Date | None
+    valid: bool
+
+
+class StaffRole(Read):
+    role: str
+    forms: list[str]
+    area: str | None
+
+
+class ThirdPartyInformation(Read):
+    source: str
+    information: str
+    recordedAt: DateTime
+
+
+class MenteeProfile(Read):
+    categories: list[str]
+    needs: list[str]
+    requests: str | None
+
+
+class MentorProfile(Read):
+    status: str | None
+    competences: list[str]
+    interests: list[str]
+    preferredAgeMin: int | None
+    preferredAgeMax: int | None
+    hoursPerMonth: int | None
+    experience: str | None
+    interviewedOn: Date | None
+    registerOrderNumber: str | None
+    registerOrderDate: Date | None
+
+
+class PersonCard(Read):
+    """A person's card: details, consents, roles, the profile or the questionnaire."""
+
+    id: str
+    kind: str
+    fullName: str
+    birthDate: Date | None
+    grade: str | None
+    position: str | None
+    contacts: str | None
+    teachingSince: Date | None
+    isMentor: bool
+    isMentee: bool
+    mentorCapacity: int
+    youngSpecialist: bool
+    teachingYears: int | None
+    consents: list[Consent]
+    staffRoles: list[StaffRole]
+    thirdPartyInformation: list[ThirdPartyInformation]
+    menteeProfile: MenteeProfile | None
+    mentorProfile: MentorProfile | None
+
+
+class FoundPerson(Read):
+    person: PersonCard | None
+
+
 # Where each field of a registration lands on the form, and which rule belongs to which field.
 PERSON_FIELDS = {
     "full_name": "full_name",
@@ -97,12 +205,10 @@ CONSENT_RULES = {
 }
 
 
-async def person_or_404(backend: Backend, user: WebUser, person_id: UUID) -> dict[str, Any]:
+async def person_or_404(backend: Backend, user: WebUser, person_id: UUID) -> PersonCard:
     """A person of the user's school; another school's person is simply not found."""
     school_of(user)
-    person: dict[str, Any] | None = (await backend.query(user.token, PERSON, id=str(person_id)))[
-        "person"
-    ]
+    person = (await backend.query(user.token, PERSON, FoundPerson, id=str(person_id))).person
     if person is None:
         raise Refused(404, "person_not_found", "Человек не найден")
     return person
@@ -132,6 +238,7 @@ class PeopleController(Controller):
             await backend.query(
                 user.token,
                 PEOPLE,
+                People,
                 role=ROLE_OF[base],
                 kind=kind or None,
                 search=search.strip() or None,
@@ -139,17 +246,15 @@ class PeopleController(Controller):
                 after=after or None,
                 first=PAGE_SIZE,
             )
-        )["people"]
+        ).people
         return page(
             "people/list.html",
             user,
             base=base,
             title=BASE_TITLES[base],
-            people=[edge["node"] for edge in found["edges"]],
-            total=found["totalCount"],
-            next_cursor=found["pageInfo"]["endCursor"]
-            if found["pageInfo"]["hasNextPage"]
-            else None,
+            people=found.nodes,
+            total=found.totalCount,
+            next_cursor=found.next_cursor,
             filters={"search": search, "kind": kind, "status": status},
             kinds=kinds_for(base),
             statuses=list(MENTOR_STATUS_NAMES.items()),
@@ -177,7 +282,7 @@ class PeopleController(Controller):
             if not refusal.belongs_to_form:
                 raise
             return self._person_form(user, base, form.refused(refusal, PERSON_FIELDS, PERSON_RULES))
-        return done(request, f"/people/{base}/{created['id']}", "Человек добавлен в базу")
+        return done(request, f"/people/{base}/{created.id}", "Человек добавлен в базу")
 
     @get("/{base:str}/{person_id:uuid}")
     async def card(self, user: WebUser, backend: Backend, base: Base, person_id: UUID) -> Template:
@@ -194,13 +299,13 @@ class PeopleController(Controller):
         person_id: UUID,
     ) -> Template | Redirect:
         form = Form.of(await request.form())
-        body = {
-            "kind": form.text("kind") or "personal_data",
-            "signed_on": form.day("signed_on"),
-            "expires_on": form.day("expires_on"),
-            "representative_name": form.text("representative_name"),
-            "relation": form.text("relation"),
-        }
+        body = SignConsent(
+            kind=form.text("kind") or "personal_data",
+            signed_on=form.day("signed_on"),
+            expires_on=form.day("expires_on"),
+            representative_name=form.text("representative_name"),
+            relation=form.text("relation"),
+        )
         try:
             await backend.command(user.token, "registry", f"/people/{person_id}/consents", body)
         except Refused as refusal:
@@ -224,7 +329,7 @@ class PeopleController(Controller):
         form = Form.of(await request.form())
         person = await person_or_404(backend, user, person_id)
         question = Question(
-            f"Отозвать согласие: {person['fullName']}?",
+            f"Отозвать согласие: {person.fullName}?",
             "Без действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
             " отменить — только записать новое согласие.",
             "Да, отозвать согласие",
@@ -236,7 +341,7 @@ class PeopleController(Controller):
             user.token,
             "registry",
             f"/people/{person_id}/consents/{consent_id}/withdrawal",
-            {"withdrawn_on": form.day("withdrawn_on")},
+            WithdrawConsent(withdrawn_on=form.day("withdrawn_on")),
         )
         return done(request, f"/people/{base}/{person_id}", "Согласие отозвано")
 
@@ -264,32 +369,31 @@ class PeopleController(Controller):
         except Refused as refusal:
             if not refusal.belongs_to_form:
                 raise
-            fields = {name: name for name in body}
+            fields = {name: name for name in body.__struct_fields__}
             form.refused(refusal, fields, {"age_range": "preferred_age_max"})
             return self._profile_form(user, base, person, form)
         return done(request, f"/people/{base}/{person_id}", "Сведения сохранены")
 
     @staticmethod
-    def _registration(user: WebUser, base: Base, form: Form) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "school_id": str(school_of(user)),
-            "kind": form.text("kind"),
-            "full_name": form.text("full_name"),
-            "roles": ["mentee" if base == Base.MENTEES else "mentor"],
-            "birth_date": form.day("birth_date"),
-            "grade": form.text("grade"),
-            "contacts": form.text("contacts"),
-            "position": form.text("position"),
-            "teaching_since": form.day("teaching_since"),
-            "mentor_capacity": form.number("mentor_capacity") or 1,
-        }
-        if form.text("consent_signed_on"):
-            body["consent"] = {
-                "signed_on": form.day("consent_signed_on"),
-                "representative_name": form.text("representative_name"),
-                "relation": form.text("relation"),
-            }
-        return body
+    def _registration(user: WebUser, base: Base, form: Form) -> RegisterPerson:
+        consent = NewConsent(
+            signed_on=form.day("consent_signed_on"),
+            representative_name=form.text("representative_name"),
+            relation=form.text("relation"),
+        )
+        return RegisterPerson(
+            school_id=str(school_of(user)),
+            kind=form.text("kind"),
+            full_name=form.text("full_name"),
+            roles=["mentee" if base == Base.MENTEES else "mentor"],
+            birth_date=form.day("birth_date"),
+            grade=form.text("grade"),
+            contacts=form.text("contacts"),
+            position=form.text("position"),
+            teaching_since=form.day("teaching_since"),
+            mentor_capacity=form.number("mentor_capacity") or 1,
+            consent=consent if form.text("consent_signed_on") else None,
+        )
 
     @staticmethod
     def _person_form(user: WebUser, base: Base, form: Form) -> Template:
@@ -303,7 +407,7 @@ class PeopleController(Controller):
         )
 
     @staticmethod
-    def _card(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
+    def _card(user: WebUser, base: Base, person: PersonCard, form: Form) -> Template:
         return form_page(
             "people/card.html",
             user,
@@ -314,7 +418,7 @@ class PeopleController(Controller):
         )
 
     @staticmethod
-    def _profile_form(user: WebUser, base: Base, person: dict[str, Any], form: Form) -> Template:
+    def _profile_form(user: WebUser, base: Base, person: PersonCard, form: Form) -> Template:
         return form_page(
             "people/profile.html",
             user,
@@ -325,44 +429,46 @@ class PeopleController(Controller):
         )
 
 
-def profile_values(person: dict[str, Any]) -> Form:
+def profile_values(person: PersonCard) -> Form:
     """The saved profile (a mentee's) or questionnaire (a mentor's) as the form shows it."""
-    if person["isMentee"]:
-        mentee = person["menteeProfile"] or {}
+    if person.isMentee:
+        mentee = person.menteeProfile or MenteeProfile(categories=[], needs=[], requests=None)
         return Form(
             values={
-                "categories": mentee.get("categories") or [],
-                "requests": mentee.get("requests") or "",
-                "needs": ", ".join(mentee.get("needs") or []),
+                "categories": mentee.categories,
+                "requests": mentee.requests or "",
+                "needs": ", ".join(mentee.needs),
             }
         )
-    mentor = person["mentorProfile"] or {}
+    mentor = person.mentorProfile
     return Form(
         values={
-            "competences": ", ".join(mentor.get("competences") or []),
-            "interests": ", ".join(mentor.get("interests") or []),
-            "hours_per_month": mentor.get("hoursPerMonth") or "",
-            "capacity": person["mentorCapacity"],
-            "preferred_age_min": mentor.get("preferredAgeMin") or "",
-            "preferred_age_max": mentor.get("preferredAgeMax") or "",
-            "experience": mentor.get("experience") or "",
+            "competences": ", ".join(mentor.competences if mentor else []),
+            "interests": ", ".join(mentor.interests if mentor else []),
+            "hours_per_month": (mentor and mentor.hoursPerMonth) or "",
+            "capacity": person.mentorCapacity,
+            "preferred_age_min": (mentor and mentor.preferredAgeMin) or "",
+            "preferred_age_max": (mentor and mentor.preferredAgeMax) or "",
+            "experience": (mentor and mentor.experience) or "",
         }
     )
 
 
-def profile_command(person: dict[str, Any], form: Form) -> tuple[str, dict[str, Any]]:
-    if person["isMentee"]:
-        return f"/people/{person['id']}/mentee-profile", {
-            "categories": form.choices("categories"),
-            "requests": form.text("requests"),
-            "needs": form.words("needs"),
-        }
-    return f"/people/{person['id']}/mentor-questionnaire", {
-        "competences": form.words("competences"),
-        "interests": form.words("interests"),
-        "hours_per_month": form.number("hours_per_month"),
-        "capacity": form.number("capacity") or 1,
-        "preferred_age_min": form.number("preferred_age_min"),
-        "preferred_age_max": form.number("preferred_age_max"),
-        "experience": form.text("experience"),
-    }
+def profile_command(
+    person: PersonCard, form: Form
+) -> tuple[str, commands.MenteeProfile | commands.MentorQuestionnaire]:
+    if person.isMentee:
+        return f"/people/{person.id}/mentee-profile", commands.MenteeProfile(
+            categories=form.choices("categories"),
+            requests=form.text("requests"),
+            needs=form.words("needs"),
+        )
+    return f"/people/{person.id}/mentor-questionnaire", commands.MentorQuestionnaire(
+        competences=form.words("competences"),
+        interests=form.words("interests"),
+        hours_per_month=form.number("hours_per_month"),
+        capacity=form.number("capacity") or 1,
+        preferred_age_min=form.number("preferred_age_min"),
+        preferred_age_max=form.number("preferred_age_max"),
+        experience=form.text("experience"),
+    )

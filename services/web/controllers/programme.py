@@ -10,11 +10,13 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.domain import ITEM_STATUS_NAMES, STAGE_NAMES, Stage
+from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
 
 from ..backend import Backend, Refused
+from ..commands import ItemProgress, MeetingRule, StageChange
 from ..forms import Form
 from ..pages import form_page, page
+from ..reads import Date, Read
 from ..session import WebUser
 from .common import (
     Question,
@@ -38,11 +40,52 @@ query($school: ID!) {
 """
 
 
+class RoadmapItem(Read):
+    id: str
+    number: str
+    block: str
+    blockTitle: str | None
+    stage: int | None
+    stageName: str | None
+    activity: str
+    deadline: str
+    dueOn: Date | None
+    responsible: list[str]
+    expectedResult: str
+    controlPoint: bool
+    status: str
+    statusName: str
+    reportedOn: Date | None
+    evidence: str | None
+    overdue: bool
+
+
+class Implementation(Read):
+    """The school's implementation order, regulation and roadmap."""
+
+    orderNumber: str
+    orderDate: Date
+    periodFrom: Date
+    periodTo: Date
+    monitoringWindow: str | None
+    regulationTitle: str | None
+    regulationVersion: str | None
+    regulationAdoptedOn: Date | None
+    schoolYear: str
+    completion: int
+    overdueCount: int
+    items: list[RoadmapItem]
+
+
+class Roadmap(Read):
+    roadmap: Implementation | None
+
+
 class ProgrammeController(Controller):
     @get("/programme")
     async def programme(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
-        rule = Form(values={"every_days": programme["meetingEveryDays"]})
+        rule = Form(values={"every_days": programme.meetingEveryDays})
         return page("school/programme.html", user, programme=programme, form=rule)
 
     @post("/programme/stage")
@@ -52,7 +95,7 @@ class ProgrammeController(Controller):
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
         stage = form.number("stage")
-        name = STAGE_NAMES.get(Stage(stage), "") if stage in set(Stage) else ""
+        name = STAGE_NAMES.get(stage, "") if isinstance(stage, int) else ""
         question = Question(
             f"Перейти к этапу {stage}: {name}?",
             "Вернуться на прежний этап программы будет нельзя.",
@@ -61,7 +104,7 @@ class ProgrammeController(Controller):
         )
         if asked := unconfirmed(request, user, form, question):
             return asked
-        await programme_command(backend, user, programme, "stage", {"stage": stage})
+        await programme_command(backend, user, programme, "stage", StageChange(stage=stage))
         return done(request, "/programme", "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
@@ -72,7 +115,11 @@ class ProgrammeController(Controller):
         form = Form.of(await request.form())
         try:
             await programme_command(
-                backend, user, programme, "meeting-rule", {"every_days": form.number("every_days")}
+                backend,
+                user,
+                programme,
+                "meeting-rule",
+                MeetingRule(every_days=form.number("every_days")),
             )
         except Refused as refusal:
             if not refusal.belongs_to_form:
@@ -85,13 +132,13 @@ class ProgrammeController(Controller):
     @get("/roadmap")
     async def roadmap(self, user: WebUser, backend: Backend) -> Template:
         school = school_of(user)
-        data = await backend.query(user.token, ROADMAP, school=str(school))
+        found = await backend.query(user.token, ROADMAP, Roadmap, school=str(school))
         return page(
             "school/roadmap.html",
             user,
-            roadmap=data["roadmap"],
-            sections=_sections(data["roadmap"]),
-            statuses=[(str(k), v) for k, v in ITEM_STATUS_NAMES.items()],
+            roadmap=found.roadmap,
+            sections=_sections(found.roadmap),
+            statuses=list(ITEM_STATUS_NAMES.items()),
         )
 
     @post("/roadmap/items/{item_id:uuid}/progress")
@@ -104,25 +151,25 @@ class ProgrammeController(Controller):
             user.token,
             "programs",
             f"/schools/{school}/roadmap/items/{item_id}/progress",
-            {
-                "status": form.text("status"),
-                "on": form.day("on") or date.today().isoformat(),
-                "school_year": form.text("school_year"),
-                "evidence": form.text("evidence") or "",
-            },
+            ItemProgress(
+                status=form.text("status"),
+                on=form.day("on") or date.today().isoformat(),
+                school_year=form.text("school_year"),
+                evidence=form.text("evidence") or "",
+            ),
         )
         return done(request, "/roadmap", "Статус мероприятия записан", anchor=f"item-{item_id}")
 
 
-def _sections(roadmap: dict[str, Any] | None) -> list[tuple[str, list[dict[str, Any]]]]:
+def _sections(roadmap: Implementation | None) -> list[tuple[str, list[RoadmapItem]]]:
     """The roadmap's activities under their headings, in its own order: its blocks as written
     («1. Подготовка условий…»), or the stages for a roadmap without blocks."""
-    sections: dict[str, list[dict[str, Any]]] = {}
-    for item in roadmap["items"] if roadmap else []:
-        if item["block"]:
-            heading = f"{item['block']}. {item['blockTitle'] or ''}".strip()
-        elif item["stage"]:
-            heading = f"Этап {item['stage']}. {item['stageName'].capitalize()}"
+    sections: dict[str, list[RoadmapItem]] = {}
+    for item in roadmap.items if roadmap else []:
+        if item.block:
+            heading = f"{item.block}. {item.blockTitle or ''}".strip()
+        elif item.stage:
+            heading = f"Этап {item.stage}. {(item.stageName or '').capitalize()}"
         else:
             heading = "Вне этапов"
         sections.setdefault(heading, []).append(item)

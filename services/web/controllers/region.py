@@ -15,6 +15,7 @@ from shared.indicators import INDICATORS, INDICATORS_BY_CODE
 from .. import charts
 from ..backend import Backend, Refused
 from ..pages import page
+from ..reads import Connection, Date, IndicatorValue, Read
 from ..session import WebUser
 from .oversight import REGION, allow, parse_day, school_years
 
@@ -35,6 +36,53 @@ query($code: String!) {{
   indicatorTrend(code: $code) {{ schoolYear indicator {{ {ROW} }} }}
 }}
 """
+
+
+class OrganisationName(Read):
+    name: str
+
+
+class IndicatorDefined(IndicatorValue):
+    definition: str
+
+
+class Table(Read):
+    """The region's indicators on a reference date."""
+
+    organisation: OrganisationName
+    referenceDate: Date
+    schools: int
+    schoolsReporting: int
+    rows: list[IndicatorDefined]
+
+
+class Municipality(Read):
+    id: str
+    name: str
+
+
+class MunicipalityRow(Read):
+    organisation: Municipality
+    schools: int
+    schoolsReporting: int
+    notStarted: list[str]
+    indicators: list[IndicatorValue]
+
+
+class RegionTable(Read):
+    indicators: Table
+    municipalityComparison: Connection[MunicipalityRow]
+
+
+class TrendPoint(Read):
+    schoolYear: str
+    indicator: IndicatorValue
+
+
+class Trend(Read):
+    indicatorTrend: list[TrendPoint]
+
+
 # The indicators the comparison table shows by municipality (all of them are in the chart's
 # select and in the region's table).
 COLUMNS = ("students_involved", "mentees_10_18", "young_teachers_mentored", "mentee_satisfaction")
@@ -67,16 +115,18 @@ class RegionController(Controller):
         day = _reference_date(on.strip(), errors)
         try:
             data = await backend.query(
-                user.token, REGION_TABLE, year=years.chosen, on=day and day.isoformat()
+                user.token, REGION_TABLE, RegionTable, year=years.chosen, on=day and day.isoformat()
             )
         except Refused as refusal:
             if refusal.code != "date_outside_school_year":
                 raise
             errors["on"] = refusal.message
-            data = await backend.query(user.token, REGION_TABLE, year=years.chosen, on=None)
-        trend = (await backend.query(user.token, TREND, code=code))["indicatorTrend"]
-        municipalities = [e["node"] for e in data["municipalityComparison"]["edges"]]
-        table = data["indicators"]
+            data = await backend.query(
+                user.token, REGION_TABLE, RegionTable, year=years.chosen, on=None
+            )
+        trend = (await backend.query(user.token, TREND, Trend, code=code)).indicatorTrend
+        municipalities = data.municipalityComparison.nodes
+        table = data.indicators
         return page(
             "region/indicators.html",
             user,
@@ -92,46 +142,46 @@ class RegionController(Controller):
             by_municipality=_by_municipality(municipalities, code),
             trend=trend,
             trend_chart=_trend_chart(trend),
-            overview_chart=_overview_chart(table["rows"]),
+            overview_chart=_overview_chart(table.rows),
         )
 
 
-def _row_of(rows: list[dict[str, Any]], code: str) -> dict[str, Any]:
-    return next(r for r in rows if r["code"] == code)
+def _row_of(rows: list[IndicatorValue], code: str) -> IndicatorValue:
+    return next(r for r in rows if r.code == code)
 
 
-def _by_municipality(municipalities: list[dict[str, Any]], code: str) -> str:
-    rows = [_row_of(m["indicators"], code) for m in municipalities]
-    first = rows[0] if rows else {"name": INDICATORS_BY_CODE[code].name, "unitName": ""}
+def _by_municipality(municipalities: list[MunicipalityRow], code: str) -> str:
+    rows = [_row_of(m.indicators, code) for m in municipalities]
+    name = rows[0].name if rows else INDICATORS_BY_CODE[code].name
     return charts.against_target(
-        f"{first['name']}: по муниципалитетам",
-        first["unitName"],
-        [m["organisation"]["name"] for m in municipalities],
-        [r["value"] for r in rows],
-        [r["target"] for r in rows],
+        f"{name}: по муниципалитетам",
+        rows[0].unitName if rows else "",
+        [m.organisation.name for m in municipalities],
+        [r.value for r in rows],
+        [r.target for r in rows],
     )
 
 
-def _trend_chart(points: list[dict[str, Any]]) -> str:
-    rows = [p["indicator"] for p in points]
-    name = rows[0]["name"] if rows else "Показатель"
+def _trend_chart(points: list[TrendPoint]) -> str:
+    rows = [p.indicator for p in points]
+    name = rows[0].name if rows else "Показатель"
     return charts.trend(
         f"{name}: по учебным годам",
-        rows[0]["unitName"] if rows else "",
-        [p["schoolYear"] for p in points],
-        [r["value"] for r in rows],
-        [r["target"] for r in rows],
+        rows[0].unitName if rows else "",
+        [p.schoolYear for p in points],
+        [r.value for r in rows],
+        [r.target for r in rows],
     )
 
 
-def _overview_chart(rows: list[dict[str, Any]]) -> str:
+def _overview_chart(rows: list[IndicatorDefined]) -> str:
     """The region's shares (in %) beside their targets, one pair of bars per indicator."""
-    shares = [r for r in rows if r["unitName"] == "%"]
+    shares = [r for r in rows if r.unitName == "%"]
     return charts.against_target(
         "Доли, % — регион и цели",
         "%",
-        [r["name"] for r in shares],
-        [r["value"] for r in shares],
-        [r["target"] for r in shares],
+        [r.name for r in shares],
+        [r.value for r in shares],
+        [r.target for r in shares],
         horizontal=True,
     )

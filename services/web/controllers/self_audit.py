@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from ..backend import Backend, Refused
+from ..commands import SelfAudit, SelfAuditAnswer
 from ..forms import Form
 from ..pages import form_page
 from ..session import WebUser
@@ -35,12 +36,15 @@ class SchoolSelfAuditController(Controller):
         form = Form.of(await request.form())
         year = form.text("year") or ""
         answers = [
-            {"item": n, "achieved": form.values[f"item_{n}"] == "yes",
-             "evidence": form.text(f"evidence_{n}")}
+            SelfAuditAnswer(
+                item=n,
+                achieved=form.values[f"item_{n}"] == "yes",
+                evidence=form.text(f"evidence_{n}"),
+            )
             for n in range(1, 13)
             if form.values.get(f"item_{n}") in ("yes", "no")
-        ]  # fmt: skip
-        body = {"school_year": year, "items": answers, "page_url": form.text("page_url")}
+        ]
+        body = SelfAudit(school_year=year, items=answers, page_url=form.text("page_url"))
         try:
             await backend.command(
                 user.token, "registry", f"/schools/{school}/self-audit", body, method="PUT"

@@ -1,0 +1,117 @@
+"""The Russian words a school reads for programs' values, keyed by the values' codes.
+
+Published beside programs' event contracts: the domain names its values from here, and the web and
+reporting read them without importing programs' domain. A pure module: it imports nothing."""
+
+from __future__ import annotations
+
+# Stage (its number, 1–7).
+STAGE_NAMES: dict[int, str] = {
+    1: "подготовка условий для запуска программы",
+    2: "формирование базы наставляемых",
+    3: "формирование базы наставников",
+    4: "отбор и обучение наставников",
+    5: "формирование наставнических пар и групп",
+    6: "организация работы наставнических пар и групп",
+    7: "завершение программы наставничества",
+}
+# ItemStatus: a roadmap item's.
+ITEM_STATUS_NAMES = {
+    "planned": "запланировано",
+    "in_progress": "выполняется",
+    "done": "выполнено",
+    "cancelled": "отменено",
+}
+# DeadlineKind: how a roadmap writes an activity's deadline.
+DEADLINE_KIND_NAMES = {
+    "date": "дата",
+    "month": "месяц",
+    "months": "месяцы",
+    "years": "годы",
+    "yearly": "ежегодно",
+    "through_year": "в течение года",
+    "schedule": "по отдельному графику",
+    "all_stages": "на всех этапах",
+    "relative": "после другого события",
+    "none": "без срока",
+}
+# MeetingKind, in the standard sequence of a pair's meetings.
+MEETING_KIND_NAMES = {
+    "introduction": "встреча-знакомство",
+    "trial": "пробная рабочая встреча",
+    "planning": "встреча-планирование",
+    "regular": "рабочая встреча",
+    "final": "итоговая встреча",
+}
+MEETING_FORMAT_NAMES = {"in_person": "очно", "online": "дистанционно"}
+# Side: who gave a meeting's feedback, who ended a pair.
+SIDE_NAMES = {"mentor": "наставник", "mentee": "наставляемый", "school": "школа"}
+# Basis: how a pair came about in matching.
+BASIS_NAMES = {
+    "suggested": "по предложению подбора",
+    "chosen": "выбор куратора",
+    "directive": "директивное назначение",
+}
+# A pair's status as the pages show it.
+PAIR_STATUS_NAMES = {
+    "proposed": "ждёт приказа",
+    "active": "работает",
+    "ended": "завершена",
+    "dissolved": "отозвана",
+}
+# Outcome: how a pair's work ended.
+OUTCOME_NAMES = {"completed": "завершена", "ended_early": "прекращена досрочно"}
+EARLY_END_REASON_NAMES = {
+    "relocation": "переезд, смена школы",
+    "health": "состояние здоровья",
+    "no_time": "нехватка времени",
+    "incompatibility": "несовместимость участников",
+    "lost_interest": "утрата интереса",
+    "other": "другое",
+}
+# Purpose: what a survey is for.
+PURPOSE_NAMES = {
+    "entry_diagnostics": "входная диагностика",
+    "exit_diagnostics": "итоговая диагностика",
+    "mentee_satisfaction": "удовлетворённость наставляемого",
+    "mentor_satisfaction": "удовлетворённость наставника",
+    "curator": "анкета куратора",
+    "swot": "SWOT-анализ программы",
+    "other": "другая анкета",
+}
+NOMINATION_NAMES = {
+    "mentor_of_the_year": "Наставник года",
+    "best_pair": "Лучшая наставническая пара",
+    "best_practice": "Лучшая практика наставничества",
+}
+AWARD_RESULT_NAMES = {
+    "winner": "победитель",
+    "prize": "призёр",
+    "participant": "участник",
+}
+# What each stored event means, by its type, for a programme's history.
+EVENT_NAMES = {
+    "PROGRAMME_OPENED": "Программа открыта",
+    "PROGRAMME_MEETING_RULE_SET": "Установлено правило частоты встреч",
+    "PROGRAMME_STAGE_CHANGED": "Программа перешла на этап",
+    "PROGRAMME_DESCRIBED": "Описание программы: сроки, цели, кураторы",
+    "PROGRAMME_SUGGESTION_REJECTED": "Куратор отклонил предложенного наставника",
+    "PAIR_FORMED": "Сформирована пара (группа)",
+    "PAIR_APPROVED": "Пара утверждена приказом",
+    "PAIR_DISSOLVED": "Пара отозвана",
+    "PAIR_PLAN_DRAWN_UP": "Составлен индивидуальный план",
+    "PAIR_PLAN_TASK_COMPLETED": "Выполнена задача плана",
+    "PAIR_MEETING_RECORDED": "Записана встреча",
+    "PAIR_FEEDBACK_GIVEN": "Дан отзыв о встрече",
+    "PAIR_ENDED": "Работа пары завершена",
+    "PAIRS_ORDER_ISSUED": "Издан приказ об утверждении пар",
+    "MENTOR_LOAD_STARTED": "Учёт нагрузки наставника начат",
+    "MENTOR_LOAD_ASSIGNED": "Наставнику назначен наставляемый",
+    "MENTOR_LOAD_RELEASED": "Наставник освобождён от наставляемого",
+    "SURVEY_RESPONSE_SUBMITTED": "Заполнена анкета",
+    "PRACTICE_CASE_PROPOSED": "Предложена практика для базы лучших практик",
+    "PRACTICE_CASE_PUBLISHED": "Практика опубликована",
+    "CANDIDACY_NOMINATED": "Выдвинута кандидатура на конкурс",
+    "CANDIDACY_DECIDED": "Решение по кандидатуре",
+    "MOVED_WITH_SCHOOL": "Школа перешла в другой муниципалитет",
+}

@@ -1,0 +1,56 @@
+"""The Russian words a school reads for the registry's values, keyed by the values' codes (the
+headers of a base's XLSX sheet are published beside, in `columns.py`).
+
+Published beside the registry's event contracts: the domain names its values from here, and the
+web and reporting read them without importing the registry's domain. A pure module: it imports
+nothing."""
+
+from __future__ import annotations
+
+# OrganisationKind.
+ORGANISATION_KIND_NAMES = {
+    "region": "регион",
+    "institute": "институт",
+    "municipality": "муниципалитет",
+    "school": "школа",
+    "partner": "организация-партнёр",
+}
+# PersonKind: kinds of people in a school's bases.
+PERSON_KIND_NAMES = {
+    "student": "обучающийся",
+    "teacher": "педагог",
+    "parent": "родитель",
+    "alumnus": "выпускник",
+    "partner_employee": "сотрудник партнёра",
+    "veteran": "ветеран",
+}
+# StaffRole: a school employee's part in the programme.
+STAFF_ROLE_NAMES = {
+    "director": "руководитель ОО",
+    "coordinator": "координатор",
+    "curator": "куратор",
+    "working_group_member": "член рабочей группы",
+    "mentor_council_member": "член совета наставников",
+}
+# InformationSource: who told about a mentee's request.
+INFORMATION_SOURCE_NAMES = {
+    "class_teacher": "классный руководитель",
+    "psychologist": "педагог-психолог",
+    "social_worker": "социальный педагог",
+    "parent": "родитель",
+}
+# ConsentKind.
+CONSENT_KIND_NAMES = {
+    "personal_data": "на обработку персональных данных",
+    "additional_duty": "на дополнительную работу (наставничество)",
+}
+
+# An import of a base from XLSX, as it goes.
+IMPORT_STATUS_NAMES = {
+    "reading": "читаем файл",
+    "checking": "проверяем строки",
+    "storing": "сохраняем",
+    "done": "загружено",
+    "rejected": "не загружено: в файле есть ошибки",
+    "failed": "не загружено: сбой при загрузке",
+}

@@ -1,0 +1,198 @@
+"""The bodies of the registry's and programs' commands as the web sends them, typed.
+
+Values keep what a person typed where a form field may hold anything (`Typed`, `Number`, `Day`):
+the services validate and their refusal is placed beside the field (`forms.py`), so the web
+checks nothing twice. Field names are the services' JSON names."""
+
+from __future__ import annotations
+
+import msgspec
+
+Typed = str | None  # text as typed, None when left empty
+Number = int | str | None  # an integer when it is one, else as typed
+Day = str | None  # an ISO date, else as typed
+Answer = bool | int | str | list[str] | None  # a survey answer in its question's type
+
+
+class Command(msgspec.Struct, kw_only=True):
+    """A command's body."""
+
+
+# The registry's commands.
+
+
+class NewConsent(Command):
+    signed_on: Day
+    representative_name: Typed
+    relation: Typed
+
+
+class RegisterPerson(Command, omit_defaults=True):
+    school_id: str
+    kind: Typed
+    full_name: Typed
+    roles: list[str]
+    birth_date: Day
+    grade: Typed
+    contacts: Typed
+    position: Typed
+    teaching_since: Day
+    mentor_capacity: Number
+    consent: NewConsent | None = None
+
+
+class SignConsent(Command):
+    kind: str
+    signed_on: Day
+    expires_on: Day
+    representative_name: Typed
+    relation: Typed
+
+
+class WithdrawConsent(Command):
+    withdrawn_on: Day
+
+
+class MenteeProfile(Command):
+    categories: list[str]
+    requests: Typed
+    needs: list[str]
+
+
+class MentorQuestionnaire(Command):
+    competences: list[str]
+    interests: list[str]
+    hours_per_month: Number
+    capacity: Number
+    preferred_age_min: Number
+    preferred_age_max: Number
+    experience: Typed
+
+
+class SelfAuditAnswer(Command):
+    item: int
+    achieved: bool
+    evidence: Typed
+
+
+class SelfAudit(Command):
+    school_year: Typed
+    items: list[SelfAuditAnswer]
+    page_url: Typed
+
+
+class SelfAuditReview(Command):
+    school_year: str
+    item: int
+    achieved: bool
+    recommendation: Typed
+
+
+# Programs' commands.
+
+
+class StageChange(Command):
+    stage: Number
+
+
+class MeetingRule(Command):
+    every_days: Number
+
+
+class ItemProgress(Command):
+    status: Typed
+    on: Day
+    school_year: Typed
+    evidence: str
+
+
+class DeadlineWords(Command):
+    words: str  # as the roadmap writes it; the service reads it or refuses, naming the field
+
+
+class RoadmapBlock(Command):
+    number: str
+    title: str
+    stage: Number = None  # none: a block of no stage
+
+
+class RoadmapItem(Command):
+    number: str
+    block: str
+    activity: str
+    deadline: DeadlineWords
+    responsible: list[str]
+    expected_result: str
+    control_point: bool
+
+
+class WrittenRoadmap(Command):
+    title: str
+    blocks: list[RoadmapBlock]
+    items: list[RoadmapItem]
+
+
+class FormPair(Command):
+    form: str
+    mentor_id: Typed
+    mentee_ids: list[str | None]
+    basis: str
+
+
+class RejectSuggestion(Command):
+    mentee_id: Typed
+    mentor_id: Typed
+    reason: str
+
+
+class IssueOrder(Command):
+    number: Typed
+    order_date: Day
+    pair_ids: list[str]
+
+
+class Feedback(Command):
+    rating: Number
+    comment: Typed
+
+
+class RecordMeeting(Command):
+    kind: Typed
+    held_on: Day
+    duration_minutes: Number
+    format: str
+    topic: str
+    mentor_feedback: Feedback | None
+    mentee_feedback: Feedback | None
+
+
+class GiveFeedback(Feedback):
+    author_id: Typed
+
+
+class PlanTask(Command):
+    title: str
+    due_on: Day
+
+
+class DrawUpPlan(Command):
+    starts_on: Day
+    ends_on: Day
+    goals: list[str]
+    tasks: list[PlanTask]
+
+
+class TaskCompletion(Command):
+    completed_on: str
+
+
+class Dissolution(Command):
+    reason: str
+
+
+class SurveyAnswers(Command):
+    template_id: str
+    respondent_id: str
+    answered_on: str
+    answers: dict[str, Answer]
+    pair_id: str
