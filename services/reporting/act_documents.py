@@ -66,7 +66,7 @@ def act_document(act: asyncpg.Record, followed: dict[UUID, asyncpg.Record]) -> b
         line.paragraph_format.tab_stops.add_tab_stop(
             text_width(document.sections[-1]), WD_TAB_ALIGNMENT.RIGHT
         )
-    centered(document, act["title"], bold=True)
+    centered(document, _title(act["title"], heading), bold=True)
     basis = [_basis(b, followed) for b in json.loads(act["basis"])]
     if basis:
         document.add_paragraph(f"На основании {', '.join(basis)}")
@@ -77,8 +77,11 @@ def act_document(act: asyncpg.Record, followed: dict[UUID, asyncpg.Record]) -> b
     document.add_paragraph(_in_force(act))
     if act["published_url"]:
         document.add_paragraph(f"Размещено на сайте: {act['published_url']}")
-    signer = next((m for m in json.loads(act["marks"]) if m["kind"] == "approved"), None)
-    signature(document, "Руководитель", signer["signer"] if signer else None)
+    approved = next((m for m in json.loads(act["marks"]) if m["kind"] == "approved"), None)
+    if approved:
+        signature(document, approved["body"], approved["signer"])
+    else:
+        signature(document, "Руководитель", None)
     _acquainted(document, points, act["kind"])
     for number, point in appendices:
         _appendix(document, number, point, act)
@@ -110,8 +113,33 @@ def _mark(mark: dict[str, Any]) -> str:
     elif mark["order_number"]:
         lines.append(f"приказ от {_day(mark['on'])} № {mark['order_number']}")
     else:
-        lines.append(f"«{_day(mark['on'])[:2]}» {_day(mark['on'])[3:]} г.")
+        day = date.fromisoformat(mark["on"])
+        lines.append(f"«{day:%d}» {MONTHS[day.month - 1]} {day.year} г.")
     return "\n".join(lines)
+
+
+MONTHS = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
+
+def _title(title: str, heading: str) -> str:
+    """«Положение о системе наставничества» under «ПОЛОЖЕНИЕ» reads «о системе наставничества»."""
+    word = heading.lower()
+    if title.lower().startswith(word + " "):
+        return title[len(word) + 1 :]
+    return title
 
 
 def _day(iso: str) -> str:
@@ -124,12 +152,44 @@ def _basis(basis: dict[str, Any], followed: dict[UUID, asyncpg.Record]) -> str:
         act = followed.get(UUID(basis["act_id"]))
         if act is None:
             return "акта, не доступного для печати"
-        kind = HEADINGS[act["kind"]][0].lower()
-        return basis_text(
-            kind, act["organisation_name"] or "", act["act_date"], act["number"], act["title"]
+        text = basis_text(
+            issuer="",
+            kind=genitive(HEADINGS[act["kind"]][0].lower()),
+            on=act["act_date"],
+            number=act["number"],
+            title=act["title"],
         )
+        return f"{text} ({act['organisation_name']})" if act["organisation_name"] else text
     on = date.fromisoformat(basis["on"]) if basis["on"] else None
-    return basis_text(basis["kind"], basis["issuer"], on, basis["number"], basis["title"])
+    return basis_text(
+        issuer=basis["issuer"],
+        kind=genitive(basis["kind"]),
+        on=on,
+        number=basis["number"],
+        title=basis["title"],
+    )
+
+
+# «На основании приказа …»: the kinds of acts a preamble names, in the genitive.
+GENITIVE = {
+    "приказ": "приказа",
+    "распоряжение": "распоряжения",
+    "постановление": "постановления",
+    "решение": "решения",
+    "письмо": "письма",
+    "протокол": "протокола",
+    "положение": "положения",
+    "программа": "программы",
+    "дорожная карта": "дорожной карты",
+    "справка": "справки",
+    "аналитическая справка": "аналитической справки",
+    "федеральный закон": "Федерального закона",
+    "закон": "закона",
+}
+
+
+def genitive(kind: str) -> str:
+    return GENITIVE.get(kind.lower(), kind)
 
 
 def _points(
@@ -155,10 +215,12 @@ def _points(
 
 
 def _named(people: list[dict[str, Any]]) -> str:
-    return ", ".join(
-        ", ".join(p for p in (person["position"], person["organisation"], person["name"]) if p)
-        for person in people
-    )
+    """«Сальникова Г.И. (директор, МОУ-СОШ № 17)»."""
+    named = []
+    for person in people:
+        post = ", ".join(p for p in (person["position"], person["organisation"]) if p)
+        named.append(f"{person['name']} ({post})" if post else person["name"])
+    return ", ".join(named)
 
 
 def _in_force(act: asyncpg.Record) -> str:

@@ -190,6 +190,8 @@ def initials(name: str | None) -> str:
     """«Орлова Ирина Павловна» → «И.П. Орлова»; nothing for an unknown or erased name."""
     if not name or name == ERASED:
         return ""
+    if "." in name:  # already as a document signs it
+        return name
     surname, *given = name.split()
     return "".join(f"{part[0]}." for part in given) + (" " if given else "") + surname
 

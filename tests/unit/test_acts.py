@@ -22,7 +22,7 @@ from services.programs.domain.acts import (
     SourceLevel,
 )
 from shared.kernel.errors import AppError
-from shared.kernel.principal import Role
+from shared.kernel.principal import Principal, Role
 
 from .conftest import TODAY, School, stored
 
@@ -66,7 +66,7 @@ ORDER = ActDraft(
 )
 
 
-def director(school: School) -> object:
+def director(school: School) -> Principal:
     return school.staff(Role.SCHOOL_DIRECTOR)
 
 
@@ -75,7 +75,7 @@ def record(school: School, draft: ActDraft, organisation: UUID | None = None) ->
     return act_id
 
 
-def refused(school: School, draft: ActDraft, principal: object = None) -> str:
+def refused(school: School, draft: ActDraft, principal: Principal | None = None) -> str:
     before = stored(school)
     with pytest.raises(AppError) as refusal:
         school.programs.record_act(principal or director(school), school.id, draft)
