@@ -8,7 +8,16 @@ from typing import Any
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from services.programs.labels import BASIS_NAMES, MEETING_KIND_NAMES, PAIR_STATUS_NAMES, STAGE_NAMES
+from services.programs.labels import (
+    ACT_KIND_NAMES,
+    BASIS_NAMES,
+    MARK_NAMES,
+    MEETING_KIND_NAMES,
+    PAIR_STATUS_NAMES,
+    POINT_KIND_NAMES,
+    SOURCE_LEVEL_NAMES,
+    STAGE_NAMES,
+)
 from services.registry.labels import (
     CONSENT_KIND_NAMES,
     INFORMATION_SOURCE_NAMES,
@@ -74,6 +83,10 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         ROLE_NAMES={str(k): v for k, v in ROLE_NAMES.items()},
         STAFF_ROLE_NAMES=STAFF_ROLE_NAMES,
         INFORMATION_SOURCE_NAMES=INFORMATION_SOURCE_NAMES,
+        ACT_KIND_NAMES=ACT_KIND_NAMES,
+        MARK_NAMES=MARK_NAMES,
+        POINT_KIND_NAMES=POINT_KIND_NAMES,
+        SOURCE_LEVEL_NAMES=SOURCE_LEVEL_NAMES,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True
