@@ -361,3 +361,23 @@ async def test_every_act_prints_as_a_document_libreoffice_opens(
         "Кутейкина Е.Н.",
     ]
     assert "приказ от 31.08.2023 № 78-Д" in " ".join(texts["programme"].split())
+
+
+async def test_a_later_regulation_supersedes_the_earlier_from_its_effective_date(
+    world: World,
+) -> None:
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    first = (await _record(world, director, "s1", REGULATION))["id"]
+    revised = {
+        **REGULATION,
+        "act_date": "2024-08-30",
+        "marks": [{"kind": "approved", "body": "Директор", "on": "2024-08-30"}],
+        "supersedes": [first],
+    }
+    second = (await _record(world, director, "s1", revised))["id"]
+
+    def ids(answer: dict[str, Any]) -> set[str]:
+        return {n["id"] for n in nodes(answer["data"]["acts"])}
+
+    assert ids(await world.api.graphql(director, ACTS, on="2024-08-29")) == {first}
+    assert ids(await world.api.graphql(director, ACTS, on="2024-08-30")) == {second}
