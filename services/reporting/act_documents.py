@@ -22,6 +22,7 @@ from litestar.response import Response
 
 from services.programs.labels import MARK_NAMES
 from shared.adapters.database import scoped
+from shared.dictionaries import MONTHS_GENITIVE
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import Principal
 
@@ -114,24 +115,8 @@ def _mark(mark: dict[str, Any]) -> str:
         lines.append(f"приказ от {_day(mark['on'])} № {mark['order_number']}")
     else:
         day = date.fromisoformat(mark["on"])
-        lines.append(f"«{day:%d}» {MONTHS[day.month - 1]} {day.year} г.")
+        lines.append(f"«{day:%d}» {MONTHS_GENITIVE[day.month - 1]} {day.year} г.")
     return "\n".join(lines)
-
-
-MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
 
 
 def _title(title: str, heading: str) -> str:

@@ -24,23 +24,8 @@ from services.registry.labels import (
     PERSON_KIND_NAMES,
     STAFF_ROLE_NAMES,
 )
-from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES
+from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, MONTHS_GENITIVE
 from shared.kernel.principal import ROLE_NAMES
-
-MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
 
 
 def ru_date(value: date | datetime | str | None) -> str:
@@ -54,7 +39,7 @@ def ru_date(value: date | datetime | str | None) -> str:
 
 def ru_long_date(value: date | str) -> str:
     day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
 
 
 def named(code: str | None, names: dict[str, str]) -> str:

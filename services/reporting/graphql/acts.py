@@ -19,7 +19,7 @@ from services.programs.labels import (
 )
 from shared.kernel.errors import NotFound
 
-from .context import ReaderInfo, reader_of, uuid_of
+from .context import ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size
 
 # In force on $n: taken effect, term not over, not superseded yet.
@@ -166,24 +166,7 @@ class Act:
             n: strawberry.ID(str(row[n])) if row[n] else None
             for n in ("id", "organisation_id", "superseded_by")
         }
-        plain = {
-            n: row[n]
-            for n in (
-                "organisation_name",
-                "source",
-                "kind",
-                "register",
-                "number",
-                "act_date",
-                "title",
-                "effective_from",
-                "valid_until",
-                "superseded_from",
-                "published_url",
-                "recorded_at",
-            )
-        }
-        return cls(**ids, **plain, basis=basis, marks=marks, points=points)  # type: ignore[arg-type]
+        return cls(**fields_of(cls, row, **ids, basis=basis, marks=marks, points=points))
 
 
 def _day(value: Any) -> date | None:

@@ -284,11 +284,9 @@ class Acts(Projection):
 
     async def pairs_order(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        point = {
-            **_text("Утвердить наставнические пары (группы) согласно приложению."),
-            "kind": "pairs",
-            "refs": [str(p) for p in event.pair_ids],
-        }
+        point = _approving(
+            "pairs", "наставнические пары (группы) согласно приложению", event.pair_ids
+        )
         await self._issued(
             connection,
             envelope,
@@ -302,11 +300,11 @@ class Acts(Projection):
 
     async def mentor_register(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        point = {
-            **_text(f"Утвердить реестр наставников на {event.school_year} учебный год."),
-            "kind": "mentor_register",
-            "refs": [str(m) for m in event.mentor_ids],
-        }
+        point = _approving(
+            "mentor_register",
+            f"реестр наставников на {event.school_year} учебный год",
+            event.mentor_ids,
+        )
         await self._issued(
             connection,
             envelope,
@@ -321,3 +319,8 @@ class Acts(Projection):
 
 def _text(text: str) -> dict[str, Any]:
     return {"kind": "text", "text": text, "people": [], "documents": [], "due_on": None, "refs": []}
+
+
+def _approving(kind: str, what: str, refs: list[UUID]) -> dict[str, Any]:
+    """The point of an order that approves a list (pairs, mentors) by their ids."""
+    return _text(f"Утвердить {what}.") | {"kind": kind, "refs": [str(r) for r in refs]}
