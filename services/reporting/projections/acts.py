@@ -95,7 +95,7 @@ class Acts(Projection):
                published_url text NOT NULL,
                recorded_at timestamptz NOT NULL""",
             Visibility.PUBLISHED,
-            indexes=(
+            lookups=(  # a name that comes after its acts finds them
                 "CREATE INDEX IF NOT EXISTS acts_organisation"
                 " ON acts (organisation_id, act_date DESC, id)",
             ),
@@ -124,11 +124,19 @@ class Acts(Projection):
     async def organisation_registered(
         self, connection: asyncpg.Connection, envelope: Envelope
     ) -> None:
+        """The registry's stream is projected apart from programs': an act may have come
+        first, and takes its organisation's name now."""
         event = envelope.event
         await connection.execute(
             "INSERT INTO act_keepers (id, tenant, name) VALUES ($1, $2, $3)",
             event.originator_id,
             event.tenant,
+            event.name,
+        )
+        await connection.execute(
+            "UPDATE acts SET organisation_name = $2"
+            " WHERE organisation_id = $1 AND organisation_name IS NULL",
+            event.originator_id,
             event.name,
         )
 
