@@ -6,12 +6,14 @@ same register; and every bad input refused with a Russian message, storing nothi
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
 
+from shared.dictionaries import school_year_of
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
 from tests.integration.test_documents import FONTS, TOOLS, _check_opened
@@ -269,6 +271,56 @@ async def test_the_acts_the_platform_issues_are_in_the_register(world: World) ->
         "приказ о внедрении целевой модели наставничества"
     )
     assert by_source["regulation_adopted"]["kind"] == "regulation"
+
+
+LOAD = {"hours_per_month": 4, "capacity": 1}
+YEAR = school_year_of(date.today())
+
+
+async def test_the_orders_approving_pairs_and_mentors_are_acts_of_the_school(
+    world: World,
+) -> None:
+    programme_id = await world.programme("s1")
+    mentor = await world.person("s1", "Орлова Ирина Павловна", "mentor")
+    mentee = await world.person("s1", "Орлов Денис Игоревич", "mentee")
+    await world.pair("s1", programme_id, mentor, mentee)
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    for path, body in (  # a mentor enters the register after a recommending interview
+        ("mentor-questionnaire", {"competences": ["математика"], "interests": [], **LOAD}),
+        ("mentor-interview", {"held_on": str(date.today()), "recommended": True}),
+    ):
+        method = "PUT" if path == "mentor-questionnaire" else "POST"
+        await world.api.command(
+            "registry", f"/people/{mentor}/{path}", director, body, expect=200, method=method
+        )
+    register = {"school_year": YEAR, "order_number": "7-о", "order_date": str(date.today())}
+    await world.api.command(
+        "registry",
+        f"/schools/{world.ids['s1']}/mentor-registers",
+        director,
+        register | {"mentor_ids": [mentor]},
+    )
+
+    listed = nodes((await world.api.graphql(director, ACTS))["data"]["acts"])
+    by_source = {n["source"]: n for n in listed}
+    pairs_order = by_source["pairs_order"]
+    printed = await world.api.reporting.get(
+        f"/acts/{pairs_order['id']}", headers=world.api.auth(director)
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(printed.content)).paragraphs)
+
+    assert by_source["mentor_register"]["number"] == "7-о"
+    assert by_source["mentor_register"]["title"] == (
+        f"Об утверждении реестра наставников на {YEAR} учебный год"
+    )
+    assert by_source["mentor_register"]["points"][0]["kindName"] == (
+        "утверждение реестра наставников"
+    )
+    assert pairs_order["number"] == "1-н"
+    # the order approving pairs prints with its list of pairs, as `/orders/{id}` does
+    table = Document(io.BytesIO(printed.content)).tables[0]
+    assert "Об утверждении наставнических пар (групп)" in text
+    assert table.rows[1].cells[1].text.startswith("Орлова Ирина Павловна")
 
 
 BAD = [
