@@ -42,6 +42,37 @@ def item_as_written(state: dict[str, Any]) -> None:
     item["number"] = item["block"] = ""
 
 
+class ActRecorded(Created, frozen=True):
+    """An act entered into its organisation's register (`domain/acts.py`): `basis`, `marks`
+    and `points` as lists of their fields, dates and ids in their own types."""
+
+    stored_topic = "services.programs.domain.acts:Act.Recorded"
+    organisation_id: UUID
+    kind: str
+    register: str
+    number: str
+    act_date: date
+    title: str
+    basis: list[dict[str, Any]]
+    marks: list[dict[str, Any]]
+    effective_from: date
+    valid_until: date | None
+    supersedes: list[UUID]
+    points: list[dict[str, Any]]
+    published_url: str
+
+
+class ActRegisterOpened(Created, frozen=True):
+    stored_topic = "services.programs.domain.acts:ActRegister.Opened"
+    organisation_id: UUID
+
+
+class ActRegisterNumberTaken(Event, frozen=True):
+    stored_topic = "services.programs.domain.acts:ActRegister.NumberTaken"
+    act_id: UUID
+    key: str
+
+
 class ImplementationOrderIssued(Created, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.OrderIssued"
     school_id: UUID

@@ -114,4 +114,43 @@ EVENT_NAMES = {
     "CANDIDACY_NOMINATED": "Выдвинута кандидатура на конкурс",
     "CANDIDACY_DECIDED": "Решение по кандидатуре",
     "MOVED_WITH_SCHOOL": "Школа перешла в другой муниципалитет",
+    "ACT_RECORDED": "Внесён акт в реестр актов",
+    "ACT_REGISTER_NUMBER_TAKEN": "Номер акта занят в журнале регистрации",
+    "ACT_REGISTER_OPENED": "Открыт реестр актов организации",
+}
+# ActKind: the kinds of an organisation's acts (локальные и распорядительные акты).
+ACT_KIND_NAMES = {
+    "order": "приказ",
+    "decree": "распоряжение",
+    "regulation": "положение",
+    "programme": "программа наставничества",
+    "roadmap": "дорожная карта",
+    "protocol": "протокол",
+}
+# The acts the platform itself issues, as the register of acts lists them.
+ISSUED_ACT_NAMES = {
+    "implementation_order": "приказ о внедрении целевой модели наставничества",
+    "regulation_adopted": "положение о наставничестве",
+    "pairs_order": "приказ об утверждении наставнических пар (групп)",
+    "mentor_register": "приказ об утверждении реестра наставников",
+}
+# MarkKind: an act's approval marks, in their legal order.
+MARK_NAMES = {"accepted": "Принято", "agreed": "Согласовано", "approved": "Утверждено"}
+# SourceLevel: whose act an external basis is.
+SOURCE_LEVEL_NAMES = {
+    "federal": "федеральный",
+    "regional": "региональный",
+    "municipal": "муниципальный",
+    "own": "организации",
+}
+# PointKind: what a point of an act decides.
+POINT_KIND_NAMES = {
+    "text": "пункт",
+    "project_group": "состав проектной (рабочей) группы",
+    "curators": "назначение кураторов",
+    "assignment": "поручение",
+    "responsible": "ответственный за исполнение",
+    "control": "контроль за исполнением",
+    "pairs": "утверждение наставнических пар (групп)",
+    "mentor_register": "утверждение реестра наставников",
 }

@@ -196,3 +196,53 @@ class SurveyAnswers(Command):
     answered_on: str
     answers: dict[str, Answer]
     pair_id: str
+
+
+class ActMark(Command):
+    kind: Typed
+    body: Typed
+    on: Day
+    protocol_number: str
+    order_number: str
+    signer: str
+
+
+class ActBasis(Command, omit_defaults=True):
+    """An act of the register (`act_id`), or an external act by its details."""
+
+    act_id: str | None = None
+    level: str | None = None
+    issuer: str = ""
+    kind: str = ""
+    number: str = ""
+    on: Day = None
+    title: str = ""
+
+
+class ActPerson(Command):
+    name: str
+    position: str
+    organisation: str
+    role: str
+
+
+class ActPoint(Command):
+    kind: str
+    text: Typed
+    people: list[ActPerson]
+    documents: list[str]
+    due_on: Day
+
+
+class RecordAct(Command):
+    kind: Typed
+    number: str
+    register: str
+    act_date: Day
+    title: Typed
+    basis: list[ActBasis]
+    marks: list[ActMark]
+    effective_from: Day
+    valid_until: Day
+    points: list[ActPoint]
+    published_url: str

@@ -31,6 +31,7 @@ from shared.kernel.principal import Role
 from tests.conftest import Api, World, nodes
 
 YEAR = "2025/26"
+YEAR_START = "2025-09-01"
 SCHOOLS = ("s1", "s2", "s3")
 SCHEMA = build_schema(production=False)._schema
 assert SCHEMA.query_type is not None
@@ -134,6 +135,13 @@ class Region:
         )
         await world.roadmap(school)
         director = world.token(Role.SCHOOL_DIRECTOR, school)
+        act = await world.api.command(  # an act of the school's register, beside the issued ones
+            "programs",
+            f"/organisations/{world.ids[school]}/acts",
+            director,
+            {"kind": "order", "number": "5-о", "act_date": YEAR_START, "title": "О наставничестве"},
+        )
+        self.made(school, act["id"])
         base = f"/schools/{world.ids[school]}"
         await world.api.command(
             "registry",
@@ -377,6 +385,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "indicator_meetings",
         "survey_responses",
         "roadmap_items",
+        "acts",
         "event_history",
         "programmes",
         "school_counts",

@@ -28,11 +28,12 @@ from graphql import (
     validate,
 )
 
-from services.programs.api import pairs, programmes, roadmap, surveys
+from services.programs.api import acts, pairs, programmes, roadmap, surveys
 from services.registry.api import monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
+from services.web.controllers import acts as act_pages
 from services.web.controllers import auditor, common, home
 from services.web.controllers import matching as matching_pages
 from services.web.controllers import monitoring as monitoring_pages
@@ -71,6 +72,11 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.TaskCompletion: pairs.TaskDoneIn,
     commands.Dissolution: pairs.DissolutionIn,
     commands.SurveyAnswers: surveys.ResponseIn,
+    commands.RecordAct: acts.ActIn,
+    commands.ActBasis: acts.BasisIn,
+    commands.ActMark: acts.MarkIn,
+    commands.ActPoint: acts.PointIn,
+    commands.ActPerson: acts.ParticipantIn,
 }
 
 
@@ -136,6 +142,9 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.REGION_TABLE, region_pages.RegionTable),
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
+    (act_pages.ACTS, act_pages.Acts),
+    (act_pages.ACT, act_pages.FoundAct),
+    (act_pages.INSTITUTES, act_pages.Institutes),
 ]
 # Reads still taken as plain JSON: the auditor's pages (being reworked for issue 17 meanwhile).
 UNTYPED = {auditor.BY_SCHOOL, auditor.OWN, auditor.HISTORY, auditor.STATE}

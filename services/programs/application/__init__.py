@@ -1,6 +1,7 @@
 """Programs commands, grouped by what they act on; `Programs` is the one application that
 writes the `programs_events` stream."""
 
+from .acts import ActCommands
 from .pairs import (
     Ending,
     Feedback,
@@ -17,7 +18,12 @@ from .surveys import NewResponse, SurveyCommands
 
 
 class Programs(
-    ProgrammeCommands, PairCommands, RoadmapCommands, SurveyCommands, RecognitionCommands
+    ProgrammeCommands,
+    PairCommands,
+    RoadmapCommands,
+    SurveyCommands,
+    RecognitionCommands,
+    ActCommands,
 ):
     """Every command of the programs service."""
 

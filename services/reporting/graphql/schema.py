@@ -24,6 +24,7 @@ from strawberry.utils.logging import StrawberryLogger
 from shared.kernel.errors import AppError
 
 from . import access_log as access_log_q
+from . import acts as acts_q
 from . import attention as attention_q
 from . import history as history_q
 from . import indicators as indicators_q
@@ -95,6 +96,8 @@ class Query:
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
     attention = strawberry.field(resolver=attention_q.attention)
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
+    acts = strawberry.field(resolver=acts_q.acts)
+    act = strawberry.field(resolver=acts_q.act)
 
 
 @dataclass(frozen=True)

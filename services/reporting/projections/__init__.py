@@ -1,5 +1,6 @@
 """One module per projection; `ALL` is what the workers run and the setup step creates."""
 
+from .acts import Acts
 from .base import Envelope, Projection, Table, Visibility
 from .history import History
 from .indicator_facts import IndicatorFacts
@@ -27,6 +28,7 @@ ALL: tuple[type[Projection], ...] = (
     Monitoring,
     IndicatorFacts,
     History,
+    Acts,
 )
 
 __all__ = [

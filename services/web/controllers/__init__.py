@@ -1,5 +1,6 @@
 """One controller per area of the interface."""
 
+from .acts import ActController
 from .auditor import AuditController
 from .home import HomeController
 from .imports import ImportController
@@ -29,6 +30,7 @@ CONTROLLERS = [
     MonitoringController,
     RegionController,
     AuditController,
+    ActController,
     OidcController,
 ]
 
