@@ -35,6 +35,22 @@ DEADLINE_KIND_NAMES = {
     "relative": "после другого события",
     "none": "без срока",
 }
+# FactKind: what fulfils a roadmap's activity, and the subjects each kind names.
+FACT_KIND_NAMES = {
+    "act": "издан акт",
+    "stage": "программа перешла на этап",
+    "base": "начата база",
+    "survey": "проведено анкетирование",
+}
+# The acts that fulfil an activity, by the kind the register of acts gives them.
+FULFILLING_ACT_NAMES = {
+    "implementation_order": "приказ о внедрении целевой модели наставничества",
+    "regulation_adopted": "положение о наставничестве",
+    "pairs_order": "приказ об утверждении наставнических пар (групп)",
+    "mentor_register": "приказ об утверждении реестра наставников",
+}
+# The bases an activity may be fulfilled by (the first person entered in them).
+BASE_NAMES = {"mentee": "база наставляемых", "mentor": "база наставников"}
 # MeetingKind, in the standard sequence of a pair's meetings.
 MEETING_KIND_NAMES = {
     "introduction": "встреча-знакомство",

@@ -377,6 +377,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "indicator_meetings",
         "survey_responses",
         "roadmap_items",
+        "roadmap_facts",
         "event_history",
         "programmes",
         "school_counts",
