@@ -18,6 +18,7 @@ from shared.dictionaries import SchoolYear
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
 
+from ..deadlines import is_control_point
 from ..domain import (
     DEFAULT_MONITORING_WINDOW,
     Deadline,
@@ -121,13 +122,14 @@ class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
     fulfilled_by: FulfilmentIn | None = None  # None: a manual status alone marks it done
 
     def item(self, field: str = "deadline") -> RoadmapItem:
+        deadline = self.deadline.deadline(field)
         return RoadmapItem(
             stage=None if self.stage is None else Stage(self.stage),
             activity=self.activity,
-            deadline=self.deadline.deadline(field),
+            deadline=deadline,
             responsible=tuple(self.responsible),
             expected_result=self.expected_result,
-            control_point=self.control_point,
+            control_point=self.control_point or is_control_point(deadline.words),
             number=self.number,
             block=self.block,
             fulfilled_by=None if self.fulfilled_by is None else self.fulfilled_by.fulfilment(),
