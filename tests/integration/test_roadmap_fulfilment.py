@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from services.programs.domain import Purpose, default_template_id
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
@@ -37,6 +38,7 @@ ITEMS = [
     item("1.3", "Октябрь 2025", "stage", "2"),
     item("1.4", "Октябрь 2025", "base", "mentee"),
     item("1.5", "Октябрь 2025"),  # marked by hand
+    item("1.6", "Октябрь 2025", "survey"),
 ]
 
 
@@ -88,6 +90,19 @@ async def test_an_activity_is_done_with_the_fact_that_fulfils_it(world: World) -
     await world.pair("s1", programme, mentor, mentee)  # the director's pairs order, today
     await world.api.command(
         "programs",
+        f"/programmes/{programme}/survey-responses",
+        world.coordinator("s1"),
+        {
+            "template_id": str(default_template_id(Purpose.ENTRY_DIAGNOSTICS)),
+            "respondent_id": mentee,
+            "answered_on": str(TODAY),
+            "answers": dict.fromkeys(
+                ("confidence", "goals", "communication", "motivation", "independence"), 4
+            ),
+        },
+    )
+    await world.api.command(
+        "programs",
         f"{base}/roadmap/items/{await _id(world, '1.5')}/progress",
         world.coordinator("s1"),
         {"status": "done", "on": "2025-10-20"},
@@ -96,7 +111,7 @@ async def test_an_activity_is_done_with_the_fact_that_fulfils_it(world: World) -
     november_10 = await read(world, date(2025, 11, 10), "2025/26")
     now = await read(world, TODAY + timedelta(days=1))
 
-    assert overdue(before) == ["1.1", "1.2", "1.3", "1.4", "1.5"]
+    assert overdue(before) == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]
     regulation = autumn_2025["1.1"]
     assert (regulation["status"], regulation["fulfilledOn"], regulation["fulfilledBy"]) == (
         "done",
@@ -104,13 +119,17 @@ async def test_an_activity_is_done_with_the_fact_that_fulfils_it(world: World) -
         "Положение о наставничестве",
     )
     assert (autumn_2025["1.5"]["status"], autumn_2025["1.5"]["fulfilledBy"]) == ("done", None)
-    # the stage, the base and the pairs order happened today: not yet on 01.12.2025
-    assert overdue(autumn_2025) == ["1.2", "1.3", "1.4"]
-    assert overdue(november_10) == ["1.1", "1.3", "1.4"]  # the regulation came on 14.11
-    assert {n: now[n]["fulfilledOn"] for n in ("1.3", "1.4")} == {
-        "1.3": str(TODAY),
-        "1.4": str(TODAY),
-    }
+    # the stage, the base, the pairs order and the survey happened today: not on 01.12.2025
+    assert overdue(autumn_2025) == ["1.2", "1.3", "1.4", "1.6"]
+    assert overdue(november_10) == ["1.1", "1.3", "1.4", "1.6"]  # the regulation came on 14.11
+    assert {n: now[n]["fulfilledOn"] for n in ("1.3", "1.4", "1.6")} == dict.fromkeys(
+        ("1.3", "1.4", "1.6"), str(TODAY)
+    )
+    assert [now[n]["fulfilledBy"] for n in ("1.3", "1.4", "1.6")] == [
+        "Переход на этап «формирование базы наставляемых»",
+        "Начата база наставляемых",
+        "Анкетирование участников",
+    ]
     pairs_order = now["1.2"]  # a yearly activity: done in the school year of the order
     assert (pairs_order["status"], pairs_order["fulfilmentNumber"]) == ("done", "1-н")
     assert pairs_order["fulfilledBy"] == "Приказ об утверждении наставнических пар (групп)"
