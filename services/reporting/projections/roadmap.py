@@ -28,7 +28,7 @@ from services.programs.events import (
 from services.registry.events import MentorRegisterApproved, PersonRegistered
 from shared.dictionaries import school_year_of
 
-from .base import Envelope, Handlers, Projection, Table, Visibility
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 
 
 class Roadmap(Projection):
@@ -111,6 +111,15 @@ class Roadmap(Projection):
                tenant ltree NOT NULL""",
             Visibility.PRIVATE,
         ),
+    )
+
+    # A person's registration, frequent and reading nothing, adds its base's fact with the
+    # batch's other rows; the first of a base in a school year stays.
+    deferring = frozenset({PersonRegistered})
+    base_facts = Rows(
+        "roadmap_facts",
+        ("school_id", "tenant", "fact", "subject", "school_year", "happened_on", "number"),
+        on_conflict="ON CONFLICT (school_id, fact, subject, school_year) DO NOTHING",
     )
 
     def handlers(self) -> Handlers:
@@ -198,7 +207,16 @@ class Roadmap(Projection):
         event = envelope.event
         on = envelope.occurred_at.date()
         for role in {"mentee", "mentor"}.intersection(event.roles):
-            await _fact(connection, event.school_id, event.tenant, "base", role, on)
+            self.defer(
+                self.base_facts,
+                event.school_id,
+                event.tenant,
+                "base",
+                role,
+                school_year_of(on),
+                on,
+                "",
+            )
 
     async def item_added(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
