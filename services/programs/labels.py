@@ -51,6 +51,26 @@ FULFILLING_ACT_NAMES = {
 }
 # The bases an activity may be fulfilled by (the first person entered in them).
 BASE_NAMES = {"mentee": "база наставляемых", "mentor": "база наставников"}
+
+
+def fulfilment_words(fact: str | None, subject: str | None) -> str | None:
+    """What fulfils an activity (a FactKind and its subject), as a school would say it."""
+    if fact == "act":
+        return FULFILLING_ACT_NAMES[subject or ""].capitalize()
+    if fact == "stage":
+        return f"Переход на этап «{STAGE_NAMES[int(subject or 0)]}»"
+    if fact == "base":
+        return f"Начата {BASE_NAMES[subject or '']}"
+    return None if fact is None else "Анкетирование участников"
+
+
+# Every fulfilment the platform knows, as (fact, subject).
+FULFILMENTS = (
+    *(("act", kind) for kind in FULFILLING_ACT_NAMES),
+    *(("stage", str(stage)) for stage in STAGE_NAMES),
+    *(("base", base) for base in BASE_NAMES),
+    ("survey", ""),
+)
 # MeetingKind, in the standard sequence of a pair's meetings.
 MEETING_KIND_NAMES = {
     "introduction": "встреча-знакомство",

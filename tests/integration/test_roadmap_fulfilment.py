@@ -43,15 +43,8 @@ ITEMS = [
 
 
 async def enter(world: World, school: str, items: list[dict[str, Any]], expect: int = 201) -> Any:
+    await world.implementation(school)  # for 01.09.2025–30.06.2027
     base = f"/schools/{world.ids[school]}"
-    director = world.token(Role.SCHOOL_DIRECTOR, school)
-    order = {
-        "number": "1-о",
-        "order_date": "2025-08-25",
-        "period_from": "2025-09-01",
-        "period_to": "2027-06-30",
-    }
-    await world.api.command("programs", f"{base}/implementation", director, order)
     body = {"blocks": [{"number": "1", "title": "Подготовка", "stage": 1}], "items": items}
     return await world.api.command(
         "programs", f"{base}/roadmap/written", world.coordinator(school), body, expect=expect

@@ -52,9 +52,8 @@ async def test_a_roadmap_is_uploaded_reviewed_and_saved_on_the_page(
         f"block-{i}-stage": str(stage or "") for i, (_, _, stage) in enumerate(DONETSK.blocks)
     }
     unsettled = await web.submit("/roadmap/import/save", fields | stages)
-    saved = await web.submit(
-        "/roadmap/import/save", fields | stages | {"item-0-deadline": "Сентябрь"}
-    )
+    settled = {"item-0-deadline": "Сентябрь", "item-1-fulfilled": "base:mentee"}
+    saved = await web.submit("/roadmap/import/save", fields | stages | settled)
     page = html.unescape((await web.get("/roadmap")).text)
 
     assert "/roadmap/import" in empty
@@ -67,6 +66,8 @@ async def test_a_roadmap_is_uploaded_reviewed_and_saved_on_the_page(
     assert re.findall(r"<h2>([^<]+)</h2>", page) == [f"{n}. {t}" for n, t, _ in DONETSK.blocks]
     assert "5. Организация и осуществление работы" in page
     assert "Ноябрь-май" in page
+    assert 'aria-label="Чем выполняется мероприятие 2"' in review.text
+    assert "Выполнится: начата база наставляемых" in page  # activity 2, as chosen on review
 
 
 async def test_the_roadmap_page_shows_what_fulfilled_an_activity(

@@ -13,7 +13,7 @@ from eventsourcing.domain import event
 
 from services.programs import events
 from services.programs.deadlines import Deadline, legacy_deadline
-from services.programs.labels import BASE_NAMES, FULFILLING_ACT_NAMES
+from services.programs.labels import FULFILMENTS
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
@@ -64,14 +64,6 @@ class FactKind(StrEnum):
     SURVEY = "survey"  # a survey run: its first answer
 
 
-_SUBJECTS: dict[FactKind, frozenset[str]] = {
-    FactKind.ACT: frozenset(FULFILLING_ACT_NAMES),
-    FactKind.STAGE: frozenset(str(stage) for stage in range(1, 8)),
-    FactKind.BASE: frozenset(BASE_NAMES),
-    FactKind.SURVEY: frozenset({""}),  # any survey of the school's programme
-}
-
-
 @dataclass(frozen=True)
 class Fulfilment:
     """The fact that marks an activity done when it happens: its kind and subject (the act's
@@ -81,7 +73,7 @@ class Fulfilment:
     subject: str = ""
 
     def check(self, field: str) -> None:
-        if self.subject not in _SUBJECTS[self.fact]:
+        if (str(self.fact), self.subject) not in FULFILMENTS:
             raise RuleViolated(
                 "fulfilment_unknown",
                 f"Чем выполняется мероприятие: «{self.subject}» не подходит",

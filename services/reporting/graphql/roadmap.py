@@ -13,11 +13,10 @@ import strawberry
 from services.programs.deadlines import Deadline, Period, due_on, is_overdue
 from services.programs.domain import ItemStatus, Stage
 from services.programs.labels import (
-    BASE_NAMES,
     DEADLINE_KIND_NAMES,
-    FULFILLING_ACT_NAMES,
     ITEM_STATUS_NAMES,
     STAGE_NAMES,
+    fulfilment_words,
 )
 from shared.dictionaries import school_year_of
 
@@ -132,17 +131,6 @@ GROUP BY 1
 def completion_percent(done: int, items: int) -> float | None:
     """Done activities of the school year ÷ all its activities (cancelled ones aside) × 100."""
     return round(100 * done / items, 2) if items else None
-
-
-def fulfilment_words(fact: str | None, subject: str | None) -> str | None:
-    """What fulfils an activity, as a school would say it."""
-    if fact == "act":
-        return FULFILLING_ACT_NAMES[subject or ""].capitalize()
-    if fact == "stage":
-        return f"Переход на этап «{STAGE_NAMES[int(subject or 0)]}»"
-    if fact == "base":
-        return f"Начата {BASE_NAMES[subject or '']}"
-    return None if fact is None else "Анкетирование участников"
 
 
 def _item(row: asyncpg.Record, period: Period, today: date) -> RoadmapItem:
