@@ -311,16 +311,24 @@ class World:
 
     async def roadmap(self, school: str) -> None:
         """The order implementing the target model and the platform's default roadmap."""
-        base = f"/schools/{self.ids[school]}"
+        await self.implementation(school)
         director = self.token(Role.SCHOOL_DIRECTOR, school)
+        await self.api.command(
+            "programs", f"/schools/{self.ids[school]}/roadmap/default", director, {}
+        )
+
+    async def implementation(self, school: str) -> None:
+        """The director's order implementing the target model, from 01.09.2025 to 30.06.2027."""
         order = {
             "number": "1-о",
             "order_date": "2025-08-25",
             "period_from": "2025-09-01",
             "period_to": "2027-06-30",
         }
-        await self.api.command("programs", f"{base}/implementation", director, order)
-        await self.api.command("programs", f"{base}/roadmap/default", director, {})
+        director = self.token(Role.SCHOOL_DIRECTOR, school)
+        await self.api.command(
+            "programs", f"/schools/{self.ids[school]}/implementation", director, order
+        )
 
     async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
         body = {

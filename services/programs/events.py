@@ -71,6 +71,9 @@ class ActRegisterNumberTaken(Event, frozen=True):
     stored_topic = "services.programs.domain.acts:ActRegister.NumberTaken"
     act_id: UUID
     key: str
+def item_fulfilled_by_hand(state: dict[str, Any]) -> None:
+    """Version 2 of a roadmap item named no fact that fulfils it: a manual status alone."""
+    state["item"]["fulfilled_by"] = None
 
 
 class ImplementationOrderIssued(Created, frozen=True):
@@ -92,16 +95,16 @@ class ImplementationRegulationAdopted(Event, frozen=True):
 
 class ImplementationRoadmapItemAdded(Event, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemAdded"
-    contract_version = 2
-    upcasts = (item_as_written,)
+    contract_version = 3
+    upcasts = (item_as_written, item_fulfilled_by_hand)
     item_id: UUID
     item: dict[str, Any]
 
 
 class ImplementationRoadmapItemChanged(Event, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemChanged"
-    contract_version = 2
-    upcasts = (item_as_written,)
+    contract_version = 3
+    upcasts = (item_as_written, item_fulfilled_by_hand)
     item_id: UUID
     item: dict[str, Any]
 

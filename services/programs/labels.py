@@ -35,6 +35,42 @@ DEADLINE_KIND_NAMES = {
     "relative": "после другого события",
     "none": "без срока",
 }
+# FactKind: what fulfils a roadmap's activity, and the subjects each kind names.
+FACT_KIND_NAMES = {
+    "act": "издан акт",
+    "stage": "программа перешла на этап",
+    "base": "начата база",
+    "survey": "проведено анкетирование",
+}
+# The acts that fulfil an activity, by the kind the register of acts gives them.
+FULFILLING_ACT_NAMES = {
+    "implementation_order": "приказ о внедрении целевой модели наставничества",
+    "regulation_adopted": "положение о наставничестве",
+    "pairs_order": "приказ об утверждении наставнических пар (групп)",
+    "mentor_register": "приказ об утверждении реестра наставников",
+}
+# The bases an activity may be fulfilled by (the first person entered in them).
+BASE_NAMES = {"mentee": "база наставляемых", "mentor": "база наставников"}
+
+
+def fulfilment_words(fact: str | None, subject: str | None) -> str | None:
+    """What fulfils an activity (a FactKind and its subject), as a school would say it."""
+    if fact == "act":
+        return FULFILLING_ACT_NAMES[subject or ""].capitalize()
+    if fact == "stage":
+        return f"Переход на этап «{STAGE_NAMES[int(subject or 0)]}»"
+    if fact == "base":
+        return f"Начата {BASE_NAMES[subject or '']}"
+    return None if fact is None else "Анкетирование участников"
+
+
+# Every fulfilment the platform knows, as (fact, subject).
+FULFILMENTS = (
+    *(("act", kind) for kind in FULFILLING_ACT_NAMES),
+    *(("stage", str(stage)) for stage in STAGE_NAMES),
+    *(("base", base) for base in BASE_NAMES),
+    ("survey", ""),
+)
 # MeetingKind, in the standard sequence of a pair's meetings.
 MEETING_KIND_NAMES = {
     "introduction": "встреча-знакомство",

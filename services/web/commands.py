@@ -116,6 +116,11 @@ class RoadmapBlock(Command):
     stage: Number = None  # none: a block of no stage
 
 
+class Fulfilment(Command):
+    fact: str  # act, stage, base, survey
+    subject: str  # the act's kind, the stage's number, the base; "" for a survey
+
+
 class RoadmapItem(Command):
     number: str
     block: str
@@ -124,6 +129,7 @@ class RoadmapItem(Command):
     responsible: list[str]
     expected_result: str
     control_point: bool
+    fulfilled_by: Fulfilment | None = None  # none: only a status marked by hand
 
 
 class WrittenRoadmap(Command):

@@ -386,6 +386,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "survey_responses",
         "roadmap_items",
         "acts",
+        "roadmap_facts",
         "event_history",
         "programmes",
         "school_counts",

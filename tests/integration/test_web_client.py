@@ -62,6 +62,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.RoadmapBlock: roadmap.RoadmapBlockIn,
     commands.RoadmapItem: roadmap.RoadmapItemIn,
     commands.DeadlineWords: roadmap.DeadlineIn,
+    commands.Fulfilment: roadmap.FulfilmentIn,
     commands.FormPair: pairs.PairIn,
     commands.IssueOrder: pairs.OrderIn,
     commands.Feedback: pairs.FeedbackIn,
