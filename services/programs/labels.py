@@ -42,13 +42,34 @@ FACT_KIND_NAMES = {
     "base": "начата база",
     "survey": "проведено анкетирование",
 }
-# The acts that fulfil an activity, by the kind the register of acts gives them.
-FULFILLING_ACT_NAMES = {
+# ActKind: the kinds of an organisation's acts (локальные и распорядительные акты).
+ACT_KIND_NAMES = {
+    "order": "приказ",
+    "decree": "распоряжение",
+    "regulation": "положение",
+    "programme": "программа наставничества",
+    "roadmap": "дорожная карта",
+    "protocol": "протокол",
+}
+# The acts the platform itself issues, as the register of acts lists them.
+ISSUED_ACT_NAMES = {
     "implementation_order": "приказ о внедрении целевой модели наставничества",
     "regulation_adopted": "положение о наставничестве",
     "pairs_order": "приказ об утверждении наставнических пар (групп)",
     "mentor_register": "приказ об утверждении реестра наставников",
 }
+# The acts that fulfil a roadmap activity: those the platform issues and every kind of the register
+# (a regulation entered in the register fulfils as the platform's adopted regulation does).
+FULFILLING_ACT_NAMES = ISSUED_ACT_NAMES | {
+    kind: name for kind, name in ACT_KIND_NAMES.items() if kind != "regulation"
+}
+
+
+def fulfilling_act(kind: str) -> str:
+    """The fulfilment an act of the register of this kind gives."""
+    return "regulation_adopted" if kind == "regulation" else kind
+
+
 # The bases an activity may be fulfilled by (the first person entered in them).
 BASE_NAMES = {"mentee": "база наставляемых", "mentor": "база наставников"}
 
@@ -153,22 +174,6 @@ EVENT_NAMES = {
     "ACT_RECORDED": "Внесён акт в реестр актов",
     "ACT_REGISTER_NUMBER_TAKEN": "Номер акта занят в журнале регистрации",
     "ACT_REGISTER_OPENED": "Открыт реестр актов организации",
-}
-# ActKind: the kinds of an organisation's acts (локальные и распорядительные акты).
-ACT_KIND_NAMES = {
-    "order": "приказ",
-    "decree": "распоряжение",
-    "regulation": "положение",
-    "programme": "программа наставничества",
-    "roadmap": "дорожная карта",
-    "protocol": "протокол",
-}
-# The acts the platform itself issues, as the register of acts lists them.
-ISSUED_ACT_NAMES = {
-    "implementation_order": "приказ о внедрении целевой модели наставничества",
-    "regulation_adopted": "положение о наставничестве",
-    "pairs_order": "приказ об утверждении наставнических пар (групп)",
-    "mentor_register": "приказ об утверждении реестра наставников",
 }
 # MarkKind: an act's approval marks, in their legal order.
 MARK_NAMES = {"accepted": "Принято", "agreed": "Согласовано", "approved": "Утверждено"}

@@ -152,3 +152,37 @@ async def test_a_fulfilment_the_platform_does_not_know_is_refused(
     )
     assert "выполняется" in answer["message"]
     assert await events() == (before[0], before[1] + 1)  # the implementation order alone
+
+
+async def test_an_act_of_the_register_fulfils_from_the_day_it_takes_effect(world: World) -> None:
+    """The programme approved in the register of acts (accepted by the council on 28.10,
+    approved on 05.11) fulfils «программа наставничества» on 05.11, not on the act's date."""
+    await enter(world, "s1", [item("2.1", "Ноябрь 2025", "act", "programme")])
+    act = {
+        "kind": "programme",
+        "title": "Программа наставничества на 2025/26 учебный год",
+        "act_date": "2025-10-27",
+        "marks": [
+            {"kind": "accepted", "body": "педагогическим советом", "on": "2025-10-28",
+             "protocol_number": "2"},
+            {"kind": "approved", "body": "Директор", "on": "2025-11-05", "order_number": "91"},
+        ],
+    }  # fmt: skip
+    await world.api.command(
+        "programs",
+        f"/organisations/{world.ids['s1']}/acts",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        act,
+    )
+
+    november_1 = await read(world, date(2025, 11, 1), "2025/26")
+    december_1 = await read(world, date(2025, 12, 1), "2025/26")
+
+    assert november_1["2.1"]["status"] != "done"
+    done = december_1["2.1"]
+    assert (done["status"], done["fulfilledOn"], done["fulfilledBy"]) == (
+        "done",
+        "2025-11-05",
+        "Программа наставничества",
+    )
+    assert overdue(december_1) == []

@@ -14,6 +14,7 @@ import asyncpg
 
 from services.programs.deadlines import Deadline
 from services.programs.events import (
+    ActRecorded,
     ImplementationOrderIssued,
     ImplementationRegulationAdopted,
     ImplementationRoadmapItemAdded,
@@ -25,6 +26,7 @@ from services.programs.events import (
     ProgrammeStageChanged,
     SurveyResponseSubmitted,
 )
+from services.programs.labels import fulfilling_act
 from services.registry.events import MentorRegisterApproved, PersonRegistered
 from shared.dictionaries import school_year_of
 
@@ -35,7 +37,7 @@ class Roadmap(Projection):
     name = "roadmap"
     # 2: an order may state no monitoring window; 3: deadlines as written, blocks; 4: the facts
     # that fulfil activities
-    version = 4
+    version = 5
     tables = (
         Table(
             "implementations",
@@ -125,6 +127,7 @@ class Roadmap(Projection):
     def handlers(self) -> Handlers:
         return {
             PairsOrderIssued: self.pairs_order_issued,
+            ActRecorded: self.act_recorded,
             MentorRegisterApproved: self.mentor_register_approved,
             ProgrammeOpened: self.programme_opened,
             ProgrammeStageChanged: self.stage_changed,
@@ -173,6 +176,20 @@ class Roadmap(Projection):
     async def pairs_order_issued(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await _act(connection, event, "pairs_order", event.order_date, event.number)
+
+    async def act_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """An act of the register fulfils from the date it takes effect."""
+        event = envelope.event
+        subject = fulfilling_act(event.kind)
+        await _fact(
+            connection,
+            event.organisation_id,
+            event.tenant,
+            "act",
+            subject,
+            event.effective_from,
+            event.number,
+        )
 
     async def mentor_register_approved(
         self, connection: asyncpg.Connection, envelope: Envelope
