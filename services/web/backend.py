@@ -93,6 +93,14 @@ class GraphQLAnswer(msgspec.Struct, Generic[T]):
     errors: list[GraphQLError] | None = None
 
 
+class OpenedLink(msgspec.Struct):
+    """A personal link opened: a short-lived token for its holder."""
+
+    token: str
+    role: str
+    expires_in: int
+
+
 class CaughtUp(msgspec.Struct):
     caughtUp: bool
 
@@ -190,6 +198,18 @@ class Backend:
         if answer.position is not None and service != "reporting":
             await self.caught_up(token, service, answer.position)
         return answer
+
+    async def open_link(self, link: str) -> OpenedLink:
+        """A personal link as its holder's short-lived token (the link is the credential)."""
+        response = await self._send(
+            "",
+            "registry",
+            "POST",
+            "/personal-links/opening",
+            content=msgspec.json.encode({"link": link}),
+            headers={"Content-Type": "application/json"},
+        )
+        return msgspec.json.decode(response.content, type=OpenedLink)
 
     async def upload(
         self, token: str, path: str, params: dict[str, str], name: str, content: bytes

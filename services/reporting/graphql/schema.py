@@ -30,6 +30,7 @@ from . import indicators as indicators_q
 from . import orders as orders_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
+from . import participation as participation_q
 from . import people as people_q
 from . import programmes as programmes_q
 from . import recognition as recognition_q
@@ -95,6 +96,7 @@ class Query:
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
     attention = strawberry.field(resolver=attention_q.attention)
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
+    participation = strawberry.field(resolver=participation_q.participation)
 
 
 @dataclass(frozen=True)

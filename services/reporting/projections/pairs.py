@@ -25,6 +25,11 @@ from shared.lru import LRU
 
 from .base import PAIR_CACHE, Envelope, Handlers, Projection, Rows, Table, Visibility
 
+# A participant reads their own pairs and groups (a legal representative: the child's), and what
+# belongs to them: meetings, plans and tasks; of the feedback, only what they gave themselves.
+MEMBER = "mentor_id = {person} OR {person} = ANY(mentee_ids)"
+OWN_PAIR = f"pair_id IN (SELECT id FROM pairs WHERE {MEMBER})"
+
 
 class Members(NamedTuple):
     mentor: UUID
@@ -63,6 +68,7 @@ class Pairs(Projection):
                 # alone, a generic plan scanned the ids of the whole region's pairs.
                 "CREATE INDEX IF NOT EXISTS pairs_tenant_id ON pairs (tenant, id)",
             ),
+            participant=MEMBER,
         ),
         Table(
             "meetings",
@@ -80,6 +86,7 @@ class Pairs(Projection):
                mentee_comment text""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
+            participant=OWN_PAIR,
         ),
         Table(
             "meeting_feedback",
@@ -94,6 +101,7 @@ class Pairs(Projection):
                PRIMARY KEY (meeting_id, author_id)""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meeting_feedback_pair ON meeting_feedback (pair_id)",),
+            participant="author_id = {person}",
         ),
         Table(
             "plans",
@@ -104,6 +112,7 @@ class Pairs(Projection):
                goals text[] NOT NULL,
                drawn_up_at timestamptz NOT NULL""",
             Visibility.SCHOOL,
+            participant=OWN_PAIR,
         ),
         Table(
             "plan_tasks",
@@ -117,6 +126,7 @@ class Pairs(Projection):
             lookups=(  # a new plan replaces the pair's tasks
                 "CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",
             ),
+            participant=OWN_PAIR,
         ),
         Table(
             "pair_orders",

@@ -9,6 +9,7 @@ from .monitoring import MonitoringController
 from .oidc import OidcController
 from .orders import OrderController
 from .pairs import PairController
+from .participants import LinkController, ParticipantController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
@@ -28,6 +29,8 @@ CONTROLLERS = [
     RegionController,
     AuditController,
     OidcController,
+    LinkController,
+    ParticipantController,
 ]
 
 __all__ = ["CONTROLLERS"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
-from shared.kernel.principal import Role
+from shared.kernel.principal import PARTICIPANTS, Role
 
 from ..backend import Backend
 from ..pages import page
@@ -186,7 +186,9 @@ class HomeController(Controller):
     @get("/")
     async def home(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str = ""
-    ) -> Template:
+    ) -> Template | Redirect:
+        if user.principal.role in PARTICIPANTS:
+            return Redirect(path="/my", status_code=303)
         if user.principal.role in OVERSEERS:
             return await overseer_home(request, user, backend, year)
         if user.principal.role == Role.AUDITOR:

@@ -1,0 +1,283 @@
+"""The participants' own pages: a mentor's, a mentee's and a legal representative's (parent's).
+
+A pupil signs in with a personal link (`/l/…`, from the class's QR sheet): opening it asks one
+tap first, so a messenger's preview does not use it up. Every page reads `participation` — the
+participant's own rows only, row-level security decides — and writes through the same commands
+as the staff, with the participant's own token."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from shared.kernel.principal import PARTICIPANTS
+
+from ..backend import Backend, Refused
+from ..commands import Feedback, GiveFeedback, RecordMeeting, TaskCompletion, WithdrawConsent
+from ..forms import Form
+from ..pages import page
+from ..reads import Date, Read
+from ..session import WebUser, sign_in
+from .common import Question, done, unconfirmed
+
+PARTICIPATION = """
+query {
+  participation {
+    role personId fullName kind birthDate grade
+    pairs {
+      id form status orderNumber orderDate mentorName menteeNames iAmMentor
+      meetings { id kind heldOn durationMinutes meetingFormat topic myRating myComment }
+      plan { startsOn endsOn goals tasks { id title dueOn completedOn } }
+    }
+    consents { id kind signedOn expiresOn signedBy relation withdrawnOn }
+    surveys { id templateId purpose answeredOn }
+  }
+}
+"""
+
+
+class OwnMeeting(Read):
+    id: str
+    kind: str
+    heldOn: Date
+    durationMinutes: int
+    meetingFormat: str
+    topic: str
+    myRating: int | None
+    myComment: str | None
+
+
+class OwnTask(Read):
+    id: str
+    title: str
+    dueOn: Date
+    completedOn: Date | None
+
+
+class OwnPlan(Read):
+    startsOn: Date
+    endsOn: Date
+    goals: list[str]
+    tasks: list[OwnTask]
+
+
+class OwnPair(Read):
+    id: str
+    form: str
+    status: str
+    orderNumber: str | None
+    orderDate: Date | None
+    mentorName: str
+    menteeNames: list[str]
+    iAmMentor: bool
+    meetings: list[OwnMeeting]
+    plan: OwnPlan | None
+
+    @property
+    def unrated(self) -> list[OwnMeeting]:
+        return [m for m in self.meetings if m.myRating is None and m.myComment is None]
+
+
+class OwnConsent(Read):
+    id: str
+    kind: str
+    signedOn: Date
+    expiresOn: Date | None
+    signedBy: str
+    relation: str | None
+    withdrawnOn: Date | None
+
+
+class OwnSurvey(Read):
+    id: str
+    templateId: str
+    purpose: str
+    answeredOn: Date
+
+
+class Participation(Read):
+    role: str
+    personId: str
+    fullName: str
+    kind: str
+    birthDate: Date | None
+    grade: str | None
+    pairs: list[OwnPair]
+    consents: list[OwnConsent]
+    surveys: list[OwnSurvey]
+
+
+class Found(Read):
+    participation: Participation | None
+
+
+# The consent's text as the school's form has it (the seeds' consent of a legal representative).
+CONSENT_TEXT = (
+    "Я, законный представитель несовершеннолетнего, даю согласие образовательной организации на "
+    "обработку персональных данных ребёнка (фамилия, имя, отчество, дата рождения, класс, "
+    "контактные данные, сведения об участии в программе наставничества, результаты анкет и "
+    "отзывы о встречах) в целях реализации целевой модели наставничества, в соответствии с "
+    "Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных». Согласие действует "
+    "до его отзыва; отозвать его можно в любой момент, после чего данные перестают "
+    "обрабатываться и через 30 дней удаляются, если нет иного законного основания."
+)
+
+
+def participant_of(user: WebUser) -> UUID:
+    """The person a participant's session is for (a 403 page for anyone else)."""
+    person = user.principal.scope.person_id
+    if user.principal.role not in PARTICIPANTS or person is None:
+        raise Refused(403, "participants_only", "Эта страница — для участников программы")
+    return person
+
+
+async def participation(backend: Backend, user: WebUser) -> Participation:
+    participant_of(user)
+    found = (await backend.query(user.token, PARTICIPATION, Found)).participation
+    if found is None:
+        raise Refused(404, "person_not_found", "Ваши данные на платформе не найдены")
+    return found
+
+
+def own_pair(found: Participation, pair_id: UUID) -> OwnPair:
+    pair = next((p for p in found.pairs if p.id == str(pair_id)), None)
+    if pair is None:
+        raise Refused(404, "pair_not_found", "Такой пары у вас нет")
+    return pair
+
+
+class LinkController(Controller):
+    """Opening a personal link: one tap, then the holder's own page."""
+
+    @get("/l/{link:str}", sync_to_thread=False)
+    def ask(self) -> Template:
+        return page("participant/link.html", None)
+
+    @post("/l/{link:str}")
+    async def open(self, request: Request[Any, Any, Any], backend: Backend, link: str) -> Any:
+        try:
+            opened = await backend.open_link(link)
+        except Refused as refusal:
+            if refusal.status >= 500:
+                raise
+            # Which link, whose and why stay unsaid beyond what its holder needs.
+            return page("participant/link.html", None, status_code=403, refused=refusal.message)
+        sign_in(request, opened.token)
+        return Redirect(path="/my", status_code=303)
+
+
+class ParticipantController(Controller):
+    path = "/my"
+
+    @get("/")
+    async def mine(self, user: WebUser, backend: Backend) -> Template:
+        found = await participation(backend, user)
+        return page(
+            "participant/mine.html",
+            user,
+            me=found,
+            role=found.role,
+            consent_text=CONSENT_TEXT,
+            today=date.today().isoformat(),
+        )
+
+    @post("/pairs/{pair_id:uuid}/meetings/{meeting_id:uuid}/feedback")
+    async def rate(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        meeting_id: UUID,
+    ) -> Redirect:
+        person = participant_of(user)
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/pairs/{pair_id}/meetings/{meeting_id}/feedback",
+            GiveFeedback(
+                author_id=str(person), rating=form.number("rating"), comment=form.text("comment")
+            ),
+        )
+        return done(request, "/my", "Спасибо! Оценка сохранена", f"meeting-{meeting_id}")
+
+    @post("/pairs/{pair_id:uuid}/meetings")
+    async def log_meeting(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
+    ) -> Redirect:
+        participant_of(user)
+        form = Form.of(await request.form())
+        await backend.command(
+            user.token,
+            "programs",
+            f"/pairs/{pair_id}/meetings",
+            RecordMeeting(
+                kind=form.text("kind"),
+                held_on=form.day("held_on"),
+                duration_minutes=form.number("duration_minutes"),
+                format=form.text("format") or "in_person",
+                topic=form.text("topic") or "",
+                mentor_feedback=Feedback(
+                    rating=form.number("rating"), comment=form.text("comment")
+                ),
+                mentee_feedback=None,
+            ),
+        )
+        return done(request, "/my", "Встреча записана", f"pair-{pair_id}")
+
+    @post("/pairs/{pair_id:uuid}/tasks/{task_id:uuid}/completion")
+    async def tick(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        task_id: UUID,
+    ) -> Redirect:
+        participant_of(user)
+        await backend.command(
+            user.token,
+            "programs",
+            f"/pairs/{pair_id}/plan/tasks/{task_id}/completion",
+            TaskCompletion(completed_on=date.today().isoformat()),
+        )
+        return done(request, "/my", "Задача отмечена выполненной", f"pair-{pair_id}")
+
+    @post("/consents/{consent_id:uuid}/withdrawal")
+    async def withdraw(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, consent_id: UUID
+    ) -> Template | Redirect:
+        person = participant_of(user)
+        form = Form.of(await request.form())
+        question = Question(
+            "Отозвать согласие на обработку персональных данных ребёнка?",
+            "Работа пары прекратится: новые встречи записать будет нельзя. Через 30 дней данные "
+            "ребёнка будут удалены, если у школы нет иного законного основания их хранить.",
+            "Да, отозвать согласие",
+            "/my",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
+        await backend.command(
+            user.token,
+            "registry",
+            f"/people/{person}/consents/{consent_id}/withdrawal",
+            WithdrawConsent(withdrawn_on=date.today().isoformat()),
+        )
+        return done(request, "/my", "Согласие отозвано")
+
+    @get("/data")
+    async def download(self, user: WebUser, backend: Backend) -> Response[bytes]:
+        """What the platform holds about the person (152-ФЗ, ст. 14), as a file."""
+        found = await participation(backend, user)
+        return Response(
+            msgspec.json.format(msgspec.json.encode(found), indent=2),
+            media_type="application/json; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="personal-data.json"'},
+        )
