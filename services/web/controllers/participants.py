@@ -18,7 +18,14 @@ from litestar.response import Redirect, Template
 from shared.kernel.principal import PARTICIPANTS
 
 from ..backend import Backend, Refused
-from ..commands import Feedback, GiveFeedback, RecordMeeting, TaskCompletion, WithdrawConsent
+from ..commands import (
+    Command,
+    Feedback,
+    GiveFeedback,
+    RecordMeeting,
+    TaskCompletion,
+    WithdrawConsent,
+)
 from ..forms import Form
 from ..pages import page
 from ..reads import Date, Read
@@ -144,11 +151,48 @@ async def participation(backend: Backend, user: WebUser) -> Participation:
     return found
 
 
-def own_pair(found: Participation, pair_id: UUID) -> OwnPair:
-    pair = next((p for p in found.pairs if p.id == str(pair_id)), None)
-    if pair is None:
-        raise Refused(404, "pair_not_found", "Такой пары у вас нет")
-    return pair
+# Where a refusal of the programs' commands goes on the participant's forms.
+FIELDS = {
+    "rating": "rating",
+    "comment": "comment",
+    "mentor_feedback.rating": "rating",
+    "mentor_feedback.comment": "comment",
+    "held_on": "held_on",
+    "duration_minutes": "duration_minutes",
+    "kind": "kind",
+    "topic": "topic",
+}
+RULES = {"rating_out_of_scale": "rating", "meeting_in_future": "held_on", "meeting_exists": "kind"}
+
+
+async def attempt(backend: Backend, user: WebUser, form: Form, path: str, body: Command) -> bool:
+    """Send a form's command to programs; a refusal of its values lands on the form (True)."""
+    try:
+        await backend.command(user.token, "programs", path, body)
+    except Refused as refusal:
+        if not refusal.belongs_to_form:
+            raise
+        form.refused(refusal, FIELDS, RULES)
+        return True
+    return False
+
+
+async def own_page(
+    backend: Backend, user: WebUser, form: Form | None = None, form_of: str = ""
+) -> Template:
+    """The participant's page; a refused form comes back beside what it was about."""
+    found = await participation(backend, user)
+    return page(
+        "participant/mine.html",
+        user,
+        status_code=400 if form and form.errors else 200,
+        me=found,
+        role=found.role,
+        consent_text=CONSENT_TEXT,
+        today=date.today().isoformat(),
+        form=form or Form(),
+        form_of=form_of,
+    )
 
 
 class LinkController(Controller):
@@ -176,15 +220,7 @@ class ParticipantController(Controller):
 
     @get("/")
     async def mine(self, user: WebUser, backend: Backend) -> Template:
-        found = await participation(backend, user)
-        return page(
-            "participant/mine.html",
-            user,
-            me=found,
-            role=found.role,
-            consent_text=CONSENT_TEXT,
-            today=date.today().isoformat(),
-        )
+        return await own_page(backend, user)
 
     @post("/pairs/{pair_id:uuid}/meetings/{meeting_id:uuid}/feedback")
     async def rate(
@@ -194,41 +230,34 @@ class ParticipantController(Controller):
         backend: Backend,
         pair_id: UUID,
         meeting_id: UUID,
-    ) -> Redirect:
+    ) -> Template | Redirect:
         person = participant_of(user)
         form = Form.of(await request.form())
-        await backend.command(
-            user.token,
-            "programs",
-            f"/pairs/{pair_id}/meetings/{meeting_id}/feedback",
-            GiveFeedback(
-                author_id=str(person), rating=form.number("rating"), comment=form.text("comment")
-            ),
+        feedback = GiveFeedback(
+            author_id=str(person), rating=form.number("rating"), comment=form.text("comment")
         )
+        path = f"/pairs/{pair_id}/meetings/{meeting_id}/feedback"
+        if await attempt(backend, user, form, path, feedback):
+            return await own_page(backend, user, form, str(meeting_id))
         return done(request, "/my", "Спасибо! Оценка сохранена", f"meeting-{meeting_id}")
 
     @post("/pairs/{pair_id:uuid}/meetings")
     async def log_meeting(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
-    ) -> Redirect:
+    ) -> Template | Redirect:
         participant_of(user)
         form = Form.of(await request.form())
-        await backend.command(
-            user.token,
-            "programs",
-            f"/pairs/{pair_id}/meetings",
-            RecordMeeting(
-                kind=form.text("kind"),
-                held_on=form.day("held_on"),
-                duration_minutes=form.number("duration_minutes"),
-                format=form.text("format") or "in_person",
-                topic=form.text("topic") or "",
-                mentor_feedback=Feedback(
-                    rating=form.number("rating"), comment=form.text("comment")
-                ),
-                mentee_feedback=None,
-            ),
+        meeting = RecordMeeting(
+            kind=form.text("kind"),
+            held_on=form.day("held_on"),
+            duration_minutes=form.number("duration_minutes"),
+            format=form.text("format") or "in_person",
+            topic=form.text("topic") or "",
+            mentor_feedback=Feedback(rating=form.number("rating"), comment=form.text("comment")),
+            mentee_feedback=None,
         )
+        if await attempt(backend, user, form, f"/pairs/{pair_id}/meetings", meeting):
+            return await own_page(backend, user, form, str(pair_id))
         return done(request, "/my", "Встреча записана", f"pair-{pair_id}")
 
     @post("/pairs/{pair_id:uuid}/tasks/{task_id:uuid}/completion")
