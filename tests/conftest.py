@@ -220,6 +220,7 @@ class World:
         capacity: int = 1,
         expect: int = 201,
         consent_on: date | None = None,
+        grade: str | None = None,
     ) -> Any:
         minor = (date.today() - birth_date).days < 18 * 365
         body: dict[str, Any] = {
@@ -230,6 +231,8 @@ class World:
             "roles": [role],
             "mentor_capacity": capacity,
         }
+        if grade:
+            body["grade"] = grade
         if consent:
             body["consent"] = {"signed_on": str(consent_on or date.today() - timedelta(days=1))}
             if minor:

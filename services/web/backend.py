@@ -101,6 +101,13 @@ class OpenedLink(msgspec.Struct):
     expires_in: int
 
 
+class IssuedLink(msgspec.Struct):
+    """A personal link as the registry shows it this once (it keeps only its hash)."""
+
+    link: str
+    position: int
+
+
 class CaughtUp(msgspec.Struct):
     caughtUp: bool
 
@@ -210,6 +217,20 @@ class Backend:
             headers={"Content-Type": "application/json"},
         )
         return msgspec.json.decode(response.content, type=OpenedLink)
+
+    async def issue_link(self, token: str, person_id: str, body: msgspec.Struct) -> str:
+        """A new personal link for the person (once projected, like any command)."""
+        response = await self._send(
+            token,
+            "registry",
+            "POST",
+            f"/people/{person_id}/links",
+            content=msgspec.json.encode(body),
+            headers={"Content-Type": "application/json"},
+        )
+        issued = msgspec.json.decode(response.content, type=IssuedLink)
+        await self.caught_up(token, "registry", issued.position)
+        return issued.link
 
     async def upload(
         self, token: str, path: str, params: dict[str, str], name: str, content: bytes

@@ -4,6 +4,7 @@ opens nothing, and bad input is refused with a Russian page and nothing stored."
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -163,3 +164,40 @@ async def test_a_mentor_logs_a_meeting_and_ticks_a_task_of_his_own_pair_only(
     foreign = await web.submit(f"/my/pairs/{other_pair}/meetings", meeting)
     assert foreign.status_code in (403, 404)
     assert await events() == before
+
+
+async def test_the_coordinator_prints_a_class_sheet_sees_who_used_a_link_and_revokes_it(
+    web: WebClient, world: World
+) -> None:
+    for n, name in enumerate(("Белова Анна", "Белов Иван", "Чужой Класс")):
+        grade = "5А" if n < 2 else "6Б"
+        await world.person("s1", name, "mentee", birth_date=date(2014, 3, n + 1), grade=grade)
+    await web.sign_in(world.coordinator("s1"))
+
+    await web.get("/links")
+    sheet = await web.submit("/links/sheet", {"grade": "5А", "role": "mentee"})
+    assert sheet.status_code == 200
+    assert sheet.text.count("<svg") == 2  # a QR code per pupil of the class
+    assert "Белова Анна" in sheet.text
+    assert "Чужой Класс" not in sheet.text
+    links = re.findall(r"/l/([0-9a-f]{32}[A-Za-z0-9_-]+)", sheet.text)
+    assert len(set(links)) == 2
+
+    pupil = WebClient(web.client, web.api)  # the same browser, after the coordinator
+    await opened(pupil, links[0])
+    await web.sign_in(world.coordinator("s1"))
+    listing = await web.get("/links?grade=5А")
+    assert "вход 1 раз" in listing.text
+    assert "ещё не открывалась" in listing.text
+    assert "Чужой Класс" not in listing.text
+    revoke = re.search(r'action="(/links/[0-9a-f-]+/[0-9a-f-]+/revocation)"', listing.text)
+    assert revoke is not None
+    assert (await web.submit(revoke.group(1))).status_code == 303
+
+    revoked = [await opened(pupil, link) for link in links]
+    assert sorted(r.status_code for r in revoked) == [303, 403]  # the revoked one alone
+
+
+async def test_only_the_schools_management_issues_links(web: WebClient, world: World) -> None:
+    await web.sign_in(world.token(Role.SCHOOL_CURATOR, "s1"))
+    assert (await web.get("/links")).status_code == 403

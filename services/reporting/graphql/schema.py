@@ -27,6 +27,7 @@ from . import access_log as access_log_q
 from . import attention as attention_q
 from . import history as history_q
 from . import indicators as indicators_q
+from . import links as links_q
 from . import orders as orders_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
@@ -97,6 +98,7 @@ class Query:
     attention = strawberry.field(resolver=attention_q.attention)
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
     participation = strawberry.field(resolver=participation_q.participation)
+    personal_links = strawberry.field(resolver=links_q.personal_links)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from .auditor import AuditController
 from .home import HomeController
 from .imports import ImportController
+from .links import LinksController
 from .login import LoginController
 from .matching import MatchingController
 from .monitoring import MonitoringController
@@ -31,6 +32,7 @@ CONTROLLERS = [
     OidcController,
     LinkController,
     ParticipantController,
+    LinksController,
 ]
 
 __all__ = ["CONTROLLERS"]
