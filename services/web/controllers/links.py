@@ -10,11 +10,11 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from qrcode.image.svg import SvgPathImage
-from qrcode.main import QRCode
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from markupsafe import Markup
+from qrcode.image.svg import SvgPathImage
+from qrcode.main import QRCode
 
 from shared.adapters.settings import Settings
 from shared.kernel.principal import SCHOOL_MANAGEMENT
