@@ -274,7 +274,8 @@ class Backend:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        # No token: a personal link's opening, where the link itself is the credential.
+        sent = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
         request_id = current_request_id()
         if request_id:  # the services log the page's request under the same id
             sent["X-Request-ID"] = request_id

@@ -53,6 +53,11 @@ class WithdrawConsent(Command):
     withdrawn_on: Day
 
 
+class IssueLink(Command):
+    role: str
+    expires_on: Day
+
+
 class MenteeProfile(Command):
     categories: list[str]
     requests: Typed

@@ -29,11 +29,12 @@ from graphql import (
 )
 
 from services.programs.api import pairs, programmes, roadmap, surveys
-from services.registry.api import monitoring, people
+from services.registry.api import links, monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
-from services.web.controllers import auditor, common, home
+from services.web.controllers import auditor, common, home, participants
+from services.web.controllers import links as link_pages
 from services.web.controllers import matching as matching_pages
 from services.web.controllers import monitoring as monitoring_pages
 from services.web.controllers import orders as order_pages
@@ -48,6 +49,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.RegisterPerson: people.PersonIn,
     commands.SignConsent: people.ConsentIn,
     commands.WithdrawConsent: people.WithdrawalIn,
+    commands.IssueLink: links.LinkIn,
     commands.MenteeProfile: people.MenteeProfileIn,
     commands.MentorQuestionnaire: people.QuestionnaireIn,
     commands.SelfAudit: monitoring.SelfAuditIn,
@@ -132,6 +134,8 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.REGION_TABLE, region_pages.RegionTable),
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
+    (participants.PARTICIPATION, participants.Found),
+    (link_pages.LINKS, link_pages.Links),
 ]
 # Reads still taken as plain JSON: the auditor's pages (being reworked for issue 17 meanwhile).
 UNTYPED = {auditor.BY_SCHOOL, auditor.OWN, auditor.HISTORY, auditor.STATE}

@@ -54,6 +54,37 @@ async def test_a_pupil_opens_her_link_and_rates_the_meeting_once(
     assert "уже оставлен" in again.text
     assert "моя оценка 9" in (await web.get("/my")).text
 
+    # The school tells her own score from those it entered for the participants.
+    await web.sign_in(world.coordinator("s1"))
+    home = await web.get("/")
+    assert "Наставляемые, сами: 1 оценок, средняя 9,0" in home.text
+    assert "Наставники, внесено школой за них: 1 оценок, средняя 9,0" in home.text
+    assert "Встреч без отзыва, оставленного самим участником: <strong>0</strong>" in home.text
+    pair_page = await web.get(f"/pairs/{pair}")
+    assert pair_page.text.count("сам участник") == 1
+    assert pair_page.text.count("внесено школой") == 1
+
+
+async def test_a_pupil_answers_her_entry_diagnostics_herself(web: WebClient, world: World) -> None:
+    _, _, _, mentee = await school_with_a_pair(world)
+    issued = await world.link("s1", mentee, Role.MENTEE)
+    await opened(web, issued["link"])
+
+    mine = await web.get("/my")
+    survey = re.search(r'href="(/my/surveys/[0-9a-f-]+/[0-9a-f-]+)"', mine.text)
+    assert survey is not None
+    form = await web.get(survey.group(1))
+    assert form.status_code == 200
+    codes = set(re.findall(r'name="q_(\w+)"', form.text))
+    assert codes == {"confidence", "goals", "communication", "motivation", "independence"}
+    missing = await web.submit(survey.group(1), {"q_confidence": "5"})
+    assert missing.status_code == 400
+    answered = await web.submit(survey.group(1), {f"q_{c}": "6" for c in codes})
+    assert answered.status_code == 303
+    mine = await web.get("/my")
+    assert "Анкеты: ответьте сами" not in mine.text
+    assert (await web.get(survey.group(1))).status_code == 404  # answered: no longer due
+
 
 async def test_a_participant_sees_no_staff_page(web: WebClient, world: World) -> None:
     _, _, _, mentee = await school_with_a_pair(world)

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from services.programs.application import Feedback
-from services.programs.domain import MeetingKind, Pair
+from services.programs.domain import MeetingKind, Pair, Purpose, default_template_id
 from services.registry.application import NewConsent, NewPerson
 from services.registry.application.links import secret_hash
 from services.registry.domain import ConsentKind, ParticipantRole, Person, PersonKind
@@ -209,6 +209,25 @@ def test_a_parent_withdraws_the_consent_they_signed_and_nothing_else(school: Sch
     assert stored(school)[0] == before[0] + 1
     mentee = participant(school, Role.MENTEE, child)
     assert refusal(school, withdraw, mentee, child, consents[child], TODAY) == "role_not_allowed"
+
+
+def test_a_mentee_answers_a_survey_as_herself_only(school: School) -> None:
+    pair_id = working_pair(school)
+    pair = school.programs.load(Pair, pair_id, "Пара")
+    herself = participant(school, Role.MENTEE, pair.mentee_ids[0])
+    template = default_template_id(Purpose.ENTRY_DIAGNOSTICS)
+    answers = dict.fromkeys(
+        ("confidence", "goals", "communication", "motivation", "independence"), 5
+    )
+    submit = school.programs.submit_response
+
+    assert (
+        refusal(
+            school, submit, herself, template, pair.programme_id, pair.mentor_id, TODAY, answers
+        )
+        == "not_your_own"
+    )
+    submit(herself, template, pair.programme_id, pair.mentee_ids[0], TODAY, answers, pair_id)
 
 
 def test_a_participant_is_refused_every_staff_command(school: School) -> None:

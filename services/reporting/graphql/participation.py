@@ -12,8 +12,10 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
+from .attention import LIMIT, SURVEYS_DUE
 from .context import Fetch, ReaderInfo, fields_of, reader_of
 from .people import Consent
+from .surveys import TEMPLATES, SurveyTemplate, template_of
 
 
 @strawberry.type
@@ -68,6 +70,13 @@ class OwnSurvey:
 
 
 @strawberry.type
+class OwnSurveyDue:
+    pair_id: strawberry.ID
+    programme_id: strawberry.ID
+    template: SurveyTemplate  # the platform's for its purpose
+
+
+@strawberry.type
 class Participation:
     role: str
     person_id: strawberry.ID
@@ -78,6 +87,7 @@ class Participation:
     pairs: list[OwnPair]
     consents: list[Consent]
     surveys: list[OwnSurvey]
+    surveys_due: list[OwnSurveyDue]
 
 
 async def participation(info: ReaderInfo) -> Participation | None:
@@ -96,6 +106,7 @@ async def participation(info: ReaderInfo) -> Participation | None:
         ]
         consents = await fetch("SELECT * FROM consents ORDER BY signed_on, id")
         surveys = await fetch("SELECT * FROM survey_responses ORDER BY answered_on, id")
+        due = await _surveys_due(fetch, person, pairs)
     return Participation(
         role=str(reader.participant().role),
         person_id=strawberry.ID(str(person)),
@@ -114,7 +125,30 @@ async def participation(info: ReaderInfo) -> Participation | None:
             )
             for s in surveys
         ],
+        surveys_due=due,
     )
+
+
+async def _surveys_due(
+    fetch: Fetch, person: UUID | None, pairs: list[OwnPair]
+) -> list[OwnSurveyDue]:
+    """The surveys the person is due to answer (as the school's attention counts them), each
+    on the platform's template for its purpose."""
+    templates = {
+        t["purpose"]: template_of(t) for t in await fetch(f"{TEMPLATES} WHERE t.tenant = ''")
+    }
+    due = []
+    for programme in dict.fromkeys(p.programme_id for p in pairs):
+        for row in await fetch(SURVEYS_DUE, UUID(programme), LIMIT):
+            if row["respondent_id"] == person and row["purpose"] in templates:
+                due.append(
+                    OwnSurveyDue(
+                        pair_id=strawberry.ID(str(row["pair_id"])),
+                        programme_id=programme,
+                        template=templates[row["purpose"]],
+                    )
+                )
+    return due
 
 
 async def _of_pair(fetch: Fetch, pair_id: UUID) -> tuple[list[OwnMeeting], OwnPlan | None]:

@@ -39,6 +39,7 @@ class Members(NamedTuple):
 
 class Pairs(Projection):
     name = "pairs"
+    version = 2  # feedback says whether the participant gave it themselves
     replay_cost = 9
     tables = (
         Table(
@@ -98,6 +99,7 @@ class Pairs(Projection):
                rating int,
                comment text,
                given_at timestamptz NOT NULL,
+               by_participant boolean NOT NULL DEFAULT false,
                PRIMARY KEY (meeting_id, author_id)""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meeting_feedback_pair ON meeting_feedback (pair_id)",),
@@ -175,7 +177,17 @@ class Pairs(Projection):
     )
     feedback = Rows(
         "meeting_feedback",
-        ("meeting_id", "author_id", "pair_id", "tenant", "side", "rating", "comment", "given_at"),
+        (
+            "meeting_id",
+            "author_id",
+            "pair_id",
+            "tenant",
+            "side",
+            "rating",
+            "comment",
+            "given_at",
+            "by_participant",
+        ),
     )
 
     def __init__(self, keyring: Keyring) -> None:
@@ -347,6 +359,7 @@ class Pairs(Projection):
             event.rating,
             comment,
             envelope.occurred_at,
+            given_by(envelope, side),
         )
         members = self._members.get(event.originator_id)
         if members is not None and not members.one_mentee:
@@ -398,4 +411,11 @@ class Pairs(Projection):
                     rating,
                     comment,
                     envelope.occurred_at,
+                    given_by(envelope, side),
                 )
+
+
+def given_by(envelope: Envelope, side: str) -> bool:
+    """Did the participant give this side's feedback themselves (not a staff member for them)?
+    A participant acts in the role named like their side: `mentor` or `mentee`."""
+    return bool(envelope.event.actor.role == side)

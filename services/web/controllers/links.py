@@ -20,7 +20,7 @@ from shared.adapters.settings import Settings
 from shared.kernel.principal import SCHOOL_MANAGEMENT
 
 from ..backend import Backend, Refused
-from ..commands import Command
+from ..commands import IssueLink
 from ..forms import Form
 from ..pages import page
 from ..reads import Connection, Date, DateTime, Read
@@ -65,11 +65,6 @@ class Links(Read):
     personalLinks: list[LinkRow]
     mentees: Connection[Someone]
     mentors: Connection[Someone]
-
-
-class IssueLink(Command):
-    role: str
-    expires_on: str
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,16 @@ from ..commands import (
     Feedback,
     GiveFeedback,
     RecordMeeting,
+    SurveyAnswers,
     TaskCompletion,
     WithdrawConsent,
 )
 from ..forms import Form
-from ..pages import page
+from ..pages import form_page, page
 from ..reads import Date, Read
 from ..session import WebUser, sign_in
 from .common import Question, done, unconfirmed
+from .pairs import SurveyTemplate, answers_of, survey_refused
 
 PARTICIPATION = """
 query {
@@ -43,6 +45,8 @@ query {
     }
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn }
     surveys { id templateId purpose answeredOn }
+    surveysDue { pairId programmeId template { id title purpose purposeName
+                 questions { code text kind options required } } }
   }
 }
 """
@@ -107,6 +111,12 @@ class OwnSurvey(Read):
     answeredOn: Date
 
 
+class OwnSurveyDue(Read):
+    pairId: str
+    programmeId: str
+    template: SurveyTemplate
+
+
 class Participation(Read):
     role: str
     personId: str
@@ -117,6 +127,13 @@ class Participation(Read):
     pairs: list[OwnPair]
     consents: list[OwnConsent]
     surveys: list[OwnSurvey]
+    surveysDue: list[OwnSurveyDue]
+
+    def due(self, pair_id: UUID, template_id: UUID) -> OwnSurveyDue:
+        for due in self.surveysDue:
+            if due.pairId == str(pair_id) and due.template.id == str(template_id):
+                return due
+        raise Refused(404, "survey_not_due", "Эту анкету вам заполнять не нужно")
 
 
 class Found(Read):
@@ -192,6 +209,19 @@ async def own_page(
         today=date.today().isoformat(),
         form=form or Form(),
         form_of=form_of,
+    )
+
+
+def survey_page(user: WebUser, found: Participation, due: OwnSurveyDue, form: Form) -> Template:
+    return form_page(
+        "pairs/survey.html",
+        user,
+        form,
+        template=due.template,
+        respondent=found.fullName,
+        action=f"/my/surveys/{due.pairId}/{due.template.id}",
+        back="/my",
+        back_label="Моя страница",
     )
 
 
@@ -277,6 +307,38 @@ class ParticipantController(Controller):
             TaskCompletion(completed_on=date.today().isoformat()),
         )
         return done(request, "/my", "Задача отмечена выполненной", f"pair-{pair_id}")
+
+    @get("/surveys/{pair_id:uuid}/{template_id:uuid}")
+    async def survey(
+        self, user: WebUser, backend: Backend, pair_id: UUID, template_id: UUID
+    ) -> Template:
+        found = await participation(backend, user)
+        return survey_page(user, found, found.due(pair_id, template_id), Form())
+
+    @post("/surveys/{pair_id:uuid}/{template_id:uuid}")
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        pair_id: UUID,
+        template_id: UUID,
+    ) -> Template | Redirect:
+        """The participant answers as themselves (not the coordinator for them)."""
+        found = await participation(backend, user)
+        due = found.due(pair_id, template_id)
+        multiple = tuple(f"q_{q.code}" for q in due.template.questions if q.kind == "multiple")
+        form = Form.of(await request.form(), lists=multiple)
+        body = SurveyAnswers(
+            template_id=due.template.id,
+            respondent_id=found.personId,
+            answered_on=date.today().isoformat(),
+            answers=answers_of(due.template, form),
+            pair_id=due.pairId,
+        )
+        if await survey_refused(backend, user, due.programmeId, body, form):
+            return survey_page(user, found, due, form)
+        return done(request, "/my", "Спасибо! Ответы на анкету сохранены")
 
     @post("/consents/{consent_id:uuid}/withdrawal")
     async def withdraw(
