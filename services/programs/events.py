@@ -131,6 +131,16 @@ class PairFormed(Created, frozen=True):
     basis: str
 
 
+class PairMeetingPlanned(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.MeetingPlanned"
+    meeting_id: UUID
+    starts_on: date
+    start_time: str  # «HH:MM», the region's local time
+    duration_minutes: int
+    place: str  # a room, an address or an online link
+    topic: str
+
+
 class PairMeetingRecorded(Event, frozen=True):
     stored_topic = "services.programs.domain.pairs:Pair.MeetingRecorded"
     meeting_id: UUID

@@ -145,6 +145,14 @@ class RecordMeeting(Command):
     mentee_feedback: Feedback | None
 
 
+class PlanMeeting(Command):
+    starts_on: Day
+    start_time: Typed
+    duration_minutes: Number
+    place: Typed
+    topic: str
+
+
 class GiveFeedback(Feedback):
     author_id: Typed
 

@@ -96,7 +96,7 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     await teacher.goto(mentor_link)
     await fits(teacher, screenshots, "link")
     await teacher.get_by_role("button", name="Войти").click()
-    mentors_pair = teacher.locator("section.card", has_text=pupil["fullName"])
+    mentors_pair = teacher.locator(f"#pair-{pair['id']}")
     await expect(mentors_pair).to_be_visible()
     await mentors_pair.get_by_text("Записать проведённую встречу").click()
     await mentors_pair.get_by_label("Встреча", exact=True).select_option(label="рабочая встреча")

@@ -63,6 +63,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.IssueOrder: pairs.OrderIn,
     commands.Feedback: pairs.FeedbackIn,
     commands.RecordMeeting: pairs.MeetingIn,
+    commands.PlanMeeting: pairs.PlannedMeetingIn,
     commands.GiveFeedback: pairs.AuthoredFeedbackIn,
     commands.PlanTask: pairs.TaskIn,
     commands.DrawUpPlan: pairs.PlanIn,

@@ -5,7 +5,7 @@ opens nothing, and bad input is refused with a Russian page and nothing stored."
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from shared.kernel.principal import Role
@@ -191,6 +191,27 @@ async def test_a_mentor_logs_a_meeting_and_ticks_a_task_of_his_own_pair_only(
     assert ticked.status_code == 303
     assert "выполнено" in (await web.get("/my")).text
 
+    past = {"starts_on": "2020-01-01", "start_time": "15:30", "duration_minutes": "45"}
+    refused = await web.submit(f"/my/pairs/{pair}/planned-meetings", past | {"place": "каб. 12"})
+    assert refused.status_code == 400
+    assert "сегодня или позже" in refused.text
+    soon = str(date.today() + timedelta(days=3))
+    planned = await web.submit(
+        f"/my/pairs/{pair}/planned-meetings",
+        past | {"starts_on": soon, "place": "каб. 12, школа", "topic": "Олимпиада"},
+    )
+    assert planned.status_code == 303
+    mine = await web.get("/my")
+    assert "Следующая встреча" in mine.text
+    calendar = re.search(r'href="(/my/meetings/[0-9a-f-]+/calendar\.ics)"', mine.text)
+    assert calendar is not None
+    ics = await web.get(calendar.group(1))
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert f"DTSTART:{soon.replace('-', '')}T153000" in ics.text
+    assert "LOCATION:каб. 12\\, школа" in ics.text
+    assert "Орлов Денис Игоревич" in ics.text
+
+    await web.get("/my")
     before = await events()
     foreign = await web.submit(f"/my/pairs/{other_pair}/meetings", meeting)
     assert foreign.status_code in (403, 404)

@@ -9,12 +9,12 @@ from uuid import UUID
 
 import pytest
 
-from services.programs.application import Feedback
+from services.programs.application import Feedback, PlannedMeeting
 from services.programs.domain import MeetingKind, Pair, Purpose, default_template_id
 from services.registry.application import NewConsent, NewPerson
 from services.registry.application.links import secret_hash
 from services.registry.domain import ConsentKind, ParticipantRole, Person, PersonKind
-from shared.dictionaries import school_year_of
+from shared.dictionaries import MentoringForm, school_year_of
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope, person_path
 
@@ -185,6 +185,34 @@ def test_a_mentor_logs_his_own_pairs_meetings_only_and_never_rates_for_the_mente
     assert refusal(school, record, himself, another, meeting(mentee=None)) == "not_your_own"
     stranger = participant(school, Role.MENTEE, mentor)
     assert refusal(school, record, stranger, pair_id, meeting(mentee=None)) == "role_not_allowed"
+
+
+def test_a_mentor_plans_the_next_meeting_of_a_working_pair_only(school: School) -> None:
+    pair_id = working_pair(school)
+    pair = school.programs.load(Pair, pair_id, "Пара")
+    himself = participant(school, Role.MENTOR, pair.mentor_id)
+    plan = school.programs.plan_meeting
+    soon = PlannedMeeting(TODAY + timedelta(days=3), "15:30", 45, "каб. 12", "Проект")
+
+    plan(himself, pair_id, soon)
+
+    past = PlannedMeeting(TODAY - timedelta(days=1), "15:30", 45, "каб. 12", "Проект")
+    assert refusal(school, plan, himself, pair_id, past) == "planned_in_past"
+    mentee = participant(school, Role.MENTEE, pair.mentee_ids[0])
+    assert refusal(school, plan, mentee, pair_id, soon) == "role_not_allowed"
+    programme = school.programs.open_programme(
+        school.staff(), school.id, "2025/26", "Ещё программа", [MentoringForm.TEACHER_STUDENT]
+    )[0]
+    mentor = school.mentor("Наставник Неутверждённый")
+    proposed = school.programs.form_pair(
+        school.staff(),
+        programme.id,
+        MentoringForm.TEACHER_STUDENT,
+        mentor,
+        [school.person("Ученик Неутверждённый")],
+    )[0]
+    waiting = participant(school, Role.MENTOR, mentor)
+    assert refusal(school, plan, waiting, proposed.id, soon) == "pair_not_approved"
 
 
 def test_a_parent_withdraws_the_consent_they_signed_and_nothing_else(school: School) -> None:

@@ -9,6 +9,7 @@ from .pairs import (
     NewMeeting,
     NewPair,
     PairCommands,
+    PlannedMeeting,
 )
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
@@ -30,5 +31,6 @@ __all__ = [
     "NewMeeting",
     "NewPair",
     "NewResponse",
+    "PlannedMeeting",
     "Programs",
 ]

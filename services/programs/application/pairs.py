@@ -68,6 +68,15 @@ class NewMeeting:
 
 
 @dataclass(frozen=True)
+class PlannedMeeting:
+    starts_on: date
+    start_time: str
+    duration_minutes: int
+    place: str
+    topic: str
+
+
+@dataclass(frozen=True)
 class MemberFeedback:
     """A participant's own feedback on a meeting (in a group, each mentee gives theirs)."""
 
@@ -273,6 +282,30 @@ class PairCommands(ProgramsBase):
         caller.acts_for(pair.mentor_id)
         pair.complete_task(caller.actor, task_id, completed_on)
         return self.store(pair)
+
+    @allowed(MENTORING, "планировать встречи")
+    def plan_meeting(
+        self, caller: Caller, pair_id: UUID, planned: PlannedMeeting
+    ) -> tuple[UUID, int]:
+        """The next meeting of a working pair whose members' consents hold."""
+        pair = self.load(Pair, pair_id, "Пара")
+        caller.acts_for(pair.mentor_id)
+        school_id = self._school_of_programme(pair.programme_id)
+        found, _ = self._registry([school_id, *pair.people], authors=[])
+        caller.in_school(pair, school_of(found, school_id).tenant)
+        self._check_people(pair, school_id, found)
+        meeting_id = uuid4()
+        pair.plan_meeting(
+            caller.actor,
+            meeting_id,
+            planned.starts_on,
+            planned.start_time,
+            planned.duration_minutes,
+            planned.place,
+            planned.topic,
+            date.today(),
+        )
+        return meeting_id, self.store(pair)
 
     @allowed(MENTORING, "записывать встречи")
     def record_meeting(

@@ -31,6 +31,16 @@ class OwnMeeting:
 
 
 @strawberry.type
+class PlannedMeeting:
+    id: strawberry.ID
+    starts_on: date
+    start_time: str
+    duration_minutes: int
+    place: str
+    topic: str
+
+
+@strawberry.type
 class OwnTask:
     id: strawberry.ID
     title: str
@@ -59,6 +69,7 @@ class OwnPair:
     i_am_mentor: bool
     meetings: list[OwnMeeting]
     plan: OwnPlan | None
+    next_meeting: PlannedMeeting | None
 
 
 @strawberry.type
@@ -151,7 +162,9 @@ async def _surveys_due(
     return due
 
 
-async def _of_pair(fetch: Fetch, pair_id: UUID) -> tuple[list[OwnMeeting], OwnPlan | None]:
+async def _of_pair(
+    fetch: Fetch, pair_id: UUID
+) -> tuple[list[OwnMeeting], OwnPlan | None, PlannedMeeting | None]:
     meetings = await fetch(
         "SELECT m.id, m.kind, m.held_on, m.duration_minutes, m.meeting_format, m.topic,"
         " f.rating AS my_rating, f.comment AS my_comment FROM meetings m"
@@ -169,9 +182,20 @@ async def _of_pair(fetch: Fetch, pair_id: UUID) -> tuple[list[OwnMeeting], OwnPl
             goals=list(plans[0]["goals"]),
             tasks=[OwnTask(**fields_of(OwnTask, t, id=strawberry.ID(str(t["id"])))) for t in tasks],
         )
-    return [
-        OwnMeeting(**fields_of(OwnMeeting, m, id=strawberry.ID(str(m["id"])))) for m in meetings
-    ], plan
+    planned = await fetch(
+        "SELECT * FROM planned_meetings WHERE pair_id = $1 AND starts_on >= current_date"
+        " ORDER BY starts_on, start_time LIMIT 1",
+        pair_id,
+    )
+    upcoming = [
+        PlannedMeeting(**fields_of(PlannedMeeting, p, id=strawberry.ID(str(p["id"]))))
+        for p in planned
+    ]
+    return (
+        [OwnMeeting(**fields_of(OwnMeeting, m, id=strawberry.ID(str(m["id"])))) for m in meetings],
+        plan,
+        upcoming[0] if upcoming else None,
+    )
 
 
 def _pair(
@@ -180,6 +204,7 @@ def _pair(
     person: UUID | None,
     meetings: list[OwnMeeting],
     plan: OwnPlan | None,
+    next_meeting: PlannedMeeting | None,
 ) -> OwnPair:
     return OwnPair(
         id=strawberry.ID(str(row["id"])),
@@ -193,4 +218,5 @@ def _pair(
         i_am_mentor=row["mentor_id"] == person,
         meetings=meetings,
         plan=plan,
+        next_meeting=next_meeting,
     )

@@ -13,6 +13,7 @@ from services.programs.events import (
     PairEnded,
     PairFeedbackGiven,
     PairFormed,
+    PairMeetingPlanned,
     PairMeetingRecorded,
     PairPlanDrawnUp,
     PairPlanTaskCompleted,
@@ -87,6 +88,24 @@ class Pairs(Projection):
                mentee_comment text""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
+            participant=OWN_PAIR,
+        ),
+        Table(
+            "planned_meetings",
+            """id uuid PRIMARY KEY,
+               pair_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               starts_on date NOT NULL,
+               start_time text NOT NULL,
+               duration_minutes int NOT NULL,
+               place text NOT NULL,
+               topic text NOT NULL,
+               planned_at timestamptz NOT NULL""",
+            Visibility.SCHOOL,
+            (
+                "CREATE INDEX IF NOT EXISTS planned_meetings_pair"
+                " ON planned_meetings (pair_id, starts_on)",
+            ),
             participant=OWN_PAIR,
         ),
         Table(
@@ -216,6 +235,7 @@ class Pairs(Projection):
         return {
             PairFormed: self.formed,
             PairMeetingRecorded: self.meeting_recorded,
+            PairMeetingPlanned: self.meeting_planned,
             PairApproved: self.approved,
             PairsOrderIssued: self.order_issued,
             PairPlanDrawnUp: self.plan_drawn_up,
@@ -371,6 +391,23 @@ class Pairs(Projection):
             event.meeting_id,
             event.rating,
             comment,
+        )
+
+    async def meeting_planned(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO planned_meetings (id, pair_id, tenant, starts_on, start_time,"
+            " duration_minutes, place, topic, planned_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            event.meeting_id,
+            event.originator_id,
+            event.tenant,
+            event.starts_on,
+            event.start_time,
+            event.duration_minutes,
+            event.place,
+            event.topic,
+            envelope.occurred_at,
         )
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

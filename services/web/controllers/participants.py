@@ -7,7 +7,7 @@ as the staff, with the participant's own token."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +22,7 @@ from ..commands import (
     Command,
     Feedback,
     GiveFeedback,
+    PlanMeeting,
     RecordMeeting,
     SurveyAnswers,
     TaskCompletion,
@@ -40,6 +41,7 @@ query {
     role personId fullName kind birthDate grade
     pairs {
       id form status orderNumber orderDate mentorName menteeNames iAmMentor
+      nextMeeting { id startsOn startTime durationMinutes place topic }
       meetings { id kind heldOn durationMinutes meetingFormat topic myRating myComment }
       plan { startsOn endsOn goals tasks { id title dueOn completedOn } }
     }
@@ -61,6 +63,15 @@ class OwnMeeting(Read):
     topic: str
     myRating: int | None
     myComment: str | None
+
+
+class PlannedMeeting(Read):
+    id: str
+    startsOn: Date
+    startTime: str
+    durationMinutes: int
+    place: str
+    topic: str
 
 
 class OwnTask(Read):
@@ -88,6 +99,7 @@ class OwnPair(Read):
     iAmMentor: bool
     meetings: list[OwnMeeting]
     plan: OwnPlan | None
+    nextMeeting: PlannedMeeting | None
 
     @property
     def unrated(self) -> list[OwnMeeting]:
@@ -178,8 +190,16 @@ FIELDS = {
     "duration_minutes": "duration_minutes",
     "kind": "kind",
     "topic": "topic",
+    "starts_on": "starts_on",
+    "start_time": "start_time",
+    "place": "place",
 }
-RULES = {"rating_out_of_scale": "rating", "meeting_in_future": "held_on", "meeting_exists": "kind"}
+RULES = {
+    "rating_out_of_scale": "rating",
+    "meeting_in_future": "held_on",
+    "meeting_exists": "kind",
+    "planned_in_past": "starts_on",
+}
 
 
 async def attempt(backend: Backend, user: WebUser, form: Form, path: str, body: Command) -> bool:
@@ -223,6 +243,32 @@ def survey_page(user: WebUser, found: Participation, due: OwnSurveyDue, form: Fo
         back="/my",
         back_label="Моя страница",
     )
+
+
+def ics(meeting: PlannedMeeting, with_whom: str) -> str:
+    """One event in the region's local time (floating: the phone shows it as planned)."""
+    start = datetime.fromisoformat(f"{meeting.startsOn}T{meeting.startTime}")
+    end = start + timedelta(minutes=meeting.durationMinutes)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Nastavnik//RU",
+        "BEGIN:VEVENT",
+        f"UID:{meeting.id}@nastavnik",
+        f"DTSTAMP:{datetime.now(UTC):%Y%m%dT%H%M%SZ}",
+        f"DTSTART:{start:%Y%m%dT%H%M%S}",
+        f"DTEND:{end:%Y%m%dT%H%M%S}",
+        f"SUMMARY:{escaped(f'Встреча наставничества: {with_whom}')}",
+        f"LOCATION:{escaped(meeting.place)}",
+        f"DESCRIPTION:{escaped(meeting.topic)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 class LinkController(Controller):
@@ -289,6 +335,37 @@ class ParticipantController(Controller):
         if await attempt(backend, user, form, f"/pairs/{pair_id}/meetings", meeting):
             return await own_page(backend, user, form, str(pair_id))
         return done(request, "/my", "Встреча записана", f"pair-{pair_id}")
+
+    @post("/pairs/{pair_id:uuid}/planned-meetings")
+    async def plan(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
+    ) -> Template | Redirect:
+        participant_of(user)
+        form = Form.of(await request.form())
+        planned = PlanMeeting(
+            starts_on=form.day("starts_on"),
+            start_time=form.text("start_time"),
+            duration_minutes=form.number("duration_minutes"),
+            place=form.text("place"),
+            topic=form.text("topic") or "",
+        )
+        if await attempt(backend, user, form, f"/pairs/{pair_id}/planned-meetings", planned):
+            return await own_page(backend, user, form, str(pair_id))
+        return done(request, "/my", "Встреча запланирована", f"pair-{pair_id}")
+
+    @get("/meetings/{meeting_id:uuid}/calendar.ics")
+    async def calendar(self, user: WebUser, backend: Backend, meeting_id: UUID) -> Response[bytes]:
+        """The planned meeting as a calendar file (RFC 5545), for the phone's calendar."""
+        found = await participation(backend, user)
+        for pair in found.pairs:
+            if pair.nextMeeting and pair.nextMeeting.id == str(meeting_id):
+                other = pair.menteeNames if pair.iAmMentor else [pair.mentorName]
+                return Response(
+                    ics(pair.nextMeeting, ", ".join(other)).encode(),
+                    media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="vstrecha.ics"'},
+                )
+        raise Refused(404, "meeting_not_found", "Такой запланированной встречи у вас нет")
 
     @post("/pairs/{pair_id:uuid}/tasks/{task_id:uuid}/completion")
     async def tick(
