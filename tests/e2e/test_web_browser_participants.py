@@ -6,6 +6,8 @@ sideways; screenshots of each land in tests/artifacts/screenshots/participant-*.
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -91,18 +93,32 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     mentor_link = await issued_link(page, screenshots, mentor, "наставнику")
     parent_link = await issued_link(page, screenshots, pupil["fullName"], "родителю")
 
-    # The teacher mentor logs a meeting in under a minute and ticks a task of the plan.
+    # The teacher mentor plans the next meeting and takes it to his calendar, then logs the
+    # one held in under a minute and ticks a task of the plan.
     teacher = await phone(chromium, site)
     await teacher.goto(mentor_link)
     await fits(teacher, screenshots, "link")
     await teacher.get_by_role("button", name="Войти").click()
     mentors_pair = teacher.locator(f"#pair-{pair['id']}")
     await expect(mentors_pair).to_be_visible()
-    await mentors_pair.get_by_text("Записать проведённую встречу").click()
-    await mentors_pair.get_by_label("Встреча", exact=True).select_option(label="рабочая встреча")
-    await mentors_pair.get_by_label("Тема").fill("Проект по физике")
-    await mentors_pair.get_by_label("Моя оценка встречи, 1–10").fill("9")
-    await mentors_pair.get_by_role("button", name="Записать встречу").click()
+    planning = mentors_pair.locator("details", has_text="Запланировать встречу")
+    await planning.get_by_text("Запланировать встречу").click()
+    soon = date.today() + timedelta(days=2)
+    await planning.get_by_label("Дата").fill(soon.isoformat())
+    await planning.get_by_label("Место или ссылка на онлайн-встречу").fill("каб. 21")
+    await planning.get_by_role("button", name="Запланировать").click()
+    await expect(teacher.get_by_text("Встреча запланирована")).to_be_visible()
+    async with teacher.expect_download() as downloading:
+        await mentors_pair.get_by_role("link", name="Добавить в календарь").click()
+    saved = Path(await (await downloading.value).path())
+    calendar = await asyncio.to_thread(saved.read_text)
+    assert f"DTSTART:{soon:%Y%m%d}T150000" in calendar
+    held = mentors_pair.locator("details", has_text="Записать проведённую встречу")
+    await held.get_by_text("Записать проведённую встречу").click()
+    await held.get_by_label("Встреча", exact=True).select_option(label="рабочая встреча")
+    await held.get_by_label("Тема").fill("Проект по физике")
+    await held.get_by_label("Моя оценка встречи, 1–10").fill("9")
+    await held.get_by_role("button", name="Записать встречу").click()
     await expect(teacher.get_by_text("Встреча записана")).to_be_visible()
     tick = mentors_pair.get_by_role("button", name="Выполнено")
     if await tick.count():
@@ -116,11 +132,20 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     await child.get_by_role("button", name="Войти").click()
     rating = child.locator("form.rate", has_text="Проект по физике")
     await fits(child, screenshots, "mentee")
+    await expect(child.get_by_text(f"{soon:%d.%m.%Y}, 15:00")).to_be_visible()
     await rating.get_by_label("9", exact=True).check()
     await rating.get_by_role("button", name="Отправить оценку").click()
     await expect(child.get_by_text("Спасибо! Оценка сохранена")).to_be_visible()
     await expect(child.get_by_text("моя оценка 9").first).to_be_visible()
     await fits(child, screenshots, "mentee-rated")
+    diagnostics = child.get_by_role("link", name="Входная диагностика")
+    if await diagnostics.count():  # the entry diagnostics, answered as the pupil
+        await diagnostics.first.click()
+        await fits(child, screenshots, "survey")
+        for question in await child.locator("fieldset").all():
+            await question.get_by_label("7", exact=True).check()
+        await child.get_by_role("button", name="Отправить ответы").click()
+        await expect(child.get_by_text("Ответы на анкету сохранены")).to_be_visible()
 
     # The parent reads the consent and withdraws it; the coordinator sees it.
     parent = await phone(chromium, site)
