@@ -14,6 +14,7 @@ from .participants import LinkController, ParticipantController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .roadmap_import import RoadmapImportController
 from .self_audit import SchoolSelfAuditController
 
 CONTROLLERS = [
@@ -22,6 +23,7 @@ CONTROLLERS = [
     PeopleController,
     ImportController,
     ProgrammeController,
+    RoadmapImportController,
     MatchingController,
     OrderController,
     PairController,
