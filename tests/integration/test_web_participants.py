@@ -112,6 +112,7 @@ async def test_a_revoked_or_unknown_link_opens_nothing_and_says_why(
 
     refused = await opened(web, leaked["link"])
     assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("text/html")
     assert "Ссылка отозвана" in refused.text
     assert "Орлов" not in refused.text
     assert (await web.get("/my")).status_code == 303  # no session: to the login page

@@ -113,7 +113,9 @@ async def participation(info: ReaderInfo) -> Participation | None:
         names = {p["id"]: p["full_name"] for p in people}
         pairs = [
             _pair(row, names, person, *await _of_pair(fetch, row["id"]))
-            for row in await fetch("SELECT * FROM pairs ORDER BY formed_at, id")
+            for row in await fetch(  # the working ones first, the latest first
+                "SELECT * FROM pairs ORDER BY status = 'active' DESC, formed_at DESC, id"
+            )
         ]
         consents = await fetch("SELECT * FROM consents ORDER BY signed_on, id")
         surveys = await fetch("SELECT * FROM survey_responses ORDER BY answered_on, id")

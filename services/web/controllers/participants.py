@@ -279,7 +279,9 @@ class LinkController(Controller):
         return page("participant/link.html", None)
 
     @post("/l/{link:str}")
-    async def open(self, request: Request[Any, Any, Any], backend: Backend, link: str) -> Any:
+    async def open(
+        self, request: Request[Any, Any, Any], backend: Backend, link: str
+    ) -> Template | Redirect:
         try:
             opened = await backend.open_link(link)
         except Refused as refusal:
