@@ -29,7 +29,7 @@ from .base import PAIR_CACHE, Envelope, Handlers, Projection, Rows, Table, Visib
 # A participant reads their own pairs and groups (a legal representative: the child's), and what
 # belongs to them: meetings, plans and tasks; of the feedback, only what they gave themselves.
 MEMBER = "mentor_id = {person} OR {person} = ANY(mentee_ids)"
-OWN_PAIR = f"pair_id IN (SELECT id FROM pairs WHERE {MEMBER})"
+OWN_PAIR = "pair_id = ANY((SELECT app_person_pairs())::uuid[])"
 
 
 class Members(NamedTuple):
