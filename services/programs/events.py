@@ -71,6 +71,8 @@ class ActRegisterNumberTaken(Event, frozen=True):
     stored_topic = "services.programs.domain.acts:ActRegister.NumberTaken"
     act_id: UUID
     key: str
+
+
 def item_fulfilled_by_hand(state: dict[str, Any]) -> None:
     """Version 2 of a roadmap item named no fact that fulfils it: a manual status alone."""
     state["item"]["fulfilled_by"] = None
@@ -185,6 +187,16 @@ class PairFormed(Created, frozen=True):
     mentor_id: UUID
     mentee_ids: list[UUID]
     basis: str
+
+
+class PairMeetingPlanned(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.MeetingPlanned"
+    meeting_id: UUID
+    starts_on: date
+    start_time: str  # «HH:MM», the region's local time
+    duration_minutes: int
+    place: str  # a room, an address or an online link
+    topic: str
 
 
 class PairMeetingRecorded(Event, frozen=True):

@@ -53,6 +53,11 @@ class WithdrawConsent(Command):
     withdrawn_on: Day
 
 
+class IssueLink(Command):
+    role: str
+    expires_on: Day
+
+
 class MenteeProfile(Command):
     categories: list[str]
     requests: Typed
@@ -170,6 +175,14 @@ class RecordMeeting(Command):
     topic: str
     mentor_feedback: Feedback | None
     mentee_feedback: Feedback | None
+
+
+class PlanMeeting(Command):
+    starts_on: Day
+    start_time: Typed
+    duration_minutes: Number
+    place: Typed
+    topic: str
 
 
 class GiveFeedback(Feedback):

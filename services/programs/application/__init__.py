@@ -10,6 +10,7 @@ from .pairs import (
     NewMeeting,
     NewPair,
     PairCommands,
+    PlannedMeeting,
 )
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
@@ -36,5 +37,6 @@ __all__ = [
     "NewMeeting",
     "NewPair",
     "NewResponse",
+    "PlannedMeeting",
     "Programs",
 ]

@@ -4,6 +4,7 @@ from .acts import Acts
 from .base import Envelope, Projection, Table, Visibility
 from .history import History
 from .indicator_facts import IndicatorFacts
+from .links import PersonalLinks
 from .mentors_register import MentorsRegister
 from .monitoring import Monitoring
 from .organisations import Organisations
@@ -18,6 +19,7 @@ from .surveys import Surveys
 ALL: tuple[type[Projection], ...] = (
     Organisations,
     People,
+    PersonalLinks,
     Programmes,
     Pairs,
     SchoolCounts,
