@@ -1,5 +1,6 @@
 """A small generated region with known answers: it registers people, partners, pairs and groups,
-plans, meetings with feedback given then and later, entry, exit and satisfaction surveys,
+plans, meetings with feedback given then and later (by staff or by the participants themselves),
+entry, exit and satisfaction surveys (entered by staff or answered by the participants),
 contingents and course completions through the real commands, remembers what it did, and computes
 every indicator itself by the definitions in `shared.indicators`."""
 
@@ -73,8 +74,9 @@ class GenPair:
     ended_on: date | None = None
     early: bool = False
     final_on: date | None = None
-    # every score given about a meeting, then or later: (held on, side, rating)
-    ratings: list[tuple[date, str, int]] = field(default_factory=list)
+    # every score given about a meeting, then or later: (held on, side, rating, by the
+    # participant themselves)
+    ratings: list[tuple[date, str, int, bool]] = field(default_factory=list)
 
     @property
     def mentee(self) -> GenPerson:
@@ -99,6 +101,7 @@ class GenSurvey:
     purpose: Purpose
     answered_on: date
     answers: dict[str, Any]
+    own: bool  # answered by the respondent themselves, not entered by staff
 
     @property
     def scores(self) -> list[int]:
@@ -110,6 +113,8 @@ class GeneratedRegion:
         self.world = world
         self.api = world.api
         self.rng = random.Random(seed)
+        # who gives a score (the participant or staff), apart: the region stays what it was
+        self.givers = random.Random(seed + 1)
         self.operator = self.api.token(Role.OPERATOR, "")
         self.people: list[GenPerson] = []
         self.pairs: list[GenPair] = []
@@ -375,18 +380,31 @@ class GeneratedRegion:
         pair.meetings.append(held_on)
         scores = [("mentor", mentor_rating), ("mentee", mentee_rating)]
         later = pair.mentees if len(pair.mentees) > 1 or mentee_rating is None else []
+        given = [False, False]
         for mentee in later:
             if rng.random() < 0.3:
                 continue
             rating = rng.choice([None, *range(1, 11)])
+            own = self.givers.random() < 0.5
             await self.api.command(
                 "programs",
                 f"/pairs/{pair.id}/meetings/{meeting['id']}/feedback",
-                self.world.coordinator(school),
+                self._giver(school, Role.MENTEE, mentee, own),
                 {"author_id": mentee.id, "rating": rating, "comment": "Отзыв после встречи"},
             )
             scores.append(("mentee", rating))
-        pair.ratings += [(held_on, side, r) for side, r in scores if r is not None]
+            given.append(own)
+        pair.ratings += [
+            (held_on, side, r, own)
+            for (side, r), own in zip(scores, given, strict=True)
+            if r is not None
+        ]
+
+    def _giver(self, school: str, role: Role, person: GenPerson, own: bool) -> str:
+        """The participant's own token, or the school coordinator's entering it for them."""
+        if own:
+            return self.world.participant(role, school, person.id)
+        return self.world.coordinator(school)
 
     async def _surveys(self, school: str, programme: str) -> None:
         """Entry and exit diagnostics of mentees in working pairs (some twice, some after the
@@ -427,10 +445,12 @@ class GeneratedRegion:
             if purpose == Purpose.MENTOR_SATISFACTION:
                 answers["mentee_progress"] = rng.randint(1, 10)
         answered_on = rng.choice(days)
+        own = self.givers.random() < 0.5
+        role = Role.MENTOR if purpose == Purpose.MENTOR_SATISFACTION else Role.MENTEE
         await self.api.command(
             "programs",
             f"/programmes/{programme}/survey-responses",
-            self.world.coordinator(respondent.school),
+            self._giver(respondent.school, role, respondent, own),
             {
                 "template_id": str(default_template_id(purpose)),
                 "respondent_id": respondent.id,
@@ -438,7 +458,9 @@ class GeneratedRegion:
                 "answers": answers,
             },
         )
-        self.surveys.append(GenSurvey(respondent.school, respondent, purpose, answered_on, answers))
+        self.surveys.append(
+            GenSurvey(respondent.school, respondent, purpose, answered_on, answers, own)
+        )
 
     async def _roadmap(self, school: str) -> None:
         """The implementation order and a roadmap of yearly and dated activities, reported done,
@@ -604,6 +626,19 @@ class GeneratedRegion:
             "trained_mentors": (len(trained), None, float(len(trained))),
         }
 
+    def satisfaction_by_giver(
+        self, schools: set[str], on: date = ON
+    ) -> dict[str, dict[str, tuple[Any, Any, Any]]]:
+        """Each satisfaction indicator's (sum, count, mean) of the scores the participants gave
+        themselves (`own`) and of those staff entered for them (`staff`)."""
+        ratings = self._ratings(schools, on)
+        return {
+            f"{side}_satisfaction": {
+                giver: _mean(ratings[f"{side}_{giver}"]) for giver in ("own", "staff")
+            }
+            for side in ("mentee", "mentor")
+        }
+
     def pairs_in_force(self, school: str, on: date = ON) -> int:
         return sum(1 for p in self.pairs if p.school == school and p.in_force(on))
 
@@ -641,23 +676,32 @@ class GeneratedRegion:
 
     def _ratings(self, schools: set[str], on: date) -> dict[str, list[int]]:
         """Scores of meetings (by the meeting's day) and every scale answer of satisfaction
-        questionnaires (by the day answered), inside each school's window up to `on`."""
+        questionnaires (by the day answered), inside each school's window up to `on`: of each
+        side, and of each side by who gave them (`mentee_own`, `mentee_staff`, …)."""
 
         def in_window(school: str, day: date) -> bool:
             start, end = CUSTOM_WINDOW.get(school, default_window(YEAR))
             return start <= day <= min(end, on)
 
-        ratings: dict[str, list[int]] = {"mentor": [], "mentee": []}
+        ratings: dict[str, list[int]] = {}
+
+        def count(side: str, own: bool, scores: list[int]) -> None:
+            for key in (side, f"{side}_{'own' if own else 'staff'}"):
+                ratings.setdefault(key, []).extend(scores)
+
+        for side in ("mentor", "mentee"):
+            count(side, True, [])
+            count(side, False, [])
         for pair in (p for p in self.pairs if p.school in schools):
-            for held_on, side, rating in pair.ratings:
+            for held_on, side, rating, own in pair.ratings:
                 if in_window(pair.school, held_on):
-                    ratings[side].append(rating)
+                    count(side, own, [rating])
         sides = {Purpose.MENTEE_SATISFACTION: "mentee", Purpose.MENTOR_SATISFACTION: "mentor"}
         for survey in self.surveys:
             if survey.purpose not in sides or survey.school not in schools:
                 continue
             if in_window(survey.school, survey.answered_on):
-                ratings[sides[survey.purpose]] += survey.scores
+                count(sides[survey.purpose], survey.own, survey.scores)
         return ratings
 
     def _dynamics(self, schools: set[str], on: date) -> tuple[Any, Any, Any]:

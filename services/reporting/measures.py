@@ -293,6 +293,21 @@ async def targets_of(fetch: Fetch, region: str, school_year: str) -> dict[str, f
 
 
 @dataclass(frozen=True)
+class RatingSources:
+    """A satisfaction indicator's ratings split by who gave them: the participants themselves
+    on their own pages, or a staff member who entered them for the participant."""
+
+    participant_ratings: int
+    participant_mean: float | None
+    staff_ratings: int
+    staff_mean: float | None
+
+
+def _mean(total: int, ratings: int) -> float | None:
+    return round(total / ratings, 2) if ratings else None
+
+
+@dataclass(frozen=True)
 class IndicatorValue:
     indicator: Indicator
     reference_date: date
@@ -301,6 +316,7 @@ class IndicatorValue:
     value: float | None
     target: float | None
     note: str | None
+    sources: RatingSources | None = None
 
     @property
     def met(self) -> bool | None:
@@ -321,6 +337,12 @@ SOURCES: dict[str, tuple[str, str | None]] = {
     "individual_plan": ("mentees_with_plan", "mentees"),
     "positive_dynamics": ("improved", "diagnosed"),
     "trained_mentors": ("trained_mentors", None),
+}
+
+# A satisfaction indicator → the counters of the ratings participants gave themselves.
+OWN_SOURCES = {
+    "mentee_satisfaction": ("mentee_own_rating_sum", "mentee_own_ratings"),
+    "mentor_satisfaction": ("mentor_own_rating_sum", "mentor_own_ratings"),
 }
 
 # Why a zero denominator leaves no value, where "нет данных" alone would not say.
@@ -350,7 +372,31 @@ def indicator_value(
         return IndicatorValue(indicator, on, numerator, denominator, None, target, note)
     ratio = numerator / denominator
     value = round(ratio * 100 if indicator.unit == Unit.PERCENT else ratio, 2)
-    return IndicatorValue(indicator, on, numerator, int(denominator), value, target, None)
+    return IndicatorValue(
+        indicator,
+        on,
+        numerator,
+        int(denominator),
+        value,
+        target,
+        None,
+        rating_sources(indicator, counts, numerator, int(denominator)),
+    )
+
+
+def rating_sources(
+    indicator: Indicator, counts: dict[str, Any], total: int, ratings: int
+) -> RatingSources | None:
+    """Participants' own ratings and the staff-entered rest (all ratings less the own)."""
+    if indicator.code not in OWN_SOURCES:
+        return None
+    own_sum, own_ratings = (int(counts[column]) for column in OWN_SOURCES[indicator.code])
+    return RatingSources(
+        own_ratings,
+        _mean(own_sum, own_ratings),
+        ratings - own_ratings,
+        _mean(total - own_sum, ratings - own_ratings),
+    )
 
 
 def indicator_rows(

@@ -32,7 +32,7 @@ query($year: String!, $org: ID, $on: Date) {
   indicators(schoolYear: $year, organisationId: $org, on: $on) {
     organisation { name kind } schoolYear referenceDate schools schoolsReporting
     rows { code name definition population unit referenceDate numerator denominator value
-           target met note }
+           target met note participantRatings participantMean staffRatings staffMean }
   }
 }
 """
@@ -91,6 +91,34 @@ async def test_every_indicator_at_every_level(region: GeneratedRegion, level: st
         assert row["definition"]
         assert row["name"]
     assert table["schools"] == len(LEVELS[level])
+
+
+@pytest.mark.parametrize("level", ["s1", "s2", "m1", "region"])
+async def test_satisfaction_tells_participants_scores_from_staff_entered(
+    region: GeneratedRegion, level: str
+) -> None:
+    """Meeting scores and questionnaires the participants gave on their own pages, apart from
+    those a coordinator entered for them: each count and mean, adding up to the indicator."""
+    world = region.world
+    table = await _indicators(
+        world.api, world.token(Role.REGION_OFFICER, "region"), str(world.ids[level])
+    )
+    rows = _by_code(table)
+    for code, by_giver in region.satisfaction_by_giver(LEVELS[level]).items():
+        row = rows[code]
+        (_, own, own_mean), (_, staff, staff_mean) = by_giver["own"], by_giver["staff"]
+        if level == "region":  # both givers present: the split is not trivial
+            assert own > 0, code
+            assert staff > 0, code
+        assert (row["participantRatings"], row["staffRatings"]) == (own, staff), code
+        assert row["participantMean"] == _approx(own_mean), code
+        assert row["staffMean"] == _approx(staff_mean), code
+        assert own + staff == row["denominator"]
+    assert rows["individual_plan"]["participantRatings"] is None  # not a satisfaction row
+
+
+def _approx(value: float | None) -> Any:
+    return None if value is None else pytest.approx(value)
 
 
 async def test_the_answers_are_not_trivial(region: GeneratedRegion) -> None:

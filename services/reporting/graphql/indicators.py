@@ -48,10 +48,23 @@ class IndicatorRow:
     target: float | None
     met: bool | None
     note: str | None = strawberry.field(description="«нет данных» и почему, если значения нет")
+    participant_ratings: int | None = strawberry.field(
+        description="Удовлетворённость: оценки, которые участники поставили сами"
+    )
+    participant_mean: float | None = strawberry.field(
+        description="Удовлетворённость: средняя из оценок, поставленных участниками сами"
+    )
+    staff_ratings: int | None = strawberry.field(
+        description="Удовлетворённость: оценки, внесённые сотрудником школы за участника"
+    )
+    staff_mean: float | None = strawberry.field(
+        description="Удовлетворённость: средняя из оценок, внесённых сотрудником за участника"
+    )
 
     @classmethod
     def of(cls, value: IndicatorValue) -> IndicatorRow:
         indicator = value.indicator
+        sources = value.sources
         return cls(
             code=indicator.code,
             name=indicator.name,
@@ -66,6 +79,10 @@ class IndicatorRow:
             target=value.target,
             met=value.met,
             note=value.note,
+            participant_ratings=None if sources is None else sources.participant_ratings,
+            participant_mean=None if sources is None else sources.participant_mean,
+            staff_ratings=None if sources is None else sources.staff_ratings,
+            staff_mean=None if sources is None else sources.staff_mean,
         )
 
 

@@ -89,6 +89,12 @@ class Envelope:
         return timestamp
 
 
+def given_by(envelope: Envelope, side: str) -> bool:
+    """Did the participant give this side's feedback themselves (not a staff member for them)?
+    A participant acts in the role named like their side: `mentor` or `mentee`."""
+    return bool(envelope.event.actor.role == side)
+
+
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 Handlers = dict[type[Event], Handler]
 

@@ -32,7 +32,17 @@ STATE = (
     "diagnosed",
     "improved",
 )
-WINDOWED = ("mentee_rating_sum", "mentee_ratings", "mentor_rating_sum", "mentor_ratings")
+# `own`: the ratings a participant gave themselves, not a staff member for them
+WINDOWED = (
+    "mentee_rating_sum",
+    "mentee_ratings",
+    "mentor_rating_sum",
+    "mentor_ratings",
+    "mentee_own_rating_sum",
+    "mentee_own_ratings",
+    "mentor_own_rating_sum",
+    "mentor_own_ratings",
+)
 COUNTERS = STATE + WINDOWED
 
 DAY = timedelta(days=1)
@@ -227,12 +237,16 @@ def diagnostics_days(diagnostics: list[Diagnostic]) -> Days:
     return days
 
 
-def rating_days(day: date, side: str, ratings: Iterable[int]) -> Days:
-    """Ratings of one side (mentee or mentor) given for one day."""
+def rating_days(day: date, side: str, ratings: Iterable[int], own: bool) -> Days:
+    """Ratings of one side (mentee or mentor) given for one day, by the participant themselves
+    (`own`) or entered by a staff member for them."""
     days: Days = {}
     for rating in ratings:
         add(days, day, f"{side}_rating_sum", rating)
         add(days, day, f"{side}_ratings")
+        if own:
+            add(days, day, f"{side}_own_rating_sum", rating)
+            add(days, day, f"{side}_own_ratings")
     return days
 
 

@@ -45,7 +45,7 @@ from services.programs.events import (
 )
 from services.registry.events import PersonRegistered
 
-from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
+from .base import Envelope, Handlers, Projection, Rows, Table, Visibility, given_by
 from .indicator_counters import Changes, Key
 from .indicator_days import (
     COUNTERS,
@@ -79,8 +79,9 @@ def _private(name: str, columns: str, *lookups: str) -> Table:
 class IndicatorFacts(Projection):
     name = "indicator_facts"
     # 2: counters per school and day instead of counting the facts per query; 3: pairs in
-    # force until they end, people until their pairs end early, no lag after a final meeting
-    version = 3
+    # force until they end, people until their pairs end early, no lag after a final meeting;
+    # 4: the ratings participants gave themselves counted apart
+    version = 4
     replay_cost = 4
     tables = (
         Table(
@@ -338,9 +339,10 @@ class IndicatorFacts(Projection):
             event.mentee_rating,
         )
         self._pending.ratings.extend(
-            (event.originator_id, event.meeting_id, event.held_on, side, rating)
+            (event.originator_id, event.meeting_id, event.held_on, side, rating, own)
             for side, rating in (("mentee", event.mentee_rating), ("mentor", event.mentor_rating))
             if rating is not None
+            for own in [given_by(envelope, side)]
         )
 
     async def feedback_given(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -348,12 +350,20 @@ class IndicatorFacts(Projection):
         score counts in no mean."""
         event = envelope.event
         if event.rating is not None:
+            side = str(event.side)
             self._pending.ratings.append(
-                (event.originator_id, event.meeting_id, None, str(event.side), event.rating)
+                (
+                    event.originator_id,
+                    event.meeting_id,
+                    None,
+                    side,
+                    event.rating,
+                    given_by(envelope, side),
+                )
             )
 
     async def response_submitted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
-        self._pending.responses.append(envelope.event)
+        self._pending.responses.append(envelope)
 
     async def flush(self, connection: asyncpg.Connection) -> None:
         """The batch's facts first, then what they change in the counters."""
@@ -371,6 +381,9 @@ class IndicatorFacts(Projection):
         await changes.write(connection)
 
 
+Rating = tuple[UUID, UUID, date | None, str, int, bool]
+
+
 @dataclass
 class _Pending:
     """What a batch changed besides the rows it only adds, applied at `flush`."""
@@ -379,9 +392,9 @@ class _Pending:
     endings: dict[UUID, tuple[date, bool]] = field(default_factory=dict)  # day, ended early
     plans: set[UUID] = field(default_factory=set)
     rules: dict[UUID, int] = field(default_factory=dict)  # programme → meeting every N days
-    # pair, meeting, its day (None: to be read), side, rating
-    ratings: list[tuple[UUID, UUID, date | None, str, int]] = field(default_factory=list)
-    responses: list[Any] = field(default_factory=list)
+    # pair, meeting, its day (None: to be read), side, rating, given by the participant
+    ratings: list[Rating] = field(default_factory=list)
+    responses: list[Envelope] = field(default_factory=list)
     registered: set[UUID] = field(default_factory=set)
 
     @property
@@ -483,13 +496,13 @@ def _count_pairs(pairs: Iterable[_Pair], changes: Changes) -> None:
 
 async def _count_ratings(
     connection: asyncpg.Connection,
-    ratings: list[tuple[UUID, UUID, date | None, str, int]],
+    ratings: list[Rating],
     pairs: dict[UUID, _Pair],
     changes: Changes,
 ) -> None:
     """Each rating on its meeting's day (read for those given after the meeting), in the
     school year of the pair's programme."""
-    later = list({meeting for _, meeting, day, _, _ in ratings if day is None})
+    later = list({meeting for _, meeting, day, *_ in ratings if day is None})
     meetings = (
         await connection.fetch(
             "SELECT id, held_on FROM indicator_meetings WHERE id = ANY($1::uuid[])", later
@@ -498,8 +511,8 @@ async def _count_ratings(
         else []
     )
     held_on: dict[UUID, date] = {row["id"]: row["held_on"] for row in meetings}
-    for pair, meeting, day, side, rating in ratings:
-        changes.add(pairs[pair].key, rating_days(day or held_on[meeting], side, [rating]))
+    for pair, meeting, day, side, rating, own in ratings:
+        changes.add(pairs[pair].key, rating_days(day or held_on[meeting], side, [rating], own))
 
 
 # Every pair approved by order of the people given ($1), with its school and school year.
@@ -567,12 +580,14 @@ async def _count_people(
 
 
 async def _count_responses(
-    connection: asyncpg.Connection, responses: list[Any], changes: Changes
+    connection: asyncpg.Connection, envelopes: list[Envelope], changes: Changes
 ) -> None:
-    """Satisfaction answers are ratings on the day answered; a mentee's diagnostics change
-    what the mentee contributes to the dynamics."""
-    if not responses:
+    """Satisfaction answers are ratings on the day answered (the respondent's own when they
+    answered themselves); a mentee's diagnostics change what the mentee contributes to the
+    dynamics."""
+    if not envelopes:
         return
+    responses = [envelope.event for envelope in envelopes]
     rows = await connection.fetch(
         "SELECT id, purpose AS known, NULL AS tenant FROM indicator_templates"
         " WHERE id = ANY($1::uuid[])"
@@ -585,7 +600,7 @@ async def _count_responses(
     # moved school's rows are)
     known: dict[UUID, Any] = {row["id"]: row for row in rows}
     diagnostics = []
-    for response in responses:
+    for envelope, response in zip(envelopes, responses, strict=True):
         purpose = known[response.template_id]["known"]
         programme = known[response.programme_id]
         year = programme["known"]
@@ -593,7 +608,12 @@ async def _count_responses(
         if purpose in SATISFACTION:
             changes.add(
                 (programme["tenant"], year),
-                rating_days(response.answered_on, SATISFACTION[purpose], scores),
+                rating_days(
+                    response.answered_on,
+                    SATISFACTION[purpose],
+                    scores,
+                    given_by(envelope, SATISFACTION[purpose]),
+                ),
             )
         elif purpose in DIAGNOSTICS and str(response.respondent) == "mentee" and scores:
             diagnostics.append(

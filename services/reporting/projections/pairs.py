@@ -24,7 +24,16 @@ from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import ERASED
 from shared.lru import LRU
 
-from .base import PAIR_CACHE, Envelope, Handlers, Projection, Rows, Table, Visibility
+from .base import (
+    PAIR_CACHE,
+    Envelope,
+    Handlers,
+    Projection,
+    Rows,
+    Table,
+    Visibility,
+    given_by,
+)
 
 # A participant reads their own pairs and groups (a legal representative: the child's), and what
 # belongs to them: meetings, plans and tasks; of the feedback, only what they gave themselves.
@@ -450,9 +459,3 @@ class Pairs(Projection):
                     envelope.occurred_at,
                     given_by(envelope, side),
                 )
-
-
-def given_by(envelope: Envelope, side: str) -> bool:
-    """Did the participant give this side's feedback themselves (not a staff member for them)?
-    A participant acts in the role named like their side: `mentor` or `mentee`."""
-    return bool(envelope.event.actor.role == side)
