@@ -61,7 +61,9 @@ class Programme(Read):
 
 
 class IndicatorValue(Read):
-    """An indicator of the target model for an organisation: its value against the target."""
+    """An indicator of the target model for an organisation: its value against the target;
+    a satisfaction indicator's ratings by who gave them (the participants themselves, or staff
+    for them)."""
 
     code: str
     name: str
@@ -72,3 +74,14 @@ class IndicatorValue(Read):
     note: str | None
     numerator: int | None
     denominator: int | None
+    participantRatings: int | None
+    participantMean: float | None
+    staffRatings: int | None
+    staffMean: float | None
+
+
+# What every page's query selects of an indicator (`IndicatorValue`).
+INDICATOR_FIELDS = (
+    "code name unitName value target met note numerator denominator"
+    " participantRatings participantMean staffRatings staffMean"
+)

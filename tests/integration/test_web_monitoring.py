@@ -272,6 +272,39 @@ async def test_the_region_sees_its_indicators_against_targets_as_tables_and_char
         assert 'href="http' not in chart
 
 
+def _by_giver(by_giver: dict[str, tuple[int, int, float | None]]) -> str:
+    """How the pages say who gave a satisfaction indicator's ratings."""
+
+    def mean(value: float | None) -> str:
+        return "нет данных" if value is None else f"{value:.1f}".replace(".", ",")
+
+    (_, own, own_mean), (_, staff, staff_mean) = by_giver["own"], by_giver["staff"]
+    return (
+        f"Оценки самих участников: {own}, средняя {mean(own_mean)}; внесены сотрудниками:"
+        f" {staff}, средняя {mean(staff_mean)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "key", "page", "schools"),
+    [
+        (Role.REGION_OFFICER, "region", f"/region/indicators?year={YEAR}", set(SCHOOLS_OF_REGION)),
+        (Role.MUNICIPALITY_OFFICER, "m1", "/monitoring/schools/{s1}?year=" + YEAR, {"s1"}),
+    ],
+)
+async def test_satisfaction_shows_participants_own_scores_apart_from_staff_entered(
+    web: WebClient, region: GeneratedRegion, role: Role, key: str, page: str, schools: set[str]
+) -> None:
+    world = region.world
+    await _signed_in(web, world, role, key)
+
+    response = await web.get(page.format(s1=world.ids["s1"]))
+
+    assert response.status_code == 200, response.text
+    for by_giver in region.satisfaction_by_giver(schools, END).values():
+        assert _by_giver(by_giver) in response.text
+
+
 async def test_a_bad_reference_date_is_said_beside_its_field(
     web: WebClient, region: GeneratedRegion
 ) -> None:

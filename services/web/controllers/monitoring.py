@@ -17,7 +17,7 @@ from shared.kernel.principal import Role
 from ..backend import Backend, Refused
 from ..commands import SelfAuditReview
 from ..pages import page
-from ..reads import Connection, Date, DateTime, IndicatorValue, Read
+from ..reads import INDICATOR_FIELDS, Connection, Date, DateTime, IndicatorValue, Read
 from ..session import WebUser
 from .oversight import (
     OVERSEERS,
@@ -60,8 +60,7 @@ query { organisations(kind: "municipality", first: 200) { edges { node { id name
 OVERVIEW = f"""
 query($school: ID!, $year: String!) {{
   schoolOverview(schoolId: $school, schoolYear: $year) {{
-    summary {{ {ROW} indicators {{ code name unitName value target met note numerator
-                                   denominator }} }}
+    summary {{ {ROW} indicators {{ {INDICATOR_FIELDS} }} }}
     roadmap {{ orderNumber orderDate regulationTitle regulationVersion monitoringWindow
               completion overdueCount
               items {{ number stage stageName activity deadline dueOn statusName overdue

@@ -15,11 +15,11 @@ from shared.indicators import INDICATORS, INDICATORS_BY_CODE
 from .. import charts
 from ..backend import Backend, Refused
 from ..pages import page
-from ..reads import Connection, Date, IndicatorValue, Read
+from ..reads import INDICATOR_FIELDS, Connection, Date, IndicatorValue, Read
 from ..session import WebUser
 from .oversight import REGION, allow, parse_day, school_years
 
-ROW = "code name unitName value target met note numerator denominator"
+ROW = INDICATOR_FIELDS
 REGION_TABLE = f"""
 query($year: String!, $on: Date) {{
   indicators(schoolYear: $year, on: $on) {{
