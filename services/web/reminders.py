@@ -10,7 +10,6 @@ the names are one click away for the coordinator who signs in."""
 from __future__ import annotations
 
 import asyncio
-import re
 import smtplib
 from collections import Counter
 from collections.abc import Callable
@@ -34,12 +33,12 @@ from shared.kernel.scope import child_path
 from .backend import Backend
 from .controllers.common import current_programme
 from .controllers.home import Due, attention
+from .participant_reminders import EMAIL, reminder_message, school_reminders
 from .reads import Connection, Programme, Read
 from .session import WebUser
 from .templating import named, ru_date
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 SCHOOLS = """
 query($after: String) {
   organisations(kind: "school", first: 200, after: $after) {
@@ -161,11 +160,8 @@ def render_digest(school: str, programme: Programme, due: Due, url: str) -> str:
     )
 
 
-async def school_digest(
-    settings: Settings, backend: Backend, school: School, today: date
-) -> Digest | None:
-    """The school's digest, or None when nothing needs attention or nobody can receive it."""
-    token = issue_token(
+def _coordinator_token(settings: Settings, school: School) -> str:
+    return issue_token(
         settings,
         Role.SCHOOL_COORDINATOR,
         school.path,
@@ -173,6 +169,13 @@ async def school_digest(
         name="Рассылка напоминаний",
         ttl_seconds=600,
     )
+
+
+async def school_digest(
+    settings: Settings, backend: Backend, school: School, today: date
+) -> Digest | None:
+    """The school's digest, or None when nothing needs attention or nobody can receive it."""
+    token = _coordinator_token(settings, school)
     user = WebUser(token=token, principal=decode_token(settings, token))
     programme = await current_programme(backend, user)
     if programme is None:
@@ -181,7 +184,7 @@ async def school_digest(
     if not due:
         return None
     people = (await backend.query(token, COORDINATORS, Coordinators)).people.nodes
-    to = sorted({m for p in people for m in _EMAIL.findall(p.contacts or "")})
+    to = sorted({m for p in people for m in EMAIL.findall(p.contacts or "")})
     if not to:
         log.warning("reminders_no_address", school_id=school.id)
         return None
@@ -216,15 +219,22 @@ def region_paths(settings: Settings) -> list[str]:
 
 async def digests(
     settings: Settings, backend: Backend, today: date, regions: list[str]
-) -> list[Digest]:
-    """Every open school's digest in the regions (tree paths), read school by school with that
-    school's own scope."""
-    found: list[Digest | None] = []
+) -> list[EmailMessage]:
+    """Every open school's digest in the regions (tree paths) and its participants' reminders,
+    read school by school with that school's own scope."""
+    mails: list[EmailMessage] = []
     for region in regions:
         operator = issue_token(settings, Role.OPERATOR, region, user="reminders", ttl_seconds=600)
-        schools = await _schools(backend, operator)
-        found += [await school_digest(settings, backend, school, today) for school in schools]
-    return [d for d in found if d is not None]
+        for school in await _schools(backend, operator):
+            digest = await school_digest(settings, backend, school, today)
+            if digest is not None:
+                mails.append(message(settings, digest))
+            token = _coordinator_token(settings, school)
+            reminders = await school_reminders(
+                settings, backend, school.path, school.name, today, token
+            )
+            mails += [reminder_message(settings, r) for r in reminders]
+    return mails
 
 
 def message(settings: Settings, digest: Digest) -> EmailMessage:
@@ -260,7 +270,7 @@ async def send_reminders(
         raise SettingsError("REMINDERS_REGIONS: the ids of the regions whose schools get them")
     found = await digests(settings, backend, today or date.today(), regions)
     if found:
-        await asyncio.to_thread(_deliver, settings, [message(settings, d) for d in found])
+        await asyncio.to_thread(_deliver, settings, found)
     log.info("reminders_sent", mails=len(found))
     return len(found)
 

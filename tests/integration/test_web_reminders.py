@@ -26,6 +26,7 @@ from services.web.api import create_app
 from services.web.backend import Backend
 from services.web.reminders import Schedule, parse_schedule, send_reminders
 from shared.adapters.settings import PROJECT_ROOT, Settings, SettingsError
+from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.e2e.test_processes import free_port
 
@@ -206,3 +207,51 @@ async def test_the_web_service_sends_on_its_schedule(
     mine = [mail for to, mail in inbox.mails if address in to]
     assert mine, "no digest within 30 s of the service starting"
     assert "Наставляемые без пары: 1" in mine[0].get_content()
+
+
+async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_name(
+    world: World, smtp: tuple[Inbox, int]
+) -> None:
+    """A mentor's meeting planned for tomorrow and a held meeting he has not rated come in one
+    message from the school; a pupil without an address gets none (her page shows them)."""
+    inbox, port = smtp
+    programme = await world.programme("s1")
+    body: dict[str, Any] = {
+        "school_id": str(world.ids["s1"]),
+        "kind": "teacher",
+        "full_name": "Почтов Игорь Семёнович",
+        "birth_date": "1980-04-04",
+        "roles": ["mentor"],
+        "contacts": "+7 900 000-00-03, pochtov@school1.test",
+        "consent": {"signed_on": "2025-09-01"},
+    }
+    mentor = (await world.api.command("registry", "/people", world.coordinator("s1"), body))["id"]
+    mentee = await world.person("s1", "Безадресная Вера", "mentee", birth_date=date(2012, 2, 2))
+    pair = await world.pair("s1", programme, mentor, mentee)
+    await world.meeting("s1", pair, topic="Первая встреча", mentor_feedback=None)
+    tomorrow = date.today() + timedelta(days=1)
+    planned = {
+        "starts_on": str(tomorrow),
+        "start_time": "15:30",
+        "duration_minutes": 45,
+        "place": "каб. 12",
+        "topic": "Олимпиада",
+    }
+    own = world.participant(Role.MENTOR, "s1", mentor)
+    await world.api.command("programs", f"/pairs/{pair}/planned-meetings", own, planned)
+    api = world.api
+    settings = await _mailing(world, port, web_public_url="https://nastavnik.example.ru")
+    backend = Backend(api.registry, api.programs, api.reporting)
+
+    sent = await send_reminders(settings, backend, date.today(), [world.paths["region"]])
+
+    assert sent == 1
+    [(recipients, mail)] = inbox.mails
+    assert recipients == ["pochtov@school1.test"]
+    assert "Школа № 1" in str(mail["From"])  # the school's sender name
+    assert "noreply@nastavnik.test" in str(mail["From"])
+    text = mail.get_content()
+    assert f"Встреча {tomorrow:%d.%m.%Y} в 15:30, каб. 12: Олимпиада" in text
+    assert f"Оцените встречу {date.today():%d.%m.%Y} «Первая встреча»" in text
+    assert "https://nastavnik.example.ru/my" in text
+    assert "Безадресная" not in text  # the other side's name stays on the platform
