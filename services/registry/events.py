@@ -172,6 +172,11 @@ class PersonLegalBasisRecorded(Event, frozen=True):
     basis: str
 
 
+class PersonMailRemindersSet(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.MailRemindersSet"
+    by_mail: bool
+
+
 class PersonMenteeProfileRecorded(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.MenteeProfileRecorded"
     categories: list[str]

@@ -185,6 +185,10 @@ class PlanMeeting(Command):
     topic: str
 
 
+class SetMailReminders(Command):
+    by_mail: bool
+
+
 class GiveFeedback(Feedback):
     author_id: Typed
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr
 from uuid import UUID
@@ -24,17 +24,16 @@ from .backend import Backend
 from .controllers.participants import Participation, participation
 from .reads import Connection, Read
 from .session import WebUser
-from .templating import ru_date
 
 PARTICIPANTS = """
 query($after: String) {
   people(first: 200, after: $after) {
-    pageInfo { hasNextPage endCursor } edges { node { id contacts isMentor isMentee } }
+    pageInfo { hasNextPage endCursor }
+    edges { node { id contacts isMentor isMentee mailReminders } }
   }
 }
 """
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-AHEAD = timedelta(days=1)  # a planned meeting is recalled on its day and the day before
 
 
 class Participant(Read):
@@ -42,6 +41,7 @@ class Participant(Read):
     contacts: str | None
     isMentor: bool
     isMentee: bool
+    mailReminders: bool
 
 
 class Participants(Read):
@@ -57,30 +57,13 @@ class Reminder:
     body: str
 
 
-def reminders_of(found: Participation, today: date) -> list[str]:
-    """What the participant is reminded of, in Russian, as of `today`."""
-    lines = []
-    for pair in found.pairs:
-        planned = pair.nextMeeting
-        if planned and today <= date.fromisoformat(planned.startsOn) <= today + AHEAD:
-            lines.append(
-                f"Встреча {ru_date(planned.startsOn)} в {planned.startTime[:5]},"
-                f" {planned.place}: {planned.topic}"
-            )
-        lines += [
-            f"Оцените встречу {ru_date(m.heldOn)} «{m.topic}»: в нескольких касаниях, 1–10"
-            for m in pair.unrated
-        ]
-    lines += [f"Заполните анкету «{due.template.title}»" for due in found.surveysDue]
-    return lines
-
-
 def render(found: Participation, lines: list[str], url: str) -> str:
     items = "\n".join(f"  – {line}" for line in lines)
     return (
         f"Здравствуйте, {found.fullName}!\n\nНапоминаем:\n{items}\n\n"
         f"Всё это — на вашей странице: {url}/my\n\n"
         "Это письмо отправлено автоматически платформой целевой модели наставничества.\n"
+        f"Отказаться от напоминаний по почте: {url}/my#reminders\n"
     )
 
 
@@ -103,7 +86,8 @@ async def school_reminders(
     reminders = []
     for person in await _participants(backend, token):
         address = EMAIL.search(person.contacts or "")
-        if address is None or not (person.isMentor or person.isMentee):
+        wanted = person.mailReminders and (person.isMentor or person.isMentee)
+        if address is None or not wanted:
             continue
         role = Role.MENTOR if person.isMentor else Role.MENTEE
         own = issue_token(
@@ -114,7 +98,7 @@ async def school_reminders(
             ttl_seconds=600,
         )
         found = await participation(backend, WebUser(own, decode_token(settings, own)))
-        lines = reminders_of(found, today)
+        lines = found.reminders(today)
         if lines:
             body = render(found, lines, settings.web_url)
             reminders.append(Reminder(address.group(), school, body))

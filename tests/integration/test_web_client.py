@@ -50,6 +50,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.RegisterPerson: people.PersonIn,
     commands.SignConsent: people.ConsentIn,
     commands.WithdrawConsent: people.WithdrawalIn,
+    commands.SetMailReminders: people.MailRemindersIn,
     commands.IssueLink: links.LinkIn,
     commands.MenteeProfile: people.MenteeProfileIn,
     commands.MentorQuestionnaire: people.QuestionnaireIn,

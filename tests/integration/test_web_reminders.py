@@ -29,6 +29,8 @@ from shared.adapters.settings import PROJECT_ROOT, Settings, SettingsError
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.e2e.test_processes import free_port
+from tests.integration.test_web_participants import opened
+from tests.web_support import WebClient
 
 
 class Inbox:
@@ -210,10 +212,11 @@ async def test_the_web_service_sends_on_its_schedule(
 
 
 async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_name(
-    world: World, smtp: tuple[Inbox, int]
+    world: World, smtp: tuple[Inbox, int], web: WebClient
 ) -> None:
     """A mentor's meeting planned for tomorrow and a held meeting he has not rated come in one
-    message from the school; a pupil without an address gets none (her page shows them)."""
+    message from the school; a pupil without an address gets none. His page shows the same
+    reminders; he unsubscribes there and the next round mails him nothing."""
     inbox, port = smtp
     programme = await world.programme("s1")
     body: dict[str, Any] = {
@@ -255,3 +258,14 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
     assert f"Оцените встречу {date.today():%d.%m.%Y} «Первая встреча»" in text
     assert "https://nastavnik.example.ru/my" in text
     assert "Безадресная" not in text  # the other side's name stays on the platform
+    assert "Отказаться от напоминаний по почте: https://nastavnik.example.ru/my#reminders" in text
+
+    await opened(web, (await world.link("s1", mentor, Role.MENTOR))["link"])
+    mine = (await web.get("/my")).text
+    assert f"Встреча {tomorrow:%d.%m.%Y} в 15:30, каб. 12: Олимпиада" in mine
+    unsubscribed = await web.submit("/my/mail-reminders", {"by_mail": "off"})
+    assert unsubscribed.status_code == 303
+    assert "Получать письма снова" in (await web.get("/my")).text
+
+    assert await send_reminders(settings, backend, date.today(), [world.paths["region"]]) == 0
+    assert len(inbox.mails) == 1

@@ -111,6 +111,10 @@ class LegalBasisIn(msgspec.Struct, forbid_unknown_fields=True):
     basis: Text
 
 
+class MailRemindersIn(msgspec.Struct, forbid_unknown_fields=True):
+    by_mail: bool
+
+
 class PeopleController(Controller):
     path = "/people"
     tags = ["people"]
@@ -233,6 +237,17 @@ class PeopleController(Controller):
         data: LegalBasisIn,
     ) -> Position:
         position = registry_of(state).record_legal_basis(request.user, person_id, data.basis)
+        return Position(position=position)
+
+    @put("/{person_id:uuid}/mail-reminders", sync_to_thread=True)
+    def set_mail_reminders(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        data: MailRemindersIn,
+    ) -> Position:
+        position = registry_of(state).set_mail_reminders(request.user, person_id, data.by_mail)
         return Position(position=position)
 
     @post("/{person_id:uuid}/erasure", sync_to_thread=True, status_code=200)

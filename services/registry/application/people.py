@@ -11,7 +11,7 @@ from shared.kernel.aggregate import actor_of
 from shared.kernel.command import Caller, allowed, caller_of
 from shared.kernel.errors import InvalidInput, RuleViolated
 from shared.kernel.ports import PendingKeys
-from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
+from shared.kernel.principal import PARTICIPANTS, SCHOOL_MANAGEMENT, Principal, Role
 from shared.kernel.scope import Scope
 
 from ..domain import (
@@ -175,6 +175,15 @@ class PeopleCommands(RegistryBase):
         position = self.store(person)
         self.erasures.update(person)
         return position
+
+    @allowed(SCHOOL_EDITORS | PARTICIPANTS, "менять рассылку напоминаний")
+    def set_mail_reminders(self, caller: Caller, person_id: UUID, by_mail: bool) -> int:
+        """A participant unsubscribes themselves (or subscribes again); staff record a refusal
+        given to them."""
+        caller.acts_for(person_id)
+        person = self._person_in_scope(caller, person_id)
+        person.set_mail_reminders(caller.actor, by_mail)
+        return self.store(person)
 
     @allowed(frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR}), "указывать иное правовое основание")
     def record_legal_basis(self, caller: Caller, person_id: UUID, basis: str) -> int:

@@ -190,6 +190,7 @@ class Person(TenantAggregate):
         # person). Erasure deletes all their keys.
         self.data_subjects: set[UUID] = {id}
         self.legal_basis: str | None = None
+        self.mail_reminders = True
         self.erased_on: date | None = None
         self.links: dict[UUID, PersonalLink] = {}
 
@@ -492,6 +493,16 @@ class Person(TenantAggregate):
     @event("LegalBasisRecorded")
     def _legal_basis_recorded(self, actor: Actor, basis: str) -> None:
         self.legal_basis = basis
+
+    def set_mail_reminders(self, actor: Actor, by_mail: bool) -> None:
+        """The participant's reminders by e-mail, on (as registered) or off: unsubscribed."""
+        self.check_not_erased()
+        if by_mail != self.mail_reminders:
+            self._mail_reminders_set(actor=actor, by_mail=by_mail)
+
+    @event("MailRemindersSet")
+    def _mail_reminders_set(self, actor: Actor, by_mail: bool) -> None:
+        self.mail_reminders = by_mail
 
     def erasure_due_on(self) -> date | None:
         """Day 30 after the last withdrawal of a personal-data consent was recorded, unless a

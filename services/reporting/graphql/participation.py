@@ -95,6 +95,7 @@ class Participation:
     kind: str
     birth_date: date | None
     grade: str | None
+    mail_reminders: bool = strawberry.field(description="Получает напоминания по почте")
     pairs: list[OwnPair]
     consents: list[Consent]
     surveys: list[OwnSurvey]
@@ -127,6 +128,7 @@ async def participation(info: ReaderInfo) -> Participation | None:
         kind=me["kind"],
         birth_date=me["birth_date"],
         grade=me["grade"],
+        mail_reminders=me["mail_reminders"],
         pairs=pairs,
         consents=[Consent.from_row(c) for c in consents],
         surveys=[

@@ -124,6 +124,7 @@ class Person:
     is_mentor: bool
     is_mentee: bool
     mentor_capacity: int
+    mail_reminders: bool = strawberry.field(description="Получает напоминания по электронной почте")
     row: strawberry.Private[Any]
 
     @classmethod

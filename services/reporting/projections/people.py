@@ -14,6 +14,7 @@ from services.registry.events import (
     PersonConsentSigned,
     PersonConsentWithdrawn,
     PersonErased,
+    PersonMailRemindersSet,
     PersonMenteeProfileRecorded,
     PersonMentorInterviewed,
     PersonMentorQuestionnaireRecorded,
@@ -36,6 +37,7 @@ COUNTERPARTS = "id = {person} OR id = ANY((SELECT app_person_counterparts())::uu
 
 class People(Projection):
     name = "people"
+    version = 2  # 2: whether the person gets reminders by e-mail
     replay_cost = 7
     tables = (
         Table(
@@ -71,7 +73,8 @@ class People(Projection):
                mentor_status text,
                interviewed_on date,
                register_order_number text,
-               register_order_date date""",
+               register_order_date date,
+               mail_reminders boolean NOT NULL DEFAULT true""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS people_name ON people (lower(full_name))",),
             participant=COUNTERPARTS,
@@ -177,6 +180,7 @@ class People(Projection):
             PersonMentorInterviewed: self.interviewed,
             MentorRegisterApproved: self.register_approved,
             PersonErased: self.erased,
+            PersonMailRemindersSet: self.mail_reminders_set,
         }
 
     async def _unseal(
@@ -229,6 +233,15 @@ class People(Projection):
             event.expires_on,
             signed_by,
             event.relation,
+        )
+
+    async def mail_reminders_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await self.settle(connection, event.originator_id)
+        await connection.execute(
+            "UPDATE people SET mail_reminders = $2 WHERE id = $1",
+            event.originator_id,
+            event.by_mail,
         )
 
     async def consent_withdrawn(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

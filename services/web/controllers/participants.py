@@ -24,6 +24,7 @@ from ..commands import (
     GiveFeedback,
     PlanMeeting,
     RecordMeeting,
+    SetMailReminders,
     SurveyAnswers,
     TaskCompletion,
     WithdrawConsent,
@@ -32,13 +33,14 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Date, Read
 from ..session import WebUser, sign_in
+from ..templating import ru_date
 from .common import Question, done, unconfirmed
 from .pairs import SurveyTemplate, answers_of, survey_refused
 
 PARTICIPATION = """
 query {
   participation {
-    role personId fullName kind birthDate grade
+    role personId fullName kind birthDate grade mailReminders
     pairs {
       id form status orderNumber orderDate mentorName menteeNames iAmMentor
       nextMeeting { id startsOn startTime durationMinutes place topic }
@@ -136,6 +138,7 @@ class Participation(Read):
     kind: str
     birthDate: Date | None
     grade: str | None
+    mailReminders: bool
     pairs: list[OwnPair]
     consents: list[OwnConsent]
     surveys: list[OwnSurvey]
@@ -146,6 +149,27 @@ class Participation(Read):
             if due.pairId == str(pair_id) and due.template.id == str(template_id):
                 return due
         raise Refused(404, "survey_not_due", "Эту анкету вам заполнять не нужно")
+
+    def reminders(self, today: date) -> list[str]:
+        """What the participant is reminded of as of `today`, in Russian: on their page and,
+        where they have an address, by mail (`participant_reminders`)."""
+        lines = []
+        for pair in self.pairs:
+            planned = pair.nextMeeting
+            if planned and today <= date.fromisoformat(planned.startsOn) <= today + AHEAD:
+                lines.append(
+                    f"Встреча {ru_date(planned.startsOn)} в {planned.startTime[:5]},"
+                    f" {planned.place}: {planned.topic}"
+                )
+            lines += [
+                f"Оцените встречу {ru_date(m.heldOn)} «{m.topic}»: в нескольких касаниях, 1–10"
+                for m in pair.unrated
+            ]
+        lines += [f"Заполните анкету «{due.template.title}»" for due in self.surveysDue]
+        return lines
+
+
+AHEAD = timedelta(days=1)  # a planned meeting is recalled on its day and the day before
 
 
 class Found(Read):
@@ -227,6 +251,7 @@ async def own_page(
         role=found.role,
         consent_text=CONSENT_TEXT,
         today=date.today().isoformat(),
+        reminders=found.reminders(date.today()),
         form=form or Form(),
         form_of=form_of,
     )
@@ -441,6 +466,22 @@ class ParticipantController(Controller):
             WithdrawConsent(withdrawn_on=date.today().isoformat()),
         )
         return done(request, "/my", "Согласие отозвано")
+
+    @post("/mail-reminders")
+    async def mail_reminders(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Redirect:
+        """Unsubscribe from the reminders by mail (or subscribe again): the link in each."""
+        person = participant_of(user)
+        by_mail = Form.of(await request.form()).text("by_mail") == "on"
+        path = f"/people/{person}/mail-reminders"
+        await backend.command(
+            user.token, "registry", path, SetMailReminders(by_mail=by_mail), "PUT"
+        )
+        said = (
+            "Напоминания по почте включены" if by_mail else "Вы отписались от напоминаний по почте"
+        )
+        return done(request, "/my", said, "reminders")
 
     @get("/data")
     async def download(self, user: WebUser, backend: Backend) -> Response[bytes]:
