@@ -263,6 +263,12 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
     await opened(web, (await world.link("s1", mentor, Role.MENTOR))["link"])
     mine = (await web.get("/my")).text
     assert f"Встреча {tomorrow:%d.%m.%Y} в 15:30, каб. 12: Олимпиада" in mine
+    feed = await web.get("/my/calendar.ics")  # the calendar feed of his planned meetings
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.text.count("BEGIN:VEVENT") == 1
+    assert f"DTSTART:{tomorrow:%Y%m%d}T153000" in feed.text
+    assert "Безадресная Вера" in feed.text
+    await web.get("/my")
     unsubscribed = await web.submit("/my/mail-reminders", {"by_mail": "off"})
     assert unsubscribed.status_code == 303
     assert "Получать письма снова" in (await web.get("/my")).text

@@ -270,26 +270,42 @@ def survey_page(user: WebUser, found: Participation, due: OwnSurveyDue, form: Fo
     )
 
 
-def ics(meeting: PlannedMeeting, with_whom: str) -> str:
-    """One event in the region's local time (floating: the phone shows it as planned)."""
-    start = datetime.fromisoformat(f"{meeting.startsOn}T{meeting.startTime}")
-    end = start + timedelta(minutes=meeting.durationMinutes)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Nastavnik//RU",
-        "BEGIN:VEVENT",
-        f"UID:{meeting.id}@nastavnik",
-        f"DTSTAMP:{datetime.now(UTC):%Y%m%dT%H%M%SZ}",
-        f"DTSTART:{start:%Y%m%dT%H%M%S}",
-        f"DTEND:{end:%Y%m%dT%H%M%S}",
-        f"SUMMARY:{escaped(f'Встреча наставничества: {with_whom}')}",
-        f"LOCATION:{escaped(meeting.place)}",
-        f"DESCRIPTION:{escaped(meeting.topic)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
+def ics(*meetings: tuple[PlannedMeeting, str]) -> str:
+    """Planned meetings, each with whom, as a calendar (RFC 5545): one file or the feed of
+    all. Events in the region's local time (floating: the phone shows them as planned)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Nastavnik//RU"]
+    for meeting, with_whom in meetings:
+        start = datetime.fromisoformat(f"{meeting.startsOn}T{meeting.startTime}")
+        end = start + timedelta(minutes=meeting.durationMinutes)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{meeting.id}@nastavnik",
+            f"DTSTAMP:{datetime.now(UTC):%Y%m%dT%H%M%SZ}",
+            f"DTSTART:{start:%Y%m%dT%H%M%S}",
+            f"DTEND:{end:%Y%m%dT%H%M%S}",
+            f"SUMMARY:{escaped(f'Встреча наставничества: {with_whom}')}",
+            f"LOCATION:{escaped(meeting.place)}",
+            f"DESCRIPTION:{escaped(meeting.topic)}",
+            "END:VEVENT",
+        ]
+    return "\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n"
+
+
+def planned(found: Participation) -> list[tuple[PlannedMeeting, str]]:
+    """The participant's planned meetings, each with the other side's names."""
+    return [
+        (pair.nextMeeting, ", ".join(pair.menteeNames if pair.iAmMentor else [pair.mentorName]))
+        for pair in found.pairs
+        if pair.nextMeeting
     ]
-    return "\r\n".join(lines) + "\r\n"
+
+
+def calendar_file(text: str, name: str) -> Response[bytes]:
+    return Response(
+        text.encode(),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def escaped(text: str) -> str:
@@ -384,15 +400,16 @@ class ParticipantController(Controller):
     async def calendar(self, user: WebUser, backend: Backend, meeting_id: UUID) -> Response[bytes]:
         """The planned meeting as a calendar file (RFC 5545), for the phone's calendar."""
         found = await participation(backend, user)
-        for pair in found.pairs:
-            if pair.nextMeeting and pair.nextMeeting.id == str(meeting_id):
-                other = pair.menteeNames if pair.iAmMentor else [pair.mentorName]
-                return Response(
-                    ics(pair.nextMeeting, ", ".join(other)).encode(),
-                    media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="vstrecha.ics"'},
-                )
+        for meeting, with_whom in planned(found):
+            if meeting.id == str(meeting_id):
+                return calendar_file(ics((meeting, with_whom)), "vstrecha.ics")
         raise Refused(404, "meeting_not_found", "Такой запланированной встречи у вас нет")
+
+    @get("/calendar.ics")
+    async def feed(self, user: WebUser, backend: Backend) -> Response[bytes]:
+        """Every planned meeting of the participant's pairs: the calendar feed of their page."""
+        found = await participation(backend, user)
+        return calendar_file(ics(*planned(found)), "nastavnichestvo.ics")
 
     @post("/pairs/{pair_id:uuid}/tasks/{task_id:uuid}/completion")
     async def tick(
