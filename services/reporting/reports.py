@@ -15,7 +15,8 @@ from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
-from services.programs.domain import PURPOSE_NAMES, Purpose
+from services.programs.labels import PURPOSE_NAMES
+from services.programs.values import Purpose
 from services.reporting.measures import reference_date
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied

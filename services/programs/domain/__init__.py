@@ -16,14 +16,22 @@ from ..labels import (
     PURPOSE_NAMES,
     STAGE_NAMES,
 )
+from ..values import (
+    AwardResult,
+    Deadline,
+    ItemStatus,
+    Nomination,
+    Purpose,
+    Stage,
+    day_in_school_year,
+    may_be_mentored,
+    may_mentor,
+)
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
-    Deadline,
     Implementation,
-    ItemStatus,
     RoadmapItem,
-    day_in_school_year,
 )
 from .pairs import (
     MAX_GROUP_SIZE,
@@ -39,19 +47,11 @@ from .pairs import (
     PairStatus,
     PlanTask,
     Side,
-    may_be_mentored,
-    may_mentor,
 )
-from .programmes import Programme, Stage
-from .recognition import (
-    AwardResult,
-    Candidacy,
-    Nomination,
-    PracticeCase,
-)
+from .programmes import Programme
+from .recognition import Candidacy, PracticeCase
 from .surveys import (
     DEFAULT_TEMPLATES,
-    Purpose,
     Question,
     QuestionKind,
     Respondent,

@@ -5,67 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.dictionaries import SCHOOL_YEAR_STARTS_MONTH
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
-from .programmes import Stage
-
-
-def day_in_school_year(school_year: str, month: int, day: int) -> date:
-    """The date of «day.month» within a school year (September to August)."""
-    start = int(school_year[:4])
-    return date(start if month >= SCHOOL_YEAR_STARTS_MONTH else start + 1, month, day)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A fixed date, or a recurring «by day.month each school year»."""
-
-    on: date | None = None
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        recurring = self.month is not None and self.day is not None
-        if (self.on is None) == (not recurring):
-            raise RuleViolated(
-                "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
-            )
-        if recurring:
-            try:
-                date(2000, self.month or 0, self.day or 0)  # a leap year accepts 29 February
-            except ValueError:
-                raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
-
-    @property
-    def recurring(self) -> bool:
-        return self.on is None
-
-    def in_school_year(self, school_year: str) -> date:
-        if self.on is not None:
-            return self.on
-        return day_in_school_year(school_year, self.month or 0, self.day or 0)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"on": self.on, "month": self.month, "day": self.day}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Deadline:
-        return cls(on=data.get("on"), month=data.get("month"), day=data.get("day"))
-
-
-class ItemStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
+from ..values import Deadline, ItemStatus, Stage
 
 
 @dataclass(frozen=True)

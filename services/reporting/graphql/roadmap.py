@@ -9,14 +9,9 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs.domain import (
-    ITEM_STATUS_NAMES,
-    STAGE_NAMES,
-    Deadline,
-    ItemStatus,
-    Stage,
-    school_year_of,
-)
+from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
+from services.programs.values import Deadline, ItemStatus, Stage
+from shared.dictionaries import school_year_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 
