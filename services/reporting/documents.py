@@ -287,7 +287,7 @@ def _docx(document: bytes, filename: str) -> Response[bytes]:
     )
 
 
-@get("/orders/{order_id:uuid}")
+@get("/orders/{order_id:uuid}", media_type=DOCX)
 async def download_pairs_order(
     request: Request[Principal, Any, Any], state: State, order_id: UUID
 ) -> Response[bytes]:
@@ -298,7 +298,7 @@ async def download_pairs_order(
     return _docx(pairs_order(order, pairs), f"Приказ {order['number']}.docx")
 
 
-@get("/programmes/{programme_id:uuid}/order-draft")
+@get("/programmes/{programme_id:uuid}/order-draft", media_type=DOCX)
 async def download_order_draft(
     request: Request[Principal, Any, Any], state: State, programme_id: UUID
 ) -> Response[bytes]:

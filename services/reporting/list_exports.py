@@ -435,7 +435,7 @@ EXPORTS: dict[str, ListExport] = {
 }
 
 
-@get("/exports/lists/{name:str}")
+@get("/exports/lists/{name:str}", media_type=XLSX)
 async def export_list(
     request: Request[Principal, Any, Any], state: State, name: str
 ) -> Response[bytes]:

@@ -429,7 +429,7 @@ REGION = """query($year: String!, $on: Date) {
 }"""
 
 
-@get("/reports/school-annual")
+@get("/reports/school-annual", media_type=DOCX)
 async def download_school_report(
     request: Request[Principal, Any, Any],
     state: State,
@@ -449,7 +449,7 @@ async def download_school_report(
     )
 
 
-@get("/reports/municipality-summary")
+@get("/reports/municipality-summary", media_type=DOCX)
 async def download_municipality_summary(
     request: Request[Principal, Any, Any],
     state: State,
@@ -469,7 +469,7 @@ async def download_municipality_summary(
     )
 
 
-@get("/reports/region-summary")
+@get("/reports/region-summary", media_type=DOCX)
 async def download_region_summary(
     request: Request[Principal, Any, Any], state: State, school_year: str, on: date | None = None
 ) -> Response[bytes]:

@@ -99,14 +99,17 @@ class RoadmapController(Controller):
     tags = ["implementation and roadmap"]
 
     @post("/implementation", sync_to_thread=True)
-    def issue_order(
+    def issue_implementation_order(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         school_id: UUID,
         data: ImplementationOrderIn,
     ) -> Created:
-        """The order «О внедрении целевой модели наставничества» with its period and the
+        """Issue the director's order implementing the target model at the school (приказ о
+        внедрении).
+
+        The order «О внедрении целевой модели наставничества» with its period and the
         monitoring window if the order states it (usually 1 October – 30 May)."""
         window = None
         if data.monitoring_from is not None and data.monitoring_to is not None:
@@ -138,6 +141,7 @@ class RoadmapController(Controller):
         school_id: UUID,
         data: RegulationIn,
     ) -> Position:
+        """Adopt a version of the school's regulation on mentoring (положение о наставничестве)."""
         position = programs_of(state).adopt_regulation(
             request.user, school_id, data.title, data.version, data.adopted_on
         )
@@ -147,25 +151,28 @@ class RoadmapController(Controller):
     def adopt_default_roadmap(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID
     ) -> Position:
-        """Start the roadmap from the seven stages' default activities."""
+        """Adopt the default roadmap (дорожная карта) of the target model for the school.
+
+        Start the roadmap from the seven stages' default activities."""
         position = programs_of(state).adopt_default_roadmap(request.user, school_id)
         return Position(position=position)
 
     @post("/roadmap/items", sync_to_thread=True)
-    def add_item(
+    def add_roadmap_item(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         school_id: UUID,
         data: RoadmapItemIn,
     ) -> Created:
+        """Add an item to the school's roadmap, with its stage and deadline."""
         item_id, position = programs_of(state).add_roadmap_item(
             request.user, school_id, data.item()
         )
         return Created(id=item_id, position=position)
 
     @put("/roadmap/items/{item_id:uuid}", sync_to_thread=True)
-    def change_item(
+    def change_roadmap_item(
         self,
         request: Request[Principal, Any, Any],
         state: State,
@@ -173,13 +180,14 @@ class RoadmapController(Controller):
         item_id: UUID,
         data: RoadmapItemIn,
     ) -> Position:
+        """Change an item of the school's roadmap."""
         position = programs_of(state).change_roadmap_item(
             request.user, school_id, item_id, data.item()
         )
         return Position(position=position)
 
     @post("/roadmap/items/{item_id:uuid}/progress", sync_to_thread=True)
-    def report_progress(
+    def report_roadmap_progress(
         self,
         request: Request[Principal, Any, Any],
         state: State,
@@ -187,7 +195,9 @@ class RoadmapController(Controller):
         item_id: UUID,
         data: ProgressIn,
     ) -> Position:
-        """Status of an activity (for a yearly one, in a school year) with its evidence."""
+        """Report the progress of a roadmap item, with its evidence.
+
+        Status of an activity (for a yearly one, in a school year) with its evidence."""
         position = programs_of(state).report_roadmap_progress(
             request.user, school_id, item_id, data.status, data.school_year, data.on, data.evidence
         )

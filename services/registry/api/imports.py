@@ -93,10 +93,14 @@ class ImportController(Controller):
         request_max_body_size=MAX_BODY_BYTES,
         operation_class=FileUpload,
     )
-    async def start(
+    async def start_import(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID, base: Base
     ) -> dict[str, str]:
-        """The file (multipart field `data`) is read only once the caller may import into the
+        """Import a school's base of mentees or mentors from an XLSX file (загрузка базы).
+
+        Answers 202 with the job's id and where to follow it.
+
+        The file (multipart field `data`) is read only once the caller may import into the
         school: a stranger's upload costs no parsing."""
         imports = imports_of(state)
         await anyio.to_thread.run_sync(imports.registry.open_school_for, request.user, school_id)
@@ -110,9 +114,10 @@ class ImportController(Controller):
         return {"id": str(import_id), "status_url": f"/imports/{import_id}"}
 
     @get("/imports/{import_id:uuid}", sync_to_thread=True)
-    def status(
+    def import_status(
         self, request: Request[Principal, Any, Any], state: State, import_id: UUID
     ) -> dict[str, object]:
+        """The state of an import job: its rows read, stored and refused, with the reasons."""
         return imports_of(state).status(request.user, import_id)
 
 
