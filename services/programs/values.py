@@ -1,22 +1,18 @@
 """The values programs' events carry and its readers interpret: a programme's stages, a roadmap
-item's status and deadline, a survey's purpose, a nomination and its result, and who may mentor
-in a form.
+item's status, a survey's purpose, a nomination and its result, and who may mentor in a form (a
+roadmap item's deadline is `deadlines.py`'s).
 
 Published beside the event contracts and the labels: the domain decides with these, and reporting
-reads them without importing programs' domain. Pure: the kernel and the dictionaries only. The
+reads them without importing programs' domain. Pure: it imports the dictionaries only. The
 events store an enumeration's value (`Stage` its number, the others their codes), never its class,
 so these moved here from the domain without touching a stored event.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from enum import IntEnum, StrEnum
-from typing import Any
 
-from shared.dictionaries import SCHOOL_YEAR_STARTS_MONTH, MentoringForm
-from shared.kernel.errors import RuleViolated
+from shared.dictionaries import MentoringForm
 
 PUPIL = "student"  # the registry's kind of a school's pupil (обучающийся)
 
@@ -72,46 +68,3 @@ def may_mentor(form: MentoringForm, kind: str) -> bool:
 def may_be_mentored(form: MentoringForm, kind: str) -> bool:
     """«ученик – ученик» mentors pupils only."""
     return form != MentoringForm.STUDENT_STUDENT or kind == PUPIL
-
-
-def day_in_school_year(school_year: str, month: int, day: int) -> date:
-    """The date of «day.month» within a school year (September to August)."""
-    start = int(school_year[:4])
-    return date(start if month >= SCHOOL_YEAR_STARTS_MONTH else start + 1, month, day)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A roadmap item's deadline: a fixed date, or a recurring «by day.month each school year»."""
-
-    on: date | None = None
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        recurring = self.month is not None and self.day is not None
-        if (self.on is None) == (not recurring):
-            raise RuleViolated(
-                "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
-            )
-        if recurring:
-            try:
-                date(2000, self.month or 0, self.day or 0)  # a leap year accepts 29 February
-            except ValueError:
-                raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
-
-    @property
-    def recurring(self) -> bool:
-        return self.on is None
-
-    def in_school_year(self, school_year: str) -> date:
-        if self.on is not None:
-            return self.on
-        return day_in_school_year(school_year, self.month or 0, self.day or 0)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"on": self.on, "month": self.month, "day": self.day}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Deadline:
-        return cls(on=data.get("on"), month=data.get("month"), day=data.get("day"))
