@@ -23,6 +23,7 @@ from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.openapi import (
     binary_downloads,
     describe_operations,
+    describe_parameters,
     http_handlers,
     openapi_config,
 )
@@ -122,4 +123,5 @@ def create_service_app(
     app = instrument(app, metrics)
     # Made once, here: a route that cannot be documented fails the start, not the first reader.
     binary_downloads(app.openapi_schema)
+    describe_parameters(app.openapi_schema)
     return app

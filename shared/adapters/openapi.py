@@ -12,11 +12,27 @@ from typing import Any
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, OpenAPI, OpenAPIFormat, Schema, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPI,
+    OpenAPIFormat,
+    Parameter,
+    Schema,
+    SecurityScheme,
+)
 from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
 
 BEARER = "bearer"
+# The parameters whose names are not `<thing>_id`, as every route that takes them means them.
+PARAMETERS = {
+    "school_year": "A school year, «2025/26»",
+    "on": "The day the figures are measured on (YYYY-MM-DD, within the school year); when"
+    " absent, today or the school year's last day once it is over",
+    "base": "Which base of the school: `mentees` or `mentors`",
+    "name": "The list: the name of its GraphQL query field",
+    "role": "The staff role",
+}
 # OpenAPI's empty requirement: anyone may call the operation (health, the documents themselves).
 PUBLIC: list[dict[str, list[str]]] = [{}]
 JSON = "application/json"
@@ -77,6 +93,17 @@ def original(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The handler as written: a synchronous one runs wrapped for the thread pool."""
     wrapped: Callable[..., Any] = getattr(fn, "func", fn)
     return wrapped
+
+
+def describe_parameters(document: OpenAPI) -> None:
+    """`programme_id` is «The programme's id»; the other names as `PARAMETERS` says."""
+    for item in (document.paths or {}).values():
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation = getattr(item, method)
+            for parameter in (operation.parameters or []) if operation else ():
+                if isinstance(parameter, Parameter) and not parameter.description:
+                    thing = parameter.name.removesuffix("_id").replace("_", " ")
+                    parameter.description = PARAMETERS.get(parameter.name, f"The {thing}'s id")
 
 
 def binary_downloads(document: OpenAPI) -> None:

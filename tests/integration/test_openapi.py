@@ -62,7 +62,7 @@ async def test_every_operation_is_named_described_and_asks_for_the_bearer_token(
     api: Api, service: str
 ) -> None:
     """What a generated client is made of (issue 24, point 3): the bearer scheme, short camelCase
-    operation ids, and a summary and description from the handler's docstring."""
+    operation ids, a summary and description from the handler's docstring, described parameters."""
     document = await served(api, service)
     assert document["components"]["securitySchemes"]["bearer"] == {
         "type": "http",
@@ -78,6 +78,8 @@ async def test_every_operation_is_named_described_and_asks_for_the_bearer_token(
         assert operation["summary"], (method, path)
         assert operation["description"], (method, path)
         assert operation.get("security") == ([{}] if path == "/health" else None), path
+        for parameter in operation.get("parameters", []):
+            assert parameter["description"], (method, path, parameter["name"])
     assert len(ids) == len(set(ids))
 
 

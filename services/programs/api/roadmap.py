@@ -9,11 +9,10 @@ from uuid import UUID
 import anyio
 import msgspec
 from litestar import Controller, Request, post, put
-from litestar.datastructures import State, UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.datastructures import State
 
 from services.wiring import Created, Position
+from shared.adapters.uploads import FileUpload, uploaded_file
 from shared.dictionaries import SchoolYear
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
@@ -228,18 +227,14 @@ class RoadmapController(Controller):
         position = programs_of(state).enter_roadmap(request.user, school_id, written, items)
         return Position(position=position)
 
-    @post("/roadmap/import", status_code=200)
+    @post("/roadmap/import", status_code=200, operation_class=FileUpload)
     async def import_roadmap(
-        self,
-        request: Request[Principal, Any, Any],
-        state: State,
-        school_id: UUID,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        self, request: Request[Principal, Any, Any], state: State, school_id: UUID
     ) -> dict[str, Any]:
         """The roadmap in the school's DOCX or XLSX table (columns by their Russian headers),
         each deadline read: a draft to review, with the unread deadlines to settle
         (`unread`: row, field, words), then to save by `POST …/roadmap/written`. Stores nothing."""
-        content = await data.read()
+        content = await uploaded_file(request, "DOCX или XLSX")
         if len(content) > MAX_TABLE_BYTES:
             raise InvalidInput("file_too_large", "Файл больше 10 МБ")
         draft = await anyio.to_thread.run_sync(
