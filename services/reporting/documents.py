@@ -289,7 +289,7 @@ def docx_response(document: bytes, filename: str) -> Response[bytes]:
     )
 
 
-@get("/orders/{order_id:uuid}")
+@get("/orders/{order_id:uuid}", media_type=DOCX)
 async def download_pairs_order(
     request: Request[Principal, Any, Any], state: State, order_id: UUID
 ) -> Response[bytes]:
@@ -300,7 +300,7 @@ async def download_pairs_order(
     return docx_response(pairs_order(order, pairs), f"Приказ {order['number']}.docx")
 
 
-@get("/programmes/{programme_id:uuid}/order-draft")
+@get("/programmes/{programme_id:uuid}/order-draft", media_type=DOCX)
 async def download_order_draft(
     request: Request[Principal, Any, Any], state: State, programme_id: UUID
 ) -> Response[bytes]:

@@ -15,7 +15,8 @@ from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
-from services.programs.domain import PURPOSE_NAMES, Purpose
+from services.programs.labels import PURPOSE_NAMES
+from services.programs.values import Purpose
 from services.reporting.measures import reference_date
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
@@ -428,7 +429,7 @@ REGION = """query($year: String!, $on: Date) {
 }"""
 
 
-@get("/reports/school-annual")
+@get("/reports/school-annual", media_type=DOCX)
 async def download_school_report(
     request: Request[Principal, Any, Any],
     state: State,
@@ -448,7 +449,7 @@ async def download_school_report(
     )
 
 
-@get("/reports/municipality-summary")
+@get("/reports/municipality-summary", media_type=DOCX)
 async def download_municipality_summary(
     request: Request[Principal, Any, Any],
     state: State,
@@ -468,7 +469,7 @@ async def download_municipality_summary(
     )
 
 
-@get("/reports/region-summary")
+@get("/reports/region-summary", media_type=DOCX)
 async def download_region_summary(
     request: Request[Principal, Any, Any], state: State, school_year: str, on: date | None = None
 ) -> Response[bytes]:

@@ -113,10 +113,6 @@ class CaughtUp(msgspec.Struct):
     caughtUp: bool
 
 
-# A read whose result the page still takes as plain JSON (to be typed as its page is).
-Untyped = dict[str, Any]
-
-
 @dataclass
 class Refused(Exception):
     """A service said no: its HTTP status, machine-readable code, Russian message, details."""
@@ -294,11 +290,6 @@ class Backend:
         if response.status_code >= 400:
             raise refusal_of(response)
         return response
-
-
-def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
-    """The items of a page of a GraphQL connection (`edges { node { … } }`)."""
-    return [edge["node"] for edge in connection["edges"]]
 
 
 def refusal_of(response: httpx.Response) -> Refused:

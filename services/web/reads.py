@@ -60,6 +60,15 @@ class Programme(Read):
     schoolId: str
 
 
+class ProgrammeStage(Read):
+    """A programme named with its stage, as the lists above a school show it."""
+
+    id: str
+    title: str
+    stage: int
+    stageName: str
+
+
 class IndicatorValue(Read):
     """An indicator of the target model for an organisation: its value against the target."""
 

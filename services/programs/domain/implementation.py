@@ -17,14 +17,7 @@ from services.programs.labels import FULFILMENTS
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
-from .programmes import Stage
-
-
-class ItemStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
+from ..values import ItemStatus, Stage
 
 
 @dataclass(frozen=True)

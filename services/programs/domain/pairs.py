@@ -18,19 +18,9 @@ from shared.kernel.errors import RuleViolated
 from shared.kernel.sealed import Sealed
 
 from ..labels import MEETING_KIND_NAMES
+from ..values import may_be_mentored, may_mentor
 
 MAX_GROUP_SIZE = 30
-PUPIL = "student"  # the registry's kind of a school's pupil (обучающийся)
-
-
-def may_mentor(form: MentoringForm, kind: str) -> bool:
-    """In «ученик – ученик» a pupil mentors; a pupil mentors in no other form."""
-    return (kind == PUPIL) == (form == MentoringForm.STUDENT_STUDENT)
-
-
-def may_be_mentored(form: MentoringForm, kind: str) -> bool:
-    """«ученик – ученик» mentors pupils only."""
-    return form != MentoringForm.STUDENT_STUDENT or kind == PUPIL
 
 
 class MeetingKind(StrEnum):

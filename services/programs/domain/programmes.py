@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import IntEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -15,19 +14,7 @@ from shared.kernel.errors import RuleViolated
 from shared.kernel.sealed import Sealed
 
 from ..labels import STAGE_NAMES
-
-
-class Stage(IntEnum):
-    """The seven stages of a programme (DOMAIN.md)."""
-
-    PREPARING_CONDITIONS = 1
-    MENTEE_BASE = 2
-    MENTOR_BASE = 3
-    MENTOR_SELECTION_AND_TRAINING = 4
-    FORMING_PAIRS = 5
-    WORK_OF_PAIRS = 6
-    COMPLETION = 7
-
+from ..values import Stage
 
 DEFAULT_MEETING_EVERY_DAYS = 7  # "at least once a week" (S3); varies by school
 MAX_MEETING_EVERY_DAYS = 60

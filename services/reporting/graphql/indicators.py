@@ -12,7 +12,8 @@ from uuid import UUID
 
 import strawberry
 
-from services.programs.domain import STAGE_NAMES, Stage
+from services.programs.labels import STAGE_NAMES
+from services.programs.values import Stage
 from services.reporting.measures import (
     IndicatorValue,
     indicator_rows,

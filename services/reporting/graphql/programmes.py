@@ -10,7 +10,8 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs.domain import STAGE_NAMES, Stage, may_be_mentored, may_mentor
+from services.programs.labels import STAGE_NAMES
+from services.programs.values import Stage, may_be_mentored, may_mentor
 from services.reporting import matching
 from shared.dictionaries import MentoringForm
 from shared.kernel.errors import InvalidInput
