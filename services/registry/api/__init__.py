@@ -14,6 +14,7 @@ from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
 from shared.adapters.settings import Settings, get_settings
 
+from .campaigns import CampaignController
 from .imports import ImportController
 from .mentors_register import MentorsRegisterController
 from .monitoring import MonitoringController
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleController,
             MentorsRegisterController,
             MonitoringController,
+            CampaignController,
             ImportController,
         ],
         health_check=resources.healthy,

@@ -2,13 +2,20 @@
 writes the `registry_events` stream."""
 
 from .base import NewConsent
+from .campaigns import CampaignCommands, NewCampaign
 from .mentors_register import MentorsRegisterCommands
 from .monitoring import Contingent, MonitoringCommands
 from .organisations import OrganisationCommands
 from .people import NewPerson, PeopleCommands, Prepared, QuestionnaireAnswers, token_role_of
 
 
-class Registry(OrganisationCommands, PeopleCommands, MentorsRegisterCommands, MonitoringCommands):
+class Registry(
+    OrganisationCommands,
+    PeopleCommands,
+    MentorsRegisterCommands,
+    MonitoringCommands,
+    CampaignCommands,
+):
     """Every command of the registry service."""
 
     name = "registry"  # names the events table: never to change
@@ -16,6 +23,7 @@ class Registry(OrganisationCommands, PeopleCommands, MentorsRegisterCommands, Mo
 
 __all__ = [
     "Contingent",
+    "NewCampaign",
     "NewConsent",
     "NewPerson",
     "Prepared",
