@@ -25,6 +25,7 @@ from shared.kernel.errors import AppError
 
 from . import access_log as access_log_q
 from . import attention as attention_q
+from . import campaigns as campaigns_q
 from . import history as history_q
 from . import indicators as indicators_q
 from . import orders as orders_q
@@ -95,6 +96,9 @@ class Query:
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
     attention = strawberry.field(resolver=attention_q.attention)
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
+    form_templates = strawberry.field(resolver=campaigns_q.form_templates)
+    campaigns = strawberry.field(resolver=campaigns_q.campaigns)
+    campaign = strawberry.field(resolver=campaigns_q.campaign)
 
 
 @dataclass(frozen=True)

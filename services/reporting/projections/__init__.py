@@ -1,6 +1,7 @@
 """One module per projection; `ALL` is what the workers run and the setup step creates."""
 
 from .base import Envelope, Projection, Table, Visibility
+from .campaigns import Campaigns
 from .history import History
 from .indicator_facts import IndicatorFacts
 from .mentors_register import MentorsRegister
@@ -25,6 +26,7 @@ ALL: tuple[type[Projection], ...] = (
     Surveys,
     Recognition,
     Monitoring,
+    Campaigns,
     IndicatorFacts,
     History,
 )
