@@ -39,6 +39,7 @@ class Details(msgspec.Struct):
     problems: list[Problem] = msgspec.field(default_factory=list)
     question: str | None = None  # the survey question a refused answer belongs to
     person_id: str | None = None  # the person a refused order is about
+    number: str | None = None  # the item of a monitoring form a refused answer belongs to
 
 
 class ErrorBody(msgspec.Struct):

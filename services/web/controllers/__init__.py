@@ -1,6 +1,7 @@
 """One controller per area of the interface."""
 
 from .auditor import AuditController
+from .campaigns import CampaignPagesController
 from .home import HomeController
 from .imports import ImportController
 from .login import LoginController
@@ -24,6 +25,7 @@ CONTROLLERS = [
     OrderController,
     PairController,
     SchoolSelfAuditController,
+    CampaignPagesController,
     MonitoringController,
     RegionController,
     AuditController,
