@@ -4,15 +4,21 @@ submissions against changed data, and refusals that store nothing."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+
+import pytest
+from openpyxl import load_workbook
 
 from services.registry.form_examples import DOCUMENT_LIST
 from shared.dictionaries import school_year_of
 from shared.kernel.principal import Role
 from tests.conftest import Api, EventCounter, World
+from tests.integration.test_documents import TOOLS, _check_opened
 
 # The window of the Klin monitoring (seed 001), both days counted, in the region's calendar.
 WINDOW = (date(2026, 4, 17), date(2026, 4, 26))
@@ -166,7 +172,7 @@ async def test_three_example_forms_are_made_through_the_api(world: World) -> Non
     assert {f["id"] for f in other["data"]["formTemplates"]} == set(forms)
 
 
-async def test_a_campaign_over_five_schools_end_to_end(world: World) -> None:
+async def test_a_campaign_over_five_schools_end_to_end(world: World, tmp_path: Path) -> None:
     schools = await five_schools(world)
     on_time, last_day, late, returned, never = schools
     campaign = await announce(world, await example(world, "documents"))
@@ -268,6 +274,44 @@ async def test_a_campaign_over_five_schools_end_to_end(world: World) -> None:
         d=str(WINDOW[1]),
     )
     assert len(open_for["data"]["campaigns"]) == 1
+    await documents_agree(world, campaign, results, tmp_path)
+
+
+async def documents_agree(
+    world: World, campaign: str, results: dict[str, Any], tmp_path: Path
+) -> None:
+    """The справка (opened by LibreOffice) and the XLSX say what the results say."""
+    officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
+    files = {}
+    for name in ("report.docx", "answers.xlsx"):
+        response = await world.api.reporting.get(
+            f"/campaigns/{campaign}/{name}", headers=world.api.auth(officer)
+        )
+        assert response.status_code == 200, response.text
+        files[name] = response.content
+    sheet = load_workbook(io.BytesIO(files["answers.xlsx"])).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Организация", "Муниципальное образование", "Ответ", "Отправлен", "Срок")
+    table = {row[0]: row for row in rows[1:]}
+    for organisation in results["organisations"]:
+        row = table[organisation["name"]]
+        assert row[2] == organisation["statusName"]
+        late = organisation["late"]
+        assert row[4] == ("—" if late is None else "с опозданием" if late else "в срок")
+    assert sum(1 for row in rows[1:] if row[4] == "в срок") == results["onTime"]
+    assert rows[0][5 + 4] == "1.5. Программа наставничества ОО"
+    assert sum(1 for row in rows[1:] if str(row[5 + 4]).startswith("да")) == 4
+    if not all(TOOLS.values()):
+        pytest.skip("needs LibreOffice: apt-get install libreoffice-writer poppler-utils")
+    text = " ".join(_check_opened(files["report.docx"], "campaign-report", tmp_path).split())
+    assert "АНАЛИТИЧЕСКАЯ СПРАВКА" in text
+    assert (
+        f"Отправили ответ {results['submitted']}: в срок — {results['onTime']}, с опозданием —"
+        f" {results['late']}" in text
+    )
+    never = next(o["name"] for o in results["organisations"] if o["status"] == "not_started")
+    assert f"Не представили ответ: {never}." in text
 
 
 async def test_a_submission_stays_as_submitted_when_the_schools_data_change(world: World) -> None:

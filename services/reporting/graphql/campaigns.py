@@ -204,6 +204,9 @@ class CampaignSubmission:
     answers: list[CampaignAnswer] = strawberry.field(
         description="Ответы, как отправлены (или черновик)"
     )
+    submitted_answers: list[CampaignAnswer] = strawberry.field(
+        description="Ответы последней отправки, как они заморожены"
+    )
     history: list[SubmissionEntry] = strawberry.field(
         description="Черновики, отправки, проверки пунктов, возвраты и принятие — по порядку"
     )
@@ -237,10 +240,16 @@ async def _submissions(reader: Reader, campaign_id: UUID, organisation: UUID | N
             submissions=r["submissions"],
             conclusion=r["conclusion"],
             answers=_answers(r["answers"]),
+            submitted_answers=_answers(_last_submitted(entries, r["id"])),
             history=[_entry(e) for e in entries if e["submission_id"] == r["id"]],
         )
         for r in rows
     ]
+
+
+def _last_submitted(entries: list[Any], submission: UUID) -> str | None:
+    sent = [e for e in entries if e["submission_id"] == submission and e["action"] == "submitted"]
+    return sent[-1]["answers"] if sent else None
 
 
 @strawberry.type
@@ -366,20 +375,24 @@ ORDER BY m.name, o.name
 """
 
 
+# Each submission's state, with the answers it last submitted (frozen: not a later draft).
+SUBMITTED = """
+SELECT s.organisation_id, s.status, s.first_submitted_on, s.first_late, e.answers
+FROM campaign_submissions s LEFT JOIN LATERAL (
+    SELECT answers FROM campaign_entries
+    WHERE submission_id = s.id AND action = 'submitted' ORDER BY position DESC LIMIT 1
+) e ON true
+WHERE s.campaign_id = $1
+"""
+
+
 async def campaign_results(reader: Reader, campaign: Any, items: list[FormItem]) -> CampaignResults:
     scope = reader.caller().scope.path
     target = str(campaign["tenant"])
     inner = scope if scope.startswith(target) else target
     async with reader.session() as fetch:
         targeted = await fetch(TARGETED, inner, campaign["target_kinds"])
-        submissions = {
-            r["organisation_id"]: r
-            for r in await fetch(
-                "SELECT organisation_id, status, first_submitted_on, first_late, answers"
-                " FROM campaign_submissions WHERE campaign_id = $1",
-                campaign["id"],
-            )
-        }
+        submissions = {r["organisation_id"]: r for r in await fetch(SUBMITTED, campaign["id"])}
         reviews = await fetch(
             "SELECT DISTINCT ON (submission_id, number) number, verdict FROM campaign_entries"
             " WHERE campaign_id = $1 AND action = 'review'"
