@@ -5,6 +5,7 @@ the programmes of the year whose history they read."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -36,6 +37,13 @@ query($school: ID!, $programme: ID!) {
     surveysDue { pairId respondentId fullName purposeName }
   }
 }
+"""
+
+
+OPEN_CAMPAIGNS = """
+query($school: ID!, $on: Date!) { campaigns(organisationId: $school, openOn: $on) {
+  id title windowTo submissions { statusName }
+} }
 """
 
 
@@ -115,6 +123,21 @@ class Attention(Read):
     consentProblems: list[ConsentProblem]
     unmatchedMentees: list[Unmatched]
     surveysDue: list[SurveyDue]
+
+
+class OpenSubmission(Read):
+    statusName: str
+
+
+class OpenCampaign(Read):
+    id: str
+    title: str
+    windowTo: Date
+    submissions: list[OpenSubmission]
+
+
+class OpenCampaigns(Read):
+    campaigns: list[OpenCampaign]
 
 
 class AttentionPage(Read):
@@ -198,11 +221,19 @@ class HomeController(Controller):
             me = (await backend.query(user.token, ME, Me)).me
             return page("home.html", user, me=me)
         programme = await current_programme(backend, user)
+        campaigns = await backend.query(
+            user.token,
+            OPEN_CAMPAIGNS,
+            OpenCampaigns,
+            school=str(user.school_id),
+            on=date.today().isoformat(),
+        )
         return page(
             "school/attention.html",
             user,
             programme=programme,
             due=await attention(backend, user, programme) if programme else None,
+            campaigns=campaigns.campaigns,
         )
 
 

@@ -1,0 +1,122 @@
+"""Monitoring campaigns in the web, without JavaScript: the school's first page shows the open
+campaign, the school fills its form (a wrong answer comes back beside its item), saves a draft
+and submits; the institute reads the results and reviews item by item, returns it, and the
+school reads the recommendation; a municipality makes a form from a ready example."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from shared.kernel.principal import Role
+from tests.conftest import World
+from tests.web_support import WebClient
+
+TODAY = date.today()
+
+
+async def _campaign(world: World) -> str:
+    form = await world.api.command(
+        "registry",
+        "/forms/examples",
+        world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
+        {"owner_id": str(world.ids["region"]), "example": "documents"},
+    )
+    made = await world.api.command(
+        "registry",
+        "/campaigns",
+        world.token(Role.MUNICIPALITY_OFFICER, "m1"),
+        {
+            "title": "Мониторинг нормативных документов",
+            "form_id": form["id"],
+            "form_version": 1,
+            "act_number": "94-13",
+            "act_date": str(TODAY - timedelta(days=7)),
+            "target_id": str(world.ids["m1"]),
+            "target_kinds": ["school"],
+            "window_from": str(TODAY - timedelta(days=2)),
+            "window_to": str(TODAY + timedelta(days=2)),
+            "reference_date": str(TODAY),
+            "reviewer_roles": ["institute_methodologist"],
+        },
+    )
+    return str(made["id"])
+
+
+ANSWERS = {
+    **{f"v_1.{n}": f"https://school1.ru/doc{n}" for n in range(1, 5)},
+    "v_1.5": "yes",
+    "e_1.5": "Программа на сайте школы",
+}
+
+
+async def test_a_school_answers_and_the_institute_reviews_on_the_pages(
+    web: WebClient, world: World
+) -> None:
+    campaign = await _campaign(world)
+    page = f"/campaigns/{campaign}"
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+
+    first = await web.get("/")
+    assert "Идут мониторинги" in first.text
+    assert f'href="{page}"' in first.text
+
+    await web.get(page)
+    wrong = await web.submit(page, {**ANSWERS, "v_1.1": "школа.рф", "action": "draft"})
+    assert wrong.status_code == 400
+    beside = re.search(r'id="item-1\.1".*?field-error[^>]*>([^<]+)<', wrong.text, re.S)
+    assert beside is not None
+    assert "ссылка" in beside.group(1)
+    assert 'value="школа.рф"' in wrong.text  # what was typed stays
+
+    saved = await web.submit(page, {**ANSWERS, "action": "draft"})
+    assert saved.status_code == 303
+    await web.get(page)
+    sent = await web.submit(page, {**ANSWERS, "action": "submit"})
+    assert sent.status_code == 303
+    frozen = await web.get(page)
+    assert "отправлен" in frozen.text
+    assert "в срок" in frozen.text
+    assert 'name="action"' not in frozen.text  # no form: a submitted answer is frozen
+
+    await web.sign_in(world.token(Role.INSTITUTE_METHODOLOGIST, "region"))
+    results = await web.get(page)
+    assert results.status_code == 200, results.text
+    table = results.text.split('id="organisations"')[1].split("</table>")[0]
+    rows = re.findall(
+        r"<tr>\s*<td>(?:<a [^>]+>)?([^<]+)(?:</a>)?</td>\s*<td>[^<]*</td><td>([^<]+)", table
+    )
+    assert dict(rows) == {"Школа № 1": "отправлен", "Школа № 2": "не приступили"}
+    review = f"{page}/organisations/{world.ids['s1']}"
+    await web.get(review)
+    verdict = await web.submit(
+        review,
+        {
+            "number": "1.5",
+            "verdict": "partly",
+            "missing": "1.5.2",
+            "recommendation": "Опишите ожидаемые результаты программы",
+        },
+    )
+    assert verdict.status_code == 303
+    await web.get(review)
+    returned = await web.submit(
+        review, {"conclusion": "return", "comment": "Доработать программу наставничества"}
+    )
+    assert returned.status_code == 303
+
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    again = await web.get(page)
+    assert "Опишите ожидаемые результаты программы" in again.text
+    assert "не выполнены 1.5.2" in again.text
+    assert "возвращён на доработку" in again.text
+    assert 'name="action"' in again.text  # the form is open again
+
+
+async def test_a_municipality_makes_a_form_from_an_example(web: WebClient, world: World) -> None:
+    await web.sign_in(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
+    await web.get("/campaigns")
+    made = await web.submit("/campaigns/forms", {"example": "school"})
+    assert made.status_code == 303
+    listed = await web.get("/campaigns")
+    assert "Мониторинг реализации целевой модели наставничества в ОО (версия 1)" in listed.text
