@@ -42,7 +42,7 @@ query($school: ID!, $programme: ID!) {
 
 OPEN_CAMPAIGNS = """
 query($school: ID!, $on: Date!) { campaigns(organisationId: $school, openOn: $on) {
-  id title windowTo submissions { statusName }
+  id title windowTo submissions { status statusName }
 } }
 """
 
@@ -126,6 +126,7 @@ class Attention(Read):
 
 
 class OpenSubmission(Read):
+    status: str
     statusName: str
 
 
@@ -138,6 +139,14 @@ class OpenCampaign(Read):
 
 class OpenCampaigns(Read):
     campaigns: list[OpenCampaign]
+
+
+async def open_campaigns(backend: Backend, user: WebUser, today: date) -> list[OpenCampaign]:
+    """The monitoring campaigns whose window is open for the user's school on `today`."""
+    found = await backend.query(
+        user.token, OPEN_CAMPAIGNS, OpenCampaigns, school=str(user.school_id), on=str(today)
+    )
+    return found.campaigns
 
 
 class AttentionPage(Read):
@@ -221,19 +230,12 @@ class HomeController(Controller):
             me = (await backend.query(user.token, ME, Me)).me
             return page("home.html", user, me=me)
         programme = await current_programme(backend, user)
-        campaigns = await backend.query(
-            user.token,
-            OPEN_CAMPAIGNS,
-            OpenCampaigns,
-            school=str(user.school_id),
-            on=date.today().isoformat(),
-        )
         return page(
             "school/attention.html",
             user,
             programme=programme,
             due=await attention(backend, user, programme) if programme else None,
-            campaigns=campaigns.campaigns,
+            campaigns=await open_campaigns(backend, user, date.today()),
         )
 
 
