@@ -284,9 +284,9 @@ class DemoLoader:
         )
 
     def _campaign(self) -> None:
-        """The region's monitoring of the schools' documents, open this week: the second
-        school has submitted and the institute asks it to complete item 1.5; the first has not
-        started (its first page says so)."""
+        """The region's monitoring of the schools' documents, open this week: the first two
+        schools have submitted; the institute returned the first one's, asking it to complete
+        item 1.5; the third has not started."""
         institute = demo_token(self.settings, Role.INSTITUTE_METHODOLOGIST)
         region = NODES["region"]
         forms = [
@@ -316,15 +316,16 @@ class DemoLoader:
                 "reviewer_roles": ["institute_methodologist", "municipality_officer"],
             },
         )
-        school = SCHOOLS[1]
-        base = f"/campaigns/{campaign['id']}/submissions/{school.id}"
-        site = "https://school2.example.ru/nastavnichestvo"
-        answers: list[dict[str, Any]] = [
-            {"number": f"1.{n}", "value": f"{site}/doc{n}"} for n in range(1, 5)
-        ]
-        answers.append({"number": "1.5", "value": True, "evidence": "Программа на сайте"})
-        director = demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key))
-        self._send(self.registry, base, director, {"answers": answers, "submit": True}, "PUT")
+        for number, school in enumerate(SCHOOLS[:2], start=1):
+            site = f"https://school{number}.example.ru/nastavnichestvo"
+            answers: list[dict[str, Any]] = [
+                {"number": f"1.{n}", "value": f"{site}/doc{n}"} for n in range(1, 5)
+            ]
+            answers.append({"number": "1.5", "value": True, "evidence": "Программа на сайте"})
+            director = demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key))
+            base = f"/campaigns/{campaign['id']}/submissions/{school.id}"
+            self._send(self.registry, base, director, {"answers": answers, "submit": True}, "PUT")
+        base = f"/campaigns/{campaign['id']}/submissions/{SCHOOLS[0].id}"
         self._send(
             self.registry,
             f"{base}/reviews",
@@ -336,6 +337,12 @@ class DemoLoader:
                 "recommendation": "Опишите ожидаемые результаты и приложите персонализированные"
                 " программы наставничества",
             },
+        )
+        self._send(
+            self.registry,
+            f"{base}/conclusion",
+            institute,
+            {"accepted": False, "comment": "Доработайте программу наставничества (пункт 1.5)"},
         )
 
     def _load_school(self, school: Node, number: int, courses: list[dict[str, Any]]) -> None:

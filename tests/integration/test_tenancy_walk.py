@@ -65,45 +65,27 @@ class Region:
         return self
 
     async def _campaign(self) -> None:
-        """A region's monitoring campaign on the school form, answered by every school."""
+        """A region's monitoring campaign on the document list, answered by every school."""
         world = self.world
         region = world.paths["region"]
-        form = await world.api.command(
-            "registry",
-            "/forms/examples",
-            world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
-            {"owner_id": str(world.ids["region"]), "example": "documents"},
+        campaign = await world.campaign(
+            title="Мониторинг документов",
+            target_id=str(world.ids["region"]),
+            window_from=str(date.today() - timedelta(days=5)),
+            window_to=str(date.today() + timedelta(days=5)),
         )
-        campaign = await world.api.command(
-            "registry",
-            "/campaigns",
-            world.token(Role.REGION_OFFICER, "region"),
-            {
-                "title": "Мониторинг документов",
-                "form_id": form["id"],
-                "form_version": 1,
-                "act_number": "1620",
-                "act_date": str(date.today() - timedelta(days=10)),
-                "target_id": str(world.ids["region"]),
-                "target_kinds": ["school"],
-                "window_from": str(date.today() - timedelta(days=5)),
-                "window_to": str(date.today() + timedelta(days=5)),
-                "reference_date": str(date.today()),
-                "reviewer_roles": ["institute_methodologist"],
-            },
-        )
-        self.owner[UUID(form["id"])] = self.owner[UUID(campaign["id"])] = region
+        self.owner[UUID(campaign)] = region
         for school in SCHOOLS:
             links = [{"number": f"1.{n}", "value": f"https://{school}.ru/{n}"} for n in range(1, 5)]
             await world.api.command(
                 "registry",
-                f"/campaigns/{campaign['id']}/submissions/{world.ids[school]}",
+                f"/campaigns/{campaign}/submissions/{world.ids[school]}",
                 world.token(Role.SCHOOL_DIRECTOR, school),
                 {"answers": [*links, {"number": "1.5", "value": True}], "submit": True},
                 expect=200,
                 method="PUT",
             )
-            own = submission_id(UUID(campaign["id"]), world.ids[school])
+            own = submission_id(UUID(campaign), world.ids[school])
             self.owner[own] = world.paths[school]
 
     def made(self, school: str, created: Any) -> str:

@@ -6,42 +6,10 @@ school reads the recommendation; a municipality makes a form from a ready exampl
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.web_support import WebClient
-
-TODAY = date.today()
-
-
-async def _campaign(world: World) -> str:
-    form = await world.api.command(
-        "registry",
-        "/forms/examples",
-        world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
-        {"owner_id": str(world.ids["region"]), "example": "documents"},
-    )
-    made = await world.api.command(
-        "registry",
-        "/campaigns",
-        world.token(Role.MUNICIPALITY_OFFICER, "m1"),
-        {
-            "title": "Мониторинг нормативных документов",
-            "form_id": form["id"],
-            "form_version": 1,
-            "act_number": "94-13",
-            "act_date": str(TODAY - timedelta(days=7)),
-            "target_id": str(world.ids["m1"]),
-            "target_kinds": ["school"],
-            "window_from": str(TODAY - timedelta(days=2)),
-            "window_to": str(TODAY + timedelta(days=2)),
-            "reference_date": str(TODAY),
-            "reviewer_roles": ["institute_methodologist"],
-        },
-    )
-    return str(made["id"])
-
 
 ANSWERS = {
     **{f"v_1.{n}": f"https://school1.ru/doc{n}" for n in range(1, 5)},
@@ -53,7 +21,7 @@ ANSWERS = {
 async def test_a_school_answers_and_the_institute_reviews_on_the_pages(
     web: WebClient, world: World
 ) -> None:
-    campaign = await _campaign(world)
+    campaign = await world.campaign()
     page = f"/campaigns/{campaign}"
     await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
 

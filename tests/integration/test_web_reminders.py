@@ -217,29 +217,10 @@ async def test_a_school_is_reminded_of_a_monitoring_it_has_not_submitted(
     await _school_with_things_due(world, "s1")
     await _coordinator(world, "s1", "koordinator@school1.test")
     today = date.today()
-    form = await world.api.command(
-        "registry",
-        "/forms/examples",
-        world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
-        {"owner_id": str(world.ids["region"]), "example": "documents"},
-    )
-    campaign = await world.api.command(
-        "registry",
-        "/campaigns",
-        world.token(Role.MUNICIPALITY_OFFICER, "m1"),
-        {
-            "title": "Мониторинг документов",
-            "form_id": form["id"],
-            "form_version": 1,
-            "act_number": "94-13",
-            "act_date": str(today - timedelta(days=9)),
-            "target_id": str(world.ids["m1"]),
-            "target_kinds": ["school"],
-            "window_from": str(today - timedelta(days=7)),
-            "window_to": str(today + timedelta(days=2)),
-            "reference_date": str(today),
-            "reviewer_roles": ["institute_methodologist"],
-        },
+    campaign = await world.campaign(
+        title="Мониторинг документов",
+        window_from=str(today - timedelta(days=7)),
+        window_to=str(today + timedelta(days=2)),
     )
     api = world.api
     settings = await _mailing(world, port, web_public_url="https://nastavnik.example.ru")
@@ -251,7 +232,7 @@ async def test_a_school_is_reminded_of_a_monitoring_it_has_not_submitted(
     links = [{"number": f"1.{n}", "value": f"https://school1.ru/{n}"} for n in range(1, 5)]
     await api.command(
         "registry",
-        f"/campaigns/{campaign['id']}/submissions/{world.ids['s1']}",
+        f"/campaigns/{campaign}/submissions/{world.ids['s1']}",
         world.token(Role.SCHOOL_DIRECTOR, "s1"),
         {"answers": [*links, {"number": "1.5", "value": True}], "submit": True},
         expect=200,
@@ -263,4 +244,4 @@ async def test_a_school_is_reminded_of_a_monitoring_it_has_not_submitted(
     bodies = [mail.get_content() for _, mail in inbox.mails]
     line = f"«Мониторинг документов»: ответ до {today + timedelta(days=2):%d.%m.%Y} включительно"
     assert [line in body for body in bodies] == [False, True, False]
-    assert f"https://nastavnik.example.ru/campaigns/{campaign['id']}" in bodies[1]
+    assert f"https://nastavnik.example.ru/campaigns/{campaign}" in bodies[1]

@@ -171,7 +171,9 @@ class Submission(Read):
     history: list[Entry]
 
 
-class FillCampaign(Read):
+class CampaignHead(Read):
+    """What every campaign page says of the campaign: its title, act, window and date."""
+
     id: str
     title: str
     actNumber: str
@@ -180,6 +182,9 @@ class FillCampaign(Read):
     windowTo: Date
     referenceDate: Date
     isOpen: bool
+
+
+class FillCampaign(CampaignHead):
     reviewerRoleNames: list[str]
     form: FormShape
     computedValues: list[Computed]
@@ -245,15 +250,7 @@ class Results(Read):
     municipalities: list[MunicipalityResult]
 
 
-class ResultCampaign(Read):
-    id: str
-    title: str
-    actNumber: str
-    actDate: Date
-    windowFrom: Date
-    windowTo: Date
-    referenceDate: Date
-    isOpen: bool
+class ResultCampaign(CampaignHead):
     reviewerRoles: list[str]
     form: FormTitle
     results: Results
