@@ -13,6 +13,7 @@ from .pairs import PairController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .roadmap_import import RoadmapImportController
 from .self_audit import SchoolSelfAuditController
 
 CONTROLLERS = [
@@ -21,6 +22,7 @@ CONTROLLERS = [
     PeopleController,
     ImportController,
     ProgrammeController,
+    RoadmapImportController,
     MatchingController,
     OrderController,
     PairController,
