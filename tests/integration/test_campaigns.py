@@ -441,3 +441,26 @@ async def test_refusals_answer_4xx_and_store_nothing(world: World, events: Event
         {"title": "Перечень 2027", "sections": DOCUMENT_LIST["sections"]},
     )
     assert new_version["version"] == 2
+
+
+async def test_results_read_what_was_submitted_not_a_later_draft(world: World) -> None:
+    campaign = await announce(world, await example(world, "documents"))
+    with region_clock(world.api, moscow(WINDOW[0], 12, 0)):
+        await answer(world, campaign, "s1", [*LINKS, PROGRAMME], True)
+    await review(
+        world,
+        campaign,
+        "s1",
+        {"number": "1.5", "verdict": "not_accepted", "recommendation": "Программы нет на сайте"},
+        Role.INSTITUTE_METHODOLOGIST,
+    )
+    await conclude(world, campaign, "s1", False, "Разместите программу")
+    await answer(world, campaign, "s1", [PROGRAMME | {"value": False}], False)  # a draft
+
+    officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
+    data = (await world.api.graphql(officer, CAMPAIGN, id=campaign))["data"]["campaign"]
+    items = {i["number"]: i for i in data["results"]["items"]}
+    assert items["1.5"]["counts"] == [{"shown": "да", "count": 1}]  # as submitted
+    [own] = data["submissions"]
+    draft = {a["number"]: a["shown"] for a in own["answers"]}
+    assert (own["status"], draft["1.5"]) == ("returned", "нет")  # the school's revision

@@ -224,3 +224,19 @@ def test_bad_form_shapes_are_refused(school: School) -> None:
     ]
     for sections, code in bad:
         assert refused(school, draft, officer(school), school.municipality, "Ф", sections) == code
+
+
+def test_a_municipality_answers_for_its_school_only_when_the_campaign_allows(
+    school: School,
+) -> None:
+    form_id = form(school)
+    closed, allowed = (
+        campaign(school, form_id),
+        campaign(school, form_id, municipality_submits=True),
+    )
+    school.registry.today = lambda: WINDOW[0]
+    answer = school.registry.answer_campaign
+    args = (school.id, LINKS, True)
+    assert refused(school, answer, officer(school), closed, *args) == "municipality_may_not_submit"
+    answer(officer(school), allowed, *args)
+    assert the_submission(school, allowed).status == "submitted"

@@ -244,7 +244,8 @@ class Campaigns(Projection):
         )
         merged = {a["number"]: a for a in json.loads(current)}
         merged.update({a["number"]: a for a in event.answers})
-        await self._state(connection, envelope, "draft", answers=list(merged.values()))
+        # a returned submission stays returned while the school revises it
+        await self._state(connection, envelope, None, answers=list(merged.values()))
         await self._entry(connection, envelope, "draft", answers=event.answers)
 
     async def submitted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -297,12 +298,13 @@ class Campaigns(Projection):
         self,
         connection: asyncpg.Connection,
         envelope: Envelope,
-        status: str,
+        status: str | None,
         answers: list[dict[str, Any]] | None = None,
         conclusion: str | None = None,
     ) -> None:
         await connection.execute(
-            "UPDATE campaign_submissions SET status = $2, answers = coalesce($3, answers),"
+            "UPDATE campaign_submissions SET status = coalesce($2, status),"
+            " answers = coalesce($3, answers),"
             " conclusion = coalesce($4, conclusion), updated_at = $5 WHERE id = $1",
             envelope.event.originator_id,
             status,
