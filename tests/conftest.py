@@ -322,14 +322,15 @@ class World:
         await self.api.command("programs", f"{base}/implementation", director, order)
         await self.api.command("programs", f"{base}/roadmap/default", director, {})
 
-    async def campaign(self, **overrides: Any) -> str:
-        """The municipality m1's monitoring on the region's document list (1.1–1.5), its
-        window open from two days ago to two days on; `overrides` change the campaign."""
+    async def campaign(self, example: str = "documents", **overrides: Any) -> str:
+        """The municipality m1's monitoring on the region's form from an example (the document
+        list 1.1–1.5), its window open from two days ago to two days on; `overrides` change
+        the campaign."""
         form = await self.api.command(
             "registry",
             "/forms/examples",
             self.token(Role.INSTITUTE_METHODOLOGIST, "region"),
-            {"owner_id": str(self.ids["region"]), "example": "documents"},
+            {"owner_id": str(self.ids["region"]), "example": example},
         )
         body = {
             "title": "Мониторинг нормативных документов",

@@ -81,10 +81,39 @@ async def test_a_school_answers_and_the_institute_reviews_on_the_pages(
     assert 'name="action"' in again.text  # the form is open again
 
 
-async def test_a_municipality_makes_a_form_from_an_example(web: WebClient, world: World) -> None:
+async def test_the_school_confirms_or_corrects_what_the_platform_computed(
+    web: WebClient, world: World
+) -> None:
+    campaign = await world.campaign("school")
+    page = f"/campaigns/{campaign}"
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    form = await web.get(page)
+    assert "Платформа: число наставников в утверждённых парах — <strong>0</strong>" in form.text
+    assert 'name="v_3" value="0"' in form.text  # offered, to confirm
+    assert "Платформа: выполнение дорожной карты, % — нет дорожной карты" in form.text
+    corrected = await web.submit(page, {"v_3": "2", "action": "draft"})
+    assert corrected.status_code == 400  # a correction needs its comment, beside the item
+    beside = re.search(r'id="item-3".*?field-error[^>]*>([^<]+)<', corrected.text, re.S)
+    assert beside is not None
+    assert "комментарии" in beside.group(1)
+    explained = await web.submit(
+        page, {"v_3": "2", "c_3": "Два наставника утверждены приказом вчера", "action": "draft"}
+    )
+    assert explained.status_code == 303
+
+
+async def test_a_municipality_makes_the_three_forms_from_the_examples(
+    web: WebClient, world: World
+) -> None:
     await web.sign_in(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
-    await web.get("/campaigns")
-    made = await web.submit("/campaigns/forms", {"example": "school"})
-    assert made.status_code == 303
+    for example in ("s1", "documents", "school"):
+        await web.get("/campaigns")
+        made = await web.submit("/campaigns/forms", {"example": example})
+        assert made.status_code == 303
     listed = await web.get("/campaigns")
-    assert "Мониторинг реализации целевой модели наставничества в ОО (версия 1)" in listed.text
+    for title in (
+        "Чек-лист самоаудита Положения о системе наставничества ОО",
+        "Перечень документов по внедрению целевой модели наставничества в ОО",
+        "Мониторинг реализации целевой модели наставничества в ОО",
+    ):
+        assert f"{title} (версия 1)" in listed.text
