@@ -9,10 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, ViewportSize, expect
+from playwright.async_api import Browser, expect
 
 from shared.adapters.settings import Settings
 from tests.e2e.test_web_browser import sign_in_as, sign_out
+from tests.web_support import phone
 
 pytestmark = pytest.mark.browser
 
@@ -22,14 +23,7 @@ TITLE = "Мониторинг нормативных документов по �
 async def test_a_campaign_is_answered_and_read_on_a_phone_without_javascript(
     chromium: Browser, site: Settings, screenshots: Path
 ) -> None:
-    context = await chromium.new_context(
-        base_url=f"http://127.0.0.1:{site.web_port}",
-        locale="ru-RU",
-        viewport=ViewportSize(width=390, height=844),
-        java_script_enabled=False,
-    )
-    page = await context.new_page()
-    try:
+    async with phone(chromium, site) as page:
         await sign_in_as(page, "Директор школы № 1")
         await expect(page.get_by_role("heading", name="Идут мониторинги")).to_be_visible()
         await page.get_by_role("link", name=TITLE).click()
@@ -54,5 +48,3 @@ async def test_a_campaign_is_answered_and_read_on_a_phone_without_javascript(
         await expect(organisations.get_by_text("не приступили", exact=True)).to_have_count(1)
         await expect(organisations.get_by_text("отправлен", exact=True)).to_have_count(2)
         await page.screenshot(path=screenshots / "campaign-results-390.png", full_page=True)
-    finally:
-        await context.close()
