@@ -20,6 +20,7 @@ from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.settings import Settings, get_settings
 
 from .campaign_reports import download_campaign_answers, download_campaign_report
+from .act_documents import download_act
 from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             export_list,
             download_pairs_order,
             download_order_draft,
+            download_act,
             download_school_report,
             download_municipality_summary,
             download_region_summary,

@@ -3,6 +3,7 @@ writes the `registry_events` stream."""
 
 from .base import NewConsent
 from .campaigns import CampaignCommands, NewCampaign
+from .links import LinkCommands
 from .mentors_register import MentorsRegisterCommands
 from .monitoring import Contingent, MonitoringCommands
 from .organisations import OrganisationCommands
@@ -15,6 +16,7 @@ class Registry(
     MentorsRegisterCommands,
     MonitoringCommands,
     CampaignCommands,
+    LinkCommands,
 ):
     """Every command of the registry service."""
 

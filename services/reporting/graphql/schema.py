@@ -24,13 +24,16 @@ from strawberry.utils.logging import StrawberryLogger
 from shared.kernel.errors import AppError
 
 from . import access_log as access_log_q
+from . import acts as acts_q
 from . import attention as attention_q
 from . import campaigns as campaigns_q
 from . import history as history_q
 from . import indicators as indicators_q
+from . import links as links_q
 from . import orders as orders_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
+from . import participation as participation_q
 from . import people as people_q
 from . import programmes as programmes_q
 from . import recognition as recognition_q
@@ -99,6 +102,10 @@ class Query:
     form_templates = strawberry.field(resolver=campaigns_q.form_templates)
     campaigns = strawberry.field(resolver=campaigns_q.campaigns)
     campaign = strawberry.field(resolver=campaigns_q.campaign)
+    acts = strawberry.field(resolver=acts_q.acts)
+    act = strawberry.field(resolver=acts_q.act)
+    participation = strawberry.field(resolver=participation_q.participation)
+    personal_links = strawberry.field(resolver=links_q.personal_links)
 
 
 @dataclass(frozen=True)

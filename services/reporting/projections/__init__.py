@@ -1,9 +1,11 @@
 """One module per projection; `ALL` is what the workers run and the setup step creates."""
 
+from .acts import Acts
 from .base import Envelope, Projection, Table, Visibility
 from .campaigns import Campaigns
 from .history import History
 from .indicator_facts import IndicatorFacts
+from .links import PersonalLinks
 from .mentors_register import MentorsRegister
 from .monitoring import Monitoring
 from .organisations import Organisations
@@ -18,6 +20,7 @@ from .surveys import Surveys
 ALL: tuple[type[Projection], ...] = (
     Organisations,
     People,
+    PersonalLinks,
     Programmes,
     Pairs,
     SchoolCounts,
@@ -29,6 +32,7 @@ ALL: tuple[type[Projection], ...] = (
     Campaigns,
     IndicatorFacts,
     History,
+    Acts,
 )
 
 __all__ = [
