@@ -19,8 +19,8 @@ from shared.adapters.logging import bind_caller, configure_logging
 from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.settings import Settings, get_settings
 
-from .campaign_reports import download_campaign_answers, download_campaign_report
 from .act_documents import download_act
+from .campaign_reports import download_campaign_answers, download_campaign_report
 from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema

@@ -33,8 +33,8 @@ def _json(value: Any) -> str:
 
 
 class Campaigns(Projection):
-    # Workers lock tracking rows in the order of names; the lanes test holds history's as the
-    # first a worker takes (test_projection_batches), so no name sorts before it.
+    # Sorts after «history»: workers lock tracking rows in the order of names, and the lanes
+    # test (test_projection_batches) holds history's as the first a worker takes.
     name = "monitoring_campaigns"
     tables = (
         Table(
