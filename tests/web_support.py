@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,18 @@ async def page(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@asynccontextmanager
+async def phone(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
+    """A phone 390 px wide with scripts off, on the web interface."""
+    context = await chromium.new_context(
+        base_url=f"http://127.0.0.1:{site.web_port}",
+        locale="ru-RU",
+        viewport=ViewportSize(width=390, height=844),
+        java_script_enabled=False,
+    )
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()

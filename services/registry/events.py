@@ -49,6 +49,87 @@ class TrainingCourseCompleted(Event, frozen=True):
     certificate: str
 
 
+class FormTemplateDrafted(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.Drafted"
+    owner_id: UUID
+    title: str
+    # [{number, title, items: [{number («1.5»), text, kind, required, options, source,
+    #   requirements: [{number («1.5.3»), text}]}]}]
+    sections: list[dict[str, Any]]
+
+
+class FormTemplateRevised(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.Revised"
+    version: int
+    title: str
+    sections: list[dict[str, Any]]  # as drafted
+
+
+class FormTemplateUsed(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.Used"
+    version: int
+
+
+class FormTemplateItemsMapped(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.ItemsMapped"
+    other_id: UUID
+    pairs: list[list[str]]  # [this form's item, the other form's item]
+
+
+class CampaignAnnounced(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Campaign.Announced"
+    title: str
+    form_id: UUID
+    form_version: int
+    act_number: str
+    act_date: date
+    target_path: str
+    target_kinds: list[str]
+    window_from: date
+    window_to: date
+    reference_date: date
+    reviewer_roles: list[str]
+    municipality_submits: bool
+
+
+class SubmissionStarted(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Started"
+    campaign_id: UUID
+    organisation_id: UUID
+
+
+class SubmissionDraftSaved(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.DraftSaved"
+    # [{number, value (bool, number or text), evidence, computed (the platform's value offered
+    #   to confirm or correct), comment (why it was corrected)}]
+    answers: list[dict[str, Any]]
+
+
+class SubmissionSubmitted(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Submitted"
+    answers: list[dict[str, Any]]  # as in a draft: every answer, frozen
+    submitted_on: date  # the region's calendar day
+    late: bool
+
+
+class SubmissionItemReviewed(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.ItemReviewed"
+    number: str
+    verdict: str  # Verdict
+    missing: list[str]  # the sub-requirements not met, when partly accepted
+    recommendation: str | None
+
+
+class SubmissionReturned(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Returned"
+    comment: str | None
+
+
+class SubmissionAccepted(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Accepted"
+    comment: str | None
+
+
 class IndicatorTargetsOpened(Created, frozen=True):
     stored_topic = "services.registry.domain.monitoring:IndicatorTargets.Opened"
     region_id: UUID

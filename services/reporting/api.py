@@ -22,6 +22,7 @@ from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.settings import Settings, get_settings
 
 from .act_documents import download_act
+from .campaign_reports import download_campaign_answers, download_campaign_report
 from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
@@ -159,6 +160,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             download_school_report,
             download_municipality_summary,
             download_region_summary,
+            download_campaign_report,
+            download_campaign_answers,
         ],
         health_check=healthy,
         lifespan=[lifespan],

@@ -40,6 +40,7 @@ class Details(msgspec.Struct):
     question: str | None = None  # the survey question a refused answer belongs to
     person_id: str | None = None  # the person a refused order is about
     field: str | None = None  # the field a broken rule names («items[3].deadline»)
+    number: str | None = None  # the item of a monitoring form a refused answer belongs to
 
 
 class ErrorBody(msgspec.Struct):

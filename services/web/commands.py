@@ -93,6 +93,36 @@ class SelfAuditReview(Command):
     recommendation: Typed
 
 
+class FormExample(Command):
+    owner_id: str
+    example: str
+
+
+class CampaignAnswer(Command):
+    number: str
+    value: bool | int | float | str | None
+    evidence: Typed
+    computed: bool | int | float | None
+    comment: Typed
+
+
+class CampaignAnswers(Command):
+    answers: list[CampaignAnswer]
+    submit: bool
+
+
+class CampaignReview(Command):
+    number: str
+    verdict: Typed
+    missing: list[str]
+    recommendation: Typed
+
+
+class CampaignConclusion(Command):
+    accepted: bool
+    comment: Typed
+
+
 # Programs' commands.
 
 

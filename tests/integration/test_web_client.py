@@ -29,12 +29,13 @@ from graphql import (
 )
 
 from services.programs.api import acts, pairs, programmes, roadmap, surveys
-from services.registry.api import links, monitoring, people
+from services.registry.api import campaigns, links, monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import acts as act_pages
 from services.web.controllers import auditor, common, home, participants
+from services.web.controllers import campaigns as campaign_pages
 from services.web.controllers import links as link_pages
 from services.web.controllers import matching as matching_pages
 from services.web.controllers import monitoring as monitoring_pages
@@ -54,6 +55,11 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.MenteeProfile: people.MenteeProfileIn,
     commands.MentorQuestionnaire: people.QuestionnaireIn,
     commands.SelfAudit: monitoring.SelfAuditIn,
+    commands.FormExample: campaigns.ExampleIn,
+    commands.CampaignAnswer: campaigns.AnswerIn,
+    commands.CampaignAnswers: campaigns.AnswersIn,
+    commands.CampaignReview: campaigns.ReviewIn,
+    commands.CampaignConclusion: campaigns.ConclusionIn,
     commands.SelfAuditAnswer: monitoring.AnswerIn,
     commands.SelfAuditReview: monitoring.ReviewIn,
     commands.StageChange: programmes.StageIn,
@@ -137,6 +143,11 @@ READS: list[tuple[str, type[Read]]] = [
     (home.ATTENTION, home.AttentionPage),
     (home.SCHOOLS, home.Schools),
     (home.PROGRAMMES, home.YearProgrammes),
+    (home.OPEN_CAMPAIGNS, home.OpenCampaigns),
+    (campaign_pages.CAMPAIGNS, campaign_pages.CampaignList),
+    (campaign_pages.FORMS, campaign_pages.FormList),
+    (campaign_pages.FILL, campaign_pages.Fill),
+    (campaign_pages.RESULTS, campaign_pages.ResultsPage),
     (reminders.SCHOOLS, reminders.Schools),
     (monitoring_pages.COMPARISON, monitoring_pages.Comparison),
     (monitoring_pages.MUNICIPALITIES, monitoring_pages.Municipalities),
