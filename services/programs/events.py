@@ -26,6 +26,11 @@ def one_mentee_load(state: dict[str, Any]) -> None:
     state["mentees"] = 1  # version 1 knew pairs only
 
 
+def effective_when_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a dated fact had no date of its own: it took effect the day it was stored."""
+    state["effective_on"] = state["timestamp"].date()
+
+
 def reason_withheld(state: dict[str, Any]) -> None:
     """Version 1 kept a reason in clear; it is no longer shown, as it may be about the
     participants (the stored record itself cannot change)."""
@@ -192,8 +197,11 @@ class ProgrammeOpened(Created, frozen=True):
 
 class ProgrammeStageChanged(Event, frozen=True):
     stored_topic = "services.programs.domain.programmes:Programme.StageChanged"
+    contract_version = 2
+    upcasts = (effective_when_stored,)
     stage: int
     former_stage: int
+    effective_on: date  # the day the documents say the stage began
 
 
 class ProgrammeSuggestionRejected(Event, frozen=True):

@@ -22,6 +22,16 @@ def recorded_when_stored(state: dict[str, Any]) -> None:
     state["recorded_on"] = state["timestamp"].date()
 
 
+def held_since_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a staff role had no date of its own: held from the day it was stored."""
+    state["since"] = state["timestamp"].date()
+
+
+def held_until_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a role's end had no date of its own: ended the day it was stored."""
+    state["until"] = state["timestamp"].date()
+
+
 class MentorRegisterApproved(Created, frozen=True):
     stored_topic = "services.registry.domain.mentors_register:MentorRegister.Approved"
     school_id: UUID
@@ -216,14 +226,20 @@ class PersonRegistered(Created, frozen=True):
 
 class PersonStaffRoleAssigned(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleAssigned"
+    contract_version = 2
+    upcasts = (held_since_stored,)
     role: str
     forms: list[str]
     area: str | None
+    since: date  # the day the appointing order gives
 
 
 class PersonStaffRoleRevoked(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleRevoked"
+    contract_version = 2
+    upcasts = (held_until_stored,)
     role: str
+    until: date  # the last day the role was held, as the documents give it
 
 
 class PersonThirdPartyInformationRecorded(Event, frozen=True):

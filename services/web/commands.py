@@ -93,6 +93,7 @@ class SelfAuditReview(Command):
 
 class StageChange(Command):
     stage: Number
+    effective_on: Day
 
 
 class MeetingRule(Command):

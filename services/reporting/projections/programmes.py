@@ -23,6 +23,7 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 
 class Programmes(Projection):
     name = "programmes"
+    version = 2  # a stage's effective date beside when it was recorded
     tables = (
         Table(
             "programmes",
@@ -35,6 +36,7 @@ class Programmes(Projection):
                opened_at timestamptz NOT NULL,
                stage int NOT NULL DEFAULT 1,
                stage_changed_at timestamptz,
+               stage_since date,
                meeting_every_days int NOT NULL,
                starts_on date,
                ends_on date,
@@ -107,10 +109,12 @@ class Programmes(Projection):
 
     async def stage_changed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         await connection.execute(
-            "UPDATE programmes SET stage = $2, stage_changed_at = $3 WHERE id = $1",
+            "UPDATE programmes SET stage = $2, stage_changed_at = $3, stage_since = $4"
+            " WHERE id = $1",
             envelope.event.originator_id,
             int(envelope.event.stage),
             envelope.occurred_at,
+            envelope.event.effective_on,
         )
 
     async def opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

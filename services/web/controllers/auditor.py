@@ -64,16 +64,17 @@ query($programme: ID!, $first: Int!, $after: String) {
   }
   programmeHistory(programmeId: $programme, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { upstream position occurredAt eventType aggregateId actorUser actorRole
-                   changes } }
+    edges { node { upstream position occurredAt effectiveOn eventType aggregateId actorUser
+                   actorRole changes } }
   }
 }
 """
 STATE = """
-query($programme: ID!, $version: Int, $on: Date) {
-  programmeState(programmeId: $programme, atVersion: $version, atDate: $on) {
+query($programme: ID!, $version: Int, $on: Date, $asOf: Date) {
+  programmeState(programmeId: $programme, atVersion: $version, atDate: $on, asOf: $asOf) {
     version versions at
-    programme { title schoolYear stage stageName stageChangedAt meetingEveryDays startsOn endsOn
+    programme { title schoolYear stage stageName stageChangedAt stageSince meetingEveryDays
+                startsOn endsOn
                 goals forms curators { form personId } }
     pairs { id form status basis formedAt orderNumber orderDate outcome endedOn endedBy
             endReason isGroup mentor { id fullName } mentees { id fullName }
@@ -107,6 +108,7 @@ FIELD_NAMES = {
     "school_year": "учебный год",
     "forms": "формы",
     "stage": "этап",
+    "effective_on": "с какого дня (по документам)",
     "former_stage": "прежний этап",
     "every_days": "встречи не реже, дней",
     "meeting_every_days": "встречи не реже, дней",
@@ -309,6 +311,7 @@ class AuditController(Controller):
             ),
             first_page=after is None,
             on="",
+            asof="",
             errors={},
             moment=moment,
         )
@@ -320,16 +323,15 @@ class AuditController(Controller):
         backend: Backend,
         programme_id: UUID,
         on: str = "",
+        asof: str = "",
         version: int | None = None,
     ) -> Template:
+        """The programme as the platform knew it on a day (`on`) or after an event (`version`),
+        and, with `asof`, as the documents say on that day: the two axes of its history."""
         allow(user, HISTORY_READERS)
         errors: dict[str, str] = {}
-        day = parse_day(on.strip()) if on.strip() else None
-        if on.strip() and day is None:
-            errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
-        elif day is not None and day > date.today():
-            errors["on"] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
-            day = None
+        day = _day_asked(on, "on", errors)
+        as_of = _day_asked(asof, "asof", errors)
         if version is not None and version < 0:
             errors["version"] = "Номер события не может быть отрицательным"
             version = None
@@ -340,6 +342,7 @@ class AuditController(Controller):
             programme=str(programme_id),
             version=None if day else version,
             on=day and day.isoformat(),
+            asOf=as_of and as_of.isoformat(),
         )
         return page(
             "audit/state.html",
@@ -349,8 +352,21 @@ class AuditController(Controller):
             state=data["programmeState"],
             aliases=aliases(data["programmeState"]),
             day=day,
+            as_of=as_of,
             version=None if day else version,
             on=on,
+            asof=asof,
             errors=errors,
             moment=moment,
         )
+
+
+def _day_asked(typed: str, name: str, errors: dict[str, str]) -> date | None:
+    """A day of the state form, ДД.ММ.ГГГГ and not in the future; an error beside it if not."""
+    day = parse_day(typed.strip()) if typed.strip() else None
+    if typed.strip() and day is None:
+        errors[name] = "Укажите дату в формате ДД.ММ.ГГГГ"
+    elif day is not None and day > date.today():
+        errors[name] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
+        return None
+    return day

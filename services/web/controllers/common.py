@@ -19,7 +19,8 @@ from ..session import WebUser, location
 
 PROGRAMMES = """
 query { programmes(first: 1) { edges { node {
-  id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn goals schoolId
+  id title schoolYear stage stageName stageSince forms meetingEveryDays startsOn endsOn goals
+  schoolId
 } } } }
 """
 

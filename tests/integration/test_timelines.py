@@ -1,0 +1,152 @@
+"""Two timelines (DESIGN.md, decision 11): a fact carries the day its document gives besides when
+it was recorded. A stage entered today about last month reads, for the auditor, «as the
+documents say» from last month's day and «as the platform knew it» only from today; a date in
+the future or before the fact it rests on is refused with the field named, nothing stored."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from shared.kernel.principal import Role
+from tests.conftest import EventCounter, World, nodes
+
+STATE = """query($id: ID!, $asOf: Date, $date: Date, $time: DateTime) {
+  programmeState(programmeId: $id, asOf: $asOf, atDate: $date, atTime: $time) {
+    programme { stage stageSince stageChangedAt }
+    pairs { status orderDate meetings { heldOn } }
+  }
+}"""
+HISTORY = """query($id: ID!) {
+  programmeHistory(programmeId: $id) { edges { node { eventType occurredAt effectiveOn } } }
+}"""
+
+
+async def _state(world: World, programme: str, **at: Any) -> dict[str, Any]:
+    auditor = world.token(Role.AUDITOR, "region")
+    answer = await world.api.graphql(auditor, STATE, id=programme, **at)
+    assert "errors" not in answer, answer
+    state: dict[str, Any] = answer["data"]["programmeState"]
+    return state
+
+
+async def _stage(world: World, programme: str, body: dict[str, Any], expect: int) -> Any:
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    return await world.api.command(
+        "programs", f"/programmes/{programme}/stage", director, body, expect=expect
+    )
+
+
+async def test_a_stage_entered_today_about_last_month_on_both_axes(world: World) -> None:
+    programme = await world.programme("s1")
+    earlier, last_month = date.today() - timedelta(days=40), date.today() - timedelta(days=30)
+    await _stage(world, programme, {"stage": 2, "effective_on": str(earlier)}, 200)
+    before_the_move = datetime.now(UTC)
+    await _stage(world, programme, {"stage": 3, "effective_on": str(last_month)}, 200)
+
+    # as the documents say: stage 3 from last month's day, stage 2 the day before, and before
+    # its first document the programme was not there
+    on_the_day = await _state(world, programme, asOf=str(last_month))
+    assert on_the_day["programme"]["stage"] == 3
+    assert on_the_day["programme"]["stageSince"] == str(last_month)
+    day_before = await _state(world, programme, asOf=str(last_month - timedelta(days=1)))
+    assert day_before["programme"]["stage"] == 2
+    before = await _state(world, programme, asOf=str(earlier - timedelta(days=1)))
+    assert before["programme"] is None
+    # as the platform knew it: nothing of it yesterday, stage 3 only once recorded today
+    yesterday = await _state(world, programme, date=str(date.today() - timedelta(days=1)))
+    assert yesterday["programme"] is None
+    known_before = await _state(world, programme, time=before_the_move.isoformat())
+    assert known_before["programme"]["stage"] == 2
+    assert (await _state(world, programme, date=str(date.today())))["programme"]["stage"] == 3
+    # both axes at once: last month's documents as known before the move was entered
+    both = await _state(world, programme, asOf=str(last_month), time=before_the_move.isoformat())
+    assert both["programme"]["stage"] == 2
+
+    # the timeline shows both dates of the entry
+    history = await world.api.graphql(world.token(Role.AUDITOR, "region"), HISTORY, id=programme)
+    *_, move = [
+        e
+        for e in nodes(history["data"]["programmeHistory"])
+        if e["eventType"] == "PROGRAMME_STAGE_CHANGED"
+    ]
+    assert move["effectiveOn"] == str(last_month)
+    assert move["occurredAt"].startswith(str(date.today()))
+
+
+async def test_a_stage_without_a_date_takes_effect_the_day_it_is_recorded(world: World) -> None:
+    programme = await world.programme("s1")
+    await _stage(world, programme, {"stage": 2}, 200)
+    today = await _state(world, programme, asOf=str(date.today()))
+    assert today["programme"]["stageSince"] == str(date.today())
+    yesterday = await _state(world, programme, asOf=str(date.today() - timedelta(days=1)))
+    assert yesterday["programme"] is None  # opened today, and no document says otherwise
+
+
+async def test_a_pair_of_last_month_shows_on_last_months_dates(world: World) -> None:
+    """A pair formed today by an order of last month, with a meeting of last month: the
+    documents' axis shows it from the order's day, the pair's formation pulled back to it."""
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставница Прошлова", "mentor", consent_on=date(2020, 1, 9))
+    mentee = await world.person(
+        "s1", "Ученик Прошлов", "mentee", birth_date=date(2011, 3, 1), consent_on=date(2020, 1, 9)
+    )
+    pair = await world.pair("s1", programme, mentor, mentee, approve=False)
+    order_day, meeting_day = date.today() - timedelta(days=40), date.today() - timedelta(days=35)
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        world.coordinator("s1"),
+        {"kind": "additional_duty", "signed_on": str(order_day)},
+    )
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/orders",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"number": "7-н", "order_date": str(order_day), "pair_ids": [pair]},
+    )
+    await world.meeting("s1", pair, held_on=str(meeting_day))
+
+    before = await _state(world, programme, asOf=str(order_day - timedelta(days=1)))
+    assert before["pairs"] == []
+    on_order = await _state(world, programme, asOf=str(order_day))
+    assert [(p["status"], p["meetings"]) for p in on_order["pairs"]] == [("active", [])]
+    after = await _state(world, programme, asOf=str(meeting_day))
+    assert after["pairs"][0]["meetings"] == [{"heldOn": str(meeting_day)}]
+
+
+async def test_a_stage_in_the_future_is_refused(world: World, events: EventCounter) -> None:
+    programme = await world.programme("s1")
+    stored = await events()
+    tomorrow = date.today() + timedelta(days=1)
+    refused = await _stage(world, programme, {"stage": 2, "effective_on": str(tomorrow)}, 422)
+    assert refused["code"] == "effective_date_in_future"
+    assert refused["details"]["field"] == "effective_on"
+    assert "Дата начала этапа" in refused["message"]
+    assert await events() == stored
+
+
+async def test_a_stage_before_the_implementation_order_is_refused(
+    world: World, events: EventCounter
+) -> None:
+    await world.roadmap("s1")  # the order of 25.08.2025
+    programme = await world.programme("s1")
+    stored = await events()
+    refused = await _stage(world, programme, {"stage": 2, "effective_on": "2025-08-24"}, 422)
+    assert refused["code"] == "stage_before_order"
+    assert refused["details"]["field"] == "effective_on"
+    assert "25.08.2025" in refused["message"]
+    assert await events() == stored
+    await _stage(world, programme, {"stage": 2, "effective_on": "2025-08-25"}, 200)
+
+
+async def test_a_stage_before_the_one_it_follows_is_refused(
+    world: World, events: EventCounter
+) -> None:
+    programme = await world.programme("s1")
+    await _stage(world, programme, {"stage": 2, "effective_on": "2025-10-01"}, 200)
+    stored = await events()
+    refused = await _stage(world, programme, {"stage": 3, "effective_on": "2025-09-30"}, 422)
+    assert refused["code"] == "stage_before_previous"
+    assert "01.10.2025" in refused["message"]
+    assert await events() == stored
