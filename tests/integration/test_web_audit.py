@@ -10,6 +10,7 @@ import pytest
 from shared.adapters.database import connect
 from shared.kernel.principal import Role
 from tests.conftest import World
+from tests.integration.test_web_people import field_error
 from tests.web_support import WebClient
 
 BACKDATED_DAYS = 20
@@ -90,7 +91,7 @@ async def test_the_state_at_a_past_date_holds_what_had_happened_by_then(
     before = await web.get(f"/audit/programmes/{programme}/state?on=01.09.2025")
 
     assert then.status_code == 200, then.text
-    assert f"Состояние программы на {past}" in then.text
+    assert f"Состояние программы как знала платформа на {past}" in then.text
     assert "Пары и группы (1)" in then.text
     assert "Пары и группы (2)" in now.text
     assert "работает" in then.text  # approved by the order by then
