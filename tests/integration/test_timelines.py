@@ -150,3 +150,51 @@ async def test_a_stage_before_the_one_it_follows_is_refused(
     assert refused["code"] == "stage_before_previous"
     assert "01.10.2025" in refused["message"]
     assert await events() == stored
+
+
+ROLES = """query($id: ID!) { person(id: $id) { staffRoles { role since } } }"""
+
+
+async def test_a_staff_role_from_the_day_of_its_order(world: World, events: EventCounter) -> None:
+    """«координатор с 09.02.2023»: a role held from the order's day, ended on a later one; a
+    role from tomorrow or ending before it began is refused with the field named."""
+    teacher = await world.person("s1", "Координатор Давняя", "mentor")
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    roles = f"/people/{teacher}/staff-roles"
+    tomorrow = date.today() + timedelta(days=1)
+    stored = await events()
+    future = await world.api.command(
+        "registry", roles, director, {"role": "coordinator", "since": str(tomorrow)}, expect=422
+    )
+    assert (future["code"], future["details"]["field"]) == ("effective_date_in_future", "since")
+    assert await events() == stored
+
+    await world.api.command(
+        "registry", roles, director, {"role": "coordinator", "since": "2023-02-09"}, expect=200
+    )
+    answer = await world.api.graphql(world.coordinator("s1"), ROLES, id=teacher)
+    assert answer["data"]["person"]["staffRoles"] == [
+        {"role": "coordinator", "since": "2023-02-09"}
+    ]
+
+    stored = await events()
+    ends = (
+        ("2023-02-08", "role_ends_before_start", "назначена с 09.02.2023"),
+        (str(tomorrow), "effective_date_in_future", "позже сегодняшнего дня"),
+    )
+    for until, code, words in ends:
+        refused = await world.api.command(
+            "registry",
+            f"{roles}/coordinator?until={until}",
+            director,
+            method="DELETE",
+            expect=422,
+        )
+        assert (refused["code"], refused["details"]["field"]) == (code, "until")
+        assert words in refused["message"]
+    assert await events() == stored
+    await world.api.command(
+        "registry", f"{roles}/coordinator?until=2024-08-31", director, method="DELETE", expect=200
+    )
+    answer = await world.api.graphql(world.coordinator("s1"), ROLES, id=teacher)
+    assert answer["data"]["person"]["staffRoles"] == []

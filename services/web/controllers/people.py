@@ -54,7 +54,7 @@ query($id: ID!) {
     id kind fullName birthDate grade position contacts teachingSince isMentor isMentee
     mentorCapacity youngSpecialist teachingYears
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
-    staffRoles { role forms area }
+    staffRoles { role forms area since }
     thirdPartyInformation { source information recordedAt }
     menteeProfile { categories needs requests }
     mentorProfile { status competences interests preferredAgeMin preferredAgeMax
@@ -114,6 +114,7 @@ class StaffRole(Read):
     role: str
     forms: list[str]
     area: str | None
+    since: Date
 
 
 class ThirdPartyInformation(Read):
