@@ -198,3 +198,84 @@ async def test_a_staff_role_from_the_day_of_its_order(world: World, events: Even
     )
     answer = await world.api.graphql(world.coordinator("s1"), ROLES, id=teacher)
     assert answer["data"]["person"]["staffRoles"] == []
+
+
+async def test_a_consent_an_order_a_meeting_and_an_end_in_the_future_are_refused(
+    world: World, events: EventCounter
+) -> None:
+    """Each fact a document backs is dated on a day already come; an end or a meeting before
+    the pair's order is refused too. Each refusal names its field and stores nothing."""
+    programme = await world.programme("s1")
+    signed = date.today() - timedelta(days=10)
+    mentor = await world.person("s1", "Наставница Будущева", "mentor", consent_on=signed)
+    mentee = await world.person(
+        "s1", "Ученик Будущев", "mentee", birth_date=date(2012, 5, 5), consent_on=signed
+    )
+    proposed = await world.pair("s1", programme, mentor, mentee, approve=False)
+    tomorrow = str(date.today() + timedelta(days=1))
+    coordinator, director = world.coordinator("s1"), world.token(Role.SCHOOL_DIRECTOR, "s1")
+    order_day = str(date.today() - timedelta(days=3))
+    refusals: list[Any] = []
+    stored = await events()
+    refusals.append(
+        await world.api.command(
+            "registry",
+            f"/people/{mentor}/consents",
+            coordinator,
+            {"kind": "additional_duty", "signed_on": tomorrow},
+            expect=422,
+        )
+    )
+    refusals.append(
+        await world.api.command(
+            "programs",
+            f"/programmes/{programme}/orders",
+            director,
+            {"number": "9-н", "order_date": tomorrow, "pair_ids": [proposed]},
+            expect=422,
+        )
+    )
+    assert await events() == stored
+    await world.api.command(
+        "registry",
+        f"/people/{mentor}/consents",
+        coordinator,
+        {"kind": "additional_duty", "signed_on": order_day},
+    )
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/orders",
+        director,
+        {"number": "9-н", "order_date": order_day, "pair_ids": [proposed]},
+    )
+    stored = await events()
+    ending = f"/pairs/{proposed}/ending"
+    for ended_on in (tomorrow, str(date.today() - timedelta(days=4))):
+        body = {"outcome": "ended_early", "ended_on": ended_on, "reason": "relocation"}
+        refusals.append(await world.api.command("programs", ending, coordinator, body, expect=422))
+    before_order = str(date.today() - timedelta(days=4))
+    refusals.append(
+        await world.api.command(
+            "programs",
+            f"/pairs/{proposed}/meetings",
+            coordinator,
+            {
+                "kind": "introduction",
+                "held_on": before_order,
+                "duration_minutes": 45,
+                "format": "in_person",
+                "topic": "Знакомство",
+            },
+            expect=422,
+        )
+    )
+    assert await events() == stored
+    assert [(r["code"], r["details"]["field"]) for r in refusals] == [
+        ("effective_date_in_future", "signed_on"),
+        ("effective_date_in_future", "order_date"),
+        ("effective_date_in_future", "ended_on"),
+        ("ended_before_order", "ended_on"),
+        ("meeting_before_order", "held_on"),
+    ]
+    assert "Дата подписания согласия не может быть позже сегодняшнего дня" in refusals[0]["message"]
+    assert f"{date.today() - timedelta(days=3):%d.%m.%Y}" in refusals[3]["message"]

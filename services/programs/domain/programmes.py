@@ -11,7 +11,7 @@ from eventsourcing.domain import event
 from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
-from shared.kernel.errors import RuleViolated
+from shared.kernel.errors import RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
 
 from ..labels import STAGE_NAMES
@@ -31,16 +31,6 @@ class Stage(IntEnum):
 
 DEFAULT_MEETING_EVERY_DAYS = 7  # "at least once a week" (S3); varies by school
 MAX_MEETING_EVERY_DAYS = 60
-
-
-def check_effective_date(effective_on: date, today: date, what: str) -> None:
-    """A document's date is of a day already come: the platform records what was decided."""
-    if effective_on > today:
-        raise RuleViolated(
-            "effective_date_in_future",
-            f"{what} не может быть позже сегодняшнего дня",
-            field="effective_on",
-        )
 
 
 class Programme(TenantAggregate):
@@ -99,7 +89,7 @@ class Programme(TenantAggregate):
                 f"Программа уже на этапе {self.stage}: «{STAGE_NAMES[self.stage]}»",
                 stage=int(self.stage),
             )
-        check_effective_date(effective_on, today, "Дата начала этапа")
+        check_not_in_future(effective_on, today, "Дата начала этапа", "effective_on")
         if order_date is not None and effective_on < order_date:
             raise RuleViolated(
                 "stage_before_order",

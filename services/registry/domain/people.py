@@ -18,7 +18,7 @@ from eventsourcing.domain import event
 from services.registry import events
 from shared.dictionaries import MenteeCategory, MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
-from shared.kernel.errors import Conflict, InvalidInput, RuleViolated
+from shared.kernel.errors import Conflict, InvalidInput, RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
 
 
@@ -178,9 +178,11 @@ class Person(TenantAggregate):
         representative: Sealed | None,
         relation: str | None,
         subject_is_minor: bool,
+        today: date,
     ) -> None:
         if consent_id in self.consents:
             raise RuleViolated("consent_exists", "Это согласие уже зарегистрировано")
+        check_not_in_future(signed_on, today, "Дата подписания согласия", "signed_on")
         if expires_on is not None and expires_on < signed_on:
             raise RuleViolated(
                 "consent_expiry_before_signing",
@@ -292,12 +294,7 @@ class Person(TenantAggregate):
             raise RuleViolated("curator_needs_forms", "Укажите формы наставничества куратора")
         if role in self.staff_roles:
             raise RuleViolated("role_already_assigned", "Эта роль уже назначена")
-        if since > today:
-            raise RuleViolated(
-                "effective_date_in_future",
-                "Дата назначения не может быть позже сегодняшнего дня",
-                field="since",
-            )
+        check_not_in_future(since, today, "Дата назначения", "since")
         self._staff_role_assigned(actor=actor, role=role, forms=forms, area=area, since=since)
 
     class StaffRoleAssigned(TenantAggregate.Event):
@@ -325,12 +322,7 @@ class Person(TenantAggregate):
         """A role ends on the day the documents give: not in the future, not before it began."""
         if role not in self.staff_roles:
             raise RuleViolated("role_not_assigned", "Эта роль не назначена")
-        if until > today:
-            raise RuleViolated(
-                "effective_date_in_future",
-                "Дата окончания роли не может быть позже сегодняшнего дня",
-                field="until",
-            )
+        check_not_in_future(until, today, "Дата окончания роли", "until")
         since = self.staff_roles_since.get(role)
         if since is not None and until < since:
             raise RuleViolated(
