@@ -279,3 +279,75 @@ async def test_a_consent_an_order_a_meeting_and_an_end_in_the_future_are_refused
     ]
     assert "Дата подписания согласия не может быть позже сегодняшнего дня" in refusals[0]["message"]
     assert f"{date.today() - timedelta(days=3):%d.%m.%Y}" in refusals[3]["message"]
+
+
+INDICATORS = """query($on: Date) {
+  indicators(schoolYear: "2020/21", on: $on) { rows { code numerator denominator } }
+}"""
+TEMPLATE = """query($p: String) { surveyTemplates(purpose: $p) { edges { node { id } } } }"""
+SCALES = ("confidence", "goals", "communication", "motivation", "independence")
+
+
+async def test_a_programme_period_across_school_years_counts_its_last_diagnostic(
+    world: World,
+) -> None:
+    """Seed 003: the programme of 2020/21 runs November 2020 – December 2021, so its exit
+    diagnostic of December 2021 counts on 31.12.2021; a day past its period is refused."""
+    coordinator = world.coordinator("s1")
+    opened = await world.api.command(
+        "programs",
+        "/programmes",
+        coordinator,
+        {
+            "school_id": str(world.ids["s1"]),
+            "school_year": "2020/21",
+            "title": "Программа наставничества МКОУ «Санаторная школа-интернат № 82»",
+            "forms": ["teacher_teacher"],
+        },
+    )
+    programme = opened["id"]
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/description",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"starts_on": "2020-11-01", "ends_on": "2021-12-31", "goals": ["Адаптация педагогов"]},
+        expect=200,
+        method="PUT",
+    )
+    mentee = await world.person("s1", "Педагог Молодая", "mentee", consent_on=date(2020, 10, 1))
+    for purpose, answered_on, level in (
+        ("entry_diagnostics", "2020-11-20", 4),
+        ("exit_diagnostics", "2021-12-20", 8),
+    ):
+        found = await world.api.graphql(coordinator, TEMPLATE, p=purpose)
+        [template, *_] = nodes(found["data"]["surveyTemplates"])
+        await world.api.command(
+            "programs",
+            f"/programmes/{programme}/survey-responses",
+            coordinator,
+            {
+                "template_id": template["id"],
+                "respondent_id": mentee,
+                "answered_on": answered_on,
+                "answers": dict.fromkeys(SCALES, level),
+            },
+        )
+
+    def dynamics(answer: dict[str, Any]) -> tuple[int, int]:
+        assert "errors" not in answer, answer
+        [row] = [
+            r for r in answer["data"]["indicators"]["rows"] if r["code"] == "positive_dynamics"
+        ]
+        return row["numerator"], row["denominator"]
+
+    in_year = await world.api.graphql(coordinator, INDICATORS, on="2021-08-31")
+    assert dynamics(in_year) == (0, 0)  # the exit diagnostic is still ahead
+    at_the_end = await world.api.graphql(coordinator, INDICATORS, on="2021-12-31")
+    assert dynamics(at_the_end) == (1, 1)
+    beyond = await world.api.graphql(coordinator, INDICATORS, on="2022-01-10")
+    [error] = beyond["errors"]
+    assert error["extensions"]["code"] == "date_outside_school_year"
+    assert error["message"] == (
+        "Отчётная дата 10.01.2022 вне учебного года 2020/21"
+        " и сроков его программ (01.09.2020 – 31.12.2021)"
+    )

@@ -18,7 +18,7 @@ from services.reporting.measures import (
     indicator_rows,
     indicator_value,
     measure,
-    reference_date,
+    programme_reference_date,
     targets_of,
 )
 from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
@@ -141,7 +141,7 @@ async def indicators(
 async def indicator_table(
     reader: Reader, school_year: str, organisation_id: strawberry.ID | None, on: date | None
 ) -> IndicatorTable:
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(reader.fetch, school_year, on)
     organisation = await _scope_organisation(reader, organisation_id)
     return await _table(reader, organisation, school_year, day)
 
@@ -329,7 +329,7 @@ async def _comparison_rows(
     reader: Reader, scope: Any, level: Level, school_year: str, on: date | None
 ) -> list[ComparisonRow]:
     """One row per school or municipality under `scope`, unordered and unfiltered."""
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(reader.fetch, school_year, on)
     path = str(scope["tenant"])
     if depth(path) > level.value:
         raise InvalidInput("scope_below_level", "Сравнение доступно только выше этого уровня")
@@ -517,7 +517,7 @@ async def school_overview(
     if school["kind"] != "school":
         raise InvalidInput("not_a_school", "Подробный вид доступен для школы")
     [summary] = await _comparison_rows(reader, school, Level.SCHOOL, school_year, on)
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(reader.fetch, school_year, on)
     programmes = (await _programmes(reader, [(summary.organisation.path, school_year)]))[0]
     results = await load_survey_results(reader, [UUID(p.id) for p in programmes])
     return SchoolOverview(
@@ -557,8 +557,8 @@ async def indicator_trend(
         school_years = [row["school_year"] for row in rows]
     points = []
     for school_year in school_years:
-        day = reference_date(school_year, None)
         async with reader.session() as fetch:
+            day = await programme_reference_date(fetch, school_year, None)
             counts = await measure(fetch, path, depth(path), school_year, day)
             targets = await targets_of(fetch, region_of(path), school_year)
         value = indicator_value(indicator, counts.get(path), day, targets.get(code))

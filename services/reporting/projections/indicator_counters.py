@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.indicators import default_window, year_end
+from shared.indicators import default_window
 
 from .indicator_days import (
     COUNTERS,
@@ -87,16 +87,14 @@ class Changes:
             )
 
     def _days(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """Rows of each day's counts, and of the year's totals: every day up to the school
-        year's last (later days count on no reference date of it), the ratings inside the
-        default window."""
+        """Rows of each day's counts, and of the year's totals: every day, past the school
+        year's last too (a programme's period may run beyond it, and its reference dates with
+        it), the ratings inside the default window."""
         state, ratings, totals = [], [], []
         for (tenant, year), days in self.by_school.items():
-            last, (window_from, window_to) = year_end(year), default_window(year)
+            window_from, window_to = default_window(year)
             total = [0] * len(COUNTERS)
             for day, counts in days.items():
-                if day > last:
-                    continue
                 if any(as_row(counts, STATE)):
                     state.append((tenant, year, day, *as_row(counts, STATE)))
                 if any(as_row(counts, WINDOWED)):
