@@ -351,3 +351,44 @@ async def test_a_programme_period_across_school_years_counts_its_last_diagnostic
         "Отчётная дата 10.01.2022 вне учебного года 2020/21"
         " и сроков его программ (01.09.2020 – 31.12.2021)"
     )
+
+
+OVERVIEW = """query($school: ID!, $on: Date) {
+  schoolOverview(schoolId: $school, schoolYear: "2020/21", on: $on) {
+    summary { programmes { stage stageName } }
+  }
+}"""
+
+
+async def test_a_school_enters_its_past_and_a_report_on_a_past_date_shows_it(
+    world: World,
+) -> None:
+    """Stages reached in 2020 and 2021, entered today: the municipality's overview of the
+    school (what the annual report prints) shows on each past date the stage reached by then."""
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    opened = await world.api.command(
+        "programs",
+        "/programmes",
+        director,
+        {
+            "school_id": str(world.ids["s1"]),
+            "school_year": "2020/21",
+            "title": "Программа наставничества",
+            "forms": ["teacher_teacher"],
+        },
+    )
+    for stage, day in ((2, "2020-11-16"), (3, "2021-01-11"), (4, "2021-03-01")):
+        await _stage(world, opened["id"], {"stage": stage, "effective_on": day}, 200)
+    officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
+
+    async def stage_on(day: str) -> list[dict[str, Any]]:
+        answer = await world.api.graphql(officer, OVERVIEW, school=str(world.ids["s1"]), on=day)
+        assert "errors" not in answer, answer
+        found: list[dict[str, Any]] = answer["data"]["schoolOverview"]["summary"]["programmes"]
+        return found
+
+    assert await stage_on("2020-10-01") == [
+        {"stage": 1, "stageName": "подготовка условий для запуска программы"}
+    ]
+    assert [p["stage"] for p in await stage_on("2021-02-01")] == [3]
+    assert [p["stage"] for p in await stage_on("2021-08-31")] == [4]

@@ -23,7 +23,7 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 
 class Programmes(Projection):
     name = "programmes"
-    version = 2  # a stage's effective date beside when it was recorded
+    version = 2  # a stage's effective date beside when it was recorded; the stages reached
     tables = (
         Table(
             "programmes",
@@ -42,6 +42,18 @@ class Programmes(Projection):
                ends_on date,
                goals text[] NOT NULL DEFAULT '{}',
                curators jsonb NOT NULL DEFAULT '{}'""",
+            Visibility.SUBTREE,
+        ),
+        Table(
+            # each stage a programme reached, from the day its documents give: the stage on
+            # any reference date (a school entering its past moves through stages in a day)
+            "programme_stages",
+            """programme_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               stage int NOT NULL,
+               since date NOT NULL,
+               recorded_at timestamptz NOT NULL,
+               PRIMARY KEY (programme_id, stage)""",
             Visibility.SUBTREE,
         ),
         Table(
@@ -108,13 +120,23 @@ class Programmes(Projection):
         )
 
     async def stage_changed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
         await connection.execute(
             "UPDATE programmes SET stage = $2, stage_changed_at = $3, stage_since = $4"
             " WHERE id = $1",
-            envelope.event.originator_id,
-            int(envelope.event.stage),
+            event.originator_id,
+            int(event.stage),
             envelope.occurred_at,
-            envelope.event.effective_on,
+            event.effective_on,
+        )
+        await connection.execute(
+            "INSERT INTO programme_stages (programme_id, tenant, stage, since, recorded_at)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            event.originator_id,
+            event.tenant,
+            int(event.stage),
+            event.effective_on,
+            envelope.occurred_at,
         )
 
     async def opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
