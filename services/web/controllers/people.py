@@ -21,7 +21,7 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, DateTime, Read
 from ..session import WebUser
-from .common import Question, done, school_of, unconfirmed
+from .common import Question, done, school_of, typed_day, unconfirmed
 
 
 class Base(StrEnum):
@@ -331,7 +331,8 @@ class PeopleController(Controller):
         person = await person_or_404(backend, user, person_id)
         question = Question(
             f"Отозвать согласие: {person.fullName}?",
-            "Без действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
+            f"Согласие отозвано {typed_day(form.day('withdrawn_on'))} по заявлению. Без"
+            " действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
             " отменить — только записать новое согласие.",
             "Да, отозвать согласие",
             f"/people/{base}/{person_id}#consents",

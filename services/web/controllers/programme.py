@@ -24,6 +24,7 @@ from .common import (
     programme_command,
     programme_required,
     school_of,
+    typed_day,
     unconfirmed,
 )
 
@@ -93,14 +94,6 @@ def _stage_form() -> Form:
     return Form(values={"effective_on": date.today().isoformat()})
 
 
-def _ru_day(value: str | None) -> str:
-    """An ISO date as ДД.ММ.ГГГГ (as typed if it is none; today when empty)."""
-    try:
-        return (date.fromisoformat(value) if value else date.today()).strftime("%d.%m.%Y")
-    except ValueError:
-        return value or ""
-
-
 class ProgrammeController(Controller):
     @get("/programme")
     async def programme(self, user: WebUser, backend: Backend) -> Template:
@@ -120,7 +113,7 @@ class ProgrammeController(Controller):
         name = STAGE_NAMES.get(stage, "") if isinstance(stage, int) else ""
         question = Question(
             f"Перейти к этапу {stage}: {name}?",
-            f"Этап начат {_ru_day(effective_on)} по документам."
+            f"Этап начат {typed_day(effective_on)} по документам."
             " Вернуться на прежний этап программы будет нельзя.",
             f"Да, перейти к этапу {stage}",
             "/programme",
