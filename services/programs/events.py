@@ -14,7 +14,14 @@ from typing import Any
 from uuid import UUID
 
 from services.programs.deadlines import legacy_deadline
-from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+from shared.kernel.contracts import (
+    Created,
+    Event,
+    MovedWithSchool,
+    Sealed,
+    contracts_of,
+    stored_day,
+)
 
 
 def pair_of_one_mentee(state: dict[str, Any]) -> None:
@@ -27,9 +34,8 @@ def one_mentee_load(state: dict[str, Any]) -> None:
     state["mentees"] = 1  # version 1 knew pairs only
 
 
-def effective_when_stored(state: dict[str, Any]) -> None:
-    """Version 1 of a dated fact had no date of its own: it took effect the day it was stored."""
-    state["effective_on"] = state["timestamp"].date()
+# Version 1 of a stage move had no date of its own: the day it was stored.
+effective_when_stored = stored_day("effective_on")
 
 
 def reason_withheld(state: dict[str, Any]) -> None:

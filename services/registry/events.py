@@ -14,7 +14,14 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+from shared.kernel.contracts import (
+    Created,
+    Event,
+    MovedWithSchool,
+    Sealed,
+    contracts_of,
+    stored_day,
+)
 
 
 def recorded_when_stored(state: dict[str, Any]) -> None:
@@ -22,14 +29,8 @@ def recorded_when_stored(state: dict[str, Any]) -> None:
     state["recorded_on"] = state["timestamp"].date()
 
 
-def held_since_stored(state: dict[str, Any]) -> None:
-    """Version 1 of a staff role had no date of its own: held from the day it was stored."""
-    state["since"] = state["timestamp"].date()
-
-
-def held_until_stored(state: dict[str, Any]) -> None:
-    """Version 1 of a role's end had no date of its own: ended the day it was stored."""
-    state["until"] = state["timestamp"].date()
+# Version 1 of a staff role and of its end had no date of their own: the day it was stored.
+held_since_stored, held_until_stored = stored_day("since"), stored_day("until")
 
 
 class MentorRegisterApproved(Created, frozen=True):

@@ -4,15 +4,24 @@ as the documents say on a day (`services/reporting/replay.py`)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
+
+from services.programs import events as programs
 from services.programs.domain import Stage
+from services.registry import events as registry
 from services.registry.domain import StaffRole
 from services.reporting.replay import HistoryRow, as_documents_say, effective_days, fold
+from shared.adapters.eventstore import make_mapper
 from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Role
 
 from .conftest import TODAY, School
+from .test_event_contracts import STORE, decoded
 from .test_rules import refusal
 
 
@@ -144,3 +153,27 @@ def test_the_programme_as_the_documents_say_on_each_day() -> None:
     assert on(ENTERED) == (2, [("active", 1, 1)])
     # as known: all of it only from the day it was entered
     assert fold([r for r in rows if r.occurred_at.date() < ENTERED]).programme is None
+
+
+def test_stored_dated_facts_of_version_1_take_effect_the_day_they_were_stored() -> None:
+    """The store written before the two timelines: a stage move and a staff role's start and
+    end decode with the day they were stored, in the contracts and in the domain alike."""
+    for store, contract, name in (
+        ("programs", programs.ProgrammeStageChanged, "effective_on"),
+        ("registry", registry.PersonStaffRoleAssigned, "since"),
+        ("registry", registry.PersonStaffRoleRevoked, "until"),
+    ):
+        rows = [r for r in STORE[store] if r["topic"] == contract.stored_topic]
+        assert rows, contract
+        for row in rows:
+            assert "class_version" not in json.loads(row["state"])  # stored as version 1
+            event = decoded(store, row)
+            assert getattr(event, name) == event.timestamp.date()
+            stored = StoredEvent(
+                originator_id=UUID(row["originator_id"]),
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=row["state"].encode(),
+            )
+            domain: Any = make_mapper().to_domain_event(stored)
+            assert getattr(domain, name) == event.timestamp.date()
