@@ -171,6 +171,14 @@ class GiveFeedback(Feedback):
     author_id: Typed
 
 
+class EndPair(Command):
+    outcome: Typed
+    ended_on: Day
+    initiator: Typed
+    reason: Typed
+    summary: str
+
+
 class PlanTask(Command):
     title: str
     due_on: Day

@@ -8,7 +8,13 @@ from typing import Any
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from services.programs.labels import BASIS_NAMES, MEETING_KIND_NAMES, PAIR_STATUS_NAMES, STAGE_NAMES
+from services.programs.labels import (
+    BASIS_NAMES,
+    MEETING_KIND_NAMES,
+    OUTCOME_NAMES,
+    PAIR_STATUS_NAMES,
+    STAGE_NAMES,
+)
 from services.registry.labels import (
     CONSENT_KIND_NAMES,
     INFORMATION_SOURCE_NAMES,
@@ -70,6 +76,7 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         STAGE_NAMES=STAGE_NAMES,
         BASIS_NAMES=BASIS_NAMES,
         PAIR_STATUS_NAMES=PAIR_STATUS_NAMES,
+        OUTCOME_NAMES=OUTCOME_NAMES,
         CONSENT_KIND_NAMES=CONSENT_KIND_NAMES,
         ROLE_NAMES={str(k): v for k, v in ROLE_NAMES.items()},
         STAFF_ROLE_NAMES=STAFF_ROLE_NAMES,
