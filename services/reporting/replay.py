@@ -303,13 +303,15 @@ def effective_days(rows: list[HistoryRow]) -> list[date]:
     days = [day or row.occurred_at.date() for day, row in zip(documented, rows, strict=True)]
     dated = [day is not None for day in documented]
     programme_id = rows[0].aggregate_id if rows else None
-    later: dict[str, date] = {}
+    later: dict[str, date] = {}  # the earliest day of the facts after, per aggregate
+    any_later: date | None = None  # … of any aggregate: every fact rests on the programme's
     for i in reversed(range(len(rows))):
         aggregate = rows[i].aggregate_id
-        bound = min(later.values()) if aggregate == programme_id and later else later.get(aggregate)
+        bound = any_later if aggregate == programme_id else later.get(aggregate)
         if not dated[i] and bound is not None:
             days[i] = min(days[i], bound)
         later[aggregate] = min(days[i], later.get(aggregate, days[i]))
+        any_later = days[i] if any_later is None else min(any_later, days[i])
     earlier: dict[str, date] = {}
     for i, row in enumerate(rows):
         if not dated[i] and row.aggregate_id in earlier:
