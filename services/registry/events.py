@@ -14,12 +14,23 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+from shared.kernel.contracts import (
+    Created,
+    Event,
+    MovedWithSchool,
+    Sealed,
+    contracts_of,
+    stored_day,
+)
 
 
 def recorded_when_stored(state: dict[str, Any]) -> None:
     """Version 1 of a withdrawal did not say when it was recorded: the day it was stored."""
     state["recorded_on"] = state["timestamp"].date()
+
+
+# Version 1 of a staff role and of its end had no date of their own: the day it was stored.
+held_since_stored, held_until_stored = stored_day("since"), stored_day("until")
 
 
 class MentorRegisterApproved(Created, frozen=True):
@@ -318,14 +329,20 @@ class PersonRegistered(Created, frozen=True):
 
 class PersonStaffRoleAssigned(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleAssigned"
+    contract_version = 2
+    upcasts = (held_since_stored,)
     role: str
     forms: list[str]
     area: str | None
+    since: date  # the day the appointing order gives
 
 
 class PersonStaffRoleRevoked(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleRevoked"
+    contract_version = 2
+    upcasts = (held_until_stored,)
     role: str
+    until: date  # the last day the role was held, as the documents give it
 
 
 class PersonThirdPartyInformationRecorded(Event, frozen=True):

@@ -17,7 +17,7 @@ from litestar.response import Response
 
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
-from services.reporting.measures import reference_date
+from services.reporting.measures import programme_reference_date
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import Principal
@@ -439,7 +439,7 @@ async def download_school_report(
 ) -> Response[bytes]:
     """The school's annual report (a school's staff: their own school by default)."""
     school = school_id or _own(request.user, "school_id", Level.SCHOOL)
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(Reader(request.user, state.pool).fetch, school_year, on)
     variables = {"school": str(school), "year": school_year, "on": str(day)}
     data = await ask(Reader(request.user, state.pool), SCHOOL, variables)
     return Response(
@@ -459,7 +459,7 @@ async def download_municipality_summary(
 ) -> Response[bytes]:
     """The municipality's analytical summary of its schools' monitoring."""
     municipality = municipality_id or _own(request.user, "municipality_id", Level.MUNICIPALITY)
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(Reader(request.user, state.pool).fetch, school_year, on)
     variables = {"municipality": str(municipality), "year": school_year, "on": str(day)}
     data = await ask(Reader(request.user, state.pool), MUNICIPALITY, variables)
     return Response(
@@ -478,7 +478,7 @@ async def download_region_summary(
         raise PermissionDenied(
             "region_scope_required", "Сводная справка по региону доступна только на уровне региона"
         )
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(Reader(request.user, state.pool).fetch, school_year, on)
     data = await ask(
         Reader(request.user, state.pool), REGION, {"year": school_year, "on": str(day)}
     )

@@ -128,6 +128,7 @@ class CampaignConclusion(Command):
 
 class StageChange(Command):
     stage: Number
+    effective_on: Day
 
 
 class MeetingRule(Command):
@@ -217,6 +218,14 @@ class PlanMeeting(Command):
 
 class GiveFeedback(Feedback):
     author_id: Typed
+
+
+class EndPair(Command):
+    outcome: Typed
+    ended_on: Day
+    initiator: Typed
+    reason: Typed
+    summary: str
 
 
 class PlanTask(Command):

@@ -52,6 +52,7 @@ class Programme(Read):
     schoolYear: str
     stage: int
     stageName: str
+    stageSince: Date | None
     forms: list[str]
     meetingEveryDays: int
     startsOn: Date | None

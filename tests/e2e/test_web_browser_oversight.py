@@ -128,10 +128,11 @@ async def test_an_auditor_opens_a_programme_s_state_at_a_past_date(
     await page.screenshot(path=screenshots / "auditor-timeline.png")  # the top: a long page
 
     past = (date.today() - timedelta(days=15)).strftime("%d.%m.%Y")
-    await page.get_by_label("Состояние программы на дату").fill(past)
+    await page.get_by_label("Как знала платформа на дату").fill(past)
     await page.get_by_role("button", name="Показать состояние").click()
 
-    await expect(page.get_by_role("heading", name=f"Состояние программы на {past}")).to_be_visible()
+    heading = f"Состояние программы как знала платформа на {past}"
+    await expect(page.get_by_role("heading", name=heading)).to_be_visible()
     await expect(page.get_by_text(f"Учтено событий: {total // 2} из {total}")).to_be_visible()
     await page.screenshot(path=screenshots / "auditor-state-past.png", full_page=True)
 

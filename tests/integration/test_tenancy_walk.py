@@ -102,6 +102,13 @@ class Region:
         forms = ["teacher_student", "student_student"]
         programme = self.made(school, await world.programme(school, forms))
         self.programmes[school] = programme
+        await world.api.command(
+            "programs",
+            f"/programmes/{programme}/stage",
+            world.token(Role.SCHOOL_DIRECTOR, school),
+            {"stage": 2, "effective_on": str(date.today() - timedelta(days=30))},
+            expect=200,
+        )
         teacher = self.made(
             school, await world.person(school, f"Педагог Тенантов {school}", "mentor")
         )
@@ -433,6 +440,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "roadmap_facts",
         "event_history",
         "programmes",
+        "programme_stages",
         "school_counts",
         "campaign_submissions",
         "campaign_entries",

@@ -81,6 +81,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.DrawUpPlan: pairs.PlanIn,
     commands.TaskCompletion: pairs.TaskDoneIn,
     commands.Dissolution: pairs.DissolutionIn,
+    commands.EndPair: pairs.EndingIn,
     commands.SurveyAnswers: surveys.ResponseIn,
     commands.RecordAct: acts.ActIn,
     commands.ActBasis: acts.BasisIn,

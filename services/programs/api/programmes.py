@@ -35,6 +35,7 @@ class DescriptionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class StageIn(msgspec.Struct, forbid_unknown_fields=True):
     stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
+    effective_on: date | None = None  # the day the documents give; the day of recording if none
 
 
 class MeetingRuleIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,8 +86,10 @@ class ProgrammeController(Controller):
         programme_id: UUID,
         data: StageIn,
     ) -> Position:
-        """Move a programme to another of its seven stages."""
-        position = programs_of(state).move_to_stage(request.user, programme_id, Stage(data.stage))
+        """Move a programme to another of its seven stages, from the day its documents give."""
+        position = programs_of(state).move_to_stage(
+            request.user, programme_id, Stage(data.stage), data.effective_on
+        )
         return Position(position=position)
 
     @post("/{programme_id:uuid}/meeting-rule", sync_to_thread=True, status_code=200)

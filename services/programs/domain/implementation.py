@@ -130,6 +130,7 @@ class Implementation(TenantAggregate):
     ) -> None:
         self.tenant = tenant
         self.school_id = school_id
+        self.order_date = order_date
         self.regulation_versions: list[str] = []
         self.items: dict[UUID, RoadmapItem] = {}
         self.blocks: dict[str, RoadmapBlock] = {}

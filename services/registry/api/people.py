@@ -71,6 +71,7 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
     role: StaffRole
     forms: list[MentoringForm] = []
     area: Text | None = None
+    since: date | None = None  # the day the appointing order gives; the day of recording if none
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -171,16 +172,22 @@ class PeopleController(Controller):
         """Give a school's staff member a role: director, coordinator or curator of mentoring
         forms."""
         position = registry_of(state).assign_staff_role(
-            request.user, person_id, data.role, data.forms, data.area
+            request.user, person_id, data.role, data.forms, data.area, data.since
         )
         return Position(position=position)
 
     @delete("/{person_id:uuid}/staff-roles/{role:str}", sync_to_thread=True, status_code=200)
     def revoke_staff_role(
-        self, request: Request[Principal, Any, Any], state: State, person_id: UUID, role: StaffRole
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        role: StaffRole,
+        until: date | None = None,
     ) -> Position:
-        """Take a staff role back from a school's staff member."""
-        position = registry_of(state).revoke_staff_role(request.user, person_id, role)
+        """Take a staff role back from a school's staff member. `until`: the role's last day as
+        the documents give it (the day of recording if none)."""
+        position = registry_of(state).revoke_staff_role(request.user, person_id, role, until)
         return Position(position=position)
 
     @put("/{person_id:uuid}/mentee-profile", sync_to_thread=True)

@@ -59,7 +59,8 @@ class Programme:
     forms: list[str]
     opened_at: datetime
     stage: int
-    stage_changed_at: datetime | None
+    stage_changed_at: datetime | None = strawberry.field(description="Когда этап внесён")
+    stage_since: date | None = strawberry.field(description="С какого дня этап — по документам")
     meeting_every_days: int
     starts_on: date | None
     ends_on: date | None

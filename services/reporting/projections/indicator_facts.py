@@ -79,8 +79,10 @@ def _private(name: str, columns: str, *lookups: str) -> Table:
 class IndicatorFacts(Projection):
     name = "indicator_facts"
     # 2: counters per school and day instead of counting the facts per query; 3: pairs in
-    # force until they end, people until their pairs end early, no lag after a final meeting
-    version = 3
+    # force until they end, people until their pairs end early, no lag after a final meeting;
+    # 4: days past the school year's end kept (a programme's period may run beyond it), a
+    # year that comes to nothing has no row
+    version = 4
     replay_cost = 4
     tables = (
         Table(

@@ -37,6 +37,7 @@ COUNTERPARTS = "id = {person} OR id = ANY((SELECT app_person_counterparts())::uu
 class People(Projection):
     name = "people"
     replay_cost = 7
+    version = 2  # the day each staff role is held from
     tables = (
         Table(
             "people",
@@ -99,6 +100,7 @@ class People(Projection):
                forms text[] NOT NULL,
                area text,
                assigned_at timestamptz NOT NULL,
+               since date NOT NULL,
                PRIMARY KEY (person_id, role)""",
             Visibility.SCHOOL,
         ),
@@ -243,14 +245,15 @@ class People(Projection):
     async def staff_role_assigned(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
-            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at, since)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
             event.originator_id,
             str(event.role),
             event.tenant,
             [str(f) for f in event.forms],
             event.area,
             envelope.occurred_at,
+            event.since,
         )
 
     async def staff_role_revoked(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

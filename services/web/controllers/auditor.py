@@ -66,16 +66,16 @@ query($programme: ID!, $first: Int!, $after: String) {
   }
   programmeHistory(programmeId: $programme, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { occurredAt eventType actorUser actorRole changes } }
+    edges { node { occurredAt effectiveOn eventType actorUser actorRole changes } }
   }
 }
 """
 STATE = """
-query($programme: ID!, $version: Int, $on: Date) {
-  programmeState(programmeId: $programme, atVersion: $version, atDate: $on) {
+query($programme: ID!, $version: Int, $on: Date, $asOf: Date) {
+  programmeState(programmeId: $programme, atVersion: $version, atDate: $on, asOf: $asOf) {
     version versions at
-    programme { title schoolYear stage stageName stageChangedAt meetingEveryDays startsOn endsOn
-                goals forms }
+    programme { title schoolYear stage stageName stageChangedAt stageSince meetingEveryDays
+                startsOn endsOn goals forms }
     pairs { form status basis orderNumber orderDate endedOn mentor { id fullName }
             mentees { id fullName } plan { progress } meetings { id } }
     orders { number orderDate pairIds }
@@ -114,6 +114,7 @@ class HistoryEvent(Read):
     """One stored event of the programme: when, by whom in which role, what it changed."""
 
     occurredAt: DateTime
+    effectiveOn: Date | None  # the day its document gives, where it has one
     eventType: str
     actorUser: str
     actorRole: str
@@ -131,6 +132,7 @@ class StateProgramme(Read):
     stage: int
     stageName: str
     stageChangedAt: DateTime | None
+    stageSince: Date | None
     meetingEveryDays: int
     startsOn: Date | None
     endsOn: Date | None
@@ -192,6 +194,7 @@ class TimelineEntry:
     """An event as the timeline shows it: its name, who in which role, its fields in words."""
 
     occurred_at: DateTime
+    effective_on: Date | None
     version: int
     name: str
     actor_user: str
@@ -220,6 +223,7 @@ FIELD_NAMES = {
     "school_year": "учебный год",
     "forms": "формы",
     "stage": "этап",
+    "effective_on": "с какого дня (по документам)",
     "former_stage": "прежний этап",
     "every_days": "встречи не реже, дней",
     "meeting_every_days": "встречи не реже, дней",
@@ -404,6 +408,7 @@ class AuditController(Controller):
         events = [
             TimelineEntry(
                 occurred_at=event.occurredAt,
+                effective_on=event.effectiveOn,
                 version=max(seen, 0) + number,
                 name=EVENT_NAMES.get(event.eventType, event.eventType),
                 actor_user=event.actorUser,
@@ -424,6 +429,7 @@ class AuditController(Controller):
             ),
             first_page=after is None,
             on="",
+            asof="",
             errors={},
             moment=moment,
         )
@@ -435,16 +441,15 @@ class AuditController(Controller):
         backend: Backend,
         programme_id: UUID,
         on: str = "",
+        asof: str = "",
         version: int | None = None,
     ) -> Template:
+        """The programme as the platform knew it on a day (`on`) or after an event (`version`),
+        and, with `asof`, as the documents say on that day: the two axes of its history."""
         allow(user, HISTORY_READERS)
         errors: dict[str, str] = {}
-        day = parse_day(on.strip()) if on.strip() else None
-        if on.strip() and day is None:
-            errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
-        elif day is not None and day > date.today():
-            errors["on"] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
-            day = None
+        day = _day_asked(on, "on", errors)
+        as_of = _day_asked(asof, "asof", errors)
         if version is not None and version < 0:
             errors["version"] = "Номер события не может быть отрицательным"
             version = None
@@ -455,6 +460,7 @@ class AuditController(Controller):
             programme=str(programme_id),
             version=None if day else version,
             on=day and day.isoformat(),
+            asOf=as_of and as_of.isoformat(),
         )
         return page(
             "audit/state.html",
@@ -464,8 +470,21 @@ class AuditController(Controller):
             state=data.programmeState,
             aliases=aliases(data.programmeState),
             day=day,
+            as_of=as_of,
             version=None if day else version,
             on=on,
+            asof=asof,
             errors=errors,
             moment=moment,
         )
+
+
+def _day_asked(typed: str, name: str, errors: dict[str, str]) -> date | None:
+    """A day of the state form, ДД.ММ.ГГГГ and not in the future; an error beside it if not."""
+    day = parse_day(typed.strip()) if typed.strip() else None
+    if typed.strip() and day is None:
+        errors[name] = "Укажите дату в формате ДД.ММ.ГГГГ"
+    elif day is not None and day > date.today():
+        errors[name] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
+        return None
+    return day
