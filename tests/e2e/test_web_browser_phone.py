@@ -1,0 +1,80 @@
+"""Every staff page of every role on a phone (390 × 844, Chromium, the demo region): each page a
+role can reach by following links from its first page is opened once, must not scroll sideways
+and must pass axe-core with no serious or critical violation. A screenshot of each lands in
+tests/artifacts/screenshots/phone/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Browser, Page
+
+from services.demo_users import DEMO_USERS
+from shared.adapters.settings import Settings
+from tests.e2e.test_web_browser import sign_in_as
+from tests.web_support import PHONE, page_faults
+
+pytestmark = pytest.mark.browser
+
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Downloads and what is not a page of its own.
+_NOT_A_PAGE = re.compile(r"/(docx|export|template)$|^/(static|login|logout|health)\b")
+
+
+def kind_of_page(path: str) -> str:
+    """One visit per page, whichever person, pair or school it shows."""
+    return _ID.sub("{id}", path)
+
+
+async def links_on(page: Page) -> list[str]:
+    """The site's own pages the page links to, without query or fragment."""
+    hrefs: list[str] = await page.eval_on_selector_all(
+        "a[href]", "links => links.map(a => a.href)"
+    )
+    here = urlsplit(page.url).netloc
+    paths = (urlsplit(href) for href in hrefs)
+    return [p.path for p in paths if p.netloc == here and not _NOT_A_PAGE.search(p.path)]
+
+
+async def visit_every_page(page: Page, role: str, shots: Path) -> list[str]:
+    """Every page reachable from the first one, each kind once, and what each fails at."""
+    faults: list[str] = []
+    queue, seen = ["/"], {"/"}  # seen: kinds of page
+    while queue:
+        path = queue.pop(0)
+        response = await page.goto(path)
+        assert response is not None and response.ok, f"{role}: {path} answered {response}"
+        kind = kind_of_page(path)
+        slug = kind.strip("/").replace("/", "-").replace("{id}", "id") or "home"
+        await page.screenshot(path=shots / f"{role}-{slug}.png", full_page=True)
+        faults += [f"{role} {kind}: {fault}" for fault in await page_faults(page)]
+        for link in await links_on(page):
+            if kind_of_page(link) not in seen:
+                seen.add(kind_of_page(link))
+                queue.append(link)
+    return faults
+
+
+async def test_every_staff_page_fits_a_phone_and_passes_axe(
+    chromium: Browser, site: Settings, screenshots: Path
+) -> None:
+    shots = screenshots / "phone"
+    shots.mkdir(exist_ok=True)
+    faults: list[str] = []
+    visited = 0
+    for role, name in DEMO_USERS:
+        context = await chromium.new_context(
+            base_url=f"http://127.0.0.1:{site.web_port}", locale="ru-RU", viewport=PHONE
+        )
+        page = await context.new_page()
+        try:
+            await sign_in_as(page, name)
+            faults += await visit_every_page(page, str(role), shots)
+            visited += len(list(shots.glob(f"{role}-*.png")))
+        finally:
+            await context.close()
+    assert visited > 40  # the crawl reached the pages, not only the first ones
+    assert not faults, "\n".join(faults)
