@@ -179,12 +179,12 @@ async def test_first_pages_and_confirmations_work_narrow_and_without_javascript(
         await expect(page.get_by_role("heading", name=re.compile("Школы: главное"))).to_be_visible()
         await expect(page.locator('li[data-attention="Не приступили"]')).to_be_visible()
         await page.screenshot(path=screenshots / "municipality-home-390.png", full_page=True)
-        await page.get_by_role("button", name="Выйти").click()
+        await sign_out_on_a_phone(page)
 
         await sign_in_as(page, "Аудитор")
         await expect(page.get_by_role("link", name="Открыть историю программ")).to_be_visible()
         await page.screenshot(path=screenshots / "auditor-home-390.png", full_page=True)
-        await page.get_by_role("button", name="Выйти").click()
+        await sign_out_on_a_phone(page)
 
         await sign_in_as(page, "Директор школы № 1", "/self-audit")
         await expect(page.get_by_role("heading", name="Самоаудит школы")).to_be_visible()
@@ -199,3 +199,9 @@ async def test_first_pages_and_confirmations_work_narrow_and_without_javascript(
         await expect(page.get_by_role("heading", name="Программа наставничества")).to_be_visible()
     finally:
         await context.close()
+
+
+async def sign_out_on_a_phone(page: Page) -> None:
+    """«Выйти» is in the menu a phone folds (a <details>: it opens without a script)."""
+    await page.locator("summary", has_text="Меню").click()
+    await page.get_by_role("button", name="Выйти").click()
