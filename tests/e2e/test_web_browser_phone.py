@@ -5,6 +5,7 @@ tests/artifacts/screenshots/phone/."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,20 +81,24 @@ async def test_every_staff_page_fits_a_phone_and_passes_axe(
 
 
 # What a screen reader would call the focused element: its label, or its own text.
-_NAME = "e => (e.getAttribute('aria-label') || e.labels?.[0]?.innerText || e.innerText).trim()"
+_NAME = "(e.getAttribute('aria-label') || e.labels?.[0]?.innerText || e.innerText).trim()"
 
 
-async def tab_to(page: Page, name: str, presses: int = 40) -> None:
-    """Press Tab until the element named `name` has the focus, as a keyboard user would, and
-    check that where the focus is can be seen."""
+async def tab_until(page: Page, where: str, what: str, presses: int = 40) -> None:
+    """Press Tab until the focused element `e` makes the script `where` true, as a keyboard user
+    would, and check that where the focus is can be seen."""
     for _ in range(presses):
         await page.keyboard.press("Tab")
         focused = page.locator("*:focus")
-        if (await focused.evaluate(_NAME)).startswith(name):
+        if await focused.evaluate(f"e => {where}"):
             outline = await focused.evaluate("e => getComputedStyle(e).outlineStyle")
-            assert outline != "none", f"the focus on «{name}» cannot be seen"
+            assert outline != "none", f"the focus on {what} cannot be seen"
             return
-    raise AssertionError(f"«{name}» is not reached by Tab")
+    raise AssertionError(f"{what} is not reached by Tab")
+
+
+async def tab_to(page: Page, name: str) -> None:
+    await tab_until(page, f"{_NAME}.startsWith({json.dumps(name)})", f"«{name}»")
 
 
 async def test_a_coordinator_records_a_meeting_by_keyboard_alone(
@@ -127,6 +132,7 @@ async def test_a_coordinator_records_a_meeting_by_keyboard_alone(
         await expect(page.locator("main")).to_be_focused()
         await page.keyboard.press("Tab")
         await expect(page.locator("td.title a").first).to_be_focused()
+        await tab_until(page, "e.closest('tr').innerText.includes('работает')", "a working pair")
         await page.keyboard.press("Enter")
         await expect(page.get_by_role("heading", name="Записать встречу")).to_be_visible()
 
