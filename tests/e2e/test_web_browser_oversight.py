@@ -16,7 +16,7 @@ from playwright.async_api import Browser, Page, expect
 from services.demo_users import SCHOOLS, demo_id
 from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.settings import Settings
-from tests.e2e.test_web_browser import sign_in_as
+from tests.e2e.test_web_browser import sign_in_as, sign_out
 from tests.web_support import phone
 
 pytestmark = pytest.mark.browser
@@ -174,12 +174,12 @@ async def test_first_pages_and_confirmations_work_narrow_and_without_javascript(
         await expect(page.get_by_role("heading", name=re.compile("Школы: главное"))).to_be_visible()
         await expect(page.locator('li[data-attention="Не приступили"]')).to_be_visible()
         await page.screenshot(path=screenshots / "municipality-home-390.png", full_page=True)
-        await page.get_by_role("button", name="Выйти").click()
+        await sign_out(page)
 
         await sign_in_as(page, "Аудитор")
         await expect(page.get_by_role("link", name="Открыть историю программ")).to_be_visible()
         await page.screenshot(path=screenshots / "auditor-home-390.png", full_page=True)
-        await page.get_by_role("button", name="Выйти").click()
+        await sign_out(page)
 
         await sign_in_as(page, "Директор школы № 1", "/self-audit")
         await expect(page.get_by_role("heading", name="Самоаудит школы")).to_be_visible()

@@ -153,7 +153,7 @@ async def upload(web: WebClient, content: bytes) -> str:
     assert started.status_code == 303, started.text
     for _ in range(300):
         status = await web.get(started.headers["location"])
-        if 'http-equiv="refresh"' not in status.text:
+        if "<progress" not in status.text:  # finished: no progress bar to follow
             return status.text
         await asyncio.sleep(0.1)
     raise AssertionError("the import did not finish")
