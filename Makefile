@@ -47,6 +47,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy shared services tests bench
 	$(BIN)/lint-imports
+	tools/redocly/lint $(BIN)/python
 
 format: install
 	$(BIN)/ruff format .

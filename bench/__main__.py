@@ -151,6 +151,14 @@ def main(argv: list[str] | None = None) -> None:
     }
     log(f"imported {events:,} events in {seconds:.1f} s")
 
+    log("a monitoring campaign over the region…")
+    with write_side(settings) as apps:
+        results["campaign"] = figures.monitoring_campaign(
+            apps,
+            region.region.path,
+            [(n, region.school_organisation(n)[1]) for n in range(size.schools)],
+        )
+
     state_bytes = int(
         asyncio.run(scalar(address, "SELECT avg(length(state)) FROM programs_events"))
     )
@@ -212,7 +220,12 @@ def main(argv: list[str] | None = None) -> None:
         )
         log("web pages…")
         results["web"] = asyncio.run(
-            figures.web_latency(web_url, settings, web_pages(region), size.graphql_requests)
+            figures.web_latency(
+                web_url,
+                settings,
+                web_pages(region, results["campaign"]["id"]),
+                size.graphql_requests,
+            )
         )
         replayed = asyncio.run(figures.history_events(address, region.school(0).programme_id))
         results["graphql"]["programme_replay"]["events"] = replayed
@@ -306,9 +319,10 @@ def queries(region: Region) -> list[figures.Query]:
     ]
 
 
-def web_pages(region: Region) -> list[figures.WebPage]:
+def web_pages(region: Region, campaign: str) -> list[figures.WebPage]:
     """Issue #9's pages: the school's first page (what needs attention) and the municipality's
-    comparison of its schools, each as its own user signed in."""
+    comparison of its schools, each as its own user signed in; issue #21's results page of
+    the region's monitoring campaign, as the region's officer."""
     school = region.school(1 if region.size.schools > 1 else 0)
     return [
         figures.WebPage(
@@ -324,6 +338,14 @@ def web_pages(region: Region) -> list[figures.WebPage]:
             school.municipality.path,
             "/monitoring/schools",
             "the schools of one municipality side by side, as its officer",
+        ),
+        figures.WebPage(
+            "campaign_results_page",
+            Role.REGION_OFFICER,
+            region.region.path,
+            f"/campaigns/{campaign}",
+            "a monitoring campaign's results over the whole region (every school named, per"
+            " municipality, per item), as the region's officer",
         ),
     ]
 

@@ -30,8 +30,9 @@ from services.bootstrap import WriteSide
 from services.demo import full_name
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind
-from services.registry.application import NewConsent, NewPerson
-from services.registry.domain import ConsentKind, ParticipantRole, PersonKind
+from services.registry.application import NewCampaign, NewConsent, NewPerson
+from services.registry.domain import ConsentKind, ParticipantRole, PersonKind, Verdict
+from services.registry.form_examples import DOCUMENT_LIST
 from services.reporting.runner import UPSTREAMS
 from shared.adapters import keystore
 from shared.adapters.auth import issue_token
@@ -39,9 +40,10 @@ from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.personal_data import MasterKeys
 from shared.adapters.settings import Settings
 from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 from shared.kernel.sealed import Sealed
 
-from .generator import SchoolPlan
+from .generator import OrganisationPlan, SchoolPlan
 from .loader import school_principal
 
 
@@ -816,3 +818,73 @@ async def web_latency(
                 **percentiles(samples),
             }
     return results
+
+
+# Issue #21: a monitoring campaign over the whole region, for its results page
+
+
+def monitoring_campaign(
+    apps: WriteSide, region_path: str, schools: list[tuple[int, OrganisationPlan]]
+) -> dict[str, Any]:
+    """The region's campaign on the document list (1.1–1.5), through the registry's commands:
+    of the schools, every tenth never starts, every seventh submits a day late, the rest on
+    time; the institute returns every fifth submission."""
+    registry = apps.registry
+    region_id = UUID(hex=region_path.split(".")[0])
+    officer = Principal("bench-region", Role.REGION_OFFICER, Scope(region_path))
+    form, _ = registry.draft_form(
+        officer, region_id, DOCUMENT_LIST["title"], DOCUMENT_LIST["sections"]
+    )
+    today = registry.today()
+    campaign, _ = registry.announce_campaign(
+        officer,
+        NewCampaign(
+            title="Мониторинг нормативных документов по внедрению системы наставничества",
+            form_id=form.id,
+            form_version=1,
+            act_number="1620",
+            act_date=today - timedelta(days=20),
+            target_id=region_id,
+            target_kinds=["school"],
+            window_from=today - timedelta(days=10),
+            window_to=today - timedelta(days=1),
+            reference_date=today - timedelta(days=10),
+            reviewer_roles=["institute_methodologist"],
+        ),
+    )
+    institute = Principal("bench-institute", Role.INSTITUTE_METHODOLOGIST, Scope(region_path))
+    counts = {"submitted": 0, "late": 0, "never_started": 0, "returned": 0}
+    day = registry.today
+    for number, school in schools:
+        if number % 10 == 9:
+            counts["never_started"] += 1
+            continue
+        late = number % 7 == 6
+        registry.today = partial(_day_of_submission, today, late)
+        answers: list[dict[str, Any]] = [
+            {"number": f"1.{n}", "value": f"https://school{number}.ru/{n}"} for n in range(1, 5)
+        ]
+        answers.append({"number": "1.5", "value": number % 3 != 0, "evidence": "Программа"})
+        director = Principal("bench-director", Role.SCHOOL_DIRECTOR, Scope(school.path))
+        registry.answer_campaign(director, campaign.id, school.id, answers, True)
+        counts["submitted"] += 1
+        counts["late"] += late
+        if number % 5 == 0:
+            registry.review_answer(
+                institute,
+                campaign.id,
+                school.id,
+                "1.5",
+                Verdict.PARTLY,
+                ["1.5.2"],
+                "Опишите ожидаемые результаты",
+            )
+            registry.conclude_review(institute, campaign.id, school.id, False, "Доработать")
+            counts["returned"] += 1
+    registry.today = day
+    return {"id": str(campaign.id), "schools": len(schools), **counts}
+
+
+def _day_of_submission(today: date, late: bool) -> date:
+    """The region's day a school submits on: a day after the window, or inside it."""
+    return today if late else today - timedelta(days=2)

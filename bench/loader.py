@@ -249,6 +249,7 @@ class Loader:
                     representative=None,
                     relation=None,
                     subject_is_minor=False,
+                    today=CONSENTS_SIGNED,
                 )
             if person.categories:
                 entry.person.record_mentee_profile(actor, list(person.categories), None, [])

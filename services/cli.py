@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import IO
 from uuid import UUID
 
+from services.published import HTTP_SERVICES, graphql_schema, openapi
 from services.reporting.rebuild import rebuild
 from services.reporting.runner import LANES, ProjectionWorker
 from services.wiring import master_keys_of, role_address
@@ -241,7 +243,14 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("send-reminders", help="mail each school's coordinators their digest")
     person = commands.add_parser("person-token", help="a token for a school's staff member")
     person.add_argument("person_id", type=UUID)
+    contract = commands.add_parser(
+        "contract", help="print a service's OpenAPI document, or reporting's GraphQL schema"
+    )
+    contract.add_argument("of", choices=[*HTTP_SERVICES, "graphql"])
     args = parser.parse_args(argv)
+    if args.command == "contract":  # made from the code alone: no settings, no database
+        print(graphql_schema() if args.of == "graphql" else json.dumps(openapi(args.of), indent=2))
+        return
     settings = get_settings()
     if args.command == "run":
         run(settings)

@@ -197,6 +197,7 @@ class DemoLoader:
             self._load_school(school, number, courses)
         for school_year in (self.previous, self.current):
             self._monitoring(school_year)
+        self._campaign()
         self._acts()
 
     def _acts(self) -> None:
@@ -359,6 +360,68 @@ class DemoLoader:
                 "achieved": False,
                 "recommendation": "Опишите формы педагог – педагог и руководитель ОО – педагог",
             },
+        )
+
+    def _campaign(self) -> None:
+        """The region's monitoring of the schools' documents, open this week: the first two
+        schools have submitted; the institute returned the first one's, asking it to complete
+        item 1.5; the third has not started."""
+        institute = demo_token(self.settings, Role.INSTITUTE_METHODOLOGIST)
+        region = NODES["region"]
+        forms = [
+            self._send(
+                self.registry,
+                "/forms/examples",
+                institute,
+                {"owner_id": str(region.id), "example": example},
+            )
+            for example in ("documents", "s1", "school")
+        ]
+        campaign = self._send(
+            self.registry,
+            "/campaigns",
+            demo_token(self.settings, Role.REGION_OFFICER),
+            {
+                "title": "Мониторинг нормативных документов по внедрению системы наставничества",
+                "form_id": forms[0]["id"],
+                "form_version": 1,
+                "act_number": "1620-р",
+                "act_date": str(self.today - timedelta(days=5)),
+                "target_id": str(region.id),
+                "target_kinds": ["school"],
+                "window_from": str(self.today - timedelta(days=3)),
+                "window_to": str(self.today + timedelta(days=7)),
+                "reference_date": str(self.today - timedelta(days=3)),
+                "reviewer_roles": ["institute_methodologist", "municipality_officer"],
+            },
+        )
+        for number, school in enumerate(SCHOOLS[:2], start=1):
+            site = f"https://school{number}.example.ru/nastavnichestvo"
+            answers: list[dict[str, Any]] = [
+                {"number": f"1.{n}", "value": f"{site}/doc{n}"} for n in range(1, 5)
+            ]
+            answers.append({"number": "1.5", "value": True, "evidence": "Программа на сайте"})
+            director = demo_token(self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key))
+            base = f"/campaigns/{campaign['id']}/submissions/{school.id}"
+            self._send(self.registry, base, director, {"answers": answers, "submit": True}, "PUT")
+        base = f"/campaigns/{campaign['id']}/submissions/{SCHOOLS[0].id}"
+        self._send(
+            self.registry,
+            f"{base}/reviews",
+            institute,
+            {
+                "number": "1.5",
+                "verdict": "partly",
+                "missing": ["1.5.2", "1.5.4"],
+                "recommendation": "Опишите ожидаемые результаты и приложите персонализированные"
+                " программы наставничества",
+            },
+        )
+        self._send(
+            self.registry,
+            f"{base}/conclusion",
+            institute,
+            {"accepted": False, "comment": "Доработайте программу наставничества (пункт 1.5)"},
         )
 
     def _load_school(self, school: Node, number: int, courses: list[dict[str, Any]]) -> None:

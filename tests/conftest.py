@@ -365,6 +365,34 @@ class World:
         )
         return issued
 
+    async def campaign(self, example: str = "documents", **overrides: Any) -> str:
+        """The municipality m1's monitoring on the region's form from an example (the document
+        list 1.1–1.5), its window open from two days ago to two days on; `overrides` change
+        the campaign."""
+        form = await self.api.command(
+            "registry",
+            "/forms/examples",
+            self.token(Role.INSTITUTE_METHODOLOGIST, "region"),
+            {"owner_id": str(self.ids["region"]), "example": example},
+        )
+        body = {
+            "title": "Мониторинг нормативных документов",
+            "form_id": form["id"],
+            "form_version": 1,
+            "act_number": "94-13",
+            "act_date": str(date.today() - timedelta(days=7)),
+            "target_id": str(self.ids["m1"]),
+            "target_kinds": ["school"],
+            "window_from": str(date.today() - timedelta(days=2)),
+            "window_to": str(date.today() + timedelta(days=2)),
+            "reference_date": str(date.today()),
+            "reviewer_roles": ["institute_methodologist"],
+        } | overrides
+        organiser = Role.REGION_OFFICER if body["target_id"] == str(self.ids["region"]) else None
+        token = self.token(organiser or Role.MUNICIPALITY_OFFICER, "region" if organiser else "m1")
+        made = await self.api.command("registry", "/campaigns", token, body)
+        return str(made["id"])
+
     async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
         body = {
             "kind": "introduction",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from axe_playwright_python.async_playwright import Axe
 from litestar.testing import AsyncTestClient
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -34,6 +36,10 @@ from tests.e2e.test_processes import environment, free_port
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "tests" / "artifacts" / "screenshots"
 VIEWPORT = ViewportSize(width=1280, height=900)
+PHONE = ViewportSize(width=390, height=844)
+# axe-core's impacts that fail a page (WCAG 2.1 AA, the basis of ГОСТ Р 52872-2019).
+_BLOCKING = {"serious", "critical"}
+_AXE = Axe()
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 # What no person should read on a page: ISO dates, ids, codes in snake_case, English words (the
 # Latin words a Russian page may hold are named in LATIN_ALLOWED).
@@ -181,18 +187,52 @@ async def page(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
     async def scan(loaded: Page) -> None:
         try:
             found = not_for_people(await loaded.content())
+            faults = await page_faults(loaded)
         except PlaywrightError:
             return  # already navigating on: the next page is scanned when it loads
         if found:
             shown.append(f"{loaded.url} shows {sorted(set(found))}")
+        shown.extend(f"{loaded.url}: {fault}" for fault in faults)
 
     opened.on("load", scan)
     yield opened
     await context.close()
-    assert not shown, shown  # every page the browser loaded is read by a person
+    # every page the browser loaded is read by a person, fits its window and passes axe-core
+    assert not shown, shown
+
+
+async def page_faults(page: Page) -> list[str]:
+    """What the open page fails at: scrolling sideways in its viewport, or a serious or critical
+    axe-core violation (each with the first few elements at fault)."""
+    faults = []
+    width: int = await page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size
+    if viewport and width > viewport["width"]:
+        faults.append(f"{width} px wide in a {viewport['width']} px window")
+    results = await _AXE.run(page)
+    for violation in results.response["violations"]:
+        if violation["impact"] in _BLOCKING:
+            targets = [" ".join(node["target"]) for node in violation["nodes"][:3]]
+            faults.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return faults
 
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@asynccontextmanager
+async def phone(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
+    """A phone 390 px wide with scripts off, on the web interface."""
+    context = await chromium.new_context(
+        base_url=f"http://127.0.0.1:{site.web_port}",
+        locale="ru-RU",
+        viewport=ViewportSize(width=390, height=844),
+        java_script_enabled=False,
+    )
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()

@@ -14,7 +14,14 @@ from typing import Any
 from uuid import UUID
 
 from services.programs.deadlines import legacy_deadline
-from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+from shared.kernel.contracts import (
+    Created,
+    Event,
+    MovedWithSchool,
+    Sealed,
+    contracts_of,
+    stored_day,
+)
 
 
 def pair_of_one_mentee(state: dict[str, Any]) -> None:
@@ -25,6 +32,10 @@ def pair_of_one_mentee(state: dict[str, Any]) -> None:
 
 def one_mentee_load(state: dict[str, Any]) -> None:
     state["mentees"] = 1  # version 1 knew pairs only
+
+
+# Version 1 of a stage move had no date of its own: the day it was stored.
+effective_when_stored = stored_day("effective_on")
 
 
 def reason_withheld(state: dict[str, Any]) -> None:
@@ -260,8 +271,11 @@ class ProgrammeOpened(Created, frozen=True):
 
 class ProgrammeStageChanged(Event, frozen=True):
     stored_topic = "services.programs.domain.programmes:Programme.StageChanged"
+    contract_version = 2
+    upcasts = (effective_when_stored,)
     stage: int
     former_stage: int
+    effective_on: date  # the day the documents say the stage began
 
 
 class ProgrammeSuggestionRejected(Event, frozen=True):

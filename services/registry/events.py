@@ -14,12 +14,23 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
+from shared.kernel.contracts import (
+    Created,
+    Event,
+    MovedWithSchool,
+    Sealed,
+    contracts_of,
+    stored_day,
+)
 
 
 def recorded_when_stored(state: dict[str, Any]) -> None:
     """Version 1 of a withdrawal did not say when it was recorded: the day it was stored."""
     state["recorded_on"] = state["timestamp"].date()
+
+
+# Version 1 of a staff role and of its end had no date of their own: the day it was stored.
+held_since_stored, held_until_stored = stored_day("since"), stored_day("until")
 
 
 class MentorRegisterApproved(Created, frozen=True):
@@ -47,6 +58,87 @@ class TrainingCourseCompleted(Event, frozen=True):
     school_tenant: str
     completed_on: date
     certificate: str
+
+
+class FormTemplateDrafted(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.Drafted"
+    owner_id: UUID
+    title: str
+    # [{number, title, items: [{number («1.5»), text, kind, required, options, source,
+    #   requirements: [{number («1.5.3»), text}]}]}]
+    sections: list[dict[str, Any]]
+
+
+class FormTemplateRevised(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.Revised"
+    version: int
+    title: str
+    sections: list[dict[str, Any]]  # as drafted
+
+
+class FormTemplateUsed(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.Used"
+    version: int
+
+
+class FormTemplateItemsMapped(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FormTemplate.ItemsMapped"
+    other_id: UUID
+    pairs: list[list[str]]  # [this form's item, the other form's item]
+
+
+class CampaignAnnounced(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Campaign.Announced"
+    title: str
+    form_id: UUID
+    form_version: int
+    act_number: str
+    act_date: date
+    target_path: str
+    target_kinds: list[str]
+    window_from: date
+    window_to: date
+    reference_date: date
+    reviewer_roles: list[str]
+    municipality_submits: bool
+
+
+class SubmissionStarted(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Started"
+    campaign_id: UUID
+    organisation_id: UUID
+
+
+class SubmissionDraftSaved(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.DraftSaved"
+    # [{number, value (bool, number or text), evidence, computed (the platform's value offered
+    #   to confirm or correct), comment (why it was corrected)}]
+    answers: list[dict[str, Any]]
+
+
+class SubmissionSubmitted(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Submitted"
+    answers: list[dict[str, Any]]  # as in a draft: every answer, frozen
+    submitted_on: date  # the region's calendar day
+    late: bool
+
+
+class SubmissionItemReviewed(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.ItemReviewed"
+    number: str
+    verdict: str  # Verdict
+    missing: list[str]  # the sub-requirements not met, when partly accepted
+    recommendation: str | None
+
+
+class SubmissionReturned(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Returned"
+    comment: str | None
+
+
+class SubmissionAccepted(Event, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:Submission.Accepted"
+    comment: str | None
 
 
 class IndicatorTargetsOpened(Created, frozen=True):
@@ -242,14 +334,20 @@ class PersonRegistered(Created, frozen=True):
 
 class PersonStaffRoleAssigned(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleAssigned"
+    contract_version = 2
+    upcasts = (held_since_stored,)
     role: str
     forms: list[str]
     area: str | None
+    since: date  # the day the appointing order gives
 
 
 class PersonStaffRoleRevoked(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleRevoked"
+    contract_version = 2
+    upcasts = (held_until_stored,)
     role: str
+    until: date  # the last day the role was held, as the documents give it
 
 
 class PersonThirdPartyInformationRecorded(Event, frozen=True):

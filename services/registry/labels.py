@@ -54,3 +54,41 @@ IMPORT_STATUS_NAMES = {
     "rejected": "не загружено: в файле есть ошибки",
     "failed": "не загружено: сбой при загрузке",
 }
+
+# Monitoring campaigns (`domain/campaigns.py`).
+# ItemKind: what kind of answer a form's item takes.
+CAMPAIGN_ITEM_KIND_NAMES = {
+    "yes_no": "да / нет с подтверждением",
+    "link": "ссылка на документ",
+    "number": "число",
+    "date": "дата",
+    "choice": "выбор из вариантов",
+    "text": "текст",
+    "file": "ссылка на файл",
+    "computed": "значение платформы",
+}
+# What the platform computes for a computed item, on the campaign's reference date.
+COMPUTED_SOURCE_NAMES = {
+    "mentors": "число наставников в утверждённых парах",
+    "mentees": "число наставляемых в утверждённых парах",
+    "pairs": "число утверждённых пар",
+    "trained_mentors": "число наставников, прошедших обучение",
+    "students_involved": "доля обучающихся, вовлечённых в наставничество, %",
+    "individual_plan": "доля наставляемых с индивидуальным планом, %",
+    "implementation_order": "издан приказ о внедрении целевой модели",
+    "roadmap_completion": "выполнение дорожной карты, %",
+}
+# SubmissionStatus.
+SUBMISSION_STATUS_NAMES = {
+    "not_started": "не приступили",
+    "draft": "черновик",
+    "submitted": "отправлен",
+    "returned": "возвращён на доработку",
+    "accepted": "принят",
+}
+# Verdict: a reviewer's word on one item.
+VERDICT_NAMES = {
+    "accepted": "принято",
+    "not_accepted": "не принято",
+    "partly": "принято частично",
+}

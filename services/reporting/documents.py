@@ -31,12 +31,12 @@ from shared.kernel.principal import Principal
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The programme's school, title, year and dates, and the director who signs (the staff role
-# «директор» in the registry), for an order or its draft.
+# «директор» in the registry, the latest by the day its order gives), for an order or its draft.
 PROGRAMME = """
 s.name AS school_name, g.title AS programme_title, g.school_year, g.starts_on, g.ends_on,
 (SELECT d.full_name FROM staff_roles r JOIN people d ON d.id = r.person_id
  WHERE r.role = 'director' AND d.school_id = g.school_id
- ORDER BY r.assigned_at DESC LIMIT 1) AS director
+ ORDER BY r.since DESC, r.assigned_at DESC LIMIT 1) AS director
 """
 ORDER = f"""
 SELECT o.number, o.order_date, o.pair_ids, {PROGRAMME}
@@ -289,7 +289,7 @@ def docx_response(document: bytes, filename: str) -> Response[bytes]:
     )
 
 
-@get("/orders/{order_id:uuid}")
+@get("/orders/{order_id:uuid}", media_type=DOCX)
 async def download_pairs_order(
     request: Request[Principal, Any, Any], state: State, order_id: UUID
 ) -> Response[bytes]:
@@ -300,7 +300,7 @@ async def download_pairs_order(
     return docx_response(pairs_order(order, pairs), f"Приказ {order['number']}.docx")
 
 
-@get("/programmes/{programme_id:uuid}/order-draft")
+@get("/programmes/{programme_id:uuid}/order-draft", media_type=DOCX)
 async def download_order_draft(
     request: Request[Principal, Any, Any], state: State, programme_id: UUID
 ) -> Response[bytes]:

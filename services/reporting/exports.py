@@ -70,7 +70,7 @@ def workbook_of(base: Base, rows: list[asyncpg.Record]) -> bytes:
     return table_workbook(SHEET_TITLES[base], columns, values)
 
 
-@get("/exports/{base:str}")
+@get("/exports/{base:str}", media_type=XLSX)
 async def export_base(
     request: Request[Principal, Any, Any], state: State, base: Base
 ) -> Response[bytes]:
@@ -106,7 +106,7 @@ INDICATOR_COLUMNS = (
 LEVEL_SHEETS = {Level.SCHOOL: "По школам", Level.MUNICIPALITY: "По муниципалитетам"}
 
 
-@get("/exports/indicators")
+@get("/exports/indicators", media_type=XLSX)
 async def export_indicators(
     request: Request[Principal, Any, Any],
     state: State,

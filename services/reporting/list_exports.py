@@ -18,13 +18,8 @@ from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
-from services.programs.domain import (
-    ITEM_STATUS_NAMES,
-    PURPOSE_NAMES,
-    ItemStatus,
-    Purpose,
-)
-from services.programs.labels import OUTCOME_NAMES
+from services.programs.labels import ITEM_STATUS_NAMES, OUTCOME_NAMES, PURPOSE_NAMES
+from services.programs.values import ItemStatus, Purpose
 from services.registry.labels import PERSON_KIND_NAMES
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.errors import NotFound
@@ -440,7 +435,7 @@ EXPORTS: dict[str, ListExport] = {
 }
 
 
-@get("/exports/lists/{name:str}")
+@get("/exports/lists/{name:str}", media_type=XLSX)
 async def export_list(
     request: Request[Principal, Any, Any], state: State, name: str
 ) -> Response[bytes]:

@@ -149,19 +149,44 @@ CONTINGENT = ("students", "students_10_18", "students_15_19", "teachers", "young
 NO_DATA = "нет данных"
 
 
-def reference_date(school_year: str, on: date | None, today: date | None = None) -> date:
-    """The day the indicators are measured on: the given one (inside the school year), or
-    today, or the school year's last day once it is over."""
+# $1 school year: the periods of its programmes the caller sees (row-level security)
+PROGRAMME_PERIODS = """
+SELECT min(starts_on) AS starts_on, max(ends_on) AS ends_on FROM programmes WHERE school_year = $1
+"""
+
+
+def reference_date(
+    school_year: str,
+    on: date | None,
+    today: date | None = None,
+    programmes: tuple[date | None, date | None] = (None, None),
+) -> date:
+    """The day the indicators are measured on: the given one (inside the school year, or inside
+    the period of one of its programmes — a programme's period is its own and may cross school
+    years), or today, or the last day of both once it is over."""
     check_school_year(school_year)
     start, end = year_start(school_year), year_end(school_year)
+    widened = min(start, programmes[0] or start), max(end, programmes[1] or end)
     if on is None:
-        return min(today or date.today(), end)
-    if not start <= on <= end:
+        return min(today or date.today(), widened[1])
+    if not widened[0] <= on <= widened[1]:
+        beyond = (
+            f" и сроков его программ ({widened[0]:%d.%m.%Y} – {widened[1]:%d.%m.%Y})"
+            if widened != (start, end)
+            else ""
+        )
         raise InvalidInput(
             "date_outside_school_year",
-            f"Отчётная дата {on:%d.%m.%Y} вне учебного года {school_year}",
+            f"Отчётная дата {on:%d.%m.%Y} вне учебного года {school_year}{beyond}",
         )
     return on
+
+
+async def programme_reference_date(fetch: Fetch, school_year: str, on: date | None) -> date:
+    """`reference_date` with the periods of the school year's programmes the caller sees."""
+    check_school_year(school_year)
+    [period] = await fetch(PROGRAMME_PERIODS, school_year)
+    return reference_date(school_year, on, programmes=(period["starts_on"], period["ends_on"]))
 
 
 async def measure(

@@ -108,6 +108,7 @@ class ProgrammeFields:
     meeting_every_days: int
     stage: int = 1
     stage_changed_at: datetime | None = None
+    stage_since: date | None = None
     starts_on: date | None = None
     ends_on: date | None = None
     goals: list[str] = field(default_factory=list)
@@ -150,6 +151,7 @@ def _stage_changed(state: ProgrammeFold, row: HistoryRow) -> None:
     programme = _programme(state)
     programme.stage = int(row.changes["stage"])
     programme.stage_changed_at = row.occurred_at
+    programme.stage_since = _day(row.changes["effective_on"])
 
 
 def _meeting_rule_set(state: ProgrammeFold, row: HistoryRow) -> None:
@@ -272,6 +274,55 @@ FOLDS: dict[type[Event], Callable[[ProgrammeFold, HistoryRow], None]] = {
 }
 # The history keeps each event's contract by name.
 _CONTRACTS = {c.event_name: c for c in programs.ALL}
+
+
+# The field of each dated fact that holds the day the documents give (DESIGN.md, decision 11).
+DOCUMENT_DATES: dict[type[Event], str] = {
+    programs.ProgrammeStageChanged: "effective_on",
+    programs.PairsOrderIssued: "order_date",
+    programs.PairApproved: "order_date",
+    programs.PairMeetingRecorded: "held_on",
+    programs.PairPlanTaskCompleted: "completed_on",
+    programs.PairEnded: "ended_on",
+}
+_DATED_FIELDS = {c.event_name: name for c, name in DOCUMENT_DATES.items()}
+
+
+def document_date(event_type: str, changes: dict[str, Any]) -> date | None:
+    """The day a document gives for this event's fact; None for a fact no document dates."""
+    name = _DATED_FIELDS.get(event_type)
+    return _day(changes[name]) if name else None
+
+
+def effective_days(rows: list[HistoryRow]) -> list[date]:
+    """The day each event's fact took effect. A dated fact: its document's day. Another (a
+    pair formed, a description, feedback) holds from its recording, but no later than any fact
+    recorded after it that rests on it (a later fact of its aggregate; of any of the programme's
+    for the programme's own), and no earlier than the facts of its aggregate before it."""
+    documented = [document_date(r.event_type, r.changes) for r in rows]
+    days = [day or row.occurred_at.date() for day, row in zip(documented, rows, strict=True)]
+    dated = [day is not None for day in documented]
+    programme_id = rows[0].aggregate_id if rows else None
+    later: dict[str, date] = {}  # the earliest day of the facts after, per aggregate
+    any_later: date | None = None  # … of any aggregate: every fact rests on the programme's
+    for i in reversed(range(len(rows))):
+        aggregate = rows[i].aggregate_id
+        bound = any_later if aggregate == programme_id else later.get(aggregate)
+        if not dated[i] and bound is not None:
+            days[i] = min(days[i], bound)
+        later[aggregate] = min(days[i], later.get(aggregate, days[i]))
+        any_later = days[i] if any_later is None else min(any_later, days[i])
+    earlier: dict[str, date] = {}
+    for i, row in enumerate(rows):
+        if not dated[i] and row.aggregate_id in earlier:
+            days[i] = max(days[i], earlier[row.aggregate_id])
+        earlier[row.aggregate_id] = max(days[i], earlier.get(row.aggregate_id, days[i]))
+    return days
+
+
+def as_documents_say(rows: list[HistoryRow], on: date) -> list[HistoryRow]:
+    """The events whose facts had taken effect by the end of `on`, in their order."""
+    return [row for row, day in zip(rows, effective_days(rows), strict=True) if day <= on]
 
 
 def fold(rows: list[HistoryRow]) -> ProgrammeFold:

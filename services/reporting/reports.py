@@ -15,8 +15,9 @@ from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
-from services.programs.domain import PURPOSE_NAMES, Purpose
-from services.reporting.measures import reference_date
+from services.programs.labels import PURPOSE_NAMES
+from services.programs.values import Purpose
+from services.reporting.measures import programme_reference_date
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import Principal
@@ -428,7 +429,7 @@ REGION = """query($year: String!, $on: Date) {
 }"""
 
 
-@get("/reports/school-annual")
+@get("/reports/school-annual", media_type=DOCX)
 async def download_school_report(
     request: Request[Principal, Any, Any],
     state: State,
@@ -438,7 +439,7 @@ async def download_school_report(
 ) -> Response[bytes]:
     """The school's annual report (a school's staff: their own school by default)."""
     school = school_id or _own(request.user, "school_id", Level.SCHOOL)
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(Reader(request.user, state.pool).fetch, school_year, on)
     variables = {"school": str(school), "year": school_year, "on": str(day)}
     data = await ask(Reader(request.user, state.pool), SCHOOL, variables)
     return Response(
@@ -448,7 +449,7 @@ async def download_school_report(
     )
 
 
-@get("/reports/municipality-summary")
+@get("/reports/municipality-summary", media_type=DOCX)
 async def download_municipality_summary(
     request: Request[Principal, Any, Any],
     state: State,
@@ -458,7 +459,7 @@ async def download_municipality_summary(
 ) -> Response[bytes]:
     """The municipality's analytical summary of its schools' monitoring."""
     municipality = municipality_id or _own(request.user, "municipality_id", Level.MUNICIPALITY)
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(Reader(request.user, state.pool).fetch, school_year, on)
     variables = {"municipality": str(municipality), "year": school_year, "on": str(day)}
     data = await ask(Reader(request.user, state.pool), MUNICIPALITY, variables)
     return Response(
@@ -468,7 +469,7 @@ async def download_municipality_summary(
     )
 
 
-@get("/reports/region-summary")
+@get("/reports/region-summary", media_type=DOCX)
 async def download_region_summary(
     request: Request[Principal, Any, Any], state: State, school_year: str, on: date | None = None
 ) -> Response[bytes]:
@@ -477,7 +478,7 @@ async def download_region_summary(
         raise PermissionDenied(
             "region_scope_required", "Сводная справка по региону доступна только на уровне региона"
         )
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(Reader(request.user, state.pool).fetch, school_year, on)
     data = await ask(
         Reader(request.user, state.pool), REGION, {"year": school_year, "on": str(day)}
     )

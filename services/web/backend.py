@@ -40,6 +40,7 @@ class Details(msgspec.Struct):
     question: str | None = None  # the survey question a refused answer belongs to
     person_id: str | None = None  # the person a refused order is about
     field: str | None = None  # the field a broken rule names («items[3].deadline»)
+    number: str | None = None  # the item of a monitoring form a refused answer belongs to
 
 
 class ErrorBody(msgspec.Struct):
@@ -111,10 +112,6 @@ class IssuedLink(msgspec.Struct):
 
 class CaughtUp(msgspec.Struct):
     caughtUp: bool
-
-
-# A read whose result the page still takes as plain JSON (to be typed as its page is).
-Untyped = dict[str, Any]
 
 
 @dataclass
@@ -294,11 +291,6 @@ class Backend:
         if response.status_code >= 400:
             raise refusal_of(response)
         return response
-
-
-def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
-    """The items of a page of a GraphQL connection (`edges { node { … } }`)."""
-    return [edge["node"] for edge in connection["edges"]]
 
 
 def refusal_of(response: httpx.Response) -> Refused:

@@ -93,11 +93,42 @@ class SelfAuditReview(Command):
     recommendation: Typed
 
 
+class FormExample(Command):
+    owner_id: str
+    example: str
+
+
+class CampaignAnswer(Command):
+    number: str
+    value: bool | int | float | str | None
+    evidence: Typed
+    computed: bool | int | float | None
+    comment: Typed
+
+
+class CampaignAnswers(Command):
+    answers: list[CampaignAnswer]
+    submit: bool
+
+
+class CampaignReview(Command):
+    number: str
+    verdict: Typed
+    missing: list[str]
+    recommendation: Typed
+
+
+class CampaignConclusion(Command):
+    accepted: bool
+    comment: Typed
+
+
 # Programs' commands.
 
 
 class StageChange(Command):
     stage: Number
+    effective_on: Day
 
 
 class MeetingRule(Command):
@@ -191,6 +222,14 @@ class SetMailReminders(Command):
 
 class GiveFeedback(Feedback):
     author_id: Typed
+
+
+class EndPair(Command):
+    outcome: Typed
+    ended_on: Day
+    initiator: Typed
+    reason: Typed
+    summary: str
 
 
 class PlanTask(Command):

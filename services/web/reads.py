@@ -52,12 +52,22 @@ class Programme(Read):
     schoolYear: str
     stage: int
     stageName: str
+    stageSince: Date | None
     forms: list[str]
     meetingEveryDays: int
     startsOn: Date | None
     endsOn: Date | None
     goals: list[str]
     schoolId: str
+
+
+class ProgrammeStage(Read):
+    """A programme named with its stage, as the lists above a school show it."""
+
+    id: str
+    title: str
+    stage: int
+    stageName: str
 
 
 class IndicatorValue(Read):

@@ -32,7 +32,7 @@ from shared.kernel.scope import child_path
 
 from .backend import Backend
 from .controllers.common import current_programme
-from .controllers.home import Due, attention
+from .controllers.home import Due, OpenCampaign, attention, open_campaigns
 from .participant_reminders import EMAIL, reminder_message, school_reminders
 from .reads import Connection, Programme, Read
 from .session import WebUser
@@ -148,11 +148,29 @@ _TEMPLATES = jinja2.Environment(
 _TEMPLATES.filters.update(ru_date=ru_date, named=named)
 
 
-def render_digest(school: str, programme: Programme, due: Due, url: str) -> str:
+# How many days before a monitoring window closes a school that has not submitted is reminded.
+CAMPAIGN_NOTICE_DAYS = 3
+
+
+def closing_campaigns(campaigns: list[OpenCampaign], today: date) -> list[OpenCampaign]:
+    """Open campaigns the school has not submitted to whose window ends within the notice."""
+    last = today + timedelta(days=CAMPAIGN_NOTICE_DAYS)
+    return [
+        c
+        for c in campaigns
+        if date.fromisoformat(c.windowTo) <= last
+        and all(s.status in ("draft", "returned") for s in c.submissions)
+    ]
+
+
+def render_digest(
+    school: str, programme: Programme, due: Due, closing: list[OpenCampaign], url: str
+) -> str:
     return _TEMPLATES.get_template("digest.txt").render(
         school=school,
         programme=programme,
         due=due,
+        closing=closing,
         url=url,
         MEETING_KIND_NAMES=MEETING_KIND_NAMES,
         unmatched=len(due.unmatchedMentees),
@@ -181,7 +199,8 @@ async def school_digest(
     if programme is None:
         return None
     due = await attention(backend, user, programme)
-    if not due:
+    closing = closing_campaigns(await open_campaigns(backend, user, today), today)
+    if not due and not closing:
         return None
     people = (await backend.query(token, COORDINATORS, Coordinators)).people.nodes
     to = sorted({m for p in people for m in EMAIL.findall(p.contacts or "")})
@@ -192,7 +211,7 @@ async def school_digest(
         school=school.name,
         to=to,
         subject=f"Наставничество: что требует внимания на {today:%d.%m.%Y} — {school.name}",
-        body=render_digest(school.name, programme, due, settings.web_url),
+        body=render_digest(school.name, programme, due, closing, settings.web_url),
     )
 
 

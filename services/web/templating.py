@@ -13,6 +13,7 @@ from services.programs.labels import (
     BASIS_NAMES,
     MARK_NAMES,
     MEETING_KIND_NAMES,
+    OUTCOME_NAMES,
     PAIR_STATUS_NAMES,
     POINT_KIND_NAMES,
     SOURCE_LEVEL_NAMES,
@@ -37,6 +38,15 @@ def ru_date(value: date | datetime | str | None) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def typed_date(value: str) -> str:
+    """A date field's value as a person types it: an ISO date (a default, a stored value) as
+    «12.03.2026»; what they typed, even wrong, as typed."""
+    try:
+        return ru_date(value) if len(value) == 10 else value
+    except ValueError:
+        return value
+
+
 def ru_long_date(value: date | str) -> str:
     day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
@@ -54,7 +64,9 @@ def take_notice(request: Request[Any, Any, Any]) -> str | None:
 
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
-    environment.filters.update(ru_date=ru_date, ru_long_date=ru_long_date, named=named)
+    environment.filters.update(
+        ru_date=ru_date, typed_date=typed_date, ru_long_date=ru_long_date, named=named
+    )
     environment.globals.update(take_notice=take_notice, today=lambda: date.today().isoformat())
     environment.globals.update(
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
@@ -64,6 +76,7 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         STAGE_NAMES=STAGE_NAMES,
         BASIS_NAMES=BASIS_NAMES,
         PAIR_STATUS_NAMES=PAIR_STATUS_NAMES,
+        OUTCOME_NAMES=OUTCOME_NAMES,
         CONSENT_KIND_NAMES=CONSENT_KIND_NAMES,
         ROLE_NAMES={str(k): v for k, v in ROLE_NAMES.items()},
         STAFF_ROLE_NAMES=STAFF_ROLE_NAMES,

@@ -1,15 +1,14 @@
 """What every service's Litestar app has: errors, logs, bearer auth, `/health`, `/metrics`,
-OpenAPI."""
+OpenAPI (`shared/adapters/openapi.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import HttpMethod, Litestar, get
-from litestar.handlers import HTTPRouteHandler
-from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.openapi import ResponseSpec
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
@@ -21,6 +20,13 @@ from shared.adapters.database import (
 )
 from shared.adapters.http_errors import EXCEPTION_HANDLERS
 from shared.adapters.metrics import ServiceMetrics, instrument
+from shared.adapters.openapi import (
+    binary_downloads,
+    describe_operations,
+    describe_parameters,
+    http_handlers,
+    openapi_config,
+)
 from shared.adapters.settings import Settings
 
 PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
@@ -31,9 +37,17 @@ HealthCheck = Callable[[], Awaitable[bool]]
 class ErrorBody(msgspec.Struct):
     """What every refusal answers: a code for programs, a message for people, details."""
 
-    code: str
-    message: str
-    details: dict[str, Any]
+    code: Annotated[
+        str, msgspec.Meta(description="Machine-readable and stable, e.g. `invalid_payload`")
+    ]
+    message: Annotated[str, msgspec.Meta(description="For people, in Russian; names the field")]
+    details: Annotated[
+        dict[str, Any],
+        msgspec.Meta(
+            description="The refusal's facts: for bad input `problems`, each a `field` and"
+            " its `problem`"
+        ),
+    ]
 
 
 # The refusals each route may answer: any request can be malformed, unauthenticated, outside the
@@ -55,23 +69,23 @@ COMMAND_ERRORS = (*READ_ERRORS, 409, 413, 422)
 
 def document_errors(app: Litestar) -> None:
     """Give every route's OpenAPI operation the refusals it may answer, each with `ErrorBody`."""
-    for route in app.routes:
-        for handler in getattr(route, "route_handlers", ()):
-            if not isinstance(handler, HTTPRouteHandler):
-                continue
-            public = handler.opt.get("exclude_from_auth", False)
-            statuses: tuple[int, ...] = (503,) if public else READ_ERRORS
-            if not public and handler.http_methods - {HttpMethod.GET, HttpMethod.HEAD}:
-                statuses = COMMAND_ERRORS
-            handler.responses = {
-                status: ResponseSpec(ErrorBody, description=ERRORS[status], generate_examples=False)
-                for status in statuses
-            } | dict(handler.responses or {})
+    for handler in http_handlers(app):
+        public = handler.opt.get("exclude_from_auth", False)
+        statuses: tuple[int, ...] = (503,) if public else READ_ERRORS
+        if not public and handler.http_methods - {HttpMethod.GET, HttpMethod.HEAD}:
+            statuses = COMMAND_ERRORS
+        handler.responses = {
+            status: ResponseSpec(ErrorBody, description=ERRORS[status], generate_examples=False)
+            for status in statuses
+        } | dict(handler.responses or {})
 
 
 def health_route(check: HealthCheck) -> ControllerRouterHandler:
     @get("/health", exclude_from_auth=True)
     async def health() -> Response[dict[str, Any]]:
+        """Whether the service can reach its database (503 while it cannot).
+
+        For load balancers and monitoring: needs no token."""
         if await check():
             return Response({"status": "ok"})
         return database_unavailable()
@@ -101,8 +115,13 @@ def create_service_app(
             {**EXCEPTION_HANDLERS, **dict.fromkeys(DATABASE_OUTAGES, database_outage_handler)},
         ),
         lifespan=list(lifespan),
-        openapi_config=OpenAPIConfig(title=f"Nastavnik {title}", version="0.1.0"),
+        openapi_config=openapi_config(title),
         debug=False,
     )
     document_errors(app)
-    return instrument(app, metrics)
+    describe_operations(app)
+    app = instrument(app, metrics)
+    # Made once, here: a route that cannot be documented fails the start, not the first reader.
+    binary_downloads(app.openapi_schema)
+    describe_parameters(app.openapi_schema)
+    return app

@@ -25,6 +25,16 @@ __all__ = ["Actor", "Created", "Event", "MovedWithSchool", "Sealed"]
 Upcast = Callable[[dict[str, Any]], None]
 
 
+def stored_day(name: str) -> Upcast:
+    """The upcast of a version whose fact had no date of its own: it took effect on the day it
+    was stored (DESIGN.md, decision 11), kept in `name`."""
+
+    def upcast(state: dict[str, Any]) -> None:
+        state[name] = state["timestamp"].date()
+
+    return upcast
+
+
 class Actor(msgspec.Struct, frozen=True, gc=False):
     """Who issued the command the event records."""
 

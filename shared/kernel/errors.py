@@ -4,6 +4,7 @@ status and the `{code, message, details}` body every service answers with."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -42,3 +43,14 @@ class Conflict(AppError):
 
 class RuleViolated(AppError):
     """A rule of the domain refuses the command (no consent, over capacity, ...)."""
+
+
+def check_not_in_future(day: date, today: date, what: str, field: str) -> None:
+    """A document's date is of a day already come: the platform records what was decided
+    (DESIGN.md, decision 11); `what` names the date in the message, `field` in the details."""
+    if day > today:
+        raise RuleViolated(
+            "effective_date_in_future",
+            f"{what} не может быть позже сегодняшнего дня",
+            field=field,
+        )

@@ -11,12 +11,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, ViewportSize, expect
+from playwright.async_api import Browser, Page, expect
 
 from services.demo_users import SCHOOLS, demo_id
 from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.settings import Settings
-from tests.e2e.test_web_browser import sign_in_as
+from tests.e2e.test_web_browser import sign_in_as, sign_out
+from tests.web_support import phone
 
 pytestmark = pytest.mark.browser
 
@@ -127,10 +128,11 @@ async def test_an_auditor_opens_a_programme_s_state_at_a_past_date(
     await page.screenshot(path=screenshots / "auditor-timeline.png")  # the top: a long page
 
     past = (date.today() - timedelta(days=15)).strftime("%d.%m.%Y")
-    await page.get_by_label("Состояние программы на дату").fill(past)
+    await page.get_by_label("Как знала платформа на дату").fill(past)
     await page.get_by_role("button", name="Показать состояние").click()
 
-    await expect(page.get_by_role("heading", name=f"Состояние программы на {past}")).to_be_visible()
+    heading = f"Состояние программы как знала платформа на {past}"
+    await expect(page.get_by_role("heading", name=heading)).to_be_visible()
     await expect(page.get_by_text(f"Учтено событий: {total // 2} из {total}")).to_be_visible()
     await page.screenshot(path=screenshots / "auditor-state-past.png", full_page=True)
 
@@ -167,24 +169,17 @@ async def test_first_pages_and_confirmations_work_narrow_and_without_javascript(
 ) -> None:
     """A phone 390 px wide with scripts off: the municipality's and the auditor's first pages,
     the school's self-audit, and a confirmation step that asks before the stage moves on."""
-    context = await chromium.new_context(
-        base_url=f"http://127.0.0.1:{site.web_port}",
-        locale="ru-RU",
-        viewport=ViewportSize(width=390, height=844),
-        java_script_enabled=False,
-    )
-    page = await context.new_page()
-    try:
+    async with phone(chromium, site) as page:
         await sign_in_as(page, "Специалист управления образования")
         await expect(page.get_by_role("heading", name=re.compile("Школы: главное"))).to_be_visible()
         await expect(page.locator('li[data-attention="Не приступили"]')).to_be_visible()
         await page.screenshot(path=screenshots / "municipality-home-390.png", full_page=True)
-        await page.get_by_role("button", name="Выйти").click()
+        await sign_out(page)
 
         await sign_in_as(page, "Аудитор")
         await expect(page.get_by_role("link", name="Открыть историю программ")).to_be_visible()
         await page.screenshot(path=screenshots / "auditor-home-390.png", full_page=True)
-        await page.get_by_role("button", name="Выйти").click()
+        await sign_out(page)
 
         await sign_in_as(page, "Директор школы № 1", "/self-audit")
         await expect(page.get_by_role("heading", name="Самоаудит школы")).to_be_visible()
@@ -197,5 +192,3 @@ async def test_first_pages_and_confirmations_work_narrow_and_without_javascript(
         await page.screenshot(path=screenshots / "confirm-stage-390.png", full_page=True)
         await page.get_by_role("link", name="Отмена").click()
         await expect(page.get_by_role("heading", name="Программа наставничества")).to_be_visible()
-    finally:
-        await context.close()

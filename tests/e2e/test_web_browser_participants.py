@@ -154,8 +154,10 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     await expect(parent.get_by_text("152-ФЗ").first).to_be_visible()
     await fits(parent, screenshots, "parent")
     await parent.get_by_role("button", name="Отозвать согласие").click()
+    confirm = parent.get_by_role("button", name="Да, отозвать согласие")
+    await expect(confirm).to_be_visible()  # measured once the confirmation has loaded
     await fits(parent, screenshots, "parent-confirm")
-    await parent.get_by_role("button", name="Да, отозвать согласие").click()
+    await confirm.click()
     await expect(parent.get_by_text("Согласие отозвано")).to_be_visible()
     await page.goto("/")
     await expect(page.get_by_text(pupil["fullName"]).first).to_be_visible()

@@ -36,7 +36,7 @@ def _person() -> tuple[Person, UUID]:
     )
     consent_id = uuid4()
     person.sign_consent(
-        ACTOR, consent_id, ConsentKind.PERSONAL_DATA, SIGNED, None, None, None, False
+        ACTOR, consent_id, ConsentKind.PERSONAL_DATA, SIGNED, None, None, None, False, SIGNED
     )
     return person, consent_id
 

@@ -88,8 +88,15 @@ async def test_registry_counts_requests_by_route_and_commands_by_outcome(
         )
         >= 1
     )
-    assert value(series, "nastavnik_commands_total", command="register", outcome="accepted") >= 1
-    assert value(series, "nastavnik_commands_total", command="register", outcome="refused") >= 1
+    # a command is named by its handler, as its OpenAPI operation is (registerPerson)
+    accepted = value(
+        series, "nastavnik_commands_total", command="register_person", outcome="accepted"
+    )
+    assert accepted >= 1
+    refused_count = value(
+        series, "nastavnik_commands_total", command="register_person", outcome="refused"
+    )
+    assert refused_count >= 1
     routes = {
         labels["route"] for labels, _ in series["nastavnik_http_request_duration_seconds_count"]
     }

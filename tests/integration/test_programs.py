@@ -67,10 +67,11 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     ]
     events = [e["node"] for e in history["data"]["programmeHistory"]["edges"]]
     changes = [e["changes"] for e in events[1:]]
+    today = str(date.today())  # no date given: the stage takes effect the day it is recorded
     assert changes == [
-        {"stage": 2, "former_stage": 1},
-        {"stage": 3, "former_stage": 2},
-        {"stage": 5, "former_stage": 3},
+        {"stage": 2, "former_stage": 1, "effective_on": today},
+        {"stage": 3, "former_stage": 2, "effective_on": today},
+        {"stage": 5, "former_stage": 3, "effective_on": today},
     ]
     assert {e["actorRole"] for e in events[1:]} == {"school_director"}
 

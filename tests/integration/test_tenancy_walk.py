@@ -24,6 +24,7 @@ from graphql import (
 )
 
 from services.programs.domain import Purpose, default_template_id
+from services.registry.domain import submission_id
 from services.reporting.graphql.schema import build_schema
 from services.reporting.projections import ALL, Visibility
 from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
@@ -65,7 +66,32 @@ class Region:
         self.course = await self.world.course(9, 2)
         for school in SCHOOLS:
             await self._school(school)
+        await self._campaign()
         return self
+
+    async def _campaign(self) -> None:
+        """A region's monitoring campaign on the document list, answered by every school."""
+        world = self.world
+        region = world.paths["region"]
+        campaign = await world.campaign(
+            title="Мониторинг документов",
+            target_id=str(world.ids["region"]),
+            window_from=str(date.today() - timedelta(days=5)),
+            window_to=str(date.today() + timedelta(days=5)),
+        )
+        self.owner[UUID(campaign)] = region
+        for school in SCHOOLS:
+            links = [{"number": f"1.{n}", "value": f"https://{school}.ru/{n}"} for n in range(1, 5)]
+            await world.api.command(
+                "registry",
+                f"/campaigns/{campaign}/submissions/{world.ids[school]}",
+                world.token(Role.SCHOOL_DIRECTOR, school),
+                {"answers": [*links, {"number": "1.5", "value": True}], "submit": True},
+                expect=200,
+                method="PUT",
+            )
+            own = submission_id(UUID(campaign), world.ids[school])
+            self.owner[own] = world.paths[school]
 
     def made(self, school: str, created: Any) -> str:
         self.owner[UUID(created)] = self.world.paths[school]
@@ -76,6 +102,13 @@ class Region:
         forms = ["teacher_student", "student_student"]
         programme = self.made(school, await world.programme(school, forms))
         self.programmes[school] = programme
+        await world.api.command(
+            "programs",
+            f"/programmes/{programme}/stage",
+            world.token(Role.SCHOOL_DIRECTOR, school),
+            {"stage": 2, "effective_on": str(date.today() - timedelta(days=30))},
+            expect=200,
+        )
         teacher = self.made(
             school, await world.person(school, f"Педагог Тенантов {school}", "mentor")
         )
@@ -348,6 +381,15 @@ async def test_each_family_lists_exactly_the_callers_schools(
     own = await world.api.graphql(token, "{ people { totalCount } pairs { totalCount } }")
     counted = (own["data"]["people"]["totalCount"], own["data"]["pairs"]["totalCount"])
     assert counted == ((4, 2) if scope == "s1" else (0, 0))  # names and pairs: the school's only
+    campaign = await world.api.graphql(
+        token,
+        "{ campaigns { submissions { organisationName }"
+        " results { targeted organisations { name } } } }",
+    )
+    [seen] = campaign["data"]["campaigns"]
+    assert {s["organisationName"] for s in seen["submissions"]} == names
+    assert {o["name"] for o in seen["results"]["organisations"]} == names
+    assert seen["results"]["targeted"] == len(names)
 
 
 READ_MODELS = [
@@ -398,7 +440,10 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "roadmap_facts",
         "event_history",
         "programmes",
+        "programme_stages",
         "school_counts",
+        "campaign_submissions",
+        "campaign_entries",
         "plans",
         "plan_tasks",
         "personal_links",

@@ -52,3 +52,16 @@ async def test_a_stranger_is_refused_before_the_form_is_read(world: World) -> No
     ]
     assert [a.status_code for a in answers] == [403, 403, 403], [a.text for a in answers]
     assert all(a.json()["code"] == answers[0].json()["code"] for a in answers)
+
+
+async def test_a_roadmap_upload_without_a_file_is_a_400_naming_the_field(world: World) -> None:
+    """The roadmap's import reads its form as the base's does (the framework's own extraction
+    answered a form without a file with a 500)."""
+    response = await world.api.programs.post(
+        f"/schools/{world.ids['s1']}/roadmap/import",
+        headers=world.api.auth(world.coordinator("s1")),
+        files={"note": (None, "x")},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "no_file"
+    assert response.json()["message"] == "Приложите файл DOCX или XLSX (поле формы data)"

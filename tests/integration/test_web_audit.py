@@ -10,6 +10,7 @@ import pytest
 from shared.adapters.database import connect
 from shared.kernel.principal import Role
 from tests.conftest import World
+from tests.integration.test_web_people import field_error
 from tests.web_support import WebClient
 
 BACKDATED_DAYS = 20
@@ -90,7 +91,7 @@ async def test_the_state_at_a_past_date_holds_what_had_happened_by_then(
     before = await web.get(f"/audit/programmes/{programme}/state?on=01.09.2025")
 
     assert then.status_code == 200, then.text
-    assert f"Состояние программы на {past}" in then.text
+    assert f"Состояние программы как знала платформа на {past}" in then.text
     assert "Пары и группы (1)" in then.text
     assert "Пары и группы (2)" in now.text
     assert "работает" in then.text  # approved by the order by then
@@ -153,3 +154,43 @@ async def test_the_director_reads_the_state_with_names(
     for name in ("Наставник Аудитов 1", "Наставник Аудитов 2", "Ученик Аудитов 1"):
         assert name in now.text
     assert "наставник № 1" not in now.text
+
+
+async def test_a_stage_dated_last_month_reads_on_both_axes(web: WebClient, world: World) -> None:
+    """The director enters a stage begun last month by the date field of the programme's page;
+    the auditor sees it as the documents say on last month's day, and the timeline both dates."""
+    programme = await world.programme("s1")
+    start, last_month = date.today() - timedelta(days=40), date.today() - timedelta(days=30)
+    await world.api.command(
+        "programs",
+        f"/programmes/{programme}/stage",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"stage": 2, "effective_on": str(start)},
+        expect=200,
+    )
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    assert 'type="date"' in (await web.get("/programme")).text
+    tomorrow = date.today() + timedelta(days=1)
+    refused = await web.submit(
+        "/programme/stage", {"stage": "3", "effective_on": str(tomorrow), "confirmed": "yes"}
+    )
+    assert refused.status_code == 400
+    assert "не может быть позже сегодняшнего дня" in field_error(refused.text, "effective_on")
+    moved = await web.submit(
+        "/programme/stage", {"stage": "3", "effective_on": str(last_month), "confirmed": "yes"}
+    )
+    assert moved.status_code == 303
+    assert f"с {last_month:%d.%m.%Y}" in (await web.get("/programme")).text
+
+    await _auditor(web, world)
+    day = f"{last_month:%d.%m.%Y}"
+    documents = await web.get(f"/audit/programmes/{programme}/state?asof={day}")
+    assert f"Состояние программы по документам на {day}" in documents.text
+    assert f"3 из 7: формирование базы наставников — с {day} по документам" in documents.text
+    earlier = f"{start - timedelta(days=1):%d.%m.%Y}"
+    before = await web.get(f"/audit/programmes/{programme}/state?asof={earlier}")
+    assert "На эту дату программы ещё не было" in before.text
+    known = await web.get(f"/audit/programmes/{programme}/state?on={day}")
+    assert "На эту дату программы ещё не было" in known.text
+    timeline = (await web.get(f"/audit/programmes/{programme}")).text
+    assert f"По документам {day} · внесено {date.today():%d.%m.%Y}" in timeline

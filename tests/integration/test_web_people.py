@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
@@ -153,7 +153,7 @@ async def upload(web: WebClient, content: bytes) -> str:
     assert started.status_code == 303, started.text
     for _ in range(300):
         status = await web.get(started.headers["location"])
-        if 'http-equiv="refresh"' not in status.text:
+        if "<progress" not in status.text:  # finished: no progress bar to follow
             return status.text
         await asyncio.sleep(0.1)
     raise AssertionError("the import did not finish")
@@ -189,21 +189,24 @@ async def test_a_consent_is_withdrawn_from_the_card(web: WebClient, world: World
     card = await web.get(f"/people/mentors/{teacher}")
     withdrawal = re.search(r'action="(/people/mentors/[^"]+/withdrawal)"', card.text)
     assert withdrawal
+    assert 'type="date" name="withdrawn_on"' in card.text  # the day the written withdrawal gives
+    yesterday = date.today() - timedelta(days=1)
 
-    asked = await web.submit(withdrawal.group(1), {"withdrawn_on": str(date.today())})
+    asked = await web.submit(withdrawal.group(1), {"withdrawn_on": str(yesterday)})
 
     # First the question, on a page of its own (no JavaScript): nothing is withdrawn yet.
     assert asked.status_code == 200
     assert "Отозвать согласие: Учитель Отзывающий?" in asked.text
+    assert f"Согласие отозвано {yesterday:%d.%m.%Y} по заявлению" in asked.text
     assert "отозвано" not in (await web.get(f"/people/mentors/{teacher}")).text
     await web.get(f"/people/mentors/{teacher}")
     response = await web.submit(
-        withdrawal.group(1), {"withdrawn_on": str(date.today()), "confirmed": "yes"}
+        withdrawal.group(1), {"withdrawn_on": str(yesterday), "confirmed": "yes"}
     )
     assert response.status_code == 303
     after = (await web.get(f"/people/mentors/{teacher}")).text
     assert "Согласие отозвано" in after
-    assert f"отозвано {date.today().strftime('%d.%m.%Y')}" in after
+    assert f"отозвано {yesterday:%d.%m.%Y}" in after
 
 
 async def test_a_search_reads_yo_as_ye(web: WebClient, world: World) -> None:

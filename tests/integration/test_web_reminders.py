@@ -211,6 +211,44 @@ async def test_the_web_service_sends_on_its_schedule(
     assert "Наставляемые без пары: 1" in mine[0].get_content()
 
 
+async def test_a_school_is_reminded_of_a_monitoring_it_has_not_submitted(
+    world: World, smtp: tuple[Inbox, int]
+) -> None:
+    """Three days before the window closes, and until the school submits."""
+    inbox, port = smtp
+    await _school_with_things_due(world, "s1")
+    await _coordinator(world, "s1", "koordinator@school1.test")
+    today = date.today()
+    campaign = await world.campaign(
+        title="Мониторинг документов",
+        window_from=str(today - timedelta(days=7)),
+        window_to=str(today + timedelta(days=2)),
+    )
+    api = world.api
+    settings = await _mailing(world, port, web_public_url="https://nastavnik.example.ru")
+    backend = Backend(api.registry, api.programs, api.reporting)
+
+    early = today - timedelta(days=2)  # five days before the end: not yet
+    await send_reminders(settings, backend, early, [world.paths["region"]])
+    await send_reminders(settings, backend, today, [world.paths["region"]])
+    links = [{"number": f"1.{n}", "value": f"https://school1.ru/{n}"} for n in range(1, 5)]
+    await api.command(
+        "registry",
+        f"/campaigns/{campaign}/submissions/{world.ids['s1']}",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"answers": [*links, {"number": "1.5", "value": True}], "submit": True},
+        expect=200,
+        method="PUT",
+    )
+    await api.caught_up(world.coordinator("s1"))
+    await send_reminders(settings, backend, today, [world.paths["region"]])
+
+    bodies = [mail.get_content() for _, mail in inbox.mails]
+    line = f"«Мониторинг документов»: ответ до {today + timedelta(days=2):%d.%m.%Y} включительно"
+    assert [line in body for body in bodies] == [False, True, False]
+    assert f"https://nastavnik.example.ru/campaigns/{campaign}" in bodies[1]
+
+
 async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_name(
     world: World, smtp: tuple[Inbox, int], web: WebClient
 ) -> None:

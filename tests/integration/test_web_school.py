@@ -451,3 +451,37 @@ async def test_the_school_fills_its_self_audit_and_reads_the_recommendations(
     item = page.split('id="item-12"')[1].split("</li>")[0]
     assert "Откройте страницу" in item
     assert "пробел" in item
+
+
+async def test_a_pair_ends_on_the_day_its_documents_give_once_confirmed(
+    web: WebClient, world: World
+) -> None:
+    _, pair, _, _ = await school_with_a_pair(world)
+    await web.sign_in(world.coordinator("s1"))
+    page = (await web.get(f"/pairs/{pair}")).text
+    assert 'id="f-ended_on" name="ended_on" type="date"' in page
+    ending = {"outcome": "ended_early", "initiator": "mentee", "reason": "relocation"}
+    yesterday = date.today() - timedelta(days=1)
+
+    asked = await web.submit(f"/pairs/{pair}/ending", ending | {"ended_on": str(yesterday)})
+    assert asked.status_code == 200
+    assert f"Работа завершена {yesterday:%d.%m.%Y}" in asked.text
+    tomorrow = str(date.today() + timedelta(days=1))
+    refused = await web.submit(
+        f"/pairs/{pair}/ending", ending | {"ended_on": tomorrow, "confirmed": "yes"}
+    )
+    assert refused.status_code == 400
+    assert "не может быть позже сегодняшнего дня" in field_error(refused.text, "ended_on")
+    no_reason = await web.submit(
+        f"/pairs/{pair}/ending",
+        ending | {"reason": "", "ended_on": str(date.today()), "confirmed": "yes"},
+    )
+    assert "Укажите причину" in field_error(no_reason.text, "reason")
+
+    ended = await web.submit(
+        f"/pairs/{pair}/ending", ending | {"ended_on": str(date.today()), "confirmed": "yes"}
+    )
+    assert ended.status_code == 303
+    after = (await web.get(f"/pairs/{pair}")).text
+    assert f"прекращена досрочно {date.today():%d.%m.%Y}" in after
+    assert 'action="/pairs/' + pair + "/ending" not in after

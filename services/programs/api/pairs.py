@@ -114,7 +114,8 @@ class PairController(Controller):
         programme_id: UUID,
         data: PairIn,
     ) -> Created:
-        """A pair (one mentee) or a group (several), waiting for the director's order."""
+        """Form a pair or group (наставническая пара или группа): a mentor and one or more
+        mentees, proposed until the director's order."""
         pair, position = programs_of(state).form_pair(
             request.user,
             programme_id,
@@ -127,13 +128,14 @@ class PairController(Controller):
         return Created(id=pair.id, position=position)
 
     @post("/pairs/{pair_id:uuid}/dissolution", sync_to_thread=True, status_code=200)
-    def dissolve(
+    def dissolve_pair(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         pair_id: UUID,
         data: DissolutionIn,
     ) -> Position:
+        """Dissolve a pair not yet approved by an order."""
         position = programs_of(state).dissolve_pair(request.user, pair_id, data.reason)
         return Position(position=position)
 
@@ -145,7 +147,9 @@ class PairController(Controller):
         programme_id: UUID,
         data: OrderIn,
     ) -> Created:
-        """The director's order approving pairs: only approved pairs start working."""
+        """Approve pairs by the director's order (приказ о закреплении наставнических пар).
+
+        Only approved pairs start working."""
         order_id, position = programs_of(state).approve_pairs(
             request.user, programme_id, data.number, data.order_date, data.pair_ids
         )
@@ -155,7 +159,9 @@ class PairController(Controller):
     def draw_up_plan(
         self, request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: PlanIn
     ) -> Position:
-        """The pair's individual plan: goals, tasks with deadlines (3 months to a year)."""
+        """Draw up a pair's individual plan (индивидуальный план): its period, goals and tasks.
+
+        The period is 3 months to a year; each task has its deadline."""
         position = programs_of(state).draw_up_plan(
             request.user,
             pair_id,
@@ -171,7 +177,7 @@ class PairController(Controller):
         sync_to_thread=True,
         status_code=200,
     )
-    def complete_task(
+    def complete_plan_task(
         self,
         request: Request[Principal, Any, Any],
         state: State,
@@ -179,6 +185,7 @@ class PairController(Controller):
         task_id: UUID,
         data: TaskDoneIn,
     ) -> Position:
+        """Mark a task of a pair's plan done."""
         position = programs_of(state).complete_task(
             request.user, pair_id, task_id, data.completed_on
         )
@@ -200,6 +207,7 @@ class PairController(Controller):
     def record_meeting(
         self, request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: MeetingIn
     ) -> Created:
+        """Record a meeting of a pair: its kind, date, length, format and topic."""
         meeting = NewMeeting(
             kind=data.kind,
             held_on=data.held_on,
@@ -214,7 +222,7 @@ class PairController(Controller):
         return Created(id=meeting_id, position=position)
 
     @post("/pairs/{pair_id:uuid}/meetings/{meeting_id:uuid}/feedback", sync_to_thread=True)
-    def give_feedback(
+    def give_meeting_feedback(
         self,
         request: Request[Principal, Any, Any],
         state: State,
@@ -222,7 +230,9 @@ class PairController(Controller):
         meeting_id: UUID,
         data: AuthoredFeedbackIn,
     ) -> Position:
-        """A participant's feedback given after the meeting (each mentee of a group)."""
+        """Give feedback on a meeting, as its mentor or mentee: a rating and a comment.
+
+        A participant's feedback given after the meeting (each mentee of a group)."""
         position = programs_of(state).give_feedback(
             request.user,
             pair_id,
@@ -233,10 +243,12 @@ class PairController(Controller):
         return Position(position=position)
 
     @post("/pairs/{pair_id:uuid}/ending", sync_to_thread=True, status_code=200)
-    def end(
+    def end_pair(
         self, request: Request[Principal, Any, Any], state: State, pair_id: UUID, data: EndingIn
     ) -> Position:
-        """Completed after the final meeting, or ended early by a side with a reason."""
+        """End a pair's mentoring, on time or early, with its outcome.
+
+        Completed after the final meeting, or ended early by a side with a reason."""
         ending = Ending(data.outcome, data.ended_on, data.initiator, data.reason, data.summary)
         position = programs_of(state).end_pair(request.user, pair_id, ending)
         return Position(position=position)

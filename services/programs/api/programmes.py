@@ -35,6 +35,7 @@ class DescriptionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class StageIn(msgspec.Struct, forbid_unknown_fields=True):
     stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
+    effective_on: date | None = None  # the day the documents give; the day of recording if none
 
 
 class MeetingRuleIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,34 +56,40 @@ class ProgrammeController(Controller):
     def open_programme(
         self, request: Request[Principal, Any, Any], state: State, data: ProgrammeIn
     ) -> Created:
+        """Open a school's mentoring programme (программа наставничества) for a school year."""
         programme, position = programs_of(state).open_programme(
             request.user, data.school_id, data.school_year, data.title, data.forms, data.id
         )
         return Created(id=programme.id, position=position)
 
     @put("/{programme_id:uuid}/description", sync_to_thread=True)
-    def describe(
+    def describe_programme(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         programme_id: UUID,
         data: DescriptionIn,
     ) -> Position:
-        """Duration, goals and the curator of each form."""
+        """Describe a programme: its goals, period and the curators of its forms.
+
+        Duration, goals and the curator of each form."""
         position = programs_of(state).describe_programme(
             request.user, programme_id, data.starts_on, data.ends_on, data.goals, data.curators
         )
         return Position(position=position)
 
     @post("/{programme_id:uuid}/stage", sync_to_thread=True, status_code=200)
-    def move_to_stage(
+    def move_programme_to_stage(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         programme_id: UUID,
         data: StageIn,
     ) -> Position:
-        position = programs_of(state).move_to_stage(request.user, programme_id, Stage(data.stage))
+        """Move a programme to another of its seven stages, from the day its documents give."""
+        position = programs_of(state).move_to_stage(
+            request.user, programme_id, Stage(data.stage), data.effective_on
+        )
         return Position(position=position)
 
     @post("/{programme_id:uuid}/meeting-rule", sync_to_thread=True, status_code=200)
@@ -93,18 +100,21 @@ class ProgrammeController(Controller):
         programme_id: UUID,
         data: MeetingRuleIn,
     ) -> Position:
+        """Set how often a programme's pairs must meet, in days."""
         position = programs_of(state).set_meeting_rule(request.user, programme_id, data.every_days)
         return Position(position=position)
 
     @post("/{programme_id:uuid}/rejected-suggestions", sync_to_thread=True)
-    def reject_suggestion(
+    def reject_match_suggestion(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         programme_id: UUID,
         data: RejectionIn,
     ) -> Position:
-        """The curator turns a suggested mentor down for a mentee."""
+        """Reject a mentor suggested for a mentee by matching, so it is not suggested again.
+
+        The curator turns a suggested mentor down for a mentee."""
         position = programs_of(state).reject_suggestion(
             request.user, programme_id, data.mentee_id, data.mentor_id, data.reason
         )

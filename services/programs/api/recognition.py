@@ -44,51 +44,57 @@ class RecognitionController(Controller):
     tags = ["best practices and awards"]
 
     @post("/programmes/{programme_id:uuid}/practice-cases", sync_to_thread=True)
-    def propose_case(
+    def propose_practice_case(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         programme_id: UUID,
         data: CaseIn,
     ) -> Created:
-        """A case for the region's base of best practices (written without personal data)."""
+        """Propose a case of the programme for the base of best practices (лучшие практики).
+
+        A case for the region's base of best practices (written without personal data)."""
         case_id, position = programs_of(state).propose_case(
             request.user, programme_id, data.form, data.title, data.summary, data.results
         )
         return Created(id=case_id, position=position)
 
     @post("/practice-cases/{case_id:uuid}/publication", sync_to_thread=True, status_code=200)
-    def publish_case(
+    def publish_practice_case(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         case_id: UUID,
         data: PublicationIn,
     ) -> Position:
+        """Publish a practice case in the base of best practices."""
         position = programs_of(state).publish_case(request.user, case_id, data.published_on)
         return Position(position=position)
 
     @post("/programmes/{programme_id:uuid}/candidacies", sync_to_thread=True)
-    def nominate(
+    def nominate_candidacy(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         programme_id: UUID,
         data: CandidacyIn,
     ) -> Created:
+        """Put a mentor or a pair forward for a nomination of the school year (конкурс
+        наставников)."""
         candidacy_id, position = programs_of(state).nominate(
             request.user, programme_id, data.nomination, data.mentor_id, data.pair_id
         )
         return Created(id=candidacy_id, position=position)
 
     @post("/candidacies/{candidacy_id:uuid}/decision", sync_to_thread=True, status_code=200)
-    def decide(
+    def decide_candidacy(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         candidacy_id: UUID,
         data: DecisionIn,
     ) -> Position:
+        """Record the result of a candidacy: winner, prize-winner or participant."""
         position = programs_of(state).decide_candidacy(
             request.user, candidacy_id, data.result, data.decided_on
         )

@@ -9,11 +9,10 @@ from uuid import UUID
 import anyio
 import msgspec
 from litestar import Controller, Request, post, put
-from litestar.datastructures import State, UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.datastructures import State
 
 from services.wiring import Created, Position
+from shared.adapters.uploads import FileUpload, uploaded_file
 from shared.dictionaries import SchoolYear
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
@@ -169,14 +168,17 @@ class RoadmapController(Controller):
     tags = ["implementation and roadmap"]
 
     @post("/implementation", sync_to_thread=True)
-    def issue_order(
+    def issue_implementation_order(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         school_id: UUID,
         data: ImplementationOrderIn,
     ) -> Created:
-        """The order «О внедрении целевой модели наставничества» with its period and the
+        """Issue the director's order implementing the target model at the school (приказ о
+        внедрении).
+
+        The order «О внедрении целевой модели наставничества» with its period and the
         monitoring window if the order states it (usually 1 October – 30 May)."""
         window = None
         if data.monitoring_from is not None and data.monitoring_to is not None:
@@ -208,6 +210,7 @@ class RoadmapController(Controller):
         school_id: UUID,
         data: RegulationIn,
     ) -> Position:
+        """Adopt a version of the school's regulation on mentoring (положение о наставничестве)."""
         position = programs_of(state).adopt_regulation(
             request.user, school_id, data.title, data.version, data.adopted_on
         )
@@ -217,7 +220,9 @@ class RoadmapController(Controller):
     def adopt_default_roadmap(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID
     ) -> Position:
-        """Start the roadmap from the seven stages' default activities."""
+        """Adopt the default roadmap (дорожная карта) of the target model for the school.
+
+        Start the roadmap from the seven stages' default activities."""
         position = programs_of(state).adopt_default_roadmap(request.user, school_id)
         return Position(position=position)
 
@@ -241,18 +246,14 @@ class RoadmapController(Controller):
         position = programs_of(state).enter_roadmap(request.user, school_id, written, items)
         return Position(position=position)
 
-    @post("/roadmap/import", status_code=200)
+    @post("/roadmap/import", status_code=200, operation_class=FileUpload)
     async def import_roadmap(
-        self,
-        request: Request[Principal, Any, Any],
-        state: State,
-        school_id: UUID,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        self, request: Request[Principal, Any, Any], state: State, school_id: UUID
     ) -> dict[str, Any]:
         """The roadmap in the school's DOCX or XLSX table (columns by their Russian headers),
         each deadline read: a draft to review, with the unread deadlines to settle
         (`unread`: row, field, words), then to save by `POST …/roadmap/written`. Stores nothing."""
-        content = await data.read()
+        content = await uploaded_file(request, "DOCX или XLSX")
         if len(content) > MAX_TABLE_BYTES:
             raise InvalidInput("file_too_large", "Файл больше 10 МБ")
         draft = await anyio.to_thread.run_sync(
@@ -261,20 +262,21 @@ class RoadmapController(Controller):
         return draft.as_dict()
 
     @post("/roadmap/items", sync_to_thread=True)
-    def add_item(
+    def add_roadmap_item(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         school_id: UUID,
         data: RoadmapItemIn,
     ) -> Created:
+        """Add an item to the school's roadmap, with its stage and deadline."""
         item_id, position = programs_of(state).add_roadmap_item(
             request.user, school_id, data.item()
         )
         return Created(id=item_id, position=position)
 
     @put("/roadmap/items/{item_id:uuid}", sync_to_thread=True)
-    def change_item(
+    def change_roadmap_item(
         self,
         request: Request[Principal, Any, Any],
         state: State,
@@ -282,13 +284,14 @@ class RoadmapController(Controller):
         item_id: UUID,
         data: RoadmapItemIn,
     ) -> Position:
+        """Change an item of the school's roadmap."""
         position = programs_of(state).change_roadmap_item(
             request.user, school_id, item_id, data.item()
         )
         return Position(position=position)
 
     @post("/roadmap/items/{item_id:uuid}/progress", sync_to_thread=True)
-    def report_progress(
+    def report_roadmap_progress(
         self,
         request: Request[Principal, Any, Any],
         state: State,
@@ -296,7 +299,9 @@ class RoadmapController(Controller):
         item_id: UUID,
         data: ProgressIn,
     ) -> Position:
-        """Status of an activity (for a yearly one, in a school year) with its evidence."""
+        """Report the progress of a roadmap item, with its evidence.
+
+        Status of an activity (for a yearly one, in a school year) with its evidence."""
         position = programs_of(state).report_roadmap_progress(
             request.user, school_id, item_id, data.status, data.school_year, data.on, data.evidence
         )

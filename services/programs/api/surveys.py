@@ -64,10 +64,12 @@ class SurveyController(Controller):
     tags = ["surveys"]
 
     @post("/survey-templates", sync_to_thread=True)
-    def publish_template(
+    def publish_survey_template(
         self, request: Request[Principal, Any, Any], state: State, data: TemplateIn
     ) -> Created:
-        """A template of the caller's organisation; the platform's defaults are always there."""
+        """Publish a survey template (анкета): its purpose, forms and questions.
+
+        A template of the caller's organisation; the platform's defaults are always there."""
         template_id, position = programs_of(state).publish_template(
             request.user,
             data.title,
@@ -80,27 +82,30 @@ class SurveyController(Controller):
         return Created(id=template_id, position=position)
 
     @put("/survey-templates/{template_id:uuid}", sync_to_thread=True)
-    def revise_template(
+    def revise_survey_template(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         template_id: UUID,
         data: RevisionIn,
     ) -> Position:
-        """A new version: earlier responses keep the questions they answered."""
+        """Revise a survey template: a new version, the answers to earlier ones kept.
+
+        A new version: earlier responses keep the questions they answered."""
         position = programs_of(state).revise_template(
             request.user, template_id, data.title, _questions(data.questions)
         )
         return Position(position=position)
 
     @post("/programmes/{programme_id:uuid}/survey-responses", sync_to_thread=True)
-    def submit_response(
+    def submit_survey_response(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         programme_id: UUID,
         data: ResponseIn,
     ) -> Created:
+        """Submit a response to a survey of the programme."""
         response_id, position = programs_of(state).submit_response(
             request.user,
             data.template_id,

@@ -205,6 +205,7 @@ class PairCommands(ProgramsBase):
         """The director's order approving pairs; consents are checked again against the
         registry, and a teacher mentor needs the written consent to the extra duty."""
         programme = self._programme(caller, programme_id)
+        PairsOrder.check_date(order_date, date.today())
         PairsOrder.check_list(pair_ids)
         # Every pair, then every member, in one query each; checked pair by pair.
         found, _ = self.find_many(pair_ids)
@@ -406,7 +407,15 @@ class PairCommands(ProgramsBase):
         pair, programme = self._pair_in_school(caller, pair_id)
         actor = caller.actor
         summary, pending = self._pair_text(pair, {"summary": ending.summary})
-        pair.end(actor, ending.outcome, ending.ended_on, ending.initiator, ending.reason, summary)
+        pair.end(
+            actor,
+            ending.outcome,
+            ending.ended_on,
+            ending.initiator,
+            ending.reason,
+            summary,
+            date.today(),
+        )
         load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
         load.release(actor, pair.id)
         return self.store(pair, load, riding=self.keys.riding(pending))

@@ -12,7 +12,7 @@ from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
 from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Role
 
-from ..domain import Programme, Stage
+from ..domain import Implementation, Programme, Stage
 from .base import ProgramsBase
 
 PROGRAMME_MANAGERS = SCHOOL_MANAGEMENT | {Role.OPERATOR}
@@ -72,9 +72,16 @@ class ProgrammeCommands(ProgramsBase):
         return self.store(programme)
 
     @allowed(PROGRAMME_MANAGERS, "менять этап программы")
-    def move_to_stage(self, caller: Caller, programme_id: UUID, stage: Stage) -> int:
+    def move_to_stage(
+        self, caller: Caller, programme_id: UUID, stage: Stage, effective_on: date | None = None
+    ) -> int:
+        """The stage from the day the documents give (the day of recording when they give none)."""
         programme = self._programme(caller, programme_id)
-        programme.move_to_stage(caller.actor, stage)
+        order = self.find(Implementation, Implementation.id_for(programme.school_id))
+        today = date.today()
+        programme.move_to_stage(
+            caller.actor, stage, effective_on or today, today, order.order_date if order else None
+        )
         return self.store(programme)
 
     @allowed(PROGRAMME_MANAGERS, "менять правило частоты встреч")

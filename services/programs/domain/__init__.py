@@ -28,13 +28,21 @@ from ..labels import (
     PURPOSE_NAMES,
     STAGE_NAMES,
 )
+from ..values import (
+    AwardResult,
+    ItemStatus,
+    Nomination,
+    Purpose,
+    Stage,
+    may_be_mentored,
+    may_mentor,
+)
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
     FactKind,
     Fulfilment,
     Implementation,
-    ItemStatus,
     RoadmapBlock,
     RoadmapItem,
     WrittenRoadmap,
@@ -53,19 +61,11 @@ from .pairs import (
     PairStatus,
     PlanTask,
     Side,
-    may_be_mentored,
-    may_mentor,
 )
-from .programmes import Programme, Stage
-from .recognition import (
-    AwardResult,
-    Candidacy,
-    Nomination,
-    PracticeCase,
-)
+from .programmes import Programme
+from .recognition import Candidacy, PracticeCase
 from .surveys import (
     DEFAULT_TEMPLATES,
-    Purpose,
     Question,
     QuestionKind,
     Respondent,

@@ -17,14 +17,7 @@ from services.programs.labels import FULFILMENTS
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
-from .programmes import Stage
-
-
-class ItemStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
+from ..values import ItemStatus, Stage
 
 
 @dataclass(frozen=True)
@@ -137,6 +130,7 @@ class Implementation(TenantAggregate):
     ) -> None:
         self.tenant = tenant
         self.school_id = school_id
+        self.order_date = order_date
         self.regulation_versions: list[str] = []
         self.items: dict[UUID, RoadmapItem] = {}
         self.blocks: dict[str, RoadmapBlock] = {}

@@ -14,23 +14,13 @@ from eventsourcing.domain import event
 from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
-from shared.kernel.errors import RuleViolated
+from shared.kernel.errors import RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
 
 from ..labels import MEETING_KIND_NAMES
+from ..values import may_be_mentored, may_mentor
 
 MAX_GROUP_SIZE = 30
-PUPIL = "student"  # the registry's kind of a school's pupil (обучающийся)
-
-
-def may_mentor(form: MentoringForm, kind: str) -> bool:
-    """In «ученик – ученик» a pupil mentors; a pupil mentors in no other form."""
-    return (kind == PUPIL) == (form == MentoringForm.STUDENT_STUDENT)
-
-
-def may_be_mentored(form: MentoringForm, kind: str) -> bool:
-    """«ученик – ученик» mentors pupils only."""
-    return form != MentoringForm.STUDENT_STUDENT or kind == PUPIL
 
 
 class MeetingKind(StrEnum):
@@ -325,10 +315,16 @@ class Pair(TenantAggregate):
                 kind=str(kind),
             )
         if held_on > today:
-            raise RuleViolated("meeting_in_future", "Встречу записывают после того, как она прошла")
+            raise RuleViolated(
+                "meeting_in_future",
+                "Встречу записывают после того, как она прошла",
+                field="held_on",
+            )
         if self.order_date and held_on < self.order_date:
             raise RuleViolated(
-                "meeting_before_order", "Дата встречи раньше приказа об утверждении пары"
+                "meeting_before_order",
+                f"Дата встречи раньше приказа об утверждении пары от {self.order_date:%d.%m.%Y}",
+                field="held_on",
             )
 
     def record_meeting(
@@ -431,15 +427,22 @@ class Pair(TenantAggregate):
         initiator: Side,
         reason: EarlyEndReason | None,
         summary: Sealed | None,
+        today: date,
     ) -> None:
-        """Completed after the final meeting, or ended early by either side with a reason."""
+        """Completed after the final meeting, or ended early by either side with a reason, on a
+        day already come and not before the pair's order."""
         self._check_working("Завершить можно только работающую пару")
         if outcome == Outcome.COMPLETED and MeetingKind.FINAL not in self.meetings.values():
             raise RuleViolated("final_meeting_missing", "Пара завершает работу итоговой встречей")
         if outcome == Outcome.ENDED_EARLY and reason is None:
             raise RuleViolated("reason_missing", "Укажите причину досрочного завершения")
+        check_not_in_future(ended_on, today, "Дата завершения", "ended_on")
         if self.order_date and ended_on < self.order_date:
-            raise RuleViolated("ended_before_order", "Дата завершения раньше приказа")
+            raise RuleViolated(
+                "ended_before_order",
+                f"Дата завершения раньше приказа от {self.order_date:%d.%m.%Y}",
+                field="ended_on",
+            )
         self._ended(
             actor=actor,
             outcome=outcome,
@@ -496,6 +499,11 @@ class PairsOrder(TenantAggregate):
         self.tenant = tenant
         self.school_id = school_id
         self.pair_ids = list(pair_ids)
+
+    @staticmethod
+    def check_date(order_date: date, today: date) -> None:
+        """The pairs start on the order's day: a day already come."""
+        check_not_in_future(order_date, today, "Дата приказа", "order_date")
 
     @staticmethod
     def check_list(pair_ids: list[UUID]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import IntEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -11,23 +10,11 @@ from eventsourcing.domain import event
 from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
-from shared.kernel.errors import RuleViolated
+from shared.kernel.errors import RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
 
 from ..labels import STAGE_NAMES
-
-
-class Stage(IntEnum):
-    """The seven stages of a programme (DOMAIN.md)."""
-
-    PREPARING_CONDITIONS = 1
-    MENTEE_BASE = 2
-    MENTOR_BASE = 3
-    MENTOR_SELECTION_AND_TRAINING = 4
-    FORMING_PAIRS = 5
-    WORK_OF_PAIRS = 6
-    COMPLETION = 7
-
+from ..values import Stage
 
 DEFAULT_MEETING_EVERY_DAYS = 7  # "at least once a week" (S3); varies by school
 MAX_MEETING_EVERY_DAYS = 60
@@ -54,6 +41,7 @@ class Programme(TenantAggregate):
         self.title = title
         self.forms = {MentoringForm(f) for f in forms}
         self.stage = Stage.PREPARING_CONDITIONS
+        self.stage_since: date | None = None  # the day the documents say the stage began
         self.meeting_every_days = meeting_every_days
         self.curators: dict[MentoringForm, UUID] = {}
         self.rejected: set[tuple[UUID, UUID]] = set()
@@ -71,19 +59,55 @@ class Programme(TenantAggregate):
     def _meeting_rule_set(self, actor: Actor, every_days: int) -> None:
         self.meeting_every_days = every_days
 
-    def move_to_stage(self, actor: Actor, stage: Stage) -> None:
-        """Stages go forward (one may be passed quickly, never undone: history keeps them)."""
+    def move_to_stage(
+        self,
+        actor: Actor,
+        stage: Stage,
+        effective_on: date,
+        today: date,
+        order_date: date | None,
+    ) -> None:
+        """Stages go forward (one may be passed quickly, never undone: history keeps them),
+        each from the day the documents give: not in the future, not before the school's
+        implementation order nor before the stage it follows."""
         if stage <= self.stage:
             raise RuleViolated(
                 "stage_not_forward",
                 f"Программа уже на этапе {self.stage}: «{STAGE_NAMES[self.stage]}»",
                 stage=int(self.stage),
             )
-        self._stage_changed(actor=actor, stage=stage, former_stage=self.stage)
+        check_not_in_future(effective_on, today, "Дата начала этапа", "effective_on")
+        if order_date is not None and effective_on < order_date:
+            raise RuleViolated(
+                "stage_before_order",
+                f"Дата начала этапа раньше приказа о внедрении от {order_date:%d.%m.%Y}",
+                field="effective_on",
+            )
+        if self.stage_since is not None and effective_on < self.stage_since:
+            raise RuleViolated(
+                "stage_before_previous",
+                f"Этап «{STAGE_NAMES[self.stage]}» начат {self.stage_since:%d.%m.%Y}:"
+                " следующий не может начаться раньше",
+                field="effective_on",
+            )
+        self._stage_changed(
+            actor=actor, stage=stage, former_stage=self.stage, effective_on=effective_on
+        )
 
-    @event("StageChanged")
-    def _stage_changed(self, actor: Actor, stage: Stage, former_stage: Stage) -> None:
+    class StageChanged(TenantAggregate.Event):
+        stage: Stage
+        former_stage: Stage
+        effective_on: date
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.effective_when_stored)
+
+    @event(StageChanged)
+    def _stage_changed(
+        self, actor: Actor, stage: Stage, former_stage: Stage, effective_on: date
+    ) -> None:
         self.stage = Stage(stage)
+        self.stage_since = effective_on
 
     def describe(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -11,6 +10,8 @@ from eventsourcing.domain import event
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
+
+from ..values import AwardResult, Nomination
 
 
 class PracticeCase(TenantAggregate):
@@ -42,18 +43,6 @@ class PracticeCase(TenantAggregate):
     @event("Published")
     def _published(self, actor: Actor, published_on: date) -> None:
         self.published = True
-
-
-class Nomination(StrEnum):
-    MENTOR_OF_THE_YEAR = "mentor_of_the_year"
-    BEST_PAIR = "best_pair"
-    BEST_PRACTICE = "best_practice"
-
-
-class AwardResult(StrEnum):
-    WINNER = "winner"
-    PRIZE = "prize"
-    PARTICIPANT = "participant"
 
 
 class Candidacy(TenantAggregate):

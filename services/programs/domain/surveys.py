@@ -19,6 +19,8 @@ from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import InvalidInput, RuleViolated
 from shared.kernel.sealed import Sealed
 
+from ..values import Purpose
+
 SCALE_MIN, SCALE_MAX = 1, 10
 MAX_TEXT = 4000
 
@@ -29,16 +31,6 @@ class QuestionKind(StrEnum):
     MULTIPLE = "multiple"
     YES_NO = "yes_no"
     TEXT = "text"
-
-
-class Purpose(StrEnum):
-    ENTRY_DIAGNOSTICS = "entry_diagnostics"
-    EXIT_DIAGNOSTICS = "exit_diagnostics"
-    MENTEE_SATISFACTION = "mentee_satisfaction"
-    MENTOR_SATISFACTION = "mentor_satisfaction"
-    CURATOR = "curator"
-    SWOT = "swot"
-    OTHER = "other"
 
 
 class Respondent(StrEnum):

@@ -14,6 +14,7 @@ from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
 from shared.adapters.settings import Settings, get_settings
 
+from .campaigns import CampaignController
 from .imports import ImportController
 from .links import LinksController
 from .mentors_register import MentorsRegisterController
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeopleController,
             MentorsRegisterController,
             MonitoringController,
+            CampaignController,
             ImportController,
             LinksController,
         ],

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import anyio
 import structlog
 from litestar import Controller, Request, get, post
-from litestar.datastructures import State, UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.openapi.spec import (
-    OpenAPIFormat,
-    OpenAPIMediaType,
-    OpenAPIType,
-    Operation,
-    RequestBody,
-    Schema,
-)
+from litestar.datastructures import State
 
 from services.registry.imports import Imports
 from services.registry.spreadsheet import Base
-from shared.kernel.errors import AppError, InvalidInput
+from shared.adapters.uploads import FileUpload, uploaded_file
+from shared.kernel.errors import AppError
 from shared.kernel.principal import Principal
 
 # A school's base of ten thousand people is about 1 MB as XLSX.
@@ -55,34 +46,6 @@ def imports_of(state: State) -> Imports:
     return imports
 
 
-async def uploaded_file(request: Request[Principal, Any, Any]) -> bytes:
-    upload = (await request.form()).get("data")
-    if not isinstance(upload, UploadFile):
-        raise InvalidInput("no_file", "Приложите файл XLSX (поле формы data)")
-    return await upload.read()
-
-
-@dataclass
-class FileUpload(Operation):
-    """The route reads its form itself (after the permission check), so its OpenAPI states it."""
-
-    def __post_init__(self) -> None:
-        self.request_body = RequestBody(
-            required=True,
-            content={
-                RequestEncodingType.MULTI_PART: OpenAPIMediaType(
-                    schema=Schema(
-                        type=OpenAPIType.OBJECT,
-                        properties={
-                            "data": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
-                        },
-                        required=["data"],
-                    )
-                )
-            },
-        )
-
-
 class ImportController(Controller):
     tags = ["import"]
 
@@ -93,14 +56,18 @@ class ImportController(Controller):
         request_max_body_size=MAX_BODY_BYTES,
         operation_class=FileUpload,
     )
-    async def start(
+    async def start_import(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID, base: Base
     ) -> dict[str, str]:
-        """The file (multipart field `data`) is read only once the caller may import into the
+        """Import a school's base of mentees or mentors from an XLSX file (загрузка базы).
+
+        Answers 202 with the job's id and where to follow it.
+
+        The file (multipart field `data`) is read only once the caller may import into the
         school: a stranger's upload costs no parsing."""
         imports = imports_of(state)
         await anyio.to_thread.run_sync(imports.registry.open_school_for, request.user, school_id)
-        content = await uploaded_file(request)
+        content = await uploaded_file(request, "XLSX")
         if len(content) > MAX_FILE_BYTES:
             raise _too_large()
         import_id = await anyio.to_thread.run_sync(imports.start, request.user, school_id, base)
@@ -110,9 +77,10 @@ class ImportController(Controller):
         return {"id": str(import_id), "status_url": f"/imports/{import_id}"}
 
     @get("/imports/{import_id:uuid}", sync_to_thread=True)
-    def status(
+    def import_status(
         self, request: Request[Principal, Any, Any], state: State, import_id: UUID
     ) -> dict[str, object]:
+        """The state of an import job: its rows read, stored and refused, with the reasons."""
         return imports_of(state).status(request.user, import_id)
 
 

@@ -44,13 +44,14 @@ class MentorsRegisterController(Controller):
     tags = ["regional base of mentors"]
 
     @post("/schools/{school_id:uuid}/mentor-registers", sync_to_thread=True)
-    def approve_register(
+    def approve_mentor_register(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         school_id: UUID,
         data: MentorRegisterIn,
     ) -> Created:
+        """Approve the school's register of mentors (реестр наставников) for a school year."""
         register_id, position = registry_of(state).approve_mentor_register(
             request.user,
             school_id,
@@ -65,19 +66,21 @@ class MentorsRegisterController(Controller):
     def announce_course(
         self, request: Request[Principal, Any, Any], state: State, data: CourseIn
     ) -> Created:
+        """Announce a training course for mentors (курс обучения наставников)."""
         course_id, position = registry_of(state).announce_course(
             request.user, data.name, data.hours, data.provider, data.starts_on, data.ends_on
         )
         return Created(id=course_id, position=position)
 
     @post("/training-courses/{course_id:uuid}/completions", sync_to_thread=True)
-    def record_completion(
+    def record_course_completion(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         course_id: UUID,
         data: CompletionIn,
     ) -> Position:
+        """Record that a mentor completed a training course."""
         position = registry_of(state).record_course_completion(
             request.user, course_id, data.person_id, data.completed_on, data.certificate
         )

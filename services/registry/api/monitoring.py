@@ -64,9 +64,10 @@ class MonitoringController(Controller):
     tags = ["monitoring"]
 
     @put("/regions/{region_id:uuid}/indicator-targets", sync_to_thread=True)
-    def set_targets(
+    def set_indicator_targets(
         self, request: Request[Principal, Any, Any], state: State, region_id: UUID, data: TargetsIn
     ) -> Position:
+        """Set the region's target values of the target model's indicators."""
         position = registry_of(state).set_indicator_targets(
             request.user, region_id, data.school_year, dict(data.targets)
         )
@@ -80,6 +81,8 @@ class MonitoringController(Controller):
         school_id: UUID,
         data: ContingentIn,
     ) -> Position:
+        """Record a school's contingent: how many pupils and teachers it has, the base of its
+        coverage."""
         contingent = Contingent(
             students=data.students,
             students_10_18=data.students_10_18,
@@ -102,6 +105,8 @@ class MonitoringController(Controller):
         school_id: UUID,
         data: SelfAuditIn,
     ) -> Position:
+        """Fill in the school's self-audit of the target model's implementation
+        (самообследование)."""
         position = registry_of(state).fill_self_audit(
             request.user,
             school_id,
@@ -119,6 +124,7 @@ class MonitoringController(Controller):
         school_id: UUID,
         data: ReviewIn,
     ) -> Position:
+        """Review a school's self-audit: the municipality's or the region's verdict on it."""
         position = registry_of(state).review_self_audit(
             request.user,
             school_id,

@@ -61,55 +61,61 @@ class OrganisationController(Controller):
     tags = ["organisations"]
 
     @post("/organisations", sync_to_thread=True)
-    def register(
+    def register_organisation(
         self, request: Request[Principal, Any, Any], state: State, data: OrganisationIn
     ) -> OrganisationOut:
+        """Register an organisation of the region's tree: a municipality, a school or a partner."""
         organisation, position = registry_of(state).register_organisation(
             request.user, data.kind, data.name, data.parent_id, data.id, data.partner_kind
         )
         return OrganisationOut(id=organisation.id, path=organisation.tenant, position=position)
 
     @post("/organisations/{organisation_id:uuid}/renaming", sync_to_thread=True, status_code=200)
-    def rename(
+    def rename_organisation(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         organisation_id: UUID,
         data: RenamingIn,
     ) -> Position:
+        """Rename an organisation."""
         position = registry_of(state).rename_organisation(request.user, organisation_id, data.name)
         return Position(position=position)
 
     @post("/organisations/{organisation_id:uuid}/closure", sync_to_thread=True, status_code=200)
-    def close(
+    def close_organisation(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         organisation_id: UUID,
         data: ClosureIn,
     ) -> Position:
+        """Close an organisation: it stays in history, and nothing new is recorded for it."""
         position = registry_of(state).close_organisation(
             request.user, organisation_id, data.closed_on, data.reason
         )
         return Position(position=position)
 
     @post("/schools/{school_id:uuid}/move", sync_to_thread=True, status_code=200)
-    def move(
+    def move_school(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID, data: MoveIn
     ) -> MovedOut:
+        """Move a school to another municipality, with its people and programmes."""
         path, position = registry_of(state).move_school(
             request.user, school_id, data.municipality_id
         )
         return MovedOut(path=path, position=position)
 
     @post("/partners/{partner_id:uuid}/agreements", sync_to_thread=True)
-    def sign_agreement(
+    def sign_partner_agreement(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         partner_id: UUID,
         data: AgreementIn,
     ) -> Created:
+        """Record an agreement between a school and a partner organisation (соглашение о
+        сотрудничестве)."""
         agreement_id, position = registry_of(state).sign_agreement(
             request.user,
             partner_id,

@@ -71,6 +71,7 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
     role: StaffRole
     forms: list[MentoringForm] = []
     area: Text | None = None
+    since: date | None = None  # the day the appointing order gives; the day of recording if none
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -120,9 +121,14 @@ class PeopleController(Controller):
     tags = ["people"]
 
     @post("/", sync_to_thread=True)
-    def register(
+    def register_person(
         self, request: Request[Principal, Any, Any], state: State, data: PersonIn
     ) -> Created:
+        """Register a person in a school's base: a pupil, a teacher or a partner's employee, as
+        mentor or mentee.
+
+        A minor's personal data is stored only with a representative's consent; the data is
+        encrypted with the person's own key."""
         person, position = registry_of(state).register_person(request.user, data.to_command())
         return Created(id=person.id, position=position)
 
@@ -134,6 +140,7 @@ class PeopleController(Controller):
         person_id: UUID,
         data: ConsentIn,
     ) -> Created:
+        """Record a person's consent (согласие), signed by them or by their legal representative."""
         consent_id, position = registry_of(state).sign_consent(
             request.user, person_id, data.to_command()
         )
@@ -152,6 +159,7 @@ class PeopleController(Controller):
         consent_id: UUID,
         data: WithdrawalIn,
     ) -> Position:
+        """Record the withdrawal of a consent; personal data it covered is erased 30 days later."""
         position = registry_of(state).withdraw_consent(
             request.user, person_id, consent_id, data.withdrawn_on
         )
@@ -165,16 +173,25 @@ class PeopleController(Controller):
         person_id: UUID,
         data: StaffRoleIn,
     ) -> Position:
+        """Give a school's staff member a role: director, coordinator or curator of mentoring
+        forms."""
         position = registry_of(state).assign_staff_role(
-            request.user, person_id, data.role, data.forms, data.area
+            request.user, person_id, data.role, data.forms, data.area, data.since
         )
         return Position(position=position)
 
     @delete("/{person_id:uuid}/staff-roles/{role:str}", sync_to_thread=True, status_code=200)
     def revoke_staff_role(
-        self, request: Request[Principal, Any, Any], state: State, person_id: UUID, role: StaffRole
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        person_id: UUID,
+        role: StaffRole,
+        until: date | None = None,
     ) -> Position:
-        position = registry_of(state).revoke_staff_role(request.user, person_id, role)
+        """Take a staff role back from a school's staff member. `until`: the role's last day as
+        the documents give it (the day of recording if none)."""
+        position = registry_of(state).revoke_staff_role(request.user, person_id, role, until)
         return Position(position=position)
 
     @put("/{person_id:uuid}/mentee-profile", sync_to_thread=True)
@@ -185,6 +202,8 @@ class PeopleController(Controller):
         person_id: UUID,
         data: MenteeProfileIn,
     ) -> Position:
+        """Record a mentee's profile: categories, requests and the topics to match mentors
+        against."""
         position = registry_of(state).record_mentee_profile(
             request.user, person_id, data.categories, data.requests, data.needs
         )
@@ -198,6 +217,8 @@ class PeopleController(Controller):
         person_id: UUID,
         data: ThirdPartyIn,
     ) -> Created:
+        """Record information about a person received from someone else, with its source (152-ФЗ,
+        ст. 14)."""
         information_id, position = registry_of(state).record_third_party_information(
             request.user, person_id, data.source, data.information
         )
@@ -211,18 +232,21 @@ class PeopleController(Controller):
         person_id: UUID,
         data: QuestionnaireIn,
     ) -> Position:
+        """Record a mentor's questionnaire (анкета наставника): competences, interests, time and
+        preferences."""
         answers = QuestionnaireAnswers(**msgspec.structs.asdict(data))
         position = registry_of(state).record_mentor_questionnaire(request.user, person_id, answers)
         return Position(position=position)
 
     @post("/{person_id:uuid}/mentor-interview", sync_to_thread=True, status_code=200)
-    def record_interview(
+    def record_mentor_interview(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         person_id: UUID,
         data: InterviewIn,
     ) -> Position:
+        """Record the interview of a candidate mentor and whether they are recommended."""
         position = registry_of(state).record_interview(
             request.user, person_id, data.held_on, data.recommended, data.note
         )
@@ -236,6 +260,7 @@ class PeopleController(Controller):
         person_id: UUID,
         data: LegalBasisIn,
     ) -> Position:
+        """Record the legal basis on which the school processes a person's data without consent."""
         position = registry_of(state).record_legal_basis(request.user, person_id, data.basis)
         return Position(position=position)
 
@@ -251,13 +276,15 @@ class PeopleController(Controller):
         return Position(position=position)
 
     @post("/{person_id:uuid}/erasure", sync_to_thread=True, status_code=200)
-    def erase(
+    def erase_person(
         self,
         request: Request[Principal, Any, Any],
         state: State,
         person_id: UUID,
         data: ErasureIn,
     ) -> Position:
-        """The director's order to destroy a person's personal data (crypto-shredding)."""
+        """Erase a person's personal data now, by the director's order.
+
+        The person's data key is destroyed (crypto-shredding): their history stays, unreadable."""
         position = registry_of(state).erase_person(request.user, person_id, data.reason)
         return Position(position=position)

@@ -2,6 +2,7 @@
 writes the `registry_events` stream."""
 
 from .base import NewConsent
+from .campaigns import CampaignCommands, NewCampaign
 from .links import LinkCommands
 from .mentors_register import MentorsRegisterCommands
 from .monitoring import Contingent, MonitoringCommands
@@ -10,7 +11,12 @@ from .people import NewPerson, PeopleCommands, Prepared, QuestionnaireAnswers, t
 
 
 class Registry(
-    OrganisationCommands, PeopleCommands, MentorsRegisterCommands, MonitoringCommands, LinkCommands
+    OrganisationCommands,
+    PeopleCommands,
+    MentorsRegisterCommands,
+    MonitoringCommands,
+    CampaignCommands,
+    LinkCommands,
 ):
     """Every command of the registry service."""
 
@@ -19,6 +25,7 @@ class Registry(
 
 __all__ = [
     "Contingent",
+    "NewCampaign",
     "NewConsent",
     "NewPerson",
     "Prepared",

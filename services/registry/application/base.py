@@ -143,6 +143,7 @@ class RegistryBase(EventStoreApplication):
             representative=representative,
             relation=consent.relation,
             subject_is_minor=is_minor,
+            today=self.today(),
         )
         return consent_id
 

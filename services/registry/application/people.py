@@ -231,23 +231,29 @@ class PeopleCommands(RegistryBase):
         role: StaffRole,
         forms: list[MentoringForm],
         area: str | None,
+        since: date | None = None,
     ) -> int:
+        """A staff role from the day its order gives (the day of recording if none)."""
         # A director is appointed by the school's founder; other roles by the school itself.
         roles = (
             SCHOOL_FOUNDERS if role == StaffRole.DIRECTOR else SCHOOL_MANAGEMENT | {Role.OPERATOR}
         )
         caller = caller_of(principal, roles, f"назначать роль «{role}»")
         person = self._person_in_scope(caller, person_id)
-        person.assign_staff_role(caller.actor, role, forms, area)
+        today = self.today()
+        person.assign_staff_role(caller.actor, role, forms, area, since or today, today)
         return self.store(person)
 
-    def revoke_staff_role(self, principal: Principal, person_id: UUID, role: StaffRole) -> int:
+    def revoke_staff_role(
+        self, principal: Principal, person_id: UUID, role: StaffRole, until: date | None = None
+    ) -> int:
         roles = (
             SCHOOL_FOUNDERS if role == StaffRole.DIRECTOR else SCHOOL_MANAGEMENT | {Role.OPERATOR}
         )
         caller = caller_of(principal, roles, f"снимать роль «{role}»")
         person = self._person_in_scope(caller, person_id)
-        person.revoke_staff_role(caller.actor, role)
+        today = self.today()
+        person.revoke_staff_role(caller.actor, role, until or today, today)
         return self.store(person)
 
     @allowed(SCHOOL_EDITORS, "изменять базы школы")

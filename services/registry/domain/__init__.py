@@ -4,6 +4,16 @@ No I/O here: aggregates decide and record events; the application layer seals pe
 saves. Stored topics name these modules, so classes must not move between them.
 """
 
+from .campaigns import (
+    Campaign,
+    FormTemplate,
+    ItemKind,
+    Submission,
+    SubmissionStatus,
+    Verdict,
+    check_sections,
+    submission_id,
+)
 from .mentors_register import MentorRegister, TrainingCourse
 from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
@@ -26,10 +36,13 @@ from .people import (
 )
 
 __all__ = [
+    "Campaign",
     "Consent",
     "ConsentKind",
+    "FormTemplate",
     "IndicatorTargets",
     "InformationSource",
+    "ItemKind",
     "MeetingFrequency",
     "MeetingPreference",
     "MentorQuestionnaire",
@@ -43,7 +56,12 @@ __all__ = [
     "SchoolContingent",
     "SelfAudit",
     "StaffRole",
+    "Submission",
+    "SubmissionStatus",
     "TrainingCourse",
+    "Verdict",
     "check_parent",
+    "check_sections",
+    "submission_id",
     "yearly_id",
 ]

@@ -18,7 +18,7 @@ from eventsourcing.domain import event
 from services.registry import events
 from shared.dictionaries import MenteeCategory, MentoringForm, school_year_of
 from shared.kernel.aggregate import Actor, TenantAggregate
-from shared.kernel.errors import Conflict, InvalidInput, RuleViolated
+from shared.kernel.errors import Conflict, InvalidInput, RuleViolated, check_not_in_future
 from shared.kernel.principal import Role
 from shared.kernel.sealed import Sealed
 
@@ -183,6 +183,7 @@ class Person(TenantAggregate):
         self.partner_id = partner_id
         self.consents: dict[UUID, Consent] = {}
         self.staff_roles: dict[StaffRole, list[MentoringForm]] = {}
+        self.staff_roles_since: dict[StaffRole, date] = {}  # the day each role's order gives
         self.questionnaire: MentorQuestionnaire | None = None
         self.recommended_as_mentor: bool | None = None
         # Everyone whose personal data this person's events carry: the person and the legal
@@ -219,9 +220,11 @@ class Person(TenantAggregate):
         representative: Sealed | None,
         relation: str | None,
         subject_is_minor: bool,
+        today: date,
     ) -> None:
         if consent_id in self.consents:
             raise RuleViolated("consent_exists", "Это согласие уже зарегистрировано")
+        check_not_in_future(signed_on, today, "Дата подписания согласия", "signed_on")
         if expires_on is not None and expires_on < signed_on:
             raise RuleViolated(
                 "consent_expiry_before_signing",
@@ -325,30 +328,70 @@ class Person(TenantAggregate):
     # Staff roles
 
     def assign_staff_role(
-        self, actor: Actor, role: StaffRole, forms: list[MentoringForm], area: str | None
+        self,
+        actor: Actor,
+        role: StaffRole,
+        forms: list[MentoringForm],
+        area: str | None,
+        since: date,
+        today: date,
     ) -> None:
+        """A role from the day its order gives («координатор с 09.02.2023»), not a future one."""
         if self.kind not in {PersonKind.TEACHER, PersonKind.VETERAN}:
             raise RuleViolated("staff_must_be_teacher", "Роли в школе назначаются работникам школы")
         if role == StaffRole.CURATOR and not forms:
             raise RuleViolated("curator_needs_forms", "Укажите формы наставничества куратора")
         if role in self.staff_roles:
             raise RuleViolated("role_already_assigned", "Эта роль уже назначена")
-        self._staff_role_assigned(actor=actor, role=role, forms=forms, area=area)
+        check_not_in_future(since, today, "Дата назначения", "since")
+        self._staff_role_assigned(actor=actor, role=role, forms=forms, area=area, since=since)
 
-    @event("StaffRoleAssigned")
+    class StaffRoleAssigned(TenantAggregate.Event):
+        role: StaffRole
+        forms: list[MentoringForm]
+        area: str | None
+        since: date
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.held_since_stored)
+
+    @event(StaffRoleAssigned)
     def _staff_role_assigned(
-        self, actor: Actor, role: StaffRole, forms: list[MentoringForm], area: str | None
+        self,
+        actor: Actor,
+        role: StaffRole,
+        forms: list[MentoringForm],
+        area: str | None,
+        since: date,
     ) -> None:
         self.staff_roles[StaffRole(role)] = [MentoringForm(f) for f in forms]
+        self.staff_roles_since[StaffRole(role)] = since
 
-    def revoke_staff_role(self, actor: Actor, role: StaffRole) -> None:
+    def revoke_staff_role(self, actor: Actor, role: StaffRole, until: date, today: date) -> None:
+        """A role ends on the day the documents give: not in the future, not before it began."""
         if role not in self.staff_roles:
             raise RuleViolated("role_not_assigned", "Эта роль не назначена")
-        self._staff_role_revoked(actor=actor, role=role)
+        check_not_in_future(until, today, "Дата окончания роли", "until")
+        since = self.staff_roles_since.get(role)
+        if since is not None and until < since:
+            raise RuleViolated(
+                "role_ends_before_start",
+                f"Роль назначена с {since:%d.%m.%Y}: окончание не может быть раньше",
+                field="until",
+            )
+        self._staff_role_revoked(actor=actor, role=role, until=until)
 
-    @event("StaffRoleRevoked")
-    def _staff_role_revoked(self, actor: Actor, role: StaffRole) -> None:
+    class StaffRoleRevoked(TenantAggregate.Event):
+        role: StaffRole
+        until: date
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.held_until_stored)
+
+    @event(StaffRoleRevoked)
+    def _staff_role_revoked(self, actor: Actor, role: StaffRole, until: date) -> None:
         del self.staff_roles[StaffRole(role)]
+        self.staff_roles_since.pop(StaffRole(role), None)
 
     # Base of mentees
 

@@ -10,7 +10,8 @@ from uuid import UUID
 
 import strawberry
 
-from services.programs.domain import PURPOSE_NAMES, Purpose
+from services.programs.labels import PURPOSE_NAMES
+from services.programs.values import Purpose
 
 from .context import ReaderInfo, reader_of, uuid_of
 

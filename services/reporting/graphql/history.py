@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 
 from services.programs import events as programs
 from services.registry import events as registry
+from services.reporting.replay import document_date
 from services.reporting.runner import positions
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
@@ -39,7 +40,11 @@ HistoryEventType: Any = strawberry.enum(
 class HistoryEvent:
     upstream: str
     position: int
-    occurred_at: datetime
+    occurred_at: datetime = strawberry.field(description="Когда событие внесено в платформу")
+    effective_on: date | None = strawberry.field(
+        description="Дата, которую даёт документ (приказ, начало этапа, встреча, завершение);"
+        " нет — у факта без документа"
+    )
     event_type: HistoryEventType
     aggregate_id: strawberry.ID
     aggregate_version: int
@@ -70,16 +75,18 @@ async def programme_history(
 
 
 def _event(r: asyncpg.Record) -> HistoryEvent:
+    changes = json.loads(r["changes"])
     return HistoryEvent(
         upstream=r["upstream"],
         position=r["position"],
         occurred_at=r["occurred_at"],
+        effective_on=document_date(r["event_type"], changes),
         event_type=HistoryEventType(r["event_type"]),
         aggregate_id=strawberry.ID(str(r["aggregate_id"])),
         aggregate_version=r["aggregate_version"],
         actor_user=r["actor_user"],
         actor_role=r["actor_role"],
-        changes=json.loads(r["changes"]),
+        changes=changes,
     )
 
 

@@ -12,13 +12,14 @@ from uuid import UUID
 
 import strawberry
 
-from services.programs.domain import STAGE_NAMES, Stage
+from services.programs.labels import STAGE_NAMES
+from services.programs.values import Stage
 from services.reporting.measures import (
     IndicatorValue,
     indicator_rows,
     indicator_value,
     measure,
-    reference_date,
+    programme_reference_date,
     targets_of,
 )
 from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
@@ -158,7 +159,7 @@ async def indicators(
 async def indicator_table(
     reader: Reader, school_year: str, organisation_id: strawberry.ID | None, on: date | None
 ) -> IndicatorTable:
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(reader.fetch, school_year, on)
     organisation = await _scope_organisation(reader, organisation_id)
     return await _table(reader, organisation, school_year, day)
 
@@ -200,22 +201,36 @@ class ProgrammeStage:
         return STAGE_NAMES[Stage(self.stage)]
 
 
-async def _programmes(reader: Reader, keys: list[tuple[str, str]]) -> list[list[ProgrammeStage]]:
+# Each programme of a school year under a path, with its stage on a day as its documents say
+# (stages go forward: the highest reached by then; the first before any move).
+PROGRAMME_STAGES = """
+SELECT k.path AS key, k.year, k.day, p.id, p.school_id, p.title,
+       coalesce((SELECT max(s.stage) FROM programme_stages s
+                 WHERE s.programme_id = p.id AND s.since <= k.day), 1) AS stage_on
+FROM programmes p
+JOIN unnest($1::text[], $2::text[], $3::date[]) AS k(path, year, day)
+  ON p.tenant <@ k.path::ltree AND p.school_year = k.year
+ORDER BY p.tenant, p.opened_at
+"""
+
+StagesKey = tuple[str, str, date]  # a path, a school year and the reference date
+
+
+async def _programmes(reader: Reader, keys: list[StagesKey]) -> list[list[ProgrammeStage]]:
     rows = await reader.fetch(
-        "SELECT k.path AS key, k.year, p.* FROM programmes p"
-        " JOIN unnest($1::text[], $2::text[]) AS k(path, year)"
-        " ON p.tenant <@ k.path::ltree AND p.school_year = k.year ORDER BY p.tenant, p.opened_at",
-        [path for path, _ in keys],
-        [year for _, year in keys],
+        PROGRAMME_STAGES,
+        [path for path, _, _ in keys],
+        [year for _, year, _ in keys],
+        [day for _, _, day in keys],
     )
-    found: dict[tuple[str, str], list[ProgrammeStage]] = {key: [] for key in keys}
+    found: dict[StagesKey, list[ProgrammeStage]] = {key: [] for key in keys}
     for row in rows:
-        found[(row["key"], row["year"])].append(
+        found[(row["key"], row["year"], row["day"])].append(
             ProgrammeStage(
                 id=strawberry.ID(str(row["id"])),
                 school_id=strawberry.ID(str(row["school_id"])),
                 title=row["title"],
-                stage=row["stage"],
+                stage=row["stage_on"],
             )
         )
     return [found[key] for key in keys]
@@ -225,6 +240,7 @@ async def _programmes(reader: Reader, keys: list[tuple[str, str]]) -> list[list[
 class ComparisonRow:
     organisation: ScopeOrganisation
     school_year: strawberry.Private[str]
+    reference_date: strawberry.Private[date]
     coverage: float | None = strawberry.field(
         description="Доля обучающихся, вовлечённых в наставничество, %"
     )
@@ -250,12 +266,15 @@ class ComparisonRow:
         " региона они считаются нулём, не пропускаются"
     )
 
-    @strawberry.field(description="Программы учебного года и этап каждой (1–7)")
+    @strawberry.field(
+        description="Программы учебного года и этап каждой (1–7) на отчётную дату — по датам"
+        " документов"
+    )
     async def programmes(self, info: ReaderInfo) -> list[ProgrammeStage]:
         loaded: list[ProgrammeStage] = (
             await reader_of(info)
             .loader(_programmes)
-            .load((self.organisation.path, self.school_year))
+            .load((self.organisation.path, self.school_year, self.reference_date))
         )
         return loaded
 
@@ -346,7 +365,7 @@ async def _comparison_rows(
     reader: Reader, scope: Any, level: Level, school_year: str, on: date | None
 ) -> list[ComparisonRow]:
     """One row per school or municipality under `scope`, unordered and unfiltered."""
-    day = reference_date(school_year, on)
+    day = await programme_reference_date(reader.fetch, school_year, on)
     path = str(scope["tenant"])
     if depth(path) > level.value:
         raise InvalidInput("scope_below_level", "Сравнение доступно только выше этого уровня")
@@ -438,6 +457,7 @@ def _comparison_row(
     return ComparisonRow(
         organisation=_scope_of(organisation),
         school_year=school_year,
+        reference_date=day,
         coverage=values["students_involved"].value,
         mentees=counts["mentees"],
         mentors=counts["mentors"],
@@ -534,8 +554,8 @@ async def school_overview(
     if school["kind"] != "school":
         raise InvalidInput("not_a_school", "Подробный вид доступен для школы")
     [summary] = await _comparison_rows(reader, school, Level.SCHOOL, school_year, on)
-    day = reference_date(school_year, on)
-    programmes = (await _programmes(reader, [(summary.organisation.path, school_year)]))[0]
+    day = await programme_reference_date(reader.fetch, school_year, on)
+    programmes = (await _programmes(reader, [(summary.organisation.path, school_year, day)]))[0]
     results = await load_survey_results(reader, [UUID(p.id) for p in programmes])
     return SchoolOverview(
         summary=summary,
@@ -574,8 +594,8 @@ async def indicator_trend(
         school_years = [row["school_year"] for row in rows]
     points = []
     for school_year in school_years:
-        day = reference_date(school_year, None)
         async with reader.session() as fetch:
+            day = await programme_reference_date(fetch, school_year, None)
             counts = await measure(fetch, path, depth(path), school_year, day)
             targets = await targets_of(fetch, region_of(path), school_year)
         value = indicator_value(indicator, counts.get(path), day, targets.get(code))

@@ -52,6 +52,7 @@ class StaffRoleAssignment:
     role: str
     forms: list[str]
     area: str | None
+    since: date = strawberry.field(description="С какого дня — по приказу о назначении")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> StaffRoleAssignment:

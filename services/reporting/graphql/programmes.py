@@ -10,7 +10,8 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs.domain import STAGE_NAMES, Stage, may_be_mentored, may_mentor
+from services.programs.labels import STAGE_NAMES
+from services.programs.values import Stage, may_be_mentored, may_mentor
 from services.reporting import matching
 from shared.dictionaries import MentoringForm
 from shared.kernel.errors import InvalidInput
@@ -58,7 +59,8 @@ class Programme:
     forms: list[str]
     opened_at: datetime
     stage: int
-    stage_changed_at: datetime | None
+    stage_changed_at: datetime | None = strawberry.field(description="Когда этап внесён")
+    stage_since: date | None = strawberry.field(description="С какого дня этап — по документам")
     meeting_every_days: int
     starts_on: date | None
     ends_on: date | None

@@ -7,7 +7,8 @@ from datetime import date, datetime
 import asyncpg
 import strawberry
 
-from services.programs.domain import AWARD_RESULT_NAMES, NOMINATION_NAMES, AwardResult, Nomination
+from services.programs.labels import AWARD_RESULT_NAMES, NOMINATION_NAMES
+from services.programs.values import AwardResult, Nomination
 
 from .context import ReaderInfo, fields_of, reader_of
 from .pagination import Connection, paginate

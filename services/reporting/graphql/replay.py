@@ -22,6 +22,7 @@ from services.reporting.replay import (
     PlanState,
     ProgrammeFields,
     ProgrammeFold,
+    as_documents_say,
     fold,
 )
 from shared.kernel.errors import InvalidInput, NotFound
@@ -112,10 +113,13 @@ async def programme_state(
     at_version: int | None = None,
     at_date: date | None = None,
     at_time: datetime | None = None,
+    as_of: date | None = None,
 ) -> ProgrammeState:
     """Состояние программы — этап, пары и группы, приказы, планы, встречи, отзывы, завершение —
-    после `atVersion` её событий, на конец дня `atDate` (UTC) или на момент `atTime`; без них —
-    сейчас. Собирается из истории событий."""
+    как платформа знала его после `atVersion` её событий, на конец дня `atDate` (UTC) или на
+    момент `atTime` (без них — сейчас); с `asOf` — как говорят документы на этот день (даты
+    приказов, начала этапов, встреч, завершения), из того, что было известно к тому моменту.
+    Собирается из истории событий."""
     reader = reader_of(info)
     reader.caller().require(HISTORY_READERS, "просматривать историю программы")
     until = _until(at_version, at_date, at_time)
@@ -125,6 +129,8 @@ async def programme_state(
     chosen = rows[:at_version] if at_version is not None else rows
     if until is not None:
         chosen = [r for r in rows if r.occurred_at <= until]
+    if as_of is not None:
+        chosen = as_documents_say(chosen, as_of)
     return await _state(reader, fold(chosen), len(rows))
 
 
@@ -225,6 +231,7 @@ def _programme(fields: ProgrammeFields) -> Programme:
         opened_at=fields.opened_at,
         stage=fields.stage,
         stage_changed_at=fields.stage_changed_at,
+        stage_since=fields.stage_since,
         meeting_every_days=fields.meeting_every_days,
         starts_on=fields.starts_on,
         ends_on=fields.ends_on,

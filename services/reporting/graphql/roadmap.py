@@ -11,13 +11,13 @@ import asyncpg
 import strawberry
 
 from services.programs.deadlines import Deadline, Period, due_on, is_overdue
-from services.programs.domain import ItemStatus, Stage
 from services.programs.labels import (
     DEADLINE_KIND_NAMES,
     ITEM_STATUS_NAMES,
     STAGE_NAMES,
     fulfilment_words,
 )
+from services.programs.values import ItemStatus, Stage
 from shared.dictionaries import school_year_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of

@@ -26,6 +26,7 @@ from shared.kernel.errors import AppError
 from . import access_log as access_log_q
 from . import acts as acts_q
 from . import attention as attention_q
+from . import campaigns as campaigns_q
 from . import history as history_q
 from . import indicators as indicators_q
 from . import links as links_q
@@ -98,6 +99,9 @@ class Query:
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
     attention = strawberry.field(resolver=attention_q.attention)
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
+    form_templates = strawberry.field(resolver=campaigns_q.form_templates)
+    campaigns = strawberry.field(resolver=campaigns_q.campaigns)
+    campaign = strawberry.field(resolver=campaigns_q.campaign)
     acts = strawberry.field(resolver=acts_q.acts)
     act = strawberry.field(resolver=acts_q.act)
     participation = strawberry.field(resolver=participation_q.participation)

@@ -12,7 +12,8 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
-from services.programs.domain import PURPOSE_NAMES, Purpose
+from services.programs.labels import PURPOSE_NAMES
+from services.programs.values import Purpose
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size, paginate

@@ -2,6 +2,7 @@
 
 from .acts import Acts
 from .base import Envelope, Projection, Table, Visibility
+from .campaigns import Campaigns
 from .history import History
 from .indicator_facts import IndicatorFacts
 from .links import PersonalLinks
@@ -28,6 +29,7 @@ ALL: tuple[type[Projection], ...] = (
     Surveys,
     Recognition,
     Monitoring,
+    Campaigns,
     IndicatorFacts,
     History,
     Acts,

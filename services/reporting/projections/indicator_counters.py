@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.indicators import default_window, year_end
+from shared.indicators import default_window
 
 from .indicator_days import (
     COUNTERS,
@@ -87,16 +87,14 @@ class Changes:
             )
 
     def _days(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-        """Rows of each day's counts, and of the year's totals: every day up to the school
-        year's last (later days count on no reference date of it), the ratings inside the
-        default window."""
+        """Rows of each day's counts, and of the year's totals: every day, past the school
+        year's last too (a programme's period may run beyond it, and its reference dates with
+        it), the ratings inside the default window."""
         state, ratings, totals = [], [], []
         for (tenant, year), days in self.by_school.items():
-            last, (window_from, window_to) = year_end(year), default_window(year)
+            window_from, window_to = default_window(year)
             total = [0] * len(COUNTERS)
             for day, counts in days.items():
-                if day > last:
-                    continue
                 if any(as_row(counts, STATE)):
                     state.append((tenant, year, day, *as_row(counts, STATE)))
                 if any(as_row(counts, WINDOWED)):
@@ -157,17 +155,15 @@ def _forgetting(first: int) -> str:
     )
 
 
-def _adding(table: str, counters: tuple[str, ...]) -> str:
-    return ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counters)
-
-
 _DAY = ("tenant", "school_year", "day")
 # Each table a batch writes: its columns, how many of them are its key, what a conflict sets.
-_DAYS = {"days": STATE, "rating_days": WINDOWED}
+_YEAR = ("tenant", "school_year")
+# Tables of counts added to (`_counting`): their key and counters.
+_COUNTED = {"days": (_DAY, STATE), "rating_days": (_DAY, WINDOWED), "years": (_YEAR, COUNTERS)}
 _PARTS = {
-    "days": ((*_DAY, *STATE), 3, ""),  # `_counting`
+    "days": ((*_DAY, *STATE), 3, ""),
     "rating_days": ((*_DAY, *WINDOWED), 3, ""),
-    "years": (("tenant", "school_year", *COUNTERS), 2, _adding("indicator_years", COUNTERS)),
+    "years": ((*_YEAR, *COUNTERS), 2, ""),
     "forgotten": (("part", "subject", "school_year", "tenant"), 4, ""),  # `_forgetting`
     "contributions": (
         ("part", "subject", "school_year", "tenant", "days"),
@@ -182,14 +178,17 @@ _PARTS = {
 }
 
 
-def _counting(name: str, counters: tuple[str, ...], first: int) -> list[str]:
-    """Adding the days' counts to a table of days, a day that comes to nothing removed
-    (whatever the batches were, a day that counts nothing has no row): the existing days that
-    cancel out are deleted, the others added to, the new ones inserted — disjoint rows, all
-    seen as they were before the statement."""
-    table, columns = f"indicator_{name}", (*_DAY, *counters)
+def _counting(name: str, first: int) -> list[str]:
+    """Adding counts to a table of days or of years, a row that comes to nothing removed
+    (whatever the batches were, a day or a year that counts nothing has no row): the existing
+    rows that cancel out are deleted, the others added to, the new ones inserted — disjoint
+    rows, all seen as they were before the statement."""
+    keys, counters = _COUNTED[name]
+    table, columns = f"indicator_{name}", (*keys, *counters)
     arrays = ", ".join(f"${first + i}::{_array_type(c)}[]" for i, c in enumerate(columns))
-    key = "t.tenant = u.tenant::ltree AND t.school_year = u.school_year AND t.day = u.day"
+    key = " AND ".join(
+        "t.tenant = u.tenant::ltree" if k == "tenant" else f"t.{k} = u.{k}" for k in keys
+    )
     nothing = " AND ".join(f"t.{c} + u.{c} = 0" for c in counters)
     added = ", ".join(f"{c} = t.{c} + u.{c}" for c in counters)
     return [
@@ -211,8 +210,8 @@ def _applying(parts: tuple[str, ...]) -> str:
     statements, first = [], 1
     for name in parts:
         columns, keys, update = _PARTS[name]
-        if name in _DAYS:
-            statements += _counting(name, _DAYS[name], first)
+        if name in _COUNTED:
+            statements += _counting(name, first)
         elif name == "forgotten":
             statements.append(f"forgotten AS ({_forgetting(first)})")
         else:

@@ -80,8 +80,10 @@ class IndicatorFacts(Projection):
     name = "indicator_facts"
     # 2: counters per school and day instead of counting the facts per query; 3: pairs in
     # force until they end, people until their pairs end early, no lag after a final meeting;
-    # 4: the ratings participants gave themselves counted apart
-    version = 4
+    # 4: days past the school year's end kept (a programme's period may run beyond it), a
+    # year that comes to nothing has no row; 5: the ratings participants gave themselves
+    # counted apart
+    version = 5
     replay_cost = 4
     tables = (
         Table(

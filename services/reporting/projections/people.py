@@ -39,6 +39,7 @@ class People(Projection):
     name = "people"
     version = 2  # 2: whether the person gets reminders by e-mail
     replay_cost = 7
+    version = 2  # the day each staff role is held from
     tables = (
         Table(
             "people",
@@ -102,6 +103,7 @@ class People(Projection):
                forms text[] NOT NULL,
                area text,
                assigned_at timestamptz NOT NULL,
+               since date NOT NULL,
                PRIMARY KEY (person_id, role)""",
             Visibility.SCHOOL,
         ),
@@ -256,14 +258,15 @@ class People(Projection):
     async def staff_role_assigned(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
-            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at, since)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
             event.originator_id,
             str(event.role),
             event.tenant,
             [str(f) for f in event.forms],
             event.area,
             envelope.occurred_at,
+            event.since,
         )
 
     async def staff_role_revoked(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -23,6 +23,7 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 
 class Programmes(Projection):
     name = "programmes"
+    version = 2  # a stage's effective date beside when it was recorded; the stages reached
     tables = (
         Table(
             "programmes",
@@ -35,11 +36,24 @@ class Programmes(Projection):
                opened_at timestamptz NOT NULL,
                stage int NOT NULL DEFAULT 1,
                stage_changed_at timestamptz,
+               stage_since date,
                meeting_every_days int NOT NULL,
                starts_on date,
                ends_on date,
                goals text[] NOT NULL DEFAULT '{}',
                curators jsonb NOT NULL DEFAULT '{}'""",
+            Visibility.SUBTREE,
+        ),
+        Table(
+            # each stage a programme reached, from the day its documents give: the stage on
+            # any reference date (a school entering its past moves through stages in a day)
+            "programme_stages",
+            """programme_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               stage int NOT NULL,
+               since date NOT NULL,
+               recorded_at timestamptz NOT NULL,
+               PRIMARY KEY (programme_id, stage)""",
             Visibility.SUBTREE,
         ),
         Table(
@@ -106,10 +120,22 @@ class Programmes(Projection):
         )
 
     async def stage_changed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
         await connection.execute(
-            "UPDATE programmes SET stage = $2, stage_changed_at = $3 WHERE id = $1",
-            envelope.event.originator_id,
-            int(envelope.event.stage),
+            "UPDATE programmes SET stage = $2, stage_changed_at = $3, stage_since = $4"
+            " WHERE id = $1",
+            event.originator_id,
+            int(event.stage),
+            envelope.occurred_at,
+            event.effective_on,
+        )
+        await connection.execute(
+            "INSERT INTO programme_stages (programme_id, tenant, stage, since, recorded_at)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            event.originator_id,
+            event.tenant,
+            int(event.stage),
+            event.effective_on,
             envelope.occurred_at,
         )
 

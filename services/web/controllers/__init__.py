@@ -2,6 +2,7 @@
 
 from .acts import ActController
 from .auditor import AuditController
+from .campaigns import CampaignPagesController
 from .home import HomeController
 from .imports import ImportController
 from .links import LinksController
@@ -29,6 +30,7 @@ CONTROLLERS = [
     OrderController,
     PairController,
     SchoolSelfAuditController,
+    CampaignPagesController,
     MonitoringController,
     RegionController,
     AuditController,

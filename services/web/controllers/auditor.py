@@ -5,6 +5,7 @@ replayed by reporting's `programmeState`. Read-only; names only for the school's
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -27,10 +28,11 @@ from services.programs.labels import (
     STAGE_NAMES,
 )
 from shared.dictionaries import FORM_NAMES
-from shared.kernel.principal import ROLE_NAMES, Role
+from shared.kernel.principal import Role
 
-from ..backend import Backend, Untyped, nodes
+from ..backend import Backend
 from ..pages import page
+from ..reads import Connection, Date, DateTime, ProgrammeStage, Read
 from ..session import WebUser
 from ..templating import ru_date
 from .oversight import allow, parse_day, query_string, school_years
@@ -60,44 +62,158 @@ query($year: String) {{
 HISTORY = """
 query($programme: ID!, $first: Int!, $after: String) {
   programmeState(programmeId: $programme, atVersion: 1) {
-    versions programme { title schoolYear schoolId }
+    programme { title schoolYear }
   }
   programmeHistory(programmeId: $programme, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { upstream position occurredAt eventType aggregateId actorUser actorRole
-                   changes } }
+    edges { node { occurredAt effectiveOn eventType actorUser actorRole changes } }
   }
 }
 """
 STATE = """
-query($programme: ID!, $version: Int, $on: Date) {
-  programmeState(programmeId: $programme, atVersion: $version, atDate: $on) {
+query($programme: ID!, $version: Int, $on: Date, $asOf: Date) {
+  programmeState(programmeId: $programme, atVersion: $version, atDate: $on, asOf: $asOf) {
     version versions at
-    programme { title schoolYear stage stageName stageChangedAt meetingEveryDays startsOn endsOn
-                goals forms curators { form personId } }
-    pairs { id form status basis formedAt orderNumber orderDate outcome endedOn endedBy
-            endReason isGroup mentor { id fullName } mentees { id fullName }
-            plan { startsOn endsOn goals progress tasks { title dueOn completedOn } }
-            meetings { kind heldOn durationMinutes mentorRating menteeRating
-                       feedback { side rating comment } } }
+    programme { title schoolYear stage stageName stageChangedAt stageSince meetingEveryDays
+                startsOn endsOn goals forms }
+    pairs { form status basis orderNumber orderDate endedOn mentor { id fullName }
+            mentees { id fullName } plan { progress } meetings { id } }
     orders { number orderDate pairIds }
   }
 }
 """
 
 
-def aliases(state: dict[str, Any] | None) -> dict[str, str]:
+class SchoolName(Read):
+    name: str
+
+
+class SchoolProgrammes(Read):
+    organisation: SchoolName
+    programmes: list[ProgrammeStage]
+
+
+class BySchool(Read):
+    schoolComparison: Connection[SchoolProgrammes]
+
+
+class Own(Read):
+    programmes: Connection[ProgrammeStage]
+
+
+class ProgrammeTitle(Read):
+    title: str
+    schoolYear: str
+
+
+class Replayed(Read):
+    programme: ProgrammeTitle | None
+
+
+class HistoryEvent(Read):
+    """One stored event of the programme: when, by whom in which role, what it changed."""
+
+    occurredAt: DateTime
+    effectiveOn: Date | None  # the day its document gives, where it has one
+    eventType: str
+    actorUser: str
+    actorRole: str
+    changes: dict[str, Any]
+
+
+class History(Read):
+    programmeState: Replayed
+    programmeHistory: Connection[HistoryEvent]
+
+
+class StateProgramme(Read):
+    title: str
+    schoolYear: str
+    stage: int
+    stageName: str
+    stageChangedAt: DateTime | None
+    stageSince: Date | None
+    meetingEveryDays: int
+    startsOn: Date | None
+    endsOn: Date | None
+    goals: list[str]
+    forms: list[str]
+
+
+class Participant(Read):
+    """A pair's mentor or mentee: no name above the school."""
+
+    id: str
+    fullName: str | None
+
+
+class PlanProgress(Read):
+    progress: int
+
+
+class MeetingId(Read):
+    id: str
+
+
+class StatePair(Read):
+    form: str
+    status: str
+    basis: str
+    orderNumber: str | None
+    orderDate: Date | None
+    endedOn: Date | None
+    mentor: Participant
+    mentees: list[Participant]
+    plan: PlanProgress | None
+    meetings: list[MeetingId]
+
+
+class StateOrder(Read):
+    number: str
+    orderDate: Date
+    pairIds: list[str]
+
+
+class ProgrammeState(Read):
+    """The programme replayed up to a version or a date."""
+
+    version: int
+    versions: int
+    at: DateTime | None
+    programme: StateProgramme | None
+    pairs: list[StatePair]
+    orders: list[StateOrder]
+
+
+class State(Read):
+    programmeState: ProgrammeState
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """An event as the timeline shows it: its name, who in which role, its fields in words."""
+
+    occurred_at: DateTime
+    effective_on: Date | None
+    version: int
+    name: str
+    actor_user: str
+    actor_role: str  # its code: the template names it
+    fields: list[tuple[str, str]]
+
+
+def aliases(state: ProgrammeState) -> dict[str, str]:
     """Names are the school's alone: above it each participant is numbered instead, one number a
     person across the page, so that rows can still be told apart and followed."""
     numbered: dict[str, str] = {}
     counts = {"наставник": 0, "наставляемый": 0}
-    for pair in (state or {}).get("pairs") or []:
-        for who, person in [("наставник", pair["mentor"])] + [
-            ("наставляемый", m) for m in pair["mentees"]
+    for pair in state.pairs:
+        for who, person in [("наставник", pair.mentor)] + [
+            ("наставляемый", m) for m in pair.mentees
         ]:
-            if person["fullName"] is None and person["id"] not in numbered:
+            if person.fullName is None and person.id not in numbered:
                 counts[who] += 1
-                numbered[person["id"]] = f"{who} № {counts[who]}"
+                numbered[person.id] = f"{who} № {counts[who]}"
     return numbered
 
 
@@ -107,6 +223,7 @@ FIELD_NAMES = {
     "school_year": "учебный год",
     "forms": "формы",
     "stage": "этап",
+    "effective_on": "с какого дня (по документам)",
     "former_stage": "прежний этап",
     "every_days": "встречи не реже, дней",
     "meeting_every_days": "встречи не реже, дней",
@@ -241,24 +358,25 @@ class AuditController(Controller):
     ) -> Template:
         allow(user, HISTORY_READERS)
         years = await school_years(request, backend, user, year or None)
+        found: Connection[Any]
         if user.school_id is not None:
-            found = (await backend.query(user.token, OWN, Untyped, year=years.chosen))["programmes"]
-            rows = [("", programme) for programme in nodes(found)]
+            found = (await backend.query(user.token, OWN, Own, year=years.chosen)).programmes
+            rows = [("", programme) for programme in found.nodes]
         else:
             found = (
                 await backend.query(
                     user.token,
                     BY_SCHOOL,
-                    Untyped,
+                    BySchool,
                     year=years.chosen,
                     search=q.strip() or None,
                     after=after or None,
                 )
-            )["schoolComparison"]
+            ).schoolComparison
             rows = [
-                (school["organisation"]["name"], programme)
-                for school in nodes(found)
-                for programme in school["programmes"]
+                (school.organisation.name, programme)
+                for school in found.nodes
+                for programme in school.programmes
             ]
         return page(
             "audit/programmes.html",
@@ -283,32 +401,35 @@ class AuditController(Controller):
     ) -> Template:
         allow(user, HISTORY_READERS)
         data = await backend.query(
-            user.token, HISTORY, Untyped, programme=str(programme_id), first=PAGE_SIZE, after=after
+            user.token, HISTORY, History, programme=str(programme_id), first=PAGE_SIZE, after=after
         )
-        history = data["programmeHistory"]
+        history = data.programmeHistory
         people: dict[str, str] = {}
         events = [
-            {
-                **edge["node"],
-                "version": max(seen, 0) + number,
-                "name": EVENT_NAMES.get(edge["node"]["eventType"], edge["node"]["eventType"]),
-                "fields": changed_fields(edge["node"]["changes"], people),
-                "role": ROLE_NAMES.get(edge["node"]["actorRole"], edge["node"]["actorRole"]),
-            }
-            for number, edge in enumerate(history["edges"], start=1)
+            TimelineEntry(
+                occurred_at=event.occurredAt,
+                effective_on=event.effectiveOn,
+                version=max(seen, 0) + number,
+                name=EVENT_NAMES.get(event.eventType, event.eventType),
+                actor_user=event.actorUser,
+                actor_role=event.actorRole,
+                fields=changed_fields(event.changes, people),
+            )
+            for number, event in enumerate(history.nodes, start=1)
         ]
         return page(
             "audit/history.html",
             user,
             programme_id=programme_id,
-            about=data["programmeState"],
+            about=data.programmeState,
             history=history,
             events=events,
             next_page=query_string(
-                {}, after=history["pageInfo"]["endCursor"], seen=max(seen, 0) + len(events)
+                {}, after=history.pageInfo.endCursor, seen=max(seen, 0) + len(events)
             ),
             first_page=after is None,
             on="",
+            asof="",
             errors={},
             moment=moment,
         )
@@ -320,37 +441,50 @@ class AuditController(Controller):
         backend: Backend,
         programme_id: UUID,
         on: str = "",
+        asof: str = "",
         version: int | None = None,
     ) -> Template:
+        """The programme as the platform knew it on a day (`on`) or after an event (`version`),
+        and, with `asof`, as the documents say on that day: the two axes of its history."""
         allow(user, HISTORY_READERS)
         errors: dict[str, str] = {}
-        day = parse_day(on.strip()) if on.strip() else None
-        if on.strip() and day is None:
-            errors["on"] = "Укажите дату в формате ДД.ММ.ГГГГ"
-        elif day is not None and day > date.today():
-            errors["on"] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
-            day = None
+        day = _day_asked(on, "on", errors)
+        as_of = _day_asked(asof, "asof", errors)
         if version is not None and version < 0:
             errors["version"] = "Номер события не может быть отрицательным"
             version = None
         data = await backend.query(
             user.token,
             STATE,
-            Untyped,
+            State,
             programme=str(programme_id),
             version=None if day else version,
             on=day and day.isoformat(),
+            asOf=as_of and as_of.isoformat(),
         )
         return page(
             "audit/state.html",
             user,
             status_code=400 if errors else 200,
             programme_id=programme_id,
-            state=data["programmeState"],
-            aliases=aliases(data["programmeState"]),
+            state=data.programmeState,
+            aliases=aliases(data.programmeState),
             day=day,
+            as_of=as_of,
             version=None if day else version,
             on=on,
+            asof=asof,
             errors=errors,
             moment=moment,
         )
+
+
+def _day_asked(typed: str, name: str, errors: dict[str, str]) -> date | None:
+    """A day of the state form, ДД.ММ.ГГГГ and not in the future; an error beside it if not."""
+    day = parse_day(typed.strip()) if typed.strip() else None
+    if typed.strip() and day is None:
+        errors[name] = "Укажите дату в формате ДД.ММ.ГГГГ"
+    elif day is not None and day > date.today():
+        errors[name] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
+        return None
+    return day

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +20,8 @@ from ..session import WebUser, location
 
 PROGRAMMES = """
 query { programmes(first: 1) { edges { node {
-  id title schoolYear stage stageName forms meetingEveryDays startsOn endsOn goals schoolId
+  id title schoolYear stage stageName stageSince forms meetingEveryDays startsOn endsOn goals
+  schoolId
 } } } }
 """
 
@@ -72,6 +74,15 @@ def done(request: Request[Any, Any, Any], path: str, notice: str, anchor: str = 
     anchor (the object acted on) stays a fragment, never percent-encoded into the path."""
     request.session["notice"] = notice
     return Redirect(path=location(path) + (f"#{anchor}" if anchor else ""), status_code=303)
+
+
+def typed_day(value: str | None) -> str:
+    """The day a form's date field holds, as ДД.ММ.ГГГГ: today when empty, as typed when it
+    is no date (the service then names the field)."""
+    try:
+        return (date.fromisoformat(value) if value else date.today()).strftime("%d.%m.%Y")
+    except ValueError:
+        return value or ""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ the programmes of the year whose history they read."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -38,6 +39,13 @@ query($school: ID!, $programme: ID!) {
     surveysDue { pairId respondentId fullName purposeName }
   }
 }
+"""
+
+
+OPEN_CAMPAIGNS = """
+query($school: ID!, $on: Date!) { campaigns(organisationId: $school, openOn: $on) {
+  id title windowTo submissions { status statusName }
+} }
 """
 
 
@@ -126,6 +134,30 @@ class Attention(Read):
     consentProblems: list[ConsentProblem]
     unmatchedMentees: list[Unmatched]
     surveysDue: list[SurveyDue]
+
+
+class OpenSubmission(Read):
+    status: str
+    statusName: str
+
+
+class OpenCampaign(Read):
+    id: str
+    title: str
+    windowTo: Date
+    submissions: list[OpenSubmission]
+
+
+class OpenCampaigns(Read):
+    campaigns: list[OpenCampaign]
+
+
+async def open_campaigns(backend: Backend, user: WebUser, today: date) -> list[OpenCampaign]:
+    """The monitoring campaigns whose window is open for the user's school on `today`."""
+    found = await backend.query(
+        user.token, OPEN_CAMPAIGNS, OpenCampaigns, school=str(user.school_id), on=str(today)
+    )
+    return found.campaigns
 
 
 class AttentionPage(Read):
@@ -219,6 +251,7 @@ class HomeController(Controller):
             user,
             programme=programme,
             due=await attention(backend, user, programme) if programme else None,
+            campaigns=await open_campaigns(backend, user, date.today()),
         )
 
 

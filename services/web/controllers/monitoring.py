@@ -17,7 +17,15 @@ from shared.kernel.principal import Role
 from ..backend import Backend, Refused
 from ..commands import SelfAuditReview
 from ..pages import page
-from ..reads import INDICATOR_FIELDS, Connection, Date, DateTime, IndicatorValue, Read
+from ..reads import (
+    INDICATOR_FIELDS,
+    Connection,
+    Date,
+    DateTime,
+    IndicatorValue,
+    ProgrammeStage,
+    Read,
+)
 from ..session import WebUser
 from .oversight import (
     OVERSEERS,
@@ -99,13 +107,6 @@ class Organisation(Read):
     id: str
     name: str
     path: str
-
-
-class ProgrammeStage(Read):
-    id: str
-    title: str
-    stage: int
-    stageName: str
 
 
 class ComparisonRow(Read):

@@ -11,13 +11,19 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from services.programs.labels import MEETING_KIND_NAMES
+from services.programs.labels import (
+    EARLY_END_REASON_NAMES,
+    MEETING_KIND_NAMES,
+    OUTCOME_NAMES,
+    SIDE_NAMES,
+)
 
 from ..backend import Backend, Problem, Refused
 from ..commands import (
     Answer,
     Dissolution,
     DrawUpPlan,
+    EndPair,
     Feedback,
     GiveFeedback,
     PlanTask,
@@ -29,7 +35,7 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, Read
 from ..session import WebUser
-from .common import Question, done, programme_required, school_of, unconfirmed
+from .common import Question, done, programme_required, school_of, typed_day, unconfirmed
 
 PAIRS = """
 query($programme: ID!) {
@@ -228,6 +234,14 @@ PLAN_RULES = {
     "plan_without_goals": "goals",
     "task_outside_plan": "tasks",
 }
+ENDING_FIELDS = {f: f for f in ("outcome", "ended_on", "initiator", "reason", "summary")}
+# the rules on the ending, placed beside the field they are about
+ENDING_RULES = {
+    "effective_date_in_future": "ended_on",
+    "ended_before_order": "ended_on",
+    "final_meeting_missing": "outcome",
+    "reason_missing": "reason",
+}
 MEETING_RULES = {
     "meeting_in_future": "held_on",
     "meeting_exists": "kind",
@@ -382,6 +396,44 @@ class PairController(Controller):
         )
         return done(request, f"/pairs/{pair_id}", "Задача отмечена выполненной")
 
+    @post("/{pair_id:uuid}/ending")
+    async def end(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
+    ) -> Template | Redirect:
+        """The pair's end on the day the documents give, asked first: it cannot be undone."""
+        form = Form.of(await request.form())
+        pair = await pair_or_404(backend, user, pair_id)
+        question = Question(
+            f"Завершить работу пары: {', '.join(names_of(pair).values())}?",
+            f"Работа завершена {typed_day(form.day('ended_on'))}. Вернуть пару в работу будет"
+            " нельзя.",
+            "Да, завершить",
+            f"/pairs/{pair_id}#ending",
+        )
+        if asked := unconfirmed(request, user, form, question):
+            return asked
+        try:
+            await backend.command(
+                user.token,
+                "programs",
+                f"/pairs/{pair_id}/ending",
+                EndPair(
+                    outcome=form.text("outcome"),
+                    ended_on=form.day("ended_on"),
+                    initiator=form.text("initiator"),
+                    reason=form.text("reason"),
+                    summary=form.text("summary") or "",
+                ),
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.refused(refusal, ENDING_FIELDS, ENDING_RULES)
+            return await self._page(
+                user, backend, pair, Form(values=meeting_defaults(pair)), ending=form
+            )
+        return done(request, f"/pairs/{pair_id}", "Работа пары завершена")
+
     @post("/{pair_id:uuid}/dissolution")
     async def dissolve(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, pair_id: UUID
@@ -472,14 +524,21 @@ class PairController(Controller):
         pair: Pair,
         form: Form,
         plan: Form | None = None,
+        ending: Form | None = None,
     ) -> Template:
-        """The pair's page with the meeting form and the plan's form (either may hold errors)."""
+        """The pair's page with the meeting form, the plan's form and the ending's form (any
+        may hold errors)."""
         plan = plan or Form()
+        ending = ending or Form(values={"ended_on": date.today().isoformat()})
         return page(
             "pairs/pair.html",
             user,
-            400 if form.errors or plan.errors else 200,
+            400 if form.errors or plan.errors or ending.errors else 200,
             form=form,
+            ending_form=ending,
+            outcomes=list(OUTCOME_NAMES.items()),
+            sides=list(SIDE_NAMES.items()),
+            reasons=list(EARLY_END_REASON_NAMES.items()),
             pair=pair,
             names=names_of(pair),
             missing={m.id: missing_feedback(pair, m) for m in pair.meetings},

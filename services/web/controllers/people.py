@@ -21,7 +21,7 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, DateTime, Read
 from ..session import WebUser
-from .common import Question, done, school_of, unconfirmed
+from .common import Question, done, school_of, typed_day, unconfirmed
 
 
 class Base(StrEnum):
@@ -54,7 +54,7 @@ query($id: ID!) {
     id kind fullName birthDate grade position contacts teachingSince isMentor isMentee
     mentorCapacity youngSpecialist teachingYears
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
-    staffRoles { role forms area }
+    staffRoles { role forms area since }
     thirdPartyInformation { source information recordedAt }
     menteeProfile { categories needs requests }
     mentorProfile { status competences interests preferredAgeMin preferredAgeMax
@@ -114,6 +114,7 @@ class StaffRole(Read):
     role: str
     forms: list[str]
     area: str | None
+    since: Date
 
 
 class ThirdPartyInformation(Read):
@@ -330,7 +331,8 @@ class PeopleController(Controller):
         person = await person_or_404(backend, user, person_id)
         question = Question(
             f"Отозвать согласие: {person.fullName}?",
-            "Без действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
+            f"Согласие отозвано {typed_day(form.day('withdrawn_on'))} по заявлению. Без"
+            " действующего согласия человека нельзя включать в пары и в приказ; отзыв нельзя"
             " отменить — только записать новое согласие.",
             "Да, отозвать согласие",
             f"/people/{base}/{person_id}#consents",

@@ -24,6 +24,7 @@ from .common import (
     programme_command,
     programme_required,
     school_of,
+    typed_day,
     unconfirmed,
 )
 
@@ -85,12 +86,26 @@ class Roadmap(Read):
     roadmap: Implementation | None
 
 
+STAGE_FIELDS = {"effective_on": "effective_on"}
+# the rules on the stage's date, placed beside it
+STAGE_CODES = dict.fromkeys(
+    ("effective_date_in_future", "stage_before_order", "stage_before_previous"), "effective_on"
+)
+
+
+def _stage_form() -> Form:
+    """The next stage from today, unless the documents give another day."""
+    return Form(values={"effective_on": date.today().isoformat()})
+
+
 class ProgrammeController(Controller):
     @get("/programme")
     async def programme(self, user: WebUser, backend: Backend) -> Template:
         programme = await programme_required(backend, user)
         rule = Form(values={"every_days": programme.meetingEveryDays})
-        return page("school/programme.html", user, programme=programme, form=rule)
+        return page(
+            "school/programme.html", user, programme=programme, form=rule, stage_form=_stage_form()
+        )
 
     @post("/programme/stage")
     async def move_to_stage(
@@ -98,17 +113,38 @@ class ProgrammeController(Controller):
     ) -> Template | Redirect:
         programme = await programme_required(backend, user)
         form = Form.of(await request.form())
-        stage = form.number("stage")
+        stage, effective_on = form.number("stage"), form.day("effective_on")
         name = STAGE_NAMES.get(stage, "") if isinstance(stage, int) else ""
         question = Question(
             f"Перейти к этапу {stage}: {name}?",
-            "Вернуться на прежний этап программы будет нельзя.",
+            f"Этап начат {typed_day(effective_on)} по документам."
+            " Вернуться на прежний этап программы будет нельзя.",
             f"Да, перейти к этапу {stage}",
             "/programme",
         )
         if asked := unconfirmed(request, user, form, question):
             return asked
-        await programme_command(backend, user, programme, "stage", StageChange(stage=stage))
+        try:
+            await programme_command(
+                backend,
+                user,
+                programme,
+                "stage",
+                StageChange(stage=stage, effective_on=effective_on),
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            stage_form = Form(values=form.values).refused(refusal, STAGE_FIELDS, STAGE_CODES)
+            rule = Form(values={"every_days": programme.meetingEveryDays})
+            return page(
+                "school/programme.html",
+                user,
+                400,
+                programme=programme,
+                form=rule,
+                stage_form=stage_form,
+            )
         return done(request, "/programme", "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
@@ -130,7 +166,9 @@ class ProgrammeController(Controller):
                 raise
             form.refused(refusal, {"every_days": "every_days"}, {})
             form.errors.setdefault("every_days", form.errors.pop("", ""))
-            return form_page("school/programme.html", user, form, programme=programme)
+            return form_page(
+                "school/programme.html", user, form, programme=programme, stage_form=_stage_form()
+            )
         return done(request, "/programme", "Правило частоты встреч изменено")
 
     @get("/roadmap")

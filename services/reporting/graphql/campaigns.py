@@ -1,0 +1,616 @@
+"""Monitoring campaigns: the forms, the campaigns a caller runs or answers, each organisation's
+submission with its reviews and history, the values the platform offers for computed items, and
+the results — who submitted on time or late, who never started (counted and named), every
+item's answers and a table per municipality."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import strawberry
+
+from services.registry.labels import (
+    CAMPAIGN_ITEM_KIND_NAMES,
+    COMPUTED_SOURCE_NAMES,
+    SUBMISSION_STATUS_NAMES,
+    VERDICT_NAMES,
+)
+from services.reporting.measures import indicator_value, measure
+from shared.dictionaries import school_year_of
+from shared.indicators import INDICATORS_BY_CODE
+from shared.kernel.errors import NotFound
+from shared.kernel.principal import ROLE_NAMES, Role
+
+from .context import Reader, ReaderInfo, reader_of, uuid_of
+from .roadmap import load_roadmap
+
+
+@strawberry.type
+class FormRequirement:
+    number: str
+    text: str
+
+
+@strawberry.type
+class FormItem:
+    number: str
+    text: str
+    kind: str
+    kind_name: str
+    required: bool
+    options: list[str]
+    source: str | None = strawberry.field(description="Что вычисляет платформа")
+    source_name: str | None
+    requirements: list[FormRequirement]
+
+
+@strawberry.type
+class FormSection:
+    number: str
+    title: str
+    items: list[FormItem]
+
+
+@strawberry.type
+class MappedItem:
+    item: str
+    other_item: str
+
+
+@strawberry.type
+class ItemMapping:
+    other_form_id: strawberry.ID
+    pairs: list[MappedItem]
+
+
+@strawberry.type
+class FormTemplate:
+    id: strawberry.ID
+    version: int
+    title: str
+    owner_id: strawberry.ID
+    in_use: bool = strawberry.field(description="Версия используется в кампании и не меняется")
+    sections: list[FormSection]
+    mappings: list[ItemMapping]
+
+
+def _form(row: Any, mappings: list[Any]) -> FormTemplate:
+    return FormTemplate(
+        id=strawberry.ID(str(row["form_id"])),
+        version=row["version"],
+        title=row["title"],
+        owner_id=strawberry.ID(str(row["owner_id"])),
+        in_use=row["in_use"],
+        sections=[_section(s) for s in json.loads(row["sections"])],
+        mappings=[
+            ItemMapping(
+                other_form_id=strawberry.ID(str(m["other_id"])),
+                pairs=[MappedItem(item=a, other_item=b) for a, b in json.loads(m["pairs"])],
+            )
+            for m in mappings
+            if m["form_id"] == row["form_id"]
+        ],
+    )
+
+
+def _section(section: dict[str, Any]) -> FormSection:
+    return FormSection(
+        number=section["number"],
+        title=section["title"],
+        items=[
+            FormItem(
+                number=i["number"],
+                text=i["text"],
+                kind=i["kind"],
+                kind_name=CAMPAIGN_ITEM_KIND_NAMES[i["kind"]],
+                required=i["required"],
+                options=i["options"],
+                source=i["source"],
+                source_name=COMPUTED_SOURCE_NAMES.get(i["source"] or ""),
+                requirements=[FormRequirement(**r) for r in i["requirements"]],
+            )
+            for i in section["items"]
+        ],
+    )
+
+
+def shown(value: Any) -> str | None:
+    """An answer as a person reads it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}.{value[5:7]}.{value[:4]}"
+    return str(value)
+
+
+@strawberry.type
+class CampaignAnswer:
+    number: str
+    value: str | None = strawberry.field(description="Ответ в JSON: true/false, число, текст")
+    shown: str | None = strawberry.field(description="Ответ, как его читают")
+    evidence: str | None
+    computed: str | None = strawberry.field(description="Значение платформы, как предложено")
+    comment: str | None = strawberry.field(description="Почему значение платформы исправлено")
+
+
+def _answers(raw: str | None) -> list[CampaignAnswer]:
+    return [
+        CampaignAnswer(
+            number=a["number"],
+            value=None if a["value"] is None else json.dumps(a["value"], ensure_ascii=False),
+            shown=shown(a["value"]),
+            evidence=a["evidence"],
+            computed=shown(a["computed"]),
+            comment=a["comment"],
+        )
+        for a in json.loads(raw or "[]")
+    ]
+
+
+@strawberry.type
+class SubmissionEntry:
+    action: str = strawberry.field(
+        description="draft, submitted, review, returned, accepted — что произошло"
+    )
+    number: str | None
+    verdict: str | None
+    verdict_name: str | None
+    missing: list[str]
+    text: str | None = strawberry.field(description="Рекомендация или комментарий")
+    submitted_on: date | None
+    late: bool | None
+    actor_role: str
+    actor_role_name: str
+    at: str
+
+
+def _entry(row: Any) -> SubmissionEntry:
+    return SubmissionEntry(
+        action=row["action"],
+        number=row["number"],
+        verdict=row["verdict"],
+        verdict_name=VERDICT_NAMES.get(row["verdict"] or ""),
+        missing=list(row["missing"] or []),
+        text=row["text"],
+        submitted_on=row["submitted_on"],
+        late=row["late"],
+        actor_role=row["actor_role"],
+        actor_role_name=ROLE_NAMES[Role(row["actor_role"])],
+        at=row["at"].isoformat(),
+    )
+
+
+@strawberry.type
+class CampaignSubmission:
+    id: strawberry.ID
+    organisation_id: strawberry.ID
+    organisation_name: str
+    status: str
+    status_name: str
+    submitted_on: date | None = strawberry.field(description="День последней отправки")
+    late: bool | None
+    first_submitted_on: date | None = strawberry.field(description="День первой отправки")
+    first_late: bool | None = strawberry.field(description="Первая отправка после окна")
+    submissions: int
+    conclusion: str | None
+    answers: list[CampaignAnswer] = strawberry.field(
+        description="Ответы, как отправлены (или черновик)"
+    )
+    submitted_answers: list[CampaignAnswer] = strawberry.field(
+        description="Ответы последней отправки, как они заморожены"
+    )
+    history: list[SubmissionEntry] = strawberry.field(
+        description="Черновики, отправки, проверки пунктов, возвраты и принятие — по порядку"
+    )
+
+
+async def _submissions(reader: Reader, campaign_id: UUID, organisation: UUID | None) -> list[Any]:
+    async with reader.session() as fetch:
+        rows = await fetch(
+            "SELECT s.*, o.name FROM campaign_submissions s JOIN organisations o"
+            " ON o.id = s.organisation_id WHERE s.campaign_id = $1"
+            " AND ($2::uuid IS NULL OR s.organisation_id = $2) ORDER BY o.name",
+            campaign_id,
+            organisation,
+        )
+        entries = await fetch(
+            "SELECT * FROM campaign_entries WHERE submission_id = ANY($1::uuid[])"
+            " ORDER BY position",
+            [r["id"] for r in rows],
+        )
+    return [
+        CampaignSubmission(
+            id=strawberry.ID(str(r["id"])),
+            organisation_id=strawberry.ID(str(r["organisation_id"])),
+            organisation_name=r["name"],
+            status=r["status"],
+            status_name=SUBMISSION_STATUS_NAMES[r["status"]],
+            submitted_on=r["submitted_on"],
+            late=r["late"],
+            first_submitted_on=r["first_submitted_on"],
+            first_late=r["first_late"],
+            submissions=r["submissions"],
+            conclusion=r["conclusion"],
+            answers=_answers(r["answers"]),
+            submitted_answers=_answers(_last_submitted(entries, r["id"])),
+            history=[_entry(e) for e in entries if e["submission_id"] == r["id"]],
+        )
+        for r in rows
+    ]
+
+
+def _last_submitted(entries: list[Any], submission: UUID) -> str | None:
+    sent = [e for e in entries if e["submission_id"] == submission and e["action"] == "submitted"]
+    return sent[-1]["answers"] if sent else None
+
+
+@strawberry.type
+class ComputedValue:
+    number: str
+    source: str
+    source_name: str
+    value: str | None = strawberry.field(description="Значение в JSON на отчётную дату")
+    shown: str | None
+    note: str | None = strawberry.field(description="Почему значения нет")
+
+
+async def computed_values(
+    reader: Reader, organisation: Any, items: list[FormItem], on: date
+) -> list[ComputedValue]:
+    """What the platform knows of the organisation on the reference date, for each computed
+    item of the form."""
+    wanted = [i for i in items if i.source is not None]
+    if not wanted:
+        return []
+    year = school_year_of(on)
+    path = str(organisation["tenant"])
+    async with reader.session() as fetch:
+        counts = (await measure(fetch, path, 3, year, on)).get(path)
+    roadmap = await load_roadmap(reader, organisation["id"], year, on)
+    values: dict[str, tuple[Any, str | None]] = {}
+    for source in {i.source for i in wanted if i.source}:
+        values[source] = _computed(source, counts, roadmap, on)
+    return [
+        ComputedValue(
+            number=i.number,
+            source=i.source or "",
+            source_name=COMPUTED_SOURCE_NAMES[i.source or ""],
+            value=None
+            if values[i.source or ""][0] is None
+            else json.dumps(values[i.source or ""][0]),
+            shown=shown(values[i.source or ""][0]),
+            note=values[i.source or ""][1],
+        )
+        for i in wanted
+    ]
+
+
+def _computed(
+    source: str, counts: dict[str, Any] | None, roadmap: Any, on: date
+) -> tuple[Any, str | None]:
+    if source == "implementation_order":
+        return roadmap is not None and roadmap.order_date <= on, None
+    if source == "roadmap_completion":
+        if roadmap is None or not roadmap.items:
+            return None, "нет дорожной карты"
+        return float(roadmap.completion()), None
+    if source in INDICATORS_BY_CODE:
+        value = indicator_value(INDICATORS_BY_CODE[source], counts, on, None)
+        return value.value, value.note
+    return (int(counts[source]) if counts else 0), None
+
+
+@strawberry.type
+class OrganisationResult:
+    organisation_id: strawberry.ID
+    name: str
+    municipality: str
+    status: str
+    status_name: str
+    submitted_on: date | None = strawberry.field(description="День первой отправки")
+    late: bool | None
+
+
+@strawberry.type
+class ItemAnswerCount:
+    shown: str
+    count: int
+
+
+@strawberry.type
+class ItemResult:
+    number: str
+    text: str
+    kind_name: str
+    answered: int = strawberry.field(description="Отправленных ответов на пункт")
+    counts: list[ItemAnswerCount] = strawberry.field(
+        description="Да / нет и варианты выбора: сколько раз"
+    )
+    total: float | None = strawberry.field(description="Сумма чисел")
+    mean: float | None = strawberry.field(description="Среднее чисел")
+    accepted: int = strawberry.field(description="Принято проверяющим")
+
+
+@strawberry.type
+class MunicipalityResult:
+    municipality: str
+    targeted: int
+    submitted: int
+    on_time: int
+    late: int
+    not_submitted: int
+    never_started: int
+
+
+@strawberry.type
+class CampaignResults:
+    targeted: int = strawberry.field(description="Организаций в охвате (в вашей области)")
+    submitted: int
+    on_time: int
+    late: int
+    in_draft: int = strawberry.field(description="Начали, но не отправили")
+    never_started: int
+    returned: int
+    accepted: int
+    organisations: list[OrganisationResult]
+    items: list[ItemResult]
+    municipalities: list[MunicipalityResult]
+
+
+# The organisations a campaign targets inside the caller's scope, with their municipality.
+TARGETED = """
+SELECT o.id, o.name, o.tenant, coalesce(m.name, '') AS municipality
+FROM organisations o LEFT JOIN organisations m
+    ON m.tenant = subpath(o.tenant, 0, 2) AND m.kind = 'municipality'
+WHERE o.tenant <@ $1::ltree AND o.kind = ANY($2::text[]) AND nlevel(o.tenant) > 1
+ORDER BY m.name, o.name
+"""
+
+
+# Each submission's state, with the answers it last submitted (frozen: not a later draft).
+SUBMITTED = """
+SELECT s.organisation_id, s.status, s.first_submitted_on, s.first_late, e.answers
+FROM campaign_submissions s LEFT JOIN LATERAL (
+    SELECT answers FROM campaign_entries
+    WHERE submission_id = s.id AND action = 'submitted' ORDER BY position DESC LIMIT 1
+) e ON true
+WHERE s.campaign_id = $1
+"""
+
+
+async def campaign_results(reader: Reader, campaign: Any, items: list[FormItem]) -> CampaignResults:
+    scope = reader.caller().scope.path
+    target = str(campaign["tenant"])
+    inner = scope if scope.startswith(target) else target
+    async with reader.session() as fetch:
+        targeted = await fetch(TARGETED, inner, campaign["target_kinds"])
+        submissions = {r["organisation_id"]: r for r in await fetch(SUBMITTED, campaign["id"])}
+        reviews = await fetch(
+            "SELECT DISTINCT ON (submission_id, number) number, verdict FROM campaign_entries"
+            " WHERE campaign_id = $1 AND action = 'review'"
+            " ORDER BY submission_id, number, position DESC",
+            campaign["id"],
+        )
+    rows = [_result(t, submissions.get(t["id"])) for t in targeted]
+    sent = [submissions[t["id"]] for t in targeted if t["id"] in submissions]
+    frozen = [s for s in sent if s["first_submitted_on"] is not None]
+    return CampaignResults(
+        targeted=len(rows),
+        submitted=len(frozen),
+        on_time=sum(1 for s in frozen if not s["first_late"]),
+        late=sum(1 for s in frozen if s["first_late"]),
+        in_draft=sum(1 for s in sent if s["first_submitted_on"] is None),
+        never_started=sum(1 for r in rows if r.status == "not_started"),
+        returned=sum(1 for s in sent if s["status"] == "returned"),
+        accepted=sum(1 for s in sent if s["status"] == "accepted"),
+        organisations=rows,
+        items=_item_results(items, frozen, reviews),
+        municipalities=_by_municipality(rows),
+    )
+
+
+def _result(organisation: Any, submission: Any) -> OrganisationResult:
+    status = submission["status"] if submission else "not_started"
+    return OrganisationResult(
+        organisation_id=strawberry.ID(str(organisation["id"])),
+        name=organisation["name"],
+        municipality=organisation["municipality"],
+        status=status,
+        status_name=SUBMISSION_STATUS_NAMES[status],
+        submitted_on=submission["first_submitted_on"] if submission else None,
+        late=submission["first_late"] if submission else None,
+    )
+
+
+def _item_results(items: list[FormItem], frozen: list[Any], reviews: list[Any]) -> list[ItemResult]:
+    answers: dict[str, list[Any]] = {i.number: [] for i in items}
+    for submission in frozen:
+        for answer in json.loads(submission["answers"]):
+            if answer["value"] is not None and answer["number"] in answers:
+                answers[answer["number"]].append(answer["value"])
+    results = []
+    for item in items:
+        values = answers[item.number]
+        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        counted: dict[str, int] = {}
+        if item.kind in ("yes_no", "choice") or (values and isinstance(values[0], bool)):
+            for value in values:
+                counted[shown(value) or ""] = counted.get(shown(value) or "", 0) + 1
+        results.append(
+            ItemResult(
+                number=item.number,
+                text=item.text,
+                kind_name=item.kind_name,
+                answered=len(values),
+                counts=[ItemAnswerCount(shown=k, count=n) for k, n in sorted(counted.items())],
+                total=float(sum(numbers)) if numbers else None,
+                mean=round(sum(numbers) / len(numbers), 2) if numbers else None,
+                accepted=sum(
+                    1 for r in reviews if r["number"] == item.number and r["verdict"] == "accepted"
+                ),
+            )
+        )
+    return results
+
+
+def _by_municipality(rows: list[OrganisationResult]) -> list[MunicipalityResult]:
+    groups: dict[str, list[OrganisationResult]] = {}
+    for row in rows:
+        groups.setdefault(row.municipality, []).append(row)
+    return [
+        MunicipalityResult(
+            municipality=name,
+            targeted=len(group),
+            submitted=sum(1 for r in group if r.submitted_on is not None),
+            on_time=sum(1 for r in group if r.submitted_on is not None and not r.late),
+            late=sum(1 for r in group if r.late),
+            not_submitted=sum(1 for r in group if r.submitted_on is None),
+            never_started=sum(1 for r in group if r.status == "not_started"),
+        )
+        for name, group in groups.items()
+    ]
+
+
+@strawberry.type
+class Campaign:
+    id: strawberry.ID
+    title: str
+    act_number: str
+    act_date: date
+    window_from: date
+    window_to: date
+    reference_date: date
+    target_kinds: list[str]
+    reviewer_roles: list[str]
+    reviewer_role_names: list[str]
+    municipality_submits: bool
+    form: FormTemplate
+    row: strawberry.Private[Any]
+
+    @strawberry.field(description="Окно открыто в этот день (по умолчанию — сегодня)")
+    def is_open(self, on: date | None = None) -> bool:
+        return self.window_from <= (on or date.today()) <= self.window_to
+
+    @strawberry.field(description="Ответы организаций вашей области (школа — свой)")
+    async def submissions(self, info: ReaderInfo) -> list[CampaignSubmission]:
+        return await _submissions(reader_of(info), self.row["id"], None)
+
+    @strawberry.field(description="Ответ одной организации, если она начала его")
+    async def submission(
+        self, info: ReaderInfo, organisation_id: strawberry.ID
+    ) -> CampaignSubmission | None:
+        found = await _submissions(reader_of(info), self.row["id"], uuid_of(organisation_id))
+        return found[0] if found else None
+
+    @strawberry.field(description="Значения платформы для вычисляемых пунктов на отчётную дату")
+    async def computed_values(
+        self, info: ReaderInfo, organisation_id: strawberry.ID
+    ) -> list[ComputedValue]:
+        reader = reader_of(info)
+        found = await reader.fetch(
+            "SELECT id, tenant FROM organisations WHERE id = $1", uuid_of(organisation_id)
+        )
+        if not found:
+            raise NotFound("organisation_not_found", "Организация не найдена")
+        items = [i for s in self.form.sections for i in s.items]
+        return await computed_values(reader, found[0], items, self.reference_date)
+
+    @strawberry.field(description="Итоги: кто отправил вовремя, с опозданием, кто не приступил")
+    async def results(self, info: ReaderInfo) -> CampaignResults:
+        items = [i for s in self.form.sections for i in s.items]
+        return await campaign_results(reader_of(info), self.row, items)
+
+
+@dataclass(frozen=True)
+class _Forms:
+    rows: list[Any]
+    mappings: list[Any]
+
+
+async def _load_forms(reader: Reader, keys: list[tuple[UUID, int]] | None) -> _Forms:
+    async with reader.session() as fetch:
+        rows = await fetch(
+            "SELECT * FROM campaign_forms ORDER BY title, form_id, version"
+            if keys is None
+            else "SELECT * FROM campaign_forms WHERE form_id = ANY($1::uuid[])"
+            " ORDER BY form_id, version",
+            *([] if keys is None else [[k for k, _ in keys]]),
+        )
+        mappings = await fetch("SELECT * FROM campaign_form_mappings")
+    return _Forms(rows, mappings)
+
+
+async def form_templates(info: ReaderInfo) -> list[FormTemplate]:
+    """Формы мониторинга вашего региона и муниципалитета: последняя версия каждой."""
+    forms = await _load_forms(reader_of(info), None)
+    latest: dict[Any, Any] = {}
+    for row in forms.rows:
+        latest[row["form_id"]] = row
+    return [_form(row, forms.mappings) for row in latest.values()]
+
+
+def _campaign(row: Any, forms: _Forms) -> Campaign:
+    form = next(
+        r
+        for r in forms.rows
+        if r["form_id"] == row["form_id"] and r["version"] == row["form_version"]
+    )
+    return Campaign(
+        id=strawberry.ID(str(row["id"])),
+        title=row["title"],
+        act_number=row["act_number"],
+        act_date=row["act_date"],
+        window_from=row["window_from"],
+        window_to=row["window_to"],
+        reference_date=row["reference_date"],
+        target_kinds=list(row["target_kinds"]),
+        reviewer_roles=list(row["reviewer_roles"]),
+        reviewer_role_names=[ROLE_NAMES[Role(r)] for r in row["reviewer_roles"]],
+        municipality_submits=row["municipality_submits"],
+        form=_form(form, forms.mappings),
+        row=row,
+    )
+
+
+async def campaigns(
+    info: ReaderInfo, organisation_id: strawberry.ID | None = None, open_on: date | None = None
+) -> list[Campaign]:
+    """Кампании мониторинга, которые вы проводите или в которых отвечаете; `organisationId` —
+    только охватывающие эту организацию, `openOn` — с окном, открытым в этот день."""
+    reader = reader_of(info)
+    organisation = None
+    if organisation_id is not None:
+        found = await reader.fetch(
+            "SELECT tenant, kind FROM organisations WHERE id = $1", uuid_of(organisation_id)
+        )
+        if not found:
+            raise NotFound("organisation_not_found", "Организация не найдена")
+        organisation = found[0]
+    rows = await reader.fetch(
+        "SELECT * FROM campaigns WHERE ($1::ltree IS NULL OR ($1::ltree <@ tenant"
+        " AND $2 = ANY(target_kinds))) AND ($3::date IS NULL OR $3 BETWEEN window_from AND"
+        " window_to) ORDER BY window_to DESC, title",
+        organisation["tenant"] if organisation else None,
+        organisation["kind"] if organisation else None,
+        open_on,
+    )
+    forms = await _load_forms(reader, [(r["form_id"], r["form_version"]) for r in rows])
+    return [_campaign(row, forms) for row in rows]
+
+
+async def campaign(info: ReaderInfo, id: strawberry.ID) -> Campaign:
+    """Одна кампания мониторинга."""
+    reader = reader_of(info)
+    rows = await reader.fetch("SELECT * FROM campaigns WHERE id = $1", uuid_of(id))
+    if not rows:
+        raise NotFound("campaign_not_found", "Кампания мониторинга не найдена")
+    forms = await _load_forms(reader, [(rows[0]["form_id"], rows[0]["form_version"])])
+    return _campaign(rows[0], forms)
