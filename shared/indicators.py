@@ -25,6 +25,19 @@ class Population(StrEnum):
     MENTORS = "mentors"
 
 
+# Indicators whose population an educational organisation of a kind lacks (the registry's
+# EducationKind codes): a kindergarten has no pupils aged 10–18 or 15–19 — «не применяется».
+LACKING_POPULATION: dict[str, frozenset[str]] = {
+    "mentees_10_18": frozenset({"preschool"}),
+    "mentors_15_19": frozenset({"preschool"}),
+}
+
+
+def applies(code: str, education_kinds: set[str]) -> bool:
+    """Whether any of these kinds of organisation has the indicator's population."""
+    return not education_kinds or not education_kinds <= LACKING_POPULATION.get(code, frozenset())
+
+
 UNIT_NAMES = {Unit.PERCENT: "%", Unit.MEAN: "балл (1–10)", Unit.COUNT: "человек"}
 
 POPULATION_NAMES = {

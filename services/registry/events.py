@@ -22,6 +22,12 @@ def recorded_when_stored(state: dict[str, Any]) -> None:
     state["recorded_on"] = state["timestamp"].date()
 
 
+def schools_were_schools(state: dict[str, Any]) -> None:
+    """Version 1 knew one kind of educational organisation, the school, and no legal form."""
+    state["education_kind"] = "school" if state["kind"] == "school" else None
+    state["legal_form"] = None
+
+
 class MentorRegisterApproved(Created, frozen=True):
     stored_topic = "services.registry.domain.mentors_register:MentorRegister.Approved"
     school_id: UUID
@@ -129,10 +135,14 @@ class OrganisationMoved(Event, frozen=True):
 
 class OrganisationRegistered(Created, frozen=True):
     stored_topic = "services.registry.domain.organisations:Organisation.Registered"
+    contract_version = 2
+    upcasts = (schools_were_schools,)
     kind: str
     name: str
     parent_id: UUID | None
     partner_kind: str | None
+    education_kind: str | None
+    legal_form: str | None
 
 
 class OrganisationRenamed(Event, frozen=True):

@@ -230,3 +230,27 @@ def test_the_domain_upcasts_old_versions_as_the_contracts_do() -> None:
     assert isinstance(contract, programs.PairFormed)
     assert (formed.mentee_ids, formed.basis) == (contract.mentee_ids, contract.basis)
     assert contract.basis == "chosen"
+
+
+def test_organisations_registered_before_their_kinds_were_schools_and_others() -> None:
+    """Version 1 of a registration knew no kind of educational organisation nor legal form: a
+    school was a school, nothing else was educational; the domain loads it the same way."""
+    stored_rows = [
+        r for r in STORE["registry"] if r["topic"] == registry.OrganisationRegistered.stored_topic
+    ]
+    states = [json.loads(r["state"]) for r in stored_rows]
+    assert states and all("class_version" not in state for state in states)
+    school = {**stored_rows[0], "state": json.dumps({**states[0], "kind": "school"})}
+    for row in (*stored_rows, school):
+        contract = decoded("registry", row)
+        assert isinstance(contract, registry.OrganisationRegistered)
+        expected = "school" if contract.kind == "school" else None
+        assert (contract.education_kind, contract.legal_form) == (expected, None)
+        stored = StoredEvent(
+            originator_id=UUID(row["originator_id"]),
+            originator_version=1,
+            topic=row["topic"],
+            state=row["state"].encode(),
+        )
+        registered: Any = make_mapper().to_domain_event(stored)
+        assert (registered.education_kind, registered.legal_form) == (expected, None)

@@ -7,10 +7,12 @@ saves. Stored topics name these modules, so classes must not move between them.
 from .mentors_register import MentorRegister, TrainingCourse
 from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
+    EducationKind,
     Organisation,
     OrganisationKind,
     PartnerKind,
     check_parent,
+    education_kind_of,
 )
 from .people import (
     Consent,
@@ -28,6 +30,7 @@ from .people import (
 __all__ = [
     "Consent",
     "ConsentKind",
+    "EducationKind",
     "IndicatorTargets",
     "InformationSource",
     "MeetingFrequency",
@@ -45,5 +48,6 @@ __all__ = [
     "StaffRole",
     "TrainingCourse",
     "check_parent",
+    "education_kind_of",
     "yearly_id",
 ]
