@@ -239,7 +239,8 @@ def test_organisations_registered_before_their_kinds_were_schools_and_others() -
         r for r in STORE["registry"] if r["topic"] == registry.OrganisationRegistered.stored_topic
     ]
     states = [json.loads(r["state"]) for r in stored_rows]
-    assert states and all("class_version" not in state for state in states)
+    assert states
+    assert all("class_version" not in state for state in states)
     school = {**stored_rows[0], "state": json.dumps({**states[0], "kind": "school"})}
     for row in (*stored_rows, school):
         contract = decoded("registry", row)
