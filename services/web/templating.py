@@ -11,6 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from services.programs.labels import BASIS_NAMES, MEETING_KIND_NAMES, PAIR_STATUS_NAMES, STAGE_NAMES
 from services.registry.labels import (
     CONSENT_KIND_NAMES,
+    EDUCATION_KIND_NAMES,
     INFORMATION_SOURCE_NAMES,
     PERSON_KIND_NAMES,
     STAFF_ROLE_NAMES,
@@ -66,6 +67,7 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
         CATEGORY_NAMES={str(k): v for k, v in CATEGORY_NAMES.items()},
         PERSON_KIND_NAMES=PERSON_KIND_NAMES,
+        EDUCATION_KIND_NAMES=EDUCATION_KIND_NAMES,
         MEETING_KIND_NAMES=MEETING_KIND_NAMES,
         STAGE_NAMES=STAGE_NAMES,
         BASIS_NAMES=BASIS_NAMES,

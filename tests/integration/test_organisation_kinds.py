@@ -10,6 +10,7 @@ from docx import Document
 
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
+from tests.web_support import WebClient
 
 YEAR = "2025/26"
 INDICATORS = """query($year: String!, $organisation: ID) {
@@ -36,9 +37,8 @@ async def _contingent(world: World, school_id: str, path: str, **counts: int) ->
     )
 
 
-async def test_a_kindergarten_is_monitored_and_reported_by_its_kind(
-    world: World,
-) -> None:
+async def _kindergarten(world: World) -> Any:
+    """A kindergarten of the first municipality, with its contingent: no pupils aged 10–19."""
     kindergarten = await _register(
         world,
         {
@@ -57,7 +57,11 @@ async def test_a_kindergarten_is_monitored_and_reported_by_its_kind(
         students_10_18=0,
         students_15_19=0,
     )
+    return kindergarten
 
+
+async def test_a_kindergarten_is_monitored_and_reported_by_its_kind(world: World) -> None:
+    kindergarten = await _kindergarten(world)
     officer = world.token(Role.REGION_OFFICER, "region")
     found = {
         n["name"]: n
@@ -140,3 +144,24 @@ async def test_a_kind_given_to_no_educational_organisation_is_refused(
     )
     assert "education_kind" in str(unknown)
     assert await events() == before
+
+
+async def test_the_municipality_s_pages_name_the_kindergarten_by_its_kind(
+    world: World, web: WebClient
+) -> None:
+    kindergarten = await _kindergarten(world)
+    await web.sign_in(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
+    await world.api.caught_up(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
+
+    comparison = await web.get(f"/monitoring/schools?year={YEAR}")
+    assert comparison.status_code == 200, comparison.text
+    row = comparison.text.split("Детский сад № 7 «Солнышко»</a>")[1].split("</td>")[0]
+    assert "детский сад (ДОО)" in row
+    assert comparison.text.count('<br><span class="muted">школа</span>') == 2
+
+    page = await web.get(f"/monitoring/schools/{kindergarten['id']}?year={YEAR}")
+    assert page.status_code == 200, page.text
+    assert "детский сад (ДОО)" in page.text
+    band = page.text.split("Доля обучающихся 10–18 лет")[1].split("</tr>")[0]
+    assert "не применяется" in band
+    assert "нет данных" not in band
