@@ -162,7 +162,9 @@ def check_school_year(school_year: str) -> None:
     """ "2025/26" names the year from 1 September 2025; "2025/27" is no school year."""
     if len(school_year) != 7 or int(school_year[5:]) != (first_year(school_year) + 1) % 100:
         raise InvalidInput(
-            "bad_school_year", f"Неверный учебный год «{school_year}»: нужен вид 2025/26"
+            "bad_school_year",
+            f"Неверный учебный год «{school_year}»: нужен вид 2025/26",
+            field="school_year",
         )
 
 

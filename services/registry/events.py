@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from shared.dictionaries import school_year_of
 from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
 
 
@@ -26,6 +27,11 @@ def schools_were_schools(state: dict[str, Any]) -> None:
     """Version 1 knew one kind of educational organisation, the school, and no legal form."""
     state["education_kind"] = "school" if state["kind"] == "school" else None
     state["legal_form"] = None
+
+
+def requested_in_the_year_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a mentee's profile named no school year: the one it was stored in."""
+    state["school_year"] = school_year_of(state["timestamp"].date())
 
 
 class MentorRegisterApproved(Created, frozen=True):
@@ -184,6 +190,9 @@ class PersonLegalBasisRecorded(Event, frozen=True):
 
 class PersonMenteeProfileRecorded(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.MenteeProfileRecorded"
+    contract_version = 2
+    upcasts = (requested_in_the_year_stored,)
+    school_year: str
     categories: list[str]
     requests: Sealed | None
     needs: list[str]

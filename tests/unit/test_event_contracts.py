@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from types import UnionType
@@ -30,6 +31,7 @@ from shared.adapters.eventstore import make_mapper, make_transcoder
 from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import MasterKeys
 from shared.adapters.settings import PROJECT_ROOT
+from shared.dictionaries import school_year_of
 from shared.kernel.contracts import Event, MovedWithSchool, UnknownEvent
 
 STORE = json.loads(Path(__file__).parents[1].joinpath("fixtures", "event_store.json").read_text())
@@ -255,3 +257,26 @@ def test_organisations_registered_before_their_kinds_were_schools_and_others() -
         )
         registered: Any = make_mapper().to_domain_event(stored)
         assert (registered.education_kind, registered.legal_form) == (expected, None)
+
+
+def test_a_mentee_s_request_stored_before_the_bank_belongs_to_the_year_it_was_stored_in() -> None:
+    """Version 1 of a mentee's profile named no school year: the one of the day it was stored."""
+    row = next(
+        r
+        for r in STORE["registry"]
+        if r["topic"] == registry.PersonMenteeProfileRecorded.stored_topic
+    )
+    state = json.loads(row["state"])
+    assert "class_version" not in state
+    stored_on = date.fromisoformat(state["timestamp"]["_data_"][:10])
+    contract = decoded("registry", row)
+    assert isinstance(contract, registry.PersonMenteeProfileRecorded)
+    assert contract.school_year == school_year_of(stored_on)
+    stored = StoredEvent(
+        originator_id=UUID(row["originator_id"]),
+        originator_version=2,
+        topic=row["topic"],
+        state=row["state"].encode(),
+    )
+    recorded: Any = make_mapper().to_domain_event(stored)
+    assert recorded.school_year == contract.school_year
