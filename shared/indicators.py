@@ -155,6 +155,11 @@ INDICATORS: tuple[Indicator, ...] = (
 INDICATORS_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
 # What a target of each unit may be.
+# The federal age bands (ages as counted above) of the indicators that have one; a region may
+# set its own per school year (the registry's IndicatorTargets), within AGE_LIMITS.
+FEDERAL_BANDS: dict[str, tuple[int, int]] = {"mentees_10_18": (10, 18), "mentors_15_19": (15, 19)}
+AGE_LIMITS = (5, 25)
+
 TARGET_RANGES = {Unit.PERCENT: (0.0, 100.0), Unit.MEAN: (1.0, 10.0), Unit.COUNT: (0.0, 1e9)}
 
 

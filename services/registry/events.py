@@ -73,6 +73,14 @@ class IndicatorTargetsTargetsSet(Event, frozen=True):
     former: dict[str, float | int]
 
 
+class IndicatorTargetsBandsSet(Event, frozen=True):
+    """A region's own age bands for the year (first and last age), beside the former ones."""
+
+    stored_topic = "services.registry.domain.monitoring:IndicatorTargets.BandsSet"
+    bands: dict[str, list[int]]
+    former: dict[str, list[int]]
+
+
 class SchoolContingentOpened(Created, frozen=True):
     stored_topic = "services.registry.domain.monitoring:SchoolContingent.Opened"
     school_id: UUID

@@ -238,11 +238,13 @@ def test_organisations_registered_before_their_kinds_were_schools_and_others() -
     """Version 1 of a registration knew no kind of educational organisation nor legal form: a
     school was a school, nothing else was educational; the domain loads it the same way."""
     stored_rows = [
-        r for r in STORE["registry"] if r["topic"] == registry.OrganisationRegistered.stored_topic
+        r
+        for r in STORE["registry"]
+        if r["topic"] == registry.OrganisationRegistered.stored_topic
+        and "class_version" not in json.loads(r["state"])
     ]
     states = [json.loads(r["state"]) for r in stored_rows]
     assert states
-    assert all("class_version" not in state for state in states)
     school = {**stored_rows[0], "state": json.dumps({**states[0], "kind": "school"})}
     for row in (*stored_rows, school):
         contract = decoded("registry", row)
@@ -265,9 +267,9 @@ def test_a_mentee_s_request_stored_before_the_bank_belongs_to_the_year_it_was_st
         r
         for r in STORE["registry"]
         if r["topic"] == registry.PersonMenteeProfileRecorded.stored_topic
+        and "class_version" not in json.loads(r["state"])
     )
     state = json.loads(row["state"])
-    assert "class_version" not in state
     stored_on = date.fromisoformat(state["timestamp"]["_data_"][:10])
     contract = decoded("registry", row)
     assert isinstance(contract, registry.PersonMenteeProfileRecorded)
