@@ -15,6 +15,7 @@ from shared.adapters.http import create_service_app
 from shared.adapters.settings import Settings, get_settings
 
 from .imports import ImportController
+from .links import LinksController
 from .mentors_register import MentorsRegisterController
 from .monitoring import MonitoringController
 from .organisations import OrganisationController
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         assert resources.pool is not None
         registry = registry_on(resources.address, resources.pool, keys, settings.region_today)
         app.state.registry = registry
+        app.state.settings = settings
         resources.watch_events_pool(registry)
         app.state.imports = Imports(resources.pool, registry)
         opened.append(app.state.imports)
@@ -53,7 +55,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MentorsRegisterController,
             MonitoringController,
             ImportController,
+            LinksController,
         ],
+        public_paths=["^/personal-links/opening$"],
         health_check=resources.healthy,
         lifespan=[lifespan],
     )

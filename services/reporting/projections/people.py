@@ -30,6 +30,10 @@ from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 SELF_SIGNED = "сам(а)"
 
 
+# A participant reads their own card and the names of the other side of their pairs.
+COUNTERPARTS = "id = {person} OR id = ANY((SELECT app_person_counterparts())::uuid[])"
+
+
 class People(Projection):
     name = "people"
     version = 2  # the bank of requests keeps each school year's
@@ -72,6 +76,7 @@ class People(Projection):
                register_order_date date""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS people_name ON people (lower(full_name))",),
+            participant=COUNTERPARTS,
         ),
         Table(
             "consents",
@@ -86,6 +91,7 @@ class People(Projection):
                withdrawn_on date""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS consents_person ON consents (person_id)",),
+            participant="person_id = {person}",
         ),
         Table(
             "staff_roles",
