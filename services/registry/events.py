@@ -77,6 +77,7 @@ class IndicatorTargetsBandsSet(Event, frozen=True):
     """A region's own age bands for the year (first and last age), beside the former ones."""
 
     stored_topic = "services.registry.domain.monitoring:IndicatorTargets.BandsSet"
+    school_year: str
     bands: dict[str, list[int]]
     former: dict[str, list[int]]
 

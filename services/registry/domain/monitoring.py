@@ -116,13 +116,18 @@ class IndicatorTargets(TenantAggregate):
             raise RuleViolated("bands_unchanged", "Возрастные границы уже такие")
         self._bands_set(
             actor=actor,
+            school_year=self.school_year,
             bands={code: list(band) for code, band in changed.items()},
             former={code: list(self.band(code)) for code in changed},
         )
 
     @event("BandsSet")
     def _bands_set(
-        self, actor: Actor, bands: dict[str, list[int]], former: dict[str, list[int]]
+        self,
+        actor: Actor,
+        school_year: str,
+        bands: dict[str, list[int]],
+        former: dict[str, list[int]],
     ) -> None:
         self.bands.update({code: (first, last) for code, (first, last) in bands.items()})
 
