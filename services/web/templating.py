@@ -21,6 +21,7 @@ from services.programs.labels import (
 )
 from services.registry.labels import (
     CONSENT_KIND_NAMES,
+    EDUCATION_KIND_NAMES,
     INFORMATION_SOURCE_NAMES,
     PERSON_KIND_NAMES,
     STAFF_ROLE_NAMES,
@@ -72,6 +73,7 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
         CATEGORY_NAMES={str(k): v for k, v in CATEGORY_NAMES.items()},
         PERSON_KIND_NAMES=PERSON_KIND_NAMES,
+        EDUCATION_KIND_NAMES=EDUCATION_KIND_NAMES,
         MEETING_KIND_NAMES=MEETING_KIND_NAMES,
         STAGE_NAMES=STAGE_NAMES,
         BASIS_NAMES=BASIS_NAMES,

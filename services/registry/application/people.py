@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
-from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.dictionaries import MenteeCategory, MentoringForm, school_year_of
+from shared.indicators import check_school_year
 from shared.kernel.aggregate import actor_of
 from shared.kernel.command import Caller, allowed, caller_of
 from shared.kernel.errors import InvalidInput, RuleViolated
@@ -255,10 +256,14 @@ class PeopleCommands(RegistryBase):
         categories: list[MenteeCategory],
         requests: str | None,
         needs: list[str],
+        school_year: str | None = None,
     ) -> int:
+        """This school year's request unless another is named; each year's is kept apart."""
+        year = school_year or school_year_of(date.today())
+        check_school_year(year)
         person = self._person_in_scope(caller, person_id)
         sealed = self._seal_text(person, "requests", requests)
-        person.record_mentee_profile(caller.actor, categories, sealed, needs)
+        person.record_mentee_profile(caller.actor, year, categories, sealed, needs)
         return self.store(person)
 
     @allowed(SCHOOL_EDITORS, "изменять базы школы")

@@ -75,6 +75,9 @@ class ScopeOrganisation:
     id: strawberry.ID
     name: str
     kind: str
+    education_kind: str | None = strawberry.field(
+        description="Вид образовательной организации: школа, ДОО, дополнительного образования, СПО"
+    )
     path: str
 
 
@@ -108,6 +111,7 @@ def _scope_of(row: Any) -> ScopeOrganisation:
         id=strawberry.ID(str(row["id"])),
         name=row["name"],
         kind=row["kind"],
+        education_kind=row["education_kind"],
         path=str(row["tenant"]),
     )
 

@@ -75,6 +75,24 @@ class MenteeProfile:
     categories: list[str]
     needs: list[str]
     requests: str | None
+    school_year: str | None = strawberry.field(description="Учебный год этого запроса")
+
+
+@strawberry.type
+class YearRequest:
+    """A mentee's request of one school year, from the bank of requests."""
+
+    school_year: str
+    categories: list[str]
+    needs: list[str]
+    requests: str | None
+    recorded_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> YearRequest:
+        return cls(
+            **fields_of(cls, row, categories=list(row["categories"]), needs=list(row["needs"]))
+        )
 
 
 @strawberry.type
@@ -107,6 +125,12 @@ async def _staff_roles(reader: Reader, ids: list[UUID]) -> list[list[StaffRoleAs
 async def _third_party(reader: Reader, ids: list[UUID]) -> list[list[ThirdPartyInformation]]:
     return await reader.grouped(
         "third_party_information", "person_id", "recorded_at", ThirdPartyInformation.from_row, ids
+    )
+
+
+async def _requests(reader: Reader, ids: list[UUID]) -> list[list[YearRequest]]:
+    return await reader.grouped(
+        "mentee_requests", "person_id", "school_year", YearRequest.from_row, ids
     )
 
 
@@ -186,7 +210,15 @@ class Person:
             categories=list(self.row["mentee_categories"]),
             needs=list(self.row["mentee_needs"]),
             requests=self.row["requests"],
+            school_year=self.row["requests_year"],
         )
+
+    @strawberry.field(description="Запросы наставляемого по учебным годам, от раннего к позднему")
+    async def requests_by_year(self, info: ReaderInfo) -> list[YearRequest]:
+        if not self.is_mentee:
+            return []
+        result: list[YearRequest] = await reader_of(info).loader(_requests).load(UUID(self.id))
+        return result
 
     @strawberry.field
     def mentor_profile(self) -> MentorProfile | None:
