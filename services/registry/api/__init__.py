@@ -12,6 +12,7 @@ from services.registry.imports import Imports
 from services.registry.metrics import watch_registry
 from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
+from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.settings import Settings, get_settings
 
 from .imports import ImportController
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         assert resources.pool is not None
         registry = registry_on(resources.address, resources.pool, keys, settings.region_today)
         app.state.registry = registry
+        app.state.receipts = resources.receipts()
         resources.watch_events_pool(registry)
         app.state.imports = Imports(resources.pool, registry)
         opened.append(app.state.imports)
@@ -56,4 +58,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         health_check=resources.healthy,
         lifespan=[lifespan],
+        extra_middleware=[CommandMiddleware],
     )

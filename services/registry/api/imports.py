@@ -23,6 +23,7 @@ from litestar.openapi.spec import (
 
 from services.registry.imports import Imports
 from services.registry.spreadsheet import Base
+from shared.adapters.idempotency import detached
 from shared.kernel.errors import AppError, InvalidInput
 from shared.kernel.principal import Principal
 
@@ -104,7 +105,9 @@ class ImportController(Controller):
         if len(content) > MAX_FILE_BYTES:
             raise _too_large()
         import_id = await anyio.to_thread.run_sync(imports.start, request.user, school_id, base)
-        task = asyncio.create_task(_run(imports, request.user, import_id, content))
+        task = asyncio.create_task(
+            _run(imports, request.user, import_id, content), context=detached()
+        )
         state.import_tasks.add(task)
         task.add_done_callback(state.import_tasks.discard)
         return {"id": str(import_id), "status_url": f"/imports/{import_id}"}
