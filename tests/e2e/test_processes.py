@@ -12,9 +12,10 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
+import msgspec
 import pytest
 
 from services.bootstrap import write_side
@@ -26,13 +27,14 @@ from services.programs.domain import MeetingFormat, MeetingKind
 from shared.adapters.auth import issue_token
 from shared.adapters.database import (
     PROJECTOR_ROLE,
+    WRITER_ROLE,
     DatabaseAddress,
     connect,
 )
 from shared.adapters.settings import PROJECT_ROOT, Settings
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
-from tests.conftest import fresh_database, nodes
+from tests.conftest import EventCounter, fresh_database, nodes
 
 pytestmark = pytest.mark.processes
 
@@ -490,3 +492,73 @@ async def test_make_run_stops_quietly(
         for port in ports.values():
             with pytest.raises(httpx.ConnectError):
                 await client.get(f"http://127.0.0.1:{port}/health")
+
+
+def start_programs(settings: Settings, database: DatabaseAddress) -> subprocess.Popen[bytes]:
+    process = start_service("programs", settings, environment(database))
+    wait_healthy([f"http://127.0.0.1:{settings.programs_port}"], [process], seconds=60)
+    return process
+
+
+async def wait_for_receipt_blocked(database: DatabaseAddress) -> None:
+    """Until the command's transaction, its events inserted, waits to insert its receipt."""
+    connection = await connect(database)
+    try:
+        for _ in range(600):
+            if await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
+                " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO command_receipts%'",
+                WRITER_ROLE,
+            ):
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+    raise AssertionError("the command never reached its receipt")
+
+
+async def test_a_command_killed_between_storing_and_answering_is_stored_once_when_retried(
+    services: Settings, own_database: DatabaseAddress
+) -> None:
+    own = msgspec.structs.replace(services, programs_port=free_port())
+    counted = EventCounter(own_database)
+    async with httpx.AsyncClient(timeout=30) as http:
+        made = await Client(http, services).school_with_a_pair()
+        programs = start_programs(own, own_database)
+        url = f"http://127.0.0.1:{own.programs_port}/pairs/{made['pair']['id']}/meetings"
+        headers = {
+            "Authorization": f"Bearer {made['coordinator']}",
+            "Idempotency-Key": str(uuid4()),
+        }
+        body = {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 40}
+        before = await counted()
+        lock = await connect(own_database)
+        try:
+            # The receipt's table held: the command stores its events, then waits to answer.
+            transaction = lock.transaction()
+            await transaction.start()
+            await lock.execute("LOCK TABLE command_receipts IN EXCLUSIVE MODE")
+            sent = asyncio.create_task(http.post(url, json=body, headers=headers))
+            await wait_for_receipt_blocked(own_database)
+            programs.send_signal(signal.SIGKILL)
+            programs.wait(timeout=10)
+            await transaction.rollback()
+        finally:
+            await lock.close()
+        with pytest.raises(httpx.HTTPError):
+            await sent
+        after_crash = await counted()
+        programs = start_programs(own, own_database)
+        try:
+            retried = await http.post(url, json=body, headers=headers)
+            after_retry = await counted()
+            again = await http.post(url, json=body, headers=headers)
+        finally:
+            programs.send_signal(signal.SIGINT)
+            programs.wait(timeout=15)
+
+    assert after_crash == before
+    assert retried.status_code == 201, retried.text
+    assert after_retry == (before[0], before[1] + 1)
+    assert (again.status_code, again.content) == (201, retried.content)
+    assert await counted() == after_retry
