@@ -3,7 +3,7 @@ and that a refused command stores nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
@@ -36,7 +36,7 @@ def refusal(school: School, command: object, *args: object) -> str:
     return refused.value.code
 
 
-def working_pair(school: School) -> UUID:
+def working_pair(school: School, ordered_on: date = TODAY) -> UUID:
     programme = school.programs.open_programme(
         school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
     )[0]
@@ -46,7 +46,7 @@ def working_pair(school: School) -> UUID:
         school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, [mentee]
     )[0]
     school.programs.approve_pairs(
-        school.staff(Role.SCHOOL_DIRECTOR), programme.id, "1-н", TODAY, [pair.id]
+        school.staff(Role.SCHOOL_DIRECTOR), programme.id, "1-н", ordered_on, [pair.id]
     )
     return pair.id
 
@@ -98,11 +98,33 @@ def test_meetings_follow_the_standard_sequence(school: School) -> None:
 
     first_regular = refusal(school, record, meeting(MeetingKind.REGULAR))
     record(meeting())
-    second_introduction = refusal(school, record, meeting())
+    record(meeting(MeetingKind.TRIAL))
+    second_introduction = refusal(school, record, meeting(duration_minutes=30))
     future = refusal(school, record, meeting(MeetingKind.REGULAR, held_on=TODAY + timedelta(1)))
 
-    assert (first_regular, second_introduction) == ("meeting_out_of_sequence",) * 2
+    assert first_regular == "meeting_out_of_sequence"
+    assert second_introduction == "duplicate_meeting"  # the same kind on the same day
     assert future == "meeting_in_future"
+
+
+def test_the_same_meeting_of_a_pair_sent_again_is_a_duplicate_naming_the_first(
+    school: School,
+) -> None:
+    pair = working_pair(school)
+    curator = school.staff(Role.SCHOOL_CURATOR)
+    introduction, _ = school.programs.record_meeting(curator, pair, meeting())
+    regular, _ = school.programs.record_meeting(curator, pair, meeting(MeetingKind.REGULAR))
+    before = stored(school)
+
+    with pytest.raises(Conflict) as again:
+        school.programs.record_meeting(curator, pair, meeting(MeetingKind.REGULAR))
+    another_kind, _ = school.programs.record_meeting(curator, pair, meeting(MeetingKind.TRIAL))
+
+    assert again.value.code == "duplicate_meeting"
+    assert again.value.details == {"id": str(regular)}
+    assert regular != introduction
+    assert stored(school) == (before[0], before[1] + 1)
+    assert another_kind not in (introduction, regular)
 
 
 def test_a_pair_ends_with_its_final_meeting_or_early_with_a_reason(school: School) -> None:
@@ -185,11 +207,13 @@ def test_two_curators_changing_the_same_pair_at_once_one_gets_a_conflict(school:
 
 
 def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(school: School) -> None:
-    pair_id = working_pair(school)
+    pair_id = working_pair(school, ordered_on=TODAY - timedelta(days=30))
     curator = school.staff(Role.SCHOOL_CURATOR)
     kinds = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
-    for kind in [*kinds, *[MeetingKind.REGULAR] * 9]:
-        school.programs.record_meeting(curator, pair_id, meeting(kind))
+    for day, kind in enumerate([*kinds, *[MeetingKind.REGULAR] * 9]):
+        school.programs.record_meeting(
+            curator, pair_id, meeting(kind, held_on=TODAY - timedelta(days=20 - day))
+        )
 
     from_snapshot = school.programs.load(Pair, pair_id, "Пара")
     replayed: Pair = school.programs.repository.get(pair_id)

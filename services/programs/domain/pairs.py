@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
-from shared.kernel.errors import RuleViolated
+from shared.kernel.errors import Conflict, RuleViolated
 from shared.kernel.sealed import Sealed
 
 from ..labels import MEETING_KIND_NAMES
@@ -134,6 +134,7 @@ class Pair(TenantAggregate):
         self.status = PairStatus.PROPOSED
         self.order_date: date | None = None
         self.meetings: dict[UUID, MeetingKind] = {}
+        self.meeting_days: dict[UUID, date] = {}
         self.feedback: set[tuple[UUID, UUID]] = set()  # (meeting, author)
         self.plan_tasks: dict[UUID, bool] = {}
 
@@ -271,6 +272,7 @@ class Pair(TenantAggregate):
         self._check_working("Встречу записать нельзя")
         if meeting_id in self.meetings:
             raise RuleViolated("meeting_exists", "Эта встреча уже записана")
+        self._check_not_recorded(kind, held_on)
         held = set(self.meetings.values())
         if MeetingKind.FINAL in held:
             raise RuleViolated("after_final_meeting", "Итоговая встреча уже проведена")
@@ -290,6 +292,17 @@ class Pair(TenantAggregate):
             raise RuleViolated(
                 "meeting_before_order", "Дата встречи раньше приказа об утверждении пары"
             )
+
+    def _check_not_recorded(self, kind: MeetingKind, held_on: date) -> None:
+        """The same meeting of the pair (its kind, its day) is recorded once: sent again, it
+        answers with the one recorded."""
+        for meeting_id, day in self.meeting_days.items():
+            if day == held_on and self.meetings[meeting_id] == kind:
+                raise Conflict(
+                    "duplicate_meeting",
+                    "Такая встреча этой пары в этот день уже записана",
+                    id=str(meeting_id),
+                )
 
     def record_meeting(
         self,
@@ -339,6 +352,7 @@ class Pair(TenantAggregate):
         mentee_comment: Sealed | None,
     ) -> None:
         self.meetings[meeting_id] = MeetingKind(kind)
+        self.meeting_days[meeting_id] = held_on
         if mentor_rating is not None or mentor_comment is not None:
             self.feedback.add((meeting_id, self.mentor_id))
         if mentee_rating is not None or mentee_comment is not None:
@@ -426,6 +440,8 @@ class PairState(AggregateState):
     """A pair's snapshot (`shared.adapters.snapshots`): ids, kinds, dates and statuses only, no
     personal data (comments and summaries stay sealed in the events)."""
 
+    version: ClassVar[int] = 2  # 2: the meetings' days
+
     tenant: str
     programme_id: UUID
     form: MentoringForm
@@ -434,6 +450,7 @@ class PairState(AggregateState):
     status: PairStatus
     order_date: date | None
     meetings: dict[UUID, MeetingKind]
+    meeting_days: dict[UUID, date]
     feedback: set[tuple[UUID, UUID]]
     plan_tasks: dict[UUID, bool]
 
