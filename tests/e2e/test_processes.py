@@ -258,7 +258,7 @@ def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> Non
     """Many events through the programs application's own command (in-process, to be quick)."""
     coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
     with write_side(settings) as side:
-        for _ in range(count):
+        for number in range(count):
             side.programs.record_meeting(
                 coordinator,
                 UUID(made["pair"]["id"]),
@@ -267,6 +267,7 @@ def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> Non
                     held_on=date.today(),
                     duration_minutes=30,
                     meeting_format=MeetingFormat.ONLINE,
+                    topic=f"Консультация {number}",  # each another meeting, not a repeat
                     mentor=Feedback(rating=8),
                     mentee=Feedback(rating=9),
                 ),

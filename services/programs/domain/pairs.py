@@ -3,6 +3,7 @@ with an individual plan, a sequence of meetings with feedback, and an end. No I/
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -134,7 +135,7 @@ class Pair(TenantAggregate):
         self.status = PairStatus.PROPOSED
         self.order_date: date | None = None
         self.meetings: dict[UUID, MeetingKind] = {}
-        self.meeting_days: dict[UUID, date] = {}
+        self.meeting_marks: dict[UUID, str] = {}
         self.feedback: set[tuple[UUID, UUID]] = set()  # (meeting, author)
         self.plan_tasks: dict[UUID, bool] = {}
 
@@ -272,7 +273,6 @@ class Pair(TenantAggregate):
         self._check_working("Встречу записать нельзя")
         if meeting_id in self.meetings:
             raise RuleViolated("meeting_exists", "Эта встреча уже записана")
-        self._check_not_recorded(kind, held_on)
         held = set(self.meetings.values())
         if MeetingKind.FINAL in held:
             raise RuleViolated("after_final_meeting", "Итоговая встреча уже проведена")
@@ -293,14 +293,22 @@ class Pair(TenantAggregate):
                 "meeting_before_order", "Дата встречи раньше приказа об утверждении пары"
             )
 
-    def _check_not_recorded(self, kind: MeetingKind, held_on: date) -> None:
-        """The same meeting of the pair (its kind, its day) is recorded once: sent again, it
-        answers with the one recorded."""
-        for meeting_id, day in self.meeting_days.items():
-            if day == held_on and self.meetings[meeting_id] == kind:
+    def check_not_recorded(
+        self,
+        kind: MeetingKind,
+        held_on: date,
+        duration_minutes: int,
+        meeting_format: MeetingFormat,
+        topic: str,
+    ) -> None:
+        """The same meeting (kind, day, length, format and topic) is recorded once: sent
+        again, it answers with the one recorded."""
+        mark = meeting_mark(kind, held_on, duration_minutes, meeting_format, topic)
+        for meeting_id, recorded in self.meeting_marks.items():
+            if recorded == mark:
                 raise Conflict(
                     "duplicate_meeting",
-                    "Такая встреча этой пары в этот день уже записана",
+                    "Такая встреча этой пары уже записана: тот же вид, день, длительность и тема",
                     id=str(meeting_id),
                 )
 
@@ -321,6 +329,7 @@ class Pair(TenantAggregate):
     ) -> None:
         """Inline feedback is the mentor's and (in a pair) the mentee's; group members give
         theirs with `give_feedback`."""
+        self.check_not_recorded(kind, held_on, duration_minutes, meeting_format, topic)
         self.check_meeting(meeting_id, kind, held_on, today)
         self._meeting_recorded(
             actor=actor,
@@ -352,7 +361,9 @@ class Pair(TenantAggregate):
         mentee_comment: Sealed | None,
     ) -> None:
         self.meetings[meeting_id] = MeetingKind(kind)
-        self.meeting_days[meeting_id] = held_on
+        self.meeting_marks[meeting_id] = meeting_mark(
+            kind, held_on, duration_minutes, meeting_format, topic
+        )
         if mentor_rating is not None or mentor_comment is not None:
             self.feedback.add((meeting_id, self.mentor_id))
         if mentee_rating is not None or mentee_comment is not None:
@@ -436,11 +447,20 @@ class Pair(TenantAggregate):
         self.status = PairStatus.ENDED
 
 
+def meeting_mark(
+    kind: MeetingKind, held_on: date, duration_minutes: int, meeting_format: str, topic: str
+) -> str:
+    """What makes two records the same meeting, as a digest (a topic may name someone, and
+    a pair's snapshot holds no text)."""
+    text = f"{kind}|{held_on.isoformat()}|{duration_minutes}|{meeting_format}|{topic.strip()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 class PairState(AggregateState):
     """A pair's snapshot (`shared.adapters.snapshots`): ids, kinds, dates and statuses only, no
     personal data (comments and summaries stay sealed in the events)."""
 
-    version: ClassVar[int] = 2  # 2: the meetings' days
+    version: ClassVar[int] = 2  # 2: the meetings' marks
 
     tenant: str
     programme_id: UUID
@@ -450,7 +470,7 @@ class PairState(AggregateState):
     status: PairStatus
     order_date: date | None
     meetings: dict[UUID, MeetingKind]
-    meeting_days: dict[UUID, date]
+    meeting_marks: dict[UUID, str]
     feedback: set[tuple[UUID, UUID]]
     plan_tasks: dict[UUID, bool]
 
