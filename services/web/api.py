@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ExceptionHandlersMap
 
+from shared.adapters.conventions import conventional
 from shared.adapters.logging import configure_logging
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings, get_settings
@@ -126,4 +127,5 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         openapi_config=None,
         debug=False,
     )
+    app.asgi_handler = conventional(app.asgi_handler, settings)
     return instrument(app, metrics)

@@ -8,12 +8,14 @@ from typing import Any, cast
 
 import msgspec
 from litestar import HttpMethod, Litestar, get
+from litestar.config.cors import CORSConfig
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
 from shared.adapters.auth import bearer_middleware
+from shared.adapters.conventions import conventional
 from shared.adapters.database import (
     DATABASE_OUTAGES,
     database_outage_handler,
@@ -102,7 +104,37 @@ def create_service_app(
         ),
         lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(title=f"Nastavnik {title}", version="0.1.0"),
+        cors_config=cors_of(settings),
         debug=False,
     )
     document_errors(app)
+    app.asgi_handler = conventional(app.asgi_handler, settings)
     return instrument(app, metrics)
+
+
+def cors_of(settings: Settings) -> CORSConfig | None:
+    """Browsers of the configured origins may call the API (none by default); they may send
+    the headers of a command and read those of its answer."""
+    origins = settings.cors_origin_list
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "If-Match",
+            "X-Request-ID",
+        ],
+        expose_headers=[
+            "ETag",
+            "Location",
+            "Retry-After",
+            "X-Request-ID",
+            "Idempotent-Replayed",
+            "Content-Disposition",
+        ],
+        max_age=600,
+    )

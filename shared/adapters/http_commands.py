@@ -84,6 +84,28 @@ def target_of(scope: Scope) -> UUID | None:
     return None
 
 
+def check_content_type(scope: Scope) -> None:
+    """A body in another format than the route reads is a 415, not a 400: JSON, but for a
+    route that declares another (`opt["content_type"]`, an upload's multipart form)."""
+    if not _has_body(scope):
+        return
+    expected = scope["route_handler"].opt.get("content_type", "application/json")
+    sent = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    if sent != expected and not (expected == "application/json" and sent.endswith("+json")):
+        raise Refused(
+            415,
+            "unsupported_media_type",
+            f"Тело запроса должно быть в формате {expected} (заголовок Content-Type)",
+        )
+
+
+def _has_body(scope: Scope) -> bool:
+    length = _header(scope, b"content-length")
+    if length is not None:
+        return length not in ("", "0")
+    return _header(scope, b"transfer-encoding") is not None
+
+
 def caller_of(scope: Scope) -> str:
     principal = scope.get("user")
     if isinstance(principal, Principal):
@@ -166,6 +188,7 @@ class CommandMiddleware:
             await send_answer(send, json_answer(refused.status, refused.code, refused.message))
 
     async def _command(self, scope: Scope, receive: Receive, send: Send) -> None:
+        check_content_type(scope)
         key = idempotency_key(scope)
         command = CommandInFlight(
             caller=caller_of(scope),
@@ -189,7 +212,7 @@ class CommandMiddleware:
                 return
         else:
             command.key = None
-        answered = Answering(self, command, receipts, send)
+        answered = Answering(self, command, receipts, send, scope["path"])
         with running(command):
             try:
                 await self.app(scope, receive, answered.send)
@@ -227,8 +250,10 @@ class Answering:
         command: CommandInFlight,
         receipts: Receipts | None,
         send: Send,
+        path: str,
     ) -> None:
         self.middleware = middleware
+        self.path = path
         self.command = command
         self.receipts = receipts
         self._send = send
@@ -255,9 +280,13 @@ class Answering:
         body = b"".join(self.body)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in self.headers}
         if 200 <= self.status < 300:
-            version = self.command.version_of(_created_id(body))
+            created = _created_id(body)
+            version = self.command.version_of(created)
             if version is not None:
                 headers["etag"] = f'"{version}"'
+            if self.status == 201 and created is not None:
+                # What was made, under the collection it was posted to (read it in GraphQL).
+                headers["location"] = f"{self.path.rstrip('/')}/{created}"
         return Answer(self.status, headers, body)
 
     async def _finish(self, answer: Answer) -> Answer:

@@ -93,6 +93,7 @@ class ImportController(Controller):
         before_request=refuse_large_body,
         request_max_body_size=MAX_BODY_BYTES,
         operation_class=FileUpload,
+        content_type="multipart/form-data",
     )
     async def start(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID, base: Base
