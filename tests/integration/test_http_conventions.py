@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import msgspec
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from services.programs.api import create_app as create_programs
@@ -129,7 +130,7 @@ async def test_an_order_number_with_a_slash_gives_an_rfc_8187_file_name(world: W
 
 
 @pytest.fixture
-async def strict(world: World) -> AsyncIterator[tuple[World, AsyncTestClient[object]]]:
+async def strict(world: World) -> AsyncIterator[tuple[World, AsyncTestClient[Litestar]]]:
     """Programs with small rate limits and one allowed origin."""
     settings = msgspec.structs.replace(
         world.api.settings,
@@ -143,7 +144,7 @@ async def strict(world: World) -> AsyncIterator[tuple[World, AsyncTestClient[obj
 
 
 async def test_a_token_past_its_limit_gets_429_with_retry_after(
-    strict: tuple[World, AsyncTestClient[object]],
+    strict: tuple[World, AsyncTestClient[Litestar]],
 ) -> None:
     world, client = strict
     auth = world.api.auth(world.coordinator("s1"))
@@ -159,7 +160,7 @@ async def test_a_token_past_its_limit_gets_429_with_retry_after(
 
 
 async def test_guessing_tokens_from_one_address_is_slowed_to_429(
-    strict: tuple[World, AsyncTestClient[object]],
+    strict: tuple[World, AsyncTestClient[Litestar]],
 ) -> None:
     _, client = strict
 
@@ -173,7 +174,7 @@ async def test_guessing_tokens_from_one_address_is_slowed_to_429(
 
 
 async def test_cors_answers_only_the_configured_origin(
-    strict: tuple[World, AsyncTestClient[object]], world: World
+    strict: tuple[World, AsyncTestClient[Litestar]], world: World
 ) -> None:
     _, client = strict
     asked = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "If-Match"}
