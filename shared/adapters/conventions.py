@@ -1,7 +1,11 @@
 """The HTTP conventions an integrator's tools expect, around every service's whole app (so that
 404s, 405s and refusals before any route get them too): `WWW-Authenticate` on a 401,
 `Cache-Control: no-store` on every answer but the public ones (answers carry personal data),
-and rate limits per token and per address with 429 and `Retry-After`."""
+rate limits per token and per address with 429 and `Retry-After`, and the API's version.
+
+The version travels in a header, `API-Version` (README, «Versioning»): every answer names the
+version it speaks; a request may name the one it was written for, and a version this release
+does not serve is refused (400) rather than answered in another."""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from shared.adapters.http_errors import error_body
 from shared.adapters.settings import Settings
 from shared.lru import LRU
 
+API_VERSION = "1"
+SERVED_VERSIONS = frozenset({API_VERSION})
 # Answers with nothing personal, which a cache may keep.
 PUBLIC = re.compile(r"^/(health|metrics|schema|static)(/|$)")
 # The buckets kept at once (the least recently used forgotten: a forgotten one starts full).
@@ -85,22 +91,34 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return next((value for key, value in scope.get("headers", []) if key == name), None)
 
 
-async def too_many(send: Send, wait: float) -> None:
-    body = msgspec.json.encode(
-        error_body("rate_limited", "Слишком много запросов; повторите через несколько секунд")
-    )
+async def refuse(
+    send: Send, status: int, code: str, message: str, headers: list[tuple[bytes, bytes]]
+) -> None:
     await send(
         {
             "type": "http.response.start",
-            "status": 429,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
-                (b"retry-after", str(max(1, math.ceil(wait))).encode()),
                 (b"cache-control", b"no-store"),
+                (b"api-version", API_VERSION.encode()),
+                *headers,
             ],
         }
     )
+    body = msgspec.json.encode(error_body(code, message))
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def too_many(send: Send, wait: float) -> None:
+    message = "Слишком много запросов; повторите через несколько секунд"
+    retry_after = str(max(1, math.ceil(wait))).encode()
+    await refuse(send, 429, "rate_limited", message, [(b"retry-after", retry_after)])
+
+
+def unserved_version(scope: Scope) -> bool:
+    asked = _header(scope, b"api-version")
+    return asked is not None and asked.decode("latin-1").strip() not in SERVED_VERSIONS
 
 
 def conventional(app: ASGIApp, settings: Settings) -> ASGIApp:
@@ -114,6 +132,10 @@ def conventional(app: ASGIApp, settings: Settings) -> ASGIApp:
         if wait > 0:
             await too_many(send, wait)
             return
+        if unserved_version(scope):
+            message = f"Заголовок API-Version: эта версия не поддерживается (есть {API_VERSION})"
+            await refuse(send, 400, "unsupported_api_version", message, [])
+            return
         public = bool(PUBLIC.match(scope["path"]))
 
         async def send_conventionally(message: Message) -> None:
@@ -125,6 +147,7 @@ def conventional(app: ASGIApp, settings: Settings) -> ASGIApp:
                     headers.append((b"www-authenticate", _challenge(scope)))
                 if not public and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
+                headers.append((b"api-version", API_VERSION.encode()))
                 message["headers"] = headers
             await send(message)
 

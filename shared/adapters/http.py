@@ -127,6 +127,7 @@ def cors_of(settings: Settings) -> CORSConfig | None:
             "Idempotency-Key",
             "If-Match",
             "X-Request-ID",
+            "API-Version",
         ],
         expose_headers=[
             "ETag",
@@ -135,6 +136,7 @@ def cors_of(settings: Settings) -> CORSConfig | None:
             "X-Request-ID",
             "Idempotent-Replayed",
             "Content-Disposition",
+            "API-Version",
         ],
         max_age=600,
     )

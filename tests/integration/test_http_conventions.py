@@ -211,3 +211,25 @@ async def test_every_service_answers_with_a_request_id(world: World) -> None:
     assert answers[1].status_code == 405
     assert answers[1].headers["allow"]
     assert answers[3].headers["cache-control"] == "no-store"
+
+
+async def test_every_answer_names_its_api_version_and_an_unserved_one_is_refused(
+    world: World, events: EventCounter
+) -> None:
+    auth = world.api.auth(world.coordinator("s1"))
+    before = await events()
+
+    current = await world.api.registry.get("/health", headers={"API-Version": "1"})
+    future = await world.api.programs.post(
+        "/programmes", json={}, headers=auth | {"API-Version": "2"}
+    )
+    graphql = await world.api.reporting.post(
+        "/graphql", json={"query": "{ me { role } }"}, headers=auth
+    )
+
+    assert current.status_code == 200
+    assert current.headers["api-version"] == graphql.headers["api-version"] == "1"
+    assert future.status_code == 400
+    assert future.json()["code"] == "unsupported_api_version"
+    assert "API-Version" in future.json()["message"]
+    assert await events() == before
