@@ -264,3 +264,34 @@ async def test_natural_duplicates_without_a_key_answer_409_naming_the_first(
     assert meeting_again.json()["details"]["id"] == first_meeting.json()["id"]
     assert other_kind.status_code == 201, other_kind.text  # a parent of that name is another
     assert (await events())[1] == before[1]
+
+
+async def test_graphql_shows_the_version_that_if_match_sends_back(world: World) -> None:
+    programme = await world.programme("s1")
+    mentor = await world.person("s1", "Наставник Версий", "mentor")
+    mentee = await world.person("s1", "Ученик Версий", "mentee")
+    pair = await world.pair("s1", programme, mentor, mentee)
+    coordinator = world.coordinator("s1")
+    meeting = await world.api.programs.post(
+        f"/pairs/{pair}/meetings",
+        json={"kind": "introduction", "held_on": TODAY, "duration_minutes": 30},
+        headers=world.api.auth(coordinator),
+    )
+    query = (
+        "query($pair: ID!, $person: ID!) { pair(id: $pair) { version }"
+        ' person(id: $person) { version } programmes(schoolYear: "2025/26")'
+        " { edges { node { id version } } } }"
+    )
+
+    data = (await world.api.graphql(coordinator, query, pair=pair, person=mentor))["data"]
+    plan = await world.api.programs.put(
+        f"/pairs/{pair}/plan",
+        json={"starts_on": "2025-10-01", "ends_on": "2026-05-31", "goals": ["Цель"]},
+        headers=world.api.auth(coordinator) | {"If-Match": f'"{data["pair"]["version"]}"'},
+    )
+
+    assert f'"{data["pair"]["version"]}"' == meeting.headers["etag"]
+    assert data["person"]["version"] >= 1
+    [node] = [n["node"] for n in data["programmes"]["edges"] if n["node"]["id"] == programme]
+    assert node["version"] >= 1
+    assert plan.status_code == 200, plan.text
