@@ -116,10 +116,7 @@ SURVEY_SCALES = {
 
 def _roadmap_item(item: RoadmapItem) -> dict[str, Any]:
     """A roadmap activity as the programs service takes it."""
-    body = item.as_dict()
-    on = body["deadline"]["on"]
-    body["deadline"]["on"] = str(on) if on else None
-    return body
+    return item.as_dict() | {"deadline": {"words": item.deadline.words}}
 
 
 class DemoLoader:

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from services.programs.deadlines import legacy_deadline
 from shared.kernel.contracts import Created, Event, MovedWithSchool, Sealed, contracts_of
 
 
@@ -30,6 +31,15 @@ def reason_withheld(state: dict[str, Any]) -> None:
     """Version 1 kept a reason in clear; it is no longer shown, as it may be about the
     participants (the stored record itself cannot change)."""
     state["reason"] = None
+
+
+def item_as_written(state: dict[str, Any]) -> None:
+    """Version 1 of a roadmap item knew a date or «day.month each school year», no number and
+    no block: the deadline in the words a roadmap would use for it."""
+    item = state["item"]
+    old = item["deadline"]
+    item["deadline"] = legacy_deadline(old["on"], old["month"], old["day"]).as_dict()
+    item["number"] = item["block"] = ""
 
 
 class ImplementationOrderIssued(Created, frozen=True):
@@ -51,14 +61,26 @@ class ImplementationRegulationAdopted(Event, frozen=True):
 
 class ImplementationRoadmapItemAdded(Event, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemAdded"
+    contract_version = 2
+    upcasts = (item_as_written,)
     item_id: UUID
     item: dict[str, Any]
 
 
 class ImplementationRoadmapItemChanged(Event, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemChanged"
+    contract_version = 2
+    upcasts = (item_as_written,)
     item_id: UUID
     item: dict[str, Any]
+
+
+class ImplementationRoadmapWritten(Event, frozen=True):
+    stored_topic = "services.programs.domain.implementation:Implementation.RoadmapWritten"
+    title: str
+    order_number: str
+    order_date: date | None
+    blocks: list[dict[str, Any]]
 
 
 class ImplementationRoadmapItemProgressed(Event, frozen=True):

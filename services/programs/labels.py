@@ -22,6 +22,19 @@ ITEM_STATUS_NAMES = {
     "done": "выполнено",
     "cancelled": "отменено",
 }
+# DeadlineKind: how a roadmap writes an activity's deadline.
+DEADLINE_KIND_NAMES = {
+    "date": "дата",
+    "month": "месяц",
+    "months": "месяцы",
+    "years": "годы",
+    "yearly": "ежегодно",
+    "through_year": "в течение года",
+    "schedule": "по отдельному графику",
+    "all_stages": "на всех этапах",
+    "relative": "после другого события",
+    "none": "без срока",
+}
 # MeetingKind, in the standard sequence of a pair's meetings.
 MEETING_KIND_NAMES = {
     "introduction": "встреча-знакомство",

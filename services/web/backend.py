@@ -40,6 +40,7 @@ class Details(msgspec.Struct):
     problems: list[Problem] = msgspec.field(default_factory=list)
     question: str | None = None  # the survey question a refused answer belongs to
     person_id: str | None = None  # the person a refused order is about
+    field: str | None = None  # the field a broken rule names («items[3].deadline»)
 
 
 class ErrorBody(msgspec.Struct):
@@ -216,17 +217,25 @@ class Backend:
         return answer
 
     async def upload(
-        self, token: str, path: str, params: dict[str, str], name: str, content: bytes
-    ) -> Stored:
+        self,
+        token: str,
+        service: Service,
+        path: str,
+        params: dict[str, str],
+        name: str,
+        content: bytes,
+        into: type[T],
+    ) -> T:
+        """Send a file; its answer decoded into `into` (a started job, a draft to review)."""
         response = await self._send(
             token,
-            "registry",
+            service,
             "POST",
             path,
             params=params,
             files={"data": (name, content, "application/octet-stream")},
         )
-        return msgspec.json.decode(response.content, type=Stored)
+        return msgspec.json.decode(response.content, type=into)
 
     async def import_job(self, token: str, import_id: str) -> ImportJob:
         response = await self._send(token, "registry", "GET", f"/imports/{import_id}")

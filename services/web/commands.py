@@ -106,6 +106,32 @@ class ItemProgress(Command):
     evidence: str
 
 
+class DeadlineWords(Command):
+    words: str  # as the roadmap writes it; the service reads it or refuses, naming the field
+
+
+class RoadmapBlock(Command):
+    number: str
+    title: str
+    stage: Number = None  # none: a block of no stage
+
+
+class RoadmapItem(Command):
+    number: str
+    block: str
+    activity: str
+    deadline: DeadlineWords
+    responsible: list[str]
+    expected_result: str
+    control_point: bool
+
+
+class WrittenRoadmap(Command):
+    title: str
+    blocks: list[RoadmapBlock]
+    items: list[RoadmapItem]
+
+
 class FormPair(Command):
     form: str
     mentor_id: Typed

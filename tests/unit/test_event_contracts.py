@@ -57,8 +57,8 @@ def test_every_stored_event_type_decodes_into_its_contract(store: str) -> None:
         event = decoded(store, row)
         assert CONTRACTS[store].by_topic[row["topic"]] is type(event)
         assert event.originator_version == row["originator_version"]
-    stored = {row["topic"] for row in rows}
-    assert stored == {c.stored_topic for c in contracts.ALL}, "the fixture holds every type"
+    stored = {row["topic"] for row in rows}  # some also under a topic their class moved to
+    assert stored >= {c.stored_topic for c in contracts.ALL}, "the fixture holds every type"
 
 
 def test_a_topic_without_a_contract_is_refused() -> None:
@@ -193,7 +193,8 @@ def test_the_worker_the_rebuild_and_the_replay_load_no_writer_domain() -> None:
         cwd=PROJECT_ROOT,
     ).stdout.split()
     writers = ("services.registry.", "services.programs.")
-    forbidden = [m for m in loaded if m.startswith(writers) and not m.endswith(".events")]
+    published = (".events", ".deadlines")  # the contracts and the deadlines their upcast reads
+    forbidden = [m for m in loaded if m.startswith(writers) and not m.endswith(published)]
     assert forbidden == []
 
 

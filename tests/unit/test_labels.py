@@ -18,6 +18,7 @@ from services.registry import labels as registry_labels
 NAMED: list[tuple[Mapping[Any, object], type[Enum]]] = [
     (programs_labels.STAGE_NAMES, programs.Stage),
     (programs_labels.ITEM_STATUS_NAMES, programs.ItemStatus),
+    (programs_labels.DEADLINE_KIND_NAMES, programs.DeadlineKind),
     (programs_labels.MEETING_KIND_NAMES, programs.MeetingKind),
     (programs_labels.MEETING_FORMAT_NAMES, programs.MeetingFormat),
     (programs_labels.SIDE_NAMES, programs.Side),

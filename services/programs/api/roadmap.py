@@ -6,18 +6,32 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+import anyio
 import msgspec
 from litestar import Controller, Request, post, put
-from litestar.datastructures import State
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 
 from services.wiring import Created, Position
 from shared.dictionaries import SchoolYear
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
 
-from ..domain import DEFAULT_MONITORING_WINDOW, Deadline, ItemStatus, RoadmapItem, Stage
+from ..domain import (
+    DEFAULT_MONITORING_WINDOW,
+    Deadline,
+    ItemStatus,
+    RoadmapBlock,
+    RoadmapItem,
+    Stage,
+    WrittenRoadmap,
+    legacy_deadline,
+    read_deadline,
+)
 from .common import OrderNumber, Text, Title, programs_of
 
+MAX_TABLE_BYTES = 10 * 1024 * 1024
 Month = Annotated[int, msgspec.Meta(ge=1, le=12)]
 Day = Annotated[int, msgspec.Meta(ge=1, le=31)]
 
@@ -60,31 +74,68 @@ class RegulationIn(msgspec.Struct, forbid_unknown_fields=True):
     adopted_on: date
 
 
-class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
-    """Either `on` (a date) or `month` and `day` (by that day each school year)."""
+StageNumber = Annotated[int, msgspec.Meta(ge=1, le=7)]
+Number = Annotated[str, msgspec.Meta(max_length=20)]
 
+
+class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The deadline as the roadmap writes it (`words`: «Октябрь–ноябрь 2020», «Ежегодно»,
+    «По отдельному графику», «» for none); or, as before, `on` (a date) or `month` and `day`
+    (by that day each school year)."""
+
+    words: Annotated[str, msgspec.Meta(max_length=300)] | None = None
     on: date | None = None
     month: Month | None = None
     day: Day | None = None
 
+    def deadline(self, field: str) -> Deadline:
+        if self.words is not None:
+            return read_deadline(self.words, field)
+        return legacy_deadline(self.on, self.month, self.day)
+
 
 class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
-    activity: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+    activity: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
     deadline: DeadlineIn
+    stage: StageNumber | None = None
     responsible: Annotated[list[Title], msgspec.Meta(max_length=10)] = []
     expected_result: Text = ""
     control_point: bool = False
+    number: Number = ""  # the roadmap's own numbering, «1.1»
+    block: Number = ""  # the number of its block
 
-    def item(self) -> RoadmapItem:
+    def item(self, field: str = "deadline") -> RoadmapItem:
         return RoadmapItem(
-            stage=Stage(self.stage),
+            stage=None if self.stage is None else Stage(self.stage),
             activity=self.activity,
-            deadline=Deadline(self.deadline.on, self.deadline.month, self.deadline.day),
+            deadline=self.deadline.deadline(field),
             responsible=tuple(self.responsible),
             expected_result=self.expected_result,
             control_point=self.control_point,
+            number=self.number,
+            block=self.block,
         )
+
+
+class RoadmapBlockIn(msgspec.Struct, forbid_unknown_fields=True):
+    number: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+    stage: StageNumber | None = None  # None: a block of no stage (informing, monitoring)
+
+    def block(self) -> RoadmapBlock:
+        stage = None if self.stage is None else Stage(self.stage)
+        return RoadmapBlock(self.number, self.title, stage)
+
+
+class WrittenRoadmapIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A roadmap as written: its title, the order approving it (if its own), its blocks and
+    numbered activities, each in a block."""
+
+    title: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+    order_number: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    order_date: date | None = None
+    blocks: Annotated[list[RoadmapBlockIn], msgspec.Meta(min_length=1, max_length=50)]
+    items: Annotated[list[RoadmapItemIn], msgspec.Meta(min_length=1, max_length=500)]
 
 
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -150,6 +201,45 @@ class RoadmapController(Controller):
         """Start the roadmap from the seven stages' default activities."""
         position = programs_of(state).adopt_default_roadmap(request.user, school_id)
         return Position(position=position)
+
+    @post("/roadmap/written", sync_to_thread=True)
+    def enter_roadmap(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        school_id: UUID,
+        data: WrittenRoadmapIn,
+    ) -> Position:
+        """The roadmap as the school wrote it, stored whole or not at all: a deadline the
+        platform cannot read is refused (422 `deadline_unread`, naming the field)."""
+        items = [item.item(f"items[{index}].deadline") for index, item in enumerate(data.items)]
+        written = WrittenRoadmap(
+            tuple(block.block() for block in data.blocks),
+            data.title,
+            data.order_number,
+            data.order_date,
+        )
+        position = programs_of(state).enter_roadmap(request.user, school_id, written, items)
+        return Position(position=position)
+
+    @post("/roadmap/import", status_code=200)
+    async def import_roadmap(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        school_id: UUID,
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> dict[str, Any]:
+        """The roadmap in the school's DOCX or XLSX table (columns by their Russian headers),
+        each deadline read: a draft to review, with the unread deadlines to settle
+        (`unread`: row, field, words), then to save by `POST …/roadmap/written`. Stores nothing."""
+        content = await data.read()
+        if len(content) > MAX_TABLE_BYTES:
+            raise InvalidInput("file_too_large", "Файл больше 10 МБ")
+        draft = await anyio.to_thread.run_sync(
+            programs_of(state).roadmap_draft, request.user, school_id, content
+        )
+        return draft.as_dict()
 
     @post("/roadmap/items", sync_to_thread=True)
     def add_item(

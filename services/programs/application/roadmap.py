@@ -14,7 +14,9 @@ from ..domain import (
     Implementation,
     ItemStatus,
     RoadmapItem,
+    WrittenRoadmap,
 )
+from ..roadmap_import import Draft, read_roadmap
 from .base import ProgramsBase
 from .programmes import CURATORS, PROGRAMME_MANAGERS
 
@@ -71,6 +73,36 @@ class RoadmapCommands(ProgramsBase):
             )
         implementation.add_items(caller.actor, {uuid4(): item for item in DEFAULT_ROADMAP})
         return self.store(implementation)
+
+    @allowed(PROGRAMME_MANAGERS, "составлять дорожную карту")
+    def enter_roadmap(
+        self,
+        caller: Caller,
+        school_id: UUID,
+        written: WrittenRoadmap,
+        items: list[RoadmapItem],
+    ) -> int:
+        """A roadmap as written: its blocks (each mapped to a stage or to none) and its numbered
+        activities, all stored together or none; an activity takes its block's stage."""
+        implementation = self._implementation(caller, school_id)
+        if implementation.items:
+            raise RuleViolated(
+                "roadmap_not_empty", "Дорожная карта уже составлена: правьте её мероприятия"
+            )
+        if len({block.number for block in written.blocks}) != len(written.blocks):
+            raise RuleViolated("block_number_repeated", "Номер раздела повторяется")
+        numbers = [item.number for item in items if item.number]
+        if len(set(numbers)) != len(numbers):
+            raise RuleViolated("item_number_repeated", "Номер мероприятия повторяется")
+        implementation.write_roadmap(caller.actor, written)
+        implementation.add_items(caller.actor, {uuid4(): item for item in items})
+        return self.store(implementation)
+
+    @allowed(PROGRAMME_MANAGERS, "составлять дорожную карту")
+    def roadmap_draft(self, caller: Caller, school_id: UUID, content: bytes) -> Draft:
+        """The roadmap in the school's own DOCX or XLSX table, for review: nothing is stored."""
+        self._implementation(caller, school_id)
+        return read_roadmap(content)
 
     @allowed(PROGRAMME_MANAGERS, "править дорожную карту")
     def add_roadmap_item(

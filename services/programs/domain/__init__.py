@@ -7,8 +7,20 @@ they still resolve through the names re-exported here.
 
 from shared.dictionaries import school_year_of
 
+from ..deadlines import (
+    Deadline,
+    DeadlineKind,
+    Period,
+    Unread,
+    due_on,
+    is_overdue,
+    legacy_deadline,
+    parse_deadline,
+    read_deadline,
+)
 from ..labels import (
     AWARD_RESULT_NAMES,
+    DEADLINE_KIND_NAMES,
     EARLY_END_REASON_NAMES,
     ITEM_STATUS_NAMES,
     MEETING_KIND_NAMES,
@@ -19,11 +31,11 @@ from ..labels import (
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
-    Deadline,
     Implementation,
     ItemStatus,
+    RoadmapBlock,
     RoadmapItem,
-    day_in_school_year,
+    WrittenRoadmap,
 )
 from .pairs import (
     MAX_GROUP_SIZE,
@@ -63,6 +75,7 @@ from .surveys import (
 
 __all__ = [
     "AWARD_RESULT_NAMES",
+    "DEADLINE_KIND_NAMES",
     "DEFAULT_MONITORING_WINDOW",
     "DEFAULT_ROADMAP",
     "DEFAULT_TEMPLATES",
@@ -77,6 +90,7 @@ __all__ = [
     "Basis",
     "Candidacy",
     "Deadline",
+    "DeadlineKind",
     "EarlyEndReason",
     "Implementation",
     "ItemStatus",
@@ -89,6 +103,7 @@ __all__ = [
     "PairState",
     "PairStatus",
     "PairsOrder",
+    "Period",
     "PlanTask",
     "PracticeCase",
     "Programme",
@@ -96,15 +111,22 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Respondent",
+    "RoadmapBlock",
     "RoadmapItem",
     "Side",
     "Stage",
     "SurveyResponse",
     "SurveyTemplate",
+    "Unread",
+    "WrittenRoadmap",
     "check_questions",
-    "day_in_school_year",
     "default_template_id",
+    "due_on",
+    "is_overdue",
+    "legacy_deadline",
     "may_be_mentored",
     "may_mentor",
+    "parse_deadline",
+    "read_deadline",
     "school_year_of",
 ]

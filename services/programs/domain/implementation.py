@@ -3,7 +3,7 @@ regulation (Положение о наставничестве) and the roadmap 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -11,54 +11,12 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from shared.dictionaries import SCHOOL_YEAR_STARTS_MONTH
+from services.programs import events
+from services.programs.deadlines import Deadline, legacy_deadline
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
 from .programmes import Stage
-
-
-def day_in_school_year(school_year: str, month: int, day: int) -> date:
-    """The date of «day.month» within a school year (September to August)."""
-    start = int(school_year[:4])
-    return date(start if month >= SCHOOL_YEAR_STARTS_MONTH else start + 1, month, day)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A fixed date, or a recurring «by day.month each school year»."""
-
-    on: date | None = None
-    month: int | None = None
-    day: int | None = None
-
-    def __post_init__(self) -> None:
-        recurring = self.month is not None and self.day is not None
-        if (self.on is None) == (not recurring):
-            raise RuleViolated(
-                "deadline_shape", "Срок — либо дата, либо день и месяц каждого учебного года"
-            )
-        if recurring:
-            try:
-                date(2000, self.month or 0, self.day or 0)  # a leap year accepts 29 February
-            except ValueError:
-                raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
-
-    @property
-    def recurring(self) -> bool:
-        return self.on is None
-
-    def in_school_year(self, school_year: str) -> date:
-        if self.on is not None:
-            return self.on
-        return day_in_school_year(school_year, self.month or 0, self.day or 0)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"on": self.on, "month": self.month, "day": self.day}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Deadline:
-        return cls(on=data.get("on"), month=data.get("month"), day=data.get("day"))
 
 
 class ItemStatus(StrEnum):
@@ -69,22 +27,54 @@ class ItemStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class RoadmapBlock:
+    """A block of a roadmap as written («1. Подготовка условий…»), mapped to one of the seven
+    stages or to none (an informing or monitoring block runs through all of them)."""
+
+    number: str
+    title: str
+    stage: Stage | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "stage": None if self.stage is None else int(self.stage),
+        }
+
+
+@dataclass(frozen=True)
+class WrittenRoadmap:
+    """What a roadmap says of itself: its title, the order approving it («Приказ от 06.09.2023
+    № 852»; none when the implementation order carries it) and its blocks."""
+
+    blocks: tuple[RoadmapBlock, ...]
+    title: str = ""
+    order_number: str = ""
+    order_date: date | None = None
+
+
+@dataclass(frozen=True)
 class RoadmapItem:
-    stage: Stage
+    stage: Stage | None
     activity: str
     deadline: Deadline
     responsible: tuple[str, ...] = ()  # positions or organisations, as a roadmap names them
     expected_result: str = ""
     control_point: bool = False  # контрольная точка мониторинга
+    number: str = ""  # the roadmap's own numbering, «1.1»
+    block: str = ""  # the number of its block, «1»
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "stage": int(self.stage),
+            "stage": None if self.stage is None else int(self.stage),
             "activity": self.activity,
             "deadline": self.deadline.as_dict(),
             "responsible": list(self.responsible),
             "expected_result": self.expected_result,
             "control_point": self.control_point,
+            "number": self.number,
+            "block": self.block,
         }
 
 
@@ -117,6 +107,7 @@ class Implementation(TenantAggregate):
         self.school_id = school_id
         self.regulation_versions: list[str] = []
         self.items: dict[UUID, RoadmapItem] = {}
+        self.blocks: dict[str, RoadmapBlock] = {}
         self.cancelled: set[UUID] = set()
 
     @staticmethod
@@ -124,7 +115,10 @@ class Implementation(TenantAggregate):
         if period_to <= period_from:
             raise RuleViolated("order_period", "Окончание периода внедрения раньше его начала")
         for month, day in window or []:
-            Deadline(month=month, day=day)
+            try:
+                date(2000, month, day)  # a leap year accepts 29 February
+            except ValueError:
+                raise RuleViolated("deadline_shape", "Такого дня в году нет") from None
 
     def adopt_regulation(self, actor: Actor, title: str, version: str, adopted_on: date) -> None:
         """Положение о наставничестве; a new version supersedes the previous ones."""
@@ -137,20 +131,69 @@ class Implementation(TenantAggregate):
         self.regulation_versions.append(version)
 
     def add_items(self, actor: Actor, items: dict[UUID, RoadmapItem]) -> None:
-        for item_id, item in items.items():
+        placed = [
+            (item_id, self._in_block(item, f"items[{index}].block"))
+            for index, (item_id, item) in enumerate(items.items())
+        ]
+        for item_id, item in placed:
             if item_id in self.items:
                 raise RuleViolated("item_exists", "Такое мероприятие уже в дорожной карте")
             self._item_added(actor=actor, item_id=item_id, item=item.as_dict())
 
-    @event("RoadmapItemAdded")
+    def _in_block(self, item: RoadmapItem, field: str) -> RoadmapItem:
+        """An activity of a block takes the block's stage (or none, as the block has)."""
+        if not item.block:
+            return item
+        if item.block not in self.blocks:
+            raise RuleViolated(
+                "block_not_found",
+                f"Мероприятие {item.number}: в дорожной карте нет раздела «{item.block}»",
+                field=field,
+            )
+        return replace(item, stage=self.blocks[item.block].stage)
+
+    class RoadmapItemAdded(TenantAggregate.Event):
+        item_id: UUID
+        item: dict[str, Any]
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.item_as_written)
+
+    @event(RoadmapItemAdded)
     def _item_added(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
         self.items[item_id] = _item_of(item)
 
+    def write_roadmap(self, actor: Actor, written: WrittenRoadmap) -> None:
+        """The roadmap's own title, the order approving it and its blocks as written; an
+        activity names its block by number."""
+        self._roadmap_written(
+            actor=actor,
+            title=written.title,
+            order_number=written.order_number,
+            order_date=written.order_date,
+            blocks=[b.as_dict() for b in written.blocks],
+        )
+
+    @event("RoadmapWritten")
+    def _roadmap_written(
+        self,
+        actor: Actor,
+        title: str,
+        order_number: str,
+        order_date: date | None,
+        blocks: list[dict[str, Any]],
+    ) -> None:
+        self.blocks = {b["number"]: _block_of(b) for b in blocks}
+
     def change_item(self, actor: Actor, item_id: UUID, item: RoadmapItem) -> None:
         self._check_open(item_id)
+        item = self._in_block(item, "block")
         self._item_changed(actor=actor, item_id=item_id, item=item.as_dict())
 
-    @event("RoadmapItemChanged")
+    class RoadmapItemChanged(RoadmapItemAdded):
+        """The same item as an addition's, versioned and upcast alike."""
+
+    @event(RoadmapItemChanged)
     def _item_changed(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
         self.items[item_id] = _item_of(item)
 
@@ -198,13 +241,20 @@ class Implementation(TenantAggregate):
 
 def _item_of(data: dict[str, Any]) -> RoadmapItem:
     return RoadmapItem(
-        stage=Stage(data["stage"]),
+        stage=None if data["stage"] is None else Stage(data["stage"]),
         activity=data["activity"],
         deadline=Deadline.from_dict(data["deadline"]),
         responsible=tuple(data["responsible"]),
         expected_result=data["expected_result"],
         control_point=data["control_point"],
+        number=data["number"],
+        block=data["block"],
     )
+
+
+def _block_of(data: dict[str, Any]) -> RoadmapBlock:
+    stage = data["stage"]
+    return RoadmapBlock(data["number"], data["title"], None if stage is None else Stage(stage))
 
 
 def _yearly(
@@ -213,7 +263,7 @@ def _yearly(
     return RoadmapItem(
         stage=stage,
         activity=activity,
-        deadline=Deadline(month=month, day=day),
+        deadline=legacy_deadline(None, month, day),
         responsible=("куратор целевой модели наставничества",),
         expected_result=result,
         control_point=control,

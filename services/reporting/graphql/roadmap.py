@@ -3,20 +3,17 @@ status of each activity in a school year and what is overdue."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from uuid import UUID
 
 import asyncpg
 import strawberry
 
-from services.programs.domain import (
-    ITEM_STATUS_NAMES,
-    STAGE_NAMES,
-    Deadline,
-    ItemStatus,
-    Stage,
-    school_year_of,
-)
+from services.programs.deadlines import Deadline, Period, due_on, is_overdue
+from services.programs.domain import ItemStatus, Stage
+from services.programs.labels import DEADLINE_KIND_NAMES, ITEM_STATUS_NAMES, STAGE_NAMES
+from shared.dictionaries import school_year_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 
@@ -24,10 +21,21 @@ from .context import Reader, ReaderInfo, reader_of, uuid_of
 @strawberry.type
 class RoadmapItem:
     id: strawberry.ID
-    stage: int
+    number: str = strawberry.field(description="Номер мероприятия в дорожной карте, «1.1»")
+    block: str = strawberry.field(description="Номер раздела дорожной карты")
+    block_title: str | None = strawberry.field(description="Раздел, как в дорожной карте")
+    stage: int | None = strawberry.field(description="Этап целевой модели; нет — вне этапов")
     activity: str
     deadline: str = strawberry.field(description="Срок, как в дорожной карте")
-    due_on: date = strawberry.field(description="Срок в выбранном учебном году")
+    deadline_kind: str = strawberry.field(
+        description="Вид срока: date, month, months, years, yearly, through_year, schedule,"
+        " all_stages, relative, none"
+    )
+    deadline_kind_name: str
+    recurring: bool = strawberry.field(description="Ежегодное (каждый учебный год)")
+    due_on: date | None = strawberry.field(
+        description="Последний день срока на выбранную дату; нет — срок не назван днём"
+    )
     responsible: list[str]
     expected_result: str
     control_point: bool
@@ -38,8 +46,8 @@ class RoadmapItem:
     overdue: bool
 
     @strawberry.field
-    def stage_name(self) -> str:
-        return STAGE_NAMES[Stage(self.stage)]
+    def stage_name(self) -> str | None:
+        return None if self.stage is None else STAGE_NAMES[Stage(self.stage)]
 
 
 @strawberry.type
@@ -55,6 +63,11 @@ class Implementation:
     regulation_title: str | None
     regulation_version: str | None
     regulation_adopted_on: date | None
+    roadmap_title: str | None = strawberry.field(description="Заголовок дорожной карты")
+    roadmap_order_number: str | None = strawberry.field(
+        description="Номер приказа, утвердившего дорожную карту (если своего)"
+    )
+    roadmap_order_date: date | None
     school_year: str
     items: list[RoadmapItem]
 
@@ -73,12 +86,12 @@ class Implementation:
 WITH_PROGRESS = """
 FROM roadmap_items i
 LEFT JOIN roadmap_progress p ON p.item_id = i.id
-  AND p.school_year = CASE WHEN i.deadline_on IS NULL THEN $2 ELSE '' END
+  AND p.school_year = CASE WHEN i.recurring THEN $2 ELSE '' END
 """
 ITEMS = f"""
 SELECT i.*, p.status, p.reported_on, p.evidence {WITH_PROGRESS}
 WHERE i.school_id = $1 AND NOT i.cancelled
-ORDER BY i.stage, i.place
+ORDER BY i.place
 """
 # The same activities counted per school under scope $1 (for the comparison of schools).
 COMPLETION = f"""
@@ -94,16 +107,21 @@ def completion_percent(done: int, items: int) -> float | None:
     return round(100 * done / items, 2) if items else None
 
 
-def _item(row: asyncpg.Record, school_year: str, today: date) -> RoadmapItem:
-    deadline = Deadline(row["deadline_on"], row["deadline_month"], row["deadline_day"])
-    due = deadline.in_school_year(school_year)
+def _item(row: asyncpg.Record, period: Period, today: date) -> RoadmapItem:
+    deadline = Deadline.from_dict(json.loads(row["deadline"]))
     status = ItemStatus(row["status"] or ItemStatus.PLANNED)
     return RoadmapItem(
         id=strawberry.ID(str(row["id"])),
+        number=row["number"],
+        block=row["block"],
+        block_title=row["block_title"],
         stage=row["stage"],
         activity=row["activity"],
-        deadline=_deadline_text(deadline),
-        due_on=due,
+        deadline=deadline.words,
+        deadline_kind=str(deadline.kind),
+        deadline_kind_name=DEADLINE_KIND_NAMES[deadline.kind],
+        recurring=deadline.recurring,
+        due_on=due_on(deadline, period, today),
         responsible=list(row["responsible"]),
         expected_result=row["expected_result"],
         control_point=row["control_point"],
@@ -111,14 +129,20 @@ def _item(row: asyncpg.Record, school_year: str, today: date) -> RoadmapItem:
         status_name=ITEM_STATUS_NAMES[status],
         reported_on=row["reported_on"],
         evidence=row["evidence"],
-        overdue=status != ItemStatus.DONE and due < today,
+        overdue=is_overdue(deadline, period, today, done=status == ItemStatus.DONE),
     )
 
 
-def _deadline_text(deadline: Deadline) -> str:
-    if deadline.on is not None:
-        return deadline.on.strftime("%d.%m.%Y")
-    return f"до {deadline.day:02d}.{deadline.month:02d} ежегодно"
+def _period(implementation: asyncpg.Record, items: list[asyncpg.Record], day: date) -> Period:
+    """The roadmap's period and the due dates of its numbered activities (for those due
+    relative to another one)."""
+    period = Period(implementation["period_from"], implementation["period_to"])
+    for row in items:
+        if row["number"]:
+            deadline = Deadline.from_dict(json.loads(row["deadline"]))
+            if (due := due_on(deadline, period, day)) is not None:
+                period.due_of_number[row["number"]] = due
+    return period
 
 
 def _day(pair: list[int]) -> str:
@@ -146,6 +170,7 @@ async def load_roadmap(
         return None
     row = found[0]
     items = await reader.fetch(ITEMS, row["school_id"], year)
+    period = _period(row, items, today)
     return Implementation(
         school_id=strawberry.ID(str(school_id)),
         order_number=row["order_number"],
@@ -160,6 +185,9 @@ async def load_roadmap(
         regulation_title=row["regulation_title"],
         regulation_version=row["regulation_version"],
         regulation_adopted_on=row["regulation_adopted_on"],
+        roadmap_title=row["roadmap_title"] or None,
+        roadmap_order_number=row["roadmap_order_number"] or None,
+        roadmap_order_date=row["roadmap_order_date"],
         school_year=year,
-        items=[_item(r, year, today) for r in items],
+        items=[_item(r, period, today) for r in items],
     )

@@ -3,14 +3,19 @@ No personal data: responsible parties are positions and organisations, as roadma
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import asyncpg
 
+from services.programs.deadlines import Deadline
 from services.programs.events import (
     ImplementationOrderIssued,
     ImplementationRegulationAdopted,
     ImplementationRoadmapItemAdded,
     ImplementationRoadmapItemChanged,
     ImplementationRoadmapItemProgressed,
+    ImplementationRoadmapWritten,
 )
 
 from .base import Envelope, Handlers, Projection, Table, Visibility
@@ -18,7 +23,7 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 
 class Roadmap(Projection):
     name = "roadmap"
-    version = 2  # an implementation order may state no monitoring window
+    version = 3  # 2: an order may state no monitoring window; 3: deadlines as written, blocks
     tables = (
         Table(
             "implementations",
@@ -33,7 +38,11 @@ class Roadmap(Projection):
                monitoring_to int[],
                regulation_title text,
                regulation_version text,
-               regulation_adopted_on date""",
+               regulation_adopted_on date,
+               roadmap_title text,
+               roadmap_order_number text,
+               roadmap_order_date date,
+               blocks jsonb NOT NULL DEFAULT '[]'""",  # the roadmap's blocks as written
             Visibility.SUBTREE,
         ),
         Table(
@@ -42,11 +51,13 @@ class Roadmap(Projection):
                school_id uuid NOT NULL,
                tenant ltree NOT NULL,
                place int NOT NULL,
-               stage int NOT NULL,
+               number text NOT NULL,
+               block text NOT NULL,
+               block_title text,
+               stage int,
                activity text NOT NULL,
-               deadline_on date,
-               deadline_month int,
-               deadline_day int,
+               deadline jsonb NOT NULL,  -- the deadline as written and what it means
+               recurring boolean NOT NULL,
                responsible text[] NOT NULL,
                expected_result text NOT NULL,
                control_point boolean NOT NULL,
@@ -75,6 +86,7 @@ class Roadmap(Projection):
             ImplementationRegulationAdopted: self.regulation_adopted,
             ImplementationRoadmapItemAdded: self.item_added,
             ImplementationRoadmapItemChanged: self.item_changed,
+            ImplementationRoadmapWritten: self.roadmap_written,
             ImplementationRoadmapItemProgressed: self.progressed,
         }
 
@@ -109,42 +121,42 @@ class Roadmap(Projection):
 
     async def item_added(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        item, deadline = event.item, event.item["deadline"]
         await connection.execute(
-            "INSERT INTO roadmap_items (id, school_id, tenant, place, stage, activity,"
-            " deadline_on, deadline_month, deadline_day, responsible, expected_result,"
-            " control_point) SELECT $1, i.school_id, $2,"
+            "INSERT INTO roadmap_items (id, school_id, tenant, place, number, block, block_title,"
+            " stage, activity, deadline, recurring, responsible, expected_result, control_point)"
+            " SELECT $1, i.school_id, $2,"
             " (SELECT count(*) FROM roadmap_items r WHERE r.school_id = i.school_id),"
-            " $3, $4, $5, $6, $7, $8, $9, $10 FROM implementations i WHERE i.id = $11",
+            " $3, $4, (SELECT b->>'title' FROM jsonb_array_elements(i.blocks) b"
+            " WHERE b->>'number' = $4), $5, $6, $7, $8, $9, $10, $11"
+            " FROM implementations i WHERE i.id = $12",
             event.item_id,
             event.tenant,
-            item["stage"],
-            item["activity"],
-            deadline["on"],
-            deadline["month"],
-            deadline["day"],
-            list(item["responsible"]),
-            item["expected_result"],
-            item["control_point"],
+            *_item_values(event.item),
             event.originator_id,
         )
 
     async def item_changed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
-        item, deadline = event.item, event.item["deadline"]
         await connection.execute(
-            "UPDATE roadmap_items SET stage = $2, activity = $3, deadline_on = $4,"
-            " deadline_month = $5, deadline_day = $6, responsible = $7, expected_result = $8,"
-            " control_point = $9 WHERE id = $1",
+            "UPDATE roadmap_items r SET number = $2, block = $3, block_title = (SELECT"
+            " b->>'title' FROM implementations i, jsonb_array_elements(i.blocks) b"
+            " WHERE i.school_id = r.school_id AND b->>'number' = $3), stage = $4, activity = $5,"
+            " deadline = $6, recurring = $7, responsible = $8, expected_result = $9,"
+            " control_point = $10 WHERE id = $1",
             event.item_id,
-            item["stage"],
-            item["activity"],
-            deadline["on"],
-            deadline["month"],
-            deadline["day"],
-            list(item["responsible"]),
-            item["expected_result"],
-            item["control_point"],
+            *_item_values(event.item),
+        )
+
+    async def roadmap_written(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "UPDATE implementations SET roadmap_title = $2, roadmap_order_number = $3,"
+            " roadmap_order_date = $4, blocks = $5 WHERE id = $1",
+            event.originator_id,
+            event.title,
+            event.order_number,
+            event.order_date,
+            json.dumps(event.blocks),
         )
 
     async def progressed(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -165,3 +177,19 @@ class Roadmap(Projection):
             await connection.execute(
                 "UPDATE roadmap_items SET cancelled = true WHERE id = $1", event.item_id
             )
+
+
+def _item_values(item: dict[str, Any]) -> tuple[Any, ...]:
+    """number, block, stage, activity, deadline, recurring, responsible, result, control point."""
+    deadline = Deadline.from_dict(item["deadline"])
+    return (
+        item["number"],
+        item["block"],
+        item["stage"],
+        item["activity"],
+        json.dumps(item["deadline"]),
+        deadline.recurring,
+        list(item["responsible"]),
+        item["expected_result"],
+        item["control_point"],
+    )

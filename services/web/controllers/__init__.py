@@ -12,6 +12,7 @@ from .pairs import PairController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .roadmap_import import RoadmapImportController
 from .self_audit import SchoolSelfAuditController
 
 CONTROLLERS = [
@@ -20,6 +21,7 @@ CONTROLLERS = [
     PeopleController,
     ImportController,
     ProgrammeController,
+    RoadmapImportController,
     MatchingController,
     OrderController,
     PairController,

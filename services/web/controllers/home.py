@@ -69,9 +69,9 @@ class LaggingPair(Read):
 class OverdueItem(Read):
     id: str
     activity: str
-    dueOn: Date
+    dueOn: Date | None  # an overdue activity's is always named
     overdue: bool
-    stageName: str
+    stageName: str | None
 
 
 class Overdue(Read):

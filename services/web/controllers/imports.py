@@ -15,7 +15,7 @@ from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES
 from services.registry.columns import Base as SheetBase
 from services.registry.labels import IMPORT_STATUS_NAMES
 
-from ..backend import Backend, Refused
+from ..backend import Backend, Refused, Stored
 from ..forms import Form
 from ..pages import form_page, page
 from ..session import WebUser
@@ -48,10 +48,12 @@ class ImportController(Controller):
         try:
             started = await backend.upload(
                 user.token,
+                "registry",
                 f"/schools/{school}/imports",
                 {"base": str(base)},
                 upload.filename,
                 await upload.read(),
+                Stored,
             )
         except Refused as refusal:
             if not refusal.belongs_to_form and refusal.status != 413:  # 413: the file is too large

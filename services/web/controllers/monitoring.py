@@ -64,7 +64,8 @@ query($school: ID!, $year: String!) {{
                                    denominator }} }}
     roadmap {{ orderNumber orderDate regulationTitle regulationVersion monitoringWindow
               completion overdueCount
-              items {{ stage stageName activity deadline dueOn statusName overdue controlPoint }} }}
+              items {{ number stage stageName activity deadline dueOn statusName overdue
+                       controlPoint }} }}
     surveys {{ programme {{ title stageName }}
               results {{ title version purpose responses questions {{ text responses mean }} }} }}
   }}
@@ -143,11 +144,12 @@ class Summary(ComparisonRow):
 
 
 class OverviewItem(Read):
-    stage: int
-    stageName: str
+    number: str
+    stage: int | None
+    stageName: str | None
     activity: str
     deadline: str
-    dueOn: Date
+    dueOn: Date | None
     statusName: str
     overdue: bool
     controlPoint: bool

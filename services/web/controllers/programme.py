@@ -32,7 +32,8 @@ query($school: ID!) {
   roadmap(schoolId: $school) {
     orderNumber orderDate periodFrom periodTo monitoringWindow regulationTitle regulationVersion
     regulationAdoptedOn schoolYear completion overdueCount
-    items { id stage stageName activity deadline dueOn responsible expectedResult controlPoint
+    items { id number block blockTitle stage stageName activity deadline dueOn responsible
+            expectedResult controlPoint
             status statusName reportedOn evidence overdue }
   }
 }
@@ -41,11 +42,14 @@ query($school: ID!) {
 
 class RoadmapItem(Read):
     id: str
-    stage: int
-    stageName: str
+    number: str
+    block: str
+    blockTitle: str | None
+    stage: int | None
+    stageName: str | None
     activity: str
     deadline: str
-    dueOn: Date
+    dueOn: Date | None
     responsible: list[str]
     expectedResult: str
     controlPoint: bool
@@ -133,6 +137,7 @@ class ProgrammeController(Controller):
             "school/roadmap.html",
             user,
             roadmap=found.roadmap,
+            sections=_sections(found.roadmap),
             statuses=list(ITEM_STATUS_NAMES.items()),
         )
 
@@ -154,3 +159,18 @@ class ProgrammeController(Controller):
             ),
         )
         return done(request, "/roadmap", "Статус мероприятия записан", anchor=f"item-{item_id}")
+
+
+def _sections(roadmap: Implementation | None) -> list[tuple[str, list[RoadmapItem]]]:
+    """The roadmap's activities under their headings, in its own order: its blocks as written
+    («1. Подготовка условий…»), or the stages for a roadmap without blocks."""
+    sections: dict[str, list[RoadmapItem]] = {}
+    for item in roadmap.items if roadmap else []:
+        if item.block:
+            heading = f"{item.block}. {item.blockTitle or ''}".strip()
+        elif item.stage:
+            heading = f"Этап {item.stage}. {(item.stageName or '').capitalize()}"
+        else:
+            heading = "Вне этапов"
+        sections.setdefault(heading, []).append(item)
+    return list(sections.items())
