@@ -89,7 +89,7 @@ def check_content_type(scope: Scope) -> None:
     route that declares another (`opt["content_type"]`, an upload's multipart form)."""
     if not _has_body(scope):
         return
-    expected = scope["route_handler"].opt.get("content_type", "application/json")
+    expected = expected_content_type(scope["route_handler"])
     sent = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
     if sent != expected and not (expected == "application/json" and sent.endswith("+json")):
         raise Refused(
@@ -97,6 +97,17 @@ def check_content_type(scope: Scope) -> None:
             "unsupported_media_type",
             f"Тело запроса должно быть в формате {expected} (заголовок Content-Type)",
         )
+
+
+def expected_content_type(handler: Any) -> str:
+    """What a route reads: its declared `content_type`, its body's media type (an upload's
+    `Body(media_type=MULTI_PART)`), or JSON."""
+    declared = handler.opt.get("content_type")
+    if declared:
+        return str(declared)
+    field = handler.parsed_data_field
+    media_type = getattr(getattr(field, "kwarg_definition", None), "media_type", None)
+    return str(getattr(media_type, "value", media_type)) if media_type else "application/json"
 
 
 def _has_body(scope: Scope) -> bool:
