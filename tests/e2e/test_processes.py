@@ -274,24 +274,30 @@ def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> Non
             )
 
 
-async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:
-    """SIGKILL the worker while its connection is inside a batch's transaction."""
+async def until_active(database: DatabaseAddress, role: str, condition: str, pause: float) -> bool:
+    """Whether a connection of `role` meets `condition` (on `pg_stat_activity`) within ~10 s."""
     connection = await connect(database)
     try:
-        for _ in range(2000):
-            busy = await connection.fetchval(
+        for _ in range(int(10 / pause)):
+            if await connection.fetchval(
                 "SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
-                " AND xact_start IS NOT NULL AND datname = current_database()",
-                PROJECTOR_ROLE,
-            )
-            if busy:
-                worker.send_signal(signal.SIGKILL)
-                worker.wait(timeout=10)
-                return
-            await asyncio.sleep(0.005)
+                f" AND datname = current_database() AND {condition}",
+                role,
+            ):
+                return True
+            await asyncio.sleep(pause)
     finally:
         await connection.close()
-    raise AssertionError("the worker never opened a batch")
+    return False
+
+
+async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:
+    """SIGKILL the worker while its connection is inside a batch's transaction."""
+    assert await until_active(database, PROJECTOR_ROLE, "xact_start IS NOT NULL", 0.005), (
+        "the worker never opened a batch"
+    )
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
 
 
 async def test_a_worker_killed_mid_batch_ends_with_exactly_one_row_per_event(
@@ -501,23 +507,6 @@ def start_programs(settings: Settings, database: DatabaseAddress) -> subprocess.
     return process
 
 
-async def wait_for_receipt_blocked(database: DatabaseAddress) -> None:
-    """Until the command's transaction, its events inserted, waits to insert its receipt."""
-    connection = await connect(database)
-    try:
-        for _ in range(600):
-            if await connection.fetchval(
-                "SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
-                " AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO command_receipts%'",
-                WRITER_ROLE,
-            ):
-                return
-            await asyncio.sleep(0.05)
-    finally:
-        await connection.close()
-    raise AssertionError("the command never reached its receipt")
-
-
 async def test_a_command_killed_between_storing_and_answering_is_stored_once_when_retried(
     services: Settings, own_database: DatabaseAddress
 ) -> None:
@@ -540,7 +529,13 @@ async def test_a_command_killed_between_storing_and_answering_is_stored_once_whe
             await transaction.start()
             await lock.execute("LOCK TABLE command_receipts IN EXCLUSIVE MODE")
             sent = asyncio.create_task(http.post(url, json=body, headers=headers))
-            await wait_for_receipt_blocked(own_database)
+            # until the command's transaction, its events inserted, waits to insert its receipt
+            assert await until_active(
+                own_database,
+                WRITER_ROLE,
+                "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO command_receipts%'",
+                0.05,
+            )
             programs.send_signal(signal.SIGKILL)
             programs.wait(timeout=10)
             await transaction.rollback()
