@@ -46,13 +46,18 @@ ERRORS = {
     401: "No valid bearer token",
     403: "The caller's role or scope does not allow this",
     404: "Not found within the caller's scope",
-    409: "Clashes with the current state: a duplicate or a concurrent change",
+    409: "Clashes with the current state: a duplicate (details.id names the first) or a"
+    " concurrent change",
+    412: "If-Match names a version the aggregate has left; nothing was stored",
     413: "The request body is too large",
-    422: "A rule of the domain refuses the command",
+    415: "The body is in another format than the route reads (Content-Type)",
+    422: "A rule of the domain refuses the command, or its Idempotency-Key was used for another"
+    " request",
+    429: "Too many requests from this token or address; retry after the seconds in Retry-After",
     503: "The database is unavailable; retry after the seconds in Retry-After",
 }
-READ_ERRORS = (400, 401, 403, 404, 503)
-COMMAND_ERRORS = (*READ_ERRORS, 409, 413, 422)
+READ_ERRORS = (400, 401, 403, 404, 429, 503)
+COMMAND_ERRORS = (*READ_ERRORS, 409, 412, 413, 415, 422)
 
 
 def document_errors(app: Litestar) -> None:
@@ -62,7 +67,7 @@ def document_errors(app: Litestar) -> None:
             if not isinstance(handler, HTTPRouteHandler):
                 continue
             public = handler.opt.get("exclude_from_auth", False)
-            statuses: tuple[int, ...] = (503,) if public else READ_ERRORS
+            statuses: tuple[int, ...] = (429, 503) if public else READ_ERRORS
             if not public and handler.http_methods - {HttpMethod.GET, HttpMethod.HEAD}:
                 statuses = COMMAND_ERRORS
             handler.responses = {
