@@ -153,13 +153,14 @@ async def buffered(receive: Receive) -> tuple[bytes, Receive]:
     return body, replay
 
 
-async def send_answer(send: Send, answer: Answer, extra: dict[str, str] | None = None) -> None:
-    headers = {**answer.headers, **(extra or {})}
+async def send_answer(send: Send, answer: Answer) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": answer.status,
-            "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+            "headers": [
+                (k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()
+            ],
         }
     )
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
