@@ -197,6 +197,88 @@ class DemoLoader:
             self._load_school(school, number, courses)
         for school_year in (self.previous, self.current):
             self._monitoring(school_year)
+        self._acts()
+
+    def _acts(self) -> None:
+        """The first municipality's order on its schools' documents, naming two directors, and
+        the first school's regulation with its four approval marks (issue 19's examples)."""
+        municipality, school = MUNICIPALITIES[0], SCHOOLS[0]
+        officer = issue_token(
+            self.settings, Role.MUNICIPALITY_OFFICER, path_of(municipality.key), user="demo-loader"
+        )
+        audit_day = self.previous_start + timedelta(days=60)
+        self._send(
+            self.programs,
+            f"/organisations/{municipality.id}/acts",
+            officer,
+            {
+                "kind": "order",
+                "number": "94-13",
+                "register": "по основной деятельности",
+                "act_date": str(audit_day),
+                "title": "Об итогах мониторинга нормативных документов по внедрению системы"
+                " наставничества",
+                "points": [
+                    {
+                        "kind": "assignment",
+                        "text": "Директорам внести изменения в нормативные документы (приказы)"
+                        " с устранением недочётов, указанных в аналитической справке",
+                        "people": [
+                            {
+                                "name": "Сальникова Г.И.",
+                                "position": "директор",
+                                "organisation": "МБОУ «Лицей № 2»",
+                            },
+                            {
+                                "name": "Каширина О.А.",
+                                "position": "директор",
+                                "organisation": "МБОУ «Гимназия № 3»",
+                            },
+                        ],
+                        "due_on": str(audit_day + timedelta(days=30)),
+                    },
+                    {
+                        "kind": "control",
+                        "text": "Контроль за исполнением приказа оставляю за собой",
+                    },
+                ],
+            },
+        )
+        director = issue_token(
+            self.settings, Role.SCHOOL_DIRECTOR, path_of(school.key), user="demo-loader"
+        )
+        accepted = self.previous_start - timedelta(days=3)
+        self._send(
+            self.programs,
+            f"/organisations/{school.id}/acts",
+            director,
+            {
+                "kind": "regulation",
+                "title": "Положение о системе наставничества педагогических работников",
+                "act_date": str(accepted),
+                "marks": [
+                    {
+                        "kind": "accepted",
+                        "body": "педагогическим советом",
+                        "on": str(accepted),
+                        "protocol_number": "1",
+                    },
+                    {
+                        "kind": "agreed",
+                        "body": "с управляющим советом",
+                        "on": str(accepted),
+                        "protocol_number": "2",
+                    },
+                    {
+                        "kind": "agreed",
+                        "body": "с советом обучающихся",
+                        "on": str(accepted),
+                        "protocol_number": "1",
+                    },
+                    {"kind": "approved", "body": "Директор", "on": str(accepted + timedelta(1))},
+                ],
+            },
+        )
 
     def _course(self, starts_on: date) -> dict[str, Any]:
         """The institute's 36-hour «Школа наставника», ten days long."""

@@ -41,6 +41,25 @@ from shared.adapters.settings import Settings
 SCOPE_FUNCTION = """
 CREATE OR REPLACE FUNCTION app_scope() RETURNS ltree LANGUAGE sql STABLE AS
 $$ SELECT nullif(current_setting('app.scope', true), '')::ltree $$;
+-- A participant's scope is `<school>.<person>`: the person and the school (NULL for any other).
+CREATE OR REPLACE FUNCTION app_person() RETURNS uuid LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN nlevel(app_scope()) = 4
+               THEN ltree2text(subpath(app_scope(), 3, 1))::uuid END $$;
+CREATE OR REPLACE FUNCTION app_person_school() RETURNS ltree LANGUAGE sql STABLE AS
+$$ SELECT CASE WHEN nlevel(app_scope()) = 4 THEN subpath(app_scope(), 0, 3) END $$;
+-- The person's pairs and groups, and their other side, as the caller may see them. plpgsql: a
+-- policy that named the pairs table would tie the tables together (a rebuild could not drop
+-- them one by one), and the pairs table may be made after the policies that call these.
+CREATE OR REPLACE FUNCTION app_person_pairs() RETURNS uuid[] LANGUAGE plpgsql STABLE AS
+$$ BEGIN
+    RETURN ARRAY(SELECT id FROM pairs
+                 WHERE mentor_id = app_person() OR app_person() = ANY(mentee_ids));
+END $$;
+CREATE OR REPLACE FUNCTION app_person_counterparts() RETURNS uuid[] LANGUAGE plpgsql STABLE AS
+$$ BEGIN
+    RETURN ARRAY(SELECT mentor_id FROM pairs WHERE app_person() = ANY(mentee_ids)
+                 UNION SELECT unnest(mentee_ids) FROM pairs WHERE mentor_id = app_person());
+END $$;
 """
 
 # Where a moved school's rows now belong (`tenant_moves`, per projection): the trigger corrects

@@ -76,6 +76,22 @@ CATEGORY_NAMES = {
 SchoolYear = Annotated[str, msgspec.Meta(pattern=r"^\d{4}/\d{2}$", examples=["2025/26"])]
 SCHOOL_YEAR_STARTS_MONTH = 9
 
+# The months as a date is written in words: «30 августа 2023 г.».
+MONTHS_GENITIVE = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
+
 
 def school_year_of(day: date) -> str:
     """«2025/26» for any day from 1 September 2025 to 31 August 2026."""

@@ -32,6 +32,7 @@ from shared.adapters.database import (
 from shared.adapters.settings import PROJECT_ROOT, Settings
 from shared.kernel.errors import AppError
 from shared.kernel.principal import Role
+from shared.kernel.scope import person_path
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -204,6 +205,10 @@ class World:
     def coordinator(self, school: str) -> str:
         return self.token(Role.SCHOOL_COORDINATOR, school)
 
+    def participant(self, role: Role, school: str, person: str) -> str:
+        """A mentor's, a mentee's or a legal representative's token: scoped to the person."""
+        return self.api.token(role, person_path(self.paths[school], UUID(person)))
+
     async def person(
         self,
         school: str,
@@ -215,6 +220,7 @@ class World:
         capacity: int = 1,
         expect: int = 201,
         consent_on: date | None = None,
+        grade: str | None = None,
     ) -> Any:
         minor = (date.today() - birth_date).days < 18 * 365
         body: dict[str, Any] = {
@@ -225,6 +231,8 @@ class World:
             "roles": [role],
             "mentor_capacity": capacity,
         }
+        if grade:
+            body["grade"] = grade
         if consent:
             body["consent"] = {"signed_on": str(consent_on or date.today() - timedelta(days=1))}
             if minor:
@@ -311,16 +319,51 @@ class World:
 
     async def roadmap(self, school: str) -> None:
         """The order implementing the target model and the platform's default roadmap."""
-        base = f"/schools/{self.ids[school]}"
+        await self.implementation(school)
         director = self.token(Role.SCHOOL_DIRECTOR, school)
+        await self.api.command(
+            "programs", f"/schools/{self.ids[school]}/roadmap/default", director, {}
+        )
+
+    async def implementation(self, school: str) -> None:
+        """The director's order implementing the target model, from 01.09.2025 to 30.06.2027."""
         order = {
             "number": "1-о",
             "order_date": "2025-08-25",
             "period_from": "2025-09-01",
             "period_to": "2027-06-30",
         }
-        await self.api.command("programs", f"{base}/implementation", director, order)
-        await self.api.command("programs", f"{base}/roadmap/default", director, {})
+        director = self.token(Role.SCHOOL_DIRECTOR, school)
+        await self.api.command(
+            "programs", f"/schools/{self.ids[school]}/implementation", director, order
+        )
+
+    async def plan(self, school: str, pair: str, goals: tuple[str, ...] = ("Цель",)) -> None:
+        """An individual plan of the goals and one task due in ten days."""
+        today = date.today()
+        await self.api.command(
+            "programs",
+            f"/pairs/{pair}/plan",
+            self.coordinator(school),
+            {
+                "starts_on": str(today),
+                "ends_on": str(today + timedelta(days=120)),
+                "goals": list(goals),
+                "tasks": [{"title": "Первая", "due_on": str(today + timedelta(days=10))}],
+            },
+            expect=200,
+            method="PUT",
+        )
+
+    async def link(self, school: str, person: str, role: Role, days: int = 30) -> dict[str, Any]:
+        """A personal link the coordinator issues (its `link` is shown this once)."""
+        issued: dict[str, Any] = await self.api.command(
+            "registry",
+            f"/people/{person}/links",
+            self.coordinator(school),
+            {"role": str(role), "expires_on": str(date.today() + timedelta(days=days))},
+        )
+        return issued
 
     async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
         body = {

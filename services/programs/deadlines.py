@@ -113,6 +113,12 @@ def read_deadline(words: str, field: str) -> Deadline:
     return parsed
 
 
+def is_control_point(words: str) -> bool:
+    """A deadline written as a control point («Контрольная точка (далее – КТ) – два с половиной
+    месяца после издания приказа») makes its activity one: what it checks, by when."""
+    return "контрольная точка" in words.lower()
+
+
 def legacy_deadline(on: date | str | None, month: int | None, day: int | None) -> Deadline:
     """A deadline of the first roadmap events (a date, or «day.month each school year») in the
     words a roadmap would use for it."""

@@ -42,6 +42,42 @@ def item_as_written(state: dict[str, Any]) -> None:
     item["number"] = item["block"] = ""
 
 
+class ActRecorded(Created, frozen=True):
+    """An act entered into its organisation's register (`domain/acts.py`): `basis`, `marks`
+    and `points` as lists of their fields, dates and ids in their own types."""
+
+    stored_topic = "services.programs.domain.acts:Act.Recorded"
+    organisation_id: UUID
+    kind: str
+    register: str
+    number: str
+    act_date: date
+    title: str
+    basis: list[dict[str, Any]]
+    marks: list[dict[str, Any]]
+    effective_from: date
+    valid_until: date | None
+    supersedes: list[UUID]
+    points: list[dict[str, Any]]
+    published_url: str
+
+
+class ActRegisterOpened(Created, frozen=True):
+    stored_topic = "services.programs.domain.acts:ActRegister.Opened"
+    organisation_id: UUID
+
+
+class ActRegisterNumberTaken(Event, frozen=True):
+    stored_topic = "services.programs.domain.acts:ActRegister.NumberTaken"
+    act_id: UUID
+    key: str
+
+
+def item_fulfilled_by_hand(state: dict[str, Any]) -> None:
+    """Version 2 of a roadmap item named no fact that fulfils it: a manual status alone."""
+    state["item"]["fulfilled_by"] = None
+
+
 class ImplementationOrderIssued(Created, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.OrderIssued"
     school_id: UUID
@@ -61,16 +97,16 @@ class ImplementationRegulationAdopted(Event, frozen=True):
 
 class ImplementationRoadmapItemAdded(Event, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemAdded"
-    contract_version = 2
-    upcasts = (item_as_written,)
+    contract_version = 3
+    upcasts = (item_as_written, item_fulfilled_by_hand)
     item_id: UUID
     item: dict[str, Any]
 
 
 class ImplementationRoadmapItemChanged(Event, frozen=True):
     stored_topic = "services.programs.domain.implementation:Implementation.RoadmapItemChanged"
-    contract_version = 2
-    upcasts = (item_as_written,)
+    contract_version = 3
+    upcasts = (item_as_written, item_fulfilled_by_hand)
     item_id: UUID
     item: dict[str, Any]
 
@@ -151,6 +187,16 @@ class PairFormed(Created, frozen=True):
     mentor_id: UUID
     mentee_ids: list[UUID]
     basis: str
+
+
+class PairMeetingPlanned(Event, frozen=True):
+    stored_topic = "services.programs.domain.pairs:Pair.MeetingPlanned"
+    meeting_id: UUID
+    starts_on: date
+    start_time: str  # «HH:MM», the region's local time
+    duration_minutes: int
+    place: str  # a room, an address or an online link
+    topic: str
 
 
 class PairMeetingRecorded(Event, frozen=True):

@@ -35,6 +35,63 @@ DEADLINE_KIND_NAMES = {
     "relative": "после другого события",
     "none": "без срока",
 }
+# FactKind: what fulfils a roadmap's activity, and the subjects each kind names.
+FACT_KIND_NAMES = {
+    "act": "издан акт",
+    "stage": "программа перешла на этап",
+    "base": "начата база",
+    "survey": "проведено анкетирование",
+}
+# ActKind: the kinds of an organisation's acts (локальные и распорядительные акты).
+ACT_KIND_NAMES = {
+    "order": "приказ",
+    "decree": "распоряжение",
+    "regulation": "положение",
+    "programme": "программа наставничества",
+    "roadmap": "дорожная карта",
+    "protocol": "протокол",
+}
+# The acts the platform itself issues, as the register of acts lists them.
+ISSUED_ACT_NAMES = {
+    "implementation_order": "приказ о внедрении целевой модели наставничества",
+    "regulation_adopted": "положение о наставничестве",
+    "pairs_order": "приказ об утверждении наставнических пар (групп)",
+    "mentor_register": "приказ об утверждении реестра наставников",
+}
+# The acts that fulfil a roadmap activity: those the platform issues and every kind of the register
+# (a regulation entered in the register fulfils as the platform's adopted regulation does).
+FULFILLING_ACT_NAMES = ISSUED_ACT_NAMES | {
+    kind: name for kind, name in ACT_KIND_NAMES.items() if kind != "regulation"
+}
+
+
+def fulfilling_act(kind: str) -> str:
+    """The fulfilment an act of the register of this kind gives."""
+    return "regulation_adopted" if kind == "regulation" else kind
+
+
+# The bases an activity may be fulfilled by (the first person entered in them).
+BASE_NAMES = {"mentee": "база наставляемых", "mentor": "база наставников"}
+
+
+def fulfilment_words(fact: str | None, subject: str | None) -> str | None:
+    """What fulfils an activity (a FactKind and its subject), as a school would say it."""
+    if fact == "act":
+        return FULFILLING_ACT_NAMES[subject or ""].capitalize()
+    if fact == "stage":
+        return f"Переход на этап «{STAGE_NAMES[int(subject or 0)]}»"
+    if fact == "base":
+        return f"Начата {BASE_NAMES[subject or '']}"
+    return None if fact is None else "Анкетирование участников"
+
+
+# Every fulfilment the platform knows, as (fact, subject).
+FULFILMENTS = (
+    *(("act", kind) for kind in FULFILLING_ACT_NAMES),
+    *(("stage", str(stage)) for stage in STAGE_NAMES),
+    *(("base", base) for base in BASE_NAMES),
+    ("survey", ""),
+)
 # MeetingKind, in the standard sequence of a pair's meetings.
 MEETING_KIND_NAMES = {
     "introduction": "встреча-знакомство",
@@ -114,4 +171,27 @@ EVENT_NAMES = {
     "CANDIDACY_NOMINATED": "Выдвинута кандидатура на конкурс",
     "CANDIDACY_DECIDED": "Решение по кандидатуре",
     "MOVED_WITH_SCHOOL": "Школа перешла в другой муниципалитет",
+    "ACT_RECORDED": "Внесён акт в реестр актов",
+    "ACT_REGISTER_NUMBER_TAKEN": "Номер акта занят в журнале регистрации",
+    "ACT_REGISTER_OPENED": "Открыт реестр актов организации",
+}
+# MarkKind: an act's approval marks, in their legal order.
+MARK_NAMES = {"accepted": "Принято", "agreed": "Согласовано", "approved": "Утверждено"}
+# SourceLevel: whose act an external basis is.
+SOURCE_LEVEL_NAMES = {
+    "federal": "федеральный",
+    "regional": "региональный",
+    "municipal": "муниципальный",
+    "own": "организации",
+}
+# PointKind: what a point of an act decides.
+POINT_KIND_NAMES = {
+    "text": "пункт",
+    "project_group": "состав проектной (рабочей) группы",
+    "curators": "назначение кураторов",
+    "assignment": "поручение",
+    "responsible": "ответственный за исполнение",
+    "control": "контроль за исполнением",
+    "pairs": "утверждение наставнических пар (групп)",
+    "mentor_register": "утверждение реестра наставников",
 }

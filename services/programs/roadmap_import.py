@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from shared.kernel.errors import InvalidInput
 
-from .deadlines import Unread, parse_deadline
+from .deadlines import Unread, is_control_point, parse_deadline
 from .labels import DEADLINE_KIND_NAMES
 
 MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # a zip bomb stops here, before any XML is parsed
@@ -200,7 +200,7 @@ def _item(
             "deadline": {"words": words},
             "responsible": [r for r in [" ".join(cells.get("responsible", "").split())] if r],
             "expected_result": " ".join(cells.get("result", "").split()),
-            "control_point": "контрольная точка" in words.lower(),
+            "control_point": is_control_point(words),
         }
     )
     if isinstance(parsed, Unread):

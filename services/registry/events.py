@@ -200,6 +200,27 @@ class PersonMentorQuestionnaireRecorded(Event, frozen=True):
     experience: Sealed | None
 
 
+class PersonPersonalLinkIssued(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.PersonalLinkIssued"
+    link_id: UUID
+    role: str
+    school_year: str
+    expires_on: date
+    secret_hash: str
+
+
+class PersonPersonalLinkOpened(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.PersonalLinkOpened"
+    link_id: UUID
+    opened_on: date
+
+
+class PersonPersonalLinkRevoked(Event, frozen=True):
+    stored_topic = "services.registry.domain.people:Person.PersonalLinkRevoked"
+    link_id: UUID
+    revoked_on: date
+
+
 class PersonRegistered(Created, frozen=True):
     stored_topic = "services.registry.domain.people:Person.Registered"
     school_id: UUID

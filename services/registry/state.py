@@ -6,10 +6,19 @@ from __future__ import annotations
 
 from shared.adapters.eventstore import EventStoreApplication
 
-from .domain import ConsentKind, Organisation, OrganisationKind, Person, PersonKind, StaffRole
+from .domain import (
+    ConsentKind,
+    MentorRegister,
+    Organisation,
+    OrganisationKind,
+    Person,
+    PersonKind,
+    StaffRole,
+)
 
 __all__ = [
     "ConsentKind",
+    "MentorRegister",
     "Organisation",
     "OrganisationKind",
     "Person",

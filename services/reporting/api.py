@@ -19,6 +19,7 @@ from shared.adapters.logging import bind_caller, configure_logging
 from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.settings import Settings, get_settings
 
+from .act_documents import download_act
 from .documents import download_order_draft, download_pairs_order
 from .exports import export_base, export_indicators
 from .graphql import Context, Reader, build_schema
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             export_list,
             download_pairs_order,
             download_order_draft,
+            download_act,
             download_school_report,
             download_municipality_summary,
             download_region_summary,

@@ -190,6 +190,8 @@ def initials(name: str | None) -> str:
     """«Орлова Ирина Павловна» → «И.П. Орлова»; nothing for an unknown or erased name."""
     if not name or name == ERASED:
         return ""
+    if "." in name:  # already as a document signs it
+        return name
     surname, *given = name.split()
     return "".join(f"{part[0]}." for part in given) + (" " if given else "") + surname
 
@@ -288,7 +290,7 @@ async def _order_with_pairs(
     return (order, pairs) if request.user.scope.is_school else (None, [])
 
 
-def _docx(document: bytes, filename: str) -> Response[bytes]:
+def docx_response(document: bytes, filename: str) -> Response[bytes]:
     return Response(
         document, media_type=DOCX, headers={"Content-Disposition": attachment(filename)}
     )
@@ -302,7 +304,7 @@ async def download_pairs_order(
     order, pairs = await _order_with_pairs(request, state, ORDER, order_id)
     if order is None:
         raise NotFound("order_not_found", "Приказ не найден")
-    return _docx(pairs_order(order, pairs), f"Приказ {order['number']}.docx")
+    return docx_response(pairs_order(order, pairs), f"Приказ {order['number']}.docx")
 
 
 @get("/programmes/{programme_id:uuid}/order-draft")
@@ -315,4 +317,4 @@ async def download_order_draft(
         raise NotFound("programme_not_found", "Программа не найдена")
     if not pairs:
         raise Conflict("no_pairs_to_approve", "Пар, ждущих приказа, нет: проект приказа пуст")
-    return _docx(pairs_order(draft, pairs), "Проект приказа.docx")
+    return docx_response(pairs_order(draft, pairs), "Проект приказа.docx")

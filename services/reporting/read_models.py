@@ -44,6 +44,16 @@ READER_CONDITIONS = {
     Visibility.SCHOOL: f"tenant = {SCOPE}",
     Visibility.PUBLISHED: f"tenant <@ {SCOPE} OR tenant @> {SCOPE}",
 }
+# A participant's scope is a person below their school (`<school>.<person>`): the conditions above
+# show them none of the school's rows; a table's `participant` condition shows the person's own.
+PERSON = "(SELECT app_person())"
+PERSON_SCHOOL = "(SELECT app_person_school())"
+
+
+def participant_condition(table: Table) -> str | None:
+    if table.participant is None:
+        return None
+    return f"tenant = {PERSON_SCHOOL} AND ({table.participant.format(person=PERSON)})"
 
 
 def signature_of(projection: type[Projection]) -> str:
@@ -93,6 +103,11 @@ async def create_table(connection: asyncpg.Connection, projection: str, table: T
     if condition is not None:
         policies[f"{table.name}_reader"] = f"FOR SELECT TO {READER_ROLE} USING ({condition})"
         await connection.execute(f"GRANT SELECT ON {table.name} TO {READER_ROLE}")
+    participant = participant_condition(table)
+    if participant is not None:
+        policies[f"{table.name}_participant"] = f"FOR SELECT TO {READER_ROLE} USING ({participant})"
+    else:  # a condition taken away later takes its policy with it
+        await connection.execute(f"DROP POLICY IF EXISTS {table.name}_participant ON {table.name}")
     for name, body in policies.items():
         await connection.execute(f"DROP POLICY IF EXISTS {name} ON {table.name}")
         await connection.execute(f"CREATE POLICY {name} ON {table.name} {body}")

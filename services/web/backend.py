@@ -95,6 +95,21 @@ class GraphQLAnswer(msgspec.Struct, Generic[T]):
     errors: list[GraphQLError] | None = None
 
 
+class OpenedLink(msgspec.Struct):
+    """A personal link opened: a short-lived token for its holder."""
+
+    token: str
+    role: str
+    expires_in: int
+
+
+class IssuedLink(msgspec.Struct):
+    """A personal link as the registry shows it this once (it keeps only its hash)."""
+
+    link: str
+    position: int
+
+
 class CaughtUp(msgspec.Struct):
     caughtUp: bool
 
@@ -216,6 +231,32 @@ class Backend:
             await self.caught_up(token, service, answer.position)
         return answer
 
+    async def open_link(self, link: str) -> OpenedLink:
+        """A personal link as its holder's short-lived token (the link is the credential)."""
+        response = await self._send(
+            "",
+            "registry",
+            "POST",
+            "/personal-links/opening",
+            content=msgspec.json.encode({"link": link}),
+            headers={"Content-Type": "application/json"},
+        )
+        return msgspec.json.decode(response.content, type=OpenedLink)
+
+    async def issue_link(self, token: str, person_id: str, body: msgspec.Struct) -> str:
+        """A new personal link for the person (once projected, like any command)."""
+        response = await self._send(
+            token,
+            "registry",
+            "POST",
+            f"/people/{person_id}/links",
+            content=msgspec.json.encode(body),
+            headers={"Content-Type": "application/json"},
+        )
+        issued = msgspec.json.decode(response.content, type=IssuedLink)
+        await self.caught_up(token, "registry", issued.position)
+        return issued.link
+
     async def upload(
         self,
         token: str,
@@ -266,7 +307,8 @@ class Backend:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        # No token: a personal link's opening, where the link itself is the credential.
+        sent = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
         request_id = current_request_id()
         if request_id:  # the services log the page's request under the same id
             sent["X-Request-ID"] = request_id

@@ -53,6 +53,11 @@ class WithdrawConsent(Command):
     withdrawn_on: Day
 
 
+class IssueLink(Command):
+    role: str
+    expires_on: Day
+
+
 class MenteeProfile(Command):
     categories: list[str]
     requests: Typed
@@ -116,6 +121,11 @@ class RoadmapBlock(Command):
     stage: Number = None  # none: a block of no stage
 
 
+class Fulfilment(Command):
+    fact: str  # act, stage, base, survey
+    subject: str  # the act's kind, the stage's number, the base; "" for a survey
+
+
 class RoadmapItem(Command):
     number: str
     block: str
@@ -124,6 +134,7 @@ class RoadmapItem(Command):
     responsible: list[str]
     expected_result: str
     control_point: bool
+    fulfilled_by: Fulfilment | None = None  # none: only a status marked by hand
 
 
 class WrittenRoadmap(Command):
@@ -166,6 +177,14 @@ class RecordMeeting(Command):
     mentee_feedback: Feedback | None
 
 
+class PlanMeeting(Command):
+    starts_on: Day
+    start_time: Typed
+    duration_minutes: Number
+    place: Typed
+    topic: str
+
+
 class GiveFeedback(Feedback):
     author_id: Typed
 
@@ -196,3 +215,53 @@ class SurveyAnswers(Command):
     answered_on: str
     answers: dict[str, Answer]
     pair_id: str
+
+
+class ActMark(Command):
+    kind: Typed
+    body: Typed
+    on: Day
+    protocol_number: str
+    order_number: str
+    signer: str
+
+
+class ActBasis(Command, omit_defaults=True):
+    """An act of the register (`act_id`), or an external act by its details."""
+
+    act_id: str | None = None
+    level: str | None = None
+    issuer: str = ""
+    kind: str = ""
+    number: str = ""
+    on: Day = None
+    title: str = ""
+
+
+class ActPerson(Command):
+    name: str
+    position: str
+    organisation: str
+    role: str
+
+
+class ActPoint(Command):
+    kind: str
+    text: Typed
+    people: list[ActPerson]
+    documents: list[str]
+    due_on: Day
+
+
+class RecordAct(Command):
+    kind: Typed
+    number: str
+    register: str
+    act_date: Day
+    title: Typed
+    basis: list[ActBasis]
+    marks: list[ActMark]
+    effective_from: Day
+    valid_until: Day
+    points: list[ActPoint]
+    published_url: str

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 import httpx
 import jwt
@@ -22,7 +23,8 @@ import jwt
 from shared.adapters.auth import issue_token
 from shared.adapters.settings import Settings
 from shared.kernel.errors import Unauthenticated
-from shared.kernel.principal import Role, check_claims
+from shared.kernel.principal import PARTICIPANTS, Role, check_claims
+from shared.kernel.scope import person_path
 
 from .session import SESSION_HOURS
 
@@ -159,8 +161,17 @@ def verified_claims(
 
 
 # A scope is a path of organisation ids (hex) in the tree: region, municipality, school.
-_SCOPE = re.compile(r"[0-9a-f]{32}(\.[0-9a-f]{32}){0,2}")
+# (and a person of a school for a participant).
+_SCOPE = re.compile(r"[0-9a-f]{32}(\.[0-9a-f]{32}){0,3}")
 PLATFORM_ROLES = frozenset(Role) - {Role.OPERATOR}  # operators use the command line
+
+
+def _person_scope(school: str, person: object) -> str:
+    """`<school>.<person>`, or nothing that any role accepts."""
+    try:
+        return person_path(school, UUID(str(person))) if _SCOPE.fullmatch(school) else ""
+    except ValueError:
+        return ""
 
 
 def _assigned(role: str, scope: str) -> bool:
@@ -175,9 +186,12 @@ def _assigned(role: str, scope: str) -> bool:
 
 
 def platform_token(settings: Settings, claims: dict[str, Any]) -> str:
-    """The platform's token for the role and scope the provider's claims give."""
+    """The platform's token for the role and scope the provider's claims give; a participant's
+    scope is the person the person claim names within the school the scope claim names."""
     role = str(claims.get(settings.oidc_role_claim, ""))
     scope = str(claims.get(settings.oidc_scope_claim, ""))
+    if role in PARTICIPANTS:
+        scope = _person_scope(scope, claims.get(settings.oidc_person_claim))
     if not _assigned(role, scope):
         raise OidcError(
             "Вашей учётной записи не назначены роль и организация на платформе. "

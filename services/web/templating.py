@@ -10,32 +10,26 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
-from services.programs.labels import BASIS_NAMES, MEETING_KIND_NAMES, PAIR_STATUS_NAMES, STAGE_NAMES
+from services.programs.labels import (
+    ACT_KIND_NAMES,
+    BASIS_NAMES,
+    MARK_NAMES,
+    MEETING_KIND_NAMES,
+    PAIR_STATUS_NAMES,
+    POINT_KIND_NAMES,
+    SOURCE_LEVEL_NAMES,
+    STAGE_NAMES,
+)
 from services.registry.labels import (
     CONSENT_KIND_NAMES,
     INFORMATION_SOURCE_NAMES,
     PERSON_KIND_NAMES,
     STAFF_ROLE_NAMES,
 )
-from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES
+from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, MONTHS_GENITIVE
 from shared.kernel.principal import ROLE_NAMES
 
 from .backend import FORM_KEY_FIELD
-
-MONTHS = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
 
 
 def ru_date(value: date | datetime | str | None) -> str:
@@ -49,7 +43,7 @@ def ru_date(value: date | datetime | str | None) -> str:
 
 def ru_long_date(value: date | str) -> str:
     day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
+    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
 
 
 def named(code: str | None, names: dict[str, str]) -> str:
@@ -85,6 +79,10 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         ROLE_NAMES={str(k): v for k, v in ROLE_NAMES.items()},
         STAFF_ROLE_NAMES=STAFF_ROLE_NAMES,
         INFORMATION_SOURCE_NAMES=INFORMATION_SOURCE_NAMES,
+        ACT_KIND_NAMES=ACT_KIND_NAMES,
+        MARK_NAMES=MARK_NAMES,
+        POINT_KIND_NAMES=POINT_KIND_NAMES,
+        SOURCE_LEVEL_NAMES=SOURCE_LEVEL_NAMES,
     )
     environment.trim_blocks = True
     environment.lstrip_blocks = True

@@ -210,7 +210,8 @@ class CommandMiddleware:
             expected_version=expected_version(scope),
         )
         receipts: Receipts | None = getattr(scope["app"].state, "receipts", None)
-        if key is not None and receipts is not None:
+        # An anonymous command (a personal link's opening) keeps no answer: it may be a secret.
+        if key is not None and receipts is not None and command.caller:
             body, receive = await buffered(receive)
             command.request = fingerprint(
                 cast("dict[str, Any]", scope)["method"],

@@ -56,6 +56,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     oidc_redirect_url: str = ""  # empty: WEB_PUBLIC_URL + /login/oidc/callback
     oidc_role_claim: str = "nastavnik_role"
     oidc_scope_claim: str = "nastavnik_scope"
+    # An adult mentor or mentee (or a parent): their school in the scope claim, and in this
+    # claim their person's id in the school's bases (the registry's record they sign in as).
+    oidc_person_claim: str = "nastavnik_person"
     # Reminders by e-mail: a digest per school coordinator. Off while SMTP_HOST is empty; sent
     # by `python -m services send-reminders`, and by the web service on REMINDERS_SCHEDULE
     # ("mon-fri 07:30", "daily 08:00", "mon,thu 09:15") in REMINDERS_TIMEZONE.

@@ -19,6 +19,11 @@ class Role(StrEnum):
     SCHOOL_COORDINATOR = "school_coordinator"
     SCHOOL_CURATOR = "school_curator"
     AUDITOR = "auditor"
+    # Participants, each scoped to one person of a school: a mentor, a mentee, and the legal
+    # representative of a minor (scoped to the child they signed for).
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+    LEGAL_REPRESENTATIVE = "legal_representative"
 
 
 # How a person reads each role (refusals name it; the web shows it beside the user's name).
@@ -31,10 +36,14 @@ ROLE_NAMES = {
     Role.SCHOOL_COORDINATOR: "координатор",
     Role.SCHOOL_CURATOR: "куратор",
     Role.AUDITOR: "аудитор",
+    Role.MENTOR: "наставник",
+    Role.MENTEE: "наставляемый",
+    Role.LEGAL_REPRESENTATIVE: "законный представитель",
 }
 
 SCHOOL_STAFF = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR, Role.SCHOOL_CURATOR})
 SCHOOL_MANAGEMENT = frozenset({Role.SCHOOL_DIRECTOR, Role.SCHOOL_COORDINATOR})
+PARTICIPANTS = frozenset({Role.MENTOR, Role.MENTEE, Role.LEGAL_REPRESENTATIVE})
 
 # The depths of the organisation tree each role works at: a school's staff in one school, a
 # municipality's officer in one municipality, the region's and the institute's people in the
@@ -47,9 +56,10 @@ ROLE_DEPTHS: dict[Role, frozenset[int]] = {
     Role.MUNICIPALITY_OFFICER: frozenset({Level.MUNICIPALITY}),
     **dict.fromkeys(SCHOOL_STAFF, frozenset({Level.SCHOOL})),
     Role.AUDITOR: frozenset({Level.REGION, Level.MUNICIPALITY, Level.SCHOOL}),
+    **dict.fromkeys(PARTICIPANTS, frozenset({Level.PERSON})),
 }
-# An `ltree` path of organisation labels (at most a school deep), or empty.
-_SCOPE_PATH = re.compile(r"(?:[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,2})?")
+# An `ltree` path of organisation labels (at most a school deep, and a person below it), or empty.
+_SCOPE_PATH = re.compile(r"(?:[A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64}){0,3})?")
 
 
 @dataclass(frozen=True)
@@ -70,8 +80,16 @@ class Principal:
             )
 
     def covers(self, tenant: str) -> bool:
-        """Is the target inside the caller's subtree (operators work everywhere)?"""
+        """Is the target inside the caller's subtree (operators work everywhere; a participant
+        in their school, on what is their own: see `acts_for`)?"""
+        if self.role in PARTICIPANTS:
+            return tenant == self.scope.school_path
         return self.role == Role.OPERATOR or self.scope.covers(tenant)
+
+    def acts_for(self, person_id: object) -> None:
+        """A participant acts for their own person only (staff act for anyone they cover)."""
+        if self.role in PARTICIPANTS and self.scope.person_id != person_id:
+            raise PermissionDenied("not_your_own", "Участник программы действует только за себя")
 
     def require_scope(self, tenant: str) -> None:
         if not self.covers(tenant):
@@ -83,10 +101,17 @@ def check_claims(role: Role, scope: object) -> str:
     refused (and never issued)."""
     if not isinstance(scope, str) or not _SCOPE_PATH.fullmatch(scope):
         raise Unauthenticated("token_scope_invalid", "В токене неверная область видимости")
-    if (depth(scope) if scope else 0) not in ROLE_DEPTHS[role]:
+    if (depth(scope) if scope else 0) not in ROLE_DEPTHS[role] or not _person_label(role, scope):
         raise Unauthenticated(
             "token_scope_mismatch",
             f"Роль «{role}» не работает на уровне организации, указанном в токене",
             role=str(role),
         )
     return scope
+
+
+def _person_label(role: Role, scope: str) -> bool:
+    """A participant's last label is a person's id (the policies read it as one)."""
+    return (
+        role not in PARTICIPANTS or re.fullmatch(r"[0-9a-f]{32}", scope.split(".")[-1]) is not None
+    )

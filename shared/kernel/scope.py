@@ -2,7 +2,10 @@
 
 A region is `<region>`, a municipality `<region>.<municipality>`, a school
 `<region>.<municipality>.<school>`; the institute sits at `<region>.<institute>` and its users are
-scoped to the whole region. Labels are organisation ids in hex: `ltree` labels allow only
+scoped to the whole region. A participant (mentor, mentee, a minor's legal representative) is
+scoped to one person within the school, `<school path>.<person>`: no row of the school lies under
+it, so every read model hides the school from them unless its policy names what the person may
+read. Labels are organisation ids in hex: `ltree` labels allow only
 `[A-Za-z0-9_-]`, so names never appear in paths.
 """
 
@@ -19,6 +22,7 @@ class Level(IntEnum):
     REGION = 1
     MUNICIPALITY = 2
     SCHOOL = 3
+    PERSON = 4
 
 
 def label(organisation_id: UUID) -> str:
@@ -48,8 +52,24 @@ class Scope:
 
     @property
     def level(self) -> Level:
-        return Level(min(depth(self.path), Level.SCHOOL))
+        return Level(min(depth(self.path), Level.PERSON))
 
     @property
     def is_school(self) -> bool:
         return self.level == Level.SCHOOL
+
+    @property
+    def person_id(self) -> UUID | None:
+        """The person a participant's scope is (None for organisation scopes)."""
+        if self.level != Level.PERSON:
+            return None
+        return UUID(hex=self.path.split(".")[Level.SCHOOL])
+
+    @property
+    def school_path(self) -> str:
+        """The school a participant's scope lies in (the path itself for organisations)."""
+        return ".".join(self.path.split(".")[: Level.SCHOOL]) if self.person_id else self.path
+
+
+def person_path(school: str, person_id: UUID) -> str:
+    return f"{school}.{label(person_id)}"

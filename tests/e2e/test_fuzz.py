@@ -85,6 +85,21 @@ def report(what: str, statuses: Counter[int], started: float) -> None:
     print(f"\n{what}: {sum(statuses.values())} requests in {seconds:.1f} s, {dict(statuses)}")
 
 
+def file_part(part: tuple[str, Any]) -> tuple[str, Any]:
+    """A file part as httpx sends it: the fuzzer may draw a number where the schema says a file,
+    and the service must refuse it, so it goes out as its text rather than crash the client."""
+    name, value = part
+    if isinstance(value, tuple):
+        return name, (value[0], on_the_wire(value[1]), *value[2:])
+    return name, on_the_wire(value)
+
+
+def on_the_wire(content: Any) -> Any:
+    if isinstance(content, (bytes, str)) or hasattr(content, "read"):
+        return content
+    return str(content)
+
+
 def sender(client: Any, token: str) -> Send:
     """Send a drawn request through an in-process client from the fuzzer's worker thread."""
 
@@ -92,6 +107,8 @@ def sender(client: Any, token: str) -> Send:
         method, url = request.pop("method"), request.pop("url")
         headers = {**request.pop("headers", {}), **Api.auth(token)}
         request.pop("cookies", None)
+        if request.get("files"):
+            request["files"] = [file_part(part) for part in request["files"]]
         if "data" in request and not isinstance(request["data"], dict):
             data = request.pop("data")  # a drawn body of no form's shape: sent as its text
             request["content"] = data if isinstance(data, bytes | str) else str(data)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -106,20 +106,7 @@ async def _pairs(world: World, programme: str, count: int, start: int) -> None:
             "s1", f"Ученик Счётный {n}", "mentee", birth_date=date(2012, 1, 1 + n)
         )
         pair = await world.pair("s1", programme, mentor, mentee)
-        today = date.today()
-        await world.api.command(
-            "programs",
-            f"/pairs/{pair}/plan",
-            coordinator,
-            {
-                "starts_on": str(today),
-                "ends_on": str(today + timedelta(days=120)),
-                "goals": ["Цель"],
-                "tasks": [{"title": "Первая", "due_on": str(today + timedelta(days=10))}],
-            },
-            expect=200,
-            method="PUT",
-        )
+        await world.plan("s1", pair)
         await world.meeting("s1", pair)
         meeting = await world.meeting(
             "s1", pair, kind="trial", mentee_feedback=None, mentor_feedback={"rating": 8}

@@ -17,6 +17,7 @@ from tests.conftest import EventCounter, World
 from tests.roadmap_seeds import (
     DONETSK,
     KOVROV,
+    KREMOVO,
     NOVOKUZNETSK,
     SeedRoadmap,
     stage_table_rows,
@@ -26,7 +27,9 @@ from tests.roadmap_seeds import (
 ROADMAP = """query($s: ID!, $on: Date!, $year: String) {
   roadmap(schoolId: $s, on: $on, schoolYear: $year) {
     roadmapTitle roadmapOrderNumber roadmapOrderDate overdueCount
-    items { id number block blockTitle stage deadline deadlineKind recurring dueOn overdue }
+    items {
+      id number block blockTitle stage deadline deadlineKind recurring dueOn controlPoint overdue
+    }
   }
 }"""
 
@@ -105,6 +108,12 @@ async def test_the_kovrov_roadmap_as_written_and_its_overdue_lists(world: World)
     assert overdue(autumn_2020) == one_offs_2020 + yearly_autumn
     assert overdue(autumn_2023) == yearly_autumn  # 2020's one-offs are not overdue in 2023/24
     assert overdue(done_2023) == yearly_autumn[1:]
+    # «Ежегодно»: each school year, by its end — not «по отдельному графику»
+    yearly = {n: (item[n]["deadlineKind"], item[n]["recurring"], item[n]["dueOn"]) for n in item}
+    assert {n: yearly[n] for n in ("7.4", "8.1", "8.3", "9.1")} == dict.fromkeys(
+        ("7.4", "8.1", "8.3", "9.1"), ("yearly", True, "2024-08-31")
+    )
+    assert item["5.3"]["deadlineKind"] == "schedule"
 
 
 async def test_the_novokuznetsk_roadmap_across_two_school_years(world: World) -> None:
@@ -117,7 +126,12 @@ async def test_the_novokuznetsk_roadmap_across_two_school_years(world: World) ->
     assert [(i["number"], i["deadline"]) for i in march_2021["items"]] == [
         (number, words) for number, _, words, _, _ in NOVOKUZNETSK.rows
     ]
-    assert (item["1.6"]["deadlineKind"], item["1.6"]["dueOn"]) == ("relative", "2021-01-17")
+    # a control point: what it checks (SWOT, the curator's questionnaire) and by when
+    assert (item["1.6"]["controlPoint"], item["1.6"]["deadlineKind"], item["1.6"]["dueOn"]) == (
+        True,
+        "relative",
+        "2021-01-17",
+    )
     assert (item["7.1"]["deadline"], item["7.1"]["dueOn"]) == ("Декабрь", None)  # 2020 or 2021
     assert overdue(march_2021) == [
         "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "3.2", "3.3",
@@ -144,6 +158,24 @@ async def test_the_donetsk_roadmap_with_its_own_title_and_order(world: World) ->
     ]
     assert overdue(december) == ["1", "2", "3", "4"]
     assert overdue(july) == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+async def test_the_kremovo_stages_with_no_deadlines_as_written(world: World) -> None:
+    """Seed 002 states its activities stage by stage and gives no deadline: each goes in
+    without one, and none is ever overdue."""
+    await enter(world, "s1", KREMOVO)
+
+    days = [date(2023, 10, 1), date(2024, 5, 31), date(2026, 1, 15)]
+    read_on = [await read(world, "s1", day) for day in days]
+    items = read_on[0]["items"]
+
+    stages = {block: stage for block, _, stage in KREMOVO.blocks}
+    assert [(i["number"], i["block"], i["stage"]) for i in items] == [
+        ("" if number.endswith(".") else number, block, stages[block])
+        for number, block in ((row[0], row[0].split(".")[0]) for row in KREMOVO.rows)
+    ]
+    assert {(i["deadline"], i["deadlineKind"], i["dueOn"]) for i in items} == {("", "none", None)}
+    assert [r["overdueCount"] for r in read_on] == [0, 0, 0]
 
 
 @pytest.mark.parametrize(
@@ -211,24 +243,48 @@ async def imported(world: World, school: str, name: str, content: bytes) -> dict
     return draft
 
 
+# What an activity is on a day, as both ways of entering a roadmap must give it.
+AS_READ = ["number", "blockTitle", "stage", "deadline", "deadlineKind", "recurring", "dueOn"]
+AS_READ += ["controlPoint", "overdue"]
+
+
+def as_read(roadmap: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [tuple(i[field] for field in AS_READ) for i in roadmap["items"]]
+
+
 @pytest.mark.parametrize(
-    ("roadmap", "table", "on", "expected"),
+    ("roadmap", "table", "days", "expected"),
     [
-        (KOVROV, lambda r: docx_of(table_rows(r)), date(2020, 12, 1), 23),
-        (NOVOKUZNETSK, lambda r: xlsx_of(stage_table_rows(r)), date(2021, 3, 1), 21),
-        (DONETSK, lambda r: docx_of(table_rows(r)), date(2023, 12, 1), 4),
+        (KOVROV, lambda r: docx_of(table_rows(r)), (date(2020, 12, 1), date(2023, 12, 1)), 23),
+        (
+            NOVOKUZNETSK,
+            lambda r: docx_of(stage_table_rows(r)),
+            (date(2021, 3, 1), date(2022, 1, 10)),
+            21,
+        ),
+        (
+            NOVOKUZNETSK,
+            lambda r: xlsx_of(stage_table_rows(r)),
+            (date(2021, 3, 1), date(2022, 1, 10)),
+            21,
+        ),
+        (DONETSK, lambda r: docx_of(table_rows(r)), (date(2023, 12, 1), date(2024, 7, 1)), 4),
     ],
+    ids=["kovrov-docx", "novokuznetsk-docx", "novokuznetsk-xlsx", "donetsk-docx"],
 )
-async def test_a_roadmap_imported_from_its_table_reviewed_and_saved(
+async def test_a_roadmap_imported_from_its_table_reads_as_the_one_typed_in(
     world: World,
     events: EventCounter,
     roadmap: SeedRoadmap,
     table: Callable[[SeedRoadmap], bytes],
-    on: date,
+    days: tuple[date, date],
     expected: int,
 ) -> None:
-    """The table read back as written; the coordinator maps the blocks to stages and saves;
-    the overdue list is the one of the roadmap typed in (the other tests above)."""
+    """The table read back as written; the coordinator maps the blocks to stages and saves.
+    Activity by activity — number, block, stage, deadline in its words and what it means, the
+    day it falls due, control point, overdue — on chosen days it reads as the same roadmap
+    typed into the API at another school (whose lists the tests above check)."""
+    await enter(world, "s2", roadmap)
     base = await issue_order(world, "s1", roadmap)
     before = await events()
 
@@ -242,14 +298,18 @@ async def test_a_roadmap_imported_from_its_table_reviewed_and_saved(
         world.coordinator("s1"),
         {"title": roadmap.title, "blocks": blocks, "items": draft["items"]},
     )
-    read_back = await read(world, "s1", on)
+    by_import = [await read(world, "s1", day) for day in days]
+    by_api = [await read(world, "s2", day) for day in days]
 
     assert stored_by_import == before
     assert draft["unread"] == []
-    assert [(i["number"], i["deadline"]) for i in read_back["items"]] == [
+    assert [(i["number"], i["deadline"]) for i in by_import[0]["items"]] == [
         (number, words) for number, _, words, _, _ in roadmap.rows
     ]
-    assert read_back["overdueCount"] == expected
+    for imported_on, typed_on in zip(by_import, by_api, strict=True):
+        assert as_read(imported_on) == as_read(typed_on)
+        assert overdue(imported_on) == overdue(typed_on)
+    assert by_import[0]["overdueCount"] == expected
 
 
 async def test_an_unread_deadline_of_an_imported_table_is_settled_before_saving(

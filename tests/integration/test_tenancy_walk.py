@@ -31,6 +31,7 @@ from shared.kernel.principal import Role
 from tests.conftest import Api, World, nodes
 
 YEAR = "2025/26"
+YEAR_START = "2025-09-01"
 SCHOOLS = ("s1", "s2", "s3")
 SCHEMA = build_schema(production=False)._schema
 assert SCHEMA.query_type is not None
@@ -50,6 +51,10 @@ class Region:
     owner: dict[UUID, str] = field(default_factory=dict)  # every id made → its school's path
     programmes: dict[str, str] = field(default_factory=dict)
     mentees: dict[str, str] = field(default_factory=dict)
+    # the teacher mentor, the pupil mentor and the second mentee of each school (participants)
+    teachers: dict[str, str] = field(default_factory=dict)
+    pupil_mentors: dict[str, str] = field(default_factory=dict)
+    second_mentees: dict[str, str] = field(default_factory=dict)
     protected: list[str] = field(default_factory=list)  # names no one above a school may read
     registered: list[str] = field(default_factory=list)  # teachers in the regional register
     course: str = ""
@@ -93,6 +98,8 @@ class Region:
             for n in (1, 2)
         ]
         self.mentees[school] = mentees[0]
+        self.teachers[school], self.pupil_mentors[school] = teacher, student_mentor
+        self.second_mentees[school] = mentees[1]
         await world.api.command(  # the teacher enters the regional register of mentors
             "registry",
             f"/training-courses/{self.course}/completions",
@@ -112,6 +119,9 @@ class Region:
         for made in (pair, peer):
             meeting = await world.meeting(school, made)
             self.made(school, meeting["id"])
+        await world.plan(school, pair)
+        for role in (Role.MENTEE, Role.LEGAL_REPRESENTATIVE):
+            self.made(school, (await world.link(school, mentees[0], role))["id"])
         later = await world.meeting(school, pair, kind="trial", mentee_feedback=None)
         await world.api.command(  # a score given after the meeting
             "programs",
@@ -134,6 +144,13 @@ class Region:
         )
         await world.roadmap(school)
         director = world.token(Role.SCHOOL_DIRECTOR, school)
+        act = await world.api.command(  # an act of the school's register, beside the issued ones
+            "programs",
+            f"/organisations/{world.ids[school]}/acts",
+            director,
+            {"kind": "order", "number": "5-о", "act_date": YEAR_START, "title": "О наставничестве"},
+        )
+        self.made(school, act["id"])
         base = f"/schools/{world.ids[school]}"
         await world.api.command(
             "registry",
@@ -377,7 +394,148 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "indicator_meetings",
         "survey_responses",
         "roadmap_items",
+        "acts",
+        "roadmap_facts",
         "event_history",
         "programmes",
         "school_counts",
+        "plans",
+        "plan_tasks",
+        "personal_links",
     } <= held  # the check is not vacuous: the school's own rows are there to hide
+
+
+# Participants: each scoped to one person of s1 (a parent to the child they signed for).
+PARTICIPANTS = [
+    (Role.MENTOR, "teachers"),
+    (Role.MENTOR, "pupil_mentors"),
+    (Role.MENTEE, "mentees"),
+    (Role.LEGAL_REPRESENTATIVE, "mentees"),
+    (Role.LEGAL_REPRESENTATIVE, "second_mentees"),
+]
+OPEN_TO_PARTICIPANTS = {"participation", "caughtUp"}  # their own; positions in the streams
+OWN = "{ participation " + (selection(QUERY.fields["participation"].type, MAX_NESTING) or "") + " }"
+
+
+def _person(region: Region, who: str, school: str = "s1") -> str:
+    people: dict[str, str] = getattr(region, who)
+    return people[school]
+
+
+@pytest.mark.parametrize(("role", "who"), PARTICIPANTS)
+async def test_a_participant_reads_no_query_of_the_school_only_their_own_page(
+    region: Region, role: Role, who: str
+) -> None:
+    world = region.world
+    token = world.participant(role, "s1", _person(region, who))
+    for school in SCHOOLS:
+        for name, query in queries(region, school):
+            if name in OPEN_TO_PARTICIPANTS:
+                continue
+            answer = await world.api.graphql(token, query)
+            assert not any(wrong in str(answer) for wrong in UNEXPECTED), (name, answer)
+            assert not any(n in str(answer) for n in region.protected), (name, answer)
+            assert answer.get("errors") or not _filled(answer.get("data")), (name, answer)
+
+
+def _filled(data: Any) -> bool:
+    """Anything in an answer besides nulls, empty lists, zeros and falses."""
+    if isinstance(data, dict):
+        return any(_filled(v) for v in data.values())
+    if isinstance(data, list):
+        return any(_filled(v) for v in data)
+    return bool(data)
+
+
+async def _own(region: Region, role: Role, who: str) -> dict[str, Any]:
+    token = region.world.participant(role, "s1", _person(region, who))
+    answer = await region.world.api.graphql(token, OWN)
+    assert "errors" not in answer, answer
+    own: dict[str, Any] = answer["data"]["participation"]
+    return own
+
+
+async def test_a_mentor_reads_their_own_pair_and_not_another(region: Region) -> None:
+    teacher = await _own(region, Role.MENTOR, "teachers")
+    pupil = await _own(region, Role.MENTOR, "pupil_mentors")
+
+    assert teacher["fullName"] == "Педагог Тенантов s1"
+    assert [p["menteeNames"] for p in teacher["pairs"]] == [["Ученица Тенантова s11"]]
+    assert [p["menteeNames"] for p in pupil["pairs"]] == [["Ученица Тенантова s12"]]
+    assert "Ученица Тенантова s12" not in str(teacher)
+    assert "Ученица Тенантова s11" not in str(pupil)
+    assert all(p["iAmMentor"] for p in teacher["pairs"] + pupil["pairs"])
+    assert [m["myRating"] for m in teacher["pairs"][0]["meetings"]] == [9, 9]  # not the mentee's
+    assert teacher["surveys"] == []
+    assert teacher["pairs"][0]["plan"] is not None
+
+
+async def test_a_mentee_reads_her_pair_but_not_the_mentors_private_comment(region: Region) -> None:
+    mentee = await _own(region, Role.MENTEE, "mentees")
+
+    (pair,) = mentee["pairs"]
+    assert pair["mentorName"] == "Педагог Тенантов s1"
+    assert not pair["iAmMentor"]
+    assert {(m["myRating"], m["myComment"]) for m in pair["meetings"]} == {
+        (8, "Было интересно"),
+        (7, None),
+    }
+    assert "Хорошее начало" not in str(mentee)  # the mentor's comment on the same meeting
+    assert [s["purpose"] for s in mentee["surveys"]] == ["entry_diagnostics"]
+
+
+async def test_a_parent_reads_their_child_and_not_another(region: Region) -> None:
+    first = await _own(region, Role.LEGAL_REPRESENTATIVE, "mentees")
+    second = await _own(region, Role.LEGAL_REPRESENTATIVE, "second_mentees")
+
+    assert first["fullName"] == "Ученица Тенантова s11"
+    assert second["fullName"] == "Ученица Тенантова s12"
+    assert {c["signedBy"] for c in first["consents"]} == {"Родитель Ученица Тенантова s11"}
+    assert "s12" not in str(first)
+    assert "s11" not in str(second)
+
+
+async def test_row_level_security_shows_a_person_their_own_rows_only(
+    region: Region, database: DatabaseAddress
+) -> None:
+    """The policies themselves: scoped to a mentee of s1, each read model shows only rows that
+    are hers; a person scope that puts another school's person under s1 shows nothing."""
+    world = region.world
+    await world.api.caught_up(world.coordinator("s1"))
+    s1 = world.paths["s1"]
+    mentee = UUID(region.mentees["s1"])
+    reader = await connect(database.as_role(READER_ROLE, ""))
+
+    async def rows(scope: str, table: str) -> list[Any]:
+        async with reader.transaction():
+            await reader.execute("SELECT set_config('app.scope', $1, true)", scope)
+            found: list[Any] = await reader.fetch(f"SELECT * FROM {table}")
+            return found
+
+    try:
+        own = {t: await rows(f"{s1}.{mentee.hex}", t) for _, t in READ_MODELS}
+        stranger = f"{s1}.{UUID(region.mentees['s2']).hex}"
+        seen = [t for _, t in READ_MODELS if t not in PUBLIC and await rows(stranger, t)]
+        assert seen == []  # another school's person put under s1 sees nothing
+    finally:
+        await reader.close()
+    assert {r["id"] for r in own["people"]} == {mentee, UUID(region.teachers["s1"])}
+    assert [r["person_id"] for r in own["consents"]] == [mentee]
+    assert [mentee in r["mentee_ids"] for r in own["pairs"]] == [True]
+    assert {r["author_id"] for r in own["meeting_feedback"]} == {mentee}
+    assert len(own["meetings"]) == 2
+    assert len(own["plans"]) == 1
+    assert [r["respondent_id"] for r in own["survey_responses"]] == [mentee]
+    assert {r["person_id"] for r in own["personal_links"]} == {mentee}
+    shown = {t for t, found in own.items() if found}
+    assert shown <= PUBLIC | PERSONAL, shown - PUBLIC - PERSONAL  # nothing else of the school
+
+
+# What a region or municipality publishes to every school (templates, targets): read by all.
+PUBLIC = {
+    table.name
+    for projection in ALL
+    for table in projection.tables
+    if table.visibility == Visibility.PUBLISHED
+}
+PERSONAL = {table.name for projection in ALL for table in projection.tables if table.participant}

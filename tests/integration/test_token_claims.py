@@ -21,7 +21,8 @@ from tests.web_support import WebClient
 REGION = "a" * 32
 MUNICIPALITY = f"{REGION}.{'b' * 32}"
 SCHOOL = f"{MUNICIPALITY}.{'c' * 32}"
-MALFORMED = ["*", "a.b;DROP TABLE x", f"{SCHOOL}.{'d' * 32}", "a..b", ".a", "а.б", 7, None]
+PERSON = f"{SCHOOL}.{'d' * 32}"
+MALFORMED = ["*", "a.b;DROP TABLE x", f"{PERSON}.{'e' * 32}", "a..b", ".a", "а.б", 7, None]
 
 ACCEPTED = {
     Role.OPERATOR: ["", REGION],
@@ -32,6 +33,9 @@ ACCEPTED = {
     Role.SCHOOL_COORDINATOR: [SCHOOL],
     Role.SCHOOL_CURATOR: [SCHOOL],
     Role.AUDITOR: [REGION, MUNICIPALITY, SCHOOL],
+    Role.MENTOR: [PERSON],
+    Role.MENTEE: [PERSON],
+    Role.LEGAL_REPRESENTATIVE: [PERSON],
 }
 
 
@@ -44,7 +48,7 @@ def forged(settings: Settings, role: str, scope: Any) -> str:
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_is_accepted_at_its_own_depths_only(role: Role) -> None:
-    for scope in ("", REGION, MUNICIPALITY, SCHOOL):
+    for scope in ("", REGION, MUNICIPALITY, SCHOOL, PERSON, f"{SCHOOL}.not-a-person"):
         if scope in ACCEPTED[role]:
             assert check_claims(role, scope) == scope
         else:

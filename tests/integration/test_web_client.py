@@ -28,12 +28,14 @@ from graphql import (
     validate,
 )
 
-from services.programs.api import pairs, programmes, roadmap, surveys
-from services.registry.api import monitoring, people
+from services.programs.api import acts, pairs, programmes, roadmap, surveys
+from services.registry.api import links, monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
-from services.web.controllers import auditor, common, home
+from services.web.controllers import acts as act_pages
+from services.web.controllers import auditor, common, home, participants
+from services.web.controllers import links as link_pages
 from services.web.controllers import matching as matching_pages
 from services.web.controllers import monitoring as monitoring_pages
 from services.web.controllers import orders as order_pages
@@ -48,6 +50,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.RegisterPerson: people.PersonIn,
     commands.SignConsent: people.ConsentIn,
     commands.WithdrawConsent: people.WithdrawalIn,
+    commands.IssueLink: links.LinkIn,
     commands.MenteeProfile: people.MenteeProfileIn,
     commands.MentorQuestionnaire: people.QuestionnaireIn,
     commands.SelfAudit: monitoring.SelfAuditIn,
@@ -61,16 +64,23 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.RoadmapBlock: roadmap.RoadmapBlockIn,
     commands.RoadmapItem: roadmap.RoadmapItemIn,
     commands.DeadlineWords: roadmap.DeadlineIn,
+    commands.Fulfilment: roadmap.FulfilmentIn,
     commands.FormPair: pairs.PairIn,
     commands.IssueOrder: pairs.OrderIn,
     commands.Feedback: pairs.FeedbackIn,
     commands.RecordMeeting: pairs.MeetingIn,
+    commands.PlanMeeting: pairs.PlannedMeetingIn,
     commands.GiveFeedback: pairs.AuthoredFeedbackIn,
     commands.PlanTask: pairs.TaskIn,
     commands.DrawUpPlan: pairs.PlanIn,
     commands.TaskCompletion: pairs.TaskDoneIn,
     commands.Dissolution: pairs.DissolutionIn,
     commands.SurveyAnswers: surveys.ResponseIn,
+    commands.RecordAct: acts.ActIn,
+    commands.ActBasis: acts.BasisIn,
+    commands.ActMark: acts.MarkIn,
+    commands.ActPoint: acts.PointIn,
+    commands.ActPerson: acts.ParticipantIn,
 }
 
 
@@ -136,6 +146,11 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.REGION_TABLE, region_pages.RegionTable),
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
+    (act_pages.ACTS, act_pages.Acts),
+    (act_pages.ACT, act_pages.FoundAct),
+    (act_pages.INSTITUTES, act_pages.Institutes),
+    (participants.PARTICIPATION, participants.Found),
+    (link_pages.LINKS, link_pages.Links),
 ]
 # Reads still taken as plain JSON: the auditor's pages (being reworked for issue 17 meanwhile).
 UNTYPED = {auditor.BY_SCHOOL, auditor.OWN, auditor.HISTORY, auditor.STATE}

@@ -113,9 +113,34 @@ async def test_a_callback_with_a_forged_state_signs_nobody_in(oidc_web: WebClien
     assert (await oidc_web.get("/")).status_code == 303
 
 
+async def test_an_adult_mentor_signs_in_as_his_registry_record_to_his_own_page(
+    oidc_web: WebClient, provider: Provider, world: World
+) -> None:
+    mentor = await world.person("s1", "Соколов Пётр Ильич", "mentor")
+    provider.claims = {
+        "sub": "sokolov-7",
+        "name": "Соколов Пётр Ильич",
+        "nastavnik_role": "mentor",
+        "nastavnik_scope": world.paths["s1"],
+        "nastavnik_person": mentor,
+    }
+
+    back = await _through_the_provider(oidc_web, "/my")
+    assert back.status_code == 303, back.text
+    await world.api.caught_up(world.coordinator("s1"))
+    mine = await oidc_web.get("/my")
+    assert mine.status_code == 200
+    assert "Соколов Пётр Ильич" in mine.text
+    assert (await oidc_web.get("/pairs")).status_code in (403, 404)  # no staff page
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        (  # a mentor without the person he is in the school's bases
+            {"claims": {"sub": "x", "nastavnik_role": "mentor", "nastavnik_scope": "a" * 32}},
+            "не назначены роль",
+        ),
         ({"forged": True}, "Подпись входа не подтвердилась"),
         ({"claims": {"sub": "x", "nastavnik_role": "operator"}}, "не назначены роль"),
         ({"claims": {"sub": "x"}}, "не назначены роль"),

@@ -6,7 +6,10 @@ from __future__ import annotations
 import html
 import re
 
+from shared.kernel.principal import Role
 from tests.conftest import World
+from tests.integration.test_roadmap_fulfilment import ITEMS
+from tests.integration.test_roadmap_fulfilment import enter as fulfilment_enter
 from tests.integration.test_roadmaps_as_written import docx_of, enter, issue_order
 from tests.roadmap_seeds import DONETSK, KOVROV, table_rows
 from tests.web_support import WebClient, not_for_people
@@ -49,9 +52,8 @@ async def test_a_roadmap_is_uploaded_reviewed_and_saved_on_the_page(
         f"block-{i}-stage": str(stage or "") for i, (_, _, stage) in enumerate(DONETSK.blocks)
     }
     unsettled = await web.submit("/roadmap/import/save", fields | stages)
-    saved = await web.submit(
-        "/roadmap/import/save", fields | stages | {"item-0-deadline": "Сентябрь"}
-    )
+    settled = {"item-0-deadline": "Сентябрь", "item-1-fulfilled": "base:mentee"}
+    saved = await web.submit("/roadmap/import/save", fields | stages | settled)
     page = html.unescape((await web.get("/roadmap")).text)
 
     assert "/roadmap/import" in empty
@@ -64,3 +66,24 @@ async def test_a_roadmap_is_uploaded_reviewed_and_saved_on_the_page(
     assert re.findall(r"<h2>([^<]+)</h2>", page) == [f"{n}. {t}" for n, t, _ in DONETSK.blocks]
     assert "5. Организация и осуществление работы" in page
     assert "Ноябрь-май" in page
+    assert 'aria-label="Чем выполняется мероприятие 2"' in review.text
+    assert "Выполнится: начата база наставляемых" in page  # activity 2, as chosen on review
+
+
+async def test_the_roadmap_page_shows_what_fulfilled_an_activity(
+    web: WebClient, world: World
+) -> None:
+    await fulfilment_enter(world, "s1", ITEMS[:2])
+    await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s1']}/regulations",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"title": "Положение о наставничестве", "version": "1", "adopted_on": "2025-11-14"},
+    )
+    await web.sign_in(world.coordinator("s1"))
+
+    page = html.unescape((await web.get("/roadmap")).text)
+
+    assert "Положение о наставничестве от 14.11.2025" in page
+    assert "Выполнится: приказ об утверждении наставнических пар (групп)" in page
+    assert not_for_people(page) == []

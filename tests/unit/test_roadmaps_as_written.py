@@ -13,6 +13,8 @@ from services.programs.deadlines import Point
 from services.programs.domain import (
     Deadline,
     DeadlineKind,
+    FactKind,
+    Fulfilment,
     Implementation,
     ItemStatus,
     RoadmapBlock,
@@ -133,6 +135,39 @@ def test_a_yearly_activity_reports_progress_per_school_year(school: School) -> N
     assert no_year.value.code == "school_year_missing"
     assert changed.items[by_number["1.1"]].deadline.words == "Ноябрь 2020"
     assert changed.items[by_number["1.1"]].stage == Stage.PREPARING_CONDITIONS
+
+
+def test_an_activity_names_the_fact_that_fulfils_it(school: School) -> None:
+    _issue_order(school, KOVROV)
+    blocks, items = _written(KOVROV)
+    order = Fulfilment(FactKind.ACT, "implementation_order")
+    known = [replace(items[0], fulfilled_by=order), *items[1:3]]
+    unknown = replace(items[2], fulfilled_by=Fulfilment(FactKind.BASE, "parents"))
+    before = stored(school)
+
+    with pytest.raises(RuleViolated) as refused:
+        school.programs.enter_roadmap(school.staff(), school.id, blocks, [*known[:2], unknown])
+    assert stored(school) == before
+    school.programs.enter_roadmap(school.staff(), school.id, blocks, known)
+    implementation = school.programs.load(Implementation, Implementation.id_for(school.id), "")
+
+    assert (refused.value.code, refused.value.details["field"]) == (
+        "fulfilment_unknown",
+        "items[2].fulfilled_by",
+    )
+    assert {i.number: i.fulfilled_by for i in implementation.items.values()} == {
+        "1.1": order,
+        "1.2": None,
+        "1.3": None,
+    }
+
+
+def test_a_version_2_item_is_fulfilled_by_hand_alone() -> None:
+    stored_v2 = {"item": _v1_item({}) | {"number": "1.1", "block": "1"}}
+
+    Implementation.RoadmapItemAdded.upcast_v2_v3(stored_v2)
+
+    assert stored_v2["item"]["fulfilled_by"] is None
 
 
 def _v1_item(deadline: dict[str, Any]) -> dict[str, Any]:

@@ -36,12 +36,16 @@ def refusal(school: School, command: object, *args: object) -> str:
     return refused.value.code
 
 
-def working_pair(school: School, ordered_on: date = TODAY) -> UUID:
+def working_pair(school: School, surname: str = "Встреч", ordered_on: date = TODAY) -> UUID:
     programme = school.programs.open_programme(
-        school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
+        school.staff(),
+        school.id,
+        "2025/26",
+        f"Программа {surname}",
+        [MentoringForm.TEACHER_STUDENT],
     )[0]
-    mentor = school.mentor("Наставник Встреч")
-    mentee = school.person("Ученик Встреч")
+    mentor = school.mentor(f"Наставник {surname}")
+    mentee = school.person(f"Ученик {surname}")
     pair = school.programs.form_pair(
         school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, [mentee]
     )[0]

@@ -13,6 +13,7 @@ from shared.adapters.http import create_service_app
 from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.settings import Settings, get_settings
 
+from .acts import ActController
 from .pairs import PairController
 from .programmes import ProgrammeController
 from .recognition import RecognitionController
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PairController,
             SurveyController,
             RecognitionController,
+            ActController,
         ],
         health_check=resources.healthy,
         lifespan=[lifespan],

@@ -14,7 +14,7 @@ from services.wiring import Created, Position
 from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Principal
 
-from ..application import Ending, Feedback, NewMeeting
+from ..application import Ending, Feedback, NewMeeting, PlannedMeeting
 from ..domain import (
     MAX_GROUP_SIZE,
     Basis,
@@ -75,6 +75,14 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
     mentor_feedback: FeedbackIn | None = None
     mentee_feedback: FeedbackIn | None = None
     id: UUID | None = None
+
+
+class PlannedMeetingIn(msgspec.Struct, forbid_unknown_fields=True):
+    starts_on: date
+    start_time: Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)] = 45
+    place: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] = "в школе"
+    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
 class AuthoredFeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -175,6 +183,18 @@ class PairController(Controller):
             request.user, pair_id, task_id, data.completed_on
         )
         return Position(position=position)
+
+    @post("/pairs/{pair_id:uuid}/planned-meetings", sync_to_thread=True)
+    def plan_meeting(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        pair_id: UUID,
+        data: PlannedMeetingIn,
+    ) -> Created:
+        planned = PlannedMeeting(**msgspec.structs.asdict(data))
+        meeting_id, position = programs_of(state).plan_meeting(request.user, pair_id, planned)
+        return Created(id=meeting_id, position=position)
 
     @post("/pairs/{pair_id:uuid}/meetings", sync_to_thread=True)
     def record_meeting(

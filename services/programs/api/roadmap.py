@@ -18,9 +18,12 @@ from shared.dictionaries import SchoolYear
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Principal
 
+from ..deadlines import is_control_point
 from ..domain import (
     DEFAULT_MONITORING_WINDOW,
     Deadline,
+    FactKind,
+    Fulfilment,
     ItemStatus,
     RoadmapBlock,
     RoadmapItem,
@@ -94,6 +97,19 @@ class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
         return legacy_deadline(self.on, self.month, self.day)
 
 
+class FulfilmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The fact that marks the activity done when it happens: an act of a kind issued
+    (`act`: implementation_order, regulation_adopted, pairs_order, mentor_register), the
+    programme reaching a stage (`stage`: its number), a base begun (`base`: mentee, mentor),
+    a survey run (`survey`, no subject)."""
+
+    fact: FactKind
+    subject: Annotated[str, msgspec.Meta(max_length=50)] = ""
+
+    def fulfilment(self) -> Fulfilment:
+        return Fulfilment(self.fact, self.subject)
+
+
 class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
     activity: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
     deadline: DeadlineIn
@@ -103,17 +119,20 @@ class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
     control_point: bool = False
     number: Number = ""  # the roadmap's own numbering, «1.1»
     block: Number = ""  # the number of its block
+    fulfilled_by: FulfilmentIn | None = None  # None: a manual status alone marks it done
 
     def item(self, field: str = "deadline") -> RoadmapItem:
+        deadline = self.deadline.deadline(field)
         return RoadmapItem(
             stage=None if self.stage is None else Stage(self.stage),
             activity=self.activity,
-            deadline=self.deadline.deadline(field),
+            deadline=deadline,
             responsible=tuple(self.responsible),
             expected_result=self.expected_result,
-            control_point=self.control_point,
+            control_point=self.control_point or is_control_point(deadline.words),
             number=self.number,
             block=self.block,
+            fulfilled_by=None if self.fulfilled_by is None else self.fulfilled_by.fulfilment(),
         )
 
 

@@ -1,6 +1,7 @@
 """Programs commands, grouped by what they act on; `Programs` is the one application that
 writes the `programs_events` stream."""
 
+from .acts import ActCommands
 from .pairs import (
     Ending,
     Feedback,
@@ -9,6 +10,7 @@ from .pairs import (
     NewMeeting,
     NewPair,
     PairCommands,
+    PlannedMeeting,
 )
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
@@ -17,7 +19,12 @@ from .surveys import NewResponse, SurveyCommands
 
 
 class Programs(
-    ProgrammeCommands, PairCommands, RoadmapCommands, SurveyCommands, RecognitionCommands
+    ProgrammeCommands,
+    PairCommands,
+    RoadmapCommands,
+    SurveyCommands,
+    RecognitionCommands,
+    ActCommands,
 ):
     """Every command of the programs service."""
 
@@ -30,5 +37,6 @@ __all__ = [
     "NewMeeting",
     "NewPair",
     "NewResponse",
+    "PlannedMeeting",
     "Programs",
 ]

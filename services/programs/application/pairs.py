@@ -35,6 +35,9 @@ from .base import Batch, ProgramsBase, participant, school_of
 from .programmes import CURATORS
 
 DIRECTORS = frozenset({Role.SCHOOL_DIRECTOR, Role.OPERATOR})
+# A mentor keeps their own pairs' meetings and plan; a mentee gives their own feedback.
+MENTORING = CURATORS | {Role.MENTOR}
+FEEDBACK_AUTHORS = CURATORS | {Role.MENTOR, Role.MENTEE}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,15 @@ class NewMeeting:
     mentor: Feedback | None = None
     mentee: Feedback | None = None
     id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    starts_on: date
+    start_time: str
+    duration_minutes: int
+    place: str
+    topic: str
 
 
 @dataclass(frozen=True)
@@ -262,19 +274,47 @@ class PairCommands(ProgramsBase):
         pair.draw_up_plan(caller.actor, starts_on, ends_on, goals, plan_tasks)
         return self.store(pair)
 
-    @allowed(CURATORS, "отмечать задачи плана")
+    @allowed(MENTORING, "отмечать задачи плана")
     def complete_task(
         self, caller: Caller, pair_id: UUID, task_id: UUID, completed_on: date
     ) -> int:
         pair, _ = self._pair_in_school(caller, pair_id)
+        caller.acts_for(pair.mentor_id)
         pair.complete_task(caller.actor, task_id, completed_on)
         return self.store(pair)
 
-    @allowed(CURATORS, "записывать встречи")
+    @allowed(MENTORING, "планировать встречи")
+    def plan_meeting(
+        self, caller: Caller, pair_id: UUID, planned: PlannedMeeting
+    ) -> tuple[UUID, int]:
+        """The next meeting of a working pair whose members' consents hold."""
+        pair = self.load(Pair, pair_id, "Пара")
+        caller.acts_for(pair.mentor_id)
+        school_id = self._school_of_programme(pair.programme_id)
+        found, _ = self._registry([school_id, *pair.people], authors=[])
+        caller.in_school(pair, school_of(found, school_id).tenant)
+        self._check_people(pair, school_id, found)
+        meeting_id = uuid4()
+        pair.plan_meeting(
+            caller.actor,
+            meeting_id,
+            planned.starts_on,
+            planned.start_time,
+            planned.duration_minutes,
+            planned.place,
+            planned.topic,
+            date.today(),
+        )
+        return meeting_id, self.store(pair)
+
+    @allowed(MENTORING, "записывать встречи")
     def record_meeting(
         self, caller: Caller, pair_id: UUID, meeting: NewMeeting
     ) -> tuple[UUID, int]:
         pair = self.load(Pair, pair_id, "Пара")
+        caller.acts_for(pair.mentor_id)
+        if meeting.mentee is not None:  # a mentor does not rate for the mentee
+            caller.acts_for(pair.mentee_ids[0])
         school_id = self._school_of_programme(pair.programme_id)
         # The school, the members and the keys of the comments' authors in one round trip.
         found, sealer = self._registry([school_id, *pair.people], authors=_authors(pair, meeting))
@@ -341,7 +381,7 @@ class PairCommands(ProgramsBase):
         batch.accept()
         return self.store(*followed.values())
 
-    @allowed(CURATORS, "записывать отзывы о встречах")
+    @allowed(FEEDBACK_AUTHORS, "записывать отзывы о встречах")
     def give_feedback(
         self,
         caller: Caller,
@@ -350,7 +390,9 @@ class PairCommands(ProgramsBase):
         author_id: UUID,
         feedback: Feedback,
     ) -> int:
-        """A participant's rating and comment on a meeting, given after it."""
+        """A participant's rating and comment on a meeting, given after it (by staff for
+        them, or by the participant themselves)."""
+        caller.acts_for(author_id)
         pair, programme = self._pair_in_school(caller, pair_id)
         found, sealer = self._registry([author_id], authors=[author_id])
         member = MemberFeedback(author_id, feedback)

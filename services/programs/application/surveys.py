@@ -99,7 +99,7 @@ class SurveyCommands(ProgramsBase):
         template.revise(caller.actor, title, questions)
         return self.store(template)
 
-    @allowed(CURATORS, "вносить ответы на анкеты")
+    @allowed(CURATORS | {Role.MENTOR, Role.MENTEE}, "вносить ответы на анкеты")
     def submit_response(
         self,
         caller: Caller,
@@ -110,6 +110,8 @@ class SurveyCommands(ProgramsBase):
         answers: dict[str, Any],
         pair_id: UUID | None = None,
     ) -> tuple[UUID, int]:
+        """Answers entered by the school, or given by the participant themselves."""
+        caller.acts_for(respondent_id)
         programme = self._programme(caller, programme_id)
         template = self.load(SurveyTemplate, template_id, "Анкета")
         if template.tenant and not Scope(template.tenant).covers(programme.tenant):

@@ -31,6 +31,8 @@ from ..labels import (
 from .implementation import (
     DEFAULT_MONITORING_WINDOW,
     DEFAULT_ROADMAP,
+    FactKind,
+    Fulfilment,
     Implementation,
     ItemStatus,
     RoadmapBlock,
@@ -92,6 +94,8 @@ __all__ = [
     "Deadline",
     "DeadlineKind",
     "EarlyEndReason",
+    "FactKind",
+    "Fulfilment",
     "Implementation",
     "ItemStatus",
     "MeetingFormat",

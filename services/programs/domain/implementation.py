@@ -13,6 +13,7 @@ from eventsourcing.domain import event
 
 from services.programs import events
 from services.programs.deadlines import Deadline, legacy_deadline
+from services.programs.labels import FULFILMENTS
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
@@ -54,6 +55,35 @@ class WrittenRoadmap:
     order_date: date | None = None
 
 
+class FactKind(StrEnum):
+    """What fulfils an activity when it happens."""
+
+    ACT = "act"  # an act of a kind issued (the implementation order, a pairs order …)
+    STAGE = "stage"  # the programme reached a stage
+    BASE = "base"  # the first person entered in a base (mentees, mentors)
+    SURVEY = "survey"  # a survey run: its first answer
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    """The fact that marks an activity done when it happens: its kind and subject (the act's
+    kind, the stage's number, the base); a yearly activity needs it in each school year."""
+
+    fact: FactKind
+    subject: str = ""
+
+    def check(self, field: str) -> None:
+        if (str(self.fact), self.subject) not in FULFILMENTS:
+            raise RuleViolated(
+                "fulfilment_unknown",
+                f"Чем выполняется мероприятие: «{self.subject}» не подходит",
+                field=field,
+            )
+
+    def as_dict(self) -> dict[str, str]:
+        return {"fact": str(self.fact), "subject": self.subject}
+
+
 @dataclass(frozen=True)
 class RoadmapItem:
     stage: Stage | None
@@ -64,6 +94,7 @@ class RoadmapItem:
     control_point: bool = False  # контрольная точка мониторинга
     number: str = ""  # the roadmap's own numbering, «1.1»
     block: str = ""  # the number of its block, «1»
+    fulfilled_by: Fulfilment | None = None  # None: only a manual status marks it done
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +106,7 @@ class RoadmapItem:
             "control_point": self.control_point,
             "number": self.number,
             "block": self.block,
+            "fulfilled_by": None if self.fulfilled_by is None else self.fulfilled_by.as_dict(),
         }
 
 
@@ -132,7 +164,7 @@ class Implementation(TenantAggregate):
 
     def add_items(self, actor: Actor, items: dict[UUID, RoadmapItem]) -> None:
         placed = [
-            (item_id, self._in_block(item, f"items[{index}].block"))
+            (item_id, self._placed(item, f"items[{index}]."))
             for index, (item_id, item) in enumerate(items.items())
         ]
         for item_id, item in placed:
@@ -140,24 +172,28 @@ class Implementation(TenantAggregate):
                 raise RuleViolated("item_exists", "Такое мероприятие уже в дорожной карте")
             self._item_added(actor=actor, item_id=item_id, item=item.as_dict())
 
-    def _in_block(self, item: RoadmapItem, field: str) -> RoadmapItem:
-        """An activity of a block takes the block's stage (or none, as the block has)."""
+    def _placed(self, item: RoadmapItem, fields: str) -> RoadmapItem:
+        """An activity of a block takes the block's stage (or none, as the block has); what
+        fulfils it is one of the facts the platform knows. `fields` prefixes the fields named."""
+        if item.fulfilled_by is not None:
+            item.fulfilled_by.check(f"{fields}fulfilled_by")
         if not item.block:
             return item
         if item.block not in self.blocks:
             raise RuleViolated(
                 "block_not_found",
                 f"Мероприятие {item.number}: в дорожной карте нет раздела «{item.block}»",
-                field=field,
+                field=f"{fields}block",
             )
         return replace(item, stage=self.blocks[item.block].stage)
 
     class RoadmapItemAdded(TenantAggregate.Event):
         item_id: UUID
         item: dict[str, Any]
-        class_version = 2
+        class_version = 3
 
         upcast_v1_v2 = staticmethod(events.item_as_written)
+        upcast_v2_v3 = staticmethod(events.item_fulfilled_by_hand)
 
     @event(RoadmapItemAdded)
     def _item_added(self, actor: Actor, item_id: UUID, item: dict[str, Any]) -> None:
@@ -187,7 +223,7 @@ class Implementation(TenantAggregate):
 
     def change_item(self, actor: Actor, item_id: UUID, item: RoadmapItem) -> None:
         self._check_open(item_id)
-        item = self._in_block(item, "block")
+        item = self._placed(item, "")
         self._item_changed(actor=actor, item_id=item_id, item=item.as_dict())
 
     class RoadmapItemChanged(RoadmapItemAdded):
@@ -249,7 +285,12 @@ def _item_of(data: dict[str, Any]) -> RoadmapItem:
         control_point=data["control_point"],
         number=data["number"],
         block=data["block"],
+        fulfilled_by=_fulfilment_of(data["fulfilled_by"]),
     )
+
+
+def _fulfilment_of(data: dict[str, str] | None) -> Fulfilment | None:
+    return None if data is None else Fulfilment(FactKind(data["fact"]), data["subject"])
 
 
 def _block_of(data: dict[str, Any]) -> RoadmapBlock:

@@ -265,6 +265,46 @@ class Pair(TenantAggregate):
         if self.status != PairStatus.ACTIVE:
             raise RuleViolated("pair_not_active", f"Пара завершила работу. {message}")
 
+    def plan_meeting(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        starts_on: date,
+        start_time: str,
+        duration_minutes: int,
+        place: str,
+        topic: str,
+        today: date,
+    ) -> None:
+        """The next meeting, planned ahead (its date, time, place or online link, topic)."""
+        self._check_working("Встречу запланировать нельзя")
+        if starts_on < today:
+            raise RuleViolated(
+                "planned_in_past", "Встречу планируют на сегодня или позже", field="starts_on"
+            )
+        self._meeting_planned(
+            actor=actor,
+            meeting_id=meeting_id,
+            starts_on=starts_on,
+            start_time=start_time,
+            duration_minutes=duration_minutes,
+            place=place,
+            topic=topic,
+        )
+
+    @event("MeetingPlanned")
+    def _meeting_planned(
+        self,
+        actor: Actor,
+        meeting_id: UUID,
+        starts_on: date,
+        start_time: str,
+        duration_minutes: int,
+        place: str,
+        topic: str,
+    ) -> None:
+        """Nothing the pair decides on changes: the plan is for the participants' calendars."""
+
     def check_meeting(
         self, meeting_id: UUID, kind: MeetingKind, held_on: date, today: date
     ) -> None:

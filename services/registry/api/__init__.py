@@ -16,6 +16,7 @@ from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.settings import Settings, get_settings
 
 from .imports import ImportController
+from .links import LinksController
 from .mentors_register import MentorsRegisterController
 from .monitoring import MonitoringController
 from .organisations import OrganisationController
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         registry = registry_on(resources.address, resources.pool, keys, settings.region_today)
         app.state.registry = registry
         app.state.receipts = resources.receipts()
+        app.state.settings = settings
         resources.watch_events_pool(registry)
         app.state.imports = Imports(resources.pool, registry)
         opened.append(app.state.imports)
@@ -55,7 +57,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MentorsRegisterController,
             MonitoringController,
             ImportController,
+            LinksController,
         ],
+        public_paths=["^/personal-links/opening$"],
         health_check=resources.healthy,
         lifespan=[lifespan],
         extra_middleware=[CommandMiddleware],

@@ -2,13 +2,16 @@
 writes the `registry_events` stream."""
 
 from .base import NewConsent
+from .links import LinkCommands
 from .mentors_register import MentorsRegisterCommands
 from .monitoring import Contingent, MonitoringCommands
 from .organisations import OrganisationCommands
 from .people import NewPerson, PeopleCommands, Prepared, QuestionnaireAnswers, token_role_of
 
 
-class Registry(OrganisationCommands, PeopleCommands, MentorsRegisterCommands, MonitoringCommands):
+class Registry(
+    OrganisationCommands, PeopleCommands, MentorsRegisterCommands, MonitoringCommands, LinkCommands
+):
     """Every command of the registry service."""
 
     name = "registry"  # names the events table: never to change

@@ -158,11 +158,15 @@ class PeopleCommands(RegistryBase):
         self.erasures.update(person)
         return consent_id, position
 
-    @allowed(SCHOOL_EDITORS, "изменять базы школы")
+    @allowed(SCHOOL_EDITORS | {Role.LEGAL_REPRESENTATIVE}, "отзывать согласия")
     def withdraw_consent(
         self, caller: Caller, person_id: UUID, consent_id: UUID, withdrawn_on: date
     ) -> int:
+        """Recorded by the school, or withdrawn by the legal representative who signed it."""
+        caller.acts_for(person_id)
         person = self._person_in_scope(caller, person_id)
+        if caller.role == Role.LEGAL_REPRESENTATIVE:
+            person.check_signed_by_representative(consent_id)
         person.withdraw_consent(caller.actor, consent_id, withdrawn_on, self.today())
         position = self.store(person)
         self.erasures.update(person)

@@ -16,9 +16,10 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from services.registry import events
-from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.dictionaries import MenteeCategory, MentoringForm, school_year_of
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import Conflict, InvalidInput, RuleViolated
+from shared.kernel.principal import Role
 from shared.kernel.sealed import Sealed
 
 
@@ -93,6 +94,45 @@ class Consent:
         return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
 
 
+@dataclass
+class PersonalLink:
+    """A personal link to the platform for one person (a pupil, or anyone without an account):
+    single-purpose (this person, this role, this school year), expiring, revocable. Only a hash
+    of its secret is kept."""
+
+    id: UUID
+    role: Role  # mentor, mentee, or the legal representative of a minor mentee
+    school_year: str
+    expires_on: date
+    secret_hash: str
+    revoked_on: date | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts when the link is used: its holder, known by the link."""
+        return Actor(user=f"link-{self.id}", role=str(self.role))
+
+    def refusal(self, today: date) -> RuleViolated | None:
+        """Why the link opens nothing today (None: it opens)."""
+        if self.revoked_on is not None:
+            return RuleViolated("link_revoked", "Ссылка отозвана: попросите у координатора новую")
+        if today > self.expires_on:
+            return RuleViolated(
+                "link_expired",
+                f"Срок действия ссылки истёк {self.expires_on:%d.%m.%Y}: попросите новую",
+            )
+        if school_year_of(today) != self.school_year:
+            return RuleViolated(
+                "link_other_year",
+                f"Ссылка выдана на {self.school_year} учебный год: попросите новую",
+            )
+        return None
+
+
+# A personal link is valid for at most this long, and never beyond its school year.
+LINK_MAX_DAYS = 120
+
+
 @dataclass(frozen=True)
 class MentorQuestionnaire:
     """«Чем я могу быть полезен как наставник?» — what matching works from (in clear), and the
@@ -151,6 +191,7 @@ class Person(TenantAggregate):
         self.data_subjects: set[UUID] = {id}
         self.legal_basis: str | None = None
         self.erased_on: date | None = None
+        self.links: dict[UUID, PersonalLink] = {}
 
     @staticmethod
     def check_registration(
@@ -253,6 +294,13 @@ class Person(TenantAggregate):
         self._consent_withdrawn(
             actor=actor, consent_id=consent_id, withdrawn_on=withdrawn_on, recorded_on=today
         )
+
+    def check_signed_by_representative(self, consent_id: UUID) -> None:
+        consent = self.consents.get(consent_id)
+        if consent is None or not consent.by_representative:
+            raise RuleViolated(
+                "not_signed_by_representative", "Это согласие подписывал не законный представитель"
+            )
 
     class ConsentWithdrawn(TenantAggregate.Event):
         consent_id: UUID
@@ -470,6 +518,103 @@ class Person(TenantAggregate):
     def _erased(self, actor: Actor, reason: str, erased_on: date, subjects: list[UUID]) -> None:
         self.erased_on = erased_on
 
+    # Personal links (participants sign in as themselves, DESIGN.md decision 12)
+
+    def issue_link(
+        self,
+        actor: Actor,
+        link_id: UUID,
+        role: Role,
+        expires_on: date,
+        secret_hash: str,
+        today: date,
+    ) -> None:
+        """A new link for the person in this role; the role's earlier link stops working."""
+        self.check_not_erased()
+        self._check_link_role(role, today)
+        school_year = school_year_of(today)
+        last_day = min(today + timedelta(days=LINK_MAX_DAYS), _year_end(school_year))
+        if not today <= expires_on <= last_day:
+            raise InvalidInput(
+                "link_expiry",
+                f"Срок действия ссылки — с сегодняшнего дня по {last_day:%d.%m.%Y}",
+                field="expires_on",
+            )
+        for earlier in self.links.values():
+            if earlier.role == role and earlier.revoked_on is None:
+                self._personal_link_revoked(actor=actor, link_id=earlier.id, revoked_on=today)
+        self._personal_link_issued(
+            actor=actor,
+            link_id=link_id,
+            role=str(role),
+            school_year=school_year,
+            expires_on=expires_on,
+            secret_hash=secret_hash,
+        )
+
+    def _check_link_role(self, role: Role, today: date) -> None:
+        if role == Role.MENTOR:
+            self._check_role(ParticipantRole.MENTOR)
+        elif role == Role.MENTEE:
+            self._check_role(ParticipantRole.MENTEE)
+        elif role == Role.LEGAL_REPRESENTATIVE:
+            signed = any(
+                c.by_representative and c.kind == ConsentKind.PERSONAL_DATA and c.valid_on(today)
+                for c in self.consents.values()
+            )
+            if not signed:
+                raise RuleViolated(
+                    "no_representative_consent",
+                    "За этого человека не подписывал согласие законный представитель",
+                    field="role",
+                )
+        else:
+            raise InvalidInput(
+                "link_role", "Ссылка выдаётся наставнику, наставляемому или родителю", field="role"
+            )
+
+    @event("PersonalLinkIssued")
+    def _personal_link_issued(
+        self,
+        actor: Actor,
+        link_id: UUID,
+        role: str,
+        school_year: str,
+        expires_on: date,
+        secret_hash: str,
+    ) -> None:
+        self.links[link_id] = PersonalLink(
+            link_id, Role(role), school_year, expires_on, secret_hash
+        )
+
+    def revoke_link(self, actor: Actor, link_id: UUID, today: date) -> None:
+        link = self.links.get(link_id)
+        if link is None:
+            raise RuleViolated("link_not_found", "Такой ссылки нет")
+        if link.revoked_on is not None:
+            raise Conflict("link_already_revoked", "Ссылка уже отозвана")
+        self._personal_link_revoked(actor=actor, link_id=link_id, revoked_on=today)
+
+    @event("PersonalLinkRevoked")
+    def _personal_link_revoked(self, actor: Actor, link_id: UUID, revoked_on: date) -> None:
+        self.links[link_id].revoked_on = revoked_on
+
+    def open_link(self, secret_hash: str, today: date) -> PersonalLink:
+        """The link with this secret, opened today (recorded: who used their link, and when);
+        refused if it is revoked, expired or of another school year."""
+        link = next((k for k in self.links.values() if k.secret_hash == secret_hash), None)
+        if link is None or self.erased_on is not None:
+            raise RuleViolated("link_unknown", "Ссылка недействительна")
+        refusal = link.refusal(today)
+        if refusal is not None:
+            raise refusal
+        self._personal_link_opened(actor=link.actor, link_id=link.id, opened_on=today)
+        return link
+
+    @event("PersonalLinkOpened")
+    def _personal_link_opened(self, actor: Actor, link_id: UUID, opened_on: date) -> None:
+        pass
+
     def is_mentor(self) -> bool:
         return ParticipantRole.MENTOR in self.roles
 
@@ -480,3 +625,7 @@ class Person(TenantAggregate):
         if role not in self.roles:
             base = "наставников" if role == ParticipantRole.MENTOR else "наставляемых"
             raise RuleViolated(f"not_a_{role}", f"Этот человек не в базе {base}")
+
+
+def _year_end(school_year: str) -> date:
+    return date(int(school_year[:4]) + 1, 8, 31)

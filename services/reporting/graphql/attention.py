@@ -36,6 +36,20 @@ WHERE g.mentor_missing OR g.mentee_missing
 ORDER BY g.held_on DESC, g.id LIMIT $2
 """
 
+# The ratings of the programme's meetings by side and by who gave them: the participant
+# themselves or a staff member for them.
+RATING_SOURCES = """
+SELECT f.side, f.by_participant, count(*) AS ratings, round(avg(f.rating), 2) AS mean
+FROM meeting_feedback f JOIN pairs a ON a.id = f.pair_id
+WHERE a.programme_id = $1 AND f.rating IS NOT NULL
+GROUP BY f.side, f.by_participant ORDER BY f.side, f.by_participant DESC
+"""
+OWN_FEEDBACK_MISSING = """
+SELECT count(*) FROM meetings m JOIN pairs a ON a.id = m.pair_id
+WHERE a.programme_id = $1 AND NOT EXISTS (
+    SELECT 1 FROM meeting_feedback f WHERE f.meeting_id = m.id AND f.by_participant)
+"""
+
 # Each participant's personal-data consent valid on $2, and the last day the latest one runs.
 CONSENT_PROBLEMS = """
 SELECT p.id, p.full_name, p.is_mentee, v.valid, v.last_day
@@ -122,8 +136,18 @@ class SurveyDue:
 
 
 @strawberry.type
+class RatingSource:
+    side: str
+    by_participant: bool
+    ratings: int
+    mean: float
+
+
+@strawberry.type
 class Attention:
     meetings_without_feedback: list[FeedbackGap]
+    meetings_without_participants_own_feedback: int
+    ratings_by_source: list[RatingSource]
     consent_problems: list[ConsentProblem]
     unmatched_mentees: list[Unmatched]
     surveys_due: list[SurveyDue]
@@ -150,7 +174,19 @@ async def attention(
     consents = await reader.fetch(CONSENT_PROBLEMS, school, day, horizon, LIMIT)
     unmatched = await reader.fetch(UNMATCHED, programme, LIMIT)
     surveys = await reader.fetch(SURVEYS_DUE, programme, LIMIT)
+    sources = await reader.fetch(RATING_SOURCES, programme)
+    own_missing = await reader.fetch(OWN_FEEDBACK_MISSING, programme)
     return Attention(
+        meetings_without_participants_own_feedback=own_missing[0][0],
+        ratings_by_source=[
+            RatingSource(
+                side=r["side"],
+                by_participant=r["by_participant"],
+                ratings=r["ratings"],
+                mean=float(r["mean"]),
+            )
+            for r in sources
+        ],
         meetings_without_feedback=[
             FeedbackGap(
                 meeting_id=_id(r["id"]),

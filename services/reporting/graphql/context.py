@@ -14,7 +14,7 @@ from strawberry.types import Info
 
 from shared.adapters.database import scoped
 from shared.kernel.errors import InvalidInput, PermissionDenied
-from shared.kernel.principal import Principal
+from shared.kernel.principal import PARTICIPANTS, Principal
 
 BatchLoad = Callable[["Reader", list[Any]], Awaitable[Sequence[Any]]]
 Fetch = Callable[..., Awaitable[list[asyncpg.Record]]]
@@ -29,10 +29,28 @@ class Reader:
         self.pool = pool
         self._loaders: dict[BatchLoad, DataLoader[Any, Any]] = {}
 
-    def caller(self) -> Principal:
+    def anyone(self) -> Principal:
         if self.principal is None:
             raise PermissionDenied("token_missing", "Нужен заголовок Authorization: Bearer <токен>")
         return self.principal
+
+    def caller(self) -> Principal:
+        """A staff member or officer: the school's and the tree's queries are theirs alone
+        (a participant reads their own through `participant`)."""
+        principal = self.anyone()
+        if principal.role in PARTICIPANTS:
+            raise PermissionDenied(
+                "participants_own_only", "Участнику программы доступна только своя страница"
+            )
+        return principal
+
+    def participant(self) -> Principal:
+        principal = self.anyone()
+        if principal.role not in PARTICIPANTS:
+            raise PermissionDenied(
+                "participants_only", "Эти сведения — для наставника, наставляемого и родителя"
+            )
+        return principal
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         async with scoped(self.pool, self.caller().scope.path) as connection:
@@ -44,6 +62,12 @@ class Reader:
         """Several reads one after another in one scoped transaction: one connection, one
         BEGIN, one scope and one COMMIT for all of them instead of for each."""
         async with scoped(self.pool, self.caller().scope.path) as connection:
+            yield connection.fetch
+
+    @asynccontextmanager
+    async def own(self) -> AsyncIterator[Fetch]:
+        """A participant's reads, in one transaction scoped to their person."""
+        async with scoped(self.pool, self.participant().scope.path) as connection:
             yield connection.fetch
 
     def loader(self, batch_load: BatchLoad) -> DataLoader[Any, Any]:

@@ -163,7 +163,7 @@ async def caught_up(
 ) -> bool:
     """Дождаться, пока проекции дойдут до позиций, которые вернули команды."""
     reader = reader_of(info)
-    reader.caller()
+    reader.anyone()  # positions only: a participant waits for their own writes too
     wanted = {"registry": registry, "programs": programs}
     loop = asyncio.get_running_loop()
     deadline = loop.time() + min(timeout_ms, 30_000) / 1000

@@ -21,6 +21,9 @@ class MeetingFeedback:
     rating: int | None
     comment: str | None
     given_at: datetime
+    by_participant: bool = strawberry.field(
+        description="Оставил сам участник (а не сотрудник школы за него)"
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> MeetingFeedback:

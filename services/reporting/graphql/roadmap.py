@@ -12,7 +12,12 @@ import strawberry
 
 from services.programs.deadlines import Deadline, Period, due_on, is_overdue
 from services.programs.domain import ItemStatus, Stage
-from services.programs.labels import DEADLINE_KIND_NAMES, ITEM_STATUS_NAMES, STAGE_NAMES
+from services.programs.labels import (
+    DEADLINE_KIND_NAMES,
+    ITEM_STATUS_NAMES,
+    STAGE_NAMES,
+    fulfilment_words,
+)
 from shared.dictionaries import school_year_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
@@ -43,6 +48,17 @@ class RoadmapItem:
     status_name: str
     reported_on: date | None
     evidence: str | None
+    fulfilled_by_fact: str | None = strawberry.field(
+        description="Чем выполняется: act, stage, base, survey; нет — только отметкой"
+    )
+    fulfilled_by_subject: str | None = strawberry.field(
+        description="Вид акта, номер этапа или база (mentee, mentor)"
+    )
+    fulfilled_by: str | None = strawberry.field(description="Чем выполняется, словами")
+    fulfilled_on: date | None = strawberry.field(
+        description="Дата факта, которым мероприятие выполнено (акта — по документу)"
+    )
+    fulfilment_number: str | None = strawberry.field(description="Номер акта, которым выполнено")
     overdue: bool
 
     @strawberry.field
@@ -82,21 +98,31 @@ class Implementation:
 
 
 # An activity's status in school year $2: a yearly one's report of that year, a dated one's
-# only report.
+# only report; and the earliest fact that fulfils it by day {day} (a yearly one's in that
+# school year).
 WITH_PROGRESS = """
 FROM roadmap_items i
 LEFT JOIN roadmap_progress p ON p.item_id = i.id
   AND p.school_year = CASE WHEN i.recurring THEN $2 ELSE '' END
+LEFT JOIN LATERAL (
+  SELECT f.happened_on, f.number FROM roadmap_facts f
+  WHERE f.school_id = i.school_id AND f.fact = i.fulfilled_fact
+    AND f.subject = i.fulfilled_subject AND (f.school_year = $2 OR NOT i.recurring)
+    AND f.happened_on <= {day}
+  ORDER BY f.happened_on LIMIT 1
+) e ON true
 """
 ITEMS = f"""
-SELECT i.*, p.status, p.reported_on, p.evidence {WITH_PROGRESS}
+SELECT i.*, p.status, p.reported_on, p.evidence, e.happened_on AS fulfilled_on,
+    e.number AS fulfilment_number {WITH_PROGRESS.format(day="$3")}
 WHERE i.school_id = $1 AND NOT i.cancelled
 ORDER BY i.place
 """
 # The same activities counted per school under scope $1 (for the comparison of schools).
 COMPLETION = f"""
 SELECT i.tenant::text AS school, count(*) AS items,
-    count(*) FILTER (WHERE p.status = 'done') AS done {WITH_PROGRESS}
+    count(*) FILTER (WHERE p.status = 'done' OR e.happened_on IS NOT NULL) AS done
+    {WITH_PROGRESS.format(day="current_date")}
 WHERE i.tenant <@ $1::ltree AND NOT i.cancelled
 GROUP BY 1
 """
@@ -110,6 +136,8 @@ def completion_percent(done: int, items: int) -> float | None:
 def _item(row: asyncpg.Record, period: Period, today: date) -> RoadmapItem:
     deadline = Deadline.from_dict(json.loads(row["deadline"]))
     status = ItemStatus(row["status"] or ItemStatus.PLANNED)
+    if row["fulfilled_on"] is not None:  # the fact happened: done, whatever was marked
+        status = ItemStatus.DONE
     return RoadmapItem(
         id=strawberry.ID(str(row["id"])),
         number=row["number"],
@@ -129,6 +157,11 @@ def _item(row: asyncpg.Record, period: Period, today: date) -> RoadmapItem:
         status_name=ITEM_STATUS_NAMES[status],
         reported_on=row["reported_on"],
         evidence=row["evidence"],
+        fulfilled_by_fact=row["fulfilled_fact"],
+        fulfilled_by_subject=row["fulfilled_subject"],
+        fulfilled_by=fulfilment_words(row["fulfilled_fact"], row["fulfilled_subject"]),
+        fulfilled_on=row["fulfilled_on"],
+        fulfilment_number=row["fulfilment_number"] or None,
         overdue=is_overdue(deadline, period, today, done=status == ItemStatus.DONE),
     )
 
@@ -169,7 +202,7 @@ async def load_roadmap(
     if not found:
         return None
     row = found[0]
-    items = await reader.fetch(ITEMS, row["school_id"], year)
+    items = await reader.fetch(ITEMS, row["school_id"], year, today)
     period = _period(row, items, today)
     return Implementation(
         school_id=strawberry.ID(str(school_id)),

@@ -24,12 +24,15 @@ from strawberry.utils.logging import StrawberryLogger
 from shared.kernel.errors import AppError
 
 from . import access_log as access_log_q
+from . import acts as acts_q
 from . import attention as attention_q
 from . import history as history_q
 from . import indicators as indicators_q
+from . import links as links_q
 from . import orders as orders_q
 from . import organisations as organisations_q
 from . import pairs as pairs_q
+from . import participation as participation_q
 from . import people as people_q
 from . import programmes as programmes_q
 from . import recognition as recognition_q
@@ -95,6 +98,10 @@ class Query:
     self_audits = strawberry.field(resolver=self_audits_q.self_audits)
     attention = strawberry.field(resolver=attention_q.attention)
     pair_orders = strawberry.field(resolver=orders_q.pair_orders)
+    acts = strawberry.field(resolver=acts_q.acts)
+    act = strawberry.field(resolver=acts_q.act)
+    participation = strawberry.field(resolver=participation_q.participation)
+    personal_links = strawberry.field(resolver=links_q.personal_links)
 
 
 @dataclass(frozen=True)

@@ -53,29 +53,32 @@ async def survey_templates(
 ) -> Connection[SurveyTemplate]:
     """Анкеты, доступные вашей организации: шаблоны платформы, региона и свои."""
     rows = await reader_of(info).fetch(
-        "SELECT t.*, v.questions FROM survey_templates t"
-        " JOIN survey_template_versions v ON v.template_id = t.id AND v.version = t.version"
-        " WHERE ($1::text IS NULL OR t.purpose = $1) ORDER BY nlevel(t.tenant), t.title, t.id",
+        f"{TEMPLATES} WHERE ($1::text IS NULL OR t.purpose = $1)"
+        " ORDER BY nlevel(t.tenant), t.title, t.id",
         purpose,
     )
-    templates = [
-        (
-            r["id"],
-            SurveyTemplate(
-                id=strawberry.ID(str(r["id"])),
-                title=r["title"],
-                purpose=r["purpose"],
-                respondent=r["respondent"],
-                forms=list(r["forms"]),
-                stage=r["stage"],
-                version=r["version"],
-                questions=_questions(r["questions"]),
-                platform_default=str(r["tenant"]) == "",
-            ),
-        )
-        for r in rows
-    ]
-    return paginate(templates, first, after)
+    return paginate([(r["id"], template_of(r)) for r in rows], first, after)
+
+
+# A template at its current version, with its questions.
+TEMPLATES = (
+    "SELECT t.*, v.questions FROM survey_templates t"
+    " JOIN survey_template_versions v ON v.template_id = t.id AND v.version = t.version"
+)
+
+
+def template_of(r: asyncpg.Record) -> SurveyTemplate:
+    return SurveyTemplate(
+        id=strawberry.ID(str(r["id"])),
+        title=r["title"],
+        purpose=r["purpose"],
+        respondent=r["respondent"],
+        forms=list(r["forms"]),
+        stage=r["stage"],
+        version=r["version"],
+        questions=_questions(r["questions"]),
+        platform_default=str(r["tenant"]) == "",
+    )
 
 
 @strawberry.type

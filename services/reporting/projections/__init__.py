@@ -1,8 +1,10 @@
 """One module per projection; `ALL` is what the workers run and the setup step creates."""
 
+from .acts import Acts
 from .base import Envelope, Projection, Table, Visibility
 from .history import History
 from .indicator_facts import IndicatorFacts
+from .links import PersonalLinks
 from .mentors_register import MentorsRegister
 from .monitoring import Monitoring
 from .organisations import Organisations
@@ -17,6 +19,7 @@ from .surveys import Surveys
 ALL: tuple[type[Projection], ...] = (
     Organisations,
     People,
+    PersonalLinks,
     Programmes,
     Pairs,
     SchoolCounts,
@@ -27,6 +30,7 @@ ALL: tuple[type[Projection], ...] = (
     Monitoring,
     IndicatorFacts,
     History,
+    Acts,
 )
 
 __all__ = [

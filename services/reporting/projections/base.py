@@ -44,6 +44,9 @@ class Table:
     # GiST on every insert (GiST over paths of three ids: ~150 µs a row, most of a projection's
     # write). None: by visibility.
     subtree_index: bool | None = None
+    # Which of the school's rows a participant (mentor, mentee, legal representative) reads: a
+    # condition on the row where `{person}` stands for the participant's person. None: none.
+    participant: str | None = None
 
     @property
     def tenant_index_method(self) -> str:

@@ -13,6 +13,7 @@ from services.programs.events import (
     PairEnded,
     PairFeedbackGiven,
     PairFormed,
+    PairMeetingPlanned,
     PairMeetingRecorded,
     PairPlanDrawnUp,
     PairPlanTaskCompleted,
@@ -25,6 +26,11 @@ from shared.lru import LRU
 
 from .base import PAIR_CACHE, Envelope, Handlers, Projection, Rows, Table, Visibility
 
+# A participant reads their own pairs and groups (a legal representative: the child's), and what
+# belongs to them: meetings, plans and tasks; of the feedback, only what they gave themselves.
+MEMBER = "mentor_id = {person} OR {person} = ANY(mentee_ids)"
+OWN_PAIR = "pair_id = ANY((SELECT app_person_pairs())::uuid[])"
+
 
 class Members(NamedTuple):
     mentor: UUID
@@ -34,6 +40,7 @@ class Members(NamedTuple):
 
 class Pairs(Projection):
     name = "pairs"
+    version = 2  # feedback says whether the participant gave it themselves
     replay_cost = 9
     tables = (
         Table(
@@ -63,6 +70,7 @@ class Pairs(Projection):
                 # alone, a generic plan scanned the ids of the whole region's pairs.
                 "CREATE INDEX IF NOT EXISTS pairs_tenant_id ON pairs (tenant, id)",
             ),
+            participant=MEMBER,
         ),
         Table(
             "meetings",
@@ -80,6 +88,25 @@ class Pairs(Projection):
                mentee_comment text""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meetings_pair ON meetings (pair_id, held_on)",),
+            participant=OWN_PAIR,
+        ),
+        Table(
+            "planned_meetings",
+            """id uuid PRIMARY KEY,
+               pair_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               starts_on date NOT NULL,
+               start_time text NOT NULL,
+               duration_minutes int NOT NULL,
+               place text NOT NULL,
+               topic text NOT NULL,
+               planned_at timestamptz NOT NULL""",
+            Visibility.SCHOOL,
+            (
+                "CREATE INDEX IF NOT EXISTS planned_meetings_pair"
+                " ON planned_meetings (pair_id, starts_on)",
+            ),
+            participant=OWN_PAIR,
         ),
         Table(
             "meeting_feedback",
@@ -91,9 +118,11 @@ class Pairs(Projection):
                rating int,
                comment text,
                given_at timestamptz NOT NULL,
+               by_participant boolean NOT NULL DEFAULT false,
                PRIMARY KEY (meeting_id, author_id)""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS meeting_feedback_pair ON meeting_feedback (pair_id)",),
+            participant="author_id = {person}",
         ),
         Table(
             "plans",
@@ -104,6 +133,7 @@ class Pairs(Projection):
                goals text[] NOT NULL,
                drawn_up_at timestamptz NOT NULL""",
             Visibility.SCHOOL,
+            participant=OWN_PAIR,
         ),
         Table(
             "plan_tasks",
@@ -117,6 +147,7 @@ class Pairs(Projection):
             lookups=(  # a new plan replaces the pair's tasks
                 "CREATE INDEX IF NOT EXISTS plan_tasks_pair ON plan_tasks (pair_id, due_on)",
             ),
+            participant=OWN_PAIR,
         ),
         Table(
             "pair_orders",
@@ -165,7 +196,17 @@ class Pairs(Projection):
     )
     feedback = Rows(
         "meeting_feedback",
-        ("meeting_id", "author_id", "pair_id", "tenant", "side", "rating", "comment", "given_at"),
+        (
+            "meeting_id",
+            "author_id",
+            "pair_id",
+            "tenant",
+            "side",
+            "rating",
+            "comment",
+            "given_at",
+            "by_participant",
+        ),
     )
 
     def __init__(self, keyring: Keyring) -> None:
@@ -194,6 +235,7 @@ class Pairs(Projection):
         return {
             PairFormed: self.formed,
             PairMeetingRecorded: self.meeting_recorded,
+            PairMeetingPlanned: self.meeting_planned,
             PairApproved: self.approved,
             PairsOrderIssued: self.order_issued,
             PairPlanDrawnUp: self.plan_drawn_up,
@@ -337,6 +379,7 @@ class Pairs(Projection):
             event.rating,
             comment,
             envelope.occurred_at,
+            given_by(envelope, side),
         )
         members = self._members.get(event.originator_id)
         if members is not None and not members.one_mentee:
@@ -348,6 +391,23 @@ class Pairs(Projection):
             event.meeting_id,
             event.rating,
             comment,
+        )
+
+    async def meeting_planned(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO planned_meetings (id, pair_id, tenant, starts_on, start_time,"
+            " duration_minutes, place, topic, planned_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            event.meeting_id,
+            event.originator_id,
+            event.tenant,
+            event.starts_on,
+            event.start_time,
+            event.duration_minutes,
+            event.place,
+            event.topic,
+            envelope.occurred_at,
         )
 
     async def meeting_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -388,4 +448,11 @@ class Pairs(Projection):
                     rating,
                     comment,
                     envelope.occurred_at,
+                    given_by(envelope, side),
                 )
+
+
+def given_by(envelope: Envelope, side: str) -> bool:
+    """Did the participant give this side's feedback themselves (not a staff member for them)?
+    A participant acts in the role named like their side: `mentor` or `mentee`."""
+    return bool(envelope.event.actor.role == side)

@@ -30,6 +30,10 @@ from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 SELF_SIGNED = "сам(а)"
 
 
+# A participant reads their own card and the names of the other side of their pairs.
+COUNTERPARTS = "id = {person} OR id = ANY((SELECT app_person_counterparts())::uuid[])"
+
+
 class People(Projection):
     name = "people"
     replay_cost = 7
@@ -70,6 +74,7 @@ class People(Projection):
                register_order_date date""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS people_name ON people (lower(full_name))",),
+            participant=COUNTERPARTS,
         ),
         Table(
             "consents",
@@ -84,6 +89,7 @@ class People(Projection):
                withdrawn_on date""",
             Visibility.SCHOOL,
             ("CREATE INDEX IF NOT EXISTS consents_person ON consents (person_id)",),
+            participant="person_id = {person}",
         ),
         Table(
             "staff_roles",

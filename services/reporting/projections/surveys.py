@@ -67,6 +67,7 @@ class Surveys(Projection):
                 "CREATE INDEX IF NOT EXISTS survey_responses_programme"
                 " ON survey_responses (programme_id, purpose)",
             ),
+            participant="respondent_id = {person}",
         ),
         Table(
             "survey_texts",
@@ -75,6 +76,7 @@ class Surveys(Projection):
                tenant ltree NOT NULL,
                texts jsonb NOT NULL""",
             Visibility.SCHOOL,
+            participant="respondent_id = {person}",
         ),
     )
 

@@ -1,14 +1,17 @@
 """One controller per area of the interface."""
 
+from .acts import ActController
 from .auditor import AuditController
 from .home import HomeController
 from .imports import ImportController
+from .links import LinksController
 from .login import LoginController
 from .matching import MatchingController
 from .monitoring import MonitoringController
 from .oidc import OidcController
 from .orders import OrderController
 from .pairs import PairController
+from .participants import LinkController, ParticipantController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
@@ -29,7 +32,11 @@ CONTROLLERS = [
     MonitoringController,
     RegionController,
     AuditController,
+    ActController,
     OidcController,
+    LinkController,
+    ParticipantController,
+    LinksController,
 ]
 
 __all__ = ["CONTROLLERS"]

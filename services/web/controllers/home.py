@@ -9,9 +9,9 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
-from shared.kernel.principal import Role
+from shared.kernel.principal import PARTICIPANTS, Role
 
 from ..backend import Backend
 from ..pages import page
@@ -31,6 +31,8 @@ query($school: ID!, $programme: ID!) {
   attention(schoolId: $school, programmeId: $programme) {
     meetingsWithoutFeedback { meetingId pairId heldOn kind mentorName menteeName
                               mentorMissing menteeMissing }
+    meetingsWithoutParticipantsOwnFeedback
+    ratingsBySource { side byParticipant ratings mean }
     consentProblems { personId fullName isMentee missing expiresOn }
     unmatchedMentees { personId fullName }
     surveysDue { pairId respondentId fullName purposeName }
@@ -110,8 +112,17 @@ class SurveyDue(Read):
     purposeName: str
 
 
+class RatingSource(Read):
+    side: str
+    byParticipant: bool
+    ratings: int
+    mean: float
+
+
 class Attention(Read):
     meetingsWithoutFeedback: list[FeedbackGap]
+    meetingsWithoutParticipantsOwnFeedback: int
+    ratingsBySource: list[RatingSource]
     consentProblems: list[ConsentProblem]
     unmatchedMentees: list[Unmatched]
     surveysDue: list[SurveyDue]
@@ -132,9 +143,12 @@ class Due(msgspec.Struct):
     consentProblems: list[ConsentProblem]
     unmatchedMentees: list[Unmatched]
     surveysDue: list[SurveyDue]
+    # Whose word the meeting ratings are: shown beside, never counted as something due.
+    ratingsBySource: list[RatingSource] = []
+    withoutOwnFeedback: int = 0
 
     def __bool__(self) -> bool:
-        return any(getattr(self, name) for name in self.__struct_fields__)
+        return any(getattr(self, name) for name in self.__struct_fields__[:6])
 
 
 SCHOOLS = """
@@ -186,7 +200,9 @@ class HomeController(Controller):
     @get("/")
     async def home(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, year: str = ""
-    ) -> Template:
+    ) -> Template | Redirect:
+        if user.principal.role in PARTICIPANTS:
+            return Redirect(path="/my", status_code=303)
         if user.principal.role in OVERSEERS:
             return await overseer_home(request, user, backend, year)
         if user.principal.role == Role.AUDITOR:
@@ -218,6 +234,8 @@ async def attention(backend: Backend, user: WebUser, programme: Programme) -> Du
         consentProblems=found.consentProblems,
         unmatchedMentees=found.unmatchedMentees,
         surveysDue=found.surveysDue,
+        ratingsBySource=found.ratingsBySource,
+        withoutOwnFeedback=found.meetingsWithoutParticipantsOwnFeedback,
     )
 
 

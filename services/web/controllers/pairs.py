@@ -49,7 +49,7 @@ query($id: ID!) {
     mentees { id fullName grade }
     plan { startsOn endsOn goals progress tasks { id title dueOn completedOn overdue } }
     meetings { id kind heldOn durationMinutes meetingFormat topic
-               feedback { authorId side rating comment } }
+               feedback { authorId side rating comment byParticipant } }
   }
 }
 """
@@ -137,6 +137,7 @@ class MeetingFeedback(Read):
     side: str
     rating: int | None
     comment: str | None
+    byParticipant: bool  # given by the participant themselves, not entered by the school
 
 
 class Meeting(Read):
@@ -437,19 +438,7 @@ class PairController(Controller):
             answers=answers_of(template, form),
             pair_id=str(pair_id),
         )
-        try:
-            await backend.command(
-                user.token, "programs", f"/programmes/{pair.programmeId}/survey-responses", body
-            )
-        except Refused as refusal:
-            if not refusal.belongs_to_form:
-                raise
-            details = refusal.details
-            for problem in details.problems or [Problem(question=details.question)]:
-                question = problem.question
-                form.errors[f"q_{question}" if question else ""] = (
-                    problem.message or refusal.message
-                )
+        if await survey_refused(backend, user, pair.programmeId, body, form):
             return await self._survey(user, backend, pair, template_id, respondent_id, form)
         return done(request, f"/pairs/{pair_id}", "Ответы на анкету записаны")
 
@@ -469,10 +458,11 @@ class PairController(Controller):
             "pairs/survey.html",
             user,
             form,
-            pair=pair,
             template=await template_or_404(backend, user, template_id),
-            respondent_id=str(respondent_id),
             respondent=respondent,
+            action=f"/pairs/{pair.id}/surveys/{template_id}/{respondent_id}",
+            back=f"/pairs/{pair.id}#surveys",
+            back_label="Пара",
         )
 
     @staticmethod
@@ -531,6 +521,25 @@ async def template_or_404(backend: Backend, user: WebUser, template_id: UUID) ->
     if not found:
         raise Refused(404, "template_not_found", "Анкета не найдена")
     return found[0]
+
+
+async def survey_refused(
+    backend: Backend, user: WebUser, programme_id: str, body: SurveyAnswers, form: Form
+) -> bool:
+    """Send the answers; a refusal lands beside its questions (True)."""
+    try:
+        await backend.command(
+            user.token, "programs", f"/programmes/{programme_id}/survey-responses", body
+        )
+    except Refused as refusal:
+        if not refusal.belongs_to_form:
+            raise
+        details = refusal.details
+        for problem in details.problems or [Problem(question=details.question)]:
+            question = problem.question
+            form.errors[f"q_{question}" if question else ""] = problem.message or refusal.message
+        return True
+    return False
 
 
 def answers_of(template: SurveyTemplate, form: Form) -> dict[str, Answer]:

@@ -34,7 +34,8 @@ query($school: ID!) {
     regulationAdoptedOn schoolYear completion overdueCount
     items { id number block blockTitle stage stageName activity deadline dueOn responsible
             expectedResult controlPoint
-            status statusName reportedOn evidence overdue }
+            status statusName reportedOn evidence fulfilledBy fulfilledOn fulfilmentNumber
+            overdue }
   }
 }
 """
@@ -57,6 +58,9 @@ class RoadmapItem(Read):
     statusName: str
     reportedOn: Date | None
     evidence: str | None
+    fulfilledBy: str | None  # the fact that marks it done, in words
+    fulfilledOn: Date | None  # the day that fact happened, if it has
+    fulfilmentNumber: str | None
     overdue: bool
 
 

@@ -13,16 +13,20 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from services.programs.labels import STAGE_NAMES
+from services.programs.labels import FULFILMENTS, STAGE_NAMES, fulfilment_words
 
 from ..backend import Backend, Refused
-from ..commands import DeadlineWords, RoadmapBlock, RoadmapItem, WrittenRoadmap
+from ..commands import DeadlineWords, Fulfilment, RoadmapBlock, RoadmapItem, WrittenRoadmap
 from ..forms import FORM_LEVEL, Form
 from ..pages import form_page
 from ..session import WebUser
 from .common import done, school_of
 
-_ITEM_FIELDS = ("number", "block", "activity", "deadline", "responsible", "result", "control")
+# an activity's fields on the review page; `fulfilled`: «fact:subject», or empty
+_ITEM_FIELDS = (
+    *("number", "block", "activity", "deadline", "responsible", "result", "control"),
+    "fulfilled",
+)
 
 
 class Unread(msgspec.Struct):
@@ -107,13 +111,27 @@ def _stages() -> list[tuple[str, str]]:
 
 def _page(user: WebUser, form: Form, draft: dict[str, Any] | None, **context: Any) -> Template:
     return form_page(
-        "school/roadmap_import.html", user, form, draft=draft, stages=_stages(), **context
+        "school/roadmap_import.html",
+        user,
+        form,
+        draft=draft,
+        stages=_stages(),
+        fulfilments=_fulfilments(),
+        **context,
     )
+
+
+def _fulfilments() -> list[tuple[str, str]]:
+    """What may mark an activity done, as the review's choices: «fact:subject» and its words."""
+    known = [
+        (f"{fact}:{subject}", fulfilment_words(fact, subject)) for fact, subject in FULFILMENTS
+    ]
+    return [("", "Только отметкой"), *((value, words or "") for value, words in known)]
 
 
 def _form_field(field: str) -> str:
     """The review form's name of a field a service names: «items[3].deadline», item-3-deadline."""
-    return field.replace("items[", "item-").replace("].", "-")
+    return field.replace("items[", "item-").replace("].", "-").replace("_by", "")
 
 
 def _values(draft: RoadmapDraft) -> dict[str, Any]:
@@ -131,8 +149,13 @@ def _values(draft: RoadmapDraft) -> dict[str, Any]:
             f"item-{index}-responsible": "; ".join(item.responsible),
             f"item-{index}-result": item.expected_result,
             f"item-{index}-control": "1" if item.control_point else "",
+            f"item-{index}-fulfilled": _fulfilled(item.fulfilled_by),
         }
     return values
+
+
+def _fulfilled(fulfilment: Fulfilment | None) -> str:
+    return "" if fulfilment is None else f"{fulfilment.fact}:{fulfilment.subject}"
 
 
 def _unread(draft: RoadmapDraft) -> dict[str, str]:
@@ -184,4 +207,11 @@ def _item(form: Form, index: int) -> RoadmapItem:
         responsible=[r.strip() for r in value["responsible"].split(";") if r.strip()],
         expected_result=value["result"],
         control_point=value["control"] == "1",
+        fulfilled_by=_fulfilment(value["fulfilled"]),
     )
+
+
+def _fulfilment(value: str) -> Fulfilment | None:
+    """The review's «fact:subject» (the service refuses a fact it does not know)."""
+    fact, _, subject = value.partition(":")
+    return Fulfilment(fact=fact, subject=subject) if fact else None
