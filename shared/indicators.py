@@ -4,6 +4,7 @@ service speaks, with their Russian names and definitions. Targets per region and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -163,9 +164,15 @@ AGE_LIMITS = (5, 25)
 TARGET_RANGES = {Unit.PERCENT: (0.0, 100.0), Unit.MEAN: (1.0, 10.0), Unit.COUNT: (0.0, 1e9)}
 
 
+SCHOOL_YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")  # ASCII digits: `int` reads others too
+
+
 def check_school_year(school_year: str) -> None:
     """ "2025/26" names the year from 1 September 2025; "2025/27" is no school year."""
-    if len(school_year) != 7 or int(school_year[5:]) != (first_year(school_year) + 1) % 100:
+    if (
+        not SCHOOL_YEAR.fullmatch(school_year)
+        or int(school_year[5:]) != (first_year(school_year) + 1) % 100
+    ):
         raise InvalidInput(
             "bad_school_year",
             f"Неверный учебный год «{school_year}»: нужен вид 2025/26",

@@ -146,15 +146,13 @@ class Imports:
         problems = []
         first_row: dict[bytes, int] = {}
         for row, item in prepared:
-            if item.fingerprint is None:
-                continue
             if item.fingerprint in first_row:
                 problems.append(
                     Problem(
                         row.number,
                         "ФИО",
                         (
-                            f"Повтор: тот же человек (ФИО и дата рождения) уже в строке "
+                            f"Повтор: тот же человек (ФИО и дата рождения или вид) уже в строке "
                             f"{first_row[item.fingerprint]}"
                         ),
                     )

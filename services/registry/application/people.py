@@ -71,7 +71,7 @@ class Prepared:
     """A registration checked and sealed, ready to be saved (alone or with a whole file)."""
 
     person: Person
-    fingerprint: bytes | None
+    fingerprint: bytes
 
 
 # What a staff role lets its holder's token do (working group and council members act through
@@ -135,17 +135,13 @@ class PeopleCommands(RegistryBase):
         )
         if new.consent is not None:
             self._sign(principal, person, new.birth_date, new.consent, pending)
-        fingerprint = (
-            self.index.fingerprint(school.id, new.full_name, new.birth_date)
-            if new.birth_date
-            else None
-        )
+        fingerprint = self.index.fingerprint(school.id, new.full_name, new.birth_date, new.kind)
         return Prepared(person, fingerprint)
 
     def save_prepared(self, school_id: UUID, prepared: list[Prepared], pending: PendingKeys) -> int:
         """Save all the registrations in one transaction, or none of them: their events, their
         new data keys and their fingerprints (a duplicate refuses the whole save)."""
-        entries = {p.fingerprint: p.person.id for p in prepared if p.fingerprint is not None}
+        entries = {p.fingerprint: p.person.id for p in prepared}
         return self.store_with_keys(
             pending, *(p.person for p in prepared), also=self.index.reservation(school_id, entries)
         )

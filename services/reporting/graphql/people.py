@@ -14,6 +14,7 @@ from ..projections.indicator_days import years_before
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
+from .versions import VERSION, version_of
 
 YOUNG_SPECIALIST_YEARS = 3
 YOUNG_SPECIALIST_AGE = 35
@@ -150,6 +151,10 @@ class Person:
     is_mentee: bool
     mentor_capacity: int
     row: strawberry.Private[Any]
+
+    @strawberry.field(description=VERSION)
+    async def version(self, info: ReaderInfo) -> int | None:
+        return await version_of(info, self.id)
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Person:
