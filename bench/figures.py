@@ -475,7 +475,7 @@ def new_meeting(rng: random.Random, index: int) -> NewMeeting:
     return NewMeeting(
         kind=MeetingKind.REGULAR,
         held_on=date(2026, 5, 28) - timedelta(days=index % 200),
-        duration_minutes=45,
+        duration_minutes=45 + index // 200 % 60,  # a pair's meetings differ (no repeats)
         meeting_format=MeetingFormat.ONLINE,
         topic="Консультация",
         mentor=Feedback(rng.randint(6, 10), "Разобрали задачи к контрольной"),

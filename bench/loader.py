@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from multiprocessing.util import Finalize
 from uuid import UUID
 
@@ -35,6 +36,7 @@ from services.registry.application import NewConsent, NewPerson
 from services.registry.domain import ConsentKind, OrganisationKind, ParticipantRole
 from shared.adapters.keystore import PendingKeys
 from shared.adapters.settings import Settings
+from shared.dictionaries import school_year_of
 from shared.kernel.aggregate import actor_of
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
@@ -252,7 +254,9 @@ class Loader:
                     today=CONSENTS_SIGNED,
                 )
             if person.categories:
-                entry.person.record_mentee_profile(actor, list(person.categories), None, [])
+                entry.person.record_mentee_profile(
+                    actor, school_year_of(date.today()), list(person.categories), None, []
+                )
             prepared.append(entry)
         registry.save_prepared(school.organisation.id, prepared, pending)
 

@@ -26,7 +26,7 @@ from services.reporting.read_models import (
 from services.reporting.rebuild import rebuild
 from services.reporting.runner import UPSTREAMS
 from services.wiring import master_keys_of
-from shared.adapters import keystore
+from shared.adapters import idempotency, keystore
 from shared.adapters.database import (
     PROJECTOR_ROLE,
     READER_ROLE,
@@ -138,6 +138,7 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
             (imports.SCHEMA, "registry_imports"),
             (erasures.SCHEMA, "erasure_due"),
             (erasures.RUNS_SCHEMA, "erasure_runs"),
+            (idempotency.SCHEMA, "command_receipts"),
         ):
             await connection.execute(side_schema)
             await connection.execute(

@@ -15,6 +15,7 @@ from shared.adapters.database import (
     sync_pool_reachable,
 )
 from shared.adapters.database_metrics import on_database_scrape, watch_sync_pool
+from shared.adapters.idempotency import Receipts
 from shared.adapters.keystore import KeyVault
 from shared.adapters.logging import configure_logging
 from shared.adapters.metrics import ServiceMetrics
@@ -81,6 +82,13 @@ class EventStoreResources:
         keys = KeyVault(self.pool, master_keys_of(self.settings))
         keys.verify_master_key()
         return keys
+
+    def receipts(self) -> Receipts:
+        """The answers of commands sent with an idempotency key; the expired ones forgotten."""
+        assert self.pool is not None
+        receipts = Receipts(self.pool)
+        receipts.forget_expired()
+        return receipts
 
     def close(self) -> None:
         if self.pool is not None:

@@ -4,6 +4,7 @@ service speaks, with their Russian names and definitions. Targets per region and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -23,6 +24,19 @@ class Population(StrEnum):
     PARTICIPANTS = "participants"
     PARTNERS = "partners"
     MENTORS = "mentors"
+
+
+# Indicators whose population an educational organisation of a kind lacks (the registry's
+# EducationKind codes): a kindergarten has no pupils aged 10–18 or 15–19 — «не применяется».
+LACKING_POPULATION: dict[str, frozenset[str]] = {
+    "mentees_10_18": frozenset({"preschool"}),
+    "mentors_15_19": frozenset({"preschool"}),
+}
+
+
+def applies(code: str, education_kinds: set[str]) -> bool:
+    """Whether any of these kinds of organisation has the indicator's population."""
+    return not education_kinds or not education_kinds <= LACKING_POPULATION.get(code, frozenset())
 
 
 UNIT_NAMES = {Unit.PERCENT: "%", Unit.MEAN: "балл (1–10)", Unit.COUNT: "человек"}
@@ -142,14 +156,27 @@ INDICATORS: tuple[Indicator, ...] = (
 INDICATORS_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 
 # What a target of each unit may be.
+# The federal age bands (ages as counted above) of the indicators that have one; a region may
+# set its own per school year (the registry's IndicatorTargets), within AGE_LIMITS.
+FEDERAL_BANDS: dict[str, tuple[int, int]] = {"mentees_10_18": (10, 18), "mentors_15_19": (15, 19)}
+AGE_LIMITS = (5, 25)
+
 TARGET_RANGES = {Unit.PERCENT: (0.0, 100.0), Unit.MEAN: (1.0, 10.0), Unit.COUNT: (0.0, 1e9)}
+
+
+SCHOOL_YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")  # ASCII digits: `int` reads others too
 
 
 def check_school_year(school_year: str) -> None:
     """ "2025/26" names the year from 1 September 2025; "2025/27" is no school year."""
-    if len(school_year) != 7 or int(school_year[5:]) != (first_year(school_year) + 1) % 100:
+    if (
+        not SCHOOL_YEAR.fullmatch(school_year)
+        or int(school_year[5:]) != (first_year(school_year) + 1) % 100
+    ):
         raise InvalidInput(
-            "bad_school_year", f"Неверный учебный год «{school_year}»: нужен вид 2025/26"
+            "bad_school_year",
+            f"Неверный учебный год «{school_year}»: нужен вид 2025/26",
+            field="school_year",
         )
 
 

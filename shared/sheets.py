@@ -71,7 +71,14 @@ def table_workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[An
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    fill_table(sheet, title, header, rows)
+    return saved(book)
+
+
+def fill_table(
+    sheet: Worksheet, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """A sheet titled, with the header row, then the rows."""
     sheet.title = title[:31]  # Excel's limit for a sheet name
     append_rows(sheet, [header, *rows])
     fit_columns(sheet)
-    return saved(book)

@@ -564,8 +564,16 @@ class GeneratedRegion:
 
     # The true values
 
-    def expected(self, schools: set[str], on: date = ON) -> dict[str, tuple[Any, Any, Any]]:
-        """(numerator, denominator, value) of every indicator over the given schools."""
+    def expected(
+        self,
+        schools: set[str],
+        on: date = ON,
+        bands: dict[str, tuple[int, int]] | None = None,
+    ) -> dict[str, tuple[Any, Any, Any]]:
+        """(numerator, denominator, value) of every indicator over the given schools, the ages
+        within the region's own bands where given (else the federal 10–18 and 15–19)."""
+        mentee_ages = (bands or {}).get("mentees_10_18", (10, 18))
+        mentor_ages = (bands or {}).get("mentors_15_19", (15, 19))
         approved = [
             p for p in self.pairs if p.school in schools and p.approved_on and p.approved_on <= on
         ]
@@ -610,10 +618,10 @@ class GeneratedRegion:
         return {
             "students_involved": _share(len(students_involved), totals["students"], reported),
             "mentees_10_18": _share(
-                len(mentees(student(10, 18))), totals["students_10_18"], reported
+                len(mentees(student(*mentee_ages))), totals["students_10_18"], reported
             ),
             "mentors_15_19": _share(
-                len(mentors(student(15, 19))), totals["students_15_19"], reported
+                len(mentors(student(*mentor_ages))), totals["students_15_19"], reported
             ),
             "young_teachers_mentored": _share(len(young), totals["young_teachers"], reported),
             "partners_providing_mentors": _share(len(providing), len(population), True),

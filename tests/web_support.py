@@ -41,6 +41,8 @@ PHONE = ViewportSize(width=390, height=844)
 _BLOCKING = {"serious", "critical"}
 _AXE = Axe()
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+_FORM = re.compile(r'<form [^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.DOTALL)
+_COMMAND_KEY = re.compile(r'name="_command_key" value="([^"]+)"')
 # What no person should read on a page: ISO dates, ids, codes in snake_case, English words (the
 # Latin words a Russian page may hold are named in LATIN_ALLOWED).
 _NOT_FOR_PEOPLE = re.compile(
@@ -114,10 +116,18 @@ class WebClient:
         self, path: str, data: dict[str, Any] | None = None, **kwargs: Any
     ) -> httpx.Response:
         """Send a form from the page opened last, as the browser would."""
-        fields = {"_csrf_token": self.csrf(), **(data or {})}
+        fields = {"_csrf_token": self.csrf(), **self.form_key(path), **(data or {})}
         self.last = await self.client.post(path, data=fields, follow_redirects=False, **kwargs)
         assert_for_people(self.last)
         return self.last
+
+    def form_key(self, action: str) -> dict[str, str]:
+        """The key the page rendered into the form sent to `action`, as a browser sends it."""
+        for form_action, form in _FORM.findall(self.last.text if self.last else ""):
+            found = _COMMAND_KEY.search(form)
+            if form_action == action and found:
+                return {"_command_key": found.group(1)}
+        return {}
 
     async def sign_in(self, token: str, next_path: str = "/") -> httpx.Response:
         """Sign in once reporting shows what the test set up through the services directly."""

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from shared.dictionaries import school_year_of
 from shared.kernel.contracts import (
     Created,
     Event,
@@ -31,6 +32,17 @@ def recorded_when_stored(state: dict[str, Any]) -> None:
 
 # Version 1 of a staff role and of its end had no date of their own: the day it was stored.
 held_since_stored, held_until_stored = stored_day("since"), stored_day("until")
+
+
+def schools_were_schools(state: dict[str, Any]) -> None:
+    """Version 1 knew one kind of educational organisation, the school, and no legal form."""
+    state["education_kind"] = "school" if state["kind"] == "school" else None
+    state["legal_form"] = None
+
+
+def requested_in_the_year_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a mentee's profile named no school year: the one it was stored in."""
+    state["school_year"] = school_year_of(state["timestamp"].date())
 
 
 class MentorRegisterApproved(Created, frozen=True):
@@ -153,6 +165,15 @@ class IndicatorTargetsTargetsSet(Event, frozen=True):
     former: dict[str, float | int]
 
 
+class IndicatorTargetsBandsSet(Event, frozen=True):
+    """A region's own age bands for the year (first and last age), beside the former ones."""
+
+    stored_topic = "services.registry.domain.monitoring:IndicatorTargets.BandsSet"
+    school_year: str
+    bands: dict[str, list[int]]
+    former: dict[str, list[int]]
+
+
 class SchoolContingentOpened(Created, frozen=True):
     stored_topic = "services.registry.domain.monitoring:SchoolContingent.Opened"
     school_id: UUID
@@ -221,10 +242,14 @@ class OrganisationMoved(Event, frozen=True):
 
 class OrganisationRegistered(Created, frozen=True):
     stored_topic = "services.registry.domain.organisations:Organisation.Registered"
+    contract_version = 2
+    upcasts = (schools_were_schools,)
     kind: str
     name: str
     parent_id: UUID | None
     partner_kind: str | None
+    education_kind: str | None
+    legal_form: str | None
 
 
 class OrganisationRenamed(Event, frozen=True):
@@ -271,6 +296,9 @@ class PersonMailRemindersSet(Event, frozen=True):
 
 class PersonMenteeProfileRecorded(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.MenteeProfileRecorded"
+    contract_version = 2
+    upcasts = (requested_in_the_year_stored,)
+    school_year: str
     categories: list[str]
     requests: Sealed | None
     needs: list[str]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import date
 from uuid import UUID, uuid4
 
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
 from shared.adapters.keystore import PendingKeys
+from shared.dictionaries import school_year_of
 from shared.kernel.aggregate import actor_of
 from shared.kernel.errors import AppError, NotFound
 from shared.kernel.principal import Principal
@@ -119,7 +121,9 @@ class Imports:
         person, actor = prepared.person, actor_of(principal)
         if row.categories or row.requests or row.needs:
             requests = pending.seal(person.id, {"requests": row.requests}) if row.requests else None
-            person.record_mentee_profile(actor, row.categories, requests, row.needs)
+            person.record_mentee_profile(
+                actor, school_year_of(date.today()), row.categories, requests, row.needs
+            )
         if row.competences or row.interests:
             person.record_mentor_questionnaire(
                 actor,
@@ -142,15 +146,13 @@ class Imports:
         problems = []
         first_row: dict[bytes, int] = {}
         for row, item in prepared:
-            if item.fingerprint is None:
-                continue
             if item.fingerprint in first_row:
                 problems.append(
                     Problem(
                         row.number,
                         "ФИО",
                         (
-                            f"Повтор: тот же человек (ФИО и дата рождения) уже в строке "
+                            f"Повтор: тот же человек (ФИО и дата рождения или вид) уже в строке "
                             f"{first_row[item.fingerprint]}"
                         ),
                     )

@@ -15,6 +15,13 @@ ORGANISATION_KIND_NAMES = {
     "school": "школа",
     "partner": "организация-партнёр",
 }
+# EducationKind: what an organisation of kind «school» is; the names every view shows.
+EDUCATION_KIND_NAMES = {
+    "preschool": "детский сад (ДОО)",
+    "school": "школа",
+    "additional": "организация дополнительного образования",
+    "college": "колледж (СПО)",
+}
 # PersonKind: kinds of people in a school's bases.
 PERSON_KIND_NAMES = {
     "student": "обучающийся",

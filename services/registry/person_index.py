@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from shared.kernel.errors import Conflict
@@ -35,9 +36,14 @@ def normalise_name(full_name: str) -> str:
     return " ".join(full_name.casefold().replace("ё", "е").split())
 
 
-def duplicate() -> Conflict:
+def duplicate(existing: UUID | None = None) -> Conflict:
+    """A registration of someone the school's bases hold: the answer names who (a retry of a
+    registration learns the id it made)."""
     return Conflict(
-        "duplicate_person", "Человек с такими ФИО и датой рождения уже есть в базе этой школы"
+        "duplicate_person",
+        "Этот человек уже есть в базе этой школы: те же ФИО и дата рождения"
+        " (без даты рождения — те же ФИО и вид)",
+        **({"id": str(existing)} if existing else {}),
     )
 
 
@@ -59,7 +65,16 @@ class Reservation:
             (self.school_id, list(self.entries), list(self.entries.values())),
         )
         if cursor.rowcount != len(self.entries):
-            raise duplicate()
+            row = (
+                cursor.connection.cursor(row_factory=tuple_row)
+                .execute(
+                    "SELECT person_id FROM person_fingerprints WHERE school_id = %s"
+                    " AND fingerprint = ANY(%b) AND person_id <> ALL(%b) LIMIT 1",
+                    (self.school_id, list(self.entries), list(self.entries.values())),
+                )
+                .fetchone()
+            )
+            raise duplicate(row[0] if row else None)
 
 
 class PersonIndex:
@@ -68,11 +83,16 @@ class PersonIndex:
         self.keys = keys
         self._school_keys: dict[UUID, bytes] = {}  # a school's key never changes once made
 
-    def fingerprint(self, school_id: UUID, full_name: str, birth_date: date) -> bytes:
+    def fingerprint(
+        self, school_id: UUID, full_name: str, birth_date: date | None, kind: str = ""
+    ) -> bytes:
+        """Who a registration is: the name and the birth date; without a birth date, the name
+        and the kind of person (a second «Иванов Иван», pupil, without a date is the same)."""
         if school_id not in self._school_keys:
             self._school_keys[school_id] = self.keys.get(school_id) or self.keys.create(school_id)
         school_key = self._school_keys[school_id]
-        message = f"{normalise_name(full_name)}|{birth_date.isoformat()}".encode()
+        known = birth_date.isoformat() if birth_date else f"undated:{kind}"
+        message = f"{normalise_name(full_name)}|{known}".encode()
         return hmac.new(school_key, message, hashlib.sha256).digest()
 
     def reservation(self, school_id: UUID, entries: dict[bytes, UUID]) -> Reservation:
@@ -122,6 +142,7 @@ class _MemoryReservation:
         self.rows = {(school_id, fingerprint): person for fingerprint, person in entries.items()}
 
     def apply(self) -> None:
-        if self.rows.keys() & self.table.keys():
-            raise duplicate()
+        taken = self.rows.keys() & self.table.keys()
+        if taken:
+            raise duplicate(self.table[next(iter(taken))])
         self.table.update(self.rows)

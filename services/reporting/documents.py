@@ -257,9 +257,16 @@ def column_widths(rows: Sequence[Sequence[str]], total: int, size: int) -> list[
 
 
 def attachment(filename: str, plain: str = "document.docx") -> str:
-    """A Content-Disposition that carries a Russian file name (RFC 6266 / 5987), with a plain
-    one for clients that read only that."""
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    """A Content-Disposition that carries a Russian file name (RFC 6266, its `filename*` as
+    RFC 8187 says: every byte but its attr-chars percent-encoded), with a plain one for clients
+    that read only that. A path's separator in the name (an order «12/3-о») becomes a dash: a
+    file name holds none."""
+    name = filename.replace("/", "-").replace("\\", "-")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe=ATTR_CHARS)}"
+
+
+# RFC 8187's attr-char beside letters and digits (which `quote` always leaves).
+ATTR_CHARS = "!#$&+.^_`|~-"
 
 
 def centered(document: Any, text: str, bold: bool = False) -> None:

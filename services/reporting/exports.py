@@ -20,7 +20,7 @@ from shared.adapters.database import scoped
 from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
-from shared.sheets import XLSX, append_rows, fit_columns, saved, table_workbook
+from shared.sheets import XLSX, append_rows, fill_table, fit_columns, saved, table_workbook
 
 from .graphql.context import Reader
 from .graphql.indicators import breakdown, indicator_table
@@ -64,10 +64,35 @@ WHERE {role} ORDER BY p.full_name, p.id
 """
 
 
-def workbook_of(base: Base, rows: list[asyncpg.Record]) -> bytes:
+# The bank of requests, every school year's apart: a second sheet, which the import does not
+# read (it takes the first), so the base still loads back as it is.
+REQUESTS_SHEET = "Банк запросов"
+REQUEST_COLUMNS = ("ФИО", "Учебный год", "Категории", "Запрос", "Темы запроса")
+REQUESTS_BY_YEAR = """
+SELECT p.full_name, r.school_year, r.categories, r.requests, r.needs
+FROM mentee_requests r JOIN people p ON p.id = r.person_id
+ORDER BY p.full_name, p.id, r.school_year
+"""
+
+
+def workbook_of(
+    base: Base, rows: list[asyncpg.Record], requests: list[asyncpg.Record] | None = None
+) -> bytes:
     columns = COLUMNS[base]
     values = [[VALUES[column](row) for column in columns] for row in rows]
-    return table_workbook(SHEET_TITLES[base], columns, values)
+    if requests is None:
+        return table_workbook(SHEET_TITLES[base], columns, values)
+    book = Workbook()
+    assert book.active is not None
+    fill_table(book.active, SHEET_TITLES[base], columns, values)
+    fill_table(book.create_sheet(), REQUESTS_SHEET, REQUEST_COLUMNS, map(_request, requests))
+    return saved(book)
+
+
+def _request(row: asyncpg.Record) -> tuple[Any, ...]:
+    categories = ", ".join(CATEGORY_NAMES[MenteeCategory(c)] for c in row["categories"])
+    needs = ", ".join(row["needs"])
+    return (row["full_name"], row["school_year"], categories, row["requests"], needs)
 
 
 @get("/exports/{base:str}", media_type=XLSX)
@@ -78,8 +103,9 @@ async def export_base(
     role = "p.is_mentee" if base == Base.MENTEES else "p.is_mentor"
     async with scoped(state.pool, request.user.scope.path) as connection:
         rows = await connection.fetch(PEOPLE_WITH_CONSENT.format(role=role))
+        requests = await connection.fetch(REQUESTS_BY_YEAR) if base == Base.MENTEES else None
     return Response(
-        workbook_of(base, rows),
+        workbook_of(base, rows, requests),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[base]}"'},
     )

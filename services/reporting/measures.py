@@ -19,6 +19,7 @@ from shared.indicators import (
     INDICATORS,
     Indicator,
     Unit,
+    applies,
     check_school_year,
     default_window,
     year_end,
@@ -35,7 +36,8 @@ Fetch = Callable[..., Awaitable[list[Any]]]
 
 # $1 scope
 SCHOOLS = """
-SELECT tenant::text AS school FROM organisations WHERE kind = 'school' AND tenant <@ $1::ltree
+SELECT tenant::text AS school, education_kind FROM organisations
+WHERE kind = 'school' AND tenant <@ $1::ltree
 """
 
 # The schools that reported their contingent for the year: $1 scope, $2 school year
@@ -147,6 +149,7 @@ SUMMED = (
 CONTINGENT = ("students", "students_10_18", "students_15_19", "teachers", "young_teachers")
 
 NO_DATA = "нет данных"
+NOT_APPLICABLE = "не применяется"
 
 
 # $1 school year: the periods of its programmes the caller sees (row-level security)
@@ -198,10 +201,13 @@ async def measure(
         return ".".join(path.split(".")[:depth])
 
     # each school's group, found once: a region has thousands of schools
-    schools = {row["school"]: key_of(row["school"]) for row in await fetch(SCHOOLS, scope)}
+    found = await fetch(SCHOOLS, scope)
+    schools = {row["school"]: key_of(row["school"]) for row in found}
     groups = {key: _empty_group(key) for key in set(schools.values())}
-    for key in schools.values():
-        groups[key]["schools"] += 1
+    for row in found:
+        group = groups[schools[row["school"]]]
+        group["schools"] += 1
+        group["kinds"].add(row["education_kind"])
     if not schools:
         return groups
     contingents = [
@@ -277,6 +283,7 @@ def _empty_group(key: str) -> dict[str, Any]:
         "key": key,
         "schools": 0,
         "schools_reporting": 0,
+        "kinds": set(),  # the kinds of its educational organisations
         "mentor_partners": set(),
     }
     group |= {column: 0 for column in (*SUMMED, *CONTINGENT_SHARES)}
@@ -383,6 +390,8 @@ def indicator_value(
 ) -> IndicatorValue:
     if counts is None:
         return IndicatorValue(indicator, on, None, None, None, target, NO_DATA)
+    if not applies(indicator.code, counts["kinds"]):
+        return IndicatorValue(indicator, on, None, None, None, target, NOT_APPLICABLE)
     numerator_column, denominator_column = SOURCES[indicator.code]
     numerator = int(counts[numerator_column])
     if denominator_column is None:

@@ -17,6 +17,7 @@ from litestar.response import Response
 
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
+from services.registry.labels import EDUCATION_KIND_NAMES
 from services.reporting.measures import programme_reference_date
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
@@ -49,7 +50,8 @@ MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
     organisation { id name } referenceDate schools schoolsReporting
     rows { name unit unitName value numerator denominator target met note } }
   schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
-    edges { node { organisation { id name } coverage pairs laggingPairs menteeSatisfaction
+    edges { node { organisation { id name educationKind } coverage pairs laggingPairs
+      menteeSatisfaction
       roadmapCompletion schoolsWithGaps } } }
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {
     edges { node { organisation { id } coverage roadmapCompletion notStarted } } }
@@ -250,7 +252,7 @@ def _summary(title: str, subject: str, table: dict[str, Any]) -> Any:
     centered(document, subject, bold=True)
     document.add_paragraph(
         f"Мониторинг проведён на {date_text(date.fromisoformat(table['referenceDate']))} по "
-        f"данным платформы «Наставник» в {table['schools']} общеобразовательных организациях; "
+        f"данным платформы «Наставник» в {table['schools']} образовательных организациях; "
         f"контингент за учебный год внесли {table['schoolsReporting']}."
     )
     _heading(document, "1. Показатели целевой модели наставничества")
@@ -265,11 +267,11 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
     audits = [e["node"] for e in data["selfAudits"]["edges"]]
     document = _summary(
         "АНАЛИТИЧЕСКАЯ СПРАВКА",
-        "по итогам мониторинга внедрения целевой модели наставничества в общеобразовательных"
+        "по итогам мониторинга внедрения целевой модели наставничества в образовательных"
         f" организациях: {table['organisation']['name']}, {school_year} учебный год",
         table,
     )
-    _heading(document, "2. Общеобразовательные организации")
+    _heading(document, "2. Образовательные организации")
     checklist = {
         a["schoolId"]: ("да" if a["gaps"] else "нет") if filled(a) else "не заполнен"
         for a in audits
@@ -279,6 +281,7 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
         (
             "№ п/п",
             "ОО",
+            "Вид",
             "Охват, %",
             "Пары и группы",
             "Отстают от графика",
@@ -290,6 +293,7 @@ def municipality_summary(school_year: str, data: dict[str, Any]) -> bytes:
             (
                 n,
                 s["organisation"]["name"],
+                EDUCATION_KIND_NAMES[s["organisation"]["educationKind"]],
                 NOT_STARTED if s["coverage"] is None else s["coverage"],
                 s["pairs"],
                 s["laggingPairs"],
@@ -412,7 +416,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
     _heading(document, "3. Не приступили к внедрению целевой модели")
     late = [m for m in municipalities if m["notStarted"]]
     if not late:
-        document.add_paragraph("Все общеобразовательные организации приступили к внедрению.")
+        document.add_paragraph("Все образовательные организации приступили к внедрению.")
     for m in late:
         document.add_paragraph(f"{m['organisation']['name']}: {', '.join(m['notStarted'])}.")
     signature(document, "Руководитель органа управления образованием", None)

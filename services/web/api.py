@@ -21,11 +21,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ExceptionHandlersMap
 
+from shared.adapters.conventions import conventional
 from shared.adapters.logging import configure_logging
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings, get_settings
 
-from .backend import Backend
+from .backend import FORM_KEY_FIELD, Backend, handling_form
 from .controllers import CONTROLLERS
 from .pages import EXCEPTION_HANDLERS
 from .reminders import schedule_of, send_on_schedule
@@ -51,6 +52,13 @@ def health() -> dict[str, str]:
 def backend_of(state: State) -> Backend:
     backend: Backend = state.backend
     return backend
+
+
+async def read_form_key(request: Request[Any, Any, Any]) -> None:
+    """The key of the form being handled (a plain form: an upload's body is left unread)."""
+    if request.method == "POST" and request.content_type[0] == "application/x-www-form-urlencoded":
+        key = (await request.form()).get(FORM_KEY_FIELD)
+        handling_form(str(key) if key else None)
 
 
 def create_app(settings: Settings | None = None, backend: Backend | None = None) -> Litestar:
@@ -89,6 +97,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         return user
 
     app = Litestar(
+        before_request=read_form_key,
         route_handlers=[
             health,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
@@ -118,4 +127,5 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         openapi_config=None,
         debug=False,
     )
+    app.asgi_handler = conventional(app.asgi_handler, settings)
     return instrument(app, metrics)

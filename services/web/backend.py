@@ -8,6 +8,7 @@ GraphQL read is decoded into the Struct its page declares; the web imports no se
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
@@ -136,6 +137,29 @@ class SessionExpired(Exception):
     """A service no longer accepts the user's token: sign in again."""
 
 
+# The key the page put in the form being handled (`FORM_KEY_FIELD`): each command the form
+# sends carries it, numbered in order, as its `Idempotency-Key`, so a form sent twice (a double
+# click, a retry over a bad connection) stores once.
+FORM_KEY_FIELD = "_command_key"
+_form_key: contextvars.ContextVar[list[Any] | None] = contextvars.ContextVar(
+    "form_key", default=None
+)
+
+
+def handling_form(key: str | None) -> None:
+    """The form this request handles carries `key` (None: no key)."""
+    _form_key.set([key, 0] if key else None)
+
+
+def _idempotency_key() -> dict[str, str]:
+    """The next command's key within the form being handled, if it carries one."""
+    form = _form_key.get()
+    if form is None:
+        return {}
+    form[1] += 1
+    return {"Idempotency-Key": f"{form[0]}.{form[1]}"}
+
+
 class Backend:
     def __init__(
         self,
@@ -197,7 +221,7 @@ class Backend:
             method,
             path,
             content=None if body is None else msgspec.json.encode(body),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **_idempotency_key()},
         )
         answer = msgspec.json.decode(response.content, type=Stored)
         if answer.position is not None and service != "reporting":

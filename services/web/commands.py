@@ -62,6 +62,7 @@ class MenteeProfile(Command):
     categories: list[str]
     requests: Typed
     needs: list[str]
+    school_year: Typed  # the year of the request; the service takes this one when empty
 
 
 class MentorQuestionnaire(Command):

@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar.datastructures import FormMultiDict
 
-from .backend import Refused
+from .backend import FORM_KEY_FIELD, Refused
 
 FORM_LEVEL = ""  # the key of messages shown above the form rather than beside a field
 
@@ -26,7 +26,8 @@ class Form:
 
     @classmethod
     def of(cls, data: FormMultiDict, lists: tuple[str, ...] = ()) -> Form:
-        values: dict[str, Any] = {k: str(v).strip() for k, v in data.items() if k != "_csrf_token"}
+        hidden = ("_csrf_token", FORM_KEY_FIELD)
+        values: dict[str, Any] = {k: str(v).strip() for k, v in data.items() if k not in hidden}
         for name in lists:
             values[name] = [str(v) for v in data.getall(name, [])]
         return cls(values=values)

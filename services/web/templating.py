@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import uuid4
 
 from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup
 
 from services.programs.labels import (
     ACT_KIND_NAMES,
@@ -21,12 +23,15 @@ from services.programs.labels import (
 )
 from services.registry.labels import (
     CONSENT_KIND_NAMES,
+    EDUCATION_KIND_NAMES,
     INFORMATION_SOURCE_NAMES,
     PERSON_KIND_NAMES,
     STAFF_ROLE_NAMES,
 )
 from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, MONTHS_GENITIVE
 from shared.kernel.principal import ROLE_NAMES
+
+from .backend import FORM_KEY_FIELD
 
 
 def ru_date(value: date | datetime | str | None) -> str:
@@ -62,16 +67,24 @@ def take_notice(request: Request[Any, Any, Any]) -> str | None:
     return session.pop("notice", None) if isinstance(session, dict) else None
 
 
+def command_key() -> Markup:
+    """A form's own key, made when the page is rendered: sent twice, the form stores once."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FORM_KEY_FIELD, uuid4())
+
+
 def configure_templates(engine: JinjaTemplateEngine) -> None:
     environment = engine.engine
     environment.filters.update(
         ru_date=ru_date, typed_date=typed_date, ru_long_date=ru_long_date, named=named
     )
-    environment.globals.update(take_notice=take_notice, today=lambda: date.today().isoformat())
+    environment.globals.update(
+        take_notice=take_notice, today=lambda: date.today().isoformat(), command_key=command_key
+    )
     environment.globals.update(
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},
         CATEGORY_NAMES={str(k): v for k, v in CATEGORY_NAMES.items()},
         PERSON_KIND_NAMES=PERSON_KIND_NAMES,
+        EDUCATION_KIND_NAMES=EDUCATION_KIND_NAMES,
         MEETING_KIND_NAMES=MEETING_KIND_NAMES,
         STAGE_NAMES=STAGE_NAMES,
         BASIS_NAMES=BASIS_NAMES,

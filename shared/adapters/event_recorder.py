@@ -33,7 +33,12 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
@@ -44,6 +49,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from shared.adapters.database import CommitOutcomeUnknown, survive_restarts
+from shared.adapters.idempotency import CommandInFlight, OpenTransaction, in_flight
 
 
 class SideWrite(Protocol):
@@ -145,7 +151,13 @@ class Recorder(PostgresApplicationRecorder):
 
         A connection lost before the COMMIT is tried again (nothing was stored); one lost
         during it is not: the events may be stored, and a second try would refuse them as a
-        concurrent change."""
+        concurrent change.
+
+        A command sent with an idempotency key leaves its transaction open for its receipt
+        (`shared.adapters.idempotency`): its later saves join it."""
+        command = in_flight()
+        if command is not None and command.defers_commit:
+            return self._insert_deferred(command, stored_events, **kwargs)
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             try:
                 cursor.execute(self._begin_lock_and_notify)
@@ -163,6 +175,30 @@ class Recorder(PostgresApplicationRecorder):
                     connection.rollback()
                 raise
             return ids
+
+    def _insert_deferred(
+        self, command: CommandInFlight, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """The events in the command's own transaction, begun (with the lock) by its first
+        save and committed with its receipt."""
+        if command.transaction is None:
+            pool = self.datastore.pool
+            connection = pool.getconn()
+            try:
+                connection.execute(self._begin_lock_and_notify)
+            except BaseException:
+                pool.putconn(connection)
+                raise
+            command.transaction = OpenTransaction(pool, connection)
+        try:
+            with command.transaction.connection.cursor() as cursor:
+                self._insert_events(cursor, stored_events, **kwargs)
+                if not stored_events:
+                    return []
+                self._insert_stored_events(cursor, stored_events, **kwargs)
+                return self._fetch_ids_after_insert_events(cursor, stored_events, **kwargs)
+        except psycopg.IntegrityError as error:  # as the library's own connections map it
+            raise IntegrityError(str(error)) from error
 
     def _insert_events(
         self,

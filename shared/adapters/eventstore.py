@@ -42,6 +42,7 @@ from eventsourcing.persistence import (
 
 from shared.adapters.database import DatabaseAddress
 from shared.adapters.event_recorder import Read, Recorder, RidingRows, SideWrite, StoredSnapshot
+from shared.adapters.idempotency import in_flight
 from shared.adapters.memory import Applied, Memory, MemoryRecorder
 from shared.adapters.personal_data import decode_sealed, encode_sealed
 from shared.adapters.snapshots import Snapshotting
@@ -277,6 +278,9 @@ class EventStoreApplication(Application[UUID]):
             originator_id: self._project(records)
             for originator_id, records in groupby(stored, key=attrgetter("originator_id"))
         }
+        command = in_flight()
+        if command is not None and not as_created:
+            command.saw(aggregates)
         return aggregates, rows
 
     def _project(self, records: Iterable[StoredEvent]) -> Any:
@@ -317,8 +321,12 @@ class EventStoreApplication(Application[UUID]):
         snapshots due in the same transaction (see `shared.adapters.event_recorder`); return the
         position of the last event.
 
-        A concurrent change of the same aggregate (optimistic concurrency) becomes a 409.
+        A concurrent change of the same aggregate (optimistic concurrency) becomes a 409; a
+        command over HTTP whose `If-Match` its aggregate has left, a 412.
         """
+        command = in_flight()
+        if command is not None:
+            command.check_precondition(aggregates)
         snapshots = self.snapshotting.take_due(aggregates)
         if snapshots:
             recorder = self.recorder
@@ -331,6 +339,8 @@ class EventStoreApplication(Application[UUID]):
                 "concurrent_change",
                 "Данные изменил кто-то другой одновременно с вами; обновите и повторите",
             ) from None
+        if command is not None:
+            command.saved(aggregates)
         if not recordings:
             return self.recorder.max_notification_id() or 0
         return max(r.notification.id for r in recordings)

@@ -8,11 +8,13 @@ from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import HttpMethod, Litestar, get
+from litestar.config.cors import CORSConfig
 from litestar.openapi import ResponseSpec
 from litestar.response import Response
 from litestar.types import ControllerRouterHandler, ExceptionHandlersMap, Middleware
 
 from shared.adapters.auth import bearer_middleware
+from shared.adapters.conventions import conventional
 from shared.adapters.database import (
     DATABASE_OUTAGES,
     database_outage_handler,
@@ -58,20 +60,25 @@ ERRORS = {
     401: "No valid bearer token",
     403: "The caller's role or scope does not allow this",
     404: "Not found within the caller's scope",
-    409: "Clashes with the current state: a duplicate or a concurrent change",
+    409: "Clashes with the current state: a duplicate (details.id names the first) or a"
+    " concurrent change",
+    412: "If-Match names a version the aggregate has left; nothing was stored",
     413: "The request body is too large",
-    422: "A rule of the domain refuses the command",
+    415: "The body is in another format than the route reads (Content-Type)",
+    422: "A rule of the domain refuses the command, or its Idempotency-Key was used for another"
+    " request",
+    429: "Too many requests from this token or address; retry after the seconds in Retry-After",
     503: "The database is unavailable; retry after the seconds in Retry-After",
 }
-READ_ERRORS = (400, 401, 403, 404, 503)
-COMMAND_ERRORS = (*READ_ERRORS, 409, 413, 422)
+READ_ERRORS = (400, 401, 403, 404, 429, 503)
+COMMAND_ERRORS = (*READ_ERRORS, 409, 412, 413, 415, 422)
 
 
 def document_errors(app: Litestar) -> None:
     """Give every route's OpenAPI operation the refusals it may answer, each with `ErrorBody`."""
     for handler in http_handlers(app):
         public = handler.opt.get("exclude_from_auth", False)
-        statuses: tuple[int, ...] = (503,) if public else READ_ERRORS
+        statuses: tuple[int, ...] = (429, 503) if public else READ_ERRORS
         if not public and handler.http_methods - {HttpMethod.GET, HttpMethod.HEAD}:
             statuses = COMMAND_ERRORS
         handler.responses = {
@@ -116,12 +123,44 @@ def create_service_app(
         ),
         lifespan=list(lifespan),
         openapi_config=openapi_config(title),
+        cors_config=cors_of(settings),
         debug=False,
     )
     document_errors(app)
     describe_operations(app)
+    app.asgi_handler = conventional(app.asgi_handler, settings)
     app = instrument(app, metrics)
     # Made once, here: a route that cannot be documented fails the start, not the first reader.
     binary_downloads(app.openapi_schema)
     describe_parameters(app.openapi_schema)
     return app
+
+
+def cors_of(settings: Settings) -> CORSConfig | None:
+    """Browsers of the configured origins may call the API (none by default); they may send
+    the headers of a command and read those of its answer."""
+    origins = settings.cors_origin_list
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "If-Match",
+            "X-Request-ID",
+            "API-Version",
+        ],
+        expose_headers=[
+            "ETag",
+            "Location",
+            "Retry-After",
+            "X-Request-ID",
+            "Idempotent-Replayed",
+            "Content-Disposition",
+            "API-Version",
+        ],
+        max_age=600,
+    )

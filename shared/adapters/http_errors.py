@@ -113,7 +113,8 @@ def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Respo
     code, default_message = _HTTP_CODES.get(error.status_code, ("http_error", "Ошибка запроса"))
     detail = error.detail if error.detail and error.detail != default_message else None
     message = detail if detail and error.status_code in (401, 403) else default_message
-    return Response(error_body(code, message), status_code=error.status_code)
+    # `headers`: what the error says beside its body (a 405's `Allow`)
+    return Response(error_body(code, message), status_code=error.status_code, headers=error.headers)
 
 
 def unexpected_error_handler(

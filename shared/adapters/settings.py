@@ -87,6 +87,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Reporting runs the projection worker in its own process unless this is off (then run
     # `python -m services worker` beside it).
     projection_worker: bool = True
+    # Rate limits, requests a minute (a burst of as many, then that many a minute; 0: none):
+    # per bearer token, per client address (the web interface is one address for all its
+    # users), and refused sign-ins (401) per address. Generous enough for the bench's load.
+    rate_limit_per_token: int = 30_000
+    rate_limit_per_address: int = 60_000
+    rate_limit_failed_auth: int = 60
+    # Origins whose pages may call the APIs from a browser (CORS), comma-separated; empty: none.
+    cors_origins: str = ""
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def is_production(self) -> bool:

@@ -12,9 +12,10 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
+import msgspec
 import pytest
 
 from services.bootstrap import write_side
@@ -26,13 +27,14 @@ from services.programs.domain import MeetingFormat, MeetingKind
 from shared.adapters.auth import issue_token
 from shared.adapters.database import (
     PROJECTOR_ROLE,
+    WRITER_ROLE,
     DatabaseAddress,
     connect,
 )
 from shared.adapters.settings import PROJECT_ROOT, Settings
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
-from tests.conftest import fresh_database, nodes
+from tests.conftest import EventCounter, fresh_database, nodes
 
 pytestmark = pytest.mark.processes
 
@@ -256,7 +258,7 @@ def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> Non
     """Many events through the programs application's own command (in-process, to be quick)."""
     coordinator = Principal("load", Role.SCHOOL_COORDINATOR, Scope(made["school"]["path"]))
     with write_side(settings) as side:
-        for _ in range(count):
+        for number in range(count):
             side.programs.record_meeting(
                 coordinator,
                 UUID(made["pair"]["id"]),
@@ -265,30 +267,37 @@ def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> Non
                     held_on=date.today(),
                     duration_minutes=30,
                     meeting_format=MeetingFormat.ONLINE,
+                    topic=f"Консультация {number}",  # each another meeting, not a repeat
                     mentor=Feedback(rating=8),
                     mentee=Feedback(rating=9),
                 ),
             )
 
 
-async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:
-    """SIGKILL the worker while its connection is inside a batch's transaction."""
+async def until_active(database: DatabaseAddress, role: str, condition: str, pause: float) -> bool:
+    """Whether a connection of `role` meets `condition` (on `pg_stat_activity`) within ~10 s."""
     connection = await connect(database)
     try:
-        for _ in range(2000):
-            busy = await connection.fetchval(
+        for _ in range(int(10 / pause)):
+            if await connection.fetchval(
                 "SELECT count(*) FROM pg_stat_activity WHERE usename = $1"
-                " AND xact_start IS NOT NULL AND datname = current_database()",
-                PROJECTOR_ROLE,
-            )
-            if busy:
-                worker.send_signal(signal.SIGKILL)
-                worker.wait(timeout=10)
-                return
-            await asyncio.sleep(0.005)
+                f" AND datname = current_database() AND {condition}",
+                role,
+            ):
+                return True
+            await asyncio.sleep(pause)
     finally:
         await connection.close()
-    raise AssertionError("the worker never opened a batch")
+    return False
+
+
+async def kill_in_a_transaction(worker: subprocess.Popen[bytes], database: DatabaseAddress) -> None:
+    """SIGKILL the worker while its connection is inside a batch's transaction."""
+    assert await until_active(database, PROJECTOR_ROLE, "xact_start IS NOT NULL", 0.005), (
+        "the worker never opened a batch"
+    )
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
 
 
 async def test_a_worker_killed_mid_batch_ends_with_exactly_one_row_per_event(
@@ -490,3 +499,65 @@ async def test_make_run_stops_quietly(
         for port in ports.values():
             with pytest.raises(httpx.ConnectError):
                 await client.get(f"http://127.0.0.1:{port}/health")
+
+
+def start_programs(settings: Settings, database: DatabaseAddress) -> subprocess.Popen[bytes]:
+    process = start_service("programs", settings, environment(database))
+    wait_healthy([f"http://127.0.0.1:{settings.programs_port}"], [process], seconds=60)
+    return process
+
+
+async def test_a_command_killed_between_storing_and_answering_is_stored_once_when_retried(
+    services: Settings, own_database: DatabaseAddress
+) -> None:
+    own = msgspec.structs.replace(services, programs_port=free_port())
+    counted = EventCounter(own_database)
+    async with httpx.AsyncClient(timeout=30) as http:
+        made = await Client(http, services).school_with_a_pair()
+        programs = start_programs(own, own_database)
+        url = f"http://127.0.0.1:{own.programs_port}/pairs/{made['pair']['id']}/meetings"
+        headers = {
+            "Authorization": f"Bearer {made['coordinator']}",
+            "Idempotency-Key": str(uuid4()),
+        }
+        body = {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 40}
+        before = await counted()
+        lock = await connect(own_database)
+        try:
+            # The receipt's table held: the command stores its events, then waits to answer.
+            transaction = lock.transaction()
+            await transaction.start()
+            await lock.execute("LOCK TABLE command_receipts IN EXCLUSIVE MODE")
+            sent = asyncio.create_task(http.post(url, json=body, headers=headers))
+            # until the command's transaction, its events inserted, waits to insert its receipt
+            assert await until_active(
+                own_database,
+                WRITER_ROLE,
+                "wait_event_type = 'Lock' AND query LIKE 'INSERT INTO command_receipts%'",
+                0.05,
+            )
+            programs.send_signal(signal.SIGKILL)
+            programs.wait(timeout=10)
+            await transaction.rollback()
+        finally:
+            await lock.close()
+            if programs.poll() is None:  # the test failed before its kill: leave no process
+                programs.kill()
+                programs.wait(timeout=10)
+        with pytest.raises(httpx.HTTPError):
+            await sent
+        after_crash = await counted()
+        programs = start_programs(own, own_database)
+        try:
+            retried = await http.post(url, json=body, headers=headers)
+            after_retry = await counted()
+            again = await http.post(url, json=body, headers=headers)
+        finally:
+            programs.send_signal(signal.SIGINT)
+            programs.wait(timeout=15)
+
+    assert after_crash == before
+    assert retried.status_code == 201, retried.text
+    assert after_retry == (before[0], before[1] + 1)
+    assert (again.status_code, again.content) == (201, retried.content)
+    assert await counted() == after_retry

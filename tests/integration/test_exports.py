@@ -283,12 +283,12 @@ async def test_the_municipality_summary_is_a_russian_docx(region: GeneratedRegio
 
     assert paragraphs[0] == "АНАЛИТИЧЕСКАЯ СПРАВКА"
     assert "Первый округ, 2025/26 учебный год" in text
-    assert "на 20.05.2026 по данным платформы «Наставник» в 2 общеобразовательных" in text
+    assert "на 20.05.2026 по данным платформы «Наставник» в 2 образовательных" in text
     expected = region.expected({"s1", "s2"})
     mentees = next(r for r in indicators if r[1].startswith("Доля обучающихся 10–18 лет"))
     numerator, denominator, value = expected["mentees_10_18"]
     assert mentees[2:5] == [_number(value), f"{numerator} из {denominator}", "30"]
-    assert [row[1] for row in schools[1:]] == ["Школа № 1", "Школа № 2"]
+    assert [row[1:3] for row in schools[1:]] == [["Школа № 1", "школа"], ["Школа № 2", "школа"]]
     comparison = await world.api.graphql(
         officer,
         """query($year: String!, $on: Date) { schoolComparison(schoolYear: $year, on: $on) {
@@ -297,7 +297,7 @@ async def test_the_municipality_summary_is_a_russian_docx(region: GeneratedRegio
         on=str(ON),
     )
     for row, node in zip(schools[1:], nodes(comparison["data"]["schoolComparison"]), strict=True):
-        assert row[3:5] == [str(node["pairs"]), str(node["laggingPairs"])]
+        assert row[4:6] == [str(node["pairs"]), str(node["laggingPairs"])]
     assert "Школа № 1: не достигнуты пункты 6." in text
     assert "Рекомендация к пункту 6: Опишите контур" in text
     listed = nodes(comparison["data"]["schoolComparison"])

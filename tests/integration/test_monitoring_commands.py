@@ -328,3 +328,34 @@ async def test_everyone_in_the_region_sees_its_targets(world: World, role: Role)
     )
     assert outside["errors"][0]["message"].startswith("Отчётная дата 01.09.2026 вне")
     assert outside["errors"][0]["extensions"]["code"] == "date_outside_school_year"
+
+
+async def test_a_region_sets_an_age_band_and_a_reversed_one_is_refused(
+    world: World, events: EventCounter
+) -> None:
+    """The region's own band for a year (11–18 for pupils as mentees) is stored; one with its
+    ends reversed answers a 422 in Russian naming the field, and nothing is stored."""
+    bands = f"/regions/{world.ids['region']}/indicator-bands"
+    officer = world.token(Role.REGION_OFFICER, "region")
+    band = {"mentees_10_18": {"age_from": 11, "age_to": 18}}
+    await world.api.command(
+        "registry", bands, officer, {"school_year": YEAR, "bands": band}, expect=200, method="PUT"
+    )
+    before = await events()
+    reversed_band = {"mentees_10_18": {"age_from": 18, "age_to": 11}}
+    refused = await world.api.command(
+        "registry",
+        bands,
+        officer,
+        {"school_year": YEAR, "bands": reversed_band},
+        expect=422,
+        method="PUT",
+    )
+    assert refused["code"] == "band_reversed"
+    assert refused["message"].startswith("Возраст «от» (18) больше возраста «до» (11)")
+    assert refused["details"]["field"] == "bands"
+    again = await world.api.command(
+        "registry", bands, officer, {"school_year": YEAR, "bands": band}, expect=422, method="PUT"
+    )
+    assert again["code"] == "bands_unchanged"  # the 11–18 band stayed as it was set
+    assert await events() == before

@@ -72,8 +72,10 @@ async def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(
     pair = await world.pair("s1", programme, mentor, mentee)  # formed, approved: version 2
     comment = {"rating": 9, "comment": COMMENT}
     await world.meeting("s1", pair, mentor_feedback=comment)
-    for _ in range(SNAPSHOT_EVERY - 4):  # up to version SNAPSHOT_EVERY - 1
-        await world.meeting("s1", pair, kind="regular", mentor_feedback=comment)
+    for number in range(SNAPSHOT_EVERY - 4):  # up to version SNAPSHOT_EVERY - 1
+        await world.meeting(
+            "s1", pair, kind="regular", mentor_feedback=comment, duration_minutes=30 + number
+        )
     before = await snapshot_versions(database, pair)
     future = str(date.today() + timedelta(days=1))
     refused = await world.api.command(
@@ -89,8 +91,8 @@ async def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(
     snapshot_only = await asyncio.to_thread(
         in_process, settings, lambda a: loaded_both_ways(a, UUID(pair))
     )
-    for _ in range(2):
-        await world.meeting("s1", pair, kind="regular")
+    for number in range(2):
+        await world.meeting("s1", pair, kind="regular", duration_minutes=60 + number)
     later = await snapshot_versions(database, pair)
     with_events = await asyncio.to_thread(
         in_process, settings, lambda a: loaded_both_ways(a, UUID(pair))
@@ -111,8 +113,8 @@ async def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(
     assert await snapshots_holding(database, "Снимка") == 0
 
 
-class PairStateV2(PairState):
-    version: ClassVar[int] = 2
+class PairStateNext(PairState):
+    version: ClassVar[int] = PairState.version + 1
 
 
 async def test_a_snapshot_of_another_version_is_ignored(
@@ -132,24 +134,24 @@ async def test_a_snapshot_of_another_version_is_ignored(
                 NewMeeting(
                     kind=MeetingKind.INTRODUCTION if number == 0 else MeetingKind.REGULAR,
                     held_on=date.today(),
-                    duration_minutes=30,
+                    duration_minutes=30 + number,
                     meeting_format=MeetingFormat.ONLINE,
                     mentor=Feedback(rating=7),
                 ),
             )
 
     def with_next_version(apps: WriteSide) -> tuple[dict[str, Any], dict[str, Any], int]:
-        apps.programs.snapshotting = Snapshotting({Pair: PairStateV2})
+        apps.programs.snapshotting = Snapshotting({Pair: PairStateNext})
         loaded = loaded_both_ways(apps, pair)
         meetings_after = SNAPSHOT_EVERY  # the next save that crosses a multiple takes one
-        for _ in range(meetings_after):
+        for number in range(meetings_after):
             apps.programs.record_meeting(
                 coordinator,
                 pair,
                 NewMeeting(
                     kind=MeetingKind.REGULAR,
                     held_on=date.today(),
-                    duration_minutes=30,
+                    duration_minutes=60 + number,
                     meeting_format=MeetingFormat.ONLINE,
                 ),
             )
@@ -191,7 +193,7 @@ def pair_due_a_snapshot() -> Pair:
             meeting_id=UUID(int=100 + number),
             kind=MeetingKind.INTRODUCTION if number == 0 else MeetingKind.REGULAR,
             held_on=date.today(),
-            duration_minutes=30,
+            duration_minutes=30 + number,
             meeting_format=MeetingFormat.ONLINE,
             topic="",
             mentor_rating=8,

@@ -133,6 +133,14 @@ class Region:
         self.mentees[school] = mentees[0]
         self.teachers[school], self.pupil_mentors[school] = teacher, student_mentor
         self.second_mentees[school] = mentees[1]
+        await world.api.command(  # a request of this school year in the bank of mentees
+            "registry",
+            f"/people/{mentees[0]}/mentee-profile",
+            world.coordinator(school),
+            {"categories": ["detached"], "requests": f"Запрос {school}"},
+            expect=200,
+            method="PUT",
+        )
         await world.api.command(  # the teacher enters the regional register of mentors
             "registry",
             f"/training-courses/{self.course}/completions",
@@ -428,6 +436,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
     assert {
         "people",
         "consents",
+        "mentee_requests",
         "pairs",
         "meetings",
         "meeting_feedback",

@@ -20,7 +20,7 @@ async def post_import(
     )
 
 
-async def test_an_upload_without_a_file_part_is_a_400_with_the_error_shape(world: World) -> None:
+async def test_an_upload_without_a_file_part_is_a_400_another_format_a_415(world: World) -> None:
     coordinator = world.coordinator("s1")
     without_file = await post_import(world, "s1", coordinator, files={"note": (None, "x")})
     not_a_form = await post_import(world, "s1", coordinator, json={"data": "x"})
@@ -32,10 +32,13 @@ async def test_an_upload_without_a_file_part_is_a_400_with_the_error_shape(world
         content_type="multipart/form-data",
     )
     text_not_file = await post_import(world, "s1", coordinator, data={"data": "not a file"})
-    for response in (without_file, not_a_form, text_not_file):
-        assert response.status_code == 400, response.text
-        assert response.json()["code"] == "no_file"
-        assert response.json()["message"] == "Приложите файл XLSX (поле формы data)"
+    assert without_file.status_code == 400, without_file.text
+    assert without_file.json()["code"] == "no_file"
+    assert without_file.json()["message"] == "Приложите файл XLSX (поле формы data)"
+    for response in (not_a_form, text_not_file):  # not a multipart form at all
+        assert response.status_code == 415, response.text
+        assert response.json()["code"] == "unsupported_media_type"
+        assert "multipart/form-data" in response.json()["message"]
     assert no_boundary.status_code == 400, no_boundary.text
     assert set(no_boundary.json()) == {"code", "message", "details"}
 

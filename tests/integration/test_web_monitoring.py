@@ -49,7 +49,7 @@ def _percent(value: float) -> str:
 
 def _school_rows(html: str) -> list[str]:
     """The school names of the comparison table, in order."""
-    return re.findall(r'<td><a href="/monitoring/schools/[^"]+">([^<]+)</a></td>', html)
+    return re.findall(r'<td><a href="/monitoring/schools/[^"]+">([^<]+)</a>', html)
 
 
 async def test_a_municipality_compares_its_own_schools_with_their_true_figures(

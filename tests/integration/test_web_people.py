@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
-from tests.conftest import World
+from tests.conftest import EventCounter, World
 from tests.integration.test_import_export import mentee_row, workbook
 from tests.web_support import WebClient
 
@@ -248,3 +248,23 @@ async def test_the_card_names_staff_roles_and_sources_in_russian(
 
     assert "член рабочей группы" in card
     assert "классный руководитель: Нуждается в поддержке" in profile
+
+
+async def test_a_form_sent_twice_adds_the_person_once(
+    web: WebClient, world: World, events: EventCounter
+) -> None:
+    await web.sign_in(world.coordinator("s1"))
+    form = await web.get("/people/mentees/new")
+    before = await events()
+
+    first = await web.submit("/people/mentees/new", NEW_MENTEE)
+    after_first = await events()
+    web.last = form  # the browser sends the same page's form again
+    second = await web.submit("/people/mentees/new", NEW_MENTEE)
+
+    assert first.status_code == second.status_code == 303, second.text
+    assert first.headers["location"] == second.headers["location"]
+    assert after_first[0] > before[0]
+    assert await events() == after_first
+    listing = await web.get("/people/mentees?search=орлов")
+    assert "Найдено: 1" in listing.text

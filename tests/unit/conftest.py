@@ -80,7 +80,7 @@ class School:
             birth_date=birth_date,
             roles=[role],
             mentor_capacity=capacity,
-            consent=NewConsent(ConsentKind.PERSONAL_DATA, TODAY - timedelta(days=1))
+            consent=NewConsent(ConsentKind.PERSONAL_DATA, TODAY - timedelta(days=60))
             if consent
             else None,
         )
@@ -103,7 +103,7 @@ def stored(school: School) -> tuple[int, int]:
 
 def duty_consent() -> NewConsent:
     """A teacher's written consent to mentor as extra work (a director's order needs it)."""
-    return NewConsent(ConsentKind.ADDITIONAL_DUTY, TODAY)
+    return NewConsent(ConsentKind.ADDITIONAL_DUTY, TODAY - timedelta(days=60))
 
 
 def meeting(kind: MeetingKind = MeetingKind.INTRODUCTION, **changes: object) -> NewMeeting:

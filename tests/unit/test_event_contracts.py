@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from types import UnionType
@@ -30,6 +31,7 @@ from shared.adapters.eventstore import make_mapper, make_transcoder
 from shared.adapters.keystore import Keyring
 from shared.adapters.personal_data import MasterKeys
 from shared.adapters.settings import PROJECT_ROOT
+from shared.dictionaries import school_year_of
 from shared.kernel.contracts import Event, MovedWithSchool, UnknownEvent
 
 STORE = json.loads(Path(__file__).parents[1].joinpath("fixtures", "event_store.json").read_text())
@@ -231,3 +233,51 @@ def test_the_domain_upcasts_old_versions_as_the_contracts_do() -> None:
     assert isinstance(contract, programs.PairFormed)
     assert (formed.mentee_ids, formed.basis) == (contract.mentee_ids, contract.basis)
     assert contract.basis == "chosen"
+
+
+def test_organisations_registered_before_their_kinds_were_schools_and_others() -> None:
+    """Version 1 of a registration knew no kind of educational organisation nor legal form: a
+    school was a school, nothing else was educational; the domain loads it the same way."""
+    stored_rows = [
+        r
+        for r in STORE["registry"]
+        if r["topic"] == registry.OrganisationRegistered.stored_topic
+        and "class_version" not in json.loads(r["state"])
+    ]
+    states = [json.loads(r["state"]) for r in stored_rows]
+    assert states
+    school = {**stored_rows[0], "state": json.dumps({**states[0], "kind": "school"})}
+    for row in (*stored_rows, school):
+        contract = decoded("registry", row)
+        assert isinstance(contract, registry.OrganisationRegistered)
+        expected = "school" if contract.kind == "school" else None
+        assert (contract.education_kind, contract.legal_form) == (expected, None)
+        registered = _loaded(row)
+        assert (registered.education_kind, registered.legal_form) == (expected, None)
+
+
+def test_a_mentee_s_request_stored_before_the_bank_belongs_to_the_year_it_was_stored_in() -> None:
+    """Version 1 of a mentee's profile named no school year: the one of the day it was stored."""
+    row = next(
+        r
+        for r in STORE["registry"]
+        if r["topic"] == registry.PersonMenteeProfileRecorded.stored_topic
+        and "class_version" not in json.loads(r["state"])
+    )
+    state = json.loads(row["state"])
+    stored_on = date.fromisoformat(state["timestamp"]["_data_"][:10])
+    contract = decoded("registry", row)
+    assert isinstance(contract, registry.PersonMenteeProfileRecorded)
+    assert contract.school_year == school_year_of(stored_on)
+    assert _loaded(row).school_year == contract.school_year
+
+
+def _loaded(row: dict[str, Any]) -> Any:
+    """A stored row as the writer's domain loads it."""
+    stored = StoredEvent(
+        originator_id=UUID(row["originator_id"]),
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=row["state"].encode(),
+    )
+    return make_mapper().to_domain_event(stored)

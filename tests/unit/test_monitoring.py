@@ -50,6 +50,33 @@ def test_targets_refusals_store_nothing(
 
 
 @pytest.mark.parametrize(
+    ("role", "bands", "code"),
+    [
+        (Role.MUNICIPALITY_OFFICER, {"mentees_10_18": (11, 18)}, "role_not_allowed"),
+        (Role.REGION_OFFICER, {"mentees_10_18": (18, 11)}, "band_reversed"),
+        (Role.REGION_OFFICER, {"mentees_10_18": (3, 18)}, "band_out_of_range"),
+        (Role.REGION_OFFICER, {"students_involved": (11, 18)}, "no_age_band"),
+        (Role.REGION_OFFICER, {}, "no_bands"),
+        (Role.REGION_OFFICER, {"mentees_10_18": (11, 18)}, "bands_unchanged"),
+        (Role.REGION_OFFICER, {"mentors_15_19": (15, 19)}, "bands_unchanged"),  # the federal one
+    ],
+)
+def test_band_refusals_store_nothing(
+    school: School, role: Role, bands: dict[str, tuple[int, int]], code: str
+) -> None:
+    officer = school.staff(Role.REGION_OFFICER, path=school.region_path)
+    school.registry.set_indicator_bands(officer, school.region, YEAR, {"mentees_10_18": (11, 18)})
+    before = stored(school)
+
+    with pytest.raises(AppError) as refused:
+        school.registry.set_indicator_bands(
+            school.staff(role, path=school.region_path), school.region, YEAR, bands
+        )
+    assert refused.value.code == code
+    assert stored(school) == before
+
+
+@pytest.mark.parametrize(
     ("role", "other", "changes", "code"),
     [
         (Role.SCHOOL_COORDINATOR, True, {}, "out_of_scope"),

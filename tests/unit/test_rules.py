@@ -3,7 +3,7 @@ and that a refused command stores nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
@@ -36,7 +36,7 @@ def refusal(school: School, command: object, *args: object) -> str:
     return refused.value.code
 
 
-def working_pair(school: School, surname: str = "Встреч") -> UUID:
+def working_pair(school: School, surname: str = "Встреч", ordered_on: date = TODAY) -> UUID:
     programme = school.programs.open_programme(
         school.staff(),
         school.id,
@@ -50,7 +50,7 @@ def working_pair(school: School, surname: str = "Встреч") -> UUID:
         school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, [mentee]
     )[0]
     school.programs.approve_pairs(
-        school.staff(Role.SCHOOL_DIRECTOR), programme.id, "1-н", TODAY, [pair.id]
+        school.staff(Role.SCHOOL_DIRECTOR), programme.id, "1-н", ordered_on, [pair.id]
     )
     return pair.id
 
@@ -102,11 +102,35 @@ def test_meetings_follow_the_standard_sequence(school: School) -> None:
 
     first_regular = refusal(school, record, meeting(MeetingKind.REGULAR))
     record(meeting())
-    second_introduction = refusal(school, record, meeting())
+    second_introduction = refusal(school, record, meeting(duration_minutes=30))
+    same_again = refusal(school, record, meeting())
     future = refusal(school, record, meeting(MeetingKind.REGULAR, held_on=TODAY + timedelta(1)))
 
     assert (first_regular, second_introduction) == ("meeting_out_of_sequence",) * 2
+    assert same_again == "duplicate_meeting"
     assert future == "meeting_in_future"
+
+
+def test_the_same_meeting_of_a_pair_sent_again_is_a_duplicate_naming_the_first(
+    school: School,
+) -> None:
+    pair = working_pair(school)
+    curator = school.staff(Role.SCHOOL_CURATOR)
+    introduction, _ = school.programs.record_meeting(curator, pair, meeting())
+    regular, _ = school.programs.record_meeting(curator, pair, meeting(MeetingKind.REGULAR))
+    before = stored(school)
+
+    with pytest.raises(Conflict) as again:
+        school.programs.record_meeting(curator, pair, meeting(MeetingKind.REGULAR))
+    another_topic, _ = school.programs.record_meeting(
+        curator, pair, meeting(MeetingKind.REGULAR, topic="Проект")
+    )
+
+    assert again.value.code == "duplicate_meeting"
+    assert again.value.details == {"id": str(regular)}
+    assert regular != introduction
+    assert stored(school) == (before[0], before[1] + 1)
+    assert another_topic not in (introduction, regular)
 
 
 def test_a_pair_ends_with_its_final_meeting_or_early_with_a_reason(school: School) -> None:
@@ -189,11 +213,13 @@ def test_two_curators_changing_the_same_pair_at_once_one_gets_a_conflict(school:
 
 
 def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(school: School) -> None:
-    pair_id = working_pair(school)
+    pair_id = working_pair(school, ordered_on=TODAY - timedelta(days=30))
     curator = school.staff(Role.SCHOOL_CURATOR)
     kinds = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
-    for kind in [*kinds, *[MeetingKind.REGULAR] * 9]:
-        school.programs.record_meeting(curator, pair_id, meeting(kind))
+    for day, kind in enumerate([*kinds, *[MeetingKind.REGULAR] * 9]):
+        school.programs.record_meeting(
+            curator, pair_id, meeting(kind, held_on=TODAY - timedelta(days=20 - day))
+        )
 
     from_snapshot = school.programs.load(Pair, pair_id, "Пара")
     replayed: Pair = school.programs.repository.get(pair_id)

@@ -10,6 +10,7 @@ from litestar import Litestar
 from services.bootstrap import close_programs, programs_on
 from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
+from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.settings import Settings, get_settings
 
 from .acts import ActController
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         keys = resources.open()
         programs = programs_on(resources.address, keys)
         app.state.programs = programs
+        app.state.receipts = resources.receipts()
         resources.watch_events_pool(programs)
         try:
             yield
@@ -50,4 +52,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         health_check=resources.healthy,
         lifespan=[lifespan],
+        extra_middleware=[CommandMiddleware],
     )

@@ -438,6 +438,13 @@ class PairCommands(ProgramsBase):
         """A meeting checked (its place in the sequence, the members' consents, the ratings)
         and recorded on the pair, its comments sealed with their authors' keys."""
         meeting_id = meeting.id or uuid4()
+        pair.check_not_recorded(
+            meeting.kind,
+            meeting.held_on,
+            meeting.duration_minutes,
+            meeting.meeting_format,
+            meeting.topic,
+        )
         pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
         check_people()
         if meeting.mentee and len(pair.mentee_ids) > 1:

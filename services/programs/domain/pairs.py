@@ -3,10 +3,11 @@ with an individual plan, a sequence of meetings with feedback, and an end. No I/
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -14,7 +15,7 @@ from eventsourcing.domain import event
 from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
-from shared.kernel.errors import RuleViolated, check_not_in_future
+from shared.kernel.errors import Conflict, RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
 
 from ..labels import MEETING_KIND_NAMES
@@ -124,6 +125,7 @@ class Pair(TenantAggregate):
         self.status = PairStatus.PROPOSED
         self.order_date: date | None = None
         self.meetings: dict[UUID, MeetingKind] = {}
+        self.meeting_marks: dict[UUID, str] = {}
         self.feedback: set[tuple[UUID, UUID]] = set()  # (meeting, author)
         self.plan_tasks: dict[UUID, bool] = {}
 
@@ -327,6 +329,25 @@ class Pair(TenantAggregate):
                 field="held_on",
             )
 
+    def check_not_recorded(
+        self,
+        kind: MeetingKind,
+        held_on: date,
+        duration_minutes: int,
+        meeting_format: MeetingFormat,
+        topic: str,
+    ) -> None:
+        """The same meeting (kind, day, length, format and topic) is recorded once: sent
+        again, it answers with the one recorded."""
+        mark = meeting_mark(kind, held_on, duration_minutes, meeting_format, topic)
+        for meeting_id, recorded in self.meeting_marks.items():
+            if recorded == mark:
+                raise Conflict(
+                    "duplicate_meeting",
+                    "Такая встреча этой пары уже записана: тот же вид, день, длительность и тема",
+                    id=str(meeting_id),
+                )
+
     def record_meeting(
         self,
         actor: Actor,
@@ -344,6 +365,7 @@ class Pair(TenantAggregate):
     ) -> None:
         """Inline feedback is the mentor's and (in a pair) the mentee's; group members give
         theirs with `give_feedback`."""
+        self.check_not_recorded(kind, held_on, duration_minutes, meeting_format, topic)
         self.check_meeting(meeting_id, kind, held_on, today)
         self._meeting_recorded(
             actor=actor,
@@ -375,6 +397,9 @@ class Pair(TenantAggregate):
         mentee_comment: Sealed | None,
     ) -> None:
         self.meetings[meeting_id] = MeetingKind(kind)
+        self.meeting_marks[meeting_id] = meeting_mark(
+            kind, held_on, duration_minutes, meeting_format, topic
+        )
         if mentor_rating is not None or mentor_comment is not None:
             self.feedback.add((meeting_id, self.mentor_id))
         if mentee_rating is not None or mentee_comment is not None:
@@ -465,9 +490,20 @@ class Pair(TenantAggregate):
         self.status = PairStatus.ENDED
 
 
+def meeting_mark(
+    kind: MeetingKind, held_on: date, duration_minutes: int, meeting_format: str, topic: str
+) -> str:
+    """What makes two records the same meeting, as a digest (a topic may name someone, and
+    a pair's snapshot holds no text)."""
+    text = f"{kind}|{held_on.isoformat()}|{duration_minutes}|{meeting_format}|{topic.strip()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 class PairState(AggregateState):
     """A pair's snapshot (`shared.adapters.snapshots`): ids, kinds, dates and statuses only, no
     personal data (comments and summaries stay sealed in the events)."""
+
+    version: ClassVar[int] = 2  # 2: the meetings' marks
 
     tenant: str
     programme_id: UUID
@@ -477,6 +513,7 @@ class PairState(AggregateState):
     status: PairStatus
     order_date: date | None
     meetings: dict[UUID, MeetingKind]
+    meeting_marks: dict[UUID, str]
     feedback: set[tuple[UUID, UUID]]
     plan_tasks: dict[UUID, bool]
 

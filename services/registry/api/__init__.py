@@ -12,6 +12,7 @@ from services.registry.imports import Imports
 from services.registry.metrics import watch_registry
 from services.wiring import EventStoreResources
 from shared.adapters.http import create_service_app
+from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.settings import Settings, get_settings
 
 from .campaigns import CampaignController
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         assert resources.pool is not None
         registry = registry_on(resources.address, resources.pool, keys, settings.region_today)
         app.state.registry = registry
+        app.state.receipts = resources.receipts()
         app.state.settings = settings
         resources.watch_events_pool(registry)
         app.state.imports = Imports(resources.pool, registry)
@@ -62,4 +64,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         public_paths=["^/personal-links/opening$"],
         health_check=resources.healthy,
         lifespan=[lifespan],
+        extra_middleware=[CommandMiddleware],
     )

@@ -13,6 +13,7 @@ from litestar.datastructures import State
 
 from services.registry.imports import Imports
 from services.registry.spreadsheet import Base
+from shared.adapters.idempotency import detached
 from shared.adapters.uploads import FileUpload, uploaded_file
 from shared.kernel.errors import AppError
 from shared.kernel.principal import Principal
@@ -55,6 +56,7 @@ class ImportController(Controller):
         before_request=refuse_large_body,
         request_max_body_size=MAX_BODY_BYTES,
         operation_class=FileUpload,
+        content_type="multipart/form-data",
     )
     async def start_import(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID, base: Base
@@ -71,7 +73,9 @@ class ImportController(Controller):
         if len(content) > MAX_FILE_BYTES:
             raise _too_large()
         import_id = await anyio.to_thread.run_sync(imports.start, request.user, school_id, base)
-        task = asyncio.create_task(_run(imports, request.user, import_id, content))
+        task = asyncio.create_task(
+            _run(imports, request.user, import_id, content), context=detached()
+        )
         state.import_tasks.add(task)
         task.add_done_callback(state.import_tasks.discard)
         return {"id": str(import_id), "status_url": f"/imports/{import_id}"}

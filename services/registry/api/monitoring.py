@@ -28,6 +28,20 @@ class TargetsIn(msgspec.Struct, forbid_unknown_fields=True):
     targets: Annotated[dict[IndicatorCode, float], msgspec.Meta(max_length=50)]
 
 
+Age = Annotated[int, msgspec.Meta(ge=0, le=100)]
+
+
+class BandIn(msgspec.Struct, forbid_unknown_fields=True):
+    age_from: Age
+    age_to: Age
+
+
+class BandsIn(msgspec.Struct, forbid_unknown_fields=True):
+    school_year: SchoolYear
+    # indicator code → its age band for the year (the federal one where not set)
+    bands: Annotated[dict[IndicatorCode, BandIn], msgspec.Meta(max_length=10)]
+
+
 class ContingentIn(msgspec.Struct, forbid_unknown_fields=True):
     school_year: SchoolYear
     students: Headcount
@@ -70,6 +84,16 @@ class MonitoringController(Controller):
         """Set the region's target values of the target model's indicators."""
         position = registry_of(state).set_indicator_targets(
             request.user, region_id, data.school_year, dict(data.targets)
+        )
+        return Position(position=position)
+
+    @put("/regions/{region_id:uuid}/indicator-bands", sync_to_thread=True)
+    def set_bands(
+        self, request: Request[Principal, Any, Any], state: State, region_id: UUID, data: BandsIn
+    ) -> Position:
+        bands = {code: (band.age_from, band.age_to) for code, band in data.bands.items()}
+        position = registry_of(state).set_indicator_bands(
+            request.user, region_id, data.school_year, bands
         )
         return Position(position=position)
 

@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, Request, post
 from litestar.datastructures import State
 
-from services.registry.domain import OrganisationKind, PartnerKind
+from services.registry.domain import EducationKind, OrganisationKind, PartnerKind
 from services.wiring import Created, Position
 from shared.kernel.principal import Principal
 
@@ -22,6 +22,9 @@ class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     parent_id: UUID | None = None
     partner_kind: PartnerKind | None = None
+    education_kind: EducationKind | None = None
+    # МБОУ, ГКОУ, …: the legal form apart from the name
+    legal_form: Annotated[str, msgspec.Meta(min_length=2, max_length=20)] | None = None
     id: UUID | None = None
 
 
@@ -66,7 +69,14 @@ class OrganisationController(Controller):
     ) -> OrganisationOut:
         """Register an organisation of the region's tree: a municipality, a school or a partner."""
         organisation, position = registry_of(state).register_organisation(
-            request.user, data.kind, data.name, data.parent_id, data.id, data.partner_kind
+            request.user,
+            data.kind,
+            data.name,
+            data.parent_id,
+            data.id,
+            data.partner_kind,
+            data.education_kind,
+            data.legal_form,
         )
         return OrganisationOut(id=organisation.id, path=organisation.tenant, position=position)
 

@@ -21,7 +21,7 @@ from services.registry.domain import (
     StaffRole,
 )
 from services.wiring import Created, Position
-from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.dictionaries import MenteeCategory, MentoringForm, SchoolYear
 from shared.kernel.principal import Principal
 
 from .common import Name, Text, registry_of
@@ -78,6 +78,7 @@ class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
     categories: list[MenteeCategory]
     requests: Text | None = None
     needs: Tags = []  # topics of the request, matched against mentors' competences
+    school_year: SchoolYear | None = None  # the year of the request: this one by default
 
 
 class ThirdPartyIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -205,7 +206,7 @@ class PeopleController(Controller):
         """Record a mentee's profile: categories, requests and the topics to match mentors
         against."""
         position = registry_of(state).record_mentee_profile(
-            request.user, person_id, data.categories, data.requests, data.needs
+            request.user, person_id, data.categories, data.requests, data.needs, data.school_year
         )
         return Position(position=position)
 

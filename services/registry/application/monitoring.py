@@ -56,13 +56,33 @@ class MonitoringCommands(RegistryBase):
         self, caller: Caller, region_id: UUID, school_year: str, targets: dict[str, float]
     ) -> int:
         IndicatorTargets.check(targets)
+        aggregate = self._yearly(
+            IndicatorTargets, caller, self._region(caller, region_id), school_year
+        )
+        aggregate.set_targets(caller.actor, targets)
+        return self.store(aggregate)
+
+    @allowed(TARGET_SETTERS, "устанавливать возрастные границы показателей региона")
+    def set_indicator_bands(
+        self,
+        caller: Caller,
+        region_id: UUID,
+        school_year: str,
+        bands: dict[str, tuple[int, int]],
+    ) -> int:
+        IndicatorTargets.check_bands(bands)
+        aggregate = self._yearly(
+            IndicatorTargets, caller, self._region(caller, region_id), school_year
+        )
+        aggregate.set_bands(caller.actor, bands)
+        return self.store(aggregate)
+
+    def _region(self, caller: Caller, region_id: UUID) -> Organisation:
         region = self.load(Organisation, region_id, "Регион")
         if region.kind != OrganisationKind.REGION:
             raise InvalidInput("not_a_region", "Указанная организация не регион", id=str(region_id))
         caller.require_scope(region.tenant)
-        aggregate = self._yearly(IndicatorTargets, caller, region, school_year)
-        aggregate.set_targets(caller.actor, targets)
-        return self.store(aggregate)
+        return region
 
     @allowed(SCHOOL_MANAGEMENT | {Role.OPERATOR}, "вносить контингент школы")
     def record_contingent(

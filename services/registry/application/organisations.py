@@ -11,10 +11,12 @@ from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
 from shared.kernel.scope import child_path, region_of
 
 from ..domain import (
+    EducationKind,
     Organisation,
     OrganisationKind,
     PartnerKind,
     check_parent,
+    education_kind_of,
 )
 from .base import (
     ORGANISATION_MANAGERS,
@@ -32,6 +34,8 @@ class OrganisationCommands(RegistryBase):
         parent_id: UUID | None,
         organisation_id: UUID | None = None,
         partner_kind: PartnerKind | None = None,
+        education_kind: EducationKind | None = None,
+        legal_form: str | None = None,
     ) -> tuple[Organisation, int]:
         caller = caller_of(principal, ORGANISATION_MANAGERS[kind], f"создавать: {kind}")
         parent = (
@@ -43,6 +47,7 @@ class OrganisationCommands(RegistryBase):
             parent.check_open()
         if kind == OrganisationKind.PARTNER and partner_kind is None:
             raise InvalidInput("partner_kind_missing", "Укажите вид организации-партнёра")
+        education_kind = education_kind_of(kind, education_kind)
         new_id = organisation_id or uuid4()
         organisation = Organisation(
             id=new_id,
@@ -52,6 +57,8 @@ class OrganisationCommands(RegistryBase):
             name=name,
             parent_id=parent_id,
             partner_kind=partner_kind,
+            education_kind=education_kind,
+            legal_form=legal_form,
         )
         return organisation, self.store(organisation)
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID, uuid4
 
-from shared.dictionaries import MenteeCategory, MentoringForm
+from shared.dictionaries import MenteeCategory, MentoringForm, school_year_of
+from shared.indicators import check_school_year
 from shared.kernel.aggregate import actor_of
 from shared.kernel.command import Caller, allowed, caller_of
 from shared.kernel.errors import InvalidInput, RuleViolated
@@ -70,7 +71,7 @@ class Prepared:
     """A registration checked and sealed, ready to be saved (alone or with a whole file)."""
 
     person: Person
-    fingerprint: bytes | None
+    fingerprint: bytes
 
 
 # What a staff role lets its holder's token do (working group and council members act through
@@ -134,17 +135,13 @@ class PeopleCommands(RegistryBase):
         )
         if new.consent is not None:
             self._sign(principal, person, new.birth_date, new.consent, pending)
-        fingerprint = (
-            self.index.fingerprint(school.id, new.full_name, new.birth_date)
-            if new.birth_date
-            else None
-        )
+        fingerprint = self.index.fingerprint(school.id, new.full_name, new.birth_date, new.kind)
         return Prepared(person, fingerprint)
 
     def save_prepared(self, school_id: UUID, prepared: list[Prepared], pending: PendingKeys) -> int:
         """Save all the registrations in one transaction, or none of them: their events, their
         new data keys and their fingerprints (a duplicate refuses the whole save)."""
-        entries = {p.fingerprint: p.person.id for p in prepared if p.fingerprint is not None}
+        entries = {p.fingerprint: p.person.id for p in prepared}
         return self.store_with_keys(
             pending, *(p.person for p in prepared), also=self.index.reservation(school_id, entries)
         )
@@ -264,10 +261,14 @@ class PeopleCommands(RegistryBase):
         categories: list[MenteeCategory],
         requests: str | None,
         needs: list[str],
+        school_year: str | None = None,
     ) -> int:
+        """This school year's request unless another is named; each year's is kept apart."""
+        year = school_year or school_year_of(date.today())
+        check_school_year(year)
         person = self._person_in_scope(caller, person_id)
         sealed = self._seal_text(person, "requests", requests)
-        person.record_mentee_profile(caller.actor, categories, sealed, needs)
+        person.record_mentee_profile(caller.actor, year, categories, sealed, needs)
         return self.store(person)
 
     @allowed(SCHOOL_EDITORS, "изменять базы школы")

@@ -17,10 +17,12 @@ from .campaigns import (
 from .mentors_register import MentorRegister, TrainingCourse
 from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
+    EducationKind,
     Organisation,
     OrganisationKind,
     PartnerKind,
     check_parent,
+    education_kind_of,
 )
 from .people import (
     Consent,
@@ -39,6 +41,7 @@ __all__ = [
     "Campaign",
     "Consent",
     "ConsentKind",
+    "EducationKind",
     "FormTemplate",
     "IndicatorTargets",
     "InformationSource",
@@ -62,6 +65,7 @@ __all__ = [
     "Verdict",
     "check_parent",
     "check_sections",
+    "education_kind_of",
     "submission_id",
     "yearly_id",
 ]

@@ -9,6 +9,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from shared.indicators import (
+    AGE_LIMITS,
+    FEDERAL_BANDS,
     INDICATORS_BY_CODE,
     SELF_AUDIT_ITEMS,
     TARGET_RANGES,
@@ -39,6 +41,7 @@ class IndicatorTargets(TenantAggregate):
         self.region_id = region_id
         self.school_year = school_year
         self.targets: dict[str, float] = {}
+        self.bands: dict[str, tuple[int, int]] = {}
 
     @staticmethod
     def check(targets: dict[str, float]) -> None:
@@ -71,6 +74,62 @@ class IndicatorTargets(TenantAggregate):
         self, actor: Actor, targets: dict[str, float], former: dict[str, float]
     ) -> None:
         self.targets.update(targets)
+
+    @staticmethod
+    def check_bands(bands: dict[str, tuple[int, int]]) -> None:
+        """Each band names an indicator that has one, its ends in order and within bounds."""
+        if not bands:
+            raise InvalidInput("no_bands", "Укажите возрастную границу хотя бы одного показателя")
+        low, high = AGE_LIMITS
+        for code, (first, last) in bands.items():
+            if code not in FEDERAL_BANDS:
+                raise InvalidInput(
+                    "no_age_band",
+                    f"У показателя «{code}» нет возрастной границы",
+                    indicator=code,
+                    field="bands",
+                )
+            name = INDICATORS_BY_CODE[code].name
+            if first > last:
+                raise RuleViolated(
+                    "band_reversed",
+                    f"Возраст «от» ({first}) больше возраста «до» ({last}) у показателя «{name}»",
+                    indicator=code,
+                    field="bands",
+                )
+            if not low <= first <= last <= high:
+                raise InvalidInput(
+                    "band_out_of_range",
+                    f"Возрастная граница показателя «{name}» должна быть от {low} до {high} лет",
+                    indicator=code,
+                    field="bands",
+                )
+
+    def band(self, code: str) -> tuple[int, int]:
+        """The region's band of the indicator for the year, or the federal one."""
+        return self.bands.get(code, FEDERAL_BANDS[code])
+
+    def set_bands(self, actor: Actor, bands: dict[str, tuple[int, int]]) -> None:
+        self.check_bands(bands)
+        changed = {code: band for code, band in bands.items() if self.band(code) != band}
+        if not changed:
+            raise RuleViolated("bands_unchanged", "Возрастные границы уже такие")
+        self._bands_set(
+            actor=actor,
+            school_year=self.school_year,
+            bands={code: list(band) for code, band in changed.items()},
+            former={code: list(self.band(code)) for code in changed},
+        )
+
+    @event("BandsSet")
+    def _bands_set(
+        self,
+        actor: Actor,
+        school_year: str,
+        bands: dict[str, list[int]],
+        former: dict[str, list[int]],
+    ) -> None:
+        self.bands.update({code: (first, last) for code, (first, last) in bands.items()})
 
 
 class SchoolContingent(TenantAggregate):

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
+from services.registry import events
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
@@ -20,6 +21,15 @@ class OrganisationKind(StrEnum):
     MUNICIPALITY = "municipality"
     SCHOOL = "school"
     PARTNER = "partner"  # enterprise, college, university, NGO supplying mentors
+
+
+class EducationKind(StrEnum):
+    """What kind of educational organisation a node of kind `school` is."""
+
+    PRESCHOOL = "preschool"  # ДОО, детский сад
+    SCHOOL = "school"
+    ADDITIONAL = "additional"  # организация дополнительного образования
+    COLLEGE = "college"  # СПО
 
 
 class PartnerKind(StrEnum):
@@ -39,6 +49,22 @@ ALLOWED_PARENTS: dict[OrganisationKind, set[OrganisationKind | None]] = {
 }
 
 
+def education_kind_of(
+    kind: OrganisationKind, education_kind: EducationKind | None
+) -> EducationKind | None:
+    """An educational organisation is a school unless said otherwise; no other node is one."""
+    if kind != OrganisationKind.SCHOOL:
+        if education_kind is not None:
+            raise RuleViolated(
+                "not_educational",
+                f"Вид образовательной организации указывают только для школы, не для: "
+                f"{ORGANISATION_KIND_NAMES[kind]}",
+                field="education_kind",
+            )
+        return None
+    return education_kind or EducationKind.SCHOOL
+
+
 def check_parent(kind: OrganisationKind, parent_kind: OrganisationKind | None) -> None:
     if parent_kind not in ALLOWED_PARENTS[kind]:
         where = ORGANISATION_KIND_NAMES[parent_kind] if parent_kind else "верхний уровень"
@@ -55,7 +81,18 @@ class Organisation(TenantAggregate):
     Renames, closures and moves are events, so history keeps every former name and place.
     """
 
-    @event("Registered")
+    class Registered(TenantAggregate.Created):
+        kind: OrganisationKind
+        name: str
+        parent_id: UUID | None
+        partner_kind: PartnerKind | None
+        education_kind: EducationKind | None
+        legal_form: str | None
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.schools_were_schools)
+
+    @event(Registered)
     def __init__(
         self,
         id: UUID,
@@ -65,12 +102,16 @@ class Organisation(TenantAggregate):
         name: str,
         parent_id: UUID | None,
         partner_kind: PartnerKind | None = None,
+        education_kind: EducationKind | None = None,
+        legal_form: str | None = None,
     ) -> None:
         self.tenant = tenant
         self.kind = OrganisationKind(kind)
         self.name = name
         self.parent_id = parent_id
         self.partner_kind = PartnerKind(partner_kind) if partner_kind else None
+        self.education_kind = EducationKind(education_kind) if education_kind else None
+        self.legal_form = legal_form
         self.closed_on: date | None = None
         self.agreements: set[UUID] = set()
 

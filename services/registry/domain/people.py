@@ -398,21 +398,36 @@ class Person(TenantAggregate):
     def record_mentee_profile(
         self,
         actor: Actor,
+        school_year: str,
         categories: list[MenteeCategory],
         requests: Sealed | None,
         needs: list[str],
     ) -> None:
-        """Categories and topics of the request in clear (for matching and counts); the
-        request in the mentee's own words sealed."""
+        """The request of one school year (the bank keeps each year's): categories and topics
+        in clear (for matching and counts), the request in the mentee's own words sealed."""
         self._check_role(ParticipantRole.MENTEE)
         self._mentee_profile_recorded(
-            actor=actor, categories=categories, requests=requests, needs=needs
+            actor=actor,
+            school_year=school_year,
+            categories=categories,
+            requests=requests,
+            needs=needs,
         )
 
-    @event("MenteeProfileRecorded")
+    class MenteeProfileRecorded(TenantAggregate.Event):
+        school_year: str
+        categories: list[MenteeCategory]
+        requests: Sealed | None
+        needs: list[str]
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.requested_in_the_year_stored)
+
+    @event(MenteeProfileRecorded)
     def _mentee_profile_recorded(
         self,
         actor: Actor,
+        school_year: str,
         categories: list[MenteeCategory],
         requests: Sealed | None,
         needs: list[str],

@@ -92,6 +92,9 @@ class ScopeOrganisation:
     id: strawberry.ID
     name: str
     kind: str
+    education_kind: str | None = strawberry.field(
+        description="Вид образовательной организации: школа, ДОО, дополнительного образования, СПО"
+    )
     path: str
 
 
@@ -125,6 +128,7 @@ def _scope_of(row: Any) -> ScopeOrganisation:
         id=strawberry.ID(str(row["id"])),
         name=row["name"],
         kind=row["kind"],
+        education_kind=row["education_kind"],
         path=str(row["tenant"]),
     )
 

@@ -70,6 +70,8 @@ class Organisation:
     path: str
     parent_id: strawberry.ID | None
     partner_kind: str | None
+    education_kind: str | None
+    legal_form: str | None
     closed_on: date | None
     closure_reason: str | None
 

@@ -11,6 +11,7 @@ import strawberry
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size, paginate
 from .people import Person, people_by_id
+from .versions import VERSION, version_of
 
 
 @strawberry.type
@@ -139,6 +140,10 @@ class Pair:
     mentor: Person | None
     mentee: Person | None = strawberry.field(description="Наставляемый пары (в группе — первый)")
     mentees: list[Person | None]
+
+    @strawberry.field(description=VERSION)
+    async def version(self, info: ReaderInfo) -> int | None:
+        return await version_of(info, self.id)
 
     @classmethod
     def from_row(cls, row: asyncpg.Record, people: dict[UUID, Person]) -> Pair:

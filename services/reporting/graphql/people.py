@@ -14,6 +14,7 @@ from ..projections.indicator_days import years_before
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
+from .versions import VERSION, version_of
 
 YOUNG_SPECIALIST_YEARS = 3
 YOUNG_SPECIALIST_AGE = 35
@@ -75,6 +76,24 @@ class MenteeProfile:
     categories: list[str]
     needs: list[str]
     requests: str | None
+    school_year: str | None = strawberry.field(description="Учебный год этого запроса")
+
+
+@strawberry.type
+class YearRequest:
+    """A mentee's request of one school year, from the bank of requests."""
+
+    school_year: str
+    categories: list[str]
+    needs: list[str]
+    requests: str | None
+    recorded_at: datetime
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> YearRequest:
+        return cls(
+            **fields_of(cls, row, categories=list(row["categories"]), needs=list(row["needs"]))
+        )
 
 
 @strawberry.type
@@ -110,6 +129,12 @@ async def _third_party(reader: Reader, ids: list[UUID]) -> list[list[ThirdPartyI
     )
 
 
+async def _requests(reader: Reader, ids: list[UUID]) -> list[list[YearRequest]]:
+    return await reader.grouped(
+        "mentee_requests", "person_id", "school_year", YearRequest.from_row, ids
+    )
+
+
 @strawberry.type
 class Person:
     id: strawberry.ID
@@ -127,6 +152,10 @@ class Person:
     mentor_capacity: int
     mail_reminders: bool = strawberry.field(description="Получает напоминания по электронной почте")
     row: strawberry.Private[Any]
+
+    @strawberry.field(description=VERSION)
+    async def version(self, info: ReaderInfo) -> int | None:
+        return await version_of(info, self.id)
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Person:
@@ -187,7 +216,15 @@ class Person:
             categories=list(self.row["mentee_categories"]),
             needs=list(self.row["mentee_needs"]),
             requests=self.row["requests"],
+            school_year=self.row["requests_year"],
         )
+
+    @strawberry.field(description="Запросы наставляемого по учебным годам, от раннего к позднему")
+    async def requests_by_year(self, info: ReaderInfo) -> list[YearRequest]:
+        if not self.is_mentee:
+            return []
+        result: list[YearRequest] = await reader_of(info).loader(_requests).load(UUID(self.id))
+        return result
 
     @strawberry.field
     def mentor_profile(self) -> MentorProfile | None:

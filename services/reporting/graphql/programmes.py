@@ -18,6 +18,7 @@ from shared.kernel.errors import InvalidInput
 
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import Connection, paginate
+from .versions import VERSION, version_of
 
 # Mentees of the programme's school not yet in an active pair of it, with a valid consent.
 CANDIDATE_MENTEES = """
@@ -66,6 +67,10 @@ class Programme:
     ends_on: date | None
     goals: list[str]
     curators: list[Curator] = strawberry.field(description="Куратор каждой формы (id сотрудника)")
+
+    @strawberry.field(description=VERSION)
+    async def version(self, info: ReaderInfo) -> int | None:
+        return await version_of(info, self.id)
 
     @strawberry.field(description="Название текущего этапа")
     def stage_name(self) -> str:

@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from shared.indicators import FEDERAL_BANDS
+
 # The counters a school keeps per day, in these orders everywhere (tables, arrays, sums): those
 # counted up to the reference date, and the ratings, counted inside the monitoring window.
 STATE = (
@@ -160,8 +162,14 @@ def earliest(*days: date | None) -> date | None:
     return min(known) if known else None
 
 
-def person_days(person: Person, memberships: list[Membership], first_year: int) -> Days:
-    """Ages by year of birth against the first calendar year of the school year; a young
+def person_days(
+    person: Person,
+    memberships: list[Membership],
+    first_year: int,
+    bands: dict[str, tuple[int, int]] = FEDERAL_BANDS,
+) -> Days:
+    """Ages by year of birth against the first calendar year of the school year, within the
+    region's bands for the year (the federal ones by default); a young
     teacher (under 3 years of teaching, under 35) counts only while both still hold. Each
     counts on the days the person is in a pair in force (`Membership`)."""
     days: Days = {}
@@ -176,9 +184,11 @@ def person_days(person: Person, memberships: list[Membership], first_year: int) 
     ]
     if student:
         counted.append(("students_involved", memberships, None))
-    if student and age is not None and 10 <= age <= 18:
+    mentees_from, mentees_to = bands.get("mentees_10_18", FEDERAL_BANDS["mentees_10_18"])
+    mentors_from, mentors_to = bands.get("mentors_15_19", FEDERAL_BANDS["mentors_15_19"])
+    if student and age is not None and mentees_from <= age <= mentees_to:
         counted.append(("mentees_10_18", mentee, None))
-    if student and age is not None and 15 <= age <= 19:
+    if student and age is not None and mentors_from <= age <= mentors_to:
         counted.append(("mentors_15_19", mentor, None))
     if person.kind == "teacher" and person.teaching_since is not None:
         young_until = last_day_within_three_years(person.teaching_since)

@@ -43,7 +43,7 @@ from services.programs.events import (
     SurveyResponseSubmitted,
     SurveyTemplatePublished,
 )
-from services.registry.events import PersonRegistered
+from services.registry.events import IndicatorTargetsBandsSet, PersonRegistered
 
 from .base import Envelope, Handlers, Projection, Rows, Table, Visibility, given_by
 from .indicator_counters import Changes, Key
@@ -81,9 +81,9 @@ class IndicatorFacts(Projection):
     # 2: counters per school and day instead of counting the facts per query; 3: pairs in
     # force until they end, people until their pairs end early, no lag after a final meeting;
     # 4: days past the school year's end kept (a programme's period may run beyond it), a
-    # year that comes to nothing has no row; 5: the ratings participants gave themselves
-    # counted apart
-    version = 5
+    # year that comes to nothing has no row; 5: ages within the region's bands of the year;
+    # 6: the ratings participants gave themselves counted apart
+    version = 6
     replay_cost = 4
     tables = (
         Table(
@@ -187,6 +187,15 @@ class IndicatorFacts(Projection):
             subtree_index=False,  # one row per school and year: a region's are a few thousand
         ),
         _private(
+            "indicator_bands",
+            """tenant ltree NOT NULL,
+               school_year text NOT NULL,
+               code text NOT NULL,
+               age_from int NOT NULL,
+               age_to int NOT NULL,
+               PRIMARY KEY (tenant, school_year, code)""",
+        ),
+        _private(
             "indicator_programmes",
             """id uuid PRIMARY KEY,
                tenant ltree NOT NULL,
@@ -258,6 +267,7 @@ class IndicatorFacts(Projection):
     def handlers(self) -> Handlers:
         return {
             PersonRegistered: self.person_registered,
+            IndicatorTargetsBandsSet: self.bands_set,
             ProgrammeOpened: self.programme_opened,
             ProgrammeMeetingRuleSet: self.meeting_rule_set,
             SurveyTemplatePublished: self.template_published,
@@ -269,6 +279,20 @@ class IndicatorFacts(Projection):
             PairFeedbackGiven: self.feedback_given,
             SurveyResponseSubmitted: self.response_submitted,
         }
+
+    async def bands_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """A region's own bands for a year: every person of its pairs that year counted again."""
+        event = envelope.event
+        await connection.executemany(
+            "INSERT INTO indicator_bands (tenant, school_year, code, age_from, age_to)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant, school_year, code)"
+            " DO UPDATE SET age_from = EXCLUDED.age_from, age_to = EXCLUDED.age_to",
+            [
+                (event.tenant, event.school_year, code, first, last)
+                for code, (first, last) in event.bands.items()
+            ],
+        )
+        self._pending.rebanded.add((event.tenant, event.school_year))
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
@@ -398,6 +422,7 @@ class _Pending:
     ratings: list[Rating] = field(default_factory=list)
     responses: list[Envelope] = field(default_factory=list)
     registered: set[UUID] = field(default_factory=set)
+    rebanded: set[tuple[str, str]] = field(default_factory=set)  # region's path, school year
 
     @property
     def empty(self) -> bool:
@@ -409,6 +434,7 @@ class _Pending:
             or self.ratings
             or self.responses
             or self.registered
+            or self.rebanded
         )
 
     @property
@@ -528,6 +554,27 @@ WHERE p.approved_on IS NOT NULL
 """
 
 
+# The members of a region's pairs approved in a school year: $1 region's path, $2 school year
+REGION_MEMBERS = """
+SELECT p.mentor_id, p.mentee_ids FROM indicator_pairs p
+JOIN indicator_programmes g ON g.id = p.programme_id
+WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on IS NOT NULL
+"""
+
+
+async def _bands(
+    connection: asyncpg.Connection,
+) -> dict[tuple[str, str], dict[str, tuple[int, int]]]:
+    """Every region's own bands by region and school year (a few rows a region)."""
+    bands: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for row in await connection.fetch("SELECT * FROM indicator_bands"):
+        bands.setdefault((str(row["tenant"]), row["school_year"]), {})[row["code"]] = (
+            row["age_from"],
+            row["age_to"],
+        )
+    return bands
+
+
 async def _count_people(
     connection: asyncpg.Connection,
     pending: _Pending,
@@ -542,6 +589,9 @@ async def _count_people(
     people = set(pending.registered)
     for pair in (pairs[p] for p in touched if p in pairs):
         people.update([pair.mentor_id, *pair.mentee_ids])
+    for region, school_year in pending.rebanded:
+        for row in await connection.fetch(REGION_MEMBERS, region, school_year):
+            people.update([row["mentor_id"], *row["mentee_ids"]])
     if not people:
         return
     memberships: dict[tuple[UUID, Key], list[Membership]] = {}
@@ -567,13 +617,15 @@ async def _count_people(
         [tenant for _, (tenant, _) in memberships],
         [year for _, (_, year) in memberships],
     )
+    bands = await _bands(connection)
     for row in rows:
         key: Key = (row["tenant"], row["year"])
         part = memberships[(row["person"], key)]
         days: Days = {}
         if row["kind"] is not None:  # known to the indicators
             facts = Person(row["kind"], row["birth_year"], row["teaching_since"])
-            days = person_days(facts, part, int(row["year"][:4]))
+            region = row["tenant"].split(".")[0]
+            days = person_days(facts, part, int(row["year"][:4]), bands.get((region, key[1]), {}))
             mentor_since = min((m.since for m in part if m.role == "mentor"), default=None)
             if row["partner_id"] is not None and mentor_since is not None:
                 changes.partner(key, row["partner_id"], mentor_since)

@@ -17,6 +17,7 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 
 class Organisations(Projection):
     name = "organisations"
+    version = 2  # an educational organisation's kind and legal form
     tables = (
         Table(
             "organisations",
@@ -26,6 +27,8 @@ class Organisations(Projection):
                name text NOT NULL,
                parent_id uuid,
                partner_kind text,
+               education_kind text,
+               legal_form text,
                registered_at timestamptz NOT NULL,
                closed_on date,
                closure_reason text""",
@@ -68,13 +71,16 @@ class Organisations(Projection):
         event = envelope.event
         await connection.execute(
             "INSERT INTO organisations (id, tenant, kind, name, parent_id, partner_kind,"
-            " registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            " education_kind, legal_form, registered_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             event.originator_id,
             event.tenant,
             str(event.kind),
             event.name,
             event.parent_id,
             event.partner_kind,
+            event.education_kind,
+            event.legal_form,
             envelope.occurred_at,
         )
 

@@ -37,9 +37,10 @@ COUNTERPARTS = "id = {person} OR id = ANY((SELECT app_person_counterparts())::uu
 
 class People(Projection):
     name = "people"
-    version = 2  # 2: whether the person gets reminders by e-mail
+    # 2: the bank of requests keeps each school year's, the day each staff role is held from;
+    # 3: whether the person gets reminders by e-mail
+    version = 3
     replay_cost = 7
-    version = 2  # the day each staff role is held from
     tables = (
         Table(
             "people",
@@ -62,6 +63,7 @@ class People(Projection):
                mentee_categories text[] NOT NULL DEFAULT '{}',
                mentee_needs text[] NOT NULL DEFAULT '{}',
                requests text,
+               requests_year text,
                competences text[] NOT NULL DEFAULT '{}',
                interests text[] NOT NULL DEFAULT '{}',
                preferred_age_min int,
@@ -120,6 +122,18 @@ class People(Projection):
                 "CREATE INDEX IF NOT EXISTS third_party_person"
                 " ON third_party_information (person_id)",
             ),
+        ),
+        Table(
+            "mentee_requests",
+            """person_id uuid NOT NULL,
+               school_year text NOT NULL,
+               tenant ltree NOT NULL,
+               categories text[] NOT NULL,
+               needs text[] NOT NULL,
+               requests text,
+               recorded_at timestamptz NOT NULL,
+               PRIMARY KEY (person_id, school_year)""",
+            Visibility.SCHOOL,
         ),
     )
 
@@ -279,16 +293,34 @@ class People(Projection):
     async def mentee_profile_recorded(
         self, connection: asyncpg.Connection, envelope: Envelope
     ) -> None:
+        """Each school year's request kept in the bank; the person's row holds the latest
+        year's (an earlier year's entered late changes only its own)."""
         event = envelope.event
         requests = (await self._unseal(connection, event.requests)).get("requests")
+        categories = [str(c) for c in event.categories]
         await self.settle(connection, event.originator_id)
         await connection.execute(
-            "UPDATE people SET mentee_categories = $2, requests = $3, mentee_needs = $4"
-            " WHERE id = $1",
+            "UPDATE people SET mentee_categories = $2, requests = $3, mentee_needs = $4,"
+            " requests_year = $5 WHERE id = $1 AND coalesce(requests_year, '') <= $5",
             event.originator_id,
-            [str(c) for c in event.categories],
+            categories,
             requests,
             list(event.needs),
+            event.school_year,
+        )
+        await connection.execute(
+            "INSERT INTO mentee_requests (person_id, school_year, tenant, categories, needs,"
+            " requests, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (person_id, school_year) DO UPDATE SET categories = EXCLUDED.categories,"
+            " needs = EXCLUDED.needs, requests = EXCLUDED.requests,"
+            " recorded_at = EXCLUDED.recorded_at",
+            event.originator_id,
+            event.school_year,
+            event.tenant,
+            categories,
+            list(event.needs),
+            requests,
+            envelope.occurred_at,
         )
 
     async def third_party_information_recorded(
@@ -366,6 +398,12 @@ class People(Projection):
         )
         await connection.execute(
             "UPDATE third_party_information SET information = $2 WHERE person_id = $1",
+            event.originator_id,
+            ERASED,
+        )
+        await connection.execute(
+            "UPDATE mentee_requests SET requests = $2"
+            " WHERE person_id = $1 AND requests IS NOT NULL",
             event.originator_id,
             ERASED,
         )

@@ -48,7 +48,7 @@ SORTS = {
     "gaps": "SCHOOLS_WITH_GAPS",
 }
 ROW = """
-organisation { id name path } coverage mentees mentors pairs laggingPairs
+organisation { id name path educationKind } coverage mentees mentors pairs laggingPairs
 menteeSatisfaction mentorSatisfaction roadmapCompletion schoolsWithGaps schools
 programmes { id title stage stageName }
 """
@@ -107,6 +107,7 @@ class Organisation(Read):
     id: str
     name: str
     path: str
+    educationKind: str | None  # a school, a kindergarten, …; none for a municipality
 
 
 class ComparisonRow(Read):

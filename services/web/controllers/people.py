@@ -3,6 +3,7 @@ consents, the mentee's profile and the mentor's questionnaire."""
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -12,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from services.registry.labels import PERSON_KIND_NAMES
 from services.reporting.labels import MENTOR_STATUS_NAMES
-from shared.dictionaries import CATEGORY_NAMES
+from shared.dictionaries import CATEGORY_NAMES, school_year_of
 
 from .. import commands
 from ..backend import Backend, Refused
@@ -56,7 +57,8 @@ query($id: ID!) {
     consents { id kind signedOn expiresOn signedBy relation withdrawnOn valid }
     staffRoles { role forms area since }
     thirdPartyInformation { source information recordedAt }
-    menteeProfile { categories needs requests }
+    menteeProfile { categories needs requests schoolYear }
+    requestsByYear { schoolYear categories needs requests }
     mentorProfile { status competences interests preferredAgeMin preferredAgeMax
                     hoursPerMonth experience interviewedOn registerOrderNumber
                     registerOrderDate }
@@ -127,6 +129,16 @@ class MenteeProfile(Read):
     categories: list[str]
     needs: list[str]
     requests: str | None
+    schoolYear: str | None = None
+
+
+class YearRequest(Read):
+    """One school year's request of the bank of mentees."""
+
+    schoolYear: str
+    categories: list[str]
+    needs: list[str]
+    requests: str | None
 
 
 class MentorProfile(Read):
@@ -162,6 +174,7 @@ class PersonCard(Read):
     staffRoles: list[StaffRole]
     thirdPartyInformation: list[ThirdPartyInformation]
     menteeProfile: MenteeProfile | None
+    requestsByYear: list[YearRequest]
     mentorProfile: MentorProfile | None
 
 
@@ -440,6 +453,7 @@ def profile_values(person: PersonCard) -> Form:
                 "categories": mentee.categories,
                 "requests": mentee.requests or "",
                 "needs": ", ".join(mentee.needs),
+                "school_year": school_year_of(date.today()),
             }
         )
     mentor = person.mentorProfile
@@ -464,6 +478,7 @@ def profile_command(
             categories=form.choices("categories"),
             requests=form.text("requests"),
             needs=form.words("needs"),
+            school_year=form.text("school_year"),
         )
     return f"/people/{person.id}/mentor-questionnaire", commands.MentorQuestionnaire(
         competences=form.words("competences"),
