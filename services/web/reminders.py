@@ -240,19 +240,23 @@ async def digests(
     settings: Settings, backend: Backend, today: date, regions: list[str]
 ) -> list[EmailMessage]:
     """Every open school's digest in the regions (tree paths) and its participants' reminders,
-    read school by school with that school's own scope."""
+    read school by school with that school's own scope. One message an address a round: a
+    coordinator who also mentors has the school's digest, their own reminders on their page."""
     mails: list[EmailMessage] = []
+    mailed: set[str] = set()
     for region in regions:
         operator = issue_token(settings, Role.OPERATOR, region, user="reminders", ttl_seconds=600)
         for school in await _schools(backend, operator):
             digest = await school_digest(settings, backend, school, today)
             if digest is not None:
                 mails.append(message(settings, digest))
+                mailed.update(digest.to)
             token = _coordinator_token(settings, school)
             reminders = await school_reminders(
                 settings, backend, school.path, school.name, today, token
             )
-            mails += [reminder_message(settings, r) for r in reminders]
+            mails += [reminder_message(settings, r) for r in reminders if r.to not in mailed]
+            mailed.update(r.to for r in reminders)
     return mails
 
 

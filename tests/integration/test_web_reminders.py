@@ -313,3 +313,30 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
 
     assert await send_reminders(settings, backend, date.today(), [world.paths["region"]]) == 0
     assert len(inbox.mails) == 1
+
+
+async def test_a_coordinator_who_mentors_gets_one_message_a_round(
+    world: World, smtp: tuple[Inbox, int]
+) -> None:
+    """The school's digest, not a second message with her own reminders (they are on her
+    page)."""
+    inbox, port = smtp
+    await _school_with_things_due(world, "s1")
+    await _coordinator(world, "s1", "koordinator@school1.test")
+    coordinator = (
+        await world.api.graphql(
+            world.coordinator("s1"),
+            'query { people(search: "Координаторова", first: 1) { edges { node { id } } } }',
+        )
+    )["data"]["people"]["edges"][0]["node"]["id"]
+    mentee = await world.person("s1", "Её Ученик", "mentee", birth_date=date(2012, 4, 4))
+    pair = await world.pair("s1", await world.programme("s1"), coordinator, mentee)
+    await world.meeting("s1", pair, mentor_feedback=None)  # hers to rate
+    api = world.api
+    settings = await _mailing(world, port)
+    backend = Backend(api.registry, api.programs, api.reporting)
+
+    assert await send_reminders(settings, backend, date.today(), [world.paths["region"]]) == 1
+    [(recipients, mail)] = inbox.mails
+    assert recipients == ["koordinator@school1.test"]
+    assert "что требует внимания" in str(mail["Subject"])
