@@ -169,7 +169,7 @@ async def test_a_stage_dated_last_month_reads_on_both_axes(web: WebClient, world
         expect=200,
     )
     await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
-    assert 'type="date"' in (await web.get("/programme")).text
+    assert 'name="effective_on" type="text"' in (await web.get("/programme")).text
     tomorrow = date.today() + timedelta(days=1)
     refused = await web.submit(
         "/programme/stage", {"stage": "3", "effective_on": str(tomorrow), "confirmed": "yes"}

@@ -459,7 +459,7 @@ async def test_a_pair_ends_on_the_day_its_documents_give_once_confirmed(
     _, pair, _, _ = await school_with_a_pair(world)
     await web.sign_in(world.coordinator("s1"))
     page = (await web.get(f"/pairs/{pair}")).text
-    assert 'id="f-ended_on" name="ended_on" type="date"' in page
+    assert 'id="f-ended_on" name="ended_on" type="text"' in page  # typed as ДД.ММ.ГГГГ
     ending = {"outcome": "ended_early", "initiator": "mentee", "reason": "relocation"}
     yesterday = date.today() - timedelta(days=1)
 

@@ -246,7 +246,12 @@ class RoadmapController(Controller):
         position = programs_of(state).enter_roadmap(request.user, school_id, written, items)
         return Position(position=position)
 
-    @post("/roadmap/import", status_code=200, operation_class=FileUpload)
+    @post(
+        "/roadmap/import",
+        status_code=200,
+        operation_class=FileUpload,
+        content_type="multipart/form-data",
+    )
     async def import_roadmap(
         self, request: Request[Principal, Any, Any], state: State, school_id: UUID
     ) -> dict[str, Any]:
