@@ -9,10 +9,12 @@ what the participant's own page says, behind the link to it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr
+from typing import TypeVar
 from uuid import UUID
 
 from shared.adapters.auth import decode_token, issue_token
@@ -33,6 +35,7 @@ query($after: String) {
   }
 }
 """
+T = TypeVar("T")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -67,15 +70,25 @@ def render(found: Participation, lines: list[str], url: str) -> str:
     )
 
 
-async def _participants(backend: Backend, token: str) -> list[Participant]:
-    found: list[Participant] = []
+async def every_page(
+    pages: Callable[[str | None], Awaitable[Connection[T]]],
+) -> list[T]:
+    """All the nodes of a list, page after page (`pages` reads the one after a cursor)."""
+    found: list[T] = []
     after = None
     while True:
-        page = (await backend.query(token, PARTICIPANTS, Participants, after=after)).people
+        page = await pages(after)
         found += page.nodes
         if page.next_cursor is None:
             return found
         after = page.next_cursor
+
+
+async def _participants(backend: Backend, token: str) -> list[Participant]:
+    async def page(after: str | None) -> Connection[Participant]:
+        return (await backend.query(token, PARTICIPANTS, Participants, after=after)).people
+
+    return await every_page(page)
 
 
 async def school_reminders(

@@ -33,7 +33,7 @@ from shared.kernel.scope import child_path
 from .backend import Backend
 from .controllers.common import current_programme
 from .controllers.home import Due, OpenCampaign, attention, open_campaigns
-from .participant_reminders import EMAIL, reminder_message, school_reminders
+from .participant_reminders import EMAIL, every_page, reminder_message, school_reminders
 from .reads import Connection, Programme, Read
 from .session import WebUser
 from .templating import named, ru_date
@@ -217,14 +217,11 @@ async def school_digest(
 
 async def _schools(backend: Backend, token: str) -> list[School]:
     """Every open school the token's scope holds, page after page."""
-    found: list[School] = []
-    after = None
-    while True:
-        page = (await backend.query(token, SCHOOLS, Schools, after=after)).organisations
-        found += page.nodes
-        if page.next_cursor is None:
-            return found
-        after = page.next_cursor
+
+    async def page(after: str | None) -> Connection[School]:
+        return (await backend.query(token, SCHOOLS, Schools, after=after)).organisations
+
+    return await every_page(page)
 
 
 def region_paths(settings: Settings) -> list[str]:
