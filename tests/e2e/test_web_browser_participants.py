@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = ViewportSize(width=390, height=844)
 PAIRS = """{ pairs(first: 200) { edges { node { id status form
-  mentor { fullName kind } mentees { fullName grade } } } } }"""
+  mentor { fullName kind } mentees { id fullName grade } } } } }"""
 
 
 def a_teachers_pair(settings: Settings) -> dict[str, Any]:
@@ -175,3 +175,20 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     await fits(stranger, screenshots, "link-revoked")
     for opened in (teacher, child, parent, stranger):
         await opened.context.close()
+    sign_again(site, pupil["id"])
+
+
+def sign_again(settings: Settings, pupil_id: str) -> None:
+    """The parent signs a new consent, which the coordinator records: the demo school the other
+    browser tests share has its pupil's pair able to meet again."""
+    answer = httpx.post(
+        f"{settings.url_of('registry')}/people/{pupil_id}/consents",
+        json={
+            "signed_on": str(date.today()),
+            "representative_name": "Волкова Ирина Сергеевна",
+            "relation": "мать",
+        },
+        headers={"Authorization": f"Bearer {demo_token(settings, Role.SCHOOL_COORDINATOR)}"},
+        timeout=30,
+    )
+    assert answer.status_code == 201, answer.text
