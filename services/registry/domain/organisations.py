@@ -19,6 +19,10 @@ class OrganisationKind(StrEnum):
     REGION = "region"
     INSTITUTE = "institute"  # ИРО / ЦНППМ / regional mentoring centre
     MUNICIPALITY = "municipality"
+    # The region's own node at the municipality level: the organisations it founds itself
+    # (ГКОУ, ГБПОУ …) sit under it, so every school stays three levels deep and no
+    # municipality's officer covers them.
+    REGIONAL = "regional"
     SCHOOL = "school"
     PARTNER = "partner"  # enterprise, college, university, NGO supplying mentors
 
@@ -44,7 +48,8 @@ ALLOWED_PARENTS: dict[OrganisationKind, set[OrganisationKind | None]] = {
     OrganisationKind.REGION: {None},
     OrganisationKind.INSTITUTE: {OrganisationKind.REGION},
     OrganisationKind.MUNICIPALITY: {OrganisationKind.REGION},
-    OrganisationKind.SCHOOL: {OrganisationKind.MUNICIPALITY},
+    OrganisationKind.REGIONAL: {OrganisationKind.REGION},
+    OrganisationKind.SCHOOL: {OrganisationKind.MUNICIPALITY, OrganisationKind.REGIONAL},
     OrganisationKind.PARTNER: {OrganisationKind.REGION, OrganisationKind.MUNICIPALITY},
 }
 

@@ -101,7 +101,7 @@ async def _scope_organisation(reader: Reader, organisation_id: strawberry.ID | N
         rows = await reader.fetch(
             "SELECT * FROM organisations WHERE id = $1", uuid_of(organisation_id)
         )
-    if not rows or rows[0]["kind"] not in {"region", "municipality", "school"}:
+    if not rows or rows[0]["kind"] not in {"region", "municipality", "regional", "school"}:
         raise NotFound("organisation_not_found", "Регион, муниципалитет или школа не найдены")
     return rows[0]
 

@@ -1,0 +1,150 @@
+"""Organisations of regional subordination: the region's own node sits at the municipality level,
+its ГКОУ school stays three levels deep, works as any school, is monitored with the region's and
+reported by its kind, and no municipality's officer sees it or registers under it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+
+from shared.kernel.principal import Role
+from shared.kernel.scope import depth
+from tests.conftest import EventCounter, World, nodes
+
+YEAR = "2025/26"
+NODE_NAME = "ГКОУ области"  # whatever the region calls it, views name it by its kind
+ORGANISATIONS = "{ organisations { edges { node { id name kind legalForm } } } }"
+COMPARISON = """query($year: String!) { municipalityComparison(schoolYear: $year) {
+  edges { node { organisation { id name kind } schools schoolsReporting } } } }"""
+INDICATORS = """query($year: String!, $organisation: ID) {
+  indicators(schoolYear: $year, organisationId: $organisation) {
+    organisation { name } schools schoolsReporting rows { code denominator } } }"""
+
+
+async def _regional_school(world: World) -> tuple[Any, Any]:
+    """The region's node, registered by its officer, and a ГКОУ boarding school under it."""
+    officer = world.token(Role.REGION_OFFICER, "region")
+    node = await world.api.command(
+        "registry",
+        "/organisations",
+        officer,
+        {"kind": "regional", "name": NODE_NAME, "parent_id": str(world.ids["region"])},
+    )
+    school = await world.api.command(
+        "registry",
+        "/organisations",
+        officer,
+        {
+            "kind": "school",
+            "legal_form": "ГКОУ",
+            "name": "Школа-интернат № 5",
+            "parent_id": node["id"],
+        },
+    )
+    return node, school
+
+
+async def test_a_school_of_regional_subordination_works_and_is_reported_by_its_kind(
+    world: World,
+) -> None:
+    node, school = await _regional_school(world)
+    assert (depth(node["path"]), depth(school["path"])) == (2, 3)
+    assert school["path"].startswith(node["path"] + ".")
+
+    # its director signs in with the school's scope and reports the contingent
+    director = world.api.token(Role.SCHOOL_DIRECTOR, school["path"])
+    await world.api.command(
+        "registry",
+        f"/schools/{school['id']}/contingent",
+        director,
+        {"school_year": YEAR, "students": 120, "students_10_18": 80, "students_15_19": 30}
+        | {"teachers": 20, "young_teachers": 3},
+        expect=200,
+        method="PUT",
+    )
+    own = await world.api.graphql(director, INDICATORS, year=YEAR)
+    assert own["data"]["indicators"]["organisation"]["name"] == "Школа-интернат № 5"
+    assert own["data"]["indicators"]["schoolsReporting"] == 1
+
+    officer = world.token(Role.REGION_OFFICER, "region")
+    region = (await world.api.graphql(officer, INDICATORS, year=YEAR))["data"]["indicators"]
+    assert region["schools"] == 4  # the three municipal schools and the ГКОУ
+    groups = {
+        n["organisation"]["name"]: n
+        for n in nodes(
+            (await world.api.graphql(officer, COMPARISON, year=YEAR))["data"][
+                "municipalityComparison"
+            ]
+        )
+    }
+    assert groups[NODE_NAME]["organisation"]["kind"] == "regional"
+    assert (groups[NODE_NAME]["schools"], groups[NODE_NAME]["schoolsReporting"]) == (1, 1)
+    assert groups["Первый округ"]["schools"] == 2
+
+    summary = await world.api.reporting.get(
+        "/reports/region-summary", params={"school_year": YEAR}, headers=world.api.auth(officer)
+    )
+    assert summary.status_code == 200, summary.text
+    document = Document(io.BytesIO(summary.content))
+    groups_table = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    named = {row[1]: row[2] for row in groups_table[1:]}
+    assert named == {
+        "Организации регионального подчинения": "1",
+        "Первый округ": "2",
+        "Второй округ": "1",
+    }
+
+
+async def test_no_municipality_officer_sees_the_region_s_node_or_its_school(
+    world: World,
+) -> None:
+    node, school = await _regional_school(world)
+    for municipality in ("m1", "m2"):
+        officer = world.token(Role.MUNICIPALITY_OFFICER, municipality)
+        seen = nodes((await world.api.graphql(officer, ORGANISATIONS))["data"]["organisations"])
+        assert {n["id"] for n in seen}.isdisjoint({node["id"], school["id"]})
+        refused = await world.api.graphql(officer, INDICATORS, year=YEAR, organisation=school["id"])
+        assert refused["data"] is None or refused["data"]["indicators"] is None
+    institute = world.token(Role.INSTITUTE_METHODOLOGIST, "region")
+    seen = nodes((await world.api.graphql(institute, ORGANISATIONS))["data"]["organisations"])
+    assert {node["id"], school["id"]} <= {n["id"] for n in seen}
+
+
+async def test_a_municipality_officer_may_not_register_under_the_region_s_node(
+    world: World, events: EventCounter
+) -> None:
+    node, _ = await _regional_school(world)
+    before = await events()
+    officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
+    under = await world.api.command(
+        "registry",
+        "/organisations",
+        officer,
+        {"kind": "school", "legal_form": "МБОУ", "name": "Школа № 9", "parent_id": node["id"]},
+        expect=403,
+    )
+    assert under["code"] == "out_of_scope"
+    assert "вне вашей организации" in under["message"]
+    own_node = await world.api.command(
+        "registry",
+        "/organisations",
+        officer,
+        {"kind": "regional", "name": "Свои ГКОУ", "parent_id": str(world.ids["region"])},
+        expect=403,
+    )
+    assert own_node["code"] == "role_not_allowed"
+    assert "специалист муниципалитета" in own_node["message"]
+    # the node sits under the region only, never under a municipality
+    operator = world.api.token(Role.OPERATOR, "")
+    misplaced = await world.api.command(
+        "registry",
+        "/organisations",
+        operator,
+        {"kind": "regional", "name": "Не там", "parent_id": str(world.ids["m1"])},
+        expect=422,
+    )
+    assert misplaced["code"] == "wrong_parent"
+    assert "регионального подчинения" in misplaced["message"]
+    assert await events() == before
