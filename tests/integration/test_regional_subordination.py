@@ -12,6 +12,7 @@ from docx import Document
 from shared.kernel.principal import Role
 from shared.kernel.scope import depth
 from tests.conftest import EventCounter, World, nodes
+from tests.web_support import WebClient
 
 YEAR = "2025/26"
 NODE_NAME = "ГКОУ области"  # whatever the region calls it, views name it by its kind
@@ -148,3 +149,48 @@ async def test_a_municipality_officer_may_not_register_under_the_region_s_node(
     assert misplaced["code"] == "wrong_parent"
     assert "регионального подчинения" in misplaced["message"]
     assert await events() == before
+
+
+async def test_the_region_s_pages_name_its_node_by_its_kind_and_its_director_works(
+    world: World, web: WebClient
+) -> None:
+    node, school = await _regional_school(world)
+    officer = world.token(Role.REGION_OFFICER, "region")
+    await web.sign_in(officer)
+    await world.api.caught_up(officer)
+
+    region = await web.get(f"/region/indicators?year={YEAR}&indicator=students_involved")
+    assert region.status_code == 200, region.text
+    assert "<td>Организации регионального подчинения</td>" in region.text
+    assert NODE_NAME not in region.text
+    comparison = await web.get(f"/monitoring/schools?year={YEAR}")
+    assert comparison.status_code == 200, comparison.text
+    option = f'<option value="{node["id"]}">Организации регионального подчинения</option>'
+    assert option in comparison.text
+    assert "Школа-интернат № 5</a>" in comparison.text
+    narrowed = await web.get(f"/monitoring/schools?year={YEAR}&municipality={node['id']}")
+    assert "Школа-интернат № 5</a>" in narrowed.text
+    assert "Школа № 1</a>" not in narrowed.text
+
+    # its director signs in and fills the school's self-audit; the region sees it filled
+    director = world.api.token(Role.SCHOOL_DIRECTOR, school["path"])
+    await web.sign_in(director)
+    assert (await web.get(f"/self-audit?year={YEAR}")).status_code == 200
+    answers = {f"item_{n}": "yes" for n in range(1, 13)}
+    saved = await web.submit(
+        "/self-audit", answers | {"year": YEAR, "page_url": "https://internat5.example.ru/n"}
+    )
+    assert saved.status_code == 303, saved.text
+    await world.api.caught_up(director)
+    audits = await world.api.graphql(
+        officer,
+        "query($year: String!) { selfAudits(schoolYear: $year) { edges { node { schoolName"
+        " items { achieved } } } } }",
+        year=YEAR,
+    )
+    filled = {
+        n["schoolName"]
+        for n in nodes(audits["data"]["selfAudits"])
+        if any(i["achieved"] for i in n["items"])
+    }
+    assert filled == {"Школа-интернат № 5"}
