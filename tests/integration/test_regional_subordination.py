@@ -24,18 +24,20 @@ INDICATORS = """query($year: String!, $organisation: ID) {
     organisation { name } schools schoolsReporting rows { code denominator } } }"""
 
 
+async def _register(world: World, token: str, body: dict[str, Any], expect: int = 201) -> Any:
+    return await world.api.command("registry", "/organisations", token, body, expect=expect)
+
+
 async def _regional_school(world: World) -> tuple[Any, Any]:
     """The region's node, registered by its officer, and a ГКОУ boarding school under it."""
     officer = world.token(Role.REGION_OFFICER, "region")
-    node = await world.api.command(
-        "registry",
-        "/organisations",
+    node = await _register(
+        world,
         officer,
         {"kind": "regional", "name": NODE_NAME, "parent_id": str(world.ids["region"])},
     )
-    school = await world.api.command(
-        "registry",
-        "/organisations",
+    school = await _register(
+        world,
         officer,
         {
             "kind": "school",
@@ -119,29 +121,29 @@ async def test_a_municipality_officer_may_not_register_under_the_region_s_node(
     node, _ = await _regional_school(world)
     before = await events()
     officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
-    under = await world.api.command(
-        "registry",
-        "/organisations",
+    under = await _register(
+        world,
         officer,
         {"kind": "school", "legal_form": "МБОУ", "name": "Школа № 9", "parent_id": node["id"]},
         expect=403,
     )
     assert under["code"] == "out_of_scope"
     assert "вне вашей организации" in under["message"]
-    own_node = await world.api.command(
-        "registry",
-        "/organisations",
+    own_node = await _register(
+        world,
         officer,
         {"kind": "regional", "name": "Свои ГКОУ", "parent_id": str(world.ids["region"])},
         expect=403,
     )
     assert own_node["code"] == "role_not_allowed"
-    assert "специалист муниципалитета" in own_node["message"]
+    assert (
+        "«специалист муниципалитета» не может создавать: организации регионального"
+        in (own_node["message"])
+    )
     # the node sits under the region only, never under a municipality
     operator = world.api.token(Role.OPERATOR, "")
-    misplaced = await world.api.command(
-        "registry",
-        "/organisations",
+    misplaced = await _register(
+        world,
         operator,
         {"kind": "regional", "name": "Не там", "parent_id": str(world.ids["m1"])},
         expect=422,
