@@ -18,12 +18,10 @@ ORGANISATION_KIND_NAMES = {
 }
 
 
-def group_name(organisation: dict[str, str]) -> str:
+def group_name(kind: str, name: str) -> str:
     """How a view names a group of schools under the region: a municipality by its name, the
     region's own node by its kind (it is no municipality, whatever it was called)."""
-    if organisation["kind"] == "regional":
-        return ORGANISATION_KIND_NAMES["regional"].capitalize()
-    return organisation["name"]
+    return ORGANISATION_KIND_NAMES["regional"].capitalize() if kind == "regional" else name
 
 
 # EducationKind: what an organisation of kind «school» is; the names every view shows.

@@ -376,6 +376,10 @@ def _recommendations(document: Any, schools: list[dict[str, Any]]) -> None:
         document.add_paragraph(f"4.{n}. {names}: {text}.")
 
 
+def _group_name(row: dict[str, Any]) -> str:
+    return group_name(row["organisation"]["kind"], row["organisation"]["name"])
+
+
 def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
     """«Сводная аналитическая справка» of a region's monitoring, by municipality."""
     table = data["indicators"]
@@ -402,7 +406,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
         [
             (
                 n,
-                group_name(m["organisation"]),
+                _group_name(m),
                 m["schools"],
                 m["coverage"],
                 m["pairs"],
@@ -418,7 +422,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
     if not late:
         document.add_paragraph("Все образовательные организации приступили к внедрению.")
     for m in late:
-        document.add_paragraph(f"{group_name(m['organisation'])}: {', '.join(m['notStarted'])}.")
+        document.add_paragraph(f"{_group_name(m)}: {', '.join(m['notStarted'])}.")
     signature(document, "Руководитель органа управления образованием", None)
     return _bytes(document)
 

@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from docx import Document
+from openpyxl import load_workbook
 
 from shared.kernel.principal import Role
 from shared.kernel.scope import depth
@@ -98,6 +99,19 @@ async def test_a_school_of_regional_subordination_works_and_is_reported_by_its_k
         "Первый округ": "2",
         "Второй округ": "1",
     }
+
+    export = await world.api.reporting.get(
+        "/exports/indicators", params={"school_year": YEAR}, headers=world.api.auth(officer)
+    )
+    assert export.status_code == 200, export.text
+    sheet = load_workbook(io.BytesIO(export.content))["По муниципалитетам"]
+    listed = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert listed == [
+        "Муниципалитет или подчинение",
+        "Второй округ",
+        "Организации регионального подчинения",
+        "Первый округ",
+    ]
 
 
 async def test_no_municipality_officer_sees_the_region_s_node_or_its_school(

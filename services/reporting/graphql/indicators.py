@@ -14,6 +14,7 @@ import strawberry
 
 from services.programs.labels import STAGE_NAMES
 from services.programs.values import Stage
+from services.registry.labels import group_name
 from services.reporting.measures import (
     IndicatorValue,
     indicator_rows,
@@ -154,18 +155,20 @@ async def indicator_table(
 async def breakdown(
     reader: Reader, table: IndicatorTable, level: Level
 ) -> list[tuple[str, list[IndicatorRow]]]:
-    """The table's indicators for each school or municipality under its organisation."""
+    """The table's indicators for each school or municipality under its organisation (the
+    region's own node named by its kind)."""
     path = table.organisation.path
     async with reader.session() as fetch:
         counts = await measure(fetch, path, level.value, table.school_year, table.reference_date)
         targets = await targets_of(fetch, region_of(path), table.school_year)
         names = await fetch(
-            "SELECT tenant::text AS path, name FROM organisations WHERE tenant = ANY($1::ltree[])",
+            "SELECT tenant::text AS path, name, kind FROM organisations"
+            " WHERE tenant = ANY($1::ltree[])",
             list(counts),
         )
     rows = [
         (
-            n["name"],
+            group_name(n["kind"], n["name"]),
             [
                 IndicatorRow.of(v)
                 for v in indicator_rows(counts[n["path"]], table.reference_date, targets)

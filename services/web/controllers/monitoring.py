@@ -141,10 +141,7 @@ class Municipalities(Read):
 
     @property
     def choices(self) -> list[Named]:
-        own = [
-            Named(id=n.id, name=group_name({"kind": "regional", "name": n.name}))
-            for n in self.regional.nodes
-        ]
+        own = [Named(id=n.id, name=group_name("regional", n.name)) for n in self.regional.nodes]
         return self.municipalities.nodes + own
 
 

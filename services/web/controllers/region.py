@@ -66,7 +66,7 @@ class Municipality(Read):
 
     @property
     def title(self) -> str:
-        return group_name({"kind": self.kind, "name": self.name})
+        return group_name(self.kind, self.name)
 
 
 class MunicipalityRow(Read):
