@@ -102,6 +102,7 @@ def test_the_region_s_own_schools_sit_under_its_node_three_levels_deep(school: S
     )
     misplaced = code_of(register, officer, OrganisationKind.REGIONAL, "Не там", school.municipality)
     new_path, _ = school.registry.move_school(officer, school.id, node.id)
+    again = code_of(school.registry.move_school, officer, school.id, node.id)
     director = school.staff(Role.SCHOOL_DIRECTOR, path=boarding.tenant)
     teacher = NewPerson(
         school_id=boarding.id,
@@ -121,6 +122,7 @@ def test_the_region_s_own_schools_sit_under_its_node_three_levels_deep(school: S
         "role_not_allowed",
         "wrong_parent",
     )
+    assert again == "same_parent"
 
 
 def test_staff_roles_are_assigned_by_the_right_people_and_decide_the_token(
