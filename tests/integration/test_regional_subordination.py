@@ -135,35 +135,28 @@ async def test_a_municipality_officer_may_not_register_under_the_region_s_node(
     node, _ = await _regional_school(world)
     before = await events()
     officer = world.token(Role.MUNICIPALITY_OFFICER, "m1")
-    under = await _register(
-        world,
-        officer,
-        {"kind": "school", "legal_form": "МБОУ", "name": "Школа № 9", "parent_id": node["id"]},
-        expect=403,
-    )
-    assert under["code"] == "out_of_scope"
-    assert "вне вашей организации" in under["message"]
-    own_node = await _register(
-        world,
-        officer,
-        {"kind": "regional", "name": "Свои ГКОУ", "parent_id": str(world.ids["region"])},
-        expect=403,
-    )
-    assert own_node["code"] == "role_not_allowed"
-    assert (
-        "«специалист муниципалитета» не может создавать: организации регионального"
-        in (own_node["message"])
-    )
-    # the node sits under the region only, never under a municipality
-    operator = world.api.token(Role.OPERATOR, "")
-    misplaced = await _register(
-        world,
-        operator,
-        {"kind": "regional", "name": "Не там", "parent_id": str(world.ids["m1"])},
-        expect=422,
-    )
-    assert misplaced["code"] == "wrong_parent"
-    assert "регионального подчинения" in misplaced["message"]
+    region = str(world.ids["region"])
+    refusals = [
+        (  # a school under the region's node
+            officer,
+            {"kind": "school", "legal_form": "МБОУ", "name": "Школа № 9", "parent_id": node["id"]},
+            (403, "out_of_scope", "вне вашей организации"),
+        ),
+        (  # a node of the municipality's own
+            officer,
+            {"kind": "regional", "name": "Свои ГКОУ", "parent_id": region},
+            (403, "role_not_allowed", "«специалист муниципалитета» не может создавать: организ"),
+        ),
+        (  # the node sits under the region only, never under a municipality
+            world.api.token(Role.OPERATOR, ""),
+            {"kind": "regional", "name": "Не там", "parent_id": str(world.ids["m1"])},
+            (422, "wrong_parent", "регионального подчинения"),
+        ),
+    ]
+    for token, body, (status, code, words) in refusals:
+        refused = await _register(world, token, body, expect=status)
+        assert refused["code"] == code
+        assert words in refused["message"]
     assert await events() == before
 
 
