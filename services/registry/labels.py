@@ -12,9 +12,18 @@ ORGANISATION_KIND_NAMES = {
     "region": "регион",
     "institute": "институт",
     "municipality": "муниципалитет",
+    "regional": "организации регионального подчинения",
     "school": "школа",
     "partner": "организация-партнёр",
 }
+
+
+def group_name(kind: str, name: str) -> str:
+    """How a view names a group of schools under the region: a municipality by its name, the
+    region's own node by its kind (it is no municipality, whatever it was called)."""
+    return ORGANISATION_KIND_NAMES["regional"].capitalize() if kind == "regional" else name
+
+
 # EducationKind: what an organisation of kind «school» is; the names every view shows.
 EDUCATION_KIND_NAMES = {
     "preschool": "детский сад (ДОО)",

@@ -159,7 +159,7 @@ async def export_indicators(
         if depth(table.organisation.path) >= level.value:
             continue
         breakdown_sheet = book.create_sheet(title)
-        header = "Школа" if level == Level.SCHOOL else "Муниципалитет"
+        header = "Школа" if level == Level.SCHOOL else "Муниципалитет или подчинение"
         groups = await breakdown(reader, table, level)
         append_rows(breakdown_sheet, [[header, *(row.name for row in table.rows)]])
         append_rows(

@@ -17,7 +17,7 @@ from litestar.response import Response
 
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
-from services.registry.labels import EDUCATION_KIND_NAMES
+from services.registry.labels import EDUCATION_KIND_NAMES, group_name
 from services.reporting.measures import programme_reference_date
 from shared.indicators import SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
@@ -376,6 +376,10 @@ def _recommendations(document: Any, schools: list[dict[str, Any]]) -> None:
         document.add_paragraph(f"4.{n}. {names}: {text}.")
 
 
+def _group_name(row: dict[str, Any]) -> str:
+    return group_name(row["organisation"]["kind"], row["organisation"]["name"])
+
+
 def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
     """«Сводная аналитическая справка» of a region's monitoring, by municipality."""
     table = data["indicators"]
@@ -386,12 +390,12 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
         f"{table['organisation']['name']}, {school_year} учебный год",
         table,
     )
-    _heading(document, "2. Муниципальные образования")
+    _heading(document, "2. Муниципальные образования и организации регионального подчинения")
     _table(
         document,
         (
             "№ п/п",
-            "Муниципальное образование",
+            "Муниципальное образование / подчинение",
             "ОО",
             "Охват (среднее по ОО), %",
             "Пары и группы",
@@ -402,7 +406,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
         [
             (
                 n,
-                m["organisation"]["name"],
+                _group_name(m),
                 m["schools"],
                 m["coverage"],
                 m["pairs"],
@@ -418,7 +422,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
     if not late:
         document.add_paragraph("Все образовательные организации приступили к внедрению.")
     for m in late:
-        document.add_paragraph(f"{m['organisation']['name']}: {', '.join(m['notStarted'])}.")
+        document.add_paragraph(f"{_group_name(m)}: {', '.join(m['notStarted'])}.")
     signature(document, "Руководитель органа управления образованием", None)
     return _bytes(document)
 
@@ -428,7 +432,7 @@ REGION = """query($year: String!, $on: Date) {
     organisation { name } referenceDate schools schoolsReporting
     rows { name unit unitName value numerator denominator target met note } }
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {
-    edges { node { organisation { name } schools coverage pairs laggingPairs
+    edges { node { organisation { name kind } schools coverage pairs laggingPairs
       roadmapCompletion schoolsWithGaps notStarted } } }
 }"""
 

@@ -2,11 +2,15 @@
 
 A region is `<region>`, a municipality `<region>.<municipality>`, a school
 `<region>.<municipality>.<school>`; the institute sits at `<region>.<institute>` and its users are
-scoped to the whole region. A participant (mentor, mentee, a minor's legal representative) is
-scoped to one person within the school, `<school path>.<person>`: no row of the school lies under
-it, so every read model hides the school from them unless its policy names what the person may
-read. Labels are organisation ids in hex: `ltree` labels allow only
-`[A-Za-z0-9_-]`, so names never appear in paths.
+scoped to the whole region. The schools the region founds itself (ГКОУ) sit under the region's own
+node at the municipality level, `<region>.<regional>.<school>`: every school is three deep, and
+no municipality's scope covers them.
+
+A participant (mentor, mentee, a minor's legal representative) is scoped to one person within
+the school, `<school path>.<person>`: no row of the school lies under it, so every read model
+hides the school from them unless its policy names what the person may read. Labels are
+organisation ids in hex: `ltree` labels allow only `[A-Za-z0-9_-]`, so names never appear in
+paths.
 """
 
 from __future__ import annotations

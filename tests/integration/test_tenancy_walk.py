@@ -33,7 +33,7 @@ from tests.conftest import Api, World, nodes
 
 YEAR = "2025/26"
 YEAR_START = "2025-09-01"
-SCHOOLS = ("s1", "s2", "s3")
+SCHOOLS = ("s1", "s2", "s3", "s4")  # s4: a ГКОУ under the region's own node "r"
 SCHEMA = build_schema(production=False)._schema
 assert SCHEMA.query_type is not None
 QUERY: GraphQLObjectType = SCHEMA.query_type
@@ -61,6 +61,7 @@ class Region:
     course: str = ""
 
     async def build(self) -> Region:
+        await self._regional_subordination()
         for key, path in self.world.paths.items():
             self.owner[self.world.ids[key]] = path
         self.course = await self.world.course(9, 2)
@@ -68,6 +69,24 @@ class Region:
             await self._school(school)
         await self._campaign()
         return self
+
+    async def _regional_subordination(self) -> None:
+        """The region's own node at the municipality level, and its ГКОУ school under it."""
+        world = self.world
+        operator = world.api.token(Role.OPERATOR, "")
+        parent = "region"
+        for key, body in (
+            ("r", {"kind": "regional", "name": "ГКОУ области"}),
+            ("s4", {"kind": "school", "name": "Школа № 4", "legal_form": "ГКОУ"}),
+        ):
+            created = await world.api.command(
+                "registry",
+                "/organisations",
+                operator,
+                body | {"parent_id": str(world.ids[parent])},
+            )
+            world.ids[key], world.paths[key] = UUID(created["id"]), created["path"]
+            parent = key
 
     async def _campaign(self) -> None:
         """A region's monitoring campaign on the document list, answered by every school."""
@@ -212,10 +231,12 @@ async def region(api: Api) -> Region:
 CALLERS = [
     (Role.SCHOOL_COORDINATOR, "s1", {"s1"}),
     (Role.MUNICIPALITY_OFFICER, "m1", {"s1", "s2"}),
+    (Role.MUNICIPALITY_OFFICER, "m2", {"s3"}),
     (Role.INSTITUTE_METHODOLOGIST, "region", set(SCHOOLS)),
     (Role.REGION_OFFICER, "region", set(SCHOOLS)),
     (Role.AUDITOR, "region", set(SCHOOLS)),
     (Role.AUDITOR, "m2", {"s3"}),
+    (Role.AUDITOR, "r", {"s4"}),
 ]
 
 
@@ -412,27 +433,33 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
     region: Region, database: DatabaseAddress
 ) -> None:
     """Row-level security itself, table by table: the reader role scoped to the school sees its
-    rows; scoped to another school or another municipality, none of them."""
+    rows; scoped to another school or another municipality, none of them; no municipality's
+    scope sees a row of the region's own ГКОУ."""
     await region.world.api.caught_up(region.world.coordinator("s1"))
-    s1 = region.world.paths["s1"]
+    paths = region.world.paths
     reader = await connect(database.as_role(READER_ROLE, ""))
 
-    async def count(scope: str, table: str) -> int:
+    async def count(scope: str, table: str, school: str = "s1") -> int:
         async with reader.transaction():
             await reader.execute("SELECT set_config('app.scope', $1, true)", scope)
             found: int = await reader.fetchval(
-                f"SELECT count(*) FROM {table} WHERE tenant <@ $1::ltree", s1
+                f"SELECT count(*) FROM {table} WHERE tenant <@ $1::ltree", paths[school]
             )
             return found
 
     try:
-        own = {table: await count(s1, table) for _, table in READ_MODELS}
-        for other in ("s2", "m2", "s3"):
+        own = {table: await count(paths["s1"], table) for _, table in READ_MODELS}
+        regional = {table: await count(paths["s4"], table, "s4") for _, table in READ_MODELS}
+        for other in ("s2", "m2", "s3", "s4", "r"):
             for _, table in READ_MODELS:
-                assert await count(region.world.paths[other], table) == 0, (other, table)
+                assert await count(paths[other], table) == 0, (other, table)
+        for municipality in ("m1", "m2"):
+            for _, table in READ_MODELS:
+                assert await count(paths[municipality], table, "s4") == 0, (municipality, table)
     finally:
         await reader.close()
     held = {table for table, rows in own.items() if rows}
+    assert {table for table, rows in regional.items() if rows} == held  # as many to hide in s4
     assert {
         "people",
         "consents",

@@ -3,16 +3,24 @@ on the in-memory store."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import pytest
 
 from services.programs.domain import Pair, PairStatus
-from services.registry.application import token_role_of
-from services.registry.domain import ParticipantRole, Person, StaffRole
+from services.registry.application import NewPerson, token_role_of
+from services.registry.domain import (
+    OrganisationKind,
+    ParticipantRole,
+    Person,
+    PersonKind,
+    StaffRole,
+)
 from shared.dictionaries import MentoringForm
 from shared.kernel.errors import AppError, RuleViolated
 from shared.kernel.principal import Role
+from shared.kernel.scope import Level, depth
 
 from .conftest import TODAY, School, duty_consent, meeting
 
@@ -77,6 +85,44 @@ def test_a_school_moved_to_another_municipality_takes_its_people_and_pairs_along
     assert stale == "out_of_scope"
     assert school.registry.load(Person, mentor, "Человек").tenant == new_path
     assert school.programs.load(Pair, pair, "Пара").tenant == new_path
+
+
+def test_the_region_s_own_schools_sit_under_its_node_three_levels_deep(school: School) -> None:
+    """The region's node stands beside its municipalities; only the region's people found
+    under it; a school of the region's may be handed over there and works as any school."""
+    officer = school.staff(Role.REGION_OFFICER, path=school.region_path)
+    municipal = school.staff(Role.MUNICIPALITY_OFFICER, path=school.path_of(school.municipality))
+    register = school.registry.register_organisation
+    node = register(officer, OrganisationKind.REGIONAL, "ГКОУ области", school.region)[0]
+    boarding = register(officer, OrganisationKind.SCHOOL, "Школа-интернат", node.id)[0]
+
+    by_municipality = code_of(register, municipal, OrganisationKind.SCHOOL, "Школа", node.id)
+    node_by_municipality = code_of(
+        register, municipal, OrganisationKind.REGIONAL, "Свои", school.region
+    )
+    misplaced = code_of(register, officer, OrganisationKind.REGIONAL, "Не там", school.municipality)
+    new_path, _ = school.registry.move_school(officer, school.id, node.id)
+    again = code_of(school.registry.move_school, officer, school.id, node.id)
+    director = school.staff(Role.SCHOOL_DIRECTOR, path=boarding.tenant)
+    teacher = NewPerson(
+        school_id=boarding.id,
+        kind=PersonKind.TEACHER,
+        full_name="Педагог Интерната",
+        birth_date=date(1980, 1, 1),
+        roles=[ParticipantRole.MENTOR],
+    )
+    person = school.registry.register_person(director, teacher)[0]
+
+    assert depth(node.tenant) == Level.MUNICIPALITY
+    assert depth(boarding.tenant) == depth(new_path) == Level.SCHOOL
+    assert new_path.startswith(node.tenant + ".")
+    assert person.tenant == boarding.tenant
+    assert (by_municipality, node_by_municipality, misplaced) == (
+        "out_of_scope",
+        "role_not_allowed",
+        "wrong_parent",
+    )
+    assert again == "same_parent"
 
 
 def test_staff_roles_are_assigned_by_the_right_people_and_decide_the_token(

@@ -32,6 +32,7 @@ ORGANISATION_MANAGERS: dict[OrganisationKind, frozenset[Role]] = {
     OrganisationKind.REGION: frozenset({Role.OPERATOR}),
     OrganisationKind.INSTITUTE: frozenset({Role.OPERATOR, Role.REGION_OFFICER}),
     OrganisationKind.MUNICIPALITY: frozenset({Role.OPERATOR, Role.REGION_OFFICER}),
+    OrganisationKind.REGIONAL: frozenset({Role.OPERATOR, Role.REGION_OFFICER}),
     OrganisationKind.SCHOOL: frozenset(
         {Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER}
     ),

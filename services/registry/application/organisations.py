@@ -18,6 +18,7 @@ from ..domain import (
     check_parent,
     education_kind_of,
 )
+from ..labels import ORGANISATION_KIND_NAMES
 from .base import (
     ORGANISATION_MANAGERS,
     SCHOOL_FOUNDERS,
@@ -37,7 +38,9 @@ class OrganisationCommands(RegistryBase):
         education_kind: EducationKind | None = None,
         legal_form: str | None = None,
     ) -> tuple[Organisation, int]:
-        caller = caller_of(principal, ORGANISATION_MANAGERS[kind], f"создавать: {kind}")
+        caller = caller_of(
+            principal, ORGANISATION_MANAGERS[kind], f"создавать: {ORGANISATION_KIND_NAMES[kind]}"
+        )
         parent = (
             self.load(Organisation, parent_id, "Вышестоящая организация") if parent_id else None
         )

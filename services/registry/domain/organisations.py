@@ -19,6 +19,10 @@ class OrganisationKind(StrEnum):
     REGION = "region"
     INSTITUTE = "institute"  # ИРО / ЦНППМ / regional mentoring centre
     MUNICIPALITY = "municipality"
+    # The region's own node at the municipality level: the organisations it founds itself
+    # (ГКОУ, ГБПОУ …) sit under it, so every school stays three levels deep and no
+    # municipality's officer covers them.
+    REGIONAL = "regional"
     SCHOOL = "school"
     PARTNER = "partner"  # enterprise, college, university, NGO supplying mentors
 
@@ -44,7 +48,8 @@ ALLOWED_PARENTS: dict[OrganisationKind, set[OrganisationKind | None]] = {
     OrganisationKind.REGION: {None},
     OrganisationKind.INSTITUTE: {OrganisationKind.REGION},
     OrganisationKind.MUNICIPALITY: {OrganisationKind.REGION},
-    OrganisationKind.SCHOOL: {OrganisationKind.MUNICIPALITY},
+    OrganisationKind.REGIONAL: {OrganisationKind.REGION},
+    OrganisationKind.SCHOOL: {OrganisationKind.MUNICIPALITY, OrganisationKind.REGIONAL},
     OrganisationKind.PARTNER: {OrganisationKind.REGION, OrganisationKind.MUNICIPALITY},
 }
 
@@ -141,20 +146,19 @@ class Organisation(TenantAggregate):
         self.closed_on = closed_on
 
     def move(self, actor: Actor, new_parent: Organisation, new_tenant: str) -> None:
-        """A school moves to another municipality of the same region; its path changes."""
+        """A school moves to another municipality of the same region, or into the region's own
+        node (handed over to regional subordination) and back; its path changes."""
         self.check_open()
         new_parent.check_open()
         if self.kind != OrganisationKind.SCHOOL:
             raise RuleViolated(
-                "only_schools_move", "Переводить в другой муниципалитет можно только школы"
+                "only_schools_move", "Переводить можно только образовательные организации"
             )
         check_parent(self.kind, new_parent.kind)
         if new_parent.tenant.split(".")[0] != self.tenant.split(".")[0]:
-            raise RuleViolated(
-                "other_region", "Школу нельзя перевести в муниципалитет другого региона"
-            )
+            raise RuleViolated("other_region", "Организацию нельзя перевести в другой регион")
         if new_parent.id == self.parent_id:
-            raise RuleViolated("same_parent", "Школа уже относится к этому муниципалитету")
+            raise RuleViolated("same_parent", f"Организация уже относится к: {new_parent.name}")
         self._moved(
             actor=actor,
             tenant=new_tenant,

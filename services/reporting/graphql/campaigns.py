@@ -369,7 +369,7 @@ class CampaignResults:
 TARGETED = """
 SELECT o.id, o.name, o.tenant, coalesce(m.name, '') AS municipality
 FROM organisations o LEFT JOIN organisations m
-    ON m.tenant = subpath(o.tenant, 0, 2) AND m.kind = 'municipality'
+    ON m.tenant = subpath(o.tenant, 0, 2) AND m.kind IN ('municipality', 'regional')
 WHERE o.tenant <@ $1::ltree AND o.kind = ANY($2::text[]) AND nlevel(o.tenant) > 1
 ORDER BY m.name, o.name
 """

@@ -14,6 +14,7 @@ import strawberry
 
 from services.programs.labels import STAGE_NAMES
 from services.programs.values import Stage
+from services.registry.labels import group_name
 from services.reporting.measures import (
     IndicatorValue,
     indicator_rows,
@@ -118,7 +119,7 @@ async def _scope_organisation(reader: Reader, organisation_id: strawberry.ID | N
         rows = await reader.fetch(
             "SELECT * FROM organisations WHERE id = $1", uuid_of(organisation_id)
         )
-    if not rows or rows[0]["kind"] not in {"region", "municipality", "school"}:
+    if not rows or rows[0]["kind"] not in {"region", "municipality", "regional", "school"}:
         raise NotFound("organisation_not_found", "Регион, муниципалитет или школа не найдены")
     return rows[0]
 
@@ -171,18 +172,20 @@ async def indicator_table(
 async def breakdown(
     reader: Reader, table: IndicatorTable, level: Level
 ) -> list[tuple[str, list[IndicatorRow]]]:
-    """The table's indicators for each school or municipality under its organisation."""
+    """The table's indicators for each school or municipality under its organisation (the
+    region's own node named by its kind)."""
     path = table.organisation.path
     async with reader.session() as fetch:
         counts = await measure(fetch, path, level.value, table.school_year, table.reference_date)
         targets = await targets_of(fetch, region_of(path), table.school_year)
         names = await fetch(
-            "SELECT tenant::text AS path, name FROM organisations WHERE tenant = ANY($1::ltree[])",
+            "SELECT tenant::text AS path, name, kind FROM organisations"
+            " WHERE tenant = ANY($1::ltree[])",
             list(counts),
         )
     rows = [
         (
-            n["name"],
+            group_name(n["kind"], n["name"]),
             [
                 IndicatorRow.of(v)
                 for v in indicator_rows(counts[n["path"]], table.reference_date, targets)

@@ -11,6 +11,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
+from services.registry.labels import group_name
 from shared.indicators import SELF_AUDIT_ITEMS
 from shared.kernel.principal import Role
 
@@ -62,8 +63,13 @@ query($year: String!, $municipality: ID, $order: ComparisonOrder!, $desc: Boolea
   }}
 }}
 """
+# The groups of schools a region's person may narrow the comparison to: each municipality, and
+# the region's own node of the organisations it founds (named by its kind).
 MUNICIPALITIES = """
-query { organisations(kind: "municipality", first: 200) { edges { node { id name } } } }
+query {
+  municipalities: organisations(kind: "municipality", first: 200) { edges { node { id name } } }
+  regional: organisations(kind: "regional", first: 200) { edges { node { id name } } }
+}
 """
 OVERVIEW = f"""
 query($school: ID!, $year: String!) {{
@@ -137,7 +143,13 @@ class Named(Read):
 
 
 class Municipalities(Read):
-    organisations: Connection[Named]
+    municipalities: Connection[Named]
+    regional: Connection[Named]
+
+    @property
+    def choices(self) -> list[Named]:
+        own = [Named(id=n.id, name=group_name("regional", n.name)) for n in self.regional.nodes]
+        return self.municipalities.nodes + own
 
 
 class Summary(ComparisonRow):
@@ -353,7 +365,7 @@ class MonitoringController(Controller):
         municipalities = []
         if user.principal.role != Role.MUNICIPALITY_OFFICER:
             found = await backend.query(user.token, MUNICIPALITIES, Municipalities)
-            municipalities = found.organisations.nodes
+            municipalities = found.choices
         params = {**filters.values, "year": years.chosen, "municipality": chosen}
         return page(
             "monitoring/comparison.html",

@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.response import Template
 
+from services.registry.labels import group_name
 from shared.indicators import INDICATORS, INDICATORS_BY_CODE
 
 from .. import charts
@@ -26,7 +27,7 @@ query($year: String!, $on: Date) {{
     organisation {{ name }} referenceDate schools schoolsReporting rows {{ {ROW} definition }}
   }}
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {{
-    edges {{ node {{ organisation {{ id name }} schools schoolsReporting notStarted
+    edges {{ node {{ organisation {{ id name kind }} schools schoolsReporting notStarted
                      indicators {{ {ROW} }} }} }}
   }}
 }}
@@ -57,8 +58,15 @@ class Table(Read):
 
 
 class Municipality(Read):
+    """A municipality, or the region's own node of the organisations it founds."""
+
     id: str
     name: str
+    kind: str
+
+    @property
+    def title(self) -> str:
+        return group_name(self.kind, self.name)
 
 
 class MunicipalityRow(Read):
@@ -156,7 +164,7 @@ def _by_municipality(municipalities: list[MunicipalityRow], code: str) -> str:
     return charts.against_target(
         f"{name}: по муниципалитетам",
         rows[0].unitName if rows else "",
-        [m.organisation.name for m in municipalities],
+        [m.organisation.title for m in municipalities],
         [r.value for r in rows],
         [r.target for r in rows],
     )
