@@ -160,9 +160,11 @@ async def write(world: World, round_name: str) -> None:
 
 @dataclass(frozen=True)
 class State:
-    """What the database holds: each store's events and each read model's rows."""
+    """What the database holds: each store's events, the wrapped data keys and each read
+    model's rows."""
 
     events: dict[str, list[tuple[Any, ...]]]
+    keys: list[tuple[Any, ...]]
     read_models: dict[str, list[str]]
 
     @classmethod
@@ -179,13 +181,20 @@ class State:
                 ]
                 for store in ("registry", "programs")
             }
+            keys = [
+                tuple(row)
+                for row in await connection.fetch(
+                    "SELECT subject_id, master_key_id, md5(wrapped_key) FROM person_keys"
+                    " ORDER BY subject_id"
+                )
+            ]
             read_models = {
                 table: [row[0] for row in await connection.fetch(rows)]
                 for table, rows in READ_MODELS.items()
             }
         finally:
             await connection.close()
-        return cls(events, {table: sorted(rows) for table, rows in read_models.items()})
+        return cls(events, keys, {table: sorted(rows) for table, rows in read_models.items()})
 
 
 async def people_seen(api: Api, world: World) -> set[str]:
@@ -227,9 +236,11 @@ async def test_a_restore_to_a_point_in_time_by_the_runbook(own_server: OwnServer
     for store, events in latest.events.items():  # the later round was stored, then left out
         assert events[: len(at_target.events[store])] == at_target.events[store]
         assert len(events) > len(at_target.events[store])
+    assert len(latest.keys) > len(at_target.keys)
     assert latest.read_models != at_target.read_models
     restored_state = await State.of(database)
     assert restored_state.events == at_target.events  # exactly the events up to that time
+    assert restored_state.keys == at_target.keys
     assert restored_state.read_models == at_target.read_models
 
     rebuild_env = {
@@ -241,7 +252,7 @@ async def test_a_restore_to_a_point_in_time_by_the_runbook(own_server: OwnServer
     rebuilt_by = shell(steps["services"], rebuild_env, PROJECT_ROOT)
     assert "switched over" in rebuilt_by, rebuilt_by
     rebuilt = await State.of(database)
-    assert rebuilt.events == at_target.events
+    assert (rebuilt.events, rebuilt.keys) == (at_target.events, at_target.keys)
     assert rebuilt.read_models == at_target.read_models
 
     # The people's rows were decrypted anew by the rebuild: the master key of that time unwraps
