@@ -197,6 +197,15 @@ class State:
         return cls(events, keys, {table: sorted(rows) for table, rows in read_models.items()})
 
 
+async def server_time(database: DatabaseAddress) -> str:
+    """The server's clock now, with its time zone, as `recovery_target_time` takes it."""
+    connection = await connect(database)
+    try:
+        return str(await connection.fetchval("SELECT clock_timestamp()"))
+    finally:
+        await connection.close()
+
+
 async def people_seen(api: Api, world: World) -> set[str]:
     """The full names the school s1's coordinator reads (decrypted with the data keys)."""
     answer = await api.graphql(world.coordinator("s1"), PEOPLE)
@@ -221,11 +230,7 @@ async def test_a_restore_to_a_point_in_time_by_the_runbook(own_server: OwnServer
         await api.caught_up(world.coordinator("s1"))
         at_target = await State.of(database)
         seen_at_target = await people_seen(api, world)
-        connection = await connect(database)
-        try:
-            target_time = str(await connection.fetchval("SELECT clock_timestamp()"))
-        finally:
-            await connection.close()
+        target_time = await server_time(database)
         await write(world, "после отметки")
         await api.caught_up(world.coordinator("s1"))
         latest = await State.of(database)
