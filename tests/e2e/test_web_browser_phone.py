@@ -22,7 +22,10 @@ pytestmark = pytest.mark.browser
 
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Downloads and what is not a page of its own.
-_NOT_A_PAGE = re.compile(r"/(docx|export|template)$|^/(static|login|logout|health)\b")
+# Downloads (documents, sheets, calendars) and the sign-in pages are not pages to crawl.
+_NOT_A_PAGE = re.compile(
+    r"/(docx|export|template)$|\.(docx|xlsx|ics|json|pdf)$|^/(static|login|logout|health)\b"
+)
 
 
 def kind_of_page(path: str) -> str:
