@@ -206,7 +206,7 @@ async def acts(
             cursor,
             size + 1,
         )
-    return connection([(r["id"], Act.from_row(r)) for r in rows], size, total)
+    return connection([(r["id"], Act.from_row(r)) for r in rows], size, total, after)
 
 
 async def act(info: ReaderInfo, id: strawberry.ID) -> Act:

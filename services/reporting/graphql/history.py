@@ -71,7 +71,7 @@ async def programme_history(
     total = await reader.fetch(
         "SELECT count(*) AS n FROM event_history WHERE programme_id = $1", programme
     )
-    return connection([(r["position"], _event(r)) for r in rows], size, total[0]["n"])
+    return connection([(r["position"], _event(r)) for r in rows], size, total[0]["n"], after)
 
 
 def _event(r: asyncpg.Record) -> HistoryEvent:
@@ -109,6 +109,8 @@ WITH page AS MATERIALIZED (
 )
 SELECT (SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY occurred_at, upstream, position),
                                '') || ']' FROM page) AS events,
+       (SELECT json_build_array(occurred_at, upstream, position)::text FROM page
+        ORDER BY occurred_at, upstream, position LIMIT 1) AS first,
        (SELECT json_build_array(occurred_at, upstream, position)::text FROM last) AS last,
        EXISTS (SELECT 1 FROM event_history h, last
                WHERE h.programme_id = $1
@@ -144,15 +146,21 @@ async def programme_replay(
     [row] = await reader.fetch(
         REPLAY, uuid_of(programme_id), occurred_at, upstream, position, first
     )
-    last = row["last"]
     return ReplayPage(
         total_count=row["total"],
         events=JSON(msgspec.Raw(row["events"].encode())),
         page_info=PageInfo(
             has_next_page=row["more"],
-            end_cursor=base64.urlsafe_b64encode(last.encode()).decode() if last else None,
+            end_cursor=_replay_key(row["last"]),
+            has_previous_page=after is not None,
+            start_cursor=_replay_key(row["first"]),
         ),
     )
+
+
+def _replay_key(event: str | None) -> str | None:
+    """An event's place in the replay order (time, upstream, position) as a cursor."""
+    return base64.urlsafe_b64encode(event.encode()).decode() if event else None
 
 
 def _replay_cursor(after: str | None) -> tuple[datetime | None, str | None, int | None]:

@@ -14,10 +14,16 @@ MAX_PAGE = 200
 Node = TypeVar("Node")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list (Relay's PageInfo).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last item's cursor: pass it as `after` for the next page."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Items come before this page (the page was asked `after` a cursor)."
+    )
+    start_cursor: str | None = strawberry.field(description="The first item's cursor.")
 
 
 @strawberry.type
@@ -70,18 +76,31 @@ def _bad_cursor() -> InvalidInput:
 
 
 def page_size(first: int) -> int:
-    return max(1, min(first, MAX_PAGE))
+    """A page of 1 to MAX_PAGE items; another size is refused, not bent to the nearest edge
+    (a client asking for 0 or 500 would otherwise get a page it did not ask for)."""
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidInput(
+            "bad_page_size", f"Поле first: страница — от 1 до {MAX_PAGE} записей", field="first"
+        )
+    return first
 
 
 def connection(
-    nodes: list[tuple[UUID, Node]] | list[tuple[int, Node]], size: int, total: int
+    nodes: list[tuple[UUID, Node]] | list[tuple[int, Node]],
+    size: int,
+    total: int,
+    after: str | None,
 ) -> Connection[Node]:
-    """Build a page from up to `size + 1` (id, node) pairs: the extra one says there is more."""
+    """Build a page from up to `size + 1` (id, node) pairs: the extra one says there is more;
+    a page asked `after` a cursor has at least that cursor's item before it."""
     edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in nodes[:size]]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
+            has_next_page=len(nodes) > size,
+            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
         ),
         total_count=total,
     )
@@ -97,4 +116,4 @@ def paginate(
     if after is not None:
         key = decode_key(after)
         start = next((i + 1 for i, (k, _) in enumerate(items) if k == key), len(items))
-    return connection(items[start : start + size + 1], size, len(items))
+    return connection(items[start : start + size + 1], size, len(items), after)

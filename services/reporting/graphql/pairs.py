@@ -197,7 +197,7 @@ async def pairs(
             size + 1,
         )
         page = await with_people(fetch, [r for r in rows if r["id"] is not None])
-    return connection([(UUID(p.id), p) for p in page], size, rows[0]["total"])
+    return connection([(UUID(p.id), p) for p in page], size, rows[0]["total"], after)
 
 
 async def with_people(fetch: Fetch, rows: list[asyncpg.Record]) -> list[Pair]:

@@ -291,7 +291,7 @@ async def people(
         size + 1,
     )
     total = await reader.fetch(f"SELECT count(*) AS n FROM people WHERE {where}", *args)
-    return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"])
+    return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"], after)
 
 
 async def person(info: ReaderInfo, id: strawberry.ID) -> Person | None:

@@ -152,5 +152,5 @@ async def regional_register(
         "региональная база наставников",
     )
     return connection(
-        [(r["person_id"], RegisteredMentor.from_row(r)) for r in rows], size, total[0]["n"]
+        [(r["person_id"], RegisteredMentor.from_row(r)) for r in rows], size, total[0]["n"], after
     )

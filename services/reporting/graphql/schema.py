@@ -11,14 +11,13 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
 from shared.kernel.errors import AppError
@@ -43,6 +42,7 @@ from . import roadmap as roadmap_q
 from . import self_audits as self_audits_q
 from . import surveys as surveys_q
 from .context import ReaderInfo, reader_of
+from .errors import coded, is_crash
 from .organisations import Level
 
 
@@ -136,8 +136,6 @@ def build_schema(production: bool, limits: Limits = Limits()) -> strawberry.Sche
         lambda: MaxTokensLimiter(max_token_count=limits.tokens),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=QUERY_CACHE),
-        # Crashes are masked; limit, validation and our own errors reach the client.
-        lambda: MaskErrors(should_mask_error=_is_crash),
     ]
     if production:
         extensions.append(DisableIntrospection)
@@ -145,6 +143,14 @@ def build_schema(production: bool, limits: Limits = Limits()) -> strawberry.Sche
 
 
 class _Schema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Every error leaves coded and every crash masked (`errors.coded`). Done on the
+        result, not in an extension: a parse error escapes the extensions' operation hook."""
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [coded(error) for error in result.errors]
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -152,7 +158,7 @@ class _Schema(strawberry.Schema):
         refuses) is one line at INFO; a crash is an ERROR with its traceback. (Fuzzing logged
         every refusal with a traceback: 23 MB in 35 minutes.)"""
         for error in errors:
-            if _is_crash(error):
+            if is_crash(error):
                 StrawberryLogger.error(error, execution_context)
                 continue
             original = error.original_error
@@ -161,8 +167,3 @@ class _Schema(strawberry.Schema):
                 code=original.code if isinstance(original, AppError) else "invalid_query",
                 path=".".join(str(p) for p in error.path or ()),
             )
-
-
-def _is_crash(error: Any) -> bool:
-    original = getattr(error, "original_error", None)
-    return original is not None and not isinstance(original, AppError)

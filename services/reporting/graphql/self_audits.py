@@ -170,4 +170,4 @@ async def self_audits(
                 ),
             )
         )
-    return connection(nodes, size, len(schools))
+    return connection(nodes, size, len(schools), after)

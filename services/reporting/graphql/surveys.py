@@ -152,7 +152,7 @@ async def survey_responses(
         programme,
         purpose,
     )
-    return connection([(r["id"], _response(r)) for r in rows], size, total[0]["n"])
+    return connection([(r["id"], _response(r)) for r in rows], size, total[0]["n"], after)
 
 
 @strawberry.type
