@@ -32,7 +32,7 @@ def test_a_refusal_of_ours_keeps_its_code_and_message() -> None:
 def test_the_query_refusals_are_told_apart() -> None:
     messages = {
         "Syntax Error: Expected Name, found <EOF>.": "query_syntax",
-        "Syntax Error: Document contains more than 2000 tokens. Parsing aborted.": "query_too_large",
+        "Syntax Error: Document contains more than 2000 tokens.": "query_too_large",
         "'anonymous' exceeds maximum operation depth of 8": "query_too_deep",
         "16 aliases found. Allowed: 15": "too_many_aliases",
         "Cannot query field 'nick' on type 'Caller'.": "query_invalid",
