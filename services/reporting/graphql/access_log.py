@@ -12,7 +12,7 @@ from shared.adapters.database import scoped
 from shared.kernel.scope import Level
 
 from .context import Reader, ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS personal_data_access (
@@ -59,7 +59,7 @@ class DataAccess:
 
 
 async def personal_data_access(
-    info: ReaderInfo, person_id: strawberry.ID, first: int = 50, after: str | None = None
+    info: ReaderInfo, person_id: strawberry.ID, first: First = 50, after: After = None
 ) -> Connection[DataAccess]:
     """Кто вне школы обращался к персональным данным человека и когда."""
     rows = await reader_of(info).fetch(

@@ -20,7 +20,7 @@ from services.programs.labels import (
 from shared.kernel.errors import NotFound
 
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import After, Connection, First, connection, decode_cursor, page_size
 
 # In force on $n: taken effect, term not over, not superseded yet.
 IN_FORCE = (
@@ -178,8 +178,8 @@ async def acts(
     organisation_id: strawberry.ID | None = None,
     kind: str | None = None,
     in_force_on: date | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[Act]:
     """Реестр актов: акты вашей организации и организаций под ней, а также акты вышестоящих
     организаций, которым она следует; новые первыми. `inForceOn` — только действующие на дату."""

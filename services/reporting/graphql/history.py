@@ -7,7 +7,7 @@ import base64
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
@@ -22,7 +22,7 @@ from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
 
 from .context import ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, PageInfo, connection, decode_position, page_size
+from .pagination import After, Connection, First, PageInfo, connection, decode_position, page_size
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
 
@@ -60,7 +60,7 @@ ORDER BY upstream, position LIMIT $3
 
 
 async def programme_history(
-    info: ReaderInfo, programme_id: strawberry.ID, first: int = 100, after: str | None = None
+    info: ReaderInfo, programme_id: strawberry.ID, first: First = 100, after: After = None
 ) -> Connection[HistoryEvent]:
     """Вся история программы: каждое событие по порядку, кто и что изменил (по страницам)."""
     reader = reader_of(info)
@@ -133,8 +133,10 @@ class ReplayPage:
 async def programme_replay(
     info: ReaderInfo,
     programme_id: strawberry.ID,
-    first: int = REPLAY_PAGE,
-    after: str | None = None,
+    first: Annotated[
+        int, strawberry.argument(description=f"How many events the page holds: 1 to {REPLAY_PAGE}.")
+    ] = REPLAY_PAGE,
+    after: After = None,
 ) -> ReplayPage:
     """История программы страницами до 10 000 событий — те же события, что programmeHistory,
     одним JSON на страницу (для долгих историй: без разбора каждого события)."""

@@ -27,7 +27,7 @@ from shared.kernel.errors import InvalidInput, NotFound
 from shared.kernel.scope import Level, depth, region_of
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
 from .search import folded
 from .self_audits import gaps_by_school
@@ -473,8 +473,8 @@ async def school_comparison(
     order_by: ComparisonOrder = ComparisonOrder.NAME,
     descending: bool = False,
     filter: ComparisonFilter | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[ComparisonRow]:
     """Школы вашей области (или муниципалитета) рядом: охват, программы и их этапы, отстающие
     пары, удовлетворённость, пробелы самоаудита; с сортировкой и фильтрами. Без имён."""
@@ -492,8 +492,8 @@ async def municipality_comparison(
     order_by: ComparisonOrder = ComparisonOrder.NAME,
     descending: bool = False,
     filter: ComparisonFilter | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[ComparisonRow]:
     """Муниципалитеты региона рядом — те же показатели, сведённые по муниципалитетам."""
     reader = reader_of(info)

@@ -12,7 +12,7 @@ import strawberry
 from shared.kernel.scope import Level as TreeLevel
 
 from .context import Reader, ReaderInfo, fields_of, reader_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 
 
 @strawberry.enum
@@ -98,8 +98,8 @@ async def organisations(
     info: ReaderInfo,
     kind: str | None = None,
     include_closed: bool = False,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[Organisation]:
     """Организации в пределах вашей области."""
     rows = await reader_of(info).fetch(
@@ -112,7 +112,7 @@ async def organisations(
 
 
 async def partner_agreements(
-    info: ReaderInfo, first: int = 50, after: str | None = None
+    info: ReaderInfo, first: First = 50, after: After = None
 ) -> Connection[Agreement]:
     """Соглашения с организациями-партнёрами (внешний контур)."""
     rows = await reader_of(info).fetch("SELECT * FROM partner_agreements ORDER BY signed_on, id")
@@ -132,7 +132,7 @@ class OrganisationCounts:
 
 
 async def counts(
-    info: ReaderInfo, level: Level = Level.SCHOOL, first: int = 50, after: str | None = None
+    info: ReaderInfo, level: Level = Level.SCHOOL, first: First = 50, after: After = None
 ) -> Connection[OrganisationCounts]:
     """Число наставников, наставляемых, пар и встреч по школам, муниципалитетам или региону
     (только в пределах вашей области, без имён)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -26,17 +26,27 @@ class PageInfo:
     start_cursor: str | None = strawberry.field(description="The first item's cursor.")
 
 
-@strawberry.type
+# The paging arguments every list takes (Relay's forward pagination).
+First = Annotated[
+    int, strawberry.argument(description=f"How many items the page holds: 1 to {MAX_PAGE}.")
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="The page starts after the item of this cursor (`endCursor`)."),
+]
+
+
+@strawberry.type(description="One item of a page and its cursor.")
 class Edge(Generic[Node]):
-    cursor: str
-    node: Node
+    cursor: str = strawberry.field(description="Where this item stands: pass it as `after`.")
+    node: Node = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a list in a stable order (a Relay connection).")
 class Connection(Generic[Node]):
-    edges: list[Edge[Node]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[Node]] = strawberry.field(description="The page's items, in order.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
+    total_count: int = strawberry.field(description="How many items the whole list has.")
 
 
 def encode_cursor(value: UUID | int) -> str:

@@ -9,7 +9,7 @@ import asyncpg
 import strawberry
 
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 from .people import Person, people_by_id
 from .versions import VERSION, version_of
 
@@ -179,8 +179,8 @@ class Pair:
 async def pairs(
     info: ReaderInfo,
     programme_id: strawberry.ID | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[Pair]:
     """Пары школы с наставником, наставляемым и встречами."""
     reader = reader_of(info)
@@ -243,8 +243,8 @@ async def lagging_pairs(
     info: ReaderInfo,
     programme_id: strawberry.ID | None = None,
     on: date | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[LaggingPair]:
     """Пары, отстающие от правила частоты встреч программы (по умолчанию — не реже раза в
     неделю), считая от последней встречи или от приказа об утверждении; пара, провёвшая

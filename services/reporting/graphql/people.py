@@ -12,7 +12,7 @@ import strawberry
 
 from ..projections.indicator_days import years_before
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import After, Connection, First, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
 from .versions import VERSION, version_of
 
@@ -258,8 +258,8 @@ async def people(
     kind: str | None = None,
     search: str | None = None,
     mentor_status: str | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
     staff_role: str | None = None,
 ) -> Connection[Person]:
     """База наставников и наставляемых школы: поиск по ФИО, фильтры, страницы; `staffRole` —

@@ -17,7 +17,7 @@ from shared.dictionaries import MentoringForm
 from shared.kernel.errors import InvalidInput
 
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 from .versions import VERSION, version_of
 
 # Mentees of the programme's school not yet in an active pair of it, with a valid consent.
@@ -95,7 +95,7 @@ class Programme:
 
 
 async def programmes(
-    info: ReaderInfo, school_year: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, school_year: str | None = None, first: First = 50, after: After = None
 ) -> Connection[Programme]:
     """Программы наставничества в пределах вашей области."""
     rows = await reader_of(info).fetch(

@@ -11,7 +11,7 @@ from services.programs.labels import AWARD_RESULT_NAMES, NOMINATION_NAMES
 from services.programs.values import AwardResult, Nomination
 
 from .context import ReaderInfo, fields_of, reader_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 
 
 @strawberry.type
@@ -33,7 +33,7 @@ class PracticeCase:
 
 
 async def practice_cases(
-    info: ReaderInfo, published: bool | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, published: bool | None = None, first: First = 50, after: After = None
 ) -> Connection[PracticeCase]:
     """Практики наставничества школ вашей области (опубликованные — региональная база)."""
     rows = await reader_of(info).fetch(
@@ -66,7 +66,7 @@ class Candidacy:
 
 
 async def candidacies(
-    info: ReaderInfo, school_year: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, school_year: str | None = None, first: First = 50, after: After = None
 ) -> Connection[Candidacy]:
     """Выдвижения на конкурсы («Наставник года» и др.) и их итоги."""
     rows = await reader_of(info).fetch(

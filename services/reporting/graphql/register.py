@@ -14,7 +14,7 @@ from shared.kernel.principal import SCHOOL_STAFF, Principal, Role
 
 from .access_log import record_reads
 from .context import Reader, ReaderInfo, fields_of, reader_of
-from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 from .search import folded_sql, name_pattern
 
 
@@ -114,7 +114,7 @@ def _check_register_reader(caller: Principal, search: str | None, info: ReaderIn
 
 
 async def training_courses(
-    info: ReaderInfo, first: int = 50, after: str | None = None
+    info: ReaderInfo, first: First = 50, after: After = None
 ) -> Connection[TrainingCourse]:
     """Курсы подготовки наставников в региональной базе."""
     rows = await reader_of(info).fetch(
@@ -125,7 +125,7 @@ async def training_courses(
 
 
 async def regional_register(
-    info: ReaderInfo, search: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, search: str | None = None, first: First = 50, after: After = None
 ) -> Connection[RegisteredMentor]:
     """Единая региональная база наставников: утверждённые приказом и прошедшие обучение.
     По именам её читают институт развития образования и школа (свои наставники); остальным

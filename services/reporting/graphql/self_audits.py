@@ -13,7 +13,7 @@ from shared.indicators import SELF_AUDIT_ITEMS, check_school_year
 from shared.kernel.errors import NotFound
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import After, Connection, First, connection, decode_cursor, page_size
 
 # The latest verdict of each answered item of each school in scope.
 VERDICTS = """
@@ -121,8 +121,8 @@ async def self_audits(
     school_year: str,
     municipality_id: strawberry.ID | None = None,
     with_gaps: bool | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[SelfAuditSchool]:
     """Самоаудит школ вашей области (или муниципалитета) по чек-листу из 12 пунктов: ответы,
     проверки с рекомендациями, история; `withGaps: true` — только школы с пробелами."""

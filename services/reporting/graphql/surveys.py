@@ -16,7 +16,7 @@ from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 
 from .context import Reader, ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 
 
 @strawberry.type
@@ -50,7 +50,7 @@ def _questions(raw: str) -> list[Question]:
 
 
 async def survey_templates(
-    info: ReaderInfo, purpose: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, purpose: str | None = None, first: First = 50, after: After = None
 ) -> Connection[SurveyTemplate]:
     """Анкеты, доступные вашей организации: шаблоны платформы, региона и свои."""
     rows = await reader_of(info).fetch(
@@ -138,8 +138,8 @@ async def survey_responses(
     info: ReaderInfo,
     programme_id: strawberry.ID,
     purpose: str | None = None,
-    first: int = 50,
-    after: str | None = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[SurveyResponse]:
     """Ответы на анкеты программы (тексты ответов — только самой школе)."""
     reader = reader_of(info)
