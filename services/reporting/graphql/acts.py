@@ -19,6 +19,7 @@ from services.programs.labels import (
 )
 from shared.kernel.errors import NotFound
 
+from .arguments import Id, On, OrganisationId
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size
 
@@ -128,7 +129,7 @@ class Act:
         return ISSUED_ACT_NAMES.get(self.source)
 
     @strawberry.field(description="Действует ли акт на дату (по умолчанию — сегодня)")
-    def in_force(self, on: date | None = None) -> bool:
+    def in_force(self, on: On = None) -> bool:
         day = on or date.today()
         return (
             self.effective_from <= day
@@ -175,7 +176,7 @@ def _day(value: Any) -> date | None:
 
 async def acts(
     info: ReaderInfo,
-    organisation_id: strawberry.ID | None = None,
+    organisation_id: OrganisationId = None,
     kind: str | None = None,
     in_force_on: date | None = None,
     first: First = 50,
@@ -209,7 +210,7 @@ async def acts(
     return connection([(r["id"], Act.from_row(r)) for r in rows], size, total, after)
 
 
-async def act(info: ReaderInfo, id: strawberry.ID) -> Act:
+async def act(info: ReaderInfo, id: Id) -> Act:
     """Один акт реестра."""
     rows = await reader_of(info).fetch("SELECT * FROM acts WHERE id = $1", uuid_of(id))
     if not rows:

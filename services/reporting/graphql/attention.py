@@ -13,6 +13,7 @@ import strawberry
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 
+from .arguments import On, ProgrammeId, SchoolId
 from .context import ReaderInfo, reader_of, uuid_of
 
 LIMIT = 200
@@ -160,9 +161,9 @@ def _id(value: UUID) -> strawberry.ID:
 
 async def attention(
     info: ReaderInfo,
-    school_id: strawberry.ID,
-    programme_id: strawberry.ID,
-    on: date | None = None,
+    school_id: SchoolId,
+    programme_id: ProgrammeId,
+    on: On = None,
     expiring_within_days: int = 30,
 ) -> Attention:
     """Что требует внимания школы в программе: встречи без отзывов обеих сторон, согласия

@@ -25,6 +25,7 @@ from shared.indicators import INDICATORS_BY_CODE
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import ROLE_NAMES, Role
 
+from .arguments import Id, On, OneOrganisation, OrganisationId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .roadmap import load_roadmap
 
@@ -496,7 +497,7 @@ class Campaign:
     row: strawberry.Private[Any]
 
     @strawberry.field(description="Окно открыто в этот день (по умолчанию — сегодня)")
-    def is_open(self, on: date | None = None) -> bool:
+    def is_open(self, on: On = None) -> bool:
         return self.window_from <= (on or date.today()) <= self.window_to
 
     @strawberry.field(description="Ответы организаций вашей области (школа — свой)")
@@ -505,14 +506,14 @@ class Campaign:
 
     @strawberry.field(description="Ответ одной организации, если она начала его")
     async def submission(
-        self, info: ReaderInfo, organisation_id: strawberry.ID
+        self, info: ReaderInfo, organisation_id: OneOrganisation
     ) -> CampaignSubmission | None:
         found = await _submissions(reader_of(info), self.row["id"], uuid_of(organisation_id))
         return found[0] if found else None
 
     @strawberry.field(description="Значения платформы для вычисляемых пунктов на отчётную дату")
     async def computed_values(
-        self, info: ReaderInfo, organisation_id: strawberry.ID
+        self, info: ReaderInfo, organisation_id: OneOrganisation
     ) -> list[ComputedValue]:
         reader = reader_of(info)
         found = await reader.fetch(
@@ -581,7 +582,7 @@ def _campaign(row: Any, forms: _Forms) -> Campaign:
 
 
 async def campaigns(
-    info: ReaderInfo, organisation_id: strawberry.ID | None = None, open_on: date | None = None
+    info: ReaderInfo, organisation_id: OrganisationId = None, open_on: date | None = None
 ) -> list[Campaign]:
     """Кампании мониторинга, которые вы проводите или в которых отвечаете; `organisationId` —
     только охватывающие эту организацию, `openOn` — с окном, открытым в этот день."""
@@ -606,7 +607,7 @@ async def campaigns(
     return [_campaign(row, forms) for row in rows]
 
 
-async def campaign(info: ReaderInfo, id: strawberry.ID) -> Campaign:
+async def campaign(info: ReaderInfo, id: Id) -> Campaign:
     """Одна кампания мониторинга."""
     reader = reader_of(info)
     rows = await reader.fetch("SELECT * FROM campaigns WHERE id = $1", uuid_of(id))

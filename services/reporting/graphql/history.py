@@ -21,6 +21,7 @@ from services.reporting.runner import positions
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
 
+from .arguments import ProgrammeId
 from .context import ReaderInfo, reader_of, uuid_of
 from .pagination import After, Connection, First, PageInfo, connection, decode_position, page_size
 
@@ -60,7 +61,7 @@ ORDER BY upstream, position LIMIT $3
 
 
 async def programme_history(
-    info: ReaderInfo, programme_id: strawberry.ID, first: First = 100, after: After = None
+    info: ReaderInfo, programme_id: ProgrammeId, first: First = 100, after: After = None
 ) -> Connection[HistoryEvent]:
     """Вся история программы: каждое событие по порядку, кто и что изменил (по страницам)."""
     reader = reader_of(info)
@@ -132,7 +133,7 @@ class ReplayPage:
 
 async def programme_replay(
     info: ReaderInfo,
-    programme_id: strawberry.ID,
+    programme_id: ProgrammeId,
     first: Annotated[
         int, strawberry.argument(description=f"How many events the page holds: 1 to {REPLAY_PAGE}.")
     ] = REPLAY_PAGE,

@@ -26,6 +26,7 @@ from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
 from shared.kernel.errors import InvalidInput, NotFound
 from shared.kernel.scope import Level, depth, region_of
 
+from .arguments import MunicipalityId, On, OrganisationId, SchoolId, SchoolYear
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import After, Connection, First, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
@@ -134,9 +135,9 @@ async def _table(reader: Reader, organisation: Any, school_year: str, on: date) 
 
 async def indicators(
     info: ReaderInfo,
-    school_year: str,
-    organisation_id: strawberry.ID | None = None,
-    on: date | None = None,
+    school_year: SchoolYear,
+    organisation_id: OrganisationId = None,
+    on: On = None,
 ) -> IndicatorTable:
     """Показатели целевой модели для школы, муниципалитета или региона (по умолчанию — вашей
     области) за учебный год на отчётную дату, с целями региона."""
@@ -324,7 +325,7 @@ async def _comparison(
     reader: Reader,
     scope: Any,
     level: Level,
-    school_year: str,
+    school_year: SchoolYear,
     on: date | None,
     order_by: ComparisonOrder,
     descending: bool,
@@ -434,7 +435,7 @@ def _comparison_row(
     organisation: Any,
     counts: dict[str, Any],
     roadmaps: dict[str, tuple[int, int]],
-    school_year: str,
+    school_year: SchoolYear,
     day: date,
     targets: dict[str, float],
     gaps: dict[str, int],
@@ -467,9 +468,9 @@ def _comparison_row(
 
 async def school_comparison(
     info: ReaderInfo,
-    school_year: str,
-    municipality_id: strawberry.ID | None = None,
-    on: date | None = None,
+    school_year: SchoolYear,
+    municipality_id: MunicipalityId = None,
+    on: On = None,
     order_by: ComparisonOrder = ComparisonOrder.NAME,
     descending: bool = False,
     filter: ComparisonFilter | None = None,
@@ -487,8 +488,8 @@ async def school_comparison(
 
 async def municipality_comparison(
     info: ReaderInfo,
-    school_year: str,
-    on: date | None = None,
+    school_year: SchoolYear,
+    on: On = None,
     order_by: ComparisonOrder = ComparisonOrder.NAME,
     descending: bool = False,
     filter: ComparisonFilter | None = None,
@@ -532,7 +533,7 @@ class SchoolOverview:
 
 
 async def school_overview(
-    info: ReaderInfo, school_id: strawberry.ID, school_year: str, on: date | None = None
+    info: ReaderInfo, school_id: SchoolId, school_year: SchoolYear, on: On = None
 ) -> SchoolOverview:
     """Одна школа подробно (переход из сравнения школ): её показатели, программы и этапы,
     дорожная карта и итоги анкет. Без имён."""
@@ -560,7 +561,7 @@ class TrendPoint:
 async def indicator_trend(
     info: ReaderInfo,
     code: str,
-    organisation_id: strawberry.ID | None = None,
+    organisation_id: OrganisationId = None,
     school_years: list[str] | None = None,
 ) -> list[TrendPoint]:
     """Показатель по учебным годам (по умолчанию — все годы, за которые есть программы или

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from .arguments import ProgrammeId
 from .context import ReaderInfo, reader_of, uuid_of
 
 
@@ -19,7 +20,7 @@ class PairsOrder:
     issued_at: datetime
 
 
-async def pair_orders(info: ReaderInfo, programme_id: strawberry.ID) -> list[PairsOrder]:
+async def pair_orders(info: ReaderInfo, programme_id: ProgrammeId) -> list[PairsOrder]:
     """Приказы об утверждении наставнических пар (групп) программы, новые первыми."""
     rows = await reader_of(info).fetch(
         "SELECT * FROM pair_orders WHERE programme_id = $1"

@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
+from .arguments import Id, On
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 from .people import Person, people_by_id
@@ -207,7 +208,7 @@ async def with_people(fetch: Fetch, rows: list[asyncpg.Record]) -> list[Pair]:
     return [Pair.from_row(row, people) for row in rows]
 
 
-async def pair(info: ReaderInfo, id: strawberry.ID) -> Pair | None:
+async def pair(info: ReaderInfo, id: Id) -> Pair | None:
     """Пара или группа школы по id (чужая не видна)."""
     async with reader_of(info).session() as fetch:
         rows = await fetch("SELECT * FROM pairs WHERE id = $1", uuid_of(id))
@@ -242,7 +243,7 @@ ORDER BY days_without DESC, a.id
 async def lagging_pairs(
     info: ReaderInfo,
     programme_id: strawberry.ID | None = None,
-    on: date | None = None,
+    on: On = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[LaggingPair]:

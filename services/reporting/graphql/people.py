@@ -11,6 +11,7 @@ import asyncpg
 import strawberry
 
 from ..projections.indicator_days import years_before
+from .arguments import Id, On
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
@@ -41,7 +42,7 @@ class Consent:
         return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
 
     @strawberry.field(description="Действует ли согласие на дату (по умолчанию — сегодня)")
-    def valid(self, on: date | None = None) -> bool:
+    def valid(self, on: On = None) -> bool:
         day = on or date.today()
         if self.withdrawn_on is not None and self.withdrawn_on <= day:
             return False
@@ -170,7 +171,7 @@ class Person:
         )
 
     @strawberry.field(description="Полных лет педагогического стажа на дату (по умолчанию сегодня)")
-    def teaching_years(self, on: date | None = None) -> int | None:
+    def teaching_years(self, on: On = None) -> int | None:
         if self.teaching_since is None:
             return None
         day = on or date.today()
@@ -181,7 +182,7 @@ class Person:
         description="Молодой специалист на дату (по умолчанию сегодня): педагог со стажем"
         " не более 3 лет и моложе 35 лет в году этой даты — как в показателях"
     )
-    def young_specialist(self, on: date | None = None) -> bool:
+    def young_specialist(self, on: On = None) -> bool:
         if self.kind != "teacher" or self.teaching_since is None:
             return False
         day = on or date.today()
@@ -294,7 +295,7 @@ async def people(
     return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"], after)
 
 
-async def person(info: ReaderInfo, id: strawberry.ID) -> Person | None:
+async def person(info: ReaderInfo, id: Id) -> Person | None:
     """Карточка человека из базы школы."""
     found: Person | None = await reader_of(info).loader(load_people).load(uuid_of(id))
     return found

@@ -16,6 +16,7 @@ from services.reporting import matching
 from shared.dictionaries import MentoringForm
 from shared.kernel.errors import InvalidInput
 
+from .arguments import OptionalSchoolYear, ProgrammeId
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import After, Connection, First, paginate
 from .versions import VERSION, version_of
@@ -95,7 +96,7 @@ class Programme:
 
 
 async def programmes(
-    info: ReaderInfo, school_year: str | None = None, first: First = 50, after: After = None
+    info: ReaderInfo, school_year: OptionalSchoolYear = None, first: First = 50, after: After = None
 ) -> Connection[Programme]:
     """Программы наставничества в пределах вашей области."""
     rows = await reader_of(info).fetch(
@@ -177,7 +178,7 @@ def _mentor(row: asyncpg.Record) -> matching.MentorCandidate:
 
 
 async def programme_matching(
-    info: ReaderInfo, programme_id: strawberry.ID, per_mentee: int = 3, form: str | None = None
+    info: ReaderInfo, programme_id: ProgrammeId, per_mentee: int = 3, form: str | None = None
 ) -> Matching | None:
     """Подбор наставников для программы: варианты с баллами и объяснением, оптимальное
     распределение и список тех, кому пара не найдена (только для своей школы); с `form` —

@@ -10,6 +10,7 @@ import strawberry
 from services.programs.labels import AWARD_RESULT_NAMES, NOMINATION_NAMES
 from services.programs.values import AwardResult, Nomination
 
+from .arguments import OptionalSchoolYear
 from .context import ReaderInfo, fields_of, reader_of
 from .pagination import After, Connection, First, paginate
 
@@ -66,7 +67,7 @@ class Candidacy:
 
 
 async def candidacies(
-    info: ReaderInfo, school_year: str | None = None, first: First = 50, after: After = None
+    info: ReaderInfo, school_year: OptionalSchoolYear = None, first: First = 50, after: After = None
 ) -> Connection[Candidacy]:
     """Выдвижения на конкурсы («Наставник года» и др.) и их итоги."""
     rows = await reader_of(info).fetch(

@@ -27,6 +27,7 @@ from services.reporting.replay import (
 )
 from shared.kernel.errors import InvalidInput, NotFound
 
+from .arguments import ProgrammeId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .history import HISTORY_READERS
 from .pairs import Plan, PlanTask
@@ -109,7 +110,7 @@ WHERE programme_id = $1 ORDER BY upstream, position
 
 async def programme_state(
     info: ReaderInfo,
-    programme_id: strawberry.ID,
+    programme_id: ProgrammeId,
     at_version: int | None = None,
     at_date: date | None = None,
     at_time: datetime | None = None,

@@ -20,6 +20,7 @@ from services.programs.labels import (
 from services.programs.values import ItemStatus, Stage
 from shared.dictionaries import school_year_of
 
+from .arguments import On, OptionalSchoolYear, SchoolId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 
 
@@ -184,9 +185,9 @@ def _day(pair: list[int]) -> str:
 
 async def roadmap(
     info: ReaderInfo,
-    school_id: strawberry.ID,
-    school_year: str | None = None,
-    on: date | None = None,
+    school_id: SchoolId,
+    school_year: OptionalSchoolYear = None,
+    on: On = None,
 ) -> Implementation | None:
     """Приказ о внедрении, Положение и дорожная карта школы: статус мероприятий в учебном
     году (по умолчанию — текущем) и просроченные на дату `on` (по умолчанию — сегодня)."""

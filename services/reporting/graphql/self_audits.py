@@ -12,6 +12,7 @@ import strawberry
 from shared.indicators import SELF_AUDIT_ITEMS, check_school_year
 from shared.kernel.errors import NotFound
 
+from .arguments import MunicipalityId, SchoolYear
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size
 
@@ -118,8 +119,8 @@ def _items(entries: list[Any]) -> tuple[str | None, list[SelfAuditItem]]:
 
 async def self_audits(
     info: ReaderInfo,
-    school_year: str,
-    municipality_id: strawberry.ID | None = None,
+    school_year: SchoolYear,
+    municipality_id: MunicipalityId = None,
     with_gaps: bool | None = None,
     first: First = 50,
     after: After = None,

@@ -15,6 +15,7 @@ import strawberry
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 
+from .arguments import ProgrammeId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 
@@ -136,7 +137,7 @@ ORDER BY r.id LIMIT $4
 
 async def survey_responses(
     info: ReaderInfo,
-    programme_id: strawberry.ID,
+    programme_id: ProgrammeId,
     purpose: str | None = None,
     first: First = 50,
     after: After = None,
@@ -185,7 +186,7 @@ ORDER BY r.purpose, r.version
 """
 
 
-async def survey_results(info: ReaderInfo, programme_id: strawberry.ID) -> list[SurveyResult]:
+async def survey_results(info: ReaderInfo, programme_id: ProgrammeId) -> list[SurveyResult]:
     """Итоги анкетирования программы по каждой версии анкеты: средние баллы без имён."""
     programme = uuid_of(programme_id)
     return (await load_survey_results(reader_of(info), [programme]))[programme]
