@@ -4,6 +4,7 @@ subject's request (152-ФЗ, ст. 14). Today that is the institute's register o
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -59,7 +60,13 @@ class DataAccess:
 
 
 async def personal_data_access(
-    info: ReaderInfo, person_id: strawberry.ID, first: First = 50, after: After = None
+    info: ReaderInfo,
+    person_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The person's id (человек) whose personal data was read."),
+    ],
+    first: First = 50,
+    after: After = None,
 ) -> Connection[DataAccess]:
     """Кто вне школы обращался к персональным данным человека и когда."""
     rows = await reader_of(info).fetch(

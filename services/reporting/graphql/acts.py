@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 import strawberry
@@ -177,8 +177,13 @@ def _day(value: Any) -> date | None:
 async def acts(
     info: ReaderInfo,
     organisation_id: OrganisationId = None,
-    kind: str | None = None,
-    in_force_on: date | None = None,
+    kind: Annotated[
+        str | None, strawberry.argument(description="Only acts of this kind (вид акта).")
+    ] = None,
+    in_force_on: Annotated[
+        date | None,
+        strawberry.argument(description="Only acts in force (действующие) on this day."),
+    ] = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[Act]:

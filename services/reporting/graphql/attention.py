@@ -6,6 +6,7 @@ here runs under the caller's scope (row-level security)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -164,7 +165,14 @@ async def attention(
     school_id: SchoolId,
     programme_id: ProgrammeId,
     on: On = None,
-    expiring_within_days: int = 30,
+    expiring_within_days: Annotated[
+        int,
+        strawberry.argument(
+            description=(
+                "A consent expiring within this many days (согласие истекает) needs attention."
+            )
+        ),
+    ] = 30,
 ) -> Attention:
     """Что требует внимания школы в программе: встречи без отзывов обеих сторон, согласия
     отсутствующие или истекающие в ближайшие дни, наставляемые без пары, анкеты к заполнению."""

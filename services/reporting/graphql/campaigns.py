@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -582,7 +582,14 @@ def _campaign(row: Any, forms: _Forms) -> Campaign:
 
 
 async def campaigns(
-    info: ReaderInfo, organisation_id: OrganisationId = None, open_on: date | None = None
+    info: ReaderInfo,
+    organisation_id: OrganisationId = None,
+    open_on: Annotated[
+        date | None,
+        strawberry.argument(
+            description="Only campaigns whose answering window (окно ответа) is open on this day."
+        ),
+    ] = None,
 ) -> list[Campaign]:
     """Кампании мониторинга, которые вы проводите или в которых отвечаете; `organisationId` —
     только охватывающие эту организацию, `openOn` — с окном, открытым в этот день."""

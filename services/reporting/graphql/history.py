@@ -177,7 +177,24 @@ def _replay_cursor(after: str | None) -> tuple[datetime | None, str | None, int 
 
 
 async def caught_up(
-    info: ReaderInfo, registry: int = 0, programs: int = 0, timeout_ms: int = 5000
+    info: ReaderInfo,
+    registry: Annotated[
+        int,
+        strawberry.argument(
+            description="The registry's position that a command returned; wait until it is read."
+        ),
+    ] = 0,
+    programs: Annotated[
+        int,
+        strawberry.argument(
+            description=(
+                "The programmes service's position that a command returned; wait until it is read."
+            )
+        ),
+    ] = 0,
+    timeout_ms: Annotated[
+        int, strawberry.argument(description="How long to wait at most, in milliseconds.")
+    ] = 5000,
 ) -> bool:
     """Дождаться, пока проекции дойдут до позиций, которые вернули команды."""
     reader = reader_of(info)

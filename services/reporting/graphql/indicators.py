@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -471,9 +471,16 @@ async def school_comparison(
     school_year: SchoolYear,
     municipality_id: MunicipalityId = None,
     on: On = None,
-    order_by: ComparisonOrder = ComparisonOrder.NAME,
-    descending: bool = False,
-    filter: ComparisonFilter | None = None,
+    order_by: Annotated[
+        ComparisonOrder, strawberry.argument(description="What to sort by (сортировка).")
+    ] = ComparisonOrder.NAME,
+    descending: Annotated[
+        bool, strawberry.argument(description="Sort from the largest down.")
+    ] = False,
+    filter: Annotated[
+        ComparisonFilter | None,
+        strawberry.argument(description="Only the rows that match (отбор)."),
+    ] = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[ComparisonRow]:
@@ -490,9 +497,16 @@ async def municipality_comparison(
     info: ReaderInfo,
     school_year: SchoolYear,
     on: On = None,
-    order_by: ComparisonOrder = ComparisonOrder.NAME,
-    descending: bool = False,
-    filter: ComparisonFilter | None = None,
+    order_by: Annotated[
+        ComparisonOrder, strawberry.argument(description="What to sort by (сортировка).")
+    ] = ComparisonOrder.NAME,
+    descending: Annotated[
+        bool, strawberry.argument(description="Sort from the largest down.")
+    ] = False,
+    filter: Annotated[
+        ComparisonFilter | None,
+        strawberry.argument(description="Only the rows that match (отбор)."),
+    ] = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[ComparisonRow]:
@@ -560,9 +574,17 @@ class TrendPoint:
 
 async def indicator_trend(
     info: ReaderInfo,
-    code: str,
+    code: Annotated[str, strawberry.argument(description="The indicator's code (код показателя).")],
     organisation_id: OrganisationId = None,
-    school_years: list[str] | None = None,
+    school_years: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description=(
+                "Only these school years (учебные годы), as `2025/26`; all with programmes or "
+                "pupils if not given."
+            )
+        ),
+    ] = None,
 ) -> list[TrendPoint]:
     """Показатель по учебным годам (по умолчанию — все годы, за которые есть программы или
     контингент), каждый год — на его последний день или на сегодня."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -96,8 +97,18 @@ class Organisation:
 
 async def organisations(
     info: ReaderInfo,
-    kind: str | None = None,
-    include_closed: bool = False,
+    kind: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only organisations of this kind (вид организации): region, institute, "
+                "municipality, school, partner."
+            )
+        ),
+    ] = None,
+    include_closed: Annotated[
+        bool, strawberry.argument(description="Also the closed (закрытые) organisations.")
+    ] = False,
     first: First = 50,
     after: After = None,
 ) -> Connection[Organisation]:
@@ -132,7 +143,13 @@ class OrganisationCounts:
 
 
 async def counts(
-    info: ReaderInfo, level: Level = Level.SCHOOL, first: First = 50, after: After = None
+    info: ReaderInfo,
+    level: Annotated[
+        Level,
+        strawberry.argument(description="Count per school, municipality or region (уровень)."),
+    ] = Level.SCHOOL,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[OrganisationCounts]:
     """Число наставников, наставляемых, пар и встреч по школам, муниципалитетам или региону
     (только в пределах вашей области, без имён)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -179,7 +180,12 @@ class Pair:
 
 async def pairs(
     info: ReaderInfo,
-    programme_id: strawberry.ID | None = None,
+    programme_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="Only the pairs of this mentoring programme (программа наставничества)."
+        ),
+    ] = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[Pair]:
@@ -242,7 +248,12 @@ ORDER BY days_without DESC, a.id
 
 async def lagging_pairs(
     info: ReaderInfo,
-    programme_id: strawberry.ID | None = None,
+    programme_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="Only the pairs of this mentoring programme (программа наставничества)."
+        ),
+    ] = None,
     on: On = None,
     first: First = 50,
     after: After = None,

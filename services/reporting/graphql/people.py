@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -255,13 +255,39 @@ async def people_by_id(fetch: Fetch, ids: list[UUID]) -> dict[UUID, Person]:
 
 async def people(
     info: ReaderInfo,
-    role: ParticipantRole | None = None,
-    kind: str | None = None,
-    search: str | None = None,
-    mentor_status: str | None = None,
+    role: Annotated[
+        ParticipantRole | None,
+        strawberry.argument(description="Only mentors or only mentees (наставники, наставляемые)."),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only people of this kind (категория): student, teacher, parent, graduate, "
+                "partner employee."
+            )
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(description="Only people whose full name (ФИО) contains this text."),
+    ] = None,
+    mentor_status: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Only mentors of this status in the mentor base (статус наставника)."
+        ),
+    ] = None,
     first: First = 50,
     after: After = None,
-    staff_role: str | None = None,
+    staff_role: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only staff with this role (роль сотрудника): coordinator, curator, director…"
+            )
+        ),
+    ] = None,
 ) -> Connection[Person]:
     """База наставников и наставляемых школы: поиск по ФИО, фильтры, страницы; `staffRole` —
     сотрудники с этой ролью (coordinator, curator, director…)."""

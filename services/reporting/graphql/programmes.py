@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -178,7 +179,20 @@ def _mentor(row: asyncpg.Record) -> matching.MentorCandidate:
 
 
 async def programme_matching(
-    info: ReaderInfo, programme_id: ProgrammeId, per_mentee: int = 3, form: str | None = None
+    info: ReaderInfo,
+    programme_id: ProgrammeId,
+    per_mentee: Annotated[
+        int, strawberry.argument(description="How many candidate mentors to offer each mentee.")
+    ] = 3,
+    form: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only people who may be mentor and mentee in this form of mentoring (форма "
+                "наставничества)."
+            )
+        ),
+    ] = None,
 ) -> Matching | None:
     """Подбор наставников для программы: варианты с баллами и объяснением, оптимальное
     распределение и список тех, кому пара не найдена (только для своей школы); с `form` —

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import asyncpg
 import strawberry
@@ -34,7 +35,15 @@ class PracticeCase:
 
 
 async def practice_cases(
-    info: ReaderInfo, published: bool | None = None, first: First = 50, after: After = None
+    info: ReaderInfo,
+    published: Annotated[
+        bool | None,
+        strawberry.argument(
+            description="Only published (опубликованные) practices, or only unpublished ones."
+        ),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[PracticeCase]:
     """Практики наставничества школ вашей области (опубликованные — региональная база)."""
     rows = await reader_of(info).fetch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -125,7 +126,13 @@ async def training_courses(
 
 
 async def regional_register(
-    info: ReaderInfo, search: str | None = None, first: First = 50, after: After = None
+    info: ReaderInfo,
+    search: Annotated[
+        str | None,
+        strawberry.argument(description="Only mentors whose full name (ФИО) contains this text."),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[RegisteredMentor]:
     """Единая региональная база наставников: утверждённые приказом и прошедшие обучение.
     По именам её читают институт развития образования и школа (свои наставники); остальным

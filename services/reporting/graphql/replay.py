@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -111,10 +111,27 @@ WHERE programme_id = $1 ORDER BY upstream, position
 async def programme_state(
     info: ReaderInfo,
     programme_id: ProgrammeId,
-    at_version: int | None = None,
-    at_date: date | None = None,
-    at_time: datetime | None = None,
-    as_of: date | None = None,
+    at_version: Annotated[
+        int | None,
+        strawberry.argument(
+            description="The state after this many of the programme's events (версия)."
+        ),
+    ] = None,
+    at_date: Annotated[
+        date | None, strawberry.argument(description="The state at the end of this day (UTC).")
+    ] = None,
+    at_time: Annotated[
+        datetime | None, strawberry.argument(description="The state at this moment.")
+    ] = None,
+    as_of: Annotated[
+        date | None,
+        strawberry.argument(
+            description=(
+                "The state as the documents tell it on this day (dates of orders, stages, "
+                "meetings), from what was known at the chosen moment."
+            )
+        ),
+    ] = None,
 ) -> ProgrammeState:
     """Состояние программы — этап, пары и группы, приказы, планы, встречи, отзывы, завершение —
     как платформа знала его после `atVersion` её событий, на конец дня `atDate` (UTC) или на

@@ -5,7 +5,7 @@ school's answer or a later review — is «не выполнено»)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -121,7 +121,12 @@ async def self_audits(
     info: ReaderInfo,
     school_year: SchoolYear,
     municipality_id: MunicipalityId = None,
-    with_gaps: bool | None = None,
+    with_gaps: Annotated[
+        bool | None,
+        strawberry.argument(
+            description="Only schools whose self-audit has gaps (пробелы), or only those without."
+        ),
+    ] = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[SelfAuditSchool]:

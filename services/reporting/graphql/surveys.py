@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -51,7 +51,13 @@ def _questions(raw: str) -> list[Question]:
 
 
 async def survey_templates(
-    info: ReaderInfo, purpose: str | None = None, first: First = 50, after: After = None
+    info: ReaderInfo,
+    purpose: Annotated[
+        str | None,
+        strawberry.argument(description="Only questionnaires of this purpose (назначение анкеты)."),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[SurveyTemplate]:
     """Анкеты, доступные вашей организации: шаблоны платформы, региона и свои."""
     rows = await reader_of(info).fetch(
@@ -138,7 +144,10 @@ ORDER BY r.id LIMIT $4
 async def survey_responses(
     info: ReaderInfo,
     programme_id: ProgrammeId,
-    purpose: str | None = None,
+    purpose: Annotated[
+        str | None,
+        strawberry.argument(description="Only questionnaires of this purpose (назначение анкеты)."),
+    ] = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[SurveyResponse]:
