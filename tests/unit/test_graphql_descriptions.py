@@ -16,7 +16,7 @@ from graphql import (
 from services.published import graphql_schema
 
 # Still to describe; the number may only fall (to 0, when the schema is wholly described).
-UNDESCRIBED_AT_MOST = 786
+UNDESCRIBED_AT_MOST = 686
 
 
 def undescribed() -> Iterator[str]:
@@ -45,8 +45,10 @@ def test_no_more_of_the_schema_is_undescribed_than_before() -> None:
     assert len(missing) <= UNDESCRIBED_AT_MOST, missing[:20]
 
 
-def test_every_argument_and_the_lists_paging_are_described() -> None:
+def test_every_type_and_argument_and_the_lists_paging_are_described() -> None:
     missing = set(undescribed())
+
+    assert not {m for m in missing if "." not in m}
 
     assert not {m for m in missing if m.startswith("PageInfo") or m.endswith("Connection")}
     assert not {m for m in missing if m.endswith(":)")}

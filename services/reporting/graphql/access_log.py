@@ -51,7 +51,12 @@ async def record_reads(reader: Reader, people: list[tuple[UUID, str]], purpose: 
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "One read of a person's personal data from outside the school (обращение к персональным "
+        "данным)."
+    )
+)
 class DataAccess:
     accessed_by: str
     role: str

@@ -30,7 +30,9 @@ IN_FORCE = (
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description="An approval mark on an act (гриф утверждения, согласования или принятия)."
+)
 class ApprovalMark:
     kind: str
     body: str
@@ -44,7 +46,7 @@ class ApprovalMark:
         return MARK_NAMES[self.kind]
 
 
-@strawberry.type
+@strawberry.type(description="What an act rests on (основание): a higher act it follows.")
 class ActBasis:
     act_id: strawberry.ID | None
     level: str | None
@@ -75,7 +77,9 @@ def basis_text(issuer: str, kind: str, on: date | None, number: str, title: str)
     return " ".join(p for p in parts if p)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A person an act names (ответственный, исполнитель) with their position and role."
+)
 class ActPerson:
     name: str
     position: str
@@ -83,7 +87,9 @@ class ActPerson:
     role: str
 
 
-@strawberry.type
+@strawberry.type(
+    description="One point of an act (пункт акта): what is to be done, by whom and by when."
+)
 class ActPoint:
     kind: str
     text: str
@@ -97,7 +103,12 @@ class ActPoint:
         return POINT_KIND_NAMES[self.kind]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "An act of the register (акт): an order, regulation or plan of an organisation, with its "
+        "points and people."
+    )
+)
 class Act:
     id: strawberry.ID
     organisation_id: strawberry.ID

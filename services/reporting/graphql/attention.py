@@ -102,7 +102,7 @@ ORDER BY p.full_name, d.purpose LIMIT $2
 """
 
 
-@strawberry.type
+@strawberry.type(description="A meeting still without feedback (встреча без отзыва).")
 class FeedbackGap:
     meeting_id: strawberry.ID
     pair_id: strawberry.ID
@@ -114,7 +114,9 @@ class FeedbackGap:
     mentee_missing: bool
 
 
-@strawberry.type
+@strawberry.type(
+    description="A participant's missing or expiring consent (согласие отсутствует или истекает)."
+)
 class ConsentProblem:
     person_id: strawberry.ID
     full_name: str
@@ -123,13 +125,13 @@ class ConsentProblem:
     expires_on: date | None = strawberry.field(description="Когда истекает (если скоро)")
 
 
-@strawberry.type
+@strawberry.type(description="A mentee for whom no mentor was found (без пары).")
 class Unmatched:
     person_id: strawberry.ID
     full_name: str
 
 
-@strawberry.type
+@strawberry.type(description="A questionnaire someone still has to answer (анкета к заполнению).")
 class SurveyDue:
     pair_id: strawberry.ID
     respondent_id: strawberry.ID
@@ -138,7 +140,7 @@ class SurveyDue:
     purpose_name: str
 
 
-@strawberry.type
+@strawberry.type(description="Meeting ratings from one side (оценки встреч).")
 class RatingSource:
     side: str
     by_participant: bool
@@ -146,7 +148,7 @@ class RatingSource:
     mean: float
 
 
-@strawberry.type
+@strawberry.type(description="What needs a school's attention in a programme (требует внимания).")
 class Attention:
     meetings_without_feedback: list[FeedbackGap]
     meetings_without_participants_own_feedback: int

@@ -30,13 +30,13 @@ from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .roadmap import load_roadmap
 
 
-@strawberry.type
+@strawberry.type(description="An item the organisation must answer (обязательный пункт).")
 class FormRequirement:
     number: str
     text: str
 
 
-@strawberry.type
+@strawberry.type(description="One item of a monitoring form (пункт формы мониторинга).")
 class FormItem:
     number: str
     text: str
@@ -49,26 +49,28 @@ class FormItem:
     requirements: list[FormRequirement]
 
 
-@strawberry.type
+@strawberry.type(description="A section of a monitoring form (раздел формы).")
 class FormSection:
     number: str
     title: str
     items: list[FormItem]
 
 
-@strawberry.type
+@strawberry.type(description="An item and its counterpart in another form.")
 class MappedItem:
     item: str
     other_item: str
 
 
-@strawberry.type
+@strawberry.type(
+    description="How the items of one monitoring form map to another's (соответствие пунктов)."
+)
 class ItemMapping:
     other_form_id: strawberry.ID
     pairs: list[MappedItem]
 
 
-@strawberry.type
+@strawberry.type(description="A monitoring form (форма мониторинга) in its latest version.")
 class FormTemplate:
     id: strawberry.ID
     version: int
@@ -132,7 +134,7 @@ def shown(value: Any) -> str | None:
     return str(value)
 
 
-@strawberry.type
+@strawberry.type(description="One item's answer in a campaign submission (ответ на пункт формы).")
 class CampaignAnswer:
     number: str
     value: str | None = strawberry.field(description="Ответ в JSON: true/false, число, текст")
@@ -156,7 +158,7 @@ def _answers(raw: str | None) -> list[CampaignAnswer]:
     ]
 
 
-@strawberry.type
+@strawberry.type(description="One step of a campaign submission's history (запись истории ответа).")
 class SubmissionEntry:
     action: str = strawberry.field(
         description="draft, submitted, review, returned, accepted — что произошло"
@@ -189,7 +191,9 @@ def _entry(row: Any) -> SubmissionEntry:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="One organisation's answer to a monitoring campaign (ответ организации)."
+)
 class CampaignSubmission:
     id: strawberry.ID
     organisation_id: strawberry.ID
@@ -253,7 +257,11 @@ def _last_submitted(entries: list[Any], submission: UUID) -> str | None:
     return sent[-1]["answers"] if sent else None
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A value the platform computes for a form item on the reporting day (вычисляемый пункт)."
+    )
+)
 class ComputedValue:
     number: str
     source: str
@@ -309,7 +317,9 @@ def _computed(
     return (int(counts[source]) if counts else 0), None
 
 
-@strawberry.type
+@strawberry.type(
+    description="One organisation's place in a campaign's results (итоги организации)."
+)
 class OrganisationResult:
     organisation_id: strawberry.ID
     name: str
@@ -320,13 +330,13 @@ class OrganisationResult:
     late: bool | None
 
 
-@strawberry.type
+@strawberry.type(description="How many organisations gave one answer to an item.")
 class ItemAnswerCount:
     shown: str
     count: int
 
 
-@strawberry.type
+@strawberry.type(description="One form item's results over a campaign (итоги по пункту).")
 class ItemResult:
     number: str
     text: str
@@ -340,7 +350,9 @@ class ItemResult:
     accepted: int = strawberry.field(description="Принято проверяющим")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A monitoring campaign's results in one municipality (итоги по муниципалитету)."
+)
 class MunicipalityResult:
     municipality: str
     targeted: int
@@ -351,7 +363,9 @@ class MunicipalityResult:
     never_started: int
 
 
-@strawberry.type
+@strawberry.type(
+    description="A monitoring campaign's results (итоги кампании) over the organisations it covers."
+)
 class CampaignResults:
     targeted: int = strawberry.field(description="Организаций в охвате (в вашей области)")
     submitted: int
@@ -480,7 +494,12 @@ def _by_municipality(rows: list[OrganisationResult]) -> list[MunicipalityResult]
     ]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A monitoring campaign (кампания мониторинга): a form that organisations answer within a "
+        "window."
+    )
+)
 class Campaign:
     id: strawberry.ID
     title: str

@@ -37,7 +37,11 @@ HistoryEventType: Any = strawberry.enum(
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "One event of a programme's history (событие истории программы): who changed what, when."
+    )
+)
 class HistoryEvent:
     upstream: str
     position: int
@@ -121,7 +125,7 @@ SELECT (SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY occurred_at, up
 """
 
 
-@strawberry.type
+@strawberry.type(description="A page of a programme's history as one JSON array of events.")
 class ReplayPage:
     total_count: int
     events: JSON = strawberry.field(

@@ -35,7 +35,11 @@ from .self_audits import gaps_by_school
 from .surveys import SurveyResult, load_survey_results
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "One indicator of the target model (показатель целевой модели) with its value and target."
+    )
+)
 class IndicatorRow:
     code: str
     name: str
@@ -71,7 +75,7 @@ class IndicatorRow:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An organisation of the caller's scope as the indicators name it.")
 class ScopeOrganisation:
     id: strawberry.ID
     name: str
@@ -82,7 +86,9 @@ class ScopeOrganisation:
     path: str
 
 
-@strawberry.type
+@strawberry.type(
+    description="The target model's indicators (показатели) of an organisation on a reporting day."
+)
 class IndicatorTable:
     organisation: ScopeOrganisation
     school_year: str
@@ -177,7 +183,7 @@ async def breakdown(
     return sorted(rows, key=lambda row: row[0])
 
 
-@strawberry.type
+@strawberry.type(description="A programme and the stage it has reached (этап программы).")
 class ProgrammeStage:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -224,7 +230,7 @@ async def _programmes(reader: Reader, keys: list[StagesKey]) -> list[list[Progra
     return [found[key] for key in keys]
 
 
-@strawberry.type
+@strawberry.type(description="One school or municipality in a comparison (строка сравнения).")
 class ComparisonRow:
     organisation: ScopeOrganisation
     school_year: strawberry.Private[str]
@@ -267,7 +273,9 @@ class ComparisonRow:
         return loaded
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="What a comparison of schools or municipalities is sorted by (сортировка)."
+)
 class ComparisonOrder(Enum):
     NAME = "name"
     COVERAGE = "coverage"
@@ -280,7 +288,7 @@ class ComparisonOrder(Enum):
     SCHOOLS_WITH_GAPS = "schools_with_gaps"
 
 
-@strawberry.input
+@strawberry.input(description="Which rows of a comparison to keep (отбор).")
 class ComparisonFilter:
     search: str | None = None
     min_coverage: float | None = None
@@ -527,13 +535,15 @@ async def municipality_comparison(
     )
 
 
-@strawberry.type
+@strawberry.type(description="A programme's survey results (итоги анкетирования программы).")
 class ProgrammeSurveys:
     programme: ProgrammeStage
     results: list[SurveyResult]
 
 
-@strawberry.type
+@strawberry.type(
+    description="One school in detail (карточка школы): indicators, roadmap and survey results."
+)
 class SchoolOverview:
     """A school's aggregates, as the municipality or institute drills down from the comparison."""
 
@@ -566,7 +576,7 @@ async def school_overview(
     )
 
 
-@strawberry.type
+@strawberry.type(description="An indicator's value in one school year (точка динамики).")
 class TrendPoint:
     school_year: str
     indicator: IndicatorRow

@@ -10,7 +10,9 @@ from .arguments import ProgrammeId
 from .context import ReaderInfo, reader_of, uuid_of
 
 
-@strawberry.type
+@strawberry.type(
+    description="An order approving mentoring pairs (приказ об утверждении наставнических пар)."
+)
 class PairsOrder:
     id: strawberry.ID
     programme_id: strawberry.ID

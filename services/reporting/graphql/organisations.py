@@ -16,20 +16,24 @@ from .context import Reader, ReaderInfo, fields_of, reader_of
 from .pagination import After, Connection, First, paginate
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="A level of the region's tree (уровень): region, municipality or school."
+)
 class Level(Enum):
     REGION = TreeLevel.REGION.value
     MUNICIPALITY = TreeLevel.MUNICIPALITY.value
     SCHOOL = TreeLevel.SCHOOL.value
 
 
-@strawberry.type
+@strawberry.type(
+    description="An organisation's former name (прежнее наименование) and until when it held."
+)
 class FormerName:
     name: str
     until: datetime
 
 
-@strawberry.type
+@strawberry.type(description="An agreement with a partner organisation (соглашение о партнёрстве).")
 class Agreement:
     id: strawberry.ID
     partner_id: strawberry.ID
@@ -63,7 +67,12 @@ async def _former_names(reader: Reader, ids: list[UUID]) -> list[list[FormerName
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "An organisation of the region's tree (организация): region, institute, municipality, "
+        "school or partner."
+    )
+)
 class Organisation:
     id: strawberry.ID
     kind: str
@@ -130,7 +139,9 @@ async def partner_agreements(
     return paginate([(r["id"], Agreement.from_row(r)) for r in rows], first, after)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Mentors, mentees, pairs and meetings counted for one organisation (численность)."
+)
 class OrganisationCounts:
     organisation_id: strawberry.ID | None
     name: str | None

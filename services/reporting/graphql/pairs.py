@@ -16,7 +16,9 @@ from .people import Person, people_by_id
 from .versions import VERSION, version_of
 
 
-@strawberry.type
+@strawberry.type(
+    description="Feedback on a meeting (отзыв о встрече) from the mentor's or the mentee's side."
+)
 class MeetingFeedback:
     author_id: strawberry.ID
     side: str
@@ -42,7 +44,7 @@ async def _feedback(reader: Reader, meeting_ids: list[UUID]) -> list[list[Meetin
     )
 
 
-@strawberry.type
+@strawberry.type(description="A meeting of a pair or group (встреча).")
 class Meeting:
     id: strawberry.ID
     kind: str
@@ -69,7 +71,7 @@ async def _meetings(reader: Reader, pair_ids: list[UUID]) -> list[list[Meeting]]
     return await reader.grouped("meetings", "pair_id", "held_on, id", Meeting.from_row, pair_ids)
 
 
-@strawberry.type
+@strawberry.type(description="A task of an individual plan (задача плана).")
 class PlanTask:
     id: strawberry.ID
     title: str
@@ -81,7 +83,7 @@ class PlanTask:
         return self.completed_on is None and self.due_on < date.today()
 
 
-@strawberry.type
+@strawberry.type(description="A pair's individual development plan (индивидуальный план развития).")
 class Plan:
     starts_on: date
     ends_on: date
@@ -121,7 +123,7 @@ async def _plans(reader: Reader, pair_ids: list[UUID]) -> list[Plan | None]:
     return [found.get(i) for i in pair_ids]
 
 
-@strawberry.type
+@strawberry.type(description="A mentoring pair or group (наставническая пара или группа).")
 class Pair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -222,7 +224,7 @@ async def pair(info: ReaderInfo, id: Id) -> Pair | None:
     return found[0] if found else None
 
 
-@strawberry.type
+@strawberry.type(description="A pair behind its programme's meeting frequency (отстающая пара).")
 class LaggingPair:
     pair: Pair
     last_meeting_on: date | None

@@ -21,13 +21,19 @@ YOUNG_SPECIALIST_YEARS = 3
 YOUNG_SPECIALIST_AGE = 35
 
 
-@strawberry.enum
+@strawberry.enum(
+    description=(
+        "A participant's side in mentoring (роль): mentor (наставник) or mentee (наставляемый)."
+    )
+)
 class ParticipantRole(Enum):
     MENTOR = "mentor"
     MENTEE = "mentee"
 
 
-@strawberry.type
+@strawberry.type(
+    description="A consent to personal data processing (согласие на обработку персональных данных)."
+)
 class Consent:
     id: strawberry.ID
     kind: str
@@ -49,7 +55,11 @@ class Consent:
         return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A staff member's role in mentoring (роль сотрудника): coordinator, curator, director."
+    )
+)
 class StaffRoleAssignment:
     role: str
     forms: list[str]
@@ -61,7 +71,9 @@ class StaffRoleAssignment:
         return cls(**fields_of(cls, row))
 
 
-@strawberry.type
+@strawberry.type(
+    description="Information about a person received from a third party (сведения от третьих лиц)."
+)
 class ThirdPartyInformation:
     source: str
     information: str
@@ -72,7 +84,9 @@ class ThirdPartyInformation:
         return cls(**fields_of(cls, row))
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentee's profile (профиль наставляемого): categories, needs and requests."
+)
 class MenteeProfile:
     categories: list[str]
     needs: list[str]
@@ -80,7 +94,9 @@ class MenteeProfile:
     school_year: str | None = strawberry.field(description="Учебный год этого запроса")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentee's requests for a school year (запрос наставляемого на учебный год)."
+)
 class YearRequest:
     """A mentee's request of one school year, from the bank of requests."""
 
@@ -97,7 +113,9 @@ class YearRequest:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentor's profile (профиль наставника): status, competences and preferences."
+)
 class MentorProfile:
     status: str | None
     competences: list[str]
@@ -136,7 +154,9 @@ async def _requests(reader: Reader, ids: list[UUID]) -> list[list[YearRequest]]:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A person of a school's base (человек): a mentor, mentee, parent or staff member."
+)
 class Person:
     id: strawberry.ID
     kind: str

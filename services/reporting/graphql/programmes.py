@@ -47,13 +47,15 @@ ORDER BY p.id
 """
 
 
-@strawberry.type
+@strawberry.type(
+    description="A programme's curator of one form of mentoring (куратор формы наставничества)."
+)
 class Curator:
     form: str
     person_id: strawberry.ID
 
 
-@strawberry.type
+@strawberry.type(description="A mentoring programme (программа наставничества) of a school.")
 class Programme:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -108,19 +110,21 @@ async def programmes(
     return paginate([(r["id"], Programme.from_row(r)) for r in rows], first, after)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Why a mentor suits a mentee (обоснование) and how many points it gives."
+)
 class Reason:
     text: str
     points: int
 
 
-@strawberry.type
+@strawberry.type(description="A person offered in matching (кандидат).")
 class Candidate:
     id: strawberry.ID
     full_name: str
 
 
-@strawberry.type
+@strawberry.type(description="A suggested mentor for a mentee (вариант подбора) with its score.")
 class Suggestion:
     mentee: Candidate
     mentor: Candidate
@@ -128,13 +132,18 @@ class Suggestion:
     reasons: list[Reason]
 
 
-@strawberry.type
+@strawberry.type(description="The mentors offered to one mentee (варианты наставников).")
 class MenteeOptions:
     mentee: Candidate
     options: list[Suggestion]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "Mentor matching for a programme (подбор наставников): suggestions, the optimal "
+        "assignment and the unmatched."
+    )
+)
 class Matching:
     suggestions: list[MenteeOptions]
     assignment: list[Suggestion] = strawberry.field(

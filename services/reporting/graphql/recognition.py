@@ -16,7 +16,7 @@ from .context import ReaderInfo, fields_of, reader_of
 from .pagination import After, Connection, First, paginate
 
 
-@strawberry.type
+@strawberry.type(description="A school's mentoring practice (практика наставничества).")
 class PracticeCase:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -54,7 +54,7 @@ async def practice_cases(
     return paginate([(r["id"], PracticeCase.from_row(r)) for r in rows], first, after)
 
 
-@strawberry.type
+@strawberry.type(description="A nomination for a contest (выдвижение на конкурс) and its result.")
 class Candidacy:
     id: strawberry.ID
     school_id: strawberry.ID

@@ -19,7 +19,7 @@ from .pagination import After, Connection, First, connection, decode_cursor, pag
 from .search import folded_sql, name_pattern
 
 
-@strawberry.type
+@strawberry.type(description="A mentor training course (курс подготовки наставников).")
 class TrainingCourse:
     id: strawberry.ID
     name: str
@@ -34,7 +34,7 @@ class TrainingCourse:
         return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
 
 
-@strawberry.type
+@strawberry.type(description="A training course a mentor completed (пройденное обучение).")
 class CompletedCourse:
     course: str
     hours: int
@@ -62,7 +62,9 @@ async def _completed_courses(reader: Reader, ids: list[UUID]) -> list[list[Compl
     return [by_person[i] for i in ids]
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentor of the regional register (единая региональная база наставников)."
+)
 class RegisteredMentor:
     person_id: strawberry.ID
     full_name: str

@@ -34,13 +34,15 @@ from .pairs import Plan, PlanTask
 from .programmes import Curator, Programme
 
 
-@strawberry.type
+@strawberry.type(description="A person a past state names (человек).")
 class ReplayPerson:
     id: strawberry.ID
     full_name: str | None = strawberry.field(description="ФИО — только для школы")
 
 
-@strawberry.type
+@strawberry.type(
+    description="Feedback on a meeting as the platform knew it then (отзыв о встрече)."
+)
 class ReplayFeedback:
     author_id: strawberry.ID
     side: str
@@ -49,7 +51,7 @@ class ReplayFeedback:
     given_at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="A meeting as the platform knew it then (встреча).")
 class ReplayMeeting:
     id: strawberry.ID
     kind: str
@@ -62,7 +64,7 @@ class ReplayMeeting:
     feedback: list[ReplayFeedback]
 
 
-@strawberry.type
+@strawberry.type(description="A pair as the platform knew it then (пара).")
 class ReplayPair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -84,7 +86,7 @@ class ReplayPair:
     meetings: list[ReplayMeeting]
 
 
-@strawberry.type
+@strawberry.type(description="An order approving pairs as the platform knew it then (приказ).")
 class ReplayOrder:
     id: strawberry.ID
     number: str
@@ -92,7 +94,11 @@ class ReplayOrder:
     pair_ids: list[strawberry.ID]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A programme as the platform knew it at a chosen version or moment (состояние программы)."
+    )
+)
 class ProgrammeState:
     version: int = strawberry.field(description="Сколько событий программы учтено")
     versions: int = strawberry.field(description="Сколько событий у программы сейчас")

@@ -24,7 +24,7 @@ from .arguments import On, OptionalSchoolYear, SchoolId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 
 
-@strawberry.type
+@strawberry.type(description="An activity of a school's roadmap (мероприятие дорожной карты).")
 class RoadmapItem:
     id: strawberry.ID
     number: str = strawberry.field(description="Номер мероприятия в дорожной карте, «1.1»")
@@ -67,7 +67,11 @@ class RoadmapItem:
         return None if self.stage is None else STAGE_NAMES[Stage(self.stage)]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A school's implementation order (приказ о внедрении целевой модели наставничества)."
+    )
+)
 class Implementation:
     school_id: strawberry.ID
     order_number: str

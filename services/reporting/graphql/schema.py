@@ -46,7 +46,9 @@ from .errors import coded, is_crash
 from .organisations import Level
 
 
-@strawberry.type
+@strawberry.type(
+    description="Who is asking: the caller's user, role and scope (область видимости)."
+)
 class Caller:
     user: str
     role: str
@@ -65,7 +67,9 @@ def me(info: ReaderInfo) -> Caller:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the reporting service answers: the read models, within the caller's scope."
+)
 class Query:
     me: Caller = strawberry.field(
         resolver=me,

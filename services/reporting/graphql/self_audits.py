@@ -37,7 +37,7 @@ async def gaps_by_school(reader: Reader, scope: str, school_year: str) -> dict[s
     return gaps
 
 
-@strawberry.type
+@strawberry.type(description="One change of a self-audit (запись истории самоаудита).")
 class SelfAuditEntry:
     action: str = strawberry.field(description="answer — ответ школы, review — проверка, page")
     achieved: bool | None
@@ -47,7 +47,7 @@ class SelfAuditEntry:
     at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="One item of the self-audit checklist (пункт чек-листа самоаудита).")
 class SelfAuditItem:
     number: int
     text: str
@@ -60,7 +60,7 @@ class SelfAuditItem:
     history: list[SelfAuditEntry]
 
 
-@strawberry.type
+@strawberry.type(description="A school's self-audit (самоаудит школы) for a school year.")
 class SelfAuditSchool:
     school_id: strawberry.ID
     school_name: str

@@ -20,7 +20,7 @@ from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 
 
-@strawberry.type
+@strawberry.type(description="A question of a questionnaire (вопрос анкеты).")
 class Question:
     code: str
     text: str
@@ -29,7 +29,7 @@ class Question:
     required: bool
 
 
-@strawberry.type
+@strawberry.type(description="A questionnaire (анкета): its questions, purpose and respondents.")
 class SurveyTemplate:
     id: strawberry.ID
     title: str
@@ -89,13 +89,13 @@ def template_of(r: asyncpg.Record) -> SurveyTemplate:
     )
 
 
-@strawberry.type
+@strawberry.type(description="One answer of a questionnaire (ответ на вопрос анкеты).")
 class Answer:
     question: str
     value: str = strawberry.field(description="Ответ: число, вариант(ы), да/нет или текст")
 
 
-@strawberry.type
+@strawberry.type(description="A response to a questionnaire (заполненная анкета).")
 class SurveyResponse:
     id: strawberry.ID
     template_id: strawberry.ID
@@ -165,7 +165,9 @@ async def survey_responses(
     return connection([(r["id"], _response(r)) for r in rows], size, total[0]["n"], after)
 
 
-@strawberry.type
+@strawberry.type(
+    description="One question's results over a programme's responses (итоги по вопросу)."
+)
 class QuestionResult:
     code: str
     text: str
@@ -173,7 +175,7 @@ class QuestionResult:
     mean: float | None = strawberry.field(description="Средний балл (для шкалы 1–10)")
 
 
-@strawberry.type
+@strawberry.type(description="A programme's results for one questionnaire version (итоги анкеты).")
 class SurveyResult:
     template_id: strawberry.ID
     version: int
