@@ -474,21 +474,24 @@ def _comparison_row(
     )
 
 
+# A comparison's sorting and filtering, for schools and municipalities alike.
+OrderBy = Annotated[
+    ComparisonOrder, strawberry.argument(description="What to sort by (сортировка).")
+]
+Descending = Annotated[bool, strawberry.argument(description="Sort from the largest down.")]
+Filter = Annotated[
+    ComparisonFilter | None, strawberry.argument(description="Only the rows that match (отбор).")
+]
+
+
 async def school_comparison(
     info: ReaderInfo,
     school_year: SchoolYear,
     municipality_id: MunicipalityId = None,
     on: On = None,
-    order_by: Annotated[
-        ComparisonOrder, strawberry.argument(description="What to sort by (сортировка).")
-    ] = ComparisonOrder.NAME,
-    descending: Annotated[
-        bool, strawberry.argument(description="Sort from the largest down.")
-    ] = False,
-    filter: Annotated[
-        ComparisonFilter | None,
-        strawberry.argument(description="Only the rows that match (отбор)."),
-    ] = None,
+    order_by: OrderBy = ComparisonOrder.NAME,
+    descending: Descending = False,
+    filter: Filter = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[ComparisonRow]:
@@ -505,16 +508,9 @@ async def municipality_comparison(
     info: ReaderInfo,
     school_year: SchoolYear,
     on: On = None,
-    order_by: Annotated[
-        ComparisonOrder, strawberry.argument(description="What to sort by (сортировка).")
-    ] = ComparisonOrder.NAME,
-    descending: Annotated[
-        bool, strawberry.argument(description="Sort from the largest down.")
-    ] = False,
-    filter: Annotated[
-        ComparisonFilter | None,
-        strawberry.argument(description="Only the rows that match (отбор)."),
-    ] = None,
+    order_by: OrderBy = ComparisonOrder.NAME,
+    descending: Descending = False,
+    filter: Filter = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[ComparisonRow]:

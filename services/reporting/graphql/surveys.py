@@ -50,12 +50,15 @@ def _questions(raw: str) -> list[Question]:
     return [Question(**q) for q in json.loads(raw)]
 
 
+PurposeFilter = Annotated[
+    str | None,
+    strawberry.argument(description="Only questionnaires of this purpose (назначение анкеты)."),
+]
+
+
 async def survey_templates(
     info: ReaderInfo,
-    purpose: Annotated[
-        str | None,
-        strawberry.argument(description="Only questionnaires of this purpose (назначение анкеты)."),
-    ] = None,
+    purpose: PurposeFilter = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[SurveyTemplate]:
@@ -144,10 +147,7 @@ ORDER BY r.id LIMIT $4
 async def survey_responses(
     info: ReaderInfo,
     programme_id: ProgrammeId,
-    purpose: Annotated[
-        str | None,
-        strawberry.argument(description="Only questionnaires of this purpose (назначение анкеты)."),
-    ] = None,
+    purpose: PurposeFilter = None,
     first: First = 50,
     after: After = None,
 ) -> Connection[SurveyResponse]:
