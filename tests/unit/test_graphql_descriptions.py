@@ -16,7 +16,7 @@ from graphql import (
 from services.published import graphql_schema
 
 # Still to describe; the number may only fall (to 0, when the schema is wholly described).
-UNDESCRIBED_AT_MOST = 686
+UNDESCRIBED_AT_MOST = 598
 
 
 def undescribed() -> Iterator[str]:

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from services.programs import events as programs
+from services.programs.labels import EVENT_NAMES
 from services.registry import events as registry
 from services.reporting.replay import document_date
 from services.reporting.runner import positions
@@ -27,13 +28,30 @@ from .pagination import After, Connection, First, PageInfo, connection, decode_p
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
 
+
+def _event_meaning(name: str) -> str:
+    """An event type in words: its contract's name, and the history's Russian words for it."""
+    words = name.replace("_", " ").lower()
+    label = EVENT_NAMES.get(name)
+    return f"The event «{words}» ({label})." if label else f"The event «{words}»."
+
+
 # One value per event contract the writers publish, named as the contract (`PAIR_FORMED`): made
 # from the contracts, so that it cannot drift from them.
 _EVENT_NAMES = sorted({c.event_name for c in (*registry.ALL, *programs.ALL)})
-_EventType: Any = Enum("HistoryEventType", [(name, name) for name in _EVENT_NAMES])  # type: ignore[misc]
+_EventType: Any = Enum(  # type: ignore[misc]
+    "HistoryEventType",
+    [
+        (name, strawberry.enum_value(name, description=_event_meaning(name)))
+        for name in _EVENT_NAMES
+    ],
+)
 HistoryEventType: Any = strawberry.enum(
     _EventType,
-    description="Тип события: по опубликованным контрактам событий реестра и программ",
+    description=(
+        "The type of a history event (тип события): one per event contract the registry and the "
+        "programmes service publish."
+    ),
 )
 
 

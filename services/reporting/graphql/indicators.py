@@ -277,15 +277,25 @@ class ComparisonRow:
     description="What a comparison of schools or municipalities is sorted by (сортировка)."
 )
 class ComparisonOrder(Enum):
-    NAME = "name"
-    COVERAGE = "coverage"
-    MENTEES = "mentees"
-    PAIRS = "pairs"
-    LAGGING_PAIRS = "lagging_pairs"
-    MENTEE_SATISFACTION = "mentee_satisfaction"
-    MENTOR_SATISFACTION = "mentor_satisfaction"
-    ROADMAP_COMPLETION = "roadmap_completion"
-    SCHOOLS_WITH_GAPS = "schools_with_gaps"
+    NAME = strawberry.enum_value("name", description="By name (наименование).")
+    COVERAGE = strawberry.enum_value("coverage", description="By coverage (охват).")
+    MENTEES = strawberry.enum_value("mentees", description="By mentees (наставляемые).")
+    PAIRS = strawberry.enum_value("pairs", description="By pairs (пары).")
+    LAGGING_PAIRS = strawberry.enum_value(
+        "lagging_pairs", description="By lagging pairs (отстающие пары)."
+    )
+    MENTEE_SATISFACTION = strawberry.enum_value(
+        "mentee_satisfaction", description="By mentees' satisfaction (удовлетворённость)."
+    )
+    MENTOR_SATISFACTION = strawberry.enum_value(
+        "mentor_satisfaction", description="By mentors' satisfaction (удовлетворённость)."
+    )
+    ROADMAP_COMPLETION = strawberry.enum_value(
+        "roadmap_completion", description="By roadmap completion (выполнение дорожной карты)."
+    )
+    SCHOOLS_WITH_GAPS = strawberry.enum_value(
+        "schools_with_gaps", description="By schools with self-audit gaps (пробелы самоаудита)."
+    )
 
 
 @strawberry.input(description="Which rows of a comparison to keep (отбор).")

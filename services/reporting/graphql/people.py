@@ -27,8 +27,8 @@ YOUNG_SPECIALIST_AGE = 35
     )
 )
 class ParticipantRole(Enum):
-    MENTOR = "mentor"
-    MENTEE = "mentee"
+    MENTOR = strawberry.enum_value("mentor", description="A mentor (наставник).")
+    MENTEE = strawberry.enum_value("mentee", description="A mentee (наставляемый).")
 
 
 @strawberry.type(
