@@ -20,8 +20,6 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
-from shared.kernel.errors import AppError
-
 from . import access_log as access_log_q
 from . import acts as acts_q
 from . import attention as attention_q
@@ -369,9 +367,8 @@ class _Schema(strawberry.Schema):
             if is_crash(error):
                 StrawberryLogger.error(error, execution_context)
                 continue
-            original = error.original_error
             structlog.get_logger().info(
                 "graphql_refused",
-                code=original.code if isinstance(original, AppError) else "invalid_query",
+                code=coded(error).extensions["code"],  # type: ignore[index]
                 path=".".join(str(p) for p in error.path or ()),
             )
