@@ -117,12 +117,16 @@ def http_error_handler(_: Request[Any, Any, Any], error: HTTPException) -> Respo
     return Response(error_body(code, message), status_code=error.status_code, headers=error.headers)
 
 
+# What a caller learns of a crash, over HTTP and GraphQL alike (the log has the rest).
+CRASH_MESSAGE = "Внутренняя ошибка сервиса; попробуйте ещё раз позже"
+
+
 def unexpected_error_handler(
     _: Request[Any, Any, Any], error: Exception
 ) -> Response[dict[str, Any]]:
     structlog.get_logger().exception("unhandled_error", error_type=type(error).__name__)
     return Response(
-        error_body("internal_error", "Внутренняя ошибка сервиса; попробуйте ещё раз позже"),
+        error_body("internal_error", CRASH_MESSAGE),
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
     )
 

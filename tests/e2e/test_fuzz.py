@@ -25,6 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from services.reporting.graphql.schema import build_schema
+from shared.adapters.http_errors import CRASH_MESSAGE
 from shared.kernel.principal import Role
 from tests.conftest import Api, World
 
@@ -35,7 +36,7 @@ CAUGHT_UP_WAIT = 30.0  # beside what a query may ask `caughtUp` to wait for (its
 # What no error shown to a caller may carry: a traceback, SQL, a driver's name, a masked crash.
 INTERNALS = re.compile(
     r"Traceback|File \"|\b(SELECT|INSERT|UPDATE|DELETE)\b.*\b(FROM|INTO|SET)\b|asyncpg|psycopg"
-    r"|Unexpected error|Internal Server Error",
+    rf"|{CRASH_MESSAGE}|Internal Server Error",
     re.IGNORECASE,
 )
 SCALARS = {

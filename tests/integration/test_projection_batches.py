@@ -295,7 +295,7 @@ async def test_applying_an_erasure_drops_the_cached_key(
 
 REPLAY = """query($id: ID!, $first: Int!, $after: String) {
   programmeReplay(programmeId: $id, first: $first, after: $after) {
-    totalCount events pageInfo { hasNextPage endCursor } } }"""
+    totalCount events pageInfo { hasNextPage endCursor hasPreviousPage startCursor } } }"""
 HISTORY = """query($id: ID!) { programmeHistory(programmeId: $id) { edges { node {
   upstream position occurredAt eventType aggregateId aggregateVersion actorUser actorRole
   changes } } } }"""
@@ -315,6 +315,8 @@ async def test_the_replay_pages_are_the_history_in_order(world: World) -> None:
         if not page["pageInfo"]["hasNextPage"]:
             break
         after = page["pageInfo"]["endCursor"]
+    start = pages[1]["pageInfo"]["startCursor"]
+    after_start = await world.api.graphql(auditor, REPLAY, id=programme, first=1, after=start)
     too_large = await world.api.graphql(auditor, REPLAY, id=programme, first=10_001)
     by_school = await world.api.graphql(world.coordinator("s1"), REPLAY, id=programme, first=5)
 
@@ -324,5 +326,7 @@ async def test_the_replay_pages_are_the_history_in_order(world: World) -> None:
     assert [len(page["events"]) for page in pages] == [2, 2, 2]
     assert {page["totalCount"] for page in pages} == {6}
     assert replayed == expected  # every field, as programmeHistory gives it
+    assert [page["pageInfo"]["hasPreviousPage"] for page in pages] == [False, True, True]
+    assert after_start["data"]["programmeReplay"]["events"] == [pages[1]["events"][1]]
     assert too_large["errors"][0]["extensions"]["code"] == "bad_page_size"
     assert by_school["errors"][0]["extensions"]["code"] == "role_not_allowed"

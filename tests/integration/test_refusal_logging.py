@@ -46,7 +46,7 @@ async def test_refused_fields_are_one_info_line_each(
             f'{{ indicators(schoolYear: "2025/26", organisationId: "{uuid4()}") {{ schools }} }}'
         ),
         "bad_id": '{ indicators(schoolYear: "2025/26", organisationId: "нет") { schools } }',
-        "invalid_query": "{ noSuchField }",
+        "query_invalid": "{ noSuchField }",
     }
     caplog.set_level(logging.DEBUG, logger=STRAWBERRY)
     answers = {}
@@ -63,6 +63,7 @@ async def test_refused_fields_are_one_info_line_each(
     assert [r for r in caplog.records if r.name == STRAWBERRY] == []
     assert answers["role_not_allowed"]["extensions"]["code"] == "role_not_allowed"
     assert answers["bad_id"]["message"] == "Неверный идентификатор «нет»"
+    assert [a["extensions"]["code"] for a in answers.values()] == list(queries)  # log = answer
 
 
 def test_a_crash_is_still_an_error_with_its_traceback(

@@ -28,6 +28,7 @@ from services.registry.domain import submission_id
 from services.reporting.graphql.schema import build_schema
 from services.reporting.projections import ALL, Visibility
 from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
+from shared.adapters.http_errors import CRASH_MESSAGE
 from shared.kernel.principal import Role
 from tests.conftest import Api, World, nodes
 
@@ -360,7 +361,7 @@ UNEXPECTED = (
     "Cannot query field",
     "Unknown argument",
     "must have a selection",
-    "Unexpected error",
+    CRASH_MESSAGE,
     "exceeds",
 )
 

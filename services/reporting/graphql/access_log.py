@@ -4,6 +4,7 @@ subject's request (152-ФЗ, ст. 14). Today that is the institute's register o
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -12,7 +13,7 @@ from shared.adapters.database import scoped
 from shared.kernel.scope import Level
 
 from .context import Reader, ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS personal_data_access (
@@ -50,7 +51,12 @@ async def record_reads(reader: Reader, people: list[tuple[UUID, str]], purpose: 
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "One read of a person's personal data from outside the school (обращение к персональным "
+        "данным)."
+    )
+)
 class DataAccess:
     accessed_by: str
     role: str
@@ -59,7 +65,13 @@ class DataAccess:
 
 
 async def personal_data_access(
-    info: ReaderInfo, person_id: strawberry.ID, first: int = 50, after: str | None = None
+    info: ReaderInfo,
+    person_id: Annotated[
+        strawberry.ID,
+        strawberry.argument(description="The person's id (человек) whose personal data was read."),
+    ],
+    first: First = 50,
+    after: After = None,
 ) -> Connection[DataAccess]:
     """Кто вне школы обращался к персональным данным человека и когда."""
     rows = await reader_of(info).fetch(

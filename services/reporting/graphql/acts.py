@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 import strawberry
@@ -19,8 +19,9 @@ from services.programs.labels import (
 )
 from shared.kernel.errors import NotFound
 
+from .arguments import Id, On, OrganisationId
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import After, Connection, First, connection, decode_cursor, page_size
 
 # In force on $n: taken effect, term not over, not superseded yet.
 IN_FORCE = (
@@ -29,7 +30,9 @@ IN_FORCE = (
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description="An approval mark on an act (гриф утверждения, согласования или принятия)."
+)
 class ApprovalMark:
     kind: str
     body: str
@@ -43,7 +46,7 @@ class ApprovalMark:
         return MARK_NAMES[self.kind]
 
 
-@strawberry.type
+@strawberry.type(description="What an act rests on (основание): a higher act it follows.")
 class ActBasis:
     act_id: strawberry.ID | None
     level: str | None
@@ -74,7 +77,9 @@ def basis_text(issuer: str, kind: str, on: date | None, number: str, title: str)
     return " ".join(p for p in parts if p)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A person an act names (ответственный, исполнитель) with their position and role."
+)
 class ActPerson:
     name: str
     position: str
@@ -82,7 +87,9 @@ class ActPerson:
     role: str
 
 
-@strawberry.type
+@strawberry.type(
+    description="One point of an act (пункт акта): what is to be done, by whom and by when."
+)
 class ActPoint:
     kind: str
     text: str
@@ -96,7 +103,12 @@ class ActPoint:
         return POINT_KIND_NAMES[self.kind]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "An act of the register (акт): an order, regulation or plan of an organisation, with its "
+        "points and people."
+    )
+)
 class Act:
     id: strawberry.ID
     organisation_id: strawberry.ID
@@ -128,7 +140,7 @@ class Act:
         return ISSUED_ACT_NAMES.get(self.source)
 
     @strawberry.field(description="Действует ли акт на дату (по умолчанию — сегодня)")
-    def in_force(self, on: date | None = None) -> bool:
+    def in_force(self, on: On = None) -> bool:
         day = on or date.today()
         return (
             self.effective_from <= day
@@ -175,11 +187,16 @@ def _day(value: Any) -> date | None:
 
 async def acts(
     info: ReaderInfo,
-    organisation_id: strawberry.ID | None = None,
-    kind: str | None = None,
-    in_force_on: date | None = None,
-    first: int = 50,
-    after: str | None = None,
+    organisation_id: OrganisationId = None,
+    kind: Annotated[
+        str | None, strawberry.argument(description="Only acts of this kind (вид акта).")
+    ] = None,
+    in_force_on: Annotated[
+        date | None,
+        strawberry.argument(description="Only acts in force (действующие) on this day."),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[Act]:
     """Реестр актов: акты вашей организации и организаций под ней, а также акты вышестоящих
     организаций, которым она следует; новые первыми. `inForceOn` — только действующие на дату."""
@@ -206,10 +223,10 @@ async def acts(
             cursor,
             size + 1,
         )
-    return connection([(r["id"], Act.from_row(r)) for r in rows], size, total)
+    return connection([(r["id"], Act.from_row(r)) for r in rows], size, total, after)
 
 
-async def act(info: ReaderInfo, id: strawberry.ID) -> Act:
+async def act(info: ReaderInfo, id: Id) -> Act:
     """Один акт реестра."""
     rows = await reader_of(info).fetch("SELECT * FROM acts WHERE id = $1", uuid_of(id))
     if not rows:

@@ -6,6 +6,7 @@ here runs under the caller's scope (row-level security)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -13,6 +14,7 @@ import strawberry
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 
+from .arguments import On, ProgrammeId, SchoolId
 from .context import ReaderInfo, reader_of, uuid_of
 
 LIMIT = 200
@@ -100,7 +102,7 @@ ORDER BY p.full_name, d.purpose LIMIT $2
 """
 
 
-@strawberry.type
+@strawberry.type(description="A meeting still without feedback (встреча без отзыва).")
 class FeedbackGap:
     meeting_id: strawberry.ID
     pair_id: strawberry.ID
@@ -112,7 +114,9 @@ class FeedbackGap:
     mentee_missing: bool
 
 
-@strawberry.type
+@strawberry.type(
+    description="A participant's missing or expiring consent (согласие отсутствует или истекает)."
+)
 class ConsentProblem:
     person_id: strawberry.ID
     full_name: str
@@ -121,13 +125,13 @@ class ConsentProblem:
     expires_on: date | None = strawberry.field(description="Когда истекает (если скоро)")
 
 
-@strawberry.type
+@strawberry.type(description="A mentee for whom no mentor was found (без пары).")
 class Unmatched:
     person_id: strawberry.ID
     full_name: str
 
 
-@strawberry.type
+@strawberry.type(description="A questionnaire someone still has to answer (анкета к заполнению).")
 class SurveyDue:
     pair_id: strawberry.ID
     respondent_id: strawberry.ID
@@ -136,7 +140,7 @@ class SurveyDue:
     purpose_name: str
 
 
-@strawberry.type
+@strawberry.type(description="Meeting ratings from one side (оценки встреч).")
 class RatingSource:
     side: str
     by_participant: bool
@@ -144,7 +148,7 @@ class RatingSource:
     mean: float
 
 
-@strawberry.type
+@strawberry.type(description="What needs a school's attention in a programme (требует внимания).")
 class Attention:
     meetings_without_feedback: list[FeedbackGap]
     meetings_without_participants_own_feedback: int
@@ -160,10 +164,17 @@ def _id(value: UUID) -> strawberry.ID:
 
 async def attention(
     info: ReaderInfo,
-    school_id: strawberry.ID,
-    programme_id: strawberry.ID,
-    on: date | None = None,
-    expiring_within_days: int = 30,
+    school_id: SchoolId,
+    programme_id: ProgrammeId,
+    on: On = None,
+    expiring_within_days: Annotated[
+        int,
+        strawberry.argument(
+            description=(
+                "A consent expiring within this many days (согласие истекает) needs attention."
+            )
+        ),
+    ] = 30,
 ) -> Attention:
     """Что требует внимания школы в программе: встречи без отзывов обеих сторон, согласия
     отсутствующие или истекающие в ближайшие дни, наставляемые без пары, анкеты к заполнению."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -25,17 +25,18 @@ from shared.indicators import INDICATORS_BY_CODE
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import ROLE_NAMES, Role
 
+from .arguments import Id, On, OneOrganisation, OrganisationId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .roadmap import load_roadmap
 
 
-@strawberry.type
+@strawberry.type(description="An item the organisation must answer (обязательный пункт).")
 class FormRequirement:
     number: str
     text: str
 
 
-@strawberry.type
+@strawberry.type(description="One item of a monitoring form (пункт формы мониторинга).")
 class FormItem:
     number: str
     text: str
@@ -48,26 +49,28 @@ class FormItem:
     requirements: list[FormRequirement]
 
 
-@strawberry.type
+@strawberry.type(description="A section of a monitoring form (раздел формы).")
 class FormSection:
     number: str
     title: str
     items: list[FormItem]
 
 
-@strawberry.type
+@strawberry.type(description="An item and its counterpart in another form.")
 class MappedItem:
     item: str
     other_item: str
 
 
-@strawberry.type
+@strawberry.type(
+    description="How the items of one monitoring form map to another's (соответствие пунктов)."
+)
 class ItemMapping:
     other_form_id: strawberry.ID
     pairs: list[MappedItem]
 
 
-@strawberry.type
+@strawberry.type(description="A monitoring form (форма мониторинга) in its latest version.")
 class FormTemplate:
     id: strawberry.ID
     version: int
@@ -131,7 +134,7 @@ def shown(value: Any) -> str | None:
     return str(value)
 
 
-@strawberry.type
+@strawberry.type(description="One item's answer in a campaign submission (ответ на пункт формы).")
 class CampaignAnswer:
     number: str
     value: str | None = strawberry.field(description="Ответ в JSON: true/false, число, текст")
@@ -155,7 +158,7 @@ def _answers(raw: str | None) -> list[CampaignAnswer]:
     ]
 
 
-@strawberry.type
+@strawberry.type(description="One step of a campaign submission's history (запись истории ответа).")
 class SubmissionEntry:
     action: str = strawberry.field(
         description="draft, submitted, review, returned, accepted — что произошло"
@@ -188,7 +191,9 @@ def _entry(row: Any) -> SubmissionEntry:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="One organisation's answer to a monitoring campaign (ответ организации)."
+)
 class CampaignSubmission:
     id: strawberry.ID
     organisation_id: strawberry.ID
@@ -252,7 +257,11 @@ def _last_submitted(entries: list[Any], submission: UUID) -> str | None:
     return sent[-1]["answers"] if sent else None
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A value the platform computes for a form item on the reporting day (вычисляемый пункт)."
+    )
+)
 class ComputedValue:
     number: str
     source: str
@@ -308,7 +317,9 @@ def _computed(
     return (int(counts[source]) if counts else 0), None
 
 
-@strawberry.type
+@strawberry.type(
+    description="One organisation's place in a campaign's results (итоги организации)."
+)
 class OrganisationResult:
     organisation_id: strawberry.ID
     name: str
@@ -319,13 +330,13 @@ class OrganisationResult:
     late: bool | None
 
 
-@strawberry.type
+@strawberry.type(description="How many organisations gave one answer to an item.")
 class ItemAnswerCount:
     shown: str
     count: int
 
 
-@strawberry.type
+@strawberry.type(description="One form item's results over a campaign (итоги по пункту).")
 class ItemResult:
     number: str
     text: str
@@ -339,7 +350,9 @@ class ItemResult:
     accepted: int = strawberry.field(description="Принято проверяющим")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A monitoring campaign's results in one municipality (итоги по муниципалитету)."
+)
 class MunicipalityResult:
     municipality: str
     targeted: int
@@ -350,7 +363,9 @@ class MunicipalityResult:
     never_started: int
 
 
-@strawberry.type
+@strawberry.type(
+    description="A monitoring campaign's results (итоги кампании) over the organisations it covers."
+)
 class CampaignResults:
     targeted: int = strawberry.field(description="Организаций в охвате (в вашей области)")
     submitted: int
@@ -479,7 +494,12 @@ def _by_municipality(rows: list[OrganisationResult]) -> list[MunicipalityResult]
     ]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A monitoring campaign (кампания мониторинга): a form that organisations answer within a "
+        "window."
+    )
+)
 class Campaign:
     id: strawberry.ID
     title: str
@@ -496,7 +516,7 @@ class Campaign:
     row: strawberry.Private[Any]
 
     @strawberry.field(description="Окно открыто в этот день (по умолчанию — сегодня)")
-    def is_open(self, on: date | None = None) -> bool:
+    def is_open(self, on: On = None) -> bool:
         return self.window_from <= (on or date.today()) <= self.window_to
 
     @strawberry.field(description="Ответы организаций вашей области (школа — свой)")
@@ -505,14 +525,14 @@ class Campaign:
 
     @strawberry.field(description="Ответ одной организации, если она начала его")
     async def submission(
-        self, info: ReaderInfo, organisation_id: strawberry.ID
+        self, info: ReaderInfo, organisation_id: OneOrganisation
     ) -> CampaignSubmission | None:
         found = await _submissions(reader_of(info), self.row["id"], uuid_of(organisation_id))
         return found[0] if found else None
 
     @strawberry.field(description="Значения платформы для вычисляемых пунктов на отчётную дату")
     async def computed_values(
-        self, info: ReaderInfo, organisation_id: strawberry.ID
+        self, info: ReaderInfo, organisation_id: OneOrganisation
     ) -> list[ComputedValue]:
         reader = reader_of(info)
         found = await reader.fetch(
@@ -581,7 +601,14 @@ def _campaign(row: Any, forms: _Forms) -> Campaign:
 
 
 async def campaigns(
-    info: ReaderInfo, organisation_id: strawberry.ID | None = None, open_on: date | None = None
+    info: ReaderInfo,
+    organisation_id: OrganisationId = None,
+    open_on: Annotated[
+        date | None,
+        strawberry.argument(
+            description="Only campaigns whose answering window (окно ответа) is open on this day."
+        ),
+    ] = None,
 ) -> list[Campaign]:
     """Кампании мониторинга, которые вы проводите или в которых отвечаете; `organisationId` —
     только охватывающие эту организацию, `openOn` — с окном, открытым в этот день."""
@@ -606,7 +633,7 @@ async def campaigns(
     return [_campaign(row, forms) for row in rows]
 
 
-async def campaign(info: ReaderInfo, id: strawberry.ID) -> Campaign:
+async def campaign(info: ReaderInfo, id: Id) -> Campaign:
     """Одна кампания мониторинга."""
     reader = reader_of(info)
     rows = await reader.fetch("SELECT * FROM campaigns WHERE id = $1", uuid_of(id))

@@ -7,7 +7,7 @@ import base64
 import json
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 import msgspec
@@ -15,28 +15,51 @@ import strawberry
 from strawberry.scalars import JSON
 
 from services.programs import events as programs
+from services.programs.labels import EVENT_NAMES
 from services.registry import events as registry
 from services.reporting.replay import document_date
 from services.reporting.runner import positions
 from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import Role
 
+from .arguments import ProgrammeId
 from .context import ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, PageInfo, connection, decode_position, page_size
+from .pagination import After, Connection, First, PageInfo, connection, decode_position, page_size
 
 HISTORY_READERS = frozenset({Role.AUDITOR, Role.INSTITUTE_METHODOLOGIST, Role.SCHOOL_DIRECTOR})
+
+
+def _event_meaning(name: str) -> str:
+    """An event type in words: its contract's name, and the history's Russian words for it."""
+    words = name.replace("_", " ").lower()
+    label = EVENT_NAMES.get(name)
+    return f"The event «{words}» ({label})." if label else f"The event «{words}»."
+
 
 # One value per event contract the writers publish, named as the contract (`PAIR_FORMED`): made
 # from the contracts, so that it cannot drift from them.
 _EVENT_NAMES = sorted({c.event_name for c in (*registry.ALL, *programs.ALL)})
-_EventType: Any = Enum("HistoryEventType", [(name, name) for name in _EVENT_NAMES])  # type: ignore[misc]
+_EventType: Any = Enum(  # type: ignore[misc]
+    "HistoryEventType",
+    [
+        (name, strawberry.enum_value(name, description=_event_meaning(name)))
+        for name in _EVENT_NAMES
+    ],
+)
 HistoryEventType: Any = strawberry.enum(
     _EventType,
-    description="Тип события: по опубликованным контрактам событий реестра и программ",
+    description=(
+        "The type of a history event (тип события): one per event contract the registry and the "
+        "programmes service publish."
+    ),
 )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "One event of a programme's history (событие истории программы): who changed what, when."
+    )
+)
 class HistoryEvent:
     upstream: str
     position: int
@@ -60,7 +83,7 @@ ORDER BY upstream, position LIMIT $3
 
 
 async def programme_history(
-    info: ReaderInfo, programme_id: strawberry.ID, first: int = 100, after: str | None = None
+    info: ReaderInfo, programme_id: ProgrammeId, first: First = 100, after: After = None
 ) -> Connection[HistoryEvent]:
     """Вся история программы: каждое событие по порядку, кто и что изменил (по страницам)."""
     reader = reader_of(info)
@@ -71,7 +94,7 @@ async def programme_history(
     total = await reader.fetch(
         "SELECT count(*) AS n FROM event_history WHERE programme_id = $1", programme
     )
-    return connection([(r["position"], _event(r)) for r in rows], size, total[0]["n"])
+    return connection([(r["position"], _event(r)) for r in rows], size, total[0]["n"], after)
 
 
 def _event(r: asyncpg.Record) -> HistoryEvent:
@@ -109,6 +132,8 @@ WITH page AS MATERIALIZED (
 )
 SELECT (SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY occurred_at, upstream, position),
                                '') || ']' FROM page) AS events,
+       (SELECT json_build_array(occurred_at, upstream, position)::text FROM page
+        ORDER BY occurred_at, upstream, position LIMIT 1) AS first,
        (SELECT json_build_array(occurred_at, upstream, position)::text FROM last) AS last,
        EXISTS (SELECT 1 FROM event_history h, last
                WHERE h.programme_id = $1
@@ -118,7 +143,7 @@ SELECT (SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY occurred_at, up
 """
 
 
-@strawberry.type
+@strawberry.type(description="A page of a programme's history as one JSON array of events.")
 class ReplayPage:
     total_count: int
     events: JSON = strawberry.field(
@@ -130,9 +155,11 @@ class ReplayPage:
 
 async def programme_replay(
     info: ReaderInfo,
-    programme_id: strawberry.ID,
-    first: int = REPLAY_PAGE,
-    after: str | None = None,
+    programme_id: ProgrammeId,
+    first: Annotated[
+        int, strawberry.argument(description=f"How many events the page holds: 1 to {REPLAY_PAGE}.")
+    ] = REPLAY_PAGE,
+    after: After = None,
 ) -> ReplayPage:
     """История программы страницами до 10 000 событий — те же события, что programmeHistory,
     одним JSON на страницу (для долгих историй: без разбора каждого события)."""
@@ -144,15 +171,21 @@ async def programme_replay(
     [row] = await reader.fetch(
         REPLAY, uuid_of(programme_id), occurred_at, upstream, position, first
     )
-    last = row["last"]
     return ReplayPage(
         total_count=row["total"],
         events=JSON(msgspec.Raw(row["events"].encode())),
         page_info=PageInfo(
             has_next_page=row["more"],
-            end_cursor=base64.urlsafe_b64encode(last.encode()).decode() if last else None,
+            end_cursor=_replay_key(row["last"]),
+            has_previous_page=after is not None,
+            start_cursor=_replay_key(row["first"]),
         ),
     )
+
+
+def _replay_key(event: str | None) -> str | None:
+    """An event's place in the replay order (time, upstream, position) as a cursor."""
+    return base64.urlsafe_b64encode(event.encode()).decode() if event else None
 
 
 def _replay_cursor(after: str | None) -> tuple[datetime | None, str | None, int | None]:
@@ -166,7 +199,24 @@ def _replay_cursor(after: str | None) -> tuple[datetime | None, str | None, int 
 
 
 async def caught_up(
-    info: ReaderInfo, registry: int = 0, programs: int = 0, timeout_ms: int = 5000
+    info: ReaderInfo,
+    registry: Annotated[
+        int,
+        strawberry.argument(
+            description="The registry's position that a command returned; wait until it is read."
+        ),
+    ] = 0,
+    programs: Annotated[
+        int,
+        strawberry.argument(
+            description=(
+                "The programmes service's position that a command returned; wait until it is read."
+            )
+        ),
+    ] = 0,
+    timeout_ms: Annotated[
+        int, strawberry.argument(description="How long to wait at most, in milliseconds.")
+    ] = 5000,
 ) -> bool:
     """Дождаться, пока проекции дойдут до позиций, которые вернули команды."""
     reader = reader_of(info)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -27,15 +27,20 @@ from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
 from shared.kernel.errors import InvalidInput, NotFound
 from shared.kernel.scope import Level, depth, region_of
 
+from .arguments import MunicipalityId, On, OrganisationId, SchoolId, SchoolYear
 from .context import Reader, ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 from .roadmap import COMPLETION, Implementation, completion_percent, load_roadmap
 from .search import folded
 from .self_audits import gaps_by_school
 from .surveys import SurveyResult, load_survey_results
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "One indicator of the target model (показатель целевой модели) with its value and target."
+    )
+)
 class IndicatorRow:
     code: str
     name: str
@@ -88,7 +93,7 @@ class IndicatorRow:
         )
 
 
-@strawberry.type
+@strawberry.type(description="An organisation of the caller's scope as the indicators name it.")
 class ScopeOrganisation:
     id: strawberry.ID
     name: str
@@ -99,7 +104,9 @@ class ScopeOrganisation:
     path: str
 
 
-@strawberry.type
+@strawberry.type(
+    description="The target model's indicators (показатели) of an organisation on a reporting day."
+)
 class IndicatorTable:
     organisation: ScopeOrganisation
     school_year: str
@@ -152,9 +159,9 @@ async def _table(reader: Reader, organisation: Any, school_year: str, on: date) 
 
 async def indicators(
     info: ReaderInfo,
-    school_year: str,
-    organisation_id: strawberry.ID | None = None,
-    on: date | None = None,
+    school_year: SchoolYear,
+    organisation_id: OrganisationId = None,
+    on: On = None,
 ) -> IndicatorTable:
     """Показатели целевой модели для школы, муниципалитета или региона (по умолчанию — вашей
     области) за учебный год на отчётную дату, с целями региона."""
@@ -196,7 +203,7 @@ async def breakdown(
     return sorted(rows, key=lambda row: row[0])
 
 
-@strawberry.type
+@strawberry.type(description="A programme and the stage it has reached (этап программы).")
 class ProgrammeStage:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -243,7 +250,7 @@ async def _programmes(reader: Reader, keys: list[StagesKey]) -> list[list[Progra
     return [found[key] for key in keys]
 
 
-@strawberry.type
+@strawberry.type(description="One school or municipality in a comparison (строка сравнения).")
 class ComparisonRow:
     organisation: ScopeOrganisation
     school_year: strawberry.Private[str]
@@ -286,20 +293,32 @@ class ComparisonRow:
         return loaded
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="What a comparison of schools or municipalities is sorted by (сортировка)."
+)
 class ComparisonOrder(Enum):
-    NAME = "name"
-    COVERAGE = "coverage"
-    MENTEES = "mentees"
-    PAIRS = "pairs"
-    LAGGING_PAIRS = "lagging_pairs"
-    MENTEE_SATISFACTION = "mentee_satisfaction"
-    MENTOR_SATISFACTION = "mentor_satisfaction"
-    ROADMAP_COMPLETION = "roadmap_completion"
-    SCHOOLS_WITH_GAPS = "schools_with_gaps"
+    NAME = strawberry.enum_value("name", description="By name (наименование).")
+    COVERAGE = strawberry.enum_value("coverage", description="By coverage (охват).")
+    MENTEES = strawberry.enum_value("mentees", description="By mentees (наставляемые).")
+    PAIRS = strawberry.enum_value("pairs", description="By pairs (пары).")
+    LAGGING_PAIRS = strawberry.enum_value(
+        "lagging_pairs", description="By lagging pairs (отстающие пары)."
+    )
+    MENTEE_SATISFACTION = strawberry.enum_value(
+        "mentee_satisfaction", description="By mentees' satisfaction (удовлетворённость)."
+    )
+    MENTOR_SATISFACTION = strawberry.enum_value(
+        "mentor_satisfaction", description="By mentors' satisfaction (удовлетворённость)."
+    )
+    ROADMAP_COMPLETION = strawberry.enum_value(
+        "roadmap_completion", description="By roadmap completion (выполнение дорожной карты)."
+    )
+    SCHOOLS_WITH_GAPS = strawberry.enum_value(
+        "schools_with_gaps", description="By schools with self-audit gaps (пробелы самоаудита)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Which rows of a comparison to keep (отбор).")
 class ComparisonFilter:
     search: str | None = None
     min_coverage: float | None = None
@@ -344,7 +363,7 @@ async def _comparison(
     reader: Reader,
     scope: Any,
     level: Level,
-    school_year: str,
+    school_year: SchoolYear,
     on: date | None,
     order_by: ComparisonOrder,
     descending: bool,
@@ -454,7 +473,7 @@ def _comparison_row(
     organisation: Any,
     counts: dict[str, Any],
     roadmaps: dict[str, tuple[int, int]],
-    school_year: str,
+    school_year: SchoolYear,
     day: date,
     targets: dict[str, float],
     gaps: dict[str, int],
@@ -485,16 +504,26 @@ def _comparison_row(
     )
 
 
+# A comparison's sorting and filtering, for schools and municipalities alike.
+OrderBy = Annotated[
+    ComparisonOrder, strawberry.argument(description="What to sort by (сортировка).")
+]
+Descending = Annotated[bool, strawberry.argument(description="Sort from the largest down.")]
+Filter = Annotated[
+    ComparisonFilter | None, strawberry.argument(description="Only the rows that match (отбор).")
+]
+
+
 async def school_comparison(
     info: ReaderInfo,
-    school_year: str,
-    municipality_id: strawberry.ID | None = None,
-    on: date | None = None,
-    order_by: ComparisonOrder = ComparisonOrder.NAME,
-    descending: bool = False,
-    filter: ComparisonFilter | None = None,
-    first: int = 50,
-    after: str | None = None,
+    school_year: SchoolYear,
+    municipality_id: MunicipalityId = None,
+    on: On = None,
+    order_by: OrderBy = ComparisonOrder.NAME,
+    descending: Descending = False,
+    filter: Filter = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[ComparisonRow]:
     """Школы вашей области (или муниципалитета) рядом: охват, программы и их этапы, отстающие
     пары, удовлетворённость, пробелы самоаудита; с сортировкой и фильтрами. Без имён."""
@@ -507,13 +536,13 @@ async def school_comparison(
 
 async def municipality_comparison(
     info: ReaderInfo,
-    school_year: str,
-    on: date | None = None,
-    order_by: ComparisonOrder = ComparisonOrder.NAME,
-    descending: bool = False,
-    filter: ComparisonFilter | None = None,
-    first: int = 50,
-    after: str | None = None,
+    school_year: SchoolYear,
+    on: On = None,
+    order_by: OrderBy = ComparisonOrder.NAME,
+    descending: Descending = False,
+    filter: Filter = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[ComparisonRow]:
     """Муниципалитеты региона рядом — те же показатели, сведённые по муниципалитетам."""
     reader = reader_of(info)
@@ -532,13 +561,15 @@ async def municipality_comparison(
     )
 
 
-@strawberry.type
+@strawberry.type(description="A programme's survey results (итоги анкетирования программы).")
 class ProgrammeSurveys:
     programme: ProgrammeStage
     results: list[SurveyResult]
 
 
-@strawberry.type
+@strawberry.type(
+    description="One school in detail (карточка школы): indicators, roadmap and survey results."
+)
 class SchoolOverview:
     """A school's aggregates, as the municipality or institute drills down from the comparison."""
 
@@ -552,7 +583,7 @@ class SchoolOverview:
 
 
 async def school_overview(
-    info: ReaderInfo, school_id: strawberry.ID, school_year: str, on: date | None = None
+    info: ReaderInfo, school_id: SchoolId, school_year: SchoolYear, on: On = None
 ) -> SchoolOverview:
     """Одна школа подробно (переход из сравнения школ): её показатели, программы и этапы,
     дорожная карта и итоги анкет. Без имён."""
@@ -571,7 +602,7 @@ async def school_overview(
     )
 
 
-@strawberry.type
+@strawberry.type(description="An indicator's value in one school year (точка динамики).")
 class TrendPoint:
     school_year: str
     indicator: IndicatorRow
@@ -579,9 +610,17 @@ class TrendPoint:
 
 async def indicator_trend(
     info: ReaderInfo,
-    code: str,
-    organisation_id: strawberry.ID | None = None,
-    school_years: list[str] | None = None,
+    code: Annotated[str, strawberry.argument(description="The indicator's code (код показателя).")],
+    organisation_id: OrganisationId = None,
+    school_years: Annotated[
+        list[str] | None,
+        strawberry.argument(
+            description=(
+                "Only these school years (учебные годы), as `2025/26`; all with programmes or "
+                "pupils if not given."
+            )
+        ),
+    ] = None,
 ) -> list[TrendPoint]:
     """Показатель по учебным годам (по умолчанию — все годы, за которые есть программы или
     контингент), каждый год — на его последний день или на сегодня."""

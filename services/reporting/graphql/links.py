@@ -10,7 +10,7 @@ import strawberry
 from .context import ReaderInfo, fields_of, reader_of
 
 
-@strawberry.type
+@strawberry.type(description="A participant's personal link (персональная ссылка).")
 class PersonalLink:
     id: strawberry.ID
     person_id: strawberry.ID

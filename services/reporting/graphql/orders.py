@@ -6,10 +6,13 @@ from datetime import date, datetime
 
 import strawberry
 
+from .arguments import ProgrammeId
 from .context import ReaderInfo, reader_of, uuid_of
 
 
-@strawberry.type
+@strawberry.type(
+    description="An order approving mentoring pairs (приказ об утверждении наставнических пар)."
+)
 class PairsOrder:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -19,7 +22,7 @@ class PairsOrder:
     issued_at: datetime
 
 
-async def pair_orders(info: ReaderInfo, programme_id: strawberry.ID) -> list[PairsOrder]:
+async def pair_orders(info: ReaderInfo, programme_id: ProgrammeId) -> list[PairsOrder]:
     """Приказы об утверждении наставнических пар (групп) программы, новые первыми."""
     rows = await reader_of(info).fetch(
         "SELECT * FROM pair_orders WHERE programme_id = $1"

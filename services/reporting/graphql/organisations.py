@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -12,23 +13,27 @@ import strawberry
 from shared.kernel.scope import Level as TreeLevel
 
 from .context import Reader, ReaderInfo, fields_of, reader_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="A level of the region's tree (уровень): region, municipality or school."
+)
 class Level(Enum):
     REGION = TreeLevel.REGION.value
     MUNICIPALITY = TreeLevel.MUNICIPALITY.value
     SCHOOL = TreeLevel.SCHOOL.value
 
 
-@strawberry.type
+@strawberry.type(
+    description="An organisation's former name (прежнее наименование) and until when it held."
+)
 class FormerName:
     name: str
     until: datetime
 
 
-@strawberry.type
+@strawberry.type(description="An agreement with a partner organisation (соглашение о партнёрстве).")
 class Agreement:
     id: strawberry.ID
     partner_id: strawberry.ID
@@ -62,7 +67,12 @@ async def _former_names(reader: Reader, ids: list[UUID]) -> list[list[FormerName
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "An organisation of the region's tree (организация): region, institute, municipality, "
+        "school or partner."
+    )
+)
 class Organisation:
     id: strawberry.ID
     kind: str
@@ -96,10 +106,20 @@ class Organisation:
 
 async def organisations(
     info: ReaderInfo,
-    kind: str | None = None,
-    include_closed: bool = False,
-    first: int = 50,
-    after: str | None = None,
+    kind: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only organisations of this kind (вид организации): region, institute, "
+                "municipality, school, partner."
+            )
+        ),
+    ] = None,
+    include_closed: Annotated[
+        bool, strawberry.argument(description="Also the closed (закрытые) organisations.")
+    ] = False,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[Organisation]:
     """Организации в пределах вашей области."""
     rows = await reader_of(info).fetch(
@@ -112,14 +132,16 @@ async def organisations(
 
 
 async def partner_agreements(
-    info: ReaderInfo, first: int = 50, after: str | None = None
+    info: ReaderInfo, first: First = 50, after: After = None
 ) -> Connection[Agreement]:
     """Соглашения с организациями-партнёрами (внешний контур)."""
     rows = await reader_of(info).fetch("SELECT * FROM partner_agreements ORDER BY signed_on, id")
     return paginate([(r["id"], Agreement.from_row(r)) for r in rows], first, after)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Mentors, mentees, pairs and meetings counted for one organisation (численность)."
+)
 class OrganisationCounts:
     organisation_id: strawberry.ID | None
     name: str | None
@@ -132,7 +154,13 @@ class OrganisationCounts:
 
 
 async def counts(
-    info: ReaderInfo, level: Level = Level.SCHOOL, first: int = 50, after: str | None = None
+    info: ReaderInfo,
+    level: Annotated[
+        Level,
+        strawberry.argument(description="Count per school, municipality or region (уровень)."),
+    ] = Level.SCHOOL,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[OrganisationCounts]:
     """Число наставников, наставляемых, пар и встреч по школам, муниципалитетам или региону
     (только в пределах вашей области, без имён)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -14,23 +14,39 @@ MAX_PAGE = 200
 Node = TypeVar("Node")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list (Relay's PageInfo).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last item's cursor: pass it as `after` for the next page."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Items come before this page (the page was asked `after` a cursor)."
+    )
+    start_cursor: str | None = strawberry.field(description="The first item's cursor.")
 
 
-@strawberry.type
+# The paging arguments every list takes (Relay's forward pagination).
+First = Annotated[
+    int, strawberry.argument(description=f"How many items the page holds: 1 to {MAX_PAGE}.")
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="The page starts after the item of this cursor (`endCursor`)."),
+]
+
+
+@strawberry.type(description="One item of a page and its cursor.")
 class Edge(Generic[Node]):
-    cursor: str
-    node: Node
+    cursor: str = strawberry.field(description="Where this item stands: pass it as `after`.")
+    node: Node = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a list in a stable order (a Relay connection).")
 class Connection(Generic[Node]):
-    edges: list[Edge[Node]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[Node]] = strawberry.field(description="The page's items, in order.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
+    total_count: int = strawberry.field(description="How many items the whole list has.")
 
 
 def encode_cursor(value: UUID | int) -> str:
@@ -70,18 +86,31 @@ def _bad_cursor() -> InvalidInput:
 
 
 def page_size(first: int) -> int:
-    return max(1, min(first, MAX_PAGE))
+    """A page of 1 to MAX_PAGE items; another size is refused, not bent to the nearest edge
+    (a client asking for 0 or 500 would otherwise get a page it did not ask for)."""
+    if not 1 <= first <= MAX_PAGE:
+        raise InvalidInput(
+            "bad_page_size", f"Поле first: страница — от 1 до {MAX_PAGE} записей", field="first"
+        )
+    return first
 
 
 def connection(
-    nodes: list[tuple[UUID, Node]] | list[tuple[int, Node]], size: int, total: int
+    nodes: list[tuple[UUID, Node]] | list[tuple[int, Node]],
+    size: int,
+    total: int,
+    after: str | None,
 ) -> Connection[Node]:
-    """Build a page from up to `size + 1` (id, node) pairs: the extra one says there is more."""
+    """Build a page from up to `size + 1` (id, node) pairs: the extra one says there is more;
+    a page asked `after` a cursor has at least that cursor's item before it."""
     edges = [Edge(cursor=encode_cursor(key), node=node) for key, node in nodes[:size]]
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(nodes) > size, end_cursor=edges[-1].cursor if edges else None
+            has_next_page=len(nodes) > size,
+            end_cursor=edges[-1].cursor if edges else None,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
         ),
         total_count=total,
     )
@@ -97,4 +126,4 @@ def paginate(
     if after is not None:
         key = decode_key(after)
         start = next((i + 1 for i, (k, _) in enumerate(items) if k == key), len(items))
-    return connection(items[start : start + size + 1], size, len(items))
+    return connection(items[start : start + size + 1], size, len(items), after)

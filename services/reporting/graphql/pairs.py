@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
 import strawberry
 
+from .arguments import Id, On
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 from .people import Person, people_by_id
 from .versions import VERSION, version_of
 
 
-@strawberry.type
+@strawberry.type(
+    description="Feedback on a meeting (отзыв о встрече) from the mentor's or the mentee's side."
+)
 class MeetingFeedback:
     author_id: strawberry.ID
     side: str
@@ -40,7 +44,7 @@ async def _feedback(reader: Reader, meeting_ids: list[UUID]) -> list[list[Meetin
     )
 
 
-@strawberry.type
+@strawberry.type(description="A meeting of a pair or group (встреча).")
 class Meeting:
     id: strawberry.ID
     kind: str
@@ -67,7 +71,7 @@ async def _meetings(reader: Reader, pair_ids: list[UUID]) -> list[list[Meeting]]
     return await reader.grouped("meetings", "pair_id", "held_on, id", Meeting.from_row, pair_ids)
 
 
-@strawberry.type
+@strawberry.type(description="A task of an individual plan (задача плана).")
 class PlanTask:
     id: strawberry.ID
     title: str
@@ -79,7 +83,7 @@ class PlanTask:
         return self.completed_on is None and self.due_on < date.today()
 
 
-@strawberry.type
+@strawberry.type(description="A pair's individual development plan (индивидуальный план развития).")
 class Plan:
     starts_on: date
     ends_on: date
@@ -119,7 +123,7 @@ async def _plans(reader: Reader, pair_ids: list[UUID]) -> list[Plan | None]:
     return [found.get(i) for i in pair_ids]
 
 
-@strawberry.type
+@strawberry.type(description="A mentoring pair or group (наставническая пара или группа).")
 class Pair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -178,9 +182,14 @@ class Pair:
 
 async def pairs(
     info: ReaderInfo,
-    programme_id: strawberry.ID | None = None,
-    first: int = 50,
-    after: str | None = None,
+    programme_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="Only the pairs of this mentoring programme (программа наставничества)."
+        ),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[Pair]:
     """Пары школы с наставником, наставляемым и встречами."""
     reader = reader_of(info)
@@ -197,7 +206,7 @@ async def pairs(
             size + 1,
         )
         page = await with_people(fetch, [r for r in rows if r["id"] is not None])
-    return connection([(UUID(p.id), p) for p in page], size, rows[0]["total"])
+    return connection([(UUID(p.id), p) for p in page], size, rows[0]["total"], after)
 
 
 async def with_people(fetch: Fetch, rows: list[asyncpg.Record]) -> list[Pair]:
@@ -207,7 +216,7 @@ async def with_people(fetch: Fetch, rows: list[asyncpg.Record]) -> list[Pair]:
     return [Pair.from_row(row, people) for row in rows]
 
 
-async def pair(info: ReaderInfo, id: strawberry.ID) -> Pair | None:
+async def pair(info: ReaderInfo, id: Id) -> Pair | None:
     """Пара или группа школы по id (чужая не видна)."""
     async with reader_of(info).session() as fetch:
         rows = await fetch("SELECT * FROM pairs WHERE id = $1", uuid_of(id))
@@ -215,7 +224,7 @@ async def pair(info: ReaderInfo, id: strawberry.ID) -> Pair | None:
     return found[0] if found else None
 
 
-@strawberry.type
+@strawberry.type(description="A pair behind its programme's meeting frequency (отстающая пара).")
 class LaggingPair:
     pair: Pair
     last_meeting_on: date | None
@@ -241,10 +250,15 @@ ORDER BY days_without DESC, a.id
 
 async def lagging_pairs(
     info: ReaderInfo,
-    programme_id: strawberry.ID | None = None,
-    on: date | None = None,
-    first: int = 50,
-    after: str | None = None,
+    programme_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(
+            description="Only the pairs of this mentoring programme (программа наставничества)."
+        ),
+    ] = None,
+    on: On = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[LaggingPair]:
     """Пары, отстающие от правила частоты встреч программы (по умолчанию — не реже раза в
     неделю), считая от последней встречи или от приказа об утверждении; пара, провёвшая

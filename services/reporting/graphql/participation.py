@@ -18,7 +18,7 @@ from .people import Consent
 from .surveys import TEMPLATES, SurveyTemplate, template_of
 
 
-@strawberry.type
+@strawberry.type(description="A meeting of the participant's own pair (своя встреча).")
 class OwnMeeting:
     id: strawberry.ID
     kind: str
@@ -30,7 +30,7 @@ class OwnMeeting:
     my_comment: str | None
 
 
-@strawberry.type
+@strawberry.type(description="A meeting planned for the participant (запланированная встреча).")
 class PlannedMeeting:
     id: strawberry.ID
     starts_on: date
@@ -40,7 +40,7 @@ class PlannedMeeting:
     topic: str
 
 
-@strawberry.type
+@strawberry.type(description="A task of the participant's plan (задача плана).")
 class OwnTask:
     id: strawberry.ID
     title: str
@@ -48,7 +48,7 @@ class OwnTask:
     completed_on: date | None
 
 
-@strawberry.type
+@strawberry.type(description="The participant's pair's individual plan (индивидуальный план).")
 class OwnPlan:
     starts_on: date
     ends_on: date
@@ -56,7 +56,7 @@ class OwnPlan:
     tasks: list[OwnTask]
 
 
-@strawberry.type
+@strawberry.type(description="A pair the participant belongs to (своя пара).")
 class OwnPair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -72,7 +72,7 @@ class OwnPair:
     next_meeting: PlannedMeeting | None
 
 
-@strawberry.type
+@strawberry.type(description="A questionnaire the participant answered (своя анкета).")
 class OwnSurvey:
     id: strawberry.ID
     template_id: strawberry.ID
@@ -80,14 +80,16 @@ class OwnSurvey:
     answered_on: date
 
 
-@strawberry.type
+@strawberry.type(
+    description="A questionnaire the participant still has to answer (анкета к заполнению)."
+)
 class OwnSurveyDue:
     pair_id: strawberry.ID
     programme_id: strawberry.ID
     template: SurveyTemplate  # the platform's for its purpose
 
 
-@strawberry.type
+@strawberry.type(description="A programme participant's own page (участие в программе).")
 class Participation:
     role: str
     person_id: strawberry.ID

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
 import strawberry
 
 from ..projections.indicator_days import years_before
+from .arguments import Id, On
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import After, Connection, First, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
 from .versions import VERSION, version_of
 
@@ -20,13 +21,19 @@ YOUNG_SPECIALIST_YEARS = 3
 YOUNG_SPECIALIST_AGE = 35
 
 
-@strawberry.enum
+@strawberry.enum(
+    description=(
+        "A participant's side in mentoring (роль): mentor (наставник) or mentee (наставляемый)."
+    )
+)
 class ParticipantRole(Enum):
-    MENTOR = "mentor"
-    MENTEE = "mentee"
+    MENTOR = strawberry.enum_value("mentor", description="A mentor (наставник).")
+    MENTEE = strawberry.enum_value("mentee", description="A mentee (наставляемый).")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A consent to personal data processing (согласие на обработку персональных данных)."
+)
 class Consent:
     id: strawberry.ID
     kind: str
@@ -41,14 +48,18 @@ class Consent:
         return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
 
     @strawberry.field(description="Действует ли согласие на дату (по умолчанию — сегодня)")
-    def valid(self, on: date | None = None) -> bool:
+    def valid(self, on: On = None) -> bool:
         day = on or date.today()
         if self.withdrawn_on is not None and self.withdrawn_on <= day:
             return False
         return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A staff member's role in mentoring (роль сотрудника): coordinator, curator, director."
+    )
+)
 class StaffRoleAssignment:
     role: str
     forms: list[str]
@@ -60,7 +71,9 @@ class StaffRoleAssignment:
         return cls(**fields_of(cls, row))
 
 
-@strawberry.type
+@strawberry.type(
+    description="Information about a person received from a third party (сведения от третьих лиц)."
+)
 class ThirdPartyInformation:
     source: str
     information: str
@@ -71,7 +84,9 @@ class ThirdPartyInformation:
         return cls(**fields_of(cls, row))
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentee's profile (профиль наставляемого): categories, needs and requests."
+)
 class MenteeProfile:
     categories: list[str]
     needs: list[str]
@@ -79,7 +94,9 @@ class MenteeProfile:
     school_year: str | None = strawberry.field(description="Учебный год этого запроса")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentee's requests for a school year (запрос наставляемого на учебный год)."
+)
 class YearRequest:
     """A mentee's request of one school year, from the bank of requests."""
 
@@ -96,7 +113,9 @@ class YearRequest:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentor's profile (профиль наставника): status, competences and preferences."
+)
 class MentorProfile:
     status: str | None
     competences: list[str]
@@ -135,7 +154,9 @@ async def _requests(reader: Reader, ids: list[UUID]) -> list[list[YearRequest]]:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A person of a school's base (человек): a mentor, mentee, parent or staff member."
+)
 class Person:
     id: strawberry.ID
     kind: str
@@ -171,7 +192,7 @@ class Person:
         )
 
     @strawberry.field(description="Полных лет педагогического стажа на дату (по умолчанию сегодня)")
-    def teaching_years(self, on: date | None = None) -> int | None:
+    def teaching_years(self, on: On = None) -> int | None:
         if self.teaching_since is None:
             return None
         day = on or date.today()
@@ -182,7 +203,7 @@ class Person:
         description="Молодой специалист на дату (по умолчанию сегодня): педагог со стажем"
         " не более 3 лет и моложе 35 лет в году этой даты — как в показателях"
     )
-    def young_specialist(self, on: date | None = None) -> bool:
+    def young_specialist(self, on: On = None) -> bool:
         if self.kind != "teacher" or self.teaching_since is None:
             return False
         day = on or date.today()
@@ -255,13 +276,39 @@ async def people_by_id(fetch: Fetch, ids: list[UUID]) -> dict[UUID, Person]:
 
 async def people(
     info: ReaderInfo,
-    role: ParticipantRole | None = None,
-    kind: str | None = None,
-    search: str | None = None,
-    mentor_status: str | None = None,
-    first: int = 50,
-    after: str | None = None,
-    staff_role: str | None = None,
+    role: Annotated[
+        ParticipantRole | None,
+        strawberry.argument(description="Only mentors or only mentees (наставники, наставляемые)."),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only people of this kind (категория): student, teacher, parent, graduate, "
+                "partner employee."
+            )
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        strawberry.argument(description="Only people whose full name (ФИО) contains this text."),
+    ] = None,
+    mentor_status: Annotated[
+        str | None,
+        strawberry.argument(
+            description="Only mentors of this status in the mentor base (статус наставника)."
+        ),
+    ] = None,
+    first: First = 50,
+    after: After = None,
+    staff_role: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only staff with this role (роль сотрудника): coordinator, curator, director…"
+            )
+        ),
+    ] = None,
 ) -> Connection[Person]:
     """База наставников и наставляемых школы: поиск по ФИО, фильтры, страницы; `staffRole` —
     сотрудники с этой ролью (coordinator, curator, director…)."""
@@ -292,10 +339,10 @@ async def people(
         size + 1,
     )
     total = await reader.fetch(f"SELECT count(*) AS n FROM people WHERE {where}", *args)
-    return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"])
+    return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"], after)
 
 
-async def person(info: ReaderInfo, id: strawberry.ID) -> Person | None:
+async def person(info: ReaderInfo, id: Id) -> Person | None:
     """Карточка человека из базы школы."""
     found: Person | None = await reader_of(info).loader(load_people).load(uuid_of(id))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -16,8 +17,9 @@ from services.reporting import matching
 from shared.dictionaries import MentoringForm
 from shared.kernel.errors import InvalidInput
 
+from .arguments import OptionalSchoolYear, ProgrammeId
 from .context import ReaderInfo, fields_of, reader_of, uuid_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 from .versions import VERSION, version_of
 
 # Mentees of the programme's school not yet in an active pair of it, with a valid consent.
@@ -45,13 +47,15 @@ ORDER BY p.id
 """
 
 
-@strawberry.type
+@strawberry.type(
+    description="A programme's curator of one form of mentoring (куратор формы наставничества)."
+)
 class Curator:
     form: str
     person_id: strawberry.ID
 
 
-@strawberry.type
+@strawberry.type(description="A mentoring programme (программа наставничества) of a school.")
 class Programme:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -95,7 +99,7 @@ class Programme:
 
 
 async def programmes(
-    info: ReaderInfo, school_year: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, school_year: OptionalSchoolYear = None, first: First = 50, after: After = None
 ) -> Connection[Programme]:
     """Программы наставничества в пределах вашей области."""
     rows = await reader_of(info).fetch(
@@ -106,19 +110,21 @@ async def programmes(
     return paginate([(r["id"], Programme.from_row(r)) for r in rows], first, after)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Why a mentor suits a mentee (обоснование) and how many points it gives."
+)
 class Reason:
     text: str
     points: int
 
 
-@strawberry.type
+@strawberry.type(description="A person offered in matching (кандидат).")
 class Candidate:
     id: strawberry.ID
     full_name: str
 
 
-@strawberry.type
+@strawberry.type(description="A suggested mentor for a mentee (вариант подбора) with its score.")
 class Suggestion:
     mentee: Candidate
     mentor: Candidate
@@ -126,13 +132,18 @@ class Suggestion:
     reasons: list[Reason]
 
 
-@strawberry.type
+@strawberry.type(description="The mentors offered to one mentee (варианты наставников).")
 class MenteeOptions:
     mentee: Candidate
     options: list[Suggestion]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "Mentor matching for a programme (подбор наставников): suggestions, the optimal "
+        "assignment and the unmatched."
+    )
+)
 class Matching:
     suggestions: list[MenteeOptions]
     assignment: list[Suggestion] = strawberry.field(
@@ -177,7 +188,20 @@ def _mentor(row: asyncpg.Record) -> matching.MentorCandidate:
 
 
 async def programme_matching(
-    info: ReaderInfo, programme_id: strawberry.ID, per_mentee: int = 3, form: str | None = None
+    info: ReaderInfo,
+    programme_id: ProgrammeId,
+    per_mentee: Annotated[
+        int, strawberry.argument(description="How many candidate mentors to offer each mentee.")
+    ] = 3,
+    form: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only people who may be mentor and mentee in this form of mentoring (форма "
+                "наставничества)."
+            )
+        ),
+    ] = None,
 ) -> Matching | None:
     """Подбор наставников для программы: варианты с баллами и объяснением, оптимальное
     распределение и список тех, кому пара не найдена (только для своей школы); с `form` —

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import asyncpg
 import strawberry
@@ -10,11 +11,12 @@ import strawberry
 from services.programs.labels import AWARD_RESULT_NAMES, NOMINATION_NAMES
 from services.programs.values import AwardResult, Nomination
 
+from .arguments import OptionalSchoolYear
 from .context import ReaderInfo, fields_of, reader_of
-from .pagination import Connection, paginate
+from .pagination import After, Connection, First, paginate
 
 
-@strawberry.type
+@strawberry.type(description="A school's mentoring practice (практика наставничества).")
 class PracticeCase:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -33,7 +35,15 @@ class PracticeCase:
 
 
 async def practice_cases(
-    info: ReaderInfo, published: bool | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo,
+    published: Annotated[
+        bool | None,
+        strawberry.argument(
+            description="Only published (опубликованные) practices, or only unpublished ones."
+        ),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[PracticeCase]:
     """Практики наставничества школ вашей области (опубликованные — региональная база)."""
     rows = await reader_of(info).fetch(
@@ -44,7 +54,7 @@ async def practice_cases(
     return paginate([(r["id"], PracticeCase.from_row(r)) for r in rows], first, after)
 
 
-@strawberry.type
+@strawberry.type(description="A nomination for a contest (выдвижение на конкурс) and its result.")
 class Candidacy:
     id: strawberry.ID
     school_id: strawberry.ID
@@ -66,7 +76,7 @@ class Candidacy:
 
 
 async def candidacies(
-    info: ReaderInfo, school_year: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo, school_year: OptionalSchoolYear = None, first: First = 50, after: After = None
 ) -> Connection[Candidacy]:
     """Выдвижения на конкурсы («Наставник года» и др.) и их итоги."""
     rows = await reader_of(info).fetch(

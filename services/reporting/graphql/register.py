@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
@@ -14,11 +15,11 @@ from shared.kernel.principal import SCHOOL_STAFF, Principal, Role
 
 from .access_log import record_reads
 from .context import Reader, ReaderInfo, fields_of, reader_of
-from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 from .search import folded_sql, name_pattern
 
 
-@strawberry.type
+@strawberry.type(description="A mentor training course (курс подготовки наставников).")
 class TrainingCourse:
     id: strawberry.ID
     name: str
@@ -33,7 +34,7 @@ class TrainingCourse:
         return cls(**fields_of(cls, row, id=strawberry.ID(str(row["id"]))))
 
 
-@strawberry.type
+@strawberry.type(description="A training course a mentor completed (пройденное обучение).")
 class CompletedCourse:
     course: str
     hours: int
@@ -61,7 +62,9 @@ async def _completed_courses(reader: Reader, ids: list[UUID]) -> list[list[Compl
     return [by_person[i] for i in ids]
 
 
-@strawberry.type
+@strawberry.type(
+    description="A mentor of the regional register (единая региональная база наставников)."
+)
 class RegisteredMentor:
     person_id: strawberry.ID
     full_name: str
@@ -114,7 +117,7 @@ def _check_register_reader(caller: Principal, search: str | None, info: ReaderIn
 
 
 async def training_courses(
-    info: ReaderInfo, first: int = 50, after: str | None = None
+    info: ReaderInfo, first: First = 50, after: After = None
 ) -> Connection[TrainingCourse]:
     """Курсы подготовки наставников в региональной базе."""
     rows = await reader_of(info).fetch(
@@ -125,7 +128,13 @@ async def training_courses(
 
 
 async def regional_register(
-    info: ReaderInfo, search: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo,
+    search: Annotated[
+        str | None,
+        strawberry.argument(description="Only mentors whose full name (ФИО) contains this text."),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[RegisteredMentor]:
     """Единая региональная база наставников: утверждённые приказом и прошедшие обучение.
     По именам её читают институт развития образования и школа (свои наставники); остальным
@@ -152,5 +161,5 @@ async def regional_register(
         "региональная база наставников",
     )
     return connection(
-        [(r["person_id"], RegisteredMentor.from_row(r)) for r in rows], size, total[0]["n"]
+        [(r["person_id"], RegisteredMentor.from_row(r)) for r in rows], size, total[0]["n"], after
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -27,19 +27,22 @@ from services.reporting.replay import (
 )
 from shared.kernel.errors import InvalidInput, NotFound
 
+from .arguments import ProgrammeId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .history import HISTORY_READERS
 from .pairs import Plan, PlanTask
 from .programmes import Curator, Programme
 
 
-@strawberry.type
+@strawberry.type(description="A person a past state names (человек).")
 class ReplayPerson:
     id: strawberry.ID
     full_name: str | None = strawberry.field(description="ФИО — только для школы")
 
 
-@strawberry.type
+@strawberry.type(
+    description="Feedback on a meeting as the platform knew it then (отзыв о встрече)."
+)
 class ReplayFeedback:
     author_id: strawberry.ID
     side: str
@@ -48,7 +51,7 @@ class ReplayFeedback:
     given_at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="A meeting as the platform knew it then (встреча).")
 class ReplayMeeting:
     id: strawberry.ID
     kind: str
@@ -61,7 +64,7 @@ class ReplayMeeting:
     feedback: list[ReplayFeedback]
 
 
-@strawberry.type
+@strawberry.type(description="A pair as the platform knew it then (пара).")
 class ReplayPair:
     id: strawberry.ID
     programme_id: strawberry.ID
@@ -83,7 +86,7 @@ class ReplayPair:
     meetings: list[ReplayMeeting]
 
 
-@strawberry.type
+@strawberry.type(description="An order approving pairs as the platform knew it then (приказ).")
 class ReplayOrder:
     id: strawberry.ID
     number: str
@@ -91,7 +94,11 @@ class ReplayOrder:
     pair_ids: list[strawberry.ID]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A programme as the platform knew it at a chosen version or moment (состояние программы)."
+    )
+)
 class ProgrammeState:
     version: int = strawberry.field(description="Сколько событий программы учтено")
     versions: int = strawberry.field(description="Сколько событий у программы сейчас")
@@ -109,11 +116,28 @@ WHERE programme_id = $1 ORDER BY upstream, position
 
 async def programme_state(
     info: ReaderInfo,
-    programme_id: strawberry.ID,
-    at_version: int | None = None,
-    at_date: date | None = None,
-    at_time: datetime | None = None,
-    as_of: date | None = None,
+    programme_id: ProgrammeId,
+    at_version: Annotated[
+        int | None,
+        strawberry.argument(
+            description="The state after this many of the programme's events (версия)."
+        ),
+    ] = None,
+    at_date: Annotated[
+        date | None, strawberry.argument(description="The state at the end of this day (UTC).")
+    ] = None,
+    at_time: Annotated[
+        datetime | None, strawberry.argument(description="The state at this moment.")
+    ] = None,
+    as_of: Annotated[
+        date | None,
+        strawberry.argument(
+            description=(
+                "The state as the documents tell it on this day (dates of orders, stages, "
+                "meetings), from what was known at the chosen moment."
+            )
+        ),
+    ] = None,
 ) -> ProgrammeState:
     """Состояние программы — этап, пары и группы, приказы, планы, встречи, отзывы, завершение —
     как платформа знала его после `atVersion` её событий, на конец дня `atDate` (UTC) или на

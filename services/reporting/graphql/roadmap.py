@@ -20,10 +20,11 @@ from services.programs.labels import (
 from services.programs.values import ItemStatus, Stage
 from shared.dictionaries import school_year_of
 
+from .arguments import On, OptionalSchoolYear, SchoolId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 
 
-@strawberry.type
+@strawberry.type(description="An activity of a school's roadmap (мероприятие дорожной карты).")
 class RoadmapItem:
     id: strawberry.ID
     number: str = strawberry.field(description="Номер мероприятия в дорожной карте, «1.1»")
@@ -66,7 +67,11 @@ class RoadmapItem:
         return None if self.stage is None else STAGE_NAMES[Stage(self.stage)]
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "A school's implementation order (приказ о внедрении целевой модели наставничества)."
+    )
+)
 class Implementation:
     school_id: strawberry.ID
     order_number: str
@@ -184,9 +189,9 @@ def _day(pair: list[int]) -> str:
 
 async def roadmap(
     info: ReaderInfo,
-    school_id: strawberry.ID,
-    school_year: str | None = None,
-    on: date | None = None,
+    school_id: SchoolId,
+    school_year: OptionalSchoolYear = None,
+    on: On = None,
 ) -> Implementation | None:
     """Приказ о внедрении, Положение и дорожная карта школы: статус мероприятий в учебном
     году (по умолчанию — текущем) и просроченные на дату `on` (по умолчанию — сегодня)."""

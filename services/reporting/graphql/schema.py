@@ -11,17 +11,14 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
-
-from shared.kernel.errors import AppError
 
 from . import access_log as access_log_q
 from . import acts as acts_q
@@ -43,10 +40,13 @@ from . import roadmap as roadmap_q
 from . import self_audits as self_audits_q
 from . import surveys as surveys_q
 from .context import ReaderInfo, reader_of
+from .errors import coded, is_crash
 from .organisations import Level
 
 
-@strawberry.type
+@strawberry.type(
+    description="Who is asking: the caller's user, role and scope (область видимости)."
+)
 class Caller:
     user: str
     role: str
@@ -65,47 +65,253 @@ def me(info: ReaderInfo) -> Caller:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the reporting service answers: the read models, within the caller's scope."
+)
 class Query:
-    me: Caller = strawberry.field(resolver=me)
-    organisations = strawberry.field(resolver=organisations_q.organisations)
-    partner_agreements = strawberry.field(resolver=organisations_q.partner_agreements)
-    counts = strawberry.field(resolver=organisations_q.counts)
-    people = strawberry.field(resolver=people_q.people)
-    person = strawberry.field(resolver=people_q.person)
-    pairs = strawberry.field(resolver=pairs_q.pairs)
-    pair = strawberry.field(resolver=pairs_q.pair)
-    lagging_pairs = strawberry.field(resolver=pairs_q.lagging_pairs)
-    programmes = strawberry.field(resolver=programmes_q.programmes)
-    programme_matching = strawberry.field(resolver=programmes_q.programme_matching)
-    training_courses = strawberry.field(resolver=register_q.training_courses)
-    regional_register = strawberry.field(resolver=register_q.regional_register)
-    programme_history = strawberry.field(resolver=history_q.programme_history)
-    programme_state = strawberry.field(resolver=replay_q.programme_state)
-    programme_replay = strawberry.field(resolver=history_q.programme_replay)
-    caught_up = strawberry.field(resolver=history_q.caught_up)
-    personal_data_access = strawberry.field(resolver=access_log_q.personal_data_access)
-    roadmap = strawberry.field(resolver=roadmap_q.roadmap)
-    survey_templates = strawberry.field(resolver=surveys_q.survey_templates)
-    survey_responses = strawberry.field(resolver=surveys_q.survey_responses)
-    survey_results = strawberry.field(resolver=surveys_q.survey_results)
-    practice_cases = strawberry.field(resolver=recognition_q.practice_cases)
-    candidacies = strawberry.field(resolver=recognition_q.candidacies)
-    indicators = strawberry.field(resolver=indicators_q.indicators)
-    school_comparison = strawberry.field(resolver=indicators_q.school_comparison)
-    municipality_comparison = strawberry.field(resolver=indicators_q.municipality_comparison)
-    school_overview = strawberry.field(resolver=indicators_q.school_overview)
-    indicator_trend = strawberry.field(resolver=indicators_q.indicator_trend)
-    self_audits = strawberry.field(resolver=self_audits_q.self_audits)
-    attention = strawberry.field(resolver=attention_q.attention)
-    pair_orders = strawberry.field(resolver=orders_q.pair_orders)
-    form_templates = strawberry.field(resolver=campaigns_q.form_templates)
-    campaigns = strawberry.field(resolver=campaigns_q.campaigns)
-    campaign = strawberry.field(resolver=campaigns_q.campaign)
-    acts = strawberry.field(resolver=acts_q.acts)
-    act = strawberry.field(resolver=acts_q.act)
-    participation = strawberry.field(resolver=participation_q.participation)
-    personal_links = strawberry.field(resolver=links_q.personal_links)
+    me: Caller = strawberry.field(
+        resolver=me,
+        description="Who is asking: the caller's role and scope (область видимости).",
+    )
+    organisations = strawberry.field(
+        resolver=organisations_q.organisations,
+        description="Organisations (организации) within the caller's scope, in tree order.",
+    )
+    partner_agreements = strawberry.field(
+        resolver=organisations_q.partner_agreements,
+        description=(
+            "Agreements with partner organisations (соглашения о партнёрстве, the outer circle)."
+        ),
+    )
+    counts = strawberry.field(
+        resolver=organisations_q.counts,
+        description=(
+            "Mentors, mentees, pairs and meetings counted per school, municipality or region, "
+            "within the caller's scope and without names."
+        ),
+    )
+    people = strawberry.field(
+        resolver=people_q.people,
+        description=(
+            "A school's people (база наставников и наставляемых): search by full name, filters, "
+            "pages."
+        ),
+    )
+    person = strawberry.field(
+        resolver=people_q.person,
+        description="One person's card (карточка) from the school's base.",
+    )
+    pairs = strawberry.field(
+        resolver=pairs_q.pairs,
+        description=(
+            "A school's mentoring pairs and groups (наставнические пары) with their mentor, "
+            "mentees and meetings."
+        ),
+    )
+    pair = strawberry.field(
+        resolver=pairs_q.pair,
+        description=(
+            "One pair or group of the caller's school by id (another school's is not seen)."
+        ),
+    )
+    lagging_pairs = strawberry.field(
+        resolver=pairs_q.lagging_pairs,
+        description=(
+            "Pairs behind their programme's meeting frequency (отстающие пары), counted from the "
+            "last meeting or from the approving order."
+        ),
+    )
+    programmes = strawberry.field(
+        resolver=programmes_q.programmes,
+        description="Mentoring programmes (программы наставничества) within the caller's scope.",
+    )
+    programme_matching = strawberry.field(
+        resolver=programmes_q.programme_matching,
+        description=(
+            "Mentor matching for a programme (подбор наставников): scored candidates with "
+            "reasons, the optimal assignment and the mentees left unmatched."
+        ),
+    )
+    training_courses = strawberry.field(
+        resolver=register_q.training_courses,
+        description="Mentor training courses (курсы подготовки наставников) in the regional base.",
+    )
+    regional_register = strawberry.field(
+        resolver=register_q.regional_register,
+        description=(
+            "The regional register of mentors (единая региональная база наставников): approved by"
+            " order and trained."
+        ),
+    )
+    programme_history = strawberry.field(
+        resolver=history_q.programme_history,
+        description=(
+            "A programme's whole history (история программы): every event in order, who changed "
+            "what, by pages."
+        ),
+    )
+    programme_state = strawberry.field(
+        resolver=replay_q.programme_state,
+        description=(
+            "A programme as the platform knew it at a past version or moment: stage, pairs, "
+            "orders, plans, meetings, feedback, completion."
+        ),
+    )
+    programme_replay = strawberry.field(
+        resolver=history_q.programme_replay,
+        description=(
+            "A programme's history in pages of up to 10,000 events as one JSON per page: the "
+            "events of programmeHistory, for long histories."
+        ),
+    )
+    caught_up = strawberry.field(
+        resolver=history_q.caught_up,
+        description=(
+            "Waits until the read models have reached the positions that commands returned; true "
+            "once they have."
+        ),
+    )
+    personal_data_access = strawberry.field(
+        resolver=access_log_q.personal_data_access,
+        description=(
+            "Who outside the school read a person's personal data (персональные данные), and when."
+        ),
+    )
+    roadmap = strawberry.field(
+        resolver=roadmap_q.roadmap,
+        description=(
+            "A school's implementation order, regulation and roadmap (дорожная карта): its "
+            "activities' status in a school year and those overdue on a day."
+        ),
+    )
+    survey_templates = strawberry.field(
+        resolver=surveys_q.survey_templates,
+        description=(
+            "Questionnaires (анкеты) the caller's organisation may use: the platform's, the "
+            "region's and its own."
+        ),
+    )
+    survey_responses = strawberry.field(
+        resolver=surveys_q.survey_responses,
+        description=(
+            "Answers to a programme's questionnaires (ответы на анкеты); the texts only to the "
+            "school itself."
+        ),
+    )
+    survey_results = strawberry.field(
+        resolver=surveys_q.survey_results,
+        description=(
+            "A programme's survey results (итоги анкетирования) per questionnaire version: mean "
+            "scores without names."
+        ),
+    )
+    practice_cases = strawberry.field(
+        resolver=recognition_q.practice_cases,
+        description=(
+            "Schools' mentoring practices (практики наставничества) within the caller's scope; "
+            "published ones form the regional base."
+        ),
+    )
+    candidacies = strawberry.field(
+        resolver=recognition_q.candidacies,
+        description=(
+            "Nominations for contests (выдвижения на конкурсы, e.g. «Наставник года») and their "
+            "results."
+        ),
+    )
+    indicators = strawberry.field(
+        resolver=indicators_q.indicators,
+        description=(
+            "The target model's indicators (показатели целевой модели) for a school, municipality"
+            " or region in a school year on a reporting day, with the region's targets."
+        ),
+    )
+    school_comparison = strawberry.field(
+        resolver=indicators_q.school_comparison,
+        description=(
+            "Schools side by side (сравнение школ): coverage, programmes and stages, lagging "
+            "pairs, satisfaction, self-audit gaps; sortable and filterable."
+        ),
+    )
+    municipality_comparison = strawberry.field(
+        resolver=indicators_q.municipality_comparison,
+        description=(
+            "Municipalities side by side (сравнение муниципалитетов): the same indicators summed "
+            "per municipality."
+        ),
+    )
+    school_overview = strawberry.field(
+        resolver=indicators_q.school_overview,
+        description=(
+            "One school in detail (from the comparison): its indicators, programmes and stages, "
+            "roadmap and survey results, without names."
+        ),
+    )
+    indicator_trend = strawberry.field(
+        resolver=indicators_q.indicator_trend,
+        description="One indicator over school years, each year on its last day (or today).",
+    )
+    self_audits = strawberry.field(
+        resolver=self_audits_q.self_audits,
+        description=(
+            "Schools' self-audits (самоаудит) against the 12-point checklist: answers, reviews "
+            "with recommendations, history."
+        ),
+    )
+    attention = strawberry.field(
+        resolver=attention_q.attention,
+        description=(
+            "What needs a school's attention in a programme (требует внимания): meetings without "
+            "feedback, missing or expiring consents, mentees without a pair."
+        ),
+    )
+    pair_orders = strawberry.field(
+        resolver=orders_q.pair_orders,
+        description=(
+            "Orders approving a programme's mentoring pairs (приказы об утверждении пар), newest "
+            "first."
+        ),
+    )
+    form_templates = strawberry.field(
+        resolver=campaigns_q.form_templates,
+        description=(
+            "Monitoring forms (формы мониторинга) of the caller's region and municipality: each "
+            "one's latest version."
+        ),
+    )
+    campaigns = strawberry.field(
+        resolver=campaigns_q.campaigns,
+        description="Monitoring campaigns (кампании мониторинга) the caller runs or answers in.",
+    )
+    campaign = strawberry.field(
+        resolver=campaigns_q.campaign,
+        description="One monitoring campaign (кампания мониторинга).",
+    )
+    acts = strawberry.field(
+        resolver=acts_q.acts,
+        description=(
+            "The register of acts (реестр актов): the caller's organisation's and those below it,"
+            " and the acts of organisations above that it follows; newest first."
+        ),
+    )
+    act = strawberry.field(
+        resolver=acts_q.act,
+        description="One act (акт) of the register.",
+    )
+    participation = strawberry.field(
+        resolver=participation_q.participation,
+        description=(
+            "A programme participant's own page (участник программы): pairs, meetings, plan, "
+            "consents and questionnaires."
+        ),
+    )
+    personal_links = strawberry.field(
+        resolver=links_q.personal_links,
+        description=(
+            "Participants' personal links (персональные ссылки) of the school: who has one, who "
+            "issued it, who used it."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -136,8 +342,6 @@ def build_schema(production: bool, limits: Limits = Limits()) -> strawberry.Sche
         lambda: MaxTokensLimiter(max_token_count=limits.tokens),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=QUERY_CACHE),
-        # Crashes are masked; limit, validation and our own errors reach the client.
-        lambda: MaskErrors(should_mask_error=_is_crash),
     ]
     if production:
         extensions.append(DisableIntrospection)
@@ -145,6 +349,14 @@ def build_schema(production: bool, limits: Limits = Limits()) -> strawberry.Sche
 
 
 class _Schema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Every error leaves coded and every crash masked (`errors.coded`). Done on the
+        result, not in an extension: a parse error escapes the extensions' operation hook."""
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [coded(error) for error in result.errors]
+        return result
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -152,17 +364,11 @@ class _Schema(strawberry.Schema):
         refuses) is one line at INFO; a crash is an ERROR with its traceback. (Fuzzing logged
         every refusal with a traceback: 23 MB in 35 minutes.)"""
         for error in errors:
-            if _is_crash(error):
+            if is_crash(error):
                 StrawberryLogger.error(error, execution_context)
                 continue
-            original = error.original_error
             structlog.get_logger().info(
                 "graphql_refused",
-                code=original.code if isinstance(original, AppError) else "invalid_query",
+                code=coded(error).extensions["code"],  # type: ignore[index]
                 path=".".join(str(p) for p in error.path or ()),
             )
-
-
-def _is_crash(error: Any) -> bool:
-    original = getattr(error, "original_error", None)
-    return original is not None and not isinstance(original, AppError)

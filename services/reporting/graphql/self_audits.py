@@ -5,15 +5,16 @@ school's answer or a later review — is «не выполнено»)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from shared.indicators import SELF_AUDIT_ITEMS, check_school_year
 from shared.kernel.errors import NotFound
 
+from .arguments import MunicipalityId, SchoolYear
 from .context import Reader, ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size
+from .pagination import After, Connection, First, connection, decode_cursor, page_size
 
 # The latest verdict of each answered item of each school in scope.
 VERDICTS = """
@@ -36,7 +37,7 @@ async def gaps_by_school(reader: Reader, scope: str, school_year: str) -> dict[s
     return gaps
 
 
-@strawberry.type
+@strawberry.type(description="One change of a self-audit (запись истории самоаудита).")
 class SelfAuditEntry:
     action: str = strawberry.field(description="answer — ответ школы, review — проверка, page")
     achieved: bool | None
@@ -46,7 +47,7 @@ class SelfAuditEntry:
     at: datetime
 
 
-@strawberry.type
+@strawberry.type(description="One item of the self-audit checklist (пункт чек-листа самоаудита).")
 class SelfAuditItem:
     number: int
     text: str
@@ -59,7 +60,7 @@ class SelfAuditItem:
     history: list[SelfAuditEntry]
 
 
-@strawberry.type
+@strawberry.type(description="A school's self-audit (самоаудит школы) for a school year.")
 class SelfAuditSchool:
     school_id: strawberry.ID
     school_name: str
@@ -118,11 +119,16 @@ def _items(entries: list[Any]) -> tuple[str | None, list[SelfAuditItem]]:
 
 async def self_audits(
     info: ReaderInfo,
-    school_year: str,
-    municipality_id: strawberry.ID | None = None,
-    with_gaps: bool | None = None,
-    first: int = 50,
-    after: str | None = None,
+    school_year: SchoolYear,
+    municipality_id: MunicipalityId = None,
+    with_gaps: Annotated[
+        bool | None,
+        strawberry.argument(
+            description="Only schools whose self-audit has gaps (пробелы), or only those without."
+        ),
+    ] = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[SelfAuditSchool]:
     """Самоаудит школ вашей области (или муниципалитета) по чек-листу из 12 пунктов: ответы,
     проверки с рекомендациями, история; `withGaps: true` — только школы с пробелами."""
@@ -170,4 +176,4 @@ async def self_audits(
                 ),
             )
         )
-    return connection(nodes, size, len(schools))
+    return connection(nodes, size, len(schools), after)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import asyncpg
@@ -15,11 +15,12 @@ import strawberry
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 
+from .arguments import ProgrammeId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
-from .pagination import Connection, connection, decode_cursor, page_size, paginate
+from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 
 
-@strawberry.type
+@strawberry.type(description="A question of a questionnaire (вопрос анкеты).")
 class Question:
     code: str
     text: str
@@ -28,7 +29,7 @@ class Question:
     required: bool
 
 
-@strawberry.type
+@strawberry.type(description="A questionnaire (анкета): its questions, purpose and respondents.")
 class SurveyTemplate:
     id: strawberry.ID
     title: str
@@ -49,8 +50,17 @@ def _questions(raw: str) -> list[Question]:
     return [Question(**q) for q in json.loads(raw)]
 
 
+PurposeFilter = Annotated[
+    str | None,
+    strawberry.argument(description="Only questionnaires of this purpose (назначение анкеты)."),
+]
+
+
 async def survey_templates(
-    info: ReaderInfo, purpose: str | None = None, first: int = 50, after: str | None = None
+    info: ReaderInfo,
+    purpose: PurposeFilter = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[SurveyTemplate]:
     """Анкеты, доступные вашей организации: шаблоны платформы, региона и свои."""
     rows = await reader_of(info).fetch(
@@ -82,13 +92,13 @@ def template_of(r: asyncpg.Record) -> SurveyTemplate:
     )
 
 
-@strawberry.type
+@strawberry.type(description="One answer of a questionnaire (ответ на вопрос анкеты).")
 class Answer:
     question: str
     value: str = strawberry.field(description="Ответ: число, вариант(ы), да/нет или текст")
 
 
-@strawberry.type
+@strawberry.type(description="A response to a questionnaire (заполненная анкета).")
 class SurveyResponse:
     id: strawberry.ID
     template_id: strawberry.ID
@@ -136,10 +146,10 @@ ORDER BY r.id LIMIT $4
 
 async def survey_responses(
     info: ReaderInfo,
-    programme_id: strawberry.ID,
-    purpose: str | None = None,
-    first: int = 50,
-    after: str | None = None,
+    programme_id: ProgrammeId,
+    purpose: PurposeFilter = None,
+    first: First = 50,
+    after: After = None,
 ) -> Connection[SurveyResponse]:
     """Ответы на анкеты программы (тексты ответов — только самой школе)."""
     reader = reader_of(info)
@@ -152,10 +162,12 @@ async def survey_responses(
         programme,
         purpose,
     )
-    return connection([(r["id"], _response(r)) for r in rows], size, total[0]["n"])
+    return connection([(r["id"], _response(r)) for r in rows], size, total[0]["n"], after)
 
 
-@strawberry.type
+@strawberry.type(
+    description="One question's results over a programme's responses (итоги по вопросу)."
+)
 class QuestionResult:
     code: str
     text: str
@@ -163,7 +175,7 @@ class QuestionResult:
     mean: float | None = strawberry.field(description="Средний балл (для шкалы 1–10)")
 
 
-@strawberry.type
+@strawberry.type(description="A programme's results for one questionnaire version (итоги анкеты).")
 class SurveyResult:
     template_id: strawberry.ID
     version: int
@@ -185,7 +197,7 @@ ORDER BY r.purpose, r.version
 """
 
 
-async def survey_results(info: ReaderInfo, programme_id: strawberry.ID) -> list[SurveyResult]:
+async def survey_results(info: ReaderInfo, programme_id: ProgrammeId) -> list[SurveyResult]:
     """Итоги анкетирования программы по каждой версии анкеты: средние баллы без имён."""
     programme = uuid_of(programme_id)
     return (await load_survey_results(reader_of(info), [programme]))[programme]
