@@ -329,8 +329,9 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
 
     def erase_due() -> list[Any]:
         with tools_registry(settings) as registry:
-            # Day 30 after the withdrawals were recorded (today), whatever date they carry.
-            return registry.erase_due(date.today() + timedelta(days=30))
+            # Day 30 after the withdrawals were recorded (the region's today), whatever date
+            # they carry.
+            return registry.erase_due(settings.region_today() + timedelta(days=30))
 
     erased = await asyncio.to_thread(erase_due)
     await world.api.caught_up(coordinator)
