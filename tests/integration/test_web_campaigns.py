@@ -116,4 +116,4 @@ async def test_a_municipality_makes_the_three_forms_from_the_examples(
         "Перечень документов по внедрению целевой модели наставничества в ОО",
         "Мониторинг реализации целевой модели наставничества в ОО",
     ):
-        assert f"{title} (версия 1)" in listed.text
+        assert f"{title}</a> (версия 1)" in listed.text

@@ -221,6 +221,17 @@ def test_bad_form_shapes_are_refused(school: School) -> None:
             ],
             "item_options",
         ),
+        (
+            [
+                {
+                    "number": "1",
+                    "title": "Р",
+                    "items": [{"number": "1", "text": "т", "kind": "text"}],
+                },
+                {"number": "1", "title": "Д", "items": []},
+            ],
+            "section_number_repeated",
+        ),
     ]
     for sections, code in bad:
         assert refused(school, draft, officer(school), school.municipality, "Ф", sections) == code

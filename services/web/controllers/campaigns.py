@@ -39,9 +39,10 @@ query($organisation: ID) { campaigns(organisationId: $organisation) {
 FORMS = "query { formTemplates { id title version inUse } }"
 FILL = """
 query($id: ID!, $organisation: ID!) { campaign(id: $id) {
-  id title actNumber actDate windowFrom windowTo referenceDate isOpen reviewerRoleNames
+  id title actNumber actDate act { id title } windowFrom windowTo referenceDate isOpen
+  reviewerRoleNames
   form { title version sections { number title items {
-    number text kind kindName required options sourceName requirements { number text } } } }
+    number text kind kindName required options source sourceName requirements { number text } } } }
   computedValues(organisationId: $organisation) { number value shown note }
   submission(organisationId: $organisation) {
     organisationName status statusName submittedOn late submissions conclusion
@@ -51,12 +52,15 @@ query($id: ID!, $organisation: ID!) { campaign(id: $id) {
 """
 RESULTS = """
 query($id: ID!) { campaign(id: $id) {
-  id title actNumber actDate windowFrom windowTo referenceDate isOpen reviewerRoles
+  id title actNumber actDate act { id title } windowFrom windowTo referenceDate isOpen
+  reviewerRoles
   form { title version }
   results { targeted submitted onTime late inDraft neverStarted returned accepted
     organisations { organisationId name municipality status statusName submittedOn late }
     items { number text kindName answered counts { shown count } total mean accepted }
     municipalities { municipality targeted submitted onTime late notSubmitted neverStarted } }
+  fixOrders { municipalityName actNumber actDate fixes { organisationName number itemText
+    director dueOn statusName nextCampaignTitle nextNumber nextAnswer } }
 } }
 """
 
@@ -115,6 +119,7 @@ class Item(Read):
     kindName: str
     required: bool
     options: list[str]
+    source: str | None
     sourceName: str | None
     requirements: list[Requirement]
 
@@ -171,6 +176,11 @@ class Submission(Read):
     history: list[Entry]
 
 
+class RegisteredAct(Read):
+    id: str
+    title: str
+
+
 class CampaignHead(Read):
     """What every campaign page says of the campaign: its title, act, window and date."""
 
@@ -178,6 +188,7 @@ class CampaignHead(Read):
     title: str
     actNumber: str
     actDate: Date
+    act: RegisteredAct | None
     windowFrom: Date
     windowTo: Date
     referenceDate: Date
@@ -250,10 +261,30 @@ class Results(Read):
     municipalities: list[MunicipalityResult]
 
 
+class OrderedFix(Read):
+    organisationName: str
+    number: str
+    itemText: str
+    director: str
+    dueOn: Date
+    statusName: str
+    nextCampaignTitle: str | None
+    nextNumber: str | None
+    nextAnswer: str | None
+
+
+class FixOrder(Read):
+    municipalityName: str
+    actNumber: str
+    actDate: Date
+    fixes: list[OrderedFix]
+
+
 class ResultCampaign(CampaignHead):
     reviewerRoles: list[str]
     form: FormTitle
     results: Results
+    fixOrders: list[FixOrder]
 
 
 class ResultsPage(Read):
