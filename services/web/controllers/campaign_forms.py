@@ -182,6 +182,7 @@ class CampaignFormsController(Controller):
     async def _page(user: WebUser, backend: Backend, form_id: UUID, form: Form) -> Template:
         composed = await _composed(user, backend, form_id)
         form.values.setdefault("title", composed.title)
+        form.values.setdefault("i_section", composed.sections[-1].number)  # the next item's
         return form_page(
             "campaigns/form.html",
             user,
