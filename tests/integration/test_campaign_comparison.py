@@ -6,6 +6,7 @@ organisation named, the scope the caller's own."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.integration.test_campaigns import (
     moscow,
     region_clock,
 )
+from tests.web_support import WebClient
 
 LATER = (date(2026, 10, 1), date(2026, 10, 10))
 SCHOOL_ANSWERS: list[dict[str, Any]] = [
@@ -55,7 +57,9 @@ async def _later(world: World, form_id: str) -> str:
     )
 
 
-async def test_answers_are_compared_across_forms_through_the_mapping(world: World) -> None:
+async def test_answers_are_compared_across_forms_through_the_mapping(
+    world: World, web: WebClient
+) -> None:
     documents, school_form = await example(world, "documents"), await example(world, "school")
     before = await announce(world, documents)
     with region_clock(world.api, moscow(WINDOW[0], 12, 0)):
@@ -82,6 +86,16 @@ async def test_answers_are_compared_across_forms_through_the_mapping(world: Worl
         "Школа № 1": ("https://school.ru/doc2", "https://school.ru/prikaz-programma"),
         "Школа № 2": ("https://school.ru/doc2", None),
     }
+
+    await web.sign_in(officer)  # the results page compares with the campaign chosen
+    page = await web.get(f"/campaigns/{after}?previous={before}")
+    compared = page.text.split('id="comparison"')[1].split("</section>")[0]
+    assert "2 Ссылка на приказ об утверждении программы наставничества ← пункт 1.2" in compared
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", compared)
+    assert rows == [
+        ("Школа № 1", "https://school.ru/doc2", "https://school.ru/prikaz-programma"),
+        ("Школа № 2", "https://school.ru/doc2", "—"),
+    ]
 
     director = world.token(Role.SCHOOL_DIRECTOR, "s1")  # a school sees its own answers only
     own = await world.api.graphql(director, COMPARISON, id=after, previous=before)

@@ -61,7 +61,16 @@ query($id: ID!) { campaign(id: $id) {
     municipalities { municipality targeted submitted onTime late notSubmitted neverStarted } }
   fixOrders { municipalityName actNumber actDate fixes { organisationName number itemText
     director dueOn statusName nextCampaignTitle nextNumber nextAnswer } }
-} }
+}
+  campaigns { id title windowFrom windowTo }
+}
+"""
+COMPARISON = """
+query($id: ID!, $previous: ID!) { campaign(id: $id) { comparison(previousCampaignId: $previous) {
+  number text previousNumber previousText
+  current { answered counts { shown count } total }
+  previous { answered counts { shown count } total }
+  organisations { name previous current } } } }
 """
 
 EXAMPLE_NAMES = {
@@ -287,8 +296,46 @@ class ResultCampaign(CampaignHead):
     fixOrders: list[FixOrder]
 
 
+class OtherCampaign(Read):
+    id: str
+    title: str
+    windowFrom: Date
+    windowTo: Date
+
+
 class ResultsPage(Read):
     campaign: ResultCampaign
+    campaigns: list[OtherCampaign]
+
+
+class Counted(Read):
+    answered: int
+    counts: list[Count]
+    total: float | None
+
+
+class ComparedAnswer(Read):
+    name: str
+    previous: str | None
+    current: str | None
+
+
+class ComparedItem(Read):
+    number: str
+    text: str
+    previousNumber: str
+    previousText: str
+    current: Counted
+    previous: Counted
+    organisations: list[ComparedAnswer]
+
+
+class ComparedCampaign(Read):
+    comparison: list[ComparedItem]
+
+
+class Compared(Read):
+    campaign: ComparedCampaign
 
 
 def organisation_of(user: WebUser) -> UUID:
@@ -327,17 +374,31 @@ class CampaignPagesController(Controller):
 
     @get("/{campaign_id:uuid}")
     async def show(
-        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, campaign_id: UUID
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        campaign_id: UUID,
+        previous: UUID | None = None,  # the campaign whose answers these are compared with
     ) -> Template:
         if user.school_id is not None:
             return await self._fill_page(user, backend, campaign_id, Form())
         allow(user, OVERSEERS)
         data = await backend.query(user.token, RESULTS, ResultsPage, id=str(campaign_id))
+        others = [c for c in data.campaigns if c.id != str(campaign_id)]
+        compared = None
+        if previous is not None and any(c.id == str(previous) for c in others):
+            compared = await backend.query(
+                user.token, COMPARISON, Compared, id=str(campaign_id), previous=str(previous)
+            )
         return page(
             "campaigns/results.html",
             user,
             campaign=data.campaign,
             can_review=str(user.principal.role) in data.campaign.reviewerRoles,
+            others=others,
+            previous=str(previous) if compared else None,
+            compared=compared.campaign.comparison if compared else [],
         )
 
     @post("/{campaign_id:uuid}")
