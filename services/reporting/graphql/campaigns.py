@@ -735,6 +735,8 @@ async def fix_orders(reader: Reader, campaign: Campaign) -> list[FixOrder]:
             "SELECT * FROM acts WHERE id = ANY($1::uuid[])",
             [o["act_id"] for o in orders if o["act_id"] is not None],
         )
+    if not orders:
+        return []
     later = await _later(reader, campaign.window_to, list({f["organisation_id"] for f in fixes}))
     items = {i.number: i for s in campaign.form.sections for i in s.items}
     registered = {a["id"]: Act.from_row(a) for a in acts}
