@@ -26,7 +26,7 @@ class SchoolLife(Projection):
             """id uuid PRIMARY KEY,
                school_id uuid NOT NULL UNIQUE,
                tenant ltree NOT NULL,
-               stages jsonb NOT NULL  -- [{name, stages: numbers of the seven}] as written""",
+               stages jsonb NOT NULL""",  # [{name, stages: numbers of the seven}] as written
             Visibility.SUBTREE,
         ),
         Table(
