@@ -16,7 +16,7 @@ from tests.integration.test_roadmaps_as_written import issue_order
 from tests.roadmap_seeds import DONETSK
 
 # Seed 002 (МБОУ СОШ с. Кремово): six stages; «Организация хода» forms the pairs and runs them.
-KREMOVO_SCHEME = [
+KREMOVO_SCHEME: list[dict[str, Any]] = [
     {"name": "Подготовка условий для запуска программы наставничества", "stages": [1]},
     {"name": "Формирование базы наставляемых", "stages": [2]},
     {"name": "Формирование базы наставников", "stages": [3]},
@@ -25,7 +25,7 @@ KREMOVO_SCHEME = [
     {"name": "Завершение программы наставничества", "stages": [7]},
 ]
 # Seed 004 (школа № 135 г. Донецка): seven stages, the seventh outside the seven.
-DONETSK_SCHEME = [
+DONETSK_SCHEME: list[dict[str, Any]] = [
     {"name": "Подготовка условий для реализации системы наставничества", "stages": [1]},
     {"name": "Формирование банка наставляемых", "stages": [2]},
     {"name": "Формирование банка наставников", "stages": [3]},
