@@ -188,6 +188,9 @@ EVENT_NAMES = {
     "ACT_RECORDED": "Внесён акт в реестр актов",
     "ACT_REGISTER_NUMBER_TAKEN": "Номер акта занят в журнале регистрации",
     "ACT_REGISTER_OPENED": "Открыт реестр актов организации",
+    "STAGE_SCHEME_WRITTEN": "Утверждена схема этапов школы",
+    "STAGE_SCHEME_REWRITTEN": "Схема этапов школы изменена",
+    "SCHOOL_EVENT_RECORDED": "Записано мероприятие школы",
 }
 # MarkKind: an act's approval marks, in their legal order.
 MARK_NAMES = {"accepted": "Принято", "agreed": "Согласовано", "approved": "Утверждено"}
