@@ -326,3 +326,12 @@ class RecordSchoolEvent(Command):
     pair_ids: list[str]
     classes: list[str]
     materials: list[EventMaterial]
+
+
+class SchoolStage(Command):
+    name: str
+    stages: list[int | str]  # as typed: the service names what is not a stage's number
+
+
+class WriteStageScheme(Command):
+    stages: list[SchoolStage]

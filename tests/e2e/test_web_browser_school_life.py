@@ -47,3 +47,23 @@ async def test_a_curator_records_a_round_table_on_a_phone(
 
     assert form_faults == []
     assert listed_faults == []
+
+
+async def test_the_stage_scheme_form_fits_a_phone(
+    chromium: Browser, site: Settings, screenshots: Path
+) -> None:
+    """Only opened: the demo school keeps the seven, as the programme page's test expects."""
+    context = await chromium.new_context(
+        base_url=f"http://127.0.0.1:{site.web_port}", locale="ru-RU", viewport=PHONE
+    )
+    page = await context.new_page()
+    try:
+        await sign_in_as(page, "Директор школы № 1", "/programme")
+        await page.get_by_role("link", name="Назвать этапы так, как в документах школы").click()
+        await expect(page.get_by_role("heading", name="Схема этапов школы")).to_be_visible()
+        await page.screenshot(path=screenshots / "stage-scheme-390.png", full_page=True)
+        faults = await page_faults(page)
+    finally:
+        await context.close()
+
+    assert faults == []

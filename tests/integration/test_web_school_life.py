@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
-from tests.integration.test_school_life import DONETSK_SCHEME, write_scheme
+from tests.integration.test_school_life import DONETSK_SCHEME, KREMOVO_SCHEME, write_scheme
 from tests.web_support import WebClient
 
 
@@ -69,3 +69,34 @@ async def test_a_round_table_is_recorded_on_the_events_page_and_listed(
     assert f"Итоговое мероприятие (круглый стол) · {held.strftime('%d.%m.%Y')}" in page
     assert "Присутствовали: 7А класс, 8Б класс" in page
     assert '<a href="https://school.example/news/round-table">Отчёт на сайте школы</a>' in page
+
+
+async def test_the_director_writes_seed_002s_stages_on_a_form(
+    web: WebClient, world: World, events: EventCounter
+) -> None:
+    await world.programme("s1")
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    lines = "\n".join(
+        f"{stage['name']}; {', '.join(map(str, stage['stages']))}" for stage in KREMOVO_SCHEME
+    )
+    await web.get("/programme/stages")
+    before = await events()
+
+    refused = await web.submit("/programme/stages", {"stages": lines + "\nИтоги; 9"})
+    after_refusal = await events()
+    written = await web.submit("/programme/stages", {"stages": lines})
+    form = html.unescape((await web.get("/programme/stages")).text)
+    page = html.unescape((await web.get("/programme")).text)
+
+    assert refused.status_code == 400
+    assert "Этап «Итоги»: этапа № 9 среди семи этапов целевой модели нет" in html.unescape(
+        refused.text
+    )
+    assert after_refusal == before
+    assert written.status_code == 303
+    assert "Организация хода наставнической программы; 5, 6" in form
+    assert (
+        '<li aria-current="step" class="current">'
+        "Подготовка условий для запуска программы наставничества" in page
+    )
+    assert "Изменить схему этапов школы" in page

@@ -13,7 +13,8 @@ from litestar.response import Redirect, Template
 from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
 
 from ..backend import Backend, Refused
-from ..commands import ItemProgress, MeetingRule, StageChange
+from ..commands import ItemProgress, MeetingRule, StageChange, WriteStageScheme
+from ..commands import SchoolStage as StageLine
 from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Date, Read
@@ -215,6 +216,32 @@ class ProgrammeController(Controller):
             )
         return done(request, "/programme", "Правило частоты встреч изменено")
 
+    @get("/programme/stages")
+    async def stage_scheme(self, user: WebUser, backend: Backend) -> Template:
+        lines = [_line(s) for s in await school_stages(backend, user)]
+        return form_page("school/stages.html", user, Form(values={"stages": "\n".join(lines)}))
+
+    @post("/programme/stages")
+    async def write_stage_scheme(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        form = Form.of(await request.form())
+        try:
+            await backend.command(
+                user.token,
+                "programs",
+                f"/schools/{school_of(user)}/stage-scheme",
+                WriteStageScheme(stages=[_stage_of(line) for line in form.lines("stages")]),
+                method="PUT",
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.refused(refusal, {"stages": "stages"}, SCHEME_CODES)
+            form.errors.setdefault("stages", form.errors.pop("", ""))
+            return form_page("school/stages.html", user, form)
+        return done(request, "/programme", "Схема этапов школы сохранена")
+
     @get("/roadmap")
     async def roadmap(self, user: WebUser, backend: Backend) -> Template:
         school = school_of(user)
@@ -245,6 +272,22 @@ class ProgrammeController(Controller):
             ),
         )
         return done(request, "/roadmap", "Статус мероприятия записан", anchor=f"item-{item_id}")
+
+
+SCHEME_CODES = dict.fromkeys(
+    ("stage_scheme_empty", "stage_name_repeated", "stage_unknown", "stage_name_missing"), "stages"
+)
+
+
+def _line(stage: SchoolStage) -> str:
+    """A stage as the form writes it: «Название; 5, 6» (no numbers: outside the seven)."""
+    return f"{stage.name}; {', '.join(map(str, stage.stages))}" if stage.stages else stage.name
+
+
+def _stage_of(line: str) -> StageLine:
+    name, _, numbers = line.partition(";")
+    typed = [n.strip() for n in numbers.replace(";", ",").split(",") if n.strip()]
+    return StageLine(name=name.strip(), stages=[int(n) if n.isdigit() else n for n in typed])
 
 
 def _sections(
