@@ -100,3 +100,23 @@ async def test_the_director_writes_seed_002s_stages_on_a_form(
         "Подготовка условий для запуска программы наставничества" in page
     )
     assert "Изменить схему этапов школы" in page
+
+
+async def test_the_municipality_reads_its_schools_events_counted_by_kind(
+    web: WebClient, world: World
+) -> None:
+    held = date.today() - timedelta(days=3)
+    for school in ("s1", "s2", "s3"):  # s3 is another municipality's
+        await world.api.command(
+            "programs",
+            f"/schools/{world.ids[school]}/events",
+            world.token(Role.SCHOOL_CURATOR, school),
+            {"kind": "group_meeting", "held_on": str(held), "title": f"Групповая встреча {school}"},
+        )
+    await web.sign_in(world.token(Role.MUNICIPALITY_OFFICER, "m1"))
+
+    page = html.unescape((await web.get("/")).text)
+
+    assert "<dt>Групповая встреча наставников и наставляемых</dt><dd>2 (школ: 2)</dd>" in page
+    assert "<dt>Семинар</dt><dd>0</dd>" in page
+    assert "Групповая встреча s1" not in page  # titles stay in the school
