@@ -28,7 +28,7 @@ from graphql import (
     validate,
 )
 
-from services.programs.api import acts, pairs, programmes, roadmap, surveys
+from services.programs.api import acts, pairs, programmes, roadmap, school_life, surveys
 from services.registry.api import campaigns, links, monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
@@ -44,6 +44,7 @@ from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
 from services.web.controllers import programme as programme_pages
 from services.web.controllers import region as region_pages
+from services.web.controllers import school_events as event_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
@@ -92,6 +93,10 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.ActMark: acts.MarkIn,
     commands.ActPoint: acts.PointIn,
     commands.ActPerson: acts.ParticipantIn,
+    commands.RecordSchoolEvent: school_life.SchoolEventIn,
+    commands.EventMaterial: school_life.MaterialIn,
+    commands.WriteStageScheme: school_life.StageSchemeIn,
+    commands.SchoolStage: school_life.SchoolStageIn,
 }
 
 
@@ -165,6 +170,10 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
     (act_pages.ACTS, act_pages.Acts),
+    (home.EVENT_COUNTS, home.EventCounts),
+    (programme_pages.STAGE_SCHEME, programme_pages.FoundScheme),
+    (event_pages.EVENTS, event_pages.Events),
+    (event_pages.PAIRS, event_pages.Pairs),
     (act_pages.ACT, act_pages.FoundAct),
     (act_pages.INSTITUTES, act_pages.Institutes),
     (participants.PARTICIPATION, participants.Found),
