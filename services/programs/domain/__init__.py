@@ -60,6 +60,8 @@ from .pairs import (
     PairState,
     PairStatus,
     PlanTask,
+    Pupil,
+    SchoolClass,
     Side,
 )
 from .programmes import Programme
@@ -111,12 +113,14 @@ __all__ = [
     "PlanTask",
     "PracticeCase",
     "Programme",
+    "Pupil",
     "Purpose",
     "Question",
     "QuestionKind",
     "Respondent",
     "RoadmapBlock",
     "RoadmapItem",
+    "SchoolClass",
     "Side",
     "Stage",
     "SurveyResponse",

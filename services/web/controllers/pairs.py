@@ -53,6 +53,9 @@ query($id: ID!) {
     id programmeId form status basis orderNumber orderDate outcome endedOn summary isGroup
     mentor { id fullName position }
     mentees { id fullName grade }
+    mentors { id fullName position }
+    supportingTeachers { id fullName position }
+    classes { side name pupils pupilIds }
     plan { startsOn endsOn goals progress tasks { id title dueOn completedOn overdue } }
     meetings { id kind heldOn durationMinutes meetingFormat topic
                feedback { authorId side rating comment byParticipant } }
@@ -156,8 +159,15 @@ class Meeting(Read):
     feedback: list[MeetingFeedback]
 
 
+class PairClass(Read):
+    side: str
+    name: str
+    pupils: int
+    pupilIds: list[str]
+
+
 class Pair(Read):
-    """A pair's page: its people, plan, meetings with feedback."""
+    """A pair's page: its sides, plan, meetings with feedback."""
 
     id: str
     programmeId: str
@@ -172,8 +182,22 @@ class Pair(Read):
     isGroup: bool
     mentor: Mentor | None
     mentees: list[RowMentee | None]
+    mentors: list[Mentor | None]
+    supportingTeachers: list[Mentor | None]
+    classes: list[PairClass]
     plan: Plan | None
     meetings: list[Meeting]
+
+    def side(self, side: str) -> list[str]:
+        """A side as the page names it: its people named in person, then its classes
+        («7 «А» класс, 25 обучающихся»), never a class's pupils one by one."""
+        classes = [c for c in self.classes if c.side == side]
+        pupils = {p for c in classes for p in c.pupilIds}
+        people = self.mentors if side == "mentor" else self.mentees
+        named = [
+            p.fullName if p else "данные удалены" for p in people if not p or p.id not in pupils
+        ]
+        return [*named, *(f"{c.name}, обучающихся: {c.pupils}" for c in classes)]
 
 
 class FoundPair(Read):
@@ -259,8 +283,8 @@ async def pair_or_404(backend: Backend, user: WebUser, pair_id: UUID) -> Pair:
 
 
 def names_of(pair: Pair) -> dict[str, str]:
-    """Participants by id: the mentor and every mentee."""
-    people = [pair.mentor, *pair.mentees]
+    """Participants by id: every mentor and every mentee."""
+    people = [*pair.mentors, *pair.mentees]
     return {p.id: p.fullName for p in people if p}
 
 
