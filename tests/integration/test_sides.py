@@ -22,6 +22,7 @@ from tests.generated_region import (
     GeneratedRegion,
     generated_region,
 )
+from tests.web_support import WebClient
 
 SCHOOL = CLASSES_SCHOOL
 PAIR = """query($id: ID!) {
@@ -253,3 +254,31 @@ async def test_the_replay_shows_the_sides(region: GeneratedRegion) -> None:
     assert len(first["supportingTeachers"]) == 1
     assert second["supportingTeachers"] == []
     assert [m["id"] for m in pairs[team.id]["mentors"]] == [m.id for m in team.mentors]
+
+
+def _sides_section(page: str) -> str:
+    return page.split('<section id="sides">', 1)[1].split("</section>", 1)[0]
+
+
+async def test_the_group_page_shows_its_sides_with_classes_and_roles(
+    region: GeneratedRegion, web: WebClient
+) -> None:
+    world = region.world
+    await world.api.caught_up(world.coordinator(SCHOOL))
+    await web.sign_in(world.coordinator(SCHOOL))
+    first = (await web.get(f"/pairs/{region.cascade[0].id}")).text
+    team = region.team
+    assert team is not None
+    teamed = _sides_section((await web.get(f"/pairs/{team.id}")).text)
+    sides = _sides_section(first)
+    supporting = (await _pair(region, region.cascade[0].id))["supportingTeachers"][0]
+
+    assert "<h1>7 «А» класс, обучающихся: 3 — 6 «Б» класс, обучающихся: 3</h1>" in first
+    assert "<dt>Наставник</dt>" in sides
+    assert "<li>7 «А» класс, обучающихся: 3</li>" in sides
+    assert "<li>6 «Б» класс, обучающихся: 3</li>" in sides
+    assert "<dt>Сопровождающий педагог (не наставник)</dt>" in sides
+    assert supporting["fullName"] in sides
+    assert not [p.name for p in region.cascade[0].mentors if p.name in sides]
+    assert "<dt>Наставники</dt>" in teamed
+    assert all(f"<li>{m.name}</li>" in teamed for m in team.mentors)

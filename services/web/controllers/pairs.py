@@ -3,8 +3,9 @@ to record one), and the surveys its participants are due to fill in."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import msgspec
@@ -43,6 +44,7 @@ query($programme: ID!) {
     totalCount
     edges { node { id form status basis orderNumber orderDate isGroup
                    mentor { id fullName kind consents { kind valid } }
+                   mentors { id fullName } classes { side name pupils pupilIds }
                    mentees { id fullName grade consents { kind valid } } meetings { heldOn } } }
   }
 }
@@ -100,6 +102,32 @@ class HeldOn(Read):
     heldOn: Date
 
 
+class PairClass(Read):
+    side: str
+    name: str
+    pupils: int
+    pupilIds: list[str]
+
+
+class Member(Read):
+    id: str
+    fullName: str
+
+
+class Named(Protocol):
+    id: str
+    fullName: str
+
+
+def side_names(classes: list[PairClass], people: Sequence[Named | None], side: str) -> list[str]:
+    """A side as a page names it: its people named in person, then its classes («7 «А» класс,
+    обучающихся: 25»), never a class's pupils one by one."""
+    own = [c for c in classes if c.side == side]
+    pupils = {p for c in own for p in c.pupilIds}
+    named = [p.fullName if p else "данные удалены" for p in people if not p or p.id not in pupils]
+    return [*named, *(f"{c.name}, обучающихся: {c.pupils}" for c in own)]
+
+
 class PairRow(Read):
     """A pair as a line of the list."""
 
@@ -112,7 +140,12 @@ class PairRow(Read):
     isGroup: bool
     mentor: RowMentor | None
     mentees: list[ListedMentee | None]
+    mentors: list[Member | None]
+    classes: list[PairClass]
     meetings: list[HeldOn]
+
+    def side(self, side: str) -> list[str]:
+        return side_names(self.classes, self.mentors if side == "mentor" else self.mentees, side)
 
 
 class Pairs(Read):
@@ -159,13 +192,6 @@ class Meeting(Read):
     feedback: list[MeetingFeedback]
 
 
-class PairClass(Read):
-    side: str
-    name: str
-    pupils: int
-    pupilIds: list[str]
-
-
 class Pair(Read):
     """A pair's page: its sides, plan, meetings with feedback."""
 
@@ -189,15 +215,7 @@ class Pair(Read):
     meetings: list[Meeting]
 
     def side(self, side: str) -> list[str]:
-        """A side as the page names it: its people named in person, then its classes
-        («7 «А» класс, 25 обучающихся»), never a class's pupils one by one."""
-        classes = [c for c in self.classes if c.side == side]
-        pupils = {p for c in classes for p in c.pupilIds}
-        people = self.mentors if side == "mentor" else self.mentees
-        named = [
-            p.fullName if p else "данные удалены" for p in people if not p or p.id not in pupils
-        ]
-        return [*named, *(f"{c.name}, обучающихся: {c.pupils}" for c in classes)]
+        return side_names(self.classes, self.mentors if side == "mentor" else self.mentees, side)
 
 
 class FoundPair(Read):
