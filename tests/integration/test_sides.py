@@ -282,3 +282,35 @@ async def test_the_group_page_shows_its_sides_with_classes_and_roles(
     assert not [p.name for p in region.cascade[0].mentors if p.name in sides]
     assert "<dt>Наставники</dt>" in teamed
     assert all(f"<li>{m.name}</li>" in teamed for m in team.mentors)
+
+
+async def test_a_class_group_is_formed_from_the_web(
+    region: GeneratedRegion, web: WebClient
+) -> None:
+    """The classes chosen by label, each with its pupils as the base holds them; a class on
+    both sides comes back with the service's Russian message, nothing stored."""
+    world = region.world
+    coordinator = world.coordinator(SCHOOL)
+    programme = region.programmes[SCHOOL]
+    await web.sign_in(coordinator)
+    listing = (await web.get("/pairs")).text
+    teacher = next(p for p in region.people if p.school == SCHOOL and p.kind == "teacher")
+    before = await world.api.graphql(coordinator, COUNT, programme=programme)
+
+    same = await web.submit("/pairs/classes", {"mentor_class": "7А", "mentee_class": "7А"})
+    await world.api.caught_up(coordinator)
+    unchanged = await world.api.graphql(coordinator, COUNT, programme=programme)
+    formed = await web.submit(
+        "/pairs/classes",
+        {"mentor_class": "5В", "mentee_class": "7А", "supporting_id": teacher.id},
+    )
+    await world.api.caught_up(coordinator)
+    after = (await web.get("/pairs")).text
+
+    assert '<option value="6Б">6 «Б» класс</option>' in listing
+    assert same.status_code == 200
+    assert "и наставник, и наставляемый" in same.text
+    assert unchanged == before
+    assert formed.status_code == 303
+    assert "5 «В» класс, обучающихся: 3" in after
+    assert "7 «А» класс, обучающихся: 3" in after

@@ -17,15 +17,18 @@ from services.programs.labels import (
     MEETING_KIND_NAMES,
     OUTCOME_NAMES,
     SIDE_NAMES,
+    class_name,
 )
 
 from ..backend import Backend, Problem, Refused
 from ..commands import (
     Answer,
+    ClassSide,
     Dissolution,
     DrawUpPlan,
     EndPair,
     Feedback,
+    FormClassGroup,
     GiveFeedback,
     PlanTask,
     RecordMeeting,
@@ -36,7 +39,15 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, Read
 from ..session import WebUser
-from .common import Question, done, programme_required, school_of, typed_day, unconfirmed
+from .common import (
+    Question,
+    done,
+    programme_command,
+    programme_required,
+    school_of,
+    typed_day,
+    unconfirmed,
+)
 
 PAIRS = """
 query($programme: ID!) {
@@ -62,6 +73,16 @@ query($id: ID!) {
     meetings { id kind heldOn durationMinutes meetingFormat topic
                feedback { authorId side rating comment byParticipant } }
   }
+}
+"""
+# The school's pupils with their classes, and its teachers (who may accompany a group), a page of
+# each at a time.
+SCHOOL_CLASSES = """
+query($after: String) {
+  pupils: people(kind: "student", first: 200, after: $after) {
+    edges { node { id grade } } pageInfo { hasNextPage endCursor }
+  }
+  teachers: people(kind: "teacher", first: 200) { edges { node { id fullName } } }
 }
 """
 SURVEYS = """
@@ -150,6 +171,33 @@ class PairRow(Read):
 
 class Pairs(Read):
     pairs: Connection[PairRow]
+
+
+class Pupil(Read):
+    id: str
+    grade: str | None
+
+
+class SchoolClasses(Read):
+    pupils: Connection[Pupil]
+    teachers: Connection[Member]
+
+
+async def school_classes(
+    backend: Backend, user: WebUser
+) -> tuple[dict[str, list[str]], list[Member]]:
+    """The school's classes with their pupils as the base holds them today (every page of the
+    pupils), and its teachers."""
+    classes: dict[str, list[str]] = {}
+    after: str | None = None
+    while True:
+        found = await backend.query(user.token, SCHOOL_CLASSES, SchoolClasses, after=after)
+        for pupil in found.pupils.nodes:
+            if pupil.grade:
+                classes.setdefault(pupil.grade, []).append(pupil.id)
+        after = found.pupils.next_cursor
+        if after is None:
+            return dict(sorted(classes.items())), found.teachers.nodes
 
 
 class Mentor(Read):
@@ -326,6 +374,11 @@ async def surveys_due(backend: Backend, user: WebUser, pair: Pair) -> list[Surve
     ]
 
 
+def _class_side(classes: dict[str, list[str]], label: str | None) -> list[ClassSide]:
+    """A class chosen, with its pupils; none chosen, no class (the service names what lacks)."""
+    return [ClassSide(label, classes.get(label, []))] if label else []
+
+
 STATUS_ORDER = ("proposed", "active", "ended", "dissolved")
 
 
@@ -339,15 +392,47 @@ class PairController(Controller):
 
     @get("/")
     async def listing(self, user: WebUser, backend: Backend) -> Template:
+        return await self._listing(user, backend, Form())
+
+    async def _listing(self, user: WebUser, backend: Backend, form: Form) -> Template:
         programme = await programme_required(backend, user)
         found = (await backend.query(user.token, PAIRS, Pairs, programme=programme.id)).pairs
+        classes, teachers = await school_classes(backend, user)
         return page(
             "pairs/list.html",
             user,
             programme=programme,
             pairs=sorted(found.nodes, key=listing_order),
             total=found.totalCount,
+            classes=[(label, class_name(label)) for label in classes],
+            teachers=[(t.id, t.fullName) for t in teachers],
+            class_form=form,
+            class_groups="student_student" in programme.forms,
         )
+
+    @post("/classes")
+    async def form_class_group(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        """«Класс – классу»: the classes chosen, each with its pupils as the base holds them."""
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        classes, _ = await school_classes(backend, user)
+        supporting = form.text("supporting_id")
+        body = FormClassGroup(
+            form="student_student",
+            mentor_classes=_class_side(classes, form.text("mentor_class")),
+            mentee_classes=_class_side(classes, form.text("mentee_class")),
+            supporting_ids=[supporting] if supporting else [],
+        )
+        try:
+            await programme_command(backend, user, programme, "pairs", body)
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.errors[""] = refusal.message
+            return await self._listing(user, backend, form)
+        return done(request, "/pairs", "Группа «класс – классу» сформирована")
 
     @get("/{pair_id:uuid}")
     async def show(self, user: WebUser, backend: Backend, pair_id: UUID) -> Template:
