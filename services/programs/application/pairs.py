@@ -207,34 +207,10 @@ class PairCommands(ProgramsBase):
             Pair.check_class(
                 school_class, programme.school_id, _pupils(people, school_class.pupil_ids)
             )
-        school_id = programme.school_id
-        mentors = [participant(people, school_id, m, "Наставник", today) for m in mentor_ids]
-        for mentor_id in new.mentors_in_person:
-            if not participant(people, school_id, mentor_id, "Наставник", today).is_mentor():
-                raise RuleViolated(
-                    "not_a_mentor",
-                    "Этот человек не в базе наставников",
-                    person_id=str(mentor_id),
-                )
-        mentees = [participant(people, school_id, m, "Наставляемый", today) for m in mentee_ids]
-        for mentee_id in new.mentee_ids:
-            if not participant(people, school_id, mentee_id, "Наставляемый", today).is_mentee():
-                raise RuleViolated(
-                    "not_a_mentee",
-                    "Этот человек не в базе наставляемых",
-                    person_id=str(mentee_id),
-                )
-        for supporting_id in new.supporting_ids:
-            supporting = participant(people, school_id, supporting_id, "Сопровождающий", today)
-            if supporting.kind != PersonKind.TEACHER:
-                raise RuleViolated(
-                    "supporting_not_teacher",
-                    "Сопровождающий группу — педагог школы",
-                    person_id=str(supporting_id),
-                )
+        mentors, mentees = _sides_checked(new, programme.school_id, people, today)
         Pair.check_sides(
             MentoringForm(new.form),
-            [str(mentor.kind) for mentor in mentors],
+            [str(mentor.kind) for mentor in mentors.values()],
             [str(mentee.kind) for mentee in mentees],
         )
         pair = Pair(
@@ -250,7 +226,7 @@ class PairCommands(ProgramsBase):
             basis=new.basis,
         )
         for mentor_id in new.mentors_in_person:
-            capacity = participant(people, school_id, mentor_id, "Наставник", today).mentor_capacity
+            capacity = mentors[mentor_id].mentor_capacity
             loads[mentor_id].assign(actor, pair.id, len(mentee_ids), capacity)
         return pair
 
@@ -599,6 +575,39 @@ def _authors(pair: Pair, meeting: NewMeeting, members: Sequence[MemberFeedback] 
         *((member.author_id, member.feedback) for member in members),
     )
     return [author for author, feedback in sides if feedback and feedback.comment]
+
+
+def _sides_checked(
+    new: NewPair, school_id: UUID, people: dict[UUID, Any], today: date
+) -> tuple[dict[UUID, Person], list[Person]]:
+    """The sides' people whom the platform may process (`participant`): the mentors by id, the
+    mentees; those named in person are of their base (a class's pupils come as the class), a
+    supporting teacher is a teacher of the school."""
+    mentors = {
+        m: participant(people, school_id, m, "Наставник", today) for m in new.side(Side.MENTOR)
+    }
+    mentees = [
+        participant(people, school_id, m, "Наставляемый", today) for m in new.side(Side.MENTEE)
+    ]
+    for mentor_id in new.mentors_in_person:
+        if not mentors[mentor_id].is_mentor():
+            raise RuleViolated(
+                "not_a_mentor", "Этот человек не в базе наставников", person_id=str(mentor_id)
+            )
+    for mentee in mentees:
+        if mentee.id in new.mentee_ids and not mentee.is_mentee():
+            raise RuleViolated(
+                "not_a_mentee", "Этот человек не в базе наставляемых", person_id=str(mentee.id)
+            )
+    for supporting_id in new.supporting_ids:
+        supporting = participant(people, school_id, supporting_id, "Сопровождающий", today)
+        if supporting.kind != PersonKind.TEACHER:
+            raise RuleViolated(
+                "supporting_not_teacher",
+                "Сопровождающий группу — педагог школы",
+                person_id=str(supporting_id),
+            )
+    return mentors, mentees
 
 
 def _pupils(people: dict[UUID, Any], pupil_ids: Iterable[UUID]) -> list[Pupil]:
