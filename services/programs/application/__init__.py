@@ -16,6 +16,7 @@ from .pairs import (
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
 from .roadmap import RoadmapCommands
+from .school_life import SchoolLifeCommands
 from .surveys import NewResponse, SurveyCommands
 
 
@@ -26,6 +27,7 @@ class Programs(
     SurveyCommands,
     RecognitionCommands,
     ActCommands,
+    SchoolLifeCommands,
 ):
     """Every command of the programs service."""
 
