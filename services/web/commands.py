@@ -201,6 +201,20 @@ class FormPair(Command):
     basis: str
 
 
+class ClassSide(msgspec.Struct):
+    label: str
+    pupil_ids: list[str]
+
+
+class FormClassGroup(Command):
+    """A group whose sides are classes («класс – классу»), a supporting teacher beside it."""
+
+    form: str
+    mentor_classes: list[ClassSide]
+    mentee_classes: list[ClassSide]
+    supporting_ids: list[str]
+
+
 class RejectSuggestion(Command):
     mentee_id: Typed
     mentor_id: Typed
