@@ -17,6 +17,7 @@ from .acts import ActController
 from .pairs import PairController
 from .programmes import ProgrammeController
 from .recognition import RecognitionController
+from .responsibility import ResponsibilityController
 from .roadmap import RoadmapController
 from .surveys import SurveyController
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SurveyController,
             RecognitionController,
             ActController,
+            ResponsibilityController,
         ],
         health_check=resources.healthy,
         lifespan=[lifespan],

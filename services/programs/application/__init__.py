@@ -14,6 +14,7 @@ from .pairs import (
 )
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
+from .responsibility import ResponsibilityCommands
 from .roadmap import RoadmapCommands
 from .surveys import NewResponse, SurveyCommands
 
@@ -25,6 +26,7 @@ class Programs(
     SurveyCommands,
     RecognitionCommands,
     ActCommands,
+    ResponsibilityCommands,
 ):
     """Every command of the programs service."""
 

@@ -64,6 +64,12 @@ from .pairs import (
 )
 from .programmes import Programme
 from .recognition import Candidacy, PracticeCase
+from .responsibility import (
+    Part,
+    Responsibilities,
+    require_responsibility,
+    roadmap_item_parts,
+)
 from .surveys import (
     DEFAULT_TEMPLATES,
     Question,
@@ -107,6 +113,7 @@ __all__ = [
     "PairState",
     "PairStatus",
     "PairsOrder",
+    "Part",
     "Period",
     "PlanTask",
     "PracticeCase",
@@ -115,6 +122,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Respondent",
+    "Responsibilities",
     "RoadmapBlock",
     "RoadmapItem",
     "Side",
@@ -132,5 +140,7 @@ __all__ = [
     "may_mentor",
     "parse_deadline",
     "read_deadline",
+    "require_responsibility",
+    "roadmap_item_parts",
     "school_year_of",
 ]
