@@ -32,7 +32,7 @@ class ResponsibilityPart:
     "responsible for parts of its programmes, with who gave it and when, and its revocation."
 )
 class ResponsibilityGrant:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The grant's id (to revoke it).")
     person_id: strawberry.ID = strawberry.field(description="The staff person responsible.")
     person_name: str | None = strawberry.field(description="Their full name, as the base has it.")
     parts: list[ResponsibilityPart] = strawberry.field(description="What the grant covers.")
