@@ -16,6 +16,7 @@ from .participants import LinkController, ParticipantController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .responsibility import ResponsibilityController
 from .roadmap_import import RoadmapImportController
 from .self_audit import SchoolSelfAuditController
 
@@ -39,6 +40,7 @@ CONTROLLERS = [
     LinkController,
     ParticipantController,
     LinksController,
+    ResponsibilityController,
 ]
 
 __all__ = ["CONTROLLERS"]
