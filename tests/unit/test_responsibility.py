@@ -19,6 +19,9 @@ from services.programs.domain import (
 )
 from services.programs.values import ResponsibilityPart
 from services.registry.domain import ParticipantRole, StaffRole
+from services.web.oidc import platform_token
+from shared.adapters.auth import decode_token, issue_token
+from shared.adapters.settings import Settings
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor
 from shared.kernel.errors import AppError, PermissionDenied
@@ -233,3 +236,25 @@ def test_only_the_schools_management_grants_and_orders_stay_the_directors(school
     )
     assert "руководителем ОО" in orders.message
     assert stored(school) == before
+
+
+def test_a_staff_token_names_its_person_and_older_tokens_stay_valid() -> None:
+    settings = Settings(jwt_secret="s" * 40)
+    school = f"{uuid4().hex}.{uuid4().hex}.{uuid4().hex}"
+    person = uuid4()
+    claims = {
+        "sub": "rudenko",
+        "nastavnik_role": "school_curator",
+        "nastavnik_scope": school,
+        "nastavnik_person": str(person),
+    }
+
+    from_provider = decode_token(settings, platform_token(settings, claims))
+    older = decode_token(settings, issue_token(settings, Role.SCHOOL_CURATOR, school))
+    director = decode_token(
+        settings, platform_token(settings, claims | {"nastavnik_role": "school_director"})
+    )
+
+    assert (from_provider.role, from_provider.person) == (Role.SCHOOL_CURATOR, person)
+    assert older.person is None
+    assert director.person == person
