@@ -19,6 +19,7 @@ from .programmes import ProgrammeController
 from .recognition import RecognitionController
 from .responsibility import ResponsibilityController
 from .roadmap import RoadmapController
+from .school_life import SchoolLifeController
 from .surveys import SurveyController
 
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RecognitionController,
             ActController,
             ResponsibilityController,
+            SchoolLifeController,
         ],
         health_check=resources.healthy,
         lifespan=[lifespan],

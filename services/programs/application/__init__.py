@@ -16,6 +16,7 @@ from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
 from .responsibility import ResponsibilityCommands
 from .roadmap import RoadmapCommands
+from .school_life import SchoolLifeCommands
 from .surveys import NewResponse, SurveyCommands
 
 
@@ -27,6 +28,7 @@ class Programs(
     RecognitionCommands,
     ActCommands,
     ResponsibilityCommands,
+    SchoolLifeCommands,
 ):
     """Every command of the programs service."""
 

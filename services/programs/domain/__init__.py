@@ -1,5 +1,6 @@
 """Programs domain: implementation and roadmap, programmes and their stages, pairs and groups
-with plans, meetings and endings, surveys, recognition. No I/O.
+with plans, meetings and endings, surveys, recognition, the school's own stage scheme and
+events. No I/O.
 
 Events stored before this became a package name `services.programs.domain` in their topics;
 they still resolve through the names re-exported here.
@@ -33,6 +34,7 @@ from ..values import (
     ItemStatus,
     Nomination,
     Purpose,
+    SchoolEventKind,
     Stage,
     may_be_mentored,
     may_mentor,
@@ -70,6 +72,14 @@ from .responsibility import (
     require_responsibility,
     roadmap_item_parts,
 )
+from .school_life import (
+    Attendance,
+    Material,
+    SchoolEvent,
+    SchoolStage,
+    StageScheme,
+    school_stages,
+)
 from .surveys import (
     DEFAULT_TEMPLATES,
     Question,
@@ -94,6 +104,7 @@ __all__ = [
     "NOMINATION_NAMES",
     "PURPOSE_NAMES",
     "STAGE_NAMES",
+    "Attendance",
     "AwardResult",
     "Basis",
     "Candidacy",
@@ -104,6 +115,7 @@ __all__ = [
     "Fulfilment",
     "Implementation",
     "ItemStatus",
+    "Material",
     "MeetingFormat",
     "MeetingKind",
     "MentorLoad",
@@ -125,8 +137,12 @@ __all__ = [
     "Responsibilities",
     "RoadmapBlock",
     "RoadmapItem",
+    "SchoolEvent",
+    "SchoolEventKind",
+    "SchoolStage",
     "Side",
     "Stage",
+    "StageScheme",
     "SurveyResponse",
     "SurveyTemplate",
     "Unread",
@@ -142,5 +158,6 @@ __all__ = [
     "read_deadline",
     "require_responsibility",
     "roadmap_item_parts",
+    "school_stages",
     "school_year_of",
 ]

@@ -16,6 +16,7 @@ from .recognition import Recognition
 from .responsibilities import Responsibilities
 from .roadmap import Roadmap
 from .school_counts import SchoolCounts
+from .school_life import SchoolLife
 from .surveys import Surveys
 
 ALL: tuple[type[Projection], ...] = (
@@ -35,6 +36,7 @@ ALL: tuple[type[Projection], ...] = (
     History,
     Acts,
     Responsibilities,
+    SchoolLife,
 )
 
 __all__ = [

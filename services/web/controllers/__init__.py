@@ -18,6 +18,7 @@ from .programme import ProgrammeController
 from .region import RegionController
 from .responsibility import ResponsibilityController
 from .roadmap_import import RoadmapImportController
+from .school_events import SchoolEventController
 from .self_audit import SchoolSelfAuditController
 
 CONTROLLERS = [
@@ -27,6 +28,7 @@ CONTROLLERS = [
     ImportController,
     ProgrammeController,
     RoadmapImportController,
+    SchoolEventController,
     MatchingController,
     OrderController,
     PairController,
