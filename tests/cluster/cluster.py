@@ -33,7 +33,9 @@ DB_HOSTS = (Host("db1", f"{SUBNET}.11"), Host("db2", f"{SUBNET}.12"))
 # after two good ones; a request whose connection failed, that got no answer (its server killed)
 # or a 503 (its server lost the database) is sent again to another server, which is safe for the
 # commands because each carries an Idempotency-Key (the services answer a repeat with the first
-# answer).
+# answer). A request is sent again only when HAProxy holds all of it: it waits for the whole body
+# before passing a request on (`http-buffer-request`; without it a body that arrived after the
+# headers made the 503 or the server's death reach the client).
 HAPROXY = """global
     maxconn 2000
     stats socket {socket} mode 600 level admin
@@ -48,6 +50,7 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response 503
+    option http-buffer-request
     option httpchk GET /health
     default-server inter 300ms fall 2 rise 2
 """
@@ -176,12 +179,13 @@ class Cluster:
         with process.log.open("ab") as log:
             process.popen = process.host.start(process.command, self.environment(database), log)
 
-    def restart_all(self, primary: DatabaseAddress) -> None:
-        """Every service and worker stopped and started on `primary` (the runbook's restart of
-        the units after their DATABASE_URL changed), then healthy again."""
-        for process in self.processes:
-            if process.popen is not None:
-                hosts.stop(process.popen)
+    def point_at(self, primary: DatabaseAddress) -> None:
+        """deploy/FAILOVER.md's step 3: every process that uses the primary (not the web, which
+        opens no database, nor the replica's reporting) restarted at once with its DATABASE_URL
+        naming `primary`; then healthy again."""
+        moved = [p for p in self.processes if p.name not in ("web", REPLICA_READS[0])]
+        hosts.stop_all([p.popen for p in moved if p.popen is not None])
+        for process in moved:
             self.start(process, primary)
         self.wait_healthy()
 
@@ -214,9 +218,7 @@ class Cluster:
                 time.sleep(0.3)
 
     def teardown(self) -> None:
-        for process in self.processes:
-            if process.popen is not None:
-                hosts.stop(process.popen)
+        hosts.stop_all([p.popen for p in self.processes if p.popen is not None])
         if self.haproxy is not None:
             hosts.stop(self.haproxy)
         self.primary.stop()

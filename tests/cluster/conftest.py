@@ -16,14 +16,19 @@ from tests.e2e.test_processes import Client
 
 
 @pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
+def allowed() -> None:
     if reason := namespaces_allowed():
         pytest.skip(f"the cluster cannot be made here: {reason}")
+
+
+@pytest.fixture(scope="module")
+def cluster(allowed: None) -> Iterator[Cluster]:
+    """A cluster per test module (asynchronous replication, PostgreSQL's default)."""
     with running_cluster() as made:
         yield made
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def school(cluster: Cluster) -> AsyncIterator[dict[str, Any]]:
     """A school with a pair whose meetings the load records (made through HAProxy)."""
     async with httpx.AsyncClient(timeout=60) as http:

@@ -6,6 +6,7 @@ and reaches the others over the bridge only."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -38,12 +39,16 @@ def namespaces_allowed() -> str | None:
 
 
 def remove_all() -> None:
-    """Every namespace and link of a previous run (or this one), whatever state it was left in."""
+    """Every namespace and link of a previous run (or this one), whatever state it was left in.
+    The links go first and by name: a namespace's deletion frees its veth pair only later."""
+    for line in ip("-o", "link", "show", check=False).stdout.splitlines():
+        name = line.split(":")[1].strip().split("@")[0]
+        if name.startswith(PREFIX):
+            ip("link", "del", name, check=False)
     for line in ip("netns", "list", check=False).stdout.splitlines():
         name = line.split()[0] if line.split() else ""
         if name.startswith(PREFIX):
             ip("netns", "del", name, check=False)
-    ip("link", "del", BRIDGE, check=False)
 
 
 def make_bridge() -> None:
@@ -103,11 +108,21 @@ class Host:
 
 def stop(process: subprocess.Popen[bytes], how: signal.Signals = signal.SIGTERM) -> None:
     """Stop a process started by `Host.start` and everything in its session."""
-    if process.poll() is None:
-        try:
+    stop_all([process], how)
+
+
+def stop_all(
+    processes: list[subprocess.Popen[bytes]], how: signal.Signals = signal.SIGTERM
+) -> None:
+    """Signal them all at once, then wait for each (killing what does not stop)."""
+    running = [p for p in processes if p.poll() is None]
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, how)
+    for process in running:
+        try:
             process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
 

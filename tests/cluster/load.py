@@ -21,7 +21,7 @@ class Figures:
     sent: int = 0  # distinct commands (Idempotency-Keys)
     acknowledged: dict[str, str] = field(default_factory=dict)  # key: the meeting's id
     positions: list[int] = field(default_factory=list)
-    five_xx: int = 0  # answers of 500 and above the client saw (HAProxy's retries not counted)
+    five_xx: list[int] = field(default_factory=list)  # 5xx answers the client saw (their codes)
     unreachable: list[str] = field(default_factory=list)  # requests with no answer: why
     conflicts: int = 0  # 409: another writer changed the pair first; sent again as a new command
     refused: list[str] = field(default_factory=list)  # 4xx: a command the load should not make
@@ -36,7 +36,8 @@ class Figures:
     def line(self, name: str) -> str:
         return (
             f"[{name}] commands sent {self.sent}, acknowledged {len(self.acknowledged)}, "
-            f"5xx seen {self.five_xx}, no answer {len(self.unreachable)}, "
+            f"5xx seen {len(self.five_xx)} {self.five_xx or ''}, "
+            f"no answer {len(self.unreachable)}, "
             f"409 conflicts sent again {self.conflicts}, refused {len(self.refused)}"
         )
 
@@ -101,7 +102,7 @@ class MeetingLoad:
             self.figures.unreachable.append(repr(error))
             return None
         if response.status_code >= 500:
-            self.figures.five_xx += 1
+            self.figures.five_xx.append(response.status_code)
             return None
         return response
 

@@ -94,6 +94,10 @@ class Server:
     def promote(self) -> None:
         self.run("pg_ctl", "promote", "-D", str(self.data), "-w")
 
+    def sql(self, statement: str) -> str:
+        return self.run("psql", "-X", "-h", self.host.address, "-U", "postgres", "-At", "-c",
+                        statement)  # fmt: skip
+
     def kill(self) -> None:
         """The postmaster and every backend gone at once, as with a lost machine."""
         pid_file = self.data / "postmaster.pid"

@@ -72,7 +72,7 @@ async def test_a_service_replica_killed_loses_no_command_and_shows_no_5xx(
         f"lost {lost}, stored twice {doubled}, HAProxy retried {retried},",
         f"the killed replica restarted and healthy in {restart:.1f} s",
     )
-    assert load.figures.five_xx == lost == doubled == 0
+    assert len(load.figures.five_xx) == len(load.figures.unreachable) == lost == doubled == 0
     assert not load.figures.refused
 
 
@@ -99,7 +99,7 @@ async def test_the_active_worker_killed_the_standby_projects_every_event_once(
         f"lost {lost}, events projected twice {doubled},",
         f"the standby had every event stored at the kill projected {takeover:.1f} s after it",
     )
-    assert lost == doubled == load.figures.five_xx == 0
+    assert lost == doubled == len(load.figures.five_xx) == 0
 
 
 async def worker_in_a_batch(cluster: Cluster) -> Process:
@@ -177,7 +177,7 @@ async def test_graphql_from_the_replica_caught_up_means_my_write_is_visible_ther
         f"caughtUp waited max {max(waited) * 1000:.0f} ms, replica replay lag now {lag}",
     )
     assert seen == 20
-    assert load.figures.five_xx == 0
+    assert len(load.figures.five_xx) == 0
 
 
 async def own_write(
@@ -259,7 +259,7 @@ async def test_a_service_host_cut_from_the_database_answers_503_and_recovers_by_
     assert (health.status_code, command.status_code) == (503, 503)
     assert command.json()["code"] == "database_unavailable"
     assert recovered
-    assert lost == load.figures.five_xx == len(load.figures.unreachable) == 0
+    assert lost == len(load.figures.five_xx) == len(load.figures.unreachable) == 0
 
 
 MEETING = {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 25}
@@ -295,18 +295,28 @@ async def test_the_primary_lost_the_replica_promoted_as_the_runbook_says(
         cluster.primary.host.fence()
         lost_at = time.monotonic()
         acknowledged_before = len(load.figures.acknowledged)
-        cluster.replica.promote()
-        cluster.restart_all(cluster.replica.admin)
+        promote(cluster)
         await load.until_acknowledged(1)
         failover = time.monotonic() - lost_at
         await asyncio.sleep(LOAD_SECONDS)
     lost = await lost_commands(cluster.replica.admin, school, load)
     doubled = await history_beyond_events(cluster.replica.admin)
+    replication = "synchronous" if cluster.synchronous else "asynchronous"
     print(
-        load.figures.line("primary lost, replica promoted"),
-        f"acknowledged before the loss {acknowledged_before}, lost {lost}",
-        f"(asynchronous replication), stored twice {doubled},",
-        f"writes acknowledged again {failover:.1f} s after the loss",
+        load.figures.line(f"primary lost, replica promoted; {replication} replication"),
+        f"acknowledged before the loss {acknowledged_before}, lost {lost},",
+        f"stored twice {doubled}, writes acknowledged again {failover:.1f} s after the loss",
     )
     assert doubled == 0
     assert not load.figures.refused
+    if cluster.synchronous:
+        assert lost == 0
+
+
+def promote(cluster: Cluster) -> None:
+    """deploy/FAILOVER.md, steps 2 and 3 (step 1, the old primary fenced, is done)."""
+    cluster.replica.promote()
+    if cluster.synchronous:  # its copied setting would wait for a replica it does not have yet
+        cluster.replica.sql("ALTER SYSTEM SET synchronous_standby_names = ''")
+        cluster.replica.sql("SELECT pg_reload_conf()")
+    cluster.point_at(cluster.replica.admin)
