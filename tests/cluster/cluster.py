@@ -135,11 +135,13 @@ class Cluster:
         hosts.make_bridge()
         for host in (*DB_HOSTS, *APP_HOSTS):
             host.make()
-        self.primary.initialise(self.synchronous)
+        self.primary.initialise()
         self.primary.start()
         self.primary.run("createdb", "-h", self.primary.host.address, "-U", "postgres", "nastavnik")
         self.replica.replicate(self.primary)
         self.replica.start()
+        if self.synchronous:  # once the replica streams: before, every commit would wait
+            self.primary.wait_for_replicas("*")
         subprocess.run(
             [sys.executable, "-m", "services", "setup"],
             env=self.environment(self.primary.admin),

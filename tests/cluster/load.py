@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,7 +37,7 @@ class Figures:
     def line(self, name: str) -> str:
         return (
             f"[{name}] commands sent {self.sent}, acknowledged {len(self.acknowledged)}, "
-            f"5xx seen {len(self.five_xx)} {self.five_xx or ''}, "
+            f"5xx seen {len(self.five_xx)} {dict(Counter(self.five_xx)) if self.five_xx else ''}, "
             f"no answer {len(self.unreachable)}, "
             f"409 conflicts sent again {self.conflicts}, refused {len(self.refused)}"
         )

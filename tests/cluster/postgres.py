@@ -65,15 +65,11 @@ class Server:
         self.data.parent.chmod(0o755)
         shutil.chown(self.data.parent, OWNER, OWNER)
 
-    def initialise(self, synchronous: bool) -> None:
+    def initialise(self) -> None:
         self.prepare()
         self.run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "utf8")
         with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(
-                f"listen_addresses = '{self.host.address}'\nunix_socket_directories = ''\n"
-                # a commit waits for the replica to have it: none acknowledged is lost with it
-                + ("synchronous_standby_names = '*'\n" if synchronous else "")
-            )
+            conf.write(f"listen_addresses = '{self.host.address}'\nunix_socket_directories = ''\n")
         with (self.data / "pg_hba.conf").open("a") as hba:
             hba.write(HBA)
 
@@ -87,6 +83,11 @@ class Server:
         conf = self.data / "postgresql.conf"
         text = conf.read_text().replace(primary.host.address, self.host.address)
         conf.write_text(text)
+
+    def wait_for_replicas(self, which: str) -> None:
+        """Every commit waits until a replica of `which` has it ('' : none waits)."""
+        self.sql(f"ALTER SYSTEM SET synchronous_standby_names = '{which}'")
+        self.sql("SELECT pg_reload_conf()")
 
     def start(self) -> None:
         self.run("pg_ctl", "start", "-D", str(self.data), "-w", "-l", str(self.log))
