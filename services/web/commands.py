@@ -6,6 +6,8 @@ checks nothing twice. Field names are the services' JSON names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 Typed = str | None  # text as typed, None when left empty
@@ -97,6 +99,23 @@ class SelfAuditReview(Command):
 class FormExample(Command):
     owner_id: str
     example: str
+
+
+class NewMonitoringForm(Command):
+    owner_id: str
+    title: Typed
+    sections: list[dict[str, Any]]
+
+
+class MonitoringFormRevision(Command):
+    version: int
+    title: Typed
+    sections: list[dict[str, Any]]
+
+
+class MonitoringFormVersion(Command):
+    title: Typed
+    sections: list[dict[str, Any]]
 
 
 class CampaignAnswer(Command):

@@ -34,7 +34,7 @@ from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import acts as act_pages
-from services.web.controllers import auditor, common, home, participants
+from services.web.controllers import auditor, campaign_forms, common, home, participants
 from services.web.controllers import campaigns as campaign_pages
 from services.web.controllers import links as link_pages
 from services.web.controllers import matching as matching_pages
@@ -57,6 +57,9 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.MentorQuestionnaire: people.QuestionnaireIn,
     commands.SelfAudit: monitoring.SelfAuditIn,
     commands.FormExample: campaigns.ExampleIn,
+    commands.NewMonitoringForm: campaigns.FormIn,
+    commands.MonitoringFormRevision: campaigns.RevisionIn,
+    commands.MonitoringFormVersion: campaigns.VersionIn,
     commands.CampaignAnswer: campaigns.AnswerIn,
     commands.CampaignAnswers: campaigns.AnswersIn,
     commands.CampaignReview: campaigns.ReviewIn,
@@ -150,6 +153,8 @@ READS: list[tuple[str, type[Read]]] = [
     (campaign_pages.FORMS, campaign_pages.FormList),
     (campaign_pages.FILL, campaign_pages.Fill),
     (campaign_pages.RESULTS, campaign_pages.ResultsPage),
+    (campaign_pages.COMPARISON, campaign_pages.Compared),
+    (campaign_forms.COMPOSED, campaign_forms.ComposedForms),
     (reminders.SCHOOLS, reminders.Schools),
     (monitoring_pages.COMPARISON, monitoring_pages.Comparison),
     (monitoring_pages.MUNICIPALITIES, monitoring_pages.Municipalities),
