@@ -144,7 +144,11 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
             await connection.execute(
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON {side_table} TO {WRITER_ROLE}"
             )
-        await connection.execute(SCOPE_FUNCTION)
+        # An existing database keeps its scope functions until its projections are rebuilt: the
+        # new ones may name columns its old tables lack (the participants' queries would fail
+        # until the switch), while the old ones read columns every release's tables keep.
+        if not await connection.fetchval("SELECT to_regprocedure('app_person_pairs()')"):
+            await connection.execute(SCOPE_FUNCTION)
         await connection.execute(TENANT_MOVES)
         await connection.execute(FOLLOW_MOVES)
         await connection.execute(
@@ -162,6 +166,17 @@ async def setup_database(admin: DatabaseAddress, settings: Settings) -> None:
         changed = [p for p in ALL if not await _set_up_read_model(connection, p)]
     finally:
         await connection.close()
+    await _rebuild(admin, settings, changed)
+    connection = await connect(admin)
+    try:
+        await connection.execute(SCOPE_FUNCTION)
+    finally:
+        await connection.close()
+
+
+async def _rebuild(
+    admin: DatabaseAddress, settings: Settings, changed: list[type[Projection]]
+) -> None:
     if changed:
         names = [p.name for p in changed]
         log.info("rebuilding_changed_projections", projections=names)

@@ -68,6 +68,11 @@ class Process:
     log: Path
     port: int | None
     popen: subprocess.Popen[bytes] | None = None
+    release: Path = PROJECT_ROOT  # the code it runs (another release's tree in an upgrade)
+    server: str = ""  # its name in HAProxy's pool (the host's, unless given)
+
+    def __post_init__(self) -> None:
+        self.server = self.server or self.host.name
 
     @property
     def url(self) -> str:
@@ -78,6 +83,9 @@ class Process:
 class Cluster:
     base: Path
     synchronous: bool
+    release: Path = PROJECT_ROOT  # the code the cluster is made with
+    next_release: Path | None = None  # the code an upgrade brings: its services wait in HAProxy
+    successors: list[Process] = field(default_factory=list)  # the next release's processes
     primary: Server = field(init=False)
     replica: Server = field(init=False)
     processes: list[Process] = field(default_factory=list)
@@ -97,29 +105,39 @@ class Cluster:
         paths = [self.primary.log, self.replica.log, self.base / "haproxy.log"]
         return "\n".join(hosts.tail(p) for p in [*paths, *(p.log for p in self.processes)])
 
-    def haproxy_retries(self) -> int:
-        """Requests HAProxy sent again to another server (its `wretr` + `wredis`), all backends."""
+    def haproxy_command(self, command: str) -> str:
+        """A command on HAProxy's runtime socket, and its answer."""
         done = subprocess.run(
             [shutil.which("socat") or "socat", "-", f"UNIX-CONNECT:{self.base / 'haproxy.sock'}"],
-            input="show stat\n",
+            input=f"{command}\n",
             capture_output=True,
             text=True,
             check=True,
         )
-        header, *rows = done.stdout.lstrip("# ").splitlines()
+        return done.stdout
+
+    def haproxy_stats(self) -> list[dict[str, str]]:
+        """HAProxy's `show stat`: a row per backend and per server, by column name."""
+        header, *rows = self.haproxy_command("show stat").lstrip("# ").splitlines()
         columns = header.split(",")
-        total = 0
-        for row in rows:
-            values = dict(zip(columns, row.split(","), strict=False))
-            if values.get("svname") == "BACKEND":
-                total += int(values.get("wretr") or 0) + int(values.get("wredis") or 0)
-        return total
+        return [dict(zip(columns, row.split(","), strict=False)) for row in rows if row]
+
+    def haproxy_retries(self) -> int:
+        """Requests HAProxy sent again to another server (its `wretr` + `wredis`), all backends."""
+        return sum(
+            int(values.get("wretr") or 0) + int(values.get("wredis") or 0)
+            for values in self.haproxy_stats()
+            if values.get("svname") == "BACKEND"
+        )
 
     # --- building it
 
-    def environment(self, database: DatabaseAddress, **extra: str) -> dict[str, str]:
+    def environment(
+        self, database: DatabaseAddress, release: Path = PROJECT_ROOT, **extra: str
+    ) -> dict[str, str]:
         return {
             "PATH": f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PYTHONPATH": str(release),
             "HOME": str(self.base),
             "DATABASE_URL": database.url,
             "PROJECTION_WORKER": "false",
@@ -142,44 +160,71 @@ class Cluster:
         self.replica.start()
         if self.synchronous:  # once the replica streams: before, every commit would wait
             self.primary.wait_for_replicas("*")
-        subprocess.run(
-            [sys.executable, "-m", "services", "setup"],
-            env=self.environment(self.primary.admin),
-            cwd=PROJECT_ROOT,
-            check=True,
-            capture_output=True,
-        )
+        self.run_setup(self.release)
         self.declare_processes()
         for process in self.processes:
             self.start(process, self.primary.admin)
-        self.start_haproxy()
+        self.start_haproxy(tuple(self.successors))
         self.wait_healthy()
+
+    def run_setup(self, release: Path) -> None:
+        """`release`'s schema setup on the primary (its migration and projection rebuilds)."""
+        subprocess.run(
+            [sys.executable, "-m", "services", "setup"],
+            env=self.environment(self.primary.admin, release),
+            cwd=release,
+            check=True,
+            capture_output=True,
+        )
 
     def declare_processes(self) -> None:
         for host in APP_HOSTS:
             for service, port in SERVICES.items():
                 self.processes.append(self.uvicorn(host, service, service, port))
-            self.processes.append(
-                Process(host, "worker", [sys.executable, "-m", "services", "worker"],
-                        self.base / f"{host.name}-worker.log", None)
-            )  # fmt: skip
+            self.processes.append(self.worker(host, self.release))
         name, port = REPLICA_READS
         self.processes.append(self.uvicorn(APP_HOSTS[1], name, "reporting", port))
+        if self.next_release is not None:
+            self.declare_successors(self.next_release)
 
-    def uvicorn(self, host: Host, name: str, service: str, port: int) -> Process:
+    def declare_successors(self, release: Path) -> None:
+        """The next release's processes, each beside its predecessor: its services on the port
+        100 above, under the server name `<host>-next` in HAProxy (not started yet)."""
+        for old in self.processes:
+            server = f"{old.host.name}-next"
+            if old.port is None:
+                self.successors.append(self.worker(old.host, release, server))
+                continue
+            service = "reporting" if old.name == REPLICA_READS[0] else old.name
+            self.successors.append(
+                self.uvicorn(old.host, old.name, service, old.port + 100, server, release)
+            )
+
+    def worker(self, host: Host, release: Path, server: str = "") -> Process:
+        command = [sys.executable, "-m", "services", "worker"]
+        log = self.base / f"{server or host.name}-worker.log"
+        return Process(host, "worker", command, log, None, release=release, server=server)
+
+    def uvicorn(
+        self, host: Host, name: str, service: str, port: int, server: str = "",
+        release: Path | None = None,
+    ) -> Process:  # fmt: skip
         command = [
             sys.executable, "-m", "uvicorn", "--factory", f"services.{service}.api:create_app",
             "--host", host.address, "--port", str(port), "--no-access-log",
             "--log-level", "warning",
         ]  # fmt: skip
-        return Process(host, name, command, self.base / f"{host.name}-{name}.log", port)
+        log = self.base / f"{server or host.name}-{name}.log"
+        return Process(host, name, command, log, port, release=release or self.release,
+                       server=server)  # fmt: skip
 
     def start(self, process: Process, primary: DatabaseAddress) -> None:
         """Start (or start again) a process on `primary`; the replica's reporting always reads
         the replica."""
         database = self.replica.admin if process.name == REPLICA_READS[0] else primary
+        environment = self.environment(database, process.release)
         with process.log.open("ab") as log:
-            process.popen = process.host.start(process.command, self.environment(database), log)
+            process.popen = process.host.start(process.command, environment, log, process.release)
 
     def point_at(self, primary: DatabaseAddress) -> None:
         """deploy/FAILOVER.md's step 3: every process that uses the primary (not the web, which
@@ -191,14 +236,16 @@ class Cluster:
             self.start(process, primary)
         self.wait_healthy()
 
-    def start_haproxy(self) -> None:
+    def start_haproxy(self, waiting: tuple[Process, ...] = ()) -> None:
+        """HAProxy in front of the processes, and `waiting` declared in maintenance (out of the
+        pool until `haproxy_command` enables them)."""
         config = HAPROXY.format(socket=self.base / "haproxy.sock")
         for name, port in BALANCED.items():
             config += f"listen {name}\n    bind {GATEWAY}:{port}\n"
-            for process in self.processes:
+            for process in (*self.processes, *waiting):
                 if process.name == name:
-                    config += f"    server {process.host.name} {process.host.address}:"
-                    config += f"{process.port} check\n"
+                    config += f"    server {process.server} {process.host.address}:"
+                    config += f"{process.port} check{' disabled' if process in waiting else ''}\n"
         (self.base / "haproxy.cfg").write_text(config)
         with (self.base / "haproxy.log").open("ab") as log:
             self.haproxy = subprocess.Popen(
@@ -220,7 +267,8 @@ class Cluster:
                 time.sleep(0.3)
 
     def teardown(self) -> None:
-        hosts.stop_all([p.popen for p in self.processes if p.popen is not None])
+        running = [*self.processes, *self.successors]
+        hosts.stop_all([p.popen for p in running if p.popen is not None])
         if self.haproxy is not None:
             hosts.stop(self.haproxy)
         self.primary.stop()
@@ -236,9 +284,13 @@ def healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_cluster(synchronous: bool = False) -> Iterator[Cluster]:
-    """A cluster made and, whatever happens, taken apart: processes, servers, namespaces, files."""
-    cluster = Cluster(Path(tempfile.mkdtemp(prefix="nastavnik-cluster-")), synchronous)
+def running_cluster(
+    synchronous: bool = False, release: Path = PROJECT_ROOT, next_release: Path | None = None
+) -> Iterator[Cluster]:
+    """A cluster made and, whatever happens, taken apart: processes, servers, namespaces, files.
+    It runs `release`'s code; `next_release`'s processes are declared for an upgrade."""
+    base = Path(tempfile.mkdtemp(prefix="nastavnik-cluster-"))
+    cluster = Cluster(base, synchronous, release, next_release)
     cluster.base.chmod(0o755)  # the servers' owner passes through it to their data
     try:
         cluster.setup()

@@ -81,12 +81,13 @@ class Host:
         return [IP, "netns", "exec", self.namespace, *command]
 
     def start(
-        self, command: list[str], env: dict[str, str], log: IO[bytes]
+        self, command: list[str], env: dict[str, str], log: IO[bytes], cwd: Path | None = None
     ) -> subprocess.Popen[bytes]:
         """A process inside the host, in its own session (so that a kill reaches it alone)."""
         return subprocess.Popen(
             self.command(*command),
             env=env,
+            cwd=cwd,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -114,3 +114,45 @@ class MeetingLoad:
         while len(self.figures.acknowledged) < target:
             assert time.monotonic() < deadline, self.figures.line("stuck")
             await asyncio.sleep(0.1)
+
+
+class Reads:
+    """`readers` clients asking GraphQL `query` until stopped: each answer with errors, each 5xx
+    and each request without an answer counted."""
+
+    def __init__(
+        self, url: str, token: str, query: str, variables: dict[str, str], readers: int = 1
+    ) -> None:
+        self.url = url
+        self.body = {"query": query, "variables": variables}
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.readers = readers
+        self.answered = 0
+        self.failures: list[tuple[float, str]] = []  # 5xx, GraphQL errors, no answer: when, what
+        self.stopping = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def __aenter__(self) -> Reads:
+        self.http = httpx.AsyncClient(timeout=60)
+        self.tasks = [asyncio.create_task(self.read()) for _ in range(self.readers)]
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self.stopping.set()
+        await asyncio.gather(*self.tasks)
+        await self.http.aclose()
+
+    async def read(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                response = await self.http.post(self.url, json=self.body, headers=self.headers)
+            except httpx.HTTPError as error:
+                self.failures.append((time.monotonic(), repr(error)))
+                continue
+            if response.status_code != 200 or "errors" in response.json():
+                self.failures.append((time.monotonic(), f"{response.status_code} {response.text}"))
+            else:
+                self.answered += 1
+
+    def line(self, name: str) -> str:
+        return f"[{name}] GraphQL reads answered {self.answered}, failed {len(self.failures)}"

@@ -210,6 +210,7 @@ class Client:
             "school": school,
             "coordinator": coordinator,
             "pair": pair,
+            "mentor": people["mentor"],
             "meeting": meeting,
             "registry_position": people["mentee"]["position"],
         }
