@@ -267,6 +267,8 @@ class ProgrammeOpened(Created, frozen=True):
     title: str
     forms: list[str]
     meeting_every_days: int
+    # the frame (`shared.frames`): a programme opened before frames ran the students' model
+    frame: str = "students"
 
 
 class ProgrammeStageChanged(Event, frozen=True):

@@ -106,6 +106,7 @@ class ProgrammeFields:
     forms: list[str]
     opened_at: datetime
     meeting_every_days: int
+    frame: str
     stage: int = 1
     stage_changed_at: datetime | None = None
     stage_since: date | None = None
@@ -138,6 +139,7 @@ def _opened(state: ProgrammeFold, row: HistoryRow) -> None:
         forms=list(c["forms"]),
         opened_at=row.occurred_at,
         meeting_every_days=c["meeting_every_days"],
+        frame=c["frame"],
     )
 
 

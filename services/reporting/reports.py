@@ -19,7 +19,8 @@ from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 from services.registry.labels import EDUCATION_KIND_NAMES, group_name
 from services.reporting.measures import programme_reference_date
-from shared.indicators import SELF_AUDIT_ITEMS, Unit
+from shared.frames import FRAMES
+from shared.indicators import INDICATORS_BY_CODE, SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
@@ -29,7 +30,7 @@ from .graphql.context import Reader
 from .inprocess import ask
 
 INDICATOR_ROWS = (
-    "rows: indicators { name unit unitName value numerator denominator target met note }"
+    "rows: indicators { code name unit unitName value numerator denominator target met note }"
 )
 
 SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
@@ -48,7 +49,7 @@ SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
 MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
   indicators(schoolYear: $year, organisationId: $municipality, on: $on) {
     organisation { id name } referenceDate schools schoolsReporting
-    rows { name unit unitName value numerator denominator target met note } }
+    rows { code name unit unitName value numerator denominator target met note } }
   schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
     edges { node { organisation { id name educationKind } coverage pairs laggingPairs
       menteeSatisfaction
@@ -85,6 +86,16 @@ def _heading(document: Any, text: str) -> None:
     heading = document.add_paragraph()
     heading.paragraph_format.space_before = Pt(12)  # apart from a table above it
     heading.add_run(text).bold = True
+
+
+def _frames_indicators(document: Any, number: int, rows: list[dict[str, Any]]) -> None:
+    """Section `number`: each frame's indicators under its own heading (the teachers' system's
+    apart from the students' model's), in the frames' order."""
+    for place, definition in enumerate(FRAMES.values(), start=1):
+        own = [r for r in rows if INDICATORS_BY_CODE[r["code"]].frame == definition.frame]
+        if own:
+            _heading(document, f"{number}.{place}. {definition.heading}")
+            _indicators(document, own)
 
 
 def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
@@ -152,8 +163,8 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
             for n, p in enumerate(summary["programmes"], start=1)
         ],
     )
-    _heading(document, "3. Показатели целевой модели наставничества")
-    _indicators(document, summary["rows"])
+    _heading(document, "3. Показатели наставничества")
+    _frames_indicators(document, 3, summary["rows"])
     _heading(document, "4. Наставнические пары и группы")
     document.add_paragraph(
         f"Наставников — {summary['mentors']}, наставляемых — {summary['mentees']}, "
@@ -255,8 +266,8 @@ def _summary(title: str, subject: str, table: dict[str, Any]) -> Any:
         f"данным платформы «Наставник» в {table['schools']} образовательных организациях; "
         f"контингент за учебный год внесли {table['schoolsReporting']}."
     )
-    _heading(document, "1. Показатели целевой модели наставничества")
-    _indicators(document, table["rows"])
+    _heading(document, "1. Показатели наставничества")
+    _frames_indicators(document, 1, table["rows"])
     return document
 
 
@@ -430,7 +441,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
 REGION = """query($year: String!, $on: Date) {
   indicators(schoolYear: $year, on: $on) {
     organisation { name } referenceDate schools schoolsReporting
-    rows { name unit unitName value numerator denominator target met note } }
+    rows { code name unit unitName value numerator denominator target met note } }
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {
     edges { node { organisation { name kind } schools coverage pairs laggingPairs
       roadmapCompletion schoolsWithGaps notStarted } } }

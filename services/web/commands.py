@@ -127,6 +127,14 @@ class CampaignConclusion(Command):
 # Programs' commands.
 
 
+class OpenProgramme(Command):
+    school_id: str
+    school_year: Typed
+    title: Typed
+    frame: Typed
+    forms: list[str]
+
+
 class StageChange(Command):
     stage: Number
     effective_on: Day

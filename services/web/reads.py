@@ -50,6 +50,8 @@ class Programme(Read):
     id: str
     title: str
     schoolYear: str
+    frame: str
+    frameName: str
     stage: int
     stageName: str
     stageSince: Date | None

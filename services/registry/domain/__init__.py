@@ -15,7 +15,7 @@ from .campaigns import (
     submission_id,
 )
 from .mentors_register import MentorRegister, TrainingCourse
-from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
+from .monitoring import FrameDeadlines, IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
     EducationKind,
     Organisation,
@@ -43,6 +43,7 @@ __all__ = [
     "ConsentKind",
     "EducationKind",
     "FormTemplate",
+    "FrameDeadlines",
     "IndicatorTargets",
     "InformationSource",
     "ItemKind",

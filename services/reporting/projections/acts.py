@@ -21,27 +21,20 @@ from services.programs.events import (
     ImplementationOrderIssued,
     ImplementationRegulationAdopted,
     PairsOrderIssued,
+    ProgrammeOpened,
 )
 from services.registry.events import (
     MentorRegisterApproved,
     OrganisationRegistered,
     OrganisationRenamed,
 )
+from shared.frames import FRAMES, Frame, frame_of
 
 from .base import Envelope, Handlers, Projection, Table, Visibility
 
-# The federal act every act the platform issues follows (DOMAIN.md).
-R_145 = {
-    "act_id": None,
-    "level": "federal",
-    "issuer": "Министерство просвещения Российской Федерации",
-    "kind": "распоряжение",
-    "number": "Р-145",
-    "on": "2019-12-25",
-    "title": "Об утверждении методологии (целевой модели) наставничества обучающихся для"
-    " организаций, осуществляющих образовательную деятельность по общеобразовательным,"
-    " дополнительным общеобразовательным и программам среднего профессионального образования",
-}
+# The federal act the platform's acts follow: the frame's of the programme for its orders
+# approving pairs, the students' model's (Р-145) for the rest (DOMAIN.md).
+R_145 = FRAMES[Frame.STUDENTS].basis.as_act_basis()
 _REGULATION_NAMESPACE = UUID("a4f0c2d9-7e31-4b6a-8f15-0d9e3c2b1a57")
 
 COLUMNS = (
@@ -72,6 +65,7 @@ def regulation_id(implementation_id: UUID, version: str) -> UUID:
 
 class Acts(Projection):
     name = "acts"
+    version = 2  # an order approving pairs cites its programme's frame's federal act
     tables = (
         Table(
             "acts",
@@ -108,6 +102,14 @@ class Acts(Projection):
             Visibility.PRIVATE,
             subtree_index=False,
         ),
+        Table(  # each programme's frame, for the basis of its orders approving pairs
+            "act_programmes",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               frame text NOT NULL""",
+            Visibility.PRIVATE,
+            subtree_index=False,
+        ),
     )
 
     def handlers(self) -> Handlers:
@@ -117,6 +119,7 @@ class Acts(Projection):
             ActRecorded: self.act_recorded,
             ImplementationOrderIssued: self.implementation_order,
             ImplementationRegulationAdopted: self.regulation_adopted,
+            ProgrammeOpened: self.programme_opened,
             PairsOrderIssued: self.pairs_order,
             MentorRegisterApproved: self.mentor_register,
         }
@@ -211,6 +214,7 @@ class Acts(Projection):
         valid_until: date | None = None,
         act_id: UUID | None = None,
         kind: str = "order",
+        basis: dict[str, Any] = R_145,
     ) -> None:
         """An act the platform issued, as the register lists it: in force from its date."""
         await self._insert(
@@ -224,7 +228,7 @@ class Acts(Projection):
             number=number,
             act_date=on,
             title=title,
-            basis=[R_145],
+            basis=[basis],
             marks=[],
             points=points,
             effective_from=on,
@@ -290,8 +294,20 @@ class Acts(Projection):
         )
         await self._supersede(connection, [r["id"] for r in earlier], act_id, event.adopted_on)
 
+    async def programme_opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO act_programmes (id, tenant, frame) VALUES ($1, $2, $3)",
+            event.originator_id,
+            event.tenant,
+            event.frame,
+        )
+
     async def pairs_order(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        frame = await connection.fetchval(
+            "SELECT frame FROM act_programmes WHERE id = $1", event.programme_id
+        )
         point = _approving(
             "pairs", "наставнические пары (группы) согласно приложению", event.pair_ids
         )
@@ -304,6 +320,7 @@ class Acts(Projection):
             event.order_date,
             "Об утверждении наставнических пар (групп)",
             [point],
+            basis=frame_of(frame).basis.as_act_basis(),
         )
 
     async def mentor_register(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -89,7 +89,8 @@ def rendered(envelope: Envelope, changes: str) -> str:
 class History(Projection):
     name = "history"
     replay_cost = 10
-    version = 4  # event types by their contracts' names; a stage's effective date
+    # event types by their contracts' names; a stage's effective date; a programme's frame
+    version = 5
     tables = (
         Table(
             "event_history",
