@@ -235,26 +235,33 @@ async def test_without_a_deadline_a_frame_is_measured_on_the_reference_day(world
 
 
 @pytest.mark.parametrize(
-    ("body", "code", "words"),
+    ("frame", "forms", "code", "words"),
     [
-        ({"frame": "parents"}, "frame_unknown", "Неизвестная рамка наставничества «parents»"),
         (
-            {"frame": "students", "forms": ["teacher_student", "teacher_young_specialist"]},
+            "parents",
+            ["teacher_student"],
+            "frame_unknown",
+            "Неизвестная рамка наставничества «parents»",
+        ),
+        (
+            "students",
+            ["teacher_student", "teacher_young_specialist"],
             "form_not_in_frame",
             "Целевая модель наставничества обучающихся не включает форм:"
             " «педагог – молодой специалист»",
         ),
         (
-            {"frame": "teachers", "forms": ["student_student"]},
+            "teachers",
+            ["student_student"],
             "form_not_in_frame",
             "Система наставничества педагогических работников не включает форм: «ученик – ученик»",
         ),
     ],
 )
 async def test_a_programme_outside_its_frame_is_refused_and_nothing_is_stored(
-    world: World, body: dict[str, Any], code: str, words: str
+    world: World, frame: str, forms: list[str], code: str, words: str
 ) -> None:
-    refused = await _open(world, "s1", "students", expect=422, **body)
+    refused = await _open(world, "s1", frame, expect=422, forms=forms)
     listed = await world.api.graphql(world.coordinator("s1"), PROGRAMMES)
 
     assert refused["code"] == code

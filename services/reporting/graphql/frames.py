@@ -104,9 +104,15 @@ def _introduction(
 
 @strawberry.type(description="Each frame of mentoring in a scope, apart.")
 class FrameIntroductions:
-    organisation: ScopeOrganisation
-    reference_date: date
-    frames: list[FrameIntroduction]
+    organisation: ScopeOrganisation = strawberry.field(
+        description="Организация, чьи организации считаются: регион, муниципалитет или школа"
+    )
+    reference_date: date = strawberry.field(
+        description="Отчётная дата: на неё считается рамка без срока внедрения"
+    )
+    frames: list[FrameIntroduction] = strawberry.field(
+        description="Каждая рамка порознь: целевая модель обучающихся, затем система педагогов"
+    )
 
 
 async def frame_introduction(

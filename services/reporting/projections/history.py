@@ -89,8 +89,7 @@ def rendered(envelope: Envelope, changes: str) -> str:
 class History(Projection):
     name = "history"
     replay_cost = 10
-    # event types by their contracts' names; a stage's effective date; a programme's frame
-    version = 5
+    version = 4  # event types by their contracts' names; a stage's effective date
     tables = (
         Table(
             "event_history",
