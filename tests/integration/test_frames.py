@@ -15,6 +15,8 @@ from docx import Document
 
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
+from tests.integration.test_web_people import field_error
+from tests.web_support import WebClient
 
 R_145 = "от 25 декабря 2019 г. № Р-145"
 AZ_1128 = "направленными письмом Министерства просвещения Российской Федерации от 21 декабря 2021 г. № АЗ-1128/08"  # noqa: E501
@@ -27,6 +29,10 @@ STAGE_2 = {
     ("s2", "teachers"): "2026-02-01",  # after the teachers' deadline
 }
 FORMS = {"students": ["teacher_student"], "teachers": ["teacher_young_specialist"]}
+TITLES = {
+    "students": "Программа наставничества обучающихся",
+    "teachers": "Наставничество педагогов",
+}
 ORDER_NUMBERS = {"students": "41-од", "teachers": "42-од"}
 SIGNED = date(2025, 9, 1)  # the participants' consents
 
@@ -56,7 +62,7 @@ async def _open(world: World, school: str, frame: str, expect: int = 201, **body
         {
             "school_id": str(world.ids[school]),
             "school_year": "2025/26",
-            "title": f"Программа: {frame}",
+            "title": TITLES.get(frame, "Программа наставничества"),
             "forms": FORMS.get(frame, ["teacher_student"]),
             "frame": frame,
         }
@@ -203,6 +209,12 @@ async def test_the_region_sees_each_frame_apart_and_who_introduced_it_by_its_dea
     assert (in_m1["students"]["introduced"], in_m1["students"]["share"]) == (2, 100.0)
     assert (in_m1["teachers"]["introduced"], in_m1["teachers"]["share"]) == (1, 50.0)
 
+    school = await world.api.graphql(world.coordinator("s2"), FRAMES)
+    own = {f["frame"]: f for f in school["data"]["frameIntroduction"]["frames"]}
+    assert own["teachers"]["deadline"] == "2026-01-01"  # the region's, published to its schools
+    assert (own["teachers"]["organisations"], own["teachers"]["introduced"]) == (1, 0)
+    assert own["teachers"]["notIntroduced"] == ["Школа № 2"]
+
     indicators = await world.api.graphql(officer, INDICATORS)
     headings = {r["code"]: r["frameHeading"] for r in indicators["data"]["indicators"]["rows"]}
     assert headings["young_teachers_mentored"] == (
@@ -318,3 +330,42 @@ async def test_a_bad_deadline_is_refused_and_nothing_is_stored(
         assert refused["code"] == code
         assert any("а" <= c <= "я" for c in refused["message"])  # in Russian
     assert [f["deadline"] for f in answer["data"]["frameIntroduction"]["frames"]] == [None, None]
+
+
+async def test_a_school_opens_a_teachers_system_beside_its_students_programme_on_the_web(
+    web: WebClient, world: World
+) -> None:
+    students = (await _open(world, "s1", "students"))["id"]
+    await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
+    form = await web.get("/programme/new")
+    assert "Рамка наставничества" in form.text
+    assert "Система наставничества педагогических работников" in form.text
+
+    refused = await web.submit(
+        "/programme/new",
+        {
+            "title": "Наставничество педагогов",
+            "school_year": "2025/26",
+            "frame": "students",
+            "forms": ["teacher_young_specialist"],
+        },
+    )
+    assert refused.status_code == 400
+    assert "не включает форм: «педагог – молодой специалист»" in field_error(refused.text, "forms")
+    opened = await web.submit(
+        "/programme/new",
+        {
+            "title": "Наставничество педагогов",
+            "school_year": "2025/26",
+            "frame": "teachers",
+            "forms": ["teacher_young_specialist", "teacher_teacher"],
+        },
+    )
+
+    assert opened.status_code == 303
+    await web.api.caught_up(world.coordinator("s1"))
+    shown = await web.get(opened.headers["location"])
+    assert "<dt>Рамка</dt><dd>Система наставничества педагогических работников</dd>" in shown.text
+    assert f'href="/programme?programme_id={students}"' in shown.text  # side by side
+    first = await web.get(f"/programme?programme_id={students}")
+    assert "<dt>Рамка</dt><dd>Целевая модель наставничества обучающихся</dd>" in first.text
