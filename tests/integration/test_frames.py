@@ -7,6 +7,7 @@ with nothing stored. Known answers from fixed past dates, whatever today is."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -369,3 +370,27 @@ async def test_a_school_opens_a_teachers_system_beside_its_students_programme_on
     assert f'href="/programme?programme_id={students}"' in shown.text  # side by side
     first = await web.get(f"/programme?programme_id={students}")
     assert "<dt>Рамка</dt><dd>Целевая модель наставничества обучающихся</dd>" in first.text
+
+
+async def test_the_regions_pages_show_each_frame_apart(web: WebClient, world: World) -> None:
+    await _side_by_side(world)
+    await web.sign_in(world.token(Role.REGION_OFFICER, "region"))
+
+    home = (await web.get("/")).text
+    indicators = (await web.get("/region/indicators?year=2025/26&on=30.05.2026")).text
+
+    for html in (home, indicators):
+        assert "<h2>Внедрение рамок наставничества</h2>" in html
+        assert re.search(
+            r"<td>Система наставничества педагогических работников</td>\s*<td>01\.01\.2026</td>"
+            r'\s*<td class="number">3</td>\s*<td class="number">1</td>'
+            r'\s*<td class="number">33,3&nbsp;%</td>\s*<td>Школа № 2, Школа № 3</td>',
+            html,
+        )
+    students = indicators.split("<h3>Показатели целевой модели наставничества</h3>")[1]
+    students, teachers = students.split(
+        "<h3>Показатели системы наставничества педагогических работников</h3>"
+    )
+    assert "Доля обучающихся, вовлечённых в наставничество" in students
+    assert "Доля молодых педагогов" not in students
+    assert "Доля молодых педагогов" in teachers.split("</table>")[0]
