@@ -19,7 +19,8 @@ from shared.dictionaries import MentoringForm
 from shared.frames import FRAMES, Frame
 from shared.indicators import INDICATORS
 from shared.kernel.errors import RuleViolated
-from shared.kernel.principal import Principal, Role, Scope
+from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import Scope
 
 from .conftest import School, stored
 from .test_rules import refusal
