@@ -31,7 +31,7 @@ from graphql import (
 from services.programs.api import acts, pairs, programmes, roadmap, surveys
 from services.registry.api import campaigns, links, monitoring, people
 from services.reporting.graphql.schema import Query
-from services.web import commands, controllers, reminders
+from services.web import commands, controllers, reads, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import acts as act_pages
 from services.web.controllers import auditor, common, home, participants
@@ -63,6 +63,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.CampaignConclusion: campaigns.ConclusionIn,
     commands.SelfAuditAnswer: monitoring.AnswerIn,
     commands.SelfAuditReview: monitoring.ReviewIn,
+    commands.OpenProgramme: programmes.ProgrammeIn,
     commands.StageChange: programmes.StageIn,
     commands.MeetingRule: programmes.MeetingRuleIn,
     commands.RejectSuggestion: programmes.RejectionIn,
@@ -145,6 +146,7 @@ READS: list[tuple[str, type[Read]]] = [
     (home.ATTENTION, home.AttentionPage),
     (home.SCHOOLS, home.Schools),
     (home.PROGRAMMES, home.YearProgrammes),
+    (reads.FRAME_INTRODUCTION, reads.Frames),
     (home.OPEN_CAMPAIGNS, home.OpenCampaigns),
     (campaign_pages.CAMPAIGNS, campaign_pages.CampaignList),
     (campaign_pages.FORMS, campaign_pages.FormList),
