@@ -88,32 +88,42 @@ def _heading(document: Any, text: str) -> None:
     heading.add_run(text).bold = True
 
 
-def _frames_indicators(document: Any, number: int, rows: list[dict[str, Any]]) -> None:
-    """Section `number`: each frame's indicators under its own heading (the teachers' system's
-    apart from the students' model's), in the frames' order."""
-    for place, definition in enumerate(FRAMES.values(), start=1):
+def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
+    """The indicators against the targets, each frame's under its own heading row (the teachers'
+    system's apart from the students' model's), numbered through."""
+    table_rows: list[tuple[str, ...]] = []
+    headings: list[int] = []  # the rows that head a frame's indicators
+    number = 0
+    for definition in FRAMES.values():
         own = [r for r in rows if INDICATORS_BY_CODE[r["code"]].frame == definition.frame]
         if own:
-            _heading(document, f"{number}.{place}. {definition.heading}")
-            _indicators(document, own)
-
-
-def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
-    _table(
+            headings.append(len(table_rows) + 1)  # after the header row
+            table_rows.append(("", definition.heading, "", "", "", ""))
+        for r in own:
+            number += 1
+            table_rows.append(
+                tuple(
+                    _text(value)
+                    for value in (
+                        number,
+                        f"{r['name']}, {r['unitName']}",
+                        r["value"] if r["value"] is not None else r["note"],
+                        _basis(r),
+                        "—" if r["target"] is None else r["target"],
+                        "—" if r["met"] is None else r["met"],
+                    )
+                )
+            )
+    table = add_table(
         document,
         ("№ п/п", "Показатель", "Значение", "Расчёт", "Цель региона", "Достигнута"),
-        [
-            (
-                n,
-                f"{r['name']}, {r['unitName']}",
-                r["value"] if r["value"] is not None else r["note"],
-                _basis(r),
-                "—" if r["target"] is None else r["target"],
-                "—" if r["met"] is None else r["met"],
-            )
-            for n, r in enumerate(rows, start=1)
-        ],
+        table_rows,
     )
+    for index in headings:
+        cells = table.rows[index].cells
+        heading = cells[0].merge(cells[-1])
+        heading.text = ""
+        heading.paragraphs[0].add_run(table_rows[index - 1][1]).bold = True
 
 
 def _basis(row: dict[str, Any]) -> str:
@@ -164,7 +174,7 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
         ],
     )
     _heading(document, "3. Показатели наставничества")
-    _frames_indicators(document, 3, summary["rows"])
+    _indicators(document, summary["rows"])
     _heading(document, "4. Наставнические пары и группы")
     document.add_paragraph(
         f"Наставников — {summary['mentors']}, наставляемых — {summary['mentees']}, "
@@ -267,7 +277,7 @@ def _summary(title: str, subject: str, table: dict[str, Any]) -> Any:
         f"контингент за учебный год внесли {table['schoolsReporting']}."
     )
     _heading(document, "1. Показатели наставничества")
-    _frames_indicators(document, 1, table["rows"])
+    _indicators(document, table["rows"])
     return document
 
 
