@@ -71,6 +71,7 @@ class ActRecorded(Created, frozen=True):
     supersedes: list[UUID]
     points: list[dict[str, Any]]
     published_url: str
+    frame: str | None = None  # acts entered before frames named none (`shared.frames`)
 
 
 class ActRegisterOpened(Created, frozen=True):

@@ -317,3 +317,4 @@ class RecordAct(Command):
     valid_until: Day
     points: list[ActPoint]
     published_url: str
+    frame: Typed

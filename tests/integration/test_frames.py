@@ -394,3 +394,42 @@ async def test_the_regions_pages_show_each_frame_apart(web: WebClient, world: Wo
     assert "Доля обучающихся, вовлечённых в наставничество" in students
     assert "Доля молодых педагогов" not in students
     assert "Доля молодых педагогов" in teachers.split("</table>")[0]
+
+
+async def test_a_school_keeps_each_frames_regulation_apart(web: WebClient, world: World) -> None:
+    director = world.token(Role.SCHOOL_DIRECTOR, "s1")
+    regulation = {
+        "kind": "regulation",
+        "title": "Положение о системе наставничества педагогических работников",
+        "act_date": "2023-08-30",
+        "frame": "teachers",
+    }
+    path = f"/organisations/{world.ids['s1']}/acts"
+    unknown = await world.api.command(
+        "programs", path, director, regulation | {"frame": "parents"}, expect=422
+    )
+    kept = await world.api.command("programs", path, director, regulation)
+    general = await world.api.command(
+        "programs",
+        path,
+        director,
+        regulation | {"title": "Положение о наставничестве"} | {"frame": None},
+    )
+
+    acts = await world.api.graphql(
+        director, "query { acts { edges { node { id frame frameName } } } }"
+    )
+    frames = {n["id"]: (n["frame"], n["frameName"]) for n in nodes(acts["data"]["acts"])}
+    assert unknown["code"] == "frame_unknown"
+    assert frames == {
+        kept["id"]: ("teachers", "Система наставничества педагогических работников"),
+        general["id"]: (None, None),
+    }
+    await web.sign_in(director)
+    shown = await web.get(f"/acts/{kept['id']}")
+    assert "<dt>Рамка</dt><dd>Система наставничества педагогических работников</dd>" in shown.text
+    form = await web.get("/acts/new")
+    assert (
+        '<option value="teachers">Система наставничества педагогических работников</option>'
+        in form.text
+    )

@@ -55,6 +55,7 @@ COLUMNS = (
     "valid_until",
     "published_url",
     "recorded_at",
+    "frame",
 )
 
 
@@ -65,7 +66,7 @@ def regulation_id(implementation_id: UUID, version: str) -> UUID:
 
 class Acts(Projection):
     name = "acts"
-    version = 2  # an order approving pairs cites its programme's frame's federal act
+    version = 2  # the frame an act belongs to; an order approving pairs cites its frame's act
     tables = (
         Table(
             "acts",
@@ -87,7 +88,8 @@ class Acts(Projection):
                superseded_by uuid,
                superseded_from date,
                published_url text NOT NULL,
-               recorded_at timestamptz NOT NULL""",
+               recorded_at timestamptz NOT NULL,
+               frame text""",  # `shared.frames`; NULL: mentoring as a whole
             Visibility.PUBLISHED,
             lookups=(  # a name that comes after its acts finds them
                 "CREATE INDEX IF NOT EXISTS acts_organisation"
@@ -195,6 +197,7 @@ class Acts(Projection):
             valid_until=event.valid_until,
             published_url=event.published_url,
             recorded_at=envelope.occurred_at,
+            frame=event.frame,
         )
         if event.supersedes:
             await self._supersede(
@@ -215,6 +218,7 @@ class Acts(Projection):
         act_id: UUID | None = None,
         kind: str = "order",
         basis: dict[str, Any] = R_145,
+        frame: str | None = None,
     ) -> None:
         """An act the platform issued, as the register lists it: in force from its date."""
         await self._insert(
@@ -235,6 +239,7 @@ class Acts(Projection):
             valid_until=valid_until,
             published_url="",
             recorded_at=envelope.occurred_at,
+            frame=frame,
         )
 
     async def implementation_order(
@@ -321,6 +326,7 @@ class Acts(Projection):
             "Об утверждении наставнических пар (групп)",
             [point],
             basis=frame_of(frame).basis.as_act_basis(),
+            frame=frame,
         )
 
     async def mentor_register(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

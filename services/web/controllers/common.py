@@ -11,6 +11,8 @@ import httpx
 from litestar import Request
 from litestar.response import Redirect, Response, Template
 
+from shared.frames import FRAMES
+
 from ..backend import Backend, Refused, Stored
 from ..commands import Command
 from ..forms import Form
@@ -24,6 +26,8 @@ query($first: Int!) { programmes(first: $first) { edges { node {
   endsOn goals schoolId
 } } } }
 """
+# The frames a programme or an act belongs to, as a form offers them
+FRAME_CHOICES = [(str(frame), definition.name) for frame, definition in FRAMES.items()]
 # The programmes a school runs side by side in its years (a students' and a teachers' each)
 SIDE_BY_SIDE = 20
 

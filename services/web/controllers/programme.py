@@ -21,6 +21,7 @@ from ..pages import form_page, page
 from ..reads import Date, Programme, Read
 from ..session import WebUser
 from .common import (
+    FRAME_CHOICES,
     Question,
     done,
     programme_command,
@@ -109,7 +110,6 @@ NEW_CODES = {
     "no_forms": "forms",
     "bad_school_year": "school_year",
 }
-FRAME_CHOICES = [(str(frame), definition.name) for frame, definition in FRAMES.items()]
 FORM_CHOICES = [
     (str(form), f"{FORM_NAMES[form]} ({definition.name.lower()})")
     for definition in FRAMES.values()
