@@ -120,10 +120,8 @@ def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
         table_rows,
     )
     for index in headings:
-        cells = table.rows[index].cells
-        heading = cells[0].merge(cells[-1])
-        heading.text = ""
-        heading.paragraphs[0].add_run(table_rows[index - 1][1]).bold = True
+        for run in table.rows[index].cells[1].paragraphs[0].runs:
+            run.bold = True
 
 
 def _basis(row: dict[str, Any]) -> str:
