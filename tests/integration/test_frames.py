@@ -370,6 +370,9 @@ async def test_a_school_opens_a_teachers_system_beside_its_students_programme_on
     assert f'href="/programme?programme_id={students}"' in shown.text  # side by side
     first = await web.get(f"/programme?programme_id={students}")
     assert "<dt>Рамка</dt><dd>Целевая модель наставничества обучающихся</dd>" in first.text
+    # the school's pages stay on the programme chosen (by title, the teachers' would come first)
+    kept = await web.get("/programme")
+    assert "<dt>Рамка</dt><dd>Целевая модель наставничества обучающихся</dd>" in kept.text
 
 
 async def test_the_regions_pages_show_each_frame_apart(web: WebClient, world: World) -> None:

@@ -44,9 +44,11 @@ def school_of(user: WebUser) -> UUID:
 
 
 async def current_programme(backend: Backend, user: WebUser) -> Programme | None:
-    """The school's programme of the latest school year (the list comes newest first)."""
-    programmes = await school_programmes(backend, user, 1)
-    return programmes[0] if programmes else None
+    """The programme the user chose to work on, else the school's programme of the latest
+    school year (the list comes newest first)."""
+    programmes = await school_programmes(backend, user, SIDE_BY_SIDE if user.programme_id else 1)
+    chosen = [p for p in programmes if p.id == user.programme_id] or programmes
+    return chosen[0] if chosen else None
 
 
 async def school_programmes(

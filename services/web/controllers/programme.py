@@ -19,7 +19,7 @@ from ..commands import ItemProgress, MeetingRule, OpenProgramme, StageChange
 from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Date, Programme, Read
-from ..session import WebUser
+from ..session import CHOSEN_PROGRAMME, WebUser
 from .common import (
     FRAME_CHOICES,
     Question,
@@ -136,11 +136,17 @@ def _new_page(user: WebUser, form: Form, status_code: int = 200) -> Template:
 class ProgrammeController(Controller):
     @get("/programme")
     async def programme(
-        self, user: WebUser, backend: Backend, programme_id: str | None = None
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        programme_id: str | None = None,
     ) -> Template:
         """The programme chosen (`?programme_id=`), else the current one, with the school's
-        other programmes — one of each frame side by side — linked."""
+        other programmes — one of each frame side by side — linked. The one chosen is the one
+        the school's other pages (matching, orders, pairs) work on from then on."""
         programme = await programme_required(backend, user, programme_id)
+        request.session[CHOSEN_PROGRAMME] = programme.id
         rule = Form(values={"every_days": programme.meetingEveryDays})
         return page(
             "school/programme.html",
