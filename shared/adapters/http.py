@@ -28,6 +28,7 @@ from shared.adapters.openapi import (
     describe_parameters,
     http_handlers,
     openapi_config,
+    title_schemas_by_name,
 )
 from shared.adapters.settings import Settings
 
@@ -133,6 +134,7 @@ def create_service_app(
     # Made once, here: a route that cannot be documented fails the start, not the first reader.
     binary_downloads(app.openapi_schema)
     describe_parameters(app.openapi_schema)
+    title_schemas_by_name(app.openapi_schema)
     return app
 
 

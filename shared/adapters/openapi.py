@@ -1,7 +1,8 @@
 """The OpenAPI document of a service, complete for an integrator's generated client: the bearer
 scheme on every operation but the public ones; a short, stable operation id, a summary and a
 description for each, from its handler's name and docstring; every refusal with the one error
-body (`http.document_errors`); downloads typed as binary files of their media type."""
+body (`http.document_errors`); downloads typed as binary files of their media type; each schema
+titled by its own component name."""
 
 from __future__ import annotations
 
@@ -116,3 +117,13 @@ def binary_downloads(document: OpenAPI) -> None:
                     schema = content.schema
                     if status.startswith("2") and media_type != JSON and isinstance(schema, Schema):
                         schema.format = OpenAPIFormat.BINARY
+
+
+def title_schemas_by_name(document: OpenAPI) -> None:
+    """Each component schema's title is its name: two models of one class name in different
+    modules (`campaigns_AnswerIn`, `monitoring_AnswerIn`) keep their names apart, where their
+    titles would both say `AnswerIn` and a generated client, naming models by title, would
+    drop one of them and every operation that takes it."""
+    for name, schema in ((document.components and document.components.schemas) or {}).items():
+        if isinstance(schema, Schema):
+            schema.title = name

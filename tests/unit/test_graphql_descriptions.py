@@ -15,6 +15,7 @@ from graphql import (
 
 from services.published import graphql_schema
 
+
 def undescribed() -> Iterator[str]:
     """The coordinates (`Type`, `Type.field`, `Type.field(argument:)`, `Enum.VALUE`) of all
     that has no description, GraphQL's own types and scalars aside."""

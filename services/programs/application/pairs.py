@@ -136,10 +136,13 @@ class PairCommands(ProgramsBase):
         loads = self._mentor_loads(programme.tenant, actor, {n.mentor_id for n in new_pairs})
         for load in loads.values():
             caller.in_school(load, school.tenant)
+        current = self._current_pairs(loads.values())
         today = date.today()
         batch = Batch(new_pairs)
         pairs = batch.each(
-            lambda new: self._formed(actor, programme, new, found, loads[new.mentor_id], today)
+            lambda new: self._formed(
+                actor, programme, new, found, loads[new.mentor_id], current, today
+            )
         )
         batch.accept()
         return pairs, self.store(programme, *pairs, *loads.values())
@@ -151,10 +154,12 @@ class PairCommands(ProgramsBase):
         new: NewPair,
         people: dict[UUID, Any],
         load: MentorLoad,
+        current: list[Pair],
         today: date,
     ) -> Pair:
         programme.check_runs(new.form)
         Pair.check_members(new.mentor_id, new.mentee_ids)
+        Pair.check_not_formed(new.form, new.mentor_id, new.mentee_ids, current)
         mentor = participant(people, programme.school_id, new.mentor_id, "Наставник", today)
         if not mentor.is_mentor():
             raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
@@ -496,6 +501,11 @@ class PairCommands(ProgramsBase):
 
     def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
         return self._mentor_loads(tenant, actor, [mentor_id])[mentor_id]
+
+    def _current_pairs(self, loads: Iterable[MentorLoad]) -> list[Pair]:
+        """The mentors' pairs not ended or dissolved (their loads hold them), in one query."""
+        found, _ = self.find_many(pair_id for load in loads for pair_id in load.pairs)
+        return [pair for pair in found.values() if isinstance(pair, Pair)]
 
     def _mentor_loads(
         self, tenant: str, actor: Actor, mentor_ids: Iterable[UUID]

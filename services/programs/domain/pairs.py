@@ -4,6 +4,7 @@ with an individual plan, a sequence of meetings with feedback, and an end. No I/
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -141,6 +142,23 @@ class Pair(TenantAggregate):
             raise RuleViolated("repeated_mentee", "Наставляемый указан дважды")
         if mentor_id in mentee_ids:
             raise RuleViolated("same_person", "Наставник и наставляемый — один человек")
+
+    @staticmethod
+    def check_not_formed(
+        form: str, mentor_id: UUID, mentee_ids: list[UUID], current: Iterable[Pair]
+    ) -> None:
+        """The same pair (form, mentor and mentees) is formed once while it works or waits for
+        its order: sent again, it answers with the one formed, so that one order cannot approve
+        two copies. `current` is the mentor's pairs not ended or dissolved; after those the
+        same people may be paired again."""
+        for pair in current:
+            same = (pair.form, pair.mentor_id, set(pair.mentee_ids))
+            if same == (MentoringForm(form), mentor_id, set(mentee_ids)):
+                raise Conflict(
+                    "duplicate_pair",
+                    "Такая пара уже сформирована: та же форма, наставник и наставляемые",
+                    id=str(pair.id),
+                )
 
     @staticmethod
     def check_sides(form: MentoringForm, mentor_kind: str, mentee_kinds: list[str]) -> None:
