@@ -28,6 +28,7 @@ from shared.adapters.openapi import (
     describe_parameters,
     http_handlers,
     openapi_config,
+    request_examples,
     title_schemas_by_name,
 )
 from shared.adapters.settings import Settings
@@ -135,6 +136,7 @@ def create_service_app(
     binary_downloads(app.openapi_schema)
     describe_parameters(app.openapi_schema)
     title_schemas_by_name(app.openapi_schema)
+    request_examples(app.openapi_schema)
     return app
 
 

@@ -2,7 +2,7 @@
 scheme on every operation but the public ones; a short, stable operation id, a summary and a
 description for each, from its handler's name and docstring; every refusal with the one error
 body (`http.document_errors`); downloads typed as binary files of their media type; each schema
-titled by its own component name."""
+titled by its own component name; a request body's example made of its fields' examples."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from litestar.openapi.spec import (
     OpenAPI,
     OpenAPIFormat,
     Parameter,
+    Reference,
+    RequestBody,
     Schema,
     SecurityScheme,
 )
@@ -127,3 +129,31 @@ def title_schemas_by_name(document: OpenAPI) -> None:
     for name, schema in ((document.components and document.components.schemas) or {}).items():
         if isinstance(schema, Schema):
             schema.title = name
+
+
+def request_examples(document: OpenAPI) -> None:
+    """A JSON request body whose model gives an example for every field it requires gets an
+    example made of its fields' examples (`msgspec.Meta(examples=…)` beside each field's
+    description), so the example and the fields' documentation cannot drift apart."""
+    schemas = (document.components and document.components.schemas) or {}
+    for item in (document.paths or {}).values():
+        for method in ("post", "put", "patch", "delete"):
+            operation = getattr(item, method)
+            body = operation.request_body if operation else None
+            media = body.content.get(JSON) if isinstance(body, RequestBody) else None
+            schema = media.schema if media else None
+            if not isinstance(schema, Reference) or media is None or media.example is not None:
+                continue
+            model = schemas.get(schema.ref.rsplit("/", 1)[-1])
+            if isinstance(model, Schema):
+                media.example = example_of(model)
+
+
+def example_of(model: Schema) -> dict[str, Any] | None:
+    """The fields' first examples, if every required field has one."""
+    example = {
+        name: field.examples[0]
+        for name, field in (model.properties or {}).items()
+        if isinstance(field, Schema) and field.examples
+    }
+    return example if example and set(model.required or ()) <= set(example) else None

@@ -28,11 +28,40 @@ from .common import Goals, OrderNumber, Rating, Text, programs_of
 
 
 class PairIn(msgspec.Struct, forbid_unknown_fields=True):
-    form: MentoringForm
-    mentor_id: UUID
-    mentee_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=MAX_GROUP_SIZE)]
-    basis: Basis = Basis.CHOSEN
-    id: UUID | None = None
+    form: Annotated[
+        MentoringForm,
+        msgspec.Meta(
+            description="The form of mentoring (форма наставничества), one the programme runs",
+            examples=["teacher_student"],
+        ),
+    ]
+    mentor_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The mentor: a person of the school's base of mentors",
+            examples=["0b9f6c1e-3c2a-4f1e-9a57-2d6b8e4f1a01"],
+        ),
+    ]
+    mentee_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(
+            min_length=1,
+            max_length=MAX_GROUP_SIZE,
+            description="The mentee, or a group's mentees (наставляемые), of the school's base",
+            examples=[["5d2e7a90-8b1c-4e6f-a3d4-7c9b0e1f2a02"]],
+        ),
+    ]
+    basis: Annotated[
+        Basis,
+        msgspec.Meta(
+            description="How the pair came about: `chosen` by the curator (the default),"
+            " `suggested` by matching or `directive` for a mentee left unmatched"
+        ),
+    ] = Basis.CHOSEN
+    id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The pair's id, when the caller chooses it (a retry keeps it)"),
+    ] = None
 
 
 class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,9 +69,23 @@ class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: OrderNumber
-    order_date: date
-    pair_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+    number: Annotated[
+        OrderNumber,
+        msgspec.Meta(description="The order's number (номер приказа)", examples=["121-о"]),
+    ]
+    order_date: Annotated[
+        date,
+        msgspec.Meta(description="The order's date, not in the future", examples=["2025-09-15"]),
+    ]
+    pair_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(
+            min_length=1,
+            max_length=500,
+            description="The proposed pairs and groups the order approves",
+            examples=[["7a1c3e5f-2b4d-4c6e-8f0a-1b3d5f7a9c03"]],
+        ),
+    ]
 
 
 class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -62,19 +105,56 @@ class TaskDoneIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
-    rating: Rating | None = None
-    comment: Text | None = None
+    rating: Annotated[
+        Rating | None, msgspec.Meta(description="The meeting rated from 1 to 10", examples=[9])
+    ] = None
+    comment: Annotated[
+        Text | None,
+        msgspec.Meta(description="A comment on the meeting", examples=["Хороший старт"]),
+    ] = None
 
 
 class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: MeetingKind
-    held_on: date
-    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)]
-    format: MeetingFormat = MeetingFormat.IN_PERSON
-    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    mentor_feedback: FeedbackIn | None = None
-    mentee_feedback: FeedbackIn | None = None
-    id: UUID | None = None
+    kind: Annotated[
+        MeetingKind,
+        msgspec.Meta(
+            description="The meeting's place in the standard sequence: introduction, trial,"
+            " planning, regular, final",
+            examples=["introduction"],
+        ),
+    ]
+    held_on: Annotated[
+        date,
+        msgspec.Meta(description="The day it was held, not in the future", examples=["2025-09-22"]),
+    ]
+    duration_minutes: Annotated[
+        int, msgspec.Meta(ge=5, le=600, description="How long it lasted, in minutes", examples=[40])
+    ]
+    format: Annotated[
+        MeetingFormat, msgspec.Meta(description="How the pair met (in person by default)")
+    ] = MeetingFormat.IN_PERSON
+    topic: Annotated[
+        str,
+        msgspec.Meta(max_length=500, description="The meeting's topic", examples=["Знакомство"]),
+    ] = ""
+    mentor_feedback: Annotated[
+        FeedbackIn | None,
+        msgspec.Meta(
+            description="The mentor's feedback, if given now (it may be added later)",
+            examples=[{"rating": 9, "comment": "Хороший старт"}],
+        ),
+    ] = None
+    mentee_feedback: Annotated[
+        FeedbackIn | None,
+        msgspec.Meta(
+            description="The mentee's feedback, if given now (it may be added later)",
+            examples=[{"rating": 8}],
+        ),
+    ] = None
+    id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The meeting's id, when the caller chooses it"),
+    ] = None
 
 
 class PlannedMeetingIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -31,31 +31,111 @@ Tags = Annotated[list[Short], msgspec.Meta(max_length=30)]
 
 
 class ConsentIn(msgspec.Struct, forbid_unknown_fields=True):
-    signed_on: date
-    kind: ConsentKind = ConsentKind.PERSONAL_DATA
-    expires_on: date | None = None
+    signed_on: Annotated[
+        date,
+        msgspec.Meta(
+            description="The day it was signed, not in the future", examples=["2025-09-01"]
+        ),
+    ]
+    kind: Annotated[
+        ConsentKind,
+        msgspec.Meta(
+            description="What it consents to: personal data processing (the default) or a"
+            " teacher's extra duty as mentor",
+            examples=["personal_data"],
+        ),
+    ] = ConsentKind.PERSONAL_DATA
+    expires_on: Annotated[
+        date | None, msgspec.Meta(description="Its last day; none for a consent without a term")
+    ] = None
     # Set when a legal representative signs for the person (always, for a minor).
-    representative_name: Name | None = None
-    relation: Short | None = None
+    representative_name: Annotated[
+        Name | None,
+        msgspec.Meta(
+            description="The legal representative who signed for the person (always for a minor)",
+            examples=["Орлова Анна Сергеевна"],
+        ),
+    ] = None
+    relation: Annotated[
+        Short | None,
+        msgspec.Meta(description="The representative's relation to the person", examples=["мать"]),
+    ] = None
 
     def to_command(self) -> NewConsent:
         return NewConsent(**msgspec.structs.asdict(self))
 
 
 class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_id: UUID
-    kind: PersonKind
-    full_name: Name
-    roles: Annotated[list[ParticipantRole], msgspec.Meta(min_length=1)]
-    birth_date: date | None = None
-    grade: Annotated[str, msgspec.Meta(max_length=20)] | None = None
-    contacts: Annotated[str, msgspec.Meta(max_length=300)] | None = None
-    mentor_capacity: Annotated[int, msgspec.Meta(ge=1, le=30)] = 1
-    position: Short | None = None
-    teaching_since: date | None = None
-    partner_id: UUID | None = None
-    consent: ConsentIn | None = None
-    id: UUID | None = None
+    school_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The school whose base the person joins",
+            examples=["3e6a9c12-4b7d-4f0a-8c2e-5d1f3a7b9e04"],
+        ),
+    ]
+    kind: Annotated[
+        PersonKind,
+        msgspec.Meta(
+            description="Who the person is: student, teacher, parent, alumnus,"
+            " partner_employee or veteran",
+            examples=["student"],
+        ),
+    ]
+    full_name: Annotated[
+        Name, msgspec.Meta(description="The full name (ФИО)", examples=["Орлов Денис Игоревич"])
+    ]
+    roles: Annotated[
+        list[ParticipantRole],
+        msgspec.Meta(
+            min_length=1,
+            description="The bases the person joins: mentor, mentee or both",
+            examples=[["mentee"]],
+        ),
+    ]
+    birth_date: Annotated[
+        date | None,
+        msgspec.Meta(
+            description="The birth date; a minor's consent needs a representative",
+            examples=["2012-10-03"],
+        ),
+    ] = None
+    grade: Annotated[
+        Annotated[str, msgspec.Meta(max_length=20)] | None,
+        msgspec.Meta(description="A pupil's class", examples=["7А"]),
+    ] = None
+    contacts: Annotated[
+        Annotated[str, msgspec.Meta(max_length=300)] | None,
+        msgspec.Meta(description="How to reach the person (phone, e-mail)"),
+    ] = None
+    mentor_capacity: Annotated[
+        int, msgspec.Meta(ge=1, le=30, description="How many mentees a mentor takes at once")
+    ] = 1
+    position: Annotated[
+        Short | None, msgspec.Meta(description="A teacher's or partner employee's position")
+    ] = None
+    teaching_since: Annotated[
+        date | None,
+        msgspec.Meta(description="The day the person's teaching experience (стаж) counts from"),
+    ] = None
+    partner_id: Annotated[
+        UUID | None, msgspec.Meta(description="For a partner's employee, the partner organisation")
+    ] = None
+    consent: Annotated[
+        ConsentIn | None,
+        msgspec.Meta(
+            description="The consent to personal data processing signed at registration",
+            examples=[
+                {
+                    "signed_on": "2025-09-01",
+                    "representative_name": "Орлова Анна Сергеевна",
+                    "relation": "мать",
+                }
+            ],
+        ),
+    ] = None
+    id: Annotated[
+        UUID | None, msgspec.Meta(description="The person's id, when the caller chooses it")
+    ] = None
 
     def to_command(self) -> NewPerson:
         fields = msgspec.structs.asdict(self)
