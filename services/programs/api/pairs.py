@@ -65,7 +65,9 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    reason: Annotated[
+        str, msgspec.Meta(max_length=300, description="Why the proposed pair is withdrawn")
+    ] = ""
 
 
 class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -89,19 +91,23 @@ class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    due_on: date
+    title: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=500, description="What is to be done")
+    ]
+    due_on: Annotated[date, msgspec.Meta(description="The task's deadline")]
 
 
 class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: date
-    ends_on: date
-    goals: Goals
-    tasks: Annotated[list[TaskIn], msgspec.Meta(max_length=100)] = []
+    starts_on: Annotated[date, msgspec.Meta(description="The plan's first day")]
+    ends_on: Annotated[date, msgspec.Meta(description="The plan's last day")]
+    goals: Annotated[Goals, msgspec.Meta(description="The plan's goals")]
+    tasks: Annotated[
+        list[TaskIn], msgspec.Meta(max_length=100, description="The plan's tasks")
+    ] = []
 
 
 class TaskDoneIn(msgspec.Struct, forbid_unknown_fields=True):
-    completed_on: date
+    completed_on: Annotated[date, msgspec.Meta(description="The day the task was done")]
 
 
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -158,25 +164,38 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PlannedMeetingIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: date
-    start_time: Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)] = 45
-    place: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] = "в школе"
-    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    starts_on: Annotated[date, msgspec.Meta(description="The day of the meeting")]
+    start_time: Annotated[
+        Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")],
+        msgspec.Meta(description="The time it starts, ЧЧ:ММ"),
+    ]
+    duration_minutes: Annotated[
+        int, msgspec.Meta(ge=5, le=600, description="How long it is planned to last, in minutes")
+    ] = 45
+    place: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=500, description="Where the pair meets")
+    ] = "в школе"
+    topic: Annotated[str, msgspec.Meta(max_length=500, description="The meeting's topic")] = ""
 
 
 class AuthoredFeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
-    author_id: UUID
-    rating: Rating | None = None
-    comment: Text | None = None
+    author_id: Annotated[UUID, msgspec.Meta(description="The participant whose feedback it is")]
+    rating: Annotated[Rating | None, msgspec.Meta(description="The meeting rated from 1 to 10")] = (
+        None
+    )
+    comment: Annotated[Text | None, msgspec.Meta(description="A comment on the meeting")] = None
 
 
 class EndingIn(msgspec.Struct, forbid_unknown_fields=True):
-    outcome: Outcome
-    ended_on: date
-    initiator: Side = Side.SCHOOL
-    reason: EarlyEndReason | None = None
-    summary: Text = ""
+    outcome: Annotated[
+        Outcome, msgspec.Meta(description="How the pair ends: completed or ended early")
+    ]
+    ended_on: Annotated[date, msgspec.Meta(description="The day it ended")]
+    initiator: Annotated[Side, msgspec.Meta(description="Whose side ended it early")] = Side.SCHOOL
+    reason: Annotated[EarlyEndReason | None, msgspec.Meta(description="Why it ended early")] = None
+    summary: Annotated[
+        Text, msgspec.Meta(description="The curator's summary of the pair's work")
+    ] = ""
 
 
 def _feedback(data: FeedbackIn | None) -> Feedback | None:

@@ -144,57 +144,96 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class WithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
-    withdrawn_on: date
+    withdrawn_on: Annotated[date, msgspec.Meta(description="The day the consent was withdrawn")]
 
 
 class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
-    role: StaffRole
-    forms: list[MentoringForm] = []
-    area: Text | None = None
-    since: date | None = None  # the day the appointing order gives; the day of recording if none
+    role: Annotated[StaffRole, msgspec.Meta(description="The staff role")]
+    forms: Annotated[
+        list[MentoringForm],
+        msgspec.Meta(description="For a curator, the forms of mentoring covered"),
+    ] = []
+    area: Annotated[
+        Text | None, msgspec.Meta(description="For a working group member, the area")
+    ] = None
+    since: Annotated[
+        date | None,
+        msgspec.Meta(
+            description="The day the role starts, as its order gives (else the day of recording)"
+        ),
+    ] = None  # the day the appointing order gives; the day of recording if none
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
-    categories: list[MenteeCategory]
-    requests: Text | None = None
-    needs: Tags = []  # topics of the request, matched against mentors' competences
-    school_year: SchoolYear | None = None  # the year of the request: this one by default
+    categories: Annotated[list[MenteeCategory], msgspec.Meta(description="The mentee's categories")]
+    requests: Annotated[
+        Text | None, msgspec.Meta(description="The request in the mentee's own words")
+    ] = None
+    needs: Annotated[
+        Tags, msgspec.Meta(description="The topics of the request (for matching)")
+    ] = []  # topics of the request, matched against mentors' competences
+    school_year: Annotated[
+        SchoolYear | None,
+        msgspec.Meta(description="The school year of the request; the current one when absent"),
+    ] = None  # the year of the request: this one by default
 
 
 class ThirdPartyIn(msgspec.Struct, forbid_unknown_fields=True):
-    source: InformationSource
-    information: Text
+    source: Annotated[InformationSource, msgspec.Meta(description="Who gave the information")]
+    information: Annotated[Text, msgspec.Meta(description="What was received")]
 
 
 class QuestionnaireIn(msgspec.Struct, forbid_unknown_fields=True):
-    competences: Tags
-    interests: Tags
-    hours_per_month: Annotated[int, msgspec.Meta(ge=1, le=200)]
-    meeting_frequency: MeetingFrequency = MeetingFrequency.WEEKLY
-    meeting_format: MeetingPreference = MeetingPreference.ANY
-    capacity: Annotated[int, msgspec.Meta(ge=1, le=30)] = 1
-    preferred_age_min: Annotated[int, msgspec.Meta(ge=6, le=80)] | None = None
-    preferred_age_max: Annotated[int, msgspec.Meta(ge=6, le=80)] | None = None
-    preferred_categories: list[MenteeCategory] = []
-    experience: Text | None = None
+    competences: Annotated[Tags, msgspec.Meta(description="What the mentor can help with")]
+    interests: Annotated[Tags, msgspec.Meta(description="The mentor's interests")]
+    hours_per_month: Annotated[
+        int, msgspec.Meta(ge=1, le=200, description="Hours a month the mentor can give")
+    ]
+    meeting_frequency: Annotated[
+        MeetingFrequency, msgspec.Meta(description="How often the mentor can meet")
+    ] = MeetingFrequency.WEEKLY
+    meeting_format: Annotated[
+        MeetingPreference, msgspec.Meta(description="How the mentor prefers to meet")
+    ] = MeetingPreference.ANY
+    capacity: Annotated[
+        int, msgspec.Meta(ge=1, le=30, description="How many mentees the mentor takes at once")
+    ] = 1
+    preferred_age_min: Annotated[
+        Annotated[int, msgspec.Meta(ge=6, le=80)] | None,
+        msgspec.Meta(description="The youngest mentee age preferred"),
+    ] = None
+    preferred_age_max: Annotated[
+        Annotated[int, msgspec.Meta(ge=6, le=80)] | None,
+        msgspec.Meta(description="The oldest mentee age preferred"),
+    ] = None
+    preferred_categories: Annotated[
+        list[MenteeCategory], msgspec.Meta(description="The mentee categories preferred")
+    ] = []
+    experience: Annotated[
+        Text | None, msgspec.Meta(description="The mentor's experience in their own words")
+    ] = None
 
 
 class InterviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    held_on: date
-    recommended: bool
-    note: Text | None = None
+    held_on: Annotated[date, msgspec.Meta(description="The day of the interview")]
+    recommended: Annotated[
+        bool, msgspec.Meta(description="The candidate is recommended as a mentor")
+    ]
+    note: Annotated[Text | None, msgspec.Meta(description="A note on the interview")] = None
 
 
 class ErasureIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Text
+    reason: Annotated[Text, msgspec.Meta(description="Why the person's data is erased")]
 
 
 class LegalBasisIn(msgspec.Struct, forbid_unknown_fields=True):
-    basis: Text
+    basis: Annotated[
+        Text, msgspec.Meta(description="The legal basis for processing the person's data")
+    ]
 
 
 class MailRemindersIn(msgspec.Struct, forbid_unknown_fields=True):
-    by_mail: bool
+    by_mail: Annotated[bool, msgspec.Meta(description="The person gets reminders by e-mail")]
 
 
 class PeopleController(Controller):
