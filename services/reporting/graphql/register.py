@@ -77,12 +77,11 @@ class RegisteredMentor:
     school_id: strawberry.ID = strawberry.field(description="The mentor's school.")
     school_name: str | None = strawberry.field(description="The school's name.")
     order_number: str | None = strawberry.field(
-        description="The number of the order that entered the mentor into the school's base."
+        description="The number of the director's order approving the register of mentors"
+        " (реестр наставников) that holds the mentor."
     )
     order_date: date | None = strawberry.field(description="The date of that order.")
-    school_year: str | None = strawberry.field(
-        description="The school year the mentor was last active in."
-    )
+    school_year: str | None = strawberry.field(description="The school year of that register.")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> RegisteredMentor:
