@@ -20,12 +20,14 @@ from shared.adapters.database import (
     database_outage_handler,
     database_unavailable,
 )
+from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.http_errors import EXCEPTION_HANDLERS
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.openapi import (
     binary_downloads,
     describe_operations,
     describe_parameters,
+    document_command_headers,
     http_handlers,
     openapi_config,
     request_examples,
@@ -137,6 +139,8 @@ def create_service_app(
     describe_parameters(app.openapi_schema)
     title_schemas_by_name(app.openapi_schema)
     request_examples(app.openapi_schema)
+    if CommandMiddleware in extra_middleware:
+        document_command_headers(app.openapi_schema)
     return app
 
 

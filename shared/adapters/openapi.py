@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from litestar import Litestar
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import (
     Components,
     OpenAPI,
     OpenAPIFormat,
+    OpenAPIType,
     Parameter,
     Reference,
     RequestBody,
@@ -25,6 +27,8 @@ from litestar.openapi.spec import (
 )
 from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
+
+from shared.adapters.http_commands import ETAG, IDEMPOTENCY_KEY
 
 BEARER = "bearer"
 # The parameters whose names are not `<thing>_id`, as every route that takes them means them.
@@ -157,3 +161,42 @@ def example_of(model: Schema) -> dict[str, Any] | None:
         if isinstance(field, Schema) and field.examples
     }
     return example if example and set(model.required or ()) <= set(example) else None
+
+
+# The headers every command of a command service reads (`http_commands.CommandMiddleware`).
+COMMAND_HEADERS = {
+    "Idempotency-Key": (
+        "Makes a retry safe: the same key with the same request within 48 hours answers the"
+        " first answer and stores nothing again (1–200 visible ASCII characters; a UUID is a"
+        " good key)",
+        IDEMPOTENCY_KEY.pattern,
+    ),
+    "If-Match": (
+        "Stores only if the aggregate the path names is still at this version (its `ETag`,"
+        ' e.g. `"3"`); otherwise 412 `version_mismatch`',
+        rf"^\*$|{ETAG.pattern}",  # `*`: whatever the version
+    ),
+}
+
+
+def document_command_headers(document: OpenAPI) -> None:
+    """Every command states the optional headers it reads, so a generated client offers them
+    as arguments of its own."""
+    for item in (document.paths or {}).values():
+        for method in ("post", "put", "patch", "delete"):
+            operation = getattr(item, method)
+            if operation is None:
+                continue
+            operation.parameters = [
+                *(operation.parameters or []),
+                *(
+                    Parameter(
+                        name=name,
+                        param_in=ParamType.HEADER,
+                        required=False,
+                        schema=Schema(type=OpenAPIType.STRING, pattern=pattern),
+                        description=description,
+                    )
+                    for name, (description, pattern) in COMMAND_HEADERS.items()
+                ),
+            ]

@@ -20,7 +20,7 @@ from io import BytesIO
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import docx
 import pytest
@@ -178,21 +178,28 @@ def test_the_worked_example_runs_through_the_generated_clients(clients: Clients)
         ),
     )
     assert order.status_code == 201, order.content
-    meeting = clients.call("programs", "pairs_and_groups.record_meeting")(
-        pair.parsed.id,
-        client=coordinator["programs"],
-        body=clients.model("programs", "MeetingIn").from_dict(
-            {
-                "kind": "introduction",
-                "held_on": today.isoformat(),
-                "duration_minutes": 40,
-                "topic": "Знакомство",
-                "mentor_feedback": {"rating": 9, "comment": "Хороший старт"},
-                "mentee_feedback": {"rating": 8},
-            }
-        ),
+    record_meeting = clients.call("programs", "pairs_and_groups.record_meeting")
+    introduction = clients.model("programs", "MeetingIn").from_dict(
+        {
+            "kind": "introduction",
+            "held_on": today.isoformat(),
+            "duration_minutes": 40,
+            "topic": "Знакомство",
+            "mentor_feedback": {"rating": 9, "comment": "Хороший старт"},
+            "mentee_feedback": {"rating": 8},
+        }
+    )
+    key = str(uuid4())
+    meeting = record_meeting(
+        pair.parsed.id, client=coordinator["programs"], body=introduction, idempotency_key=key
     )
     assert meeting.status_code == 201, meeting.content
+    # The client's own argument for the header: a retry over a bad connection stores once.
+    retried = record_meeting(
+        pair.parsed.id, client=coordinator["programs"], body=introduction, idempotency_key=key
+    )
+    assert (retried.status_code, retried.content) == (201, meeting.content)
+    assert retried.headers["idempotent-replayed"] == "true"
 
     caught_up = clients.call("reporting", "default.query")(
         client=coordinator["reporting"],
@@ -282,3 +289,41 @@ def test_an_unknown_pair_is_a_typed_404(clients: Clients) -> None:
     assert missing.status_code == 404
     assert isinstance(missing.parsed, clients.model("programs", "ErrorBody"))
     assert missing.parsed.code
+
+
+def test_a_stale_if_match_is_a_typed_412(clients: Clients) -> None:
+    coordinator = clients.of("registry", Role.SCHOOL_COORDINATOR)
+    person = clients.call("registry", "people.register_person")(
+        client=coordinator,
+        body=clients.model("registry", "PersonIn").from_dict(
+            {
+                "school_id": str(demo_id("school-1")),
+                "kind": "teacher",
+                "full_name": "Версиева Нина Олеговна",
+                "birth_date": "1981-03-14",
+                "roles": ["mentor"],
+                "consent": {"signed_on": "2025-09-01"},
+            }
+        ),
+    )
+    reminders = clients.call("registry", "people.set_mail_reminders")
+    model = clients.model("registry", "MailRemindersIn")
+
+    first = reminders(person.parsed.id, client=coordinator, body=model(by_mail=False))
+    reminders(
+        person.parsed.id,
+        client=coordinator,
+        body=model(by_mail=True),
+        if_match=first.headers["etag"],
+    )
+    stale = reminders(
+        person.parsed.id,
+        client=coordinator,
+        body=model(by_mail=False),
+        if_match=first.headers["etag"],
+    )
+
+    assert first.status_code < 300, first.content
+    assert stale.status_code == 412
+    assert isinstance(stale.parsed, clients.model("registry", "ErrorBody"))
+    assert stale.parsed.code == "version_mismatch"
