@@ -17,6 +17,7 @@ from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
 from .roadmap_import import RoadmapImportController
+from .school_events import SchoolEventController
 from .self_audit import SchoolSelfAuditController
 
 CONTROLLERS = [
@@ -26,6 +27,7 @@ CONTROLLERS = [
     ImportController,
     ProgrammeController,
     RoadmapImportController,
+    SchoolEventController,
     MatchingController,
     OrderController,
     PairController,
