@@ -14,7 +14,7 @@ from services.wiring import Created, Position
 from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Principal
 
-from ..application import Ending, Feedback, NewMeeting, PlannedMeeting
+from ..application import ClassSide, Ending, Feedback, NewMeeting, NewPair, PlannedMeeting
 from ..domain import (
     MAX_GROUP_SIZE,
     Basis,
@@ -26,8 +26,34 @@ from ..domain import (
 )
 from .common import Goals, OrderNumber, Rating, Text, programs_of
 
+People = Annotated[list[UUID], msgspec.Meta(max_length=MAX_GROUP_SIZE)]
+
+
+class ClassIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A class on one side: its label as the school's base writes a pupil's class («7А») and
+    its pupils on the day (each checked against the registry)."""
+
+    label: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=20,
+            description="The class as the school's base writes a pupil's class («7А»)",
+        ),
+    ]
+    pupil_ids: Annotated[
+        list[UUID], msgspec.Meta(min_length=1, max_length=60, description="Its pupils on the day")
+    ]
+
+
+Classes = Annotated[list[ClassIn], msgspec.Meta(max_length=5)]
+
 
 class PairIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A pair or group: its mentor side is `mentor_id` and `mentor_ids` (a team) and the
+    `mentor_classes`; its mentee side `mentee_ids` and the `mentee_classes`; `supporting_ids`
+    are its supporting teachers (not mentors)."""
+
     form: Annotated[
         MentoringForm,
         msgspec.Meta(
@@ -36,21 +62,19 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
         ),
     ]
     mentor_id: Annotated[
-        UUID,
+        UUID | None,
         msgspec.Meta(
             description="The mentor: a person of the school's base of mentors",
             examples=["0b9f6c1e-3c2a-4f1e-9a57-2d6b8e4f1a01"],
         ),
-    ]
+    ] = None
     mentee_ids: Annotated[
-        list[UUID],
+        People,
         msgspec.Meta(
-            min_length=1,
-            max_length=MAX_GROUP_SIZE,
             description="The mentee, or a group's mentees (наставляемые), of the school's base",
             examples=[["5d2e7a90-8b1c-4e6f-a3d4-7c9b0e1f2a02"]],
         ),
-    ]
+    ] = []
     basis: Annotated[
         Basis,
         msgspec.Meta(
@@ -62,6 +86,20 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
         UUID | None,
         msgspec.Meta(description="The pair's id, when the caller chooses it (a retry keeps it)"),
     ] = None
+    mentor_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(max_length=5, description="More mentors of a team (команда наставников)"),
+    ] = []
+    mentor_classes: Annotated[
+        Classes, msgspec.Meta(description="Classes whose pupils mentor (класс-наставник)")
+    ] = []
+    mentee_classes: Annotated[
+        Classes, msgspec.Meta(description="Classes whose pupils are the mentees")
+    ] = []
+    supporting_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(max_length=5, description="Supporting teachers of a group (not mentors)"),
+    ] = []
 
 
 class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -198,6 +236,10 @@ class EndingIn(msgspec.Struct, forbid_unknown_fields=True):
     ] = ""
 
 
+def _classes(data: list[ClassIn]) -> tuple[ClassSide, ...]:
+    return tuple(ClassSide(c.label.strip(), tuple(c.pupil_ids)) for c in data)
+
+
 def _feedback(data: FeedbackIn | None) -> Feedback | None:
     return Feedback(rating=data.rating, comment=data.comment) if data else None
 
@@ -213,17 +255,21 @@ class PairController(Controller):
         programme_id: UUID,
         data: PairIn,
     ) -> Created:
-        """Form a pair or group (наставническая пара или группа): a mentor and one or more
-        mentees, proposed until the director's order."""
-        pair, position = programs_of(state).form_pair(
-            request.user,
-            programme_id,
-            data.form,
-            data.mentor_id,
-            data.mentee_ids,
-            data.basis,
-            data.id,
+        """Form a pair or group (наставническая пара или группа): a mentor side (a mentor, a
+        team of mentors, a class) and a mentee side (one or more mentees, a class), proposed
+        until the director's order."""
+        new = NewPair(
+            form=data.form,
+            mentor_id=data.mentor_id,
+            mentee_ids=data.mentee_ids,
+            basis=data.basis,
+            id=data.id,
+            mentor_ids=tuple(data.mentor_ids),
+            mentor_classes=_classes(data.mentor_classes),
+            mentee_classes=_classes(data.mentee_classes),
+            supporting_ids=tuple(data.supporting_ids),
         )
+        pair, position = programs_of(state).form_group(request.user, programme_id, new)
         return Created(id=pair.id, position=position)
 
     @post("/pairs/{pair_id:uuid}/dissolution", sync_to_thread=True, status_code=200)

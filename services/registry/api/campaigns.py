@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, Request, post, put
 from litestar.datastructures import State
 
-from services.registry.application import NewCampaign
+from services.registry.application import NewCampaign, NewFixOrder
 from services.registry.domain import ItemKind, Verdict
 from services.registry.form_examples import EXAMPLES
 from services.wiring import Created, Position
@@ -172,6 +172,12 @@ class CampaignIn(msgspec.Struct, forbid_unknown_fields=True):
     municipality_submits: Annotated[
         bool, msgspec.Meta(description="The municipality answers for its schools")
     ] = False  # a municipality may answer for its organisations
+    # the announcing act in the register of acts, where it is entered there; its number and
+    # date are given all the same (the window is checked against the date)
+    act_id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The announcing act in the register of acts, if entered there"),
+    ] = None
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -232,6 +238,39 @@ class ConclusionIn(msgspec.Struct, forbid_unknown_fields=True):
     ] = None
 
 
+class FixIn(msgspec.Struct, forbid_unknown_fields=True):
+    organisation_id: Annotated[
+        UUID, msgspec.Meta(description="The organisation that fixes")
+    ]  # the organisation that fixes
+    number: Annotated[
+        Number, msgspec.Meta(description="The item of the campaign's form it fixes")
+    ]  # the item of the campaign's form it fixes
+    director: Annotated[
+        Name, msgspec.Meta(description="Its director as the order names them («Сальникова Г.И.»)")
+    ]  # as the order names them: «Сальникова Г.И.»
+    due_on: Annotated[date, msgspec.Meta(description="The day it is to be fixed by")]
+
+
+class FixOrderIn(msgspec.Struct, forbid_unknown_fields=True):
+    municipality_id: Annotated[
+        UUID, msgspec.Meta(description="The municipality that issues the order")
+    ]  # the municipality that issues the order
+    act_number: Annotated[ActNumber, msgspec.Meta(description="The order's number")]
+    act_date: Annotated[date, msgspec.Meta(description="The order's date")]
+    fixes: Annotated[
+        list[FixIn],
+        msgspec.Meta(
+            min_length=1,
+            max_length=2000,
+            description="What each organisation is to fix, and by when",
+        ),
+    ]
+    act_id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The order in the register of acts, where it is entered there"),
+    ] = None  # the order in the register of acts, where it is entered there
+
+
 def _plain(sections: list[SectionIn]) -> list[dict[str, Any]]:
     plain: list[dict[str, Any]] = msgspec.to_builtins(sections)
     return plain
@@ -287,6 +326,21 @@ class CampaignController(Controller):
         new = NewCampaign(**msgspec.structs.asdict(data))
         campaign, position = registry_of(state).announce_campaign(request.user, new)
         return Created(id=campaign.id, position=position)
+
+    @post("/campaigns/{campaign_id:uuid}/fix-orders", sync_to_thread=True)
+    def order_fixes(
+        self, request: Caller, state: State, campaign_id: UUID, data: FixOrderIn
+    ) -> Created:
+        """A municipality's order on the campaign's results, naming the fixes it orders."""
+        order = NewFixOrder(
+            municipality_id=data.municipality_id,
+            act_number=data.act_number,
+            act_date=data.act_date,
+            fixes=[msgspec.structs.asdict(f) for f in data.fixes],
+            act_id=data.act_id,
+        )
+        issued, position = registry_of(state).order_fixes(request.user, campaign_id, order)
+        return Created(id=issued.id, position=position)
 
     @put(SUBMISSION, sync_to_thread=True)
     def answer(

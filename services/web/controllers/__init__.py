@@ -2,6 +2,7 @@
 
 from .acts import ActController
 from .auditor import AuditController
+from .campaign_forms import CampaignFormsController
 from .campaigns import CampaignPagesController
 from .home import HomeController
 from .imports import ImportController
@@ -33,6 +34,7 @@ CONTROLLERS = [
     PairController,
     SchoolSelfAuditController,
     CampaignPagesController,
+    CampaignFormsController,
     MonitoringController,
     RegionController,
     AuditController,
