@@ -39,7 +39,7 @@ from services.programs.api import (
 )
 from services.registry.api import campaigns, links, monitoring, people
 from services.reporting.graphql.schema import Query
-from services.web import commands, controllers, reminders
+from services.web import commands, controllers, reads, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import acts as act_pages
 from services.web.controllers import auditor, campaign_forms, common, home, participants
@@ -76,6 +76,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.CampaignConclusion: campaigns.ConclusionIn,
     commands.SelfAuditAnswer: monitoring.AnswerIn,
     commands.SelfAuditReview: monitoring.ReviewIn,
+    commands.OpenProgramme: programmes.ProgrammeIn,
     commands.StageChange: programmes.StageIn,
     commands.MeetingRule: programmes.MeetingRuleIn,
     commands.RejectSuggestion: programmes.RejectionIn,
@@ -166,6 +167,7 @@ READS: list[tuple[str, type[Read]]] = [
     (home.ATTENTION, home.AttentionPage),
     (home.SCHOOLS, home.Schools),
     (home.PROGRAMMES, home.YearProgrammes),
+    (reads.FRAME_INTRODUCTION, reads.Frames),
     (home.OPEN_CAMPAIGNS, home.OpenCampaigns),
     (campaign_pages.CAMPAIGNS, campaign_pages.CampaignList),
     (campaign_pages.FORMS, campaign_pages.FormList),

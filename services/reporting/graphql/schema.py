@@ -24,6 +24,7 @@ from . import access_log as access_log_q
 from . import acts as acts_q
 from . import attention as attention_q
 from . import campaigns as campaigns_q
+from . import frames as frames_q
 from . import history as history_q
 from . import indicators as indicators_q
 from . import links as links_q
@@ -50,10 +51,16 @@ from .organisations import Level
     description="Who is asking: the caller's user, role and scope (область видимости)."
 )
 class Caller:
-    user: str
-    role: str
-    scope: str
-    level: Level
+    user: str = strawberry.field(description="The caller's user id, as the token names it.")
+    role: str = strawberry.field(
+        description="The caller's role (school coordinator, municipality officer…) as a code."
+    )
+    scope: str = strawberry.field(
+        description="The caller's scope: an ltree path of organisation ids (область видимости)."
+    )
+    level: Level = strawberry.field(
+        description="The level of the region's tree the caller's scope is at."
+    )
 
 
 def me(info: ReaderInfo) -> Caller:
@@ -254,6 +261,14 @@ class Query:
         description=(
             "The target model's indicators (показатели целевой модели) for a school, municipality"
             " or region in a school year on a reporting day, with the region's targets."
+        ),
+    )
+    frame_introduction = strawberry.field(
+        resolver=frames_q.frame_introduction,
+        description=(
+            "Each frame of mentoring apart (рамки: целевая модель наставничества обучающихся,"
+            " система наставничества педагогических работников): the region's deadline for"
+            " introducing it and the share of organisations that introduced it by then."
         ),
     )
     school_comparison = strawberry.field(
