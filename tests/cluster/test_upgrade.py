@@ -1,7 +1,8 @@
 """An upgrade from the previous release under load (issue 23, point 4): the cluster made with the
 code of the tag `release-2026-12-06`, then rolled out to this tree's code as deploy/UPGRADE.md
-says — with writes and GraphQL reads going on through HAProxy, none of them failing, no
-acknowledged command lost, and the events the old release wrote during the rollout read by the
+says — with writes and GraphQL reads going on through HAProxy: no write failing, no read failing
+but those the old reporting was answering at the projections' switch (deploy/UPGRADE.md, "Known"),
+no acknowledged command lost, and the events the old release wrote during the rollout read by the
 new one."""
 
 from __future__ import annotations
