@@ -10,8 +10,14 @@ import msgspec
 from litestar import Controller, Request, delete, post, put
 from litestar.datastructures import State
 
-from services.registry.application import NewConsent, NewPerson, QuestionnaireAnswers
+from services.registry.application import (
+    NewAppointment,
+    NewConsent,
+    NewPerson,
+    QuestionnaireAnswers,
+)
 from services.registry.domain import (
+    AppointingAct,
     ConsentKind,
     InformationSource,
     MeetingFrequency,
@@ -46,7 +52,8 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
     school_id: UUID
     kind: PersonKind
     full_name: Name
-    roles: Annotated[list[ParticipantRole], msgspec.Meta(min_length=1)]
+    # none: a member of the school's staff only, in neither base
+    roles: Annotated[list[ParticipantRole], msgspec.Meta(max_length=2)]
     birth_date: date | None = None
     grade: Annotated[str, msgspec.Meta(max_length=20)] | None = None
     contacts: Annotated[str, msgspec.Meta(max_length=300)] | None = None
@@ -56,6 +63,8 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
     partner_id: UUID | None = None
     consent: ConsentIn | None = None
     id: UUID | None = None
+    # what else the person is besides `kind` (an alumnus who works for a partner)
+    other_kinds: Annotated[list[PersonKind], msgspec.Meta(max_length=5)] = []
 
     def to_command(self) -> NewPerson:
         fields = msgspec.structs.asdict(self)
@@ -72,6 +81,21 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
     forms: list[MentoringForm] = []
     area: Text | None = None
     since: date | None = None  # the day the appointing order gives; the day of recording if none
+    until: date | None = None  # the term the act sets, if it sets one
+    duties: Annotated[list[Text], msgspec.Meta(max_length=30)] = []  # as the act words them
+    act_id: UUID | None = None  # the appointing act of the register of acts
+    act_number: Short | None = None  # or an external act's number and date
+    act_date: date | None = None
+
+    def to_command(self) -> NewAppointment:
+        return NewAppointment(
+            forms=self.forms,
+            area=self.area,
+            since=self.since,
+            duties=self.duties,
+            act=AppointingAct(self.act_id, self.act_number, self.act_date),
+            until=self.until,
+        )
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -175,9 +199,10 @@ class PeopleController(Controller):
         data: StaffRoleIn,
     ) -> Position:
         """Give a school's staff member a role: director, coordinator or curator of mentoring
-        forms."""
+        forms, with its duties, its appointing act (of the register of acts, or an external
+        act's number and date) and its term."""
         position = registry_of(state).assign_staff_role(
-            request.user, person_id, data.role, data.forms, data.area, data.since
+            request.user, person_id, data.role, data.to_command()
         )
         return Position(position=position)
 

@@ -25,6 +25,8 @@ from .organisations import (
     education_kind_of,
 )
 from .people import (
+    STAFF_KINDS,
+    AppointingAct,
     Consent,
     ConsentKind,
     InformationSource,
@@ -34,10 +36,13 @@ from .people import (
     ParticipantRole,
     Person,
     PersonKind,
+    StaffAppointment,
     StaffRole,
 )
 
 __all__ = [
+    "STAFF_KINDS",
+    "AppointingAct",
     "Campaign",
     "Consent",
     "ConsentKind",
@@ -58,6 +63,7 @@ __all__ = [
     "PersonKind",
     "SchoolContingent",
     "SelfAudit",
+    "StaffAppointment",
     "StaffRole",
     "Submission",
     "SubmissionStatus",
