@@ -18,11 +18,13 @@ from .programme import ProgrammeController
 from .region import RegionController
 from .roadmap_import import RoadmapImportController
 from .self_audit import SchoolSelfAuditController
+from .staff import StaffController
 
 CONTROLLERS = [
     LoginController,
     HomeController,
     PeopleController,
+    StaffController,
     ImportController,
     ProgrammeController,
     RoadmapImportController,
