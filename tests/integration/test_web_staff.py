@@ -63,8 +63,10 @@ async def test_a_director_adds_an_employee_and_appoints_her_by_the_register_s_ac
         f"/staff/{person.group(1)}/roles/new", role | {"until": "31.08.2024"}
     )
     assert appointed.status_code == 303, appointed.text
+    assert appointed.headers["location"] == f"/staff#p-{person.group(1)}"
 
     page = (await web.get("/staff")).text
+    assert "Роль назначена" in page
     assert "член рабочей группы" in page
     assert "с 06.09.2023 по 31.08.2024; назначен(а) актом № 852 от 06.09.2023" in page
     assert "<li>Консультации</li>" in page

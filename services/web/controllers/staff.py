@@ -168,7 +168,7 @@ class StaffController(Controller):
                 raise
             form.refused(refusal, ROLE_FIELDS, ROLE_RULES)
             return await self._role_form(user, backend, person_id, form)
-        return done(request, f"/staff#p-{person_id}", "Роль назначена")
+        return done(request, "/staff", "Роль назначена", anchor=f"p-{person_id}")
 
     @staticmethod
     def _employee_form(user: WebUser, form: Form) -> Template:
