@@ -459,6 +459,33 @@ class DemoLoader:
         roadmap = self._implementation(school, token)
         self._last_year(school, number, token, mentors, mentees, roadmap)
         self._programme(school, number, token, mentors, mentees)
+        self._school_events(school, token)
+
+    def _school_events(self, school: Node, token: str) -> None:
+        """The school's own events of the year: the group meeting of mentors and mentees and a
+        publication about it on the school's website."""
+        events: tuple[tuple[str, str, list[str], list[dict[str, str]]], ...] = (
+            ("group_meeting", "Групповая встреча наставников и наставляемых", ["7А", "8Б"], []),
+            (
+                "publicity",
+                "О групповой встрече на сайте школы",
+                [],
+                [{"title": "Новость на сайте школы", "url": "https://school.example/nastavnik"}],
+            ),
+        )
+        for kind, title, classes, materials in events:
+            self._send(
+                self.programs,
+                f"/schools/{school.id}/events",
+                token,
+                {
+                    "kind": kind,
+                    "held_on": str(self.recent),
+                    "title": title,
+                    "classes": classes,
+                    "materials": materials,
+                },
+            )
 
     def _staff(self, school: Node, token: str, mentors: list[str]) -> None:
         officer = demo_token(

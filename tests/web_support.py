@@ -212,13 +212,19 @@ async def page(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
 
 
 async def page_faults(page: Page) -> list[str]:
-    """What the open page fails at: scrolling sideways in its viewport, or a serious or critical
-    axe-core violation (each with the first few elements at fault)."""
+    """What the open page fails at: scrolling sideways in its viewport, a browser's own date
+    picker (it shows many an English mm/dd/yyyy; dates are typed ДД.ММ.ГГГГ), or a serious or
+    critical axe-core violation (each with the first few elements at fault)."""
     faults = []
     width: int = await page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size
     if viewport and width > viewport["width"]:
         faults.append(f"{width} px wide in a {viewport['width']} px window")
+    pickers: list[str] = await page.eval_on_selector_all(
+        "input[type=date]", "inputs => inputs.map(input => input.name)"
+    )
+    if pickers:
+        faults.append(f"a native date picker instead of ДД.ММ.ГГГГ: {pickers}")
     results = await _AXE.run(page)
     for violation in results.response["violations"]:
         if violation["impact"] in _BLOCKING:

@@ -318,6 +318,34 @@ class PracticeCasePublished(Event, frozen=True):
     published_on: date
 
 
+class SchoolEventRecorded(Created, frozen=True):
+    """A school's own event (`domain/school_life.py`): `kind` a SchoolEventKind's code, who was
+    present by pair or group, class and person, and its materials as {title, url}."""
+
+    stored_topic = "services.programs.domain.school_life:SchoolEvent.Recorded"
+    school_id: UUID
+    kind: str
+    held_on: date
+    title: str
+    pair_ids: list[UUID]
+    classes: list[str]
+    person_ids: list[UUID]
+    materials: list[dict[str, str]]
+
+
+class StageSchemeWritten(Created, frozen=True):
+    """A school's own stages: each {name, stages: the numbers of the seven it covers}."""
+
+    stored_topic = "services.programs.domain.school_life:StageScheme.Written"
+    school_id: UUID
+    stages: list[dict[str, Any]]
+
+
+class StageSchemeRewritten(Event, frozen=True):
+    stored_topic = "services.programs.domain.school_life:StageScheme.Rewritten"
+    stages: list[dict[str, Any]]
+
+
 class SurveyResponseSubmitted(Created, frozen=True):
     stored_topic = "services.programs.domain.surveys:SurveyResponse.Submitted"
     template_id: UUID

@@ -41,6 +41,17 @@ FACT_KIND_NAMES = {
     "stage": "программа перешла на этап",
     "base": "начата база",
     "survey": "проведено анкетирование",
+    "event": "проведено мероприятие школы",
+}
+# SchoolEventKind: a school's own events.
+SCHOOL_EVENT_KIND_NAMES = {
+    "group_meeting": "групповая встреча наставников и наставляемых",
+    "orientation_session": "установочная сессия наставников",
+    "conference": "школьная конференция",
+    "seminar": "семинар",
+    "round_table": "итоговое мероприятие (круглый стол)",
+    "mentor_course": "обучение наставников в школе",
+    "publicity": "освещение итогов (публикация)",
 }
 # ActKind: the kinds of an organisation's acts (локальные и распорядительные акты).
 ACT_KIND_NAMES = {
@@ -82,6 +93,8 @@ def fulfilment_words(fact: str | None, subject: str | None) -> str | None:
         return f"Переход на этап «{STAGE_NAMES[int(subject or 0)]}»"
     if fact == "base":
         return f"Начата {BASE_NAMES[subject or '']}"
+    if fact == "event":
+        return f"Проведено: {SCHOOL_EVENT_KIND_NAMES[subject or '']}"
     return None if fact is None else "Анкетирование участников"
 
 
@@ -91,6 +104,7 @@ FULFILMENTS = (
     *(("stage", str(stage)) for stage in STAGE_NAMES),
     *(("base", base) for base in BASE_NAMES),
     ("survey", ""),
+    *(("event", kind) for kind in SCHOOL_EVENT_KIND_NAMES),
 )
 # MeetingKind, in the standard sequence of a pair's meetings.
 MEETING_KIND_NAMES = {
@@ -174,6 +188,9 @@ EVENT_NAMES = {
     "ACT_RECORDED": "Внесён акт в реестр актов",
     "ACT_REGISTER_NUMBER_TAKEN": "Номер акта занят в журнале регистрации",
     "ACT_REGISTER_OPENED": "Открыт реестр актов организации",
+    "STAGE_SCHEME_WRITTEN": "Утверждена схема этапов школы",
+    "STAGE_SCHEME_REWRITTEN": "Схема этапов школы изменена",
+    "SCHOOL_EVENT_RECORDED": "Записано мероприятие школы",
 }
 # MarkKind: an act's approval marks, in their legal order.
 MARK_NAMES = {"accepted": "Принято", "agreed": "Согласовано", "approved": "Утверждено"}

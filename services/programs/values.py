@@ -29,6 +29,18 @@ class Stage(IntEnum):
     COMPLETION = 7
 
 
+class SchoolEventKind(StrEnum):
+    """What a school's own event is (an event of the school, not of one pair)."""
+
+    GROUP_MEETING = "group_meeting"  # групповая встреча наставников и наставляемых
+    ORIENTATION_SESSION = "orientation_session"  # установочная сессия наставников
+    CONFERENCE = "conference"  # школьная конференция
+    SEMINAR = "seminar"
+    ROUND_TABLE = "round_table"  # итоговое мероприятие, круглый стол
+    MENTOR_COURSE = "mentor_course"  # the school's own training of its mentors
+    PUBLICITY = "publicity"  # освещение итогов: a publication, with its link
+
+
 class ItemStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"

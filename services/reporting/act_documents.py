@@ -32,6 +32,7 @@ from .documents import (
     add_table,
     centered,
     date_text,
+    dated_number,
     docx_response,
     new_document,
     pairs_order,
@@ -63,10 +64,7 @@ def act_document(act: asyncpg.Record, followed: dict[UUID, asyncpg.Record]) -> b
     if act["register"]:
         centered(document, act["register"].upper())
     if act["kind"] in ("order", "decree", "protocol") or act["number"]:
-        line = document.add_paragraph(f"{date_text(act['act_date'])}\t№ {act['number']}")
-        line.paragraph_format.tab_stops.add_tab_stop(
-            text_width(document.sections[-1]), WD_TAB_ALIGNMENT.RIGHT
-        )
+        dated_number(document, date_text(act["act_date"]), act["number"])
     centered(document, _title(act["title"], heading), bold=True)
     basis = [_basis(b, followed) for b in json.loads(act["basis"])]
     if basis:
@@ -183,7 +181,7 @@ def _points(
     """The numbered points; a group's members go to an appendix the point refers to."""
     appendices: list[tuple[int, dict[str, Any]]] = []
     for number, point in enumerate(points, start=1):
-        text = point["text"]
+        text = point["text"].rstrip(".")  # each addition follows the point, one stop ends it
         if point["kind"] in LISTED and point["people"]:
             appendices.append((len(appendices) + 1, point))
             text = f"{text} (приложение № {len(appendices)})"

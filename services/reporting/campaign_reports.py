@@ -62,8 +62,8 @@ def campaign_report(campaign: dict[str, Any]) -> bytes:
         f" которые вычисляет платформа, — на {_day(campaign['referenceDate'])}."
     )
     document.add_paragraph(
-        f"В мониторинге должны были участвовать {results['targeted']} организаций. Отправили"
-        f" ответ {results['submitted']}: в срок — {results['onTime']}, с опозданием —"
+        f"Организаций, которые должны были участвовать в мониторинге: {results['targeted']}."
+        f" Отправили ответ {results['submitted']}: в срок — {results['onTime']}, с опозданием —"
         f" {results['late']}. Начали, но не отправили — {results['inDraft']}; не приступили —"
         f" {results['neverStarted']}. Принято проверяющими — {results['accepted']}, на"
         f" доработке — {results['returned']}."

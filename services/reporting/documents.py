@@ -80,8 +80,7 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
         document.add_paragraph("ПРОЕКТ").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     centered(document, order["school_name"] or "", bold=True)
     centered(document, "ПРИКАЗ", bold=True)
-    heading = document.add_paragraph(f"{day}\t\t\t\t\t№ {number}")
-    heading.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    dated_number(document, day, number)
     centered(document, "Об утверждении наставнических пар (групп)", bold=True)
     document.add_paragraph(
         "В соответствии с распоряжением Министерства просвещения Российской Федерации "
@@ -181,6 +180,14 @@ def signature(document: Any, position: str, name: str | None) -> None:
     document.add_paragraph()
     line = document.add_paragraph(f"{position}\t____________________ {initials(name)}".rstrip())
     # the line to sign and the name against the right margin, however long the position
+    line.paragraph_format.tab_stops.add_tab_stop(
+        text_width(document.sections[-1]), WD_TAB_ALIGNMENT.RIGHT
+    )
+
+
+def dated_number(document: Any, day: str, number: str) -> None:
+    """The act's date at the left margin and its number against the right one."""
+    line = document.add_paragraph(f"{day}\t№ {number}")
     line.paragraph_format.tab_stops.add_tab_stop(
         text_width(document.sections[-1]), WD_TAB_ALIGNMENT.RIGHT
     )

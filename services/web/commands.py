@@ -332,3 +332,29 @@ class AssignStaffRole(Command, omit_defaults=True):
     act_id: Typed
     act_number: Typed
     act_date: Day
+
+
+# A school's own events.
+
+
+class EventMaterial(Command):
+    title: Typed
+    url: str
+
+
+class RecordSchoolEvent(Command):
+    kind: Typed
+    held_on: Day
+    title: Typed
+    pair_ids: list[str]
+    classes: list[str]
+    materials: list[EventMaterial]
+
+
+class SchoolStage(Command):
+    name: str
+    stages: list[int | str]  # as typed: the service names what is not a stage's number
+
+
+class WriteStageScheme(Command):
+    stages: list[SchoolStage]

@@ -110,7 +110,7 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     planning = mentors_pair.locator("details", has_text="Запланировать встречу")
     await planning.get_by_text("Запланировать встречу").click()
     soon = date.today() + timedelta(days=2)
-    await planning.get_by_label("Дата").fill(soon.isoformat())
+    await planning.get_by_label("Дата").fill(soon.strftime("%d.%m.%Y"))  # as a person types it
     await planning.get_by_label("Место или ссылка на онлайн-встречу").fill("каб. 21")
     await planning.get_by_role("button", name="Запланировать").click()
     await expect(teacher.get_by_text("Встреча запланирована")).to_be_visible()

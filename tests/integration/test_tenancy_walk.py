@@ -235,6 +235,28 @@ class Region:
         )
         self.protected.append(f"Психолог Тенантова {school}")
         base = f"/schools/{world.ids[school]}"
+        await world.api.command(  # the school's own stages, one outside the seven
+            "programs",
+            f"{base}/stage-scheme",
+            director,
+            {"stages": [{"name": "Подготовка", "stages": [1]}, {"name": "Информирование"}]},
+            expect=200,
+            method="PUT",
+        )
+        event = await world.api.command(  # a group meeting of the school's pairs and a class
+            "programs",
+            f"{base}/events",
+            world.coordinator(school),
+            {
+                "kind": "group_meeting",
+                "held_on": str(date.today()),
+                "title": f"Групповая встреча {school}",
+                "pair_ids": [pair, peer],
+                "classes": ["7А"],
+                "person_ids": [teacher],
+            },
+        )
+        self.made(school, event["id"])
         await world.api.command(
             "registry",
             f"{base}/self-audit",

@@ -189,7 +189,7 @@ async def test_a_consent_is_withdrawn_from_the_card(web: WebClient, world: World
     card = await web.get(f"/people/mentors/{teacher}")
     withdrawal = re.search(r'action="(/people/mentors/[^"]+/withdrawal)"', card.text)
     assert withdrawal
-    assert 'type="date" name="withdrawn_on"' in card.text  # the day the written withdrawal gives
+    assert 'name="withdrawn_on" type="text"' in card.text  # the day the written withdrawal gives
     yesterday = date.today() - timedelta(days=1)
 
     asked = await web.submit(withdrawal.group(1), {"withdrawn_on": str(yesterday)})

@@ -18,6 +18,7 @@ from .pairs import PairController
 from .programmes import ProgrammeController
 from .recognition import RecognitionController
 from .roadmap import RoadmapController
+from .school_life import SchoolLifeController
 from .surveys import SurveyController
 
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SurveyController,
             RecognitionController,
             ActController,
+            SchoolLifeController,
         ],
         health_check=resources.healthy,
         lifespan=[lifespan],

@@ -100,7 +100,8 @@ class FulfilmentIn(msgspec.Struct, forbid_unknown_fields=True):
     """The fact that marks the activity done when it happens: an act of a kind issued
     (`act`: implementation_order, regulation_adopted, pairs_order, mentor_register), the
     programme reaching a stage (`stage`: its number), a base begun (`base`: mentee, mentor),
-    a survey run (`survey`, no subject)."""
+    a survey run (`survey`, no subject), a school event of a kind held (`event`: group_meeting,
+    orientation_session, conference, seminar, round_table, mentor_course, publicity)."""
 
     fact: FactKind
     subject: Annotated[str, msgspec.Meta(max_length=50)] = ""

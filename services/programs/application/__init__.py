@@ -15,6 +15,7 @@ from .pairs import (
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
 from .roadmap import RoadmapCommands
+from .school_life import SchoolLifeCommands
 from .surveys import NewResponse, SurveyCommands
 
 
@@ -25,6 +26,7 @@ class Programs(
     SurveyCommands,
     RecognitionCommands,
     ActCommands,
+    SchoolLifeCommands,
 ):
     """Every command of the programs service."""
 

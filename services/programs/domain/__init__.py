@@ -1,5 +1,6 @@
 """Programs domain: implementation and roadmap, programmes and their stages, pairs and groups
-with plans, meetings and endings, surveys, recognition. No I/O.
+with plans, meetings and endings, surveys, recognition, the school's own stage scheme and
+events. No I/O.
 
 Events stored before this became a package name `services.programs.domain` in their topics;
 they still resolve through the names re-exported here.
@@ -33,6 +34,7 @@ from ..values import (
     ItemStatus,
     Nomination,
     Purpose,
+    SchoolEventKind,
     Stage,
     may_be_mentored,
     may_mentor,
@@ -64,6 +66,14 @@ from .pairs import (
 )
 from .programmes import Programme
 from .recognition import Candidacy, PracticeCase
+from .school_life import (
+    Attendance,
+    Material,
+    SchoolEvent,
+    SchoolStage,
+    StageScheme,
+    school_stages,
+)
 from .surveys import (
     DEFAULT_TEMPLATES,
     Question,
@@ -88,6 +98,7 @@ __all__ = [
     "NOMINATION_NAMES",
     "PURPOSE_NAMES",
     "STAGE_NAMES",
+    "Attendance",
     "AwardResult",
     "Basis",
     "Candidacy",
@@ -98,6 +109,7 @@ __all__ = [
     "Fulfilment",
     "Implementation",
     "ItemStatus",
+    "Material",
     "MeetingFormat",
     "MeetingKind",
     "MentorLoad",
@@ -117,8 +129,12 @@ __all__ = [
     "Respondent",
     "RoadmapBlock",
     "RoadmapItem",
+    "SchoolEvent",
+    "SchoolEventKind",
+    "SchoolStage",
     "Side",
     "Stage",
+    "StageScheme",
     "SurveyResponse",
     "SurveyTemplate",
     "Unread",
@@ -132,5 +148,6 @@ __all__ = [
     "may_mentor",
     "parse_deadline",
     "read_deadline",
+    "school_stages",
     "school_year_of",
 ]

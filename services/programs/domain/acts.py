@@ -73,7 +73,7 @@ class BasisRef:
 
     act_id: UUID | None = None
     level: SourceLevel | None = None
-    issuer: str = ""  # «Министерство просвещения Российской Федерации»
+    issuer: str = ""  # as a preamble names it, in the genitive: «Министерства просвещения РФ»
     kind: str = ""  # «распоряжение»
     number: str = ""
     on: date | None = None

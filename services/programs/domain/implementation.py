@@ -55,6 +55,7 @@ class FactKind(StrEnum):
     STAGE = "stage"  # the programme reached a stage
     BASE = "base"  # the first person entered in a base (mentees, mentors)
     SURVEY = "survey"  # a survey run: its first answer
+    EVENT = "event"  # a school event of a kind held (a group meeting, a round table …)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from . import recognition as recognition_q
 from . import register as register_q
 from . import replay as replay_q
 from . import roadmap as roadmap_q
+from . import school_life as school_life_q
 from . import self_audits as self_audits_q
 from . import surveys as surveys_q
 from .context import ReaderInfo, reader_of
@@ -224,6 +225,27 @@ class Query:
         description=(
             "Nominations for contests (выдвижения на конкурсы, e.g. «Наставник года») and their "
             "results."
+        ),
+    )
+    stage_scheme = strawberry.field(
+        resolver=school_life_q.stage_scheme,
+        description=(
+            "A school's own stages (этапы реализации) in its words, each with the stages of the "
+            "seven it covers."
+        ),
+    )
+    school_events = strawberry.field(
+        resolver=school_life_q.school_events,
+        description=(
+            "A school's own events (мероприятия школы): group meetings, conferences, round "
+            "tables, its mentors' training, publications; to the school itself."
+        ),
+    )
+    school_event_counts = strawberry.field(
+        resolver=school_life_q.school_event_counts,
+        description=(
+            "Schools' own events counted per kind within the caller's scope (every kind, "
+            "0 where none was held), without titles or names."
         ),
     )
     indicators = strawberry.field(

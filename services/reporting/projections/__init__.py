@@ -15,6 +15,7 @@ from .programmes import Programmes
 from .recognition import Recognition
 from .roadmap import Roadmap
 from .school_counts import SchoolCounts
+from .school_life import SchoolLife
 from .surveys import Surveys
 
 ALL: tuple[type[Projection], ...] = (
@@ -33,6 +34,7 @@ ALL: tuple[type[Projection], ...] = (
     IndicatorFacts,
     History,
     Acts,
+    SchoolLife,
 )
 
 __all__ = [

@@ -34,7 +34,7 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 R_145 = {
     "act_id": None,
     "level": "federal",
-    "issuer": "Министерство просвещения Российской Федерации",
+    "issuer": "Министерства просвещения Российской Федерации",
     "kind": "распоряжение",
     "number": "Р-145",
     "on": "2019-12-25",

@@ -24,6 +24,7 @@ from services.programs.events import (
     PairsOrderIssued,
     ProgrammeOpened,
     ProgrammeStageChanged,
+    SchoolEventRecorded,
     SurveyResponseSubmitted,
 )
 from services.programs.labels import fulfilling_act
@@ -36,8 +37,8 @@ from .base import Envelope, Handlers, Projection, Rows, Table, Visibility
 class Roadmap(Projection):
     name = "roadmap"
     # 2: an order may state no monitoring window; 3: deadlines as written, blocks; 4: the facts
-    # that fulfil activities
-    version = 5
+    # that fulfil activities; 6: school events fulfil too
+    version = 6
     tables = (
         Table(
             "implementations",
@@ -98,8 +99,9 @@ class Roadmap(Projection):
             "roadmap_facts",
             """school_id uuid NOT NULL,
                tenant ltree NOT NULL,
-               fact text NOT NULL,  -- act, stage, base, survey
-               subject text NOT NULL,  -- the act's kind, the stage's number, the base; ''
+               fact text NOT NULL,  -- act, stage, base, survey, event
+               subject text NOT NULL,  -- the act's kind, the stage's number, the base, the
+                                       -- event's kind; ''
                school_year text NOT NULL,
                happened_on date NOT NULL,  -- the document's date where one gives it
                number text NOT NULL,  -- the act's number; ''
@@ -133,6 +135,7 @@ class Roadmap(Projection):
             ProgrammeStageChanged: self.stage_changed,
             PersonRegistered: self.person_registered,
             SurveyResponseSubmitted: self.survey_answered,
+            SchoolEventRecorded: self.school_event_held,
             ImplementationOrderIssued: self.order_issued,
             ImplementationRegulationAdopted: self.regulation_adopted,
             ImplementationRoadmapItemAdded: self.item_added,
@@ -218,6 +221,11 @@ class Roadmap(Projection):
         event = envelope.event
         on = event.answered_on
         await _programme_fact(connection, event.programme_id, event.tenant, "survey", "", on)
+
+    async def school_event_held(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        """A school event of a kind fulfils from the day it was held."""
+        event = envelope.event
+        await _fact(connection, event.school_id, event.tenant, "event", event.kind, event.held_on)
 
     async def person_registered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         """A base is begun by the first person entered in it, on the day they were."""

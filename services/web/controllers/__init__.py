@@ -17,6 +17,7 @@ from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
 from .roadmap_import import RoadmapImportController
+from .school_events import SchoolEventController
 from .self_audit import SchoolSelfAuditController
 from .staff import StaffController
 
@@ -28,6 +29,7 @@ CONTROLLERS = [
     ImportController,
     ProgrammeController,
     RoadmapImportController,
+    SchoolEventController,
     MatchingController,
     OrderController,
     PairController,

@@ -19,6 +19,7 @@ from ..pages import form_page, page
 from ..reads import Connection, Date, Read
 from ..session import WebUser
 from .common import done, passed_on
+from .oversight import parse_day
 
 # How many rows of each part the form offers: enough for the documents seen (four marks, three
 # bases, a few points); a longer act goes in through the API.
@@ -175,14 +176,21 @@ class ActController(Controller):
     async def register(
         self, user: WebUser, backend: Backend, on: str = "", after: str = ""
     ) -> Template:
+        day = parse_day(on.strip()) if on.strip() else None
         acts = await backend.query(
-            user.token, ACTS, Acts, on=on or None, organisation=None, after=after or None
+            user.token,
+            ACTS,
+            Acts,
+            on=day and day.isoformat(),
+            organisation=None,
+            after=after or None,
         )
         return page(
             "acts/list.html",
             user,
             acts=acts.acts,
             on=on,
+            on_error="Укажите дату в формате ДД.ММ.ГГГГ" if on.strip() and day is None else "",
             can_enter=user.principal.role in KEEPERS,
         )
 

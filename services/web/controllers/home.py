@@ -220,6 +220,21 @@ class Schools(Read):
     schoolComparison: Connection[SchoolTotals]
 
 
+EVENT_COUNTS = """
+query($year: String) { schoolEventCounts(schoolYear: $year) { kindName events schools } }
+"""
+
+
+class EventCount(Read):
+    kindName: str
+    events: int
+    schools: int
+
+
+class EventCounts(Read):
+    schoolEventCounts: list[EventCount]
+
+
 class Count(Read):
     totalCount: int
 
@@ -300,4 +315,7 @@ async def overseer_home(
         not_started=[s for s in schools if not s.programmes],
         lagging=[s for s in schools if s.laggingPairs],
         gaps=[s for s in schools if s.schoolsWithGaps],
+        events=(
+            await backend.query(user.token, EVENT_COUNTS, EventCounts, year=years.chosen)
+        ).schoolEventCounts,
     )

@@ -13,7 +13,8 @@ from litestar.response import Redirect, Template
 from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
 
 from ..backend import Backend, Refused
-from ..commands import ItemProgress, MeetingRule, StageChange
+from ..commands import ItemProgress, MeetingRule, StageChange, WriteStageScheme
+from ..commands import SchoolStage as StageLine
 from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Date, Read
@@ -86,6 +87,39 @@ class Roadmap(Read):
     roadmap: Implementation | None
 
 
+STAGE_SCHEME = """
+query($school: ID!) { stageScheme(schoolId: $school) { stages { name stages stageNames } } }
+"""
+
+
+class SchoolStage(Read):
+    """A stage as the school names it, with the stages of the seven it covers (none: outside)."""
+
+    name: str
+    stages: list[int]
+    stageNames: list[str]
+
+
+class Scheme(Read):
+    stages: list[SchoolStage]
+
+
+class FoundScheme(Read):
+    stageScheme: Scheme | None
+
+
+async def school_stages(backend: Backend, user: WebUser) -> list[SchoolStage]:
+    """The school's own stages, if it wrote its scheme; else none (the seven are shown)."""
+    found = await backend.query(user.token, STAGE_SCHEME, FoundScheme, school=str(school_of(user)))
+    return found.stageScheme.stages if found.stageScheme else []
+
+
+def in_school_words(stages: list[SchoolStage], stage: int) -> str | None:
+    """The school's names for one of the seven stages (several of its stages may cover it)."""
+    names = [s.name for s in stages if stage in s.stages]
+    return " / ".join(names) if names else None
+
+
 STAGE_FIELDS = {"effective_on": "effective_on"}
 # the rules on the stage's date, placed beside it
 STAGE_CODES = dict.fromkeys(
@@ -104,7 +138,12 @@ class ProgrammeController(Controller):
         programme = await programme_required(backend, user)
         rule = Form(values={"every_days": programme.meetingEveryDays})
         return page(
-            "school/programme.html", user, programme=programme, form=rule, stage_form=_stage_form()
+            "school/programme.html",
+            user,
+            programme=programme,
+            form=rule,
+            stage_form=_stage_form(),
+            school_stages=await school_stages(backend, user),
         )
 
     @post("/programme/stage")
@@ -144,6 +183,7 @@ class ProgrammeController(Controller):
                 programme=programme,
                 form=rule,
                 stage_form=stage_form,
+                school_stages=await school_stages(backend, user),
             )
         return done(request, "/programme", "Программа перешла на следующий этап")
 
@@ -167,9 +207,40 @@ class ProgrammeController(Controller):
             form.refused(refusal, {"every_days": "every_days"}, {})
             form.errors.setdefault("every_days", form.errors.pop("", ""))
             return form_page(
-                "school/programme.html", user, form, programme=programme, stage_form=_stage_form()
+                "school/programme.html",
+                user,
+                form,
+                programme=programme,
+                stage_form=_stage_form(),
+                school_stages=await school_stages(backend, user),
             )
         return done(request, "/programme", "Правило частоты встреч изменено")
+
+    @get("/programme/stages")
+    async def stage_scheme(self, user: WebUser, backend: Backend) -> Template:
+        lines = [_line(s) for s in await school_stages(backend, user)]
+        return form_page("school/stages.html", user, Form(values={"stages": "\n".join(lines)}))
+
+    @post("/programme/stages")
+    async def write_stage_scheme(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        form = Form.of(await request.form())
+        try:
+            await backend.command(
+                user.token,
+                "programs",
+                f"/schools/{school_of(user)}/stage-scheme",
+                WriteStageScheme(stages=[_stage_of(line) for line in form.lines("stages")]),
+                method="PUT",
+            )
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.refused(refusal, {"stages": "stages"}, SCHEME_CODES)
+            form.errors.setdefault("stages", form.errors.pop("", ""))
+            return form_page("school/stages.html", user, form)
+        return done(request, "/programme", "Схема этапов школы сохранена")
 
     @get("/roadmap")
     async def roadmap(self, user: WebUser, backend: Backend) -> Template:
@@ -179,7 +250,7 @@ class ProgrammeController(Controller):
             "school/roadmap.html",
             user,
             roadmap=found.roadmap,
-            sections=_sections(found.roadmap),
+            sections=_sections(found.roadmap, await school_stages(backend, user)),
             statuses=list(ITEM_STATUS_NAMES.items()),
         )
 
@@ -203,15 +274,35 @@ class ProgrammeController(Controller):
         return done(request, "/roadmap", "Статус мероприятия записан", anchor=f"item-{item_id}")
 
 
-def _sections(roadmap: Implementation | None) -> list[tuple[str, list[RoadmapItem]]]:
+SCHEME_CODES = dict.fromkeys(
+    ("stage_scheme_empty", "stage_name_repeated", "stage_unknown", "stage_name_missing"), "stages"
+)
+
+
+def _line(stage: SchoolStage) -> str:
+    """A stage as the form writes it: «Название; 5, 6» (no numbers: outside the seven)."""
+    return f"{stage.name}; {', '.join(map(str, stage.stages))}" if stage.stages else stage.name
+
+
+def _stage_of(line: str) -> StageLine:
+    name, _, numbers = line.partition(";")
+    typed = [n.strip() for n in numbers.replace(";", ",").split(",") if n.strip()]
+    return StageLine(name=name.strip(), stages=[int(n) if n.isdigit() else n for n in typed])
+
+
+def _sections(
+    roadmap: Implementation | None, stages: list[SchoolStage]
+) -> list[tuple[str, list[RoadmapItem]]]:
     """The roadmap's activities under their headings, in its own order: its blocks as written
-    («1. Подготовка условий…»), or the stages for a roadmap without blocks."""
+    («1. Подготовка условий…»), or for a roadmap without blocks the stages, in the school's
+    words where its scheme names them."""
     sections: dict[str, list[RoadmapItem]] = {}
     for item in roadmap.items if roadmap else []:
         if item.block:
             heading = f"{item.block}. {item.blockTitle or ''}".strip()
         elif item.stage:
-            heading = f"Этап {item.stage}. {(item.stageName or '').capitalize()}"
+            words = in_school_words(stages, item.stage) or (item.stageName or "").capitalize()
+            heading = f"Этап {item.stage}. {words}"
         else:
             heading = "Вне этапов"
         sections.setdefault(heading, []).append(item)
