@@ -4,9 +4,11 @@ institute attracts, and the region's rule on who consents to the extra duty of m
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from uuid import UUID
 
+from services.registry import events as registry
 from services.registry.application import NewAppointment, NewPerson
 from services.registry.domain import (
     AppointingAct,
@@ -23,6 +25,7 @@ from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 
 from .conftest import TODAY, School, duty_consent
+from .test_event_contracts import STORE, decoded
 from .test_rules import refusal
 
 FORM = MentoringForm.TEACHER_YOUNG_SPECIALIST
@@ -178,3 +181,30 @@ def test_the_region_decides_who_consents_to_the_extra_duty(school: School) -> No
     sides = school.registry.load(Organisation, school.region, "Регион").sides_consenting_to_duty
     assert sides(FORM) == {"mentor", "mentee"}
     assert sides(MentoringForm.TEACHER_STUDENT) == {"mentor"}
+
+
+def test_people_and_staff_roles_stored_before_decode_with_one_kind_and_no_act() -> None:
+    """A person of one kind and a staff role without duties, act or term, as stored before."""
+    for contract, version in (
+        (registry.PersonRegistered, 1),
+        (registry.PersonStaffRoleAssigned, 2),
+    ):
+        old = [
+            row
+            for row in STORE["registry"]
+            if row["topic"] == contract.stored_topic
+            and json.loads(row["state"]).get("class_version", 1) <= version
+        ]
+        assert old, contract
+        for row in old:
+            event = decoded("registry", row)
+            if isinstance(event, registry.PersonRegistered):
+                assert event.other_kinds == []
+            else:
+                assert isinstance(event, registry.PersonStaffRoleAssigned)
+                assert (event.duties, event.act_id, event.act_number, event.until) == (
+                    [],
+                    None,
+                    None,
+                    None,
+                )

@@ -164,10 +164,13 @@ def test_stored_dated_facts_of_version_1_take_effect_the_day_they_were_stored() 
         ("registry", registry.PersonStaffRoleAssigned, "since"),
         ("registry", registry.PersonStaffRoleRevoked, "until"),
     ):
-        rows = [r for r in STORE[store] if r["topic"] == contract.stored_topic]
+        rows = [  # stored as version 1 (later versions have rows of their own)
+            r
+            for r in STORE[store]
+            if r["topic"] == contract.stored_topic and "class_version" not in json.loads(r["state"])
+        ]
         assert rows, contract
         for row in rows:
-            assert "class_version" not in json.loads(row["state"])  # stored as version 1
             event = decoded(store, row)
             assert getattr(event, name) == event.timestamp.date()
             stored = StoredEvent(
