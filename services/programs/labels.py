@@ -212,3 +212,15 @@ POINT_KIND_NAMES = {
     "pairs": "утверждение наставнических пар (групп)",
     "mentor_register": "утверждение реестра наставников",
 }
+# A group's roles beside its two sides.
+SUPPORTING_TEACHER = "сопровождающий педагог"
+
+
+def class_name(label: str) -> str:
+    """A class as an order and a page write it: «7А» → «7 «А» класс» (a label without a
+    letter, or not starting with a number, is written as it is, with «класс»)."""
+    number = label.rstrip("АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯабвгдежзиклмнопрстуфхцчшщэюя ")
+    letter = label[len(number) :].strip().upper()
+    if number.isdigit() and letter:
+        return f"{number} «{letter}» класс"
+    return f"{label} класс"

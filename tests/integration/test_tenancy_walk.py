@@ -112,6 +112,22 @@ class Region:
             )
             own = submission_id(UUID(campaign), world.ids[school])
             self.owner[own] = world.paths[school]
+        for issuer, school, token in (
+            ("m1", "s1", world.token(Role.MUNICIPALITY_OFFICER, "m1")),
+            ("r", "s4", world.api.token(Role.OPERATOR, "")),
+        ):  # an order on the results, naming a fix of one school
+            fix = {"organisation_id": str(world.ids[school]), "number": "1.5"}
+            await world.api.command(
+                "registry",
+                f"/campaigns/{campaign}/fix-orders",
+                token,
+                {
+                    "municipality_id": str(world.ids[issuer]),
+                    "act_number": "14-а",
+                    "act_date": str(date.today()),
+                    "fixes": [fix | {"director": "Директор", "due_on": str(date.today())}],
+                },
+            )
 
     def made(self, school: str, created: Any) -> str:
         self.owner[UUID(created)] = self.world.paths[school]
@@ -526,6 +542,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "school_counts",
         "campaign_submissions",
         "campaign_entries",
+        "campaign_fixes",
         "plans",
         "plan_tasks",
         "personal_links",

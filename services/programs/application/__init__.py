@@ -3,6 +3,7 @@ writes the `programs_events` stream."""
 
 from .acts import ActCommands
 from .pairs import (
+    ClassSide,
     Ending,
     Feedback,
     JournalEntry,
@@ -32,6 +33,7 @@ class Programs(
 
 
 __all__ = [
+    "ClassSide",
     "Ending",
     "Feedback",
     "JournalEntry",

@@ -62,6 +62,8 @@ from .pairs import (
     PairState,
     PairStatus,
     PlanTask,
+    Pupil,
+    SchoolClass,
     Side,
 )
 from .programmes import Programme
@@ -123,12 +125,14 @@ __all__ = [
     "PlanTask",
     "PracticeCase",
     "Programme",
+    "Pupil",
     "Purpose",
     "Question",
     "QuestionKind",
     "Respondent",
     "RoadmapBlock",
     "RoadmapItem",
+    "SchoolClass",
     "SchoolEvent",
     "SchoolEventKind",
     "SchoolStage",

@@ -2,6 +2,7 @@
 
 from .acts import ActController
 from .auditor import AuditController
+from .campaign_forms import CampaignFormsController
 from .campaigns import CampaignPagesController
 from .home import HomeController
 from .imports import ImportController
@@ -35,6 +36,7 @@ CONTROLLERS = [
     PairController,
     SchoolSelfAuditController,
     CampaignPagesController,
+    CampaignFormsController,
     MonitoringController,
     RegionController,
     AuditController,
