@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.registry.state import ConsentKind, Organisation, ParticipantRole, Person
+from services.registry.state import ConsentKind, Organisation, ParticipantRole, Person, PersonKind
 from shared.adapters.eventstore import aggregate_of
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor
@@ -620,7 +620,7 @@ def _sides_checked(
             )
     for supporting_id in new.supporting_ids:
         supporting = participant(people, school_id, supporting_id, "Сопровождающий", today)
-        if supporting.kind != PersonKind.TEACHER:
+        if PersonKind.TEACHER not in supporting.kinds:
             raise RuleViolated(
                 "supporting_not_teacher",
                 "Сопровождающий группу — педагог школы",
