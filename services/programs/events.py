@@ -306,6 +306,32 @@ class ProgrammeSuggestionRejected(Event, frozen=True):
     reason: Sealed | None
 
 
+class ResponsibilitiesOpened(Created, frozen=True):
+    """A school's record of the responsibility it gives its staff, opened with its first grant."""
+
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Opened"
+    school_id: UUID
+
+
+class ResponsibilitiesGranted(Event, frozen=True):
+    """A staff person made responsible for `parts` (each a `kind` of `ResponsibilityPart` and
+    its `subject`) from `granted_on`, by the act `act_id` when one appointed them."""
+
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Granted"
+    school_id: UUID
+    grant_id: UUID
+    person_id: UUID
+    parts: list[dict[str, str]]
+    granted_on: date
+    act_id: UUID | None
+
+
+class ResponsibilitiesRevoked(Event, frozen=True):
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Revoked"
+    grant_id: UUID
+    revoked_on: date
+
+
 class CandidacyDecided(Event, frozen=True):
     stored_topic = "services.programs.domain.recognition:Candidacy.Decided"
     result: str

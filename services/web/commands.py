@@ -151,6 +151,23 @@ class StageChange(Command):
     effective_on: Day
 
 
+class GrantedPart(Command):
+    kind: str
+    subject: str
+
+
+class Grant(Command):
+    """A grant of responsibility to a staff person of the school."""
+
+    person_id: Typed
+    parts: list[GrantedPart]
+    granted_on: Day
+
+
+class Revocation(Command):
+    """A grant's revocation, from the day of recording."""
+
+
 class MeetingRule(Command):
     every_days: Number
 
