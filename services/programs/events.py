@@ -79,6 +79,7 @@ class ActRecorded(Created, frozen=True):
     supersedes: list[UUID]
     points: list[dict[str, Any]]
     published_url: str
+    frame: str | None = None  # acts entered before frames named none (`shared.frames`)
 
 
 class ActRegisterOpened(Created, frozen=True):
@@ -286,6 +287,8 @@ class ProgrammeOpened(Created, frozen=True):
     title: str
     forms: list[str]
     meeting_every_days: int
+    # the frame (`shared.frames`): a programme opened before frames ran the students' model
+    frame: str = "students"
 
 
 class ProgrammeStageChanged(Event, frozen=True):

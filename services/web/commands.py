@@ -146,6 +146,14 @@ class CampaignConclusion(Command):
 # Programs' commands.
 
 
+class OpenProgramme(Command):
+    school_id: str
+    school_year: Typed
+    title: Typed
+    frame: Typed
+    forms: list[str]
+
+
 class StageChange(Command):
     stage: Number
     effective_on: Day
@@ -359,6 +367,7 @@ class RecordAct(Command):
     valid_until: Day
     points: list[ActPoint]
     published_url: str
+    frame: Typed
 
 
 class RegisterEmployee(Command, omit_defaults=True):

@@ -70,6 +70,14 @@ class Region:
         for school in SCHOOLS:
             await self._school(school)
         await self._campaign()
+        await self.world.api.command(  # a region's row that every scope below it reads
+            "registry",
+            f"/regions/{self.world.ids['region']}/frames/teachers/deadline",
+            self.world.token(Role.REGION_OFFICER, "region"),
+            {"deadline": YEAR_START},
+            expect=200,
+            method="PUT",
+        )
         return self
 
     async def _regional_subordination(self) -> None:

@@ -29,6 +29,7 @@ class ProgrammeCommands(ProgramsBase):
         title: str,
         forms: list[MentoringForm],
         programme_id: UUID | None = None,
+        frame: str | None = None,
     ) -> tuple[Programme, int]:
         school = self.registry.load(Organisation, school_id, "Школа")
         if school.kind != OrganisationKind.SCHOOL:
@@ -36,6 +37,7 @@ class ProgrammeCommands(ProgramsBase):
         caller.require_scope(school.tenant)
         if not forms:
             raise InvalidInput("no_forms", "Укажите хотя бы одну форму наставничества")
+        chosen = Programme.check_frame(frame, forms)
         self._responsible(
             caller, school_id, [(Part.form(form),) for form in forms], "открывать программу"
         )
@@ -47,6 +49,7 @@ class ProgrammeCommands(ProgramsBase):
             school_year=school_year,
             title=title,
             forms=forms,
+            frame=chosen,
         )
         return programme, self.store(programme)
 

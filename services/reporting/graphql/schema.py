@@ -24,6 +24,7 @@ from . import access_log as access_log_q
 from . import acts as acts_q
 from . import attention as attention_q
 from . import campaigns as campaigns_q
+from . import frames as frames_q
 from . import history as history_q
 from . import indicators as indicators_q
 from . import links as links_q
@@ -261,6 +262,14 @@ class Query:
         description=(
             "The target model's indicators (показатели целевой модели) for a school, municipality"
             " or region in a school year on a reporting day, with the region's targets."
+        ),
+    )
+    frame_introduction = strawberry.field(
+        resolver=frames_q.frame_introduction,
+        description=(
+            "Each frame of mentoring apart (рамки: целевая модель наставничества обучающихся,"
+            " система наставничества педагогических работников): the region's deadline for"
+            " introducing it and the share of organisations that introduced it by then."
         ),
     )
     school_comparison = strawberry.field(
