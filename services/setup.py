@@ -53,12 +53,12 @@ $$ SELECT CASE WHEN nlevel(app_scope()) = 4 THEN subpath(app_scope(), 0, 3) END 
 CREATE OR REPLACE FUNCTION app_person_pairs() RETURNS uuid[] LANGUAGE plpgsql STABLE AS
 $$ BEGIN
     RETURN ARRAY(SELECT id FROM pairs
-                 WHERE mentor_id = app_person() OR app_person() = ANY(mentee_ids));
+                 WHERE app_person() = ANY(mentor_ids || mentee_ids || supporting_ids));
 END $$;
 CREATE OR REPLACE FUNCTION app_person_counterparts() RETURNS uuid[] LANGUAGE plpgsql STABLE AS
 $$ BEGIN
-    RETURN ARRAY(SELECT mentor_id FROM pairs WHERE app_person() = ANY(mentee_ids)
-                 UNION SELECT unnest(mentee_ids) FROM pairs WHERE mentor_id = app_person());
+    RETURN ARRAY(SELECT unnest(mentor_ids) FROM pairs WHERE app_person() = ANY(mentee_ids)
+                 UNION SELECT unnest(mentee_ids) FROM pairs WHERE app_person() = ANY(mentor_ids));
 END $$;
 """
 

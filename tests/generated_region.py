@@ -1,4 +1,6 @@
-"""A small generated region with known answers: it registers people, partners, pairs and groups,
+"""A small generated region with known answers: it registers people, partners, pairs and groups
+(with `classes`, also a class-to-class cascade beside a supporting teacher and a team of two
+mentors),
 plans, meetings with feedback given then and later (by staff or by the participants themselves),
 entry, exit and satisfaction surveys (entered by staff or answered by the participants),
 contingents and course completions through the real commands, remembers what it did, and computes
@@ -6,6 +8,7 @@ every indicator itself by the definitions in `shared.indicators`."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +51,9 @@ CUSTOM_WINDOW = {"s2": (date(2025, 11, 1), date(2026, 4, 30))}
 ENDED_EARLY = {"s1": date(2026, 2, 10), "s2": ON, "s3": date(2026, 5, 28)}
 FINAL_MEETING = date(2026, 4, 28)  # a pair's final meeting: it no longer lags after it
 NO_CONTINGENT = {"s3"}
+# With `classes`: the school whose classes mentor each other (label, pupils' year of birth).
+CLASSES_SCHOOL = "s1"
+CASCADE = (("7А", 2012), ("6Б", 2013), ("5В", 2014))
 
 
 @dataclass
@@ -66,7 +72,7 @@ class GenPerson:
 class GenPair:
     id: str
     school: str
-    mentor: GenPerson
+    mentors: list[GenPerson]  # a class's pupils, when a class mentors
     mentees: list[GenPerson]
     approved_on: date | None
     plan: bool = False
@@ -77,6 +83,11 @@ class GenPair:
     # every score given about a meeting, then or later: (held on, side, rating, by the
     # participant themselves)
     ratings: list[tuple[date, str, int, bool]] = field(default_factory=list)
+
+    @property
+    def mentor(self) -> GenPerson:
+        """The first mentor: the one whose score a meeting's record carries."""
+        return self.mentors[0]
 
     @property
     def mentee(self) -> GenPerson:
@@ -109,8 +120,12 @@ class GenSurvey:
 
 
 class GeneratedRegion:
-    def __init__(self, world: World, seed: int = 2025) -> None:
+    def __init__(self, world: World, seed: int = 2025, classes: bool = False) -> None:
         self.world = world
+        self.classes = classes
+        self.cascade: list[GenPair] = []  # class A → class B, class B → class C
+        self.team: GenPair | None = None
+        self.orders: dict[tuple[str, date], str] = {}  # (school, order's day) → the order
         self.api = world.api
         self.rng = random.Random(seed)
         # who gives a score (the participant or staff), apart: the region stays what it was
@@ -187,6 +202,7 @@ class GeneratedRegion:
         birth_year: int,
         teaching_since: date | None = None,
         partner: str | None = None,
+        grade: str | None = None,
     ) -> GenPerson:
         name = f"{kind}-{school}-{len(self.people)} Тестовый"
         body: dict[str, Any] = {
@@ -199,6 +215,7 @@ class GeneratedRegion:
             "teaching_since": str(teaching_since) if teaching_since else None,
             "partner_id": self.partners[partner] if partner else None,
             "consent": {"signed_on": str(SIGNED)},
+            "grade": grade,
         }
         if kind == "student":
             body["consent"] |= {"representative_name": f"Родитель {name}", "relation": "мать"}
@@ -283,9 +300,15 @@ class GeneratedRegion:
             )
             roll = rng.random()
             approved_on = ORDER_EARLY if roll < 0.7 else ORDER_LATE if roll < 0.85 else None
-            self.pairs.append(GenPair(created["id"], school, mentor, [mentee], approved_on))
+            self.pairs.append(GenPair(created["id"], school, [mentor], [mentee], approved_on))
         students += await self._group(school, programme["id"], teacher_mentors[0])
+        if self.classes and school == CLASSES_SCHOOL:
+            students += await self._cascade(school, programme["id"])
+            students += await self._team(school, programme["id"], employees)
         await self._approve_and_work(school, programme["id"])
+        for pair in self.cascade:  # every group of the cascade meets
+            if not pair.meetings:
+                await self._meeting(school, pair, MEETING_DAYS[1], "introduction")
         await self._surveys(school, programme["id"])
         await self._roadmap(school)
         await self._contingent(school, students, teacher_mentees)
@@ -306,8 +329,56 @@ class GeneratedRegion:
                 "mentee_ids": [m.id for m in members],
             },
         )
-        self.pairs.append(GenPair(created["id"], school, mentor, members, ORDER_EARLY))
+        self.pairs.append(GenPair(created["id"], school, [mentor], members, ORDER_EARLY))
         return members
+
+    async def _cascade(self, school: str, programme: str) -> list[GenPerson]:
+        """«Класс – классу»: 7А mentors 6Б, and 6Б mentors 5В, a supporting teacher beside the
+        first (not a mentor); the pupils of 6Б are mentees of one group and mentors of the other."""
+        classes = {
+            label: [
+                await self._person(school, "student", "mentee", born, grade=label) for _ in range(3)
+            ]
+            for label, born in CASCADE
+        }
+        supporting = await self._person(school, "teacher", "mentor", 1979, date(2003, 9, 1))
+        for (mentor_class, _), (mentee_class, _) in itertools.pairwise(CASCADE):
+            mentors, mentees = classes[mentor_class], classes[mentee_class]
+            body: dict[str, Any] = {
+                "form": "student_student",
+                "mentor_classes": [{"label": mentor_class, "pupil_ids": [p.id for p in mentors]}],
+                "mentee_classes": [{"label": mentee_class, "pupil_ids": [p.id for p in mentees]}],
+            }
+            if not self.cascade:
+                body["supporting_ids"] = [supporting.id]
+            created = await self.api.command(
+                "programs", f"/programmes/{programme}/pairs", self.world.coordinator(school), body
+            )
+            pair = GenPair(created["id"], school, mentors, mentees, ORDER_EARLY)
+            self.pairs.append(pair)
+            self.cascade.append(pair)
+        return [pupil for pupils in classes.values() for pupil in pupils]
+
+    async def _team(
+        self, school: str, programme: str, employees: list[GenPerson]
+    ) -> list[GenPerson]:
+        """A teacher and a partner's specialist mentor one pupil together."""
+        teacher = await self._person(school, "teacher", "mentor", 1983, date(2010, 9, 1))
+        mentee = await self._person(school, "student", "mentee", 2011)
+        mentors = [teacher, *employees]
+        created = await self.api.command(
+            "programs",
+            f"/programmes/{programme}/pairs",
+            self.world.coordinator(school),
+            {
+                "form": "teacher_student",
+                "mentor_ids": [m.id for m in mentors],
+                "mentee_ids": [mentee.id],
+            },
+        )
+        self.team = GenPair(created["id"], school, mentors, [mentee], ORDER_EARLY)
+        self.pairs.append(self.team)
+        return [mentee]
 
     async def _approve_and_work(self, school: str, programme: str) -> None:
         rng = self.rng
@@ -315,12 +386,13 @@ class GeneratedRegion:
         for day in (ORDER_EARLY, ORDER_LATE):
             ids = [p.id for p in mine if p.approved_on == day]
             if ids:
-                await self.api.command(
+                order = await self.api.command(
                     "programs",
                     f"/programmes/{programme}/orders",
                     self.world.token(Role.SCHOOL_DIRECTOR, school),
                     {"number": f"{day:%m}-н", "order_date": str(day), "pair_ids": ids},
                 )
+                self.orders[school, day] = order["id"]
         for pair in (p for p in mine if p.approved_on is not None):
             if rng.random() < 0.5:
                 await self.api.command(
@@ -550,7 +622,12 @@ class GeneratedRegion:
                 "ends_on": "2025-09-30",
             },
         )
-        mentors = [p for p in self.people if p.id in {q.mentor.id for q in self.pairs}]
+        # of the mentor base (a class's pupils mentor as a class, not from the base)
+        mentors = [
+            p
+            for p in self.people
+            if p.role == "mentor" and p.id in {q.mentor.id for q in self.pairs}
+        ]
         for mentor in self.rng.sample(mentors, 6):
             completed_on = self.rng.choice([date(2025, 10, 15), date(2026, 5, 25)])
             await self.api.command(
@@ -589,7 +666,7 @@ class GeneratedRegion:
             return {m.id for p in pairs for m in p.mentees if test(m)}
 
         def mentors(test: Any) -> set[str]:
-            return {p.mentor.id for p in counted if test(p.mentor)}
+            return {m.id for p in counted for m in p.mentors if test(m)}
 
         def student(low: int, high: int) -> Any:
             return lambda x: x.kind == "student" and low <= FIRST - x.birth_year <= high
@@ -609,7 +686,7 @@ class GeneratedRegion:
             and signed_on <= on
             and (until is None or until >= date(2025, 9, 1))
         }
-        providing = {p.mentor.partner for p in approved if p.mentor.partner in population}
+        providing = {m.partner for p in approved for m in p.mentors if m.partner in population}
         trained = {
             person for person, school, day in self.completions if school in schools and day <= on
         }
@@ -752,6 +829,6 @@ def _mean(ratings: list[int]) -> tuple[Any, Any, Any]:
     return sum(ratings), len(ratings), round(sum(ratings) / len(ratings), 2)
 
 
-async def generated_region(api: Api) -> GeneratedRegion:
+async def generated_region(api: Api, classes: bool = False) -> GeneratedRegion:
     """A fresh world with its generated region (a test module builds one for all its tests)."""
-    return await GeneratedRegion(await World(api).build()).build()
+    return await GeneratedRegion(await World(api).build(), classes=classes).build()

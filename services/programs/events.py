@@ -30,6 +30,14 @@ def pair_of_one_mentee(state: dict[str, Any]) -> None:
     state["basis"] = "chosen"
 
 
+def one_person_mentor_side(state: dict[str, Any]) -> None:
+    """Version 2 knew one mentor, named as a person: a mentor side of one, no class, no
+    supporting teacher."""
+    state["mentor_ids"] = [state.pop("mentor_id")]
+    state["classes"] = []
+    state["supporting_ids"] = []
+
+
 def one_mentee_load(state: dict[str, Any]) -> None:
     state["mentees"] = 1  # version 1 knew pairs only
 
@@ -190,14 +198,25 @@ class PairFeedbackGiven(Event, frozen=True):
 
 
 class PairFormed(Created, frozen=True):
+    """A pair or group formed: every person of its mentor side and of its mentee side (a
+    class's pupils included), the classes among them (`side`, `label` as a pupil's grade,
+    `pupil_ids`), and its supporting teachers, who are not mentors."""
+
     stored_topic = "services.programs.domain.pairs:Pair.Formed"
-    contract_version = 2
-    upcasts = (pair_of_one_mentee,)
+    contract_version = 3
+    upcasts = (pair_of_one_mentee, one_person_mentor_side)
     programme_id: UUID
     form: str
-    mentor_id: UUID
+    mentor_ids: list[UUID]
     mentee_ids: list[UUID]
+    classes: list[dict[str, Any]]
+    supporting_ids: list[UUID]
     basis: str
+
+    @property
+    def mentor_id(self) -> UUID:
+        """The first mentor, whose feedback a meeting's record carries inline."""
+        return self.mentor_ids[0]
 
 
 class PairMeetingPlanned(Event, frozen=True):
@@ -285,6 +304,32 @@ class ProgrammeSuggestionRejected(Event, frozen=True):
     mentee_id: UUID
     mentor_id: UUID
     reason: Sealed | None
+
+
+class ResponsibilitiesOpened(Created, frozen=True):
+    """A school's record of the responsibility it gives its staff, opened with its first grant."""
+
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Opened"
+    school_id: UUID
+
+
+class ResponsibilitiesGranted(Event, frozen=True):
+    """A staff person made responsible for `parts` (each a `kind` of `ResponsibilityPart` and
+    its `subject`) from `granted_on`, by the act `act_id` when one appointed them."""
+
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Granted"
+    school_id: UUID
+    grant_id: UUID
+    person_id: UUID
+    parts: list[dict[str, str]]
+    granted_on: date
+    act_id: UUID | None
+
+
+class ResponsibilitiesRevoked(Event, frozen=True):
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Revoked"
+    grant_id: UUID
+    revoked_on: date
 
 
 class CandidacyDecided(Event, frozen=True):

@@ -99,13 +99,21 @@ class FormTemplateItemsMapped(Event, frozen=True):
     pairs: list[list[str]]  # [this form's item, the other form's item]
 
 
+def announced_by_number(state: dict[str, Any]) -> None:
+    """Version 1 of a campaign named its announcing act by number and date only."""
+    state["act_id"] = None
+
+
 class CampaignAnnounced(Created, frozen=True):
     stored_topic = "services.registry.domain.campaigns:Campaign.Announced"
+    contract_version = 2
+    upcasts = (announced_by_number,)
     title: str
     form_id: UUID
     form_version: int
     act_number: str
     act_date: date
+    act_id: UUID | None  # the act in the register of acts, where it was entered there
     target_path: str
     target_kinds: list[str]
     window_from: date
@@ -113,6 +121,16 @@ class CampaignAnnounced(Created, frozen=True):
     reference_date: date
     reviewer_roles: list[str]
     municipality_submits: bool
+
+
+class FixOrderIssued(Created, frozen=True):
+    stored_topic = "services.registry.domain.campaigns:FixOrder.Issued"
+    campaign_id: UUID
+    municipality_id: UUID
+    act_id: UUID | None
+    act_number: str
+    act_date: date
+    fixes: list[dict[str, Any]]  # organisation_id, its tenant, number, director, due_on (ISO)
 
 
 class SubmissionStarted(Created, frozen=True):

@@ -94,6 +94,12 @@ COMPUTED_SOURCE_NAMES = {
     "implementation_order": "издан приказ о внедрении целевой модели",
     "roadmap_completion": "выполнение дорожной карты, %",
 }
+# Whether a fix a municipality ordered on a campaign's results was made, by the next campaign.
+FIX_STATUS_NAMES = {
+    "fixed": "исправлено",
+    "not_fixed": "не исправлено",
+    "pending": "ждёт ответа в следующем мониторинге",
+}
 # SubmissionStatus.
 SUBMISSION_STATUS_NAMES = {
     "not_started": "не приступили",

@@ -6,6 +6,7 @@ models at the moment of printing, so an erased person reads «данные уд�
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from litestar import Request, get
 from litestar.datastructures import State
 from litestar.response import Response
 
+from services.programs.labels import SUPPORTING_TEACHER, class_name
 from shared.adapters.database import scoped
 from shared.adapters.personal_data import ERASED
 from shared.dictionaries import FORM_NAMES, MentoringForm
@@ -53,19 +55,35 @@ FROM programmes g
 LEFT JOIN organisations s ON s.id = g.school_id
 WHERE g.id = $1
 """
+# Each side as the order lists it: the people named in person (a class's pupils are not: the
+# class stands for them), the classes (`classes`), and the supporting teachers.
 PAIRS = """
-SELECT a.form, m.full_name AS mentor, m.position AS mentor_position,
-       m.grade || ' класс' AS mentor_grade, members.mentees, members.mentee_names
+SELECT a.form, a.classes, mentors.described AS mentors, mentors.names AS mentor_names,
+       mentees.described AS mentees, mentees.names AS mentee_names,
+       ARRAY(SELECT s.full_name FROM unnest(a.supporting_ids) WITH ORDINALITY AS t(id, place)
+             LEFT JOIN people s ON s.id = t.id ORDER BY t.place) AS supporting
 FROM unnest($1::uuid[]) WITH ORDINALITY AS listed(pair_id, place)
 JOIN pairs a ON a.id = listed.pair_id
-LEFT JOIN people m ON m.id = a.mentor_id
 CROSS JOIN LATERAL (
-    SELECT array_agg(concat_ws(', ', e.full_name, e.grade || ' класс') ORDER BY member.place)
-               AS mentees,
-           array_agg(e.full_name ORDER BY member.place) AS mentee_names
+    SELECT ARRAY(SELECT p::uuid FROM jsonb_array_elements(a.classes) c,
+                 jsonb_array_elements_text(c->'pupil_ids') p) AS pupils
+) k
+CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(concat_ws(', ', m.full_name, m.position, m.grade || ' класс')
+                              ORDER BY member.place), '{}') AS described,
+           coalesce(array_agg(m.full_name ORDER BY member.place), '{}') AS names
+    FROM unnest(a.mentor_ids) WITH ORDINALITY AS member(id, place)
+    LEFT JOIN people m ON m.id = member.id
+    WHERE member.id <> ALL(k.pupils)
+) mentors
+CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(concat_ws(', ', e.full_name, e.grade || ' класс')
+                              ORDER BY member.place), '{}') AS described,
+           coalesce(array_agg(e.full_name ORDER BY member.place), '{}') AS names
     FROM unnest(a.mentee_ids) WITH ORDINALITY AS member(id, place)
     LEFT JOIN people e ON e.id = member.id
-) members
+    WHERE member.id <> ALL(k.pupils)
+) mentees
 ORDER BY listed.place
 """
 
@@ -110,10 +128,9 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     centered(document, "Список наставнических пар (групп)", bold=True)
     rows = []
     for index, pair in enumerate(pairs, start=1):
-        mentor = ", ".join(
-            p for p in (pair["mentor"], pair["mentor_position"], pair["mentor_grade"]) if p
-        )
-        mentee = "; ".join(name for name in pair["mentees"] if name)
+        supporting = [f"{SUPPORTING_TEACHER}: {name}" for name in pair["supporting"] if name]
+        mentor = "; ".join([*_side(pair, "mentor"), *supporting])
+        mentee = "; ".join(_side(pair, "mentee"))
         form = FORM_NAMES.get(MentoringForm(pair["form"]), pair["form"])
         rows.append((str(index), mentor, mentee, form))
     add_table(
@@ -139,10 +156,19 @@ def _period(order: asyncpg.Record) -> str:
     return f"{since} по {date_text(order['ends_on'] or year_end(order['school_year']))}"
 
 
+def _side(pair: asyncpg.Record, side: str) -> list[str]:
+    """A side in the appendix: its people named in person, then its classes as classes."""
+    classes = [class_name(c["label"]) for c in json.loads(pair["classes"]) if c["side"] == side]
+    return [*(person for person in pair[f"{side}s"] if person), *classes]
+
+
 def _acquainted(document: Any, pairs: list[asyncpg.Record]) -> None:
-    """«С приказом ознакомлены»: a line to sign and date for each person the order names."""
-    names = [pair["mentor"] for pair in pairs] + [
-        name for pair in pairs for name in pair["mentee_names"]
+    """«С приказом ознакомлены»: a line to sign and date for each person the order names (a
+    class is named as a class, its pupils are not)."""
+    names = [
+        name
+        for pair in pairs
+        for name in (*pair["mentor_names"], *pair["mentee_names"], *pair["supporting"])
     ]
     document.add_paragraph()
     document.add_paragraph("С приказом ознакомлены:")

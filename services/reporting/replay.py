@@ -73,10 +73,12 @@ class PairState:
     id: str
     programme_id: str
     form: str
-    mentor_id: str
+    mentor_ids: list[str]
     mentee_ids: list[str]
     basis: str
     formed_at: datetime
+    classes: list[dict[str, Any]] = field(default_factory=list)  # side, label, pupil_ids
+    supporting_ids: list[str] = field(default_factory=list)
     status: str = "proposed"
     order_number: str | None = None
     order_date: date | None = None
@@ -171,8 +173,11 @@ def _formed(state: ProgrammeFold, row: HistoryRow) -> None:
         id=row.aggregate_id,
         programme_id=c["programme_id"],
         form=c["form"],
-        mentor_id=c["mentor_id"],
+        # history kept before the sides has the one mentor a pair then had
+        mentor_ids=list(c["mentor_ids"]) if "mentor_ids" in c else [c["mentor_id"]],
         mentee_ids=list(c["mentee_ids"]),
+        classes=[dict(school_class) for school_class in c.get("classes", [])],
+        supporting_ids=list(c.get("supporting_ids", [])),
         basis=c["basis"],
         formed_at=row.occurred_at,
     )
@@ -235,7 +240,7 @@ def _meeting_recorded(state: ProgrammeFold, row: HistoryRow) -> None:
         mentor_rating=c["mentor_rating"],
         mentee_rating=c["mentee_rating"],
     )
-    for author, side in ((pair.mentor_id, "mentor"), (pair.mentee_ids[0], "mentee")):
+    for author, side in ((pair.mentor_ids[0], "mentor"), (pair.mentee_ids[0], "mentee")):
         rating, comment = c[f"{side}_rating"], c[f"{side}_comment"]
         if rating is not None or comment is not None:
             meeting.feedback.append(

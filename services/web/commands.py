@@ -6,6 +6,8 @@ checks nothing twice. Field names are the services' JSON names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 Typed = str | None  # text as typed, None when left empty
@@ -99,6 +101,23 @@ class FormExample(Command):
     example: str
 
 
+class NewMonitoringForm(Command):
+    owner_id: str
+    title: Typed
+    sections: list[dict[str, Any]]
+
+
+class MonitoringFormRevision(Command):
+    version: int
+    title: Typed
+    sections: list[dict[str, Any]]
+
+
+class MonitoringFormVersion(Command):
+    title: Typed
+    sections: list[dict[str, Any]]
+
+
 class CampaignAnswer(Command):
     number: str
     value: bool | int | float | str | None
@@ -130,6 +149,23 @@ class CampaignConclusion(Command):
 class StageChange(Command):
     stage: Number
     effective_on: Day
+
+
+class GrantedPart(Command):
+    kind: str
+    subject: str
+
+
+class Grant(Command):
+    """A grant of responsibility to a staff person of the school."""
+
+    person_id: Typed
+    parts: list[GrantedPart]
+    granted_on: Day
+
+
+class Revocation(Command):
+    """A grant's revocation, from the day of recording."""
 
 
 class MeetingRule(Command):
@@ -180,6 +216,20 @@ class FormPair(Command):
     mentor_id: Typed
     mentee_ids: list[str | None]
     basis: str
+
+
+class ClassSide(msgspec.Struct):
+    label: str
+    pupil_ids: list[str]
+
+
+class FormClassGroup(Command):
+    """A group whose sides are classes («класс – классу»), a supporting teacher beside it."""
+
+    form: str
+    mentor_classes: list[ClassSide]
+    mentee_classes: list[ClassSide]
+    supporting_ids: list[str]
 
 
 class RejectSuggestion(Command):

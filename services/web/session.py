@@ -63,6 +63,12 @@ class WebUser:
         return self.principal.role in SCHOOL_MANAGEMENT
 
     @property
+    def runs_stages(self) -> bool:
+        """Who moves the programme's stage: management, and a curator where the school made
+        them responsible (the programs service checks the grant and names what is missing)."""
+        return self.manages_school or self.principal.role == Role.SCHOOL_CURATOR
+
+    @property
     def is_director(self) -> bool:
         return self.principal.role == Role.SCHOOL_DIRECTOR
 

@@ -182,8 +182,10 @@ def pair_due_a_snapshot() -> Pair:
         actor=actor,
         programme_id=UUID(int=2),
         form=MentoringForm.TEACHER_STUDENT,
-        mentor_id=UUID(int=3),
+        mentor_ids=[UUID(int=3)],
         mentee_ids=[UUID(int=4)],
+        classes=[],
+        supporting_ids=[],
         basis=Basis.CHOSEN,
     )
     pair.approve(actor, UUID(int=5), "1-н", date.today())

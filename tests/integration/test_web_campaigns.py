@@ -100,6 +100,12 @@ async def test_the_school_confirms_or_corrects_what_the_platform_computed(
         page, {"v_3": "2", "c_3": "Два наставника утверждены приказом вчера", "action": "draft"}
     )
     assert explained.status_code == 303
+    form = await web.get(page)  # a date is typed ДД.ММ.ГГГГ, never a browser's date picker
+    assert 'type="date"' not in form.text
+    dated = await web.submit(page, {"v_10": "20.09.2026", "action": "draft"})
+    assert dated.status_code == 303
+    again = await web.get(page)
+    assert re.search(r'name="v_10"[^>]*value="20\.09\.2026"', again.text)
 
 
 async def test_a_municipality_makes_the_three_forms_from_the_examples(
@@ -116,4 +122,4 @@ async def test_a_municipality_makes_the_three_forms_from_the_examples(
         "Перечень документов по внедрению целевой модели наставничества в ОО",
         "Мониторинг реализации целевой модели наставничества в ОО",
     ):
-        assert f"{title} (версия 1)" in listed.text
+        assert f"{title}</a> (версия 1)" in listed.text

@@ -28,13 +28,21 @@ from graphql import (
     validate,
 )
 
-from services.programs.api import acts, pairs, programmes, roadmap, surveys
+from services.programs.api import (
+    acts,
+    pairs,
+    programmes,
+    responsibility,
+    roadmap,
+    school_life,
+    surveys,
+)
 from services.registry.api import campaigns, links, monitoring, people
 from services.reporting.graphql.schema import Query
 from services.web import commands, controllers, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import acts as act_pages
-from services.web.controllers import auditor, common, home, participants
+from services.web.controllers import auditor, campaign_forms, common, home, participants
 from services.web.controllers import campaigns as campaign_pages
 from services.web.controllers import links as link_pages
 from services.web.controllers import matching as matching_pages
@@ -44,6 +52,8 @@ from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
 from services.web.controllers import programme as programme_pages
 from services.web.controllers import region as region_pages
+from services.web.controllers import responsibility as grant_pages
+from services.web.controllers import school_events as event_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
@@ -57,6 +67,9 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.MentorQuestionnaire: people.QuestionnaireIn,
     commands.SelfAudit: monitoring.SelfAuditIn,
     commands.FormExample: campaigns.ExampleIn,
+    commands.NewMonitoringForm: campaigns.FormIn,
+    commands.MonitoringFormRevision: campaigns.RevisionIn,
+    commands.MonitoringFormVersion: campaigns.VersionIn,
     commands.CampaignAnswer: campaigns.AnswerIn,
     commands.CampaignAnswers: campaigns.AnswersIn,
     commands.CampaignReview: campaigns.ReviewIn,
@@ -89,6 +102,14 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.ActMark: acts.MarkIn,
     commands.ActPoint: acts.PointIn,
     commands.ActPerson: acts.ParticipantIn,
+    commands.RecordSchoolEvent: school_life.SchoolEventIn,
+    commands.EventMaterial: school_life.MaterialIn,
+    commands.WriteStageScheme: school_life.StageSchemeIn,
+    commands.SchoolStage: school_life.SchoolStageIn,
+    commands.FormClassGroup: pairs.PairIn,
+    commands.Grant: responsibility.GrantIn,
+    commands.GrantedPart: responsibility.PartIn,
+    commands.Revocation: responsibility.RevocationIn,
 }
 
 
@@ -150,6 +171,8 @@ READS: list[tuple[str, type[Read]]] = [
     (campaign_pages.FORMS, campaign_pages.FormList),
     (campaign_pages.FILL, campaign_pages.Fill),
     (campaign_pages.RESULTS, campaign_pages.ResultsPage),
+    (campaign_pages.COMPARISON, campaign_pages.Compared),
+    (campaign_forms.COMPOSED, campaign_forms.ComposedForms),
     (reminders.SCHOOLS, reminders.Schools),
     (monitoring_pages.COMPARISON, monitoring_pages.Comparison),
     (monitoring_pages.MUNICIPALITIES, monitoring_pages.Municipalities),
@@ -160,6 +183,12 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
     (act_pages.ACTS, act_pages.Acts),
+    (grant_pages.GRANTS, grant_pages.Grants),
+    (pair_pages.SCHOOL_CLASSES, pair_pages.SchoolClasses),
+    (home.EVENT_COUNTS, home.EventCounts),
+    (programme_pages.STAGE_SCHEME, programme_pages.FoundScheme),
+    (event_pages.EVENTS, event_pages.Events),
+    (event_pages.PAIRS, event_pages.Pairs),
     (act_pages.ACT, act_pages.FoundAct),
     (act_pages.INSTITUTES, act_pages.Institutes),
     (participants.PARTICIPATION, participants.Found),

@@ -9,8 +9,8 @@ from uuid import UUID
 
 import pytest
 
-from services.registry.application import NewCampaign
-from services.registry.domain import Submission, Verdict, submission_id
+from services.registry.application import NewCampaign, NewFixOrder
+from services.registry.domain import Campaign, Submission, Verdict, fix_order_id, submission_id
 from services.registry.form_examples import DOCUMENT_LIST, S1_CHECKLIST, SCHOOL_FORM
 from shared.kernel.errors import AppError
 from shared.kernel.principal import Role
@@ -221,6 +221,17 @@ def test_bad_form_shapes_are_refused(school: School) -> None:
             ],
             "item_options",
         ),
+        (
+            [
+                {
+                    "number": "1",
+                    "title": "Р",
+                    "items": [{"number": "1", "text": "т", "kind": "text"}],
+                },
+                {"number": "1", "title": "Д", "items": []},
+            ],
+            "section_number_repeated",
+        ),
     ]
     for sections, code in bad:
         assert refused(school, draft, officer(school), school.municipality, "Ф", sections) == code
@@ -240,3 +251,58 @@ def test_a_municipality_answers_for_its_school_only_when_the_campaign_allows(
     assert refused(school, answer, officer(school), closed, *args) == "municipality_may_not_submit"
     answer(officer(school), allowed, *args)
     assert the_submission(school, allowed).status == "submitted"
+
+
+def test_a_campaign_names_its_act_of_the_register_or_only_its_number(school: School) -> None:
+    act = UUID("6f1c0000-0000-4000-8000-000000000001")
+    registered = school.registry.load(Campaign, campaign(school, form(school), act_id=act), "К")
+    events = list(school.registry.events.get(registered.id))
+    assert events[0].act_id == act  # type: ignore[attr-defined]
+    typed = list(school.registry.events.get(campaign(school, form(school))))
+    assert typed[0].act_id is None  # type: ignore[attr-defined]
+
+
+def fix(organisation: UUID, number: str = "1.5", due_on: date = date(2026, 12, 1)) -> Any:
+    return {"organisation_id": organisation, "number": number, "director": "Д.", "due_on": due_on}
+
+
+def order(school: School, *fixes: Any, issuer: UUID | None = None) -> NewFixOrder:
+    return NewFixOrder(
+        municipality_id=issuer or school.municipality,
+        act_number="94-14",
+        act_date=date(2026, 11, 20),
+        fixes=list(fixes),
+    )
+
+
+def test_an_order_on_the_results_names_fixes_of_the_campaigns_own_items_and_schools(
+    school: School,
+) -> None:
+    made = campaign(school, form(school))
+    issue = school.registry.order_fixes
+    municipal = officer(school)
+    refusals = [
+        (order(school), "fixes_empty"),
+        (order(school, fix(school.id, "9.9")), "item_unknown"),
+        (order(school, fix(school.id, due_on=date(2026, 11, 19))), "fix_due_before_order"),
+        (order(school, fix(school.id), fix(school.id)), "fix_repeated"),
+        (order(school, fix(school.municipality)), "not_targeted"),
+        (order(school, fix(school.id), issuer=school.id), "fix_order_issuer"),
+    ]
+    for wrong, code in refusals:
+        assert refused(school, issue, municipal, made, wrong) == code
+    director = school.staff(Role.SCHOOL_DIRECTOR)
+    assert refused(school, issue, director, made, order(school, fix(school.id))) == (
+        "role_not_allowed"
+    )
+    other = school.staff(Role.MUNICIPALITY_OFFICER, path=school.path_of(school.municipality_2))
+    assert refused(school, issue, other, made, order(school, fix(school.id))) == "out_of_scope"
+    issued, _ = issue(municipal, made, order(school, fix(school.id), fix(school.other, "1.2")))
+    assert issued.id == fix_order_id(made, school.municipality)
+    [event] = list(school.registry.events.get(issued.id))
+    assert [(f["number"], f["tenant"]) for f in event.fixes] == [  # type: ignore[attr-defined]
+        ("1.5", school.path),
+        ("1.2", school.other_path),
+    ]
+    again = order(school, fix(school.id, "1.1"))
+    assert refused(school, issue, municipal, made, again) == "fix_order_exists"

@@ -14,7 +14,7 @@ from services.wiring import Created, Position
 from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Principal
 
-from ..application import Ending, Feedback, NewMeeting, PlannedMeeting
+from ..application import ClassSide, Ending, Feedback, NewMeeting, NewPair, PlannedMeeting
 from ..domain import (
     MAX_GROUP_SIZE,
     Basis,
@@ -26,13 +26,34 @@ from ..domain import (
 )
 from .common import Goals, OrderNumber, Rating, Text, programs_of
 
+People = Annotated[list[UUID], msgspec.Meta(max_length=MAX_GROUP_SIZE)]
+
+
+class ClassIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A class on one side: its label as the school's base writes a pupil's class («7А») and
+    its pupils on the day (each checked against the registry)."""
+
+    label: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
+    pupil_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=60)]
+
+
+Classes = Annotated[list[ClassIn], msgspec.Meta(max_length=5)]
+
 
 class PairIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A pair or group: its mentor side is `mentor_id` and `mentor_ids` (a team) and the
+    `mentor_classes`; its mentee side `mentee_ids` and the `mentee_classes`; `supporting_ids`
+    are its supporting teachers (not mentors)."""
+
     form: MentoringForm
-    mentor_id: UUID
-    mentee_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=MAX_GROUP_SIZE)]
+    mentor_id: UUID | None = None
+    mentee_ids: People = []
     basis: Basis = Basis.CHOSEN
     id: UUID | None = None
+    mentor_ids: Annotated[list[UUID], msgspec.Meta(max_length=5)] = []
+    mentor_classes: Classes = []
+    mentee_classes: Classes = []
+    supporting_ids: Annotated[list[UUID], msgspec.Meta(max_length=5)] = []
 
 
 class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -99,6 +120,10 @@ class EndingIn(msgspec.Struct, forbid_unknown_fields=True):
     summary: Text = ""
 
 
+def _classes(data: list[ClassIn]) -> tuple[ClassSide, ...]:
+    return tuple(ClassSide(c.label.strip(), tuple(c.pupil_ids)) for c in data)
+
+
 def _feedback(data: FeedbackIn | None) -> Feedback | None:
     return Feedback(rating=data.rating, comment=data.comment) if data else None
 
@@ -114,17 +139,21 @@ class PairController(Controller):
         programme_id: UUID,
         data: PairIn,
     ) -> Created:
-        """Form a pair or group (наставническая пара или группа): a mentor and one or more
-        mentees, proposed until the director's order."""
-        pair, position = programs_of(state).form_pair(
-            request.user,
-            programme_id,
-            data.form,
-            data.mentor_id,
-            data.mentee_ids,
-            data.basis,
-            data.id,
+        """Form a pair or group (наставническая пара или группа): a mentor side (a mentor, a
+        team of mentors, a class) and a mentee side (one or more mentees, a class), proposed
+        until the director's order."""
+        new = NewPair(
+            form=data.form,
+            mentor_id=data.mentor_id,
+            mentee_ids=data.mentee_ids,
+            basis=data.basis,
+            id=data.id,
+            mentor_ids=tuple(data.mentor_ids),
+            mentor_classes=_classes(data.mentor_classes),
+            mentee_classes=_classes(data.mentee_classes),
+            supporting_ids=tuple(data.supporting_ids),
         )
+        pair, position = programs_of(state).form_group(request.user, programme_id, new)
         return Created(id=pair.id, position=position)
 
     @post("/pairs/{pair_id:uuid}/dissolution", sync_to_thread=True, status_code=200)

@@ -3,6 +3,7 @@ writes the `programs_events` stream."""
 
 from .acts import ActCommands
 from .pairs import (
+    ClassSide,
     Ending,
     Feedback,
     JournalEntry,
@@ -14,6 +15,7 @@ from .pairs import (
 )
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
+from .responsibility import ResponsibilityCommands
 from .roadmap import RoadmapCommands
 from .school_life import SchoolLifeCommands
 from .surveys import NewResponse, SurveyCommands
@@ -26,12 +28,14 @@ class Programs(
     SurveyCommands,
     RecognitionCommands,
     ActCommands,
+    ResponsibilityCommands,
     SchoolLifeCommands,
 ):
     """Every command of the programs service."""
 
 
 __all__ = [
+    "ClassSide",
     "Ending",
     "Feedback",
     "JournalEntry",

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.registry.state import ConsentKind, PersonKind
+from services.registry.state import ConsentKind, Person, PersonKind
 from shared.adapters.eventstore import aggregate_of
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor
@@ -29,6 +29,8 @@ from ..domain import (
     PairsOrder,
     PlanTask,
     Programme,
+    Pupil,
+    SchoolClass,
     Side,
 )
 from .base import Batch, ProgramsBase, participant, school_of
@@ -41,12 +43,52 @@ FEEDBACK_AUTHORS = CURATORS | {Role.MENTOR, Role.MENTEE}
 
 
 @dataclass(frozen=True)
+class ClassSide:
+    """A class named for one side of a group: its label (a pupil's grade, «7А») and its pupils
+    as the caller read them from the school's base; each is checked against the registry."""
+
+    label: str
+    pupil_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True)
 class NewPair:
+    """A pair or group to form: `mentor_id` and `mentor_ids` are the mentors named as people
+    (one, or a team), the classes come whole; supporting teachers stand beside the sides."""
+
     form: MentoringForm
-    mentor_id: UUID
+    mentor_id: UUID | None
     mentee_ids: list[UUID]
     basis: Basis = Basis.CHOSEN
     id: UUID | None = None
+    mentor_ids: tuple[UUID, ...] = ()
+    mentor_classes: tuple[ClassSide, ...] = ()
+    mentee_classes: tuple[ClassSide, ...] = ()
+    supporting_ids: tuple[UUID, ...] = ()
+
+    @property
+    def mentors_in_person(self) -> list[UUID]:
+        return [*([self.mentor_id] if self.mentor_id else []), *self.mentor_ids]
+
+    @property
+    def classes(self) -> list[SchoolClass]:
+        return [
+            SchoolClass(side, c.label, c.pupil_ids)
+            for side, sides in (
+                (Side.MENTOR, self.mentor_classes),
+                (Side.MENTEE, self.mentee_classes),
+            )
+            for c in sides
+        ]
+
+    def side(self, side: Side) -> list[UUID]:
+        """Every person of a side: those named, then each class's pupils."""
+        named = self.mentors_in_person if side == Side.MENTOR else self.mentee_ids
+        return [*named, *(p for c in self.classes if c.side == side for p in c.pupil_ids)]
+
+    @property
+    def people(self) -> list[UUID]:
+        return [*self.side(Side.MENTOR), *self.side(Side.MENTEE), *self.supporting_ids]
 
 
 @dataclass(frozen=True)
@@ -109,13 +151,19 @@ class PairCommands(ProgramsBase):
         principal: Principal,
         programme_id: UUID,
         form: MentoringForm,
-        mentor_id: UUID,
+        mentor_id: UUID | None,
         mentee_ids: list[UUID],
         basis: Basis = Basis.CHOSEN,
         pair_id: UUID | None = None,
     ) -> tuple[Pair, int]:
         """A pair (one mentee) or a group (several); it waits for the director's order."""
         new = NewPair(form, mentor_id, mentee_ids, basis, pair_id)
+        return self.form_group(principal, programme_id, new)
+
+    def form_group(
+        self, principal: Principal, programme_id: UUID, new: NewPair
+    ) -> tuple[Pair, int]:
+        """A pair or group with any sides: a team of mentors, classes, supporting teachers."""
         pairs, position = self.form_pairs(principal, programme_id, [new])
         return pairs[0], position
 
@@ -128,19 +176,18 @@ class PairCommands(ProgramsBase):
         counted across the batch. The school and the people are read in one query, the
         mentors' loads in another, and everything is saved together."""
         programme = self.load(Programme, programme_id, "Программа")
-        people = {p for new in new_pairs for p in (new.mentor_id, *new.mentee_ids)}
+        people = {p for new in new_pairs for p in new.people}
         found, _ = self._registry([programme.school_id, *people])
         school = school_of(found, programme.school_id)
         caller.in_school(programme, school.tenant)
         actor = caller.actor
-        loads = self._mentor_loads(programme.tenant, actor, {n.mentor_id for n in new_pairs})
+        mentors = {m for new in new_pairs for m in new.mentors_in_person}
+        loads = self._mentor_loads(programme.tenant, actor, mentors)
         for load in loads.values():
             caller.in_school(load, school.tenant)
         today = date.today()
         batch = Batch(new_pairs)
-        pairs = batch.each(
-            lambda new: self._formed(actor, programme, new, found, loads[new.mentor_id], today)
-        )
+        pairs = batch.each(lambda new: self._formed(actor, programme, new, found, loads, today))
         batch.accept()
         return pairs, self.store(programme, *pairs, *loads.values())
 
@@ -150,36 +197,37 @@ class PairCommands(ProgramsBase):
         programme: Programme,
         new: NewPair,
         people: dict[UUID, Any],
-        load: MentorLoad,
+        loads: dict[UUID, MentorLoad],
         today: date,
     ) -> Pair:
         programme.check_runs(new.form)
-        Pair.check_members(new.mentor_id, new.mentee_ids)
-        mentor = participant(people, programme.school_id, new.mentor_id, "Наставник", today)
-        if not mentor.is_mentor():
-            raise RuleViolated("not_a_mentor", "Этот человек не в базе наставников")
-        mentee_kinds = []
-        for mentee_id in new.mentee_ids:
-            mentee = participant(people, programme.school_id, mentee_id, "Наставляемый", today)
-            if not mentee.is_mentee():
-                raise RuleViolated(
-                    "not_a_mentee",
-                    "Этот человек не в базе наставляемых",
-                    person_id=str(mentee_id),
-                )
-            mentee_kinds.append(str(mentee.kind))
-        Pair.check_sides(MentoringForm(new.form), str(mentor.kind), mentee_kinds)
+        mentor_ids, mentee_ids = new.side(Side.MENTOR), new.side(Side.MENTEE)
+        Pair.check_members(mentor_ids, mentee_ids, new.supporting_ids)
+        for school_class in new.classes:
+            Pair.check_class(
+                school_class, programme.school_id, _pupils(people, school_class.pupil_ids)
+            )
+        mentors, mentees = _sides_checked(new, programme.school_id, people, today)
+        Pair.check_sides(
+            MentoringForm(new.form),
+            [str(mentor.kind) for mentor in mentors.values()],
+            [str(mentee.kind) for mentee in mentees],
+        )
         pair = Pair(
             id=new.id or uuid4(),
             tenant=programme.tenant,
             actor=actor,
             programme_id=programme.id,
             form=new.form,
-            mentor_id=new.mentor_id,
-            mentee_ids=list(new.mentee_ids),
+            mentor_ids=mentor_ids,
+            mentee_ids=mentee_ids,
+            classes=[c.as_dict() for c in new.classes],
+            supporting_ids=list(new.supporting_ids),
             basis=new.basis,
         )
-        load.assign(actor, pair.id, len(new.mentee_ids), mentor.mentor_capacity)
+        for mentor_id in new.mentors_in_person:
+            capacity = mentors[mentor_id].mentor_capacity
+            loads[mentor_id].assign(actor, pair.id, len(mentee_ids), capacity)
         return pair
 
     @allowed(CURATORS, "расформировывать пары")
@@ -189,9 +237,8 @@ class PairCommands(ProgramsBase):
         actor = caller.actor
         sealed, pending = self._pair_text(pair, {"reason": reason})
         pair.dissolve(actor, sealed)
-        load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
-        load.release(actor, pair.id)
-        return self.store(pair, load, riding=self.keys.riding(pending))
+        loads = self._released(programme.tenant, actor, pair)
+        return self.store(pair, *loads, riding=self.keys.riding(pending))
 
     @allowed(DIRECTORS, "утверждать пары (это приказ директора)")
     def approve_pairs(
@@ -245,19 +292,18 @@ class PairCommands(ProgramsBase):
                 "pair_of_other_programme", "Пара из другой программы", pair_id=str(pair_id)
             )
         pair.follow_school(caller.actor, programme.tenant)
-        school_id = programme.school_id
-        mentor = participant(people, school_id, pair.mentor_id, "Наставник", order_date)
-        for mentee_id in pair.mentee_ids:
-            participant(people, school_id, mentee_id, "Наставляемый", order_date)
-        if mentor.kind == PersonKind.TEACHER and not mentor.has_valid_consent(
-            ConsentKind.ADDITIONAL_DUTY, order_date
-        ):
-            raise RuleViolated(
-                "duty_consent_missing",
-                "Нет письменного согласия педагога-наставника на дополнительную работу"
-                " (ст. 351.8 ТК РФ)",
-                person_id=str(mentor.id),
-            )
+        self._check_people(pair, programme.school_id, people, order_date)
+        for mentor_id in pair.mentors_in_person:
+            mentor = people[mentor_id]
+            if mentor.kind == PersonKind.TEACHER and not mentor.has_valid_consent(
+                ConsentKind.ADDITIONAL_DUTY, order_date
+            ):
+                raise RuleViolated(
+                    "duty_consent_missing",
+                    "Нет письменного согласия педагога-наставника на дополнительную работу"
+                    " (ст. 351.8 ТК РФ)",
+                    person_id=str(mentor.id),
+                )
         return pair
 
     @allowed(CURATORS, "составлять планы пар")
@@ -416,16 +462,21 @@ class PairCommands(ProgramsBase):
             summary,
             date.today(),
         )
-        load = self._mentor_load(programme.tenant, actor, pair.mentor_id)
-        load.release(actor, pair.id)
-        return self.store(pair, load, riding=self.keys.riding(pending))
+        loads = self._released(programme.tenant, actor, pair)
+        return self.store(pair, *loads, riding=self.keys.riding(pending))
 
-    def _check_people(self, pair: Pair, school_id: UUID, found: dict[UUID, Any]) -> None:
+    def _check_people(
+        self, pair: Pair, school_id: UUID, found: dict[UUID, Any], day: date | None = None
+    ) -> None:
         """No new processing of a person whose consent was withdrawn or whose data was erased."""
-        today = date.today()
-        participant(found, school_id, pair.mentor_id, "Наставник", today)
-        for mentee_id in pair.mentee_ids:
-            participant(found, school_id, mentee_id, "Наставляемый", today)
+        day = day or date.today()
+        for what, ids in (
+            ("Наставник", pair.mentor_ids),
+            ("Наставляемый", pair.mentee_ids),
+            ("Сопровождающий", pair.supporting_ids),
+        ):
+            for person_id in ids:
+                participant(found, school_id, person_id, what, day)
 
     def _record_checked(
         self,
@@ -494,8 +545,12 @@ class PairCommands(ProgramsBase):
     ) -> Any:
         return self._seal(author, {"comment": feedback.comment}, sealer) if feedback else None
 
-    def _mentor_load(self, tenant: str, actor: Actor, mentor_id: UUID) -> MentorLoad:
-        return self._mentor_loads(tenant, actor, [mentor_id])[mentor_id]
+    def _released(self, tenant: str, actor: Actor, pair: Pair) -> list[MentorLoad]:
+        """The loads of the pair's mentors named in person, each with the pair's places freed."""
+        loads = list(self._mentor_loads(tenant, actor, pair.mentors_in_person).values())
+        for load in loads:
+            load.release(actor, pair.id)
+        return loads
 
     def _mentor_loads(
         self, tenant: str, actor: Actor, mentor_ids: Iterable[UUID]
@@ -520,6 +575,49 @@ def _authors(pair: Pair, meeting: NewMeeting, members: Sequence[MemberFeedback] 
         *((member.author_id, member.feedback) for member in members),
     )
     return [author for author, feedback in sides if feedback and feedback.comment]
+
+
+def _sides_checked(
+    new: NewPair, school_id: UUID, people: dict[UUID, Any], today: date
+) -> tuple[dict[UUID, Person], list[Person]]:
+    """The sides' people whom the platform may process (`participant`): the mentors by id, the
+    mentees; those named in person are of their base (a class's pupils come as the class), a
+    supporting teacher is a teacher of the school."""
+    mentors = {
+        m: participant(people, school_id, m, "Наставник", today) for m in new.side(Side.MENTOR)
+    }
+    mentees = [
+        participant(people, school_id, m, "Наставляемый", today) for m in new.side(Side.MENTEE)
+    ]
+    for mentor_id in new.mentors_in_person:
+        if not mentors[mentor_id].is_mentor():
+            raise RuleViolated(
+                "not_a_mentor", "Этот человек не в базе наставников", person_id=str(mentor_id)
+            )
+    for mentee in mentees:
+        if mentee.id in new.mentee_ids and not mentee.is_mentee():
+            raise RuleViolated(
+                "not_a_mentee", "Этот человек не в базе наставляемых", person_id=str(mentee.id)
+            )
+    for supporting_id in new.supporting_ids:
+        supporting = participant(people, school_id, supporting_id, "Сопровождающий", today)
+        if supporting.kind != PersonKind.TEACHER:
+            raise RuleViolated(
+                "supporting_not_teacher",
+                "Сопровождающий группу — педагог школы",
+                person_id=str(supporting_id),
+            )
+    return mentors, mentees
+
+
+def _pupils(people: dict[UUID, Any], pupil_ids: Iterable[UUID]) -> list[Pupil]:
+    """The pupils named for a class as the registry has them (one not found is refused as a
+    participant is, by `participant`)."""
+    return [
+        Pupil(person.id, person.school_id, person.grade)
+        for pupil_id in pupil_ids
+        if isinstance(person := people.get(pupil_id), Person)
+    ]
 
 
 def _check_rating(rating: int | None) -> None:

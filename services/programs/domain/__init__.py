@@ -62,10 +62,18 @@ from .pairs import (
     PairState,
     PairStatus,
     PlanTask,
+    Pupil,
+    SchoolClass,
     Side,
 )
 from .programmes import Programme
 from .recognition import Candidacy, PracticeCase
+from .responsibility import (
+    Part,
+    Responsibilities,
+    require_responsibility,
+    roadmap_item_parts,
+)
 from .school_life import (
     Attendance,
     Material,
@@ -119,16 +127,20 @@ __all__ = [
     "PairState",
     "PairStatus",
     "PairsOrder",
+    "Part",
     "Period",
     "PlanTask",
     "PracticeCase",
     "Programme",
+    "Pupil",
     "Purpose",
     "Question",
     "QuestionKind",
     "Respondent",
+    "Responsibilities",
     "RoadmapBlock",
     "RoadmapItem",
+    "SchoolClass",
     "SchoolEvent",
     "SchoolEventKind",
     "SchoolStage",
@@ -148,6 +160,8 @@ __all__ = [
     "may_mentor",
     "parse_deadline",
     "read_deadline",
+    "require_responsibility",
+    "roadmap_item_parts",
     "school_stages",
     "school_year_of",
 ]

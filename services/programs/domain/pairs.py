@@ -1,9 +1,11 @@
-"""Pairs and groups: a mentor with one or several mentees, approved by the director's order,
-with an individual plan, a sequence of meetings with feedback, and an end. No I/O."""
+"""Pairs and groups: a mentor side (one mentor, a team, or a class) and a mentee side (one mentee,
+several, or a class), approved by the director's order, with an individual plan, a sequence of
+meetings with feedback, and an end. No I/O."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -18,7 +20,7 @@ from shared.kernel.aggregate import Actor, AggregateState, TenantAggregate
 from shared.kernel.errors import Conflict, RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
 
-from ..labels import MEETING_KIND_NAMES
+from ..labels import MEETING_KIND_NAMES, class_name
 from ..values import may_be_mentored, may_mentor
 
 MAX_GROUP_SIZE = 30
@@ -58,6 +60,34 @@ class Side(StrEnum):
     SCHOOL = "school"
 
 
+@dataclass(frozen=True)
+class SchoolClass:
+    """A class of the school on one side of a group («класс – классу»): its label as the
+    registry writes a pupil's grade («7А») and its pupils as of the day the group is formed."""
+
+    side: Side
+    label: str
+    pupil_ids: tuple[UUID, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"side": str(self.side), "label": self.label, "pupil_ids": list(self.pupil_ids)}
+
+    @staticmethod
+    def of(stored: dict[str, Any]) -> SchoolClass:
+        return SchoolClass(
+            Side(stored["side"]), stored["label"], tuple(UUID(str(p)) for p in stored["pupil_ids"])
+        )
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """What the registry says of a pupil named for a class: the school and the grade."""
+
+    id: UUID
+    school_id: UUID
+    grade: str | None
+
+
 class Outcome(StrEnum):
     COMPLETED = "completed"
     ENDED_EARLY = "ended_early"
@@ -91,19 +121,25 @@ class PairStatus(StrEnum):
 
 
 class Pair(TenantAggregate):
-    """A mentor and one mentee (a pair) or several (a group) within a programme."""
+    """A pair (one mentor, one mentee) or a group within a programme: its mentor side and its
+    mentee side are people and/or classes (`mentor_ids` and `mentee_ids` hold every person of
+    each side, a class's pupils included; `classes` says which came as a class), and a group
+    may have supporting teachers (сопровождающие педагоги), who are not its mentors."""
 
     class Formed(TenantAggregate.Created):
         tenant: str
         actor: Actor
         programme_id: UUID
         form: MentoringForm
-        mentor_id: UUID
+        mentor_ids: list[UUID]
         mentee_ids: list[UUID]
+        classes: list[dict[str, Any]]
+        supporting_ids: list[UUID]
         basis: Basis
-        class_version = 2
+        class_version = 3
 
         upcast_v1_v2 = staticmethod(events.pair_of_one_mentee)
+        upcast_v2_v3 = staticmethod(events.one_person_mentor_side)
 
     @event(Formed)
     def __init__(
@@ -113,15 +149,19 @@ class Pair(TenantAggregate):
         actor: Actor,
         programme_id: UUID,
         form: MentoringForm,
-        mentor_id: UUID,
+        mentor_ids: list[UUID],
         mentee_ids: list[UUID],
+        classes: list[dict[str, Any]],
+        supporting_ids: list[UUID],
         basis: Basis,
     ) -> None:
         self.tenant = tenant
         self.programme_id = programme_id
         self.form = MentoringForm(form)
-        self.mentor_id = mentor_id
+        self.mentor_ids = list(mentor_ids)
         self.mentee_ids = list(mentee_ids)
+        self.classes = [SchoolClass.of(c) for c in classes]
+        self.supporting_ids = list(supporting_ids)
         self.status = PairStatus.PROPOSED
         self.order_date: date | None = None
         self.meetings: dict[UUID, MeetingKind] = {}
@@ -130,7 +170,13 @@ class Pair(TenantAggregate):
         self.plan_tasks: dict[UUID, bool] = {}
 
     @staticmethod
-    def check_members(mentor_id: UUID, mentee_ids: list[UUID]) -> None:
+    def check_members(
+        mentor_ids: list[UUID], mentee_ids: list[UUID], supporting_ids: Sequence[UUID] = ()
+    ) -> None:
+        """Each side has someone, a mentee side at most `MAX_GROUP_SIZE`; nobody twice, nobody
+        on both sides, and a supporting teacher on neither."""
+        if not mentor_ids:
+            raise RuleViolated("no_mentors", "Укажите наставника или класс-наставник")
         if not mentee_ids:
             raise RuleViolated("no_mentees", "Укажите хотя бы одного наставляемого")
         if len(mentee_ids) > MAX_GROUP_SIZE:
@@ -139,13 +185,45 @@ class Pair(TenantAggregate):
             )
         if len(set(mentee_ids)) != len(mentee_ids):
             raise RuleViolated("repeated_mentee", "Наставляемый указан дважды")
-        if mentor_id in mentee_ids:
-            raise RuleViolated("same_person", "Наставник и наставляемый — один человек")
+        if len(set(mentor_ids)) != len(mentor_ids):
+            raise RuleViolated("repeated_mentor", "Наставник указан дважды")
+        both = set(mentor_ids) & set(mentee_ids)
+        if both:
+            raise RuleViolated(
+                "same_person",
+                "Один и тот же человек — и наставник, и наставляемый в одной паре или группе",
+                person_ids=sorted(str(p) for p in both),
+            )
+        if set(supporting_ids) & {*mentor_ids, *mentee_ids}:
+            raise RuleViolated(
+                "supporting_in_side",
+                "Сопровождающий педагог не входит ни в сторону наставников,"
+                " ни в сторону наставляемых",
+            )
 
     @staticmethod
-    def check_sides(form: MentoringForm, mentor_kind: str, mentee_kinds: list[str]) -> None:
+    def check_class(school_class: SchoolClass, school_id: UUID, pupils: list[Pupil]) -> None:
+        """A class side is pupils of this school's class: named by the caller, each checked
+        against the registry (its school, its grade)."""
+        name = class_name(school_class.label)
+        if not school_class.pupil_ids:
+            raise RuleViolated("empty_class", f"{name}: не указан ни один обучающийся")
+        if any(pupil.school_id != school_id for pupil in pupils):
+            raise RuleViolated(
+                "class_of_other_school", f"{name} — из другой школы", label=school_class.label
+            )
+        strangers = [str(p.id) for p in pupils if p.grade != school_class.label]
+        if strangers:
+            raise RuleViolated(
+                "not_of_class",
+                f"Не все указанные обучающиеся учатся в классе: {name}",
+                person_ids=strangers,
+            )
+
+    @staticmethod
+    def check_sides(form: MentoringForm, mentor_kinds: list[str], mentee_kinds: list[str]) -> None:
         """The form decides who may mentor and be mentored (`may_mentor`, `may_be_mentored`)."""
-        if not may_mentor(form, mentor_kind):
+        if not all(may_mentor(form, kind) for kind in mentor_kinds):
             if form == MentoringForm.STUDENT_STUDENT:
                 message = "В форме «ученик – ученик» наставник — обучающийся"
             else:
@@ -162,8 +240,24 @@ class Pair(TenantAggregate):
             )
 
     @property
+    def mentor_id(self) -> UUID:
+        """The first mentor: the one whose feedback a meeting's record carries inline."""
+        return self.mentor_ids[0]
+
+    @property
     def people(self) -> list[UUID]:
-        return [self.mentor_id, *self.mentee_ids]
+        return [*self.mentor_ids, *self.mentee_ids, *self.supporting_ids]
+
+    @property
+    def members(self) -> list[UUID]:
+        """The two sides' people: who gives feedback on the group's meetings."""
+        return [*self.mentor_ids, *self.mentee_ids]
+
+    @property
+    def mentors_in_person(self) -> list[UUID]:
+        """Mentors named as people, not as a class's pupils: each carries a mentor's load."""
+        from_classes = {p for c in self.classes if c.side == Side.MENTOR for p in c.pupil_ids}
+        return [m for m in self.mentor_ids if m not in from_classes]
 
     def approve(self, actor: Actor, order_id: UUID, number: str, order_date: date) -> None:
         if self.status != PairStatus.PROPOSED:
@@ -408,7 +502,7 @@ class Pair(TenantAggregate):
     def check_feedback(self, meeting_id: UUID, author_id: UUID) -> None:
         if meeting_id not in self.meetings:
             raise RuleViolated("meeting_not_found", "У пары нет такой встречи")
-        if author_id not in self.people:
+        if author_id not in self.members:
             raise RuleViolated("not_a_member", "Отзыв оставляет участник пары или группы")
         if (meeting_id, author_id) in self.feedback:
             raise RuleViolated("feedback_exists", "Отзыв об этой встрече уже оставлен")
@@ -422,7 +516,7 @@ class Pair(TenantAggregate):
         comment: Sealed | None,
     ) -> None:
         self.check_feedback(meeting_id, author_id)
-        side = Side.MENTOR if author_id == self.mentor_id else Side.MENTEE
+        side = Side.MENTOR if author_id in self.mentor_ids else Side.MENTEE
         self._feedback_given(
             actor=actor,
             meeting_id=meeting_id,
@@ -503,13 +597,15 @@ class PairState(AggregateState):
     """A pair's snapshot (`shared.adapters.snapshots`): ids, kinds, dates and statuses only, no
     personal data (comments and summaries stay sealed in the events)."""
 
-    version: ClassVar[int] = 2  # 2: the meetings' marks
+    version: ClassVar[int] = 3  # 2: the meetings' marks; 3: the sides (classes, teams)
 
     tenant: str
     programme_id: UUID
     form: MentoringForm
-    mentor_id: UUID
+    mentor_ids: list[UUID]
     mentee_ids: list[UUID]
+    classes: list[SchoolClass]
+    supporting_ids: list[UUID]
     status: PairStatus
     order_date: date | None
     meetings: dict[UUID, MeetingKind]

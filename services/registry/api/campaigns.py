@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, Request, post, put
 from litestar.datastructures import State
 
-from services.registry.application import NewCampaign
+from services.registry.application import NewCampaign, NewFixOrder
 from services.registry.domain import ItemKind, Verdict
 from services.registry.form_examples import EXAMPLES
 from services.wiring import Created, Position
@@ -103,6 +103,9 @@ class CampaignIn(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.Meta(min_length=1),
     ]
     municipality_submits: bool = False  # a municipality may answer for its organisations
+    # the announcing act in the register of acts, where it is entered there; its number and
+    # date are given all the same (the window is checked against the date)
+    act_id: UUID | None = None
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -128,6 +131,21 @@ class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
 class ConclusionIn(msgspec.Struct, forbid_unknown_fields=True):
     accepted: bool  # false: returned for revision
     comment: Text | None = None
+
+
+class FixIn(msgspec.Struct, forbid_unknown_fields=True):
+    organisation_id: UUID  # the organisation that fixes
+    number: Number  # the item of the campaign's form it fixes
+    director: Name  # as the order names them: «Сальникова Г.И.»
+    due_on: date
+
+
+class FixOrderIn(msgspec.Struct, forbid_unknown_fields=True):
+    municipality_id: UUID  # the municipality that issues the order
+    act_number: ActNumber
+    act_date: date
+    fixes: Annotated[list[FixIn], msgspec.Meta(min_length=1, max_length=2000)]
+    act_id: UUID | None = None  # the order in the register of acts, where it is entered there
 
 
 def _plain(sections: list[SectionIn]) -> list[dict[str, Any]]:
@@ -185,6 +203,21 @@ class CampaignController(Controller):
         new = NewCampaign(**msgspec.structs.asdict(data))
         campaign, position = registry_of(state).announce_campaign(request.user, new)
         return Created(id=campaign.id, position=position)
+
+    @post("/campaigns/{campaign_id:uuid}/fix-orders", sync_to_thread=True)
+    def order_fixes(
+        self, request: Caller, state: State, campaign_id: UUID, data: FixOrderIn
+    ) -> Created:
+        """A municipality's order on the campaign's results, naming the fixes it orders."""
+        order = NewFixOrder(
+            municipality_id=data.municipality_id,
+            act_number=data.act_number,
+            act_date=data.act_date,
+            fixes=[msgspec.structs.asdict(f) for f in data.fixes],
+            act_id=data.act_id,
+        )
+        issued, position = registry_of(state).order_fixes(request.user, campaign_id, order)
+        return Created(id=issued.id, position=position)
 
     @put(SUBMISSION, sync_to_thread=True)
     def answer(

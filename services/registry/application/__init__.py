@@ -2,7 +2,7 @@
 writes the `registry_events` stream."""
 
 from .base import NewConsent
-from .campaigns import CampaignCommands, NewCampaign
+from .campaigns import CampaignCommands, NewCampaign, NewFixOrder
 from .links import LinkCommands
 from .mentors_register import MentorsRegisterCommands
 from .monitoring import Contingent, MonitoringCommands
@@ -27,6 +27,7 @@ __all__ = [
     "Contingent",
     "NewCampaign",
     "NewConsent",
+    "NewFixOrder",
     "NewPerson",
     "Prepared",
     "QuestionnaireAnswers",

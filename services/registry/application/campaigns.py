@@ -8,18 +8,20 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from shared.kernel.command import Caller, allowed
-from shared.kernel.errors import InvalidInput, PermissionDenied
+from shared.kernel.errors import Conflict, InvalidInput, PermissionDenied
 from shared.kernel.principal import SCHOOL_MANAGEMENT, Role
 from shared.kernel.scope import region_of
 
 from ..domain import (
     Campaign,
+    FixOrder,
     FormTemplate,
     Organisation,
     OrganisationKind,
     Submission,
     Verdict,
     check_sections,
+    fix_order_id,
     submission_id,
 )
 from .base import RegistryBase
@@ -52,6 +54,19 @@ class NewCampaign:
     reference_date: date
     reviewer_roles: list[str]
     municipality_submits: bool = False
+    act_id: UUID | None = None  # the act in the register of acts, where it is entered there
+
+
+@dataclass(frozen=True)
+class NewFixOrder:
+    """A municipality's order on a campaign's results, and the fixes it orders (each: the
+    organisation, the item, the director as the order names them, the deadline)."""
+
+    municipality_id: UUID
+    act_number: str
+    act_date: date
+    fixes: list[dict[str, Any]]
+    act_id: UUID | None = None  # the order in the register of acts, where it is entered there
 
 
 class CampaignCommands(RegistryBase):
@@ -149,6 +164,7 @@ class CampaignCommands(RegistryBase):
             form_version=new.form_version,
             act_number=new.act_number,
             act_date=new.act_date,
+            act_id=new.act_id,
             target_path=target.tenant,
             target_kinds=sorted(new.target_kinds),
             window_from=new.window_from,
@@ -206,6 +222,52 @@ class CampaignCommands(RegistryBase):
         _, submission = self._reviewed(caller, campaign_id, organisation_id)
         submission.conclude(caller.actor, accepted, comment)
         return self.store(submission)
+
+    @allowed(frozenset({Role.OPERATOR, Role.MUNICIPALITY_OFFICER}), "издавать приказы по итогам")
+    def order_fixes(
+        self, caller: Caller, campaign_id: UUID, order: NewFixOrder
+    ) -> tuple[FixOrder, int]:
+        """The municipality's order on the campaign's results: the fixes of its own
+        organisations the campaign targeted, each on an item of the campaign's form."""
+        campaign = self.load(Campaign, campaign_id, "Кампания мониторинга")
+        municipality = self.load(Organisation, order.municipality_id, "Организация")
+        if municipality.kind not in (OrganisationKind.MUNICIPALITY, OrganisationKind.REGIONAL):
+            raise InvalidInput(
+                "fix_order_issuer",
+                "Приказ по итогам издаёт муниципалитет (или узел подчинения региона)",
+                field="municipality_id",
+            )
+        caller.require_scope(municipality.tenant)
+        fixes = FixOrder.check_fixes(self._form_items(campaign), order.act_date, order.fixes)
+        tenants: dict[str, str] = {}
+        for fix in order.fixes:
+            organisation = self.load(Organisation, fix["organisation_id"], "Организация")
+            inside = organisation.tenant.startswith(municipality.tenant + ".")
+            if not inside or not campaign.targets(organisation.tenant, organisation.kind):
+                raise InvalidInput(
+                    "not_targeted",
+                    f"Кампания не охватывала организацию «{organisation.name}» этого"
+                    " муниципалитета",
+                    field="fixes",
+                )
+            tenants[str(organisation.id)] = organisation.tenant
+        key = fix_order_id(campaign.id, municipality.id)
+        if self.find(FixOrder, key) is not None:
+            raise Conflict(
+                "fix_order_exists", "Приказ по итогам этой кампании муниципалитет уже издал"
+            )
+        issued = FixOrder(
+            id=key,
+            tenant=municipality.tenant,
+            actor=caller.actor,
+            campaign_id=campaign.id,
+            municipality_id=municipality.id,
+            act_id=order.act_id,
+            act_number=order.act_number,
+            act_date=order.act_date,
+            fixes=[f | {"tenant": tenants[f["organisation_id"]]} for f in fixes],
+        )
+        return issued, self.store(issued)
 
     def _form(self, caller: Caller, form_id: UUID) -> FormTemplate:
         form = self.load(FormTemplate, form_id, "Форма мониторинга")

@@ -6,12 +6,14 @@ saves. Stored topics name these modules, so classes must not move between them.
 
 from .campaigns import (
     Campaign,
+    FixOrder,
     FormTemplate,
     ItemKind,
     Submission,
     SubmissionStatus,
     Verdict,
     check_sections,
+    fix_order_id,
     submission_id,
 )
 from .mentors_register import MentorRegister, TrainingCourse
@@ -42,6 +44,7 @@ __all__ = [
     "Consent",
     "ConsentKind",
     "EducationKind",
+    "FixOrder",
     "FormTemplate",
     "IndicatorTargets",
     "InformationSource",
@@ -66,6 +69,7 @@ __all__ = [
     "check_parent",
     "check_sections",
     "education_kind_of",
+    "fix_order_id",
     "submission_id",
     "yearly_id",
 ]

@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from services.registry import events
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import Conflict, InvalidInput, PermissionDenied, RuleViolated
 
@@ -71,8 +72,14 @@ def check_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not sections or not any(section["items"] for section in sections):
         raise InvalidInput("form_empty", "В форме нет ни одного пункта")
     numbers: set[str] = set()
-    checked = []
+    checked: list[dict[str, Any]] = []
     for section in sections:
+        if any(section["number"] == other["number"] for other in checked):
+            raise InvalidInput(
+                "section_number_repeated",
+                f"Раздел {section['number']} указан дважды",
+                number=section["number"],
+            )
         items = [_item(item, numbers) for item in section["items"]]
         checked.append(
             {
@@ -234,7 +241,25 @@ class Campaign(TenantAggregate):
     kind, inside a subtree), a window of the region's calendar days (both counted), the date the
     computed values are taken on, and who reviews."""
 
-    @event("Announced")
+    class Announced(TenantAggregate.Created):
+        title: str
+        form_id: UUID
+        form_version: int
+        act_number: str
+        act_date: date
+        act_id: UUID | None
+        target_path: str
+        target_kinds: list[str]
+        window_from: date
+        window_to: date
+        reference_date: date
+        reviewer_roles: list[str]
+        municipality_submits: bool
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.announced_by_number)
+
+    @event(Announced)
     def __init__(
         self,
         id: UUID,
@@ -245,6 +270,7 @@ class Campaign(TenantAggregate):
         form_version: int,
         act_number: str,
         act_date: date,
+        act_id: UUID | None,
         target_path: str,
         target_kinds: list[str],
         window_from: date,
@@ -515,3 +541,73 @@ def _checked(
 
 def _empty(answer: dict[str, Any] | None) -> bool:
     return answer is None or answer["value"] is None
+
+
+def fix_order_id(campaign_id: UUID, municipality_id: UUID) -> UUID:
+    """One order on a campaign's results per municipality: the id follows from both."""
+    return uuid5(_NAMESPACE, f"fix-order:{campaign_id}:{municipality_id}")
+
+
+class FixOrder(TenantAggregate):
+    """A municipality's order on a campaign's results (приказ по итогам мониторинга): the act
+    and the fixes it orders — which organisation fixes which item of the form by when, its
+    director named as the order names them. Whether each was fixed is read from the next
+    campaign's answer to the same or a mapped item."""
+
+    @event("Issued")
+    def __init__(
+        self,
+        id: UUID,
+        tenant: str,
+        actor: Actor,
+        campaign_id: UUID,
+        municipality_id: UUID,
+        act_id: UUID | None,
+        act_number: str,
+        act_date: date,
+        fixes: list[dict[str, Any]],
+    ) -> None:
+        self.tenant = tenant
+        self.campaign_id = campaign_id
+
+    @staticmethod
+    def check_fixes(
+        items: dict[str, dict[str, Any]], act_date: date, fixes: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The fixes as stored: each of an item of the form, due no earlier than the order,
+        no organisation ordered the same item twice."""
+        if not fixes:
+            raise InvalidInput(
+                "fixes_empty", "Приказ по итогам называет хотя бы одно исправление", field="fixes"
+            )
+        seen: set[tuple[str, str]] = set()
+        for fix in fixes:
+            number, key = fix["number"], (str(fix["organisation_id"]), fix["number"])
+            if number not in items:
+                raise InvalidInput(
+                    "item_unknown", f"В форме нет пункта {number}", number=number, field="fixes"
+                )
+            if fix["due_on"] < act_date:
+                raise InvalidInput(
+                    "fix_due_before_order",
+                    f"Пункт {number}: срок исправления раньше даты приказа",
+                    number=number,
+                    field="fixes",
+                )
+            if key in seen:
+                raise InvalidInput(
+                    "fix_repeated",
+                    f"Исправление пункта {number} одной организацией указано дважды",
+                    number=number,
+                    field="fixes",
+                )
+            seen.add(key)
+        return [
+            {
+                "organisation_id": str(f["organisation_id"]),
+                "number": f["number"],
+                "director": f["director"],
+                "due_on": f["due_on"].isoformat(),
+            }
+            for f in fixes
+        ]

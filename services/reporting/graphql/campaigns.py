@@ -16,6 +16,7 @@ import strawberry
 from services.registry.labels import (
     CAMPAIGN_ITEM_KIND_NAMES,
     COMPUTED_SOURCE_NAMES,
+    FIX_STATUS_NAMES,
     SUBMISSION_STATUS_NAMES,
     VERDICT_NAMES,
 )
@@ -25,6 +26,7 @@ from shared.indicators import INDICATORS_BY_CODE
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import ROLE_NAMES, Role
 
+from .acts import Act
 from .arguments import Id, On, OneOrganisation, OrganisationId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .roadmap import load_roadmap
@@ -449,31 +451,32 @@ def _item_results(items: list[FormItem], frozen: list[Any], reviews: list[Any]) 
     answers: dict[str, list[Any]] = {i.number: [] for i in items}
     for submission in frozen:
         for answer in json.loads(submission["answers"]):
-            if answer["value"] is not None and answer["number"] in answers:
+            if answer["number"] in answers:
                 answers[answer["number"]].append(answer["value"])
-    results = []
-    for item in items:
-        values = answers[item.number]
-        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-        counted: dict[str, int] = {}
-        if item.kind in ("yes_no", "choice") or (values and isinstance(values[0], bool)):
-            for value in values:
-                counted[shown(value) or ""] = counted.get(shown(value) or "", 0) + 1
-        results.append(
-            ItemResult(
-                number=item.number,
-                text=item.text,
-                kind_name=item.kind_name,
-                answered=len(values),
-                counts=[ItemAnswerCount(shown=k, count=n) for k, n in sorted(counted.items())],
-                total=float(sum(numbers)) if numbers else None,
-                mean=round(sum(numbers) / len(numbers), 2) if numbers else None,
-                accepted=sum(
-                    1 for r in reviews if r["number"] == item.number and r["verdict"] == "accepted"
-                ),
-            )
-        )
-    return results
+    return [
+        _item_result(item, answers[item.number], [r for r in reviews if r["number"] == item.number])
+        for item in items
+    ]
+
+
+def _item_result(item: FormItem, answers: list[Any], reviews: list[Any]) -> ItemResult:
+    """One item's answers counted: yes / no and choices by answer, numbers summed."""
+    values = [v for v in answers if v is not None]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    counted: dict[str, int] = {}
+    if item.kind in ("yes_no", "choice") or (values and isinstance(values[0], bool)):
+        for value in values:
+            counted[shown(value) or ""] = counted.get(shown(value) or "", 0) + 1
+    return ItemResult(
+        number=item.number,
+        text=item.text,
+        kind_name=item.kind_name,
+        answered=len(values),
+        counts=[ItemAnswerCount(shown=k, count=n) for k, n in sorted(counted.items())],
+        total=float(sum(numbers)) if numbers else None,
+        mean=round(sum(numbers) / len(numbers), 2) if numbers else None,
+        accepted=sum(1 for r in reviews if r["verdict"] == "accepted"),
+    )
 
 
 def _by_municipality(rows: list[OrganisationResult]) -> list[MunicipalityResult]:
@@ -491,6 +494,263 @@ def _by_municipality(rows: list[OrganisationResult]) -> list[MunicipalityResult]
             never_started=sum(1 for r in group if r.status == "not_started"),
         )
         for name, group in groups.items()
+    ]
+
+
+@strawberry.type(
+    description="One organisation's answers to an item in two campaigns (ответ тогда и сейчас)."
+)
+class ComparedAnswer:
+    organisation_id: strawberry.ID = strawberry.field(description="Организация")
+    name: str = strawberry.field(description="Её название")
+    previous: str | None = strawberry.field(description="Ответ в прошлой кампании, как отправлен")
+    current: str | None = strawberry.field(description="Ответ в этой кампании, как отправлен")
+
+
+@strawberry.type(
+    description=(
+        "An item compared with its counterpart in a previous campaign's form, the same item or "
+        "the one mapped to it (сопоставление пунктов)."
+    )
+)
+class ComparedItem:
+    number: str = strawberry.field(description="Пункт формы этой кампании")
+    text: str = strawberry.field(description="Его текст")
+    previous_number: str = strawberry.field(description="Пункт прошлой формы")
+    previous_text: str = strawberry.field(description="Текст пункта прошлой формы")
+    current: ItemResult = strawberry.field(description="Итоги пункта в этой кампании")
+    previous: ItemResult = strawberry.field(description="Итоги пункта в прошлой кампании")
+    organisations: list[ComparedAnswer] = strawberry.field(
+        description="Организации, ответившие хотя бы в одной из двух кампаний"
+    )
+
+
+def item_pairs(
+    form: FormTemplate, other: FormTemplate, mappings: list[Any]
+) -> list[tuple[str, str]]:
+    """Which item of `form` answers which of `other`: the same number on the same form, else
+    the mapping between the two forms, whichever of them it was made on."""
+    if form.id == other.id:
+        theirs = {i.number for s in other.sections for i in s.items}
+        return [(i.number, i.number) for s in form.sections for i in s.items if i.number in theirs]
+    pairs: list[tuple[str, str]] = []
+    for mapping in mappings:
+        found = json.loads(mapping["pairs"])
+        if (str(mapping["form_id"]), str(mapping["other_id"])) == (form.id, other.id):
+            pairs += [(a, b) for a, b in found]
+        elif (str(mapping["form_id"]), str(mapping["other_id"])) == (other.id, form.id):
+            pairs += [(b, a) for a, b in found]
+    return pairs
+
+
+def _frozen_answers(rows: list[Any]) -> dict[Any, dict[str, Any]]:
+    """Each organisation's answers as it last submitted them, by item."""
+    return {
+        r["organisation_id"]: {a["number"]: a["value"] for a in json.loads(r["answers"])}
+        for r in rows
+        if r["answers"] is not None
+    }
+
+
+async def campaign_comparison(
+    reader: Reader, campaign: Campaign, previous: Campaign, mappings: list[Any]
+) -> list[ComparedItem]:
+    scope = reader.caller().scope.path
+    target = str(campaign.row["tenant"])
+    inner = scope if scope.startswith(target) else target
+    async with reader.session() as fetch:
+        targeted = await fetch(TARGETED, inner, campaign.row["target_kinds"])
+        now = _frozen_answers(await fetch(SUBMITTED, campaign.row["id"]))
+        then = _frozen_answers(await fetch(SUBMITTED, previous.row["id"]))
+    mine = {i.number: i for s in campaign.form.sections for i in s.items}
+    theirs = {i.number: i for s in previous.form.sections for i in s.items}
+    compared = []
+    for own, foreign in item_pairs(campaign.form, previous.form, mappings):
+        if own not in mine or foreign not in theirs:
+            continue  # a mapping made on a later version than a campaign ran
+        rows = [
+            ComparedAnswer(
+                organisation_id=strawberry.ID(str(t["id"])),
+                name=t["name"],
+                previous=shown(then.get(t["id"], {}).get(foreign)),
+                current=shown(now.get(t["id"], {}).get(own)),
+            )
+            for t in targeted
+            if t["id"] in now or t["id"] in then
+        ]
+        compared.append(
+            ComparedItem(
+                number=own,
+                text=mine[own].text,
+                previous_number=foreign,
+                previous_text=theirs[foreign].text,
+                current=_item_result(mine[own], [a.get(own) for a in now.values()], []),
+                previous=_item_result(theirs[foreign], [a.get(foreign) for a in then.values()], []),
+                organisations=rows,
+            )
+        )
+    return compared
+
+
+@strawberry.type(
+    description=(
+        "A fix a municipality's order on a campaign's results orders (исправление по приказу), "
+        "tracked to the next campaign's answer to the same or a mapped item."
+    )
+)
+class OrderedFix:
+    organisation_id: strawberry.ID = strawberry.field(description="Организация, которая исправляет")
+    organisation_name: str = strawberry.field(description="Её название")
+    number: str = strawberry.field(description="Пункт формы, который исправить")
+    item_text: str = strawberry.field(description="Текст пункта")
+    director: str = strawberry.field(description="Директор, как его называет приказ")
+    due_on: date = strawberry.field(description="Срок исправления")
+    status: str = strawberry.field(description="fixed, not_fixed или pending")
+    status_name: str = strawberry.field(description="Исправлено ли — словами")
+    next_campaign_id: strawberry.ID | None = strawberry.field(
+        description="Следующая кампания, охватившая организацию и спросившая тот же пункт"
+    )
+    next_campaign_title: str | None = strawberry.field(description="Её название")
+    next_number: str | None = strawberry.field(
+        description="Пункт формы следующей кампании: тот же или сопоставленный"
+    )
+    next_answer: str | None = strawberry.field(description="Ответ на него, как отправлен")
+
+
+@strawberry.type(
+    description="A municipality's order on a campaign's results (приказ по итогам мониторинга)."
+)
+class FixOrder:
+    id: strawberry.ID = strawberry.field(description="Приказ по итогам")
+    municipality_id: strawberry.ID = strawberry.field(description="Муниципалитет, издавший его")
+    municipality_name: str = strawberry.field(description="Пусто для школы: она не читает его")
+    act_number: str = strawberry.field(description="Номер приказа")
+    act_date: date = strawberry.field(description="Дата приказа")
+    act: Act | None = strawberry.field(description="Приказ из реестра актов, если он внесён туда")
+    fixes: list[OrderedFix] = strawberry.field(
+        description="Исправления, которые он назначил (школе — только свои)"
+    )
+
+
+@dataclass(frozen=True)
+class _Later:
+    """The campaigns after one, with what organisations last submitted to them and the last
+    verdict on each of their items."""
+
+    campaigns: list[Campaign]
+    answers: dict[tuple[Any, Any], dict[str, Any]]
+    verdicts: dict[tuple[Any, Any, str], str]
+    mappings: list[Any]
+
+
+LATER_ANSWERS = """
+SELECT s.campaign_id, s.organisation_id, e.answers, (
+    SELECT coalesce(jsonb_object_agg(v.number, v.verdict), '{}') FROM (
+        SELECT DISTINCT ON (number) number, verdict FROM campaign_entries
+        WHERE submission_id = s.id AND action = 'review' ORDER BY number, position DESC) v
+) AS verdicts
+FROM campaign_submissions s JOIN LATERAL (
+    SELECT answers FROM campaign_entries
+    WHERE submission_id = s.id AND action = 'submitted' ORDER BY position DESC LIMIT 1
+) e ON true
+WHERE s.campaign_id = ANY($1::uuid[]) AND s.organisation_id = ANY($2::uuid[])
+"""
+
+
+async def _later(reader: Reader, after: date, organisations: list[Any]) -> _Later:
+    rows = await reader.fetch(
+        "SELECT * FROM campaigns WHERE window_from > $1 ORDER BY window_from, id", after
+    )
+    forms = await _load_forms(reader, [(r["form_id"], r["form_version"]) for r in rows])
+    found = await reader.fetch(LATER_ANSWERS, [r["id"] for r in rows], organisations)
+    return _Later(
+        campaigns=[_campaign(r, forms) for r in rows],
+        answers={
+            (r["campaign_id"], r["organisation_id"]): {
+                a["number"]: a["value"] for a in json.loads(r["answers"])
+            }
+            for r in found
+        },
+        verdicts={
+            (r["campaign_id"], r["organisation_id"], number): verdict
+            for r in found
+            for number, verdict in json.loads(r["verdicts"]).items()
+        },
+        mappings=forms.mappings,
+    )
+
+
+def _tracked(fix: Any, campaign: Campaign, items: dict[str, FormItem], later: _Later) -> OrderedFix:
+    """The fix as the next campaign that covered the organisation and asked the same item (or
+    its mapped one) found it: fixed when the answer says so and no reviewer refused it."""
+    status, found, own, value = "pending", None, None, None
+    for candidate in later.campaigns:
+        covers = str(fix["org_tenant"]).startswith(str(candidate.row["tenant"])) and (
+            fix["kind"] in candidate.target_kinds
+        )
+        pairs = item_pairs(candidate.form, campaign.form, later.mappings)
+        own = next((a for a, b in pairs if b == fix["number"]), None)
+        if covers and own is not None:
+            found = candidate
+            break
+    if found is not None and own is not None:
+        answers = later.answers.get((found.row["id"], fix["organisation_id"]))
+        if answers is not None:
+            value = answers.get(own)
+            verdict = later.verdicts.get((found.row["id"], fix["organisation_id"], own))
+            done = value not in (None, False, "") and verdict not in ("not_accepted", "partly")
+            status = "fixed" if done else "not_fixed"
+    return OrderedFix(
+        organisation_id=strawberry.ID(str(fix["organisation_id"])),
+        organisation_name=fix["name"],
+        number=fix["number"],
+        item_text=items[fix["number"]].text if fix["number"] in items else "",
+        director=fix["director"],
+        due_on=fix["due_on"],
+        status=status,
+        status_name=FIX_STATUS_NAMES[status],
+        next_campaign_id=strawberry.ID(str(found.id)) if found else None,
+        next_campaign_title=found.title if found else None,
+        next_number=own if found else None,
+        next_answer=shown(value),
+    )
+
+
+async def fix_orders(reader: Reader, campaign: Campaign) -> list[FixOrder]:
+    async with reader.session() as fetch:
+        orders = await fetch(
+            # a school does not read its municipality's row: the name stays empty for it
+            "SELECT f.*, coalesce(m.name, '') AS name FROM campaign_fix_orders f"
+            " LEFT JOIN organisations m ON m.id = f.municipality_id WHERE f.campaign_id = $1"
+            " ORDER BY f.act_date, m.name",
+            campaign.row["id"],
+        )
+        fixes = await fetch(
+            "SELECT x.*, o.name, o.tenant AS org_tenant, o.kind FROM campaign_fixes x"
+            " JOIN organisations o ON o.id = x.organisation_id WHERE x.campaign_id = $1"
+            " ORDER BY o.name, x.number",
+            campaign.row["id"],
+        )
+        acts = await fetch(
+            "SELECT * FROM acts WHERE id = ANY($1::uuid[])",
+            [o["act_id"] for o in orders if o["act_id"] is not None],
+        )
+    if not orders:
+        return []
+    later = await _later(reader, campaign.window_to, list({f["organisation_id"] for f in fixes}))
+    items = {i.number: i for s in campaign.form.sections for i in s.items}
+    registered = {a["id"]: Act.from_row(a) for a in acts}
+    return [
+        FixOrder(
+            id=strawberry.ID(str(o["id"])),
+            municipality_id=strawberry.ID(str(o["municipality_id"])),
+            municipality_name=o["name"],
+            act_number=o["act_number"],
+            act_date=o["act_date"],
+            act=registered.get(o["act_id"]),
+            fixes=[_tracked(f, campaign, items, later) for f in fixes if f["order_id"] == o["id"]],
+        )
+        for o in orders
     ]
 
 
@@ -514,6 +774,18 @@ class Campaign:
     municipality_submits: bool
     form: FormTemplate
     row: strawberry.Private[Any]
+
+    @strawberry.field(
+        description=(
+            "Приказ о проведении мониторинга из реестра актов, если он внесён туда и виден вам; "
+            "иначе — только номер и дата"
+        )
+    )
+    async def act(self, info: ReaderInfo) -> Act | None:
+        if self.row["act_id"] is None:
+            return None
+        rows = await reader_of(info).fetch("SELECT * FROM acts WHERE id = $1", self.row["act_id"])
+        return Act.from_row(rows[0]) if rows else None
 
     @strawberry.field(description="Окно открыто в этот день (по умолчанию — сегодня)")
     def is_open(self, on: On = None) -> bool:
@@ -547,6 +819,33 @@ class Campaign:
     async def results(self, info: ReaderInfo) -> CampaignResults:
         items = [i for s in self.form.sections for i in s.items]
         return await campaign_results(reader_of(info), self.row, items)
+
+    @strawberry.field(
+        description=(
+            "Приказы муниципалитетов по итогам кампании (в вашей области) и исправления, "
+            "которые они назначили, — исправлено ли к следующей кампании"
+        )
+    )
+    async def fix_orders(self, info: ReaderInfo) -> list[FixOrder]:
+        return await fix_orders(reader_of(info), self)
+
+    @strawberry.field(
+        description=(
+            "Ответы этой кампании рядом с ответами прошлой: тот же пункт той же формы или "
+            "сопоставленный пункт другой формы"
+        )
+    )
+    async def comparison(
+        self,
+        info: ReaderInfo,
+        previous_campaign_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The previous campaign's id.")
+        ],
+    ) -> list[ComparedItem]:
+        reader = reader_of(info)
+        previous = await campaign(info, previous_campaign_id)
+        mappings = await reader.fetch("SELECT * FROM campaign_form_mappings")
+        return await campaign_comparison(reader, self, previous, mappings)
 
 
 @dataclass(frozen=True)

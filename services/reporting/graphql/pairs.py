@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
 import asyncpg
 import strawberry
+
+from services.programs.labels import class_name
 
 from .arguments import Id, On
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
@@ -123,6 +126,26 @@ async def _plans(reader: Reader, pair_ids: list[UUID]) -> list[Plan | None]:
     return [found.get(i) for i in pair_ids]
 
 
+@strawberry.type(
+    description="A class of the school on one side of a group («класс – классу»), with its"
+    " pupils as of the day the group was formed."
+)
+class PairClass:
+    side: str = strawberry.field(description="Сторона: mentor (наставники) или mentee")
+    label: str = strawberry.field(description="Класс, как он записан у обучающихся («7А»)")
+    pupil_ids: list[strawberry.ID] = strawberry.field(
+        description="Обучающиеся класса в группе, на день её формирования"
+    )
+
+    @strawberry.field(description="Класс, как его пишут в приказе: «7 «А» класс»")
+    def name(self) -> str:
+        return class_name(self.label)
+
+    @strawberry.field(description="Число обучающихся класса в группе")
+    def pupils(self) -> int:
+        return len(self.pupil_ids)
+
+
 @strawberry.type(description="A mentoring pair or group (наставническая пара или группа).")
 class Pair:
     id: strawberry.ID
@@ -144,6 +167,15 @@ class Pair:
     mentor: Person | None
     mentee: Person | None = strawberry.field(description="Наставляемый пары (в группе — первый)")
     mentees: list[Person | None]
+    mentors: list[Person | None] = strawberry.field(
+        description="Вся сторона наставников: команда наставников, ученики класса-наставника"
+    )
+    supporting_teachers: list[Person | None] = strawberry.field(
+        description="Сопровождающие педагоги группы (не наставники)"
+    )
+    classes: list[PairClass] = strawberry.field(
+        description="Классы в сторонах группы (каждый — со своими учениками)"
+    )
 
     @strawberry.field(description=VERSION)
     async def version(self, info: ReaderInfo) -> int | None:
@@ -162,12 +194,24 @@ class Pair:
                 mentor=people.get(row["mentor_id"]),
                 mentee=mentees[0],
                 mentees=mentees,
+                mentors=[people.get(mentor) for mentor in row["mentor_ids"]],
+                supporting_teachers=[people.get(t) for t in row["supporting_ids"]],
+                classes=[
+                    PairClass(
+                        side=c["side"],
+                        label=c["label"],
+                        pupil_ids=[strawberry.ID(p) for p in c["pupil_ids"]],
+                    )
+                    for c in json.loads(row["classes"])
+                ],
             )
         )
 
-    @strawberry.field(description="Группа: один наставник, несколько наставляемых")
+    @strawberry.field(
+        description="Группа: несколько наставляемых, команда наставников или класс в стороне"
+    )
     def is_group(self) -> bool:
-        return len(self.mentee_ids) > 1
+        return len(self.mentee_ids) > 1 or len(self.mentors) > 1 or bool(self.classes)
 
     @strawberry.field(description="Индивидуальный план (персонализированная программа)")
     async def plan(self, info: ReaderInfo) -> Plan | None:
@@ -210,8 +254,9 @@ async def pairs(
 
 
 async def with_people(fetch: Fetch, rows: list[asyncpg.Record]) -> list[Pair]:
-    """Pairs with their mentors and mentees, read in one query."""
-    ids = {row["mentor_id"] for row in rows} | {m for row in rows for m in row["mentee_ids"]}
+    """Pairs with their mentors, mentees and supporting teachers, read in one query."""
+    ids = {p for row in rows for p in (*row["mentor_ids"], *row["mentee_ids"])}
+    ids |= {p for row in rows for p in row["supporting_ids"]}
     people = await people_by_id(fetch, list(ids)) if ids else {}
     return [Pair.from_row(row, people) for row in rows]
 

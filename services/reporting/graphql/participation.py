@@ -221,7 +221,7 @@ def _pair(
         order_date=row["order_date"],
         mentor_name=names.get(row["mentor_id"], ""),
         mentee_names=[names[m] for m in row["mentee_ids"] if m in names],
-        i_am_mentor=row["mentor_id"] == person,
+        i_am_mentor=person in row["mentor_ids"],
         meetings=meetings,
         plan=plan,
         next_meeting=next_meeting,

@@ -33,10 +33,11 @@ WHERE p.is_mentee AND p.school_id = $1 AND p.full_name IS NOT NULL
               AND (c.withdrawn_on IS NULL OR c.withdrawn_on > $3))
 ORDER BY p.id
 """
-# Mentors of the school with their free places (capacity less the mentees they work with).
+# Mentors of the school with their free places (capacity less the mentees they work with, in
+# a team as well).
 CANDIDATE_MENTORS = """
 SELECT p.*, p.mentor_capacity - (SELECT coalesce(sum(cardinality(a.mentee_ids)), 0) FROM pairs a
-                                 WHERE a.mentor_id = p.id
+                                 WHERE p.id = ANY(a.mentor_ids)
                                    AND a.status IN ('proposed', 'active')) AS free_places
 FROM people p
 WHERE p.is_mentor AND p.school_id = $1

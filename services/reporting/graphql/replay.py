@@ -30,7 +30,7 @@ from shared.kernel.errors import InvalidInput, NotFound
 from .arguments import ProgrammeId
 from .context import Reader, ReaderInfo, reader_of, uuid_of
 from .history import HISTORY_READERS
-from .pairs import Plan, PlanTask
+from .pairs import PairClass, Plan, PlanTask
 from .programmes import Curator, Programme
 
 
@@ -82,6 +82,13 @@ class ReplayPair:
     is_group: bool
     mentor: ReplayPerson
     mentees: list[ReplayPerson]
+    mentors: list[ReplayPerson] = strawberry.field(
+        description="Вся сторона наставников: команда, ученики класса-наставника"
+    )
+    supporting_teachers: list[ReplayPerson] = strawberry.field(
+        description="Сопровождающие педагоги группы (не наставники)"
+    )
+    classes: list[PairClass] = strawberry.field(description="Классы в сторонах группы")
     plan: Plan | None
     meetings: list[ReplayMeeting]
 
@@ -225,7 +232,13 @@ class Texts:
 
 
 async def _texts(reader: Reader, pairs: list[PairState]) -> Texts:
-    people = list({UUID(p) for pair in pairs for p in (pair.mentor_id, *pair.mentee_ids)})
+    people = list(
+        {
+            UUID(p)
+            for pair in pairs
+            for p in (*pair.mentor_ids, *pair.mentee_ids, *pair.supporting_ids)
+        }
+    )
     meetings = [UUID(m) for pair in pairs for m in pair.meetings]
     names = await reader.fetch(
         "SELECT id, full_name FROM people WHERE id = ANY($1::uuid[])", people
@@ -282,9 +295,19 @@ def _pair(pair: PairState, texts: Texts) -> ReplayPair:
         ended_by=pair.ended_by,
         end_reason=pair.end_reason,
         summary=texts.summaries.get(pair.id) if pair.has_summary else None,
-        is_group=len(pair.mentee_ids) > 1,
-        mentor=texts.person(pair.mentor_id),
+        is_group=len(pair.mentee_ids) > 1 or len(pair.mentor_ids) > 1 or bool(pair.classes),
+        mentor=texts.person(pair.mentor_ids[0]),
         mentees=[texts.person(m) for m in pair.mentee_ids],
+        mentors=[texts.person(m) for m in pair.mentor_ids],
+        supporting_teachers=[texts.person(t) for t in pair.supporting_ids],
+        classes=[
+            PairClass(
+                side=c["side"],
+                label=c["label"],
+                pupil_ids=[strawberry.ID(p) for p in c["pupil_ids"]],
+            )
+            for c in pair.classes
+        ],
         plan=_plan(pair.plan) if pair.plan else None,
         meetings=[
             _meeting(m, texts)

@@ -36,6 +36,7 @@ from . import programmes as programmes_q
 from . import recognition as recognition_q
 from . import register as register_q
 from . import replay as replay_q
+from . import responsibilities as responsibilities_q
 from . import roadmap as roadmap_q
 from . import school_life as school_life_q
 from . import self_audits as self_audits_q
@@ -218,6 +219,13 @@ class Query:
         description=(
             "Nominations for contests (выдвижения на конкурсы, e.g. «Наставник года») and their "
             "results."
+        ),
+    )
+    responsibilities = strawberry.field(
+        resolver=responsibilities_q.responsibilities,
+        description=(
+            "What the caller's school made its staff responsible for (поручения: этапы, формы,"
+            " разделы дорожной карты, пары): each grant with who gave it and when."
         ),
     )
     stage_scheme = strawberry.field(

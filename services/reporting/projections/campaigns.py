@@ -6,13 +6,15 @@ reviews and conclusions. No personal data: answers are the organisation's."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
 from services.registry.events import (
     CampaignAnnounced,
+    FixOrderIssued,
     FormTemplateDrafted,
     FormTemplateItemsMapped,
     FormTemplateRevised,
@@ -36,6 +38,7 @@ class Campaigns(Projection):
     # Sorts after «history»: workers lock tracking rows in the order of names, and the lanes
     # test (test_projection_batches) holds history's as the first a worker takes.
     name = "monitoring_campaigns"
+    version = 2  # a campaign's announcing act in the register of acts; orders on results
     tables = (
         Table(
             "campaign_forms",
@@ -68,6 +71,7 @@ class Campaigns(Projection):
                form_version int NOT NULL,
                act_number text NOT NULL,
                act_date date NOT NULL,
+               act_id uuid,
                target_kinds text[] NOT NULL,
                window_from date NOT NULL,
                window_to date NOT NULL,
@@ -121,6 +125,31 @@ class Campaigns(Projection):
                 " ON campaign_entries (submission_id, position)",
             ),
         ),
+        Table(  # a municipality's order on a campaign's results: read by its schools too
+            "campaign_fix_orders",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               campaign_id uuid NOT NULL,
+               municipality_id uuid NOT NULL,
+               act_id uuid,
+               act_number text NOT NULL,
+               act_date date NOT NULL,
+               issued_at timestamptz NOT NULL""",
+            Visibility.PUBLISHED,
+        ),
+        Table(  # each fix it orders, in the tenant of the organisation that fixes
+            "campaign_fixes",
+            """order_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               campaign_id uuid NOT NULL,
+               organisation_id uuid NOT NULL,
+               number text NOT NULL,
+               director text NOT NULL,
+               due_on date NOT NULL,
+               PRIMARY KEY (order_id, organisation_id, number)""",
+            Visibility.PUBLISHED,
+            ("CREATE INDEX IF NOT EXISTS campaign_fixes_campaign ON campaign_fixes (campaign_id)",),
+        ),
     )
 
     def handlers(self) -> Handlers:
@@ -136,6 +165,7 @@ class Campaigns(Projection):
             SubmissionItemReviewed: self.item_reviewed,
             SubmissionReturned: self.returned,
             SubmissionAccepted: self.accepted,
+            FixOrderIssued: self.fixes_ordered,
         }
 
     async def form_drafted(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
@@ -207,9 +237,9 @@ class Campaigns(Projection):
         event = envelope.event
         await connection.execute(
             "INSERT INTO campaigns (id, tenant, title, form_id, form_version, act_number,"
-            " act_date, target_kinds, window_from, window_to, reference_date, reviewer_roles,"
-            " municipality_submits, announced_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            " act_date, act_id, target_kinds, window_from, window_to, reference_date,"
+            " reviewer_roles, municipality_submits, announced_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             event.originator_id,
             event.tenant,
             event.title,
@@ -217,6 +247,7 @@ class Campaigns(Projection):
             event.form_version,
             event.act_number,
             event.act_date,
+            event.act_id,
             event.target_kinds,
             event.window_from,
             event.window_to,
@@ -224,6 +255,37 @@ class Campaigns(Projection):
             event.reviewer_roles,
             event.municipality_submits,
             envelope.occurred_at,
+        )
+
+    async def fixes_ordered(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO campaign_fix_orders (id, tenant, campaign_id, municipality_id, act_id,"
+            " act_number, act_date, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            event.originator_id,
+            event.tenant,
+            event.campaign_id,
+            event.municipality_id,
+            event.act_id,
+            event.act_number,
+            event.act_date,
+            envelope.occurred_at,
+        )
+        await connection.executemany(
+            "INSERT INTO campaign_fixes (order_id, tenant, campaign_id, organisation_id, number,"
+            " director, due_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (
+                    event.originator_id,
+                    fix["tenant"],
+                    event.campaign_id,
+                    UUID(fix["organisation_id"]),
+                    fix["number"],
+                    fix["director"],
+                    date.fromisoformat(fix["due_on"]),
+                )
+                for fix in event.fixes
+            ],
         )
 
     async def started(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

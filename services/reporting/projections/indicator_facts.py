@@ -82,8 +82,9 @@ class IndicatorFacts(Projection):
     # force until they end, people until their pairs end early, no lag after a final meeting;
     # 4: days past the school year's end kept (a programme's period may run beyond it), a
     # year that comes to nothing has no row; 5: ages within the region's bands of the year;
-    # 6: the ratings participants gave themselves counted apart
-    version = 6
+    # 6: the ratings participants gave themselves counted apart; 7: a team's or a class's
+    # mentors all counted (`mentor_ids`)
+    version = 7
     replay_cost = 4
     tables = (
         Table(
@@ -103,7 +104,7 @@ class IndicatorFacts(Projection):
                tenant ltree NOT NULL,
                programme_id uuid NOT NULL,
                form text NOT NULL,
-               mentor_id uuid NOT NULL,
+               mentor_ids uuid[] NOT NULL,
                mentee_ids uuid[] NOT NULL,
                approved_on date,
                has_plan boolean NOT NULL DEFAULT false,
@@ -114,7 +115,8 @@ class IndicatorFacts(Projection):
                 "CREATE INDEX IF NOT EXISTS indicator_pairs_programme"
                 " ON indicator_pairs (programme_id)",
                 # a person's pairs, whenever one of them changes
-                "CREATE INDEX IF NOT EXISTS indicator_pairs_mentor ON indicator_pairs (mentor_id)",
+                "CREATE INDEX IF NOT EXISTS indicator_pairs_mentors"
+                " ON indicator_pairs USING gin (mentor_ids)",
                 "CREATE INDEX IF NOT EXISTS indicator_pairs_mentees"
                 " ON indicator_pairs USING gin (mentee_ids)",
             ),
@@ -253,7 +255,7 @@ class IndicatorFacts(Projection):
     programmes = Rows("indicator_programmes", ("id", "tenant", "school_year", "meeting_every_days"))
     templates = Rows("indicator_templates", ("id", "tenant", "purpose"))
     pairs = Rows(
-        "indicator_pairs", ("id", "tenant", "programme_id", "form", "mentor_id", "mentee_ids")
+        "indicator_pairs", ("id", "tenant", "programme_id", "form", "mentor_ids", "mentee_ids")
     )
     meetings = Rows(
         "indicator_meetings",
@@ -337,7 +339,7 @@ class IndicatorFacts(Projection):
             event.tenant,
             event.programme_id,
             str(event.form),
-            event.mentor_id,
+            list(event.mentor_ids),
             list(event.mentee_ids),
         )
 
@@ -474,7 +476,7 @@ async def _update_facts(connection: asyncpg.Connection, pending: _Pending) -> No
 class _Pair:
     id: UUID
     key: Key
-    mentor_id: UUID
+    mentor_ids: list[UUID]
     mentee_ids: list[UUID]
     days: Days  # what the pair counts now
     counted: Days  # what it counted before
@@ -485,7 +487,7 @@ async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID
     now and with what they counted before."""
     rows = await connection.fetch(
         "SELECT p.id, p.tenant::text AS tenant, g.school_year, g.meeting_every_days,"
-        " p.approved_on, p.has_plan, p.mentor_id, p.mentee_ids, p.ended_on, c.days AS counted,"
+        " p.approved_on, p.has_plan, p.mentor_ids, p.mentee_ids, p.ended_on, c.days AS counted,"
         " ARRAY(SELECT held_on FROM indicator_meetings m WHERE m.pair_id = p.id) AS met_on,"
         " (SELECT min(held_on) FROM indicator_meetings m WHERE m.pair_id = p.id"
         "  AND m.kind = 'final') AS final_on"
@@ -502,7 +504,7 @@ async def _pairs(connection: asyncpg.Connection, pending: _Pending) -> dict[UUID
         row["id"]: _Pair(
             id=row["id"],
             key=(row["tenant"], row["school_year"]),
-            mentor_id=row["mentor_id"],
+            mentor_ids=row["mentor_ids"],
             mentee_ids=row["mentee_ids"],
             days=pair_days(
                 row["approved_on"],
@@ -546,9 +548,9 @@ async def _count_ratings(
 # Every pair approved by order of the people given ($1), with its school and school year.
 MEMBERSHIPS = """
 SELECT k.person, p.tenant::text AS tenant, g.school_year AS year, p.approved_on, p.has_plan,
-       p.ended_on, p.ended_early, p.mentor_id = k.person AS as_mentor
+       p.ended_on, p.ended_early, p.mentor_ids @> ARRAY[k.person] AS as_mentor
 FROM unnest($1::uuid[]) AS k(person)
-JOIN indicator_pairs p ON p.mentor_id = k.person OR p.mentee_ids @> ARRAY[k.person]
+JOIN indicator_pairs p ON p.mentor_ids @> ARRAY[k.person] OR p.mentee_ids @> ARRAY[k.person]
 JOIN indicator_programmes g ON g.id = p.programme_id
 WHERE p.approved_on IS NOT NULL
 """
@@ -556,7 +558,7 @@ WHERE p.approved_on IS NOT NULL
 
 # The members of a region's pairs approved in a school year: $1 region's path, $2 school year
 REGION_MEMBERS = """
-SELECT p.mentor_id, p.mentee_ids FROM indicator_pairs p
+SELECT p.mentor_ids, p.mentee_ids FROM indicator_pairs p
 JOIN indicator_programmes g ON g.id = p.programme_id
 WHERE p.tenant <@ $1::ltree AND g.school_year = $2 AND p.approved_on IS NOT NULL
 """
@@ -588,10 +590,10 @@ async def _count_people(
     touched = pending.approvals.keys() | pending.plans | pending.endings.keys()
     people = set(pending.registered)
     for pair in (pairs[p] for p in touched if p in pairs):
-        people.update([pair.mentor_id, *pair.mentee_ids])
+        people.update([*pair.mentor_ids, *pair.mentee_ids])
     for region, school_year in pending.rebanded:
         for row in await connection.fetch(REGION_MEMBERS, region, school_year):
-            people.update([row["mentor_id"], *row["mentee_ids"]])
+            people.update([*row["mentor_ids"], *row["mentee_ids"]])
     if not people:
         return
     memberships: dict[tuple[UUID, Key], list[Membership]] = {}

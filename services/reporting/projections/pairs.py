@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 from uuid import UUID
 
@@ -37,7 +38,7 @@ from .base import (
 
 # A participant reads their own pairs and groups (a legal representative: the child's), and what
 # belongs to them: meetings, plans and tasks; of the feedback, only what they gave themselves.
-MEMBER = "mentor_id = {person} OR {person} = ANY(mentee_ids)"
+MEMBER = "{person} = ANY(mentor_ids || mentee_ids || supporting_ids)"
 OWN_PAIR = "pair_id = ANY((SELECT app_person_pairs())::uuid[])"
 
 
@@ -49,7 +50,7 @@ class Members(NamedTuple):
 
 class Pairs(Projection):
     name = "pairs"
-    version = 2  # feedback says whether the participant gave it themselves
+    version = 3  # 2: feedback says whether the participant gave it themselves; 3: the sides
     replay_cost = 9
     tables = (
         Table(
@@ -59,7 +60,10 @@ class Pairs(Projection):
                programme_id uuid NOT NULL,
                form text NOT NULL,
                mentor_id uuid NOT NULL,
+               mentor_ids uuid[] NOT NULL,
                mentee_ids uuid[] NOT NULL,
+               classes jsonb NOT NULL DEFAULT '[]',
+               supporting_ids uuid[] NOT NULL DEFAULT '{}',
                basis text NOT NULL,
                status text NOT NULL,
                formed_at timestamptz NOT NULL,
@@ -180,7 +184,10 @@ class Pairs(Projection):
             "programme_id",
             "form",
             "mentor_id",
+            "mentor_ids",
             "mentee_ids",
+            "classes",
+            "supporting_ids",
             "basis",
             "status",
             "formed_at",
@@ -272,7 +279,7 @@ class Pairs(Projection):
             )
         await connection.execute(
             "UPDATE pairs SET summary = $2 WHERE summary IS NOT NULL"
-            " AND ($1 = mentor_id OR $1 = ANY(mentee_ids))",
+            " AND $1 = ANY(mentor_ids || mentee_ids || supporting_ids)",
             person,
             ERASED,
         )
@@ -290,7 +297,10 @@ class Pairs(Projection):
             event.programme_id,
             str(event.form),
             event.mentor_id,
+            list(event.mentor_ids),
             list(event.mentee_ids),
+            json.dumps(event.classes, default=str),
+            list(event.supporting_ids),
             str(event.basis),
             "proposed",
             envelope.occurred_at,

@@ -2,6 +2,7 @@
 
 from .acts import ActController
 from .auditor import AuditController
+from .campaign_forms import CampaignFormsController
 from .campaigns import CampaignPagesController
 from .home import HomeController
 from .imports import ImportController
@@ -16,6 +17,7 @@ from .participants import LinkController, ParticipantController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .responsibility import ResponsibilityController
 from .roadmap_import import RoadmapImportController
 from .school_events import SchoolEventController
 from .self_audit import SchoolSelfAuditController
@@ -33,6 +35,7 @@ CONTROLLERS = [
     PairController,
     SchoolSelfAuditController,
     CampaignPagesController,
+    CampaignFormsController,
     MonitoringController,
     RegionController,
     AuditController,
@@ -41,6 +44,7 @@ CONTROLLERS = [
     LinkController,
     ParticipantController,
     LinksController,
+    ResponsibilityController,
 ]
 
 __all__ = ["CONTROLLERS"]

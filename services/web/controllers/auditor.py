@@ -229,7 +229,9 @@ FIELD_NAMES = {
     "meeting_every_days": "встречи не реже, дней",
     "form": "форма",
     "mentor_id": "наставник",
+    "mentor_ids": "наставники",
     "mentee_ids": "наставляемые",
+    "supporting_ids": "сопровождающие педагоги",
     "basis": "основание",
     "number": "номер",
     "order_date": "дата приказа",
@@ -278,7 +280,15 @@ FIELD_NAMES = {
     "level": "уровень",
 }
 # Ids of people: above the school their names are not shown, so each is numbered on the page.
-PERSON_FIELDS = {"mentor_id", "mentee_id", "mentee_ids", "respondent_id", "author_id"}
+PERSON_FIELDS = {
+    "mentor_id",
+    "mentor_ids",
+    "mentee_id",
+    "mentee_ids",
+    "supporting_ids",
+    "respondent_id",
+    "author_id",
+}
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

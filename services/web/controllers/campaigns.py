@@ -39,9 +39,10 @@ query($organisation: ID) { campaigns(organisationId: $organisation) {
 FORMS = "query { formTemplates { id title version inUse } }"
 FILL = """
 query($id: ID!, $organisation: ID!) { campaign(id: $id) {
-  id title actNumber actDate windowFrom windowTo referenceDate isOpen reviewerRoleNames
+  id title actNumber actDate act { id title } windowFrom windowTo referenceDate isOpen
+  reviewerRoleNames
   form { title version sections { number title items {
-    number text kind kindName required options sourceName requirements { number text } } } }
+    number text kind kindName required options source sourceName requirements { number text } } } }
   computedValues(organisationId: $organisation) { number value shown note }
   submission(organisationId: $organisation) {
     organisationName status statusName submittedOn late submissions conclusion
@@ -51,13 +52,25 @@ query($id: ID!, $organisation: ID!) { campaign(id: $id) {
 """
 RESULTS = """
 query($id: ID!) { campaign(id: $id) {
-  id title actNumber actDate windowFrom windowTo referenceDate isOpen reviewerRoles
+  id title actNumber actDate act { id title } windowFrom windowTo referenceDate isOpen
+  reviewerRoles
   form { title version }
   results { targeted submitted onTime late inDraft neverStarted returned accepted
     organisations { organisationId name municipality status statusName submittedOn late }
     items { number text kindName answered counts { shown count } total mean accepted }
     municipalities { municipality targeted submitted onTime late notSubmitted neverStarted } }
-} }
+  fixOrders { municipalityName actNumber actDate fixes { organisationName number itemText
+    director dueOn statusName nextCampaignTitle nextNumber nextAnswer } }
+}
+  campaigns { id title windowFrom windowTo }
+}
+"""
+COMPARISON = """
+query($id: ID!, $previous: ID!) { campaign(id: $id) { comparison(previousCampaignId: $previous) {
+  number text previousNumber previousText
+  current { answered counts { shown count } total }
+  previous { answered counts { shown count } total }
+  organisations { name previous current } } } }
 """
 
 EXAMPLE_NAMES = {
@@ -115,6 +128,7 @@ class Item(Read):
     kindName: str
     required: bool
     options: list[str]
+    source: str | None
     sourceName: str | None
     requirements: list[Requirement]
 
@@ -171,6 +185,11 @@ class Submission(Read):
     history: list[Entry]
 
 
+class RegisteredAct(Read):
+    id: str
+    title: str
+
+
 class CampaignHead(Read):
     """What every campaign page says of the campaign: its title, act, window and date."""
 
@@ -178,6 +197,7 @@ class CampaignHead(Read):
     title: str
     actNumber: str
     actDate: Date
+    act: RegisteredAct | None
     windowFrom: Date
     windowTo: Date
     referenceDate: Date
@@ -250,14 +270,72 @@ class Results(Read):
     municipalities: list[MunicipalityResult]
 
 
+class OrderedFix(Read):
+    organisationName: str
+    number: str
+    itemText: str
+    director: str
+    dueOn: Date
+    statusName: str
+    nextCampaignTitle: str | None
+    nextNumber: str | None
+    nextAnswer: str | None
+
+
+class FixOrder(Read):
+    municipalityName: str
+    actNumber: str
+    actDate: Date
+    fixes: list[OrderedFix]
+
+
 class ResultCampaign(CampaignHead):
     reviewerRoles: list[str]
     form: FormTitle
     results: Results
+    fixOrders: list[FixOrder]
+
+
+class OtherCampaign(Read):
+    id: str
+    title: str
+    windowFrom: Date
+    windowTo: Date
 
 
 class ResultsPage(Read):
     campaign: ResultCampaign
+    campaigns: list[OtherCampaign]
+
+
+class Counted(Read):
+    answered: int
+    counts: list[Count]
+    total: float | None
+
+
+class ComparedAnswer(Read):
+    name: str
+    previous: str | None
+    current: str | None
+
+
+class ComparedItem(Read):
+    number: str
+    text: str
+    previousNumber: str
+    previousText: str
+    current: Counted
+    previous: Counted
+    organisations: list[ComparedAnswer]
+
+
+class ComparedCampaign(Read):
+    comparison: list[ComparedItem]
+
+
+class Compared(Read):
+    campaign: ComparedCampaign
 
 
 def organisation_of(user: WebUser) -> UUID:
@@ -296,17 +374,31 @@ class CampaignPagesController(Controller):
 
     @get("/{campaign_id:uuid}")
     async def show(
-        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend, campaign_id: UUID
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        campaign_id: UUID,
+        previous: UUID | None = None,  # the campaign whose answers these are compared with
     ) -> Template:
         if user.school_id is not None:
             return await self._fill_page(user, backend, campaign_id, Form())
         allow(user, OVERSEERS)
         data = await backend.query(user.token, RESULTS, ResultsPage, id=str(campaign_id))
+        others = [c for c in data.campaigns if c.id != str(campaign_id)]
+        compared = None
+        if previous is not None and any(c.id == str(previous) for c in others):
+            compared = await backend.query(
+                user.token, COMPARISON, Compared, id=str(campaign_id), previous=str(previous)
+            )
         return page(
             "campaigns/results.html",
             user,
             campaign=data.campaign,
             can_review=str(user.principal.role) in data.campaign.reviewerRoles,
+            others=others,
+            previous=str(previous) if compared else None,
+            compared=compared.campaign.comparison if compared else [],
         )
 
     @post("/{campaign_id:uuid}")

@@ -3,8 +3,9 @@ to record one), and the surveys its participants are due to fill in."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import msgspec
@@ -16,15 +17,18 @@ from services.programs.labels import (
     MEETING_KIND_NAMES,
     OUTCOME_NAMES,
     SIDE_NAMES,
+    class_name,
 )
 
 from ..backend import Backend, Problem, Refused
 from ..commands import (
     Answer,
+    ClassSide,
     Dissolution,
     DrawUpPlan,
     EndPair,
     Feedback,
+    FormClassGroup,
     GiveFeedback,
     PlanTask,
     RecordMeeting,
@@ -35,7 +39,15 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, Read
 from ..session import WebUser
-from .common import Question, done, programme_required, school_of, typed_day, unconfirmed
+from .common import (
+    Question,
+    done,
+    programme_command,
+    programme_required,
+    school_of,
+    typed_day,
+    unconfirmed,
+)
 
 PAIRS = """
 query($programme: ID!) {
@@ -43,6 +55,7 @@ query($programme: ID!) {
     totalCount
     edges { node { id form status basis orderNumber orderDate isGroup
                    mentor { id fullName kind consents { kind valid } }
+                   mentors { id fullName } classes { side name pupils pupilIds }
                    mentees { id fullName grade consents { kind valid } } meetings { heldOn } } }
   }
 }
@@ -53,10 +66,23 @@ query($id: ID!) {
     id programmeId form status basis orderNumber orderDate outcome endedOn summary isGroup
     mentor { id fullName position }
     mentees { id fullName grade }
+    mentors { id fullName position }
+    supportingTeachers { id fullName position }
+    classes { side name pupils pupilIds }
     plan { startsOn endsOn goals progress tasks { id title dueOn completedOn overdue } }
     meetings { id kind heldOn durationMinutes meetingFormat topic
                feedback { authorId side rating comment byParticipant } }
   }
+}
+"""
+# The school's pupils with their classes, and its teachers (who may accompany a group), a page of
+# each at a time.
+SCHOOL_CLASSES = """
+query($after: String) {
+  pupils: people(kind: "student", first: 200, after: $after) {
+    edges { node { id grade } } pageInfo { hasNextPage endCursor }
+  }
+  teachers: people(kind: "teacher", first: 200) { edges { node { id fullName } } }
 }
 """
 SURVEYS = """
@@ -97,6 +123,32 @@ class HeldOn(Read):
     heldOn: Date
 
 
+class PairClass(Read):
+    side: str
+    name: str
+    pupils: int
+    pupilIds: list[str]
+
+
+class Member(Read):
+    id: str
+    fullName: str
+
+
+class Named(Protocol):
+    id: str
+    fullName: str
+
+
+def side_names(classes: list[PairClass], people: Sequence[Named | None], side: str) -> list[str]:
+    """A side as a page names it: its people named in person, then its classes («7 «А» класс,
+    обучающихся: 25»), never a class's pupils one by one."""
+    own = [c for c in classes if c.side == side]
+    pupils = {p for c in own for p in c.pupilIds}
+    named = [p.fullName if p else "данные удалены" for p in people if not p or p.id not in pupils]
+    return [*named, *(f"{c.name}, обучающихся: {c.pupils}" for c in own)]
+
+
 class PairRow(Read):
     """A pair as a line of the list."""
 
@@ -109,11 +161,43 @@ class PairRow(Read):
     isGroup: bool
     mentor: RowMentor | None
     mentees: list[ListedMentee | None]
+    mentors: list[Member | None]
+    classes: list[PairClass]
     meetings: list[HeldOn]
+
+    def side(self, side: str) -> list[str]:
+        return side_names(self.classes, self.mentors if side == "mentor" else self.mentees, side)
 
 
 class Pairs(Read):
     pairs: Connection[PairRow]
+
+
+class Pupil(Read):
+    id: str
+    grade: str | None
+
+
+class SchoolClasses(Read):
+    pupils: Connection[Pupil]
+    teachers: Connection[Member]
+
+
+async def school_classes(
+    backend: Backend, user: WebUser
+) -> tuple[dict[str, list[str]], list[Member]]:
+    """The school's classes with their pupils as the base holds them today (every page of the
+    pupils), and its teachers."""
+    classes: dict[str, list[str]] = {}
+    after: str | None = None
+    while True:
+        found = await backend.query(user.token, SCHOOL_CLASSES, SchoolClasses, after=after)
+        for pupil in found.pupils.nodes:
+            if pupil.grade:
+                classes.setdefault(pupil.grade, []).append(pupil.id)
+        after = found.pupils.next_cursor
+        if after is None:
+            return dict(sorted(classes.items())), found.teachers.nodes
 
 
 class Mentor(Read):
@@ -157,7 +241,7 @@ class Meeting(Read):
 
 
 class Pair(Read):
-    """A pair's page: its people, plan, meetings with feedback."""
+    """A pair's page: its sides, plan, meetings with feedback."""
 
     id: str
     programmeId: str
@@ -172,8 +256,14 @@ class Pair(Read):
     isGroup: bool
     mentor: Mentor | None
     mentees: list[RowMentee | None]
+    mentors: list[Mentor | None]
+    supportingTeachers: list[Mentor | None]
+    classes: list[PairClass]
     plan: Plan | None
     meetings: list[Meeting]
+
+    def side(self, side: str) -> list[str]:
+        return side_names(self.classes, self.mentors if side == "mentor" else self.mentees, side)
 
 
 class FoundPair(Read):
@@ -259,8 +349,8 @@ async def pair_or_404(backend: Backend, user: WebUser, pair_id: UUID) -> Pair:
 
 
 def names_of(pair: Pair) -> dict[str, str]:
-    """Participants by id: the mentor and every mentee."""
-    people = [pair.mentor, *pair.mentees]
+    """Participants by id: every mentor and every mentee."""
+    people = [*pair.mentors, *pair.mentees]
     return {p.id: p.fullName for p in people if p}
 
 
@@ -284,6 +374,11 @@ async def surveys_due(backend: Backend, user: WebUser, pair: Pair) -> list[Surve
     ]
 
 
+def _class_side(classes: dict[str, list[str]], label: str | None) -> list[ClassSide]:
+    """A class chosen, with its pupils; none chosen, no class (the service names what lacks)."""
+    return [ClassSide(label, classes.get(label, []))] if label else []
+
+
 STATUS_ORDER = ("proposed", "active", "ended", "dissolved")
 
 
@@ -297,15 +392,47 @@ class PairController(Controller):
 
     @get("/")
     async def listing(self, user: WebUser, backend: Backend) -> Template:
+        return await self._listing(user, backend, Form())
+
+    async def _listing(self, user: WebUser, backend: Backend, form: Form) -> Template:
         programme = await programme_required(backend, user)
         found = (await backend.query(user.token, PAIRS, Pairs, programme=programme.id)).pairs
+        classes, teachers = await school_classes(backend, user)
         return page(
             "pairs/list.html",
             user,
             programme=programme,
             pairs=sorted(found.nodes, key=listing_order),
             total=found.totalCount,
+            classes=[(label, class_name(label)) for label in classes],
+            teachers=[(t.id, t.fullName) for t in teachers],
+            class_form=form,
+            class_groups="student_student" in programme.forms,
         )
+
+    @post("/classes")
+    async def form_class_group(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        """«Класс – классу»: the classes chosen, each with its pupils as the base holds them."""
+        programme = await programme_required(backend, user)
+        form = Form.of(await request.form())
+        classes, _ = await school_classes(backend, user)
+        supporting = form.text("supporting_id")
+        body = FormClassGroup(
+            form="student_student",
+            mentor_classes=_class_side(classes, form.text("mentor_class")),
+            mentee_classes=_class_side(classes, form.text("mentee_class")),
+            supporting_ids=[supporting] if supporting else [],
+        )
+        try:
+            await programme_command(backend, user, programme, "pairs", body)
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            form.errors[""] = refusal.message
+            return await self._listing(user, backend, form)
+        return done(request, "/pairs", "Группа «класс – классу» сформирована")
 
     @get("/{pair_id:uuid}")
     async def show(self, user: WebUser, backend: Backend, pair_id: UUID) -> Template:

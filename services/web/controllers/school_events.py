@@ -65,7 +65,7 @@ class PairChoice(Read):
     id: str
     isGroup: bool
     mentor: Someone | None
-    mentees: list[Someone]
+    mentees: list[Someone | None]  # None: a mentee whose personal data is erased
 
 
 class Pairs(Read):
@@ -134,7 +134,7 @@ async def _pairs(backend: Backend, user: WebUser) -> list[PairChoice]:
 
 def _pair_name(pair: PairChoice) -> str:
     mentor = pair.mentor.fullName if pair.mentor else "без наставника"
-    mentees = ", ".join(m.fullName for m in pair.mentees)
+    mentees = ", ".join(m.fullName for m in pair.mentees if m)
     return f"{'Группа' if pair.isGroup else 'Пара'}: {mentor} — {mentees}"
 
 
