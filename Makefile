@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: install run test test-unit lint format token setup worker bench clean
+.PHONY: install run test test-unit test-cluster lint format token setup worker bench clean
 
 # A .venv that cannot run or install is removed, never left half-made for the next command.
 $(STAMP): pyproject.toml
@@ -33,6 +33,11 @@ install: $(STAMP)
 ## the three services; Ctrl-C stops everything.
 run: install
 	$(BIN)/python -m services run
+
+## The several-host tests (tests/cluster): hosts made with network namespaces, PostgreSQL primary
+## and streaming replica, two replicas of each service behind HAProxy; needs root. Not in `make test`.
+test-cluster: install
+	CLUSTER_TESTS=1 $(BIN)/python -m pytest tests/cluster -s $(PYTEST_ARGS)
 
 ## Lint, type-check, then the whole test suite (embedded PostgreSQL unless DATABASE_URL is set).
 test: lint

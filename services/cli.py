@@ -308,5 +308,10 @@ def person_token(settings: Settings, admin: DatabaseAddress, person_id: UUID) ->
     finally:
         state.close()
     return issue_token(
-        settings, token_role_of(person), school.tenant, user=str(person.id), name="сотрудник"
+        settings,
+        token_role_of(person),
+        school.tenant,
+        user=str(person.id),
+        name="сотрудник",
+        person=person.id,
     )

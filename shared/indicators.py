@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from shared.frames import Frame
 from shared.kernel.errors import InvalidInput
 
 
@@ -57,6 +58,7 @@ class Indicator:
     definition: str
     population: Population
     unit: Unit
+    frame: Frame = Frame.STUDENTS  # the frame whose heading it is reported under
 
 
 # Ages are those reached in the calendar year in which the school year begins (by birth year,
@@ -97,6 +99,7 @@ INDICATORS: tuple[Indicator, ...] = (
         " утверждённых приказом, ÷ число молодых педагогов по контингенту × 100",
         Population.TEACHERS,
         Unit.PERCENT,
+        Frame.TEACHERS,
     ),
     Indicator(
         "partners_providing_mentors",

@@ -36,6 +36,10 @@ from shared.kernel.scope import person_path
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
+# The several-host tests make hosts with network namespaces and take minutes: `make test-cluster`
+# runs them, `make test` leaves them out.
+collect_ignore = [] if os.environ.get("CLUSTER_TESTS") else ["cluster"]
+
 # The web interface's fixtures (in-process pages; the four services for the browser tests).
 pytest_plugins = ["tests.web_support"]
 

@@ -79,6 +79,7 @@ class ActRecorded(Created, frozen=True):
     supersedes: list[UUID]
     points: list[dict[str, Any]]
     published_url: str
+    frame: str | None = None  # acts entered before frames named none (`shared.frames`)
 
 
 class ActRegisterOpened(Created, frozen=True):
@@ -286,6 +287,8 @@ class ProgrammeOpened(Created, frozen=True):
     title: str
     forms: list[str]
     meeting_every_days: int
+    # the frame (`shared.frames`): a programme opened before frames ran the students' model
+    frame: str = "students"
 
 
 class ProgrammeStageChanged(Event, frozen=True):
@@ -304,6 +307,32 @@ class ProgrammeSuggestionRejected(Event, frozen=True):
     mentee_id: UUID
     mentor_id: UUID
     reason: Sealed | None
+
+
+class ResponsibilitiesOpened(Created, frozen=True):
+    """A school's record of the responsibility it gives its staff, opened with its first grant."""
+
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Opened"
+    school_id: UUID
+
+
+class ResponsibilitiesGranted(Event, frozen=True):
+    """A staff person made responsible for `parts` (each a `kind` of `ResponsibilityPart` and
+    its `subject`) from `granted_on`, by the act `act_id` when one appointed them."""
+
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Granted"
+    school_id: UUID
+    grant_id: UUID
+    person_id: UUID
+    parts: list[dict[str, str]]
+    granted_on: date
+    act_id: UUID | None
+
+
+class ResponsibilitiesRevoked(Event, frozen=True):
+    stored_topic = "services.programs.domain.responsibility:Responsibilities.Revoked"
+    grant_id: UUID
+    revoked_on: date
 
 
 class CandidacyDecided(Event, frozen=True):

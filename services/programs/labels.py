@@ -1,9 +1,12 @@
 """The Russian words a school reads for programs' values, keyed by the values' codes.
 
 Published beside programs' event contracts: the domain names its values from here, and the web and
-reporting read them without importing programs' domain. A pure module: it imports nothing."""
+reporting read them without importing programs' domain. A pure module: it imports the
+dictionaries' words only."""
 
 from __future__ import annotations
+
+from shared.dictionaries import FORM_NAMES, MentoringForm
 
 # Stage (its number, 1–7).
 STAGE_NAMES: dict[int, str] = {
@@ -15,6 +18,29 @@ STAGE_NAMES: dict[int, str] = {
     6: "организация работы наставнических пар и групп",
     7: "завершение программы наставничества",
 }
+# ResponsibilityPart: what a grant of responsibility covers.
+RESPONSIBILITY_PART_NAMES = {
+    "stage": "этап",
+    "form": "форма наставничества",
+    "block": "раздел дорожной карты",
+    "pair": "пара или группа",
+    "orders": "утверждение приказов",
+}
+
+
+def responsibility_part_name(kind: str, subject: str) -> str:
+    """A part a grant covers in a person's words: «этап 3 «формирование базы наставников»»,
+    «форма наставничества «учитель – ученик»», «раздел дорожной карты «7»» (a pair by no id)."""
+    name = RESPONSIBILITY_PART_NAMES[kind]
+    if kind == "stage":
+        return f"{name} {subject} «{STAGE_NAMES[int(subject)]}»"
+    if kind == "form":
+        return f"{name} «{FORM_NAMES[MentoringForm(subject)]}»"
+    if kind == "block":
+        return f"{name} «{subject}»"
+    return name
+
+
 # ItemStatus: a roadmap item's.
 ITEM_STATUS_NAMES = {
     "planned": "запланировано",

@@ -48,6 +48,17 @@ class ItemStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ResponsibilityPart(StrEnum):
+    """What of its programmes a school makes a staff person responsible for. `ORDERS` is named
+    to be refused: approving orders is the director's by law and never granted."""
+
+    STAGE = "stage"  # one of the seven stages, by number
+    FORM = "form"  # a form of mentoring, by code
+    BLOCK = "block"  # a block of the roadmap as written, by its number
+    PAIR = "pair"  # a pair or group, by id
+    ORDERS = "orders"
+
+
 class Purpose(StrEnum):
     """What a survey is for."""
 

@@ -192,6 +192,21 @@ class IndicatorTargetsBandsSet(Event, frozen=True):
     former: dict[str, list[int]]
 
 
+class FrameDeadlinesOpened(Created, frozen=True):
+    stored_topic = "services.registry.domain.monitoring:FrameDeadlines.Opened"
+    region_id: UUID
+
+
+class FrameDeadlinesDeadlineSet(Event, frozen=True):
+    """The day by which the region wants a frame (`shared.frames`) introduced, beside the former."""
+
+    stored_topic = "services.registry.domain.monitoring:FrameDeadlines.DeadlineSet"
+    region_id: UUID
+    frame: str
+    deadline: date
+    former: date | None
+
+
 class SchoolContingentOpened(Created, frozen=True):
     stored_topic = "services.registry.domain.monitoring:SchoolContingent.Opened"
     school_id: UUID

@@ -26,16 +26,17 @@ from services.programs.labels import SUPPORTING_TEACHER, class_name
 from shared.adapters.database import scoped
 from shared.adapters.personal_data import ERASED
 from shared.dictionaries import FORM_NAMES, MentoringForm
+from shared.frames import frame_of
 from shared.indicators import year_end
 from shared.kernel.errors import Conflict, NotFound
 from shared.kernel.principal import Principal
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-# The programme's school, title, year and dates, and the director who signs (the staff role
+# The programme's school, title, year, dates and frame, and the director who signs (the role
 # «директор» in the registry, the latest by the day its order gives), for an order or its draft.
 PROGRAMME = """
-s.name AS school_name, g.title AS programme_title, g.school_year, g.starts_on, g.ends_on,
+s.name AS school_name, g.title AS programme_title, g.school_year, g.starts_on, g.ends_on, g.frame,
 (SELECT d.full_name FROM staff_roles r JOIN people d ON d.id = r.person_id
  WHERE r.role = 'director' AND d.school_id = g.school_id
  ORDER BY r.since DESC, r.assigned_at DESC LIMIT 1) AS director
@@ -89,8 +90,9 @@ ORDER BY listed.place
 
 
 def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
-    """«Об утверждении наставнических пар» with the list of pairs as its appendix; an order
-    without a number is the draft, marked «ПРОЕКТ», with blanks for the number and the date."""
+    """«Об утверждении наставнических пар» in accordance with the federal act of the programme's
+    frame, with the list of pairs as its appendix; an order without a number is the draft,
+    marked «ПРОЕКТ», with blanks for the number and the date."""
     document = new_document()
     number = order["number"] or "______"
     day = date_text(order["order_date"]) if order["order_date"] else "«___» ____________ 20__ г."
@@ -101,9 +103,8 @@ def pairs_order(order: asyncpg.Record, pairs: list[asyncpg.Record]) -> bytes:
     dated_number(document, day, number)
     centered(document, "Об утверждении наставнических пар (групп)", bold=True)
     document.add_paragraph(
-        "В соответствии с распоряжением Министерства просвещения Российской Федерации "
-        "от 25 декабря 2019 г. № Р-145, Положением о наставничестве и программой наставничества "
-        f"{_programme(order)}, на основании "
+        f"В соответствии с {frame_of(order['frame']).basis.cited}, Положением о наставничестве"
+        f" и программой наставничества {_programme(order)}, на основании "
         "анкетирования наставников и наставляемых и с их письменного согласия"
     )
     document.add_paragraph().add_run("приказываю:").bold = True

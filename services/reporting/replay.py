@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.programs import events as programs
+from shared.frames import DEFAULT_FRAME
 from shared.kernel.contracts import Event
 
 
@@ -108,6 +109,7 @@ class ProgrammeFields:
     forms: list[str]
     opened_at: datetime
     meeting_every_days: int
+    frame: str
     stage: int = 1
     stage_changed_at: datetime | None = None
     stage_since: date | None = None
@@ -140,6 +142,7 @@ def _opened(state: ProgrammeFold, row: HistoryRow) -> None:
         forms=list(c["forms"]),
         opened_at=row.occurred_at,
         meeting_every_days=c["meeting_every_days"],
+        frame=c.get("frame", DEFAULT_FRAME),  # history kept before frames: the students' model
     )
 
 

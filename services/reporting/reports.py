@@ -19,7 +19,8 @@ from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
 from services.registry.labels import EDUCATION_KIND_NAMES, group_name
 from services.reporting.measures import programme_reference_date
-from shared.indicators import SELF_AUDIT_ITEMS, Unit
+from shared.frames import FRAMES
+from shared.indicators import INDICATORS_BY_CODE, SELF_AUDIT_ITEMS, Unit
 from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
@@ -29,7 +30,7 @@ from .graphql.context import Reader
 from .inprocess import ask
 
 INDICATOR_ROWS = (
-    "rows: indicators { name unit unitName value numerator denominator target met note }"
+    "rows: indicators { code name unit unitName value numerator denominator target met note }"
 )
 
 SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
@@ -48,7 +49,7 @@ SCHOOL = f"""query($school: ID!, $year: String!, $on: Date) {{
 MUNICIPALITY = """query($municipality: ID!, $year: String!, $on: Date) {
   indicators(schoolYear: $year, organisationId: $municipality, on: $on) {
     organisation { id name } referenceDate schools schoolsReporting
-    rows { name unit unitName value numerator denominator target met note } }
+    rows { code name unit unitName value numerator denominator target met note } }
   schoolComparison(schoolYear: $year, municipalityId: $municipality, on: $on, first: 200) {
     edges { node { organisation { id name educationKind } coverage pairs laggingPairs
       menteeSatisfaction
@@ -88,21 +89,39 @@ def _heading(document: Any, text: str) -> None:
 
 
 def _indicators(document: Any, rows: list[dict[str, Any]]) -> None:
-    _table(
+    """The indicators against the targets, each frame's under its own heading row (the teachers'
+    system's apart from the students' model's), numbered through."""
+    table_rows: list[tuple[str, ...]] = []
+    headings: list[int] = []  # the rows that head a frame's indicators
+    number = 0
+    for definition in FRAMES.values():
+        own = [r for r in rows if INDICATORS_BY_CODE[r["code"]].frame == definition.frame]
+        if own:
+            headings.append(len(table_rows) + 1)  # after the header row
+            table_rows.append(("", definition.heading, "", "", "", ""))
+        for r in own:
+            number += 1
+            table_rows.append(
+                tuple(
+                    _text(value)
+                    for value in (
+                        number,
+                        f"{r['name']}, {r['unitName']}",
+                        r["value"] if r["value"] is not None else r["note"],
+                        _basis(r),
+                        "—" if r["target"] is None else r["target"],
+                        "—" if r["met"] is None else r["met"],
+                    )
+                )
+            )
+    table = add_table(
         document,
         ("№ п/п", "Показатель", "Значение", "Расчёт", "Цель региона", "Достигнута"),
-        [
-            (
-                n,
-                f"{r['name']}, {r['unitName']}",
-                r["value"] if r["value"] is not None else r["note"],
-                _basis(r),
-                "—" if r["target"] is None else r["target"],
-                "—" if r["met"] is None else r["met"],
-            )
-            for n, r in enumerate(rows, start=1)
-        ],
+        table_rows,
     )
+    for index in headings:
+        for run in table.rows[index].cells[1].paragraphs[0].runs:
+            run.bold = True
 
 
 def _basis(row: dict[str, Any]) -> str:
@@ -152,7 +171,7 @@ def school_report(school_year: str, day: date, data: dict[str, Any]) -> bytes:
             for n, p in enumerate(summary["programmes"], start=1)
         ],
     )
-    _heading(document, "3. Показатели целевой модели наставничества")
+    _heading(document, "3. Показатели наставничества")
     _indicators(document, summary["rows"])
     _heading(document, "4. Наставнические пары и группы")
     document.add_paragraph(
@@ -255,7 +274,7 @@ def _summary(title: str, subject: str, table: dict[str, Any]) -> Any:
         f"данным платформы «Наставник» в {table['schools']} образовательных организациях; "
         f"контингент за учебный год внесли {table['schoolsReporting']}."
     )
-    _heading(document, "1. Показатели целевой модели наставничества")
+    _heading(document, "1. Показатели наставничества")
     _indicators(document, table["rows"])
     return document
 
@@ -430,7 +449,7 @@ def region_summary(school_year: str, data: dict[str, Any]) -> bytes:
 REGION = """query($year: String!, $on: Date) {
   indicators(schoolYear: $year, on: $on) {
     organisation { name } referenceDate schools schoolsReporting
-    rows { name unit unitName value numerator denominator target met note } }
+    rows { code name unit unitName value numerator denominator target met note } }
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {
     edges { node { organisation { name kind } schools coverage pairs laggingPairs
       roadmapCompletion schoolsWithGaps notStarted } } }

@@ -146,9 +146,34 @@ class CampaignConclusion(Command):
 # Programs' commands.
 
 
+class OpenProgramme(Command):
+    school_id: str
+    school_year: Typed
+    title: Typed
+    frame: Typed
+    forms: list[str]
+
+
 class StageChange(Command):
     stage: Number
     effective_on: Day
+
+
+class GrantedPart(Command):
+    kind: str
+    subject: str
+
+
+class Grant(Command):
+    """A grant of responsibility to a staff person of the school."""
+
+    person_id: Typed
+    parts: list[GrantedPart]
+    granted_on: Day
+
+
+class Revocation(Command):
+    """A grant's revocation, from the day of recording."""
 
 
 class MeetingRule(Command):
@@ -342,6 +367,7 @@ class RecordAct(Command):
     valid_until: Day
     points: list[ActPoint]
     published_url: str
+    frame: Typed
 
 
 # A school's own events.

@@ -23,7 +23,7 @@ import jwt
 from shared.adapters.auth import issue_token
 from shared.adapters.settings import Settings
 from shared.kernel.errors import Unauthenticated
-from shared.kernel.principal import PARTICIPANTS, Role, check_claims
+from shared.kernel.principal import PARTICIPANTS, SCHOOL_STAFF, Role, check_claims
 from shared.kernel.scope import person_path
 
 from .session import SESSION_HOURS
@@ -187,11 +187,14 @@ def _assigned(role: str, scope: str) -> bool:
 
 def platform_token(settings: Settings, claims: dict[str, Any]) -> str:
     """The platform's token for the role and scope the provider's claims give; a participant's
-    scope is the person the person claim names within the school the scope claim names."""
+    scope is the person the person claim names within the school the scope claim names, and a
+    school's staff member carries that person too (a curator's grants of responsibility are
+    theirs)."""
     role = str(claims.get(settings.oidc_role_claim, ""))
     scope = str(claims.get(settings.oidc_scope_claim, ""))
+    person = claims.get(settings.oidc_person_claim)
     if role in PARTICIPANTS:
-        scope = _person_scope(scope, claims.get(settings.oidc_person_claim))
+        scope = _person_scope(scope, person)
     if not _assigned(role, scope):
         raise OidcError(
             "Вашей учётной записи не назначены роль и организация на платформе. "
@@ -204,5 +207,16 @@ def platform_token(settings: Settings, claims: dict[str, Any]) -> str:
         scope,
         user=f"oidc:{claims['sub']}",
         name=name,
+        person=_staff_person(role, person),
         ttl_seconds=SESSION_HOURS * 3600,
     )
+
+
+def _staff_person(role: str, person: object) -> UUID | None:
+    """The staff person a school's staff member is, when the provider names one."""
+    if role not in SCHOOL_STAFF or person is None:
+        return None
+    try:
+        return UUID(str(person))
+    except ValueError:
+        raise OidcError("Учётная запись сотрудника указывает неверного человека школы.") from None

@@ -50,6 +50,8 @@ class Programme(Read):
     id: str
     title: str
     schoolYear: str
+    frame: str
+    frameName: str
     stage: int
     stageName: str
     stageSince: Date | None
@@ -95,3 +97,32 @@ INDICATOR_FIELDS = (
     "code name unitName value target met note numerator denominator"
     " participantRatings participantMean staffRatings staffMean"
 )
+
+
+FRAME_INTRODUCTION = """
+query { frameIntroduction {
+  frames { frame name deadline measuredOn organisations introduced share notIntroduced }
+} }
+"""
+
+
+class FrameIntroduction(Read):
+    """A frame of mentoring in the caller's scope: the region's deadline and who introduced
+    it by then."""
+
+    frame: str
+    name: str
+    deadline: Date | None
+    measuredOn: Date
+    organisations: int
+    introduced: int
+    share: float | None
+    notIntroduced: list[str]
+
+
+class FrameIntroductions(Read):
+    frames: list[FrameIntroduction]
+
+
+class Frames(Read):
+    frameIntroduction: FrameIntroductions

@@ -36,10 +36,17 @@ class LoginRequired(Exception):
         return f"/login?next={quote(self.next_path, safe='/')}"
 
 
+# The session's key of the programme the user chose (`WebUser.programme_id`)
+CHOSEN_PROGRAMME = "programme"
+
+
 @dataclass(frozen=True)
 class WebUser:
     token: str
     principal: Principal
+    # the programme a school's user chose to work on (one of each frame side by side); None:
+    # the school's current one
+    programme_id: str | None = None
 
     @property
     def name(self) -> str:
@@ -61,6 +68,12 @@ class WebUser:
     def manages_school(self) -> bool:
         """Director and coordinator: the whole school's work (curators run their forms)."""
         return self.principal.role in SCHOOL_MANAGEMENT
+
+    @property
+    def runs_stages(self) -> bool:
+        """Who moves the programme's stage: management, and a curator where the school made
+        them responsible (the programs service checks the grant and names what is missing)."""
+        return self.manages_school or self.principal.role == Role.SCHOOL_CURATOR
 
     @property
     def is_director(self) -> bool:
@@ -93,11 +106,12 @@ def sign_out(request: Request[Any, Any, Any]) -> None:
 
 
 def user_of(request: Request[Any, Any, Any], settings: Settings) -> WebUser | None:
-    token = (request.session or {}).get("token")
+    session = request.session or {}
+    token = session.get("token")
     if not token:
         return None
     try:
-        return WebUser(token=token, principal=decode_token(settings, token))
+        return WebUser(token, decode_token(settings, token), session.get(CHOSEN_PROGRAMME))
     except Unauthenticated:
         return None
 

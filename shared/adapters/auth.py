@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import jwt
 from litestar.connection import ASGIConnection
@@ -34,11 +34,12 @@ def issue_token(
     *,
     user: str | None = None,
     name: str = "",
+    person: UUID | None = None,
     ttl_seconds: int = 12 * 3600,
 ) -> str:
     check_claims(role, scope)
     now = int(time.time())
-    claims = {
+    claims: dict[str, Any] = {
         "sub": user or str(uuid4()),
         "role": str(role),
         "scope": scope,
@@ -47,6 +48,8 @@ def issue_token(
         "iat": now,
         "exp": now + ttl_seconds,
     }
+    if person is not None:
+        claims["person"] = str(person)
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
@@ -79,8 +82,19 @@ def _verify(settings: Settings, token: str) -> tuple[Principal, int]:
         role=role,
         scope=Scope(check_claims(role, claims["scope"])),
         name=str(claims.get("name", "")),
+        person=_person_of(claims),
     )
     return principal, int(claims["exp"])
+
+
+def _person_of(claims: dict[str, Any]) -> UUID | None:
+    """The staff person a token names (optional: tokens issued before the claim stay valid)."""
+    if "person" not in claims:
+        return None
+    try:
+        return UUID(str(claims["person"]))
+    except ValueError:
+        raise Unauthenticated("token_invalid", "В токене неверный сотрудник") from None
 
 
 class VerifiedTokens:

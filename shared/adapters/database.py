@@ -97,6 +97,10 @@ Connection: TypeAlias = asyncpg.Connection | PoolConnectionProxy
 # to reconnect before it starts again from a short delay.
 POOL_WAIT_SECONDS = 5
 RECONNECT_SECONDS = 3
+# How long what a connection sent may go unacknowledged before the connection fails (TCP's user
+# timeout). A network cut between a service and the database drops packets without a word; TCP
+# alone would retransmit for about fifteen minutes while the command waited, instead of 503.
+SILENT_NETWORK_MS = 5000
 
 
 def closed_by_server(connection: psycopg.Connection[Any]) -> bool:
@@ -115,8 +119,12 @@ def survive_restarts(pool: ConnectionPool[Any]) -> ConnectionPool[Any]:
     pool opens a new one) with no delay — psycopg's own `check` backs off a second, then two,
     four… per stale connection — and no round trip. And the pool gives up reconnecting after
     a few seconds instead of five minutes, so its back-off (1, 2, 4… s) starts again with the
-    next client instead of leaving a recovered database unused for a minute."""
+    next client instead of leaving a recovered database unused for a minute. And a connection
+    whose network went silent fails within seconds (`SILENT_NETWORK_MS`), so that the command
+    on it answers 503 and the pool opens another once the network is back."""
     pool.reconnect_timeout = RECONNECT_SECONDS
+    if isinstance(pool.kwargs, dict):  # both pools here are given theirs as a dict
+        pool.kwargs["tcp_user_timeout"] = SILENT_NETWORK_MS
     take = pool.getconn
 
     def getconn(timeout: float | None = None) -> Any:
@@ -148,16 +156,18 @@ def open_sync_pool(address: DatabaseAddress, max_size: int = 4) -> ConnectionPoo
         }.items()
         if v != ""
     )
-    return survive_restarts(
+    pool = survive_restarts(
         ConnectionPool(
             conninfo,
             min_size=1,
             max_size=max_size,
-            open=True,
+            open=False,
             kwargs={"autocommit": True},
             timeout=POOL_WAIT_SECONDS,
         )
     )
+    pool.open()
+    return pool
 
 
 def sync_pool_reachable(pool: ConnectionPool) -> bool:

@@ -36,7 +36,7 @@ class Caller(Principal):
 def caller_of(principal: Principal, roles: frozenset[Role], action: str) -> Caller:
     """The principal as a caller, if their role may do `action` (a 403 naming it otherwise)."""
     principal.require(roles, action)
-    return Caller(principal.user, principal.role, principal.scope, principal.name)
+    return Caller(principal.user, principal.role, principal.scope, principal.name, principal.person)
 
 
 def allowed(

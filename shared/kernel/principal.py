@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from uuid import UUID
 
 from shared.kernel.errors import PermissionDenied, Unauthenticated
 from shared.kernel.scope import Level, Scope, depth
@@ -70,6 +71,9 @@ class Principal:
     role: Role
     scope: Scope
     name: str = ""
+    # The school's staff person the caller is (the token's `person` claim), whose grants of
+    # responsibility widen what a curator may do; none in older tokens and others' tokens.
+    person: UUID | None = None
 
     def require(self, allowed: frozenset[Role], action: str) -> None:
         if self.role not in allowed:

@@ -60,7 +60,7 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     )
 
     assert backwards["code"] == "stage_not_forward"
-    assert by_curator["code"] == "role_not_allowed"
+    assert by_curator["code"] == "responsibility_missing"  # the school gave her no stage
     assert out_of_range["details"]["problems"][0]["field"] == "stage"
     assert nodes(data["data"]["programmes"]) == [
         {"stage": 5, "stageName": "формирование наставнических пар и групп"}

@@ -27,6 +27,7 @@ from services.programs.domain import Purpose, default_template_id
 from services.registry.domain import submission_id
 from services.reporting.graphql.schema import build_schema
 from services.reporting.projections import ALL, Visibility
+from shared.adapters.auth import issue_token
 from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
 from shared.adapters.http_errors import CRASH_MESSAGE
 from shared.kernel.principal import Role
@@ -69,6 +70,14 @@ class Region:
         for school in SCHOOLS:
             await self._school(school)
         await self._campaign()
+        await self.world.api.command(  # a region's row that every scope below it reads
+            "registry",
+            f"/regions/{self.world.ids['region']}/frames/teachers/deadline",
+            self.world.token(Role.REGION_OFFICER, "region"),
+            {"deadline": YEAR_START},
+            expect=200,
+            method="PUT",
+        )
         return self
 
     async def _regional_subordination(self) -> None:
@@ -133,21 +142,43 @@ class Region:
         self.owner[UUID(created)] = self.world.paths[school]
         return str(created)
 
+    async def _curator_moves_to_stage_2(self, school: str, teacher: str, programme: str) -> None:
+        """The teacher made the school's curator and granted stage 2, which she then opens."""
+        world = self.world
+        await world.api.command(
+            "registry",
+            f"/people/{teacher}/staff-roles",
+            world.coordinator(school),
+            {"role": "curator", "forms": ["teacher_student"]},
+            expect=200,
+        )
+        grant = await world.api.command(
+            "programs",
+            f"/schools/{world.ids[school]}/responsibilities",
+            world.token(Role.SCHOOL_DIRECTOR, school),
+            {"person_id": teacher, "parts": [{"kind": "stage", "subject": "2"}]},
+        )
+        self.made(school, grant["id"])
+        curator = issue_token(
+            world.api.settings, Role.SCHOOL_CURATOR, world.paths[school], person=UUID(teacher)
+        )
+        await world.api.command(
+            "programs",
+            f"/programmes/{programme}/stage",
+            curator,
+            {"stage": 2, "effective_on": str(date.today() - timedelta(days=30))},
+            expect=200,
+        )
+
     async def _school(self, school: str) -> None:
         world = self.world
         forms = ["teacher_student", "student_student"]
         programme = self.made(school, await world.programme(school, forms))
         self.programmes[school] = programme
-        await world.api.command(
-            "programs",
-            f"/programmes/{programme}/stage",
-            world.token(Role.SCHOOL_DIRECTOR, school),
-            {"stage": 2, "effective_on": str(date.today() - timedelta(days=30))},
-            expect=200,
-        )
         teacher = self.made(
             school, await world.person(school, f"Педагог Тенантов {school}", "mentor")
         )
+        await self._curator_moves_to_stage_2(school, teacher, programme)
         student_mentor = self.made(
             school,
             await world.person(
@@ -523,6 +554,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
         "plans",
         "plan_tasks",
         "personal_links",
+        "responsibility_grants",
     } <= held  # the check is not vacuous: the school's own rows are there to hide
 
 

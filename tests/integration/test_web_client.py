@@ -28,10 +28,18 @@ from graphql import (
     validate,
 )
 
-from services.programs.api import acts, pairs, programmes, roadmap, school_life, surveys
+from services.programs.api import (
+    acts,
+    pairs,
+    programmes,
+    responsibility,
+    roadmap,
+    school_life,
+    surveys,
+)
 from services.registry.api import campaigns, links, monitoring, people
 from services.reporting.graphql.schema import Query
-from services.web import commands, controllers, reminders
+from services.web import commands, controllers, reads, reminders
 from services.web.backend import Problem, refusal_of
 from services.web.controllers import acts as act_pages
 from services.web.controllers import auditor, campaign_forms, common, home, participants
@@ -44,6 +52,7 @@ from services.web.controllers import pairs as pair_pages
 from services.web.controllers import people as people_pages
 from services.web.controllers import programme as programme_pages
 from services.web.controllers import region as region_pages
+from services.web.controllers import responsibility as grant_pages
 from services.web.controllers import school_events as event_pages
 from services.web.reads import Read
 
@@ -67,6 +76,7 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.CampaignConclusion: campaigns.ConclusionIn,
     commands.SelfAuditAnswer: monitoring.AnswerIn,
     commands.SelfAuditReview: monitoring.ReviewIn,
+    commands.OpenProgramme: programmes.ProgrammeIn,
     commands.StageChange: programmes.StageIn,
     commands.MeetingRule: programmes.MeetingRuleIn,
     commands.RejectSuggestion: programmes.RejectionIn,
@@ -97,6 +107,10 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.EventMaterial: school_life.MaterialIn,
     commands.WriteStageScheme: school_life.StageSchemeIn,
     commands.SchoolStage: school_life.SchoolStageIn,
+    commands.FormClassGroup: pairs.PairIn,
+    commands.Grant: responsibility.GrantIn,
+    commands.GrantedPart: responsibility.PartIn,
+    commands.Revocation: responsibility.RevocationIn,
 }
 
 
@@ -153,6 +167,7 @@ READS: list[tuple[str, type[Read]]] = [
     (home.ATTENTION, home.AttentionPage),
     (home.SCHOOLS, home.Schools),
     (home.PROGRAMMES, home.YearProgrammes),
+    (reads.FRAME_INTRODUCTION, reads.Frames),
     (home.OPEN_CAMPAIGNS, home.OpenCampaigns),
     (campaign_pages.CAMPAIGNS, campaign_pages.CampaignList),
     (campaign_pages.FORMS, campaign_pages.FormList),
@@ -170,6 +185,8 @@ READS: list[tuple[str, type[Read]]] = [
     (region_pages.TREND, region_pages.Trend),
     (reminders.COORDINATORS, reminders.Coordinators),
     (act_pages.ACTS, act_pages.Acts),
+    (grant_pages.GRANTS, grant_pages.Grants),
+    (pair_pages.SCHOOL_CLASSES, pair_pages.SchoolClasses),
     (home.EVENT_COUNTS, home.EventCounts),
     (programme_pages.STAGE_SCHEME, programme_pages.FoundScheme),
     (event_pages.EVENTS, event_pages.Events),

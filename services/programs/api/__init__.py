@@ -17,6 +17,7 @@ from .acts import ActController
 from .pairs import PairController
 from .programmes import ProgrammeController
 from .recognition import RecognitionController
+from .responsibility import ResponsibilityController
 from .roadmap import RoadmapController
 from .school_life import SchoolLifeController
 from .surveys import SurveyController
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SurveyController,
             RecognitionController,
             ActController,
+            ResponsibilityController,
             SchoolLifeController,
         ],
         health_check=resources.healthy,

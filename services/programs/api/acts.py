@@ -108,6 +108,10 @@ class ActIn(msgspec.Struct, forbid_unknown_fields=True):
     supersedes: Annotated[list[UUID], msgspec.Meta(max_length=10)] = []
     points: Annotated[list[PointIn], msgspec.Meta(max_length=100)] = []
     published_url: Url = ""
+    # the frame the act belongs to where the school keeps its acts apart: «students» (целевая
+    # модель наставничества обучающихся) or «teachers» (система наставничества педагогических
+    # работников); none for mentoring as a whole. An unknown one: 422 `frame_unknown`
+    frame: Annotated[str, msgspec.Meta(max_length=40, examples=["teachers"])] | None = None
 
     def draft(self) -> ActDraft:
         return ActDraft(
@@ -123,6 +127,7 @@ class ActIn(msgspec.Struct, forbid_unknown_fields=True):
             supersedes=tuple(self.supersedes),
             points=tuple(p.point() for p in self.points),
             published_url=self.published_url,
+            frame=self.frame,
         )
 
 

@@ -24,6 +24,10 @@ class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
     title: Title
     forms: Annotated[list[MentoringForm], msgspec.Meta(min_length=1)]
     id: UUID | None = None
+    # «students» (целевая модель наставничества обучающихся) or «teachers» (система
+    # наставничества педагогических работников), checked by the domain (a 422); none: the one
+    # the forms say
+    frame: Annotated[str, msgspec.Meta(max_length=40, examples=["teachers"])] | None = None
 
 
 class DescriptionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -58,7 +62,13 @@ class ProgrammeController(Controller):
     ) -> Created:
         """Open a school's mentoring programme (программа наставничества) for a school year."""
         programme, position = programs_of(state).open_programme(
-            request.user, data.school_id, data.school_year, data.title, data.forms, data.id
+            request.user,
+            data.school_id,
+            data.school_year,
+            data.title,
+            data.forms,
+            data.id,
+            data.frame,
         )
         return Created(id=programme.id, position=position)
 

@@ -15,6 +15,7 @@ from .pairs import (
 )
 from .programmes import ProgrammeCommands
 from .recognition import RecognitionCommands
+from .responsibility import ResponsibilityCommands
 from .roadmap import RoadmapCommands
 from .school_life import SchoolLifeCommands
 from .surveys import NewResponse, SurveyCommands
@@ -27,6 +28,7 @@ class Programs(
     SurveyCommands,
     RecognitionCommands,
     ActCommands,
+    ResponsibilityCommands,
     SchoolLifeCommands,
 ):
     """Every command of the programs service."""

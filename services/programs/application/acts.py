@@ -64,6 +64,7 @@ class ActCommands(ProgramsBase):
             supersedes=list(draft.supersedes),
             points=[p.as_dict() for p in draft.points],
             published_url=draft.published_url,
+            frame=draft.frame,
         )
         register.enter(
             caller.actor, act, journal_of(draft.kind, draft.register, draft.act_date), number

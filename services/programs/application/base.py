@@ -18,10 +18,11 @@ from shared.kernel.aggregate import AggregateState, TenantAggregate
 from shared.kernel.command import Caller
 from shared.kernel.errors import AppError, NotFound, PermissionDenied, RuleViolated
 from shared.kernel.ports import AggregateStore, KeyVault, PendingKeys, Sealer
+from shared.kernel.principal import Role
 from shared.kernel.sealed import Sealed
 from shared.lru import LRU
 
-from ..domain import Pair, PairState, Programme
+from ..domain import Pair, PairState, Part, Programme, Responsibilities, require_responsibility
 
 # How many programmes' schools a service remembers (a region has a programme per school a year).
 PROGRAMME_SCHOOLS = 20_000
@@ -41,6 +42,15 @@ class ProgramsBase(EventStoreApplication):
 
     def _in_school(self, caller: Caller, aggregate: TenantAggregate, school_id: UUID) -> None:
         caller.in_school(aggregate, self.registry.load(Organisation, school_id, "Школа").tenant)
+
+    def _responsible(
+        self, caller: Caller, school_id: UUID, needs: Iterable[tuple[Part, ...]], action: str
+    ) -> None:
+        """The school's management acts on all of its programmes; a curator on what the school
+        made them responsible for (issue 20: permissions follow responsibility)."""
+        if caller.role == Role.SCHOOL_CURATOR:
+            responsibilities = self.find(Responsibilities, Responsibilities.id_for(school_id))
+            require_responsibility(responsibilities, caller.person, needs, action)
 
     def _programme(self, caller: Caller, programme_id: UUID) -> Programme:
         programme = self.load(Programme, programme_id, "Программа")

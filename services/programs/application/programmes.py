@@ -12,7 +12,7 @@ from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
 from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Role
 
-from ..domain import Implementation, Programme, Stage
+from ..domain import Implementation, Part, Programme, Stage
 from .base import ProgramsBase
 
 PROGRAMME_MANAGERS = SCHOOL_MANAGEMENT | {Role.OPERATOR}
@@ -20,7 +20,7 @@ CURATORS = SCHOOL_STAFF | {Role.OPERATOR}
 
 
 class ProgrammeCommands(ProgramsBase):
-    @allowed(PROGRAMME_MANAGERS, "открывать программы")
+    @allowed(CURATORS, "открывать программы")
     def open_programme(
         self,
         caller: Caller,
@@ -29,6 +29,7 @@ class ProgrammeCommands(ProgramsBase):
         title: str,
         forms: list[MentoringForm],
         programme_id: UUID | None = None,
+        frame: str | None = None,
     ) -> tuple[Programme, int]:
         school = self.registry.load(Organisation, school_id, "Школа")
         if school.kind != OrganisationKind.SCHOOL:
@@ -36,6 +37,10 @@ class ProgrammeCommands(ProgramsBase):
         caller.require_scope(school.tenant)
         if not forms:
             raise InvalidInput("no_forms", "Укажите хотя бы одну форму наставничества")
+        chosen = Programme.check_frame(frame, forms)
+        self._responsible(
+            caller, school_id, [(Part.form(form),) for form in forms], "открывать программу"
+        )
         programme = Programme(
             id=programme_id or uuid4(),
             tenant=school.tenant,
@@ -44,6 +49,7 @@ class ProgrammeCommands(ProgramsBase):
             school_year=school_year,
             title=title,
             forms=forms,
+            frame=chosen,
         )
         return programme, self.store(programme)
 
@@ -71,12 +77,16 @@ class ProgrammeCommands(ProgramsBase):
         programme.describe(caller.actor, starts_on, ends_on, goals, curators)
         return self.store(programme)
 
-    @allowed(PROGRAMME_MANAGERS, "менять этап программы")
+    @allowed(CURATORS, "менять этап программы")
     def move_to_stage(
         self, caller: Caller, programme_id: UUID, stage: Stage, effective_on: date | None = None
     ) -> int:
-        """The stage from the day the documents give (the day of recording when they give none)."""
+        """The stage from the day the documents give (the day of recording when they give none);
+        a curator moves it to the stages the school made them responsible for."""
         programme = self._programme(caller, programme_id)
+        self._responsible(
+            caller, programme.school_id, [(Part.stage(stage),)], "переводить программу на этап"
+        )
         order = self.find(Implementation, Implementation.id_for(programme.school_id))
         today = date.today()
         programme.move_to_stage(

@@ -15,6 +15,7 @@ from ..domain import (
     ItemStatus,
     RoadmapItem,
     WrittenRoadmap,
+    roadmap_item_parts,
 )
 from ..roadmap_import import Draft, read_roadmap
 from .base import ProgramsBase
@@ -104,20 +105,25 @@ class RoadmapCommands(ProgramsBase):
         self._implementation(caller, school_id)
         return read_roadmap(content)
 
-    @allowed(PROGRAMME_MANAGERS, "править дорожную карту")
+    @allowed(CURATORS, "править дорожную карту")
     def add_roadmap_item(
         self, caller: Caller, school_id: UUID, item: RoadmapItem
     ) -> tuple[UUID, int]:
+        """An activity; a curator adds it to the blocks or stages they are responsible for."""
         implementation = self._implementation(caller, school_id)
+        self._responsible_for_items(caller, implementation, [item])
         item_id = uuid4()
         implementation.add_items(caller.actor, {item_id: item})
         return item_id, self.store(implementation)
 
-    @allowed(PROGRAMME_MANAGERS, "править дорожную карту")
+    @allowed(CURATORS, "править дорожную карту")
     def change_roadmap_item(
         self, caller: Caller, school_id: UUID, item_id: UUID, item: RoadmapItem
     ) -> int:
+        """A curator changes an activity of their blocks or stages, and keeps it within them."""
         implementation = self._implementation(caller, school_id)
+        stored = implementation.items.get(item_id)
+        self._responsible_for_items(caller, implementation, [item, *([stored] if stored else [])])
         implementation.change_item(caller.actor, item_id, item)
         return self.store(implementation)
 
@@ -135,6 +141,12 @@ class RoadmapCommands(ProgramsBase):
         implementation = self._implementation(caller, school_id)
         implementation.report_progress(caller.actor, item_id, status, school_year, on, evidence)
         return self.store(implementation)
+
+    def _responsible_for_items(
+        self, caller: Caller, implementation: Implementation, items: list[RoadmapItem]
+    ) -> None:
+        needs = [roadmap_item_parts(item.block, implementation.stage_of(item)) for item in items]
+        self._responsible(caller, implementation.school_id, needs, "править дорожную карту")
 
     def _implementation(self, caller: Caller, school_id: UUID) -> Implementation:
         implementation = self.find(Implementation, Implementation.id_for(school_id))

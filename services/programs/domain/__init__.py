@@ -68,6 +68,12 @@ from .pairs import (
 )
 from .programmes import Programme
 from .recognition import Candidacy, PracticeCase
+from .responsibility import (
+    Part,
+    Responsibilities,
+    require_responsibility,
+    roadmap_item_parts,
+)
 from .school_life import (
     Attendance,
     Material,
@@ -121,6 +127,7 @@ __all__ = [
     "PairState",
     "PairStatus",
     "PairsOrder",
+    "Part",
     "Period",
     "PlanTask",
     "PracticeCase",
@@ -130,6 +137,7 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Respondent",
+    "Responsibilities",
     "RoadmapBlock",
     "RoadmapItem",
     "SchoolClass",
@@ -152,6 +160,8 @@ __all__ = [
     "may_mentor",
     "parse_deadline",
     "read_deadline",
+    "require_responsibility",
+    "roadmap_item_parts",
     "school_stages",
     "school_year_of",
 ]

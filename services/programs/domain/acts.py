@@ -13,6 +13,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
+from shared.frames import frame_named
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import Conflict, RuleViolated
 
@@ -170,6 +171,9 @@ class ActDraft:
     supersedes: tuple[UUID, ...] = ()
     points: tuple[Point, ...] = ()
     published_url: str = ""
+    # the frame a regulation, roadmap or order belongs to where the school keeps them apart
+    # (`shared.frames`); None: mentoring as a whole
+    frame: str | None = None
 
 
 def check_number(kind: ActKind, number: str) -> str:
@@ -238,6 +242,8 @@ def checked(draft: ActDraft, today: date) -> tuple[str, tuple[ApprovalMark, ...]
             field="act_date",
         )
     marks = check_marks(draft.marks)
+    if draft.frame is not None:
+        frame_named(draft.frame)
     if any(m.on > today for m in marks):
         raise RuleViolated(
             "mark_in_future", "Дата отметки об утверждении ещё не наступила", field="marks"
@@ -276,6 +282,7 @@ class Act(TenantAggregate):
         supersedes: list[UUID],
         points: list[dict[str, Any]],
         published_url: str,
+        frame: str | None = None,  # acts entered before frames named none
     ) -> None:
         self.tenant = tenant
         self.organisation_id = organisation_id

@@ -167,6 +167,11 @@ class Implementation(TenantAggregate):
                 raise RuleViolated("item_exists", "Такое мероприятие уже в дорожной карте")
             self._item_added(actor=actor, item_id=item_id, item=item.as_dict())
 
+    def stage_of(self, item: RoadmapItem) -> Stage | None:
+        """The stage an activity is under: its block's, if the roadmap has its block."""
+        block = self.blocks.get(item.block) if item.block else None
+        return block.stage if block is not None else item.stage
+
     def _placed(self, item: RoadmapItem, fields: str) -> RoadmapItem:
         """An activity of a block takes the block's stage (or none, as the block has); what
         fulfils it is one of the facts the platform knows. `fields` prefixes the fields named."""

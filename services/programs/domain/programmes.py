@@ -9,6 +9,7 @@ from eventsourcing.domain import event
 
 from services.programs import events
 from shared.dictionaries import FORM_NAMES, MentoringForm
+from shared.frames import DEFAULT_FRAME, FRAME_NAMES, Frame, foreign_forms, frame_named
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated, check_not_in_future
 from shared.kernel.sealed import Sealed
@@ -34,8 +35,10 @@ class Programme(TenantAggregate):
         title: str,
         forms: list[MentoringForm],
         meeting_every_days: int = DEFAULT_MEETING_EVERY_DAYS,
+        frame: str = DEFAULT_FRAME,  # programmes opened before frames: the students' model
     ) -> None:
         self.tenant = tenant
+        self.frame = Frame(frame)
         self.school_id = school_id
         self.school_year = school_year
         self.title = title
@@ -45,6 +48,26 @@ class Programme(TenantAggregate):
         self.meeting_every_days = meeting_every_days
         self.curators: dict[MentoringForm, UUID] = {}
         self.rejected: set[tuple[UUID, UUID]] = set()
+
+    @staticmethod
+    def check_frame(frame: str | None, forms: list[MentoringForm]) -> Frame:
+        """The frame a programme is opened in: a teachers' form (педагог – молодой специалист)
+        runs in the teachers' system, a pupils' one in the students' model, so each frame's
+        pairs, orders and indicators stay its own. A client that names no frame (as before
+        frames) gets the one its forms say: the teachers' system when all of them are its
+        forms, else the students' model, which then keeps what such a programme always held."""
+        if frame is None:
+            return Frame.TEACHERS if not foreign_forms(Frame.TEACHERS, forms) else DEFAULT_FRAME
+        chosen = frame_named(frame)
+        foreign = foreign_forms(chosen, forms)
+        if foreign:
+            raise RuleViolated(
+                "form_not_in_frame",
+                f"{FRAME_NAMES[chosen]} не включает форм: «{'», «'.join(foreign)}»",
+                field="forms",
+                frame=str(chosen),
+            )
+        return chosen
 
     def set_meeting_rule(self, actor: Actor, every_days: int) -> None:
         """How often a pair must meet (S3: at least weekly); pairs that fall behind are shown."""

@@ -42,6 +42,10 @@ class BandsIn(msgspec.Struct, forbid_unknown_fields=True):
     bands: Annotated[dict[IndicatorCode, BandIn], msgspec.Meta(max_length=10)]
 
 
+class FrameDeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
+    deadline: date  # the day by which the region's organisations are to introduce the frame
+
+
 class ContingentIn(msgspec.Struct, forbid_unknown_fields=True):
     school_year: SchoolYear
     students: Headcount
@@ -94,6 +98,23 @@ class MonitoringController(Controller):
         bands = {code: (band.age_from, band.age_to) for code, band in data.bands.items()}
         position = registry_of(state).set_indicator_bands(
             request.user, region_id, data.school_year, bands
+        )
+        return Position(position=position)
+
+    @put("/regions/{region_id:uuid}/frames/{frame:str}/deadline", sync_to_thread=True)
+    def set_frame_deadline(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        region_id: UUID,
+        frame: str,
+        data: FrameDeadlineIn,
+    ) -> Position:
+        """Set the day by which the region's organisations are to introduce a frame of
+        mentoring: `students` (целевая модель наставничества обучающихся) or `teachers`
+        (система наставничества педагогических работников)."""
+        position = registry_of(state).set_frame_deadline(
+            request.user, region_id, frame, data.deadline
         )
         return Position(position=position)
 

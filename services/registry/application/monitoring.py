@@ -14,6 +14,7 @@ from shared.kernel.errors import InvalidInput
 from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
 
 from ..domain import (
+    FrameDeadlines,
     IndicatorTargets,
     Organisation,
     OrganisationKind,
@@ -75,6 +76,22 @@ class MonitoringCommands(RegistryBase):
             IndicatorTargets, caller, self._region(caller, region_id), school_year
         )
         aggregate.set_bands(caller.actor, bands)
+        return self.store(aggregate)
+
+    @allowed(TARGET_SETTERS, "устанавливать сроки внедрения рамок наставничества")
+    def set_frame_deadline(
+        self, caller: Caller, region_id: UUID, frame: str, deadline: date
+    ) -> int:
+        """The day by which the region's organisations are to introduce the frame."""
+        chosen = FrameDeadlines.check(frame, deadline)
+        region = self._region(caller, region_id)
+        aggregate = self.find(FrameDeadlines, FrameDeadlines.id_for(region.id)) or FrameDeadlines(
+            id=FrameDeadlines.id_for(region.id),
+            tenant=region.tenant,
+            actor=caller.actor,
+            region_id=region.id,
+        )
+        aggregate.set_deadline(caller.actor, chosen, deadline)
         return self.store(aggregate)
 
     def _region(self, caller: Caller, region_id: UUID) -> Organisation:

@@ -17,7 +17,7 @@ from .campaigns import (
     submission_id,
 )
 from .mentors_register import MentorRegister, TrainingCourse
-from .monitoring import IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
+from .monitoring import FrameDeadlines, IndicatorTargets, SchoolContingent, SelfAudit, yearly_id
 from .organisations import (
     EducationKind,
     Organisation,
@@ -46,6 +46,7 @@ __all__ = [
     "EducationKind",
     "FixOrder",
     "FormTemplate",
+    "FrameDeadlines",
     "IndicatorTargets",
     "InformationSource",
     "ItemKind",

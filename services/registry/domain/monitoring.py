@@ -8,6 +8,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from shared.frames import FRAME_NAMES, FRAMES, Frame, frame_named
 from shared.indicators import (
     AGE_LIMITS,
     FEDERAL_BANDS,
@@ -267,3 +268,50 @@ class SelfAudit(TenantAggregate):
         self, actor: Actor, item: int, achieved: bool, recommendation: str | None
     ) -> None:
         pass
+
+
+class FrameDeadlines(TenantAggregate):
+    """The day by which a region wants each frame introduced in its organisations (the
+    students' model, the teachers' system): the share that did is measured against it."""
+
+    @staticmethod
+    def id_for(region_id: UUID) -> UUID:
+        return uuid5(_NAMESPACE, f"frame-deadlines:{region_id}")
+
+    @event("Opened")
+    def __init__(self, id: UUID, tenant: str, actor: Actor, region_id: UUID) -> None:
+        self.tenant = tenant
+        self.region_id = region_id
+        self.deadlines: dict[Frame, date] = {}
+
+    @staticmethod
+    def check(frame: str, deadline: date) -> Frame:
+        """A frame the platform knows, and a deadline after the act that founded it."""
+        chosen = frame_named(frame)
+        basis = FRAMES[chosen].basis
+        if deadline <= basis.on:
+            raise RuleViolated(
+                "deadline_before_basis",
+                f"Срок внедрения рамки «{FRAME_NAMES[chosen]}» должен быть позже"
+                f" {basis.on:%d.%m.%Y} — даты акта № {basis.number}",
+                field="deadline",
+            )
+        return chosen
+
+    def set_deadline(self, actor: Actor, frame: Frame, deadline: date) -> None:
+        former = self.deadlines.get(frame)
+        if former == deadline:
+            raise RuleViolated("deadline_unchanged", "Срок внедрения уже такой")
+        self._deadline_set(
+            actor=actor,
+            region_id=self.region_id,
+            frame=str(frame),
+            deadline=deadline,
+            former=former,
+        )
+
+    @event("DeadlineSet")
+    def _deadline_set(
+        self, actor: Actor, region_id: UUID, frame: str, deadline: date, former: date | None
+    ) -> None:
+        self.deadlines[Frame(frame)] = deadline

@@ -17,6 +17,7 @@ from services.programs.labels import (
     POINT_KIND_NAMES,
     SOURCE_LEVEL_NAMES,
 )
+from shared.frames import frame_of
 from shared.kernel.errors import NotFound
 
 from .arguments import Id, On, OrganisationId
@@ -130,10 +131,18 @@ class Act:
     superseded_from: date | None
     published_url: str
     recorded_at: datetime
+    frame: str | None = strawberry.field(
+        description="Рамка, к которой относится акт (положение, дорожная карта, приказ), где"
+        " школа ведёт их порознь: students или teachers; пусто — наставничество в целом"
+    )
 
     @strawberry.field
     def kind_name(self) -> str:
         return ACT_KIND_NAMES[self.kind]
+
+    @strawberry.field(description="Название рамки акта по-русски (пусто — в целом)")
+    def frame_name(self) -> str | None:
+        return None if self.frame is None else frame_of(self.frame).name
 
     @strawberry.field(description="Вид акта, изданного на платформе (для внесённых — пусто)")
     def issued_as(self) -> str | None:

@@ -23,6 +23,7 @@ from services.reporting.measures import (
     programme_reference_date,
     targets_of,
 )
+from shared.frames import frame_of
 from shared.indicators import INDICATORS_BY_CODE, POPULATION_NAMES, UNIT_NAMES
 from shared.kernel.errors import InvalidInput, NotFound
 from shared.kernel.scope import Level, depth, region_of
@@ -55,6 +56,11 @@ class IndicatorRow:
     target: float | None
     met: bool | None
     note: str | None = strawberry.field(description="«нет данных» и почему, если значения нет")
+    frame: str = strawberry.field(
+        description="Рамка, под заголовком которой показатель: students — целевая модель"
+        " наставничества обучающихся, teachers — система наставничества педагогических"
+        " работников"
+    )
     participant_ratings: int | None = strawberry.field(
         description="Удовлетворённость: оценки, которые участники поставили сами"
     )
@@ -90,7 +96,12 @@ class IndicatorRow:
             participant_mean=None if sources is None else sources.participant_mean,
             staff_ratings=None if sources is None else sources.staff_ratings,
             staff_mean=None if sources is None else sources.staff_mean,
+            frame=str(indicator.frame),
         )
+
+    @strawberry.field(description="Заголовок, под которым показатели рамки стоят в отчётах")
+    def frame_heading(self) -> str:
+        return frame_of(self.frame).heading
 
 
 @strawberry.type(description="An organisation of the caller's scope as the indicators name it.")

@@ -6,6 +6,9 @@ from datetime import date, datetime
 
 import strawberry
 
+from shared.frames import frame_of
+
+from .acts import ActBasis
 from .arguments import ProgrammeId
 from .context import ReaderInfo, reader_of, uuid_of
 
@@ -20,13 +23,32 @@ class PairsOrder:
     order_date: date
     pair_count: int
     issued_at: datetime
+    frame: str = strawberry.field(description="Рамка программы, по которой издан приказ")
+    basis: ActBasis = strawberry.field(
+        description="Федеральный акт, на основании которого издан приказ (основание рамки"
+        " программы: Р-145 для обучающихся, письмо АЗ-1128/08 для педагогических работников)"
+    )
+
+
+def frame_basis(frame: str) -> ActBasis:
+    """The federal act an order of a programme of the frame cites."""
+    basis = frame_of(frame).basis
+    return ActBasis(
+        act_id=None,
+        level="federal",
+        issuer=basis.issuer,
+        kind=basis.kind,
+        number=basis.number,
+        on=basis.on,
+        title=basis.title,
+    )
 
 
 async def pair_orders(info: ReaderInfo, programme_id: ProgrammeId) -> list[PairsOrder]:
     """Приказы об утверждении наставнических пар (групп) программы, новые первыми."""
     rows = await reader_of(info).fetch(
-        "SELECT * FROM pair_orders WHERE programme_id = $1"
-        " ORDER BY order_date DESC, issued_at DESC",
+        "SELECT o.*, g.frame FROM pair_orders o JOIN programmes g ON g.id = o.programme_id"
+        " WHERE o.programme_id = $1 ORDER BY o.order_date DESC, o.issued_at DESC",
         uuid_of(programme_id),
     )
     return [
@@ -37,6 +59,8 @@ async def pair_orders(info: ReaderInfo, programme_id: ProgrammeId) -> list[Pairs
             order_date=r["order_date"],
             pair_count=len(r["pair_ids"]),
             issued_at=r["issued_at"],
+            frame=r["frame"],
+            basis=frame_basis(r["frame"]),
         )
         for r in rows
     ]

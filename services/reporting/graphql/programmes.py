@@ -15,6 +15,7 @@ from services.programs.labels import STAGE_NAMES
 from services.programs.values import Stage, may_be_mentored, may_mentor
 from services.reporting import matching
 from shared.dictionaries import MentoringForm
+from shared.frames import frame_of
 from shared.kernel.errors import InvalidInput
 
 from .arguments import OptionalSchoolYear, ProgrammeId
@@ -62,6 +63,10 @@ class Programme:
     school_id: strawberry.ID
     school_year: str
     title: str
+    frame: str = strawberry.field(
+        description="Рамка (frame): students — целевая модель наставничества обучающихся,"
+        " teachers — система наставничества педагогических работников"
+    )
     forms: list[str]
     opened_at: datetime
     stage: int
@@ -76,6 +81,10 @@ class Programme:
     @strawberry.field(description=VERSION)
     async def version(self, info: ReaderInfo) -> int | None:
         return await version_of(info, self.id)
+
+    @strawberry.field(description="Название рамки программы по-русски")
+    def frame_name(self) -> str:
+        return frame_of(self.frame).name
 
     @strawberry.field(description="Название текущего этапа")
     def stage_name(self) -> str:

@@ -264,6 +264,7 @@ def _programme(fields: ProgrammeFields) -> Programme:
         school_id=strawberry.ID(fields.school_id),
         school_year=fields.school_year,
         title=fields.title,
+        frame=fields.frame,
         forms=fields.forms,
         opened_at=fields.opened_at,
         stage=fields.stage,

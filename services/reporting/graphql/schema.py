@@ -24,6 +24,7 @@ from . import access_log as access_log_q
 from . import acts as acts_q
 from . import attention as attention_q
 from . import campaigns as campaigns_q
+from . import frames as frames_q
 from . import history as history_q
 from . import indicators as indicators_q
 from . import links as links_q
@@ -36,6 +37,7 @@ from . import programmes as programmes_q
 from . import recognition as recognition_q
 from . import register as register_q
 from . import replay as replay_q
+from . import responsibilities as responsibilities_q
 from . import roadmap as roadmap_q
 from . import school_life as school_life_q
 from . import self_audits as self_audits_q
@@ -220,6 +222,13 @@ class Query:
             "results."
         ),
     )
+    responsibilities = strawberry.field(
+        resolver=responsibilities_q.responsibilities,
+        description=(
+            "What the caller's school made its staff responsible for (поручения: этапы, формы,"
+            " разделы дорожной карты, пары): each grant with who gave it and when."
+        ),
+    )
     stage_scheme = strawberry.field(
         resolver=school_life_q.stage_scheme,
         description=(
@@ -246,6 +255,14 @@ class Query:
         description=(
             "The target model's indicators (показатели целевой модели) for a school, municipality"
             " or region in a school year on a reporting day, with the region's targets."
+        ),
+    )
+    frame_introduction = strawberry.field(
+        resolver=frames_q.frame_introduction,
+        description=(
+            "Each frame of mentoring apart (рамки: целевая модель наставничества обучающихся,"
+            " система наставничества педагогических работников): the region's deadline for"
+            " introducing it and the share of organisations that introduced it by then."
         ),
     )
     school_comparison = strawberry.field(

@@ -13,6 +13,7 @@ from .pairs import Pairs
 from .people import People
 from .programmes import Programmes
 from .recognition import Recognition
+from .responsibilities import Responsibilities
 from .roadmap import Roadmap
 from .school_counts import SchoolCounts
 from .school_life import SchoolLife
@@ -34,6 +35,7 @@ ALL: tuple[type[Projection], ...] = (
     IndicatorFacts,
     History,
     Acts,
+    Responsibilities,
     SchoolLife,
 )
 

@@ -21,27 +21,20 @@ from services.programs.events import (
     ImplementationOrderIssued,
     ImplementationRegulationAdopted,
     PairsOrderIssued,
+    ProgrammeOpened,
 )
 from services.registry.events import (
     MentorRegisterApproved,
     OrganisationRegistered,
     OrganisationRenamed,
 )
+from shared.frames import FRAMES, Frame, frame_of
 
 from .base import Envelope, Handlers, Projection, Table, Visibility
 
-# The federal act every act the platform issues follows (DOMAIN.md).
-R_145 = {
-    "act_id": None,
-    "level": "federal",
-    "issuer": "Министерства просвещения Российской Федерации",
-    "kind": "распоряжение",
-    "number": "Р-145",
-    "on": "2019-12-25",
-    "title": "Об утверждении методологии (целевой модели) наставничества обучающихся для"
-    " организаций, осуществляющих образовательную деятельность по общеобразовательным,"
-    " дополнительным общеобразовательным и программам среднего профессионального образования",
-}
+# The federal act the platform's acts follow: the frame's of the programme for its orders
+# approving pairs, the students' model's (Р-145) for the rest (DOMAIN.md).
+R_145 = FRAMES[Frame.STUDENTS].basis.as_act_basis()
 _REGULATION_NAMESPACE = UUID("a4f0c2d9-7e31-4b6a-8f15-0d9e3c2b1a57")
 
 COLUMNS = (
@@ -62,6 +55,7 @@ COLUMNS = (
     "valid_until",
     "published_url",
     "recorded_at",
+    "frame",
 )
 
 
@@ -72,6 +66,7 @@ def regulation_id(implementation_id: UUID, version: str) -> UUID:
 
 class Acts(Projection):
     name = "acts"
+    version = 2  # the frame an act belongs to; an order approving pairs cites its frame's act
     tables = (
         Table(
             "acts",
@@ -93,7 +88,8 @@ class Acts(Projection):
                superseded_by uuid,
                superseded_from date,
                published_url text NOT NULL,
-               recorded_at timestamptz NOT NULL""",
+               recorded_at timestamptz NOT NULL,
+               frame text""",  # `shared.frames`; NULL: mentoring as a whole
             Visibility.PUBLISHED,
             lookups=(  # a name that comes after its acts finds them
                 "CREATE INDEX IF NOT EXISTS acts_organisation"
@@ -108,6 +104,14 @@ class Acts(Projection):
             Visibility.PRIVATE,
             subtree_index=False,
         ),
+        Table(  # each programme's frame, for the basis of its orders approving pairs
+            "act_programmes",
+            """id uuid PRIMARY KEY,
+               tenant ltree NOT NULL,
+               frame text NOT NULL""",
+            Visibility.PRIVATE,
+            subtree_index=False,
+        ),
     )
 
     def handlers(self) -> Handlers:
@@ -117,6 +121,7 @@ class Acts(Projection):
             ActRecorded: self.act_recorded,
             ImplementationOrderIssued: self.implementation_order,
             ImplementationRegulationAdopted: self.regulation_adopted,
+            ProgrammeOpened: self.programme_opened,
             PairsOrderIssued: self.pairs_order,
             MentorRegisterApproved: self.mentor_register,
         }
@@ -192,6 +197,7 @@ class Acts(Projection):
             valid_until=event.valid_until,
             published_url=event.published_url,
             recorded_at=envelope.occurred_at,
+            frame=event.frame,
         )
         if event.supersedes:
             await self._supersede(
@@ -211,6 +217,8 @@ class Acts(Projection):
         valid_until: date | None = None,
         act_id: UUID | None = None,
         kind: str = "order",
+        basis: dict[str, Any] = R_145,
+        frame: str | None = None,
     ) -> None:
         """An act the platform issued, as the register lists it: in force from its date."""
         await self._insert(
@@ -224,13 +232,14 @@ class Acts(Projection):
             number=number,
             act_date=on,
             title=title,
-            basis=[R_145],
+            basis=[basis],
             marks=[],
             points=points,
             effective_from=on,
             valid_until=valid_until,
             published_url="",
             recorded_at=envelope.occurred_at,
+            frame=frame,
         )
 
     async def implementation_order(
@@ -290,8 +299,20 @@ class Acts(Projection):
         )
         await self._supersede(connection, [r["id"] for r in earlier], act_id, event.adopted_on)
 
+    async def programme_opened(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO act_programmes (id, tenant, frame) VALUES ($1, $2, $3)",
+            event.originator_id,
+            event.tenant,
+            event.frame,
+        )
+
     async def pairs_order(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
+        frame = await connection.fetchval(
+            "SELECT frame FROM act_programmes WHERE id = $1", event.programme_id
+        )
         point = _approving(
             "pairs", "наставнические пары (группы) согласно приложению", event.pair_ids
         )
@@ -304,6 +325,8 @@ class Acts(Projection):
             event.order_date,
             "Об утверждении наставнических пар (групп)",
             [point],
+            basis=frame_of(frame).basis.as_act_basis(),
+            frame=frame,
         )
 
     async def mentor_register(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

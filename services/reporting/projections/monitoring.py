@@ -1,13 +1,15 @@
-"""What the indicators are measured against: the region's targets per school year (published to
-everyone in the region), schools' contingents and monitoring windows, and the self-audit
-checklist as the list of every answer and review (history kept; the current state is the latest
-entry of each kind per item). No personal data."""
+"""What the indicators are measured against: the region's targets per school year and its
+deadlines for introducing each frame (published to everyone in the region), schools'
+contingents and monitoring windows, and the self-audit checklist as the list of every answer and
+review (history kept; the current state is the latest entry of each kind per item). No personal
+data."""
 
 from __future__ import annotations
 
 import asyncpg
 
 from services.registry.events import (
+    FrameDeadlinesDeadlineSet,
     IndicatorTargetsOpened,
     IndicatorTargetsTargetsSet,
     SchoolContingentOpened,
@@ -41,6 +43,16 @@ class Monitoring(Projection):
                target double precision NOT NULL,
                set_at timestamptz NOT NULL,
                PRIMARY KEY (region_id, school_year, code)""",
+            Visibility.PUBLISHED,
+        ),
+        Table(
+            "frame_deadlines",  # the day by which a region wants each frame introduced
+            """region_id uuid NOT NULL,
+               tenant ltree NOT NULL,
+               frame text NOT NULL,
+               deadline date NOT NULL,
+               set_at timestamptz NOT NULL,
+               PRIMARY KEY (region_id, frame)""",
             Visibility.PUBLISHED,
         ),
         Table(
@@ -86,6 +98,7 @@ class Monitoring(Projection):
             SchoolContingentOpened: self.opened,
             SelfAuditOpened: self.opened,
             IndicatorTargetsTargetsSet: self.targets_set,
+            FrameDeadlinesDeadlineSet: self.frame_deadline_set,
             SchoolContingentRecorded: self.contingent_recorded,
             SelfAuditPageGiven: self.page_given,
             SelfAuditItemAnswered: self.item_answered,
@@ -116,6 +129,19 @@ class Monitoring(Projection):
                 (region_id, event.tenant, school_year, code, float(value), envelope.occurred_at)
                 for code, value in event.targets.items()
             ],
+        )
+
+    async def frame_deadline_set(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
+        event = envelope.event
+        await connection.execute(
+            "INSERT INTO frame_deadlines (region_id, tenant, frame, deadline, set_at)"
+            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (region_id, frame)"
+            " DO UPDATE SET deadline = EXCLUDED.deadline, set_at = EXCLUDED.set_at",
+            event.region_id,
+            event.tenant,
+            event.frame,
+            event.deadline,
+            envelope.occurred_at,
         )
 
     async def contingent_recorded(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

@@ -1,4 +1,4 @@
-"""Schools' programmes: school year, title, forms, stage, description (no personal data), and
+"""Schools' programmes: school year, title, frame, forms, stage, description (no personal data), and
 the suggestions of matching that curators rejected (the reason, sealed with the mentee's key, is
 decrypted here for the school's own view and goes with the mentee's erasure)."""
 
@@ -23,7 +23,8 @@ from .base import Envelope, Handlers, Projection, Table, Visibility
 
 class Programmes(Projection):
     name = "programmes"
-    version = 2  # a stage's effective date beside when it was recorded; the stages reached
+    # 2: a stage's effective date beside when it was recorded; the stages reached. 3: the frame
+    version = 3
     tables = (
         Table(
             "programmes",
@@ -32,6 +33,7 @@ class Programmes(Projection):
                school_id uuid NOT NULL,
                school_year text NOT NULL,
                title text NOT NULL,
+               frame text NOT NULL,
                forms text[] NOT NULL,
                opened_at timestamptz NOT NULL,
                stage int NOT NULL DEFAULT 1,
@@ -143,7 +145,7 @@ class Programmes(Projection):
         event = envelope.event
         await connection.execute(
             "INSERT INTO programmes (id, tenant, school_id, school_year, title, forms, opened_at,"
-            " meeting_every_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            " meeting_every_days, frame) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             event.originator_id,
             event.tenant,
             event.school_id,
@@ -152,4 +154,5 @@ class Programmes(Projection):
             [str(f) for f in event.forms],
             envelope.occurred_at,
             event.meeting_every_days,
+            event.frame,
         )

@@ -17,6 +17,7 @@ from .participants import LinkController, ParticipantController
 from .people import PeopleController
 from .programme import ProgrammeController
 from .region import RegionController
+from .responsibility import ResponsibilityController
 from .roadmap_import import RoadmapImportController
 from .school_events import SchoolEventController
 from .self_audit import SchoolSelfAuditController
@@ -43,6 +44,7 @@ CONTROLLERS = [
     LinkController,
     ParticipantController,
     LinksController,
+    ResponsibilityController,
 ]
 
 __all__ = ["CONTROLLERS"]

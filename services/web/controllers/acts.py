@@ -18,7 +18,7 @@ from ..forms import Form
 from ..pages import form_page, page
 from ..reads import Connection, Date, Read
 from ..session import WebUser
-from .common import done, passed_on
+from .common import FRAME_CHOICES, done, passed_on
 from .oversight import parse_day
 
 # How many rows of each part the form offers: enough for the documents seen (four marks, three
@@ -33,7 +33,7 @@ KEEPERS = {
 }
 
 ACT_FIELDS = """id source kind kindName issuedAs number register actDate title organisationName
-  effectiveFrom validUntil supersededFrom publishedUrl inForce"""
+  effectiveFrom validUntil supersededFrom publishedUrl inForce frameName"""
 ACTS = f"""
 query($on: Date, $organisation: ID, $after: String) {{
   acts(inForceOn: $on, organisationId: $organisation, first: 100, after: $after) {{
@@ -67,6 +67,7 @@ class ActRow(Read):
     supersededFrom: Date | None
     publishedUrl: str
     inForce: bool
+    frameName: str | None  # the frame it belongs to; none: mentoring as a whole
 
 
 class Acts(Read):
@@ -140,6 +141,7 @@ CODES = {
     "group_head_missing": "points",
     "point_people_missing": "points",
     "point_refs_missing": "points",
+    "frame_unknown": "frame",
 }
 FIELDS = {
     name: name
@@ -152,6 +154,7 @@ FIELDS = {
         "effective_from",
         "valid_until",
         "published_url",
+        "frame",
         "basis",
         "marks",
         "points",
@@ -236,6 +239,7 @@ class ActController(Controller):
             user,
             form,
             register=acts.acts.nodes,
+            frames=FRAME_CHOICES,
             bases=range(1, BASES + 1),
             marks=range(1, MARKS + 1),
             points=range(1, POINTS + 1),
@@ -277,6 +281,7 @@ def act_of(form: Form) -> RecordAct:
             if form.text(f"point_{n}_text")
         ],
         published_url=form.text("published_url") or "",
+        frame=form.text("frame"),
     )
 
 

@@ -11,6 +11,8 @@ import httpx
 from litestar import Request
 from litestar.response import Redirect, Response, Template
 
+from shared.frames import FRAMES
+
 from ..backend import Backend, Refused, Stored
 from ..commands import Command
 from ..forms import Form
@@ -19,11 +21,15 @@ from ..reads import Connection, Programme, Read
 from ..session import WebUser, location
 
 PROGRAMMES = """
-query { programmes(first: 1) { edges { node {
-  id title schoolYear stage stageName stageSince forms meetingEveryDays startsOn endsOn goals
-  schoolId
+query($first: Int!) { programmes(first: $first) { edges { node {
+  id title schoolYear frame frameName stage stageName stageSince forms meetingEveryDays startsOn
+  endsOn goals schoolId
 } } } }
 """
+# The frames a programme or an act belongs to, as a form offers them
+FRAME_CHOICES = [(str(frame), definition.name) for frame, definition in FRAMES.items()]
+# The programmes a school runs side by side in its years (a students' and a teachers' each)
+SIDE_BY_SIDE = 20
 
 
 class Programmes(Read):
@@ -38,14 +44,32 @@ def school_of(user: WebUser) -> UUID:
 
 
 async def current_programme(backend: Backend, user: WebUser) -> Programme | None:
-    """The school's programme of the latest school year (the list comes newest first)."""
+    """The programme the user chose to work on, else the school's programme of the latest
+    school year (the list comes newest first)."""
+    programmes = await school_programmes(backend, user, SIDE_BY_SIDE if user.programme_id else 1)
+    chosen = [p for p in programmes if p.id == user.programme_id] or programmes
+    return chosen[0] if chosen else None
+
+
+async def school_programmes(
+    backend: Backend, user: WebUser, first: int = SIDE_BY_SIDE
+) -> list[Programme]:
+    """The school's programmes, the latest school year's first."""
     school_of(user)
-    programmes = (await backend.query(user.token, PROGRAMMES, Programmes)).programmes.nodes
-    return programmes[0] if programmes else None
+    answer = await backend.query(user.token, PROGRAMMES, Programmes, first=first)
+    return answer.programmes.nodes
 
 
-async def programme_required(backend: Backend, user: WebUser) -> Programme:
-    programme = await current_programme(backend, user)
+async def programme_required(
+    backend: Backend, user: WebUser, programme_id: str | None = None
+) -> Programme:
+    """The programme chosen by its id (a school runs one of each frame side by side), else the
+    school's current one."""
+    if programme_id:
+        chosen = [p for p in await school_programmes(backend, user) if p.id == programme_id]
+        programme = chosen[0] if chosen else None
+    else:
+        programme = await current_programme(backend, user)
     if programme is None:
         raise Refused(404, "no_programme", "У школы пока нет программы наставничества")
     return programme

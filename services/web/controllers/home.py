@@ -16,7 +16,7 @@ from shared.kernel.principal import PARTICIPANTS, Role
 
 from ..backend import Backend
 from ..pages import page
-from ..reads import Connection, Date, Programme, Read
+from ..reads import FRAME_INTRODUCTION, Connection, Date, Frames, Programme, Read
 from ..session import WebUser
 from .common import current_programme
 from .oversight import OVERSEERS, school_years
@@ -306,10 +306,12 @@ async def overseer_home(
         k: sum(getattr(s, k) for s in schools)
         for k in ("mentees", "mentors", "pairs", "laggingPairs")
     }
+    frames = await backend.query(user.token, FRAME_INTRODUCTION, Frames)
     return page(
         "home_oversight.html",
         user,
         years=years,
+        frames=frames.frameIntroduction.frames,
         schools=len(schools),
         totals=totals,
         not_started=[s for s in schools if not s.programmes],

@@ -11,20 +11,24 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
+from shared.dictionaries import FORM_NAMES, school_year_of
+from shared.frames import FRAMES
 
 from ..backend import Backend, Refused
-from ..commands import ItemProgress, MeetingRule, StageChange, WriteStageScheme
+from ..commands import ItemProgress, MeetingRule, OpenProgramme, StageChange, WriteStageScheme
 from ..commands import SchoolStage as StageLine
 from ..forms import Form
 from ..pages import form_page, page
-from ..reads import Date, Read
-from ..session import WebUser
+from ..reads import Date, Programme, Read
+from ..session import CHOSEN_PROGRAMME, WebUser
 from .common import (
+    FRAME_CHOICES,
     Question,
     done,
     programme_command,
     programme_required,
     school_of,
+    school_programmes,
     typed_day,
     unconfirmed,
 )
@@ -132,26 +136,99 @@ def _stage_form() -> Form:
     return Form(values={"effective_on": date.today().isoformat()})
 
 
+# A new programme: its frame first, then the forms (each frame's forms its own).
+NEW_FIELDS = {f: f for f in ("title", "school_year", "frame", "forms")}
+NEW_CODES = {
+    "frame_unknown": "frame",
+    "form_not_in_frame": "forms",
+    "no_forms": "forms",
+    "bad_school_year": "school_year",
+}
+FORM_CHOICES = [
+    (str(form), f"{FORM_NAMES[form]} ({definition.name.lower()})")
+    for definition in FRAMES.values()
+    for form in definition.forms
+]
+
+
+def _shown(programme: Programme) -> str:
+    """The programme's page: the programme chosen by its id, one of a school's side by side."""
+    return f"/programme?programme_id={programme.id}"
+
+
+def _new_page(user: WebUser, form: Form, status_code: int = 200) -> Template:
+    return page(
+        "school/programme_new.html",
+        user,
+        status_code,
+        form=form,
+        frames=FRAME_CHOICES,
+        forms=FORM_CHOICES,
+    )
+
+
 class ProgrammeController(Controller):
     @get("/programme")
-    async def programme(self, user: WebUser, backend: Backend) -> Template:
-        programme = await programme_required(backend, user)
+    async def programme(
+        self,
+        request: Request[Any, Any, Any],
+        user: WebUser,
+        backend: Backend,
+        programme_id: str | None = None,
+    ) -> Template:
+        """The programme chosen (`?programme_id=`), else the current one, with the school's
+        other programmes — one of each frame side by side — linked. The one chosen is the one
+        the school's other pages (matching, orders, pairs) work on from then on."""
+        programme = await programme_required(backend, user, programme_id)
+        request.session[CHOSEN_PROGRAMME] = programme.id
         rule = Form(values={"every_days": programme.meetingEveryDays})
         return page(
             "school/programme.html",
             user,
             programme=programme,
+            others=[p for p in await school_programmes(backend, user) if p.id != programme.id],
             form=rule,
             stage_form=_stage_form(),
             school_stages=await school_stages(backend, user),
+        )
+
+    @get("/programme/new")
+    async def new_programme(self, user: WebUser) -> Template:
+        school_of(user)
+        year = school_year_of(date.today())
+        return _new_page(user, Form(values={"school_year": year, "frame": "students"}))
+
+    @post("/programme/new")
+    async def open_programme(
+        self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
+    ) -> Template | Redirect:
+        """Open a programme in the frame chosen: the students' model or the teachers' system."""
+        form = Form.of(await request.form(), lists=("forms",))
+        if not form.require("title", "school_year"):
+            return _new_page(user, form, 400)
+        body = OpenProgramme(
+            school_id=str(school_of(user)),
+            school_year=form.text("school_year"),
+            title=form.text("title"),
+            frame=form.text("frame"),
+            forms=form.choices("forms"),
+        )
+        try:
+            stored = await backend.command(user.token, "programs", "/programmes", body)
+        except Refused as refusal:
+            if not refusal.belongs_to_form:
+                raise
+            return _new_page(user, form.refused(refusal, NEW_FIELDS, NEW_CODES), 400)
+        return done(
+            request, f"/programme?programme_id={stored.id}", "Программа наставничества открыта"
         )
 
     @post("/programme/stage")
     async def move_to_stage(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
     ) -> Template | Redirect:
-        programme = await programme_required(backend, user)
         form = Form.of(await request.form())
+        programme = await programme_required(backend, user, form.text("programme_id"))
         stage, effective_on = form.number("stage"), form.day("effective_on")
         name = STAGE_NAMES.get(stage, "") if isinstance(stage, int) else ""
         question = Question(
@@ -159,7 +236,7 @@ class ProgrammeController(Controller):
             f"Этап начат {typed_day(effective_on)} по документам."
             " Вернуться на прежний этап программы будет нельзя.",
             f"Да, перейти к этапу {stage}",
-            "/programme",
+            _shown(programme),
         )
         if asked := unconfirmed(request, user, form, question):
             return asked
@@ -181,18 +258,19 @@ class ProgrammeController(Controller):
                 user,
                 400,
                 programme=programme,
+                others=[],
                 form=rule,
                 stage_form=stage_form,
                 school_stages=await school_stages(backend, user),
             )
-        return done(request, "/programme", "Программа перешла на следующий этап")
+        return done(request, _shown(programme), "Программа перешла на следующий этап")
 
     @post("/programme/meeting-rule")
     async def set_meeting_rule(
         self, request: Request[Any, Any, Any], user: WebUser, backend: Backend
     ) -> Template | Redirect:
-        programme = await programme_required(backend, user)
         form = Form.of(await request.form())
+        programme = await programme_required(backend, user, form.text("programme_id"))
         try:
             await programme_command(
                 backend,
@@ -211,10 +289,11 @@ class ProgrammeController(Controller):
                 user,
                 form,
                 programme=programme,
+                others=[],
                 stage_form=_stage_form(),
                 school_stages=await school_stages(backend, user),
             )
-        return done(request, "/programme", "Правило частоты встреч изменено")
+        return done(request, _shown(programme), "Правило частоты встреч изменено")
 
     @get("/programme/stages")
     async def stage_scheme(self, user: WebUser, backend: Backend) -> Template:

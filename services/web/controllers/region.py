@@ -16,16 +16,26 @@ from shared.indicators import INDICATORS, INDICATORS_BY_CODE
 from .. import charts
 from ..backend import Backend, Refused
 from ..pages import page
-from ..reads import INDICATOR_FIELDS, Connection, Date, IndicatorValue, Read
+from ..reads import (
+    INDICATOR_FIELDS,
+    Connection,
+    Date,
+    FrameIntroductions,
+    IndicatorValue,
+    Read,
+)
 from ..session import WebUser
 from .oversight import REGION, allow, parse_day, school_years
 
 ROW = INDICATOR_FIELDS
+FRAME = "frame name deadline measuredOn organisations introduced share notIntroduced"
 REGION_TABLE = f"""
 query($year: String!, $on: Date) {{
   indicators(schoolYear: $year, on: $on) {{
-    organisation {{ name }} referenceDate schools schoolsReporting rows {{ {ROW} definition }}
+    organisation {{ name }} referenceDate schools schoolsReporting
+    rows {{ {ROW} definition frameHeading }}
   }}
+  frameIntroduction(on: $on) {{ frames {{ {FRAME} }} }}
   municipalityComparison(schoolYear: $year, on: $on, first: 200) {{
     edges {{ node {{ organisation {{ id name kind }} schools schoolsReporting notStarted
                      indicators {{ {ROW} }} }} }}
@@ -45,6 +55,7 @@ class OrganisationName(Read):
 
 class IndicatorDefined(IndicatorValue):
     definition: str
+    frameHeading: str  # the students' model's or the teachers' system's
 
 
 class Table(Read):
@@ -79,6 +90,7 @@ class MunicipalityRow(Read):
 
 class RegionTable(Read):
     indicators: Table
+    frameIntroduction: FrameIntroductions
     municipalityComparison: Connection[MunicipalityRow]
 
 
@@ -144,6 +156,8 @@ class RegionController(Controller):
             on=on,
             errors=errors,
             table=table,
+            by_frame=_by_frame(table.rows),
+            frames=data.frameIntroduction.frames,
             municipalities=municipalities,
             columns=[INDICATORS_BY_CODE[c] for c in COLUMNS],
             choices=INDICATORS,
@@ -152,6 +166,14 @@ class RegionController(Controller):
             trend_chart=_trend_chart(trend),
             overview_chart=_overview_chart(table.rows),
         )
+
+
+def _by_frame(rows: list[IndicatorDefined]) -> dict[str, list[IndicatorDefined]]:
+    """Each frame's indicators under its own heading, the students' model's first."""
+    headed: dict[str, list[IndicatorDefined]] = {}
+    for row in rows:
+        headed.setdefault(row.frameHeading, []).append(row)
+    return headed
 
 
 def _row_of(rows: list[IndicatorValue], code: str) -> IndicatorValue:
