@@ -154,6 +154,7 @@ SCHOOL = """query($s: ID!, $on: Date!) {
     roadmapTitle roadmapOrderNumber roadmapOrderDate
     items { number block blockTitle stage activity deadline responsible expectedResult }
   }
+  programmes { edges { node { frame schoolYear forms } } }
   schoolEvents(schoolId: $s) { edges { node { kind heldOn title materials { title url } } } }
 }"""
 
@@ -783,6 +784,13 @@ def donetsk_stage(n: int) -> Statement:
     )
 
 
+def programme(frame: str, form: str) -> Call:
+    """The school's programme of a frame for the year; the seed names no form: «педагога/группы
+    педагогов» is taken as teacher – teacher, the students' as teacher – student."""
+    body = {"school_id": "{school}", "school_year": "2023/24", "title": "Программа наставничества"}
+    return Call("programs", "POST", "/programmes", body | {"forms": [form], "frame": frame})
+
+
 def event(kind: str, held_on: str, title: str, **more: Any) -> Call:
     body = {"kind": kind, "held_on": held_on, "title": title} | more
     return Call("programs", "POST", "/schools/{school}/events", body, Role.SCHOOL_CURATOR)
@@ -820,7 +828,7 @@ SITE = [
     }
 ]
 
-FRAMES = "системы наставничества педагогических работников и обучающихся (две рамки: система наставничества педагогов и целевая модель обучающихся)"
+FRAMES = "реализации Положения о системе наставничества педагогических работников и обучающихся (Программа наставничества педагогов и Программа наставничества обучающихся)"
 GONCHAR = "Директор Гончар Е.Б."
 RUDENKO = "Заместитель директора Руденко О.В.; Куратор программы Руденко О.В."
 KUZMINA = "Педагог- психолог Кузьмина Т.И."
@@ -860,7 +868,15 @@ DONETSK: list[Statement] = [
         (DONETSK_TITLE, "852", "2023-09-06"),
     ),
     *[donetsk_stage(n) for n in range(1, 8)],
-    Statement(FRAMES, carried=False),
+    Statement(
+        FRAMES,
+        [programme("teachers", "teacher_teacher"), programme("students", "teacher_student")],
+        lambda a: sorted((p["frame"], p["schoolYear"], p["forms"]) for p in nodes(a["programmes"])),
+        [
+            ("students", "2023/24", ["teacher_student"]),
+            ("teachers", "2023/24", ["teacher_teacher"]),
+        ],
+    ),
     Statement(GONCHAR, carried=False),
     Statement(RUDENKO, carried=False),
     Statement(KUZMINA, carried=False),
@@ -909,7 +925,7 @@ DONETSK: list[Statement] = [
         [("2024-06-26", PUBLICITY)],
     ),
 ]
-DONETSK_GAP = [FRAMES, GONCHAR, RUDENKO, KUZMINA, JULY, GRANTS]
+DONETSK_GAP = [GONCHAR, RUDENKO, KUZMINA, JULY, GRANTS]
 
 
 async def test_seed_004_donetsk_is_carried_statement_by_statement(world: World) -> None:
