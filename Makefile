@@ -53,6 +53,7 @@ lint: install
 	$(BIN)/mypy shared services tests bench
 	$(BIN)/lint-imports
 	tools/redocly/lint $(BIN)/python
+	tools/graphql-schema-linter/lint
 
 format: install
 	$(BIN)/ruff format .

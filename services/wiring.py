@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 import anyio
@@ -22,18 +23,21 @@ from shared.adapters.metrics import ServiceMetrics
 from shared.adapters.personal_data import MasterKeys
 from shared.adapters.settings import Settings
 
+# A command's answer says how far reporting must have read to show what it stored.
+POSITION = "The position of the command's last event: pass it to reporting's `caughtUp`"
+
 
 class Position(msgspec.Struct):
     """Where a command's last event sits in its stream; reporting can be asked to reach it."""
 
-    position: int
+    position: Annotated[int, msgspec.Meta(description=POSITION)]
 
 
 class Created(msgspec.Struct):
     """The id of what a command created, and the position of its last event."""
 
-    id: UUID
-    position: int
+    id: Annotated[UUID, msgspec.Meta(description="The id of what the command created")]
+    position: Annotated[int, msgspec.Meta(description=POSITION)]
 
 
 def master_keys_of(settings: Settings) -> MasterKeys:

@@ -87,6 +87,28 @@ def describe_graphql(controller: Any) -> None:
     by_get.description = "Outside production, a browser asking for HTML gets GraphiQL."
 
 
+# GraphQL over HTTP's answer: each member present only when it has something to say.
+GRAPHQL_ANSWER = {
+    "data": "The query's result; absent when the request could not be run at all",
+    "errors": "The errors, each with `message`, `path` and `extensions.code`; absent without any",
+    "extensions": "Whatever the server adds beside the result; absent without anything",
+}
+
+
+def describe_graphql_answer(app: Litestar) -> None:
+    """Strawberry's `GraphQLResource` says all three members are required, so a generated
+    client rejects every answer without errors and falls back to an untyped one: none is."""
+    components = app.openapi_schema.components
+    answer = (components.schemas or {}).get("GraphQLResource") if components else None
+    if not isinstance(answer, Schema):
+        return
+    answer.required = None
+    answer.description = "A GraphQL answer (`data`, `errors`, `extensions`)."
+    for name, member in (answer.properties or {}).items():
+        if isinstance(member, Schema):
+            member.description = GRAPHQL_ANSWER[name]
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging("reporting", settings.log_level)
@@ -145,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def healthy() -> bool:
         return "pool" in state and await database_reachable(state["pool"])
 
-    return create_service_app(
+    app = create_service_app(
         title="reporting",
         settings=settings,
         metrics=metrics,
@@ -167,3 +189,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         public_paths=["^/graphql"],
     )
+    describe_graphql_answer(app)
+    return app

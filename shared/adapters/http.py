@@ -20,14 +20,18 @@ from shared.adapters.database import (
     database_outage_handler,
     database_unavailable,
 )
+from shared.adapters.http_commands import CommandMiddleware
 from shared.adapters.http_errors import EXCEPTION_HANDLERS
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.openapi import (
     binary_downloads,
     describe_operations,
     describe_parameters,
+    document_command_headers,
     http_handlers,
     openapi_config,
+    request_examples,
+    title_schemas_by_name,
 )
 from shared.adapters.settings import Settings
 
@@ -133,6 +137,10 @@ def create_service_app(
     # Made once, here: a route that cannot be documented fails the start, not the first reader.
     binary_downloads(app.openapi_schema)
     describe_parameters(app.openapi_schema)
+    title_schemas_by_name(app.openapi_schema)
+    request_examples(app.openapi_schema)
+    if CommandMiddleware in extra_middleware:
+        document_command_headers(app.openapi_schema)
     return app
 
 

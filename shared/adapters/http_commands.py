@@ -32,8 +32,8 @@ from shared.kernel.principal import Principal
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # A key a client makes (a UUID, a ULID, a hash): visible ASCII, bounded.
-_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
-_ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+ETAG = re.compile(r'^(?:W/)?"(\d{1,18})"$')
 # A body is buffered to fingerprint it; an upload's own bound is far below this.
 MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
@@ -55,7 +55,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def idempotency_key(scope: Scope) -> str | None:
     key = _header(scope, b"idempotency-key")
-    if key is not None and not _KEY.match(key):
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
         raise Refused(
             400,
             "invalid_idempotency_key",
@@ -69,7 +69,7 @@ def expected_version(scope: Scope) -> int | None:
     value = _header(scope, b"if-match")
     if value is None or value == "*":
         return None
-    match = _ETAG.match(value)
+    match = ETAG.match(value)
     if match is None:
         raise Refused(400, "invalid_if_match", 'Заголовок If-Match: версия из ETag, например "3"')
     return int(match.group(1))

@@ -1,7 +1,8 @@
 """The OpenAPI document of a service, complete for an integrator's generated client: the bearer
 scheme on every operation but the public ones; a short, stable operation id, a summary and a
 description for each, from its handler's name and docstring; every refusal with the one error
-body (`http.document_errors`); downloads typed as binary files of their media type."""
+body (`http.document_errors`); downloads typed as binary files of their media type; each schema
+titled by its own component name; a request body's example made of its fields' examples."""
 
 from __future__ import annotations
 
@@ -10,18 +11,24 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from litestar import Litestar
+from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import (
     Components,
     OpenAPI,
     OpenAPIFormat,
+    OpenAPIType,
     Parameter,
+    Reference,
+    RequestBody,
     Schema,
     SecurityScheme,
 )
 from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
+
+from shared.adapters.http_commands import ETAG, IDEMPOTENCY_KEY
 
 BEARER = "bearer"
 # The parameters whose names are not `<thing>_id`, as every route that takes them means them.
@@ -116,3 +123,80 @@ def binary_downloads(document: OpenAPI) -> None:
                     schema = content.schema
                     if status.startswith("2") and media_type != JSON and isinstance(schema, Schema):
                         schema.format = OpenAPIFormat.BINARY
+
+
+def title_schemas_by_name(document: OpenAPI) -> None:
+    """Each component schema's title is its name: two models of one class name in different
+    modules (`campaigns_AnswerIn`, `monitoring_AnswerIn`) keep their names apart, where their
+    titles would both say `AnswerIn` and a generated client, naming models by title, would
+    drop one of them and every operation that takes it."""
+    for name, schema in ((document.components and document.components.schemas) or {}).items():
+        if isinstance(schema, Schema):
+            schema.title = name
+
+
+def request_examples(document: OpenAPI) -> None:
+    """A JSON request body whose model gives an example for every field it requires gets an
+    example made of its fields' examples (`msgspec.Meta(examples=…)` beside each field's
+    description), so the example and the fields' documentation cannot drift apart."""
+    schemas = (document.components and document.components.schemas) or {}
+    for item in (document.paths or {}).values():
+        for method in ("post", "put", "patch", "delete"):
+            operation = getattr(item, method)
+            body = operation.request_body if operation else None
+            media = body.content.get(JSON) if isinstance(body, RequestBody) else None
+            schema = media.schema if media else None
+            if not isinstance(schema, Reference) or media is None or media.example is not None:
+                continue
+            model = schemas.get(schema.ref.rsplit("/", 1)[-1])
+            if isinstance(model, Schema):
+                media.example = example_of(model)
+
+
+def example_of(model: Schema) -> dict[str, Any] | None:
+    """The fields' first examples, if every required field has one."""
+    example = {
+        name: field.examples[0]
+        for name, field in (model.properties or {}).items()
+        if isinstance(field, Schema) and field.examples
+    }
+    return example if example and set(model.required or ()) <= set(example) else None
+
+
+# The headers every command of a command service reads (`http_commands.CommandMiddleware`).
+COMMAND_HEADERS = {
+    "Idempotency-Key": (
+        "Makes a retry safe: the same key with the same request within 48 hours answers the"
+        " first answer and stores nothing again (1–200 visible ASCII characters; a UUID is a"
+        " good key)",
+        IDEMPOTENCY_KEY.pattern,
+    ),
+    "If-Match": (
+        "Stores only if the aggregate the path names is still at this version (its `ETag`,"
+        ' e.g. `"3"`); otherwise 412 `version_mismatch`',
+        rf"^\*$|{ETAG.pattern}",  # `*`: whatever the version
+    ),
+}
+
+
+def document_command_headers(document: OpenAPI) -> None:
+    """Every command states the optional headers it reads, so a generated client offers them
+    as arguments of its own."""
+    for item in (document.paths or {}).values():
+        for method in ("post", "put", "patch", "delete"):
+            operation = getattr(item, method)
+            if operation is None:
+                continue
+            operation.parameters = [
+                *(operation.parameters or []),
+                *(
+                    Parameter(
+                        name=name,
+                        param_in=ParamType.HEADER,
+                        required=False,
+                        schema=Schema(type=OpenAPIType.STRING, pattern=pattern),
+                        description=description,
+                    )
+                    for name, (description, pattern) in COMMAND_HEADERS.items()
+                ),
+            ]

@@ -248,21 +248,23 @@ async def test_a_stale_if_match_is_refused_with_412_and_stores_nothing(
 async def test_natural_duplicates_without_a_key_answer_409_naming_the_first(
     world: World, events: EventCounter
 ) -> None:
-    person = await person_command(world)
-    meeting = await meeting_command(world)
-    first_person = await send(world, person, str(uuid4()))
-    first_meeting = await send(world, meeting, str(uuid4()))
+    commands = {
+        "duplicate_person": await person_command(world),
+        "duplicate_meeting": await meeting_command(world),
+        "duplicate_consent": await consent_command(world),
+        "duplicate_pair": await pair_command(world),
+    }
+    firsts = {code: await send(world, c, str(uuid4())) for code, c in commands.items()}
     before = await events()
 
-    person_again = await send(world, person, str(uuid4()))
-    meeting_again = await send(world, meeting, str(uuid4()))
+    agains = {code: await send(world, c, str(uuid4())) for code, c in commands.items()}
+    person = commands["duplicate_person"]
     other_kind = await send(world, person, str(uuid4()), person.other_body)
 
-    assert person_again.status_code == meeting_again.status_code == 409
-    assert person_again.json()["code"] == "duplicate_person"
-    assert person_again.json()["details"]["id"] == first_person.json()["id"]
-    assert meeting_again.json()["code"] == "duplicate_meeting"
-    assert meeting_again.json()["details"]["id"] == first_meeting.json()["id"]
+    for code, again in agains.items():
+        assert again.status_code == 409, again.text
+        assert again.json()["code"] == code
+        assert again.json()["details"]["id"] == firsts[code].json()["id"]
     assert other_kind.status_code == 201, other_kind.text  # a parent of that name is another
     assert (await events())[1] == before[1]
 

@@ -9,8 +9,9 @@ from uuid import UUID
 import pytest
 
 from services.programs.domain import Pair, PairStatus
-from services.registry.application import NewPerson, token_role_of
+from services.registry.application import NewConsent, NewPerson, token_role_of
 from services.registry.domain import (
+    ConsentKind,
     OrganisationKind,
     ParticipantRole,
     Person,
@@ -76,7 +77,7 @@ def test_a_school_moved_to_another_municipality_takes_its_people_and_pairs_along
     new_path, _ = school.registry.move_school(officer, school.id, school.municipality_2)
     stale = code_of(school.registry.sign_consent, school.staff(), mentor, duty_consent())
     moved = school.staff(path=new_path)
-    school.registry.sign_consent(moved, mentor, duty_consent())
+    school.registry.sign_consent(moved, mentor, NewConsent(ConsentKind.ADDITIONAL_DUTY, TODAY))
     school.programs.approve_pairs(
         school.staff(Role.SCHOOL_DIRECTOR, path=new_path), programme, "1-н", TODAY, [pair]
     )

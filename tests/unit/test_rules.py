@@ -18,13 +18,14 @@ from services.programs.domain import (
     PairStatus,
     Side,
 )
-from services.registry.domain import ParticipantRole
+from services.registry.application import NewConsent
+from services.registry.domain import ConsentKind, ParticipantRole, Person
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import actor_of
 from shared.kernel.errors import AppError, Conflict, PermissionDenied
 from shared.kernel.principal import Role
 
-from .conftest import TODAY, School, meeting, stored
+from .conftest import TODAY, School, duty_consent, meeting, stored
 
 
 def refusal(school: School, command: object, *args: object) -> str:
@@ -92,6 +93,51 @@ def test_a_pair_needs_its_peoples_consent_and_school(school: School) -> None:
 
     assert refusal(school, form, without_consent) == "consent_missing"
     assert refusal(school, form, elsewhere) == "other_school"
+
+
+def test_the_same_pair_formed_again_is_a_duplicate_naming_the_first(school: School) -> None:
+    programme = school.programs.open_programme(
+        school.staff(), school.id, "2025/26", "Программа", [MentoringForm.TEACHER_STUDENT]
+    )[0]
+    mentor = school.person("Наставник Повтор", ParticipantRole.MENTOR, capacity=3)
+    mentee, other = school.person("Ученик Повтор"), school.person("Ученик Другой")
+
+    def form(ids: list[UUID]) -> Pair:
+        return school.programs.form_pair(
+            school.staff(), programme.id, MentoringForm.TEACHER_STUDENT, mentor, ids
+        )[0]
+
+    first = form([mentee])
+    before = stored(school)
+    with pytest.raises(Conflict) as again:
+        form([mentee])
+    after_refusal = stored(school)
+    with_another = form([other])
+    school.programs.dissolve_pair(school.staff(), first.id, "пересмотр подбора")
+    anew = form([mentee])
+
+    assert again.value.code == "duplicate_pair"
+    assert again.value.details == {"id": str(first.id)}
+    assert after_refusal == before
+    assert len({first.id, with_another.id, anew.id}) == 3
+
+
+def test_the_same_consent_signed_again_is_a_duplicate_naming_the_first(school: School) -> None:
+    mentor = school.mentor("Наставник Согласий")
+    signed_first = school.registry.load(Person, mentor, "Человек").consents
+    duty = next(c for c in signed_first.values() if c.kind == ConsentKind.ADDITIONAL_DUTY)
+    before = stored(school)
+
+    with pytest.raises(Conflict) as again:
+        school.registry.sign_consent(school.staff(), mentor, duty_consent())
+    after_refusal = stored(school)
+    renewal = NewConsent(ConsentKind.ADDITIONAL_DUTY, TODAY)
+    school.registry.sign_consent(school.staff(), mentor, renewal)
+
+    assert again.value.code == "duplicate_consent"
+    assert again.value.details == {"id": str(duty.id)}
+    assert after_refusal == before
+    assert len(school.registry.load(Person, mentor, "Человек").consents) == 3
 
 
 def test_meetings_follow_the_standard_sequence(school: School) -> None:

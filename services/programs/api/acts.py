@@ -32,12 +32,16 @@ Url = Annotated[str, msgspec.Meta(pattern=r"^(https?://\S+)?$", max_length=1000)
 
 
 class MarkIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: MarkKind
-    body: Title
-    on: date
-    protocol_number: Number = ""
-    order_number: Number = ""
-    signer: Short = ""
+    kind: Annotated[MarkKind, msgspec.Meta(description="The mark: adopted, agreed or approved")]
+    body: Annotated[Title, msgspec.Meta(description="The body that adopted or agreed the act")]
+    on: Annotated[date, msgspec.Meta(description="The day of the mark")]
+    protocol_number: Annotated[
+        Number, msgspec.Meta(description="The number of the body's protocol")
+    ] = ""
+    order_number: Annotated[
+        Number, msgspec.Meta(description="The number of the approving order")
+    ] = ""
+    signer: Annotated[Short, msgspec.Meta(description="Who signed, with the position")] = ""
 
     def mark(self) -> ApprovalMark:
         return ApprovalMark(
@@ -48,13 +52,23 @@ class MarkIn(msgspec.Struct, forbid_unknown_fields=True):
 class BasisIn(msgspec.Struct, forbid_unknown_fields=True):
     """An act of the register (`act_id`), or an external act by its details."""
 
-    act_id: UUID | None = None
-    level: SourceLevel | None = None
-    issuer: Short = ""
-    kind: Short = ""
-    number: Number = ""
-    on: date | None = None
-    title: Text = ""
+    act_id: Annotated[
+        UUID | None,
+        msgspec.Meta(
+            description="An act of the register this basis is; absent for an external act"
+        ),
+    ] = None
+    level: Annotated[
+        SourceLevel | None,
+        msgspec.Meta(description="The external act's level: federal, regional, municipal…"),
+    ] = None
+    issuer: Annotated[Short, msgspec.Meta(description="Who issued the external act")] = ""
+    kind: Annotated[Short, msgspec.Meta(description="The external act's kind («распоряжение»)")] = (
+        ""
+    )
+    number: Annotated[Number, msgspec.Meta(description="The external act's number")] = ""
+    on: Annotated[date | None, msgspec.Meta(description="The external act's date")] = None
+    title: Annotated[Text, msgspec.Meta(description="The external act's title")] = ""
 
     def basis(self) -> BasisRef:
         return BasisRef(
@@ -63,19 +77,34 @@ class BasisIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ParticipantIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Title
-    position: Short = ""
-    organisation: Short = ""
-    role: Short = ""
+    name: Annotated[Title, msgspec.Meta(description="The person's full name as the act writes it")]
+    position: Annotated[Short, msgspec.Meta(description="The person's position")] = ""
+    organisation: Annotated[Short, msgspec.Meta(description="The person's organisation")] = ""
+    role: Annotated[
+        Short,
+        msgspec.Meta(description="What the act makes the person: responsible, executor, member…"),
+    ] = ""
 
 
 class PointIn(msgspec.Struct, forbid_unknown_fields=True):
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-    kind: PointKind = PointKind.TEXT
-    people: Annotated[list[ParticipantIn], msgspec.Meta(max_length=100)] = []
-    documents: Annotated[list[Title], msgspec.Meta(max_length=30)] = []
-    due_on: date | None = None
-    refs: Annotated[list[UUID], msgspec.Meta(max_length=1000)] = []
+    text: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=4000, description="The point's text")
+    ]
+    kind: Annotated[
+        PointKind, msgspec.Meta(description="The point's kind: assign, approve, control…")
+    ] = PointKind.TEXT
+    people: Annotated[
+        list[ParticipantIn], msgspec.Meta(max_length=100, description="The people the point names")
+    ] = []
+    documents: Annotated[
+        list[Title],
+        msgspec.Meta(max_length=30, description="The documents the point approves or refers to"),
+    ] = []
+    due_on: Annotated[date | None, msgspec.Meta(description="The point's deadline, if any")] = None
+    refs: Annotated[
+        list[UUID],
+        msgspec.Meta(max_length=1000, description="Acts of the register the point refers to"),
+    ] = []
 
     def point(self) -> Point:
         return Point(
@@ -91,27 +120,55 @@ class PointIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ActIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: ActKind
-    title: Title
-    act_date: date
-    number: Number = ""
+    kind: Annotated[
+        ActKind, msgspec.Meta(description="The kind of act: order, regulation, plan, protocol…")
+    ]
+    title: Annotated[Title, msgspec.Meta(description="The act's title as written")]
+    act_date: Annotated[date, msgspec.Meta(description="The date the act bears")]
+    number: Annotated[Number, msgspec.Meta(description="Its number in its journal")] = ""
     register: Annotated[
         Short,
         msgspec.Meta(
             description="Журнал, к которому относится номер", examples=["по основной деятельности"]
         ),
     ] = ""
-    basis: Annotated[list[BasisIn], msgspec.Meta(max_length=30)] = []
-    marks: Annotated[list[MarkIn], msgspec.Meta(max_length=10)] = []
-    effective_from: date | None = None
-    valid_until: date | None = None
-    supersedes: Annotated[list[UUID], msgspec.Meta(max_length=10)] = []
-    points: Annotated[list[PointIn], msgspec.Meta(max_length=100)] = []
-    published_url: Url = ""
-    # the frame the act belongs to where the school keeps its acts apart: «students» (целевая
-    # модель наставничества обучающихся) or «teachers» (система наставничества педагогических
-    # работников); none for mentoring as a whole. An unknown one: 422 `frame_unknown`
-    frame: Annotated[str, msgspec.Meta(max_length=40, examples=["teachers"])] | None = None
+    basis: Annotated[
+        list[BasisIn],
+        msgspec.Meta(
+            max_length=30,
+            description="What it rests on: acts of the register or external acts' details",
+        ),
+    ] = []
+    marks: Annotated[
+        list[MarkIn],
+        msgspec.Meta(
+            max_length=10, description="Its approval marks («Принято», «Согласовано», «Утверждено»)"
+        ),
+    ] = []
+    effective_from: Annotated[
+        date | None, msgspec.Meta(description="The day it takes effect; its date when absent")
+    ] = None
+    valid_until: Annotated[
+        date | None, msgspec.Meta(description="The last day of its term, if it has one")
+    ] = None
+    supersedes: Annotated[
+        list[UUID], msgspec.Meta(max_length=10, description="Acts of the register it replaces")
+    ] = []
+    points: Annotated[
+        list[PointIn], msgspec.Meta(max_length=100, description="Its points, in order")
+    ] = []
+    published_url: Annotated[
+        Url, msgspec.Meta(description="Where it is published on the organisation's website")
+    ] = ""
+    frame: Annotated[
+        Annotated[str, msgspec.Meta(max_length=40, examples=["teachers"])] | None,
+        msgspec.Meta(
+            description="The frame the act belongs to where the school keeps its acts apart:"
+            " «students» (целевая модель наставничества обучающихся) or «teachers» (система"
+            " наставничества педагогических работников); none for mentoring as a whole. An"
+            " unknown one: 422 `frame_unknown`",
+        ),
+    ] = None
 
     def draft(self) -> ActDraft:
         return ActDraft(

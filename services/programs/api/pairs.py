@@ -33,8 +33,17 @@ class ClassIn(msgspec.Struct, forbid_unknown_fields=True):
     """A class on one side: its label as the school's base writes a pupil's class («7А») and
     its pupils on the day (each checked against the registry)."""
 
-    label: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-    pupil_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=60)]
+    label: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=20,
+            description="The class as the school's base writes a pupil's class («7А»)",
+        ),
+    ]
+    pupil_ids: Annotated[
+        list[UUID], msgspec.Meta(min_length=1, max_length=60, description="Its pupils on the day")
+    ]
 
 
 Classes = Annotated[list[ClassIn], msgspec.Meta(max_length=5)]
@@ -45,79 +54,186 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
     `mentor_classes`; its mentee side `mentee_ids` and the `mentee_classes`; `supporting_ids`
     are its supporting teachers (not mentors)."""
 
-    form: MentoringForm
-    mentor_id: UUID | None = None
-    mentee_ids: People = []
-    basis: Basis = Basis.CHOSEN
-    id: UUID | None = None
-    mentor_ids: Annotated[list[UUID], msgspec.Meta(max_length=5)] = []
-    mentor_classes: Classes = []
-    mentee_classes: Classes = []
-    supporting_ids: Annotated[list[UUID], msgspec.Meta(max_length=5)] = []
+    form: Annotated[
+        MentoringForm,
+        msgspec.Meta(
+            description="The form of mentoring (форма наставничества), one the programme runs",
+            examples=["teacher_student"],
+        ),
+    ]
+    mentor_id: Annotated[
+        UUID | None,
+        msgspec.Meta(
+            description="The mentor: a person of the school's base of mentors",
+            examples=["0b9f6c1e-3c2a-4f1e-9a57-2d6b8e4f1a01"],
+        ),
+    ] = None
+    mentee_ids: Annotated[
+        People,
+        msgspec.Meta(
+            description="The mentee, or a group's mentees (наставляемые), of the school's base",
+            examples=[["5d2e7a90-8b1c-4e6f-a3d4-7c9b0e1f2a02"]],
+        ),
+    ] = []
+    basis: Annotated[
+        Basis,
+        msgspec.Meta(
+            description="How the pair came about: `chosen` by the curator (the default),"
+            " `suggested` by matching or `directive` for a mentee left unmatched"
+        ),
+    ] = Basis.CHOSEN
+    id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The pair's id, when the caller chooses it (a retry keeps it)"),
+    ] = None
+    mentor_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(max_length=5, description="More mentors of a team (команда наставников)"),
+    ] = []
+    mentor_classes: Annotated[
+        Classes, msgspec.Meta(description="Classes whose pupils mentor (класс-наставник)")
+    ] = []
+    mentee_classes: Annotated[
+        Classes, msgspec.Meta(description="Classes whose pupils are the mentees")
+    ] = []
+    supporting_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(max_length=5, description="Supporting teachers of a group (not mentors)"),
+    ] = []
 
 
 class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    reason: Annotated[
+        str, msgspec.Meta(max_length=300, description="Why the proposed pair is withdrawn")
+    ] = ""
 
 
 class OrderIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: OrderNumber
-    order_date: date
-    pair_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+    number: Annotated[
+        OrderNumber,
+        msgspec.Meta(description="The order's number (номер приказа)", examples=["121-о"]),
+    ]
+    order_date: Annotated[
+        date,
+        msgspec.Meta(description="The order's date, not in the future", examples=["2025-09-15"]),
+    ]
+    pair_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(
+            min_length=1,
+            max_length=500,
+            description="The proposed pairs and groups the order approves",
+            examples=[["7a1c3e5f-2b4d-4c6e-8f0a-1b3d5f7a9c03"]],
+        ),
+    ]
 
 
 class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    due_on: date
+    title: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=500, description="What is to be done")
+    ]
+    due_on: Annotated[date, msgspec.Meta(description="The task's deadline")]
 
 
 class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: date
-    ends_on: date
-    goals: Goals
-    tasks: Annotated[list[TaskIn], msgspec.Meta(max_length=100)] = []
+    starts_on: Annotated[date, msgspec.Meta(description="The plan's first day")]
+    ends_on: Annotated[date, msgspec.Meta(description="The plan's last day")]
+    goals: Annotated[Goals, msgspec.Meta(description="The plan's goals")]
+    tasks: Annotated[
+        list[TaskIn], msgspec.Meta(max_length=100, description="The plan's tasks")
+    ] = []
 
 
 class TaskDoneIn(msgspec.Struct, forbid_unknown_fields=True):
-    completed_on: date
+    completed_on: Annotated[date, msgspec.Meta(description="The day the task was done")]
 
 
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
-    rating: Rating | None = None
-    comment: Text | None = None
+    rating: Annotated[
+        Rating | None, msgspec.Meta(description="The meeting rated from 1 to 10", examples=[9])
+    ] = None
+    comment: Annotated[
+        Text | None,
+        msgspec.Meta(description="A comment on the meeting", examples=["Хороший старт"]),
+    ] = None
 
 
 class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: MeetingKind
-    held_on: date
-    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)]
-    format: MeetingFormat = MeetingFormat.IN_PERSON
-    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    mentor_feedback: FeedbackIn | None = None
-    mentee_feedback: FeedbackIn | None = None
-    id: UUID | None = None
+    kind: Annotated[
+        MeetingKind,
+        msgspec.Meta(
+            description="The meeting's place in the standard sequence: introduction, trial,"
+            " planning, regular, final",
+            examples=["introduction"],
+        ),
+    ]
+    held_on: Annotated[
+        date,
+        msgspec.Meta(description="The day it was held, not in the future", examples=["2025-09-22"]),
+    ]
+    duration_minutes: Annotated[
+        int, msgspec.Meta(ge=5, le=600, description="How long it lasted, in minutes", examples=[40])
+    ]
+    format: Annotated[
+        MeetingFormat, msgspec.Meta(description="How the pair met (in person by default)")
+    ] = MeetingFormat.IN_PERSON
+    topic: Annotated[
+        str,
+        msgspec.Meta(max_length=500, description="The meeting's topic", examples=["Знакомство"]),
+    ] = ""
+    mentor_feedback: Annotated[
+        FeedbackIn | None,
+        msgspec.Meta(
+            description="The mentor's feedback, if given now (it may be added later)",
+            examples=[{"rating": 9, "comment": "Хороший старт"}],
+        ),
+    ] = None
+    mentee_feedback: Annotated[
+        FeedbackIn | None,
+        msgspec.Meta(
+            description="The mentee's feedback, if given now (it may be added later)",
+            examples=[{"rating": 8}],
+        ),
+    ] = None
+    id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The meeting's id, when the caller chooses it"),
+    ] = None
 
 
 class PlannedMeetingIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: date
-    start_time: Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-    duration_minutes: Annotated[int, msgspec.Meta(ge=5, le=600)] = 45
-    place: Annotated[str, msgspec.Meta(min_length=1, max_length=500)] = "в школе"
-    topic: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    starts_on: Annotated[date, msgspec.Meta(description="The day of the meeting")]
+    start_time: Annotated[
+        Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")],
+        msgspec.Meta(description="The time it starts, ЧЧ:ММ"),
+    ]
+    duration_minutes: Annotated[
+        int, msgspec.Meta(ge=5, le=600, description="How long it is planned to last, in minutes")
+    ] = 45
+    place: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=500, description="Where the pair meets")
+    ] = "в школе"
+    topic: Annotated[str, msgspec.Meta(max_length=500, description="The meeting's topic")] = ""
 
 
 class AuthoredFeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
-    author_id: UUID
-    rating: Rating | None = None
-    comment: Text | None = None
+    author_id: Annotated[UUID, msgspec.Meta(description="The participant whose feedback it is")]
+    rating: Annotated[Rating | None, msgspec.Meta(description="The meeting rated from 1 to 10")] = (
+        None
+    )
+    comment: Annotated[Text | None, msgspec.Meta(description="A comment on the meeting")] = None
 
 
 class EndingIn(msgspec.Struct, forbid_unknown_fields=True):
-    outcome: Outcome
-    ended_on: date
-    initiator: Side = Side.SCHOOL
-    reason: EarlyEndReason | None = None
-    summary: Text = ""
+    outcome: Annotated[
+        Outcome, msgspec.Meta(description="How the pair ends: completed or ended early")
+    ]
+    ended_on: Annotated[date, msgspec.Meta(description="The day it ended")]
+    initiator: Annotated[Side, msgspec.Meta(description="Whose side ended it early")] = Side.SCHOOL
+    reason: Annotated[EarlyEndReason | None, msgspec.Meta(description="Why it ended early")] = None
+    summary: Annotated[
+        Text, msgspec.Meta(description="The curator's summary of the pair's work")
+    ] = ""
 
 
 def _classes(data: list[ClassIn]) -> tuple[ClassSide, ...]:

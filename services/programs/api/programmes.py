@@ -19,37 +19,56 @@ from .common import Goals, Title, programs_of
 
 
 class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_id: UUID
-    school_year: SchoolYear
-    title: Title
-    forms: Annotated[list[MentoringForm], msgspec.Meta(min_length=1)]
-    id: UUID | None = None
-    # «students» (целевая модель наставничества обучающихся) or «teachers» (система
-    # наставничества педагогических работников), checked by the domain (a 422); none: the one
-    # the forms say
-    frame: Annotated[str, msgspec.Meta(max_length=40, examples=["teachers"])] | None = None
+    school_id: Annotated[UUID, msgspec.Meta(description="The school that runs the programme")]
+    school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year («2025/26»)")]
+    title: Annotated[Title, msgspec.Meta(description="The programme's title")]
+    forms: Annotated[
+        list[MentoringForm],
+        msgspec.Meta(min_length=1, description="The forms of mentoring it includes"),
+    ]
+    id: Annotated[UUID | None, msgspec.Meta(description="Its id, when the caller chooses it")] = (
+        None
+    )
+    frame: Annotated[
+        Annotated[str, msgspec.Meta(max_length=40, examples=["teachers"])] | None,
+        msgspec.Meta(
+            description="«students» (целевая модель наставничества обучающихся) or «teachers»"
+            " (система наставничества педагогических работников), checked by the domain (a 422);"
+            " none: the one the forms say",
+        ),
+    ] = None
 
 
 class DescriptionIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: date
-    ends_on: date
-    goals: Goals
-    curators: dict[MentoringForm, UUID] = {}
+    starts_on: Annotated[date, msgspec.Meta(description="The programme's first day")]
+    ends_on: Annotated[date, msgspec.Meta(description="The programme's last day")]
+    goals: Annotated[Goals, msgspec.Meta(description="The programme's goals")]
+    curators: Annotated[
+        dict[MentoringForm, UUID],
+        msgspec.Meta(description="The curator of each form of mentoring (a staff member's id)"),
+    ] = {}
 
 
 class StageIn(msgspec.Struct, forbid_unknown_fields=True):
-    stage: Annotated[int, msgspec.Meta(ge=1, le=7)]
-    effective_on: date | None = None  # the day the documents give; the day of recording if none
+    stage: Annotated[int, msgspec.Meta(ge=1, le=7, description="The stage moved to (1–7)")]
+    effective_on: Annotated[
+        date | None,
+        msgspec.Meta(description="The day the stage began, as the order or protocol gives"),
+    ] = None  # the day the documents give; the day of recording if none
 
 
 class MeetingRuleIn(msgspec.Struct, forbid_unknown_fields=True):
-    every_days: int
+    every_days: Annotated[
+        int, msgspec.Meta(description="Each pair meets at least every this many days")
+    ]
 
 
 class RejectionIn(msgspec.Struct, forbid_unknown_fields=True):
-    mentee_id: UUID
-    mentor_id: UUID
-    reason: Annotated[str, msgspec.Meta(max_length=300)] = ""
+    mentee_id: Annotated[UUID, msgspec.Meta(description="The mentee the suggestion was for")]
+    mentor_id: Annotated[UUID, msgspec.Meta(description="The mentor suggested")]
+    reason: Annotated[
+        str, msgspec.Meta(max_length=300, description="Why the suggestion is rejected")
+    ] = ""
 
 
 class ProgrammeController(Controller):

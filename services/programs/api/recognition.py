@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
@@ -19,25 +19,33 @@ from .common import Text, Title, programs_of
 
 
 class CaseIn(msgspec.Struct, forbid_unknown_fields=True):
-    form: MentoringForm
-    title: Title
-    summary: Text
-    results: Text = ""
+    form: Annotated[
+        MentoringForm, msgspec.Meta(description="The form of mentoring the practice is of")
+    ]
+    title: Annotated[Title, msgspec.Meta(description="The practice's title")]
+    summary: Annotated[Text, msgspec.Meta(description="What the practice is, in short")]
+    results: Annotated[Text, msgspec.Meta(description="What it achieved")] = ""
 
 
 class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
-    published_on: date
+    published_on: Annotated[date, msgspec.Meta(description="The day the practice is published")]
 
 
 class CandidacyIn(msgspec.Struct, forbid_unknown_fields=True):
-    nomination: Nomination
-    mentor_id: UUID
-    pair_id: UUID | None = None
+    nomination: Annotated[Nomination, msgspec.Meta(description="The contest's nomination")]
+    mentor_id: Annotated[UUID, msgspec.Meta(description="The mentor nominated")]
+    pair_id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The pair nominated with the mentor, for a pair's nomination"),
+    ] = None
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    result: AwardResult
-    decided_on: date
+    result: Annotated[
+        AwardResult,
+        msgspec.Meta(description="The contest's result: winner, prize-winner, participant"),
+    ]
+    decided_on: Annotated[date, msgspec.Meta(description="The day it was decided")]
 
 
 class RecognitionController(Controller):

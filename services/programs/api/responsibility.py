@@ -19,21 +19,57 @@ from .common import programs_of
 
 
 class PartIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: ResponsibilityPart
-    # a stage's number («2»), a form's code, a roadmap block's number, a pair's id
-    subject: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    kind: Annotated[
+        ResponsibilityPart,
+        msgspec.Meta(
+            description="What is granted: a stage, a form of mentoring, a roadmap block or a pair",
+            examples=["stage"],
+        ),
+    ]
+    subject: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=100,
+            description="A stage's number («2»), a form's code, a roadmap block's number or a"
+            " pair's id",
+            examples=["2"],
+        ),
+    ] = ""
 
 
 class GrantIn(msgspec.Struct, forbid_unknown_fields=True):
-    person_id: UUID
-    parts: Annotated[list[PartIn], msgspec.Meta(max_length=50)]
-    granted_on: date | None = None  # the day the appointing document gives
-    act_id: UUID | None = None  # the act of the school's register that appointed
-    id: UUID | None = None
+    person_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The staff person of the school made responsible",
+            examples=["0b6f3f7e-6a0e-4d1e-9a53-1d2c3b4a5f60"],
+        ),
+    ]
+    parts: Annotated[
+        list[PartIn],
+        msgspec.Meta(
+            max_length=50,
+            description="What the person is responsible for",
+            examples=[[{"kind": "stage", "subject": "2"}, {"kind": "stage", "subject": "3"}]],
+        ),
+    ]
+    granted_on: Annotated[
+        date | None,
+        msgspec.Meta(description="The day the appointing document gives; today if none"),
+    ] = None
+    act_id: Annotated[
+        UUID | None, msgspec.Meta(description="The act of the school's register that appointed")
+    ] = None
+    id: Annotated[UUID | None, msgspec.Meta(description="Its id, when the caller chooses it")] = (
+        None
+    )
 
 
 class RevocationIn(msgspec.Struct, forbid_unknown_fields=True):
-    revoked_on: date | None = None
+    revoked_on: Annotated[
+        date | None,
+        msgspec.Meta(description="The day the grant ends; today if none", examples=["2024-06-30"]),
+    ] = None
 
 
 class ResponsibilityController(Controller):

@@ -39,8 +39,8 @@ Day = Annotated[int, msgspec.Meta(ge=1, le=31)]
 
 
 class DayOfYear(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    month: Month
-    day: Day
+    month: Annotated[Month, msgspec.Meta(description="The month (1–12)")]
+    day: Annotated[Day, msgspec.Meta(description="The day of the month")]
 
 
 def _offered(day: tuple[int, int]) -> dict[str, int]:
@@ -48,10 +48,13 @@ def _offered(day: tuple[int, int]) -> dict[str, int]:
 
 
 class ImplementationOrderIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: OrderNumber
-    order_date: date
-    period_from: date
-    period_to: date
+    number: Annotated[OrderNumber, msgspec.Meta(description="The implementation order's number")]
+    order_date: Annotated[date, msgspec.Meta(description="Its date")]
+    period_from: Annotated[
+        date,
+        msgspec.Meta(description="The first day of the period it introduces the target model for"),
+    ]
+    period_to: Annotated[date, msgspec.Meta(description="The last day of that period")]
     # Both or neither: an order that states no window stays without one; the usual window
     # (DEFAULT_MONITORING_WINDOW, 1 October – 30 May) is offered, never filled in silently.
     monitoring_from: Annotated[
@@ -71,9 +74,11 @@ class ImplementationOrderIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RegulationIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Title
-    version: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
-    adopted_on: date
+    title: Annotated[Title, msgspec.Meta(description="The regulation's title")]
+    version: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=50, description="Its version or edition")
+    ]
+    adopted_on: Annotated[date, msgspec.Meta(description="The day it was adopted")]
 
 
 StageNumber = Annotated[int, msgspec.Meta(ge=1, le=7)]
@@ -85,10 +90,19 @@ class DeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
     «По отдельному графику», «» for none); or, as before, `on` (a date) or `month` and `day`
     (by that day each school year)."""
 
-    words: Annotated[str, msgspec.Meta(max_length=300)] | None = None
-    on: date | None = None
-    month: Month | None = None
-    day: Day | None = None
+    words: Annotated[
+        Annotated[str, msgspec.Meta(max_length=300)] | None,
+        msgspec.Meta(description="The deadline as the roadmap writes it"),
+    ] = None
+    on: Annotated[
+        date | None, msgspec.Meta(description="The deadline as a day, when it is one")
+    ] = None
+    month: Annotated[
+        Month | None, msgspec.Meta(description="The deadline's month, for a yearly one")
+    ] = None
+    day: Annotated[
+        Day | None, msgspec.Meta(description="The deadline's day of the month, for a yearly one")
+    ] = None
 
     def deadline(self, field: str) -> Deadline:
         if self.words is not None:
@@ -103,23 +117,46 @@ class FulfilmentIn(msgspec.Struct, forbid_unknown_fields=True):
     a survey run (`survey`, no subject), a school event of a kind held (`event`: group_meeting,
     orientation_session, conference, seminar, round_table, mentor_course, publicity)."""
 
-    fact: FactKind
-    subject: Annotated[str, msgspec.Meta(max_length=50)] = ""
+    fact: Annotated[
+        FactKind,
+        msgspec.Meta(description="What fulfils the activity: an act, a stage, a base or a survey"),
+    ]
+    subject: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=50, description="The act's kind, the stage's number or the base that does"
+        ),
+    ] = ""
 
     def fulfilment(self) -> Fulfilment:
         return Fulfilment(self.fact, self.subject)
 
 
 class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    activity: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-    deadline: DeadlineIn
-    stage: StageNumber | None = None
-    responsible: Annotated[list[Title], msgspec.Meta(max_length=10)] = []
-    expected_result: Text = ""
-    control_point: bool = False
-    number: Number = ""  # the roadmap's own numbering, «1.1»
-    block: Number = ""  # the number of its block
-    fulfilled_by: FulfilmentIn | None = None  # None: a manual status alone marks it done
+    activity: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=4000, description="What is to be done")
+    ]
+    deadline: Annotated[DeadlineIn, msgspec.Meta(description="When")]
+    stage: Annotated[
+        StageNumber | None, msgspec.Meta(description="The target model's stage, if any")
+    ] = None
+    responsible: Annotated[
+        list[Title], msgspec.Meta(max_length=10, description="Who is responsible")
+    ] = []
+    expected_result: Annotated[Text, msgspec.Meta(description="The expected result")] = ""
+    control_point: Annotated[bool, msgspec.Meta(description="The activity is a control point")] = (
+        False
+    )
+    number: Annotated[
+        Number, msgspec.Meta(description="The activity's number in the roadmap («1.1»)")
+    ] = ""  # the roadmap's own numbering, «1.1»
+    block: Annotated[Number, msgspec.Meta(description="The number of its block")] = (
+        ""  # the number of its block
+    )
+    fulfilled_by: Annotated[
+        FulfilmentIn | None,
+        msgspec.Meta(description="The fact that fulfils it, if the platform can see one"),
+    ] = None  # None: a manual status alone marks it done
 
     def item(self, field: str = "deadline") -> RoadmapItem:
         deadline = self.deadline.deadline(field)
@@ -137,9 +174,16 @@ class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RoadmapBlockIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
-    stage: StageNumber | None = None  # None: a block of no stage (informing, monitoring)
+    number: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=20, description="The block's number")
+    ]
+    title: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=1000, description="The block's title")
+    ]
+    stage: Annotated[
+        StageNumber | None,
+        msgspec.Meta(description="The target model's stage the block belongs to, if any"),
+    ] = None  # None: a block of no stage (informing, monitoring)
 
     def block(self) -> RoadmapBlock:
         stage = None if self.stage is None else Stage(self.stage)
@@ -150,18 +194,28 @@ class WrittenRoadmapIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     """A roadmap as written: its title, the order approving it (if its own), its blocks and
     numbered activities, each in a block."""
 
-    title: Annotated[str, msgspec.Meta(max_length=1000)] = ""
-    order_number: Annotated[str, msgspec.Meta(max_length=50)] = ""
-    order_date: date | None = None
-    blocks: Annotated[list[RoadmapBlockIn], msgspec.Meta(min_length=1, max_length=50)]
-    items: Annotated[list[RoadmapItemIn], msgspec.Meta(min_length=1, max_length=500)]
+    title: Annotated[str, msgspec.Meta(max_length=1000, description="The roadmap's title")] = ""
+    order_number: Annotated[
+        str, msgspec.Meta(max_length=50, description="The number of the order approving it")
+    ] = ""
+    order_date: Annotated[date | None, msgspec.Meta(description="The date of that order")] = None
+    blocks: Annotated[
+        list[RoadmapBlockIn],
+        msgspec.Meta(min_length=1, max_length=50, description="Its blocks, in order"),
+    ]
+    items: Annotated[
+        list[RoadmapItemIn],
+        msgspec.Meta(min_length=1, max_length=500, description="Its activities, in order"),
+    ]
 
 
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
-    status: ItemStatus
-    on: date
-    school_year: SchoolYear | None = None
-    evidence: Text = ""
+    status: Annotated[ItemStatus, msgspec.Meta(description="The activity's status now")]
+    on: Annotated[date, msgspec.Meta(description="The day of the report")]
+    school_year: Annotated[
+        SchoolYear | None, msgspec.Meta(description="The school year of a yearly activity")
+    ] = None
+    evidence: Annotated[Text, msgspec.Meta(description="What proves it")] = ""
 
 
 class RoadmapController(Controller):

@@ -20,31 +20,73 @@ Url = Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class SchoolStageIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(max_length=500)]
+    name: Annotated[
+        str, msgspec.Meta(max_length=500, description="The stage's name in the school's words")
+    ]
     # the numbers of the seven stages it covers (1–7); none: a stage outside the seven
-    stages: Annotated[list[int], msgspec.Meta(max_length=7)] = []
+    stages: Annotated[
+        list[int],
+        msgspec.Meta(
+            max_length=7,
+            description=(
+                "The numbers of the target model's seven stages it covers (1–7); none for a stage"
+                " outside them"
+            ),
+        ),
+    ] = []
 
 
 class StageSchemeIn(msgspec.Struct, forbid_unknown_fields=True):
-    stages: Annotated[list[SchoolStageIn], msgspec.Meta(max_length=20)]
+    stages: Annotated[
+        list[SchoolStageIn],
+        msgspec.Meta(
+            max_length=20,
+            description="The school's stages, in order",
+            examples=[[{"name": "Подготовительный", "stages": [1, 2]}]],
+        ),
+    ]
 
 
 class MaterialIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Title
-    url: Url = ""
+    title: Annotated[Title, msgspec.Meta(description="The material's title")]
+    url: Annotated[Url, msgspec.Meta(description="Where it is published, if anywhere")] = ""
 
 
 class SchoolEventIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: SchoolEventKind
-    held_on: date
-    title: Title
-    pair_ids: Annotated[list[UUID], msgspec.Meta(max_length=500)] = []  # pairs and groups
+    kind: Annotated[
+        SchoolEventKind,
+        msgspec.Meta(
+            description="The kind of school event (мероприятие)", examples=["group_meeting"]
+        ),
+    ]
+    held_on: Annotated[
+        date, msgspec.Meta(description="The day it was held", examples=["2025-10-15"])
+    ]
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="Its title", examples=["Групповая встреча наставников 7-х классов"]
+        ),
+    ]
+    pair_ids: Annotated[
+        list[UUID], msgspec.Meta(max_length=500, description="The pairs and groups that took part")
+    ] = []  # pairs and groups
     classes: Annotated[
         list[Annotated[str, msgspec.Meta(min_length=1, max_length=20)]],
-        msgspec.Meta(max_length=50),
-    ] = []  # whole classes by name, «7А»
-    person_ids: Annotated[list[UUID], msgspec.Meta(max_length=1000)] = []
-    materials: Annotated[list[MaterialIn], msgspec.Meta(max_length=50)] = []
+        msgspec.Meta(
+            max_length=50,
+            description="Whole classes that took part, by name («7А»)",
+            examples=[["7А"]],
+        ),
+    ] = []
+    person_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(max_length=1000, description="People of the school's bases who took part"),
+    ] = []
+    materials: Annotated[
+        list[MaterialIn],
+        msgspec.Meta(max_length=50, description="Its materials (a report, a presentation, a page)"),
+    ] = []
 
 
 class SchoolLifeController(Controller):

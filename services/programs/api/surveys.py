@@ -21,39 +21,59 @@ Answer = int | bool | str | list[str]
 
 
 class QuestionIn(msgspec.Struct, forbid_unknown_fields=True):
-    code: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    kind: QuestionKind
+    code: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=r"^[a-z][a-z0-9_]{0,39}$",
+            description="The question's code, stable across versions",
+        ),
+    ]
+    text: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=500, description="The question as asked")
+    ]
+    kind: Annotated[
+        QuestionKind,
+        msgspec.Meta(
+            description="How it is answered: scale 1–10, choice, several choices, yes/no, text"
+        ),
+    ]
     options: Annotated[
         list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]],
-        msgspec.Meta(max_length=30),
+        msgspec.Meta(max_length=30, description="The choices, for a question answered by choice"),
     ] = []
-    required: bool = True
+    required: Annotated[bool, msgspec.Meta(description="An answer is required")] = True
 
 
 Questions = Annotated[list[QuestionIn], msgspec.Meta(min_length=1, max_length=100)]
 
 
 class TemplateIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Title
-    purpose: Purpose
-    respondent: Respondent
-    questions: Questions
-    forms: list[MentoringForm] = []
-    stage: Annotated[int, msgspec.Meta(ge=1, le=7)] | None = None
+    title: Annotated[Title, msgspec.Meta(description="The questionnaire's title")]
+    purpose: Annotated[Purpose, msgspec.Meta(description="What it measures")]
+    respondent: Annotated[Respondent, msgspec.Meta(description="Who answers it")]
+    questions: Annotated[Questions, msgspec.Meta(description="Its questions, in order")]
+    forms: Annotated[
+        list[MentoringForm], msgspec.Meta(description="The forms of mentoring it is for")
+    ] = []
+    stage: Annotated[
+        Annotated[int, msgspec.Meta(ge=1, le=7)] | None,
+        msgspec.Meta(description="The programme stage it is given at, if any"),
+    ] = None
 
 
 class RevisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Title
-    questions: Questions
+    title: Annotated[Title, msgspec.Meta(description="The questionnaire's title")]
+    questions: Annotated[Questions, msgspec.Meta(description="Its questions, in order")]
 
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
-    template_id: UUID
-    respondent_id: UUID
-    answered_on: date
-    answers: dict[str, Answer]
-    pair_id: UUID | None = None
+    template_id: Annotated[UUID, msgspec.Meta(description="The questionnaire answered")]
+    respondent_id: Annotated[UUID, msgspec.Meta(description="Who answered")]
+    answered_on: Annotated[date, msgspec.Meta(description="The day it was answered")]
+    answers: Annotated[dict[str, Answer], msgspec.Meta(description="The answers, by question code")]
+    pair_id: Annotated[
+        UUID | None, msgspec.Meta(description="The pair the questionnaire is about, if any")
+    ] = None
 
 
 def _questions(data: list[QuestionIn]) -> list[Question]:

@@ -185,9 +185,12 @@ class PairCommands(ProgramsBase):
         loads = self._mentor_loads(programme.tenant, actor, mentors)
         for load in loads.values():
             caller.in_school(load, school.tenant)
+        current = self._current_pairs(loads.values())
         today = date.today()
         batch = Batch(new_pairs)
-        pairs = batch.each(lambda new: self._formed(actor, programme, new, found, loads, today))
+        pairs = batch.each(
+            lambda new: self._formed(actor, programme, new, found, loads, current, today)
+        )
         batch.accept()
         return pairs, self.store(programme, *pairs, *loads.values())
 
@@ -198,11 +201,13 @@ class PairCommands(ProgramsBase):
         new: NewPair,
         people: dict[UUID, Any],
         loads: dict[UUID, MentorLoad],
+        current: list[Pair],
         today: date,
     ) -> Pair:
         programme.check_runs(new.form)
         mentor_ids, mentee_ids = new.side(Side.MENTOR), new.side(Side.MENTEE)
         Pair.check_members(mentor_ids, mentee_ids, new.supporting_ids)
+        Pair.check_not_formed(new.form, mentor_ids, mentee_ids, current)
         for school_class in new.classes:
             Pair.check_class(
                 school_class, programme.school_id, _pupils(people, school_class.pupil_ids)
@@ -551,6 +556,11 @@ class PairCommands(ProgramsBase):
         for load in loads:
             load.release(actor, pair.id)
         return loads
+
+    def _current_pairs(self, loads: Iterable[MentorLoad]) -> list[Pair]:
+        """The mentors' pairs not ended or dissolved (their loads hold them), in one query."""
+        found, _ = self.find_many(pair_id for load in loads for pair_id in load.pairs)
+        return [pair for pair in found.values() if isinstance(pair, Pair)]
 
     def _mentor_loads(
         self, tenant: str, actor: Actor, mentor_ids: Iterable[UUID]

@@ -5,7 +5,7 @@ meetings with feedback, and an end. No I/O."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -200,6 +200,23 @@ class Pair(TenantAggregate):
                 "Сопровождающий педагог не входит ни в сторону наставников,"
                 " ни в сторону наставляемых",
             )
+
+    @staticmethod
+    def check_not_formed(
+        form: str, mentor_ids: list[UUID], mentee_ids: list[UUID], current: Iterable[Pair]
+    ) -> None:
+        """The same pair (form, mentors and mentees) is formed once while it works or waits
+        for its order: sent again, it answers with the one formed, so that one order cannot
+        approve two copies. `current` is the mentors' pairs not ended or dissolved; after those
+        the same people may be paired again."""
+        for pair in current:
+            same = (pair.form, set(pair.mentor_ids), set(pair.mentee_ids))
+            if same == (MentoringForm(form), set(mentor_ids), set(mentee_ids)):
+                raise Conflict(
+                    "duplicate_pair",
+                    "Такая пара уже сформирована: та же форма, наставники и наставляемые",
+                    id=str(pair.id),
+                )
 
     @staticmethod
     def check_class(school_class: SchoolClass, school_id: UUID, pupils: list[Pupil]) -> None:

@@ -24,128 +24,251 @@ ActNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=40, examples=["
 
 
 class RequirementIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Number
-    text: Text
+    number: Annotated[Number, msgspec.Meta(description="The sub-requirement's number")]
+    text: Annotated[Text, msgspec.Meta(description="The sub-requirement's text")]
 
 
 class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Number
-    text: Text
-    kind: ItemKind
-    required: bool = True
-    options: Annotated[list[Short], msgspec.Meta(max_length=30)] = []
+    number: Annotated[
+        Number, msgspec.Meta(description="The item's number as the region numbers it («1.5.3»)")
+    ]
+    text: Annotated[Text, msgspec.Meta(description="The item's question or requirement")]
+    kind: Annotated[
+        ItemKind,
+        msgspec.Meta(
+            description="The answer's kind: yes/no, link, number, date, choice, text, file"
+            " or computed"
+        ),
+    ]
+    required: Annotated[bool, msgspec.Meta(description="An answer is required to submit")] = True
+    options: Annotated[
+        list[Short],
+        msgspec.Meta(max_length=30, description="The choices, for an item answered by choice"),
+    ] = []
     # for a computed item: what the platform computes (labels.COMPUTED_SOURCE_NAMES)
-    source: Short | None = None
-    requirements: Annotated[list[RequirementIn], msgspec.Meta(max_length=30)] = []
+    source: Annotated[
+        Short | None, msgspec.Meta(description="What the platform computes, for a computed item")
+    ] = None
+    requirements: Annotated[
+        list[RequirementIn],
+        msgspec.Meta(max_length=30, description="The item's sub-requirements, reviewed one by one"),
+    ] = []
 
 
 class SectionIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Number
-    title: Name
-    items: Annotated[list[ItemIn], msgspec.Meta(max_length=200)]
+    number: Annotated[Number, msgspec.Meta(description="The section's number")]
+    title: Annotated[Name, msgspec.Meta(description="The section's title")]
+    items: Annotated[
+        list[ItemIn], msgspec.Meta(max_length=200, description="The section's items, in order")
+    ]
 
 
 Sections = Annotated[list[SectionIn], msgspec.Meta(min_length=1, max_length=50)]
 
 
 class FormIn(msgspec.Struct, forbid_unknown_fields=True):
-    owner_id: UUID  # the region, institute or municipality whose form it is
-    title: Name
-    sections: Sections
+    owner_id: Annotated[
+        UUID, msgspec.Meta(description="The region, institute or municipality that keeps the form")
+    ]  # the region, institute or municipality whose form it is
+    title: Annotated[Name, msgspec.Meta(description="The form's title")]
+    sections: Annotated[Sections, msgspec.Meta(description="The form's sections, in order")]
 
 
 class ExampleIn(msgspec.Struct, forbid_unknown_fields=True):
-    owner_id: UUID
+    owner_id: Annotated[
+        UUID,
+        msgspec.Meta(description="The region, institute or municipality that will keep the form"),
+    ]
     # s1 — чек-лист самоаудита Положения; documents — перечень документов 1.1–1.5;
     # school — форма школы: ссылки, числа, значения платформы
-    example: Literal["s1", "documents", "school"]
+    example: Annotated[
+        Literal["s1", "documents", "school"],
+        msgspec.Meta(
+            description="The ready form to start from: `s1` (the self-audit checklist),"
+            " `documents` (the document list 1.1–1.5) or `school` (a school's form)"
+        ),
+    ]
 
 
 class RevisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    version: Annotated[int, msgspec.Meta(ge=1)]  # the version being changed: the latest
-    title: Name
-    sections: Sections
+    version: Annotated[
+        int,
+        msgspec.Meta(
+            ge=1, description="The version changed: the latest (refused once a campaign runs it)"
+        ),
+    ]  # the version being changed: the latest
+    title: Annotated[Name, msgspec.Meta(description="The form's title")]
+    sections: Annotated[Sections, msgspec.Meta(description="The form's sections, in order")]
 
 
 class VersionIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Name
-    sections: Sections
+    title: Annotated[Name, msgspec.Meta(description="The new version's title")]
+    sections: Annotated[Sections, msgspec.Meta(description="The new version's sections, in order")]
 
 
 class Version(msgspec.Struct):
-    version: int
-    position: int
+    version: Annotated[int, msgspec.Meta(description="The form's new version")]
+    position: Annotated[int, msgspec.Meta(description="The position of the command's last event")]
 
 
 class PairIn(msgspec.Struct, forbid_unknown_fields=True):
-    item: Number  # this form's item
-    other_item: Number  # the item of the other form that answers the same
+    item: Annotated[
+        Number, msgspec.Meta(description="The item's number in this form")
+    ]  # this form's item
+    other_item: Annotated[
+        Number, msgspec.Meta(description="The corresponding item's number in the other form")
+    ]  # the item of the other form that answers the same
 
 
 class MappingIn(msgspec.Struct, forbid_unknown_fields=True):
-    other_form_id: UUID
-    pairs: Annotated[list[PairIn], msgspec.Meta(min_length=1, max_length=500)]
+    other_form_id: Annotated[UUID, msgspec.Meta(description="The other form")]
+    pairs: Annotated[
+        list[PairIn],
+        msgspec.Meta(
+            min_length=1, max_length=500, description="The corresponding items, one pair each"
+        ),
+    ]
 
 
 class CampaignIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Name
-    form_id: UUID
-    form_version: Annotated[int, msgspec.Meta(ge=1)]
-    act_number: ActNumber  # the announcing act
-    act_date: date
-    target_id: UUID  # the region or municipality whose organisations answer
-    target_kinds: Annotated[list[Literal["school", "partner"]], msgspec.Meta(min_length=1)]
-    window_from: date  # the region's calendar days, both counted
-    window_to: date
-    reference_date: date  # the day computed values are taken on
+    title: Annotated[Name, msgspec.Meta(description="The campaign's title")]
+    form_id: Annotated[
+        UUID, msgspec.Meta(description="The monitoring form the organisations answer")
+    ]
+    form_version: Annotated[
+        int,
+        msgspec.Meta(
+            ge=1, description="The form's version (it never changes once a campaign runs it)"
+        ),
+    ]
+    act_number: Annotated[
+        ActNumber, msgspec.Meta(description="The number of the act that announces the campaign")
+    ]  # the announcing act
+    act_date: Annotated[date, msgspec.Meta(description="The date of that act")]
+    target_id: Annotated[
+        UUID, msgspec.Meta(description="The region or municipality whose organisations answer")
+    ]  # the region or municipality whose organisations answer
+    target_kinds: Annotated[
+        list[Literal["school", "partner"]],
+        msgspec.Meta(
+            min_length=1, description="The kinds of organisation that answer (schools, partners)"
+        ),
+    ]
+    window_from: Annotated[
+        date,
+        msgspec.Meta(description="The first day of the window (the region's calendar, counted)"),
+    ]  # the region's calendar days, both counted
+    window_to: Annotated[
+        date,
+        msgspec.Meta(description="The last day of the window (counted); later answers are late"),
+    ]
+    reference_date: Annotated[
+        date, msgspec.Meta(description="The reporting day the answers describe")
+    ]  # the day computed values are taken on
     reviewer_roles: Annotated[
         list[Literal["region_officer", "institute_methodologist", "municipality_officer"]],
-        msgspec.Meta(min_length=1),
+        msgspec.Meta(min_length=1, description="The roles that review the submissions"),
     ]
-    municipality_submits: bool = False  # a municipality may answer for its organisations
+    municipality_submits: Annotated[
+        bool, msgspec.Meta(description="The municipality answers for its schools")
+    ] = False  # a municipality may answer for its organisations
     # the announcing act in the register of acts, where it is entered there; its number and
     # date are given all the same (the window is checked against the date)
-    act_id: UUID | None = None
+    act_id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The announcing act in the register of acts, if entered there"),
+    ] = None
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Number
-    value: bool | int | float | Annotated[str, msgspec.Meta(max_length=4000)] | None = None
-    evidence: Text | None = None
-    computed: bool | int | float | None = None  # the platform's value, as offered
-    comment: Text | None = None
+    number: Annotated[Number, msgspec.Meta(description="The item's number")]
+    value: Annotated[
+        bool | int | float | Annotated[str, msgspec.Meta(max_length=4000)] | None,
+        msgspec.Meta(description="The answer as JSON: true/false, a number, a text"),
+    ] = None
+    evidence: Annotated[Text | None, msgspec.Meta(description="The evidence for the answer")] = None
+    computed: Annotated[
+        bool | int | float | None,
+        msgspec.Meta(description="The platform's value the school confirms or corrects"),
+    ] = None  # the platform's value, as offered
+    comment: Annotated[
+        Text | None, msgspec.Meta(description="Why the platform's value was corrected")
+    ] = None
 
 
 class AnswersIn(msgspec.Struct, forbid_unknown_fields=True):
-    answers: Annotated[list[AnswerIn], msgspec.Meta(max_length=500)] = []
-    submit: bool = False  # true: submit and freeze; false: save a draft
+    answers: Annotated[
+        list[AnswerIn],
+        msgspec.Meta(
+            max_length=500,
+            description="The answers, each naming its item by number",
+        ),
+    ] = []
+    submit: Annotated[
+        bool,
+        msgspec.Meta(
+            description="Submit the answers (frozen and stamped on time or late); otherwise a draft"
+        ),
+    ] = False  # true: submit and freeze; false: save a draft
 
 
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Number
-    verdict: Verdict
-    missing: Annotated[list[Number], msgspec.Meta(max_length=30)] = []
-    recommendation: Text | None = None
+    number: Annotated[Number, msgspec.Meta(description="The item reviewed")]
+    verdict: Annotated[
+        Verdict, msgspec.Meta(description="The verdict: accepted, not accepted or partly")
+    ]
+    missing: Annotated[
+        list[Number],
+        msgspec.Meta(
+            max_length=30, description="For a partly accepted item, the missing sub-requirements"
+        ),
+    ] = []
+    recommendation: Annotated[
+        Text | None, msgspec.Meta(description="The reviewer's recommendation")
+    ] = None
 
 
 class ConclusionIn(msgspec.Struct, forbid_unknown_fields=True):
-    accepted: bool  # false: returned for revision
-    comment: Text | None = None
+    accepted: Annotated[
+        bool,
+        msgspec.Meta(description="Accept the whole submission; otherwise return it for revision"),
+    ]  # false: returned for revision
+    comment: Annotated[
+        Text | None, msgspec.Meta(description="The reviewer's conclusion in words")
+    ] = None
 
 
 class FixIn(msgspec.Struct, forbid_unknown_fields=True):
-    organisation_id: UUID  # the organisation that fixes
-    number: Number  # the item of the campaign's form it fixes
-    director: Name  # as the order names them: «Сальникова Г.И.»
-    due_on: date
+    organisation_id: Annotated[
+        UUID, msgspec.Meta(description="The organisation that fixes")
+    ]  # the organisation that fixes
+    number: Annotated[
+        Number, msgspec.Meta(description="The item of the campaign's form it fixes")
+    ]  # the item of the campaign's form it fixes
+    director: Annotated[
+        Name, msgspec.Meta(description="Its director as the order names them («Сальникова Г.И.»)")
+    ]  # as the order names them: «Сальникова Г.И.»
+    due_on: Annotated[date, msgspec.Meta(description="The day it is to be fixed by")]
 
 
 class FixOrderIn(msgspec.Struct, forbid_unknown_fields=True):
-    municipality_id: UUID  # the municipality that issues the order
-    act_number: ActNumber
-    act_date: date
-    fixes: Annotated[list[FixIn], msgspec.Meta(min_length=1, max_length=2000)]
-    act_id: UUID | None = None  # the order in the register of acts, where it is entered there
+    municipality_id: Annotated[
+        UUID, msgspec.Meta(description="The municipality that issues the order")
+    ]  # the municipality that issues the order
+    act_number: Annotated[ActNumber, msgspec.Meta(description="The order's number")]
+    act_date: Annotated[date, msgspec.Meta(description="The order's date")]
+    fixes: Annotated[
+        list[FixIn],
+        msgspec.Meta(
+            min_length=1,
+            max_length=2000,
+            description="What each organisation is to fix, and by when",
+        ),
+    ]
+    act_id: Annotated[
+        UUID | None,
+        msgspec.Meta(description="The order in the register of acts, where it is entered there"),
+    ] = None  # the order in the register of acts, where it is entered there
 
 
 def _plain(sections: list[SectionIn]) -> list[dict[str, Any]]:

@@ -25,25 +25,38 @@ LinkRole = Annotated[str, msgspec.Meta(pattern="^(mentor|mentee|legal_representa
 
 
 class LinkIn(msgspec.Struct, forbid_unknown_fields=True):
-    role: LinkRole
-    expires_on: date
+    role: Annotated[
+        LinkRole,
+        msgspec.Meta(description="The role the link signs in with: mentor, mentee or parent"),
+    ]
+    expires_on: Annotated[
+        date,
+        msgspec.Meta(description="Its last day (at most 120 days ahead, never past 31 August)"),
+    ]
 
 
 class IssuedLink(msgspec.Struct):
-    id: UUID
-    link: str  # shown once: only its hash is stored
-    position: int
+    id: Annotated[UUID, msgspec.Meta(description="The link's id (to revoke it)")]
+    link: Annotated[
+        str,
+        msgspec.Meta(
+            description="The personal link itself, shown this once (only its hash is kept)"
+        ),
+    ]  # shown once: only its hash is stored
+    position: Annotated[int, msgspec.Meta(description="The position of the command's last event")]
 
 
 class OpeningIn(msgspec.Struct, forbid_unknown_fields=True):
-    link: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    link: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=200, description="The personal link opened")
+    ]
 
 
 class Opened(msgspec.Struct):
-    token: str
-    role: str
-    expires_in: int
-    position: int
+    token: Annotated[str, msgspec.Meta(description="The session's bearer token")]
+    role: Annotated[str, msgspec.Meta(description="The role the session acts in")]
+    expires_in: Annotated[int, msgspec.Meta(description="Seconds until the session ends")]
+    position: Annotated[int, msgspec.Meta(description="The position of the command's last event")]
 
 
 class LinksController(Controller):

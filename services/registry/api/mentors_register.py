@@ -20,24 +20,34 @@ OrderNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
 
 
 class MentorRegisterIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_year: SchoolYear
-    order_number: OrderNumber
-    order_date: date
-    mentor_ids: Annotated[list[UUID], msgspec.Meta(min_length=1, max_length=500)]
+    school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year of the register")]
+    order_number: Annotated[
+        OrderNumber, msgspec.Meta(description="The number of the director's order approving it")
+    ]
+    order_date: Annotated[date, msgspec.Meta(description="The date of that order")]
+    mentor_ids: Annotated[
+        list[UUID],
+        msgspec.Meta(min_length=1, max_length=500, description="The mentors the register holds"),
+    ]
 
 
 class CourseIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
-    hours: Annotated[int, msgspec.Meta(ge=1, le=2000)]
-    provider: Name
-    starts_on: date
-    ends_on: date
+    name: Annotated[Name, msgspec.Meta(description="The course's title")]
+    hours: Annotated[int, msgspec.Meta(ge=1, le=2000, description="Its length in academic hours")]
+    provider: Annotated[Name, msgspec.Meta(description="Who teaches it")]
+    starts_on: Annotated[date, msgspec.Meta(description="Its first day")]
+    ends_on: Annotated[date, msgspec.Meta(description="Its last day")]
 
 
 class CompletionIn(msgspec.Struct, forbid_unknown_fields=True):
-    person_id: UUID
-    completed_on: date
-    certificate: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    person_id: Annotated[UUID, msgspec.Meta(description="The mentor who completed the course")]
+    completed_on: Annotated[date, msgspec.Meta(description="The day it was completed")]
+    certificate: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1, max_length=100, description="The certificate's number (удостоверение)"
+        ),
+    ]
 
 
 class MentorsRegisterController(Controller):

@@ -23,59 +23,93 @@ IndicatorCode = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 
 
 class TargetsIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_year: SchoolYear
+    school_year: Annotated[
+        SchoolYear, msgspec.Meta(description="The school year the targets are for")
+    ]
     # indicator code → target: a percentage, a mean rating (1–10) or a count
-    targets: Annotated[dict[IndicatorCode, float], msgspec.Meta(max_length=50)]
+    targets: Annotated[
+        dict[IndicatorCode, float],
+        msgspec.Meta(max_length=50, description="The target of each indicator, by code"),
+    ]
 
 
 Age = Annotated[int, msgspec.Meta(ge=0, le=100)]
 
 
 class BandIn(msgspec.Struct, forbid_unknown_fields=True):
-    age_from: Age
-    age_to: Age
+    age_from: Annotated[Age, msgspec.Meta(description="The youngest age of the band")]
+    age_to: Annotated[Age, msgspec.Meta(description="The oldest age of the band")]
 
 
 class BandsIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_year: SchoolYear
+    school_year: Annotated[
+        SchoolYear, msgspec.Meta(description="The school year the bands are for («2025/26»)")
+    ]
     # indicator code → its age band for the year (the federal one where not set)
-    bands: Annotated[dict[IndicatorCode, BandIn], msgspec.Meta(max_length=10)]
+    bands: Annotated[
+        dict[IndicatorCode, BandIn],
+        msgspec.Meta(
+            max_length=10,
+            description="Each indicator's age band for the year, by indicator code (the"
+            " federal band where none is set)",
+        ),
+    ]
 
 
 class FrameDeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
-    deadline: date  # the day by which the region's organisations are to introduce the frame
+    deadline: Annotated[
+        date,
+        msgspec.Meta(
+            description="The day by which the region's organisations are to introduce the frame",
+            examples=["2024-09-01"],
+        ),
+    ]
 
 
 class ContingentIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_year: SchoolYear
-    students: Headcount
-    students_10_18: Headcount
-    students_15_19: Headcount
-    teachers: Headcount
-    young_teachers: Headcount
+    school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year («2025/26»)")]
+    students: Annotated[Headcount, msgspec.Meta(description="The school's pupils")]
+    students_10_18: Annotated[Headcount, msgspec.Meta(description="Pupils aged 10 to 18")]
+    students_15_19: Annotated[Headcount, msgspec.Meta(description="Pupils aged 15 to 19")]
+    teachers: Annotated[Headcount, msgspec.Meta(description="The school's teachers")]
+    young_teachers: Annotated[
+        Headcount, msgspec.Meta(description="Teachers with under 3 years' experience and under 35")
+    ]
     # the school's monitoring window; by default 1 October – 30 May
-    monitoring_from: date | None = None
-    monitoring_to: date | None = None
+    monitoring_from: Annotated[
+        date | None,
+        msgspec.Meta(description="The monitoring window's first day (1 October by default)"),
+    ] = None
+    monitoring_to: Annotated[
+        date | None,
+        msgspec.Meta(description="The monitoring window's last day (30 May by default)"),
+    ] = None
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    item: Annotated[int, msgspec.Meta(ge=-1000, le=1000)]
-    achieved: bool
-    evidence: Text | None = None
+    item: Annotated[int, msgspec.Meta(ge=-1000, le=1000, description="The item's number (1–12)")]
+    achieved: Annotated[bool, msgspec.Meta(description="The item is achieved")]
+    evidence: Annotated[Text | None, msgspec.Meta(description="The evidence for the answer")] = None
 
 
 class SelfAuditIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_year: SchoolYear
-    items: Annotated[list[AnswerIn], msgspec.Meta(max_length=12)] = []
+    school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year audited")]
+    items: Annotated[
+        list[AnswerIn], msgspec.Meta(max_length=12, description="The items answered")
+    ] = []
     # the active page of the school's website about mentoring (item 12)
-    page_url: Url | None = None
+    page_url: Annotated[
+        Url | None, msgspec.Meta(description="The mentoring page of the school's website")
+    ] = None
 
 
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_year: SchoolYear
-    item: Annotated[int, msgspec.Meta(ge=-1000, le=1000)]
-    achieved: bool
-    recommendation: Text | None = None
+    school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year reviewed")]
+    item: Annotated[int, msgspec.Meta(ge=-1000, le=1000, description="The item's number (1–12)")]
+    achieved: Annotated[bool, msgspec.Meta(description="The reviewer's verdict: achieved or not")]
+    recommendation: Annotated[
+        Text | None, msgspec.Meta(description="The reviewer's recommendation")
+    ] = None
 
 
 class MonitoringController(Controller):

@@ -18,46 +18,73 @@ from .common import Name, Text, registry_of
 
 
 class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
-    kind: OrganisationKind
-    name: Name
-    parent_id: UUID | None = None
-    partner_kind: PartnerKind | None = None
-    education_kind: EducationKind | None = None
+    kind: Annotated[
+        OrganisationKind,
+        msgspec.Meta(description="Its kind: region, institute, municipality, school or partner"),
+    ]
+    name: Annotated[Name, msgspec.Meta(description="Its name")]
+    parent_id: Annotated[
+        UUID | None, msgspec.Meta(description="The organisation above it; none for a region")
+    ] = None
+    partner_kind: Annotated[
+        PartnerKind | None, msgspec.Meta(description="For a partner, its kind")
+    ] = None
+    education_kind: Annotated[
+        EducationKind | None, msgspec.Meta(description="For a school, its kind of education")
+    ] = None
     # МБОУ, ГКОУ, …: the legal form apart from the name
-    legal_form: Annotated[str, msgspec.Meta(min_length=2, max_length=20)] | None = None
-    id: UUID | None = None
+    legal_form: Annotated[
+        Annotated[str, msgspec.Meta(min_length=2, max_length=20)] | None,
+        msgspec.Meta(description="Its legal form"),
+    ] = None
+    id: Annotated[UUID | None, msgspec.Meta(description="Its id, when the caller chooses it")] = (
+        None
+    )
 
 
 class OrganisationOut(msgspec.Struct):
-    id: UUID
-    path: str
-    position: int
+    id: Annotated[UUID, msgspec.Meta(description="The organisation's id")]
+    path: Annotated[str, msgspec.Meta(description="Its place in the region's tree")]
+    position: Annotated[int, msgspec.Meta(description="The position of the command's last event")]
 
 
 class RenamingIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
+    name: Annotated[Name, msgspec.Meta(description="The new name (the old one is kept)")]
 
 
 class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
-    closed_on: date
-    reason: Text
+    closed_on: Annotated[date, msgspec.Meta(description="The day the organisation closed")]
+    reason: Annotated[Text, msgspec.Meta(description="Why: liquidation, merger, reorganisation…")]
 
 
 class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
-    municipality_id: UUID
+    municipality_id: Annotated[
+        UUID, msgspec.Meta(description="The municipality the school moves to")
+    ]
 
 
 class MovedOut(msgspec.Struct):
-    path: str
-    position: int
+    path: Annotated[str, msgspec.Meta(description="The school's new place in the region's tree")]
+    position: Annotated[int, msgspec.Meta(description="The position of the command's last event")]
 
 
 class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_id: UUID
-    number: Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
-    signed_on: date
-    subject: Text
-    valid_until: date | None = None
+    school_id: Annotated[
+        UUID, msgspec.Meta(description="The school the partner supplies mentors to")
+    ]
+    number: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1, max_length=50, description="The agreement's number as written on it"
+        ),
+    ]
+    signed_on: Annotated[date, msgspec.Meta(description="The day it was signed")]
+    subject: Annotated[
+        Text, msgspec.Meta(description="What the partners agree to do (предмет соглашения)")
+    ]
+    valid_until: Annotated[
+        date | None, msgspec.Meta(description="Its last day; none when open-ended")
+    ] = None
 
 
 class OrganisationController(Controller):

@@ -31,31 +31,111 @@ Tags = Annotated[list[Short], msgspec.Meta(max_length=30)]
 
 
 class ConsentIn(msgspec.Struct, forbid_unknown_fields=True):
-    signed_on: date
-    kind: ConsentKind = ConsentKind.PERSONAL_DATA
-    expires_on: date | None = None
+    signed_on: Annotated[
+        date,
+        msgspec.Meta(
+            description="The day it was signed, not in the future", examples=["2025-09-01"]
+        ),
+    ]
+    kind: Annotated[
+        ConsentKind,
+        msgspec.Meta(
+            description="What it consents to: personal data processing (the default) or a"
+            " teacher's extra duty as mentor",
+            examples=["personal_data"],
+        ),
+    ] = ConsentKind.PERSONAL_DATA
+    expires_on: Annotated[
+        date | None, msgspec.Meta(description="Its last day; none for a consent without a term")
+    ] = None
     # Set when a legal representative signs for the person (always, for a minor).
-    representative_name: Name | None = None
-    relation: Short | None = None
+    representative_name: Annotated[
+        Name | None,
+        msgspec.Meta(
+            description="The legal representative who signed for the person (always for a minor)",
+            examples=["Орлова Анна Сергеевна"],
+        ),
+    ] = None
+    relation: Annotated[
+        Short | None,
+        msgspec.Meta(description="The representative's relation to the person", examples=["мать"]),
+    ] = None
 
     def to_command(self) -> NewConsent:
         return NewConsent(**msgspec.structs.asdict(self))
 
 
 class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_id: UUID
-    kind: PersonKind
-    full_name: Name
-    roles: Annotated[list[ParticipantRole], msgspec.Meta(min_length=1)]
-    birth_date: date | None = None
-    grade: Annotated[str, msgspec.Meta(max_length=20)] | None = None
-    contacts: Annotated[str, msgspec.Meta(max_length=300)] | None = None
-    mentor_capacity: Annotated[int, msgspec.Meta(ge=1, le=30)] = 1
-    position: Short | None = None
-    teaching_since: date | None = None
-    partner_id: UUID | None = None
-    consent: ConsentIn | None = None
-    id: UUID | None = None
+    school_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The school whose base the person joins",
+            examples=["3e6a9c12-4b7d-4f0a-8c2e-5d1f3a7b9e04"],
+        ),
+    ]
+    kind: Annotated[
+        PersonKind,
+        msgspec.Meta(
+            description="Who the person is: student, teacher, parent, alumnus,"
+            " partner_employee or veteran",
+            examples=["student"],
+        ),
+    ]
+    full_name: Annotated[
+        Name, msgspec.Meta(description="The full name (ФИО)", examples=["Орлов Денис Игоревич"])
+    ]
+    roles: Annotated[
+        list[ParticipantRole],
+        msgspec.Meta(
+            min_length=1,
+            description="The bases the person joins: mentor, mentee or both",
+            examples=[["mentee"]],
+        ),
+    ]
+    birth_date: Annotated[
+        date | None,
+        msgspec.Meta(
+            description="The birth date; a minor's consent needs a representative",
+            examples=["2012-10-03"],
+        ),
+    ] = None
+    grade: Annotated[
+        Annotated[str, msgspec.Meta(max_length=20)] | None,
+        msgspec.Meta(description="A pupil's class", examples=["7А"]),
+    ] = None
+    contacts: Annotated[
+        Annotated[str, msgspec.Meta(max_length=300)] | None,
+        msgspec.Meta(description="How to reach the person (phone, e-mail)"),
+    ] = None
+    mentor_capacity: Annotated[
+        int, msgspec.Meta(ge=1, le=30, description="How many mentees a mentor takes at once")
+    ] = 1
+    position: Annotated[
+        Short | None, msgspec.Meta(description="A teacher's or partner employee's position")
+    ] = None
+    teaching_since: Annotated[
+        date | None,
+        msgspec.Meta(description="The day the person's teaching experience (стаж) counts from"),
+    ] = None
+    partner_id: Annotated[
+        UUID | None, msgspec.Meta(description="For a partner's employee, the partner organisation")
+    ] = None
+    consent: Annotated[
+        ConsentIn | None,
+        msgspec.Meta(
+            description="The consent to personal data processing signed at registration",
+            examples=[
+                {
+                    "signed_on": "2025-09-01",
+                    "representative_name": "Орлова Анна Сергеевна",
+                    "relation": "мать",
+                }
+            ],
+        ),
+    ] = None
+    id: Annotated[
+        UUID | None, msgspec.Meta(description="The person's id, when the caller chooses it")
+    ] = None
 
     def to_command(self) -> NewPerson:
         fields = msgspec.structs.asdict(self)
@@ -64,57 +144,96 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class WithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
-    withdrawn_on: date
+    withdrawn_on: Annotated[date, msgspec.Meta(description="The day the consent was withdrawn")]
 
 
 class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
-    role: StaffRole
-    forms: list[MentoringForm] = []
-    area: Text | None = None
-    since: date | None = None  # the day the appointing order gives; the day of recording if none
+    role: Annotated[StaffRole, msgspec.Meta(description="The staff role")]
+    forms: Annotated[
+        list[MentoringForm],
+        msgspec.Meta(description="For a curator, the forms of mentoring covered"),
+    ] = []
+    area: Annotated[
+        Text | None, msgspec.Meta(description="For a working group member, the area")
+    ] = None
+    since: Annotated[
+        date | None,
+        msgspec.Meta(
+            description="The day the role starts, as its order gives (else the day of recording)"
+        ),
+    ] = None  # the day the appointing order gives; the day of recording if none
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
-    categories: list[MenteeCategory]
-    requests: Text | None = None
-    needs: Tags = []  # topics of the request, matched against mentors' competences
-    school_year: SchoolYear | None = None  # the year of the request: this one by default
+    categories: Annotated[list[MenteeCategory], msgspec.Meta(description="The mentee's categories")]
+    requests: Annotated[
+        Text | None, msgspec.Meta(description="The request in the mentee's own words")
+    ] = None
+    needs: Annotated[
+        Tags, msgspec.Meta(description="The topics of the request (for matching)")
+    ] = []  # topics of the request, matched against mentors' competences
+    school_year: Annotated[
+        SchoolYear | None,
+        msgspec.Meta(description="The school year of the request; the current one when absent"),
+    ] = None  # the year of the request: this one by default
 
 
 class ThirdPartyIn(msgspec.Struct, forbid_unknown_fields=True):
-    source: InformationSource
-    information: Text
+    source: Annotated[InformationSource, msgspec.Meta(description="Who gave the information")]
+    information: Annotated[Text, msgspec.Meta(description="What was received")]
 
 
 class QuestionnaireIn(msgspec.Struct, forbid_unknown_fields=True):
-    competences: Tags
-    interests: Tags
-    hours_per_month: Annotated[int, msgspec.Meta(ge=1, le=200)]
-    meeting_frequency: MeetingFrequency = MeetingFrequency.WEEKLY
-    meeting_format: MeetingPreference = MeetingPreference.ANY
-    capacity: Annotated[int, msgspec.Meta(ge=1, le=30)] = 1
-    preferred_age_min: Annotated[int, msgspec.Meta(ge=6, le=80)] | None = None
-    preferred_age_max: Annotated[int, msgspec.Meta(ge=6, le=80)] | None = None
-    preferred_categories: list[MenteeCategory] = []
-    experience: Text | None = None
+    competences: Annotated[Tags, msgspec.Meta(description="What the mentor can help with")]
+    interests: Annotated[Tags, msgspec.Meta(description="The mentor's interests")]
+    hours_per_month: Annotated[
+        int, msgspec.Meta(ge=1, le=200, description="Hours a month the mentor can give")
+    ]
+    meeting_frequency: Annotated[
+        MeetingFrequency, msgspec.Meta(description="How often the mentor can meet")
+    ] = MeetingFrequency.WEEKLY
+    meeting_format: Annotated[
+        MeetingPreference, msgspec.Meta(description="How the mentor prefers to meet")
+    ] = MeetingPreference.ANY
+    capacity: Annotated[
+        int, msgspec.Meta(ge=1, le=30, description="How many mentees the mentor takes at once")
+    ] = 1
+    preferred_age_min: Annotated[
+        Annotated[int, msgspec.Meta(ge=6, le=80)] | None,
+        msgspec.Meta(description="The youngest mentee age preferred"),
+    ] = None
+    preferred_age_max: Annotated[
+        Annotated[int, msgspec.Meta(ge=6, le=80)] | None,
+        msgspec.Meta(description="The oldest mentee age preferred"),
+    ] = None
+    preferred_categories: Annotated[
+        list[MenteeCategory], msgspec.Meta(description="The mentee categories preferred")
+    ] = []
+    experience: Annotated[
+        Text | None, msgspec.Meta(description="The mentor's experience in their own words")
+    ] = None
 
 
 class InterviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    held_on: date
-    recommended: bool
-    note: Text | None = None
+    held_on: Annotated[date, msgspec.Meta(description="The day of the interview")]
+    recommended: Annotated[
+        bool, msgspec.Meta(description="The candidate is recommended as a mentor")
+    ]
+    note: Annotated[Text | None, msgspec.Meta(description="A note on the interview")] = None
 
 
 class ErasureIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Text
+    reason: Annotated[Text, msgspec.Meta(description="Why the person's data is erased")]
 
 
 class LegalBasisIn(msgspec.Struct, forbid_unknown_fields=True):
-    basis: Text
+    basis: Annotated[
+        Text, msgspec.Meta(description="The legal basis for processing the person's data")
+    ]
 
 
 class MailRemindersIn(msgspec.Struct, forbid_unknown_fields=True):
-    by_mail: bool
+    by_mail: Annotated[bool, msgspec.Meta(description="The person gets reminders by e-mail")]
 
 
 class PeopleController(Controller):

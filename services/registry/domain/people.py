@@ -224,6 +224,7 @@ class Person(TenantAggregate):
     ) -> None:
         if consent_id in self.consents:
             raise RuleViolated("consent_exists", "Это согласие уже зарегистрировано")
+        self.check_consent_not_signed(kind, signed_on, expires_on)
         check_not_in_future(signed_on, today, "Дата подписания согласия", "signed_on")
         if expires_on is not None and expires_on < signed_on:
             raise RuleViolated(
@@ -249,6 +250,24 @@ class Person(TenantAggregate):
             representative=representative,
             relation=relation,
         )
+
+    def check_consent_not_signed(
+        self, kind: ConsentKind, signed_on: date, expires_on: date | None
+    ) -> None:
+        """The same consent (kind, signing day and term) standing is signed once: sent again,
+        it answers with the one on record. A renewal is signed on another day and stays
+        possible while the old one still runs."""
+        for consent in self.consents.values():
+            if (consent.kind, consent.signed_on, consent.expires_on) == (
+                kind,
+                signed_on,
+                expires_on,
+            ) and consent.withdrawn_on is None:
+                raise Conflict(
+                    "duplicate_consent",
+                    "Такое согласие уже записано: тот же вид, день подписания и срок",
+                    id=str(consent.id),
+                )
 
     @event("ConsentSigned")
     def _consent_signed(

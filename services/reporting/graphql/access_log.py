@@ -58,10 +58,10 @@ async def record_reads(reader: Reader, people: list[tuple[UUID, str]], purpose: 
     )
 )
 class DataAccess:
-    accessed_by: str
-    role: str
-    purpose: str
-    accessed_at: datetime
+    accessed_by: str = strawberry.field(description="The user who read the data.")
+    role: str = strawberry.field(description="The reader's role.")
+    purpose: str = strawberry.field(description="Why the data was read, as the reader stated it.")
+    accessed_at: datetime = strawberry.field(description="When the data was read.")
 
 
 async def personal_data_access(

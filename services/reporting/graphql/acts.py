@@ -35,29 +35,51 @@ IN_FORCE = (
     description="An approval mark on an act (гриф утверждения, согласования или принятия)."
 )
 class ApprovalMark:
-    kind: str
-    body: str
-    on: date
-    protocol_number: str
-    order_number: str
-    signer: str
+    kind: str = strawberry.field(
+        description=(
+            "The mark's kind (adopted, agreed, approved) as a code; `kindName` says it in Russian."
+        )
+    )
+    body: str = strawberry.field(
+        description=(
+            "The body that adopted or agreed the act (педагогический совет, управляющий совет…)."
+        )
+    )
+    on: date = strawberry.field(description="The day of the adoption, agreement or approval.")
+    protocol_number: str = strawberry.field(
+        description="The number of the protocol (протокол) of the body's meeting; empty when none."
+    )
+    order_number: str = strawberry.field(
+        description="The number of the order (приказ) that approved the act; empty when none."
+    )
+    signer: str = strawberry.field(description="Who signed the mark, with the position.")
 
-    @strawberry.field
+    @strawberry.field(
+        description="The mark's kind in Russian words («Принято», «Согласовано», «Утверждено»)."
+    )
     def kind_name(self) -> str:
         return MARK_NAMES[self.kind]
 
 
 @strawberry.type(description="What an act rests on (основание): a higher act it follows.")
 class ActBasis:
-    act_id: strawberry.ID | None
-    level: str | None
-    issuer: str
-    kind: str
-    number: str
-    on: date | None
-    title: str
+    act_id: strawberry.ID | None = strawberry.field(
+        description=(
+            "The act of the register this basis is, when it is one; null for an external act."
+        )
+    )
+    level: str | None = strawberry.field(
+        description="The level of the issuer (federal, regional, municipal, school) as a code."
+    )
+    issuer: str = strawberry.field(description="Who issued the act the basis names.")
+    kind: str = strawberry.field(
+        description="The kind of the act the basis names (order, law, regulation…)."
+    )
+    number: str = strawberry.field(description="The number of the act the basis names.")
+    on: date | None = strawberry.field(description="The date of the act the basis names.")
+    title: str = strawberry.field(description="The title of the act the basis names.")
 
-    @strawberry.field
+    @strawberry.field(description="The issuer's level in Russian words.")
     def level_name(self) -> str | None:
         return SOURCE_LEVEL_NAMES.get(self.level or "")
 
@@ -82,24 +104,37 @@ def basis_text(issuer: str, kind: str, on: date | None, number: str, title: str)
     description="A person an act names (ответственный, исполнитель) with their position and role."
 )
 class ActPerson:
-    name: str
-    position: str
-    organisation: str
-    role: str
+    name: str = strawberry.field(description="The person's full name as the act writes it.")
+    position: str = strawberry.field(description="The person's position (должность).")
+    organisation: str = strawberry.field(description="The organisation the person works for.")
+    role: str = strawberry.field(
+        description="What the act makes the person: responsible, executor, member and so on."
+    )
 
 
 @strawberry.type(
     description="One point of an act (пункт акта): what is to be done, by whom and by when."
 )
 class ActPoint:
-    kind: str
-    text: str
-    people: list[ActPerson]
-    documents: list[str]
-    due_on: date | None
-    refs: list[strawberry.ID]
+    kind: str = strawberry.field(
+        description=(
+            "The kind of point (assign, approve, control…) as a code; `kindName` says it in "
+            "Russian."
+        )
+    )
+    text: str = strawberry.field(description="The point's text as the act words it.")
+    people: list[ActPerson] = strawberry.field(
+        description="The people the point names, with their positions and roles."
+    )
+    documents: list[str] = strawberry.field(
+        description="The documents the point approves or refers to, by title."
+    )
+    due_on: date | None = strawberry.field(description="The point's deadline, when it has one.")
+    refs: list[strawberry.ID] = strawberry.field(
+        description="Acts of the register the point refers to (for instance, one it cancels)."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The kind of point in Russian words.")
     def kind_name(self) -> str:
         return POINT_KIND_NAMES[self.kind]
 
@@ -111,32 +146,65 @@ class ActPoint:
     )
 )
 class Act:
-    id: strawberry.ID
-    organisation_id: strawberry.ID
-    organisation_name: str | None
-    source: str = strawberry.field(
-        description="register — внесён в реестр; иначе вид акта, изданного на платформе"
+    id: strawberry.ID = strawberry.field(description="The act's id in the register.")
+    organisation_id: strawberry.ID = strawberry.field(
+        description="The organisation that issued the act."
     )
-    kind: str
-    register: str
-    number: str
-    act_date: date
-    title: str
-    basis: list[ActBasis]
-    marks: list[ApprovalMark]
-    points: list[ActPoint]
-    effective_from: date
-    valid_until: date | None
-    superseded_by: strawberry.ID | None
-    superseded_from: date | None
-    published_url: str
-    recorded_at: datetime
+    organisation_name: str | None = strawberry.field(
+        description="The issuing organisation's name; null when it is outside the caller's view."
+    )
+    source: str = strawberry.field(
+        description="Where the act comes from: `register` when entered into the register by hand,"
+        " otherwise the kind of act the platform issued (внесён в реестр или издан на платформе)."
+    )
+    kind: str = strawberry.field(
+        description=(
+            "The kind of act (вид акта): order, regulation, plan and so on, as a code; `kindName`"
+            " says it in Russian."
+        )
+    )
+    register: str = strawberry.field(
+        description="The journal (журнал регистрации) whose numbering the act's number belongs to."
+    )
+    number: str = strawberry.field(
+        description="The act's number in its journal, as written on the document."
+    )
+    act_date: date = strawberry.field(description="The date the act bears.")
+    title: str = strawberry.field(description="The act's title, as written on the document.")
+    basis: list[ActBasis] = strawberry.field(
+        description="What the act rests on (основание): the higher or external acts it follows."
+    )
+    marks: list[ApprovalMark] = strawberry.field(
+        description="The approval marks on the act (грифы «Принято», «Согласовано», «Утверждено»)."
+    )
+    points: list[ActPoint] = strawberry.field(description="The act's points (пункты), in order.")
+    effective_from: date = strawberry.field(
+        description="The day the act takes effect (вступает в силу)."
+    )
+    valid_until: date | None = strawberry.field(
+        description="The last day of the act's term; null for an act without a term."
+    )
+    superseded_by: strawberry.ID | None = strawberry.field(
+        description="The act that replaced this one (утратил силу в связи с), if any."
+    )
+    superseded_from: date | None = strawberry.field(
+        description="The day this act stopped being in force because another replaced it."
+    )
+    published_url: str = strawberry.field(
+        description=(
+            "Where the act is published on the organisation's website; empty when it is not."
+        )
+    )
+    recorded_at: datetime = strawberry.field(
+        description="When the act was entered into the platform."
+    )
     frame: str | None = strawberry.field(
-        description="Рамка, к которой относится акт (положение, дорожная карта, приказ), где"
-        " школа ведёт их порознь: students или teachers; пусто — наставничество в целом"
+        description="The frame the act belongs to where the school keeps its acts apart: `students`"
+        " (целевая модель наставничества обучающихся) or `teachers` (система наставничества"
+        " педагогических работников); null for mentoring as a whole."
     )
 
-    @strawberry.field
+    @strawberry.field(description="The kind of act in Russian words, as a page shows it.")
     def kind_name(self) -> str:
         return ACT_KIND_NAMES[self.kind]
 

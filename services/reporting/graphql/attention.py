@@ -104,58 +104,88 @@ ORDER BY p.full_name, d.purpose LIMIT $2
 
 @strawberry.type(description="A meeting still without feedback (встреча без отзыва).")
 class FeedbackGap:
-    meeting_id: strawberry.ID
-    pair_id: strawberry.ID
-    held_on: date
-    kind: str
-    mentor_name: str | None
-    mentee_name: str | None
-    mentor_missing: bool
-    mentee_missing: bool
+    meeting_id: strawberry.ID = strawberry.field(description="The meeting.")
+    pair_id: strawberry.ID = strawberry.field(description="The pair or group that met.")
+    held_on: date = strawberry.field(description="The day the meeting was held.")
+    kind: str = strawberry.field(
+        description="The meeting's kind (introduction, trial, planning, regular, final) as a code."
+    )
+    mentor_name: str | None = strawberry.field(
+        description="The mentor's full name (visible within the school only)."
+    )
+    mentee_name: str | None = strawberry.field(
+        description="The mentee's full name (visible within the school only)."
+    )
+    mentor_missing: bool = strawberry.field(description="The mentor's feedback is missing.")
+    mentee_missing: bool = strawberry.field(description="The mentee's feedback is missing.")
 
 
 @strawberry.type(
     description="A participant's missing or expiring consent (согласие отсутствует или истекает)."
 )
 class ConsentProblem:
-    person_id: strawberry.ID
-    full_name: str
-    is_mentee: bool
+    person_id: strawberry.ID = strawberry.field(description="The participant.")
+    full_name: str = strawberry.field(description="The participant's full name.")
+    is_mentee: bool = strawberry.field(
+        description="The participant is a mentee (otherwise a mentor)."
+    )
     missing: bool = strawberry.field(description="Нет действующего согласия на обработку ПДн")
     expires_on: date | None = strawberry.field(description="Когда истекает (если скоро)")
 
 
 @strawberry.type(description="A mentee for whom no mentor was found (без пары).")
 class Unmatched:
-    person_id: strawberry.ID
-    full_name: str
+    person_id: strawberry.ID = strawberry.field(description="The mentee.")
+    full_name: str = strawberry.field(description="The mentee's full name.")
 
 
 @strawberry.type(description="A questionnaire someone still has to answer (анкета к заполнению).")
 class SurveyDue:
-    pair_id: strawberry.ID
-    respondent_id: strawberry.ID
-    full_name: str
-    purpose: str
-    purpose_name: str
+    pair_id: strawberry.ID = strawberry.field(description="The pair the questionnaire is about.")
+    respondent_id: strawberry.ID = strawberry.field(description="Who has to answer.")
+    full_name: str = strawberry.field(description="The respondent's full name.")
+    purpose: str = strawberry.field(description="What the questionnaire measures, as a code.")
+    purpose_name: str = strawberry.field(description="The purpose in Russian words.")
 
 
 @strawberry.type(description="Meeting ratings from one side (оценки встреч).")
 class RatingSource:
-    side: str
-    by_participant: bool
-    ratings: int
-    mean: float
+    side: str = strawberry.field(description="Whose ratings: the mentor's or the mentee's side.")
+    by_participant: bool = strawberry.field(
+        description=(
+            "The participants gave them themselves (otherwise the school's staff entered them)."
+        )
+    )
+    ratings: int = strawberry.field(description="How many ratings.")
+    mean: float = strawberry.field(description="Their mean (1–10).")
 
 
 @strawberry.type(description="What needs a school's attention in a programme (требует внимания).")
 class Attention:
-    meetings_without_feedback: list[FeedbackGap]
-    meetings_without_participants_own_feedback: int
-    ratings_by_source: list[RatingSource]
-    consent_problems: list[ConsentProblem]
-    unmatched_mentees: list[Unmatched]
-    surveys_due: list[SurveyDue]
+    meetings_without_feedback: list[FeedbackGap] = strawberry.field(
+        description="Meetings still lacking the mentor's or the mentee's feedback."
+    )
+    meetings_without_participants_own_feedback: int = strawberry.field(
+        description=(
+            "Meetings whose feedback was all entered by the school's staff, none by the "
+            "participants themselves."
+        )
+    )
+    ratings_by_source: list[RatingSource] = strawberry.field(
+        description=(
+            "Meeting ratings counted by who gave them: the participants or the school's staff for"
+            " them."
+        )
+    )
+    consent_problems: list[ConsentProblem] = strawberry.field(
+        description="Participants whose consent is missing or expires soon."
+    )
+    unmatched_mentees: list[Unmatched] = strawberry.field(
+        description="Mentees of the programme still without a pair."
+    )
+    surveys_due: list[SurveyDue] = strawberry.field(
+        description="Surveys (анкетирование) that are due and not yet answered."
+    )
 
 
 def _id(value: UUID) -> strawberry.ID:

@@ -34,53 +34,78 @@ from .roadmap import load_roadmap
 
 @strawberry.type(description="An item the organisation must answer (обязательный пункт).")
 class FormRequirement:
-    number: str
-    text: str
+    number: str = strawberry.field(description="The sub-requirement's number.")
+    text: str = strawberry.field(description="The sub-requirement's text.")
 
 
 @strawberry.type(description="One item of a monitoring form (пункт формы мониторинга).")
 class FormItem:
-    number: str
-    text: str
-    kind: str
-    kind_name: str
-    required: bool
-    options: list[str]
+    number: str = strawberry.field(
+        description="The item's number, as the region numbers it («1.5.3»)."
+    )
+    text: str = strawberry.field(description="The item's question or requirement.")
+    kind: str = strawberry.field(
+        description=(
+            "What the answer is (yes/no, link, number, date, choice, text, file, computed) as a "
+            "code."
+        )
+    )
+    kind_name: str = strawberry.field(description="The answer's kind in Russian words.")
+    required: bool = strawberry.field(description="An answer is required to submit.")
+    options: list[str] = strawberry.field(
+        description="The choices, for an item answered by choice; empty otherwise."
+    )
     source: str | None = strawberry.field(description="Что вычисляет платформа")
-    source_name: str | None
-    requirements: list[FormRequirement]
+    source_name: str | None = strawberry.field(
+        description=(
+            "What the platform computes, in Russian words; null for an item answered by hand."
+        )
+    )
+    requirements: list[FormRequirement] = strawberry.field(
+        description="The item's sub-requirements (1.5.1–1.5.4), reviewed one by one."
+    )
 
 
 @strawberry.type(description="A section of a monitoring form (раздел формы).")
 class FormSection:
-    number: str
-    title: str
-    items: list[FormItem]
+    number: str = strawberry.field(description="The section's number.")
+    title: str = strawberry.field(description="The section's title.")
+    items: list[FormItem] = strawberry.field(description="The section's items, in order.")
 
 
 @strawberry.type(description="An item and its counterpart in another form.")
 class MappedItem:
-    item: str
-    other_item: str
+    item: str = strawberry.field(description="The item's number in this form.")
+    other_item: str = strawberry.field(
+        description="The corresponding item's number in the other form."
+    )
 
 
 @strawberry.type(
     description="How the items of one monitoring form map to another's (соответствие пунктов)."
 )
 class ItemMapping:
-    other_form_id: strawberry.ID
-    pairs: list[MappedItem]
+    other_form_id: strawberry.ID = strawberry.field(description="The other form.")
+    pairs: list[MappedItem] = strawberry.field(
+        description="The items that correspond, one pair each."
+    )
 
 
 @strawberry.type(description="A monitoring form (форма мониторинга) in its latest version.")
 class FormTemplate:
-    id: strawberry.ID
-    version: int
-    title: str
-    owner_id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The form's id (the same over its versions).")
+    version: int = strawberry.field(
+        description="The form's version number; a version a campaign runs never changes."
+    )
+    title: str = strawberry.field(description="The form's title.")
+    owner_id: strawberry.ID = strawberry.field(
+        description="The region, institute or municipality that keeps the form."
+    )
     in_use: bool = strawberry.field(description="Версия используется в кампании и не меняется")
-    sections: list[FormSection]
-    mappings: list[ItemMapping]
+    sections: list[FormSection] = strawberry.field(description="The form's sections, in order.")
+    mappings: list[ItemMapping] = strawberry.field(
+        description="How this form's items correspond to other forms' items."
+    )
 
 
 def _form(row: Any, mappings: list[Any]) -> FormTemplate:
@@ -138,10 +163,14 @@ def shown(value: Any) -> str | None:
 
 @strawberry.type(description="One item's answer in a campaign submission (ответ на пункт формы).")
 class CampaignAnswer:
-    number: str
+    number: str = strawberry.field(
+        description="The form item's number, as the region numbers it («1.5.3»)."
+    )
     value: str | None = strawberry.field(description="Ответ в JSON: true/false, число, текст")
     shown: str | None = strawberry.field(description="Ответ, как его читают")
-    evidence: str | None
+    evidence: str | None = strawberry.field(
+        description="The evidence the organisation gives for the answer (a document, a link)."
+    )
     computed: str | None = strawberry.field(description="Значение платформы, как предложено")
     comment: str | None = strawberry.field(description="Почему значение платформы исправлено")
 
@@ -163,18 +192,22 @@ def _answers(raw: str | None) -> list[CampaignAnswer]:
 @strawberry.type(description="One step of a campaign submission's history (запись истории ответа).")
 class SubmissionEntry:
     action: str = strawberry.field(
-        description="draft, submitted, review, returned, accepted — что произошло"
+        description="What happened: `draft`, `submitted`, `review`, `returned` or `accepted`."
     )
-    number: str | None
-    verdict: str | None
-    verdict_name: str | None
-    missing: list[str]
+    number: str | None = strawberry.field(description="The item reviewed, for a review step.")
+    verdict: str | None = strawberry.field(
+        description="The review's verdict (accepted, not, partly) as a code."
+    )
+    verdict_name: str | None = strawberry.field(description="The verdict in Russian words.")
+    missing: list[str] = strawberry.field(
+        description="For a partly accepted item, the sub-requirements missing."
+    )
     text: str | None = strawberry.field(description="Рекомендация или комментарий")
-    submitted_on: date | None
-    late: bool | None
-    actor_role: str
-    actor_role_name: str
-    at: str
+    submitted_on: date | None = strawberry.field(description="For a submission, its day.")
+    late: bool | None = strawberry.field(description="For a submission, it came after the window.")
+    actor_role: str = strawberry.field(description="The role that made the step, as a code.")
+    actor_role_name: str = strawberry.field(description="The role in Russian words.")
+    at: str = strawberry.field(description="When the step was made (ISO 8601).")
 
 
 def _entry(row: Any) -> SubmissionEntry:
@@ -197,17 +230,25 @@ def _entry(row: Any) -> SubmissionEntry:
     description="One organisation's answer to a monitoring campaign (ответ организации)."
 )
 class CampaignSubmission:
-    id: strawberry.ID
-    organisation_id: strawberry.ID
-    organisation_name: str
-    status: str
-    status_name: str
+    id: strawberry.ID = strawberry.field(description="The submission's id.")
+    organisation_id: strawberry.ID = strawberry.field(description="The organisation that answers.")
+    organisation_name: str = strawberry.field(description="The answering organisation's name.")
+    status: str = strawberry.field(
+        description="The submission's status (draft, submitted, returned, accepted) as a code."
+    )
+    status_name: str = strawberry.field(description="The submission's status in Russian words.")
     submitted_on: date | None = strawberry.field(description="День последней отправки")
-    late: bool | None
+    late: bool | None = strawberry.field(
+        description="The last submission came after the window; null before any submission."
+    )
     first_submitted_on: date | None = strawberry.field(description="День первой отправки")
     first_late: bool | None = strawberry.field(description="Первая отправка после окна")
-    submissions: int
-    conclusion: str | None
+    submissions: int = strawberry.field(
+        description="How many times the organisation has submitted (resubmissions counted)."
+    )
+    conclusion: str | None = strawberry.field(
+        description="The reviewers' conclusion on the whole submission, if any."
+    )
     answers: list[CampaignAnswer] = strawberry.field(
         description="Ответы, как отправлены (или черновик)"
     )
@@ -265,11 +306,15 @@ def _last_submitted(entries: list[Any], submission: UUID) -> str | None:
     )
 )
 class ComputedValue:
-    number: str
-    source: str
-    source_name: str
+    number: str = strawberry.field(description="The form item's number.")
+    source: str = strawberry.field(
+        description="What the platform computes for the item (mentors, coverage…) as a code."
+    )
+    source_name: str = strawberry.field(description="What the platform computes, in Russian words.")
     value: str | None = strawberry.field(description="Значение в JSON на отчётную дату")
-    shown: str | None
+    shown: str | None = strawberry.field(
+        description="The value as people read it; null when there is none."
+    )
     note: str | None = strawberry.field(description="Почему значения нет")
 
 
@@ -323,26 +368,30 @@ def _computed(
     description="One organisation's place in a campaign's results (итоги организации)."
 )
 class OrganisationResult:
-    organisation_id: strawberry.ID
-    name: str
-    municipality: str
-    status: str
-    status_name: str
+    organisation_id: strawberry.ID = strawberry.field(description="The organisation.")
+    name: str = strawberry.field(description="The organisation's name.")
+    municipality: str = strawberry.field(description="The organisation's municipality.")
+    status: str = strawberry.field(
+        description="Its submission's status as a code (never started included)."
+    )
+    status_name: str = strawberry.field(description="Its submission's status in Russian words.")
     submitted_on: date | None = strawberry.field(description="День первой отправки")
-    late: bool | None
+    late: bool | None = strawberry.field(
+        description="Its first submission came after the window; null before any submission."
+    )
 
 
 @strawberry.type(description="How many organisations gave one answer to an item.")
 class ItemAnswerCount:
-    shown: str
-    count: int
+    shown: str = strawberry.field(description="The answer as people read it (да, нет, a choice).")
+    count: int = strawberry.field(description="How many submissions gave it.")
 
 
 @strawberry.type(description="One form item's results over a campaign (итоги по пункту).")
 class ItemResult:
-    number: str
-    text: str
-    kind_name: str
+    number: str = strawberry.field(description="The item's number.")
+    text: str = strawberry.field(description="The item's text.")
+    kind_name: str = strawberry.field(description="The item's answer kind in Russian words.")
     answered: int = strawberry.field(description="Отправленных ответов на пункт")
     counts: list[ItemAnswerCount] = strawberry.field(
         description="Да / нет и варианты выбора: сколько раз"
@@ -356,13 +405,19 @@ class ItemResult:
     description="A monitoring campaign's results in one municipality (итоги по муниципалитету)."
 )
 class MunicipalityResult:
-    municipality: str
-    targeted: int
-    submitted: int
-    on_time: int
-    late: int
-    not_submitted: int
-    never_started: int
+    municipality: str = strawberry.field(description="The municipality's name.")
+    targeted: int = strawberry.field(description="Its organisations the campaign targets.")
+    submitted: int = strawberry.field(description="Of them, those that submitted.")
+    on_time: int = strawberry.field(
+        description="Of them, those whose first submission came within the window."
+    )
+    late: int = strawberry.field(
+        description="Of them, those whose first submission came after the window."
+    )
+    not_submitted: int = strawberry.field(
+        description="Of them, those that have not submitted (drafts included)."
+    )
+    never_started: int = strawberry.field(description="Of them, those that never started.")
 
 
 @strawberry.type(
@@ -370,16 +425,30 @@ class MunicipalityResult:
 )
 class CampaignResults:
     targeted: int = strawberry.field(description="Организаций в охвате (в вашей области)")
-    submitted: int
-    on_time: int
-    late: int
+    submitted: int = strawberry.field(description="Organisations that have submitted.")
+    on_time: int = strawberry.field(
+        description="Organisations whose first submission came within the window."
+    )
+    late: int = strawberry.field(
+        description="Organisations whose first submission came after the window."
+    )
     in_draft: int = strawberry.field(description="Начали, но не отправили")
-    never_started: int
-    returned: int
-    accepted: int
-    organisations: list[OrganisationResult]
-    items: list[ItemResult]
-    municipalities: list[MunicipalityResult]
+    never_started: int = strawberry.field(
+        description="Organisations that never started a submission."
+    )
+    returned: int = strawberry.field(
+        description="Submissions returned for revision and not yet resubmitted."
+    )
+    accepted: int = strawberry.field(description="Submissions the reviewers accepted.")
+    organisations: list[OrganisationResult] = strawberry.field(
+        description="Each targeted organisation with its submission's status."
+    )
+    items: list[ItemResult] = strawberry.field(
+        description="Each form item's answers counted over the submissions."
+    )
+    municipalities: list[MunicipalityResult] = strawberry.field(
+        description="The results counted per municipality."
+    )
 
 
 # The organisations a campaign targets inside the caller's scope, with their municipality.
@@ -605,7 +674,9 @@ class OrderedFix:
     item_text: str = strawberry.field(description="Текст пункта")
     director: str = strawberry.field(description="Директор, как его называет приказ")
     due_on: date = strawberry.field(description="Срок исправления")
-    status: str = strawberry.field(description="fixed, not_fixed или pending")
+    status: str = strawberry.field(
+        description="Whether it is fixed: `fixed`, `not_fixed` or `pending`"
+    )
     status_name: str = strawberry.field(description="Исправлено ли — словами")
     next_campaign_id: strawberry.ID | None = strawberry.field(
         description="Следующая кампания, охватившая организацию и спросившая тот же пункт"
@@ -761,18 +832,38 @@ async def fix_orders(reader: Reader, campaign: Campaign) -> list[FixOrder]:
     )
 )
 class Campaign:
-    id: strawberry.ID
-    title: str
-    act_number: str
-    act_date: date
-    window_from: date
-    window_to: date
-    reference_date: date
-    target_kinds: list[str]
-    reviewer_roles: list[str]
-    reviewer_role_names: list[str]
-    municipality_submits: bool
-    form: FormTemplate
+    id: strawberry.ID = strawberry.field(description="The campaign's id.")
+    title: str = strawberry.field(description="The campaign's title.")
+    act_number: str = strawberry.field(
+        description="The number of the act that announced the campaign."
+    )
+    act_date: date = strawberry.field(
+        description="The date of the act that announced the campaign."
+    )
+    window_from: date = strawberry.field(
+        description="The first day organisations may submit (in the region's calendar)."
+    )
+    window_to: date = strawberry.field(
+        description="The last day a submission counts as on time (in the region's calendar)."
+    )
+    reference_date: date = strawberry.field(
+        description="The reporting day (отчётная дата) the answers and computed values describe."
+    )
+    target_kinds: list[str] = strawberry.field(
+        description="The kinds of organisation that answer the campaign (schools, partners)."
+    )
+    reviewer_roles: list[str] = strawberry.field(
+        description="The roles that review the submissions, as codes."
+    )
+    reviewer_role_names: list[str] = strawberry.field(
+        description="The reviewing roles in Russian words."
+    )
+    municipality_submits: bool = strawberry.field(
+        description="The municipality submits for its schools instead of each school itself."
+    )
+    form: FormTemplate = strawberry.field(
+        description="The version of the monitoring form the campaign runs."
+    )
     row: strawberry.Private[Any]
 
     @strawberry.field(

@@ -61,19 +61,31 @@ HistoryEventType: Any = strawberry.enum(
     )
 )
 class HistoryEvent:
-    upstream: str
-    position: int
+    upstream: str = strawberry.field(
+        description="The service whose event store holds the event (registry or programs)."
+    )
+    position: int = strawberry.field(
+        description=(
+            "The event's position in its service's event store; with `upstream`, its identity."
+        )
+    )
     occurred_at: datetime = strawberry.field(description="Когда событие внесено в платформу")
     effective_on: date | None = strawberry.field(
         description="Дата, которую даёт документ (приказ, начало этапа, встреча, завершение);"
         " нет — у факта без документа"
     )
-    event_type: HistoryEventType
-    aggregate_id: strawberry.ID
-    aggregate_version: int
-    actor_user: str
-    actor_role: str
-    changes: JSON
+    event_type: HistoryEventType = strawberry.field(description="What happened.")
+    aggregate_id: strawberry.ID = strawberry.field(
+        description="The record the event changed (a programme, pair, order…)."
+    )
+    aggregate_version: int = strawberry.field(description="The record's version after the event.")
+    actor_user: str = strawberry.field(description="The user who made the change.")
+    actor_role: str = strawberry.field(description="The role the user acted in.")
+    changes: JSON = strawberry.field(
+        description=(
+            "What changed, field by field; sealed personal fields read «[персональные данные]»."
+        )
+    )
 
 
 HISTORY = """
@@ -145,12 +157,12 @@ SELECT (SELECT '[' || coalesce(string_agg(rendered, ',' ORDER BY occurred_at, up
 
 @strawberry.type(description="A page of a programme's history as one JSON array of events.")
 class ReplayPage:
-    total_count: int
+    total_count: int = strawberry.field(description="How many events the whole history has.")
     events: JSON = strawberry.field(
         description="События страницы по порядку: upstream, position, occurredAt, eventType,"
         " aggregateId, aggregateVersion, actorUser, actorRole, changes"
     )
-    page_info: PageInfo
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the history.")
 
 
 async def programme_replay(

@@ -43,18 +43,34 @@ from .surveys import SurveyResult, load_survey_results
     )
 )
 class IndicatorRow:
-    code: str
-    name: str
-    definition: str
-    population: str
-    unit: str
-    unit_name: str
-    reference_date: date
-    numerator: int | None
-    denominator: int | None
-    value: float | None
-    target: float | None
-    met: bool | None
+    code: str = strawberry.field(
+        description="The indicator's code (stable; names the indicator in targets and exports)."
+    )
+    name: str = strawberry.field(description="The indicator's name in Russian.")
+    definition: str = strawberry.field(description="How the indicator is computed, in Russian.")
+    population: str = strawberry.field(
+        description="Whom the indicator counts (pupils, teachers, pairs…)."
+    )
+    unit: str = strawberry.field(description="The value's unit (percent, count, score) as a code.")
+    unit_name: str = strawberry.field(description="The value's unit in Russian words.")
+    reference_date: date = strawberry.field(
+        description="The reporting day the value is computed for."
+    )
+    numerator: int | None = strawberry.field(
+        description=(
+            "The count above the line, for a share; null for other indicators or without data."
+        )
+    )
+    denominator: int | None = strawberry.field(description="The count below the line, for a share.")
+    value: float | None = strawberry.field(
+        description="The indicator's value; null without data (`note` says why)."
+    )
+    target: float | None = strawberry.field(
+        description="The year's target for the indicator, if one is set."
+    )
+    met: bool | None = strawberry.field(
+        description="The value reaches the target; null without a value or a target."
+    )
     note: str | None = strawberry.field(description="«нет данных» и почему, если значения нет")
     frame: str = strawberry.field(
         description="Рамка, под заголовком которой показатель: students — целевая модель"
@@ -106,25 +122,31 @@ class IndicatorRow:
 
 @strawberry.type(description="An organisation of the caller's scope as the indicators name it.")
 class ScopeOrganisation:
-    id: strawberry.ID
-    name: str
-    kind: str
+    id: strawberry.ID = strawberry.field(description="The organisation's id.")
+    name: str = strawberry.field(description="The organisation's name.")
+    kind: str = strawberry.field(
+        description="The organisation's kind (region, municipality, school) as a code."
+    )
     education_kind: str | None = strawberry.field(
         description="Вид образовательной организации: школа, ДОО, дополнительного образования, СПО"
     )
-    path: str
+    path: str = strawberry.field(
+        description="The organisation's place in the region's tree: an ltree path of ids."
+    )
 
 
 @strawberry.type(
     description="The target model's indicators (показатели) of an organisation on a reporting day."
 )
 class IndicatorTable:
-    organisation: ScopeOrganisation
-    school_year: str
-    reference_date: date
-    schools: int
+    organisation: ScopeOrganisation = strawberry.field(
+        description="The region, municipality or school the indicators are for."
+    )
+    school_year: str = strawberry.field(description="The school year («2025/2026»).")
+    reference_date: date = strawberry.field(description="The reporting day.")
+    schools: int = strawberry.field(description="Schools counted.")
     schools_reporting: int = strawberry.field(description="Школы, внёсшие контингент за год")
-    rows: list[IndicatorRow]
+    rows: list[IndicatorRow] = strawberry.field(description="The indicators, one row each.")
 
 
 async def _scope_organisation(reader: Reader, organisation_id: strawberry.ID | None) -> Any:
@@ -216,12 +238,12 @@ async def breakdown(
 
 @strawberry.type(description="A programme and the stage it has reached (этап программы).")
 class ProgrammeStage:
-    id: strawberry.ID
-    school_id: strawberry.ID
-    title: str
-    stage: int
+    id: strawberry.ID = strawberry.field(description="The programme's id.")
+    school_id: strawberry.ID = strawberry.field(description="The school that runs it.")
+    title: str = strawberry.field(description="The programme's title.")
+    stage: int = strawberry.field(description="The stage reached (1–7) on the reporting day.")
 
-    @strawberry.field
+    @strawberry.field(description="That stage's name in Russian.")
     def stage_name(self) -> str:
         return STAGE_NAMES[Stage(self.stage)]
 
@@ -263,28 +285,42 @@ async def _programmes(reader: Reader, keys: list[StagesKey]) -> list[list[Progra
 
 @strawberry.type(description="One school or municipality in a comparison (строка сравнения).")
 class ComparisonRow:
-    organisation: ScopeOrganisation
+    organisation: ScopeOrganisation = strawberry.field(
+        description="The school or municipality of the row."
+    )
     school_year: strawberry.Private[str]
     reference_date: strawberry.Private[date]
     coverage: float | None = strawberry.field(
         description="Доля обучающихся, вовлечённых в наставничество, %"
     )
-    mentees: int
-    mentors: int
-    pairs: int
+    mentees: int = strawberry.field(
+        description="Mentees in the organisation's programmes of the school year."
+    )
+    mentors: int = strawberry.field(
+        description="Mentors in the organisation's programmes of the school year."
+    )
+    pairs: int = strawberry.field(description="Pairs and groups formed in the school year.")
     lagging_pairs: int = strawberry.field(description="Пары, отстающие от правила частоты встреч")
-    mentee_satisfaction: float | None
-    mentor_satisfaction: float | None
+    mentee_satisfaction: float | None = strawberry.field(
+        description="Mentees' mean satisfaction with meetings (1–10); null without ratings."
+    )
+    mentor_satisfaction: float | None = strawberry.field(
+        description="Mentors' mean satisfaction with meetings (1–10); null without ratings."
+    )
     roadmap_completion: float | None = strawberry.field(
         description="Выполнение дорожных карт в учебном году: выполненные мероприятия ÷ все"
         " (кроме отменённых) × 100; нет данных — у школ нет дорожной карты"
     )
-    schools: int
-    schools_reporting: int
+    schools: int = strawberry.field(description="Schools counted in the row (1 for a school).")
+    schools_reporting: int = strawberry.field(
+        description="Schools that entered their contingent for the year."
+    )
     schools_with_gaps: int = strawberry.field(
         description="Школы с невыполненными пунктами самоаудита"
     )
-    indicators: list[IndicatorRow]
+    indicators: list[IndicatorRow] = strawberry.field(
+        description="The target model's indicators for the organisation."
+    )
     not_started: list[str] = strawberry.field(
         description="Школы без контингента или без дорожной карты за учебный год («не"
         " приступили»): в средних охвата и выполнения дорожной карты муниципалитета или"
@@ -331,14 +367,30 @@ class ComparisonOrder(Enum):
 
 @strawberry.input(description="Which rows of a comparison to keep (отбор).")
 class ComparisonFilter:
-    search: str | None = None
-    min_coverage: float | None = None
-    max_coverage: float | None = None
-    has_lagging_pairs: bool | None = None
-    with_self_audit_gaps: bool | None = None
-    min_roadmap_completion: float | None = None
-    max_roadmap_completion: float | None = None
-    min_mentee_satisfaction: float | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Keep organisations whose name contains this (any case, ё as е)."
+    )
+    min_coverage: float | None = strawberry.field(
+        default=None, description="Keep rows with coverage at least this, %."
+    )
+    max_coverage: float | None = strawberry.field(
+        default=None, description="Keep rows with coverage at most this, %."
+    )
+    has_lagging_pairs: bool | None = strawberry.field(
+        default=None, description="Keep rows with (true) or without (false) lagging pairs."
+    )
+    with_self_audit_gaps: bool | None = strawberry.field(
+        default=None, description="Keep rows with (true) or without (false) self-audit gaps."
+    )
+    min_roadmap_completion: float | None = strawberry.field(
+        default=None, description="Keep rows with roadmap completion at least this, %."
+    )
+    max_roadmap_completion: float | None = strawberry.field(
+        default=None, description="Keep rows with roadmap completion at most this, %."
+    )
+    min_mentee_satisfaction: float | None = strawberry.field(
+        default=None, description="Keep rows with mentees' satisfaction at least this (1–10)."
+    )
 
 
 def _bounds(value: float | None, low: float | None, high: float | None) -> bool:
@@ -574,8 +626,10 @@ async def municipality_comparison(
 
 @strawberry.type(description="A programme's survey results (итоги анкетирования программы).")
 class ProgrammeSurveys:
-    programme: ProgrammeStage
-    results: list[SurveyResult]
+    programme: ProgrammeStage = strawberry.field(description="The programme.")
+    results: list[SurveyResult] = strawberry.field(
+        description="Its results per questionnaire version."
+    )
 
 
 @strawberry.type(
@@ -584,7 +638,9 @@ class ProgrammeSurveys:
 class SchoolOverview:
     """A school's aggregates, as the municipality or institute drills down from the comparison."""
 
-    summary: ComparisonRow
+    summary: ComparisonRow = strawberry.field(
+        description="The school's row of figures, as in the comparison."
+    )
     roadmap: Implementation | None = strawberry.field(
         description="Дорожная карта: статус мероприятий учебного года и просроченные"
     )
@@ -615,8 +671,8 @@ async def school_overview(
 
 @strawberry.type(description="An indicator's value in one school year (точка динамики).")
 class TrendPoint:
-    school_year: str
-    indicator: IndicatorRow
+    school_year: str = strawberry.field(description="The school year.")
+    indicator: IndicatorRow = strawberry.field(description="The indicator's value that year.")
 
 
 async def indicator_trend(

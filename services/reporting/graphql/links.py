@@ -12,20 +12,26 @@ from .context import ReaderInfo, fields_of, reader_of
 
 @strawberry.type(description="A participant's personal link (персональная ссылка).")
 class PersonalLink:
-    id: strawberry.ID
-    person_id: strawberry.ID
-    full_name: str
-    grade: str | None
-    role: str
-    school_year: str
-    expires_on: date
-    issued_at: datetime
-    issued_by: str
-    revoked_on: date | None
-    revoked_by: str | None
-    first_opened_on: date | None
-    last_opened_on: date | None
-    openings: int
+    id: strawberry.ID = strawberry.field(
+        description="The link's id (the link itself is never stored, only its hash)."
+    )
+    person_id: strawberry.ID = strawberry.field(description="The person the link signs in as.")
+    full_name: str = strawberry.field(description="The person's full name.")
+    grade: str | None = strawberry.field(description="A pupil's class.")
+    role: str = strawberry.field(
+        description="The role the link signs in with: mentor, mentee or parent."
+    )
+    school_year: str = strawberry.field(description="The school year the link is good for.")
+    expires_on: date = strawberry.field(description="The link's last day.")
+    issued_at: datetime = strawberry.field(description="When the link was issued.")
+    issued_by: str = strawberry.field(description="The user who issued it.")
+    revoked_on: date | None = strawberry.field(
+        description="The day it was revoked; null while it stands."
+    )
+    revoked_by: str | None = strawberry.field(description="The user who revoked it.")
+    first_opened_on: date | None = strawberry.field(description="The day it was first opened.")
+    last_opened_on: date | None = strawberry.field(description="The day it was last opened.")
+    openings: int = strawberry.field(description="How many times it was opened.")
 
     @strawberry.field(description="Ссылка открывает вход сегодня")
     def active(self) -> bool:

@@ -17,12 +17,16 @@ from .context import ReaderInfo, reader_of, uuid_of
     description="An order approving mentoring pairs (приказ об утверждении наставнических пар)."
 )
 class PairsOrder:
-    id: strawberry.ID
-    programme_id: strawberry.ID
-    number: str
-    order_date: date
-    pair_count: int
-    issued_at: datetime
+    id: strawberry.ID = strawberry.field(description="The order's id.")
+    programme_id: strawberry.ID = strawberry.field(
+        description="The programme whose pairs the order approves."
+    )
+    number: str = strawberry.field(description="The order's number.")
+    order_date: date = strawberry.field(description="The order's date.")
+    pair_count: int = strawberry.field(description="How many pairs and groups the order approves.")
+    issued_at: datetime = strawberry.field(
+        description="When the director approved the order on the platform."
+    )
     frame: str = strawberry.field(description="Рамка программы, по которой издан приказ")
     basis: ActBasis = strawberry.field(
         description="Федеральный акт, на основании которого издан приказ (основание рамки"

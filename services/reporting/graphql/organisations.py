@@ -20,29 +20,41 @@ from .pagination import After, Connection, First, paginate
     description="A level of the region's tree (уровень): region, municipality or school."
 )
 class Level(Enum):
-    REGION = TreeLevel.REGION.value
-    MUNICIPALITY = TreeLevel.MUNICIPALITY.value
-    SCHOOL = TreeLevel.SCHOOL.value
+    REGION = strawberry.enum_value(TreeLevel.REGION.value, description="The region (регион).")
+    MUNICIPALITY = strawberry.enum_value(
+        TreeLevel.MUNICIPALITY.value, description="A municipality (муниципалитет)."
+    )
+    SCHOOL = strawberry.enum_value(
+        TreeLevel.SCHOOL.value, description="A school (образовательная организация)."
+    )
 
 
 @strawberry.type(
     description="An organisation's former name (прежнее наименование) and until when it held."
 )
 class FormerName:
-    name: str
-    until: datetime
+    name: str = strawberry.field(description="The organisation's former name.")
+    until: datetime = strawberry.field(
+        description="When the name stopped being the organisation's name."
+    )
 
 
 @strawberry.type(description="An agreement with a partner organisation (соглашение о партнёрстве).")
 class Agreement:
-    id: strawberry.ID
-    partner_id: strawberry.ID
-    partner_name: str
-    school_id: strawberry.ID
-    number: str
-    signed_on: date
-    valid_until: date | None
-    subject: str
+    id: strawberry.ID = strawberry.field(description="The agreement's id.")
+    partner_id: strawberry.ID = strawberry.field(
+        description="The partner organisation (организация-партнёр)."
+    )
+    partner_name: str = strawberry.field(description="The partner organisation's name.")
+    school_id: strawberry.ID = strawberry.field(description="The school that signed the agreement.")
+    number: str = strawberry.field(description="The agreement's number as written on it.")
+    signed_on: date = strawberry.field(description="The day the agreement was signed.")
+    valid_until: date | None = strawberry.field(
+        description="The agreement's last day; null when it is open-ended."
+    )
+    subject: str = strawberry.field(
+        description="What the partners agree to do (предмет соглашения)."
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Agreement:
@@ -74,16 +86,34 @@ async def _former_names(reader: Reader, ids: list[UUID]) -> list[list[FormerName
     )
 )
 class Organisation:
-    id: strawberry.ID
-    kind: str
-    name: str
-    path: str
-    parent_id: strawberry.ID | None
-    partner_kind: str | None
-    education_kind: str | None
-    legal_form: str | None
-    closed_on: date | None
-    closure_reason: str | None
+    id: strawberry.ID = strawberry.field(description="The organisation's id.")
+    kind: str = strawberry.field(
+        description=(
+            "The organisation's kind (region, institute, municipality, school, partner) as a code."
+        )
+    )
+    name: str = strawberry.field(description="The organisation's current name.")
+    path: str = strawberry.field(
+        description="The organisation's place in the region's tree: an ltree path of ids."
+    )
+    parent_id: strawberry.ID | None = strawberry.field(
+        description="The organisation above it; null for the region."
+    )
+    partner_kind: str | None = strawberry.field(
+        description="For a partner, its kind (company, university, NGO…) as a code."
+    )
+    education_kind: str | None = strawberry.field(
+        description="For a school, its kind of education (general, vocational…) as a code."
+    )
+    legal_form: str | None = strawberry.field(
+        description="The organisation's legal form, as written."
+    )
+    closed_on: date | None = strawberry.field(
+        description="The day the organisation closed or was reorganised; null while it works."
+    )
+    closure_reason: str | None = strawberry.field(
+        description="Why it closed (liquidation, merger…), if it did."
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Organisation:
@@ -143,14 +173,16 @@ async def partner_agreements(
     description="Mentors, mentees, pairs and meetings counted for one organisation (численность)."
 )
 class OrganisationCounts:
-    organisation_id: strawberry.ID | None
-    name: str | None
-    kind: str | None
-    path: str
-    mentors: int
-    mentees: int
-    pairs: int
-    meetings: int
+    organisation_id: strawberry.ID | None = strawberry.field(
+        description="The organisation counted; null for a row that sums its scope."
+    )
+    name: str | None = strawberry.field(description="The organisation's name.")
+    kind: str | None = strawberry.field(description="The organisation's kind as a code.")
+    path: str = strawberry.field(description="The organisation's place in the region's tree.")
+    mentors: int = strawberry.field(description="Mentors in its scope.")
+    mentees: int = strawberry.field(description="Mentees in its scope.")
+    pairs: int = strawberry.field(description="Pairs and groups in its scope.")
+    meetings: int = strawberry.field(description="Meetings held in its scope.")
 
 
 async def counts(
@@ -165,7 +197,7 @@ async def counts(
     """Число наставников, наставляемых, пар и встреч по школам, муниципалитетам или региону
     (только в пределах вашей области, без имён)."""
     reader = reader_of(info)
-    depth = max(level.value, reader.caller().scope.level.value)
+    depth = max(TreeLevel[level.name].value, reader.caller().scope.level.value)
     rows = await reader.fetch(
         """
         WITH grouped AS (

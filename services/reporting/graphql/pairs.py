@@ -23,11 +23,11 @@ from .versions import VERSION, version_of
     description="Feedback on a meeting (отзыв о встрече) from the mentor's or the mentee's side."
 )
 class MeetingFeedback:
-    author_id: strawberry.ID
-    side: str
-    rating: int | None
-    comment: str | None
-    given_at: datetime
+    author_id: strawberry.ID = strawberry.field(description="The participant the feedback is of.")
+    side: str = strawberry.field(description="The author's side (mentor or mentee) as a code.")
+    rating: int | None = strawberry.field(description="The rating of the meeting (1–10), if given.")
+    comment: str | None = strawberry.field(description="The comment, if given.")
+    given_at: datetime = strawberry.field(description="When the feedback was recorded.")
     by_participant: bool = strawberry.field(
         description="Оставил сам участник (а не сотрудник школы за него)"
     )
@@ -49,16 +49,28 @@ async def _feedback(reader: Reader, meeting_ids: list[UUID]) -> list[list[Meetin
 
 @strawberry.type(description="A meeting of a pair or group (встреча).")
 class Meeting:
-    id: strawberry.ID
-    kind: str
-    held_on: date
-    duration_minutes: int
-    meeting_format: str
-    topic: str
-    mentor_rating: int | None
-    mentor_comment: str | None
-    mentee_rating: int | None
-    mentee_comment: str | None
+    id: strawberry.ID = strawberry.field(description="The meeting's id.")
+    kind: str = strawberry.field(
+        description="The meeting's kind (introduction, trial, planning, regular, final) as a code."
+    )
+    held_on: date = strawberry.field(description="The day the meeting was held.")
+    duration_minutes: int = strawberry.field(description="How long the meeting lasted, in minutes.")
+    meeting_format: str = strawberry.field(
+        description="How the pair met (in person, online) as a code."
+    )
+    topic: str = strawberry.field(description="The meeting's topic.")
+    mentor_rating: int | None = strawberry.field(
+        description="The mentor's rating of the meeting (1–10), if given."
+    )
+    mentor_comment: str | None = strawberry.field(
+        description="The mentor's comment on the meeting, if given."
+    )
+    mentee_rating: int | None = strawberry.field(
+        description=("The mentee's rating of the meeting (1–10), if given.")
+    )
+    mentee_comment: str | None = strawberry.field(
+        description="The mentee's comment on the meeting, if given."
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Meeting:
@@ -76,10 +88,12 @@ async def _meetings(reader: Reader, pair_ids: list[UUID]) -> list[list[Meeting]]
 
 @strawberry.type(description="A task of an individual plan (задача плана).")
 class PlanTask:
-    id: strawberry.ID
-    title: str
-    due_on: date
-    completed_on: date | None
+    id: strawberry.ID = strawberry.field(description="The task's id.")
+    title: str = strawberry.field(description="What is to be done.")
+    due_on: date = strawberry.field(description="The task's deadline.")
+    completed_on: date | None = strawberry.field(
+        description="The day the task was done; null while it is open."
+    )
 
     @strawberry.field(description="Срок прошёл, а задача не выполнена")
     def overdue(self) -> bool:
@@ -88,10 +102,10 @@ class PlanTask:
 
 @strawberry.type(description="A pair's individual development plan (индивидуальный план развития).")
 class Plan:
-    starts_on: date
-    ends_on: date
-    goals: list[str]
-    tasks: list[PlanTask]
+    starts_on: date = strawberry.field(description="The plan's first day.")
+    ends_on: date = strawberry.field(description="The plan's last day.")
+    goals: list[str] = strawberry.field(description="The plan's goals.")
+    tasks: list[PlanTask] = strawberry.field(description="The plan's tasks, by deadline.")
 
     @strawberry.field(description="Доля выполненных задач, %")
     def progress(self) -> int:
@@ -148,25 +162,55 @@ class PairClass:
 
 @strawberry.type(description="A mentoring pair or group (наставническая пара или группа).")
 class Pair:
-    id: strawberry.ID
-    programme_id: strawberry.ID
-    form: str
-    status: str
-    formed_at: datetime
-    order_number: str | None
-    order_date: date | None
-    basis: str  # suggested, chosen or directive
-    outcome: str | None  # completed or ended_early
-    ended_on: date | None
-    ended_by: str | None
-    end_reason: str | None
-    summary: str | None
+    id: strawberry.ID = strawberry.field(description="The pair's id.")
+    programme_id: strawberry.ID = strawberry.field(description="The programme the pair belongs to.")
+    form: str = strawberry.field(
+        description=(
+            "The form of mentoring (форма наставничества: «ученик — ученик», «учитель — "
+            "учитель»…) as a code."
+        )
+    )
+    status: str = strawberry.field(
+        description=(
+            "The pair's status: proposed (waiting for the director's order), active, ended or "
+            "dissolved."
+        )
+    )
+    formed_at: datetime = strawberry.field(description="When the curator formed the pair.")
+    order_number: str | None = strawberry.field(
+        description="The number of the order that approved the pair; null while it is proposed."
+    )
+    order_date: date | None = strawberry.field(description="The date of that order.")
+    basis: str = strawberry.field(
+        description="How the pair came about: suggested (the platform's suggestion accepted),"
+        " chosen (the curator's override) or directive."
+    )
+    outcome: str | None = strawberry.field(
+        description="How the pair ended: completed or ended_early; null while it works."
+    )
+    ended_on: date | None = strawberry.field(description="The day the pair ended.")
+    ended_by: str | None = strawberry.field(description="The user who ended the pair.")
+    end_reason: str | None = strawberry.field(
+        description="Why a pair ended early (relocation, health…) as a code."
+    )
+    summary: str | None = strawberry.field(
+        description=(
+            "The curator's summary of the pair's work (итог), visible within the school only."
+        )
+    )
     mentee_ids: strawberry.Private[list[UUID]]
     # Read with the pairs, in the same transaction: resolving them one by one through a loader
     # was two awaited resolvers a pair, a third of the CPU of a school's page of 50 pairs.
-    mentor: Person | None
+    mentor: Person | None = strawberry.field(
+        description="The pair's mentor; null when the caller may not see the person."
+    )
     mentee: Person | None = strawberry.field(description="Наставляемый пары (в группе — первый)")
-    mentees: list[Person | None]
+    mentees: list[Person | None] = strawberry.field(
+        description=(
+            "All mentees of the pair or group; an entry is null when the caller may not see the "
+            "person."
+        )
+    )
     mentors: list[Person | None] = strawberry.field(
         description="Вся сторона наставников: команда наставников, ученики класса-наставника"
     )
@@ -218,7 +262,7 @@ class Pair:
         found: Plan | None = await reader_of(info).loader(_plans).load(UUID(self.id))
         return found
 
-    @strawberry.field
+    @strawberry.field(description="The meetings held, by date.")
     async def meetings(self, info: ReaderInfo) -> list[Meeting]:
         result: list[Meeting] = await reader_of(info).loader(_meetings).load(UUID(self.id))
         return result
@@ -271,10 +315,16 @@ async def pair(info: ReaderInfo, id: Id) -> Pair | None:
 
 @strawberry.type(description="A pair behind its programme's meeting frequency (отстающая пара).")
 class LaggingPair:
-    pair: Pair
-    last_meeting_on: date | None
-    days_without_meeting: int
-    meeting_every_days: int
+    pair: Pair = strawberry.field(description="The pair.")
+    last_meeting_on: date | None = strawberry.field(
+        description="The day of the pair's last meeting; null before the first."
+    )
+    days_without_meeting: int = strawberry.field(
+        description="Days since the last meeting (or since the pair was formed)."
+    )
+    meeting_every_days: int = strawberry.field(
+        description="The programme's meeting rule: a meeting at least every this many days."
+    )
 
 
 LAGGING = """

@@ -20,88 +20,144 @@ from .surveys import TEMPLATES, SurveyTemplate, template_of
 
 @strawberry.type(description="A meeting of the participant's own pair (своя встреча).")
 class OwnMeeting:
-    id: strawberry.ID
-    kind: str
-    held_on: date
-    duration_minutes: int
-    meeting_format: str
-    topic: str
-    my_rating: int | None
-    my_comment: str | None
+    id: strawberry.ID = strawberry.field(description="The meeting's id.")
+    kind: str = strawberry.field(
+        description="The meeting's kind (introduction, trial, planning, regular, final) as a code."
+    )
+    held_on: date = strawberry.field(description="The day the meeting was held.")
+    duration_minutes: int = strawberry.field(description="How long the meeting lasted, in minutes.")
+    meeting_format: str = strawberry.field(
+        description="How the pair met (in person, online) as a code."
+    )
+    topic: str = strawberry.field(description="The meeting's topic.")
+    my_rating: int | None = strawberry.field(
+        description="The participant's own rating of the meeting (1–10), if given."
+    )
+    my_comment: str | None = strawberry.field(
+        description="The participant's own comment on the meeting, if given."
+    )
 
 
 @strawberry.type(description="A meeting planned for the participant (запланированная встреча).")
 class PlannedMeeting:
-    id: strawberry.ID
-    starts_on: date
-    start_time: str
-    duration_minutes: int
-    place: str
-    topic: str
+    id: strawberry.ID = strawberry.field(description="The planned meeting's id.")
+    starts_on: date = strawberry.field(description="The day of the meeting.")
+    start_time: str = strawberry.field(
+        description="The time it starts, «ЧЧ:ММ» (the region's time)."
+    )
+    duration_minutes: int = strawberry.field(
+        description="How long it is planned to last, in minutes."
+    )
+    place: str = strawberry.field(description="Where the pair meets (a room, an address, a link).")
+    topic: str = strawberry.field(description="The meeting's topic.")
 
 
 @strawberry.type(description="A task of the participant's plan (задача плана).")
 class OwnTask:
-    id: strawberry.ID
-    title: str
-    due_on: date
-    completed_on: date | None
+    id: strawberry.ID = strawberry.field(description="The task's id.")
+    title: str = strawberry.field(description="What is to be done.")
+    due_on: date = strawberry.field(description="The task's deadline.")
+    completed_on: date | None = strawberry.field(
+        description="The day the task was done; null while it is open."
+    )
 
 
 @strawberry.type(description="The participant's pair's individual plan (индивидуальный план).")
 class OwnPlan:
-    starts_on: date
-    ends_on: date
-    goals: list[str]
-    tasks: list[OwnTask]
+    starts_on: date = strawberry.field(description="The plan's first day.")
+    ends_on: date = strawberry.field(description="The plan's last day.")
+    goals: list[str] = strawberry.field(description="The plan's goals.")
+    tasks: list[OwnTask] = strawberry.field(description="The plan's tasks, by deadline.")
 
 
 @strawberry.type(description="A pair the participant belongs to (своя пара).")
 class OwnPair:
-    id: strawberry.ID
-    programme_id: strawberry.ID
-    form: str
-    status: str
-    order_number: str | None
-    order_date: date | None
-    mentor_name: str
-    mentee_names: list[str]
-    i_am_mentor: bool
-    meetings: list[OwnMeeting]
-    plan: OwnPlan | None
-    next_meeting: PlannedMeeting | None
+    id: strawberry.ID = strawberry.field(description="The pair's id.")
+    programme_id: strawberry.ID = strawberry.field(description="The programme the pair belongs to.")
+    form: str = strawberry.field(
+        description="The form of mentoring (форма наставничества) as a code."
+    )
+    status: str = strawberry.field(
+        description="The pair's status (proposed, active, ended, dissolved) as a code."
+    )
+    order_number: str | None = strawberry.field(
+        description="The number of the order that approved the pair; null before the order."
+    )
+    order_date: date | None = strawberry.field(description="The date of that order.")
+    mentor_name: str = strawberry.field(description="The mentor's full name.")
+    mentee_names: list[str] = strawberry.field(
+        description="The mentees' full names (one for a pair, several for a group)."
+    )
+    i_am_mentor: bool = strawberry.field(
+        description=(
+            "The participant is the pair's mentor (otherwise a mentee, or a mentee's parent)."
+        )
+    )
+    meetings: list[OwnMeeting] = strawberry.field(
+        description="The pair's meetings held, latest first."
+    )
+    plan: OwnPlan | None = strawberry.field(
+        description="The pair's individual plan, once drawn up."
+    )
+    next_meeting: PlannedMeeting | None = strawberry.field(
+        description="The next meeting planned, if any."
+    )
 
 
 @strawberry.type(description="A questionnaire the participant answered (своя анкета).")
 class OwnSurvey:
-    id: strawberry.ID
-    template_id: strawberry.ID
-    purpose: str
-    answered_on: date
+    id: strawberry.ID = strawberry.field(description="The response's id.")
+    template_id: strawberry.ID = strawberry.field(description="The questionnaire answered.")
+    purpose: str = strawberry.field(
+        description="What the questionnaire measures (entry, final, satisfaction…) as a code."
+    )
+    answered_on: date = strawberry.field(description="The day it was answered.")
 
 
 @strawberry.type(
     description="A questionnaire the participant still has to answer (анкета к заполнению)."
 )
 class OwnSurveyDue:
-    pair_id: strawberry.ID
-    programme_id: strawberry.ID
-    template: SurveyTemplate  # the platform's for its purpose
+    pair_id: strawberry.ID = strawberry.field(description="The pair the questionnaire is about.")
+    programme_id: strawberry.ID = strawberry.field(description="The programme of that pair.")
+    template: SurveyTemplate = strawberry.field(
+        description=(
+            "The questionnaire to answer, with its questions (the platform's for its purpose)."
+        )
+    )
 
 
 @strawberry.type(description="A programme participant's own page (участие в программе).")
 class Participation:
-    role: str
-    person_id: strawberry.ID
-    full_name: str
-    kind: str
-    birth_date: date | None
-    grade: str | None
+    role: str = strawberry.field(
+        description=(
+            "Whom the page is for: mentor, mentee or parent (a mentee's legal representative)."
+        )
+    )
+    person_id: strawberry.ID = strawberry.field(
+        description="The participant (for a parent, the child)."
+    )
+    full_name: str = strawberry.field(description="The participant's full name.")
+    kind: str = strawberry.field(
+        description=(
+            "The kind of person (student, teacher, parent, alumnus, partner_employee, veteran)."
+        )
+    )
+    birth_date: date | None = strawberry.field(
+        description="The participant's birth date, if recorded."
+    )
+    grade: str | None = strawberry.field(description="A pupil's class («7Б»).")
     mail_reminders: bool = strawberry.field(description="Получает напоминания по почте")
-    pairs: list[OwnPair]
-    consents: list[Consent]
-    surveys: list[OwnSurvey]
-    surveys_due: list[OwnSurveyDue]
+    pairs: list[OwnPair] = strawberry.field(description="The participant's pairs and groups.")
+    consents: list[Consent] = strawberry.field(
+        description="The participant's consents, with who signed them."
+    )
+    surveys: list[OwnSurvey] = strawberry.field(
+        description="The questionnaires the participant has answered."
+    )
+    surveys_due: list[OwnSurveyDue] = strawberry.field(
+        description="The questionnaires the participant still has to answer."
+    )
 
 
 async def participation(info: ReaderInfo) -> Participation | None:

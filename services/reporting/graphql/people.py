@@ -35,13 +35,26 @@ class ParticipantRole(Enum):
     description="A consent to personal data processing (согласие на обработку персональных данных)."
 )
 class Consent:
-    id: strawberry.ID
-    kind: str
-    signed_on: date
-    expires_on: date | None
-    signed_by: str
-    relation: str | None
-    withdrawn_on: date | None
+    id: strawberry.ID = strawberry.field(description="The consent's id.")
+    kind: str = strawberry.field(
+        description="What the consent is to (personal data processing, extra duty…) as a code."
+    )
+    signed_on: date = strawberry.field(description="The day the consent was signed.")
+    expires_on: date | None = strawberry.field(
+        description="The consent's last day; null when it has no term."
+    )
+    signed_by: str = strawberry.field(
+        description="Who signed: the person, or a minor's legal representative by name."
+    )
+    relation: str | None = strawberry.field(
+        description=(
+            "The signer's relation to a minor (mother, father, guardian); null when the person "
+            "signed."
+        )
+    )
+    withdrawn_on: date | None = strawberry.field(
+        description="The day the consent was withdrawn; null while it stands."
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Consent:
@@ -61,9 +74,15 @@ class Consent:
     )
 )
 class StaffRoleAssignment:
-    role: str
-    forms: list[str]
-    area: str | None
+    role: str = strawberry.field(
+        description="The staff role (coordinator, curator, director) as a code."
+    )
+    forms: list[str] = strawberry.field(
+        description="For a curator, the forms of mentoring the role covers."
+    )
+    area: str | None = strawberry.field(
+        description="The area of responsibility, as the order names it."
+    )
     since: date = strawberry.field(description="С какого дня — по приказу о назначении")
 
     @classmethod
@@ -75,9 +94,9 @@ class StaffRoleAssignment:
     description="Information about a person received from a third party (сведения от третьих лиц)."
 )
 class ThirdPartyInformation:
-    source: str
-    information: str
-    recorded_at: datetime
+    source: str = strawberry.field(description="Who gave the information.")
+    information: str = strawberry.field(description="What was received.")
+    recorded_at: datetime = strawberry.field(description="When it was recorded.")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> ThirdPartyInformation:
@@ -88,9 +107,11 @@ class ThirdPartyInformation:
     description="A mentee's profile (профиль наставляемого): categories, needs and requests."
 )
 class MenteeProfile:
-    categories: list[str]
-    needs: list[str]
-    requests: str | None
+    categories: list[str] = strawberry.field(
+        description="The mentee's categories (gifted, at risk, new teacher…) as codes."
+    )
+    needs: list[str] = strawberry.field(description="What the mentee needs help with, as codes.")
+    requests: str | None = strawberry.field(description="The mentee's request in their own words.")
     school_year: str | None = strawberry.field(description="Учебный год этого запроса")
 
 
@@ -100,11 +121,13 @@ class MenteeProfile:
 class YearRequest:
     """A mentee's request of one school year, from the bank of requests."""
 
-    school_year: str
-    categories: list[str]
-    needs: list[str]
-    requests: str | None
-    recorded_at: datetime
+    school_year: str = strawberry.field(description="The school year of the request.")
+    categories: list[str] = strawberry.field(
+        description="The mentee's categories that year, as codes."
+    )
+    needs: list[str] = strawberry.field(description="What the mentee needed help with, as codes.")
+    requests: str | None = strawberry.field(description="The request in the mentee's own words.")
+    recorded_at: datetime = strawberry.field(description="When it was recorded.")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> YearRequest:
@@ -117,19 +140,41 @@ class YearRequest:
     description="A mentor's profile (профиль наставника): status, competences and preferences."
 )
 class MentorProfile:
-    status: str | None
-    competences: list[str]
-    interests: list[str]
-    preferred_age_min: int | None
-    preferred_age_max: int | None
-    preferred_categories: list[str]
-    hours_per_month: int | None
-    meeting_frequency: str | None
-    meeting_format: str | None
-    experience: str | None
-    interviewed_on: date | None
-    register_order_number: str | None
-    register_order_date: date | None
+    status: str | None = strawberry.field(
+        description="The mentor's status in the base (candidate, active, resting…) as a code."
+    )
+    competences: list[str] = strawberry.field(
+        description="What the mentor can help with, as codes."
+    )
+    interests: list[str] = strawberry.field(description="The mentor's interests, as codes.")
+    preferred_age_min: int | None = strawberry.field(
+        description="The youngest mentee age the mentor prefers."
+    )
+    preferred_age_max: int | None = strawberry.field(
+        description="The oldest mentee age the mentor prefers."
+    )
+    preferred_categories: list[str] = strawberry.field(
+        description="The mentee categories the mentor prefers, as codes."
+    )
+    hours_per_month: int | None = strawberry.field(
+        description="The hours a month the mentor can give."
+    )
+    meeting_frequency: str | None = strawberry.field(
+        description="How often the mentor can meet, as a code."
+    )
+    meeting_format: str | None = strawberry.field(
+        description="How the mentor prefers to meet (in person, online, either) as a code."
+    )
+    experience: str | None = strawberry.field(
+        description="The mentor's experience, in their own words."
+    )
+    interviewed_on: date | None = strawberry.field(
+        description="The day of the mentor's interview (собеседование)."
+    )
+    register_order_number: str | None = strawberry.field(
+        description="The number of the order that entered the mentor into the base."
+    )
+    register_order_date: date | None = strawberry.field(description="The date of that order.")
 
 
 async def _consents(reader: Reader, ids: list[UUID]) -> list[list[Consent]]:
@@ -158,19 +203,35 @@ async def _requests(reader: Reader, ids: list[UUID]) -> list[list[YearRequest]]:
     description="A person of a school's base (человек): a mentor, mentee, parent or staff member."
 )
 class Person:
-    id: strawberry.ID
-    kind: str
-    full_name: str
-    birth_date: date | None
-    birth_year: int | None
-    contacts: str | None
-    grade: str | None
-    position: str | None
-    teaching_since: date | None
-    partner_id: strawberry.ID | None
-    is_mentor: bool
-    is_mentee: bool
-    mentor_capacity: int
+    id: strawberry.ID = strawberry.field(description="The person's id.")
+    kind: str = strawberry.field(
+        description=(
+            "The kind of person (student, teacher, parent, alumnus, partner_employee, veteran)."
+        )
+    )
+    full_name: str = strawberry.field(description="The person's full name (ФИО).")
+    birth_date: date | None = strawberry.field(description="The birth date, if recorded.")
+    birth_year: int | None = strawberry.field(
+        description="The birth year, when only the year is known or shown."
+    )
+    contacts: str | None = strawberry.field(
+        description="How to reach the person (phone, e-mail), as entered."
+    )
+    grade: str | None = strawberry.field(description="A pupil's class («7Б»).")
+    position: str | None = strawberry.field(
+        description="A teacher's or a partner employee's position (должность)."
+    )
+    teaching_since: date | None = strawberry.field(
+        description="The day the person's teaching experience (педагогический стаж) starts from."
+    )
+    partner_id: strawberry.ID | None = strawberry.field(
+        description="For a partner's employee, the partner organisation."
+    )
+    is_mentor: bool = strawberry.field(description="The person is in the school's base of mentors.")
+    is_mentee: bool = strawberry.field(description="The person is in the school's base of mentees.")
+    mentor_capacity: int = strawberry.field(
+        description="How many mentees the mentor can take at once."
+    )
     mail_reminders: bool = strawberry.field(description="Получает напоминания по электронной почте")
     row: strawberry.Private[Any]
 
@@ -210,26 +271,30 @@ class Person:
         young = self.birth_year is None or day.year - self.birth_year < YOUNG_SPECIALIST_AGE
         return self.teaching_since >= years_before(day, YOUNG_SPECIALIST_YEARS) and young
 
-    @strawberry.field
+    @strawberry.field(description="The person's consents, withdrawn ones included.")
     async def consents(self, info: ReaderInfo) -> list[Consent]:
         result: list[Consent] = await reader_of(info).loader(_consents).load(UUID(self.id))
         return result
 
-    @strawberry.field
+    @strawberry.field(description="The person's staff roles in mentoring at the school.")
     async def staff_roles(self, info: ReaderInfo) -> list[StaffRoleAssignment]:
         result: list[StaffRoleAssignment] = (
             await reader_of(info).loader(_staff_roles).load(UUID(self.id))
         )
         return result
 
-    @strawberry.field
+    @strawberry.field(
+        description="Information about the person received from third parties (152-ФЗ)."
+    )
     async def third_party_information(self, info: ReaderInfo) -> list[ThirdPartyInformation]:
         result: list[ThirdPartyInformation] = (
             await reader_of(info).loader(_third_party).load(UUID(self.id))
         )
         return result
 
-    @strawberry.field
+    @strawberry.field(
+        description="The mentee's profile for the current school year; null for a non-mentee."
+    )
     def mentee_profile(self) -> MenteeProfile | None:
         if not self.is_mentee:
             return None
@@ -247,7 +312,9 @@ class Person:
         result: list[YearRequest] = await reader_of(info).loader(_requests).load(UUID(self.id))
         return result
 
-    @strawberry.field
+    @strawberry.field(
+        description="The mentor's questionnaire (анкета наставника); null for a non-mentor."
+    )
     def mentor_profile(self) -> MentorProfile | None:
         if not self.is_mentor:
             return None

@@ -53,29 +53,41 @@ ORDER BY p.id
     description="A programme's curator of one form of mentoring (куратор формы наставничества)."
 )
 class Curator:
-    form: str
-    person_id: strawberry.ID
+    form: str = strawberry.field(
+        description="The form of mentoring (форма наставничества) the curator oversees, as a code."
+    )
+    person_id: strawberry.ID = strawberry.field(
+        description="The curator, a staff member of the school."
+    )
 
 
 @strawberry.type(description="A mentoring programme (программа наставничества) of a school.")
 class Programme:
-    id: strawberry.ID
-    school_id: strawberry.ID
-    school_year: str
-    title: str
+    id: strawberry.ID = strawberry.field(description="The programme's id.")
+    school_id: strawberry.ID = strawberry.field(description="The school that runs the programme.")
+    school_year: str = strawberry.field(description="The school year («2025/2026»).")
+    title: str = strawberry.field(description="The programme's title.")
     frame: str = strawberry.field(
-        description="Рамка (frame): students — целевая модель наставничества обучающихся,"
-        " teachers — система наставничества педагогических работников"
+        description="The programme's frame: `students` (целевая модель наставничества обучающихся)"
+        " or `teachers` (система наставничества педагогических работников)."
     )
-    forms: list[str]
-    opened_at: datetime
-    stage: int
+    forms: list[str] = strawberry.field(
+        description="The forms of mentoring the programme includes, as codes."
+    )
+    opened_at: datetime = strawberry.field(
+        description="When the programme was opened on the platform."
+    )
+    stage: int = strawberry.field(
+        description="The stage reached among the target model's seven (1–7)."
+    )
     stage_changed_at: datetime | None = strawberry.field(description="Когда этап внесён")
     stage_since: date | None = strawberry.field(description="С какого дня этап — по документам")
-    meeting_every_days: int
-    starts_on: date | None
-    ends_on: date | None
-    goals: list[str]
+    meeting_every_days: int = strawberry.field(
+        description="The meeting rule: each pair meets at least every this many days."
+    )
+    starts_on: date | None = strawberry.field(description="The programme's first day, if set.")
+    ends_on: date | None = strawberry.field(description="The programme's last day, if set.")
+    goals: list[str] = strawberry.field(description="The programme's goals.")
     curators: list[Curator] = strawberry.field(description="Куратор каждой формы (id сотрудника)")
 
     @strawberry.field(description=VERSION)
@@ -124,28 +136,32 @@ async def programmes(
     description="Why a mentor suits a mentee (обоснование) and how many points it gives."
 )
 class Reason:
-    text: str
-    points: int
+    text: str = strawberry.field(description="The reason in Russian («совпадают интересы: …»).")
+    points: int = strawberry.field(description="The points it adds to the score.")
 
 
 @strawberry.type(description="A person offered in matching (кандидат).")
 class Candidate:
-    id: strawberry.ID
-    full_name: str
+    id: strawberry.ID = strawberry.field(description="The person's id.")
+    full_name: str = strawberry.field(description="The person's full name (ФИО).")
 
 
 @strawberry.type(description="A suggested mentor for a mentee (вариант подбора) with its score.")
 class Suggestion:
-    mentee: Candidate
-    mentor: Candidate
-    score: int
-    reasons: list[Reason]
+    mentee: Candidate = strawberry.field(description="The mentee.")
+    mentor: Candidate = strawberry.field(description="The mentor suggested.")
+    score: int = strawberry.field(
+        description="The suggestion's score: the sum of its reasons' points."
+    )
+    reasons: list[Reason] = strawberry.field(description="Why the mentor suits the mentee.")
 
 
 @strawberry.type(description="The mentors offered to one mentee (варианты наставников).")
 class MenteeOptions:
-    mentee: Candidate
-    options: list[Suggestion]
+    mentee: Candidate = strawberry.field(description="The mentee.")
+    options: list[Suggestion] = strawberry.field(
+        description="The mentors suggested, best first, each with its score and reasons."
+    )
 
 
 @strawberry.type(
@@ -155,12 +171,16 @@ class MenteeOptions:
     )
 )
 class Matching:
-    suggestions: list[MenteeOptions]
+    suggestions: list[MenteeOptions] = strawberry.field(
+        description="For each mentee without a pair, the mentors suggested with their scores."
+    )
     assignment: list[Suggestion] = strawberry.field(
         description="Оптимальное распределение по всей программе (предпросмотр)"
     )
-    assignment_total: int
-    unmatched: list[Candidate]
+    assignment_total: int = strawberry.field(description="The assignment's total score.")
+    unmatched: list[Candidate] = strawberry.field(
+        description="Mentees the assignment leaves without a mentor (for a directive assignment)."
+    )
     mentors: list[Candidate] = strawberry.field(
         description="Кто может быть наставником в этой форме (для директивного назначения)"
     )

@@ -18,15 +18,19 @@ from .pagination import After, Connection, First, paginate
 
 @strawberry.type(description="A school's mentoring practice (практика наставничества).")
 class PracticeCase:
-    id: strawberry.ID
-    school_id: strawberry.ID
-    programme_id: strawberry.ID
-    form: str
-    title: str
-    summary: str
-    results: str
-    proposed_at: datetime
-    published_on: date | None
+    id: strawberry.ID = strawberry.field(description="The practice's id.")
+    school_id: strawberry.ID = strawberry.field(description="The school whose practice it is.")
+    programme_id: strawberry.ID = strawberry.field(
+        description="The programme the practice comes from."
+    )
+    form: str = strawberry.field(description="The form of mentoring the practice is of, as a code.")
+    title: str = strawberry.field(description="The practice's title.")
+    summary: str = strawberry.field(description="What the practice is, in short.")
+    results: str = strawberry.field(description="What the practice achieved.")
+    proposed_at: datetime = strawberry.field(description="When the school proposed it.")
+    published_on: date | None = strawberry.field(
+        description="The day it was published in the region's bank of practices; null until then."
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> PracticeCase:
@@ -56,21 +60,29 @@ async def practice_cases(
 
 @strawberry.type(description="A nomination for a contest (выдвижение на конкурс) and its result.")
 class Candidacy:
-    id: strawberry.ID
-    school_id: strawberry.ID
-    nomination: str
-    school_year: str
+    id: strawberry.ID = strawberry.field(description="The nomination's id.")
+    school_id: strawberry.ID = strawberry.field(description="The school that nominated.")
+    nomination: str = strawberry.field(
+        description="The contest's nomination as a code; `nominationName` says it in Russian."
+    )
+    school_year: str = strawberry.field(description="The school year of the contest («2025/2026»).")
     mentor_id: strawberry.ID = strawberry.field(description="Наставник (id; имя — в школе)")
-    pair_id: strawberry.ID | None
-    result: str | None
-    decided_on: date | None
-    decided_at_level: str | None
+    pair_id: strawberry.ID | None = strawberry.field(
+        description="The pair nominated with the mentor, for a pair's nomination."
+    )
+    result: str | None = strawberry.field(
+        description="The result (winner, prize-winner, participant) as a code; null until decided."
+    )
+    decided_on: date | None = strawberry.field(description="The day the result was decided.")
+    decided_at_level: str | None = strawberry.field(
+        description="The level at which the result was decided (school, municipality, region)."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The nomination in Russian words.")
     def nomination_name(self) -> str:
         return NOMINATION_NAMES[Nomination(self.nomination)]
 
-    @strawberry.field
+    @strawberry.field(description="The result in Russian words; null until decided.")
     def result_name(self) -> str | None:
         return AWARD_RESULT_NAMES[AwardResult(self.result)] if self.result else None
 

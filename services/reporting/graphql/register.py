@@ -21,13 +21,13 @@ from .search import folded_sql, name_pattern
 
 @strawberry.type(description="A mentor training course (курс подготовки наставников).")
 class TrainingCourse:
-    id: strawberry.ID
-    name: str
-    hours: int
-    provider: str
-    starts_on: date
-    ends_on: date
-    completed_by: int
+    id: strawberry.ID = strawberry.field(description="The course's id.")
+    name: str = strawberry.field(description="The course's title.")
+    hours: int = strawberry.field(description="Its length in academic hours.")
+    provider: str = strawberry.field(description="Who teaches it (the institute, a university…).")
+    starts_on: date = strawberry.field(description="Its first day.")
+    ends_on: date = strawberry.field(description="Its last day.")
+    completed_by: int = strawberry.field(description="How many mentors completed it.")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> TrainingCourse:
@@ -36,10 +36,12 @@ class TrainingCourse:
 
 @strawberry.type(description="A training course a mentor completed (пройденное обучение).")
 class CompletedCourse:
-    course: str
-    hours: int
-    completed_on: date
-    certificate: str
+    course: str = strawberry.field(description="The course's title.")
+    hours: int = strawberry.field(description="The course's length in academic hours.")
+    completed_on: date = strawberry.field(description="The day the mentor completed the course.")
+    certificate: str = strawberry.field(
+        description="The number of the certificate (удостоверение) the mentor received."
+    )
 
 
 async def _completed_courses(reader: Reader, ids: list[UUID]) -> list[list[CompletedCourse]]:
@@ -66,15 +68,20 @@ async def _completed_courses(reader: Reader, ids: list[UUID]) -> list[list[Compl
     description="A mentor of the regional register (единая региональная база наставников)."
 )
 class RegisteredMentor:
-    person_id: strawberry.ID
-    full_name: str
-    kind: str
-    position: str | None
-    school_id: strawberry.ID
-    school_name: str | None
-    order_number: str | None
-    order_date: date | None
-    school_year: str | None
+    person_id: strawberry.ID = strawberry.field(description="The mentor.")
+    full_name: str = strawberry.field(description="The mentor's full name.")
+    kind: str = strawberry.field(
+        description="The kind of person (teacher, student, alumnus, partner_employee…)."
+    )
+    position: str | None = strawberry.field(description="The mentor's position, if any.")
+    school_id: strawberry.ID = strawberry.field(description="The mentor's school.")
+    school_name: str | None = strawberry.field(description="The school's name.")
+    order_number: str | None = strawberry.field(
+        description="The number of the director's order approving the register of mentors"
+        " (реестр наставников) that holds the mentor."
+    )
+    order_date: date | None = strawberry.field(description="The date of that order.")
+    school_year: str | None = strawberry.field(description="The school year of that register.")
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> RegisteredMentor:
@@ -87,7 +94,7 @@ class RegisteredMentor:
             )
         )
 
-    @strawberry.field
+    @strawberry.field(description="The training courses the mentor completed.")
     async def courses(self, info: ReaderInfo) -> list[CompletedCourse]:
         result: list[CompletedCourse] = (
             await reader_of(info).loader(_completed_courses).load(UUID(self.person_id))

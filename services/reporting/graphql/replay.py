@@ -36,7 +36,7 @@ from .programmes import Curator, Programme
 
 @strawberry.type(description="A person a past state names (человек).")
 class ReplayPerson:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The person's id.")
     full_name: str | None = strawberry.field(description="ФИО — только для школы")
 
 
@@ -44,44 +44,64 @@ class ReplayPerson:
     description="Feedback on a meeting as the platform knew it then (отзыв о встрече)."
 )
 class ReplayFeedback:
-    author_id: strawberry.ID
-    side: str
-    rating: int | None
+    author_id: strawberry.ID = strawberry.field(description="The participant the feedback is of.")
+    side: str = strawberry.field(description="The author's side (mentor or mentee).")
+    rating: int | None = strawberry.field(description="The rating (1–10), if given.")
     comment: str | None = strawberry.field(description="Текст отзыва — только для школы")
-    given_at: datetime
+    given_at: datetime = strawberry.field(description="When it was recorded.")
 
 
 @strawberry.type(description="A meeting as the platform knew it then (встреча).")
 class ReplayMeeting:
-    id: strawberry.ID
-    kind: str
-    held_on: date
-    duration_minutes: int
-    meeting_format: str
-    topic: str
-    mentor_rating: int | None
-    mentee_rating: int | None
-    feedback: list[ReplayFeedback]
+    id: strawberry.ID = strawberry.field(description="The meeting's id.")
+    kind: str = strawberry.field(
+        description="The meeting's kind (introduction, trial, planning, regular, final) as a code."
+    )
+    held_on: date = strawberry.field(description="The day it was held.")
+    duration_minutes: int = strawberry.field(description="How long it lasted, in minutes.")
+    meeting_format: str = strawberry.field(
+        description="How the pair met (in person, online) as a code."
+    )
+    topic: str = strawberry.field(description="The meeting's topic.")
+    mentor_rating: int | None = strawberry.field(
+        description="The mentor's rating (1–10), if given."
+    )
+    mentee_rating: int | None = strawberry.field(
+        description="The mentee's rating (1–10), if given."
+    )
+    feedback: list[ReplayFeedback] = strawberry.field(
+        description="Every participant's feedback as it stood then."
+    )
 
 
 @strawberry.type(description="A pair as the platform knew it then (пара).")
 class ReplayPair:
-    id: strawberry.ID
-    programme_id: strawberry.ID
-    form: str
-    status: str
-    basis: str
-    formed_at: datetime
-    order_number: str | None
-    order_date: date | None
-    outcome: str | None
-    ended_on: date | None
-    ended_by: str | None
-    end_reason: str | None
+    id: strawberry.ID = strawberry.field(description="The pair's id.")
+    programme_id: strawberry.ID = strawberry.field(description="The programme it belongs to.")
+    form: str = strawberry.field(description="The form of mentoring as a code.")
+    status: str = strawberry.field(
+        description="The pair's status then (proposed, active, ended, dissolved)."
+    )
+    basis: str = strawberry.field(
+        description="How the pair came about: suggested, chosen or directive."
+    )
+    formed_at: datetime = strawberry.field(description="When the curator formed it.")
+    order_number: str | None = strawberry.field(
+        description="The number of the order that approved it, if any then."
+    )
+    order_date: date | None = strawberry.field(description="The date of that order.")
+    outcome: str | None = strawberry.field(
+        description="How it ended (completed, ended_early), if it had."
+    )
+    ended_on: date | None = strawberry.field(description="The day it ended.")
+    ended_by: str | None = strawberry.field(description="The user who ended it.")
+    end_reason: str | None = strawberry.field(description="Why it ended early, as a code.")
     summary: str | None = strawberry.field(description="Итог куратора — только для школы")
-    is_group: bool
-    mentor: ReplayPerson
-    mentees: list[ReplayPerson]
+    is_group: bool = strawberry.field(
+        description="A group: several mentees, or a team or class on a side."
+    )
+    mentor: ReplayPerson = strawberry.field(description="The (first) mentor.")
+    mentees: list[ReplayPerson] = strawberry.field(description="The mentees.")
     mentors: list[ReplayPerson] = strawberry.field(
         description="Вся сторона наставников: команда, ученики класса-наставника"
     )
@@ -89,16 +109,18 @@ class ReplayPair:
         description="Сопровождающие педагоги группы (не наставники)"
     )
     classes: list[PairClass] = strawberry.field(description="Классы в сторонах группы")
-    plan: Plan | None
-    meetings: list[ReplayMeeting]
+    plan: Plan | None = strawberry.field(description="The individual plan as it was then.")
+    meetings: list[ReplayMeeting] = strawberry.field(description="The meetings recorded by then.")
 
 
 @strawberry.type(description="An order approving pairs as the platform knew it then (приказ).")
 class ReplayOrder:
-    id: strawberry.ID
-    number: str
-    order_date: date
-    pair_ids: list[strawberry.ID]
+    id: strawberry.ID = strawberry.field(description="The order's id.")
+    number: str = strawberry.field(description="The order's number.")
+    order_date: date = strawberry.field(description="The order's date.")
+    pair_ids: list[strawberry.ID] = strawberry.field(
+        description="The pairs and groups it approved."
+    )
 
 
 @strawberry.type(
@@ -110,9 +132,13 @@ class ProgrammeState:
     version: int = strawberry.field(description="Сколько событий программы учтено")
     versions: int = strawberry.field(description="Сколько событий у программы сейчас")
     at: datetime | None = strawberry.field(description="Время последнего учтённого события")
-    programme: Programme | None
+    programme: Programme | None = strawberry.field(
+        description="The programme as it was; null before it was opened."
+    )
     pairs: list[ReplayPair] = strawberry.field(description="Пары и группы, по id")
-    orders: list[ReplayOrder]
+    orders: list[ReplayOrder] = strawberry.field(
+        description="The orders approving pairs, as they were."
+    )
 
 
 EVENTS = """

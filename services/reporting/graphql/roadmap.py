@@ -26,29 +26,37 @@ from .context import Reader, ReaderInfo, reader_of, uuid_of
 
 @strawberry.type(description="An activity of a school's roadmap (мероприятие дорожной карты).")
 class RoadmapItem:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The activity's id.")
     number: str = strawberry.field(description="Номер мероприятия в дорожной карте, «1.1»")
     block: str = strawberry.field(description="Номер раздела дорожной карты")
     block_title: str | None = strawberry.field(description="Раздел, как в дорожной карте")
     stage: int | None = strawberry.field(description="Этап целевой модели; нет — вне этапов")
-    activity: str
+    activity: str = strawberry.field(description="What is to be done, as the roadmap words it.")
     deadline: str = strawberry.field(description="Срок, как в дорожной карте")
     deadline_kind: str = strawberry.field(
         description="Вид срока: date, month, months, years, yearly, through_year, schedule,"
         " all_stages, relative, none"
     )
-    deadline_kind_name: str
+    deadline_kind_name: str = strawberry.field(description="The kind of deadline in Russian words.")
     recurring: bool = strawberry.field(description="Ежегодное (каждый учебный год)")
     due_on: date | None = strawberry.field(
         description="Последний день срока на выбранную дату; нет — срок не назван днём"
     )
-    responsible: list[str]
-    expected_result: str
-    control_point: bool
-    status: str
-    status_name: str
-    reported_on: date | None
-    evidence: str | None
+    responsible: list[str] = strawberry.field(
+        description="Who is responsible, as the roadmap names them."
+    )
+    expected_result: str = strawberry.field(
+        description="The expected result, as the roadmap words it."
+    )
+    control_point: bool = strawberry.field(
+        description="The activity is a control point (контрольная точка)."
+    )
+    status: str = strawberry.field(
+        description="The activity's status (planned, in progress, done, cancelled) as a code."
+    )
+    status_name: str = strawberry.field(description="The status in Russian words.")
+    reported_on: date | None = strawberry.field(description="The day progress was last reported.")
+    evidence: str | None = strawberry.field(description="What proves it was done, as reported.")
     fulfilled_by_fact: str | None = strawberry.field(
         description="Чем выполняется: act, stage, base, survey; нет — только отметкой"
     )
@@ -60,9 +68,11 @@ class RoadmapItem:
         description="Дата факта, которым мероприятие выполнено (акта — по документу)"
     )
     fulfilment_number: str | None = strawberry.field(description="Номер акта, которым выполнено")
-    overdue: bool
+    overdue: bool = strawberry.field(
+        description="The deadline has passed and the activity is not done."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The stage's name in Russian; null outside the stages.")
     def stage_name(self) -> str | None:
         return None if self.stage is None else STAGE_NAMES[Stage(self.stage)]
 
@@ -73,24 +83,40 @@ class RoadmapItem:
     )
 )
 class Implementation:
-    school_id: strawberry.ID
-    order_number: str
-    order_date: date
-    period_from: date
-    period_to: date
+    school_id: strawberry.ID = strawberry.field(description="The school.")
+    order_number: str = strawberry.field(description="The implementation order's number.")
+    order_date: date = strawberry.field(description="The implementation order's date.")
+    period_from: date = strawberry.field(
+        description="The first day of the period the order introduces the target model for."
+    )
+    period_to: date = strawberry.field(description="The last day of that period.")
     monitoring_window: str | None = strawberry.field(
         description="Окно мониторинга, «дд.мм – дд.мм»; null — приказ сроков не указывает"
     )
-    regulation_title: str | None
-    regulation_version: str | None
-    regulation_adopted_on: date | None
+    regulation_title: str | None = strawberry.field(
+        description=(
+            "The title of the school's regulation on mentoring (положение о наставничестве)."
+        )
+    )
+    regulation_version: str | None = strawberry.field(
+        description="The regulation's version or edition, as the school names it."
+    )
+    regulation_adopted_on: date | None = strawberry.field(
+        description="The day the regulation was adopted."
+    )
     roadmap_title: str | None = strawberry.field(description="Заголовок дорожной карты")
     roadmap_order_number: str | None = strawberry.field(
         description="Номер приказа, утвердившего дорожную карту (если своего)"
     )
-    roadmap_order_date: date | None
-    school_year: str
-    items: list[RoadmapItem]
+    roadmap_order_date: date | None = strawberry.field(
+        description="The date of the order that approved the roadmap."
+    )
+    school_year: str = strawberry.field(
+        description="The school year of the roadmap shown («2025/2026»)."
+    )
+    items: list[RoadmapItem] = strawberry.field(
+        description="The roadmap's items (мероприятия) of the school year, in order."
+    )
 
     @strawberry.field(description="Доля выполненных мероприятий учебного года, %")
     def completion(self) -> int:

@@ -51,10 +51,16 @@ from .organisations import Level
     description="Who is asking: the caller's user, role and scope (область видимости)."
 )
 class Caller:
-    user: str
-    role: str
-    scope: str
-    level: Level
+    user: str = strawberry.field(description="The caller's user id, as the token names it.")
+    role: str = strawberry.field(
+        description="The caller's role (school coordinator, municipality officer…) as a code."
+    )
+    scope: str = strawberry.field(
+        description="The caller's scope: an ltree path of organisation ids (область видимости)."
+    )
+    level: Level = strawberry.field(
+        description="The level of the region's tree the caller's scope is at."
+    )
 
 
 def me(info: ReaderInfo) -> Caller:

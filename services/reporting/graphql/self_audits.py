@@ -39,38 +39,51 @@ async def gaps_by_school(reader: Reader, scope: str, school_year: str) -> dict[s
 
 @strawberry.type(description="One change of a self-audit (запись истории самоаудита).")
 class SelfAuditEntry:
-    action: str = strawberry.field(description="answer — ответ школы, review — проверка, page")
-    achieved: bool | None
+    action: str = strawberry.field(
+        description=(
+            "What changed: `answer` (the school's answer), `review` (a reviewer's verdict) or"
+            " `page` (the website page)."
+        )
+    )
+    achieved: bool | None = strawberry.field(
+        description="The answer or verdict: the item is achieved or not."
+    )
     text: str | None = strawberry.field(description="Подтверждение, рекомендация или адрес")
-    actor_user: str
-    actor_role: str
-    at: datetime
+    actor_user: str = strawberry.field(description="The user who made the change.")
+    actor_role: str = strawberry.field(description="The role the user acted in.")
+    at: datetime = strawberry.field(description="When the change was made.")
 
 
 @strawberry.type(description="One item of the self-audit checklist (пункт чек-листа самоаудита).")
 class SelfAuditItem:
-    number: int
-    text: str
+    number: int = strawberry.field(description="The item's number (1–12).")
+    text: str = strawberry.field(description="The item's requirement.")
     achieved: bool | None = strawberry.field(description="Ответ школы (последний)")
-    evidence: str | None
+    evidence: str | None = strawberry.field(description="The school's evidence for its answer.")
     review_achieved: bool | None = strawberry.field(description="Вывод проверяющего (последний)")
-    recommendation: str | None
+    recommendation: str | None = strawberry.field(
+        description="The reviewer's latest recommendation."
+    )
     verdict: bool | None = strawberry.field(description="Последнее слово: ответ или проверка")
-    gap: bool
-    history: list[SelfAuditEntry]
+    gap: bool = strawberry.field(description="The item is not achieved (by the last word).")
+    history: list[SelfAuditEntry] = strawberry.field(
+        description="Every answer and review of the item, in order."
+    )
 
 
 @strawberry.type(description="A school's self-audit (самоаудит школы) for a school year.")
 class SelfAuditSchool:
-    school_id: strawberry.ID
-    school_name: str
-    path: str
-    school_year: str
-    page_url: str | None
-    gaps: list[int]
-    items: list[SelfAuditItem]
+    school_id: strawberry.ID = strawberry.field(description="The school.")
+    school_name: str = strawberry.field(description="The school's name.")
+    path: str = strawberry.field(description="The school's place in the region's tree.")
+    school_year: str = strawberry.field(description="The school year audited.")
+    page_url: str | None = strawberry.field(
+        description="The mentoring page of the school's website, as the school gave it."
+    )
+    gaps: list[int] = strawberry.field(description="The numbers of the items not achieved.")
+    items: list[SelfAuditItem] = strawberry.field(description="The twelve items.")
 
-    @strawberry.field
+    @strawberry.field(description="Some item is not achieved.")
     def has_gaps(self) -> bool:
         return bool(self.gaps)
 

@@ -22,26 +22,42 @@ from .pagination import After, Connection, First, connection, decode_cursor, pag
 
 @strawberry.type(description="A question of a questionnaire (вопрос анкеты).")
 class Question:
-    code: str
-    text: str
-    kind: str
-    options: list[str]
-    required: bool
+    code: str = strawberry.field(
+        description="The question's code, stable across versions of the questionnaire."
+    )
+    text: str = strawberry.field(description="The question as asked.")
+    kind: str = strawberry.field(
+        description=(
+            "How it is answered (scale 1–10, choice, several choices, yes/no, text) as a code."
+        )
+    )
+    options: list[str] = strawberry.field(
+        description="The choices, for a question answered by choice."
+    )
+    required: bool = strawberry.field(description="An answer is required.")
 
 
 @strawberry.type(description="A questionnaire (анкета): its questions, purpose and respondents.")
 class SurveyTemplate:
-    id: strawberry.ID
-    title: str
-    purpose: str
-    respondent: str
-    forms: list[str]
-    stage: int | None
-    version: int
-    questions: list[Question]
+    id: strawberry.ID = strawberry.field(description="The questionnaire's id.")
+    title: str = strawberry.field(description="Its title.")
+    purpose: str = strawberry.field(
+        description="What it measures (entry, final, satisfaction…) as a code."
+    )
+    respondent: str = strawberry.field(
+        description="Who answers it (mentor, mentee, parent…) as a code."
+    )
+    forms: list[str] = strawberry.field(description="The forms of mentoring it is for.")
+    stage: int | None = strawberry.field(
+        description="The programme stage it is given at; null for any."
+    )
+    version: int = strawberry.field(
+        description="Its version; answers keep the version they answered."
+    )
+    questions: list[Question] = strawberry.field(description="Its questions, in order.")
     platform_default: bool = strawberry.field(description="Шаблон платформы")
 
-    @strawberry.field
+    @strawberry.field(description="The purpose in Russian words.")
     def purpose_name(self) -> str:
         return PURPOSE_NAMES[Purpose(self.purpose)]
 
@@ -94,22 +110,26 @@ def template_of(r: asyncpg.Record) -> SurveyTemplate:
 
 @strawberry.type(description="One answer of a questionnaire (ответ на вопрос анкеты).")
 class Answer:
-    question: str
+    question: str = strawberry.field(description="The question as the questionnaire asks it.")
     value: str = strawberry.field(description="Ответ: число, вариант(ы), да/нет или текст")
 
 
 @strawberry.type(description="A response to a questionnaire (заполненная анкета).")
 class SurveyResponse:
-    id: strawberry.ID
-    template_id: strawberry.ID
-    version: int
-    purpose: str
-    pair_id: strawberry.ID | None
-    respondent_id: strawberry.ID
-    respondent: str
-    answered_on: date
-    scale_mean: float | None
-    answers: list[Answer]
+    id: strawberry.ID = strawberry.field(description="The response's id.")
+    template_id: strawberry.ID = strawberry.field(description="The questionnaire answered.")
+    version: int = strawberry.field(description="The questionnaire's version answered.")
+    purpose: str = strawberry.field(description="What the questionnaire measures, as a code.")
+    pair_id: strawberry.ID | None = strawberry.field(description="The pair it is about, if any.")
+    respondent_id: strawberry.ID = strawberry.field(description="Who answered.")
+    respondent: str = strawberry.field(
+        description="The respondent's side (mentor, mentee, parent…) as a code."
+    )
+    answered_on: date = strawberry.field(description="The day it was answered.")
+    scale_mean: float | None = strawberry.field(
+        description="The mean of its 1–10 scale answers; null without any."
+    )
+    answers: list[Answer] = strawberry.field(description="The answers, question by question.")
 
 
 def _answer_text(value: Any) -> str:
@@ -169,20 +189,20 @@ async def survey_responses(
     description="One question's results over a programme's responses (итоги по вопросу)."
 )
 class QuestionResult:
-    code: str
-    text: str
-    responses: int
+    code: str = strawberry.field(description="The question's code.")
+    text: str = strawberry.field(description="The question as asked.")
+    responses: int = strawberry.field(description="How many responses answered it.")
     mean: float | None = strawberry.field(description="Средний балл (для шкалы 1–10)")
 
 
 @strawberry.type(description="A programme's results for one questionnaire version (итоги анкеты).")
 class SurveyResult:
-    template_id: strawberry.ID
-    version: int
-    title: str
-    purpose: str
-    responses: int
-    questions: list[QuestionResult]
+    template_id: strawberry.ID = strawberry.field(description="The questionnaire.")
+    version: int = strawberry.field(description="The questionnaire's version.")
+    title: str = strawberry.field(description="The questionnaire's title.")
+    purpose: str = strawberry.field(description="What it measures, as a code.")
+    responses: int = strawberry.field(description="How many responses.")
+    questions: list[QuestionResult] = strawberry.field(description="Each question's results.")
 
 
 RESULTS = """
