@@ -16,7 +16,9 @@ from .context import ReaderInfo, reader_of
 
 @strawberry.type(description="One part of the programmes a grant covers.")
 class ResponsibilityPart:
-    kind: str = strawberry.field(description="stage, form, block or pair.")
+    kind: str = strawberry.field(
+        description="What kind of part: `stage`, `form`, `block` or `pair`."
+    )
     subject: str = strawberry.field(
         description="Which one: a stage's number, a form's code, a roadmap block's number or a"
         " pair's id."
