@@ -2,8 +2,11 @@
 """Seeds 002 (МБОУ СОШ с. Кремово) and 004 (школа № 135 г. Донецка) entered statement by
 statement, as written, through the registry's and the programs' HTTP APIs as the school's people
 would, and read back through GraphQL. Each statement is a row of a table: the seed's words, the
-call that carries it, what GraphQL shows. A statement the platform cannot carry yet has no call:
-the test asserts those rows are exactly the known gap, so a gap can neither hide nor linger."""
+call that carries it, what GraphQL shows. A statement the platform cannot carry yet is marked
+`carried=False`: the test asserts those rows are exactly the known gap, so a gap can neither hide
+nor linger. What the seeds leave unsaid and a call needs (the people standing for a source of
+mentees or mentors, an enterprise, days within the months the seeds give, a link, numbers of
+orders they do not number) is the test's, and named where it is made."""
 
 from __future__ import annotations
 
@@ -491,7 +494,7 @@ def kremovo_stage(n: int) -> Statement:
 
 
 # The platform takes a roadmap only after the order implementing the model; seed 002 names none,
-# so the test issues one of its own (the only fact here that is not the seed's).
+# so the test issues one of its own.
 IMPLEMENTATION = "1-ЦМН"
 
 
