@@ -53,8 +53,8 @@ from services.web.controllers import people as people_pages
 from services.web.controllers import programme as programme_pages
 from services.web.controllers import region as region_pages
 from services.web.controllers import responsibility as grant_pages
-from services.web.controllers import staff as staff_pages
 from services.web.controllers import school_events as event_pages
+from services.web.controllers import staff as staff_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
