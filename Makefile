@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: install run test test-unit test-cluster lint format token setup worker bench clean
+.PHONY: install run test test-unit test-cluster lint format token setup worker bench sbom audit clean
 
 # A .venv that cannot run or install is removed, never left half-made for the next command.
 $(STAMP): pyproject.toml
@@ -72,6 +72,19 @@ setup: install
 SIZE ?= small
 bench: install
 	$(BIN)/python -m bench $(SIZE)
+
+## A CycloneDX SBOM (JSON) of everything installed in .venv: make sbom [SBOM=path].
+SBOM ?= build/sbom.cdx.json
+sbom: install
+	@mkdir -p $(dir $(SBOM))
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --output-reproducible \
+	--of JSON -o $(SBOM) $(BIN)/python
+	@echo "SBOM written to $(SBOM)"
+
+## Known vulnerabilities of .venv's packages (pip-audit asks PyPI, so it needs that service; where it
+## is out of reach, the target says so and fails). Not part of `make test`.
+audit: install
+	$(BIN)/python tools/audit.py
 
 clean:
 	rm -rf .data .mypy_cache .ruff_cache .pytest_cache $(VENV)

@@ -12,6 +12,7 @@ from datetime import date
 from psycopg_pool import ConnectionPool
 
 from services.programs.application import Programs
+from services.programs.state import ActsState
 from services.registry.application import Registry
 from services.registry.erasures import ErasureSchedule, MemoryErasureSchedule
 from services.registry.person_index import MemoryPersonIndex, PersonIndex
@@ -39,6 +40,7 @@ def registry_on(
         keys=keys,
         index=PersonIndex(pool, keys),
         erasures=ErasureSchedule(pool),
+        acts=ActsState(address, pool_size=1),  # an act is read only on an appointment
         today=today,
     )
 
@@ -101,6 +103,10 @@ def in_memory() -> WriteSide:
     memory = Memory()
     keys = MemoryKeyVault(memory)
     registry = Registry(
-        memory, keys=keys, index=MemoryPersonIndex(keys), erasures=MemoryErasureSchedule()
+        memory,
+        keys=keys,
+        index=MemoryPersonIndex(keys),
+        erasures=MemoryErasureSchedule(),
+        acts=ActsState(memory),
     )
     return WriteSide(registry, programs_on(memory, keys))

@@ -198,6 +198,8 @@ _RELATIVE = re.compile(
 _AFTER_ITEM = re.compile(r"(?:мероприяти[а-я]*|п\.|пункта)\s*(?P<number>\d+(?:\.\d+)*)")
 _NUMERIC = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?(?:(\d{4}))?$")
 _DAY_MONTH = re.compile(rf"^(\d{{1,2}})\s+({_MONTH})(?:\s+(\d{{4}}))?$")
+_MONTH_WORD = re.compile(_MONTH)
+_MONTH_LIST = re.compile(rf"^{_MONTH}(?:\s+(?:и\s+)?{_MONTH})+$")
 _MONTH_YEAR = re.compile(rf"^({_MONTH})(?:\s+(\d{{4}}))?$")
 _YEAR = re.compile(r"^(\d{4})$")
 
@@ -274,8 +276,12 @@ def _period(words: str, text: str) -> Deadline | Unread:
 
 def _bounds(text: str) -> tuple[Point, Point] | None:
     """One point or a range «a-b»; a year written once holds for both ends, and a range that
-    wraps over New Year («декабрь-январь 2021») ends in the year written."""
+    wraps over New Year («декабрь-январь 2021») ends in the year written. Months listed in one
+    cell («Октябрь, июль»: the activity comes back later in the year) span the first to the last."""
     text = re.sub(r"^(?:до|не позднее|к|в течение)\s+", "", text)
+    if _MONTH_LIST.match(text):
+        months = _MONTH_WORD.findall(text)
+        text = f"{months[0]}-{months[-1]}"
     parts = text.split("-")
     if len(parts) > 2 or not all(parts):
         return None

@@ -34,6 +34,16 @@ def recorded_when_stored(state: dict[str, Any]) -> None:
 held_since_stored, held_until_stored = stored_day("since"), stored_day("until")
 
 
+def one_kind_stored(state: dict[str, Any]) -> None:
+    """Version 1 of a person had one kind only."""
+    state["other_kinds"] = []
+
+
+def appointed_without_act(state: dict[str, Any]) -> None:
+    """Version 2 of a staff role carried no duties, no appointing act and no term."""
+    state.update(duties=[], act_id=None, act_number=None, act_date=None, until=None)
+
+
 def schools_were_schools(state: dict[str, Any]) -> None:
     """Version 1 knew one kind of educational organisation, the school, and no legal form."""
     state["education_kind"] = "school" if state["kind"] == "school" else None
@@ -266,6 +276,15 @@ class OrganisationClosed(Event, frozen=True):
     reason: str
 
 
+class OrganisationDutyConsentRuleSet(Event, frozen=True):
+    """A region's rule: the sides of a pair of a form whose employees give the written consent
+    to the extra duty of mentoring."""
+
+    stored_topic = "services.registry.domain.organisations:Organisation.DutyConsentRuleSet"
+    form: str
+    sides: list[str]  # "mentor", "mentee"
+
+
 class OrganisationMoved(Event, frozen=True):
     stored_topic = "services.registry.domain.organisations:Organisation.Moved"
     parent_id: UUID
@@ -381,8 +400,10 @@ class PersonPersonalLinkRevoked(Event, frozen=True):
 
 class PersonRegistered(Created, frozen=True):
     stored_topic = "services.registry.domain.people:Person.Registered"
+    contract_version = 2
+    upcasts = (one_kind_stored,)
     school_id: UUID
-    kind: str
+    kind: str  # what the person is counted as (a student, a teacher …)
     personal: Sealed
     birth_year: int | None
     grade: str | None
@@ -391,16 +412,22 @@ class PersonRegistered(Created, frozen=True):
     position: str | None
     teaching_since: date | None
     partner_id: UUID | None
+    other_kinds: list[str]  # what else the person is (an alumnus working for a partner)
 
 
 class PersonStaffRoleAssigned(Event, frozen=True):
     stored_topic = "services.registry.domain.people:Person.StaffRoleAssigned"
-    contract_version = 2
-    upcasts = (held_since_stored,)
+    contract_version = 3
+    upcasts = (held_since_stored, appointed_without_act)
     role: str
     forms: list[str]
     area: str | None
     since: date  # the day the appointing order gives
+    duties: list[str]  # as the act words them, one a line
+    act_id: UUID | None  # the appointing act of the register of acts
+    act_number: str | None  # or an external act's number and date
+    act_date: date | None
+    until: date | None  # the term the act sets, if it sets one
 
 
 class PersonStaffRoleRevoked(Event, frozen=True):

@@ -39,7 +39,15 @@ PERSON_KIND_NAMES = {
     "alumnus": "выпускник",
     "partner_employee": "сотрудник партнёра",
     "veteran": "ветеран",
+    "entrepreneur": "предприниматель",
+    "public_figure": "общественный деятель",
+    "psychologist": "педагог-психолог",
+    "social_pedagogue": "социальный педагог",
+    "administrator": "администрация школы",
+    "class_teacher": "классный руководитель",
 }
+# The kinds of the school's own employees: its staff list shows them, in neither base or both.
+STAFF_KIND_CODES = ("teacher", "psychologist", "social_pedagogue", "administrator", "class_teacher")
 # StaffRole: a school employee's part in the programme.
 STAFF_ROLE_NAMES = {
     "director": "руководитель ОО",

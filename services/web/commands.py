@@ -370,6 +370,29 @@ class RecordAct(Command):
     frame: Typed
 
 
+class RegisterEmployee(Command, omit_defaults=True):
+    """A member of the school's staff, in neither base."""
+
+    school_id: str
+    kind: Typed
+    other_kinds: list[str]
+    full_name: Typed
+    position: Typed
+    roles: list[str]  # none: the staff list only
+
+
+class AssignStaffRole(Command, omit_defaults=True):
+    role: Typed
+    forms: list[str]
+    area: Typed
+    since: Day
+    until: Day
+    duties: list[str]
+    act_id: Typed
+    act_number: Typed
+    act_date: Day
+
+
 # A school's own events.
 
 

@@ -41,6 +41,15 @@ class AggregateStore(Protocol):
     def close(self) -> None: ...
 
 
+class ActRegister(Protocol):
+    """The register of acts as another writer keeps it: which organisation issued an act."""
+
+    def issuer_of(self, act_id: UUID) -> UUID | None:
+        """The organisation whose act it is, or None when the register has no such act."""
+
+    def close(self) -> None: ...
+
+
 class Sealer(Protocol):
     def seal(self, subject: UUID, fields: dict[str, Any]) -> Sealed:
         """The fields encrypted with the subject's data key."""

@@ -259,6 +259,28 @@ class Region:
             {"kind": "order", "number": "5-о", "act_date": YEAR_START, "title": "О наставничестве"},
         )
         self.made(school, act["id"])
+        psychologist = await world.api.command(  # staff in neither base, appointed by the act
+            "registry",
+            "/people",
+            world.coordinator(school),
+            {
+                "school_id": str(world.ids[school]),
+                "kind": "psychologist",
+                "other_kinds": ["class_teacher"],
+                "full_name": f"Психолог Тенантова {school}",
+                "position": "педагог-психолог",
+                "roles": [],
+            },
+        )
+        self.made(school, psychologist["id"])
+        await world.api.command(
+            "registry",
+            f"/people/{psychologist['id']}/staff-roles",
+            director,
+            {"role": "working_group_member", "duties": ["Сопровождение"], "act_id": act["id"]},
+            expect=200,
+        )
+        self.protected.append(f"Психолог Тенантова {school}")
         base = f"/schools/{world.ids[school]}"
         await world.api.command(  # the school's own stages, one outside the seven
             "programs",
@@ -479,7 +501,7 @@ async def test_each_family_lists_exactly_the_callers_schools(
             assert {n["name"] for n in listed} == names, family
     own = await world.api.graphql(token, "{ people { totalCount } pairs { totalCount } }")
     counted = (own["data"]["people"]["totalCount"], own["data"]["pairs"]["totalCount"])
-    assert counted == ((4, 2) if scope == "s1" else (0, 0))  # names and pairs: the school's only
+    assert counted == ((5, 2) if scope == "s1" else (0, 0))  # names and pairs: the school's only
     campaign = await world.api.graphql(
         token,
         "{ campaigns { submissions { organisationName }"
@@ -533,6 +555,7 @@ async def test_no_read_model_shows_a_school_to_another_tenant(
     assert {
         "people",
         "consents",
+        "staff_roles",
         "mentee_requests",
         "pairs",
         "meetings",

@@ -54,6 +54,7 @@ from services.web.controllers import programme as programme_pages
 from services.web.controllers import region as region_pages
 from services.web.controllers import responsibility as grant_pages
 from services.web.controllers import school_events as event_pages
+from services.web.controllers import staff as staff_pages
 from services.web.reads import Read
 
 SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
@@ -111,6 +112,8 @@ SENT_AS: dict[type[commands.Command], type[msgspec.Struct]] = {
     commands.Grant: responsibility.GrantIn,
     commands.GrantedPart: responsibility.PartIn,
     commands.Revocation: responsibility.RevocationIn,
+    commands.RegisterEmployee: people.PersonIn,
+    commands.AssignStaffRole: people.StaffRoleIn,
 }
 
 
@@ -186,6 +189,8 @@ READS: list[tuple[str, type[Read]]] = [
     (reminders.COORDINATORS, reminders.Coordinators),
     (act_pages.ACTS, act_pages.Acts),
     (grant_pages.GRANTS, grant_pages.Grants),
+    (staff_pages.STAFF, staff_pages.Staff),
+    (staff_pages.SCHOOL_ACTS, staff_pages.SchoolActs),
     (pair_pages.SCHOOL_CLASSES, pair_pages.SchoolClasses),
     (home.EVENT_COUNTS, home.EventCounts),
     (programme_pages.STAGE_SCHEME, programme_pages.FoundScheme),

@@ -63,6 +63,9 @@ SEED_DEADLINES = [
     ("Июль", K.MONTH, (None, 7, None), (None, 7, None)),
     ("Ноябрь", K.MONTH, (None, 11, None), (None, 11, None)),
     ("Ноябрь-май", K.MONTHS, (None, 11, None), (None, 5, None)),
+    ("Октябрь Июль", K.MONTHS, (None, 10, None), (None, 7, None)),  # a cell over a page break
+    ("Октябрь, июль", K.MONTHS, (None, 10, None), (None, 7, None)),
+    ("сентябрь и май", K.MONTHS, (None, 9, None), (None, 5, None)),
     ("Июнь", K.MONTH, (None, 6, None), (None, 6, None)),
     # the other forms the issue names
     ("Февраль 2022", K.MONTH, (2022, 2, None), (2022, 2, None)),
@@ -173,6 +176,8 @@ def test_dates_without_year_fall_in_the_roadmaps_period() -> None:
     assert due_on(_deadline("Сентябрь"), donetsk, date(2023, 10, 1)) == date(2023, 9, 30)
     assert due_on(_deadline("Ноябрь-май"), donetsk, date(2023, 10, 1)) == date(2024, 5, 31)
     assert due_on(_deadline("Июль"), donetsk, date(2023, 10, 1)) == date(2024, 7, 31)
+    # a cell spilling over a page break: October, and again in July
+    assert due_on(_deadline("Октябрь Июль"), donetsk, date(2023, 10, 1)) == date(2024, 7, 31)
     assert due_on(_deadline("до 20 января"), donetsk, date(2023, 10, 1)) == date(2024, 1, 20)
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from services.programs.domain import Pair, PairStatus
-from services.registry.application import NewConsent, NewPerson, token_role_of
+from services.registry.application import NewAppointment, NewConsent, NewPerson, token_role_of
 from services.registry.domain import (
     ConsentKind,
     OrganisationKind,
@@ -133,10 +133,10 @@ def test_staff_roles_are_assigned_by_the_right_people_and_decide_the_token(
     assign = school.registry.assign_staff_role
     municipality = school.staff(Role.MUNICIPALITY_OFFICER, path=school.path.rsplit(".", 1)[0])
 
-    not_allowed = code_of(assign, school.staff(), teacher, StaffRole.DIRECTOR, [], None)
-    no_forms = code_of(assign, school.staff(), teacher, StaffRole.CURATOR, [], None)
-    assign(municipality, teacher, StaffRole.DIRECTOR, [], None)
-    assign(school.staff(), teacher, StaffRole.CURATOR, [FORM], None)
+    not_allowed = code_of(assign, school.staff(), teacher, StaffRole.DIRECTOR, NewAppointment())
+    no_forms = code_of(assign, school.staff(), teacher, StaffRole.CURATOR, NewAppointment())
+    assign(municipality, teacher, StaffRole.DIRECTOR, NewAppointment())
+    assign(school.staff(), teacher, StaffRole.CURATOR, NewAppointment(forms=[FORM]))
     school.registry.revoke_staff_role(school.staff(), teacher, StaffRole.CURATOR)
     holder = school.registry.load(Person, teacher, "Человек")
     other = school.registry.load(Person, school.person("Просто Учитель"), "Человек")

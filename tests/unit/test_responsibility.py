@@ -18,6 +18,7 @@ from services.programs.domain import (
     require_responsibility,
 )
 from services.programs.values import ResponsibilityPart
+from services.registry.application import NewAppointment
 from services.registry.domain import ParticipantRole, StaffRole
 from services.web.oidc import platform_token
 from shared.adapters.auth import decode_token, issue_token
@@ -129,7 +130,8 @@ def test_a_grant_dated_in_the_future_or_of_nothing_is_refused() -> None:
 def rudenko(school: School) -> tuple[UUID, Principal]:
     """Seed 004's deputy director, the programme's curator, with her own token."""
     person = school.person("Руденко Ольга Викторовна", ParticipantRole.MENTOR)
-    school.registry.assign_staff_role(school.staff(), person, StaffRole.CURATOR, [FORM], None)
+    curating = NewAppointment(forms=[FORM])
+    school.registry.assign_staff_role(school.staff(), person, StaffRole.CURATOR, curating)
     curator = school.staff(Role.SCHOOL_CURATOR)
     return person, replace(curator, person=person)
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
-from services.registry.state import ConsentKind, Person, PersonKind
+from services.registry.state import ConsentKind, Organisation, ParticipantRole, Person, PersonKind
 from shared.adapters.eventstore import aggregate_of
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor
@@ -17,6 +17,7 @@ from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import AppError, InvalidInput, NotFound, RuleViolated
 from shared.kernel.ports import Sealer
 from shared.kernel.principal import Principal, Role
+from shared.kernel.scope import region_of
 
 from ..domain import (
     Basis,
@@ -263,8 +264,11 @@ class PairCommands(ProgramsBase):
         found, _ = self.find_many(pair_ids)
         members = [pair for pair in found.values() if isinstance(pair, Pair)]
         people, _ = self._registry(person for pair in members for person in pair.people)
+        region = self._region_of(programme.school_id)
         pairs = [
-            self._approvable(caller, programme, found.get(pair_id), pair_id, people, order_date)
+            self._approvable(
+                caller, programme, found.get(pair_id), pair_id, people, order_date, region
+            )
             for pair_id in pair_ids
         ]
         order = PairsOrder(
@@ -289,6 +293,7 @@ class PairCommands(ProgramsBase):
         pair_id: UUID,
         people: dict[UUID, Any],
         order_date: date,
+        region: Organisation,
     ) -> Pair:
         if not isinstance(pair, Pair):
             raise NotFound("not_found", "Пара не найден(а)", id=str(pair_id))
@@ -298,18 +303,32 @@ class PairCommands(ProgramsBase):
             )
         pair.follow_school(caller.actor, programme.tenant)
         self._check_people(pair, programme.school_id, people, order_date)
-        for mentor_id in pair.mentors_in_person:
-            mentor = people[mentor_id]
-            if mentor.kind == PersonKind.TEACHER and not mentor.has_valid_consent(
+        sides = region.sides_consenting_to_duty(pair.form)
+        consenting = [
+            (people[person_id], who)
+            for side, who, ids in (
+                (ParticipantRole.MENTOR, "наставника", pair.mentors_in_person),
+                (ParticipantRole.MENTEE, "наставляемого", pair.mentee_ids),
+            )
+            if side in sides
+            for person_id in ids
+        ]
+        for person, who in consenting:
+            if person.is_employee() and not person.has_valid_consent(
                 ConsentKind.ADDITIONAL_DUTY, order_date
             ):
                 raise RuleViolated(
                     "duty_consent_missing",
-                    "Нет письменного согласия педагога-наставника на дополнительную работу"
-                    " (ст. 351.8 ТК РФ)",
-                    person_id=str(mentor.id),
+                    f"Нет письменного согласия {who}-работника школы на дополнительную работу"
+                    " по наставничеству (ст. 351.8 ТК РФ, правило региона)",
+                    person_id=str(person.id),
                 )
         return pair
+
+    def _region_of(self, school_id: UUID) -> Organisation:
+        """The region whose rules a school's orders follow."""
+        school = self.registry.load(Organisation, school_id, "Школа")
+        return self.registry.load(Organisation, UUID(hex=region_of(school.tenant)), "Регион")
 
     @allowed(CURATORS, "составлять планы пар")
     def draw_up_plan(
@@ -611,7 +630,7 @@ def _sides_checked(
             )
     for supporting_id in new.supporting_ids:
         supporting = participant(people, school_id, supporting_id, "Сопровождающий", today)
-        if supporting.kind != PersonKind.TEACHER:
+        if PersonKind.TEACHER not in supporting.kinds:
             raise RuleViolated(
                 "supporting_not_teacher",
                 "Сопровождающий группу — педагог школы",

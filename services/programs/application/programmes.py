@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from services.registry.state import Organisation, OrganisationKind, StaffRole
+from services.registry.state import Organisation, OrganisationKind
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
@@ -67,7 +67,7 @@ class ProgrammeCommands(ProgramsBase):
         programme = self._programme(caller, programme_id)
         for form, curator in curators.items():
             person = self._participant(programme.school_id, curator, "Куратор", starts_on)
-            if form not in person.staff_roles.get(StaffRole.CURATOR, []):
+            if not person.curates(form):
                 raise RuleViolated(
                     "not_a_curator",
                     f"Сотрудник не назначен куратором формы «{FORM_NAMES[form]}»",

@@ -7,11 +7,17 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, post
+from litestar import Controller, Request, post, put
 from litestar.datastructures import State
 
-from services.registry.domain import EducationKind, OrganisationKind, PartnerKind
+from services.registry.domain import (
+    EducationKind,
+    OrganisationKind,
+    ParticipantRole,
+    PartnerKind,
+)
 from services.wiring import Created, Position
+from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Principal
 
 from .common import Name, Text, registry_of
@@ -85,6 +91,19 @@ class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
     valid_until: Annotated[
         date | None, msgspec.Meta(description="Its last day; none when open-ended")
     ] = None
+
+
+class DutyConsentRuleIn(msgspec.Struct, forbid_unknown_fields=True):
+    sides: Annotated[
+        list[ParticipantRole],
+        msgspec.Meta(
+            min_length=1,
+            max_length=2,
+            description="The sides whose employees consent in writing to the extra duty: the"
+            " mentor always, the mentee if the region says so",
+            examples=[["mentor", "mentee"]],
+        ),
+    ]
 
 
 class OrganisationController(Controller):
@@ -163,3 +182,20 @@ class OrganisationController(Controller):
             data.subject,
         )
         return Created(id=agreement_id, position=position)
+
+    @put("/regions/{region_id:uuid}/duty-consent-rules/{form:str}", sync_to_thread=True)
+    def set_duty_consent_rule(
+        self,
+        request: Request[Principal, Any, Any],
+        state: State,
+        region_id: UUID,
+        form: MentoringForm,
+        data: DutyConsentRuleIn,
+    ) -> Position:
+        """Set the region's rule for a form of mentoring: which participants of a pair give the
+        written consent to the extra duty where it falls on them (the school's employees);
+        orders approving pairs check it."""
+        position = registry_of(state).set_duty_consent_rule(
+            request.user, region_id, form, data.sides
+        )
+        return Position(position=position)

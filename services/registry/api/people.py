@@ -10,8 +10,14 @@ import msgspec
 from litestar import Controller, Request, delete, post, put
 from litestar.datastructures import State
 
-from services.registry.application import NewConsent, NewPerson, QuestionnaireAnswers
+from services.registry.application import (
+    NewAppointment,
+    NewConsent,
+    NewPerson,
+    QuestionnaireAnswers,
+)
 from services.registry.domain import (
+    AppointingAct,
     ConsentKind,
     InformationSource,
     MeetingFrequency,
@@ -76,8 +82,9 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Annotated[
         PersonKind,
         msgspec.Meta(
-            description="Who the person is: student, teacher, parent, alumnus,"
-            " partner_employee or veteran",
+            description="Who the person is counted as: student, teacher, parent, alumnus,"
+            " partner_employee, veteran, psychologist, social_pedagogue, administrator,"
+            " class_teacher, entrepreneur or public_figure",
             examples=["student"],
         ),
     ]
@@ -87,8 +94,9 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
     roles: Annotated[
         list[ParticipantRole],
         msgspec.Meta(
-            min_length=1,
-            description="The bases the person joins: mentor, mentee or both",
+            max_length=2,
+            description="The bases the person joins: mentor, mentee or both; none for a member"
+            " of the school's staff only",
             examples=[["mentee"]],
         ),
     ]
@@ -136,6 +144,14 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
     id: Annotated[
         UUID | None, msgspec.Meta(description="The person's id, when the caller chooses it")
     ] = None
+    other_kinds: Annotated[
+        list[PersonKind],
+        msgspec.Meta(
+            max_length=5,
+            description="What else the person is besides `kind` (an alumnus who works for a"
+            " partner)",
+        ),
+    ] = []
 
     def to_command(self) -> NewPerson:
         fields = msgspec.structs.asdict(self)
@@ -161,7 +177,35 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.Meta(
             description="The day the role starts, as its order gives (else the day of recording)"
         ),
-    ] = None  # the day the appointing order gives; the day of recording if none
+    ] = None
+    until: Annotated[
+        date | None,
+        msgspec.Meta(description="The last day of the term the act sets, if it sets one"),
+    ] = None
+    duties: Annotated[
+        list[Text],
+        msgspec.Meta(max_length=30, description="The role's duties as the act words them"),
+    ] = []
+    act_id: Annotated[
+        UUID | None, msgspec.Meta(description="The appointing act in the register of acts")
+    ] = None
+    act_number: Annotated[
+        Short | None,
+        msgspec.Meta(description="Or an external appointing act's number (with its date)"),
+    ] = None
+    act_date: Annotated[
+        date | None, msgspec.Meta(description="The external appointing act's date")
+    ] = None
+
+    def to_command(self) -> NewAppointment:
+        return NewAppointment(
+            forms=self.forms,
+            area=self.area,
+            since=self.since,
+            duties=self.duties,
+            act=AppointingAct(self.act_id, self.act_number, self.act_date),
+            until=self.until,
+        )
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -294,9 +338,10 @@ class PeopleController(Controller):
         data: StaffRoleIn,
     ) -> Position:
         """Give a school's staff member a role: director, coordinator or curator of mentoring
-        forms."""
+        forms, with its duties, its appointing act (of the register of acts, or an external
+        act's number and date) and its term."""
         position = registry_of(state).assign_staff_role(
-            request.user, person_id, data.role, data.forms, data.area, data.since
+            request.user, person_id, data.role, data.to_command()
         )
         return Position(position=position)
 

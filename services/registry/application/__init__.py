@@ -7,7 +7,14 @@ from .links import LinkCommands
 from .mentors_register import MentorsRegisterCommands
 from .monitoring import Contingent, MonitoringCommands
 from .organisations import OrganisationCommands
-from .people import NewPerson, PeopleCommands, Prepared, QuestionnaireAnswers, token_role_of
+from .people import (
+    NewAppointment,
+    NewPerson,
+    PeopleCommands,
+    Prepared,
+    QuestionnaireAnswers,
+    token_role_of,
+)
 
 
 class Registry(
@@ -25,6 +32,7 @@ class Registry(
 
 __all__ = [
     "Contingent",
+    "NewAppointment",
     "NewCampaign",
     "NewConsent",
     "NewFixOrder",

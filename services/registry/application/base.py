@@ -14,8 +14,8 @@ from shared.adapters.eventstore import EventStoreApplication
 from shared.kernel.aggregate import actor_of
 from shared.kernel.command import Caller, allowed
 from shared.kernel.errors import InvalidInput, RuleViolated
-from shared.kernel.ports import KeyVault, PendingKeys
-from shared.kernel.principal import SCHOOL_STAFF, Principal, Role
+from shared.kernel.ports import ActRegister, KeyVault, PendingKeys
+from shared.kernel.principal import SCHOOL_MANAGEMENT, SCHOOL_STAFF, Principal, Role
 from shared.kernel.sealed import Sealed
 
 from ..domain import (
@@ -36,11 +36,21 @@ ORGANISATION_MANAGERS: dict[OrganisationKind, frozenset[Role]] = {
     OrganisationKind.SCHOOL: frozenset(
         {Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER}
     ),
+    # a partner is attracted by a school's founder or by the institute (the region's centre)
     OrganisationKind.PARTNER: frozenset(
-        {Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER}
+        {
+            Role.OPERATOR,
+            Role.REGION_OFFICER,
+            Role.MUNICIPALITY_OFFICER,
+            Role.INSTITUTE_METHODOLOGIST,
+        }
     ),
 }
+
 SCHOOL_FOUNDERS = frozenset({Role.OPERATOR, Role.REGION_OFFICER, Role.MUNICIPALITY_OFFICER})
+# Who may sign a partner's agreement with a school of their scope: the school, its founder,
+# the institute that attracted the partner.
+PARTNER_ATTRACTORS = SCHOOL_FOUNDERS | SCHOOL_MANAGEMENT | {Role.INSTITUTE_METHODOLOGIST}
 SCHOOL_EDITORS = SCHOOL_STAFF | {Role.OPERATOR}
 INSTITUTE = frozenset({Role.OPERATOR, Role.INSTITUTE_METHODOLOGIST})
 TARGET_SETTERS = frozenset({Role.OPERATOR, Role.REGION_OFFICER})
@@ -73,6 +83,7 @@ class RegistryBase(EventStoreApplication):
         keys: KeyVault,
         index: PersonIndex,
         erasures: ErasureSchedule,
+        acts: ActRegister,
         today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
@@ -80,7 +91,12 @@ class RegistryBase(EventStoreApplication):
         self.keys = keys
         self.index = index
         self.erasures = erasures
+        self.acts = acts  # the register of acts staff roles are appointed by
         self.today = today  # the region's date
+
+    def close(self) -> None:
+        self.acts.close()
+        super().close()
 
     def school(self, school_id: UUID) -> Organisation:
         school = self.load(Organisation, school_id, "Школа")

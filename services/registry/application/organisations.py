@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
+from shared.dictionaries import MentoringForm
 from shared.kernel.command import Caller, allowed, caller_of
 from shared.kernel.errors import InvalidInput
-from shared.kernel.principal import SCHOOL_MANAGEMENT, Principal, Role
+from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import child_path, region_of
 
 from ..domain import (
     EducationKind,
     Organisation,
     OrganisationKind,
+    ParticipantRole,
     PartnerKind,
     check_parent,
     education_kind_of,
@@ -21,7 +23,8 @@ from ..domain import (
 from ..labels import ORGANISATION_KIND_NAMES
 from .base import (
     ORGANISATION_MANAGERS,
-    SCHOOL_FOUNDERS,
+    PARTNER_ATTRACTORS,
+    TARGET_SETTERS,
     RegistryBase,
 )
 
@@ -89,7 +92,7 @@ class OrganisationCommands(RegistryBase):
         school.move(caller.actor, municipality, child_path(municipality.tenant, school.id))
         return school.tenant, self.store(school)
 
-    @allowed(SCHOOL_FOUNDERS | SCHOOL_MANAGEMENT, "заключать соглашения с партнёрами")
+    @allowed(PARTNER_ATTRACTORS, "заключать соглашения с партнёрами")
     def sign_agreement(
         self,
         caller: Caller,
@@ -108,6 +111,15 @@ class OrganisationCommands(RegistryBase):
             caller.actor, agreement_id, school, number, signed_on, valid_until, subject
         )
         return agreement_id, self.store(partner)
+
+    @allowed(TARGET_SETTERS, "задавать правила о согласиях на дополнительную работу")
+    def set_duty_consent_rule(
+        self, caller: Caller, region_id: UUID, form: MentoringForm, sides: list[ParticipantRole]
+    ) -> int:
+        region = self.load(Organisation, region_id, "Регион")
+        caller.require_scope(region.tenant)
+        region.set_duty_consent_rule(caller.actor, form, [str(side) for side in sides])
+        return self.store(region)
 
     def _managed(
         self, principal: Principal, organisation_id: UUID, action: str

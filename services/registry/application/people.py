@@ -13,9 +13,10 @@ from shared.kernel.command import Caller, allowed, caller_of
 from shared.kernel.errors import InvalidInput, RuleViolated
 from shared.kernel.ports import PendingKeys
 from shared.kernel.principal import PARTICIPANTS, SCHOOL_MANAGEMENT, Principal, Role
-from shared.kernel.scope import Scope
+from shared.kernel.scope import Scope, label
 
 from ..domain import (
+    AppointingAct,
     InformationSource,
     MeetingFrequency,
     MeetingPreference,
@@ -25,6 +26,7 @@ from ..domain import (
     ParticipantRole,
     Person,
     PersonKind,
+    StaffAppointment,
     StaffRole,
 )
 from .base import (
@@ -50,6 +52,7 @@ class NewPerson:
     partner_id: UUID | None = None
     consent: NewConsent | None = None
     id: UUID | None = None
+    other_kinds: list[PersonKind] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,18 @@ class QuestionnaireAnswers:
     preferred_age_max: int | None = None
     preferred_categories: list[MenteeCategory] = field(default_factory=list)
     experience: str | None = None
+
+
+@dataclass(frozen=True)
+class NewAppointment:
+    """A staff role as its appointing act gives it."""
+
+    forms: list[MentoringForm] = field(default_factory=list)
+    area: str | None = None
+    since: date | None = None  # the day of recording if none
+    duties: list[str] = field(default_factory=list)
+    act: AppointingAct = field(default_factory=AppointingAct)
+    until: date | None = None
 
 
 @dataclass
@@ -107,7 +122,8 @@ class PeopleCommands(RegistryBase):
         self, principal: Principal, school: Organisation, new: NewPerson, pending: PendingKeys
     ) -> Prepared:
         """Check a registration and seal its personal data with new keys; nothing is stored."""
-        Person.check_registration(new.kind, new.roles, new.birth_date, date.today())
+        kinds = {new.kind, *new.other_kinds}
+        Person.check_registration(kinds, new.roles, new.birth_date, date.today())
         if new.partner_id is not None:
             partner = self.load(Organisation, new.partner_id, "Организация-партнёр")
             if partner.kind != OrganisationKind.PARTNER:
@@ -132,6 +148,7 @@ class PeopleCommands(RegistryBase):
             position=new.position,
             teaching_since=new.teaching_since,
             partner_id=new.partner_id,
+            other_kinds=sorted(kinds - {new.kind}),
         )
         if new.consent is not None:
             self._sign(principal, person, new.birth_date, new.consent, pending)
@@ -222,24 +239,42 @@ class PeopleCommands(RegistryBase):
         return erased
 
     def assign_staff_role(
-        self,
-        principal: Principal,
-        person_id: UUID,
-        role: StaffRole,
-        forms: list[MentoringForm],
-        area: str | None,
-        since: date | None = None,
+        self, principal: Principal, person_id: UUID, role: StaffRole, new: NewAppointment
     ) -> int:
-        """A staff role from the day its order gives (the day of recording if none)."""
+        """A staff role from the day its act gives (the day of recording if none)."""
         # A director is appointed by the school's founder; other roles by the school itself.
         roles = (
             SCHOOL_FOUNDERS if role == StaffRole.DIRECTOR else SCHOOL_MANAGEMENT | {Role.OPERATOR}
         )
         caller = caller_of(principal, roles, f"назначать роль «{role}»")
         person = self._person_in_scope(caller, person_id)
+        if new.act.act_id is not None:
+            self._check_appointing_act(new.act.act_id, self.school(person.school_id))
         today = self.today()
-        person.assign_staff_role(caller.actor, role, forms, area, since or today, today)
+        appointment = StaffAppointment(
+            forms=new.forms,
+            area=new.area,
+            since=new.since or today,
+            duties=new.duties,
+            act=new.act,
+            until=new.until,
+        )
+        person.assign_staff_role(caller.actor, role, appointment, today)
         return self.store(person)
+
+    def _check_appointing_act(self, act_id: UUID, school: Organisation) -> None:
+        """An act of the school's register, or of an organisation above it (the founder
+        appoints the director), never another school's."""
+        issuer = self.acts.issuer_of(act_id)
+        if issuer is None:
+            raise RuleViolated("act_not_found", "Такого акта нет в реестре актов", field="act_id")
+        if label(issuer) not in school.tenant.split("."):
+            raise RuleViolated(
+                "act_of_other_organisation",
+                "Акт о назначении издан другой организацией: укажите акт своей школы"
+                " или её учредителя",
+                field="act_id",
+            )
 
     def revoke_staff_role(
         self, principal: Principal, person_id: UUID, role: StaffRole, until: date | None = None

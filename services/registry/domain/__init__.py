@@ -27,6 +27,8 @@ from .organisations import (
     education_kind_of,
 )
 from .people import (
+    STAFF_KINDS,
+    AppointingAct,
     Consent,
     ConsentKind,
     InformationSource,
@@ -36,10 +38,13 @@ from .people import (
     ParticipantRole,
     Person,
     PersonKind,
+    StaffAppointment,
     StaffRole,
 )
 
 __all__ = [
+    "STAFF_KINDS",
+    "AppointingAct",
     "Campaign",
     "Consent",
     "ConsentKind",
@@ -62,6 +67,7 @@ __all__ = [
     "PersonKind",
     "SchoolContingent",
     "SelfAudit",
+    "StaffAppointment",
     "StaffRole",
     "Submission",
     "SubmissionStatus",

@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from services.registry import events
+from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor, TenantAggregate
 from shared.kernel.errors import RuleViolated
 
@@ -24,7 +25,7 @@ class OrganisationKind(StrEnum):
     # municipality's officer covers them.
     REGIONAL = "regional"
     SCHOOL = "school"
-    PARTNER = "partner"  # enterprise, college, university, NGO supplying mentors
+    PARTNER = "partner"  # an enterprise, institution or private person supplying mentors
 
 
 class EducationKind(StrEnum):
@@ -41,7 +42,13 @@ class PartnerKind(StrEnum):
     COLLEGE = "college"
     UNIVERSITY = "university"
     NGO = "ngo"
+    CULTURE = "culture"  # государственное учреждение культуры: музей, библиотека, театр
+    SPORT = "sport"  # государственное учреждение спорта: спортивная школа, стадион
+    PRIVATE_PERSON = "private_person"  # физическое лицо
 
+
+# The sides of a pair a region's consent rule names (ParticipantRole's values).
+MENTOR_SIDE, MENTEE_SIDE = "mentor", "mentee"
 
 # Which kind of organisation may stand directly under which.
 ALLOWED_PARENTS: dict[OrganisationKind, set[OrganisationKind | None]] = {
@@ -119,6 +126,9 @@ class Organisation(TenantAggregate):
         self.legal_form = legal_form
         self.closed_on: date | None = None
         self.agreements: set[UUID] = set()
+        # A region's rule: which sides of a pair of each form give the written consent to the
+        # extra duty of mentoring (the mentor alone, unless the region says otherwise).
+        self.duty_consent_sides: dict[MentoringForm, set[str]] = {}
 
     def check_open(self) -> None:
         if self.closed_on is not None:
@@ -144,6 +154,32 @@ class Organisation(TenantAggregate):
     @event("Closed")
     def _closed(self, actor: Actor, closed_on: date, reason: str) -> None:
         self.closed_on = closed_on
+
+    def set_duty_consent_rule(self, actor: Actor, form: MentoringForm, sides: list[str]) -> None:
+        """Which participants of a pair of this form give their written consent to the extra
+        duty where it falls on them (the school's employees): the mentor always (ТК РФ,
+        ст. 351.8), the mentee as well if the region says so (the teachers' recommendations)."""
+        self.check_open()
+        if self.kind != OrganisationKind.REGION:
+            raise RuleViolated(
+                "not_a_region", "Правило о согласиях на дополнительную работу задаёт регион"
+            )
+        if MENTOR_SIDE not in sides:
+            raise RuleViolated(
+                "mentor_consent_required",
+                "Письменное согласие наставника-работника на дополнительную работу нужно всегда"
+                " (ст. 351.8 ТК РФ)",
+                field="sides",
+            )
+        self._duty_consent_rule_set(actor=actor, form=form, sides=sorted(set(sides)))
+
+    @event("DutyConsentRuleSet")
+    def _duty_consent_rule_set(self, actor: Actor, form: MentoringForm, sides: list[str]) -> None:
+        self.duty_consent_sides[MentoringForm(form)] = set(sides)
+
+    def sides_consenting_to_duty(self, form: MentoringForm) -> set[str]:
+        """The sides of a pair of this form whose employees give the written consent."""
+        return self.duty_consent_sides.get(form, {MENTOR_SIDE})
 
     def move(self, actor: Actor, new_parent: Organisation, new_tenant: str) -> None:
         """A school moves to another municipality of the same region, or into the region's own

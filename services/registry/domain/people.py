@@ -22,6 +22,8 @@ from shared.kernel.errors import Conflict, InvalidInput, RuleViolated, check_not
 from shared.kernel.principal import Role
 from shared.kernel.sealed import Sealed
 
+from ..labels import STAFF_KIND_CODES
+
 
 class PersonKind(StrEnum):
     STUDENT = "student"
@@ -30,6 +32,13 @@ class PersonKind(StrEnum):
     ALUMNUS = "alumnus"
     PARTNER_EMPLOYEE = "partner_employee"
     VETERAN = "veteran"
+    ENTREPRENEUR = "entrepreneur"  # предприниматель
+    PUBLIC_FIGURE = "public_figure"  # общественный деятель
+    # The school's own staff besides teachers: who collects requests and supports pairs.
+    PSYCHOLOGIST = "psychologist"  # педагог-психолог
+    SOCIAL_PEDAGOGUE = "social_pedagogue"
+    ADMINISTRATOR = "administrator"  # директор, заместитель директора
+    CLASS_TEACHER = "class_teacher"
 
 
 class ParticipantRole(StrEnum):
@@ -76,6 +85,48 @@ ERASURE_DELAY = timedelta(days=30)
 
 # Kinds of people who may be mentees (students and teachers, DOMAIN.md).
 MENTEE_KINDS = {PersonKind.STUDENT, PersonKind.TEACHER}
+# The school's employees: they may be in its staff list without being mentor or mentee, and
+# the extra duty of mentoring falls on them only with their written consent (ТК РФ, ст. 351.8).
+STAFF_KINDS = frozenset(PersonKind(code) for code in STAFF_KIND_CODES)
+# Who may hold a staff role: the school's employees, and a veteran of teaching it brings back.
+STAFF_ROLE_KINDS = STAFF_KINDS | {PersonKind.VETERAN}
+
+
+@dataclass(frozen=True)
+class AppointingAct:
+    """The act a staff role is given by: an act of the register (its id), or an external act by
+    its number and date (an order of the founder, a paper one never entered)."""
+
+    act_id: UUID | None = None
+    number: str | None = None
+    on: date | None = None
+
+    def check(self) -> None:
+        external = self.number is not None or self.on is not None
+        if self.act_id is not None and external:
+            raise RuleViolated(
+                "act_both_ways",
+                "Укажите либо акт из реестра, либо номер и дату внешнего акта, но не то и другое",
+                field="act_id",
+            )
+        if external and (self.number is None or self.on is None):
+            raise RuleViolated(
+                "act_number_and_date",
+                "У внешнего акта о назначении укажите и номер, и дату",
+                field="act_number" if self.number is None else "act_date",
+            )
+
+
+@dataclass(frozen=True)
+class StaffAppointment:
+    """A staff role as held: its forms, area, duties as the act words them, the act, its dates."""
+
+    forms: list[MentoringForm]
+    area: str | None
+    since: date  # the day the appointing act gives
+    duties: list[str]
+    act: AppointingAct
+    until: date | None = None  # the term the act sets, if it sets one
 
 
 @dataclass
@@ -151,9 +202,26 @@ class MentorQuestionnaire:
 
 
 class Person(TenantAggregate):
-    """A person kept in a school's bases."""
+    """A person kept in a school's bases or its staff list: `kind` is what they are counted as,
+    `other_kinds` what else they are (an alumnus who works for a partner)."""
 
-    @event("Registered")
+    class Registered(TenantAggregate.Created):
+        school_id: UUID
+        kind: PersonKind
+        personal: Sealed
+        birth_year: int | None
+        grade: str | None
+        roles: list[ParticipantRole]
+        mentor_capacity: int
+        position: str | None
+        teaching_since: date | None
+        partner_id: UUID | None
+        other_kinds: list[PersonKind]
+        class_version = 2
+
+        upcast_v1_v2 = staticmethod(events.one_kind_stored)
+
+    @event(Registered)
     def __init__(
         self,
         id: UUID,
@@ -169,10 +237,12 @@ class Person(TenantAggregate):
         position: str | None = None,
         teaching_since: date | None = None,
         partner_id: UUID | None = None,
+        other_kinds: list[PersonKind] | None = None,
     ) -> None:
         self.tenant = tenant
         self.school_id = school_id
         self.kind = PersonKind(kind)
+        self.other_kinds = {PersonKind(k) for k in other_kinds or ()} - {self.kind}
         self.personal = personal
         self.birth_year = birth_year
         self.grade = grade
@@ -182,8 +252,7 @@ class Person(TenantAggregate):
         self.teaching_since = teaching_since
         self.partner_id = partner_id
         self.consents: dict[UUID, Consent] = {}
-        self.staff_roles: dict[StaffRole, list[MentoringForm]] = {}
-        self.staff_roles_since: dict[StaffRole, date] = {}  # the day each role's order gives
+        self.staff_roles: dict[StaffRole, StaffAppointment] = {}
         self.questionnaire: MentorQuestionnaire | None = None
         self.recommended_as_mentor: bool | None = None
         # Everyone whose personal data this person's events carry: the person and the legal
@@ -195,17 +264,33 @@ class Person(TenantAggregate):
         self.erased_on: date | None = None
         self.links: dict[UUID, PersonalLink] = {}
 
+    @property
+    def kinds(self) -> set[PersonKind]:
+        return {self.kind, *self.other_kinds}
+
+    def is_employee(self) -> bool:
+        """Whether the person works at the school (the extra duty of mentoring is theirs to
+        consent to)."""
+        return bool(self.kinds & STAFF_KINDS)
+
     @staticmethod
     def check_registration(
-        kind: PersonKind, roles: list[ParticipantRole], birth_date: date | None, today: date
+        kinds: set[PersonKind], roles: list[ParticipantRole], birth_date: date | None, today: date
     ) -> None:
         if birth_date is not None and birth_date > today:
             raise InvalidInput(
                 "birth_date_in_future", "Дата рождения не может быть в будущем", field="birth_date"
             )
-        if ParticipantRole.MENTEE in roles and kind not in MENTEE_KINDS:
+        if ParticipantRole.MENTEE in roles and not kinds & MENTEE_KINDS:
             raise RuleViolated(
-                "mentee_kind", "Наставляемыми бывают обучающиеся и педагоги", kind=str(kind)
+                "mentee_kind", "Наставляемыми бывают обучающиеся и педагоги", field="kind"
+            )
+        if not roles and not kinds & STAFF_KINDS:
+            raise RuleViolated(
+                "not_staff",
+                "Без роли наставника или наставляемого в списки школы вносят только её"
+                " сотрудников: педагогов, психологов, социальных педагогов, администрацию",
+                field="roles",
             )
 
     # Consents
@@ -347,32 +432,51 @@ class Person(TenantAggregate):
     # Staff roles
 
     def assign_staff_role(
-        self,
-        actor: Actor,
-        role: StaffRole,
-        forms: list[MentoringForm],
-        area: str | None,
-        since: date,
-        today: date,
+        self, actor: Actor, role: StaffRole, appointment: StaffAppointment, today: date
     ) -> None:
-        """A role from the day its order gives («координатор с 09.02.2023»), not a future one."""
-        if self.kind not in {PersonKind.TEACHER, PersonKind.VETERAN}:
+        """A role from the day its act gives («координатор с 09.02.2023»), not a future one,
+        with the duties the act words and the term it may set."""
+        if not self.kinds & STAFF_ROLE_KINDS:
             raise RuleViolated("staff_must_be_teacher", "Роли в школе назначаются работникам школы")
-        if role == StaffRole.CURATOR and not forms:
+        if role == StaffRole.CURATOR and not appointment.forms:
             raise RuleViolated("curator_needs_forms", "Укажите формы наставничества куратора")
         if role in self.staff_roles:
             raise RuleViolated("role_already_assigned", "Эта роль уже назначена")
-        check_not_in_future(since, today, "Дата назначения", "since")
-        self._staff_role_assigned(actor=actor, role=role, forms=forms, area=area, since=since)
+        check_not_in_future(appointment.since, today, "Дата назначения", "since")
+        if appointment.until is not None and appointment.until < appointment.since:
+            raise RuleViolated(
+                "role_ends_before_start",
+                f"Роль назначена с {appointment.since:%d.%m.%Y}: окончание не может быть раньше",
+                field="until",
+            )
+        appointment.act.check()
+        self._staff_role_assigned(
+            actor=actor,
+            role=role,
+            forms=appointment.forms,
+            area=appointment.area,
+            since=appointment.since,
+            duties=appointment.duties,
+            act_id=appointment.act.act_id,
+            act_number=appointment.act.number,
+            act_date=appointment.act.on,
+            until=appointment.until,
+        )
 
     class StaffRoleAssigned(TenantAggregate.Event):
         role: StaffRole
         forms: list[MentoringForm]
         area: str | None
         since: date
-        class_version = 2
+        duties: list[str]
+        act_id: UUID | None
+        act_number: str | None
+        act_date: date | None
+        until: date | None
+        class_version = 3
 
         upcast_v1_v2 = staticmethod(events.held_since_stored)
+        upcast_v2_v3 = staticmethod(events.appointed_without_act)
 
     @event(StaffRoleAssigned)
     def _staff_role_assigned(
@@ -382,20 +486,35 @@ class Person(TenantAggregate):
         forms: list[MentoringForm],
         area: str | None,
         since: date,
+        duties: list[str],
+        act_id: UUID | None,
+        act_number: str | None,
+        act_date: date | None,
+        until: date | None,
     ) -> None:
-        self.staff_roles[StaffRole(role)] = [MentoringForm(f) for f in forms]
-        self.staff_roles_since[StaffRole(role)] = since
+        self.staff_roles[StaffRole(role)] = StaffAppointment(
+            forms=[MentoringForm(f) for f in forms],
+            area=area,
+            since=since,
+            duties=list(duties),
+            act=AppointingAct(act_id, act_number, act_date),
+            until=until,
+        )
+
+    def curates(self, form: MentoringForm) -> bool:
+        curator = self.staff_roles.get(StaffRole.CURATOR)
+        return curator is not None and form in curator.forms
 
     def revoke_staff_role(self, actor: Actor, role: StaffRole, until: date, today: date) -> None:
         """A role ends on the day the documents give: not in the future, not before it began."""
-        if role not in self.staff_roles:
+        appointment = self.staff_roles.get(role)
+        if appointment is None:
             raise RuleViolated("role_not_assigned", "Эта роль не назначена")
         check_not_in_future(until, today, "Дата окончания роли", "until")
-        since = self.staff_roles_since.get(role)
-        if since is not None and until < since:
+        if until < appointment.since:
             raise RuleViolated(
                 "role_ends_before_start",
-                f"Роль назначена с {since:%d.%m.%Y}: окончание не может быть раньше",
+                f"Роль назначена с {appointment.since:%d.%m.%Y}: окончание не может быть раньше",
                 field="until",
             )
         self._staff_role_revoked(actor=actor, role=role, until=until)
@@ -410,7 +529,6 @@ class Person(TenantAggregate):
     @event(StaffRoleRevoked)
     def _staff_role_revoked(self, actor: Actor, role: StaffRole, until: date) -> None:
         del self.staff_roles[StaffRole(role)]
-        self.staff_roles_since.pop(StaffRole(role), None)
 
     # Base of mentees
 
@@ -542,7 +660,7 @@ class Person(TenantAggregate):
                 "Наставника включают в реестр после собеседования с положительным результатом",
                 person_id=str(self.id),
             )
-        if self.kind == PersonKind.TEACHER and not self.has_valid_consent(
+        if PersonKind.TEACHER in self.kinds and not self.has_valid_consent(
             ConsentKind.ADDITIONAL_DUTY, day
         ):
             raise RuleViolated(

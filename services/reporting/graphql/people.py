@@ -10,6 +10,8 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
+from services.registry.labels import STAFF_KIND_CODES
+
 from ..projections.indicator_days import years_before
 from .arguments import Id, On
 from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
@@ -84,10 +86,39 @@ class StaffRoleAssignment:
         description="The area of responsibility, as the order names it."
     )
     since: date = strawberry.field(description="С какого дня — по приказу о назначении")
+    until: date | None = strawberry.field(description="По какой день — срок, если акт его задал")
+    duties: list[str] = strawberry.field(description="Обязанности, как их формулирует акт")
+    act_id: strawberry.ID | None = strawberry.field(
+        description="Акт о назначении из реестра актов (его можно открыть)"
+    )
+    act_number: str | None = strawberry.field(
+        description="Номер акта о назначении: из реестра или внешнего акта"
+    )
+    act_date: date | None = strawberry.field(
+        description="Дата акта о назначении: из реестра или внешнего акта"
+    )
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> StaffRoleAssignment:
-        return cls(**fields_of(cls, row))
+        act_id = row["act_id"]
+        return cls(
+            **fields_of(
+                cls,
+                row,
+                duties=list(row["duties"]),
+                act_id=strawberry.ID(str(act_id)) if act_id else None,
+                act_number=row["act_number"] or row["register_number"],
+                act_date=row["act_date"] or row["register_date"],
+            )
+        )
+
+
+# A staff role with its act's number and date from the register of acts, when the school may
+# read that act.
+STAFF_ROLES_WITH_ACTS = (
+    "(SELECT s.*, a.number AS register_number, a.act_date AS register_date"
+    " FROM staff_roles s LEFT JOIN acts a ON a.id = s.act_id) AS staff_roles"
+)
 
 
 @strawberry.type(
@@ -183,7 +214,7 @@ async def _consents(reader: Reader, ids: list[UUID]) -> list[list[Consent]]:
 
 async def _staff_roles(reader: Reader, ids: list[UUID]) -> list[list[StaffRoleAssignment]]:
     return await reader.grouped(
-        "staff_roles", "person_id", "role", StaffRoleAssignment.from_row, ids
+        STAFF_ROLES_WITH_ACTS, "person_id", "role", StaffRoleAssignment.from_row, ids
     )
 
 
@@ -208,6 +239,10 @@ class Person:
         description=(
             "The kind of person (student, teacher, parent, alumnus, partner_employee, veteran)."
         )
+    )
+    kinds: list[str] = strawberry.field(
+        description="Every kind the person is: the one counted first, then the others (an"
+        " alumnus who works for a partner)."
     )
     full_name: str = strawberry.field(description="The person's full name (ФИО).")
     birth_date: date | None = strawberry.field(description="The birth date, if recorded.")
@@ -247,6 +282,7 @@ class Person:
                 cls,
                 row,
                 id=strawberry.ID(str(row["id"])),
+                kinds=list(row["kinds"]),
                 partner_id=strawberry.ID(str(partner)) if partner else None,
                 row=row,
             )
@@ -388,10 +424,12 @@ async def people(
             f"EXISTS (SELECT 1 FROM staff_roles s WHERE s.person_id = people.id"
             f" AND s.role = ${len(args)})"
         )
-    for column, value in (("kind", kind), ("mentor_status", mentor_status)):
-        if value is not None:
-            args.append(value)
-            conditions.append(f"{column} = ${len(args)}")
+    if kind is not None:
+        args.append(kind)
+        conditions.append(f"${len(args)} = ANY(kinds)")
+    if mentor_status is not None:
+        args.append(mentor_status)
+        conditions.append(f"mentor_status = ${len(args)}")
     if search:
         args.append(name_pattern(search))
         conditions.append(f"{folded_sql('full_name')} LIKE ${len(args)}")
@@ -407,6 +445,19 @@ async def people(
     )
     total = await reader.fetch(f"SELECT count(*) AS n FROM people WHERE {where}", *args)
     return connection([(r["id"], Person.from_row(r)) for r in rows], size, total[0]["n"], after)
+
+
+async def staff(info: ReaderInfo) -> list[Person]:
+    """Сотрудники школы: её работники (педагоги, психологи, социальные педагоги,
+    администрация, классные руководители) и все, кому назначена роль в наставничестве, —
+    в базах они или нет; по ФИО."""
+    rows = await reader_of(info).fetch(
+        "SELECT * FROM people WHERE kinds && $1::text[]"
+        " OR EXISTS (SELECT 1 FROM staff_roles s WHERE s.person_id = people.id)"
+        " ORDER BY lower(full_name), id",
+        list(STAFF_KIND_CODES),
+    )
+    return [Person.from_row(r) for r in rows]
 
 
 async def person(info: ReaderInfo, id: Id) -> Person | None:

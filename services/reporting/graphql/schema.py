@@ -106,6 +106,13 @@ class Query:
             "pages."
         ),
     )
+    staff = strawberry.field(
+        resolver=people_q.staff,
+        description=(
+            "A school's staff (сотрудники): its employees and everyone given a role in "
+            "mentoring, with their roles' duties, appointing acts and terms; by full name."
+        ),
+    )
     person = strawberry.field(
         resolver=people_q.person,
         description="One person's card (карточка) from the school's base.",

@@ -38,8 +38,9 @@ COUNTERPARTS = "id = {person} OR id = ANY((SELECT app_person_counterparts())::uu
 class People(Projection):
     name = "people"
     # 2: the bank of requests keeps each school year's, the day each staff role is held from;
-    # 3: whether the person gets reminders by e-mail
-    version = 3
+    # 3: whether the person gets reminders by e-mail; 4: several kinds a person, staff roles'
+    # duties, appointing acts and terms
+    version = 4
     replay_cost = 7
     tables = (
         Table(
@@ -48,6 +49,7 @@ class People(Projection):
                tenant ltree NOT NULL,
                school_id uuid NOT NULL,
                kind text NOT NULL,
+               kinds text[] NOT NULL,
                full_name text NOT NULL,
                birth_date date,
                birth_year int,
@@ -106,6 +108,11 @@ class People(Projection):
                area text,
                assigned_at timestamptz NOT NULL,
                since date NOT NULL,
+               until date,
+               duties text[] NOT NULL,
+               act_id uuid,
+               act_number text,
+               act_date date,
                PRIMARY KEY (person_id, role)""",
             Visibility.SCHOOL,
         ),
@@ -154,6 +161,7 @@ class People(Projection):
             "tenant",
             "school_id",
             "kind",
+            "kinds",
             "full_name",
             "birth_date",
             "birth_year",
@@ -219,6 +227,7 @@ class People(Projection):
             event.tenant,
             event.school_id,
             str(event.kind),
+            [str(event.kind), *map(str, event.other_kinds)],
             personal.get("full_name"),
             None if birth_date in (None, ERASED) else date.fromisoformat(birth_date),
             event.birth_year,
@@ -272,8 +281,9 @@ class People(Projection):
     async def staff_role_assigned(self, connection: asyncpg.Connection, envelope: Envelope) -> None:
         event = envelope.event
         await connection.execute(
-            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at, since)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO staff_roles (person_id, role, tenant, forms, area, assigned_at, since,"
+            " until, duties, act_id, act_number, act_date)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             event.originator_id,
             str(event.role),
             event.tenant,
@@ -281,6 +291,11 @@ class People(Projection):
             event.area,
             envelope.occurred_at,
             event.since,
+            event.until,
+            list(event.duties),
+            event.act_id,
+            event.act_number,
+            event.act_date,
         )
 
     async def staff_role_revoked(self, connection: asyncpg.Connection, envelope: Envelope) -> None:

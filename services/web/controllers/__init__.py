@@ -21,11 +21,13 @@ from .responsibility import ResponsibilityController
 from .roadmap_import import RoadmapImportController
 from .school_events import SchoolEventController
 from .self_audit import SchoolSelfAuditController
+from .staff import StaffController
 
 CONTROLLERS = [
     LoginController,
     HomeController,
     PeopleController,
+    StaffController,
     ImportController,
     ProgrammeController,
     RoadmapImportController,
