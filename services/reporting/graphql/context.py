@@ -53,6 +53,14 @@ class Reader:
         return principal
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        try:
+            return await self._fetch(sql, *args)
+        except asyncpg.InvalidCachedStatementError:
+            # A rebuild switched a read model to tables of another shape under this pooled
+            # connection's prepared statement; asyncpg has dropped it, so asking again works.
+            return await self._fetch(sql, *args)
+
+    async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
         async with scoped(self.pool, self.caller().scope.path) as connection:
             rows: list[asyncpg.Record] = await connection.fetch(sql, *args)
             return rows
