@@ -122,7 +122,9 @@ async def test_a_school_imports_matches_approves_and_meets(page: Page, screensho
 
     # The matching reminder is gone from the first page.
     await page.get_by_role("link", name="Что требует внимания").click()
-    await expect(unmatched.locator(".count")).to_have_text("нет")
+    # Every mentee brought here is in a pair now. (The demo site is shared: another test's mentee
+    # without a consent stays «без пары» until it is signed, so the count need not be «нет».)
+    await expect(unmatched).not_to_contain_text("Импортович")
     await page.screenshot(path=screenshots / "school-attention-after.png", full_page=True)
 
 
