@@ -38,6 +38,7 @@ from shared.adapters.keystore import PendingKeys
 from shared.adapters.settings import Settings
 from shared.dictionaries import school_year_of
 from shared.kernel.aggregate import actor_of
+from shared.kernel.errors import AppError
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 
@@ -221,6 +222,8 @@ class Loader:
         for person in school.people:
             roles = [ParticipantRole.MENTOR] if person.mentor else []
             roles += [ParticipantRole.MENTEE] if person.mentee else []
+            if not roles:  # in neither base: only the school's staff are registered so
+                continue
             new = NewPerson(
                 school_id=school.organisation.id,
                 kind=person.kind,
@@ -355,4 +358,7 @@ def _open_worker(settings: Settings, size: str, seed: int) -> None:
 
 def _run(task: Task) -> Report:
     assert _worker is not None
-    return _worker.run(task)
+    try:
+        return _worker.run(task)
+    except AppError as refused:  # its arguments do not survive the trip back to the parent
+        raise RuntimeError(f"{refused.code}: {refused.message} {refused.details}") from None
