@@ -216,6 +216,7 @@ async def page_faults(page: Page) -> list[str]:
     picker (it shows many an English mm/dd/yyyy; dates are typed ДД.ММ.ГГГГ), or a serious or
     critical axe-core violation (each with the first few elements at fault)."""
     faults = []
+    await page.wait_for_load_state()  # a page still arriving has no document to measure yet
     width: int = await page.evaluate("document.documentElement.scrollWidth")
     viewport = page.viewport_size
     if viewport and width > viewport["width"]:

@@ -46,6 +46,7 @@ async def test_a_form_is_composed_on_a_phone_and_every_page_passes_axe(
     page = await _phone(chromium, site, scripts=True)
     await sign_in_as(page, "Специалист министерства образования", "/campaigns")
     await page.get_by_role("link", name="Составить новую форму").click()
+    await expect(page.locator("#f-title")).to_be_visible()  # the new page has loaded
     assert await page_faults(page) == [], page.url
     await page.locator("#f-title").fill(TITLE)
     await page.locator("#f-s_number").fill("1")
