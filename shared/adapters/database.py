@@ -265,13 +265,16 @@ async def _roll_back(connection: asyncpg.Connection) -> None:
         await connection.execute("ROLLBACK")
 
 
+SET_SCOPE = "SELECT set_config('app.scope', $1, true)"  # transaction-local: a pool can't leak it
+
+
 @asynccontextmanager
 async def scoped(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Connection]:
     """A transaction that sees only rows under `scope` (transaction-local, so a pooled
     connection goes back to seeing nothing when it is released)."""
     try:
         async with pool.acquire() as connection, connection.transaction():
-            await connection.execute("SELECT set_config('app.scope', $1, true)", scope)
+            await connection.execute(SET_SCOPE, scope)
             yield connection
     except READ_OUTAGES as error:
         raise DatabaseUnavailable from error

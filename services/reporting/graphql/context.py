@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
-from shared.adapters.database import scoped
+from shared.adapters.database import SET_SCOPE, scoped
 from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import PARTICIPANTS, Principal
 
@@ -53,30 +53,21 @@ class Reader:
         return principal
 
     async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
-        try:
-            return await self._fetch(sql, *args)
-        except asyncpg.InvalidCachedStatementError:
-            # A rebuild switched a read model to tables of another shape under this pooled
-            # connection's prepared statement; asyncpg has dropped it, so asking again works.
-            return await self._fetch(sql, *args)
-
-    async def _fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
-        async with scoped(self.pool, self.caller().scope.path) as connection:
-            rows: list[asyncpg.Record] = await connection.fetch(sql, *args)
-            return rows
+        async with self.session() as fetch:
+            return await fetch(sql, *args)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Fetch]:
         """Several reads one after another in one scoped transaction: one connection, one
         BEGIN, one scope and one COMMIT for all of them instead of for each."""
-        async with scoped(self.pool, self.caller().scope.path) as connection:
-            yield connection.fetch
+        async with _reads(self.pool, self.caller().scope.path) as fetch:
+            yield fetch
 
     @asynccontextmanager
     async def own(self) -> AsyncIterator[Fetch]:
         """A participant's reads, in one transaction scoped to their person."""
-        async with scoped(self.pool, self.participant().scope.path) as connection:
-            yield connection.fetch
+        async with _reads(self.pool, self.participant().scope.path) as fetch:
+            yield fetch
 
     def loader(self, batch_load: BatchLoad) -> DataLoader[Any, Any]:
         """One DataLoader per batch function and request: related rows load in one query."""
@@ -104,6 +95,27 @@ class Reader:
         for row in rows:
             by_key[row[key]].append(make(row))
         return [by_key[k] for k in keys]
+
+
+@asynccontextmanager
+async def _reads(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Fetch]:
+    """Reads in one transaction scoped to `scope` that survive a rebuild switching a read model
+    to tables of another shape under a pooled connection's prepared statement (an upgrade's
+    setup does): asyncpg drops the statement, but the error has aborted the transaction, so the
+    transaction begins again with the same scope and the read is asked again. Reads are READ
+    COMMITTED: each already saw its own snapshot, so nothing the caller relies on changes."""
+    async with scoped(pool, scope) as connection:
+
+        async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
+            try:
+                return await connection.fetch(sql, *args)
+            except asyncpg.InvalidCachedStatementError:
+                await connection.execute("ROLLBACK")
+                await connection.execute("BEGIN")
+                await connection.execute(SET_SCOPE, scope)
+                return await connection.fetch(sql, *args)
+
+        yield fetch
 
 
 class Context(BaseContext, kw_only=True):
