@@ -82,9 +82,10 @@ sbom: install
 	@echo "SBOM written to $(SBOM)"
 
 ## Known vulnerabilities of .venv's packages (pip-audit asks PyPI, so it needs that service; where it
-## is out of reach, the target says so and fails). Not part of `make test`.
+## is out of reach, the target says so and fails, unless AUDIT_ARGS=--where-reachable, as CI runs
+## it). Not part of `make test`.
 audit: install
-	$(BIN)/python tools/audit.py
+	$(BIN)/python tools/audit.py $(AUDIT_ARGS)
 
 clean:
 	rm -rf .data .mypy_cache .ruff_cache .pytest_cache $(VENV)

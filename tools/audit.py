@@ -4,7 +4,9 @@ pip-audit alone prints «No known vulnerabilities found» even when its vulnerab
 answered for no package at all (each one «skipped»), so this reads its JSON report and tells the
 three outcomes apart. Exit 0: every package was checked and none has a known vulnerability;
 1: known vulnerabilities (listed; PyPI's advisories carry no severity, so any one fails);
-3: the service could not be reached or answered for no package, so nothing was audited.
+3: the service could not be reached or answered for no package, so nothing was audited — or 0
+with `--where-reachable` (CI's run: a machine cut from PyPI says so and goes on; a vulnerability
+found still fails).
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ UNREACHABLE = 3
 
 
 def main() -> int:
+    outcome = audit()
+    if outcome == UNREACHABLE and "--where-reachable" in sys.argv[1:]:
+        print("Going on unaudited (--where-reachable): run `make audit` where PyPI is reachable.")
+        return 0
+    return outcome
+
+
+def audit() -> int:
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "audit.json"
         run = subprocess.run(
