@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import structlog
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
@@ -110,6 +111,7 @@ async def _reads(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Fetch]:
             try:
                 return await connection.fetch(sql, *args)
             except asyncpg.InvalidCachedStatementError:
+                structlog.get_logger().info("read_asked_again", reason="stale_prepared_statement")
                 await connection.execute("ROLLBACK")
                 await connection.execute("BEGIN")
                 await connection.execute(SET_SCOPE, scope)
