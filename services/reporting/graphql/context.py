@@ -19,6 +19,7 @@ from shared.kernel.principal import PARTICIPANTS, Principal
 
 BatchLoad = Callable[["Reader", list[Any]], Awaitable[Sequence[Any]]]
 Fetch = Callable[..., Awaitable[list[asyncpg.Record]]]
+log = structlog.get_logger()
 
 
 class Reader:
@@ -111,7 +112,7 @@ async def _reads(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Fetch]:
             try:
                 return await connection.fetch(sql, *args)
             except asyncpg.InvalidCachedStatementError:
-                structlog.get_logger().info("read_asked_again", reason="stale_prepared_statement")
+                log.warning("read_asked_again", reason="stale_prepared_statement")
                 await connection.execute("ROLLBACK")
                 await connection.execute("BEGIN")
                 await connection.execute(SET_SCOPE, scope)
