@@ -6,17 +6,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from httpx import Response
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
-TODAY = str(date.today())
+TODAY = str(region_today())
 
 
 @dataclass

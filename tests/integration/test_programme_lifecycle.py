@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, days_ago, nodes
 
-TODAY = date.today()
+TODAY = region_today()
 
 
 class School:

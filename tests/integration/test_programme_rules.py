@@ -4,13 +4,14 @@ is a clear 4xx that stores no event."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
 
-TODAY = date.today()
+TODAY = region_today()
 
 
 async def refused(

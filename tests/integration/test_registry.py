@@ -12,11 +12,12 @@ import pytest
 from services.cli import person_token
 from shared.adapters.auth import decode_token
 from shared.adapters.database import DatabaseAddress
+from shared.adapters.settings import region_today
 from shared.kernel.errors import RuleViolated
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, days_ago, nodes
 
-TODAY = date.today()
+TODAY = region_today()
 
 
 async def graphql_data(world: World, token: str, query: str, **variables: Any) -> Any:

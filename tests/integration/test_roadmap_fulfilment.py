@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.programs.domain import Purpose, default_template_id
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
@@ -17,7 +18,7 @@ ROADMAP = """query($s: ID!, $on: Date!, $year: String) {
     items { number status fulfilledBy fulfilledOn fulfilmentNumber overdue }
   }
 }"""
-TODAY = date.today()
+TODAY = region_today()
 
 
 def item(number: str, deadline: str, fact: str | None = None, subject: str = "") -> dict[str, Any]:
