@@ -72,8 +72,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reminders_timezone: str = "Europe/Moscow"
     # The regions (ids, comma-separated) whose schools get reminders: a token sees one subtree.
     reminders_regions: str = ""
-    # The region's time zone: dates the region's people type (a consent's withdrawal) may not
-    # pass the region's today.
+    # The region's time zone: its date (`region_today`) is the one «today» of every rule, read
+    # and page; the machine's date (UTC on servers) is a day behind from 21:00 UTC in Moscow.
     region_timezone: str = "Europe/Moscow"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "nastavnik"
