@@ -16,7 +16,7 @@ from uuid import UUID
 
 from services.published import HTTP_SERVICES, graphql_schema, openapi
 from services.reporting.rebuild import rebuild
-from services.reporting.runner import LANES, ProjectionWorker
+from services.reporting.runner import ProjectionWorker
 from services.wiring import master_keys_of, role_address
 from shared.adapters.auth import issue_token
 from shared.adapters.database import (
@@ -203,6 +203,7 @@ def rebuild_projections(settings: Settings, names: list[str]) -> int:
                 names or None,
                 settings.projection_batch_size,
                 report=lambda line: print(line, flush=True),
+                lanes=settings.lanes,
             )
         )
     except AppError as error:
@@ -212,7 +213,7 @@ def rebuild_projections(settings: Settings, names: list[str]) -> int:
 def worker(settings: Settings) -> None:
     configure_logging("projection-worker", settings.log_level)
     # On its own, the worker projects a backlog on lanes (inside reporting, on one connection).
-    projection_worker = projection_worker_for(settings, LANES)
+    projection_worker = projection_worker_for(settings, settings.lanes)
 
     async def main() -> None:
         stop = asyncio.Event()

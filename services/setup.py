@@ -186,6 +186,7 @@ async def _rebuild(
             names,
             settings.projection_batch_size,
             report=_log_progress,
+            lanes=settings.lanes,
         )
 
 

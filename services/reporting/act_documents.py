@@ -21,7 +21,7 @@ from litestar.datastructures import State
 from litestar.response import Response
 
 from services.programs.labels import MARK_NAMES
-from shared.adapters.database import scoped
+from shared.adapters.database import scoped_reads
 from shared.dictionaries import MONTHS_GENITIVE
 from shared.kernel.errors import NotFound
 from shared.kernel.principal import Principal
@@ -256,16 +256,16 @@ async def download_act(
     request: Request[Principal, Any, Any], state: State, act_id: UUID
 ) -> Response[bytes]:
     """An act of the register as DOCX, for anyone who may read the act."""
-    async with scoped(state.pool, request.user.scope.path) as connection:
-        act = await connection.fetchrow("SELECT * FROM acts WHERE id = $1", act_id)
+    async with scoped_reads(state.pool, request.user.scope.path) as fetch:
+        act = next(iter(await fetch("SELECT * FROM acts WHERE id = $1", act_id)), None)
         if act is None:
             raise NotFound("act_not_found", "Акт не найден")
         if act["source"] == "pairs_order" and request.user.scope.is_school:
-            order = await connection.fetchrow(ORDER, act_id)
+            order = next(iter(await fetch(ORDER, act_id)), None)
             if order is not None:
-                pairs = await connection.fetch(PAIRS, order["pair_ids"])
+                pairs = await fetch(PAIRS, order["pair_ids"])
                 return docx_response(pairs_order(order, pairs), f"Приказ {act['number']}.docx")
         ids = [UUID(b["act_id"]) for b in json.loads(act["basis"]) if b["act_id"]]
-        followed = await connection.fetch("SELECT * FROM acts WHERE id = ANY($1::uuid[])", ids)
+        followed = await fetch("SELECT * FROM acts WHERE id = ANY($1::uuid[])", ids)
     name = f"{HEADINGS[act['kind']][0].capitalize()} {act['number']}".strip()
     return docx_response(act_document(act, {r["id"]: r for r in followed}), f"{name}.docx")

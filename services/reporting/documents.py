@@ -23,7 +23,7 @@ from litestar.datastructures import State
 from litestar.response import Response
 
 from services.programs.labels import SUPPORTING_TEACHER, class_name
-from shared.adapters.database import scoped
+from shared.adapters.database import scoped_reads
 from shared.adapters.personal_data import ERASED
 from shared.dictionaries import FORM_NAMES, MentoringForm
 from shared.frames import frame_of
@@ -318,9 +318,9 @@ async def _order_with_pairs(
 ) -> tuple[asyncpg.Record | None, list[asyncpg.Record]]:
     """An order (or a draft) as the school's reader sees it, with its pairs; none above a
     school, which has no orders of its own."""
-    async with scoped(state.pool, request.user.scope.path) as connection:
-        order = await connection.fetchrow(query, key)
-        pairs = await connection.fetch(PAIRS, order["pair_ids"]) if order else []
+    async with scoped_reads(state.pool, request.user.scope.path) as fetch:
+        order = next(iter(await fetch(query, key)), None)
+        pairs = await fetch(PAIRS, order["pair_ids"]) if order else []
     return (order, pairs) if request.user.scope.is_school else (None, [])
 
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from services.registry.columns import COLUMNS, FILE_NAMES, SHEET_TITLES, Base
 from services.registry.labels import PERSON_KIND_NAMES
-from shared.adapters.database import scoped
+from shared.adapters.database import scoped_reads
 from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 from shared.kernel.principal import Principal
 from shared.kernel.scope import Level, depth
@@ -101,9 +101,9 @@ async def export_base(
 ) -> Response[bytes]:
     """A school's base of mentees or mentors as an XLSX file, in the columns the import reads."""
     role = "p.is_mentee" if base == Base.MENTEES else "p.is_mentor"
-    async with scoped(state.pool, request.user.scope.path) as connection:
-        rows = await connection.fetch(PEOPLE_WITH_CONSENT.format(role=role))
-        requests = await connection.fetch(REQUESTS_BY_YEAR) if base == Base.MENTEES else None
+    async with scoped_reads(state.pool, request.user.scope.path) as fetch:
+        rows = await fetch(PEOPLE_WITH_CONSENT.format(role=role))
+        requests = await fetch(REQUESTS_BY_YEAR) if base == Base.MENTEES else None
     return Response(
         workbook_of(base, rows, requests),
         media_type=XLSX,

@@ -35,7 +35,7 @@ from .read_models import (
     create_table,
     signature_of,
 )
-from .runner import LANES, UPSTREAMS, ProjectionWorker
+from .runner import UPSTREAMS, ProjectionWorker
 
 SHADOW = "projection_rebuild"
 REBUILD_LOCK = 0x6E617374  # an advisory lock: one rebuild at a time
@@ -82,6 +82,7 @@ async def rebuild(
     names: Sequence[str] | None = None,
     batch_size: int = 500,
     report: Report | None = None,
+    lanes: int = 2,
 ) -> int:
     """Rebuild the projections named (all when none is) and switch over; return how many event
     applications it took. Runs as the database administrator (it makes and drops tables)."""
@@ -95,7 +96,7 @@ async def rebuild(
         await _prepare_shadow(connection, projections)
         worker = ProjectionWorker(admin, master_keys, batch_size, projections)
         worker.progress = Progress(say, last)
-        applied = await _replay(admin, connection, worker, min(LANES, len(projections)))
+        applied = await _replay(admin, connection, worker, min(lanes, len(projections)))
         await _index_shadow(connection, projections)
         applied += await _switch_over(connection, worker, projections)
         say(f"switched over: {', '.join(p.name for p in projections)}")

@@ -30,10 +30,6 @@ from .projections import ALL, Envelope, Projection
 CONTRACTS = {"registry": Contracts(registry.ALL), "programs": Contracts(programs.ALL)}
 UPSTREAMS = tuple(CONTRACTS)
 POLL_SECONDS = 1.0
-# Connections a backlog is projected on side by side (`ProjectionWorker.replay`): PostgreSQL
-# backends working while this process decodes and projects (two cores here).
-LANES = 2
-
 log = structlog.get_logger()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import select
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -278,6 +278,31 @@ async def scoped(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Connection]:
             yield connection
     except READ_OUTAGES as error:
         raise DatabaseUnavailable from error
+
+
+Fetch = Callable[..., Awaitable[list[asyncpg.Record]]]
+
+
+@asynccontextmanager
+async def scoped_reads(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Fetch]:
+    """Reads in one transaction scoped to `scope` that survive a rebuild switching a read model
+    to tables of another shape under a pooled connection's prepared statement (an upgrade's
+    setup does): asyncpg drops the statement, but the error has aborted the transaction, so the
+    transaction begins again with the same scope and the read is asked again. Reads are READ
+    COMMITTED: each already saw its own snapshot, so nothing the caller relies on changes."""
+    async with scoped(pool, scope) as connection:
+
+        async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
+            try:
+                return await connection.fetch(sql, *args)
+            except asyncpg.InvalidCachedStatementError:
+                structlog.get_logger().warning("read_asked_again", reason="stale_statement")
+                await connection.execute("ROLLBACK")
+                await connection.execute("BEGIN")
+                await connection.execute(SET_SCOPE, scope)
+                return await connection.fetch(sql, *args)
+
+        yield fetch
 
 
 UNREACHABLE: tuple[type[Exception], ...] = (*DATABASE_OUTAGES, asyncpg.PostgresError, TimeoutError)

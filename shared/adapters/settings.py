@@ -84,6 +84,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     db_pool_size: int = 5
     projection_batch_size: int = 500
+    # Connections a rebuild and the worker on its own project a backlog on side by side, each
+    # a PostgreSQL backend working while the process decodes (0: one per core of this host).
+    projection_lanes: int = 0
     # Reporting runs the projection worker in its own process unless this is off (then run
     # `python -m services worker` beside it).
     projection_worker: bool = True
@@ -99,6 +102,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def lanes(self) -> int:
+        return self.projection_lanes if self.projection_lanes > 0 else max(os.cpu_count() or 1, 1)
 
     @property
     def is_production(self) -> bool:

@@ -41,7 +41,7 @@ PREVIOUS_RELEASE = "release-2026-12-07"
 FAILS_AT_SWITCH = "release-2026-12-06"
 # Each release's commit (its tag points there): a clone without tags still finds the code.
 COMMITS = {
-    PREVIOUS_RELEASE: "32ef7028b31f1ccbdcd37a2442f782d660a97b5d",
+    PREVIOUS_RELEASE: "b3f774808ff34c6586521914458732a874e3bd7d",
     FAILS_AT_SWITCH: "afc6eb491690bffee58313740fdbedb4b3d831ce",
 }
 GIT, TAR = shutil.which("git") or "git", shutil.which("tar") or "tar"
@@ -130,8 +130,11 @@ async def test_an_upgrade_from_the_previous_release_under_load_fails_no_request(
     assert rollout["old_events"] > 0  # the old release wrote while the new one was coming up
     assert "pairs" in rollout["rebuilt"]  # rebuilt and switched while the old reporting read it
     failures = [*reads.failures, *own_reads.failures]
+    logged = "\n".join(log.read_text(errors="replace") for log in old_reporting_logs(cluster))
     if release != FAILS_AT_SWITCH:
         assert not failures, (failures, reporting_logs(cluster))
+        # and not by luck: the old reporting met stale prepared statements and asked again
+        assert "read_asked_again" in logged
         return
     # That release's one known failure: its reporting did not ask again a read whose prepared
     # statement the setup made stale (the table's columns changed), so a few reads at that
@@ -139,7 +142,6 @@ async def test_an_upgrade_from_the_previous_release_under_load_fails_no_request(
     for failure in failures:
         during_setup = rollout["setup_from"] <= failure[0] <= rollout["setup_to"]
         assert during_setup, (failure, reporting_logs(cluster))
-    logged = "\n".join(log.read_text(errors="replace") for log in old_reporting_logs(cluster))
     assert "InvalidCachedStatementError" in logged or not failures
 
 

@@ -8,18 +8,15 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import structlog
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
-from shared.adapters.database import SET_SCOPE, scoped
+from shared.adapters.database import Fetch, scoped_reads
 from shared.kernel.errors import InvalidInput, PermissionDenied
 from shared.kernel.principal import PARTICIPANTS, Principal
 
 BatchLoad = Callable[["Reader", list[Any]], Awaitable[Sequence[Any]]]
-Fetch = Callable[..., Awaitable[list[asyncpg.Record]]]
-log = structlog.get_logger()
 
 
 class Reader:
@@ -62,13 +59,13 @@ class Reader:
     async def session(self) -> AsyncIterator[Fetch]:
         """Several reads one after another in one scoped transaction: one connection, one
         BEGIN, one scope and one COMMIT for all of them instead of for each."""
-        async with _reads(self.pool, self.caller().scope.path) as fetch:
+        async with scoped_reads(self.pool, self.caller().scope.path) as fetch:
             yield fetch
 
     @asynccontextmanager
     async def own(self) -> AsyncIterator[Fetch]:
         """A participant's reads, in one transaction scoped to their person."""
-        async with _reads(self.pool, self.participant().scope.path) as fetch:
+        async with scoped_reads(self.pool, self.participant().scope.path) as fetch:
             yield fetch
 
     def loader(self, batch_load: BatchLoad) -> DataLoader[Any, Any]:
@@ -97,28 +94,6 @@ class Reader:
         for row in rows:
             by_key[row[key]].append(make(row))
         return [by_key[k] for k in keys]
-
-
-@asynccontextmanager
-async def _reads(pool: asyncpg.Pool, scope: str) -> AsyncIterator[Fetch]:
-    """Reads in one transaction scoped to `scope` that survive a rebuild switching a read model
-    to tables of another shape under a pooled connection's prepared statement (an upgrade's
-    setup does): asyncpg drops the statement, but the error has aborted the transaction, so the
-    transaction begins again with the same scope and the read is asked again. Reads are READ
-    COMMITTED: each already saw its own snapshot, so nothing the caller relies on changes."""
-    async with scoped(pool, scope) as connection:
-
-        async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
-            try:
-                return await connection.fetch(sql, *args)
-            except asyncpg.InvalidCachedStatementError:
-                log.warning("read_asked_again", reason="stale_prepared_statement")
-                await connection.execute("ROLLBACK")
-                await connection.execute("BEGIN")
-                await connection.execute(SET_SCOPE, scope)
-                return await connection.fetch(sql, *args)
-
-        yield fetch
 
 
 class Context(BaseContext, kw_only=True):

@@ -11,10 +11,11 @@ import asyncpg
 import strawberry
 
 from services.programs.labels import class_name
+from shared.adapters.database import Fetch
 from shared.adapters.settings import region_today
 
 from .arguments import Id, On
-from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
+from .context import Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size, paginate
 from .people import Person, people_by_id
 from .versions import VERSION, version_of

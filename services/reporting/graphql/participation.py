@@ -12,8 +12,10 @@ from uuid import UUID
 import asyncpg
 import strawberry
 
+from shared.adapters.database import Fetch
+
 from .attention import LIMIT, SURVEYS_DUE
-from .context import Fetch, ReaderInfo, fields_of, reader_of
+from .context import ReaderInfo, fields_of, reader_of
 from .people import Consent
 from .surveys import TEMPLATES, SurveyTemplate, template_of
 

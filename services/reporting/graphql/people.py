@@ -11,11 +11,12 @@ import asyncpg
 import strawberry
 
 from services.registry.labels import STAFF_KIND_CODES
+from shared.adapters.database import Fetch
 from shared.adapters.settings import region_today
 
 from ..projections.indicator_days import years_before
 from .arguments import Id, On
-from .context import Fetch, Reader, ReaderInfo, fields_of, reader_of, uuid_of
+from .context import Reader, ReaderInfo, fields_of, reader_of, uuid_of
 from .pagination import After, Connection, First, connection, decode_cursor, page_size
 from .search import folded_sql, name_pattern
 from .versions import VERSION, version_of
