@@ -4,6 +4,7 @@ called as the services call them, with no database and no HTTP."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -11,16 +12,18 @@ import pytest
 
 from services.bootstrap import WriteSide, in_memory
 from services.programs.application import Feedback, NewMeeting
-from services.programs.domain import MeetingFormat, MeetingKind
-from services.registry.application import NewConsent, NewPerson
+from services.programs.domain import MeetingFormat, MeetingKind, Part
+from services.registry.application import NewAppointment, NewConsent, NewPerson
 from services.registry.domain import (
     ConsentKind,
     Organisation,
     OrganisationKind,
     ParticipantRole,
     PersonKind,
+    StaffRole,
 )
 from shared.adapters.settings import region_today
+from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 
@@ -86,6 +89,29 @@ class School:
             else None,
         )
         return self.registry.register_person(self.staff(other=other), new)[0].id
+
+    def curator(
+        self, full_name: str = "Куратор Формы", forms: tuple[MentoringForm, ...] = ()
+    ) -> Principal:
+        """A staff person of the school, its curator of `forms` (учитель – ученик when none),
+        with her own token (it names her person) and the school's grant of those forms: a
+        curator acts on the pairs the school made her responsible for (issue 20)."""
+        forms = forms or (MentoringForm.TEACHER_STUDENT,)
+        new = NewPerson(
+            school_id=self.id,
+            kind=PersonKind.TEACHER,
+            full_name=full_name,
+            birth_date=date(1980, 5, 1),
+            roles=[],
+            consent=NewConsent(ConsentKind.PERSONAL_DATA, TODAY - timedelta(days=60)),
+        )
+        person = self.registry.register_person(self.staff(), new)[0].id
+        curating = NewAppointment(forms=list(forms))
+        self.registry.assign_staff_role(self.staff(), person, StaffRole.CURATOR, curating)
+        self.programs.grant_responsibility(
+            self.staff(Role.SCHOOL_DIRECTOR), self.id, person, [Part.form(f) for f in forms]
+        )
+        return replace(self.staff(Role.SCHOOL_CURATOR), person=person)
 
     def mentor(self, full_name: str, capacity: int = 1) -> UUID:
         """A mentor who also signed the consent to the extra duty (a director's order needs it)."""

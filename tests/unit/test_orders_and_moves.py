@@ -49,7 +49,7 @@ def test_only_pairs_approved_by_the_directors_order_start_working(school: School
     programme, pairs = proposed_pairs(school, mentor, 2)
     director = school.staff(Role.SCHOOL_DIRECTOR)
     approve = school.programs.approve_pairs
-    curator = school.staff(Role.SCHOOL_CURATOR)
+    curator = school.curator()
 
     too_early = code_of(school.programs.record_meeting, curator, pairs[0], meeting())
     no_duty_consent = code_of(approve, director, programme, "1-н", TODAY, pairs)

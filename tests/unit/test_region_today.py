@@ -12,7 +12,6 @@ from services.bootstrap import in_memory
 from services.programs.domain import MeetingKind
 from services.registry.domain import Person
 from shared.adapters.settings import Settings
-from shared.kernel.principal import Role
 
 from .conftest import TODAY, School, meeting
 from .test_rules import refusal, working_pair
@@ -44,7 +43,7 @@ def test_programs_and_registry_agree_on_the_regions_date_at_2230_utc(
     school = late_evening
     moscow_today = MOSCOW.region_today(LATE_EVENING_UTC)
     pair = working_pair(school, ordered_on=moscow_today)
-    curator = school.staff(Role.SCHOOL_CURATOR)
+    curator = school.curator()
     record = school.programs.record_meeting
 
     school.programs.record_meeting(curator, pair, meeting(held_on=moscow_today))

@@ -142,9 +142,10 @@ def test_the_same_consent_signed_again_is_a_duplicate_naming_the_first(school: S
 
 def test_meetings_follow_the_standard_sequence(school: School) -> None:
     pair = working_pair(school)
+    curator = school.curator()
 
     def record(new: object) -> object:
-        return school.programs.record_meeting(school.staff(Role.SCHOOL_CURATOR), pair, new)  # type: ignore[arg-type]
+        return school.programs.record_meeting(curator, pair, new)  # type: ignore[arg-type]
 
     first_regular = refusal(school, record, meeting(MeetingKind.REGULAR))
     record(meeting())
@@ -161,7 +162,7 @@ def test_the_same_meeting_of_a_pair_sent_again_is_a_duplicate_naming_the_first(
     school: School,
 ) -> None:
     pair = working_pair(school)
-    curator = school.staff(Role.SCHOOL_CURATOR)
+    curator = school.curator()
     introduction, _ = school.programs.record_meeting(curator, pair, meeting())
     regular, _ = school.programs.record_meeting(curator, pair, meeting(MeetingKind.REGULAR))
     before = stored(school)
@@ -181,7 +182,7 @@ def test_the_same_meeting_of_a_pair_sent_again_is_a_duplicate_naming_the_first(
 
 def test_a_pair_ends_with_its_final_meeting_or_early_with_a_reason(school: School) -> None:
     pair = working_pair(school)
-    school.programs.record_meeting(school.staff(Role.SCHOOL_CURATOR), pair, meeting())
+    school.programs.record_meeting(school.curator(), pair, meeting())
 
     def end(ending: Ending) -> object:
         return school.programs.end_pair(school.staff(), pair, ending)
@@ -260,7 +261,7 @@ def test_two_curators_changing_the_same_pair_at_once_one_gets_a_conflict(school:
 
 def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(school: School) -> None:
     pair_id = working_pair(school, ordered_on=TODAY - timedelta(days=30))
-    curator = school.staff(Role.SCHOOL_CURATOR)
+    curator = school.curator()
     kinds = [MeetingKind.INTRODUCTION, MeetingKind.TRIAL, MeetingKind.PLANNING]
     for day, kind in enumerate([*kinds, *[MeetingKind.REGULAR] * 9]):
         school.programs.record_meeting(

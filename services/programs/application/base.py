@@ -22,7 +22,15 @@ from shared.kernel.principal import Role
 from shared.kernel.sealed import Sealed
 from shared.lru import LRU
 
-from ..domain import Pair, PairState, Part, Programme, Responsibilities, require_responsibility
+from ..domain import (
+    Pair,
+    PairState,
+    Part,
+    Programme,
+    Responsibilities,
+    require_pair_responsibility,
+    require_responsibility,
+)
 
 # How many programmes' schools a service remembers (a region has a programme per school a year).
 PROGRAMME_SCHOOLS = 20_000
@@ -49,8 +57,32 @@ class ProgramsBase(EventStoreApplication):
         """The school's management acts on all of its programmes; a curator on what the school
         made them responsible for (issue 20: permissions follow responsibility)."""
         if caller.role == Role.SCHOOL_CURATOR:
-            responsibilities = self.find(Responsibilities, Responsibilities.id_for(school_id))
-            require_responsibility(responsibilities, caller.person, needs, action)
+            require_responsibility(self._grants(school_id), caller.person, needs, action)
+
+    def _responsible_for_pairs(
+        self,
+        caller: Caller,
+        school_id: UUID,
+        needs: Iterable[tuple[Part, ...]],
+        known: dict[UUID, Responsibilities | None] | None = None,
+    ) -> None:
+        """As `_responsible`, for commands on pairs and groups: a curator acts on those the
+        school made them responsible for, each by itself or its form (`pair_parts`). A batch
+        passes `known` to read each school's grants once."""
+        if caller.role == Role.SCHOOL_CURATOR:
+            require_pair_responsibility(self._grants(school_id, known), caller.person, needs)
+
+    def _grants(
+        self, school_id: UUID, known: dict[UUID, Responsibilities | None] | None = None
+    ) -> Responsibilities | None:
+        """The school's grants of responsibility (none before its first one); remembered in
+        `known`, when given."""
+        if known is not None and school_id in known:
+            return known[school_id]
+        found = self.find(Responsibilities, Responsibilities.id_for(school_id))
+        if known is not None:
+            known[school_id] = found
+        return found
 
     def _programme(self, caller: Caller, programme_id: UUID) -> Programme:
         programme = self.load(Programme, programme_id, "Программа")

@@ -31,8 +31,10 @@ from ..domain import (
     PlanTask,
     Programme,
     Pupil,
+    Responsibilities,
     SchoolClass,
     Side,
+    pair_parts,
 )
 from .base import Batch, ProgramsBase, participant, school_of
 from .programmes import CURATORS
@@ -181,6 +183,9 @@ class PairCommands(ProgramsBase):
         found, _ = self._registry([programme.school_id, *people])
         school = school_of(found, programme.school_id)
         caller.in_school(programme, school.tenant)
+        self._responsible_for_pairs(
+            caller, programme.school_id, [pair_parts(new.form) for new in new_pairs]
+        )
         actor = caller.actor
         mentors = {m for new in new_pairs for m in new.mentors_in_person}
         loads = self._mentor_loads(programme.tenant, actor, mentors)
@@ -240,6 +245,7 @@ class PairCommands(ProgramsBase):
     def dissolve_pair(self, caller: Caller, pair_id: UUID, reason: str) -> int:
         """The curator withdraws a proposed pair (the mentor's places are freed)."""
         pair, programme = self._pair_in_school(caller, pair_id)
+        self._responsible_for(caller, pair, programme.school_id)
         actor = caller.actor
         sealed, pending = self._pair_text(pair, {"reason": reason})
         pair.dissolve(actor, sealed)
@@ -340,7 +346,8 @@ class PairCommands(ProgramsBase):
         goals: list[str],
         tasks: list[tuple[str, date]],
     ) -> int:
-        pair, _ = self._pair_in_school(caller, pair_id)
+        pair, programme = self._pair_in_school(caller, pair_id)
+        self._responsible_for(caller, pair, programme.school_id)
         plan_tasks = [PlanTask(id=uuid4(), title=title, due_on=due) for title, due in tasks]
         pair.draw_up_plan(caller.actor, starts_on, ends_on, goals, plan_tasks)
         return self.store(pair)
@@ -349,8 +356,9 @@ class PairCommands(ProgramsBase):
     def complete_task(
         self, caller: Caller, pair_id: UUID, task_id: UUID, completed_on: date
     ) -> int:
-        pair, _ = self._pair_in_school(caller, pair_id)
+        pair, programme = self._pair_in_school(caller, pair_id)
         caller.acts_for(pair.mentor_id)
+        self._responsible_for(caller, pair, programme.school_id)
         pair.complete_task(caller.actor, task_id, completed_on)
         return self.store(pair)
 
@@ -364,6 +372,7 @@ class PairCommands(ProgramsBase):
         school_id = self._school_of_programme(pair.programme_id)
         found, _ = self._registry([school_id, *pair.people], authors=[])
         caller.in_school(pair, school_of(found, school_id).tenant)
+        self._responsible_for(caller, pair, school_id)
         self._check_people(pair, school_id, found)
         meeting_id = uuid4()
         pair.plan_meeting(
@@ -390,6 +399,7 @@ class PairCommands(ProgramsBase):
         # The school, the members and the keys of the comments' authors in one round trip.
         found, sealer = self._registry([school_id, *pair.people], authors=_authors(pair, meeting))
         caller.in_school(pair, school_of(found, school_id).tenant)
+        self._responsible_for(caller, pair, school_id)
         meeting_id = self._record_checked(
             caller.actor,
             pair,
@@ -421,6 +431,7 @@ class PairCommands(ProgramsBase):
         )
         actor = caller.actor
         followed: dict[UUID, Pair] = {}
+        grants: dict[UUID, Responsibilities | None] = {}  # each school's, read once
         # A pair's members are checked once: the batch's reads and day are the same for each of
         # its meetings, and so is the answer.
         members_checked: dict[UUID, AppError | None] = {}
@@ -440,6 +451,7 @@ class PairCommands(ProgramsBase):
             programme = aggregate_of(programmes, Programme, pair.programme_id, "Программа")
             if pair.id not in followed:
                 caller.in_school(pair, school_of(found, programme.school_id).tenant)
+                self._responsible_for(caller, pair, programme.school_id, grants)
                 followed[pair.id] = pair
             meeting_id = self._record_checked(
                 actor, pair, entry.meeting, lambda: check_members(pair, programme), sealer
@@ -465,6 +477,7 @@ class PairCommands(ProgramsBase):
         them, or by the participant themselves)."""
         caller.acts_for(author_id)
         pair, programme = self._pair_in_school(caller, pair_id)
+        self._responsible_for(caller, pair, programme.school_id)
         found, sealer = self._registry([author_id], authors=[author_id])
         member = MemberFeedback(author_id, feedback)
         self._feedback(caller.actor, pair, programme, meeting_id, member, found, sealer)
@@ -475,6 +488,7 @@ class PairCommands(ProgramsBase):
         """Completed, or ended early by either side with a reason; the mentor's places free up.
         The summary is sealed with the pair's key (see `_pair_text`)."""
         pair, programme = self._pair_in_school(caller, pair_id)
+        self._responsible_for(caller, pair, programme.school_id)
         actor = caller.actor
         summary, pending = self._pair_text(pair, {"summary": ending.summary})
         pair.end(
@@ -488,6 +502,17 @@ class PairCommands(ProgramsBase):
         )
         loads = self._released(programme.tenant, actor, pair)
         return self.store(pair, *loads, riding=self.keys.riding(pending))
+
+    def _responsible_for(
+        self,
+        caller: Caller,
+        pair: Pair,
+        school_id: UUID,
+        known: dict[UUID, Responsibilities | None] | None = None,
+    ) -> None:
+        """A curator acts on a pair or group the school made them responsible for, by a grant
+        of it or of its form (issue 20); the school's management on every one."""
+        self._responsible_for_pairs(caller, school_id, [pair_parts(pair.form, pair.id)], known)
 
     def _check_people(
         self, pair: Pair, school_id: UUID, found: dict[UUID, Any], day: date | None = None

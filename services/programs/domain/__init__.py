@@ -71,6 +71,8 @@ from .recognition import Candidacy, PracticeCase
 from .responsibility import (
     Part,
     Responsibilities,
+    pair_parts,
+    require_pair_responsibility,
     require_responsibility,
     roadmap_item_parts,
 )
@@ -158,8 +160,10 @@ __all__ = [
     "legacy_deadline",
     "may_be_mentored",
     "may_mentor",
+    "pair_parts",
     "parse_deadline",
     "read_deadline",
+    "require_pair_responsibility",
     "require_responsibility",
     "roadmap_item_parts",
     "school_stages",

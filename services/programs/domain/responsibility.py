@@ -42,6 +42,10 @@ class Part:
     def block(number: str) -> Part:
         return Part(ResponsibilityPart.BLOCK, number)
 
+    @staticmethod
+    def pair(pair_id: UUID) -> Part:
+        return Part(ResponsibilityPart.PAIR, str(pair_id))
+
     def check(self, field: str) -> None:
         """A part a grant may cover: approving orders never; a stage among the seven, a form
         of the dictionary, a block and a pair named."""
@@ -169,6 +173,25 @@ def roadmap_item_parts(block: str, stage: Stage | None) -> tuple[Part, ...]:
     )
 
 
+def pair_parts(form: MentoringForm, pair_id: UUID | None = None) -> tuple[Part, ...]:
+    """What makes a pair or group a curator's: a grant of it, or of its form of mentoring (a
+    pair being formed has no grant of its own yet: its form alone)."""
+    return (*((Part.pair(pair_id),) if pair_id is not None else ()), Part.form(form))
+
+
+def _held(responsibilities: Responsibilities | None, person_id: UUID | None) -> frozenset[Part]:
+    """What the school's grants in force give the person (a curator whose token names no
+    person holds nothing)."""
+    if responsibilities is None or person_id is None:
+        return frozenset()
+    return responsibilities.held_by(person_id)
+
+
+def _unmet(held: frozenset[Part], needs: Iterable[tuple[Part, ...]]) -> tuple[Part, ...] | None:
+    """The first need no grant meets (each is met by a grant of any one of its parts)."""
+    return next((need for need in needs if held.isdisjoint(need)), None)
+
+
 def require_responsibility(
     responsibilities: Responsibilities | None,
     person_id: UUID | None,
@@ -178,18 +201,32 @@ def require_responsibility(
     """A curator acts only where the school made them responsible: each need is met by a grant
     of any one of its parts, and the refusal names what is missing (a curator whose token names
     no person holds nothing)."""
-    held = (
-        responsibilities.held_by(person_id)
-        if responsibilities is not None and person_id is not None
-        else frozenset()
-    )
-    for need in needs:
-        if held.isdisjoint(need):
-            missing = (
-                " или ".join(part.name for part in need) or "мероприятие вне этапов и разделов"
-            )
-            raise PermissionDenied(
-                "responsibility_missing",
-                f"Куратор может {action} только по поручению школы; не поручено: {missing}",
-                parts=[part.as_dict() for part in need],
-            )
+    need = _unmet(_held(responsibilities, person_id), needs)
+    if need is not None:
+        missing = " или ".join(part.name for part in need) or "мероприятие вне этапов и разделов"
+        raise PermissionDenied(
+            "responsibility_missing",
+            f"Куратор может {action} только по поручению школы; не поручено: {missing}",
+            parts=[part.as_dict() for part in need],
+        )
+
+
+def require_pair_responsibility(
+    responsibilities: Responsibilities | None,
+    person_id: UUID | None,
+    needs: Iterable[tuple[Part, ...]],
+) -> None:
+    """A curator acts on the pairs and groups the school made them responsible for: each pair
+    (`pair_parts`) by a grant of it or of its form; the refusal names what is missing."""
+    need = _unmet(_held(responsibilities, person_id), needs)
+    if need is not None:
+        missing = " либо ".join(
+            "эта пара или группа" if part.kind == ResponsibilityPart.PAIR else part.name
+            for part in need
+        )
+        raise PermissionDenied(
+            "not_responsible_for_pair",
+            "Вы не отвечаете за эту пару: попросите директора или координатора закрепить её"
+            f" за вами (не поручено: {missing})",
+            parts=[part.as_dict() for part in need],
+        )
