@@ -1,7 +1,8 @@
 """Permissions that follow responsibility (issue 20, point 7), over HTTP and GraphQL as seed 004
 has it: the director of Donetsk's school № 135 makes the curator Руденко О.В. responsible for
 stages 2–7, and she moves the programme through them and edits their roadmap herself. Without a
-grant a 403 names what is missing; approving orders is never granted; nothing stored on refusal."""
+grant a 403 names what is missing; approving orders is never granted; nothing stored on refusal.
+The commands on pairs and groups follow the grants of a pair or of its form of mentoring."""
 
 from __future__ import annotations
 
@@ -192,3 +193,153 @@ async def test_revoked_the_grant_stops_and_orders_are_never_granted(
     assert grant["revokedOn"] == str(region_today())
     assert grant["grantedByRoleName"] == "координатор"
     assert hidden["responsibilities"] == []
+
+
+async def grant(world: World, person: str, parts: list[dict[str, str]]) -> str:
+    granted = await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s1']}/responsibilities",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"person_id": person, "parts": parts},
+    )
+    return str(granted["id"])
+
+
+async def meet(
+    world: World, token: str, pair: str, kind: str = "introduction", expect: int = 201
+) -> Any:
+    return await world.api.command(
+        "programs",
+        f"/pairs/{pair}/meetings",
+        token,
+        {
+            "kind": kind,
+            "held_on": str(region_today()),
+            "duration_minutes": 45,
+            "format": "in_person",
+            "topic": "Знакомство",
+        },
+        expect=expect,
+    )
+
+
+async def new_pair(world: World, token: str, programme: str, form: str, expect: int = 201) -> Any:
+    mentor = await world.person("s1", f"Наставник {form} {expect}", "mentor")
+    mentee = await world.person("s1", f"Наставляемый {form} {expect}", "mentee")
+    return await world.api.command(
+        "programs",
+        f"/programmes/{programme}/pairs",
+        token,
+        {"form": form, "mentor_id": mentor, "mentee_ids": [mentee]},
+        expect=expect,
+    )
+
+
+async def test_the_curator_granted_a_pair_keeps_its_meetings_and_no_other_pairs(
+    world: World, events: EventCounter
+) -> None:
+    person, curator = await rudenko(world)
+    programme = await world.programme("s1", ["teacher_student", "teacher_teacher"])
+    pairs = []
+    for n, pair_form in enumerate(("teacher_student", "teacher_student", "teacher_teacher")):
+        mentor = await world.person("s1", f"Наставник Пары {n}", "mentor")
+        mentee = await world.person("s1", f"Наставляемый Пары {n}", "mentee")
+        pairs.append(await world.pair("s1", programme, mentor, mentee, form=pair_form))
+    mine, other, teachers = pairs
+    pair_grant = await grant(world, person, [{"kind": "pair", "subject": mine}])
+
+    await meet(world, curator, mine)
+    before = await events()
+    refused = await meet(world, curator, other, expect=403)
+    plan = await world.api.command(
+        "programs",
+        f"/pairs/{other}/plan",
+        curator,
+        {
+            "starts_on": str(region_today()),
+            "ends_on": str(region_today() + timedelta(days=120)),
+            "goals": ["Адаптация"],
+            "tasks": [],
+        },
+        expect=403,
+        method="PUT",
+    )
+    ending = await world.api.command(
+        "programs",
+        f"/pairs/{teachers}/ending",
+        curator,
+        {
+            "outcome": "ended_early",
+            "ended_on": str(region_today()),
+            "initiator": "mentee",
+            "reason": "relocation",
+        },
+        expect=403,
+    )
+    forming = await new_pair(world, curator, programme, "teacher_teacher", expect=403)
+    without_person = await meet(
+        world, world.token(Role.SCHOOL_CURATOR, "s1"), mine, "trial", expect=403
+    )
+    after_refusals = await events()
+    await meet(world, world.coordinator("s1"), other)  # the school's management: every pair
+
+    assert refused["code"] == "not_responsible_for_pair"
+    assert refused["message"] == (
+        "Вы не отвечаете за эту пару: попросите директора или координатора закрепить её за вами"
+        " (не поручено: эта пара или группа либо форма наставничества «учитель – ученик»)"
+    )
+    assert refused["details"]["parts"] == [
+        {"kind": "pair", "subject": other},
+        {"kind": "form", "subject": "teacher_student"},
+    ]
+    assert {plan["code"], ending["code"], without_person["code"]} == {"not_responsible_for_pair"}
+    assert "форма наставничества «педагог – педагог»" in ending["message"]
+    assert forming["code"] == "not_responsible_for_pair"
+    assert "не поручено: форма наставничества «педагог – педагог»" in forming["message"]
+    assert after_refusals[1] == before[1]  # programs stored nothing (the people are the registry's)
+    await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s1']}/responsibilities/{pair_grant}/revocation",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {},
+        expect=200,
+    )
+    revoked = await meet(world, curator, mine, "trial", expect=403)
+    assert revoked["code"] == "not_responsible_for_pair"
+
+
+async def test_a_grant_of_a_form_covers_its_pairs_and_forming_them(
+    world: World, events: EventCounter
+) -> None:
+    person, curator = await rudenko(world)
+    programme = await world.programme("s1", ["teacher_student", "teacher_teacher"])
+    pairs = []
+    for n in range(2):
+        mentor = await world.person("s1", f"Педагог Наставник {n}", "mentor")
+        mentee = await world.person("s1", f"Молодой Педагог {n}", "mentee")
+        pairs.append(await world.pair("s1", programme, mentor, mentee, form="teacher_teacher"))
+    form_grant = await grant(world, person, [{"kind": "form", "subject": "teacher_teacher"}])
+
+    for pair in pairs:
+        await meet(world, curator, pair)
+    formed = await new_pair(world, curator, programme, "teacher_teacher")
+    other_form = await new_pair(world, curator, programme, "teacher_student", expect=403)
+    await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s1']}/responsibilities/{form_grant}/revocation",
+        world.coordinator("s1"),
+        {},
+        expect=200,
+    )
+    before = await events()
+    revoked = await meet(world, curator, pairs[0], "trial", expect=403)
+    dissolving = await world.api.command(
+        "programs",
+        f"/pairs/{formed['id']}/dissolution",
+        curator,
+        {"reason": "Ошибка подбора"},
+        expect=403,
+    )
+
+    assert other_form["code"] == revoked["code"] == dissolving["code"] == "not_responsible_for_pair"
+    assert await events() == before
