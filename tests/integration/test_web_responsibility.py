@@ -4,6 +4,7 @@ what is missing at stage 4; the grant shows who gave it and when, and is revoked
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 from shared.adapters.settings import region_today
@@ -71,3 +72,42 @@ async def test_the_director_grants_stages_the_curator_moves_through_them(
 
     assert revoked.status_code == 303
     assert f"отменено с {region_today():%d.%m.%Y}" in after.text
+
+
+async def test_a_curator_records_meetings_of_her_pair_and_is_told_why_not_of_another(
+    web: WebClient, world: World
+) -> None:
+    person, curator_token = await rudenko(world)
+    programme = await world.programme("s1")
+    pairs = []
+    for n in range(2):
+        mentor = await world.person("s1", f"Наставник Веб {n}", "mentor")
+        mentee = await world.person("s1", f"Наставляемый Веб {n}", "mentee")
+        pairs.append(await world.pair("s1", programme, mentor, mentee))
+    mine, other = pairs
+    await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s1']}/responsibilities",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"person_id": person, "parts": [{"kind": "pair", "subject": mine}]},
+    )
+    meeting = {
+        "kind": "introduction",
+        "held_on": region_today().strftime("%d.%m.%Y"),
+        "duration_minutes": "45",
+        "format": "in_person",
+        "topic": "Знакомство",
+    }
+    await web.sign_in(curator_token, next_path=f"/pairs/{mine}")
+
+    await web.get(f"/pairs/{mine}")
+    recorded = await web.submit(f"/pairs/{mine}/meetings", meeting)
+    await web.get(f"/pairs/{other}")
+    refused = await web.submit(f"/pairs/{other}/meetings", meeting)
+
+    assert recorded.status_code == 303
+    assert refused.status_code == 403
+    assert (
+        "Вы не отвечаете за эту пару: попросите директора или координатора закрепить её за вами"
+        in html.unescape(refused.text)
+    )
