@@ -11,6 +11,7 @@ from docx import Document
 from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
+from tests.integration.test_responsibility import rudenko
 from tests.integration.test_web_people import field_error
 from tests.web_support import WebClient
 
@@ -136,7 +137,15 @@ async def test_a_curator_overrides_matching_and_the_director_approves_the_order(
         world.coordinator("s1"),
         {"kind": "additional_duty", "signed_on": str(region_today())},
     )
-    await web.sign_in(world.token(Role.SCHOOL_CURATOR, "s1"))
+    # The curator forms pairs of the form the school made her responsible for (issue 20).
+    curator, curator_token = await rudenko(world)
+    await world.api.command(
+        "programs",
+        f"/schools/{world.ids['s1']}/responsibilities",
+        world.token(Role.SCHOOL_DIRECTOR, "s1"),
+        {"person_id": curator, "parts": [{"kind": "form", "subject": "teacher_student"}]},
+    )
+    await web.sign_in(curator_token)
     matching = await web.get("/matching")
     assert "Ученик Без Пары" in matching.text
 
