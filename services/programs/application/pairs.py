@@ -1,5 +1,7 @@
 """Commands on pairs and groups: forming (accepted suggestion, override or directive), the
-director's order, the individual plan, meetings with feedback, and the end of the work."""
+director's order, the individual plan, meetings with feedback, and the end of the work. A curator
+acts on the pairs and groups the school made her responsible for, by a grant of the pair or of
+its form (issue 20); the school's management on all of them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Commands on what a school made its staff responsible for: grant and revoke (issue 20,
-point 7). What a grant then allows is checked by each command (`ProgramsBase._responsible`)."""
+point 7). What a grant then allows is checked by each command (`ProgramsBase._responsible`; on
+pairs and groups, `ProgramsBase._responsible_for_pairs`)."""
 
 from __future__ import annotations
 
