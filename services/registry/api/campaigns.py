@@ -348,7 +348,7 @@ class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.Meta(
             max_length=30,
             description="For a partly accepted item, the missing sub-requirements",
-            examples=[["1.3.2"]],
+            examples=[["1.5.2"]],
         ),
     ] = []
     recommendation: Annotated[
