@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # Figure 3: catch-up of the whole backlog by a worker process, then a full rebuild.
     log("projection catch-up…")
-    results["catch_up"] = asyncio.run(figures.catch_up(settings, address))
+    results["catch_up"] = asyncio.run(figures.catch_up(settings, address, postmaster(base)))
     total = asyncio.run(
         scalar(
             address,
@@ -180,12 +180,13 @@ def main(argv: list[str] | None = None) -> None:
         )
     )
     log("projection rebuild…")
-    results["rebuild"] = figures.rebuild(settings, total)
+    results["rebuild"] = figures.rebuild(settings, total, postmaster(base))
     # As an operator would after a bulk load: fresh statistics, no autovacuum during the figures.
     log("VACUUM ANALYZE…")
     vacuum_started = time.perf_counter()
     asyncio.run(scalar(address, "VACUUM ANALYZE"))
     results["vacuum_analyze_s"] = round(time.perf_counter() - vacuum_started, 1)
+    results["database"] = asyncio.run(figures.database_size(address))
 
     # Figures 1, 4, 5, 6: the services as separate processes.
     log("starting the services…")

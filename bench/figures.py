@@ -8,6 +8,7 @@ import itertools
 import os
 import random
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -190,14 +191,43 @@ class PeakMemory:
         return self.process.returncode
 
 
-async def catch_up(settings: Settings, admin: DatabaseAddress) -> dict[str, Any]:
+class PhaseCpu:
+    """The CPU a phase run in a child process used — the child's own (counted when it is reaped)
+    and the embedded server's (None on another server) — as cores kept busy over its wall time:
+    whether a rebuild or a catch-up uses the cores it is given."""
+
+    def __init__(self, postmaster: int | None) -> None:
+        self.postmaster = postmaster
+        self.child, self.server = _reaped_children_cpu(), self._server()
+
+    def _server(self) -> float:
+        return server_cpu_seconds(self.postmaster) if self.postmaster else 0.0
+
+    def figures(self, seconds: float) -> dict[str, float]:
+        child = _reaped_children_cpu() - self.child
+        server = self._server() - self.server
+        return {
+            "process_cpu_s": round(child, 1),
+            "server_cpu_s": round(server, 1),
+            "cores_busy": round((child + server) / seconds, 2),
+        }
+
+
+def _reaped_children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def catch_up(
+    settings: Settings, admin: DatabaseAddress, postmaster: int | None
+) -> dict[str, Any]:
     """Start `python -m services worker` on a backlog and time it until it has caught up."""
     connection = await connect(admin)
     try:
         target = await stream_ends(connection)
         before = await projected(connection)
         backlog = sum(target[u] - before.get(u, 0) for u in UPSTREAMS)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), PhaseCpu(postmaster)
         worker = subprocess.Popen(  # noqa: ASYNC220 -- started once, followed by polling
             [sys.executable, "-m", "services", "worker"], env=_env(settings)
         )
@@ -216,27 +246,30 @@ async def catch_up(settings: Settings, admin: DatabaseAddress) -> dict[str, Any]
             memory.sample()
             worker.send_signal(signal.SIGINT)
         code = await asyncio.to_thread(worker.wait)
+        used = cpu.figures(time.perf_counter() - started)
     finally:
         await connection.close()
     return {
         "events": backlog,
         "seconds": round(seconds, 2),
         "events_per_s": round(backlog / seconds, 1),
+        **used,
         "worker_peak_rss_mb": memory.mb,
         "exit_code": code,
         "includes_process_start": True,
     }
 
 
-def rebuild(settings: Settings, events: int) -> dict[str, Any]:
+def rebuild(settings: Settings, events: int, postmaster: int | None) -> dict[str, Any]:
     """`python -m services rebuild`: every projection emptied and rebuilt from all events."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), PhaseCpu(postmaster)
     process = subprocess.Popen(
         [sys.executable, "-m", "services", "rebuild"], env=_env(settings), stdout=subprocess.PIPE
     )
     memory = PeakMemory(process)
     code = memory.wait()
     seconds = time.perf_counter() - started
+    used = cpu.figures(seconds)
     assert process.stdout is not None
     output = process.stdout.read().decode().strip()
     if code != 0:
@@ -245,9 +278,31 @@ def rebuild(settings: Settings, events: int) -> dict[str, Any]:
         "events": events,
         "seconds": round(seconds, 2),
         "events_per_s": round(events / seconds, 1),
+        **used,
+        "lanes": settings.lanes,
         "peak_rss_mb": memory.mb,
         "output": output,
         "includes_process_start": True,
+    }
+
+
+async def database_size(admin: DatabaseAddress) -> dict[str, float]:
+    """The database on disk after the load and its figures: the event stores (with their
+    indexes) and everything else (read models, keys, side tables)."""
+    connection = await connect(admin)
+    try:
+        total = await connection.fetchval("SELECT pg_database_size(current_database())")
+        events = await connection.fetchval(
+            "SELECT pg_total_relation_size('registry_events')"
+            " + pg_total_relation_size('programs_events')"
+        )
+    finally:
+        await connection.close()
+    mb = 1024 * 1024
+    return {
+        "total_mb": round(total / mb, 1),
+        "event_stores_mb": round(events / mb, 1),
+        "rest_mb": round((total - events) / mb, 1),
     }
 
 

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from multiprocessing.util import Finalize
 from uuid import UUID
 
@@ -258,7 +257,7 @@ class Loader:
                 )
             if person.categories:
                 entry.person.record_mentee_profile(
-                    actor, school_year_of(date.today()), list(person.categories), None, []
+                    actor, school_year_of(registry.today()), list(person.categories), None, []
                 )
             prepared.append(entry)
         registry.save_prepared(school.organisation.id, prepared, pending)

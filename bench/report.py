@@ -176,6 +176,13 @@ def markdown(results: dict[str, Any]) -> str:
         f" {_fmt(rb.get('events_per_s'))} events/s |"
         f" → {_fmt(r.get('catch_up_vs_copy'))} / {_fmt(r.get('rebuild_vs_copy'))} of COPY |"
     )
+    if "cores_busy" in rb:
+        lines.append(
+            f"| 3 | cores busy: catch-up / rebuild ({_fmt(rb.get('lanes'))} lanes) |"
+            f" {_fmt(cu.get('cores_busy'))} / {_fmt(rb.get('cores_busy'))} |"
+            f" rebuild: the process {_fmt(rb.get('process_cpu_s'))} s of CPU,"
+            f" PostgreSQL {_fmt(rb.get('server_cpu_s'))} s, in {_fmt(rb.get('seconds'))} s |"
+        )
     lag = results.get("projection_lag", {})
     lines.append(
         f"| 4 | projection lag under figure 1's load | p50 {_fmt(lag.get('p50_ms'))} /"
@@ -199,6 +206,11 @@ def markdown(results: dict[str, Any]) -> str:
         f" ({_get(b, 'insert.clients')} clients), COPY {_fmt(_get(b, 'copy.rows_per_s'))} rows/s"
         f" | rows of {_fmt(b.get('row_bytes'))} bytes |"
     )
+    if db := results.get("database"):
+        lines.append(
+            f"| 8 | database size | {_fmt(db['total_mb'])} MB | event stores"
+            f" {_fmt(db['event_stores_mb'])} MB, the rest {_fmt(db['rest_mb'])} MB |"
+        )
     enc = results.get("encryption", {})
     lines.append(
         f"| #10 | per-person encryption on the command path (figure 1's mix and"

@@ -21,7 +21,7 @@ from services.wiring import master_keys_of, role_address
 from shared.adapters.database import WRITER_ROLE, DatabaseAddress, open_sync_pool
 from shared.adapters.keystore import KeyVault
 from shared.adapters.memory import Memory, MemoryKeyVault
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel import ports
 
 
@@ -45,10 +45,12 @@ def registry_on(
     )
 
 
-def programs_on(store: DatabaseAddress | Memory, keys: ports.KeyVault) -> Programs:
+def programs_on(
+    store: DatabaseAddress | Memory, keys: ports.KeyVault, today: Callable[[], date]
+) -> Programs:
     """Programs with the registry's state it decides from, and the platform's survey templates
-    published (idempotent), as the programs service starts."""
-    programs = Programs(store, keys=keys, registry=RegistryState(store))
+    published (idempotent), as the programs service starts; `today`: the region's date."""
+    programs = Programs(store, keys=keys, registry=RegistryState(store), today=today)
     programs.publish_default_templates()
     return programs
 
@@ -91,15 +93,17 @@ def tools_registry(settings: Settings, admin: DatabaseAddress | None = None) -> 
 def write_side(settings: Settings) -> Iterator[WriteSide]:
     """Both applications on PostgreSQL, for in-process commands (bench, demo, tests)."""
     with tools_registry(settings) as registry:
-        side = WriteSide(registry, programs_on(writer_address(settings), registry.keys))
+        programs = programs_on(writer_address(settings), registry.keys, settings.region_today)
+        side = WriteSide(registry, programs)
         try:
             yield side
         finally:
             close_programs(side.programs)
 
 
-def in_memory() -> WriteSide:
-    """Both applications on one in-memory store: the rules run without a database."""
+def in_memory(today: Callable[[], date] = region_today) -> WriteSide:
+    """Both applications on one in-memory store: the rules run without a database; `today`:
+    the region's date both decide with (a test fixes it)."""
     memory = Memory()
     keys = MemoryKeyVault(memory)
     registry = Registry(
@@ -108,5 +112,6 @@ def in_memory() -> WriteSide:
         index=MemoryPersonIndex(keys),
         erasures=MemoryErasureSchedule(),
         acts=ActsState(memory),
+        today=today,
     )
-    return WriteSide(registry, programs_on(memory, keys))
+    return WriteSide(registry, programs_on(memory, keys, today))

@@ -127,7 +127,7 @@ class DemoLoader:
         self.registry = httpx.Client(base_url=registry_url, timeout=30)
         self.programs = httpx.Client(base_url=programs_url, timeout=30)
         self.rng = random.Random(2025)
-        self.today = date.today()
+        self.today = settings.region_today()
         # Two school years: the last one whole (pairs formed in September, completed in May,
         # diagnostics at entry and exit), and the current one under way.
         self.current = school_year_of(self.today)

@@ -29,7 +29,7 @@ from shared.adapters.database import (
     ensure_database,
     start_embedded_server,
 )
-from shared.adapters.settings import PROJECT_ROOT, Settings
+from shared.adapters.settings import PROJECT_ROOT, Settings, region_today
 from shared.kernel.errors import AppError
 from shared.kernel.principal import Role
 from shared.kernel.scope import person_path
@@ -166,7 +166,7 @@ def nodes(connection: dict[str, Any]) -> list[Any]:
 
 
 def days_ago(days: int) -> str:
-    return str(date.today() - timedelta(days=days))
+    return str(region_today() - timedelta(days=days))
 
 
 class World:
@@ -226,7 +226,7 @@ class World:
         consent_on: date | None = None,
         grade: str | None = None,
     ) -> Any:
-        minor = (date.today() - birth_date).days < 18 * 365
+        minor = (region_today() - birth_date).days < 18 * 365
         body: dict[str, Any] = {
             "school_id": str(self.ids[school]),
             "kind": "student" if minor else "teacher",
@@ -238,7 +238,7 @@ class World:
         if grade:
             body["grade"] = grade
         if consent:
-            body["consent"] = {"signed_on": str(consent_on or date.today() - timedelta(days=1))}
+            body["consent"] = {"signed_on": str(consent_on or region_today() - timedelta(days=1))}
             if minor:
                 body["consent"] |= {
                     "representative_name": f"Родитель {full_name}",
@@ -259,8 +259,8 @@ class World:
                 "name": "Школа наставника",
                 "hours": 36,
                 "provider": "ИРО",
-                "starts_on": str(date.today() - timedelta(days=starts_ago)),
-                "ends_on": str(date.today() - timedelta(days=ends_ago)),
+                "starts_on": str(region_today() - timedelta(days=starts_ago)),
+                "ends_on": str(region_today() - timedelta(days=ends_ago)),
             },
         )
         return str(created["id"])
@@ -305,7 +305,7 @@ class World:
                 "registry",
                 f"/people/{mentor}/consents",
                 self.coordinator(school),
-                {"kind": "additional_duty", "signed_on": str(date.today())},
+                {"kind": "additional_duty", "signed_on": str(region_today())},
                 expect=None,
             )
             # a mentor of a second pair signed it already that day: the same consent is a 409
@@ -320,7 +320,7 @@ class World:
             "programs",
             f"/programmes/{programme}/orders",
             self.token(Role.SCHOOL_DIRECTOR, school),
-            {"number": f"{len(pairs)}-н", "order_date": str(date.today()), "pair_ids": pairs},
+            {"number": f"{len(pairs)}-н", "order_date": str(region_today()), "pair_ids": pairs},
             expect=expect,
         )
 
@@ -347,7 +347,7 @@ class World:
 
     async def plan(self, school: str, pair: str, goals: tuple[str, ...] = ("Цель",)) -> None:
         """An individual plan of the goals and one task due in ten days."""
-        today = date.today()
+        today = region_today()
         await self.api.command(
             "programs",
             f"/pairs/{pair}/plan",
@@ -368,7 +368,7 @@ class World:
             "registry",
             f"/people/{person}/links",
             self.coordinator(school),
-            {"role": str(role), "expires_on": str(date.today() + timedelta(days=days))},
+            {"role": str(role), "expires_on": str(region_today() + timedelta(days=days))},
         )
         return issued
 
@@ -387,12 +387,12 @@ class World:
             "form_id": form["id"],
             "form_version": 1,
             "act_number": "94-13",
-            "act_date": str(date.today() - timedelta(days=7)),
+            "act_date": str(region_today() - timedelta(days=7)),
             "target_id": str(self.ids["m1"]),
             "target_kinds": ["school"],
-            "window_from": str(date.today() - timedelta(days=2)),
-            "window_to": str(date.today() + timedelta(days=2)),
-            "reference_date": str(date.today()),
+            "window_from": str(region_today() - timedelta(days=2)),
+            "window_to": str(region_today() + timedelta(days=2)),
+            "reference_date": str(region_today()),
             "reviewer_roles": ["institute_methodologist"],
         } | overrides
         organiser = Role.REGION_OFFICER if body["target_id"] == str(self.ids["region"]) else None
@@ -403,7 +403,7 @@ class World:
     async def meeting(self, school: str, pair: str, **overrides: Any) -> Any:
         body = {
             "kind": "introduction",
-            "held_on": str(date.today()),
+            "held_on": str(region_today()),
             "duration_minutes": 45,
             "format": "in_person",
             "topic": "Знакомство",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from uuid import UUID, uuid4
 
 from psycopg.types.json import Jsonb
@@ -122,7 +121,7 @@ class Imports:
         if row.categories or row.requests or row.needs:
             requests = pending.seal(person.id, {"requests": row.requests}) if row.requests else None
             person.record_mentee_profile(
-                actor, school_year_of(date.today()), row.categories, requests, row.needs
+                actor, school_year_of(self.registry.today()), row.categories, requests, row.needs
             )
         if row.competences or row.interests:
             person.record_mentor_questionnaire(

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
+from shared.adapters.settings import region_today
 from shared.dictionaries import CATEGORY_NAMES, MenteeCategory
 from shared.sheets import unneutralised
 
@@ -328,7 +329,7 @@ def _age_warnings(
     if kind != PersonKind.STUDENT or birth_date is None or number is None:
         return []
     year = int(number.group(1))
-    today = today or date.today()
+    today = today or region_today()
     first_of_september = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     age = first_of_september.year - birth_date.year
     if (first_of_september.month, first_of_september.day) < (birth_date.month, birth_date.day):

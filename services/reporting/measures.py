@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from services.reporting.projections.indicator_days import COUNTERS, STATE, WINDOWED
+from shared.adapters.settings import region_today
 from shared.indicators import (
     INDICATORS,
     Indicator,
@@ -171,7 +172,7 @@ def reference_date(
     start, end = year_start(school_year), year_end(school_year)
     widened = min(start, programmes[0] or start), max(end, programmes[1] or end)
     if on is None:
-        return min(today or date.today(), widened[1])
+        return min(today or region_today(), widened[1])
     if not widened[0] <= on <= widened[1]:
         beyond = (
             f" и сроков его программ ({widened[0]:%d.%m.%Y} – {widened[1]:%d.%m.%Y})"
@@ -243,7 +244,7 @@ async def _counts(fetch: Fetch, scope: str, school_year: str, on: date) -> list[
     """The schools' counters on `on`, read from whichever side of it holds fewer days of the
     school year: up to it from the year's start, or after it up to today."""
     window_from, window_to = default_window(school_year)
-    last_day = min(date.today(), year_end(school_year))
+    last_day = min(region_today(), year_end(school_year))
     if on - year_start(school_year) <= last_day - on:
         return await fetch(COUNTS_UP_TO, scope, school_year, on, window_from, min(window_to, on))
     return await fetch(COUNTS_FROM_TOTALS, scope, school_year, on, min(window_to, on), window_to)

@@ -288,7 +288,7 @@ async def send_reminders(
     regions = regions or region_paths(settings)
     if not regions:
         raise SettingsError("REMINDERS_REGIONS: the ids of the regions whose schools get them")
-    found = await digests(settings, backend, today or date.today(), regions)
+    found = await digests(settings, backend, today or settings.region_today(), regions)
     if found:
         await asyncio.to_thread(_deliver, settings, found)
     log.info("reminders_sent", mails=len(found))

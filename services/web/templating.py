@@ -28,6 +28,7 @@ from services.registry.labels import (
     PERSON_KIND_NAMES,
     STAFF_ROLE_NAMES,
 )
+from shared.adapters.settings import region_today
 from shared.dictionaries import CATEGORY_NAMES, FORM_NAMES, MONTHS_GENITIVE
 from shared.kernel.principal import ROLE_NAMES
 
@@ -78,7 +79,7 @@ def configure_templates(engine: JinjaTemplateEngine) -> None:
         ru_date=ru_date, typed_date=typed_date, ru_long_date=ru_long_date, named=named
     )
     environment.globals.update(
-        take_notice=take_notice, today=lambda: date.today().isoformat(), command_key=command_key
+        take_notice=take_notice, today=lambda: region_today().isoformat(), command_key=command_key
     )
     environment.globals.update(
         FORM_NAMES={str(k): v for k, v in FORM_NAMES.items()},

@@ -8,7 +8,7 @@ that moves must `register_topic` its old path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import chain, groupby
 from operator import attrgetter
@@ -45,6 +45,7 @@ from shared.adapters.event_recorder import Read, Recorder, RidingRows, SideWrite
 from shared.adapters.idempotency import in_flight
 from shared.adapters.memory import Applied, Memory, MemoryRecorder
 from shared.adapters.personal_data import decode_sealed, encode_sealed
+from shared.adapters.settings import region_today
 from shared.adapters.snapshots import Snapshotting
 from shared.kernel.aggregate import Actor, AggregateState
 from shared.kernel.errors import Conflict, NotFound
@@ -216,9 +217,16 @@ class EventStoreApplication(Application[UUID]):
     name = ""
     snapshot_states: ClassVar[dict[type[Aggregate], type[AggregateState]]] = {}
 
-    def __init__(self, address: DatabaseAddress | Memory, pool_size: int = 5) -> None:
-        """On PostgreSQL at `address`, or on an in-memory store (`shared.adapters.memory`)."""
+    def __init__(
+        self,
+        address: DatabaseAddress | Memory,
+        pool_size: int = 5,
+        today: Callable[[], date] = region_today,
+    ) -> None:
+        """On PostgreSQL at `address`, or on an in-memory store (`shared.adapters.memory`);
+        `today`: the region's date, the «today» every rule of the application decides with."""
         assert self.name, "an event store application must pin its name"
+        self.today = today
         self.memory = address if isinstance(address, Memory) else None
         env = MEMORY_ENV if isinstance(address, Memory) else address.eventsourcing_env(pool_size)
         super().__init__(env=env)

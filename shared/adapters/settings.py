@@ -72,8 +72,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reminders_timezone: str = "Europe/Moscow"
     # The regions (ids, comma-separated) whose schools get reminders: a token sees one subtree.
     reminders_regions: str = ""
-    # The region's time zone: dates the region's people type (a consent's withdrawal) may not
-    # pass the region's today.
+    # The region's time zone: its date (`region_today`) is the one «today» of every rule, read
+    # and page; the machine's date (UTC on servers) is a day behind from 21:00 UTC in Moscow.
     region_timezone: str = "Europe/Moscow"
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "nastavnik"
@@ -142,8 +142,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         keys = [k.strip() for k in self.previous_master_keys.split(",") if k.strip()]
         return [_decode_key(k, "PREVIOUS_MASTER_KEYS") for k in keys]
 
-    def region_today(self) -> date:
-        return datetime.now(self.region_zone).date()
+    def region_today(self, now: datetime | None = None) -> date:
+        """The region's date (REGION_TIMEZONE) now, or at the moment `now`: the one «today» of
+        every rule, read and page; the machine's own date may be a day behind or ahead."""
+        return (now or datetime.now(self.region_zone)).astimezone(self.region_zone).date()
 
     @property
     def region_zone(self) -> ZoneInfo:
@@ -202,3 +204,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 @cache
 def get_settings() -> Settings:
     return load_settings()
+
+
+def region_today() -> date:
+    """The region's date by the process's settings: «today» for the read side and the pages,
+    and the write applications' default (`services.bootstrap` hands them their settings')."""
+    return get_settings().region_today()

@@ -8,11 +8,12 @@ import asyncio
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
 import httpx
+
+from shared.adapters.settings import region_today
 
 PAUSE_AFTER_FAILURE = 0.2
 
@@ -75,7 +76,7 @@ class MeetingLoad:
         key = str(uuid4())
         body = {
             "kind": "regular",
-            "held_on": str(date.today()),
+            "held_on": str(region_today()),
             "duration_minutes": 30,
             "topic": topic,  # each another meeting, not a repeat
         }

@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
 
 from shared.adapters.database import PROJECTOR_ROLE, DatabaseAddress, connect
+from shared.adapters.settings import region_today
 from tests.cluster import hosts
 from tests.cluster.cluster import Cluster, Process, balanced_url
 from tests.cluster.load import MeetingLoad
@@ -184,7 +184,12 @@ async def own_write(
     http: httpx.AsyncClient, url: str, auth: dict[str, str], topic: str
 ) -> httpx.Response:
     """A meeting recorded through HAProxy, sent again while the load's writes conflict (409)."""
-    body = {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 20, "topic": topic}
+    body = {
+        "kind": "regular",
+        "held_on": str(region_today()),
+        "duration_minutes": 20,
+        "topic": topic,
+    }
     while True:
         answer = await http.post(url, json=body, headers={**auth, "Idempotency-Key": str(uuid4())})
         if answer.status_code != 409:
@@ -262,7 +267,7 @@ async def test_a_service_host_cut_from_the_database_answers_503_and_recovers_by_
     assert lost == len(load.figures.five_xx) == len(load.figures.unreachable) == 0
 
 
-MEETING = {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 25}
+MEETING = {"kind": "regular", "held_on": str(region_today()), "duration_minutes": 25}
 
 
 async def until_created(

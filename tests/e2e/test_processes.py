@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -31,7 +30,7 @@ from shared.adapters.database import (
     DatabaseAddress,
     connect,
 )
-from shared.adapters.settings import PROJECT_ROOT, Settings
+from shared.adapters.settings import PROJECT_ROOT, Settings, region_today
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 from tests.conftest import EventCounter, fresh_database, nodes
@@ -157,7 +156,7 @@ class Client:
             {"kind": "school", "name": "Школа", "parent_id": town["id"]},
         )
         coordinator = issue_token(self.settings, Role.SCHOOL_COORDINATOR, school["path"])
-        consent = {"signed_on": str(date.today())}
+        consent = {"signed_on": str(region_today())}
         people = {}
         for role, name in (("mentor", "Учитель Процессов"), ("mentee", "Молодой Специалист")):
             people[role] = await self.post(
@@ -193,18 +192,18 @@ class Client:
         await self.post(
             f"{self.registry}/people/{people['mentor']['id']}/consents",
             coordinator,
-            {"kind": "additional_duty", "signed_on": str(date.today())},
+            {"kind": "additional_duty", "signed_on": str(region_today())},
         )
         director = issue_token(self.settings, Role.SCHOOL_DIRECTOR, school["path"])
         await self.post(
             f"{self.programs}/programmes/{programme['id']}/orders",
             director,
-            {"number": "1-н", "order_date": str(date.today()), "pair_ids": [pair["id"]]},
+            {"number": "1-н", "order_date": str(region_today()), "pair_ids": [pair["id"]]},
         )
         meeting = await self.post(
             f"{self.programs}/pairs/{pair['id']}/meetings",
             coordinator,
-            {"kind": "introduction", "held_on": str(date.today()), "duration_minutes": 30},
+            {"kind": "introduction", "held_on": str(region_today()), "duration_minutes": 30},
         )
         return {
             "school": school,
@@ -265,7 +264,7 @@ def record_meetings(settings: Settings, made: dict[str, Any], count: int) -> Non
                 UUID(made["pair"]["id"]),
                 NewMeeting(
                     kind=MeetingKind.REGULAR,
-                    held_on=date.today(),
+                    held_on=region_today(),
                     duration_minutes=30,
                     meeting_format=MeetingFormat.ONLINE,
                     topic=f"Консультация {number}",  # each another meeting, not a repeat
@@ -521,7 +520,7 @@ async def test_a_command_killed_between_storing_and_answering_is_stored_once_whe
             "Authorization": f"Bearer {made['coordinator']}",
             "Idempotency-Key": str(uuid4()),
         }
-        body = {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 40}
+        body = {"kind": "regular", "held_on": str(region_today()), "duration_minutes": 40}
         before = await counted()
         lock = await connect(own_database)
         try:

@@ -15,7 +15,6 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 from types import ModuleType
@@ -26,7 +25,7 @@ import docx
 import pytest
 
 from services.demo_users import demo_id, demo_token
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
@@ -111,7 +110,7 @@ def clients(site: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def test_the_worked_example_runs_through_the_generated_clients(clients: Clients) -> None:
-    today = date.today()  # the demo's programme is this school year's, as in the README
+    today = region_today()  # the demo's programme is this school year's, as in the README
     school, programme = demo_id("school-1"), demo_id("school-1-programme")
     coordinator = {s: clients.of(s, Role.SCHOOL_COORDINATOR) for s in clients.packages}
     person = clients.model("registry", "PersonIn")

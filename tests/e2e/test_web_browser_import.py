@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 
 from services.registry.columns import COLUMNS, Base
+from shared.adapters.settings import region_today
 from tests.e2e.test_web_browser import sign_in_as, upload
 from tests.integration.test_import_export import mentee_row, workbook
 
@@ -37,7 +38,7 @@ async def test_the_template_downloads_and_warnings_show_at_390_px(
 
     odd = mentee_row(4101) | {
         "ФИО": "Ранний Рождённый Пятиклассник",
-        "Дата рождения": date(date.today().year, 1, 10),
+        "Дата рождения": date(region_today().year, 1, 10),
         "Класс": "5А",
     }
     await upload(page, workbook([odd]))

@@ -7,7 +7,7 @@ Screenshots land in tests/artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Page, expect
 
 from services.demo_users import SCHOOLS, demo_id
 from shared.adapters.database import DatabaseAddress, connect
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from tests.e2e.test_web_browser import sign_in_as, sign_out
 from tests.web_support import phone
 
@@ -127,7 +127,7 @@ async def test_an_auditor_opens_a_programme_s_state_at_a_past_date(
     await expect(page.get_by_text("Программа открыта")).to_be_visible()
     await page.screenshot(path=screenshots / "auditor-timeline.png")  # the top: a long page
 
-    past = (date.today() - timedelta(days=15)).strftime("%d.%m.%Y")
+    past = (region_today() - timedelta(days=15)).strftime("%d.%m.%Y")
     await page.get_by_label("Как знала платформа на дату").fill(past)
     await page.get_by_role("button", name="Показать состояние").click()
 

@@ -7,7 +7,7 @@ sideways; screenshots of each land in tests/artifacts/screenshots/participant-*.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from services.demo_users import demo_token
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 from tests.e2e.test_web_browser import sign_in_as
 from tests.web_support import page_faults
@@ -109,7 +109,7 @@ async def test_a_mentor_a_pupil_and_a_parent_each_on_their_own_page(
     await expect(mentors_pair).to_be_visible()
     planning = mentors_pair.locator("details", has_text="Запланировать встречу")
     await planning.get_by_text("Запланировать встречу").click()
-    soon = date.today() + timedelta(days=2)
+    soon = region_today() + timedelta(days=2)
     await planning.get_by_label("Дата").fill(soon.strftime("%d.%m.%Y"))  # as a person types it
     await planning.get_by_label("Место или ссылка на онлайн-встречу").fill("каб. 21")
     await planning.get_by_role("button", name="Запланировать").click()
@@ -194,7 +194,7 @@ def sign_again(settings: Settings, pupil_id: str) -> None:
     answer = httpx.post(
         f"{settings.url_of('registry')}/people/{pupil_id}/consents",
         json={
-            "signed_on": str(date.today()),
+            "signed_on": str(region_today()),
             "representative_name": "Волкова Ирина Сергеевна",
             "relation": "мать",
         },

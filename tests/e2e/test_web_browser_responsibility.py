@@ -4,13 +4,12 @@ needs scripts: the form itself is plain HTML, sent without them in test_web_resp
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, ViewportSize, expect
 
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from tests.e2e.test_web_browser import sign_in_as
 from tests.web_support import page_faults
 
@@ -41,7 +40,9 @@ async def test_a_grant_is_given_and_read_at_390_px(
         await page.get_by_role("button", name="Поручить", exact=True).click()
 
         await expect(page.get_by_text("Ответственность поручена")).to_be_visible()
-        await expect(page.get_by_text(f"Поручено с {date.today():%d.%m.%Y}").first).to_be_visible()
+        await expect(
+            page.get_by_text(f"Поручено с {region_today():%d.%m.%Y}").first
+        ).to_be_visible()
         assert await page_faults(page) == []
         await page.screenshot(path=screenshots / "responsibilities-390.png", full_page=True)
     finally:

@@ -3,13 +3,13 @@ round table from the form and finds it listed; the page fits the phone and passe
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
 
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from tests.e2e.test_web_browser import sign_in_as
 from tests.web_support import PHONE, page_faults
 
@@ -33,7 +33,7 @@ async def test_a_curator_records_a_round_table_on_a_phone(
         await page.get_by_label("Вид мероприятия").select_option(
             label="итоговое мероприятие (круглый стол)"
         )
-        held = (date.today() - timedelta(days=2)).strftime("%d.%m.%Y")
+        held = (region_today() - timedelta(days=2)).strftime("%d.%m.%Y")
         await page.get_by_label("Дата проведения").fill(held)
         await page.locator("#f-title").fill(TITLE)
         await page.get_by_label("Классы целиком").fill("9А, 10Б")

@@ -6,13 +6,13 @@ same register; and every bad input refused with a Russian message, storing nothi
 from __future__ import annotations
 
 import io
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from docx import Document
 
+from shared.adapters.settings import region_today
 from shared.dictionaries import school_year_of
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
@@ -274,7 +274,7 @@ async def test_the_acts_the_platform_issues_are_in_the_register(world: World) ->
 
 
 LOAD = {"hours_per_month": 4, "capacity": 1}
-YEAR = school_year_of(date.today())
+YEAR = school_year_of(region_today())
 
 
 async def test_the_orders_approving_pairs_and_mentors_are_acts_of_the_school(
@@ -287,13 +287,13 @@ async def test_the_orders_approving_pairs_and_mentors_are_acts_of_the_school(
     director = world.token(Role.SCHOOL_DIRECTOR, "s1")
     for path, body in (  # a mentor enters the register after a recommending interview
         ("mentor-questionnaire", {"competences": ["математика"], "interests": [], **LOAD}),
-        ("mentor-interview", {"held_on": str(date.today()), "recommended": True}),
+        ("mentor-interview", {"held_on": str(region_today()), "recommended": True}),
     ):
         method = "PUT" if path == "mentor-questionnaire" else "POST"
         await world.api.command(
             "registry", f"/people/{mentor}/{path}", director, body, expect=200, method=method
         )
-    register = {"school_year": YEAR, "order_number": "7-о", "order_date": str(date.today())}
+    register = {"school_year": YEAR, "order_number": "7-о", "order_date": str(region_today())}
     await world.api.command(
         "registry",
         f"/schools/{world.ids['s1']}/mentor-registers",

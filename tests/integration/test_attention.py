@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 
@@ -81,8 +82,8 @@ async def test_a_consent_that_runs_out_soon_is_flagged(world: World) -> None:
         f"/people/{person}/consents",
         world.coordinator("s1"),
         {
-            "signed_on": str(date.today() - timedelta(days=300)),
-            "expires_on": str(date.today() + timedelta(days=10)),
+            "signed_on": str(region_today() - timedelta(days=300)),
+            "expires_on": str(region_today() + timedelta(days=10)),
         },
     )
 
@@ -92,7 +93,7 @@ async def test_a_consent_that_runs_out_soon_is_flagged(world: World) -> None:
         {
             "fullName": "Истекающее Согласие",
             "missing": False,
-            "expiresOn": str(date.today() + timedelta(days=10)),
+            "expiresOn": str(region_today() + timedelta(days=10)),
         }
     ]
 

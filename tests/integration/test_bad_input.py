@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from shared.adapters.auth import issue_token
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
@@ -37,13 +37,13 @@ async def test_a_withdrawn_consent_no_longer_counts(world: World) -> None:
         "registry",
         f"/people/{mentor}/consents",
         coordinator,
-        {"signed_on": str(date.today() - timedelta(days=3))},
+        {"signed_on": str(region_today() - timedelta(days=3))},
     )
     await world.api.command(
         "registry",
         f"/people/{mentor}/consents/{consent['id']}/withdrawal",
         coordinator,
-        {"withdrawn_on": str(date.today())},
+        {"withdrawn_on": str(region_today())},
         expect=200,
     )
 
@@ -102,7 +102,7 @@ async def test_a_minor_cannot_sign_their_own_consent(world: World, events: Event
             "full_name": "Юный Ученик",
             "birth_date": "2014-02-02",
             "roles": ["mentee"],
-            "consent": {"signed_on": str(date.today())},
+            "consent": {"signed_on": str(region_today())},
         },
         expect=422,
     )
@@ -114,7 +114,7 @@ async def test_a_minor_cannot_sign_their_own_consent(world: World, events: Event
 async def test_payload_errors_name_the_field(world: World, events: EventCounter) -> None:
     before = await events()
     coordinator = world.coordinator("s1")
-    future = str(date.today() + timedelta(days=10))
+    future = str(region_today() + timedelta(days=10))
 
     missing = await world.api.command(
         "registry",
@@ -172,7 +172,7 @@ async def test_a_rating_outside_the_scale_is_refused(world: World) -> None:
         world.coordinator("s1"),
         {
             "kind": "regular",
-            "held_on": str(date.today()),
+            "held_on": str(region_today()),
             "duration_minutes": 40,
             "mentor_feedback": {"rating": 11},
         },

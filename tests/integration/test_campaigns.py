@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from services.registry.form_examples import DOCUMENT_LIST
+from shared.adapters.settings import region_today
 from shared.dictionaries import school_year_of
 from shared.kernel.principal import Role
 from tests.conftest import Api, EventCounter, World
@@ -318,10 +319,10 @@ async def test_a_submission_stays_as_submitted_when_the_schools_data_change(worl
     campaign = await announce(
         world,
         await example(world, "school"),
-        window_from=str(date.today() - timedelta(days=3)),
-        window_to=str(date.today() + timedelta(days=3)),
-        act_date=str(date.today() - timedelta(days=5)),
-        reference_date=str(date.today()),
+        window_from=str(region_today() - timedelta(days=3)),
+        window_to=str(region_today() + timedelta(days=3)),
+        act_date=str(region_today() - timedelta(days=5)),
+        reference_date=str(region_today()),
     )
     coordinator = world.coordinator("s1")
     values = """query($id: ID!, $o: ID!) { campaign(id: $id) {
@@ -359,7 +360,7 @@ async def test_a_submission_stays_as_submitted_when_the_schools_data_change(worl
         coordinator,
         {
             "school_id": school,
-            "school_year": school_year_of(date.today()),
+            "school_year": school_year_of(region_today()),
             "title": "Программа наставничества",
             "forms": ["teacher_student"],
         },

@@ -76,14 +76,19 @@ async def restartable() -> AsyncIterator[tuple[Api, OwnServer]]:
 
     handle = get_server(data_dir / "pg", cleanup_mode="stop")
     own = OwnServer(handle.pgdata, server.host, handle.system_user)
-    async with fresh_database(server, "nastavnik_restart") as database:
-        settings = Settings(database_url=database.url, log_level="error")
-        async with (
-            AsyncTestClient(create_registry(settings)) as registry,
-            AsyncTestClient(create_programs(settings)) as programs,
-            AsyncTestClient(create_reporting(settings)) as reporting,
-        ):
-            yield Api(settings, database, registry, programs, reporting), own
+    try:
+        async with fresh_database(server, "nastavnik_restart") as database:
+            settings = Settings(database_url=database.url, log_level="error")
+            async with (
+                AsyncTestClient(create_registry(settings)) as registry,
+                AsyncTestClient(create_programs(settings)) as programs,
+                AsyncTestClient(create_reporting(settings)) as reporting,
+            ):
+                yield Api(settings, database, registry, programs, reporting), own
+    finally:
+        # The server the tests restarted is no longer the one the embedded wheel started (and
+        # would stop at exit): stop it here, or it outlives the suite.
+        await anyio.to_thread.run_sync(own.pg_ctl, "stop")
 
 
 class Load:

@@ -23,7 +23,7 @@ from services.setup import setup_database
 from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.keystore import CHECK_SUBJECT
 from shared.adapters.personal_data import unseal
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 from shared.kernel.sealed import Sealed
 from tests.conftest import World
@@ -107,7 +107,7 @@ async def _minor_with_everything(world: World) -> tuple[str, str]:
     every sealed field about them; a teacher mentor of their own."""
     api, coordinator = world.api, world.coordinator("s1")
     programme = await world.programme("s1")
-    mentor = await world.person("s1", MENTOR, "mentor", consent_on=date.today() - timedelta(40))
+    mentor = await world.person("s1", MENTOR, "mentor", consent_on=region_today() - timedelta(40))
     other = await world.person("s1", f"Другой Наставник {TAG}", "mentor")
     minor = (
         await api.command(
@@ -162,7 +162,7 @@ async def _minor_with_everything(world: World) -> tuple[str, str]:
         "registry",
         f"{person}/mentor-interview",
         coordinator,
-        {"held_on": str(date.today()), "recommended": True, "note": ABOUT_MINOR["note"]},
+        {"held_on": str(region_today()), "recommended": True, "note": ABOUT_MINOR["note"]},
         expect=200,
     )
     await api.command(
@@ -204,7 +204,7 @@ async def _minor_with_everything(world: World) -> tuple[str, str]:
         {
             "template_id": templates["data"]["surveyTemplates"]["edges"][0]["node"]["id"],
             "respondent_id": minor,
-            "answered_on": str(date.today()),
+            "answered_on": str(region_today()),
             "answers": {
                 "overall": 5,
                 "meetings": 5,
@@ -221,7 +221,7 @@ async def _minor_with_everything(world: World) -> tuple[str, str]:
         coordinator,
         {
             "outcome": "completed",
-            "ended_on": str(date.today()),
+            "ended_on": str(region_today()),
             "initiator": "mentor",
             "summary": ABOUT_MINOR["summary"],
         },

@@ -10,7 +10,7 @@ from docx import Document
 from services.reporting.rebuild import rebuild
 from services.wiring import master_keys_of
 from shared.adapters.database import DatabaseAddress
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 from tests.integration.test_personal_data import snapshot
@@ -76,7 +76,7 @@ async def test_a_pair_that_held_its_final_meeting_no_longer_lags(world: World) -
     await world.meeting("s1", finished, kind="final", topic="Итоги")
     coordinator = world.coordinator("s1")
     await world.api.caught_up(coordinator)
-    month_later = str(date.today() + timedelta(days=30))
+    month_later = str(region_today() + timedelta(days=30))
     lagging = await world.api.graphql(
         coordinator,
         "query($on: Date) { laggingPairs(on: $on) { edges { node { pair { id } } } } }",
@@ -179,7 +179,7 @@ async def test_a_pair_ended_on_its_orders_day_counts_nothing_however_it_is_proje
         "programs",
         f"/pairs/{pair}/ending",
         world.coordinator("s1"),
-        {"outcome": "ended_early", "ended_on": str(date.today()), "reason": "relocation"},
+        {"outcome": "ended_early", "ended_on": str(region_today()), "reason": "relocation"},
         expect=200,
     )
     await world.api.caught_up(world.coordinator("s1"))

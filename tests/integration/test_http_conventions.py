@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 from urllib.parse import unquote
 
 import msgspec
@@ -14,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from services.programs.api import create_app as create_programs
 from services.reporting.api import create_app as create_reporting
 from services.web.api import create_app as create_web
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
@@ -107,13 +107,13 @@ async def test_an_order_number_with_a_slash_gives_an_rfc_8187_file_name(world: W
         "registry",
         f"/people/{mentor}/consents",
         school,
-        {"kind": "additional_duty", "signed_on": str(date.today())},
+        {"kind": "additional_duty", "signed_on": str(region_today())},
     )
     order = await world.api.command(
         "programs",
         f"/programmes/{programme}/orders",
         world.token(Role.SCHOOL_DIRECTOR, "s1"),
-        {"number": "12/3-о", "order_date": str(date.today()), "pair_ids": [pair]},
+        {"number": "12/3-о", "order_date": str(region_today()), "pair_ids": [pair]},
     )
     await world.api.caught_up(school)
 

@@ -6,17 +6,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from uuid import uuid4
 
 import pytest
 from httpx import Response
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
-
-TODAY = str(date.today())
 
 
 @dataclass
@@ -51,7 +49,7 @@ async def person_command(world: World) -> Command:
 
 async def consent_command(world: World) -> Command:
     person = await world.person("s1", "Согласова Анна", "mentor")
-    body = {"kind": "additional_duty", "signed_on": TODAY}
+    body = {"kind": "additional_duty", "signed_on": str(region_today())}
     path = f"/people/{person}/consents"
     return Command(
         "registry", path, world.coordinator("s1"), body, body | {"signed_on": "2025-09-01"}
@@ -86,7 +84,7 @@ async def meeting_command(world: World) -> Command:
     pair = await world.pair("s1", programme, mentor, mentee)
     body = {
         "kind": "introduction",
-        "held_on": TODAY,
+        "held_on": str(region_today()),
         "duration_minutes": 45,
         "format": "in_person",
         "topic": "Знакомство",
@@ -112,7 +110,7 @@ async def survey_command(world: World) -> Command:
     body = {
         "template_id": template["id"],
         "respondent_id": mentee,
-        "answered_on": TODAY,
+        "answered_on": str(region_today()),
         "answers": {"mood": 7},
     }
     path = f"/programmes/{programme}/survey-responses"
@@ -277,7 +275,7 @@ async def test_graphql_shows_the_version_that_if_match_sends_back(world: World) 
     coordinator = world.coordinator("s1")
     meeting = await world.api.programs.post(
         f"/pairs/{pair}/meetings",
-        json={"kind": "introduction", "held_on": TODAY, "duration_minutes": 30},
+        json={"kind": "introduction", "held_on": str(region_today()), "duration_minutes": 30},
         headers=world.api.auth(coordinator),
     )
     query = (

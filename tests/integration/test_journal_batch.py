@@ -15,7 +15,7 @@ from services.programs.application import (
     NewPair,
 )
 from services.programs.domain import MeetingFormat, MeetingKind
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.dictionaries import MentoringForm
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
@@ -29,7 +29,7 @@ MEMBER_COMMENT = "Мне понравилось работать в группе
 def meeting(
     kind: MeetingKind, mentor: Feedback | None = None, mentee: Feedback | None = None
 ) -> NewMeeting:
-    held_on = date.today()
+    held_on = region_today()
     return NewMeeting(kind, held_on, 45, MeetingFormat.IN_PERSON, "", mentor, mentee, uuid4())
 
 
@@ -41,14 +41,14 @@ async def pair_whose_mentee_withdrew(world: World, programme: str) -> UUID:
         "registry",
         f"/people/{mentee}/consents",
         world.coordinator("s1"),
-        {"signed_on": str(date.today())},
+        {"signed_on": str(region_today())},
     )
     pair = UUID(await world.pair("s1", programme, mentor, mentee))
     await world.api.command(
         "registry",
         f"/people/{mentee}/consents/{consent['id']}/withdrawal",
         world.coordinator("s1"),
-        {"withdrawn_on": str(date.today())},
+        {"withdrawn_on": str(region_today())},
         expect=200,
     )
     return pair

@@ -22,6 +22,7 @@ from services.reporting.matching import (
     score,
     suggestions,
 )
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 
@@ -235,7 +236,7 @@ async def test_a_school_sees_its_matching_with_reasons_and_the_region_sees_none(
     assert set(options) == {"Ученик Алгебра", "Ученик Хор"}  # no consent, no suggestion
     assert [r["text"] for r in options["Ученик Алгебра"][0]["reasons"]] == [
         "запрос «математика» — компетенция наставника",
-        f"возраст {date.today().year - 2013} в предпочтениях наставника (10–14)",
+        f"возраст {region_today().year - 2013} в предпочтениях наставника (10–14)",
         "у наставника есть время: 8 ч в месяц",
     ]
     assert region["programmeMatching"] is None

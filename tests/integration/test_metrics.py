@@ -18,7 +18,7 @@ from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.adapters.database import DatabaseAddress, connect
-from shared.adapters.settings import PROJECT_ROOT
+from shared.adapters.settings import PROJECT_ROOT, region_today
 from tests.conftest import Api, World
 from tests.web_support import WebClient
 
@@ -72,7 +72,7 @@ async def test_registry_counts_requests_by_route_and_commands_by_outcome(
         "registry",
         f"/people/{person}/consents",
         world.coordinator("s1"),
-        {"kind": "additional_duty", "signed_on": str(date.today())},
+        {"kind": "additional_duty", "signed_on": str(region_today())},
     )
 
     text, series = await scrape(api.registry)

@@ -21,7 +21,7 @@ from services.reporting.rebuild import rebuild
 from services.wiring import master_keys_of
 from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.personal_data import ERASED, MasterKeyMismatch
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
@@ -187,14 +187,14 @@ async def test_an_erasure_removes_the_person_everywhere_and_keeps_the_counts(
         "registry",
         f"/people/{mentee}/consents",
         world.coordinator("s1"),
-        {"signed_on": str(date.today())},
+        {"signed_on": str(region_today())},
         expect=422,
     )
     meeting = await world.api.command(
         "programs",
         f"/pairs/{pair}/meetings",
         world.coordinator("s1"),
-        {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 30},
+        {"kind": "regular", "held_on": str(region_today()), "duration_minutes": 30},
         expect=422,
     )
 
@@ -298,7 +298,7 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
         "Ученик С Основанием",
         "mentee",
         birth_date=date(2011, 1, 1),
-        consent_on=date.today() - timedelta(days=60),
+        consent_on=region_today() - timedelta(days=60),
     )
     for person in (mentee, kept):
         consent_query = """query($id: ID!) { person(id: $id) { consents { id } } }"""
@@ -308,7 +308,7 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
             "registry",
             f"/people/{person}/consents/{consent['id']}/withdrawal",
             coordinator,
-            {"withdrawn_on": str(date.today() - timedelta(days=31))},
+            {"withdrawn_on": str(region_today() - timedelta(days=31))},
             expect=200,
         )
     await world.api.command(
@@ -323,7 +323,7 @@ async def test_consent_withdrawal_stops_processing_and_day_30_erases(
         "programs",
         f"/pairs/{pair}/meetings",
         coordinator,
-        {"kind": "regular", "held_on": str(date.today()), "duration_minutes": 30},
+        {"kind": "regular", "held_on": str(region_today()), "duration_minutes": 30},
         expect=422,
     )
 
@@ -358,7 +358,7 @@ async def test_the_institute_reads_are_logged_for_the_school(world: World) -> No
         "registry",
         f"/training-courses/{course}/completions",
         institute,
-        {"person_id": mentor, "completed_on": str(date.today()), "certificate": "Ж-1"},
+        {"person_id": mentor, "completed_on": str(region_today()), "certificate": "Ж-1"},
     )
 
     await world.api.graphql(institute, "{ regionalRegister { edges { node { fullName } } } }")

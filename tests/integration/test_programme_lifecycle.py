@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, days_ago, nodes
-
-TODAY = date.today()
 
 
 class School:
@@ -76,7 +75,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
             "number": "81-о",
             "order_date": days_ago(200),
             "period_from": days_ago(200),
-            "period_to": str(TODAY + timedelta(days=1200)),
+            "period_to": str(region_today() + timedelta(days=1200)),
             "monitoring_from": {"month": 10, "day": 1},  # the order states its window
             "monitoring_to": {"month": 5, "day": 30},
         },
@@ -109,7 +108,10 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
         )
     )["id"]
     curator = await world.person(
-        "s1", "Гусакова Татьяна Геннадьевна", "mentor", consent_on=TODAY - timedelta(days=190)
+        "s1",
+        "Гусакова Татьяна Геннадьевна",
+        "mentor",
+        consent_on=region_today() - timedelta(days=190),
     )
     await world.api.command(
         "registry",
@@ -122,7 +124,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
         f"/programmes/{programme}/description",
         {
             "starts_on": days_ago(180),
-            "ends_on": str(TODAY + timedelta(days=150)),
+            "ends_on": str(region_today() + timedelta(days=150)),
             "goals": ["Создание условий для развития наставничества"],
             "curators": {"teacher_student": curator, "student_student": curator},
         },
@@ -136,13 +138,17 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
             name,
             "mentee",
             birth_date=date(2012, 5, 1),
-            consent_on=TODAY - timedelta(days=190),
+            consent_on=region_today() - timedelta(days=190),
         )
         for name in ("Ученик Первый", "Ученик Второй", "Ученик Третий")
     ]
     await school.stage(programme, 3)
     teacher = await world.person(
-        "s1", "Учитель Наставник", "mentor", capacity=1, consent_on=TODAY - timedelta(days=190)
+        "s1",
+        "Учитель Наставник",
+        "mentor",
+        capacity=1,
+        consent_on=region_today() - timedelta(days=190),
     )
     senior = await world.person(
         "s1",
@@ -150,7 +156,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
         "mentor",
         birth_date=date(2010, 1, 1),
         capacity=2,
-        consent_on=TODAY - timedelta(days=190),
+        consent_on=region_today() - timedelta(days=190),
     )
     await world.api.command(
         "registry",
@@ -197,7 +203,7 @@ async def test_the_s3_roadmap_runs_through_all_seven_stages(world: World) -> Non
         f"/pairs/{pair}/plan",
         {
             "starts_on": days_ago(110),
-            "ends_on": str(TODAY + timedelta(days=30)),
+            "ends_on": str(region_today() + timedelta(days=30)),
             "goals": ["Повысить успеваемость по математике"],
             "tasks": [{"title": "Разобрать темы четверти", "due_on": days_ago(60)}],
         },

@@ -4,13 +4,12 @@ is a clear 4xx that stores no event."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
-
-TODAY = date.today()
 
 
 async def refused(
@@ -62,28 +61,28 @@ async def test_meetings_follow_the_standard_sequence_and_a_pair_ends_with_the_fi
     mentee = await world.person("s1", "Ученик Встреч", "mentee")
     pair = await world.pair("s1", programme, mentor, mentee)
     meetings = f"/pairs/{pair}/meetings"
-    regular = {"kind": "regular", "held_on": str(TODAY), "duration_minutes": 40}
+    regular = {"kind": "regular", "held_on": str(region_today()), "duration_minutes": 40}
 
     first_regular = await refused(world, events, meetings, regular)
     await world.meeting("s1", pair)
     second_introduction = await refused(world, events, meetings, regular | {"kind": "introduction"})
     future = await refused(
-        world, events, meetings, regular | {"held_on": str(TODAY + timedelta(1))}
+        world, events, meetings, regular | {"held_on": str(region_today() + timedelta(1))}
     )
     before_order = await refused(
-        world, events, meetings, regular | {"held_on": str(TODAY - timedelta(days=1))}
+        world, events, meetings, regular | {"held_on": str(region_today() - timedelta(days=1))}
     )
     early_completion = await refused(
         world,
         events,
         f"/pairs/{pair}/ending",
-        {"outcome": "completed", "ended_on": str(TODAY)},
+        {"outcome": "completed", "ended_on": str(region_today())},
     )
     no_reason = await refused(
         world,
         events,
         f"/pairs/{pair}/ending",
-        {"outcome": "ended_early", "ended_on": str(TODAY), "initiator": "mentee"},
+        {"outcome": "ended_early", "ended_on": str(region_today()), "initiator": "mentee"},
     )
     await world.api.command(
         "programs",
@@ -91,7 +90,7 @@ async def test_meetings_follow_the_standard_sequence_and_a_pair_ends_with_the_fi
         world.coordinator("s1"),
         {
             "outcome": "ended_early",
-            "ended_on": str(TODAY),
+            "ended_on": str(region_today()),
             "initiator": "mentee",
             "reason": "relocation",
             "summary": "Семья переехала",
@@ -139,7 +138,11 @@ async def test_a_survey_answer_outside_its_scale_is_refused_and_a_revision_keeps
         },
     )
     path = f"/programmes/{programme}/survey-responses"
-    body = {"template_id": template["id"], "respondent_id": mentee, "answered_on": str(TODAY)}
+    body = {
+        "template_id": template["id"],
+        "respondent_id": mentee,
+        "answered_on": str(region_today()),
+    }
 
     out_of_scale = await refused(world, events, path, body | {"answers": {"mood": 11}}, 400)
     not_an_option = await refused(
@@ -226,9 +229,9 @@ async def test_overdue_roadmap_items_show_to_the_school_and_its_municipality_onl
         world.coordinator("s1"),
         {
             "number": "1",
-            "order_date": str(TODAY - timedelta(days=30)),
-            "period_from": str(TODAY - timedelta(days=30)),
-            "period_to": str(TODAY + timedelta(days=700)),
+            "order_date": str(region_today() - timedelta(days=30)),
+            "period_from": str(region_today() - timedelta(days=30)),
+            "period_to": str(region_today() + timedelta(days=700)),
         },
     )
     again = await refused(
@@ -237,16 +240,20 @@ async def test_overdue_roadmap_items_show_to_the_school_and_its_municipality_onl
         f"/schools/{school}/implementation",
         {
             "number": "2",
-            "order_date": str(TODAY),
-            "period_from": str(TODAY),
-            "period_to": str(TODAY + timedelta(days=7)),
+            "order_date": str(region_today()),
+            "period_from": str(region_today()),
+            "period_to": str(region_today() + timedelta(days=7)),
         },
     )
     late = await world.api.command(
         "programs",
         f"/schools/{school}/roadmap/items",
         world.coordinator("s1"),
-        {"stage": 2, "activity": "Сбор согласий", "deadline": {"on": str(TODAY - timedelta(1))}},
+        {
+            "stage": 2,
+            "activity": "Сбор согласий",
+            "deadline": {"on": str(region_today() - timedelta(1))},
+        },
     )
     bad_day = await refused(
         world,
@@ -261,7 +268,7 @@ async def test_overdue_roadmap_items_show_to_the_school_and_its_municipality_onl
         {
             "stage": 2,
             "activity": "Два срока",
-            "deadline": {"on": str(TODAY), "month": 9, "day": 30},
+            "deadline": {"on": str(region_today()), "month": 9, "day": 30},
         },
     )
     query = """query($s: ID!) { roadmap(schoolId: $s) { overdueCount
@@ -321,7 +328,10 @@ async def test_a_curator_must_hold_the_schools_curator_role_for_the_form(
     programme = await world.programme("s1", ["teacher_student", "student_student"])
     teacher = await world.person("s1", "Учитель Без Роли", "mentor")
     path = f"/programmes/{programme}/description"
-    description = {"starts_on": str(TODAY), "ends_on": str(TODAY + timedelta(days=200))}
+    description = {
+        "starts_on": str(region_today()),
+        "ends_on": str(region_today() + timedelta(days=200)),
+    }
 
     def curating(*forms: str) -> dict[str, Any]:
         return description | {"goals": ["Адаптация"], "curators": dict.fromkeys(forms, teacher)}
@@ -353,10 +363,16 @@ async def test_the_form_decides_who_may_mentor(world: World, events: EventCounte
     programme = await world.programme("s1", ["teacher_student", "student_student"])
     teacher = await world.person("s1", "Учитель Наставник", "mentor")
     senior = await world.person(
-        "s1", "Старшеклассник Наставник", "mentor", birth_date=TODAY - timedelta(days=16 * 365)
+        "s1",
+        "Старшеклассник Наставник",
+        "mentor",
+        birth_date=region_today() - timedelta(days=16 * 365),
     )
     pupil = await world.person(
-        "s1", "Пятиклассник Подопечный", "mentee", birth_date=TODAY - timedelta(days=12 * 365)
+        "s1",
+        "Пятиклассник Подопечный",
+        "mentee",
+        birth_date=region_today() - timedelta(days=12 * 365),
     )
     young = await world.person("s1", "Молодой Педагог", "mentee")
     path = f"/programmes/{programme}/pairs"

@@ -18,7 +18,7 @@ from services.programs.domain import MeetingFormat, MeetingKind, Pair
 from shared.adapters.database import DatabaseAddress
 from shared.adapters.http_errors import status_of
 from shared.adapters.personal_data import ERASED
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.aggregate import actor_of
 from shared.kernel.errors import Conflict
 from shared.kernel.principal import Principal, Role
@@ -67,7 +67,7 @@ async def test_stages_go_forward_with_who_and_when(world: World) -> None:
     ]
     events = [e["node"] for e in history["data"]["programmeHistory"]["edges"]]
     changes = [e["changes"] for e in events[1:]]
-    today = str(date.today())  # no date given: the stage takes effect the day it is recorded
+    today = str(region_today())  # no date given: the stage takes effect the day it is recorded
     assert changes == [
         {"stage": 2, "former_stage": 1, "effective_on": today},
         {"stage": 3, "former_stage": 2, "effective_on": today},
@@ -88,7 +88,7 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
         curator = Principal("curator", Role.SCHOOL_CURATOR, Scope(world.paths["s1"]))
         meeting = NewMeeting(
             kind=MeetingKind.INTRODUCTION,
-            held_on=date.today(),
+            held_on=region_today(),
             duration_minutes=30,
             meeting_format=MeetingFormat.ONLINE,
         )
@@ -110,7 +110,7 @@ async def test_two_curators_changing_the_same_pair_at_once_one_gets_409(
                     mentor_comment=None,
                     mentee_rating=None,
                     mentee_comment=None,
-                    today=date.today(),
+                    today=region_today(),
                 )
             position = programs.store(first)
             with pytest.raises(Conflict) as lost:
@@ -136,7 +136,7 @@ async def test_only_pairs_approved_by_the_directors_order_start_working(world: W
         "programs",
         f"/pairs/{pairs[0]}/meetings",
         coordinator,
-        {"kind": "introduction", "held_on": str(date.today()), "duration_minutes": 30},
+        {"kind": "introduction", "held_on": str(region_today()), "duration_minutes": 30},
         expect=422,
     )
     no_duty_consent = await world.approve("s1", programme, pairs, expect=422)
@@ -144,14 +144,14 @@ async def test_only_pairs_approved_by_the_directors_order_start_working(world: W
         "programs",
         f"/programmes/{programme}/orders",
         coordinator,
-        {"number": "5-н", "order_date": str(date.today()), "pair_ids": pairs},
+        {"number": "5-н", "order_date": str(region_today()), "pair_ids": pairs},
         expect=403,
     )
     await world.api.command(
         "registry",
         f"/people/{mentor}/consents",
         coordinator,
-        {"kind": "additional_duty", "signed_on": str(date.today())},
+        {"kind": "additional_duty", "signed_on": str(region_today())},
     )
     repeated = await world.approve("s1", programme, [pairs[0], pairs[0]], expect=422)
     order = await world.approve("s1", programme, pairs)
@@ -193,7 +193,7 @@ async def test_the_order_downloads_as_a_docx_in_russian_and_forgets_erased_names
         "registry",
         f"/people/{mentor}/consents",
         world.coordinator("s1"),
-        {"kind": "additional_duty", "signed_on": str(date.today())},
+        {"kind": "additional_duty", "signed_on": str(region_today())},
     )
     order = await world.approve("s1", programme, [*pair_ids, second])
 
@@ -275,7 +275,7 @@ async def test_the_draft_order_lists_the_pairs_that_wait_for_it(world: World) ->
 async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: World) -> None:
     programme = await world.programme("s1")
     coordinator = world.coordinator("s1")
-    month_ago = date.today() - timedelta(days=30)
+    month_ago = region_today() - timedelta(days=30)
     mentor = await world.person(
         "s1", "Наставник Частоты", "mentor", capacity=2, consent_on=month_ago
     )
@@ -292,9 +292,13 @@ async def test_pairs_behind_the_meeting_rule_are_listed_until_they_meet(world: W
         "programs",
         f"/programmes/{programme}/orders",
         world.token(Role.SCHOOL_DIRECTOR, "s1"),
-        {"number": "9-н", "order_date": str(date.today() - timedelta(days=20)), "pair_ids": pairs},
+        {
+            "number": "9-н",
+            "order_date": str(region_today() - timedelta(days=20)),
+            "pair_ids": pairs,
+        },
     )
-    await world.meeting("s1", pairs[1], held_on=str(date.today() - timedelta(days=2)))
+    await world.meeting("s1", pairs[1], held_on=str(region_today() - timedelta(days=2)))
     query = """{ laggingPairs { edges { node { pair { mentee { fullName } } lastMeetingOn
                                  daysWithoutMeeting meetingEveryDays } } } }"""
 
@@ -333,7 +337,7 @@ async def test_an_approved_pair_keeps_an_individual_plan_with_progress(world: Wo
     mentee = await world.person("s1", "Ученик Плана", "mentee")
     proposed = await world.pair("s1", programme, mentor, mentee, approve=False)
     coordinator = world.coordinator("s1")
-    start = date.today()
+    start = region_today()
     plan = {
         "starts_on": str(start),
         "ends_on": str(start + timedelta(days=180)),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -22,7 +21,7 @@ from services.reporting.runner import ProjectionWorker, share_out
 from services.wiring import master_keys_of
 from shared.adapters.database import DatabaseAddress, connect
 from shared.adapters.keystore import Keyring
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 from tests.integration.test_personal_data import _pair_with_meeting, snapshot
@@ -49,7 +48,7 @@ async def test_a_rebuild_in_batches_of_one_or_of_five_hundred_gives_the_same_row
         "programs",
         f"/pairs/{pair}/meetings",
         world.coordinator("s1"),
-        {"kind": "final", "held_on": str(date.today()), "duration_minutes": 45},
+        {"kind": "final", "held_on": str(region_today()), "duration_minutes": 45},
     )
     await world.api.command(
         "programs",

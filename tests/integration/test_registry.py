@@ -12,11 +12,10 @@ import pytest
 from services.cli import person_token
 from shared.adapters.auth import decode_token
 from shared.adapters.database import DatabaseAddress
+from shared.adapters.settings import region_today
 from shared.kernel.errors import RuleViolated
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, days_ago, nodes
-
-TODAY = date.today()
 
 
 async def graphql_data(world: World, token: str, query: str, **variables: Any) -> Any:
@@ -81,7 +80,7 @@ async def test_renames_and_closures_keep_history(world: World) -> None:
         "registry",
         f"/organisations/{school}/closure",
         officer,
-        {"closed_on": str(TODAY), "reason": "Реорганизация"},
+        {"closed_on": str(region_today()), "reason": "Реорганизация"},
         expect=200,
     )
 
@@ -105,7 +104,7 @@ async def test_renames_and_closures_keep_history(world: World) -> None:
     closed = next(o for o in nodes(data["organisations"]) if o["closedOn"])
     assert closed == {
         "name": "Лицей № 2 имени Ломоносова",
-        "closedOn": str(TODAY),
+        "closedOn": str(region_today()),
         "closureReason": "Реорганизация",
         "formerNames": [{"name": "Школа № 2"}],
     }
@@ -134,7 +133,7 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         "registry",
         f"/people/{mentor}/consents",
         coordinator,
-        {"signed_on": str(TODAY), "kind": "personal_data"},
+        {"signed_on": str(region_today()), "kind": "personal_data"},
     )
     stale_pair = await world.api.command(
         "programs",
@@ -153,19 +152,19 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         "registry",
         f"/people/{mentor}/consents",
         coordinator,
-        {"kind": "additional_duty", "signed_on": str(TODAY)},
+        {"kind": "additional_duty", "signed_on": str(region_today())},
     )
     await world.api.command(
         "programs",
         f"/programmes/{programme}/orders",
         world.api.token(Role.SCHOOL_DIRECTOR, new_path),
-        {"number": "1-н", "order_date": str(TODAY), "pair_ids": [pair["id"]]},
+        {"number": "1-н", "order_date": str(region_today()), "pair_ids": [pair["id"]]},
     )
     await world.api.command(
         "programs",
         f"/pairs/{pair['id']}/meetings",
         coordinator,
-        {"kind": "introduction", "held_on": str(TODAY), "duration_minutes": 30},
+        {"kind": "introduction", "held_on": str(region_today()), "duration_minutes": 30},
     )
 
     count_query = "{ counts(level: SCHOOL) { edges { node { name mentors } } } }"
@@ -202,7 +201,7 @@ async def test_a_school_moved_to_another_municipality_takes_its_people_along(
         "registry",
         f"/people/{mentor}/consents",
         world.coordinator("s1"),
-        {"signed_on": str(TODAY)},
+        {"signed_on": str(region_today())},
         expect=403,
     )
     assert stale["code"] == "out_of_scope"
@@ -424,7 +423,11 @@ async def test_mentors_go_from_questionnaire_to_the_register_approved_by_order(
         )
     )["id"]
     director = world.token(Role.SCHOOL_DIRECTOR, "s1")
-    register = {"school_year": "2025/26", "order_number": "112-о", "order_date": str(TODAY)}
+    register = {
+        "school_year": "2025/26",
+        "order_number": "112-о",
+        "order_date": str(region_today()),
+    }
 
     not_recommended = await world.api.command(
         "registry",

@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 from shared.adapters.personal_data import ERASED
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
@@ -62,7 +63,7 @@ class Recorder:
 
 async def _a_programme_through_its_life(world: World, recorder: Recorder) -> dict[str, str]:
     """Every kind of event the replay folds, one command at a time."""
-    today = date.today()
+    today = region_today()
     mentor = await world.person("s1", "Наставница Реплеева", "mentor", capacity=5)
     mentees = [
         await world.person("s1", f"Ученик Реплеев {n}", "mentee", birth_date=date(2011, 3, n))
@@ -185,10 +186,10 @@ async def test_the_replay_at_every_version_equals_the_live_projections_then(
     assert by_time["version"] == middle["version"]
     assert by_time["pairs"] == middle["pairs"]
     yesterday = await _state(
-        world, auditor, recorder.programme, date=str(date.today() - timedelta(days=1))
+        world, auditor, recorder.programme, date=str(region_today() - timedelta(days=1))
     )
     assert (yesterday["version"], yesterday["programme"], yesterday["pairs"]) == (0, None, [])
-    today = await _state(world, auditor, recorder.programme, date=str(date.today()))
+    today = await _state(world, auditor, recorder.programme, date=str(region_today()))
     assert today == last
 
     # an erased mentee reads «данные удалены» in every version, and so do their words

@@ -5,11 +5,12 @@ grant a 403 names what is missing; approving orders is never granted; nothing st
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from shared.adapters.auth import issue_token
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 from tests.integration.test_roadmaps_as_written import ROADMAP, enter
@@ -112,7 +113,7 @@ async def test_the_curator_granted_stages_2_to_7_runs_them_herself(world: World)
         "programs",
         f"/programmes/{programme}/orders",
         curator,
-        {"number": "1-н", "order_date": str(date.today()), "pair_ids": [person]},
+        {"number": "1-н", "order_date": str(region_today()), "pair_ids": [person]},
         expect=403,
     )
     grants = (await world.api.graphql(world.coordinator("s1"), GRANTS))["data"]["responsibilities"]
@@ -188,6 +189,6 @@ async def test_revoked_the_grant_stops_and_orders_are_never_granted(
     assert (by_curator["code"], other_school["code"]) == ("role_not_allowed", "out_of_scope")
     assert unknown_block["code"] == "block_not_found"
     assert revoked["code"] == "responsibility_missing"
-    assert grant["revokedOn"] == str(date.today())
+    assert grant["revokedOn"] == str(region_today())
     assert grant["grantedByRoleName"] == "координатор"
     assert hidden["responsibilities"] == []

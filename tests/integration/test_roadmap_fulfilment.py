@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.programs.domain import Purpose, default_template_id
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 
@@ -17,7 +18,6 @@ ROADMAP = """query($s: ID!, $on: Date!, $year: String) {
     items { number status fulfilledBy fulfilledOn fulfilmentNumber overdue }
   }
 }"""
-TODAY = date.today()
 
 
 def item(number: str, deadline: str, fact: str | None = None, subject: str = "") -> dict[str, Any]:
@@ -88,7 +88,7 @@ async def test_an_activity_is_done_with_the_fact_that_fulfils_it(world: World) -
         {
             "template_id": str(default_template_id(Purpose.ENTRY_DIAGNOSTICS)),
             "respondent_id": mentee,
-            "answered_on": str(TODAY),
+            "answered_on": str(region_today()),
             "answers": dict.fromkeys(
                 ("confidence", "goals", "communication", "motivation", "independence"), 4
             ),
@@ -102,7 +102,7 @@ async def test_an_activity_is_done_with_the_fact_that_fulfils_it(world: World) -
     )
     autumn_2025 = await read(world, date(2025, 12, 1), "2025/26")
     november_10 = await read(world, date(2025, 11, 10), "2025/26")
-    now = await read(world, TODAY + timedelta(days=1))
+    now = await read(world, region_today() + timedelta(days=1))
 
     assert overdue(before) == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]
     regulation = autumn_2025["1.1"]
@@ -116,7 +116,7 @@ async def test_an_activity_is_done_with_the_fact_that_fulfils_it(world: World) -
     assert overdue(autumn_2025) == ["1.2", "1.3", "1.4", "1.6"]
     assert overdue(november_10) == ["1.1", "1.3", "1.4", "1.6"]  # the regulation came on 14.11
     assert {n: now[n]["fulfilledOn"] for n in ("1.3", "1.4", "1.6")} == dict.fromkeys(
-        ("1.3", "1.4", "1.6"), str(TODAY)
+        ("1.3", "1.4", "1.6"), str(region_today())
     )
     assert [now[n]["fulfilledBy"] for n in ("1.3", "1.4", "1.6")] == [
         "Переход на этап «формирование базы наставляемых»",

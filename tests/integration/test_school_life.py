@@ -5,11 +5,12 @@ stored."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 from tests.integration.test_roadmaps_as_written import issue_order
@@ -57,7 +58,7 @@ async def test_the_seeds_schemes_in_the_schools_words_and_the_seven_above(world:
         "programs",
         f"/programmes/{programme}/stage",
         world.token(Role.SCHOOL_DIRECTOR, "s2"),
-        {"stage": 2, "effective_on": str(date.today() - timedelta(days=30))},
+        {"stage": 2, "effective_on": str(region_today() - timedelta(days=30))},
         expect=200,
     )
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from shared.adapters.auth import issue_token
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
@@ -110,7 +111,7 @@ def person(keep: str, full_name: str, kind: str, roles: list[str], **more: Any) 
     consent: dict[str, Any] = {"signed_on": "2023-09-01"}
     if kind == "student":
         consent |= {"representative_name": "Иванова Анна Петровна", "relation": "мать"}
-        more.setdefault("birth_date", str(date.today() - timedelta(days=365 * 14)))
+        more.setdefault("birth_date", str(region_today() - timedelta(days=365 * 14)))
     body = {"school_id": "{school}", "kind": kind, "full_name": full_name, "roles": roles}
     return Call("registry", "POST", "/people", body | {"consent": consent} | more, keep=keep)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World, nodes
 
@@ -50,7 +51,7 @@ async def test_a_school_forms_a_pair_and_records_a_meeting(world: World) -> None
     assert node["meetings"] == [
         {
             "kind": "introduction",
-            "heldOn": str(date.today()),
+            "heldOn": str(region_today()),
             "durationMinutes": 45,
             "mentorRating": 9,
             "mentorComment": "Хорошее начало",

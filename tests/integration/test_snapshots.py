@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from services.bootstrap import WriteSide, write_side
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import Basis, MeetingFormat, MeetingKind, Pair, PairState
 from shared.adapters.database import DatabaseAddress, connect
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.adapters.snapshots import SNAPSHOT_EVERY, Snapshotting
 from shared.dictionaries import MentoringForm
 from shared.kernel.aggregate import Actor, AggregateState
@@ -77,7 +77,7 @@ async def test_a_pair_loads_from_its_snapshot_as_from_all_its_events(
             "s1", pair, kind="regular", mentor_feedback=comment, duration_minutes=30 + number
         )
     before = await snapshot_versions(database, pair)
-    future = str(date.today() + timedelta(days=1))
+    future = str(region_today() + timedelta(days=1))
     refused = await world.api.command(
         "programs",
         f"/pairs/{pair}/meetings",
@@ -133,7 +133,7 @@ async def test_a_snapshot_of_another_version_is_ignored(
                 pair,
                 NewMeeting(
                     kind=MeetingKind.INTRODUCTION if number == 0 else MeetingKind.REGULAR,
-                    held_on=date.today(),
+                    held_on=region_today(),
                     duration_minutes=30 + number,
                     meeting_format=MeetingFormat.ONLINE,
                     mentor=Feedback(rating=7),
@@ -150,7 +150,7 @@ async def test_a_snapshot_of_another_version_is_ignored(
                 pair,
                 NewMeeting(
                     kind=MeetingKind.REGULAR,
-                    held_on=date.today(),
+                    held_on=region_today(),
                     duration_minutes=60 + number,
                     meeting_format=MeetingFormat.ONLINE,
                 ),
@@ -188,13 +188,13 @@ def pair_due_a_snapshot() -> Pair:
         supporting_ids=[],
         basis=Basis.CHOSEN,
     )
-    pair.approve(actor, UUID(int=5), "1-н", date.today())
+    pair.approve(actor, UUID(int=5), "1-н", region_today())
     for number in range(SNAPSHOT_EVERY - 2):
         pair.record_meeting(
             actor,
             meeting_id=UUID(int=100 + number),
             kind=MeetingKind.INTRODUCTION if number == 0 else MeetingKind.REGULAR,
-            held_on=date.today(),
+            held_on=region_today(),
             duration_minutes=30 + number,
             meeting_format=MeetingFormat.ONLINE,
             topic="",
@@ -202,7 +202,7 @@ def pair_due_a_snapshot() -> Pair:
             mentor_comment=None,
             mentee_rating=None,
             mentee_comment=None,
-            today=date.today(),
+            today=region_today(),
         )
     return pair
 

@@ -6,9 +6,10 @@ region's rule on who consents to the extra duty; bad input refused with nothing 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
 
@@ -226,7 +227,7 @@ async def test_kinds_of_people_and_partners_as_practice_has_them(world: World) -
                 "full_name": name,
                 "roles": ["mentor"],
                 "partner_id": museum["id"] if others else None,
-                "consent": {"signed_on": str(date.today() - timedelta(days=1))},
+                "consent": {"signed_on": str(region_today() - timedelta(days=1))},
             },
         )
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from services.programs.application import NewResponse
 from services.programs.domain import Purpose, default_template_id
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.errors import AppError
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
@@ -34,17 +34,17 @@ async def test_responses_submitted_together_are_checked_and_stored_all_or_none(
     entry = default_template_id(Purpose.ENTRY_DIAGNOSTICS)
     diagnostics = {c: 5 for c in ("confidence", "goals", "communication", "motivation")}
     good = [
-        NewResponse(entry, UUID(mentee), date.today(), diagnostics | {"independence": 4}),
+        NewResponse(entry, UUID(mentee), region_today(), diagnostics | {"independence": 4}),
         NewResponse(
             default_template_id(Purpose.MENTOR_SATISFACTION),
             UUID(mentor),
-            date.today(),
+            region_today(),
             SATISFIED | {"mentee_progress": 8, "best": "Совместный проект"},
             UUID(pair),
         ),
     ]
     outsider = NewResponse(
-        entry, UUID(other), date.today(), diagnostics | {"independence": 3}, UUID(pair)
+        entry, UUID(other), region_today(), diagnostics | {"independence": 3}, UUID(pair)
     )
 
     def submit(responses: list[NewResponse]) -> Awaitable[AppError | None]:

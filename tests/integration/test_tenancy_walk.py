@@ -30,6 +30,7 @@ from services.reporting.projections import ALL, Visibility
 from shared.adapters.auth import issue_token
 from shared.adapters.database import READER_ROLE, DatabaseAddress, connect
 from shared.adapters.http_errors import CRASH_MESSAGE
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import Api, World, nodes
 
@@ -105,8 +106,8 @@ class Region:
         campaign = await world.campaign(
             title="Мониторинг документов",
             target_id=str(world.ids["region"]),
-            window_from=str(date.today() - timedelta(days=5)),
-            window_to=str(date.today() + timedelta(days=5)),
+            window_from=str(region_today() - timedelta(days=5)),
+            window_to=str(region_today() + timedelta(days=5)),
         )
         self.owner[UUID(campaign)] = region
         for school in SCHOOLS:
@@ -133,8 +134,8 @@ class Region:
                 {
                     "municipality_id": str(world.ids[issuer]),
                     "act_number": "14-а",
-                    "act_date": str(date.today()),
-                    "fixes": [fix | {"director": "Директор", "due_on": str(date.today())}],
+                    "act_date": str(region_today()),
+                    "fixes": [fix | {"director": "Директор", "due_on": str(region_today())}],
                 },
             )
 
@@ -166,7 +167,7 @@ class Region:
             "programs",
             f"/programmes/{programme}/stage",
             curator,
-            {"stage": 2, "effective_on": str(date.today() - timedelta(days=30))},
+            {"stage": 2, "effective_on": str(region_today() - timedelta(days=30))},
             expect=200,
         )
 
@@ -185,7 +186,7 @@ class Region:
                 school,
                 f"Старшеклассник Тенантов {school}",
                 "mentor",
-                birth_date=date.today() - timedelta(days=16 * 365),  # a pupil mentors pupils
+                birth_date=region_today() - timedelta(days=16 * 365),  # a pupil mentors pupils
             ),
         )
         mentees = [
@@ -212,7 +213,7 @@ class Region:
             "registry",
             f"/training-courses/{self.course}/completions",
             world.token(Role.INSTITUTE_METHODOLOGIST, "region"),
-            {"person_id": teacher, "completed_on": str(date.today()), "certificate": school},
+            {"person_id": teacher, "completed_on": str(region_today()), "certificate": school},
         )
         self.registered.append(f"Педагог Тенантов {school}")
         self.protected += [
@@ -244,7 +245,7 @@ class Region:
             {
                 "template_id": str(default_template_id(Purpose.ENTRY_DIAGNOSTICS)),
                 "respondent_id": mentees[0],
-                "answered_on": str(date.today()),
+                "answered_on": str(region_today()),
                 "answers": dict.fromkeys(
                     ("confidence", "goals", "communication", "motivation", "independence"), 5
                 ),
@@ -296,7 +297,7 @@ class Region:
             world.coordinator(school),
             {
                 "kind": "group_meeting",
-                "held_on": str(date.today()),
+                "held_on": str(region_today()),
                 "title": f"Групповая встреча {school}",
                 "pair_ids": [pair, peer],
                 "classes": ["7А"],

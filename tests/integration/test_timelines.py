@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World, nodes
 
@@ -39,7 +40,7 @@ async def _stage(world: World, programme: str, body: dict[str, Any], expect: int
 
 async def test_a_stage_entered_today_about_last_month_on_both_axes(world: World) -> None:
     programme = await world.programme("s1")
-    earlier, last_month = date.today() - timedelta(days=40), date.today() - timedelta(days=30)
+    earlier, last_month = region_today() - timedelta(days=40), region_today() - timedelta(days=30)
     await _stage(world, programme, {"stage": 2, "effective_on": str(earlier)}, 200)
     before_the_move = datetime.now(UTC)
     await _stage(world, programme, {"stage": 3, "effective_on": str(last_month)}, 200)
@@ -54,11 +55,11 @@ async def test_a_stage_entered_today_about_last_month_on_both_axes(world: World)
     before = await _state(world, programme, asOf=str(earlier - timedelta(days=1)))
     assert before["programme"] is None
     # as the platform knew it: nothing of it yesterday, stage 3 only once recorded today
-    yesterday = await _state(world, programme, date=str(date.today() - timedelta(days=1)))
+    yesterday = await _state(world, programme, date=str(region_today() - timedelta(days=1)))
     assert yesterday["programme"] is None
     known_before = await _state(world, programme, time=before_the_move.isoformat())
     assert known_before["programme"]["stage"] == 2
-    assert (await _state(world, programme, date=str(date.today())))["programme"]["stage"] == 3
+    assert (await _state(world, programme, date=str(region_today())))["programme"]["stage"] == 3
     # both axes at once: last month's documents as known before the move was entered
     both = await _state(world, programme, asOf=str(last_month), time=before_the_move.isoformat())
     assert both["programme"]["stage"] == 2
@@ -71,15 +72,15 @@ async def test_a_stage_entered_today_about_last_month_on_both_axes(world: World)
         if e["eventType"] == "PROGRAMME_STAGE_CHANGED"
     ]
     assert move["effectiveOn"] == str(last_month)
-    assert move["occurredAt"].startswith(str(date.today()))
+    assert move["occurredAt"].startswith(str(region_today()))
 
 
 async def test_a_stage_without_a_date_takes_effect_the_day_it_is_recorded(world: World) -> None:
     programme = await world.programme("s1")
     await _stage(world, programme, {"stage": 2}, 200)
-    today = await _state(world, programme, asOf=str(date.today()))
-    assert today["programme"]["stageSince"] == str(date.today())
-    yesterday = await _state(world, programme, asOf=str(date.today() - timedelta(days=1)))
+    today = await _state(world, programme, asOf=str(region_today()))
+    assert today["programme"]["stageSince"] == str(region_today())
+    yesterday = await _state(world, programme, asOf=str(region_today() - timedelta(days=1)))
     assert yesterday["programme"] is None  # opened today, and no document says otherwise
 
 
@@ -92,7 +93,10 @@ async def test_a_pair_of_last_month_shows_on_last_months_dates(world: World) -> 
         "s1", "Ученик Прошлов", "mentee", birth_date=date(2011, 3, 1), consent_on=date(2020, 1, 9)
     )
     pair = await world.pair("s1", programme, mentor, mentee, approve=False)
-    order_day, meeting_day = date.today() - timedelta(days=40), date.today() - timedelta(days=35)
+    order_day, meeting_day = (
+        region_today() - timedelta(days=40),
+        region_today() - timedelta(days=35),
+    )
     await world.api.command(
         "registry",
         f"/people/{mentor}/consents",
@@ -118,7 +122,7 @@ async def test_a_pair_of_last_month_shows_on_last_months_dates(world: World) -> 
 async def test_a_stage_in_the_future_is_refused(world: World, events: EventCounter) -> None:
     programme = await world.programme("s1")
     stored = await events()
-    tomorrow = date.today() + timedelta(
+    tomorrow = region_today() + timedelta(
         days=2
     )  # ahead of the region's date too (Moscow's is a day on at night)
     refused = await _stage(world, programme, {"stage": 2, "effective_on": str(tomorrow)}, 422)
@@ -163,7 +167,7 @@ async def test_a_staff_role_from_the_day_of_its_order(world: World, events: Even
     teacher = await world.person("s1", "Координатор Давняя", "mentor")
     director = world.token(Role.SCHOOL_DIRECTOR, "s1")
     roles = f"/people/{teacher}/staff-roles"
-    tomorrow = date.today() + timedelta(
+    tomorrow = region_today() + timedelta(
         days=2
     )  # ahead of the region's date too (Moscow's is a day on at night)
     stored = await events()
@@ -210,15 +214,15 @@ async def test_a_consent_an_order_a_meeting_and_an_end_in_the_future_are_refused
     """Each fact a document backs is dated on a day already come; an end or a meeting before
     the pair's order is refused too. Each refusal names its field and stores nothing."""
     programme = await world.programme("s1")
-    signed = date.today() - timedelta(days=10)
+    signed = region_today() - timedelta(days=10)
     mentor = await world.person("s1", "Наставница Будущева", "mentor", consent_on=signed)
     mentee = await world.person(
         "s1", "Ученик Будущев", "mentee", birth_date=date(2012, 5, 5), consent_on=signed
     )
     proposed = await world.pair("s1", programme, mentor, mentee, approve=False)
-    tomorrow = str(date.today() + timedelta(days=2))  # ahead of the region's date too
+    tomorrow = str(region_today() + timedelta(days=2))  # ahead of the region's date too
     coordinator, director = world.coordinator("s1"), world.token(Role.SCHOOL_DIRECTOR, "s1")
-    order_day = str(date.today() - timedelta(days=3))
+    order_day = str(region_today() - timedelta(days=3))
     refusals: list[Any] = []
     stored = await events()
     refusals.append(
@@ -254,10 +258,10 @@ async def test_a_consent_an_order_a_meeting_and_an_end_in_the_future_are_refused
     )
     stored = await events()
     ending = f"/pairs/{proposed}/ending"
-    for ended_on in (tomorrow, str(date.today() - timedelta(days=4))):
+    for ended_on in (tomorrow, str(region_today() - timedelta(days=4))):
         body = {"outcome": "ended_early", "ended_on": ended_on, "reason": "relocation"}
         refusals.append(await world.api.command("programs", ending, coordinator, body, expect=422))
-    before_order = str(date.today() - timedelta(days=4))
+    before_order = str(region_today() - timedelta(days=4))
     refusals.append(
         await world.api.command(
             "programs",
@@ -282,7 +286,7 @@ async def test_a_consent_an_order_a_meeting_and_an_end_in_the_future_are_refused
         ("meeting_before_order", "held_on"),
     ]
     assert "Дата подписания согласия не может быть позже сегодняшнего дня" in refusals[0]["message"]
-    assert f"{date.today() - timedelta(days=3):%d.%m.%Y}" in refusals[3]["message"]
+    assert f"{region_today() - timedelta(days=3):%d.%m.%Y}" in refusals[3]["message"]
 
 
 INDICATORS = """query($on: Date) {

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from shared.adapters.database import connect
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.integration.test_web_people import field_error
@@ -75,7 +76,7 @@ async def test_the_auditor_finds_the_programme_and_reads_its_timeline(
     assert "оценка наставника" in html  # fields in Russian words, people numbered
     assert "участник № 1" in html
     assert "Аудитов" not in html  # no names in the history
-    old = (date.today() - timedelta(days=BACKDATED_DAYS)).strftime("%d.%m.%Y")
+    old = (region_today() - timedelta(days=BACKDATED_DAYS)).strftime("%d.%m.%Y")
     assert old in html
     assert "UTC" in html
 
@@ -84,7 +85,7 @@ async def test_the_state_at_a_past_date_holds_what_had_happened_by_then(
     web: WebClient, world: World, programme: str
 ) -> None:
     await _auditor(web, world)
-    past = (date.today() - timedelta(days=BACKDATED_DAYS - 5)).strftime("%d.%m.%Y")
+    past = (region_today() - timedelta(days=BACKDATED_DAYS - 5)).strftime("%d.%m.%Y")
 
     then = await web.get(f"/audit/programmes/{programme}/state?on={past}")
     now = await web.get(f"/audit/programmes/{programme}/state")
@@ -118,7 +119,7 @@ async def test_bad_dates_are_said_beside_the_field_with_the_value_kept(
     web: WebClient, world: World, programme: str
 ) -> None:
     await _auditor(web, world)
-    tomorrow = (date.today() + timedelta(days=1)).strftime("%d.%m.%Y")
+    tomorrow = (region_today() + timedelta(days=1)).strftime("%d.%m.%Y")
 
     for typed, message in (
         ("32.13.2026", "Укажите дату в формате ДД.ММ.ГГГГ"),
@@ -160,7 +161,7 @@ async def test_a_stage_dated_last_month_reads_on_both_axes(web: WebClient, world
     """The director enters a stage begun last month by the date field of the programme's page;
     the auditor sees it as the documents say on last month's day, and the timeline both dates."""
     programme = await world.programme("s1")
-    start, last_month = date.today() - timedelta(days=40), date.today() - timedelta(days=30)
+    start, last_month = region_today() - timedelta(days=40), region_today() - timedelta(days=30)
     await world.api.command(
         "programs",
         f"/programmes/{programme}/stage",
@@ -170,7 +171,7 @@ async def test_a_stage_dated_last_month_reads_on_both_axes(web: WebClient, world
     )
     await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
     assert 'name="effective_on" type="text"' in (await web.get("/programme")).text
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = region_today() + timedelta(days=1)
     refused = await web.submit(
         "/programme/stage", {"stage": "3", "effective_on": str(tomorrow), "confirmed": "yes"}
     )
@@ -193,4 +194,4 @@ async def test_a_stage_dated_last_month_reads_on_both_axes(web: WebClient, world
     known = await web.get(f"/audit/programmes/{programme}/state?on={day}")
     assert "На эту дату программы ещё не было" in known.text
     timeline = (await web.get(f"/audit/programmes/{programme}")).text
-    assert f"По документам {day} · внесено {date.today():%d.%m.%Y}" in timeline
+    assert f"По документам {day} · внесено {region_today():%d.%m.%Y}" in timeline

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from services.registry.columns import COLUMNS, Base
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.integration.test_import_export import mentee_row, workbook
@@ -50,7 +51,7 @@ async def test_an_import_with_a_doubtful_birth_date_loads_and_shows_the_warning(
     web: WebClient, world: World
 ) -> None:
     await web.sign_in(world.coordinator("s1"))
-    odd = mentee_row(1) | {"Дата рождения": date(date.today().year, 1, 10), "Класс": "5А"}
+    odd = mentee_row(1) | {"Дата рождения": date(region_today().year, 1, 10), "Класс": "5А"}
 
     report = await upload(web, workbook([odd, mentee_row(2)]))
 

@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 from tests.integration.test_web_school import school_with_a_pair
@@ -148,7 +149,7 @@ async def test_a_parent_reads_the_consent_and_withdraws_it_and_the_pair_stops(
         world.coordinator("s1"),
         {
             "kind": "introduction",
-            "held_on": str(date.today()),
+            "held_on": str(region_today()),
             "duration_minutes": 40,
             "format": "in_person",
             "topic": "После отзыва",
@@ -178,7 +179,7 @@ async def test_a_mentor_logs_a_meeting_and_ticks_a_task_of_his_own_pair_only(
     assert "Другой Ученик" not in mine.text
     meeting = {
         "kind": "introduction",
-        "held_on": str(date.today()),
+        "held_on": str(region_today()),
         "duration_minutes": "40",
         "topic": "Знакомство",
         "rating": "9",
@@ -196,7 +197,7 @@ async def test_a_mentor_logs_a_meeting_and_ticks_a_task_of_his_own_pair_only(
     refused = await web.submit(f"/my/pairs/{pair}/planned-meetings", past | {"place": "каб. 12"})
     assert refused.status_code == 400
     assert "сегодня или позже" in refused.text
-    soon = str(date.today() + timedelta(days=3))
+    soon = str(region_today() + timedelta(days=3))
     planned = await web.submit(
         f"/my/pairs/{pair}/planned-meetings",
         past | {"starts_on": soon, "place": "каб. 12, школа", "topic": "Олимпиада"},

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
+from shared.adapters.settings import region_today
 from tests.conftest import EventCounter, World
 from tests.integration.test_import_export import mentee_row, workbook
 from tests.web_support import WebClient
@@ -190,7 +191,7 @@ async def test_a_consent_is_withdrawn_from_the_card(web: WebClient, world: World
     withdrawal = re.search(r'action="(/people/mentors/[^"]+/withdrawal)"', card.text)
     assert withdrawal
     assert 'name="withdrawn_on" type="text"' in card.text  # the day the written withdrawal gives
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = region_today() - timedelta(days=1)
 
     asked = await web.submit(withdrawal.group(1), {"withdrawn_on": str(yesterday)})
 

@@ -25,7 +25,7 @@ from services.web import api as web_api
 from services.web.api import create_app
 from services.web.backend import Backend
 from services.web.reminders import Schedule, parse_schedule, send_reminders
-from shared.adapters.settings import PROJECT_ROOT, Settings, SettingsError
+from shared.adapters.settings import PROJECT_ROOT, Settings, SettingsError, region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.e2e.test_processes import free_port
@@ -218,7 +218,7 @@ async def test_a_school_is_reminded_of_a_monitoring_it_has_not_submitted(
     inbox, port = smtp
     await _school_with_things_due(world, "s1")
     await _coordinator(world, "s1", "koordinator@school1.test")
-    today = date.today()
+    today = region_today()
     campaign = await world.campaign(
         title="Мониторинг документов",
         window_from=str(today - timedelta(days=7)),
@@ -270,7 +270,7 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
     mentee = await world.person("s1", "Безадресная Вера", "mentee", birth_date=date(2012, 2, 2))
     pair = await world.pair("s1", programme, mentor, mentee)
     await world.meeting("s1", pair, topic="Первая встреча", mentor_feedback=None)
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = region_today() + timedelta(days=1)
     planned = {
         "starts_on": str(tomorrow),
         "start_time": "15:30",
@@ -284,7 +284,7 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
     settings = await _mailing(world, port, web_public_url="https://nastavnik.example.ru")
     backend = Backend(api.registry, api.programs, api.reporting)
 
-    sent = await send_reminders(settings, backend, date.today(), [world.paths["region"]])
+    sent = await send_reminders(settings, backend, region_today(), [world.paths["region"]])
 
     assert sent == 1
     [(recipients, mail)] = inbox.mails
@@ -293,7 +293,7 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
     assert "noreply@nastavnik.test" in str(mail["From"])
     text = mail.get_content()
     assert f"Встреча {tomorrow:%d.%m.%Y} в 15:30, каб. 12: Олимпиада" in text
-    assert f"Оцените встречу {date.today():%d.%m.%Y} «Первая встреча»" in text
+    assert f"Оцените встречу {region_today():%d.%m.%Y} «Первая встреча»" in text
     assert "https://nastavnik.example.ru/my" in text
     assert "Безадресная" not in text  # the other side's name stays on the platform
     assert "Отказаться от напоминаний по почте: https://nastavnik.example.ru/my#reminders" in text
@@ -311,7 +311,7 @@ async def test_a_participant_with_an_address_gets_one_message_in_the_school_s_na
     assert unsubscribed.status_code == 303
     assert "Получать письма снова" in (await web.get("/my")).text
 
-    assert await send_reminders(settings, backend, date.today(), [world.paths["region"]]) == 0
+    assert await send_reminders(settings, backend, region_today(), [world.paths["region"]]) == 0
     assert len(inbox.mails) == 1
 
 
@@ -336,7 +336,7 @@ async def test_a_coordinator_who_mentors_gets_one_message_a_round(
     settings = await _mailing(world, port)
     backend = Backend(api.registry, api.programs, api.reporting)
 
-    assert await send_reminders(settings, backend, date.today(), [world.paths["region"]]) == 1
+    assert await send_reminders(settings, backend, region_today(), [world.paths["region"]]) == 1
     [(recipients, mail)] = inbox.mails
     assert recipients == ["koordinator@school1.test"]
     assert "что требует внимания" in str(mail["Subject"])

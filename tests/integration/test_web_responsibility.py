@@ -4,8 +4,9 @@ what is missing at stage 4; the grant shows who gave it and when, and is revoked
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.integration.test_responsibility import rudenko
@@ -38,7 +39,7 @@ async def test_the_director_grants_stages_the_curator_moves_through_them(
 
     curator = WebClient(web.client, web.api)
     await curator.sign_in(curator_token, next_path="/programme")
-    day = str(date.today() - timedelta(days=1))
+    day = str(region_today() - timedelta(days=1))
     await curator.get("/programme")
     moved = await curator.submit(
         "/programme/stage", {"stage": "2", "effective_on": day, "confirmed": "yes"}
@@ -69,4 +70,4 @@ async def test_the_director_grants_stages_the_curator_moves_through_them(
     after = await web.get("/responsibilities")
 
     assert revoked.status_code == 303
-    assert f"отменено с {date.today():%d.%m.%Y}" in after.text
+    assert f"отменено с {region_today():%d.%m.%Y}" in after.text

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from docx import Document
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import World
 from tests.integration.test_web_people import field_error
@@ -25,7 +26,7 @@ async def school_with_a_pair(world: World) -> tuple[str, str, str, str]:
 
 MEETING = {
     "kind": "introduction",
-    "held_on": str(date.today()),
+    "held_on": str(region_today()),
     "duration_minutes": "40",
     "format": "in_person",
     "topic": "Знакомство",
@@ -43,7 +44,7 @@ async def test_a_meeting_with_errors_comes_back_beside_its_fields_then_is_record
     await web.sign_in(world.coordinator("s1"))
 
     await web.get(f"/pairs/{pair}")
-    future = str(date.today() + timedelta(days=3))
+    future = str(region_today() + timedelta(days=3))
     refused = await web.submit(f"/pairs/{pair}/meetings", MEETING | {"held_on": future})
     assert refused.status_code == 400
     assert "после того, как она прошла" in field_error(refused.text, "held_on")
@@ -133,7 +134,7 @@ async def test_a_curator_overrides_matching_and_the_director_approves_the_order(
         "registry",
         f"/people/{mentor}/consents",
         world.coordinator("s1"),
-        {"kind": "additional_duty", "signed_on": str(date.today())},
+        {"kind": "additional_duty", "signed_on": str(region_today())},
     )
     await web.sign_in(world.token(Role.SCHOOL_CURATOR, "s1"))
     matching = await web.get("/matching")
@@ -155,14 +156,14 @@ async def test_a_curator_overrides_matching_and_the_director_approves_the_order(
     director = WebClient(web.client, web.api)
     await director.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"), next_path="/orders")
     await director.get("/orders")
-    nothing = await director.submit("/orders", {"number": "5-о", "order_date": str(date.today())})
+    nothing = await director.submit("/orders", {"number": "5-о", "order_date": str(region_today())})
     assert nothing.status_code == 400
     assert field_error(nothing.text, "pair_ids") == "Выберите хотя бы одно значение"
     pair_id = re.search(r'name="pair_ids" value="([^"]+)"', nothing.text)
     assert pair_id
     approved = await director.submit(
         "/orders",
-        {"number": "5-о", "order_date": str(date.today()), "pair_ids": pair_id.group(1)},
+        {"number": "5-о", "order_date": str(region_today()), "pair_ids": pair_id.group(1)},
     )
     assert approved.status_code == 303
     orders = (await director.get("/orders")).text
@@ -184,7 +185,7 @@ async def test_a_coordinator_may_not_issue_the_order(web: WebClient, world: Worl
     await web.get("/orders")
 
     refused = await web.submit(
-        "/orders", {"number": "6-о", "order_date": str(date.today()), "pair_ids": pair}
+        "/orders", {"number": "6-о", "order_date": str(region_today()), "pair_ids": pair}
     )
 
     assert refused.status_code == 403
@@ -199,7 +200,7 @@ async def test_a_pairs_plan_is_drawn_up_with_its_errors_beside_the_fields(
 ) -> None:
     _, pair, _, _ = await school_with_a_pair(world)
     await web.sign_in(world.coordinator("s1"))
-    today = date.today()
+    today = region_today()
     plan = {
         "starts_on": str(today),
         "ends_on": str(today + timedelta(days=180)),
@@ -292,7 +293,7 @@ async def test_the_roadmap_shows_overdue_items_and_takes_their_progress(
     web: WebClient, world: World
 ) -> None:
     coordinator, school = world.coordinator("s1"), world.ids["s1"]
-    long_ago = date.today() - timedelta(days=400)
+    long_ago = region_today() - timedelta(days=400)
     await world.api.command(
         "programs",
         f"/schools/{school}/implementation",
@@ -383,7 +384,7 @@ async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_th
             "registry",
             f"/people/{mentor}/consents",
             coordinator,
-            {"kind": "additional_duty", "signed_on": str(date.today())},
+            {"kind": "additional_duty", "signed_on": str(region_today())},
         )
         mentee = await world.person(
             "s1", f"Ученик Согласий {n}", "mentee", birth_date=date(2012, 5, n)
@@ -403,7 +404,7 @@ async def test_a_pupil_whose_consent_was_withdrawn_is_flagged_and_left_out_of_th
         "registry",
         f"/people/{pupil['id']}/consents/{consent}/withdrawal",
         coordinator,
-        {"withdrawn_on": str(date.today())},
+        {"withdrawn_on": str(region_today())},
         expect=200,
     )
     await web.sign_in(world.token(Role.SCHOOL_DIRECTOR, "s1"))
@@ -461,12 +462,12 @@ async def test_a_pair_ends_on_the_day_its_documents_give_once_confirmed(
     page = (await web.get(f"/pairs/{pair}")).text
     assert 'id="f-ended_on" name="ended_on" type="text"' in page  # typed as ДД.ММ.ГГГГ
     ending = {"outcome": "ended_early", "initiator": "mentee", "reason": "relocation"}
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = region_today() - timedelta(days=1)
 
     asked = await web.submit(f"/pairs/{pair}/ending", ending | {"ended_on": str(yesterday)})
     assert asked.status_code == 200
     assert f"Работа завершена {yesterday:%d.%m.%Y}" in asked.text
-    tomorrow = str(date.today() + timedelta(days=1))
+    tomorrow = str(region_today() + timedelta(days=1))
     refused = await web.submit(
         f"/pairs/{pair}/ending", ending | {"ended_on": tomorrow, "confirmed": "yes"}
     )
@@ -474,14 +475,14 @@ async def test_a_pair_ends_on_the_day_its_documents_give_once_confirmed(
     assert "не может быть позже сегодняшнего дня" in field_error(refused.text, "ended_on")
     no_reason = await web.submit(
         f"/pairs/{pair}/ending",
-        ending | {"reason": "", "ended_on": str(date.today()), "confirmed": "yes"},
+        ending | {"reason": "", "ended_on": str(region_today()), "confirmed": "yes"},
     )
     assert "Укажите причину" in field_error(no_reason.text, "reason")
 
     ended = await web.submit(
-        f"/pairs/{pair}/ending", ending | {"ended_on": str(date.today()), "confirmed": "yes"}
+        f"/pairs/{pair}/ending", ending | {"ended_on": str(region_today()), "confirmed": "yes"}
     )
     assert ended.status_code == 303
     after = (await web.get(f"/pairs/{pair}")).text
-    assert f"прекращена досрочно {date.today():%d.%m.%Y}" in after
+    assert f"прекращена досрочно {region_today():%d.%m.%Y}" in after
     assert 'action="/pairs/' + pair + "/ending" not in after

@@ -4,8 +4,9 @@ recorded from a form without JavaScript and listed — over plain HTTP, as a bro
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+from datetime import timedelta
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Role
 from tests.conftest import EventCounter, World
 from tests.integration.test_school_life import DONETSK_SCHEME, KREMOVO_SCHEME, write_scheme
@@ -36,7 +37,7 @@ async def test_the_programme_page_names_the_stages_as_the_school_does(
 async def test_a_round_table_is_recorded_on_the_events_page_and_listed(
     web: WebClient, world: World, events: EventCounter
 ) -> None:
-    held = date.today() - timedelta(days=7)
+    held = region_today() - timedelta(days=7)
     await web.sign_in(world.token(Role.SCHOOL_CURATOR, "s1"))
     empty = html.unescape((await web.get("/events")).text)
     before = await events()
@@ -105,7 +106,7 @@ async def test_the_director_writes_seed_002s_stages_on_a_form(
 async def test_the_municipality_reads_its_schools_events_counted_by_kind(
     web: WebClient, world: World
 ) -> None:
-    held = date.today() - timedelta(days=3)
+    held = region_today() - timedelta(days=3)
     for school in ("s1", "s2", "s3"):  # s3 is another municipality's
         await world.api.command(
             "programs",

@@ -20,10 +20,11 @@ from services.registry.domain import (
     ParticipantRole,
     PersonKind,
 )
+from shared.adapters.settings import region_today
 from shared.kernel.principal import Principal, Role
 from shared.kernel.scope import Scope
 
-TODAY = date.today()
+TODAY = region_today()
 
 
 class School:
@@ -120,7 +121,8 @@ def meeting(kind: MeetingKind = MeetingKind.INTRODUCTION, **changes: object) -> 
 
 @pytest.fixture
 def school() -> Iterator[School]:
-    side = in_memory()
+    """The school on applications whose «today» is the tests' TODAY (a run may cross midnight)."""
+    side = in_memory(today=lambda: TODAY)
     try:
         yield School(side)
     finally:

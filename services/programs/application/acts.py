@@ -3,7 +3,6 @@ an institute's; each level keeps its own, entered by its own people."""
 
 from __future__ import annotations
 
-from datetime import date
 from uuid import UUID, uuid4
 
 from services.registry.state import MentorRegister, Organisation, OrganisationKind
@@ -35,7 +34,7 @@ class ActCommands(ProgramsBase):
     ) -> tuple[UUID, int]:
         """An act entered into its organisation's register: checked, numbered in its journal."""
         organisation = self._keeper_of(caller, organisation_id)
-        number, marks, effective = checked(draft, date.today())
+        number, marks, effective = checked(draft, self.today())
         self._check_basis(organisation.tenant, draft.basis)
         register = self.find(ActRegister, ActRegister.id_for(organisation_id))
         if register is None:

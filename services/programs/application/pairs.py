@@ -187,7 +187,7 @@ class PairCommands(ProgramsBase):
         for load in loads.values():
             caller.in_school(load, school.tenant)
         current = self._current_pairs(loads.values())
-        today = date.today()
+        today = self.today()
         batch = Batch(new_pairs)
         pairs = batch.each(
             lambda new: self._formed(actor, programme, new, found, loads, current, today)
@@ -258,7 +258,7 @@ class PairCommands(ProgramsBase):
         """The director's order approving pairs; consents are checked again against the
         registry, and a teacher mentor needs the written consent to the extra duty."""
         programme = self._programme(caller, programme_id)
-        PairsOrder.check_date(order_date, date.today())
+        PairsOrder.check_date(order_date, self.today())
         PairsOrder.check_list(pair_ids)
         # Every pair, then every member, in one query each; checked pair by pair.
         found, _ = self.find_many(pair_ids)
@@ -374,7 +374,7 @@ class PairCommands(ProgramsBase):
             planned.duration_minutes,
             planned.place,
             planned.topic,
-            date.today(),
+            self.today(),
         )
         return meeting_id, self.store(pair)
 
@@ -484,7 +484,7 @@ class PairCommands(ProgramsBase):
             ending.initiator,
             ending.reason,
             summary,
-            date.today(),
+            self.today(),
         )
         loads = self._released(programme.tenant, actor, pair)
         return self.store(pair, *loads, riding=self.keys.riding(pending))
@@ -493,7 +493,7 @@ class PairCommands(ProgramsBase):
         self, pair: Pair, school_id: UUID, found: dict[UUID, Any], day: date | None = None
     ) -> None:
         """No new processing of a person whose consent was withdrawn or whose data was erased."""
-        day = day or date.today()
+        day = day or self.today()
         for what, ids in (
             ("Наставник", pair.mentor_ids),
             ("Наставляемый", pair.mentee_ids),
@@ -520,7 +520,7 @@ class PairCommands(ProgramsBase):
             meeting.meeting_format,
             meeting.topic,
         )
-        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, date.today())
+        pair.check_meeting(meeting_id, meeting.kind, meeting.held_on, self.today())
         check_people()
         if meeting.mentee and len(pair.mentee_ids) > 1:
             raise InvalidInput(
@@ -540,7 +540,7 @@ class PairCommands(ProgramsBase):
             mentor_comment=self._comment(pair.mentor_id, meeting.mentor, sealer),
             mentee_rating=meeting.mentee.rating if meeting.mentee else None,
             mentee_comment=self._comment(pair.mentee_ids[0], meeting.mentee, sealer),
-            today=date.today(),
+            today=self.today(),
         )
         return meeting_id
 
@@ -557,7 +557,7 @@ class PairCommands(ProgramsBase):
         """A participant's feedback on a recorded meeting, checked and given."""
         author_id, feedback = member.author_id, member.feedback
         pair.check_feedback(meeting_id, author_id)
-        participant(found, programme.school_id, author_id, "Автор отзыва", date.today())
+        participant(found, programme.school_id, author_id, "Автор отзыва", self.today())
         _check_rating(feedback.rating)
         if feedback.rating is None and not feedback.comment:
             raise InvalidInput("empty_feedback", "Поставьте оценку или напишите отзыв")

@@ -88,7 +88,7 @@ class ProgrammeCommands(ProgramsBase):
             caller, programme.school_id, [(Part.stage(stage),)], "переводить программу на этап"
         )
         order = self.find(Implementation, Implementation.id_for(programme.school_id))
-        today = date.today()
+        today = self.today()
         programme.move_to_stage(
             caller.actor, stage, effective_on or today, today, order.order_date if order else None
         )
@@ -111,7 +111,7 @@ class ProgrammeCommands(ProgramsBase):
     ) -> int:
         programme = self._programme(caller, programme_id)
         for person, what in ((mentee_id, "Наставляемый"), (mentor_id, "Наставник")):
-            self._participant(programme.school_id, person, what, date.today())
+            self._participant(programme.school_id, person, what, self.today())
         sealed = self._seal(mentee_id, {"reason": reason})
         programme.reject_suggestion(caller.actor, mentee_id, mentor_id, sealed)
         return self.store(programme)

@@ -64,7 +64,7 @@ class RecognitionCommands(ProgramsBase):
         pair_id: UUID | None = None,
     ) -> tuple[UUID, int]:
         programme = self._programme(caller, programme_id)
-        self._participant(programme.school_id, mentor_id, "Наставник", date.today())
+        self._participant(programme.school_id, mentor_id, "Наставник", self.today())
         if pair_id is not None:
             pair, _ = self._pair_in_school(caller, pair_id)
             if pair.mentor_id != mentor_id:

@@ -39,7 +39,7 @@ class ResponsibilityCommands(ProgramsBase):
             self._check_act(school_id, act_id)
         responsibilities = self._responsibilities(caller, school)
         grant_id = grant_id or uuid4()
-        today = date.today()
+        today = self.today()
         responsibilities.grant(
             caller.actor, grant_id, person_id, parts, granted_on or today, today, act_id
         )
@@ -52,7 +52,7 @@ class ResponsibilityCommands(ProgramsBase):
         school = self.registry.load(Organisation, school_id, "Школа")
         caller.require_scope(school.tenant)
         responsibilities = self._responsibilities(caller, school)
-        today = date.today()
+        today = self.today()
         responsibilities.revoke(caller.actor, grant_id, revoked_on or today, today)
         return self.store(responsibilities)
 

@@ -56,7 +56,7 @@ class SchoolLifeCommands(ProgramsBase):
     ) -> tuple[UUID, int]:
         """An event of the school: who was present must be the school's own pairs and people
         (with their consent on the day), checked before anything is stored."""
-        SchoolEvent.check(kind, held_on, date.today(), materials)
+        SchoolEvent.check(kind, held_on, self.today(), materials)
         school = self._school(caller, school_id)
         for pair_id in present.pair_ids:
             self._pair_in_school(caller, pair_id)

@@ -3,7 +3,6 @@ checks, and the sealing of personal data with each person's own key."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -84,7 +83,6 @@ class RegistryBase(EventStoreApplication):
         index: PersonIndex,
         erasures: ErasureSchedule,
         acts: ActRegister,
-        today: Callable[[], date] = date.today,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +90,6 @@ class RegistryBase(EventStoreApplication):
         self.index = index
         self.erasures = erasures
         self.acts = acts  # the register of acts staff roles are appointed by
-        self.today = today  # the region's date
 
     def close(self) -> None:
         self.acts.close()

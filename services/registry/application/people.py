@@ -123,7 +123,7 @@ class PeopleCommands(RegistryBase):
     ) -> Prepared:
         """Check a registration and seal its personal data with new keys; nothing is stored."""
         kinds = {new.kind, *new.other_kinds}
-        Person.check_registration(kinds, new.roles, new.birth_date, date.today())
+        Person.check_registration(kinds, new.roles, new.birth_date, self.today())
         if new.partner_id is not None:
             partner = self.load(Organisation, new.partner_id, "Организация-партнёр")
             if partner.kind != OrganisationKind.PARTNER:
@@ -221,7 +221,7 @@ class PeopleCommands(RegistryBase):
         person = self.load(Person, person_id, "Человек")
         caller.require_scope(self.school(person.school_id).tenant)
         carried = self.keys.carried_by(person.id)
-        subjects = person.erase(caller.actor, reason, date.today(), carried)
+        subjects = person.erase(caller.actor, reason, self.today(), carried)
         self.keys.delete_many(subjects)
         self.index.forget(person.id)
         position = self.store(person)
@@ -299,7 +299,7 @@ class PeopleCommands(RegistryBase):
         school_year: str | None = None,
     ) -> int:
         """This school year's request unless another is named; each year's is kept apart."""
-        year = school_year or school_year_of(date.today())
+        year = school_year or school_year_of(self.today())
         check_school_year(year)
         person = self._person_in_scope(caller, person_id)
         sealed = self._seal_text(person, "requests", requests)

@@ -17,6 +17,7 @@ from services.programs.labels import (
     POINT_KIND_NAMES,
     SOURCE_LEVEL_NAMES,
 )
+from shared.adapters.settings import region_today
 from shared.frames import frame_of
 from shared.kernel.errors import NotFound
 
@@ -218,7 +219,7 @@ class Act:
 
     @strawberry.field(description="Действует ли акт на дату (по умолчанию — сегодня)")
     def in_force(self, on: On = None) -> bool:
-        day = on or date.today()
+        day = on or region_today()
         return (
             self.effective_from <= day
             and (self.valid_until is None or self.valid_until >= day)

@@ -13,6 +13,7 @@ import strawberry
 
 from services.programs.labels import PURPOSE_NAMES
 from services.programs.values import Purpose
+from shared.adapters.settings import region_today
 
 from .arguments import On, ProgrammeId, SchoolId
 from .context import ReaderInfo, reader_of, uuid_of
@@ -209,7 +210,7 @@ async def attention(
     """Что требует внимания школы в программе: встречи без отзывов обеих сторон, согласия
     отсутствующие или истекающие в ближайшие дни, наставляемые без пары, анкеты к заполнению."""
     reader = reader_of(info)
-    day = on or date.today()
+    day = on or region_today()
     programme, school = uuid_of(programme_id), uuid_of(school_id)
     horizon = day + timedelta(days=max(0, min(expiring_within_days, 365)))
     gaps = await reader.fetch(FEEDBACK_GAPS, programme, LIMIT)

@@ -21,6 +21,7 @@ from services.registry.labels import (
     VERDICT_NAMES,
 )
 from services.reporting.measures import indicator_value, measure
+from shared.adapters.settings import region_today
 from shared.dictionaries import school_year_of
 from shared.indicators import INDICATORS_BY_CODE
 from shared.kernel.errors import NotFound
@@ -880,7 +881,7 @@ class Campaign:
 
     @strawberry.field(description="Окно открыто в этот день (по умолчанию — сегодня)")
     def is_open(self, on: On = None) -> bool:
-        return self.window_from <= (on or date.today()) <= self.window_to
+        return self.window_from <= (on or region_today()) <= self.window_to
 
     @strawberry.field(description="Ответы организаций вашей области (школа — свой)")
     async def submissions(self, info: ReaderInfo) -> list[CampaignSubmission]:

@@ -15,6 +15,7 @@ from datetime import date
 
 import strawberry
 
+from shared.adapters.settings import region_today
 from shared.dictionaries import FORM_NAMES
 from shared.frames import FRAMES, Frame
 from shared.kernel.scope import region_of
@@ -123,7 +124,7 @@ async def frame_introduction(
     reader = reader_of(info)
     organisation = await _scope_organisation(reader, organisation_id)
     path = str(organisation["tenant"])
-    day = on or date.today()
+    day = on or region_today()
     async with reader.session() as fetch:
         deadlines = {
             r["frame"]: r["deadline"]

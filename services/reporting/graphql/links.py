@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import strawberry
 
+from shared.adapters.settings import region_today
+
 from .context import ReaderInfo, fields_of, reader_of
 
 
@@ -35,7 +37,7 @@ class PersonalLink:
 
     @strawberry.field(description="Ссылка открывает вход сегодня")
     def active(self) -> bool:
-        return self.revoked_on is None and date.today() <= self.expires_on
+        return self.revoked_on is None and region_today() <= self.expires_on
 
 
 async def personal_links(info: ReaderInfo) -> list[PersonalLink]:

@@ -12,6 +12,7 @@ import strawberry
 
 from services.programs.labels import class_name
 from shared.adapters.database import Fetch
+from shared.adapters.settings import region_today
 
 from .arguments import Id, On
 from .context import Reader, ReaderInfo, fields_of, reader_of, uuid_of
@@ -98,7 +99,7 @@ class PlanTask:
 
     @strawberry.field(description="Срок прошёл, а задача не выполнена")
     def overdue(self) -> bool:
-        return self.completed_on is None and self.due_on < date.today()
+        return self.completed_on is None and self.due_on < region_today()
 
 
 @strawberry.type(description="A pair's individual development plan (индивидуальный план развития).")
@@ -361,7 +362,7 @@ async def lagging_pairs(
     итоговую встречу, не отстаёт."""
     async with reader_of(info).session() as fetch:
         rows = await fetch(
-            LAGGING, on or date.today(), uuid_of(programme_id) if programme_id else None
+            LAGGING, on or region_today(), uuid_of(programme_id) if programme_id else None
         )
         found = await with_people(fetch, rows)
     return paginate(

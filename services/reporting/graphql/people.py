@@ -12,6 +12,7 @@ import strawberry
 
 from services.registry.labels import STAFF_KIND_CODES
 from shared.adapters.database import Fetch
+from shared.adapters.settings import region_today
 
 from ..projections.indicator_days import years_before
 from .arguments import Id, On
@@ -65,7 +66,7 @@ class Consent:
 
     @strawberry.field(description="Действует ли согласие на дату (по умолчанию — сегодня)")
     def valid(self, on: On = None) -> bool:
-        day = on or date.today()
+        day = on or region_today()
         if self.withdrawn_on is not None and self.withdrawn_on <= day:
             return False
         return self.signed_on <= day and (self.expires_on is None or day <= self.expires_on)
@@ -293,7 +294,7 @@ class Person:
     def teaching_years(self, on: On = None) -> int | None:
         if self.teaching_since is None:
             return None
-        day = on or date.today()
+        day = on or region_today()
         before = (day.month, day.day) < (self.teaching_since.month, self.teaching_since.day)
         return max(day.year - self.teaching_since.year - before, 0)
 
@@ -304,7 +305,7 @@ class Person:
     def young_specialist(self, on: On = None) -> bool:
         if self.kind != "teacher" or self.teaching_since is None:
             return False
-        day = on or date.today()
+        day = on or region_today()
         young = self.birth_year is None or day.year - self.birth_year < YOUNG_SPECIALIST_AGE
         return self.teaching_since >= years_before(day, YOUNG_SPECIALIST_YEARS) and young
 

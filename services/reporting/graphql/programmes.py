@@ -14,6 +14,7 @@ import strawberry
 from services.programs.labels import STAGE_NAMES
 from services.programs.values import Stage, may_be_mentored, may_mentor
 from services.reporting import matching
+from shared.adapters.settings import region_today
 from shared.dictionaries import MentoringForm
 from shared.frames import frame_of
 from shared.kernel.errors import InvalidInput
@@ -242,7 +243,7 @@ async def programme_matching(
     found = await reader.fetch("SELECT * FROM programmes WHERE id = $1", uuid_of(programme_id))
     if not found:
         return None
-    programme, today = found[0], date.today()
+    programme, today = found[0], region_today()
     mentee_rows = await reader.fetch(
         CANDIDATE_MENTEES, programme["school_id"], programme["id"], today
     )

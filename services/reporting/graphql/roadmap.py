@@ -18,6 +18,7 @@ from services.programs.labels import (
     fulfilment_words,
 )
 from services.programs.values import ItemStatus, Stage
+from shared.adapters.settings import region_today
 from shared.dictionaries import school_year_of
 
 from .arguments import On, OptionalSchoolYear, SchoolId
@@ -227,7 +228,7 @@ async def roadmap(
 async def load_roadmap(
     reader: Reader, school_id: UUID, school_year: str | None, on: date | None
 ) -> Implementation | None:
-    today = on or date.today()
+    today = on or region_today()
     year = school_year or school_year_of(today)
     found = await reader.fetch("SELECT * FROM implementations WHERE school_id = $1", school_id)
     if not found:

@@ -27,6 +27,7 @@ from services.programs.labels import (
     SIDE_NAMES,
     STAGE_NAMES,
 )
+from shared.adapters.settings import region_today
 from shared.dictionaries import FORM_NAMES
 from shared.kernel.principal import Role
 
@@ -494,7 +495,7 @@ def _day_asked(typed: str, name: str, errors: dict[str, str]) -> date | None:
     day = parse_day(typed.strip()) if typed.strip() else None
     if typed.strip() and day is None:
         errors[name] = "Укажите дату в формате ДД.ММ.ГГГГ"
-    elif day is not None and day > date.today():
+    elif day is not None and day > region_today():
         errors[name] = "Дата ещё не наступила: состояние на сегодня — в истории программы"
         return None
     return day

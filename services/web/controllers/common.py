@@ -11,6 +11,7 @@ import httpx
 from litestar import Request
 from litestar.response import Redirect, Response, Template
 
+from shared.adapters.settings import region_today
 from shared.frames import FRAMES
 
 from ..backend import Backend, Refused, Stored
@@ -104,7 +105,7 @@ def typed_day(value: str | None) -> str:
     """The day a form's date field holds, as ДД.ММ.ГГГГ: today when empty, as typed when it
     is no date (the service then names the field)."""
     try:
-        return (date.fromisoformat(value) if value else date.today()).strftime("%d.%m.%Y")
+        return (date.fromisoformat(value) if value else region_today()).strftime("%d.%m.%Y")
     except ValueError:
         return value or ""
 

@@ -12,6 +12,7 @@ import msgspec
 from litestar import Controller, Request, get
 from litestar.response import Redirect, Template
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import PARTICIPANTS, Role
 
 from ..backend import Backend
@@ -266,7 +267,7 @@ class HomeController(Controller):
             user,
             programme=programme,
             due=await attention(backend, user, programme) if programme else None,
-            campaigns=await open_campaigns(backend, user, date.today()),
+            campaigns=await open_campaigns(backend, user, region_today()),
         )
 
 

@@ -6,7 +6,7 @@ A link is shown only on the page that issued it: the registry keeps its hash alo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
 from qrcode.main import QRCode
 
-from shared.adapters.settings import Settings
+from shared.adapters.settings import Settings, region_today
 from shared.kernel.principal import SCHOOL_MANAGEMENT
 
 from ..backend import Backend, Refused
@@ -115,7 +115,7 @@ class LinksController(Controller):
             links=by_person,
             grades=grades,
             grade=grade,
-            expires=(date.today() + timedelta(days=LINK_DAYS)).isoformat(),
+            expires=(region_today() + timedelta(days=LINK_DAYS)).isoformat(),
         )
 
     @post("/sheet")
@@ -131,7 +131,7 @@ class LinksController(Controller):
         pupils = [p for p in found.mentees.nodes if grade and p.grade == grade]
         if not pupils:
             raise Refused(400, "no_pupils", "В этом классе нет наставляемых")
-        expires = form.day("expires_on") or (date.today() + timedelta(days=LINK_DAYS)).isoformat()
+        expires = form.day("expires_on") or (region_today() + timedelta(days=LINK_DAYS)).isoformat()
         handouts = [
             await issue(backend, user, settings, p, role, expires)
             for p in sorted(pupils, key=lambda p: p.fullName)

@@ -4,12 +4,13 @@ reporting and passed on with the user's token)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Response, Template
+
+from shared.adapters.settings import region_today
 
 from ..backend import Backend, Refused
 from ..commands import IssueOrder
@@ -69,7 +70,7 @@ class OrderController(Controller):
 
     @get("/")
     async def show(self, user: WebUser, backend: Backend) -> Template:
-        default = {"order_date": date.today().isoformat()}
+        default = {"order_date": region_today().isoformat()}
         return await self._page(user, backend, Form(values=default), checked=None)
 
     @post("/")

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from litestar import Request
 
+from shared.adapters.settings import region_today
 from shared.dictionaries import school_year_of
 from shared.kernel.principal import ROLE_NAMES, Role
 
@@ -55,8 +56,8 @@ async def school_years(
     session = request.session
     options: list[str] | None = session.get("school_years")
     if not options:
-        with_programmes = await _years_with_programmes(backend, user, date.today())
-        current = school_year_of(date.today())
+        with_programmes = await _years_with_programmes(backend, user, region_today())
+        current = school_year_of(region_today())
         options = sorted({*with_programmes, current}, reverse=True)
         session["school_years"] = options
         session["school_year"] = with_programmes[0] if with_programmes else current

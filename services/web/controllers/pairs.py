@@ -4,7 +4,6 @@ to record one), and the surveys its participants are due to fill in."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -19,6 +18,7 @@ from services.programs.labels import (
     SIDE_NAMES,
     class_name,
 )
+from shared.adapters.settings import region_today
 
 from ..backend import Backend, Problem, Refused
 from ..commands import (
@@ -519,7 +519,7 @@ class PairController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/plan/tasks/{task_id}/completion",
-            TaskCompletion(completed_on=date.today().isoformat()),
+            TaskCompletion(completed_on=region_today().isoformat()),
         )
         return done(request, f"/pairs/{pair_id}", "Задача отмечена выполненной")
 
@@ -613,7 +613,7 @@ class PairController(Controller):
         body = SurveyAnswers(
             template_id=str(template_id),
             respondent_id=str(respondent_id),
-            answered_on=form.day("answered_on") or date.today().isoformat(),
+            answered_on=form.day("answered_on") or region_today().isoformat(),
             answers=answers_of(template, form),
             pair_id=str(pair_id),
         )
@@ -656,7 +656,7 @@ class PairController(Controller):
         """The pair's page with the meeting form, the plan's form and the ending's form (any
         may hold errors)."""
         plan = plan or Form()
-        ending = ending or Form(values={"ended_on": date.today().isoformat()})
+        ending = ending or Form(values={"ended_on": region_today().isoformat()})
         return page(
             "pairs/pair.html",
             user,
@@ -763,7 +763,7 @@ def meeting_defaults(pair: Pair) -> dict[str, Any]:
     kind = next((k for k in sequence if k not in held), "regular")
     return {
         "kind": kind,
-        "held_on": date.today().isoformat(),
+        "held_on": region_today().isoformat(),
         "duration_minutes": "45",
         "format": "in_person",
     }

@@ -15,6 +15,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
+from shared.adapters.settings import region_today
 from shared.kernel.principal import PARTICIPANTS
 
 from ..backend import Backend, Refused
@@ -250,8 +251,8 @@ async def own_page(
         me=found,
         role=found.role,
         consent_text=CONSENT_TEXT,
-        today=date.today().isoformat(),
-        reminders=found.reminders(date.today()),
+        today=region_today().isoformat(),
+        reminders=found.reminders(region_today()),
         form=form or Form(),
         form_of=form_of,
     )
@@ -425,7 +426,7 @@ class ParticipantController(Controller):
             user.token,
             "programs",
             f"/pairs/{pair_id}/plan/tasks/{task_id}/completion",
-            TaskCompletion(completed_on=date.today().isoformat()),
+            TaskCompletion(completed_on=region_today().isoformat()),
         )
         return done(request, "/my", "Задача отмечена выполненной", f"pair-{pair_id}")
 
@@ -453,7 +454,7 @@ class ParticipantController(Controller):
         body = SurveyAnswers(
             template_id=due.template.id,
             respondent_id=found.personId,
-            answered_on=date.today().isoformat(),
+            answered_on=region_today().isoformat(),
             answers=answers_of(due.template, form),
             pair_id=due.pairId,
         )
@@ -480,7 +481,7 @@ class ParticipantController(Controller):
             user.token,
             "registry",
             f"/people/{person}/consents/{consent_id}/withdrawal",
-            WithdrawConsent(withdrawn_on=date.today().isoformat()),
+            WithdrawConsent(withdrawn_on=region_today().isoformat()),
         )
         return done(request, "/my", "Согласие отозвано")
 

@@ -3,7 +3,6 @@ consents, the mentee's profile and the mentor's questionnaire."""
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -13,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from services.registry.labels import PERSON_KIND_NAMES
 from services.reporting.labels import MENTOR_STATUS_NAMES
+from shared.adapters.settings import region_today
 from shared.dictionaries import CATEGORY_NAMES, school_year_of
 
 from .. import commands
@@ -453,7 +453,7 @@ def profile_values(person: PersonCard) -> Form:
                 "categories": mentee.categories,
                 "requests": mentee.requests or "",
                 "needs": ", ".join(mentee.needs),
-                "school_year": school_year_of(date.today()),
+                "school_year": school_year_of(region_today()),
             }
         )
     mentor = person.mentorProfile

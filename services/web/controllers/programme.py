@@ -3,7 +3,6 @@ activity's status in the school year and what is overdue."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from services.programs.labels import ITEM_STATUS_NAMES, STAGE_NAMES
+from shared.adapters.settings import region_today
 from shared.dictionaries import FORM_NAMES, school_year_of
 from shared.frames import FRAMES
 
@@ -133,7 +133,7 @@ STAGE_CODES = dict.fromkeys(
 
 def _stage_form() -> Form:
     """The next stage from today, unless the documents give another day."""
-    return Form(values={"effective_on": date.today().isoformat()})
+    return Form(values={"effective_on": region_today().isoformat()})
 
 
 # A new programme: its frame first, then the forms (each frame's forms its own).
@@ -195,7 +195,7 @@ class ProgrammeController(Controller):
     @get("/programme/new")
     async def new_programme(self, user: WebUser) -> Template:
         school_of(user)
-        year = school_year_of(date.today())
+        year = school_year_of(region_today())
         return _new_page(user, Form(values={"school_year": year, "frame": "students"}))
 
     @post("/programme/new")
@@ -345,7 +345,7 @@ class ProgrammeController(Controller):
             f"/schools/{school}/roadmap/items/{item_id}/progress",
             ItemProgress(
                 status=form.text("status"),
-                on=form.day("on") or date.today().isoformat(),
+                on=form.day("on") or region_today().isoformat(),
                 school_year=form.text("school_year"),
                 evidence=form.text("evidence") or "",
             ),

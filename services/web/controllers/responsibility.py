@@ -3,7 +3,6 @@ when; the director or coordinator grants a curator stages, forms and roadmap blo
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from services.programs.labels import STAGE_NAMES
+from shared.adapters.settings import region_today
 from shared.dictionaries import FORM_NAMES
 
 from ..backend import Backend, Refused
@@ -77,7 +77,7 @@ class ResponsibilityController(Controller):
 
     @get("/")
     async def show(self, user: WebUser, backend: Backend) -> Template:
-        return await _page(user, backend, Form(values={"granted_on": date.today().isoformat()}))
+        return await _page(user, backend, Form(values={"granted_on": region_today().isoformat()}))
 
     @post("/")
     async def grant(
