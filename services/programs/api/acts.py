@@ -121,11 +121,24 @@ class PointIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ActIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Annotated[
-        ActKind, msgspec.Meta(description="The kind of act: order, regulation, plan, protocol…")
+        ActKind,
+        msgspec.Meta(
+            description="The kind of act: order, regulation, plan, protocol…", examples=["order"]
+        ),
     ]
-    title: Annotated[Title, msgspec.Meta(description="The act's title as written")]
-    act_date: Annotated[date, msgspec.Meta(description="The date the act bears")]
-    number: Annotated[Number, msgspec.Meta(description="Its number in its journal")] = ""
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="The act's title as written",
+            examples=["О внедрении целевой модели наставничества"],
+        ),
+    ]
+    act_date: Annotated[
+        date, msgspec.Meta(description="The date the act bears", examples=["2025-08-28"])
+    ]
+    number: Annotated[
+        Number, msgspec.Meta(description="Its number in its journal", examples=["118-о"])
+    ] = ""
     register: Annotated[
         Short,
         msgspec.Meta(
@@ -155,7 +168,12 @@ class ActIn(msgspec.Struct, forbid_unknown_fields=True):
         list[UUID], msgspec.Meta(max_length=10, description="Acts of the register it replaces")
     ] = []
     points: Annotated[
-        list[PointIn], msgspec.Meta(max_length=100, description="Its points, in order")
+        list[PointIn],
+        msgspec.Meta(
+            max_length=100,
+            description="Its points, in order",
+            examples=[[{"text": "Утвердить Положение о программе наставничества (приложение 1)"}]],
+        ),
     ] = []
     published_url: Annotated[
         Url, msgspec.Meta(description="Where it is published on the organisation's website")

@@ -104,7 +104,12 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class DissolutionIn(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[
-        str, msgspec.Meta(max_length=300, description="Why the proposed pair is withdrawn")
+        str,
+        msgspec.Meta(
+            max_length=300,
+            description="Why the proposed pair is withdrawn",
+            examples=["Наставник переведён в другую школу до начала работы пары"],
+        ),
     ] = ""
 
 
@@ -136,16 +141,40 @@ class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: Annotated[date, msgspec.Meta(description="The plan's first day")]
-    ends_on: Annotated[date, msgspec.Meta(description="The plan's last day")]
-    goals: Annotated[Goals, msgspec.Meta(description="The plan's goals")]
+    starts_on: Annotated[
+        date, msgspec.Meta(description="The plan's first day", examples=["2025-09-22"])
+    ]
+    ends_on: Annotated[
+        date, msgspec.Meta(description="The plan's last day", examples=["2026-05-29"])
+    ]
+    goals: Annotated[
+        Goals,
+        msgspec.Meta(
+            description="The plan's goals",
+            examples=[["Повысить оценку по алгебре до «4»", "Подготовиться к ОГЭ по математике"]],
+        ),
+    ]
     tasks: Annotated[
-        list[TaskIn], msgspec.Meta(max_length=100, description="The plan's tasks")
+        list[TaskIn],
+        msgspec.Meta(
+            max_length=100,
+            description="The plan's tasks",
+            examples=[
+                [
+                    {
+                        "title": "Разобрать ошибки контрольной работы за I четверть",
+                        "due_on": "2025-11-07",
+                    }
+                ]
+            ],
+        ),
     ] = []
 
 
 class TaskDoneIn(msgspec.Struct, forbid_unknown_fields=True):
-    completed_on: Annotated[date, msgspec.Meta(description="The day the task was done")]
+    completed_on: Annotated[
+        date, msgspec.Meta(description="The day the task was done", examples=["2025-11-05"])
+    ]
 
 
 class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -202,37 +231,74 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PlannedMeetingIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: Annotated[date, msgspec.Meta(description="The day of the meeting")]
+    starts_on: Annotated[
+        date, msgspec.Meta(description="The day of the meeting", examples=["2025-10-07"])
+    ]
     start_time: Annotated[
         Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")],
-        msgspec.Meta(description="The time it starts, ЧЧ:ММ"),
+        msgspec.Meta(description="The time it starts, ЧЧ:ММ", examples=["15:30"]),
     ]
     duration_minutes: Annotated[
-        int, msgspec.Meta(ge=5, le=600, description="How long it is planned to last, in minutes")
+        int,
+        msgspec.Meta(
+            ge=5, le=600, description="How long it is planned to last, in minutes", examples=[45]
+        ),
     ] = 45
     place: Annotated[
-        str, msgspec.Meta(min_length=1, max_length=500, description="Where the pair meets")
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=500,
+            description="Where the pair meets",
+            examples=["кабинет 214"],
+        ),
     ] = "в школе"
-    topic: Annotated[str, msgspec.Meta(max_length=500, description="The meeting's topic")] = ""
+    topic: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=500,
+            description="The meeting's topic",
+            examples=["Разбор задач школьного этапа олимпиады"],
+        ),
+    ] = ""
 
 
 class AuthoredFeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
-    author_id: Annotated[UUID, msgspec.Meta(description="The participant whose feedback it is")]
-    rating: Annotated[Rating | None, msgspec.Meta(description="The meeting rated from 1 to 10")] = (
-        None
-    )
-    comment: Annotated[Text | None, msgspec.Meta(description="A comment on the meeting")] = None
+    author_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The participant whose feedback it is",
+            examples=["5d2e7a90-8b1c-4e6f-a3d4-7c9b0e1f2a02"],
+        ),
+    ]
+    rating: Annotated[
+        Rating | None, msgspec.Meta(description="The meeting rated from 1 to 10", examples=[9])
+    ] = None
+    comment: Annotated[
+        Text | None,
+        msgspec.Meta(
+            description="A comment on the meeting",
+            examples=["Разобрались с квадратными уравнениями"],
+        ),
+    ] = None
 
 
 class EndingIn(msgspec.Struct, forbid_unknown_fields=True):
     outcome: Annotated[
-        Outcome, msgspec.Meta(description="How the pair ends: completed or ended early")
+        Outcome,
+        msgspec.Meta(
+            description="How the pair ends: completed or ended early", examples=["completed"]
+        ),
     ]
-    ended_on: Annotated[date, msgspec.Meta(description="The day it ended")]
+    ended_on: Annotated[date, msgspec.Meta(description="The day it ended", examples=["2026-05-29"])]
     initiator: Annotated[Side, msgspec.Meta(description="Whose side ended it early")] = Side.SCHOOL
     reason: Annotated[EarlyEndReason | None, msgspec.Meta(description="Why it ended early")] = None
     summary: Annotated[
-        Text, msgspec.Meta(description="The curator's summary of the pair's work")
+        Text,
+        msgspec.Meta(
+            description="The curator's summary of the pair's work",
+            examples=["План выполнен: годовая оценка по алгебре — «4», ОГЭ сдан на «4»"],
+        ),
     ] = ""
 
 

@@ -19,12 +19,28 @@ from .common import Goals, Title, programs_of
 
 
 class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
-    school_id: Annotated[UUID, msgspec.Meta(description="The school that runs the programme")]
+    school_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The school that runs the programme",
+            examples=["3e6a9c12-4b7d-4f0a-8c2e-5d1f3a7b9e04"],
+        ),
+    ]
     school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year («2025/26»)")]
-    title: Annotated[Title, msgspec.Meta(description="The programme's title")]
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="The programme's title",
+            examples=["Программа наставничества МБОУ «СОШ № 12» на 2025/26 учебный год"],
+        ),
+    ]
     forms: Annotated[
         list[MentoringForm],
-        msgspec.Meta(min_length=1, description="The forms of mentoring it includes"),
+        msgspec.Meta(
+            min_length=1,
+            description="The forms of mentoring it includes",
+            examples=[["student_student", "teacher_student"]],
+        ),
     ]
     id: Annotated[UUID | None, msgspec.Meta(description="Its id, when the caller chooses it")] = (
         None
@@ -40,34 +56,74 @@ class ProgrammeIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class DescriptionIn(msgspec.Struct, forbid_unknown_fields=True):
-    starts_on: Annotated[date, msgspec.Meta(description="The programme's first day")]
-    ends_on: Annotated[date, msgspec.Meta(description="The programme's last day")]
-    goals: Annotated[Goals, msgspec.Meta(description="The programme's goals")]
+    starts_on: Annotated[
+        date, msgspec.Meta(description="The programme's first day", examples=["2025-09-01"])
+    ]
+    ends_on: Annotated[
+        date, msgspec.Meta(description="The programme's last day", examples=["2026-05-31"])
+    ]
+    goals: Annotated[
+        Goals,
+        msgspec.Meta(
+            description="The programme's goals",
+            examples=[
+                [
+                    "Повысить успеваемость наставляемых по математике",
+                    "Вовлечь обучающихся 7–9 классов в проектную деятельность",
+                ]
+            ],
+        ),
+    ]
     curators: Annotated[
         dict[MentoringForm, UUID],
-        msgspec.Meta(description="The curator of each form of mentoring (a staff member's id)"),
+        msgspec.Meta(
+            description="The curator of each form of mentoring (a staff member's id)",
+            examples=[{"teacher_student": "be70c937-f7a1-4a06-9b0e-72e6f46c6ff9"}],
+        ),
     ] = {}
 
 
 class StageIn(msgspec.Struct, forbid_unknown_fields=True):
-    stage: Annotated[int, msgspec.Meta(ge=1, le=7, description="The stage moved to (1–7)")]
+    stage: Annotated[
+        int, msgspec.Meta(ge=1, le=7, description="The stage moved to (1–7)", examples=[2])
+    ]
     effective_on: Annotated[
         date | None,
-        msgspec.Meta(description="The day the stage began, as the order or protocol gives"),
+        msgspec.Meta(
+            description="The day the stage began, as the order or protocol gives",
+            examples=["2025-10-01"],
+        ),
     ] = None  # the day the documents give; the day of recording if none
 
 
 class MeetingRuleIn(msgspec.Struct, forbid_unknown_fields=True):
     every_days: Annotated[
-        int, msgspec.Meta(description="Each pair meets at least every this many days")
+        int,
+        msgspec.Meta(description="Each pair meets at least every this many days", examples=[14]),
     ]
 
 
 class RejectionIn(msgspec.Struct, forbid_unknown_fields=True):
-    mentee_id: Annotated[UUID, msgspec.Meta(description="The mentee the suggestion was for")]
-    mentor_id: Annotated[UUID, msgspec.Meta(description="The mentor suggested")]
+    mentee_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The mentee the suggestion was for",
+            examples=["5d2e7a90-8b1c-4e6f-a3d4-7c9b0e1f2a02"],
+        ),
+    ]
+    mentor_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The mentor suggested", examples=["0b9f6c1e-3c2a-4f1e-9a57-2d6b8e4f1a01"]
+        ),
+    ]
     reason: Annotated[
-        str, msgspec.Meta(max_length=300, description="Why the suggestion is rejected")
+        str,
+        msgspec.Meta(
+            max_length=300,
+            description="Why the suggestion is rejected",
+            examples=["Учатся в разные смены"],
+        ),
     ] = ""
 
 

@@ -20,20 +20,54 @@ from .common import Text, Title, programs_of
 
 class CaseIn(msgspec.Struct, forbid_unknown_fields=True):
     form: Annotated[
-        MentoringForm, msgspec.Meta(description="The form of mentoring the practice is of")
+        MentoringForm,
+        msgspec.Meta(
+            description="The form of mentoring the practice is of", examples=["student_student"]
+        ),
     ]
-    title: Annotated[Title, msgspec.Meta(description="The practice's title")]
-    summary: Annotated[Text, msgspec.Meta(description="What the practice is, in short")]
-    results: Annotated[Text, msgspec.Meta(description="What it achieved")] = ""
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="The practice's title",
+            examples=["Клуб «Старший друг»: девятиклассники помогают пятиклассникам"],
+        ),
+    ]
+    summary: Annotated[
+        Text,
+        msgspec.Meta(
+            description="What the practice is, in short",
+            examples=[
+                "Девятиклассники раз в неделю занимаются с пятиклассниками, которым трудно дался"
+                " переход в основную школу"
+            ],
+        ),
+    ]
+    results: Annotated[
+        Text,
+        msgspec.Meta(
+            description="What it achieved",
+            examples=["У 14 из 18 наставляемых выросли оценки по русскому языку и математике"],
+        ),
+    ] = ""
 
 
 class PublicationIn(msgspec.Struct, forbid_unknown_fields=True):
-    published_on: Annotated[date, msgspec.Meta(description="The day the practice is published")]
+    published_on: Annotated[
+        date, msgspec.Meta(description="The day the practice is published", examples=["2026-05-25"])
+    ]
 
 
 class CandidacyIn(msgspec.Struct, forbid_unknown_fields=True):
-    nomination: Annotated[Nomination, msgspec.Meta(description="The contest's nomination")]
-    mentor_id: Annotated[UUID, msgspec.Meta(description="The mentor nominated")]
+    nomination: Annotated[
+        Nomination,
+        msgspec.Meta(description="The contest's nomination", examples=["mentor_of_the_year"]),
+    ]
+    mentor_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The mentor nominated", examples=["0b9f6c1e-3c2a-4f1e-9a57-2d6b8e4f1a01"]
+        ),
+    ]
     pair_id: Annotated[
         UUID | None,
         msgspec.Meta(description="The pair nominated with the mentor, for a pair's nomination"),
@@ -43,9 +77,14 @@ class CandidacyIn(msgspec.Struct, forbid_unknown_fields=True):
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
     result: Annotated[
         AwardResult,
-        msgspec.Meta(description="The contest's result: winner, prize-winner, participant"),
+        msgspec.Meta(
+            description="The contest's result: winner, prize-winner, participant",
+            examples=["prize"],
+        ),
     ]
-    decided_on: Annotated[date, msgspec.Meta(description="The day it was decided")]
+    decided_on: Annotated[
+        date, msgspec.Meta(description="The day it was decided", examples=["2026-04-15"])
+    ]
 
 
 class RecognitionController(Controller):

@@ -48,13 +48,21 @@ def _offered(day: tuple[int, int]) -> dict[str, int]:
 
 
 class ImplementationOrderIn(msgspec.Struct, forbid_unknown_fields=True):
-    number: Annotated[OrderNumber, msgspec.Meta(description="The implementation order's number")]
-    order_date: Annotated[date, msgspec.Meta(description="Its date")]
+    number: Annotated[
+        OrderNumber,
+        msgspec.Meta(description="The implementation order's number", examples=["118-о"]),
+    ]
+    order_date: Annotated[date, msgspec.Meta(description="Its date", examples=["2025-08-28"])]
     period_from: Annotated[
         date,
-        msgspec.Meta(description="The first day of the period it introduces the target model for"),
+        msgspec.Meta(
+            description="The first day of the period it introduces the target model for",
+            examples=["2025-09-01"],
+        ),
     ]
-    period_to: Annotated[date, msgspec.Meta(description="The last day of that period")]
+    period_to: Annotated[
+        date, msgspec.Meta(description="The last day of that period", examples=["2026-08-31"])
+    ]
     # Both or neither: an order that states no window stays without one; the usual window
     # (DEFAULT_MONITORING_WINDOW, 1 October – 30 May) is offered, never filled in silently.
     monitoring_from: Annotated[
@@ -74,11 +82,25 @@ class ImplementationOrderIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RegulationIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[Title, msgspec.Meta(description="The regulation's title")]
-    version: Annotated[
-        str, msgspec.Meta(min_length=1, max_length=50, description="Its version or edition")
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="The regulation's title",
+            examples=["Положение о программе наставничества МБОУ «СОШ № 12»"],
+        ),
     ]
-    adopted_on: Annotated[date, msgspec.Meta(description="The day it was adopted")]
+    version: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=50,
+            description="Its version or edition",
+            examples=["редакция 2"],
+        ),
+    ]
+    adopted_on: Annotated[
+        date, msgspec.Meta(description="The day it was adopted", examples=["2025-08-29"])
+    ]
 
 
 StageNumber = Annotated[int, msgspec.Meta(ge=1, le=7)]
@@ -134,28 +156,52 @@ class FulfilmentIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
     activity: Annotated[
-        str, msgspec.Meta(min_length=1, max_length=4000, description="What is to be done")
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=4000,
+            description="What is to be done",
+            examples=["Издание приказа о внедрении целевой модели наставничества"],
+        ),
     ]
-    deadline: Annotated[DeadlineIn, msgspec.Meta(description="When")]
+    deadline: Annotated[
+        DeadlineIn, msgspec.Meta(description="When", examples=[{"words": "Сентябрь 2025"}])
+    ]
     stage: Annotated[
-        StageNumber | None, msgspec.Meta(description="The target model's stage, if any")
+        StageNumber | None,
+        msgspec.Meta(description="The target model's stage, if any", examples=[1]),
     ] = None
     responsible: Annotated[
-        list[Title], msgspec.Meta(max_length=10, description="Who is responsible")
+        list[Title],
+        msgspec.Meta(
+            max_length=10,
+            description="Who is responsible",
+            examples=[["Директор", "Куратор программы наставничества"]],
+        ),
     ] = []
-    expected_result: Annotated[Text, msgspec.Meta(description="The expected result")] = ""
+    expected_result: Annotated[
+        Text,
+        msgspec.Meta(
+            description="The expected result",
+            examples=["Приказ о внедрении целевой модели наставничества"],
+        ),
+    ] = ""
     control_point: Annotated[bool, msgspec.Meta(description="The activity is a control point")] = (
         False
     )
     number: Annotated[
-        Number, msgspec.Meta(description="The activity's number in the roadmap («1.1»)")
+        Number,
+        msgspec.Meta(description="The activity's number in the roadmap («1.1»)", examples=["1.1"]),
     ] = ""  # the roadmap's own numbering, «1.1»
-    block: Annotated[Number, msgspec.Meta(description="The number of its block")] = (
-        ""  # the number of its block
-    )
+    block: Annotated[
+        Number, msgspec.Meta(description="The number of its block", examples=["1"])
+    ] = ""  # the number of its block
     fulfilled_by: Annotated[
         FulfilmentIn | None,
-        msgspec.Meta(description="The fact that fulfils it, if the platform can see one"),
+        msgspec.Meta(
+            description="The fact that fulfils it, if the platform can see one",
+            examples=[{"fact": "act", "subject": "implementation_order"}],
+        ),
     ] = None  # None: a manual status alone marks it done
 
     def item(self, field: str = "deadline") -> RoadmapItem:
@@ -171,6 +217,19 @@ class RoadmapItemIn(msgspec.Struct, forbid_unknown_fields=True):
             block=self.block,
             fulfilled_by=None if self.fulfilled_by is None else self.fulfilled_by.fulfilment(),
         )
+
+
+# An activity as a school's roadmap writes it: `RoadmapItemIn`'s fields' examples together.
+ROADMAP_ITEM_EXAMPLE = {
+    "activity": "Издание приказа о внедрении целевой модели наставничества",
+    "deadline": {"words": "Сентябрь 2025"},
+    "stage": 1,
+    "responsible": ["Директор", "Куратор программы наставничества"],
+    "expected_result": "Приказ о внедрении целевой модели наставничества",
+    "number": "1.1",
+    "block": "1",
+    "fulfilled_by": {"fact": "act", "subject": "implementation_order"},
+}
 
 
 class RoadmapBlockIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -194,28 +253,69 @@ class WrittenRoadmapIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True)
     """A roadmap as written: its title, the order approving it (if its own), its blocks and
     numbered activities, each in a block."""
 
-    title: Annotated[str, msgspec.Meta(max_length=1000, description="The roadmap's title")] = ""
-    order_number: Annotated[
-        str, msgspec.Meta(max_length=50, description="The number of the order approving it")
+    title: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=1000,
+            description="The roadmap's title",
+            examples=[
+                "Дорожная карта внедрения целевой модели наставничества в МБОУ «СОШ № 12»"
+                " на 2025/26 учебный год"
+            ],
+        ),
     ] = ""
-    order_date: Annotated[date | None, msgspec.Meta(description="The date of that order")] = None
+    order_number: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=50, description="The number of the order approving it", examples=["120-о"]
+        ),
+    ] = ""
+    order_date: Annotated[
+        date | None, msgspec.Meta(description="The date of that order", examples=["2025-08-29"])
+    ] = None
     blocks: Annotated[
         list[RoadmapBlockIn],
-        msgspec.Meta(min_length=1, max_length=50, description="Its blocks, in order"),
+        msgspec.Meta(
+            min_length=1,
+            max_length=50,
+            description="Its blocks, in order",
+            examples=[
+                [
+                    {
+                        "number": "1",
+                        "title": "Подготовка условий для запуска программы наставничества",
+                        "stage": 1,
+                    }
+                ]
+            ],
+        ),
     ]
     items: Annotated[
         list[RoadmapItemIn],
-        msgspec.Meta(min_length=1, max_length=500, description="Its activities, in order"),
+        msgspec.Meta(
+            min_length=1,
+            max_length=500,
+            description="Its activities, in order",
+            examples=[[ROADMAP_ITEM_EXAMPLE]],
+        ),
     ]
 
 
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
-    status: Annotated[ItemStatus, msgspec.Meta(description="The activity's status now")]
-    on: Annotated[date, msgspec.Meta(description="The day of the report")]
+    status: Annotated[
+        ItemStatus, msgspec.Meta(description="The activity's status now", examples=["done"])
+    ]
+    on: Annotated[date, msgspec.Meta(description="The day of the report", examples=["2025-09-30"])]
     school_year: Annotated[
         SchoolYear | None, msgspec.Meta(description="The school year of a yearly activity")
     ] = None
-    evidence: Annotated[Text, msgspec.Meta(description="What proves it")] = ""
+    evidence: Annotated[
+        Text,
+        msgspec.Meta(
+            description="What proves it",
+            examples=["Приказ от 28.08.2025 № 118-о размещён на сайте школы"],
+        ),
+    ] = ""
 
 
 class RoadmapController(Controller):

@@ -45,15 +45,46 @@ class QuestionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 Questions = Annotated[list[QuestionIn], msgspec.Meta(min_length=1, max_length=100)]
+# A questionnaire's questions as a school writes them: the example of the bodies that carry them.
+QUESTIONS_EXAMPLE = [
+    {
+        "code": "satisfaction",
+        "text": "Насколько вы довольны работой с наставником?",
+        "kind": "scale",
+    },
+    {"code": "helped", "text": "Помог ли наставник достичь вашей цели?", "kind": "yes_no"},
+    {
+        "code": "topics",
+        "text": "Над чем вы работали с наставником?",
+        "kind": "multiple",
+        "options": ["учёба", "выбор профессии", "проекты", "общение"],
+        "required": False,
+    },
+]
 
 
 class TemplateIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[Title, msgspec.Meta(description="The questionnaire's title")]
-    purpose: Annotated[Purpose, msgspec.Meta(description="What it measures")]
-    respondent: Annotated[Respondent, msgspec.Meta(description="Who answers it")]
-    questions: Annotated[Questions, msgspec.Meta(description="Its questions, in order")]
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="The questionnaire's title",
+            examples=["Анкета удовлетворённости наставляемого"],
+        ),
+    ]
+    purpose: Annotated[
+        Purpose, msgspec.Meta(description="What it measures", examples=["mentee_satisfaction"])
+    ]
+    respondent: Annotated[
+        Respondent, msgspec.Meta(description="Who answers it", examples=["mentee"])
+    ]
+    questions: Annotated[
+        Questions, msgspec.Meta(description="Its questions, in order", examples=[QUESTIONS_EXAMPLE])
+    ]
     forms: Annotated[
-        list[MentoringForm], msgspec.Meta(description="The forms of mentoring it is for")
+        list[MentoringForm],
+        msgspec.Meta(
+            description="The forms of mentoring it is for", examples=[["student_student"]]
+        ),
     ] = []
     stage: Annotated[
         Annotated[int, msgspec.Meta(ge=1, le=7)] | None,
@@ -62,17 +93,46 @@ class TemplateIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class RevisionIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[Title, msgspec.Meta(description="The questionnaire's title")]
-    questions: Annotated[Questions, msgspec.Meta(description="Its questions, in order")]
+    title: Annotated[
+        Title,
+        msgspec.Meta(
+            description="The questionnaire's title",
+            examples=["Анкета удовлетворённости наставляемого"],
+        ),
+    ]
+    questions: Annotated[
+        Questions, msgspec.Meta(description="Its questions, in order", examples=[QUESTIONS_EXAMPLE])
+    ]
 
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
-    template_id: Annotated[UUID, msgspec.Meta(description="The questionnaire answered")]
-    respondent_id: Annotated[UUID, msgspec.Meta(description="Who answered")]
-    answered_on: Annotated[date, msgspec.Meta(description="The day it was answered")]
-    answers: Annotated[dict[str, Answer], msgspec.Meta(description="The answers, by question code")]
+    template_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The questionnaire answered",
+            examples=["ca496bdd-8d0d-404d-b4de-efe25d5f9cae"],
+        ),
+    ]
+    respondent_id: Annotated[
+        UUID,
+        msgspec.Meta(description="Who answered", examples=["5d2e7a90-8b1c-4e6f-a3d4-7c9b0e1f2a02"]),
+    ]
+    answered_on: Annotated[
+        date, msgspec.Meta(description="The day it was answered", examples=["2026-05-20"])
+    ]
+    answers: Annotated[
+        dict[str, Answer],
+        msgspec.Meta(
+            description="The answers, by question code",
+            examples=[{"satisfaction": 9, "helped": True, "topics": ["учёба", "выбор профессии"]}],
+        ),
+    ]
     pair_id: Annotated[
-        UUID | None, msgspec.Meta(description="The pair the questionnaire is about, if any")
+        UUID | None,
+        msgspec.Meta(
+            description="The pair the questionnaire is about, if any",
+            examples=["7a1c3e5f-2b4d-4c6e-8f0a-1b3d5f7a9c03"],
+        ),
     ] = None
 
 

@@ -64,20 +64,70 @@ class SectionIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 Sections = Annotated[list[SectionIn], msgspec.Meta(min_length=1, max_length=50)]
+# A form's sections as a region writes them: the example of every body that carries a form.
+SECTIONS_EXAMPLE = [
+    {
+        "number": "1",
+        "title": "Нормативные документы",
+        "items": [
+            {
+                "number": "1.1",
+                "text": "Приказ о внедрении целевой модели наставничества",
+                "kind": "link",
+            },
+            {
+                "number": "1.2",
+                "text": "Положение о программе наставничества",
+                "kind": "file",
+                "requirements": [
+                    {"number": "1.2.1", "text": "Утверждено приказом директора"},
+                    {"number": "1.2.2", "text": "Размещено на сайте школы"},
+                ],
+            },
+        ],
+    },
+    {
+        "number": "2",
+        "title": "Наставнические пары",
+        "items": [
+            {
+                "number": "2.1",
+                "text": "Число наставнических пар на отчётную дату",
+                "kind": "number",
+            }
+        ],
+    },
+]
 
 
 class FormIn(msgspec.Struct, forbid_unknown_fields=True):
     owner_id: Annotated[
-        UUID, msgspec.Meta(description="The region, institute or municipality that keeps the form")
+        UUID,
+        msgspec.Meta(
+            description="The region, institute or municipality that keeps the form",
+            examples=["3478ba77-71dc-43b3-a8b2-c77a6f837ad8"],
+        ),
     ]  # the region, institute or municipality whose form it is
-    title: Annotated[Name, msgspec.Meta(description="The form's title")]
-    sections: Annotated[Sections, msgspec.Meta(description="The form's sections, in order")]
+    title: Annotated[
+        Name,
+        msgspec.Meta(
+            description="The form's title",
+            examples=["Мониторинг внедрения целевой модели наставничества"],
+        ),
+    ]
+    sections: Annotated[
+        Sections,
+        msgspec.Meta(description="The form's sections, in order", examples=[SECTIONS_EXAMPLE]),
+    ]
 
 
 class ExampleIn(msgspec.Struct, forbid_unknown_fields=True):
     owner_id: Annotated[
         UUID,
-        msgspec.Meta(description="The region, institute or municipality that will keep the form"),
+        msgspec.Meta(
+            description="The region, institute or municipality that will keep the form",
+            examples=["3478ba77-71dc-43b3-a8b2-c77a6f837ad8"],
+        ),
     ]
     # s1 — чек-лист самоаудита Положения; documents — перечень документов 1.1–1.5;
     # school — форма школы: ссылки, числа, значения платформы
@@ -85,7 +135,8 @@ class ExampleIn(msgspec.Struct, forbid_unknown_fields=True):
         Literal["s1", "documents", "school"],
         msgspec.Meta(
             description="The ready form to start from: `s1` (the self-audit checklist),"
-            " `documents` (the document list 1.1–1.5) or `school` (a school's form)"
+            " `documents` (the document list 1.1–1.5) or `school` (a school's form)",
+            examples=["s1"],
         ),
     ]
 
@@ -94,16 +145,38 @@ class RevisionIn(msgspec.Struct, forbid_unknown_fields=True):
     version: Annotated[
         int,
         msgspec.Meta(
-            ge=1, description="The version changed: the latest (refused once a campaign runs it)"
+            ge=1,
+            description="The version changed: the latest (refused once a campaign runs it)",
+            examples=[1],
         ),
     ]  # the version being changed: the latest
-    title: Annotated[Name, msgspec.Meta(description="The form's title")]
-    sections: Annotated[Sections, msgspec.Meta(description="The form's sections, in order")]
+    title: Annotated[
+        Name,
+        msgspec.Meta(
+            description="The form's title",
+            examples=["Мониторинг внедрения целевой модели наставничества"],
+        ),
+    ]
+    sections: Annotated[
+        Sections,
+        msgspec.Meta(description="The form's sections, in order", examples=[SECTIONS_EXAMPLE]),
+    ]
 
 
 class VersionIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[Name, msgspec.Meta(description="The new version's title")]
-    sections: Annotated[Sections, msgspec.Meta(description="The new version's sections, in order")]
+    title: Annotated[
+        Name,
+        msgspec.Meta(
+            description="The new version's title",
+            examples=["Мониторинг внедрения целевой модели наставничества, 2026"],
+        ),
+    ]
+    sections: Annotated[
+        Sections,
+        msgspec.Meta(
+            description="The new version's sections, in order", examples=[SECTIONS_EXAMPLE]
+        ),
+    ]
 
 
 class Version(msgspec.Struct):
@@ -121,53 +194,92 @@ class PairIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class MappingIn(msgspec.Struct, forbid_unknown_fields=True):
-    other_form_id: Annotated[UUID, msgspec.Meta(description="The other form")]
+    other_form_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The other form", examples=["378aa214-6537-459f-a88b-266cf16a9b28"]
+        ),
+    ]
     pairs: Annotated[
         list[PairIn],
         msgspec.Meta(
-            min_length=1, max_length=500, description="The corresponding items, one pair each"
+            min_length=1,
+            max_length=500,
+            description="The corresponding items, one pair each",
+            examples=[[{"item": "1.1", "other_item": "1.2"}, {"item": "2.1", "other_item": "2.3"}]],
         ),
     ]
 
 
 class CampaignIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: Annotated[Name, msgspec.Meta(description="The campaign's title")]
+    title: Annotated[
+        Name,
+        msgspec.Meta(
+            description="The campaign's title",
+            examples=["Мониторинг внедрения целевой модели наставничества, 2025/26 учебный год"],
+        ),
+    ]
     form_id: Annotated[
-        UUID, msgspec.Meta(description="The monitoring form the organisations answer")
+        UUID,
+        msgspec.Meta(
+            description="The monitoring form the organisations answer",
+            examples=["d54bef55-fe84-4841-b56e-ebe9cbed6915"],
+        ),
     ]
     form_version: Annotated[
         int,
         msgspec.Meta(
-            ge=1, description="The form's version (it never changes once a campaign runs it)"
+            ge=1,
+            description="The form's version (it never changes once a campaign runs it)",
+            examples=[1],
         ),
     ]
     act_number: Annotated[
         ActNumber, msgspec.Meta(description="The number of the act that announces the campaign")
     ]  # the announcing act
-    act_date: Annotated[date, msgspec.Meta(description="The date of that act")]
+    act_date: Annotated[
+        date, msgspec.Meta(description="The date of that act", examples=["2025-12-01"])
+    ]
     target_id: Annotated[
-        UUID, msgspec.Meta(description="The region or municipality whose organisations answer")
+        UUID,
+        msgspec.Meta(
+            description="The region or municipality whose organisations answer",
+            examples=["3478ba77-71dc-43b3-a8b2-c77a6f837ad8"],
+        ),
     ]  # the region or municipality whose organisations answer
     target_kinds: Annotated[
         list[Literal["school", "partner"]],
         msgspec.Meta(
-            min_length=1, description="The kinds of organisation that answer (schools, partners)"
+            min_length=1,
+            description="The kinds of organisation that answer (schools, partners)",
+            examples=[["school"]],
         ),
     ]
     window_from: Annotated[
         date,
-        msgspec.Meta(description="The first day of the window (the region's calendar, counted)"),
+        msgspec.Meta(
+            description="The first day of the window (the region's calendar, counted)",
+            examples=["2026-01-12"],
+        ),
     ]  # the region's calendar days, both counted
     window_to: Annotated[
         date,
-        msgspec.Meta(description="The last day of the window (counted); later answers are late"),
+        msgspec.Meta(
+            description="The last day of the window (counted); later answers are late",
+            examples=["2026-01-30"],
+        ),
     ]
     reference_date: Annotated[
-        date, msgspec.Meta(description="The reporting day the answers describe")
+        date,
+        msgspec.Meta(description="The reporting day the answers describe", examples=["2026-01-01"]),
     ]  # the day computed values are taken on
     reviewer_roles: Annotated[
         list[Literal["region_officer", "institute_methodologist", "municipality_officer"]],
-        msgspec.Meta(min_length=1, description="The roles that review the submissions"),
+        msgspec.Meta(
+            min_length=1,
+            description="The roles that review the submissions",
+            examples=[["municipality_officer"]],
+        ),
     ]
     municipality_submits: Annotated[
         bool, msgspec.Meta(description="The municipality answers for its schools")
@@ -202,12 +314,23 @@ class AnswersIn(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.Meta(
             max_length=500,
             description="The answers, each naming its item by number",
+            examples=[
+                [
+                    {
+                        "number": "1.1",
+                        "value": "https://school12.edu.ru/nastavnichestvo/prikaz-118-o.pdf",
+                        "evidence": "Приказ от 28.08.2025 № 118-о",
+                    }
+                ]
+            ],
         ),
     ] = []
     submit: Annotated[
         bool,
         msgspec.Meta(
-            description="Submit the answers (frozen and stamped on time or late); otherwise a draft"
+            description="Submit the answers (frozen and stamped on time or late); otherwise a"
+            " draft",
+            examples=[False],
         ),
     ] = False  # true: submit and freeze; false: save a draft
 
@@ -215,26 +338,42 @@ class AnswersIn(msgspec.Struct, forbid_unknown_fields=True):
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     number: Annotated[Number, msgspec.Meta(description="The item reviewed")]
     verdict: Annotated[
-        Verdict, msgspec.Meta(description="The verdict: accepted, not accepted or partly")
+        Verdict,
+        msgspec.Meta(
+            description="The verdict: accepted, not accepted or partly", examples=["partly"]
+        ),
     ]
     missing: Annotated[
         list[Number],
         msgspec.Meta(
-            max_length=30, description="For a partly accepted item, the missing sub-requirements"
+            max_length=30,
+            description="For a partly accepted item, the missing sub-requirements",
+            examples=[["1.5.2"]],
         ),
     ] = []
     recommendation: Annotated[
-        Text | None, msgspec.Meta(description="The reviewer's recommendation")
+        Text | None,
+        msgspec.Meta(
+            description="The reviewer's recommendation",
+            examples=["Приложить план работы каждой наставнической пары"],
+        ),
     ] = None
 
 
 class ConclusionIn(msgspec.Struct, forbid_unknown_fields=True):
     accepted: Annotated[
         bool,
-        msgspec.Meta(description="Accept the whole submission; otherwise return it for revision"),
+        msgspec.Meta(
+            description="Accept the whole submission; otherwise return it for revision",
+            examples=[False],
+        ),
     ]  # false: returned for revision
     comment: Annotated[
-        Text | None, msgspec.Meta(description="The reviewer's conclusion in words")
+        Text | None,
+        msgspec.Meta(
+            description="The reviewer's conclusion in words",
+            examples=["Не приложен приказ о закреплении наставнических пар (п. 1.3)"],
+        ),
     ] = None
 
 
@@ -253,16 +392,30 @@ class FixIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class FixOrderIn(msgspec.Struct, forbid_unknown_fields=True):
     municipality_id: Annotated[
-        UUID, msgspec.Meta(description="The municipality that issues the order")
+        UUID,
+        msgspec.Meta(
+            description="The municipality that issues the order",
+            examples=["96a9e702-4193-489d-9c2a-dd256d9cd4fe"],
+        ),
     ]  # the municipality that issues the order
     act_number: Annotated[ActNumber, msgspec.Meta(description="The order's number")]
-    act_date: Annotated[date, msgspec.Meta(description="The order's date")]
+    act_date: Annotated[date, msgspec.Meta(description="The order's date", examples=["2026-02-10"])]
     fixes: Annotated[
         list[FixIn],
         msgspec.Meta(
             min_length=1,
             max_length=2000,
             description="What each organisation is to fix, and by when",
+            examples=[
+                [
+                    {
+                        "organisation_id": "3e6a9c12-4b7d-4f0a-8c2e-5d1f3a7b9e04",
+                        "number": "1.3",
+                        "director": "Сальникова Г.И.",
+                        "due_on": "2026-03-02",
+                    }
+                ]
+            ],
         ),
     ]
     act_id: Annotated[

@@ -27,11 +27,17 @@ LinkRole = Annotated[str, msgspec.Meta(pattern="^(mentor|mentee|legal_representa
 class LinkIn(msgspec.Struct, forbid_unknown_fields=True):
     role: Annotated[
         LinkRole,
-        msgspec.Meta(description="The role the link signs in with: mentor, mentee or parent"),
+        msgspec.Meta(
+            description="The role the link signs in with: mentor, mentee or parent",
+            examples=["mentee"],
+        ),
     ]
     expires_on: Annotated[
         date,
-        msgspec.Meta(description="Its last day (at most 120 days ahead, never past 31 August)"),
+        msgspec.Meta(
+            description="Its last day (at most 120 days ahead, never past 31 August)",
+            examples=["2026-03-31"],
+        ),
     ]
 
 
@@ -48,7 +54,13 @@ class IssuedLink(msgspec.Struct):
 
 class OpeningIn(msgspec.Struct, forbid_unknown_fields=True):
     link: Annotated[
-        str, msgspec.Meta(min_length=1, max_length=200, description="The personal link opened")
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=200,
+            description="The personal link opened",
+            examples=["3e6a9c124b7d4f0a8c2e5d1f3a7b9e04kQ7vX2mZp9LrT4wYc8NbJ1sHd6Fg3AeU"],
+        ),
     ]
 
 

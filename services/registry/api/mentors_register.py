@@ -22,30 +22,65 @@ OrderNumber = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
 class MentorRegisterIn(msgspec.Struct, forbid_unknown_fields=True):
     school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year of the register")]
     order_number: Annotated[
-        OrderNumber, msgspec.Meta(description="The number of the director's order approving it")
+        OrderNumber,
+        msgspec.Meta(
+            description="The number of the director's order approving it", examples=["128-о"]
+        ),
     ]
-    order_date: Annotated[date, msgspec.Meta(description="The date of that order")]
+    order_date: Annotated[
+        date, msgspec.Meta(description="The date of that order", examples=["2025-09-15"])
+    ]
     mentor_ids: Annotated[
         list[UUID],
-        msgspec.Meta(min_length=1, max_length=500, description="The mentors the register holds"),
+        msgspec.Meta(
+            min_length=1,
+            max_length=500,
+            description="The mentors the register holds",
+            examples=[["2df0ec24-f1b8-465f-ae67-3c0579e6c8ab"]],
+        ),
     ]
 
 
 class CourseIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[Name, msgspec.Meta(description="The course's title")]
-    hours: Annotated[int, msgspec.Meta(ge=1, le=2000, description="Its length in academic hours")]
-    provider: Annotated[Name, msgspec.Meta(description="Who teaches it")]
-    starts_on: Annotated[date, msgspec.Meta(description="Its first day")]
-    ends_on: Annotated[date, msgspec.Meta(description="Its last day")]
+    name: Annotated[
+        Name,
+        msgspec.Meta(
+            description="The course's title",
+            examples=["Организация наставничества в образовательной организации"],
+        ),
+    ]
+    hours: Annotated[
+        int, msgspec.Meta(ge=1, le=2000, description="Its length in academic hours", examples=[36])
+    ]
+    provider: Annotated[
+        Name,
+        msgspec.Meta(
+            description="Who teaches it",
+            examples=["Институт развития образования Кировской области"],
+        ),
+    ]
+    starts_on: Annotated[date, msgspec.Meta(description="Its first day", examples=["2025-10-06"])]
+    ends_on: Annotated[date, msgspec.Meta(description="Its last day", examples=["2025-10-24"])]
 
 
 class CompletionIn(msgspec.Struct, forbid_unknown_fields=True):
-    person_id: Annotated[UUID, msgspec.Meta(description="The mentor who completed the course")]
-    completed_on: Annotated[date, msgspec.Meta(description="The day it was completed")]
+    person_id: Annotated[
+        UUID,
+        msgspec.Meta(
+            description="The mentor who completed the course",
+            examples=["2df0ec24-f1b8-465f-ae67-3c0579e6c8ab"],
+        ),
+    ]
+    completed_on: Annotated[
+        date, msgspec.Meta(description="The day it was completed", examples=["2025-10-24"])
+    ]
     certificate: Annotated[
         str,
         msgspec.Meta(
-            min_length=1, max_length=100, description="The certificate's number (удостоверение)"
+            min_length=1,
+            max_length=100,
+            description="The certificate's number (удостоверение)",
+            examples=["432415678901"],
         ),
     ]
 

@@ -29,7 +29,11 @@ class TargetsIn(msgspec.Struct, forbid_unknown_fields=True):
     # indicator code → target: a percentage, a mean rating (1–10) or a count
     targets: Annotated[
         dict[IndicatorCode, float],
-        msgspec.Meta(max_length=50, description="The target of each indicator, by code"),
+        msgspec.Meta(
+            max_length=50,
+            description="The target of each indicator, by code",
+            examples=[{"students_involved": 30.0, "mentees_10_18": 15.0}],
+        ),
     ]
 
 
@@ -52,6 +56,7 @@ class BandsIn(msgspec.Struct, forbid_unknown_fields=True):
             max_length=10,
             description="Each indicator's age band for the year, by indicator code (the"
             " federal band where none is set)",
+            examples=[{"mentees_10_18": {"age_from": 11, "age_to": 18}}],
         ),
     ]
 
@@ -68,12 +73,19 @@ class FrameDeadlineIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ContingentIn(msgspec.Struct, forbid_unknown_fields=True):
     school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year («2025/26»)")]
-    students: Annotated[Headcount, msgspec.Meta(description="The school's pupils")]
-    students_10_18: Annotated[Headcount, msgspec.Meta(description="Pupils aged 10 to 18")]
-    students_15_19: Annotated[Headcount, msgspec.Meta(description="Pupils aged 15 to 19")]
-    teachers: Annotated[Headcount, msgspec.Meta(description="The school's teachers")]
+    students: Annotated[Headcount, msgspec.Meta(description="The school's pupils", examples=[812])]
+    students_10_18: Annotated[
+        Headcount, msgspec.Meta(description="Pupils aged 10 to 18", examples=[455])
+    ]
+    students_15_19: Annotated[
+        Headcount, msgspec.Meta(description="Pupils aged 15 to 19", examples=[190])
+    ]
+    teachers: Annotated[Headcount, msgspec.Meta(description="The school's teachers", examples=[54])]
     young_teachers: Annotated[
-        Headcount, msgspec.Meta(description="Teachers with under 3 years' experience and under 35")
+        Headcount,
+        msgspec.Meta(
+            description="Teachers with under 3 years' experience and under 35", examples=[7]
+        ),
     ]
     # the school's monitoring window; by default 1 October – 30 May
     monitoring_from: Annotated[
@@ -105,10 +117,20 @@ class SelfAuditIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ReviewIn(msgspec.Struct, forbid_unknown_fields=True):
     school_year: Annotated[SchoolYear, msgspec.Meta(description="The school year reviewed")]
-    item: Annotated[int, msgspec.Meta(ge=-1000, le=1000, description="The item's number (1–12)")]
-    achieved: Annotated[bool, msgspec.Meta(description="The reviewer's verdict: achieved or not")]
+    item: Annotated[
+        int, msgspec.Meta(ge=-1000, le=1000, description="The item's number (1–12)", examples=[12])
+    ]
+    achieved: Annotated[
+        bool, msgspec.Meta(description="The reviewer's verdict: achieved or not", examples=[False])
+    ]
     recommendation: Annotated[
-        Text | None, msgspec.Meta(description="The reviewer's recommendation")
+        Text | None,
+        msgspec.Meta(
+            description="The reviewer's recommendation",
+            examples=[
+                "Разместить Положение о наставничестве на сайте школы в разделе «Наставничество»"
+            ],
+        ),
     ] = None
 
 

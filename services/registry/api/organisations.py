@@ -26,22 +26,33 @@ from .common import Name, Text, registry_of
 class OrganisationIn(msgspec.Struct, forbid_unknown_fields=True):
     kind: Annotated[
         OrganisationKind,
-        msgspec.Meta(description="Its kind: region, institute, municipality, school or partner"),
+        msgspec.Meta(
+            description="Its kind: region, institute, municipality, school or partner",
+            examples=["school"],
+        ),
     ]
-    name: Annotated[Name, msgspec.Meta(description="Its name")]
+    name: Annotated[
+        Name,
+        msgspec.Meta(description="Its name", examples=["Средняя общеобразовательная школа № 12"]),
+    ]
     parent_id: Annotated[
-        UUID | None, msgspec.Meta(description="The organisation above it; none for a region")
+        UUID | None,
+        msgspec.Meta(
+            description="The organisation above it; none for a region",
+            examples=["96a9e702-4193-489d-9c2a-dd256d9cd4fe"],
+        ),
     ] = None
     partner_kind: Annotated[
         PartnerKind | None, msgspec.Meta(description="For a partner, its kind")
     ] = None
     education_kind: Annotated[
-        EducationKind | None, msgspec.Meta(description="For a school, its kind of education")
+        EducationKind | None,
+        msgspec.Meta(description="For a school, its kind of education", examples=["school"]),
     ] = None
     # МБОУ, ГКОУ, …: the legal form apart from the name
     legal_form: Annotated[
         Annotated[str, msgspec.Meta(min_length=2, max_length=20)] | None,
-        msgspec.Meta(description="Its legal form"),
+        msgspec.Meta(description="Its legal form", examples=["МБОУ"]),
     ] = None
     id: Annotated[UUID | None, msgspec.Meta(description="Its id, when the caller chooses it")] = (
         None
@@ -55,17 +66,37 @@ class OrganisationOut(msgspec.Struct):
 
 
 class RenamingIn(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[Name, msgspec.Meta(description="The new name (the old one is kept)")]
+    name: Annotated[
+        Name,
+        msgspec.Meta(
+            description="The new name (the old one is kept)",
+            examples=["Средняя общеобразовательная школа № 12 имени А. С. Пушкина"],
+        ),
+    ]
 
 
 class ClosureIn(msgspec.Struct, forbid_unknown_fields=True):
-    closed_on: Annotated[date, msgspec.Meta(description="The day the organisation closed")]
-    reason: Annotated[Text, msgspec.Meta(description="Why: liquidation, merger, reorganisation…")]
+    closed_on: Annotated[
+        date, msgspec.Meta(description="The day the organisation closed", examples=["2025-08-31"])
+    ]
+    reason: Annotated[
+        Text,
+        msgspec.Meta(
+            description="Why: liquidation, merger, reorganisation…",
+            examples=[
+                "Реорганизация в форме присоединения к МБОУ «Средняя общеобразовательная школа № 5»"
+            ],
+        ),
+    ]
 
 
 class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
     municipality_id: Annotated[
-        UUID, msgspec.Meta(description="The municipality the school moves to")
+        UUID,
+        msgspec.Meta(
+            description="The municipality the school moves to",
+            examples=["96a9e702-4193-489d-9c2a-dd256d9cd4fe"],
+        ),
     ]
 
 
@@ -76,20 +107,37 @@ class MovedOut(msgspec.Struct):
 
 class AgreementIn(msgspec.Struct, forbid_unknown_fields=True):
     school_id: Annotated[
-        UUID, msgspec.Meta(description="The school the partner supplies mentors to")
+        UUID,
+        msgspec.Meta(
+            description="The school the partner supplies mentors to",
+            examples=["3e6a9c12-4b7d-4f0a-8c2e-5d1f3a7b9e04"],
+        ),
     ]
     number: Annotated[
         str,
         msgspec.Meta(
-            min_length=1, max_length=50, description="The agreement's number as written on it"
+            min_length=1,
+            max_length=50,
+            description="The agreement's number as written on it",
+            examples=["15/2025-Н"],
         ),
     ]
-    signed_on: Annotated[date, msgspec.Meta(description="The day it was signed")]
+    signed_on: Annotated[
+        date, msgspec.Meta(description="The day it was signed", examples=["2025-09-05"])
+    ]
     subject: Annotated[
-        Text, msgspec.Meta(description="What the partners agree to do (предмет соглашения)")
+        Text,
+        msgspec.Meta(
+            description="What the partners agree to do (предмет соглашения)",
+            examples=[
+                "Наставничество сотрудников предприятия над обучающимися 8–11 классов по форме"
+                " «работодатель — ученик»"
+            ],
+        ),
     ]
     valid_until: Annotated[
-        date | None, msgspec.Meta(description="Its last day; none when open-ended")
+        date | None,
+        msgspec.Meta(description="Its last day; none when open-ended", examples=["2026-08-31"]),
     ] = None
 
 

@@ -160,14 +160,19 @@ class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class WithdrawalIn(msgspec.Struct, forbid_unknown_fields=True):
-    withdrawn_on: Annotated[date, msgspec.Meta(description="The day the consent was withdrawn")]
+    withdrawn_on: Annotated[
+        date, msgspec.Meta(description="The day the consent was withdrawn", examples=["2025-11-20"])
+    ]
 
 
 class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
-    role: Annotated[StaffRole, msgspec.Meta(description="The staff role")]
+    role: Annotated[StaffRole, msgspec.Meta(description="The staff role", examples=["curator"])]
     forms: Annotated[
         list[MentoringForm],
-        msgspec.Meta(description="For a curator, the forms of mentoring covered"),
+        msgspec.Meta(
+            description="For a curator, the forms of mentoring covered",
+            examples=[["student_student", "teacher_student"]],
+        ),
     ] = []
     area: Annotated[
         Text | None, msgspec.Meta(description="For a working group member, the area")
@@ -175,7 +180,8 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
     since: Annotated[
         date | None,
         msgspec.Meta(
-            description="The day the role starts, as its order gives (else the day of recording)"
+            description="The day the role starts, as its order gives (else the day of recording)",
+            examples=["2025-09-01"],
         ),
     ] = None
     until: Annotated[
@@ -184,17 +190,24 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
     ] = None
     duties: Annotated[
         list[Text],
-        msgspec.Meta(max_length=30, description="The role's duties as the act words them"),
+        msgspec.Meta(
+            max_length=30,
+            description="The role's duties as the act words them",
+            examples=[["Формирует наставнические пары", "Ведёт базу наставников и наставляемых"]],
+        ),
     ] = []
     act_id: Annotated[
         UUID | None, msgspec.Meta(description="The appointing act in the register of acts")
     ] = None
     act_number: Annotated[
         Short | None,
-        msgspec.Meta(description="Or an external appointing act's number (with its date)"),
+        msgspec.Meta(
+            description="Or an external appointing act's number (with its date)", examples=["120-о"]
+        ),
     ] = None
     act_date: Annotated[
-        date | None, msgspec.Meta(description="The external appointing act's date")
+        date | None,
+        msgspec.Meta(description="The external appointing act's date", examples=["2025-08-29"]),
     ] = None
 
     def to_command(self) -> NewAppointment:
@@ -209,38 +222,75 @@ class StaffRoleIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class MenteeProfileIn(msgspec.Struct, forbid_unknown_fields=True):
-    categories: Annotated[list[MenteeCategory], msgspec.Meta(description="The mentee's categories")]
+    categories: Annotated[
+        list[MenteeCategory],
+        msgspec.Meta(description="The mentee's categories", examples=[["low_results"]]),
+    ]
     requests: Annotated[
-        Text | None, msgspec.Meta(description="The request in the mentee's own words")
+        Text | None,
+        msgspec.Meta(
+            description="The request in the mentee's own words",
+            examples=["Хочу подтянуть алгебру и сдать ОГЭ на «4»"],
+        ),
     ] = None
     needs: Annotated[
-        Tags, msgspec.Meta(description="The topics of the request (for matching)")
+        Tags,
+        msgspec.Meta(
+            description="The topics of the request (for matching)",
+            examples=[["алгебра", "подготовка к ОГЭ"]],
+        ),
     ] = []  # topics of the request, matched against mentors' competences
     school_year: Annotated[
         SchoolYear | None,
-        msgspec.Meta(description="The school year of the request; the current one when absent"),
+        msgspec.Meta(
+            description="The school year of the request; the current one when absent",
+            examples=["2025/26"],
+        ),
     ] = None  # the year of the request: this one by default
 
 
 class ThirdPartyIn(msgspec.Struct, forbid_unknown_fields=True):
-    source: Annotated[InformationSource, msgspec.Meta(description="Who gave the information")]
-    information: Annotated[Text, msgspec.Meta(description="What was received")]
+    source: Annotated[
+        InformationSource,
+        msgspec.Meta(description="Who gave the information", examples=["class_teacher"]),
+    ]
+    information: Annotated[
+        Text,
+        msgspec.Meta(
+            description="What was received",
+            examples=["С октября пропускает уроки физики, снизилась успеваемость по математике"],
+        ),
+    ]
 
 
 class QuestionnaireIn(msgspec.Struct, forbid_unknown_fields=True):
-    competences: Annotated[Tags, msgspec.Meta(description="What the mentor can help with")]
-    interests: Annotated[Tags, msgspec.Meta(description="The mentor's interests")]
+    competences: Annotated[
+        Tags,
+        msgspec.Meta(
+            description="What the mentor can help with",
+            examples=[["математика", "подготовка к олимпиадам"]],
+        ),
+    ]
+    interests: Annotated[
+        Tags, msgspec.Meta(description="The mentor's interests", examples=[["шахматы", "туризм"]])
+    ]
     hours_per_month: Annotated[
-        int, msgspec.Meta(ge=1, le=200, description="Hours a month the mentor can give")
+        int,
+        msgspec.Meta(ge=1, le=200, description="Hours a month the mentor can give", examples=[8]),
     ]
     meeting_frequency: Annotated[
-        MeetingFrequency, msgspec.Meta(description="How often the mentor can meet")
+        MeetingFrequency,
+        msgspec.Meta(description="How often the mentor can meet", examples=["weekly"]),
     ] = MeetingFrequency.WEEKLY
     meeting_format: Annotated[
-        MeetingPreference, msgspec.Meta(description="How the mentor prefers to meet")
+        MeetingPreference,
+        msgspec.Meta(description="How the mentor prefers to meet", examples=["in_person"]),
     ] = MeetingPreference.ANY
     capacity: Annotated[
-        int, msgspec.Meta(ge=1, le=30, description="How many mentees the mentor takes at once")
+        int,
+        msgspec.Meta(
+            ge=1, le=30, description="How many mentees the mentor takes at once", examples=[2]
+        ),
     ] = 1
     preferred_age_min: Annotated[
         Annotated[int, msgspec.Meta(ge=6, le=80)] | None,
@@ -259,25 +309,47 @@ class QuestionnaireIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class InterviewIn(msgspec.Struct, forbid_unknown_fields=True):
-    held_on: Annotated[date, msgspec.Meta(description="The day of the interview")]
-    recommended: Annotated[
-        bool, msgspec.Meta(description="The candidate is recommended as a mentor")
+    held_on: Annotated[
+        date, msgspec.Meta(description="The day of the interview", examples=["2025-09-10"])
     ]
-    note: Annotated[Text | None, msgspec.Meta(description="A note on the interview")] = None
+    recommended: Annotated[
+        bool, msgspec.Meta(description="The candidate is recommended as a mentor", examples=[True])
+    ]
+    note: Annotated[
+        Text | None,
+        msgspec.Meta(
+            description="A note on the interview",
+            examples=["Классный руководитель 8Б, 12 лет стажа; готова вести двух наставляемых"],
+        ),
+    ] = None
 
 
 class ErasureIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[Text, msgspec.Meta(description="Why the person's data is erased")]
+    reason: Annotated[
+        Text,
+        msgspec.Meta(
+            description="Why the person's data is erased",
+            examples=["Обучающийся выбыл из школы, законный представитель отозвал согласие"],
+        ),
+    ]
 
 
 class LegalBasisIn(msgspec.Struct, forbid_unknown_fields=True):
     basis: Annotated[
-        Text, msgspec.Meta(description="The legal basis for processing the person's data")
+        Text,
+        msgspec.Meta(
+            description="The legal basis for processing the person's data",
+            examples=[
+                "Согласие законного представителя на обработку персональных данных от 01.09.2025"
+            ],
+        ),
     ]
 
 
 class MailRemindersIn(msgspec.Struct, forbid_unknown_fields=True):
-    by_mail: Annotated[bool, msgspec.Meta(description="The person gets reminders by e-mail")]
+    by_mail: Annotated[
+        bool, msgspec.Meta(description="The person gets reminders by e-mail", examples=[True])
+    ]
 
 
 class PeopleController(Controller):
