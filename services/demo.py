@@ -10,11 +10,13 @@ from typing import Any
 import httpx
 
 from services.demo_users import (
+    CURATOR,
     MUNICIPALITIES,
     NODES,
     SCHOOLS,
     Node,
     demo_id,
+    demo_person,
     demo_token,
     path_of,
 )
@@ -84,6 +86,7 @@ COMPETENCES = [
     "классное руководство",
 ]
 INTERESTS = ["шахматы", "робототехника", "театр", "спорт", "краеведение", "волонтёрство"]
+CURATED_FORMS = ["teacher_student", "student_student"]  # the demo curator's forms
 CATEGORIES = ["low_results", "outstanding_abilities", "detached", "difficult_situation"]
 REQUESTS = [
     "Подтянуть математику к ОГЭ",
@@ -496,7 +499,7 @@ class DemoLoader:
         )
         roles: list[tuple[str, dict[str, Any]]] = [
             (mentors[1], {"role": "coordinator"}),
-            (mentors[2], {"role": "curator", "forms": ["teacher_student", "student_student"]}),
+            (mentors[CURATOR], {"role": "curator", "forms": CURATED_FORMS}),
             (
                 mentors[3],
                 {
@@ -507,6 +510,15 @@ class DemoLoader:
         ]
         for person, body in roles:
             self._send(self.registry, f"/people/{person}/staff-roles", token, body)
+        # as seed 004's curator: stages 2–7 and the forms she curates
+        parts = [{"kind": "stage", "subject": str(stage)} for stage in range(2, 8)]
+        parts += [{"kind": "form", "subject": form} for form in CURATED_FORMS]
+        self._send(
+            self.programs,
+            f"/schools/{school.id}/responsibilities",
+            token,
+            {"person_id": mentors[CURATOR], "parts": parts},
+        )
 
     def _mentor_base(self, token: str, mentor: str, index: int) -> bool:
         """Questionnaire and interview; teachers also sign the consent to the extra duty.
@@ -858,7 +870,7 @@ class DemoLoader:
             "/people",
             token,
             {
-                "id": str(demo_id(f"{school.key}-person-{index}")),
+                "id": str(demo_person(school.key, index)),
                 "school_id": str(school.id),
                 "kind": kind,
                 "full_name": _full_name(self.rng, index),

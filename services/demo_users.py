@@ -19,6 +19,16 @@ def demo_id(name: str) -> UUID:
     return uuid5(_NAMESPACE, name)
 
 
+def demo_person(school_key: str, index: int) -> UUID:
+    """The id of a demo school's `index`-th person (its mentors come first)."""
+    return demo_id(f"{school_key}-person-{index}")
+
+
+# The demo school's curator among its mentors (`services.demo` gives her the role and grants):
+# the demo curator's login acts as her, so what the school made her responsible for applies.
+CURATOR = 2
+
+
 @dataclass(frozen=True)
 class Node:
     key: str
@@ -77,4 +87,13 @@ DEMO_USERS: tuple[tuple[Role, str], ...] = (
 
 def demo_token(settings: Settings, role: Role, scope: str | None = None) -> str:
     name = dict(DEMO_USERS).get(role, str(role))
-    return issue_token(settings, role, scope or default_scope(role), user=f"demo-{role}", name=name)
+    curator = role == Role.SCHOOL_CURATOR and scope in (None, default_scope(role))
+    person = demo_person("school-1", CURATOR) if curator else None
+    return issue_token(
+        settings,
+        role,
+        scope or default_scope(role),
+        user=f"demo-{role}",
+        name=name,
+        person=person,
+    )

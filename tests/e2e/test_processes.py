@@ -20,10 +20,10 @@ import pytest
 from services.bootstrap import write_side
 from services.cli import start_service, wait_healthy
 from services.demo import DemoLoader
-from services.demo_users import demo_token
+from services.demo_users import CURATOR, demo_person, demo_token
 from services.programs.application import Feedback, NewMeeting
 from services.programs.domain import MeetingFormat, MeetingKind
-from shared.adapters.auth import issue_token
+from shared.adapters.auth import decode_token, issue_token
 from shared.adapters.database import (
     PROJECTOR_ROLE,
     WRITER_ROLE,
@@ -390,7 +390,8 @@ async def test_the_demo_region_loads_through_the_services(
             """{ partnerAgreements { edges { node { partnerName } } }
                 people(role: MENTEE, first: 20) {
                   edges { node { consents { signedBy relation } } } }
-                pairs { edges { node { outcome } } } surveyTemplates { totalCount } }""",
+                pairs { edges { node { outcome } } } surveyTemplates { totalCount }
+                responsibilities { personId parts { kind subject } } }""",
         )
 
     # two school years: last year's pairs, all at stage 7 and ended, and this year's: the pairs
@@ -434,6 +435,16 @@ async def test_the_demo_region_loads_through_the_services(
     assert [p["schoolYear"] for p in trend] == [previous, current]
     assert all(p["indicator"]["value"] > 0 for p in trend)
     assert school["surveyTemplates"]["totalCount"] == 6
+    # the demo curator's login acts as the school's curator, responsible as seed 004's is
+    [grant] = school["responsibilities"]
+    assert grant["personId"] == str(demo_person("school-1", CURATOR))
+    assert {(p["kind"], p["subject"]) for p in grant["parts"]} == {
+        *(("stage", str(stage)) for stage in range(2, 8)),
+        ("form", "teacher_student"),
+        ("form", "student_student"),
+    }
+    curator = decode_token(services, demo_token(services, Role.SCHOOL_CURATOR))
+    assert curator.person == demo_person("school-1", CURATOR)
 
 
 async def test_make_run_stops_every_service_when_it_is_terminated(server: DatabaseAddress) -> None:
