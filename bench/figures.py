@@ -184,28 +184,36 @@ class PeakMemory:
             self.mb = max(self.mb, peak_rss_mb(self.process.pid))
         return self.mb
 
-    def wait(self) -> int:
+    def wait(self, cpu: PhaseCpu) -> int:
+        """Until the child exits, its memory and the phase's CPU sampled meanwhile."""
         while self.process.poll() is None:
             self.sample()
+            cpu.sample()
             time.sleep(0.2)
         return self.process.returncode
 
 
 class PhaseCpu:
     """The CPU a phase run in a child process used — the child's own (counted when it is reaped)
-    and the embedded server's (None on another server) — as cores kept busy over its wall time:
-    whether a rebuild or a catch-up uses the cores it is given."""
+    and the embedded server's (none on another server) — as cores kept busy over its wall time:
+    whether a rebuild or a catch-up uses the cores it is given. The server's backends are
+    sampled while the phase runs (`sample`): a lane's backend is gone by its end."""
 
     def __init__(self, postmaster: int | None) -> None:
         self.postmaster = postmaster
-        self.child, self.server = _reaped_children_cpu(), self._server()
+        self.child = _reaped_children_cpu()
+        self.start = server_processes_cpu(postmaster) if postmaster else {}
+        self.seen = dict(self.start)
 
-    def _server(self) -> float:
-        return server_cpu_seconds(self.postmaster) if self.postmaster else 0.0
+    def sample(self) -> None:
+        if self.postmaster:
+            with contextlib.suppress(OSError):  # the server is never gone mid-phase; be safe
+                self.seen.update(server_processes_cpu(self.postmaster))
 
     def figures(self, seconds: float) -> dict[str, float]:
+        self.sample()
         child = _reaped_children_cpu() - self.child
-        server = self._server() - self.server
+        server = sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
         return {
             "process_cpu_s": round(child, 1),
             "server_cpu_s": round(server, 1),
@@ -240,6 +248,7 @@ async def catch_up(
                 if worker.poll() is not None:
                     raise RuntimeError("the projection worker stopped during catch-up")
                 memory.sample()
+                cpu.sample()
                 await asyncio.sleep(0.05)
             seconds = time.perf_counter() - started
         finally:
@@ -267,7 +276,7 @@ def rebuild(settings: Settings, events: int, postmaster: int | None) -> dict[str
         [sys.executable, "-m", "services", "rebuild"], env=_env(settings), stdout=subprocess.PIPE
     )
     memory = PeakMemory(process)
-    code = memory.wait()
+    code = memory.wait(cpu)
     seconds = time.perf_counter() - started
     used = cpu.figures(seconds)
     assert process.stdout is not None
@@ -620,15 +629,20 @@ def cpu_seconds(pid: int) -> float:
 def server_cpu_seconds(postmaster: int) -> float:
     """The CPU time of a PostgreSQL server: its postmaster and every backend it runs now (the
     services' connections are pooled, so they live through figure 1)."""
-    total = cpu_seconds(postmaster)
+    return sum(server_processes_cpu(postmaster).values())
+
+
+def server_processes_cpu(postmaster: int) -> dict[int, float]:
+    """The CPU time of the server's postmaster and of each backend it runs now, by process."""
+    processes = {postmaster: cpu_seconds(postmaster)}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             with contextlib.suppress(OSError, IndexError):
                 with open(f"/proc/{entry}/stat") as stat:
                     parent = int(stat.read().rsplit(")", 1)[1].split()[1])
                 if parent == postmaster:
-                    total += cpu_seconds(int(entry))
-    return total
+                    processes[int(entry)] = cpu_seconds(int(entry))
+    return processes
 
 
 CpuMeters = dict[str, Callable[[], float]]

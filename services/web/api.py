@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ExceptionHandlersMap
 
 from shared.adapters.conventions import conventional
+from shared.adapters.http import freeze_startup_heap
 from shared.adapters.logging import configure_logging
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings, get_settings
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         ),
         exception_handlers=cast("ExceptionHandlersMap", EXCEPTION_HANDLERS),
         lifespan=[lifespan],
+        on_startup=[freeze_startup_heap],
         openapi_config=None,
         debug=False,
     )

@@ -3,6 +3,7 @@ OpenAPI (`shared/adapters/openapi.py`)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, cast
 
@@ -104,6 +105,16 @@ def health_route(check: HealthCheck) -> ControllerRouterHandler:
     return health
 
 
+def freeze_startup_heap() -> None:
+    """What the process made to start — modules, the GraphQL schema, the routes, the OpenAPI
+    document — moved out of the garbage collector's sight (`gc.freeze`): a full collection then
+    walks only what requests made since. Without it one walked the whole heap every dozen
+    region-wide reads, ≈ 100 ms each (the region's indicator table at 2,000 schools: p95
+    117 → 24 ms, p50 20 ms either way; `bench/README.md`)."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_service_app(
     *,
     title: str,
@@ -126,6 +137,7 @@ def create_service_app(
             {**EXCEPTION_HANDLERS, **dict.fromkeys(DATABASE_OUTAGES, database_outage_handler)},
         ),
         lifespan=list(lifespan),
+        on_startup=[freeze_startup_heap],
         openapi_config=openapi_config(title),
         cors_config=cors_of(settings),
         debug=False,
