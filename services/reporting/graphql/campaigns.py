@@ -21,6 +21,7 @@ from services.registry.labels import (
     VERDICT_NAMES,
 )
 from services.reporting.measures import indicator_value, measure
+from shared.adapters.database import Fetch
 from shared.adapters.settings import region_today
 from shared.dictionaries import school_year_of
 from shared.indicators import INDICATORS_BY_CODE
@@ -452,14 +453,31 @@ class CampaignResults:
     )
 
 
-# The organisations a campaign targets inside the caller's scope, with their municipality.
+# The organisations a campaign targets inside the caller's scope, and the municipalities (and
+# the region's own node) they may sit under, each by name.
 TARGETED = """
-SELECT o.id, o.name, o.tenant, coalesce(m.name, '') AS municipality
-FROM organisations o LEFT JOIN organisations m
-    ON m.tenant = subpath(o.tenant, 0, 2) AND m.kind IN ('municipality', 'regional')
-WHERE o.tenant <@ $1::ltree AND o.kind = ANY($2::text[]) AND nlevel(o.tenant) > 1
-ORDER BY m.name, o.name
+SELECT id, name, tenant::text AS path FROM organisations
+WHERE tenant <@ $1::ltree AND kind = ANY($2::text[]) AND nlevel(tenant) > 1 ORDER BY name
 """
+MUNICIPALITIES = """
+SELECT tenant::text AS path, name FROM organisations
+WHERE kind IN ('municipality', 'regional') ORDER BY name
+"""
+
+
+async def targeted(fetch: Fetch, scope: str, kinds: list[str]) -> list[dict[str, Any]]:
+    """The targeted organisations with their municipality's name, by municipality then name
+    (the server's collation, as `ORDER BY` gives them). Matched here, not joined in SQL: under
+    row-level security the join scanned the caller's scope once per organisation (2,000
+    schools: 347 ms; bench/README.md)."""
+    municipalities = await fetch(MUNICIPALITIES)
+    place = {row["path"]: (rank, row["name"]) for rank, row in enumerate(municipalities)}
+    unplaced = (len(place), "")  # as NULLS LAST: after every municipality
+    found = []
+    for row in await fetch(TARGETED, scope, kinds):
+        rank, municipality = place.get(".".join(row["path"].split(".")[:2]), unplaced)
+        found.append((rank, {"id": row["id"], "name": row["name"], "municipality": municipality}))
+    return [organisation for _, organisation in sorted(found, key=lambda pair: pair[0])]
 
 
 # Each submission's state, with the answers it last submitted (frozen: not a later draft).
@@ -478,7 +496,7 @@ async def campaign_results(reader: Reader, campaign: Any, items: list[FormItem])
     target = str(campaign["tenant"])
     inner = scope if scope.startswith(target) else target
     async with reader.session() as fetch:
-        targeted = await fetch(TARGETED, inner, campaign["target_kinds"])
+        targeted_ones = await targeted(fetch, inner, campaign["target_kinds"])
         submissions = {r["organisation_id"]: r for r in await fetch(SUBMITTED, campaign["id"])}
         reviews = await fetch(
             "SELECT DISTINCT ON (submission_id, number) number, verdict FROM campaign_entries"
@@ -486,8 +504,8 @@ async def campaign_results(reader: Reader, campaign: Any, items: list[FormItem])
             " ORDER BY submission_id, number, position DESC",
             campaign["id"],
         )
-    rows = [_result(t, submissions.get(t["id"])) for t in targeted]
-    sent = [submissions[t["id"]] for t in targeted if t["id"] in submissions]
+    rows = [_result(t, submissions.get(t["id"])) for t in targeted_ones]
+    sent = [submissions[t["id"]] for t in targeted_ones if t["id"] in submissions]
     frozen = [s for s in sent if s["first_submitted_on"] is not None]
     return CampaignResults(
         targeted=len(rows),
@@ -629,7 +647,7 @@ async def campaign_comparison(
     target = str(campaign.row["tenant"])
     inner = scope if scope.startswith(target) else target
     async with reader.session() as fetch:
-        targeted = await fetch(TARGETED, inner, campaign.row["target_kinds"])
+        targeted_ones = await targeted(fetch, inner, campaign.row["target_kinds"])
         now = _frozen_answers(await fetch(SUBMITTED, campaign.row["id"]))
         then = _frozen_answers(await fetch(SUBMITTED, previous.row["id"]))
     mine = {i.number: i for s in campaign.form.sections for i in s.items}
@@ -645,7 +663,7 @@ async def campaign_comparison(
                 previous=shown(then.get(t["id"], {}).get(foreign)),
                 current=shown(now.get(t["id"], {}).get(own)),
             )
-            for t in targeted
+            for t in targeted_ones
             if t["id"] in now or t["id"] in then
         ]
         compared.append(
