@@ -22,10 +22,10 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ExceptionHandlersMap
 
 from shared.adapters.conventions import conventional
-from shared.adapters.http import freeze_startup_heap
 from shared.adapters.logging import configure_logging
 from shared.adapters.metrics import ServiceMetrics, instrument
 from shared.adapters.settings import Settings, get_settings
+from shared.adapters.startup import freeze_startup_heap
 
 from .backend import FORM_KEY_FIELD, Backend, handling_form
 from .controllers import CONTROLLERS

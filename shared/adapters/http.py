@@ -3,7 +3,6 @@ OpenAPI (`shared/adapters/openapi.py`)."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, cast
 
@@ -35,6 +34,7 @@ from shared.adapters.openapi import (
     title_schemas_by_name,
 )
 from shared.adapters.settings import Settings
+from shared.adapters.startup import freeze_startup_heap
 
 PUBLIC_PATHS = ["^/health$", "^/metrics$", "^/schema"]
 
@@ -103,16 +103,6 @@ def health_route(check: HealthCheck) -> ControllerRouterHandler:
         return database_unavailable()
 
     return health
-
-
-def freeze_startup_heap() -> None:
-    """What the process made to start — modules, the GraphQL schema, the routes, the OpenAPI
-    document — moved out of the garbage collector's sight (`gc.freeze`): a full collection then
-    walks only what requests made since. Without it one walked the whole heap every dozen
-    region-wide reads, ≈ 100 ms each (the region's indicator table at 2,000 schools: p95
-    117 → 24 ms, p50 20 ms either way; `bench/README.md`)."""
-    gc.collect()
-    gc.freeze()
 
 
 def create_service_app(
