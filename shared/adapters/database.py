@@ -41,9 +41,19 @@ class DatabaseAddress:
 
     @classmethod
     def parse(cls, url: str) -> DatabaseAddress:
-        """Parse `postgresql://user:pw@host:port/db` or `postgresql://user@/db?host=/socket/dir`."""
+        """Parse `postgresql://user:pw@host:port/db` or `postgresql://user@/db?host=/socket/dir`.
+
+        Any other parameter of the URL is refused, not dropped: the address reaches three
+        drivers (asyncpg, psycopg, the event store library's psycopg) that would each ignore it —
+        a `?sslmode=require` silently meant no TLS. Their common setting is the environment
+        (`PGSSLMODE`, `PGSSLROOTCERT`: libpq and asyncpg read both)."""
         parts = urlparse(url)
         query = parse_qs(parts.query)
+        if unread := sorted(set(query) - {"host", "port"}):
+            raise ValueError(
+                f"DATABASE_URL: {', '.join(unread)} is not read from the URL; set TLS with"
+                " PGSSLMODE and PGSSLROOTCERT in the environment (deploy/SECURITY.md)"
+            )
         host = query.get("host", [parts.hostname or "localhost"])[0]
         port = int(query.get("port", [parts.port or 5432])[0])
         return cls(
