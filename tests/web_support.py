@@ -241,13 +241,13 @@ def screenshots() -> Path:
 
 
 @asynccontextmanager
-async def phone(chromium: Browser, site: Settings) -> AsyncIterator[Page]:
-    """A phone 390 px wide with scripts off, on the web interface."""
+async def phone(chromium: Browser, site: Settings, scripts: bool = False) -> AsyncIterator[Page]:
+    """A phone 390 px wide on the web interface, with scripts off unless asked for."""
     context = await chromium.new_context(
         base_url=f"http://127.0.0.1:{site.web_port}",
         locale="ru-RU",
         viewport=ViewportSize(width=390, height=844),
-        java_script_enabled=False,
+        java_script_enabled=scripts,
     )
     try:
         yield await context.new_page()

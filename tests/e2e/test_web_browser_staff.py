@@ -4,36 +4,20 @@ off, each page no wider than 390 px; then the same pages pass axe-core (which ne
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, ViewportSize, expect
+from playwright.async_api import Browser, Page, expect
 
 from shared.adapters.settings import Settings
 from tests.e2e.test_web_browser import sign_in_as
-from tests.web_support import page_faults
+from tests.web_support import page_faults, phone
 
 pytestmark = pytest.mark.browser
 
 DUTIES = (
     "Формирование базы наставников и наставляемых.\nКонтроль проведения программ наставничества."
 )
-
-
-@asynccontextmanager
-async def phone_page(chromium: Browser, site: Settings, scripts: bool) -> AsyncIterator[Page]:
-    context = await chromium.new_context(
-        base_url=f"http://127.0.0.1:{site.web_port}",
-        locale="ru-RU",
-        viewport=ViewportSize(width=390, height=844),
-        java_script_enabled=scripts,
-    )
-    try:
-        yield await context.new_page()
-    finally:
-        await context.close()
 
 
 async def fits(page: Page, shot: Path) -> None:
@@ -44,7 +28,7 @@ async def fits(page: Page, shot: Path) -> None:
 async def test_a_deputy_is_added_and_appointed_at_390_px_without_javascript(
     chromium: Browser, site: Settings, screenshots: Path
 ) -> None:
-    async with phone_page(chromium, site, scripts=False) as page:
+    async with phone(chromium, site) as page:
         await sign_in_as(page, "Директор школы № 1", "/staff/new")
         await expect(page.get_by_role("heading", name="Новый сотрудник")).to_be_visible()
         await page.locator('input[name="full_name"]').fill("Запороженко В.И.")
@@ -72,7 +56,7 @@ async def test_a_deputy_is_added_and_appointed_at_390_px_without_javascript(
         await fits(page, screenshots / "staff-390.png")
 
     faults: list[str] = []
-    async with phone_page(chromium, site, scripts=True) as page:
+    async with phone(chromium, site, scripts=True) as page:
         await sign_in_as(page, "Директор школы № 1", "/staff")
         for path in ("/staff", "/staff/new", role_page):
             await page.goto(path)
