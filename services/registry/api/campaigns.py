@@ -98,6 +98,18 @@ SECTIONS_EXAMPLE = [
         ],
     },
 ]
+# A form's title and sections, as a new form and a revision of one give them.
+FormTitle = Annotated[
+    Name,
+    msgspec.Meta(
+        description="The form's title",
+        examples=["Мониторинг внедрения целевой модели наставничества"],
+    ),
+]
+FormSections = Annotated[
+    Sections,
+    msgspec.Meta(description="The form's sections, in order", examples=[SECTIONS_EXAMPLE]),
+]
 
 
 class FormIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -108,17 +120,8 @@ class FormIn(msgspec.Struct, forbid_unknown_fields=True):
             examples=["3478ba77-71dc-43b3-a8b2-c77a6f837ad8"],
         ),
     ]  # the region, institute or municipality whose form it is
-    title: Annotated[
-        Name,
-        msgspec.Meta(
-            description="The form's title",
-            examples=["Мониторинг внедрения целевой модели наставничества"],
-        ),
-    ]
-    sections: Annotated[
-        Sections,
-        msgspec.Meta(description="The form's sections, in order", examples=[SECTIONS_EXAMPLE]),
-    ]
+    title: FormTitle
+    sections: FormSections
 
 
 class ExampleIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -150,17 +153,8 @@ class RevisionIn(msgspec.Struct, forbid_unknown_fields=True):
             examples=[1],
         ),
     ]  # the version being changed: the latest
-    title: Annotated[
-        Name,
-        msgspec.Meta(
-            description="The form's title",
-            examples=["Мониторинг внедрения целевой модели наставничества"],
-        ),
-    ]
-    sections: Annotated[
-        Sections,
-        msgspec.Meta(description="The form's sections, in order", examples=[SECTIONS_EXAMPLE]),
-    ]
+    title: FormTitle
+    sections: FormSections
 
 
 class VersionIn(msgspec.Struct, forbid_unknown_fields=True):
